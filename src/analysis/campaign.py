@@ -1,0 +1,190 @@
+"""The campaign definition: name, dates, rounds, work items, synonyms and limits.
+
+Everything campaign-specific lives in a TOML file; the built-in default is
+`campaign_default.toml` beside this module, and `RAW/campaign.toml` overrides it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+OTHER_WORK_ITEM = "other"
+OTHER_WORK_ITEM_NAME = "其他"
+
+
+class CampaignError(ValueError):
+    """The campaign definition cannot be used; the message is Chinese, for the analyst."""
+
+
+@dataclass(frozen=True)
+class Round:
+    code: str
+    name: str
+    start: dt.date
+    end: dt.date
+    deadline: dt.date
+    labels: tuple[str, ...] = ()
+
+    def holds(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    code: str
+    name: str
+    short: str
+    synonyms: tuple[str, ...]
+    # Each form: its canonical name first, then the ways units write it.
+    forms: tuple[tuple[str, ...], ...]
+
+    @property
+    def form_names(self) -> tuple[str, ...]:
+        return tuple(f[0] for f in self.forms)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * 2**20
+    max_uncompressed_bytes: int = 500 * 2**20
+    max_compression_ratio: int = 200
+    max_rows_per_sheet: int = 200_000
+    max_cells_per_workbook: int = 10_000_000
+    max_sheets: int = 100
+
+
+@dataclass(frozen=True)
+class Campaign:
+    code: str
+    name: str
+    short_name: str
+    organiser: str
+    department: str
+    start: dt.date
+    end: dt.date
+    year: int
+    rounds: tuple[Round, ...]
+    work_items: tuple[WorkItem, ...]
+    columns: dict[str, tuple[str, ...]]
+    header_fields: dict[str, tuple[str, ...]]
+    row_markers: dict[str, tuple[str, ...]]
+    limits: Limits = field(default_factory=Limits)
+    source: str = "built-in"
+
+    @cached_property
+    def rounds_by_code(self) -> dict[str, Round]:
+        return {r.code: r for r in self.rounds}
+
+    @cached_property
+    def work_items_by_code(self) -> dict[str, WorkItem]:
+        return {w.code: w for w in self.work_items}
+
+    @property
+    def work_item_codes(self) -> tuple[str, ...]:
+        """Work item codes in report order, `other` last."""
+        return tuple(w.code for w in self.work_items) + (OTHER_WORK_ITEM,)
+
+    def work_item_name(self, code: str) -> str:
+        if code == OTHER_WORK_ITEM:
+            return OTHER_WORK_ITEM_NAME
+        return self.work_items_by_code[code].name
+
+    def work_item_short(self, code: str) -> str:
+        if code == OTHER_WORK_ITEM:
+            return OTHER_WORK_ITEM_NAME
+        return self.work_items_by_code[code].short
+
+    def round_for_date(self, day: dt.date) -> Round | None:
+        """The round whose activity window holds `day`, if any."""
+        return next((r for r in self.rounds if r.holds(day)), None)
+
+    def previous_round(self, code: str) -> Round | None:
+        codes = [r.code for r in self.rounds]
+        i = codes.index(code)
+        return self.rounds[i - 1] if i > 0 else None
+
+
+def _date(value: object, where: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise CampaignError(f"活动定义文件中“{where}”不是有效日期（应为 YYYY-MM-DD）：{value!r}")
+
+
+def _strings(values: object) -> tuple[str, ...]:
+    return tuple(str(v) for v in (values or []))
+
+
+def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
+    """Build a Campaign from parsed TOML, with Chinese errors for missing parts."""
+    try:
+        meta = data["campaign"]
+        rounds = tuple(
+            Round(
+                code=str(r["code"]),
+                name=str(r["name"]),
+                start=_date(r["start"], f"rounds.{r['code']}.start"),
+                end=_date(r["end"], f"rounds.{r['code']}.end"),
+                deadline=_date(r["deadline"], f"rounds.{r['code']}.deadline"),
+                labels=_strings(r.get("labels")) or (str(r["code"]), str(r["name"])),
+            )
+            for r in data["rounds"]
+        )
+        work_items = tuple(
+            WorkItem(
+                code=str(w["code"]),
+                name=str(w["name"]),
+                short=str(w.get("short", w["name"])),
+                synonyms=_strings(w.get("synonyms")) or (str(w["name"]),),
+                forms=tuple(_strings(f) if isinstance(f, list) else (str(f),) for f in w.get("forms", [])),
+            )
+            for w in data["work_items"]
+        )
+        limits = Limits(**data.get("limits", {}))
+        return Campaign(
+            code=str(meta["code"]),
+            name=str(meta["name"]),
+            short_name=str(meta.get("short_name", meta["name"])),
+            organiser=str(meta.get("organiser", "")),
+            department=str(meta.get("department", "")),
+            start=_date(meta["start"], "campaign.start"),
+            end=_date(meta["end"], "campaign.end"),
+            year=int(meta.get("year", _date(meta["start"], "campaign.start").year)),
+            rounds=rounds,
+            work_items=work_items,
+            columns={k: _strings(v) for k, v in data.get("columns", {}).items()},
+            header_fields={k: _strings(v) for k, v in data.get("header_fields", {}).items()},
+            row_markers={k: _strings(v) for k, v in data.get("row_markers", {}).items()},
+            limits=limits,
+            source=source,
+        )
+    except KeyError as exc:
+        raise CampaignError(f"活动定义文件（{source}）缺少必填项 {exc.args[0]}，请对照内置模板补充。") from None
+    except TypeError as exc:
+        raise CampaignError(f"活动定义文件（{source}）中有无法识别的设置：{exc}") from None
+
+
+def default_campaign_text() -> str:
+    return resources.files("analysis").joinpath("campaign_default.toml").read_text("utf-8")
+
+
+def load_campaign(path: Path | None = None) -> Campaign:
+    """The campaign in `path`, or the built-in one when `path` is None or absent."""
+    if path is None or not Path(path).exists():
+        return campaign_from_dict(tomllib.loads(default_campaign_text()))
+    try:
+        data = tomllib.loads(Path(path).read_text("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CampaignError(f"活动定义文件 {Path(path).name} 格式有误，无法读取：{exc}") from None
+    return campaign_from_dict(data, source=str(path))

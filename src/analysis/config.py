@@ -1,0 +1,64 @@
+"""Paths and project-wide settings: every module and notebook asks here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROJ_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = PROJ_ROOT / "data"
+RAW_DATA_DIR = DATA_DIR / "raw"
+PROCESSED_DATA_DIR = DATA_DIR / "processed"
+DEMO_DIR = DATA_DIR / "demo"
+DEMO_RAW_DIR = DEMO_DIR / "raw"
+DEMO_PROCESSED_DIR = DEMO_DIR / "processed"
+REPORTS_DIR = PROJ_ROOT / "reports"
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+
+ROSTER_SUBDIR = "roster"
+SUBMISSIONS_SUBDIR = "submissions"
+ALIASES_FILE = "aliases.csv"
+CAMPAIGN_FILE = "campaign.toml"
+
+DEMO_SEED = 20190529
+
+# Kinds of reporting unit, in the order reports list them.
+KINDS: tuple[str, ...] = ("town", "street", "system", "yanshan", "zone", "direct")
+KIND_NAMES: dict[str, str] = {
+    "town": "乡镇",
+    "street": "街道",
+    "system": "系统",
+    "yanshan": "燕山",
+    "zone": "开发区",
+    "direct": "直属",
+}
+KIND_LONG_NAMES: dict[str, str] = {
+    "town": "乡镇总工会",
+    "street": "街道总工会",
+    "system": "委、局、公司工会",
+    "yanshan": "燕山总工会",
+    "zone": "开发区工会",
+    "direct": "直属基层工会",
+}
+DISTRICT_GROUP = "全区"
+DISTRICT_FEDERATION = "房山区总工会"
+
+
+def has_real_roster(raw_dir: Path = RAW_DATA_DIR) -> bool:
+    """True when the analyst has put a roster workbook under `raw_dir/roster/`."""
+    roster_dir = raw_dir / ROSTER_SUBDIR
+    return roster_dir.is_dir() and any(
+        p.is_file() and not p.name.startswith(("~$", ".")) for p in roster_dir.iterdir()
+    )
+
+
+def active_raw_dir() -> tuple[Path, bool]:
+    """The raw folder a briefing should read, and whether it is the bundled demo."""
+    if has_real_roster(RAW_DATA_DIR):
+        return RAW_DATA_DIR, False
+    return DEMO_RAW_DIR, True
+
+
+def active_processed_dir() -> Path:
+    """Where processed tables go for the active raw folder (demo outputs kept apart)."""
+    _, is_demo = active_raw_dir()
+    return DEMO_PROCESSED_DIR if is_demo else PROCESSED_DATA_DIR

@@ -1,0 +1,255 @@
+"""The roster (单位名册): every grassroots union, its reporting unit, kind and members.
+
+It is the denominator of every coverage figure, so a roster that cannot be read
+stops the run (`RosterError`, a Chinese sentence); a roster row that cannot be
+used is an `Issue` and the rest is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.model import Issue
+
+# Roster columns as offices write them.
+ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "unit": ("基层工会名称", "工会名称", "单位名称", "基层工会", "名称"),
+    "parent": ("上级工会", "所属工会", "上级单位", "所属单位", "报送单位", "上级"),
+    "kind": ("类别", "类型", "单位类别", "上级类别", "所属类别"),
+    "members": ("会员人数", "会员数", "会员"),
+    "employees": ("职工人数", "职工数", "职工"),
+    "code": ("统一社会信用代码", "单位代码", "组织机构代码", "编码", "代码"),
+}
+REQUIRED = ("unit", "parent", "kind", "members")
+
+# How the 类别 column names the kinds (exact match after normalisation first,
+# then a substring rule in this order).
+KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("燕山", "yanshan"),
+    ("开发区", "zone"),
+    ("直属", "direct"),
+    ("街道", "street"),
+    ("乡镇", "town"),
+    ("镇", "town"),
+    ("乡", "town"),
+    ("系统", "system"),
+    ("委", "system"),
+    ("局", "system"),
+    ("公司", "system"),
+    ("行业", "system"),
+)
+
+ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
+
+
+class RosterError(Exception):
+    """The roster cannot be used at all; the message is one Chinese sentence."""
+
+
+@dataclass
+class Roster:
+    """The roster as tidy tables.
+
+    units: one row per grassroots union: unit, reporting_unit, kind, members,
+        employees (nullable), code, row (1-based row in the roster file).
+    reporting_units: one row per reporting unit: reporting_unit, kind,
+        units_total, members_total, in report order (kind, then name).
+    """
+
+    units: pd.DataFrame
+    reporting_units: pd.DataFrame
+    source: str = ""
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def parent_of(self) -> dict[str, str]:
+        return dict(zip(self.units["unit"], self.units["reporting_unit"], strict=True))
+
+
+def _norm_header(text: object) -> str:
+    return re.sub(r"[\s\u3000（）()\[\]【】*:：]", "", str(text or ""))
+
+
+def kind_code(text: object) -> str | None:
+    """The kind code for a 类别 cell ('乡镇' -> 'town'), or None when unrecognised."""
+    value = _norm_header(text)
+    if not value:
+        return None
+    if value in config.KINDS:
+        return value
+    for name, code in [(v, k) for k, v in config.KIND_NAMES.items()] + [
+        (v, k) for k, v in config.KIND_LONG_NAMES.items()
+    ]:
+        if value == _norm_header(name):
+            return code
+    for word, code in KIND_WORDS:
+        if word in value:
+            return code
+    return None
+
+
+def _match_columns(header: list[object]) -> dict[str, int]:
+    cells = [_norm_header(c) for c in header]
+    found: dict[str, int] = {}
+    for fld, synonyms in ROSTER_COLUMNS.items():
+        for syn in synonyms:  # exact matches first, in synonym order
+            if syn in cells and cells.index(syn) not in found.values():
+                found[fld] = cells.index(syn)
+                break
+    return found
+
+
+def _read_grid(path: Path) -> list[list[object]]:
+    """The first visible sheet of a roster file as a grid of values."""
+    if path.suffix.lower() == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise RosterError(f"名册文件 {path.name} 的文字编码无法识别，请在 Excel 中另存为 .xlsx 后重试。")
+        import csv
+        import io
+
+        return [list(r) for r in csv.reader(io.StringIO(text))]
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        visible = [m.name for m in wb.sheets_metadata if m.visible == pc.SheetVisibleEnum.Visible] or wb.sheet_names
+        return wb.get_sheet_by_name(visible[0]).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several unrelated types for bad files
+        raise RosterError(f"名册文件 {path.name} 无法打开（{type(exc).__name__}），请确认它是未加密的 Excel 文件。") from None
+
+
+def find_roster_file(roster_path: Path) -> Path:
+    """The roster workbook: `roster_path` itself, or the single/newest file in that folder."""
+    if roster_path.is_file():
+        return roster_path
+    if not roster_path.is_dir():
+        raise RosterError(f"未找到名册：请把单位名册放到 {roster_path} 文件夹中。")
+    files = sorted(
+        (p for p in roster_path.iterdir() if p.is_file() and p.suffix.lower() in ROSTER_SUFFIXES and not p.name.startswith(("~$", "."))),
+        key=lambda p: (p.stat().st_mtime, p.name),
+    )
+    if not files:
+        raise RosterError(f"未找到名册：{roster_path} 中没有 Excel 或 CSV 文件。")
+    return files[-1]
+
+
+def _to_int(value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() and value >= 0 else None
+    text = re.sub(r"[\s,，人名]", "", str(value)).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return int(text) if text.isdigit() else None
+
+
+def load_roster(roster_path: Path) -> Roster:
+    """Read the roster from a file or a folder holding one (newest wins)."""
+    path = find_roster_file(Path(roster_path))
+    grid = _read_grid(path)
+    header_index, columns = None, {}
+    for i, row in enumerate(grid[:30]):
+        columns = _match_columns(row)
+        if all(f in columns for f in REQUIRED):
+            header_index = i
+            break
+    if header_index is None:
+        raise RosterError(
+            f"名册 {path.name} 中找不到表头：需要“基层工会名称”“上级工会”“类别”“会员人数”四列，请检查列名。"
+        )
+    return roster_from_grid(grid, header_index, columns, source=path.name)
+
+
+def roster_from_grid(grid: list[list[object]], header_index: int, columns: dict[str, int], source: str) -> Roster:
+    """Build the roster tables from a grid whose header row and columns are known."""
+    issues: list[Issue] = []
+    records = []
+    seen: dict[str, int] = {}
+
+    def cell(row: list[object], fld: str) -> object:
+        j = columns.get(fld)
+        return row[j] if j is not None and j < len(row) else None
+
+    def problem(rownum: int, col: str, code: str, message: str) -> None:
+        issues.append(Issue(source, "", rownum, col, "error", code, message))
+
+    for i in range(header_index + 1, len(grid)):
+        row, rownum = grid[i], i + 1
+        name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
+        if not name or any(w in name for w in ("合计", "总计")):
+            continue
+        parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
+        kind = kind_code(cell(row, "kind"))
+        members = _to_int(cell(row, "members"))
+        if kind is None:
+            problem(rownum, "类别", "roster_kind_unknown", f"名册第{rownum}行“{name}”的类别“{cell(row, 'kind')}”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；该单位未计入统计，请修改名册。")
+            continue
+        if members is None:
+            problem(rownum, "会员人数", "roster_members_unreadable", f"名册第{rownum}行“{name}”的会员人数“{cell(row, 'members')}”不是整数；该单位未计入统计，请修改名册。")
+            continue
+        if kind == "direct" or not parent or parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会"):
+            if kind != "direct":
+                problem(rownum, "上级工会", "roster_parent_missing", f"名册第{rownum}行“{name}”没有填写上级工会；该单位未计入统计，请补充。")
+                continue
+            parent = name  # a directly affiliated union is its own reporting unit
+        if name in seen:
+            problem(rownum, "基层工会名称", "roster_duplicate_name", f"名册第{rownum}行“{name}”与第{seen[name]}行重名；只保留第{seen[name]}行，请核对名册。")
+            continue
+        seen[name] = rownum
+        records.append(
+            {
+                "unit": name,
+                "reporting_unit": parent,
+                "kind": kind,
+                "members": members,
+                "employees": _to_int(cell(row, "employees")),
+                "code": str(cell(row, "code") or "").strip(),
+                "row": rownum,
+            }
+        )
+    if not records:
+        raise RosterError(f"名册 {source} 中没有可用的基层工会记录，请检查文件内容。")
+    units = pd.DataFrame.from_records(records)
+    units["members"] = units["members"].astype("int64")
+    units["employees"] = units["employees"].astype("Int64")
+    units["row"] = units["row"].astype("int64")
+
+    # A reporting unit has one kind: the most common among its unions.
+    kinds = units.groupby("reporting_unit")["kind"].agg(lambda s: s.value_counts().index[0])
+    mixed = units[units["kind"] != units["reporting_unit"].map(kinds)]
+    for r in mixed.itertuples():
+        issues.append(Issue(source, "", int(r.row), "类别", "warning", "roster_kind_mixed",
+                            f"名册第{r.row}行“{r.unit}”的类别与同一上级工会的其他单位不同，已按“{config.KIND_NAMES[kinds[r.reporting_unit]]}”统计。"))
+    units["kind"] = units["reporting_unit"].map(kinds)
+
+    order = {k: i for i, k in enumerate(config.KINDS)}
+    reporting_units = (
+        units.groupby("reporting_unit", sort=False)
+        .agg(kind=("kind", "first"), units_total=("unit", "size"), members_total=("members", "sum"))
+        .reset_index()
+        .assign(_order=lambda d: d["kind"].map(order))
+        .sort_values(["_order", "reporting_unit"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    return Roster(units=units, reporting_units=reporting_units, source=source, issues=issues)
+
+
+def roster_age_days(roster_path: Path) -> int:
+    """Days since the roster file was last changed (for the briefing's caveats)."""
+    path = find_roster_file(roster_path)
+    return (dt.date.today() - dt.date.fromtimestamp(path.stat().st_mtime)).days

@@ -1,0 +1,125 @@
+"""The house style of every chart: a real CJK font, sizes and colours in one place.
+
+Font choice, in order: the fonts an analyst's own machine has (Microsoft YaHei,
+SimHei on Windows; PingFang SC on macOS), a system Noto/Source Han CJK font on
+Linux, and finally Noto Sans CJK SC shipped by the `mplfonts` package from PyPI,
+so that a fresh machine without any CJK font still renders Chinese. Font files
+are registered with `fontManager.addfont`, which does not depend on matplotlib's
+font cache having seen them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import matplotlib
+from matplotlib import font_manager
+
+# Families tried in order; the first one present becomes the chart font.
+PREFERRED_FAMILIES: tuple[str, ...] = (
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+)
+# The family name of the font bundled by mplfonts.
+BUNDLED_FAMILY = "Noto Sans CJK SC"
+
+# A restrained palette in the manner of Chinese government reports: a deep red
+# for the headline series, greys for context, a blue for contrast.
+COLORS = {
+    "primary": "#C0272D",
+    "secondary": "#1F4E79",
+    "accent": "#E2A93B",
+    "good": "#2E7D32",
+    "warn": "#E2A93B",
+    "bad": "#C0272D",
+    "muted": "#9E9E9E",
+    "grid": "#D9D9D9",
+    "text": "#262626",
+}
+KIND_COLORS = {
+    "town": "#C0272D",
+    "street": "#1F4E79",
+    "system": "#E2A93B",
+    "yanshan": "#5B8C5A",
+    "zone": "#7E57C2",
+    "direct": "#8D6E63",
+}
+# 16:9 slide-sized figure, in inches.
+SLIDE_FIGSIZE = (12.8, 7.2)
+
+
+def bundled_font_files() -> list[Path]:
+    """CJK font files shipped by the mplfonts package, if it is installed."""
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    fonts_dir = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    return sorted(fonts_dir.glob("NotoSansCJKsc-*.otf"))
+
+
+@cache
+def cjk_family() -> str:
+    """The CJK font family charts use; registers the bundled font when needed."""
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    for family in PREFERRED_FAMILIES:
+        if family in available:
+            return family
+    for path in bundled_font_files():
+        font_manager.fontManager.addfont(str(path))
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    if BUNDLED_FAMILY in available:
+        return BUNDLED_FAMILY
+    raise RuntimeError(
+        "未找到可显示中文的字体：请运行 `make test` 或 `make briefing` 重新安装环境（会安装 mplfonts 字体包）。"
+    )
+
+
+def rc_params() -> dict:
+    """matplotlib settings of the house style."""
+    family = cjk_family()
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [family, "DejaVu Sans"],
+        "axes.unicode_minus": False,  # CJK fonts often lack U+2212
+        "font.size": 12,
+        "axes.titlesize": 16,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 12,
+        "axes.edgecolor": COLORS["muted"],
+        "axes.labelcolor": COLORS["text"],
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": False,
+        "grid.color": COLORS["grid"],
+        "xtick.color": COLORS["text"],
+        "ytick.color": COLORS["text"],
+        "text.color": COLORS["text"],
+        "figure.figsize": SLIDE_FIGSIZE,
+        "figure.dpi": 100,
+        "savefig.dpi": 200,
+        "savefig.bbox": "tight",
+        "svg.fonttype": "none",  # keep text as text in SVG
+        "pdf.fonttype": 42,
+        "legend.frameon": False,
+    }
+
+
+def apply() -> None:
+    """Make the house style the default for this process (notebooks call this)."""
+    matplotlib.rcParams.update(rc_params())
+
+
+@contextmanager
+def house_style():
+    """Temporarily use the house style."""
+    with matplotlib.rc_context(rc_params()):
+        yield

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from analysis.campaign import CampaignError, load_campaign
+
+
+def test_builtin_campaign_rounds_match_contract(campaign):
+    assert [(r.code, r.start, r.end, r.deadline) for r in campaign.rounds] == [
+        ("r1", dt.date(2019, 5, 8), dt.date(2019, 6, 30), dt.date(2019, 7, 5)),
+        ("r2", dt.date(2019, 7, 1), dt.date(2019, 9, 30), dt.date(2019, 10, 10)),
+        ("r3", dt.date(2019, 10, 1), dt.date(2019, 12, 31), dt.date(2020, 1, 10)),
+    ]
+    assert campaign.work_item_codes == ("study", "training", "publicity", "implementation", "reporting", "other")
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [(dt.date(2019, 5, 8), "r1"), (dt.date(2019, 6, 30), "r1"), (dt.date(2019, 7, 1), "r2"), (dt.date(2020, 1, 1), None)],
+)
+def test_round_for_date_uses_windows(campaign, day, expected):
+    found = campaign.round_for_date(day)
+    assert (found.code if found else None) == expected
+
+
+def test_override_file_replaces_builtin(tmp_path):
+    path = tmp_path / "campaign.toml"
+    path.write_text(
+        """
+[campaign]
+code = "x"
+name = "测试活动"
+start = 2020-01-01
+end = 2020-03-31
+[[rounds]]
+code = "q1"
+name = "一季度"
+start = 2020-01-01
+end = 2020-03-31
+deadline = 2020-04-05
+[[work_items]]
+code = "study"
+name = "学习"
+""",
+        encoding="utf-8",
+    )
+    c = load_campaign(path)
+    assert c.year == 2020 and [r.code for r in c.rounds] == ["q1"] and c.work_item_codes == ("study", "other")
+
+
+def test_broken_campaign_file_gives_chinese_error(tmp_path):
+    path = tmp_path / "campaign.toml"
+    path.write_text("[campaign]\ncode = 'x'\n", encoding="utf-8")
+    with pytest.raises(CampaignError, match="缺少必填项"):
+        load_campaign(path)
