@@ -43,7 +43,7 @@ briefing: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -m "not slow" tests
-	$(PY) -m pytest -p no:randomly --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow tests
