@@ -1,0 +1,528 @@
+"""A submission file -> `Workbook` of `Sheet` grids, or `FileRejected` with a Chinese reason.
+
+The format is decided from the file's bytes, never its extension. Every file is
+read once into memory (after its size is checked), then checked cheaply before
+any parser sees it: ZIP central directory (zip bombs), the true extent of each
+sheet (a single cell at XFD1048576 makes calamine allocate a dense grid of 17
+billion cells and abort the process, so the extent is found by scanning the
+sheet XML first), OLE2 directory (encrypted OOXML). Cells are read by calamine;
+formulas are never evaluated (cached values only). calamine rejects XML with
+custom entities ("billion laughs", XXE) instead of expanding or fetching them.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+import python_calamine as pc
+
+from analysis.campaign import Limits
+from analysis.model import FileRejected, Issue, Sheet, Workbook
+
+FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv")
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+ODS_MIMETYPES = (
+    b"application/vnd.oasis.opendocument.spreadsheet",
+    b"application/vnd.oasis.opendocument.spreadsheet-template",
+)
+# Magic bytes of common files that are certainly not spreadsheets.
+OTHER_MAGICS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF 文档"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"{\\rtf", "RTF 文档"),
+)
+# Only archive members at least this big are held to the compression-ratio limit:
+# small XML parts of ordinary workbooks compress very well and are harmless.
+RATIO_FLOOR_BYTES = 1 << 20
+# Sheet XML up to this size is also searched for formulas without a cached value.
+FORMULA_SCAN_BYTES = 8 << 20
+
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
+_NO_VALUE_FORMULA = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def _reject_unreadable(name: str, detail: str = "") -> FileRejected:
+    why = f"（{detail}）" if detail else ""
+    return FileRejected(
+        "corrupt",
+        f"文件“{name}”已损坏或不完整，无法打开{why}；请用 Excel 或 WPS 打开确认后重新保存并报送。",
+    )
+
+
+def _not_spreadsheet(name: str, what: str = "") -> FileRejected:
+    kind = f"是{what}，" if what else ""
+    return FileRejected(
+        "not_a_spreadsheet",
+        f"文件“{name}”{kind}不是 Excel/WPS/CSV 表格，未读取；请按报送模板填写表格后重新报送。",
+    )
+
+
+def _password(name: str) -> FileRejected:
+    return FileRejected(
+        "password_protected",
+        f"文件“{name}”设置了打开密码，无法读取；请取消密码后重新报送。",
+    )
+
+
+# --- OLE2 (compound file) directory ------------------------------------------------
+
+
+def _ole_stream_names(data: bytes) -> set[str]:
+    """Names of the entries in an OLE2 compound file's directory (empty when unreadable)."""
+    if len(data) < 512:
+        return set()
+    sector_size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    if sector_size not in (512, 4096):
+        return set()
+    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+    first_difat, n_difat = struct.unpack_from("<II", data, 0x44)
+    n_sectors = max(0, len(data) // sector_size - 1)
+
+    def sector(i: int) -> bytes:
+        start = (i + 1) * sector_size
+        return data[start : start + sector_size]
+
+    difat = list(struct.unpack_from("<109I", data, 0x4C))
+    nxt, seen = first_difat, 0
+    while nxt < n_sectors and seen < n_difat and seen <= n_sectors:
+        words = struct.unpack(f"<{sector_size // 4}I", sector(nxt))
+        difat.extend(words[:-1])
+        nxt, seen = words[-1], seen + 1
+    fat_sectors = [s for s in difat[:n_fat] if s < n_sectors]
+    fat = b"".join(sector(s) for s in fat_sectors)
+    fat_entries = struct.unpack(f"<{len(fat) // 4}I", fat[: len(fat) // 4 * 4])
+    names: set[str] = set()
+    current, steps = first_dir, 0
+    while current < min(n_sectors, len(fat_entries)) and steps <= n_sectors:
+        block = sector(current)
+        for k in range(0, len(block) - 127, 128):
+            length = struct.unpack_from("<H", block, k + 64)[0]
+            if 2 <= length <= 64:
+                names.add(block[k : k + length - 2].decode("utf-16le", "replace"))
+        current, steps = fat_entries[current], steps + 1
+    return names
+
+
+# --- format detection ----------------------------------------------------------------
+
+
+def _zip_format(zf: zipfile.ZipFile, path: Path) -> str:
+    members = set(zf.namelist())
+    name = path.name
+    if "xl/workbook.xml" in members:
+        macro = "xl/vbaProject.bin" in members or path.suffix.lower() == ".xlsm"
+        return "xlsm" if macro else "xlsx"
+    if "xl/workbook.bin" in members:
+        return "xlsb"
+    if "mimetype" in members:
+        mimetype = zf.read("mimetype")[:100].strip()
+        if mimetype in ODS_MIMETYPES:
+            return "ods"
+        if b"opendocument.text" in mimetype:
+            raise _not_spreadsheet(name, "文字文档（ODT）")
+    if "word/document.xml" in members:
+        raise _not_spreadsheet(name, "Word 文档")
+    if "ppt/presentation.xml" in members:
+        raise _not_spreadsheet(name, "PowerPoint 演示文稿")
+    raise _not_spreadsheet(name, "压缩包")
+
+
+def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
+    if not data:
+        raise FileRejected("empty", f"文件“{name}”是空文件（0 字节），未读取；请重新导出后报送。")
+    if data.startswith(OLE2_MAGIC):
+        streams = _ole_stream_names(data)
+        if {"EncryptionInfo", "EncryptedPackage"} & streams:
+            raise _password(name)
+        if {"Workbook", "Book"} & streams:
+            return "xls"
+        if "WordDocument" in streams:
+            raise _not_spreadsheet(name, "Word 文档")
+        if "PowerPoint Document" in streams:
+            raise _not_spreadsheet(name, "PowerPoint 演示文稿")
+        if not streams:
+            raise _reject_unreadable(name, "文件结构不完整")
+        if path.suffix.lower() in (".xls", ".et"):
+            return "xls"  # let calamine try: some writers name the stream differently
+        raise _not_spreadsheet(name)
+    if data.startswith(ZIP_MAGICS):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                return _zip_format(zf, path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+            raise _reject_unreadable(name, "压缩结构损坏") from None
+    for magic, what in OTHER_MAGICS:
+        if data.startswith(magic):
+            raise _not_spreadsheet(name, what)
+    if _decode_text(data) is None:
+        raise _not_spreadsheet(name)
+    return "csv"
+
+
+def detect_format(path: Path) -> str:
+    """The file's format from its bytes: xlsx, xlsm, xlsb, xls, ods or csv; else FileRejected."""
+    path = Path(path)
+    return _format_from_bytes(path.read_bytes(), path, path.name)
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _decode_text(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) when `data` is text in UTF-8/UTF-16 (BOM) or GB18030; else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8-sig", "gb18030"]  # UTF-8 first: GB18030 accepts UTF-8 bytes
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:20000]
+        if len(_BAD_CONTROL.findall(sample)) > max(2, len(sample) // 1000):
+            return None  # binary data that happens to decode
+        return text, encoding
+    return None
+
+
+def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
+    decoded = _decode_text(data)
+    if decoded is None:
+        raise _not_spreadsheet(name)
+    text, _ = decoded
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;，")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [
+        [cell if cell.strip() else None for cell in row]
+        for row in csv.reader(io.StringIO(text), dialect)
+    ]
+    return [Sheet(name=path.stem, rows=rows)]
+
+
+# --- ZIP safety and sheet extents --------------------------------------------------------
+
+
+def _check_zip(zf: zipfile.ZipFile, limits: Limits, name: str) -> None:
+    """Reject zip bombs and oversized archives from the central directory alone."""
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_FLOOR_BYTES and ratio > limits.max_compression_ratio:
+            raise FileRejected(
+                "zip_bomb",
+                f"文件“{name}”内部压缩比异常（{ratio:.0f} 倍，上限 {limits.max_compression_ratio} 倍），"
+                "疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。",
+            )
+    if total > limits.max_uncompressed_bytes:
+        raise FileRejected(
+            "too_large",
+            f"文件“{name}”解压后约 {total / 2**20:.0f} MB，超过上限 "
+            f"{limits.max_uncompressed_bytes / 2**20:.0f} MB，未读取；请删除无关内容后重新报送。",
+        )
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """A member's bytes, never more than the central directory declares (lying headers)."""
+    out = bytearray()
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            out += chunk
+            if len(out) > info.file_size:
+                raise FileRejected(
+                    "zip_bomb",
+                    f"文件“{name}”内部数据与声明大小不符，疑似恶意文件，未读取；请确认文件来源。",
+                )
+    return bytes(out)
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> FileRejected | None:
+    if rows > limits.max_rows_per_sheet:
+        return FileRejected(
+            "too_large",
+            f"文件“{name}”的工作表“{sheet}”有 {rows} 行，超过上限 {limits.max_rows_per_sheet} 行，"
+            "未读取；请删除多余的空行或无关数据后重新报送。",
+        )
+    if cells > limits.max_cells_per_workbook:
+        return FileRejected(
+            "too_large",
+            f"文件“{name}”的单元格范围过大（约 {cells} 个，上限 {limits.max_cells_per_workbook} 个），"
+            "未读取；请删除多余的行列或无关数据后重新报送。",
+        )
+    return None
+
+
+def _xlsx_sheet_parts(zf: zipfile.ZipFile, members: set[str]) -> dict[str, str]:
+    """Worksheet part path -> sheet name, from workbook.xml and its relationships."""
+    try:
+        workbook = zf.read("xl/workbook.xml")
+        rels = (
+            zf.read("xl/_rels/workbook.xml.rels")
+            if "xl/_rels/workbook.xml.rels" in members
+            else b""
+        )
+    except (KeyError, zipfile.BadZipFile, zlib.error):
+        return {}
+    targets: dict[bytes, str] = {}
+    for match in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)/?>", rels):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[attrs.get(b"Id", b"")] = target
+    parts: dict[str, str] = {}
+    for match in _SHEET_ENTRY.finditer(workbook):
+        attrs = dict(_ATTR.findall(match.group(1)))
+        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
+        if rid in targets:
+            parts[targets[rid]] = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
+    return parts
+
+
+def _scan_xlsx(zf: zipfile.ZipFile, limits: Limits, name: str, display: str) -> list[Issue]:
+    """Bound every sheet's true extent before calamine allocates it; note formulas without values."""
+    members = set(zf.namelist())
+    sheet_names = _xlsx_sheet_parts(zf, members)
+    issues: list[Issue] = []
+    total_cells = 0
+    for info in zf.infolist():
+        part = info.filename
+        if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+            continue
+        sheet = sheet_names.get(part, Path(part).stem)
+        xml = _read_member(zf, info, name)
+        dimension = re.search(
+            rb'<dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]{1,3})([0-9]{1,7})"', xml[:4096]
+        )
+        if dimension:
+            declared = int(dimension.group(2))
+            error = _too_big(
+                name, sheet, declared, declared * _col_number(dimension.group(1)), limits
+            )
+            if error:
+                raise error
+        rows = [int(r) for r in _ROW_REF.findall(xml)]
+        refs = _CELL_REF.findall(xml)
+        if refs:
+            cols = [_col_number(c) for c, _ in refs]
+            rows += [int(r) for _, r in refs]
+            height, width = max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
+        else:
+            height, width = (max(rows) - min(rows) + 1 if rows else 0), 1
+        total_cells += height * width
+        error = _too_big(name, sheet, height, max(height * width, total_cells), limits)
+        if error:
+            raise error
+        if len(xml) <= FORMULA_SCAN_BYTES and b"<f" in xml:
+            for ref in _NO_VALUE_FORMULA.findall(xml):
+                ref = ref.decode()
+                row = int(re.sub(r"[A-Z]", "", ref))
+                issues.append(
+                    Issue(
+                        display,
+                        sheet,
+                        row,
+                        re.sub(r"[0-9]", "", ref),
+                        "warning",
+                        "formula_no_value",
+                        f"单元格 {ref} 是公式但没有保存计算结果，按空白处理；"
+                        "请在 Excel 中打开该文件、保存后重新报送。",
+                    )
+                )
+    return issues
+
+
+_ODS_NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+}
+
+
+def _scan_ods(
+    zf: zipfile.ZipFile, limits: Limits, name: str
+) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Bound each table's extent (repeated rows/cells that hold values) and collect merged ranges."""
+    from defusedxml import ElementTree as SafeET  # entities are refused, never expanded
+
+    t = "{%s}" % _ODS_NS["table"]
+    office_type = "{%s}value-type" % _ODS_NS["office"]
+    info = zf.getinfo("content.xml")
+    xml = _read_member(zf, info, name)
+    merged: dict[str, list[tuple[int, int, int, int]]] = {}
+    total_cells = 0
+    try:
+        table_name, row, extent_rows, extent_cols = "", 0, 0, 0
+        for event, el in SafeET.iterparse(io.BytesIO(xml), events=("start", "end")):
+            tag = el.tag
+            if event == "start" and tag == t + "table":
+                table_name, row, extent_rows, extent_cols = el.get(t + "name", ""), 0, 0, 0
+                merged[table_name] = []
+            elif event == "end" and tag == t + "table-row":
+                repeat = int(el.get(t + "number-rows-repeated", "1"))
+                col = 0
+                for cell in el:
+                    if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
+                        continue
+                    span = int(cell.get(t + "number-columns-repeated", "1"))
+                    if cell.get(office_type) is not None or len(cell):
+                        extent_rows, extent_cols = row + repeat, max(extent_cols, col + span)
+                    cols_spanned = int(cell.get(t + "number-columns-spanned", "1"))
+                    rows_spanned = int(cell.get(t + "number-rows-spanned", "1"))
+                    if cols_spanned > 1 or rows_spanned > 1:
+                        merged[table_name].append(
+                            (row, col, row + rows_spanned - 1, col + cols_spanned - 1)
+                        )
+                    col += span
+                row += repeat
+                el.clear()
+            elif event == "end" and tag == t + "table":
+                total_cells += extent_rows * extent_cols
+                error = _too_big(name, table_name, extent_rows, max(total_cells, 0), limits)
+                if error:
+                    raise error
+                el.clear()
+    except FileRejected:
+        raise
+    except Exception as exc:  # defusedxml refuses entities; broken XML is corrupt too
+        raise _reject_unreadable(name, type(exc).__name__) from None
+    return merged
+
+
+# --- workbook --------------------------------------------------------------------------
+
+
+def _grid(sheet: pc.CalamineSheet) -> list[list[object]]:
+    """The sheet from A1 (true positions), '' cells as None."""
+    rows = sheet.to_python(skip_empty_area=False)
+    return [[None if v == "" else v for v in row] for row in rows]
+
+
+def _merged(sheet: pc.CalamineSheet) -> list[tuple[int, int, int, int]]:
+    ranges = sheet.merged_cell_ranges or []
+    return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
+
+
+def _calamine_error(exc: Exception, name: str) -> FileRejected:
+    if (
+        isinstance(exc, pc.PasswordError)
+        or "password" in str(exc).lower()
+        or "encrypt" in str(exc).lower()
+    ):
+        return _password(name)
+    if isinstance(exc, pc.XmlError) and "entity" in str(exc).lower():
+        return FileRejected(
+            "hostile_xml",
+            f"文件“{name}”含有不允许的 XML 实体定义，疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。",
+        )
+    return _reject_unreadable(name, type(exc).__name__)
+
+
+def read_workbook(
+    path: Path, limits: Limits | None = None, display_name: str | None = None
+) -> Workbook:
+    """Every sheet of a submission file as cell grids; raises FileRejected with a Chinese reason."""
+    path = Path(path)
+    limits = limits or Limits()
+    name = display_name or path.name
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise _reject_unreadable(name, "无法访问") from None
+    if size > limits.max_file_bytes:
+        raise FileRejected(
+            "too_large",
+            f"文件“{name}”大小 {size / 2**20:.1f} MB，超过上限 {limits.max_file_bytes / 2**20:.0f} MB，"
+            "未读取；请删除图片或无关内容后重新报送。",
+        )
+    with path.open("rb") as fh:  # read-only, once
+        data = fh.read(limits.max_file_bytes + 1)
+    fmt = _format_from_bytes(data, path, name)
+    if fmt == "csv":
+        sheets = _read_csv(data, path, name)
+        error = _too_big(
+            name, path.stem, len(sheets[0].rows), sum(map(len, sheets[0].rows)), limits
+        )
+        if error:
+            raise error
+        return Workbook(path=path, format="csv", sheets=sheets)
+
+    issues: list[Issue] = []
+    ods_merged: dict[str, list[tuple[int, int, int, int]]] = {}
+    if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                _check_zip(zf, limits, name)
+                if fmt in ("xlsx", "xlsm"):
+                    issues = _scan_xlsx(zf, limits, name, name)
+                elif fmt == "ods":
+                    ods_merged = _scan_ods(zf, limits, name)
+        except FileRejected:
+            raise
+        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError) as exc:
+            raise _reject_unreadable(name, type(exc).__name__) from None
+
+    sheets: list[Sheet] = []
+    total_cells = 0
+    try:
+        book = pc.load_workbook(io.BytesIO(data))
+        metadata = book.sheets_metadata
+        if len(metadata) > limits.max_sheets:
+            raise FileRejected(
+                "too_large",
+                f"文件“{name}”有 {len(metadata)} 个工作表，超过上限 {limits.max_sheets} 个，未读取；请删除无关工作表后重新报送。",
+            )
+        for meta in metadata:
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            height, width = (
+                sheet.end[0] + 1 if sheet.end else 0,
+                sheet.end[1] + 1 if sheet.end else 0,
+            )
+            total_cells += height * width
+            error = _too_big(name, meta.name, height, max(total_cells, 0), limits)
+            if error:
+                raise error
+            sheets.append(
+                Sheet(
+                    name=meta.name,
+                    rows=_grid(sheet),
+                    hidden=meta.visible != pc.SheetVisibleEnum.Visible,
+                    merged=ods_merged.get(meta.name, []) if fmt == "ods" else _merged(sheet),
+                )
+            )
+    except FileRejected:
+        raise
+    except Exception as exc:  # calamine raises several unrelated types for bad files
+        raise _calamine_error(exc, name) from None
+    return Workbook(path=path, format=fmt, sheets=sheets, issues=issues)
