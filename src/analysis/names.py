@@ -1,0 +1,320 @@
+"""Name resolution: union names as submitted -> roster names.
+
+Rules, in the order `NameResolver.resolve` tries them (first that gives one roster
+name wins; a key shared by two roster names is never used to resolve):
+
+1. exact: the name as written (surrounding spaces removed) is a roster name;
+2. alias: the analyst's aliases.csv maps it (or its normalised form) to a roster name;
+3. normalised: `normalise_name` of both sides agree (width, spaces, brackets,
+   北京市/房山区 prefixes, 工会委员会 -> 工会, 有限公司 -> 公司);
+4. normalised, loose: the same with a trailing 工会 dropped ("长阳镇卫生院" ->
+   "长阳镇卫生院工会"). Reporting units use a looser key still: a trailing 总工会 or
+   工会 dropped, so "长阳镇工会" and "长阳镇" find "长阳镇总工会".
+
+An unresolved name gets the three closest roster names (rapidfuzz WRatio on the
+normalised forms) as suggestions; they are shown to the analyst, never applied.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from analysis.model import Issue
+from analysis.roster import Roster
+
+How = Literal["exact", "normalised", "alias"]
+
+# Place prefixes that units add or leave out; stripped repeatedly, longest first.
+NAME_PREFIXES: tuple[str, ...] = ("北京市", "北京", "房山区", "房山")
+# Company forms shortened in everyday writing (longest first).
+COMPANY_FORMS: tuple[tuple[str, str], ...] = (
+    ("股份有限公司", "股份公司"),
+    ("有限责任公司", "公司"),
+    ("有限公司", "公司"),
+)
+BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
+SUGGESTION_COUNT = 3
+# Below this WRatio score a roster name is not worth suggesting.
+SUGGESTION_MIN_SCORE = 50.0
+
+
+def normalise_name(text: object) -> str:
+    """The comparison form of a union name (see the module docstring for the rules)."""
+    if text is None:
+        return ""
+    value = unicodedata.normalize("NFKC", str(text))  # full width -> half width, U+3000 -> " "
+    value = re.sub(r"\s+", "", value).translate(BRACKETS)
+    while prefix := next((p for p in NAME_PREFIXES if value.startswith(p)), None):
+        if len(value) <= len(prefix):
+            break  # "北京市" alone stays as written
+        value = value[len(prefix) :]
+    if value.endswith("工会委员会"):
+        value = value[: -len("委员会")]
+    for long_form, short_form in COMPANY_FORMS:
+        value = value.replace(long_form, short_form)
+    return value
+
+
+def loose_key(text: object) -> str:
+    """`normalise_name` without a trailing 工会, for names written without it."""
+    value = normalise_name(text)
+    if value.endswith("工会") and len(value) > len("工会"):
+        value = value[: -len("工会")]
+    return value
+
+
+def reporting_key(text: object) -> str:
+    """The loosest key, for reporting units: a trailing 总工会 or 工会 dropped."""
+    value = normalise_name(text)
+    for suffix in ("总工会", "工会"):
+        if value.endswith(suffix) and len(value) > len(suffix):
+            return value[: -len(suffix)]
+    return value
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a written name maps to the roster: `unit` is None when it does not."""
+
+    unit: str | None
+    how: How | None
+    suggestions: list[str] = field(default_factory=list)
+
+
+def _key_index(names: list[str], key) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Map key -> the one roster name with that key, and key -> names that collide on it."""
+    by_key: dict[str, list[str]] = {}
+    for name in names:
+        k = key(name)
+        if k:
+            by_key.setdefault(k, []).append(name)
+    unique = {k: v[0] for k, v in by_key.items() if len(v) == 1}
+    clashes = {k: v for k, v in by_key.items() if len(v) > 1}
+    return unique, clashes
+
+
+class _Index:
+    """Resolution of names against one list of roster names."""
+
+    def __init__(self, names: list[str], keys, aliases: dict[str, str]):
+        self.names = set(names)
+        self.aliases = {alias: target for alias, target in aliases.items() if target in self.names}
+        self.alias_keys = {normalise_name(a): t for a, t in self.aliases.items()}
+        # The normalised key must be unique among normalised keys; a looser key must
+        # be unique among all keys at every looser level, so that "长阳镇" does not pick
+        # 长阳镇工会 over 长阳镇总工会 when a roster holds both.
+        self.exact_keys = _key_index(names, keys[0])[0]
+        owners: dict[str, set[str]] = {}
+        for key in keys[1:]:
+            for name in names:
+                if k := key(name):
+                    owners.setdefault(k, set()).add(name)
+        self.loose_keys = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+        self.keys = keys
+        self.choices = sorted(names)
+        self.choice_keys = [normalise_name(n) for n in self.choices]
+        self.cache: dict[str, Resolution] = {}
+
+    def resolve(self, name: object) -> Resolution:
+        text = "" if name is None else str(name).strip()
+        if text not in self.cache:
+            self.cache[text] = self._resolve(text)
+        return self.cache[text]
+
+    def _resolve(self, text: str) -> Resolution:
+        if not text:
+            return Resolution(None, None, [])
+        if text in self.names:
+            return Resolution(text, "exact", [])
+        target = self.aliases.get(text) or self.alias_keys.get(normalise_name(text))
+        if target:
+            return Resolution(target, "alias", [])
+        if (k := self.keys[0](text)) in self.exact_keys:
+            return Resolution(self.exact_keys[k], "normalised", [])
+        for key in self.keys[1:]:
+            if (k := key(text)) in self.loose_keys:
+                return Resolution(self.loose_keys[k], "normalised", [])
+        return Resolution(None, None, self.suggest(text))
+
+    def suggest(self, text: str) -> list[str]:
+        if not self.choices:
+            return []
+        found = process.extract(
+            normalise_name(text),
+            self.choice_keys,
+            scorer=fuzz.WRatio,
+            limit=SUGGESTION_COUNT,
+            score_cutoff=SUGGESTION_MIN_SCORE,
+        )
+        return [self.choices[i] for _, _, i in found]
+
+
+class NameResolver:
+    """Resolves grassroots-union and reporting-unit names against the roster."""
+
+    def __init__(self, roster: Roster, aliases: pd.DataFrame | None = None, source: str = ""):
+        self.roster = roster
+        alias_map = _alias_map(aliases)
+        units = roster.units["unit"].astype(str).tolist()
+        reporting = roster.reporting_units["reporting_unit"].astype(str).tolist()
+        self.units = _Index(units, (normalise_name, loose_key), alias_map)
+        self.reporting = _Index(reporting, (normalise_name, loose_key, reporting_key), alias_map)
+        self.issues = _clash_issues(units, source or roster.source)
+
+    def resolve(self, name: object) -> Resolution:
+        """Resolve a grassroots-union name."""
+        return self.units.resolve(name)
+
+    def resolve_reporting_unit(self, name: object) -> Resolution:
+        """Resolve a reporting-unit name (a federation, or a directly affiliated union)."""
+        return self.reporting.resolve(name)
+
+    def reporting_unit_in_text(self, text: str) -> str | None:
+        """The reporting unit whose name (or short form) the text contains; longest wins.
+
+        Used for files without a header block: "长阳镇-第一阶段.csv" -> 长阳镇总工会. Keys
+        shorter than two characters are ignored; two units tied on the longest match
+        give None rather than a guess.
+        """
+        haystack = normalise_name(text)
+        best: dict[str, int] = {}
+        for name in self.reporting.choices:
+            for key in {normalise_name(name), loose_key(name), reporting_key(name)}:
+                if len(key) >= 2 and key in haystack:
+                    best[name] = max(best.get(name, 0), len(key))
+        if not best:
+            return None
+        longest = max(best.values())
+        winners = [n for n, length in best.items() if length == longest]
+        return winners[0] if len(winners) == 1 else None
+
+
+def _alias_map(aliases: pd.DataFrame | None) -> dict[str, str]:
+    if aliases is None or aliases.empty:
+        return {}
+    frame = _standard_alias_columns(aliases)
+    return {
+        str(a).strip(): str(n).strip()
+        for a, n in zip(frame["alias"], frame["name"], strict=True)
+        if str(a).strip() and str(n).strip()
+    }
+
+
+def _clash_issues(units: list[str], source: str) -> list[Issue]:
+    """One warning per normalised key that two roster names share."""
+    _, clashes = _key_index(units, normalise_name)
+    return [
+        Issue(
+            source,
+            "",
+            None,
+            "基层工会名称",
+            "warning",
+            "roster_name_ambiguous",
+            f"名册中“{'”“'.join(names)}”写法相近，无法区分；报送表须写出与名册完全一致的名称"
+            "才能对应到其中之一，请核对名册或在 aliases.csv 中补充对应关系。",
+        )
+        for names in clashes.values()
+    ]
+
+
+ALIAS_COLUMNS: tuple[tuple[str, str], ...] = (("报送名称", "名册名称"), ("alias", "name"))
+
+
+def _standard_alias_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The alias table with columns alias, name (from 报送名称,名册名称 or alias,name)."""
+    columns = {str(c).strip().lstrip("\ufeff"): c for c in frame.columns}
+    for alias_col, name_col in ALIAS_COLUMNS:
+        if alias_col in columns and name_col in columns:
+            return pd.DataFrame(
+                {
+                    "alias": frame[columns[alias_col]].fillna("").astype(str).str.strip(),
+                    "name": frame[columns[name_col]].fillna("").astype(str).str.strip(),
+                }
+            )
+    raise ValueError("alias columns not found")
+
+
+def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.DataFrame, list[Issue]]:
+    """Read aliases.csv (UTF-8 or GBK) as columns alias, name, row; unreadable -> Issue."""
+    empty = pd.DataFrame({"alias": [], "name": [], "row": []})
+    raw = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes almost any bytes
+        text = None
+    problem = None
+    frame = None
+    if text is not None:
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            frame = _standard_alias_columns(frame)
+        except (ValueError, pd.errors.ParserError):
+            problem = "列名应为“报送名称,名册名称”（或 alias,name）"
+    else:
+        problem = "文字编码无法识别"
+    if problem or frame is None:
+        message = (
+            f"别名表 {display_name} 无法使用：{problem}；本次未使用任何别名，请修改后重新运行。"
+        )
+        return empty, [Issue(display_name, "", None, "", "error", "aliases_unreadable", message)]
+    frame = frame.assign(row=range(2, len(frame) + 2))
+    return frame[frame["alias"] != ""].reset_index(drop=True), []
+
+
+def check_aliases(
+    aliases: pd.DataFrame, roster: Roster, display_name: str = "aliases.csv"
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """The usable aliases, and an Issue for each whose target is not a roster name."""
+    known = set(roster.units["unit"]) | set(roster.reporting_units["reporting_unit"])
+    frame = _standard_alias_columns(aliases).assign(
+        row=aliases["row"] if "row" in aliases else range(2, len(aliases) + 2)
+    )
+    issues: list[Issue] = []
+    keep = []
+    first_target: dict[str, str] = {}
+    for alias, name, row in zip(frame["alias"], frame["name"], frame["row"], strict=True):
+        if name not in known:
+            issues.append(
+                Issue(
+                    display_name,
+                    "",
+                    int(row),
+                    "名册名称",
+                    "error",
+                    "alias_target_unknown",
+                    f"别名表第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”；"
+                    "该行未使用，请改为名册中的准确名称。",
+                )
+            )
+            keep.append(False)
+        elif alias in first_target and first_target[alias] != name:
+            issues.append(
+                Issue(
+                    display_name,
+                    "",
+                    int(row),
+                    "报送名称",
+                    "error",
+                    "alias_conflict",
+                    f"别名表第{row}行把“{alias}”对应到“{name}”，与前面的对应“{first_target[alias]}”"
+                    "矛盾；只使用前面那一行，请删除其中一行。",
+                )
+            )
+            keep.append(False)
+        else:
+            first_target.setdefault(alias, name)
+            keep.append(True)
+    return frame[keep].reset_index(drop=True), issues

@@ -1,0 +1,205 @@
+"""Name normalisation, aliases and resolution against a small roster."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.model import Issue
+from analysis.names import (
+    NameResolver,
+    check_aliases,
+    loose_key,
+    normalise_name,
+    read_aliases,
+    reporting_key,
+)
+from analysis.roster import roster_from_grid
+from tests.conftest import ROSTER_HEADER
+
+
+def make_roster(rows: list[list[object]]):
+    grid = [ROSTER_HEADER, *rows]
+    columns = {"unit": 1, "parent": 2, "kind": 3, "members": 4, "employees": 5, "code": 6}
+    return roster_from_grid(grid, 0, columns, source="名册.xlsx")
+
+
+@pytest.fixture
+def roster(small_roster_rows):
+    return make_roster(small_roster_rows[2:])
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("长阳镇卫生院工会", "长阳镇卫生院工会"),  # already normal
+        ("长阳镇　卫生院 工会", "长阳镇卫生院工会"),  # ASCII and ideographic spaces
+        ("长阳镇（第一）小学工会", "长阳镇(第一)小学工会"),  # full-width brackets -> ASCII
+        ("长阳镇【第一】小学工会", "长阳镇(第一)小学工会"),  # 【】 -> ()
+        ("长阳镇[第一]小学工会", "长阳镇(第一)小学工会"),  # [] -> ()
+        ("ＡＢＣ公司工会", "ABC公司工会"),  # full-width Latin -> half width
+        ("北京市房山区实验中学工会", "实验中学工会"),  # both place prefixes
+        ("房山实验中学工会", "实验中学工会"),  # short district prefix
+        ("北京长阳建材有限公司工会委员会", "长阳建材公司工会"),  # 委员会 after 工会, 有限公司
+        ("长阳建材有限责任公司工会", "长阳建材公司工会"),  # 有限责任公司 -> 公司
+        ("长阳建材股份有限公司工会", "长阳建材股份公司工会"),  # 股份有限公司 keeps 股份
+        ("村民委员会", "村民委员会"),  # 委员会 not after 工会 is kept
+        ("北京市", "北京市"),  # a prefix alone is not stripped to nothing
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_normalise_name_rules(written, expected):
+    assert normalise_name(written) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "loose", "reporting"),
+    [
+        ("长阳镇卫生院工会", "长阳镇卫生院", "长阳镇卫生院"),
+        ("长阳镇卫生院", "长阳镇卫生院", "长阳镇卫生院"),
+        ("长阳镇总工会", "长阳镇总", "长阳镇"),
+        ("长阳镇工会", "长阳镇", "长阳镇"),
+        ("工会", "工会", "工会"),  # never reduced to nothing
+    ],
+)
+def test_loose_and_reporting_keys_drop_union_suffix(written, loose, reporting):
+    assert loose_key(written) == loose
+    assert reporting_key(written) == reporting
+
+
+@given(st.text(max_size=30))
+def test_normalise_name_is_idempotent(text):
+    once = normalise_name(text)
+    # NFKC can expose a new prefix only once; a second pass changes nothing more.
+    assert normalise_name(once) == normalise_name(normalise_name(once))
+
+
+@pytest.mark.parametrize(
+    ("written", "unit", "how"),
+    [
+        ("长阳镇卫生院工会", "长阳镇卫生院工会", "exact"),
+        (" 长阳镇卫生院工会 ", "长阳镇卫生院工会", "exact"),
+        ("北京市房山区长阳镇卫生院工会", "长阳镇卫生院工会", "normalised"),
+        ("长阳镇卫生院", "长阳镇卫生院工会", "normalised"),
+        ("长阳建材公司工会", "北京长阳建材有限公司工会委员会", "normalised"),
+        ("房山区实验中学工会", "房山区实验中学工会", "exact"),
+        ("实验中学工会", "房山区实验中学工会", "normalised"),
+        ("燕房物流公司工会", "北京燕房物流有限公司工会", "normalised"),
+    ],
+)
+def test_resolve_grassroots_union(roster, written, unit, how):
+    resolution = NameResolver(roster).resolve(written)
+    assert (resolution.unit, resolution.how) == (unit, how)
+    assert resolution.suggestions == []
+
+
+def test_resolve_unknown_name_suggests_without_applying(roster):
+    resolution = NameResolver(roster).resolve("长阳镇第一小学")
+    # "长阳镇第一小学" resolves (loose key); a misspelt one does not.
+    assert resolution.unit == "长阳镇第一小学工会"
+    wrong = NameResolver(roster).resolve("长阳镇第一中学工会")
+    assert wrong.unit is None and wrong.how is None
+    assert len(wrong.suggestions) <= 3 and wrong.suggestions
+    assert wrong.suggestions[0] == "长阳镇第一小学工会"
+
+
+def test_resolve_blank_name_gives_nothing(roster):
+    assert NameResolver(roster).resolve("  ") == NameResolver(roster).resolve(None)
+    assert NameResolver(roster).resolve("").unit is None
+
+
+def test_colliding_roster_names_do_not_resolve_by_key():
+    roster = make_roster(
+        [
+            [1, "北京长阳建材有限公司工会", "长阳镇总工会", "乡镇", 10, 10, ""],
+            [2, "长阳建材公司工会", "长阳镇总工会", "乡镇", 20, 20, ""],
+        ]
+    )
+    resolver = NameResolver(roster)
+    assert resolver.resolve("长阳建材公司工会").how == "exact"  # exact still works
+    ambiguous = resolver.resolve("长阳建材有限公司工会")
+    assert ambiguous.unit is None
+    assert set(ambiguous.suggestions[:2]) == {"北京长阳建材有限公司工会", "长阳建材公司工会"}
+    assert [i.code for i in resolver.issues] == ["roster_name_ambiguous"]
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"),
+    [
+        ("长阳镇总工会", "长阳镇总工会"),
+        ("北京市房山区长阳镇总工会", "长阳镇总工会"),
+        ("长阳镇工会", "长阳镇总工会"),
+        ("长阳镇", "长阳镇总工会"),
+        ("区教委", "区教委工会"),
+        ("燕房物流公司工会", "北京燕房物流有限公司工会"),
+        ("阎村镇总工会", None),  # not in this roster
+    ],
+)
+def test_resolve_reporting_unit(roster, written, unit):
+    assert NameResolver(roster).resolve_reporting_unit(written).unit == unit
+
+
+def test_reporting_unit_short_form_ambiguous_is_not_resolved():
+    roster = make_roster(
+        [
+            [1, "甲小学工会", "长阳镇总工会", "乡镇", 10, 10, ""],
+            [2, "乙小学工会", "长阳镇工会", "乡镇", 20, 20, ""],
+        ]
+    )
+    assert NameResolver(roster).resolve_reporting_unit("长阳镇").unit is None
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("长阳镇第一阶段报送.xlsx", "长阳镇总工会"),
+        ("submissions/琉璃河镇总工会/r1.csv", "琉璃河镇总工会"),
+        ("区教委工会-第二期.csv", "区教委工会"),
+        ("汇总.csv", None),
+    ],
+)
+def test_reporting_unit_in_text_longest_match(roster, text, unit):
+    assert NameResolver(roster).reporting_unit_in_text(text) == unit
+
+
+def test_aliases_map_names_and_bad_targets_are_issues(roster, tmp_path):
+    path = tmp_path / "aliases.csv"
+    path.write_bytes(
+        "报送名称,名册名称\n长阳一小,长阳镇第一小学工会\n燕房,不存在的工会\n长阳一小,长阳镇卫生院工会\n".encode(
+            "gbk"
+        )
+    )
+    aliases, read_issues = read_aliases(path)
+    assert read_issues == []
+    usable, issues = check_aliases(aliases, roster)
+    assert [(i.code, i.row) for i in issues] == [("alias_target_unknown", 3), ("alias_conflict", 4)]
+    assert all(isinstance(i, Issue) and i.severity == "error" for i in issues)
+    resolver = NameResolver(roster, usable)
+    assert resolver.resolve("长阳一小") == resolver.resolve("长阳 一小")
+    assert resolver.resolve("长阳一小").unit == "长阳镇第一小学工会"
+    assert resolver.resolve("长阳一小").how == "alias"
+    assert resolver.resolve("燕房").unit is None
+
+
+def test_aliases_accept_english_columns_and_utf8(roster, tmp_path):
+    path = tmp_path / "aliases.csv"
+    path.write_text("alias,name\n教委,区教委工会\n", encoding="utf-8-sig")
+    aliases, issues = read_aliases(path)
+    assert issues == [] and aliases[["alias", "name"]].values.tolist() == [["教委", "区教委工会"]]
+    assert NameResolver(roster, aliases).resolve_reporting_unit("教委").how == "alias"
+
+
+def test_aliases_with_wrong_columns_are_one_issue(tmp_path):
+    path = tmp_path / "aliases.csv"
+    path.write_text("a,b\nx,y\n", encoding="utf-8")
+    aliases, issues = read_aliases(path)
+    assert aliases.empty and [i.code for i in issues] == ["aliases_unreadable"]
+    assert "报送名称" in issues[0].message
+
+
+def test_resolver_accepts_alias_frame_without_row_column(roster):
+    frame = pd.DataFrame({"报送名称": ["一小"], "名册名称": ["长阳镇第一小学工会"]})
+    assert NameResolver(roster, frame).resolve("一小").unit == "长阳镇第一小学工会"
