@@ -1,0 +1,477 @@
+"""Coverage figures: tidy ingest tables in, one row per group and one column per figure out.
+
+Pure functions, no I/O. Definitions (docs/architecture.md, the briefing's caveats):
+
+- Only ledger rows with state ``accepted`` count.
+- An activity counts for the grassroots union it names and so for that union's parent
+  in the roster, whichever unit reported it. A federation-level activity (no
+  grassroots union) counts in the activities and participants of its reporting unit
+  but never in unit or member coverage.
+- Participants that could not be read are missing, not zero: they are left out of the
+  sums and counted in ``participants_missing``.
+- A group with no grassroots unions has an empty (NaN) ratio, never 0.
+- ``as_of`` cuts by activity date; an undated activity counts from its round's start.
+
+Counting is done on integer codes with ``np.bincount`` so that a national roster
+(millions of unions, tens of millions of activities) takes seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis import config
+from analysis.campaign import OTHER_WORK_ITEM, Campaign
+from analysis.roster import Roster
+
+LEVELS: tuple[str, ...] = ("district", "kind", "reporting_unit")
+COVERAGE_COLUMNS: tuple[str, ...] = (
+    "level",
+    "kind",
+    "group",
+    "units_total",
+    "units_covered",
+    "unit_coverage",
+    "members_total",
+    "members_covered",
+    "member_coverage",
+    "activities",
+    "participants",
+)
+COVERAGE_EXTRA_COLUMNS: tuple[str, ...] = (
+    "participants_per_100",
+    "activities_federation",
+    "participants_missing",
+    "participants_missing_share",
+)
+BY_ITEM_COLUMNS: tuple[str, ...] = (
+    "level",
+    "kind",
+    "group",
+    "work_item",
+    "units_covered",
+    "unit_coverage",
+    "activities",
+    "participants",
+)
+BY_ITEM_EXTRA_COLUMNS: tuple[str, ...] = ("units_total", "participants_missing")
+ACTIVITY_COLUMNS: tuple[str, ...] = (
+    "file",
+    "sheet",
+    "row",
+    "reporting_unit",
+    "group",
+    "kind",
+    "grassroots_unit",
+    "federation_level",
+    "date",
+    "round",
+    "work_item",
+    "form",
+    "participants",
+)
+_COUNT_COLUMNS = (
+    "units_total",
+    "units_covered",
+    "members_total",
+    "members_covered",
+    "activities",
+    "participants",
+    "activities_federation",
+    "participants_missing",
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each value in `index`, -1 when absent or missing (fast for categoricals)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        if categories.equals(index):
+            mapping = np.arange(len(index), dtype=np.intp)
+        else:
+            mapping = index.get_indexer(categories).astype(np.intp)
+        # code -1 (missing) picks the appended -1
+        return np.append(mapping, -1)[values.cat.codes.to_numpy()]
+    return index.get_indexer(values.to_numpy(dtype=object, na_value=None)).astype(np.intp)
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator, NaN (never 0 or an error) where the denominator is 0."""
+    return numerator / denominator.where(denominator > 0)
+
+
+def _kind_order(kinds: Sequence[str]) -> list[str]:
+    """config.KINDS first, then any other kind found, sorted."""
+    return list(config.KINDS) + sorted(set(kinds) - set(config.KINDS))
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The roster as integer codes: unions -> reporting units (groups) -> kinds."""
+
+    units: pd.Index  # grassroots union names
+    groups: pd.Index  # reporting unit names, report order (kind, then name)
+    group_kind: np.ndarray  # kind code of each group
+    unit_group: np.ndarray  # group position of each union
+    members: np.ndarray  # members of each union (int64)
+
+    @classmethod
+    def of(cls, roster: Roster) -> _Groups:
+        units = roster.units
+        ru = roster.reporting_units[["reporting_unit", "kind"]]
+        extra = units.loc[
+            ~units["reporting_unit"].isin(ru["reporting_unit"]), ["reporting_unit", "kind"]
+        ].drop_duplicates("reporting_unit")
+        ru = pd.concat([ru, extra], ignore_index=True)
+        order = {k: i for i, k in enumerate(_kind_order(ru["kind"].unique()))}
+        ru = ru.assign(_o=ru["kind"].map(order)).sort_values(
+            ["_o", "reporting_unit"], kind="stable"
+        )
+        groups = pd.Index(ru["reporting_unit"].astype(str).to_numpy(dtype=object))
+        unit_index = pd.Index(units["unit"].astype(str).to_numpy(dtype=object))
+        return cls(
+            units=unit_index,
+            groups=groups,
+            group_kind=ru["kind"].astype(str).to_numpy(dtype=object),
+            unit_group=_codes(units["reporting_unit"], groups),
+            members=units["members"].to_numpy(dtype=np.int64),
+        )
+
+    def unit_codes(self, activities: pd.DataFrame) -> np.ndarray:
+        return _codes(activities["grassroots_unit"], self.units)
+
+    def group_codes(self, activities: pd.DataFrame, unit_code: np.ndarray) -> np.ndarray:
+        """Roster parent of the named union; the activity's own group when it names none."""
+        column = next(c for c in ("group", "counted_for", "reporting_unit") if c in activities)
+        own = _codes(activities[column], self.groups)
+        named = unit_code >= 0
+        return np.where(named, self.unit_group[np.where(named, unit_code, 0)], own)
+
+    def frame(self) -> pd.DataFrame:
+        """The reporting-unit rows' identity columns."""
+        return pd.DataFrame(
+            {"level": "reporting_unit", "kind": self.group_kind, "group": self.groups.to_numpy()}
+        )
+
+
+def _bincount(codes: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
+    out = np.bincount(codes, weights=weights, minlength=size)
+    return np.rint(out).astype(np.int64) if weights is not None else out.astype(np.int64)
+
+
+def _participants(activities: pd.DataFrame) -> np.ndarray:
+    return pd.to_numeric(activities["participants"], errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )
+
+
+def _roll_up(ru: pd.DataFrame, keys: Sequence[str], kinds: Sequence[str]) -> pd.DataFrame:
+    """Add kind rows (sums of their units) and a district row (sum of kinds) above `ru`.
+
+    Every kind in `kinds` gets rows, zeros when it has no reporting unit; `keys` (work
+    item, date) keep the order in which they first appear in `ru`.
+    """
+    sums = [c for c in _COUNT_COLUMNS if c in ru]
+    cats = {k: pd.Categorical(ru[k], categories=pd.unique(ru[k])) for k in keys}
+    by_kind = (
+        ru.assign(kind=pd.Categorical(ru["kind"], categories=list(kinds)), **cats)
+        .groupby(["kind", *keys], observed=False, sort=True)[sums]
+        .sum()
+        .reset_index()
+        .assign(level="kind")
+    )
+    by_kind["kind"] = by_kind["kind"].astype(str)
+    by_kind["group"] = by_kind["kind"]
+    if keys:
+        district = by_kind.groupby(list(keys), observed=False, sort=True)[sums].sum().reset_index()
+    else:
+        district = by_kind[sums].sum().to_frame().T
+    district = district.assign(level="district", kind="", group=config.DISTRICT_GROUP)
+    out = pd.concat([district, by_kind], ignore_index=True)
+    for k in keys:
+        out[k] = out[k].astype(ru[k].dtype)
+    out = pd.concat([out, ru], ignore_index=True)
+    out[sums] = out[sums].astype(np.int64)
+    return out
+
+
+# --------------------------------------------------------------------------- activities
+
+
+def accepted_activities(
+    rows: pd.DataFrame,
+    roster: Roster,
+    as_of: dt.date | None = None,
+    campaign: Campaign | None = None,
+) -> pd.DataFrame:
+    """The ledger's accepted activities with the group they count for, cut at `as_of`.
+
+    `group` is the roster parent of `grassroots_unit` (whoever reported it), or for a
+    federation-level activity (`grassroots_unit` empty) its `counted_for` /
+    `reporting_unit`. With `as_of`, an activity counts when dated on or before it; an
+    undated one counts when its round has started by then (needs `campaign`; without
+    it undated activities are left out of an `as_of` cut).
+    """
+    acc = rows.loc[rows["state"].astype(str) == "accepted"].copy()
+    grassroots = acc["grassroots_unit"].fillna("").astype(str).str.strip()
+    units = roster.units
+    parent = pd.Series(units["reporting_unit"].to_numpy(), index=units["unit"].astype(str))
+    own = acc["counted_for"] if "counted_for" in acc else acc["reporting_unit"]
+    own = own.where(own.notna() & (own.astype(str) != ""), acc["reporting_unit"])
+    group = grassroots.map(parent).fillna(own).astype(str)
+    kinds = roster.reporting_units.set_index("reporting_unit")["kind"]
+    kinds = pd.concat(
+        [kinds, units.drop_duplicates("reporting_unit").set_index("reporting_unit")["kind"]]
+    )
+    kinds = kinds[~kinds.index.duplicated()]
+    acc = acc.assign(
+        grassroots_unit=grassroots,
+        federation_level=grassroots == "",
+        group=group,
+        kind=group.map(kinds),
+        date=pd.to_datetime(acc["date"], errors="coerce"),
+        participants=pd.to_numeric(acc["participants"], errors="coerce").astype("float64"),
+        work_item=acc["work_item"].fillna(OTHER_WORK_ITEM).replace("", OTHER_WORK_ITEM),
+    )
+    for column in ACTIVITY_COLUMNS:
+        if column not in acc:
+            acc[column] = pd.NA
+    if as_of is not None:
+        cut = pd.Timestamp(as_of)
+        keep = acc["date"] <= cut
+        if campaign is not None:
+            starts = {r.code: pd.Timestamp(r.start) for r in campaign.rounds}
+            started = acc["round"].map(starts) <= cut
+            keep |= acc["date"].isna() & started.fillna(False).astype(bool)
+        acc = acc.loc[keep]
+    return acc.loc[:, list(ACTIVITY_COLUMNS)].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _with_ratios(table: pd.DataFrame) -> pd.DataFrame:
+    table["unit_coverage"] = _ratio(table["units_covered"], table["units_total"])
+    if "members_total" in table:
+        table["member_coverage"] = _ratio(table["members_covered"], table["members_total"])
+        table["participants_per_100"] = _ratio(table["participants"] * 100, table["members_total"])
+        table["participants_missing_share"] = _ratio(
+            table["participants_missing"], table["activities"]
+        )
+    return table
+
+
+def _coverage(g: _Groups, activities: pd.DataFrame) -> pd.DataFrame:
+    size = len(g.groups)
+    unit_code = g.unit_codes(activities)
+    group_code = g.group_codes(activities, unit_code)
+    participants = _participants(activities)
+    counted = group_code >= 0
+    gc, uc, part = group_code[counted], unit_code[counted], participants[counted]
+    readable = ~np.isnan(part)
+
+    covered = np.zeros(len(g.units), dtype=bool)
+    covered[unit_code[unit_code >= 0]] = True
+    ru = g.frame().assign(
+        units_total=_bincount(g.unit_group, size),
+        units_covered=_bincount(g.unit_group, size, covered.astype(np.float64)),
+        members_total=_bincount(g.unit_group, size, g.members.astype(np.float64)),
+        members_covered=_bincount(g.unit_group, size, (g.members * covered).astype(np.float64)),
+        activities=_bincount(gc, size),
+        participants=_bincount(gc[readable], size, part[readable]),
+        activities_federation=_bincount(gc[uc < 0], size),
+        participants_missing=_bincount(gc[~readable], size),
+    )
+    table = _with_ratios(_roll_up(ru, (), _kind_order(g.group_kind)))
+    return table.loc[:, list(COVERAGE_COLUMNS + COVERAGE_EXTRA_COLUMNS)]
+
+
+def coverage_table(roster: Roster, activities: pd.DataFrame) -> pd.DataFrame:
+    """coverage.csv: district, kind and reporting-unit rows of unit/member coverage.
+
+    Rows: the district (`全区`), every kind in config.KINDS order (a kind with no unions
+    has NaN ratios), then reporting units by kind and name. Extra columns after the
+    contract's: participants_per_100, activities_federation, participants_missing and
+    participants_missing_share (of activities).
+    """
+    return _coverage(_Groups.of(roster), activities)
+
+
+def _item_codes(activities: pd.DataFrame, items: pd.Index) -> np.ndarray:
+    code = _codes(activities["work_item"], items)
+    return np.where(code >= 0, code, items.get_loc(OTHER_WORK_ITEM))
+
+
+def _by_item(g: _Groups, activities: pd.DataFrame, work_items: Sequence[str]) -> pd.DataFrame:
+    items = pd.Index(list(work_items))
+    n_items, size = len(items), len(g.groups)
+    unit_code = g.unit_codes(activities)
+    group_code = g.group_codes(activities, unit_code)
+    item_code = _item_codes(activities, items)
+    participants = _participants(activities)
+    counted = group_code >= 0
+    cell = group_code[counted] * n_items + item_code[counted]
+    part = participants[counted]
+    readable = ~np.isnan(part)
+
+    named = unit_code >= 0
+    unit_item = np.zeros(len(g.units) * n_items, dtype=bool)
+    unit_item[unit_code[named] * n_items + item_code[named]] = True
+    covered_cells = np.flatnonzero(unit_item)
+    covered_cell = g.unit_group[covered_cells // n_items] * n_items + covered_cells % n_items
+
+    cells = size * n_items
+    ru = pd.DataFrame(
+        {
+            "level": "reporting_unit",
+            "kind": np.repeat(g.group_kind, n_items),
+            "group": np.repeat(g.groups.to_numpy(), n_items),
+            "work_item": np.tile(items.to_numpy(dtype=object), size),
+            "units_total": np.repeat(_bincount(g.unit_group, size), n_items),
+            "units_covered": _bincount(covered_cell, cells),
+            "activities": _bincount(cell, cells),
+            "participants": _bincount(cell[readable], cells, part[readable]),
+            "participants_missing": _bincount(cell[~readable], cells),
+        }
+    )
+    table = _roll_up(ru, ("work_item",), _kind_order(g.group_kind))
+    table["unit_coverage"] = _ratio(table["units_covered"], table["units_total"])
+    return table.loc[:, list(BY_ITEM_COLUMNS + BY_ITEM_EXTRA_COLUMNS)]
+
+
+def coverage_by_item(roster: Roster, activities: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
+    """coverage_by_item.csv: every group x every work item (campaign order, `other` last).
+
+    A union counts as covered for an item when it has an accepted activity of that item;
+    an activity whose work item is missing or unknown counts as `other`.
+    """
+    return _by_item(_Groups.of(roster), activities, campaign.work_item_codes)
+
+
+def _current_rows(rows: pd.DataFrame, submissions: pd.DataFrame | None) -> pd.DataFrame:
+    """Rows, minus any of a file the submissions table does not hold as current."""
+    if submissions is None or submissions.empty or "state" not in submissions:
+        return rows
+    not_current = submissions.loc[submissions["state"].astype(str) != "current", "file"]
+    current = submissions.loc[submissions["state"].astype(str) == "current", "file"]
+    drop = set(not_current) - set(current)
+    return rows.loc[~rows["file"].isin(drop)] if drop else rows
+
+
+def compute_tables(
+    roster: Roster,
+    rows: pd.DataFrame,
+    submissions: pd.DataFrame | None,
+    campaign: Campaign,
+    as_of: dt.date | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The contract's coverage tables, keyed "coverage" and "coverage_by_item"."""
+    activities = accepted_activities(_current_rows(rows, submissions), roster, as_of, campaign)
+    g = _Groups.of(roster)
+    return {
+        "coverage": _coverage(g, activities),
+        "coverage_by_item": _by_item(g, activities, campaign.work_item_codes),
+    }
+
+
+def coverage_by_round(roster: Roster, rows: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
+    """Coverage cumulative at each round's end (column `round`), with the change since the
+    previous round: units_covered_new and unit_coverage_change (percentage points)."""
+    g = _Groups.of(roster)
+    everything = accepted_activities(rows, roster)
+    tables = []
+    for r in campaign.rounds:
+        cut = pd.Timestamp(r.end)
+        started = everything["round"].map({x.code: pd.Timestamp(x.start) for x in campaign.rounds})
+        keep = (everything["date"] <= cut) | (everything["date"].isna() & (started <= cut))
+        tables.append(
+            _coverage(g, everything.loc[keep.fillna(False).astype(bool)]).assign(round=r.code)
+        )
+    table = pd.concat(tables, ignore_index=True)
+    previous = table.groupby(["level", "group"], sort=False)[
+        ["units_covered", "unit_coverage"]
+    ].shift()
+    table["units_covered_new"] = (table["units_covered"] - previous["units_covered"]).astype(
+        "Int64"
+    )
+    table["unit_coverage_change"] = (table["unit_coverage"] - previous["unit_coverage"]) * 100
+    return table.loc[:, ["round", *[c for c in table.columns if c != "round"]]]
+
+
+# --------------------------------------------------------------------------- over time
+
+
+def cumulative_curve(
+    roster: Roster,
+    activities: pd.DataFrame,
+    freq: str = "W",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Unions covered by the end of each period, per reporting unit, kind and district.
+
+    A union is covered from the date of its first dated activity; undated activities are
+    left out of the curve. `date` is the last day of each period from `start` (default:
+    the first activity) to `end` (default: the last).
+    """
+    g = _Groups.of(roster)
+    unit_code = g.unit_codes(activities)
+    dates = pd.to_datetime(activities["date"], errors="coerce").to_numpy()
+    keep = (unit_code >= 0) & ~np.isnat(dates)
+    first = pd.Series(dates[keep]).groupby(unit_code[keep]).min()
+    columns = ["date", "level", "kind", "group", "units_total", "units_covered", "unit_coverage"]
+    lo = pd.Timestamp(start) if start is not None else first.min()
+    hi = pd.Timestamp(end) if end is not None else first.max()
+    if pd.isna(lo) or pd.isna(hi):
+        return pd.DataFrame(columns=columns)
+    periods = pd.period_range(lo, hi, freq=freq)
+    period_code = pd.PeriodIndex(first.dt.to_period(freq)).asi8 - periods[0].ordinal
+    in_range = period_code < len(periods)
+    period_code = np.clip(period_code, 0, None)[in_range]  # covered before `start`: first period
+    size, n = len(g.groups), len(periods)
+    cell = g.unit_group[first.index.to_numpy()[in_range]] * n + period_code
+    counts = _bincount(cell, size * n).reshape(size, n).cumsum(axis=1)
+    ru = pd.DataFrame(
+        {
+            "level": "reporting_unit",
+            "kind": np.repeat(g.group_kind, n),
+            "group": np.repeat(g.groups.to_numpy(), n),
+            "date": np.tile(periods.end_time.normalize().to_numpy(), size),
+            "units_total": np.repeat(_bincount(g.unit_group, size), n),
+            "units_covered": counts.ravel(),
+        }
+    )
+    table = _roll_up(ru, ("date",), _kind_order(g.group_kind))
+    table["unit_coverage"] = _ratio(table["units_covered"], table["units_total"])
+    return table.loc[:, columns]
+
+
+# Report-side views live in reporting.py; they stay importable from here.
+_REPORTING_NAMES = frozenset(
+    {
+        "activity_counts",
+        "not_reached",
+        "ranking",
+        "reporting_status",
+        "reporting_rates",
+        "not_reported",
+        "data_quality",
+        "STATUS_NAMES",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    if name in _REPORTING_NAMES:
+        from analysis import reporting
+
+        return getattr(reporting, name)
+    raise AttributeError(f"module 'analysis.coverage' has no attribute {name!r}")
