@@ -1,0 +1,365 @@
+"""Cell values -> clean values: participants, dates, work items and forms.
+
+Pure functions. Each returns the clean value and a warning or error code (None
+when the value read cleanly); `MESSAGES` gives each code's Chinese sentence for
+issues.csv. Decisions (documented for the analyst in the caveats):
+
+- Approximate participants ("约50人", "50余人", "50多人", "50人左右") read as the
+  number written, a lower bound, with the warning `participants_approximate`.
+- Ranges ("50-60") and words ("若干", "全体职工") are not guessed: None with a code.
+- A date with a month but no day ("2019年6月") reads as the 1st (`date_day_missing`);
+  a date range ("6月3日-5日") reads as its first day (`date_range`); a date outside
+  the campaign window is kept, with `date_out_of_window`, which wins over the
+  other date warnings when both apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+
+from analysis.campaign import OTHER_WORK_ITEM, Campaign
+
+MAX_PARTICIPANTS = 100_000
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # 1900 date system, Lotus leap-year bug included
+EXCEL_SERIAL_RANGE = (20_000, 80_000)  # 1954..2119: anything else is not a date serial
+
+MESSAGES: dict[str, str] = {
+    "participants_missing": "参加人数为空，按“人数缺失”处理（不计为0）；如有人数请补填。",
+    "participants_approximate": "参加人数“{value}”为约数，按所写数字计入；如有准确人数请更正。",
+    "participants_range": "参加人数“{value}”是一个范围，无法确定人数，按“人数缺失”处理；请填写一个确定的数字。",
+    "participants_unreadable": "参加人数“{value}”不是数字，按“人数缺失”处理；请填写具体人数。",
+    "participants_negative": "参加人数“{value}”为负数，按“人数缺失”处理；请更正。",
+    "participants_absurd": "参加人数“{value}”超过 100000，疑似填写错误，按“人数缺失”处理；请核对。",
+    "participants_not_integer": "参加人数“{value}”不是整数，已四舍五入；请核对。",
+    "date_missing": "活动日期为空；请补填活动日期。",
+    "date_unreadable": "活动日期“{value}”无法识别；请按“2019年6月3日”或“2019-06-03”的格式填写。",
+    "date_day_missing": "活动日期“{value}”只写到月份，按该月1日计入；请补全具体日期。",
+    "date_range": "活动日期“{value}”是一个时间段，按开始日期计入。",
+    "date_out_of_window": "活动日期“{value}”不在本次活动时间范围内；请核对日期是否填错。",
+    "work_item_inferred": "工作类别未填写或无法识别，已根据活动形式“{value}”推断；请核对。",
+    "work_item_unknown": "工作类别“{value}”无法对应到通知中的五项工作，计入“其他”；请按通知中的工作类别填写。",
+    "work_item_missing": "工作类别和活动形式均未填写，计入“其他”；请补填工作类别。",
+    "work_item_ambiguous": "工作类别“{value}”同时对应多项工作，已按第一项计入；请只填写一项。",
+    "form_unknown": "活动形式“{value}”无法对应到通知列出的活动形式，已照原文保留；如有误请更正。",
+    "form_item_mismatch": "活动形式“{value}”通常属于另一项工作，已按所填工作类别计入；请核对。",
+}
+
+_WHITESPACE = re.compile(r"\s+")
+# Characters ignored when matching headers and synonyms: spaces, brackets, quotes, punctuation.
+_KEY_DROP = re.compile(r"[\s()\[\]{}<>【】《》〈〉「」『』\"'“”‘’:：,，.。、;；*/\\_\-—–~～·•]")
+
+
+def normalise_text(value: object) -> str:
+    """NFKC (full width -> half width), whitespace incl. U+3000 collapsed, stripped; shared with names.py."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def match_key(value: object) -> str:
+    """A matching key: normalised text without spaces, brackets and punctuation."""
+    return _KEY_DROP.sub("", normalise_text(value))
+
+
+# --- participants ---------------------------------------------------------------------
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+_UNREADABLE_WORDS = (
+    "若干",
+    "多人",
+    "全体",
+    "全员",
+    "所有",
+    "不详",
+    "未统计",
+    "不等",
+    "众多",
+    "部分",
+)
+_APPROX_PREFIX = re.compile(r"^(约|大约|近|将近|接近|约计|预计|大概)")
+_PLAIN_PREFIX = re.compile(r"^(共计|共|计|合计|总计|参加|参与)")
+_APPROX_SUFFIX = re.compile(r"(余|多|左右|以上|上下|余名|多名)$")
+_UNIT_SUFFIX = re.compile(r"(人次|人|名|位|次|个)$")
+_RANGE = re.compile(r"^\d+(?:\.\d+)?\s*(?:人次|人|名)?\s*[-~至到—–]\s*\d+")
+_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(万|千|百)?$")
+
+
+def chinese_number(text: str) -> int | None:
+    """'五十' -> 50, '一百二十' -> 120, '两千' -> 2000, '三百五' -> 350; None if not a numeral."""
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    total, section, digit, last_unit = 0, 0, None, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if digit is not None and _CN_DIGITS[ch] != 0 and digit != 0:
+                return None  # two digits in a row ("五六十") is a range, not a number
+            digit = _CN_DIGITS[ch]
+        else:
+            unit = _CN_UNITS[ch]
+            if unit == 10_000:
+                total += (section + (digit or 0)) * unit
+                section, digit, last_unit = 0, None, unit
+                continue
+            section += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+    if digit:
+        # "三百五" means 350: a trailing digit right after a unit is one unit lower.
+        colloquial = last_unit >= 100 and not text.endswith("零" + text[-1])
+        section += digit * (last_unit // 10) if colloquial else digit
+    return total + section
+
+
+def _number_of(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    return None
+
+
+def _checked(number: float, raw: object, warning: str | None) -> tuple[int | None, str | None]:
+    if number < 0:
+        return None, "participants_negative"
+    if number > MAX_PARTICIPANTS:
+        return None, "participants_absurd"
+    if not float(number).is_integer():
+        return round(number), warning or "participants_not_integer"
+    return int(number), warning
+
+
+def parse_participants(value: object) -> tuple[int | None, str | None]:
+    """参加人数 cell -> (person-times, code); None participants means missing, never zero."""
+    if isinstance(value, bool):
+        return None, "participants_unreadable"
+    number = _number_of(value)
+    if number is not None:
+        return _checked(number, value, None)
+    text = normalise_text(value).replace(",", "").replace(" ", "")
+    if value is None or text == "" or (isinstance(value, float) and math.isnan(value)):
+        return None, "participants_missing"
+    if _RANGE.match(_APPROX_PREFIX.sub("", text)):
+        return None, "participants_range"
+    if re.fullmatch(r"-\d+(\.\d+)?(人次|人)?", text):
+        return None, "participants_negative"
+    approximate = False
+    if _APPROX_PREFIX.search(text):
+        text, approximate = _APPROX_PREFIX.sub("", text), True
+    text = _PLAIN_PREFIX.sub("", text)
+    for _ in range(2):  # "50余人", "50人左右", "五百余人次"
+        text = _UNIT_SUFFIX.sub("", text)
+        if _APPROX_SUFFIX.search(text):
+            text, approximate = _APPROX_SUFFIX.sub("", text), True
+    warning = "participants_approximate" if approximate else None
+    match = _NUMBER.match(text)
+    if match:
+        scale = {"万": 10_000, "千": 1000, "百": 100}.get(match.group(2) or "", 1)
+        return _checked(float(match.group(1)) * scale, value, warning)
+    cn = chinese_number(text)
+    if cn is not None:
+        return _checked(float(cn), value, warning)
+    return None, "participants_unreadable"
+
+
+# --- dates --------------------------------------------------------------------------------
+
+_FULL_DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?(?:份)?$")
+_MONTH_DAY_CN = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_MONTH_DAY_SHORT = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{1,2})(?=$|\s*[-~至到—–])")
+_RANGE_AFTER = re.compile(r"^\s*(?:[-~至到—–]|－)\s*\d")
+
+
+def _make_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _from_text(text: str, year: int) -> tuple[dt.date | None, str | None]:
+    match = _COMPACT_DATE.match(text)
+    if match:
+        return _make_date(*map(int, match.groups())), None
+    match = _FULL_DATE.search(text)
+    if match:
+        rest = text[match.end() :]
+        return _make_date(*map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
+            rest
+        ) else None
+    match = _YEAR_MONTH.match(text)
+    if match:
+        return _make_date(int(match.group(1)), int(match.group(2)), 1), "date_day_missing"
+    match = _MONTH_DAY_CN.search(text)
+    if match:
+        rest = text[match.end() :]
+        return _make_date(year, *map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
+            rest
+        ) else None
+    match = _MONTH_DAY_SHORT.match(text)
+    if match:
+        rest = text[match.end() :]
+        return _make_date(year, *map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
+            rest
+        ) else None
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return _from_serial(float(text)), None
+    return None, None
+
+
+def _from_serial(serial: float) -> dt.date | None:
+    if EXCEL_SERIAL_RANGE[0] <= serial <= EXCEL_SERIAL_RANGE[1]:
+        return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    return None
+
+
+def parse_date(value: object, campaign: Campaign) -> tuple[dt.date | None, str | None]:
+    """活动日期 cell -> (date, code); dates without a year take campaign.year."""
+    warning: str | None = None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, bool) or value is None:
+        return None, "date_missing" if value is None else "date_unreadable"
+    elif isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None, "date_missing"
+        if 19_000_101 <= value <= 21_001_231 and float(value).is_integer():
+            day, warning = _from_text(str(int(value)), campaign.year)
+        elif 1 <= value < 13 and not float(value).is_integer():
+            # "6.3" typed into a cell becomes the number 6.3 (a trailing zero is lost: 6.30 -> 6.3).
+            day, warning = _from_text(repr(float(value)), campaign.year)
+        else:
+            day = _from_serial(float(value))
+    else:
+        text = normalise_text(value)
+        if not text:
+            return None, "date_missing"
+        day, warning = _from_text(text, campaign.year)
+    if day is None:
+        return None, "date_unreadable"
+    if not campaign.start <= day <= campaign.end:
+        return day, "date_out_of_window"
+    return day, warning
+
+
+# --- work items and forms -------------------------------------------------------------
+
+# "(一)…", "1、…", "1.…" or a bare "1"/"一": a numbered work item.
+_NUMBERING = re.compile(
+    r"^(?:\(\s*([一二三四五六七八九十]|\d{1,2})\s*\)|([一二三四五六七八九十]|\d{1,2})\s*(?:[、.]|$))\s*"
+)
+
+
+def _best_match(key: str, candidates: list[tuple[str, object]]) -> tuple[object | None, bool]:
+    """(payload, ambiguous) of the exact synonym, else of the longest contained one (first wins)."""
+    for synonym, payload in candidates:
+        if key == synonym:
+            return payload, False
+    contained = [(len(s), p) for s, p in candidates if s and s in key]
+    if not contained:
+        return None, False
+    longest = max(n for n, _ in contained)
+    best = [p for n, p in contained if n == longest]
+    return best[0], any(p != best[0] for p in best)
+
+
+def _item_candidates(campaign: Campaign) -> list[tuple[str, object]]:
+    pairs = [(match_key(s), w.code) for w in campaign.work_items for s in (w.name, *w.synonyms)]
+    return pairs
+
+
+def _form_candidates(campaign: Campaign) -> list[tuple[str, object]]:
+    return [
+        (match_key(s), (form[0], w.code))
+        for w in campaign.work_items
+        for form in w.forms
+        for s in form
+    ]
+
+
+def match_work_item(text: object, campaign: Campaign) -> tuple[str | None, str | None]:
+    """工作类别 cell -> (work item code, code); accepts "1", "一", "（一）切实抓好学习"."""
+    normal = normalise_text(text)
+    if not normal:
+        return None, None
+    numbering = _NUMBERING.match(normal)
+    rest_key = match_key(normal[numbering.end() :]) if numbering else match_key(normal)
+    if rest_key:
+        code, ambiguous = _best_match(rest_key, _item_candidates(campaign))
+        if code is not None:
+            return str(code), "work_item_ambiguous" if ambiguous else None
+    if numbering:
+        token = numbering.group(1) or numbering.group(2)
+        index = int(token) if token.isdigit() else chinese_number(token)
+        if index and 1 <= index <= len(campaign.work_items):
+            return campaign.work_items[index - 1].code, None
+    return None, "work_item_unknown"
+
+
+def match_form(text: object, campaign: Campaign) -> tuple[str | None, str | None]:
+    """活动形式 cell -> (canonical form name, work item code); (None, None) when unmatched."""
+    key = match_key(text)
+    if not key:
+        return None, None
+    found, _ = _best_match(key, _form_candidates(campaign))
+    if found is None:
+        return None, None
+    form, code = found  # type: ignore[misc]
+    return form, code
+
+
+def resolve_item_and_form(
+    work_item_cell: object, form_cell: object, campaign: Campaign
+) -> tuple[str, str | None, list[str]]:
+    """(work item code, canonical form, warnings) from the two cells, inferring one from the other.
+
+    A blank or unrecognised item takes the form's item (`work_item_inferred`); a form
+    of another item keeps the stated item (`form_item_mismatch`); with neither, the
+    activity counts under `other`.
+    """
+    warnings: list[str] = []
+    item, item_warning = match_work_item(work_item_cell, campaign)
+    form, form_item = match_form(form_cell, campaign)
+    if form is None and match_key(form_cell):
+        warnings.append("form_unknown")
+    if item is None and item_warning == "work_item_unknown" and form is None:
+        # Some units write the form in the item column ("座谈会").
+        form, form_item = match_form(work_item_cell, campaign)
+    if item is not None:
+        if item_warning:
+            warnings.append(item_warning)
+        if form_item is not None and form_item != item:
+            warnings.append("form_item_mismatch")
+        return item, form, warnings
+    if form_item is not None:
+        return form_item, form, [*warnings, "work_item_inferred"]
+    warnings.append("work_item_unknown" if item_warning else "work_item_missing")
+    return OTHER_WORK_ITEM, form, warnings
+
+
+def message(code: str, value: object = "") -> str:
+    """The Chinese sentence for a cleaning code, with the cell's value quoted."""
+    template = MESSAGES.get(code, "单元格内容“{value}”有疑问（" + code + "），请核对。")
+    return template.format(value=normalise_text(value))
