@@ -190,9 +190,9 @@ def data_quality(
     table = table.join(by_reason).fillna(0)
 
     files = submissions.loc[submissions["state"].astype(str) == "current"]
-    table["files_current"] = files.groupby(
-        files["reporting_unit"].fillna(UNKNOWN_REPORTING_UNIT)
-    ).size()
+    files_current = files.groupby(files["reporting_unit"].fillna(UNKNOWN_REPORTING_UNIT)).size()
+    table = table.reindex(table.index.union(files_current.index))
+    table["files_current"] = files_current
     owner = pd.concat(
         [
             submissions[["file", "reporting_unit"]],
