@@ -722,6 +722,44 @@ def _find_activity_sheet(workbook: Workbook, marker: dict) -> Sheet | None:
     return candidates[0] if candidates else None
 
 
+def _find_label(rows: list[list[object]], label: str, above: int) -> tuple[int, int] | None:
+    """Where `label` stands in the rows above the table (0-based), if anywhere."""
+    target = _norm(label)
+    for r in range(min(above, len(rows))):
+        for c, value in enumerate(rows[r]):
+            if _norm(value) == target:
+                return r, c
+    return None
+
+
+def _read_header_block(
+    rows: list[list[object]], marker: dict, header_index: int
+) -> tuple[HeaderBlock, list[str]]:
+    """Header values from their known cells; a label found elsewhere gives its right neighbour."""
+    values: dict[str, object] = {}
+    altered: list[str] = []
+    for fld in HEADER_FIELDS:
+        ref = marker["header_cells"].get(fld)
+        values[fld] = _at(rows, *_cell_ref(ref)) if ref else None
+        label_ref, label = marker["header_label_cells"].get(fld), marker["header_labels"].get(fld)
+        if not (label_ref and label) or _norm(_at(rows, *_cell_ref(label_ref))) == _norm(label):
+            continue
+        moved = _find_label(rows, label, header_index)
+        if moved is not None:
+            values[fld] = _at(rows, moved[0], moved[1] + 1)
+            altered.append(f"表头“{label}”从{label_ref}单元格移到了别处")
+        else:
+            altered.append(f"表头“{label}”（{label_ref}单元格）被修改")
+    for fld, expected in (("reporting_unit", marker["unit"]), ("round", marker["round_name"])):
+        written = _text(values.get(fld))
+        if not written:
+            values[fld] = expected  # a cleared locked cell: the marker still knows
+            altered.append(f"预填的{HEADER_LABELS[fld]}被清空（应为“{expected}”）")
+        elif _norm(written) != _norm(expected):
+            altered.append(f"预填的{HEADER_LABELS[fld]}“{expected}”被改为“{written}”")
+    return HeaderBlock(**values), altered
+
+
 def read_tables(
     workbook: Workbook, marker: dict, campaign: Campaign, file: str
 ) -> list[ActivityTable]:
@@ -748,30 +786,14 @@ def read_tables(
             "已按当前活动读取，请确认单位是否用错了模板。",
         )
 
-    # Header block: values from their known cells, labels checked against the marker.
-    header_values: dict[str, object] = {}
-    for fld in HEADER_FIELDS:
-        ref = marker["header_cells"].get(fld)
-        header_values[fld] = _at(rows, *_cell_ref(ref)) if ref else None
-        label_ref, label = marker["header_label_cells"].get(fld), marker["header_labels"].get(fld)
-        if label_ref and label and _norm(_at(rows, *_cell_ref(label_ref))) != _norm(label):
-            altered.append(f"表头“{label}”（{label_ref}单元格）被修改")
-    for fld, expected in (("reporting_unit", marker["unit"]), ("round", marker["round_name"])):
-        written = _text(header_values.get(fld))
-        if not written:
-            header_values[fld] = expected  # a cleared locked cell: the marker still knows
-            altered.append(f"预填的{HEADER_LABELS[fld]}被清空（应为“{expected}”）")
-        elif _norm(written) != _norm(expected):
-            altered.append(f"预填的{HEADER_LABELS[fld]}“{expected}”被改为“{written}”")
-    header = HeaderBlock(**header_values)
-
     # Table columns: by position when the header row is as written, else by matching it.
     fields = marker["columns"]
     labels = dict(zip(fields, marker["column_labels"], strict=True))
     header_index = marker["header_row"] - 1
     columns = {fld: j for j, fld in enumerate(fields)}
     written = [_norm(_at(rows, header_index, j)) for j in range(len(fields))]
-    if written != [_norm(labels[f]) for f in fields]:
+    table_moved = written != [_norm(labels[f]) for f in fields]
+    if table_moved:
         match = _match_header(rows, labels, campaign)
         if match is not None:
             header_index, columns = match
@@ -783,12 +805,15 @@ def read_tables(
     if missing:
         altered.append(f"缺少列：{'、'.join(missing)}")
 
+    header, header_altered = _read_header_block(rows, marker, header_index)
+    altered = header_altered + altered
+
     if altered:
         warn(
             "template_altered",
             f"报送表的锁定部分被改动（{'；'.join(altered)}）。已尽量读取，请核对本表数据，"
             "并请该单位今后使用未改动的模板填报。",
-            row=header_index + 1 if any("列" in a for a in altered) else None,
+            row=header_index + 1 if table_moved or missing else None,
         )
 
     table_rows = []
