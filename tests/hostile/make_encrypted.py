@@ -8,6 +8,7 @@ encryption), as Excel and WPS write a legacy workbook with an open password. A
 private profile and pipe keep it apart from any other LibreOffice running.
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -80,10 +81,8 @@ def main(out: str) -> int:
             (prop("FilterName", FILTERS[out_path.suffix.lower()]), prop("Password", "secret")),
         )
         doc.close(True)
-        try:
+        with contextlib.suppress(Exception):
             desktop.terminate()
-        except Exception:
-            pass
         return 0
     finally:
         try:
