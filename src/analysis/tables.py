@@ -1,0 +1,380 @@
+"""A `Sheet` grid -> the `ActivityTable`s in it: header block, header row(s), rows by kind.
+
+The header row is found, not assumed: the first row (or pair of rows, for two-row
+headers) whose cells name the grassroots unit or activity title and at least two
+of date / work item / form / participants, through the campaign's [columns]
+synonyms. Decisions:
+
+- Two-row headers: a parent label over sub-labels is read as parent+sub
+  ("活动" over "日期" -> "活动日期"). When 参加人数 spans several sub-columns
+  ("职工"/"干部"), the sub-column named 合计/小计/总计/总数 is used, else the first
+  one (offices put the total first; the others are breakdowns).
+- Merged cells: header labels take the merged range's top-left value; in data rows,
+  a vertically merged unit, date, work item, form or title applies to every row it
+  spans, but merged 参加人数 is read once (its top-left row) so it is not counted twice.
+- Header block fields (填报单位, 联系人…) are collected from every non-data row of
+  the sheet (above, between and below tables), first occurrence wins, and shared by
+  the sheet's tables: one sheet comes from one office.
+- Rows: blank rows (or rows holding only a 序号) are skipped and do not end the
+  table; a row repeating the header starts a new table.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from analysis.campaign import Campaign
+from analysis.clean import match_key, normalise_text, parse_participants
+from analysis.model import HEADER_FIELDS, ActivityTable, HeaderBlock, Issue, Sheet, TableRow
+
+CORE_FIELDS = ("date", "work_item", "form", "participants")
+IDENTITY_FIELDS = ("grassroots_unit", "title")
+FILLED_FIELDS = frozenset({"grassroots_unit", "date", "work_item", "form", "title"})
+MAX_LABEL_CHARS = 20  # longer cells are sentences, not column headers
+SUB_TOTAL_WORDS = ("合计", "小计", "总计", "总数", "共计")
+# Header words of a sheet counting publicity outputs rather than listing activities.
+OUTPUT_WORDS = ("篇", "条", "文章", "报道", "微信", "微博", "图片", "视频", "信息", "稿件", "数量")
+FIELD_LABELS_CN = {
+    "grassroots_unit": "基层工会名称",
+    "date": "活动日期",
+    "work_item": "工作类别",
+    "form": "活动形式",
+    "participants": "参加人数",
+}
+
+Grid = list[list[object]]
+
+
+def _cell(grid: Grid, i: int, j: int) -> object:
+    if 0 <= i < len(grid) and 0 <= j < len(grid[i]):
+        value = grid[i][j]
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+    return None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class _Matcher:
+    """Header label -> table field, through the campaign's column synonyms (memoised)."""
+
+    def __init__(self, campaign: Campaign):
+        self.synonyms = [
+            (match_key(s), field)
+            for field, words in campaign.columns.items()
+            for s in words
+            if match_key(s)
+        ]
+        self.exact = {}
+        for key, field in self.synonyms:
+            self.exact.setdefault(key, field)
+        self.field_of = lru_cache(maxsize=4096)(self._field_of)
+
+    def _field_of(self, label: str) -> tuple[str, int, int] | None:
+        """(field, quality, synonym length): quality 2 for an exact synonym, 1 for containment."""
+        key = match_key(label)
+        if not key or len(key) > MAX_LABEL_CHARS or re.search(r"\d", key):
+            return None
+        if key in self.exact:
+            return self.exact[key], 2, len(key)
+        contained = [(len(s), f) for s, f in self.synonyms if s in key]
+        if not contained:
+            return None
+        n, field = max(contained, key=lambda t: t[0])
+        return field, 1, n
+
+
+def _labels(value: object) -> str:
+    return "" if _blank(value) or not isinstance(value, str) else normalise_text(value)
+
+
+def _assign(matcher: _Matcher, labels: list[list[str]]) -> tuple[dict[str, int], dict[str, str]]:
+    """Choose one column per field from candidate labels per column (best first)."""
+    best: dict[str, tuple[tuple, int, str]] = {}
+    for j, candidates in enumerate(labels):
+        for label in candidates:
+            found = matcher.field_of(label) if label else None
+            if found is None:
+                continue
+            field, quality, length = found
+            total_sub = field == "participants" and any(w in label for w in SUB_TOTAL_WORDS)
+            rank = (quality, total_sub, length, -j)
+            if field not in best or rank > best[field][0]:
+                best[field] = (rank, j, label)
+            break
+    # One field per column: the better-ranked field keeps a contested column.
+    by_column: dict[int, str] = {}
+    for field, (_rank, j, _) in sorted(best.items(), key=lambda kv: kv[1][0], reverse=True):
+        by_column.setdefault(j, field)
+    columns = {f: best[f][1] for f in best if by_column.get(best[f][1]) == f}
+    return columns, {f: best[f][2] for f in columns}
+
+
+def _qualifies(columns: dict[str, int]) -> bool:
+    return (
+        any(f in columns for f in IDENTITY_FIELDS) and sum(f in columns for f in CORE_FIELDS) >= 2
+    )
+
+
+def _merge_index(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """(row, col) -> merged range, for every cell of a merged range (bounded by the grid)."""
+    index: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    height = len(sheet.rows)
+    for r0, c0, r1, c1 in sheet.merged:
+        for i in range(r0, min(r1, height - 1) + 1):
+            for j in range(c0, min(c1, 16383) + 1):
+                index[(i, j)] = (r0, c0, r1, c1)
+    return index
+
+
+def _filled(grid: Grid, merges: dict, i: int, j: int) -> object:
+    """The cell's value, or the value of the merged range it lies in."""
+    rng = merges.get((i, j))
+    return _cell(grid, rng[0], rng[1]) if rng else _cell(grid, i, j)
+
+
+def _header_at(
+    grid: Grid, merges: dict, matcher: _Matcher, i: int
+) -> tuple[int, dict, dict] | None:
+    """(last header row, columns, labels) when row i starts a header; one or two rows."""
+    width = max(len(grid[i]), len(grid[i + 1]) if i + 1 < len(grid) else 0)
+    parent = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
+    if not any(parent):
+        return None
+    single_cols, single_labels = _assign(matcher, [[p] for p in parent])
+    label_like = all(not re.search(r"[\d:：]", p) for p in parent)
+    sub = _sub_header(grid, merges, i, width, single_cols) if label_like else None
+    if sub is not None:
+        labels = [
+            [p + s, s, p] if s and p and s != p else [p or s]
+            for p, s in zip(parent, sub, strict=True)
+        ]
+        cols, labs = _assign(matcher, labels)
+        below, _ = _assign(matcher, [[s] for s in sub])
+        better_alone = not _qualifies(single_cols) and _qualifies(below) and len(below) >= len(cols)
+        if _qualifies(cols) and len(cols) >= len(single_cols) and not better_alone:
+            return i + 1, cols, labs
+    if _qualifies(single_cols):
+        return i, single_cols, single_labels
+    return None
+
+
+def _sub_header(
+    grid: Grid, merges: dict, i: int, width: int, parent_cols: dict[str, int]
+) -> list[str] | None:
+    """Row i+1's labels when it is a sub-header row under row i, else None."""
+    if i + 1 >= len(grid):
+        return None
+    raw = [_cell(grid, i + 1, j) for j in range(width)]
+    texts = [(j, v) for j, v in enumerate(raw) if not _blank(v)]
+    if not texts:
+        return None
+    if not all(
+        isinstance(v, str) and len(normalise_text(v)) <= 10 and not re.search(r"\d", v)
+        for _, v in texts
+    ):
+        return None
+    spanned = any(
+        (rng := merges.get((i, j))) is not None and rng[0] == i and rng[3] > rng[1]
+        for j, _ in texts
+    )
+    parent_blank = any(_blank(_cell(grid, i, j)) for j, _ in texts)
+    under_participants = parent_cols.get("participants") in {j for j, _ in texts}
+    if not (spanned or parent_blank or under_participants):
+        return None
+    sub = []
+    for j in range(width):
+        rng = merges.get((i + 1, j))
+        if rng and rng[0] <= i:  # vertically merged from the parent row: no sub-label
+            sub.append("")
+        else:
+            sub.append(_labels(raw[j]))
+    return sub
+
+
+def _header_fields(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
+    by_key = {}
+    for field in HEADER_FIELDS:
+        for word in campaign.header_fields.get(field, ()):
+            by_key.setdefault(normalise_text(word).replace(" ", ""), field)
+    words = sorted(by_key, key=len, reverse=True)
+    pattern = (
+        re.compile("(" + "|".join(map(re.escape, words)) + r")\s*[:：]")
+        if words
+        else re.compile(r"(?!x)x")
+    )
+    return pattern, by_key
+
+
+def _scan_header_block(
+    grid: Grid, rows: list[int], campaign: Campaign, block: dict[str, object]
+) -> None:
+    """Fill `block` from label:value cells, or a label cell and the next non-empty cell to its right."""
+    pattern, by_key = _header_fields(campaign)
+    for i in rows:
+        row = grid[i]
+        for j, value in enumerate(row):
+            if _blank(value) or not isinstance(value, str):
+                continue
+            text = normalise_text(value).replace("：", ":")
+            matches = list(pattern.finditer(text))
+            if matches:
+                for k, m in enumerate(matches):
+                    end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+                    content = text[m.end() : end].strip(" :;；，,")
+                    field = by_key[m.group(1)]
+                    if not content:
+                        content = next((v for v in row[j + 1 :] if not _blank(v)), None)
+                    if content is not None and field not in block:
+                        block[field] = content
+                continue
+            label = text.replace(" ", "").rstrip(":")
+            if label in by_key and by_key[label] not in block:
+                right = next((v for v in row[j + 1 :] if not _blank(v)), None)
+                if right is not None and not (
+                    isinstance(right, str) and right.replace(" ", "") in by_key
+                ):
+                    block[by_key[label]] = right
+
+
+def _marker_hit(value: object, markers: tuple[str, ...]) -> bool:
+    if not isinstance(value, str):
+        return False
+    key = normalise_text(value).replace(" ", "")
+    return any(key.startswith(m) or (m in key and len(key) <= 8) for m in markers)
+
+
+def _note_row(
+    raw: list[tuple[int, object]], campaign: Campaign, columns: dict[str, int], merges, i
+) -> bool:
+    first = raw[0][1]
+    if isinstance(first, str):
+        key = normalise_text(first).replace(" ", "").replace("：", ":")
+        markers = tuple(m.replace("：", ":") for m in campaign.row_markers.get("note", ()))
+        if key.startswith(markers) or re.match(
+            r"^(注|填表人|制表人|填报人|审核人|联系电话|联系人)\s*[:\d]", key
+        ):
+            return True
+    if len(raw) == 1 and isinstance(first, str):
+        j = raw[0][0]
+        rng = merges.get((i, j))
+        spanning = rng is not None and rng[3] - rng[1] >= 2
+        data_column = j in (columns.get("grassroots_unit"), columns.get("title"))
+        return spanning or not data_column
+    return False
+
+
+def _total_row(
+    raw: list[tuple[int, object]], values: dict[str, object], campaign: Campaign, running: float
+) -> bool:
+    markers = campaign.row_markers.get("total", ())
+    if any(
+        _marker_hit(values.get(f), markers)
+        for f in ("seq", "grassroots_unit", "date", "work_item", "form", "title")
+    ):
+        return True
+    if any(_marker_hit(v, markers) for _, v in raw[:2]):
+        return True
+    # A row of numbers only, whose participants equal the sum of the rows above.
+    if all(isinstance(v, int | float) or re.fullmatch(r"\s*[\d.]+\s*", str(v)) for _, v in raw):
+        count, _ = parse_participants(values.get("participants"))
+        return count is not None and running > 0 and abs(count - running) < 0.5
+    return False
+
+
+def _publicity_counts(labels: list[str], columns: dict[str, int]) -> bool:
+    """True for a sheet counting publicity outputs (篇/条/图片…), not listing activities."""
+    used = set(columns.values())
+    outputs = sum(
+        1
+        for j, label in enumerate(labels)
+        if j not in used and any(w in label for w in OUTPUT_WORDS)
+    )
+    return outputs >= 2 and "participants" not in columns
+
+
+def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTable]:
+    """The activity tables in a sheet (several when the header repeats); [] when there is none."""
+    grid = sheet.rows
+    if not grid:
+        return []
+    matcher = _Matcher(campaign)
+    merges = _merge_index(sheet)
+    tables: list[ActivityTable] = []
+    non_data_rows: list[int] = []
+    i = 0
+    current: ActivityTable | None = None
+    running = 0.0
+    while i < len(grid):
+        raw = [(j, v) for j, v in enumerate(grid[i]) if not _blank(v)]
+        if not raw:
+            i += 1
+            continue
+        header = _header_at(grid, merges, matcher, i) if len(raw) >= 3 else None
+        if header is not None:
+            last, columns, labels = header
+            width = max(len(grid[k]) for k in range(i, last + 1))
+            all_labels = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
+            if _publicity_counts(all_labels, columns):
+                current = None
+            else:
+                current = ActivityTable(
+                    sheet=sheet.name,
+                    header_row=last + 1,
+                    columns=columns,
+                    column_labels=labels,
+                    header=HeaderBlock(),
+                    rows=[],
+                )
+                tables.append(current)
+                running = 0.0
+            i = last + 1
+            continue
+        if current is None:
+            non_data_rows.append(i)
+            i += 1
+            continue
+        columns = current.columns
+        seq_col = columns.get("seq")
+        if all(j == seq_col and re.fullmatch(r"[\d.]+", normalise_text(v)) for j, v in raw):
+            i += 1  # a pre-numbered empty template row
+            continue
+        values: dict[str, object] = {}
+        for field, j in columns.items():
+            value = _filled(grid, merges, i, j) if field in FILLED_FIELDS else _cell(grid, i, j)
+            values[field] = value
+        if _note_row(raw, campaign, columns, merges, i):
+            kind = "note"
+            non_data_rows.append(i)
+        elif _total_row(raw, values, campaign, running):
+            kind = "total"
+        else:
+            kind = "data"
+            count, _ = parse_participants(values.get("participants"))
+            running += count or 0
+        current.rows.append(TableRow(row=i + 1, kind=kind, values=values))
+        i += 1
+
+    block: dict[str, object] = {}
+    _scan_header_block(grid, non_data_rows, campaign, block)
+    for table in tables:
+        table.header = HeaderBlock(**block)
+        for field in ("grassroots_unit", "date", "participants"):
+            if field not in table.columns:
+                table.issues.append(
+                    Issue(
+                        file,
+                        sheet.name,
+                        table.header_row,
+                        "",
+                        "warning",
+                        "column_missing",
+                        f"工作表“{sheet.name}”第{table.header_row}行的表头中没有“{FIELD_LABELS_CN[field]}”列；"
+                        "该项按空白处理，请按报送模板补充此列。",
+                    )
+                )
+    return tables
