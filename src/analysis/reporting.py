@@ -251,7 +251,9 @@ def activity_counts(
         frame["week"] = (
             iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)
         )
-        frame["week_start"] = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+        frame["week_start"] = (
+            dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
+        ).dt.normalize()
         frame = frame.loc[frame["week"].notna()]
         keys = ["week", "week_start"]
     else:
