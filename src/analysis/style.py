@@ -82,6 +82,18 @@ def cjk_family() -> str:
     )
 
 
+@cache
+def bold_weight() -> str:
+    """'bold' when the chart font has a bold face, else 'normal' (no findfont fallback noise)."""
+    family = cjk_family()
+    weights = [f.weight for f in font_manager.fontManager.ttflist if f.name == family]
+    has_bold = any(
+        (w if isinstance(w, int) else font_manager.weight_dict.get(str(w), 400)) >= 600
+        for w in weights
+    )
+    return "bold" if has_bold else "normal"
+
+
 def rc_params() -> dict:
     """matplotlib settings of the house style."""
     family = cjk_family()
@@ -91,7 +103,7 @@ def rc_params() -> dict:
         "axes.unicode_minus": False,  # CJK fonts often lack U+2212
         "font.size": 12,
         "axes.titlesize": 16,
-        "axes.titleweight": "bold",
+        "axes.titleweight": bold_weight(),
         "axes.titlelocation": "left",
         "axes.labelsize": 12,
         "axes.edgecolor": COLORS["muted"],

@@ -1,0 +1,705 @@
+"""The briefing's charts: one function per chart, each taking data and an optional `ax`.
+
+Every chart function returns its Axes and, unless given `title=""`, sets a title
+that states the finding, computed from the data (`*_finding` functions give the
+same sentence without drawing). `render_all` draws each chart once on a 16:9
+figure with the finding as its headline and the source note at the bottom, and
+saves PNG and SVG from the same Figure.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from analysis import config, style
+from analysis.campaign import Campaign
+from analysis.narrative import fmt_count, fmt_pct, kind_name
+
+if TYPE_CHECKING:
+    from analysis.briefing import BriefingData
+
+PNG_DPI = 200
+# Rows of bars one panel holds before a chart is split into side-by-side panels.
+MAX_PANEL_ROWS = 26
+STATUS_ORDER = ("on_time", "late", "unknown_date", "missing")
+STATUS_NAMES = {
+    "on_time": "按时报送",
+    "late": "逾期报送",
+    "unknown_date": "已报送（日期不详）",
+    "missing": "未报送",
+}
+STATUS_COLORS = {
+    "on_time": style.COLORS["primary"],
+    "late": style.COLORS["accent"],
+    "unknown_date": "#BDBDBD",
+    "missing": "#E6E6E6",
+}
+GREY = style.COLORS["muted"]
+LIGHT_GREY = "#C8C8C8"
+
+
+@dataclass(frozen=True)
+class ChartFile:
+    """A rendered chart: its key, the finding that titles it, and its files."""
+
+    key: str
+    title: str
+    png: Path
+    svg: Path
+
+
+# ---------------------------------------------------------------- data helpers
+
+
+def _level(frame: pd.DataFrame, level: str) -> pd.DataFrame:
+    return frame[frame["level"] == level]
+
+
+def _kind_order(kind: pd.Series) -> pd.Series:
+    order = {k: i for i, k in enumerate(config.KINDS)}
+    return kind.map(order).fillna(len(order))
+
+
+def ranked_units(coverage: pd.DataFrame, column: str = "unit_coverage") -> pd.DataFrame:
+    """Reporting-unit rows in report order: by kind, then `column` descending, then name."""
+    units = _level(coverage, "reporting_unit")
+    return (
+        units.assign(_k=_kind_order(units["kind"]))
+        .sort_values(["_k", column, "group"], ascending=[True, False, True], kind="stable")
+        .drop(columns="_k")
+        .reset_index(drop=True)
+    )
+
+
+def split_panels(kinds: list[str], max_rows: int = MAX_PANEL_ROWS) -> list[slice]:
+    """Cut an ordered list of rows into balanced panels, at a kind boundary when close."""
+    n = len(kinds)
+    panels = max(1, math.ceil(n / max_rows))
+    if panels == 1:
+        return [slice(0, n)]
+    boundaries = [i for i in range(1, n) if kinds[i] != kinds[i - 1]]
+    cuts, start = [], 0
+    for p in range(1, panels):
+        ideal = round(n * p / panels)
+        near = [b for b in boundaries if b > start and abs(b - ideal) <= max(3, n // 10)]
+        cut = min(near, key=lambda b: abs(b - ideal)) if near else ideal
+        cuts.append(cut)
+        start = cut
+    edges = [0, *cuts, n]
+    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+
+
+def _ax(ax: Axes | None) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=style.SLIDE_FIGSIZE)
+    return ax
+
+
+def _district(coverage: pd.DataFrame) -> pd.Series | None:
+    d = _level(coverage, "district")
+    return None if d.empty else d.iloc[0]
+
+
+def _per_100(frame: pd.DataFrame) -> pd.Series:
+    if "participants_per_100" in frame.columns:
+        return frame["participants_per_100"].astype(float)
+    members = frame["members_total"].astype(float).where(lambda s: s > 0)
+    return frame["participants"].astype(float) / members * 100
+
+
+# ---------------------------------------------------------------- (a) unit coverage
+
+
+def unit_coverage_finding(coverage: pd.DataFrame) -> str:
+    """'全区基层工会覆盖率达68%，乡镇领先、系统偏低'."""
+    d = _district(coverage)
+    if d is None:
+        return "暂无覆盖率数据"
+    text = f"全区基层工会覆盖率达{fmt_pct(d['unit_coverage'], 0)}"
+    kinds = _level(coverage, "kind")
+    kinds = kinds[kinds["units_total"] > 0].sort_values(
+        ["unit_coverage", "group"], ascending=[False, True]
+    )
+    if len(kinds) >= 2 and kinds.iloc[0]["unit_coverage"] > kinds.iloc[-1]["unit_coverage"]:
+        best, worst = kind_name(kinds.iloc[0]["kind"]), kind_name(kinds.iloc[-1]["kind"])
+        text += f"，{best}领先、{worst}偏低"
+    return text
+
+
+def unit_coverage_bars(
+    coverage: pd.DataFrame,
+    ax: Axes | None = None,
+    title: str | None = None,
+    rows: slice | None = None,
+) -> Axes:
+    """Unit coverage per reporting unit, ranked within kind, district average as a line.
+
+    Bars at or above the district average are deep red, the others grey; `rows`
+    draws only a slice of the ranked units (one panel of a split chart).
+    """
+    ax = _ax(ax)
+    units = ranked_units(coverage)
+    if rows is not None:
+        units = units.iloc[rows]
+    # Slots top to bottom: a header slot per kind, then its units.
+    labels, values, kinds, ypos, headers = [], [], [], [], []
+    y = 0.0
+    for kind, group in units.groupby(_kind_order(units["kind"]), sort=True):
+        kind_code = group["kind"].iloc[0]
+        headers.append((y, f"{kind_name(kind_code)}（{len(group)}个）"))
+        y += 1
+        for r in group.itertuples():
+            labels.append(r.group)
+            values.append(float(r.unit_coverage))
+            kinds.append(kind_code)
+            ypos.append(y)
+            y += 1
+        del kind
+    district = _district(coverage)
+    average = float(district["unit_coverage"]) if district is not None else None
+    colors = [
+        style.COLORS["primary"] if average is None or v >= average else LIGHT_GREY for v in values
+    ]
+    ax.barh(ypos, values, height=0.72, color=colors)
+    fontsize = 9 if len(ypos) <= 20 else 8
+    for yy, v in zip(ypos, values, strict=True):
+        ax.text(
+            v + 0.01,
+            yy,
+            fmt_pct(v, 0),
+            va="center",
+            ha="left",
+            fontsize=fontsize - 0.5,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3},
+        )
+    for yy, text in headers:
+        ax.text(
+            -0.01,
+            yy,
+            text,
+            transform=ax.get_yaxis_transform(),
+            ha="right",
+            va="center",
+            fontsize=fontsize + 1,
+            fontweight=style.bold_weight(),
+            color=style.COLORS["secondary"],
+        )
+    ax.set_yticks(ypos, labels, fontsize=fontsize)
+    ax.set_ylim(y - 0.4, -0.6)
+    ax.set_xlim(0, 1.12)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    if average is not None:
+        ax.axvline(average, color=style.COLORS["text"], linestyle="--", linewidth=1)
+        ax.text(
+            average,
+            -0.55,
+            f" 全区平均{fmt_pct(average, 1)}",
+            ha="left",
+            va="bottom",
+            fontsize=9,
+            color=style.COLORS["text"],
+        )
+    ax.set_xlabel("基层工会覆盖率")
+    if title is None:
+        title = unit_coverage_finding(coverage)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------- (b) participation
+
+
+def participation_finding(coverage: pd.DataFrame) -> str:
+    """'全区每百名会员参加活动52人次，乡镇最高'."""
+    d = _district(coverage)
+    if d is None:
+        return "暂无参加人次数据"
+    per_100 = _per_100(pd.DataFrame([d])).iloc[0]
+    text = f"全区每百名会员参加活动{fmt_count(per_100)}人次"
+    kinds = _level(coverage, "kind")
+    kinds = kinds.assign(per_100=_per_100(kinds)).dropna(subset=["per_100"])
+    if len(kinds) >= 2:
+        best = kinds.sort_values(["per_100", "group"], ascending=[False, True]).iloc[0]
+        text += f"，{kind_name(best['kind'])}最高（{fmt_count(best['per_100'])}人次）"
+    return text
+
+
+def participation_bars(
+    coverage: pd.DataFrame, ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """Participants per 100 members for each kind, the district figure as a line."""
+    ax = _ax(ax)
+    kinds = _level(coverage, "kind")
+    kinds = kinds.assign(per_100=_per_100(kinds), _k=_kind_order(kinds["kind"]))
+    kinds = kinds.dropna(subset=["per_100"]).sort_values(["per_100", "_k"], ascending=[False, True])
+    names = [
+        f"{kind_name(k)}（{int(n)}家）"
+        for k, n in zip(kinds["kind"], kinds["units_total"], strict=True)
+    ]
+    values = kinds["per_100"].tolist()
+    top = max(values, default=0)
+    colors = [style.COLORS["primary"] if i == 0 else GREY for i in range(len(values))]
+    ax.barh(range(len(values)), values, height=0.6, color=colors)
+    for i, (v, p) in enumerate(zip(values, kinds["participants"], strict=True)):
+        ax.text(
+            v + top * 0.01,
+            i,
+            f"{fmt_count(v)}人次（共{fmt_count(p)}人次）",
+            va="center",
+            fontsize=11,
+        )
+    ax.set_yticks(range(len(values)), names, fontsize=12)
+    ax.set_ylim(len(values) - 0.5, -0.7)
+    ax.set_xlim(0, top * 1.3 if top > 0 else 1)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    d = _district(coverage)
+    if d is not None:
+        avg = float(_per_100(pd.DataFrame([d])).iloc[0])
+        if not math.isnan(avg):
+            ax.axvline(avg, color=style.COLORS["text"], linestyle="--", linewidth=1)
+            ax.text(avg, -0.65, f" 全区{fmt_count(avg)}人次", va="bottom", fontsize=10)
+    ax.set_xlabel("每百名会员参加人次")
+    if title is None:
+        title = participation_finding(coverage)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------- (c) work-item heatmap
+
+
+def _item_codes(campaign: Campaign) -> list[str]:
+    return [w.code for w in campaign.work_items]
+
+
+def work_item_finding(by_item: pd.DataFrame, campaign: Campaign) -> str:
+    """'“宣传”覆盖面最广（全区62%），“资料上报”最弱（18%）'."""
+    d = _level(by_item, "district")
+    d = d[d["work_item"].isin(_item_codes(campaign))]
+    if d.empty:
+        return "暂无分项工作数据"
+    d = d.sort_values(["unit_coverage", "work_item"], ascending=[False, True])
+    best, worst = d.iloc[0], d.iloc[-1]
+    text = f"“{campaign.work_item_short(best['work_item'])}”覆盖面最广（全区{fmt_pct(best['unit_coverage'], 0)}）"
+    if worst["work_item"] != best["work_item"]:
+        text += f"，“{campaign.work_item_short(worst['work_item'])}”最弱（{fmt_pct(worst['unit_coverage'], 0)}）"
+    return text
+
+
+def work_item_matrix(
+    by_item: pd.DataFrame, coverage: pd.DataFrame, campaign: Campaign
+) -> pd.DataFrame:
+    """Unit coverage per reporting unit (rows, report order) and work item (columns)."""
+    units = ranked_units(coverage)
+    items = _item_codes(campaign)
+    matrix = (
+        _level(by_item, "reporting_unit")
+        .pivot_table(index="group", columns="work_item", values="unit_coverage", aggfunc="first")
+        .reindex(index=units["group"], columns=items)
+        .fillna(0.0)
+    )
+    matrix.index.name = "group"
+    return matrix
+
+
+def work_item_heatmap(
+    by_item: pd.DataFrame,
+    coverage: pd.DataFrame,
+    campaign: Campaign,
+    ax: Axes | None = None,
+    title: str | None = None,
+    rows: slice | None = None,
+) -> Axes:
+    """Heatmap of unit coverage per reporting unit and work item, percentages in cells."""
+    ax = _ax(ax)
+    matrix = work_item_matrix(by_item, coverage, campaign)
+    if rows is not None:
+        matrix = matrix.iloc[rows]
+    values = matrix.to_numpy(dtype=float)
+    ax.imshow(values, cmap="Reds", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    fontsize = 9 if len(matrix) <= 20 else 8
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            v = values[i, j]
+            ax.text(
+                j,
+                i,
+                fmt_pct(v, 0),
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color="white" if v >= 0.55 else style.COLORS["text"],
+            )
+    ax.set_xticks(range(values.shape[1]), [campaign.work_item_short(c) for c in matrix.columns])
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(values.shape[0]), list(matrix.index), fontsize=fontsize)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xticks([x - 0.5 for x in range(1, values.shape[1])], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, values.shape[0])], minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    if title is None:
+        title = work_item_finding(by_item, campaign)
+    if title:
+        ax.set_title(title, pad=28)
+    return ax
+
+
+# ---------------------------------------------------------------- (d) reporting status
+
+
+def status_counts(
+    status: pd.DataFrame, campaign: Campaign, round_code: str | None = None
+) -> pd.DataFrame:
+    """Reporting units per round and status (rounds up to `round_code`, statuses in order)."""
+    codes = [r.code for r in campaign.rounds]
+    if round_code is not None and round_code in codes:
+        codes = codes[: codes.index(round_code) + 1]
+    return (
+        status.groupby(["round", "status"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=codes, columns=list(STATUS_ORDER), fill_value=0)
+        .fillna(0)
+        .astype(int)
+    )
+
+
+def reporting_status_finding(status: pd.DataFrame, campaign: Campaign, round_code: str) -> str:
+    """'第二阶段报送率92%，按时报送率85%，4个单位未报送'."""
+    counts = status_counts(status, campaign, round_code)
+    if round_code not in counts.index or counts.loc[round_code].sum() == 0:
+        return "暂无报送数据"
+    row = counts.loc[round_code]
+    expected = int(row.sum())
+    submitted = expected - int(row["missing"])
+    name = campaign.rounds_by_code[round_code].name
+    text = (
+        f"{name}报送率{fmt_pct(submitted / expected, 0)}，"
+        f"按时报送率{fmt_pct(row['on_time'] / expected, 0)}"
+    )
+    if row["missing"]:
+        return text + f"，{int(row['missing'])}个单位未报送"
+    return text + "，全部单位已报送"
+
+
+def reporting_status_bars(
+    status: pd.DataFrame,
+    campaign: Campaign,
+    round_code: str | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Reporting units per round, stacked by status: on time, late, date unknown, missing."""
+    ax = _ax(ax)
+    counts = status_counts(status, campaign, round_code)
+    names = [campaign.rounds_by_code[c].name for c in counts.index]
+    left = [0] * len(counts)
+    total = max(int(counts.sum(axis=1).max()) if len(counts) else 0, 1)
+    for code in STATUS_ORDER:
+        widths = counts[code].tolist()
+        ax.barh(
+            range(len(counts)),
+            widths,
+            left=left,
+            height=0.55,
+            color=STATUS_COLORS[code],
+            label=STATUS_NAMES[code],
+            edgecolor="white",
+        )
+        for i, (w, x0) in enumerate(zip(widths, left, strict=True)):
+            if w and w / total >= 0.035:
+                ax.text(
+                    x0 + w / 2,
+                    i,
+                    str(w),
+                    ha="center",
+                    va="center",
+                    fontsize=12,
+                    color="white" if code == "on_time" else style.COLORS["text"],
+                )
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    for i, (_, row) in enumerate(counts.iterrows()):
+        expected = int(row.sum())
+        if expected:
+            rate = (expected - int(row["missing"])) / expected
+            ax.text(
+                expected + total * 0.01, i, f"报送率{fmt_pct(rate, 0)}", va="center", fontsize=12
+            )
+    ax.set_yticks(range(len(counts)), names, fontsize=13)
+    ax.set_ylim(len(counts) - 0.5, -0.5)
+    ax.set_xlim(0, total * 1.18)
+    ax.set_xlabel("报送单位数（个）")
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(STATUS_ORDER), fontsize=11)
+    if title is None:
+        title = reporting_status_finding(status, campaign, round_code or counts.index[-1])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------- (e) cumulative curve
+
+
+def coverage_curve_finding(curve: pd.DataFrame) -> str:
+    """'截至9月30日全区覆盖率达68%，乡镇领先'."""
+    d = _level(curve, "district")
+    if d.empty:
+        return "暂无覆盖率变化数据"
+    last = d.sort_values("date").iloc[-1]
+    day = pd.Timestamp(last["date"])
+    text = f"覆盖率逐步攀升，截至{day.month}月{day.day}日全区达{fmt_pct(last['unit_coverage'], 0)}"
+    kinds = _level(curve, "kind")
+    if not kinds.empty:
+        final = kinds.sort_values("date").groupby("kind").tail(1)
+        final = final.sort_values(["unit_coverage", "kind"], ascending=[False, True])
+        if len(final) >= 2:
+            text += f"，{kind_name(final.iloc[0]['kind'])}领先"
+    return text
+
+
+def coverage_curve(
+    curve: pd.DataFrame, campaign: Campaign, ax: Axes | None = None, title: str | None = None
+) -> Axes:
+    """Cumulative unit coverage per kind over the campaign, round boundaries marked."""
+    ax = _ax(ax)
+    curve = curve.assign(date=pd.to_datetime(curve["date"]))
+    kinds = _level(curve, "kind")
+    ends = []
+    for kind, line in kinds.groupby("kind", sort=False):
+        line = line.sort_values("date")
+        color = style.KIND_COLORS.get(kind, GREY)
+        ax.plot(line["date"], line["unit_coverage"], color=color, linewidth=1.6, alpha=0.9)
+        ends.append(
+            (line["date"].iloc[-1], float(line["unit_coverage"].iloc[-1]), kind_name(kind), color)
+        )
+    district = _level(curve, "district").sort_values("date")
+    if not district.empty:
+        ax.plot(
+            district["date"],
+            district["unit_coverage"],
+            color=style.COLORS["text"],
+            linewidth=3,
+        )
+        ends.append(
+            (
+                district["date"].iloc[-1],
+                float(district["unit_coverage"].iloc[-1]),
+                "全区",
+                style.COLORS["text"],
+            )
+        )
+    # End labels, nudged apart so they never overlap.
+    ends.sort(key=lambda e: e[1])
+    min_gap, placed = 0.045, []
+    for _date, value, _name, _color in ends:
+        y = value if not placed or value - placed[-1] >= min_gap else placed[-1] + min_gap
+        placed.append(y)
+    for (date, value, name, color), y in zip(ends, placed, strict=True):
+        ax.annotate(
+            f"{name} {fmt_pct(value, 0)}",
+            xy=(date, value),
+            xytext=(8, (y - value) * 400),
+            textcoords="offset points",
+            va="center",
+            fontsize=11,
+            color=color,
+            fontweight=style.bold_weight() if name == "全区" else "normal",
+        )
+    ylim_top = max(1.0, max((p for p in placed), default=1.0) + 0.05)
+    ax.set_ylim(0, ylim_top)
+    for rnd in campaign.rounds:
+        ax.axvline(pd.Timestamp(rnd.end), color=LIGHT_GREY, linestyle=":", linewidth=1)
+        middle = pd.Timestamp(rnd.start) + (pd.Timestamp(rnd.end) - pd.Timestamp(rnd.start)) / 2
+        ax.text(middle, ylim_top, rnd.name, ha="center", va="bottom", fontsize=10, color=GREY)
+    ax.set_xlim(pd.Timestamp(campaign.start), pd.Timestamp(campaign.end) + pd.Timedelta(days=20))
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{mdates.num2date(x).month}月"))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.grid(axis="y")
+    ax.set_ylabel("基层工会覆盖率（累计）")
+    if title is None:
+        title = coverage_curve_finding(curve)
+    if title:
+        ax.set_title(title, pad=22)
+    return ax
+
+
+# ---------------------------------------------------------------- (f) new since last round
+
+
+def new_coverage_finding(ranking: pd.DataFrame, round_name: str = "本期") -> str:
+    """'第二阶段新增覆盖基层工会120家，长阳镇总工会新增最多（15家）'."""
+    units = _level(ranking, "reporting_unit") if "level" in ranking.columns else ranking
+    total = int(units["units_covered_new"].fillna(0).sum())
+    if total <= 0:
+        return f"{round_name}没有新增覆盖的基层工会"
+    top = units.sort_values(["units_covered_new", "group"], ascending=[False, True]).iloc[0]
+    return (
+        f"{round_name}新增覆盖基层工会{total}家，"
+        f"{top['group']}新增最多（{int(top['units_covered_new'])}家）"
+    )
+
+
+def new_coverage_bars(
+    ranking: pd.DataFrame,
+    ax: Axes | None = None,
+    title: str | None = None,
+    top: int = 25,
+    round_name: str = "本期",
+) -> Axes:
+    """Grassroots unions newly covered since the last round, per reporting unit, ranked."""
+    ax = _ax(ax)
+    units = _level(ranking, "reporting_unit") if "level" in ranking.columns else ranking
+    units = units[units["units_covered_new"].fillna(0) > 0]
+    units = units.sort_values(["units_covered_new", "group"], ascending=[False, True])
+    shown = units.head(top)
+    values = shown["units_covered_new"].astype(int).tolist()
+    ax.barh(range(len(values)), values, height=0.7, color=style.COLORS["primary"])
+    fontsize = 10 if len(values) <= 15 else 9
+    for i, (v, change) in enumerate(
+        zip(values, shown.get("change", [None] * len(values)), strict=True)
+    ):
+        label = f"+{v}家"
+        if change is not None and not pd.isna(change):
+            label += f"（覆盖率+{change * 100:.0f}个百分点）" if change >= 0 else ""
+        ax.text(v + max(values) * 0.01, i, label, va="center", fontsize=fontsize)
+    ax.set_yticks(range(len(values)), shown["group"].tolist(), fontsize=fontsize)
+    ax.set_ylim(max(len(values), 1) - 0.5, -0.6)
+    ax.set_xlim(0, max(values, default=1) * 1.45)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.set_xlabel("新增覆盖基层工会（家）")
+    rest = len(units) - len(shown)
+    quiet = int(
+        (_level(ranking, "reporting_unit") if "level" in ranking.columns else ranking).shape[0]
+    ) - len(units)
+    notes = []
+    if rest > 0:
+        notes.append(f"另有{rest}个单位新增较少，未列出")
+    if quiet > 0:
+        notes.append(f"{quiet}个单位本期无新增")
+    if not values:
+        ax.text(
+            0.5, 0.5, "本期没有新增覆盖的基层工会", transform=ax.transAxes, ha="center", fontsize=14
+        )
+    if notes:
+        ax.text(
+            0.99,
+            0.02,
+            "；".join(notes),
+            transform=ax.transAxes,
+            ha="right",
+            fontsize=10,
+            color=GREY,
+        )
+    if title is None:
+        title = new_coverage_finding(ranking, round_name)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _figure(finding: str, note: str, panels: int = 1) -> tuple[Figure, list[Axes]]:
+    """A 16:9 figure with the finding as headline and the source note at the bottom."""
+    fig = plt.figure(figsize=style.SLIDE_FIGSIZE, layout="constrained")
+    axes = fig.subplots(1, panels, squeeze=False)[0].tolist()
+    fig.suptitle(
+        finding,
+        x=0.01,
+        ha="left",
+        fontsize=20,
+        fontweight=style.bold_weight(),
+        color=style.COLORS["text"],
+    )
+    fig.supxlabel(note, x=0.01, ha="left", fontsize=9, color=GREY)
+    return fig, axes
+
+
+def _save(fig: Figure, out_dir: Path, key: str, title: str) -> ChartFile:
+    png, svg = out_dir / f"{key}.png", out_dir / f"{key}.svg"
+    # No tight bbox: it keeps the exact 16:9 size; constrained layout keeps text inside.
+    with plt.rc_context({"savefig.bbox": "standard"}):
+        fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
+        fig.savefig(svg, metadata={"Date": None})
+    plt.close(fig)
+    return ChartFile(key=key, title=title, png=png, svg=svg)
+
+
+CHART_KEYS = (
+    "01_unit_coverage",
+    "02_participation",
+    "03_work_items",
+    "04_reporting_status",
+    "05_coverage_curve",
+    "06_new_coverage",
+)
+
+
+def render_all(figures: BriefingData, out_dir: Path) -> list[ChartFile]:
+    """Draw every chart once; save PNG (200 dpi, 12.8x7.2 in) and SVG from the same Figure."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    note = figures.source_note
+    files: list[ChartFile] = []
+    with style.house_style():
+        units = ranked_units(figures.coverage)
+        panels = split_panels(units["kind"].tolist())
+
+        title = unit_coverage_finding(figures.coverage)
+        fig, axes = _figure(title, note, len(panels))
+        for ax, rows in zip(axes, panels, strict=True):
+            unit_coverage_bars(figures.coverage, ax=ax, title="", rows=rows)
+        files.append(_save(fig, out_dir, CHART_KEYS[0], title))
+
+        title = participation_finding(figures.coverage)
+        fig, (ax,) = _figure(title, note)
+        participation_bars(figures.coverage, ax=ax, title="")
+        files.append(_save(fig, out_dir, CHART_KEYS[1], title))
+
+        title = work_item_finding(figures.by_item, figures.campaign)
+        fig, axes = _figure(title, note, len(panels))
+        for ax, rows in zip(axes, panels, strict=True):
+            work_item_heatmap(
+                figures.by_item, figures.coverage, figures.campaign, ax=ax, title="", rows=rows
+            )
+        files.append(_save(fig, out_dir, CHART_KEYS[2], title))
+
+        title = reporting_status_finding(figures.status, figures.campaign, figures.round_code)
+        fig, (ax,) = _figure(title, note)
+        reporting_status_bars(figures.status, figures.campaign, figures.round_code, ax=ax, title="")
+        files.append(_save(fig, out_dir, CHART_KEYS[3], title))
+
+        title = coverage_curve_finding(figures.curve)
+        fig, (ax,) = _figure(title, note)
+        coverage_curve(figures.curve, figures.campaign, ax=ax, title="")
+        files.append(_save(fig, out_dir, CHART_KEYS[4], title))
+
+        round_name = figures.round_name if figures.previous is not None else "活动开展以来"
+        title = new_coverage_finding(figures.ranking, round_name)
+        fig, (ax,) = _figure(title, note)
+        new_coverage_bars(figures.ranking, ax=ax, title="", round_name=round_name)
+        files.append(_save(fig, out_dir, CHART_KEYS[5], title))
+    return files

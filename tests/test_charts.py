@@ -1,0 +1,319 @@
+"""Charts: bars, labels and findings computed from small hand-made figures; PNG/SVG files.
+
+`small_figures()` builds a four-unit district by hand (the other briefing tests
+import it): towns 长阳镇 (4 unions, 3 covered) and 琉璃河镇 (2, 1), the system
+区教委 (2, 0) and one direct union (1, 1): 5 of 9 unions covered, 55.6%.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import warnings
+import zlib
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from analysis import charts, style
+from analysis.briefing import BriefingData
+from analysis.campaign import load_campaign
+
+CY, LL, JW, YF = "长阳镇总工会", "琉璃河镇总工会", "区教委工会", "北京燕房物流有限公司工会"
+COVERAGE_COLUMNS = [
+    "level", "kind", "group", "units_total", "units_covered", "unit_coverage",
+    "members_total", "members_covered", "member_coverage", "activities", "participants",
+    "participants_per_100", "activities_federation", "participants_missing",
+]  # fmt: skip
+
+
+def _coverage(rows: list[tuple]) -> pd.DataFrame:
+    """Coverage rows (level, kind, group, units_total, units_covered, members_total,
+    members_covered, activities, participants); the ratios are derived here."""
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "level", "kind", "group", "units_total", "units_covered", "members_total",
+            "members_covered", "activities", "participants",
+        ],
+    )  # fmt: skip
+    frame["kind"] = frame["kind"].fillna("")
+    frame["unit_coverage"] = frame["units_covered"] / frame["units_total"]
+    frame["member_coverage"] = frame["members_covered"] / frame["members_total"]
+    frame["participants_per_100"] = frame["participants"] / frame["members_total"] * 100
+    frame["activities_federation"] = 0
+    frame["participants_missing"] = 0
+    return frame[COVERAGE_COLUMNS]
+
+
+def small_figures(with_previous: bool = True) -> BriefingData:
+    """The hand-made district of this module's docstring, as of 2019-09-30, round r2."""
+    campaign = load_campaign()
+    coverage = _coverage(
+        [
+            ("district", None, "全区", 9, 5, 400, 220, 10, 400),
+            ("kind", "town", "town", 6, 4, 300, 190, 8, 350),
+            ("kind", "system", "system", 2, 0, 70, 0, 1, 20),
+            ("kind", "direct", "direct", 1, 1, 30, 30, 1, 30),
+            ("reporting_unit", "town", CY, 4, 3, 200, 150, 6, 300),
+            ("reporting_unit", "town", LL, 2, 1, 100, 40, 2, 50),
+            ("reporting_unit", "system", JW, 2, 0, 70, 0, 1, 20),
+            ("reporting_unit", "direct", YF, 1, 1, 30, 30, 1, 30),
+        ]
+    )
+    previous = _coverage(
+        [
+            ("district", None, "全区", 9, 2, 400, 90, 3, 100),
+            ("kind", "town", "town", 6, 2, 300, 90, 3, 100),
+            ("kind", "system", "system", 2, 0, 70, 0, 0, 0),
+            ("kind", "direct", "direct", 1, 0, 30, 0, 0, 0),
+            ("reporting_unit", "town", CY, 4, 1, 200, 50, 2, 60),
+            ("reporting_unit", "town", LL, 2, 1, 100, 40, 1, 40),
+            ("reporting_unit", "system", JW, 2, 0, 70, 0, 0, 0),
+            ("reporting_unit", "direct", YF, 1, 0, 30, 0, 0, 0),
+        ]
+    )
+    units = coverage[coverage["level"] == "reporting_unit"].reset_index(drop=True)
+    prev_units = previous[previous["level"] == "reporting_unit"].reset_index(drop=True)
+    ranking = units.assign(
+        rank=[1, 2, 1, 1],
+        unit_coverage_prev=prev_units["unit_coverage"],
+        change=units["unit_coverage"] - prev_units["unit_coverage"],
+        rank_prev=[1, 1, 1, 1],
+        rank_change=[0, -1, 0, 0],
+        units_covered_new=[2, 0, 0, 1],
+    )
+    items = ["study", "training", "publicity", "implementation", "reporting"]
+    by_item = pd.DataFrame(
+        [
+            ("reporting_unit", "town", CY, item, n, n / 4, n, n * 10)
+            for item, n in zip(items, [3, 2, 1, 0, 1], strict=True)
+        ]
+        + [
+            ("reporting_unit", "town", LL, item, n, n / 2, n, n * 10)
+            for item, n in zip(items, [1, 0, 0, 0, 1], strict=True)
+        ]
+        + [
+            ("district", "", "全区", item, n, n / 9, n, n * 10)
+            for item, n in zip(items, [5, 2, 1, 0, 2], strict=True)
+        ],
+        columns=[
+            "level", "kind", "group", "work_item", "units_covered", "unit_coverage",
+            "activities", "participants",
+        ],
+    )  # fmt: skip
+    dates = pd.to_datetime(["2019-06-02", "2019-06-30", "2019-08-04", "2019-09-29"])
+    curve = pd.DataFrame(
+        [("district", "", "全区", d, n, n / 9) for d, n in zip(dates, [1, 2, 4, 5], strict=True)]
+        + [("kind", "town", "town", d, n, n / 6) for d, n in zip(dates, [1, 2, 3, 4], strict=True)]
+        + [("kind", "system", "system", d, 0, 0.0) for d in dates]
+        + [("kind", "direct", "direct", d, n, n) for d, n in zip(dates, [0, 0, 1, 1], strict=True)],
+        columns=["level", "kind", "group", "date", "units_covered", "unit_coverage"],
+    )
+    status = pd.DataFrame(
+        [
+            (CY, "town", "r1", "on_time"),
+            (LL, "town", "r1", "late"),
+            (JW, "system", "r1", "missing"),
+            (YF, "direct", "r1", "missing"),
+            (CY, "town", "r2", "on_time"),
+            (LL, "town", "r2", "on_time"),
+            (JW, "system", "r2", "missing"),
+            (YF, "direct", "r2", "late"),
+        ],
+        columns=["reporting_unit", "kind", "round", "status"],
+    ).assign(
+        submitted=lambda d: d["status"] != "missing",
+        on_time=lambda d: d["status"] == "on_time",
+        report_date=None,
+        file="",
+    )
+    rates = pd.DataFrame(
+        [
+            ("r1", "district", "", "全区", 4, 2, 1, 0.5, 0.25),
+            ("r2", "district", "", "全区", 4, 3, 2, 0.75, 0.5),
+        ],
+        columns=[
+            "round", "level", "kind", "group", "expected", "submitted", "on_time",
+            "reporting_rate", "on_time_rate",
+        ],
+    )  # fmt: skip
+    not_reached = pd.DataFrame(
+        [
+            ("长阳镇卫生院工会", CY, "town", 60),
+            ("琉璃河镇中心小学工会", LL, "town", 60),
+            ("区教委机关工会", JW, "system", 50),
+            ("房山区实验中学工会", JW, "system", 20),
+        ],
+        columns=["unit", "reporting_unit", "kind", "members"],
+    )
+    return BriefingData(
+        campaign=campaign,
+        round_code="r2",
+        as_of=dt.date(2019, 9, 30),
+        coverage=coverage,
+        ranking=ranking,
+        by_item=by_item,
+        curve=curve,
+        status=status,
+        rates=rates,
+        not_reported=status[(status["round"] == "r2") & (status["status"] == "missing")],
+        not_reached=not_reached,
+        previous=previous if with_previous else None,
+    )
+
+
+@pytest.fixture
+def figures() -> BriefingData:
+    return small_figures()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _bar_widths(ax) -> list[float]:
+    return [round(p.get_width(), 4) for p in ax.patches]
+
+
+def _texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def test_unit_coverage_bars_ranked_within_kind_with_average_and_finding(figures):
+    with style.house_style():
+        ax = charts.unit_coverage_bars(figures.coverage)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [CY, LL, JW, YF]
+    assert _bar_widths(ax) == [0.75, 0.5, 0.0, 1.0]
+    texts = _texts(ax)
+    assert [t for t in texts if t.endswith("%") and "平均" not in t] == ["75%", "50%", "0%", "100%"]
+    assert " 全区平均55.6%" in texts
+    assert "乡镇（2个）" in texts and "系统（1个）" in texts
+    assert ax.get_title(loc="left") == "全区基层工会覆盖率达56%，直属领先、系统偏低"
+
+
+def test_unit_coverage_bars_colour_marks_units_below_average(figures):
+    with style.house_style():
+        ax = charts.unit_coverage_bars(figures.coverage)
+    red = plt.matplotlib.colors.to_rgba(style.COLORS["primary"])
+    assert [p.get_facecolor() == red for p in ax.patches] == [True, False, False, True]
+
+
+def test_participation_bars_per_100_members_by_kind(figures):
+    with style.house_style():
+        ax = charts.participation_bars(figures.coverage)
+    # town 350/300*100 = 116.7, direct 30/30*100 = 100, system 20/70*100 = 28.6
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "乡镇（6家）",
+        "直属（1家）",
+        "系统（2家）",
+    ]
+    assert _bar_widths(ax) == [116.6667, 100.0, 28.5714]
+    assert "117人次（共350人次）" in _texts(ax)
+    assert ax.get_title(loc="left") == "全区每百名会员参加活动100人次，乡镇最高（117人次）"
+
+
+def test_work_item_heatmap_cells_hold_percentages(figures):
+    with style.house_style():
+        ax = charts.work_item_heatmap(figures.by_item, figures.coverage, figures.campaign)
+    texts = _texts(ax)
+    # 4 units x 5 items; 长阳镇 row: 3/4, 2/4, 1/4, 0, 1/4
+    assert len(texts) == 20
+    assert texts[:5] == ["75%", "50%", "25%", "0%", "25%"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "学习",
+        "宣讲培训",
+        "宣传",
+        "落实",
+        "资料上报",
+    ]
+    assert ax.get_title(loc="left") == "“学习”覆盖面最广（全区56%），“落实”最弱（0%）"
+
+
+def test_reporting_status_bars_stack_counts_per_round(figures):
+    with style.house_style():
+        ax = charts.reporting_status_bars(figures.status, figures.campaign, "r2")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["第一阶段", "第二阶段"]
+    # on_time r1,r2; late r1,r2; unknown r1,r2; missing r1,r2
+    assert _bar_widths(ax) == [1, 2, 1, 1, 0, 0, 2, 1]
+    assert "报送率50%" in _texts(ax) and "报送率75%" in _texts(ax)
+    assert ax.get_title(loc="left") == "第二阶段报送率75%，按时报送率50%，1个单位未报送"
+
+
+def test_coverage_curve_lines_and_round_marks(figures):
+    with style.house_style():
+        ax = charts.coverage_curve(figures.curve, figures.campaign)
+    assert len(ax.lines) == 3 + 1 + 3  # kinds, district, round boundaries
+    labels = _texts(ax)
+    assert "全区 56%" in labels and "乡镇 67%" in labels and "直属 100%" in labels
+    assert {"第一阶段", "第二阶段", "第三阶段（总结）"} <= set(labels)
+    assert ax.get_title(loc="left") == "覆盖率逐步攀升，截至9月29日全区达56%，直属领先"
+
+
+def test_new_coverage_bars_rank_units_with_new_unions(figures):
+    with style.house_style():
+        ax = charts.new_coverage_bars(figures.ranking, round_name="第二阶段")
+    assert [t.get_text() for t in ax.get_yticklabels()] == [CY, YF]
+    assert _bar_widths(ax) == [2, 1]
+    assert "+2家（覆盖率+50个百分点）" in _texts(ax)
+    assert ax.get_title(loc="left") == "第二阶段新增覆盖基层工会3家，长阳镇总工会新增最多（2家）"
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        (["town"] * 10, [(0, 10)]),
+        (["town"] * 20 + ["street"] * 8 + ["system"] * 20, [(0, 20), (20, 48)]),
+        (["town"] * 60, [(0, 20), (20, 40), (40, 60)]),
+        (["town"] * 22 + ["street"] * 10 + ["system"] * 16 + ["direct"] * 4, [(0, 22), (22, 52)]),
+    ],
+)
+def test_split_panels_cuts_at_kind_boundaries(kinds, expected):
+    assert [(s.start, s.stop) for s in charts.split_panels(kinds)] == expected
+
+
+def _png_size_and_dpi(data: bytes) -> tuple[int, int, float]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    pos, dpi = 8, 0.0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        if kind == b"pHYs":
+            ppm_x, _, unit = struct.unpack(">IIB", data[pos + 8 : pos + 17])
+            dpi = ppm_x * 0.0254 if unit == 1 else 0.0
+        pos += 12 + length
+    zlib.crc32(b"")  # the chunks were walked; CRCs are not re-checked here
+    return width, height, dpi
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("charts")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # a missing glyph fails the test
+        files = charts.render_all(small_figures(), out)
+    return files
+
+
+def test_render_all_writes_six_charts_with_findings(rendered):
+    assert [f.key for f in rendered] == list(charts.CHART_KEYS)
+    assert rendered[0].title == "全区基层工会覆盖率达56%，直属领先、系统偏低"
+    assert all(f.png.exists() and f.svg.exists() for f in rendered)
+
+
+def test_render_all_png_is_16_9_at_200_dpi(rendered):
+    for f in rendered:
+        width, height, dpi = _png_size_and_dpi(f.png.read_bytes())
+        assert dpi >= 199.5
+        assert (width, height) == (2560, 1440)
+
+
+def test_render_all_svg_keeps_chinese_text_as_text(rendered):
+    for f in rendered:
+        svg = f.svg.read_text("utf-8")
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+        assert f.title in svg  # the finding is real text, not outlines
+        assert "数据来源：各单位报送表；统计截至2019年9月30日" in svg
