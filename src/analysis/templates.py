@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -190,22 +189,6 @@ def _list_range(col: int, n: int) -> str:
     return f"'{LISTS_SHEET}'!${letter}$2:${letter}${n + 1}"
 
 
-def _validation(kind: str, prompt: tuple[str, str], error: tuple[str, str], **kw) -> DataValidation:
-    dv = DataValidation(
-        type=kind,
-        allow_blank=True,
-        showInputMessage=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-        promptTitle=prompt[0],
-        prompt=prompt[1],
-        errorTitle=error[0],
-        error=error[1],
-        **kw,
-    )
-    return dv
-
-
 def _column_letter(fld: str) -> str:
     return get_column_letter(TABLE_FIELDS.index(fld) + 1)
 
@@ -253,6 +236,53 @@ def _meta_entries(campaign: Campaign, unit: str, kind: str, round_: Round) -> li
         ("header_labels", ",".join(f"{f}:{HEADER_LABELS[f]}" for f in HEADER_FIELDS)),
         ("template_sheets", ",".join(TEMPLATE_SHEETS)),
     ]
+
+
+def _validations(round_: Round, ranges: dict[str, str]) -> list[DataValidation]:
+    """The input checks of the activity sheet, each with a Chinese prompt and a stop error."""
+    start, end = f"{round_.start:%Y-%m-%d}", f"{round_.end:%Y-%m-%d}"
+    first, last = _date_formula(round_.start), _date_formula(round_.end)
+    top = str(MAX_PARTICIPANTS)
+    last_row = FIRST_DATA_ROW + INPUT_ROWS - 1
+    # (field, type, operator, formula1, formula2, prompt, error message)
+    # fmt: off
+    specs = [
+        ("seq", "whole", "between", "1", top, "填写序号（正整数），可不填。",
+         "序号应为正整数，如 1、2、3。"),
+        ("grassroots_unit", "list", None, ranges["unions"], None,
+         "从下拉列表中选择开展活动的基层工会；本单位自己开展的活动选“本级”。",
+         "请从下拉列表中选择本单位所属的基层工会，或选“本级”。"
+         "名册中没有的单位请在备注中说明并联系区总工会组宣部。"),
+        ("date", "date", "between", first, last,
+         f"填写活动举办日期，格式如 {start}，应在 {start} 至 {end} 之间。",
+         f"请填写 {start} 至 {end} 之间的日期，格式如 {start}。"),
+        ("work_item", "list", None, ranges["work_items"], None,
+         "从下拉列表中选择活动所属的工作类别。",
+         "请从下拉列表中选择工作类别；不属于任何一类的选“其他”。"),
+        ("form", "list", None, ranges["forms"], None, "从下拉列表中选择活动形式。",
+         "请从下拉列表中选择活动形式；列表中没有的选“其他”，并在备注中说明。"),
+        ("participants", "whole", "between", "0", top,
+         f"填写参加人数（人次），只填数字，如 50；范围 0 至 {top}。",
+         f"参加人数只能填写 0 至 {top} 之间的整数，不要写“人”“约”等文字。"),
+        ("report_date", "date", "greaterThanOrEqual", first, None,
+         f"填写本表的填报日期，格式如 {end}。", f"请填写 {start} 之后的日期，格式如 {end}。"),
+    ]
+    # fmt: on
+    out = []
+    for fld, kind, operator, formula1, formula2, prompt, error in specs:
+        if fld in COLUMN_LABELS:
+            title, letter = COLUMN_LABELS[fld], _column_letter(fld)
+            sqref = f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}"
+        else:
+            title, sqref = HEADER_LABELS[fld], HEADER_CELLS[fld][1]
+        dv = DataValidation(
+            type=kind, operator=operator, formula1=formula1, formula2=formula2,
+            allow_blank=True, showInputMessage=True, showErrorMessage=True, errorStyle="stop",
+            promptTitle=title, prompt=prompt, errorTitle=f"{title}有误", error=error,
+        )  # fmt: skip
+        dv.add(sqref)
+        out.append(dv)
+    return out
 
 
 def _write_activity_sheet(
@@ -310,100 +340,7 @@ def _write_activity_sheet(
     for cell in ws[f"{_column_letter('date')}{FIRST_DATA_ROW}:{_column_letter('date')}{last_row}"]:
         cell[0].number_format = _DATE_FORMAT
 
-    def col_range(fld: str) -> str:
-        letter = _column_letter(fld)
-        return f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}"
-
-    start, end = f"{round_.start:%Y-%m-%d}", f"{round_.end:%Y-%m-%d}"
-    validations = [
-        (
-            _validation(
-                "whole",
-                ("序号", "填写序号（正整数），可不填。"),
-                ("序号有误", "序号应为正整数，如 1、2、3。"),
-                operator="between",
-                formula1="1",
-                formula2=str(MAX_PARTICIPANTS),
-            ),
-            col_range("seq"),
-        ),
-        (
-            _validation(
-                "list",
-                (
-                    "基层工会名称",
-                    "从下拉列表中选择开展活动的基层工会；本单位自己开展的活动选“本级”。",
-                ),
-                (
-                    "基层工会名称有误",
-                    "请从下拉列表中选择本单位所属的基层工会，或选“本级”。名册中没有的单位请在备注中说明并联系区总工会组宣部。",
-                ),
-                formula1=ranges["unions"],
-            ),
-            col_range("grassroots_unit"),
-        ),
-        (
-            _validation(
-                "date",
-                ("活动日期", f"填写活动举办日期，格式如 {start}，应在 {start} 至 {end} 之间。"),
-                ("活动日期有误", f"请填写 {start} 至 {end} 之间的日期，格式如 {start}。"),
-                operator="between",
-                formula1=_date_formula(round_.start),
-                formula2=_date_formula(round_.end),
-            ),
-            col_range("date"),
-        ),
-        (
-            _validation(
-                "list",
-                ("工作类别", "从下拉列表中选择活动所属的工作类别。"),
-                ("工作类别有误", "请从下拉列表中选择工作类别；不属于任何一类的选“其他”。"),
-                formula1=ranges["work_items"],
-            ),
-            col_range("work_item"),
-        ),
-        (
-            _validation(
-                "list",
-                ("活动形式", "从下拉列表中选择活动形式。"),
-                (
-                    "活动形式有误",
-                    "请从下拉列表中选择活动形式；列表中没有的选“其他”，并在备注中说明。",
-                ),
-                formula1=ranges["forms"],
-            ),
-            col_range("form"),
-        ),
-        (
-            _validation(
-                "whole",
-                (
-                    "参加人数",
-                    f"填写参加人数（人次），只填数字，如 50；范围 0 至 {MAX_PARTICIPANTS}。",
-                ),
-                (
-                    "参加人数有误",
-                    f"参加人数只能填写 0 至 {MAX_PARTICIPANTS} 之间的整数，不要写“人”“约”等文字。",
-                ),
-                operator="between",
-                formula1="0",
-                formula2=str(MAX_PARTICIPANTS),
-            ),
-            col_range("participants"),
-        ),
-        (
-            _validation(
-                "date",
-                ("填报日期", "填写本表的填报日期，格式如 2019-07-01。"),
-                ("填报日期有误", f"请填写 {start} 之后的日期，格式如 {end}。"),
-                operator="greaterThanOrEqual",
-                formula1=_date_formula(round_.start),
-            ),
-            HEADER_CELLS["report_date"][1],
-        ),
-    ]
-    for dv, sqref in validations:
-        dv.add(sqref)
+    for dv in _validations(round_, ranges):
         ws.add_data_validation(dv)
 
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
@@ -880,126 +817,3 @@ def fill_template(path: Path, rows: list[dict], header: dict) -> None:
                 cell.number_format = _DATE_FORMAT
             cell.protection = _UNLOCKED
     wb.save(path)
-
-
-# ---------------------------------------------------------------------------
-# Benchmark: template read by position vs the generic header search
-
-
-def _calamine_workbook(path: Path) -> Workbook:
-    """Fallback reader for the benchmark when analysis.readers is not available."""
-    import python_calamine as pc
-
-    cw = pc.CalamineWorkbook.from_path(str(path))
-    sheets = [
-        Sheet(
-            m.name,
-            cw.get_sheet_by_name(m.name).to_python(skip_empty_area=False),
-            hidden=m.visible != pc.SheetVisibleEnum.Visible,
-        )
-        for m in cw.sheets_metadata
-    ]
-    return Workbook(path=path, format="xlsx", sheets=sheets)
-
-
-def _read(path: Path) -> Workbook:
-    try:
-        from analysis.readers import read_workbook
-    except ImportError:
-        return _calamine_workbook(path)
-    return read_workbook(path)
-
-
-def bench_rows(campaign: Campaign, n_rows: int, unions: list[str]) -> list[dict]:
-    """`n_rows` plausible activity rows inside the campaign's first round."""
-    round_ = campaign.rounds[0]
-    span = (round_.end - round_.start).days + 1
-    items = campaign.work_items
-    return [
-        {
-            "seq": i + 1,
-            "grassroots_unit": unions[i % len(unions)],
-            "date": round_.start + dt.timedelta(days=i % span),
-            "work_item": items[i % len(items)].name,
-            "form": items[i % len(items)].form_names[i % len(items[i % len(items)].form_names)],
-            "participants": 10 + i % 90,
-            "title": f"学习活动{i + 1}",
-            "note": None,
-        }
-        for i in range(n_rows)
-    ]
-
-
-def bench_template_vs_freeform(
-    n_rows: int = 200, repeat: int = 5, work_dir: Path | None = None
-) -> dict:
-    """Seconds to read `n_rows` from a filled template vs the same rows in a free-form workbook.
-
-    Times both the file read (readers.read_workbook, or calamine) and the table step
-    (detect()+read_tables() vs tables.find_tables); the best of `repeat` runs.
-    """
-    import tempfile
-
-    campaign = load_campaign()
-    round_ = campaign.rounds[0]
-    unit = "长阳镇总工会"
-    unions = [f"长阳镇第{i}小学工会" for i in range(1, 21)] + [SELF_LABEL]
-    rows = bench_rows(campaign, n_rows, unions)
-    with tempfile.TemporaryDirectory(dir=work_dir) as tmp:
-        tpl = write_template(Path(tmp) / "template.xlsx", campaign, unit, "town", round_, unions)
-        fill_template(
-            tpl, rows, {"report_date": round_.deadline, "contact": "张三", "phone": "010-69301234"}
-        )
-        free = Path(tmp) / "freeform.xlsx"
-        wb = XlsxWorkbook()
-        ws = wb.active
-        ws.append([f"{campaign.short_name}活动情况报送表"])
-        ws.append(["填报单位：", unit, None, "填报日期：", round_.deadline])
-        ws.append([])
-        ws.append([COLUMN_LABELS[f] for f in TABLE_FIELDS])
-        for r in rows:
-            ws.append([r[f] for f in TABLE_FIELDS])
-        wb.save(free)
-
-        def best(fn) -> float:
-            times = []
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                fn()
-                times.append(time.perf_counter() - t0)
-            return min(times)
-
-        tpl_wb, free_wb = _read(tpl), _read(free)
-        result: dict = {"n_rows": n_rows, "repeat": repeat}
-        result["template_read_s"] = best(lambda: _read(tpl))
-        result["freeform_read_s"] = best(lambda: _read(free))
-
-        def template_tables() -> list[ActivityTable]:
-            marker = detect(tpl_wb)
-            assert marker is not None
-            return read_tables(tpl_wb, marker, campaign, tpl.name)
-
-        result["template_rows"] = sum(len(t.rows) for t in template_tables())
-        result["template_tables_s"] = best(template_tables)
-        try:
-            from analysis.tables import find_tables
-        except ImportError:
-            result.update(
-                freeform_tables_s=None, freeform_rows=None, ratio_tables=None, ratio_total=None
-            )
-            return result
-        sheet = free_wb.sheets[0]
-
-        def free_tables():
-            return find_tables(sheet, campaign, free.name)
-
-        found = free_tables()
-        result["freeform_rows"] = sum(len(t.rows) for t in found)
-        result["freeform_tables_s"] = best(free_tables)
-        result["ratio_tables"] = result["freeform_tables_s"] / max(
-            result["template_tables_s"], 1e-9
-        )
-        result["ratio_total"] = (result["freeform_read_s"] + result["freeform_tables_s"]) / max(
-            result["template_read_s"] + result["template_tables_s"], 1e-9
-        )
-    return result
