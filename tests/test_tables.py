@@ -1,0 +1,249 @@
+"""Finding activity tables in sheet grids: headers, header blocks, row kinds."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import Workbook as XlsxBook
+
+from analysis.model import Sheet
+from analysis.readers import read_workbook
+from analysis.tables import find_tables
+
+HEADER = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", "备注"]
+ROW_A = [1, "长阳镇第一小学工会", "2019年6月3日", "切实抓好学习", "座谈会", 50, None]
+ROW_B = [2, "本级", "2019年6月5日", "加强宣讲培训", "宣讲", 30, None]
+EMPTY = [None] * 7
+
+
+def kinds(table):
+    return [(r.row, r.kind) for r in table.rows]
+
+
+def test_find_tables_title_rows_header_block_total_and_notes(campaign):
+    rows = [
+        ["房山区学习宣传市工会十四大精神活动统计表", None, None, None, None, None, None],
+        ["填报单位：长阳镇总工会", None, None, "填报日期", "2019年7月3日", None, None],
+        HEADER,
+        ROW_A,
+        EMPTY,
+        ROW_B,
+        [3, None, None, None, None, None, None],
+        ["合计", None, None, None, None, 80, None],
+        ["注：本表由各单位填报", None, None, None, None, None, None],
+        ["填表人：张三", None, None, "联系电话：13800000000", None, None, None],
+    ]
+    [table] = find_tables(Sheet("活动", rows), campaign, "f.xlsx")
+    assert table.header_row == 3
+    assert table.columns == {
+        "seq": 0,
+        "grassroots_unit": 1,
+        "date": 2,
+        "work_item": 3,
+        "form": 4,
+        "participants": 5,
+        "note": 6,
+    }
+    assert kinds(table) == [(4, "data"), (6, "data"), (8, "total"), (9, "note"), (10, "note")]
+    assert table.rows[0].values["participants"] == 50
+    assert table.rows[1].values["grassroots_unit"] == "本级"
+    h = table.header
+    assert (h.reporting_unit, h.report_date, h.contact, h.phone) == (
+        "长阳镇总工会",
+        "2019年7月3日",
+        "张三",
+        "13800000000",
+    )
+
+
+def test_find_tables_columns_in_any_order_and_renamed(campaign):
+    rows = [
+        ["参与人数（人）", "活动 形式", "单位名称", "活动时间", "工作项目"],
+        ["50人", "宣讲", "长阳镇卫生院工会", "6月3日", "宣讲培训"],
+    ]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.csv")
+    assert table.columns == {
+        "participants": 0,
+        "form": 1,
+        "grassroots_unit": 2,
+        "date": 3,
+        "work_item": 4,
+    }
+    assert table.column_labels["participants"] == "参与人数(人)"
+    assert table.rows[0].values == {
+        "participants": "50人",
+        "form": "宣讲",
+        "grassroots_unit": "长阳镇卫生院工会",
+        "date": "6月3日",
+        "work_item": "宣讲培训",
+    }
+
+
+@pytest.mark.parametrize(
+    ("block_rows", "expected"),
+    [
+        ([["填报单位：长阳镇总工会"]], {"reporting_unit": "长阳镇总工会"}),
+        ([["填报单位", None, "长阳镇总工会"]], {"reporting_unit": "长阳镇总工会"}),
+        (
+            [["填报单位：", "长阳镇总工会", "联系人：", "李四"]],
+            {"reporting_unit": "长阳镇总工会", "contact": "李四"},
+        ),
+        (
+            [["填报单位：长阳镇总工会    填报日期：2019.7.3"]],
+            {"reporting_unit": "长阳镇总工会", "report_date": "2019.7.3"},
+        ),
+        (
+            [["报送期次：第二阶段", None, "电话", "69301234"]],
+            {"round": "第二阶段", "phone": "69301234"},
+        ),
+        ([["单位（盖章）：长阳镇总工会"]], {}),
+    ],
+)
+def test_find_tables_header_block_layouts(block_rows, expected, campaign):
+    rows = [*block_rows, HEADER, ROW_A]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    found = {k: v for k, v in vars(table.header).items() if v is not None}
+    assert found == expected
+
+
+def test_find_tables_header_block_below_table(campaign):
+    rows = [HEADER, ROW_A, ROW_B, EMPTY, ["填报人：王五", None, None, "联系电话：13911112222"]]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert (table.header.contact, table.header.phone) == ("王五", "13911112222")
+    assert kinds(table) == [(2, "data"), (3, "data"), (5, "note")]
+
+
+def test_find_tables_two_tables_in_one_sheet(campaign):
+    rows = [HEADER, ROW_A, EMPTY, ["二、七月活动"], HEADER, ROW_B, ROW_B]
+    first, second = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert (first.header_row, second.header_row) == (1, 5)
+    assert kinds(first) == [(2, "data"), (4, "note")]
+    assert kinds(second) == [(6, "data"), (7, "data")]
+
+
+def test_find_tables_numbers_only_row_summing_participants_is_total(campaign):
+    rows = [
+        HEADER,
+        ROW_A,
+        ROW_B,
+        [None, None, None, None, None, 80, None],
+        [None, None, None, None, None, 7, None],
+    ]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert kinds(table) == [(2, "data"), (3, "data"), (4, "total"), (5, "data")]
+
+
+def test_find_tables_no_activity_table_returns_empty(campaign):
+    rows = [["会议纪要"], ["时间：2019年6月3日"], ["参加人员：全体职工"]]
+    assert find_tables(Sheet("S", rows), campaign, "f.xlsx") == []
+    assert find_tables(Sheet("S", []), campaign, "f.xlsx") == []
+
+
+def test_find_tables_publicity_counts_sheet_is_not_activity_table(campaign):
+    rows = [
+        [
+            "序号",
+            "单位名称",
+            "统计日期",
+            "宣传形式",
+            "体会文章（篇）",
+            "微信推送（条）",
+            "图片（张）",
+        ],
+        [1, "长阳镇总工会", "2019-06-30", "专栏", 3, 12, 40],
+    ]
+    assert find_tables(Sheet("宣传", rows), campaign, "f.xlsx") == []
+
+
+def test_find_tables_missing_participants_column_noted(campaign):
+    rows = [["基层工会名称", "活动日期", "活动形式"], ["长阳镇卫生院工会", "6月3日", "宣讲"]]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert [(i.code, i.row) for i in table.issues] == [("column_missing", 1)]
+    assert "参加人数" in table.issues[0].message
+
+
+def test_find_tables_two_row_header_with_participant_subcolumns(campaign):
+    rows = [
+        ["序号", "基层工会名称", "活动", None, None, "参加人数", None],
+        [None, None, "日期", "类别", "形式", "职工", "干部"],
+        [1, "长阳镇卫生院工会", "6月3日", "学习", "座谈会", 40, 5],
+    ]
+    merged = [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 4), (0, 5, 0, 6)]
+    [table] = find_tables(Sheet("S", rows, merged=merged), campaign, "f.xlsx")
+    assert table.header_row == 2
+    assert table.columns == {
+        "seq": 0,
+        "grassroots_unit": 1,
+        "date": 2,
+        "work_item": 3,
+        "form": 4,
+        "participants": 5,
+    }
+    assert table.rows[0].values["participants"] == 40
+
+
+def test_find_tables_participant_subcolumn_named_total_wins(campaign):
+    rows = [
+        ["基层工会名称", "活动日期", "活动形式", "参加人数", None, None],
+        [None, None, None, "职工", "干部", "合计"],
+        ["长阳镇卫生院工会", "6月3日", "座谈会", 40, 5, 45],
+    ]
+    merged = [(0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 1, 2), (0, 3, 0, 5)]
+    [table] = find_tables(Sheet("S", rows, merged=merged), campaign, "f.xlsx")
+    assert table.columns["participants"] == 5
+    assert table.rows[0].values["participants"] == 45
+
+
+def test_find_tables_vertically_merged_unit_fills_rows_but_participants_read_once(campaign):
+    rows = [
+        HEADER,
+        [1, "长阳镇卫生院工会", "6月3日", "学习", "座谈会", 60, None],
+        [2, None, "6月4日", "学习", "报告会", None, None],
+    ]
+    merged = [(1, 1, 2, 1), (1, 5, 2, 5)]
+    [table] = find_tables(Sheet("S", rows, merged=merged), campaign, "f.xlsx")
+    assert [r.values["grassroots_unit"] for r in table.rows] == ["长阳镇卫生院工会"] * 2
+    assert [r.values["participants"] for r in table.rows] == [60, None]
+
+
+def test_find_tables_pre_numbered_empty_rows_skipped(campaign):
+    rows = [HEADER, ROW_A, [2, *[None] * 6], [3, *[None] * 6]]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert kinds(table) == [(2, "data")]
+
+
+def test_find_tables_long_merged_text_row_is_note(campaign):
+    rows = [
+        HEADER,
+        ROW_A,
+        ["本月各基层工会普遍开展了学习活动，职工反响热烈，下一步将继续深入开展。", *[None] * 6],
+    ]
+    [table] = find_tables(Sheet("S", rows, merged=[(2, 0, 2, 6)]), campaign, "f.xlsx")
+    assert kinds(table) == [(2, "data"), (3, "note")]
+
+
+def test_find_tables_from_xlsx_with_merged_title_and_header(tmp_path, campaign):
+    wb = XlsxBook()
+    ws = wb.active
+    ws.title = "活动情况"
+    ws["A1"] = "长阳镇总工会学习宣传活动统计表"
+    ws.merge_cells("A1:G1")
+    ws["A2"] = "填报单位：长阳镇总工会"
+    for j, label in enumerate(
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"], start=1
+    ):
+        ws.cell(3, j, label)
+    ws.merge_cells("F3:G3")
+    ws["F4"], ws["G4"] = "职工", "干部"
+    for col in "ABCDE":
+        ws.merge_cells(f"{col}3:{col}4")
+    ws.append([1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 45, 5])
+    ws.append([])
+    ws.append(["合计", None, None, None, None, 45, 5])
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    [sheet] = read_workbook(path).sheets
+    [table] = find_tables(sheet, campaign, "merged.xlsx")
+    assert table.header_row == 4
+    assert table.columns["participants"] == 5
+    assert table.header.reporting_unit == "长阳镇总工会"
+    assert kinds(table) == [(5, "data"), (7, "total")]
