@@ -1,0 +1,152 @@
+"""Helpers shared by the hostile-input, crash, conservation, privacy and raw-immutability tests.
+
+They drive ingest only through its contract: `analysis.ingest.run(raw, out)` and
+`python -m analysis ingest --raw R --out O`, then read the CSV tables it writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import make_corpus as corpus  # noqa: E402
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CONTRACT_TABLES = ("submissions", "rows", "issues", "coverage", "coverage_by_item")
+
+
+def build_raw(raw: Path, *paths: str) -> Path:
+    """RAW with the corpus roster, the valid submission and the corpus files at `paths`."""
+    for rel in ("roster/名册.xlsx", corpus.VALID_FILE, *paths):
+        target = raw / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus.CORPUS / rel, target)
+    return raw
+
+
+def add_l_file(raw: Path, rel: str = corpus.L_FILE) -> Path:
+    """Put the valid 琉璃河镇总工会 r1 submission at `rel` under RAW."""
+    target = raw / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(corpus.CORPUS / "valid/琉璃河镇总工会_第一阶段.xlsx", target)
+    return target
+
+
+def read_table(out: Path, name: str) -> pd.DataFrame:
+    """A contract table as strings (empty cells as ""), as a reader of the CSV sees it."""
+    return pd.read_csv(out / f"{name}.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+@dataclass
+class Tables:
+    rows: pd.DataFrame
+    submissions: pd.DataFrame
+    issues: pd.DataFrame
+
+
+def tables(out: Path) -> Tables:
+    return Tables(
+        read_table(out, "rows"), read_table(out, "submissions"), read_table(out, "issues")
+    )
+
+
+def ingest(raw: Path, out: Path) -> Tables:
+    """Run ingest in this process (no cache reuse between tests: each `out` is fresh)."""
+    from analysis import ingest as ingest_module
+
+    ingest_module.run(raw, out, progress=False)
+    return tables(out)
+
+
+@dataclass
+class CliRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_rss_mb: float
+
+
+_MEASURE = (
+    "import resource, sys, json\n"
+    "from analysis.cli import main\n"
+    "code = 1\n"
+    "try:\n"
+    "    code = main(sys.argv[2:])\n"
+    "finally:\n"
+    "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+    "    open(sys.argv[1], 'w').write(json.dumps({'peak': peak}))\n"
+    "sys.exit(code)\n"
+)
+
+
+def run_cli(raw: Path, out: Path, *extra: str, timeout: float = 300) -> CliRun:
+    """`python -m analysis ingest` in a child process, with its wall time and peak RSS."""
+    stats = out.parent / f".{out.name}.rss.json"
+    env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+    start = time.monotonic()
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _MEASURE,
+            str(stats),
+            "ingest",
+            "--raw",
+            str(raw),
+            "--out",
+            str(out),
+            "--quiet",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=ROOT,
+    )
+    seconds = time.monotonic() - start
+    peak = json.loads(stats.read_text())["peak"] if stats.exists() else float("nan")
+    return CliRun(proc.returncode, proc.stdout, proc.stderr, seconds, peak)
+
+
+def output_files(out: Path) -> list[Path]:
+    """Every file an ingest wrote under OUT (the cache included)."""
+    return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+def all_text_of(paths: list[Path]) -> str:
+    """The bytes of `paths` decoded leniently, concatenated (for 'never appears' checks)."""
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in paths)
+
+
+def tree_state(folder: Path) -> dict[str, tuple[str, int]]:
+    """relative path -> (sha256, mtime_ns) for every file under `folder`."""
+    state = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            state[path.relative_to(folder).as_posix()] = (digest, path.stat().st_mtime_ns)
+    return state
+
+
+def file_bytes(out: Path) -> dict[str, bytes]:
+    """The contract tables present in OUT, name -> bytes."""
+    return {
+        n: (out / f"{n}.csv").read_bytes() for n in CONTRACT_TABLES if (out / f"{n}.csv").exists()
+    }
