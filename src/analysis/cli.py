@@ -73,7 +73,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from analysis import ingest
 
-        result = ingest.run(args.raw, args.out, as_of=args.as_of, full=args.full, progress=not args.quiet)
+        try:
+            result = ingest.run(args.raw, args.out, as_of=args.as_of, full=args.full, progress=not args.quiet)
+        except ingest.OutputError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
         print(result.summary_zh())
         return 0
     if args.command == "briefing":

@@ -1,0 +1,569 @@
+"""The ingest pipeline end to end on small RAW folders built in each test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import types
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import cli, ingest
+from analysis.model import ActivityTable, HeaderBlock, Issue, Sheet, TableRow
+from analysis.names import NameResolver
+from tests.conftest import write_xlsx
+from tests.test_names import make_roster
+
+TABLE_HEADER = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", "备注"]
+HEADER_LABELS = {
+    "填报单位": "reporting_unit",
+    "填报日期": "report_date",
+    "联系人": "contact",
+    "联系电话": "phone",
+    "报送期次": "round",
+}
+FIELDS = ["seq", "grassroots_unit", "date", "work_item", "form", "participants", "note"]
+
+
+def _simple_find_tables(sheet: Sheet, campaign, file: str) -> list[ActivityTable]:
+    """A stand-in for analysis.tables while it is being written: the layout these tests use."""
+    header_index = next(
+        (i for i, r in enumerate(sheet.rows) if [str(v or "") for v in r[:7]] == TABLE_HEADER), None
+    )
+    if header_index is None:
+        return []
+    header = HeaderBlock()
+    for r in sheet.rows[:header_index]:
+        for j, v in enumerate(r):
+            label = str(v or "").rstrip("：:")
+            if label in HEADER_LABELS and j + 1 < len(r):
+                setattr(header, HEADER_LABELS[label], r[j + 1])
+    rows = []
+    for i in range(header_index + 1, len(sheet.rows)):
+        values = dict(zip(FIELDS, sheet.rows[i], strict=False))
+        if all(v in (None, "") for v in values.values()):
+            continue
+        first = str(values.get("seq") or values.get("grassroots_unit") or "")
+        kind = "total" if first.startswith("合计") else "note" if first.startswith("注") else "data"
+        rows.append(TableRow(i + 1, kind, values))
+    columns = {f: j for j, f in enumerate(FIELDS)}
+    labels = dict(zip(FIELDS, TABLE_HEADER, strict=True))
+    return [ActivityTable(sheet.name, header_index + 1, columns, labels, header, rows)]
+
+
+@pytest.fixture(autouse=True)
+def table_finder(monkeypatch):
+    """Use analysis.tables when it exists, else the stand-in above."""
+    if importlib.util.find_spec("analysis.tables") is None:
+        real = ingest._module
+        fake = types.SimpleNamespace(find_tables=_simple_find_tables)
+        monkeypatch.setattr(
+            ingest, "_module", lambda name: fake if name == "tables" else real(name)
+        )
+
+
+@pytest.fixture
+def raw(tmp_path, small_roster_rows) -> Path:
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    (raw / "submissions").mkdir(parents=True)
+    return raw
+
+
+def submission(
+    raw: Path,
+    name: str,
+    unit: str | None,
+    rows: list[list[object]],
+    report_date: object = None,
+    round_label: str | None = None,
+    total: bool = False,
+) -> Path:
+    """A submission workbook in the usual layout: title, header block, table, optional 合计."""
+    grid: list[list[object]] = [["学习宣传市工会十四大精神活动情况统计表"]]
+    grid.append(["填报单位：", unit or "", "", "填报日期：", report_date or ""])
+    grid.append(["联系人：", "王芳", "", "联系电话：", "13800000000"])
+    if round_label:
+        grid.append(["报送期次：", round_label])
+    grid.append(TABLE_HEADER)
+    grid += [[i + 1, *r] for i, r in enumerate(rows)]
+    if total:
+        grid.append(["合计", "", "", "", "", sum(r[4] for r in rows if isinstance(r[4], int)), ""])
+    return write_xlsx(raw / "submissions" / name, grid, sheet="活动情况")
+
+
+def act(unit: str, day: object = "2019-06-03", participants: object = 20) -> list[object]:
+    return [unit, day, "切实抓好学习", "讨论会", participants, ""]
+
+
+def run(raw: Path, out: Path | None = None, **kw) -> ingest.IngestResult:
+    return ingest.run(raw, out or raw.parent / "out", progress=False, **kw)
+
+
+def csv(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def test_run_writes_ledger_with_one_state_per_row(raw):
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会",
+        [act("本级", participants=30), act("长阳镇卫生院"), act("长阳镇第九中学工会"),
+         act("", participants="若干")],
+        report_date="2019-06-28", total=True,
+    )  # fmt: skip
+    result = run(raw)
+    rows = csv(raw.parent / "out", "rows")
+    assert list(rows.columns[:10]) == [
+        "file", "sheet", "row", "state", "reason", "grassroots_unit", "reporting_unit",
+        "work_item", "date", "participants",
+    ]  # fmt: skip
+    # Title, 填报单位, 联系人, header: data starts on spreadsheet row 5.
+    assert rows[["row", "state", "reason", "grassroots_unit", "counted_for", "participants"]].values.tolist() == [
+        ["5", "accepted", "ok", "", "长阳镇总工会", "30"],
+        ["6", "accepted", "ok", "长阳镇卫生院工会", "长阳镇总工会", "20"],
+        ["7", "rejected", "unit_unresolved", "", "长阳镇总工会", "20"],
+        ["8", "accepted", "participants_unreadable", "", "长阳镇总工会", ""],
+        ["9", "rejected", "total_row", "", "", ""],
+    ]  # fmt: skip
+    assert set(rows["file"]) == {"submissions/长阳镇.xlsx"}
+    assert (result.count("rows", "accepted"), result.count("rows", "rejected")) == (3, 2)
+    sub = csv(raw.parent / "out", "submissions").iloc[0]
+    assert (sub["reporting_unit"], sub["kind"], sub["round"], sub["state"]) == (
+        "长阳镇总工会", "town", "r1", "current",
+    )  # fmt: skip
+    assert (sub["rows_read"], sub["rows_accepted"], sub["rows_rejected"]) == ("5", "3", "2")
+    assert (sub["contact"], sub["on_time"]) == ("王芳", "True")
+    issues = csv(raw.parent / "out", "issues")
+    unresolved = issues[issues["code"] == "unit_unresolved"].iloc[0]
+    assert (unresolved["row"], unresolved["severity"], unresolved["column"]) == (
+        "7",
+        "error",
+        "基层工会名称",
+    )
+    assert "长阳镇第一小学工会" in unresolved["message"]  # a suggestion, shown …
+    assert "长阳镇第一小学工会" not in set(rows["grassroots_unit"])  # … never applied
+
+
+def test_union_of_another_federation_counts_for_its_roster_parent(raw):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    run(raw)
+    row = csv(raw.parent / "out", "rows").iloc[0]
+    assert (row["state"], row["reason"]) == ("accepted", "unit_other_parent")
+    assert (row["reporting_unit"], row["counted_for"], row["kind"]) == (
+        "长阳镇总工会",
+        "琉璃河镇总工会",
+        "town",
+    )
+    issue = csv(raw.parent / "out", "issues").query("code == 'unit_other_parent'").iloc[0]
+    assert issue["severity"] == "warning" and "琉璃河镇总工会" in issue["message"]
+
+
+def test_self_row_of_direct_union_is_the_union_itself(raw):
+    submission(
+        raw, "燕房物流.xlsx", "北京燕房物流有限公司工会", [act("本级"), act("")], "2019-06-28"
+    )
+    run(raw)
+    rows = csv(raw.parent / "out", "rows")
+    assert rows["grassroots_unit"].tolist() == ["北京燕房物流有限公司工会"] * 2
+    assert rows["kind"].tolist() == ["direct"] * 2
+
+
+def test_own_name_in_union_column_is_federation_level(raw):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇总工会")], "2019-06-28")
+    run(raw)
+    row = csv(raw.parent / "out", "rows").iloc[0]
+    assert (row["state"], row["grassroots_unit"], row["counted_for"]) == (
+        "accepted",
+        "",
+        "长阳镇总工会",
+    )
+
+
+def test_unreadable_date_is_kept_when_round_known_and_rejected_otherwise(raw):
+    submission(
+        raw, "r1/长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院", day="某天")], "2019-06-28"
+    )
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会", day="某天")])
+    run(raw)
+    rows = csv(raw.parent / "out", "rows").set_index("file")
+    assert rows.loc["submissions/r1/长阳镇.xlsx", ["state", "reason", "date"]].tolist() == [
+        "accepted", "date_unreadable", "",
+    ]  # fmt: skip
+    assert rows.loc["submissions/琉璃河镇.xlsx", ["state", "reason"]].tolist() == [
+        "rejected",
+        "date_unreadable",
+    ]
+
+
+def test_aliases_resolve_names_and_bad_alias_is_an_issue(raw):
+    (raw / "aliases.csv").write_text(
+        "报送名称,名册名称\n长阳一小,长阳镇第一小学工会\n乱写,没有这个工会\n", encoding="utf-8"
+    )
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳一小")], "2019-06-28")
+    run(raw)
+    assert csv(raw.parent / "out", "rows")["grassroots_unit"].tolist() == ["长阳镇第一小学工会"]
+    issue = csv(raw.parent / "out", "issues").query("code == 'alias_target_unknown'").iloc[0]
+    assert (issue["file"], issue["row"]) == ("aliases.csv", "3")
+
+
+# --------------------------------------------------------------------------- submissions
+
+
+def test_resubmission_with_later_report_date_supersedes(raw):
+    # The corrected file sorts first by name, so the date must decide.
+    submission(raw, "a长阳镇更正.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-07-02")
+    submission(
+        raw, "b长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院"), act("本级")], "2019-06-28"
+    )
+    result = run(raw)
+    subs = csv(raw.parent / "out", "submissions").set_index("file")
+    assert subs.loc["submissions/a长阳镇更正.xlsx", "state"] == "current"
+    assert subs.loc["submissions/b长阳镇.xlsx", ["state", "superseded_by", "rows_accepted"]].tolist() == [
+        "superseded", "submissions/a长阳镇更正.xlsx", "0",
+    ]  # fmt: skip
+    rows = csv(raw.parent / "out", "rows")
+    old = rows[rows["file"] == "submissions/b长阳镇.xlsx"]
+    assert old["state"].tolist() == ["superseded", "superseded"]
+    assert set(old["reason"]) == {"superseded:submissions/a长阳镇更正.xlsx"}
+    assert result.count("rows", "accepted") == 1
+    assert result.reconcile()["balanced"].all()
+
+
+@pytest.mark.parametrize(
+    ("names", "current"),
+    [
+        (("长阳镇.xlsx", "长阳镇（更正）.xlsx"), "长阳镇（更正）.xlsx"),
+        (("长阳镇最终版.xlsx", "长阳镇v2.xlsx"), "长阳镇最终版.xlsx"),
+        (("长阳镇第3版.xlsx", "长阳镇v2.xlsx"), "长阳镇第3版.xlsx"),
+        (("长阳镇1.xlsx", "长阳镇2.xlsx"), "长阳镇2.xlsx"),  # no mark: name order
+    ],
+)
+def test_same_report_date_version_mark_then_name_decides(raw, names, current):
+    for i, name in enumerate(names):
+        submission(
+            raw, name, "长阳镇总工会", [act("长阳镇卫生院", participants=10 + i)], "2019-06-28"
+        )
+    run(raw)
+    subs = csv(raw.parent / "out", "submissions").set_index("file")["state"]
+    assert subs[f"submissions/{current}"] == "current"
+    assert sorted(subs) == ["current", "superseded"]
+
+
+def test_byte_identical_copy_is_duplicate_file(raw):
+    first = submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    # Sorted by path, the copy in a sub-folder comes after the original.
+    (raw / "submissions" / "长阳镇总工会").mkdir()
+    (raw / "submissions" / "长阳镇总工会" / "长阳镇(1).xlsx").write_bytes(first.read_bytes())
+    result = run(raw)
+    subs = csv(raw.parent / "out", "submissions").set_index("file")
+    dup = subs.loc["submissions/长阳镇总工会/长阳镇(1).xlsx"]
+    assert (dup["state"], dup["duplicate_of"]) == ("duplicate_file", "submissions/长阳镇.xlsx")
+    rows = csv(raw.parent / "out", "rows").set_index("file")
+    assert rows.loc["submissions/长阳镇总工会/长阳镇(1).xlsx", "state"] == "duplicate"
+    assert (
+        rows.loc["submissions/长阳镇总工会/长阳镇(1).xlsx", "reason"]
+        == "duplicate_file:submissions/长阳镇.xlsx"
+    )
+    assert result.count("rows", "accepted") == 1
+    issues = csv(raw.parent / "out", "issues")
+    assert issues.query("file == 'submissions/长阳镇总工会/长阳镇(1).xlsx'")["code"].tolist() == [
+        "duplicate_file"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "round_label", "days", "expected"),
+    [
+        ("长阳镇.xlsx", "第二阶段", ["2019-06-03"], "r2"),  # 报送期次 wins over dates
+        ("长阳镇.xlsx", "第2期", ["2019-06-03"], "r2"),
+        ("第三阶段/长阳镇.xlsx", None, ["2019-06-03"], "r3"),  # folder wins over dates
+        ("2019/r2/长阳镇.xlsx", None, ["2019-06-03"], "r2"),
+        ("长阳镇.xlsx", None, ["2019-06-03", "2019-07-03", "2019-07-09"], "r2"),  # most dates
+        ("长阳镇.xlsx", None, ["2019-06-03", "2019-07-03"], "r1"),  # tie: earlier round
+        ("长阳镇.xlsx", None, ["某天"], ""),  # unknown
+    ],
+)
+def test_round_from_label_then_folder_then_dates(raw, path, round_label, days, expected):
+    submission(
+        raw,
+        path,
+        "长阳镇总工会",
+        [act("长阳镇卫生院", day=d) for d in days],
+        round_label=round_label,
+    )
+    run(raw)
+    assert csv(raw.parent / "out", "submissions")["round"].tolist() == [expected]
+
+
+@pytest.mark.parametrize(
+    ("report_date", "on_time"),
+    [("2019-07-05", "True"), ("2019年7月6日", "False"), (None, "")],
+)
+def test_on_time_against_round_deadline(raw, report_date, on_time):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], report_date, "第一阶段")
+    run(raw)
+    assert csv(raw.parent / "out", "submissions")["on_time"].tolist() == [on_time]
+
+
+def test_bare_csv_takes_unit_from_file_name(raw):
+    text = "\n".join([",".join(TABLE_HEADER), "1,长阳镇卫生院,2019-06-03,学习,讨论会,12,"])
+    (raw / "submissions" / "长阳镇-第一阶段.csv").write_text(text, encoding="gbk")
+    run(raw)
+    sub = csv(raw.parent / "out", "submissions").iloc[0]
+    assert (sub["reporting_unit"], sub["state"], sub["rows_accepted"]) == (
+        "长阳镇总工会",
+        "current",
+        "1",
+    )
+
+
+def test_unknown_reporting_unit_rejects_file_with_suggestions(raw):
+    submission(raw, "报表.xlsx", "长阳总工会会", [act("长阳镇卫生院")], "2019-06-28")
+    result = run(raw)
+    sub = csv(raw.parent / "out", "submissions").iloc[0]
+    assert sub["state"] == "rejected" and "长阳镇总工会" in sub["message"]
+    assert csv(raw.parent / "out", "rows")[["state", "reason"]].values.tolist() == [
+        ["rejected", "reporting_unit_unresolved"]
+    ]
+    assert result.reconcile()["balanced"].all()
+
+
+def test_bad_files_are_rejected_and_the_run_goes_on(raw):
+    folder = raw / "submissions"
+    (folder / "总结.pdf").write_bytes(b"%PDF-1.4 not a table")
+    (folder / "空.xlsx").write_bytes(b"")
+    (folder / "坏.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    result = run(raw)
+    subs = csv(raw.parent / "out", "submissions").set_index("file")["state"]
+    assert subs.to_dict() == {
+        "submissions/坏.xlsx": "rejected",
+        "submissions/总结.pdf": "rejected",
+        "submissions/空.xlsx": "rejected",
+        "submissions/长阳镇.xlsx": "current",
+    }
+    issues = csv(raw.parent / "out", "issues")
+    errors = issues[
+        issues["file"].isin(["submissions/坏.xlsx", "submissions/总结.pdf", "submissions/空.xlsx"])
+    ]
+    assert len(errors) == 3 and set(errors["severity"]) == {"error"}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in errors["message"])
+    assert result.count("rows", "accepted") == 1
+
+
+def test_unexpected_error_becomes_rejected_file_and_log(raw, monkeypatch):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    real = ingest.read_workbook
+
+    def flaky(path, campaign, display_name):
+        if "琉璃河" in display_name:
+            raise RuntimeError("boom in parser")
+        return real(path, campaign, display_name)
+
+    monkeypatch.setattr(ingest, "read_workbook", flaky)
+    out = raw.parent / "out"
+    run(raw, out)
+    subs = csv(out, "submissions").set_index("file")["state"]
+    assert (
+        subs["submissions/琉璃河镇.xlsx"] == "rejected"
+        and subs["submissions/长阳镇.xlsx"] == "current"
+    )
+    messages = csv(out, "issues")["message"]
+    assert not messages.str.contains("Traceback|boom").any()
+    assert "RuntimeError: boom in parser" in (out / "ingest.log").read_text("utf-8")
+    # A failure is not cached: once fixed, the file is read.
+    monkeypatch.setattr(ingest, "read_workbook", real)
+    run(raw, out)
+    assert (
+        csv(out, "submissions").set_index("file")["state"]["submissions/琉璃河镇.xlsx"] == "current"
+    )
+
+
+def test_lock_and_hidden_files_are_skipped_and_noted(raw):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    (raw / "submissions" / "~$长阳镇.xlsx").write_bytes(b"lock")
+    (raw / "submissions" / ".DS_Store").write_bytes(b"x")
+    result = run(raw)
+    assert result.files_read == 1 and result.files_skipped == 2
+    skipped = csv(raw.parent / "out", "issues").query("code == 'file_skipped'")
+    assert sorted(skipped["file"]) == ["submissions/.DS_Store", "submissions/~$长阳镇.xlsx"]
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def test_rows_reconcile_per_file_and_overall(raw):
+    submission(
+        raw,
+        "a.xlsx",
+        "长阳镇总工会",
+        [act("长阳镇卫生院"), act("无名工会")],
+        "2019-06-28",
+        total=True,
+    )
+    submission(raw, "b.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-20")
+    (raw / "submissions" / "c.xlsx").write_bytes((raw / "submissions" / "a.xlsx").read_bytes())
+    submission(raw, "d.xlsx", "区教委工会", [act("区教委机关工会"), act("实验中学")], "2019-06-28")
+    result = run(raw)
+    table = result.reconcile().set_index("file")
+    assert table.loc["submissions/a.xlsx", ["rows_read", "accepted", "rejected"]].tolist() == [
+        3,
+        1,
+        2,
+    ]
+    assert table.loc["submissions/b.xlsx", ["rows_read", "superseded"]].tolist() == [1, 1]
+    assert table.loc["submissions/c.xlsx", ["rows_read", "duplicate"]].tolist() == [3, 3]
+    assert table.loc["submissions/d.xlsx", ["rows_read", "accepted"]].tolist() == [2, 2]
+    assert table["balanced"].all()
+    assert result.rows_read == 9 == sum(result.count("rows", s) for s in ingest.ROW_STATES)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["长阳镇卫生院", "本级", "", "无名工会", "琉璃河镇中心小学工会", "长阳镇总工会"]
+            ),
+            st.sampled_from(["2019-06-03", "某天", None, 43620]),
+            st.sampled_from(["data", "data", "total", "note"]),
+            st.sampled_from([12, "约50人", "若干", None]),
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(["", "r1"]),
+)
+def test_every_row_gets_exactly_one_state(campaign, small_roster_rows, spec, round_code):
+    roster = make_roster(small_roster_rows[2:])
+    interpreter = ingest._Interpreter(roster, NameResolver(roster), campaign)
+    table = ActivityTable(
+        "活动情况", 4, {f: j for j, f in enumerate(FIELDS)}, {}, HeaderBlock("长阳镇总工会", round=round_code),
+        [TableRow(5 + i, kind, {"grassroots_unit": u, "date": d, "participants": p})
+         for i, (u, d, kind, p) in enumerate(spec)],
+    )  # fmt: skip
+    sub = ingest._Submission(
+        "submissions/x.xlsx", "0", ingest.ParsedFile("submissions/x.xlsx", [table])
+    )
+    interpreter.interpret(sub)
+    assert len(sub.rows) == len(spec)
+    assert all(r["state"] in ("accepted", "rejected") and r["reason"] for r in sub.rows)
+    errors = {(i.row, i.code) for i in sub.row_issues if i.severity == "error"}
+    rejected_data = {
+        (r["row"], r["reason"])
+        for r in sub.rows
+        if r["state"] == "rejected" and not r["reason"].endswith("_row")
+    }
+    assert errors == rejected_data
+    assert all(isinstance(i, Issue) for i in sub.row_issues)
+
+
+# --------------------------------------------------------------------------- cache and writes
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {
+        p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".csv", ".parquet")
+    }
+
+
+def test_incremental_run_equals_full_run_and_does_not_reparse(raw, monkeypatch):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院"), act("无名")], "2019-06-28")
+    submission(raw, "r2/区教委.xlsx", "区教委工会", [act("区教委机关工会", day="2019-07-03")])
+    calls: list[str] = []
+    real = ingest.read_workbook
+
+    def counting(path, campaign, display_name):
+        calls.append(display_name)
+        return real(path, campaign, display_name)
+
+    monkeypatch.setattr(ingest, "read_workbook", counting)
+    out = raw.parent / "out"
+    first = run(raw, out, full=True)
+    full = _snapshot(out)
+    assert len(calls) == 2 and first.files_parsed == 2
+    second = run(raw, out)
+    assert len(calls) == 2 and second.files_parsed == 0  # everything from the cache
+    assert _snapshot(out) == full  # byte for byte, CSV and Parquet
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    third = run(raw, out)
+    assert calls[2:] == ["submissions/琉璃河镇.xlsx"] and third.files_parsed == 1
+    incremental = _snapshot(out)
+    run(raw, out, full=True)
+    assert _snapshot(out) == incremental
+
+
+def test_failed_write_leaves_previous_outputs(raw, monkeypatch):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    out = raw.parent / "out"
+    run(raw, out)
+    before = _snapshot(out)
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    real = ingest._write_csv
+    written: list[Path] = []
+
+    def failing(frame, path):
+        written.append(path)
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        real(frame, path)
+
+    monkeypatch.setattr(ingest, "_write_csv", failing)
+    with pytest.raises(ingest.OutputError, match="上一次的结果保持不变"):
+        run(raw, out)
+    assert _snapshot(out) == before
+    assert not [p for p in out.iterdir() if ".tmp" in p.name]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_ingest_exit_zero_and_summary(raw, capsys):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    (raw / "submissions" / "坏.xlsx").write_bytes(b"garbage")
+    out = raw.parent / "out"
+    assert cli.main(["ingest", "--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr()
+    assert "读取报送文件 2 个" in printed.out and "issues.csv" in printed.out
+    assert "Traceback" not in printed.err
+
+
+def test_cli_ingest_without_roster_exits_one(tmp_path, capsys):
+    assert (
+        cli.main(["ingest", "--raw", str(tmp_path), "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    )
+    err = capsys.readouterr().err
+    assert "名册" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_ingest_unwritable_out_exits_one(raw, capsys, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ingest.OutputError("统计结果无法写入：测试。")
+
+    monkeypatch.setattr(ingest, "write_tables", refuse)
+    assert cli.main(["ingest", "--raw", str(raw), "--out", str(raw.parent / "out"), "--quiet"]) == 1
+    assert capsys.readouterr().err.strip() == "统计结果无法写入：测试。"
+
+
+def test_as_of_keeps_every_row_but_cuts_coverage(raw):
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会",
+        [act("长阳镇卫生院", day="2019-06-03"), act("长阳镇第一小学工会", day="2019-06-20")],
+        "2019-06-28",
+    )  # fmt: skip
+    result = run(raw, as_of=dt.date(2019, 6, 10))
+    assert result.count("rows", "accepted") == 2
+    if "coverage" not in result.coverage:
+        pytest.skip("analysis.coverage.compute_tables not available")
+    cov = csv(raw.parent / "out", "coverage").set_index("group")
+    assert cov.loc["长阳镇总工会", "units_covered"] == "1"
+    assert cov.loc["长阳镇总工会", "activities"] == "1"
