@@ -150,3 +150,52 @@ def file_bytes(out: Path) -> dict[str, bytes]:
     return {
         n: (out / f"{n}.csv").read_bytes() for n in CONTRACT_TABLES if (out / f"{n}.csv").exists()
     }
+
+
+UNITS_BY_PARENT = {
+    "长阳镇总工会": [
+        "长阳镇第一小学工会",
+        "长阳镇卫生院工会",
+        "北京长阳建材有限公司工会委员会",
+        "本级",
+    ],
+    "琉璃河镇总工会": ["琉璃河镇中心小学工会", "本级"],
+    "区教委工会": ["区教委机关工会", "房山区实验中学工会", "本级"],
+}
+ITEMS = [
+    ("切实抓好学习", "讨论会"),
+    ("加强宣讲培训", "宣讲"),
+    ("精心组织宣传", "微信"),
+    ("狠抓工作落实", "劳动竞赛"),
+    ("做好相关资料上报", "信息图片"),
+]
+ROUND_DAYS = {"第一阶段": ("2019-06-", "2019-07-03"), "第二阶段": ("2019-08-", "2019-10-08")}
+
+
+def mid_size_raw(
+    raw: Path, files_per_unit: int = 4, rows_per_file: int = 60, seed: int = 7
+) -> Path:
+    """RAW with the corpus roster and ~`files_per_unit` valid submissions per reporting unit and round."""
+    import random
+
+    rng = random.Random(seed)
+    target = raw / "roster/名册.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(corpus.CORPUS / "roster/名册.xlsx", target)
+    for parent, units in UNITS_BY_PARENT.items():
+        for round_label, (month, report_date) in ROUND_DAYS.items():
+            for k in range(files_per_unit):
+                rows = []
+                for i in range(rows_per_file):
+                    item, form = rng.choice(ITEMS)
+                    day = f"{month}{rng.randint(1, 28):02d}"
+                    rows.append(
+                        [i + 1, rng.choice(units), day, item, form, rng.randint(5, 120), None]
+                    )
+                data = corpus.xlsx_bytes(
+                    corpus.submission_rows(parent, report_date, rows, round_label)
+                )
+                path = raw / "submissions" / round_label / f"{parent}_{k + 1}版.xlsx"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+    return raw
