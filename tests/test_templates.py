@@ -290,6 +290,16 @@ def test_run_defaults_out_dir_and_prints_chinese_summary(tmp_path, monkeypatch):
     assert result.out_dir == tmp_path / "reports" / "templates" / "r3"
     assert len(result.files) == 3 and all(p.exists() for p in result.files)
     assert str(result).startswith("已为 3 个报送单位生成“第三阶段（总结）”报送模板")
+    assert "名册中有" not in str(result)
+
+
+def test_run_summary_mentions_roster_problems(tmp_path):
+    from conftest import write_xlsx
+
+    write_xlsx(tmp_path / "roster.xlsx", [*ROSTER_GRID, ["某工会", "长阳镇总工会", "乡镇", "很多"]])
+    result = templates.run(roster=tmp_path / "roster.xlsx", round_code="r1", out_dir=tmp_path / "o")
+    assert len(result.files) == 3
+    assert "名册中有 1 处问题" in str(result)
 
 
 def test_run_unknown_round_is_chinese_error(tmp_path):
@@ -565,7 +575,7 @@ row_strategy = st.fixed_dictionaries(
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(rows=st.lists(row_strategy, min_size=1, max_size=30))
 def test_fill_then_read_round_trips_any_rows(generated, campaign, tmp_path, rows):

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterable
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +133,12 @@ class TemplateRun:
             f"已为 {len(self.files)} 个报送单位生成“{self.round_name}”报送模板，"
             f"保存在 {self.out_dir}；打包文件 {self.zip_path.name}，"
             f"报送清单 {self.checklist_xlsx.name}（另有 .csv）。"
+            + (
+                f"名册中有 {len(self.issues)} 处问题（{self.roster_source}），"
+                "有问题的单位可能未列入下拉列表，请核对名册。"
+                if self.issues
+                else ""
+            )
         )
 
 
@@ -333,12 +340,16 @@ def _write_activity_sheet(
         head.border = _BORDER
         head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = COLUMN_WIDTHS[fld]
-    for row in ws.iter_rows(min_row=FIRST_DATA_ROW, max_row=last_row, max_col=ncols):
-        for cell in row:
-            cell.protection = _UNLOCKED
-            cell.border = _BORDER
-    for cell in ws[f"{_column_letter('date')}{FIRST_DATA_ROW}:{_column_letter('date')}{last_row}"]:
-        cell[0].number_format = _DATE_FORMAT
+    first = [ws.cell(row=FIRST_DATA_ROW, column=col) for col in range(1, ncols + 1)]
+    for cell in first:
+        cell.protection = _UNLOCKED
+        cell.border = _BORDER
+    first[TABLE_FIELDS.index("date")].number_format = _DATE_FORMAT
+    # Copying the style array is much faster than setting styles cell by cell (openpyxl
+    # hashes every style object on assignment); 500 rows x 8 columns took ~1.5 s.
+    for row in ws.iter_rows(min_row=FIRST_DATA_ROW + 1, max_row=last_row, max_col=ncols):
+        for cell, model in zip(row, first, strict=True):
+            cell._style = copy(model._style)
 
     for dv in _validations(round_, ranges):
         ws.add_data_validation(dv)
