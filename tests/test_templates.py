@@ -485,6 +485,11 @@ def alter(path: Path, how: str) -> None:
         ws["A5"] = "编号2"
     elif how == "title_row_inserted":
         ws.insert_rows(1)
+    elif how == "header_renamed":
+        ws["F5"] = "参与人数"
+    elif how == "column_deleted":
+        ws.unmerge_cells("B2:D2")
+        ws.delete_cols(1)  # 序号 gone, everything moves one column left
     elif how == "sheet_renamed":
         ws.title = "Sheet1"
     wb.save(path)
@@ -499,6 +504,8 @@ def alter(path: Path, how: str) -> None:
         ("column_inserted", 5, 2, "长阳镇总工会", "第二阶段"),
         ("title_row_inserted", 6, 1, "长阳镇总工会", "第二阶段"),
         ("sheet_renamed", 5, 1, "长阳镇总工会", "第二阶段"),
+        ("header_renamed", 5, 1, "长阳镇总工会", "第二阶段"),
+        ("column_deleted", 5, 0, "长阳镇总工会", "第二阶段"),
     ],
 )
 def test_altered_template_still_read_with_warning(
