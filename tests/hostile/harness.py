@@ -199,3 +199,60 @@ def mid_size_raw(
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
     return raw
+
+
+CONTACTS = {
+    "长阳镇总工会": ("欧阳晓岚", "13911112222"),
+    "琉璃河镇总工会": ("司马青云", "010-69318888"),
+    "区教委工会": ("慕容雪松", "15600001234"),
+}
+
+
+def contacts_raw(raw: Path) -> Path:
+    """RAW whose three submissions carry known, distinctive contact names and phones."""
+    target = raw / "roster/名册.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(corpus.CORPUS / "roster/名册.xlsx", target)
+    for n, (parent, (name, phone)) in enumerate(CONTACTS.items()):
+        units = [u for u in UNITS_BY_PARENT[parent] if u != "本级"]
+        rows = [
+            [i + 1, unit, f"2019-06-{10 + i:02d}", item, form, 20 + i, None]
+            for i, (unit, (item, form)) in enumerate(zip(units, ITEMS, strict=False))
+        ]
+        data = corpus.xlsx_bytes(
+            corpus.submission_rows(
+                parent, "2019-07-01", rows, "第一阶段", contact=name, phone=phone
+            )
+        )
+        path = raw / "submissions" / f"{parent}_{n}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return raw
+
+
+def texts_of(path: Path) -> str:
+    """All text a file carries: ZIP members (pptx/xlsx/ods), PNG text chunks, else its bytes."""
+    import zipfile
+    import zlib
+
+    data = path.read_bytes()
+    parts = [data.decode("utf-8", "replace")]
+    if data.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(path) as zf:
+            parts += [zf.read(n).decode("utf-8", "replace") for n in zf.namelist()]
+    if data.startswith(b"\x89PNG"):
+        pos = 8
+        while pos + 8 <= len(data):
+            length = int.from_bytes(data[pos : pos + 4], "big")
+            kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+            if kind == b"zTXt":
+                key, _, rest = body.partition(b"\0")
+                parts.append(key.decode("latin-1") + zlib.decompress(rest[1:]).decode("latin-1"))
+            elif kind == b"iTXt":
+                fields = body.split(b"\0", 5)
+                text = fields[-1]
+                if len(fields) > 2 and fields[1][:1] == b"\1":
+                    text = zlib.decompress(text)
+                parts.append(text.decode("utf-8", "replace"))
+            pos += 12 + length
+    return "\n".join(parts)

@@ -48,19 +48,28 @@ VALID_ROWS = [
 ]
 
 
-def header_block(unit: str, report_date: str, round_label: str | None = None) -> list[list]:
+def header_block(
+    unit: str,
+    report_date: str,
+    round_label: str | None = None,
+    contact: str = "赵测试",
+    phone: str = "13800000000",
+) -> list[list]:
     """Title and header block rows as the template has them ("填报单位：…" in one cell)."""
     rows: list[list] = [[TITLE]]
     line = [f"填报单位：{unit}", None, f"填报日期：{report_date}"]
     if round_label:
         line += [None, f"报送期次：{round_label}"]
     rows.append(line)
-    rows.append(["联系人：赵测试", None, "联系电话：13800000000"])
+    rows.append([f"联系人：{contact}", None, f"联系电话：{phone}"])
     return rows
 
 
-def submission_rows(unit: str, report_date: str, rows: list[list], round_label=None) -> list[list]:
-    return header_block(unit, report_date, round_label) + [TABLE_HEADER] + rows
+def submission_rows(
+    unit: str, report_date: str, rows: list[list], round_label=None, **contact
+) -> list[list]:
+    """A whole submission sheet: title, header block, table header, `rows`."""
+    return header_block(unit, report_date, round_label, **contact) + [TABLE_HEADER] + rows
 
 
 # --- minimal OOXML writer -----------------------------------------------------------------
