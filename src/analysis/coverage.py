@@ -75,16 +75,6 @@ ACTIVITY_COLUMNS: tuple[str, ...] = (
     "form",
     "participants",
 )
-_COUNT_COLUMNS = (
-    "units_total",
-    "units_covered",
-    "members_total",
-    "members_covered",
-    "activities",
-    "participants",
-    "activities_federation",
-    "participants_missing",
-)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -103,9 +93,11 @@ def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
     return index.get_indexer(values.to_numpy(dtype=object, na_value=None)).astype(np.intp)
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+def _ratio(numerator: pd.Series | np.ndarray, denominator: pd.Series | np.ndarray) -> np.ndarray:
     """numerator / denominator, NaN (never 0 or an error) where the denominator is 0."""
-    return numerator / denominator.where(denominator > 0)
+    num = np.asarray(numerator, dtype=np.float64)
+    den = np.asarray(denominator, dtype=np.float64)
+    return np.divide(num, den, out=np.full(num.shape, np.nan), where=den > 0)
 
 
 def _kind_order(kinds: Sequence[str]) -> list[str]:
@@ -120,27 +112,34 @@ class _Groups:
     units: pd.Index  # grassroots union names
     groups: pd.Index  # reporting unit names, report order (kind, then name)
     group_kind: np.ndarray  # kind code of each group
+    kinds: list[str]  # kinds in report order (every config.KINDS, then others)
+    group_kind_code: np.ndarray  # position of each group's kind in `kinds`
     unit_group: np.ndarray  # group position of each union
     members: np.ndarray  # members of each union (int64)
 
     @classmethod
     def of(cls, roster: Roster) -> _Groups:
         units = roster.units
-        ru = roster.reporting_units[["reporting_unit", "kind"]]
-        extra = units.loc[
-            ~units["reporting_unit"].isin(ru["reporting_unit"]), ["reporting_unit", "kind"]
-        ].drop_duplicates("reporting_unit")
-        ru = pd.concat([ru, extra], ignore_index=True)
-        order = {k: i for i, k in enumerate(_kind_order(ru["kind"].unique()))}
-        ru = ru.assign(_o=ru["kind"].map(order)).sort_values(
-            ["_o", "reporting_unit"], kind="stable"
+        kind_of = dict(
+            zip(
+                roster.reporting_units["reporting_unit"],
+                roster.reporting_units["kind"],
+                strict=True,
+            )
         )
-        groups = pd.Index(ru["reporting_unit"].astype(str).to_numpy(dtype=object))
-        unit_index = pd.Index(units["unit"].astype(str).to_numpy(dtype=object))
+        for name, kind in zip(pd.unique(units["reporting_unit"]), _first_kinds(units), strict=True):
+            kind_of.setdefault(name, kind)
+        kinds = _kind_order([str(k) for k in kind_of.values()])
+        rank = {k: i for i, k in enumerate(kinds)}
+        names = sorted(kind_of, key=lambda n: (rank[str(kind_of[n])], str(n)))
+        groups = pd.Index(np.array([str(n) for n in names], dtype=object))
+        group_kind = np.array([str(kind_of[n]) for n in names], dtype=object)
         return cls(
-            units=unit_index,
+            units=pd.Index(units["unit"].astype(str).to_numpy(dtype=object)),
             groups=groups,
-            group_kind=ru["kind"].astype(str).to_numpy(dtype=object),
+            group_kind=group_kind,
+            kinds=kinds,
+            group_kind_code=np.array([rank[k] for k in group_kind], dtype=np.intp),
             unit_group=_codes(units["reporting_unit"], groups),
             members=units["members"].to_numpy(dtype=np.int64),
         )
@@ -153,13 +152,50 @@ class _Groups:
         column = next(c for c in ("group", "counted_for", "reporting_unit") if c in activities)
         own = _codes(activities[column], self.groups)
         named = unit_code >= 0
-        return np.where(named, self.unit_group[np.where(named, unit_code, 0)], own)
+        own[named] = self.unit_group[unit_code[named]]
+        return own
 
-    def frame(self) -> pd.DataFrame:
-        """The reporting-unit rows' identity columns."""
-        return pd.DataFrame(
-            {"level": "reporting_unit", "kind": self.group_kind, "group": self.groups.to_numpy()}
-        )
+    def table(
+        self, counts: dict[str, np.ndarray], key: str | None = None, values: object = None
+    ) -> pd.DataFrame:
+        """District, kind and reporting-unit rows from per-group counts.
+
+        Each array in `counts` has one value per group, or per group x key value (group
+        major) when `key` names a second dimension with `values`. Kind rows are the sums
+        of their groups (zeros for a kind without any), the district row the sum of kinds.
+        """
+        n_keys = 1 if key is None else len(values)
+        n_kinds, n_groups = len(self.kinds), len(self.groups)
+        n_rows = 1 + n_kinds + n_groups
+        data: dict[str, object] = {
+            "level": np.repeat(
+                np.array(["district", "kind", "reporting_unit"], dtype=object),
+                [n_keys, n_kinds * n_keys, n_groups * n_keys],
+            ),
+            "kind": np.repeat(
+                np.concatenate([[""], self.kinds, self.group_kind]).astype(object), n_keys
+            ),
+            "group": np.repeat(
+                np.concatenate(
+                    [[config.DISTRICT_GROUP], self.kinds, self.groups.to_numpy()]
+                ).astype(object),
+                n_keys,
+            ),
+        }
+        if key is not None:
+            data[key] = np.tile(np.asarray(values), n_rows)
+        for name, values_ in counts.items():
+            per_group = np.asarray(values_, dtype=np.int64).reshape(n_groups, n_keys)
+            per_kind = np.zeros((n_kinds, n_keys), dtype=np.int64)
+            np.add.at(per_kind, self.group_kind_code, per_group)
+            data[name] = np.concatenate([per_kind.sum(axis=0), per_kind.ravel(), per_group.ravel()])
+        return pd.DataFrame(data)
+
+
+def _first_kinds(units: pd.DataFrame) -> list[str]:
+    """The kind of each reporting unit in `units`, in order of first appearance."""
+    first = units.drop_duplicates("reporting_unit")
+    return first["kind"].astype(str).tolist()
 
 
 def _bincount(codes: np.ndarray, size: int, weights: np.ndarray | None = None) -> np.ndarray:
@@ -171,36 +207,6 @@ def _participants(activities: pd.DataFrame) -> np.ndarray:
     return pd.to_numeric(activities["participants"], errors="coerce").to_numpy(
         dtype=np.float64, na_value=np.nan
     )
-
-
-def _roll_up(ru: pd.DataFrame, keys: Sequence[str], kinds: Sequence[str]) -> pd.DataFrame:
-    """Add kind rows (sums of their units) and a district row (sum of kinds) above `ru`.
-
-    Every kind in `kinds` gets rows, zeros when it has no reporting unit; `keys` (work
-    item, date) keep the order in which they first appear in `ru`.
-    """
-    sums = [c for c in _COUNT_COLUMNS if c in ru]
-    cats = {k: pd.Categorical(ru[k], categories=pd.unique(ru[k])) for k in keys}
-    by_kind = (
-        ru.assign(kind=pd.Categorical(ru["kind"], categories=list(kinds)), **cats)
-        .groupby(["kind", *keys], observed=False, sort=True)[sums]
-        .sum()
-        .reset_index()
-        .assign(level="kind")
-    )
-    by_kind["kind"] = by_kind["kind"].astype(str)
-    by_kind["group"] = by_kind["kind"]
-    if keys:
-        district = by_kind.groupby(list(keys), observed=False, sort=True)[sums].sum().reset_index()
-    else:
-        district = by_kind[sums].sum().to_frame().T
-    district = district.assign(level="district", kind="", group=config.DISTRICT_GROUP)
-    out = pd.concat([district, by_kind], ignore_index=True)
-    for k in keys:
-        out[k] = out[k].astype(ru[k].dtype)
-    out = pd.concat([out, ru], ignore_index=True)
-    out[sums] = out[sums].astype(np.int64)
-    return out
 
 
 # --------------------------------------------------------------------------- activities
@@ -280,17 +286,19 @@ def _coverage(g: _Groups, activities: pd.DataFrame) -> pd.DataFrame:
 
     covered = np.zeros(len(g.units), dtype=bool)
     covered[unit_code[unit_code >= 0]] = True
-    ru = g.frame().assign(
-        units_total=_bincount(g.unit_group, size),
-        units_covered=_bincount(g.unit_group, size, covered.astype(np.float64)),
-        members_total=_bincount(g.unit_group, size, g.members.astype(np.float64)),
-        members_covered=_bincount(g.unit_group, size, (g.members * covered).astype(np.float64)),
-        activities=_bincount(gc, size),
-        participants=_bincount(gc[readable], size, part[readable]),
-        activities_federation=_bincount(gc[uc < 0], size),
-        participants_missing=_bincount(gc[~readable], size),
-    )
-    table = _with_ratios(_roll_up(ru, (), _kind_order(g.group_kind)))
+    counts = {
+        "units_total": _bincount(g.unit_group, size),
+        "units_covered": _bincount(g.unit_group[covered], size),
+        "members_total": _bincount(g.unit_group, size, g.members.astype(np.float64)),
+        "members_covered": _bincount(
+            g.unit_group[covered], size, g.members[covered].astype(np.float64)
+        ),
+        "activities": _bincount(gc, size),
+        "participants": _bincount(gc[readable], size, part[readable]),
+        "activities_federation": _bincount(gc[uc < 0], size),
+        "participants_missing": _bincount(gc[~readable], size),
+    }
+    table = _with_ratios(g.table(counts))
     return table.loc[:, list(COVERAGE_COLUMNS + COVERAGE_EXTRA_COLUMNS)]
 
 
@@ -329,20 +337,14 @@ def _by_item(g: _Groups, activities: pd.DataFrame, work_items: Sequence[str]) ->
     covered_cell = g.unit_group[covered_cells // n_items] * n_items + covered_cells % n_items
 
     cells = size * n_items
-    ru = pd.DataFrame(
-        {
-            "level": "reporting_unit",
-            "kind": np.repeat(g.group_kind, n_items),
-            "group": np.repeat(g.groups.to_numpy(), n_items),
-            "work_item": np.tile(items.to_numpy(dtype=object), size),
-            "units_total": np.repeat(_bincount(g.unit_group, size), n_items),
-            "units_covered": _bincount(covered_cell, cells),
-            "activities": _bincount(cell, cells),
-            "participants": _bincount(cell[readable], cells, part[readable]),
-            "participants_missing": _bincount(cell[~readable], cells),
-        }
-    )
-    table = _roll_up(ru, ("work_item",), _kind_order(g.group_kind))
+    counts = {
+        "units_total": np.repeat(_bincount(g.unit_group, size), n_items),
+        "units_covered": _bincount(covered_cell, cells),
+        "activities": _bincount(cell, cells),
+        "participants": _bincount(cell[readable], cells, part[readable]),
+        "participants_missing": _bincount(cell[~readable], cells),
+    }
+    table = g.table(counts, "work_item", items.to_numpy(dtype=object))
     table["unit_coverage"] = _ratio(table["units_covered"], table["units_total"])
     return table.loc[:, list(BY_ITEM_COLUMNS + BY_ITEM_EXTRA_COLUMNS)]
 
@@ -439,17 +441,12 @@ def cumulative_curve(
     size, n = len(g.groups), len(periods)
     cell = g.unit_group[first.index.to_numpy()[in_range]] * n + period_code
     counts = _bincount(cell, size * n).reshape(size, n).cumsum(axis=1)
-    ru = pd.DataFrame(
-        {
-            "level": "reporting_unit",
-            "kind": np.repeat(g.group_kind, n),
-            "group": np.repeat(g.groups.to_numpy(), n),
-            "date": np.tile(periods.end_time.normalize().to_numpy(), size),
-            "units_total": np.repeat(_bincount(g.unit_group, size), n),
-            "units_covered": counts.ravel(),
-        }
+    totals = np.repeat(_bincount(g.unit_group, size), n)
+    table = g.table(
+        {"units_total": totals, "units_covered": counts.ravel()},
+        "date",
+        periods.end_time.normalize().to_numpy(),
     )
-    table = _roll_up(ru, ("date",), _kind_order(g.group_kind))
     table["unit_coverage"] = _ratio(table["units_covered"], table["units_total"])
     return table.loc[:, columns]
 

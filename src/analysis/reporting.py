@@ -103,7 +103,7 @@ def reporting_rates(status: pd.DataFrame) -> pd.DataFrame:
         _l=table["level"].ne("district"),
         _k=table["kind"].map({k: i for i, k in enumerate(["", *kinds])}),
     ).sort_values(["_r", "_l", "_k"], kind="stable")
-    table["reporting_rate"] = _ratio(table["submitted"], table["expected"]).clip(upper=1)
+    table["reporting_rate"] = np.minimum(_ratio(table["submitted"], table["expected"]), 1.0)
     table["on_time_rate"] = _ratio(table["on_time"], table["expected"])
     columns = ["round", "level", "kind", "group", *sums, "reporting_rate", "on_time_rate"]
     return table.loc[:, columns].reset_index(drop=True)
