@@ -1,0 +1,217 @@
+"""`make bench`: run every benchmark, print a table and the targets, save JSON.
+
+    python -m analysis.bench [--only ingest,scaled,incremental,coverage,briefing,templates]
+                             [--repeat N] [--quick] [--cache DIR] [--results DIR]
+
+Generates what it needs (the demo district, the scaled-up round) under the cache
+directory, so it runs on a fresh clone. Exits 0 whether targets are met or not:
+the MISS summary at the end says which were not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import config
+from analysis.bench import harness
+from analysis.bench.harness import Result, Target, guarded
+
+SECTIONS = ("startup", "ingest", "scaled", "incremental", "coverage", "briefing", "templates")
+DEFAULT_CACHE = Path(tempfile.gettempdir()) / "analysis-bench-cache"
+GIB = 1024.0  # MiB
+
+TARGETS: tuple[Target, ...] = (
+    Target("demo_ingest_vs_calamine", "demo: full ingest ≤ 2× calamine-only parse",
+           "demo.ingest.full", 2.0, "<=", "demo.parse.calamine"),
+    Target("demo_ingest_vs_openpyxl", "demo: full ingest ≥ 5× faster than pandas+openpyxl",
+           "demo.parse.pandas_openpyxl", 5.0, ">=", "demo.ingest.full"),
+    Target("scaled_ingest_vs_calamine", "scaled: full ingest ≤ 2× calamine-only parse",
+           "scaled.ingest.full", 2.0, "<=", "scaled.parse.calamine"),
+    Target("scaled_ingest_vs_openpyxl", "scaled: full ingest ≥ 5× faster than pandas+openpyxl",
+           "scaled.parse.pandas_openpyxl", 5.0, ">=", "scaled.ingest.full"),
+    Target("scaled_incremental", "scaled: re-run with one new file < 30% of full ingest (CLI)",
+           "scaled.cli.incremental", 0.30, "<=", "scaled.cli.full"),
+    Target("national_coverage_time", "national coverage (3M unions, 10M activities) < 15 s",
+           "coverage.national", 15.0, "<="),
+    Target("national_coverage_memory", "national coverage peak memory < 3 GiB (MiB)",
+           "coverage.national", 3 * GIB, "<=", field="peak_mb"),
+    Target("briefing_demo", "make briefing on the demo < 30 s (end to end)",
+           "briefing.total", 30.0, "<="),
+)  # fmt: skip
+
+
+def demo_raw(cache_dir: Path) -> Path:
+    """The bundled demo raw folder, or a freshly generated one in the cache."""
+    if (
+        config.has_real_roster(config.DEMO_RAW_DIR)
+        and (config.DEMO_RAW_DIR / config.SUBMISSIONS_SUBDIR).is_dir()
+    ):
+        return config.DEMO_RAW_DIR
+    raw = cache_dir / "demo" / "raw"
+    if not (raw / config.SUBMISSIONS_SUBDIR).is_dir():
+        from analysis import demo
+
+        print(f"generating the demo district into {raw} …", flush=True)
+        demo.generate(raw)
+    return raw
+
+
+def scaled_raw(cache_dir: Path):
+    """The scaled-up round (generated once into the cache)."""
+    from analysis.bench import scaled_round
+
+    start = time.perf_counter()
+    scaled = scaled_round.ensure(cache_dir)
+    took = time.perf_counter() - start
+    if took > 1:
+        print(f"generated the scaled round in {took:.0f} s: {scaled.raw_dir}", flush=True)
+    return scaled
+
+
+def _section(name: str, names: list[str], measure) -> list[Result]:
+    print(f"== {name} …", flush=True)
+    start = time.perf_counter()
+    results = guarded(names, measure)
+    print(f"   done in {time.perf_counter() - start:.1f} s", flush=True)
+    return results
+
+
+def run(args: argparse.Namespace) -> list[Result]:
+    """Every selected measurement, in order."""
+    from analysis.bench import ingest_bench
+
+    cache_dir: Path = args.cache
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="analysis-bench-"))
+    repeat, quick = args.repeat, args.quick
+    results: list[Result] = []
+    try:
+        if "startup" in args.only:
+            results += _section(
+                "start-up", ["startup.python", "startup.import_ingest"],
+                lambda: ingest_bench.measure_startup(repeat),
+            )  # fmt: skip
+        if "ingest" in args.only:
+            names = ["demo.parse.calamine", "demo.parse.pandas_openpyxl", "demo.ingest.full"]
+            results += _section(
+                "demo ingest vs raw parse", names,
+                lambda: ingest_bench.measure_parse_and_ingest("demo", demo_raw(cache_dir), repeat, work),
+            )  # fmt: skip
+        if "scaled" in args.only:
+            names = ["scaled.parse.calamine", "scaled.parse.pandas_openpyxl", "scaled.ingest.full"]
+            results += _section(
+                "scaled round ingest vs raw parse", names,
+                lambda: _scaled_parse(cache_dir, work, repeat, quick),
+            )  # fmt: skip
+        if "incremental" in args.only:
+            names = ["scaled.cli.full", "scaled.cli.unchanged", "scaled.cli.incremental",
+                     "scaled.inproc.incremental"]  # fmt: skip
+            results += _section(
+                "incremental re-run (scaled round)", names,
+                lambda: _incremental(cache_dir, work, repeat),
+            )  # fmt: skip
+        if "coverage" in args.only:
+            from analysis.bench import briefing_bench
+
+            scales = ["district", "city"] + ([] if quick else ["national"])
+            results += _section(
+                "coverage at scale", [f"coverage.{s}" for s in scales],
+                lambda: briefing_bench.measure_coverage(scales),
+            )  # fmt: skip
+        if "briefing" in args.only:
+            from analysis.bench import briefing_bench
+
+            results += _section(
+                "make briefing (demo)", briefing_bench.BRIEFING_NAMES,
+                lambda: briefing_bench.measure_briefing(demo_raw(cache_dir), work, repeat=1),
+            )  # fmt: skip
+        if "templates" in args.only:
+            from analysis.bench import briefing_bench
+
+            results += _section(
+                "template vs free-form", briefing_bench.TEMPLATE_NAMES,
+                lambda: briefing_bench.measure_templates(repeat=max(3, repeat)),
+            )  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def _scaled_parse(cache_dir: Path, work: Path, repeat: int, quick: bool) -> list[Result]:
+    from analysis.bench import ingest_bench
+
+    scaled = scaled_raw(cache_dir)
+    results = ingest_bench.measure_parse_and_ingest(
+        "scaled", scaled.raw_dir, 1 if quick else min(repeat, 2), work, slow_repeat=1
+    )
+    results[0].note += f" ({scaled.files} workbooks generated, {scaled.megabytes:.1f} MiB)"
+    return results
+
+
+def _incremental(cache_dir: Path, work: Path, repeat: int) -> list[Result]:
+    import json
+
+    from analysis.bench import ingest_bench, scaled_round
+
+    scaled = scaled_raw(cache_dir)
+    units = json.loads(scaled_round.units_file(scaled.raw_dir).read_text(encoding="utf-8"))
+    counter = iter(range(10_000))
+
+    def add(raw_copy: Path, _k: int) -> None:
+        scaled_round.new_submission(raw_copy, units, next(counter))
+
+    return ingest_bench.measure_incremental("scaled", scaled.raw_dir, repeat, work, add)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks; always 0 unless the arguments are wrong."""
+    parser = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__)
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections (default all: {','.join(SECTIONS)})",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best kept)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="skip national-scale coverage, one run of the slow baselines",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(os.environ.get("ANALYSIS_BENCH_CACHE", DEFAULT_CACHE)),
+        help="where generated inputs are kept between runs",
+    )
+    parser.add_argument("--results", type=Path, default=harness.RESULTS_DIR,
+                        help="where <timestamp>.json and latest.json go")  # fmt: skip
+    args = parser.parse_args(argv)
+    args.only = {s.strip() for s in args.only.split(",") if s.strip()}
+    unknown = args.only - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+
+    started = dt.datetime.now()
+    info = harness.machine()
+    print(f"analysis benchmarks — {started:%Y-%m-%d %H:%M}, {info['cpus']} CPUs, "
+          f"load {info.get('load_average_at_start')}", flush=True)  # fmt: skip
+    results = run(args)
+    outcomes = harness.evaluate(TARGETS, results)
+    print()
+    print(harness.format_table(results))
+    print()
+    print(harness.format_outcomes(outcomes))
+    path = harness.save(harness.report(results, outcomes, started, info), args.results)
+    print(f"\nsaved {path} and {args.results / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

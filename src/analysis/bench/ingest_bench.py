@@ -1,0 +1,203 @@
+"""Ingest benchmarks: full ingest vs the raw parse of the same files, and incremental re-runs.
+
+Baselines, measured in the same run on the same files (roster and submissions):
+
+- `parse.calamine`: the floor. python-calamine opens each spreadsheet and
+  `to_python()`s every sheet; CSVs go through the csv module (UTF-8, else GB18030).
+- `parse.pandas_openpyxl`: what an analyst would write by hand,
+  `pd.read_excel(path, sheet_name=None, engine="openpyxl", header=None)`. openpyxl
+  cannot read .xls/.et/.ods, so those go through pandas' calamine engine in this
+  baseline too; CSVs through `pd.read_csv`.
+
+Files that neither can open (the demo's corrupt, encrypted and not-a-spreadsheet
+files) are counted as failures and cost what the attempt costs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+from analysis import config
+from analysis.bench.harness import Result, best_child, best_of, python_argv
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv"}
+CALAMINE_ONLY = {".xls", ".et", ".ods", ".xlsb"}  # openpyxl cannot read these
+
+
+def input_files(raw_dir: Path) -> list[Path]:
+    """The files an ingest of `raw_dir` opens: the roster folder and every submission."""
+    found = []
+    for sub in (config.ROSTER_SUBDIR, config.SUBMISSIONS_SUBDIR):
+        base = Path(raw_dir) / sub
+        if base.is_dir():
+            found += [
+                p
+                for p in sorted(base.rglob("*"))
+                if p.is_file()
+                and not p.name.startswith(("~$", "."))
+                and not any(part.startswith(".") for part in p.relative_to(base).parts)
+            ]
+    return found
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return list(csv.reader(io.StringIO(text)))
+    return []
+
+
+def parse_calamine(files: list[Path]) -> dict[str, int]:
+    """Read every cell of every sheet with python-calamine (CSV: csv module); counts."""
+    from python_calamine import CalamineWorkbook
+
+    counts = {"files": 0, "sheets": 0, "rows": 0, "failed": 0}
+    for path in files:
+        try:
+            if path.suffix.lower() == ".csv":
+                grids = [_csv_rows(path)]
+            else:
+                wb = CalamineWorkbook.from_path(str(path))
+                grids = [wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names]
+        except Exception:  # noqa: BLE001 - broken files cost what the attempt costs
+            counts["failed"] += 1
+            continue
+        counts["files"] += 1
+        counts["sheets"] += len(grids)
+        counts["rows"] += sum(len(g) for g in grids)
+    return counts
+
+
+def _read_csv_pandas(path: Path):
+    import pandas as pd
+
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return {"csv": pd.read_csv(path, header=None, encoding=encoding, dtype=object)}
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("undecodable CSV")
+
+
+def parse_pandas_openpyxl(files: list[Path]) -> dict[str, int]:
+    """`pd.read_excel(..., engine="openpyxl")` per workbook (xls/et/ods via calamine); counts."""
+    import pandas as pd
+
+    counts = {"files": 0, "sheets": 0, "rows": 0, "failed": 0, "via_calamine": 0}
+    for path in files:
+        suffix = path.suffix.lower()
+        try:
+            if suffix == ".csv":
+                frames = _read_csv_pandas(path)
+            elif suffix in CALAMINE_ONLY:
+                frames = pd.read_excel(path, sheet_name=None, engine="calamine", header=None)
+                counts["via_calamine"] += 1
+            else:
+                frames = pd.read_excel(path, sheet_name=None, engine="openpyxl", header=None)
+        except Exception:  # noqa: BLE001
+            counts["failed"] += 1
+            continue
+        counts["files"] += 1
+        counts["sheets"] += len(frames)
+        counts["rows"] += sum(len(f) for f in frames.values())
+    return counts
+
+
+def _ingest_in_process(raw_dir: Path, out_dir: Path, full: bool):
+    from analysis import ingest
+
+    return ingest.run(raw_dir, out_dir, full=full, progress=False)
+
+
+def measure_parse_and_ingest(
+    label: str, raw_dir: Path, repeat: int, work_dir: Path, slow_repeat: int | None = None
+) -> list[Result]:
+    """`<label>.parse.calamine`, `<label>.parse.pandas_openpyxl`, `<label>.ingest.full` (in-process)."""
+    import pandas  # noqa: F401 - the floor is measured with pandas already imported
+
+    files = input_files(raw_dir)
+    slow = slow_repeat if slow_repeat is not None else repeat
+    floor_s, floor = best_of(lambda: parse_calamine(files), repeat)
+    hand_s, hand = best_of(lambda: parse_pandas_openpyxl(files), slow)
+    out_dir = Path(tempfile.mkdtemp(prefix=f"{label}-out-", dir=work_dir))
+    full_s, result = best_of(lambda: _ingest_in_process(raw_dir, out_dir, True), repeat)
+    calamine_name = f"{label}.parse.calamine"
+    return [
+        Result(calamine_name, floor_s, repeat=repeat,
+               note=f"{floor['files']} files, {floor['rows']:,} rows read, {floor['failed']} unreadable",
+               extra=floor),
+        Result(f"{label}.parse.pandas_openpyxl", hand_s, repeat=slow, baseline=calamine_name,
+               note=f"{hand['via_calamine']} xls/et/ods via calamine; {hand['failed']} unreadable",
+               extra=hand),
+        Result(f"{label}.ingest.full", full_s, repeat=repeat, baseline=calamine_name,
+               note=f"in-process, full=True: {result.files_read} files, {result.rows_read:,} rows",
+               extra={"files": result.files_read, "rows": result.rows_read,
+                      "accepted": result.count("rows", "accepted")}),
+    ]  # fmt: skip
+
+
+def _ingest_argv(raw_dir: Path, out_dir: Path, *extra: str) -> list[str]:
+    return python_argv(
+        "-m", "analysis", "ingest", "--raw", str(raw_dir), "--out", str(out_dir), "--quiet", *extra
+    )
+
+
+def measure_incremental(
+    label: str,
+    raw_dir: Path,
+    repeat: int,
+    work_dir: Path,
+    add_file,
+) -> list[Result]:
+    """Full ingest vs a re-run after adding one file, as CLI subprocesses and in-process.
+
+    `add_file(raw_copy, k)` writes the k-th new workbook into the copy of the raw
+    folder. The copy keeps the cached round untouched.
+    """
+    raw_copy = Path(tempfile.mkdtemp(prefix=f"{label}-raw-", dir=work_dir)) / "raw"
+    shutil.copytree(raw_dir, raw_copy)
+    out_dir = raw_copy.parent / "out"
+    full = best_child(_ingest_argv(raw_copy, out_dir, "--full"), repeat)
+    unchanged = best_child(_ingest_argv(raw_copy, out_dir), repeat)
+    added = 0
+
+    def add(_: int) -> None:
+        nonlocal added
+        add_file(raw_copy, added)
+        added += 1
+
+    incremental = best_child(_ingest_argv(raw_copy, out_dir), repeat, before=add)
+    in_process_s, _ = best_of(
+        lambda: _ingest_in_process(raw_copy, out_dir, False), repeat, before=add
+    )
+    full_name = f"{label}.cli.full"
+    return [
+        Result(full_name, full.seconds, full.peak_mb, repeat,
+               note="python -m analysis ingest --full (start-up included)"),
+        Result(f"{label}.cli.unchanged", unchanged.seconds, unchanged.peak_mb, repeat,
+               baseline=full_name, note="re-run, nothing new: every parse from the cache"),
+        Result(f"{label}.cli.incremental", incremental.seconds, incremental.peak_mb, repeat,
+               baseline=full_name, note="re-run after adding one new workbook"),
+        Result(f"{label}.inproc.incremental", in_process_s, None, repeat,
+               baseline=f"{label}.ingest.full",
+               note="ingest.run after adding one workbook, in-process (no start-up)"),
+    ]  # fmt: skip
+
+
+def measure_startup(repeat: int) -> list[Result]:
+    """Interpreter start-up plus `import analysis.ingest` (the fixed cost of every CLI run)."""
+    bare = best_child(python_argv("-c", "pass"), repeat)
+    imports = best_child(python_argv("-c", "import analysis.ingest, analysis.cli"), repeat)
+    return [
+        Result("startup.python", bare.seconds, bare.peak_mb, repeat, note="python -c pass"),
+        Result("startup.import_ingest", imports.seconds, imports.peak_mb, repeat,
+               note="python -c 'import analysis.ingest, analysis.cli'"),
+    ]  # fmt: skip
