@@ -245,7 +245,7 @@ def _meta_entries(campaign: Campaign, unit: str, kind: str, round_: Round) -> li
     ]
 
 
-def _validations(round_: Round, ranges: dict[str, str]) -> list[DataValidation]:
+def _validations(round_: Round, ranges: dict[str, str], department: str) -> list[DataValidation]:
     """The input checks of the activity sheet, each with a Chinese prompt and a stop error."""
     start, end = f"{round_.start:%Y-%m-%d}", f"{round_.end:%Y-%m-%d}"
     first, last = _date_formula(round_.start), _date_formula(round_.end)
@@ -259,7 +259,7 @@ def _validations(round_: Round, ranges: dict[str, str]) -> list[DataValidation]:
         ("grassroots_unit", "list", None, ranges["unions"], None,
          "从下拉列表中选择开展活动的基层工会；本单位自己开展的活动选“本级”。",
          "请从下拉列表中选择本单位所属的基层工会，或选“本级”。"
-         "名册中没有的单位请在备注中说明并联系区总工会组宣部。"),
+         f"名册中没有的单位请在备注中说明并联系{department}。"),
         ("date", "date", "between", first, last,
          f"填写活动举办日期，格式如 {start}，应在 {start} 至 {end} 之间。",
          f"请填写 {start} 至 {end} 之间的日期，格式如 {start}。"),
@@ -351,7 +351,7 @@ def _write_activity_sheet(
         for cell, model in zip(row, first, strict=True):
             cell._style = copy(model._style)
 
-    for dv in _validations(round_, ranges):
+    for dv in _validations(round_, ranges, campaign.department or config.DISTRICT_FEDERATION):
         ws.add_data_validation(dv)
 
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
@@ -376,22 +376,24 @@ def _write_instructions(
 ) -> None:
     ws = wb.create_sheet(INSTRUCTIONS_SHEET)
     item = campaign.work_items[0]
+    department = campaign.department or config.DISTRICT_FEDERATION
     lines = [
         f"{campaign.short_name}活动情况报送表 填表说明",
         "",
         f"1. 本表为“{unit}”“{round_.name}”专用，填报单位和报送期次已预先填好，请勿修改；"
         "其他单位或其他期次请使用各自的报送表。",
         f"2. 在“{ACTIVITY_SHEET}”表第3行填写填报日期、联系人和联系电话。",
-        f"3. 每项活动填一行，从第{FIRST_DATA_ROW}行起依次向下填写，中间不要留空行，不要填写合计行。",
+        f"3. 每项活动填一行，从第{FIRST_DATA_ROW}行起依次向下填写，中间不要留空行，不要填写合计行。"
+        f"本表最多可填写 {INPUT_ROWS} 项活动，超过时请联系{department}。",
         "4. 基层工会名称：从下拉列表中选择开展活动的基层工会；本单位自己开展的活动选“本级”。"
-        "名册中找不到的单位，请在备注中写明全称并联系区总工会组宣部。",
+        f"名册中找不到的单位，请在备注中写明全称并联系{department}。",
         f"5. 活动日期：填写活动举办的日期，格式如 {round_.start:%Y-%m-%d}，"
         f"应在 {round_.start:%Y-%m-%d} 至 {round_.end:%Y-%m-%d} 之间。",
         "6. 工作类别、活动形式：从下拉列表中选择；列表中没有的选“其他”，并在备注中说明。",
         "7. 参加人数：只填阿拉伯数字（人次），如 50；不要写“约”“人”“若干”等文字。",
         "8. 请勿增删、移动列，勿修改表头，勿重命名工作表；需要补充的情况写在备注中。",
         f"9. 报送截止日期：{_zh_date(round_.deadline)}。填好后保存为 .xlsx 文件，"
-        f"报送{campaign.department or '区总工会'}。如需更正，重新报送完整的报送表即可，以最后一次为准。",
+        f"报送{department}。如需更正，重新报送完整的报送表即可，以最后一次为准。",
         "",
         "填写示例：",
     ]
