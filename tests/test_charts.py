@@ -76,10 +76,10 @@ def small_figures(with_previous: bool = True) -> BriefingData:
     )
     units = coverage[coverage["level"] == "reporting_unit"].reset_index(drop=True)
     prev_units = previous[previous["level"] == "reporting_unit"].reset_index(drop=True)
-    ranking = units.assign(
+    ranking = units.drop(columns="level").assign(
         rank=[1, 2, 1, 1],
         unit_coverage_prev=prev_units["unit_coverage"],
-        change=units["unit_coverage"] - prev_units["unit_coverage"],
+        change=(units["unit_coverage"] - prev_units["unit_coverage"]) * 100,  # points
         rank_prev=[1, 1, 1, 1],
         rank_change=[0, -1, 0, 0],
         units_covered_new=[2, 0, 0, 1],

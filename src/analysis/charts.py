@@ -32,10 +32,11 @@ PNG_DPI = 200
 # Rows of bars one panel holds before a chart is split into side-by-side panels.
 MAX_PANEL_ROWS = 26
 STATUS_ORDER = ("on_time", "late", "unknown_date", "missing")
+# Chinese labels of the statuses (reporting.STATUS_NAMES, shortened for a legend).
 STATUS_NAMES = {
     "on_time": "按时报送",
     "late": "逾期报送",
-    "unknown_date": "已报送（日期不详）",
+    "unknown_date": "已报送（未填日期）",
     "missing": "未报送",
 }
 STATUS_COLORS = {
@@ -56,6 +57,8 @@ class ChartFile:
     title: str
     png: Path
     svg: Path
+    # Share of the image height taken by the headline band at the top (slides crop it).
+    headline_fraction: float = 0.0
 
 
 # ---------------------------------------------------------------- data helpers
@@ -547,17 +550,25 @@ def coverage_curve(
 # ---------------------------------------------------------------- (f) new since last round
 
 
+def new_units(ranking: pd.DataFrame) -> pd.DataFrame:
+    """Reporting units with `new`: unions newly covered since the previous round.
+
+    Without a previous round (ranking has no units_covered_new) everything covered is new.
+    """
+    units = _level(ranking, "reporting_unit") if "level" in ranking.columns else ranking
+    column = "units_covered_new" if "units_covered_new" in units.columns else "units_covered"
+    new = pd.to_numeric(units[column], errors="coerce").fillna(0).astype(int)
+    return units.assign(new=new).sort_values(["new", "group"], ascending=[False, True])
+
+
 def new_coverage_finding(ranking: pd.DataFrame, round_name: str = "本期") -> str:
     """'第二阶段新增覆盖基层工会120家，长阳镇总工会新增最多（15家）'."""
-    units = _level(ranking, "reporting_unit") if "level" in ranking.columns else ranking
-    total = int(units["units_covered_new"].fillna(0).sum())
+    units = new_units(ranking)
+    total = int(units["new"].sum())
     if total <= 0:
         return f"{round_name}没有新增覆盖的基层工会"
-    top = units.sort_values(["units_covered_new", "group"], ascending=[False, True]).iloc[0]
-    return (
-        f"{round_name}新增覆盖基层工会{total}家，"
-        f"{top['group']}新增最多（{int(top['units_covered_new'])}家）"
-    )
+    top = units.iloc[0]
+    return f"{round_name}新增覆盖基层工会{total}家，{top['group']}新增最多（{int(top['new'])}家）"
 
 
 def new_coverage_bars(
@@ -567,21 +578,22 @@ def new_coverage_bars(
     top: int = 25,
     round_name: str = "本期",
 ) -> Axes:
-    """Grassroots unions newly covered since the last round, per reporting unit, ranked."""
+    """Grassroots unions newly covered since the last round, per reporting unit, ranked.
+
+    The label adds the change in unit coverage (percentage points) when known.
+    """
     ax = _ax(ax)
-    units = _level(ranking, "reporting_unit") if "level" in ranking.columns else ranking
-    units = units[units["units_covered_new"].fillna(0) > 0]
-    units = units.sort_values(["units_covered_new", "group"], ascending=[False, True])
-    shown = units.head(top)
-    values = shown["units_covered_new"].astype(int).tolist()
+    units = new_units(ranking)
+    grew = units[units["new"] > 0]
+    shown = grew.head(top)
+    values = shown["new"].tolist()
+    changes = shown["change"].tolist() if "change" in shown.columns else [None] * len(shown)
     ax.barh(range(len(values)), values, height=0.7, color=style.COLORS["primary"])
     fontsize = 10 if len(values) <= 15 else 9
-    for i, (v, change) in enumerate(
-        zip(values, shown.get("change", [None] * len(values)), strict=True)
-    ):
+    for i, (v, change) in enumerate(zip(values, changes, strict=True)):
         label = f"+{v}家"
-        if change is not None and not pd.isna(change):
-            label += f"（覆盖率+{change * 100:.0f}个百分点）" if change >= 0 else ""
+        if change is not None and not pd.isna(change) and change > 0:
+            label += f"（覆盖率+{change:.0f}个百分点）"
         ax.text(v + max(values) * 0.01, i, label, va="center", fontsize=fontsize)
     ax.set_yticks(range(len(values)), shown["group"].tolist(), fontsize=fontsize)
     ax.set_ylim(max(len(values), 1) - 0.5, -0.6)
@@ -589,18 +601,14 @@ def new_coverage_bars(
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_xlabel("新增覆盖基层工会（家）")
-    rest = len(units) - len(shown)
-    quiet = int(
-        (_level(ranking, "reporting_unit") if "level" in ranking.columns else ranking).shape[0]
-    ) - len(units)
     notes = []
-    if rest > 0:
-        notes.append(f"另有{rest}个单位新增较少，未列出")
-    if quiet > 0:
-        notes.append(f"{quiet}个单位本期无新增")
+    if len(grew) > len(shown):
+        notes.append(f"另有{len(grew) - len(shown)}个单位新增较少，未列出")
+    if len(units) > len(grew):
+        notes.append(f"{len(units) - len(grew)}个单位无新增")
     if not values:
         ax.text(
-            0.5, 0.5, "本期没有新增覆盖的基层工会", transform=ax.transAxes, ha="center", fontsize=14
+            0.5, 0.5, f"{round_name}没有新增覆盖的基层工会", transform=ax.transAxes, ha="center"
         )
     if notes:
         ax.text(
@@ -643,9 +651,15 @@ def _save(fig: Figure, out_dir: Path, key: str, title: str) -> ChartFile:
     # No tight bbox: it keeps the exact 16:9 size; constrained layout keeps text inside.
     with plt.rc_context({"savefig.bbox": "standard"}):
         fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
+        fig.set_layout_engine("none")  # the layout is settled; do not solve it again
         fig.savefig(svg, metadata={"Date": None})
+    headline = getattr(fig, "_suptitle", None)
+    fraction = 0.0
+    if headline is not None:
+        box = headline.get_window_extent(fig.canvas.get_renderer())
+        fraction = max(0.0, min(0.2, 1 - (box.y0 - 4) / fig.bbox.height))
     plt.close(fig)
-    return ChartFile(key=key, title=title, png=png, svg=svg)
+    return ChartFile(key=key, title=title, png=png, svg=svg, headline_fraction=round(fraction, 4))
 
 
 CHART_KEYS = (

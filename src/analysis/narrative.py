@@ -164,10 +164,10 @@ def change_sentence(figures: BriefingData) -> str:
     )
     ranking = figures.ranking
     if new_units > 0 and ranking is not None and "units_covered_new" in ranking.columns:
-        units = ranking[ranking["level"] == "reporting_unit"] if "level" in ranking else ranking
-        top = units.sort_values(["units_covered_new", "group"], ascending=[False, True]).iloc[0]
-        if top["units_covered_new"] > 0:
-            text += f"，{top['group']}新增最多（{int(top['units_covered_new'])}家）"
+        new = pd.to_numeric(ranking["units_covered_new"], errors="coerce").fillna(0)
+        top = ranking.assign(new=new).sort_values(["new", "group"], ascending=[False, True])
+        if top["new"].iloc[0] > 0:
+            text += f"，{top['group'].iloc[0]}新增最多（{int(top['new'].iloc[0])}家）"
     return text + "。"
 
 

@@ -1,0 +1,224 @@
+"""The slide deck (16:9 .pptx): title, key figures, main points, one slide per chart.
+
+python-pptx's `font.name` sets only the Latin typeface; every run here also gets
+the East Asian typeface (`a:ea`), so PowerPoint and WPS show the Chinese in the
+house font instead of picking their own (pitfalls.md). Pictures are PNGs placed
+with an explicit width; the chart's own headline is cropped away because the
+slide title states the same finding.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from analysis.narrative import fmt_count, fmt_date, fmt_pct, fmt_points
+
+if TYPE_CHECKING:
+    from pptx.text.text import _Run
+
+    from analysis.briefing import BriefingData
+    from analysis.charts import ChartFile
+
+FONT = "Microsoft YaHei"
+SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
+RED = RGBColor(0xC0, 0x27, 0x2D)
+DARK = RGBColor(0x26, 0x26, 0x26)
+GREY = RGBColor(0x75, 0x75, 0x75)
+BLANK_LAYOUT, TITLE_ONLY_LAYOUT = 6, 5
+
+
+def set_font(run: _Run, size: float, bold: bool = False, color: RGBColor = DARK) -> None:
+    """Size, weight, colour and both typefaces (Latin and East Asian) of one run."""
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = color
+    run.font.name = FONT
+    rpr = run._r.get_or_add_rPr()
+    ea = rpr.find(qn("a:ea"))
+    if ea is None:
+        ea = etree.SubElement(rpr, qn("a:ea"))
+        latin = rpr.find(qn("a:latin"))
+        latin.addnext(ea)  # schema order: latin, ea, cs
+    ea.set("typeface", FONT)
+
+
+def _text(frame, lines: list[tuple[str, float, bool, RGBColor]], align=PP_ALIGN.LEFT) -> None:
+    """Fill a text frame with one paragraph per (text, size, bold, colour)."""
+    frame.word_wrap = True
+    for i, (text, size, bold, color) in enumerate(lines):
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        run = paragraph.add_run()
+        run.text = text
+        set_font(run, size, bold, color)
+
+
+def _title(slide, text: str, size: float = 28) -> None:
+    """Put `text` in the slide's title placeholder, at the top across the slide."""
+    title = slide.shapes.title
+    title.left, title.top = Inches(0.5), Inches(0.3)
+    title.width, title.height = SLIDE_WIDTH - Inches(1.0), Inches(1.0)
+    frame = title.text_frame
+    frame.clear()
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    _text(frame, [(text, size, True, DARK)])
+
+
+def _box(slide, left, top, width, height, lines, align=PP_ALIGN.LEFT):
+    shape = slide.shapes.add_textbox(left, top, width, height)
+    _text(shape.text_frame, lines, align)
+    return shape
+
+
+def _organiser(figures: BriefingData) -> str:
+    """'房山区总工会组宣部' from the campaign's organiser and department."""
+    campaign = figures.campaign
+    department = campaign.department.removeprefix("区总工会").removeprefix("区总")
+    return f"{campaign.organiser}{department}" if campaign.organiser else campaign.department
+
+
+def _change(now: float | None, before: float | None, rate: bool, unit: str = "") -> str:
+    if before is None or now is None or any(math.isnan(float(x)) for x in (now, before)):
+        return "上期无可比数据"
+    if rate:
+        return f"较上期{fmt_points(now - before)}"
+    diff = float(now) - float(before)
+    if diff >= 0:
+        return f"较上期增加{fmt_count(diff)}{unit}"
+    return f"较上期减少{fmt_count(-diff)}{unit}"
+
+
+def key_figures(figures: BriefingData) -> list[tuple[str, str, str]]:
+    """(label, value, change since last round) for the four headline figures."""
+    from analysis.narrative import _row
+
+    now = _row(figures.coverage, level="district")
+    before = _row(figures.previous, level="district")
+    rate_now = _row(figures.rates, round=figures.round_code, level="district")
+    prev = figures.previous_round
+    rate_before = _row(figures.rates, round=prev.code, level="district") if prev else None
+
+    def get(row, column):
+        return None if row is None else float(row[column])
+
+    return [
+        (
+            "基层工会覆盖率",
+            fmt_pct(get(now, "unit_coverage")),
+            _change(get(now, "unit_coverage"), get(before, "unit_coverage"), rate=True),
+        ),
+        (
+            "会员覆盖率",
+            fmt_pct(get(now, "member_coverage")),
+            _change(get(now, "member_coverage"), get(before, "member_coverage"), rate=True),
+        ),
+        (
+            "参加人次",
+            fmt_count(get(now, "participants")),
+            _change(get(now, "participants"), get(before, "participants"), False, "人次"),
+        ),
+        (
+            f"{figures.round_name}报送率",
+            fmt_pct(get(rate_now, "reporting_rate")),
+            _change(get(rate_now, "reporting_rate"), get(rate_before, "reporting_rate"), rate=True),
+        ),
+    ]
+
+
+def write_deck(
+    figures: BriefingData,
+    charts: list[ChartFile],
+    path: Path,
+    sentences: list[str] | None = None,
+) -> Path:
+    """Write the briefing deck to `path`: title, key figures, main points, one slide per chart."""
+    from analysis.narrative import briefing_text
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+
+    # 1. Title slide.
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
+    _title(slide, figures.campaign.name, size=32)
+    slide.shapes.title.top, slide.shapes.title.height = Inches(2.0), Inches(1.6)
+    for paragraph in slide.shapes.title.text_frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.CENTER
+    demo = "（演示数据）" if figures.is_demo else ""
+    _box(
+        slide,
+        Inches(0.5),
+        Inches(3.8),
+        SLIDE_WIDTH - Inches(1.0),
+        Inches(2.5),
+        [
+            (f"{figures.round_name}情况通报{demo}", 26, True, RED),
+            (_organiser(figures), 20, False, DARK),
+            (f"统计截至{fmt_date(figures.as_of)}", 18, False, GREY),
+        ],
+        align=PP_ALIGN.CENTER,
+    )
+
+    # 2. Key figures.
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
+    _title(slide, f"主要数据（统计截至{fmt_date(figures.as_of)}）")
+    width = (SLIDE_WIDTH - Inches(1.0)) / 4
+    for i, (label, value, change) in enumerate(key_figures(figures)):
+        _box(
+            slide,
+            Inches(0.5) + Emu(int(width * i)),
+            Inches(2.3),
+            Emu(int(width)),
+            Inches(3.0),
+            [(value, 48, True, RED), (label, 20, False, DARK), (change, 16, False, GREY)],
+            align=PP_ALIGN.CENTER,
+        )
+    _box(
+        slide,
+        Inches(0.5),
+        Inches(6.7),
+        SLIDE_WIDTH - Inches(1.0),
+        Inches(0.5),
+        [(figures.source_note, 12, False, GREY)],
+    )
+
+    # 3. Main points.
+    sentences = briefing_text(figures) if sentences is None else sentences
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
+    _title(slide, "主要情况")
+    _box(
+        slide,
+        Inches(0.7),
+        Inches(1.5),
+        SLIDE_WIDTH - Inches(1.4),
+        Inches(5.5),
+        [(f"{i}. {s}", 18, False, DARK) for i, s in enumerate(sentences, start=1)],
+    )
+
+    # 4. One slide per chart, the finding as its title.
+    for chart in charts:
+        slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
+        _title(slide, chart.title, size=26)
+        top, bottom = Inches(1.3), Inches(0.15)
+        height = SLIDE_HEIGHT - top - bottom
+        # The picture keeps 16:9 minus the cropped headline band.
+        crop = chart.headline_fraction
+        width = min(SLIDE_WIDTH - Inches(0.6), Emu(int(height / (1 - crop) * 16 / 9)))
+        picture = slide.shapes.add_picture(
+            str(chart.png), (SLIDE_WIDTH - width) // 2, top, width=width
+        )
+        if crop:
+            picture.crop_top = crop
+            picture.height = Emu(int(width * 9 / 16 * (1 - crop)))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    prs.save(str(path))
+    return path

@@ -1,0 +1,278 @@
+"""The 通报表 (.xlsx) a district office circulates: per-unit figures grouped by kind.
+
+Sheet 1 (通报表): a title row, a note row, the header, then for each kind its units
+(ranked within the kind), a kind subtotal row, and a district total row at the end.
+Numbers are stored as numbers (ratios as fractions with a percentage format), so
+the figures read back equal the coverage table's. Sheet 2 lists the reporting
+units that have not reported in the round, sheet 3 the grassroots unions not yet
+reached. No contact name or phone number is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from analysis import config
+from analysis.exports import without_personal
+from analysis.narrative import fmt_date
+
+if TYPE_CHECKING:
+    from analysis.briefing import BriefingData
+
+FONT_NAME = "宋体"
+HEADER = (
+    "序号", "报送单位", "类别", "基层工会数", "已覆盖", "覆盖率", "会员数", "覆盖会员",
+    "会员覆盖率", "活动次数", "参加人次", "每百名会员参加人次", "类别内排名", "较上期变化",
+    "本期报送状态",
+)  # fmt: skip
+# Source column of each header (None: computed here).
+SOURCE = (
+    None, "group", "kind", "units_total", "units_covered", "unit_coverage", "members_total",
+    "members_covered", "member_coverage", "activities", "participants",
+    "participants_per_100", "rank", "change", "status_name",
+)  # fmt: skip
+WIDTHS = (6, 26, 8, 11, 9, 9, 10, 10, 11, 10, 10, 12, 11, 13, 16)
+FORMATS = {
+    "unit_coverage": "0.0%",
+    "member_coverage": "0.0%",
+    "participants_per_100": "0.0",
+    "change": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"',
+    "units_total": "0",
+    "units_covered": "0",
+    "members_total": "#,##0",
+    "members_covered": "#,##0",
+    "activities": "#,##0",
+    "participants": "#,##0",
+}
+TITLE_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3
+LOW, HIGH = 0.5, 0.8  # coverage below LOW is light red, at or above HIGH light green
+LIGHT_RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+LIGHT_GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
+HEADER_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
+SUBTOTAL_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+STATUS_SHORT = {
+    "on_time": "按时报送",
+    "late": "逾期报送",
+    "unknown_date": "已报送（未填日期）",
+    "missing": "未报送",
+}
+
+
+def unit_table(figures: BriefingData) -> pd.DataFrame:
+    """Sheet 1's rows as a tidy table: units, kind subtotals and the district total.
+
+    Column `row_type` is unit / subtotal / total; the figures are the coverage table's.
+    """
+    cov = figures.coverage
+    per_100 = cov.set_index(["level", "group"])["participants_per_100"]
+    status = figures.status[figures.status["round"] == figures.round_code]
+    status_of = status.set_index("reporting_unit")["status"].map(STATUS_SHORT)
+    ranking = figures.ranking.copy()
+    ranking["participants_per_100"] = ranking["group"].map(
+        per_100.xs("reporting_unit", level="level")
+    )
+    ranking["status_name"] = ranking["group"].map(status_of).fillna("—")
+    if "change" not in ranking.columns:
+        ranking["change"] = float("nan")
+    previous = None
+    if figures.previous is not None:
+        previous = figures.previous.set_index(["level", "group"])["unit_coverage"]
+
+    def summary(level: str, group: str, kind: str, label: str, row_type: str) -> dict:
+        row = cov[(cov["level"] == level) & (cov["group"] == group)].iloc[0].to_dict()
+        change = float("nan")
+        if previous is not None and (level, group) in previous.index:
+            change = (row["unit_coverage"] - previous[(level, group)]) * 100
+        subs = status if level == "district" else status[status["kind"] == kind]
+        return {
+            **row,
+            "group": label,
+            "kind": "" if level == "district" else config.KIND_NAMES.get(kind, kind),
+            "rank": None,
+            "change": change,
+            "status_name": f"已报{int(subs['submitted'].sum())}/{len(subs)}个",
+            "row_type": row_type,
+        }
+
+    parts = []
+    kinds = [k for k in config.KINDS if k in set(ranking["kind"])]
+    kinds += sorted(set(ranking["kind"]) - set(kinds))
+    for kind in kinds:
+        units = ranking[ranking["kind"] == kind].sort_values("rank")
+        units = units.assign(kind=config.KIND_NAMES.get(kind, kind), row_type="unit")
+        parts.append(units)
+        label = f"{config.KIND_NAMES.get(kind, kind)}小计"
+        parts.append(pd.DataFrame([summary("kind", kind, kind, label, "subtotal")]))
+    parts.append(
+        pd.DataFrame([summary("district", config.DISTRICT_GROUP, "", "全区合计", "total")])
+    )
+    table = pd.concat(parts, ignore_index=True)
+    is_unit = table["row_type"] == "unit"
+    table["seq"] = pd.array([None] * len(table), dtype="Int64")
+    table.loc[is_unit, "seq"] = range(1, int(is_unit.sum()) + 1)
+    return without_personal(table)
+
+
+def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
+    for col in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.font = Font(name=FONT_NAME, bold=True, size=11)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BORDER
+
+
+def _title_rows(ws: Worksheet, title: str, note: str, ncols: int) -> None:
+    last = get_column_letter(ncols)
+    ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
+    ws.merge_cells(f"A{NOTE_ROW}:{last}{NOTE_ROW}")
+    ws.cell(row=TITLE_ROW, column=1, value=title).font = Font(name="黑体", bold=True, size=16)
+    ws.cell(row=TITLE_ROW, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[TITLE_ROW].height = 30
+    ws.cell(row=NOTE_ROW, column=1, value=note).font = Font(name=FONT_NAME, size=10)
+    ws.cell(row=NOTE_ROW, column=1).alignment = Alignment(horizontal="right")
+
+
+def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
+    """A4, fit to one page wide, header rows repeated, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+
+
+def _list_sheet(
+    wb: Workbook, name: str, title: str, note: str, frame: pd.DataFrame, columns: dict[str, str],
+    widths: list[int],
+) -> Worksheet:  # fmt: skip
+    """A simple numbered list sheet (未报送单位, 未覆盖基层工会)."""
+    ws = wb.create_sheet(name)
+    header = ["序号", *columns.values()]
+    _title_rows(ws, title, note, len(header))
+    for col, text in enumerate(header, start=1):
+        ws.cell(row=HEADER_ROW, column=col, value=text)
+    _style_header(ws, HEADER_ROW, len(header))
+    frame = without_personal(frame)
+    for i, record in enumerate(frame.loc[:, list(columns)].itertuples(index=False), start=1):
+        values = [i, *[None if pd.isna(v) else v for v in record]]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=HEADER_ROW + i, column=col, value=value)
+            cell.font = Font(name=FONT_NAME, size=11)
+            cell.border = BORDER
+    if frame.empty:
+        ws.cell(row=HEADER_ROW + 1, column=1, value="（无）").font = Font(name=FONT_NAME)
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    _print_setup(ws, landscape=False)
+    return ws
+
+
+def write_workbook(figures: BriefingData, path: Path) -> Path:
+    """Write the 通报表 workbook to `path`."""
+    table = unit_table(figures)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "通报表"
+    campaign = figures.campaign
+    title = f"{campaign.name}{figures.round_name}情况通报表"
+    demo = "（演示数据）" if figures.is_demo else ""
+    note = f"统计截至{fmt_date(figures.as_of)}；数据来源：{figures.source}{demo}"
+    _title_rows(ws, title, note, len(HEADER))
+    for col, text in enumerate(HEADER, start=1):
+        ws.cell(row=HEADER_ROW, column=col, value=text)
+    _style_header(ws, HEADER_ROW, len(HEADER))
+    ws.row_dimensions[HEADER_ROW].height = 32
+
+    first = HEADER_ROW + 1
+    for i, record in enumerate(table.to_dict("records")):
+        row = first + i
+        bold = record["row_type"] != "unit"
+        for col, source in enumerate(SOURCE, start=1):
+            value = record["seq"] if source is None else record.get(source)
+            if value is not None and not isinstance(value, str) and pd.isna(value):
+                value = None
+            elif hasattr(value, "item"):
+                value = value.item()  # numpy scalar -> Python number
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.font = Font(name=FONT_NAME, size=11, bold=bold)
+            cell.border = BORDER
+            if source in FORMATS:
+                cell.number_format = FORMATS[source]
+            if source in ("group",):
+                cell.alignment = Alignment(horizontal="left", vertical="center")
+            else:
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+            if bold:
+                cell.fill = SUBTOTAL_FILL
+    last = first + len(table) - 1
+    for letter in ("F", "I"):  # 覆盖率, 会员覆盖率
+        cells = f"{letter}{first}:{letter}{last}"
+        ws.conditional_formatting.add(
+            cells, CellIsRule(operator="lessThan", formula=[str(LOW)], fill=LIGHT_RED)
+        )
+        ws.conditional_formatting.add(
+            cells, CellIsRule(operator="greaterThanOrEqual", formula=[str(HIGH)], fill=LIGHT_GREEN)
+        )
+    for col, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = f"C{first}"
+    foot = last + 2
+    ws.cell(
+        row=foot,
+        column=1,
+        value=(
+            f"说明：覆盖率＝开展活动的基层工会数÷基层工会总数；覆盖率低于{LOW:.0%}标浅红，"
+            f"达到{HIGH:.0%}标浅绿；较上期变化为覆盖率与上一阶段末相比的百分点变化。"
+        ),
+    ).font = Font(name=FONT_NAME, size=9)
+    ws.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=len(HEADER))
+    _print_setup(ws)
+
+    round_names = {r.code: r.name for r in campaign.rounds}
+    missing = figures.not_reported.assign(
+        kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"]),
+        round=round_names.get(figures.round_code, figures.round_code),
+    )
+    _list_sheet(
+        wb,
+        "未报送单位",
+        f"{figures.round_name}未报送单位名单",
+        note,
+        missing,
+        {"reporting_unit": "报送单位", "kind": "类别", "round": "报送期次"},
+        [6, 30, 10, 16],
+    )
+    reached = figures.not_reached.assign(
+        kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"])
+    )
+    _list_sheet(
+        wb,
+        "未覆盖基层工会",
+        "尚未开展活动的基层工会名单",
+        note,
+        reached,
+        {"unit": "基层工会名称", "reporting_unit": "报送单位", "kind": "类别", "members": "会员数"},
+        [6, 40, 26, 10, 10],
+    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

@@ -1,0 +1,101 @@
+"""The briefing's Chinese sentences, checked word for word on the hand-made district of
+test_charts.small_figures (5 of 9 unions covered, round r2, as of 2019-09-30)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from test_charts import small_figures
+
+from analysis import narrative
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [(0.6823, 1, "68.2%"), (0.6823, 0, "68%"), (1.0, 1, "100.0%"), (0.0, 1, "0.0%"),
+     (None, 1, "—"), (float("nan"), 1, "—")],
+)  # fmt: skip
+def test_fmt_pct_formats_ratios_as_percentages(value, digits, expected):
+    assert narrative.fmt_pct(value, digits) == expected
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [(0.052, "提高5.2个百分点"), (-0.1, "下降10.0个百分点"), (0.0, "持平"), (0.00001, "持平"),
+     (None, "无可比数据")],
+)  # fmt: skip
+def test_fmt_points_says_up_down_or_level(change, expected):
+    assert narrative.fmt_points(change) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(3456, "3456"), (99_999, "99999"), (152_340, "15.2万"), (12.6, "13"), (None, "—")],
+)
+def test_fmt_count_uses_wan_for_large_numbers(value, expected):
+    assert narrative.fmt_count(value) == expected
+
+
+def test_fmt_date_is_chinese_without_leading_zeros():
+    assert narrative.fmt_date(dt.date(2019, 9, 3)) == "2019年9月3日"
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [(["甲"], "甲"), (["甲", "乙"], "甲、乙"),
+     (["甲", "乙", "丙", "丁", "戊", "己", "庚"], "甲、乙、丙、丁、戊等7个单位")],
+)  # fmt: skip
+def test_fmt_names_lists_at_most_five(names, expected):
+    assert narrative.fmt_names(names) == expected
+
+
+def test_briefing_text_states_reach_reporting_leaders_and_change():
+    assert narrative.briefing_text(small_figures()) == [
+        "截至2019年9月30日，全区9家基层工会中已有5家开展学习宣传活动，覆盖率55.6%；"
+        "覆盖会员220人，占会员总数的55.0%；累计开展活动10次，参加400人次。",
+        "第二阶段应报送单位4个，已报送3个，报送率75.0%，按时报送率50.0%；尚未报送：区教委工会。",
+        "分类别看，直属覆盖率最高（100.0%），系统最低（0.0%）。",
+        "分单位看，长阳镇总工会覆盖率最高（75.0%）；1个单位覆盖率低于50%，"
+        "其中区教委工会最低（0.0%）。",
+        "与第一阶段末相比，全区覆盖率提高33.3个百分点，新增覆盖基层工会3家，"
+        "长阳镇总工会新增最多（2家）。",
+    ]
+
+
+def test_briefing_text_first_round_has_no_change_sentence():
+    figures = small_figures(with_previous=False)
+    figures.round_code = "r1"
+    status = figures.status
+    figures.not_reported = status[(status["round"] == "r1") & ~status["submitted"]]
+    text = narrative.briefing_text(figures)
+    assert not any(s.startswith("与") for s in text)
+    assert text[1] == (
+        "第一阶段应报送单位4个，已报送2个，报送率50.0%，按时报送率25.0%；"
+        "尚未报送：区教委工会、北京燕房物流有限公司工会。"
+    )
+
+
+def test_reporting_sentence_when_everyone_reported():
+    figures = small_figures()
+    figures.not_reported = figures.not_reported.iloc[0:0]
+    assert narrative.reporting_sentence(figures).endswith("；所有单位均已报送。")
+
+
+def test_units_sentence_when_no_unit_lags():
+    figures = small_figures()
+    cov = figures.coverage
+    figures.coverage = cov[cov["group"] != "区教委工会"]
+    assert narrative.units_sentence(figures) == (
+        "分单位看，长阳镇总工会覆盖率最高（75.0%），所有单位覆盖率均达到50%以上。"
+    )
+
+
+@given(st.floats(min_value=0, max_value=1), st.floats(min_value=0, max_value=1))
+def test_fmt_points_sign_matches_the_change(now, before):
+    text = narrative.fmt_points(now - before)
+    points = round((now - before) * 100, 1)
+    assert text.startswith("提高") == (points > 0)
+    assert text.startswith("下降") == (points < 0)
