@@ -203,3 +203,36 @@ def test_aliases_with_wrong_columns_are_one_issue(tmp_path):
 def test_resolver_accepts_alias_frame_without_row_column(roster):
     frame = pd.DataFrame({"报送名称": ["一小"], "名册名称": ["长阳镇第一小学工会"]})
     assert NameResolver(roster, frame).resolve("一小").unit == "长阳镇第一小学工会"
+
+
+@pytest.fixture
+def clashing_roster():
+    """Two distinct unions whose names differ only by the 北京市 prefix, under different parents."""
+    return make_roster(
+        [
+            [1, "房山区良乡中学工会", "良乡镇总工会", "乡镇", 300, 300, ""],
+            [2, "北京市房山区良乡中学工会", "区教委工会", "系统", 60, 60, ""],
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "submitter", "unit"),
+    [
+        ("良乡中学工会", "区教委工会", "北京市房山区良乡中学工会"),  # the submitter's own union
+        ("良乡中学", "良乡镇总工会", "房山区良乡中学工会"),
+        ("良乡中学工会", "长阳镇总工会", None),  # neither is the submitter's: not guessed
+        ("良乡中学工会", None, None),
+        ("北京市 房山区良乡中学工会", None, "北京市房山区良乡中学工会"),  # compact: spaces only
+        ("房山区良乡中学工会", "区教委工会", "房山区良乡中学工会"),  # exact beats the tie-break
+    ],
+)
+def test_colliding_names_resolve_only_for_the_submitters_own_union(
+    clashing_roster, written, submitter, unit
+):
+    assert NameResolver(clashing_roster).resolve(written, submitter).unit == unit
+
+
+def test_colliding_names_are_the_first_suggestions(clashing_roster):
+    resolution = NameResolver(clashing_roster).resolve("良乡中学工会")
+    assert resolution.suggestions[:2] == ["北京市房山区良乡中学工会", "房山区良乡中学工会"]

@@ -69,7 +69,7 @@ SUBMISSIONS_COLUMNS = (
 ISSUES_COLUMNS = ("file", "sheet", "row", "column", "severity", "code", "message")
 ROW_STATES = ("accepted", "duplicate", "superseded", "rejected")
 CSV_ENCODING = "utf-8-sig"  # Excel needs the BOM to show Chinese; pandas reads it fine
-PARSE_MODULES = ("model", "readers", "tables", "templates")
+PARSE_MODULES = ("model", "readers", "tables", "templates", "ingest")
 SKIPPED_NAMES = {"thumbs.db": "系统缩略图文件", "desktop.ini": "系统配置文件"}
 # Marks of a corrected file in its name, strongest first (see `_version_rank`).
 FINAL_MARKS = ("最终", "终版", "定稿")
@@ -276,9 +276,22 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
                       message("sheet_no_table", sheet=sheet.name))
             )  # fmt: skip
         parsed.tables.extend(found)
-    parsed.sheets = list(dict.fromkeys(t.sheet for t in parsed.tables))
+    if workbook.format == "csv":  # a CSV has no sheets: its `sheet` columns stay empty
+        parsed = _without_sheet_names(parsed, {s.name for s in workbook.sheets})
+    parsed.sheets = list(dict.fromkeys(t.sheet for t in parsed.tables if t.sheet))
     if not parsed.tables:
         parsed.rejected = ("no_activity_table", message("no_activity_table", file=rel))
+    return parsed
+
+
+def _without_sheet_names(parsed: ParsedFile, sheet_names: set[str]) -> ParsedFile:
+    def fix(issue: Issue) -> Issue:
+        return dataclasses.replace(issue, sheet="") if issue.sheet in sheet_names else issue
+
+    parsed.issues = [fix(i) for i in parsed.issues]
+    parsed.tables = [
+        dataclasses.replace(t, sheet="", issues=[fix(i) for i in t.issues]) for t in parsed.tables
+    ]
     return parsed
 
 
@@ -622,7 +635,7 @@ class _Interpreter:
         record = {
             "file": sub.file, "sheet": table.sheet, "row": row, "state": state, "reason": reason,
             "grassroots_unit": "", "reporting_unit": sub.reporting_unit, "work_item": "",
-            "date": None, "participants": None, "kind": "", "round": sub.round, "form": "",
+            "date": None, "participants": None, "kind": sub.kind, "round": sub.round, "form": "",
             "counted_for": "", "template": sub.parsed.template,
         }  # fmt: skip
         record.update(values)
@@ -644,7 +657,7 @@ class _Interpreter:
         written = self.clean.normalise_text(values.get("grassroots_unit"))
         unit, counted_for = "", sub.reporting_unit
         if written and _text_key(written) not in self.self_words:
-            found = self.resolver.resolve(written)
+            found = self.resolver.resolve(written, sub.reporting_unit)
             if found.unit:
                 unit, counted_for = found.unit, self.parent_of[found.unit]
             else:
@@ -723,7 +736,7 @@ class _Interpreter:
         return self._ledger(
             sub, table, trow.row, state, reason,
             grassroots_unit=unit, work_item=item, date=day.isoformat() if day else None,
-            participants=participants, kind=self.kind_of.get(counted_for, ""), form=form or "",
+            participants=participants, kind=sub.kind, form=form or "",
             counted_for=counted_for,
         )  # fmt: skip
 

@@ -1,16 +1,19 @@
 """Name resolution: union names as submitted -> roster names.
 
 Rules, in the order `NameResolver.resolve` tries them (first that gives one roster
-name wins; a key shared by two roster names is never used to resolve):
+name wins; a key shared by two roster names resolves only as said below):
 
 1. exact: the name as written (surrounding spaces removed) is a roster name;
 2. alias: the analyst's aliases.csv maps it (or its normalised form) to a roster name;
-3. normalised: `normalise_name` of both sides agree (width, spaces, brackets,
+3. compact: equal once width, spaces and brackets are unified ("北京市 房山区…");
+4. normalised: `normalise_name` of both sides agree (width, spaces, brackets,
    北京市/房山区 prefixes, 工会委员会 -> 工会, 有限公司 -> 公司);
-4. normalised, loose: the same with a trailing 工会 dropped ("长阳镇卫生院" ->
+5. normalised, loose: the same with a trailing 工会 dropped ("长阳镇卫生院" ->
    "长阳镇卫生院工会"). Reporting units use a looser key still: a trailing 总工会 or
    工会 dropped, so "长阳镇工会" and "长阳镇" find "长阳镇总工会".
 
+Where two roster names share a key, the one under the submitting unit is taken
+(`NameResolver.resolve(name, reporting_unit)`), else neither.
 An unresolved name gets the three closest roster names (rapidfuzz WRatio on the
 normalised forms) as suggestions; they are shown to the analyst, never applied.
 """
@@ -46,12 +49,19 @@ SUGGESTION_COUNT = 3
 SUGGESTION_MIN_SCORE = 50.0
 
 
+def compact_name(text: object) -> str:
+    """The name with width, spaces and brackets unified, nothing else changed."""
+    if text is None:
+        return ""
+    value = unicodedata.normalize("NFKC", str(text))
+    return re.sub(r"\s+", "", value).translate(BRACKETS)
+
+
 def normalise_name(text: object) -> str:
     """The comparison form of a union name (see the module docstring for the rules)."""
     if text is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(text))  # full width -> half width, U+3000 -> " "
-    value = re.sub(r"\s+", "", value).translate(BRACKETS)
+    value = compact_name(text)  # full width -> half width, U+3000 and spaces removed
     while prefix := next((p for p in NAME_PREFIXES if value.startswith(p)), None):
         if len(value) <= len(prefix):
             break  # "北京市" alone stays as written
@@ -104,32 +114,38 @@ def _key_index(names: list[str], key) -> tuple[dict[str, str], dict[str, list[st
 class _Index:
     """Resolution of names against one list of roster names."""
 
-    def __init__(self, names: list[str], keys, aliases: dict[str, str]):
+    def __init__(self, names: list[str], keys, aliases: dict[str, str], parent_of=None):
         self.names = set(names)
+        self.parent_of = parent_of or {}
         self.aliases = {alias: target for alias, target in aliases.items() if target in self.names}
         self.alias_keys = {normalise_name(a): t for a, t in self.aliases.items()}
-        # The normalised key must be unique among normalised keys; a looser key must
-        # be unique among all keys at every looser level, so that "长阳镇" does not pick
-        # 长阳镇工会 over 长阳镇总工会 when a roster holds both.
-        self.exact_keys = _key_index(names, keys[0])[0]
-        owners: dict[str, set[str]] = {}
-        for key in keys[1:]:
+        # Strict keys (compact, normalised) are compared level by level; a looser key
+        # is owned by every name that has it at any looser level, so that "长阳镇"
+        # does not pick 长阳镇工会 over 长阳镇总工会 when a roster holds both.
+        self.levels: list[tuple] = []
+        for key in keys[:2]:
+            owners: dict[str, set[str]] = {}
             for name in names:
                 if k := key(name):
                     owners.setdefault(k, set()).add(name)
-        self.loose_keys = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
-        self.keys = keys
+            self.levels.append((key, owners))
+        loose: dict[str, set[str]] = {}
+        for key in keys[2:]:
+            for name in names:
+                if k := key(name):
+                    loose.setdefault(k, set()).add(name)
+        self.levels += [(key, loose) for key in keys[2:]]
         self.choices = sorted(names)
         self.choice_keys = [normalise_name(n) for n in self.choices]
-        self.cache: dict[str, Resolution] = {}
+        self.cache: dict[tuple[str, str | None], Resolution] = {}
 
-    def resolve(self, name: object) -> Resolution:
+    def resolve(self, name: object, reporting_unit: str | None = None) -> Resolution:
         text = "" if name is None else str(name).strip()
-        if text not in self.cache:
-            self.cache[text] = self._resolve(text)
-        return self.cache[text]
+        if (text, reporting_unit) not in self.cache:
+            self.cache[text, reporting_unit] = self._resolve(text, reporting_unit)
+        return self.cache[text, reporting_unit]
 
-    def _resolve(self, text: str) -> Resolution:
+    def _resolve(self, text: str, reporting_unit: str | None) -> Resolution:
         if not text:
             return Resolution(None, None, [])
         if text in self.names:
@@ -137,11 +153,20 @@ class _Index:
         target = self.aliases.get(text) or self.alias_keys.get(normalise_name(text))
         if target:
             return Resolution(target, "alias", [])
-        if (k := self.keys[0](text)) in self.exact_keys:
-            return Resolution(self.exact_keys[k], "normalised", [])
-        for key in self.keys[1:]:
-            if (k := key(text)) in self.loose_keys:
-                return Resolution(self.loose_keys[k], "normalised", [])
+        for key, owners in self.levels:
+            found = owners.get(key(text), set())
+            if len(found) == 1:
+                return Resolution(next(iter(found)), "normalised", [])
+            if found:
+                # Names that collide: the submitter's own union wins, if exactly one is.
+                own = [
+                    n for n in found if reporting_unit and self.parent_of.get(n) == reporting_unit
+                ]
+                if len(own) == 1:
+                    return Resolution(own[0], "normalised", [])
+                tied = sorted(found)[:SUGGESTION_COUNT]
+                rest = [n for n in self.suggest(text) if n not in tied]
+                return Resolution(None, None, (tied + rest)[:SUGGESTION_COUNT])
         return Resolution(None, None, self.suggest(text))
 
     def suggest(self, text: str) -> list[str]:
@@ -165,13 +190,22 @@ class NameResolver:
         alias_map = _alias_map(aliases)
         units = roster.units["unit"].astype(str).tolist()
         reporting = roster.reporting_units["reporting_unit"].astype(str).tolist()
-        self.units = _Index(units, (normalise_name, loose_key), alias_map)
-        self.reporting = _Index(reporting, (normalise_name, loose_key, reporting_key), alias_map)
+        self.units = _Index(
+            units, (compact_name, normalise_name, loose_key), alias_map, roster.parent_of
+        )
+        self.reporting = _Index(
+            reporting, (compact_name, normalise_name, loose_key, reporting_key), alias_map
+        )
         self.issues = _clash_issues(units, source or roster.source)
 
-    def resolve(self, name: object) -> Resolution:
-        """Resolve a grassroots-union name."""
-        return self.units.resolve(name)
+    def resolve(self, name: object, reporting_unit: str | None = None) -> Resolution:
+        """Resolve a grassroots-union name; `reporting_unit` (the submitter) breaks ties.
+
+        When two roster names share a key ("房山区良乡中学工会" under a town and
+        "北京市房山区良乡中学工会" under the education system), the one whose roster
+        parent is the submitting unit is taken; otherwise neither.
+        """
+        return self.units.resolve(name, reporting_unit)
 
     def resolve_reporting_unit(self, name: object) -> Resolution:
         """Resolve a reporting-unit name (a federation, or a directly affiliated union)."""
@@ -219,8 +253,8 @@ def _clash_issues(units: list[str], source: str) -> list[Issue]:
             "基层工会名称",
             "warning",
             "roster_name_ambiguous",
-            f"名册中“{'”“'.join(names)}”写法相近，无法区分；报送表须写出与名册完全一致的名称"
-            "才能对应到其中之一，请核对名册或在 aliases.csv 中补充对应关系。",
+            f"名册中“{'”“'.join(names)}”写法相近：报送表写出与名册完全一致的名称，"
+            "或由其所属上级工会报送时才能区分，否则不予对应；请核对名册，必要时在 aliases.csv 中补充对应关系。",
         )
         for names in clashes.values()
     ]
