@@ -847,6 +847,8 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool =
     they moved into place (os.replace), so a failure leaves the previous outputs.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(".*.tmp*"):  # left by a run that was killed mid-write
+        stale.unlink(missing_ok=True)
     pending: list[tuple[Path, Path]] = []
     try:
         for name, frame in tables.items():
