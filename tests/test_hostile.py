@@ -197,15 +197,12 @@ def test_xxe_file_content_never_in_any_output(tmp_path, capsys):
         )
 
 
-def test_lying_zip_sizes_rejected_without_expanding(tmp_path, capsys):
+def test_lying_zip_sizes_rejected_without_expanding(tmp_path, baseline):
     raw = harness.build_raw(tmp_path / "raw")
     corpus.zip_bomb(raw / "submissions/lying.xlsx", 256 << 20, declared_bytes=10_000)
     t = harness.ingest(raw, tmp_path / "out")
     assert len(_file_level_errors(t, "submissions/lying.xlsx")) == 1
-    pd.testing.assert_frame_equal(
-        _valid_rows(t),
-        _valid_rows(harness.ingest(harness.build_raw(tmp_path / "r0"), tmp_path / "o0")),
-    )
+    pd.testing.assert_frame_equal(_valid_rows(t), _valid_rows(baseline))
 
 
 # --- the whole corpus at once, in a child process: time, memory, stderr ---------------------
@@ -222,29 +219,22 @@ def baseline_cli(tmp_path_factory) -> harness.CliRun:
 STATIC_CASES = [c for c in corpus.CASES if not c.simulated]
 
 
-def test_all_hostile_files_together_run_completes_bounded(tmp_path, baseline_cli, baseline):
+def test_all_hostile_files_and_2gib_bomb_together_complete_bounded(
+    tmp_path, baseline_cli, baseline
+):
     raw = harness.build_raw(tmp_path / "raw", *(c.path for c in STATIC_CASES))
-    run = harness.run_cli(raw, tmp_path / "out")
-    assert run.returncode == 0, run.stderr
-    assert "Traceback" not in run.stdout + run.stderr
-    assert run.seconds < 60
-    assert run.peak_rss_mb - baseline_cli.peak_rss_mb < RSS_GROWTH_MB
-    t = harness.tables(tmp_path / "out")
-    for case in STATIC_CASES:
-        check_expectation(case, t)
-    pd.testing.assert_frame_equal(_valid_rows(t), _valid_rows(baseline))
-
-
-def test_two_gib_zip_bomb_rejected_in_seconds_small_memory(tmp_path, baseline_cli):
-    raw = harness.build_raw(tmp_path / "raw")
     bomb = corpus.zip_bomb(raw / "submissions/bomb_2g.xlsx", 2 << 30)
     assert bomb.stat().st_size < 4 << 20  # a few MB on disk, 2 GiB inside
     run = harness.run_cli(raw, tmp_path / "out")
     assert run.returncode == 0, run.stderr
-    assert run.seconds < 30
+    assert "Traceback" not in run.stdout + run.stderr
+    assert run.seconds < 60  # generous: a bomb that were expanded would take minutes
     assert run.peak_rss_mb - baseline_cli.peak_rss_mb < RSS_GROWTH_MB
     t = harness.tables(tmp_path / "out")
     assert len(_file_level_errors(t, "submissions/bomb_2g.xlsx")) == 1
+    for case in STATIC_CASES:
+        check_expectation(case, t)
+    pd.testing.assert_frame_equal(_valid_rows(t), _valid_rows(baseline))
 
 
 # --- limits -------------------------------------------------------------------------------
