@@ -1,6 +1,6 @@
 """Benchmarks of the stages after ingest: coverage at scale, `make briefing`, templates.
 
-Coverage at district/city/national scale is `coverage_scale.run(scale)`, each scale
+Coverage at district/city/national scale is `coverage_scale.measure(scale)`, each scale
 in a fresh process so that its peak memory is its own. The briefing is timed end
 to end as the analyst runs it (`python -m analysis briefing`, a subprocess into
 temporary folders), and split into its stages.
@@ -29,7 +29,7 @@ JSON_MARK = "@@BENCH-JSON@@"
 _CHILD = (
     "import json, sys\n"
     "from analysis.bench import coverage_scale\n"
-    "result = coverage_scale.run(sys.argv[1])\n"
+    "result = coverage_scale.measure(sys.argv[1])\n"
     f"print({JSON_MARK!r} + json.dumps(result, default=str))\n"
 )
 
@@ -56,7 +56,7 @@ def _compute_seconds(result: dict) -> float | None:
 
 
 def measure_coverage(scales: list[str]) -> list[Result]:
-    """Time and peak memory of coverage_scale.run(scale), one fresh process per scale."""
+    """Time and peak memory of coverage_scale.measure(scale), one fresh process per scale."""
     _require("analysis.bench.coverage_scale")
     results = []
     for scale in scales:

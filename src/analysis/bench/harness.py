@@ -314,12 +314,16 @@ def format_table(results: Sequence[Result]) -> str:
     return "\n".join(out)
 
 
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def format_outcomes(outcomes: Sequence[Outcome]) -> str:
     """One loud line per target, then a MISS summary."""
     out = []
     for o in outcomes:
-        value = "not measured" if o.value is None else f"{o.value:.3g}"
-        out.append(f"[{o.verdict:4}] {o.description}: {value} (target {o.op} {o.threshold:g})"
+        value = "not measured" if o.value is None else _num(o.value)
+        out.append(f"[{o.verdict:4}] {o.description}: {value} (target {o.op} {_num(o.threshold)})"
                    + (f" — {o.why}" if o.why else ""))  # fmt: skip
     misses = [o for o in outcomes if o.verdict == "MISS"]
     unknown = [o for o in outcomes if o.verdict == "N/A"]
