@@ -441,7 +441,7 @@ CASES: tuple[Case, ...] = (
         "csv_utf16",
         "submissions/琉璃河镇总工会_utf16.csv",
         "read_or_reject",
-        "a CSV in UTF-16 LE with BOM",
+        "a CSV in UTF-16 LE with BOM (an r2 activity, so it supersedes nothing)",
         "read correctly (or rejected with a clear message)",
     ),
     Case(
@@ -606,7 +606,7 @@ def csv_text(rows: list[list]) -> str:
 
 L_CSV_ROWS = [
     TABLE_HEADER[:6],
-    [1, "琉璃河镇中心小学工会", "2019-06-08", "精心组织宣传", "微信", 25],
+    [1, "琉璃河镇中心小学工会", "2019-08-08", "精心组织宣传", "微信", 25],
 ]
 BIG5_ROWS = [
     ["序號", "基層工會名稱", "活動日期", "工作類別", "活動形式", "參加人數"],
