@@ -242,6 +242,11 @@ def test_print_settings_a4_landscape_fit_width_repeat_header(changyang_ws):
     assert ws.print_title_rows == "$5:$5"
     assert ws.freeze_panes == "A6"
     assert ws.column_dimensions["B"].width == 34
+    # grid lines appear on typed rows only, so a print shows the rows filled in
+    ((rng, rules),) = ws.conditional_formatting._cf_rules.items()
+    assert str(rng.sqref) == "A6:H505"
+    assert rules[0].formula == ["COUNTA($A6:$H6)>0"]
+    assert not ws.print_area
 
 
 def test_instructions_sheet_chinese_with_example_row(generated):

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl import load_workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
@@ -69,7 +70,7 @@ COLUMN_LABELS: dict[str, str] = {
 COLUMN_WIDTHS: dict[str, float] = {
     "seq": 7,
     "grassroots_unit": 34,
-    "date": 13,
+    "date": 14,
     "work_item": 18,
     "form": 16,
     "participants": 11,
@@ -343,7 +344,6 @@ def _write_activity_sheet(
     first = [ws.cell(row=FIRST_DATA_ROW, column=col) for col in range(1, ncols + 1)]
     for cell in first:
         cell.protection = _UNLOCKED
-        cell.border = _BORDER
     first[TABLE_FIELDS.index("date")].number_format = _DATE_FORMAT
     # Copying the style array is much faster than setting styles cell by cell (openpyxl
     # hashes every style object on assignment); 500 rows x 8 columns took ~1.5 s.
@@ -351,12 +351,19 @@ def _write_activity_sheet(
         for cell, model in zip(row, first, strict=True):
             cell._style = copy(model._style)
 
+    # Rows get their grid lines once something is typed in them, so that printing a
+    # filled template gives its rows and not 500 empty bordered ones.
+    ws.conditional_formatting.add(
+        f"A{FIRST_DATA_ROW}:{last_col}{last_row}",
+        FormulaRule(
+            formula=[f"COUNTA($A{FIRST_DATA_ROW}:${last_col}{FIRST_DATA_ROW})>0"], border=_BORDER
+        ),
+    )
     for dv in _validations(round_, ranges, campaign.department or config.DISTRICT_FEDERATION):
         ws.add_data_validation(dv)
 
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{last_col}{last_row}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
@@ -422,6 +429,9 @@ def _write_instructions(
     ws.cell(row=head_row + 1, column=TABLE_FIELDS.index("date") + 1).number_format = _DATE_FORMAT
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.protection.sheet = True
 
 
