@@ -160,14 +160,18 @@ def load(
     round_code = round_code or default_round(campaign, submissions, as_of)
     shown_date = as_of or latest_activity_date(rows) or campaign.rounds_by_code[round_code].end
 
-    activities = cov.accepted_activities(rows, roster, as_of=as_of)
+    activities = cov.accepted_activities(rows, roster, as_of=as_of, campaign=campaign)
     coverage = cov.coverage_table(roster, activities)
     prev_round = campaign.previous_round(round_code)
     previous = None
     if prev_round is not None:
-        prev_activities = cov.accepted_activities(rows, roster, as_of=prev_round.end)
+        cut = prev_round.end if as_of is None else min(prev_round.end, as_of)
+        prev_activities = cov.accepted_activities(rows, roster, as_of=cut, campaign=campaign)
         previous = cov.coverage_table(roster, prev_activities)
     status = cov.reporting_status(roster, submissions, campaign, as_of=as_of)
+    curve = cov.cumulative_curve(roster, activities, freq="W", start=campaign.start, end=shown_date)
+    # Weekly periods end on Sundays; the last point is the as-of date, not a later Sunday.
+    curve["date"] = pd.to_datetime(curve["date"]).clip(upper=pd.Timestamp(shown_date))
     return BriefingData(
         campaign=campaign,
         round_code=round_code,
@@ -175,7 +179,7 @@ def load(
         coverage=coverage,
         ranking=cov.ranking(coverage, previous),
         by_item=cov.coverage_by_item(roster, activities, campaign),
-        curve=cov.cumulative_curve(roster, activities, freq="W"),
+        curve=curve,
         status=status,
         rates=cov.reporting_rates(status),
         not_reported=cov.not_reported(status, round_code),

@@ -73,15 +73,45 @@ def _kind_order(kind: pd.Series) -> pd.Series:
     return kind.map(order).fillna(len(order))
 
 
-def ranked_units(coverage: pd.DataFrame, column: str = "unit_coverage") -> pd.DataFrame:
-    """Reporting-unit rows in report order: by kind, then `column` descending, then name."""
+def ranked_units(
+    coverage: pd.DataFrame, column: str = "unit_coverage", collapse: int | None = None
+) -> pd.DataFrame:
+    """Reporting-unit rows in report order: by kind, then `column` descending, then name.
+
+    Adds `label` (what the chart shows) and `header` (the kind's heading). With
+    `collapse`, a kind whose reporting units are single unions (直属) and number more
+    than `collapse` is shown as one row, its kind total: forty 0%/100% bars say less
+    than one bar with the kind's coverage.
+    """
     units = _level(coverage, "reporting_unit")
-    return (
+    units = (
         units.assign(_k=_kind_order(units["kind"]))
         .sort_values(["_k", column, "group"], ascending=[True, False, True], kind="stable")
         .drop(columns="_k")
         .reset_index(drop=True)
     )
+    counts = units.groupby("kind")["group"].transform("size")
+    units["label"] = units["group"]
+    units["header"] = units["kind"].map(kind_name) + "（" + counts.astype(str) + "个）"
+    if collapse is None:
+        return units
+    single = units.groupby("kind")["units_total"].transform("max") <= 1
+    folded = sorted(set(units.loc[single & (counts > collapse), "kind"]))
+    if not folded:
+        return units
+    kinds = _level(coverage, "kind")
+    totals = kinds[kinds["kind"].isin(folded)].assign(
+        label=lambda d: d["kind"].map(config.KIND_LONG_NAMES).fillna(d["kind"]) + "合计",
+        header=lambda d: d["kind"].map(kind_name) + "（" + d["units_total"].astype(str) + "家）",
+    )
+    parts = [units[~units["kind"].isin(folded)], totals]
+    merged = pd.concat(parts, ignore_index=True)
+    merged = merged.assign(_k=_kind_order(merged["kind"])).sort_values("_k", kind="stable")
+    return merged.drop(columns="_k").reset_index(drop=True)
+
+
+# More single-union reporting units of one kind than this are drawn as one bar.
+COLLAPSE_SINGLE = 5
 
 
 def split_panels(kinds: list[str], max_rows: int = MAX_PANEL_ROWS) -> list[slice]:
@@ -151,23 +181,20 @@ def unit_coverage_bars(
     draws only a slice of the ranked units (one panel of a split chart).
     """
     ax = _ax(ax)
-    units = ranked_units(coverage)
+    units = ranked_units(coverage, collapse=COLLAPSE_SINGLE)
     if rows is not None:
         units = units.iloc[rows]
     # Slots top to bottom: a header slot per kind, then its units.
-    labels, values, kinds, ypos, headers = [], [], [], [], []
+    labels, values, ypos, headers = [], [], [], []
     y = 0.0
-    for kind, group in units.groupby(_kind_order(units["kind"]), sort=True):
-        kind_code = group["kind"].iloc[0]
-        headers.append((y, f"{kind_name(kind_code)}（{len(group)}个）"))
+    for _, group in units.groupby(_kind_order(units["kind"]), sort=True):
+        headers.append((y, group["header"].iloc[0]))
         y += 1
         for r in group.itertuples():
-            labels.append(r.group)
+            labels.append(r.label)
             values.append(float(r.unit_coverage))
-            kinds.append(kind_code)
             ypos.append(y)
             y += 1
-        del kind
     district = _district(coverage)
     average = float(district["unit_coverage"]) if district is not None else None
     colors = [
@@ -307,16 +334,22 @@ def work_item_finding(by_item: pd.DataFrame, campaign: Campaign) -> str:
 def work_item_matrix(
     by_item: pd.DataFrame, coverage: pd.DataFrame, campaign: Campaign
 ) -> pd.DataFrame:
-    """Unit coverage per reporting unit (rows, report order) and work item (columns)."""
-    units = ranked_units(coverage)
+    """Unit coverage per reporting unit (rows, report order, labelled) and work item (columns).
+
+    Rows are those of `ranked_units(coverage, collapse=COLLAPSE_SINGLE)`.
+    """
+    units = ranked_units(coverage, collapse=COLLAPSE_SINGLE)
     items = _item_codes(campaign)
+    keys = pd.MultiIndex.from_frame(units[["level", "group"]])
     matrix = (
-        _level(by_item, "reporting_unit")
-        .pivot_table(index="group", columns="work_item", values="unit_coverage", aggfunc="first")
-        .reindex(index=units["group"], columns=items)
+        by_item[by_item["level"].isin(["reporting_unit", "kind"])]
+        .pivot_table(
+            index=["level", "group"], columns="work_item", values="unit_coverage", aggfunc="first"
+        )
+        .reindex(index=keys, columns=items)
         .fillna(0.0)
     )
-    matrix.index.name = "group"
+    matrix.index = pd.Index(units["label"], name="label")
     return matrix
 
 
@@ -679,7 +712,7 @@ def render_all(figures: BriefingData, out_dir: Path) -> list[ChartFile]:
     note = figures.source_note
     files: list[ChartFile] = []
     with style.house_style():
-        units = ranked_units(figures.coverage)
+        units = ranked_units(figures.coverage, collapse=COLLAPSE_SINGLE)
         panels = split_panels(units["kind"].tolist())
 
         title = unit_coverage_finding(figures.coverage)
