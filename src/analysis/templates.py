@@ -99,7 +99,7 @@ TITLE_ROW = 1
 HEADER_ROW = 5
 FIRST_DATA_ROW = 6
 INPUT_ROWS = 500
-SELF_LABEL = "本级"
+SELF_LABEL = "本级"  # used when the campaign's [row_markers] self list is empty
 MAX_PARTICIPANTS = 100_000
 
 _THIN = Side(style="thin", color="808080")
@@ -177,10 +177,15 @@ def form_choices(campaign: Campaign) -> list[str]:
     return _unique([f for w in campaign.work_items for f in w.form_names] + [OTHER_WORK_ITEM_NAME])
 
 
-def union_choices(roster: Roster, unit: str) -> list[str]:
+def self_label(campaign: Campaign) -> str:
+    """How a federation names its own activities (本级): the campaign's first `self` marker."""
+    return next(iter(campaign.row_markers.get("self", ())), SELF_LABEL)
+
+
+def union_choices(roster: Roster, unit: str, self_name: str = SELF_LABEL) -> list[str]:
     """The 基层工会名称 drop-down: the unit's grassroots unions in roster order, then 本级."""
     names = roster.units.loc[roster.units["reporting_unit"] == unit, "unit"]
-    return _unique(list(names) + [SELF_LABEL])
+    return _unique(list(names) + [self_name])
 
 
 def _zh_date(day: dt.date) -> str:
@@ -246,7 +251,9 @@ def _meta_entries(campaign: Campaign, unit: str, kind: str, round_: Round) -> li
     ]
 
 
-def _validations(round_: Round, ranges: dict[str, str], department: str) -> list[DataValidation]:
+def _validations(
+    round_: Round, ranges: dict[str, str], department: str, self_name: str
+) -> list[DataValidation]:
     """The input checks of the activity sheet, each with a Chinese prompt and a stop error."""
     start, end = f"{round_.start:%Y-%m-%d}", f"{round_.end:%Y-%m-%d}"
     first, last = _date_formula(round_.start), _date_formula(round_.end)
@@ -258,8 +265,8 @@ def _validations(round_: Round, ranges: dict[str, str], department: str) -> list
         ("seq", "whole", "between", "1", top, "填写序号（正整数），可不填。",
          "序号应为正整数，如 1、2、3。"),
         ("grassroots_unit", "list", None, ranges["unions"], None,
-         "从下拉列表中选择开展活动的基层工会；本单位自己开展的活动选“本级”。",
-         "请从下拉列表中选择本单位所属的基层工会，或选“本级”。"
+         f"从下拉列表中选择开展活动的基层工会；本单位自己开展的活动选“{self_name}”。",
+         f"请从下拉列表中选择本单位所属的基层工会，或选“{self_name}”。"
          f"名册中没有的单位请在备注中说明并联系{department}。"),
         ("date", "date", "between", first, last,
          f"填写活动举办日期，格式如 {start}，应在 {start} 至 {end} 之间。",
@@ -359,7 +366,8 @@ def _write_activity_sheet(
             formula=[f"COUNTA($A{FIRST_DATA_ROW}:${last_col}{FIRST_DATA_ROW})>0"], border=_BORDER
         ),
     )
-    for dv in _validations(round_, ranges, campaign.department or config.DISTRICT_FEDERATION):
+    department = campaign.department or config.DISTRICT_FEDERATION
+    for dv in _validations(round_, ranges, department, self_label(campaign)):
         ws.add_data_validation(dv)
 
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
@@ -392,7 +400,8 @@ def _write_instructions(
         f"2. 在“{ACTIVITY_SHEET}”表第3行填写填报日期、联系人和联系电话。",
         f"3. 每项活动填一行，从第{FIRST_DATA_ROW}行起依次向下填写，中间不要留空行，不要填写合计行。"
         f"本表最多可填写 {INPUT_ROWS} 项活动，超过时请联系{department}。",
-        "4. 基层工会名称：从下拉列表中选择开展活动的基层工会；本单位自己开展的活动选“本级”。"
+        "4. 基层工会名称：从下拉列表中选择开展活动的基层工会；"
+        f"本单位自己开展的活动选“{self_label(campaign)}”。"
         f"名册中找不到的单位，请在备注中写明全称并联系{department}。",
         f"5. 活动日期：填写活动举办的日期，格式如 {round_.start:%Y-%m-%d}，"
         f"应在 {round_.start:%Y-%m-%d} 至 {round_.end:%Y-%m-%d} 之间。",
@@ -449,7 +458,7 @@ def write_template(
         },
     )
     _write_activity_sheet(wb, campaign, unit, round_, ranges)
-    example_union = next((u for u in unions if u != SELF_LABEL), SELF_LABEL)
+    example_union = unions[0]  # a grassroots union when the unit has any, else 本级
     _write_instructions(wb, campaign, unit, round_, example_union)
     _write_meta(wb, _meta_entries(campaign, unit, kind, round_))
     wb.move_sheet(INSTRUCTIONS_SHEET, offset=-1)  # second, after 活动情况
@@ -480,7 +489,7 @@ def write_templates(
             ru.reporting_unit,
             ru.kind,
             round_,
-            union_choices(roster, ru.reporting_unit),
+            union_choices(roster, ru.reporting_unit, self_label(campaign)),
         )
         paths.append(path)
     write_bundle(paths, round_, out_dir)
