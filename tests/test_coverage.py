@@ -423,3 +423,26 @@ def test_cumulative_curve_weekly_kind_sums_equal_units(roster, rows):
     kinds = curve.loc[curve["level"] == "kind"].set_index(["date", "kind"])["units_covered"]
     assert (kinds.loc[units.index] == units).all()
     assert (curve.loc[curve["level"] == "district", "units_covered"].diff().dropna() >= 0).all()
+
+
+def test_activity_of_a_group_outside_the_roster_is_left_out(roster, campaign):
+    activities = pd.DataFrame(
+        {
+            "grassroots_unit": ["", JW1, ""],
+            "group": ["名册外工会", "名册外工会", JW],
+            "work_item": ["study", "training", "reporting"],
+            "participants": [5.0, 7.0, 11.0],
+        }
+    )
+    tables = {
+        "coverage": coverage_table(roster, activities),
+        "coverage_by_item": coverage_by_item(roster, activities, campaign),
+    }
+    coverage = tables["coverage"].set_index("group")
+    # the named union still counts for its roster parent; the unplaceable one is dropped
+    assert coverage.loc["全区", ["activities", "participants"]].tolist() == [2, 18]
+    assert coverage.loc[JW, ["units_covered", "activities_federation"]].tolist() == [1, 1]
+    by_item = tables["coverage_by_item"].set_index(["group", "work_item"])
+    assert by_item.loc[("全区", "study"), "activities"] == 0
+    assert by_item.loc[(JW, "training"), ["units_covered", "activities"]].tolist() == [1, 1]
+    assert by_item.loc[(JW, "reporting"), ["units_covered", "activities"]].tolist() == [0, 1]

@@ -81,16 +81,18 @@ ACTIVITY_COLUMNS: tuple[str, ...] = (
 
 
 def _codes(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Position of each value in `index`, -1 when absent or missing (fast for categoricals)."""
+    """Position of each value in `index`, -1 when absent or missing (read-only array).
+
+    A categorical whose categories are `index` costs nothing: its codes are the answer.
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
         categories = values.cat.categories
+        codes = values.cat.codes.to_numpy()
         if categories.equals(index):
-            mapping = np.arange(len(index), dtype=np.intp)
-        else:
-            mapping = index.get_indexer(categories).astype(np.intp)
+            return codes
         # code -1 (missing) picks the appended -1
-        return np.append(mapping, -1)[values.cat.codes.to_numpy()]
-    return index.get_indexer(values.to_numpy(dtype=object, na_value=None)).astype(np.intp)
+        return np.append(index.get_indexer(categories), -1)[codes]
+    return index.get_indexer(values.to_numpy(dtype=object, na_value=None))
 
 
 def _ratio(numerator: pd.Series | np.ndarray, denominator: pd.Series | np.ndarray) -> np.ndarray:
@@ -135,12 +137,13 @@ class _Groups:
         groups = pd.Index(np.array([str(n) for n in names], dtype=object))
         group_kind = np.array([str(kind_of[n]) for n in names], dtype=object)
         return cls(
-            units=pd.Index(units["unit"].astype(str).to_numpy(dtype=object)),
+            # kept in its own dtype: turning 3M Arrow strings into Python objects costs seconds
+            units=pd.Index(units["unit"].astype(str)),
             groups=groups,
             group_kind=group_kind,
             kinds=kinds,
             group_kind_code=np.array([rank[k] for k in group_kind], dtype=np.intp),
-            unit_group=_codes(units["reporting_unit"], groups),
+            unit_group=_codes(units["reporting_unit"], groups).astype(np.intp),
             members=units["members"].to_numpy(dtype=np.int64),
         )
 
@@ -151,9 +154,10 @@ class _Groups:
         """Roster parent of the named union; the activity's own group when it names none."""
         column = next(c for c in ("group", "counted_for", "reporting_unit") if c in activities)
         own = _codes(activities[column], self.groups)
-        named = unit_code >= 0
-        own[named] = self.unit_group[unit_code[named]]
-        return own
+        if len(self.unit_group) == 0:
+            return own
+        parent = self.unit_group.take(unit_code, mode="clip")
+        return np.where(unit_code >= 0, parent, own)
 
     def table(
         self, counts: dict[str, np.ndarray], key: str | None = None, values: object = None
@@ -275,28 +279,55 @@ def _with_ratios(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _coverage(g: _Groups, activities: pd.DataFrame) -> pd.DataFrame:
-    size = len(g.groups)
-    unit_code = g.unit_codes(activities)
-    group_code = g.group_codes(activities, unit_code)
-    participants = _participants(activities)
-    counted = group_code >= 0
-    gc, uc, part = group_code[counted], unit_code[counted], participants[counted]
-    readable = ~np.isnan(part)
+@dataclass(frozen=True)
+class _Coded:
+    """Accepted activities as integer codes against a roster, computed once per table set.
 
-    covered = np.zeros(len(g.units), dtype=bool)
-    covered[unit_code[unit_code >= 0]] = True
+    Activities whose group is not in the roster are dropped (they cannot be placed).
+    """
+
+    unit: np.ndarray  # union position, -1 for a federation-level activity
+    group: np.ndarray  # group position
+    participants: np.ndarray  # readable participants, 0 where missing
+    missing: np.ndarray  # participants unreadable
+    kept: np.ndarray | None  # which activities were kept, None when all
+
+    @classmethod
+    def of(cls, g: _Groups, activities: pd.DataFrame) -> _Coded:
+        unit = g.unit_codes(activities)
+        group = g.group_codes(activities, unit)
+        participants = _participants(activities)
+        missing = np.isnan(participants)
+        kept = None
+        if (group < 0).any():
+            kept = group >= 0
+            unit, group, participants, missing = (
+                unit[kept],
+                group[kept],
+                participants[kept],
+                missing[kept],
+            )
+        return cls(unit, group, np.where(missing, 0.0, participants), missing, kept)
+
+    def covered_units(self, n_units: int) -> np.ndarray:
+        covered = np.zeros(n_units, dtype=bool)
+        covered[self.unit[self.unit >= 0]] = True
+        return covered
+
+
+def _coverage(g: _Groups, coded: _Coded) -> pd.DataFrame:
+    size = len(g.groups)
+    covered = coded.covered_units(len(g.units))
+    covered_group = g.unit_group[covered]
     counts = {
         "units_total": _bincount(g.unit_group, size),
-        "units_covered": _bincount(g.unit_group[covered], size),
+        "units_covered": _bincount(covered_group, size),
         "members_total": _bincount(g.unit_group, size, g.members.astype(np.float64)),
-        "members_covered": _bincount(
-            g.unit_group[covered], size, g.members[covered].astype(np.float64)
-        ),
-        "activities": _bincount(gc, size),
-        "participants": _bincount(gc[readable], size, part[readable]),
-        "activities_federation": _bincount(gc[uc < 0], size),
-        "participants_missing": _bincount(gc[~readable], size),
+        "members_covered": _bincount(covered_group, size, g.members[covered].astype(np.float64)),
+        "activities": _bincount(coded.group, size),
+        "participants": _bincount(coded.group, size, coded.participants),
+        "activities_federation": _bincount(coded.group[coded.unit < 0], size),
+        "participants_missing": _bincount(coded.group[coded.missing], size),
     }
     table = _with_ratios(g.table(counts))
     return table.loc[:, list(COVERAGE_COLUMNS + COVERAGE_EXTRA_COLUMNS)]
@@ -310,7 +341,8 @@ def coverage_table(roster: Roster, activities: pd.DataFrame) -> pd.DataFrame:
     contract's: participants_per_100, activities_federation, participants_missing and
     participants_missing_share (of activities).
     """
-    return _coverage(_Groups.of(roster), activities)
+    g = _Groups.of(roster)
+    return _coverage(g, _Coded.of(g, activities))
 
 
 def _item_codes(activities: pd.DataFrame, items: pd.Index) -> np.ndarray:
@@ -318,21 +350,19 @@ def _item_codes(activities: pd.DataFrame, items: pd.Index) -> np.ndarray:
     return np.where(code >= 0, code, items.get_loc(OTHER_WORK_ITEM))
 
 
-def _by_item(g: _Groups, activities: pd.DataFrame, work_items: Sequence[str]) -> pd.DataFrame:
+def _by_item(
+    g: _Groups, coded: _Coded, activities: pd.DataFrame, work_items: Sequence[str]
+) -> pd.DataFrame:
     items = pd.Index(list(work_items))
     n_items, size = len(items), len(g.groups)
-    unit_code = g.unit_codes(activities)
-    group_code = g.group_codes(activities, unit_code)
-    item_code = _item_codes(activities, items)
-    participants = _participants(activities)
-    counted = group_code >= 0
-    cell = group_code[counted] * n_items + item_code[counted]
-    part = participants[counted]
-    readable = ~np.isnan(part)
+    item = _item_codes(activities, items)
+    if coded.kept is not None:
+        item = item[coded.kept]
+    cell = coded.group.astype(np.intp) * n_items + item
 
-    named = unit_code >= 0
+    named = coded.unit >= 0
     unit_item = np.zeros(len(g.units) * n_items, dtype=bool)
-    unit_item[unit_code[named] * n_items + item_code[named]] = True
+    unit_item[coded.unit[named].astype(np.intp) * n_items + item[named]] = True
     covered_cells = np.flatnonzero(unit_item)
     covered_cell = g.unit_group[covered_cells // n_items] * n_items + covered_cells % n_items
 
@@ -341,8 +371,8 @@ def _by_item(g: _Groups, activities: pd.DataFrame, work_items: Sequence[str]) ->
         "units_total": np.repeat(_bincount(g.unit_group, size), n_items),
         "units_covered": _bincount(covered_cell, cells),
         "activities": _bincount(cell, cells),
-        "participants": _bincount(cell[readable], cells, part[readable]),
-        "participants_missing": _bincount(cell[~readable], cells),
+        "participants": _bincount(cell, cells, coded.participants),
+        "participants_missing": _bincount(cell[coded.missing], cells),
     }
     table = g.table(counts, "work_item", items.to_numpy(dtype=object))
     table["unit_coverage"] = _ratio(table["units_covered"], table["units_total"])
@@ -355,7 +385,20 @@ def coverage_by_item(roster: Roster, activities: pd.DataFrame, campaign: Campaig
     A union counts as covered for an item when it has an accepted activity of that item;
     an activity whose work item is missing or unknown counts as `other`.
     """
-    return _by_item(_Groups.of(roster), activities, campaign.work_item_codes)
+    g = _Groups.of(roster)
+    return _by_item(g, _Coded.of(g, activities), activities, campaign.work_item_codes)
+
+
+def coverage_tables(
+    roster: Roster, activities: pd.DataFrame, campaign: Campaign
+) -> dict[str, pd.DataFrame]:
+    """coverage_table and coverage_by_item at once, coding the activities only once."""
+    g = _Groups.of(roster)
+    coded = _Coded.of(g, activities)
+    return {
+        "coverage": _coverage(g, coded),
+        "coverage_by_item": _by_item(g, coded, activities, campaign.work_item_codes),
+    }
 
 
 def _current_rows(rows: pd.DataFrame, submissions: pd.DataFrame | None) -> pd.DataFrame:
@@ -377,11 +420,7 @@ def compute_tables(
 ) -> dict[str, pd.DataFrame]:
     """The contract's coverage tables, keyed "coverage" and "coverage_by_item"."""
     activities = accepted_activities(_current_rows(rows, submissions), roster, as_of, campaign)
-    g = _Groups.of(roster)
-    return {
-        "coverage": _coverage(g, activities),
-        "coverage_by_item": _by_item(g, activities, campaign.work_item_codes),
-    }
+    return coverage_tables(roster, activities, campaign)
 
 
 def coverage_by_round(roster: Roster, rows: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
@@ -394,9 +433,8 @@ def coverage_by_round(roster: Roster, rows: pd.DataFrame, campaign: Campaign) ->
         cut = pd.Timestamp(r.end)
         started = everything["round"].map({x.code: pd.Timestamp(x.start) for x in campaign.rounds})
         keep = (everything["date"] <= cut) | (everything["date"].isna() & (started <= cut))
-        tables.append(
-            _coverage(g, everything.loc[keep.fillna(False).astype(bool)]).assign(round=r.code)
-        )
+        cut_activities = everything.loc[keep.fillna(False).astype(bool)]
+        tables.append(_coverage(g, _Coded.of(g, cut_activities)).assign(round=r.code))
     table = pd.concat(tables, ignore_index=True)
     previous = table.groupby(["level", "group"], sort=False)[
         ["units_covered", "unit_coverage"]
