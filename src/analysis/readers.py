@@ -374,8 +374,8 @@ def _scan_ods(
     """Bound each table's extent (repeated rows/cells that hold values) and collect merged ranges."""
     from defusedxml import ElementTree as SafeET  # entities are refused, never expanded
 
-    t = "{%s}" % _ODS_NS["table"]
-    office_type = "{%s}value-type" % _ODS_NS["office"]
+    t = "{" + _ODS_NS["table"] + "}"
+    office_type = "{" + _ODS_NS["office"] + "}value-type"
     info = zf.getinfo("content.xml")
     xml = _read_member(zf, info, name)
     merged: dict[str, list[tuple[int, int, int, int]]] = {}
@@ -447,6 +447,18 @@ def _calamine_error(exc: Exception, name: str) -> FileRejected:
     return _reject_unreadable(name, type(exc).__name__)
 
 
+def _open_book(data: bytes, path: Path) -> pc.CalamineWorkbook:
+    """calamine on the bytes already read; on failure, once more from the path for the precise error.
+
+    (From bytes calamine guesses the format and reports an encrypted .xls only as
+    "Cannot detect file format"; from the path it raises PasswordError.)
+    """
+    try:
+        return pc.load_workbook(io.BytesIO(data))
+    except pc.CalamineError:
+        return pc.CalamineWorkbook.from_path(str(path))
+
+
 def read_workbook(
     path: Path, limits: Limits | None = None, display_name: str | None = None
 ) -> Workbook:
@@ -494,7 +506,7 @@ def read_workbook(
     sheets: list[Sheet] = []
     total_cells = 0
     try:
-        book = pc.load_workbook(io.BytesIO(data))
+        book = _open_book(data, path)
         metadata = book.sheets_metadata
         if len(metadata) > limits.max_sheets:
             raise FileRejected(
