@@ -110,6 +110,7 @@ def check_expectation(case: corpus.Case, t: harness.Tables) -> None:
         assert len(issues[issues["severity"] == "error"]) == 1, issues.to_string()
         message = errors["message"].iloc[0]
         assert CJK.search(message), message
+        assert Path(rel).name in message, f"the message should name the file: {message}"
         assert case.keyword in message, message
     elif expect in ("read", "read_warn"):
         assert errors.empty, errors.to_string()
