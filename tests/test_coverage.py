@@ -446,3 +446,13 @@ def test_activity_of_a_group_outside_the_roster_is_left_out(roster, campaign):
     assert by_item.loc[("全区", "study"), "activities"] == 0
     assert by_item.loc[(JW, "training"), ["units_covered", "activities"]].tolist() == [1, 1]
     assert by_item.loc[(JW, "reporting"), ["units_covered", "activities"]].tolist() == [0, 1]
+
+
+def test_coverage_scale_bench_district_counts_every_activity():
+    from analysis.bench.coverage_scale import SCALES, measure
+
+    result = measure("district")
+    assert result["check_activities"] == SCALES["district"].activities
+    assert 0 < result["check_units_covered"] <= SCALES["district"].units
+    assert result["rows_out"][1] == result["rows_out"][0] * 6
+    assert result["coverage_s"] > 0 and result["peak_rss_mb"] > 0
