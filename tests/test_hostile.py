@@ -1,4 +1,4 @@
-"""Hostile and broken submission files: each gets one clear Chinese verdict and nothing else changes.
+"""Hostile and broken submission files: one clear Chinese verdict each; nothing else changes.
 
 The corpus is tests/hostile/corpus (made by tests/hostile/make_corpus.py, listed in
 tests/hostile/README.md). Every run holds the corpus roster, one valid submission

@@ -1,4 +1,4 @@
-"""Contact names and phone numbers stay in submissions.csv: no other table, chart or export shows them."""
+"""Contact names and phones stay in submissions.csv: no other table, chart or export shows them."""
 
 from __future__ import annotations
 

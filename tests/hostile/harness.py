@@ -175,7 +175,7 @@ ROUND_DAYS = {"第一阶段": ("2019-06-", "2019-07-03"), "第二阶段": ("2019
 def mid_size_raw(
     raw: Path, files_per_unit: int = 4, rows_per_file: int = 60, seed: int = 7
 ) -> Path:
-    """RAW with the corpus roster and ~`files_per_unit` valid submissions per reporting unit and round."""
+    """RAW with the corpus roster and `files_per_unit` valid submissions per unit and round."""
     import random
 
     rng = random.Random(seed)

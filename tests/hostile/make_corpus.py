@@ -1,4 +1,4 @@
-"""Generate the hostile-input corpus under tests/hostile/corpus/ (run: python tests/hostile/make_corpus.py).
+"""Generate the hostile-input corpus in tests/hostile/corpus/ (python tests/hostile/make_corpus.py).
 
 Every workbook here is written by hand from its XML parts with fixed ZIP timestamps,
 so regenerating gives the same bytes (the encrypted workbook excepted: LibreOffice
@@ -681,7 +681,7 @@ def encrypted_ooxml(rng: random.Random) -> bytes:
 
 
 def build_password_xls(path: Path) -> bool:
-    """Save a small .xls with password 'secret' through LibreOffice (python3-uno); True on success."""
+    """Save a small .xls with password 'secret' through LibreOffice (python3-uno); True if made."""
     script = HERE / "make_encrypted.py"
     soffice = shutil.which("soffice")
     if not soffice:
