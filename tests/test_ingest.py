@@ -389,6 +389,35 @@ def test_unexpected_error_becomes_rejected_file_and_log(raw, monkeypatch):
     )
 
 
+@pytest.mark.parametrize(
+    ("error", "code", "keyword"),
+    [
+        (FileNotFoundError(2, "No such file or directory"), "file_vanished", "不存在"),
+        (PermissionError(13, "Permission denied"), "file_locked", "关闭"),
+    ],
+)
+def test_file_that_cannot_be_opened_is_rejected(raw, monkeypatch, error, code, keyword):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    real = ingest._sha256
+
+    def failing(path):
+        if "琉璃河" in path.name:
+            raise error
+        return real(path)
+
+    monkeypatch.setattr(ingest, "_sha256", failing)
+    run(raw)
+    subs = csv(raw.parent / "out", "submissions").set_index("file")
+    assert subs.loc["submissions/琉璃河镇.xlsx", ["state", "duplicate_of"]].tolist() == [
+        "rejected",
+        "",
+    ]
+    assert subs.loc["submissions/长阳镇.xlsx", "state"] == "current"
+    issue = csv(raw.parent / "out", "issues").query("file == 'submissions/琉璃河镇.xlsx'")
+    assert issue["code"].tolist() == [code] and keyword in issue["message"].iloc[0]
+
+
 def test_lock_and_hidden_files_are_skipped_and_noted(raw):
     submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
     (raw / "submissions" / "~$长阳镇.xlsx").write_bytes(b"lock")

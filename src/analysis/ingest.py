@@ -299,12 +299,26 @@ def _safe_parse(path: Path, rel: str, campaign: Campaign, logger: list[str]) -> 
     """parse_file, with any unexpected exception turned into a rejected file (traceback logged)."""
     try:
         return parse_file(path, rel, campaign)
+    except OSError as exc:
+        return _unreadable(rel, exc)
     except Exception:  # noqa: BLE001 - the analyst must never see a traceback
         logger.append(f"{rel}\n{traceback.format_exc()}")
         return ParsedFile(
             rel, rejected=("file_internal_error", message("file_internal_error", file=rel)),
             cacheable=False,
         )  # fmt: skip
+
+
+def _unreadable(rel: str, exc: OSError) -> ParsedFile:
+    """A file the operating system would not let us read (gone, locked by Excel, …)."""
+    if isinstance(exc, FileNotFoundError):
+        code = "file_vanished"
+    elif isinstance(exc, PermissionError):
+        code = "file_locked"
+    else:
+        code = "file_unreadable"
+    detail = exc.strerror or type(exc).__name__
+    return ParsedFile(rel, rejected=(code, message(code, file=rel, detail=detail)), cacheable=False)
 
 
 def _renamed(parsed: ParsedFile, rel: str) -> ParsedFile:
@@ -748,6 +762,8 @@ def _mark_duplicates(subs: list[_Submission]) -> None:
     """A byte-identical copy of an earlier file (by path order) is `duplicate_file`."""
     first: dict[str, str] = {}
     for sub in subs:
+        if not sub.sha256:  # not readable: nothing to compare
+            continue
         if sub.sha256 in first:
             sub.state, sub.duplicate_of = "duplicate_file", first[sub.sha256]
             sub.message = message("duplicate_file", file=sub.file, original=sub.duplicate_of)
@@ -941,7 +957,13 @@ def run(
     parsed_here: dict[str, ParsedFile] = {}
     files_parsed = 0
     for path in _progress(files, progress):
-        rel, sha = _rel(path, raw_dir), _sha256(path)
+        rel = _rel(path, raw_dir)
+        try:
+            sha = _sha256(path)
+        except OSError as exc:
+            subs.append(_Submission(rel, "", _unreadable(rel, exc)))
+            interpreter.interpret(subs[-1])
+            continue
         parsed = parsed_here.get(sha + path.suffix.lower()) or cache.get(sha, path.suffix)
         if parsed is None:
             parsed = _safe_parse(path, rel, campaign, tracebacks)
