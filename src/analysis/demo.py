@@ -95,25 +95,27 @@ FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 PUBLICITY_OUTPUTS = ("文章", "微信", "微视频", "媒体报道", "图片")
 
 # Expected issue codes (a proposal for the ingest; the manifest lists them too).
+# Expected issue codes: the codes analysis.ingest raises in issues.csv, except
+# total_row and note_row, which are rows.csv reasons of rejected rows.
 ISSUE_CODES: dict[str, str] = {
-    "file_empty": "0-byte file; error, file not used",
-    "file_corrupt": "a truncated or damaged workbook; error",
-    "file_not_spreadsheet": "another format under a spreadsheet extension; error",
-    "file_encrypted": "password-protected workbook; error",
-    "lock_file": "an Office lock file ~$...; skipped (warning or silently)",
-    "no_activity_table": "a workbook/sheet with data but no activity table",
-    "hidden_sheet_skipped": "hidden sheet holding data; warning, not read",
+    "empty": "0-byte file; file rejected",
+    "corrupt": "a truncated or damaged workbook; file rejected",
+    "not_a_spreadsheet": "another format (a Word document) under a spreadsheet extension; rejected",
+    "password_protected": "password-protected workbook; file rejected",
+    "file_skipped": "an Office lock file ~$...; skipped",
+    "no_activity_table": "a file with no activity table anywhere; file rejected",
+    "sheet_no_table": "a sheet with data but no activity table (publicity counts); warning",
+    "sheet_hidden_skipped": "hidden sheet holding data; warning, not read",
     "duplicate_file": "byte-identical copy of another file; its rows are state duplicate",
     "superseded": "earlier submission of the same unit and round; rows superseded",
-    "reporting_unit_from_filename": "no header block; 填报单位 taken from the file name",
-    "total_row": "合计 row; error, not an activity",
-    "note_row": "注：/审核人 row under the table; not an activity",
+    "total_row": "rows.csv reason: 合计 row, rejected",
+    "note_row": "rows.csv reason: 注： row under the table, rejected",
     "participants_approximate": "约50人 read as 50; warning",
-    "participants_range": "50-60: a range; warning (policy: lower bound or midpoint)",
-    "participants_unreadable": "若干 / blank: participants missing (not zero); warning",
-    "date_unreadable": "a date no rule can read; row rejected",
+    "participants_range": "50-60: a range; warning, participants missing",
+    "participants_unreadable": "若干: participants missing (not zero); warning",
+    "date_unreadable": "a date no rule can read; warning, row accepted without a date",
     "unit_unresolved": "grassroots union not in roster nor aliases; row rejected",
-    "unit_other_federation": "a union whose roster parent is another reporting unit; warning",
+    "unit_other_parent": "a union whose roster parent is another reporting unit; warning",
 }
 
 
@@ -144,6 +146,7 @@ class Activity:
     written: dict[str, object]
     plants: list[Plant] = field(default_factory=list)
     accepted: bool = True  # whether the ingest should accept it (when its file counts)
+    date_known: bool = True  # False when the written date cannot be read
 
 
 @dataclass
@@ -224,12 +227,19 @@ def _lognormal(rng: np.random.Generator, median: float, sigma: float = 0.8) -> i
     return int(np.clip(round(float(rng.lognormal(np.log(median), sigma))), 5, 3000))
 
 
+def _name_key(name: str) -> str:
+    """A name as resolution rules see it (prefixes, 委员会, 有限公司, brackets, spaces ignored)."""
+    key = re.sub(r"[\s\u3000()（）]", "", name)
+    key = re.sub(r"^(北京市房山区|北京市|房山区|北京)", "", key).removesuffix("委员会")
+    return key.replace("有限公司", "公司")
+
+
 class _Names:
     """Unique grassroots-union names, drawn deterministically."""
 
     def __init__(self, rng: np.random.Generator):
         self.rng = rng
-        self.seen: set[str] = set()
+        self.seen: set[str] = set()  # normalised keys: no two names a rule would merge
 
     def pick(self, chars: str | tuple[str, ...]) -> str:
         return str(chars[int(self.rng.integers(len(chars)))])
@@ -246,8 +256,8 @@ class _Names:
         """A name from `make` not used before; a company name when `make`'s space runs out."""
         for attempt in range(400):
             name = make() if attempt < 40 else self.company()
-            if name not in self.seen:
-                self.seen.add(name)
+            if _name_key(name) not in self.seen:
+                self.seen.add(_name_key(name))
                 return name
         raise RuntimeError("demo name space exhausted")  # a bug in the pools, not bad input
 
@@ -375,7 +385,7 @@ def _round_days(rnd: Round) -> int:
     return (rnd.end - rnd.start).days + 1
 
 
-def _written_name(rng: np.random.Generator, name: str) -> tuple[str, Plant | None]:
+def _written_name(rng: np.random.Generator, name: str, case: str = "") -> tuple[str, Plant | None]:
     """A roster name as a unit might write it, still resolvable by normalisation rules."""
     options = []
     if name.startswith("北京市房山区"):
@@ -395,6 +405,10 @@ def _written_name(rng: np.random.Generator, name: str) -> tuple[str, Plant | Non
     if "（" in name:
         options.append(("name_brackets_halfwidth", name.replace("（", "(").replace("）", ")")))
     options.append(("name_spaces", name[:3] + rng.choice([" ", "\u3000", "  "]) + name[3:]))
+    if case:
+        options = [o for o in options if o[0] == case]
+        if not options:
+            return name, None
     case, written = options[int(rng.integers(len(options)))]
     return written, Plant(case, "grassroots_unit", written, None, f"resolves to {name}")
 
@@ -414,7 +428,7 @@ def _participants_cell(rng: np.random.Generator, n: int) -> tuple[object, int | 
         return CN_DIGITS[n], n, Plant("participants_chinese", "participants", CN_DIGITS[n], None, f"{n}")  # fmt: skip
     if kind == "range":
         text = f"{n}-{n + 10}"
-        return text, n, Plant("participants_range", "participants", text, "participants_range", f"{n} (lower bound) or {n + 5}")  # fmt: skip
+        return text, None, Plant("participants_range", "participants", text, "participants_range", "missing")  # fmt: skip
     return "若干", None, Plant("participants_unreadable", "participants", "若干", "participants_unreadable", "missing")  # fmt: skip
 
 
@@ -788,19 +802,16 @@ def plant_rows(subs: list[Submission], roster: pd.DataFrame, campaign: Campaign,
             "人": ("participants_text_unit", None, n),
             "fw": ("participants_fullwidth", None, n),
             "cn": ("participants_chinese", None, 50),
-            "range": ("participants_range", "participants_range", n),
+            "range": ("participants_range", "participants_range", None),
             "若干": ("participants_unreadable", "participants_unreadable", None),
         }[kind]
         act.written["participants"], act.participants = forced, value
         act.plants.append(Plant(case, "participants", forced, code, str(value) if value else "missing"))  # fmt: skip
-    picks = picks[6:]
     name_cases = ["name_prefix_dropped", "name_prefix_added", "name_suffix_dropped", "name_suffix_added", "name_company_short", "name_brackets_halfwidth", "name_spaces"]  # fmt: skip
     for case in name_cases:
-        for _s, act in picks:
-            if act.plants:
-                continue
-            written, plant = _written_name(rng, act.unit)
-            if plant and plant.case == case:
+        for _s, act in union_rows:
+            written, plant = _written_name(rng, act.unit, case) if not act.plants else ("", None)
+            if plant and _s.style.fmt == "xlsx":
                 act.written["grassroots_unit"] = written
                 act.plants.append(plant)
                 break
@@ -827,15 +838,15 @@ def plant_rows(subs: list[Submission], roster: pd.DataFrame, campaign: Campaign,
             act.plants.append(Plant("name_abbreviation_in_aliases", "grassroots_unit", short, None, f"resolves via aliases.csv to {act.unit}"))  # fmt: skip
     for _s, act in untouched[4:6]:
         act.written["date"] = "待补"
-        act.accepted = False
-        act.plants.append(Plant("date_unreadable", "date", "待补", "date_unreadable", "rejected"))
+        act.date_known = False
+        act.plants.append(Plant("date_unreadable", "date", "待补", "date_unreadable", "accepted without a date"))  # fmt: skip
     # A federation reports a union that the roster puts under another federation.
     feds = [s for s in subs if s.kind != "direct" and s.style.fmt == "xlsx"]
     for sub in [feds[i] for i in rng.choice(len(feds), size=2, replace=False)]:
         others = roster[(roster["reporting_unit"] != sub.unit) & (roster["kind"] != "direct")]
         union = str(others["unit"].iloc[int(rng.integers(len(others)))])
         act = _activity(rng, campaign, sub.round, union, parent[union], 60, 0, union)
-        act.plants.append(Plant("unit_other_federation", "grassroots_unit", union, "unit_other_federation", f"counts for {parent[union]}"))  # fmt: skip
+        act.plants.append(Plant("unit_other_federation", "grassroots_unit", union, "unit_other_parent", f"counts for {parent[union]}"))  # fmt: skip
         sub.activities.append(act)
     # Per-file date modes are recorded once per file at the first row that shows them.
     return aliases
@@ -995,7 +1006,7 @@ def plain_grids(sub: Submission, campaign: Campaign) -> tuple[list[Grid], Placem
         old = [replace(a, written=dict(a.written, date=a.date.replace(year=a.date.year - 1))) for a in sub.activities[:6]]  # fmt: skip
         rows, merges, _, _ = _activity_table(old, replace(style, total_row=False, note_row=False, spacer_rows=False, date_mode="date"), labels, 2)  # fmt: skip
         grids.append(Grid("2018年旧表", [[f"{campaign.year - 1}年活动统计（旧）"], *rows], hidden=True, merges=merges))  # fmt: skip
-        placement.notes.append((Plant("hidden_sheet", "", "2018年旧表", "hidden_sheet_skipped", "not read"), "2018年旧表", None))  # fmt: skip
+        placement.notes.append((Plant("hidden_sheet", "", "2018年旧表", "sheet_hidden_skipped", "not read"), "2018年旧表", None))  # fmt: skip
     if style.publicity_sheet:
         counts = {o: 0 for o in PUBLICITY_OUTPUTS}
         for a in sub.activities:
@@ -1003,7 +1014,7 @@ def plain_grids(sub: Submission, campaign: Campaign) -> tuple[list[Grid], Placem
         rows = [["宣传报道情况统计"], ["类别", "数量（篇/条/个）", "备注"]]
         rows += [[o, n * 2 + 1, None] for o, n in counts.items()]
         grids.append(Grid("宣传报道统计", rows))
-        placement.notes.append((Plant("publicity_counts_sheet", "", "宣传报道统计", "no_activity_table", "not an activity table; skipped (warning)"), "宣传报道统计", None))  # fmt: skip
+        placement.notes.append((Plant("publicity_counts_sheet", "", "宣传报道统计", "sheet_no_table", "not an activity table; skipped (warning)"), "宣传报道统计", None))  # fmt: skip
     return grids, placement
 
 
@@ -1289,17 +1300,17 @@ def _broken_files(subs: list[Submission], rng: np.random.Generator, raw: Path) -
         entries.append(_entry(case, rel, "", None, "", "", code, expect, "rejected"))
 
     s = pick[0]
-    put(f"{folder}{s.round.name}/{s.unit}-{s.round.name}.xlsx", b"", "file_empty", "file_empty", "rejected")  # fmt: skip
+    put(f"{folder}{s.round.name}/{s.unit}-{s.round.name}.xlsx", b"", "file_empty", "empty", "rejected")  # fmt: skip
     s = pick[1]
     whole = (raw / s.path).read_bytes()
-    put(f"{folder}{s.unit}报送表(2).xlsx", whole[: len(whole) // 2], "file_truncated", "file_corrupt", "rejected")  # fmt: skip
+    put(f"{folder}{s.unit}报送表(2).xlsx", whole[: len(whole) // 2], "file_truncated", "corrupt", "rejected")  # fmt: skip
     s = pick[2]
     text = SUMMARY_TEXT.format(unit=s.unit, round=s.round.name)
-    put(f"{folder}{s.unit}{s.round.name}工作总结.xlsx", _docx_bytes(text), "file_docx_as_xlsx", "file_not_spreadsheet", "rejected")  # fmt: skip
+    put(f"{folder}{s.unit}{s.round.name}工作总结.xlsx", _docx_bytes(text), "file_docx_as_xlsx", "not_a_spreadsheet", "rejected")  # fmt: skip
     s = pick[3]
-    put(f"{folder}{s.unit}活动情况说明.xls", text.replace(pick[2].unit, s.unit).encode("utf-8"), "file_text_as_xls", "file_not_spreadsheet", "rejected")  # fmt: skip
+    put(f"{folder}{s.unit}活动情况说明.xls", text.replace(pick[2].unit, s.unit).encode("utf-8"), "file_text_as_xls", "no_activity_table", "rejected (read as text: no table)")  # fmt: skip
     s = pick[4]
-    put(f"{folder}{s.unit}报送表-{s.round.code}.xlsx", _encrypted_bytes(rng), "file_encrypted", "file_encrypted", "rejected")  # fmt: skip
+    put(f"{folder}{s.unit}报送表-{s.round.code}.xlsx", _encrypted_bytes(rng), "file_encrypted", "password_protected", "rejected")  # fmt: skip
     s = pick[5]
     lines = [[line] for line in SUMMARY_TEXT.format(unit=s.unit, round=s.round.name).splitlines()]
     put(f"{folder}{s.unit}{s.round.name}总结.xlsx", _xlsx_bytes([Grid("Sheet1", lines)]), "no_table_workbook", "no_activity_table", "rejected")  # fmt: skip
@@ -1310,7 +1321,7 @@ def _broken_files(subs: list[Submission], rng: np.random.Generator, raw: Path) -
         lock_rel = f"{folder}~${s.unit}报送表.xlsx"
     owner = "Administrator"
     lock = bytes([len(owner)]) + owner.encode().ljust(53, b" ") + struct.pack("<H", len(owner)) + owner.encode("utf-16-le").ljust(108, b" ")  # fmt: skip
-    put(lock_rel, lock, "lock_file", "lock_file", "skipped")
+    put(lock_rel, lock, "lock_file", "file_skipped", "skipped")
     return entries
 
 
@@ -1345,7 +1356,7 @@ def _manifest_entries(sub: Submission, placement: Placement) -> list[dict]:
     if sub.style.fmt != "xlsx":
         out.append(_entry(f"format_{sub.style.fmt}", sub.path, "", None, "", sub.style.fmt, None, "read", state))  # fmt: skip
     if sub.style.header_block == "none":
-        out.append(_entry("bare_csv_no_header_block", sub.path, "", None, "", sub.unit, "reporting_unit_from_filename", f"reporting unit {sub.unit}", state))  # fmt: skip
+        out.append(_entry("bare_csv_no_header_block", sub.path, "", None, "", sub.unit, None, f"reporting unit {sub.unit} from the file name", state))  # fmt: skip
     else:
         row = sub.style.title_rows + 1
         out.append(_entry(f"header_block_{sub.style.header_block}", sub.path, placement.sheet, row, "", sub.written_unit, None, f"reporting unit {sub.unit}", state))  # fmt: skip
@@ -1406,7 +1417,7 @@ def generate(out_dir: Path = config.DEMO_RAW_DIR, seed: int = config.DEMO_SEED, 
             continue
         for act, (sheet, row) in zip(sub.activities, placement.rows, strict=True):
             if act.accepted:
-                truth.append([sub.path, sheet, row, sub.unit, sub.kind, sub.round.code, act.unit, act.counted_for, act.work_item, act.form, act.date.isoformat(), act.participants])  # fmt: skip
+                truth.append([sub.path, sheet, row, sub.unit, sub.kind, sub.round.code, act.unit, act.counted_for, act.work_item, act.form, act.date.isoformat() if act.date_known else "", act.participants])  # fmt: skip
 
     # A byte-identical copy sent again under another name.
     xlsx = [s for s in subs if s.state == "current" and s.style.fmt == "xlsx" and "/" in s.path.removeprefix(f"{config.SUBMISSIONS_SUBDIR}/")]  # fmt: skip
