@@ -341,6 +341,7 @@ def test_bad_files_are_rejected_and_the_run_goes_on(raw):
     folder = raw / "submissions"
     (folder / "总结.pdf").write_bytes(b"%PDF-1.4 not a table")
     (folder / "空.xlsx").write_bytes(b"")
+    (folder / "空2.xlsx").write_bytes(b"")  # identical bytes, but rejected, not a duplicate
     (folder / "坏.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
     submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
     result = run(raw)
@@ -349,13 +350,18 @@ def test_bad_files_are_rejected_and_the_run_goes_on(raw):
         "submissions/坏.xlsx": "rejected",
         "submissions/总结.pdf": "rejected",
         "submissions/空.xlsx": "rejected",
+        "submissions/空2.xlsx": "rejected",
         "submissions/长阳镇.xlsx": "current",
     }
     issues = csv(raw.parent / "out", "issues")
-    errors = issues[
-        issues["file"].isin(["submissions/坏.xlsx", "submissions/总结.pdf", "submissions/空.xlsx"])
+    bad = [
+        "submissions/坏.xlsx",
+        "submissions/总结.pdf",
+        "submissions/空.xlsx",
+        "submissions/空2.xlsx",
     ]
-    assert len(errors) == 3 and set(errors["severity"]) == {"error"}
+    errors = issues[issues["file"].isin(bad)]
+    assert len(errors) == 4 and set(errors["severity"]) == {"error"}
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in errors["message"])
     assert result.count("rows", "accepted") == 1
 

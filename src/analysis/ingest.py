@@ -759,10 +759,13 @@ class _Interpreter:
 
 
 def _mark_duplicates(subs: list[_Submission]) -> None:
-    """A byte-identical copy of an earlier file (by path order) is `duplicate_file`."""
+    """A byte-identical copy of an earlier file (by path order) is `duplicate_file`.
+
+    Rejected files take no part: two empty files are each rejected for what they are.
+    """
     first: dict[str, str] = {}
     for sub in subs:
-        if not sub.sha256:  # not readable: nothing to compare
+        if not sub.sha256 or sub.state == "rejected":
             continue
         if sub.sha256 in first:
             sub.state, sub.duplicate_of = "duplicate_file", first[sub.sha256]
