@@ -9,6 +9,8 @@ submission).
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,3 +194,264 @@ def load(
 def run_folder(reports_dir: Path, figures: BriefingData) -> Path:
     """`reports/<YYYY-MM-DD>_<round>/` for the figures' as-of date and round."""
     return Path(reports_dir) / f"{figures.as_of.isoformat()}_{figures.round_code}"
+
+
+# --------------------------------------------------------------------------- notebook helpers
+
+
+def notebook_setup() -> None:
+    """House chart style and table display options for the notebooks."""
+    from analysis import style
+
+    style.apply()
+    pd.set_option("display.max_rows", 300)
+    pd.set_option("display.max_columns", 40)
+    pd.set_option("display.max_colwidth", 120)
+
+
+STAMP_FILE = ".briefing_stamp.json"
+
+
+def _inputs_key(raw_dir: Path, as_of: dt.date | None) -> str:
+    """A fingerprint of everything an ingest depends on: raw files, as-of date, code."""
+    import hashlib
+
+    from analysis import __version__
+
+    digest = hashlib.sha256(f"{__version__}|{as_of}".encode())
+    code_dir = Path(__file__).resolve().parent
+    for path in sorted(code_dir.glob("*.py")) + sorted(code_dir.glob("*.toml")):
+        digest.update(f"{path.name}|{path.stat().st_mtime_ns}".encode())
+    for path in sorted(p for p in Path(raw_dir).rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(raw_dir)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def ingest_if_changed(
+    raw_dir: Path | str, processed_dir: Path | str, as_of: dt.date | str | None = None
+):
+    """The ingest's result: re-run when any raw file (or the code) changed, else read back.
+
+    The ingest itself caches parsed files; this also skips re-interpreting them when
+    nothing at all changed, so the briefing's notebooks do not repeat its ingest.
+    """
+    import json
+
+    from analysis import ingest
+
+    raw, processed = Path(raw_dir), Path(processed_dir)
+    as_of = _as_date(as_of)
+    key = _inputs_key(raw, as_of)
+    stamp = processed / STAMP_FILE
+    tables = {name: processed / f"{name}.csv" for name in ("rows", "submissions", "issues")}
+    if stamp.exists() and all(p.exists() for p in tables.values()):
+        saved = json.loads(stamp.read_text("utf-8"))
+        if saved.get("key") == key:
+            return ingest.IngestResult(
+                out_dir=processed,
+                rows=_read_csv(tables["rows"], dtype={"participants": "float64"}),
+                submissions=_read_csv(tables["submissions"]),
+                issues=_read_csv(tables["issues"]),
+                files_skipped=int(saved.get("files_skipped", 0)),
+            )
+    result = ingest.run(raw, processed, as_of=as_of, progress=False)
+    stamp.write_text(
+        json.dumps({"key": key, "files_skipped": result.files_skipped}), encoding="utf-8"
+    )
+    return result
+
+
+def files_table(submissions: pd.DataFrame) -> pd.DataFrame:
+    """What was read, one row per file, without contact or phone (for display)."""
+    columns = [
+        "file", "reporting_unit", "kind", "round", "report_date", "state", "on_time",
+        "rows_read", "rows_accepted", "rows_rejected", "message",
+    ]  # fmt: skip
+    return submissions.loc[:, [c for c in columns if c in submissions.columns]]
+
+
+def problems_summary(issues: pd.DataFrame) -> pd.DataFrame:
+    """Problems by severity and code: how many, and one example message each."""
+    if issues.empty:
+        return pd.DataFrame(columns=["severity", "code", "count", "message"])
+    return (
+        issues.groupby(["severity", "code"], sort=False)
+        .agg(count=("code", "size"), message=("message", "first"))
+        .reset_index()
+        .sort_values(["severity", "count"], ascending=[True, False], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+_WRITTEN = r"(?:基层工会|填报单位)“([^”]*)”"
+_SUGGESTED = r"最接近的名称：([^）]*)）"
+
+
+def alias_candidates(issues: pd.DataFrame) -> pd.DataFrame:
+    """Names that could not be resolved, as rows to copy into aliases.csv.
+
+    Columns 报送名称, 名册名称 (the closest roster name: check it before copying),
+    出现次数, 示例文件. Parsed from the issue messages of the `*_unresolved` codes.
+    """
+    columns = ["报送名称", "名册名称", "出现次数", "示例文件"]
+    codes = issues["code"].astype(str) if not issues.empty else pd.Series(dtype=str)
+    found = issues.loc[codes.isin(["unit_unresolved", "reporting_unit_unresolved"])]
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    messages = found["message"].astype(str)
+    table = pd.DataFrame(
+        {
+            "报送名称": messages.str.extract(_WRITTEN, expand=False),
+            "名册名称": messages.str.extract(_SUGGESTED, expand=False).str.split("、").str[0],
+            "示例文件": found["file"],
+        }
+    ).dropna(subset=["报送名称"])
+    table["名册名称"] = table["名册名称"].fillna("（请填写名册中的名称）")
+    return (
+        table.groupby(["报送名称", "名册名称"], sort=False)
+        .agg(出现次数=("示例文件", "size"), 示例文件=("示例文件", "first"))
+        .reset_index()
+        .sort_values(["出现次数", "报送名称"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def kind_table(figures: BriefingData) -> pd.DataFrame:
+    """Coverage of the district and each kind (for display)."""
+    cov = figures.coverage
+    return cov[cov["level"].isin(["district", "kind"])].reset_index(drop=True)
+
+
+def work_item_table(figures: BriefingData) -> pd.DataFrame:
+    """Unit coverage per work item (columns, Chinese) for the district and each kind."""
+    from analysis.config import KIND_NAMES
+
+    items = figures.by_item[figures.by_item["level"].isin(["district", "kind"])]
+    table = items.pivot_table(
+        index=["level", "group"], columns="work_item", values="unit_coverage", sort=False
+    )
+    order = [c for c in figures.campaign.work_item_codes if c in table.columns]
+    table = table[order].map(lambda v: "—" if pd.isna(v) else f"{v * 100:.1f}%")
+    table.columns = [figures.campaign.work_item_short(c) for c in order]
+    names = [KIND_NAMES.get(g, g) for g in table.index.get_level_values("group")]
+    table.index = pd.Index(names, name="单位")
+    return table
+
+
+def key_figures_table(figures: BriefingData) -> pd.DataFrame:
+    """The headline figures with their change since the previous round (for display)."""
+    from analysis.exports.slides import key_figures
+
+    rows = key_figures(figures)
+    return pd.DataFrame(rows, columns=["指标", "数值", "较上期"]).set_index("指标")
+
+
+def narrative_markdown(figures: BriefingData):
+    """The briefing's heading and sentences as Markdown for the notebook."""
+    from IPython.display import Markdown
+
+    from analysis.narrative import briefing_text, fmt_date
+
+    demo = "（演示数据）" if figures.is_demo else ""
+    lines = [
+        f"## {figures.campaign.name}",
+        f"### {figures.round_name}情况通报{demo}",
+        f"统计截至{fmt_date(figures.as_of)}",
+        "",
+        *[f"{i}. {s}" for i, s in enumerate(briefing_text(figures), start=1)],
+    ]
+    return Markdown("\n".join(lines))
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _execute_notebook(source: Path, target: Path, parameters: dict) -> str:
+    """Execute one notebook with papermill; '' when it ran, else a one-line reason."""
+    import os
+
+    import papermill
+
+    # Kernels inherit this worker's stderr; their start-up chatter is not for the analyst.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(target),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(config.NOTEBOOKS_DIR),
+        )
+    except Exception as exc:  # a failing notebook must not stop the exports
+        return f"{source.name}：{type(exc).__name__}：{str(exc).strip().splitlines()[-1][:200]}"
+    return ""
+
+
+def execute_notebooks(folder: Path, parameters: dict) -> list[str]:
+    """Execute the three notebooks in parallel into `folder`; returns the failures."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with ProcessPoolExecutor(max_workers=len(NOTEBOOKS)) as pool:
+        jobs = [
+            pool.submit(_execute_notebook, config.NOTEBOOKS_DIR / name, folder / name, parameters)
+            for name in NOTEBOOKS
+        ]
+        return [r for r in (j.result() for j in jobs) if r]
+
+
+def run(
+    raw_dir: Path | None = None,
+    processed_dir: Path | None = None,
+    reports_dir: Path = config.REPORTS_DIR,
+    as_of: dt.date | None = None,
+    round_code: str | None = None,
+) -> int:
+    """`make briefing`: ingest once, notebooks, charts and exports into reports/<date>_<round>/."""
+    from analysis import charts
+    from analysis.exports import html, slides, workbook
+    from analysis.narrative import briefing_text
+
+    started = time.perf_counter()
+    raw, processed, is_demo = resolve_dirs(raw_dir, processed_dir)
+    print(data_note(raw, is_demo))
+    result = ingest_if_changed(raw, processed, as_of)
+    print(result.summary_zh())
+    campaign = load_campaign(raw / config.CAMPAIGN_FILE)
+    if round_code is not None and round_code not in campaign.rounds_by_code:
+        codes = "、".join(campaign.rounds_by_code)
+        print(f"报送期次“{round_code}”不存在，应为 {codes} 之一。", file=sys.stderr)
+        return 2
+    figures = load(raw, processed, as_of, round_code)
+    folder = run_folder(reports_dir, figures)
+    folder.mkdir(parents=True, exist_ok=True)
+    parameters = {
+        "raw_dir": str(raw),
+        "processed_dir": str(processed),
+        "as_of": as_of.isoformat() if as_of else None,
+        "round": figures.round_code,
+        "out_dir": str(folder),
+    }
+    from concurrent.futures import ThreadPoolExecutor
+
+    # The kernels run in other processes while this one draws the charts.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        notebooks = pool.submit(execute_notebooks, folder / "notebooks", parameters)
+        chart_files = charts.render_all(figures, folder / "charts")
+        sentences = briefing_text(figures)
+        slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
+        workbook.write_workbook(figures, folder / "通报表.xlsx")
+        (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+        failures = notebooks.result()
+    briefing_nb = folder / "notebooks" / NOTEBOOKS[-1]
+    if briefing_nb.exists() and not any(f.startswith(NOTEBOOKS[-1]) for f in failures):
+        html.notebook_html(briefing_nb, folder / "情况通报.html", title=campaign.name)
+    for failure in failures:
+        print(f"笔记本运行出错（其余材料已生成）：{failure}", file=sys.stderr)
+    print(f"通报材料已生成（用时 {time.perf_counter() - started:.0f} 秒）：{folder}")
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        print(f"  {path.relative_to(folder)}")
+    return 0 if not failures else 1

@@ -695,58 +695,86 @@ def _save(fig: Figure, out_dir: Path, key: str, title: str) -> ChartFile:
     return ChartFile(key=key, title=title, png=png, svg=svg, headline_fraction=round(fraction, 4))
 
 
-CHART_KEYS = (
-    "01_unit_coverage",
-    "02_participation",
-    "03_work_items",
-    "04_reporting_status",
-    "05_coverage_curve",
-    "06_new_coverage",
-)
+def _panels(figures: BriefingData) -> list[slice]:
+    units = ranked_units(figures.coverage, collapse=COLLAPSE_SINGLE)
+    return split_panels(units["kind"].tolist())
+
+
+def _unit_coverage(figures: BriefingData) -> tuple[str, Figure]:
+    title = unit_coverage_finding(figures.coverage)
+    panels = _panels(figures)
+    fig, axes = _figure(title, figures.source_note, len(panels))
+    for ax, rows in zip(axes, panels, strict=True):
+        unit_coverage_bars(figures.coverage, ax=ax, title="", rows=rows)
+    return title, fig
+
+
+def _participation(figures: BriefingData) -> tuple[str, Figure]:
+    title = participation_finding(figures.coverage)
+    fig, (ax,) = _figure(title, figures.source_note)
+    participation_bars(figures.coverage, ax=ax, title="")
+    return title, fig
+
+
+def _work_items(figures: BriefingData) -> tuple[str, Figure]:
+    title = work_item_finding(figures.by_item, figures.campaign)
+    panels = _panels(figures)
+    fig, axes = _figure(title, figures.source_note, len(panels))
+    for ax, rows in zip(axes, panels, strict=True):
+        work_item_heatmap(
+            figures.by_item, figures.coverage, figures.campaign, ax=ax, title="", rows=rows
+        )
+    return title, fig
+
+
+def _reporting_status(figures: BriefingData) -> tuple[str, Figure]:
+    title = reporting_status_finding(figures.status, figures.campaign, figures.round_code)
+    fig, (ax,) = _figure(title, figures.source_note)
+    reporting_status_bars(figures.status, figures.campaign, figures.round_code, ax=ax, title="")
+    return title, fig
+
+
+def _coverage_curve(figures: BriefingData) -> tuple[str, Figure]:
+    title = coverage_curve_finding(figures.curve)
+    fig, (ax,) = _figure(title, figures.source_note)
+    coverage_curve(figures.curve, figures.campaign, ax=ax, title="")
+    return title, fig
+
+
+def _new_coverage(figures: BriefingData) -> tuple[str, Figure]:
+    round_name = figures.round_name if figures.previous is not None else "活动开展以来"
+    title = new_coverage_finding(figures.ranking, round_name)
+    fig, (ax,) = _figure(title, figures.source_note)
+    new_coverage_bars(figures.ranking, ax=ax, title="", round_name=round_name)
+    return title, fig
+
+
+# Each chart of the briefing: its file name and the function drawing its 16:9 figure.
+CHARTS = {
+    "01_unit_coverage": _unit_coverage,
+    "02_participation": _participation,
+    "03_work_items": _work_items,
+    "04_reporting_status": _reporting_status,
+    "05_coverage_curve": _coverage_curve,
+    "06_new_coverage": _new_coverage,
+}
+CHART_KEYS = tuple(CHARTS)
+
+
+def chart_figure(figures: BriefingData, key: str) -> Figure:
+    """One briefing chart as a 16:9 Figure in the house style (notebooks show these)."""
+    with style.house_style():
+        _, fig = CHARTS[key](figures)
+    return fig
 
 
 def render_all(figures: BriefingData, out_dir: Path) -> list[ChartFile]:
     """Draw every chart once; save PNG (200 dpi, 12.8x7.2 in) and SVG from the same Figure."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    note = figures.source_note
     files: list[ChartFile] = []
     with style.house_style():
-        units = ranked_units(figures.coverage, collapse=COLLAPSE_SINGLE)
-        panels = split_panels(units["kind"].tolist())
-
-        title = unit_coverage_finding(figures.coverage)
-        fig, axes = _figure(title, note, len(panels))
-        for ax, rows in zip(axes, panels, strict=True):
-            unit_coverage_bars(figures.coverage, ax=ax, title="", rows=rows)
-        files.append(_save(fig, out_dir, CHART_KEYS[0], title))
-
-        title = participation_finding(figures.coverage)
-        fig, (ax,) = _figure(title, note)
-        participation_bars(figures.coverage, ax=ax, title="")
-        files.append(_save(fig, out_dir, CHART_KEYS[1], title))
-
-        title = work_item_finding(figures.by_item, figures.campaign)
-        fig, axes = _figure(title, note, len(panels))
-        for ax, rows in zip(axes, panels, strict=True):
-            work_item_heatmap(
-                figures.by_item, figures.coverage, figures.campaign, ax=ax, title="", rows=rows
-            )
-        files.append(_save(fig, out_dir, CHART_KEYS[2], title))
-
-        title = reporting_status_finding(figures.status, figures.campaign, figures.round_code)
-        fig, (ax,) = _figure(title, note)
-        reporting_status_bars(figures.status, figures.campaign, figures.round_code, ax=ax, title="")
-        files.append(_save(fig, out_dir, CHART_KEYS[3], title))
-
-        title = coverage_curve_finding(figures.curve)
-        fig, (ax,) = _figure(title, note)
-        coverage_curve(figures.curve, figures.campaign, ax=ax, title="")
-        files.append(_save(fig, out_dir, CHART_KEYS[4], title))
-
-        round_name = figures.round_name if figures.previous is not None else "活动开展以来"
-        title = new_coverage_finding(figures.ranking, round_name)
-        fig, (ax,) = _figure(title, note)
-        new_coverage_bars(figures.ranking, ax=ax, title="", round_name=round_name)
-        files.append(_save(fig, out_dir, CHART_KEYS[5], title))
+        for key, draw in CHARTS.items():
+            title, fig = draw(figures)
+            files.append(_save(fig, out_dir, key, title))
     return files
