@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -152,7 +153,7 @@ def _rss_mb() -> float:
 def _current_rss_mb() -> float | None:
     """Resident set size now, in MiB (Linux /proc; None elsewhere)."""
     try:
-        pages = int(open("/proc/self/statm").read().split()[1])  # noqa: SIM115
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
     except (OSError, ValueError, IndexError):
         return None
     return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
@@ -170,7 +171,7 @@ def _reset_peak_rss() -> bool:
 
 def _peak_rss_since_reset_mb() -> float | None:
     try:
-        status = open("/proc/self/status").read()  # noqa: SIM115
+        status = Path("/proc/self/status").read_text()
     except OSError:
         return None
     for line in status.splitlines():
