@@ -1,0 +1,448 @@
+"""Reading submission files: formats by magic bytes, true cell positions, merged ranges,
+CSV encodings, and rejection of empty, corrupt, encrypted, oversized and hostile files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import struct
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl import Workbook as XlsxBook
+
+from analysis.campaign import Limits
+from analysis.model import FileRejected
+from analysis.readers import detect_format, read_workbook
+from analysis.tables import find_tables
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SMALL = Limits(
+    max_uncompressed_bytes=2 * 2**20, max_rows_per_sheet=1000, max_cells_per_workbook=50_000
+)
+
+
+def xlsx(
+    path: Path, cells: dict[str, object], sheet: str = "Sheet1", merge: tuple[str, ...] = ()
+) -> Path:
+    wb = XlsxBook()
+    ws = wb.active
+    ws.title = sheet
+    for ref, value in cells.items():
+        ws[ref] = value
+    for rng in merge:
+        ws.merge_cells(rng)
+    wb.save(path)
+    return path
+
+
+def rewrite_member(src: Path, dst: Path, member: str, change) -> Path:
+    """Copy an xlsx, passing one member's bytes through `change`."""
+    with (
+        zipfile.ZipFile(src) as zin,
+        zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, change(data) if info.filename == member else data)
+    return dst
+
+
+def compound_file(streams: list[str]) -> bytes:
+    """A minimal OLE2 compound file whose directory lists `streams` (empty streams)."""
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 0x2C, 1, 1, 0, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([0xFFFFFFFF] * 108))
+    fat = struct.pack("<128I", 0xFFFFFFFD, 0xFFFFFFFE, *([0xFFFFFFFF] * 126))
+    directory = bytearray(512)
+    for k, name in enumerate(["Root Entry", *streams]):
+        encoded = name.encode("utf-16le") + b"\x00\x00"
+        directory[k * 128 : k * 128 + len(encoded)] = encoded
+        struct.pack_into("<HB", directory, k * 128 + 64, len(encoded), 5 if k == 0 else 2)
+    return bytes(header) + fat + bytes(directory)
+
+
+# --- formats --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("lo_submission.xlsx", "xlsx"),
+        ("lo_submission.xls", "xls"),
+        ("lo_submission.ods", "ods"),
+    ],
+)
+def test_detect_format_from_real_files(name, expected):
+    assert detect_format(FIXTURES / name) == expected
+
+
+def test_detect_format_ignores_misleading_extension(tmp_path):
+    real = xlsx(tmp_path / "a.xlsx", {"A1": "x"})
+    disguised = tmp_path / "a.csv"
+    disguised.write_bytes(real.read_bytes())
+    assert detect_format(disguised) == "xlsx"
+    et = tmp_path / "wps.et"
+    et.write_bytes((FIXTURES / "lo_submission.xls").read_bytes())
+    assert detect_format(et) == "xls"
+    assert read_workbook(et).sheets[0].name == "活动情况"
+
+
+def test_detect_format_xlsm_by_extension_or_vba(tmp_path):
+    src = xlsx(tmp_path / "a.xlsx", {"A1": "x"})
+    renamed = tmp_path / "a.xlsm"
+    renamed.write_bytes(src.read_bytes())
+    assert detect_format(renamed) == "xlsm"
+    with zipfile.ZipFile(src, "a") as zf:
+        zf.writestr("xl/vbaProject.bin", b"\x00" * 10)
+    assert detect_format(src) == "xlsm"
+
+
+# --- grids ----------------------------------------------------------------------------
+
+
+def test_read_workbook_keeps_true_cell_positions_and_merges(tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", {"C3": "标题", "D5": 5}, merge=("C3:E3",))
+    [sheet] = read_workbook(path).sheets
+    assert sheet.rows[2][2] == "标题"  # row 3, column C: not shifted to the first used cell
+    assert sheet.rows[4][3] == 5
+    assert sheet.rows[0][0] is None and len(sheet.rows) == 5
+    assert sheet.merged == [(2, 2, 2, 4)]
+
+
+def test_read_workbook_flags_hidden_sheets(tmp_path):
+    wb = XlsxBook()
+    wb.active["A1"] = "可见"
+    hidden = wb.create_sheet("隐藏")
+    hidden["A1"] = "x"
+    hidden.sheet_state = "hidden"
+    wb.save(tmp_path / "h.xlsx")
+    book = read_workbook(tmp_path / "h.xlsx")
+    assert [(s.name, s.hidden) for s in book.sheets] == [("Sheet", False), ("隐藏", True)]
+
+
+@pytest.mark.parametrize("name", ["lo_submission.xlsx", "lo_submission.xls", "lo_submission.ods"])
+def test_read_workbook_libreoffice_fixture_same_grid_and_table(name, campaign):
+    book = read_workbook(FIXTURES / name)
+    sheet, hidden = book.sheets
+    assert (sheet.name, sheet.hidden, hidden.name, hidden.hidden) == (
+        "活动情况",
+        False,
+        "旧表",
+        True,
+    )
+    assert sheet.rows[0][0] == "长阳镇总工会学习宣传市工会十四大精神活动统计表"
+    assert sheet.rows[4][2] in (dt.date(2019, 6, 3), dt.datetime(2019, 6, 3))
+    assert sheet.rows[4][5] == 45 and sheet.rows[5][5] == "约30人"
+    assert (
+        (0, 0, 0, 6) in sheet.merged
+        and (2, 5, 2, 6) in sheet.merged
+        and (2, 0, 3, 0) in sheet.merged
+    )
+    [table] = find_tables(sheet, campaign, name)
+    assert table.header_row == 4 and table.columns["participants"] == 5
+    assert table.header.reporting_unit == "长阳镇总工会"
+    assert table.header.report_date == "2019年7月3日"
+    assert [(r.row, r.kind) for r in table.rows] == [(5, "data"), (6, "data"), (8, "total")]
+
+
+def test_read_workbook_xls_written_by_xlwt(tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook()
+    ws = book.add_sheet("活动")
+    ws.write_merge(0, 0, 0, 3, "标题")
+    ws.write(2, 1, "长阳镇卫生院工会")
+    ws.write(2, 2, 30)
+    book.save(str(tmp_path / "a.xls"))
+    [sheet] = read_workbook(tmp_path / "a.xls").sheets
+    assert sheet.rows[0][0] == "标题" and sheet.rows[2][1:3] == ["长阳镇卫生院工会", 30]
+    assert sheet.merged == [(0, 0, 0, 3)]
+
+
+def test_read_workbook_ods_written_by_pandas(tmp_path):
+    path = tmp_path / "a.ods"
+    pd.DataFrame({"基层工会名称": ["长阳镇卫生院工会"], "参加人数": [30]}).to_excel(
+        path, engine="odf", index=False
+    )
+    book = read_workbook(path)
+    assert book.format == "ods"
+    assert book.sheets[0].rows == [["基层工会名称", "参加人数"], ["长阳镇卫生院工会", 30]]
+
+
+CSV_TEXT = "基层工会名称,活动日期,参加人数\n长阳镇卫生院工会,2019年6月3日,约50人\n,,\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
+def test_read_workbook_csv_encodings(tmp_path, encoding):
+    path = tmp_path / "长阳镇总工会.csv"
+    path.write_bytes(CSV_TEXT.encode(encoding))
+    book = read_workbook(path)
+    assert book.format == "csv"
+    [sheet] = book.sheets
+    assert sheet.name == "长阳镇总工会"
+    assert sheet.rows[:2] == [
+        ["基层工会名称", "活动日期", "参加人数"],
+        ["长阳镇卫生院工会", "2019年6月3日", "约50人"],
+    ]
+    assert sheet.rows[2] == [None, None, None]
+
+
+def test_read_workbook_tab_separated_text(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(CSV_TEXT.replace(",", "\t"), encoding="utf-8")
+    assert read_workbook(path).sheets[0].rows[1][2] == "约50人"
+
+
+def test_read_workbook_formula_cached_value_only(tmp_path):
+    path = xlsx(tmp_path / "f.xlsx", {"A1": 2, "A2": 3, "A3": "=SUM(A1:A2)"})
+    book = read_workbook(path)
+    assert book.sheets[0].rows[:2] == [[2], [3]]
+    assert len(book.sheets[0].rows) == 2 or book.sheets[0].rows[2] == [None]  # never evaluated
+    [issue] = book.issues
+    assert (issue.code, issue.sheet, issue.row, issue.column, issue.severity) == (
+        "formula_no_value",
+        "Sheet1",
+        3,
+        "A",
+        "warning",
+    )
+
+
+def test_read_workbook_never_writes_the_file(tmp_path):
+    path = FIXTURES / "lo_submission.xlsx"
+    before = (path.stat().st_mtime_ns, path.read_bytes())
+    read_workbook(path)
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == before
+
+
+# --- rejected files -----------------------------------------------------------------------
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("empty.xlsx", b"", "empty"),
+        ("random.xlsx", bytes(range(256)) * 40, "not_a_spreadsheet"),
+        ("report.xlsx", docx_bytes(), "not_a_spreadsheet"),
+        ("scan.xlsx", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "not_a_spreadsheet"),
+        ("photo.xls", b"\xff\xd8\xff\xe0" + bytes(100), "not_a_spreadsheet"),
+        (
+            "encrypted.xlsx",
+            compound_file(["EncryptionInfo", "EncryptedPackage"]),
+            "password_protected",
+        ),
+        ("letter.xls", compound_file(["WordDocument"]), "not_a_spreadsheet"),
+        ("other.zip.xlsx", b"PK\x05\x06" + bytes(18), "not_a_spreadsheet"),
+    ],
+)
+def test_read_workbook_rejects_bad_file(tmp_path, name, content, code):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path)
+    assert info.value.code == code
+    assert name in info.value.message and "请" in info.value.message  # says what to do, in Chinese
+
+
+def test_read_workbook_rejects_truncated_xlsx(tmp_path):
+    whole = (FIXTURES / "lo_submission.xlsx").read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path)
+    assert info.value.code == "corrupt"
+
+
+def test_read_workbook_rejects_password_xls_fixture():
+    with pytest.raises(FileRejected) as info:
+        read_workbook(FIXTURES / "password.xls")
+    assert info.value.code == "password_protected"
+
+
+def test_read_workbook_rejects_file_over_size_limit(tmp_path):
+    path = xlsx(tmp_path / "a.xlsx", {"A1": "x"})
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path, Limits(max_file_bytes=1000))
+    assert info.value.code == "too_large"
+
+
+def _bomb(path: Path, size: int) -> Path:
+    """A valid xlsx whose sheet XML is padded with `size` bytes of whitespace (compresses ~1000x)."""
+    src = xlsx(path.with_name("src.xlsx"), {"A1": "x"})
+    return rewrite_member(
+        src,
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(b"<sheetData>", b"<sheetData>" + b" " * size),
+    )
+
+
+def test_read_workbook_rejects_zip_over_uncompressed_limit(tmp_path):
+    path = _bomb(
+        tmp_path / "big.xlsx", 3 * 2**20
+    )  # 3 MiB declared, limit 2 MiB; ratio limit raised
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path, Limits(max_uncompressed_bytes=2 * 2**20, max_compression_ratio=10_000))
+    assert info.value.code == "too_large"
+
+
+def test_read_workbook_rejects_zip_bomb_ratio(tmp_path):
+    path = _bomb(tmp_path / "bomb.xlsx", 4 * 2**20)  # under the size limits, over the ratio limit
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path)
+    assert info.value.code == "zip_bomb"
+
+
+@pytest.mark.slow
+def test_read_workbook_rejects_big_zip_bomb_fast(tmp_path):
+    path = _bomb(tmp_path / "bomb.xlsx", 400 * 2**20)
+    assert path.stat().st_size < 3 * 2**20
+    start = time.perf_counter()
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path)
+    assert info.value.code == "zip_bomb"
+    assert time.perf_counter() - start < 1.0  # decided from the central directory, nothing inflated
+
+
+def test_read_workbook_rejects_member_larger_than_declared(tmp_path):
+    src = _bomb(tmp_path / "honest.xlsx", 100_000)
+    data = bytearray(src.read_bytes())
+    with zipfile.ZipFile(src) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    # Lower the declared size in the central directory (and local header) only.
+    old, new = struct.pack("<I", info.file_size), struct.pack("<I", 1000)
+    data = data.replace(old, new)
+    lying = tmp_path / "lying.xlsx"
+    lying.write_bytes(bytes(data))
+    with pytest.raises(FileRejected) as info:
+        read_workbook(lying)
+    assert info.value.code in ("zip_bomb", "corrupt")
+
+
+@pytest.mark.parametrize(
+    ("doctype", "entity"),
+    [
+        (
+            '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+            '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>',
+            "&lol3;",
+        ),
+        ('<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', "&xxe;"),
+    ],
+    ids=["billion_laughs", "xxe"],
+)
+def test_read_workbook_refuses_xml_entities(tmp_path, doctype, entity):
+    src = xlsx(tmp_path / "src.xlsx", {"A1": "MARK"})
+
+    def inject(xml: bytes) -> bytes:
+        xml = xml.split(b"?>", 1)[-1] if xml.startswith(b"<?xml") else xml
+        return b'<?xml version="1.0"?>' + doctype.encode() + xml.replace(b"MARK", entity.encode())
+
+    path = rewrite_member(src, tmp_path / "evil.xlsx", "xl/worksheets/sheet1.xml", inject)
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path)
+    assert info.value.code == "hostile_xml"
+    assert "root:" not in info.value.message
+
+
+def test_read_workbook_refuses_ods_entities(tmp_path):
+    path = tmp_path / "a.ods"
+    pd.DataFrame({"a": ["MARK"]}).to_excel(path, engine="odf", index=False)
+    evil = rewrite_member(
+        path,
+        tmp_path / "evil.ods",
+        "content.xml",
+        lambda x: (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            + x.split(b"?>", 1)[-1].replace(b"MARK", b"&xxe;")
+        ),
+    )
+    with pytest.raises(FileRejected) as info:
+        read_workbook(evil)
+    assert info.value.code in ("corrupt", "hostile_xml")
+
+
+def test_openpyxl_uses_defusedxml():
+    assert openpyxl.DEFUSEDXML is True
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', d),
+        # No dimension, but a real cell at XFD1048576: calamine would allocate 17 billion cells.
+        lambda d: re.sub(rb'<dimension ref="[^"]*"/>', b"", d).replace(
+            b"</row>", b'</row><row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>'
+        ),
+    ],
+    ids=["declared", "actual"],
+)
+def test_read_workbook_rejects_whole_sheet_extent(tmp_path, change):
+    src = xlsx(tmp_path / "src.xlsx", {"A1": "x"})
+    path = rewrite_member(src, tmp_path / "huge.xlsx", "xl/worksheets/sheet1.xml", change)
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path)
+    assert info.value.code == "too_large"
+    assert "1048576" in info.value.message
+
+
+def test_read_workbook_rejects_too_many_cells(tmp_path):
+    wb = XlsxBook()
+    ws = wb.active
+    for i in range(1, 300):
+        ws.cell(i, 200, i)
+    ws["A1"] = "x"
+    wb.save(tmp_path / "wide.xlsx")
+    with pytest.raises(FileRejected) as info:
+        read_workbook(tmp_path / "wide.xlsx", SMALL)
+    assert info.value.code == "too_large"
+
+
+def test_read_workbook_rejects_csv_over_row_limit(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("a,b\n" + "1,2\n" * 1500, encoding="utf-8")
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path, SMALL)
+    assert info.value.code == "too_large"
+
+
+@pytest.mark.slow
+def test_read_workbook_speed_close_to_calamine(tmp_path):
+    """Our checks cost little next to calamine's own parse (a 2000-row submission)."""
+    import python_calamine as pc
+
+    wb = XlsxBook()
+    ws = wb.active
+    ws.append(["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"])
+    for i in range(2000):
+        ws.append([i, f"第{i}工会", dt.date(2019, 6, 3), "切实抓好学习", "座谈会", 50])
+    wb.save(tmp_path / "big.xlsx")
+    path = tmp_path / "big.xlsx"
+
+    def best(fn, n=5):
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return min(times)
+
+    ours = best(lambda: read_workbook(path))
+    bare = best(lambda: pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python())
+    assert ours < bare * 3 + 0.01, (ours, bare)
