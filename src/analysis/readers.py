@@ -331,14 +331,12 @@ def _scan_xlsx(zf: zipfile.ZipFile, limits: Limits, name: str, display: str) -> 
             )
             if error:
                 raise error
-        rows = [int(r) for r in _ROW_REF.findall(xml)]
-        refs = _CELL_REF.findall(xml)
-        if refs:
-            cols = [_col_number(c) for c, _ in refs]
-            rows += [int(r) for _, r in refs]
-            height, width = max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
-        else:
-            height, width = (max(rows) - min(rows) + 1 if rows else 0), 1
+        row_refs = set(_ROW_REF.findall(xml))
+        refs = set(_CELL_REF.findall(xml))
+        rows = {int(r) for r in row_refs | {r for _, r in refs}}
+        cols = {_col_number(c) for c in {c for c, _ in refs}}
+        height = max(rows) - min(rows) + 1 if rows else 0
+        width = max(cols) - min(cols) + 1 if cols else 1
         total_cells += height * width
         error = _too_big(name, sheet, height, max(height * width, total_cells), limits)
         if error:
