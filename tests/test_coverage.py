@@ -456,3 +456,16 @@ def test_coverage_scale_bench_district_counts_every_activity():
     assert 0 < result["check_units_covered"] <= SCALES["district"].units
     assert result["rows_out"][1] == result["rows_out"][0] * 6
     assert result["coverage_s"] > 0 and result["peak_rss_mb"] > 0
+
+
+@pytest.mark.parametrize("rows", [pd.DataFrame(), pd.DataFrame(columns=["file", "state"])])
+def test_compute_tables_on_an_empty_ledger_gives_zero_coverage(roster, campaign, rows):
+    tables = compute_tables(roster, rows, pd.DataFrame(), campaign)
+    coverage = tables["coverage"].set_index("group")
+    assert coverage.loc["全区", ["units_total", "units_covered", "activities"]].tolist() == [
+        7,
+        0,
+        0,
+    ]
+    assert coverage.loc["全区", "unit_coverage"] == 0.0
+    assert len(tables["coverage_by_item"]) == len(coverage) * 6

@@ -85,11 +85,14 @@ def test_reporting_status_as_of_mid_round_two(roster, submissions, campaign):
     assert_frame_equal(status, expected, check_dtype=False)
 
 
-def test_reporting_status_without_as_of_lists_every_round(roster, submissions, campaign):
+def test_reporting_status_without_as_of_counts_every_arrived_file(roster, submissions, campaign):
+    # latest 填报日期 09-20: r1 and r2 listed, r3 (from 10-01) not yet; 长阳's r2 file counts
     status = reporting_status(roster, submissions, campaign)
-    assert len(status) == 4 * 3
+    assert len(status) == 4 * 2
     cy = status.loc[status["reporting_unit"] == CY].set_index("round")["status"]
-    assert cy.to_dict() == {"r1": "on_time", "r2": "on_time", "r3": "missing"}
+    assert cy.to_dict() == {"r1": "on_time", "r2": "on_time"}
+    everything = reporting_status(roster, submissions, campaign, as_of=dt.date(2020, 1, 31))
+    assert len(everything) == 4 * 3
 
 
 def test_reporting_status_earliest_current_submission_decides(roster, campaign):
@@ -381,3 +384,19 @@ def test_activity_counts_by_iso_week_with_cumulative(activities):
 def test_activity_counts_rejects_unknown_dimension(activities):
     with pytest.raises(ValueError, match="by must be"):
         activity_counts(activities, "month")
+
+
+def test_reporting_status_without_as_of_stops_at_latest_report_date(roster, campaign):
+    # the latest 填报日期 is 07-04: r2 (from 07-01) has started, r3 has not
+    submissions = pd.DataFrame(
+        {
+            "file": ["a.xlsx"],
+            "reporting_unit": [CY],
+            "round": ["r1"],
+            "report_date": ["2019-07-04"],
+            "state": ["current"],
+        }
+    )
+    status = reporting_status(roster, submissions, campaign)
+    assert status["round"].drop_duplicates().tolist() == ["r1", "r2"]
+    assert status["submitted"].sum() == 1

@@ -60,6 +60,21 @@ BY_ITEM_COLUMNS: tuple[str, ...] = (
     "participants",
 )
 BY_ITEM_EXTRA_COLUMNS: tuple[str, ...] = ("units_total", "participants_missing")
+# rows.csv columns this module reads (contract's, then architecture.md's extras).
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "file",
+    "sheet",
+    "row",
+    "state",
+    "grassroots_unit",
+    "reporting_unit",
+    "work_item",
+    "date",
+    "participants",
+    "round",
+    "form",
+    "counted_for",
+)
 ACTIVITY_COLUMNS: tuple[str, ...] = (
     "file",
     "sheet",
@@ -230,6 +245,9 @@ def accepted_activities(
     undated one counts when its round has started by then (needs `campaign`; without
     it undated activities are left out of an `as_of` cut).
     """
+    missing = [c for c in LEDGER_COLUMNS if c not in rows]
+    if missing:  # an empty ledger (no submission at all) may come without columns
+        rows = rows.assign(**dict.fromkeys(missing, pd.NA))
     acc = rows.loc[rows["state"].astype(str) == "accepted"].copy()
     grassroots = acc["grassroots_unit"].fillna("").astype(str).str.strip()
     units = roster.units

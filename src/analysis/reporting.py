@@ -33,6 +33,12 @@ UNKNOWN_REPORTING_UNIT = "（未识别报送单位）"
 NOT_DATA_REASONS: frozenset[str] = frozenset({"total_row", "note_row"})
 
 
+def _with_columns(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """`frame` with any of `columns` it lacks added as missing (an empty table may have none)."""
+    absent = [c for c in columns if c not in frame]
+    return frame.assign(**dict.fromkeys(absent, pd.NA)) if absent else frame
+
+
 # --------------------------------------------------------------------------- reporting
 
 
@@ -42,18 +48,26 @@ def reporting_status(
     campaign: Campaign,
     as_of: dt.date | None = None,
 ) -> pd.DataFrame:
-    """One row per reporting unit x round that has started by `as_of` (all rounds if None).
+    """One row per reporting unit x round that has started by `as_of`.
 
+    Without `as_of`, the rounds that had started by the latest 填报日期 received (all
+    rounds when no submission is dated), so that a run in the middle of the campaign
+    does not list next round's reports as missing, and re-running gives the same table.
     status: on_time, late, unknown_date (submitted without a 填报日期) or missing;
     `status_name` is its Chinese label. When a unit has several current submissions in
     a round the earliest dated one decides. on_time is True/False for dated submissions
     and NA otherwise.
     """
-    rounds = [r for r in campaign.rounds if as_of is None or r.start <= as_of]
-    units = roster.reporting_units[["reporting_unit", "kind"]]
-    expected = pd.DataFrame({"round": [r.code for r in rounds]}).merge(units, how="cross")
+    submissions = _with_columns(
+        submissions, ("file", "reporting_unit", "round", "report_date", "state")
+    )
     subs = submissions.loc[submissions["state"].astype(str) == "current"].copy()
     subs["report_date"] = pd.to_datetime(subs["report_date"], errors="coerce").dt.normalize()
+    latest = subs["report_date"].max()
+    until = pd.Timestamp(as_of) if as_of is not None else latest
+    rounds = [r for r in campaign.rounds if pd.isna(until) or pd.Timestamp(r.start) <= until]
+    units = roster.reporting_units[["reporting_unit", "kind"]]
+    expected = pd.DataFrame({"round": [r.code for r in rounds]}).merge(units, how="cross")
     if as_of is not None:
         subs = subs.loc[~(subs["report_date"] > pd.Timestamp(as_of))]
     first = (
@@ -160,6 +174,9 @@ def data_quality(
     One `rejected_<reason>` column per rejection reason. Sorted by rows_rejected, most
     first.
     """
+    rows = _with_columns(rows, ("file", "state", "reason", "reporting_unit", "participants"))
+    issues = _with_columns(issues, ("file", "code"))
+    submissions = _with_columns(submissions, ("file", "reporting_unit", "state"))
     unit = rows["reporting_unit"].fillna("").astype(str).replace("", UNKNOWN_REPORTING_UNIT)
     state = rows["state"].astype(str)
     reason = rows["reason"].fillna("").astype(str)
