@@ -156,7 +156,7 @@ class Style:
     fmt: str = "xlsx"  # xlsx, xls, et, ods, csv-utf8-sig, csv-utf8, csv-gbk
     layout: str = "plain"
     title_rows: int = 1
-    header_block: str = "one_cell"  # one_cell, neighbour, inline, none
+    header_block: str = "one_cell"  # one_cell, neighbour, inline, none, template
     round_in_header: bool = True
     merged_header: bool = False
     labels: dict[str, str] = field(default_factory=dict)  # field -> header text
@@ -185,6 +185,7 @@ class Submission:
     path: str = ""  # relative to the raw folder, posix
     written_unit: str = ""  # 填报单位 as written
     round_label: str = ""  # 报送期次 as written
+    unions: tuple[str, ...] = ()  # the unit's grassroots unions in the roster (template lists)
     state: str = "current"  # current, superseded, duplicate_file
     plants: list[Plant] = field(default_factory=list)
 
@@ -552,6 +553,7 @@ def plan_submissions(roster: pd.DataFrame, campaign: Campaign, rng: np.random.Ge
             else:
                 report = max(last, rnd.deadline - dt.timedelta(days=int(rng.integers(0, 8))))
             sub = Submission(unit, kind, rnd, report, contact, phone, acts, written_unit=unit)
+            sub.unions = tuple(by_parent.get(unit, [unit]))
             if unit in late[rnd.code]:
                 sub.plants.append(Plant("late", "", report.isoformat(), None, f"on_time false (deadline {rnd.deadline})"))  # fmt: skip
             subs.append(sub)
@@ -560,6 +562,7 @@ def plan_submissions(roster: pd.DataFrame, campaign: Campaign, rng: np.random.Ge
 
 # --------------------------------------------------------------------------- styles and plants
 
+TEMPLATE_SHARE = 0.15  # of submissions after the first round
 FORMATS = ("xlsx", "xls", "csv-utf8-sig", "ods", "et")
 FORMAT_WEIGHTS = (0.86, 0.08, 0.03, 0.015, 0.015)
 DATE_MODES = ("date", "serial", "cn", "dot", "slash", "md")
@@ -725,6 +728,11 @@ def assign_styles(subs: list[Submission], campaign: Campaign, rng: np.random.Gen
     ]
     for (_, changes), sub in zip(forced, order, strict=False):
         sub.style = replace(sub.style, **changes)
+    # Pre-filled templates went out after the first round; some units use them.
+    special = {id(s) for s in order[: len(forced)]}
+    for sub in subs:
+        if sub.round != campaign.rounds[0] and id(sub) not in special and rng.random() < TEMPLATE_SHARE:  # fmt: skip
+            sub.style = Style(layout="template", title_rows=0, header_block="template")
     for sub in subs:
         _place(sub, campaign, rng)
 
@@ -741,9 +749,11 @@ def _place(sub: Submission, campaign: Campaign, rng: np.random.Generator) -> Non
     elif where == "dates":
         style.round_in_header = False
     label = str(rng.choice(rnd.labels)) if rnd.labels else rnd.name
+    if style.layout == "template":
+        where, style.round_in_header, label = str(rng.choice(["folder", "header"])), True, rnd.name
     sub.plants.append(Plant(f"round_from_{'header' if style.round_in_header else where}", "", label if style.round_in_header else "", None, rnd.code))  # fmt: skip
     sub.written_unit = sub.unit
-    if style.header_block != "none" and rng.random() < 0.12:
+    if style.header_block not in ("none", "template") and rng.random() < 0.12:
         sub.written_unit = (
             "北京市房山区" + sub.unit if not sub.unit.startswith("北京") else sub.unit
         )
@@ -769,6 +779,10 @@ def _place(sub: Submission, campaign: Campaign, rng: np.random.Generator) -> Non
         ]
     )
     stem = str(rng.choice(patterns))
+    if style.layout == "template":
+        from analysis.templates import template_filename
+
+        stem = template_filename(sub.unit, rnd).removesuffix(".xlsx")
     folder = f"{config.SUBMISSIONS_SUBDIR}/{rng.choice([rnd.name, rnd.code])}/" if where == "folder" else f"{config.SUBMISSIONS_SUBDIR}/"  # fmt: skip
     sub.path = f"{folder}{stem}.{ext}"
     sub.style.spacer_rows = style.spacer_rows and len(sub.activities) > 6
@@ -1038,7 +1052,34 @@ def write_plain(path: Path, sub: Submission, campaign: Campaign) -> Placement:
     return placement
 
 
-LAYOUTS: dict[str, SubmissionWriter] = {"plain": write_plain}
+def write_filled_template(path: Path, sub: Submission, campaign: Campaign) -> Placement:
+    """A pre-filled template (analysis.templates) filled in as the unit would type it."""
+    from analysis import templates
+
+    templates.write_template(path, campaign, sub.unit, sub.kind, sub.round, list(sub.unions))
+    rows = [
+        {"seq": i, **{f: v for f, v in act.written.items() if v not in ("", None)}}
+        for i, act in enumerate(sub.activities, start=1)
+    ]
+    header = {"report_date": sub.report_date, "contact": sub.contact, "phone": sub.phone}
+    templates.fill_template(path, rows, header)
+    path.write_bytes(_fixed_zip(path.read_bytes()))
+    sheet = templates.ACTIVITY_SHEET
+    return Placement(
+        rows=[(sheet, templates.FIRST_DATA_ROW + i) for i in range(len(sub.activities))],
+        labels=dict(templates.COLUMN_LABELS),
+        notes=[
+            (
+                Plant("filled_template", "", templates.TEMPLATE_MARKER, None, "read by position"),
+                sheet,
+                None,
+            )
+        ],  # fmt: skip
+        sheet=sheet,
+    )
+
+
+LAYOUTS: dict[str, SubmissionWriter] = {"plain": write_plain, "template": write_filled_template}
 
 
 def register_layout(name: str, writer: SubmissionWriter) -> None:
@@ -1056,7 +1097,7 @@ def write_submission(path: Path, sub: Submission, campaign: Campaign) -> Placeme
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """The same archive with fixed entry times and a fixed modified date in core.xml."""
+    """The same archive with fixed entry times and fixed created/modified dates in core.xml."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
@@ -1065,7 +1106,9 @@ def _fixed_zip(data: bytes) -> bytes:
             body = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 body = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", body
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    body,
                 )
             entry = zipfile.ZipInfo(info.filename, ZIP_TIME)
             entry.compress_type = info.compress_type
@@ -1355,16 +1398,18 @@ def _manifest_entries(sub: Submission, placement: Placement) -> list[dict]:
     state = sub.state
     if sub.style.fmt != "xlsx":
         out.append(_entry(f"format_{sub.style.fmt}", sub.path, "", None, "", sub.style.fmt, None, "read", state))  # fmt: skip
-    if sub.style.header_block == "none":
+    if sub.style.layout == "template":
+        pass
+    elif sub.style.header_block == "none":
         out.append(_entry("bare_csv_no_header_block", sub.path, "", None, "", sub.unit, None, f"reporting unit {sub.unit} from the file name", state))  # fmt: skip
     else:
         row = sub.style.title_rows + 1
         out.append(_entry(f"header_block_{sub.style.header_block}", sub.path, placement.sheet, row, "", sub.written_unit, None, f"reporting unit {sub.unit}", state))  # fmt: skip
     if sub.style.title_rows:
         out.append(_entry("title_rows", sub.path, placement.sheet, 1, "", sub.style.title_rows, None, "skipped", state))  # fmt: skip
-    if sub.style.labels and any(placement.labels[f] != v for f, v in [("grassroots_unit", "基层工会名称"), ("date", "活动日期"), ("participants", "参加人数")]):  # fmt: skip
+    if sub.style.layout == "plain" and sub.style.labels and any(placement.labels[f] != v for f, v in [("grassroots_unit", "基层工会名称"), ("date", "活动日期"), ("participants", "参加人数")]):  # fmt: skip
         out.append(_entry("renamed_columns", sub.path, placement.sheet, None, "", "|".join(placement.labels[f] for f in sub.style.order), None, "columns matched", state))  # fmt: skip
-    if sub.style.order[1] != "grassroots_unit" and not sub.style.merged_header:
+    if sub.style.layout == "plain" and sub.style.order[1] != "grassroots_unit" and not sub.style.merged_header:  # fmt: skip
         out.append(_entry("reordered_columns", sub.path, placement.sheet, None, "", "|".join(sub.style.order), None, "columns matched", state))  # fmt: skip
     for plant in sub.plants:
         out.append(_entry(plant.case, sub.path, "", None, "", plant.value, plant.code, plant.expect, state))  # fmt: skip
