@@ -446,3 +446,16 @@ def test_read_workbook_speed_close_to_calamine(tmp_path):
     ours = best(lambda: read_workbook(path))
     bare = best(lambda: pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python())
     assert ours < bare * 3 + 0.01, (ours, bare)
+
+
+def test_read_workbook_warns_on_macro_and_external_link(tmp_path):
+    src = xlsx(tmp_path / "m.xlsm", {"A1": 30})
+    with zipfile.ZipFile(src, "a") as zf:
+        zf.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0" + b"Sub Auto_Open()\n")
+        zf.writestr("xl/externalLinks/externalLink1.xml", "<externalLink/>")
+    book = read_workbook(src)
+    assert book.format == "xlsm" and book.sheets[0].rows == [[30]]
+    assert [(i.code, i.severity) for i in book.issues] == [
+        ("macro_ignored", "warning"),
+        ("external_link_ignored", "warning"),
+    ]

@@ -360,6 +360,38 @@ def _scan_xlsx(zf: zipfile.ZipFile, limits: Limits, name: str, display: str) -> 
     return issues
 
 
+def _active_content(zf: zipfile.ZipFile, display: str) -> list[Issue]:
+    """Warnings for macros and links to other workbooks: never run or fetched, cached values used."""
+    members = zf.namelist()
+    issues = []
+    if "xl/vbaProject.bin" in members:
+        issues.append(
+            Issue(
+                display,
+                "",
+                None,
+                "",
+                "warning",
+                "macro_ignored",
+                "文件含有宏（VBA），宏未运行，只读取了表格中保存的数值；今后请另存为不含宏的 .xlsx 后报送。",
+            )
+        )
+    if any(m.startswith("xl/externalLinks/") for m in members):
+        issues.append(
+            Issue(
+                display,
+                "",
+                None,
+                "",
+                "warning",
+                "external_link_ignored",
+                "文件引用了其他工作簿（外部链接），链接未打开，只读取了保存的数值；请核对相关数字后，"
+                "把公式改为数值再报送。",
+            )
+        )
+    return issues
+
+
 _ODS_NS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -493,7 +525,7 @@ def read_workbook(
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 _check_zip(zf, limits, name)
                 if fmt in ("xlsx", "xlsm"):
-                    issues = _scan_xlsx(zf, limits, name, name)
+                    issues = _active_content(zf, name) + _scan_xlsx(zf, limits, name, name)
                 elif fmt == "ods":
                     ods_merged = _scan_ods(zf, limits, name)
         except FileRejected:
