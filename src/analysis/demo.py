@@ -160,7 +160,15 @@ class Style:
     round_in_header: bool = True
     merged_header: bool = False
     labels: dict[str, str] = field(default_factory=dict)  # field -> header text
-    order: tuple[str, ...] = ("seq", "grassroots_unit", "date", "work_item", "form", "participants", "note")  # fmt: skip
+    order: tuple[str, ...] = (
+        "seq",
+        "grassroots_unit",
+        "date",
+        "work_item",
+        "form",
+        "participants",
+        "note",
+    )
     date_mode: str = "date"  # date, serial, cn, dot, md, slash
     total_row: bool = False
     note_row: bool = False
@@ -318,7 +326,12 @@ def _system_unions(names: _Names, unit: str, profile: str, n: int) -> list[tuple
     if profile == "power":
         makers["power"] = lambda: f"国网北京房山供电公司{names.pick(places)}供电所工会"
     while len(out) < n:
-        out.append((names.unique(makers[profile]), "big" if profile in ("education", "health") else profile))  # fmt: skip
+        out.append(
+            (
+                names.unique(makers[profile]),
+                "big" if profile in ("education", "health") else profile,
+            )
+        )
     return out
 
 
@@ -330,11 +343,29 @@ def build_roster(rng: np.random.Generator) -> pd.DataFrame:
     names = _Names(rng)
     groups: list[tuple[str, str, list[tuple[str, str]]]] = []
     for town in TOWNS:
-        groups.append((f"{town}镇总工会", "town", _place_unions(names, f"{town}镇", int(rng.integers(75, 125)), True)))  # fmt: skip
+        groups.append(
+            (
+                f"{town}镇总工会",
+                "town",
+                _place_unions(names, f"{town}镇", int(rng.integers(75, 125)), True),
+            )
+        )
     for township in TOWNSHIPS:
-        groups.append((f"{township}乡总工会", "town", _place_unions(names, f"{township}乡", int(rng.integers(20, 40)), True)))  # fmt: skip
+        groups.append(
+            (
+                f"{township}乡总工会",
+                "town",
+                _place_unions(names, f"{township}乡", int(rng.integers(20, 40)), True),
+            )
+        )
     for street in STREETS:
-        groups.append((f"{street}街道总工会", "street", _place_unions(names, f"{street}街道", int(rng.integers(60, 100)), False)))  # fmt: skip
+        groups.append(
+            (
+                f"{street}街道总工会",
+                "street",
+                _place_unions(names, f"{street}街道", int(rng.integers(60, 100)), False),
+            )
+        )
     yanshan = [(names.unique(lambda: "燕山总工会机关工会"), "office")]
     for plant in YANSHAN_PLANTS:
         yanshan.append((names.unique(lambda p=plant: f"中国石化北京燕山分公司{p}工会"), "plant"))
@@ -342,8 +373,18 @@ def build_roster(rng: np.random.Generator) -> pd.DataFrame:
         yanshan += _place_unions(names, f"燕山{street}街道", int(rng.integers(22, 32)), False)
     groups.append((YANSHAN, "yanshan", yanshan))
     for unit, profile, n in SYSTEMS:
-        groups.append((unit, "system", _system_unions(names, unit, profile, n + int(rng.integers(-2, 3)))))  # fmt: skip
-    zone = [(names.unique(lambda: names.company(("科技", "新材料", "医药", "电子", "汽车零部件", "智能装备"))), "company") for _ in range(int(rng.integers(70, 90)))]  # fmt: skip
+        groups.append(
+            (unit, "system", _system_unions(names, unit, profile, n + int(rng.integers(-2, 3))))
+        )
+    zone = [
+        (
+            names.unique(
+                lambda: names.company(("科技", "新材料", "医药", "电子", "汽车零部件", "智能装备"))
+            ),
+            "company",
+        )
+        for _ in range(int(rng.integers(70, 90)))
+    ]
     groups.append((ZONE, "zone", zone))
     direct = [(names.unique(lambda: names.company()), "company") for _ in range(40)]
 
@@ -375,7 +416,17 @@ def write_roster(roster: pd.DataFrame, path: Path) -> None:
         ["序号", "基层工会名称", "上级工会", "类别", "会员人数", "职工人数", "统一社会信用代码"]
     )
     for i, r in enumerate(roster.itertuples(index=False), start=1):
-        rows.append([i, r.unit, r.reporting_unit, config.KIND_NAMES[r.kind], int(r.members), int(r.employees), r.code])  # fmt: skip
+        rows.append(
+            [
+                i,
+                r.unit,
+                r.reporting_unit,
+                config.KIND_NAMES[r.kind],
+                int(r.members),
+                int(r.employees),
+                r.code,
+            ]
+        )
     _write_xlsx(path, [Grid("名册", rows, merges=[(0, 0, 0, 6)])])
 
 
@@ -418,7 +469,17 @@ def _participants_cell(rng: np.random.Generator, n: int) -> tuple[object, int | 
     """Participants as written: mostly a number, sometimes text of several kinds."""
     kind = rng.choice(["约", "人", "fw", "cn", "range", "若干"], p=[0.3, 0.3, 0.15, 0.1, 0.1, 0.05])
     if kind == "约":
-        return f"约{n}人", n, Plant("participants_text_approx", "participants", f"约{n}人", "participants_approximate", f"{n}")  # fmt: skip
+        return (
+            f"约{n}人",
+            n,
+            Plant(
+                "participants_text_approx",
+                "participants",
+                f"约{n}人",
+                "participants_approximate",
+                f"{n}",
+            ),
+        )
     if kind == "人":
         return f"{n}人", n, Plant("participants_text_unit", "participants", f"{n}人", None, f"{n}")
     if kind == "fw":
@@ -426,11 +487,25 @@ def _participants_cell(rng: np.random.Generator, n: int) -> tuple[object, int | 
         return text, n, Plant("participants_fullwidth", "participants", text, None, f"{n}")
     if kind == "cn":
         n = min(CN_DIGITS, key=lambda k: abs(k - n))
-        return CN_DIGITS[n], n, Plant("participants_chinese", "participants", CN_DIGITS[n], None, f"{n}")  # fmt: skip
+        return (
+            CN_DIGITS[n],
+            n,
+            Plant("participants_chinese", "participants", CN_DIGITS[n], None, f"{n}"),
+        )
     if kind == "range":
         text = f"{n}-{n + 10}"
-        return text, None, Plant("participants_range", "participants", text, "participants_range", "missing")  # fmt: skip
-    return "若干", None, Plant("participants_unreadable", "participants", "若干", "participants_unreadable", "missing")  # fmt: skip
+        return (
+            text,
+            None,
+            Plant("participants_range", "participants", text, "participants_range", "missing"),
+        )
+    return (
+        "若干",
+        None,
+        Plant(
+            "participants_unreadable", "participants", "若干", "participants_unreadable", "missing"
+        ),
+    )
 
 
 def _activity(
@@ -450,7 +525,11 @@ def _activity(
     participants = int(np.clip(round(base * rng.uniform(0.3, 1.1)), 3, 2000))
     item_written = item.name if rng.random() < 0.8 else str(rng.choice(item.synonyms))
     form_written = form[0] if rng.random() < 0.75 else str(rng.choice(form))
-    note = "" if rng.random() < 0.85 else str(rng.choice(["含线上", "联合举办", "图片已报送", "分两批进行"]))  # fmt: skip
+    note = (
+        ""
+        if rng.random() < 0.85
+        else str(rng.choice(["含线上", "联合举办", "图片已报送", "分两批进行"]))
+    )
     return Activity(
         unit=unit,
         counted_for=counted_for,
@@ -474,7 +553,9 @@ def _contact(rng: np.random.Generator) -> tuple[str, str]:
     return name, f"1380000{int(rng.integers(10000)):04d}"
 
 
-def plan_submissions(roster: pd.DataFrame, campaign: Campaign, rng: np.random.Generator) -> tuple[list[Submission], list[Plant]]:  # fmt: skip
+def plan_submissions(
+    roster: pd.DataFrame, campaign: Campaign, rng: np.random.Generator
+) -> tuple[list[Submission], list[Plant]]:
     """One submission per reporting unit per round (minus the silent ones), with truth."""
     rounds = campaign.rounds
     n_rounds = len(rounds)
@@ -494,7 +575,12 @@ def plan_submissions(roster: pd.DataFrame, campaign: Campaign, rng: np.random.Ge
     rest = [v for i, v in enumerate(spread) if i not in set(low.tolist())]
     town_reach = dict(zip(township_units, spread[low], strict=True))
     town_reach |= dict(zip(town_units, rng.permutation(rest), strict=True))
-    reach_range = {"street": (0.4, 0.8), "system": (0.55, 0.95), "yanshan": (0.75, 0.85), "zone": (0.45, 0.6)}  # fmt: skip
+    reach_range = {
+        "street": (0.4, 0.8),
+        "system": (0.55, 0.95),
+        "yanshan": (0.75, 0.85),
+        "zone": (0.45, 0.6),
+    }
 
     silent_all = [
         str(rng.choice([u for u, k in plan if k == "town" and u.endswith("乡总工会")])),
@@ -503,9 +589,13 @@ def plan_submissions(roster: pd.DataFrame, campaign: Campaign, rng: np.random.Ge
     candidates = [u for u, _ in plan if u not in silent_all]
     silent_round = {r.code: list(rng.choice(candidates, size=4, replace=False)) for r in rounds}
     late = {r.code: list(rng.choice(candidates, size=4, replace=False)) for r in rounds}
-    plants = [Plant("silent_all_rounds", "", u, None, "no submission in any round") for u in silent_all]  # fmt: skip
+    plants = [
+        Plant("silent_all_rounds", "", u, None, "no submission in any round") for u in silent_all
+    ]
     for code, us in silent_round.items():
-        plants += [Plant("silent_round", "", f"{u}|{code}", None, "no submission this round") for u in us]  # fmt: skip
+        plants += [
+            Plant("silent_round", "", f"{u}|{code}", None, "no submission this round") for u in us
+        ]
 
     members = dict(zip(roster["unit"], roster["members"], strict=True))
     by_parent = {p: list(g["unit"]) for p, g in roster.groupby("reporting_unit", sort=False)}
@@ -517,7 +607,11 @@ def plan_submissions(roster: pd.DataFrame, campaign: Campaign, rng: np.random.Ge
             unions = [by_parent[unit][i] for i in rng.permutation(len(by_parent[unit]))]
             lo, hi = reach_range.get(kind, (0.0, 0.0))
             reach = town_reach[unit] if kind == "town" else float(rng.uniform(lo, hi))
-            fractions = np.sort(rng.uniform([0.35, 0.75] + [1.0] * (n_rounds - 2), [0.6, 0.9] + [1.0] * (n_rounds - 2)))[:n_rounds]  # fmt: skip
+            fractions = np.sort(
+                rng.uniform(
+                    [0.35, 0.75] + [1.0] * (n_rounds - 2), [0.6, 0.9] + [1.0] * (n_rounds - 2)
+                )
+            )[:n_rounds]
             reached = [int(round(reach * f * len(unions))) for f in fractions]
         contact, phone = _contact(rng)
         done = 0
@@ -541,7 +635,9 @@ def plan_submissions(roster: pd.DataFrame, campaign: Campaign, rng: np.random.Ge
                         continue
                     lam = 3.3 if ri < n_rounds - 1 else 0.5
                     for _ in range(1 + int(rng.poisson(lam))):
-                        acts.append(_activity(rng, campaign, rnd, union, unit, members[union], ri, union))  # fmt: skip
+                        acts.append(
+                            _activity(rng, campaign, rnd, union, unit, members[union], ri, union)
+                        )
                 done = upto
                 for _ in range(1 + int(rng.poisson(1.5))):
                     own = str(rng.choice(["本级", "本级", ""]))
@@ -555,7 +651,15 @@ def plan_submissions(roster: pd.DataFrame, campaign: Campaign, rng: np.random.Ge
             sub = Submission(unit, kind, rnd, report, contact, phone, acts, written_unit=unit)
             sub.unions = tuple(by_parent.get(unit, [unit]))
             if unit in late[rnd.code]:
-                sub.plants.append(Plant("late", "", report.isoformat(), None, f"on_time false (deadline {rnd.deadline})"))  # fmt: skip
+                sub.plants.append(
+                    Plant(
+                        "late",
+                        "",
+                        report.isoformat(),
+                        None,
+                        f"on_time false (deadline {rnd.deadline})",
+                    )
+                )
             subs.append(sub)
     return subs, plants
 
@@ -638,66 +742,19 @@ def assign_styles(subs: list[Submission], campaign: Campaign, rng: np.random.Gen
         sub.style = _random_style(rng, campaign)
     big = [s for s in subs if s.kind != "direct" and len(s.activities) >= 12]
     order = [big[i] for i in rng.permutation(len(big))]
+    flat = {"merged_header": False, "publicity_sheet": False, "spacer_rows": False}
+    bare = {**flat, "header_block": "none", "title_rows": 0, "round_in_header": False}
+    bare |= {"total_row": False, "note_row": False}
     forced: list[tuple[str, dict]] = [
         ("xls", {"fmt": "xls"}),
         ("et", {"fmt": "et"}),
         ("ods", {"fmt": "ods", "merged_header": False, "publicity_sheet": False}),
         ("ods", {"fmt": "ods", "merged_header": False, "publicity_sheet": False}),
-        (
-            "csv",
-            {
-                "fmt": "csv-utf8-sig",
-                "merged_header": False,
-                "publicity_sheet": False,
-                "spacer_rows": False,
-            },
-        ),  # fmt: skip
-        (
-            "csv",
-            {
-                "fmt": "csv-utf8",
-                "merged_header": False,
-                "publicity_sheet": False,
-                "spacer_rows": False,
-            },
-        ),  # fmt: skip
-        (
-            "csv",
-            {
-                "fmt": "csv-gbk",
-                "merged_header": False,
-                "publicity_sheet": False,
-                "spacer_rows": False,
-            },
-        ),  # fmt: skip
-        (
-            "bare",
-            {
-                "fmt": "csv-utf8-sig",
-                "header_block": "none",
-                "title_rows": 0,
-                "merged_header": False,
-                "publicity_sheet": False,
-                "round_in_header": False,
-                "total_row": False,
-                "note_row": False,
-                "spacer_rows": False,
-            },
-        ),  # fmt: skip
-        (
-            "bare",
-            {
-                "fmt": "csv-gbk",
-                "header_block": "none",
-                "title_rows": 0,
-                "merged_header": False,
-                "publicity_sheet": False,
-                "round_in_header": False,
-                "total_row": False,
-                "note_row": False,
-                "spacer_rows": False,
-            },
-        ),  # fmt: skip
+        ("csv", {"fmt": "csv-utf8-sig", **flat}),
+        ("csv", {"fmt": "csv-utf8", **flat}),
+        ("csv", {"fmt": "csv-gbk", **flat}),
+        ("bare", {"fmt": "csv-utf8-sig", **bare}),
+        ("bare", {"fmt": "csv-gbk", **bare}),
         ("merged", {"fmt": "xlsx", "merged_header": True, "title_rows": 2}),
         ("merged", {"fmt": "xls", "merged_header": True, "title_rows": 1}),
         ("hidden", {"fmt": "xlsx", "hidden_old_sheet": True}),
@@ -723,7 +780,7 @@ def assign_styles(subs: list[Submission], campaign: Campaign, rng: np.random.Gen
                     "note",
                 ),
             },
-        ),  # fmt: skip
+        ),
         ("serial", {"fmt": "xlsx", "date_mode": "serial"}),
     ]
     for (_, changes), sub in zip(forced, order, strict=False):
@@ -731,7 +788,11 @@ def assign_styles(subs: list[Submission], campaign: Campaign, rng: np.random.Gen
     # Pre-filled templates went out after the first round; some units use them.
     special = {id(s) for s in order[: len(forced)]}
     for sub in subs:
-        if sub.round != campaign.rounds[0] and id(sub) not in special and rng.random() < TEMPLATE_SHARE:  # fmt: skip
+        if (
+            sub.round != campaign.rounds[0]
+            and id(sub) not in special
+            and rng.random() < TEMPLATE_SHARE
+        ):
             sub.style = Style(layout="template", title_rows=0, header_block="template")
     for sub in subs:
         _place(sub, campaign, rng)
@@ -751,7 +812,15 @@ def _place(sub: Submission, campaign: Campaign, rng: np.random.Generator) -> Non
     label = str(rng.choice(rnd.labels)) if rnd.labels else rnd.name
     if style.layout == "template":
         where, style.round_in_header, label = str(rng.choice(["folder", "header"])), True, rnd.name
-    sub.plants.append(Plant(f"round_from_{'header' if style.round_in_header else where}", "", label if style.round_in_header else "", None, rnd.code))  # fmt: skip
+    sub.plants.append(
+        Plant(
+            f"round_from_{'header' if style.round_in_header else where}",
+            "",
+            label if style.round_in_header else "",
+            None,
+            rnd.code,
+        )
+    )
     sub.written_unit = sub.unit
     if style.header_block not in ("none", "template") and rng.random() < 0.12:
         sub.written_unit = (
@@ -770,7 +839,7 @@ def _place(sub: Submission, campaign: Campaign, rng: np.random.Generator) -> Non
             f"{sub.unit}-{r_text}报送表",
             f"{sub.unit}{campaign.short_name}情况统计表（{r_text}）",
             f"{r_text}_{sub.unit}",
-        ]  # fmt: skip
+        ]
         if mention_round
         else [
             f"{sub.unit}{campaign.short_name}情况统计表",
@@ -783,13 +852,19 @@ def _place(sub: Submission, campaign: Campaign, rng: np.random.Generator) -> Non
         from analysis.templates import template_filename
 
         stem = template_filename(sub.unit, rnd).removesuffix(".xlsx")
-    folder = f"{config.SUBMISSIONS_SUBDIR}/{rng.choice([rnd.name, rnd.code])}/" if where == "folder" else f"{config.SUBMISSIONS_SUBDIR}/"  # fmt: skip
+    folder = (
+        f"{config.SUBMISSIONS_SUBDIR}/{rng.choice([rnd.name, rnd.code])}/"
+        if where == "folder"
+        else f"{config.SUBMISSIONS_SUBDIR}/"
+    )
     sub.path = f"{folder}{stem}.{ext}"
     sub.style.spacer_rows = style.spacer_rows and len(sub.activities) > 6
     sub.round_label = label
 
 
-def plant_rows(subs: list[Submission], roster: pd.DataFrame, campaign: Campaign, rng: np.random.Generator) -> list[tuple[str, str]]:  # fmt: skip
+def plant_rows(
+    subs: list[Submission], roster: pd.DataFrame, campaign: Campaign, rng: np.random.Generator
+) -> list[tuple[str, str]]:
     """Row-level messiness: text numbers, name variants, aliases, foreign unions, bad dates.
 
     Returns the alias table (报送名称, 名册名称)."""
@@ -810,7 +885,14 @@ def plant_rows(subs: list[Submission], roster: pd.DataFrame, campaign: Campaign,
     picks = [xlsx_rows[i] for i in rng.choice(len(xlsx_rows), size=40, replace=False)]
     for kind, (_, act) in zip(["约", "人", "fw", "cn", "range", "若干"], picks, strict=False):
         n = act.participants or 50
-        forced = {"约": f"约{n}人", "人": f"{n}人", "fw": str(n).translate(FULLWIDTH), "cn": "五十", "range": f"{n}-{n + 10}", "若干": "若干"}[kind]  # fmt: skip
+        forced = {
+            "约": f"约{n}人",
+            "人": f"{n}人",
+            "fw": str(n).translate(FULLWIDTH),
+            "cn": "五十",
+            "range": f"{n}-{n + 10}",
+            "若干": "若干",
+        }[kind]
         case, code, value = {
             "约": ("participants_text_approx", "participants_approximate", n),
             "人": ("participants_text_unit", None, n),
@@ -820,8 +902,18 @@ def plant_rows(subs: list[Submission], roster: pd.DataFrame, campaign: Campaign,
             "若干": ("participants_unreadable", "participants_unreadable", None),
         }[kind]
         act.written["participants"], act.participants = forced, value
-        act.plants.append(Plant(case, "participants", forced, code, str(value) if value else "missing"))  # fmt: skip
-    name_cases = ["name_prefix_dropped", "name_prefix_added", "name_suffix_dropped", "name_suffix_added", "name_company_short", "name_brackets_halfwidth", "name_spaces"]  # fmt: skip
+        act.plants.append(
+            Plant(case, "participants", forced, code, str(value) if value else "missing")
+        )
+    name_cases = [
+        "name_prefix_dropped",
+        "name_prefix_added",
+        "name_suffix_dropped",
+        "name_suffix_added",
+        "name_company_short",
+        "name_brackets_halfwidth",
+        "name_spaces",
+    ]
     for case in name_cases:
         for _s, act in union_rows:
             written, plant = _written_name(rng, act.unit, case) if not act.plants else ("", None)
@@ -839,28 +931,58 @@ def plant_rows(subs: list[Submission], roster: pd.DataFrame, campaign: Campaign,
         act.written["grassroots_unit"] = wrong
         if i < 3:
             aliases.append((wrong, act.unit))
-            act.plants.append(Plant("name_typo_in_aliases", "grassroots_unit", wrong, None, f"resolves via aliases.csv to {act.unit}"))  # fmt: skip
+            act.plants.append(
+                Plant(
+                    "name_typo_in_aliases",
+                    "grassroots_unit",
+                    wrong,
+                    None,
+                    f"resolves via aliases.csv to {act.unit}",
+                )
+            )
         else:
             act.accepted = False
-            act.plants.append(Plant("name_typo_unresolved", "grassroots_unit", wrong, "unit_unresolved", "rejected"))  # fmt: skip
+            act.plants.append(
+                Plant(
+                    "name_typo_unresolved", "grassroots_unit", wrong, "unit_unresolved", "rejected"
+                )
+            )
     untouched = [(s, a) for s, a in free if not a.plants]
     for _s, act in untouched[:4]:
         short = _abbreviation(act.unit)
         if short and short != act.unit:
             act.written["grassroots_unit"] = short
             aliases.append((short, act.unit))
-            act.plants.append(Plant("name_abbreviation_in_aliases", "grassroots_unit", short, None, f"resolves via aliases.csv to {act.unit}"))  # fmt: skip
+            act.plants.append(
+                Plant(
+                    "name_abbreviation_in_aliases",
+                    "grassroots_unit",
+                    short,
+                    None,
+                    f"resolves via aliases.csv to {act.unit}",
+                )
+            )
     for _s, act in untouched[4:6]:
         act.written["date"] = "待补"
         act.date_known = False
-        act.plants.append(Plant("date_unreadable", "date", "待补", "date_unreadable", "accepted without a date"))  # fmt: skip
+        act.plants.append(
+            Plant("date_unreadable", "date", "待补", "date_unreadable", "accepted without a date")
+        )
     # A federation reports a union that the roster puts under another federation.
     feds = [s for s in subs if s.kind != "direct" and s.style.fmt == "xlsx"]
     for sub in [feds[i] for i in rng.choice(len(feds), size=2, replace=False)]:
         others = roster[(roster["reporting_unit"] != sub.unit) & (roster["kind"] != "direct")]
         union = str(others["unit"].iloc[int(rng.integers(len(others)))])
         act = _activity(rng, campaign, sub.round, union, parent[union], 60, 0, union)
-        act.plants.append(Plant("unit_other_federation", "grassroots_unit", union, "unit_other_parent", f"counts for {parent[union]}"))  # fmt: skip
+        act.plants.append(
+            Plant(
+                "unit_other_federation",
+                "grassroots_unit",
+                union,
+                "unit_other_parent",
+                f"counts for {parent[union]}",
+            )
+        )
         sub.activities.append(act)
     # Per-file date modes are recorded once per file at the first row that shows them.
     return aliases
@@ -898,13 +1020,21 @@ def _date_cell(day: dt.date, mode: str) -> object:
 
 def _header_block(sub: Submission, campaign: Campaign) -> list[list[object]]:
     style, hf = sub.style, campaign.header_fields
-    lab = {k: (hf.get(k) or (k,))[0] for k in ("reporting_unit", "report_date", "contact", "phone", "round")}  # fmt: skip
+    lab = {
+        k: (hf.get(k) or (k,))[0]
+        for k in ("reporting_unit", "report_date", "contact", "phone", "round")
+    }
     day = sub.report_date
     day_text = f"{day.year}年{day.month}月{day.day}日" if day else ""
     if style.header_block == "none":
         return []
     if style.header_block == "inline":
-        parts = [f"{lab['reporting_unit']}：{sub.written_unit}", f"{lab['report_date']}：{day_text}", f"{lab['contact']}：{sub.contact}", f"{lab['phone']}：{sub.phone}"]  # fmt: skip
+        parts = [
+            f"{lab['reporting_unit']}：{sub.written_unit}",
+            f"{lab['report_date']}：{day_text}",
+            f"{lab['contact']}：{sub.contact}",
+            f"{lab['phone']}：{sub.phone}",
+        ]
         if style.round_in_header:
             parts.append(f"{lab['round']}：{sub.round_label}")
         return [["\u3000\u3000".join(parts)]]
@@ -922,7 +1052,7 @@ def _header_block(sub: Submission, campaign: Campaign) -> list[list[object]]:
             None,
             None,
             f"{lab['report_date']}：{day_text}",
-        ],  # fmt: skip
+        ],
         [f"{lab['contact']}：{sub.contact}", None, None, f"{lab['phone']}：{sub.phone}"],
     ]
     if style.round_in_header:
@@ -939,7 +1069,9 @@ def _titles(sub: Submission, campaign: Campaign) -> list[list[object]]:
     return titles[: sub.style.title_rows]
 
 
-def _activity_table(acts: list[Activity], style: Style, labels: dict[str, str], first_row: int) -> tuple[list[list[object]], list[tuple[int, int, int, int]], list[int], list[tuple[Plant, int]]]:  # fmt: skip
+def _activity_table(
+    acts: list[Activity], style: Style, labels: dict[str, str], first_row: int
+) -> tuple[list[list[object]], list[tuple[int, int, int, int]], list[int], list[tuple[Plant, int]]]:
     """Header row(s) and data rows; returns rows, merges, each activity's row, notes."""
     order = style.order
     if style.merged_header:
@@ -954,7 +1086,9 @@ def _activity_table(acts: list[Activity], style: Style, labels: dict[str, str], 
         bottom = [None, None, None, labels["date"], labels["form"], labels["participants"], None]
         rows += [top, bottom]
         merges += [(r0, j, r0 + 1, j) for j in (0, 1, 2, 6)] + [(r0, 3, r0 + 0, 5)]
-        notes.append((Plant("merged_header", "", "活动情况", None, "two header rows read as one"), first_row))  # fmt: skip
+        notes.append(
+            (Plant("merged_header", "", "活动情况", None, "two header rows read as one"), first_row)
+        )
     else:
         rows.append([labels[f] for f in order])
     positions: list[int] = []
@@ -967,25 +1101,45 @@ def _activity_table(acts: list[Activity], style: Style, labels: dict[str, str], 
         if style.spacer_rows and i % 7 == 0 and i < len(acts):
             rows.append([])
             if i == 7:
-                notes.append((Plant("spacer_row", "", "", None, "blank row skipped"), first_row + len(rows) - 1))  # fmt: skip
+                notes.append(
+                    (
+                        Plant("spacer_row", "", "", None, "blank row skipped"),
+                        first_row + len(rows) - 1,
+                    )
+                )
     if style.total_row:
         total = sum(a.participants or 0 for a in acts)
         cells: list[object] = [None] * len(order)
         cells[order.index("seq")] = "合计"
         cells[order.index("participants")] = total
         rows.append(cells)
-        notes.append((Plant("total_row", "", "合计", "total_row", "not an activity"), first_row + len(rows) - 1))  # fmt: skip
+        notes.append(
+            (
+                Plant("total_row", "", "合计", "total_row", "not an activity"),
+                first_row + len(rows) - 1,
+            )
+        )
     if style.note_row:
         rows += [[], ["注：参加人数按人次填写，活动形式请按通知要求填写。"]]
-        notes.append((Plant("note_row", "", "注：", "note_row", "not an activity"), first_row + len(rows) - 1))  # fmt: skip
+        notes.append(
+            (
+                Plant("note_row", "", "注：", "note_row", "not an activity"),
+                first_row + len(rows) - 1,
+            )
+        )
     return rows, merges, positions, notes
 
 
 def plain_grids(sub: Submission, campaign: Campaign) -> tuple[list[Grid], Placement]:
     """The cell grids of a hand-made submission in the submission's style."""
     style = sub.style
-    labels = {f: style.labels.get(f) or campaign.columns.get(f, (f,))[0] for f in ("seq", "grassroots_unit", "date", "work_item", "form", "participants", "note")}  # fmt: skip
-    sheet_name = "Sheet1" if style.fmt.startswith("csv") else ("活动统计" if style.title_rows else "Sheet1")  # fmt: skip
+    labels = {
+        f: style.labels.get(f) or campaign.columns.get(f, (f,))[0]
+        for f in ("seq", "grassroots_unit", "date", "work_item", "form", "participants", "note")
+    }
+    sheet_name = (
+        "Sheet1" if style.fmt.startswith("csv") else ("活动统计" if style.title_rows else "Sheet1")
+    )
     if style.fmt.startswith("csv"):
         sheet_name = ""
     split = style.split_sheets and len({a.work_item for a in sub.activities}) > 1
@@ -994,7 +1148,7 @@ def plain_grids(sub: Submission, campaign: Campaign) -> tuple[list[Grid], Placem
         [
             ("学习宣讲活动", [a for a in sub.activities if a.work_item in codes]),
             ("宣传落实活动", [a for a in sub.activities if a.work_item not in codes]),
-        ]  # fmt: skip
+        ]
         if split
         else [(sheet_name, sub.activities)]
     )
@@ -1011,24 +1165,83 @@ def plain_grids(sub: Submission, campaign: Campaign) -> tuple[list[Grid], Placem
             where[id(act)] = (name, row)
         placement.notes += [(p, name, r) for p, r in notes]
         if k == 1:
-            placement.notes.append((Plant("second_activity_sheet", "", name, None, "read as a second table"), name, None))  # fmt: skip
+            placement.notes.append(
+                (
+                    Plant("second_activity_sheet", "", name, None, "read as a second table"),
+                    name,
+                    None,
+                )
+            )
         if k == 0 and style.date_mode != "date" and acts:
-            placement.notes.append((Plant(f"date_{style.date_mode}", "date", table[1 + style.merged_header][(style.order if not style.merged_header else ('seq', 'grassroots_unit', 'work_item', 'date')).index('date')], None, "read as a date"), name, positions[0]))  # fmt: skip
+            placement.notes.append(
+                (
+                    Plant(
+                        f"date_{style.date_mode}",
+                        "date",
+                        table[1 + style.merged_header][
+                            (
+                                style.order
+                                if not style.merged_header
+                                else ("seq", "grassroots_unit", "work_item", "date")
+                            ).index("date")
+                        ],
+                        None,
+                        "read as a date",
+                    ),
+                    name,
+                    positions[0],
+                )
+            )
     placement.rows = [where[id(a)] for a in sub.activities]
     placement.sheet = grids[0].name
     if style.hidden_old_sheet:
-        old = [replace(a, written=dict(a.written, date=a.date.replace(year=a.date.year - 1))) for a in sub.activities[:6]]  # fmt: skip
-        rows, merges, _, _ = _activity_table(old, replace(style, total_row=False, note_row=False, spacer_rows=False, date_mode="date"), labels, 2)  # fmt: skip
-        grids.append(Grid("2018年旧表", [[f"{campaign.year - 1}年活动统计（旧）"], *rows], hidden=True, merges=merges))  # fmt: skip
-        placement.notes.append((Plant("hidden_sheet", "", "2018年旧表", "sheet_hidden_skipped", "not read"), "2018年旧表", None))  # fmt: skip
+        old = [
+            replace(a, written=dict(a.written, date=a.date.replace(year=a.date.year - 1)))
+            for a in sub.activities[:6]
+        ]
+        rows, merges, _, _ = _activity_table(
+            old,
+            replace(style, total_row=False, note_row=False, spacer_rows=False, date_mode="date"),
+            labels,
+            2,
+        )
+        grids.append(
+            Grid(
+                "2018年旧表",
+                [[f"{campaign.year - 1}年活动统计（旧）"], *rows],
+                hidden=True,
+                merges=merges,
+            )
+        )
+        placement.notes.append(
+            (
+                Plant("hidden_sheet", "", "2018年旧表", "sheet_hidden_skipped", "not read"),
+                "2018年旧表",
+                None,
+            )
+        )
     if style.publicity_sheet:
         counts = {o: 0 for o in PUBLICITY_OUTPUTS}
         for a in sub.activities:
-            counts[PUBLICITY_OUTPUTS[hash_form(a.form) % len(PUBLICITY_OUTPUTS)]] += 1 if a.work_item in ("publicity",) else 0  # fmt: skip
+            counts[PUBLICITY_OUTPUTS[hash_form(a.form) % len(PUBLICITY_OUTPUTS)]] += (
+                1 if a.work_item in ("publicity",) else 0
+            )
         rows = [["宣传报道情况统计"], ["类别", "数量（篇/条/个）", "备注"]]
         rows += [[o, n * 2 + 1, None] for o, n in counts.items()]
         grids.append(Grid("宣传报道统计", rows))
-        placement.notes.append((Plant("publicity_counts_sheet", "", "宣传报道统计", "sheet_no_table", "not an activity table; skipped (warning)"), "宣传报道统计", None))  # fmt: skip
+        placement.notes.append(
+            (
+                Plant(
+                    "publicity_counts_sheet",
+                    "",
+                    "宣传报道统计",
+                    "sheet_no_table",
+                    "not an activity table; skipped (warning)",
+                ),
+                "宣传报道统计",
+                None,
+            )
+        )
     return grids, placement
 
 
@@ -1074,7 +1287,7 @@ def write_filled_template(path: Path, sub: Submission, campaign: Campaign) -> Pl
                 sheet,
                 None,
             )
-        ],  # fmt: skip
+        ],
         sheet=sheet,
     )
 
@@ -1185,10 +1398,10 @@ def _ods_cell(value: object) -> str:
         return "<table:table-cell/>"
     if isinstance(value, dt.date):
         iso = value.isoformat()
-        return f'<table:table-cell office:value-type="date" office:date-value="{iso}"><text:p>{iso}</text:p></table:table-cell>'  # fmt: skip
+        return f'<table:table-cell office:value-type="date" office:date-value="{iso}"><text:p>{iso}</text:p></table:table-cell>'
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'  # fmt: skip
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'  # fmt: skip
+        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
 
 
 def _write_ods(path: Path, grids: list[Grid]) -> None:
@@ -1201,15 +1414,15 @@ def _write_ods(path: Path, grids: list[Grid]) -> None:
             + ("".join(_ods_cell(v) for v in row) or "<table:table-cell/>")
             + "</table:table-row>"
             for row in g.rows
-        )  # fmt: skip
+        )
         + "</table:table>"
         for g in grids
     )
     head = '<?xml version="1.0" encoding="UTF-8"?>'
-    content = f"{head}<office:document-content {ODS_NS}><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"  # fmt: skip
+    content = f"{head}<office:document-content {ODS_NS}><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
     mime = "application/vnd.oasis.opendocument.spreadsheet"
     manifest = (
-        f'{head}<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'  # fmt: skip
+        f'{head}<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
         f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mime}"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'  # fmt: skip
     )
@@ -1236,7 +1449,9 @@ def _write_csv(path: Path, grid: Grid, encoding: str) -> None:
     writer = csv.writer(text, lineterminator="\r\n")
     for row in grid.rows:
         writer.writerow([_csv_text(v) for v in row])
-    path.write_bytes(text.getvalue().encode({"gbk": "gbk", "utf8": "utf-8", "utf8-sig": "utf-8-sig"}[encoding]))  # fmt: skip
+    path.write_bytes(
+        text.getvalue().encode({"gbk": "gbk", "utf8": "utf-8", "utf8-sig": "utf-8-sig"}[encoding])
+    )
 
 
 def _docx_bytes(text: str) -> bytes:
@@ -1246,7 +1461,7 @@ def _docx_bytes(text: str) -> bytes:
         "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',  # fmt: skip
         "word/document.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
         + "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in text.splitlines())
-        + "</w:body></w:document>",  # fmt: skip
+        + "</w:body></w:document>",
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -1274,9 +1489,26 @@ def _encrypted_bytes(rng: np.random.Generator) -> bytes:
     fat += [2 + n_info + i + 1 for i in range(n_pkg - 1)] + [end]
     fat += [free] * (128 - len(fat))
 
-    def entry(name: str, kind: int, left: int, right: int, child: int, start: int, size: int) -> bytes:  # fmt: skip
+    def entry(
+        name: str, kind: int, left: int, right: int, child: int, start: int, size: int
+    ) -> bytes:
         raw = (name + "\0").encode("utf-16-le") if name else b""
-        return struct.pack("<64sHBBIII16sIQQIQ", raw, len(raw), kind, 1, left, right, child, b"\0" * 16, 0, 0, 0, start, size)  # fmt: skip
+        return struct.pack(
+            "<64sHBBIII16sIQQIQ",
+            raw,
+            len(raw),
+            kind,
+            1,
+            left,
+            right,
+            child,
+            b"\0" * 16,
+            0,
+            0,
+            0,
+            start,
+            size,
+        )
 
     directory = (
         entry("Root Entry", 5, nostream, nostream, 1, end, 0)
@@ -1286,9 +1518,24 @@ def _encrypted_bytes(rng: np.random.Generator) -> bytes:
     )
     header = struct.pack(
         "<8s16sHHHHH6sIIIIIIIII",
-        bytes.fromhex("D0CF11E0A1B11AE1"), b"\0" * 16, 0x3E, 3, 0xFFFE, 9, 6, b"\0" * 6,
-        0, 1, 1, 0, 4096, end, 0, end, 0,
-    )  # fmt: skip
+        bytes.fromhex("D0CF11E0A1B11AE1"),
+        b"\0" * 16,
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"\0" * 6,
+        0,
+        1,
+        1,
+        0,
+        4096,
+        end,
+        0,
+        end,
+        0,
+    )
     header += struct.pack("<109I", 0, *([free] * 108))
     return header + struct.pack("<128I", *fat) + directory + info + package
 
@@ -1304,22 +1551,53 @@ def _with_suffix(path: str, tag: str) -> str:
 def _corrected(sub: Submission, rng: np.random.Generator, campaign: Campaign) -> Submission:
     """A corrected resubmission: later 填报日期, two numbers changed, a row dropped and one added."""
     acts = list(sub.activities)
-    plain = [i for i, a in enumerate(acts) if not a.plants and isinstance(a.written["participants"], int)]  # fmt: skip
+    plain = [
+        i for i, a in enumerate(acts) if not a.plants and isinstance(a.written["participants"], int)
+    ]
     for i in plain[:2]:
         n = int(acts[i].participants or 0) + int(rng.integers(5, 30))
-        acts[i] = replace(acts[i], participants=n, written=dict(acts[i].written, participants=n), plants=[])  # fmt: skip
+        acts[i] = replace(
+            acts[i], participants=n, written=dict(acts[i].written, participants=n), plants=[]
+        )
     if len(plain) > 2:
         acts.pop(plain[2])
     unions = [a for a in acts if a.unit]
     base = unions[0] if unions else acts[0]
-    extra = _activity(rng, campaign, sub.round, base.unit, base.counted_for, 40, 0, base.written["grassroots_unit"])  # fmt: skip
+    extra = _activity(
+        rng,
+        campaign,
+        sub.round,
+        base.unit,
+        base.counted_for,
+        40,
+        0,
+        base.written["grassroots_unit"],
+    )
     acts.append(extra)
-    new = replace(sub, activities=acts, report_date=(sub.report_date or sub.round.deadline) + dt.timedelta(days=int(rng.integers(2, 6))), plants=[])  # fmt: skip
+    new = replace(
+        sub,
+        activities=acts,
+        report_date=(sub.report_date or sub.round.deadline)
+        + dt.timedelta(days=int(rng.integers(2, 6))),
+        plants=[],
+    )
     new.style = replace(sub.style)
     new.path = _with_suffix(sub.path, str(rng.choice(["（更正）", "-修改版", "(修改后)"])))
-    new.plants.append(Plant("corrected_resubmission", "", new.report_date.isoformat(), None, f"replaces {sub.path}"))  # fmt: skip
+    new.plants.append(
+        Plant(
+            "corrected_resubmission", "", new.report_date.isoformat(), None, f"replaces {sub.path}"
+        )
+    )
     sub.state = "superseded"
-    sub.plants.append(Plant("superseded", "", sub.report_date.isoformat() if sub.report_date else "", "superseded", f"replaced by {new.path}"))  # fmt: skip
+    sub.plants.append(
+        Plant(
+            "superseded",
+            "",
+            sub.report_date.isoformat() if sub.report_date else "",
+            "superseded",
+            f"replaced by {new.path}",
+        )
+    )
     return new
 
 
@@ -1343,27 +1621,68 @@ def _broken_files(subs: list[Submission], rng: np.random.Generator, raw: Path) -
         entries.append(_entry(case, rel, "", None, "", "", code, expect, "rejected"))
 
     s = pick[0]
-    put(f"{folder}{s.round.name}/{s.unit}-{s.round.name}.xlsx", b"", "file_empty", "empty", "rejected")  # fmt: skip
+    put(
+        f"{folder}{s.round.name}/{s.unit}-{s.round.name}.xlsx",
+        b"",
+        "file_empty",
+        "empty",
+        "rejected",
+    )
     s = pick[1]
     whole = (raw / s.path).read_bytes()
-    put(f"{folder}{s.unit}报送表(2).xlsx", whole[: len(whole) // 2], "file_truncated", "corrupt", "rejected")  # fmt: skip
+    put(
+        f"{folder}{s.unit}报送表(2).xlsx",
+        whole[: len(whole) // 2],
+        "file_truncated",
+        "corrupt",
+        "rejected",
+    )
     s = pick[2]
     text = SUMMARY_TEXT.format(unit=s.unit, round=s.round.name)
-    put(f"{folder}{s.unit}{s.round.name}工作总结.xlsx", _docx_bytes(text), "file_docx_as_xlsx", "not_a_spreadsheet", "rejected")  # fmt: skip
+    put(
+        f"{folder}{s.unit}{s.round.name}工作总结.xlsx",
+        _docx_bytes(text),
+        "file_docx_as_xlsx",
+        "not_a_spreadsheet",
+        "rejected",
+    )
     s = pick[3]
-    put(f"{folder}{s.unit}活动情况说明.xls", text.replace(pick[2].unit, s.unit).encode("utf-8"), "file_text_as_xls", "no_activity_table", "rejected (read as text: no table)")  # fmt: skip
+    put(
+        f"{folder}{s.unit}活动情况说明.xls",
+        text.replace(pick[2].unit, s.unit).encode("utf-8"),
+        "file_text_as_xls",
+        "no_activity_table",
+        "rejected (read as text: no table)",
+    )
     s = pick[4]
-    put(f"{folder}{s.unit}报送表-{s.round.code}.xlsx", _encrypted_bytes(rng), "file_encrypted", "password_protected", "rejected")  # fmt: skip
+    put(
+        f"{folder}{s.unit}报送表-{s.round.code}.xlsx",
+        _encrypted_bytes(rng),
+        "file_encrypted",
+        "password_protected",
+        "rejected",
+    )
     s = pick[5]
     lines = [[line] for line in SUMMARY_TEXT.format(unit=s.unit, round=s.round.name).splitlines()]
-    put(f"{folder}{s.unit}{s.round.name}总结.xlsx", _xlsx_bytes([Grid("Sheet1", lines)]), "no_table_workbook", "no_activity_table", "rejected")  # fmt: skip
+    put(
+        f"{folder}{s.unit}{s.round.name}总结.xlsx",
+        _xlsx_bytes([Grid("Sheet1", lines)]),
+        "no_table_workbook",
+        "no_activity_table",
+        "rejected",
+    )
     s = pick[6]
     if s.path.endswith(".xlsx"):
         lock_rel = s.path.rsplit("/", 1)[0] + "/~$" + s.path.rsplit("/", 1)[1]
     else:
         lock_rel = f"{folder}~${s.unit}报送表.xlsx"
     owner = "Administrator"
-    lock = bytes([len(owner)]) + owner.encode().ljust(53, b" ") + struct.pack("<H", len(owner)) + owner.encode("utf-16-le").ljust(108, b" ")  # fmt: skip
+    lock = (
+        bytes([len(owner)])
+        + owner.encode().ljust(53, b" ")
+        + struct.pack("<H", len(owner))
+        + owner.encode("utf-16-le").ljust(108, b" ")
+    )
     put(lock_rel, lock, "lock_file", "file_skipped", "skipped")
     return entries
 
@@ -1397,41 +1716,163 @@ def _manifest_entries(sub: Submission, placement: Placement) -> list[dict]:
     out = []
     state = sub.state
     if sub.style.fmt != "xlsx":
-        out.append(_entry(f"format_{sub.style.fmt}", sub.path, "", None, "", sub.style.fmt, None, "read", state))  # fmt: skip
+        out.append(
+            _entry(
+                f"format_{sub.style.fmt}",
+                sub.path,
+                "",
+                None,
+                "",
+                sub.style.fmt,
+                None,
+                "read",
+                state,
+            )
+        )
     if sub.style.layout == "template":
         pass
     elif sub.style.header_block == "none":
-        out.append(_entry("bare_csv_no_header_block", sub.path, "", None, "", sub.unit, None, f"reporting unit {sub.unit} from the file name", state))  # fmt: skip
+        out.append(
+            _entry(
+                "bare_csv_no_header_block",
+                sub.path,
+                "",
+                None,
+                "",
+                sub.unit,
+                None,
+                f"reporting unit {sub.unit} from the file name",
+                state,
+            )
+        )
     else:
         row = sub.style.title_rows + 1
-        out.append(_entry(f"header_block_{sub.style.header_block}", sub.path, placement.sheet, row, "", sub.written_unit, None, f"reporting unit {sub.unit}", state))  # fmt: skip
+        out.append(
+            _entry(
+                f"header_block_{sub.style.header_block}",
+                sub.path,
+                placement.sheet,
+                row,
+                "",
+                sub.written_unit,
+                None,
+                f"reporting unit {sub.unit}",
+                state,
+            )
+        )
     if sub.style.title_rows:
-        out.append(_entry("title_rows", sub.path, placement.sheet, 1, "", sub.style.title_rows, None, "skipped", state))  # fmt: skip
-    if sub.style.layout == "plain" and sub.style.labels and any(placement.labels[f] != v for f, v in [("grassroots_unit", "基层工会名称"), ("date", "活动日期"), ("participants", "参加人数")]):  # fmt: skip
-        out.append(_entry("renamed_columns", sub.path, placement.sheet, None, "", "|".join(placement.labels[f] for f in sub.style.order), None, "columns matched", state))  # fmt: skip
-    if sub.style.layout == "plain" and sub.style.order[1] != "grassroots_unit" and not sub.style.merged_header:  # fmt: skip
-        out.append(_entry("reordered_columns", sub.path, placement.sheet, None, "", "|".join(sub.style.order), None, "columns matched", state))  # fmt: skip
+        out.append(
+            _entry(
+                "title_rows",
+                sub.path,
+                placement.sheet,
+                1,
+                "",
+                sub.style.title_rows,
+                None,
+                "skipped",
+                state,
+            )
+        )
+    if (
+        sub.style.layout == "plain"
+        and sub.style.labels
+        and any(
+            placement.labels[f] != v
+            for f, v in [
+                ("grassroots_unit", "基层工会名称"),
+                ("date", "活动日期"),
+                ("participants", "参加人数"),
+            ]
+        )
+    ):
+        out.append(
+            _entry(
+                "renamed_columns",
+                sub.path,
+                placement.sheet,
+                None,
+                "",
+                "|".join(placement.labels[f] for f in sub.style.order),
+                None,
+                "columns matched",
+                state,
+            )
+        )
+    if (
+        sub.style.layout == "plain"
+        and sub.style.order[1] != "grassroots_unit"
+        and not sub.style.merged_header
+    ):
+        out.append(
+            _entry(
+                "reordered_columns",
+                sub.path,
+                placement.sheet,
+                None,
+                "",
+                "|".join(sub.style.order),
+                None,
+                "columns matched",
+                state,
+            )
+        )
     for plant in sub.plants:
-        out.append(_entry(plant.case, sub.path, "", None, "", plant.value, plant.code, plant.expect, state))  # fmt: skip
+        out.append(
+            _entry(plant.case, sub.path, "", None, "", plant.value, plant.code, plant.expect, state)
+        )
     for plant, sheet, row in placement.notes:
         column = placement.labels.get(plant.field, "") if plant.field else ""
-        out.append(_entry(plant.case, sub.path, sheet, row, column, plant.value, plant.code, plant.expect, state))  # fmt: skip
+        out.append(
+            _entry(
+                plant.case,
+                sub.path,
+                sheet,
+                row,
+                column,
+                plant.value,
+                plant.code,
+                plant.expect,
+                state,
+            )
+        )
     for act, (sheet, row) in zip(sub.activities, placement.rows, strict=True):
         for plant in act.plants:
-            out.append(_entry(plant.case, sub.path, sheet, row, placement.labels.get(plant.field, ""), plant.value, plant.code, plant.expect, state))  # fmt: skip
+            out.append(
+                _entry(
+                    plant.case,
+                    sub.path,
+                    sheet,
+                    row,
+                    placement.labels.get(plant.field, ""),
+                    plant.value,
+                    plant.code,
+                    plant.expect,
+                    state,
+                )
+            )
     return out
 
 
 TRUTH_COLUMNS = ["file", "sheet", "row", "reporting_unit", "kind", "round", "grassroots_unit", "counted_for", "work_item", "form", "date", "participants"]  # fmt: skip
 
 
-def generate(out_dir: Path = config.DEMO_RAW_DIR, seed: int = config.DEMO_SEED, campaign: Campaign | None = None) -> DemoSummary:  # fmt: skip
+def generate(
+    out_dir: Path = config.DEMO_RAW_DIR,
+    seed: int = config.DEMO_SEED,
+    campaign: Campaign | None = None,
+) -> DemoSummary:
     """Write the demo district into `out_dir` (a raw folder) and its manifest and truth beside it."""
     out_dir = Path(out_dir)
-    if out_dir.resolve() == config.RAW_DATA_DIR.resolve() or config.RAW_DATA_DIR.resolve() in out_dir.resolve().parents:  # fmt: skip
+    if (
+        out_dir.resolve() == config.RAW_DATA_DIR.resolve()
+        or config.RAW_DATA_DIR.resolve() in out_dir.resolve().parents
+    ):
         from analysis.cli import UsageError
 
-        raise UsageError(f"演示数据不能写入分析人员的原始数据目录 {config.RAW_DATA_DIR}，请换一个 --out 目录。")  # fmt: skip
+        raise UsageError(
+            f"演示数据不能写入分析人员的原始数据目录 {config.RAW_DATA_DIR}，请换一个 --out 目录。"
+        )
     campaign = campaign or load_campaign()
     rng = np.random.default_rng(seed)
     for old in (config.ROSTER_SUBDIR, config.SUBMISSIONS_SUBDIR):
@@ -1444,8 +1885,15 @@ def generate(out_dir: Path = config.DEMO_RAW_DIR, seed: int = config.DEMO_SEED, 
     subs, plan_plants = plan_submissions(roster, campaign, rng)
     assign_styles(subs, campaign, rng)
     aliases = plant_rows(subs, roster, campaign, rng)
-    candidates = [s for s in subs if s.kind != "direct" and s.style.header_block != "none" and len(s.activities) >= 8]  # fmt: skip
-    corrected = [_corrected(candidates[i], rng, campaign) for i in rng.choice(len(candidates), size=2, replace=False)]  # fmt: skip
+    candidates = [
+        s
+        for s in subs
+        if s.kind != "direct" and s.style.header_block != "none" and len(s.activities) >= 8
+    ]
+    corrected = [
+        _corrected(candidates[i], rng, campaign)
+        for i in rng.choice(len(candidates), size=2, replace=False)
+    ]
     subs += corrected
     used: set[str] = set()
     for sub in subs:
@@ -1453,7 +1901,9 @@ def generate(out_dir: Path = config.DEMO_RAW_DIR, seed: int = config.DEMO_SEED, 
             sub.path = _with_suffix(sub.path, "(2)")
         used.add(sub.path)
 
-    entries: list[dict] = [_entry(p.case, "", "", None, "", p.value, p.code, p.expect, "") for p in plan_plants]  # fmt: skip
+    entries: list[dict] = [
+        _entry(p.case, "", "", None, "", p.value, p.code, p.expect, "") for p in plan_plants
+    ]
     truth = []
     for sub in subs:
         placement = write_submission(out_dir / sub.path, sub, campaign)
@@ -1462,16 +1912,49 @@ def generate(out_dir: Path = config.DEMO_RAW_DIR, seed: int = config.DEMO_SEED, 
             continue
         for act, (sheet, row) in zip(sub.activities, placement.rows, strict=True):
             if act.accepted:
-                truth.append([sub.path, sheet, row, sub.unit, sub.kind, sub.round.code, act.unit, act.counted_for, act.work_item, act.form, act.date.isoformat() if act.date_known else "", act.participants])  # fmt: skip
+                truth.append(
+                    [
+                        sub.path,
+                        sheet,
+                        row,
+                        sub.unit,
+                        sub.kind,
+                        sub.round.code,
+                        act.unit,
+                        act.counted_for,
+                        act.work_item,
+                        act.form,
+                        act.date.isoformat() if act.date_known else "",
+                        act.participants,
+                    ]
+                )
 
     # A byte-identical copy sent again under another name.
-    xlsx = [s for s in subs if s.state == "current" and s.style.fmt == "xlsx" and "/" in s.path.removeprefix(f"{config.SUBMISSIONS_SUBDIR}/")]  # fmt: skip
+    xlsx = [
+        s
+        for s in subs
+        if s.state == "current"
+        and s.style.fmt == "xlsx"
+        and "/" in s.path.removeprefix(f"{config.SUBMISSIONS_SUBDIR}/")
+    ]
     original = xlsx[int(rng.integers(len(xlsx)))]
     copy = (
         f"{config.SUBMISSIONS_SUBDIR}/{original.path.rsplit('/', 1)[1].rsplit('.', 1)[0]}(1).xlsx"
     )
     shutil.copyfile(out_dir / original.path, out_dir / copy)
-    entries.append(_entry("duplicate_file", copy, "", None, "", original.path, "duplicate_file", f"byte-identical copy of {original.path}; one of the two is duplicate_file", "duplicate_file"))  # fmt: skip
+    entries.append(
+        _entry(
+            "duplicate_file",
+            copy,
+            "",
+            None,
+            "",
+            original.path,
+            "duplicate_file",
+            f"byte-identical copy of {original.path}; one of the two is duplicate_file",
+            "duplicate_file",
+        )
+    )
     entries += _broken_files(subs, rng, out_dir)
 
     with (out_dir / config.ALIASES_FILE).open("w", encoding="utf-8-sig", newline="") as fh:
@@ -1487,7 +1970,9 @@ def generate(out_dir: Path = config.DEMO_RAW_DIR, seed: int = config.DEMO_SEED, 
         "codes": ISSUE_CODES,
         "cases": entries,
     }
-    (meta / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")  # fmt: skip
+    (meta / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     truth_frame = pd.DataFrame(truth, columns=TRUTH_COLUMNS).astype({"participants": "Int64"})
     truth_frame.to_csv(meta / "truth.csv", index=False, lineterminator="\n")
 
@@ -1498,7 +1983,7 @@ def generate(out_dir: Path = config.DEMO_RAW_DIR, seed: int = config.DEMO_SEED, 
         units=len(roster),
         reporting_units=roster["reporting_unit"]
         .where(roster["kind"] != "direct", roster["unit"])
-        .nunique(),  # fmt: skip
+        .nunique(),
         files=len(files),
         activity_rows=sum(len(s.activities) for s in subs),
         planted=len(entries),
