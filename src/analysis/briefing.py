@@ -367,8 +367,12 @@ def narrative_markdown(figures: BriefingData):
 # --------------------------------------------------------------------------- the run
 
 
-def _execute_notebook(source: Path, target: Path, parameters: dict) -> str:
-    """Execute one notebook with papermill; '' when it ran, else a one-line reason."""
+def _execute_notebook(source: Path, target: Path, parameters: dict, delay: float = 0.0) -> str:
+    """Execute one notebook with papermill; '' when it ran, else a one-line reason.
+
+    Kernels started at the same moment in several processes can pick the same ports
+    and die at start-up: starts are staggered by `delay` and a dead start is retried.
+    """
     import os
 
     import papermill
@@ -376,18 +380,27 @@ def _execute_notebook(source: Path, target: Path, parameters: dict) -> str:
     # Kernels inherit this worker's stderr; their start-up chatter is not for the analyst.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
-    try:
-        papermill.execute_notebook(
-            str(source),
-            str(target),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(config.NOTEBOOKS_DIR),
-        )
-    except Exception as exc:  # a failing notebook must not stop the exports
-        return f"{source.name}：{type(exc).__name__}：{str(exc).strip().splitlines()[-1][:200]}"
-    return ""
+    time.sleep(delay)
+    reason = ""
+    for _attempt in range(3):
+        try:
+            papermill.execute_notebook(
+                str(source),
+                str(target),
+                parameters=parameters,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(config.NOTEBOOKS_DIR),
+            )
+            return ""
+        except Exception as exc:  # a failing notebook must not stop the exports
+            reason = (
+                f"{source.name}：{type(exc).__name__}：{str(exc).strip().splitlines()[-1][:200]}"
+            )
+            if "Kernel died" not in str(exc):
+                break
+            time.sleep(1.0)
+    return reason
 
 
 def execute_notebooks(folder: Path, parameters: dict) -> list[str]:
@@ -397,8 +410,14 @@ def execute_notebooks(folder: Path, parameters: dict) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max_workers=len(NOTEBOOKS)) as pool:
         jobs = [
-            pool.submit(_execute_notebook, config.NOTEBOOKS_DIR / name, folder / name, parameters)
-            for name in NOTEBOOKS
+            pool.submit(
+                _execute_notebook,
+                config.NOTEBOOKS_DIR / name,
+                folder / name,
+                parameters,
+                0.7 * i,
+            )
+            for i, name in enumerate(NOTEBOOKS)
         ]
         return [r for r in (j.result() for j in jobs) if r]
 
@@ -455,3 +474,60 @@ def run(
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         print(f"  {path.relative_to(folder)}")
     return 0 if not failures else 1
+
+
+def show_chart(figures: BriefingData, key: str, dpi: int = 100):
+    """One chart as a PNG image for the notebook (independent of the matplotlib backend)."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image
+
+    from analysis import charts
+
+    fig = charts.chart_figure(figures, key)
+    buffer = io.BytesIO()
+    with plt.rc_context({"savefig.bbox": "standard"}):
+        fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return Image(data=buffer.getvalue(), format="png")
+
+
+CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+
+
+def refresh_notebook_references(workdir: Path | None = None) -> list[Path]:
+    """Re-execute the notebooks on the active data and store, in the notebooks in git, the
+    outputs of the cells marked `# NBVAL_CHECK_OUTPUT` (all other outputs stay stripped).
+
+    Run after a deliberate change of the demo data or of a checked figure.
+    """
+    import tempfile
+
+    import nbformat
+
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="briefing-nb-"))
+    failures = execute_notebooks(workdir, {})
+    if failures:
+        raise RuntimeError("; ".join(failures))
+    written = []
+    for name in NOTEBOOKS:
+        source_path = config.NOTEBOOKS_DIR / name
+        source = nbformat.read(str(source_path), as_version=4)
+        executed = nbformat.read(str(workdir / name), as_version=4)
+        outputs = {c.get("id"): c.get("outputs", []) for c in executed.cells}
+        for cell in source.cells:
+            if cell.cell_type != "code":
+                continue
+            keep = CHECK_MARK in cell.source
+            cell.outputs = outputs.get(cell.get("id"), []) if keep else []
+            # nbval compares only cells that look run: they need an execution count.
+            cell.execution_count = 1 if keep else None
+            for output in cell.outputs:
+                if output.get("output_type") == "execute_result":
+                    output["execution_count"] = cell.execution_count
+            if keep:
+                cell.metadata["keep_output"] = True  # nbstripout leaves these alone
+        nbformat.write(source, str(source_path))
+        written.append(source_path)
+    return written
