@@ -13,12 +13,24 @@ def test_builtin_campaign_rounds_match_contract(campaign):
         ("r2", dt.date(2019, 7, 1), dt.date(2019, 9, 30), dt.date(2019, 10, 10)),
         ("r3", dt.date(2019, 10, 1), dt.date(2019, 12, 31), dt.date(2020, 1, 10)),
     ]
-    assert campaign.work_item_codes == ("study", "training", "publicity", "implementation", "reporting", "other")
+    assert campaign.work_item_codes == (
+        "study",
+        "training",
+        "publicity",
+        "implementation",
+        "reporting",
+        "other",
+    )
 
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(dt.date(2019, 5, 8), "r1"), (dt.date(2019, 6, 30), "r1"), (dt.date(2019, 7, 1), "r2"), (dt.date(2020, 1, 1), None)],
+    [
+        (dt.date(2019, 5, 8), "r1"),
+        (dt.date(2019, 6, 30), "r1"),
+        (dt.date(2019, 7, 1), "r2"),
+        (dt.date(2020, 1, 1), None),
+    ],
 )
 def test_round_for_date_uses_windows(campaign, day, expected):
     found = campaign.round_for_date(day)
@@ -47,7 +59,11 @@ name = "学习"
         encoding="utf-8",
     )
     c = load_campaign(path)
-    assert c.year == 2020 and [r.code for r in c.rounds] == ["q1"] and c.work_item_codes == ("study", "other")
+    assert (
+        c.year == 2020
+        and [r.code for r in c.rounds] == ["q1"]
+        and c.work_item_codes == ("study", "other")
+    )
 
 
 def test_broken_campaign_file_gives_chinese_error(tmp_path):

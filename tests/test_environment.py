@@ -64,4 +64,6 @@ def test_installed_versions_match_lock():
 
     lock = _lock()
     for name in ("pandas", "matplotlib", "openpyxl", "python-calamine", "python-pptx", "mplfonts"):
-        assert version(name) == lock[name], f"{name} in .venv differs from the lock; run make test to rebuild"
+        assert version(name) == lock[name], (
+            f"{name} in .venv differs from the lock; run make test to rebuild"
+        )

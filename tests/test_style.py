@@ -13,7 +13,9 @@ from analysis import style
 def test_cjk_family_is_a_cjk_font():
     family = style.cjk_family()
     assert family in style.PREFERRED_FAMILIES
-    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=family), fallback_to_default=False
+    )
     assert "DejaVu" not in path
 
 
@@ -43,9 +45,11 @@ def test_missing_glyph_is_detected_by_this_test_setup():
     """Guard: with a Latin-only font the same chart warns, so the test above can fail."""
     import pytest
 
-    with pytest.warns(UserWarning, match="missing from font"):
-        with plt.rc_context({"font.family": "DejaVu Sans"}):
-            fig, ax = plt.subplots()
-            ax.set_title("覆盖率")
-            fig.canvas.draw()
-            plt.close(fig)
+    with (
+        pytest.warns(UserWarning, match="missing from font"),
+        plt.rc_context({"font.family": "DejaVu Sans"}),
+    ):
+        fig, ax = plt.subplots()
+        ax.set_title("覆盖率")
+        fig.canvas.draw()
+        plt.close(fig)

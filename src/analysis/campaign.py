@@ -147,7 +147,9 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
                 name=str(w["name"]),
                 short=str(w.get("short", w["name"])),
                 synonyms=_strings(w.get("synonyms")) or (str(w["name"]),),
-                forms=tuple(_strings(f) if isinstance(f, list) else (str(f),) for f in w.get("forms", [])),
+                forms=tuple(
+                    _strings(f) if isinstance(f, list) else (str(f),) for f in w.get("forms", [])
+                ),
             )
             for w in data["work_items"]
         )
@@ -170,7 +172,9 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
             source=source,
         )
     except KeyError as exc:
-        raise CampaignError(f"活动定义文件（{source}）缺少必填项 {exc.args[0]}，请对照内置模板补充。") from None
+        raise CampaignError(
+            f"活动定义文件（{source}）缺少必填项 {exc.args[0]}，请对照内置模板补充。"
+        ) from None
     except TypeError as exc:
         raise CampaignError(f"活动定义文件（{source}）中有无法识别的设置：{exc}") from None
 

@@ -106,29 +106,23 @@ def _match_columns(header: list[object]) -> dict[str, int]:
 
 
 def _read_grid(path: Path) -> list[list[object]]:
-    """The first visible sheet of a roster file as a grid of values."""
-    if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise RosterError(f"名册文件 {path.name} 的文字编码无法识别，请在 Excel 中另存为 .xlsx 后重试。")
-        import csv
-        import io
+    """The first visible sheet of a roster file as a grid of values.
 
-        return [list(r) for r in csv.reader(io.StringIO(text))]
-    import python_calamine as pc
+    Read through `readers.read_workbook`, so the roster gets the same protection as
+    submissions (format from bytes, size and extent limits, CSV encodings).
+    """
+    from analysis.campaign import Limits
+    from analysis.model import FileRejected
+    from analysis.readers import read_workbook
 
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-        visible = [m.name for m in wb.sheets_metadata if m.visible == pc.SheetVisibleEnum.Visible] or wb.sheet_names
-        return wb.get_sheet_by_name(visible[0]).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises several unrelated types for bad files
-        raise RosterError(f"名册文件 {path.name} 无法打开（{type(exc).__name__}），请确认它是未加密的 Excel 文件。") from None
+        workbook = read_workbook(path, Limits(), display_name=path.name)
+    except FileRejected as exc:
+        raise RosterError(f"名册文件无法使用：{exc.message}") from None
+    sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets
+    if not sheets:
+        raise RosterError(f"名册文件 {path.name} 中没有任何工作表，请检查文件内容。")
+    return sheets[0].rows
 
 
 def find_roster_file(roster_path: Path) -> Path:
@@ -138,7 +132,13 @@ def find_roster_file(roster_path: Path) -> Path:
     if not roster_path.is_dir():
         raise RosterError(f"未找到名册：请把单位名册放到 {roster_path} 文件夹中。")
     files = sorted(
-        (p for p in roster_path.iterdir() if p.is_file() and p.suffix.lower() in ROSTER_SUFFIXES and not p.name.startswith(("~$", "."))),
+        (
+            p
+            for p in roster_path.iterdir()
+            if p.is_file()
+            and p.suffix.lower() in ROSTER_SUFFIXES
+            and not p.name.startswith(("~$", "."))
+        ),
         key=lambda p: (p.stat().st_mtime, p.name),
     )
     if not files:
@@ -153,7 +153,9 @@ def _to_int(value: object) -> int | None:
         return None
     if isinstance(value, int | float):
         return int(value) if float(value).is_integer() and value >= 0 else None
-    text = re.sub(r"[\s,，人名]", "", str(value)).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    text = re.sub(r"[\s,，人名]", "", str(value)).translate(
+        str.maketrans("０１２３４５６７８９", "0123456789")
+    )
     return int(text) if text.isdigit() else None
 
 
@@ -174,7 +176,9 @@ def load_roster(roster_path: Path) -> Roster:
     return roster_from_grid(grid, header_index, columns, source=path.name)
 
 
-def roster_from_grid(grid: list[list[object]], header_index: int, columns: dict[str, int], source: str) -> Roster:
+def roster_from_grid(
+    grid: list[list[object]], header_index: int, columns: dict[str, int], source: str
+) -> Roster:
     """Build the roster tables from a grid whose header row and columns are known."""
     issues: list[Issue] = []
     records = []
@@ -196,18 +200,42 @@ def roster_from_grid(grid: list[list[object]], header_index: int, columns: dict[
         kind = kind_code(cell(row, "kind"))
         members = _to_int(cell(row, "members"))
         if kind is None:
-            problem(rownum, "类别", "roster_kind_unknown", f"名册第{rownum}行“{name}”的类别“{cell(row, 'kind')}”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；该单位未计入统计，请修改名册。")
+            problem(
+                rownum,
+                "类别",
+                "roster_kind_unknown",
+                f"名册第{rownum}行“{name}”的类别“{cell(row, 'kind')}”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；该单位未计入统计，请修改名册。",
+            )
             continue
         if members is None:
-            problem(rownum, "会员人数", "roster_members_unreadable", f"名册第{rownum}行“{name}”的会员人数“{cell(row, 'members')}”不是整数；该单位未计入统计，请修改名册。")
+            problem(
+                rownum,
+                "会员人数",
+                "roster_members_unreadable",
+                f"名册第{rownum}行“{name}”的会员人数“{cell(row, 'members')}”不是整数；该单位未计入统计，请修改名册。",
+            )
             continue
-        if kind == "direct" or not parent or parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会"):
+        if (
+            kind == "direct"
+            or not parent
+            or parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
+        ):
             if kind != "direct":
-                problem(rownum, "上级工会", "roster_parent_missing", f"名册第{rownum}行“{name}”没有填写上级工会；该单位未计入统计，请补充。")
+                problem(
+                    rownum,
+                    "上级工会",
+                    "roster_parent_missing",
+                    f"名册第{rownum}行“{name}”没有填写上级工会；该单位未计入统计，请补充。",
+                )
                 continue
             parent = name  # a directly affiliated union is its own reporting unit
         if name in seen:
-            problem(rownum, "基层工会名称", "roster_duplicate_name", f"名册第{rownum}行“{name}”与第{seen[name]}行重名；只保留第{seen[name]}行，请核对名册。")
+            problem(
+                rownum,
+                "基层工会名称",
+                "roster_duplicate_name",
+                f"名册第{rownum}行“{name}”与第{seen[name]}行重名；只保留第{seen[name]}行，请核对名册。",
+            )
             continue
         seen[name] = rownum
         records.append(
@@ -232,8 +260,17 @@ def roster_from_grid(grid: list[list[object]], header_index: int, columns: dict[
     kinds = units.groupby("reporting_unit")["kind"].agg(lambda s: s.value_counts().index[0])
     mixed = units[units["kind"] != units["reporting_unit"].map(kinds)]
     for r in mixed.itertuples():
-        issues.append(Issue(source, "", int(r.row), "类别", "warning", "roster_kind_mixed",
-                            f"名册第{r.row}行“{r.unit}”的类别与同一上级工会的其他单位不同，已按“{config.KIND_NAMES[kinds[r.reporting_unit]]}”统计。"))
+        issues.append(
+            Issue(
+                source,
+                "",
+                int(r.row),
+                "类别",
+                "warning",
+                "roster_kind_mixed",
+                f"名册第{r.row}行“{r.unit}”的类别与同一上级工会的其他单位不同，已按“{config.KIND_NAMES[kinds[r.reporting_unit]]}”统计。",
+            )
+        )
     units["kind"] = units["reporting_unit"].map(kinds)
 
     order = {k: i for i, k in enumerate(config.KINDS)}
