@@ -73,7 +73,7 @@ def districts(draw) -> tuple[Roster, pd.DataFrame]:
     return roster, activities
 
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
