@@ -446,10 +446,10 @@ def coverage_by_round(roster: Roster, rows: pd.DataFrame, campaign: Campaign) ->
     previous round: units_covered_new and unit_coverage_change (percentage points)."""
     g = _Groups.of(roster)
     everything = accepted_activities(rows, roster)
+    started = everything["round"].map({x.code: pd.Timestamp(x.start) for x in campaign.rounds})
     tables = []
     for r in campaign.rounds:
         cut = pd.Timestamp(r.end)
-        started = everything["round"].map({x.code: pd.Timestamp(x.start) for x in campaign.rounds})
         keep = (everything["date"] <= cut) | (everything["date"].isna() & (started <= cut))
         cut_activities = everything.loc[keep.fillna(False).astype(bool)]
         tables.append(_coverage(g, _Coded.of(g, cut_activities)).assign(round=r.code))
