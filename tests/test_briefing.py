@@ -1,0 +1,223 @@
+"""The briefing driver: which data, which round, which folder; the notebook helpers; and a
+run on a tiny district written in the test (notebook execution stubbed; the full run
+with kernels is marked slow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+
+import pandas as pd
+import pytest
+from conftest import write_xlsx
+from pptx import Presentation
+from test_charts import small_figures
+
+from analysis import briefing, config
+
+CONTACT, PHONE = "李建国", "13912345678"
+
+
+@pytest.mark.parametrize(
+    ("rounds_submitted", "as_of", "expected"),
+    [
+        (["r1", "r2"], None, "r2"),
+        (["r1", "r3"], None, "r3"),
+        ([], None, "r1"),
+        (["r1", "r2", "r3"], dt.date(2019, 8, 1), "r2"),  # r3 had not started
+        ([], dt.date(2019, 11, 1), "r3"),  # nothing yet: the round the date falls in
+    ],
+)
+def test_default_round_is_latest_round_with_a_submission(
+    campaign, rounds_submitted, as_of, expected
+):
+    submissions = pd.DataFrame({"round": rounds_submitted, "state": "current"})
+    assert briefing.default_round(campaign, submissions, as_of) == expected
+
+
+def test_default_round_ignores_rejected_files(campaign):
+    submissions = pd.DataFrame({"round": ["r1", "r3"], "state": ["current", "rejected"]})
+    assert briefing.default_round(campaign, submissions, None) == "r1"
+
+
+def test_run_folder_says_date_and_round(tmp_path):
+    assert briefing.run_folder(tmp_path, small_figures()) == tmp_path / "2019-09-30_r2"
+
+
+def test_latest_activity_date_uses_accepted_rows_only():
+    rows = pd.DataFrame(
+        {"state": ["accepted", "rejected", "accepted"], "date": ["2019-06-03", "2019-12-30", ""]}
+    )
+    assert briefing.latest_activity_date(rows) == dt.date(2019, 6, 3)
+
+
+def test_resolve_dirs_defaults_to_demo_without_a_roster(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "RAW_DATA_DIR", tmp_path / "raw")
+    raw, processed, is_demo = briefing.resolve_dirs()
+    assert (raw, processed, is_demo) == (config.DEMO_RAW_DIR, config.DEMO_PROCESSED_DIR, True)
+    assert "演示数据" in briefing.data_note(raw, is_demo)
+    assert "分析人员的数据" in briefing.data_note(tmp_path, False)
+
+
+def test_alias_candidates_lists_written_and_closest_names():
+    message = (
+        "第{row}行的基层工会“{w}”在名册中找不到（最接近的名称：{s}、北京甲公司工会），该行未计入统计；"
+        "请核对名称，或在 aliases.csv 中添加“报送名称,名册名称”对应关系后重新运行。"
+    )
+    issues = pd.DataFrame(
+        {
+            "file": ["a.xlsx", "b.xlsx", "a.xlsx", "c.xlsx"],
+            "code": ["unit_unresolved", "unit_unresolved", "unit_unresolved", "date_unreadable"],
+            "message": [
+                message.format(row=5, w="长阳镇卫生院工委", s="长阳镇卫生院工会"),
+                message.format(row=9, w="长阳镇卫生院工委", s="长阳镇卫生院工会"),
+                "第7行的基层工会“某某工会”在名册中找不到，该行未计入统计；请核对名称。",
+                "第3行的活动日期“六月”无法识别",
+            ],
+        }
+    )
+    table = briefing.alias_candidates(issues)
+    assert table.to_dict("records") == [
+        {
+            "报送名称": "长阳镇卫生院工委",
+            "名册名称": "长阳镇卫生院工会",
+            "出现次数": 2,
+            "示例文件": "a.xlsx",
+        },
+        {
+            "报送名称": "某某工会",
+            "名册名称": "（请填写名册中的名称）",
+            "出现次数": 1,
+            "示例文件": "a.xlsx",
+        },
+    ]
+
+
+def test_problems_summary_counts_codes_with_an_example():
+    issues = pd.DataFrame(
+        {
+            "severity": ["warning", "error", "warning"],
+            "code": ["participants_unreadable", "unit_unresolved", "participants_unreadable"],
+            "message": ["甲", "乙", "丙"],
+        }
+    )
+    table = briefing.problems_summary(issues)
+    assert table.to_dict("records") == [
+        {"severity": "error", "code": "unit_unresolved", "count": 1, "message": "乙"},
+        {"severity": "warning", "code": "participants_unreadable", "count": 2, "message": "甲"},
+    ]
+
+
+def test_files_table_never_shows_contact_or_phone():
+    subs = pd.DataFrame(
+        {
+            "file": ["a.xlsx"],
+            "reporting_unit": ["长阳镇总工会"],
+            "contact": [CONTACT],
+            "phone": [PHONE],
+        }
+    )
+    assert list(briefing.files_table(subs).columns) == ["file", "reporting_unit"]
+
+
+def test_work_item_table_has_kinds_and_short_item_names():
+    table = briefing.work_item_table(small_figures())
+    assert list(table.columns) == ["学习", "宣讲培训", "宣传", "落实", "资料上报"]
+    assert table.loc["全区", "学习"] == "55.6%"  # 5 of 9 unions
+
+
+def test_key_figures_table_matches_hand_figures():
+    table = briefing.key_figures_table(small_figures())
+    assert table.loc["基层工会覆盖率", "数值"] == "55.6%"
+    assert table.loc["第二阶段报送率", "较上期"] == "较上期提高25.0个百分点"
+
+
+# --------------------------------------------------------------------------- a tiny district
+
+
+@pytest.fixture
+def tiny_raw(tmp_path, small_roster_rows):
+    """Roster of conftest (7 unions) and two submissions of 长阳镇 (r1, r2) with contacts."""
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    header = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", "备注"]
+    for round_code, day, unit in (
+        ("第一阶段", "2019-06-03", "长阳镇第一小学工会"),
+        ("第二阶段", "2019-08-12", "长阳镇卫生院工会"),
+    ):
+        write_xlsx(
+            raw / "submissions" / f"长阳镇总工会{round_code}.xlsx",
+            [
+                [
+                    "填报单位：长阳镇总工会",
+                    None,
+                    "填报日期：2019-07-01" if round_code == "第一阶段" else "填报日期：2019-10-08",
+                ],
+                [f"联系人：{CONTACT}", None, f"联系电话：{PHONE}", None, f"报送期次：{round_code}"],
+                header,
+                [1, unit, day, "切实抓好学习", "讨论会", 30, ""],
+                [2, "本级", day, "精心组织宣传", "微信", 12, ""],
+            ],
+        )
+    return raw
+
+
+def _texts_of_zip(path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "".join(
+            z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml")
+        )
+
+
+def test_run_writes_charts_deck_and_workbook_into_dated_folder(
+    tiny_raw, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports")
+    assert status == 0
+    folder = tmp_path / "reports" / "2019-08-12_r2"  # latest activity, latest round reported
+    out = capsys.readouterr().out
+    assert "使用分析人员的数据" in out and str(folder) in out
+    assert (folder / "charts" / "01_unit_coverage.png").exists()
+    assert len(list((folder / "charts").glob("*.svg"))) == 6
+    deck = Presentation(str(folder / "情况通报.pptx"))
+    assert len(deck.slides) == 9
+    # 2 of 7 unions covered (长阳镇第一小学, 长阳镇卫生院): 28.6%
+    assert "截至2019年8月12日，全区7家基层工会中已有2家" in (folder / "情况通报.txt").read_text(
+        "utf-8"
+    )
+    for export in (folder / "情况通报.pptx", folder / "通报表.xlsx"):
+        text = _texts_of_zip(export)
+        assert CONTACT not in text and PHONE not in text
+    for svg in (folder / "charts").glob("*.svg"):
+        assert CONTACT not in svg.read_text("utf-8")
+
+
+def test_run_with_unknown_round_exits_nonzero_in_chinese(tiny_raw, tmp_path, capsys):
+    status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports", round_code="r9")
+    assert status == 2
+    assert "报送期次“r9”不存在" in capsys.readouterr().err
+
+
+def test_ingest_if_changed_reuses_tables_until_a_file_changes(tiny_raw, tmp_path, monkeypatch):
+    first = briefing.ingest_if_changed(tiny_raw, tmp_path / "out")
+    from analysis import ingest
+
+    calls = []
+    monkeypatch.setattr(ingest, "run", lambda *a, **k: calls.append(a) or first)
+    again = briefing.ingest_if_changed(tiny_raw, tmp_path / "out")
+    assert calls == [] and len(again.rows) == len(first.rows)
+    (tiny_raw / "submissions" / "新文件.csv").write_text("x", encoding="utf-8")
+    briefing.ingest_if_changed(tiny_raw, tmp_path / "out")
+    assert len(calls) == 1
+
+
+@pytest.mark.slow
+def test_run_executes_notebooks_and_writes_html_without_code(tiny_raw, tmp_path):
+    status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports")
+    folder = tmp_path / "reports" / "2019-08-12_r2"
+    assert status == 0
+    assert sorted(p.name for p in (folder / "notebooks").iterdir()) == list(briefing.NOTEBOOKS)
+    page = (folder / "情况通报.html").read_text("utf-8")
+    assert page.count('src="data:image/png;base64') == 6
+    assert "briefing.load" not in page and CONTACT not in page and PHONE not in page
