@@ -509,8 +509,17 @@ def _participants_cell(rng: np.random.Generator, n: int) -> tuple[object, int | 
 
 
 def _activity(
-    rng, campaign, rnd, unit, counted_for, members, round_index, written_unit
+    rng: np.random.Generator,
+    campaign: Campaign,
+    rnd: Round,
+    unit: str,
+    counted_for: str,
+    members: int,
+    round_index: int,
+    written_unit: str,
 ) -> Activity:
+    """One activity of `unit` ("" = the federation itself) in round `rnd`; last rounds lean
+    towards publicity and reporting (summaries)."""
     items = campaign.work_items
     if round_index == len(campaign.rounds) - 1:
         weights = np.array([0.2, 0.15, 0.25, 0.15, 0.25])[: len(items)]
@@ -1143,11 +1152,13 @@ def plain_grids(sub: Submission, campaign: Campaign) -> tuple[list[Grid], Placem
     if style.fmt.startswith("csv"):
         sheet_name = ""
     split = style.split_sheets and len({a.work_item for a in sub.activities}) > 1
-    codes = [w.code for w in campaign.work_items][:2]
+    # Split by work item: the first two items on one sheet, the rest on another.
+    first, rest = campaign.work_items[:2], campaign.work_items[2:]
+    codes = [w.code for w in first]
     parts = (
         [
-            ("学习宣讲活动", [a for a in sub.activities if a.work_item in codes]),
-            ("宣传落实活动", [a for a in sub.activities if a.work_item not in codes]),
+            (_sheet_title(first), [a for a in sub.activities if a.work_item in codes]),
+            (_sheet_title(rest), [a for a in sub.activities if a.work_item not in codes]),
         ]
         if split
         else [(sheet_name, sub.activities)]
@@ -1223,9 +1234,7 @@ def plain_grids(sub: Submission, campaign: Campaign) -> tuple[list[Grid], Placem
     if style.publicity_sheet:
         counts = {o: 0 for o in PUBLICITY_OUTPUTS}
         for a in sub.activities:
-            counts[PUBLICITY_OUTPUTS[hash_form(a.form) % len(PUBLICITY_OUTPUTS)]] += (
-                1 if a.work_item in ("publicity",) else 0
-            )
+            counts[PUBLICITY_OUTPUTS[_stable_hash(a.form) % len(PUBLICITY_OUTPUTS)]] += 1
         rows = [["宣传报道情况统计"], ["类别", "数量（篇/条/个）", "备注"]]
         rows += [[o, n * 2 + 1, None] for o, n in counts.items()]
         grids.append(Grid("宣传报道统计", rows))
@@ -1245,7 +1254,12 @@ def plain_grids(sub: Submission, campaign: Campaign) -> tuple[list[Grid], Placem
     return grids, placement
 
 
-def hash_form(text: str) -> int:
+def _sheet_title(items: tuple) -> str:
+    """A sheet name from work items' short names ("学习、宣讲培训活动"), within Excel's 31."""
+    return ("、".join(w.short for w in items) + "活动")[:31]
+
+
+def _stable_hash(text: str) -> int:
     """A stable small hash (Python's str hash is salted per process)."""
     return sum(ord(c) for c in text)
 
@@ -1698,7 +1712,18 @@ def _jsonable(value: object) -> object:
     return str(value)
 
 
-def _entry(case, file, sheet, row, column, value, code, expect, state) -> dict:  # noqa: ANN001
+def _entry(
+    case: str,
+    file: str,
+    sheet: str,
+    row: int | None,
+    column: str,
+    value: object,
+    code: str | None,
+    expect: str,
+    state: str,
+) -> dict:
+    """One manifest record (see the module docstring)."""
     return {
         "case": case,
         "file": file,
