@@ -1,18 +1,28 @@
 """The demo district: a roster and three rounds of messy submissions, generated from a seed.
 
 `generate(out_dir, seed)` writes a raw folder the ingest reads like an analyst's
-(`roster/`, `submissions/`, `aliases.csv`) and, beside it (outside the raw folder),
-`manifest.json` (every planted problem: file, sheet, row, column, the planted value
-and the issue code the ingest is expected to raise) and `truth.csv` (the activities
-the ingest should accept, resolved to roster names, for backtests).
+(`roster/`, `submissions/`, `aliases.csv`) and, beside it (outside the raw folder, so
+the ingest never reads them):
+
+- `manifest.json`: `cases`, one record per planted value or situation: `case` (what
+  was planted), `file` (relative to the raw folder), `sheet` ("" for CSV and
+  file-level cases), `row` (1-based, as a spreadsheet shows it; null for file level),
+  `column` (the header as written), `value` (as written), `code` (the issue code or
+  rows.csv reason the ingest is expected to give; null when it should read the value
+  silently), `expect` and `file_state` (current, superseded, duplicate_file,
+  rejected). `codes` explains every code used.
+- `truth.csv`: the activities the ingest should accept, one per row, with the cell
+  they were written in and their roster name, reporting unit, work item, form, date
+  and participants (empty when the written value cannot be read): a backtest target.
 
 Everything comes from `numpy.random.default_rng(seed)`; files carry fixed
 timestamps, so the same seed gives the same bytes. Campaign specifics (rounds,
 deadlines, work items, forms, header words) come from `load_campaign()`.
 
-A submission is written by a *layout* (`LAYOUTS`): "plain" builds cell grids and
-writes them in the submission's format. Another layout (a filled-in template, say)
-can be added with `register_layout(name, writer)`.
+A submission is written by a *layout* (`LAYOUTS`): "plain" builds cell grids in the
+submission's `Style` and writes them as xlsx, xls (.et), ods or csv; "template" fills
+a pre-filled template from `analysis.templates` as a unit would. More layouts can be
+added with `register_layout(name, writer)`; `write_submission` dispatches.
 """
 
 from __future__ import annotations
