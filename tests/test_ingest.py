@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import types
 from pathlib import Path
 
 import pandas as pd
@@ -13,57 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import cli, ingest
-from analysis.model import ActivityTable, HeaderBlock, Issue, Sheet, TableRow
+from analysis.model import ActivityTable, HeaderBlock, Issue, TableRow
 from analysis.names import NameResolver
 from tests.conftest import write_xlsx
 from tests.test_names import make_roster
 
 TABLE_HEADER = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", "备注"]
-HEADER_LABELS = {
-    "填报单位": "reporting_unit",
-    "填报日期": "report_date",
-    "联系人": "contact",
-    "联系电话": "phone",
-    "报送期次": "round",
-}
 FIELDS = ["seq", "grassroots_unit", "date", "work_item", "form", "participants", "note"]
-
-
-def _simple_find_tables(sheet: Sheet, campaign, file: str) -> list[ActivityTable]:
-    """A stand-in for analysis.tables while it is being written: the layout these tests use."""
-    header_index = next(
-        (i for i, r in enumerate(sheet.rows) if [str(v or "") for v in r[:7]] == TABLE_HEADER), None
-    )
-    if header_index is None:
-        return []
-    header = HeaderBlock()
-    for r in sheet.rows[:header_index]:
-        for j, v in enumerate(r):
-            label = str(v or "").rstrip("：:")
-            if label in HEADER_LABELS and j + 1 < len(r):
-                setattr(header, HEADER_LABELS[label], r[j + 1])
-    rows = []
-    for i in range(header_index + 1, len(sheet.rows)):
-        values = dict(zip(FIELDS, sheet.rows[i], strict=False))
-        if all(v in (None, "") for v in values.values()):
-            continue
-        first = str(values.get("seq") or values.get("grassroots_unit") or "")
-        kind = "total" if first.startswith("合计") else "note" if first.startswith("注") else "data"
-        rows.append(TableRow(i + 1, kind, values))
-    columns = {f: j for j, f in enumerate(FIELDS)}
-    labels = dict(zip(FIELDS, TABLE_HEADER, strict=True))
-    return [ActivityTable(sheet.name, header_index + 1, columns, labels, header, rows)]
-
-
-@pytest.fixture(autouse=True)
-def table_finder(monkeypatch):
-    """Use analysis.tables when it exists, else the stand-in above."""
-    if importlib.util.find_spec("analysis.tables") is None:
-        real = ingest._module
-        fake = types.SimpleNamespace(find_tables=_simple_find_tables)
-        monkeypatch.setattr(
-            ingest, "_module", lambda name: fake if name == "tables" else real(name)
-        )
 
 
 @pytest.fixture
@@ -638,11 +592,7 @@ def test_demo_accepted_rows_match_ground_truth(demo_run):
     """Backtest against the generator's truth.csv (rows that must be accepted, with values)."""
     raw, result = demo_run
     truth = pd.read_csv(raw.parent / "truth.csv", dtype=str, keep_default_na=False)
-    rows = (
-        result.rows[result.rows["state"] == "accepted"]
-        .astype(str)
-        .replace({"<NA>": "", "None": ""})
-    )
+    rows = csv(result.out_dir, "rows").query("state == 'accepted'")  # as the analyst reads it
     merged = truth.merge(rows, on=["file", "sheet", "row"], how="left", suffixes=("", "_got"))
     assert merged["state"].eq("accepted").all(), merged.loc[
         merged["state"].ne("accepted"), ["file", "row"]
@@ -663,3 +613,32 @@ def test_demo_accepted_rows_match_ground_truth(demo_run):
         [k not in keys for k in zip(rows["file"], rows["sheet"], rows["row"], strict=True)]
     ]
     assert set(extra["reason"]) <= {"date_unreadable", "date_missing"}
+
+
+def test_filled_template_is_read_by_position(raw, campaign):
+    templates = pytest.importorskip("analysis.templates")
+    path = raw / "submissions" / "长阳镇总工会_第二阶段.xlsx"
+    templates.write_template(
+        path, campaign, "长阳镇总工会", "town", campaign.rounds_by_code["r2"], ["长阳镇卫生院工会"]
+    )
+    templates.fill_template(
+        path,
+        [
+            {"grassroots_unit": "长阳镇卫生院工会", "date": dt.date(2019, 7, 3),
+             "work_item": "加强宣讲培训", "form": "宣讲", "participants": 40},
+            {"grassroots_unit": "本级", "date": dt.date(2019, 7, 9),
+             "work_item": "精心组织宣传", "form": "微信", "participants": "约50人"},
+        ],
+        {"report_date": dt.date(2019, 10, 11), "contact": "李明", "phone": "13900000000"},
+    )  # fmt: skip
+    run(raw)
+    sub = csv(raw.parent / "out", "submissions").iloc[0]
+    assert (sub["reporting_unit"], sub["round"], sub["template"]) == ("长阳镇总工会", "r2", "v1")
+    assert (sub["report_date"], sub["on_time"]) == ("2019-10-11", "False")  # deadline 2019-10-10
+    rows = csv(raw.parent / "out", "rows")
+    assert rows[
+        ["state", "grassroots_unit", "work_item", "participants", "template"]
+    ].values.tolist() == [
+        ["accepted", "长阳镇卫生院工会", "training", "40", "v1"],
+        ["accepted", "", "publicity", "50", "v1"],
+    ]
