@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import config, demo
 from analysis.roster import load_roster
@@ -430,3 +432,38 @@ def test_ingest_backtest_matches_truth(raw, truth, tmp_path):
     got = accepted[columns].sort_values(keys).reset_index(drop=True)
     want = truth.astype(str)[columns].replace({"<NA>": ""}).sort_values(keys).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, want)
+
+
+# --------------------------------------------------------------------------- invariants
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(dt.date(2019, 1, 1), dt.date(2020, 12, 31)))
+def test_date_cell_serial_counts_days_from_excel_epoch(day):
+    assert demo.EXCEL_EPOCH + dt.timedelta(days=demo._date_cell(day, "serial")) == day
+    assert demo._date_cell(day, "cn") == f"{day.year}年{day.month}月{day.day}日"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0, 1, 2, 3, 4]))
+def test_written_name_variants_keep_the_normalised_key(seed, pick):
+    names = ["北京华通科技有限公司工会委员会", "房山区良乡第二小学工会", "长阳镇高岭村工会联合会",
+             "北京宇川医药（集团）有限公司工会", "北京市房山区良乡中学工会"]  # fmt: skip
+    name = names[pick]
+    written, plant = demo._written_name(np.random.default_rng(seed), name)
+    assert plant is not None and written != name
+    assert demo._name_key(written) == demo._name_key(name)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("北京市房山区长阳镇总工会", "长阳镇总工会"),
+        ("北京华通科技公司工会", "华通科技公司工会"),
+        ("北京华通科技有限公司工会委员会", "华通科技公司工会"),
+        ("北京宇川医药(集团)有限公司工会", "宇川医药集团公司工会"),
+        ("长阳镇　高岭村工会联合会", "长阳镇高岭村工会联合会"),
+    ],
+)
+def test_name_key_ignores_what_resolution_rules_ignore(text, expected):
+    assert demo._name_key(text) == expected
