@@ -129,7 +129,7 @@ def test_work_item_table_has_kinds_and_short_item_names():
 def test_key_figures_table_matches_hand_figures():
     table = briefing.key_figures_table(small_figures())
     assert table.loc["基层工会覆盖率", "数值"] == "55.6%"
-    assert table.loc["第二阶段报送率", "较上期"] == "较上期提高25.0个百分点"
+    assert table.loc["本期报送率", "较上期"] == "较上期提高25.0个百分点"
 
 
 # --------------------------------------------------------------------------- a tiny district

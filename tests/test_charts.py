@@ -317,3 +317,21 @@ def test_render_all_svg_keeps_chinese_text_as_text(rendered):
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
         assert f.title in svg  # the finding is real text, not outlines
         assert "数据来源：各单位报送表；统计截至2019年9月30日" in svg
+
+
+def test_many_single_union_direct_units_fold_into_one_bar():
+    direct = [(f"北京直属{i}公司工会", 1, i % 2) for i in range(6)]  # 3 of 6 covered
+    coverage = _coverage(
+        [
+            ("district", None, "全区", 10, 6, 100, 60, 6, 60),
+            ("kind", "town", "town", 4, 3, 40, 30, 3, 30),
+            ("kind", "direct", "direct", 6, 3, 60, 30, 3, 30),
+            ("reporting_unit", "town", CY, 4, 3, 40, 30, 3, 30),
+        ]
+        + [("reporting_unit", "direct", g, t, c, 10, 10 * c, c, 10 * c) for g, t, c in direct]
+    )
+    with style.house_style():
+        ax = charts.unit_coverage_bars(coverage)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [CY, "直属基层工会合计"]
+    assert _bar_widths(ax) == [0.75, 0.5]
+    assert "直属（6家）" in _texts(ax)

@@ -67,7 +67,7 @@ def test_deck_key_figures_show_values_and_change(deck):
     assert "55.6%\n基层工会覆盖率\n较上期提高33.3个百分点" in texts
     assert "55.0%\n会员覆盖率\n较上期提高32.5个百分点" in texts
     assert "400\n参加人次\n较上期增加300人次" in texts
-    assert "75.0%\n第二阶段报送率\n较上期提高25.0个百分点" in texts
+    assert "75.0%\n本期报送率\n较上期提高25.0个百分点" in texts
 
 
 def test_deck_every_run_has_east_asian_typeface(deck):

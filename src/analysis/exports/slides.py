@@ -63,7 +63,12 @@ def _text(frame, lines: list[tuple[str, float, bool, RGBColor]], align=PP_ALIGN.
 
 
 def _title(slide, text: str, size: float = 28) -> None:
-    """Put `text` in the slide's title placeholder, at the top across the slide."""
+    """Put `text` in the slide's title placeholder, at the top across the slide.
+
+    A long title is set smaller so that it stays on one line (a CJK character is about
+    one em wide; the box is 12.3 in).
+    """
+    size = min(size, max(16.0, float(int(12.0 * 72 / max(len(text), 1)))))
     title = slide.shapes.title
     title.left, title.top = Inches(0.5), Inches(0.3)
     title.width, title.height = SLIDE_WIDTH - Inches(1.0), Inches(1.0)
@@ -127,7 +132,7 @@ def key_figures(figures: BriefingData) -> list[tuple[str, str, str]]:
             _change(get(now, "participants"), get(before, "participants"), False, "人次"),
         ),
         (
-            f"{figures.round_name}报送率",
+            "本期报送率",
             fmt_pct(get(rate_now, "reporting_rate")),
             _change(get(rate_now, "reporting_rate"), get(rate_before, "reporting_rate"), rate=True),
         ),
