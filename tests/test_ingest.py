@@ -642,3 +642,48 @@ def test_filled_template_is_read_by_position(raw, campaign):
         ["accepted", "长阳镇卫生院工会", "training", "40", "v1"],
         ["accepted", "", "publicity", "50", "v1"],
     ]
+
+
+def test_sheets_every_visible_table_read_hidden_and_tableless_noted(raw):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    first = wb.active
+    first.title = "学习"
+    second, counts, hidden = (
+        wb.create_sheet("宣传"),
+        wb.create_sheet("宣传数量"),
+        wb.create_sheet("旧表"),
+    )
+    for ws, unit in (
+        (first, "长阳镇卫生院"),
+        (second, "长阳镇第一小学工会"),
+        (hidden, "长阳镇卫生院"),
+    ):
+        ws.append(["填报单位：", "长阳镇总工会", "", "填报日期：", "2019-06-28"])
+        ws.append(TABLE_HEADER)
+        ws.append([1, *act(unit)])
+    counts.append(["类别", "篇数"])
+    counts.append(["微信", 12])
+    hidden.sheet_state = "hidden"
+    wb.save(raw / "submissions" / "长阳镇.xlsx")
+    run(raw)
+    rows = csv(raw.parent / "out", "rows")
+    assert rows[["sheet", "row", "grassroots_unit"]].values.tolist() == [
+        ["学习", "3", "长阳镇卫生院工会"],
+        ["宣传", "3", "长阳镇第一小学工会"],
+    ]
+    assert csv(raw.parent / "out", "submissions")["sheets"].tolist() == ["学习;宣传"]
+    notes = csv(raw.parent / "out", "issues").set_index("sheet")["code"]
+    assert notes["宣传数量"] == "sheet_no_table" and notes["旧表"] == "sheet_hidden_skipped"
+
+
+def test_workbook_without_any_table_is_rejected_once(raw):
+    write_xlsx(
+        raw / "submissions" / "长阳镇总结.xlsx", [["工作总结"], ["今年我们开展了很多活动。"]]
+    )
+    run(raw)
+    sub = csv(raw.parent / "out", "submissions").iloc[0]
+    assert (sub["state"], sub["rows_read"]) == ("rejected", "0")
+    issues = csv(raw.parent / "out", "issues")
+    assert issues[["severity", "code"]].values.tolist() == [["error", "no_activity_table"]]

@@ -281,6 +281,7 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
     parsed.sheets = list(dict.fromkeys(t.sheet for t in parsed.tables if t.sheet))
     if not parsed.tables:
         parsed.rejected = ("no_activity_table", message("no_activity_table", file=rel))
+        parsed.issues = [i for i in parsed.issues if i.code != "sheet_no_table"]  # said once
     return parsed
 
 
@@ -603,6 +604,12 @@ class _Interpreter:
         header = self.header(parsed.tables)
         sub.contact, sub.phone = norm(header.contact), norm(header.phone)
         unit = self.reporting_unit(sub, norm(header.reporting_unit))
+        if unit is None:  # the whole file is rejected: its rows are listed with the reason
+            sub.state, reason = "rejected", sub.file_issues[-1].code
+            for table in parsed.tables:
+                for row in table.rows:
+                    sub.rows.append(self._ledger(sub, table, row.row, "rejected", reason))
+            return
         dates = self._dates(parsed.tables)
         sub.round = self.round(sub, norm(header.round), [d for d in dates if d])
         if norm(header.report_date):
@@ -612,13 +619,6 @@ class _Interpreter:
                                  value=norm(header.report_date))  # fmt: skip
         if sub.report_date and sub.round:
             sub.on_time = sub.report_date <= self.campaign.rounds_by_code[sub.round].deadline
-        if unit is None:
-            sub.state = "rejected"
-            for table in parsed.tables:
-                for row in table.rows:
-                    sub.rows.append(self._ledger(sub, table, row.row, "rejected",
-                                                 sub.file_issues[-1].code))  # fmt: skip
-            return
         sub.reporting_unit, sub.kind = unit, self.kind_of.get(unit, "")
         for table in parsed.tables:
             self._table_notes(sub, table)
