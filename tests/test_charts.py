@@ -335,3 +335,11 @@ def test_many_single_union_direct_units_fold_into_one_bar():
     assert [t.get_text() for t in ax.get_yticklabels()] == [CY, "直属基层工会合计"]
     assert _bar_widths(ax) == [0.75, 0.5]
     assert "直属（6家）" in _texts(ax)
+
+
+def test_chart_figure_draws_chinese_outside_the_house_style(tmp_path):
+    fig = charts.chart_figure(small_figures(), "01_unit_coverage")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # a missing glyph fails the test
+        fig.savefig(tmp_path / "chart.png")
+    assert fig.get_suptitle() == "全区基层工会覆盖率达56%，直属领先、系统偏低"

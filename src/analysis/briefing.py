@@ -483,14 +483,16 @@ def show_chart(figures: BriefingData, key: str, dpi: int = 100):
     import matplotlib.pyplot as plt
     from IPython.display import Image
 
-    from analysis import charts
+    from analysis import charts, style
 
-    fig = charts.chart_figure(figures, key)
     buffer = io.BytesIO()
-    with plt.rc_context({"savefig.bbox": "standard"}):
+    # Fonts are looked up when drawing: save inside the house style too.
+    with style.house_style(), plt.rc_context({"savefig.bbox": "standard"}):
+        title, fig = charts.CHARTS[key](figures)
         fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)
-    return Image(data=buffer.getvalue(), format="png")
+    # The finding doubles as the image's alternative text in the HTML export.
+    return Image(data=buffer.getvalue(), format="png", metadata={"alt": title})
 
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"

@@ -762,9 +762,18 @@ CHART_KEYS = tuple(CHARTS)
 
 
 def chart_figure(figures: BriefingData, key: str) -> Figure:
-    """One briefing chart as a 16:9 Figure in the house style (notebooks show these)."""
+    """One briefing chart as a 16:9 Figure in the house style, drawable anywhere.
+
+    matplotlib resolves font families when it draws, so the CJK font is pinned on
+    every text here: the figure renders correctly outside `style.house_style()` too.
+    """
+    from matplotlib.text import Text
+
     with style.house_style():
         _, fig = CHARTS[key](figures)
+        family = list(plt.rcParams["font.sans-serif"])
+    for text in fig.findobj(Text):
+        text.set_fontfamily(family)
     return fig
 
 
