@@ -687,3 +687,41 @@ def test_workbook_without_any_table_is_rejected_once(raw):
     assert (sub["state"], sub["rows_read"]) == ("rejected", "0")
     issues = csv(raw.parent / "out", "issues")
     assert issues[["severity", "code"]].values.tolist() == [["error", "no_activity_table"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("r2", "r2"),
+        ("R2", "r2"),  # case and width do not matter
+        ("ｒ２", "r2"),
+        ("第二阶段", "r2"),
+        ("第 二 期", "r2"),
+        ("2019年第二阶段报送", "r2"),
+        ("第三阶段（总结）", "r3"),
+        ("总结材料", "r3"),
+        ("第一阶段（5月8日-6月30日）", "r1"),
+        ("dr23", None),  # "r2" inside a word is not a round
+        ("第一阶段和第二阶段", None),  # two rounds named: no guess
+        ("", None),
+        (None, None),
+    ],
+)
+def test_round_from_text(campaign, text, expected):
+    assert ingest.round_from_text(text, campaign) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "rank"),
+    [
+        ("长阳镇.xlsx", 0),
+        ("长阳镇（更正）.xlsx", 1),
+        ("长阳镇修改后.xlsx", 1),
+        ("长阳镇v2.xlsx", 3),
+        ("长阳镇第二版.xlsx", 3),
+        ("长阳镇3版.xlsx", 4),
+        ("长阳镇最终版.xlsx", 1000),
+    ],
+)
+def test_version_rank_orders_corrections(name, rank):
+    assert ingest._version_rank(f"submissions/{name}") == rank
