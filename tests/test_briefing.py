@@ -13,7 +13,7 @@ from conftest import write_xlsx
 from pptx import Presentation
 from test_charts import small_figures
 
-from analysis import briefing, config
+from analysis import briefing, charts, config
 
 CONTACT, PHONE = "李建国", "13912345678"
 
@@ -173,6 +173,7 @@ def test_run_writes_charts_deck_and_workbook_into_dated_folder(
     tiny_raw, tmp_path, monkeypatch, capsys
 ):
     monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(charts, "PNG_DPI", 40)  # test_charts checks the 200 dpi files
     status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports")
     assert status == 0
     folder = tmp_path / "reports" / "2019-08-12_r2"  # latest activity, latest round reported

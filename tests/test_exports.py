@@ -30,7 +30,10 @@ def figures():
 
 @pytest.fixture(scope="module")
 def chart_files(figures, tmp_path_factory):
-    return charts.render_all(figures, tmp_path_factory.mktemp("charts"))
+    """Real charts at a low resolution (test_charts checks the 200 dpi files)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(charts, "PNG_DPI", 40)
+        return charts.render_all(figures, tmp_path_factory.mktemp("charts"))
 
 
 @pytest.fixture(scope="module")
