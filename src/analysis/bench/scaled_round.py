@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import zipfile
 from dataclasses import asdict, dataclass
@@ -125,11 +126,15 @@ def _fixed_zip(data: bytes) -> bytes:
     """The same archive with fixed entry times, so that bytes depend on the seed only."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" on save
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, body)
             entry = zipfile.ZipInfo(info.filename, FIXED_TIME.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, src.read(info.filename))
+            dst.writestr(entry, body)
     return out.getvalue()
 
 
