@@ -343,3 +343,20 @@ def test_chart_figure_draws_chinese_outside_the_house_style(tmp_path):
         warnings.simplefilter("error", UserWarning)  # a missing glyph fails the test
         fig.savefig(tmp_path / "chart.png")
     assert fig.get_suptitle() == "全区基层工会覆盖率达56%，直属领先、系统偏低"
+
+
+def test_reporting_status_by_kind_shows_shares_and_counts(figures):
+    with style.house_style():
+        ax = charts.reporting_status_bars(figures.status, figures.campaign, "r2", by="kind")
+    # r2: 乡镇 2 on time of 2; 系统 1 missing of 1; 直属 1 late of 1
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "乡镇（2个）",
+        "系统（1个）",
+        "直属（1个）",
+    ]
+    assert _bar_widths(ax) == [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0, 0, 0, 0.0, 1.0, 0.0]
+    assert [t for t in _texts(ax) if t.startswith("报送率")] == [
+        "报送率100%",
+        "报送率0%",
+        "报送率100%",
+    ]

@@ -402,14 +402,21 @@ def work_item_heatmap(
 
 
 def status_counts(
-    status: pd.DataFrame, campaign: Campaign, round_code: str | None = None
+    status: pd.DataFrame, campaign: Campaign, round_code: str | None = None, by: str = "round"
 ) -> pd.DataFrame:
-    """Reporting units per round and status (rounds up to `round_code`, statuses in order)."""
+    """Reporting units per status (columns, in order) by round or by kind (rows).
+
+    by="round": every round up to `round_code`; by="kind": the kinds, in `round_code` only.
+    """
     codes = [r.code for r in campaign.rounds]
     if round_code is not None and round_code in codes:
         codes = codes[: codes.index(round_code) + 1]
+    if by == "kind":
+        status = status[status["round"] == (round_code or codes[-1])]
+        present = set(status["kind"])
+        codes = [k for k in config.KINDS if k in present] + sorted(present - set(config.KINDS))
     return (
-        status.groupby(["round", "status"])
+        status.groupby([by, "status"])
         .size()
         .unstack(fill_value=0)
         .reindex(index=codes, columns=list(STATUS_ORDER), fill_value=0)
@@ -442,15 +449,28 @@ def reporting_status_bars(
     round_code: str | None = None,
     ax: Axes | None = None,
     title: str | None = None,
+    by: str = "round",
+    legend: bool = True,
 ) -> Axes:
-    """Reporting units per round, stacked by status: on time, late, date unknown, missing."""
+    """Reporting units stacked by status (on time, late, date unknown, missing).
+
+    by="round": one bar per round, widths are counts of units; by="kind": one bar per
+    kind in `round_code`, widths are shares (kinds differ in size), labels are counts.
+    """
     ax = _ax(ax)
-    counts = status_counts(status, campaign, round_code)
-    names = [campaign.rounds_by_code[c].name for c in counts.index]
-    left = [0] * len(counts)
-    total = max(int(counts.sum(axis=1).max()) if len(counts) else 0, 1)
+    counts = status_counts(status, campaign, round_code, by=by)
+    expected = counts.sum(axis=1)
+    if by == "kind":
+        names = [f"{kind_name(k)}（{int(n)}个）" for k, n in expected.items()]
+        scale = expected.where(expected > 0, 1).astype(float)
+    else:
+        names = [campaign.rounds_by_code[c].name for c in counts.index]
+        scale = pd.Series(1.0, index=counts.index)
+    left = [0.0] * len(counts)
+    total = float((expected / scale).max()) if len(counts) else 1.0
+    total = total or 1.0
     for code in STATUS_ORDER:
-        widths = counts[code].tolist()
+        widths = (counts[code] / scale).tolist()
         ax.barh(
             range(len(counts)),
             widths,
@@ -460,34 +480,43 @@ def reporting_status_bars(
             label=STATUS_NAMES[code],
             edgecolor="white",
         )
-        for i, (w, x0) in enumerate(zip(widths, left, strict=True)):
-            if w and w / total >= 0.035:
+        for i, (w, x0, n) in enumerate(zip(widths, left, counts[code], strict=True)):
+            if n and w / total >= 0.035:
                 ax.text(
                     x0 + w / 2,
                     i,
-                    str(w),
+                    str(int(n)),
                     ha="center",
                     va="center",
-                    fontsize=12,
+                    fontsize=12 if by == "round" else 11,
                     color="white" if code == "on_time" else style.COLORS["text"],
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     for i, (_, row) in enumerate(counts.iterrows()):
-        expected = int(row.sum())
-        if expected:
-            rate = (expected - int(row["missing"])) / expected
+        n = int(row.sum())
+        if n:
+            rate = (n - int(row["missing"])) / n
             ax.text(
-                expected + total * 0.01, i, f"报送率{fmt_pct(rate, 0)}", va="center", fontsize=12
+                left[i] + total * 0.01, i, f"报送率{fmt_pct(rate, 0)}", va="center", fontsize=11
             )
-    ax.set_yticks(range(len(counts)), names, fontsize=13)
+    fontsize = 13 if by == "round" else 12
+    ax.set_yticks(range(len(counts)), names, fontsize=fontsize)
     ax.set_ylim(len(counts) - 0.5, -0.5)
-    ax.set_xlim(0, total * 1.18)
-    ax.set_xlabel("报送单位数（个）")
+    ax.set_xlim(0, total * 1.25)
+    if by == "kind":
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_xlabel("占本类别报送单位的比例")
+    else:
+        ax.set_xlabel("报送单位数（个）")
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(STATUS_ORDER), fontsize=11)
+    if legend:
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(STATUS_ORDER), fontsize=11
+        )
     if title is None:
-        title = reporting_status_finding(status, campaign, round_code or counts.index[-1])
+        title = reporting_status_finding(status, campaign, round_code or campaign.rounds[-1].code)
     if title:
         ax.set_title(title)
     return ax
@@ -729,8 +758,21 @@ def _work_items(figures: BriefingData) -> tuple[str, Figure]:
 
 def _reporting_status(figures: BriefingData) -> tuple[str, Figure]:
     title = reporting_status_finding(figures.status, figures.campaign, figures.round_code)
-    fig, (ax,) = _figure(title, figures.source_note)
-    reporting_status_bars(figures.status, figures.campaign, figures.round_code, ax=ax, title="")
+    fig, (by_round, by_kind) = _figure(title, figures.source_note, 2)
+    reporting_status_bars(
+        figures.status, figures.campaign, figures.round_code, ax=by_round, title=""
+    )
+    by_round.set_title("各期报送情况", fontsize=14)
+    reporting_status_bars(
+        figures.status,
+        figures.campaign,
+        figures.round_code,
+        ax=by_kind,
+        title="",
+        by="kind",
+        legend=False,
+    )
+    by_kind.set_title(f"{figures.round_name}分类别报送情况", fontsize=14)
     return title, fig
 
 
