@@ -233,7 +233,7 @@ def test_parse_calamine_counts_rows_and_failures(tmp_path: Path):
 def test_scaled_round_is_deterministic_and_sized(tmp_path: Path):
     from analysis.bench import scaled_round
 
-    spec = scaled_round.Spec(n_reporting_units=4, n_rows=240, unions_per_unit=5)
+    spec = scaled_round.Spec(n_reporting_units=2, n_rows=120, unions_per_unit=5)
     first = scaled_round.generate(tmp_path / "a" / "raw", spec)
     second = scaled_round.generate(tmp_path / "b" / "raw", spec)
     files_a = sorted(p.relative_to(first.raw_dir) for p in first.raw_dir.rglob("*") if p.is_file())
@@ -244,7 +244,7 @@ def test_scaled_round_is_deterministic_and_sized(tmp_path: Path):
     assert all(
         (first.raw_dir / f).read_bytes() == (second.raw_dir / f).read_bytes() for f in files_a
     )
-    assert first.files == 12  # 4 reporting units x 3 rounds
+    assert first.files == 6  # 2 reporting units x 3 rounds
     assert len([f for f in files_a if f.parts[0] == "roster"]) == 1
-    # 240 rows over 12 files = 20 per file, scaled by 0.6..1.4 and floored at 20
-    assert 12 * 20 <= first.rows <= 12 * 28
+    # 120 rows over 6 files = 20 per file, scaled by 0.6..1.4 and floored at 20
+    assert 6 * 20 <= first.rows <= 6 * 28
