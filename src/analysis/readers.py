@@ -325,12 +325,16 @@ def _scan_xlsx(zf: zipfile.ZipFile, limits: Limits, name: str, display: str) -> 
             rb'<dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]{1,3})([0-9]{1,7})"', xml[:4096]
         )
         if dimension:
+            # A sheet that declares a whole-sheet range is refused even when few cells
+            # are filled: no real submission needs it, and other readers trust it.
             declared = int(dimension.group(2))
-            error = _too_big(
-                name, sheet, declared, declared * _col_number(dimension.group(1)), limits
-            )
-            if error:
-                raise error
+            cells = declared * _col_number(dimension.group(1))
+            if declared > limits.max_rows_per_sheet or cells > limits.max_cells_per_workbook:
+                raise FileRejected(
+                    "too_large",
+                    f"文件“{name}”的工作表“{sheet}”声明的数据范围为 {declared} 行、约 {cells} 个单元格，"
+                    "超过上限，未读取；请把有用的内容复制到一个新的工作簿后重新报送。",
+                )
         row_refs = set(_ROW_REF.findall(xml))
         refs = set(_CELL_REF.findall(xml))
         rows = {int(r) for r in row_refs | {r for _, r in refs}}
