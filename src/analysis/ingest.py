@@ -69,7 +69,15 @@ SUBMISSIONS_COLUMNS = (
 ISSUES_COLUMNS = ("file", "sheet", "row", "column", "severity", "code", "message")
 ROW_STATES = ("accepted", "duplicate", "superseded", "rejected")
 CSV_ENCODING = "utf-8-sig"  # Excel needs the BOM to show Chinese; pandas reads it fine
-PARSE_MODULES = ("model", "readers", "tables", "templates", "ingest")
+PARSE_MODULES = (
+    "model",
+    "readers",
+    "tables",
+    "templates",
+    "templates.layout",
+    "templates.reader",
+    "ingest",
+)
 SKIPPED_NAMES = {"thumbs.db": "系统缩略图文件", "desktop.ini": "系统配置文件"}
 # Marks of a corrected file in its name, strongest first (see `_version_rank`).
 FINAL_MARKS = ("最终", "终版", "定稿")

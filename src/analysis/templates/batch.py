@@ -1,0 +1,168 @@
+"""A round's templates for every reporting unit, their zip and checklist; the CLI entry point."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook as XlsxWorkbook
+from openpyxl.styles import Font
+
+from analysis import config
+from analysis.campaign import Campaign, Round, load_campaign
+from analysis.model import (
+    Issue,
+)
+from analysis.roster import Roster, load_roster
+from analysis.templates.layout import _BORDER, _HEAD_FILL
+from analysis.templates.writer import (
+    _round,
+    safe_filename,
+    self_label,
+    template_filename,
+    union_choices,
+    write_template,
+)
+
+
+@dataclass
+class TemplateRun:
+    """What `run` wrote; its str() is the Chinese summary the command line prints."""
+
+    round_name: str
+    out_dir: Path
+    files: list[Path]
+    zip_path: Path
+    checklist_xlsx: Path
+    checklist_csv: Path
+    roster_source: str = ""
+    issues: list[Issue] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"已为 {len(self.files)} 个报送单位生成“{self.round_name}”报送模板，"
+            f"保存在 {self.out_dir}；打包文件 {self.zip_path.name}，"
+            f"报送清单 {self.checklist_xlsx.name}（另有 .csv）。"
+            + (
+                f"名册中有 {len(self.issues)} 处问题（{self.roster_source}），"
+                "有问题的单位可能未列入下拉列表，请核对名册。"
+                if self.issues
+                else ""
+            )
+        )
+
+
+def write_templates(
+    roster: Roster, campaign: Campaign, round_code: str, out_dir: Path
+) -> list[Path]:
+    """One template per reporting unit for `round_code`, plus the zip and checklist beside them."""
+    round_ = _round(campaign, round_code)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for ru in roster.reporting_units.itertuples(index=False):  # tens of units, not rows of data
+        path = out_dir / template_filename(ru.reporting_unit, round_)
+        write_template(
+            path,
+            campaign,
+            ru.reporting_unit,
+            ru.kind,
+            round_,
+            union_choices(roster, ru.reporting_unit, self_label(campaign)),
+        )
+        paths.append(path)
+    write_bundle(paths, round_, out_dir)
+    write_checklist(roster, paths, round_, out_dir)
+    return paths
+
+
+def bundle_path(round_: Round, out_dir: Path) -> Path:
+    return Path(out_dir) / (safe_filename(f"{round_.name}_报送模板") + ".zip")
+
+
+def checklist_paths(round_: Round, out_dir: Path) -> tuple[Path, Path]:
+    stem = safe_filename(f"{round_.name}_报送清单")
+    return Path(out_dir) / f"{stem}.xlsx", Path(out_dir) / f"{stem}.csv"
+
+
+def write_bundle(paths: list[Path], round_: Round, out_dir: Path) -> Path:
+    """A zip of the round's templates (UTF-8 names, which Windows' Explorer shows correctly)."""
+    zip_path = bundle_path(round_, out_dir)
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for p in paths:
+            zf.write(p, arcname=p.name)
+    return zip_path
+
+
+CHECKLIST_COLUMNS = ("报送单位", "类别", "文件名", "联系人", "是否已交")
+
+
+def write_checklist(
+    roster: Roster, paths: list[Path], round_: Round, out_dir: Path
+) -> tuple[Path, Path]:
+    """The sending checklist (报送单位, 类别, 文件名, 联系人, 是否已交) as .xlsx and .csv."""
+    xlsx_path, csv_path = checklist_paths(round_, out_dir)
+    rows = [
+        [ru.reporting_unit, config.KIND_NAMES.get(ru.kind, ru.kind), p.name, "", ""]
+        for ru, p in zip(roster.reporting_units.itertuples(index=False), paths, strict=True)
+    ]
+    wb = XlsxWorkbook()
+    ws = wb.active
+    ws.title = "报送清单"
+    ws.append([f"{round_.name}报送清单（截止日期 {round_.deadline:%Y-%m-%d}）"])
+    ws["A1"].font = Font(size=14, bold=True)
+    ws.append(list(CHECKLIST_COLUMNS))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEAD_FILL
+        cell.border = _BORDER
+    for row in rows:
+        ws.append(row)
+    for col, width in zip("ABCDE", (30, 10, 48, 14, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A3"
+    ws.print_title_rows = "2:2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.save(xlsx_path)
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it right
+        writer = csv.writer(fh)
+        writer.writerow(CHECKLIST_COLUMNS)
+        writer.writerows(rows)
+    return xlsx_path, csv_path
+
+
+def default_roster_path() -> Path:
+    """data/raw/roster when the analyst has put a roster there, else the demo roster."""
+    if config.has_real_roster(config.RAW_DATA_DIR):
+        return config.RAW_DATA_DIR / config.ROSTER_SUBDIR
+    return config.DEMO_RAW_DIR / config.ROSTER_SUBDIR
+
+
+def run(
+    roster: Path | None = None,
+    round_code: str | None = None,
+    out_dir: Path | None = None,
+    campaign_path: Path | None = None,
+) -> TemplateRun:
+    """`python -m analysis template`: templates for every reporting unit of one round."""
+    campaign = load_campaign(campaign_path)
+    round_ = _round(campaign, round_code)
+    loaded = load_roster(Path(roster) if roster is not None else default_roster_path())
+    out = Path(out_dir) if out_dir is not None else config.REPORTS_DIR / "templates" / round_.code
+    paths = write_templates(loaded, campaign, round_.code, out)
+    xlsx_path, csv_path = checklist_paths(round_, out)
+    return TemplateRun(
+        round_.name,
+        out,
+        paths,
+        bundle_path(round_, out),
+        xlsx_path,
+        csv_path,
+        loaded.source,
+        list(loaded.issues),
+    )

@@ -1,0 +1,233 @@
+"""Recognising a template by its marker and reading its tables back by position."""
+
+from __future__ import annotations
+
+import re
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from analysis.campaign import Campaign
+from analysis.model import (
+    HEADER_FIELDS,
+    ActivityTable,
+    HeaderBlock,
+    Issue,
+    Sheet,
+    TableRow,
+    Workbook,
+)
+from analysis.templates.layout import HEADER_LABELS, LISTS_SHEET, META_SHEET, TEMPLATE_MARKER
+
+
+def _cell_ref(ref: str) -> tuple[int, int]:
+    """'B3' -> (row index, column index), both 0-based."""
+    letters, row = coordinate_from_string(ref)
+    return row - 1, column_index_from_string(letters) - 1
+
+
+def _pairs(text: str) -> dict[str, str]:
+    return dict(part.split(":", 1) for part in str(text).split(",") if ":" in part)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def detect(workbook: Workbook) -> dict | None:
+    """The template marker in the workbook's `_meta` sheet, parsed; None when it is not a template."""
+    meta = next((s for s in workbook.sheets if s.name == META_SHEET), None)
+    if meta is None:
+        return None
+    raw = {_text(r[0]): _text(r[1]) for r in meta.rows if len(r) >= 2 and _text(r[0])}
+    if raw.get("marker") != TEMPLATE_MARKER:
+        return None
+    try:
+        marker = {
+            "marker": raw["marker"],
+            "template_version": int(raw["template_version"]),
+            "campaign": raw["campaign"],
+            "unit": raw["unit"],
+            "kind": raw.get("kind", ""),
+            "round": raw["round"],
+            "round_name": raw.get("round_name", raw["round"]),
+            "sheet": raw["sheet"],
+            "header_row": int(raw["header_row"]),
+            "first_data_row": int(raw["first_data_row"]),
+            "last_data_row": int(raw["last_data_row"]),
+            "columns": raw["columns"].split(","),
+            "column_labels": raw["column_labels"].split(","),
+            "header_cells": _pairs(raw["header_cells"]),
+            "header_label_cells": _pairs(raw.get("header_label_cells", "")),
+            "header_labels": _pairs(raw.get("header_labels", "")),
+            "template_sheets": [s for s in raw.get("template_sheets", "").split(",") if s],
+        }
+    except (KeyError, ValueError):
+        return None
+    if len(marker["columns"]) != len(marker["column_labels"]):
+        return None
+    return marker
+
+
+def _norm(value: object) -> str:
+    return re.sub(r"[\s\u3000（）()\[\]【】*:：]", "", _text(value))
+
+
+def _at(rows: list[list[object]], r: int, c: int) -> object:
+    """The cell at 0-based (r, c); None when outside the grid or empty ("" from calamine)."""
+    value = rows[r][c] if 0 <= r < len(rows) and 0 <= c < len(rows[r]) else None
+    return None if value == "" else value
+
+
+def _match_header(
+    rows: list[list[object]], labels: dict[str, str], campaign: Campaign, limit: int = 30
+) -> tuple[int, dict[str, int]] | None:
+    """The header row (0-based) and field columns of a moved table: template labels, then synonyms."""
+    best: tuple[int, dict[str, int]] | None = None
+    for r in range(min(limit, len(rows))):
+        cells = [_norm(v) for v in rows[r]]
+        found: dict[str, int] = {}
+        for fld, label in labels.items():
+            for name in (label, *campaign.columns.get(fld, ())):
+                if _norm(name) in cells and cells.index(_norm(name)) not in found.values():
+                    found[fld] = cells.index(_norm(name))
+                    break
+        if len(found) >= 3 and (best is None or len(found) > len(best[1])):
+            best = (r, found)
+    return best
+
+
+def _row_kind(values: dict[str, object], campaign: Campaign) -> str:
+    texts = [_text(v) for k, v in values.items() if k in ("seq", "grassroots_unit", "title")]
+    first = next((t for t in texts if t), "")
+    if any(first.startswith(m) or first == m for m in campaign.row_markers.get("total", ())):
+        return "total"
+    if any(first.startswith(m) for m in campaign.row_markers.get("note", ())):
+        return "note"
+    return "data"
+
+
+def _find_activity_sheet(workbook: Workbook, marker: dict) -> Sheet | None:
+    by_name = {s.name: s for s in workbook.sheets}
+    if marker["sheet"] in by_name:
+        return by_name[marker["sheet"]]
+    skip = set(marker["template_sheets"]) | {META_SHEET, LISTS_SHEET}
+    candidates = [s for s in workbook.sheets if s.name not in skip and not s.hidden]
+    return candidates[0] if candidates else None
+
+
+def _find_label(rows: list[list[object]], label: str, above: int) -> tuple[int, int] | None:
+    """Where `label` stands in the rows above the table (0-based), if anywhere."""
+    target = _norm(label)
+    for r in range(min(above, len(rows))):
+        for c, value in enumerate(rows[r]):
+            if _norm(value) == target:
+                return r, c
+    return None
+
+
+def _read_header_block(
+    rows: list[list[object]], marker: dict, header_index: int
+) -> tuple[HeaderBlock, list[str]]:
+    """Header values from their known cells; a label found elsewhere gives its right neighbour."""
+    values: dict[str, object] = {}
+    altered: list[str] = []
+    for fld in HEADER_FIELDS:
+        ref = marker["header_cells"].get(fld)
+        values[fld] = _at(rows, *_cell_ref(ref)) if ref else None
+        label_ref, label = marker["header_label_cells"].get(fld), marker["header_labels"].get(fld)
+        if not (label_ref and label) or _norm(_at(rows, *_cell_ref(label_ref))) == _norm(label):
+            continue
+        moved = _find_label(rows, label, header_index)
+        if moved is not None:
+            values[fld] = _at(rows, moved[0], moved[1] + 1)
+            altered.append(f"表头“{label}”从{label_ref}单元格移到了别处")
+        else:
+            altered.append(f"表头“{label}”（{label_ref}单元格）被修改")
+    for fld, expected in (("reporting_unit", marker["unit"]), ("round", marker["round_name"])):
+        written = _text(values.get(fld))
+        if not written:
+            values[fld] = expected  # a cleared locked cell: the marker still knows
+            altered.append(f"预填的{HEADER_LABELS[fld]}被清空（应为“{expected}”）")
+        elif _norm(written) != _norm(expected):
+            altered.append(f"预填的{HEADER_LABELS[fld]}“{expected}”被改为“{written}”")
+    return HeaderBlock(**values), altered
+
+
+def read_tables(
+    workbook: Workbook, marker: dict, campaign: Campaign, file: str
+) -> list[ActivityTable]:
+    """The activity table of a detected template, read by the marker's positions.
+
+    An empty list means the activity sheet is gone; read the workbook generically then.
+    """
+    sheet = _find_activity_sheet(workbook, marker)
+    if sheet is None:
+        return []
+    rows = sheet.rows
+    issues: list[Issue] = []
+    altered: list[str] = []
+
+    def warn(code: str, message: str, row: int | None = None, column: str = "") -> None:
+        issues.append(Issue(file, sheet.name, row, column, "warning", code, message))
+
+    if sheet.name != marker["sheet"]:
+        altered.append(f"工作表“{marker['sheet']}”被改名为“{sheet.name}”")
+    if marker["campaign"] != campaign.code:
+        warn(
+            "template_other_campaign",
+            f"该报送表是为活动“{marker['campaign']}”生成的，与当前活动“{campaign.code}”不一致；"
+            "已按当前活动读取，请确认单位是否用错了模板。",
+        )
+
+    # Table columns: by position when the header row is as written, else by matching it.
+    fields = marker["columns"]
+    labels = dict(zip(fields, marker["column_labels"], strict=True))
+    header_index = marker["header_row"] - 1
+    columns = {fld: j for j, fld in enumerate(fields)}
+    written = [_norm(_at(rows, header_index, j)) for j in range(len(fields))]
+    table_moved = written != [_norm(labels[f]) for f in fields]
+    if table_moved:
+        match = _match_header(rows, labels, campaign)
+        if match is not None:
+            header_index, columns = match
+            altered.append("活动表的列或表头行被移动或修改，已按表头重新识别各列")
+        else:
+            altered.append("活动表的表头被修改且无法识别，已按模板原来的列位置读取")
+    column_labels = {f: _text(_at(rows, header_index, j)) or labels[f] for f, j in columns.items()}
+    missing = [labels[f] for f in fields if f not in columns]
+    if missing:
+        altered.append(f"缺少列：{'、'.join(missing)}")
+
+    header, header_altered = _read_header_block(rows, marker, header_index)
+    altered = header_altered + altered
+
+    if altered:
+        warn(
+            "template_altered",
+            f"报送表的锁定部分被改动（{'；'.join(altered)}）。已尽量读取，请核对本表数据，"
+            "并请该单位今后使用未改动的模板填报。",
+            row=header_index + 1 if table_moved or missing else None,
+        )
+
+    table_rows = []
+    for i in range(header_index + 1, len(rows)):
+        values = {f: _at(rows, i, j) for f, j in columns.items()}
+        if all(_text(v) == "" for f, v in values.items() if f != "seq"):
+            continue  # untouched input row (a lone 序号 is not an activity)
+        table_rows.append(TableRow(row=i + 1, kind=_row_kind(values, campaign), values=values))
+    return [
+        ActivityTable(
+            sheet=sheet.name,
+            header_row=header_index + 1,
+            columns=columns,
+            column_labels=column_labels,
+            header=header,
+            rows=table_rows,
+            template=True,
+            issues=issues,
+        )
+    ]
