@@ -35,6 +35,14 @@ def test_default_round_is_latest_round_with_a_submission(
     assert briefing.default_round(campaign, submissions, as_of) == expected
 
 
+def test_default_round_ignores_reports_dated_after_as_of(campaign):
+    submissions = pd.DataFrame(
+        {"round": ["r1", "r2"], "state": "current", "report_date": ["2019-07-02", "2019-10-08"]}
+    )
+    assert briefing.default_round(campaign, submissions, dt.date(2019, 9, 30)) == "r1"
+    assert briefing.default_round(campaign, submissions, dt.date(2019, 10, 9)) == "r2"
+
+
 def test_default_round_ignores_rejected_files(campaign):
     submissions = pd.DataFrame({"round": ["r1", "r3"], "state": ["current", "rejected"]})
     assert briefing.default_round(campaign, submissions, None) == "r1"

@@ -91,6 +91,10 @@ def default_round(campaign: Campaign, submissions: pd.DataFrame, as_of: dt.date 
         subs = submissions
         if "state" in subs.columns:
             subs = subs[subs["state"].isin(["current", "superseded"])]
+        if as_of is not None and "report_date" in subs.columns:
+            # A report dated after the as-of date had not arrived by then.
+            dates = pd.to_datetime(subs["report_date"], errors="coerce")
+            subs = subs[~(dates > pd.Timestamp(as_of))]
         seen = set(subs["round"].dropna().astype(str))
     if as_of is not None:
         codes = [r.code for r in campaign.rounds if r.start <= as_of] or codes[:1]
