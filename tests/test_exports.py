@@ -234,3 +234,16 @@ def test_unit_table_total_reconciles_with_unit_rows(figures):
         assert units[column].sum() == total[column]
     assert not math.isnan(total["change"])
     assert isinstance(table, pd.DataFrame)
+
+
+@pytest.mark.parametrize(
+    ("column", "label"),
+    [
+        ("rejected_unit_unresolved", "未计入：基层工会名称未识别"),
+        ("rejected_total_row", "未计入：合计行"),
+        ("rejected_something_new", "未计入：something_new"),
+        ("participants_per_100", "每百名会员参加人次"),
+    ],
+)
+def test_display_labels_data_quality_columns_in_chinese(column, label):
+    assert list(display(pd.DataFrame({column: [1]})).columns) == [label]

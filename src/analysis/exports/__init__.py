@@ -109,6 +109,30 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# Why a row was not counted (rows.csv `reason`), in words.
+REASON_NAMES: dict[str, str] = {
+    "unit_unresolved": "基层工会名称未识别",
+    "reporting_unit_unresolved": "填报单位未识别",
+    "reporting_unit_unknown": "填报单位不明",
+    "date_unreadable": "日期无法识别",
+    "date_missing": "缺少日期",
+    "total_row": "合计行",
+    "note_row": "说明行",
+    "file_unreadable": "文件无法读取",
+    "superseded": "已被更正版替代",
+    "duplicate_file": "重复文件",
+}
+
+
+def _label(column: str) -> str:
+    if column in COLUMN_LABELS:
+        return COLUMN_LABELS[column]
+    if column.startswith("rejected_"):
+        reason = column.removeprefix("rejected_")
+        return f"未计入：{REASON_NAMES.get(reason, reason)}"
+    return column
+
+
 def without_personal(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` without contact names and phone numbers."""
     return frame.drop(columns=[c for c in frame.columns if c in PERSONAL_COLUMNS])
@@ -140,4 +164,6 @@ def display(frame: pd.DataFrame, campaign=None, digits: int = 1) -> pd.DataFrame
             )
         elif column in ("participants_per_100", "change"):
             out[column] = out[column].map(lambda v: "—" if pd.isna(v) else f"{float(v):.{digits}f}")
-    return out.rename(columns=COLUMN_LABELS)
+    if "reason" in out.columns:
+        out["reason"] = out["reason"].map(lambda v: REASON_NAMES.get(v, v))
+    return out.rename(columns=_label)
