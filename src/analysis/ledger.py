@@ -1,0 +1,367 @@
+"""The ledger: each parsed row interpreted into one record with its state and reason.
+
+Also the submission-level fields (reporting unit, round, report date) and the
+rows, submissions and issues tables built from them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import names
+from analysis.campaign import Campaign
+from analysis.messages import message, suggestion_text
+from analysis.model import ActivityTable, HeaderBlock, Issue
+from analysis.roster import Roster
+from analysis.submissions import _Submission, _text_key, round_from_text
+
+ROWS_COLUMNS = (
+    "file", "sheet", "row", "state", "reason", "grassroots_unit", "reporting_unit",
+    "work_item", "date", "participants",
+    "kind", "round", "form", "counted_for", "template",
+)  # fmt: skip
+SUBMISSIONS_COLUMNS = (
+    "file", "reporting_unit", "kind", "round", "report_date", "state", "on_time",
+    "rows_read", "rows_accepted",
+    "rows_rejected", "sheets", "template", "sha256", "superseded_by", "duplicate_of",
+    "contact", "phone", "message",
+)  # fmt: skip
+ISSUES_COLUMNS = ("file", "sheet", "row", "column", "severity", "code", "message")
+ROW_STATES = ("accepted", "duplicate", "superseded", "rejected")
+
+
+class _Memo:
+    """Per-run memo of a cleaning function over hashable cell values."""
+
+    def __init__(self, func):
+        self.func = func
+        self.cache: dict = {}
+
+    def __call__(self, *args):
+        try:
+            key = tuple((type(a).__name__, a) for a in args)
+            hash(key)
+        except TypeError:
+            return self.func(*args)
+        if key not in self.cache:
+            self.cache[key] = self.func(*args)
+        return self.cache[key]
+
+
+class _Interpreter:
+    """Turns parsed files into ledger rows, submission fields and issues."""
+
+    def __init__(self, roster: Roster, resolver: names.NameResolver, campaign: Campaign):
+        from analysis import clean
+
+        self.clean = clean
+        self.campaign = campaign
+        self.resolver = resolver
+        self.parent_of = roster.parent_of
+        self.kind_of = dict(
+            zip(
+                roster.reporting_units["reporting_unit"],
+                roster.reporting_units["kind"],
+                strict=True,
+            )
+        )
+        self.self_words = {_text_key(w) for w in campaign.row_markers.get("self", ("本级",))}
+        self.parse_date = _Memo(lambda v: clean.parse_date(v, campaign))
+        self.parse_participants = _Memo(clean.parse_participants)
+        self.item_form = _Memo(lambda i, f: clean.resolve_item_and_form(i, f, campaign))
+
+    # -- submission level
+
+    def header(self, tables: list[ActivityTable]) -> HeaderBlock:
+        """The first non-empty value of each header field across the file's tables."""
+        values = {}
+        for fld in ("reporting_unit", "report_date", "contact", "phone", "round"):
+            values[fld] = next(
+                (getattr(t.header, fld) for t in tables
+                 if self.clean.normalise_text(getattr(t.header, fld))),
+                None,
+            )  # fmt: skip
+        return HeaderBlock(**values)
+
+    def reporting_unit(self, sub: _Submission, written: str) -> str | None:
+        """The submission's reporting unit: 填报单位, else the file or folder name."""
+        file = sub.file
+        resolution = None
+        if written:
+            resolution = self.resolver.resolve_reporting_unit(written)
+            if resolution.unit:
+                return resolution.unit
+            union = self.resolver.resolve(written)
+            if union.unit:
+                parent = self.parent_of[union.unit]
+                self._file_issue(sub, "warning", "reporting_unit_is_grassroots", value=written,
+                                 unit=parent)  # fmt: skip
+                return parent
+        parts = Path(file).parts[1:]  # below submissions/
+        candidates = [Path(file).stem, *reversed(parts[:-1])]
+        from_name = next(
+            (u for c in candidates if (u := self.resolver.reporting_unit_in_text(c))), None
+        )
+        if from_name:
+            if written:
+                self._file_issue(sub, "warning", "reporting_unit_from_filename", value=written,
+                                 unit=from_name)  # fmt: skip
+            return from_name
+        if written:
+            sub.message = message(
+                "reporting_unit_unresolved", file=file, value=written,
+                suggest=suggestion_text(resolution.suggestions if resolution else []),
+            )  # fmt: skip
+            sub.file_issues.append(
+                Issue(file, "", None, "填报单位", "error", "reporting_unit_unresolved", sub.message)
+            )
+        else:
+            sub.message = message("reporting_unit_unknown", file=file)
+            sub.file_issues.append(
+                Issue(file, "", None, "填报单位", "error", "reporting_unit_unknown", sub.message)
+            )
+        return None
+
+    def round(self, sub: _Submission, written: str, dates: list[dt.date]) -> str:
+        """报送期次, else a folder naming a round, else the round holding most activity dates."""
+        if written:
+            code = round_from_text(written, self.campaign)
+            if (
+                code is None
+                and written.isdigit()
+                and 1 <= int(written) <= len(self.campaign.rounds)
+            ):
+                code = self.campaign.rounds[int(written) - 1].code
+            if code:
+                return code
+        for folder in reversed(Path(sub.file).parts[1:-1]):
+            if code := round_from_text(folder, self.campaign):
+                how = "所在文件夹名称"
+                break
+        else:
+            counts = Counter(
+                r.code for d in dates if (r := self.campaign.round_for_date(d)) is not None
+            )
+            order = [r.code for r in self.campaign.rounds]
+            code = min(counts, key=lambda c: (-counts[c], order.index(c))) if counts else None
+            how = "活动日期"
+        if written:
+            self._file_issue(sub, "warning", "round_unrecognised", value=written,
+                             how=how if code else "其他信息")  # fmt: skip
+        if code is None:
+            self._file_issue(sub, "warning", "round_unknown")
+        return code or ""
+
+    def _file_issue(self, sub: _Submission, severity: str, code: str, column: str = "",
+                    **values: object) -> None:  # fmt: skip
+        sub.file_issues.append(
+            Issue(
+                sub.file, "", None, column, severity, code, message(code, file=sub.file, **values)
+            )
+        )
+
+    def interpret(self, sub: _Submission) -> None:
+        """Fill the submission's fields, ledger rows and issues (file state aside)."""
+        parsed = sub.parsed
+        sub.file_issues.extend(parsed.issues)
+        for table in parsed.tables:
+            sub.file_issues.extend(table.issues)
+        if parsed.rejected:
+            code, text = parsed.rejected
+            sub.state, sub.message = "rejected", text
+            sub.file_issues.append(Issue(sub.file, "", None, "", "error", code, text))
+            return
+        norm = self.clean.normalise_text
+        header = self.header(parsed.tables)
+        sub.contact, sub.phone = norm(header.contact), norm(header.phone)
+        unit = self.reporting_unit(sub, norm(header.reporting_unit))
+        if unit is None:  # the whole file is rejected: its rows are listed with the reason
+            sub.state, reason = "rejected", sub.file_issues[-1].code
+            for table in parsed.tables:
+                for row in table.rows:
+                    sub.rows.append(self._ledger(sub, table, row.row, "rejected", reason))
+            return
+        dates = self._dates(parsed.tables)
+        sub.round = self.round(sub, norm(header.round), [d for d in dates if d])
+        if norm(header.report_date):
+            sub.report_date, _ = self.parse_date(header.report_date)
+            if sub.report_date is None:
+                self._file_issue(sub, "warning", "report_date_unreadable", "填报日期",
+                                 value=norm(header.report_date))  # fmt: skip
+        if sub.report_date and sub.round:
+            sub.on_time = sub.report_date <= self.campaign.rounds_by_code[sub.round].deadline
+        sub.reporting_unit, sub.kind = unit, self.kind_of.get(unit, "")
+        for table in parsed.tables:
+            self._table_notes(sub, table)
+            for row in table.rows:
+                sub.rows.append(self.row(sub, table, row))
+
+    def _dates(self, tables: list[ActivityTable]) -> list[dt.date | None]:
+        return [
+            self.parse_date(row.values.get("date"))[0]
+            for t in tables
+            for row in t.rows
+            if row.kind == "data"
+        ]
+
+    def _table_notes(self, sub: _Submission, table: ActivityTable) -> None:
+        if table.rows and "participants" not in table.columns:
+            sub.row_issues.append(
+                Issue(sub.file, table.sheet, table.header_row, "", "warning",
+                      "participants_column_missing",
+                      f"工作表“{table.sheet}”的活动表没有“参加人数”列，各活动的人数按缺失处理；"
+                      "请按模板补充该列。")
+            )  # fmt: skip
+
+    # -- rows
+
+    def _ledger(self, sub: _Submission, table: ActivityTable, row: int, state: str,
+                reason: str, **values: object) -> dict:  # fmt: skip
+        record = {
+            "file": sub.file, "sheet": table.sheet, "row": row, "state": state, "reason": reason,
+            "grassroots_unit": "", "reporting_unit": sub.reporting_unit, "work_item": "",
+            "date": None, "participants": None, "kind": sub.kind, "round": sub.round, "form": "",
+            "counted_for": "", "template": sub.parsed.template,
+        }  # fmt: skip
+        record.update(values)
+        return record
+
+    def row(self, sub: _Submission, table: ActivityTable, trow) -> dict:
+        """One ledger record (and its issues) for a table row."""
+        if trow.kind != "data":
+            return self._ledger(sub, table, trow.row, "rejected", f"{trow.kind}_row")
+        values, labels = trow.values, table.column_labels
+        errors: list[tuple[str, str, str]] = []  # (code, column, message)
+        warnings: list[tuple[str, str, str]] = []
+        where = f"第{trow.row}行"
+
+        def note(bucket, code: str, fld: str, text: str) -> None:
+            bucket.append((code, labels.get(fld, ""), text))
+
+        # Who held it, and whom it counts for.
+        written = self.clean.normalise_text(values.get("grassroots_unit"))
+        unit, counted_for = "", sub.reporting_unit
+        if written and _text_key(written) not in self.self_words:
+            found = self.resolver.resolve(written, sub.reporting_unit)
+            if found.unit:
+                unit, counted_for = found.unit, self.parent_of[found.unit]
+            else:
+                federation = self.resolver.resolve_reporting_unit(written).unit
+                if federation:
+                    counted_for = federation
+                    unit = federation if self.kind_of.get(federation) == "direct" else ""
+                else:
+                    note(errors, "unit_unresolved", "grassroots_unit", message(
+                        "unit_unresolved", row=trow.row, value=written,
+                        suggest=suggestion_text(found.suggestions)))  # fmt: skip
+            if counted_for != sub.reporting_unit:
+                note(warnings, "unit_other_parent", "grassroots_unit", message(
+                    "unit_other_parent", row=trow.row, unit=unit or counted_for,
+                    parent=counted_for, reporting=sub.reporting_unit))  # fmt: skip
+        elif self.kind_of.get(sub.reporting_unit) == "direct":
+            unit = sub.reporting_unit  # 本级 of a directly affiliated union is the union itself
+
+        # When, how many, what.
+        day, date_code = self.parse_date(values.get("date"))
+        if "date" not in table.columns:
+            date_code = "date_missing"
+        if day is None:
+            raw = values.get("date")
+            text = self.clean.message(date_code, raw)
+            if sub.round:
+                note(
+                    warnings,
+                    date_code,
+                    "date",
+                    f"{where}：{text}已按报送期次计入活动数，但不计入按日期的统计。",
+                )
+            else:
+                note(
+                    errors,
+                    date_code,
+                    "date",
+                    f"{where}：{text}该行未计入统计（报送期次也无法确定）。",
+                )
+        elif date_code:
+            note(
+                warnings,
+                date_code,
+                "date",
+                f"{where}：{self.clean.message(date_code, values.get('date'))}",
+            )
+        participants, p_code = self.parse_participants(values.get("participants"))
+        if p_code and "participants" in table.columns:
+            note(
+                warnings,
+                p_code,
+                "participants",
+                f"{where}：{self.clean.message(p_code, values.get('participants'))}",
+            )
+        item, form, item_codes = self.item_form(values.get("work_item"), values.get("form"))
+        for code in item_codes:
+            fld = "form" if code.startswith("form") else "work_item"
+            shown = (
+                values.get("form")
+                if code in ("form_unknown", "work_item_inferred")
+                else values.get(fld)
+            )
+            note(warnings, code, fld, f"{where}：{self.clean.message(code, shown)}")
+        if form is None:
+            form = self.clean.normalise_text(values.get("form"))
+
+        state = "rejected" if errors else "accepted"
+        reason = (
+            errors[0][0] if errors else ";".join(dict.fromkeys(c for c, _, _ in warnings)) or "ok"
+        )
+        severity = "error" if errors else "warning"
+        for code, column, text in errors or warnings:
+            sub.row_issues.append(
+                Issue(sub.file, table.sheet, trow.row, column, severity, code, text)
+            )
+        return self._ledger(
+            sub, table, trow.row, state, reason,
+            grassroots_unit=unit, work_item=item, date=day.isoformat() if day else None,
+            participants=participants, kind=sub.kind, form=form or "",
+            counted_for=counted_for,
+        )  # fmt: skip
+
+
+def _rows_table(subs: list[_Submission]) -> pd.DataFrame:
+    records = [r for s in subs for r in s.rows]
+    frame = pd.DataFrame.from_records(records, columns=list(ROWS_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    frame["participants"] = pd.array(frame["participants"].tolist(), dtype="Int64")
+    return frame
+
+
+def _submissions_table(subs: list[_Submission]) -> pd.DataFrame:
+    records = []
+    for s in subs:
+        states = Counter(r["state"] for r in s.rows)
+        records.append({
+            "file": s.file, "reporting_unit": s.reporting_unit, "kind": s.kind,
+            "round": s.round, "report_date": s.report_date.isoformat() if s.report_date else None,
+            "state": s.state, "on_time": s.on_time, "rows_read": len(s.rows),
+            "rows_accepted": states["accepted"], "rows_rejected": states["rejected"],
+            "sheets": ";".join(s.parsed.sheets), "template": s.parsed.template,
+            "sha256": s.sha256, "superseded_by": s.superseded_by, "duplicate_of": s.duplicate_of,
+            "contact": s.contact, "phone": s.phone, "message": s.message,
+        })  # fmt: skip
+    frame = pd.DataFrame.from_records(records, columns=list(SUBMISSIONS_COLUMNS))
+    frame["on_time"] = pd.array(frame["on_time"].tolist(), dtype="boolean")
+    for column in ("rows_read", "rows_accepted", "rows_rejected"):
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def _issues_table(issues: list[Issue]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(
+        [dataclasses.astuple(i) for i in issues], columns=list(ISSUES_COLUMNS)
+    )
+    frame["row"] = frame["row"].astype("Int64")
+    return frame

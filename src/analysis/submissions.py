@@ -1,0 +1,196 @@
+"""Submission files: finding them, their round and version marks, duplicates and supersession."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis import config
+from analysis.campaign import Campaign
+from analysis.messages import message
+from analysis.model import Issue
+from analysis.parse_cache import ParsedFile
+
+SKIPPED_NAMES = {"thumbs.db": "系统缩略图文件", "desktop.ini": "系统配置文件"}
+# Marks of a corrected file in its name, strongest first (see `_version_rank`).
+FINAL_MARKS = ("最终", "终版", "定稿")
+CORRECTION_MARKS = ("更正", "修改", "修订", "改正", "重报", "新版")
+_VERSION_NUMBER = re.compile(r"(?:[vV](\d+)|第\s*(\d+|[一二三四五六七八九十])\s*版|(\d+)\s*版)")
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _discover(raw_dir: Path) -> tuple[list[Path], list[Issue]]:
+    """Submission files under RAW/submissions (any depth), sorted; lock/hidden files noted."""
+    base = raw_dir / config.SUBMISSIONS_SUBDIR
+    if not base.is_dir():
+        return [], []
+    files, skipped = [], []
+    for path in sorted(base.rglob("*"), key=lambda p: _rel(p, raw_dir)):
+        if not path.is_file():
+            continue
+        parts = path.relative_to(base).parts
+        why = None
+        if path.name.startswith("~$"):
+            why = "Office 打开文件时生成的临时文件"
+        elif any(p.startswith(".") for p in parts):
+            why = "隐藏文件"
+        elif path.name.lower() in SKIPPED_NAMES:
+            why = SKIPPED_NAMES[path.name.lower()]
+        if why:
+            rel = _rel(path, raw_dir)
+            skipped.append(
+                Issue(rel, "", None, "", "warning", "file_skipped",
+                      message("file_skipped", file=rel, why=why))
+            )  # fmt: skip
+        else:
+            files.append(path)
+    return files, skipped
+
+
+def _rel(path: Path, raw_dir: Path) -> str:
+    return path.relative_to(raw_dir).as_posix()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Submission:
+    """One submission file while the run decides what it counts for."""
+
+    file: str
+    sha256: str
+    parsed: ParsedFile
+    state: str = "current"
+    reporting_unit: str = ""
+    kind: str = ""
+    round: str = ""
+    report_date: dt.date | None = None
+    on_time: bool | None = None
+    contact: str = ""
+    phone: str = ""
+    message: str = ""
+    superseded_by: str = ""
+    duplicate_of: str = ""
+    rows: list[dict] = field(default_factory=list)
+    file_issues: list[Issue] = field(default_factory=list)
+    row_issues: list[Issue] = field(default_factory=list)
+
+
+def _text_key(value: object) -> str:
+    """Width-, case- and space-insensitive form of a label."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).lower()
+
+
+def round_from_text(text: object, campaign: Campaign) -> str | None:
+    """The round a text names ('第二阶段', 'r2', '2019第二期报送'); None when none or several."""
+    key = _text_key(text)
+    if not key:
+        return None
+    hits: dict[str, int] = {}
+    for rnd in campaign.rounds:
+        for label in {_text_key(x) for x in (rnd.code, rnd.name, *rnd.labels)}:
+            if not label:
+                continue
+            if label.isascii():  # "r2": a whole token only, never inside "dr23"
+                found = re.search(rf"(?<![0-9a-z]){re.escape(label)}(?![0-9a-z])", key)
+            else:
+                found = label in key
+            if found:
+                hits[rnd.code] = max(hits.get(rnd.code, 0), 1000 if label == key else len(label))
+    if not hits:
+        return None
+    best = max(hits.values())
+    winners = [code for code, n in hits.items() if n == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def _version_rank(rel: str) -> int:
+    """How strongly a file name says it is a later version: 最终 > v3/第3版 > 更正 > nothing."""
+    stem = _text_key(Path(rel).stem)
+    if any(m in stem for m in FINAL_MARKS):
+        return 1000
+    number = _VERSION_NUMBER.search(stem)
+    if number:
+        token = next(g for g in number.groups() if g)
+        return min(int(token) if token.isdigit() else _CN_DIGITS.get(token, 1), 999) + 1
+    return 1 if any(m in stem for m in CORRECTION_MARKS) else 0
+
+
+def _latest_key(sub: _Submission) -> tuple:
+    """Supersession order: later 填报日期 (none = earliest), then version mark, then file name.
+
+    File modification times are not used: they change when files are copied.
+    """
+    return (sub.report_date or dt.date.min, _version_rank(sub.file), sub.file)
+
+
+def _mark_duplicates(subs: list[_Submission]) -> None:
+    """A byte-identical copy of an earlier file (by path order) is `duplicate_file`.
+
+    Rejected files take no part: two empty files are each rejected for what they are.
+    """
+    first: dict[str, str] = {}
+    for sub in subs:
+        if not sub.sha256 or sub.state == "rejected":
+            continue
+        if sub.sha256 in first:
+            sub.state, sub.duplicate_of = "duplicate_file", first[sub.sha256]
+            sub.message = message("duplicate_file", file=sub.file, original=sub.duplicate_of)
+            sub.file_issues = [
+                Issue(sub.file, "", None, "", "warning", "duplicate_file", sub.message)
+            ]
+        else:
+            first[sub.sha256] = sub.file
+
+
+def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
+    """Of several current files for one (reporting unit, round), only the latest stays current.
+
+    Files whose round is unknown are never superseded (they may be different rounds).
+    """
+    groups: dict[tuple[str, str], list[_Submission]] = {}
+    for sub in subs:
+        if sub.state == "current" and sub.round:
+            groups.setdefault((sub.reporting_unit, sub.round), []).append(sub)
+    for (unit, round_code), members in groups.items():
+        if len(members) < 2:
+            continue
+        latest = max(members, key=_latest_key)
+        for sub in members:
+            if sub is latest:
+                continue
+            new, old = _latest_key(latest), _latest_key(sub)
+            why = (
+                "填报日期更晚" if new[0] != old[0]
+                else "文件名标明为更正或新版本" if new[1] != old[1]
+                else "填报日期相同，按文件名顺序取后者"
+            )  # fmt: skip
+            sub.state, sub.superseded_by = "superseded", latest.file
+            sub.message = message(
+                "superseded", unit=unit, round=campaign.rounds_by_code[round_code].name,
+                file=sub.file, by=latest.file, why=why,
+            )  # fmt: skip
+            sub.file_issues = [Issue(sub.file, "", None, "", "warning", "superseded", sub.message)]
+
+
+def _finalise_rows(sub: _Submission) -> None:
+    """Rows of a file that does not count take the file's state; its row issues are dropped."""
+    if sub.state == "duplicate_file":
+        state, reason = "duplicate", f"duplicate_file:{sub.duplicate_of}"
+    elif sub.state == "superseded":
+        state, reason = "superseded", f"superseded:{sub.superseded_by}"
+    else:
+        return
+    for record in sub.rows:
+        record["state"], record["reason"] = state, reason
+    sub.row_issues = []
