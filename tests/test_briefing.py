@@ -230,3 +230,19 @@ def test_run_executes_notebooks_and_writes_html_without_code(tiny_raw, tmp_path)
     page = (folder / "情况通报.html").read_text("utf-8")
     assert page.count('src="data:image/png;base64') == 6
     assert "briefing.load" not in page and CONTACT not in page and PHONE not in page
+
+
+def test_run_without_any_submission_still_writes_the_briefing(
+    tmp_path, small_roster_rows, monkeypatch
+):
+    write_xlsx(tmp_path / "raw" / "roster" / "名册.xlsx", small_roster_rows)
+    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(charts, "PNG_DPI", 40)
+    assert briefing.run(tmp_path / "raw", tmp_path / "out", tmp_path / "reports") == 0
+    folder = tmp_path / "reports" / "2019-06-30_r1"  # no activity: the first round's end
+    assert len(list((folder / "charts").glob("*.png"))) == 6
+    assert (
+        (folder / "情况通报.txt")
+        .read_text("utf-8")
+        .startswith("截至2019年6月30日，全区7家基层工会中已有0家开展学习宣传活动，覆盖率0.0%")
+    )
