@@ -360,3 +360,22 @@ def test_reporting_status_by_kind_shows_shares_and_counts(figures):
         "报送率0%",
         "报送率100%",
     ]
+
+
+@pytest.mark.parametrize(
+    ("district", "town", "system", "expected"),
+    [
+        ([0.0, 0.0], [0.0, 0.0], [0.0, 0.0], "截至9月29日尚无基层工会开展活动"),
+        ([0.1, 0.5], [0.2, 0.6], [0.1, 0.4], "覆盖率逐步攀升，截至9月29日全区达50%，乡镇领先"),
+        ([0.5, 0.5], [0.5, 0.5], [0.5, 0.5], "截至9月29日全区达50%"),  # flat, kinds tied
+    ],
+)
+def test_coverage_curve_finding_claims_only_what_the_data_show(district, town, system, expected):
+    dates = pd.to_datetime(["2019-06-02", "2019-09-29"])
+    curve = pd.DataFrame(
+        [("district", "", "全区", d, v) for d, v in zip(dates, district, strict=True)]
+        + [("kind", "town", "town", d, v) for d, v in zip(dates, town, strict=True)]
+        + [("kind", "system", "system", d, v) for d, v in zip(dates, system, strict=True)],
+        columns=["level", "kind", "group", "date", "unit_coverage"],
+    )
+    assert charts.coverage_curve_finding(curve) == expected

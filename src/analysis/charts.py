@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from analysis import config, style
 from analysis.campaign import Campaign
@@ -158,6 +158,8 @@ def unit_coverage_finding(coverage: pd.DataFrame) -> str:
     d = _district(coverage)
     if d is None:
         return "暂无覆盖率数据"
+    if not d["unit_coverage"] > 0:
+        return "全区尚无基层工会开展活动（覆盖率0%）"
     text = f"全区基层工会覆盖率达{fmt_pct(d['unit_coverage'], 0)}"
     kinds = _level(coverage, "kind")
     kinds = kinds[kinds["units_total"] > 0].sort_values(
@@ -508,6 +510,7 @@ def reporting_status_bars(
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_xlabel("占本类别报送单位的比例")
     else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("报送单位数（个）")
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
@@ -526,18 +529,21 @@ def reporting_status_bars(
 
 
 def coverage_curve_finding(curve: pd.DataFrame) -> str:
-    """'截至9月30日全区覆盖率达68%，乡镇领先'."""
-    d = _level(curve, "district")
+    """'覆盖率逐步攀升，截至9月30日全区达68%，乡镇领先'; no claim the data do not support."""
+    d = _level(curve, "district").sort_values("date")
     if d.empty:
         return "暂无覆盖率变化数据"
-    last = d.sort_values("date").iloc[-1]
+    first, last = d.iloc[0], d.iloc[-1]
     day = pd.Timestamp(last["date"])
-    text = f"覆盖率逐步攀升，截至{day.month}月{day.day}日全区达{fmt_pct(last['unit_coverage'], 0)}"
+    if not last["unit_coverage"] > 0:
+        return f"截至{day.month}月{day.day}日尚无基层工会开展活动"
+    rising = "覆盖率逐步攀升，" if last["unit_coverage"] > first["unit_coverage"] else ""
+    text = f"{rising}截至{day.month}月{day.day}日全区达{fmt_pct(last['unit_coverage'], 0)}"
     kinds = _level(curve, "kind")
     if not kinds.empty:
         final = kinds.sort_values("date").groupby("kind").tail(1)
         final = final.sort_values(["unit_coverage", "kind"], ascending=[False, True])
-        if len(final) >= 2:
+        if len(final) >= 2 and final.iloc[0]["unit_coverage"] > final.iloc[1]["unit_coverage"]:
             text += f"，{kind_name(final.iloc[0]['kind'])}领先"
     return text
 
