@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from analysis import config
-from analysis.bench.harness import Result, best_child, best_of, python_argv
+from analysis.bench.harness import Result, best_child, best_of, python_argv, run_child
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv"}
 CALAMINE_ONLY = {".xls", ".et", ".ods", ".xlsb"}  # openpyxl cannot read these
@@ -165,6 +165,9 @@ def measure_incremental(
     shutil.copytree(raw_dir, raw_copy)
     out_dir = raw_copy.parent / "out"
     full = best_child(_ingest_argv(raw_copy, out_dir, "--full"), repeat_full)
+    # An untimed re-run first: the cache is keyed by the parsing code, so an edit to it
+    # since the full run (on a shared tree) would make the first re-run a full parse.
+    run_child(_ingest_argv(raw_copy, out_dir))
     unchanged = best_child(_ingest_argv(raw_copy, out_dir), repeat_full)
     added = 0
 
@@ -174,7 +177,7 @@ def measure_incremental(
         added += 1
 
     incremental = best_child(_ingest_argv(raw_copy, out_dir), repeat, before=add)
-    in_process_s, _ = best_of(
+    in_process_s, last = best_of(
         lambda: _ingest_in_process(raw_copy, out_dir, False), repeat, before=add
     )
     full_name = f"{label}.cli.full"
@@ -187,7 +190,7 @@ def measure_incremental(
                baseline=full_name, note="re-run after adding one new workbook"),
         Result(f"{label}.inproc.incremental", in_process_s, None, repeat,
                baseline=f"{label}.ingest.full",
-               note="ingest.run after adding one workbook, in-process (no start-up)"),
+               note=f"ingest.run after adding one workbook, in-process: {last.files_parsed} parsed"),
     ]  # fmt: skip
 
 
