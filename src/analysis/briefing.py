@@ -224,8 +224,8 @@ def _inputs_key(raw_dir: Path, as_of: dt.date | None) -> str:
 
     digest = hashlib.sha256(f"{__version__}|{as_of}".encode())
     code_dir = Path(__file__).resolve().parent
-    for path in sorted(code_dir.glob("*.py")) + sorted(code_dir.glob("*.toml")):
-        digest.update(f"{path.name}|{path.stat().st_mtime_ns}".encode())
+    for path in sorted(code_dir.rglob("*.py")) + sorted(code_dir.rglob("*.toml")):
+        digest.update(f"{path.relative_to(code_dir)}|{path.stat().st_mtime_ns}".encode())
     for path in sorted(p for p in Path(raw_dir).rglob("*") if p.is_file()):
         stat = path.stat()
         digest.update(f"{path.relative_to(raw_dir)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
