@@ -7,7 +7,9 @@ import sys
 
 
 def _run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_bad_arguments_exit_nonzero_with_chinese_line():
@@ -19,7 +21,9 @@ def test_bad_arguments_exit_nonzero_with_chinese_line():
 
 def test_unknown_command_is_rejected_in_chinese():
     proc = _run("frobnicate")
-    assert proc.returncode == 2 and "命令行参数有误" in proc.stderr and "Traceback" not in proc.stderr
+    assert (
+        proc.returncode == 2 and "命令行参数有误" in proc.stderr and "Traceback" not in proc.stderr
+    )
 
 
 def test_ingest_without_roster_exits_nonzero(tmp_path):

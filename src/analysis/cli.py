@@ -23,7 +23,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse with a one-line Chinese error instead of usage text and exit code 2."""
 
     def error(self, message: str):  # noqa: D401 - argparse hook
-        raise UsageError(f"命令行参数有误：{message}。运行 `python -m analysis {self.prog.split()[-1]} --help` 查看用法。")
+        raise UsageError(
+            f"命令行参数有误：{message}。运行 `python -m analysis {self.prog.split()[-1]} --help` 查看用法。"
+        )
 
 
 def _date_arg(text: str) -> dt.date:
@@ -38,27 +40,52 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="生成演示数据")
-    demo.add_argument("--out", type=Path, default=config.DEMO_RAW_DIR, help="输出目录（默认 data/demo/raw）")
+    demo.add_argument(
+        "--out", type=Path, default=config.DEMO_RAW_DIR, help="输出目录（默认 data/demo/raw）"
+    )
     demo.add_argument("--seed", type=int, default=config.DEMO_SEED, help="随机种子")
 
     ingest = sub.add_parser("ingest", help="读取名册和报送表，生成统计表")
-    ingest.add_argument("--raw", type=Path, default=config.RAW_DATA_DIR, help="原始数据目录（默认 data/raw）")
-    ingest.add_argument("--out", type=Path, default=config.PROCESSED_DATA_DIR, help="输出目录（默认 data/processed）")
+    ingest.add_argument(
+        "--raw", type=Path, default=config.RAW_DATA_DIR, help="原始数据目录（默认 data/raw）"
+    )
+    ingest.add_argument(
+        "--out",
+        type=Path,
+        default=config.PROCESSED_DATA_DIR,
+        help="输出目录（默认 data/processed）",
+    )
     ingest.add_argument("--as-of", type=_date_arg, default=None, help="统计截止日期 YYYY-MM-DD")
     ingest.add_argument("--full", action="store_true", help="忽略缓存，全部重新读取")
     ingest.add_argument("--quiet", action="store_true", help="不显示进度条")
 
     briefing = sub.add_parser("briefing", help="摄取数据、运行笔记本并导出通报材料")
-    briefing.add_argument("--raw", type=Path, default=None, help="原始数据目录（默认：data/raw 有名册时用它，否则用演示数据）")
+    briefing.add_argument(
+        "--raw",
+        type=Path,
+        default=None,
+        help="原始数据目录（默认：data/raw 有名册时用它，否则用演示数据）",
+    )
     briefing.add_argument("--out", type=Path, default=None, help="统计表目录")
-    briefing.add_argument("--reports", type=Path, default=config.REPORTS_DIR, help="通报材料目录（默认 reports/）")
+    briefing.add_argument(
+        "--reports", type=Path, default=config.REPORTS_DIR, help="通报材料目录（默认 reports/）"
+    )
     briefing.add_argument("--as-of", type=_date_arg, default=None, help="统计截止日期 YYYY-MM-DD")
-    briefing.add_argument("--round", default=None, help="通报的报送期次（如 r2；默认取截止日期所在的最近一期）")
+    briefing.add_argument(
+        "--round", default=None, help="通报的报送期次（如 r2；默认取截止日期前已有报送的最近一期）"
+    )
 
     template = sub.add_parser("template", help="为每个报送单位生成预填的报送模板")
-    template.add_argument("--roster", type=Path, default=None, help="名册文件或目录（默认 data/raw/roster，无则用演示名册）")
+    template.add_argument(
+        "--roster",
+        type=Path,
+        default=None,
+        help="名册文件或目录（默认 data/raw/roster，无则用演示名册）",
+    )
     template.add_argument("--round", default=None, help="报送期次代码，如 r2（默认第一期）")
-    template.add_argument("--out", type=Path, default=None, help="输出目录（默认 reports/templates/<期次>）")
+    template.add_argument(
+        "--out", type=Path, default=None, help="输出目录（默认 reports/templates/<期次>）"
+    )
     template.add_argument("--campaign", type=Path, default=None, help="活动定义文件 campaign.toml")
     return parser
 
@@ -74,7 +101,9 @@ def _run(args: argparse.Namespace) -> int:
         from analysis import ingest
 
         try:
-            result = ingest.run(args.raw, args.out, as_of=args.as_of, full=args.full, progress=not args.quiet)
+            result = ingest.run(
+                args.raw, args.out, as_of=args.as_of, full=args.full, progress=not args.quiet
+            )
         except ingest.OutputError as exc:
             print(str(exc), file=sys.stderr)
             return 1
@@ -84,12 +113,18 @@ def _run(args: argparse.Namespace) -> int:
         from analysis import briefing
 
         return briefing.run(
-            raw_dir=args.raw, processed_dir=args.out, reports_dir=args.reports, as_of=args.as_of, round_code=args.round
+            raw_dir=args.raw,
+            processed_dir=args.out,
+            reports_dir=args.reports,
+            as_of=args.as_of,
+            round_code=args.round,
         )
     if args.command == "template":
         from analysis import templates
 
-        result = templates.run(roster=args.roster, round_code=args.round, out_dir=args.out, campaign_path=args.campaign)
+        result = templates.run(
+            roster=args.roster, round_code=args.round, out_dir=args.out, campaign_path=args.campaign
+        )
         print(result)
         return 0
     raise UsageError(f"未知命令：{args.command}")
