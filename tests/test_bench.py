@@ -248,3 +248,18 @@ def test_scaled_round_is_deterministic_and_sized(tmp_path: Path):
     assert len([f for f in files_a if f.parts[0] == "roster"]) == 1
     # 120 rows over 6 files = 20 per file, scaled by 0.6..1.4 and floored at 20
     assert 6 * 20 <= first.rows <= 6 * 28
+
+
+def test_parsed_since_counts_cache_entries_written_after(tmp_path: Path):
+    import os
+
+    from analysis.bench.ingest_bench import parsed_since
+
+    cache = tmp_path / ".cache"
+    cache.mkdir()
+    for name, mtime in [("old.pkl", 1_000.0), ("new.pkl", 2_000.0), ("newer.pkl", 3_000.0)]:
+        (cache / name).write_bytes(b"x")
+        os.utime(cache / name, (mtime, mtime))
+    assert parsed_since(tmp_path, 1_500.0) == 2
+    assert parsed_since(tmp_path, 5_000.0) == 0
+    assert parsed_since(tmp_path / "missing", 0.0) == 0
