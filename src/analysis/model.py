@@ -1,9 +1,9 @@
 """Types shared by the ingest stages: files -> sheets -> activity tables -> ledger.
 
 readers.py turns a file into a `Workbook` of `Sheet` grids (or raises
-`FileRejected`); tables.py and templates.py turn a `Sheet` into `ActivityTable`s;
-clean.py and names.py interpret cell values; ingest.py keeps the ledger and writes
-the contract's tables. Problems found in the input are `Issue` values, never
+`FileRejected`); tables.py and templates/reader.py turn a `Sheet` into
+`ActivityTable`s; clean.py and names.py interpret cell values; ledger.py gives
+each row its state and ingest.py writes the contract's tables. Problems found in the input are `Issue` values, never
 exceptions that unwind the run.
 """
 
