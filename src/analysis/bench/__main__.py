@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> list[Result]:
             names = ["scaled.parse.calamine", "scaled.parse.pandas_openpyxl", "scaled.ingest.full"]
             results += _section(
                 "scaled round ingest vs raw parse", names,
-                lambda: _scaled_parse(cache_dir, work, repeat, quick),
+                lambda: _scaled_parse(cache_dir, work, quick),
             )  # fmt: skip
         if "incremental" in args.only:
             names = ["scaled.cli.full", "scaled.cli.unchanged", "scaled.cli.incremental",
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> list[Result]:
     return results
 
 
-def _scaled_parse(cache_dir: Path, work: Path, repeat: int, quick: bool) -> list[Result]:
+def _scaled_parse(cache_dir: Path, work: Path, quick: bool) -> list[Result]:
     from analysis.bench import ingest_bench
 
     scaled = scaled_raw(cache_dir)
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="skip national-scale coverage, one run of the slow baselines",
+        help="skip national-scale coverage and pandas+openpyxl on the scaled round",
     )
     parser.add_argument(
         "--cache",

@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from analysis import config
+from analysis.bench import harness
 from analysis.bench.harness import Result, best_child, best_of, python_argv, run_child
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv"}
@@ -118,13 +119,17 @@ def _ingest_in_process(raw_dir: Path, out_dir: Path, full: bool):
 def measure_parse_and_ingest(
     label: str, raw_dir: Path, repeat: int, work_dir: Path, slow_repeat: int | None = None
 ) -> list[Result]:
-    """`<label>.parse.calamine`, `<label>.parse.pandas_openpyxl`, `<label>.ingest.full` (in-process)."""
+    """`<label>.parse.calamine`, `<label>.parse.pandas_openpyxl`, `<label>.ingest.full` (in-process).
+
+    `slow_repeat` runs of the pandas+openpyxl baseline (default `repeat`; 0 skips it).
+    """
     import pandas  # noqa: F401 - the floor is measured with pandas already imported
 
     files = input_files(raw_dir)
     slow = slow_repeat if slow_repeat is not None else repeat
     floor_s, floor = best_of(lambda: parse_calamine(files), repeat)
-    hand_s, hand = best_of(lambda: parse_pandas_openpyxl(files), slow)
+    if slow > 0:
+        hand_s, hand = best_of(lambda: parse_pandas_openpyxl(files), slow)
     out_dir = Path(tempfile.mkdtemp(prefix=f"{label}-out-", dir=work_dir))
     full_s, result = best_of(lambda: _ingest_in_process(raw_dir, out_dir, True), repeat)
     calamine_name = f"{label}.parse.calamine"
@@ -134,7 +139,9 @@ def measure_parse_and_ingest(
                extra=floor),
         Result(f"{label}.parse.pandas_openpyxl", hand_s, repeat=slow, baseline=calamine_name,
                note=f"{hand['via_calamine']} xls/et/ods via calamine; {hand['failed']} unreadable",
-               extra=hand),
+               extra=hand)
+        if slow > 0
+        else harness.unavailable(f"{label}.parse.pandas_openpyxl", "skipped (--quick)"),
         Result(f"{label}.ingest.full", full_s, repeat=repeat, baseline=calamine_name,
                note=f"in-process, full=True: {result.files_read} files, {result.rows_read:,} rows",
                extra={"files": result.files_read, "rows": result.rows_read,
