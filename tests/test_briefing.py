@@ -82,6 +82,13 @@ def test_alias_candidates_lists_written_and_closest_names():
                 "第7行的基层工会“某某工会”在名册中找不到，该行未计入统计；请核对名称。",
                 "第3行的活动日期“六月”无法识别",
             ],
+            "value": ["长阳镇卫生院工委", "长阳镇卫生院工委", "某某工会", "六月"],
+            "suggestions": [
+                "长阳镇卫生院工会、北京甲公司工会",
+                "长阳镇卫生院工会、北京甲公司工会",
+                "",
+                "",
+            ],
         }
     )
     table = briefing.alias_candidates(issues)

@@ -103,6 +103,10 @@ def test_run_writes_ledger_with_one_state_per_row(raw):
     )
     assert "长阳镇第一小学工会" in unresolved["message"]  # a suggestion, shown …
     assert "长阳镇第一小学工会" not in set(rows["grassroots_unit"])  # … never applied
+    # the name as written and the suggestions are data too, for the aliases table
+    assert unresolved["value"] == "长阳镇第九中学工会"
+    assert unresolved["suggestions"].split("、")[0] == "长阳镇第一小学工会"
+    assert list(issues.columns[:7]) == ["file", "sheet", "row", "column", "severity", "code", "message"]
 
 
 def test_union_of_another_federation_counts_for_its_roster_parent(raw):

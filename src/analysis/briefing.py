@@ -288,30 +288,27 @@ def problems_summary(issues: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-_WRITTEN = r"(?:基层工会|填报单位)“([^”]*)”"
-_SUGGESTED = r"最接近的名称：([^）]*)）"
-
-
 def alias_candidates(issues: pd.DataFrame) -> pd.DataFrame:
     """Names that could not be resolved, as rows to copy into aliases.csv.
 
     Columns 报送名称, 名册名称 (the closest roster name: check it before copying),
-    出现次数, 示例文件. Parsed from the issue messages of the `*_unresolved` codes.
+    出现次数, 示例文件; from the `value` and `suggestions` columns of the
+    `*_unresolved` issues.
     """
     columns = ["报送名称", "名册名称", "出现次数", "示例文件"]
     codes = issues["code"].astype(str) if not issues.empty else pd.Series(dtype=str)
     found = issues.loc[codes.isin(["unit_unresolved", "reporting_unit_unresolved"])]
     if found.empty:
         return pd.DataFrame(columns=columns)
-    messages = found["message"].astype(str)
+    closest = found["suggestions"].fillna("").astype(str).str.split("、").str[0]
     table = pd.DataFrame(
         {
-            "报送名称": messages.str.extract(_WRITTEN, expand=False),
-            "名册名称": messages.str.extract(_SUGGESTED, expand=False).str.split("、").str[0],
+            "报送名称": found["value"].fillna("").astype(str),
+            "名册名称": closest.where(closest != "", "（请填写名册中的名称）"),
             "示例文件": found["file"],
         }
-    ).dropna(subset=["报送名称"])
-    table["名册名称"] = table["名册名称"].fillna("（请填写名册中的名称）")
+    )
+    table = table[table["报送名称"] != ""]
     return (
         table.groupby(["报送名称", "名册名称"], sort=False)
         .agg(出现次数=("示例文件", "size"), 示例文件=("示例文件", "first"))

@@ -31,7 +31,9 @@ SUBMISSIONS_COLUMNS = (
     "rows_rejected", "sheets", "template", "sha256", "superseded_by", "duplicate_of",
     "contact", "phone", "message",
 )  # fmt: skip
-ISSUES_COLUMNS = ("file", "sheet", "row", "column", "severity", "code", "message")
+ISSUES_COLUMNS = (
+    "file", "sheet", "row", "column", "severity", "code", "message", "value", "suggestions",
+)  # fmt: skip
 ROW_STATES = ("accepted", "duplicate", "superseded", "rejected")
 
 
@@ -118,8 +120,9 @@ class _Interpreter:
                 suggest=suggestion_text(resolution.suggestions if resolution else []),
             )  # fmt: skip
             sub.file_issues.append(
-                Issue(file, "", None, "填报单位", "error", "reporting_unit_unresolved", sub.message)
-            )
+                Issue(file, "", None, "填报单位", "error", "reporting_unit_unresolved", sub.message,
+                      value=written, suggestions="、".join(resolution.suggestions if resolution else []))
+            )  # fmt: skip
         else:
             sub.message = message("reporting_unit_unknown", file=file)
             sub.file_issues.append(
@@ -240,8 +243,8 @@ class _Interpreter:
         warnings: list[tuple[str, str, str]] = []
         where = f"第{trow.row}行"
 
-        def note(bucket, code: str, fld: str, text: str) -> None:
-            bucket.append((code, labels.get(fld, ""), text))
+        def note(bucket, code: str, fld: str, text: str, value: str = "", suggest=()) -> None:
+            bucket.append((code, labels.get(fld, ""), text, value, "、".join(suggest)))
 
         # Who held it, and whom it counts for.
         written = self.clean.normalise_text(values.get("grassroots_unit"))
@@ -258,7 +261,8 @@ class _Interpreter:
                 else:
                     note(errors, "unit_unresolved", "grassroots_unit", message(
                         "unit_unresolved", row=trow.row, value=written,
-                        suggest=suggestion_text(found.suggestions)))  # fmt: skip
+                        suggest=suggestion_text(found.suggestions)),
+                        value=written, suggest=found.suggestions)  # fmt: skip
             if counted_for != sub.reporting_unit:
                 note(warnings, "unit_other_parent", "grassroots_unit", message(
                     "unit_other_parent", row=trow.row, unit=unit or counted_for,
@@ -315,13 +319,21 @@ class _Interpreter:
             form = self.clean.normalise_text(values.get("form"))
 
         state = "rejected" if errors else "accepted"
-        reason = (
-            errors[0][0] if errors else ";".join(dict.fromkeys(c for c, _, _ in warnings)) or "ok"
-        )
+        reason = errors[0][0] if errors else ";".join(dict.fromkeys(w[0] for w in warnings)) or "ok"
         severity = "error" if errors else "warning"
-        for code, column, text in errors or warnings:
+        for code, column, text, value, suggestions in errors or warnings:
             sub.row_issues.append(
-                Issue(sub.file, table.sheet, trow.row, column, severity, code, text)
+                Issue(
+                    sub.file,
+                    table.sheet,
+                    trow.row,
+                    column,
+                    severity,
+                    code,
+                    text,
+                    value,
+                    suggestions,
+                )
             )
         return self._ledger(
             sub, table, trow.row, state, reason,

@@ -43,6 +43,10 @@ class Issue:
     severity: Severity
     code: str  # stable English identifier, e.g. "participants_unreadable"
     message: str  # Chinese: what is wrong and what to do
+    # For unresolved names: the name as written and the closest roster names
+    # ("、"-joined), so that the aliases table is built from data, not from prose.
+    value: str = ""
+    suggestions: str = ""
 
 
 class FileRejected(Exception):
