@@ -292,6 +292,9 @@ def participation_bars(
             f"{fmt_count(v)}人次（共{fmt_count(p)}人次）",
             va="center",
             fontsize=11,
+            zorder=3,
+            # a white box keeps the district-average line from striking through the label
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
         )
     ax.set_yticks(range(len(values)), names, fontsize=12)
     ax.set_ylim(len(values) - 0.5, -0.7)
@@ -302,7 +305,7 @@ def participation_bars(
     if d is not None:
         avg = float(_per_100(pd.DataFrame([d])).iloc[0])
         if not math.isnan(avg):
-            ax.axvline(avg, color=style.COLORS["text"], linestyle="--", linewidth=1)
+            ax.axvline(avg, color=style.COLORS["text"], linestyle="--", linewidth=1, zorder=2)
             ax.text(avg, -0.65, f" 全区{fmt_count(avg)}人次", va="bottom", fontsize=10)
     ax.set_xlabel("每百名会员参加人次")
     if title is None:
