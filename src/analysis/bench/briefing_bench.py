@@ -184,7 +184,7 @@ def _time_stages_ourselves(raw_dir: Path, tmp: Path) -> dict:
     timed("exports", exports)
     stages["ingest_note"] = "in-process briefing.ingest_if_changed into an empty folder"
     stages["notebooks_note"] = "execute_notebooks: 3 kernels in parallel" + (
-        f"; {len(failures)} failed" if failures else ""
+        f"; {len(failures)} failed: {failures[0][:80]}" if failures else ""
     )
     stages["charts_note"] = f"charts.render_all: {len(chart_files)} files"
     stages["exports_note"] = "pptx + 通报表.xlsx + notebook HTML"
