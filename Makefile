@@ -46,7 +46,7 @@ test: $(STAMP)
 	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 
 test-slow: $(STAMP)
-	$(PY) -m pytest -m slow tests
+	$(PY) -m pytest -n 2 -m slow tests
 
 bench: $(STAMP)
 	$(PY) -m analysis.bench
