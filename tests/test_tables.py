@@ -247,3 +247,116 @@ def test_find_tables_from_xlsx_with_merged_title_and_header(tmp_path, campaign):
     assert table.columns["participants"] == 5
     assert table.header.reporting_unit == "长阳镇总工会"
     assert kinds(table) == [(5, "data"), (7, "total")]
+
+
+# --- the cheap pre-checks and memos must never change what is found ------------------------
+
+import dataclasses  # noqa: E402
+import datetime as dt  # noqa: E402
+from unittest import mock  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from analysis import tables  # noqa: E402
+
+CELLS = [
+    None,
+    " ",
+    "序号",
+    "基层工会名称",
+    "单位名称",
+    "活动日期",
+    "活动",
+    "活动情况",
+    "日期",
+    "形式",
+    "工作类别",
+    "参加人数",
+    "人数",
+    "职工",
+    "合计",
+    "活动名称",
+    "长阳镇第一小学工会",
+    "2019年6月3日",
+    "座谈会",
+    "切实抓好学习",
+    "约50人",
+    "注：本表由各单位填报",
+    "时间：6月",
+    "1",
+    50,
+    30,
+    80,
+    3.0,
+    True,
+    dt.date(2019, 6, 3),
+]
+
+
+def _result(rows, merged, campaign):
+    sheet = Sheet("活动", [list(r) for r in rows], merged=merged)
+    return repr(find_tables(sheet, campaign, "f.xlsx"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(st.lists(st.sampled_from(CELLS), min_size=1, max_size=6), min_size=1, max_size=8),
+    merged=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 5), st.integers(0, 2), st.integers(0, 2)).map(
+            lambda t: (t[0], t[1], t[0] + t[2], t[1] + t[3])
+        ),
+        max_size=2,
+    ),
+)
+def test_find_tables_header_precheck_never_changes_tables(rows, merged, campaign):
+    fast = _result(rows, merged, campaign)
+    with mock.patch.object(tables, "_may_start_header", lambda *args: True):
+        full = _result(rows, merged, campaign)
+    assert fast == full
+
+
+@pytest.mark.parametrize(
+    "parent, sub",
+    [
+        # The parent row alone names only two fields: the pre-check must still try it.
+        (["序号", "基层工会名称", "活动情况", None, "参加"], [None, None, "日期", "形式", "人数"]),
+        (["序号", "单位名称", "活动", None, None], [None, None, "日期", "形式", "人数"]),
+    ],
+)
+def test_find_tables_two_row_header_found_when_parent_names_few_fields(parent, sub, campaign):
+    [table] = find_tables(Sheet("活动", [parent, sub, ROW_A[:5]]), campaign, "f.xlsx")
+    assert table.header_row == 2
+    assert table.columns == {
+        "seq": 0,
+        "grassroots_unit": 1,
+        "date": 2,
+        "form": 3,
+        "participants": 4,
+    }
+    assert [r.kind for r in table.rows] == ["data"]
+
+
+def test_find_tables_true_and_one_participants_counted_apart(campaign):
+    rows = [
+        HEADER,
+        [1, "长阳镇第一小学工会", "2019年6月3日", "切实抓好学习", "座谈会", True, None],
+        [2, "本级", "2019年6月5日", "加强宣讲培训", "宣讲", 1, None],
+        [None, None, None, None, None, 1, None],
+    ]
+    [table] = find_tables(Sheet("活动", rows), campaign, "f.xlsx")
+    # True reads as no count, 1 as one: the last row equals the running sum, so it is a total.
+    assert kinds(table) == [(2, "data"), (3, "data"), (4, "total")]
+
+
+def test_find_tables_other_campaign_columns_not_served_from_memo(campaign):
+    rows = [HEADER, ROW_A]
+    [table] = find_tables(Sheet("活动", rows), campaign, "f.xlsx")
+    assert "participants" in table.columns
+    columns = {**campaign.columns, "participants": ("受众人数",)}
+    other = dataclasses.replace(campaign, columns=columns)
+    [table] = find_tables(Sheet("活动", rows), other, "f.xlsx")
+    assert "participants" not in table.columns
+    columns["participants"] = ("参加人数",)  # the same object edited in place
+    [table] = find_tables(Sheet("活动", rows), other, "f.xlsx")
+    assert table.columns["participants"] == 5

@@ -88,6 +88,138 @@ class _Matcher:
         return field, 1, n
 
 
+_DIGIT_OR_COLON = re.compile(r"[\d:：]")
+_DIGIT = re.compile(r"\d")
+_NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
+_SEQ_TEXT = re.compile(r"[\d.]+")
+_NOTE_LABEL = re.compile(r"^(注|填表人|制表人|填报人|审核人|联系电话|联系人)\s*[:\d]")
+MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
+
+
+class _Context:
+    """A campaign's matcher and markers, with per-value memos shared by every sheet of a run.
+
+    Data cells repeat (units, work items, forms, dates), so each distinct value is
+    normalised and tested once rather than once per cell.
+    """
+
+    def __init__(self, campaign: Campaign):
+        self.key = _context_key(campaign)
+        self.matcher = _Matcher(campaign)
+        self.total_markers = campaign.row_markers.get("total", ())
+        self.note_markers = tuple(
+            m.replace("：", ":") for m in campaign.row_markers.get("note", ())
+        )
+        self.names_field: dict[str, bool] = {}
+        self.label_ok: dict[str, bool] = {}
+        self.sub_ok: dict[str, bool] = {}
+        self.total_hit: dict[str, bool] = {}
+        self.note_hit: dict[str, bool] = {}
+        self.count: dict[tuple[type, object], int | None] = {}
+
+    def trim(self) -> None:
+        """Clear any memo grown past MEMO_LIMIT (bounded memory on huge runs)."""
+        for memo in (self.names_field, self.label_ok, self.sub_ok, self.total_hit, self.note_hit):
+            if len(memo) > MEMO_LIMIT:
+                memo.clear()
+        if len(self.count) > MEMO_LIMIT:
+            self.count.clear()
+
+    def field_hits(self, raw: list[tuple[int, object]]) -> int:
+        """How many cells of the row name a table field (a header needs at least three)."""
+        memo = self.names_field
+        n = 0
+        for _, v in raw:
+            if isinstance(v, str):
+                hit = memo.get(v)
+                if hit is None:
+                    label = _labels(v)
+                    hit = memo[v] = bool(label) and self.matcher.field_of(label) is not None
+                n += hit
+        return n
+
+    def label_like(self, raw: list[tuple[int, object]]) -> bool:
+        """No string cell of the row holds a digit or colon (as `_header_at` requires of parents)."""
+        memo = self.label_ok
+        for _, v in raw:
+            if isinstance(v, str):
+                ok = memo.get(v)
+                if ok is None:
+                    ok = memo[v] = not _DIGIT_OR_COLON.search(_labels(v))
+                if not ok:
+                    return False
+        return True
+
+    def maybe_sub_header(self, row: list[object] | None) -> bool:
+        """False when `row` certainly is no sub-header row (a necessary test of `_sub_header`)."""
+        if row is None:
+            return False
+        memo = self.sub_ok
+        seen = False
+        for v in row:
+            if v is None:
+                continue
+            if not isinstance(v, str):
+                return False
+            ok = memo.get(v)
+            if ok is None:
+                ok = memo[v] = _blank(v) or (len(normalise_text(v)) <= 10 and not _DIGIT.search(v))
+            if not ok:
+                return False
+            seen = seen or not _blank(v)
+        return seen
+
+    def total_marker(self, value: object) -> bool:
+        """`_marker_hit(value, total markers)`, memoised."""
+        if not isinstance(value, str):
+            return False
+        hit = self.total_hit.get(value)
+        if hit is None:
+            hit = self.total_hit[value] = _marker_hit(value, self.total_markers)
+        return hit
+
+    def note_marker(self, value: str) -> bool:
+        """A string first cell that starts a note row (注…, 填表人…, a campaign note marker)."""
+        hit = self.note_hit.get(value)
+        if hit is None:
+            key = normalise_text(value).replace(" ", "").replace("：", ":")
+            hit = self.note_hit[value] = bool(
+                key.startswith(self.note_markers) or _NOTE_LABEL.match(key)
+            )
+        return hit
+
+    def participants(self, value: object) -> int | None:
+        """parse_participants(value)'s count, memoised by (type, value)."""
+        key = (value.__class__, value)
+        if key in self.count:
+            return self.count[key]
+        count, _ = parse_participants(value)
+        self.count[key] = count
+        return count
+
+
+def _context_key(campaign: Campaign) -> tuple:
+    return (
+        {f: tuple(w) for f, w in campaign.columns.items()},
+        {k: tuple(w) for k, w in campaign.row_markers.items()},
+    )
+
+
+_CONTEXT: list[tuple[Campaign, _Context]] = []
+
+
+def _context(campaign: Campaign) -> _Context:
+    """The campaign's context, reused while the same campaign (with the same rules) is parsed."""
+    if _CONTEXT:
+        held, context = _CONTEXT[0]
+        if held is campaign and context.key == _context_key(campaign):
+            context.trim()
+            return context
+    context = _Context(campaign)
+    _CONTEXT[:] = [(campaign, context)]
+    return context
+
+
 def _labels(value: object) -> str:
     return "" if _blank(value) or not isinstance(value, str) else normalise_text(value)
 
@@ -297,24 +429,69 @@ def _publicity_counts(labels: list[str], columns: dict[str, int]) -> bool:
     return outputs >= 2 and "participants" not in columns
 
 
+def _nonblank(row: list[object]) -> list[tuple[int, object]]:
+    """(column, value) of the row's non-blank cells."""
+    return [
+        (j, v) for j, v in enumerate(row) if v is not None and (not isinstance(v, str) or v.strip())
+    ]
+
+
+def _total(
+    raw: list[tuple[int, object]], values: dict[str, object], context: _Context, running: float
+) -> bool:
+    """`_total_row` with memoised marker tests and participant counts."""
+    marker = context.total_marker
+    for f in ("seq", "grassroots_unit", "date", "work_item", "form", "title"):
+        if marker(values.get(f)):
+            return True
+    if any(marker(v) for _, v in raw[:2]):
+        return True
+    if all(isinstance(v, int | float) or _NUMBER_TEXT.fullmatch(str(v)) for _, v in raw):
+        count = context.participants(values.get("participants"))
+        return count is not None and running > 0 and abs(count - running) < 0.5
+    return False
+
+
+def _may_start_header(
+    grid: Grid, i: int, raw: list[tuple[int, object]], context: _Context, merged_rows: set[int]
+) -> bool:
+    """False only when `_header_at(.., i)` is certainly None: a cheap test tried on every row.
+
+    A one-row header needs three cells naming a field; a two-row header needs a
+    parent row without digits or colons over a row of short text labels. Rows with
+    merged cells (whose labels come from elsewhere) always get the full test.
+    """
+    if i in merged_rows or context.field_hits(raw) >= 3:
+        return True
+    below = grid[i + 1] if i + 1 < len(grid) else None
+    return context.maybe_sub_header(below) and context.label_like(raw)
+
+
 def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTable]:
     """The activity tables in a sheet (several when the header repeats); [] when there is none."""
     grid = sheet.rows
     if not grid:
         return []
-    matcher = _Matcher(campaign)
+    context = _context(campaign)
+    matcher = context.matcher
     merges = _merge_index(sheet)
+    merged_rows = {i for i, _ in merges}
     tables: list[ActivityTable] = []
     non_data_rows: list[int] = []
     i = 0
+    height = len(grid)
     current: ActivityTable | None = None
+    cells: list[tuple[str, int, bool]] = []
     running = 0.0
-    while i < len(grid):
-        raw = [(j, v) for j, v in enumerate(grid[i]) if not _blank(v)]
+    while i < height:
+        row = grid[i]
+        raw = _nonblank(row)
         if not raw:
             i += 1
             continue
-        header = _header_at(grid, merges, matcher, i) if len(raw) >= 3 else None
+        header = None
+        if len(raw) >= 3 and _may_start_header(grid, i, raw, context, merged_rows):
+            header = _header_at(grid, merges, matcher, i)
         if header is not None:
             last, columns, labels = header
             width = max(len(grid[k]) for k in range(i, last + 1))
@@ -331,6 +508,7 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
                     rows=[],
                 )
                 tables.append(current)
+                cells = [(f, j, f in FILLED_FIELDS) for f, j in columns.items()]
                 running = 0.0
             i = last + 1
             continue
@@ -339,23 +517,32 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
             i += 1
             continue
         columns = current.columns
-        seq_col = columns.get("seq")
-        if all(j == seq_col and re.fullmatch(r"[\d.]+", normalise_text(v)) for j, v in raw):
+        seq_only = len(raw) == 1 and raw[0][0] == columns.get("seq")
+        if seq_only and _SEQ_TEXT.fullmatch(normalise_text(raw[0][1])):
             i += 1  # a pre-numbered empty template row
             continue
         values: dict[str, object] = {}
-        for field, j in columns.items():
-            value = _filled(grid, merges, i, j) if field in FILLED_FIELDS else _cell(grid, i, j)
-            values[field] = value
-        if _note_row(raw, campaign, columns, merges, i):
+        if i in merged_rows:
+            for field, j, filled in cells:
+                values[field] = _filled(grid, merges, i, j) if filled else _cell(grid, i, j)
+        else:
+            width = len(row)
+            for field, j, _ in cells:
+                value = row[j] if j < width else None
+                if isinstance(value, str) and not value.strip():
+                    value = None
+                values[field] = value
+        first = raw[0][1]
+        if (isinstance(first, str) and context.note_marker(first)) or (
+            len(raw) == 1 and _note_row(raw, campaign, columns, merges, i)
+        ):
             kind = "note"
             non_data_rows.append(i)
-        elif _total_row(raw, values, campaign, running):
+        elif _total(raw, values, context, running):
             kind = "total"
         else:
             kind = "data"
-            count, _ = parse_participants(values.get("participants"))
-            running += count or 0
+            running += context.participants(values.get("participants")) or 0
         current.rows.append(TableRow(row=i + 1, kind=kind, values=values))
         i += 1
 
