@@ -610,3 +610,55 @@ def test_bench_template_vs_freeform_reads_same_rows(tmp_path):
     result = bench_template_vs_freeform(n_rows=20, repeat=1, work_dir=tmp_path)
     assert result["template_rows"] == result["freeform_rows"] == 20
     assert result["template_tables_s"] > 0 and result["ratio_tables"] > 0
+
+
+# --- reading needs no openpyxl ------------------------------------------------------------
+
+
+def test_templates_import_reads_without_openpyxl():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, analysis.ingest, analysis.templates, analysis.tables, analysis.readers\n"
+        "print('openpyxl' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
+
+
+def test_templates_lazy_names_are_the_writers():
+    from analysis.templates import batch, fill, writer
+    from analysis.templates.layout import _BORDER, _HEAD_FILL
+
+    assert templates.write_template is writer.write_template
+    assert templates.run is batch.run
+    assert templates.fill_template is fill.fill_template
+    assert _BORDER.left.style == "thin" and _HEAD_FILL.fgColor.rgb == "00D9E1F2"
+    assert set(templates.__all__) <= set(dir(templates))
+    with pytest.raises(AttributeError):
+        templates.no_such_name  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "ref, expected",
+    [("A1", (0, 0)), ("B3", (2, 1)), ("$F$2", (1, 5)), ("h3", (2, 7)), ("AA10", (9, 26)),
+     ("XFD1048576", (1048575, 16383))],
+)  # fmt: skip
+def test_templates_cell_ref_matches_openpyxl(ref, expected):
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    from analysis.templates.reader import _cell_ref
+
+    letters, row = coordinate_from_string(ref)
+    assert _cell_ref(ref) == expected == (row - 1, column_index_from_string(letters) - 1)
+
+
+@pytest.mark.parametrize("ref", ["", "3B", "A0", "ABCD1", "B-3", "B 3"])
+def test_templates_cell_ref_bad_coordinates_raise_value_error(ref):
+    from analysis.templates.reader import _cell_ref
+
+    with pytest.raises(ValueError):
+        _cell_ref(ref)

@@ -19,18 +19,8 @@ workbook), `batch` (a round's templates, zip and checklist; `run`), `reader`
 
 from __future__ import annotations
 
-from analysis.templates.batch import (
-    CHECKLIST_COLUMNS,
-    TemplateRun,
-    bundle_path,
-    checklist_paths,
-    default_roster_path,
-    run,
-    write_bundle,
-    write_checklist,
-    write_templates,
-)
-from analysis.templates.fill import fill_template
+import importlib
+
 from analysis.templates.layout import (
     ACTIVITY_SHEET,
     COLUMN_LABELS,
@@ -53,15 +43,45 @@ from analysis.templates.layout import (
     TITLE_ROW,
 )
 from analysis.templates.reader import detect, read_tables
-from analysis.templates.writer import (
-    form_choices,
-    safe_filename,
-    self_label,
-    template_filename,
-    union_choices,
-    work_item_choices,
-    write_template,
-)
+
+# Writing templates needs openpyxl (half a second of import); reading them back, which
+# every ingest does, does not. These names are imported from their module on first use.
+_LAZY = {
+    "CHECKLIST_COLUMNS": "batch",
+    "TemplateRun": "batch",
+    "bundle_path": "batch",
+    "checklist_paths": "batch",
+    "default_roster_path": "batch",
+    "run": "batch",
+    "write_bundle": "batch",
+    "write_checklist": "batch",
+    "write_templates": "batch",
+    "fill_template": "fill",
+    "form_choices": "writer",
+    "safe_filename": "writer",
+    "self_label": "writer",
+    "template_filename": "writer",
+    "union_choices": "writer",
+    "work_item_choices": "writer",
+    "write_template": "writer",
+}
+_SUBMODULES = ("batch", "fill", "writer")
+
+
+def __getattr__(name: str) -> object:
+    """Import the writing side (openpyxl) only when one of its names is first used."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "ACTIVITY_SHEET",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from openpyxl.styles import Border, PatternFill, Protection, Side
-
 TEMPLATE_MARKER = "fangshan-analysis/submission-template"
 TEMPLATE_VERSION = 1
 
@@ -60,10 +58,27 @@ INPUT_ROWS = 500
 SELF_LABEL = "本级"  # used when the campaign's [row_markers] self list is empty
 MAX_PARTICIPANTS = 100_000
 
-_THIN = Side(style="thin", color="808080")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_LOCKED_FILL = PatternFill("solid", fgColor="E7E6E6")
-_INPUT_FILL = PatternFill("solid", fgColor="FFF9DB")
-_HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
-_UNLOCKED = Protection(locked=False)
 _DATE_FORMAT = "yyyy-mm-dd"
+_STYLES = ("_THIN", "_BORDER", "_LOCKED_FILL", "_INPUT_FILL", "_HEAD_FILL", "_UNLOCKED")
+
+
+def _styles() -> dict[str, object]:
+    """The cell styles (openpyxl objects, built on first use: reading needs no openpyxl)."""
+    from openpyxl.styles import Border, PatternFill, Protection, Side
+
+    thin = Side(style="thin", color="808080")
+    return {
+        "_THIN": thin,
+        "_BORDER": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "_LOCKED_FILL": PatternFill("solid", fgColor="E7E6E6"),
+        "_INPUT_FILL": PatternFill("solid", fgColor="FFF9DB"),
+        "_HEAD_FILL": PatternFill("solid", fgColor="D9E1F2"),
+        "_UNLOCKED": Protection(locked=False),
+    }
+
+
+def __getattr__(name: str) -> object:
+    if name in _STYLES:
+        globals().update(_styles())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

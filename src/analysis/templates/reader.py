@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
 from analysis.campaign import Campaign
 from analysis.model import (
     HEADER_FIELDS,
@@ -18,11 +16,19 @@ from analysis.model import (
 )
 from analysis.templates.layout import HEADER_LABELS, LISTS_SHEET, META_SHEET, TEMPLATE_MARKER
 
+# The coordinates openpyxl's coordinate_from_string accepts ("B3", "$B$3", "b3").
+_CELL_REF = re.compile(r"^[$]?([A-Za-z]{1,3})[$]?(\d+)$")
+
 
 def _cell_ref(ref: str) -> tuple[int, int]:
-    """'B3' -> (row index, column index), both 0-based."""
-    letters, row = coordinate_from_string(ref)
-    return row - 1, column_index_from_string(letters) - 1
+    """'B3' -> (row index, column index), both 0-based (no openpyxl needed to read a template)."""
+    match = _CELL_REF.match(ref)
+    if match is None or int(match.group(2)) == 0:
+        raise ValueError(f"Invalid cell coordinates ({ref})")
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)) - 1, column - 1
 
 
 def _pairs(text: str) -> dict[str, str]:
