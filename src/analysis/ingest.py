@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import importlib
 import logging
 import os
@@ -47,10 +48,17 @@ import pandas as pd
 
 from analysis import config, names
 from analysis.campaign import Campaign, load_campaign
-from analysis.ledger import ROW_STATES, _Interpreter, _issues_table, _rows_table, _submissions_table
+from analysis.ledger import (
+    ROW_STATES,
+    ROWS_COLUMNS,
+    _Interpreter,
+    _issues_table,
+    _rows_table,
+    _submissions_table,
+)
 from analysis.messages import message
 from analysis.model import FileRejected, Issue, Workbook
-from analysis.parse_cache import ParsedFile, _Cache, _renamed
+from analysis.parse_cache import ParsedFile, _Cache, _Entry, _renamed
 from analysis.roster import Roster, load_roster
 from analysis.submissions import (
     _discover,
@@ -307,6 +315,26 @@ def _roster_issues(roster: Roster, raw_dir: Path, resolver_issues: list[Issue]) 
     return [dataclasses.replace(i, file=rel) for i in [*roster.issues, *resolver_issues]]
 
 
+def _context_fingerprint(roster: Roster, aliases: pd.DataFrame | None) -> str:
+    """A hash of what a file's interpretation depends on besides the file, campaign and code.
+
+    That is the roster (names, parents, kinds) and the analyst's aliases: editing
+    either re-interprets every file (from its cached parse) on the next run.
+    """
+    digest = hashlib.sha256()
+    frames = [roster.units, roster.reporting_units]
+    if aliases is not None:
+        frames.append(aliases)
+    for frame in frames:
+        digest.update(repr((list(frame.columns), [str(t) for t in frame.dtypes])).encode())
+        try:
+            hashed = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+            digest.update(hashed.tobytes())
+        except TypeError:  # unhashable cells: the text form is slower but as good a key
+            digest.update(frame.to_csv().encode())
+    return digest.hexdigest()[:16]
+
+
 def run(
     raw_dir: Path,
     out_dir: Path,
@@ -337,11 +365,12 @@ def run(
 
     files, skipped = _discover(raw_dir)
     issues += skipped
-    cache = _Cache(out_dir, campaign, enabled=not full)
+    context = _context_fingerprint(roster, aliases)
+    cache = _Cache(out_dir, campaign, enabled=not full, context=context)
     interpreter = _Interpreter(roster, resolver, campaign)
     tracebacks: list[str] = []
     subs: list[_Submission] = []
-    parsed_here: dict[str, ParsedFile] = {}
+    entries: dict[str, _Entry] = {}  # this run's entries by content, for byte-identical copies
     files_parsed = 0
     for path in _progress(files, progress):
         rel = _rel(path, raw_dir)
@@ -351,15 +380,28 @@ def run(
             subs.append(_Submission(rel, "", _unreadable(rel, exc)))
             interpreter.interpret(subs[-1])
             continue
-        parsed = parsed_here.get(sha + path.suffix.lower()) or cache.get(sha, path.suffix)
+        key = sha + path.suffix.lower()
+        entry = entries.get(key) or cache.entry(sha, path.suffix)
+        done = entry.interpretation(rel, context) if entry else None
+        if done is not None:  # unchanged file, roster and code: neither parsed nor interpreted
+            entries[key] = entry
+            subs.append(_Submission.restored(rel, sha, done))
+            continue
+        parsed = entry.parsed if entry else None
         if parsed is None:
             parsed = _safe_parse(path, rel, campaign, tracebacks)
             files_parsed += 1
-            cache.put(sha, path.suffix, parsed)
-        parsed_here[sha + path.suffix.lower()] = parsed
+            entry = cache.new_entry(sha, path.suffix, parsed)
+        entries[key] = entry
         sub = _Submission(rel, sha, _renamed(parsed, rel))
         interpreter.interpret(sub)
         subs.append(sub)
+        entry.add(rel, context, sub.interpreted(ROWS_COLUMNS))
+        # Names this file no longer has (renamed or removed copies) are not kept.
+        entry.interpreted = {
+            r: v for r, v in entry.interpreted.items() if r == rel or (raw_dir / r).is_file()
+        }
+        cache.put(entry)
     _mark_duplicates(subs)
     _mark_superseded(subs, campaign)
     for sub in subs:

@@ -1,12 +1,18 @@
-"""The incremental parse cache: what parsing makes of a file, kept on disk by content.
+"""The incremental cache: what parsing and interpretation make of a file, kept on disk.
 
 An entry is keyed by the file's sha256 and suffix, the campaign and a hash of the
-parsing code (`PARSE_MODULES`), so editing any of those modules invalidates it.
+ingest code (`PARSE_MODULES`), so editing any of those modules invalidates it. It
+holds two pickles, read separately: first the interpretations of the file (one per
+relative path it was found under, valid for one roster-and-aliases fingerprint, the
+entry's `context`), then the parse. An unchanged file under an unchanged roster is
+restored from the first part alone: neither parsed nor re-interpreted. Duplicates
+and supersession are decided across files after that, on every run.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import importlib.util
 import logging
@@ -23,7 +29,8 @@ log = logging.getLogger(__name__)
 
 # Their source is hashed into every cache key. All of ingest's own modules are listed,
 # not only the parsing ones: a refactor that moves parsing code between them must not
-# leave stale entries behind. `clean` because tables.py calls it while finding tables.
+# leave stale entries behind. `clean` because tables.py calls it while finding tables;
+# `names`, `messages`, `roster` and `campaign` because the cached interpretation uses them.
 PARSE_MODULES = (
     "model",
     "readers",
@@ -36,6 +43,10 @@ PARSE_MODULES = (
     "parse_cache",
     "submissions",
     "ledger",
+    "names",
+    "messages",
+    "roster",
+    "campaign",
 )
 
 
@@ -52,6 +63,63 @@ class ParsedFile:
     template_round: str = ""
     rejected: tuple[str, str] | None = None  # (code, Chinese message)
     cacheable: bool = True
+
+
+@dataclass
+class Interpreted:
+    """What interpretation makes of one parsed file under one relative path.
+
+    The ledger rows are column lists (`ledger.ROWS_COLUMNS`), which pickle and
+    concatenate far faster than one dict per row.
+    """
+
+    state: str
+    message: str
+    reporting_unit: str
+    kind: str
+    round: str
+    report_date: dt.date | None
+    on_time: bool | None
+    contact: str
+    phone: str
+    sheets: list[str]
+    template: str
+    columns: dict[str, list]
+    file_issues: list[Issue]
+    row_issues: list[Issue]
+
+
+class _Entry:
+    """One cache entry: interpretations by relative path, and the parse (read on demand)."""
+
+    def __init__(self, path: Path | None, context: str, interpreted: dict[str, Interpreted],
+                 parsed: ParsedFile | None = None):  # fmt: skip
+        self.path = path  # None: not to be written (caching off for this parse)
+        self.context = context
+        self.interpreted = interpreted
+        self._parsed = parsed
+
+    def interpretation(self, rel: str, context: str) -> Interpreted | None:
+        """The cached interpretation of the file under `rel`, if made with this roster."""
+        return self.interpreted.get(rel) if self.context == context else None
+
+    @property
+    def parsed(self) -> ParsedFile | None:
+        """The cached parse (loaded from disk the first time); None when unreadable."""
+        if self._parsed is None and self.path is not None:
+            try:
+                with self.path.open("rb") as fh:
+                    pickle.load(fh)  # noqa: S301 - our own cache directory
+                    value = pickle.load(fh)  # noqa: S301
+            except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
+                return None
+            self._parsed = value if isinstance(value, ParsedFile) else None
+        return self._parsed
+
+    def add(self, rel: str, context: str, interpreted: Interpreted) -> None:
+        if self.context != context:
+            self.context, self.interpreted = context, {}
+        self.interpreted[rel] = interpreted
 
 
 def _code_version() -> str:
@@ -87,41 +155,52 @@ def _renamed(parsed: ParsedFile, rel: str) -> ParsedFile:
 
 
 class _Cache:
-    """Parse results on disk, one pickle per (content, suffix, campaign, code version)."""
+    """Cache entries on disk, one file per (content, suffix, campaign, code version)."""
 
-    def __init__(self, out_dir: Path, campaign: Campaign, enabled: bool):
+    def __init__(self, out_dir: Path, campaign: Campaign, enabled: bool, context: str = ""):
         self.dir = out_dir / ".cache"
         self.salt = f"{_campaign_hash(campaign)}-{_code_version()}"
         self.enabled = enabled
+        self.context = context  # fingerprint of what interpretation depends on beyond the file
         self.used: set[Path] = set()
 
     def _path(self, sha: str, suffix: str) -> Path:
         return self.dir / f"{sha[:40]}-{suffix.lower().lstrip('.') or 'none'}-{self.salt}.pkl"
 
-    def get(self, sha: str, suffix: str) -> ParsedFile | None:
+    def entry(self, sha: str, suffix: str) -> _Entry | None:
+        """The entry for these bytes, with its interpretations read (not yet its parse)."""
         path = self._path(sha, suffix)
         self.used.add(path)
         if not self.enabled or not path.exists():
             return None
         try:
             with path.open("rb") as fh:
-                value = pickle.load(fh)  # noqa: S301 - our own cache directory
+                head = pickle.load(fh)  # noqa: S301 - our own cache directory
+            context, interpreted = head["context"], head["interpreted"]
         except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
             return None
-        return value if isinstance(value, ParsedFile) else None
+        return _Entry(path, context, interpreted)
 
-    def put(self, sha: str, suffix: str, parsed: ParsedFile) -> None:
-        if not parsed.cacheable:
+    def new_entry(self, sha: str, suffix: str, parsed: ParsedFile) -> _Entry:
+        """An entry for a fresh parse (written by `put` only when the parse is cacheable)."""
+        path = self._path(sha, suffix) if parsed.cacheable else None
+        return _Entry(path, self.context, {}, parsed)
+
+    def put(self, entry: _Entry) -> None:
+        """Write the entry (interpretations first, then the parse), atomically."""
+        parsed = entry.parsed
+        if entry.path is None or parsed is None or not parsed.cacheable:
             return
-        path = self._path(sha, suffix)
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            tmp = entry.path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
+                head = {"context": entry.context, "interpreted": entry.interpreted}
+                pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+            os.replace(tmp, entry.path)
         except OSError:
-            log.warning("cache entry not written: %s", path)
+            log.warning("cache entry not written: %s", entry.path)
 
     def prune(self) -> None:
         """Remove entries this run did not use (changed or removed files, old code)."""

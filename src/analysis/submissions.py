@@ -13,7 +13,7 @@ from analysis import config
 from analysis.campaign import Campaign
 from analysis.messages import message
 from analysis.model import Issue
-from analysis.parse_cache import ParsedFile
+from analysis.parse_cache import Interpreted, ParsedFile
 
 SKIPPED_NAMES = {"thumbs.db": "系统缩略图文件", "desktop.ini": "系统配置文件"}
 # Marks of a corrected file in its name, strongest first (see `_version_rank`).
@@ -84,6 +84,36 @@ class _Submission:
     rows: list[dict] = field(default_factory=list)
     file_issues: list[Issue] = field(default_factory=list)
     row_issues: list[Issue] = field(default_factory=list)
+    # The ledger rows as column lists: made from `rows` once interpreted, or restored
+    # from the cache (then `rows` stays empty). Every table is built from these.
+    columns: dict[str, list] | None = None
+
+    def row_columns(self, names: tuple[str, ...]) -> dict[str, list]:
+        """The ledger rows as column lists (built from `rows` the first time)."""
+        if self.columns is None:
+            self.columns = {c: [r[c] for r in self.rows] for c in names}
+        return self.columns
+
+    def interpreted(self, names: tuple[str, ...]) -> Interpreted:
+        """What interpretation made of this file, for the cache (call before any marking)."""
+        return Interpreted(
+            self.state, self.message, self.reporting_unit, self.kind, self.round,
+            self.report_date, self.on_time, self.contact, self.phone,
+            list(self.parsed.sheets), self.parsed.template, dict(self.row_columns(names)),
+            list(self.file_issues), list(self.row_issues),
+        )  # fmt: skip
+
+    @classmethod
+    def restored(cls, file: str, sha256: str, done: Interpreted) -> _Submission:
+        """A submission as a cached interpretation left it (no parse, no row dicts)."""
+        return cls(
+            file, sha256, ParsedFile(file, sheets=list(done.sheets), template=done.template),
+            state=done.state, reporting_unit=done.reporting_unit, kind=done.kind,
+            round=done.round, report_date=done.report_date, on_time=done.on_time,
+            contact=done.contact, phone=done.phone, message=done.message,
+            file_issues=list(done.file_issues), row_issues=list(done.row_issues),
+            columns=dict(done.columns),
+        )  # fmt: skip
 
 
 def _text_key(value: object) -> str:
@@ -193,4 +223,7 @@ def _finalise_rows(sub: _Submission) -> None:
         return
     for record in sub.rows:
         record["state"], record["reason"] = state, reason
+    if sub.columns is not None:  # new lists: the cached interpretation may share these
+        n = len(sub.columns["state"])
+        sub.columns = {**sub.columns, "state": [state] * n, "reason": [reason] * n}
     sub.row_issues = []
