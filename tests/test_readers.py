@@ -459,3 +459,38 @@ def test_read_workbook_warns_on_macro_and_external_link(tmp_path):
         ("macro_ignored", "warning"),
         ("external_link_ignored", "warning"),
     ]
+
+
+class _FakeSheet:
+    def __init__(self, rows):
+        self.rows = rows
+
+    def to_python(self, skip_empty_area=True):
+        return [list(r) for r in self.rows]
+
+
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        (["", "", ""], [None, None, None]),
+        (["a", "", 0, "", False, ""], ["a", None, 0, None, False, None]),
+        ([0, 0.0, False, " ", "x"], [0, 0.0, False, " ", "x"]),
+        ([], []),
+        ([dt.date(2019, 6, 3), ""], [dt.date(2019, 6, 3), None]),
+    ],
+)
+def test_grid_empty_strings_become_none_and_nothing_else(row, expected):
+    from analysis.readers import _grid
+
+    [got] = _grid(_FakeSheet([row]))
+    assert got == expected
+    assert [type(v) for v in got] == [type(v) for v in expected]
+
+
+def test_read_workbook_blank_cells_are_none_between_values(tmp_path):
+    book = XlsxBook()
+    book.active.append(["a", None, 0, None, False, "b"])
+    book.active.append([None, None, "c"])
+    book.save(tmp_path / "b.xlsx")
+    [sheet] = read_workbook(tmp_path / "b.xlsx").sheets
+    assert sheet.rows == [["a", None, 0, None, False, "b"], [None, None, "c", None, None, None]]

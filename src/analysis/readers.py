@@ -458,7 +458,16 @@ def _scan_ods(
 def _grid(sheet: pc.CalamineSheet) -> list[list[object]]:
     """The sheet from A1 (true positions), '' cells as None."""
     rows = sheet.to_python(skip_empty_area=False)
-    return [[None if v == "" else v for v in row] for row in rows]
+    for row in rows:  # fresh lists: blanks replaced in place, found by C-level scans
+        if "" in row:
+            k = row.index("")
+            while True:
+                row[k] = None
+                try:
+                    k = row.index("", k + 1)
+                except ValueError:
+                    break
+    return rows
 
 
 def _merged(sheet: pc.CalamineSheet) -> list[tuple[int, int, int, int]]:
