@@ -106,7 +106,15 @@ def test_run_writes_ledger_with_one_state_per_row(raw):
     # the name as written and the suggestions are data too, for the aliases table
     assert unresolved["value"] == "长阳镇第九中学工会"
     assert unresolved["suggestions"].split("、")[0] == "长阳镇第一小学工会"
-    assert list(issues.columns[:7]) == ["file", "sheet", "row", "column", "severity", "code", "message"]
+    assert list(issues.columns[:7]) == [
+        "file",
+        "sheet",
+        "row",
+        "column",
+        "severity",
+        "code",
+        "message",
+    ]
 
 
 def test_union_of_another_federation_counts_for_its_roster_parent(raw):
@@ -498,6 +506,159 @@ def test_incremental_run_equals_full_run_and_does_not_reparse(raw, monkeypatch):
     incremental = _snapshot(out)
     run(raw, out, full=True)
     assert _snapshot(out) == incremental
+
+
+def _counting(monkeypatch) -> tuple[list[str], list[str]]:
+    """Record every parse (file read) and every interpretation, by file."""
+    parses: list[str] = []
+    interpretations: list[str] = []
+    real_read, real_interpret = ingest.read_workbook, ingest._Interpreter.interpret
+
+    def read(path, campaign, display_name):
+        parses.append(display_name)
+        return real_read(path, campaign, display_name)
+
+    def interpret(self, sub):
+        interpretations.append(sub.file)
+        return real_interpret(self, sub)
+
+    monkeypatch.setattr(ingest, "read_workbook", read)
+    monkeypatch.setattr(ingest._Interpreter, "interpret", interpret)
+    return parses, interpretations
+
+
+def test_rerun_restores_interpretation_without_reinterpreting(raw, monkeypatch):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院"), act("无名")], "2019-06-28")
+    submission(raw, "长阳镇更正.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-29")
+    parses, interpretations = _counting(monkeypatch)
+    out = raw.parent / "out"
+    run(raw, out, full=True)
+    full = _snapshot(out)
+    assert len(parses) == 2 and len(interpretations) == 2
+    again = run(raw, out)
+    assert len(parses) == 2 and len(interpretations) == 2  # neither parsed nor interpreted
+    assert _snapshot(out) == full
+    # Supersession is still decided across files: the earlier file's rows stay superseded.
+    assert again.count("rows", "superseded") == 2 and again.count("rows", "accepted") == 1
+    assert again.issues["code"].tolist().count("unit_unresolved") == 0  # dropped with the file
+
+
+def test_roster_change_reinterprets_from_cached_parse(raw, monkeypatch, small_roster_rows):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院"), act("长阳镇新建小学")],
+               "2019-06-28")  # fmt: skip
+    parses, interpretations = _counting(monkeypatch)
+    out = raw.parent / "out"
+    first = run(raw, out)
+    assert first.count("rows", "accepted") == 1  # 长阳镇新建小学 is not in the roster yet
+    write_xlsx(
+        raw / "roster" / "名册.xlsx",
+        [*small_roster_rows, [8, "长阳镇新建小学工会", "长阳镇总工会", "乡镇", 10, 10, "A4"]],
+    )
+    second = run(raw, out)
+    assert parses == ["submissions/长阳镇.xlsx"]  # the parse came from the cache
+    assert interpretations == ["submissions/长阳镇.xlsx"] * 2  # but the rows were read again
+    assert second.count("rows", "accepted") == 2
+    cached = _snapshot(out)
+    run(raw, out, full=True)
+    assert _snapshot(out) == cached
+
+
+def test_aliases_change_reinterprets_from_cached_parse(raw, monkeypatch):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳一小")], "2019-06-28")
+    parses, interpretations = _counting(monkeypatch)
+    out = raw.parent / "out"
+    assert run(raw, out).count("rows", "rejected") == 1
+    (raw / "aliases.csv").write_text("报送名称,名册名称\n长阳一小,长阳镇第一小学工会\n", "utf-8")
+    second = run(raw, out)
+    assert len(parses) == 1 and len(interpretations) == 2
+    assert second.rows["grassroots_unit"].tolist() == ["长阳镇第一小学工会"]
+
+
+def test_moved_copy_interpreted_under_its_own_name(raw, monkeypatch):
+    # The same bytes under a round folder: its round and file columns come from the new path.
+    path = submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院", day=None)])
+    parses, _ = _counting(monkeypatch)
+    out = raw.parent / "out"
+    run(raw, out)
+    (raw / "submissions" / "r2").mkdir()
+    path.rename(raw / "submissions" / "r2" / "长阳镇.xlsx")
+    moved = run(raw, out)
+    assert len(parses) == 1  # same content: not parsed again
+    assert moved.submissions[["file", "round"]].values.tolist() == [
+        ["submissions/r2/长阳镇.xlsx", "r2"]
+    ]
+    assert moved.rows["file"].tolist() == ["submissions/r2/长阳镇.xlsx"]
+    cached = _snapshot(out)
+    run(raw, out, full=True)
+    assert _snapshot(out) == cached
+
+
+def test_byte_identical_copies_restored_from_cache_stay_duplicates(raw, monkeypatch):
+    path = submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    (raw / "submissions" / "长阳镇(1).xlsx").write_bytes(path.read_bytes())
+    parses, interpretations = _counting(monkeypatch)
+    out = raw.parent / "out"
+    run(raw, out)
+    assert len(parses) == 1 and len(interpretations) == 2  # one parse, one reading per name
+    again = run(raw, out)
+    assert len(parses) == 1 and len(interpretations) == 2
+    assert again.submissions["state"].tolist() == ["current", "duplicate_file"]
+    assert again.rows["state"].tolist() == ["accepted", "duplicate"]
+
+
+_CSV_TEXT = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from(list("ab ,\"\r\n，“中文\t'")), max_size=6),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_CSV_TEXT, st.one_of(st.none(), st.integers(-(2**40), 2**40)), _CSV_TEXT),
+        max_size=8,
+    ),  # fmt: skip
+    st.integers(1, 3),
+)
+def test_csv_writer_bytes_equal_to_pandas_to_csv(records, width):
+    # The fast writer must write exactly what DataFrame.to_csv writes, for any text.
+    frame = pd.DataFrame(records, columns=["text", "number", "other"]).iloc[:, :width]
+    frame["text"] = frame["text"].astype("str")
+    if width > 1:
+        frame["number"] = frame["number"].astype("Int64")
+    if width > 2:
+        frame["other"] = frame["other"].astype("str")
+    expected = frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    written = ingest._csv_bytes_arrow(frame)
+    assert written is None or written == expected
+    if width > 1:  # text and integers: the fast path is taken
+        assert written == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("plain", b"plain,1"),
+        ("a,b", b'"a,b",1'),
+        ('say "hi"', b'"say ""hi""",1'),
+        ("two\nlines", b'"two\nlines",1'),
+        (" spaced ", b" spaced ,1"),
+        ("", b",1"),
+        (None, b",1"),
+        ("中文，全角", "中文，全角,1".encode()),
+    ],
+)
+def test_csv_writer_quotes_only_where_needed(value, line, tmp_path):
+    frame = pd.DataFrame({"text": pd.array([value], dtype="str"), "n": pd.array([1], "Int64")})
+    ingest._write_csv(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == b"\xef\xbb\xbftext,n\n" + line + b"\n"
+
+
+def test_csv_writer_falls_back_for_floats_and_booleans(tmp_path):
+    frame = pd.DataFrame({"share": [1.0, 0.5], "flag": pd.array([True, None], dtype="boolean")})
+    assert ingest._csv_bytes_arrow(frame) is None
+    ingest._write_csv(frame, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes() == b"\xef\xbb\xbfshare,flag\n1.0,True\n0.5,\n"
 
 
 def test_failed_write_leaves_previous_outputs(raw, monkeypatch):

@@ -33,12 +33,16 @@ duplicates and supersession, and `ledger` the interpretation of rows and the tab
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import importlib
+import io
 import logging
 import os
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -283,7 +287,100 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool =
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\n")
+    """NAME.csv, UTF-8 with BOM; the bytes are those `DataFrame.to_csv` writes.
+
+    Tables of text and integer columns only (the ledger, issues, submissions without
+    booleans…) are formatted column-wise with pyarrow, 10x faster than `to_csv` on the
+    ledger; the others go through `to_csv`. tests/test_ingest.py holds the two to the
+    same bytes.
+    """
+    data = _csv_bytes_arrow(frame)
+    if data is None:
+        frame.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\n")
+    else:
+        path.write_bytes(data)
+
+
+def _csv_bytes_arrow(frame: pd.DataFrame) -> bytes | None:
+    """The CSV `to_csv(index=False, lineterminator="\n")` writes, with the BOM; None if unsupported.
+
+    Minimal quoting as Python's csv module does it: a value is quoted when it holds a
+    comma, a double quote or LF (see `_quoted_chars`), its quotes doubled; nulls are empty.
+    Floats and booleans are not supported (their text differs between the writers).
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if (
+        not all(
+            pd.api.types.is_string_dtype(t) or pd.api.types.is_integer_dtype(t)
+            for t in frame.dtypes
+        )
+        or not frame.columns.is_unique
+    ):
+        return None
+    header = ",".join(_csv_field(str(c)) for c in frame.columns)
+    if frame.empty:
+        return (header + "\n").encode(CSV_ENCODING)
+    text_type = pa.large_string()  # 64-bit offsets: the joined lines may pass 2 GiB
+
+    def scalar(value: str) -> pa.Scalar:
+        return pa.scalar(value, text_type)
+
+    columns = []
+    for name in frame.columns:
+        values = pa.array(frame[name], from_pandas=True)
+        if pa.types.is_integer(values.type):
+            text = pc.cast(values, text_type)
+        elif pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            text = values.cast(text_type)
+            if _needs_quoting(text):  # rare: look at each value only when some need it
+                quoted = pc.binary_join_element_wise(
+                    scalar('"'), pc.replace_substring(text, '"', '""'), scalar('"'), scalar("")
+                )
+                special = "".join(c.decode() for c in _quoted_chars())
+                need = pc.match_substring_regex(text, f"[{re.escape(special)}]")
+                text = pc.if_else(need, quoted, text)
+        else:
+            return None  # an object column holding something else
+        columns.append(pc.fill_null(text, scalar("")))
+    if len(columns) == 1 and pc.any(pc.equal(columns[0], "")).as_py():
+        return None  # csv writes a lone empty field as "" (rare: leave it to to_csv)
+    # Each line with its terminator: then the data buffer is the file's body as it is.
+    if len(columns) > 1:
+        lines = pc.binary_join_element_wise(
+            pc.binary_join_element_wise(*columns, scalar(",")), scalar(""), scalar("\n")
+        )
+    else:
+        lines = pc.binary_join_element_wise(columns[0], scalar(""), scalar("\n"))
+    lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
+    bounds = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset :][[0, len(lines)]]
+    body = memoryview(lines.buffers()[2])[bounds[0] : bounds[1]]
+    return (header + "\n").encode(CSV_ENCODING) + bytes(body)
+
+
+@functools.cache
+def _quoted_chars() -> tuple[bytes, ...]:
+    """The characters that make Python's csv writer (so `to_csv`) quote a field.
+
+    Comma, quote and LF; CR depends on the Python version, so it is asked, not assumed.
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(["\r", "x"])
+    return (b",", b'"', b"\n") + ((b"\r",) if buffer.getvalue().startswith('"') else ())
+
+
+def _needs_quoting(text) -> bool:
+    """Whether any value of a pyarrow string array may need quotes (a cheap byte scan)."""
+    data = b"".join(bytes(chunk.buffers()[2] or b"") for chunk in getattr(text, "chunks", [text]))
+    return any(c in data for c in _quoted_chars())
+
+
+def _csv_field(text: str) -> str:
+    if any(c.decode() in text for c in _quoted_chars()):
+        return f'"{text.replace(chr(34), chr(34) * 2)}"'
+    return text
 
 
 def _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks) -> dict:
