@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 
 from analysis.campaign import Campaign
 from analysis.clean import match_key, normalise_text, parse_participants
@@ -110,7 +112,7 @@ class _Context:
         self.note_markers = tuple(
             m.replace("：", ":") for m in campaign.row_markers.get("note", ())
         )
-        self.names_field: dict[str, bool] = {}
+        self.kinds: dict[str, int] = {}
         self.label_ok: dict[str, bool] = {}
         self.sub_ok: dict[str, bool] = {}
         self.total_hit: dict[str, bool] = {}
@@ -119,29 +121,50 @@ class _Context:
 
     def trim(self) -> None:
         """Clear any memo grown past MEMO_LIMIT (bounded memory on huge runs)."""
-        for memo in (self.names_field, self.label_ok, self.sub_ok, self.total_hit, self.note_hit):
+        for memo in (self.kinds, self.label_ok, self.sub_ok, self.total_hit, self.note_hit):
             if len(memo) > MEMO_LIMIT:
                 memo.clear()
         if len(self.count) > MEMO_LIMIT:
             self.count.clear()
 
-    def field_hits(self, raw: list[tuple[int, object]]) -> int:
-        """How many cells of the row name a table field (a header needs at least three)."""
-        memo = self.names_field
-        n = 0
-        for _, v in raw:
-            if isinstance(v, str):
-                hit = memo.get(v)
-                if hit is None:
-                    label = _labels(v)
-                    hit = memo[v] = bool(label) and self.matcher.field_of(label) is not None
-                n += hit
-        return n
+    def classify(self, grid: Grid) -> tuple[set[str], set[str], set[str], set[str]]:
+        """The grid's blank strings, strings naming a field, total markers and non-numeric texts.
 
-    def label_like(self, raw: list[tuple[int, object]]) -> bool:
+        Each distinct value is classified once per run; rows are then tested against
+        these sets with C-level set operations instead of cell by cell.
+        """
+        memo = self.kinds
+        blanks: set[str] = set()
+        naming: set[str] = set()
+        totals: set[str] = set()
+        texts: set[str] = set()  # non-blank strings that are not numbers written as text
+        for v in set(chain.from_iterable(grid)):
+            if not isinstance(v, str):
+                continue
+            kind = memo.get(v)
+            if kind is None:
+                label = _labels(v)
+                kind = memo[v] = (
+                    (not v.strip())
+                    | (bool(label) and self.matcher.field_of(label) is not None) << 1
+                    | self.total_marker(v) << 2
+                    | (bool(v.strip()) and not _NUMBER_TEXT.fullmatch(v)) << 3
+                )
+            if kind:
+                if kind & 1:
+                    blanks.add(v)
+                if kind & 2:
+                    naming.add(v)
+                if kind & 4:
+                    totals.add(v)
+                if kind & 8:
+                    texts.add(v)
+        return blanks, naming, totals, texts
+
+    def label_like(self, row: list[object]) -> bool:
         """No string cell of the row holds a digit or colon (as `_header_at` requires of parents)."""
         memo = self.label_ok
-        for _, v in raw:
+        for v in row:
             if isinstance(v, str):
                 ok = memo.get(v)
                 if ok is None:
@@ -429,42 +452,51 @@ def _publicity_counts(labels: list[str], columns: dict[str, int]) -> bool:
     return outputs >= 2 and "participants" not in columns
 
 
-def _nonblank(row: list[object]) -> list[tuple[int, object]]:
-    """(column, value) of the row's non-blank cells."""
-    return [
-        (j, v) for j, v in enumerate(row) if v is not None and (not isinstance(v, str) or v.strip())
-    ]
+def _nonblank(row: list[object], blanks: set[str]) -> list[tuple[int, object]]:
+    """(column, value) of the row's non-blank cells; `blanks` holds the sheet's blank strings."""
+    if blanks:
+        return [(j, v) for j, v in enumerate(row) if v is not None and v not in blanks]
+    return [(j, v) for j, v in enumerate(row) if v is not None]
 
 
 def _total(
-    raw: list[tuple[int, object]], values: dict[str, object], context: _Context, running: float
+    raw: list[tuple[int, object]],
+    values: dict[str, object],
+    context: _Context,
+    running: float,
+    markers: bool = True,
+    numbers: bool = True,
 ) -> bool:
-    """`_total_row` with memoised marker tests and participant counts."""
-    marker = context.total_marker
-    for f in ("seq", "grassroots_unit", "date", "work_item", "form", "title"):
-        if marker(values.get(f)):
+    """`_total_row` with memoised tests; False flags say no cell holds a marker / only numbers."""
+    if markers:
+        marker = context.total_marker
+        for f in ("seq", "grassroots_unit", "date", "work_item", "form", "title"):
+            if marker(values.get(f)):
+                return True
+        if any(marker(v) for _, v in raw[:2]):
             return True
-    if any(marker(v) for _, v in raw[:2]):
-        return True
-    if all(isinstance(v, int | float) or _NUMBER_TEXT.fullmatch(str(v)) for _, v in raw):
+    if numbers and all(
+        isinstance(v, int | float) or _NUMBER_TEXT.fullmatch(str(v)) for _, v in raw
+    ):
         count = context.participants(values.get("participants"))
         return count is not None and running > 0 and abs(count - running) < 0.5
     return False
 
 
 def _may_start_header(
-    grid: Grid, i: int, raw: list[tuple[int, object]], context: _Context, merged_rows: set[int]
+    grid: Grid, i: int, context: _Context, merged_rows: set[int], naming: set[str]
 ) -> bool:
     """False only when `_header_at(.., i)` is certainly None: a cheap test tried on every row.
 
-    A one-row header needs three cells naming a field; a two-row header needs a
-    parent row without digits or colons over a row of short text labels. Rows with
-    merged cells (whose labels come from elsewhere) always get the full test.
+    A one-row header needs three distinct cells naming a field (`naming`: the sheet's
+    strings that do); a two-row header needs a parent row without digits or colons
+    over a row of short text labels. Rows with merged cells (whose labels come from
+    elsewhere) always get the full test.
     """
-    if i in merged_rows or context.field_hits(raw) >= 3:
+    if i in merged_rows or (naming and len(naming.intersection(grid[i])) >= 3):
         return True
     below = grid[i + 1] if i + 1 < len(grid) else None
-    return context.maybe_sub_header(below) and context.label_like(raw)
+    return context.maybe_sub_header(below) and context.label_like(grid[i])
 
 
 def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTable]:
@@ -476,21 +508,28 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
     matcher = context.matcher
     merges = _merge_index(sheet)
     merged_rows = {i for i, _ in merges}
+    blanks, naming, totals, texts = context.classify(grid)
     tables: list[ActivityTable] = []
     non_data_rows: list[int] = []
     i = 0
     height = len(grid)
     current: ActivityTable | None = None
     cells: list[tuple[str, int, bool]] = []
+    fields: tuple[str, ...] = ()
+    span = 0
+    pick: itemgetter | None = None
     running = 0.0
     while i < height:
         row = grid[i]
-        raw = _nonblank(row)
-        if not raw:
+        # (column, value) of the non-blank cells, built only when needed: most rows hold
+        # no blank string, and their count is the row's length less its Nones.
+        raw = _nonblank(row, blanks) if blanks and not blanks.isdisjoint(row) else None
+        n = len(raw) if raw is not None else len(row) - row.count(None)
+        if not n:
             i += 1
             continue
         header = None
-        if len(raw) >= 3 and _may_start_header(grid, i, raw, context, merged_rows):
+        if n >= 3 and _may_start_header(grid, i, context, merged_rows, naming):
             header = _header_at(grid, merges, matcher, i)
         if header is not None:
             last, columns, labels = header
@@ -509,6 +548,10 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
                 )
                 tables.append(current)
                 cells = [(f, j, f in FILLED_FIELDS) for f, j in columns.items()]
+                fields = tuple(columns)
+                span = max(columns.values(), default=-1) + 1
+                indices = tuple(columns.values())
+                pick = itemgetter(*indices) if len(indices) > 1 else None
                 running = 0.0
             i = last + 1
             continue
@@ -517,7 +560,9 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
             i += 1
             continue
         columns = current.columns
-        seq_only = len(raw) == 1 and raw[0][0] == columns.get("seq")
+        if n == 1 and raw is None:
+            raw = _nonblank(row, blanks)
+        seq_only = n == 1 and raw[0][0] == columns.get("seq")
         if seq_only and _SEQ_TEXT.fullmatch(normalise_text(raw[0][1])):
             i += 1  # a pre-numbered empty template row
             continue
@@ -525,6 +570,11 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
         if i in merged_rows:
             for field, j, filled in cells:
                 values[field] = _filled(grid, merges, i, j) if filled else _cell(grid, i, j)
+        elif pick is not None and len(row) >= span:
+            got = pick(row)
+            if blanks and not blanks.isdisjoint(got):
+                got = [None if v in blanks else v for v in got]
+            values = dict(zip(fields, got, strict=True))
         else:
             width = len(row)
             for field, j, _ in cells:
@@ -532,13 +582,22 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
                 if isinstance(value, str) and not value.strip():
                     value = None
                 values[field] = value
-        first = raw[0][1]
+        if raw is not None:
+            first = raw[0][1]
+        else:
+            first = row[0] if row[0] is not None else next(v for v in row if v is not None)
+        # Values of unmerged rows are the row's own cells: no marker string, no marker.
+        markers = i in merged_rows or not totals.isdisjoint(row)
+        # A non-numeric text in the row: not a row of numbers only.
+        numbers = texts.isdisjoint(row)
+        if (markers or numbers) and raw is None:
+            raw = _nonblank(row, blanks)
         if (isinstance(first, str) and context.note_marker(first)) or (
-            len(raw) == 1 and _note_row(raw, campaign, columns, merges, i)
+            n == 1 and _note_row(raw, campaign, columns, merges, i)
         ):
             kind = "note"
             non_data_rows.append(i)
-        elif _total(raw, values, context, running):
+        elif (markers or numbers) and _total(raw, values, context, running, markers, numbers):
             kind = "total"
         else:
             kind = "data"
