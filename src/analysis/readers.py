@@ -19,6 +19,7 @@ import re
 import struct
 import zipfile
 import zlib
+from operator import itemgetter
 from pathlib import Path
 
 import python_calamine as pc
@@ -56,6 +57,7 @@ _ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
 _NO_VALUE_FORMULA = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 
@@ -335,10 +337,9 @@ def _scan_xlsx(zf: zipfile.ZipFile, limits: Limits, name: str, display: str) -> 
                     f"文件“{name}”的工作表“{sheet}”声明的数据范围为 {declared} 行、约 {cells} 个单元格，"
                     "超过上限，未读取；请把有用的内容复制到一个新的工作簿后重新报送。",
                 )
-        row_refs = set(_ROW_REF.findall(xml))
-        refs = set(_CELL_REF.findall(xml))
-        rows = {int(r) for r in row_refs | {r for _, r in refs}}
-        cols = {_col_number(c) for c in {c for c, _ in refs}}
+        refs = _CELL_REF.findall(xml)  # (letters, digits) of every cell: C-level from here on
+        rows = set(map(int, set(_ROW_REF.findall(xml)).union(map(_SECOND, refs))))
+        cols = set(map(_col_number, set(map(_FIRST, refs))))
         height = max(rows) - min(rows) + 1 if rows else 0
         width = max(cols) - min(cols) + 1 if cols else 1
         total_cells += height * width
