@@ -236,3 +236,12 @@ def test_colliding_names_resolve_only_for_the_submitters_own_union(
 def test_colliding_names_are_the_first_suggestions(clashing_roster):
     resolution = NameResolver(clashing_roster).resolve("良乡中学工会")
     assert resolution.suggestions[:2] == ["北京市房山区良乡中学工会", "房山区良乡中学工会"]
+
+
+def test_resolver_builds_its_indexes_only_when_a_name_is_resolved(roster):
+    # A re-run whose files all come from the ingest cache resolves nothing: no index cost.
+    resolver = NameResolver(roster)
+    assert "units" not in vars(resolver) and "reporting" not in vars(resolver)
+    assert resolver.resolve("长阳镇卫生院").unit == "长阳镇卫生院工会"
+    assert "units" in vars(resolver) and "reporting" not in vars(resolver)
+    assert resolver.resolve_reporting_unit("长阳镇").unit == "长阳镇总工会"

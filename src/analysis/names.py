@@ -20,6 +20,7 @@ normalised forms) as suggestions; they are shown to the analyst, never applied.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -43,6 +44,7 @@ COMPANY_FORMS: tuple[tuple[str, str], ...] = (
     ("有限责任公司", "公司"),
     ("有限公司", "公司"),
 )
+_SPACES = re.compile(r"\s+")
 BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
 SUGGESTION_COUNT = 3
 # Below this WRatio score a roster name is not worth suggesting.
@@ -53,15 +55,26 @@ def compact_name(text: object) -> str:
     """The name with width, spaces and brackets unified, nothing else changed."""
     if text is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(text))
-    return re.sub(r"\s+", "", value).translate(BRACKETS)
+    return _compact(str(text))
 
 
 def normalise_name(text: object) -> str:
     """The comparison form of a union name (see the module docstring for the rules)."""
     if text is None:
         return ""
-    value = compact_name(text)  # full width -> half width, U+3000 and spaces removed
+    return _normalise(str(text))
+
+
+# Memoised: the same roster and submitted names are keyed again and again (each index
+# level, the clash check, every submission), and these are pure functions of the text.
+@functools.lru_cache(maxsize=1 << 16)
+def _compact(text: str) -> str:
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).translate(BRACKETS)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalise(text: str) -> str:
+    value = _compact(text)  # full width -> half width, U+3000 and spaces removed
     while prefix := next((p for p in NAME_PREFIXES if value.startswith(p)), None):
         if len(value) <= len(prefix):
             break  # "北京市" alone stays as written
@@ -187,16 +200,24 @@ class NameResolver:
 
     def __init__(self, roster: Roster, aliases: pd.DataFrame | None = None, source: str = ""):
         self.roster = roster
-        alias_map = _alias_map(aliases)
-        units = roster.units["unit"].astype(str).tolist()
-        reporting = roster.reporting_units["reporting_unit"].astype(str).tolist()
-        self.units = _Index(
-            units, (compact_name, normalise_name, loose_key), alias_map, roster.parent_of
-        )
-        self.reporting = _Index(
-            reporting, (compact_name, normalise_name, loose_key, reporting_key), alias_map
-        )
-        self.issues = _clash_issues(units, source or roster.source)
+        self._aliases = _alias_map(aliases)
+        self._unit_names = roster.units["unit"].astype(str).tolist()
+        self.issues = _clash_issues(self._unit_names, source or roster.source)
+
+    # The indexes are built on first use: a re-run whose files all come from the
+    # ingest cache resolves no name at all.
+    @functools.cached_property
+    def units(self) -> _Index:
+        """The index of grassroots-union names."""
+        keys = (compact_name, normalise_name, loose_key)
+        return _Index(self._unit_names, keys, self._aliases, self.roster.parent_of)
+
+    @functools.cached_property
+    def reporting(self) -> _Index:
+        """The index of reporting-unit names."""
+        names = self.roster.reporting_units["reporting_unit"].astype(str).tolist()
+        keys = (compact_name, normalise_name, loose_key, reporting_key)
+        return _Index(names, keys, self._aliases)
 
     def resolve(self, name: object, reporting_unit: str | None = None) -> Resolution:
         """Resolve a grassroots-union name; `reporting_unit` (the submitter) breaks ties.
