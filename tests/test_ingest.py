@@ -661,6 +661,32 @@ def test_csv_writer_falls_back_for_floats_and_booleans(tmp_path):
     assert (tmp_path / "t.csv").read_bytes() == b"\xef\xbb\xbfshare,flag\n1.0,True\n0.5,\n"
 
 
+@pytest.mark.parametrize(
+    ("pieces", "integer"),
+    [
+        ([["a", None], ["b"]], False),
+        ([[None, None], [None]], False),  # all null: object, as pandas infers it
+        ([[], []], False),
+        ([[1, None], [3]], True),
+        ([["a", 1], ["b"]], False),  # mixed Python types: left to pandas
+        ([[1, None], []], True),
+    ],
+)
+def test_ledger_column_from_cached_arrays_equals_python_values(pieces, integer):
+    # Cached pieces are Arrow arrays, fresh ones lists; either way the column is what
+    # pandas makes of the Python values.
+    from analysis import ledger
+    from analysis.submissions import _arrow_or_list
+
+    flat = [v for p in pieces for v in p]
+    expected = pd.Series(pd.array(flat, dtype="Int64") if integer else pd.Series(flat).array)
+    mixed = [_arrow_or_list(p) if i % 2 == 0 else p for i, p in enumerate(pieces)]
+    for given_pieces in (pieces, mixed, [_arrow_or_list(p) for p in pieces]):
+        pd.testing.assert_series_equal(
+            pd.Series(ledger._ledger_column(given_pieces, integer)), expected
+        )
+
+
 def test_failed_write_leaves_previous_outputs(raw, monkeypatch):
     submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
     out = raw.parent / "out"

@@ -345,19 +345,56 @@ class _Interpreter:
         )  # fmt: skip
 
 
+ROWS_INTEGER_COLUMNS = ("row", "participants")
+
+
 def _rows_table(subs: list[_Submission]) -> pd.DataFrame:
+    """The ledger: every submission's rows, in file order (Arrow columns joined, not re-read)."""
     parts = [s.row_columns(ROWS_COLUMNS) for s in subs]
-    data = {c: [v for p in parts for v in p[c]] for c in ROWS_COLUMNS}
-    frame = pd.DataFrame(data, columns=list(ROWS_COLUMNS))
-    frame["row"] = frame["row"].astype("Int64")
-    frame["participants"] = pd.array(data["participants"], dtype="Int64")
-    return frame
+    data = {
+        c: _ledger_column([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS) for c in ROWS_COLUMNS
+    }
+    return pd.DataFrame(data, columns=list(ROWS_COLUMNS))
+
+
+def _ledger_column(pieces: list, integer: bool):
+    """One column of the ledger from per-file pieces (Arrow arrays from the cache, or lists).
+
+    Gives what `pd.DataFrame` infers from the Python values, without a pass over them in
+    Python: nullable Int64 for integer columns; `str` for text, object when all null.
+    """
+    import pyarrow as pa
+
+    allowed = (pa.int64(),) if integer else (pa.string(), pa.large_string())
+    target = pa.int64() if integer else pa.large_string()
+    runs: list = []  # consecutive lists joined, so that Arrow converts them in one call
+    for piece in pieces:
+        if isinstance(piece, pa.Array) or not runs or isinstance(runs[-1], pa.Array):
+            runs.append(piece if isinstance(piece, pa.Array) else list(piece))
+        else:
+            runs[-1].extend(piece)
+    arrays = []
+    for run in runs:
+        try:
+            array = run if isinstance(run, pa.Array) else pa.array(run)
+        except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
+            array = None
+        if array is None or not (array.type in allowed or pa.types.is_null(array.type)):
+            values = [v for p in pieces for v in (p.to_pylist() if isinstance(p, pa.Array) else p)]
+            return pd.array(values, dtype="Int64") if integer else pd.Series(values).array
+        arrays.append(array.cast(target))
+    column = pa.chunked_array(arrays, type=target)
+    if integer:
+        return pd.array(column, dtype="Int64")
+    if column.null_count == len(column):  # pandas infers object for all-None values
+        return pd.array([None] * len(column), dtype=object)
+    return pd.array(column, dtype="str")
 
 
 def _submissions_table(subs: list[_Submission]) -> pd.DataFrame:
     records = []
     for s in subs:
-        states = Counter(s.row_columns(ROWS_COLUMNS)["state"])
+        states = _counts(s.row_columns(ROWS_COLUMNS)["state"])
         records.append({
             "file": s.file, "reporting_unit": s.reporting_unit, "kind": s.kind,
             "round": s.round, "report_date": s.report_date.isoformat() if s.report_date else None,
@@ -372,6 +409,13 @@ def _submissions_table(subs: list[_Submission]) -> pd.DataFrame:
     for column in ("rows_read", "rows_accepted", "rows_rejected"):
         frame[column] = frame[column].astype("int64")
     return frame
+
+
+def _counts(values) -> Counter:
+    """How often each value occurs in a list or an Arrow array."""
+    if isinstance(values, list):
+        return Counter(values)
+    return Counter({d["values"]: d["counts"] for d in values.value_counts().to_pylist()})
 
 
 _ISSUE_FIELDS = operator.attrgetter(*ISSUES_COLUMNS)

@@ -99,7 +99,8 @@ class _Submission:
         return Interpreted(
             self.state, self.message, self.reporting_unit, self.kind, self.round,
             self.report_date, self.on_time, self.contact, self.phone,
-            list(self.parsed.sheets), self.parsed.template, dict(self.row_columns(names)),
+            list(self.parsed.sheets), self.parsed.template,
+            {c: _arrow_or_list(v) for c, v in self.row_columns(names).items()},
             list(self.file_issues), list(self.row_issues),
         )  # fmt: skip
 
@@ -114,6 +115,21 @@ class _Submission:
             file_issues=list(done.file_issues), row_issues=list(done.row_issues),
             columns=dict(done.columns),
         )  # fmt: skip
+
+
+def _arrow_or_list(values: list):
+    """A ledger column as an Arrow array when its values allow (text or integers), else as is.
+
+    Arrow arrays pickle as buffers and join without a pass in Python (`ledger._rows_table`).
+    """
+    import pyarrow as pa
+
+    try:
+        array = pa.array(values)
+    except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
+        return list(values)
+    kinds = (pa.types.is_string, pa.types.is_integer, pa.types.is_null)
+    return array if any(k(array.type) for k in kinds) else list(values)
 
 
 def _text_key(value: object) -> str:
