@@ -509,6 +509,7 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
     merges = _merge_index(sheet)
     merged_rows = {i for i, _ in merges}
     blanks, naming, totals, texts = context.classify(grid)
+    counts = context.count
     tables: list[ActivityTable] = []
     non_data_rows: list[int] = []
     i = 0
@@ -559,15 +560,16 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
             non_data_rows.append(i)
             i += 1
             continue
-        columns = current.columns
-        if n == 1 and raw is None:
-            raw = _nonblank(row, blanks)
-        seq_only = n == 1 and raw[0][0] == columns.get("seq")
-        if seq_only and _SEQ_TEXT.fullmatch(normalise_text(raw[0][1])):
-            i += 1  # a pre-numbered empty template row
-            continue
+        if n == 1:
+            if raw is None:
+                raw = _nonblank(row, blanks)
+            seq_only = raw[0][0] == current.columns.get("seq")
+            if seq_only and _SEQ_TEXT.fullmatch(normalise_text(raw[0][1])):
+                i += 1  # a pre-numbered empty template row
+                continue
+        merged = i in merged_rows
         values: dict[str, object] = {}
-        if i in merged_rows:
+        if merged:
             for field, j, filled in cells:
                 values[field] = _filled(grid, merges, i, j) if filled else _cell(grid, i, j)
         elif pick is not None and len(row) >= span:
@@ -587,13 +589,13 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
         else:
             first = row[0] if row[0] is not None else next(v for v in row if v is not None)
         # Values of unmerged rows are the row's own cells: no marker string, no marker.
-        markers = i in merged_rows or not totals.isdisjoint(row)
+        markers = merged or not totals.isdisjoint(row)
         # A non-numeric text in the row: not a row of numbers only.
         numbers = texts.isdisjoint(row)
         if (markers or numbers) and raw is None:
             raw = _nonblank(row, blanks)
         if (isinstance(first, str) and context.note_marker(first)) or (
-            n == 1 and _note_row(raw, campaign, columns, merges, i)
+            n == 1 and _note_row(raw, campaign, current.columns, merges, i)
         ):
             kind = "note"
             non_data_rows.append(i)
@@ -601,8 +603,11 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
             kind = "total"
         else:
             kind = "data"
-            running += context.participants(values.get("participants")) or 0
-        current.rows.append(TableRow(row=i + 1, kind=kind, values=values))
+            count = values.get("participants")
+            key = (count.__class__, count)
+            count = counts[key] if key in counts else context.participants(count)
+            running += count or 0
+        current.rows.append(TableRow(i + 1, kind, values))
         i += 1
 
     block: dict[str, object] = {}
