@@ -261,3 +261,21 @@ def test_message_quotes_value_in_chinese():
     )
     assert "50-60" in message("participants_range", "50-60")
     assert "unknown_code" in message("unknown_code", "x")
+
+
+def test_match_keys_cached_per_campaign_not_shared_with_another(campaign):
+    import dataclasses
+
+    from analysis.clean import match_form, match_work_item
+
+    assert match_work_item("劳动竞赛月", campaign) == (None, "work_item_unknown")
+    first = campaign.work_items[0]
+    renamed = dataclasses.replace(first, synonyms=(*first.synonyms, "劳动竞赛月"))
+    forms = ((*first.forms[0], "擂台赛"), *first.forms[1:])
+    renamed = dataclasses.replace(renamed, forms=forms)
+    other = dataclasses.replace(campaign, work_items=(renamed, *campaign.work_items[1:]))
+    assert match_work_item("劳动竞赛月", other) == (first.code, None)
+    assert match_form("擂台赛", other) == (first.forms[0][0], first.code)
+    # The first campaign's keys are unchanged by the second's.
+    assert match_work_item("劳动竞赛月", campaign) == (None, "work_item_unknown")
+    assert match_form("擂台赛", campaign) == (None, None)

@@ -285,18 +285,34 @@ def _best_match(key: str, candidates: list[tuple[str, object]]) -> tuple[object 
     return best[0], any(p != best[0] for p in best)
 
 
+# Matching keys of a campaign's work items and forms, built once per campaign: the
+# campaign (frozen, its work items tuples of frozen dataclasses) is held so its id
+# cannot be reused while it is cached.
+_CANDIDATES: dict[int, tuple[Campaign, list[tuple[str, object]], list[tuple[str, object]]]] = {}
+
+
+def _candidates(campaign: Campaign) -> tuple[list[tuple[str, object]], list[tuple[str, object]]]:
+    held = _CANDIDATES.get(id(campaign))
+    if held is None or held[0] is not campaign:
+        if len(_CANDIDATES) >= 16:
+            _CANDIDATES.clear()
+        items = [(match_key(s), w.code) for w in campaign.work_items for s in (w.name, *w.synonyms)]
+        forms = [
+            (match_key(s), (form[0], w.code))
+            for w in campaign.work_items
+            for form in w.forms
+            for s in form
+        ]
+        held = _CANDIDATES[id(campaign)] = (campaign, items, forms)
+    return held[1], held[2]
+
+
 def _item_candidates(campaign: Campaign) -> list[tuple[str, object]]:
-    pairs = [(match_key(s), w.code) for w in campaign.work_items for s in (w.name, *w.synonyms)]
-    return pairs
+    return _candidates(campaign)[0]
 
 
 def _form_candidates(campaign: Campaign) -> list[tuple[str, object]]:
-    return [
-        (match_key(s), (form[0], w.code))
-        for w in campaign.work_items
-        for form in w.forms
-        for s in form
-    ]
+    return _candidates(campaign)[1]
 
 
 def match_work_item(text: object, campaign: Campaign) -> tuple[str | None, str | None]:
