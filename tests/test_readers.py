@@ -494,3 +494,59 @@ def test_read_workbook_blank_cells_are_none_between_values(tmp_path):
     book.save(tmp_path / "b.xlsx")
     [sheet] = read_workbook(tmp_path / "b.xlsx").sheets
     assert sheet.rows == [["a", None, 0, None, False, "b"], [None, None, "c", None, None, None]]
+
+
+def _dialect(sniffer, sample):
+    import csv
+
+    try:
+        d = sniffer.sniff(sample, delimiters=",\t;，")
+    except csv.Error as exc:
+        return ("error", str(exc))
+    return (d.delimiter, d.quotechar, d.doublequote, d.skipinitialspace)
+
+
+CSV_SAMPLES = [
+    "序号,单位,人数\n1,长阳镇,50\n2,本级,30\n",
+    "序号\t单位\t人数\n1\t长阳镇\t50\n",
+    "a;b;c\n1;2;3\n4;5\n",
+    "标题\n\n序号, 单位, 人数\n1, 甲, 5\n",
+    "只有一列\n第二行\n",
+    '"a","b"\n"1","2"\n',
+    "a,b;c\n1,2;3\n4,5;6\n",
+]
+
+
+@pytest.mark.parametrize("sample", CSV_SAMPLES)
+def test_sniffer_same_dialect_as_stdlib(sample):
+    import csv
+
+    from analysis.readers import _Sniffer
+
+    assert _dialect(_Sniffer(), sample) == _dialect(csv.Sniffer(), sample)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CELL_TEXT = st.sampled_from(["a", "1", "单位", " ", "", '"x"', "x y", ":", "a,b"])
+LINE = st.one_of(
+    # one delimiter per line, or cells each followed by a separator of their own
+    st.tuples(st.lists(CELL_TEXT, max_size=5), st.sampled_from([",", "\t", ";", "，", ", "])).map(
+        lambda t: t[1].join(t[0])
+    ),
+    st.lists(
+        st.tuples(CELL_TEXT, st.sampled_from([",", "\t", ";", "，", ", ", ""])), max_size=5
+    ).map(lambda cells: "".join(c + sep for c, sep in cells)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINE, max_size=25))
+def test_sniffer_same_dialect_as_stdlib_on_any_lines(lines):
+    import csv
+
+    from analysis.readers import _Sniffer
+
+    sample = "\n".join(lines)
+    assert _dialect(_Sniffer(), sample) == _dialect(csv.Sniffer(), sample)

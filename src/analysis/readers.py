@@ -209,13 +209,83 @@ def _decode_text(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+CSV_DELIMITERS = ",\t;，"
+
+
+class _Sniffer(csv.Sniffer):
+    """csv.Sniffer whose delimiter guess counts only the candidate delimiters.
+
+    The standard `_guess_delimiter` counts all 127 ASCII characters on every line,
+    then keeps only those in `delimiters`; a character's counts never affect
+    another's, so counting the candidates alone gives the same answer (the loop
+    below is the standard library's, CPython 3.11, with that one change).
+    """
+
+    def _guess_delimiter(self, data, delimiters):  # noqa: C901 - kept as in the stdlib
+        if delimiters is None:
+            return super()._guess_delimiter(data, delimiters)
+        data = list(filter(None, data.split("\n")))
+        ascii = [chr(c) for c in range(127) if chr(c) in delimiters]
+        chunk_length = min(10, len(data))
+        iteration = 0
+        char_frequency: dict = {}
+        modes: dict = {}
+        delims: dict = {}
+        start, end = 0, chunk_length
+        while start < len(data):
+            iteration += 1
+            for line in data[start:end]:
+                for char in ascii:
+                    meta = char_frequency.get(char, {})
+                    freq = line.count(char)
+                    meta[freq] = meta.get(freq, 0) + 1
+                    char_frequency[char] = meta
+            for char in char_frequency:
+                items = list(char_frequency[char].items())
+                if len(items) == 1 and items[0][0] == 0:
+                    continue
+                if len(items) > 1:
+                    modes[char] = max(items, key=lambda x: x[1])
+                    items.remove(modes[char])
+                    modes[char] = (modes[char][0], modes[char][1] - sum(item[1] for item in items))
+                else:
+                    modes[char] = items[0]
+            mode_list = modes.items()
+            total = float(min(chunk_length * iteration, len(data)))
+            consistency = 1.0
+            threshold = 0.9
+            while len(delims) == 0 and consistency >= threshold:
+                for k, v in mode_list:
+                    if v[0] > 0 and v[1] > 0 and (v[1] / total) >= consistency and k in delimiters:
+                        delims[k] = v
+                consistency -= 0.01
+            if len(delims) == 1:
+                delim = list(delims.keys())[0]
+                skipinitialspace = data[0].count(delim) == data[0].count(delim + " ")
+                return (delim, skipinitialspace)
+            start = end
+            end += chunk_length
+        if not delims:
+            return ("", 0)
+        if len(delims) > 1:
+            for d in self.preferred:
+                if d in delims:
+                    skipinitialspace = data[0].count(d) == data[0].count(d + " ")
+                    return (d, skipinitialspace)
+        items = [(v, k) for (k, v) in delims.items()]
+        items.sort()
+        delim = items[-1][1]
+        skipinitialspace = data[0].count(delim) == data[0].count(delim + " ")
+        return (delim, skipinitialspace)
+
+
 def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
     decoded = _decode_text(data)
     if decoded is None:
         raise _not_spreadsheet(name)
     text, _ = decoded
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;，")
+        dialect = _Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
     except csv.Error:
         dialect = csv.excel
     rows = [
