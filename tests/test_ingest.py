@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import cli, ingest
+from analysis import roster as roster_module
 from analysis.model import ActivityTable, HeaderBlock, Issue, TableRow
 from analysis.names import NameResolver
 from tests.conftest import write_xlsx
@@ -572,6 +573,24 @@ def test_aliases_change_reinterprets_from_cached_parse(raw, monkeypatch):
     second = run(raw, out)
     assert len(parses) == 1 and len(interpretations) == 2
     assert second.rows["grassroots_unit"].tolist() == ["长阳镇第一小学工会"]
+
+
+def test_roster_read_from_cache_and_damaged_entry_is_a_miss(raw, monkeypatch):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    out = raw.parent / "out"
+    run(raw, out)
+    full = _snapshot(out)
+    (entry,) = (out / ".cache").glob("roster-*.pkl")
+    loads: list[Path] = []
+    real = roster_module.load_roster
+    monkeypatch.setattr(roster_module, "load_roster", lambda p: loads.append(p) or real(p))
+    run(raw, out)
+    assert loads == [] and _snapshot(out) == full  # the roster came from the cache
+    entry.write_bytes(b"not a pickle")
+    run(raw, out)
+    assert loads == [raw / "roster" / "名册.xlsx"] and _snapshot(out) == full
+    run(raw, out, full=True)  # --full reads the roster again too
+    assert len(loads) == 2
 
 
 def test_moved_copy_interpreted_under_its_own_name(raw, monkeypatch):

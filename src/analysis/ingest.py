@@ -62,8 +62,8 @@ from analysis.ledger import (
 )
 from analysis.messages import message
 from analysis.model import FileRejected, Issue, Workbook
-from analysis.parse_cache import ParsedFile, _Cache, _Entry, _renamed
-from analysis.roster import Roster, load_roster
+from analysis.parse_cache import ParsedFile, _Cache, _Entry, _renamed, cached_roster
+from analysis.roster import Roster
 from analysis.submissions import (
     _discover,
     _finalise_rows,
@@ -447,7 +447,7 @@ def run(
     becomes an issue instead.
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    roster = load_roster(raw_dir / config.ROSTER_SUBDIR)
+    roster, roster_entry = cached_roster(out_dir, raw_dir / config.ROSTER_SUBDIR, not full)
     if campaign is None:
         campaign = load_campaign(raw_dir / config.CAMPAIGN_FILE)
     issues: list[Issue] = []
@@ -464,6 +464,7 @@ def run(
     issues += skipped
     context = _context_fingerprint(roster, aliases)
     cache = _Cache(out_dir, campaign, enabled=not full, context=context)
+    cache.used.add(roster_entry)
     interpreter = _Interpreter(roster, resolver, campaign)
     tracebacks: list[str] = []
     subs: list[_Submission] = []

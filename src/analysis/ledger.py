@@ -384,8 +384,10 @@ def _ledger_column(pieces: list, integer: bool):
             return pd.array(values, dtype="Int64") if integer else pd.Series(values).array
         arrays.append(array.cast(target))
     column = pa.chunked_array(arrays, type=target)
-    if integer:
-        return pd.array(column, dtype="Int64")
+    if integer:  # by buffers: pd.array(column, dtype="Int64") goes value by value with nulls
+        joined = column.combine_chunks()
+        mask = joined.is_null().to_numpy(zero_copy_only=False)
+        return pd.arrays.IntegerArray(joined.fill_null(0).to_numpy().astype("int64"), mask)
     if column.null_count == len(column):  # pandas infers object for all-None values
         return pd.array([None] * len(column), dtype=object)
     return pd.array(column, dtype="str")

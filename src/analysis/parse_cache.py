@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import logging
@@ -24,6 +25,7 @@ from pathlib import Path
 from analysis import __version__
 from analysis.campaign import Campaign
 from analysis.model import ActivityTable, Issue
+from analysis.roster import Roster
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +124,47 @@ class _Entry:
         self.interpreted[rel] = interpreted
 
 
+def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Roster, Path]:
+    """`roster.load_roster`, or the Roster a previous run read from the same bytes; and its entry.
+
+    Keyed by the chosen roster file's name and sha256 and the code version: reading a
+    roster of a few thousand unions costs more than a re-run with nothing new.
+    RosterError passes through (nothing is cached for a roster that cannot be used).
+    """
+    from analysis import roster as roster_module
+
+    path = roster_module.find_roster_file(Path(roster_path))
+    digest = hashlib.sha256(f"{path.name}\0{_code_version()}\0".encode())
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    entry = Path(out_dir) / ".cache" / f"roster-{digest.hexdigest()[:40]}.pkl"
+    if enabled and entry.exists():
+        try:
+            with entry.open("rb") as fh:
+                value = pickle.load(fh)  # noqa: S301 - our own cache directory
+            if isinstance(value, Roster):
+                return value, entry
+        except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
+            pass
+    value = roster_module.load_roster(path)
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".tmp{os.getpid()}")
+        with tmp.open("wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+    except OSError:
+        log.warning("cache entry not written: %s", entry)
+    return value, entry
+
+
+@functools.cache
 def _code_version() -> str:
-    """A hash of the parsing modules' source: editing them invalidates the cache."""
+    """A hash of the parsing modules' source: editing them invalidates the cache.
+
+    Computed once per process: a running process keeps the code it imported.
+    """
     digest = hashlib.sha256(__version__.encode())
     for name in PARSE_MODULES:
         spec = importlib.util.find_spec(f"analysis.{name}")
