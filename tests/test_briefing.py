@@ -5,6 +5,7 @@ with kernels is marked slow)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zipfile
 
 import pandas as pd
@@ -207,6 +208,11 @@ def test_run_writes_charts_deck_and_workbook_into_dated_folder(
         assert CONTACT not in text and PHONE not in text
     for svg in (folder / "charts").glob("*.svg"):
         assert CONTACT not in svg.read_text("utf-8")
+    # Stage seconds for `make bench`; the notebooks overlap the charts and exports.
+    timings = json.loads((folder / "timings.json").read_text("utf-8"))
+    stages = ("ingest", "load", "notebooks", "charts", "exports")
+    assert all(isinstance(timings[k], float) and timings[k] >= 0 for k in (*stages, "total"))
+    assert timings["total"] >= timings["ingest"] + timings["load"] + timings["charts"]
 
 
 def test_run_with_unknown_round_exits_nonzero_in_chinese(tiny_raw, tmp_path, capsys):

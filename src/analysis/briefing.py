@@ -152,7 +152,7 @@ def load(
 ) -> BriefingData:
     """Compute every briefing figure from the processed tables (ingesting if needed)."""
     from analysis import coverage as cov
-    from analysis.roster import load_roster
+    from analysis.parse_cache import cached_roster
 
     raw, processed, is_demo = resolve_dirs(
         Path(raw_dir) if raw_dir else None, Path(processed_dir) if processed_dir else None
@@ -160,7 +160,8 @@ def load(
     as_of = _as_date(as_of)
     ensure_ingested(raw, processed, as_of)
     campaign = load_campaign(raw / config.CAMPAIGN_FILE)
-    roster = load_roster(raw / config.ROSTER_SUBDIR)
+    # The roster as the ingest read it (its cache entry), not read again by every notebook.
+    roster, _ = cached_roster(processed, raw / config.ROSTER_SUBDIR, enabled=True)
     rows = _read_csv(processed / "rows.csv")
     submissions = _read_csv(processed / "submissions.csv")
     round_code = round_code or default_round(campaign, submissions, as_of)
@@ -423,6 +424,34 @@ def execute_notebooks(folder: Path, parameters: dict) -> list[str]:
         return [r for r in (j.result() for j in jobs) if r]
 
 
+def _timed(func, *args):
+    """(seconds, func(*args))."""
+    mark = time.perf_counter()
+    value = func(*args)
+    return time.perf_counter() - mark, value
+
+
+TIMINGS_FILE = "timings.json"
+
+
+def _write_timings(folder: Path, timings: dict[str, float | str]) -> None:
+    """`timings.json` in the run folder: seconds of each stage, for `make bench`.
+
+    The notebooks run in their own processes while this one draws the charts and
+    writes the exports, so their seconds overlap: total is less than the sum.
+    """
+    import json
+
+    data = {k: round(v, 3) if isinstance(v, float) else v for k, v in timings.items()}
+    data["notebooks_note"] = "3 kernels in parallel, while charts and exports are drawn"
+    data["exports_note"] = "pptx + 通报表.xlsx + 情况通报.txt + notebook HTML"
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+        (folder / TIMINGS_FILE).write_text(text + "\n", encoding="utf-8")
+    except OSError:
+        pass  # the timings are for developers; the briefing itself is written
+
+
 def run(
     raw_dir: Path | None = None,
     processed_dir: Path | None = None,
@@ -436,16 +465,20 @@ def run(
     from analysis.narrative import briefing_text
 
     started = time.perf_counter()
+    timings: dict[str, float | str] = {}
     raw, processed, is_demo = resolve_dirs(raw_dir, processed_dir)
     print(data_note(raw, is_demo))
     result = ingest_if_changed(raw, processed, as_of)
+    timings["ingest"] = time.perf_counter() - started
     print(result.summary_zh())
     campaign = load_campaign(raw / config.CAMPAIGN_FILE)
     if round_code is not None and round_code not in campaign.rounds_by_code:
         codes = "、".join(campaign.rounds_by_code)
         print(f"报送期次“{round_code}”不存在，应为 {codes} 之一。", file=sys.stderr)
         return 2
+    mark = time.perf_counter()
     figures = load(raw, processed, as_of, round_code)
+    timings["load"] = time.perf_counter() - mark
     folder = run_folder(reports_dir, figures)
     folder.mkdir(parents=True, exist_ok=True)
     parameters = {
@@ -459,16 +492,24 @@ def run(
 
     # The kernels run in other processes while this one draws the charts.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        notebooks = pool.submit(execute_notebooks, folder / "notebooks", parameters)
+        notebooks = pool.submit(_timed, execute_notebooks, folder / "notebooks", parameters)
+        mark = time.perf_counter()
         chart_files = charts.render_all(figures, folder / "charts")
+        timings["charts"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         sentences = briefing_text(figures)
         slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
         workbook.write_workbook(figures, folder / "通报表.xlsx")
         (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
-        failures = notebooks.result()
+        exports = time.perf_counter() - mark
+        timings["notebooks"], failures = notebooks.result()
+    mark = time.perf_counter()
     briefing_nb = folder / "notebooks" / NOTEBOOKS[-1]
     if briefing_nb.exists() and not any(f.startswith(NOTEBOOKS[-1]) for f in failures):
         html.notebook_html(briefing_nb, folder / "情况通报.html", title=campaign.name)
+    timings["exports"] = exports + time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    _write_timings(folder, timings)
     for failure in failures:
         print(f"笔记本运行出错（其余材料已生成）：{failure}", file=sys.stderr)
     print(f"通报材料已生成（用时 {time.perf_counter() - started:.0f} 秒）：{folder}")
