@@ -5,11 +5,14 @@ Stages, per submission file (sorted by path relative to RAW, for determinism):
 1. parse (cached): bytes -> `Workbook` (readers) -> `ActivityTable`s (a marked
    template by position, else tables.find_tables per visible sheet). Parse results
    are cached in OUT/.cache keyed by the file's sha256, its suffix, the campaign
-   and the parsing code, so an unchanged file is not parsed twice.
-2. interpret (every run, since it depends on the roster and aliases): reporting
-   unit, round, report date, and each row's union, date, participants, item/form.
-3. decide: byte-identical copies -> `duplicate_file`; several current files for
-   one (reporting unit, round) -> all but the latest `superseded` (see `_latest`).
+   and the ingest code, so an unchanged file is not parsed twice.
+2. interpret (cached with the parse, per relative path, for one fingerprint of the
+   roster and aliases): reporting unit, round, report date, and each row's union,
+   date, participants, item/form. Editing the roster or aliases re-interprets
+   every file from its cached parse; an unchanged file is restored as it was.
+3. decide (every run, across files): byte-identical copies -> `duplicate_file`;
+   several current files for one (reporting unit, round) -> all but the latest
+   `superseded` (see `submissions._latest_key`).
 
 Every row read from a file ends in rows.csv in exactly one state (accepted,
 duplicate, superseded, rejected) with a reason; `IngestResult.reconcile()` checks
