@@ -401,6 +401,8 @@ def _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks) -> 
 
 
 def _progress(items: list, enabled: bool):
+    if not enabled or not sys.stderr.isatty():
+        return items  # no bar: tqdm not even imported
     from tqdm import tqdm
 
     return tqdm(
