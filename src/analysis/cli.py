@@ -133,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     from analysis.campaign import CampaignError
-    from analysis.roster import RosterError
+    from analysis.model import RosterError
 
     try:
         args = build_parser().parse_args(argv)

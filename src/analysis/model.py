@@ -49,6 +49,14 @@ class Issue:
     suggestions: str = ""
 
 
+class RosterError(Exception):
+    """The roster cannot be used at all; the message is one Chinese sentence.
+
+    Defined here, not in roster.py, so that the command line can catch it without
+    importing pandas on every start.
+    """
+
+
 class FileRejected(Exception):
     """A submission file cannot be used at all (empty, corrupt, encrypted, too large…)."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.model import Issue
+from analysis.model import Issue, RosterError  # noqa: F401 - RosterError is re-exported
 
 # Roster columns as offices write them.
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -46,10 +46,6 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
-
-
-class RosterError(Exception):
-    """The roster cannot be used at all; the message is one Chinese sentence."""
 
 
 @dataclass
