@@ -155,24 +155,10 @@ def write_xlsx(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> None
 
 
 def write_xls(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> None:
-    """Sheets of rows as a legacy .xls (xlwt)."""
-    import xlwt
+    """Sheets of rows as a legacy .xls (the demo's xlwt writer)."""
+    from analysis.demo.formats import Grid, _write_xls
 
-    wb = xlwt.Workbook(encoding="utf-8")
-    date_style = xlwt.easyxf(num_format_str="YYYY/M/D")
-    for name, rows in sheets:
-        ws = wb.add_sheet(name)
-        for i, row in enumerate(rows):
-            for j, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, dt.date):
-                    ws.write(i, j, value, date_style)
-                else:
-                    ws.write(i, j, value)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    path.write_bytes(buffer.getvalue())
+    _write_xls(path, [Grid(name, rows) for name, rows in sheets])
 
 
 def write_csv(path: Path, rows: list[list[object]], encoding: str) -> None:
