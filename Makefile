@@ -31,7 +31,6 @@ $(STAMP): requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "需要 Python 3.11 或更高版本（未找到）。" >&2; exit 1; fi
 	@if [ ! -x "$(PY)" ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
 	    rm -rf $(VENV); echo "创建虚拟环境 $(VENV)（$(PYTHON)）…"; $(PYTHON) -m venv $(VENV); fi
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
