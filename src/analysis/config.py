@@ -56,9 +56,3 @@ def active_raw_dir() -> tuple[Path, bool]:
     if has_real_roster(RAW_DATA_DIR):
         return RAW_DATA_DIR, False
     return DEMO_RAW_DIR, True
-
-
-def active_processed_dir() -> Path:
-    """Where processed tables go for the active raw folder (demo outputs kept apart)."""
-    _, is_demo = active_raw_dir()
-    return DEMO_PROCESSED_DIR if is_demo else PROCESSED_DATA_DIR

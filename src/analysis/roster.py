@@ -7,7 +7,6 @@ used is an `Issue` and the rest is used.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,9 +279,3 @@ def roster_from_grid(
         .reset_index(drop=True)
     )
     return Roster(units=units, reporting_units=reporting_units, source=source, issues=issues)
-
-
-def roster_age_days(roster_path: Path) -> int:
-    """Days since the roster file was last changed (for the briefing's caveats)."""
-    path = find_roster_file(roster_path)
-    return (dt.date.today() - dt.date.fromtimestamp(path.stat().st_mtime)).days
