@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
-from analysis.coverage import _Groups, _kind_order, _ratio
+from analysis.coverage import COVERAGE_COLUMNS, _Groups, _kind_order, _ratio
 from analysis.roster import Roster
 
 STATUSES: tuple[str, ...] = ("on_time", "late", "unknown_date", "missing")
@@ -361,19 +361,8 @@ def ranking(coverage: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.
         return ru
 
     ru = ranked(coverage)
-    columns = [
-        "kind",
-        "group",
-        "rank",
-        "units_total",
-        "units_covered",
-        "unit_coverage",
-        "members_total",
-        "members_covered",
-        "member_coverage",
-        "activities",
-        "participants",
-    ]
+    # The coverage table's figures, with the rank after the group.
+    columns = ["kind", "group", "rank", *COVERAGE_COLUMNS[3:]]
     if previous is not None:
         prev = ranked(previous).set_index("group")
         ru["unit_coverage_prev"] = ru["group"].map(prev["unit_coverage"])
