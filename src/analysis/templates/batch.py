@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl.styles import Font
 
-from analysis import config
+from analysis import config, safety
 from analysis.campaign import Campaign, Round, load_campaign
 from analysis.model import (
     Issue,
@@ -128,11 +128,12 @@ def write_checklist(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    safety.protect_workbook(wb)
     wb.save(xlsx_path)
     with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it right
         writer = csv.writer(fh)
         writer.writerow(CHECKLIST_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(safety.csv_rows(rows))
     return xlsx_path, csv_path
 
 

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from analysis import config
+from analysis import config, safety
 from analysis.campaign import OTHER_WORK_ITEM_NAME, Campaign, CampaignError, Round
 from analysis.model import (
     HEADER_FIELDS,
@@ -378,5 +378,6 @@ def write_template(
     props.creator = campaign.organiser or config.DISTRICT_FEDERATION
     props.keywords = f"{TEMPLATE_MARKER};v{TEMPLATE_VERSION};{campaign.code};{round_.code}"
     path.parent.mkdir(parents=True, exist_ok=True)
+    safety.protect_workbook(wb)
     wb.save(path)
     return path
