@@ -291,7 +291,7 @@ def test_formula_text_read_as_text_and_never_written_evaluable(tmp_path, monkeyp
     ledger = ledger[ledger["file"] == case.path].set_index("row")
     assert ledger.loc[5, "form"] == corpus.FORMULA_LINK  # … as typed in the Parquet table
     subs = t.submissions.set_index("file").loc[case.path]
-    assert (subs["contact"], subs["phone"]) == ("'=WEBSERVICE(\"http://evil.example/\")", "'-1+1")
+    assert (subs["contact"], subs["phone"]) == ('\'=WEBSERVICE("http://evil.example/")', "'-1+1")
     assert "'=1+2" in set(t.issues["value"])
     for path in (tmp_path / "out").glob("*.csv"):
         with path.open(encoding="utf-8-sig", newline="") as fh:

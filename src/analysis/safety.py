@@ -38,9 +38,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 def is_evaluable(value: object) -> bool:
     """Whether `value` is text a spreadsheet program would evaluate if written as it is."""
     return (
-        isinstance(value, str)
-        and value.startswith(EVALUABLE)
-        and _NUMBER.fullmatch(value) is None
+        isinstance(value, str) and value.startswith(EVALUABLE) and _NUMBER.fullmatch(value) is None
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from copy import copy
 from pathlib import Path
@@ -16,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from analysis import config, safety
 from analysis.campaign import OTHER_WORK_ITEM_NAME, Campaign, CampaignError, Round
+from analysis.filenames import MAX_NAME_CHARS, windows_name
 from analysis.model import (
     HEADER_FIELDS,
     TABLE_FIELDS,
@@ -49,12 +49,10 @@ from analysis.templates.layout import (
     TITLE_ROW,
 )
 
-_FILENAME_BAD = re.compile(r'[\\/:*?"<>|\r\n\t]')
-
 
 def safe_filename(text: str) -> str:
-    """`text` with characters Windows forbids in file names replaced by '_'."""
-    return _FILENAME_BAD.sub("_", text).strip().strip(".") or "_"
+    """`text` as a name Windows accepts (see `filenames.windows_name`); the caller adds a suffix."""
+    return windows_name(text, MAX_NAME_CHARS - len(".xlsx"))
 
 
 def template_filename(unit: str, round_: Round) -> str:
