@@ -282,3 +282,24 @@ def test_templates_and_checklist_have_no_formula_from_names(tmp_path):
     # The template of the unit named like a formula still names it, as text, in its header.
     (mine,) = [p for p in run.files if "HYPERLINK" in p.name]
     assert LINK in _all_text(mine)
+
+
+def test_every_workbook_and_csv_a_briefing_writes_is_safe(tmp_path, monkeypatch, capsys):
+    """The whole briefing (notebooks left out) on hostile names and a hostile submission."""
+    from analysis import briefing, charts
+
+    raw = _hostile_raw(tmp_path)
+    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(charts, "PNG_DPI", 40)
+    assert briefing.run(raw, tmp_path / "out", tmp_path / "reports") == 0
+    capsys.readouterr()
+    workbooks = sorted((tmp_path / "reports").rglob("*.xlsx"))
+    assert workbooks  # 通报表.xlsx at least
+    for path in workbooks:
+        assert _unsafe_cells(path) == [], path.name
+    for path in sorted((tmp_path / "out").rglob("*.csv")) + sorted(
+        (tmp_path / "reports").rglob("*.csv")
+    ):
+        assert _evaluable_fields(path) == [], path.name
+    (folder,) = (tmp_path / "reports").iterdir()
+    assert {LINK, DDE} <= _all_text(folder / "通报表.xlsx")
