@@ -303,3 +303,44 @@ def test_every_workbook_and_csv_a_briefing_writes_is_safe(tmp_path, monkeypatch,
         assert _evaluable_fields(path) == [], path.name
     (folder,) = (tmp_path / "reports").iterdir()
     assert {LINK, DDE} <= _all_text(folder / "通报表.xlsx")
+
+
+@pytest.mark.parametrize(
+    "text", ["长阳镇", "=1+2", "'=1+2", "''@x", "'", "'长阳", "-5", "'-5", "\t=1", "", None]
+)
+def test_csv_escape_round_trip_is_exact(text):
+    written = safety.escape_csv_text(text)
+    assert not safety.is_evaluable(written)
+    assert safety.unescape_csv_text(written) == text
+    frame = pd.DataFrame({"text": [text], "n": [-1]})
+    back = safety.csv_unescape(safety.csv_safe(frame))
+    assert back["text"].tolist() == frame["text"].tolist()
+    assert back["n"].tolist() == [-1]
+
+
+LINK_UNIT_ROSTER = [
+    ["序号", "基层工会名称", "上级工会", "类别", "会员人数"],
+    [1, DDE, LINK, "乡镇", 40],
+    [2, "长阳镇卫生院工会", LINK, "乡镇", 60],
+    [3, "区教委机关工会", "区教委工会", "系统", 50],
+]
+
+
+def test_briefing_figures_of_a_unit_named_like_a_formula_are_counted(tmp_path):
+    """The briefing reads the CSV tables back: the apostrophe must not split a unit in two."""
+    from analysis import briefing
+
+    raw = tmp_path / "raw"
+    (raw / "roster").mkdir(parents=True)
+    _write_xlsx_text(raw / "roster" / "名册.xlsx", LINK_UNIT_ROSTER)
+    (raw / "submissions").mkdir()
+    sheet = hostile_sheet(unit=LINK)[:4] + [[1, DDE, "2019-06-03", "切实抓好学习", "讨论会", 40]]
+    _write_xlsx_text(raw / "submissions" / "报送表.xlsx", sheet)
+    figures = briefing.load(raw, tmp_path / "out")
+    assert {"'" + LINK, "'" + DDE} <= _csv_values(tmp_path / "out" / "rows.csv")
+    assert figures.not_reached["unit"].tolist() == ["长阳镇卫生院工会", "区教委机关工会"]
+    cov = figures.coverage.set_index(["level", "group"])
+    # 1 of the unit's 2 unions, 40 of its 100 members, one activity of 40.
+    row = cov.loc[("reporting_unit", LINK)]
+    assert (row["units_covered"], row["members_covered"], row["participants"]) == (1, 40, 40)
+    assert row["unit_coverage"] == pytest.approx(0.5)

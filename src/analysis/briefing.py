@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, safety
 from analysis.campaign import Campaign, Round, load_campaign
 from analysis.filenames import windows_name
 
@@ -71,7 +71,8 @@ class BriefingData:
 
 
 def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
-    return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True, **kwargs)
+    frame = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True, **kwargs)
+    return safety.csv_unescape(frame)  # the text as typed, without the CSV's apostrophe
 
 
 def _as_date(value: object) -> dt.date | None:

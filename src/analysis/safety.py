@@ -16,7 +16,10 @@ is written:
   that is only a number (`-5`, `+3.5`, `-12%`) cannot be a formula, so it keeps
   its bytes;
 - Parquet is data, not a document: it keeps the text exactly as read. So does
-  every table in memory; only the written CSV carries the prefix.
+  every table in memory; only the written CSV carries the prefix, and the project
+  reads its own CSV tables back through `csv_unescape`, which removes it (text that
+  already began with apostrophes before an evaluable character gets one more, so
+  the round trip is exact).
 
 docx and pptx hold text runs that Word, WPS and PowerPoint never evaluate, and the
 HTML export escapes its text, so neither needs the rule.
@@ -42,23 +45,53 @@ def is_evaluable(value: object) -> bool:
     )
 
 
+def needs_csv_prefix(value: object) -> bool:
+    """Whether `value` is written to CSV with one more leading apostrophe.
+
+    Evaluable text, and text that is apostrophes followed by evaluable text (so
+    that `csv_unescape` gives back exactly what was typed, even `'=1+2`).
+    """
+    return isinstance(value, str) and is_evaluable(value.lstrip(CSV_PREFIX))
+
+
 def escape_csv_text(value: object) -> object:
-    """`value` with the CSV prefix when it is evaluable text; anything else unchanged."""
-    return CSV_PREFIX + value if is_evaluable(value) else value
+    """`value` with the CSV prefix when `needs_csv_prefix`; anything else unchanged."""
+    return CSV_PREFIX + value if needs_csv_prefix(value) else value
 
 
-def _evaluable_mask(column: pd.Series) -> pd.Series | None:
-    """Which values of a text column are evaluable; None when there are none (the usual case)."""
+def unescape_csv_text(value: object) -> object:
+    """What `escape_csv_text` was given, from what it returned."""
+    if isinstance(value, str) and value.startswith(CSV_PREFIX) and needs_csv_prefix(value[1:]):
+        return value[1:]
+    return value
+
+
+def _mask(column: pd.Series, starts: tuple[str, ...], test) -> pd.Series | None:
+    """Which values of a text column begin with `starts` and pass `test`; None if none do."""
     try:
-        starts = column.str.startswith(EVALUABLE, na=False)
+        begins = column.str.startswith(starts, na=False)
     except AttributeError:  # an object column without text (booleans, say)
         return None
-    if not starts.any():
+    if not begins.any():
         return None
-    mask = starts.to_numpy(dtype=bool, copy=True)
-    texts = column.to_numpy()[mask]
-    mask[mask] = [_NUMBER.fullmatch(text) is None for text in texts]
+    mask = begins.to_numpy(dtype=bool, copy=True)
+    mask[mask] = [test(text) for text in column.to_numpy()[mask]]
     return pd.Series(mask, index=column.index) if mask.any() else None
+
+
+def _text_columns(frame: pd.DataFrame):
+    for position, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            yield position, frame.iloc[:, position]
+
+
+def _replaced(frame: pd.DataFrame, changed: dict[int, pd.Series]) -> pd.DataFrame:
+    if not changed:
+        return frame
+    out = frame.copy()
+    for position, column in changed.items():
+        out.isetitem(position, column)
+    return out
 
 
 def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -68,20 +101,25 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     without such values are written byte for byte as before. Only text columns are
     looked at; numbers, dates and booleans are never changed.
     """
-    changed: dict[str, pd.Series] = {}
-    for position, dtype in enumerate(frame.dtypes):
-        if not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)):
-            continue
-        column = frame.iloc[:, position]
-        mask = _evaluable_mask(column)
+    changed = {}
+    for position, column in _text_columns(frame):
+        mask = _mask(column, (*EVALUABLE, CSV_PREFIX), needs_csv_prefix)
         if mask is not None:
             changed[position] = column.mask(mask, CSV_PREFIX + column.astype("string"))
-    if not changed:
-        return frame
-    out = frame.copy()
-    for position, column in changed.items():
-        out.isetitem(position, column)
-    return out
+    return _replaced(frame, changed)
+
+
+def csv_unescape(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table read back from a CSV that `csv_safe` wrote, with the text as it was typed.
+
+    Returns `frame` itself when no value carries the prefix (the usual case).
+    """
+    changed = {}
+    for position, column in _text_columns(frame):
+        mask = _mask(column, (CSV_PREFIX,), lambda t: needs_csv_prefix(t[1:]))
+        if mask is not None:
+            changed[position] = column.mask(mask, column.astype("string").str[1:])
+    return _replaced(frame, changed)
 
 
 def csv_rows(rows: Iterable[Sequence[object]]) -> list[list[object]]:
