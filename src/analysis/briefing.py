@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, safety
 from analysis.campaign import Campaign, Round, load_campaign
+from analysis.filenames import windows_name
 
 NOTEBOOKS = ("01_ingest.ipynb", "02_coverage.ipynb", "03_briefing.ipynb")
 SOURCE = "各单位报送表"
@@ -70,7 +71,8 @@ class BriefingData:
 
 
 def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
-    return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True, **kwargs)
+    frame = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True, **kwargs)
+    return safety.csv_unescape(frame)  # the text as typed, without the CSV's apostrophe
 
 
 def _as_date(value: object) -> dt.date | None:
@@ -198,7 +200,7 @@ def load(
 
 def run_folder(reports_dir: Path, figures: BriefingData) -> Path:
     """`reports/<YYYY-MM-DD>_<round>/` for the figures' as-of date and round."""
-    return Path(reports_dir) / f"{figures.as_of.isoformat()}_{figures.round_code}"
+    return Path(reports_dir) / windows_name(f"{figures.as_of.isoformat()}_{figures.round_code}")
 
 
 # --------------------------------------------------------------------------- notebook helpers

@@ -13,6 +13,8 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from analysis import textfiles
+
 OTHER_WORK_ITEM = "other"
 OTHER_WORK_ITEM_NAME = "其他"
 
@@ -188,7 +190,7 @@ def load_campaign(path: Path | None = None) -> Campaign:
     if path is None or not Path(path).exists():
         return campaign_from_dict(tomllib.loads(default_campaign_text()))
     try:
-        data = tomllib.loads(Path(path).read_text("utf-8-sig"))
+        data = tomllib.loads(textfiles.read_text(path))  # BOM, CRLF, GBK as Notepad saves
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CampaignError(f"活动定义文件 {Path(path).name} 格式有误，无法读取：{exc}") from None
     return campaign_from_dict(data, source=str(path))

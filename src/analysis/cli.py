@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -135,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.campaign import CampaignError
     from analysis.model import RosterError
 
+    # Charts are files, never windows: without this, matplotlib on Windows picks TkAgg
+    # (slow, and thread-sensitive); `make` exports the same. Kernels and workers inherit it.
+    os.environ.setdefault("MPLBACKEND", "Agg")
     try:
         args = build_parser().parse_args(argv)
         return _run(args)

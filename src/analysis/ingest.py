@@ -53,7 +53,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config, names
+from analysis import config, names, safety
 from analysis.campaign import Campaign, load_campaign
 from analysis.ledger import (
     ROW_STATES,
@@ -272,7 +272,7 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool =
         for name, frame in tables.items():
             tmp = out_dir / f".{name}.csv.tmp{os.getpid()}"
             pending.append((tmp, out_dir / f"{name}.csv"))
-            _write_csv(frame, tmp)
+            _write_csv(safety.csv_safe(frame), tmp)  # no formula a unit typed runs in Excel
             if parquet:
                 tmp_pq = out_dir / f".{name}.parquet.tmp{os.getpid()}"
                 pending.append((tmp_pq, out_dir / f"{name}.parquet"))

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from analysis import config
+from analysis import config, safety
 from analysis.exports import without_personal
 from analysis.narrative import fmt_date
 
@@ -274,5 +274,6 @@ def write_workbook(figures: BriefingData, path: Path) -> Path:
     )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    safety.protect_workbook(wb)
     wb.save(path)
     return path
