@@ -197,8 +197,10 @@ def load(
 
 
 def run_folder(reports_dir: Path, figures: BriefingData) -> Path:
-    """`reports/<YYYY-MM-DD>_<round>/` for the figures' as-of date and round."""
-    return Path(reports_dir) / f"{figures.as_of.isoformat()}_{figures.round_code}"
+    """`reports/[演示_]<YYYY-MM-DD>_<round>[_2…]/` for the figures' as-of date and round."""
+    from analysis.history import run_folder_path
+
+    return run_folder_path(reports_dir, figures.as_of, figures.round_code, figures.is_demo)
 
 
 # --------------------------------------------------------------------------- notebook helpers

@@ -98,7 +98,7 @@ def _run(args: argparse.Namespace) -> int:
         print(summary)
         return 0
     if args.command == "ingest":
-        from analysis import ingest
+        from analysis import history, ingest
 
         try:
             result = ingest.run(
@@ -108,6 +108,7 @@ def _run(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             return 1
         print(result.summary_zh())
+        print(history.change_text(args.out))
         return 0
     if args.command == "briefing":
         from analysis import briefing
