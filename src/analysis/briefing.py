@@ -463,7 +463,7 @@ def run(
 ) -> int:
     """`make briefing`: ingest once, notebooks, charts and exports into reports/<date>_<round>/."""
     from analysis import charts
-    from analysis.exports import details, html, slides, workbook
+    from analysis.exports import details, html, notice, slides, workbook
     from analysis.narrative import briefing_text
 
     started = time.perf_counter()
@@ -502,6 +502,7 @@ def run(
         sentences = briefing_text(figures)
         slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
         workbook.write_workbook(figures, folder / "通报表.xlsx")
+        notice.write_notice(folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报", as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(), kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo)  # fmt: skip
         details.write_details(folder / "数据明细.xlsx", result.rows, result.submissions, result.issues, figures.coverage, campaign)  # fmt: skip
         (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
         exports = time.perf_counter() - mark
