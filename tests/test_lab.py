@@ -48,7 +48,7 @@ def test_language_pack_is_installed():
 def test_lab_command_opens_the_briefing_notebook_from_the_project_root():
     argv = lab.lab_command(port=8899, browser=False)
     assert argv == [
-        sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={config.PROJ_ROOT}",
+        sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={config.PROJ_ROOT}",
         "--port=8899", "--no-browser", "notebooks/03_briefing.ipynb",
     ]  # fmt: skip
     assert (config.PROJ_ROOT / argv[-1]).is_file()

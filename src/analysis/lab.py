@@ -100,7 +100,7 @@ def lab_command(
         target = notebook.resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         target = str(notebook)
-    argv = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}"]
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
     if port is not None:
         argv.append(f"--port={port}")
     if not browser:
