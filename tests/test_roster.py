@@ -67,3 +67,49 @@ def test_roster_without_header_is_a_chinese_error(tmp_path):
 )
 def test_kind_code(text, code):
     assert kind_code(text) == code
+
+
+def test_roster_missing_a_column_names_it_the_sheet_and_the_header_row(tmp_path):
+    write_xlsx(
+        tmp_path / "名册.xlsx",
+        [
+            ["房山区基层工会名册"],
+            ["序号", "基层工会名称", "类别", "会员人数"],
+            [1, "长阳镇卫生院工会", "乡镇", 60],
+        ],
+        sheet="基层工会",
+    )
+    with pytest.raises(RosterError) as caught:
+        load_roster(tmp_path / "名册.xlsx")
+    assert str(caught.value) == (
+        "名册“名册.xlsx”的工作表“基层工会”找不到完整的表头：第2行有“基层工会名称”、“类别”、“会员人数”，"
+        "但缺少“上级工会”（也可写作“所属工会”“上级单位”“所属单位”）列；请在该行补上这一列后重新运行。"
+    )
+
+
+def test_roster_missing_two_columns_names_both(tmp_path):
+    write_xlsx(tmp_path / "r.xlsx", [["基层工会名称", "上级工会", "人数"], ["a", "b", 1]])
+    with pytest.raises(RosterError) as caught:
+        load_roster(tmp_path / "r.xlsx")
+    message = str(caught.value)
+    assert message.startswith(
+        "名册“r.xlsx”的工作表“Sheet1”找不到完整的表头：第1行有“基层工会名称”、“上级工会”，"
+    )
+    assert (
+        "缺少“类别”（也可写作“类型”“单位类别”“上级类别”）、“会员人数”（也可写作“会员数”“会员”）列"
+        in message
+    )
+
+
+def test_roster_row_problems_name_the_sheet(tmp_path):
+    write_xlsx(
+        tmp_path / "r.xlsx",
+        [["基层工会名称", "上级工会", "类别", "会员人数"], ["甲工会", "长阳镇总工会", "乡镇", 10],
+         ["乙工会", "长阳镇总工会", "某类", 10]],
+        sheet="名册",
+    )  # fmt: skip
+    roster = load_roster(tmp_path / "r.xlsx")
+    (issue,) = roster.issues
+    assert (issue.file, issue.sheet, issue.row, issue.column, issue.code) == (
+        "r.xlsx", "名册", 3, "类别", "roster_kind_unknown",
+    )  # fmt: skip
