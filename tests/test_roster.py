@@ -113,3 +113,18 @@ def test_roster_row_problems_name_the_sheet(tmp_path):
     assert (issue.file, issue.sheet, issue.row, issue.column, issue.code) == (
         "r.xlsx", "名册", 3, "类别", "roster_kind_unknown",
     )  # fmt: skip
+
+
+def test_roster_with_no_usable_row_says_why(tmp_path):
+    write_xlsx(
+        tmp_path / "r.xlsx",
+        [["基层工会名称", "上级工会", "类别", "会员人数"], ["甲工会", "长阳镇总工会", "某类", 10]],
+        sheet="名册",
+    )
+    with pytest.raises(RosterError) as caught:
+        load_roster(tmp_path / "r.xlsx")
+    assert str(caught.value) == (
+        "名册“r.xlsx”的工作表“名册”第1行表头之下没有可用的基层工会记录，无法统计。"
+        "名册第2行“甲工会”的类别“某类”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；"
+        "该单位未计入统计，请修改名册。"
+    )

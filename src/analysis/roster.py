@@ -279,7 +279,13 @@ def roster_from_grid(
             }
         )
     if not records:
-        raise RosterError(f"名册 {source} 中没有可用的基层工会记录，请检查文件内容。")
+        where = f"名册“{source}”" + (f"的工作表“{sheet}”" if sheet else "")
+        why = "".join(f"{i.message}" for i in issues[:3])
+        more = f"（共{len(issues)}行有问题，以上为前3行）" if len(issues) > 3 else ""
+        raise RosterError(
+            f"{where}第{header_index + 1}行表头之下没有可用的基层工会记录，无法统计。"
+            + (why + more if why else "表头下面没有数据行，请检查是否选错了工作表或文件。")
+        )
     units = pd.DataFrame.from_records(records)
     units["members"] = units["members"].astype("int64")
     units["employees"] = units["employees"].astype("Int64")
