@@ -179,3 +179,16 @@ def test_run_folder_keeps_an_earlier_run_and_separates_the_demo(tmp_path):
         history.run_folder_path(tmp_path, day, "r2", is_demo=True)
         == tmp_path / "演示_2019-09-30_r2"
     )
+
+
+def test_change_markdown_lists_each_change_as_a_bullet(raw):  # noqa: F811
+    two_runs(raw)
+    text = history.change_markdown(raw.parent / "out").data.splitlines()
+    assert text[0] == "### 与上次运行相比"
+    assert text[2].endswith("相比：新增文件1个，替换1个，删除1个；3个单位的数字有变化。")
+    assert text[4:7] == [
+        "- 新增：submissions/北京燕房物流.xlsx（有效）",
+        "- 删除：submissions/琉璃河镇.xlsx",
+        "- 替换（内容已更新）：submissions/长阳镇.xlsx",
+    ]
+    assert len(text) == 10

@@ -462,7 +462,7 @@ def run(
     round_code: str | None = None,
 ) -> int:
     """`make briefing`: ingest once, notebooks, charts and exports into reports/<date>_<round>/."""
-    from analysis import charts
+    from analysis import charts, history
     from analysis.exports import details, html, notice, slides, workbook
     from analysis.narrative import briefing_text
 
@@ -473,6 +473,7 @@ def run(
     result = ingest_if_changed(raw, processed, as_of)
     timings["ingest"] = time.perf_counter() - started
     print(result.summary_zh())
+    print(history.change_text(processed))
     campaign = load_campaign(raw / config.CAMPAIGN_FILE)
     if round_code is not None and round_code not in campaign.rounds_by_code:
         codes = "、".join(campaign.rounds_by_code)

@@ -255,6 +255,17 @@ def change_lines(out_dir: Path) -> list[str]:
     return lines_for(previous, runs[-1], compare(previous, runs[-1]))
 
 
+def change_markdown(out_dir: Path):
+    """`change_lines` as Markdown for notebook 01 and the briefing: a heading, the
+    summary line, then one bullet per file or unit."""
+    from IPython.display import Markdown
+
+    first, *rest = change_lines(out_dir)
+    return Markdown(
+        "\n".join(["### 与上次运行相比", "", first, "", *[f"- {line}" for line in rest]])
+    )
+
+
 def change_text(out_dir: Path) -> str:
     """`change_lines` as one block for the console."""
     return "\n".join(change_lines(out_dir))
