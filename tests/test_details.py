@@ -156,3 +156,12 @@ def test_display_width_counts_cjk_twice():
     assert details.display_width("街道") == 4
     assert details.display_width("r1") == 2
     assert details.display_width("（a）") == 5
+
+
+def test_details_workbook_of_empty_tables_has_headers_only(tmp_path, campaign):
+    empty = pd.DataFrame()
+    path = details.write_details(tmp_path / "d.xlsx", empty, empty, empty, empty, campaign)
+    book = load_workbook(path)
+    assert [(ws.title, ws.max_row, ws.cell(1, 1).value) for ws in book] == [
+        ("覆盖情况", 1, "层级"), ("报送文件", 1, "文件"), ("活动明细", 1, "文件"), ("问题清单", 1, "文件"),
+    ]  # fmt: skip

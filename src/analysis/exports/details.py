@@ -155,7 +155,7 @@ def coverage_frame(coverage: pd.DataFrame) -> pd.DataFrame:
     kind = _mapped(_col(coverage, "kind"), config.KIND_NAMES)
     group = _text(_col(coverage, "group")).copy()
     is_kind = level == "kind"
-    group[is_kind] = _mapped(coverage.loc[is_kind, "group"], config.KIND_LONG_NAMES)
+    group[is_kind] = _mapped(group[is_kind], config.KIND_LONG_NAMES)
     return pd.DataFrame(
         {
             "层级": _mapped(level, LEVEL_NAMES),
