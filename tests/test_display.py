@@ -69,3 +69,8 @@ def test_row_states_and_file_states_are_named_for_their_table():
     assert _cells(display.table(rows).to_html()) == ["采用", "被替代", "不采用", "重复"]
     files = pd.DataFrame({"state": ["superseded"], "rows_read": [3]})
     assert _cells(display.table(files).to_html()) == ["被更正版替代", "3"]
+
+
+def test_same_frame_renders_the_same_html():
+    frame = pd.DataFrame({"kind": ["town"], "activities": [3]})
+    assert display.table(frame).to_html() == display.table(frame.copy()).to_html()

@@ -16,6 +16,7 @@ Notebooks call `show(frame)` (or just return `table(frame)` as a cell's last val
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from pathlib import Path, PurePath
@@ -146,7 +147,9 @@ def table(frame: pd.DataFrame, chinese: bool = True):
     )
     states = FILE_STATE_NAMES if file_states else ROW_STATE_NAMES
     formatters = {c: (lambda v, c=c: _cell(v, str(c), states)) for c in codes}
-    styler = frame.style.format(formatters, na_rep="")
+    # A stable id (not pandas' random one), so a re-run gives the same HTML (nbval).
+    digest = hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()[:8]
+    styler = frame.style.set_uuid(digest).format(formatters, na_rep="")
     styler = styler.format_index(lambda v: "" if _missing(v) else _cell(v, ""), axis=0)
     if chinese:
         styler = styler.relabel_index(
