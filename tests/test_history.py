@@ -132,7 +132,7 @@ def test_state_change_and_as_of_change_are_named():
     assert report.iloc[1, :4].tolist() == ["unit_moved", "", "长阳镇总工会", "participants"]
     assert pd.isna(report.iloc[1]["before"]) and report.iloc[1]["after"] == 35.0
     assert history.lines_for(before, after, report) == [
-        "与上次运行（7月2日09:05）相比：新增文件0个，替换0个，删除0个；1个单位的数字有变化。",
+        "与上次运行（7月2日09:05）相比：状态变化1个；1个单位的数字有变化。",
         "统计截止日期由全部日期改为2019-06-30，数字变化可能来自截止日期。",
         "状态变化：submissions/a.xlsx（有效 → 被更正版替代）",
         "长阳镇总工会：参加人次 无 → 35",
@@ -192,3 +192,22 @@ def test_change_markdown_lists_each_change_as_a_bullet(raw):  # noqa: F811
         "- 替换（内容已更新）：submissions/长阳镇.xlsx",
     ]
     assert len(text) == 10
+
+
+def test_unit_moves_without_file_changes_say_the_files_did_not_change():
+    before = {
+        "stamp": "2019-07-02T09:05:00",
+        "as_of": None,
+        "files": [],
+        "units": {"长阳镇总工会": {"unit_coverage": 0.5, "activities": 2.0, "participants": 30.0}},
+    }
+    after = {
+        **before,
+        "stamp": "2019-07-03T09:05:00",
+        "units": {"长阳镇总工会": {"unit_coverage": 0.75, "activities": 2.0, "participants": 30.0}},
+    }
+    lines = history.lines_for(before, after, history.compare(before, after))
+    assert lines == [
+        "与上次运行（7月2日09:05）相比：报送文件没有变化；1个单位的数字有变化。",
+        "长阳镇总工会：覆盖率 50.0% → 75.0%",
+    ]

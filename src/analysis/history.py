@@ -221,8 +221,17 @@ def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> lis
     moved_units = report.loc[report["change"] == "unit_moved", "reporting_unit"].unique()
     if report.empty:
         return [head + "报送文件和各单位数字都没有变化。", *lines]
-    summary = f"新增文件{n_new}个，替换{n_replaced}个，删除{n_gone}个；" + (
-        f"{len(moved_units)}个单位的数字有变化。" if len(moved_units) else "各单位数字没有变化。"
+    n_state = int(counts.get("file_state", 0))
+    files = [f"{label}{n}个" for label, n in (("新增文件", n_new), ("替换", n_replaced),
+             ("删除", n_gone), ("状态变化", n_state)) if n]  # fmt: skip
+    summary = (
+        ("，".join(files) if files else "报送文件没有变化")
+        + "；"
+        + (
+            f"{len(moved_units)}个单位的数字有变化。"
+            if len(moved_units)
+            else "各单位数字没有变化。"
+        )
     )
     lines.insert(0, head + summary)
     for row in report.itertuples(index=False):
