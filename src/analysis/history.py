@@ -181,7 +181,9 @@ def compare(previous: dict | None, current: dict) -> pd.DataFrame:
                      "figure": figure, "before": b, "after": a}
                 )  # fmt: skip
     frame = pd.DataFrame.from_records(records, columns=list(CHANGE_COLUMNS))
-    return frame.fillna({"file": "", "reporting_unit": "", "figure": ""})
+    for column in ("file", "reporting_unit", "figure"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
+    return frame
 
 
 def changes(out_dir: Path) -> pd.DataFrame:
