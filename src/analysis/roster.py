@@ -303,7 +303,9 @@ def roster_from_grid(
                 "类别",
                 "warning",
                 "roster_kind_mixed",
-                f"名册第{r.row}行“{r.unit}”的类别与同一上级工会的其他单位不同，已按“{config.KIND_NAMES[kinds[r.reporting_unit]]}”统计。",
+                f"名册第{r.row}行“{r.unit}”的类别“{config.KIND_NAMES[r.kind]}”与上级工会“{r.reporting_unit}”"
+                f"下其他单位的“{config.KIND_NAMES[kinds[r.reporting_unit]]}”不同，已按“{config.KIND_NAMES[kinds[r.reporting_unit]]}”统计；"
+                "如有误请修改名册。",
             )
         )
     units["kind"] = units["reporting_unit"].map(kinds)
