@@ -143,3 +143,44 @@ def test_roster_kind_mixed_names_the_parent_and_both_kinds(tmp_path):
     assert issue.message == (
         "名册第4行“丙工会”的类别“街道”与上级工会“长阳镇总工会”下其他单位的“乡镇”不同，已按“乡镇”统计；如有误请修改名册。"
     )
+
+
+def test_several_roster_files_say_which_one_was_used(tmp_path):
+    import os
+
+    rows = [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["甲工会", "长阳镇总工会", "乡镇", 10],
+    ]
+    old = write_xlsx(tmp_path / "roster" / "名册2018.xlsx", rows)
+    write_xlsx(tmp_path / "roster" / "名册2019.xlsx", rows)
+    os.utime(old, (1_500_000_000, 1_500_000_000))  # older
+    roster = load_roster(tmp_path / "roster")
+    assert roster.source == "名册2019.xlsx"
+    (issue,) = roster.issues
+    assert (issue.code, issue.severity) == ("roster_several_files", "warning")
+    assert issue.message == (
+        "名册文件夹中有2个文件，使用的是修改时间最新的“名册2019.xlsx”，“名册2018.xlsx”未使用；"
+        "如用错了名册，请把不用的文件移出 roster 文件夹后重新运行。"
+    )
+
+
+def test_ingest_warns_about_several_roster_files_also_from_the_cache(tmp_path):
+    import os
+
+    from analysis import ingest
+
+    raw = tmp_path / "raw"
+    rows = [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["甲工会", "长阳镇总工会", "乡镇", 10],
+    ]
+    used = write_xlsx(raw / "roster" / "名册2019.xlsx", rows)
+    (raw / "submissions").mkdir()
+    first = ingest.run(raw, tmp_path / "out", progress=False)
+    assert "roster_several_files" not in set(first.issues["code"])
+    old = write_xlsx(raw / "roster" / "名册2018.xlsx", rows)
+    os.utime(old, (used.stat().st_mtime - 3600,) * 2)
+    second = ingest.run(raw, tmp_path / "out", progress=False)  # the roster comes from the cache
+    (issue,) = second.issues[second.issues["code"] == "roster_several_files"].itertuples()
+    assert issue.file == "roster/名册2019.xlsx" and "“名册2018.xlsx”未使用" in issue.message

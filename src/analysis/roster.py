@@ -7,6 +7,7 @@ used is an `Issue` and the rest is used.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,7 +173,35 @@ def load_roster(roster_path: Path) -> Roster:
             best = (i, columns)
     if header_index is None:
         raise RosterError(missing_columns_message(path.name, sheet, best))
-    return roster_from_grid(grid, header_index, columns, source=path.name, sheet=sheet)
+    roster = roster_from_grid(grid, header_index, columns, source=path.name, sheet=sheet)
+    return with_folder_issues(roster, Path(roster_path), path)
+
+
+def with_folder_issues(roster: Roster, roster_path: Path, used: Path) -> Roster:
+    """`roster` with a warning first when its folder held other roster files (a copy).
+
+    Kept apart from reading so that a cached Roster (same file, same bytes) still
+    gets the warning when files were added beside it.
+    """
+    if roster_path.is_file():
+        return roster
+    others = sorted(
+        p
+        for p in roster_path.iterdir()
+        if p.is_file()
+        and p.name != used.name
+        and p.suffix.lower() in ROSTER_SUFFIXES
+        and not p.name.startswith(("~$", "."))
+    )
+    issues = [i for i in roster.issues if i.code != "roster_several_files"]
+    if others:
+        names = "、".join(f"“{p.name}”" for p in others)
+        issues.insert(0, Issue(
+            used.name, "", None, "", "warning", "roster_several_files",
+            f"名册文件夹中有{len(others) + 1}个文件，使用的是修改时间最新的“{used.name}”，"
+            f"{names}未使用；如用错了名册，请把不用的文件移出 roster 文件夹后重新运行。",
+        ))  # fmt: skip
+    return dataclasses.replace(roster, issues=issues)
 
 
 def missing_columns_message(file: str, sheet: str, best: tuple[int, dict[str, int]] | None) -> str:
