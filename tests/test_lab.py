@@ -46,12 +46,13 @@ def test_language_pack_is_installed():
 
 
 def test_lab_command_opens_the_briefing_notebook_from_the_project_root():
-    argv = lab.lab_command(port=8899, browser=False)
+    argv = lab.lab_command(port=8899, browser=False, allow_root=False)
     assert argv == [
         sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={config.PROJ_ROOT}",
         "--port=8899", "--no-browser", "notebooks/03_briefing.ipynb",
     ]  # fmt: skip
     assert (config.PROJ_ROOT / argv[-1]).is_file()
+    assert "--allow-root" in lab.lab_command(allow_root=True)
 
 
 def test_cli_lab_writes_settings_then_starts_jupyterlab(monkeypatch, tmp_path):

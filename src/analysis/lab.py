@@ -13,6 +13,7 @@ The keys are checked against the installed JupyterLab's own schemas by the tests
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,8 +94,13 @@ def lab_command(
     root: Path = config.PROJ_ROOT,
     port: int | None = None,
     browser: bool = True,
+    allow_root: bool | None = None,
 ) -> list[str]:
-    """The JupyterLab command line: project folder as root, `notebook` opened."""
+    """The JupyterLab command line: project folder as root, `notebook` opened.
+
+    `allow_root` (default: when running as root, as in a container) passes
+    `--allow-root`, without which JupyterLab refuses to start as root.
+    """
     notebook = Path(notebook)
     try:
         target = notebook.resolve().relative_to(Path(root).resolve()).as_posix()
@@ -105,6 +111,10 @@ def lab_command(
         argv.append(f"--port={port}")
     if not browser:
         argv.append("--no-browser")
+    if allow_root is None:
+        allow_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if allow_root:
+        argv.append("--allow-root")
     return [*argv, target]
 
 
