@@ -18,7 +18,6 @@ import pandas as pd
 
 from analysis import config, safety
 from analysis.campaign import Campaign, Round, load_campaign
-from analysis.filenames import windows_name
 
 NOTEBOOKS = ("01_ingest.ipynb", "02_coverage.ipynb", "03_briefing.ipynb")
 SOURCE = "各单位报送表"
@@ -199,8 +198,10 @@ def load(
 
 
 def run_folder(reports_dir: Path, figures: BriefingData) -> Path:
-    """`reports/<YYYY-MM-DD>_<round>/` for the figures' as-of date and round."""
-    return Path(reports_dir) / windows_name(f"{figures.as_of.isoformat()}_{figures.round_code}")
+    """`reports/[演示_]<YYYY-MM-DD>_<round>[_2…]/` for the figures' as-of date and round."""
+    from analysis.history import run_folder_path
+
+    return run_folder_path(reports_dir, figures.as_of, figures.round_code, figures.is_demo)
 
 
 # --------------------------------------------------------------------------- notebook helpers
@@ -462,8 +463,8 @@ def run(
     round_code: str | None = None,
 ) -> int:
     """`make briefing`: ingest once, notebooks, charts and exports into reports/<date>_<round>/."""
-    from analysis import charts
-    from analysis.exports import html, slides, workbook
+    from analysis import charts, history
+    from analysis.exports import details, html, notice, slides, workbook
     from analysis.narrative import briefing_text
 
     started = time.perf_counter()
@@ -473,6 +474,7 @@ def run(
     result = ingest_if_changed(raw, processed, as_of)
     timings["ingest"] = time.perf_counter() - started
     print(result.summary_zh())
+    print(history.change_text(processed))
     campaign = load_campaign(raw / config.CAMPAIGN_FILE)
     if round_code is not None and round_code not in campaign.rounds_by_code:
         codes = "、".join(campaign.rounds_by_code)
@@ -502,6 +504,8 @@ def run(
         sentences = briefing_text(figures)
         slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
         workbook.write_workbook(figures, folder / "通报表.xlsx")
+        notice.write_notice(folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报", as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(), kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo)  # fmt: skip
+        details.write_details(folder / "数据明细.xlsx", result.rows, result.submissions, result.issues, figures.coverage, campaign)  # fmt: skip
         (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
         exports = time.perf_counter() - mark
         timings["notebooks"], failures = notebooks.result()

@@ -53,7 +53,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config, names, safety
+from analysis import config, history, names, safety
 from analysis.campaign import Campaign, load_campaign
 from analysis.ledger import (
     ROW_STATES,
@@ -523,6 +523,7 @@ def run(
     tables = {"rows": rows, "submissions": submissions, "issues": issues_frame, **coverage}
     write_tables(out_dir, tables)
     _write_log(out_dir, tracebacks)
+    history.record_run(out_dir, submissions, coverage.get("coverage"), {s.file: s.sha256 for s in subs}, as_of)  # fmt: skip
     cache.prune()
     return IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,

@@ -144,7 +144,7 @@ def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Rost
             with entry.open("rb") as fh:
                 value = pickle.load(fh)  # noqa: S301 - our own cache directory
             if isinstance(value, Roster):
-                return value, entry
+                return roster_module.with_folder_issues(value, Path(roster_path), path), entry
         except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
             pass
     value = roster_module.load_roster(path)
@@ -156,7 +156,7 @@ def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Rost
         os.replace(tmp, entry)
     except OSError:
         log.warning("cache entry not written: %s", entry)
-    return value, entry
+    return roster_module.with_folder_issues(value, Path(roster_path), path), entry
 
 
 @functools.cache
