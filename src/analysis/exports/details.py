@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import config
+from analysis import config, safety
 from analysis.campaign import Campaign
 
 ROW_STATE_NAMES: dict[str, str] = {
@@ -314,6 +314,9 @@ def write_details(
         "integer": book.add_format({**font, "num_format": "#,##0"}),
         "date": book.add_format({**font, "num_format": "yyyy-mm-dd"}),
         "text": book.add_format(font),
+        # Text a unit typed that a spreadsheet would evaluate (=, +, -, @ …): Excel's
+        # quote prefix keeps it text even when the analyst edits the cell.
+        "quoted": book.add_format({**font, "quote_prefix": True}),
     }
     for name, frame in frames.items():
         ws = book.add_worksheet(name)
@@ -340,7 +343,10 @@ def write_details(
                     moment = dt.datetime(value.year, value.month, value.day)
                     ws.write_datetime(i, j, moment, formats["date"])
                 elif isinstance(value, str):
-                    ws.write_string(i, j, value)
+                    if safety.is_evaluable(value):
+                        ws.write_string(i, j, value, formats["quoted"])
+                    else:
+                        ws.write_string(i, j, value)
                 else:
                     ws.write_number(i, j, value)
     book.close()
