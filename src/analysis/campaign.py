@@ -74,6 +74,7 @@ class PublicitySettings:
 
     outputs: tuple[PublicityOutput, ...] = ()
     units: tuple[str, ...] = ()
+    unit_labels: tuple[str, ...] = ()
     item_labels: tuple[str, ...] = ()
     count_labels: tuple[str, ...] = ()
     cumulative_words: tuple[str, ...] = ()
@@ -106,6 +107,7 @@ def _publicity(data: dict) -> PublicitySettings:
     return PublicitySettings(
         outputs=outputs,
         units=_strings(data.get("units")),
+        unit_labels=_strings(data.get("unit_labels")),
         item_labels=_strings(data.get("item_labels")),
         count_labels=_strings(data.get("count_labels")),
         cumulative_words=_strings(data.get("cumulative_words")),

@@ -112,6 +112,7 @@ class _Words:
         )
         self.units = tuple(settings.units)
         self.items = {clean.match_key(w) for w in settings.item_labels}
+        self.unit_labels = {clean.match_key(w) for w in settings.unit_labels}
         self.counts = tuple(clean.match_key(w) for w in settings.count_labels)
         self.cumulative = tuple(settings.cumulative_words)
         self.output_of = lru_cache(maxsize=4096)(self._output_of)
@@ -122,6 +123,13 @@ class _Words:
         if not key or len(key) > MAX_LABEL_CHARS or re.search(r"\d", key):
             return None
         return next((code for syn, code in self.synonyms if syn and syn in key), None)
+
+    def is_unit_label(self, label: str, matcher) -> bool:
+        """A header naming who the counts are for (基层工会名称, 单位…)."""
+        if clean.match_key(label) in self.unit_labels:
+            return True
+        found = matcher.field_of(label)
+        return found is not None and found[0] == "grassroots_unit"
 
     def is_item_label(self, label: str) -> bool:
         key = clean.match_key(label)
@@ -225,7 +233,7 @@ def _header_kind(
     outputs = {j: code for j, lab in enumerate(labels) if lab and (code := words.output_of(lab))}
     unit = next(
         (j for j, lab in enumerate(labels)
-         if lab and j not in outputs and (f := matcher.field_of(lab)) and f[0] == "grassroots_unit"),
+         if lab and j not in outputs and words.is_unit_label(lab, matcher)),
         None,
     )  # fmt: skip
     if len(outputs) >= 2:
@@ -289,7 +297,7 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
                 ]
                 unit = next(
                     (j for j, lab in enumerate(above) if lab and j not in outputs
-                     and (f := context.matcher.field_of(lab)) and f[0] == "grassroots_unit"),
+                     and words.is_unit_label(lab, context.matcher)),
                     None,
                 )  # fmt: skip
                 if unit is not None and unit not in columns.values():
@@ -490,10 +498,8 @@ def publicity_table(subs) -> pd.DataFrame:
     records = [r for s in subs for r in s.publicity]
     frame = pd.DataFrame.from_records(records, columns=list(PUBLICITY_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
-    frame["count"] = pd.Series(
-        [None if v is None or (isinstance(v, float) and math.isnan(v)) else v
-         for v in frame["count"]], dtype=object, index=frame.index,
-    )  # fmt: skip
+    # As written: 3 stays "3" and 1.5 "1.5" in the CSV (a float column would write "3.0").
+    frame["count"] = pd.Series([r["count"] for r in records], dtype=object, index=frame.index)
     frame["cumulative"] = frame["cumulative"].astype("boolean")
     return frame
 
