@@ -343,3 +343,56 @@ def test_cached_run_writes_the_same_publicity_csv(ingested, tmp_path):
     first = (ingested / "publicity.csv").read_bytes()
     ingest.run(tmp_path / "raw", ingested, progress=False)
     assert (ingested / "publicity.csv").read_bytes() == first
+
+
+# --------------------------------------------------------------------------- demo backtest
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> Path:
+    from analysis import config
+
+    out = tmp_path_factory.mktemp("demo_publicity")
+    ingest.run(config.DEMO_RAW_DIR, out, progress=False, full=True)
+    return out
+
+
+def test_demo_publicity_backtest_matches_generator_truth(demo_run):
+    """publicity.csv's accepted counts against the list the demo generator wrote them from."""
+    from analysis import config
+
+    truth = pd.read_csv(
+        config.DEMO_RAW_DIR.parent / "publicity_truth.csv", dtype=str, keep_default_na=False
+    )
+    got = _csv(demo_run, "publicity")
+    accepted = got[got["state"] == "accepted"][truth.columns]
+    keys = ["file", "sheet", "row", "output"]
+    pd.testing.assert_frame_equal(
+        accepted.sort_values(keys).reset_index(drop=True),
+        truth.sort_values(keys).reset_index(drop=True),
+    )
+    # Layouts, cumulative sheets and planted problems are all there to be tested.
+    assert {"True", "False"} <= set(truth["cumulative"])
+    assert {"publicity_count_implausible", "publicity_count_unreadable"} <= set(truth["reason"])
+    assert (truth.loc[truth["reason"] == "publicity_count_unreadable", "count"] == "").all()
+    # Every count read is in exactly one state, with a reason (rejected: the blank 合计 rows).
+    assert set(got["state"]) <= {"accepted", "duplicate", "superseded", "rejected"}
+    assert (got["reason"] != "").all()
+    assert set(got.loc[got["state"] == "rejected", "reason"]) <= {"total_row"}
+
+
+def test_demo_planted_publicity_cases_raise_their_issue(demo_run):
+    import json
+
+    from analysis import config
+
+    manifest = json.loads((config.DEMO_RAW_DIR.parent / "manifest.json").read_text("utf-8"))
+    planted = [e for e in manifest["cases"] if e["case"].startswith("publicity_") and e["code"]]
+    assert len(planted) >= 6
+    issues = _csv(demo_run, "issues")
+    found = set(zip(issues["file"], issues["sheet"], issues["row"], issues["code"], strict=True))
+    for e in planted:
+        assert (e["file"], e["sheet"], str(e["row"]), e["code"]) in found, e
+    # Publicity sheets are read now: none is reported as a sheet without a table.
+    sheets = {e["sheet"] for e in manifest["cases"] if e["case"] == "publicity_counts_sheet"}
+    assert not (issues["code"].eq("sheet_no_table") & issues["sheet"].isin(sheets)).any()
