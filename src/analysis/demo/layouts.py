@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analysis.campaign import Campaign
-from analysis.demo.publicity import publicity_grid
 from analysis.demo.formats import Grid, _fixed_zip, _write_csv, _write_ods, _write_xls, _write_xlsx
+from analysis.demo.publicity import publicity_grid
 from analysis.demo.records import Activity, Plant, Style, Submission
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
