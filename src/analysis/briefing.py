@@ -47,6 +47,8 @@ class BriefingData:
     previous: pd.DataFrame | None = None
     is_demo: bool = False
     source: str = SOURCE
+    # publicity.csv as the ingest wrote it (work item 3's counts); None when absent.
+    publicity: pd.DataFrame | None = None
 
     @property
     def round(self) -> Round:
@@ -193,6 +195,9 @@ def load(
         not_reached=cov.not_reached(roster, activities),
         previous=previous,
         is_demo=is_demo,
+        publicity=_read_csv(processed / "publicity.csv", dtype=str)
+        if (processed / "publicity.csv").exists()
+        else None,
     )
 
 
@@ -460,7 +465,7 @@ def run(
     round_code: str | None = None,
 ) -> int:
     """`make briefing`: ingest once, notebooks, charts and exports into reports/<date>_<round>/."""
-    from analysis import charts
+    from analysis import charts, publicity
     from analysis.exports import html, slides, workbook
     from analysis.narrative import briefing_text
 
@@ -495,6 +500,7 @@ def run(
         notebooks = pool.submit(_timed, execute_notebooks, folder / "notebooks", parameters)
         mark = time.perf_counter()
         chart_files = charts.render_all(figures, folder / "charts")
+        chart_files += publicity.render_chart(figures, folder / "charts")  # none without counts
         timings["charts"] = time.perf_counter() - mark
         mark = time.perf_counter()
         sentences = briefing_text(figures)

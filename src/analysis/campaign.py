@@ -66,6 +66,7 @@ class PublicityOutput:
     name: str
     synonyms: tuple[str, ...]
     unit: str  # the measure word it is counted in (篇, 条, 期…)
+    phrase: str = ""  # the briefing's words for it, "{n}" the count ("编发简报{n}期")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,13 @@ class PublicitySettings:
     def unit(self, code: str) -> str:
         return next((o.unit for o in self.outputs if o.code == code), "")
 
+    def phrase(self, code: str, n: str) -> str:
+        """'编发简报12期': the output's phrase, or its name, count and measure word."""
+        output = next((o for o in self.outputs if o.code == code), None)
+        if output is not None and output.phrase:
+            return output.phrase.replace("{n}", n)
+        return f"{self.name(code)}{n}{self.unit(code)}"
+
 
 def _publicity(data: dict) -> PublicitySettings:
     outputs = tuple(
@@ -99,6 +107,7 @@ def _publicity(data: dict) -> PublicitySettings:
             name=str(o.get("name", o["code"])),
             synonyms=_strings(o.get("synonyms")) or (str(o.get("name", o["code"])),),
             unit=str(o.get("unit", "")),
+            phrase=str(o.get("phrase", "")),
         )
         for o in data.get("outputs", [])
     )
