@@ -465,7 +465,7 @@ def run(
     round_code: str | None = None,
 ) -> int:
     """`make briefing`: ingest once, notebooks, charts and exports into reports/<date>_<round>/."""
-    from analysis import charts, publicity
+    from analysis import charts, publicity_figures
     from analysis.exports import html, slides, workbook
     from analysis.narrative import briefing_text
 
@@ -500,7 +500,9 @@ def run(
         notebooks = pool.submit(_timed, execute_notebooks, folder / "notebooks", parameters)
         mark = time.perf_counter()
         chart_files = charts.render_all(figures, folder / "charts")
-        chart_files += publicity.render_chart(figures, folder / "charts")  # none without counts
+        chart_files += publicity_figures.render_chart(
+            figures, folder / "charts"
+        )  # none without counts
         timings["charts"] = time.perf_counter() - mark
         mark = time.perf_counter()
         sentences = briefing_text(figures)

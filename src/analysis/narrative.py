@@ -186,6 +186,6 @@ def briefing_text(figures: BriefingData) -> list[str]:
 
 def _publicity_sentence(figures: BriefingData) -> str:
     """Work item 3's outputs ('全区共编发简报N期、…'); '' when no unit reported counts."""
-    from analysis.publicity import briefing_sentence
+    from analysis.publicity_figures import briefing_sentence
 
     return briefing_sentence(figures)

@@ -281,7 +281,7 @@ def write_workbook(figures: BriefingData, path: Path) -> Path:
 
 def _publicity_sheet(wb: Workbook, figures: BriefingData, note: str) -> None:
     """Sheet 宣传成果 (work item 3's counts to date), only when units reported counts."""
-    from analysis import publicity
+    from analysis import publicity_figures as publicity
 
     frame = publicity.sheet_frame(
         publicity.briefing_figures(figures), figures.campaign, figures.round_code
