@@ -500,9 +500,8 @@ def run(
         notebooks = pool.submit(_timed, execute_notebooks, folder / "notebooks", parameters)
         mark = time.perf_counter()
         chart_files = charts.render_all(figures, folder / "charts")
-        chart_files += publicity_figures.render_chart(
-            figures, folder / "charts"
-        )  # none without counts
+        # Work item 3's outputs: a chart (and so a slide) only when units reported counts.
+        chart_files += publicity_figures.render_chart(figures, folder / "charts")
         timings["charts"] = time.perf_counter() - mark
         mark = time.perf_counter()
         sentences = briefing_text(figures)
