@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import FIXTURES, write_xlsx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import ingest
 from analysis.model import Sheet
@@ -177,6 +179,7 @@ def _cells(rows: list[list[object]], campaign, name: str = "宣传", merged=()) 
         # Not publicity: 项目/数量 naming no output, a meeting record, an empty sheet.
         ([["项目", "数量"], ["桌椅", 30], ["茶杯", 40]], []),
         ([["会议纪要"], ["时间：2019年6月3日"], ["内容：学习微信公众号文章"]], []),
+        ([["宣传渠道", "微信", "微博", "展板"], ["说明", "公众号", "官方微博", "大厅"]], []),
         ([], []),
     ],
 )
@@ -396,3 +399,14 @@ def test_demo_planted_publicity_cases_raise_their_issue(demo_run):
     # Publicity sheets are read now: none is reported as a sheet without a table.
     sheets = {e["sheet"] for e in manifest["cases"] if e["case"] == "publicity_counts_sheet"}
     assert not (issues["code"].eq("sheet_no_table") & issues["sheet"].isin(sheets)).any()
+
+
+@given(st.text(alphabet="若干约余多个篇条期左右以上一二三四五六七八九十百千万123456789-.，, 篇条"))
+@settings(max_examples=300, deadline=None)
+def test_parse_count_never_reads_zero_without_a_zero_written(text):
+    """A count is missing or a number written in the cell: words never become 0."""
+    count, code = parse_count(text, UNITS)
+    assert count != 0
+    assert (count is None) == (code in {
+        "publicity_count_missing", "publicity_count_unreadable", "publicity_count_range"
+    })  # fmt: skip

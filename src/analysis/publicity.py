@@ -199,8 +199,8 @@ def parse_count(
     if match:
         scale = {"万": 10_000, "千": 1000, "百": 100}.get(match.group(2) or "", 1)
         number = float(match.group(1)) * scale
-    elif (cn := clean.chinese_number(text)) is not None:
-        number = float(cn)
+    elif (cn := clean.chinese_number(text)) is not None and (cn or any(z in text for z in "零〇")):
+        number = float(cn)  # (chinese_number reads a lone "万" as 0: that is no count)
     if number is None:
         return None, "publicity_count_unreadable"
     return _checked(number, "publicity_count_approximate" if approximate else None)
@@ -282,12 +282,11 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             width = len(row)
             labels_i = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(width)]
             header = _header_kind(labels_i, words, context.matcher)
-            if (
-                header
-                and header[0] == "long"
-                and not _long_rows_name_outputs(grid, merges, i, header[1], words, tables)
-            ):
-                header = None
+            if header and header[0] == "long":
+                if not _long_rows_name_outputs(grid, merges, i, header[1], words, tables):
+                    header = None
+            elif header and not _wide_rows_hold_counts(grid, i, header[2], words):
+                header = None  # a row of output words in prose or a list, not a table
         if header is not None:
             form, columns, outputs = header
             labels = labels_i
@@ -330,6 +329,20 @@ def _long_rows_name_outputs(grid, merges, i: int, columns: dict[str, int], words
         words.output_of(tables._labels(tables._filled(grid, merges, k, j)) or "")
         for k in range(i + 1, min(len(grid), i + 60))
     )
+
+
+def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool:
+    """A wide header counts only when some row below has a number in an output column."""
+    for k in range(i + 1, min(len(grid), i + 60)):
+        row = grid[k]
+        for j in outputs:
+            if (
+                j < len(row)
+                and row[j] is not None
+                and parse_count(row[j], words.units)[0] is not None
+            ):
+                return True
+    return False
 
 
 def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, tables) -> bool:
