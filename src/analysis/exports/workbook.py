@@ -289,6 +289,6 @@ def _publicity_sheet(wb: Workbook, figures: BriefingData, note: str) -> None:
     if frame.empty:
         return
     _list_sheet(
-        wb, "宣传成果", f"宣传成果统计（截至{figures.round_name}累计）", note, frame,
+        wb, "宣传成果", f"{figures.round_name}宣传成果统计（截至本期累计）", note, frame,
         {c: c for c in frame.columns}, [6, 30, 10, *[12] * (len(frame.columns) - 2)],
     )  # fmt: skip
