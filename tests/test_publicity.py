@@ -211,6 +211,34 @@ def test_activity_table_with_output_columns_is_handed_to_publicity(campaign):
     assert [(c[3], c[4]) for c in cells] == [("articles", 3), ("wechat", 12), ("pictures", 40)]
 
 
+def test_activity_table_with_extra_output_columns_gives_counts_per_row(campaign):
+    """参加人数 and 微信（条）/文章（篇） in one table: activities and counts both read."""
+    from analysis.publicity import has_output_columns
+    from analysis.tables import find_tables
+
+    rows = [
+        ["序号", "基层工会名称", "活动日期", "活动形式", "参加人数", "微信（条）", "文章（篇）"],
+        [1, SMALL, "2019-06-03", "座谈会", 30, 2, None],
+        [2, CLINIC, "2019-06-04", "宣讲", 20, "1条", 1],
+        ["合计", None, None, None, 50, 3, 1],
+    ]
+    sheet = Sheet("活动", rows)
+    [table] = find_tables(sheet, campaign, "f.xlsx")
+    assert [r.kind for r in table.rows] == ["data", "data", "total"]
+    assert has_output_columns(sheet, [table], campaign)
+    assert _cells(rows, campaign, name="活动") == [
+        ("wide", False, [
+            (2, "data", SMALL, "wechat", 2),
+            (3, "data", CLINIC, "wechat", "1条"),
+            (3, "data", CLINIC, "articles", 1),
+            (4, "total", None, "wechat", 3),
+            (4, "total", None, "articles", 1),
+        ])
+    ]  # fmt: skip
+    plain = Sheet("活动", [[c for c in r[:5]] for r in rows])
+    assert not has_output_columns(plain, find_tables(plain, campaign, "f.xlsx"), campaign)
+
+
 def test_activity_sheet_listing_wechat_forms_is_not_publicity(campaign):
     rows = [
         ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],

@@ -207,9 +207,11 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
             continue
         flagged: list[int] = []
         found = finder.find_tables(sheet, campaign, rel, flagged) if finder else []
-        # Publicity counts (work item 3): read where no activity table is, or where
-        # tables.py saw a header counting outputs.
-        if (not found or flagged) and _has_data(sheet.rows):
+        # Publicity counts (work item 3): read where no activity table is, where
+        # tables.py saw a header counting outputs, or beside activities as extra columns.
+        if (
+            not found or flagged or publicity.has_output_columns(sheet, found, campaign)
+        ) and _has_data(sheet.rows):
             parsed.publicity.extend(publicity.find_publicity(sheet, campaign, rel))
         if (
             not found

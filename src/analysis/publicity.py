@@ -322,6 +322,25 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     return found
 
 
+def has_output_columns(sheet: Sheet, tables: list, campaign: Campaign) -> bool:
+    """Whether an activity table's header row(s) name two or more output types (文章（篇）…).
+
+    Such columns are counts per activity row ("extra columns"): find_publicity reads
+    them as a wide table. Only the header rows are looked at (cheap on large sheets).
+    """
+    words = _words(campaign)
+    for table in tables:
+        for k in (table.header_row - 1, table.header_row - 2):
+            if 0 <= k < len(sheet.rows):
+                named = {
+                    j for j, v in enumerate(sheet.rows[k])
+                    if isinstance(v, str) and words.output_of(v)
+                }  # fmt: skip
+                if len(named) >= 2:
+                    return True
+    return False
+
+
 def _long_rows_name_outputs(grid, merges, i: int, columns: dict[str, int], words, tables) -> bool:
     """A long header counts only when some row below names an output in its item column."""
     j = columns["item"]
