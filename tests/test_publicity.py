@@ -438,3 +438,17 @@ def test_parse_count_never_reads_zero_without_a_zero_written(text):
     assert (count is None) == (code in {
         "publicity_count_missing", "publicity_count_unreadable", "publicity_count_range"
     })  # fmt: skip
+
+
+def test_publicity_rows_of_a_file_without_known_unit_are_rejected(tmp_path, small_roster_rows):
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    rows = [["填报单位：火星镇总工会"], ["类别", "数量"], ["微信", 3], ["微博", "若干"]]
+    write_xlsx(raw / "submissions" / "宣传.xlsx", rows, sheet="宣传统计")
+    ingest.run(raw, tmp_path / "out", progress=False)
+    table = _csv(tmp_path / "out", "publicity")
+    assert table[["row", "output", "count", "state", "reason"]].values.tolist() == [
+        ["3", "wechat", "", "rejected", "reporting_unit_unresolved"],
+        ["4", "weibo", "", "rejected", "reporting_unit_unresolved"],
+    ]
+    assert _csv(tmp_path / "out", "submissions")["state"].tolist() == ["rejected"]
