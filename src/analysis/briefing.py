@@ -47,6 +47,8 @@ class BriefingData:
     previous: pd.DataFrame | None = None
     is_demo: bool = False
     source: str = SOURCE
+    # publicity.csv as the ingest wrote it (work item 3's counts); None when absent.
+    publicity: pd.DataFrame | None = None
 
     @property
     def round(self) -> Round:
@@ -194,6 +196,9 @@ def load(
         not_reached=cov.not_reached(roster, activities),
         previous=previous,
         is_demo=is_demo,
+        publicity=_read_csv(processed / "publicity.csv", dtype=str)
+        if (processed / "publicity.csv").exists()
+        else None,
     )
 
 
@@ -463,7 +468,7 @@ def run(
     round_code: str | None = None,
 ) -> int:
     """`make briefing`: ingest once, notebooks, charts and exports into reports/<date>_<round>/."""
-    from analysis import charts, history
+    from analysis import charts, history, publicity_figures
     from analysis.exports import details, html, notice, slides, workbook
     from analysis.narrative import briefing_text
 
@@ -499,6 +504,8 @@ def run(
         notebooks = pool.submit(_timed, execute_notebooks, folder / "notebooks", parameters)
         mark = time.perf_counter()
         chart_files = charts.render_all(figures, folder / "charts")
+        # Work item 3's outputs: a chart (and so a slide) only when units reported counts.
+        chart_files += publicity_figures.render_chart(figures, folder / "charts")
         timings["charts"] = time.perf_counter() - mark
         mark = time.perf_counter()
         sentences = briefing_text(figures)

@@ -49,6 +49,7 @@ PARSE_MODULES = (
     "messages",
     "roster",
     "campaign",
+    "publicity",
 )
 
 
@@ -65,6 +66,7 @@ class ParsedFile:
     template_round: str = ""
     rejected: tuple[str, str] | None = None  # (code, Chinese message)
     cacheable: bool = True
+    publicity: list = field(default_factory=list)  # publicity.PublicityTable, work item 3
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Interpreted:
     columns: dict[str, list]
     file_issues: list[Issue]
     row_issues: list[Issue]
+    publicity: list[dict] = field(default_factory=list)  # publicity.csv records
 
 
 class _Entry:
