@@ -19,6 +19,21 @@ from analysis import briefing, charts, config
 CONTACT, PHONE = "李建国", "13912345678"
 
 
+class NoNotebooks:
+    """Stands in for briefing.NotebookRuns: records what would run, runs nothing."""
+
+    started: list[tuple[str, dict]] = []
+
+    def __init__(self, folder, parameters):
+        self.parameters = parameters
+
+    def start(self, name, delay=0.0):
+        NoNotebooks.started.append((name, self.parameters))
+
+    def wait(self):
+        return []
+
+
 @pytest.mark.parametrize(
     ("rounds_submitted", "as_of", "expected"),
     [
@@ -188,7 +203,7 @@ def _texts_of_zip(path) -> str:
 def test_run_writes_charts_deck_and_workbook_into_dated_folder(
     tiny_raw, tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(briefing, "NotebookRuns", NoNotebooks)
     monkeypatch.setattr(charts, "PNG_DPI", 40)  # test_charts checks the 200 dpi files
     status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports")
     assert status == 0
@@ -221,17 +236,20 @@ def test_run_with_unknown_round_exits_nonzero_in_chinese(tiny_raw, tmp_path, cap
     assert "报送期次“r9”不存在" in capsys.readouterr().err
 
 
-def test_ingest_if_changed_reuses_tables_until_a_file_changes(tiny_raw, tmp_path, monkeypatch):
-    first = briefing.ingest_if_changed(tiny_raw, tmp_path / "out")
-    from analysis import ingest
-
-    calls = []
-    monkeypatch.setattr(ingest, "run", lambda *a, **k: calls.append(a) or first)
-    again = briefing.ingest_if_changed(tiny_raw, tmp_path / "out")
-    assert calls == [] and len(again.rows) == len(first.rows)
-    (tiny_raw / "submissions" / "新文件.csv").write_text("x", encoding="utf-8")
-    briefing.ingest_if_changed(tiny_raw, tmp_path / "out")
-    assert len(calls) == 1
+def test_briefing_ingest_is_the_incremental_ingest_without_a_stamp(tiny_raw, tmp_path):
+    first = briefing.ingest(tiny_raw, tmp_path / "out")
+    again = briefing.ingest(tiny_raw, tmp_path / "out")
+    assert (first.files_parsed, again.files_parsed) == (2, 0)  # the parse cache decides
+    assert len(again.rows) == len(first.rows) == 4
+    write_xlsx(
+        tiny_raw / "submissions" / "琉璃河镇总工会第二阶段.xlsx",
+        [["填报单位：琉璃河镇总工会"],
+         ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+         [1, "琉璃河镇中心小学工会", "2019-08-20", "切实抓好学习", "讨论会", 25]],
+    )  # fmt: skip
+    third = briefing.ingest(tiny_raw, tmp_path / "out")
+    assert third.files_parsed == 1 and len(third.rows) == 5
+    assert not list((tmp_path / "out").glob(".briefing_stamp*"))
 
 
 @pytest.mark.slow
@@ -249,7 +267,7 @@ def test_run_without_any_submission_still_writes_the_briefing(
     tmp_path, small_roster_rows, monkeypatch
 ):
     write_xlsx(tmp_path / "raw" / "roster" / "名册.xlsx", small_roster_rows)
-    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(briefing, "NotebookRuns", NoNotebooks)
     monkeypatch.setattr(charts, "PNG_DPI", 40)
     assert briefing.run(tmp_path / "raw", tmp_path / "out", tmp_path / "reports") == 0
     folder = tmp_path / "reports" / "2019-06-30_r1"  # no activity: the first round's end
@@ -259,3 +277,67 @@ def test_run_without_any_submission_still_writes_the_briefing(
         .read_text("utf-8")
         .startswith("截至2019年6月30日，全区7家基层工会中已有0家开展学习宣传活动，覆盖率0.0%")
     )
+
+
+def test_run_loads_campaign_and_roster_once_and_computes_coverage_once(
+    tiny_raw, tmp_path, monkeypatch
+):
+    from analysis import campaign, coverage, figures, roster
+
+    calls: dict[str, int] = {}
+
+    def counting(module, name):
+        original = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            calls[name] = calls.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+    counting(campaign, "campaign_from_dict")  # every load_campaign ends here
+    counting(roster, "load_roster")  # reading the roster workbook
+    counting(coverage, "compute_tables")  # the ingest's coverage tables
+    counting(coverage, "_coverage")  # any coverage table, whoever asks
+    monkeypatch.setattr(briefing, "NotebookRuns", NoNotebooks)
+    monkeypatch.setattr(charts, "PNG_DPI", 30)
+    NoNotebooks.started.clear()
+    assert briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports") == 0
+    # One campaign, one roster read, the ingest's coverage; the one other coverage table
+    # is the previous round's (coverage as of r1's end, which the ingest does not compute).
+    assert calls == {"campaign_from_dict": 1, "load_roster": 1, "compute_tables": 1,
+                     "_coverage": 2}  # fmt: skip
+    # The notebooks get the figures the run saved, and chart 03 is started after the charts.
+    folder = tmp_path / "reports" / "2019-08-12_r2"
+    assert [name for name, _ in NoNotebooks.started] == list(briefing.NOTEBOOKS)
+    saved = NoNotebooks.started[-1][1]["figures_file"]
+    assert saved == str(folder / figures.FIGURES_FILE)
+    shown = briefing.prepare(saved)
+    assert shown.as_of == dt.date(2019, 8, 12) and shown.summary.startswith("读取报送文件 2 个")
+    # A second run: nothing parsed again, the roster taken from the ingest's cache.
+    calls.clear()
+    assert briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports") == 0
+    assert calls == {"campaign_from_dict": 1, "compute_tables": 1, "_coverage": 2}
+
+
+def test_notebook_run_alone_computes_the_same_figures(tiny_raw, tmp_path, monkeypatch):
+    monkeypatch.setattr(briefing, "NotebookRuns", NoNotebooks)
+    monkeypatch.setattr(charts, "PNG_DPI", 30)
+    briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports")
+    saved = briefing.prepare(tmp_path / "reports" / "2019-08-12_r2" / "figures.pkl")
+    alone = briefing.prepare(None, tiny_raw, tmp_path / "out2")
+    pd.testing.assert_frame_equal(alone.ranking, saved.ranking)
+    pd.testing.assert_frame_equal(alone.coverage, saved.coverage)
+    assert (alone.round_code, alone.as_of) == (saved.round_code, saved.as_of)
+
+
+def test_show_chart_shows_the_rendered_png(tmp_path):
+    from analysis.figures import Figures  # noqa: F401 - the type small_figures returns
+
+    figures = small_figures()
+    (tmp_path / "charts").mkdir()
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    (tmp_path / "charts" / "01_unit_coverage.png").write_bytes(png)
+    image = briefing.show_chart(figures, "01_unit_coverage", tmp_path)
+    assert image.data == png  # the file as rendered, not drawn again
+    assert image.metadata == {"alt": "全区基层工会覆盖率达56%，直属领先、系统偏低"}

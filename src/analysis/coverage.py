@@ -505,26 +505,3 @@ def cumulative_curve(
     )
     table["unit_coverage"] = _ratio(table["units_covered"], table["units_total"])
     return table.loc[:, columns]
-
-
-# Report-side views live in reporting.py; they stay importable from here.
-_REPORTING_NAMES = frozenset(
-    {
-        "activity_counts",
-        "not_reached",
-        "ranking",
-        "reporting_status",
-        "reporting_rates",
-        "not_reported",
-        "data_quality",
-        "STATUS_NAMES",
-    }
-)
-
-
-def __getattr__(name: str) -> object:
-    if name in _REPORTING_NAMES:
-        from analysis import reporting
-
-        return getattr(reporting, name)
-    raise AttributeError(f"module 'analysis.coverage' has no attribute {name!r}")

@@ -41,7 +41,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import importlib
 import io
 import logging
 import os
@@ -162,13 +161,6 @@ def _has_data(rows: list[list[object]]) -> bool:
     return any(v not in (None, "") for row in rows for v in row)
 
 
-def _module(name: str):
-    try:
-        return importlib.import_module(f"analysis.{name}")
-    except ModuleNotFoundError:
-        return None
-
-
 def read_workbook(path: Path, campaign: Campaign, display_name: str) -> Workbook:
     """readers.read_workbook (a seam for tests that count parses)."""
     from analysis import readers
@@ -183,8 +175,10 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
     except FileRejected as exc:
         return ParsedFile(rel, rejected=(exc.code, exc.message))
     parsed = ParsedFile(rel, issues=list(workbook.issues))
-    templates = _module("templates")
-    marker = templates.detect(workbook) if templates else None
+    from analysis import tables as finder
+    from analysis import templates
+
+    marker = templates.detect(workbook)
     done: set[str] = set()
     if marker:
         tables = templates.read_tables(workbook, marker, campaign, rel)
@@ -194,7 +188,6 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
             parsed.template_round = str(marker.get("round", ""))
             parsed.tables.extend(tables)
             done = set(marker.get("template_sheets", ())) | {t.sheet for t in tables}
-    finder = _module("tables")
     for sheet in workbook.sheets:
         if sheet.name in done:
             continue
@@ -205,7 +198,7 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
                           message("sheet_hidden_skipped", sheet=sheet.name))
                 )  # fmt: skip
             continue
-        found = finder.find_tables(sheet, campaign, rel) if finder else []
+        found = finder.find_tables(sheet, campaign, rel)
         if not found and _has_data(sheet.rows) and not parsed.template:
             parsed.issues.append(
                 Issue(rel, sheet.name, None, "", "warning", "sheet_no_table",
@@ -387,9 +380,8 @@ def _csv_field(text: str) -> str:
 
 
 def _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks) -> dict:
-    coverage = _module("coverage")
-    if coverage is None or not hasattr(coverage, "compute_tables"):
-        return {}
+    from analysis import coverage
+
     try:
         return coverage.compute_tables(roster, rows, submissions, campaign, as_of)
     except Exception:  # noqa: BLE001 - logged; the ledger is still written

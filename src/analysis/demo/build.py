@@ -19,6 +19,7 @@ from analysis.demo.manifest import ISSUE_CODES, TRUTH_COLUMNS, _entry, _manifest
 from analysis.demo.messy import assign_styles, plant_rows
 from analysis.demo.plan import plan_submissions
 from analysis.demo.roster import build_roster, write_roster
+from analysis.model import UsageError
 
 
 @dataclass
@@ -53,8 +54,6 @@ def generate(
         out_dir.resolve() == config.RAW_DATA_DIR.resolve()
         or config.RAW_DATA_DIR.resolve() in out_dir.resolve().parents
     ):
-        from analysis.cli import UsageError
-
         raise UsageError(
             f"演示数据不能写入分析人员的原始数据目录 {config.RAW_DATA_DIR}，请换一个 --out 目录。"
         )
