@@ -307,13 +307,14 @@ def test_run_loads_campaign_and_roster_once_and_computes_coverage_once(
     # is the previous round's (coverage as of r1's end, which the ingest does not compute).
     assert calls == {"campaign_from_dict": 1, "load_roster": 1, "compute_tables": 1,
                      "_coverage": 2}  # fmt: skip
-    # The notebooks get the figures the run saved, and chart 03 is started after the charts.
+    # The notebooks get the figures the run saved, with where the charts are drawn.
     folder = tmp_path / "reports" / "2019-08-12_r2"
     assert [name for name, _ in NoNotebooks.started] == list(briefing.NOTEBOOKS)
     saved = NoNotebooks.started[-1][1]["figures_file"]
     assert saved == str(folder / figures.FIGURES_FILE)
     shown = briefing.prepare(saved)
     assert shown.as_of == dt.date(2019, 8, 12) and shown.summary.startswith("读取报送文件 2 个")
+    assert shown.charts_dir == folder / "charts"
     # A second run: nothing parsed again, the roster taken from the ingest's cache.
     calls.clear()
     assert briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports") == 0
@@ -331,13 +332,30 @@ def test_notebook_run_alone_computes_the_same_figures(tiny_raw, tmp_path, monkey
     assert (alone.round_code, alone.as_of) == (saved.round_code, saved.as_of)
 
 
-def test_show_chart_shows_the_rendered_png(tmp_path):
-    from analysis.figures import Figures  # noqa: F401 - the type small_figures returns
-
+def test_show_chart_shows_the_rendered_png_else_draws(tmp_path):
     figures = small_figures()
-    (tmp_path / "charts").mkdir()
+    figures.charts_dir = tmp_path / "charts"
+    figures.charts_dir.mkdir()
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
-    (tmp_path / "charts" / "01_unit_coverage.png").write_bytes(png)
-    image = briefing.show_chart(figures, "01_unit_coverage", tmp_path)
+    (figures.charts_dir / "01_unit_coverage.png").write_bytes(png)
+    image = briefing.show_chart(figures, "01_unit_coverage")
     assert image.data == png  # the file as rendered, not drawn again
     assert image.metadata == {"alt": "全区基层工会覆盖率达56%，直属领先、系统偏低"}
+    # Not rendered (and not waited for): drawn here, a real PNG of the same chart.
+    drawn = briefing.show_chart(figures, "02_participation", wait=0, dpi=20)
+    assert drawn.data.startswith(b"\x89PNG") and len(drawn.data) > 1000
+    assert drawn.metadata == {"alt": "全区每百名会员参加活动100人次，乡镇最高（117人次）"}
+
+
+def test_briefing_processes_skip_the_iri_grammar_and_still_validate_notebooks():
+    import subprocess
+    import sys
+
+    code = (
+        "from analysis import briefing; briefing.skip_unused_grammar()\n"
+        "import sys, nbformat, papermill\n"
+        "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]))\n"
+        "print(sys.modules['rfc3987_syntax'] is None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

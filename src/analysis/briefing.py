@@ -10,8 +10,9 @@ ingest; the ingest (incremental: its cache is the one freshness mechanism) write
 the tables, coverage included; `figures.compute` turns its tables into a
 `figures.Figures`, saved as `figures.pkl` in the run folder; the charts are drawn
 once from it, and the notebooks receive the saved file (papermill parameter
-`figures_file`) and show those charts' PNGs. A notebook run alone computes the same
-figures itself (`prepare`).
+`figures_file`) and show those charts' PNGs (notebook 03 waits for each while this
+process draws it). A notebook run alone computes the same figures itself (`prepare`)
+and draws its charts.
 """
 
 from __future__ import annotations
@@ -279,6 +280,18 @@ def narrative_markdown(figures: Figures):
 # --------------------------------------------------------------------------- the run
 
 
+def skip_unused_grammar() -> None:
+    """Keep `rfc3987_syntax` from loading in this process (call before importing papermill).
+
+    jsonschema (imported by nbformat, so by papermill and nbconvert) imports it, when
+    installed, only to check the "iri" string format, which no notebook schema uses;
+    importing it builds a Lark grammar, about 0.8 s per process. jsonschema skips that
+    check when the import fails. (It is installed for JupyterLab's event schemas.)
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def _execute_notebook(source: Path, target: Path, parameters: dict, delay: float = 0.0) -> str:
     """Execute one notebook with papermill; '' when it ran, else a one-line reason.
 
@@ -289,6 +302,7 @@ def _execute_notebook(source: Path, target: Path, parameters: dict, delay: float
 
     import papermill
 
+    skip_unused_grammar()
     # Kernels inherit this worker's stderr; their start-up chatter is not for the analyst.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
@@ -408,7 +422,7 @@ def run(
     """
     from analysis import charts
     from analysis import figures as figures_module
-    from analysis.exports import html, slides, workbook
+    from analysis.exports import slides, workbook
     from analysis.narrative import briefing_text
 
     started = time.perf_counter()
@@ -434,6 +448,9 @@ def run(
     figures.summary = result.summary_zh()
     folder = run_folder(reports_dir, figures)
     folder.mkdir(parents=True, exist_ok=True)
+    figures.charts_dir = folder / "charts"
+    for stale in figures.charts_dir.glob("*.png"):  # a notebook must wait for this run's
+        stale.unlink()
     figures_file = figures_module.save(figures, folder / FIGURES_FILE)
     timings["load"] = time.perf_counter() - mark
     parameters = {
@@ -445,13 +462,14 @@ def run(
         "figures_file": str(figures_file),
     }
     mark = time.perf_counter()
+    # The kernels start while this process draws the charts; notebook 03 waits for each
+    # PNG when it reaches it (show_chart), so no chart is drawn twice.
     notebooks = NotebookRuns(folder / "notebooks", parameters)
-    notebooks.start(NOTEBOOKS[0])
-    notebooks.start(NOTEBOOKS[1], 0.7)
+    for i, name in enumerate(NOTEBOOKS):
+        notebooks.start(name, 0.7 * i)
     chart_mark = time.perf_counter()
-    chart_files = charts.render_all(figures, folder / "charts")
+    chart_files = charts.render_all(figures, figures.charts_dir)
     timings["charts"] = time.perf_counter() - chart_mark
-    notebooks.start(NOTEBOOKS[2])  # shows the PNGs just drawn
     export_mark = time.perf_counter()
     sentences = briefing_text(figures)
     slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
@@ -463,6 +481,9 @@ def run(
     mark = time.perf_counter()
     briefing_nb = folder / "notebooks" / NOTEBOOKS[-1]
     if briefing_nb.exists() and not any(f.startswith(NOTEBOOKS[-1]) for f in failures):
+        skip_unused_grammar()
+        from analysis.exports import html
+
         html.notebook_html(briefing_nb, folder / "情况通报.html", title=campaign.name)
     timings["exports"] = exports + time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started + (startup or 0.0)
@@ -476,11 +497,16 @@ def run(
     return 0 if not failures else 1
 
 
-def show_chart(figures: Figures, key: str, out_dir: Path | str | None = None, dpi: int = 100):
+# How long a notebook waits for a chart `make briefing` is drawing before drawing it itself.
+CHART_WAIT_SECONDS = 120.0
+
+
+def show_chart(figures: Figures, key: str, wait: float = CHART_WAIT_SECONDS, dpi: int = 100):
     """One chart as a PNG image for the notebook.
 
-    The PNG `make briefing` rendered into `out_dir/charts/` when there is one (the
-    chart is drawn once per run); else drawn here, e.g. in a notebook run alone.
+    Under `make briefing` (figures.charts_dir set) the PNG the run renders, waited for
+    while it is being drawn: each chart is drawn once per run. A notebook run alone
+    draws the chart here.
     """
     from IPython.display import Image
 
@@ -488,9 +514,13 @@ def show_chart(figures: Figures, key: str, out_dir: Path | str | None = None, dp
 
     # The finding doubles as the image's alternative text in the HTML export.
     title = charts.chart_title(figures, key)
-    rendered = Path(out_dir) / "charts" / f"{key}.png" if out_dir else None
-    if rendered is not None and rendered.is_file():
-        return Image(filename=str(rendered), metadata={"alt": title}, width=960)
+    if figures.charts_dir is not None:
+        rendered = Path(figures.charts_dir) / f"{key}.png"
+        deadline = time.monotonic() + wait
+        while not rendered.is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if rendered.is_file():
+            return Image(data=rendered.read_bytes(), format="png", metadata={"alt": title})
     return Image(data=charts.chart_png(figures, key, dpi), format="png", metadata={"alt": title})
 
 

@@ -754,7 +754,10 @@ def _save(fig: Figure, out_dir: Path, key: str, title: str) -> ChartFile:
     png, svg = out_dir / f"{key}.png", out_dir / f"{key}.svg"
     # No tight bbox: it keeps the exact 16:9 size; constrained layout keeps text inside.
     with plt.rc_context({"savefig.bbox": "standard"}):
-        fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
+        # Written aside and renamed: a notebook waiting for the PNG never reads half a file.
+        partial = png.with_name(f".{png.name}.part")
+        fig.savefig(partial, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        partial.replace(png)
         fig.set_layout_engine("none")  # the layout is settled; do not solve it again
         fig.savefig(svg, metadata={"Date": None})
     headline = getattr(fig, "_suptitle", None)

@@ -204,6 +204,8 @@ class Figures:
     source: str = SOURCE
     # The ingest's summary for the analyst (IngestResult.summary_zh), shown by notebook 01.
     summary: str = ""
+    # Where `make briefing` draws this run's charts (the notebook shows those PNGs).
+    charts_dir: Path | None = None
     # Ingest tables the notebooks show (files read, problems); not used by the exports.
     tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 

@@ -92,7 +92,9 @@ def kinds_sentence(figures: Figures) -> str:
     if extremes is None:
         return ""
     best, worst = extremes
-    return f"分类别看，{_who(best, '最高', kinds=True)}，{_who(worst, '最低', kinds=True, noun='')}。"
+    return (
+        f"分类别看，{_who(best, '最高', kinds=True)}，{_who(worst, '最低', kinds=True, noun='')}。"
+    )
 
 
 def units_sentence(figures: Figures) -> str:
