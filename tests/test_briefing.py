@@ -359,3 +359,18 @@ def test_briefing_processes_skip_the_iri_grammar_and_still_validate_notebooks():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_figures_from_the_parquet_tables_equal_those_from_the_ingest_in_memory(tiny_raw, tmp_path):
+    from analysis import figures
+    from analysis.campaign import load_campaign
+
+    result = briefing.ingest(tiny_raw, tmp_path / "out")
+    roster = briefing._roster(tiny_raw, tmp_path / "out")
+    campaign = load_campaign()
+    in_memory = figures.compute(campaign, roster, figures.tables_of(result))
+    from_disk = figures.compute(campaign, roster, figures.read_tables(tmp_path / "out"))
+    pd.testing.assert_frame_equal(from_disk.ranking, in_memory.ranking)
+    pd.testing.assert_frame_equal(from_disk.not_reached, in_memory.not_reached)
+    # 长阳镇: 2 of its 3 unions covered (第一小学 in r1, 卫生院 in r2)
+    assert in_memory.ranking.set_index("group").loc["长阳镇总工会", "units_covered"] == 2
