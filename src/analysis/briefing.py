@@ -36,7 +36,7 @@ from analysis.figures import (
     latest_activity_date,
 )
 from analysis.messages import briefing_line
-from analysis.model import IssueCode
+from analysis.model import IssueCode, Level
 
 __all__ = [
     "SOURCE",
@@ -211,7 +211,7 @@ def alias_candidates(issues: pd.DataFrame) -> pd.DataFrame:
 def kind_table(figures: Figures) -> pd.DataFrame:
     """Coverage of the district and each kind (for display)."""
     cov = figures.coverage
-    return cov[cov["level"].isin(["district", "kind"])].reset_index(drop=True)
+    return cov[cov["level"].isin([Level.DISTRICT, Level.KIND])].reset_index(drop=True)
 
 
 def ranking_table(figures: Figures) -> pd.DataFrame:
@@ -241,7 +241,7 @@ def work_item_table(figures: Figures) -> pd.DataFrame:
     """Unit coverage per work item (columns, Chinese) for the district and each kind."""
     from analysis.config import KIND_NAMES
 
-    items = figures.by_item[figures.by_item["level"].isin(["district", "kind"])]
+    items = figures.by_item[figures.by_item["level"].isin([Level.DISTRICT, Level.KIND])]
     table = items.pivot_table(
         index=["level", "group"], columns="work_item", values="unit_coverage", sort=False
     )

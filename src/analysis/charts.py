@@ -155,7 +155,7 @@ def _ax(ax: Axes | None) -> Axes:
 
 
 def _district(coverage: pd.DataFrame) -> pd.Series | None:
-    d = _level(coverage, "district")
+    d = _level(coverage, Level.DISTRICT)
     return None if d.empty else d.iloc[0]
 
 
@@ -352,7 +352,7 @@ def _item_codes(campaign: Campaign) -> list[str]:
 
 def work_item_finding(by_item: pd.DataFrame, campaign: Campaign) -> str:
     """'“宣传”覆盖面最广（全区62%），“资料上报”最弱（18%）'."""
-    d = _level(by_item, "district")
+    d = _level(by_item, Level.DISTRICT)
     d = d[d["work_item"].isin(_item_codes(campaign))]
     if d.empty:
         return "暂无分项工作数据"
@@ -469,13 +469,13 @@ def reporting_status_finding(status: pd.DataFrame, campaign: Campaign, round_cod
         return "暂无报送数据"
     row = counts.loc[round_code]
     expected = int(row.sum())
-    submitted = expected - int(row["missing"])
+    submitted = expected - int(row[ReportStatus.MISSING])
     name = campaign.rounds_by_code[round_code].name
     text = (
         f"{name}报送率{fmt_pct(submitted / expected, 0)}，"
         f"按时报送率{fmt_pct(row['on_time'] / expected, 0)}"
     )
-    if row["missing"]:
+    if row[ReportStatus.MISSING]:
         return text + f"，{int(row['missing'])}个单位未报送"
     return text + "，全部单位已报送"
 
@@ -526,13 +526,13 @@ def reporting_status_bars(
                     ha="center",
                     va="center",
                     fontsize=12 if by == "round" else 11,
-                    color="white" if code == "on_time" else style.COLORS["text"],
+                    color="white" if code == ReportStatus.ON_TIME else style.COLORS["text"],
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     for i, (_, row) in enumerate(counts.iterrows()):
         n = int(row.sum())
         if n:
-            rate = (n - int(row["missing"])) / n
+            rate = (n - int(row[ReportStatus.MISSING])) / n
             ax.text(
                 left[i] + total * 0.01, i, f"报送率{fmt_pct(rate, 0)}", va="center", fontsize=11
             )
@@ -565,7 +565,7 @@ def reporting_status_bars(
 
 def coverage_curve_finding(curve: pd.DataFrame) -> str:
     """'覆盖率逐步攀升，截至9月30日全区达68%，乡镇领先'; no claim the data do not support."""
-    d = _level(curve, "district").sort_values("date")
+    d = _level(curve, Level.DISTRICT).sort_values("date")
     if d.empty:
         return "暂无覆盖率变化数据"
     first, last = d.iloc[0], d.iloc[-1]
@@ -598,7 +598,7 @@ def coverage_curve(
         ends.append(
             (line["date"].iloc[-1], float(line["unit_coverage"].iloc[-1]), kind_name(kind), color)
         )
-    district = _level(curve, "district").sort_values("date")
+    district = _level(curve, Level.DISTRICT).sort_values("date")
     if not district.empty:
         ax.plot(
             district["date"],

@@ -19,7 +19,7 @@ import pandas as pd
 from analysis import config
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.coverage import _Groups, _kind_order, _ratio
-from analysis.model import FileState, IssueCode, ReportStatus, RowState
+from analysis.model import FileState, IssueCode, Level, ReportStatus, RowState
 from analysis.roster import Roster
 
 STATUSES: tuple[str, ...] = tuple(ReportStatus)
@@ -117,7 +117,7 @@ def reporting_rates(status: pd.DataFrame) -> pd.DataFrame:
     table = pd.concat([district, by_kind], ignore_index=True)
     table = table.assign(
         _r=table["round"].map({r: i for i, r in enumerate(rounds)}),
-        _l=table["level"].ne("district"),
+        _l=table["level"].ne(Level.DISTRICT),
         _k=table["kind"].map({k: i for i, k in enumerate(["", *kinds])}),
     ).sort_values(["_r", "_l", "_k"], kind="stable")
     table["reporting_rate"] = np.minimum(_ratio(table["submitted"], table["expected"]), 1.0)
@@ -298,7 +298,7 @@ def activity_counts(
     for column in agg:
         table[column] = table[column].round().astype(np.int64)
     kind_order = {k: i for i, k in enumerate(["", *_kind_order(table["kind"].unique())])}
-    table = table.assign(_l=table["level"].ne("district"), _k=table["kind"].map(kind_order))
+    table = table.assign(_l=table["level"].ne(Level.DISTRICT), _k=table["kind"].map(kind_order))
     if by == "week":
         sort, ascending = ["_l", "_k", "week_start"], [True, True, True]
     elif categories is not None:

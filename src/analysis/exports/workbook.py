@@ -96,7 +96,7 @@ def unit_table(figures: Figures) -> pd.DataFrame:
         return {
             **row,
             "group": label,
-            "kind": "" if level == "district" else config.KIND_NAMES.get(kind, kind),
+            "kind": "" if level == Level.DISTRICT else config.KIND_NAMES.get(kind, kind),
             "rank": None,
             "tied": False,
             "band": "",
