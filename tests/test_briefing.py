@@ -223,6 +223,8 @@ def test_run_writes_charts_deck_and_workbook_into_dated_folder(
         assert CONTACT not in text and PHONE not in text
     for svg in (folder / "charts").glob("*.svg"):
         assert CONTACT not in svg.read_text("utf-8")
+    saved = (folder / "figures.pkl").read_bytes()  # what the notebooks read
+    assert CONTACT.encode() not in saved and PHONE.encode() not in saved
     # Stage seconds for `make bench`; the notebooks overlap the charts and exports.
     timings = json.loads((folder / "timings.json").read_text("utf-8"))
     stages = ("ingest", "load", "notebooks", "charts", "exports")

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import coverage, reporting
+from analysis import config, coverage, reporting
 from analysis.campaign import Campaign, Round
 from analysis.formats import fmt_count, fmt_date, fmt_pct, fmt_points, shown_pct
 from analysis.model import FileState, Kind, Level, RowState
@@ -369,6 +369,11 @@ def tables_of(result) -> dict[str, pd.DataFrame]:
     }
 
 
+def _without_personal(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` without contact names and phone numbers (figures.pkl lands in the run folder)."""
+    return frame.drop(columns=[c for c in frame.columns if c in config.PERSONAL_COLUMNS])
+
+
 def _as_date(value: object) -> dt.date | None:
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -452,7 +457,7 @@ def compute(
         not_reached=reporting.not_reached(roster, activities),
         previous=previous,
         is_demo=is_demo,
-        tables={k: tables[k] for k in ("rows", "submissions", "issues") if k in tables},
+        tables={k: _without_personal(tables[k]) for k in ("rows", "submissions", "issues")},
     )
 
 

@@ -12,9 +12,8 @@ import pandas as pd
 from analysis import config
 from analysis.model import FileState, Level, ReportStatus, RowState
 
-# Columns that hold personal data: they exist only in submissions.csv and are
-# dropped from everything a reader sees.
-PERSONAL_COLUMNS: frozenset[str] = frozenset({"contact", "phone", "联系人", "联系电话"})
+# Columns that hold personal data (config.PERSONAL_COLUMNS), dropped from what a reader sees.
+PERSONAL_COLUMNS = config.PERSONAL_COLUMNS
 
 COLUMN_LABELS: dict[str, str] = {
     "level": "层级",
