@@ -238,3 +238,10 @@ def test_saved_figures_read_back_equal(district_figures, tmp_path):
     back = figures.load_saved(path)["figures"]
     pd.testing.assert_frame_equal(back.ranking, district_figures.ranking)
     assert back.below_low == district_figures.below_low
+
+
+def test_compute_fills_in_coverage_only_when_the_ingest_wrote_none(district_figures, campaign):
+    roster, rows, submissions = _district()
+    alone = figures.compute(campaign, roster, {"rows": rows, "submissions": submissions})
+    pd.testing.assert_frame_equal(alone.coverage, district_figures.coverage)
+    assert alone.below_low == [DD, WJ]

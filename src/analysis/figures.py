@@ -429,6 +429,10 @@ def compute(
     rows, submissions = tables["rows"], tables["submissions"]
     round_code = round_code or default_round(campaign, submissions, as_of)
     shown_date = as_of or latest_activity_date(rows) or campaign.rounds_by_code[round_code].end
+    if "coverage" not in tables or "coverage_by_item" not in tables:
+        # Only when the ingest could not compute them (an internal error, in ingest.log).
+        computed = coverage.compute_tables(roster, rows, submissions, campaign, as_of)
+        tables = {**tables, **computed}
     current = tables["coverage"]
     activities = coverage.accepted_activities(rows, roster, as_of=as_of, campaign=campaign)
     prev_round = campaign.previous_round(round_code)
@@ -457,7 +461,11 @@ def compute(
         not_reached=reporting.not_reached(roster, activities),
         previous=previous,
         is_demo=is_demo,
-        tables={k: _without_personal(tables[k]) for k in ("rows", "submissions", "issues")},
+        tables={
+            k: _without_personal(tables[k])
+            for k in ("rows", "submissions", "issues")
+            if k in tables
+        },
     )
 
 
