@@ -339,6 +339,11 @@ class NotebookRuns:
     def __init__(self, folder: Path, parameters: dict):
         from concurrent.futures import ProcessPoolExecutor
 
+        # Imported once here: the workers are forked from this process and inherit it
+        # (each importing papermill, nbformat and jsonschema itself costs about 1.4 s CPU).
+        skip_unused_grammar()
+        import papermill  # noqa: F401
+
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.parameters = parameters
