@@ -403,7 +403,7 @@ def _write_timings(folder: Path, timings: dict[str, float | str]) -> None:
     import json
 
     data = {k: round(v, 3) if isinstance(v, float) else v for k, v in timings.items()}
-    data["notebooks_note"] = "3 kernels in parallel (03 starts once the charts are drawn)"
+    data["notebooks_note"] = "3 kernels in parallel with the charts (03 shows each PNG once drawn)"
     data["exports_note"] = "pptx + 通报表.xlsx + 情况通报.txt + notebook HTML"
     data["total_note"] = "from the process start: start-up included"
     try:
