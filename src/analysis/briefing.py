@@ -31,7 +31,7 @@ from analysis.figures import (
     SOURCE,
     BriefingData,
     Figures,
-    _as_date,
+    as_date,
     default_round,
     latest_activity_date,
 )
@@ -83,7 +83,7 @@ def ingest(
     from analysis import ingest as ingest_module
 
     return ingest_module.run(
-        Path(raw_dir), Path(processed_dir), as_of=_as_date(as_of), progress=False,
+        Path(raw_dir), Path(processed_dir), as_of=as_date(as_of), progress=False,
         campaign=campaign,
     )  # fmt: skip
 

@@ -81,7 +81,6 @@ def _kind_order(kind: pd.Series) -> pd.Series:
 
 def ranked_units(
     coverage: pd.DataFrame,
-    column: str = "unit_coverage",
     collapse: int | None = None,
     ranking: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -91,8 +90,8 @@ def ranked_units(
     `collapse`, an unranked kind (直属: units of one union each) with more than
     `collapse` units is shown as one row, its kind total, labelled with how many of its
     unions are at 100% and at 0%: forty 0%/100% bars say less than one bar.
-    `ranking` is that ranking when the caller has it (Figures.ranking); `column` is kept
-    for callers, the order is always the ranking's.
+    `ranking` is that ranking when the caller has it (Figures.ranking), else it is
+    ranked here with the same function.
     """
     units = (ranking if ranking is not None else rank_units(coverage)).copy()
     units["level"] = Level.REPORTING_UNIT.value

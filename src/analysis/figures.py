@@ -374,7 +374,7 @@ def _without_personal(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(columns=[c for c in frame.columns if c in config.PERSONAL_COLUMNS])
 
 
-def _as_date(value: object) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, dt.datetime):
@@ -425,7 +425,7 @@ def compute(
     `tables["coverage"]` and `tables["coverage_by_item"]` must be the ingest's for the
     same `as_of`; only the previous round's coverage (another cut) is computed here.
     """
-    as_of = _as_date(as_of)
+    as_of = as_date(as_of)
     rows, submissions = tables["rows"], tables["submissions"]
     round_code = round_code or default_round(campaign, submissions, as_of)
     shown_date = as_of or latest_activity_date(rows) or campaign.rounds_by_code[round_code].end

@@ -8,8 +8,6 @@ formats.py (re-exported here for callers that import them from this module).
 
 from __future__ import annotations
 
-import pandas as pd
-
 from analysis.figures import HIGH_COVERAGE, LOW_COVERAGE, Figures, Standing
 from analysis.formats import (
     MAX_NAMES,
@@ -32,19 +30,6 @@ __all__ = [
     "kind_name",
     "briefing_text",
 ]
-
-
-def _row(frame: pd.DataFrame | None, **where: object) -> pd.Series | None:
-    """The first row of `frame` matching all `where` columns, or None."""
-    if frame is None or frame.empty:
-        return None
-    mask = pd.Series(True, index=frame.index)
-    for col, value in where.items():
-        if col not in frame.columns:
-            return None
-        mask &= frame[col] == value
-    hits = frame[mask]
-    return None if hits.empty else hits.iloc[0]
 
 
 def reach_sentence(figures: Figures) -> str:
