@@ -279,6 +279,11 @@ def test_run_without_any_submission_still_writes_the_briefing(
         .read_text("utf-8")
         .startswith("截至2019年6月30日，全区7家基层工会中已有0家开展学习宣传活动，覆盖率0.0%")
     )
+    # Three ranked units (two towns, one system), all at 0%: no leader, all below 50%;
+    # the direct union is counted on its own.
+    lines = (folder / "情况通报.txt").read_text("utf-8").splitlines()
+    assert "分单位看，各单位覆盖率均为0.0%，3个单位均低于50%。" in lines
+    assert "直属基层工会1家，已开展活动0家，尚未开展1家：北京燕房物流有限公司工会。" in lines
 
 
 def test_run_loads_campaign_and_roster_once_and_computes_coverage_once(

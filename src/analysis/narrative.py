@@ -88,17 +88,22 @@ def units_sentence(figures: Figures) -> str:
 
     Directly affiliated unions are not ranked: `direct_sentence` counts them.
     """
-    best = figures.highest
+    best, worst = figures.highest, figures.lowest
     if best is None:
         return ""
+    low = figures.below_low
+    if best.tied and worst is not None and best.names == worst.names:
+        # Every ranked unit at the same figure (before any activity, say): no leader.
+        text = f"分单位看，各单位覆盖率均为{fmt_pct(best.value)}"
+        if low:
+            text += f"，{len(low)}个单位均低于{fmt_pct(LOW_COVERAGE, 0)}"
+        return text + "。"
     text = f"分单位看，{_who(best, '最高')}"
     high = figures.at_high
     if high:
         text += f"，{len(high)}个单位达到{fmt_pct(HIGH_COVERAGE, 0)}"
-    low = figures.below_low
     if not low:
         return text + f"，所有单位覆盖率均达到{fmt_pct(LOW_COVERAGE, 0)}以上。"
-    worst = figures.lowest
     text += f"；{len(low)}个单位覆盖率低于{fmt_pct(LOW_COVERAGE, 0)}"
     if worst is not None:
         text += f"，其中{_who(worst, '最低', noun='')}"
