@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import zipfile
 
 import pandas as pd
@@ -352,6 +353,11 @@ def test_show_chart_shows_the_rendered_png_else_draws(tmp_path):
     drawn = briefing.show_chart(figures, "02_participation", wait=0, dpi=20)
     assert drawn.data.startswith(b"\x89PNG") and len(drawn.data) > 1000
     assert drawn.metadata == {"alt": "全区每百名会员参加活动100人次，乡镇最高（117人次）"}
+    # The run's drawing failed: the notebook stops waiting at once and draws the chart.
+    (figures.charts_dir / briefing.CHARTS_FAILED).touch()
+    started = time.monotonic()
+    assert briefing.show_chart(figures, "05_coverage_curve", dpi=20).data.startswith(b"\x89PNG")
+    assert time.monotonic() - started < 60  # not the 120 s wait
 
 
 def test_briefing_processes_skip_the_iri_grammar_and_still_validate_notebooks():

@@ -454,8 +454,8 @@ def run(
     folder = run_folder(reports_dir, figures)
     folder.mkdir(parents=True, exist_ok=True)
     figures.charts_dir = folder / "charts"
-    for stale in figures.charts_dir.glob("*.png"):  # a notebook must wait for this run's
-        stale.unlink()
+    for stale in [*figures.charts_dir.glob("*.png"), figures.charts_dir / CHARTS_FAILED]:
+        stale.unlink(missing_ok=True)  # a notebook must wait for this run's charts
     figures_file = figures_module.save(figures, folder / FIGURES_FILE)
     timings["load"] = time.perf_counter() - mark
     parameters = {
@@ -473,7 +473,12 @@ def run(
     for i, name in enumerate(NOTEBOOKS):
         notebooks.start(name, 0.7 * i)
     chart_mark = time.perf_counter()
-    chart_files = charts.render_all(figures, figures.charts_dir)
+    figures.charts_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        chart_files = charts.render_all(figures, figures.charts_dir)
+    except BaseException:
+        (figures.charts_dir / CHARTS_FAILED).touch()  # notebook 03 stops waiting
+        raise
     timings["charts"] = time.perf_counter() - chart_mark
     export_mark = time.perf_counter()
     sentences = briefing_text(figures)
@@ -504,6 +509,8 @@ def run(
 
 # How long a notebook waits for a chart `make briefing` is drawing before drawing it itself.
 CHART_WAIT_SECONDS = 120.0
+# Written into the charts folder when drawing them failed: a notebook stops waiting.
+CHARTS_FAILED = ".failed"
 
 
 def show_chart(figures: Figures, key: str, wait: float = CHART_WAIT_SECONDS, dpi: int = 100):
@@ -522,7 +529,8 @@ def show_chart(figures: Figures, key: str, wait: float = CHART_WAIT_SECONDS, dpi
     if figures.charts_dir is not None:
         rendered = Path(figures.charts_dir) / f"{key}.png"
         deadline = time.monotonic() + wait
-        while not rendered.is_file() and time.monotonic() < deadline:
+        failed = rendered.with_name(CHARTS_FAILED)
+        while not rendered.is_file() and not failed.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         if rendered.is_file():
             return Image(data=rendered.read_bytes(), format="png", metadata={"alt": title})
