@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import zipfile
 
 import pandas as pd
@@ -17,6 +18,21 @@ from test_charts import small_figures
 from analysis import briefing, charts, config
 
 CONTACT, PHONE = "李建国", "13912345678"
+
+
+class NoNotebooks:
+    """Stands in for briefing.NotebookRuns: records what would run, runs nothing."""
+
+    started: list[tuple[str, dict]] = []
+
+    def __init__(self, folder, parameters):
+        self.parameters = parameters
+
+    def start(self, name, delay=0.0):
+        NoNotebooks.started.append((name, self.parameters))
+
+    def wait(self):
+        return []
 
 
 @pytest.mark.parametrize(
@@ -188,7 +204,7 @@ def _texts_of_zip(path) -> str:
 def test_run_writes_charts_deck_and_workbook_into_dated_folder(
     tiny_raw, tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(briefing, "NotebookRuns", NoNotebooks)
     monkeypatch.setattr(charts, "PNG_DPI", 40)  # test_charts checks the 200 dpi files
     status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports")
     assert status == 0
@@ -208,6 +224,8 @@ def test_run_writes_charts_deck_and_workbook_into_dated_folder(
         assert CONTACT not in text and PHONE not in text
     for svg in (folder / "charts").glob("*.svg"):
         assert CONTACT not in svg.read_text("utf-8")
+    saved = (folder / "figures.pkl").read_bytes()  # what the notebooks read
+    assert CONTACT.encode() not in saved and PHONE.encode() not in saved
     # Stage seconds for `make bench`; the notebooks overlap the charts and exports.
     timings = json.loads((folder / "timings.json").read_text("utf-8"))
     stages = ("ingest", "load", "notebooks", "charts", "exports")
@@ -221,17 +239,20 @@ def test_run_with_unknown_round_exits_nonzero_in_chinese(tiny_raw, tmp_path, cap
     assert "报送期次“r9”不存在" in capsys.readouterr().err
 
 
-def test_ingest_if_changed_reuses_tables_until_a_file_changes(tiny_raw, tmp_path, monkeypatch):
-    first = briefing.ingest_if_changed(tiny_raw, tmp_path / "out")
-    from analysis import ingest
-
-    calls = []
-    monkeypatch.setattr(ingest, "run", lambda *a, **k: calls.append(a) or first)
-    again = briefing.ingest_if_changed(tiny_raw, tmp_path / "out")
-    assert calls == [] and len(again.rows) == len(first.rows)
-    (tiny_raw / "submissions" / "新文件.csv").write_text("x", encoding="utf-8")
-    briefing.ingest_if_changed(tiny_raw, tmp_path / "out")
-    assert len(calls) == 1
+def test_briefing_ingest_is_the_incremental_ingest_without_a_stamp(tiny_raw, tmp_path):
+    first = briefing.ingest(tiny_raw, tmp_path / "out")
+    again = briefing.ingest(tiny_raw, tmp_path / "out")
+    assert (first.files_parsed, again.files_parsed) == (2, 0)  # the parse cache decides
+    assert len(again.rows) == len(first.rows) == 4
+    write_xlsx(
+        tiny_raw / "submissions" / "琉璃河镇总工会第二阶段.xlsx",
+        [["填报单位：琉璃河镇总工会"],
+         ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+         [1, "琉璃河镇中心小学工会", "2019-08-20", "切实抓好学习", "讨论会", 25]],
+    )  # fmt: skip
+    third = briefing.ingest(tiny_raw, tmp_path / "out")
+    assert third.files_parsed == 1 and len(third.rows) == 5
+    assert not list((tmp_path / "out").glob(".briefing_stamp*"))
 
 
 @pytest.mark.slow
@@ -249,7 +270,7 @@ def test_run_without_any_submission_still_writes_the_briefing(
     tmp_path, small_roster_rows, monkeypatch
 ):
     write_xlsx(tmp_path / "raw" / "roster" / "名册.xlsx", small_roster_rows)
-    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(briefing, "NotebookRuns", NoNotebooks)
     monkeypatch.setattr(charts, "PNG_DPI", 40)
     assert briefing.run(tmp_path / "raw", tmp_path / "out", tmp_path / "reports") == 0
     folder = tmp_path / "reports" / "2019-06-30_r1"  # no activity: the first round's end
@@ -259,3 +280,110 @@ def test_run_without_any_submission_still_writes_the_briefing(
         .read_text("utf-8")
         .startswith("截至2019年6月30日，全区7家基层工会中已有0家开展学习宣传活动，覆盖率0.0%")
     )
+    # Three ranked units (two towns, one system), all at 0%: no leader, all below 50%;
+    # the direct union is counted on its own.
+    lines = (folder / "情况通报.txt").read_text("utf-8").splitlines()
+    assert "分单位看，各单位覆盖率均为0.0%，3个单位均低于50%。" in lines
+    assert "直属基层工会1家，已开展活动0家，尚未开展1家：北京燕房物流有限公司工会。" in lines
+
+
+def test_run_loads_campaign_and_roster_once_and_computes_coverage_once(
+    tiny_raw, tmp_path, monkeypatch
+):
+    from analysis import campaign, coverage, figures, roster
+
+    calls: dict[str, int] = {}
+
+    def counting(module, name):
+        original = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            calls[name] = calls.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+    counting(campaign, "campaign_from_dict")  # every load_campaign ends here
+    counting(roster, "load_roster")  # reading the roster workbook
+    counting(coverage, "compute_tables")  # the ingest's coverage tables
+    counting(coverage, "_coverage")  # any coverage table, whoever asks
+    monkeypatch.setattr(briefing, "NotebookRuns", NoNotebooks)
+    monkeypatch.setattr(charts, "PNG_DPI", 30)
+    NoNotebooks.started.clear()
+    assert briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports") == 0
+    # One campaign, one roster read, the ingest's coverage; the one other coverage table
+    # is the previous round's (coverage as of r1's end, which the ingest does not compute).
+    assert calls == {"campaign_from_dict": 1, "load_roster": 1, "compute_tables": 1,
+                     "_coverage": 2}  # fmt: skip
+    # The notebooks get the figures the run saved, with where the charts are drawn.
+    folder = tmp_path / "reports" / "2019-08-12_r2"
+    assert [name for name, _ in NoNotebooks.started] == list(briefing.NOTEBOOKS)
+    saved = NoNotebooks.started[-1][1]["figures_file"]
+    assert saved == str(folder / figures.FIGURES_FILE)
+    shown = briefing.prepare(saved)
+    assert shown.as_of == dt.date(2019, 8, 12) and shown.summary.startswith("读取报送文件 2 个")
+    assert shown.charts_dir == folder / "charts"
+    # A second run: nothing parsed again, the roster taken from the ingest's cache.
+    calls.clear()
+    assert briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports") == 0
+    assert calls == {"campaign_from_dict": 1, "compute_tables": 1, "_coverage": 2}
+
+
+def test_notebook_run_alone_computes_the_same_figures(tiny_raw, tmp_path, monkeypatch):
+    monkeypatch.setattr(briefing, "NotebookRuns", NoNotebooks)
+    monkeypatch.setattr(charts, "PNG_DPI", 30)
+    briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports")
+    saved = briefing.prepare(tmp_path / "reports" / "2019-08-12_r2" / "figures.pkl")
+    alone = briefing.prepare(None, tiny_raw, tmp_path / "out2")
+    pd.testing.assert_frame_equal(alone.ranking, saved.ranking)
+    pd.testing.assert_frame_equal(alone.coverage, saved.coverage)
+    assert (alone.round_code, alone.as_of) == (saved.round_code, saved.as_of)
+
+
+def test_show_chart_shows_the_rendered_png_else_draws(tmp_path):
+    figures = small_figures()
+    figures.charts_dir = tmp_path / "charts"
+    figures.charts_dir.mkdir()
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
+    (figures.charts_dir / "01_unit_coverage.png").write_bytes(png)
+    image = briefing.show_chart(figures, "01_unit_coverage")
+    assert image.data == png  # the file as rendered, not drawn again
+    assert image.metadata == {"alt": "全区基层工会覆盖率达56%，直属领先、系统偏低"}
+    # Not rendered (and not waited for): drawn here, a real PNG of the same chart.
+    drawn = briefing.show_chart(figures, "02_participation", wait=0, dpi=20)
+    assert drawn.data.startswith(b"\x89PNG") and len(drawn.data) > 1000
+    assert drawn.metadata == {"alt": "全区每百名会员参加活动100人次，乡镇最高（117人次）"}
+    # The run's drawing failed: the notebook stops waiting at once and draws the chart.
+    (figures.charts_dir / briefing.CHARTS_FAILED).touch()
+    started = time.monotonic()
+    assert briefing.show_chart(figures, "05_coverage_curve", dpi=20).data.startswith(b"\x89PNG")
+    assert time.monotonic() - started < 60  # not the 120 s wait
+
+
+def test_briefing_processes_skip_the_iri_grammar_and_still_validate_notebooks():
+    import subprocess
+    import sys
+
+    code = (
+        "from analysis import briefing; briefing.skip_unused_grammar()\n"
+        "import sys, nbformat, papermill\n"
+        "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]))\n"
+        "print(sys.modules['rfc3987_syntax'] is None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+
+
+def test_figures_from_the_parquet_tables_equal_those_from_the_ingest_in_memory(tiny_raw, tmp_path):
+    from analysis import figures
+    from analysis.campaign import load_campaign
+
+    result = briefing.ingest(tiny_raw, tmp_path / "out")
+    roster = briefing._roster(tiny_raw, tmp_path / "out")
+    campaign = load_campaign()
+    in_memory = figures.compute(campaign, roster, figures.tables_of(result))
+    from_disk = figures.compute(campaign, roster, figures.read_tables(tmp_path / "out"))
+    pd.testing.assert_frame_equal(from_disk.ranking, in_memory.ranking)
+    pd.testing.assert_frame_equal(from_disk.not_reached, in_memory.not_reached)
+    # 长阳镇: 2 of its 3 unions covered (第一小学 in r1, 卫生院 in r2)
+    assert in_memory.ranking.set_index("group").loc["长阳镇总工会", "units_covered"] == 2

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from analysis import charts, style
-from analysis.briefing import BriefingData
 from analysis.campaign import load_campaign
+from analysis.figures import Figures, rank_units
 
 CY, LL, JW, YF = "长阳镇总工会", "琉璃河镇总工会", "区教委工会", "北京燕房物流有限公司工会"
 COVERAGE_COLUMNS = [
@@ -47,7 +47,7 @@ def _coverage(rows: list[tuple]) -> pd.DataFrame:
     return frame[COVERAGE_COLUMNS]
 
 
-def small_figures(with_previous: bool = True) -> BriefingData:
+def small_figures(with_previous: bool = True) -> Figures:
     """The hand-made district of this module's docstring, as of 2019-09-30, round r2."""
     campaign = load_campaign()
     coverage = _coverage(
@@ -74,16 +74,9 @@ def small_figures(with_previous: bool = True) -> BriefingData:
             ("reporting_unit", "direct", YF, 1, 0, 30, 0, 0, 0),
         ]
     )
-    units = coverage[coverage["level"] == "reporting_unit"].reset_index(drop=True)
-    prev_units = previous[previous["level"] == "reporting_unit"].reset_index(drop=True)
-    ranking = units.drop(columns="level").assign(
-        rank=[1, 2, 1, 1],
-        unit_coverage_prev=prev_units["unit_coverage"],
-        change=(units["unit_coverage"] - prev_units["unit_coverage"]) * 100,  # points
-        rank_prev=[1, 1, 1, 1],
-        rank_change=[0, -1, 0, 0],
-        units_covered_new=[2, 0, 0, 1],
-    )
+    # 长阳镇 75% ranks 1 and 琉璃河镇 50% 2 among towns; 区教委 is the only system unit;
+    # the direct union is not ranked.
+    ranking = rank_units(coverage, previous if with_previous else None)
     items = ["study", "training", "publicity", "implementation", "reporting"]
     by_item = pd.DataFrame(
         [
@@ -148,7 +141,7 @@ def small_figures(with_previous: bool = True) -> BriefingData:
         ],
         columns=["unit", "reporting_unit", "kind", "members"],
     )
-    return BriefingData(
+    return Figures(
         campaign=campaign,
         round_code="r2",
         as_of=dt.date(2019, 9, 30),
@@ -165,7 +158,7 @@ def small_figures(with_previous: bool = True) -> BriefingData:
 
 
 @pytest.fixture
-def figures() -> BriefingData:
+def figures() -> Figures:
     return small_figures()
 
 
@@ -195,11 +188,13 @@ def test_unit_coverage_bars_ranked_within_kind_with_average_and_finding(figures)
     assert ax.get_title(loc="left") == "全区基层工会覆盖率达56%，直属领先、系统偏低"
 
 
-def test_unit_coverage_bars_colour_marks_units_below_average(figures):
+def test_unit_coverage_bars_grey_marks_the_units_below_half(figures):
     with style.house_style():
         ax = charts.unit_coverage_bars(figures.coverage)
     red = plt.matplotlib.colors.to_rgba(style.COLORS["primary"])
-    assert [p.get_facecolor() == red for p in ax.patches] == [True, False, False, True]
+    # 长阳镇 75%, 琉璃河镇 50% (not below), 区教委 0% (below), the direct union (not banded)
+    assert [p.get_facecolor() == red for p in ax.patches] == [True, True, False, True]
+    assert ax.get_xlabel() == "基层工会覆盖率（浅灰：低于50%，共1个单位）"
 
 
 def test_participation_bars_per_100_members_by_kind(figures):

@@ -766,8 +766,7 @@ def test_as_of_keeps_every_row_but_cuts_coverage(raw):
     )  # fmt: skip
     result = run(raw, as_of=dt.date(2019, 6, 10))
     assert result.count("rows", "accepted") == 2
-    if "coverage" not in result.coverage:
-        pytest.skip("analysis.coverage.compute_tables not available")
+    assert set(result.coverage) == {"coverage", "coverage_by_item"}  # never silently missing
     cov = csv(raw.parent / "out", "coverage").set_index("group")
     assert cov.loc["长阳镇总工会", "units_covered"] == "1"
     assert cov.loc["长阳镇总工会", "activities"] == "1"
@@ -778,7 +777,8 @@ def test_as_of_keeps_every_row_but_cuts_coverage(raw):
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
-    demo = pytest.importorskip("analysis.demo")
+    from analysis import demo
+
     raw = tmp_path_factory.mktemp("demo") / "raw"
     demo.generate(raw, seed=20190529)
     return raw, ingest.run(raw, raw.parent / "out", progress=False)
@@ -826,7 +826,8 @@ def test_demo_accepted_rows_match_ground_truth(demo_run):
 
 
 def test_filled_template_is_read_by_position(raw, campaign):
-    templates = pytest.importorskip("analysis.templates")
+    from analysis import templates
+
     path = raw / "submissions" / "长阳镇总工会_第二阶段.xlsx"
     templates.write_template(
         path, campaign, "长阳镇总工会", "town", campaign.rounds_by_code["r2"], ["长阳镇卫生院工会"]

@@ -1,5 +1,6 @@
 """The briefing's Chinese sentences, checked word for word on the hand-made district of
-test_charts.small_figures (5 of 9 unions covered, round r2, as of 2019-09-30)."""
+test_charts.small_figures (5 of 9 unions covered, round r2, as of 2019-09-30). Ties and
+thresholds on a larger district: test_figures.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from test_charts import small_figures
 
 from analysis import narrative
+from analysis.figures import rank_units
 
 
 @pytest.mark.parametrize(
@@ -60,6 +62,7 @@ def test_briefing_text_states_reach_reporting_leaders_and_change():
         "分类别看，直属覆盖率最高（100.0%），系统最低（0.0%）。",
         "分单位看，长阳镇总工会覆盖率最高（75.0%）；1个单位覆盖率低于50%，"
         "其中区教委工会最低（0.0%）。",
+        "直属基层工会1家，已开展活动1家，全部已开展。",
         "与第一阶段末相比，全区覆盖率提高33.3个百分点，新增覆盖基层工会3家，"
         "长阳镇总工会新增最多（2家）。",
     ]
@@ -87,7 +90,7 @@ def test_reporting_sentence_when_everyone_reported():
 def test_units_sentence_when_no_unit_lags():
     figures = small_figures()
     cov = figures.coverage
-    figures.coverage = cov[cov["group"] != "区教委工会"]
+    figures.ranking = rank_units(cov[cov["group"] != "区教委工会"])
     assert narrative.units_sentence(figures) == (
         "分单位看，长阳镇总工会覆盖率最高（75.0%），所有单位覆盖率均达到50%以上。"
     )

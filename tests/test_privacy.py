@@ -54,8 +54,6 @@ def test_contacts_absent_from_every_other_table(ingested):
 def test_contacts_absent_from_charts_slides_workbook_html(ingested):
     from analysis import briefing
 
-    if not hasattr(briefing, "run"):
-        pytest.skip("analysis.briefing.run is not available yet")
     reports = ingested / "reports"
     code = briefing.run(
         raw_dir=ingested / "raw",

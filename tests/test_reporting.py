@@ -1,4 +1,4 @@
-"""Reporting status, rates, lists, ranking, counts and data quality, checked by hand.
+"""Reporting status, rates, lists, counts and data quality, checked by hand.
 
 Roster (conftest.small_roster_rows): 琉璃河镇总工会 and 长阳镇总工会 (town), 区教委工会
 (system), 北京燕房物流有限公司工会 (direct) are the four reporting units, in that order.
@@ -20,7 +20,6 @@ from analysis.reporting import (
     data_quality,
     not_reached,
     not_reported,
-    ranking,
     reporting_consistency,
     reporting_rates,
     reporting_status,
@@ -266,65 +265,6 @@ def test_not_reached_lists_uncovered_unions_by_unit_then_members(roster):
         }
     )
     assert_frame_equal(not_reached(roster, activities), expected, check_dtype=False)
-
-
-def coverage_rows(records: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(
-        records, columns=["kind", "group", "units_covered", "unit_coverage", "member_coverage"]
-    )
-    return frame.assign(
-        level="reporting_unit",
-        units_total=10,
-        members_total=100,
-        members_covered=(frame["member_coverage"] * 100).fillna(0).astype(int),
-        activities=1,
-        participants=1,
-    )
-
-
-def test_ranking_within_kind_ties_by_member_coverage_then_name():
-    coverage = coverage_rows(
-        [
-            ("town", "甲镇", 5, 0.5, 0.6),
-            ("town", "乙镇", 5, 0.5, 0.8),  # ties 甲镇 on units, more members covered
-            ("town", "丙镇", 0, np.nan, np.nan),  # no unions: last
-            ("town", "丁镇", 10, 1.0, 0.1),
-            ("system", "乙局", 2, 0.2, 0.3),
-            ("system", "甲局", 2, 0.2, 0.3),  # full tie: by name (甲 U+7532 > 乙 U+4E59)
-        ]
-    )
-    table = ranking(coverage)
-    assert table[["kind", "group", "rank"]].values.tolist() == [
-        ["town", "丁镇", 1],
-        ["town", "乙镇", 2],
-        ["town", "甲镇", 3],
-        ["town", "丙镇", 4],
-        ["system", "乙局", 1],
-        ["system", "甲局", 2],
-    ]
-
-
-def test_ranking_against_previous_round_adds_changes():
-    previous = coverage_rows(
-        [
-            ("town", "甲镇", 1, 0.1, 0.1),
-            ("town", "乙镇", 3, 0.3, 0.3),
-            ("town", "丁镇", 2, 0.2, 0.2),
-        ]
-    )
-    current = coverage_rows(
-        [
-            ("town", "甲镇", 6, 0.6, 0.6),
-            ("town", "乙镇", 4, 0.4, 0.4),
-            ("town", "丁镇", 2, 0.2, 0.2),
-        ]
-    )
-    table = ranking(current, previous).set_index("group")
-    assert table.loc["甲镇", ["rank", "rank_prev", "rank_change"]].tolist() == [1, 3, 2]
-    assert table.loc["乙镇", ["rank", "rank_prev", "rank_change"]].tolist() == [2, 1, -1]
-    assert table.loc["甲镇", "change"] == pytest.approx(50.0)  # percentage points
-    assert table.loc["甲镇", "unit_coverage_prev"] == pytest.approx(0.1)
-    assert table["units_covered_new"].to_dict() == {"甲镇": 5, "乙镇": 1, "丁镇": 0}
 
 
 # --------------------------------------------------------------------------- activity counts

@@ -1,9 +1,18 @@
-"""`make briefing`: ingest once, execute the notebooks, write charts and exports.
+"""`make briefing`: ingest once, compute the figures once, then charts, exports and notebooks.
 
 Everything lands in one folder per run, `reports/<YYYY-MM-DD>_<round>/`, named for
 the data it shows: the as-of date when one is given, else the latest accepted
 activity date; and the round reported on (default: the latest round with any
 submission).
+
+The data flow (docs/architecture.md): the campaign is loaded once and handed to the
+ingest; the ingest (incremental: its cache is the one freshness mechanism) writes
+the tables, coverage included; `figures.compute` turns its tables into a
+`figures.Figures`, saved as `figures.pkl` in the run folder; the charts are drawn
+once from it, and the notebooks receive the saved file (papermill parameter
+`figures_file`) and show those charts' PNGs (notebook 03 waits for each while this
+process draws it). A notebook run alone computes the same figures itself (`prepare`)
+and draws its charts.
 """
 
 from __future__ import annotations
@@ -11,106 +20,33 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import config, safety
-from analysis.campaign import Campaign, Round, load_campaign
+from analysis import config
+from analysis.campaign import Campaign, load_campaign
+from analysis.figures import (
+    FIGURES_FILE,
+    SOURCE,
+    BriefingData,
+    Figures,
+    as_date,
+    default_round,
+    latest_activity_date,
+)
+from analysis.messages import briefing_line
+from analysis.model import IssueCode, Level
+
+__all__ = [
+    "SOURCE",
+    "BriefingData",
+    "Figures",
+    "default_round",
+    "latest_activity_date",
+]
 
 NOTEBOOKS = ("01_ingest.ipynb", "02_coverage.ipynb", "03_briefing.ipynb")
-SOURCE = "各单位报送表"
-
-
-@dataclass
-class BriefingData:
-    """Every figure the briefing shows, computed once for one as-of date and round.
-
-    coverage: coverage_table (levels district/kind/reporting_unit);
-    previous: the same as of the previous round's end (None for the first round);
-    ranking: ranking(coverage, previous) for reporting units;
-    by_item, curve, status, rates, not_reported, not_reached: as coverage.py returns them.
-    """
-
-    campaign: Campaign
-    round_code: str
-    as_of: dt.date
-    coverage: pd.DataFrame
-    ranking: pd.DataFrame
-    by_item: pd.DataFrame
-    curve: pd.DataFrame
-    status: pd.DataFrame
-    rates: pd.DataFrame
-    not_reported: pd.DataFrame
-    not_reached: pd.DataFrame
-    previous: pd.DataFrame | None = None
-    is_demo: bool = False
-    source: str = SOURCE
-    # publicity.csv as the ingest wrote it (work item 3's counts); None when absent.
-    publicity: pd.DataFrame | None = None
-
-    @property
-    def round(self) -> Round:
-        return self.campaign.rounds_by_code[self.round_code]
-
-    @property
-    def round_name(self) -> str:
-        return self.round.name
-
-    @property
-    def previous_round(self) -> Round | None:
-        return self.campaign.previous_round(self.round_code)
-
-    @property
-    def source_note(self) -> str:
-        """The small print under every chart."""
-        from analysis.narrative import fmt_date
-
-        demo = "（演示数据）" if self.is_demo else ""
-        return f"数据来源：{self.source}{demo}；统计截至{fmt_date(self.as_of)}"
-
-
-def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
-    frame = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True, **kwargs)
-    return safety.csv_unescape(frame)  # the text as typed, without the CSV's apostrophe
-
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def default_round(campaign: Campaign, submissions: pd.DataFrame, as_of: dt.date | None) -> str:
-    """The latest round with any submission (not after `as_of`), else the first round."""
-    codes = [r.code for r in campaign.rounds]
-    seen = set()
-    if not submissions.empty and "round" in submissions.columns:
-        subs = submissions
-        if "state" in subs.columns:
-            subs = subs[subs["state"].isin(["current", "superseded"])]
-        if as_of is not None and "report_date" in subs.columns:
-            # A report dated after the as-of date had not arrived by then.
-            dates = pd.to_datetime(subs["report_date"], errors="coerce")
-            subs = subs[~(dates > pd.Timestamp(as_of))]
-        seen = set(subs["round"].dropna().astype(str))
-    if as_of is not None:
-        codes = [r.code for r in campaign.rounds if r.start <= as_of] or codes[:1]
-    with_data = [c for c in codes if c in seen]
-    return with_data[-1] if with_data else codes[-1] if as_of is not None else codes[0]
-
-
-def latest_activity_date(rows: pd.DataFrame) -> dt.date | None:
-    """The latest date of an accepted activity in the ledger."""
-    if rows.empty:
-        return None
-    dates = pd.to_datetime(rows.loc[rows["state"] == "accepted", "date"], errors="coerce").dropna()
-    return None if dates.empty else dates.max().date()
 
 
 def resolve_dirs(
@@ -129,22 +65,39 @@ def resolve_dirs(
 
 def data_note(raw_dir: Path, is_demo: bool) -> str:
     """One Chinese line saying which data the briefing uses."""
-    if is_demo:
-        return (
-            f"使用内置演示数据（{raw_dir}）：data/raw/roster/ 中还没有名册。"
-            "放入名册和报送表后再运行即可生成正式通报。"
-        )
-    return f"使用分析人员的数据：{raw_dir}"
+    return briefing_line("demo_data" if is_demo else "analyst_data", raw_dir=raw_dir)
 
 
-def ensure_ingested(raw_dir: Path, processed_dir: Path, as_of: dt.date | None = None) -> None:
-    """Run the ingest when its tables are missing (incremental, so cheap when current)."""
-    needed = ("rows.csv", "submissions.csv", "issues.csv")
-    if all((processed_dir / name).exists() for name in needed):
-        return
-    from analysis import ingest
+def ingest(
+    raw_dir: Path | str,
+    processed_dir: Path | str,
+    as_of: dt.date | str | None = None,
+    campaign: Campaign | None = None,
+):
+    """The ingest's result (`ingest.IngestResult`): always the incremental ingest.
 
-    ingest.run(raw_dir, processed_dir, as_of=as_of, progress=False)
+    Its parse cache is the one freshness mechanism: an unchanged file is neither
+    parsed nor interpreted again, a changed or new one is, so the tables are never
+    stale.
+    """
+    from analysis import ingest as ingest_module
+
+    return ingest_module.run(
+        Path(raw_dir), Path(processed_dir), as_of=as_date(as_of), progress=False,
+        campaign=campaign,
+    )  # fmt: skip
+
+
+# The name the notebooks and `make bench` have called it by.
+ingest_if_changed = ingest
+
+
+def _roster(raw_dir: Path, processed_dir: Path):
+    """The Roster the ingest just read (its cache entry): the workbook is not read again."""
+    from analysis.parse_cache import cached_roster
+
+    roster, _ = cached_roster(processed_dir, raw_dir / config.ROSTER_SUBDIR, enabled=True)
+    return roster
 
 
 def load(
@@ -152,57 +105,39 @@ def load(
     processed_dir: Path | str | None = None,
     as_of: dt.date | str | None = None,
     round_code: str | None = None,
-) -> BriefingData:
-    """Compute every briefing figure from the processed tables (ingesting if needed)."""
-    from analysis import coverage as cov
-    from analysis.parse_cache import cached_roster
+) -> Figures:
+    """Ingest (incrementally) and compute every briefing figure: what a notebook run alone does."""
+    from analysis import figures as figures_module
 
     raw, processed, is_demo = resolve_dirs(
         Path(raw_dir) if raw_dir else None, Path(processed_dir) if processed_dir else None
     )
-    as_of = _as_date(as_of)
-    ensure_ingested(raw, processed, as_of)
     campaign = load_campaign(raw / config.CAMPAIGN_FILE)
-    # The roster as the ingest read it (its cache entry), not read again by every notebook.
-    roster, _ = cached_roster(processed, raw / config.ROSTER_SUBDIR, enabled=True)
-    rows = _read_csv(processed / "rows.csv")
-    submissions = _read_csv(processed / "submissions.csv")
-    round_code = round_code or default_round(campaign, submissions, as_of)
-    shown_date = as_of or latest_activity_date(rows) or campaign.rounds_by_code[round_code].end
-
-    activities = cov.accepted_activities(rows, roster, as_of=as_of, campaign=campaign)
-    coverage = cov.coverage_table(roster, activities)
-    prev_round = campaign.previous_round(round_code)
-    previous = None
-    if prev_round is not None:
-        cut = prev_round.end if as_of is None else min(prev_round.end, as_of)
-        prev_activities = cov.accepted_activities(rows, roster, as_of=cut, campaign=campaign)
-        previous = cov.coverage_table(roster, prev_activities)
-    status = cov.reporting_status(roster, submissions, campaign, as_of=as_of)
-    curve = cov.cumulative_curve(roster, activities, freq="W", start=campaign.start, end=shown_date)
-    # Weekly periods end on Sundays; the last point is the as-of date, not a later Sunday.
-    curve["date"] = pd.to_datetime(curve["date"]).clip(upper=pd.Timestamp(shown_date))
-    return BriefingData(
-        campaign=campaign,
-        round_code=round_code,
-        as_of=shown_date,
-        coverage=coverage,
-        ranking=cov.ranking(coverage, previous),
-        by_item=cov.coverage_by_item(roster, activities, campaign),
-        curve=curve,
-        status=status,
-        rates=cov.reporting_rates(status),
-        not_reported=cov.not_reported(status, round_code),
-        not_reached=cov.not_reached(roster, activities),
-        previous=previous,
-        is_demo=is_demo,
-        publicity=_read_csv(processed / "publicity.csv", dtype=str)
-        if (processed / "publicity.csv").exists()
-        else None,
-    )
+    result = ingest(raw, processed, as_of, campaign)
+    figures = figures_module.compute(
+        campaign, _roster(raw, processed), figures_module.tables_of(result),
+        as_of=as_of, round_code=round_code, is_demo=is_demo,
+    )  # fmt: skip
+    figures.summary = result.summary_zh()
+    return figures
 
 
-def run_folder(reports_dir: Path, figures: BriefingData) -> Path:
+def prepare(
+    figures_file: Path | str | None = None,
+    raw_dir: Path | str | None = None,
+    processed_dir: Path | str | None = None,
+    as_of: dt.date | str | None = None,
+    round_code: str | None = None,
+) -> Figures:
+    """The figures a notebook shows: those `make briefing` saved, else computed here."""
+    if figures_file:
+        from analysis.figures import load_saved
+
+        return load_saved(figures_file)["figures"]
+    return load(raw_dir, processed_dir, as_of, round_code)
+
+
+def run_folder(reports_dir: Path, figures: Figures) -> Path:
     """`reports/[演示_]<YYYY-MM-DD>_<round>[_2…]/` for the figures' as-of date and round."""
     from analysis.history import run_folder_path
 
@@ -220,59 +155,6 @@ def notebook_setup() -> None:
     pd.set_option("display.max_rows", 300)
     pd.set_option("display.max_columns", 40)
     pd.set_option("display.max_colwidth", 120)
-
-
-STAMP_FILE = ".briefing_stamp.json"
-
-
-def _inputs_key(raw_dir: Path, as_of: dt.date | None) -> str:
-    """A fingerprint of everything an ingest depends on: raw files, as-of date, code."""
-    import hashlib
-
-    from analysis import __version__
-
-    digest = hashlib.sha256(f"{__version__}|{as_of}".encode())
-    code_dir = Path(__file__).resolve().parent
-    for path in sorted(code_dir.rglob("*.py")) + sorted(code_dir.rglob("*.toml")):
-        digest.update(f"{path.relative_to(code_dir)}|{path.stat().st_mtime_ns}".encode())
-    for path in sorted(p for p in Path(raw_dir).rglob("*") if p.is_file()):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(raw_dir)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()
-
-
-def ingest_if_changed(
-    raw_dir: Path | str, processed_dir: Path | str, as_of: dt.date | str | None = None
-):
-    """The ingest's result: re-run when any raw file (or the code) changed, else read back.
-
-    The ingest itself caches parsed files; this also skips re-interpreting them when
-    nothing at all changed, so the briefing's notebooks do not repeat its ingest.
-    """
-    import json
-
-    from analysis import ingest
-
-    raw, processed = Path(raw_dir), Path(processed_dir)
-    as_of = _as_date(as_of)
-    key = _inputs_key(raw, as_of)
-    stamp = processed / STAMP_FILE
-    tables = {name: processed / f"{name}.csv" for name in ("rows", "submissions", "issues")}
-    if stamp.exists() and all(p.exists() for p in tables.values()):
-        saved = json.loads(stamp.read_text("utf-8"))
-        if saved.get("key") == key:
-            return ingest.IngestResult(
-                out_dir=processed,
-                rows=_read_csv(tables["rows"], dtype={"participants": "float64"}),
-                submissions=_read_csv(tables["submissions"]),
-                issues=_read_csv(tables["issues"]),
-                files_skipped=int(saved.get("files_skipped", 0)),
-            )
-    result = ingest.run(raw, processed, as_of=as_of, progress=False)
-    stamp.write_text(
-        json.dumps({"key": key, "files_skipped": result.files_skipped}), encoding="utf-8"
-    )
-    return result
 
 
 def files_table(submissions: pd.DataFrame) -> pd.DataFrame:
@@ -306,14 +188,15 @@ def alias_candidates(issues: pd.DataFrame) -> pd.DataFrame:
     """
     columns = ["报送名称", "名册名称", "出现次数", "示例文件"]
     codes = issues["code"].astype(str) if not issues.empty else pd.Series(dtype=str)
-    found = issues.loc[codes.isin(["unit_unresolved", "reporting_unit_unresolved"])]
+    unresolved = [IssueCode.UNIT_UNRESOLVED, IssueCode.REPORTING_UNIT_UNRESOLVED]
+    found = issues.loc[codes.isin(unresolved)]
     if found.empty:
         return pd.DataFrame(columns=columns)
     closest = found["suggestions"].fillna("").astype(str).str.split("、").str[0]
     table = pd.DataFrame(
         {
             "报送名称": found["value"].fillna("").astype(str),
-            "名册名称": closest.where(closest != "", "（请填写名册中的名称）"),
+            "名册名称": closest.where(closest != "", briefing_line("alias_fill_in")),
             "示例文件": found["file"],
         }
     )
@@ -327,17 +210,40 @@ def alias_candidates(issues: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def kind_table(figures: BriefingData) -> pd.DataFrame:
+def kind_table(figures: Figures) -> pd.DataFrame:
     """Coverage of the district and each kind (for display)."""
     cov = figures.coverage
-    return cov[cov["level"].isin(["district", "kind"])].reset_index(drop=True)
+    return cov[cov["level"].isin([Level.DISTRICT, Level.KIND])].reset_index(drop=True)
 
 
-def work_item_table(figures: BriefingData) -> pd.DataFrame:
+def ranking_table(figures: Figures) -> pd.DataFrame:
+    """The ranking as the notebook shows it: Chinese headers, "并列N" for a shared rank,
+    "—" for the unranked direct unions, the rank change only where the rank changed."""
+    from analysis.exports import display
+
+    r = figures.ranking
+
+    def rank_text(rank: object, tied: bool) -> str:
+        if pd.isna(rank):
+            return "—"
+        return f"并列{int(rank)}" if tied else str(int(rank))
+
+    shown = r.drop(columns=["tied", "band", "rank_prev", "rank_change"], errors="ignore")
+    shown = shown.assign(rank=[rank_text(k, t) for k, t in zip(r["rank"], r["tied"], strict=True)])
+    if "rank_change" in r:
+        change = r["rank_change"]
+        shown["rank_change"] = [
+            "" if pd.isna(c) or c == 0 else (f"上升{int(c)}" if c > 0 else f"下降{-int(c)}")
+            for c in change
+        ]
+    return display(shown, figures.campaign)
+
+
+def work_item_table(figures: Figures) -> pd.DataFrame:
     """Unit coverage per work item (columns, Chinese) for the district and each kind."""
     from analysis.config import KIND_NAMES
 
-    items = figures.by_item[figures.by_item["level"].isin(["district", "kind"])]
+    items = figures.by_item[figures.by_item["level"].isin([Level.DISTRICT, Level.KIND])]
     table = items.pivot_table(
         index=["level", "group"], columns="work_item", values="unit_coverage", sort=False
     )
@@ -349,19 +255,18 @@ def work_item_table(figures: BriefingData) -> pd.DataFrame:
     return table
 
 
-def key_figures_table(figures: BriefingData) -> pd.DataFrame:
+def key_figures_table(figures: Figures) -> pd.DataFrame:
     """The headline figures with their change since the previous round (for display)."""
-    from analysis.exports.slides import key_figures
-
-    rows = key_figures(figures)
+    rows = figures.key_figures()
     return pd.DataFrame(rows, columns=["指标", "数值", "较上期"]).set_index("指标")
 
 
-def narrative_markdown(figures: BriefingData):
+def narrative_markdown(figures: Figures):
     """The briefing's heading and sentences as Markdown for the notebook."""
     from IPython.display import Markdown
 
-    from analysis.narrative import briefing_text, fmt_date
+    from analysis.formats import fmt_date
+    from analysis.narrative import briefing_text
 
     demo = "（演示数据）" if figures.is_demo else ""
     lines = [
@@ -377,6 +282,18 @@ def narrative_markdown(figures: BriefingData):
 # --------------------------------------------------------------------------- the run
 
 
+def skip_unused_grammar() -> None:
+    """Keep `rfc3987_syntax` from loading in this process (call before importing papermill).
+
+    jsonschema (imported by nbformat, so by papermill and nbconvert) imports it, when
+    installed, only to check the "iri" string format, which no notebook schema uses;
+    importing it builds a Lark grammar, about 0.8 s per process. jsonschema skips that
+    check when the import fails. (It is installed for JupyterLab's event schemas.)
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def _execute_notebook(source: Path, target: Path, parameters: dict, delay: float = 0.0) -> str:
     """Execute one notebook with papermill; '' when it ran, else a one-line reason.
 
@@ -387,6 +304,7 @@ def _execute_notebook(source: Path, target: Path, parameters: dict, delay: float
 
     import papermill
 
+    skip_unused_grammar()
     # Kernels inherit this worker's stderr; their start-up chatter is not for the analyst.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
@@ -413,46 +331,83 @@ def _execute_notebook(source: Path, target: Path, parameters: dict, delay: float
     return reason
 
 
+class NotebookRuns:
+    """The notebooks executing in other processes (one each), started one by one.
+
+    `make briefing` starts 01 and 02 at once and 03, which shows the rendered charts,
+    once they are drawn.
+    """
+
+    def __init__(self, folder: Path, parameters: dict):
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Imported once here: the workers are forked from this process and inherit it
+        # (each importing papermill, nbformat and jsonschema itself costs about 1.4 s CPU).
+        skip_unused_grammar()
+        import papermill  # noqa: F401
+
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.parameters = parameters
+        self.pool = ProcessPoolExecutor(max_workers=len(NOTEBOOKS))
+        self.jobs: list = []
+
+    def start(self, name: str, delay: float = 0.0) -> None:
+        source, target = config.NOTEBOOKS_DIR / name, self.folder / name
+        self.jobs.append(
+            self.pool.submit(_execute_notebook, source, target, self.parameters, delay)
+        )
+
+    def wait(self) -> list[str]:
+        """The failures ('' for a notebook that ran are left out), once all have ended."""
+        try:
+            return [r for r in (j.result() for j in self.jobs) if r]
+        finally:
+            self.pool.shutdown()
+
+
 def execute_notebooks(folder: Path, parameters: dict) -> list[str]:
     """Execute the three notebooks in parallel into `folder`; returns the failures."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    folder.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor(max_workers=len(NOTEBOOKS)) as pool:
-        jobs = [
-            pool.submit(
-                _execute_notebook,
-                config.NOTEBOOKS_DIR / name,
-                folder / name,
-                parameters,
-                0.7 * i,
-            )
-            for i, name in enumerate(NOTEBOOKS)
-        ]
-        return [r for r in (j.result() for j in jobs) if r]
-
-
-def _timed(func, *args):
-    """(seconds, func(*args))."""
-    mark = time.perf_counter()
-    value = func(*args)
-    return time.perf_counter() - mark, value
+    runs = NotebookRuns(folder, parameters)
+    for i, name in enumerate(NOTEBOOKS):
+        runs.start(name, 0.7 * i)
+    return runs.wait()
 
 
 TIMINGS_FILE = "timings.json"
 
 
+def process_seconds() -> float | None:
+    """Seconds since this process started (interpreter start-up included), None if unknown.
+
+    Read from /proc (Linux); elsewhere the timings start when `run` is called.
+    """
+    import os
+
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime", encoding="ascii") as fh:
+            uptime = float(fh.read().split()[0])
+        # field 22 of stat (starttime), in clock ticks since boot; fields[0] is field 3
+        return max(0.0, uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _write_timings(folder: Path, timings: dict[str, float | str]) -> None:
     """`timings.json` in the run folder: seconds of each stage, for `make bench`.
 
-    The notebooks run in their own processes while this one draws the charts and
-    writes the exports, so their seconds overlap: total is less than the sum.
+    `startup` is the interpreter start and imports before `run` began; `total` counts
+    from the process start. The notebooks run in their own processes while this one
+    draws the charts and writes the exports, so their seconds overlap.
     """
     import json
 
     data = {k: round(v, 3) if isinstance(v, float) else v for k, v in timings.items()}
-    data["notebooks_note"] = "3 kernels in parallel, while charts and exports are drawn"
+    data["notebooks_note"] = "3 kernels in parallel with the charts (03 shows each PNG once drawn)"
     data["exports_note"] = "pptx + 通报表.xlsx + 情况通报.txt + notebook HTML"
+    data["total_note"] = "from the process start: start-up included"
     try:
         text = json.dumps(data, ensure_ascii=False, indent=1)
         (folder / TIMINGS_FILE).write_text(text + "\n", encoding="utf-8")
@@ -467,87 +422,133 @@ def run(
     as_of: dt.date | None = None,
     round_code: str | None = None,
 ) -> int:
-    """`make briefing`: ingest once, notebooks, charts and exports into reports/<date>_<round>/."""
+    """`make briefing`: ingest once, figures once, charts once; notebooks and exports.
+
+    Writes reports/<date>_<round>/: charts/, 情况通报.pptx, 通报表.xlsx, 情况通报.txt,
+    figures.pkl, notebooks/ and 情况通报.html.
+    """
     from analysis import charts, history, publicity_figures
-    from analysis.exports import details, html, notice, slides, workbook
+    from analysis import figures as figures_module
+    from analysis.exports import details, notice, slides, workbook
     from analysis.narrative import briefing_text
 
     started = time.perf_counter()
-    timings: dict[str, float | str] = {}
+    startup = process_seconds()
+    timings: dict[str, float | str] = {"startup": startup or 0.0}
     raw, processed, is_demo = resolve_dirs(raw_dir, processed_dir)
     print(data_note(raw, is_demo))
-    result = ingest_if_changed(raw, processed, as_of)
-    timings["ingest"] = time.perf_counter() - started
-    print(result.summary_zh())
-    print(history.change_text(processed))
     campaign = load_campaign(raw / config.CAMPAIGN_FILE)
     if round_code is not None and round_code not in campaign.rounds_by_code:
         codes = "、".join(campaign.rounds_by_code)
-        print(f"报送期次“{round_code}”不存在，应为 {codes} 之一。", file=sys.stderr)
+        print(
+            briefing_line("round_not_in_campaign", round=round_code, codes=codes), file=sys.stderr
+        )
         return 2
+    result = ingest(raw, processed, as_of, campaign)
+    timings["ingest"] = time.perf_counter() - started
+    print(result.summary_zh())
+    print(history.change_text(processed))
     mark = time.perf_counter()
-    figures = load(raw, processed, as_of, round_code)
-    timings["load"] = time.perf_counter() - mark
+    figures = figures_module.compute(
+        campaign, _roster(raw, processed), figures_module.tables_of(result),
+        as_of=as_of, round_code=round_code, is_demo=is_demo,
+    )  # fmt: skip
+    figures.summary = result.summary_zh()
     folder = run_folder(reports_dir, figures)
     folder.mkdir(parents=True, exist_ok=True)
+    figures.charts_dir = folder / "charts"
+    for stale in [*figures.charts_dir.glob("*.png"), figures.charts_dir / CHARTS_FAILED]:
+        stale.unlink(missing_ok=True)  # a notebook must wait for this run's charts
+    figures_file = figures_module.save(figures, folder / FIGURES_FILE)
+    timings["load"] = time.perf_counter() - mark
     parameters = {
         "raw_dir": str(raw),
         "processed_dir": str(processed),
         "as_of": as_of.isoformat() if as_of else None,
         "round": figures.round_code,
         "out_dir": str(folder),
+        "figures_file": str(figures_file),
     }
-    from concurrent.futures import ThreadPoolExecutor
-
-    # The kernels run in other processes while this one draws the charts.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        notebooks = pool.submit(_timed, execute_notebooks, folder / "notebooks", parameters)
-        mark = time.perf_counter()
-        chart_files = charts.render_all(figures, folder / "charts")
+    mark = time.perf_counter()
+    # The kernels start while this process draws the charts; notebook 03 waits for each
+    # PNG when it reaches it (show_chart), so no chart is drawn twice.
+    notebooks = NotebookRuns(folder / "notebooks", parameters)
+    for i, name in enumerate(NOTEBOOKS):
+        notebooks.start(name, 0.7 * i)
+    chart_mark = time.perf_counter()
+    figures.charts_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        chart_files = charts.render_all(figures, figures.charts_dir)
         # Work item 3's outputs: a chart (and so a slide) only when units reported counts.
-        chart_files += publicity_figures.render_chart(figures, folder / "charts")
-        timings["charts"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        sentences = briefing_text(figures)
-        slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
-        workbook.write_workbook(figures, folder / "通报表.xlsx")
-        notice.write_notice(folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报", as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(), kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo)  # fmt: skip
-        details.write_details(folder / "数据明细.xlsx", result.rows, result.submissions, result.issues, figures.coverage, campaign)  # fmt: skip
-        (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
-        exports = time.perf_counter() - mark
-        timings["notebooks"], failures = notebooks.result()
+        chart_files += publicity_figures.render_chart(figures, figures.charts_dir)
+    except BaseException:
+        (figures.charts_dir / CHARTS_FAILED).touch()  # notebook 03 stops waiting
+        raise
+    timings["charts"] = time.perf_counter() - chart_mark
+    export_mark = time.perf_counter()
+    sentences = briefing_text(figures)
+    slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
+    workbook.write_workbook(figures, folder / "通报表.xlsx")
+    notice.write_notice(
+        folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报",
+        as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(),
+        kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo,
+    )  # fmt: skip
+    details.write_details(
+        folder / "数据明细.xlsx", result.rows, result.submissions, result.issues,
+        figures.coverage, campaign,
+    )  # fmt: skip
+    (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    exports = time.perf_counter() - export_mark
+    failures = notebooks.wait()
+    timings["notebooks"] = time.perf_counter() - mark
     mark = time.perf_counter()
     briefing_nb = folder / "notebooks" / NOTEBOOKS[-1]
     if briefing_nb.exists() and not any(f.startswith(NOTEBOOKS[-1]) for f in failures):
+        skip_unused_grammar()
+        from analysis.exports import html
+
         html.notebook_html(briefing_nb, folder / "情况通报.html", title=campaign.name)
     timings["exports"] = exports + time.perf_counter() - mark
-    timings["total"] = time.perf_counter() - started
+    timings["total"] = time.perf_counter() - started + (startup or 0.0)
     _write_timings(folder, timings)
     for failure in failures:
-        print(f"笔记本运行出错（其余材料已生成）：{failure}", file=sys.stderr)
-    print(f"通报材料已生成（用时 {time.perf_counter() - started:.0f} 秒）：{folder}")
+        print(briefing_line("notebook_failed", failure=failure), file=sys.stderr)
+    seconds = time.perf_counter() - started + (startup or 0.0)
+    print(briefing_line("briefing_written", seconds=seconds, folder=folder))
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         print(f"  {path.relative_to(folder)}")
     return 0 if not failures else 1
 
 
-def show_chart(figures: BriefingData, key: str, dpi: int = 100):
-    """One chart as a PNG image for the notebook (independent of the matplotlib backend)."""
-    import io
+# How long a notebook waits for a chart `make briefing` is drawing before drawing it itself.
+CHART_WAIT_SECONDS = 120.0
+# Written into the charts folder when drawing them failed: a notebook stops waiting.
+CHARTS_FAILED = ".failed"
 
-    import matplotlib.pyplot as plt
+
+def show_chart(figures: Figures, key: str, wait: float = CHART_WAIT_SECONDS, dpi: int = 100):
+    """One chart as a PNG image for the notebook.
+
+    Under `make briefing` (figures.charts_dir set) the PNG the run renders, waited for
+    while it is being drawn: each chart is drawn once per run. A notebook run alone
+    draws the chart here.
+    """
     from IPython.display import Image
 
-    from analysis import charts, style
+    from analysis import charts
 
-    buffer = io.BytesIO()
-    # Fonts are looked up when drawing: save inside the house style too.
-    with style.house_style(), plt.rc_context({"savefig.bbox": "standard"}):
-        title, fig = charts.CHARTS[key](figures)
-        fig.savefig(buffer, format="png", dpi=dpi)
-    plt.close(fig)
     # The finding doubles as the image's alternative text in the HTML export.
-    return Image(data=buffer.getvalue(), format="png", metadata={"alt": title})
+    title = charts.chart_title(figures, key)
+    if figures.charts_dir is not None:
+        rendered = Path(figures.charts_dir) / f"{key}.png"
+        deadline = time.monotonic() + wait
+        failed = rendered.with_name(CHARTS_FAILED)
+        while not rendered.is_file() and not failed.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if rendered.is_file():
+            return Image(data=rendered.read_bytes(), format="png", metadata={"alt": title})
+    return Image(data=charts.chart_png(figures, key, dpi), format="png", metadata={"alt": title})
 
 
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"

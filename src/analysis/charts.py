@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -23,27 +22,34 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from analysis import config, style
 from analysis.campaign import Campaign
-from analysis.narrative import fmt_count, fmt_pct, kind_name
-
-if TYPE_CHECKING:
-    from analysis.briefing import BriefingData
+from analysis.figures import (
+    LOW,
+    LOW_COVERAGE,
+    UNRANKED_KINDS,
+    Figures,
+    kind_extremes,
+    most_new,
+    rank_units,
+)
+from analysis.formats import fmt_count, fmt_names, fmt_pct, kind_name
+from analysis.model import Level, ReportStatus
 
 PNG_DPI = 200
 # Rows of bars one panel holds before a chart is split into side-by-side panels.
 MAX_PANEL_ROWS = 26
-STATUS_ORDER = ("on_time", "late", "unknown_date", "missing")
+STATUS_ORDER = tuple(ReportStatus)
 # Chinese labels of the statuses (reporting.STATUS_NAMES, shortened for a legend).
 STATUS_NAMES = {
-    "on_time": "按时报送",
-    "late": "逾期报送",
-    "unknown_date": "已报送（未填日期）",
-    "missing": "未报送",
+    ReportStatus.ON_TIME: "按时报送",
+    ReportStatus.LATE: "逾期报送",
+    ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
+    ReportStatus.MISSING: "未报送",
 }
 STATUS_COLORS = {
-    "on_time": style.COLORS["primary"],
-    "late": style.COLORS["accent"],
-    "unknown_date": "#BDBDBD",
-    "missing": "#E6E6E6",
+    ReportStatus.ON_TIME: style.COLORS["primary"],
+    ReportStatus.LATE: style.COLORS["accent"],
+    ReportStatus.UNKNOWN_DATE: "#BDBDBD",
+    ReportStatus.MISSING: "#E6E6E6",
 }
 GREY = style.COLORS["muted"]
 LIGHT_GREY = "#C8C8C8"
@@ -74,36 +80,45 @@ def _kind_order(kind: pd.Series) -> pd.Series:
 
 
 def ranked_units(
-    coverage: pd.DataFrame, column: str = "unit_coverage", collapse: int | None = None
+    coverage: pd.DataFrame,
+    collapse: int | None = None,
+    ranking: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Reporting-unit rows in report order: by kind, then `column` descending, then name.
+    """Reporting-unit rows in the order of the one ranking (figures.rank_units): the 通报表's.
 
     Adds `label` (what the chart shows) and `header` (the kind's heading). With
-    `collapse`, a kind whose reporting units are single unions (直属) and number more
-    than `collapse` is shown as one row, its kind total: forty 0%/100% bars say less
-    than one bar with the kind's coverage.
+    `collapse`, an unranked kind (直属: units of one union each) with more than
+    `collapse` units is shown as one row, its kind total, labelled with how many of its
+    unions are at 100% and at 0%: forty 0%/100% bars say less than one bar.
+    `ranking` is that ranking when the caller has it (Figures.ranking), else it is
+    ranked here with the same function.
     """
-    units = _level(coverage, "reporting_unit")
-    units = (
-        units.assign(_k=_kind_order(units["kind"]))
-        .sort_values(["_k", column, "group"], ascending=[True, False, True], kind="stable")
-        .drop(columns="_k")
-        .reset_index(drop=True)
-    )
+    units = (ranking if ranking is not None else rank_units(coverage)).copy()
+    units["level"] = Level.REPORTING_UNIT.value
     counts = units.groupby("kind")["group"].transform("size")
     units["label"] = units["group"]
+    units["value_note"] = ""
     units["header"] = units["kind"].map(kind_name) + "（" + counts.astype(str) + "个）"
     if collapse is None:
         return units
-    single = units.groupby("kind")["units_total"].transform("max") <= 1
-    folded = sorted(set(units.loc[single & (counts > collapse), "kind"]))
+    folded = sorted(
+        set(units.loc[units["kind"].isin(UNRANKED_KINDS) & (counts > collapse), "kind"])
+    )
     if not folded:
         return units
-    kinds = _level(coverage, "kind")
+    kinds = _level(coverage, Level.KIND)
     totals = kinds[kinds["kind"].isin(folded)].assign(
         label=lambda d: d["kind"].map(config.KIND_LONG_NAMES).fillna(d["kind"]) + "合计",
         header=lambda d: d["kind"].map(kind_name) + "（" + d["units_total"].astype(str) + "家）",
+        band="",
     )
+    notes = {}
+    for kind in folded:
+        own = units[units["kind"] == kind]
+        full = int((own["units_covered"] >= own["units_total"]).sum())
+        none = int((own["units_covered"] == 0).sum())
+        notes[kind] = f"（{full}家已开展，{none}家未开展）"
+    totals["value_note"] = totals["kind"].map(notes)
     parts = [units[~units["kind"].isin(folded)], totals]
     merged = pd.concat(parts, ignore_index=True)
     merged = merged.assign(_k=_kind_order(merged["kind"])).sort_values("_k", kind="stable")
@@ -139,7 +154,7 @@ def _ax(ax: Axes | None) -> Axes:
 
 
 def _district(coverage: pd.DataFrame) -> pd.Series | None:
-    d = _level(coverage, "district")
+    d = _level(coverage, Level.DISTRICT)
     return None if d.empty else d.iloc[0]
 
 
@@ -154,21 +169,22 @@ def _per_100(frame: pd.DataFrame) -> pd.Series:
 
 
 def unit_coverage_finding(coverage: pd.DataFrame) -> str:
-    """'全区基层工会覆盖率达68%，乡镇领先、系统偏低'."""
+    """'全区基层工会覆盖率达68%，乡镇领先、系统偏低' (kinds at the same figure said together)."""
     d = _district(coverage)
     if d is None:
         return "暂无覆盖率数据"
     if not d["unit_coverage"] > 0:
         return "全区尚无基层工会开展活动（覆盖率0%）"
     text = f"全区基层工会覆盖率达{fmt_pct(d['unit_coverage'], 0)}"
-    kinds = _level(coverage, "kind")
-    kinds = kinds[kinds["units_total"] > 0].sort_values(
-        ["unit_coverage", "group"], ascending=[False, True]
-    )
-    if len(kinds) >= 2 and kinds.iloc[0]["unit_coverage"] > kinds.iloc[-1]["unit_coverage"]:
-        best, worst = kind_name(kinds.iloc[0]["kind"]), kind_name(kinds.iloc[-1]["kind"])
-        text += f"，{best}领先、{worst}偏低"
+    extremes = kind_extremes(coverage)
+    if extremes is not None:
+        best, worst = extremes
+        text += f"，{_kinds(best.names)}领先、{_kinds(worst.names)}偏低"
     return text
+
+
+def _kinds(codes: tuple[str, ...]) -> str:
+    return "、".join(kind_name(c) for c in codes)
 
 
 def unit_coverage_bars(
@@ -176,18 +192,21 @@ def unit_coverage_bars(
     ax: Axes | None = None,
     title: str | None = None,
     rows: slice | None = None,
+    ranking: pd.DataFrame | None = None,
 ) -> Axes:
-    """Unit coverage per reporting unit, ranked within kind, district average as a line.
+    """Unit coverage per reporting unit in the ranking's order, district average as a line.
 
-    Bars at or above the district average are deep red, the others grey; `rows`
+    Bars of the units below LOW_COVERAGE (the set the prose counts and the 通报表
+    shades) are light grey, the others deep red, an unranked kind's total blue; `rows`
     draws only a slice of the ranked units (one panel of a split chart).
     """
     ax = _ax(ax)
-    units = ranked_units(coverage, collapse=COLLAPSE_SINGLE)
+    units = ranked_units(coverage, collapse=COLLAPSE_SINGLE, ranking=ranking)
+    low_count = int((units["band"] == LOW).sum())
     if rows is not None:
         units = units.iloc[rows]
     # Slots top to bottom: a header slot per kind, then its units.
-    labels, values, ypos, headers = [], [], [], []
+    labels, values, ypos, headers, colors, notes = [], [], [], [], [], []
     y = 0.0
     for _, group in units.groupby(_kind_order(units["kind"]), sort=True):
         headers.append((y, group["header"].iloc[0]))
@@ -196,19 +215,21 @@ def unit_coverage_bars(
             labels.append(r.label)
             values.append(float(r.unit_coverage))
             ypos.append(y)
+            notes.append(r.value_note or "")
+            if r.value_note:  # an unranked kind's total: neither ranked nor banded
+                colors.append(style.COLORS["secondary"])
+            else:
+                colors.append(LIGHT_GREY if r.band == LOW else style.COLORS["primary"])
             y += 1
     district = _district(coverage)
     average = float(district["unit_coverage"]) if district is not None else None
-    colors = [
-        style.COLORS["primary"] if average is None or v >= average else LIGHT_GREY for v in values
-    ]
     ax.barh(ypos, values, height=0.72, color=colors)
     fontsize = 9 if len(ypos) <= 20 else 8
-    for yy, v in zip(ypos, values, strict=True):
+    for yy, v, note in zip(ypos, values, notes, strict=True):
         ax.text(
             v + 0.01,
             yy,
-            fmt_pct(v, 0),
+            fmt_pct(v, 0) + note,
             va="center",
             ha="left",
             fontsize=fontsize - 0.5,
@@ -228,7 +249,8 @@ def unit_coverage_bars(
         )
     ax.set_yticks(ypos, labels, fontsize=fontsize)
     ax.set_ylim(y - 0.4, -0.6)
-    ax.set_xlim(0, 1.12)
+    ax.set_xlim(0, 1.3 if any(notes) else 1.12)
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
@@ -243,7 +265,12 @@ def unit_coverage_bars(
             fontsize=9,
             color=style.COLORS["text"],
         )
-    ax.set_xlabel("基层工会覆盖率")
+    ax.axvline(LOW_COVERAGE, color=GREY, linestyle=":", linewidth=1)
+    ax.set_xlabel(
+        f"基层工会覆盖率（浅灰：低于{fmt_pct(LOW_COVERAGE, 0)}，共{low_count}个单位）"
+        if low_count
+        else "基层工会覆盖率"
+    )
     if title is None:
         title = unit_coverage_finding(coverage)
     if title:
@@ -324,7 +351,7 @@ def _item_codes(campaign: Campaign) -> list[str]:
 
 def work_item_finding(by_item: pd.DataFrame, campaign: Campaign) -> str:
     """'“宣传”覆盖面最广（全区62%），“资料上报”最弱（18%）'."""
-    d = _level(by_item, "district")
+    d = _level(by_item, Level.DISTRICT)
     d = d[d["work_item"].isin(_item_codes(campaign))]
     if d.empty:
         return "暂无分项工作数据"
@@ -337,13 +364,16 @@ def work_item_finding(by_item: pd.DataFrame, campaign: Campaign) -> str:
 
 
 def work_item_matrix(
-    by_item: pd.DataFrame, coverage: pd.DataFrame, campaign: Campaign
+    by_item: pd.DataFrame,
+    coverage: pd.DataFrame,
+    campaign: Campaign,
+    ranking: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Unit coverage per reporting unit (rows, report order, labelled) and work item (columns).
 
     Rows are those of `ranked_units(coverage, collapse=COLLAPSE_SINGLE)`.
     """
-    units = ranked_units(coverage, collapse=COLLAPSE_SINGLE)
+    units = ranked_units(coverage, collapse=COLLAPSE_SINGLE, ranking=ranking)
     items = _item_codes(campaign)
     keys = pd.MultiIndex.from_frame(units[["level", "group"]])
     matrix = (
@@ -365,10 +395,11 @@ def work_item_heatmap(
     ax: Axes | None = None,
     title: str | None = None,
     rows: slice | None = None,
+    ranking: pd.DataFrame | None = None,
 ) -> Axes:
     """Heatmap of unit coverage per reporting unit and work item, percentages in cells."""
     ax = _ax(ax)
-    matrix = work_item_matrix(by_item, coverage, campaign)
+    matrix = work_item_matrix(by_item, coverage, campaign, ranking)
     if rows is not None:
         matrix = matrix.iloc[rows]
     values = matrix.to_numpy(dtype=float)
@@ -437,13 +468,13 @@ def reporting_status_finding(status: pd.DataFrame, campaign: Campaign, round_cod
         return "暂无报送数据"
     row = counts.loc[round_code]
     expected = int(row.sum())
-    submitted = expected - int(row["missing"])
+    submitted = expected - int(row[ReportStatus.MISSING])
     name = campaign.rounds_by_code[round_code].name
     text = (
         f"{name}报送率{fmt_pct(submitted / expected, 0)}，"
         f"按时报送率{fmt_pct(row['on_time'] / expected, 0)}"
     )
-    if row["missing"]:
+    if row[ReportStatus.MISSING]:
         return text + f"，{int(row['missing'])}个单位未报送"
     return text + "，全部单位已报送"
 
@@ -494,13 +525,13 @@ def reporting_status_bars(
                     ha="center",
                     va="center",
                     fontsize=12 if by == "round" else 11,
-                    color="white" if code == "on_time" else style.COLORS["text"],
+                    color="white" if code == ReportStatus.ON_TIME else style.COLORS["text"],
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
     for i, (_, row) in enumerate(counts.iterrows()):
         n = int(row.sum())
         if n:
-            rate = (n - int(row["missing"])) / n
+            rate = (n - int(row[ReportStatus.MISSING])) / n
             ax.text(
                 left[i] + total * 0.01, i, f"报送率{fmt_pct(rate, 0)}", va="center", fontsize=11
             )
@@ -533,7 +564,7 @@ def reporting_status_bars(
 
 def coverage_curve_finding(curve: pd.DataFrame) -> str:
     """'覆盖率逐步攀升，截至9月30日全区达68%，乡镇领先'; no claim the data do not support."""
-    d = _level(curve, "district").sort_values("date")
+    d = _level(curve, Level.DISTRICT).sort_values("date")
     if d.empty:
         return "暂无覆盖率变化数据"
     first, last = d.iloc[0], d.iloc[-1]
@@ -566,7 +597,7 @@ def coverage_curve(
         ends.append(
             (line["date"].iloc[-1], float(line["unit_coverage"].iloc[-1]), kind_name(kind), color)
         )
-    district = _level(curve, "district").sort_values("date")
+    district = _level(curve, Level.DISTRICT).sort_values("date")
     if not district.empty:
         ax.plot(
             district["date"],
@@ -633,13 +664,14 @@ def new_units(ranking: pd.DataFrame) -> pd.DataFrame:
 
 
 def new_coverage_finding(ranking: pd.DataFrame, round_name: str = "本期") -> str:
-    """'第二阶段新增覆盖基层工会120家，长阳镇总工会新增最多（15家）'."""
+    """'第二阶段新增覆盖基层工会120家，长阳镇总工会新增最多（15家）' (ties said together)."""
     units = new_units(ranking)
     total = int(units["new"].sum())
-    if total <= 0:
+    top = most_new(ranking)
+    if total <= 0 or top is None:
         return f"{round_name}没有新增覆盖的基层工会"
-    top = units.iloc[0]
-    return f"{round_name}新增覆盖基层工会{total}家，{top['group']}新增最多（{int(top['new'])}家）"
+    most = "并列新增最多" if top.tied else "新增最多"
+    return f"{round_name}新增覆盖基层工会{total}家，{fmt_names(list(top.names))}{most}（{int(top.value)}家）"
 
 
 def new_coverage_bars(
@@ -721,7 +753,10 @@ def _save(fig: Figure, out_dir: Path, key: str, title: str) -> ChartFile:
     png, svg = out_dir / f"{key}.png", out_dir / f"{key}.svg"
     # No tight bbox: it keeps the exact 16:9 size; constrained layout keeps text inside.
     with plt.rc_context({"savefig.bbox": "standard"}):
-        fig.savefig(png, dpi=PNG_DPI, metadata={"Software": None})
+        # Written aside and renamed: a notebook waiting for the PNG never reads half a file.
+        partial = png.with_name(f".{png.name}.part")
+        fig.savefig(partial, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        partial.replace(png)
         fig.set_layout_engine("none")  # the layout is settled; do not solve it again
         fig.savefig(svg, metadata={"Date": None})
     headline = getattr(fig, "_suptitle", None)
@@ -733,39 +768,40 @@ def _save(fig: Figure, out_dir: Path, key: str, title: str) -> ChartFile:
     return ChartFile(key=key, title=title, png=png, svg=svg, headline_fraction=round(fraction, 4))
 
 
-def _panels(figures: BriefingData) -> list[slice]:
-    units = ranked_units(figures.coverage, collapse=COLLAPSE_SINGLE)
+def _panels(figures: Figures) -> list[slice]:
+    units = ranked_units(figures.coverage, collapse=COLLAPSE_SINGLE, ranking=figures.ranking)
     return split_panels(units["kind"].tolist())
 
 
-def _unit_coverage(figures: BriefingData) -> tuple[str, Figure]:
+def _unit_coverage(figures: Figures) -> tuple[str, Figure]:
     title = unit_coverage_finding(figures.coverage)
     panels = _panels(figures)
     fig, axes = _figure(title, figures.source_note, len(panels))
     for ax, rows in zip(axes, panels, strict=True):
-        unit_coverage_bars(figures.coverage, ax=ax, title="", rows=rows)
+        unit_coverage_bars(figures.coverage, ax=ax, title="", rows=rows, ranking=figures.ranking)
     return title, fig
 
 
-def _participation(figures: BriefingData) -> tuple[str, Figure]:
+def _participation(figures: Figures) -> tuple[str, Figure]:
     title = participation_finding(figures.coverage)
     fig, (ax,) = _figure(title, figures.source_note)
     participation_bars(figures.coverage, ax=ax, title="")
     return title, fig
 
 
-def _work_items(figures: BriefingData) -> tuple[str, Figure]:
+def _work_items(figures: Figures) -> tuple[str, Figure]:
     title = work_item_finding(figures.by_item, figures.campaign)
     panels = _panels(figures)
     fig, axes = _figure(title, figures.source_note, len(panels))
     for ax, rows in zip(axes, panels, strict=True):
         work_item_heatmap(
-            figures.by_item, figures.coverage, figures.campaign, ax=ax, title="", rows=rows
-        )
+            figures.by_item, figures.coverage, figures.campaign, ax=ax, title="", rows=rows,
+            ranking=figures.ranking,
+        )  # fmt: skip
     return title, fig
 
 
-def _reporting_status(figures: BriefingData) -> tuple[str, Figure]:
+def _reporting_status(figures: Figures) -> tuple[str, Figure]:
     title = reporting_status_finding(figures.status, figures.campaign, figures.round_code)
     fig, (by_round, by_kind) = _figure(title, figures.source_note, 2)
     reporting_status_bars(
@@ -785,15 +821,19 @@ def _reporting_status(figures: BriefingData) -> tuple[str, Figure]:
     return title, fig
 
 
-def _coverage_curve(figures: BriefingData) -> tuple[str, Figure]:
+def _coverage_curve(figures: Figures) -> tuple[str, Figure]:
     title = coverage_curve_finding(figures.curve)
     fig, (ax,) = _figure(title, figures.source_note)
     coverage_curve(figures.curve, figures.campaign, ax=ax, title="")
     return title, fig
 
 
-def _new_coverage(figures: BriefingData) -> tuple[str, Figure]:
-    round_name = figures.round_name if figures.previous is not None else "活动开展以来"
+def _new_round_name(figures: Figures) -> str:
+    return figures.round_name if figures.previous is not None else "活动开展以来"
+
+
+def _new_coverage(figures: Figures) -> tuple[str, Figure]:
+    round_name = _new_round_name(figures)
     title = new_coverage_finding(figures.ranking, round_name)
     fig, (ax,) = _figure(title, figures.source_note)
     new_coverage_bars(figures.ranking, ax=ax, title="", round_name=round_name)
@@ -810,9 +850,36 @@ CHARTS = {
     "06_new_coverage": _new_coverage,
 }
 CHART_KEYS = tuple(CHARTS)
+# The finding that titles each chart, without drawing it (the notebook's alt text).
+FINDINGS = {
+    "01_unit_coverage": lambda f: unit_coverage_finding(f.coverage),
+    "02_participation": lambda f: participation_finding(f.coverage),
+    "03_work_items": lambda f: work_item_finding(f.by_item, f.campaign),
+    "04_reporting_status": lambda f: reporting_status_finding(f.status, f.campaign, f.round_code),
+    "05_coverage_curve": lambda f: coverage_curve_finding(f.curve),
+    "06_new_coverage": lambda f: new_coverage_finding(f.ranking, _new_round_name(f)),
+}
 
 
-def chart_figure(figures: BriefingData, key: str) -> Figure:
+def chart_title(figures: Figures, key: str) -> str:
+    """The finding that titles chart `key` (the same sentence its headline says)."""
+    return FINDINGS[key](figures)
+
+
+def chart_png(figures: Figures, key: str, dpi: int = 100) -> bytes:
+    """Chart `key` drawn now as PNG bytes (a notebook run without `make briefing`'s charts)."""
+    import io
+
+    buffer = io.BytesIO()
+    # Fonts are looked up when drawing: save inside the house style too.
+    with style.house_style(), plt.rc_context({"savefig.bbox": "standard"}):
+        _, fig = CHARTS[key](figures)
+        fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def chart_figure(figures: Figures, key: str) -> Figure:
     """One briefing chart as a 16:9 Figure in the house style, drawable anywhere.
 
     matplotlib resolves font families when it draws, so the CJK font is pinned on
@@ -828,7 +895,7 @@ def chart_figure(figures: BriefingData, key: str) -> Figure:
     return fig
 
 
-def render_all(figures: BriefingData, out_dir: Path) -> list[ChartFile]:
+def render_all(figures: Figures, out_dir: Path) -> list[ChartFile]:
     """Draw every chart once; save PNG (200 dpi, 12.8x7.2 in) and SVG from the same Figure."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -14,10 +14,7 @@ import sys
 from pathlib import Path
 
 from analysis import config
-
-
-class UsageError(Exception):
-    """Bad command-line arguments; the message is Chinese."""
+from analysis.model import UsageError as UsageError  # defined below the demo generator
 
 
 class _Parser(argparse.ArgumentParser):

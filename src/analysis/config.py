@@ -40,6 +40,9 @@ KIND_LONG_NAMES: dict[str, str] = {
     "direct": "直属基层工会",
 }
 DISTRICT_GROUP = "全区"
+# Columns that hold personal data: they exist only in submissions.csv and are dropped
+# from everything a reader sees (exports, notebooks, the run folder's figures.pkl).
+PERSONAL_COLUMNS: frozenset[str] = frozenset({"contact", "phone", "联系人", "联系电话"})
 DISTRICT_FEDERATION = "房山区总工会"
 
 

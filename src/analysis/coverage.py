@@ -27,9 +27,10 @@ import pandas as pd
 
 from analysis import config
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
+from analysis.model import FileState, Level, RowState
 from analysis.roster import Roster
 
-LEVELS: tuple[str, ...] = ("district", "kind", "reporting_unit")
+LEVELS: tuple[str, ...] = tuple(level.value for level in Level)
 COVERAGE_COLUMNS: tuple[str, ...] = (
     "level",
     "kind",
@@ -188,7 +189,7 @@ class _Groups:
         n_rows = 1 + n_kinds + n_groups
         data: dict[str, object] = {
             "level": np.repeat(
-                np.array(["district", "kind", "reporting_unit"], dtype=object),
+                np.array(list(LEVELS), dtype=object),
                 [n_keys, n_kinds * n_keys, n_groups * n_keys],
             ),
             "kind": np.repeat(
@@ -248,7 +249,7 @@ def accepted_activities(
     missing = [c for c in LEDGER_COLUMNS if c not in rows]
     if missing:  # an empty ledger (no submission at all) may come without columns
         rows = rows.assign(**dict.fromkeys(missing, pd.NA))
-    acc = rows.loc[rows["state"].astype(str) == "accepted"].copy()
+    acc = rows.loc[rows["state"].astype(str) == RowState.ACCEPTED].copy()
     grassroots = acc["grassroots_unit"].fillna("").astype(str).str.strip()
     units = roster.units
     parent = pd.Series(units["reporting_unit"].to_numpy(), index=units["unit"].astype(str))
@@ -423,8 +424,8 @@ def _current_rows(rows: pd.DataFrame, submissions: pd.DataFrame | None) -> pd.Da
     """Rows, minus any of a file the submissions table does not hold as current."""
     if submissions is None or submissions.empty or "state" not in submissions:
         return rows
-    not_current = submissions.loc[submissions["state"].astype(str) != "current", "file"]
-    current = submissions.loc[submissions["state"].astype(str) == "current", "file"]
+    not_current = submissions.loc[submissions["state"].astype(str) != FileState.CURRENT, "file"]
+    current = submissions.loc[submissions["state"].astype(str) == FileState.CURRENT, "file"]
     drop = set(not_current) - set(current)
     return rows.loc[~rows["file"].isin(drop)] if drop else rows
 
@@ -505,26 +506,3 @@ def cumulative_curve(
     )
     table["unit_coverage"] = _ratio(table["units_covered"], table["units_total"])
     return table.loc[:, columns]
-
-
-# Report-side views live in reporting.py; they stay importable from here.
-_REPORTING_NAMES = frozenset(
-    {
-        "activity_counts",
-        "not_reached",
-        "ranking",
-        "reporting_status",
-        "reporting_rates",
-        "not_reported",
-        "data_quality",
-        "STATUS_NAMES",
-    }
-)
-
-
-def __getattr__(name: str) -> object:
-    if name in _REPORTING_NAMES:
-        from analysis import reporting
-
-        return getattr(reporting, name)
-    raise AttributeError(f"module 'analysis.coverage' has no attribute {name!r}")

@@ -41,7 +41,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import importlib
 import io
 import logging
 import os
@@ -99,6 +98,7 @@ class IngestResult:
     submissions: pd.DataFrame
     issues: pd.DataFrame
     coverage: dict[str, pd.DataFrame] = field(default_factory=dict)
+    publicity: pd.DataFrame | None = None
     files_skipped: int = 0
     files_parsed: int = 0  # parsed this run (not from the cache)
 
@@ -162,13 +162,6 @@ def _has_data(rows: list[list[object]]) -> bool:
     return any(v not in (None, "") for row in rows for v in row)
 
 
-def _module(name: str):
-    try:
-        return importlib.import_module(f"analysis.{name}")
-    except ModuleNotFoundError:
-        return None
-
-
 def read_workbook(path: Path, campaign: Campaign, display_name: str) -> Workbook:
     """readers.read_workbook (a seam for tests that count parses)."""
     from analysis import readers
@@ -183,8 +176,10 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
     except FileRejected as exc:
         return ParsedFile(rel, rejected=(exc.code, exc.message))
     parsed = ParsedFile(rel, issues=list(workbook.issues))
-    templates = _module("templates")
-    marker = templates.detect(workbook) if templates else None
+    from analysis import tables as finder
+    from analysis import templates
+
+    marker = templates.detect(workbook)
     done: set[str] = set()
     if marker:
         tables = templates.read_tables(workbook, marker, campaign, rel)
@@ -194,7 +189,6 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
             parsed.template_round = str(marker.get("round", ""))
             parsed.tables.extend(tables)
             done = set(marker.get("template_sheets", ())) | {t.sheet for t in tables}
-    finder = _module("tables")
     for sheet in workbook.sheets:
         if sheet.name in done:
             continue
@@ -206,7 +200,7 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
                 )  # fmt: skip
             continue
         flagged: list[int] = []
-        found = finder.find_tables(sheet, campaign, rel, flagged) if finder else []
+        found = finder.find_tables(sheet, campaign, rel, flagged)
         # Publicity counts (work item 3): read where no activity table is, where
         # tables.py saw a header counting outputs, or beside activities as extra columns.
         if (
@@ -400,9 +394,8 @@ def _csv_field(text: str) -> str:
 
 
 def _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks) -> dict:
-    coverage = _module("coverage")
-    if coverage is None or not hasattr(coverage, "compute_tables"):
-        return {}
+    from analysis import coverage
+
     try:
         return coverage.compute_tables(roster, rows, submissions, campaign, as_of)
     except Exception:  # noqa: BLE001 - logged; the ledger is still written
@@ -534,8 +527,9 @@ def run(
                   "请把该文件发给技术人员。")
         )  # fmt: skip
     issues_frame = _issues_table(issues)
+    publicity_frame = publicity.publicity_table(subs)
     tables = {"rows": rows, "submissions": submissions, "issues": issues_frame, **coverage,
-              "publicity": publicity.publicity_table(subs)}  # fmt: skip
+              "publicity": publicity_frame}  # fmt: skip
     write_tables(out_dir, tables)
     _write_log(out_dir, tracebacks)
     history.record_run(out_dir, submissions, coverage.get("coverage"), {s.file: s.sha256 for s in subs}, as_of)  # fmt: skip
@@ -543,6 +537,7 @@ def run(
     return IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,
         coverage=coverage, files_skipped=len(skipped), files_parsed=files_parsed,
+        publicity=publicity_frame,
     )  # fmt: skip
 
 

@@ -102,3 +102,22 @@ def message(code: str, **values: object) -> str:
 def suggestion_text(suggestions: list[str]) -> str:
     """'（最接近的名称：A、B、C）' or '' when there is none."""
     return f"（最接近的名称：{'、'.join(suggestions)}）" if suggestions else ""
+
+
+# Lines the briefing command prints for the analyst (not issues: no file, sheet or row).
+BRIEFING_TEXTS: dict[str, str] = {
+    "demo_data": (
+        "使用内置演示数据（{raw_dir}）：data/raw/roster/ 中还没有名册。"
+        "放入名册和报送表后再运行即可生成正式通报。"
+    ),
+    "analyst_data": "使用分析人员的数据：{raw_dir}",
+    "round_not_in_campaign": "报送期次“{round}”不存在，应为 {codes} 之一。",
+    "notebook_failed": "笔记本运行出错（其余材料已生成）：{failure}",
+    "briefing_written": "通报材料已生成（用时 {seconds:.0f} 秒）：{folder}",
+    "alias_fill_in": "（请填写名册中的名称）",
+}
+
+
+def briefing_line(key: str, **values: object) -> str:
+    """One of BRIEFING_TEXTS with its placeholders filled."""
+    return BRIEFING_TEXTS[key].format(**values)

@@ -10,11 +10,120 @@ exceptions that unwind the run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 RowKind = Literal["data", "total", "note"]
+
+
+# States and codes are StrEnums: a member equals (and hashes as) its string, so the
+# tables keep plain text and `frame["state"] == RowState.ACCEPTED` works as before.
+
+
+class RowState(StrEnum):
+    """`state` of a rows.csv row (every row read ends in exactly one)."""
+
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    SUPERSEDED = "superseded"
+    REJECTED = "rejected"
+
+
+class FileState(StrEnum):
+    """`state` of a submissions.csv row."""
+
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+    DUPLICATE_FILE = "duplicate_file"
+    REJECTED = "rejected"
+
+
+class ReportStatus(StrEnum):
+    """A reporting unit's status in a round (reporting.reporting_status), in display order."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    UNKNOWN_DATE = "unknown_date"
+    MISSING = "missing"
+
+
+class Level(StrEnum):
+    """`level` of a coverage row."""
+
+    DISTRICT = "district"
+    KIND = "kind"
+    REPORTING_UNIT = "reporting_unit"
+
+
+class Kind(StrEnum):
+    """Kinds of reporting unit (config.KINDS gives the report order)."""
+
+    TOWN = "town"
+    STREET = "street"
+    SYSTEM = "system"
+    YANSHAN = "yanshan"
+    ZONE = "zone"
+    DIRECT = "direct"  # a grassroots union reporting directly: its own unit of one union
+
+
+class IssueCode(StrEnum):
+    """Stable `code` of an issues.csv row (and `reason` of a rows.csv row)."""
+
+    # files
+    EMPTY = "empty"
+    CORRUPT = "corrupt"
+    NOT_A_SPREADSHEET = "not_a_spreadsheet"
+    PASSWORD_PROTECTED = "password_protected"
+    TOO_LARGE = "too_large"
+    ZIP_BOMB = "zip_bomb"
+    HOSTILE_XML = "hostile_xml"
+    FILE_SKIPPED = "file_skipped"
+    FILE_INTERNAL_ERROR = "file_internal_error"
+    FILE_LOCKED = "file_locked"
+    FILE_VANISHED = "file_vanished"
+    FILE_UNREADABLE = "file_unreadable"
+    NO_ACTIVITY_TABLE = "no_activity_table"
+    SHEET_HIDDEN_SKIPPED = "sheet_hidden_skipped"
+    SHEET_NO_TABLE = "sheet_no_table"
+    DUPLICATE_FILE = "duplicate_file"
+    SUPERSEDED = "superseded"
+    MACRO_IGNORED = "macro_ignored"
+    EXTERNAL_LINK_IGNORED = "external_link_ignored"
+    INTERNAL_ERROR = "internal_error"
+    # reporting unit, round, report date
+    REPORTING_UNIT_UNRESOLVED = "reporting_unit_unresolved"
+    REPORTING_UNIT_UNKNOWN = "reporting_unit_unknown"
+    REPORTING_UNIT_FROM_FILENAME = "reporting_unit_from_filename"
+    REPORTING_UNIT_IS_GRASSROOTS = "reporting_unit_is_grassroots"
+    ROUND_UNRECOGNISED = "round_unrecognised"
+    ROUND_UNKNOWN = "round_unknown"
+    REPORT_DATE_UNREADABLE = "report_date_unreadable"
+    # rows
+    TOTAL_ROW = "total_row"
+    NOTE_ROW = "note_row"
+    UNIT_UNRESOLVED = "unit_unresolved"
+    UNIT_OTHER_PARENT = "unit_other_parent"
+    DATE_UNREADABLE = "date_unreadable"
+    DATE_MISSING = "date_missing"
+    PARTICIPANTS_APPROXIMATE = "participants_approximate"
+    PARTICIPANTS_RANGE = "participants_range"
+    PARTICIPANTS_UNREADABLE = "participants_unreadable"
+    # roster and aliases
+    ALIASES_UNREADABLE = "aliases_unreadable"
+    ROSTER_DUPLICATE_NAME = "roster_duplicate_name"
+    ROSTER_KIND_UNKNOWN = "roster_kind_unknown"
+    ROSTER_PARENT_MISSING = "roster_parent_missing"
+
+
+class UsageError(Exception):
+    """Bad command-line arguments or options; the message is Chinese.
+
+    Here, not in cli.py, so that the demo generator can raise it without importing
+    the command line (which imports the generator).
+    """
+
 
 # Fields of an activity table, in template order. The campaign definition's
 # [columns] section gives each field's header synonyms.

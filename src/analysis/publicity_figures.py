@@ -116,7 +116,7 @@ def at_round(table: pd.DataFrame, round_code: str, level: str = "district") -> p
 
 
 def _amount(value: float) -> str:
-    from analysis.narrative import fmt_count
+    from analysis.formats import fmt_count
 
     return fmt_count(value) if float(value).is_integer() else f"{value:g}"
 
@@ -139,7 +139,7 @@ def publicity_sentence(
 
     Implausible counts are not in the totals; the sentence says how many and how much.
     """
-    from analysis.narrative import fmt_date
+    from analysis.formats import fmt_date
 
     table = publicity_by_round(publicity, campaign, plausible_only=True)
     phrases = _phrases(table, campaign, round_code)
@@ -174,7 +174,7 @@ def publicity_finding(table: pd.DataFrame, campaign: Campaign, round_code: str) 
 
     From the plausible counts (the briefing's totals).
     """
-    from analysis.narrative import fmt_pct, kind_name
+    from analysis.formats import fmt_pct, kind_name
 
     phrases = _phrases(table, campaign, round_code, limit=2)
     if not phrases:
@@ -203,7 +203,7 @@ def publicity_bars(table: pd.DataFrame, campaign: Campaign, round_code: str, ax=
     import matplotlib.pyplot as plt
 
     from analysis import config, style
-    from analysis.narrative import kind_name
+    from analysis.formats import kind_name
 
     ax = ax if ax is not None else plt.gca()
     district = at_round(table, round_code)
@@ -248,7 +248,7 @@ def sheet_frame(table: pd.DataFrame, campaign: Campaign, round_code: str) -> pd.
 
     Columns 单位, 类别 and one per output type reported ('微信（条）'); '' without counts.
     """
-    from analysis.narrative import kind_name
+    from analysis.formats import kind_name
 
     rows = table[table["round"] == round_code]
     if rows.empty or not (rows["to_date"] > 0).any():

@@ -1,5 +1,5 @@
-"""Report-side views: who reported and when, rates, the lists leaders ask for, ranking,
-activity counts and data quality. Pure functions, tidy in, tidy out, no I/O.
+"""Report-side views: who reported and when, rates, the lists leaders ask for, activity
+counts and data quality (the ranking is figures.rank_units). Pure functions, tidy in, tidy out, no I/O.
 
 Reporting status follows DHIS2's definitions (pitfalls.md): expected reports are every
 reporting unit in the roster for every round that has started by `as_of`; only
@@ -18,19 +18,20 @@ import pandas as pd
 
 from analysis import config
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
-from analysis.coverage import COVERAGE_COLUMNS, _Groups, _kind_order, _ratio
+from analysis.coverage import _Groups, _kind_order, _ratio
+from analysis.model import FileState, IssueCode, Level, ReportStatus, RowState
 from analysis.roster import Roster
 
-STATUSES: tuple[str, ...] = ("on_time", "late", "unknown_date", "missing")
+STATUSES: tuple[str, ...] = tuple(ReportStatus)
 STATUS_NAMES: dict[str, str] = {
-    "on_time": "按时报送",
-    "late": "逾期报送",
-    "unknown_date": "已报送（未填日期）",
-    "missing": "未报送",
+    ReportStatus.ON_TIME: "按时报送",
+    ReportStatus.LATE: "逾期报送",
+    ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
+    ReportStatus.MISSING: "未报送",
 }
 UNKNOWN_REPORTING_UNIT = "（未识别报送单位）"
 # Rejected rows that are not data errors: totals and notes under the table.
-NOT_DATA_REASONS: frozenset[str] = frozenset({"total_row", "note_row"})
+NOT_DATA_REASONS: frozenset[str] = frozenset({IssueCode.TOTAL_ROW, IssueCode.NOTE_ROW})
 
 
 def _with_columns(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -61,7 +62,7 @@ def reporting_status(
     submissions = _with_columns(
         submissions, ("file", "reporting_unit", "round", "report_date", "state")
     )
-    subs = submissions.loc[submissions["state"].astype(str) == "current"].copy()
+    subs = submissions.loc[submissions["state"].astype(str) == FileState.CURRENT].copy()
     subs["report_date"] = pd.to_datetime(subs["report_date"], errors="coerce").dt.normalize()
     latest = subs["report_date"].max()
     until = pd.Timestamp(as_of) if as_of is not None else latest
@@ -81,8 +82,10 @@ def reporting_status(
     dated = status["report_date"].notna().to_numpy()
     timely = (status["report_date"] <= deadline).to_numpy()
     status["status"] = np.select(
-        [~submitted, ~dated, timely], ["missing", "unknown_date", "on_time"], default="late"
-    )
+        [~submitted, ~dated, timely],
+        [ReportStatus.MISSING, ReportStatus.UNKNOWN_DATE, ReportStatus.ON_TIME],
+        default=ReportStatus.LATE,
+    ).astype(object)
     status["status_name"] = status["status"].map(STATUS_NAMES)
     status["submitted"] = submitted
     status["on_time"] = pd.array(np.where(dated, timely, False), dtype="boolean")
@@ -114,7 +117,7 @@ def reporting_rates(status: pd.DataFrame) -> pd.DataFrame:
     table = pd.concat([district, by_kind], ignore_index=True)
     table = table.assign(
         _r=table["round"].map({r: i for i, r in enumerate(rounds)}),
-        _l=table["level"].ne("district"),
+        _l=table["level"].ne(Level.DISTRICT),
         _k=table["kind"].map({k: i for i, k in enumerate(["", *kinds])}),
     ).sort_values(["_r", "_l", "_k"], kind="stable")
     table["reporting_rate"] = np.minimum(_ratio(table["submitted"], table["expected"]), 1.0)
@@ -180,9 +183,9 @@ def data_quality(
     unit = rows["reporting_unit"].fillna("").astype(str).replace("", UNKNOWN_REPORTING_UNIT)
     state = rows["state"].astype(str)
     reason = rows["reason"].fillna("").astype(str)
-    skipped = (state == "rejected") & reason.isin(NOT_DATA_REASONS)
-    rejected = (state == "rejected") & ~skipped
-    accepted = state == "accepted"
+    skipped = (state == RowState.REJECTED) & reason.isin(NOT_DATA_REASONS)
+    rejected = (state == RowState.REJECTED) & ~skipped
+    accepted = state == RowState.ACCEPTED
     frame = pd.DataFrame(
         {
             "reporting_unit": unit,
@@ -190,7 +193,7 @@ def data_quality(
             "rows_accepted": accepted,
             "rows_rejected": rejected,
             "rows_skipped": skipped,
-            "rows_not_counted": state.isin(["superseded", "duplicate"]),
+            "rows_not_counted": state.isin([RowState.SUPERSEDED, RowState.DUPLICATE]),
             "rows_with_warnings": accepted & ~reason.isin(["", "ok"]),
             "participants_missing": accepted
             & pd.to_numeric(rows["participants"], errors="coerce").isna(),
@@ -206,7 +209,7 @@ def data_quality(
     by_reason.columns = [f"rejected_{c}" for c in by_reason.columns]
     table = table.join(by_reason).fillna(0)
 
-    files = submissions.loc[submissions["state"].astype(str) == "current"]
+    files = submissions.loc[submissions["state"].astype(str) == FileState.CURRENT]
     files_current = files.groupby(files["reporting_unit"].fillna(UNKNOWN_REPORTING_UNIT)).size()
     table = table.reindex(table.index.union(files_current.index))
     table["files_current"] = files_current
@@ -295,7 +298,7 @@ def activity_counts(
     for column in agg:
         table[column] = table[column].round().astype(np.int64)
     kind_order = {k: i for i, k in enumerate(["", *_kind_order(table["kind"].unique())])}
-    table = table.assign(_l=table["level"].ne("district"), _k=table["kind"].map(kind_order))
+    table = table.assign(_l=table["level"].ne(Level.DISTRICT), _k=table["kind"].map(kind_order))
     if by == "week":
         sort, ascending = ["_l", "_k", "week_start"], [True, True, True]
     elif categories is not None:
@@ -339,40 +342,3 @@ def not_reached(roster: Roster, activities: pd.DataFrame) -> pd.DataFrame:
         ["_g", "members", "unit"], ascending=[True, False, True], kind="stable"
     )
     return units.drop(columns="_g").reset_index(drop=True)
-
-
-def ranking(coverage: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Reporting units ranked within their kind: unit coverage, then member coverage, then name.
-
-    Rank 1 is best; a unit with no unions (NaN coverage) ranks last. With `previous` (the
-    coverage table as of the previous round) adds unit_coverage_prev, change (percentage
-    points), rank_prev, rank_change (positive = moved up) and units_covered_new.
-    """
-
-    def ranked(table: pd.DataFrame) -> pd.DataFrame:
-        ru = table.loc[table["level"] == "reporting_unit"].copy()
-        ru = ru.sort_values(
-            ["unit_coverage", "member_coverage", "group"],
-            ascending=[False, False, True],
-            na_position="last",
-            kind="stable",
-        )
-        ru["rank"] = ru.groupby("kind", sort=False).cumcount() + 1
-        return ru
-
-    ru = ranked(coverage)
-    # The coverage table's figures, with the rank after the group.
-    columns = ["kind", "group", "rank", *COVERAGE_COLUMNS[3:]]
-    if previous is not None:
-        prev = ranked(previous).set_index("group")
-        ru["unit_coverage_prev"] = ru["group"].map(prev["unit_coverage"])
-        ru["change"] = (ru["unit_coverage"] - ru["unit_coverage_prev"]) * 100
-        ru["rank_prev"] = ru["group"].map(prev["rank"]).astype("Int64")
-        ru["rank_change"] = ru["rank_prev"] - ru["rank"]
-        ru["units_covered_new"] = (
-            ru["units_covered"] - ru["group"].map(prev["units_covered"])
-        ).astype("Int64")
-        columns += ["unit_coverage_prev", "change", "rank_prev", "rank_change", "units_covered_new"]
-    order = {k: i for i, k in enumerate(_kind_order(ru["kind"].unique()))}
-    ru = ru.assign(_k=ru["kind"].map(order)).sort_values(["_k", "rank"], kind="stable")
-    return ru.loc[:, columns].reset_index(drop=True)

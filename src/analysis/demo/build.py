@@ -20,6 +20,7 @@ from analysis.demo.messy import assign_styles, plant_rows
 from analysis.demo.plan import plan_submissions
 from analysis.demo.publicity import PUBLICITY_TRUTH_COLUMNS
 from analysis.demo.roster import build_roster, write_roster
+from analysis.model import UsageError
 
 
 @dataclass
@@ -54,8 +55,6 @@ def generate(
         out_dir.resolve() == config.RAW_DATA_DIR.resolve()
         or config.RAW_DATA_DIR.resolve() in out_dir.resolve().parents
     ):
-        from analysis.cli import UsageError
-
         raise UsageError(
             f"演示数据不能写入分析人员的原始数据目录 {config.RAW_DATA_DIR}，请换一个 --out 目录。"
         )

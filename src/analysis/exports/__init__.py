@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import config
+from analysis.model import FileState, Level, ReportStatus, RowState
 
-# Columns that hold personal data: they exist only in submissions.csv and are
-# dropped from everything a reader sees.
-PERSONAL_COLUMNS: frozenset[str] = frozenset({"contact", "phone", "联系人", "联系电话"})
+# Columns that hold personal data (config.PERSONAL_COLUMNS), dropped from what a reader sees.
+PERSONAL_COLUMNS = config.PERSONAL_COLUMNS
 
 COLUMN_LABELS: dict[str, str] = {
     "level": "层级",
@@ -90,21 +90,21 @@ PERCENT_COLUMNS: frozenset[str] = frozenset(
     }
 )
 VALUE_LABELS: dict[str, dict[str, str]] = {
-    "level": {"district": "全区", "kind": "类别", "reporting_unit": "报送单位"},
+    "level": {Level.DISTRICT: "全区", Level.KIND: "类别", Level.REPORTING_UNIT: "报送单位"},
     "state": {
-        "accepted": "计入",
-        "duplicate": "重复",
-        "superseded": "已被更正版替代",
-        "rejected": "未计入",
-        "current": "有效",
-        "duplicate_file": "重复文件",
+        RowState.ACCEPTED: "计入",
+        RowState.DUPLICATE: "重复",
+        RowState.SUPERSEDED: "已被更正版替代",
+        RowState.REJECTED: "未计入",
+        FileState.CURRENT: "有效",
+        FileState.DUPLICATE_FILE: "重复文件",
     },
     "severity": {"error": "错误", "warning": "提示"},
     "status": {
-        "on_time": "按时报送",
-        "late": "逾期报送",
-        "unknown_date": "已报送（未填日期）",
-        "missing": "未报送",
+        ReportStatus.ON_TIME: "按时报送",
+        ReportStatus.LATE: "逾期报送",
+        ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
+        ReportStatus.MISSING: "未报送",
     },
 }
 

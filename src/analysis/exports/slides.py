@@ -9,7 +9,6 @@ slide title states the same finding.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +19,12 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from analysis.narrative import fmt_count, fmt_date, fmt_pct, fmt_points
+from analysis.figures import Figures
+from analysis.formats import fmt_date
 
 if TYPE_CHECKING:
     from pptx.text.text import _Run
 
-    from analysis.briefing import BriefingData
     from analysis.charts import ChartFile
 
 FONT = "Microsoft YaHei"
@@ -84,63 +83,20 @@ def _box(slide, left, top, width, height, lines, align=PP_ALIGN.LEFT):
     return shape
 
 
-def _organiser(figures: BriefingData) -> str:
+def _organiser(figures: Figures) -> str:
     """'房山区总工会组宣部' from the campaign's organiser and department."""
     campaign = figures.campaign
     department = campaign.department.removeprefix("区总工会").removeprefix("区总")
     return f"{campaign.organiser}{department}" if campaign.organiser else campaign.department
 
 
-def _change(now: float | None, before: float | None, rate: bool, unit: str = "") -> str:
-    if before is None or now is None or any(math.isnan(float(x)) for x in (now, before)):
-        return "上期无可比数据"
-    if rate:
-        return f"较上期{fmt_points(now - before)}"
-    diff = float(now) - float(before)
-    if diff >= 0:
-        return f"较上期增加{fmt_count(diff)}{unit}"
-    return f"较上期减少{fmt_count(-diff)}{unit}"
-
-
-def key_figures(figures: BriefingData) -> list[tuple[str, str, str]]:
+def key_figures(figures: Figures) -> list[tuple[str, str, str]]:
     """(label, value, change since last round) for the four headline figures."""
-    from analysis.narrative import _row
-
-    now = _row(figures.coverage, level="district")
-    before = _row(figures.previous, level="district")
-    rate_now = _row(figures.rates, round=figures.round_code, level="district")
-    prev = figures.previous_round
-    rate_before = _row(figures.rates, round=prev.code, level="district") if prev else None
-
-    def get(row, column):
-        return None if row is None else float(row[column])
-
-    return [
-        (
-            "基层工会覆盖率",
-            fmt_pct(get(now, "unit_coverage")),
-            _change(get(now, "unit_coverage"), get(before, "unit_coverage"), rate=True),
-        ),
-        (
-            "会员覆盖率",
-            fmt_pct(get(now, "member_coverage")),
-            _change(get(now, "member_coverage"), get(before, "member_coverage"), rate=True),
-        ),
-        (
-            "参加人次",
-            fmt_count(get(now, "participants")),
-            _change(get(now, "participants"), get(before, "participants"), False, "人次"),
-        ),
-        (
-            "本期报送率",
-            fmt_pct(get(rate_now, "reporting_rate")),
-            _change(get(rate_now, "reporting_rate"), get(rate_before, "reporting_rate"), rate=True),
-        ),
-    ]
+    return figures.key_figures()
 
 
 def write_deck(
-    figures: BriefingData,
+    figures: Figures,
     charts: list[ChartFile],
     path: Path,
     sentences: list[str] | None = None,

@@ -1,7 +1,10 @@
 """The 通报表 (.xlsx) a district office circulates: per-unit figures grouped by kind.
 
 Sheet 1 (通报表): a title row, a note row, the header, then for each kind its units
-(ranked within the kind), a kind subtotal row, and a district total row at the end.
+in the order of the one ranking (figures.rank_units; tied units show "并列N", directly
+affiliated unions no rank), a kind subtotal row, and a district total row at the end.
+The 覆盖率 cells of the units in the figures' LOW band are shaded light red, of the
+HIGH band light green: the same sets the prose counts and chart 01 marks.
 Numbers are stored as numbers (ratios as fractions with a percentage format), so
 the figures read back equal the coverage table's. Sheet 2 lists the reporting
 units that have not reported in the round, sheet 3 the grassroots unions not yet
@@ -11,21 +14,18 @@ reached. No contact name or phone number is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis import config, safety
 from analysis.exports import without_personal
-from analysis.narrative import fmt_date
-
-if TYPE_CHECKING:
-    from analysis.briefing import BriefingData
+from analysis.figures import HIGH, HIGH_COVERAGE, LOW, LOW_COVERAGE, Figures
+from analysis.formats import fmt_date
+from analysis.model import Level, ReportStatus
 
 FONT_NAME = "宋体"
 HEADER = (
@@ -53,7 +53,8 @@ FORMATS = {
     "participants": "#,##0",
 }
 TITLE_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3
-LOW, HIGH = 0.5, 0.8  # coverage below LOW is light red, at or above HIGH light green
+# A rank shared with another unit of the kind reads "并列2" (the cell stays a number).
+TIED_RANK_FORMAT = '"并列"0'
 LIGHT_RED = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
 LIGHT_GREEN = PatternFill("solid", start_color="C6EFCE", end_color="C6EFCE")
 HEADER_FILL = PatternFill("solid", start_color="D9D9D9", end_color="D9D9D9")
@@ -61,26 +62,24 @@ SUBTOTAL_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 STATUS_SHORT = {
-    "on_time": "按时报送",
-    "late": "逾期报送",
-    "unknown_date": "已报送（未填日期）",
-    "missing": "未报送",
+    ReportStatus.ON_TIME: "按时报送",
+    ReportStatus.LATE: "逾期报送",
+    ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
+    ReportStatus.MISSING: "未报送",
 }
+BAND_FILLS = {LOW: LIGHT_RED, HIGH: LIGHT_GREEN}
 
 
-def unit_table(figures: BriefingData) -> pd.DataFrame:
+def unit_table(figures: Figures) -> pd.DataFrame:
     """Sheet 1's rows as a tidy table: units, kind subtotals and the district total.
 
-    Column `row_type` is unit / subtotal / total; the figures are the coverage table's.
+    Column `row_type` is unit / subtotal / total; the unit rows are figures.ranking's,
+    in its order, with its `rank`, `tied` and `band`.
     """
     cov = figures.coverage
-    per_100 = cov.set_index(["level", "group"])["participants_per_100"]
     status = figures.status[figures.status["round"] == figures.round_code]
     status_of = status.set_index("reporting_unit")["status"].map(STATUS_SHORT)
     ranking = figures.ranking.copy()
-    ranking["participants_per_100"] = ranking["group"].map(
-        per_100.xs("reporting_unit", level="level")
-    )
     ranking["status_name"] = ranking["group"].map(status_of).fillna("—")
     if "change" not in ranking.columns:
         ranking["change"] = float("nan")
@@ -93,12 +92,14 @@ def unit_table(figures: BriefingData) -> pd.DataFrame:
         change = float("nan")
         if previous is not None and (level, group) in previous.index:
             change = (row["unit_coverage"] - previous[(level, group)]) * 100
-        subs = status if level == "district" else status[status["kind"] == kind]
+        subs = status if level == Level.DISTRICT else status[status["kind"] == kind]
         return {
             **row,
             "group": label,
-            "kind": "" if level == "district" else config.KIND_NAMES.get(kind, kind),
+            "kind": "" if level == Level.DISTRICT else config.KIND_NAMES.get(kind, kind),
             "rank": None,
+            "tied": False,
+            "band": "",
             "change": change,
             "status_name": f"已报{int(subs['submitted'].sum())}/{len(subs)}个",
             "row_type": row_type,
@@ -108,13 +109,13 @@ def unit_table(figures: BriefingData) -> pd.DataFrame:
     kinds = [k for k in config.KINDS if k in set(ranking["kind"])]
     kinds += sorted(set(ranking["kind"]) - set(kinds))
     for kind in kinds:
-        units = ranking[ranking["kind"] == kind].sort_values("rank")
+        units = ranking[ranking["kind"] == kind]
         units = units.assign(kind=config.KIND_NAMES.get(kind, kind), row_type="unit")
         parts.append(units)
         label = f"{config.KIND_NAMES.get(kind, kind)}小计"
-        parts.append(pd.DataFrame([summary("kind", kind, kind, label, "subtotal")]))
+        parts.append(pd.DataFrame([summary(Level.KIND, kind, kind, label, "subtotal")]))
     parts.append(
-        pd.DataFrame([summary("district", config.DISTRICT_GROUP, "", "全区合计", "total")])
+        pd.DataFrame([summary(Level.DISTRICT, config.DISTRICT_GROUP, "", "全区合计", "total")])
     )
     table = pd.concat(parts, ignore_index=True)
     is_unit = table["row_type"] == "unit"
@@ -185,7 +186,7 @@ def _list_sheet(
     return ws
 
 
-def write_workbook(figures: BriefingData, path: Path) -> Path:
+def write_workbook(figures: Figures, path: Path) -> Path:
     """Write the 通报表 workbook to `path`."""
     table = unit_table(figures)
     wb = Workbook()
@@ -216,6 +217,10 @@ def write_workbook(figures: BriefingData, path: Path) -> Path:
             cell.border = BORDER
             if source in FORMATS:
                 cell.number_format = FORMATS[source]
+            if source == "rank" and record.get("tied") in (True,):
+                cell.number_format = TIED_RANK_FORMAT
+            if source == "unit_coverage" and record.get("band") in BAND_FILLS:
+                cell.fill = BAND_FILLS[record["band"]]
             if source in ("group",):
                 cell.alignment = Alignment(horizontal="left", vertical="center")
             else:
@@ -223,14 +228,6 @@ def write_workbook(figures: BriefingData, path: Path) -> Path:
             if bold:
                 cell.fill = SUBTOTAL_FILL
     last = first + len(table) - 1
-    for letter in ("F", "I"):  # 覆盖率, 会员覆盖率
-        cells = f"{letter}{first}:{letter}{last}"
-        ws.conditional_formatting.add(
-            cells, CellIsRule(operator="lessThan", formula=[str(LOW)], fill=LIGHT_RED)
-        )
-        ws.conditional_formatting.add(
-            cells, CellIsRule(operator="greaterThanOrEqual", formula=[str(HIGH)], fill=LIGHT_GREEN)
-        )
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = f"C{first}"
@@ -239,8 +236,10 @@ def write_workbook(figures: BriefingData, path: Path) -> Path:
         row=foot,
         column=1,
         value=(
-            f"说明：覆盖率＝开展活动的基层工会数÷基层工会总数；覆盖率低于{LOW:.0%}标浅红，"
-            f"达到{HIGH:.0%}标浅绿；较上期变化为覆盖率与上一阶段末相比的百分点变化。"
+            f"说明：覆盖率＝开展活动的基层工会数÷基层工会总数；类别内排名按覆盖率（保留一位小数）"
+            f"由高到低，覆盖率相同者并列；直属基层工会各为一家，不排名、不标色。"
+            f"覆盖率低于{LOW_COVERAGE:.0%}标浅红，达到{HIGH_COVERAGE:.0%}标浅绿；"
+            f"较上期变化为覆盖率与上一阶段末相比的百分点变化。"
         ),
     ).font = Font(name=FONT_NAME, size=9)
     ws.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=len(HEADER))
@@ -280,7 +279,7 @@ def write_workbook(figures: BriefingData, path: Path) -> Path:
     return path
 
 
-def _publicity_sheet(wb: Workbook, figures: BriefingData, note: str) -> None:
+def _publicity_sheet(wb: Workbook, figures: Figures, note: str) -> None:
     """Sheet 宣传成果 (work item 3's counts to date), only when units reported counts."""
     from analysis import publicity_figures as publicity
 

@@ -1,0 +1,503 @@
+"""The figures model: every figure the briefing shows, worked out once.
+
+Charts, the slide deck, the 通报表, the HTML page, the prose and the notebooks only
+read a `Figures` value; none of them ranks, sorts by coverage or applies a threshold
+on its own. `compute` builds it from the ingest's tables (in memory, or read back
+from the Parquet files the ingest wrote) and recomputes nothing the ingest already
+computed: the coverage and work-item tables are the ingest's.
+
+The rules (docs/figures.md):
+
+- Ranks, ties and thresholds are decided on the coverage as printed (one decimal of
+  a percent, `formats.shown_pct`): two units printed 91.7% share a rank.
+- Reporting units are ranked within their kind by unit coverage; equal coverage
+  shares the rank (competition ranking: 1, 1, 3), ties listed by name.
+- Directly affiliated unions (kind `direct`) are each a reporting unit of one union:
+  0% or 100%. They are not ranked against each other; they are counted as a group
+  (how many at 100%, how many at 0%) and listed without a rank.
+- Bands: a ranked unit below LOW_COVERAGE is `low`, at or above HIGH_COVERAGE `high`.
+  The prose's counts, the 通报表's shading and chart 01's colours are these bands.
+- Highest and lowest are the ranked units (all kinds but `direct`) at the top and
+  bottom coverage; several at the same figure are said as a tie.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import config, coverage, reporting
+from analysis.campaign import Campaign, Round
+from analysis.formats import fmt_count, fmt_date, fmt_pct, fmt_points, shown_pct
+from analysis.model import FileState, Kind, Level, RowState
+from analysis.roster import Roster
+
+SOURCE = "各单位报送表"
+# Below this unit coverage a ranked reporting unit is named as lagging (shaded red).
+LOW_COVERAGE = 0.5
+# At or above this unit coverage a ranked reporting unit is shaded green.
+HIGH_COVERAGE = 0.8
+LOW, HIGH = "low", "high"
+# Kinds whose reporting units are single unions: counted as a group, never ranked.
+UNRANKED_KINDS: frozenset[str] = frozenset({Kind.DIRECT})
+# Columns of the ranking table, in order (the previous-round ones only with a previous round).
+RANKING_COLUMNS: tuple[str, ...] = (
+    "kind",
+    "group",
+    "rank",
+    "tied",
+    "band",
+    *coverage.COVERAGE_COLUMNS[3:],
+    "participants_per_100",
+)
+PREVIOUS_COLUMNS: tuple[str, ...] = (
+    "unit_coverage_prev",
+    "change",
+    "rank_prev",
+    "rank_change",
+    "units_covered_new",
+)
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def rank_units(table: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The one ranking of reporting units, in report order (the 通报表's and chart 01's).
+
+    `table` is a coverage table (its reporting_unit rows are used). Rows: kinds in
+    config.KINDS order; within a kind by coverage as printed (highest first, a unit
+    without unions last), ties by name. Columns: RANKING_COLUMNS: `rank` (Int64, NA for
+    unranked kinds), `tied` (another unit of the kind has the same rank), `band`
+    (LOW / HIGH / ""). With `previous` (the coverage table at the previous round's
+    end) also PREVIOUS_COLUMNS: `change` in percentage points, `rank_change` positive
+    when the unit moved up, NA when either rank is NA.
+    """
+    units = table.loc[table["level"] == Level.REPORTING_UNIT].copy()
+    units["kind"] = units["kind"].astype(str)
+    if "participants_per_100" not in units:
+        members = units["members_total"].astype(float).where(lambda s: s > 0)
+        units["participants_per_100"] = units["participants"].astype(float) / members * 100
+    shown = units["unit_coverage"].map(shown_pct).astype(float)
+    ranked = ~units["kind"].isin(UNRANKED_KINDS)
+    rank = shown.groupby(units["kind"]).rank(method="min", ascending=False, na_option="bottom")
+    units["rank"] = pd.array(np.where(ranked, rank, np.nan), dtype="Float64").astype("Int64")
+    same = units.assign(_rank=units["rank"]).groupby(["kind", "_rank"])["group"].transform("size")
+    units["tied"] = (ranked & (same > 1)).astype(bool)
+    band = np.select(
+        [ranked & (shown < LOW_COVERAGE * 100), ranked & (shown >= HIGH_COVERAGE * 100)],
+        [LOW, HIGH],
+        default="",
+    )
+    units["band"] = band
+    order = {k: i for i, k in enumerate(coverage._kind_order(units["kind"].unique()))}
+    units = units.assign(_k=units["kind"].map(order), _s=shown.fillna(-1.0)).sort_values(
+        ["_k", "_s", "group"], ascending=[True, False, True], kind="stable"
+    )
+    columns = list(RANKING_COLUMNS)
+    if previous is not None:
+        prev = rank_units(previous).set_index("group")
+        units["unit_coverage_prev"] = units["group"].map(prev["unit_coverage"])
+        units["change"] = (units["unit_coverage"] - units["unit_coverage_prev"]) * 100
+        units["rank_prev"] = units["group"].map(prev["rank"]).astype("Int64")
+        units["rank_change"] = units["rank_prev"] - units["rank"]
+        units["units_covered_new"] = (
+            units["units_covered"] - units["group"].map(prev["units_covered"])
+        ).astype("Int64")
+        columns += PREVIOUS_COLUMNS
+    return units.loc[:, columns].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Reporting units sharing one figure (the highest, the lowest…): names and value."""
+
+    names: tuple[str, ...]
+    value: float
+
+    @property
+    def tied(self) -> bool:
+        return len(self.names) > 1
+
+
+@dataclass(frozen=True)
+class DirectGroup:
+    """The directly affiliated unions as a group: how many, at 100%, at 0%."""
+
+    total: int
+    covered: int  # at 100%: the union has an accepted activity
+    not_covered: tuple[str, ...]  # at 0%, by name
+
+    @property
+    def uncovered(self) -> int:
+        return len(self.not_covered)
+
+
+def _extreme(frame: pd.DataFrame, column: str, highest: bool) -> Standing | None:
+    """The rows of `frame` at the top (or bottom) of `column`, compared as printed."""
+    values = frame[column].map(shown_pct) if column == "unit_coverage" else frame[column]
+    values = values.astype(float)
+    if values.dropna().empty:
+        return None
+    best = values.max() if highest else values.min()
+    names = frame.loc[values == best, "group"].astype(str).sort_values(kind="stable")
+    raw = frame.loc[values == best, column].astype(float).iloc[0]
+    return Standing(tuple(names), float(raw))
+
+
+def kind_extremes(table: pd.DataFrame) -> tuple[Standing, Standing] | None:
+    """(leading kinds, lagging kinds) by unit coverage; None when fewer than two kinds
+    have unions or all are level."""
+    kinds = table[(table["level"] == Level.KIND) & (table["units_total"] > 0)]
+    kinds = kinds.assign(group=kinds["kind"].astype(str))
+    if len(kinds) < 2:
+        return None
+    best, worst = _extreme(kinds, "unit_coverage", True), _extreme(kinds, "unit_coverage", False)
+    if best is None or worst is None or shown_pct(best.value) == shown_pct(worst.value):
+        return None
+    return best, worst
+
+
+def most_new(ranking: pd.DataFrame) -> Standing | None:
+    """The reporting units with the most unions newly covered (value: how many), or None."""
+    column = "units_covered_new" if "units_covered_new" in ranking.columns else "units_covered"
+    frame = ranking.assign(new=pd.to_numeric(ranking[column], errors="coerce").fillna(0))
+    top = _extreme(frame, "new", True)
+    return top if top is not None and top.value > 0 else None
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass
+class Figures:
+    """Every figure the briefing shows, for one as-of date and round.
+
+    coverage, by_item: the ingest's coverage tables (levels district/kind/reporting_unit);
+    previous: coverage as of the previous round's end (None for the first round);
+    ranking: rank_units(coverage, previous); status, rates, not_reported, not_reached,
+    curve: as reporting.py and coverage.py return them.
+    """
+
+    campaign: Campaign
+    round_code: str
+    as_of: dt.date
+    coverage: pd.DataFrame
+    ranking: pd.DataFrame
+    by_item: pd.DataFrame
+    curve: pd.DataFrame
+    status: pd.DataFrame
+    rates: pd.DataFrame
+    not_reported: pd.DataFrame
+    not_reached: pd.DataFrame
+    previous: pd.DataFrame | None = None
+    is_demo: bool = False
+    source: str = SOURCE
+    # The ingest's summary for the analyst (IngestResult.summary_zh), shown by notebook 01.
+    summary: str = ""
+    # Where `make briefing` draws this run's charts (the notebook shows those PNGs).
+    charts_dir: Path | None = None
+    # Ingest tables the notebooks show (files read, problems); not used by the exports.
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    # publicity.csv as the ingest wrote it (work item 3's counts); None when absent.
+    publicity: pd.DataFrame | None = None
+
+    @property
+    def round(self) -> Round:
+        return self.campaign.rounds_by_code[self.round_code]
+
+    @property
+    def round_name(self) -> str:
+        return self.round.name
+
+    @property
+    def previous_round(self) -> Round | None:
+        return self.campaign.previous_round(self.round_code)
+
+    @property
+    def source_note(self) -> str:
+        """The small print under every chart."""
+        demo = "（演示数据）" if self.is_demo else ""
+        return f"数据来源：{self.source}{demo}；统计截至{fmt_date(self.as_of)}"
+
+    # ----------------------------------------------------------------- unit facts
+
+    def _ranked(self) -> pd.DataFrame:
+        r = self.ranking
+        return r[r["rank"].notna() & (r["units_total"] > 0)]
+
+    @property
+    def highest(self) -> Standing | None:
+        """The ranked reporting units with the highest unit coverage (all kinds but direct)."""
+        return _extreme(self._ranked(), "unit_coverage", True)
+
+    @property
+    def lowest(self) -> Standing | None:
+        """The ranked reporting units with the lowest unit coverage."""
+        return _extreme(self._ranked(), "unit_coverage", False)
+
+    def band(self, band: str) -> pd.DataFrame:
+        """The ranking rows in `band` (LOW or HIGH), in report order."""
+        return self.ranking[self.ranking["band"] == band]
+
+    @property
+    def below_low(self) -> list[str]:
+        """Ranked units below LOW_COVERAGE: the set the prose counts and the 通报表 shades."""
+        return self.band(LOW)["group"].tolist()
+
+    @property
+    def at_high(self) -> list[str]:
+        """Ranked units at or above HIGH_COVERAGE (shaded green)."""
+        return self.band(HIGH)["group"].tolist()
+
+    @property
+    def direct(self) -> DirectGroup | None:
+        """The directly affiliated unions as a group, or None when the roster has none."""
+        d = self.ranking[
+            self.ranking["kind"].isin(UNRANKED_KINDS) & (self.ranking["units_total"] > 0)
+        ]
+        if d.empty:
+            return None
+        covered = d["units_covered"] >= d["units_total"]
+        names = d.loc[d["units_covered"] == 0, "group"].astype(str).sort_values(kind="stable")
+        return DirectGroup(len(d), int(covered.sum()), tuple(names))
+
+    @property
+    def kinds(self) -> tuple[Standing, Standing] | None:
+        """(leading kinds, lagging kinds) by unit coverage."""
+        return kind_extremes(self.coverage)
+
+    @property
+    def most_new(self) -> Standing | None:
+        """The reporting units with the most unions newly covered in this round."""
+        return most_new(self.ranking)
+
+    def district(self, previous: bool = False) -> pd.Series | None:
+        """The district row of the coverage table (or of the previous round's)."""
+        table = self.previous if previous else self.coverage
+        if table is None:
+            return None
+        rows = table[table["level"] == Level.DISTRICT]
+        return None if rows.empty else rows.iloc[0]
+
+    def rate(self, round_code: str | None) -> pd.Series | None:
+        """The district's reporting-rate row for `round_code`."""
+        if round_code is None or self.rates is None or self.rates.empty:
+            return None
+        rows = self.rates[
+            (self.rates["round"] == round_code) & (self.rates["level"] == Level.DISTRICT)
+        ]
+        return None if rows.empty else rows.iloc[0]
+
+    def key_figures(self) -> list[tuple[str, str, str]]:
+        """(label, value, change since last round) of the four headline figures."""
+        now, before = self.district(), self.district(previous=True)
+        prev = self.previous_round
+        rate_now = self.rate(self.round_code)
+        rate_before = self.rate(prev.code if prev else None)
+
+        def get(row: pd.Series | None, column: str) -> float | None:
+            return None if row is None else float(row[column])
+
+        return [
+            (
+                "基层工会覆盖率",
+                fmt_pct(get(now, "unit_coverage")),
+                _change(get(now, "unit_coverage"), get(before, "unit_coverage"), rate=True),
+            ),
+            (
+                "会员覆盖率",
+                fmt_pct(get(now, "member_coverage")),
+                _change(get(now, "member_coverage"), get(before, "member_coverage"), rate=True),
+            ),
+            (
+                "参加人次",
+                fmt_count(get(now, "participants")),
+                _change(get(now, "participants"), get(before, "participants"), False, "人次"),
+            ),
+            (
+                "本期报送率",
+                fmt_pct(get(rate_now, "reporting_rate")),
+                _change(
+                    get(rate_now, "reporting_rate"), get(rate_before, "reporting_rate"), rate=True
+                ),
+            ),
+        ]
+
+
+# The name the exports and notebooks have used for it.
+BriefingData = Figures
+
+
+def _change(now: float | None, before: float | None, rate: bool, unit: str = "") -> str:
+    if before is None or now is None or any(math.isnan(float(x)) for x in (now, before)):
+        return "上期无可比数据"
+    if rate:
+        return f"较上期{fmt_points(now - before)}"
+    diff = float(now) - float(before)
+    if diff >= 0:
+        return f"较上期增加{fmt_count(diff)}{unit}"
+    return f"较上期减少{fmt_count(-diff)}{unit}"
+
+
+# --------------------------------------------------------------------------- building it
+
+
+INGEST_TABLES: tuple[str, ...] = ("rows", "submissions", "issues", "coverage", "coverage_by_item")
+
+
+# Tables written only when the ingest has them to write (older runs, other inputs).
+OPTIONAL_TABLES: tuple[str, ...] = ("publicity",)
+
+
+def read_tables(processed_dir: Path | str) -> dict[str, pd.DataFrame]:
+    """The ingest's tables as it wrote them (Parquet), keyed by name."""
+    processed = Path(processed_dir)
+    tables = {name: pd.read_parquet(processed / f"{name}.parquet") for name in INGEST_TABLES}
+    for name in OPTIONAL_TABLES:
+        if (processed / f"{name}.parquet").exists():
+            tables[name] = pd.read_parquet(processed / f"{name}.parquet")
+    return tables
+
+
+def tables_of(result) -> dict[str, pd.DataFrame]:
+    """The tables of an ingest result (`ingest.IngestResult`) in memory, keyed by name."""
+    return {
+        "rows": result.rows,
+        "submissions": result.submissions,
+        "issues": result.issues,
+        **result.coverage,
+        **({"publicity": result.publicity} if result.publicity is not None else {}),
+    }
+
+
+def _without_personal(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` without contact names and phone numbers (figures.pkl lands in the run folder)."""
+    return frame.drop(columns=[c for c in frame.columns if c in config.PERSONAL_COLUMNS])
+
+
+def as_date(value: object) -> dt.date | None:
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def default_round(campaign: Campaign, submissions: pd.DataFrame, as_of: dt.date | None) -> str:
+    """The latest round with any submission (not after `as_of`), else the first round."""
+    codes = [r.code for r in campaign.rounds]
+    seen = set()
+    if not submissions.empty and "round" in submissions.columns:
+        subs = submissions
+        if "state" in subs.columns:
+            subs = subs[subs["state"].isin([FileState.CURRENT, FileState.SUPERSEDED])]
+        if as_of is not None and "report_date" in subs.columns:
+            # A report dated after the as-of date had not arrived by then.
+            dates = pd.to_datetime(subs["report_date"], errors="coerce")
+            subs = subs[~(dates > pd.Timestamp(as_of))]
+        seen = set(subs["round"].dropna().astype(str))
+    if as_of is not None:
+        codes = [r.code for r in campaign.rounds if r.start <= as_of] or codes[:1]
+    with_data = [c for c in codes if c in seen]
+    return with_data[-1] if with_data else codes[-1] if as_of is not None else codes[0]
+
+
+def latest_activity_date(rows: pd.DataFrame) -> dt.date | None:
+    """The latest date of an accepted activity in the ledger."""
+    if rows.empty:
+        return None
+    accepted = rows.loc[rows["state"] == RowState.ACCEPTED, "date"]
+    dates = pd.to_datetime(accepted, errors="coerce").dropna()
+    return None if dates.empty else dates.max().date()
+
+
+def compute(
+    campaign: Campaign,
+    roster: Roster,
+    tables: dict[str, pd.DataFrame],
+    as_of: dt.date | str | None = None,
+    round_code: str | None = None,
+    is_demo: bool = False,
+) -> Figures:
+    """Every briefing figure from the ingest's `tables` (`tables_of` or `read_tables`).
+
+    `tables["coverage"]` and `tables["coverage_by_item"]` must be the ingest's for the
+    same `as_of`; only the previous round's coverage (another cut) is computed here.
+    """
+    as_of = as_date(as_of)
+    rows, submissions = tables["rows"], tables["submissions"]
+    round_code = round_code or default_round(campaign, submissions, as_of)
+    shown_date = as_of or latest_activity_date(rows) or campaign.rounds_by_code[round_code].end
+    if "coverage" not in tables or "coverage_by_item" not in tables:
+        # Only when the ingest could not compute them (an internal error, in ingest.log).
+        computed = coverage.compute_tables(roster, rows, submissions, campaign, as_of)
+        tables = {**tables, **computed}
+    current = tables["coverage"]
+    activities = coverage.accepted_activities(rows, roster, as_of=as_of, campaign=campaign)
+    prev_round = campaign.previous_round(round_code)
+    previous = None
+    if prev_round is not None:
+        cut = prev_round.end if as_of is None else min(prev_round.end, as_of)
+        prev_activities = coverage.accepted_activities(rows, roster, as_of=cut, campaign=campaign)
+        previous = coverage.coverage_table(roster, prev_activities)
+    status = reporting.reporting_status(roster, submissions, campaign, as_of=as_of)
+    curve = coverage.cumulative_curve(
+        roster, activities, freq="W", start=campaign.start, end=shown_date
+    )
+    # Weekly periods end on Sundays; the last point is the as-of date, not a later Sunday.
+    curve["date"] = pd.to_datetime(curve["date"]).clip(upper=pd.Timestamp(shown_date))
+    return Figures(
+        campaign=campaign,
+        round_code=round_code,
+        as_of=shown_date,
+        coverage=current,
+        ranking=rank_units(current, previous),
+        by_item=tables["coverage_by_item"],
+        curve=curve,
+        status=status,
+        rates=reporting.reporting_rates(status),
+        not_reported=reporting.not_reported(status, round_code),
+        not_reached=reporting.not_reached(roster, activities),
+        previous=previous,
+        is_demo=is_demo,
+        tables={
+            k: _without_personal(tables[k])
+            for k in ("rows", "submissions", "issues")
+            if k in tables
+        },
+        publicity=tables.get("publicity"),
+    )
+
+
+# --------------------------------------------------------------------------- saved figures
+
+FIGURES_FILE = "figures.pkl"
+
+
+def save(figures: Figures, path: Path | str, **extra: object) -> Path:
+    """Pickle `figures` (and `extra` values, e.g. the ingest summary) for the notebooks."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump({"figures": figures, **extra}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return path
+
+
+def load_saved(path: Path | str) -> dict[str, object]:
+    """What `save` wrote: {"figures": Figures, ...extra}."""
+    with Path(path).open("rb") as fh:
+        return pickle.load(fh)  # noqa: S301 - written by this run into its own folder

@@ -1,0 +1,75 @@
+"""How every reader-facing text writes numbers, dates and lists of names.
+
+Chart titles, slides, the 通报表 and the prose share these, so that a figure reads
+the same wherever it appears. Pure functions of values; no pandas, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from analysis import config
+
+# At most this many names are listed in one sentence; the rest become "等N个单位".
+MAX_NAMES = 5
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    """0.6823 -> '68.2%'; missing -> '—'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value * 100:.{digits}f}%"
+
+
+def fmt_points(change: float | None, digits: int = 1) -> str:
+    """A change of a rate in percentage points: 0.052 -> '提高5.2个百分点'."""
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return "无可比数据"
+    points = round(change * 100, digits)
+    if points > 0:
+        return f"提高{points:.{digits}f}个百分点"
+    if points < 0:
+        return f"下降{-points:.{digits}f}个百分点"
+    return "持平"
+
+
+def fmt_count(value: float | int | None) -> str:
+    """Whole numbers as a Chinese report writes them: 3456 -> '3456', 152340 -> '15.2万'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    n = int(round(float(value)))
+    if abs(n) >= 100_000:
+        return f"{n / 10_000:.1f}万"
+    return str(n)
+
+
+def fmt_date(day: dt.date | None) -> str:
+    """2019-09-30 -> '2019年9月30日'."""
+    if day is None:
+        return "—"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def fmt_names(names: list[str], limit: int = MAX_NAMES) -> str:
+    """'甲、乙、丙' or, past `limit`, '甲、乙、丙、丁、戊等7个单位'."""
+    names = [str(n) for n in names]
+    if len(names) <= limit:
+        return "、".join(names)
+    return "、".join(names[:limit]) + f"等{len(names)}个单位"
+
+
+def kind_name(code: str) -> str:
+    """The Chinese name of a kind code ('town' -> '乡镇')."""
+    return config.KIND_NAMES.get(str(code), str(code))
+
+
+def shown_pct(value: float | None) -> float:
+    """A ratio as the percentage a reader sees (one decimal): 0.91666 -> 91.7; NaN when missing.
+
+    Ranks, ties and thresholds are decided on this value, so that two units printed
+    as 91.7% are never ranked apart and a unit printed as 50.0% is never called below 50%.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return math.nan
+    return float(f"{float(value) * 100:.1f}")
