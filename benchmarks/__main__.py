@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, print a table and the targets, save JSON.
 
-    python -m analysis.bench [--only ingest,scaled,incremental,coverage,briefing,templates]
+    python -m benchmarks [--only ingest,scaled,incremental,coverage,briefing,templates]
                              [--repeat N] [--quick] [--cache DIR] [--results DIR]
 
 Generates what it needs (the demo district, the scaled-up round) under the cache
@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from analysis import config
-from analysis.bench import harness
-from analysis.bench.harness import Result, Target, guarded
+from benchmarks import harness
+from benchmarks.harness import Result, Target, guarded
 
 SECTIONS = ("startup", "ingest", "scaled", "incremental", "coverage", "briefing", "templates")
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "analysis-bench-cache"
@@ -65,7 +65,7 @@ def demo_raw(cache_dir: Path) -> Path:
 
 def scaled_raw(cache_dir: Path):
     """The scaled-up round (generated once into the cache)."""
-    from analysis.bench import scaled_round
+    from benchmarks import scaled_round
 
     start = time.perf_counter()
     scaled = scaled_round.ensure(cache_dir)
@@ -85,7 +85,7 @@ def _section(name: str, names: list[str], measure) -> list[Result]:
 
 def run(args: argparse.Namespace) -> list[Result]:
     """Every selected measurement, in order."""
-    from analysis.bench import ingest_bench
+    from benchmarks import ingest_bench
 
     cache_dir: Path = args.cache
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> list[Result]:
                 lambda: _incremental(cache_dir, work, repeat),
             )  # fmt: skip
         if "coverage" in args.only:
-            from analysis.bench import briefing_bench
+            from benchmarks import briefing_bench
 
             scales = ["district", "city"] + ([] if quick else ["national"])
             results += _section(
@@ -126,14 +126,14 @@ def run(args: argparse.Namespace) -> list[Result]:
                 lambda: briefing_bench.measure_coverage(scales),
             )  # fmt: skip
         if "briefing" in args.only:
-            from analysis.bench import briefing_bench
+            from benchmarks import briefing_bench
 
             results += _section(
                 "make briefing (demo)", briefing_bench.BRIEFING_NAMES,
                 lambda: briefing_bench.measure_briefing(demo_raw(cache_dir), work, repeat=1),
             )  # fmt: skip
         if "templates" in args.only:
-            from analysis.bench import briefing_bench
+            from benchmarks import briefing_bench
 
             results += _section(
                 "template vs free-form", briefing_bench.TEMPLATE_NAMES,
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> list[Result]:
 
 
 def _scaled_parse(cache_dir: Path, work: Path, quick: bool) -> list[Result]:
-    from analysis.bench import ingest_bench
+    from benchmarks import ingest_bench
 
     scaled = scaled_raw(cache_dir)
     # One run each: at this size a run takes tens of seconds (the openpyxl one minutes).
@@ -159,7 +159,7 @@ def _scaled_parse(cache_dir: Path, work: Path, quick: bool) -> list[Result]:
 def _incremental(cache_dir: Path, work: Path, repeat: int) -> list[Result]:
     import json
 
-    from analysis.bench import ingest_bench, scaled_round
+    from benchmarks import ingest_bench, scaled_round
 
     scaled = scaled_raw(cache_dir)
     units = json.loads(scaled_round.units_file(scaled.raw_dir).read_text(encoding="utf-8"))
@@ -175,7 +175,7 @@ def _incremental(cache_dir: Path, work: Path, repeat: int) -> list[Result]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; always 0 unless the arguments are wrong."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
         "--only",
         default=",".join(SECTIONS),

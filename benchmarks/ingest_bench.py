@@ -23,8 +23,8 @@ import tempfile
 from pathlib import Path
 
 from analysis import config
-from analysis.bench import harness
-from analysis.bench.harness import Result, best_child, best_of, python_argv, run_child
+from benchmarks import harness
+from benchmarks.harness import Result, best_child, best_of, python_argv, run_child
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".xlsb", ".csv"}
 CALAMINE_ONLY = {".xls", ".et", ".ods", ".xlsb"}  # openpyxl cannot read these
