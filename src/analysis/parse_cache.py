@@ -118,6 +118,10 @@ class _Entry:
             self._parsed = value if isinstance(value, ParsedFile) else None
         return self._parsed
 
+    def release(self) -> None:
+        """Forget the parse held in memory (it is read again from disk if ever needed)."""
+        self._parsed = None
+
     def add(self, rel: str, context: str, interpreted: Interpreted) -> None:
         if self.context != context:
             self.context, self.interpreted = context, {}
