@@ -98,6 +98,14 @@ def _run(args: argparse.Namespace) -> int:
         print(summary)
         return 0
     if args.command == "ingest":
+        from analysis import run_manifest
+
+        if not args.full:  # nothing changed since the last run: say what it said, import nothing
+            inputs = run_manifest.fingerprint(args.raw, args.out, args.as_of)
+            last = run_manifest.unchanged(args.out, inputs)
+            if last is not None and isinstance(last.get("summary"), str):
+                print(last["summary"])
+                return 0
         from analysis import ingest
 
         try:

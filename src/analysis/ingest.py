@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config, names
+from analysis import config, names, run_manifest
 from analysis.campaign import Campaign, load_campaign
 from analysis.ledger import (
     ROW_STATES,
@@ -498,6 +498,12 @@ def run(
     becomes an issue instead.
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    inputs = run_manifest.fingerprint(raw_dir, out_dir, as_of, campaign)
+    last = None if full else run_manifest.unchanged(out_dir, inputs)
+    if last is not None:  # nothing changed since the last run: its tables stand
+        restored = _restored_result(out_dir, last)
+        if restored is not None:
+            return restored
     roster, roster_entry = cached_roster(out_dir, raw_dir / config.ROSTER_SUBDIR, not full)
     if campaign is None:
         campaign = load_campaign(raw_dir / config.CAMPAIGN_FILE)
@@ -576,13 +582,34 @@ def run(
         )  # fmt: skip
     issues_frame = _issues_table(issues)
     tables = {"rows": rows, "submissions": submissions, "issues": issues_frame, **coverage}
+    run_manifest.forget(out_dir)
     write_tables(out_dir, tables)
     _write_log(out_dir, tracebacks)
     cache.prune()
-    return IngestResult(
+    result = IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,
         coverage=coverage, files_skipped=len(skipped), files_parsed=files_parsed,
     )  # fmt: skip
+    if not tracebacks:  # a run with internal errors is not one to stand for the next
+        outputs = [f"{name}.{ext}" for name in tables for ext in ("csv", "parquet")]
+        run_manifest.record(
+            out_dir, inputs, outputs, tables=list(tables), coverage=list(coverage),
+            files_skipped=len(skipped), summary=result.summary_zh(),
+        )  # fmt: skip
+    return result
+
+
+def _restored_result(out_dir: Path, last: dict) -> IngestResult | None:
+    """The last run's result from the Parquet tables it wrote (None if they cannot be read)."""
+    try:
+        frames = {name: pd.read_parquet(out_dir / f"{name}.parquet") for name in last["tables"]}
+        return IngestResult(
+            out_dir=out_dir, rows=frames["rows"], submissions=frames["submissions"],
+            issues=frames["issues"], coverage={n: frames[n] for n in last["coverage"]},
+            files_skipped=int(last["files_skipped"]), files_parsed=0,
+        )  # fmt: skip
+    except Exception:  # noqa: BLE001 - anything amiss: run the ordinary way
+        return None
 
 
 def _trim_heap() -> None:
