@@ -402,6 +402,71 @@ def test_read_workbook_rejects_whole_sheet_extent(tmp_path, change):
     assert "1048576" in info.value.message
 
 
+_FAR_ROW = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>'
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # The dimension and the last row agree (A1:B3), a row in between lies.
+        lambda d: d.replace(b'<row r="3">', _FAR_ROW + b'<row r="3">'),
+        # The last row below the declared range.
+        lambda d: d.replace(b"</sheetData>", _FAR_ROW + b"</sheetData>"),
+        # No dimension, references in single quotes (XML allows them, and calamine).
+        lambda d: re.sub(rb'<dimension ref="[^"]*"/>', b"", d).replace(
+            b'<row r="3">', _FAR_ROW.replace(b'"', b"'") + b'<row r="3">'
+        ),
+    ],
+    ids=["row_in_between", "last_row_below", "single_quotes"],
+)
+def test_read_workbook_rejects_cells_beyond_a_lying_dimension(tmp_path, change):
+    # Refused before calamine allocates a grid for them (it would abort the process).
+    src = xlsx(tmp_path / "src.xlsx", {"A1": "x", "B3": 2})
+    path = rewrite_member(src, tmp_path / "lying.xlsx", "xl/worksheets/sheet1.xml", change)
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path)
+    assert info.value.code == "too_large"
+
+
+@pytest.mark.parametrize(
+    ("xml", "bound"),
+    [
+        # Declared A1:H880: 3 digits and 1 letter bound the sheet at 999 rows, 26 columns.
+        (b'<dimension ref="A1:H880"/><sheetData><row r="880"><c r="H880"/></row></sheetData>',
+         (999, 26)),
+        # No dimension: the last row (r=12, cells up to AB) gives the bound.
+        (b'<sheetData><row r="1"><c r="A1"/></row><row r="12"><c r="AB12"/></row></sheetData>',
+         (99, 702)),
+        # Disagreeing, or beyond the bound somewhere: no bound, every reference is read.
+        (b'<dimension ref="A1:H8"/><sheetData><row r="12"><c r="A12"/></row></sheetData>', None),
+        (b'<dimension ref="A1:H8"/><sheetData><row r="2"><c r="AA2"/></row>'
+         b'<row r="8"><c r="A8"/></row></sheetData>', None),
+        (b'<sheetData><row r="100"><c r="A100"/></row><row r="9"><c r="A9"/></row></sheetData>',
+         None),
+        (b"<dimension ref=\"A1:B2\"/><sheetData></sheetData>", None),  # no row element
+    ],
+)  # fmt: skip
+def test_declared_extent_bounds_or_defers_to_full_scan(xml, bound):
+    from analysis import readers
+
+    dimension = re.search(rb'<dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]{1,3})([0-9]{1,7})"', xml)
+    assert readers._declared_extent(xml, dimension) == bound
+    if bound is not None:  # an upper bound of what the full scan measures
+        height, width = readers._scanned_extent(xml)
+        assert height <= bound[0] and width <= bound[1]
+
+
+def test_read_workbook_loose_bound_falls_back_to_exact_extent(tmp_path):
+    # 1001 rows: the bound (9999 rows) is over SMALL's 1000-row limit, so the rows are
+    # counted exactly and the message says 1001. 999 rows: the bound (999) passes.
+    path = xlsx(tmp_path / "long.xlsx", {"A1": "x", "A1001": "y"})
+    with pytest.raises(FileRejected) as info:
+        read_workbook(path, SMALL)
+    assert info.value.code == "too_large" and "1001 行" in info.value.message
+    path = xlsx(tmp_path / "ok.xlsx", {"A1": "x", "A999": "y"})
+    assert len(read_workbook(path, SMALL).sheets[0].rows) == 999
+
+
 def test_read_workbook_rejects_too_many_cells(tmp_path):
     wb = XlsxBook()
     ws = wb.active

@@ -52,8 +52,9 @@ RATIO_FLOOR_BYTES = 1 << 20
 # Sheet XML up to this size is also searched for formulas without a cached value.
 FORMULA_SCAN_BYTES = 8 << 20
 
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
+# XML allows either quote around an attribute's value, and so does calamine.
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br=["\']([A-Z]{1,3})([0-9]{1,7})["\']')
+_ROW_REF = re.compile(rb'<row\b[^>]*?\br=["\']([0-9]{1,7})["\']')
 _NO_VALUE_FORMULA = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
@@ -381,8 +382,64 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile, members: set[str]) -> dict[str, str]:
     return parts
 
 
-def _scan_xlsx(zf: zipfile.ZipFile, limits: Limits, name: str, display: str) -> list[Issue]:
-    """Bound every sheet's true extent before calamine allocates it; note formulas without values."""
+def _scanned_extent(xml: bytes) -> tuple[int, int]:
+    """(height, width) of the cells and rows a sheet's XML holds: every reference is read."""
+    refs = _CELL_REF.findall(xml)  # (letters, digits) of every cell: C-level from here on
+    rows = set(map(int, set(_ROW_REF.findall(xml)).union(map(_SECOND, refs))))
+    cols = set(map(_col_number, set(map(_FIRST, refs))))
+    height = max(rows) - min(rows) + 1 if rows else 0
+    width = max(cols) - min(cols) + 1 if cols else 1
+    return height, width
+
+
+# Widest column reachable with k letters (Z, ZZ, XFD is the format's last).
+_WIDEST = {1: 26, 2: 26 * 27, 3: 16384}
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\br=["\']([0-9]{1,7})["\']')
+
+
+def _declared_extent(xml: bytes, dimension: re.Match | None) -> tuple[int, int] | None:
+    """An upper bound of the sheet's (height, width) from what it declares; None to scan instead.
+
+    The declared last cell (`<dimension ref="A1:H880">`: 3 digits, 1 letter; without
+    a dimension, the last `<row>` element and its cells) bounds the sheet at 999 rows
+    and 26 columns provided no reference anywhere in the XML has more digits or
+    letters than that: two searches for such a reference, which skip from one `r=`
+    to the next in C, instead of reading every reference. The last `<row>` element
+    must agree with the dimension. Missing or disagreeing (or the bound too loose to
+    pass the limits, see `_scan_xlsx`): the caller reads every reference.
+    """
+    end = xml.rfind(b"</sheetData>")
+    tail = xml.rfind(b"<row ", 0, end if end >= 0 else len(xml))
+    last = _LAST_ROW.match(xml, tail) if tail >= 0 else None
+    if last is None:
+        return None  # no row element to go by
+    last_row = last.group(1)
+    if dimension is not None:
+        if int(last_row) > int(dimension.group(2)):
+            return None  # rows below the declared range
+        letters, digits = len(dimension.group(1)), len(dimension.group(2))
+    else:
+        cells = _CELL_REF.findall(xml, tail, end if end >= 0 else len(xml))
+        letters, digits = max((len(c) for c, _ in cells), default=1), len(last_row)
+    # One search, with a literal prefix so that it jumps from one `r="` to the next,
+    # for a reference with more letters or digits than the bound. It may also stop
+    # at another attribute ending in r (header="0.5"): then a full scan follows.
+    beyond = rb'r="(?:[A-Za-z]{%d}|[A-Za-z]{0,3}[0-9]{%d})' % (letters + 1, digits + 1)
+    if b"r='" in xml or re.search(beyond, xml):
+        return None  # beyond the bound, or single-quoted references: read them all
+    return 10**digits - 1, _WIDEST.get(letters, 16384)
+
+
+def _scan_xlsx(
+    zf: zipfile.ZipFile, limits: Limits, name: str, display: str, exact: bool = False
+) -> list[Issue]:
+    """Bound every sheet's true extent before calamine allocates it; note formulas without values.
+
+    The extent is bounded from the sheet's declared dimension where the XML agrees
+    with it (`_declared_extent`), else measured by reading every cell reference
+    (`_scanned_extent`, always when `exact`). Either way no sheet passes whose cells
+    reach beyond the limits, and the verdicts and messages are those of the exact scan.
+    """
     members = set(zf.namelist())
     sheet_names = _xlsx_sheet_parts(zf, members)
     issues: list[Issue] = []
@@ -407,11 +464,14 @@ def _scan_xlsx(zf: zipfile.ZipFile, limits: Limits, name: str, display: str) -> 
                     f"文件“{name}”的工作表“{sheet}”声明的数据范围为 {declared} 行、约 {cells} 个单元格，"
                     "超过上限，未读取；请把有用的内容复制到一个新的工作簿后重新报送。",
                 )
-        refs = _CELL_REF.findall(xml)  # (letters, digits) of every cell: C-level from here on
-        rows = set(map(int, set(_ROW_REF.findall(xml)).union(map(_SECOND, refs))))
-        cols = set(map(_col_number, set(map(_FIRST, refs))))
-        height = max(rows) - min(rows) + 1 if rows else 0
-        width = max(cols) - min(cols) + 1 if cols else 1
+        bound = None if exact else _declared_extent(xml, dimension)
+        if bound is not None:
+            height, width = bound  # an upper bound of the true extent
+            if _too_big(name, sheet, height, total_cells + height * width, limits) is not None:
+                # The bound is too loose to pass: measure every sheet exactly instead.
+                return _scan_xlsx(zf, limits, name, display, exact=True)
+        else:
+            height, width = _scanned_extent(xml)
         total_cells += height * width
         error = _too_big(name, sheet, height, max(height * width, total_cells), limits)
         if error:
