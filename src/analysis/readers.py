@@ -5,7 +5,7 @@ read once into memory (after its size is checked), then checked cheaply before
 any parser sees it: ZIP central directory (zip bombs), the true extent of each
 sheet (a single cell at XFD1048576 makes calamine allocate a dense grid of 17
 billion cells and abort the process, so the extent is found by scanning the
-sheet XML first), OLE2 directory (encrypted OOXML). Cells are read by calamine;
+sheet XML first), OLE2 directory (olefile: encrypted OOXML). Cells are read by calamine;
 formulas are never evaluated (cached values only). calamine rejects XML with
 custom entities ("billion laughs", XXE) instead of expanding or fetching them.
 """
@@ -16,7 +16,6 @@ import csv
 import html
 import io
 import re
-import struct
 import zipfile
 import zlib
 from operator import itemgetter
@@ -90,39 +89,14 @@ def _password(name: str) -> FileRejected:
 
 
 def _ole_stream_names(data: bytes) -> set[str]:
-    """Names of the entries in an OLE2 compound file's directory (empty when unreadable)."""
-    if len(data) < 512:
-        return set()
-    sector_size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
-    if sector_size not in (512, 4096):
-        return set()
-    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
-    first_difat, n_difat = struct.unpack_from("<II", data, 0x44)
-    n_sectors = max(0, len(data) // sector_size - 1)
+    """Names of the streams and storages in an OLE2 compound file (empty when unreadable)."""
+    import olefile
 
-    def sector(i: int) -> bytes:
-        start = (i + 1) * sector_size
-        return data[start : start + sector_size]
-
-    difat = list(struct.unpack_from("<109I", data, 0x4C))
-    nxt, seen = first_difat, 0
-    while nxt < n_sectors and seen < n_difat and seen <= n_sectors:
-        words = struct.unpack(f"<{sector_size // 4}I", sector(nxt))
-        difat.extend(words[:-1])
-        nxt, seen = words[-1], seen + 1
-    fat_sectors = [s for s in difat[:n_fat] if s < n_sectors]
-    fat = b"".join(sector(s) for s in fat_sectors)
-    fat_entries = struct.unpack(f"<{len(fat) // 4}I", fat[: len(fat) // 4 * 4])
-    names: set[str] = set()
-    current, steps = first_dir, 0
-    while current < min(n_sectors, len(fat_entries)) and steps <= n_sectors:
-        block = sector(current)
-        for k in range(0, len(block) - 127, 128):
-            length = struct.unpack_from("<H", block, k + 64)[0]
-            if 2 <= length <= 64:
-                names.add(block[k : k + length - 2].decode("utf-16le", "replace"))
-        current, steps = fat_entries[current], steps + 1
-    return names
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return {path[-1] for path in ole.listdir(streams=True, storages=True)}
+    except Exception:  # noqa: BLE001 - olefile raises several types for a broken file
+        return set()
 
 
 # --- format detection ----------------------------------------------------------------
@@ -213,80 +187,16 @@ def _decode_text(data: bytes) -> tuple[str, str] | None:
 CSV_DELIMITERS = ",\t;，"
 
 
-class _Sniffer(csv.Sniffer):
-    """csv.Sniffer whose delimiter guess counts only the candidate delimiters.
-
-    The standard `_guess_delimiter` counts all 127 ASCII characters on every line,
-    then keeps only those in `delimiters`; a character's counts never affect
-    another's, so counting the candidates alone gives the same answer (the loop
-    below is the standard library's, CPython 3.11, with that one change).
-    """
-
-    def _guess_delimiter(self, data, delimiters):  # noqa: C901 - kept as in the stdlib
-        if delimiters is None:
-            return super()._guess_delimiter(data, delimiters)
-        data = list(filter(None, data.split("\n")))
-        ascii = [chr(c) for c in range(127) if chr(c) in delimiters]
-        chunk_length = min(10, len(data))
-        iteration = 0
-        char_frequency: dict = {}
-        modes: dict = {}
-        delims: dict = {}
-        start, end = 0, chunk_length
-        while start < len(data):
-            iteration += 1
-            for line in data[start:end]:
-                for char in ascii:
-                    meta = char_frequency.get(char, {})
-                    freq = line.count(char)
-                    meta[freq] = meta.get(freq, 0) + 1
-                    char_frequency[char] = meta
-            for char in char_frequency:
-                items = list(char_frequency[char].items())
-                if len(items) == 1 and items[0][0] == 0:
-                    continue
-                if len(items) > 1:
-                    modes[char] = max(items, key=lambda x: x[1])
-                    items.remove(modes[char])
-                    modes[char] = (modes[char][0], modes[char][1] - sum(item[1] for item in items))
-                else:
-                    modes[char] = items[0]
-            mode_list = modes.items()
-            total = float(min(chunk_length * iteration, len(data)))
-            consistency = 1.0
-            threshold = 0.9
-            while len(delims) == 0 and consistency >= threshold:
-                for k, v in mode_list:
-                    if v[0] > 0 and v[1] > 0 and (v[1] / total) >= consistency and k in delimiters:
-                        delims[k] = v
-                consistency -= 0.01
-            if len(delims) == 1:
-                delim = list(delims.keys())[0]
-                skipinitialspace = data[0].count(delim) == data[0].count(delim + " ")
-                return (delim, skipinitialspace)
-            start = end
-            end += chunk_length
-        if not delims:
-            return ("", 0)
-        if len(delims) > 1:
-            for d in self.preferred:
-                if d in delims:
-                    skipinitialspace = data[0].count(d) == data[0].count(d + " ")
-                    return (d, skipinitialspace)
-        items = [(v, k) for (k, v) in delims.items()]
-        items.sort()
-        delim = items[-1][1]
-        skipinitialspace = data[0].count(delim) == data[0].count(delim + " ")
-        return (delim, skipinitialspace)
-
-
 def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
     decoded = _decode_text(data)
     if decoded is None:
         raise _not_spreadsheet(name)
     text, _ = decoded
     try:
-        dialect = _Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
+        # The standard sniffer counts all 127 ASCII characters per line, not only the
+        # candidates: 0.13 s more than counting the candidates alone on the scaled
+        # round's 15 CSVs, under 2% of its full ingest (the same answers).
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
     except csv.Error:
         dialect = csv.excel
     rows = [
