@@ -32,12 +32,21 @@ TARGETS: tuple[Target, ...] = (
            "demo.ingest.full", 2.0, "<=", "demo.parse.calamine"),
     Target("demo_ingest_vs_openpyxl", "demo: full ingest ≥ 5× faster than pandas+openpyxl",
            "demo.parse.pandas_openpyxl", 5.0, ">=", "demo.ingest.full"),
+    Target("demo_ingest_vs_pandas_calamine", "demo: full ingest no slower than pandas+calamine",
+           "demo.ingest.full", 1.0, "<=", "demo.parse.pandas_calamine"),
     Target("scaled_ingest_vs_calamine", "scaled: full ingest ≤ 2× calamine-only parse",
            "scaled.ingest.full", 2.0, "<=", "scaled.parse.calamine"),
     Target("scaled_ingest_vs_openpyxl", "scaled: full ingest ≥ 5× faster than pandas+openpyxl",
            "scaled.parse.pandas_openpyxl", 5.0, ">=", "scaled.ingest.full"),
-    Target("scaled_incremental", "scaled: re-run with one new file < 30% of full ingest (CLI)",
-           "scaled.cli.incremental", 0.30, "<=", "scaled.cli.full"),
+    Target("scaled_ingest_vs_pandas_calamine",
+           "scaled: full ingest no slower than pandas+calamine",
+           "scaled.ingest.full", 1.0, "<=", "scaled.parse.pandas_calamine"),
+    Target("scaled_memory", "scaled: peak memory of a full ingest ≤ 300 MiB (CLI)",
+           "scaled.cli.full", 300.0, "<=", field="peak_mb"),
+    Target("scaled_incremental", "scaled: re-run with one new file ≤ 0.15× full ingest (CLI)",
+           "scaled.cli.incremental", 0.15, "<=", "scaled.cli.full"),
+    Target("scaled_unchanged", "scaled: unchanged re-run ≤ 0.08× full ingest (CLI)",
+           "scaled.cli.unchanged", 0.08, "<=", "scaled.cli.full"),
     Target("national_coverage_time", "national coverage (3M unions, 10M activities) < 15 s",
            "coverage.national", 15.0, "<="),
     Target("national_coverage_memory", "national coverage peak memory < 3 GiB (MiB)",
@@ -99,13 +108,15 @@ def run(args: argparse.Namespace) -> list[Result]:
                 lambda: ingest_bench.measure_startup(repeat),
             )  # fmt: skip
         if "ingest" in args.only:
-            names = ["demo.parse.calamine", "demo.parse.pandas_openpyxl", "demo.ingest.full"]
+            names = ["demo.parse.calamine", "demo.parse.pandas_calamine",
+                     "demo.parse.pandas_openpyxl", "demo.ingest.full"]  # fmt: skip
             results += _section(
                 "demo ingest vs raw parse", names,
                 lambda: ingest_bench.measure_parse_and_ingest("demo", demo_raw(cache_dir), repeat, work),
             )  # fmt: skip
         if "scaled" in args.only:
-            names = ["scaled.parse.calamine", "scaled.parse.pandas_openpyxl", "scaled.ingest.full"]
+            names = ["scaled.parse.calamine", "scaled.parse.pandas_calamine",
+                     "scaled.parse.pandas_openpyxl", "scaled.ingest.full"]  # fmt: skip
             results += _section(
                 "scaled round ingest vs raw parse", names,
                 lambda: _scaled_parse(cache_dir, work, quick),
