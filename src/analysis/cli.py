@@ -100,8 +100,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ingest":
         from analysis import run_manifest
 
+        inputs = run_manifest.fingerprint(args.raw, args.out, args.as_of)
         if not args.full:  # nothing changed since the last run: say what it said, import nothing
-            inputs = run_manifest.fingerprint(args.raw, args.out, args.as_of)
             last = run_manifest.unchanged(args.out, inputs)
             if last is not None and isinstance(last.get("summary"), str):
                 print(last["summary"])
@@ -110,8 +110,9 @@ def _run(args: argparse.Namespace) -> int:
 
         try:
             result = ingest.run(
-                args.raw, args.out, as_of=args.as_of, full=args.full, progress=not args.quiet
-            )
+                args.raw, args.out, as_of=args.as_of, full=args.full, progress=not args.quiet,
+                inputs=inputs,
+            )  # fmt: skip
         except ingest.OutputError as exc:
             print(str(exc), file=sys.stderr)
             return 1

@@ -490,15 +490,20 @@ def run(
     full: bool = False,
     progress: bool = True,
     campaign: Campaign | None = None,
+    inputs: str | None = None,
 ) -> IngestResult:
     """Ingest RAW into the tables of OUT (see the module docstring for the rules).
+
+    `inputs` is `run_manifest.fingerprint(raw_dir, out_dir, as_of, campaign)` when the
+    caller has just computed it (the command line does), else it is computed here.
 
     Raises RosterError / CampaignError when there is no usable roster or campaign,
     and OutputError when OUT cannot be written; every problem with a submission
     becomes an issue instead.
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
-    inputs = run_manifest.fingerprint(raw_dir, out_dir, as_of, campaign)
+    if inputs is None:
+        inputs = run_manifest.fingerprint(raw_dir, out_dir, as_of, campaign)
     last = None if full else run_manifest.unchanged(out_dir, inputs)
     if last is not None:  # nothing changed since the last run: its tables stand
         restored = _restored_result(out_dir, last)
