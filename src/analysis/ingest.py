@@ -576,7 +576,7 @@ def run(
         issues += sub.file_issues + sub.row_issues
 
     rows, submissions = _rows_table(subs), _submissions_table(subs)
-    del subs, entries  # their columns are in `rows` now
+    del subs, entries, interpreter  # the columns are in `rows` now; the memos not needed
     _trim_heap()
     coverage = _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks)
     if tracebacks:
