@@ -426,10 +426,13 @@ _FAR_ROW = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>'
     ],
     ids=["row_in_between", "last_row_below", "single_quotes"],
 )
-def test_read_workbook_rejects_cells_beyond_a_lying_dimension(tmp_path, change):
+def test_read_workbook_rejects_cells_beyond_a_lying_dimension(tmp_path, change, monkeypatch):
     # Refused before calamine allocates a grid for them (it would abort the process).
+    from analysis import readers
+
     src = xlsx(tmp_path / "src.xlsx", {"A1": "x", "B3": 2})
     path = rewrite_member(src, tmp_path / "lying.xlsx", "xl/worksheets/sheet1.xml", change)
+    monkeypatch.setattr(readers, "_open_book", lambda *a: pytest.fail("calamine reached"))
     with pytest.raises(FileRejected) as info:
         read_workbook(path)
     assert info.value.code == "too_large"
