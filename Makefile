@@ -48,7 +48,7 @@ test-slow: $(STAMP)
 	$(PY) -m pytest -n 2 -m slow tests
 
 bench: $(STAMP)
-	$(PY) -m analysis.bench
+	$(PY) -m benchmarks
 
 lab: $(STAMP)
 	$(PY) -m analysis lab
@@ -57,8 +57,8 @@ demo: $(STAMP)
 	$(PY) -m analysis demo
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
 
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -449,7 +449,7 @@ def test_activity_of_a_group_outside_the_roster_is_left_out(roster, campaign):
 
 
 def test_coverage_scale_bench_district_counts_every_activity():
-    from analysis.bench.coverage_scale import SCALES, measure
+    from benchmarks.coverage_scale import SCALES, measure
 
     result = measure("district")
     assert result["check_activities"] == SCALES["district"].activities

@@ -575,6 +575,11 @@ def test_aliases_change_reinterprets_from_cached_parse(raw, monkeypatch):
     assert second.rows["grassroots_unit"].tolist() == ["长阳镇第一小学工会"]
 
 
+def _forget_last_run(out: Path) -> None:
+    """Remove the record of the last run, so that an unchanged re-run goes through the cache."""
+    (out / ".cache" / "run.json").unlink()
+
+
 def test_roster_read_from_cache_and_damaged_entry_is_a_miss(raw, monkeypatch):
     submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
     out = raw.parent / "out"
@@ -584,9 +589,11 @@ def test_roster_read_from_cache_and_damaged_entry_is_a_miss(raw, monkeypatch):
     loads: list[Path] = []
     real = roster_module.load_roster
     monkeypatch.setattr(roster_module, "load_roster", lambda p: loads.append(p) or real(p))
+    _forget_last_run(out)
     run(raw, out)
     assert loads == [] and _snapshot(out) == full  # the roster came from the cache
     entry.write_bytes(b"not a pickle")
+    _forget_last_run(out)
     run(raw, out)
     assert loads == [raw / "roster" / "名册.xlsx"] and _snapshot(out) == full
     run(raw, out, full=True)  # --full reads the roster again too
@@ -943,3 +950,86 @@ def test_round_from_text(campaign, text, expected):
 )
 def test_version_rank_orders_corrections(name, rank):
     assert ingest._version_rank(f"submissions/{name}") == rank
+
+
+# --------------------------------------------------------------------------- unchanged re-run
+
+
+def _stamps(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.suffix in (".csv", ".parquet")}
+
+
+def test_unchanged_rerun_recomputes_and_rewrites_nothing(raw, monkeypatch):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院"), act("无名")], "2019-06-28")
+    out = raw.parent / "out"
+    first = run(raw, out)
+    stamps, tables = _stamps(out), _snapshot(out)
+    parses, interpretations = _counting(monkeypatch)
+    monkeypatch.setattr(ingest, "write_tables", lambda *a, **k: pytest.fail("tables rewritten"))
+    again = run(raw, out)
+    assert parses == [] and interpretations == []
+    assert _stamps(out) == stamps and _snapshot(out) == tables
+    # The same result as the run that wrote the tables, read back from their Parquet.
+    assert again.files_parsed == 0 and again.summary_zh() == first.summary_zh()
+    for name in ("rows", "submissions", "issues"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(first, name))
+    assert again.coverage.keys() == first.coverage.keys()
+    for name, frame in first.coverage.items():
+        pd.testing.assert_frame_equal(again.coverage[name], frame)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["new_submission", "aliases", "roster", "as_of", "campaign", "table_edited", "full"],
+)
+def test_rerun_after_any_change_recomputes(raw, change, campaign):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳一小")], "2019-06-28")
+    out = raw.parent / "out"
+    run(raw, out)
+    kw: dict = {}
+    expect_rejected = 1  # 长阳一小 is not in the roster
+    if change == "new_submission":
+        submission(raw, "r2/区教委.xlsx", "区教委工会", [act("区教委机关工会", day="2019-07-03")])
+    elif change == "aliases":
+        (raw / "aliases.csv").write_text(
+            "报送名称,名册名称\n长阳一小,长阳镇第一小学工会\n", "utf-8"
+        )
+        expect_rejected = 0
+    elif change == "roster":
+        rows = [["名册"], ["序号", "基层工会名称", "上级工会", "类别", "会员人数", "职工人数"],
+                [1, "长阳一小", "长阳镇总工会", "乡镇", 40, 45]]  # fmt: skip
+        write_xlsx(raw / "roster" / "名册.xlsx", rows)
+        expect_rejected = 0
+    elif change == "as_of":
+        kw["as_of"] = dt.date(2019, 6, 1)
+    elif change == "campaign":
+        kw["campaign"] = campaign
+    elif change == "table_edited":
+        (out / "rows.csv").write_text("edited", encoding="utf-8")
+    elif change == "full":
+        kw["full"] = True
+    stamps = _stamps(out)
+    again = run(raw, out, **kw)
+    assert _stamps(out)["rows.csv"] != stamps["rows.csv"]  # written again
+    assert again.count("rows", "rejected") == expect_rejected
+    assert csv(out, "rows")["state"].tolist().count("rejected") == expect_rejected
+
+
+def test_cli_unchanged_rerun_prints_last_summary_without_importing_pandas(raw, tmp_path):
+    import subprocess
+    import sys
+
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    out = tmp_path / "out"
+    code = (
+        "import sys\nfrom analysis import cli\n"
+        f"status = cli.main(['ingest', '--raw', {str(raw)!r}, '--out', {str(out)!r}, '--quiet'])\n"
+        "print('pandas' in sys.modules, status)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    second = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    summary, loaded = first.stdout.rstrip("\n").rsplit("\n", 1)
+    assert loaded == "True 0" and "活动记录 1 行：计入 1 行" in summary
+    assert second.stdout == f"{summary}\nFalse 0\n"

@@ -605,7 +605,7 @@ def test_fill_then_read_round_trips_any_rows(generated, campaign, tmp_path, rows
 
 
 def test_bench_template_vs_freeform_reads_same_rows(tmp_path):
-    from analysis.bench.templates_bench import bench_template_vs_freeform
+    from benchmarks.templates_bench import bench_template_vs_freeform
 
     result = bench_template_vs_freeform(n_rows=20, repeat=1, work_dir=tmp_path)
     assert result["template_rows"] == result["freeform_rows"] == 20

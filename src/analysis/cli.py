@@ -108,12 +108,21 @@ def _run(args: argparse.Namespace) -> int:
         print(summary)
         return 0
     if args.command == "ingest":
+        from analysis import run_manifest
+
+        inputs = run_manifest.fingerprint(args.raw, args.out, args.as_of)
+        if not args.full:  # nothing changed since the last run: say what it said, import nothing
+            last = run_manifest.unchanged(args.out, inputs)
+            if last is not None and isinstance(last.get("summary"), str):
+                print(last["summary"])
+                return 0
         from analysis import history, ingest
 
         try:
             result = ingest.run(
-                args.raw, args.out, as_of=args.as_of, full=args.full, progress=not args.quiet
-            )
+                args.raw, args.out, as_of=args.as_of, full=args.full, progress=not args.quiet,
+                inputs=inputs,
+            )  # fmt: skip
         except ingest.OutputError as exc:
             print(str(exc), file=sys.stderr)
             return 1

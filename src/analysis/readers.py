@@ -5,7 +5,7 @@ read once into memory (after its size is checked), then checked cheaply before
 any parser sees it: ZIP central directory (zip bombs), the true extent of each
 sheet (a single cell at XFD1048576 makes calamine allocate a dense grid of 17
 billion cells and abort the process, so the extent is found by scanning the
-sheet XML first), OLE2 directory (encrypted OOXML). Cells are read by calamine;
+sheet XML first), OLE2 directory (olefile: encrypted OOXML). Cells are read by calamine;
 formulas are never evaluated (cached values only). calamine rejects XML with
 custom entities ("billion laughs", XXE) instead of expanding or fetching them.
 """
@@ -16,7 +16,6 @@ import csv
 import html
 import io
 import re
-import struct
 import zipfile
 import zlib
 from operator import itemgetter
@@ -52,8 +51,9 @@ RATIO_FLOOR_BYTES = 1 << 20
 # Sheet XML up to this size is also searched for formulas without a cached value.
 FORMULA_SCAN_BYTES = 8 << 20
 
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ROW_REF = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
+# XML allows either quote around an attribute's value, and so does calamine.
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br=["\']([A-Z]{1,3})([0-9]{1,7})["\']')
+_ROW_REF = re.compile(rb'<row\b[^>]*?\br=["\']([0-9]{1,7})["\']')
 _NO_VALUE_FORMULA = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
@@ -89,39 +89,14 @@ def _password(name: str) -> FileRejected:
 
 
 def _ole_stream_names(data: bytes) -> set[str]:
-    """Names of the entries in an OLE2 compound file's directory (empty when unreadable)."""
-    if len(data) < 512:
-        return set()
-    sector_size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
-    if sector_size not in (512, 4096):
-        return set()
-    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
-    first_difat, n_difat = struct.unpack_from("<II", data, 0x44)
-    n_sectors = max(0, len(data) // sector_size - 1)
+    """Names of the streams and storages in an OLE2 compound file (empty when unreadable)."""
+    import olefile
 
-    def sector(i: int) -> bytes:
-        start = (i + 1) * sector_size
-        return data[start : start + sector_size]
-
-    difat = list(struct.unpack_from("<109I", data, 0x4C))
-    nxt, seen = first_difat, 0
-    while nxt < n_sectors and seen < n_difat and seen <= n_sectors:
-        words = struct.unpack(f"<{sector_size // 4}I", sector(nxt))
-        difat.extend(words[:-1])
-        nxt, seen = words[-1], seen + 1
-    fat_sectors = [s for s in difat[:n_fat] if s < n_sectors]
-    fat = b"".join(sector(s) for s in fat_sectors)
-    fat_entries = struct.unpack(f"<{len(fat) // 4}I", fat[: len(fat) // 4 * 4])
-    names: set[str] = set()
-    current, steps = first_dir, 0
-    while current < min(n_sectors, len(fat_entries)) and steps <= n_sectors:
-        block = sector(current)
-        for k in range(0, len(block) - 127, 128):
-            length = struct.unpack_from("<H", block, k + 64)[0]
-            if 2 <= length <= 64:
-                names.add(block[k : k + length - 2].decode("utf-16le", "replace"))
-        current, steps = fat_entries[current], steps + 1
-    return names
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return {path[-1] for path in ole.listdir(streams=True, storages=True)}
+    except Exception:  # noqa: BLE001 - olefile raises several types for a broken file
+        return set()
 
 
 # --- format detection ----------------------------------------------------------------
@@ -212,80 +187,16 @@ def _decode_text(data: bytes) -> tuple[str, str] | None:
 CSV_DELIMITERS = ",\t;，"
 
 
-class _Sniffer(csv.Sniffer):
-    """csv.Sniffer whose delimiter guess counts only the candidate delimiters.
-
-    The standard `_guess_delimiter` counts all 127 ASCII characters on every line,
-    then keeps only those in `delimiters`; a character's counts never affect
-    another's, so counting the candidates alone gives the same answer (the loop
-    below is the standard library's, CPython 3.11, with that one change).
-    """
-
-    def _guess_delimiter(self, data, delimiters):  # noqa: C901 - kept as in the stdlib
-        if delimiters is None:
-            return super()._guess_delimiter(data, delimiters)
-        data = list(filter(None, data.split("\n")))
-        ascii = [chr(c) for c in range(127) if chr(c) in delimiters]
-        chunk_length = min(10, len(data))
-        iteration = 0
-        char_frequency: dict = {}
-        modes: dict = {}
-        delims: dict = {}
-        start, end = 0, chunk_length
-        while start < len(data):
-            iteration += 1
-            for line in data[start:end]:
-                for char in ascii:
-                    meta = char_frequency.get(char, {})
-                    freq = line.count(char)
-                    meta[freq] = meta.get(freq, 0) + 1
-                    char_frequency[char] = meta
-            for char in char_frequency:
-                items = list(char_frequency[char].items())
-                if len(items) == 1 and items[0][0] == 0:
-                    continue
-                if len(items) > 1:
-                    modes[char] = max(items, key=lambda x: x[1])
-                    items.remove(modes[char])
-                    modes[char] = (modes[char][0], modes[char][1] - sum(item[1] for item in items))
-                else:
-                    modes[char] = items[0]
-            mode_list = modes.items()
-            total = float(min(chunk_length * iteration, len(data)))
-            consistency = 1.0
-            threshold = 0.9
-            while len(delims) == 0 and consistency >= threshold:
-                for k, v in mode_list:
-                    if v[0] > 0 and v[1] > 0 and (v[1] / total) >= consistency and k in delimiters:
-                        delims[k] = v
-                consistency -= 0.01
-            if len(delims) == 1:
-                delim = list(delims.keys())[0]
-                skipinitialspace = data[0].count(delim) == data[0].count(delim + " ")
-                return (delim, skipinitialspace)
-            start = end
-            end += chunk_length
-        if not delims:
-            return ("", 0)
-        if len(delims) > 1:
-            for d in self.preferred:
-                if d in delims:
-                    skipinitialspace = data[0].count(d) == data[0].count(d + " ")
-                    return (d, skipinitialspace)
-        items = [(v, k) for (k, v) in delims.items()]
-        items.sort()
-        delim = items[-1][1]
-        skipinitialspace = data[0].count(delim) == data[0].count(delim + " ")
-        return (delim, skipinitialspace)
-
-
 def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
     decoded = _decode_text(data)
     if decoded is None:
         raise _not_spreadsheet(name)
     text, _ = decoded
     try:
-        dialect = _Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
+        # The standard sniffer counts all 127 ASCII characters per line, not only the
+        # candidates: 0.13 s more than counting the candidates alone on the scaled
+        # round's 15 CSVs, under 2% of its full ingest (the same answers).
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
     except csv.Error:
         dialect = csv.excel
     rows = [
@@ -381,8 +292,64 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile, members: set[str]) -> dict[str, str]:
     return parts
 
 
-def _scan_xlsx(zf: zipfile.ZipFile, limits: Limits, name: str, display: str) -> list[Issue]:
-    """Bound every sheet's true extent before calamine allocates it; note formulas without values."""
+def _scanned_extent(xml: bytes) -> tuple[int, int]:
+    """(height, width) of the cells and rows a sheet's XML holds: every reference is read."""
+    refs = _CELL_REF.findall(xml)  # (letters, digits) of every cell: C-level from here on
+    rows = set(map(int, set(_ROW_REF.findall(xml)).union(map(_SECOND, refs))))
+    cols = set(map(_col_number, set(map(_FIRST, refs))))
+    height = max(rows) - min(rows) + 1 if rows else 0
+    width = max(cols) - min(cols) + 1 if cols else 1
+    return height, width
+
+
+# Widest column reachable with k letters (Z, ZZ, XFD is the format's last).
+_WIDEST = {1: 26, 2: 26 * 27, 3: 16384}
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\br=["\']([0-9]{1,7})["\']')
+
+
+def _declared_extent(xml: bytes, dimension: re.Match | None) -> tuple[int, int] | None:
+    """An upper bound of the sheet's (height, width) from what it declares; None to scan instead.
+
+    The declared last cell (`<dimension ref="A1:H880">`: 3 digits, 1 letter; without
+    a dimension, the last `<row>` element and its cells) bounds the sheet at 999 rows
+    and 26 columns provided no reference anywhere in the XML has more digits or
+    letters than that: two searches for such a reference, which skip from one `r=`
+    to the next in C, instead of reading every reference. The last `<row>` element
+    must agree with the dimension. Missing or disagreeing (or the bound too loose to
+    pass the limits, see `_scan_xlsx`): the caller reads every reference.
+    """
+    end = xml.rfind(b"</sheetData>")
+    tail = xml.rfind(b"<row ", 0, end if end >= 0 else len(xml))
+    last = _LAST_ROW.match(xml, tail) if tail >= 0 else None
+    if last is None:
+        return None  # no row element to go by
+    last_row = last.group(1)
+    if dimension is not None:
+        if int(last_row) > int(dimension.group(2)):
+            return None  # rows below the declared range
+        letters, digits = len(dimension.group(1)), len(dimension.group(2))
+    else:
+        cells = _CELL_REF.findall(xml, tail, end if end >= 0 else len(xml))
+        letters, digits = max((len(c) for c, _ in cells), default=1), len(last_row)
+    # One search, with a literal prefix so that it jumps from one `r="` to the next,
+    # for a reference with more letters or digits than the bound. It may also stop
+    # at another attribute ending in r (header="0.5"): then a full scan follows.
+    beyond = rb'r="(?:[A-Za-z]{%d}|[A-Za-z]{0,3}[0-9]{%d})' % (letters + 1, digits + 1)
+    if b"r='" in xml or re.search(beyond, xml):
+        return None  # beyond the bound, or single-quoted references: read them all
+    return 10**digits - 1, _WIDEST.get(letters, 16384)
+
+
+def _scan_xlsx(
+    zf: zipfile.ZipFile, limits: Limits, name: str, display: str, exact: bool = False
+) -> list[Issue]:
+    """Bound every sheet's true extent before calamine allocates it; note formulas without values.
+
+    The extent is bounded from the sheet's declared dimension where the XML agrees
+    with it (`_declared_extent`), else measured by reading every cell reference
+    (`_scanned_extent`, always when `exact`). Either way no sheet passes whose cells
+    reach beyond the limits, and the verdicts and messages are those of the exact scan.
+    """
     members = set(zf.namelist())
     sheet_names = _xlsx_sheet_parts(zf, members)
     issues: list[Issue] = []
@@ -407,11 +374,14 @@ def _scan_xlsx(zf: zipfile.ZipFile, limits: Limits, name: str, display: str) -> 
                     f"文件“{name}”的工作表“{sheet}”声明的数据范围为 {declared} 行、约 {cells} 个单元格，"
                     "超过上限，未读取；请把有用的内容复制到一个新的工作簿后重新报送。",
                 )
-        refs = _CELL_REF.findall(xml)  # (letters, digits) of every cell: C-level from here on
-        rows = set(map(int, set(_ROW_REF.findall(xml)).union(map(_SECOND, refs))))
-        cols = set(map(_col_number, set(map(_FIRST, refs))))
-        height = max(rows) - min(rows) + 1 if rows else 0
-        width = max(cols) - min(cols) + 1 if cols else 1
+        bound = None if exact else _declared_extent(xml, dimension)
+        if bound is not None:
+            height, width = bound  # an upper bound of the true extent
+            if _too_big(name, sheet, height, total_cells + height * width, limits) is not None:
+                # The bound is too loose to pass: measure every sheet exactly instead.
+                return _scan_xlsx(zf, limits, name, display, exact=True)
+        else:
+            height, width = _scanned_extent(xml)
         total_cells += height * width
         error = _too_big(name, sheet, height, max(height * width, total_cells), limits)
         if error:

@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, print a table and the targets, save JSON.
 
-    python -m analysis.bench [--only ingest,scaled,incremental,coverage,briefing,templates]
+    python -m benchmarks [--only ingest,scaled,incremental,coverage,briefing,templates]
                              [--repeat N] [--quick] [--cache DIR] [--results DIR]
 
 Generates what it needs (the demo district, the scaled-up round) under the cache
@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from analysis import config
-from analysis.bench import harness
-from analysis.bench.harness import Result, Target, guarded
+from benchmarks import harness
+from benchmarks.harness import Result, Target, guarded
 
 SECTIONS = ("startup", "ingest", "scaled", "incremental", "coverage", "briefing", "templates")
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "analysis-bench-cache"
@@ -32,12 +32,21 @@ TARGETS: tuple[Target, ...] = (
            "demo.ingest.full", 2.0, "<=", "demo.parse.calamine"),
     Target("demo_ingest_vs_openpyxl", "demo: full ingest ≥ 5× faster than pandas+openpyxl",
            "demo.parse.pandas_openpyxl", 5.0, ">=", "demo.ingest.full"),
+    Target("demo_ingest_vs_pandas_calamine", "demo: full ingest no slower than pandas+calamine",
+           "demo.ingest.full", 1.0, "<=", "demo.parse.pandas_calamine"),
     Target("scaled_ingest_vs_calamine", "scaled: full ingest ≤ 2× calamine-only parse",
            "scaled.ingest.full", 2.0, "<=", "scaled.parse.calamine"),
     Target("scaled_ingest_vs_openpyxl", "scaled: full ingest ≥ 5× faster than pandas+openpyxl",
            "scaled.parse.pandas_openpyxl", 5.0, ">=", "scaled.ingest.full"),
-    Target("scaled_incremental", "scaled: re-run with one new file < 30% of full ingest (CLI)",
-           "scaled.cli.incremental", 0.30, "<=", "scaled.cli.full"),
+    Target("scaled_ingest_vs_pandas_calamine",
+           "scaled: full ingest no slower than pandas+calamine",
+           "scaled.ingest.full", 1.0, "<=", "scaled.parse.pandas_calamine"),
+    Target("scaled_memory", "scaled: peak memory of a full ingest ≤ 300 MiB (CLI)",
+           "scaled.cli.full", 300.0, "<=", field="peak_mb"),
+    Target("scaled_incremental", "scaled: re-run with one new file ≤ 0.15× full ingest (CLI)",
+           "scaled.cli.incremental", 0.15, "<=", "scaled.cli.full"),
+    Target("scaled_unchanged", "scaled: unchanged re-run ≤ 0.08× full ingest (CLI)",
+           "scaled.cli.unchanged", 0.08, "<=", "scaled.cli.full"),
     Target("national_coverage_time", "national coverage (3M unions, 10M activities) < 15 s",
            "coverage.national", 15.0, "<="),
     Target("national_coverage_memory", "national coverage peak memory < 3 GiB (MiB)",
@@ -65,7 +74,7 @@ def demo_raw(cache_dir: Path) -> Path:
 
 def scaled_raw(cache_dir: Path):
     """The scaled-up round (generated once into the cache)."""
-    from analysis.bench import scaled_round
+    from benchmarks import scaled_round
 
     start = time.perf_counter()
     scaled = scaled_round.ensure(cache_dir)
@@ -85,7 +94,7 @@ def _section(name: str, names: list[str], measure) -> list[Result]:
 
 def run(args: argparse.Namespace) -> list[Result]:
     """Every selected measurement, in order."""
-    from analysis.bench import ingest_bench
+    from benchmarks import ingest_bench
 
     cache_dir: Path = args.cache
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -99,13 +108,15 @@ def run(args: argparse.Namespace) -> list[Result]:
                 lambda: ingest_bench.measure_startup(repeat),
             )  # fmt: skip
         if "ingest" in args.only:
-            names = ["demo.parse.calamine", "demo.parse.pandas_openpyxl", "demo.ingest.full"]
+            names = ["demo.parse.calamine", "demo.parse.pandas_calamine",
+                     "demo.parse.pandas_openpyxl", "demo.ingest.full"]  # fmt: skip
             results += _section(
                 "demo ingest vs raw parse", names,
                 lambda: ingest_bench.measure_parse_and_ingest("demo", demo_raw(cache_dir), repeat, work),
             )  # fmt: skip
         if "scaled" in args.only:
-            names = ["scaled.parse.calamine", "scaled.parse.pandas_openpyxl", "scaled.ingest.full"]
+            names = ["scaled.parse.calamine", "scaled.parse.pandas_calamine",
+                     "scaled.parse.pandas_openpyxl", "scaled.ingest.full"]  # fmt: skip
             results += _section(
                 "scaled round ingest vs raw parse", names,
                 lambda: _scaled_parse(cache_dir, work, quick),
@@ -118,7 +129,7 @@ def run(args: argparse.Namespace) -> list[Result]:
                 lambda: _incremental(cache_dir, work, repeat),
             )  # fmt: skip
         if "coverage" in args.only:
-            from analysis.bench import briefing_bench
+            from benchmarks import briefing_bench
 
             scales = ["district", "city"] + ([] if quick else ["national"])
             results += _section(
@@ -126,14 +137,14 @@ def run(args: argparse.Namespace) -> list[Result]:
                 lambda: briefing_bench.measure_coverage(scales),
             )  # fmt: skip
         if "briefing" in args.only:
-            from analysis.bench import briefing_bench
+            from benchmarks import briefing_bench
 
             results += _section(
                 "make briefing (demo)", briefing_bench.BRIEFING_NAMES,
                 lambda: briefing_bench.measure_briefing(demo_raw(cache_dir), work, repeat=1),
             )  # fmt: skip
         if "templates" in args.only:
-            from analysis.bench import briefing_bench
+            from benchmarks import briefing_bench
 
             results += _section(
                 "template vs free-form", briefing_bench.TEMPLATE_NAMES,
@@ -145,7 +156,7 @@ def run(args: argparse.Namespace) -> list[Result]:
 
 
 def _scaled_parse(cache_dir: Path, work: Path, quick: bool) -> list[Result]:
-    from analysis.bench import ingest_bench
+    from benchmarks import ingest_bench
 
     scaled = scaled_raw(cache_dir)
     # One run each: at this size a run takes tens of seconds (the openpyxl one minutes).
@@ -159,7 +170,7 @@ def _scaled_parse(cache_dir: Path, work: Path, quick: bool) -> list[Result]:
 def _incremental(cache_dir: Path, work: Path, repeat: int) -> list[Result]:
     import json
 
-    from analysis.bench import ingest_bench, scaled_round
+    from benchmarks import ingest_bench, scaled_round
 
     scaled = scaled_raw(cache_dir)
     units = json.loads(scaled_round.units_file(scaled.raw_dir).read_text(encoding="utf-8"))
@@ -175,7 +186,7 @@ def _incremental(cache_dir: Path, work: Path, repeat: int) -> list[Result]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; always 0 unless the arguments are wrong."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
         "--only",
         default=",".join(SECTIONS),

@@ -15,7 +15,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from analysis.bench.harness import Result, best_child, python_argv
+from benchmarks.harness import Result, best_child, python_argv
 
 BRIEFING_NAMES = [
     "briefing.total",
@@ -30,7 +30,7 @@ TEMPLATE_NAMES = ["templates.template", "templates.freeform"]
 JSON_MARK = "@@BENCH-JSON@@"
 _CHILD = (
     "import json, sys\n"
-    "from analysis.bench import coverage_scale\n"
+    "from benchmarks import coverage_scale\n"
     "result = coverage_scale.measure(sys.argv[1])\n"
     f"print({JSON_MARK!r} + json.dumps(result, default=str))\n"
 )
@@ -59,7 +59,7 @@ def _compute_seconds(result: dict) -> float | None:
 
 def measure_coverage(scales: list[str]) -> list[Result]:
     """Time and peak memory of coverage_scale.measure(scale), one fresh process per scale."""
-    _require("analysis.bench.coverage_scale")
+    _require("benchmarks.coverage_scale")
     results = []
     for scale in scales:
         run = best_child(python_argv("-c", _CHILD, scale), 1)
@@ -193,7 +193,7 @@ def _time_stages_ourselves(raw_dir: Path, tmp: Path) -> dict:
 
 def measure_templates(repeat: int = 5, n_rows: int = 200) -> list[Result]:
     """templates_bench: read + table step of a filled template vs the same rows free-form."""
-    from analysis.bench import templates_bench
+    from benchmarks import templates_bench
 
     r = templates_bench.bench_template_vs_freeform(n_rows=n_rows, repeat=repeat)
     template_s = r["template_read_s"] + r["template_tables_s"]

@@ -26,9 +26,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from analysis import config
-
-RESULTS_DIR = config.PROJ_ROOT / "bench" / "results"
+ROOT = Path(__file__).resolve().parents[1]  # the checkout: `benchmarks` is importable from here
+RESULTS_DIR = ROOT / "benchmarks" / "results"
 Status = Literal["ok", "not available", "error"]
 Verdict = Literal["PASS", "MISS", "N/A"]
 
@@ -148,7 +147,7 @@ def run_child(
     Peak memory is VmHWM written by the child at exit for Python children, else the
     child's ru_maxrss from wait4 (which includes the harness's memory at fork time).
     """
-    child_env = {**os.environ, **(env or {})}
+    child_env = with_root_on_path({**os.environ, **(env or {})})
     with (
         tempfile.TemporaryFile() as out,
         tempfile.TemporaryFile() as err,
@@ -207,6 +206,13 @@ def best_child(
     assert best is not None
     best.peak_mb = peak
     return best
+
+
+def with_root_on_path(env: dict[str, str]) -> dict[str, str]:
+    """`env` with the checkout on PYTHONPATH, so that a child can import `benchmarks`."""
+    path = env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + path if path else "")
+    return env
 
 
 def python_argv(*args: str) -> list[str]:

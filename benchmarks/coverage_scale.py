@@ -1,6 +1,6 @@
 """How coverage_table and coverage_by_item scale: district, city and national rosters.
 
-`python -m analysis.bench.coverage_scale [district|city|national|all]` measures, for
+`python -m benchmarks.coverage_scale [district|city|national|all]` measures, for
 each scale in a fresh subprocess (so peak RSS is that scale's own), the wall time of
 generating the data and of each coverage function, and the peak resident memory
 (ru_maxrss, which unlike tracemalloc sees numpy and Arrow buffers too).
@@ -226,9 +226,11 @@ def run(scale: str) -> dict:
     """Measure one scale in a fresh interpreter (honest peak RSS) and return its figures."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; one of {', '.join(SCALES)}")
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    from benchmarks.harness import with_root_on_path
+
+    env = with_root_on_path({**os.environ, "PYTHONHASHSEED": "0"})
     done = subprocess.run(
-        [sys.executable, "-m", "analysis.bench.coverage_scale", "--child", scale],
+        [sys.executable, "-m", "benchmarks.coverage_scale", "--child", scale],
         capture_output=True,
         text=True,
         check=True,
@@ -238,7 +240,7 @@ def run(scale: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="analysis.bench.coverage_scale", description=__doc__)
+    parser = argparse.ArgumentParser(prog="benchmarks.coverage_scale", description=__doc__)
     parser.add_argument("scales", nargs="*", help="district, city, national or all (default)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
