@@ -1030,6 +1030,9 @@ def test_cli_unchanged_rerun_prints_last_summary_without_importing_pandas(raw, t
     second = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    summary, loaded = first.stdout.rstrip("\n").rsplit("\n", 1)
+    summary, change, loaded = first.stdout.rstrip("\n").rsplit("\n", 2)
     assert loaded == "True 0" and "活动记录 1 行：计入 1 行" in summary
-    assert second.stdout == f"{summary}\nFalse 0\n"
+    assert change == "这是第一次运行，没有上次的结果可以比较。"
+    again, unchanged, loaded = second.stdout.rstrip("\n").rsplit("\n", 2)
+    assert (again, loaded) == (summary, "False 0")
+    assert unchanged.startswith("与上次运行（") and unchanged.endswith("都没有变化。")

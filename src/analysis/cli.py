@@ -114,7 +114,10 @@ def _run(args: argparse.Namespace) -> int:
         if not args.full:  # nothing changed since the last run: say what it said, import nothing
             last = run_manifest.unchanged(args.out, inputs)
             if last is not None and isinstance(last.get("summary"), str):
+                from analysis import history
+
                 print(last["summary"])
+                print(history.record_unchanged(args.out))
                 return 0
         from analysis import history, ingest
 

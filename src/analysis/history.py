@@ -25,16 +25,19 @@ import logging
 import math
 import os
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.filenames import windows_name
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: the CLI's unchanged re-run
+    import pandas as pd  # records its run without importing it
 
 log = logging.getLogger(__name__)
 
 HISTORY_SUBDIR = "history"
 HISTORY_FILE = "runs.json"
 KEEP_RUNS = 20
+FIRST_RUN_LINE = "这是第一次运行，没有上次的结果可以比较。"
 DEMO_PREFIX = "演示_"
 
 # Per-unit figures kept in a snapshot, with their Chinese names and formats.
@@ -75,6 +78,8 @@ def snapshot(
     `shas` maps a submission's `file` (relative to RAW) to its sha256; `coverage`
     is the contract's coverage table (only `reporting_unit` rows are kept).
     """
+    import pandas as pd
+
     stamp = stamp or dt.datetime.now()
     files = [
         {"file": str(f), "sha256": shas.get(str(f), ""), "state": str(s)}
@@ -123,6 +128,12 @@ def record_run(
     """
     runs = load_history(out_dir) + [snapshot(submissions, coverage, shas, as_of, stamp)]
     runs = runs[-KEEP_RUNS:]
+    _write_history(out_dir, runs)
+    return runs
+
+
+def _write_history(out_dir: Path, runs: list[dict]) -> None:
+    """OUT/history/runs.json, atomically; a history that cannot be written is only logged."""
     path = history_path(out_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +142,25 @@ def record_run(
         os.replace(tmp, path)
     except OSError:
         log.warning("run history not written: %s", path)
-    return runs
+
+
+def record_unchanged(out_dir: Path, stamp: dt.datetime | None = None) -> str:
+    """Record a run that found its inputs unchanged (the last snapshot again, stamped now).
+
+    Returns the change report's one line. Needs no pandas: the CLI's unchanged re-run
+    calls it without importing the tables' libraries.
+    """
+    runs = load_history(out_dir)
+    if not runs:
+        return FIRST_RUN_LINE
+    previous = runs[-1]
+    again = {**previous, "stamp": (stamp or dt.datetime.now()).replace(microsecond=0).isoformat()}
+    _write_history(out_dir, (runs + [again])[-KEEP_RUNS:])
+    return _unchanged_line(previous)
+
+
+def _unchanged_line(previous: dict) -> str:
+    return f"与上次运行（{_stamp_zh(previous['stamp'])}）相比：报送文件和各单位数字都没有变化。"
 
 
 # --------------------------------------------------------------------------- the change report
@@ -151,6 +180,8 @@ def compare(previous: dict | None, current: dict) -> pd.DataFrame:
     row per figure that moved: before/after are the figures). Files in path order,
     then units in name order.
     """
+    import pandas as pd
+
     records: list[dict] = []
     if previous is None:
         return pd.DataFrame(columns=list(CHANGE_COLUMNS))
@@ -190,6 +221,8 @@ def compare(previous: dict | None, current: dict) -> pd.DataFrame:
 
 def changes(out_dir: Path) -> pd.DataFrame:
     """The change report of the last run against the one before it (CHANGE_COLUMNS)."""
+    import pandas as pd
+
     runs = load_history(out_dir)
     if not runs:
         return pd.DataFrame(columns=list(CHANGE_COLUMNS))
@@ -212,7 +245,7 @@ def _stamp_zh(stamp: str) -> str:
 def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> list[str]:
     """The change report as Chinese sentences (first the summary, then one line per item)."""
     if previous is None:
-        return ["这是第一次运行，没有上次的结果可以比较。"]
+        return [FIRST_RUN_LINE]
     head = f"与上次运行（{_stamp_zh(previous['stamp'])}）相比："
     lines: list[str] = []
     if previous.get("as_of") != current.get("as_of"):
@@ -224,7 +257,7 @@ def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> lis
     n_new, n_replaced, n_gone = (int(counts.get(c, 0)) for c in CHANGE_KINDS[:3])
     moved_units = report.loc[report["change"] == "unit_moved", "reporting_unit"].unique()
     if report.empty:
-        return [head + "报送文件和各单位数字都没有变化。", *lines]
+        return [_unchanged_line(previous), *lines]
     n_state = int(counts.get("file_state", 0))
     files = [f"{label}{n}个" for label, n in (("新增文件", n_new), ("替换", n_replaced),
              ("删除", n_gone), ("状态变化", n_state)) if n]  # fmt: skip

@@ -514,6 +514,7 @@ def run(
     if last is not None:  # nothing changed since the last run: its tables stand
         restored = _restored_result(out_dir, last)
         if restored is not None:
+            history.record_unchanged(out_dir)
             return restored
     roster, roster_entry = cached_roster(out_dir, raw_dir / config.ROSTER_SUBDIR, not full)
     if campaign is None:
@@ -583,6 +584,8 @@ def run(
         issues += sub.file_issues + sub.row_issues
 
     rows, submissions = _rows_table(subs), _submissions_table(subs)
+    publicity_frame = publicity.publicity_table(subs)
+    hashes = {s.file: s.sha256 for s in subs}
     del subs, entries, interpreter  # the columns are in `rows` now; the memos not needed
     _trim_heap()
     coverage = _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks)
@@ -593,13 +596,12 @@ def run(
                   "请把该文件发给技术人员。")
         )  # fmt: skip
     issues_frame = _issues_table(issues)
-    publicity_frame = publicity.publicity_table(subs)
     tables = {"rows": rows, "submissions": submissions, "issues": issues_frame, **coverage,
               "publicity": publicity_frame}  # fmt: skip
     run_manifest.forget(out_dir)
     write_tables(out_dir, tables)
     _write_log(out_dir, tracebacks)
-    history.record_run(out_dir, submissions, coverage.get("coverage"), {s.file: s.sha256 for s in subs}, as_of)  # fmt: skip
+    history.record_run(out_dir, submissions, coverage.get("coverage"), hashes, as_of)
     cache.prune()
     result = IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,
