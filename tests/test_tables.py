@@ -178,7 +178,10 @@ def test_find_tables_two_row_header_with_participant_subcolumns(campaign):
         "form": 4,
         "participants": 5,
     }
-    assert table.rows[0].values["participants"] == 40
+    # 参加人数 split into 职工 | 干部 with no total: the figure is their sum (40 + 5).
+    assert table.rows[0].values["participants"] == 45
+    assert [i.code for i in table.issues] == ["participants_summed"]
+    assert "F列“参加人数职工”、G列“参加人数干部”" in table.issues[0].message
 
 
 def test_find_tables_participant_subcolumn_named_total_wins(campaign):

@@ -75,6 +75,10 @@ class _Interpreter:
             )
         )
         self.self_words = {_text_key(w) for w in campaign.row_markers.get("self", ("本级",))}
+        self.void_words = tuple(
+            _text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if _text_key(w)
+        )
+        self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
         self.parse_date = _Memo(lambda v: clean.parse_date(v, campaign))
         self.parse_participants = _Memo(clean.parse_participants)
         self.item_form = _Memo(lambda i, f: clean.resolve_item_and_form(i, f, campaign))
@@ -240,6 +244,13 @@ class _Interpreter:
         """One ledger record (and its issues) for a table row."""
         if trow.kind != "data":
             return self._ledger(sub, table, trow.row, "rejected", f"{trow.kind}_row")
+        if trow.struck:
+            sub.row_issues.append(
+                Issue(sub.file, table.sheet, trow.row, "", "error", "row_deleted",
+                      f"{_place(table.sheet, trow.row)}的内容全部被划了删除线，视为填报单位已删除该行，"
+                      "未计入统计；如该行应当计入，请去掉删除线后重新报送。")
+            )  # fmt: skip
+            return self._ledger(sub, table, trow.row, "rejected", "row_deleted")
         values, labels = trow.values, table.column_labels
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
         warnings: list[tuple[str, str, str]] = []
@@ -308,6 +319,16 @@ class _Interpreter:
                 "participants",
                 f"{where}：{self.clean.message(p_code, values.get('participants'))}",
             )
+        parts = values.get("participants_parts")
+        if parts is not None and participants is not None:
+            note(warnings, "participants_parts_disagree", "participants",
+                 f"{where}：参加人数合计为{participants}，而分项之和为{parts[0]}（{parts[1]}），"
+                 "两者不一致，已按合计计入；请核对。")  # fmt: skip
+        remark = values.get("note")
+        if remark is not None and self.void_words and self.void_remark(remark):
+            note(warnings, "remark_says_void", "note",
+                 f"{where}：备注“{self.clean.normalise_text(remark)}”说明该行可能已作废或重复，"
+                 "但该行没有划删除线，仍已计入；请向填报单位核实，如确应删除请让其在表中删除该行或划删除线。")  # fmt: skip
         item, form, item_codes = self.item_form(values.get("work_item"), values.get("form"))
         for code in item_codes:
             fld = "form" if code.startswith("form") else "work_item"
@@ -343,6 +364,11 @@ class _Interpreter:
             participants=participants, kind=sub.kind, form=form or "",
             counted_for=counted_for,
         )  # fmt: skip
+
+
+def _place(sheet: str, row: int) -> str:
+    """'工作表“S”第5行' (or '第5行' for a CSV, which has no sheets)."""
+    return f"工作表“{sheet}”第{row}行" if sheet else f"第{row}行"
 
 
 ROWS_INTEGER_COLUMNS = ("row", "participants")
