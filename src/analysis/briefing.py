@@ -166,6 +166,8 @@ def load(
     submissions = _read_csv(processed / "submissions.csv")
     round_code = round_code or default_round(campaign, submissions, as_of)
     shown_date = as_of or latest_activity_date(rows) or campaign.rounds_by_code[round_code].end
+    if not as_of:  # a stray date (a typo such as 2029) never moves the default as-of date
+        shown_date = min(shown_date, max([campaign.end, *(r.deadline for r in campaign.rounds)]))
 
     activities = cov.accepted_activities(rows, roster, as_of=as_of, campaign=campaign)
     coverage = cov.coverage_table(roster, activities)

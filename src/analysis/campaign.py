@@ -75,6 +75,8 @@ class Campaign:
     row_markers: dict[str, tuple[str, ...]]
     limits: Limits = field(default_factory=Limits)
     source: str = "built-in"
+    # [row_rules]: words of a 备注 saying the unit voided the row (`void_remarks`)…
+    row_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @cached_property
     def rounds_by_code(self) -> dict[str, Round]:
@@ -170,6 +172,7 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
             row_markers={k: _strings(v) for k, v in data.get("row_markers", {}).items()},
             limits=limits,
             source=source,
+            row_rules={k: _strings(v) for k, v in data.get("row_rules", {}).items()},
         )
     except KeyError as exc:
         raise CampaignError(
