@@ -9,8 +9,8 @@ issues.csv. Decisions (documented for the analyst in the caveats):
 - Ranges ("50-60") and words ("若干", "全体职工") are not guessed: None with a code.
 - A date with a month but no day ("2019年6月") reads as the 1st (`date_day_missing`);
   a date range ("6月3日-5日") reads as its first day (`date_range`); a date outside
-  the campaign window is kept, with `date_out_of_window`, which wins over the
-  other date warnings when both apply.
+  the campaign window is returned with `date_out_of_window`, which wins over the
+  other date warnings when both apply (the ledger then treats the date as unknown).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from analysis.campaign import Campaign
 from analysis.messages import message, suggestion_text
 from analysis.model import ActivityTable, HeaderBlock, Issue
 from analysis.roster import Roster
+from analysis.tables import column_letter
 from analysis.submissions import _Submission, _text_key, round_from_text
 
 ROWS_COLUMNS = (
@@ -78,6 +79,7 @@ class _Interpreter:
         self.void_words = tuple(
             _text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if _text_key(w)
         )
+        self.window = f"{_cn_date(campaign.start)}至{_cn_date(campaign.end)}"
         self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
         self.parse_date = _Memo(lambda v: clean.parse_date(v, campaign))
         self.parse_participants = _Memo(clean.parse_participants)
@@ -209,6 +211,7 @@ class _Interpreter:
             self._table_notes(sub, table)
             for row in table.rows:
                 sub.rows.append(self.row(sub, table, row))
+        _mark_repeated_rows(sub)
 
     def _dates(self, tables: list[ActivityTable]) -> list[dt.date | None]:
         return [
@@ -251,13 +254,16 @@ class _Interpreter:
                       "未计入统计；如该行应当计入，请去掉删除线后重新报送。")
             )  # fmt: skip
             return self._ledger(sub, table, trow.row, "rejected", "row_deleted")
-        values, labels = trow.values, table.column_labels
+        values, columns = trow.values, table.columns
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
         warnings: list[tuple[str, str, str]] = []
         where = f"第{trow.row}行"
 
         def note(bucket, code: str, fld: str, text: str, value: str = "", suggest=()) -> None:
-            bucket.append((code, labels.get(fld, ""), text, value, "、".join(suggest)))
+            # The column as a spreadsheet shows it (a letter), for every row issue.
+            j = columns.get(fld)
+            letter = column_letter(j) if j is not None else ""
+            bucket.append((code, letter, text, value, "、".join(suggest)))
 
         # Who held it, and whom it counts for.
         written = self.clean.normalise_text(values.get("grassroots_unit"))
@@ -287,7 +293,20 @@ class _Interpreter:
         day, date_code = self.parse_date(values.get("date"))
         if "date" not in table.columns:
             date_code = "date_missing"
-        if day is None:
+        if date_code == "date_out_of_window":
+            # A stray date (2029.3.15 in a 2019 campaign) must not move date-based figures:
+            # the row counts in its round, its date is treated as unknown.
+            day, window = None, self.window
+            shown = self.clean.normalise_text(values.get("date"))
+            if sub.round:
+                note(warnings, date_code, "date",
+                     f"{where}：活动日期“{shown}”不在本次活动时间（{window}）内，疑似填错；"
+                     "该行已按报送期次计入活动数，但日期按未知处理，不计入按日期的统计；请核对更正。")  # fmt: skip
+            else:
+                note(errors, date_code, "date",
+                     f"{where}：活动日期“{shown}”不在本次活动时间（{window}）内，疑似填错；"
+                     "报送期次也无法确定，该行未计入统计；请核对更正。")  # fmt: skip
+        elif day is None:
             raw = values.get("date")
             text = self.clean.message(date_code, raw)
             if sub.round:
@@ -364,6 +383,40 @@ class _Interpreter:
             participants=participants, kind=sub.kind, form=form or "",
             counted_for=counted_for,
         )  # fmt: skip
+
+
+ACTIVITY_KEY = ("counted_for", "grassroots_unit", "date", "work_item", "form", "participants")
+_ACTIVITY_KEY = operator.itemgetter(*ACTIVITY_KEY)
+
+
+def _mark_repeated_rows(sub: _Submission) -> None:
+    """The same activity twice in one file (a block pasted twice) counts once.
+
+    Same activity: same grassroots union (and the unit it counts for), date, work item,
+    form and participants; only accepted rows with a known date are compared. The
+    later copy becomes `duplicate` with reason `duplicate_row:<sheet>!<row>` naming the
+    first, and a warning. Two activities differing in form or participants both count.
+    """
+    first: dict[tuple, dict] = {}
+    for record in sub.rows:
+        if record["state"] != "accepted" or record["date"] is None:
+            continue
+        key = _ACTIVITY_KEY(record)
+        original = first.setdefault(key, record)
+        if original is record:
+            continue
+        where = f"{original['sheet']}!{original['row']}" if original["sheet"] else str(original["row"])
+        record["state"], record["reason"] = "duplicate", f"duplicate_row:{where}"
+        sub.row_issues.append(
+            Issue(sub.file, record["sheet"], record["row"], "", "warning", "duplicate_row",
+                  f"{_place(record['sheet'], record['row'])}与{_place(original['sheet'], original['row'])}"
+                  "是同一项活动（基层工会、活动日期、工作类别、活动形式和参加人数都相同），只计一次；"
+                  "如确是两次不同的活动，请在表中写明区别（如日期或人数）后重新报送。")
+        )  # fmt: skip
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _place(sheet: str, row: int) -> str:

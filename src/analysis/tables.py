@@ -269,7 +269,7 @@ def _assign(matcher: _Matcher, labels: list[list[str]]) -> tuple[dict[str, int],
     return columns, {f: best[f][2] for f in columns}
 
 
-def _column_letter(j: int) -> str:
+def column_letter(j: int) -> str:
     """0-based column index -> its letter as a spreadsheet shows it (0 -> A, 27 -> AB)."""
     letters = ""
     j += 1
@@ -310,7 +310,7 @@ class Split:
         self.field, self.total, self.parts, self.labels = field, total, parts, labels
 
     def named(self, j: int) -> str:
-        return f"{_column_letter(j)}列“{self.labels[j]}”"
+        return f"{column_letter(j)}列“{self.labels[j]}”"
 
 
 def _candidates(
@@ -349,11 +349,11 @@ def _split_columns(
     shown = {j: options[0] for j, options in enumerate(labels) if options and options[0]}
 
     def ambiguous(field: str, cols: list[int], used: int) -> None:
-        names = "、".join(f"{_column_letter(j)}列“{shown.get(j, '')}”" for j in cols)
+        names = "、".join(f"{column_letter(j)}列“{shown.get(j, '')}”" for j in cols)
         notes.append(
-            Issue(file, sheet, last + 1, _column_letter(used), "warning", "column_ambiguous",
+            Issue(file, sheet, last + 1, column_letter(used), "warning", "column_ambiguous",
                   f"工作表“{sheet}”第{last + 1}行的表头中有多列都可作为“{FIELD_LABELS_CN.get(field, field)}”"
-                  f"（{names}），已使用{_column_letter(used)}列“{shown.get(used, '')}”；"
+                  f"（{names}），已使用{column_letter(used)}列“{shown.get(used, '')}”；"
                   "如不对，请修改表头使其只有一列。")
         )  # fmt: skip
 
@@ -389,7 +389,7 @@ def _split_columns(
         else:
             split = Split(field, None, [h[0] for h in parts], names)
             notes.append(
-                Issue(file, sheet, last + 1, _column_letter(parts[0][0]), "warning",
+                Issue(file, sheet, last + 1, column_letter(parts[0][0]), "warning",
                       "participants_summed",
                       f"工作表“{sheet}”第{last + 1}行的表头把参加人数分成几列"
                       f"（{'、'.join(split.named(j) for j in split.parts)}），没有合计列，"
