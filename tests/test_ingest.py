@@ -460,7 +460,9 @@ def test_every_row_gets_exactly_one_state(campaign, small_roster_rows, spec, rou
     )
     interpreter.interpret(sub)
     assert len(sub.rows) == len(spec)
-    assert all(r["state"] in ("accepted", "rejected", "duplicate") and r["reason"] for r in sub.rows)
+    assert all(
+        r["state"] in ("accepted", "rejected", "duplicate") and r["reason"] for r in sub.rows
+    )
     # A rejected data row has an error issue for its reason; an error issue means the row
     # was rejected (a row may have several errors, the first is its reason).
     errors = {(i.row, i.code) for i in sub.row_issues if i.severity == "error"}

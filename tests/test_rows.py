@@ -31,7 +31,9 @@ def run(raw: Path) -> dict[str, pd.DataFrame]:
     out = raw.parent / "out"
     ingest.run(raw, out, progress=False, full=True)
     return {
-        name: pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        name: pd.read_csv(
+            out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
+        )
         for name in ("rows", "issues", "submissions")
     }
 
@@ -98,7 +100,10 @@ def test_two_candidate_columns_without_rule_are_named_once(raw):
     assert len(notes) == 1  # once per table, not per row
     note = notes.iloc[0]
     assert (note["row"], note["column"]) == ("2", "B")
-    assert "B列“活动日期”、C列“活动时间”" in note["message"] and "已使用B列“活动日期”" in note["message"]
+    assert (
+        "B列“活动日期”、C列“活动时间”" in note["message"]
+        and "已使用B列“活动日期”" in note["message"]
+    )
     assert list(t["rows"]["date"]) == ["2019-06-03", "2019-06-04"]
 
 
@@ -157,3 +162,88 @@ def test_pasted_copy_in_csv_names_the_row(raw):
     t = run(raw)
     assert list(t["rows"]["state"]) == ["accepted", "duplicate"]
     assert t["rows"]["reason"].iloc[1] == "duplicate_row:2"
+
+
+# ------------------------------------------------------------- issue 13.2: cumulative tables
+
+
+def _submission(raw: Path, name: str, rows: list[list[object]], round_label: str, day: str) -> None:
+    grid = [
+        ["填报单位：长阳镇总工会", None, f"报送期次：{round_label}", None, f"填报日期：{day}"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        *[[k + 1, *r] for k, r in enumerate(rows)],
+    ]
+    write_xlsx(raw / "submissions" / name, grid, sheet="活动情况")
+
+
+R1_ROWS = [
+    ["长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 20],
+    ["长阳镇卫生院工会", "2019-06-10", "加强宣讲培训", "宣讲", 30],
+]
+
+
+def test_cumulative_later_round_counts_each_activity_once(raw):
+    _submission(raw, "长阳镇总工会_r1.xlsx", R1_ROWS, "第一阶段", "2019-07-03")
+    cumulative = [*R1_ROWS, ["长阳镇卫生院工会", "2019-08-01", "加强宣讲培训", "宣讲", 25]]
+    _submission(raw, "长阳镇总工会_截至9月底累计.xlsx", cumulative, "第二阶段", "2019-10-08")
+    for _ in range(2):  # a cached re-run decides the same (the comparison runs every time)
+        out = raw.parent / "out"
+        ingest.run(raw, out, progress=False)
+        rows = pd.read_csv(out / "rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        issues = pd.read_csv(
+            out / "issues.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
+        )
+        later = rows[rows["file"] == "submissions/长阳镇总工会_截至9月底累计.xlsx"]
+        assert list(later["state"]) == ["duplicate", "duplicate", "accepted"]
+        assert set(later["reason"].iloc[:2]) == {"earlier_round:submissions/长阳镇总工会_r1.xlsx"}
+        assert list(rows.loc[rows["state"] == "accepted", "round"]) == ["r1", "r1", "r2"]
+        notes = issues[issues["code"] == "repeated_earlier_round"]
+        assert list(notes["row"]) == ["3", "4"]
+        assert notes["message"].iloc[0] == (
+            "工作表“活动情况”第3行与第一阶段已报送的文件“submissions/长阳镇总工会_r1.xlsx”"
+            "工作表“活动情况”第3行是同一项活动（累计表重复列出），按首次报送的第一阶段计入，本次不再重复计算。"
+        )
+        subs = pd.read_csv(out / "submissions.csv", encoding="utf-8-sig", dtype=str)
+        assert list(subs["rows_accepted"]) == ["2", "1"]
+
+
+# ------------------------------------------------------------------ issue 13.6: stray dates
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_stray_date_is_counted_in_its_round_but_undated(raw, kind):
+    body = [
+        ["长阳镇第一小学工会", "2029.3.15", "切实抓好学习", "座谈会", 20],
+        ["长阳镇卫生院工会", "2019-06-10", "加强宣讲培训", "宣讲", 30],
+    ]
+    if kind == "xlsx":
+        _submission(raw, "长阳镇总工会_r1.xlsx", body, "第一阶段", "2019-07-03")
+        row = "3"
+    else:
+        lines = ["报送期次：第一阶段", "序号,基层工会名称,活动日期,工作类别,活动形式,参加人数"]
+        lines += [",".join(str(v) for v in [k + 1, *r]) for k, r in enumerate(body)]
+        (raw / "submissions" / "长阳镇总工会.csv").write_text("\n".join(lines), encoding="utf-8")
+        row = "3"
+    t = run(raw)
+    first = t["rows"].iloc[0]
+    assert (first["state"], first["reason"], first["date"], first["round"]) == (
+        "accepted",
+        "date_out_of_window",
+        "",
+        "r1",
+    )
+    note = t["issues"].set_index("code").loc["date_out_of_window"]
+    assert (note["row"], note["column"], note["severity"]) == (row, "C", "warning")
+    assert note["message"] == (
+        f"第{row}行：活动日期“2029.3.15”不在本次活动时间（2019年5月8日至2019年12月31日）内，疑似填错；"
+        "该行已按报送期次计入活动数，但日期按未知处理，不计入按日期的统计；请核对更正。"
+    )
+
+
+def test_default_as_of_never_after_the_last_deadline(campaign):
+    from analysis.briefing import default_as_of
+
+    rows = pd.DataFrame({"state": ["accepted", "accepted"], "date": ["2019-06-03", "2029-03-15"]})
+    assert str(default_as_of(campaign, rows, "r1")) == "2020-01-10"  # r3's deadline
+    rows = pd.DataFrame({"state": ["accepted"], "date": ["2019-06-03"]})
+    assert str(default_as_of(campaign, rows, "r1")) == "2019-06-03"

@@ -110,6 +110,15 @@ def latest_activity_date(rows: pd.DataFrame) -> dt.date | None:
     return None if dates.empty else dates.max().date()
 
 
+def default_as_of(campaign: Campaign, rows: pd.DataFrame, round_code: str) -> dt.date:
+    """The latest accepted activity date, never later than the last deadline or campaign end.
+
+    A stray date (a typo such as 2029) must not name the briefing's as-of date.
+    """
+    latest = latest_activity_date(rows) or campaign.rounds_by_code[round_code].end
+    return min(latest, max([campaign.end, *(r.deadline for r in campaign.rounds)]))
+
+
 def resolve_dirs(
     raw_dir: Path | None = None, processed_dir: Path | None = None
 ) -> tuple[Path, Path, bool]:
@@ -165,9 +174,7 @@ def load(
     rows = _read_csv(processed / "rows.csv")
     submissions = _read_csv(processed / "submissions.csv")
     round_code = round_code or default_round(campaign, submissions, as_of)
-    shown_date = as_of or latest_activity_date(rows) or campaign.rounds_by_code[round_code].end
-    if not as_of:  # a stray date (a typo such as 2029) never moves the default as-of date
-        shown_date = min(shown_date, max([campaign.end, *(r.deadline for r in campaign.rounds)]))
+    shown_date = as_of or default_as_of(campaign, rows, round_code)
 
     activities = cov.accepted_activities(rows, roster, as_of=as_of, campaign=campaign)
     coverage = cov.coverage_table(roster, activities)

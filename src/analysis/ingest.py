@@ -62,6 +62,7 @@ from analysis.ledger import (
     _issues_table,
     _rows_table,
     _submissions_table,
+    mark_repeated_rounds,
 )
 from analysis.messages import message
 from analysis.model import FileRejected, Issue, Workbook
@@ -510,6 +511,7 @@ def run(
     for sub in subs:
         _finalise_rows(sub)
         issues += sub.file_issues + sub.row_issues
+    issues += mark_repeated_rounds(subs, campaign)  # across rounds, after supersession
 
     rows, submissions = _rows_table(subs), _submissions_table(subs)
     coverage = _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks)

@@ -18,8 +18,8 @@ from analysis.campaign import Campaign
 from analysis.messages import message, suggestion_text
 from analysis.model import ActivityTable, HeaderBlock, Issue
 from analysis.roster import Roster
-from analysis.tables import column_letter
 from analysis.submissions import _Submission, _text_key, round_from_text
+from analysis.tables import column_letter
 
 ROWS_COLUMNS = (
     "file", "sheet", "row", "state", "reason", "grassroots_unit", "reporting_unit",
@@ -405,7 +405,9 @@ def _mark_repeated_rows(sub: _Submission) -> None:
         original = first.setdefault(key, record)
         if original is record:
             continue
-        where = f"{original['sheet']}!{original['row']}" if original["sheet"] else str(original["row"])
+        where = (
+            f"{original['sheet']}!{original['row']}" if original["sheet"] else str(original["row"])
+        )
         record["state"], record["reason"] = "duplicate", f"duplicate_row:{where}"
         sub.row_issues.append(
             Issue(sub.file, record["sheet"], record["row"], "", "warning", "duplicate_row",
@@ -413,6 +415,63 @@ def _mark_repeated_rows(sub: _Submission) -> None:
                   "是同一项活动（基层工会、活动日期、工作类别、活动形式和参加人数都相同），只计一次；"
                   "如确是两次不同的活动，请在表中写明区别（如日期或人数）后重新报送。")
         )  # fmt: skip
+
+
+def _values(column) -> list:
+    return column.to_pylist() if hasattr(column, "to_pylist") else list(column)
+
+
+def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Issue]:
+    """A later round repeating a unit's earlier rounds (a cumulative table) counts each activity once.
+
+    Decided on every run after supersession (cached interpretations are per file):
+    among a reporting unit's current files, in round order then file order, an
+    accepted dated row whose activity (`ACTIVITY_KEY`) was already reported in an
+    earlier round becomes `duplicate`, reason `earlier_round:<file of the first>`,
+    with a warning. Units with current files in one round only are not looked at.
+    Returns the warnings.
+    """
+    order = {r.code: k for k, r in enumerate(campaign.rounds)}
+    by_unit: dict[str, list[_Submission]] = {}
+    for sub in subs:
+        if sub.state == "current" and sub.round in order:
+            by_unit.setdefault(sub.reporting_unit, []).append(sub)
+    issues: list[Issue] = []
+    for members in by_unit.values():
+        if len({s.round for s in members}) < 2:
+            continue
+        members.sort(key=lambda s: (order[s.round], s.file))
+        seen: dict[tuple, tuple[str, str, str, int]] = {}
+        for sub in members:
+            columns = sub.row_columns(ROWS_COLUMNS)
+            states = _values(columns["state"])
+            if "accepted" not in states:
+                continue
+            dates = _values(columns["date"])
+            keys = list(zip(*(_values(columns[c]) for c in ACTIVITY_KEY), strict=True))
+            sheets, numbers = _values(columns["sheet"]), _values(columns["row"])
+            reasons = None
+            for k, state in enumerate(states):
+                if state != "accepted" or dates[k] is None:
+                    continue
+                first = seen.setdefault(keys[k], (sub.round, sub.file, sheets[k], numbers[k]))
+                if first[0] == sub.round:
+                    continue
+                if reasons is None:
+                    reasons = _values(columns["reason"])
+                states[k], reasons[k] = "duplicate", f"earlier_round:{first[1]}"
+                name = campaign.rounds_by_code[first[0]].name
+                issues.append(
+                    Issue(sub.file, sheets[k], numbers[k], "", "warning", "repeated_earlier_round",
+                          f"{_place(sheets[k], numbers[k])}与{name}已报送的文件“{first[1]}”"
+                          f"{_place(first[2], first[3])}是同一项活动（累计表重复列出），"
+                          f"按首次报送的{name}计入，本次不再重复计算。")
+                )  # fmt: skip
+            if reasons is not None:  # new lists: the cached interpretation may share these
+                sub.columns = {**columns, "state": states, "reason": reasons}
+                for record, state, reason in zip(sub.rows, states, reasons, strict=False):
+                    record["state"], record["reason"] = state, reason
+    return issues
 
 
 def _cn_date(day: dt.date) -> str:

@@ -166,10 +166,11 @@ def _ods(data: bytes) -> Struck:
                 if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
                     continue
                 span = int(cell.get(t + "number-columns-repeated", "1"))
-                style = cell.get(t + "style-name") or (
-                    defaults[col] if col < len(defaults) else ""
-                )
-                if style in names and (len(cell) or cell.get("{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type")):
+                style = cell.get(t + "style-name") or (defaults[col] if col < len(defaults) else "")
+                if style in names and (
+                    len(cell)
+                    or cell.get("{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type")
+                ):
                     for r in range(row, row + min(repeat, 1000)):
                         for c in range(col, col + min(span, 1000)):
                             cells.add((r, c))
@@ -217,7 +218,9 @@ def _xls(data: bytes) -> Struck:
     try:
         fonts = [f.struck_out for f in book.font_list]
         struck_xf = {
-            k for k, xf in enumerate(book.xf_list) if xf.font_index < len(fonts) and fonts[xf.font_index]
+            k
+            for k, xf in enumerate(book.xf_list)
+            if xf.font_index < len(fonts) and fonts[xf.font_index]
         }
         result: Struck = {}
         for k in range(book.nsheets):

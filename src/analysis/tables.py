@@ -365,15 +365,21 @@ def _split_columns(
         if field != "participants":
             ambiguous(field, [h[0] for h in hits], used)
             continue
-        kept = [h for h in hits if not h[1].startswith("其中") and not shown.get(h[0], "").startswith("其中")]
+        kept = [
+            h
+            for h in hits
+            if not h[1].startswith("其中") and not shown.get(h[0], "").startswith("其中")
+        ]
         totals = [h for h in kept if _total_word(h[1])]
         parts = [h for h in kept if not _total_word(h[1])]
         if not totals:
             # A bare 合计 column right beside the parts (会员人数 | 非会员人数 | 合计).
             edge = (max(h[0] for h in parts) + 1, min(h[0] for h in parts) - 1) if parts else ()
             for j in edge:
-                if 0 <= j < width and j not in columns.values() and any(
-                    match_key(o) in SUB_TOTAL_WORDS for o in labels[j] if o
+                if (
+                    0 <= j < width
+                    and j not in columns.values()
+                    and any(match_key(o) in SUB_TOTAL_WORDS for o in labels[j] if o)
                 ):
                     totals = [(j, labels[j][0], 1)]
                     break
