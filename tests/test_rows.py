@@ -247,3 +247,76 @@ def test_default_as_of_never_after_the_last_deadline(campaign):
     assert str(default_as_of(campaign, rows, "r1")) == "2020-01-10"  # r3's deadline
     rows = pd.DataFrame({"state": ["accepted"], "date": ["2019-06-03"]})
     assert str(default_as_of(campaign, rows, "r1")) == "2019-06-03"
+
+
+# ------------------------------------------------------------ issue 13.5: values as written
+
+
+@pytest.mark.parametrize(
+    ("written", "count", "code"),
+    [
+        ("12+8", 20, "participants_worked_out"),
+        ("12 + 8 + 3", 23, "participants_worked_out"),
+        ("全体会员（28人）", 28, "participants_worked_out"),
+        ("5（人）", 5, None),  # read as written: only the unit is bracketed
+        ("男12人，女16人", 28, "participants_worked_out"),
+        ("职工12人、干部8人", 20, "participants_worked_out"),
+        ("共50人，其中女30人", None, "participants_unreadable"),  # a subset, not a part
+        ("全体职工", None, "participants_unreadable"),
+    ],
+)
+def test_participants_worked_out(written, count, code):
+    from analysis.clean import parse_participants
+
+    assert parse_participants(written) == (count, code)
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("六月十八日", "2019-06-18"),  # no year: the campaign's year
+        ("二〇一九年六月三日", "2019-06-03"),
+        ("二零一九年十月一日", "2019-10-01"),
+        ("十二月三十一日", "2019-12-31"),
+    ],
+)
+def test_chinese_numeral_dates(campaign, written, day):
+    from analysis.clean import parse_date
+
+    assert parse_date(written, campaign) == (pd.Timestamp(day).date(), None)
+
+
+VALUE_ROWS = [
+    ["长阳镇第一小学工会", "六月十八日", "切实抓好学习", "座谈会", "12+8"],
+    ["长阳镇卫生院工会", "二〇一九年六月三日", "加强宣讲培训", "宣讲", "全体会员（28人）"],
+    ["长阳镇卫生院工会", "2019-06-04", "加强宣讲培训", "宣讲", "5（人）"],
+    ["工会本级", "2019-06-05", "切实抓好学习", "报告会", "男12人，女16人"],
+    ["机关 本级", "2019-06-06", "切实抓好学习", "报告会", 9],
+]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_values_as_written_end_to_end(raw, kind):
+    if kind == "xlsx":
+        _submission(raw, "长阳镇总工会_r1.xlsx", VALUE_ROWS, "第一阶段", "2019-07-03")
+    else:
+        lines = ["报送期次：第一阶段", "序号,基层工会名称,活动日期,工作类别,活动形式,参加人数"]
+        lines += [",".join(f'"{v}"' for v in [k + 1, *r]) for k, r in enumerate(VALUE_ROWS)]
+        (raw / "submissions" / "长阳镇总工会.csv").write_text("\n".join(lines), encoding="utf-8")
+    t = run(raw)
+    got = t["rows"][["state", "grassroots_unit", "counted_for", "date", "participants"]]
+    assert [tuple(r) for r in got.itertuples(index=False)] == [
+        ("accepted", "长阳镇第一小学工会", "长阳镇总工会", "2019-06-18", "20"),
+        ("accepted", "长阳镇卫生院工会", "长阳镇总工会", "2019-06-03", "28"),
+        ("accepted", "长阳镇卫生院工会", "长阳镇总工会", "2019-06-04", "5"),
+        ("accepted", "", "长阳镇总工会", "2019-06-05", "28"),  # the federation itself
+        ("accepted", "", "长阳镇总工会", "2019-06-06", "9"),
+    ]
+    issues = t["issues"]
+    worked = issues[issues["code"] == "participants_worked_out"]
+    assert list(worked["row"]) == ["3", "4", "6"] and set(worked["column"]) == {"F"}
+    assert worked["message"].iloc[0] == (
+        "第3行：参加人数“12+8”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。"
+    )
+    # A federation marker is never an unresolved name with roster suggestions.
+    assert not (issues["code"] == "unit_unresolved").any()
