@@ -292,31 +292,58 @@ VALUE_ROWS = [
     ["长阳镇卫生院工会", "2019-06-04", "加强宣讲培训", "宣讲", "5（人）"],
     ["工会本级", "2019-06-05", "切实抓好学习", "报告会", "男12人，女16人"],
     ["机关 本级", "2019-06-06", "切实抓好学习", "报告会", 9],
+]  # as in make_rows_fixtures.py, sheet 写法 (header on row 3, data from row 4)
+VALUES_EXPECTED = [
+    ("accepted", "长阳镇第一小学工会", "长阳镇总工会", "2019-06-18", "20"),
+    ("accepted", "长阳镇卫生院工会", "长阳镇总工会", "2019-06-03", "28"),
+    ("accepted", "长阳镇卫生院工会", "长阳镇总工会", "2019-06-04", "5"),
+    ("accepted", "", "长阳镇总工会", "2019-06-05", "28"),  # the federation itself
+    ("accepted", "", "长阳镇总工会", "2019-06-06", "9"),
 ]
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_values_as_written_end_to_end(raw, kind):
-    if kind == "xlsx":
-        _submission(raw, "长阳镇总工会_r1.xlsx", VALUE_ROWS, "第一阶段", "2019-07-03")
-    else:
-        lines = ["报送期次：第一阶段", "序号,基层工会名称,活动日期,工作类别,活动形式,参加人数"]
-        lines += [",".join(f'"{v}"' for v in [k + 1, *r]) for k, r in enumerate(VALUE_ROWS)]
-        (raw / "submissions" / "长阳镇总工会.csv").write_text("\n".join(lines), encoding="utf-8")
-    t = run(raw)
-    got = t["rows"][["state", "grassroots_unit", "counted_for", "date", "participants"]]
-    assert [tuple(r) for r in got.itertuples(index=False)] == [
-        ("accepted", "长阳镇第一小学工会", "长阳镇总工会", "2019-06-18", "20"),
-        ("accepted", "长阳镇卫生院工会", "长阳镇总工会", "2019-06-03", "28"),
-        ("accepted", "长阳镇卫生院工会", "长阳镇总工会", "2019-06-04", "5"),
-        ("accepted", "", "长阳镇总工会", "2019-06-05", "28"),  # the federation itself
-        ("accepted", "", "长阳镇总工会", "2019-06-06", "9"),
-    ]
+def _check_values(t: dict[str, pd.DataFrame], first_row: int) -> None:
+    rows = t["rows"]
+    got = rows[["state", "grassroots_unit", "counted_for", "date", "participants"]]
+    assert [tuple(r) for r in got.itertuples(index=False)][:5] == VALUES_EXPECTED
     issues = t["issues"]
     worked = issues[issues["code"] == "participants_worked_out"]
-    assert list(worked["row"]) == ["3", "4", "6"] and set(worked["column"]) == {"F"}
+    assert list(worked["row"]) == [str(first_row + k) for k in (0, 1, 3)]
+    assert set(worked["column"]) == {"F"}
     assert worked["message"].iloc[0] == (
-        "第3行：参加人数“12+8”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。"
+        f"第{first_row}行：参加人数“12+8”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。"
     )
     # A federation marker is never an unresolved name with roster suggestions.
     assert not (issues["code"] == "unit_unresolved").any()
+
+
+def test_values_as_written_in_csv(raw):
+    lines = ["报送期次：第一阶段", "序号,基层工会名称,活动日期,工作类别,活动形式,参加人数"]
+    lines += [",".join(f'"{v}"' for v in [k + 1, *r]) for k, r in enumerate(VALUE_ROWS)]
+    (raw / "submissions" / "长阳镇总工会.csv").write_text("\n".join(lines), encoding="utf-8")
+    _check_values(run(raw), 3)
+
+
+# ------------------------------------------------- issue 13.4: the work item from free text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_values_and_work_item_from_content_in_every_format(raw, fmt):
+    with_fixture(raw, "rows_values", fmt)
+    t = run(raw)
+    _check_values(t, 4)
+    content = t["rows"][t["rows"]["sheet"] == "内容"]
+    assert list(zip(content["row"], content["work_item"], content["reason"], strict=True)) == [
+        ("4", "study", "work_item_inferred"),  # 理论中心组学习十四大精神
+        ("5", "training", "work_item_inferred"),  # 十四大精神宣讲
+        ("6", "publicity", "work_item_inferred"),  # 制作宣传栏展板
+        ("7", "implementation", "work_item_inferred"),  # 开展技能竞赛弘扬劳模精神
+        ("8", "reporting", "work_item_inferred"),  # 报送第一阶段工作总结
+        ("9", "other", "work_item_missing"),  # 组织职工观看电影: no synonym
+    ]
+    issues = t["issues"]
+    inferred = issues[(issues["code"] == "work_item_inferred") & (issues["sheet"] == "内容")]
+    assert inferred["message"].iloc[0] == (
+        "第4行：工作类别未填写或无法识别，已根据活动内容“理论中心组学习十四大精神”推断为“学习”；请核对。"
+    )
+    assert set(inferred["column"]) == {"D"}

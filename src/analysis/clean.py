@@ -404,6 +404,23 @@ def match_form(text: object, campaign: Campaign) -> tuple[str | None, str | None
     return form, code
 
 
+def work_item_from_text(text: object, campaign: Campaign) -> str | None:
+    """The work item an 活动内容/活动名称 text names through the campaign's synonyms, else None.
+
+    The longest activity form or work item synonym contained in the text decides
+    (理论中心组学习 -> study, 宣讲 -> training, 展板/微信公众号 -> publicity,
+    劳模精神/技能竞赛 -> implementation, …总结 -> reporting).
+    """
+    key = match_key(text)
+    if not key:
+        return None
+    found, _ = _best_match(key, _form_candidates(campaign))
+    if found is not None:
+        return found[1]  # type: ignore[index]
+    code, _ = _best_match(key, _item_candidates(campaign))
+    return None if code is None else str(code)
+
+
 def resolve_item_and_form(
     work_item_cell: object, form_cell: object, campaign: Campaign
 ) -> tuple[str, str | None, list[str]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import names
-from analysis.campaign import Campaign
+from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.messages import message, suggestion_text
 from analysis.model import ActivityTable, HeaderBlock, Issue
 from analysis.roster import Roster
@@ -79,6 +79,7 @@ class _Interpreter:
         self.void_words = tuple(
             _text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if _text_key(w)
         )
+        self.item_from_title = _Memo(lambda t: clean.work_item_from_text(t, campaign))
         self.window = f"{_cn_date(campaign.start)}至{_cn_date(campaign.end)}"
         self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
         self.parse_date = _Memo(lambda v: clean.parse_date(v, campaign))
@@ -349,6 +350,20 @@ class _Interpreter:
                  f"{where}：备注“{self.clean.normalise_text(remark)}”说明该行可能已作废或重复，"
                  "但该行没有划删除线，仍已计入；请向填报单位核实，如确应删除请让其在表中删除该行或划删除线。")  # fmt: skip
         item, form, item_codes = self.item_form(values.get("work_item"), values.get("form"))
+        title = values.get("title")
+        if (
+            item == OTHER_WORK_ITEM
+            and title is not None
+            and ("work_item_missing" in item_codes or "work_item_unknown" in item_codes)
+        ):
+            inferred = self.item_from_title(title)
+            if inferred is not None:
+                item = inferred
+                item_codes = [c for c in item_codes
+                              if c not in ("work_item_missing", "work_item_unknown")]  # fmt: skip
+                note(warnings, "work_item_inferred", "title",
+                     f"{where}：工作类别未填写或无法识别，已根据活动内容“{self.clean.normalise_text(title)}”"
+                     f"推断为“{self.campaign.work_item_short(item)}”；请核对。")  # fmt: skip
         for code in item_codes:
             fld = "form" if code.startswith("form") else "work_item"
             shown = (
