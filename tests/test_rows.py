@@ -347,3 +347,27 @@ def test_values_and_work_item_from_content_in_every_format(raw, fmt):
         "第4行：工作类别未填写或无法识别，已根据活动内容“理论中心组学习十四大精神”推断为“学习”；请核对。"
     )
     assert set(inferred["column"]) == {"D"}
+
+
+# --------------------------------------------------------- issue 13.7: header-block footers
+
+FOOTER = "填表人：李明　审核人：张华　联系电话：010-69312345"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_footer_gives_contact_and_phone(raw, kind):
+    grid = [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "座谈会", 30],
+        [FOOTER],
+    ]
+    if kind == "xlsx":
+        write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", grid, sheet="活动情况")
+    else:
+        text = "\n".join(",".join(str(v) for v in r) for r in grid)
+        (raw / "submissions" / "长阳镇总工会.csv").write_text(text, encoding="utf-8")
+    t = run(raw)
+    sub = t["submissions"].iloc[0]
+    assert (sub["contact"], sub["phone"]) == ("李明", "010-69312345")
+    assert list(t["rows"]["state"]) == ["accepted", "rejected"]  # the footer is a note row

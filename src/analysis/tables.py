@@ -522,11 +522,27 @@ def _sub_header(
     return sub
 
 
+# Labels of a header-block footer that are no field of ours but end the one before them
+# (填表人：李明　审核人：张华 gives contact 李明).
+OTHER_BLOCK_LABELS = (
+    "审核人",
+    "审批人",
+    "负责人",
+    "单位负责人",
+    "制表人",
+    "主管领导",
+    "签字",
+    "盖章",
+)
+
+
 def _header_fields(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
-    by_key = {}
+    by_key: dict[str, str] = {}
     for field in HEADER_FIELDS:
         for word in campaign.header_fields.get(field, ()):
             by_key.setdefault(normalise_text(word).replace(" ", ""), field)
+    for word in OTHER_BLOCK_LABELS:
+        by_key.setdefault(word, "")
     words = sorted(by_key, key=len, reverse=True)
     pattern = (
         re.compile("(" + "|".join(map(re.escape, words)) + r")\s*[:：]")
@@ -553,13 +569,15 @@ def _scan_header_block(
                     end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
                     content = text[m.end() : end].strip(" :;；，,")
                     field = by_key[m.group(1)]
+                    if not field:
+                        continue
                     if not content:
                         content = next((v for v in row[j + 1 :] if not _blank(v)), None)
                     if content is not None and field not in block:
                         block[field] = content
                 continue
             label = text.replace(" ", "").rstrip(":")
-            if label in by_key and by_key[label] not in block:
+            if by_key.get(label) and by_key[label] not in block:
                 right = next((v for v in row[j + 1 :] if not _blank(v)), None)
                 if right is not None and not (
                     isinstance(right, str) and right.replace(" ", "") in by_key
