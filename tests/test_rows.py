@@ -371,3 +371,60 @@ def test_footer_gives_contact_and_phone(raw, kind):
     sub = t["submissions"].iloc[0]
     assert (sub["contact"], sub["phone"]) == ("李明", "010-69312345")
     assert list(t["rows"]["state"]) == ["accepted", "rejected"]  # the footer is a note row
+
+
+# ------------------------------------------------------------ issue 13.3: one sheet per round
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_one_sheet_per_round(raw, fmt, campaign):
+    from analysis.reporting import reporting_status
+    from analysis.roster import load_roster
+
+    file = with_fixture(raw, "rows_rounds", fmt)
+    t = run(raw)
+    got = t["rows"][["sheet", "row", "state", "round"]]
+    assert [tuple(r) for r in got.itertuples(index=False)] == [
+        ("第一阶段", "4", "accepted", "r1"),
+        ("第一阶段", "5", "accepted", "r1"),
+        ("第二阶段", "4", "accepted", "r2"),
+        ("第二阶段", "5", "accepted", "r2"),
+    ]  # the hidden sheet r3 is not read
+    sub = t["submissions"].set_index("file").loc[file]
+    # One row per file: its rounds joined; on time only when on time for every round
+    # (填报日期 2019-07-20 is after r1's deadline 2019-07-05, before r2's 2019-10-10).
+    assert (sub["round"], sub["on_time"], sub["rows_accepted"]) == ("r1;r2", "False", "4")
+    # Reporting status is judged round by round.
+    roster = load_roster(raw / "roster")
+    status = reporting_status(roster, t["submissions"], campaign).set_index(
+        ["reporting_unit", "round"]
+    )
+    assert status.loc[("长阳镇总工会", "r1"), "status"] == "late"
+    assert status.loc[("长阳镇总工会", "r2"), "status"] == "on_time"
+
+
+def test_sheet_per_round_workbook_superseded_round_by_round(raw):
+    with_fixture(raw, "rows_rounds", "xlsx")
+    _submission(raw, "长阳镇总工会_第一阶段更正.xlsx", R1_ROWS[:1], "第一阶段", "2019-07-25")
+    t = run(raw)
+    rows = t["rows"][["file", "sheet", "state", "reason", "round"]]
+    newer = "submissions/长阳镇总工会_第一阶段更正.xlsx"
+    assert [tuple(r) for r in rows.itertuples(index=False)] == [
+        *[
+            (
+                "submissions/长阳镇总工会_rows_rounds.xlsx",
+                "第一阶段",
+                "superseded",
+                f"superseded:{newer}",
+                "r1",
+            )
+        ]
+        * 2,
+        *[("submissions/长阳镇总工会_rows_rounds.xlsx", "第二阶段", "accepted", "ok", "r2")] * 2,
+        (newer, "活动情况", "accepted", "ok", "r1"),
+    ]
+    subs = t["submissions"].set_index("file")
+    assert subs.loc["submissions/长阳镇总工会_rows_rounds.xlsx", "state"] == "current"
+    assert subs.loc["submissions/长阳镇总工会_rows_rounds.xlsx", "rows_accepted"] == "2"
+    notes = t["issues"][t["issues"]["code"] == "superseded"]
+    assert len(notes) == 1 and "第一阶段" in notes["message"].iloc[0]

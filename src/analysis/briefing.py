@@ -95,7 +95,7 @@ def default_round(campaign: Campaign, submissions: pd.DataFrame, as_of: dt.date 
             # A report dated after the as-of date had not arrived by then.
             dates = pd.to_datetime(subs["report_date"], errors="coerce")
             subs = subs[~(dates > pd.Timestamp(as_of))]
-        seen = set(subs["round"].dropna().astype(str))
+        seen = {c for v in subs["round"].dropna().astype(str) for c in v.split(";")}
     if as_of is not None:
         codes = [r.code for r in campaign.rounds if r.start <= as_of] or codes[:1]
     with_data = [c for c in codes if c in seen]

@@ -198,21 +198,47 @@ class _Interpreter:
                 for row in table.rows:
                     sub.rows.append(self._ledger(sub, table, row.row, "rejected", reason))
             return
-        dates = self._dates(parsed.tables)
-        sub.round = self.round(sub, norm(header.round), [d for d in dates if d])
+        sheet_rounds = self.sheet_rounds(parsed.tables)
+        if sheet_rounds and all(t.sheet in sheet_rounds for t in parsed.tables):
+            sub.round = ""  # every sheet names its own round
+        else:
+            dates = self._dates(parsed.tables)
+            sub.round = self.round(sub, norm(header.round), [d for d in dates if d])
+        file_round = sub.round
+        order = [r.code for r in self.campaign.rounds]
+        rounds = sorted(
+            {sheet_rounds.get(t.sheet, file_round) for t in parsed.tables} - {""}, key=order.index
+        ) if sheet_rounds else [file_round] if file_round else []  # fmt: skip
         if norm(header.report_date):
             sub.report_date, _ = self.parse_date(header.report_date)
             if sub.report_date is None:
                 self._file_issue(sub, "warning", "report_date_unreadable", "填报日期",
                                  value=norm(header.report_date))  # fmt: skip
-        if sub.report_date and sub.round:
-            sub.on_time = sub.report_date <= self.campaign.rounds_by_code[sub.round].deadline
+        if sub.report_date and rounds:  # a file of several rounds: on time for each of them
+            by_code = self.campaign.rounds_by_code
+            sub.on_time = all(sub.report_date <= by_code[r].deadline for r in rounds)
         sub.reporting_unit, sub.kind = unit, self.kind_of.get(unit, "")
         for table in parsed.tables:
+            sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
             for row in table.rows:
                 sub.rows.append(self.row(sub, table, row))
+        sub.round = ";".join(rounds)
         _mark_repeated_rows(sub)
+
+    def sheet_rounds(self, tables: list[ActivityTable]) -> dict[str, str]:
+        """Sheet -> round when the tables' sheets are named for two or more rounds, else {}.
+
+        A workbook with one sheet per round (第一阶段 / 第二阶段 / r3) is read sheet by
+        sheet, each sheet in the round its name gives.
+        """
+        named = {}
+        for table in tables:
+            if table.sheet and table.sheet not in named:
+                code = round_from_text(table.sheet, self.campaign)
+                if code:
+                    named[table.sheet] = code
+        return named if len(set(named.values())) >= 2 else {}
 
     def _dates(self, tables: list[ActivityTable]) -> list[dt.date | None]:
         return [
@@ -449,42 +475,56 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     order = {r.code: k for k, r in enumerate(campaign.rounds)}
     by_unit: dict[str, list[_Submission]] = {}
     for sub in subs:
-        if sub.state == "current" and sub.round in order:
+        if sub.state == "current" and sub.round:
             by_unit.setdefault(sub.reporting_unit, []).append(sub)
     issues: list[Issue] = []
     for members in by_unit.values():
-        if len({s.round for s in members}) < 2:
+        if len({c for s in members for c in s.round.split(";")}) < 2:
             continue
-        members.sort(key=lambda s: (order[s.round], s.file))
-        seen: dict[tuple, tuple[str, str, str, int]] = {}
-        for sub in members:
+        # Rows in round order (a file of several rounds holds rows of each), then file order.
+        members.sort(key=lambda s: s.file)
+        pending = []
+        for m, sub in enumerate(members):
             columns = sub.row_columns(ROWS_COLUMNS)
             states = _values(columns["state"])
             if "accepted" not in states:
                 continue
-            dates = _values(columns["date"])
-            keys = list(zip(*(_values(columns[c]) for c in ACTIVITY_KEY), strict=True))
-            sheets, numbers = _values(columns["sheet"]), _values(columns["row"])
-            reasons = None
+            row_rounds, dates = _values(columns["round"]), _values(columns["date"])
             for k, state in enumerate(states):
-                if state != "accepted" or dates[k] is None:
-                    continue
-                first = seen.setdefault(keys[k], (sub.round, sub.file, sheets[k], numbers[k]))
-                if first[0] == sub.round:
-                    continue
-                if reasons is None:
-                    reasons = _values(columns["reason"])
-                states[k], reasons[k] = "duplicate", f"earlier_round:{first[1]}"
-                name = campaign.rounds_by_code[first[0]].name
-                issues.append(
-                    Issue(sub.file, sheets[k], numbers[k], "", "warning", "repeated_earlier_round",
-                          f"{_place(sheets[k], numbers[k])}与{name}已报送的文件“{first[1]}”"
-                          f"{_place(first[2], first[3])}是同一项活动（累计表重复列出），"
-                          f"按首次报送的{name}计入，本次不再重复计算。")
-                )  # fmt: skip
-            if reasons is not None:  # new lists: the cached interpretation may share these
-                sub.columns = {**columns, "state": states, "reason": reasons}
-                for record, state, reason in zip(sub.rows, states, reasons, strict=False):
+                if state == "accepted" and dates[k] is not None and row_rounds[k] in order:
+                    pending.append((order[row_rounds[k]], m, k))
+        pending.sort()
+        cache: dict[int, dict] = {}
+        seen: dict[tuple, tuple[str, str, str, int]] = {}
+        for _, m, k in pending:
+            sub = members[m]
+            if m not in cache:
+                columns = sub.row_columns(ROWS_COLUMNS)
+                cache[m] = {c: _values(columns[c]) for c in ROWS_COLUMNS}
+                cache[m]["changed"] = False
+            col = cache[m]
+            sheets, numbers, states, reasons = (col[c] for c in ("sheet", "row", "state", "reason"))
+            key = tuple(col[c][k] for c in ACTIVITY_KEY)
+            here = col["round"][k]
+            first = seen.setdefault(key, (here, sub.file, sheets[k], numbers[k]))
+            if first[0] == here:
+                continue
+            states[k], reasons[k] = "duplicate", f"earlier_round:{first[1]}"
+            col["changed"] = True
+            name = campaign.rounds_by_code[first[0]].name
+            issues.append(
+                Issue(sub.file, sheets[k], numbers[k], "", "warning", "repeated_earlier_round",
+                      f"{_place(sheets[k], numbers[k])}与{name}已报送的文件“{first[1]}”"
+                      f"{_place(first[2], first[3])}是同一项活动（累计表重复列出），"
+                      f"按首次报送的{name}计入，本次不再重复计算。")
+            )  # fmt: skip
+        for m, col in cache.items():
+            if col["changed"]:  # new lists: the cached interpretation may share the old ones
+                sub = members[m]
+                sub.columns = {**sub.columns, "state": col["state"], "reason": col["reason"]}
+                for record, state, reason in zip(
+                    sub.rows, col["state"], col["reason"], strict=False
+                ):
                     record["state"], record["reason"] = state, reason
     return issues
 
