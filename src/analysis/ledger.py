@@ -11,6 +11,7 @@ import operator
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import names
@@ -477,55 +478,60 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     for sub in subs:
         if sub.state == "current" and sub.round:
             by_unit.setdefault(sub.reporting_unit, []).append(sub)
+    members = [
+        s for group in by_unit.values()
+        if len({c for s in group for c in s.round.split(";")}) >= 2
+        for s in sorted(group, key=lambda s: s.file)
+    ]  # fmt: skip
+    if not members:
+        return []
+    # Column-wise (no per-row Python): the rows of these files, in round then file order.
+    needed = ("state", "round", "reporting_unit", *ACTIVITY_KEY)
+    parts = [s.row_columns(ROWS_COLUMNS) for s in members]
+    frame = pd.DataFrame(
+        {c: _ledger_column([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS) for c in needed}
+    )
+    lengths = [len(p["state"]) for p in parts]
+    frame["pos_file"] = np.repeat(np.arange(len(members)), lengths)
+    frame["pos_row"] = np.concatenate([np.arange(n) for n in lengths]) if lengths else []
+    frame["pos_round"] = frame["round"].map(order)
+    live = frame[frame["state"].eq("accepted") & frame["date"].notna() & frame["pos_round"].notna()]
+    key = ["reporting_unit", *ACTIVITY_KEY]
+    live = live[live.duplicated(key, keep=False)].sort_values(
+        ["pos_round", "pos_file", "pos_row"], kind="stable"
+    )
     issues: list[Issue] = []
-    for members in by_unit.values():
-        if len({c for s in members for c in s.round.split(";")}) < 2:
+    changed: dict[int, tuple[list, list]] = {}
+    seen: dict[tuple, tuple] = {}
+    for row in live.itertuples(index=False):  # only rows whose activity occurs twice or more
+        record = row._asdict()
+        where = parts[record["pos_file"]]
+        sheet, number = (
+            _values(where["sheet"])[record["pos_row"]],
+            _values(where["row"])[record["pos_row"]],
+        )
+        here = (record["round"], members[record["pos_file"]].file, sheet, number)
+        first = seen.setdefault(tuple(record[c] for c in key), here)
+        if first[0] == here[0]:
             continue
-        # Rows in round order (a file of several rounds holds rows of each), then file order.
-        members.sort(key=lambda s: s.file)
-        pending = []
-        for m, sub in enumerate(members):
+        m, k = record["pos_file"], record["pos_row"]
+        sub = members[m]
+        if m not in changed:
             columns = sub.row_columns(ROWS_COLUMNS)
-            states = _values(columns["state"])
-            if "accepted" not in states:
-                continue
-            row_rounds, dates = _values(columns["round"]), _values(columns["date"])
-            for k, state in enumerate(states):
-                if state == "accepted" and dates[k] is not None and row_rounds[k] in order:
-                    pending.append((order[row_rounds[k]], m, k))
-        pending.sort()
-        cache: dict[int, dict] = {}
-        seen: dict[tuple, tuple[str, str, str, int]] = {}
-        for _, m, k in pending:
-            sub = members[m]
-            if m not in cache:
-                columns = sub.row_columns(ROWS_COLUMNS)
-                cache[m] = {c: _values(columns[c]) for c in ROWS_COLUMNS}
-                cache[m]["changed"] = False
-            col = cache[m]
-            sheets, numbers, states, reasons = (col[c] for c in ("sheet", "row", "state", "reason"))
-            key = tuple(col[c][k] for c in ACTIVITY_KEY)
-            here = col["round"][k]
-            first = seen.setdefault(key, (here, sub.file, sheets[k], numbers[k]))
-            if first[0] == here:
-                continue
-            states[k], reasons[k] = "duplicate", f"earlier_round:{first[1]}"
-            col["changed"] = True
-            name = campaign.rounds_by_code[first[0]].name
-            issues.append(
-                Issue(sub.file, sheets[k], numbers[k], "", "warning", "repeated_earlier_round",
-                      f"{_place(sheets[k], numbers[k])}与{name}已报送的文件“{first[1]}”"
-                      f"{_place(first[2], first[3])}是同一项活动（累计表重复列出），"
-                      f"按首次报送的{name}计入，本次不再重复计算。")
-            )  # fmt: skip
-        for m, col in cache.items():
-            if col["changed"]:  # new lists: the cached interpretation may share the old ones
-                sub = members[m]
-                sub.columns = {**sub.columns, "state": col["state"], "reason": col["reason"]}
-                for record, state, reason in zip(
-                    sub.rows, col["state"], col["reason"], strict=False
-                ):
-                    record["state"], record["reason"] = state, reason
+            changed[m] = (_values(columns["state"]), _values(columns["reason"]))
+        changed[m][0][k], changed[m][1][k] = "duplicate", f"earlier_round:{first[1]}"
+        name = campaign.rounds_by_code[first[0]].name
+        issues.append(
+            Issue(sub.file, here[2], here[3], "", "warning", "repeated_earlier_round",
+                  f"{_place(here[2], here[3])}与{name}已报送的文件“{first[1]}”"
+                  f"{_place(first[2], first[3])}是同一项活动（累计表重复列出），"
+                  f"按首次报送的{name}计入，本次不再重复计算。")
+        )  # fmt: skip
+    for m, (states, reasons) in changed.items():  # new lists: the cache may share the old ones
+        sub = members[m]
+        sub.columns = {**sub.columns, "state": states, "reason": reasons}
+        for record, state, reason in zip(sub.rows, states, reasons, strict=False):
+            record["state"], record["reason"] = state, reason
     return issues
 
 
