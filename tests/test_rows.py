@@ -428,3 +428,25 @@ def test_sheet_per_round_workbook_superseded_round_by_round(raw):
     assert subs.loc["submissions/长阳镇总工会_rows_rounds.xlsx", "rows_accepted"] == "2"
     notes = t["issues"][t["issues"]["code"] == "superseded"]
     assert len(notes) == 1 and "第一阶段" in notes["message"].iloc[0]
+
+
+def test_date_without_year_takes_its_rounds_year(raw, campaign):
+    """A campaign whose third round lies in the next year: 三月五日 in r3 is 2020-03-05."""
+    import dataclasses
+    import datetime as dt
+
+    r1, r2, r3 = campaign.rounds
+    later = dataclasses.replace(
+        r3, start=dt.date(2020, 1, 1), end=dt.date(2020, 3, 31), deadline=dt.date(2020, 4, 10)
+    )
+    shifted = dataclasses.replace(campaign, rounds=(r1, r2, later), end=dt.date(2020, 3, 31))
+    body = [
+        ["长阳镇第一小学工会", "三月五日", "切实抓好学习", "座谈会", 20],
+        ["长阳镇卫生院工会", "3月6日", "加强宣讲培训", "宣讲", 30],
+    ]
+    _submission(raw, "长阳镇总工会_r3.xlsx", body, "第三阶段", "2020-04-01")
+    out = raw.parent / "out"
+    ingest.run(raw, out, progress=False, full=True, campaign=shifted)
+    rows = pd.read_csv(out / "rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(rows["date"]) == ["2020-03-05", "2020-03-06"]
+    assert list(rows["reason"]) == ["ok", "ok"]

@@ -289,8 +289,11 @@ def _cn_date_digits(text: str) -> str:
     return _CN_DATE_PART.sub(digits, text)
 
 
-def parse_date(value: object, campaign: Campaign) -> tuple[dt.date | None, str | None]:
-    """活动日期 cell -> (date, code); dates without a year take campaign.year."""
+def parse_date(
+    value: object, campaign: Campaign, year: int | None = None
+) -> tuple[dt.date | None, str | None]:
+    """活动日期 cell -> (date, code); dates without a year take `year` (the round's), else campaign.year."""
+    year = year or campaign.year
     warning: str | None = None
     if isinstance(value, dt.datetime):
         day = value.date()
@@ -302,19 +305,19 @@ def parse_date(value: object, campaign: Campaign) -> tuple[dt.date | None, str |
         if isinstance(value, float) and math.isnan(value):
             return None, "date_missing"
         if 19_000_101 <= value <= 21_001_231 and float(value).is_integer():
-            day, warning = _from_text(str(int(value)), campaign.year)
+            day, warning = _from_text(str(int(value)), year)
         elif 1 <= value < 13 and not float(value).is_integer():
             # "6.3" typed into a cell becomes the number 6.3 (a trailing zero is lost: 6.30 -> 6.3).
-            day, warning = _from_text(repr(float(value)), campaign.year)
+            day, warning = _from_text(repr(float(value)), year)
         else:
             day = _from_serial(float(value))
     else:
         text = normalise_text(value)
         if not text:
             return None, "date_missing"
-        day, warning = _from_text(text, campaign.year)
+        day, warning = _from_text(text, year)
         if day is None and _CN_DATE_PART.search(text):
-            day, warning = _from_text(_cn_date_digits(text), campaign.year)
+            day, warning = _from_text(_cn_date_digits(text), year)
     if day is None:
         return None, "date_unreadable"
     if not campaign.start <= day <= campaign.end:

@@ -84,6 +84,12 @@ class _Interpreter:
         self.window = f"{_cn_date(campaign.start)}至{_cn_date(campaign.end)}"
         self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
         self.parse_date = _Memo(lambda v: clean.parse_date(v, campaign))
+        # Dates written without a year take their round's year: only rounds whose
+        # window lies in another year than the campaign's need a second parse.
+        self.round_year = {
+            r.code: r.start.year for r in campaign.rounds if r.start.year != campaign.year
+        }
+        self.parse_date_in = _Memo(lambda v, y: clean.parse_date(v, campaign, y))
         self.parse_participants = _Memo(clean.parse_participants)
         self.item_form = _Memo(lambda i, f: clean.resolve_item_and_form(i, f, campaign))
 
@@ -319,6 +325,8 @@ class _Interpreter:
 
         # When, how many, what.
         day, date_code = self.parse_date(values.get("date"))
+        if self.round_year and sub.round in self.round_year:
+            day, date_code = self.parse_date_in(values.get("date"), self.round_year[sub.round])
         if "date" not in table.columns:
             date_code = "date_missing"
         if date_code == "date_out_of_window":
