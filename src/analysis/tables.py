@@ -336,8 +336,9 @@ def _split_columns(
     - Several columns name 参加人数: a column whose header says 合计/小计/总计 (or a bare
       合计 column right beside them) is the figure, the others its parts (checked row by
       row); without one, the figure is the sum of the parts. Columns headed 其中… are
-      breakdowns of another column and take no part. One column named exactly by a
-      synonym beside others that only contain one is the figure (the others are noted).
+      breakdowns of another column and take no part. A column named exactly by a
+      synonym (参加人数) is a whole figure, never a part: it is used, and the other
+      candidates are named in a warning.
     - Any other field with several candidate columns: the one chosen is kept and a
       warning names the columns it was chosen from.
     """
@@ -387,11 +388,11 @@ def _split_columns(
         names = {h[0]: h[1] for h in kept + totals}
         if totals:
             split = Split(field, totals[0][0], [h[0] for h in parts], names)
-        elif len(exact) == 1 or len(parts) < 2:
+        elif exact or len(parts) < 2:
+            # A column named exactly (参加人数) is the whole figure, not a part; two such
+            # columns (参加人数 | 参加人次) are two measures: the first is used.
             if len(kept) > 1:
-                ambiguous(field, [h[0] for h in hits], exact[0][0] if exact else used)
-            if exact:
-                columns[field] = exact[0][0]
+                ambiguous(field, [h[0] for h in hits], used)
         else:
             split = Split(field, None, [h[0] for h in parts], names)
             notes.append(
