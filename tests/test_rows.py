@@ -450,3 +450,22 @@ def test_date_without_year_takes_its_rounds_year(raw, campaign):
     rows = pd.read_csv(out / "rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert list(rows["date"]) == ["2020-03-05", "2020-03-06"]
     assert list(rows["reason"]) == ["ok", "ok"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_stray_date_and_footer_in_every_format(raw, fmt):
+    file = with_fixture(raw, "rows_footer", fmt)
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "date", "round"]]
+    assert [tuple(r) for r in got.itertuples(index=False)] == [
+        ("4", "accepted", "date_out_of_window", "", "r1"),  # counted in r1, undated
+        ("5", "accepted", "ok", "2019-06-10", "r1"),
+        ("6", "rejected", "note_row", "", "r1"),  # the footer line
+    ]
+    note = t["issues"].set_index("code").loc["date_out_of_window"]
+    assert (note["row"], note["column"]) == ("4", "C")
+    assert (
+        "2019年5月8日至2019年12月31日" in note["message"] and "已按报送期次计入" in note["message"]
+    )
+    sub = t["submissions"].set_index("file").loc[file]
+    assert (sub["contact"], sub["phone"]) == ("李明", "010-69312345")
