@@ -469,3 +469,17 @@ def test_stray_date_and_footer_in_every_format(raw, fmt):
     )
     sub = t["submissions"].set_index("file").loc[file]
     assert (sub["contact"], sub["phone"]) == ("李明", "010-69312345")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_struck_cells_read_from_styles(fmt):
+    from analysis import styles
+
+    data = (FIXTURES / f"rows_struck.{fmt}").read_bytes()
+    struck = styles.struck_cells(fmt, data)
+    row5 = {(4, j) for j in range(7)}  # A5:G5 (G5 is empty; LibreOffice's ods drops its style)
+    assert set(struck) == {"活动情况"}
+    assert {(4, j) for j in range(6)} | {(5, 1)} <= struck["活动情况"] <= row5 | {(5, 1)}
+    # No struck style at all: nothing is looked at.
+    assert styles.struck_cells(fmt, (FIXTURES / f"rows_split.{fmt}").read_bytes()) == {}
+    assert styles.struck_cells(fmt, b"not a workbook") == {}
