@@ -142,7 +142,9 @@ def test_every_row_one_state_counts_reconcile(specs):
             assert state == "rejected"
         if state == "current":
             for row, kind in info["kinds"].items():
-                if kind == "good":
+                if kind == "good" and mine.loc[row, "state"] == "duplicate":
+                    _check_repeat(rows, rel, mine.loc[row])
+                elif kind == "good":
                     assert mine.loc[row, "state"] == "accepted", (
                         f"{rel} row {row}: {mine.loc[row].to_dict()}"
                     )
@@ -156,3 +158,22 @@ def test_every_row_one_state_counts_reconcile(specs):
     assert not current.duplicated(["reporting_unit", "round"]).any()
     accepted = rows[rows["state"] == "accepted"]
     assert not accepted.duplicated(["file", "sheet", "row"]).any()
+
+
+ACTIVITY = ["counted_for", "grassroots_unit", "date", "work_item", "form", "participants"]
+
+
+def _check_repeat(rows: pd.DataFrame, rel: str, row: pd.Series) -> None:
+    """A good row marked duplicate repeats an accepted activity its reason names."""
+    reason = row["reason"]
+    if reason.startswith("duplicate_row:"):  # an earlier row of the same file
+        sheet, _, number = reason.removeprefix("duplicate_row:").rpartition("!")
+        first = rows[(rows["file"] == rel) & (rows["sheet"] == sheet) & (rows["row"] == number)]
+    else:  # an earlier round's file of the same unit
+        assert reason.startswith("earlier_round:"), reason
+        earlier = reason.removeprefix("earlier_round:")
+        first = rows[rows["file"] == earlier]
+        first = first[(first[ACTIVITY] == row[ACTIVITY]).all(axis=1)]
+        assert (first["round"] != row["round"]).all()
+    assert len(first) >= 1 and (first["state"] == "accepted").any(), (rel, row.to_dict())
+    assert (first[ACTIVITY].iloc[0] == row[ACTIVITY]).all(), (rel, row.to_dict())

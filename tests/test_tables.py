@@ -178,7 +178,10 @@ def test_find_tables_two_row_header_with_participant_subcolumns(campaign):
         "form": 4,
         "participants": 5,
     }
-    assert table.rows[0].values["participants"] == 40
+    # 参加人数 split into 职工 | 干部 with no total: the figure is their sum (40 + 5).
+    assert table.rows[0].values["participants"] == 45
+    assert [i.code for i in table.issues] == ["participants_summed"]
+    assert "F列“参加人数职工”、G列“参加人数干部”" in table.issues[0].message
 
 
 def test_find_tables_participant_subcolumn_named_total_wins(campaign):
@@ -360,3 +363,27 @@ def test_find_tables_other_campaign_columns_not_served_from_memo(campaign):
     columns["participants"] = ("参加人数",)  # the same object edited in place
     [table] = find_tables(Sheet("活动", rows), other, "f.xlsx")
     assert table.columns["participants"] == 5
+
+
+@pytest.mark.parametrize(
+    ("labels", "row", "column", "figure", "codes"),
+    [
+        # Two whole measures: never added; the exact synonym ranked first is used, and named.
+        (["参加人数", "参加人次"], [20, 35], 3, 20, ["column_ambiguous"]),
+        # A whole figure and a breakdown of it (其中…): the whole, silently.
+        (["参加人数", "其中女职工人数"], [20, 8], 3, 20, []),
+        # Parts and a bare 合计 column beside them: the total.
+        (["会员人数", "非会员人数", "合计"], [14, 7, 21], 5, 21, []),
+        # Parts without a total: their sum, said once.
+        (["男职工人数", "女职工人数"], [12, 16], 3, 28, ["participants_summed"]),
+    ],
+)
+def test_split_participant_columns(campaign, labels, row, column, figure, codes):
+    rows = [
+        ["基层工会名称", "活动日期", "活动形式", *labels],
+        ["长阳镇卫生院工会", "6月3日", "座谈会", *row],
+    ]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert table.columns["participants"] == column
+    assert table.rows[0].values["participants"] == figure
+    assert [i.code for i in table.issues] == codes

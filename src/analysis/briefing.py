@@ -32,6 +32,7 @@ from analysis.figures import (
     BriefingData,
     Figures,
     as_date,
+    default_as_of,
     default_round,
     latest_activity_date,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "SOURCE",
     "BriefingData",
     "Figures",
+    "default_as_of",
     "default_round",
     "latest_activity_date",
 ]

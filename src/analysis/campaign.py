@@ -145,6 +145,8 @@ class Campaign:
     limits: Limits = field(default_factory=Limits)
     source: str = "built-in"
     publicity: PublicitySettings = field(default_factory=PublicitySettings)
+    # [row_rules]: words of a 备注 saying the unit voided the row (`void_remarks`)…
+    row_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @cached_property
     def rounds_by_code(self) -> dict[str, Round]:
@@ -246,6 +248,7 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
                 if "publicity" in data
                 else tomllib.loads(default_campaign_text()).get("publicity", {})
             ),
+            row_rules={k: _strings(v) for k, v in data.get("row_rules", {}).items()},
         )
     except KeyError as exc:
         raise CampaignError(

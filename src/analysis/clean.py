@@ -9,8 +9,8 @@ issues.csv. Decisions (documented for the analyst in the caveats):
 - Ranges ("50-60") and words ("若干", "全体职工") are not guessed: None with a code.
 - A date with a month but no day ("2019年6月") reads as the 1st (`date_day_missing`);
   a date range ("6月3日-5日") reads as its first day (`date_range`); a date outside
-  the campaign window is kept, with `date_out_of_window`, which wins over the
-  other date warnings when both apply.
+  the campaign window is returned with `date_out_of_window`, which wins over the
+  other date warnings when both apply (the ledger then treats the date as unknown).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ MESSAGES: dict[str, str] = {
     "participants_negative": "参加人数“{value}”为负数，按“人数缺失”处理；请更正。",
     "participants_absurd": "参加人数“{value}”超过 100000，疑似填写错误，按“人数缺失”处理；请核对。",
     "participants_not_integer": "参加人数“{value}”不是整数，已四舍五入；请核对。",
+    "participants_worked_out": "参加人数“{value}”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。",
     "date_missing": "活动日期为空；请补填活动日期。",
     "date_unreadable": "活动日期“{value}”无法识别；请按“2019年6月3日”或“2019-06-03”的格式填写。",
     "date_day_missing": "活动日期“{value}”只写到月份，按该月1日计入；请补全具体日期。",
@@ -177,7 +178,46 @@ def parse_participants(value: object) -> tuple[int | None, str | None]:
     cn = chinese_number(text)
     if cn is not None:
         return _checked(float(cn), value, warning)
+    worked = _worked_out(normalise_text(value).replace(",", "，").replace(" ", ""))
+    if worked is not None:
+        number, read = worked
+        return _checked(float(number), value, warning if read else "participants_worked_out")
     return None, "participants_unreadable"
+
+
+_PERSONS = r"(?:人次|人|名|位)"
+_UNIT_IN_BRACKETS = re.compile(rf"(\d+)\({_PERSONS}\)")  # 5（人）
+_IN_BRACKETS = re.compile(rf"[^\d()]*\((\d+){_PERSONS}?\)")  # 全体会员（28人）
+_TERM = re.compile(rf"([^\d+，;；、]{{0,6}}?)(\d+){_PERSONS}?")
+_NOT_A_PART = ("其中", "共", "计", "总", "约", "余", "多", "近")
+
+
+def _worked_out(text: str) -> tuple[int, bool] | None:
+    """(count, read as written) for 5（人）, 全体会员（28人）, 12+8, 男12人，女16人; else None.
+
+    Parts are added only when every part is labelled or joined by +, and no label says
+    the part is a subset or an estimate (其中, 共, 约…), so "共50人，其中女30人" stays unread.
+    """
+    match = _UNIT_IN_BRACKETS.fullmatch(text)
+    if match:
+        return int(match.group(1)), True
+    match = _IN_BRACKETS.fullmatch(text)
+    if match:
+        return int(match.group(1)), False
+    pieces = [p for p in re.split(r"[+，;；、]", text) if p]
+    if len(pieces) < 2:
+        return None
+    total = 0
+    plus = "+" in text
+    for piece in pieces:
+        match = _TERM.fullmatch(piece)
+        if match is None:
+            return None
+        label = match.group(1)
+        if (not label and not plus) or any(w in label for w in _NOT_A_PART):
+            return None
+        total += int(match.group(2))
+    return total, False
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -233,8 +273,27 @@ def _from_serial(serial: float) -> dt.date | None:
     return None
 
 
-def parse_date(value: object, campaign: Campaign) -> tuple[dt.date | None, str | None]:
-    """活动日期 cell -> (date, code); dates without a year take campaign.year."""
+_CN_DATE_PART = re.compile(r"([〇零一二三四五六七八九十两]+)(?=[年月日号])")
+
+
+def _cn_date_digits(text: str) -> str:
+    """二〇一九年六月十八日 -> 2019年6月18日 (years digit by digit, months and days as numbers)."""
+
+    def digits(match: re.Match) -> str:
+        part = match.group(1)
+        if text[match.end()] == "年":
+            return "".join(str(_CN_DIGITS.get(ch, ch)) for ch in part)
+        number = chinese_number(part)
+        return str(number) if number is not None else part
+
+    return _CN_DATE_PART.sub(digits, text)
+
+
+def parse_date(
+    value: object, campaign: Campaign, year: int | None = None
+) -> tuple[dt.date | None, str | None]:
+    """活动日期 cell -> (date, code); dates without a year take `year` (the round's), else campaign.year."""
+    year = year or campaign.year
     warning: str | None = None
     if isinstance(value, dt.datetime):
         day = value.date()
@@ -246,17 +305,19 @@ def parse_date(value: object, campaign: Campaign) -> tuple[dt.date | None, str |
         if isinstance(value, float) and math.isnan(value):
             return None, "date_missing"
         if 19_000_101 <= value <= 21_001_231 and float(value).is_integer():
-            day, warning = _from_text(str(int(value)), campaign.year)
+            day, warning = _from_text(str(int(value)), year)
         elif 1 <= value < 13 and not float(value).is_integer():
             # "6.3" typed into a cell becomes the number 6.3 (a trailing zero is lost: 6.30 -> 6.3).
-            day, warning = _from_text(repr(float(value)), campaign.year)
+            day, warning = _from_text(repr(float(value)), year)
         else:
             day = _from_serial(float(value))
     else:
         text = normalise_text(value)
         if not text:
             return None, "date_missing"
-        day, warning = _from_text(text, campaign.year)
+        day, warning = _from_text(text, year)
+        if day is None and _CN_DATE_PART.search(text):
+            day, warning = _from_text(_cn_date_digits(text), year)
     if day is None:
         return None, "date_unreadable"
     if not campaign.start <= day <= campaign.end:
@@ -344,6 +405,23 @@ def match_form(text: object, campaign: Campaign) -> tuple[str | None, str | None
         return None, None
     form, code = found  # type: ignore[misc]
     return form, code
+
+
+def work_item_from_text(text: object, campaign: Campaign) -> str | None:
+    """The work item an 活动内容/活动名称 text names through the campaign's synonyms, else None.
+
+    The longest activity form or work item synonym contained in the text decides
+    (理论中心组学习 -> study, 宣讲 -> training, 展板/微信公众号 -> publicity,
+    劳模精神/技能竞赛 -> implementation, …总结 -> reporting).
+    """
+    key = match_key(text)
+    if not key:
+        return None
+    found, _ = _best_match(key, _form_candidates(campaign))
+    if found is not None:
+        return found[1]  # type: ignore[index]
+    code, _ = _best_match(key, _item_candidates(campaign))
+    return None if code is None else str(code)
 
 
 def resolve_item_and_form(

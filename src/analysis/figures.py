@@ -407,7 +407,8 @@ def default_round(campaign: Campaign, submissions: pd.DataFrame, as_of: dt.date 
             # A report dated after the as-of date had not arrived by then.
             dates = pd.to_datetime(subs["report_date"], errors="coerce")
             subs = subs[~(dates > pd.Timestamp(as_of))]
-        seen = set(subs["round"].dropna().astype(str))
+        # A workbook of one sheet per round lists its rounds joined by ';'.
+        seen = {c for v in subs["round"].dropna().astype(str) for c in v.split(";")}
     if as_of is not None:
         codes = [r.code for r in campaign.rounds if r.start <= as_of] or codes[:1]
     with_data = [c for c in codes if c in seen]
@@ -421,6 +422,15 @@ def latest_activity_date(rows: pd.DataFrame) -> dt.date | None:
     accepted = rows.loc[rows["state"] == RowState.ACCEPTED, "date"]
     dates = pd.to_datetime(accepted, errors="coerce").dropna()
     return None if dates.empty else dates.max().date()
+
+
+def default_as_of(campaign: Campaign, rows: pd.DataFrame, round_code: str) -> dt.date:
+    """The latest accepted activity date, never later than the last deadline or campaign end.
+
+    A stray date (a typo such as 2029) must not name the briefing's as-of date.
+    """
+    latest = latest_activity_date(rows) or campaign.rounds_by_code[round_code].end
+    return min(latest, max([campaign.end, *(r.deadline for r in campaign.rounds)]))
 
 
 def compute(
@@ -439,7 +449,7 @@ def compute(
     as_of = as_date(as_of)
     rows, submissions = tables["rows"], tables["submissions"]
     round_code = round_code or default_round(campaign, submissions, as_of)
-    shown_date = as_of or latest_activity_date(rows) or campaign.rounds_by_code[round_code].end
+    shown_date = as_of or default_as_of(campaign, rows, round_code)
     if "coverage" not in tables or "coverage_by_item" not in tables:
         # Only when the ingest could not compute them (an internal error, in ingest.log).
         computed = coverage.compute_tables(roster, rows, submissions, campaign, as_of)

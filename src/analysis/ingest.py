@@ -62,6 +62,7 @@ from analysis.ledger import (
     _issues_table,
     _rows_table,
     _submissions_table,
+    mark_repeated_rounds,
 )
 from analysis.messages import message
 from analysis.model import FileRejected, Issue, Workbook
@@ -582,6 +583,7 @@ def run(
         _finalise_rows(sub)
         publicity.finalise(sub)
         issues += sub.file_issues + sub.row_issues
+    issues += mark_repeated_rounds(subs, campaign)  # across rounds, after supersession
 
     rows, submissions = _rows_table(subs), _submissions_table(subs)
     publicity_frame = publicity.publicity_table(subs)

@@ -11,14 +11,16 @@ import operator
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import names
-from analysis.campaign import Campaign
+from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.messages import message, suggestion_text
 from analysis.model import ActivityTable, HeaderBlock, Issue
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text
+from analysis.tables import column_letter
 
 ROWS_COLUMNS = (
     "file", "sheet", "row", "state", "reason", "grassroots_unit", "reporting_unit",
@@ -75,7 +77,19 @@ class _Interpreter:
             )
         )
         self.self_words = {_text_key(w) for w in campaign.row_markers.get("self", ("本级",))}
+        self.void_words = tuple(
+            _text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if _text_key(w)
+        )
+        self.item_from_title = _Memo(lambda t: clean.work_item_from_text(t, campaign))
+        self.window = f"{_cn_date(campaign.start)}至{_cn_date(campaign.end)}"
+        self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
         self.parse_date = _Memo(lambda v: clean.parse_date(v, campaign))
+        # Dates written without a year take their round's year: only rounds whose
+        # window lies in another year than the campaign's need a second parse.
+        self.round_year = {
+            r.code: r.start.year for r in campaign.rounds if r.start.year != campaign.year
+        }
+        self.parse_date_in = _Memo(lambda v, y: clean.parse_date(v, campaign, y))
         self.parse_participants = _Memo(clean.parse_participants)
         self.item_form = _Memo(lambda i, f: clean.resolve_item_and_form(i, f, campaign))
         from analysis.publicity import PublicityInterpreter  # work item 3's counts
@@ -195,21 +209,48 @@ class _Interpreter:
                     sub.rows.append(self._ledger(sub, table, row.row, "rejected", reason))
             self.publicity.interpret(sub, rejected_reason=reason)
             return
-        dates = self._dates(parsed.tables)
-        sub.round = self.round(sub, norm(header.round), [d for d in dates if d])
+        sheet_rounds = self.sheet_rounds(parsed.tables)
+        if sheet_rounds and all(t.sheet in sheet_rounds for t in parsed.tables):
+            sub.round = ""  # every sheet names its own round
+        else:
+            dates = self._dates(parsed.tables)
+            sub.round = self.round(sub, norm(header.round), [d for d in dates if d])
+        file_round = sub.round
+        order = [r.code for r in self.campaign.rounds]
+        rounds = sorted(
+            {sheet_rounds.get(t.sheet, file_round) for t in parsed.tables} - {""}, key=order.index
+        ) if sheet_rounds else [file_round] if file_round else []  # fmt: skip
         if norm(header.report_date):
             sub.report_date, _ = self.parse_date(header.report_date)
             if sub.report_date is None:
                 self._file_issue(sub, "warning", "report_date_unreadable", "填报日期",
                                  value=norm(header.report_date))  # fmt: skip
-        if sub.report_date and sub.round:
-            sub.on_time = sub.report_date <= self.campaign.rounds_by_code[sub.round].deadline
+        if sub.report_date and rounds:  # a file of several rounds: on time for each of them
+            by_code = self.campaign.rounds_by_code
+            sub.on_time = all(sub.report_date <= by_code[r].deadline for r in rounds)
         sub.reporting_unit, sub.kind = unit, self.kind_of.get(unit, "")
         for table in parsed.tables:
+            sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
             for row in table.rows:
                 sub.rows.append(self.row(sub, table, row))
+        sub.round = ";".join(rounds)
+        _mark_repeated_rows(sub)
         self.publicity.interpret(sub)
+
+    def sheet_rounds(self, tables: list[ActivityTable]) -> dict[str, str]:
+        """Sheet -> round when the tables' sheets are named for two or more rounds, else {}.
+
+        A workbook with one sheet per round (第一阶段 / 第二阶段 / r3) is read sheet by
+        sheet, each sheet in the round its name gives.
+        """
+        named = {}
+        for table in tables:
+            if table.sheet and table.sheet not in named:
+                code = round_from_text(table.sheet, self.campaign)
+                if code:
+                    named[table.sheet] = code
+        return named if len(set(named.values())) >= 2 else {}
 
     def _dates(self, tables: list[ActivityTable]) -> list[dt.date | None]:
         return [
@@ -245,13 +286,23 @@ class _Interpreter:
         """One ledger record (and its issues) for a table row."""
         if trow.kind != "data":
             return self._ledger(sub, table, trow.row, "rejected", f"{trow.kind}_row")
-        values, labels = trow.values, table.column_labels
+        if trow.struck:
+            sub.row_issues.append(
+                Issue(sub.file, table.sheet, trow.row, "", "error", "row_deleted",
+                      f"{_place(table.sheet, trow.row)}的内容全部被划了删除线，视为填报单位已删除该行，"
+                      "未计入统计；如该行应当计入，请去掉删除线后重新报送。")
+            )  # fmt: skip
+            return self._ledger(sub, table, trow.row, "rejected", "row_deleted")
+        values, columns = trow.values, table.columns
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
         warnings: list[tuple[str, str, str]] = []
         where = f"第{trow.row}行"
 
         def note(bucket, code: str, fld: str, text: str, value: str = "", suggest=()) -> None:
-            bucket.append((code, labels.get(fld, ""), text, value, "、".join(suggest)))
+            # The column as a spreadsheet shows it (a letter), for every row issue.
+            j = columns.get(fld)
+            letter = column_letter(j) if j is not None else ""
+            bucket.append((code, letter, text, value, "、".join(suggest)))
 
         # Who held it, and whom it counts for.
         written = self.clean.normalise_text(values.get("grassroots_unit"))
@@ -279,9 +330,24 @@ class _Interpreter:
 
         # When, how many, what.
         day, date_code = self.parse_date(values.get("date"))
+        if self.round_year and sub.round in self.round_year:
+            day, date_code = self.parse_date_in(values.get("date"), self.round_year[sub.round])
         if "date" not in table.columns:
             date_code = "date_missing"
-        if day is None:
+        if date_code == "date_out_of_window":
+            # A stray date (2029.3.15 in a 2019 campaign) must not move date-based figures:
+            # the row counts in its round, its date is treated as unknown.
+            day, window = None, self.window
+            shown = self.clean.normalise_text(values.get("date"))
+            if sub.round:
+                note(warnings, date_code, "date",
+                     f"{where}：活动日期“{shown}”不在本次活动时间（{window}）内，疑似填错；"
+                     "该行已按报送期次计入活动数，但日期按未知处理，不计入按日期的统计；请核对更正。")  # fmt: skip
+            else:
+                note(errors, date_code, "date",
+                     f"{where}：活动日期“{shown}”不在本次活动时间（{window}）内，疑似填错；"
+                     "报送期次也无法确定，该行未计入统计；请核对更正。")  # fmt: skip
+        elif day is None:
             raw = values.get("date")
             text = self.clean.message(date_code, raw)
             if sub.round:
@@ -313,7 +379,31 @@ class _Interpreter:
                 "participants",
                 f"{where}：{self.clean.message(p_code, values.get('participants'))}",
             )
+        parts = values.get("participants_parts")
+        if parts is not None and participants is not None:
+            note(warnings, "participants_parts_disagree", "participants",
+                 f"{where}：参加人数合计为{participants}，而分项之和为{parts[0]}（{parts[1]}），"
+                 "两者不一致，已按合计计入；请核对。")  # fmt: skip
+        remark = values.get("note")
+        if remark is not None and self.void_words and self.void_remark(remark):
+            note(warnings, "remark_says_void", "note",
+                 f"{where}：备注“{self.clean.normalise_text(remark)}”说明该行可能已作废或重复，"
+                 "但该行没有划删除线，仍已计入；请向填报单位核实，如确应删除请让其在表中删除该行或划删除线。")  # fmt: skip
         item, form, item_codes = self.item_form(values.get("work_item"), values.get("form"))
+        title = values.get("title")
+        if (
+            item == OTHER_WORK_ITEM
+            and title is not None
+            and ("work_item_missing" in item_codes or "work_item_unknown" in item_codes)
+        ):
+            inferred = self.item_from_title(title)
+            if inferred is not None:
+                item = inferred
+                item_codes = [c for c in item_codes
+                              if c not in ("work_item_missing", "work_item_unknown")]  # fmt: skip
+                note(warnings, "work_item_inferred", "title",
+                     f"{where}：工作类别未填写或无法识别，已根据活动内容“{self.clean.normalise_text(title)}”"
+                     f"推断为“{self.campaign.work_item_short(item)}”；请核对。")  # fmt: skip
         for code in item_codes:
             fld = "form" if code.startswith("form") else "work_item"
             shown = (
@@ -348,6 +438,123 @@ class _Interpreter:
             participants=participants, kind=sub.kind, form=form or "",
             counted_for=counted_for,
         )  # fmt: skip
+
+
+ACTIVITY_KEY = ("counted_for", "grassroots_unit", "date", "work_item", "form", "participants")
+_ACTIVITY_KEY = operator.itemgetter(*ACTIVITY_KEY)
+
+
+def _mark_repeated_rows(sub: _Submission) -> None:
+    """The same activity twice in one file (a block pasted twice) counts once.
+
+    Same activity: same grassroots union (and the unit it counts for), date, work item,
+    form and participants; only accepted rows with a known date are compared. The
+    later copy becomes `duplicate` with reason `duplicate_row:<sheet>!<row>` naming the
+    first, and a warning. Two activities differing in form or participants both count.
+    """
+    first: dict[tuple, dict] = {}
+    for record in sub.rows:
+        if record["state"] != "accepted" or record["date"] is None:
+            continue
+        key = _ACTIVITY_KEY(record)
+        original = first.setdefault(key, record)
+        if original is record:
+            continue
+        where = (
+            f"{original['sheet']}!{original['row']}" if original["sheet"] else str(original["row"])
+        )
+        record["state"], record["reason"] = "duplicate", f"duplicate_row:{where}"
+        sub.row_issues.append(
+            Issue(sub.file, record["sheet"], record["row"], "", "warning", "duplicate_row",
+                  f"{_place(record['sheet'], record['row'])}与{_place(original['sheet'], original['row'])}"
+                  "是同一项活动（基层工会、活动日期、工作类别、活动形式和参加人数都相同），只计一次；"
+                  "如确是两次不同的活动，请在表中写明区别（如日期或人数）后重新报送。")
+        )  # fmt: skip
+
+
+def _values(column) -> list:
+    return column.to_pylist() if hasattr(column, "to_pylist") else list(column)
+
+
+def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Issue]:
+    """A later round repeating a unit's earlier rounds (a cumulative table) counts each activity once.
+
+    Decided on every run after supersession (cached interpretations are per file):
+    among a reporting unit's current files, in round order then file order, an
+    accepted dated row whose activity (`ACTIVITY_KEY`) was already reported in an
+    earlier round becomes `duplicate`, reason `earlier_round:<file of the first>`,
+    with a warning. Units with current files in one round only are not looked at.
+    Returns the warnings.
+    """
+    order = {r.code: k for k, r in enumerate(campaign.rounds)}
+    by_unit: dict[str, list[_Submission]] = {}
+    for sub in subs:
+        if sub.state == "current" and sub.round:
+            by_unit.setdefault(sub.reporting_unit, []).append(sub)
+    members = [
+        s for group in by_unit.values()
+        if len({c for s in group for c in s.round.split(";")}) >= 2
+        for s in sorted(group, key=lambda s: s.file)
+    ]  # fmt: skip
+    if not members:
+        return []
+    # Column-wise (no per-row Python): the rows of these files, in round then file order.
+    needed = ("state", "round", "reporting_unit", *ACTIVITY_KEY)
+    parts = [s.row_columns(ROWS_COLUMNS) for s in members]
+    frame = pd.DataFrame(
+        {c: _ledger_column([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS) for c in needed}
+    )
+    lengths = [len(p["state"]) for p in parts]
+    frame["pos_file"] = np.repeat(np.arange(len(members)), lengths)
+    frame["pos_row"] = np.concatenate([np.arange(n) for n in lengths]) if lengths else []
+    frame["pos_round"] = frame["round"].map(order)
+    live = frame[frame["state"].eq("accepted") & frame["date"].notna() & frame["pos_round"].notna()]
+    key = ["reporting_unit", *ACTIVITY_KEY]
+    live = live[live.duplicated(key, keep=False)].sort_values(
+        ["pos_round", "pos_file", "pos_row"], kind="stable"
+    )
+    issues: list[Issue] = []
+    changed: dict[int, tuple[list, list]] = {}
+    seen: dict[tuple, tuple] = {}
+    for row in live.itertuples(index=False):  # only rows whose activity occurs twice or more
+        record = row._asdict()
+        where = parts[record["pos_file"]]
+        sheet, number = (
+            _values(where["sheet"])[record["pos_row"]],
+            _values(where["row"])[record["pos_row"]],
+        )
+        here = (record["round"], members[record["pos_file"]].file, sheet, number)
+        first = seen.setdefault(tuple(record[c] for c in key), here)
+        if first[0] == here[0]:
+            continue
+        m, k = record["pos_file"], record["pos_row"]
+        sub = members[m]
+        if m not in changed:
+            columns = sub.row_columns(ROWS_COLUMNS)
+            changed[m] = (_values(columns["state"]), _values(columns["reason"]))
+        changed[m][0][k], changed[m][1][k] = "duplicate", f"earlier_round:{first[1]}"
+        name = campaign.rounds_by_code[first[0]].name
+        issues.append(
+            Issue(sub.file, here[2], here[3], "", "warning", "repeated_earlier_round",
+                  f"{_place(here[2], here[3])}与{name}已报送的文件“{first[1]}”"
+                  f"{_place(first[2], first[3])}是同一项活动（累计表重复列出），"
+                  f"按首次报送的{name}计入，本次不再重复计算。")
+        )  # fmt: skip
+    for m, (states, reasons) in changed.items():  # new lists: the cache may share the old ones
+        sub = members[m]
+        sub.columns = {**sub.columns, "state": states, "reason": reasons}
+        for record, state, reason in zip(sub.rows, states, reasons, strict=False):
+            record["state"], record["reason"] = state, reason
+    return issues
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _place(sheet: str, row: int) -> str:
+    """'工作表“S”第5行' (or '第5行' for a CSV, which has no sheets)."""
+    return f"工作表“{sheet}”第{row}行" if sheet else f"第{row}行"
 
 
 ROWS_INTEGER_COLUMNS = ("row", "participants")

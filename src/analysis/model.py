@@ -189,6 +189,8 @@ class Sheet:
     rows: list[list[object]]
     hidden: bool = False
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # Cells whose font is struck through, (row, col) 0-based (styles.py); usually empty.
+    struck: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass
@@ -217,6 +219,7 @@ class TableRow:
     row: int  # 1-based spreadsheet row number
     kind: RowKind
     values: dict[str, object]  # TABLE_FIELDS name -> raw cell value (absent when no column)
+    struck: bool = False  # every non-empty cell struck through: the unit deleted the row
 
 
 @dataclass

@@ -38,6 +38,7 @@ PARSE_MODULES = (
     "readers",
     "tables",
     "clean",
+    "styles",
     "templates",
     "templates.layout",
     "templates.reader",

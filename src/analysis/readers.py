@@ -23,6 +23,7 @@ from pathlib import Path
 
 import python_calamine as pc
 
+from analysis import styles
 from analysis.campaign import Limits
 from analysis.model import FileRejected, Issue, Sheet, Workbook
 
@@ -621,4 +622,7 @@ def read_workbook(
         raise
     except Exception as exc:  # calamine raises several unrelated types for bad files
         raise _calamine_error(exc, name) from None
+    struck = styles.struck_cells(fmt, data)  # {} unless some style strikes text through
+    for sheet in sheets:
+        sheet.struck = struck.get(sheet.name, sheet.struck)
     return Workbook(path=path, format=fmt, sheets=sheets, issues=issues)

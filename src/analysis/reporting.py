@@ -63,6 +63,9 @@ def reporting_status(
         submissions, ("file", "reporting_unit", "round", "report_date", "state")
     )
     subs = submissions.loc[submissions["state"].astype(str) == FileState.CURRENT].copy()
+    rounds_text = subs["round"].astype(str)
+    if rounds_text.str.contains(";", regex=False).any():  # a workbook of one sheet per round
+        subs = subs.assign(round=rounds_text.str.split(";")).explode("round")
     subs["report_date"] = pd.to_datetime(subs["report_date"], errors="coerce").dt.normalize()
     latest = subs["report_date"].max()
     until = pd.Timestamp(as_of) if as_of is not None else latest

@@ -81,6 +81,8 @@ class _Submission:
     message: str = ""
     superseded_by: str = ""
     duplicate_of: str = ""
+    # round -> the newer file, for a file of several rounds superseded in some of them only
+    superseded_rounds: dict[str, str] = field(default_factory=dict)
     rows: list[dict] = field(default_factory=list)
     file_issues: list[Issue] = field(default_factory=list)
     row_issues: list[Issue] = field(default_factory=list)
@@ -208,13 +210,26 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
     groups: dict[tuple[str, str], list[_Submission]] = {}
     for sub in subs:
         if sub.state == "current" and sub.round:
-            groups.setdefault((sub.reporting_unit, sub.round), []).append(sub)
+            # A workbook with one sheet per round ("r1;r2") takes part in each of its rounds.
+            for code in sub.round.split(";"):
+                groups.setdefault((sub.reporting_unit, code), []).append(sub)
     for (unit, round_code), members in groups.items():
         if len(members) < 2:
             continue
         latest = max(members, key=_latest_key)
         for sub in members:
             if sub is latest:
+                continue
+            if ";" in sub.round:  # superseded round by round; the file stays current
+                sub.superseded_rounds[round_code] = latest.file
+                text = message(
+                    "superseded", unit=unit, round=campaign.rounds_by_code[round_code].name,
+                    file=sub.file, by=latest.file, why="按阶段比较",
+                )  # fmt: skip
+                sub.file_issues.append(Issue(sub.file, "", None, "", "warning", "superseded", text))
+                if set(sub.superseded_rounds) == set(sub.round.split(";")):
+                    sub.state, sub.superseded_by = "superseded", latest.file
+                    sub.message = text
                 continue
             new, old = _latest_key(latest), _latest_key(sub)
             why = (
@@ -234,8 +249,11 @@ def _finalise_rows(sub: _Submission) -> None:
     """Rows of a file that does not count take the file's state; its row issues are dropped."""
     if sub.state == "duplicate_file":
         state, reason = "duplicate", f"duplicate_file:{sub.duplicate_of}"
-    elif sub.state == "superseded":
+    elif sub.state == "superseded" and not sub.superseded_rounds:
         state, reason = "superseded", f"superseded:{sub.superseded_by}"
+    elif sub.superseded_rounds:  # a file of several rounds: only those rounds' rows
+        _finalise_rounds(sub)
+        return
     else:
         return
     for record in sub.rows:
@@ -244,3 +262,23 @@ def _finalise_rows(sub: _Submission) -> None:
         n = len(sub.columns["state"])
         sub.columns = {**sub.columns, "state": [state] * n, "reason": [reason] * n}
     sub.row_issues = []
+
+
+def _finalise_rounds(sub: _Submission) -> None:
+    """Rows of the rounds in which a several-round file was superseded take that state."""
+    from analysis.ledger import ROWS_COLUMNS  # ledger imports this module
+
+    columns = sub.row_columns(ROWS_COLUMNS)
+    values = {c: (v.to_pylist() if hasattr(v, "to_pylist") else list(v))
+              for c, v in columns.items() if c in ("state", "reason", "round", "row", "sheet")}  # fmt: skip
+    states, reasons = values["state"], values["reason"]
+    dropped = set()
+    for k, code in enumerate(values["round"]):
+        newer = sub.superseded_rounds.get(code)
+        if newer is not None:
+            states[k], reasons[k] = "superseded", f"superseded:{newer}"
+            dropped.add((values["sheet"][k], values["row"][k]))
+    sub.columns = {**columns, "state": states, "reason": reasons}
+    for record, state, reason in zip(sub.rows, states, reasons, strict=False):
+        record["state"], record["reason"] = state, reason
+    sub.row_issues = [i for i in sub.row_issues if (i.sheet, i.row) not in dropped]

@@ -269,6 +269,178 @@ def _assign(matcher: _Matcher, labels: list[list[str]]) -> tuple[dict[str, int],
     return columns, {f: best[f][2] for f in columns}
 
 
+def column_letter(j: int) -> str:
+    """0-based column index -> its letter as a spreadsheet shows it (0 -> A, 27 -> AB)."""
+    letters = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _total_word(label: str) -> bool:
+    return any(w in label for w in SUB_TOTAL_WORDS)
+
+
+def _header_labels(grid: Grid, merges: dict, i: int, last: int, width: int) -> list[list[str]]:
+    """Candidate labels of every header column, best first (as `_header_at` built them)."""
+    parent = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
+    if last == i:
+        return [[p] for p in parent]
+    sub = []
+    for j in range(width):
+        rng = merges.get((i + 1, j))
+        sub.append("" if rng and rng[0] <= i else _labels(_cell(grid, i + 1, j)))
+    return [
+        [p + s, s, p] if s and p and s != p else [p or s] for p, s in zip(parent, sub, strict=True)
+    ]
+
+
+class Split:
+    """How a figure split across several header columns is read (issue: parts and a total).
+
+    `total` is the column read as the figure (None: the figure is the sum of `parts`);
+    `parts` are the columns holding its parts, cross-checked against the total.
+    """
+
+    __slots__ = ("field", "total", "parts", "labels")
+
+    def __init__(self, field: str, total: int | None, parts: list[int], labels: dict[int, str]):
+        self.field, self.total, self.parts, self.labels = field, total, parts, labels
+
+    def named(self, j: int) -> str:
+        return f"{column_letter(j)}列“{self.labels[j]}”"
+
+
+def _candidates(
+    matcher: _Matcher, labels: list[list[str]]
+) -> dict[str, list[tuple[int, str, int]]]:
+    """field -> [(column, label, quality)] of every column whose header names the field."""
+    found: dict[str, list[tuple[int, str, int]]] = {}
+    for j, options in enumerate(labels):
+        for label in options:
+            hit = matcher.field_of(label) if label else None
+            if hit is not None:
+                found.setdefault(hit[0], []).append((j, label, hit[1]))
+                break
+    return found
+
+
+def _split_columns(
+    grid: Grid, merges: dict, matcher: _Matcher, i: int, last: int, columns: dict[str, int],
+    sheet: str, file: str,
+) -> tuple[Split | None, list[Issue]]:  # fmt: skip
+    """The participants split (parts and/or a total) of a header, and notes on ambiguous fields.
+
+    - Several columns name 参加人数: a column whose header says 合计/小计/总计 (or a bare
+      合计 column right beside them) is the figure, the others its parts (checked row by
+      row); without one, the figure is the sum of the parts. Columns headed 其中… are
+      breakdowns of another column and take no part. A column named exactly by a
+      synonym (参加人数) is a whole figure, never a part: it is used, and the other
+      candidates are named in a warning.
+    - Any other field with several candidate columns: the one chosen is kept and a
+      warning names the columns it was chosen from.
+    """
+    width = max(len(grid[k]) for k in range(i, last + 1))
+    labels = _header_labels(grid, merges, i, last, width)
+    found = _candidates(matcher, labels)
+    notes: list[Issue] = []
+    split = None
+    shown = {j: options[0] for j, options in enumerate(labels) if options and options[0]}
+
+    def ambiguous(field: str, cols: list[int], used: int) -> None:
+        names = "、".join(f"{column_letter(j)}列“{shown.get(j, '')}”" for j in cols)
+        notes.append(
+            Issue(file, sheet, last + 1, column_letter(used), "warning", "column_ambiguous",
+                  f"工作表“{sheet}”第{last + 1}行的表头中有多列都可作为“{FIELD_LABELS_CN.get(field, field)}”"
+                  f"（{names}），已使用{column_letter(used)}列“{shown.get(used, '')}”；"
+                  "如不对，请修改表头使其只有一列。")
+        )  # fmt: skip
+
+    for field, hits in found.items():
+        used = columns.get(field)
+        hits = [h for h in hits if columns.get(field) == h[0] or h[0] not in columns.values()]
+        if used is None or len(hits) < 2:
+            continue
+        if field != "participants":
+            ambiguous(field, [h[0] for h in hits], used)
+            continue
+        kept = [
+            h
+            for h in hits
+            if not h[1].startswith("其中") and not shown.get(h[0], "").startswith("其中")
+        ]
+        totals = [h for h in kept if _total_word(h[1])]
+        parts = [h for h in kept if not _total_word(h[1])]
+        if not totals:
+            # A bare 合计 column right beside the parts (会员人数 | 非会员人数 | 合计).
+            edge = (max(h[0] for h in parts) + 1, min(h[0] for h in parts) - 1) if parts else ()
+            for j in edge:
+                if (
+                    0 <= j < width
+                    and j not in columns.values()
+                    and any(match_key(o) in SUB_TOTAL_WORDS for o in labels[j] if o)
+                ):
+                    totals = [(j, labels[j][0], 1)]
+                    break
+        exact = [h for h in parts if h[2] == 2]
+        names = {h[0]: h[1] for h in kept + totals}
+        if totals:
+            split = Split(field, totals[0][0], [h[0] for h in parts], names)
+        elif exact or len(parts) < 2:
+            # A column named exactly (参加人数) is the whole figure, not a part; two such
+            # columns (参加人数 | 参加人次) are two measures: the first is used.
+            if len(kept) > 1:
+                ambiguous(field, [h[0] for h in hits], used)
+        else:
+            split = Split(field, None, [h[0] for h in parts], names)
+            notes.append(
+                Issue(file, sheet, last + 1, column_letter(parts[0][0]), "warning",
+                      "participants_summed",
+                      f"工作表“{sheet}”第{last + 1}行的表头把参加人数分成几列"
+                      f"（{'、'.join(split.named(j) for j in split.parts)}），没有合计列，"
+                      "已按各列之和计入；请核对。")
+            )  # fmt: skip
+        if split is not None and split.total is not None:
+            columns[field] = split.total
+    return split, notes
+
+
+def _read_split(split: Split, row: list[object], values: dict[str, object], context) -> None:
+    """Put the whole figure of a split row into `values` (and the parts' sum when it disagrees).
+
+    Blank parts count 0 when another part holds a number; a part that is not a number
+    makes the figure that part's text (reported as unreadable); all blank: missing.
+    """
+    width = len(row)
+    total, bad, seen = 0, None, False
+    for j in split.parts:
+        v = row[j] if j < width else None
+        if _blank(v):
+            continue
+        n = context.participants(v)
+        if n is None:
+            bad = v
+            break
+        total, seen = total + n, True
+    if split.total is None:
+        values[split.field] = bad if bad is not None else (total if seen else None)
+    elif bad is None and seen:
+        whole = context.participants(values.get(split.field))
+        if whole is not None and whole != total:
+            values[split.field + "_parts"] = (
+                total, "+".join(f"{split.labels[j]}{normalise_text(row[j]) if j < width and not _blank(row[j]) else 0}"
+                                for j in split.parts),
+            )  # fmt: skip
+
+
+def _struck_row(row: list[object], i: int, struck: frozenset[tuple[int, int]]) -> bool:
+    """Every non-empty cell of row i is struck through (the unit deleted the row)."""
+    cells = [(i, j) for j, v in enumerate(row) if not _blank(v)]
+    return bool(cells) and struck.issuperset(cells)
+
+
 def _qualifies(columns: dict[str, int]) -> bool:
     return (
         any(f in columns for f in IDENTITY_FIELDS) and sum(f in columns for f in CORE_FIELDS) >= 2
@@ -351,11 +523,27 @@ def _sub_header(
     return sub
 
 
+# Labels of a header-block footer that are no field of ours but end the one before them
+# (填表人：李明　审核人：张华 gives contact 李明).
+OTHER_BLOCK_LABELS = (
+    "审核人",
+    "审批人",
+    "负责人",
+    "单位负责人",
+    "制表人",
+    "主管领导",
+    "签字",
+    "盖章",
+)
+
+
 def _header_fields(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
-    by_key = {}
+    by_key: dict[str, str] = {}
     for field in HEADER_FIELDS:
         for word in campaign.header_fields.get(field, ()):
             by_key.setdefault(normalise_text(word).replace(" ", ""), field)
+    for word in OTHER_BLOCK_LABELS:
+        by_key.setdefault(word, "")
     words = sorted(by_key, key=len, reverse=True)
     pattern = (
         re.compile("(" + "|".join(map(re.escape, words)) + r")\s*[:：]")
@@ -382,13 +570,15 @@ def _scan_header_block(
                     end = matches[k + 1].start() if k + 1 < len(matches) else len(text)
                     content = text[m.end() : end].strip(" :;；，,")
                     field = by_key[m.group(1)]
+                    if not field:
+                        continue
                     if not content:
                         content = next((v for v in row[j + 1 :] if not _blank(v)), None)
                     if content is not None and field not in block:
                         block[field] = content
                 continue
             label = text.replace(" ", "").rstrip(":")
-            if label in by_key and by_key[label] not in block:
+            if by_key.get(label) and by_key[label] not in block:
                 right = next((v for v in row[j + 1 :] if not _blank(v)), None)
                 if right is not None and not (
                     isinstance(right, str) and right.replace(" ", "") in by_key
@@ -526,6 +716,8 @@ def find_tables(
     span = 0
     pick: itemgetter | None = None
     running = 0.0
+    split: Split | None = None
+    struck = sheet.struck
     while i < height:
         row = grid[i]
         # (column, value) of the non-blank cells, built only when needed: most rows hold
@@ -547,6 +739,15 @@ def find_tables(
                 if publicity is not None:  # handed to publicity.py (see ingest.parse_file)
                     publicity.append(i + 1)
             else:
+                split, notes = _split_columns(
+                    grid, merges, matcher, i, last, columns, sheet.name, file
+                )
+                if split is not None:
+                    if split.total is not None:
+                        labels["participants"] = split.labels[split.total]
+                    else:  # the first part's column stands for the figure in messages
+                        columns["participants"] = split.parts[0]
+                        labels["participants"] = split.labels[split.parts[0]]
                 current = ActivityTable(
                     sheet=sheet.name,
                     header_row=last + 1,
@@ -554,6 +755,7 @@ def find_tables(
                     column_labels=labels,
                     header=HeaderBlock(),
                     rows=[],
+                    issues=notes,
                 )
                 tables.append(current)
                 cells = [(f, j, f in FILLED_FIELDS) for f, j in columns.items()]
@@ -592,6 +794,8 @@ def find_tables(
                 if isinstance(value, str) and not value.strip():
                     value = None
                 values[field] = value
+        if split is not None:
+            _read_split(split, row, values, context)
         if raw is not None:
             first = raw[0][1]
         else:
@@ -615,7 +819,10 @@ def find_tables(
             key = (count.__class__, count)
             count = counts[key] if key in counts else context.participants(count)
             running += count or 0
-        current.rows.append(TableRow(i + 1, kind, values))
+        if struck and kind == "data" and _struck_row(row, i, struck):
+            current.rows.append(TableRow(i + 1, kind, values, struck=True))
+        else:
+            current.rows.append(TableRow(i + 1, kind, values))
         i += 1
 
     block: dict[str, object] = {}

@@ -1,0 +1,485 @@
+"""Rows as offices really edit them, end to end in every format they arrive in.
+
+The LibreOffice-made fixtures come from tests/fixtures/make_rows_fixtures.py (the
+numbers below are that script's cells, worked out by hand); the other cases are
+built in the test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import ingest
+from tests.conftest import FIXTURES, write_xlsx
+
+FORMATS = ("xlsx", "xls", "ods")
+
+
+@pytest.fixture
+def raw(tmp_path, small_roster_rows) -> Path:
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    (raw / "submissions").mkdir(parents=True)
+    return raw
+
+
+def run(raw: Path) -> dict[str, pd.DataFrame]:
+    out = raw.parent / "out"
+    ingest.run(raw, out, progress=False, full=True)
+    return {
+        name: pd.read_csv(
+            out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
+        )
+        for name in ("rows", "issues", "submissions")
+    }
+
+
+def with_fixture(raw: Path, stem: str, fmt: str) -> str:
+    shutil.copy(FIXTURES / f"{stem}.{fmt}", raw / "submissions" / f"长阳镇总工会_{stem}.{fmt}")
+    return f"submissions/长阳镇总工会_{stem}.{fmt}"
+
+
+def ledger(rows: pd.DataFrame) -> list[tuple]:
+    return list(rows[["sheet", "row", "state", "reason", "participants"]].itertuples(index=False))
+
+
+# ----------------------------------------------------------------- issue 17: split figures
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_split_participants_total_column_and_sum_of_parts(raw, fmt):
+    with_fixture(raw, "rows_split", fmt)
+    t = run(raw)
+    assert ledger(t["rows"]) == [
+        # 会员人数 | 非会员人数 | 合计: the 合计 column is the figure.
+        ("分项", "4", "accepted", "ok", "21"),
+        ("分项", "5", "accepted", "participants_parts_disagree", "16"),  # 10 + 5 = 15 ≠ 16
+        ("分项", "6", "accepted", "ok", "8"),  # 8 + blank = 8
+        # 参加人数 merged over 男 | 女, no total: the sum of the parts.
+        ("男女", "5", "accepted", "ok", "28"),  # 12 + 16
+        ("男女", "6", "accepted", "ok", "5"),  # 5 + blank
+    ]
+    issues = t["issues"].set_index("code")
+    disagree = issues.loc["participants_parts_disagree"]
+    assert (disagree["sheet"], disagree["row"], disagree["column"]) == ("分项", "5", "H")
+    assert "合计为16" in disagree["message"] and "分项之和为15" in disagree["message"]
+    assert "会员人数10+非会员人数5" in disagree["message"]
+    summed = issues.loc["participants_summed"]
+    assert (summed["sheet"], summed["row"]) == ("男女", "4")
+    assert "F列“参加人数男”、G列“参加人数女”" in summed["message"]
+    assert "已按各列之和计入" in summed["message"]
+
+
+def test_split_participants_in_csv(raw):
+    text = (
+        "填报单位：长阳镇总工会\n"
+        "序号,基层工会名称,活动日期,工作类别,活动形式,会员人数,非会员人数,合计\n"
+        "1,长阳镇第一小学工会,2019-06-03,切实抓好学习,座谈会,14,7,21\n"
+        "2,长阳镇卫生院工会,2019-06-10,加强宣讲培训,宣讲,10,5,16\n"
+    )
+    (raw / "submissions" / "长阳镇总工会.csv").write_text(text, encoding="utf-8")
+    t = run(raw)
+    assert list(t["rows"]["participants"]) == ["21", "16"]
+    assert list(t["rows"]["reason"]) == ["ok", "participants_parts_disagree"]
+
+
+def test_two_candidate_columns_without_rule_are_named_once(raw):
+    grid = [
+        ["填报单位：长阳镇总工会"],
+        ["基层工会名称", "活动日期", "活动时间", "工作类别", "活动形式", "参加人数"],
+        ["长阳镇第一小学工会", "2019-06-03", "上午", "切实抓好学习", "座谈会", 20],
+        ["长阳镇卫生院工会", "2019-06-04", "下午", "切实抓好学习", "座谈会", 30],
+    ]
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", grid, sheet="活动情况")
+    t = run(raw)
+    notes = t["issues"][t["issues"]["code"] == "column_ambiguous"]
+    assert len(notes) == 1  # once per table, not per row
+    note = notes.iloc[0]
+    assert (note["row"], note["column"]) == ("2", "B")
+    assert (
+        "B列“活动日期”、C列“活动时间”" in note["message"]
+        and "已使用B列“活动日期”" in note["message"]
+    )
+    assert list(t["rows"]["date"]) == ["2019-06-03", "2019-06-04"]
+
+
+# ----------------------------------------------------- issue 13.1 / 13.2: deleted and repeated
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_struck_rows_void_remarks_and_pasted_copies(raw, fmt):
+    file = with_fixture(raw, "rows_struck", fmt)
+    t = run(raw)
+    assert ledger(t["rows"]) == [
+        ("活动情况", "4", "accepted", "ok", "20"),
+        ("活动情况", "5", "rejected", "row_deleted", ""),  # every cell struck through
+        ("活动情况", "6", "accepted", "ok", "31"),  # one struck cell is no deletion
+        ("活动情况", "7", "accepted", "ok", "12"),  # a fill colour decides nothing
+        ("活动情况", "8", "accepted", "remark_says_void", "40"),
+        ("活动情况", "9", "duplicate", "duplicate_row:活动情况!4", "20"),  # row 4 pasted again
+    ]
+    issues = t["issues"].set_index("code")
+    deleted = issues.loc["row_deleted"]
+    assert (deleted["severity"], deleted["sheet"], deleted["row"]) == ("error", "活动情况", "5")
+    assert deleted["message"].startswith("工作表“活动情况”第5行的内容全部被划了删除线")
+    assert "未计入统计" in deleted["message"] and "去掉删除线" in deleted["message"]
+    void = issues.loc["remark_says_void"]
+    assert (void["severity"], void["row"], void["column"]) == ("warning", "8", "G")
+    assert "备注“此条作废”" in void["message"] and "仍已计入" in void["message"]
+    copy = issues.loc["duplicate_row"]
+    assert (copy["severity"], copy["row"]) == ("warning", "9")
+    assert "与工作表“活动情况”第4行是同一项活动" in copy["message"]
+    sub = t["submissions"].set_index("file").loc[file]
+    assert (sub["rows_read"], sub["rows_accepted"], sub["rows_rejected"]) == ("6", "4", "1")
+
+
+def test_same_day_same_union_different_form_or_participants_both_count(raw):
+    grid = [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 20],
+        [2, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "报告会", 20],
+        [3, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 21],
+        [4, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 20],
+    ]
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", grid, sheet="活动情况")
+    t = run(raw)
+    assert list(t["rows"]["state"]) == ["accepted", "accepted", "accepted", "duplicate"]
+    assert t["rows"]["reason"].iloc[3] == "duplicate_row:活动情况!3"
+
+
+def test_pasted_copy_in_csv_names_the_row(raw):
+    text = (
+        "序号,基层工会名称,活动日期,工作类别,活动形式,参加人数\n"
+        "1,长阳镇第一小学工会,2019-06-03,切实抓好学习,座谈会,20\n"
+        "2,长阳镇第一小学工会,2019-06-03,切实抓好学习,座谈会,20\n"
+    )
+    (raw / "submissions" / "长阳镇总工会.csv").write_text(text, encoding="utf-8")
+    t = run(raw)
+    assert list(t["rows"]["state"]) == ["accepted", "duplicate"]
+    assert t["rows"]["reason"].iloc[1] == "duplicate_row:2"
+
+
+# ------------------------------------------------------------- issue 13.2: cumulative tables
+
+
+def _submission(raw: Path, name: str, rows: list[list[object]], round_label: str, day: str) -> None:
+    grid = [
+        ["填报单位：长阳镇总工会", None, f"报送期次：{round_label}", None, f"填报日期：{day}"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        *[[k + 1, *r] for k, r in enumerate(rows)],
+    ]
+    write_xlsx(raw / "submissions" / name, grid, sheet="活动情况")
+
+
+R1_ROWS = [
+    ["长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 20],
+    ["长阳镇卫生院工会", "2019-06-10", "加强宣讲培训", "宣讲", 30],
+]
+
+
+def test_cumulative_later_round_counts_each_activity_once(raw):
+    _submission(raw, "长阳镇总工会_r1.xlsx", R1_ROWS, "第一阶段", "2019-07-03")
+    cumulative = [*R1_ROWS, ["长阳镇卫生院工会", "2019-08-01", "加强宣讲培训", "宣讲", 25]]
+    _submission(raw, "长阳镇总工会_截至9月底累计.xlsx", cumulative, "第二阶段", "2019-10-08")
+    for _ in range(2):  # a cached re-run decides the same (the comparison runs every time)
+        out = raw.parent / "out"
+        ingest.run(raw, out, progress=False)
+        rows = pd.read_csv(out / "rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        issues = pd.read_csv(
+            out / "issues.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
+        )
+        later = rows[rows["file"] == "submissions/长阳镇总工会_截至9月底累计.xlsx"]
+        assert list(later["state"]) == ["duplicate", "duplicate", "accepted"]
+        assert set(later["reason"].iloc[:2]) == {"earlier_round:submissions/长阳镇总工会_r1.xlsx"}
+        assert list(rows.loc[rows["state"] == "accepted", "round"]) == ["r1", "r1", "r2"]
+        notes = issues[issues["code"] == "repeated_earlier_round"]
+        assert list(notes["row"]) == ["3", "4"]
+        assert notes["message"].iloc[0] == (
+            "工作表“活动情况”第3行与第一阶段已报送的文件“submissions/长阳镇总工会_r1.xlsx”"
+            "工作表“活动情况”第3行是同一项活动（累计表重复列出），按首次报送的第一阶段计入，本次不再重复计算。"
+        )
+        subs = pd.read_csv(out / "submissions.csv", encoding="utf-8-sig", dtype=str)
+        assert list(subs["rows_accepted"]) == ["2", "1"]
+
+
+# ------------------------------------------------------------------ issue 13.6: stray dates
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_stray_date_is_counted_in_its_round_but_undated(raw, kind):
+    body = [
+        ["长阳镇第一小学工会", "2029.3.15", "切实抓好学习", "座谈会", 20],
+        ["长阳镇卫生院工会", "2019-06-10", "加强宣讲培训", "宣讲", 30],
+    ]
+    if kind == "xlsx":
+        _submission(raw, "长阳镇总工会_r1.xlsx", body, "第一阶段", "2019-07-03")
+        row = "3"
+    else:
+        lines = ["报送期次：第一阶段", "序号,基层工会名称,活动日期,工作类别,活动形式,参加人数"]
+        lines += [",".join(str(v) for v in [k + 1, *r]) for k, r in enumerate(body)]
+        (raw / "submissions" / "长阳镇总工会.csv").write_text("\n".join(lines), encoding="utf-8")
+        row = "3"
+    t = run(raw)
+    first = t["rows"].iloc[0]
+    assert (first["state"], first["reason"], first["date"], first["round"]) == (
+        "accepted",
+        "date_out_of_window",
+        "",
+        "r1",
+    )
+    note = t["issues"].set_index("code").loc["date_out_of_window"]
+    assert (note["row"], note["column"], note["severity"]) == (row, "C", "warning")
+    assert note["message"] == (
+        f"第{row}行：活动日期“2029.3.15”不在本次活动时间（2019年5月8日至2019年12月31日）内，疑似填错；"
+        "该行已按报送期次计入活动数，但日期按未知处理，不计入按日期的统计；请核对更正。"
+    )
+
+
+def test_default_as_of_never_after_the_last_deadline(campaign):
+    from analysis.briefing import default_as_of
+
+    rows = pd.DataFrame({"state": ["accepted", "accepted"], "date": ["2019-06-03", "2029-03-15"]})
+    assert str(default_as_of(campaign, rows, "r1")) == "2020-01-10"  # r3's deadline
+    rows = pd.DataFrame({"state": ["accepted"], "date": ["2019-06-03"]})
+    assert str(default_as_of(campaign, rows, "r1")) == "2019-06-03"
+
+
+# ------------------------------------------------------------ issue 13.5: values as written
+
+
+@pytest.mark.parametrize(
+    ("written", "count", "code"),
+    [
+        ("12+8", 20, "participants_worked_out"),
+        ("12 + 8 + 3", 23, "participants_worked_out"),
+        ("全体会员（28人）", 28, "participants_worked_out"),
+        ("5（人）", 5, None),  # read as written: only the unit is bracketed
+        ("男12人，女16人", 28, "participants_worked_out"),
+        ("职工12人、干部8人", 20, "participants_worked_out"),
+        ("共50人，其中女30人", None, "participants_unreadable"),  # a subset, not a part
+        ("全体职工", None, "participants_unreadable"),
+    ],
+)
+def test_participants_worked_out(written, count, code):
+    from analysis.clean import parse_participants
+
+    assert parse_participants(written) == (count, code)
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("六月十八日", "2019-06-18"),  # no year: the campaign's year
+        ("二〇一九年六月三日", "2019-06-03"),
+        ("二零一九年十月一日", "2019-10-01"),
+        ("十二月三十一日", "2019-12-31"),
+    ],
+)
+def test_chinese_numeral_dates(campaign, written, day):
+    from analysis.clean import parse_date
+
+    assert parse_date(written, campaign) == (pd.Timestamp(day).date(), None)
+
+
+VALUE_ROWS = [
+    ["长阳镇第一小学工会", "六月十八日", "切实抓好学习", "座谈会", "12+8"],
+    ["长阳镇卫生院工会", "二〇一九年六月三日", "加强宣讲培训", "宣讲", "全体会员（28人）"],
+    ["长阳镇卫生院工会", "2019-06-04", "加强宣讲培训", "宣讲", "5（人）"],
+    ["工会本级", "2019-06-05", "切实抓好学习", "报告会", "男12人，女16人"],
+    ["机关 本级", "2019-06-06", "切实抓好学习", "报告会", 9],
+]  # as in make_rows_fixtures.py, sheet 写法 (header on row 3, data from row 4)
+VALUES_EXPECTED = [
+    ("accepted", "长阳镇第一小学工会", "长阳镇总工会", "2019-06-18", "20"),
+    ("accepted", "长阳镇卫生院工会", "长阳镇总工会", "2019-06-03", "28"),
+    ("accepted", "长阳镇卫生院工会", "长阳镇总工会", "2019-06-04", "5"),
+    ("accepted", "", "长阳镇总工会", "2019-06-05", "28"),  # the federation itself
+    ("accepted", "", "长阳镇总工会", "2019-06-06", "9"),
+]
+
+
+def _check_values(t: dict[str, pd.DataFrame], first_row: int) -> None:
+    rows = t["rows"]
+    got = rows[["state", "grassroots_unit", "counted_for", "date", "participants"]]
+    assert [tuple(r) for r in got.itertuples(index=False)][:5] == VALUES_EXPECTED
+    issues = t["issues"]
+    worked = issues[issues["code"] == "participants_worked_out"]
+    assert list(worked["row"]) == [str(first_row + k) for k in (0, 1, 3)]
+    assert set(worked["column"]) == {"F"}
+    assert worked["message"].iloc[0] == (
+        f"第{first_row}行：参加人数“12+8”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。"
+    )
+    # A federation marker is never an unresolved name with roster suggestions.
+    assert not (issues["code"] == "unit_unresolved").any()
+
+
+def test_values_as_written_in_csv(raw):
+    lines = ["报送期次：第一阶段", "序号,基层工会名称,活动日期,工作类别,活动形式,参加人数"]
+    lines += [",".join(f'"{v}"' for v in [k + 1, *r]) for k, r in enumerate(VALUE_ROWS)]
+    (raw / "submissions" / "长阳镇总工会.csv").write_text("\n".join(lines), encoding="utf-8")
+    _check_values(run(raw), 3)
+
+
+# ------------------------------------------------- issue 13.4: the work item from free text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_values_and_work_item_from_content_in_every_format(raw, fmt):
+    with_fixture(raw, "rows_values", fmt)
+    t = run(raw)
+    _check_values(t, 4)
+    content = t["rows"][t["rows"]["sheet"] == "内容"]
+    assert list(zip(content["row"], content["work_item"], content["reason"], strict=True)) == [
+        ("4", "study", "work_item_inferred"),  # 理论中心组学习十四大精神
+        ("5", "training", "work_item_inferred"),  # 十四大精神宣讲
+        ("6", "publicity", "work_item_inferred"),  # 制作宣传栏展板
+        ("7", "implementation", "work_item_inferred"),  # 开展技能竞赛弘扬劳模精神
+        ("8", "reporting", "work_item_inferred"),  # 报送第一阶段工作总结
+        ("9", "other", "work_item_missing"),  # 组织职工观看电影: no synonym
+    ]
+    issues = t["issues"]
+    inferred = issues[(issues["code"] == "work_item_inferred") & (issues["sheet"] == "内容")]
+    assert inferred["message"].iloc[0] == (
+        "第4行：工作类别未填写或无法识别，已根据活动内容“理论中心组学习十四大精神”推断为“学习”；请核对。"
+    )
+    assert set(inferred["column"]) == {"D"}
+
+
+# --------------------------------------------------------- issue 13.7: header-block footers
+
+FOOTER = "填表人：李明　审核人：张华　联系电话：010-69312345"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_footer_gives_contact_and_phone(raw, kind):
+    grid = [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "座谈会", 30],
+        [FOOTER],
+    ]
+    if kind == "xlsx":
+        write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", grid, sheet="活动情况")
+    else:
+        text = "\n".join(",".join(str(v) for v in r) for r in grid)
+        (raw / "submissions" / "长阳镇总工会.csv").write_text(text, encoding="utf-8")
+    t = run(raw)
+    sub = t["submissions"].iloc[0]
+    assert (sub["contact"], sub["phone"]) == ("李明", "010-69312345")
+    assert list(t["rows"]["state"]) == ["accepted", "rejected"]  # the footer is a note row
+
+
+# ------------------------------------------------------------ issue 13.3: one sheet per round
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_one_sheet_per_round(raw, fmt, campaign):
+    from analysis.reporting import reporting_status
+    from analysis.roster import load_roster
+
+    file = with_fixture(raw, "rows_rounds", fmt)
+    t = run(raw)
+    got = t["rows"][["sheet", "row", "state", "round"]]
+    assert [tuple(r) for r in got.itertuples(index=False)] == [
+        ("第一阶段", "4", "accepted", "r1"),
+        ("第一阶段", "5", "accepted", "r1"),
+        ("第二阶段", "4", "accepted", "r2"),
+        ("第二阶段", "5", "accepted", "r2"),
+    ]  # the hidden sheet r3 is not read
+    sub = t["submissions"].set_index("file").loc[file]
+    # One row per file: its rounds joined; on time only when on time for every round
+    # (填报日期 2019-07-20 is after r1's deadline 2019-07-05, before r2's 2019-10-10).
+    assert (sub["round"], sub["on_time"], sub["rows_accepted"]) == ("r1;r2", "False", "4")
+    # Reporting status is judged round by round.
+    roster = load_roster(raw / "roster")
+    status = reporting_status(roster, t["submissions"], campaign).set_index(
+        ["reporting_unit", "round"]
+    )
+    assert status.loc[("长阳镇总工会", "r1"), "status"] == "late"
+    assert status.loc[("长阳镇总工会", "r2"), "status"] == "on_time"
+
+
+def test_sheet_per_round_workbook_superseded_round_by_round(raw):
+    with_fixture(raw, "rows_rounds", "xlsx")
+    _submission(raw, "长阳镇总工会_第一阶段更正.xlsx", R1_ROWS[:1], "第一阶段", "2019-07-25")
+    t = run(raw)
+    rows = t["rows"][["file", "sheet", "state", "reason", "round"]]
+    newer = "submissions/长阳镇总工会_第一阶段更正.xlsx"
+    assert [tuple(r) for r in rows.itertuples(index=False)] == [
+        *[
+            (
+                "submissions/长阳镇总工会_rows_rounds.xlsx",
+                "第一阶段",
+                "superseded",
+                f"superseded:{newer}",
+                "r1",
+            )
+        ]
+        * 2,
+        *[("submissions/长阳镇总工会_rows_rounds.xlsx", "第二阶段", "accepted", "ok", "r2")] * 2,
+        (newer, "活动情况", "accepted", "ok", "r1"),
+    ]
+    subs = t["submissions"].set_index("file")
+    assert subs.loc["submissions/长阳镇总工会_rows_rounds.xlsx", "state"] == "current"
+    assert subs.loc["submissions/长阳镇总工会_rows_rounds.xlsx", "rows_accepted"] == "2"
+    notes = t["issues"][t["issues"]["code"] == "superseded"]
+    assert len(notes) == 1 and "第一阶段" in notes["message"].iloc[0]
+
+
+def test_date_without_year_takes_its_rounds_year(raw, campaign):
+    """A campaign whose third round lies in the next year: 三月五日 in r3 is 2020-03-05."""
+    import dataclasses
+    import datetime as dt
+
+    r1, r2, r3 = campaign.rounds
+    later = dataclasses.replace(
+        r3, start=dt.date(2020, 1, 1), end=dt.date(2020, 3, 31), deadline=dt.date(2020, 4, 10)
+    )
+    shifted = dataclasses.replace(campaign, rounds=(r1, r2, later), end=dt.date(2020, 3, 31))
+    body = [
+        ["长阳镇第一小学工会", "三月五日", "切实抓好学习", "座谈会", 20],
+        ["长阳镇卫生院工会", "3月6日", "加强宣讲培训", "宣讲", 30],
+    ]
+    _submission(raw, "长阳镇总工会_r3.xlsx", body, "第三阶段", "2020-04-01")
+    out = raw.parent / "out"
+    ingest.run(raw, out, progress=False, full=True, campaign=shifted)
+    rows = pd.read_csv(out / "rows.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(rows["date"]) == ["2020-03-05", "2020-03-06"]
+    assert list(rows["reason"]) == ["ok", "ok"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_stray_date_and_footer_in_every_format(raw, fmt):
+    file = with_fixture(raw, "rows_footer", fmt)
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "date", "round"]]
+    assert [tuple(r) for r in got.itertuples(index=False)] == [
+        ("4", "accepted", "date_out_of_window", "", "r1"),  # counted in r1, undated
+        ("5", "accepted", "ok", "2019-06-10", "r1"),
+        ("6", "rejected", "note_row", "", "r1"),  # the footer line
+    ]
+    note = t["issues"].set_index("code").loc["date_out_of_window"]
+    assert (note["row"], note["column"]) == ("4", "C")
+    assert (
+        "2019年5月8日至2019年12月31日" in note["message"] and "已按报送期次计入" in note["message"]
+    )
+    sub = t["submissions"].set_index("file").loc[file]
+    assert (sub["contact"], sub["phone"]) == ("李明", "010-69312345")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_struck_cells_read_from_styles(fmt):
+    from analysis import styles
+
+    data = (FIXTURES / f"rows_struck.{fmt}").read_bytes()
+    struck = styles.struck_cells(fmt, data)
+    row5 = {(4, j) for j in range(7)}  # A5:G5 (G5 is empty; LibreOffice's ods drops its style)
+    assert set(struck) == {"活动情况"}
+    assert {(4, j) for j in range(6)} | {(5, 1)} <= struck["活动情况"] <= row5 | {(5, 1)}
+    # No struck style at all: nothing is looked at.
+    assert styles.struck_cells(fmt, (FIXTURES / f"rows_split.{fmt}").read_bytes()) == {}
+    assert styles.struck_cells(fmt, b"not a workbook") == {}
