@@ -17,16 +17,11 @@ import pandas as pd
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.messages import message, suggestion_text
-from analysis.model import ActivityTable, HeaderBlock, Issue
+from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text
 from analysis.tables import column_letter
 
-ROWS_COLUMNS = (
-    "file", "sheet", "row", "state", "reason", "grassroots_unit", "reporting_unit",
-    "work_item", "date", "participants",
-    "kind", "round", "form", "counted_for", "template",
-)  # fmt: skip
 SUBMISSIONS_COLUMNS = (
     "file", "reporting_unit", "kind", "round", "report_date", "state", "on_time",
     "rows_read", "rows_accepted",

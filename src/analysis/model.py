@@ -234,3 +234,11 @@ class ActivityTable:
     rows: list[TableRow]
     template: bool = False  # read from a marked submission template, by position
     issues: list[Issue] = field(default_factory=list)  # sheet/header-level notes
+
+
+# The ledger's columns (rows.csv): the contract's first, then ours.
+ROWS_COLUMNS = (
+    "file", "sheet", "row", "state", "reason", "grassroots_unit", "reporting_unit",
+    "work_item", "date", "participants",
+    "kind", "round", "form", "counted_for", "template",
+)  # fmt: skip

@@ -39,6 +39,7 @@ PARSE_MODULES = (
     "tables",
     "clean",
     "styles",
+    "ooxml",
     "templates",
     "templates.layout",
     "templates.reader",

@@ -13,7 +13,6 @@ custom entities ("billion laughs", XXE) instead of expanding or fetching them.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 import zipfile
@@ -26,6 +25,7 @@ import python_calamine as pc
 from analysis import styles
 from analysis.campaign import Limits
 from analysis.model import FileRejected, Issue, Sheet, Workbook
+from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
 FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv")
 
@@ -59,7 +59,6 @@ _NO_VALUE_FORMULA = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
-_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 
 
@@ -265,32 +264,6 @@ def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> Fi
             "未读取；请删除多余的行列或无关数据后重新报送。",
         )
     return None
-
-
-def _xlsx_sheet_parts(zf: zipfile.ZipFile, members: set[str]) -> dict[str, str]:
-    """Worksheet part path -> sheet name, from workbook.xml and its relationships."""
-    try:
-        workbook = zf.read("xl/workbook.xml")
-        rels = (
-            zf.read("xl/_rels/workbook.xml.rels")
-            if "xl/_rels/workbook.xml.rels" in members
-            else b""
-        )
-    except (KeyError, zipfile.BadZipFile, zlib.error):
-        return {}
-    targets: dict[bytes, str] = {}
-    for match in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)/?>", rels):
-        attrs = dict(_ATTR.findall(match.group(1)))
-        target = attrs.get(b"Target", b"").decode("utf-8", "replace")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[attrs.get(b"Id", b"")] = target
-    parts: dict[str, str] = {}
-    for match in _SHEET_ENTRY.finditer(workbook):
-        attrs = dict(_ATTR.findall(match.group(1)))
-        rid = next((v for k, v in attrs.items() if k.endswith(b":id")), b"")
-        if rid in targets:
-            parts[targets[rid]] = html.unescape(attrs.get(b"name", b"").decode("utf-8", "replace"))
-    return parts
 
 
 def _scanned_extent(xml: bytes) -> tuple[int, int]:

@@ -65,7 +65,7 @@ def _on(el, ns: str) -> bool:
 def _xlsx(data: bytes) -> Struck:
     from defusedxml import ElementTree as SafeET
 
-    from analysis.readers import _xlsx_sheet_parts
+    from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = set(zf.namelist())

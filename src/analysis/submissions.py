@@ -12,7 +12,7 @@ from pathlib import Path
 from analysis import config
 from analysis.campaign import Campaign
 from analysis.messages import message
-from analysis.model import Issue
+from analysis.model import ROWS_COLUMNS, Issue
 from analysis.parse_cache import Interpreted, ParsedFile
 
 SKIPPED_NAMES = {"thumbs.db": "系统缩略图文件", "desktop.ini": "系统配置文件"}
@@ -266,8 +266,6 @@ def _finalise_rows(sub: _Submission) -> None:
 
 def _finalise_rounds(sub: _Submission) -> None:
     """Rows of the rounds in which a several-round file was superseded take that state."""
-    from analysis.ledger import ROWS_COLUMNS  # ledger imports this module
-
     columns = sub.row_columns(ROWS_COLUMNS)
     values = {c: (v.to_pylist() if hasattr(v, "to_pylist") else list(v))
               for c, v in columns.items() if c in ("state", "reason", "round", "row", "sheet")}  # fmt: skip
