@@ -467,6 +467,10 @@ def run(
 
     files, skipped = _discover(raw_dir)
     issues += skipped
+    # Materials hook: archives opened (their spreadsheets join `files`), photos/documents set aside.
+    from analysis.materials import intake as materials_intake
+
+    files, received = materials_intake.sort_received(files, raw_dir, campaign.limits)
     context = _context_fingerprint(roster, aliases)
     cache = _Cache(out_dir, campaign, enabled=not full, context=context)
     cache.used.add(roster_entry)
@@ -511,6 +515,11 @@ def run(
         _finalise_rows(sub)
         issues += sub.file_issues + sub.row_issues
 
+    # Materials hook: materials.csv, and its issues after the spreadsheets' ones.
+    from analysis.materials import table as materials_table
+
+    materials, material_issues = materials_table.for_ingest(received, roster, resolver, campaign)
+    issues += material_issues
     rows, submissions = _rows_table(subs), _submissions_table(subs)
     coverage = _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks)
     if tracebacks:
@@ -520,7 +529,8 @@ def run(
                   "请把该文件发给技术人员。")
         )  # fmt: skip
     issues_frame = _issues_table(issues)
-    tables = {"rows": rows, "submissions": submissions, "issues": issues_frame, **coverage}
+    tables = {"rows": rows, "submissions": submissions, "issues": issues_frame, **coverage,
+              "materials": materials}  # fmt: skip
     write_tables(out_dir, tables)
     _write_log(out_dir, tracebacks)
     cache.prune()
