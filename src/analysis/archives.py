@@ -231,7 +231,9 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
                 out.issues.append(_issue(shown, "archive_member_link", archive=rel, member=path))
                 continue
             if info.flag_bits & 0x1:
-                out.issues.append(_issue(shown, "archive_member_encrypted", archive=rel, member=path))
+                out.issues.append(
+                    _issue(shown, "archive_member_encrypted", archive=rel, member=path)
+                )
                 continue
             try:
                 member = _read_zip_member(zf, info, limits, budget)
@@ -262,7 +264,10 @@ def _read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
             out += chunk
             if len(out) > budget.left:
                 raise _TooLarge
-            if len(out) >= RATIO_FLOOR_BYTES and len(out) / compressed > limits.max_compression_ratio:
+            if (
+                len(out) >= RATIO_FLOOR_BYTES
+                and len(out) / compressed > limits.max_compression_ratio
+            ):
                 raise _RatioExceeded
     budget.left -= len(out)
     return bytes(out)
@@ -340,7 +345,9 @@ def _expand_7z(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expand
             for name in wanted:
                 sink = factory.products.get(name)
                 if sink is not None:
-                    out.members.append(Member(f"{rel}/{safe_member_path(name)}", bytes(sink.buffer)))
+                    out.members.append(
+                        Member(f"{rel}/{safe_member_path(name)}", bytes(sink.buffer))
+                    )
     except _TooLarge:
         out.issues.append(_issue(rel, "archive_too_large", archive=rel, member="（解压过程中）",
                                  limit_mb=budget.limit // 2**20))  # fmt: skip
@@ -348,5 +355,7 @@ def _expand_7z(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expand
         if "password" in str(exc).lower():
             out.issues.append(_issue(rel, "archive_encrypted", archive=rel))
         else:
-            out.issues.append(_issue(rel, "archive_corrupt", archive=rel, detail=type(exc).__name__))
+            out.issues.append(
+                _issue(rel, "archive_corrupt", archive=rel, detail=type(exc).__name__)
+            )
     return out

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from analysis import names
 from analysis.campaign import Campaign
 from analysis.materials.detect import ARCHIVE_SUFFIXES
-from analysis.materials.documents import unit_written
+from analysis.materials.documents import SUMMARY_MARK, unit_written
 from analysis.submissions import round_from_text
 
 
@@ -26,6 +26,12 @@ class Placement:
     round: str
     unit_from: str  # folder, file_name, document, ""
     round_from: str  # folder, file_name, document, exif, ""
+
+
+def _round(text: str, campaign: Campaign) -> str | None:
+    # "总结" names a summary, not the last round (the built-in campaign's r3 label):
+    # a 阶段性总结 of round one must not be placed in round three.
+    return round_from_text(text.replace(SUMMARY_MARK, ""), campaign)
 
 
 def _folders(rel: str) -> list[str]:
@@ -57,7 +63,7 @@ def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str
     rnd, round_from = "", ""
     for where, candidates in (("folder", folders), ("file_name", [stem]),
                               ("document", [title, text])):  # fmt: skip
-        found = next((r for c in candidates if c and (r := round_from_text(c, campaign))), None)
+        found = next((r for c in candidates if c and (r := _round(c, campaign))), None)
         if found:
             rnd, round_from = found, where
             break

@@ -44,7 +44,11 @@ _COMPILED = {k: tuple(re.compile(p) for p in v) for k, v in TOTAL_PATTERNS.items
 
 
 def _number(text: str) -> int | None:
-    text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789")).replace(",", "").replace("，", "")
+    text = (
+        text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        .replace(",", "")
+        .replace("，", "")
+    )
     if text.isdigit():
         return int(text)
     return chinese_number(text)

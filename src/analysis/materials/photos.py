@@ -89,7 +89,7 @@ def dhash(image: Image.Image) -> int:
     image.draft("L", (HASH_SIDE * 8, HASH_SIDE * 8))
     small = ImageOps.exif_transpose(image.convert("L"))
     small = small.resize((HASH_SIDE + 1, HASH_SIDE), Image.Resampling.BILINEAR)
-    pixels = list(small.getdata())
+    pixels = small.tobytes()
     bits = 0
     for row in range(HASH_SIDE):
         line = pixels[row * (HASH_SIDE + 1) : (row + 1) * (HASH_SIDE + 1)]

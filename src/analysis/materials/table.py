@@ -72,6 +72,8 @@ def read_facts(item: Received, limit: int) -> Facts:
     named = _named_group(item.rel)
     group = group if group in ("photo", "document", "video") else named
     facts = Facts(material=group, format=fmt or PurePosixPath(item.rel).suffix.lower().lstrip("."))
+    if group == "document" and documents.SUMMARY_MARK in PurePosixPath(item.rel).stem:
+        facts.material = "summary"  # by its name, even when it cannot be read
     if item.size == 0:
         facts.error = ("material_empty", "")
         return facts
@@ -99,11 +101,8 @@ def read_facts(item: Received, limit: int) -> Facts:
             return facts
         facts.title, facts.text, facts.totals = doc.title, doc.text, doc.totals
         facts.taken_date = doc.own_date.isoformat() if doc.own_date else ""
-    if group == "document":
-        marked = documents.SUMMARY_MARK in PurePosixPath(item.rel).stem or (
-            documents.SUMMARY_MARK in facts.title
-        )
-        facts.material = "summary" if marked else "document"
+    if group == "document" and documents.SUMMARY_MARK in facts.title:
+        facts.material = "summary"
     return facts
 
 
@@ -129,7 +128,7 @@ class MaterialsResult:
 
 
 def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
-          kind_of: dict[str, str] | None = None, facts_cache=None) -> MaterialsResult:  # fmt: skip
+          kind_of: dict[str, str] | None = None) -> MaterialsResult:  # fmt: skip
     """The materials table (path order) and its issues; `kind_of` maps reporting unit -> kind."""
     limit = campaign.limits.max_material_bytes
     kind_of = kind_of or {}
@@ -137,7 +136,17 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
     originals_sha: dict[str, str] = {}
     originals_hash: list[tuple[int, str]] = []
     for item in intake.materials:
-        facts = facts_cache.get(item, limit) if facts_cache else read_facts(item, limit)
+        try:
+            facts = read_facts(item, limit)
+        except OSError as exc:  # gone or locked since it was listed
+            facts = Facts(
+                material=_named_group(item.rel),
+                error=("material_corrupt", exc.strerror or "无法读取"),
+            )
+        except Exception as exc:  # noqa: BLE001 - the analyst must never see a traceback
+            facts = Facts(
+                material=_named_group(item.rel), error=("material_corrupt", type(exc).__name__)
+            )
         all_facts[item.rel] = facts
         what = _what(facts.material)
         state, duplicate_of = "current", ""
@@ -168,7 +177,9 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 if facts.phash is not None:
                     originals_hash.append((facts.phash, item.rel))
             missing = "、".join(
-                m for m, v in (("报送单位", placed.reporting_unit), ("报送期次", placed.round)) if not v
+                m
+                for m, v in (("报送单位", placed.reporting_unit), ("报送期次", placed.round))
+                if not v
             )
             if missing:
                 issues.append(_issue(item.rel, "warning", "material_unplaced", what=what,
