@@ -160,6 +160,12 @@ def generate(
     )
     truth_frame = pd.DataFrame(truth, columns=TRUTH_COLUMNS).astype({"participants": "Int64"})
     truth_frame.to_csv(meta / "truth.csv", index=False, lineterminator="\n")
+    # Materials (photos, summaries, archives): an RNG of their own, so the tables above keep their bytes.
+    from analysis.demo.materials import TRUTH_FILE, add_materials
+
+    add_materials(out_dir, truth_frame, campaign, seed).to_csv(
+        meta / TRUTH_FILE, index=False, lineterminator="\n"
+    )
 
     files = [p for p in (out_dir / config.SUBMISSIONS_SUBDIR).rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
