@@ -24,7 +24,10 @@ from analysis.model import Issue
 MATERIALS_COLUMNS = (
     "file", "reporting_unit", "kind", "round", "material", "taken_date", "state", "duplicate_of",
 )  # fmt: skip
-EXTRA_COLUMNS = ("format", "size_bytes", "sha256", "title", "unit_from", "round_from")
+EXTRA_COLUMNS = (
+    "format", "size_bytes", "sha256", "title", "unit_from", "round_from",
+    "stated_activities", "stated_participants", "stated_units",
+)  # fmt: skip
 MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "文档", "video": "视频"}
 
 MESSAGES = {
@@ -191,6 +194,8 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
             "duplicate_of": duplicate_of, "format": facts.format, "size_bytes": item.size,
             "sha256": facts.sha256, "title": facts.title,
             "unit_from": placed.unit_from, "round_from": placed.round_from,
+            **{f"stated_{k}": str(facts.totals[k]) if k in facts.totals else ""
+               for k in ("activities", "participants", "units")},
         })  # fmt: skip
     table = pd.DataFrame.from_records(records, columns=list(MATERIALS_COLUMNS + EXTRA_COLUMNS))
     table["size_bytes"] = table["size_bytes"].astype("int64")
