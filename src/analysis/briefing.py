@@ -498,8 +498,14 @@ def run(
         timings["charts"] = time.perf_counter() - mark
         mark = time.perf_counter()
         sentences = briefing_text(figures)
+        from analysis.exports import materials as materials_exports  # materials hook
+
+        sentences += materials_exports.sentences(processed)
         slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
         workbook.write_workbook(figures, folder / "通报表.xlsx")
+        materials_exports.add_to_briefing(
+            figures, raw, processed, folder, folder / "情况通报.pptx", folder / "通报表.xlsx"
+        )  # materials hook: 图片选登 slides, 通报表 sheets, 图片汇编
         (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
         exports = time.perf_counter() - mark
         timings["notebooks"], failures = notebooks.result()

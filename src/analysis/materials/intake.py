@@ -169,3 +169,36 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
         intake.materials.append(Received(member.rel, kind, len(member.data), data=member.data))
     else:  # spreadsheets, and anything unknown: the spreadsheet readers say what it is
         keep.append((member.rel, intake.member_file(member.rel, member.data)))
+
+
+class MaterialReader:
+    """The bytes of a material named as in materials.csv, loose or inside an archive.
+
+    Each archive is expanded once (within the same limits as the ingest) and kept
+    for the next material from it.
+    """
+
+    def __init__(self, raw_dir: Path, limits: Limits):
+        self.raw_dir, self.limits = Path(raw_dir), limits
+        self._archives: dict[str, dict[str, bytes]] = {}
+
+    def read(self, rel: str) -> bytes | None:
+        """The file's bytes; None when it is gone, over the size limit or not in its archive."""
+        parts = PurePosixPath(rel).parts
+        for i in range(1, len(parts)):
+            head = "/".join(parts[:i])
+            path = self.raw_dir / head
+            if path.is_file():  # the first existing file on the way is the outer archive
+                if head not in self._archives:
+                    if path.stat().st_size > self.limits.max_archive_bytes:
+                        return None
+                    found = archives.expand(path.read_bytes(), head, self.limits)
+                    self._archives[head] = {m.rel: m.data for m in found.members}
+                return self._archives[head].get(rel)
+        path = self.raw_dir / rel
+        try:
+            if path.stat().st_size > self.limits.max_material_bytes:
+                return None
+            return path.read_bytes()
+        except OSError:
+            return None

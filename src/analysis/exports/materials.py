@@ -1,0 +1,118 @@
+"""The briefing's materials parts, added after the deck and the 通报表 are written.
+
+`sentences` gives the key sentence ("共收到信息图片N张、阶段性总结N份"); `add_to_briefing`
+adds the 图片选登 slides to the deck, three sheets to the 通报表 (资料报送情况 per unit and
+round, 资料清单 of every material, 总结数字核对 of stated totals beside the tables) and
+writes the 图片汇编 (HTML, Word). Nothing is added when no material was received, so a
+briefing without materials is as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis.materials import figures as mfig
+from analysis.materials.table import EXTRA_COLUMNS, MATERIALS_COLUMNS
+
+if TYPE_CHECKING:
+    from analysis.briefing import BriefingData
+
+
+def read_materials(processed_dir: Path) -> pd.DataFrame:
+    """materials.csv as text columns (empty when the ingest wrote none)."""
+    path = Path(processed_dir) / "materials.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=list(MATERIALS_COLUMNS + EXTRA_COLUMNS))
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def sentences(processed_dir: Path) -> list[str]:
+    """The key sentence about materials, or nothing when none were received."""
+    materials = read_materials(processed_dir)
+    return [mfig.key_sentence(materials)] if len(materials) else []
+
+
+def status_sheet(figures: BriefingData, materials: pd.DataFrame) -> pd.DataFrame:
+    """资料报送情况: per reporting unit and round, tables and materials received."""
+    status = mfig.status_by_unit_round(figures.status, materials)
+    rounds = {r.code: r.name for r in figures.campaign.rounds}
+    return pd.DataFrame({
+        "报送单位": status["reporting_unit"],
+        "期次": status["round"].map(rounds),
+        "报送情况": status["material_status_name"],
+        "图片（张）": status["photos"],
+        "阶段性总结（份）": status["summaries"],
+        "其他文档（份）": status["documents"],
+        "视频（个）": status["videos"],
+    })  # fmt: skip
+
+
+def totals_sheet(materials: pd.DataFrame, rows: pd.DataFrame, campaign) -> pd.DataFrame:
+    """总结数字核对: each stated total beside the unit's tables, gaps over 10% marked."""
+    table = mfig.stated_vs_tables(materials, rows)
+    rounds = {r.code: r.name for r in campaign.rounds}
+    return pd.DataFrame({
+        "报送单位": table["reporting_unit"],
+        "期次": table["round"].map(rounds),
+        "项目": table["figure_name"],
+        "总结所述": table["stated"],
+        "报送表合计": table["table"],
+        "差异": table["gap"].map(lambda g: "" if pd.isna(g) else f"{g:+.0%}"),
+        "核对": table["flagged"].map({True: "差异超过10%，请核实", False: "一致"}),
+        "总结文件": table["file"],
+    })  # fmt: skip
+
+
+def _append_sheets(workbook_path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = load_workbook(workbook_path)
+    for name, frame in sheets.items():
+        if name in book.sheetnames:
+            del book[name]
+        ws = book.create_sheet(name)
+        ws.append(list(frame.columns))
+        for record in frame.itertuples(index=False):
+            ws.append([None if pd.isna(v) else v for v in record])
+        for cell in ws[1]:
+            cell.font = Font(name="黑体", bold=True)
+            cell.fill = PatternFill("solid", fgColor="F2DCDB")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for column in ws.columns:
+            longest = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[column[0].column_letter].width = min(60, max(8, longest * 1.8))
+        ws.freeze_panes = "A2"
+    book.save(workbook_path)
+
+
+def add_to_briefing(figures: BriefingData, raw_dir: Path, processed_dir: Path, folder: Path,
+                    deck_path: Path, workbook_path: Path) -> list[Path]:  # fmt: skip
+    """Photo slides, 通报表 sheets and the 图片汇编; returns the files written or changed."""
+    from analysis.exports import album
+
+    materials = read_materials(processed_dir)
+    if materials.empty:
+        return []
+    campaign = figures.campaign
+    rows = pd.read_csv(Path(processed_dir) / "rows.csv", encoding="utf-8-sig", dtype=str,
+                       keep_default_na=False)  # fmt: skip
+    rows["participants"] = pd.to_numeric(rows["participants"], errors="coerce")
+    written: list[Path] = []
+    photos = album.slide_photos(materials, raw_dir, campaign.limits)
+    if deck_path.exists() and photos:
+        album.add_photo_slides(deck_path, photos, note=figures.source_note)
+        written.append(deck_path)
+    if workbook_path.exists():
+        _append_sheets(workbook_path, {
+            "资料报送情况": status_sheet(figures, materials),
+            "资料清单": mfig.materials_sheet(materials, campaign),
+            "总结数字核对": totals_sheet(materials, rows, campaign),
+        })  # fmt: skip
+        written.append(workbook_path)
+    written += album.write_album(materials, raw_dir, campaign.limits, folder,
+                                 f"{campaign.short_name}图片汇编")  # fmt: skip
+    return written
