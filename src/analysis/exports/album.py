@@ -53,7 +53,11 @@ def _cn_date(iso: str) -> str:
 def current_photos(materials: pd.DataFrame, round_code: str | None = None) -> pd.DataFrame:
     """Placed, current photos in path order (this round's only when `round_code` is given)."""
     frame = materials.fillna("")
-    keep = (frame["material"] == "photo") & (frame["state"] == "current") & (frame["reporting_unit"] != "")
+    keep = (
+        (frame["material"] == "photo")
+        & (frame["state"] == "current")
+        & (frame["reporting_unit"] != "")
+    )
     if round_code is not None:
         keep &= frame["round"] == round_code
     return frame.loc[keep].sort_values("file", kind="stable")
@@ -70,7 +74,9 @@ def choose_across_units(photos: pd.DataFrame, count: int) -> pd.DataFrame:
     return photos.loc[chosen]
 
 
-def load_photos(rows: pd.DataFrame, raw_dir: Path, limits: Limits, max_side: int = 1600) -> list[Photo]:
+def load_photos(
+    rows: pd.DataFrame, raw_dir: Path, limits: Limits, max_side: int = 1600
+) -> list[Photo]:
     """Clean copies of the photos in `rows` (unreadable ones are left out)."""
     reader = MaterialReader(raw_dir, limits)
     out = []
@@ -128,7 +134,12 @@ def add_photo_slides(deck_path: Path, photos: list[Photo], note: str = "") -> in
     for n, page in enumerate(pages, start=1):
         slide = deck.slides.add_slide(deck.slide_layouts[5])
         title = slide.shapes.title
-        title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.3), width - Inches(1), Inches(0.8)
+        title.left, title.top, title.width, title.height = (
+            Inches(0.5),
+            Inches(0.3),
+            width - Inches(1),
+            Inches(0.8),
+        )
         frame = title.text_frame
         frame.clear()
         text = "图片选登" + (f"（{n}）" if len(pages) > 1 else "")
@@ -151,7 +162,9 @@ def add_photo_slides(deck_path: Path, photos: list[Photo], note: str = "") -> in
             cap.text = photo.caption
             _set_font(cap, 12)
         if note:
-            box = slide.shapes.add_textbox(margin, height - Inches(0.5), width - 2 * margin, Inches(0.35))
+            box = slide.shapes.add_textbox(
+                margin, height - Inches(0.5), width - 2 * margin, Inches(0.35)
+            )
             small = box.text_frame.paragraphs[0].add_run()
             small.text = note
             _set_font(small, 10, color=RGBColor(0x75, 0x75, 0x75))
@@ -183,7 +196,7 @@ def album_html(photos: list[Photo], path: Path, title: str) -> Path:
         f"<h1>{html.escape(title)}</h1>",
     ]
     for unit, group in _grouped(photos).items():
-        parts.append(f"<h2>{html.escape(unit)}（{len(group)}张）</h2><div class=\"grid\">")
+        parts.append(f'<h2>{html.escape(unit)}（{len(group)}张）</h2><div class="grid">')
         for photo in group:
             data = base64.b64encode(photo.jpeg).decode("ascii")
             parts.append(
