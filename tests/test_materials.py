@@ -252,3 +252,21 @@ def test_docx_and_spreadsheet_zips_told_apart():
     assert detect.identify(mm.docx(["x"]), ".docx") == detect.Kind("document", "docx")
     assert detect.identify(mm.xlsx([["x"]]), ".zip") == detect.Kind("spreadsheet", "xlsx")
     assert detect.identify(mm.zip_of({"a.jpg": b"x"}), ".zip") == detect.Kind("archive", "zip")
+
+
+def test_rerun_reads_no_material_again_and_writes_the_same_table(raw, monkeypatch):
+    from analysis.materials import table as table_module
+
+    put(raw, "长阳镇总工会/a.jpg", mm.jpeg(mm.picture(7), taken="2019:06:03 10:00:00"))
+    put(raw, "长阳镇总工会.zip", mm.zip_of({"第一阶段/b.jpg": mm.jpeg(mm.picture(8))}))
+    first = (run(raw) / "materials.csv").read_bytes()
+    calls = []
+    real = table_module.read_facts
+    monkeypatch.setattr(
+        table_module, "read_facts", lambda item, limit: calls.append(item.rel) or real(item, limit)
+    )
+    assert (run(raw) / "materials.csv").read_bytes() == first
+    assert calls == []
+    put(raw, "长阳镇总工会/c.jpg", mm.jpeg(mm.picture(9)))  # a new photo: only it is read
+    run(raw)
+    assert calls == ["submissions/长阳镇总工会/c.jpg"]

@@ -518,7 +518,9 @@ def run(
     # Materials hook: materials.csv, and its issues after the spreadsheets' ones.
     from analysis.materials import table as materials_table
 
-    materials, material_issues = materials_table.for_ingest(received, roster, resolver, campaign)
+    materials, material_issues = materials_table.for_ingest(
+        received, roster, resolver, campaign, out_dir, full
+    )
     issues += material_issues
     rows, submissions = _rows_table(subs), _submissions_table(subs)
     coverage = _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks)

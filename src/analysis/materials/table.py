@@ -131,7 +131,7 @@ class MaterialsResult:
 
 
 def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
-          kind_of: dict[str, str] | None = None) -> MaterialsResult:  # fmt: skip
+          kind_of: dict[str, str] | None = None, cache=None) -> MaterialsResult:  # fmt: skip
     """The materials table (path order) and its issues; `kind_of` maps reporting unit -> kind."""
     limit = campaign.limits.max_material_bytes
     kind_of = kind_of or {}
@@ -140,7 +140,10 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
     originals_hash: list[tuple[int, str]] = []
     for item in intake.materials:
         try:
-            facts = read_facts(item, limit)
+            if cache is None:
+                facts = read_facts(item, limit)
+            else:
+                facts = cache.get(item, limit, lambda item=item: read_facts(item, limit))
         except OSError as exc:  # gone or locked since it was listed
             facts = Facts(
                 material=_named_group(item.rel),
@@ -206,12 +209,20 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
 
 
 def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: Campaign,
-               out_dir=None) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
-    """The ingest's one call: materials.csv and its issues; the archives' members released."""
+               out_dir=None, full: bool = False) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
+    """The ingest's one call: materials.csv and its issues; the archives' members released.
+
+    What each material holds is cached in OUT/.materials-cache (not with `full`).
+    """
+    from analysis.materials.cache import FactsCache
+
+    cache = FactsCache(out_dir, enabled=not full)
     try:
         kind_of = dict(zip(roster.reporting_units["reporting_unit"], roster.reporting_units["kind"],
                            strict=False))  # fmt: skip
-        result = build(intake, resolver, campaign, kind_of)
+        result = build(intake, resolver, campaign, kind_of, cache)
+        if out_dir is not None:
+            cache.save()
         return result.table, intake.issues + result.issues
     finally:
         intake.close()
