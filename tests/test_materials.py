@@ -270,3 +270,15 @@ def test_rerun_reads_no_material_again_and_writes_the_same_table(raw, monkeypatc
     put(raw, "长阳镇总工会/c.jpg", mm.jpeg(mm.picture(9)))  # a new photo: only it is read
     run(raw)
     assert calls == ["submissions/长阳镇总工会/c.jpg"]
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("HEIF", ".heic"), ("WEBP", ".webp"), ("BMP", ".bmp"),
+                                             ("GIF", ".gif"), ("PNG", ".png")])  # fmt: skip
+def test_every_photo_format_is_a_photo_with_the_same_picture_hash(fmt, suffix):
+    from analysis.materials import photos
+
+    picture = mm.picture(11)
+    data = mm.encoded(picture, fmt)
+    assert detect.identify(data, suffix).group == "photo"
+    reference = photos.photo_facts(mm.png(picture)).phash
+    assert photos.hash_distance(photos.photo_facts(data).phash, reference) <= photos.HASH_DISTANCE
