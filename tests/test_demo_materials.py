@@ -50,3 +50,17 @@ def test_one_demo_zip_has_gbk_member_names():
                 all(not i.flag_bits & 0x800 and not i.filename.isascii() for i in zf.infolist())
             )
     assert flags.count(True) == 1
+
+
+def test_summaries_disagreeing_with_their_tables_are_the_ones_warned(demo_out):
+    truth = _read(config.DEMO_DIR / TRUTH_FILE)
+    summaries = truth.loc[truth["material"] == "summary"]
+    accepted = _read(config.DEMO_DIR / "truth.csv")
+    counts = accepted.groupby(["reporting_unit", "round"]).size()
+    disagree = [
+        r.file for r in summaries.itertuples(index=False)
+        if int(r.stated_activities) != counts.get((r.reporting_unit, r.round), 0)
+    ]  # fmt: skip
+    assert len(disagree) == 2  # the generator plants two
+    issues = _read(demo_out / "issues.csv")
+    assert issues.loc[issues["code"] == "summary_total_gap", "file"].tolist() == sorted(disagree)

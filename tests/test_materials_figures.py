@@ -113,3 +113,21 @@ def test_stated_totals_beside_table_figures_flag_gaps_over_ten_percent():
         ["activities", 10, 3, True], ["participants", 500, 460, False], ["units", 3, 2, True],
     ]  # fmt: skip
     assert table["gap"].round(4).tolist() == [round(10 / 3 - 1, 4), round(500 / 460 - 1, 4), 0.5]
+
+
+def test_summary_gap_warning_names_the_figures(campaign):
+    from analysis.materials.table import summary_gap_issues
+
+    rows = pd.DataFrame({
+        "file": ["t.xlsx"] * 3, "state": ["accepted"] * 3, "reporting_unit": ["长阳镇总工会"] * 3,
+        "round": ["r1"] * 3, "grassroots_unit": ["长阳镇第一小学工会", "长阳镇卫生院工会", "北京长阳建材有限公司工会委员会"],
+        "participants": [200, 200, 100],
+    })  # fmt: skip
+    issues = summary_gap_issues(MATERIALS, rows, campaign)
+    assert [(i.file, i.severity, i.code) for i in issues] == [
+        ("a/s.docx", "warning", "summary_total_gap")
+    ]
+    assert "活动场次写的是10，报送表合计为3" in issues[0].message
+    assert (
+        "参与人次" not in issues[0].message and "覆盖基层工会" not in issues[0].message
+    )  # 500 and 3 agree

@@ -515,14 +515,14 @@ def run(
         _finalise_rows(sub)
         issues += sub.file_issues + sub.row_issues
 
+    rows, submissions = _rows_table(subs), _submissions_table(subs)
     # Materials hook: materials.csv, and its issues after the spreadsheets' ones.
     from analysis.materials import table as materials_table
 
     materials, material_issues = materials_table.for_ingest(
-        received, roster, resolver, campaign, out_dir, full
+        received, roster, resolver, campaign, out_dir, full, rows
     )
     issues += material_issues
-    rows, submissions = _rows_table(subs), _submissions_table(subs)
     coverage = _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks)
     if tracebacks:
         issues.append(

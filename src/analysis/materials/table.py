@@ -209,7 +209,8 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
 
 
 def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: Campaign,
-               out_dir=None, full: bool = False) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
+               out_dir=None, full: bool = False,
+               rows: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
     """The ingest's one call: materials.csv and its issues; the archives' members released.
 
     What each material holds is cached in OUT/.materials-cache (not with `full`).
@@ -223,6 +224,34 @@ def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: C
         result = build(intake, resolver, campaign, kind_of, cache)
         if out_dir is not None:
             cache.save()
-        return result.table, intake.issues + result.issues
+        gaps = summary_gap_issues(result.table, rows, campaign) if rows is not None else []
+        return result.table, intake.issues + result.issues + gaps
     finally:
         intake.close()
+
+
+def summary_gap_issues(
+    materials: pd.DataFrame, rows: pd.DataFrame, campaign: Campaign
+) -> list[Issue]:
+    """One warning per summary whose stated totals differ from the unit's tables by over 10%."""
+    from analysis.materials.figures import stated_vs_tables
+
+    if materials.empty or not (materials["material"] == "summary").any():
+        return []
+    table = stated_vs_tables(materials, rows)
+    table = table.loc[table["flagged"]]
+    rounds = {r.code: r.name for r in campaign.rounds}
+    issues = []
+    for file, group in table.groupby("file", sort=True):
+        first = group.iloc[0]
+        where = f"{first['reporting_unit']}{rounds.get(first['round'], first['round'])}"
+        parts = [
+            f"{r.figure_name}写的是{r.stated}，报送表合计为{r.table}" if pd.notna(r.table)
+            else f"{r.figure_name}写的是{r.stated}，但该单位本期没有可统计的报送表"
+            for r in group.itertuples(index=False)
+        ]  # fmt: skip
+        issues.append(Issue(
+            file, "", None, "", "warning", "summary_total_gap",
+            f"阶段性总结“{file}”中{'；'.join(parts)}（{where}，相差超过10%）；请与报送单位核实哪一个数字准确。",
+        ))  # fmt: skip
+    return issues
