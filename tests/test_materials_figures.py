@@ -131,3 +131,10 @@ def test_summary_gap_warning_names_the_figures(campaign):
     assert (
         "参与人次" not in issues[0].message and "覆盖基层工会" not in issues[0].message
     )  # 500 and 3 agree
+
+
+def test_terminal_line_counts_materials_and_states():
+    assert figures.terminal_line(MATERIALS) == (
+        "收到资料 8 个：信息图片 4 张、阶段性总结 1 份、视频 1 个（重复 1 个，无法读取 1 个，"
+        "未能确定归属 1 个），详见 materials.csv。"
+    )

@@ -101,6 +101,7 @@ class IngestResult:
     coverage: dict[str, pd.DataFrame] = field(default_factory=dict)
     files_skipped: int = 0
     files_parsed: int = 0  # parsed this run (not from the cache)
+    materials: pd.DataFrame | None = None  # materials.csv (photos, documents, videos)
 
     def count(self, table: str, state: str) -> int:
         frame = self.rows if table == "rows" else self.submissions
@@ -152,6 +153,10 @@ class IngestResult:
             f"发现问题 {self.errors + self.warnings} 条（错误 {self.errors} 条，提示 {self.warnings} 条），"
             f"详见 {self.out_dir / 'issues.csv'}。",
         ]
+        if self.materials is not None and len(self.materials):  # materials hook
+            from analysis.materials.figures import terminal_line
+
+            lines.insert(2, terminal_line(self.materials))
         return "\n".join(lines)
 
 
@@ -539,6 +544,7 @@ def run(
     return IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,
         coverage=coverage, files_skipped=len(skipped), files_parsed=files_parsed,
+        materials=materials,
     )  # fmt: skip
 
 

@@ -178,3 +178,18 @@ def stated_vs_tables(materials: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFram
     frame = pd.DataFrame(out, columns=columns)
     frame["table"] = frame["table"].astype("Int64")
     return frame
+
+
+def terminal_line(materials: pd.DataFrame) -> str:
+    """One line for the ingest's terminal summary: what materials came in and their states."""
+    n = key_counts(materials)
+    states = materials["state"].astype(str)
+    unplaced = int(((materials["reporting_unit"].fillna("") == "") & (states == "current")).sum())
+    text = (
+        f"收到资料 {len(materials)} 个：信息图片 {n['photos']} 张、阶段性总结 {n['summaries']} 份"
+        + (f"、视频 {n['videos']} 个" if n["videos"] else "")
+        + f"（重复 {int((states == 'duplicate').sum())} 个，无法读取 {int((states == 'rejected').sum())} 个"
+        + (f"，未能确定归属 {unplaced} 个" if unplaced else "")
+        + "），详见 materials.csv。"
+    )
+    return text
