@@ -89,6 +89,51 @@ def _append_sheets(workbook_path: Path, sheets: dict[str, pd.DataFrame]) -> None
     book.save(workbook_path)
 
 
+def add_materials_column(
+    workbook_path: Path, labels: dict[str, str], sheet: str = "通报表"
+) -> bool:
+    """Append a 资料报送 column to the 通报表's table: each reporting unit's materials this round.
+
+    The table is found by its header cell 报送单位; rows whose unit is not in `labels`
+    (subtotals, the district total, notes) are left blank. False when there is no such table.
+    """
+    from copy import copy
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook_path)
+    if sheet not in book.sheetnames:
+        return False
+    ws = book[sheet]
+    header = next(((c.row, c.column) for row in ws.iter_rows(max_row=10) for c in row
+                   if c.value == "报送单位"), None)  # fmt: skip
+    if header is None:
+        return False
+    head_row, unit_col = header
+    last = max(c.column for c in ws[head_row] if c.value not in (None, ""))
+    target = last + 1
+    source = ws.cell(head_row, last)
+    cell = ws.cell(head_row, target, "资料报送")
+    for attr in ("font", "fill", "border", "alignment"):
+        setattr(cell, attr, copy(getattr(source, attr)))
+    for row in range(head_row + 1, ws.max_row + 1):
+        unit = ws.cell(row, unit_col).value
+        if unit in labels:
+            out = ws.cell(row, target, labels[unit])
+            neighbour = ws.cell(row, last)
+            for attr in ("font", "fill", "border", "alignment"):
+                setattr(out, attr, copy(getattr(neighbour, attr)))
+    letter = ws.cell(head_row, target).column_letter
+    ws.column_dimensions[letter].width = 18
+    for merged in list(ws.merged_cells.ranges):  # the title rows span the new column too
+        if merged.min_row < head_row and merged.max_col == last:
+            top, left, bottom = merged.min_row, merged.min_col, merged.max_row
+            ws.unmerge_cells(str(merged))
+            ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=target)
+    book.save(workbook_path)
+    return True
+
+
 def add_to_briefing(figures: BriefingData, raw_dir: Path, processed_dir: Path, folder: Path,
                     deck_path: Path, workbook_path: Path) -> list[Path]:  # fmt: skip
     """Photo slides, 通报表 sheets and the 图片汇编; returns the files written or changed."""
@@ -107,6 +152,9 @@ def add_to_briefing(figures: BriefingData, raw_dir: Path, processed_dir: Path, f
         album.add_photo_slides(deck_path, photos, note=figures.source_note)
         written.append(deck_path)
     if workbook_path.exists():
+        units = figures.status.loc[figures.status["round"] == figures.round_code, "reporting_unit"]
+        add_materials_column(workbook_path, dict(zip(
+            units, mfig.column_for_units(units, materials, figures.round_code), strict=True)))  # fmt: skip
         _append_sheets(workbook_path, {
             "资料报送情况": status_sheet(figures, materials),
             "资料清单": mfig.materials_sheet(materials, campaign),
