@@ -259,12 +259,19 @@ def ingest_if_changed(
                 submissions=_read_csv(tables["submissions"]),
                 issues=_read_csv(tables["issues"]),
                 files_skipped=int(saved.get("files_skipped", 0)),
+                materials=_materials_table(processed),  # materials hook
             )
     result = ingest.run(raw, processed, as_of=as_of, progress=False)
     stamp.write_text(
         json.dumps({"key": key, "files_skipped": result.files_skipped}), encoding="utf-8"
     )
     return result
+
+
+def _materials_table(processed: Path) -> pd.DataFrame:
+    from analysis.exports.materials import read_materials
+
+    return read_materials(processed)
 
 
 def files_table(submissions: pd.DataFrame) -> pd.DataFrame:
