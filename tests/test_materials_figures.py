@@ -138,3 +138,9 @@ def test_terminal_line_counts_materials_and_states():
         "收到资料 8 个：信息图片 4 张、阶段性总结 1 份、视频 1 个（重复 1 个，无法读取 1 个，"
         "未能确定归属 1 个），详见 materials.csv。"
     )
+
+
+def test_up_to_round_keeps_earlier_rounds_and_unplaced(campaign):
+    assert figures.up_to_round(MATERIALS, campaign, "r1")["file"].tolist() == [
+        "a/1.jpg", "a/2.jpg", "a/2c.jpg", "a/s.docx", "b/1.jpg", "b/bad.jpg", "c/x.jpg"]  # fmt: skip
+    assert len(figures.up_to_round(MATERIALS, campaign, "r3")) == len(MATERIALS)

@@ -507,7 +507,7 @@ def run(
         sentences = briefing_text(figures)
         from analysis.exports import materials as materials_exports  # materials hook
 
-        sentences += materials_exports.sentences(processed)
+        sentences += materials_exports.sentences(processed, figures)
         slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
         workbook.write_workbook(figures, folder / "通报表.xlsx")
         materials_exports.add_to_briefing(

@@ -29,9 +29,11 @@ def read_materials(processed_dir: Path) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
-def sentences(processed_dir: Path) -> list[str]:
-    """The key sentence about materials, or nothing when none were received."""
-    materials = read_materials(processed_dir)
+def sentences(processed_dir: Path, figures: BriefingData) -> list[str]:
+    """The key sentence about materials up to the briefing's round, or nothing without any."""
+    materials = mfig.up_to_round(
+        read_materials(processed_dir), figures.campaign, figures.round_code
+    )
     return [mfig.key_sentence(materials)] if len(materials) else []
 
 
@@ -139,15 +141,15 @@ def add_to_briefing(figures: BriefingData, raw_dir: Path, processed_dir: Path, f
     """Photo slides, 通报表 sheets and the 图片汇编; returns the files written or changed."""
     from analysis.exports import album
 
-    materials = read_materials(processed_dir)
+    campaign = figures.campaign
+    materials = mfig.up_to_round(read_materials(processed_dir), campaign, figures.round_code)
     if materials.empty:
         return []
-    campaign = figures.campaign
     rows = pd.read_csv(Path(processed_dir) / "rows.csv", encoding="utf-8-sig", dtype=str,
                        keep_default_na=False)  # fmt: skip
     rows["participants"] = pd.to_numeric(rows["participants"], errors="coerce")
     written: list[Path] = []
-    photos = album.slide_photos(materials, raw_dir, campaign.limits)
+    photos = album.slide_photos(materials, raw_dir, campaign.limits, figures.round_code)
     if deck_path.exists() and photos:
         album.add_photo_slides(deck_path, photos, note=figures.source_note)
         written.append(deck_path)

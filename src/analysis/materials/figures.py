@@ -24,6 +24,16 @@ GAP_THRESHOLD = 0.10
 TOTAL_NAMES = {"activities": "活动场次", "participants": "参与人次", "units": "覆盖基层工会"}
 
 
+def up_to_round(materials: pd.DataFrame, campaign, round_code: str) -> pd.DataFrame:
+    """Materials of `round_code` and the rounds before it, and those of unknown round.
+
+    A briefing for round one does not show what came in for round three.
+    """
+    codes = [r.code for r in campaign.rounds]
+    allowed = set(codes[: codes.index(round_code) + 1]) | {""}
+    return materials.loc[materials["round"].fillna("").astype(str).isin(allowed)]
+
+
 def _current(materials: pd.DataFrame) -> pd.DataFrame:
     return materials.loc[materials["state"].astype(str) == "current"]
 
