@@ -282,3 +282,30 @@ def test_every_photo_format_is_a_photo_with_the_same_picture_hash(fmt, suffix):
     assert detect.identify(data, suffix).group == "photo"
     reference = photos.photo_facts(mm.png(picture)).phash
     assert photos.hash_distance(photos.photo_facts(data).phash, reference) <= photos.HASH_DISTANCE
+
+
+def test_summary_that_is_a_zip_bomb_is_refused_before_parsing(raw):
+    import zipfile as zf_module
+
+    from analysis.materials import documents
+
+    good = mm.docx(["长阳镇总工会第一阶段工作总结"])
+    import io
+
+    buffer = io.BytesIO()
+    with (
+        zf_module.ZipFile(io.BytesIO(good)) as src,
+        zf_module.ZipFile(buffer, "w", zf_module.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("word/media/padding.bin", b"\0" * (16 << 20))  # 16 MiB of zeros: ratio ~1000
+    with pytest.raises(documents.DocumentError) as caught:
+        documents.document_facts(buffer.getvalue(), "docx")
+    assert caught.value.code == "material_bomb"
+    put(raw, "长阳镇总工会/第一阶段总结.docx", buffer.getvalue())
+    out = run(raw)
+    assert materials(out)[["material", "state"]].values.tolist() == [["summary", "rejected"]]
+    assert issue_codes(out) == [
+        ("submissions/长阳镇总工会/第一阶段总结.docx", "error", "material_bomb")
+    ]

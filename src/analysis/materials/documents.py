@@ -83,9 +83,30 @@ class DocumentError(Exception):
         self.code, self.detail = code, detail
 
 
+# A Word file whose parts would inflate beyond this, or compress better than the
+# ratio (over 1 MiB), is refused before python-docx reads it (its XML is parsed whole).
+# zipfile never inflates a member beyond the size its header declares, so the
+# declared sizes bound what is read.
+DOCX_MAX_BYTES = 100 * 2**20
+DOCX_MAX_RATIO = 200
+
+
+def _check_docx(data: bytes) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    ratio = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > 2**20),
+                default=0)  # fmt: skip
+    if total > DOCX_MAX_BYTES or ratio > DOCX_MAX_RATIO:
+        raise DocumentError("material_bomb", f"解压后 {total / 2**20:.0f} MB")
+
+
 def _docx(data: bytes) -> tuple[list[str], dt.date | None]:
     import docx
 
+    _check_docx(data)
     document = docx.Document(io.BytesIO(data))
     lines = [p.text.strip() for p in document.paragraphs]
     for table in document.tables:
