@@ -309,3 +309,21 @@ def test_summary_that_is_a_zip_bomb_is_refused_before_parsing(raw):
     assert issue_codes(out) == [
         ("submissions/长阳镇总工会/第一阶段总结.docx", "error", "material_bomb")
     ]
+
+
+def test_word_and_wps_binary_documents_are_materials_without_text(raw):
+    from tests.test_readers import compound_file
+
+    put(raw, "长阳镇总工会/第一阶段工作总结.doc", compound_file(["WordDocument"]))
+    put(raw, "长阳镇总工会/第一阶段信息.wps", compound_file(["WordDocument", "1Table"]))
+    put(raw, "长阳镇总工会/第一阶段表.xls", compound_file(["Workbook"]))  # a spreadsheet stays one
+    out = run(raw)
+    table = materials(out)
+    assert table[["file", "material", "format", "round", "state"]].values.tolist() == [
+        ["submissions/长阳镇总工会/第一阶段信息.wps", "document", "wps", "r1", "current"],
+        ["submissions/长阳镇总工会/第一阶段工作总结.doc", "summary", "doc", "r1", "current"],
+    ]
+    assert csv(out, "submissions")["file"].tolist() == ["submissions/长阳镇总工会/第一阶段表.xls"]
+    assert detect.identify(compound_file(["WordDocument"]), ".wps") == detect.Kind(
+        "document", "wps"
+    )
