@@ -327,3 +327,29 @@ def test_word_and_wps_binary_documents_are_materials_without_text(raw):
     assert detect.identify(compound_file(["WordDocument"]), ".wps") == detect.Kind(
         "document", "wps"
     )
+
+
+def test_sideways_phone_photo_and_its_upright_wechat_copy_are_one_photo():
+    import io
+
+    from PIL import Image, ImageOps
+
+    from analysis.materials import photos
+
+    picture = mm.picture(12, size=(400, 300))
+    stored = mm.jpeg(picture, orientation=6)  # a phone's photo: pixels sideways, EXIF says turn
+    upright = ImageOps.exif_transpose(Image.open(io.BytesIO(stored)))
+    copy = mm.reencoded(
+        mm.jpeg(upright.convert("RGB")), scale=0.5
+    )  # WeChat: turned, smaller, no EXIF
+    a, b = photos.photo_facts(stored), photos.photo_facts(copy)
+    assert (round(a.aspect, 2), round(b.aspect, 2)) == (0.75, 0.75)
+    assert photos.same_picture((a.phash, a.aspect), (b.phash, b.aspect))
+
+
+def test_close_hashes_of_different_shapes_are_not_one_photo():
+    from analysis.materials import photos
+
+    assert photos.same_picture((0b1011, 1.5), (0b1001, 1.49))
+    assert not photos.same_picture((0b1011, 1.5), (0b1011, 0.67))  # landscape vs portrait
+    assert not photos.same_picture((0, 1.5), ((1 << 11) - 1, 1.5))  # 11 bits apart

@@ -65,6 +65,7 @@ class Facts:
     format: str = ""
     taken_date: str = ""
     phash: int | None = None
+    aspect: float = 0.0  # width / height of the upright photo
     title: str = ""
     text: str = ""
     totals: dict[str, int] = field(default_factory=dict)
@@ -98,6 +99,7 @@ def read_facts(item: Received, limit: int) -> Facts:
             facts.error = (exc.code, exc.detail)
             return facts
         facts.phash = found.phash
+        facts.aspect = found.aspect
         facts.taken_date = found.taken_date.isoformat() if found.taken_date else ""
     elif group == "document":
         try:
@@ -140,7 +142,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
     kind_of = kind_of or {}
     records, issues, all_facts = [], [], {}
     originals_sha: dict[str, str] = {}
-    originals_hash: list[tuple[int, str]] = []
+    originals_hash: list[tuple[tuple[int, float], str]] = []
     for item in intake.materials:
         try:
             if cache is None:
@@ -173,8 +175,10 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 state, duplicate_of = "duplicate", originals_sha[facts.sha256]
                 how = "内容完全相同"
             elif facts.phash is not None:
-                near = next((f for h, f in originals_hash
-                             if photos.hash_distance(h, facts.phash) <= photos.HASH_DISTANCE), None)  # fmt: skip
+                mine = (facts.phash, facts.aspect)
+                near = next(
+                    (f for key, f in originals_hash if photos.same_picture(key, mine)), None
+                )
                 if near:
                     state, duplicate_of, how = "duplicate", near, "同一照片的压缩或缩放版本"
             if state == "duplicate":
@@ -184,7 +188,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 if facts.sha256:
                     originals_sha[facts.sha256] = item.rel
                 if facts.phash is not None:
-                    originals_hash.append((facts.phash, item.rel))
+                    originals_hash.append(((facts.phash, facts.aspect), item.rel))
             missing = "、".join(
                 m
                 for m, v in (("报送单位", placed.reporting_unit), ("报送期次", placed.round))
