@@ -23,7 +23,7 @@ help:
 	@echo "make test       运行全部测试（含笔记本）"
 	@echo "make test-slow  运行耗时较长的测试"
 	@echo "make bench      运行性能基准"
-	@echo "make lab        打开 JupyterLab"
+	@echo "make lab        打开 JupyterLab（简体中文界面）和通报笔记本"
 	@echo "make demo       重新生成演示数据（data/demo/raw/）"
 
 # The environment is rebuilt when the lock or the package metadata changes.
@@ -51,7 +51,7 @@ bench: $(STAMP)
 	$(PY) -m analysis.bench
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=.
+	$(PY) -m analysis lab
 
 demo: $(STAMP)
 	$(PY) -m analysis demo

@@ -31,3 +31,18 @@ def test_ingest_without_roster_exits_nonzero(tmp_path):
     assert proc.returncode != 0
     assert "名册" in proc.stderr and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_command_line_draws_charts_off_screen_without_make(monkeypatch, capsys):
+    """`python -m analysis` on a PC without make's MPLBACKEND still never opens a window."""
+    import os
+
+    from analysis import cli
+
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    assert cli.main(["frobnicate"]) == 2
+    assert os.environ["MPLBACKEND"] == "Agg"
+    monkeypatch.setenv("MPLBACKEND", "svg")  # the analyst's own choice is kept
+    cli.main(["frobnicate"])
+    assert os.environ["MPLBACKEND"] == "svg"
+    capsys.readouterr()

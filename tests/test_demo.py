@@ -129,6 +129,8 @@ def test_generate_same_seed_same_bytes(raw, tmp_path):
     assert _digests(again) == _digests(raw)
     assert (tmp_path / "manifest.json").read_bytes() == (raw.parent / "manifest.json").read_bytes()
     assert (tmp_path / "truth.csv").read_bytes() == (raw.parent / "truth.csv").read_bytes()
+    publicity = "publicity_truth.csv"
+    assert (tmp_path / publicity).read_bytes() == (raw.parent / publicity).read_bytes()
 
 
 def test_xlsx_bytes_do_not_depend_on_the_clock():

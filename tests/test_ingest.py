@@ -879,6 +879,7 @@ def test_sheets_every_visible_table_read_hidden_and_tableless_noted(raw):
         ws.append([1, *act(unit)])
     counts.append(["类别", "篇数"])
     counts.append(["微信", 12])
+    wb.create_sheet("说明").append(["本表由工会办公室填写。"])
     hidden.sheet_state = "hidden"
     wb.save(raw / "submissions" / "长阳镇.xlsx")
     run(raw)
@@ -889,7 +890,13 @@ def test_sheets_every_visible_table_read_hidden_and_tableless_noted(raw):
     ]
     assert csv(raw.parent / "out", "submissions")["sheets"].tolist() == ["学习;宣传"]
     notes = csv(raw.parent / "out", "issues").set_index("sheet")["code"]
-    assert notes["宣传数量"] == "sheet_no_table" and notes["旧表"] == "sheet_hidden_skipped"
+    assert notes["说明"] == "sheet_no_table" and notes["旧表"] == "sheet_hidden_skipped"
+    # A sheet of publicity counts is read (publicity.csv), not skipped.
+    assert "宣传数量" not in notes.index
+    publicity = csv(raw.parent / "out", "publicity")
+    assert publicity[["sheet", "row", "output", "count", "state"]].values.tolist() == [
+        ["宣传数量", "2", "wechat", "12", "accepted"]
+    ]
 
 
 def test_workbook_without_any_table_is_rejected_once(raw):

@@ -67,3 +67,120 @@ def test_roster_without_header_is_a_chinese_error(tmp_path):
 )
 def test_kind_code(text, code):
     assert kind_code(text) == code
+
+
+def test_roster_missing_a_column_names_it_the_sheet_and_the_header_row(tmp_path):
+    write_xlsx(
+        tmp_path / "名册.xlsx",
+        [
+            ["房山区基层工会名册"],
+            ["序号", "基层工会名称", "类别", "会员人数"],
+            [1, "长阳镇卫生院工会", "乡镇", 60],
+        ],
+        sheet="基层工会",
+    )
+    with pytest.raises(RosterError) as caught:
+        load_roster(tmp_path / "名册.xlsx")
+    assert str(caught.value) == (
+        "名册“名册.xlsx”的工作表“基层工会”找不到完整的表头：第2行有“基层工会名称”、“类别”、“会员人数”，"
+        "但缺少“上级工会”（也可写作“所属工会”“上级单位”“所属单位”）列；请在该行补上这一列后重新运行。"
+    )
+
+
+def test_roster_missing_two_columns_names_both(tmp_path):
+    write_xlsx(tmp_path / "r.xlsx", [["基层工会名称", "上级工会", "人数"], ["a", "b", 1]])
+    with pytest.raises(RosterError) as caught:
+        load_roster(tmp_path / "r.xlsx")
+    message = str(caught.value)
+    assert message.startswith(
+        "名册“r.xlsx”的工作表“Sheet1”找不到完整的表头：第1行有“基层工会名称”、“上级工会”，"
+    )
+    assert (
+        "缺少“类别”（也可写作“类型”“单位类别”“上级类别”）、“会员人数”（也可写作“会员数”“会员”）列"
+        in message
+    )
+
+
+def test_roster_row_problems_name_the_sheet(tmp_path):
+    write_xlsx(
+        tmp_path / "r.xlsx",
+        [["基层工会名称", "上级工会", "类别", "会员人数"], ["甲工会", "长阳镇总工会", "乡镇", 10],
+         ["乙工会", "长阳镇总工会", "某类", 10]],
+        sheet="名册",
+    )  # fmt: skip
+    roster = load_roster(tmp_path / "r.xlsx")
+    (issue,) = roster.issues
+    assert (issue.file, issue.sheet, issue.row, issue.column, issue.code) == (
+        "r.xlsx", "名册", 3, "类别", "roster_kind_unknown",
+    )  # fmt: skip
+
+
+def test_roster_with_no_usable_row_says_why(tmp_path):
+    write_xlsx(
+        tmp_path / "r.xlsx",
+        [["基层工会名称", "上级工会", "类别", "会员人数"], ["甲工会", "长阳镇总工会", "某类", 10]],
+        sheet="名册",
+    )
+    with pytest.raises(RosterError) as caught:
+        load_roster(tmp_path / "r.xlsx")
+    assert str(caught.value) == (
+        "名册“r.xlsx”的工作表“名册”第1行表头之下没有可用的基层工会记录，无法统计。"
+        "名册第2行“甲工会”的类别“某类”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；"
+        "该单位未计入统计，请修改名册。"
+    )
+
+
+def test_roster_kind_mixed_names_the_parent_and_both_kinds(tmp_path):
+    write_xlsx(
+        tmp_path / "r.xlsx",
+        [["基层工会名称", "上级工会", "类别", "会员人数"],
+         ["甲工会", "长阳镇总工会", "乡镇", 10], ["乙工会", "长阳镇总工会", "乡镇", 10],
+         ["丙工会", "长阳镇总工会", "街道", 10]],
+        sheet="名册",
+    )  # fmt: skip
+    (issue,) = load_roster(tmp_path / "r.xlsx").issues
+    assert (issue.sheet, issue.row, issue.code) == ("名册", 4, "roster_kind_mixed")
+    assert issue.message == (
+        "名册第4行“丙工会”的类别“街道”与上级工会“长阳镇总工会”下其他单位的“乡镇”不同，已按“乡镇”统计；如有误请修改名册。"
+    )
+
+
+def test_several_roster_files_say_which_one_was_used(tmp_path):
+    import os
+
+    rows = [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["甲工会", "长阳镇总工会", "乡镇", 10],
+    ]
+    old = write_xlsx(tmp_path / "roster" / "名册2018.xlsx", rows)
+    write_xlsx(tmp_path / "roster" / "名册2019.xlsx", rows)
+    os.utime(old, (1_500_000_000, 1_500_000_000))  # older
+    roster = load_roster(tmp_path / "roster")
+    assert roster.source == "名册2019.xlsx"
+    (issue,) = roster.issues
+    assert (issue.code, issue.severity) == ("roster_several_files", "warning")
+    assert issue.message == (
+        "名册文件夹中有2个文件，使用的是修改时间最新的“名册2019.xlsx”，“名册2018.xlsx”未使用；"
+        "如用错了名册，请把不用的文件移出 roster 文件夹后重新运行。"
+    )
+
+
+def test_ingest_warns_about_several_roster_files_also_from_the_cache(tmp_path):
+    import os
+
+    from analysis import ingest
+
+    raw = tmp_path / "raw"
+    rows = [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["甲工会", "长阳镇总工会", "乡镇", 10],
+    ]
+    used = write_xlsx(raw / "roster" / "名册2019.xlsx", rows)
+    (raw / "submissions").mkdir()
+    first = ingest.run(raw, tmp_path / "out", progress=False)
+    assert "roster_several_files" not in set(first.issues["code"])
+    old = write_xlsx(raw / "roster" / "名册2018.xlsx", rows)
+    os.utime(old, (used.stat().st_mtime - 3600,) * 2)
+    second = ingest.run(raw, tmp_path / "out", progress=False)  # the roster comes from the cache
+    (issue,) = second.issues[second.issues["code"] == "roster_several_files"].itertuples()
+    assert issue.file == "roster/名册2019.xlsx" and "“名册2018.xlsx”未使用" in issue.message

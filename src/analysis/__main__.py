@@ -2,4 +2,7 @@
 
 from analysis.cli import main
 
-raise SystemExit(main())
+# Guarded, so that a worker process started by spawn (Windows' only way) that imports
+# this module does not run the command line again.
+if __name__ == "__main__":
+    raise SystemExit(main())

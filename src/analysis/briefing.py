@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, safety
 from analysis.campaign import Campaign, Round, load_campaign
 
 NOTEBOOKS = ("01_ingest.ipynb", "02_coverage.ipynb", "03_briefing.ipynb")
@@ -47,6 +47,8 @@ class BriefingData:
     previous: pd.DataFrame | None = None
     is_demo: bool = False
     source: str = SOURCE
+    # publicity.csv as the ingest wrote it (work item 3's counts); None when absent.
+    publicity: pd.DataFrame | None = None
 
     @property
     def round(self) -> Round:
@@ -70,7 +72,8 @@ class BriefingData:
 
 
 def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
-    return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True, **kwargs)
+    frame = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=True, **kwargs)
+    return safety.csv_unescape(frame)  # the text as typed, without the CSV's apostrophe
 
 
 def _as_date(value: object) -> dt.date | None:
@@ -193,12 +196,17 @@ def load(
         not_reached=cov.not_reached(roster, activities),
         previous=previous,
         is_demo=is_demo,
+        publicity=_read_csv(processed / "publicity.csv", dtype=str)
+        if (processed / "publicity.csv").exists()
+        else None,
     )
 
 
 def run_folder(reports_dir: Path, figures: BriefingData) -> Path:
-    """`reports/<YYYY-MM-DD>_<round>/` for the figures' as-of date and round."""
-    return Path(reports_dir) / f"{figures.as_of.isoformat()}_{figures.round_code}"
+    """`reports/[演示_]<YYYY-MM-DD>_<round>[_2…]/` for the figures' as-of date and round."""
+    from analysis.history import run_folder_path
+
+    return run_folder_path(reports_dir, figures.as_of, figures.round_code, figures.is_demo)
 
 
 # --------------------------------------------------------------------------- notebook helpers
@@ -467,8 +475,8 @@ def run(
     round_code: str | None = None,
 ) -> int:
     """`make briefing`: ingest once, notebooks, charts and exports into reports/<date>_<round>/."""
-    from analysis import charts
-    from analysis.exports import html, slides, workbook
+    from analysis import charts, history, publicity_figures
+    from analysis.exports import details, html, notice, slides, workbook
     from analysis.narrative import briefing_text
 
     started = time.perf_counter()
@@ -478,6 +486,7 @@ def run(
     result = ingest_if_changed(raw, processed, as_of)
     timings["ingest"] = time.perf_counter() - started
     print(result.summary_zh())
+    print(history.change_text(processed))
     campaign = load_campaign(raw / config.CAMPAIGN_FILE)
     if round_code is not None and round_code not in campaign.rounds_by_code:
         codes = "、".join(campaign.rounds_by_code)
@@ -502,6 +511,8 @@ def run(
         notebooks = pool.submit(_timed, execute_notebooks, folder / "notebooks", parameters)
         mark = time.perf_counter()
         chart_files = charts.render_all(figures, folder / "charts")
+        # Work item 3's outputs: a chart (and so a slide) only when units reported counts.
+        chart_files += publicity_figures.render_chart(figures, folder / "charts")
         timings["charts"] = time.perf_counter() - mark
         mark = time.perf_counter()
         sentences = briefing_text(figures)
@@ -510,6 +521,8 @@ def run(
         sentences += materials_exports.sentences(processed, figures)
         slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
         workbook.write_workbook(figures, folder / "通报表.xlsx")
+        notice.write_notice(folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报", as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(), kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo)  # fmt: skip
+        details.write_details(folder / "数据明细.xlsx", result.rows, result.submissions, result.issues, figures.coverage, campaign)  # fmt: skip
         materials_exports.add_to_briefing(
             figures, raw, processed, folder, folder / "情况通报.pptx", folder / "通报表.xlsx"
         )  # materials hook: 图片选登 slides, 通报表 sheets, 图片汇编

@@ -13,6 +13,8 @@ from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from analysis import textfiles
+
 OTHER_WORK_ITEM = "other"
 OTHER_WORK_ITEM_NAME = "其他"
 
@@ -64,6 +66,73 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class PublicityOutput:
+    """One publicity output type of work item 3 (简报, 文章, 微信…) and how units name it."""
+
+    code: str
+    name: str
+    synonyms: tuple[str, ...]
+    unit: str  # the measure word it is counted in (篇, 条, 期…)
+    phrase: str = ""  # the briefing's words for it, "{n}" the count ("编发简报{n}期")
+
+
+@dataclass(frozen=True)
+class PublicitySettings:
+    """The [publicity] section: output types, header words, plausibility limits."""
+
+    outputs: tuple[PublicityOutput, ...] = ()
+    units: tuple[str, ...] = ()
+    unit_labels: tuple[str, ...] = ()
+    item_labels: tuple[str, ...] = ()
+    count_labels: tuple[str, ...] = ()
+    cumulative_words: tuple[str, ...] = ()
+    per_member: float = 1.0
+    min_limit: int = 100
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(o.code for o in self.outputs)
+
+    def name(self, code: str) -> str:
+        return next((o.name for o in self.outputs if o.code == code), code)
+
+    def unit(self, code: str) -> str:
+        return next((o.unit for o in self.outputs if o.code == code), "")
+
+    def phrase(self, code: str, n: str) -> str:
+        """'编发简报12期': the output's phrase, or its name, count and measure word."""
+        output = next((o for o in self.outputs if o.code == code), None)
+        if output is not None and output.phrase:
+            return output.phrase.replace("{n}", n)
+        return f"{self.name(code)}{n}{self.unit(code)}"
+
+
+def _publicity(data: dict) -> PublicitySettings:
+    outputs = tuple(
+        PublicityOutput(
+            code=str(o["code"]),
+            name=str(o.get("name", o["code"])),
+            synonyms=_strings(o.get("synonyms")) or (str(o.get("name", o["code"])),),
+            unit=str(o.get("unit", "")),
+            phrase=str(o.get("phrase", "")),
+        )
+        for o in data.get("outputs", [])
+    )
+    if outputs and "other" not in {o.code for o in outputs}:
+        outputs += (PublicityOutput("other", "其他", ("其他",), "个"),)
+    return PublicitySettings(
+        outputs=outputs,
+        units=_strings(data.get("units")),
+        unit_labels=_strings(data.get("unit_labels")),
+        item_labels=_strings(data.get("item_labels")),
+        count_labels=_strings(data.get("count_labels")),
+        cumulative_words=_strings(data.get("cumulative_words")),
+        per_member=float(data.get("per_member", 1.0)),
+        min_limit=int(data.get("min_limit", 100)),
+    )
+
+
+@dataclass(frozen=True)
 class Campaign:
     code: str
     name: str
@@ -80,6 +149,7 @@ class Campaign:
     row_markers: dict[str, tuple[str, ...]]
     limits: Limits = field(default_factory=Limits)
     source: str = "built-in"
+    publicity: PublicitySettings = field(default_factory=PublicitySettings)
 
     @cached_property
     def rounds_by_code(self) -> dict[str, Round]:
@@ -175,6 +245,12 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
             row_markers={k: _strings(v) for k, v in data.get("row_markers", {}).items()},
             limits=limits,
             source=source,
+            # A campaign file without [publicity] keeps the built-in output types.
+            publicity=_publicity(
+                data["publicity"]
+                if "publicity" in data
+                else tomllib.loads(default_campaign_text()).get("publicity", {})
+            ),
         )
     except KeyError as exc:
         raise CampaignError(
@@ -193,7 +269,7 @@ def load_campaign(path: Path | None = None) -> Campaign:
     if path is None or not Path(path).exists():
         return campaign_from_dict(tomllib.loads(default_campaign_text()))
     try:
-        data = tomllib.loads(Path(path).read_text("utf-8-sig"))
+        data = tomllib.loads(textfiles.read_text(path))  # BOM, CRLF, GBK as Notepad saves
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CampaignError(f"活动定义文件 {Path(path).name} 格式有误，无法读取：{exc}") from None
     return campaign_from_dict(data, source=str(path))

@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis {demo,ingest,briefing,template}`.
+"""Command line: `python -m analysis {demo,ingest,briefing,template,lab}`.
 
 Exit status 0 whenever results were produced, whatever problems the input had;
 non-zero, with one Chinese line on stderr and no traceback, when the run could not
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -75,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--round", default=None, help="通报的报送期次（如 r2；默认取截止日期前已有报送的最近一期）"
     )
 
+    _add_lab_parser(sub)
+
     template = sub.add_parser("template", help="为每个报送单位生成预填的报送模板")
     template.add_argument(
         "--roster",
@@ -90,7 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_lab_parser(sub) -> None:
+    lab = sub.add_parser("lab", help="打开 JupyterLab（简体中文界面）和通报笔记本")
+    lab.add_argument("--port", type=int, default=None, help="端口（默认由 JupyterLab 选择）")
+    lab.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "lab":
+        from analysis import lab
+
+        return lab.run(port=args.port, browser=not args.no_browser)
     if args.command == "demo":
         from analysis import demo
 
@@ -98,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
         print(summary)
         return 0
     if args.command == "ingest":
-        from analysis import ingest
+        from analysis import history, ingest
 
         try:
             result = ingest.run(
@@ -108,6 +121,7 @@ def _run(args: argparse.Namespace) -> int:
             print(str(exc), file=sys.stderr)
             return 1
         print(result.summary_zh())
+        print(history.change_text(args.out))
         return 0
     if args.command == "briefing":
         from analysis import briefing
@@ -135,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.campaign import CampaignError
     from analysis.model import RosterError
 
+    # Charts are files, never windows: without this, matplotlib on Windows picks TkAgg
+    # (slow, and thread-sensitive); `make` exports the same. Kernels and workers inherit it.
+    os.environ.setdefault("MPLBACKEND", "Agg")
     try:
         args = build_parser().parse_args(argv)
         return _run(args)

@@ -53,7 +53,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config, names
+from analysis import config, history, names, publicity, safety
 from analysis.campaign import Campaign, load_campaign
 from analysis.ledger import (
     ROW_STATES,
@@ -210,8 +210,20 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
                           message("sheet_hidden_skipped", sheet=sheet.name))
                 )  # fmt: skip
             continue
-        found = finder.find_tables(sheet, campaign, rel) if finder else []
-        if not found and _has_data(sheet.rows) and not parsed.template:
+        flagged: list[int] = []
+        found = finder.find_tables(sheet, campaign, rel, flagged) if finder else []
+        # Publicity counts (work item 3): read where no activity table is, where
+        # tables.py saw a header counting outputs, or beside activities as extra columns.
+        if (
+            not found or flagged or publicity.has_output_columns(sheet, found, campaign)
+        ) and _has_data(sheet.rows):
+            parsed.publicity.extend(publicity.find_publicity(sheet, campaign, rel))
+        if (
+            not found
+            and _has_data(sheet.rows)
+            and not parsed.template
+            and not any(p.sheet == sheet.name for p in parsed.publicity)
+        ):
             parsed.issues.append(
                 Issue(rel, sheet.name, None, "", "warning", "sheet_no_table",
                       message("sheet_no_table", sheet=sheet.name))
@@ -220,7 +232,7 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
     if workbook.format == "csv":  # a CSV has no sheets: its `sheet` columns stay empty
         parsed = _without_sheet_names(parsed, {s.name for s in workbook.sheets})
     parsed.sheets = list(dict.fromkeys(t.sheet for t in parsed.tables if t.sheet))
-    if not parsed.tables:
+    if not parsed.tables and not parsed.publicity:
         parsed.rejected = ("no_activity_table", message("no_activity_table", file=rel))
         parsed.issues = [i for i in parsed.issues if i.code != "sheet_no_table"]  # said once
     return parsed
@@ -234,6 +246,7 @@ def _without_sheet_names(parsed: ParsedFile, sheet_names: set[str]) -> ParsedFil
     parsed.tables = [
         dataclasses.replace(t, sheet="", issues=[fix(i) for i in t.issues]) for t in parsed.tables
     ]
+    parsed.publicity = [dataclasses.replace(t, sheet="") for t in parsed.publicity]
     return parsed
 
 
@@ -277,7 +290,7 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool =
         for name, frame in tables.items():
             tmp = out_dir / f".{name}.csv.tmp{os.getpid()}"
             pending.append((tmp, out_dir / f"{name}.csv"))
-            _write_csv(frame, tmp)
+            _write_csv(safety.csv_safe(frame), tmp)  # no formula a unit typed runs in Excel
             if parquet:
                 tmp_pq = out_dir / f".{name}.parquet.tmp{os.getpid()}"
                 pending.append((tmp_pq, out_dir / f"{name}.parquet"))
@@ -518,6 +531,7 @@ def run(
     _mark_superseded(subs, campaign)
     for sub in subs:
         _finalise_rows(sub)
+        publicity.finalise(sub)
         issues += sub.file_issues + sub.row_issues
 
     rows, submissions = _rows_table(subs), _submissions_table(subs)
@@ -537,9 +551,11 @@ def run(
         )  # fmt: skip
     issues_frame = _issues_table(issues)
     tables = {"rows": rows, "submissions": submissions, "issues": issues_frame, **coverage,
+              "publicity": publicity.publicity_table(subs),
               "materials": materials}  # fmt: skip
     write_tables(out_dir, tables)
     _write_log(out_dir, tracebacks)
+    history.record_run(out_dir, submissions, coverage.get("coverage"), {s.file: s.sha256 for s in subs}, as_of)  # fmt: skip
     cache.prune()
     return IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,

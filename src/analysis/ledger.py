@@ -78,6 +78,9 @@ class _Interpreter:
         self.parse_date = _Memo(lambda v: clean.parse_date(v, campaign))
         self.parse_participants = _Memo(clean.parse_participants)
         self.item_form = _Memo(lambda i, f: clean.resolve_item_and_form(i, f, campaign))
+        from analysis.publicity import PublicityInterpreter  # work item 3's counts
+
+        self.publicity = PublicityInterpreter(roster, resolver, campaign)
 
     # -- submission level
 
@@ -182,7 +185,7 @@ class _Interpreter:
             sub.file_issues.append(Issue(sub.file, "", None, "", "error", code, text))
             return
         norm = self.clean.normalise_text
-        header = self.header(parsed.tables)
+        header = self.header([*parsed.tables, *parsed.publicity])
         sub.contact, sub.phone = norm(header.contact), norm(header.phone)
         unit = self.reporting_unit(sub, norm(header.reporting_unit))
         if unit is None:  # the whole file is rejected: its rows are listed with the reason
@@ -190,6 +193,7 @@ class _Interpreter:
             for table in parsed.tables:
                 for row in table.rows:
                     sub.rows.append(self._ledger(sub, table, row.row, "rejected", reason))
+            self.publicity.interpret(sub, rejected_reason=reason)
             return
         dates = self._dates(parsed.tables)
         sub.round = self.round(sub, norm(header.round), [d for d in dates if d])
@@ -205,6 +209,7 @@ class _Interpreter:
             self._table_notes(sub, table)
             for row in table.rows:
                 sub.rows.append(self.row(sub, table, row))
+        self.publicity.interpret(sub)
 
     def _dates(self, tables: list[ActivityTable]) -> list[dt.date | None]:
         return [

@@ -31,6 +31,7 @@ from typing import Literal
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from analysis import textfiles
 from analysis.model import Issue
 from analysis.roster import Roster
 
@@ -301,15 +302,7 @@ def _standard_alias_columns(frame: pd.DataFrame) -> pd.DataFrame:
 def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.DataFrame, list[Issue]]:
     """Read aliases.csv (UTF-8 or GBK) as columns alias, name, row; unreadable -> Issue."""
     empty = pd.DataFrame({"alias": [], "name": [], "row": []})
-    raw = Path(path).read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes almost any bytes
-        text = None
+    text = textfiles.decode_or_none(Path(path).read_bytes())  # BOM, CRLF, GBK as Notepad saves
     problem = None
     frame = None
     if text is not None:

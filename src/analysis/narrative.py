@@ -179,5 +179,13 @@ def briefing_text(figures: BriefingData) -> list[str]:
         kinds_sentence(figures),
         units_sentence(figures),
         change_sentence(figures),
+        _publicity_sentence(figures),
     ]
     return [s for s in sentences if s]
+
+
+def _publicity_sentence(figures: BriefingData) -> str:
+    """Work item 3's outputs ('全区共编发简报N期、…'); '' when no unit reported counts."""
+    from analysis.publicity_figures import briefing_sentence
+
+    return briefing_sentence(figures)

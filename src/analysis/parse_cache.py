@@ -49,6 +49,7 @@ PARSE_MODULES = (
     "messages",
     "roster",
     "campaign",
+    "publicity",
 )
 
 
@@ -65,6 +66,7 @@ class ParsedFile:
     template_round: str = ""
     rejected: tuple[str, str] | None = None  # (code, Chinese message)
     cacheable: bool = True
+    publicity: list = field(default_factory=list)  # publicity.PublicityTable, work item 3
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Interpreted:
     columns: dict[str, list]
     file_issues: list[Issue]
     row_issues: list[Issue]
+    publicity: list[dict] = field(default_factory=list)  # publicity.csv records
 
 
 class _Entry:
@@ -144,7 +147,7 @@ def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Rost
             with entry.open("rb") as fh:
                 value = pickle.load(fh)  # noqa: S301 - our own cache directory
             if isinstance(value, Roster):
-                return value, entry
+                return roster_module.with_folder_issues(value, Path(roster_path), path), entry
         except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
             pass
     value = roster_module.load_roster(path)
@@ -156,7 +159,7 @@ def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Rost
         os.replace(tmp, entry)
     except OSError:
         log.warning("cache entry not written: %s", entry)
-    return value, entry
+    return roster_module.with_folder_issues(value, Path(roster_path), path), entry
 
 
 @functools.cache

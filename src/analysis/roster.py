@@ -7,6 +7,7 @@ used is an `Issue` and the rest is used.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("统一社会信用代码", "单位代码", "组织机构代码", "编码", "代码"),
 }
 REQUIRED = ("unit", "parent", "kind", "members")
+FIELD_LABELS: dict[str, str] = {f: names[0] for f, names in ROSTER_COLUMNS.items()}
+HEADER_SEARCH_ROWS = 30
 
 # How the 类别 column names the kinds (exact match after normalisation first,
 # then a substring rule in this order).
@@ -100,8 +103,8 @@ def _match_columns(header: list[object]) -> dict[str, int]:
     return found
 
 
-def _read_grid(path: Path) -> list[list[object]]:
-    """The first visible sheet of a roster file as a grid of values.
+def _read_grid(path: Path) -> tuple[str, list[list[object]]]:
+    """The first visible sheet of a roster file: its name and its grid of values.
 
     Read through `readers.read_workbook`, so the roster gets the same protection as
     submissions (format from bytes, size and extent limits, CSV encodings).
@@ -117,7 +120,7 @@ def _read_grid(path: Path) -> list[list[object]]:
     sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets
     if not sheets:
         raise RosterError(f"名册文件 {path.name} 中没有任何工作表，请检查文件内容。")
-    return sheets[0].rows
+    return sheets[0].name, sheets[0].rows
 
 
 def find_roster_file(roster_path: Path) -> Path:
@@ -157,22 +160,82 @@ def _to_int(value: object) -> int | None:
 def load_roster(roster_path: Path) -> Roster:
     """Read the roster from a file or a folder holding one (newest wins)."""
     path = find_roster_file(Path(roster_path))
-    grid = _read_grid(path)
+    sheet, grid = _read_grid(path)
     header_index, columns = None, {}
-    for i, row in enumerate(grid[:30]):
+    best: tuple[int, dict[str, int]] | None = None  # the row most like a header
+    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         columns = _match_columns(row)
         if all(f in columns for f in REQUIRED):
             header_index = i
             break
+        found = sum(f in columns for f in REQUIRED)
+        if found and (best is None or found > sum(f in best[1] for f in REQUIRED)):
+            best = (i, columns)
     if header_index is None:
-        raise RosterError(
-            f"名册 {path.name} 中找不到表头：需要“基层工会名称”“上级工会”“类别”“会员人数”四列，请检查列名。"
+        raise RosterError(missing_columns_message(path.name, sheet, best))
+    roster = roster_from_grid(grid, header_index, columns, source=path.name, sheet=sheet)
+    return with_folder_issues(roster, Path(roster_path), path)
+
+
+def with_folder_issues(roster: Roster, roster_path: Path, used: Path) -> Roster:
+    """`roster` with a warning first when its folder held other roster files (a copy).
+
+    Kept apart from reading so that a cached Roster (same file, same bytes) still
+    gets the warning when files were added beside it.
+    """
+    if roster_path.is_file():
+        return roster
+    others = sorted(
+        p
+        for p in roster_path.iterdir()
+        if p.is_file()
+        and p.name != used.name
+        and p.suffix.lower() in ROSTER_SUFFIXES
+        and not p.name.startswith(("~$", "."))
+    )
+    issues = [i for i in roster.issues if i.code != "roster_several_files"]
+    if others:
+        names = "、".join(f"“{p.name}”" for p in others)
+        issues.insert(0, Issue(
+            used.name, "", None, "", "warning", "roster_several_files",
+            f"名册文件夹中有{len(others) + 1}个文件，使用的是修改时间最新的“{used.name}”，"
+            f"{names}未使用；如用错了名册，请把不用的文件移出 roster 文件夹后重新运行。",
+        ))  # fmt: skip
+    return dataclasses.replace(roster, issues=issues)
+
+
+def missing_columns_message(file: str, sheet: str, best: tuple[int, dict[str, int]] | None) -> str:
+    """Why no header was found: the columns missing from the row most like a header.
+
+    `best` is (0-based row index, the fields found in it), or None when no row of
+    the first HEADER_SEARCH_ROWS names even one required column.
+    """
+    where = f"名册“{file}”的工作表“{sheet}”"
+    needed = "、".join(f"“{FIELD_LABELS[f]}”" for f in REQUIRED)
+    if best is None or sum(f in best[1] for f in REQUIRED) < 2:
+        return (
+            f"{where}前{HEADER_SEARCH_ROWS}行中找不到表头：需要{needed}四列，"
+            "请检查列名（可参照演示名册 data/demo/raw/roster/）后重新运行。"
         )
-    return roster_from_grid(grid, header_index, columns, source=path.name)
+    index, columns = best
+    found = "、".join(f"“{FIELD_LABELS[f]}”" for f in REQUIRED if f in columns)
+    missing = [f for f in REQUIRED if f not in columns]
+    parts = []
+    for f in missing:
+        others = "”“".join(ROSTER_COLUMNS[f][1:4])
+        parts.append(f"“{FIELD_LABELS[f]}”（也可写作“{others}”）")
+    return (
+        f"{where}找不到完整的表头：第{index + 1}行有{found}，但缺少{'、'.join(parts)}列；"
+        "请在该行补上这一列后重新运行。"
+    )
 
 
 def roster_from_grid(
-    grid: list[list[object]], header_index: int, columns: dict[str, int], source: str
+    grid: list[list[object]],
+    header_index: int,
+    columns: dict[str, int],
+    source: str,
+    sheet: str = "",
 ) -> Roster:
     """Build the roster tables from a grid whose header row and columns are known."""
     issues: list[Issue] = []
@@ -184,7 +247,7 @@ def roster_from_grid(
         return row[j] if j is not None and j < len(row) else None
 
     def problem(rownum: int, col: str, code: str, message: str) -> None:
-        issues.append(Issue(source, "", rownum, col, "error", code, message))
+        issues.append(Issue(source, sheet, rownum, col, "error", code, message))
 
     for i in range(header_index + 1, len(grid)):
         row, rownum = grid[i], i + 1
@@ -245,7 +308,13 @@ def roster_from_grid(
             }
         )
     if not records:
-        raise RosterError(f"名册 {source} 中没有可用的基层工会记录，请检查文件内容。")
+        where = f"名册“{source}”" + (f"的工作表“{sheet}”" if sheet else "")
+        why = "".join(f"{i.message}" for i in issues[:3])
+        more = f"（共{len(issues)}行有问题，以上为前3行）" if len(issues) > 3 else ""
+        raise RosterError(
+            f"{where}第{header_index + 1}行表头之下没有可用的基层工会记录，无法统计。"
+            + (why + more if why else "表头下面没有数据行，请检查是否选错了工作表或文件。")
+        )
     units = pd.DataFrame.from_records(records)
     units["members"] = units["members"].astype("int64")
     units["employees"] = units["employees"].astype("Int64")
@@ -258,12 +327,14 @@ def roster_from_grid(
         issues.append(
             Issue(
                 source,
-                "",
+                sheet,
                 int(r.row),
                 "类别",
                 "warning",
                 "roster_kind_mixed",
-                f"名册第{r.row}行“{r.unit}”的类别与同一上级工会的其他单位不同，已按“{config.KIND_NAMES[kinds[r.reporting_unit]]}”统计。",
+                f"名册第{r.row}行“{r.unit}”的类别“{config.KIND_NAMES[r.kind]}”与上级工会“{r.reporting_unit}”"
+                f"下其他单位的“{config.KIND_NAMES[kinds[r.reporting_unit]]}”不同，已按“{config.KIND_NAMES[kinds[r.reporting_unit]]}”统计；"
+                "如有误请修改名册。",
             )
         )
     units["kind"] = units["reporting_unit"].map(kinds)

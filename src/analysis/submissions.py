@@ -88,6 +88,7 @@ class _Submission:
     # The ledger rows as column lists: made from `rows` once interpreted, or restored
     # from the cache (then `rows` stays empty). Every table is built from these.
     columns: dict[str, list] | None = None
+    publicity: list[dict] = field(default_factory=list)  # publicity.csv records
 
     def row_columns(self, names: tuple[str, ...]) -> dict[str, list]:
         """The ledger rows as column lists (built from `rows` the first time)."""
@@ -102,7 +103,7 @@ class _Submission:
             self.report_date, self.on_time, self.contact, self.phone,
             list(self.parsed.sheets), self.parsed.template,
             {c: _arrow_or_list(v) for c, v in self.row_columns(names).items()},
-            list(self.file_issues), list(self.row_issues),
+            list(self.file_issues), list(self.row_issues), list(self.publicity),
         )  # fmt: skip
 
     @classmethod
@@ -114,7 +115,7 @@ class _Submission:
             round=done.round, report_date=done.report_date, on_time=done.on_time,
             contact=done.contact, phone=done.phone, message=done.message,
             file_issues=list(done.file_issues), row_issues=list(done.row_issues),
-            columns=dict(done.columns),
+            columns=dict(done.columns), publicity=list(done.publicity),
         )  # fmt: skip
 
 

@@ -499,8 +499,14 @@ def _may_start_header(
     return context.maybe_sub_header(below) and context.label_like(grid[i])
 
 
-def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTable]:
-    """The activity tables in a sheet (several when the header repeats); [] when there is none."""
+def find_tables(
+    sheet: Sheet, campaign: Campaign, file: str, publicity: list[int] | None = None
+) -> list[ActivityTable]:
+    """The activity tables in a sheet (several when the header repeats); [] when there is none.
+
+    A header that counts publicity outputs is not an activity table: its 1-based row
+    is appended to `publicity` (when given) for publicity.find_publicity to read.
+    """
     grid = sheet.rows
     if not grid:
         return []
@@ -538,6 +544,8 @@ def find_tables(sheet: Sheet, campaign: Campaign, file: str) -> list[ActivityTab
             all_labels = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
             if _publicity_counts(all_labels, columns):
                 current = None
+                if publicity is not None:  # handed to publicity.py (see ingest.parse_file)
+                    publicity.append(i + 1)
             else:
                 current = ActivityTable(
                     sheet=sheet.name,

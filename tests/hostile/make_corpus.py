@@ -8,6 +8,7 @@ generator all read it.
 
 from __future__ import annotations
 
+import csv
 import io
 import random
 import shutil
@@ -482,6 +483,15 @@ CASES: tuple[Case, ...] = (
         keyword="关闭",
         simulated="locked",
     ),
+    Case(
+        "formula_text",
+        "submissions/区教委工会_第三阶段_公式文本.csv",
+        "read_warn",
+        "an r3 CSV whose title, contact, phone, union name, work item, form and 备注 begin "
+        "with = + - @ (HYPERLINK, DDE)",
+        "read as text (a warning for each unknown form); every CSV written escapes them "
+        "with a leading ' so Excel never evaluates them",
+    ),
 )
 CASES_BY_NAME = {c.name: c for c in CASES}
 
@@ -680,6 +690,30 @@ def encrypted_ooxml(rng: random.Random) -> bytes:
     return header + struct.pack(f"<{len(fat)}I", *fat) + directory + info + package
 
 
+def csv_quoted(rows: list[list]) -> str:
+    """CSV text as Excel saves it: CRLF, fields with commas or quotes quoted."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(
+        [["" if v is None else v for v in row] for row in rows]
+    )
+    return buffer.getvalue()
+
+
+# Text a spreadsheet program would run as a formula, in every free-text field (issue: CSV
+# injection). Dated in r3 so that it supersedes none of 区教委工会's r1 files.
+FORMULA_LINK = '=HYPERLINK("http://evil.example/","x")'
+FORMULA_DDE = "@SUM(1+1)*cmd|' /C calc'!A0"
+FORMULA_ROWS = [
+    [FORMULA_LINK],
+    ["填报单位：区教委工会", None, "填报日期：2020-01-05"],
+    ['联系人：=WEBSERVICE("http://evil.example/")', None, "联系电话：-1+1"],
+    TABLE_HEADER,
+    [1, "区教委机关工会", "2019-10-15", "切实抓好学习", FORMULA_LINK, 30, FORMULA_DDE],
+    [2, "房山区实验中学工会", "2019-11-05", "+cmd|' /C calc'!A0", "-2+3", 20, "@x"],
+    [3, "=1+2", "2019-11-20", "加强宣讲培训", "宣讲", 10, None],
+]
+
+
 def build_password_xls(path: Path) -> bool:
     """Save a small .xls with password 'secret' through LibreOffice (python3-uno); True if made."""
     script = HERE / "make_encrypted.py"
@@ -757,6 +791,7 @@ def build(corpus: Path = CORPUS, password: bool = True) -> None:
         xlsx_bytes(submission_rows("长阳镇总工会", "2019-10-08", r2)),
     )
     put(CASES_BY_NAME["password_xlsx"].path, encrypted_ooxml(rng))
+    put(CASES_BY_NAME["formula_text"].path, csv_quoted(FORMULA_ROWS).encode("utf-8-sig"))
     if password:
         target = corpus / CASES_BY_NAME["password_xls"].path
         if not build_password_xls(target) and not target.exists():

@@ -18,6 +18,7 @@ from analysis.demo.layouts import write_submission
 from analysis.demo.manifest import ISSUE_CODES, TRUTH_COLUMNS, _entry, _manifest_entries
 from analysis.demo.messy import assign_styles, plant_rows
 from analysis.demo.plan import plan_submissions
+from analysis.demo.publicity import PUBLICITY_TRUTH_COLUMNS
 from analysis.demo.roster import build_roster, write_roster
 
 
@@ -90,11 +91,13 @@ def generate(
         _entry(p.case, "", "", None, "", p.value, p.code, p.expect, "") for p in plan_plants
     ]
     truth = []
+    publicity_truth: list[dict] = []
     for sub in subs:
         placement = write_submission(out_dir / sub.path, sub, campaign)
         entries += _manifest_entries(sub, placement)
         if sub.state != "current":
             continue
+        publicity_truth += placement.publicity
         for act, (sheet, row) in zip(sub.activities, placement.rows, strict=True):
             if act.accepted:
                 truth.append(
@@ -160,6 +163,9 @@ def generate(
     )
     truth_frame = pd.DataFrame(truth, columns=TRUTH_COLUMNS).astype({"participants": "Int64"})
     truth_frame.to_csv(meta / "truth.csv", index=False, lineterminator="\n")
+    publicity_frame = pd.DataFrame(publicity_truth, columns=PUBLICITY_TRUTH_COLUMNS)
+    publicity_frame["count"] = publicity_frame["count"].astype("Int64")
+    publicity_frame.to_csv(meta / "publicity_truth.csv", index=False, lineterminator="\n")
     # Materials (photos, summaries, archives): an RNG of their own, so the tables above keep their bytes.
     from analysis.demo.materials import TRUTH_FILE, add_materials
 

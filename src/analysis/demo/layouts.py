@@ -9,10 +9,10 @@ from pathlib import Path
 
 from analysis.campaign import Campaign
 from analysis.demo.formats import Grid, _fixed_zip, _write_csv, _write_ods, _write_xls, _write_xlsx
+from analysis.demo.publicity import publicity_grid
 from analysis.demo.records import Activity, Plant, Style, Submission
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-PUBLICITY_OUTPUTS = ("文章", "微信", "微视频", "媒体报道", "图片")
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Placement:
     labels: dict[str, str]
     notes: list[tuple[Plant, str, int | None]] = field(default_factory=list)
     sheet: str = ""  # the sheet with the header block and the (first) activity table
+    publicity: list[dict] = field(default_factory=list)  # counts the ingest must accept
 
 
 SubmissionWriter = Callable[[Path, Submission, Campaign], Placement]
@@ -246,37 +247,17 @@ def plain_grids(sub: Submission, campaign: Campaign) -> tuple[list[Grid], Placem
                 None,
             )
         )
-    if style.publicity_sheet:
-        counts = {o: 0 for o in PUBLICITY_OUTPUTS}
-        for a in sub.activities:
-            counts[PUBLICITY_OUTPUTS[_stable_hash(a.form) % len(PUBLICITY_OUTPUTS)]] += 1
-        rows = [["宣传报道情况统计"], ["类别", "数量（篇/条/个）", "备注"]]
-        rows += [[o, n * 2 + 1, None] for o, n in counts.items()]
-        grids.append(Grid("宣传报道统计", rows))
-        placement.notes.append(
-            (
-                Plant(
-                    "publicity_counts_sheet",
-                    "",
-                    "宣传报道统计",
-                    "sheet_no_table",
-                    "not an activity table; skipped (warning)",
-                ),
-                "宣传报道统计",
-                None,
-            )
-        )
+    if style.publicity_sheet:  # work item 3's counts: see demo/publicity.py
+        grid, truth, notes = publicity_grid(sub)
+        grids.append(grid)
+        placement.publicity += truth
+        placement.notes += notes
     return grids, placement
 
 
 def _sheet_title(items: tuple) -> str:
     """A sheet name from work items' short names ("学习、宣讲培训活动"), within Excel's 31."""
     return ("、".join(w.short for w in items) + "活动")[:31]
-
-
-def _stable_hash(text: str) -> int:
-    """A stable small hash (Python's str hash is salted per process)."""
-    return sum(ord(c) for c in text)
 
 
 def write_plain(path: Path, sub: Submission, campaign: Campaign) -> Placement:

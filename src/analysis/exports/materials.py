@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis import safety
 from analysis.materials import figures as mfig
 from analysis.materials.table import EXTRA_COLUMNS, MATERIALS_COLUMNS
 
@@ -26,7 +27,8 @@ def read_materials(processed_dir: Path) -> pd.DataFrame:
     path = Path(processed_dir) / "materials.csv"
     if not path.exists():
         return pd.DataFrame(columns=list(MATERIALS_COLUMNS + EXTRA_COLUMNS))
-    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return safety.csv_unescape(frame)  # the text as typed, without the CSV's apostrophe
 
 
 def sentences(processed_dir: Path, figures: BriefingData) -> list[str]:
@@ -88,6 +90,7 @@ def _append_sheets(workbook_path: Path, sheets: dict[str, pd.DataFrame]) -> None
             longest = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(8, longest * 1.8))
         ws.freeze_panes = "A2"
+    safety.protect_workbook(book)  # unit names and file names are never formulas
     book.save(workbook_path)
 
 
@@ -132,6 +135,7 @@ def add_materials_column(
             top, left, bottom = merged.min_row, merged.min_col, merged.max_row
             ws.unmerge_cells(str(merged))
             ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=target)
+    safety.protect_workbook(book)  # unit names and file names are never formulas
     book.save(workbook_path)
     return True
 
@@ -145,8 +149,8 @@ def add_to_briefing(figures: BriefingData, raw_dir: Path, processed_dir: Path, f
     materials = mfig.up_to_round(read_materials(processed_dir), campaign, figures.round_code)
     if materials.empty:
         return []
-    rows = pd.read_csv(Path(processed_dir) / "rows.csv", encoding="utf-8-sig", dtype=str,
-                       keep_default_na=False)  # fmt: skip
+    rows = safety.csv_unescape(pd.read_csv(Path(processed_dir) / "rows.csv", encoding="utf-8-sig",
+                                           dtype=str, keep_default_na=False))  # fmt: skip
     rows["participants"] = pd.to_numeric(rows["participants"], errors="coerce")
     written: list[Path] = []
     photos = album.slide_photos(materials, raw_dir, campaign.limits, figures.round_code)

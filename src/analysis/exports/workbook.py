@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from analysis import config
+from analysis import config, safety
 from analysis.exports import without_personal
 from analysis.narrative import fmt_date
 
@@ -272,7 +272,24 @@ def write_workbook(figures: BriefingData, path: Path) -> Path:
         {"unit": "基层工会名称", "reporting_unit": "报送单位", "kind": "类别", "members": "会员数"},
         [6, 40, 26, 10, 10],
     )
+    _publicity_sheet(wb, figures, note)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    safety.protect_workbook(wb)
     wb.save(path)
     return path
+
+
+def _publicity_sheet(wb: Workbook, figures: BriefingData, note: str) -> None:
+    """Sheet 宣传成果 (work item 3's counts to date), only when units reported counts."""
+    from analysis import publicity_figures as publicity
+
+    frame = publicity.sheet_frame(
+        publicity.briefing_figures(figures), figures.campaign, figures.round_code
+    )
+    if frame.empty:
+        return
+    _list_sheet(
+        wb, "宣传成果", f"{figures.round_name}宣传成果统计（截至本期累计）", note, frame,
+        {c: c for c in frame.columns}, [6, 30, 10, *[12] * (len(frame.columns) - 2)],
+    )  # fmt: skip

@@ -10,8 +10,9 @@ from pathlib import Path
 from openpyxl import Workbook as XlsxWorkbook
 from openpyxl.styles import Font
 
-from analysis import config
+from analysis import config, safety
 from analysis.campaign import Campaign, Round, load_campaign
+from analysis.filenames import unique_names, windows_name
 from analysis.model import (
     Issue,
 )
@@ -62,8 +63,10 @@ def write_templates(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for ru in roster.reporting_units.itertuples(index=False):  # tens of units, not rows of data
-        path = out_dir / template_filename(ru.reporting_unit, round_)
+    units = list(roster.reporting_units.itertuples(index=False))  # tens, not rows of data
+    names = unique_names(template_filename(ru.reporting_unit, round_) for ru in units)
+    for ru, name in zip(units, names, strict=True):
+        path = out_dir / name  # two units named alike once Windows' characters are replaced
         write_template(
             path,
             campaign,
@@ -128,11 +131,12 @@ def write_checklist(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    safety.protect_workbook(wb)
     wb.save(xlsx_path)
     with csv_path.open("w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it right
         writer = csv.writer(fh)
         writer.writerow(CHECKLIST_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(safety.csv_rows(rows))
     return xlsx_path, csv_path
 
 
@@ -153,7 +157,7 @@ def run(
     campaign = load_campaign(campaign_path)
     round_ = _round(campaign, round_code)
     loaded = load_roster(Path(roster) if roster is not None else default_roster_path())
-    out = Path(out_dir) if out_dir is not None else config.REPORTS_DIR / "templates" / round_.code
+    out = Path(out_dir) if out_dir else config.REPORTS_DIR / "templates" / windows_name(round_.code)
     paths = write_templates(loaded, campaign, round_.code, out)
     xlsx_path, csv_path = checklist_paths(round_, out)
     return TemplateRun(

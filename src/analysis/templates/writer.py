@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from copy import copy
 from pathlib import Path
@@ -14,8 +13,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from analysis import config
+from analysis import config, safety
 from analysis.campaign import OTHER_WORK_ITEM_NAME, Campaign, CampaignError, Round
+from analysis.filenames import MAX_NAME_CHARS, windows_name
 from analysis.model import (
     HEADER_FIELDS,
     TABLE_FIELDS,
@@ -49,12 +49,10 @@ from analysis.templates.layout import (
     TITLE_ROW,
 )
 
-_FILENAME_BAD = re.compile(r'[\\/:*?"<>|\r\n\t]')
-
 
 def safe_filename(text: str) -> str:
-    """`text` with characters Windows forbids in file names replaced by '_'."""
-    return _FILENAME_BAD.sub("_", text).strip().strip(".") or "_"
+    """`text` as a name Windows accepts (see `filenames.windows_name`); the caller adds a suffix."""
+    return windows_name(text, MAX_NAME_CHARS - len(".xlsx"))
 
 
 def template_filename(unit: str, round_: Round) -> str:
@@ -378,5 +376,6 @@ def write_template(
     props.creator = campaign.organiser or config.DISTRICT_FEDERATION
     props.keywords = f"{TEMPLATE_MARKER};v{TEMPLATE_VERSION};{campaign.code};{round_.code}"
     path.parent.mkdir(parents=True, exist_ok=True)
+    safety.protect_workbook(wb)
     wb.save(path)
     return path

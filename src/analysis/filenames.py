@@ -1,0 +1,104 @@
+"""Names of the files and folders the project writes, legal on Windows.
+
+The analyst's PC is usually Windows. A name taken from data (a roster's unit
+name, a campaign's round code) may hold characters Windows refuses in a file name
+(`\\ / : * ? " < > |` and control characters), end in a dot or a space (which
+Windows silently drops), be a reserved device name (`CON`, `PRN`, `AUX`, `NUL`,
+`COM1`…`COM9`, `LPT1`…`LPT9`, with or without an extension), or be long enough
+to push a path past Windows' 260-character limit (MAX_PATH). `windows_name` turns
+any text into a name Windows accepts; every name the project builds from data goes
+through it (run folders, templates per unit, their zip and checklist).
+
+Length: a project copied to `C:\\Users\\某某某\\Desktop\\房山区工会统计分析\\` (about 30
+characters) writes at most `reports\\templates\\<round>\\<name>.xlsx` below it; with
+names of at most `MAX_NAME_CHARS` characters every path stays well under 260
+(`DESKTOP_PROJECT` and `windows_path_fits`, which the tests use). A longer name is
+cut and given 8 hex digits of a hash of the whole text, so two long names that begin
+alike stay different and the same text always gives the same name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import PurePath, PureWindowsPath
+
+# Characters Windows refuses in a file name: the punctuation below and codes 0-31.
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+RESERVED_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{device}{n}" for device in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
+)
+MAX_NAME_CHARS = 80  # one name (file or folder, suffix included)
+MAX_PATH_CHARS = 259  # MAX_PATH is 260 including the terminating NUL
+DESKTOP_PROJECT = PureWindowsPath(r"C:\Users\某某某\Desktop\房山区工会统计分析")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def windows_name(text: str, max_chars: int = MAX_NAME_CHARS, suffix: str = "") -> str:
+    """`text` (+ `suffix`, e.g. ".xlsx") as a file or folder name that Windows accepts.
+
+    Forbidden characters become `_`; leading dots and spaces and trailing dots and
+    spaces are dropped; a reserved device name gets a `_` (`CON` -> `CON_`); an
+    empty result is `_`. A name longer than `max_chars` (suffix included) is cut
+    and ends in `~` and 8 hex digits of a hash of `text`. Names that are already
+    legal and short are returned unchanged.
+    """
+    name = _FORBIDDEN.sub("_", str(text)).lstrip(" .").rstrip(" .") or "_"
+    stem, dot, rest = name.partition(".")
+    if stem.rstrip(" ").upper() in RESERVED_NAMES:
+        name = f"{stem}_{dot}{rest}"
+    room = max_chars - len(suffix)
+    if len(name) > room:
+        tag = "~" + _digest(str(text))
+        name = name[: max(room - len(tag), 1)].rstrip(" .") + tag
+    return name + suffix
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """`names` with later repeats (compared as Windows does: ignoring case) made unique.
+
+    The first of several equal names stays as it is; the next ones get ` (2)`,
+    ` (3)`… before their suffix, as Windows' Explorer names copies. Two units
+    whose names differ only in characters Windows refuses (`A/B`, `A:B`) get
+    distinct files this way; the order decides which gets the plain name.
+    """
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate.casefold() in seen:
+            n += 1
+            path = PurePath(name)
+            candidate = f"{path.stem} ({n}){path.suffix}"
+        seen.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def windows_problems(name: str) -> list[str]:
+    """Why Windows would refuse `name` as one file or folder name (empty list: it accepts it)."""
+    problems = []
+    if not name:
+        problems.append("empty")
+    if _FORBIDDEN.search(name):
+        problems.append("forbidden character")
+    if name != name.rstrip(" ."):
+        problems.append("ends in a dot or space")
+    if name.partition(".")[0].rstrip(" ").upper() in RESERVED_NAMES:
+        problems.append("reserved device name")
+    if PureWindowsPath(name).name != name:
+        problems.append("not a single plain name")
+    if len(name) > 255:
+        problems.append("longer than 255 characters")
+    return problems
+
+
+def windows_path_fits(relative: PurePath | str, base: PureWindowsPath = DESKTOP_PROJECT) -> bool:
+    """Whether `base` + `relative` stays within Windows' MAX_PATH (260 with the final NUL)."""
+    path = base.joinpath(*PurePath(relative).parts)
+    return len(str(path)) <= MAX_PATH_CHARS

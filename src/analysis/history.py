@@ -1,0 +1,308 @@
+"""What changed since the last run, and run folders that never overwrite each other.
+
+Every ingest appends a small snapshot to `OUT/history/runs.json` (the last
+`KEEP_RUNS` runs): the submission files read, each with its sha256 and state, and
+each reporting unit's figures (unit coverage, activities, participants). Comparing
+the last two snapshots gives the change report: files new, replaced (same path,
+other content) or gone, files whose state changed, and units whose figures moved
+(before -> after), as a tidy frame (`changes`) and as Chinese lines (`change_lines`)
+for the console, notebook 01 and the briefing.
+
+The history is a convenience beside the contract's tables: it is never read by
+the ingest, so deleting it only loses the comparison for the next run.
+
+Run folders: `run_folder_path` names `reports/<YYYY-MM-DD>_<round>/` (the demo's
+with a `演示_` prefix, so the analyst's data and the demo never share a folder) and
+picks `<name>_2`, `<name>_3`… when the folder already holds a run, so an earlier
+briefing is never overwritten silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.filenames import windows_name
+
+log = logging.getLogger(__name__)
+
+HISTORY_SUBDIR = "history"
+HISTORY_FILE = "runs.json"
+KEEP_RUNS = 20
+DEMO_PREFIX = "演示_"
+
+# Per-unit figures kept in a snapshot, with their Chinese names and formats.
+UNIT_FIGURES: tuple[str, ...] = ("unit_coverage", "activities", "participants")
+FIGURE_NAMES: dict[str, str] = {
+    "unit_coverage": "覆盖率",
+    "activities": "活动次数",
+    "participants": "参加人次",
+}
+FILE_STATE_NAMES: dict[str, str] = {
+    "current": "有效",
+    "superseded": "被更正版替代",
+    "duplicate_file": "重复文件",
+    "rejected": "无法使用",
+}
+CHANGE_KINDS: tuple[str, ...] = (
+    "file_new",
+    "file_replaced",
+    "file_gone",
+    "file_state",
+    "unit_moved",
+)
+CHANGE_COLUMNS: tuple[str, ...] = ("change", "file", "reporting_unit", "figure", "before", "after")
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def snapshot(
+    submissions: pd.DataFrame,
+    coverage: pd.DataFrame | None,
+    shas: dict[str, str],
+    as_of: dt.date | None = None,
+    stamp: dt.datetime | None = None,
+) -> dict:
+    """One run as plain data: its files (path, sha256, state) and per-unit figures.
+
+    `shas` maps a submission's `file` (relative to RAW) to its sha256; `coverage`
+    is the contract's coverage table (only `reporting_unit` rows are kept).
+    """
+    stamp = stamp or dt.datetime.now()
+    files = [
+        {"file": str(f), "sha256": shas.get(str(f), ""), "state": str(s)}
+        for f, s in zip(submissions["file"], submissions["state"], strict=True)
+    ]
+    units: dict[str, dict[str, float | None]] = {}
+    if coverage is not None and not coverage.empty:
+        rows = coverage.loc[coverage["level"] == "reporting_unit"]
+        for record in rows.loc[:, ["group", *UNIT_FIGURES]].to_dict("records"):
+            units[str(record["group"])] = {
+                k: (None if pd.isna(record[k]) else float(record[k])) for k in UNIT_FIGURES
+            }
+    return {
+        "stamp": stamp.isoformat(timespec="seconds"),
+        "as_of": as_of.isoformat() if as_of else None,
+        "files": sorted(files, key=lambda f: f["file"]),
+        "units": units,
+    }
+
+
+def history_path(out_dir: Path) -> Path:
+    return Path(out_dir) / HISTORY_SUBDIR / HISTORY_FILE
+
+
+def load_history(out_dir: Path) -> list[dict]:
+    """The stored snapshots, oldest first ([] when there is none or it is unreadable)."""
+    path = history_path(out_dir)
+    try:
+        runs = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    return runs if isinstance(runs, list) else []
+
+
+def record_run(
+    out_dir: Path,
+    submissions: pd.DataFrame,
+    coverage: pd.DataFrame | None,
+    shas: dict[str, str],
+    as_of: dt.date | None = None,
+    stamp: dt.datetime | None = None,
+) -> list[dict]:
+    """Append this run's snapshot to OUT/history/runs.json (atomically); returns the history.
+
+    Never raises for I/O: a history that cannot be written only loses the comparison.
+    """
+    runs = load_history(out_dir) + [snapshot(submissions, coverage, shas, as_of, stamp)]
+    runs = runs[-KEEP_RUNS:]
+    path = history_path(out_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(runs, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        log.warning("run history not written: %s", path)
+    return runs
+
+
+# --------------------------------------------------------------------------- the change report
+
+
+def _same(before: float | None, after: float | None) -> bool:
+    if before is None or after is None:
+        return before is None and after is None
+    return math.isclose(before, after, rel_tol=0, abs_tol=1e-9)
+
+
+def compare(previous: dict | None, current: dict) -> pd.DataFrame:
+    """The differences between two snapshots, one row per change (CHANGE_COLUMNS).
+
+    change: file_new, file_replaced (same path, other sha256), file_gone, file_state
+    (same content, other state: before/after are the state codes), unit_moved (one
+    row per figure that moved: before/after are the figures). Files in path order,
+    then units in name order.
+    """
+    records: list[dict] = []
+    if previous is None:
+        return pd.DataFrame(columns=list(CHANGE_COLUMNS))
+    old = {f["file"]: f for f in previous.get("files", [])}
+    new = {f["file"]: f for f in current.get("files", [])}
+    for name in sorted(old.keys() | new.keys()):
+        if name not in old:
+            records.append({"change": "file_new", "file": name, "after": new[name]["state"]})
+        elif name not in new:
+            records.append({"change": "file_gone", "file": name, "before": old[name]["state"]})
+        elif old[name]["sha256"] != new[name]["sha256"]:
+            records.append(
+                {"change": "file_replaced", "file": name,
+                 "before": old[name]["state"], "after": new[name]["state"]}
+            )  # fmt: skip
+        elif old[name]["state"] != new[name]["state"]:
+            records.append(
+                {"change": "file_state", "file": name,
+                 "before": old[name]["state"], "after": new[name]["state"]}
+            )  # fmt: skip
+    old_units, new_units = previous.get("units", {}), current.get("units", {})
+    for unit in sorted(old_units.keys() | new_units.keys()):
+        before = old_units.get(unit, {})
+        after = new_units.get(unit, {})
+        for figure in UNIT_FIGURES:
+            b, a = before.get(figure), after.get(figure)
+            if not _same(b, a):
+                records.append(
+                    {"change": "unit_moved", "reporting_unit": unit,
+                     "figure": figure, "before": b, "after": a}
+                )  # fmt: skip
+    frame = pd.DataFrame.from_records(records, columns=list(CHANGE_COLUMNS))
+    for column in ("file", "reporting_unit", "figure"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
+    return frame
+
+
+def changes(out_dir: Path) -> pd.DataFrame:
+    """The change report of the last run against the one before it (CHANGE_COLUMNS)."""
+    runs = load_history(out_dir)
+    if not runs:
+        return pd.DataFrame(columns=list(CHANGE_COLUMNS))
+    return compare(runs[-2] if len(runs) > 1 else None, runs[-1])
+
+
+def _fmt_figure(figure: str, value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "无"
+    if figure == "unit_coverage":
+        return f"{value * 100:.1f}%"
+    return f"{value:,.0f}"
+
+
+def _stamp_zh(stamp: str) -> str:
+    moment = dt.datetime.fromisoformat(stamp)
+    return f"{moment.month}月{moment.day}日{moment:%H:%M}"
+
+
+def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> list[str]:
+    """The change report as Chinese sentences (first the summary, then one line per item)."""
+    if previous is None:
+        return ["这是第一次运行，没有上次的结果可以比较。"]
+    head = f"与上次运行（{_stamp_zh(previous['stamp'])}）相比："
+    lines: list[str] = []
+    if previous.get("as_of") != current.get("as_of"):
+        lines.append(
+            f"统计截止日期由{previous.get('as_of') or '全部日期'}"
+            f"改为{current.get('as_of') or '全部日期'}，数字变化可能来自截止日期。"
+        )
+    counts = report["change"].value_counts()
+    n_new, n_replaced, n_gone = (int(counts.get(c, 0)) for c in CHANGE_KINDS[:3])
+    moved_units = report.loc[report["change"] == "unit_moved", "reporting_unit"].unique()
+    if report.empty:
+        return [head + "报送文件和各单位数字都没有变化。", *lines]
+    n_state = int(counts.get("file_state", 0))
+    files = [f"{label}{n}个" for label, n in (("新增文件", n_new), ("替换", n_replaced),
+             ("删除", n_gone), ("状态变化", n_state)) if n]  # fmt: skip
+    summary = (
+        ("，".join(files) if files else "报送文件没有变化")
+        + "；"
+        + (
+            f"{len(moved_units)}个单位的数字有变化。"
+            if len(moved_units)
+            else "各单位数字没有变化。"
+        )
+    )
+    lines.insert(0, head + summary)
+    for row in report.itertuples(index=False):
+        if row.change == "file_new":
+            lines.append(f"新增：{row.file}（{FILE_STATE_NAMES.get(row.after, row.after)}）")
+        elif row.change == "file_replaced":
+            lines.append(f"替换（内容已更新）：{row.file}")
+        elif row.change == "file_gone":
+            lines.append(f"删除：{row.file}")
+        elif row.change == "file_state":
+            b = FILE_STATE_NAMES.get(row.before, row.before)
+            a = FILE_STATE_NAMES.get(row.after, row.after)
+            lines.append(f"状态变化：{row.file}（{b} → {a}）")
+    moved = report.loc[report["change"] == "unit_moved"]
+    for unit, group in moved.groupby("reporting_unit", sort=True):
+        parts = [
+            f"{FIGURE_NAMES[f]} {_fmt_figure(f, b)} → {_fmt_figure(f, a)}"
+            for f, b, a in zip(group["figure"], group["before"], group["after"], strict=True)
+        ]
+        lines.append(f"{unit}：" + "，".join(parts))
+    return lines
+
+
+def change_lines(out_dir: Path) -> list[str]:
+    """The last run's change report as Chinese lines (for notebook 01 and the briefing)."""
+    runs = load_history(out_dir)
+    if not runs:
+        return ["还没有运行记录。"]
+    previous = runs[-2] if len(runs) > 1 else None
+    return lines_for(previous, runs[-1], compare(previous, runs[-1]))
+
+
+def change_markdown(out_dir: Path):
+    """`change_lines` as Markdown for notebook 01 and the briefing: a heading, the
+    summary line, then one bullet per file or unit."""
+    from IPython.display import Markdown
+
+    first, *rest = change_lines(out_dir)
+    return Markdown(
+        "\n".join(["### 与上次运行相比", "", first, "", *[f"- {line}" for line in rest]])
+    )
+
+
+def change_text(out_dir: Path) -> str:
+    """`change_lines` as one block for the console."""
+    return "\n".join(change_lines(out_dir))
+
+
+# --------------------------------------------------------------------------- run folders
+
+
+def run_folder_name(as_of: dt.date, round_code: str, is_demo: bool = False) -> str:
+    """`<YYYY-MM-DD>_<round>`, with the `演示_` prefix for the bundled demo data."""
+    return windows_name(f"{DEMO_PREFIX if is_demo else ''}{as_of.isoformat()}_{round_code}")
+
+
+def run_folder_path(
+    reports_dir: Path, as_of: dt.date, round_code: str, is_demo: bool = False
+) -> Path:
+    """A run folder that holds no earlier run: the plain name, else `<name>_2`, `<name>_3`…
+
+    An existing empty folder is reused; one with files keeps them, and this run
+    goes to the next free suffix (the console line that lists the outputs shows it).
+    """
+    base = Path(reports_dir) / run_folder_name(as_of, round_code, is_demo)
+    candidate, n = base, 1
+    while candidate.exists() and any(candidate.iterdir()):
+        n += 1
+        candidate = base.with_name(f"{base.name}_{n}")
+    return candidate

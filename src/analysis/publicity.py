@@ -1,0 +1,547 @@
+"""Publicity outputs of work item 3 (简报, 文章, 微信…): read from sheet grids, cleaned, checked.
+
+Units count what they published on a sheet of its own (宣传成果统计), in one of two forms:
+
+- long: a column naming the output (项目/类别 …) and a count column (数量 …),
+  one row per output, optionally with a grassroots-union column;
+- wide: one column per output type (文章（篇）, 微信（条）…), a row per grassroots
+  union, or a single row for the federation itself.
+
+The header is found as for activity tables and with tables.py's own helpers
+(merged headers filled from the top-left cell, title rows above it, 合计 rows,
+note rows, the header block 填报单位/报送期次 scanned from the rows around it).
+Output types, their synonyms and measure words come from the campaign's
+[publicity] section. Decisions:
+
+- A count is kept as written. "10余篇" reads 10 with a warning; "若干", a range
+  or a word reads as missing (empty, never 0) with a warning; a negative,
+  fractional or implausibly large count is listed as written, with a warning
+  that shows it. Plausible means at most max(min_limit, members x per_member)
+  for the union the row is for (all unions under a federation for its own rows).
+- In the wide form a blank cell is no count; in the long form a named output
+  with a blank count is a count read as missing.
+- 合计/总计 rows are listed as rejected (`total_row`), never counted.
+- A sheet is cumulative when its name, a title row above the table or a count
+  header says 累计/截至 …: its counts are totals since the campaign began, so
+  the figures take the latest such total, never a sum of them.
+- Every count read ends in exactly one state, as in the ledger: rejected rows of
+  a rejected file, and rows of duplicate and superseded files, take the file's reason.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
+
+import pandas as pd
+
+from analysis import clean
+from analysis.campaign import Campaign, PublicitySettings
+from analysis.messages import message, suggestion_text
+from analysis.model import HeaderBlock, Issue, Sheet
+
+PUBLICITY_COLUMNS = (
+    "file", "sheet", "row", "reporting_unit", "kind", "round", "grassroots_unit", "output",
+    "count", "cumulative", "state", "reason",
+    "label", "written",
+)  # fmt: skip
+MAX_LABEL_CHARS = 20
+
+MESSAGES: dict[str, str] = {
+    "publicity_count_missing": "{output}数量为空，按“缺失”处理（不计为0）；如有数量请补填。",
+    "publicity_count_approximate": "{output}数量“{value}”为约数，按所写数字{number}计入；如有准确数量请更正。",
+    "publicity_count_range": "{output}数量“{value}”是一个范围，按“缺失”处理（不计为0）；请填写一个确定的数字。",
+    "publicity_count_unreadable": "{output}数量“{value}”不是数字，按“缺失”处理（不计为0）；请填写具体数量。",
+    "publicity_count_negative": "{output}数量“{value}”为负数，已照原数{number}列出；请核对更正。",
+    "publicity_count_fractional": "{output}数量“{value}”不是整数，已照原数{number}列出；请核对更正。",
+    "publicity_count_implausible": (
+        "“{unit}”的{output}数量为{number}{measure}，远超该单位规模（会员{members}人，"
+        "合理上限约{limit}{measure}），已照原数计入；请核对是否多填了数位。"
+    ),
+    "publicity_output_unknown": "宣传项目“{value}”无法对应到通知列出的宣传形式，计入“其他”；如有误请更正。",
+}
+
+
+def _text(code: str, row: int, **values: object) -> str:
+    return f"第{row}行：" + MESSAGES[code].format(**values)
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class PublicityCell:
+    """One count cell as read: its row, the output it counts and the raw value."""
+
+    row: int  # 1-based spreadsheet row
+    kind: str  # "data" or "total"
+    unit: object  # the grassroots-union cell as written (None: the federation itself)
+    output: str  # output code (campaign [publicity])
+    label: str  # the output as written (header or 项目 cell)
+    value: object  # the count cell as written
+    column: str = ""  # the count column's header, for issues
+
+
+@dataclass
+class PublicityTable:
+    """One publicity table found in a sheet."""
+
+    sheet: str
+    header_row: int  # 1-based row of the (last) header row
+    form: str  # "long" or "wide"
+    cumulative: bool
+    header: HeaderBlock
+    cells: list[PublicityCell] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+class _Words:
+    """The campaign's publicity words as matching keys (memoised per settings)."""
+
+    def __init__(self, settings: PublicitySettings):
+        self.settings = settings
+        self.synonyms = sorted(
+            ((clean.match_key(s), o.code) for o in settings.outputs for s in o.synonyms),
+            key=lambda t: -len(t[0]),
+        )
+        self.units = tuple(settings.units)
+        self.items = {clean.match_key(w) for w in settings.item_labels}
+        self.unit_labels = {clean.match_key(w) for w in settings.unit_labels}
+        self.counts = tuple(clean.match_key(w) for w in settings.count_labels)
+        self.cumulative = tuple(settings.cumulative_words)
+        self.output_of = lru_cache(maxsize=4096)(self._output_of)
+
+    def _output_of(self, label: str) -> str | None:
+        """The output code a header or 项目 cell names; None when it names none."""
+        key = clean.match_key(label)
+        if not key or len(key) > MAX_LABEL_CHARS or re.search(r"\d", key):
+            return None
+        return next((code for syn, code in self.synonyms if syn and syn in key), None)
+
+    def is_unit_label(self, label: str, matcher) -> bool:
+        """A header naming who the counts are for (基层工会名称, 单位…)."""
+        if clean.match_key(label) in self.unit_labels:
+            return True
+        found = matcher.field_of(label)
+        return found is not None and found[0] == "grassroots_unit"
+
+    def is_item_label(self, label: str) -> bool:
+        key = clean.match_key(label)
+        return key in self.items
+
+    def is_count_label(self, label: str) -> bool:
+        key = clean.match_key(label)
+        return (
+            bool(key) and len(key) <= MAX_LABEL_CHARS and any(w and w in key for w in self.counts)
+        )
+
+    def says_cumulative(self, text: object) -> bool:
+        return isinstance(text, str) and any(w in text for w in self.cumulative)
+
+
+_WORDS: dict[int, tuple[PublicitySettings, _Words]] = {}
+
+
+def _words(campaign: Campaign) -> _Words:
+    held = _WORDS.get(id(campaign.publicity))
+    if held is None or held[0] is not campaign.publicity:
+        held = _WORDS[id(campaign.publicity)] = (campaign.publicity, _Words(campaign.publicity))
+    return held[1]
+
+
+# --------------------------------------------------------------------------- counts
+
+_RANGE = re.compile(r"^\d+(?:\.\d+)?\s*\D{0,2}\s*[-~至到—–]\s*\d+")
+_NUMBER = re.compile(r"^(-?\d+(?:\.\d+)?)(万|千|百)?$")
+
+
+def parse_count(
+    value: object, units: tuple[str, ...] = ()
+) -> tuple[int | float | None, str | None]:
+    """A count cell -> (the number as written, code); None means missing, never zero.
+
+    Approximate counts ("10余篇", "约20条") read as the number written with
+    `publicity_count_approximate`; negative and fractional counts are returned as
+    written with `publicity_count_negative` / `publicity_count_fractional` (a
+    warning, not a change); ranges and words ("若干") are None with a code.
+    """
+    if isinstance(value, bool):
+        return None, "publicity_count_unreadable"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None, "publicity_count_missing"
+        return _checked(value, None)
+    text = clean.normalise_text(value).replace(",", "").replace(" ", "")
+    if not text:
+        return None, "publicity_count_missing"
+    if any(w in text for w in clean._UNREADABLE_WORDS):
+        return None, "publicity_count_unreadable"
+    approximate = False
+    if clean._APPROX_PREFIX.search(text):
+        text, approximate = clean._APPROX_PREFIX.sub("", text), True
+    if _RANGE.match(text):
+        return None, "publicity_count_range"
+    text = clean._PLAIN_PREFIX.sub("", text)
+    unit_suffix = re.compile("(" + "|".join(map(re.escape, units)) + ")$") if units else None
+    for _ in range(2):  # "10余篇", "20条左右", "十余期"
+        if unit_suffix is not None:
+            text = unit_suffix.sub("", text)
+        if clean._APPROX_SUFFIX.search(text):
+            text, approximate = clean._APPROX_SUFFIX.sub("", text), True
+    match = _NUMBER.match(text)
+    number: float | None = None
+    if match:
+        scale = {"万": 10_000, "千": 1000, "百": 100}.get(match.group(2) or "", 1)
+        number = float(match.group(1)) * scale
+    elif (cn := clean.chinese_number(text)) is not None and (cn or any(z in text for z in "零〇")):
+        number = float(cn)  # (chinese_number reads a lone "万" as 0: that is no count)
+    if number is None:
+        return None, "publicity_count_unreadable"
+    return _checked(number, "publicity_count_approximate" if approximate else None)
+
+
+def _checked(number: float, code: str | None) -> tuple[int | float, str | None]:
+    whole = float(number).is_integer()
+    value: int | float = int(number) if whole else float(number)
+    if number < 0:
+        return value, "publicity_count_negative"
+    if not whole:
+        return value, "publicity_count_fractional"
+    return value, code
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def _tables_helpers():
+    """tables.py's header, merge and row-marker helpers (one implementation of each)."""
+    from analysis import tables
+
+    return tables
+
+
+def _header_kind(
+    labels: list[str], words: _Words, matcher
+) -> tuple[str, dict[str, int], dict[int, str]] | None:
+    """("wide"|"long", {unit/item/count: column}, {column: output}) when `labels` is a header."""
+    outputs = {j: code for j, lab in enumerate(labels) if lab and (code := words.output_of(lab))}
+    unit = next(
+        (j for j, lab in enumerate(labels)
+         if lab and j not in outputs and words.is_unit_label(lab, matcher)),
+        None,
+    )  # fmt: skip
+    if len(outputs) >= 2:
+        return "wide", ({"unit": unit} if unit is not None else {}), outputs
+    item = next((j for j, lab in enumerate(labels) if lab and words.is_item_label(lab)), None)
+    count = next(
+        (j for j, lab in enumerate(labels)
+         if lab and j != item and j not in outputs and words.is_count_label(lab)),
+        None,
+    )  # fmt: skip
+    if item is not None and count is not None:
+        columns = {"item": item, "count": count}
+        if unit is not None and unit not in (item, count):
+            columns["unit"] = unit
+        return "long", columns, {}
+    return None
+
+
+def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[PublicityTable]:
+    """The publicity tables in a sheet (long or wide form); [] when there is none."""
+    grid = sheet.rows
+    words = _words(campaign)
+    if not grid or not words.synonyms:
+        return []
+    tables = _tables_helpers()
+    context = tables._context(campaign)
+    # Cheap pre-test: a sheet none of whose strings names an output holds no counts.
+    strings = {v for v in set(chain.from_iterable(grid)) if isinstance(v, str)}
+    named = {v for v in strings if words.output_of(v)}
+    if not named:
+        return []
+    count_words = {v for v in strings if words.is_count_label(v)}
+    merges = tables._merge_index(sheet)
+    merged_rows = {i for i, _ in merges}
+    found: list[PublicityTable] = []
+    non_data: list[int] = []
+    current: PublicityTable | None = None
+    columns: dict[str, int] = {}
+    outputs: dict[int, str] = {}
+    labels: list[str] = []
+    title_start = 0
+    for i, row in enumerate(grid):
+        cells = set(row)
+        header = None
+        if len(named & cells) >= 2 or (count_words & cells) or i in merged_rows:
+            width = len(row)
+            labels_i = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(width)]
+            header = _header_kind(labels_i, words, context.matcher)
+            if header and header[0] == "long":
+                if not _long_rows_name_outputs(grid, merges, i, header[1], words, tables):
+                    header = None
+            elif header and not _wide_rows_hold_counts(grid, i, header[2], words):
+                header = None  # a row of output words in prose or a list, not a table
+        if header is not None:
+            form, columns, outputs = header
+            labels = labels_i
+            if "unit" not in columns and i > 0:  # a unit column labelled in a parent row above
+                above = [
+                    tables._labels(tables._filled(grid, merges, i - 1, j)) for j in range(len(row))
+                ]
+                unit = next(
+                    (j for j, lab in enumerate(above) if lab and j not in outputs
+                     and words.is_unit_label(lab, context.matcher)),
+                    None,
+                )  # fmt: skip
+                if unit is not None and unit not in columns.values():
+                    columns["unit"] = unit
+            titles = [sheet.name, *(v for k in range(title_start, i) for v in grid[k])]
+            count_labels = [labels[j] for j in outputs] or [labels[columns["count"]]]
+            cumulative = any(words.says_cumulative(t) for t in (*titles, *count_labels))
+            current = PublicityTable(sheet.name, i + 1, form, cumulative, HeaderBlock())
+            found.append(current)
+            title_start = i + 1
+            continue
+        if current is None:
+            non_data.append(i)
+            continue
+        if _read_row(current, grid, merges, i, columns, outputs, labels, words, context, tables):
+            title_start = i + 1
+        else:
+            non_data.append(i)
+    block: dict[str, object] = {}
+    tables._scan_header_block(grid, non_data, campaign, block)
+    for table in found:
+        table.header = HeaderBlock(**block)
+    return found
+
+
+def has_output_columns(sheet: Sheet, tables: list, campaign: Campaign) -> bool:
+    """Whether an activity table's header row(s) name two or more output types (文章（篇）…).
+
+    Such columns are counts per activity row ("extra columns"): find_publicity reads
+    them as a wide table. Only the header rows are looked at (cheap on large sheets).
+    """
+    words = _words(campaign)
+    for table in tables:
+        for k in (table.header_row - 1, table.header_row - 2):
+            if 0 <= k < len(sheet.rows):
+                named = {
+                    j for j, v in enumerate(sheet.rows[k])
+                    if isinstance(v, str) and words.output_of(v)
+                }  # fmt: skip
+                if len(named) >= 2:
+                    return True
+    return False
+
+
+def _long_rows_name_outputs(grid, merges, i: int, columns: dict[str, int], words, tables) -> bool:
+    """A long header counts only when some row below names an output in its item column."""
+    j = columns["item"]
+    return any(
+        words.output_of(tables._labels(tables._filled(grid, merges, k, j)) or "")
+        for k in range(i + 1, min(len(grid), i + 60))
+    )
+
+
+def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool:
+    """A wide header counts only when some row below has a number in an output column."""
+    for k in range(i + 1, min(len(grid), i + 60)):
+        row = grid[k]
+        for j in outputs:
+            if (
+                j < len(row)
+                and row[j] is not None
+                and parse_count(row[j], words.units)[0] is not None
+            ):
+                return True
+    return False
+
+
+def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, tables) -> bool:
+    """Append the row's counts to `table`; False when the row holds none (title, note, blank)."""
+    row = grid[i]
+    raw = [(j, v) for j, v in enumerate(row) if not tables._blank(v)]
+    if not raw:
+        return False
+    first = raw[0][1]
+    if isinstance(first, str) and context.note_marker(first):
+        return False
+    unit = tables._filled(grid, merges, i, columns["unit"]) if "unit" in columns else None
+    marked = [unit] + [v for _, v in raw[:2]]
+    if table.form == "long":
+        item = tables._filled(grid, merges, i, columns["item"])
+        count = tables._cell(grid, i, columns["count"])
+        marked.append(item)
+        total = any(context.total_marker(v) for v in marked)
+        if tables._blank(item) and count is None:
+            return False
+        label = clean.normalise_text(item)
+        code = words.output_of(label) if label else None
+        if label and code is None and total:
+            code = "other"
+        if code is None:
+            # A count beside a word no synonym matches is `other` (warned); without a
+            # count, or with a long sentence, it is a note, not a count.
+            if count is None or len(clean.match_key(label)) > MAX_LABEL_CHARS:
+                return False
+            code = "other"
+        table.cells.append(
+            PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
+                          count, labels[columns["count"]])
+        )  # fmt: skip
+        return True
+    total = any(context.total_marker(v) for v in marked)
+    present = [
+        (j, code) for j, code in outputs.items() if not tables._blank(tables._cell(grid, i, j))
+    ]
+    if not present:
+        return False
+    for j, code in present:
+        table.cells.append(
+            PublicityCell(i + 1, "total" if total else "data", unit, code, labels[j],
+                          tables._cell(grid, i, j), labels[j])
+        )  # fmt: skip
+    return True
+
+
+# --------------------------------------------------------------------------- interpret
+
+
+class PublicityInterpreter:
+    """Publicity cells of a parsed file -> publicity.csv records and issues (per run)."""
+
+    def __init__(self, roster, resolver, campaign: Campaign):
+        self.campaign = campaign
+        self.settings = campaign.publicity
+        self.resolver = resolver
+        self.parent_of = roster.parent_of
+        self.kind_of = dict(
+            zip(
+                roster.reporting_units["reporting_unit"],
+                roster.reporting_units["kind"],
+                strict=True,
+            )
+        )
+        units = roster.units
+        self.members = dict(zip(units["unit"], units["members"].astype("int64"), strict=True))
+        self.federation_members = units.groupby("reporting_unit")["members"].sum().to_dict()
+        self.self_words = {clean.match_key(w) for w in campaign.row_markers.get("self", ("本级",))}
+
+    def interpret(self, sub, rejected_reason: str | None = None) -> None:
+        """Fill `sub.publicity` (records) and `sub.row_issues` from the file's publicity tables."""
+        for table in getattr(sub.parsed, "publicity", ()):
+            for cell in table.cells:
+                if rejected_reason is not None:
+                    sub.publicity.append(
+                        self._record(sub, table, cell, "rejected", rejected_reason)
+                    )
+                else:
+                    sub.publicity.append(self._cell(sub, table, cell))
+
+    def _record(self, sub, table: PublicityTable, cell: PublicityCell, state: str, reason: str,
+                unit: str = "", count: int | float | None = None) -> dict:  # fmt: skip
+        return {
+            "file": sub.file, "sheet": table.sheet, "row": cell.row,
+            "reporting_unit": sub.reporting_unit or "", "kind": sub.kind or "",
+            "round": sub.round or "", "grassroots_unit": unit, "output": cell.output,
+            "count": count, "cumulative": table.cumulative, "state": state, "reason": reason,
+            "label": cell.label, "written": clean.normalise_text(cell.value),
+        }  # fmt: skip
+
+    def _issue(self, sub, table, cell, severity: str, code: str, text: str, value: str = "",
+               suggestions: str = "") -> None:  # fmt: skip
+        sub.row_issues.append(
+            Issue(
+                sub.file,
+                table.sheet,
+                cell.row,
+                cell.column,
+                severity,
+                code,
+                text,
+                value,
+                suggestions,
+            )
+        )
+
+    def _cell(self, sub, table: PublicityTable, cell: PublicityCell) -> dict:
+        if cell.kind == "total":
+            return self._record(sub, table, cell, "rejected", "total_row")
+        output_name = self.settings.name(cell.output)
+        warnings: list[str] = []
+        written = clean.normalise_text(cell.unit)
+        unit = ""
+        if written and clean.match_key(written) not in self.self_words:
+            found = self.resolver.resolve(written, sub.reporting_unit)
+            if found.unit:
+                unit = found.unit
+            else:
+                federation = self.resolver.resolve_reporting_unit(written).unit
+                if federation and self.kind_of.get(federation) == "direct":
+                    unit = federation
+                elif not federation:
+                    text = message("unit_unresolved", row=cell.row, value=written,
+                                   suggest=suggestion_text(found.suggestions))  # fmt: skip
+                    self._issue(sub, table, cell, "error", "unit_unresolved", text, written,
+                                "、".join(found.suggestions))  # fmt: skip
+                    return self._record(sub, table, cell, "rejected", "unit_unresolved")
+        elif self.kind_of.get(sub.reporting_unit) == "direct":
+            unit = sub.reporting_unit
+        if cell.output == "other" and cell.label and self._unknown_label(cell.label):
+            warnings.append("publicity_output_unknown")
+            self._issue(sub, table, cell, "warning", "publicity_output_unknown",
+                        _text("publicity_output_unknown", cell.row, value=cell.label))  # fmt: skip
+        count, code = parse_count(cell.value, self.settings.units)
+        shown = clean.normalise_text(cell.value)
+        if code:
+            warnings.append(code)
+            self._issue(sub, table, cell, "warning", code,
+                        _text(code, cell.row, output=output_name, value=shown, number=count))  # fmt: skip
+        if count is not None:
+            members = self.members.get(unit) if unit else self.federation_members.get(
+                sub.reporting_unit)  # fmt: skip
+            if members is not None:
+                limit = max(self.settings.min_limit, math.ceil(members * self.settings.per_member))
+                if count > limit:
+                    warnings.append("publicity_count_implausible")
+                    self._issue(sub, table, cell, "warning", "publicity_count_implausible", _text(
+                        "publicity_count_implausible", cell.row, unit=unit or sub.reporting_unit,
+                        output=output_name, number=count, measure=self.settings.unit(cell.output),
+                        members=int(members), limit=limit))  # fmt: skip
+        reason = ";".join(dict.fromkeys(warnings)) or "ok"
+        return self._record(sub, table, cell, "accepted", reason, unit, count)
+
+    def _unknown_label(self, label: str) -> bool:
+        """An `other` cell whose label is not itself a synonym of `other` (其他)."""
+        other = next((o for o in self.settings.outputs if o.code == "other"), None)
+        key = clean.match_key(label)
+        return not (other and any(clean.match_key(s) in key for s in other.synonyms))
+
+
+def publicity_table(subs) -> pd.DataFrame:
+    """publicity.csv: every submission's publicity records, in file order."""
+    records = [r for s in subs for r in s.publicity]
+    frame = pd.DataFrame.from_records(records, columns=list(PUBLICITY_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    # As written: 3 stays "3" and 1.5 "1.5" in the CSV (a float column would write "3.0").
+    frame["count"] = pd.Series([r["count"] for r in records], dtype=object, index=frame.index)
+    frame["cumulative"] = frame["cumulative"].astype("boolean")
+    return frame
+
+
+def finalise(sub) -> None:
+    """Records of a duplicate or superseded file take the file's state and reason."""
+    if sub.state == "duplicate_file":
+        state, reason = "duplicate", f"duplicate_file:{sub.duplicate_of}"
+    elif sub.state == "superseded":
+        state, reason = "superseded", f"superseded:{sub.superseded_by}"
+    else:
+        return
+    sub.publicity = [{**r, "state": state, "reason": reason} for r in sub.publicity]

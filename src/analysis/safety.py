@@ -1,0 +1,150 @@
+"""Output safety: no text a unit typed ever runs as a formula in the analyst's spreadsheet.
+
+A submitted cell such as `=HYPERLINK("http://evil.example/","x")` or
+`@SUM(1+1)*cmd|' /C calc'!A0` is real data: it is read, kept and shown as typed.
+But a spreadsheet program opening a table we wrote would evaluate it (OWASP "CSV
+injection": links, DDE commands). One rule, applied where every table and workbook
+is written:
+
+- a text value that begins with `=`, `+`, `-`, `@`, a tab or a carriage return
+  (`EVALUABLE`) is written so that no spreadsheet program evaluates it;
+- in CSV, with a leading apostrophe (the OWASP recommendation; Excel, WPS and
+  LibreOffice show the rest as text) — `csv_safe`, `csv_rows`;
+- in xlsx, as a string cell with Excel's own "quote prefix" style, never a formula
+  (openpyxl stores any `str` beginning with `=` as a formula) — `protect_workbook`;
+- numbers stay numbers: numeric columns and cells are never touched, and a text
+  that is only a number (`-5`, `+3.5`, `-12%`) cannot be a formula, so it keeps
+  its bytes;
+- Parquet is data, not a document: it keeps the text exactly as read. So does
+  every table in memory; only the written CSV carries the prefix, and the project
+  reads its own CSV tables back through `csv_unescape`, which removes it (text that
+  already began with apostrophes before an evaluable character gets one more, so
+  the round trip is exact).
+
+docx and pptx hold text runs that Word, WPS and PowerPoint never evaluate, and the
+HTML export escapes its text, so neither needs the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+EVALUABLE = ("=", "+", "-", "@", "\t", "\r")
+CSV_PREFIX = "'"
+# A plain number written as text (signed, decimal, exponent, percent): not a formula.
+_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def is_evaluable(value: object) -> bool:
+    """Whether `value` is text a spreadsheet program would evaluate if written as it is."""
+    return (
+        isinstance(value, str) and value.startswith(EVALUABLE) and _NUMBER.fullmatch(value) is None
+    )
+
+
+def needs_csv_prefix(value: object) -> bool:
+    """Whether `value` is written to CSV with one more leading apostrophe.
+
+    Evaluable text, and text that is apostrophes followed by evaluable text (so
+    that `csv_unescape` gives back exactly what was typed, even `'=1+2`).
+    """
+    return isinstance(value, str) and is_evaluable(value.lstrip(CSV_PREFIX))
+
+
+def escape_csv_text(value: object) -> object:
+    """`value` with the CSV prefix when `needs_csv_prefix`; anything else unchanged."""
+    return CSV_PREFIX + value if needs_csv_prefix(value) else value
+
+
+def unescape_csv_text(value: object) -> object:
+    """What `escape_csv_text` was given, from what it returned."""
+    if isinstance(value, str) and value.startswith(CSV_PREFIX) and needs_csv_prefix(value[1:]):
+        return value[1:]
+    return value
+
+
+def _mask(column: pd.Series, starts: tuple[str, ...], test) -> pd.Series | None:
+    """Which values of a text column begin with `starts` and pass `test`; None if none do."""
+    try:
+        begins = column.str.startswith(starts, na=False)
+    except AttributeError:  # an object column without text (booleans, say)
+        return None
+    if not begins.any():
+        return None
+    mask = begins.to_numpy(dtype=bool, copy=True)
+    mask[mask] = [test(text) for text in column.to_numpy()[mask]]
+    return pd.Series(mask, index=column.index) if mask.any() else None
+
+
+def _text_columns(frame: pd.DataFrame):
+    for position, dtype in enumerate(frame.dtypes):
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            yield position, frame.iloc[:, position]
+
+
+def _replaced(frame: pd.DataFrame, changed: dict[int, pd.Series]) -> pd.DataFrame:
+    if not changed:
+        return frame
+    out = frame.copy()
+    for position, column in changed.items():
+        out.isetitem(position, column)
+    return out
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as it is to be written to CSV: evaluable text prefixed with an apostrophe.
+
+    Returns `frame` itself (no copy) when no value needs the prefix, so tables
+    without such values are written byte for byte as before. Only text columns are
+    looked at; numbers, dates and booleans are never changed.
+    """
+    changed = {}
+    for position, column in _text_columns(frame):
+        mask = _mask(column, (*EVALUABLE, CSV_PREFIX), needs_csv_prefix)
+        if mask is not None:
+            changed[position] = column.mask(mask, CSV_PREFIX + column.astype("string"))
+    return _replaced(frame, changed)
+
+
+def csv_unescape(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table read back from a CSV that `csv_safe` wrote, with the text as it was typed.
+
+    Returns `frame` itself when no value carries the prefix (the usual case).
+    """
+    changed = {}
+    for position, column in _text_columns(frame):
+        mask = _mask(column, (CSV_PREFIX,), lambda t: needs_csv_prefix(t[1:]))
+        if mask is not None:
+            changed[position] = column.mask(mask, column.astype("string").str[1:])
+    return _replaced(frame, changed)
+
+
+def csv_rows(rows: Iterable[Sequence[object]]) -> list[list[object]]:
+    """Rows for `csv.writer.writerows`, each evaluable text prefixed with an apostrophe."""
+    return [[escape_csv_text(value) for value in row] for row in rows]
+
+
+def protect_workbook(workbook, formulas: Iterable[tuple[str, str]] = ()) -> None:
+    """Make every text cell of an openpyxl workbook a string cell that is never evaluated.
+
+    Call just before `workbook.save`. A cell whose text begins with an evaluable
+    character is stored as a string (openpyxl made it a formula if it began with
+    `=`) with Excel's quote-prefix style, which keeps it text even when someone
+    edits the cell. The project's own formulas, if any, are listed in `formulas` as
+    (sheet title, coordinate) pairs and left alone; numbers are never touched.
+    """
+    own = set(formulas)
+    for sheet in workbook.worksheets:
+        # The cells that exist (iter_rows would create the empty ones in between).
+        for cell in list(sheet._cells.values()):
+            value = cell.value
+            if not isinstance(value, str) or not value.startswith(EVALUABLE):
+                continue
+            if (sheet.title, cell.coordinate) in own:
+                continue
+            if cell.data_type == "f" or is_evaluable(value):
+                cell.data_type = "s"
+                cell.quotePrefix = True

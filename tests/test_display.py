@@ -1,0 +1,76 @@
+"""Notebook tables: 是/否, blanks, Chinese headers, no footer, no absolute paths."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from analysis import config, display
+
+
+def _cells(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>.*?</td>", html)]
+
+
+def test_table_renders_yes_no_blanks_percent_and_chinese():
+    frame = pd.DataFrame(
+        {
+            "reporting_unit": ["拱辰街道总工会", "长阳镇总工会"],
+            "kind": ["street", "town"],
+            "on_time": pd.array([True, pd.NA], dtype="boolean"),
+            "submitted": [True, False],
+            "unit_coverage": [0.5, np.nan],
+            "participants": [12345.0, np.nan],
+            "activities": [3, 0],
+            "state": ["current", "superseded"],
+        }
+    )
+    html = display.table(frame).to_html()
+    assert _cells(html) == [
+        "拱辰街道总工会", "街道", "是", "是", "50.0%", "12,345", "3", "有效",
+        "长阳镇总工会", "乡镇", "", "否", "", "", "0", "被更正版替代",
+    ]  # fmt: skip
+    headers = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>.*?</th>", html)]
+    assert headers == [
+        "报送单位",
+        "类别",
+        "按时报送",
+        "已报送",
+        "覆盖率",
+        "参加人次",
+        "活动次数",
+        "状态",
+    ]
+    for word in ("NaN", "nan", "True", "False", "<NA>", "None", "rows ×"):
+        assert word not in html
+    assert "white-space: nowrap" in html
+
+
+def test_absolute_paths_are_shown_relative_or_by_name():
+    inside = str(config.PROJ_ROOT / "data" / "processed" / "issues.csv")
+    frame = pd.DataFrame({"file": [inside, "/home/someone/报送/长阳镇.xlsx", "submissions/a.xlsx"]})
+    html = display.table(frame).to_html()
+    assert _cells(html) == ["data/processed/issues.csv", "长阳镇.xlsx", "submissions/a.xlsx"]
+    assert str(config.PROJ_ROOT) not in html and "/home/" not in html
+
+
+def test_named_index_is_kept_and_plain_index_hidden():
+    named = pd.DataFrame({"activities": [2]}, index=pd.Index(["全区"], name="单位"))
+    assert "全区" in display.table(named).to_html()
+    plain = pd.DataFrame({"activities": [7]})
+    html = display.table(plain).to_html()
+    assert _cells(html) == ["7"] and ">0<" not in html
+
+
+def test_row_states_and_file_states_are_named_for_their_table():
+    rows = pd.DataFrame({"state": ["accepted", "superseded", "rejected", "duplicate"]})
+    assert _cells(display.table(rows).to_html()) == ["采用", "被替代", "不采用", "重复"]
+    files = pd.DataFrame({"state": ["superseded"], "rows_read": [3]})
+    assert _cells(display.table(files).to_html()) == ["被更正版替代", "3"]
+
+
+def test_same_frame_renders_the_same_html():
+    frame = pd.DataFrame({"kind": ["town"], "activities": [3]})
+    assert display.table(frame).to_html() == display.table(frame.copy()).to_html()

@@ -1,0 +1,162 @@
+"""Every file and folder the project writes has a name Windows accepts, on a short enough path."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from types import SimpleNamespace
+
+import pytest
+from conftest import write_xlsx
+
+from analysis import briefing, charts, templates
+from analysis.campaign import default_campaign_text
+from analysis.filenames import (
+    DESKTOP_PROJECT,
+    MAX_NAME_CHARS,
+    unique_names,
+    windows_name,
+    windows_path_fits,
+    windows_problems,
+)
+
+FORBIDDEN = '\\/:*?"<>|'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("长阳镇总工会", "长阳镇总工会"),  # legal names are kept as they are
+        ("A/B:公司*工会", "A_B_公司_工会"),
+        ('区教委"工会"<2>|?', "区教委_工会__2___"),
+        ("长阳镇总工会. ", "长阳镇总工会"),  # Windows drops a trailing dot or space
+        (" .隐藏", "隐藏"),
+        ("CON", "CON_"),
+        ("con.txt", "con_.txt"),
+        ("LPT9", "LPT9_"),
+        ("COM1 ", "COM1_"),
+        ("CONSOLE", "CONSOLE"),  # only the exact device names are reserved
+        ("a\tb\x01c", "a_b_c"),
+        ("", "_"),
+        ("...", "_"),
+    ],
+)
+def test_windows_name_table(text, expected):
+    assert windows_name(text) == expected
+    assert windows_problems(windows_name(text)) == []
+
+
+def test_windows_name_cuts_long_names_deterministically_and_uniquely():
+    first = "北京市房山区" + "某某" * 60 + "第一分公司工会委员会"
+    second = "北京市房山区" + "某某" * 60 + "第二分公司工会委员会"
+    a, b = windows_name(first, suffix=".xlsx"), windows_name(second, suffix=".xlsx")
+    assert len(a) == len(b) == MAX_NAME_CHARS
+    assert a != b and a.endswith(".xlsx") and "~" in a
+    assert a == windows_name(first, suffix=".xlsx")  # the same text, the same name
+    assert a[:20] == first[:20]
+
+
+def test_unique_names_numbers_repeats_ignoring_case():
+    names = ["A_B.xlsx", "a_b.xlsx", "A_B.xlsx", "C.xlsx"]
+    assert unique_names(names) == ["A_B.xlsx", "a_b (2).xlsx", "A_B (3).xlsx", "C.xlsx"]
+
+
+def test_windows_path_fits_counts_from_a_desktop_folder():
+    assert len(str(DESKTOP_PROJECT)) == 30
+    assert windows_path_fits("reports/" + "x" * 200)
+    assert not windows_path_fits("reports/" + "x" * 230)
+
+
+def test_run_folder_name_is_legal_for_any_round_code(tmp_path):
+    for code in ("r2", "CON", "第二/阶段:补报?", "x" * 300):
+        figures = SimpleNamespace(as_of=briefing.dt.date(2019, 9, 30), round_code=code, is_demo=False)
+        name = briefing.run_folder(tmp_path, figures).name
+        assert windows_problems(name) == [], name
+    figures = SimpleNamespace(as_of=briefing.dt.date(2019, 9, 30), round_code="r2", is_demo=False)
+    assert briefing.run_folder(tmp_path, figures).name == "2019-09-30_r2"
+
+
+# --------------------------------------------------------------------------- whole runs
+
+# Reporting units (上级工会) and unions whose names hold every character Windows refuses,
+# trailing dots and spaces, device names, and a name far too long for a path.
+LONG = "北京市房山区" + "长阳镇工业开发区管理委员会" * 12 + "工会"
+HOSTILE_ROSTER = [
+    ["序号", "基层工会名称", "上级工会", "类别", "会员人数"],
+    [1, "长阳镇第一小学工会", "长阳镇/总工会", "乡镇", 40],
+    [2, "长阳镇卫生院工会", "长阳镇/总工会", "乡镇", 60],
+    [3, "琉璃河镇中心小学工会", "琉璃河镇:总工会", "乡镇", 30],
+    [4, "区教委机关工会", '区教委*工会?"<>|', "系统", 50],
+    [5, "房山区实验中学工会", '区教委*工会?"<>|', "系统", 20],
+    [6, "城关街道工会", "城关街道总工会. ", "街道", 25],
+    [7, "燕山工会", "CON", "燕山", 15],
+    [8, "长沟镇工会", "长阳镇\\总工会", "乡镇", 12],  # as a file name, the same as 长阳镇/总工会
+    [9, "某开发区工会", LONG, "乡镇", 10],
+    [10, "北京燕房物流有限公司工会：", "", "直属", 30],
+]
+
+
+def _written_names(root: Path) -> list[PurePosixPath]:
+    return sorted(PurePosixPath(p.relative_to(root).as_posix()) for p in root.rglob("*"))
+
+
+def _assert_windows_legal(root: Path, base: str) -> None:
+    names = _written_names(root)
+    assert names
+    for rel in names:
+        for part in rel.parts:
+            assert windows_problems(part) == [], (rel, part)
+            with warnings.catch_warnings():  # is_reserved is deprecated from Python 3.13
+                warnings.simplefilter("ignore", DeprecationWarning)
+                assert not PureWindowsPath(part).is_reserved(), part
+            assert PureWindowsPath(part).name == part
+        assert windows_path_fits(PurePosixPath(base) / rel), rel
+
+
+def _hostile_raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", HOSTILE_ROSTER)
+    (raw / "submissions").mkdir()
+    text = default_campaign_text().replace('code = "r2"', 'code = "r2:补报?"', 1)
+    text = text.replace('name = "第二阶段"', 'name = "第二阶段/补报*"', 1)
+    (raw / "campaign.toml").write_text(text, encoding="utf-8")
+    return raw
+
+
+def test_templates_for_hostile_names_are_legal_and_one_per_unit(tmp_path, monkeypatch):
+    raw = _hostile_raw(tmp_path)
+    monkeypatch.setattr(templates.batch.config, "REPORTS_DIR", tmp_path / "reports")
+    run = templates.run(
+        roster=raw / "roster", round_code="r2:补报?", campaign_path=raw / "campaign.toml"
+    )
+    assert run.out_dir == tmp_path / "reports" / "templates" / "r2_补报_"
+    _assert_windows_legal(tmp_path / "reports", "reports")
+    reporting_units = {row[2] or row[1] for row in HOSTILE_ROSTER[1:]}
+    assert len(run.files) == len(set(run.files)) == len(reporting_units) == 8
+    assert all(p.exists() for p in run.files)
+    (long_file,) = [p for p in run.files if "开发区" in p.name]
+    assert len(long_file.name) <= MAX_NAME_CHARS
+    names = {p.name for p in run.files}
+    assert {
+        "长阳镇_总工会_第二阶段_补报__报送表.xlsx",
+        "长阳镇_总工会_第二阶段_补报__报送表 (2).xlsx",
+    } <= names
+    # A full-width colon is an ordinary character to Windows: it stays.
+    assert {
+        "CON_第二阶段_补报__报送表.xlsx",
+        "北京燕房物流有限公司工会：_第二阶段_补报__报送表.xlsx",
+        "城关街道总工会._第二阶段_补报__报送表.xlsx",  # a dot inside a name is fine
+    } <= names
+
+
+def test_briefing_folder_for_hostile_names_is_legal(tmp_path, monkeypatch):
+    raw = _hostile_raw(tmp_path)
+    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(charts, "PNG_DPI", 40)
+    reports = tmp_path / "reports"
+    assert briefing.run(raw, tmp_path / "out", reports, round_code="r2:补报?") == 0
+    (folder,) = reports.iterdir()
+    assert folder.name == "2019-09-30_r2_补报_"
+    assert (folder / "通报表.xlsx").exists() and (folder / "charts").is_dir()
+    _assert_windows_legal(reports, "reports")
+    _assert_windows_legal(tmp_path / "out", "data/processed")

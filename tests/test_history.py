@@ -1,0 +1,213 @@
+"""The change report between two runs, and run folders that never overwrite each other."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+
+from analysis import cli, history
+from tests.test_ingest import act, raw, run, submission  # noqa: F401 - `raw` is a fixture
+
+
+def two_runs(raw):  # noqa: F811 - the fixture's value
+    """Run 1: 长阳镇, 琉璃河镇, 区教委. Run 2: 长阳镇 replaced, 琉璃河镇 removed, 燕房 added."""
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学", participants=20)], "2019-06-28"
+    )
+    submission(
+        raw,
+        "琉璃河镇.xlsx",
+        "琉璃河镇总工会",
+        [act("琉璃河镇中心小学", participants=30)],
+        "2019-06-28",
+    )
+    submission(
+        raw, "区教委.xlsx", "区教委工会", [act("区教委机关工会", participants=10)], "2019-06-28"
+    )
+    first = run(raw)
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会",
+        [act("长阳镇第一小学", participants=20), act("长阳镇卫生院", participants=40)], "2019-06-29",
+    )  # fmt: skip
+    (raw / "submissions" / "琉璃河镇.xlsx").unlink()
+    submission(
+        raw, "北京燕房物流.xlsx", "北京燕房物流有限公司工会",
+        [act("北京燕房物流有限公司工会", participants=15)], "2019-06-28",
+    )  # fmt: skip
+    second = run(raw)
+    return first, second
+
+
+def test_two_runs_report_new_replaced_gone_files_and_moved_units(raw):  # noqa: F811
+    two_runs(raw)
+    out = raw.parent / "out"
+    runs = history.load_history(out)
+    assert len(runs) == 2
+    # Worked out by hand from the roster: 长阳镇 has 3 unions, 琉璃河镇 1, the direct union 1.
+    report = history.changes(out)
+    files = report[report["change"] != "unit_moved"]
+    assert files[["change", "file"]].values.tolist() == [
+        ["file_new", "submissions/北京燕房物流.xlsx"],
+        ["file_gone", "submissions/琉璃河镇.xlsx"],
+        ["file_replaced", "submissions/长阳镇.xlsx"],
+    ]
+    moved = report[report["change"] == "unit_moved"]
+    assert moved[["reporting_unit", "figure", "before", "after"]].values.tolist() == [
+        ["北京燕房物流有限公司工会", "unit_coverage", 0.0, 1.0],
+        ["北京燕房物流有限公司工会", "activities", 0.0, 1.0],
+        ["北京燕房物流有限公司工会", "participants", 0.0, 15.0],
+        ["琉璃河镇总工会", "unit_coverage", 1.0, 0.0],
+        ["琉璃河镇总工会", "activities", 1.0, 0.0],
+        ["琉璃河镇总工会", "participants", 30.0, 0.0],
+        ["长阳镇总工会", "unit_coverage", 1 / 3, 2 / 3],
+        ["长阳镇总工会", "activities", 1.0, 2.0],
+        ["长阳镇总工会", "participants", 20.0, 60.0],
+    ]
+    lines = history.change_lines(out)
+    assert lines[0].startswith("与上次运行（")
+    assert lines[0].endswith("）相比：新增文件1个，替换1个，删除1个；3个单位的数字有变化。")
+    assert lines[1:] == [
+        "新增：submissions/北京燕房物流.xlsx（有效）",
+        "删除：submissions/琉璃河镇.xlsx",
+        "替换（内容已更新）：submissions/长阳镇.xlsx",
+        "北京燕房物流有限公司工会：覆盖率 0.0% → 100.0%，活动次数 0 → 1，参加人次 0 → 15",
+        "琉璃河镇总工会：覆盖率 100.0% → 0.0%，活动次数 1 → 0，参加人次 30 → 0",
+        "长阳镇总工会：覆盖率 33.3% → 66.7%，活动次数 1 → 2，参加人次 20 → 60",
+    ]
+    # 区教委工会 did not move and is not listed.
+    assert not any("区教委" in line for line in lines)
+
+
+def test_snapshot_keeps_sha256_and_state_per_file(raw):  # noqa: F811
+    import hashlib
+
+    path = submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学")], "2019-06-28")
+    run(raw)
+    (snap,) = history.load_history(raw.parent / "out")
+    assert snap["files"] == [
+        {
+            "file": "submissions/长阳镇.xlsx",
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "state": "current",
+        }
+    ]
+    assert snap["units"]["长阳镇总工会"] == {
+        "unit_coverage": 1 / 3, "activities": 1.0, "participants": 20.0,
+    }  # fmt: skip
+
+
+def test_first_run_and_unchanged_rerun_say_so(raw):  # noqa: F811
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学")], "2019-06-28")
+    out = raw.parent / "out"
+    run(raw)
+    assert history.change_lines(out) == ["这是第一次运行，没有上次的结果可以比较。"]
+    run(raw)
+    (line,) = history.change_lines(out)
+    assert line.endswith("相比：报送文件和各单位数字都没有变化。")
+
+
+def test_state_change_and_as_of_change_are_named():
+    stamp = dt.datetime(2019, 7, 2, 9, 5)
+    before = {
+        "stamp": stamp.isoformat(), "as_of": None,
+        "files": [{"file": "submissions/a.xlsx", "sha256": "1", "state": "current"}],
+        "units": {"长阳镇总工会": {"unit_coverage": 0.5, "activities": 2.0, "participants": None}},
+    }  # fmt: skip
+    after = {
+        "stamp": "2019-07-03T10:00:00", "as_of": "2019-06-30",
+        "files": [{"file": "submissions/a.xlsx", "sha256": "1", "state": "superseded"}],
+        "units": {"长阳镇总工会": {"unit_coverage": 0.5, "activities": 2.0, "participants": 35.0}},
+    }  # fmt: skip
+    report = history.compare(before, after)
+    assert report.iloc[0].tolist() == [
+        "file_state",
+        "submissions/a.xlsx",
+        "",
+        "",
+        "current",
+        "superseded",
+    ]
+    assert report.iloc[1, :4].tolist() == ["unit_moved", "", "长阳镇总工会", "participants"]
+    assert pd.isna(report.iloc[1]["before"]) and report.iloc[1]["after"] == 35.0
+    assert history.lines_for(before, after, report) == [
+        "与上次运行（7月2日09:05）相比：状态变化1个；1个单位的数字有变化。",
+        "统计截止日期由全部日期改为2019-06-30，数字变化可能来自截止日期。",
+        "状态变化：submissions/a.xlsx（有效 → 被更正版替代）",
+        "长阳镇总工会：参加人次 无 → 35",
+    ]
+
+
+def test_history_keeps_the_last_runs_only(tmp_path):
+    subs = pd.DataFrame({"file": ["submissions/a.xlsx"], "state": ["current"]})
+    for i in range(history.KEEP_RUNS + 3):
+        history.record_run(tmp_path, subs, None, {"submissions/a.xlsx": str(i)})
+    runs = json.loads(history.history_path(tmp_path).read_text("utf-8"))
+    assert len(runs) == history.KEEP_RUNS
+    assert runs[-1]["files"][0]["sha256"] == str(history.KEEP_RUNS + 2)
+
+
+def test_cli_ingest_prints_the_change_report(raw, capsys):  # noqa: F811
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学")], "2019-06-28")
+    out = raw.parent / "out"
+    assert cli.main(["ingest", "--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    assert "这是第一次运行，没有上次的结果可以比较。" in capsys.readouterr().out
+    (raw / "submissions" / "长阳镇.xlsx").unlink()
+    assert cli.main(["ingest", "--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert "删除：submissions/长阳镇.xlsx" in printed
+    assert "长阳镇总工会：覆盖率 33.3% → 0.0%，活动次数 1 → 0，参加人次 20 → 0" in printed
+
+
+def test_run_folder_keeps_an_earlier_run_and_separates_the_demo(tmp_path):
+    day = dt.date(2019, 9, 30)
+    assert history.run_folder_path(tmp_path, day, "r2") == tmp_path / "2019-09-30_r2"
+    assert (
+        history.run_folder_path(tmp_path, day, "r2", is_demo=True)
+        == tmp_path / "演示_2019-09-30_r2"
+    )
+    (tmp_path / "2019-09-30_r2").mkdir()  # empty: reused
+    assert history.run_folder_path(tmp_path, day, "r2") == tmp_path / "2019-09-30_r2"
+    (tmp_path / "2019-09-30_r2" / "通报表.xlsx").write_bytes(b"first run")
+    assert history.run_folder_path(tmp_path, day, "r2") == tmp_path / "2019-09-30_r2_2"
+    (tmp_path / "2019-09-30_r2_2").mkdir()
+    (tmp_path / "2019-09-30_r2_2" / "x").write_bytes(b"second run")
+    assert history.run_folder_path(tmp_path, day, "r2") == tmp_path / "2019-09-30_r2_3"
+    # The demo's folder does not block the analyst's, nor the other way round.
+    assert (
+        history.run_folder_path(tmp_path, day, "r2", is_demo=True)
+        == tmp_path / "演示_2019-09-30_r2"
+    )
+
+
+def test_change_markdown_lists_each_change_as_a_bullet(raw):  # noqa: F811
+    two_runs(raw)
+    text = history.change_markdown(raw.parent / "out").data.splitlines()
+    assert text[0] == "### 与上次运行相比"
+    assert text[2].endswith("相比：新增文件1个，替换1个，删除1个；3个单位的数字有变化。")
+    assert text[4:7] == [
+        "- 新增：submissions/北京燕房物流.xlsx（有效）",
+        "- 删除：submissions/琉璃河镇.xlsx",
+        "- 替换（内容已更新）：submissions/长阳镇.xlsx",
+    ]
+    assert len(text) == 10
+
+
+def test_unit_moves_without_file_changes_say_the_files_did_not_change():
+    before = {
+        "stamp": "2019-07-02T09:05:00",
+        "as_of": None,
+        "files": [],
+        "units": {"长阳镇总工会": {"unit_coverage": 0.5, "activities": 2.0, "participants": 30.0}},
+    }
+    after = {
+        **before,
+        "stamp": "2019-07-03T09:05:00",
+        "units": {"长阳镇总工会": {"unit_coverage": 0.75, "activities": 2.0, "participants": 30.0}},
+    }
+    lines = history.lines_for(before, after, history.compare(before, after))
+    assert lines == [
+        "与上次运行（7月2日09:05）相比：报送文件没有变化；1个单位的数字有变化。",
+        "长阳镇总工会：覆盖率 50.0% → 75.0%",
+    ]

@@ -1,0 +1,454 @@
+"""Publicity counts: value cleaning, long and wide sheets in every format, publicity.csv."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import FIXTURES, write_xlsx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import ingest
+from analysis.model import Sheet
+from analysis.publicity import find_publicity, parse_count
+from analysis.readers import read_workbook
+
+UNITS = ("篇", "条", "期", "个", "次", "张", "块")
+
+
+@pytest.mark.parametrize(
+    ("value", "count", "code"),
+    [
+        (5, 5, None),
+        (5.0, 5, None),
+        ("5篇", 5, None),
+        ("１２条", 12, None),
+        ("十二期", 12, None),
+        ("共8个", 8, None),
+        ("10余篇", 10, "publicity_count_approximate"),
+        ("约20条", 20, "publicity_count_approximate"),
+        ("30条左右", 30, "publicity_count_approximate"),
+        ("若干", None, "publicity_count_unreadable"),
+        ("若干篇", None, "publicity_count_unreadable"),
+        ("没统计", None, "publicity_count_unreadable"),
+        ("10-20篇", None, "publicity_count_range"),
+        ("", None, "publicity_count_missing"),
+        (None, None, "publicity_count_missing"),
+        (float("nan"), None, "publicity_count_missing"),
+        (True, None, "publicity_count_unreadable"),
+        # Kept as written, warned: never dropped, never changed.
+        ("-3", -3, "publicity_count_negative"),
+        (-2, -2, "publicity_count_negative"),
+        (2.5, 2.5, "publicity_count_fractional"),
+        ("1.5篇", 1.5, "publicity_count_fractional"),
+        (5000, 5000, None),  # plausibility needs the unit's size: decided on interpretation
+    ],
+)
+def test_parse_count_reads_number_as_written(value, count, code):
+    got, got_code = parse_count(value, UNITS)
+    assert (got, got_code) == (count, code)
+    assert type(got) is type(count)  # 5 stays an int, 2.5 a float
+
+
+# --------------------------------------------------------------------------- layouts
+
+# (sheet, header row, form, cumulative, [(row, kind, unit, output, label, count)]) as
+# tests/fixtures/make_publicity_fixtures.py writes them; counts cleaned by parse_count.
+SMALL = "长阳镇第一小学工会"
+CLINIC = "长阳镇卫生院工会"
+WIDE_ROWS = [
+    (4, "data", SMALL, "briefs", "简报(期)", 2),
+    (4, "data", SMALL, "articles", "文章(篇)", 3),
+    (4, "data", SMALL, "wechat", "微信(条)", 5000),
+    (4, "data", SMALL, "pictures", "图片(张)", 12),
+    (5, "data", CLINIC, "articles", "文章(篇)", 1.5),
+    (5, "data", CLINIC, "wechat", "微信(条)", 4),
+    (5, "data", CLINIC, "pictures", "图片(张)", -2),
+    (6, "total", None, "briefs", "简报(期)", 2),
+    (6, "total", None, "articles", "文章(篇)", 4.5),
+    (6, "total", None, "wechat", "微信(条)", 5004),
+    (6, "total", None, "pictures", "图片(张)", 10),
+]
+EXPECTED = [
+    ("宣传情况", 3, "long", False, [
+        (4, "data", None, "briefs", "编发简报", 3),
+        (5, "data", None, "articles", "体会文章", 10),
+        (6, "data", None, "wechat", "微信推送", None),
+        (7, "data", None, "video", "微视频", 2),
+        (8, "total", None, "other", "合计", 15),
+    ]),
+    ("各基层工会宣传", 3, "wide", False, WIDE_ROWS),
+    ("累计宣传情况", 1, "wide", True, [
+        (2, "data", None, "briefs", "简报", 12),
+        (2, "data", None, "articles", "文章", 30),
+        (2, "data", None, "wechat", "微信", 80),
+        (2, "data", None, "weibo", "微博", 5),
+        (2, "data", None, "media", "媒体报道", 3),
+    ]),
+    ("基层宣传", 2, "long", True, [
+        (3, "data", SMALL, "boards", "展板", 4),
+        (4, "data", SMALL, "remarks", "微感言", 20),  # merged unit cell applies to row 4
+        (5, "data", CLINIC, "media", "新闻报道", 1),
+        (6, "data", CLINIC, "boards", "横幅标语", 2),
+        (7, "data", CLINIC, "other", "学习强国", 3),
+    ]),
+]  # fmt: skip
+
+
+def _read(path: Path, campaign) -> list[tuple]:
+    book = read_workbook(path, campaign.limits)
+    found = []
+    for sheet in book.sheets:
+        for table in find_publicity(sheet, campaign, path.name):
+            cells = [
+                (c.row, c.kind, c.unit, c.output, c.label, parse_count(c.value, UNITS)[0])
+                for c in table.cells
+            ]
+            found.append((table.sheet, table.header_row, table.form, table.cumulative, cells))
+    return found
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_publicity_sheets_read_alike_in_every_spreadsheet_format(campaign, suffix):
+    assert _read(FIXTURES / f"publicity.{suffix}", campaign) == EXPECTED
+
+
+def test_publicity_csv_gb18030_wide_sheet(campaign):
+    [(_, header_row, form, cumulative, cells)] = _read(FIXTURES / "publicity.csv", campaign)
+    # The CSV has no title row and a one-row header: every row two rows higher.
+    expected = [(r - 2, *rest) for r, *rest in WIDE_ROWS]
+    assert (header_row, form, cumulative, cells) == (1, "wide", False, expected)
+
+
+def test_header_block_of_publicity_sheet_is_read(campaign):
+    book = read_workbook(FIXTURES / "publicity.xlsx", campaign.limits)
+    [table] = find_publicity(book.sheets[0], campaign, "f.xlsx")
+    assert (table.header.reporting_unit, table.header.report_date) == (
+        "长阳镇总工会",
+        "2019年9月28日",
+    )
+
+
+def _cells(rows: list[list[object]], campaign, name: str = "宣传", merged=()) -> list[tuple]:
+    return [
+        (t.form, t.cumulative, [(c.row, c.kind, c.unit, c.output, c.value) for c in t.cells])
+        for t in find_publicity(Sheet(name, rows, merged=list(merged)), campaign, "f.xlsx")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # Wide, the federation's one row; a 累计 header makes it cumulative.
+        (
+            [["单位", "微信累计（条）", "微博累计（条）"], ["本级", 8, 2]],
+            [("wide", True, [(2, "data", "本级", "wechat", 8), (2, "data", "本级", "weibo", 2)])],
+        ),
+        # Wide: a blank cell is no count; a 总计 row is a total.
+        (
+            [["基层工会名称", "简报", "展板"], [SMALL, None, 3], ["总计", None, 3]],
+            [("wide", False, [(2, "data", SMALL, "boards", 3), (3, "total", "总计", "boards", 3)])],
+        ),
+        # Long: a named output with an empty count is a count read as missing.
+        (
+            [["宣传形式", "数量（篇/条/个）"], ["微信", None], ["微博", "2条"]],
+            [
+                (
+                    "long",
+                    False,
+                    [(2, "data", None, "wechat", None), (3, "data", None, "weibo", "2条")],
+                )
+            ],
+        ),
+        # Long: spacer and note rows are no counts; the table goes on after them.
+        (
+            [["类别", "数量"], ["图片", 5], [], ["说明：图片另行报送"], ["照片", 2]],
+            [("long", False, [(2, "data", None, "pictures", 5), (5, "data", None, "pictures", 2)])],
+        ),
+        # Two tables on one sheet: the second under a title saying 截至, so cumulative.
+        (
+            [["类别", "数量"], ["微信", 3], ["截至9月底累计"], ["类别", "数量"], ["微信", 9]],
+            [
+                ("long", False, [(2, "data", None, "wechat", 3)]),
+                ("long", True, [(5, "data", None, "wechat", 9)]),
+            ],
+        ),
+        # Not publicity: 项目/数量 naming no output, a meeting record, an empty sheet.
+        ([["项目", "数量"], ["桌椅", 30], ["茶杯", 40]], []),
+        ([["会议纪要"], ["时间：2019年6月3日"], ["内容：学习微信公众号文章"]], []),
+        ([["宣传渠道", "微信", "微博", "展板"], ["说明", "公众号", "官方微博", "大厅"]], []),
+        ([], []),
+    ],
+)
+def test_find_publicity_layouts(campaign, rows, expected):
+    assert _cells(rows, campaign) == expected
+
+
+def test_activity_table_with_output_columns_is_handed_to_publicity(campaign):
+    """tables.py reports a header counting outputs; publicity.py reads it as wide."""
+    from analysis.tables import find_tables
+
+    rows = [
+        [
+            "序号",
+            "单位名称",
+            "统计日期",
+            "宣传形式",
+            "体会文章（篇）",
+            "微信推送（条）",
+            "图片（张）",
+        ],
+        [1, "长阳镇总工会", "2019-06-30", "专栏", 3, 12, 40],
+    ]
+    flagged: list[int] = []
+    assert find_tables(Sheet("宣传", rows), campaign, "f.xlsx", flagged) == []
+    assert flagged == [1]
+    [(form, cumulative, cells)] = _cells(rows, campaign)
+    assert (form, cumulative) == ("wide", False)
+    assert [(c[3], c[4]) for c in cells] == [("articles", 3), ("wechat", 12), ("pictures", 40)]
+
+
+def test_activity_table_with_extra_output_columns_gives_counts_per_row(campaign):
+    """参加人数 and 微信（条）/文章（篇） in one table: activities and counts both read."""
+    from analysis.publicity import has_output_columns
+    from analysis.tables import find_tables
+
+    rows = [
+        ["序号", "基层工会名称", "活动日期", "活动形式", "参加人数", "微信（条）", "文章（篇）"],
+        [1, SMALL, "2019-06-03", "座谈会", 30, 2, None],
+        [2, CLINIC, "2019-06-04", "宣讲", 20, "1条", 1],
+        ["合计", None, None, None, 50, 3, 1],
+    ]
+    sheet = Sheet("活动", rows)
+    [table] = find_tables(sheet, campaign, "f.xlsx")
+    assert [r.kind for r in table.rows] == ["data", "data", "total"]
+    assert has_output_columns(sheet, [table], campaign)
+    assert _cells(rows, campaign, name="活动") == [
+        ("wide", False, [
+            (2, "data", SMALL, "wechat", 2),
+            (3, "data", CLINIC, "wechat", "1条"),
+            (3, "data", CLINIC, "articles", 1),
+            (4, "total", None, "wechat", 3),
+            (4, "total", None, "articles", 1),
+        ])
+    ]  # fmt: skip
+    plain = Sheet("活动", [[c for c in r[:5]] for r in rows])
+    assert not has_output_columns(plain, find_tables(plain, campaign, "f.xlsx"), campaign)
+
+
+def test_activity_sheet_listing_wechat_forms_is_not_publicity(campaign):
+    rows = [
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, SMALL, "2019-06-03", "精心组织宣传", "微信", 30],
+        [2, SMALL, "2019-06-04", "精心组织宣传", "微博", 20],
+    ]
+    assert _cells(rows, campaign) == []
+
+
+# --------------------------------------------------------------------------- publicity.csv
+
+
+def _csv(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture
+def ingested(tmp_path, small_roster_rows) -> Path:
+    """The fixture workbook as 长阳镇's round-2 file, a byte copy, and a superseded bare CSV."""
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    (raw / "submissions" / "r2").mkdir(parents=True)
+    shutil.copyfile(FIXTURES / "publicity.xlsx", raw / "submissions" / "r2" / "长阳镇.xlsx")
+    shutil.copyfile(FIXTURES / "publicity.xlsx", raw / "submissions" / "r2" / "长阳镇副本.xlsx")
+    shutil.copyfile(FIXTURES / "publicity.csv", raw / "submissions" / "r2" / "长阳镇总工会.csv")
+    ingest.run(raw, tmp_path / "out", progress=False)
+    return tmp_path / "out"
+
+
+COLUMNS = ["sheet", "row", "grassroots_unit", "output", "count", "cumulative", "state", "reason"]
+
+
+def test_publicity_csv_states_counts_and_reasons(ingested):
+    table = _csv(ingested, "publicity")
+    assert list(table.columns[:12]) == [
+        "file", "sheet", "row", "reporting_unit", "kind", "round", "grassroots_unit", "output",
+        "count", "cumulative", "state", "reason",
+    ]  # fmt: skip
+    current = table[table["file"] == "submissions/r2/长阳镇.xlsx"]
+    assert set(current["reporting_unit"]) == {"长阳镇总工会"}
+    assert set(current["round"]) == {"r2"} and set(current["kind"]) == {"town"}
+    assert current[COLUMNS].values.tolist() == [
+        ["宣传情况", "4", "", "briefs", "3", "False", "accepted", "ok"],
+        ["宣传情况", "5", "", "articles", "10", "False", "accepted", "publicity_count_approximate"],
+        ["宣传情况", "6", "", "wechat", "", "False", "accepted", "publicity_count_unreadable"],
+        ["宣传情况", "7", "", "video", "2", "False", "accepted", "ok"],
+        ["宣传情况", "8", "", "other", "", "False", "rejected", "total_row"],
+        # 40 members: at most max(100, 40) articles is plausible, 5000 is warned, kept.
+        ["各基层工会宣传", "4", SMALL, "briefs", "2", "False", "accepted", "ok"],
+        ["各基层工会宣传", "4", SMALL, "articles", "3", "False", "accepted", "ok"],
+        ["各基层工会宣传", "4", SMALL, "wechat", "5000", "False", "accepted",
+         "publicity_count_implausible"],
+        ["各基层工会宣传", "4", SMALL, "pictures", "12", "False", "accepted", "ok"],
+        ["各基层工会宣传", "5", CLINIC, "articles", "1.5", "False", "accepted",
+         "publicity_count_fractional"],
+        ["各基层工会宣传", "5", CLINIC, "wechat", "4", "False", "accepted", "ok"],
+        ["各基层工会宣传", "5", CLINIC, "pictures", "-2", "False", "accepted",
+         "publicity_count_negative"],
+        *[["各基层工会宣传", "6", "", o, "", "False", "rejected", "total_row"]
+          for o in ("briefs", "articles", "wechat", "pictures")],
+        # The federation's own row: 200 members under 长阳镇, limit 200.
+        *[["累计宣传情况", "2", "", o, n, "True", "accepted", "ok"]
+          for o, n in (("briefs", "12"), ("articles", "30"), ("wechat", "80"), ("weibo", "5"),
+                       ("media", "3"))],
+        ["基层宣传", "3", SMALL, "boards", "4", "True", "accepted", "ok"],
+        ["基层宣传", "4", SMALL, "remarks", "20", "True", "accepted", "ok"],
+        ["基层宣传", "5", CLINIC, "media", "1", "True", "accepted", "ok"],
+        ["基层宣传", "6", CLINIC, "boards", "2", "True", "accepted", "ok"],
+        ["基层宣传", "7", CLINIC, "other", "3", "True", "accepted", "publicity_output_unknown"],
+    ]  # fmt: skip
+
+
+def test_publicity_rows_of_copies_and_superseded_files_are_not_counted(ingested):
+    table = _csv(ingested, "publicity")
+    copy = table[table["file"] == "submissions/r2/长阳镇副本.xlsx"]
+    assert set(copy["state"]) == {"duplicate"}
+    assert set(copy["reason"]) == {"duplicate_file:submissions/r2/长阳镇.xlsx"}
+    assert len(copy) == 5 + 11 + 5 + 5
+    # The bare CSV has no 填报日期: the dated workbook is the later one and wins.
+    bare = table[table["file"] == "submissions/r2/长阳镇总工会.csv"]
+    assert set(bare["state"]) == {"superseded"} and len(bare) == 11
+    assert set(bare["reason"]) == {"superseded:submissions/r2/长阳镇.xlsx"}
+    assert set(bare["sheet"]) == {""}  # a CSV has no sheet
+    # A file with publicity counts only is a submission, not a rejected file.
+    subs = _csv(ingested, "submissions").set_index("file")
+    assert subs.loc["submissions/r2/长阳镇.xlsx", ["state", "rows_read"]].tolist() == [
+        "current",
+        "0",
+    ]
+
+
+def test_publicity_issues_show_the_number_and_place(ingested):
+    issues = _csv(ingested, "issues")
+    mine = issues[issues["file"] == "submissions/r2/长阳镇.xlsx"].set_index("code")
+    implausible = mine.loc["publicity_count_implausible"]
+    assert (implausible["sheet"], implausible["row"], implausible["column"]) == (
+        "各基层工会宣传", "4", "微信(条)",
+    )  # fmt: skip
+    assert "5000" in implausible["message"] and "会员40人" in implausible["message"]
+    assert "-2" in mine.loc["publicity_count_negative", "message"]
+    assert "若干" in mine.loc["publicity_count_unreadable", "message"]
+    assert (mine["severity"] == "warning").all()
+    # Copies and superseded files raise no row issues (their one file-level note says why).
+    others = issues[issues["file"] != "submissions/r2/长阳镇.xlsx"]
+    assert set(others["code"]) <= {"duplicate_file", "superseded", "reporting_unit_from_filename"}
+
+
+def test_unresolved_union_in_publicity_sheet_is_rejected_with_suggestions(
+    tmp_path, small_roster_rows
+):
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    rows = [
+        ["填报单位：长阳镇总工会", None, "报送期次：第一阶段"],
+        ["基层工会名称", "微信", "微博"],
+        ["长阳镇第一小学", 3, 1],
+        ["长阳镇火星工会", 2, None],
+    ]
+    write_xlsx(raw / "submissions" / "宣传.xlsx", rows, sheet="宣传统计")
+    ingest.run(raw, tmp_path / "out", progress=False)
+    table = _csv(tmp_path / "out", "publicity")
+    assert table[
+        ["row", "grassroots_unit", "output", "count", "state", "reason"]
+    ].values.tolist() == [
+        ["3", SMALL, "wechat", "3", "accepted", "ok"],
+        ["3", SMALL, "weibo", "1", "accepted", "ok"],
+        ["4", "", "wechat", "", "rejected", "unit_unresolved"],
+    ]
+    assert set(table["round"]) == {"r1"}
+
+
+def test_cached_run_writes_the_same_publicity_csv(ingested, tmp_path):
+    first = (ingested / "publicity.csv").read_bytes()
+    ingest.run(tmp_path / "raw", ingested, progress=False)
+    assert (ingested / "publicity.csv").read_bytes() == first
+
+
+# --------------------------------------------------------------------------- demo backtest
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> Path:
+    from analysis import config
+
+    out = tmp_path_factory.mktemp("demo_publicity")
+    ingest.run(config.DEMO_RAW_DIR, out, progress=False, full=True)
+    return out
+
+
+def test_demo_publicity_backtest_matches_generator_truth(demo_run):
+    """publicity.csv's accepted counts against the list the demo generator wrote them from."""
+    from analysis import config
+
+    truth = pd.read_csv(
+        config.DEMO_RAW_DIR.parent / "publicity_truth.csv", dtype=str, keep_default_na=False
+    )
+    got = _csv(demo_run, "publicity")
+    accepted = got[got["state"] == "accepted"][truth.columns]
+    keys = ["file", "sheet", "row", "output"]
+    pd.testing.assert_frame_equal(
+        accepted.sort_values(keys).reset_index(drop=True),
+        truth.sort_values(keys).reset_index(drop=True),
+    )
+    # Layouts, cumulative sheets and planted problems are all there to be tested.
+    assert {"True", "False"} <= set(truth["cumulative"])
+    assert {"publicity_count_implausible", "publicity_count_unreadable"} <= set(truth["reason"])
+    assert (truth.loc[truth["reason"] == "publicity_count_unreadable", "count"] == "").all()
+    # Every count read is in exactly one state, with a reason (rejected: the blank 合计 rows).
+    assert set(got["state"]) <= {"accepted", "duplicate", "superseded", "rejected"}
+    assert (got["reason"] != "").all()
+    assert set(got.loc[got["state"] == "rejected", "reason"]) <= {"total_row"}
+
+
+def test_demo_planted_publicity_cases_raise_their_issue(demo_run):
+    import json
+
+    from analysis import config
+
+    manifest = json.loads((config.DEMO_RAW_DIR.parent / "manifest.json").read_text("utf-8"))
+    planted = [e for e in manifest["cases"] if e["case"].startswith("publicity_") and e["code"]]
+    assert len(planted) >= 6
+    issues = _csv(demo_run, "issues")
+    found = set(zip(issues["file"], issues["sheet"], issues["row"], issues["code"], strict=True))
+    for e in planted:
+        assert (e["file"], e["sheet"], str(e["row"]), e["code"]) in found, e
+    # Publicity sheets are read now: none is reported as a sheet without a table.
+    sheets = {e["sheet"] for e in manifest["cases"] if e["case"] == "publicity_counts_sheet"}
+    assert not (issues["code"].eq("sheet_no_table") & issues["sheet"].isin(sheets)).any()
+
+
+@given(st.text(alphabet="若干约余多个篇条期左右以上一二三四五六七八九十百千万123456789-.，, 篇条"))
+@settings(max_examples=300, deadline=None)
+def test_parse_count_never_reads_zero_without_a_zero_written(text):
+    """A count is missing or a number written in the cell: words never become 0."""
+    count, code = parse_count(text, UNITS)
+    assert count != 0
+    assert (count is None) == (code in {
+        "publicity_count_missing", "publicity_count_unreadable", "publicity_count_range"
+    })  # fmt: skip
+
+
+def test_publicity_rows_of_a_file_without_known_unit_are_rejected(tmp_path, small_roster_rows):
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    rows = [["填报单位：火星镇总工会"], ["类别", "数量"], ["微信", 3], ["微博", "若干"]]
+    write_xlsx(raw / "submissions" / "宣传.xlsx", rows, sheet="宣传统计")
+    ingest.run(raw, tmp_path / "out", progress=False)
+    table = _csv(tmp_path / "out", "publicity")
+    assert table[["row", "output", "count", "state", "reason"]].values.tolist() == [
+        ["3", "wechat", "", "rejected", "reporting_unit_unresolved"],
+        ["4", "weibo", "", "rejected", "reporting_unit_unresolved"],
+    ]
+    assert _csv(tmp_path / "out", "submissions")["state"].tolist() == ["rejected"]

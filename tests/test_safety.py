@@ -1,0 +1,346 @@
+"""No text a unit typed is ever written so that a spreadsheet program evaluates it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from analysis import ingest, safety
+
+EVALUABLE = ("=", "+", "-", "@", "\t", "\r")
+
+# What a hostile unit types, one value per free-text field.
+LINK = '=HYPERLINK("http://evil.example/","x")'
+DDE = "@SUM(1+1)*cmd|' /C calc'!A0"
+PLUS = "+cmd|' /C calc'!A0"
+MINUS = "-2+3"
+TAB = "\t=1+2"
+CR = "\r=1+2"
+UNION = "=1+2"  # a grassroots union name nobody has
+CONTACT = '=WEBSERVICE("http://evil.example/")'
+
+
+@pytest.mark.parametrize(
+    ("value", "evaluable"),
+    [
+        ("=1+2", True),
+        ("+1+2", True),
+        ("-2+3", True),
+        ("@SUM(A1)", True),
+        ("\t=1", True),
+        ("\r=1", True),
+        ("-5", False),  # a number written as text is not a formula
+        ("+3.5", False),
+        ("-12%", False),
+        ("-1,234.5", False),
+        ("-", True),
+        ("长阳镇=1", False),
+        ("", False),
+        (5, False),
+        (-5, False),
+        (None, False),
+    ],
+)
+def test_is_evaluable_table(value, evaluable):
+    assert safety.is_evaluable(value) is evaluable
+
+
+def test_csv_safe_prefixes_text_only_and_keeps_numbers():
+    frame = pd.DataFrame(
+        {
+            "text": ["长阳镇", "=1+2", None, "-5", "-x"],
+            "count": [1, -2, 3, 4, 5],
+            "flag": [True, False, None, True, True],
+        }
+    )
+    safe = safety.csv_safe(frame)
+    assert list(safe["text"].fillna("")) == ["长阳镇", "'=1+2", "", "-5", "'-x"]
+    assert list(safe["count"]) == [1, -2, 3, 4, 5]
+    assert safe["count"].dtype == frame["count"].dtype
+    assert list(frame["text"].fillna("")) == ["长阳镇", "=1+2", "", "-5", "-x"]  # not modified
+
+
+def test_csv_safe_returns_the_same_frame_when_nothing_needs_escaping():
+    frame = pd.DataFrame({"text": ["长阳镇", "-5", None], "n": [-1, 2, 3]})
+    assert safety.csv_safe(frame) is frame
+
+
+def test_csv_rows_prefixes_evaluable_text():
+    rows = [["长阳镇", "=1+2", -3, "-3", "@x"]]
+    assert safety.csv_rows(rows) == [["长阳镇", "'=1+2", -3, "-3", "'@x"]]
+
+
+def test_protect_workbook_turns_formulas_into_text_but_keeps_own_formulas(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["A1"] = "=1+2"  # openpyxl makes this a formula
+    ws["A2"] = "+cmd"
+    ws["A3"] = -5
+    ws["A4"] = "=SUM(A3:A3)"  # the project's own
+    ws["A5"] = "长阳镇"
+    safety.protect_workbook(wb, formulas=[("表", "A4")])
+    path = tmp_path / "a.xlsx"
+    wb.save(path)
+    back = load_workbook(path)["表"]
+    assert (back["A1"].value, back["A1"].data_type, back["A1"].quotePrefix) == ("=1+2", "s", True)
+    assert (back["A2"].value, back["A2"].data_type, back["A2"].quotePrefix) == ("+cmd", "s", True)
+    assert (back["A3"].value, back["A3"].data_type) == (-5, "n")
+    assert (back["A4"].value, back["A4"].data_type) == ("=SUM(A3:A3)", "f")
+    assert (back["A5"].value, back["A5"].quotePrefix) == ("长阳镇", False)
+
+
+# --------------------------------------------------------------------------- a whole ingest
+
+ROSTER = [
+    ["序号", "基层工会名称", "上级工会", "类别", "会员人数"],
+    [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+    [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60],
+    [3, "区教委机关工会", "区教委工会", "系统", 50],
+]
+TABLE_HEADER = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", "备注"]
+
+
+def hostile_sheet(unit: str = "长阳镇总工会") -> list[list[object]]:
+    """A submission with evaluable text in the header block and every free-text column."""
+    return [
+        [LINK],  # the title
+        [f"填报单位：{unit}", None, "填报日期：2019-07-01"],
+        [f"联系人：{CONTACT}", None, f"联系电话：{MINUS}"],
+        TABLE_HEADER,
+        [1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", LINK, 40, DDE],
+        [2, "长阳镇卫生院工会", "2019-06-10", PLUS, TAB, 55, CR],
+        [3, UNION, "2019-06-12", MINUS, "宣讲", 20, LINK],
+        [4, "长阳镇卫生院工会", "2019-06-14", "加强宣讲培训", "-5", -5, "-5"],
+    ]
+
+
+def _write_xlsx_text(path: Path, rows: list[list[object]]) -> None:
+    """Every text cell a string cell, as when a unit types '=1+2 or formats cells as text."""
+    wb = Workbook()
+    ws = wb.active
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+    wb.save(path)
+
+
+def _write_csv(path: Path, rows: list[list[object]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([["" if v is None else v for v in row] for row in rows])
+
+
+def _write_ods(path: Path, rows: list[list[object]]) -> None:
+    """An .ods written by odfpy with every text cell a string cell (office:value-type string)."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    table = Table(name="Sheet1")
+    for row in rows:
+        tr = TableRow()
+        for value in row:
+            if value is None:
+                tr.addElement(TableCell())
+            elif isinstance(value, str):
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
+                tr.addElement(cell)
+            else:
+                tr.addElement(TableCell(valuetype="float", value=value))
+        table.addElement(tr)
+    doc.spreadsheet.addElement(table)
+    doc.save(str(path))
+
+
+WRITERS = {"xlsx": _write_xlsx_text, "csv": _write_csv, "ods": _write_ods}
+
+
+def _raw(tmp_path: Path, fmt: str) -> Path:
+    raw = tmp_path / "raw"
+    (raw / "roster").mkdir(parents=True)
+    (raw / "submissions").mkdir()
+    _write_xlsx_text(raw / "roster" / "名册.xlsx", ROSTER)
+    WRITERS[fmt](raw / "submissions" / f"长阳镇总工会_第一阶段.{fmt}", hostile_sheet())
+    return raw
+
+
+def _evaluable_fields(path: Path) -> list[str]:
+    """The fields of a CSV file, read as text, that a spreadsheet program would evaluate."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [v for row in csv.reader(fh) for v in row if safety.is_evaluable(v)]
+
+
+def _csv_values(path: Path) -> set[str]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {v for row in csv.reader(fh) for v in row}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "ods"])
+def test_ingest_writes_no_evaluable_cell_and_keeps_the_text(tmp_path, fmt):
+    raw = _raw(tmp_path, fmt)
+    out = tmp_path / "out"
+    result = ingest.run(raw, out, progress=False)
+    written = sorted(out.glob("*.csv"))
+    assert {p.name for p in written} >= {"rows.csv", "submissions.csv", "issues.csv"}
+    for path in written:
+        assert _evaluable_fields(path) == [], path.name
+
+    # The ledger (in memory and in Parquet) holds what the unit typed; the CSV the same
+    # text after one apostrophe.
+    # (Cell text is stripped of surrounding white space when read, as for every cell.)
+    rows = pd.read_parquet(out / "rows.parquet")
+    assert rows["form"].tolist() == [LINK, TAB.strip(), "宣讲", "-5"]
+    assert result.rows["form"].tolist() == rows["form"].tolist()
+    with (out / "rows.csv").open(encoding="utf-8-sig", newline="") as fh:
+        forms = [r["form"] for r in csv.DictReader(fh)]
+    assert forms == ["'" + LINK, "'" + TAB.strip(), "宣讲", "-5"]
+    subs = pd.read_parquet(out / "submissions.parquet")
+    assert subs.loc[0, "contact"] == CONTACT
+    assert subs.loc[0, "phone"] == MINUS
+    assert {"'" + CONTACT, "'" + MINUS} <= _csv_values(out / "submissions.csv")
+    # The union nobody has: its name is in issues.csv's value column, escaped.
+    issues = pd.read_parquet(out / "issues.parquet")
+    assert UNION in set(issues["value"].dropna())
+    assert "'" + UNION in _csv_values(out / "issues.csv")
+    # The work item nobody has is quoted in a message (which begins with 第…), not a value.
+    assert any(PLUS in m for m in issues["message"])
+
+
+# --------------------------------------------------------------------------- workbooks written
+
+HOSTILE_ROSTER = [
+    ["序号", "基层工会名称", "上级工会", "类别", "会员人数"],
+    [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+    [2, DDE, "长阳镇总工会", "乡镇", 60],
+    [3, "区教委机关工会", LINK, "系统", 50],
+    [4, "-1+1工会", "", "直属", 30],
+]
+
+
+def _unsafe_cells(path: Path) -> list[tuple[str, str, object]]:
+    """Cells of an .xlsx, read back with openpyxl, that a spreadsheet program would evaluate."""
+    found = []
+    for ws in load_workbook(path).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if cell.data_type == "f" or (safety.is_evaluable(value) and not cell.quotePrefix):
+                    found.append((ws.title, cell.coordinate, value))
+    return found
+
+
+def _all_text(path: Path) -> set[str]:
+    return {
+        c.value for ws in load_workbook(path).worksheets for r in ws.iter_rows() for c in r
+        if isinstance(c.value, str)
+    }  # fmt: skip
+
+
+def _hostile_raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    (raw / "roster").mkdir(parents=True)
+    (raw / "submissions").mkdir()
+    _write_xlsx_text(raw / "roster" / "名册.xlsx", HOSTILE_ROSTER)
+    _write_xlsx_text(raw / "submissions" / "长阳镇总工会_第一阶段.xlsx", hostile_sheet())
+    return raw
+
+
+def test_briefing_workbook_has_no_formula_from_names(tmp_path):
+    from analysis import briefing
+    from analysis.exports import workbook
+
+    raw = _hostile_raw(tmp_path)
+    figures = briefing.load(raw, tmp_path / "out")
+    path = workbook.write_workbook(figures, tmp_path / "通报表.xlsx")
+    assert _unsafe_cells(path) == []
+    texts = _all_text(path)
+    assert {LINK, DDE, "-1+1工会"} <= texts  # written as the roster has them, as text
+
+
+def test_templates_and_checklist_have_no_formula_from_names(tmp_path):
+    from analysis import templates
+
+    raw = _hostile_raw(tmp_path)
+    run = templates.run(roster=raw / "roster", round_code="r1", out_dir=tmp_path / "t")
+    xlsx = sorted((tmp_path / "t").glob("*.xlsx"))
+    assert len(xlsx) == len(run.files) + 1 == 4  # 3 reporting units and the checklist
+    for path in xlsx:
+        assert _unsafe_cells(path) == [], path.name
+    assert LINK in _all_text(run.checklist_xlsx)
+    assert _evaluable_fields(run.checklist_csv) == []
+    assert "'" + LINK in _csv_values(run.checklist_csv)
+    # The template of the unit named like a formula still names it, as text, in its header.
+    (mine,) = [p for p in run.files if "HYPERLINK" in p.name]
+    assert LINK in _all_text(mine)
+
+
+def test_every_workbook_and_csv_a_briefing_writes_is_safe(tmp_path, monkeypatch, capsys):
+    """The whole briefing (notebooks left out) on hostile names and a hostile submission."""
+    from analysis import briefing, charts
+
+    raw = _hostile_raw(tmp_path)
+    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(charts, "PNG_DPI", 40)
+    assert briefing.run(raw, tmp_path / "out", tmp_path / "reports") == 0
+    capsys.readouterr()
+    workbooks = sorted((tmp_path / "reports").rglob("*.xlsx"))
+    assert workbooks  # 通报表.xlsx at least
+    for path in workbooks:
+        assert _unsafe_cells(path) == [], path.name
+    for path in sorted((tmp_path / "out").rglob("*.csv")) + sorted(
+        (tmp_path / "reports").rglob("*.csv")
+    ):
+        assert _evaluable_fields(path) == [], path.name
+    (folder,) = (tmp_path / "reports").iterdir()
+    assert {LINK, DDE} <= _all_text(folder / "通报表.xlsx")
+
+
+@pytest.mark.parametrize(
+    "text", ["长阳镇", "=1+2", "'=1+2", "''@x", "'", "'长阳", "-5", "'-5", "\t=1", "", None]
+)
+def test_csv_escape_round_trip_is_exact(text):
+    written = safety.escape_csv_text(text)
+    assert not safety.is_evaluable(written)
+    assert safety.unescape_csv_text(written) == text
+    frame = pd.DataFrame({"text": [text], "n": [-1]})
+    back = safety.csv_unescape(safety.csv_safe(frame))
+    assert back["text"].tolist() == frame["text"].tolist()
+    assert back["n"].tolist() == [-1]
+
+
+LINK_UNIT_ROSTER = [
+    ["序号", "基层工会名称", "上级工会", "类别", "会员人数"],
+    [1, DDE, LINK, "乡镇", 40],
+    [2, "长阳镇卫生院工会", LINK, "乡镇", 60],
+    [3, "区教委机关工会", "区教委工会", "系统", 50],
+]
+
+
+def test_briefing_figures_of_a_unit_named_like_a_formula_are_counted(tmp_path):
+    """The briefing reads the CSV tables back: the apostrophe must not split a unit in two."""
+    from analysis import briefing
+
+    raw = tmp_path / "raw"
+    (raw / "roster").mkdir(parents=True)
+    _write_xlsx_text(raw / "roster" / "名册.xlsx", LINK_UNIT_ROSTER)
+    (raw / "submissions").mkdir()
+    sheet = hostile_sheet(unit=LINK)[:4] + [[1, DDE, "2019-06-03", "切实抓好学习", "讨论会", 40]]
+    _write_xlsx_text(raw / "submissions" / "报送表.xlsx", sheet)
+    figures = briefing.load(raw, tmp_path / "out")
+    assert {"'" + LINK, "'" + DDE} <= _csv_values(tmp_path / "out" / "rows.csv")
+    assert figures.not_reached["unit"].tolist() == ["长阳镇卫生院工会", "区教委机关工会"]
+    cov = figures.coverage.set_index(["level", "group"])
+    # 1 of the unit's 2 unions, 40 of its 100 members, one activity of 40.
+    row = cov.loc[("reporting_unit", LINK)]
+    assert (row["units_covered"], row["members_covered"], row["participants"]) == (1, 40, 40)
+    assert row["unit_coverage"] == pytest.approx(0.5)
