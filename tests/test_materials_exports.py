@@ -32,3 +32,30 @@ def test_no_table_no_column(tmp_path):
     path = tmp_path / "x.xlsx"
     Workbook().save(path)
     assert add_materials_column(path, {}) is False
+
+
+def test_materials_sheets_never_hold_a_formula(tmp_path):
+    import pandas as pd
+
+    from analysis.exports.materials import _append_sheets
+
+    path = tmp_path / "通报表.xlsx"
+    wb = Workbook()
+    wb.active.title = "通报表"
+    wb.active.append(["序号", "报送单位"])
+    wb.active.append([1, '=HYPERLINK("http://evil.example/","x")'])
+    wb.save(path)
+    add_materials_column(path, {'=HYPERLINK("http://evil.example/","x")': "图片1张"})
+    _append_sheets(
+        path, {"资料清单": pd.DataFrame({"报送单位": ["@SUM(1+1)"], "文件": ["submissions/a.jpg"]})}
+    )
+    book = load_workbook(path)
+    cells = [
+        c
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    risky = [c for c in cells if c.value.startswith(("=", "@"))]
+    assert len(risky) == 2 and all(c.data_type == "s" and c.quotePrefix for c in risky)
