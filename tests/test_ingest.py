@@ -315,7 +315,6 @@ def test_bad_files_are_rejected_and_the_run_goes_on(raw):
     subs = csv(raw.parent / "out", "submissions").set_index("file")["state"]
     assert subs.to_dict() == {
         "submissions/坏.xlsx": "rejected",
-        "submissions/总结.pdf": "rejected",
         "submissions/空.xlsx": "rejected",
         "submissions/空2.xlsx": "rejected",
         "submissions/长阳镇.xlsx": "current",
@@ -331,6 +330,11 @@ def test_bad_files_are_rejected_and_the_run_goes_on(raw):
     assert len(errors) == 4 and set(errors["severity"]) == {"error"}
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in errors["message"])
     assert result.count("rows", "accepted") == 1
+    # A PDF is a material (a stage summary by its name), not a submission; it cannot be read.
+    listed = csv(raw.parent / "out", "materials")
+    assert listed[["file", "material", "state"]].values.tolist() == [
+        ["submissions/总结.pdf", "summary", "rejected"]
+    ]
 
 
 def test_unexpected_error_becomes_rejected_file_and_log(raw, monkeypatch):

@@ -432,6 +432,7 @@ def run(
     from analysis import charts, history, publicity_figures
     from analysis import figures as figures_module
     from analysis.exports import details, notice, slides, workbook
+    from analysis.exports import materials as materials_exports
     from analysis.narrative import briefing_text
 
     started = time.perf_counter()
@@ -489,6 +490,7 @@ def run(
     timings["charts"] = time.perf_counter() - chart_mark
     export_mark = time.perf_counter()
     sentences = briefing_text(figures)
+    sentences += materials_exports.sentences(processed, figures)
     slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
     workbook.write_workbook(figures, folder / "通报表.xlsx")
     notice.write_notice(
@@ -500,6 +502,9 @@ def run(
         folder / "数据明细.xlsx", result.rows, result.submissions, result.issues,
         figures.coverage, campaign,
     )  # fmt: skip
+    materials_exports.add_to_briefing(
+        figures, raw, processed, folder, folder / "情况通报.pptx", folder / "通报表.xlsx"
+    )  # 图片选登 slides, the 通报表's materials sheets, 图片汇编
     (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
     exports = time.perf_counter() - export_mark
     failures = notebooks.wait()

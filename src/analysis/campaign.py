@@ -58,6 +58,11 @@ class Limits:
     max_rows_per_sheet: int = 200_000
     max_cells_per_workbook: int = 10_000_000
     max_sheets: int = 100
+    # Archives and materials (analysis.archives, analysis.materials)
+    max_archive_members: int = 2_000
+    max_archive_bytes: int = 1024 * 2**20
+    max_archive_depth: int = 1
+    max_material_bytes: int = 100 * 2**20
 
 
 @dataclass(frozen=True)

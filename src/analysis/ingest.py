@@ -103,6 +103,7 @@ class IngestResult:
     publicity: pd.DataFrame | None = None
     files_skipped: int = 0
     files_parsed: int = 0  # parsed this run (not from the cache)
+    materials: pd.DataFrame | None = None  # materials.csv (photos, documents, videos)
 
     def count(self, table: str, state: str) -> int:
         frame = self.rows if table == "rows" else self.submissions
@@ -154,6 +155,10 @@ class IngestResult:
             f"发现问题 {self.errors + self.warnings} 条（错误 {self.errors} 条，提示 {self.warnings} 条），"
             f"详见 {self.out_dir / 'issues.csv'}。",
         ]
+        if self.materials is not None and len(self.materials):  # materials hook
+            from analysis.materials.figures import terminal_line
+
+            lines.insert(2, terminal_line(self.materials))
         return "\n".join(lines)
 
 
@@ -532,6 +537,10 @@ def run(
 
     files, skipped = _discover(raw_dir)
     issues += skipped
+    # Materials hook: archives opened (their spreadsheets join `files`), photos/documents set aside.
+    from analysis.materials import intake as materials_intake
+
+    files, received = materials_intake.sort_received(files, raw_dir, campaign.limits)
     context = _context_fingerprint(roster, aliases)
     cache = _Cache(out_dir, campaign, enabled=not full, context=context)
     cache.used.add(roster_entry)
@@ -590,6 +599,13 @@ def run(
     hashes = {s.file: s.sha256 for s in subs}
     del subs, entries, interpreter  # the columns are in `rows` now; the memos not needed
     _trim_heap()
+    # Materials hook: materials.csv, and its issues after the spreadsheets' ones.
+    from analysis.materials import table as materials_table
+
+    materials, material_issues = materials_table.for_ingest(
+        received, roster, resolver, campaign, out_dir, full, rows
+    )
+    issues += material_issues
     coverage = _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks)
     if tracebacks:
         issues.append(
@@ -599,7 +615,7 @@ def run(
         )  # fmt: skip
     issues_frame = _issues_table(issues)
     tables = {"rows": rows, "submissions": submissions, "issues": issues_frame, **coverage,
-              "publicity": publicity_frame}  # fmt: skip
+              "publicity": publicity_frame, "materials": materials}  # fmt: skip
     run_manifest.forget(out_dir)
     write_tables(out_dir, tables)
     _write_log(out_dir, tracebacks)
@@ -608,7 +624,7 @@ def run(
     result = IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,
         coverage=coverage, files_skipped=len(skipped), files_parsed=files_parsed,
-        publicity=publicity_frame,
+        publicity=publicity_frame, materials=materials,
     )  # fmt: skip
     if not tracebacks:  # a run with internal errors is not one to stand for the next
         outputs = [f"{name}.{ext}" for name in tables for ext in ("csv", "parquet")]
@@ -627,7 +643,7 @@ def _restored_result(out_dir: Path, last: dict) -> IngestResult | None:
             out_dir=out_dir, rows=frames["rows"], submissions=frames["submissions"],
             issues=frames["issues"], coverage={n: frames[n] for n in last["coverage"]},
             files_skipped=int(last["files_skipped"]), files_parsed=0,
-            publicity=frames.get("publicity"),
+            publicity=frames.get("publicity"), materials=frames.get("materials"),
         )  # fmt: skip
     except Exception:  # noqa: BLE001 - anything amiss: run the ordinary way
         return None

@@ -52,7 +52,8 @@ def _discover(raw_dir: Path) -> tuple[list[Path], list[Issue]]:
 
 
 def _rel(path: Path, raw_dir: Path) -> str:
-    return path.relative_to(raw_dir).as_posix()
+    member = getattr(path, "rel", None)  # a file from an archive (analysis.materials.intake)
+    return member if member is not None else path.relative_to(raw_dir).as_posix()
 
 
 def _sha256(path: Path) -> str:

@@ -165,6 +165,12 @@ def generate(
     publicity_frame = pd.DataFrame(publicity_truth, columns=PUBLICITY_TRUTH_COLUMNS)
     publicity_frame["count"] = publicity_frame["count"].astype("Int64")
     publicity_frame.to_csv(meta / "publicity_truth.csv", index=False, lineterminator="\n")
+    # Materials (photos, summaries, archives): an RNG of their own, so the tables above keep their bytes.
+    from analysis.demo.materials import TRUTH_FILE, add_materials
+
+    add_materials(out_dir, truth_frame, campaign, seed).to_csv(
+        meta / TRUTH_FILE, index=False, lineterminator="\n"
+    )
 
     files = [p for p in (out_dir / config.SUBMISSIONS_SUBDIR).rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())

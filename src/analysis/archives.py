@@ -1,0 +1,361 @@
+"""Archives (.zip, .7z, .rar) expanded in memory, within limits, member by member.
+
+A unit's WeChat or e-mail attachment is often a zip of everything it sends. Its
+members are treated as if they sat in a folder named for the archive: the member
+`长阳镇/报送表.xlsx` of `submissions/r1/报送材料.zip` is named
+`submissions/r1/报送材料.zip/长阳镇/报送表.xlsx` everywhere (the contract's path rule).
+
+Decisions:
+- Nothing is written under RAW: members are read into memory (the caller writes the
+  spreadsheets among them to a temporary folder for the spreadsheet readers).
+- Member names without the zip UTF-8 flag are decoded per member: UTF-8 when the
+  bytes are valid UTF-8, else GB18030 (Chinese Windows writes GBK without the flag).
+- Limits from the campaign's [limits]: member count, total bytes (counted as they
+  are inflated, never from the headers' claims), compression ratio per member.
+- Refused with one message each, the rest read: `..` or absolute member paths
+  (zip slip), links, encrypted members. An archive inside an archive is expanded
+  once; a third level is refused with a message.
+- `.rar` needs an external decoder that a fresh machine does not have: one message
+  asks the analyst to unpack it.
+"""
+
+from __future__ import annotations
+
+import io
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from analysis.campaign import Limits
+from analysis.model import Issue
+
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+RAR_MAGIC = b"Rar!\x1a\x07"
+# Members at least this big are held to the compression-ratio limit (small text
+# members compress extremely well and are harmless).
+RATIO_FLOOR_BYTES = 1 << 20
+_CHUNK = 1 << 20
+
+MESSAGES = {
+    "archive_member_unsafe": (
+        "压缩包“{archive}”中的“{member}”路径指向压缩包以外（含“..”或绝对路径），疑似恶意文件，未读取；"
+        "压缩包中其余文件照常读取。请确认来源，解压后只放入需要的文件。"
+    ),
+    "archive_member_link": (
+        "压缩包“{archive}”中的“{member}”是链接（快捷方式），不是文件，未读取；请放入文件本身。"
+    ),
+    "archive_member_encrypted": (
+        "压缩包“{archive}”中的“{member}”设置了密码，无法读取；请让报送单位取消密码后重新发送，"
+        "或解压后放入报送文件夹。"
+    ),
+    "archive_encrypted": (
+        "压缩包“{archive}”设置了密码，无法读取；请让报送单位取消密码后重新发送，或解压后放入报送文件夹。"
+    ),
+    "archive_too_many_members": (
+        "压缩包“{archive}”中有 {count} 个文件，超过上限 {limit} 个，只读取了前 {limit} 个；"
+        "请解压后分批放入报送文件夹。"
+    ),
+    "archive_too_large": (
+        "压缩包“{archive}”解压后超过 {limit_mb} MB 的上限（疑似“压缩炸弹”），从“{member}”起未读取；"
+        "请确认文件来源，解压后只放入需要的文件。"
+    ),
+    "archive_ratio": (
+        "压缩包“{archive}”中的“{member}”压缩比异常（超过 {limit} 倍），疑似恶意文件，未读取；请确认文件来源。"
+    ),
+    "archive_nested_too_deep": (
+        "压缩包“{archive}”是压缩包里的压缩包里的压缩包，超过一层嵌套，未读取；请解压后放入报送文件夹。"
+    ),
+    "archive_corrupt": (
+        "压缩包“{archive}”已损坏或不完整，无法打开（{detail}）；请让报送单位重新发送。"
+    ),
+    "archive_member_corrupt": (
+        "压缩包“{archive}”中的“{member}”已损坏，无法解压（{detail}）；压缩包中其余文件照常读取，"
+        "请让报送单位重新发送该文件。"
+    ),
+    "archive_rar": (
+        "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
+    ),
+}
+
+
+def archive_message(code: str, **values: object) -> str:
+    return MESSAGES[code].format(**values)
+
+
+@dataclass
+class Member:
+    """One file read from an archive: its ledger name (`ARCHIVE/MEMBER`) and its bytes."""
+
+    rel: str
+    data: bytes
+
+
+@dataclass
+class Expanded:
+    """What an archive held: its readable members (in member-name order) and the problems."""
+
+    members: list[Member] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def archive_format(head: bytes) -> str | None:
+    """`zip`, `7z` or `rar` from an archive's first bytes; None for anything else."""
+    if head.startswith(ZIP_MAGICS):
+        return "zip"
+    if head.startswith(SEVEN_ZIP_MAGIC):
+        return "7z"
+    if head.startswith(RAR_MAGIC):
+        return "rar"
+    return None
+
+
+def _issue(file: str, code: str, **values: object) -> Issue:
+    return Issue(file, "", None, "", "error", code, archive_message(code, **values))
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's name, decoded per member: the UTF-8 flag, else UTF-8 if valid, else GBK."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.orig_filename.encode("cp437")  # how zipfile decoded the bytes
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def safe_member_path(name: str) -> str | None:
+    """The member's relative path with `/` separators; None when it escapes (zip slip)."""
+    text = name.replace("\\", "/")
+    if text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+        return None
+    parts = [p for p in PurePosixPath(text).parts if p not in ("", ".")]
+    if not parts or any(p == ".." for p in parts):
+        return None
+    return "/".join(parts)
+
+
+class _Budget:
+    """Bytes still allowed to be inflated from one top-level archive (shared with nested ones)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.left = limit
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _RatioExceeded(Exception):
+    pass
+
+
+def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
+           budget: _Budget | None = None) -> Expanded:  # fmt: skip
+    """The members of the archive `data` (named `rel`), each named `rel/member`.
+
+    Archive members that are themselves archives are expanded in place when `depth`
+    allows (`limits.max_archive_depth` levels below the top one), else refused.
+    """
+    budget = budget or _Budget(limits.max_archive_bytes)
+    fmt = archive_format(data[:8])
+    if fmt == "rar":
+        return Expanded(issues=[_issue(rel, "archive_rar", archive=rel)])
+    if fmt == "7z":
+        found = _expand_7z(data, rel, limits, budget)
+    elif fmt == "zip":
+        found = _expand_zip(data, rel, limits, budget)
+    else:
+        return Expanded(issues=[_issue(rel, "archive_corrupt", archive=rel, detail="不是压缩包")])
+    out = Expanded(issues=list(found.issues))
+    for member in found.members:
+        if archive_format(member.data[:8]) and not _is_office(member.data):
+            if depth >= limits.max_archive_depth:
+                out.issues.append(_issue(member.rel, "archive_nested_too_deep", archive=member.rel))
+                continue
+            inner = expand(member.data, member.rel, limits, depth + 1, budget)
+            out.members += inner.members
+            out.issues += inner.issues
+        else:
+            out.members.append(member)
+    return out
+
+
+def _is_office(data: bytes) -> bool:
+    """A zip that is an Office/OpenDocument file (xlsx, docx, ods …), not an archive."""
+    if not data.startswith(ZIP_MAGICS):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return "[Content_Types].xml" in names or "mimetype" in names
+
+
+def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expanded:
+    out = Expanded()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        out.issues.append(_issue(rel, "archive_corrupt", archive=rel, detail=type(exc).__name__))
+        return out
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        named = sorted(((member_name(i), i) for i in infos), key=lambda x: x[0])
+        if len(named) > limits.max_archive_members:
+            out.issues.append(_issue(rel, "archive_too_many_members", archive=rel,
+                                     count=len(named), limit=limits.max_archive_members))  # fmt: skip
+            named = named[: limits.max_archive_members]
+        encrypted = [i for _, i in named if i.flag_bits & 0x1]
+        if encrypted and len(encrypted) == len(named):
+            out.issues.append(_issue(rel, "archive_encrypted", archive=rel))
+            return out
+        for name, info in named:
+            path = safe_member_path(name)
+            shown = f"{rel}/{path or name}"
+            if path is None:
+                out.issues.append(_issue(shown if path else rel, "archive_member_unsafe",
+                                         archive=rel, member=name))  # fmt: skip
+                continue
+            if stat.S_ISLNK(info.external_attr >> 16):
+                out.issues.append(_issue(shown, "archive_member_link", archive=rel, member=path))
+                continue
+            if info.flag_bits & 0x1:
+                out.issues.append(
+                    _issue(shown, "archive_member_encrypted", archive=rel, member=path)
+                )
+                continue
+            try:
+                member = _read_zip_member(zf, info, limits, budget)
+            except _TooLarge:
+                out.issues.append(_issue(rel, "archive_too_large", archive=rel, member=path,
+                                         limit_mb=budget.limit // 2**20))  # fmt: skip
+                break
+            except _RatioExceeded:
+                out.issues.append(_issue(shown, "archive_ratio", archive=rel, member=path,
+                                         limit=limits.max_compression_ratio))  # fmt: skip
+                continue
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
+                    NotImplementedError) as exc:  # fmt: skip
+                out.issues.append(_issue(shown, "archive_member_corrupt", archive=rel, member=path,
+                                         detail=type(exc).__name__))  # fmt: skip
+                continue
+            out.members.append(Member(shown, member))
+    return out
+
+
+def _read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
+                     budget: _Budget) -> bytes:  # fmt: skip
+    """The member's bytes, counted as they inflate: the headers' sizes are not trusted."""
+    out = bytearray()
+    compressed = max(info.compress_size, 1)
+    with zf.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            out += chunk
+            if len(out) > budget.left:
+                raise _TooLarge
+            if (
+                len(out) >= RATIO_FLOOR_BYTES
+                and len(out) / compressed > limits.max_compression_ratio
+            ):
+                raise _RatioExceeded
+    budget.left -= len(out)
+    return bytes(out)
+
+
+def _expand_7z(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expanded:
+    import py7zr
+    from py7zr import io as pyio
+
+    out = Expanded()
+
+    class Sink(pyio.Py7zIO):
+        """A member's bytes in memory, the archive's budget charged as they arrive."""
+
+        def __init__(self):
+            self.buffer = bytearray()
+
+        def write(self, s) -> int:
+            if len(s) > budget.left:
+                raise _TooLarge
+            budget.left -= len(s)
+            self.buffer += s
+            return len(s)
+
+        def read(self, size=None) -> bytes:
+            return bytes(self.buffer)
+
+        def seek(self, offset, whence=0) -> int:
+            return 0
+
+        def flush(self) -> None:
+            return None
+
+        def size(self) -> int:
+            return len(self.buffer)
+
+    class Factory(pyio.WriterFactory):
+        def __init__(self):
+            self.products: dict[str, Sink] = {}
+
+        def create(self, filename: str) -> Sink:
+            self.products[filename] = Sink()
+            return self.products[filename]
+
+    try:
+        with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
+            if archive.needs_password():
+                out.issues.append(_issue(rel, "archive_encrypted", archive=rel))
+                return out
+            entries = sorted((e for e in archive.list() if not e.is_directory),
+                             key=lambda e: e.filename)  # fmt: skip
+            if len(entries) > limits.max_archive_members:
+                out.issues.append(_issue(rel, "archive_too_many_members", archive=rel,
+                                         count=len(entries), limit=limits.max_archive_members))  # fmt: skip
+                entries = entries[: limits.max_archive_members]
+            wanted = []
+            for entry in entries:
+                path = safe_member_path(entry.filename)
+                if path is None:
+                    out.issues.append(_issue(rel, "archive_member_unsafe", archive=rel,
+                                             member=entry.filename))  # fmt: skip
+                elif entry.is_symlink:
+                    out.issues.append(_issue(f"{rel}/{path}", "archive_member_link", archive=rel,
+                                             member=path))  # fmt: skip
+                else:
+                    wanted.append(entry.filename)
+            factory = Factory()
+            if wanted:
+                try:
+                    archive.extract(targets=wanted, factory=factory)
+                except _TooLarge:
+                    out.issues.append(_issue(rel, "archive_too_large", archive=rel,
+                                             member="（解压过程中）", limit_mb=budget.limit // 2**20))  # fmt: skip
+                    return out
+            for name in wanted:
+                sink = factory.products.get(name)
+                if sink is not None:
+                    out.members.append(
+                        Member(f"{rel}/{safe_member_path(name)}", bytes(sink.buffer))
+                    )
+    except _TooLarge:
+        out.issues.append(_issue(rel, "archive_too_large", archive=rel, member="（解压过程中）",
+                                 limit_mb=budget.limit // 2**20))  # fmt: skip
+    except Exception as exc:  # noqa: BLE001 - py7zr raises many unrelated types for bad input
+        if "password" in str(exc).lower():
+            out.issues.append(_issue(rel, "archive_encrypted", archive=rel))
+        else:
+            out.issues.append(
+                _issue(rel, "archive_corrupt", archive=rel, detail=type(exc).__name__)
+            )
+    return out

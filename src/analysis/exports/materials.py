@@ -1,0 +1,172 @@
+"""The briefing's materials parts, added after the deck and the 通报表 are written.
+
+`sentences` gives the key sentence ("共收到信息图片N张、阶段性总结N份"); `add_to_briefing`
+adds the 图片选登 slides to the deck, three sheets to the 通报表 (资料报送情况 per unit and
+round, 资料清单 of every material, 总结数字核对 of stated totals beside the tables) and
+writes the 图片汇编 (HTML, Word). Nothing is added when no material was received, so a
+briefing without materials is as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis import safety
+from analysis.materials import figures as mfig
+from analysis.materials.table import EXTRA_COLUMNS, MATERIALS_COLUMNS
+
+if TYPE_CHECKING:
+    from analysis.briefing import BriefingData
+
+
+def read_materials(processed_dir: Path) -> pd.DataFrame:
+    """materials.csv as text columns (empty when the ingest wrote none)."""
+    path = Path(processed_dir) / "materials.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=list(MATERIALS_COLUMNS + EXTRA_COLUMNS))
+    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return safety.csv_unescape(frame)  # the text as typed, without the CSV's apostrophe
+
+
+def sentences(processed_dir: Path, figures: BriefingData) -> list[str]:
+    """The key sentence about materials up to the briefing's round, or nothing without any."""
+    materials = mfig.up_to_round(
+        read_materials(processed_dir), figures.campaign, figures.round_code
+    )
+    return [mfig.key_sentence(materials)] if len(materials) else []
+
+
+def status_sheet(figures: BriefingData, materials: pd.DataFrame) -> pd.DataFrame:
+    """资料报送情况: per reporting unit and round, tables and materials received."""
+    status = mfig.status_by_unit_round(figures.status, materials)
+    rounds = {r.code: r.name for r in figures.campaign.rounds}
+    return pd.DataFrame({
+        "报送单位": status["reporting_unit"],
+        "期次": status["round"].map(rounds),
+        "报送情况": status["material_status_name"],
+        "图片（张）": status["photos"],
+        "阶段性总结（份）": status["summaries"],
+        "其他文档（份）": status["documents"],
+        "视频（个）": status["videos"],
+    })  # fmt: skip
+
+
+def totals_sheet(materials: pd.DataFrame, rows: pd.DataFrame, campaign) -> pd.DataFrame:
+    """总结数字核对: each stated total beside the unit's tables, gaps over 10% marked."""
+    table = mfig.stated_vs_tables(materials, rows)
+    rounds = {r.code: r.name for r in campaign.rounds}
+    return pd.DataFrame({
+        "报送单位": table["reporting_unit"],
+        "期次": table["round"].map(rounds),
+        "项目": table["figure_name"],
+        "总结所述": table["stated"],
+        "报送表合计": table["table"],
+        "差异": table["gap"].map(lambda g: "" if pd.isna(g) else f"{g:+.0%}"),
+        "核对": table["flagged"].map({True: "差异超过10%，请核实", False: "一致"}),
+        "总结文件": table["file"],
+    })  # fmt: skip
+
+
+def _append_sheets(workbook_path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = load_workbook(workbook_path)
+    for name, frame in sheets.items():
+        if name in book.sheetnames:
+            del book[name]
+        ws = book.create_sheet(name)
+        ws.append(list(frame.columns))
+        for record in frame.itertuples(index=False):
+            ws.append([None if pd.isna(v) else v for v in record])
+        for cell in ws[1]:
+            cell.font = Font(name="黑体", bold=True)
+            cell.fill = PatternFill("solid", fgColor="F2DCDB")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for column in ws.columns:
+            longest = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[column[0].column_letter].width = min(60, max(8, longest * 1.8))
+        ws.freeze_panes = "A2"
+    safety.protect_workbook(book)  # unit names and file names are never formulas
+    book.save(workbook_path)
+
+
+def add_materials_column(
+    workbook_path: Path, labels: dict[str, str], sheet: str = "通报表"
+) -> bool:
+    """Append a 资料报送 column to the 通报表's table: each reporting unit's materials this round.
+
+    The table is found by its header cell 报送单位; rows whose unit is not in `labels`
+    (subtotals, the district total, notes) are left blank. False when there is no such table.
+    """
+    from copy import copy
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook_path)
+    if sheet not in book.sheetnames:
+        return False
+    ws = book[sheet]
+    header = next(((c.row, c.column) for row in ws.iter_rows(max_row=10) for c in row
+                   if c.value == "报送单位"), None)  # fmt: skip
+    if header is None:
+        return False
+    head_row, unit_col = header
+    last = max(c.column for c in ws[head_row] if c.value not in (None, ""))
+    target = last + 1
+    source = ws.cell(head_row, last)
+    cell = ws.cell(head_row, target, "资料报送")
+    for attr in ("font", "fill", "border", "alignment"):
+        setattr(cell, attr, copy(getattr(source, attr)))
+    for row in range(head_row + 1, ws.max_row + 1):
+        unit = ws.cell(row, unit_col).value
+        if unit in labels:
+            out = ws.cell(row, target, labels[unit])
+            neighbour = ws.cell(row, last)
+            for attr in ("font", "fill", "border", "alignment"):
+                setattr(out, attr, copy(getattr(neighbour, attr)))
+    letter = ws.cell(head_row, target).column_letter
+    ws.column_dimensions[letter].width = 18
+    for merged in list(ws.merged_cells.ranges):  # the title rows span the new column too
+        if merged.min_row < head_row and merged.max_col == last:
+            top, left, bottom = merged.min_row, merged.min_col, merged.max_row
+            ws.unmerge_cells(str(merged))
+            ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=target)
+    safety.protect_workbook(book)  # unit names and file names are never formulas
+    book.save(workbook_path)
+    return True
+
+
+def add_to_briefing(figures: BriefingData, raw_dir: Path, processed_dir: Path, folder: Path,
+                    deck_path: Path, workbook_path: Path) -> list[Path]:  # fmt: skip
+    """Photo slides, 通报表 sheets and the 图片汇编; returns the files written or changed."""
+    from analysis.exports import album
+
+    campaign = figures.campaign
+    materials = mfig.up_to_round(read_materials(processed_dir), campaign, figures.round_code)
+    if materials.empty:
+        return []
+    rows = safety.csv_unescape(pd.read_csv(Path(processed_dir) / "rows.csv", encoding="utf-8-sig",
+                                           dtype=str, keep_default_na=False))  # fmt: skip
+    rows["participants"] = pd.to_numeric(rows["participants"], errors="coerce")
+    written: list[Path] = []
+    photos = album.slide_photos(materials, raw_dir, campaign.limits, figures.round_code)
+    if deck_path.exists() and photos:
+        album.add_photo_slides(deck_path, photos, note=figures.source_note)
+        written.append(deck_path)
+    if workbook_path.exists():
+        units = figures.status.loc[figures.status["round"] == figures.round_code, "reporting_unit"]
+        add_materials_column(workbook_path, dict(zip(
+            units, mfig.column_for_units(units, materials, figures.round_code), strict=True)))  # fmt: skip
+        _append_sheets(workbook_path, {
+            "资料报送情况": status_sheet(figures, materials),
+            "资料清单": mfig.materials_sheet(materials, campaign),
+            "总结数字核对": totals_sheet(materials, rows, campaign),
+        })  # fmt: skip
+        written.append(workbook_path)
+    written += album.write_album(materials, raw_dir, campaign.limits, folder,
+                                 f"{campaign.short_name}图片汇编")  # fmt: skip
+    return written

@@ -1,0 +1,74 @@
+"""Whose material it is and for which round, from the places a person would look.
+
+Reporting unit, in order: a folder or archive named for the unit (nearest first), the
+file name, the document's own text (填报单位, or a title such as
+"长阳镇总工会关于……的阶段性总结"). Round, in order: a folder, the file name, the
+document's title then its text (第一阶段 …), a photo's EXIF date. What cannot be
+placed stays empty and the caller warns; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from analysis import names
+from analysis.campaign import Campaign
+from analysis.materials.detect import ARCHIVE_SUFFIXES
+from analysis.materials.documents import SUMMARY_MARK, unit_written
+from analysis.submissions import round_from_text
+
+
+@dataclass(frozen=True)
+class Placement:
+    reporting_unit: str
+    round: str
+    unit_from: str  # folder, file_name, document, ""
+    round_from: str  # folder, file_name, document, exif, ""
+
+
+def _round(text: str, campaign: Campaign) -> str | None:
+    # "总结" names a summary, not the last round (the built-in campaign's r3 label):
+    # a 阶段性总结 of round one must not be placed in round three.
+    return round_from_text(text.replace(SUMMARY_MARK, ""), campaign)
+
+
+def _folders(rel: str) -> list[str]:
+    """Folder and archive names between submissions/ and the file, nearest first."""
+    parts = list(PurePosixPath(rel).parts[1:-1])
+    out = []
+    for part in reversed(parts):
+        stem = PurePosixPath(part)
+        out.append(stem.stem if stem.suffix.lower() in ARCHIVE_SUFFIXES else part)
+    return out
+
+
+def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str = "",
+          text: str = "", taken: dt.date | None = None) -> Placement:  # fmt: skip
+    """The reporting unit and round of one material (empty strings when unknown)."""
+    folders, stem = _folders(rel), PurePosixPath(rel).stem
+    unit, unit_from = "", ""
+    for where, candidates in (("folder", folders), ("file_name", [stem])):
+        found = next((u for c in candidates if (u := resolver.reporting_unit_in_text(c))), None)
+        if found:
+            unit, unit_from = found, where
+            break
+    if not unit and (title or text):
+        written = unit_written(text)
+        found = resolver.resolve_reporting_unit(written).unit if written else None
+        found = found or (resolver.reporting_unit_in_text(title) if title else None)
+        if found:
+            unit, unit_from = found, "document"
+    rnd, round_from = "", ""
+    for where, candidates in (("folder", folders), ("file_name", [stem]),
+                              ("document", [title, text])):  # fmt: skip
+        found = next((r for c in candidates if c and (r := _round(c, campaign))), None)
+        if found:
+            rnd, round_from = found, where
+            break
+    if not rnd and taken is not None:
+        hit = campaign.round_for_date(taken)
+        if hit:
+            rnd, round_from = hit.code, "exif"
+    return Placement(unit, rnd, unit_from, round_from)

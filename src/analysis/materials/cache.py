@@ -1,0 +1,88 @@
+"""What reading each material found, kept in OUT/.materials-cache/ between runs.
+
+A loose file is keyed by its path, size and modification time (used only to tell
+that the file is unchanged, never as a date), so a re-run with nothing new reads no
+photo at all; a file from an archive by its content's sha256 (its bytes are in
+memory anyway). The key also holds the materials code's hash and the size limit.
+Separate from the spreadsheets' parse cache (parse_cache.py), which it does not touch.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import logging
+import os
+import pickle
+from pathlib import Path
+
+from analysis import __version__
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".materials-cache"
+_MODULES = ("materials.table", "materials.photos", "materials.documents", "materials.detect",
+            "archives")  # fmt: skip
+
+
+@functools.cache
+def code_version() -> str:
+    import PIL
+
+    digest = hashlib.sha256(f"{__version__}|{PIL.__version__}".encode())
+    for name in _MODULES:
+        spec = importlib.util.find_spec(f"analysis.{name}")
+        if spec and spec.origin:
+            digest.update(Path(spec.origin).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class FactsCache:
+    """Facts by material key: `get(item, limit, compute)` returns cached or computed facts."""
+
+    def __init__(self, out_dir: Path | None, enabled: bool = True):
+        self.path = Path(out_dir) / CACHE_DIR / "facts.pkl" if out_dir else None
+        self.old: dict = {}
+        self.new: dict = {}
+        self.computed = 0
+        if enabled and self.path and self.path.exists():
+            try:
+                with self.path.open("rb") as fh:
+                    stored = pickle.load(fh)  # noqa: S301 - our own cache directory
+                if stored.get("version") == code_version():
+                    self.old = stored["facts"]
+            except Exception:  # noqa: BLE001 - a damaged cache is just a miss
+                self.old = {}
+
+    @staticmethod
+    def key(item, limit: int) -> tuple:
+        if item.path is not None:
+            stat = item.path.stat()
+            return ("file", item.rel, stat.st_size, stat.st_mtime_ns, limit)
+        return ("member", hashlib.sha256(item.data or b"").hexdigest(), item.kind, limit)
+
+    def get(self, item, limit: int, compute):
+        try:
+            key = self.key(item, limit)
+        except OSError:
+            return compute()
+        facts = self.old.get(key)
+        if facts is None:
+            facts = compute()
+            self.computed += 1
+        self.new[key] = facts
+        return facts
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("wb") as fh:
+                pickle.dump({"version": code_version(), "facts": self.new}, fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
+            os.replace(tmp, self.path)
+        except OSError:
+            log.warning("materials cache not written: %s", self.path)

@@ -1,0 +1,170 @@
+"""Documents: their text (docx, pdf), title, own date, and the totals a summary states.
+
+A stage summary often states totals ("共开展活动35场次", "参与职工1200余人次",
+"覆盖基层工会28家") that the analyst checks by hand against the unit's tables;
+`stated_totals` finds them with the patterns in `TOTAL_PATTERNS` (one table, tested
+over real phrasings). `.doc`/`.wps` (OLE2 Word binary) have no well-kept pure
+Python reader: they are listed as documents, their text is not read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+from analysis.clean import chinese_number
+
+SUMMARY_MARK = "总结"
+TEXT_LIMIT = 200_000  # characters kept from one document (a summary is a few pages)
+
+# figure -> patterns; each pattern's group "n" is the number. Order matters only
+# within a figure (the first pattern that matches wins).
+_NUM = r"(?P<n>[0-9０-９][0-9０-９,，]*|[零〇一二两三四五六七八九十百千万]+)"
+_ABOUT = r"\s*(?:余|多|余个|多个)?\s*"
+_GAP = r"[^，。；;,\n0-9０-９]{0,14}?"
+TOTAL_PATTERNS: dict[str, tuple[str, ...]] = {
+    "activities": (
+        rf"(?:共|累计|合计|总计|共计)(?:组织|开展|举办|举行)?{_GAP}(?:活动){_GAP}{_NUM}{_ABOUT}(?:场次|场|次|项)",
+        rf"(?:共|累计|合计|总计|共计){_GAP}(?:开展|组织|举办|举行){_GAP}{_NUM}{_ABOUT}(?:场次|场)",
+        rf"(?:开展|组织|举办){_GAP}活动{_NUM}{_ABOUT}(?:场次|场)",
+    ),
+    "participants": (
+        rf"(?:参与|参加|参学|受教育|覆盖)(?:的)?(?:职工|会员|干部职工|工会干部|人员|群众)?(?:人数)?(?:达|达到|共|共计|累计|约|近|超过)?{_NUM}{_ABOUT}(?:人次|名|人)",
+        rf"(?:职工|会员|干部职工)(?:参与|参加|参学)(?:人数)?(?:达|达到|共|共计|累计|约|近|超过)?{_NUM}{_ABOUT}(?:人次|名|人)",
+        rf"(?:共|累计|共计|合计){_NUM}{_ABOUT}(?:人次|名职工|人)(?:参与|参加|参学)",
+    ),
+    "units": (
+        rf"覆盖(?:全部|所属)?(?:基层工会|基层单位|单位|企业)?{_NUM}{_ABOUT}(?:家|个)",
+        rf"{_NUM}{_ABOUT}(?:家|个)基层(?:工会|单位)(?:参与|参加|开展)",
+    ),
+}
+_COMPILED = {k: tuple(re.compile(p) for p in v) for k, v in TOTAL_PATTERNS.items()}
+
+
+def _number(text: str) -> int | None:
+    text = (
+        text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        .replace(",", "")
+        .replace("，", "")
+    )
+    if text.isdigit():
+        return int(text)
+    return chinese_number(text)
+
+
+def stated_totals(text: str) -> dict[str, int]:
+    """The totals a summary states: activities, participants, units (each the first found)."""
+    found: dict[str, int] = {}
+    flat = re.sub(r"[ \t\u3000]+", "", text)
+    for figure, patterns in _COMPILED.items():
+        for pattern in patterns:
+            match = pattern.search(flat)
+            if match:
+                value = _number(match.group("n"))
+                if value is not None:
+                    found[figure] = value
+                    break
+    return found
+
+
+@dataclass
+class DocumentFacts:
+    title: str = ""
+    text: str = ""
+    own_date: dt.date | None = None
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+class DocumentError(Exception):
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(code)
+        self.code, self.detail = code, detail
+
+
+# A Word file whose parts would inflate beyond this, or compress better than the
+# ratio (over 1 MiB), is refused before python-docx reads it (its XML is parsed whole).
+# zipfile never inflates a member beyond the size its header declares, so the
+# declared sizes bound what is read.
+DOCX_MAX_BYTES = 100 * 2**20
+DOCX_MAX_RATIO = 200
+
+
+def _check_docx(data: bytes) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    ratio = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > 2**20),
+                default=0)  # fmt: skip
+    if total > DOCX_MAX_BYTES or ratio > DOCX_MAX_RATIO:
+        raise DocumentError("material_bomb", f"解压后 {total / 2**20:.0f} MB")
+
+
+def _docx(data: bytes) -> tuple[list[str], dt.date | None]:
+    import docx
+
+    _check_docx(data)
+    document = docx.Document(io.BytesIO(data))
+    lines = [p.text.strip() for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" ".join(c.text.strip() for c in row.cells))
+    props = document.core_properties
+    when = props.created or props.modified
+    return lines, when.date() if isinstance(when, dt.datetime) else None
+
+
+def _pdf_date(value: object) -> dt.date | None:
+    match = re.search(r"(\d{4})(\d{2})(\d{2})", str(value or ""))
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+def _pdf(data: bytes) -> tuple[list[str], dt.date | None]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        raise DocumentError("material_encrypted")
+    lines: list[str] = []
+    size = 0
+    for page in reader.pages[:50]:
+        text = page.extract_text() or ""
+        lines += [line.strip() for line in text.splitlines()]
+        size += len(text)
+        if size > TEXT_LIMIT:
+            break
+    raw = (reader.metadata or {}).get("/CreationDate") if reader.metadata else None
+    return lines, _pdf_date(raw)
+
+
+def document_facts(data: bytes, fmt: str) -> DocumentFacts:
+    """Title, text, own date and stated totals of a docx/pdf; title only for other formats."""
+    if not data:
+        raise DocumentError("material_empty")
+    if fmt not in ("docx", "pdf"):
+        return DocumentFacts()
+    try:
+        lines, own_date = _docx(data) if fmt == "docx" else _pdf(data)
+    except DocumentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged documents raise many types
+        raise DocumentError("material_corrupt", type(exc).__name__) from None
+    lines = [line for line in lines if line]
+    text = "\n".join(lines)[:TEXT_LIMIT]
+    title = lines[0] if lines else ""
+    return DocumentFacts(title=title[:200], text=text, own_date=own_date,
+                         totals=stated_totals(text))  # fmt: skip
+
+
+def unit_written(text: str) -> str:
+    """The 填报单位 a document states ("填报单位：长阳镇总工会"), else ''."""
+    match = re.search(r"(?:填报单位|报送单位|单位名称)\s*[:：]\s*([^\s，。；,]{2,40})", text)
+    return match.group(1) if match else ""

@@ -1,0 +1,205 @@
+"""Figures about materials: counts per unit and round, reporting status with materials,
+the 资料报送 column and materials sheet of the 通报表, the key sentence, and summary
+totals beside the tables' own figures.
+
+Pure functions: tidy tables in (materials.csv, submissions.csv, rows.csv, the
+roster's reporting units), tidy tables out. Only `current` materials count: a
+duplicate is the same photo again, a rejected file could not be read.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+MATERIAL_STATUS_NAMES = {
+    "table_and_materials": "表格和资料均已报送",
+    "table_only": "仅报送表格",
+    "materials_only": "仅报送资料",
+    "nothing": "均未报送",
+}
+STATE_NAMES = {"current": "有效", "duplicate": "重复", "rejected": "无法读取"}
+MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "其他文档", "video": "视频"}
+# A summary's stated total further than this from the table's figure is flagged.
+GAP_THRESHOLD = 0.10
+TOTAL_NAMES = {"activities": "活动场次", "participants": "参与人次", "units": "覆盖基层工会"}
+
+
+def up_to_round(materials: pd.DataFrame, campaign, round_code: str) -> pd.DataFrame:
+    """Materials of `round_code` and the rounds before it, and those of unknown round.
+
+    A briefing for round one does not show what came in for round three.
+    """
+    codes = [r.code for r in campaign.rounds]
+    allowed = set(codes[: codes.index(round_code) + 1]) | {""}
+    return materials.loc[materials["round"].fillna("").astype(str).isin(allowed)]
+
+
+def _current(materials: pd.DataFrame) -> pd.DataFrame:
+    return materials.loc[materials["state"].astype(str) == "current"]
+
+
+def counts_by_unit_round(materials: pd.DataFrame) -> pd.DataFrame:
+    """Per reporting unit and round: distinct photos, summaries, other documents, videos."""
+    current = _current(materials)
+    current = current.loc[current["reporting_unit"].fillna("").astype(str) != ""]
+    columns = ["photo", "summary", "document", "video"]
+    if current.empty:
+        return pd.DataFrame(columns=["reporting_unit", "round", "photos", "summaries",
+                                     "documents", "videos"])  # fmt: skip
+    table = (
+        pd.crosstab([current["reporting_unit"], current["round"].fillna("")], current["material"])
+        .reindex(columns=columns, fill_value=0)
+        .rename(
+            columns={
+                "photo": "photos",
+                "summary": "summaries",
+                "document": "documents",
+                "video": "videos",
+            }
+        )  # fmt: skip
+        .reset_index()
+    )
+    table.columns.name = None
+    return table
+
+
+def status_by_unit_round(status: pd.DataFrame, materials: pd.DataFrame) -> pd.DataFrame:
+    """`reporting.reporting_status` rows with the materials told apart.
+
+    material_status: table_and_materials, table_only, materials_only or nothing;
+    `material_status_name` its Chinese label; photos and summaries counted.
+    """
+    counts = counts_by_unit_round(materials)
+    out = status.merge(counts, how="left", on=["reporting_unit", "round"])
+    for column in ("photos", "summaries", "documents", "videos"):
+        out[column] = out[column].fillna(0).astype("int64")
+    has_materials = (out[["photos", "summaries", "documents", "videos"]].sum(axis=1) > 0).to_numpy()
+    has_table = out["submitted"].astype(bool).to_numpy()
+    out["material_status"] = [
+        "table_and_materials" if t and m else "table_only" if t else "materials_only" if m
+        else "nothing"
+        for t, m in zip(has_table, has_materials, strict=True)
+    ]  # fmt: skip
+    out["material_status_name"] = out["material_status"].map(MATERIAL_STATUS_NAMES)
+    return out
+
+
+def materials_column(materials: pd.DataFrame, round_code: str | None = None) -> pd.DataFrame:
+    """The 通报表's 资料报送 column: per reporting unit, "图片3张、总结1份" or "未报送"."""
+    counts = counts_by_unit_round(materials)
+    if round_code is not None:
+        counts = counts.loc[counts["round"] == round_code]
+    totals = counts.groupby("reporting_unit")[["photos", "summaries", "documents", "videos"]].sum()
+    labels = []
+    for unit, row in totals.iterrows():
+        parts = [f"{name}{int(row[col])}{unit_word}" for col, name, unit_word in (
+            ("photos", "图片", "张"), ("summaries", "总结", "份"), ("documents", "其他文档", "份"),
+            ("videos", "视频", "个")) if row[col]]  # fmt: skip
+        labels.append((unit, "、".join(parts) or "未报送"))
+    return pd.DataFrame(labels, columns=["reporting_unit", "资料报送"])
+
+
+def column_for_units(
+    units: pd.Series, materials: pd.DataFrame, round_code: str | None = None
+) -> list[str]:
+    """The 资料报送 cell for each reporting unit in `units` ("未报送" when none)."""
+    labels = dict(materials_column(materials, round_code).itertuples(index=False, name=None))
+    return [labels.get(u, "未报送") for u in units]
+
+
+def materials_sheet(materials: pd.DataFrame, campaign=None) -> pd.DataFrame:
+    """The 通报表's sheet listing every material received, with Chinese headers."""
+    rounds = {r.code: r.name for r in campaign.rounds} if campaign else {}
+    frame = materials.fillna("")
+    return pd.DataFrame({
+        "报送单位": frame["reporting_unit"].replace("", "（未能确定）"),
+        "期次": frame["round"].map(lambda c: rounds.get(c, c) or "（未能确定）"),
+        "类型": frame["material"].map(lambda m: MATERIAL_NAMES.get(m, m)),
+        "文件": frame["file"],
+        "拍摄或成文日期": frame["taken_date"],
+        "状态": frame["state"].map(lambda s: STATE_NAMES.get(s, s)),
+        "重复于": frame["duplicate_of"],
+    })  # fmt: skip
+
+
+def key_counts(materials: pd.DataFrame, round_code: str | None = None) -> dict[str, int]:
+    """Distinct photos and summaries received (this round only when `round_code` is given)."""
+    current = _current(materials)
+    if round_code is not None:
+        current = current.loc[current["round"] == round_code]
+    return {
+        "photos": int((current["material"] == "photo").sum()),
+        "summaries": int((current["material"] == "summary").sum()),
+        "videos": int((current["material"] == "video").sum()),
+    }
+
+
+def key_sentence(materials: pd.DataFrame, round_code: str | None = None) -> str:
+    """ "共收到信息图片N张、阶段性总结N份" (and videos when there are any)."""
+    n = key_counts(materials, round_code)
+    text = f"共收到信息图片{n['photos']}张、阶段性总结{n['summaries']}份"
+    if n["videos"]:
+        text += f"、视频{n['videos']}个"
+    return text + "。"
+
+
+def table_figures(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per submitting unit and round, what its accepted rows give: activities, participants, unions."""
+    accepted = rows.loc[rows["state"].astype(str) == "accepted"].copy()
+    accepted["participants"] = pd.to_numeric(accepted["participants"], errors="coerce")
+    unions = accepted["grassroots_unit"].fillna("").astype(str)
+    accepted["union"] = unions.where(unions != "")
+    return (
+        accepted.groupby(["reporting_unit", "round"])
+        .agg(
+            activities=("file", "size"),
+            participants=("participants", "sum"),
+            units=("union", "nunique"),
+        )  # fmt: skip
+        .reset_index()
+        .astype({"participants": "int64"})
+    )
+
+
+def stated_vs_tables(materials: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Each total a summary states beside what that unit's tables give for its round.
+
+    One row per (summary, figure): stated, table, gap (stated/table - 1) and `flagged`
+    when |gap| > 10% or the unit has no table for the round.
+    """
+    columns = ["file", "reporting_unit", "round", "figure", "figure_name", "stated", "table",
+               "gap", "flagged"]  # fmt: skip
+    summaries = _current(materials)
+    summaries = summaries.loc[summaries["material"] == "summary"]
+    figures = table_figures(rows).set_index(["reporting_unit", "round"])
+    out = []
+    for record in summaries.itertuples(index=False):
+        for figure in ("activities", "participants", "units"):
+            stated = pd.to_numeric(getattr(record, f"stated_{figure}", ""), errors="coerce")
+            if pd.isna(stated):
+                continue
+            key = (record.reporting_unit, record.round)
+            table = figures[figure].get(key) if key in figures.index else None
+            gap = (stated / table - 1) if table else None
+            flagged = gap is None or abs(gap) > GAP_THRESHOLD
+            out.append([record.file, record.reporting_unit, record.round, figure,
+                        TOTAL_NAMES[figure], int(stated), None if table is None else int(table),
+                        gap, flagged])  # fmt: skip
+    frame = pd.DataFrame(out, columns=columns)
+    frame["table"] = frame["table"].astype("Int64")
+    return frame
+
+
+def terminal_line(materials: pd.DataFrame) -> str:
+    """One line for the ingest's terminal summary: what materials came in and their states."""
+    n = key_counts(materials)
+    states = materials["state"].astype(str)
+    unplaced = int(((materials["reporting_unit"].fillna("") == "") & (states == "current")).sum())
+    text = (
+        f"收到资料 {len(materials)} 个：信息图片 {n['photos']} 张、阶段性总结 {n['summaries']} 份"
+        + (f"、视频 {n['videos']} 个" if n["videos"] else "")
+        + f"（重复 {int((states == 'duplicate').sum())} 个，无法读取 {int((states == 'rejected').sum())} 个"
+        + (f"，未能确定归属 {unplaced} 个" if unplaced else "")
+        + "），详见 materials.csv。"
+    )
+    return text

@@ -1,0 +1,204 @@
+"""Sorting what units sent: spreadsheets go on to the ingest, archives are opened, materials kept.
+
+`sort_received(files, raw_dir, limits)` is the step the file discovery's list goes
+through before the ingest reads it: it returns the spreadsheet files to read (archive
+members among them, as `MemberFile` paths in a temporary folder, named
+`ARCHIVE/MEMBER` in every table) and an `Intake` holding the materials (photos,
+documents, videos) and the archives' problems. Nothing is written under RAW.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from analysis import archives
+from analysis.campaign import Limits
+from analysis.materials import detect
+from analysis.model import Issue
+
+_SKIPPED_MEMBER_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+class MemberFile(type(Path())):  # type: ignore[misc]
+    """A spreadsheet from an archive, written to a temporary folder; `rel` is its ledger name."""
+
+    rel: str
+
+    @classmethod
+    def at(cls, path: Path, rel: str) -> MemberFile:
+        member = cls(path)
+        member.rel = rel
+        return member
+
+
+@dataclass
+class Received:
+    """One photo, document or video: loose (`path`) or from an archive (`data`)."""
+
+    rel: str
+    kind: detect.Kind
+    size: int
+    path: Path | None = None
+    data: bytes | None = None
+
+    def read(self, limit: int) -> bytes | None:
+        """The file's bytes; None when it is over `limit` (listed, never read)."""
+        if self.size > limit:
+            return None
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        with self.path.open("rb") as fh:
+            return fh.read(limit + 1)
+
+
+@dataclass
+class Intake:
+    """The materials found, the archives' problems, and the temporary folder of archive members."""
+
+    materials: list[Received] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    archives: list[str] = field(default_factory=list)
+    _tmp: tempfile.TemporaryDirectory | None = None
+    _count: int = 0
+
+    def member_file(self, rel: str, data: bytes) -> MemberFile:
+        """Write an archive's spreadsheet to the temporary folder (removed with this object)."""
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="analysis-archive-")
+        self._count += 1
+        folder = Path(self._tmp.name) / str(self._count)
+        folder.mkdir()
+        path = folder / PurePosixPath(rel).name
+        path.write_bytes(data)
+        return MemberFile.at(path, rel)
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+def _head(path: Path, n: int = 4096) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(n)
+
+
+def _classify(path: Path, head: bytes, suffix: str, limits: Limits) -> detect.Kind:
+    """A loose file's kind: first bytes; a zip's member list; an OLE2 file's directory."""
+    kind = detect.from_head(head[: detect.HEAD_BYTES])
+    if kind.group == "zip":
+        return detect.from_zip(path)  # reads the central directory only
+    if kind.group == "ole2":
+        with path.open("rb") as fh:
+            return detect.from_ole2(fh.read(limits.max_material_bytes), suffix)
+    return kind
+
+
+def _route(kind: detect.Kind, suffix: str) -> str:
+    """Where a file goes: `submission`, `archive` or `material`."""
+    named = detect.named_as(suffix)
+    if named == "spreadsheet" or kind.group == "spreadsheet":
+        return "submission"  # by name as before, so a .docx saved as .xlsx stays rejected
+    if kind.group == "archive":
+        return "archive"
+    if kind.group in ("photo", "document", "video"):
+        return "material"
+    if named in ("photo", "document", "video"):
+        return "material"  # unreadable as what its name says: listed, rejected with a message
+    if named == "archive":
+        return "archive"
+    return "submission"
+
+
+def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[list[Path], Intake]:
+    """The files the spreadsheet ingest reads (path order, archive members included) and the rest."""
+    intake = Intake()
+    keep: list[tuple[str, Path]] = []
+    for path in files:
+        rel = path.relative_to(raw_dir).as_posix()
+        suffix = path.suffix.lower()
+        if detect.named_as(suffix) == "spreadsheet":
+            keep.append((rel, path))
+            continue
+        try:
+            size = path.stat().st_size
+            head = _head(path)
+            kind = _classify(path, head, suffix, limits)
+        except OSError:
+            keep.append((rel, path))  # the ingest reports the file it cannot read
+            continue
+        where = _route(kind, suffix)
+        if where == "submission":
+            keep.append((rel, path))
+        elif where == "material":
+            intake.materials.append(Received(rel, kind, size, path=path))
+        else:
+            intake.archives.append(rel)
+            if size > limits.max_archive_bytes:
+                intake.issues.append(archives._issue(rel, "archive_too_large", archive=rel,
+                                                     member="（整个压缩包）",
+                                                     limit_mb=limits.max_archive_bytes // 2**20))  # fmt: skip
+                continue
+            expanded = archives.expand(path.read_bytes(), rel, limits)
+            intake.issues += expanded.issues
+            for member in expanded.members:
+                _sort_member(member, intake, keep, limits)
+    keep.sort(key=lambda item: item[0])
+    intake.materials.sort(key=lambda m: m.rel)
+    return [p for _, p in keep], intake
+
+
+def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Limits) -> None:
+    name = PurePosixPath(member.rel)
+    parts = name.parts
+    if any(p == "__MACOSX" for p in parts):
+        return  # macOS resource forks: not files anyone sent
+    if name.name.startswith(("~$", ".")) or name.name.lower() in _SKIPPED_MEMBER_NAMES:
+        intake.issues.append(
+            Issue(member.rel, "", None, "", "warning", "file_skipped",
+                  f"文件“{member.rel}”是临时文件、隐藏文件或系统文件，已跳过；如确需读取，请解压并改名后重新运行。")
+        )  # fmt: skip
+        return
+    suffix = name.suffix.lower()
+    kind = detect.identify(member.data, suffix)
+    where = _route(kind, suffix)
+    if where == "material":
+        intake.materials.append(Received(member.rel, kind, len(member.data), data=member.data))
+    else:  # spreadsheets, and anything unknown: the spreadsheet readers say what it is
+        keep.append((member.rel, intake.member_file(member.rel, member.data)))
+
+
+class MaterialReader:
+    """The bytes of a material named as in materials.csv, loose or inside an archive.
+
+    Each archive is expanded once (within the same limits as the ingest) and kept
+    for the next material from it.
+    """
+
+    def __init__(self, raw_dir: Path, limits: Limits):
+        self.raw_dir, self.limits = Path(raw_dir), limits
+        self._archives: dict[str, dict[str, bytes]] = {}
+
+    def read(self, rel: str) -> bytes | None:
+        """The file's bytes; None when it is gone, over the size limit or not in its archive."""
+        parts = PurePosixPath(rel).parts
+        for i in range(1, len(parts)):
+            head = "/".join(parts[:i])
+            path = self.raw_dir / head
+            if path.is_file():  # the first existing file on the way is the outer archive
+                if head not in self._archives:
+                    if path.stat().st_size > self.limits.max_archive_bytes:
+                        return None
+                    found = archives.expand(path.read_bytes(), head, self.limits)
+                    self._archives[head] = {m.rel: m.data for m in found.members}
+                return self._archives[head].get(rel)
+        path = self.raw_dir / rel
+        try:
+            if path.stat().st_size > self.limits.max_material_bytes:
+                return None
+            return path.read_bytes()
+        except OSError:
+            return None

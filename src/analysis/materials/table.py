@@ -1,0 +1,264 @@
+"""materials.csv: one row per photo, document or video received, with its place and state.
+
+Per material: read it (unless over `max_material_bytes`: then only listed), its
+sha256, for photos EXIF date and perceptual hash, for documents title, own date and
+stated totals; then whose and which round (attribution.py); then duplicates across
+all materials in path order: the same bytes, or for photos the same picture
+re-encoded or resized (hash distance), copy the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from analysis import names
+from analysis.campaign import Campaign
+from analysis.materials import attribution, documents, photos
+from analysis.materials.intake import Intake, Received
+from analysis.model import Issue
+
+MATERIALS_COLUMNS = (
+    "file", "reporting_unit", "kind", "round", "material", "taken_date", "state", "duplicate_of",
+)  # fmt: skip
+EXTRA_COLUMNS = (
+    "format", "size_bytes", "sha256", "title", "unit_from", "round_from",
+    "stated_activities", "stated_participants", "stated_units",
+)  # fmt: skip
+MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "文档", "video": "视频"}
+
+MESSAGES = {
+    "material_empty": "文件“{file}”是空文件（0 字节），未读取；请让报送单位重新发送该{what}。",
+    "material_corrupt": "{what}“{file}”已损坏或不完整，无法打开（{detail}），未计入；请让报送单位重新发送。",
+    "material_image_too_large": (
+        "图片“{file}”像素数过大（{detail}），疑似恶意文件（“解压炸弹”），未读取；请确认来源，必要时请报送单位重新拍摄或压缩后发送。"
+    ),
+    "material_bomb": (
+        "{what}“{file}”内部压缩比异常（{detail}），疑似恶意文件（“压缩炸弹”），未读取；请确认来源后让报送单位重新发送。"
+    ),
+    "material_encrypted": "{what}“{file}”设置了密码，无法读取内容；请让报送单位取消密码后重新发送。",
+    "material_too_large": (
+        "{what}“{file}”有 {size_mb} MB，超过 {limit_mb} MB，只登记、未读取内容（未检查是否重复）；"
+        "如需使用，请另行拷贝查看。"
+    ),
+    "material_unplaced": (
+        "{what}“{file}”无法确定{missing}，已列入资料清单但未计入任何单位；请把它放进以报送单位或期次命名的文件夹"
+        "（如“长阳镇总工会/第一阶段”），或在文件名中写明后重新运行。"
+    ),
+    "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
+}
+
+
+def material_message(code: str, **values: object) -> str:
+    return MESSAGES[code].format(**values)
+
+
+@dataclass
+class Facts:
+    """What reading one material found (cacheable by content)."""
+
+    sha256: str = ""
+    material: str = ""
+    format: str = ""
+    taken_date: str = ""
+    phash: int | None = None
+    aspect: float = 0.0  # width / height of the upright photo
+    title: str = ""
+    text: str = ""
+    totals: dict[str, int] = field(default_factory=dict)
+    error: tuple[str, str] | None = None  # (code, detail)
+    too_large: bool = False
+
+
+def read_facts(item: Received, limit: int) -> Facts:
+    """Everything needed from one material's bytes (read at most once, never beyond `limit`)."""
+    group, fmt = item.kind.group, item.kind.format
+    named = _named_group(item.rel)
+    group = group if group in ("photo", "document", "video") else named
+    facts = Facts(material=group, format=fmt or PurePosixPath(item.rel).suffix.lower().lstrip("."))
+    if group == "document" and documents.SUMMARY_MARK in PurePosixPath(item.rel).stem:
+        facts.material = "summary"  # by its name, even when it cannot be read
+    if item.size == 0:
+        facts.error = ("material_empty", "")
+        return facts
+    if item.size > limit:
+        facts.too_large = True
+        return facts
+    data = item.read(limit)
+    facts.sha256 = hashlib.sha256(data).hexdigest()
+    if item.kind.group not in ("photo", "document", "video"):
+        facts.error = ("material_corrupt", "文件内容与扩展名不符")
+        return facts
+    if group == "photo":
+        try:
+            found = photos.photo_facts(data)
+        except photos.PhotoError as exc:
+            facts.error = (exc.code, exc.detail)
+            return facts
+        facts.phash = found.phash
+        facts.aspect = found.aspect
+        facts.taken_date = found.taken_date.isoformat() if found.taken_date else ""
+    elif group == "document":
+        try:
+            doc = documents.document_facts(data, fmt)
+        except documents.DocumentError as exc:
+            facts.error = (exc.code, exc.detail)
+            return facts
+        facts.title, facts.text, facts.totals = doc.title, doc.text, doc.totals
+        facts.taken_date = doc.own_date.isoformat() if doc.own_date else ""
+    if group == "document" and documents.SUMMARY_MARK in facts.title:
+        facts.material = "summary"
+    return facts
+
+
+def _named_group(rel: str) -> str:
+    from analysis.materials.detect import named_as
+
+    return named_as(PurePosixPath(rel).suffix) or "document"
+
+
+def _what(material: str) -> str:
+    return MATERIAL_NAMES.get(material, "文件")
+
+
+def _issue(file: str, severity: str, code: str, **values: object) -> Issue:
+    return Issue(file, "", None, "", severity, code, material_message(code, file=file, **values))
+
+
+@dataclass
+class MaterialsResult:
+    table: pd.DataFrame
+    issues: list[Issue]
+    facts: dict[str, Facts]
+
+
+def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
+          kind_of: dict[str, str] | None = None, cache=None) -> MaterialsResult:  # fmt: skip
+    """The materials table (path order) and its issues; `kind_of` maps reporting unit -> kind."""
+    limit = campaign.limits.max_material_bytes
+    kind_of = kind_of or {}
+    records, issues, all_facts = [], [], {}
+    originals_sha: dict[str, str] = {}
+    originals_hash: list[tuple[tuple[int, float], str]] = []
+    for item in intake.materials:
+        try:
+            if cache is None:
+                facts = read_facts(item, limit)
+            else:
+                facts = cache.get(item, limit, lambda item=item: read_facts(item, limit))
+        except OSError as exc:  # gone or locked since it was listed
+            facts = Facts(
+                material=_named_group(item.rel),
+                error=("material_corrupt", exc.strerror or "无法读取"),
+            )
+        except Exception as exc:  # noqa: BLE001 - the analyst must never see a traceback
+            facts = Facts(
+                material=_named_group(item.rel), error=("material_corrupt", type(exc).__name__)
+            )
+        all_facts[item.rel] = facts
+        what = _what(facts.material)
+        state, duplicate_of = "current", ""
+        if facts.error:
+            code, detail = facts.error
+            state = "rejected"
+            issues.append(_issue(item.rel, "error", code, what=what, detail=detail))
+        taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date else None
+        placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
+        if state != "rejected":
+            if facts.too_large:
+                issues.append(_issue(item.rel, "warning", "material_too_large", what=what,
+                                     size_mb=round(item.size / 2**20), limit_mb=limit // 2**20))  # fmt: skip
+            if facts.sha256 and facts.sha256 in originals_sha:
+                state, duplicate_of = "duplicate", originals_sha[facts.sha256]
+                how = "内容完全相同"
+            elif facts.phash is not None:
+                mine = (facts.phash, facts.aspect)
+                near = next(
+                    (f for key, f in originals_hash if photos.same_picture(key, mine)), None
+                )
+                if near:
+                    state, duplicate_of, how = "duplicate", near, "同一照片的压缩或缩放版本"
+            if state == "duplicate":
+                issues.append(_issue(item.rel, "warning", "material_duplicate", what=what,
+                                     original=duplicate_of, how=how))  # fmt: skip
+            else:
+                if facts.sha256:
+                    originals_sha[facts.sha256] = item.rel
+                if facts.phash is not None:
+                    originals_hash.append(((facts.phash, facts.aspect), item.rel))
+            missing = "、".join(
+                m
+                for m, v in (("报送单位", placed.reporting_unit), ("报送期次", placed.round))
+                if not v
+            )
+            if missing:
+                issues.append(_issue(item.rel, "warning", "material_unplaced", what=what,
+                                     missing=missing))  # fmt: skip
+        records.append({
+            "file": item.rel, "reporting_unit": placed.reporting_unit,
+            "kind": kind_of.get(placed.reporting_unit, ""), "round": placed.round,
+            "material": facts.material, "taken_date": facts.taken_date, "state": state,
+            "duplicate_of": duplicate_of, "format": facts.format, "size_bytes": item.size,
+            "sha256": facts.sha256, "title": facts.title,
+            "unit_from": placed.unit_from, "round_from": placed.round_from,
+            **{f"stated_{k}": str(facts.totals[k]) if k in facts.totals else ""
+               for k in ("activities", "participants", "units")},
+        })  # fmt: skip
+    table = pd.DataFrame.from_records(records, columns=list(MATERIALS_COLUMNS + EXTRA_COLUMNS))
+    table["size_bytes"] = table["size_bytes"].astype("int64")
+    for column in table.columns:
+        if column != "size_bytes":
+            table[column] = table[column].astype(object)
+    return MaterialsResult(table, issues, all_facts)
+
+
+def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: Campaign,
+               out_dir=None, full: bool = False,
+               rows: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
+    """The ingest's one call: materials.csv and its issues; the archives' members released.
+
+    What each material holds is cached in OUT/.materials-cache (not with `full`).
+    """
+    from analysis.materials.cache import FactsCache
+
+    cache = FactsCache(out_dir, enabled=not full)
+    try:
+        kind_of = dict(zip(roster.reporting_units["reporting_unit"], roster.reporting_units["kind"],
+                           strict=False))  # fmt: skip
+        result = build(intake, resolver, campaign, kind_of, cache)
+        if out_dir is not None:
+            cache.save()
+        gaps = summary_gap_issues(result.table, rows, campaign) if rows is not None else []
+        return result.table, intake.issues + result.issues + gaps
+    finally:
+        intake.close()
+
+
+def summary_gap_issues(
+    materials: pd.DataFrame, rows: pd.DataFrame, campaign: Campaign
+) -> list[Issue]:
+    """One warning per summary whose stated totals differ from the unit's tables by over 10%."""
+    from analysis.materials.figures import stated_vs_tables
+
+    if materials.empty or not (materials["material"] == "summary").any():
+        return []
+    table = stated_vs_tables(materials, rows)
+    table = table.loc[table["flagged"]]
+    rounds = {r.code: r.name for r in campaign.rounds}
+    issues = []
+    for file, group in table.groupby("file", sort=True):
+        first = group.iloc[0]
+        where = f"{first['reporting_unit']}{rounds.get(first['round'], first['round'])}"
+        parts = [
+            f"{r.figure_name}写的是{r.stated}，报送表合计为{r.table}" if pd.notna(r.table)
+            else f"{r.figure_name}写的是{r.stated}，但该单位本期没有可统计的报送表"
+            for r in group.itertuples(index=False)
+        ]  # fmt: skip
+        issues.append(Issue(
+            file, "", None, "", "warning", "summary_total_gap",
+            f"阶段性总结“{file}”中{'；'.join(parts)}（{where}，相差超过10%）；请与报送单位核实哪一个数字准确。",
+        ))  # fmt: skip
+    return issues

@@ -1,0 +1,169 @@
+"""Archives: members named ARCHIVE/MEMBER, GBK names, limits, and every refusal with a message."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+
+import pytest
+
+from analysis import archives
+from analysis.campaign import Limits
+from tests.fixtures import make_materials as mm
+
+LIMITS = Limits()
+
+
+def names(expanded: archives.Expanded) -> list[str]:
+    return [m.rel for m in expanded.members]
+
+
+def codes(expanded: archives.Expanded) -> list[tuple[str, str]]:
+    return [(i.file, i.code) for i in expanded.issues]
+
+
+def test_zip_members_are_named_archive_slash_member_in_name_order():
+    data = mm.zip_of({"长阳镇/报送表.xlsx": b"a", "长阳镇/照片.jpg": b"bb", "说明.txt": b"c"})
+    found = archives.expand(data, "submissions/r1/报送材料.zip", LIMITS)
+    assert names(found) == [
+        "submissions/r1/报送材料.zip/说明.txt",
+        "submissions/r1/报送材料.zip/长阳镇/报送表.xlsx",
+        "submissions/r1/报送材料.zip/长阳镇/照片.jpg",
+    ]
+    assert [m.data for m in found.members] == [b"c", b"a", b"bb"]
+    assert found.issues == []
+
+
+def test_gbk_member_names_without_utf8_flag_are_decoded_per_member():
+    data = mm.zip_of({"长阳镇/报送表.xlsx": b"a", "readme.txt": b"b"}, gbk=True)
+    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    assert all(not i.flag_bits & 0x800 for i in infos)  # really written the Windows way
+    assert names(archives.expand(data, "submissions/材料.zip", LIMITS)) == [
+        "submissions/材料.zip/readme.txt",
+        "submissions/材料.zip/长阳镇/报送表.xlsx",
+    ]
+
+
+def test_utf8_flagged_names_are_kept():
+    data = mm.zip_of({"琉璃河镇/总结.docx": b"a"})
+    assert zipfile.ZipFile(io.BytesIO(data)).infolist()[0].flag_bits & 0x800
+    assert names(archives.expand(data, "submissions/a.zip", LIMITS)) == [
+        "submissions/a.zip/琉璃河镇/总结.docx"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [("../evil.xlsx", None), ("/etc/passwd", None), ("a/../../b", None), ("C:/x.xlsx", None),
+     ("a\\..\\b.xlsx", None), ("./a/b.xlsx", "a/b.xlsx"), ("a\\b.xlsx", "a/b.xlsx")],
+)  # fmt: skip
+def test_safe_member_path(name, safe):
+    assert archives.safe_member_path(name) == safe
+
+
+def test_zip_slip_member_refused_rest_read():
+    data = mm.zip_slip({"../../evil.xlsx": b"x", "/etc/cron.jpg": b"y", "ok.jpg": b"z"})
+    found = archives.expand(data, "submissions/a.zip", LIMITS)
+    assert names(found) == ["submissions/a.zip/ok.jpg"]
+    assert codes(found) == [("submissions/a.zip", "archive_member_unsafe")] * 2
+    assert (
+        "../../evil.xlsx" in found.issues[0].message or "../../evil.xlsx" in found.issues[1].message
+    )
+
+
+def test_link_and_encrypted_members_refused_rest_read():
+    data = mm.zip_of({"a.jpg": b"1", "b.jpg": b"2"}, link="link.jpg", encrypted=("b.jpg",))
+    found = archives.expand(data, "submissions/z.zip", LIMITS)
+    assert names(found) == ["submissions/z.zip/a.jpg"]
+    assert sorted(codes(found)) == [
+        ("submissions/z.zip/b.jpg", "archive_member_encrypted"),
+        ("submissions/z.zip/link.jpg", "archive_member_link"),
+    ]
+
+
+def test_wholly_encrypted_zip_is_one_message():
+    data = mm.zip_of({"a.jpg": b"1", "b.xlsx": b"2"}, encrypted=("a.jpg", "b.xlsx"))
+    found = archives.expand(data, "submissions/z.zip", LIMITS)
+    assert names(found) == [] and codes(found) == [("submissions/z.zip", "archive_encrypted")]
+    assert "密码" in found.issues[0].message
+
+
+def test_zip_bomb_member_refused_by_ratio_counted_as_inflated():
+    data = mm.zip_of({"bomb.jpg": b"\0" * (8 << 20), "ok.jpg": b"fine"})
+    found = archives.expand(data, "submissions/z.zip", LIMITS)
+    assert names(found) == ["submissions/z.zip/ok.jpg"]
+    assert codes(found) == [("submissions/z.zip/bomb.jpg", "archive_ratio")]
+
+
+def test_total_size_is_bounded_by_bytes_read():
+    data = mm.zip_of({"a.bin": bytes(range(256)) * 4096, "b.bin": b"x" * 10})  # 1 MiB, then 10 B
+    small = dataclasses.replace(LIMITS, max_archive_bytes=500_000)
+    found = archives.expand(data, "submissions/z.zip", small)
+    assert codes(found) == [("submissions/z.zip", "archive_too_large")]
+    assert names(found) == []  # reading stops at the limit
+
+
+def test_header_claiming_less_than_the_member_holds_is_refused():
+    data = mm.zip_of({"a.bin": bytes(range(256)) * 4096, "b.bin": b"x" * 10})
+    lying = data.replace(struct_size(1 << 20), struct_size(100))  # sizes claimed: 100 bytes
+    found = archives.expand(lying, "submissions/z.zip", LIMITS)
+    assert names(found) == ["submissions/z.zip/b.bin"]
+    assert codes(found) == [("submissions/z.zip/a.bin", "archive_member_corrupt")]
+
+
+def struct_size(n: int) -> bytes:
+    import struct
+
+    return struct.pack("<I", n)
+
+
+def test_member_count_limit_reads_the_first_members_and_says_so():
+    data = mm.zip_of({f"{i:02d}.jpg": b"x" for i in range(5)})
+    found = archives.expand(
+        data, "submissions/z.zip", dataclasses.replace(LIMITS, max_archive_members=3)
+    )
+    assert names(found) == [f"submissions/z.zip/{i:02d}.jpg" for i in range(3)]
+    assert codes(found) == [("submissions/z.zip", "archive_too_many_members")]
+
+
+def test_one_level_of_nesting_is_read_deeper_is_refused():
+    inner = mm.zip_of({"报送表.xlsx": b"sheet"})
+    innermost = mm.zip_of({"x.jpg": b"x"})
+    middle = mm.zip_of({"最里层.zip": innermost})
+    outer = mm.zip_of({"内层.zip": inner, "中层.zip": middle})
+    found = archives.expand(outer, "submissions/外层.zip", LIMITS)
+    assert names(found) == ["submissions/外层.zip/内层.zip/报送表.xlsx"]
+    assert codes(found) == [("submissions/外层.zip/中层.zip/最里层.zip", "archive_nested_too_deep")]
+
+
+def test_office_files_inside_are_members_not_archives():
+    xlsx = mm.xlsx([["a"]])
+    found = archives.expand(mm.zip_of({"表.xlsx": xlsx}), "submissions/z.zip", LIMITS)
+    assert [(m.rel, m.data) for m in found.members] == [("submissions/z.zip/表.xlsx", xlsx)]
+
+
+def test_seven_zip_members():
+    data = mm.seven_zip({"窦店镇/报送表.xlsx": b"t", "窦店镇/a.jpg": b"p"})
+    found = archives.expand(data, "submissions/窦店镇.7z", LIMITS)
+    assert [(m.rel, m.data) for m in found.members] == [
+        ("submissions/窦店镇.7z/窦店镇/a.jpg", b"p"),
+        ("submissions/窦店镇.7z/窦店镇/报送表.xlsx", b"t"),
+    ]
+    assert found.issues == []
+
+
+def test_seven_zip_total_size_bounded():
+    data = mm.seven_zip({"a.bin": b"\0" * 300_000, "b.bin": b"\0" * 300_000})
+    found = archives.expand(
+        data, "submissions/a.7z", dataclasses.replace(LIMITS, max_archive_bytes=400_000)
+    )
+    assert ("submissions/a.7z", "archive_too_large") in codes(found)
+
+
+def test_rar_asks_to_unpack_and_corrupt_zip_is_one_message():
+    rar = archives.expand(b"Rar!\x1a\x07\x01\x00" + b"\0" * 40, "submissions/a.rar", LIMITS)
+    assert codes(rar) == [("submissions/a.rar", "archive_rar")]
+    assert "请解压后放入" in rar.issues[0].message
+    bad = archives.expand(b"PK\x03\x04" + b"\0" * 30, "submissions/b.zip", LIMITS)
+    assert codes(bad) == [("submissions/b.zip", "archive_corrupt")]

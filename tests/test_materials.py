@@ -1,0 +1,355 @@
+"""Materials in the ingest: materials.csv, attribution, duplicates, archives' spreadsheets, bad input."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import ingest
+from analysis.materials import detect
+from tests.conftest import write_xlsx
+from tests.fixtures import make_materials as mm
+from tests.test_ingest import act, csv, submission
+
+
+@pytest.fixture
+def raw(tmp_path, small_roster_rows) -> Path:
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    (raw / "submissions").mkdir(parents=True)
+    return raw
+
+
+def put(raw: Path, rel: str, data: bytes) -> Path:
+    path = raw / "submissions" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def run(raw: Path) -> Path:
+    out = raw.parent / "out"
+    ingest.run(raw, out, progress=False)
+    return out
+
+
+def materials(out: Path) -> pd.DataFrame:
+    return csv(out, "materials")
+
+
+def issue_codes(out: Path) -> list[tuple[str, str, str]]:
+    issues = csv(out, "issues")
+    return list(zip(issues["file"], issues["severity"], issues["code"], strict=True))
+
+
+CONTRACT = [
+    "file",
+    "reporting_unit",
+    "kind",
+    "round",
+    "material",
+    "taken_date",
+    "state",
+    "duplicate_of",
+]
+
+
+def test_photos_are_materials_placed_by_folder_and_exif_with_duplicates(raw):
+    photo = mm.jpeg(mm.picture(1), taken="2019:06:03 10:00:00")
+    put(raw, "长阳镇总工会/活动1.jpg", photo)
+    put(raw, "长阳镇总工会/活动1_副本.jpg", photo)  # the same bytes
+    put(raw, "长阳镇总工会/活动1_微信.jpg", mm.reencoded(photo))  # resized and recompressed
+    put(raw, "长阳镇总工会/第二阶段/活动2.png", mm.png(mm.picture(2)))
+    out = run(raw)
+    table = materials(out)
+    assert list(table.columns[:8]) == CONTRACT
+    assert table[CONTRACT].values.tolist() == [
+        ["submissions/长阳镇总工会/活动1.jpg", "长阳镇总工会", "town", "r1", "photo", "2019-06-03", "current", ""],
+        ["submissions/长阳镇总工会/活动1_副本.jpg", "长阳镇总工会", "town", "r1", "photo", "2019-06-03",
+         "duplicate", "submissions/长阳镇总工会/活动1.jpg"],
+        ["submissions/长阳镇总工会/活动1_微信.jpg", "长阳镇总工会", "town", "", "photo", "",
+         "duplicate", "submissions/长阳镇总工会/活动1.jpg"],
+        ["submissions/长阳镇总工会/第二阶段/活动2.png", "长阳镇总工会", "town", "r2", "photo", "",
+         "current", ""],
+    ]  # fmt: skip
+    assert csv(out, "submissions").empty  # photos are no longer rejected submissions
+    codes = issue_codes(out)
+    assert ("submissions/长阳镇总工会/活动1_微信.jpg", "warning", "material_unplaced") in codes
+    assert [c for c in codes if c[2] == "material_duplicate"] == [
+        ("submissions/长阳镇总工会/活动1_副本.jpg", "warning", "material_duplicate"),
+        ("submissions/长阳镇总工会/活动1_微信.jpg", "warning", "material_duplicate"),
+    ]
+    assert not [c for c in codes if c[1] == "error"]
+
+
+def test_summary_placed_by_its_own_text_and_document_by_name(raw):
+    put(raw, "收到的材料/总结.docx", mm.docx(
+        ["琉璃河镇总工会关于学习宣传市工会十四大精神第一阶段工作的总结", "共开展活动12场次。"],
+        created="2019-07-02T09:00:00"))  # fmt: skip
+    put(raw, "收到的材料/区教委工会_通知.docx", mm.docx(["关于开展第二阶段学习的通知"]))
+    put(
+        raw, "收到的材料/说明.docx", mm.docx(["填报单位：北京燕房物流有限公司工会", "第三阶段材料"])
+    )
+    out = run(raw)
+    table = materials(out).set_index("file")
+    row = table.loc["submissions/收到的材料/总结.docx"]
+    assert (row["reporting_unit"], row["round"], row["material"], row["taken_date"]) == (
+        "琉璃河镇总工会",
+        "r1",
+        "summary",
+        "2019-07-02",
+    )
+    assert (row["unit_from"], row["round_from"]) == ("document", "document")
+    notice = table.loc["submissions/收到的材料/区教委工会_通知.docx"]
+    assert (notice["reporting_unit"], notice["round"], notice["material"]) == (
+        "区教委工会",
+        "r2",
+        "document",
+    )
+    assert notice["unit_from"] == "file_name"
+    stated = table.loc["submissions/收到的材料/说明.docx"]
+    assert (stated["reporting_unit"], stated["kind"], stated["round"]) == (
+        "北京燕房物流有限公司工会",
+        "direct",
+        "r3",
+    )
+
+
+def test_unplaceable_material_is_listed_with_a_warning(raw):
+    put(raw, "IMG_0001.jpg", mm.jpeg(mm.picture(3)))
+    out = run(raw)
+    assert materials(out)[CONTRACT].values.tolist() == [
+        ["submissions/IMG_0001.jpg", "", "", "", "photo", "", "current", ""]
+    ]
+    issues = csv(out, "issues")
+    assert issues[["file", "severity", "code"]].values.tolist() == [
+        ["submissions/IMG_0001.jpg", "warning", "material_unplaced"]
+    ]
+    assert "报送单位、报送期次" in issues["message"][0]
+
+
+def test_word_document_named_as_spreadsheet_stays_a_rejected_submission(raw):
+    put(raw, "长阳镇总工会总结.xlsx", mm.docx(["总结"]))
+    out = run(raw)
+    assert materials(out).empty
+    subs = csv(out, "submissions")
+    assert subs[["file", "state"]].values.tolist() == [
+        ["submissions/长阳镇总工会总结.xlsx", "rejected"]
+    ]
+    assert issue_codes(out) == [("submissions/长阳镇总工会总结.xlsx", "error", "not_a_spreadsheet")]
+
+
+def test_spreadsheet_in_zip_is_a_submission_named_by_member(raw, tmp_path):
+    sheet = submission(tmp_path, "x.xlsx", "长阳镇总工会", [act("长阳镇第一小学工会")]).read_bytes()
+    data = mm.zip_of({"长阳镇/第一阶段/报送表.xlsx": sheet, "长阳镇/活动.jpg": mm.jpeg(mm.picture(4))},
+                     gbk=True)  # fmt: skip
+    put(raw, "r1/报送材料.zip", data)
+    out = run(raw)
+    subs = csv(out, "submissions")
+    assert subs[["file", "reporting_unit", "round", "state", "rows_accepted"]].values.tolist() == [
+        [
+            "submissions/r1/报送材料.zip/长阳镇/第一阶段/报送表.xlsx",
+            "长阳镇总工会",
+            "r1",
+            "current",
+            "1",
+        ]
+    ]
+    rows = csv(out, "rows")
+    assert rows[["file", "state", "grassroots_unit"]].values.tolist() == [
+        [
+            "submissions/r1/报送材料.zip/长阳镇/第一阶段/报送表.xlsx",
+            "accepted",
+            "长阳镇第一小学工会",
+        ]
+    ]
+    assert materials(out)[["file", "reporting_unit", "round"]].values.tolist() == [
+        ["submissions/r1/报送材料.zip/长阳镇/活动.jpg", "长阳镇总工会", "r1"]
+    ]
+    assert sorted(p.name for p in (raw / "submissions").rglob("*")) == ["r1", "报送材料.zip"]
+
+
+def test_nested_archive_spreadsheet_path(raw, tmp_path):
+    sheet = submission(
+        tmp_path, "x.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")]
+    ).read_bytes()
+    put(raw, "外层.zip", mm.zip_of({"内层.zip": mm.zip_of({"报送表.xlsx": sheet})}))
+    out = run(raw)
+    assert csv(out, "submissions")["file"].tolist() == ["submissions/外层.zip/内层.zip/报送表.xlsx"]
+
+
+def test_bad_materials_each_one_message_and_the_run_goes_on(raw, tmp_path):
+    put(raw, "长阳镇总工会/截断.jpg", mm.truncated_jpeg())
+    put(raw, "长阳镇总工会/炸弹.png", mm.bomb_png())
+    put(raw, "长阳镇总工会/空.jpg", b"")
+    video = raw / "submissions" / "长阳镇总工会" / "第一阶段" / "活动视频.mp4"
+    video.parent.mkdir(parents=True)
+    with video.open("wb") as fh:  # 500 MB, sparse: only the header holds bytes
+        fh.write(b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41")
+        fh.truncate(500 * 2**20)
+    put(raw, "长阳镇总工会/加密.zip", mm.zip_of({"a.jpg": b"x"}, encrypted=("a.jpg",)))
+    put(raw, "长阳镇总工会/slip.zip", mm.zip_slip({"../../x.jpg": mm.jpeg(mm.picture(5))}))
+    put(raw, "长阳镇总工会/炸弹.zip", mm.zip_of({"z.jpg": b"\0" * (8 << 20)}))
+    three = mm.zip_of({"b.zip": mm.zip_of({"c.zip": mm.zip_of({"d.jpg": b"d"})})})
+    put(raw, "长阳镇总工会/三层.zip", three)
+    submission(raw, "长阳镇总工会_第一阶段.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会")])
+    out = run(raw)
+    table = materials(out).set_index("file")
+    base = "submissions/长阳镇总工会/"
+    assert (
+        table.loc[[base + "截断.jpg", base + "炸弹.png", base + "空.jpg"], "state"].tolist()
+        == ["rejected"] * 3
+    )
+    clip = table.loc[base + "第一阶段/活动视频.mp4"]
+    assert (clip["material"], clip["state"], clip["round"], clip["sha256"]) == (
+        "video",
+        "current",
+        "r1",
+        "",
+    )
+    assert clip["size_bytes"] == str(500 * 2**20)
+    assert sorted(issue_codes(out)) == sorted([
+        (base + "截断.jpg", "error", "material_corrupt"),
+        (base + "炸弹.png", "error", "material_image_too_large"),
+        (base + "空.jpg", "error", "material_empty"),
+        (base + "第一阶段/活动视频.mp4", "warning", "material_too_large"),
+        (base + "加密.zip", "error", "archive_encrypted"),
+        (base + "slip.zip", "error", "archive_member_unsafe"),
+        (base + "炸弹.zip/z.jpg", "error", "archive_ratio"),
+        (base + "三层.zip/b.zip/c.zip", "error", "archive_nested_too_deep"),
+    ])  # fmt: skip
+    assert csv(out, "rows")["state"].tolist() == ["accepted"]  # the table still counts
+    assert os.path.getsize(video) == 500 * 2**20
+
+
+def test_tables_other_than_materials_do_not_change_when_materials_are_added(raw):
+    submission(raw, "长阳镇总工会_第一阶段.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会")])
+    before = run(raw)
+    snapshot = {n: (before / f"{n}.csv").read_bytes() for n in ("rows", "submissions", "coverage")}
+    put(raw, "长阳镇总工会/照片.jpg", mm.jpeg(mm.picture(6), taken="2019:06:10 08:00:00"))
+    after = run(raw)
+    assert {n: (after / f"{n}.csv").read_bytes() for n in snapshot} == snapshot
+    assert len(materials(after)) == 1
+
+
+@pytest.mark.parametrize(
+    ("head", "group", "fmt"),
+    [(b"\xff\xd8\xff\xe0", "photo", "jpeg"), (b"\x89PNG\r\n\x1a\n", "photo", "png"),
+     (b"GIF89a", "photo", "gif"), (b"RIFF\0\0\0\0WEBPVP8 ", "photo", "webp"),
+     (b"\0\0\0\x18ftypheic", "photo", "heif"), (b"\0\0\0\x18ftypmp42", "video", "mp4"),
+     (b"\0\0\0\x14ftypqt  ", "video", "mov"), (b"%PDF-1.7", "document", "pdf"),
+     (b"7z\xbc\xaf\x27\x1c", "archive", "7z"), (b"Rar!\x1a\x07\x00", "archive", "rar"),
+     (b"BM" + b"\0" * 12 + b"\x28" + b"\0" * 3, "photo", "bmp"), (b"hello", "unknown", "")],
+)  # fmt: skip
+def test_kind_from_first_bytes(head, group, fmt):
+    assert detect.identify(head, "") == detect.Kind(group, fmt)
+
+
+def test_docx_and_spreadsheet_zips_told_apart():
+    assert detect.identify(mm.docx(["x"]), ".docx") == detect.Kind("document", "docx")
+    assert detect.identify(mm.xlsx([["x"]]), ".zip") == detect.Kind("spreadsheet", "xlsx")
+    assert detect.identify(mm.zip_of({"a.jpg": b"x"}), ".zip") == detect.Kind("archive", "zip")
+
+
+def test_rerun_reads_no_material_again_and_writes_the_same_table(raw, monkeypatch):
+    from analysis.materials import table as table_module
+
+    put(raw, "长阳镇总工会/a.jpg", mm.jpeg(mm.picture(7), taken="2019:06:03 10:00:00"))
+    put(raw, "长阳镇总工会.zip", mm.zip_of({"第一阶段/b.jpg": mm.jpeg(mm.picture(8))}))
+    first = (run(raw) / "materials.csv").read_bytes()
+    calls = []
+    real = table_module.read_facts
+    monkeypatch.setattr(
+        table_module, "read_facts", lambda item, limit: calls.append(item.rel) or real(item, limit)
+    )
+    assert (run(raw) / "materials.csv").read_bytes() == first
+    assert calls == []
+    put(raw, "长阳镇总工会/c.jpg", mm.jpeg(mm.picture(9)))  # a new photo: only it is read
+    run(raw)
+    assert calls == ["submissions/长阳镇总工会/c.jpg"]
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("HEIF", ".heic"), ("WEBP", ".webp"), ("BMP", ".bmp"),
+                                             ("GIF", ".gif"), ("PNG", ".png")])  # fmt: skip
+def test_every_photo_format_is_a_photo_with_the_same_picture_hash(fmt, suffix):
+    from analysis.materials import photos
+
+    picture = mm.picture(11)
+    data = mm.encoded(picture, fmt)
+    assert detect.identify(data, suffix).group == "photo"
+    reference = photos.photo_facts(mm.png(picture)).phash
+    assert photos.hash_distance(photos.photo_facts(data).phash, reference) <= photos.HASH_DISTANCE
+
+
+def test_summary_that_is_a_zip_bomb_is_refused_before_parsing(raw):
+    import zipfile as zf_module
+
+    from analysis.materials import documents
+
+    good = mm.docx(["长阳镇总工会第一阶段工作总结"])
+    import io
+
+    buffer = io.BytesIO()
+    with (
+        zf_module.ZipFile(io.BytesIO(good)) as src,
+        zf_module.ZipFile(buffer, "w", zf_module.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("word/media/padding.bin", b"\0" * (16 << 20))  # 16 MiB of zeros: ratio ~1000
+    with pytest.raises(documents.DocumentError) as caught:
+        documents.document_facts(buffer.getvalue(), "docx")
+    assert caught.value.code == "material_bomb"
+    put(raw, "长阳镇总工会/第一阶段总结.docx", buffer.getvalue())
+    out = run(raw)
+    assert materials(out)[["material", "state"]].values.tolist() == [["summary", "rejected"]]
+    assert issue_codes(out) == [
+        ("submissions/长阳镇总工会/第一阶段总结.docx", "error", "material_bomb")
+    ]
+
+
+def test_word_and_wps_binary_documents_are_materials_without_text(raw):
+    from tests.test_readers import compound_file
+
+    put(raw, "长阳镇总工会/第一阶段工作总结.doc", compound_file(["WordDocument"]))
+    put(raw, "长阳镇总工会/第一阶段信息.wps", compound_file(["WordDocument", "1Table"]))
+    put(raw, "长阳镇总工会/第一阶段表.xls", compound_file(["Workbook"]))  # a spreadsheet stays one
+    out = run(raw)
+    table = materials(out)
+    assert table[["file", "material", "format", "round", "state"]].values.tolist() == [
+        ["submissions/长阳镇总工会/第一阶段信息.wps", "document", "wps", "r1", "current"],
+        ["submissions/长阳镇总工会/第一阶段工作总结.doc", "summary", "doc", "r1", "current"],
+    ]
+    assert csv(out, "submissions")["file"].tolist() == ["submissions/长阳镇总工会/第一阶段表.xls"]
+    assert detect.identify(compound_file(["WordDocument"]), ".wps") == detect.Kind(
+        "document", "wps"
+    )
+
+
+def test_sideways_phone_photo_and_its_upright_wechat_copy_are_one_photo():
+    import io
+
+    from PIL import Image, ImageOps
+
+    from analysis.materials import photos
+
+    picture = mm.picture(12, size=(400, 300))
+    stored = mm.jpeg(picture, orientation=6)  # a phone's photo: pixels sideways, EXIF says turn
+    upright = ImageOps.exif_transpose(Image.open(io.BytesIO(stored)))
+    copy = mm.reencoded(
+        mm.jpeg(upright.convert("RGB")), scale=0.5
+    )  # WeChat: turned, smaller, no EXIF
+    a, b = photos.photo_facts(stored), photos.photo_facts(copy)
+    assert (round(a.aspect, 2), round(b.aspect, 2)) == (0.75, 0.75)
+    assert photos.same_picture((a.phash, a.aspect), (b.phash, b.aspect))
+
+
+def test_close_hashes_of_different_shapes_are_not_one_photo():
+    from analysis.materials import photos
+
+    assert photos.same_picture((0b1011, 1.5), (0b1001, 1.49))
+    assert not photos.same_picture((0b1011, 1.5), (0b1011, 0.67))  # landscape vs portrait
+    assert not photos.same_picture((0, 1.5), ((1 << 11) - 1, 1.5))  # 11 bits apart
