@@ -19,7 +19,7 @@ from analysis.materials import figures as mfig
 from analysis.materials.table import EXTRA_COLUMNS, MATERIALS_COLUMNS
 
 if TYPE_CHECKING:
-    from analysis.briefing import BriefingData
+    from analysis.figures import Figures as BriefingData
 
 
 def read_materials(processed_dir: Path) -> pd.DataFrame:
