@@ -1,8 +1,9 @@
 """Every table byte-identical to what the reference commit wrote (slow suite).
 
 tests/golden_tables.json holds the sha256 of each CSV that
-`python -m analysis ingest --raw RAW --out OUT --full` wrote at the reference commit
-(bc9678d) for the demo district (data/demo/raw, with and without `--as-of
+`python -m analysis ingest --raw RAW --out OUT --full` writes (first taken at commit
+bc9678d; since updated only where a rule changed a table on purpose, each update in its
+own commit that says which rows changed) for the demo district (data/demo/raw, with and without `--as-of
 2019-09-30`), the hostile corpus (tests/hostile/corpus) and the scaled round
 (300 workbooks, 200,000 rows, generated here by `benchmarks.scaled_round`: the same
 bytes on every machine, about 10 s). A change that is not
