@@ -232,8 +232,8 @@ def test_reporting_status_bars_stack_counts_per_round(figures):
     with style.house_style():
         ax = charts.reporting_status_bars(figures.status, figures.campaign, "r2")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["第一阶段", "第二阶段"]
-    # on_time r1,r2; late r1,r2; unknown r1,r2; missing r1,r2
-    assert _bar_widths(ax) == [1, 2, 1, 1, 0, 0, 2, 1]
+    # on_time r1,r2; late r1,r2; unknown r1,r2; missing r1,r2; pending r1,r2
+    assert _bar_widths(ax) == [1, 2, 1, 1, 0, 0, 2, 1, 0, 0]
     assert "报送率50%" in _texts(ax) and "报送率75%" in _texts(ax)
     assert ax.get_title(loc="left") == "第二阶段报送率75%，按时报送率50%，1个单位未报送"
 
@@ -349,7 +349,7 @@ def test_reporting_status_by_kind_shows_shares_and_counts(figures):
         "系统（1个）",
         "直属（1个）",
     ]
-    assert _bar_widths(ax) == [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0, 0, 0, 0.0, 1.0, 0.0]
+    assert _bar_widths(ax) == [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0, 0, 0, 0.0, 1.0, 0.0, 0, 0, 0]
     assert [t for t in _texts(ax) if t.startswith("报送率")] == [
         "报送率100%",
         "报送率0%",

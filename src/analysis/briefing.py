@@ -497,6 +497,7 @@ def run(
         folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报",
         as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(),
         kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo,
+        not_yet_due=figures.not_yet_due_sentence(),
     )  # fmt: skip
     details.write_details(
         folder / "数据明细.xlsx", result.rows, result.submissions, result.issues,

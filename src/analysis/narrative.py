@@ -51,6 +51,11 @@ def reporting_sentence(figures: Figures) -> str:
     round_name = figures.round_name
     if r is None:
         return f"{round_name}暂无报送数据。"
+    if figures.before_deadline:
+        # Not yet due is not missing: no rate, no list of 未报送 (the others have time).
+        pending = figures.pending
+        tail = f"，其余{len(pending)}个单位未到截止日期" if pending else "，所有单位均已报送"
+        return figures.reporting_fact() + tail + "。"
     text = (
         f"{round_name}应报送单位{int(r['expected'])}个，已报送{int(r['submitted'])}个，"
         f"报送率{fmt_pct(r['reporting_rate'])}，按时报送率{fmt_pct(r['on_time_rate'])}"

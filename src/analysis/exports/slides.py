@@ -91,7 +91,7 @@ def _organiser(figures: Figures) -> str:
 
 
 def key_figures(figures: Figures) -> list[tuple[str, str, str]]:
-    """(label, value, change since last round) for the four headline figures."""
+    """(label, value, change since last round) for the six headline figures."""
     return figures.key_figures()
 
 
@@ -131,15 +131,19 @@ def write_deck(
     # 2. Key figures.
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
     _title(slide, f"主要数据（统计截至{fmt_date(figures.as_of)}）")
-    width = (SLIDE_WIDTH - Inches(1.0)) / 4
-    for i, (label, value, change) in enumerate(key_figures(figures)):
+    # Three figures a row, two rows: coverage, members, participants; activities,
+    # reporting, units not reported.
+    figures_shown = key_figures(figures)
+    per_row = 3
+    width = (SLIDE_WIDTH - Inches(1.0)) / per_row
+    for i, (label, value, change) in enumerate(figures_shown):
         _box(
             slide,
-            Inches(0.5) + Emu(int(width * i)),
-            Inches(2.3),
+            Inches(0.5) + Emu(int(width * (i % per_row))),
+            Inches(1.55) + Inches(2.55) * (i // per_row),
             Emu(int(width)),
-            Inches(3.0),
-            [(value, 48, True, RED), (label, 20, False, DARK), (change, 16, False, GREY)],
+            Inches(2.4),
+            [(value, 44, True, RED), (label, 20, False, DARK), (change, 15, False, GREY)],
             align=PP_ALIGN.CENTER,
         )
     _box(

@@ -66,6 +66,7 @@ STATUS_SHORT = {
     ReportStatus.LATE: "逾期报送",
     ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
     ReportStatus.MISSING: "未报送",
+    ReportStatus.PENDING: "未到截止日期",
 }
 BAND_FILLS = {LOW: LIGHT_RED, HIGH: LIGHT_GREEN}
 
@@ -245,10 +246,9 @@ def write_workbook(figures: Figures, path: Path) -> Path:
     ws.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=len(HEADER))
     _print_setup(ws)
 
-    round_names = {r.code: r.name for r in campaign.rounds}
+    # One round per sheet: the round is in the title, not repeated on every row.
     missing = figures.not_reported.assign(
-        kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"]),
-        round=round_names.get(figures.round_code, figures.round_code),
+        kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"])
     )
     _list_sheet(
         wb,
@@ -256,9 +256,24 @@ def write_workbook(figures: Figures, path: Path) -> Path:
         f"{figures.round_name}未报送单位名单",
         note,
         missing,
-        {"reporting_unit": "报送单位", "kind": "类别", "round": "报送期次"},
-        [6, 30, 10, 16],
+        {"reporting_unit": "报送单位", "kind": "类别"},
+        [6, 40, 12],
     )
+    if figures.pending:
+        # Not yet due is not missing: listed apart, under their own heading.
+        pending = figures.not_yet_due.assign(
+            kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"])
+        )
+        deadline = figures.round.deadline
+        _list_sheet(
+            wb,
+            "未到截止日期",
+            f"{figures.round_name}尚未报送、未到截止日期（{deadline.month}月{deadline.day}日）的单位",
+            note,
+            pending,
+            {"reporting_unit": "报送单位", "kind": "类别"},
+            [6, 40, 12],
+        )
     reached = figures.not_reached.assign(
         kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"])
     )
