@@ -213,6 +213,9 @@ class Figures:
     # Units without a report in the round whose deadline is after the as-of date
     # (未到截止日期): not in `not_reported`, listed apart.
     not_yet_due: pd.DataFrame | None = None
+    # What changed since the previous run (history.change_lines: the summary first, then
+    # one line per file or unit); () when the run was not recorded.
+    changes: tuple[str, ...] = ()
 
     @property
     def round(self) -> Round:

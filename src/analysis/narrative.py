@@ -145,6 +145,17 @@ def change_sentence(figures: Figures) -> str:
     return text + "。"
 
 
+# How the change report's summary line begins when there was a previous run to compare.
+SINCE_LAST_RUN = "与上次运行"
+
+
+def since_last_run_sentence(figures: Figures) -> str:
+    """'与上次运行（12月3日14:20）相比：新增文件1个…' ('' on a first or unrecorded run)."""
+    if not figures.changes or not figures.changes[0].startswith(SINCE_LAST_RUN):
+        return ""
+    return figures.changes[0]
+
+
 def briefing_text(figures: Figures) -> list[str]:
     """A few Chinese sentences: reach, reporting, who leads and lags, the direct unions,
     what changed."""
