@@ -374,3 +374,19 @@ def test_coverage_curve_finding_claims_only_what_the_data_show(district, town, s
         columns=["level", "kind", "group", "date", "unit_coverage"],
     )
     assert charts.coverage_curve_finding(curve) == expected
+
+
+def test_deck_draws_chart_01_one_panel_per_slide(figures, tmp_path, monkeypatch):
+    monkeypatch.setattr(charts, "PNG_DPI", 30)
+    files = charts.render_all(figures, tmp_path / "charts")
+    # Four units fit one panel: the deck uses the charts as drawn.
+    assert charts.deck_charts(figures, files, tmp_path / "slides") == files
+    # Two panels (as 61 units make): chart 01 becomes two slides, each one panel.
+    monkeypatch.setattr(charts, "_panels", lambda f: [slice(0, 2), slice(2, 4)])
+    deck = charts.deck_charts(figures, files, tmp_path / "slides")
+    assert [c.key for c in deck] == [
+        "01_unit_coverage_1", "01_unit_coverage_2", *[c.key for c in files[1:]]
+    ]  # fmt: skip
+    finding = files[0].title
+    assert [c.title for c in deck[:2]] == [f"{finding}（1/2）", f"{finding}（2/2）"]
+    assert all(c.png.exists() and c.png.parent == tmp_path / "slides" for c in deck[:2])

@@ -165,12 +165,14 @@ def test_chart_prose_workbook_and_deck_say_the_same(district_figures, tmp_path, 
     assert red == f.below_low
     assert not ws.conditional_formatting  # shading is the figures' set, not a rule of its own
 
-    # The deck: the same sentences on the main-points slide, chart 01's finding as a title.
+    # The deck: the main-points slide shows the figures' findings (the same two units
+    # below 50%, the lowest named), chart 01's finding as a title.
     monkeypatch.setattr(charts, "PNG_DPI", 30)
     files = charts.render_all(f, tmp_path / "charts")
     deck = Presentation(str(slides.write_deck(f, files, tmp_path / "deck.pptx", text)))
-    points = [s.text_frame.text for s in deck.slides[2].shapes if s.has_text_frame][-1]
-    assert points.split("\n") == [f"{i}. {s}" for i, s in enumerate(text, start=1)]
+    boxes = [s.text_frame.text for s in deck.slides[2].shapes if s.has_text_frame][1:]
+    assert list(zip(boxes[::2], boxes[1::2], strict=True)) == f.findings()
+    assert ("2个", "单位覆盖率低于50%，区卫健委工会最低") in f.findings()
     assert deck.slides[3].shapes.title.text_frame.text == files[0].title
     assert files[0].title == "全区基层工会覆盖率达55%，直属领先、系统偏低"
 
@@ -330,3 +332,18 @@ def test_not_yet_due_units_are_listed_apart_in_the_workbook(campaign, tmp_path):
     )
     after = workbook.write_workbook(_figures_as_of(campaign, "2019-10-11"), tmp_path / "b.xlsx")
     assert "未到截止日期" not in load_workbook(after).sheetnames
+
+
+def test_findings_are_few_short_sentences_each_with_its_number(campaign):
+    f = _figures_as_of(campaign, "2019-09-30")
+    # 12 of 22 unions covered; r1 ended with one (长阳镇's first), so 11 new, +50.0 points;
+    # 窦店镇 (33.3%) and 区卫健委 (0%) below 50%; 12 activities of 20 participants each.
+    assert f.findings() == [
+        ("54.5%", "基层工会覆盖率：22家中12家已开展活动"),
+        ("3个", "单位已报送第二阶段（10月10日截止）"),
+        ("11家", "新增覆盖，覆盖率较第一阶段末提高50.0个百分点"),
+        ("2个", f"单位覆盖率低于50%，{WJ}最低"),
+        ("240人次", "参加活动，累计开展活动12次"),
+    ]
+    after = _figures_as_of(campaign, "2019-10-11").findings()
+    assert after[1] == ("36%", "第二阶段报送率，7个单位未报送")

@@ -35,9 +35,19 @@ def test_fmt_points_says_up_down_or_level(change, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(3456, "3456"), (99_999, "99999"), (152_340, "15.2万"), (12.6, "13"), (None, "—")],
+    [
+        (3456, "3456"),
+        (9_999, "9999"),
+        (10_000, "1.0万"),
+        (14_517, "1.5万"),
+        (99_999, "10.0万"),
+        (152_340, "15.2万"),
+        (12.6, "13"),
+        (None, "—"),
+    ],
 )
 def test_fmt_count_uses_wan_for_large_numbers(value, expected):
+    # One rule everywhere (prose, charts, deck): ten thousand or more in 万.
     assert narrative.fmt_count(value) == expected
 
 

@@ -602,7 +602,8 @@ def run(
     sentences += materials_exports.sentences(processed, figures)
     # The prose (txt, Word) ends with what changed since the previous run, when there was one.
     sentences += [s for s in [since_last_run_sentence(figures)] if s]
-    slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
+    deck_charts = charts.deck_charts(figures, chart_files, folder / "charts" / "slides")
+    slides.write_deck(figures, deck_charts, folder / "情况通报.pptx", sentences)
     workbook.write_workbook(figures, folder / "通报表.xlsx")
     notice.write_notice(
         folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报",

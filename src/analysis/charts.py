@@ -914,6 +914,38 @@ def chart_figure(figures: Figures, key: str) -> Figure:
     return fig
 
 
+# The chart the deck draws one panel per slide (61 units do not read as two panels on
+# a projected slide).
+SPLIT_ON_SLIDES = "01_unit_coverage"
+
+
+def deck_charts(figures: Figures, charts: list[ChartFile], out_dir: Path) -> list[ChartFile]:
+    """The charts for the deck: `charts`, with chart 01 drawn one panel per slide (each
+    panel a full 16:9 figure, titled with the finding and "（1/2）") when it has several."""
+    panels = _panels(figures)
+    if len(panels) < 2:
+        return list(charts)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    finding = unit_coverage_finding(figures.coverage)
+    split: list[ChartFile] = []
+    with style.house_style():
+        for i, rows in enumerate(panels, start=1):
+            title = f"{finding}（{i}/{len(panels)}）"
+            fig, (ax,) = _figure(title, figures.source_note)
+            unit_coverage_bars(
+                figures.coverage, ax=ax, title="", rows=rows, ranking=figures.ranking
+            )
+            ax.tick_params(axis="y", labelsize=13)
+            for text in ax.texts:  # values and kind labels, read from the back of the room
+                text.set_fontsize(max(text.get_fontsize(), 12))
+            split.append(_save(fig, out_dir, f"{SPLIT_ON_SLIDES}_{i}", title))
+    out: list[ChartFile] = []
+    for chart in charts:
+        out.extend(split if chart.key == SPLIT_ON_SLIDES else [chart])
+    return out
+
+
 def render_all(figures: Figures, out_dir: Path) -> list[ChartFile]:
     """Draw every chart once; save PNG (200 dpi, 12.8x7.2 in) and SVG from the same Figure."""
     out_dir = Path(out_dir)

@@ -216,6 +216,9 @@ class Figures:
     # What changed since the previous run (history.change_lines: the summary first, then
     # one line per file or unit); () when the run was not recorded.
     changes: tuple[str, ...] = ()
+    # The date the reporting status is taken at: the as-of date given, else the latest
+    # 填报日期 received (reporting.reporting_status); None: the as-of date.
+    status_date: dt.date | None = None
 
     @property
     def round(self) -> Round:
@@ -264,7 +267,7 @@ class Figures:
         if self.before_deadline:
             return (
                 f"{rnd.name}截止{_month_day(rnd.deadline)}，"
-                f"截至{_month_day(self.as_of)}已报送{c['submitted']}个"
+                f"截至{_month_day(self.status_date or self.as_of)}已报送{c['submitted']}个"
             )
         r = self.rate(self.round_code)
         if r is None or not c["expected"]:
@@ -281,7 +284,8 @@ class Figures:
             return ""
         d = self.round.deadline
         return (
-            f"{self.round_name}截止{_month_day(d)}，截至{_month_day(self.as_of)}尚有"
+            f"{self.round_name}截止{_month_day(d)}，"
+            f"截至{_month_day(self.status_date or self.as_of)}尚有"
             f"{len(self.pending)}个单位未报送，均未到截止日期。"
         )
 
@@ -359,6 +363,51 @@ class Figures:
             (self.rates["round"] == round_code) & (self.rates["level"] == Level.DISTRICT)
         ]
         return None if rows.empty else rows.iloc[0]
+
+    def findings(self) -> list[tuple[str, str]]:
+        """3-5 findings for the deck's main-points slide: (the number, said large; a short
+        sentence around it). Coverage; reporting; the change since the previous round;
+        the units below LOW_COVERAGE (or all above it); participation."""
+        d = self.district()
+        if d is None:
+            return [("—", "暂无覆盖率数据")]
+        rnd = self.round
+        out = [
+            (
+                fmt_pct(d["unit_coverage"]),
+                f"基层工会覆盖率：{int(d['units_total'])}家中{int(d['units_covered'])}家已开展活动",
+            )
+        ]
+        c = self.round_counts()
+        if self.before_deadline:
+            out.append(
+                (
+                    f"{c['submitted']}个",
+                    f"单位已报送{rnd.name}（{_month_day(rnd.deadline)}截止）",
+                )
+            )
+        elif c["expected"]:
+            rate = fmt_pct(c["submitted"] / c["expected"], 0)
+            tail = f"，{c['missing']}个单位未报送" if c["missing"] else "，全部单位已报送"
+            out.append((rate, f"{rnd.name}报送率{tail}"))
+        before, prev = self.district(previous=True), self.previous_round
+        if before is not None and prev is not None:
+            points = (float(d["unit_coverage"]) - float(before["unit_coverage"])) * 100
+            new = int(d["units_covered"]) - int(before["units_covered"])
+            out.append((f"{new}家", f"新增覆盖，覆盖率较{prev.name}末{fmt_points(points / 100)}"))
+        low, worst = self.below_low, self.lowest
+        if low:
+            lowest = f"，{worst.names[0]}最低" if worst is not None and not worst.tied else ""
+            out.append((f"{len(low)}个", f"单位覆盖率低于{fmt_pct(LOW_COVERAGE, 0)}{lowest}"))
+        elif self.highest is not None:
+            out.append(("0个", f"单位覆盖率低于{fmt_pct(LOW_COVERAGE, 0)}"))
+        out.append(
+            (
+                f"{fmt_count(d['participants'])}人次",
+                f"参加活动，累计开展活动{fmt_count(d['activities'])}次",
+            )
+        )
+        return out[:5]
 
     def key_figures(self) -> list[tuple[str, str, str]]:
         """(label, value, change since last round) of the six headline figures.
@@ -552,6 +601,9 @@ def compute(
         prev_activities = coverage.accepted_activities(rows, roster, as_of=cut, campaign=campaign)
         previous = coverage.coverage_table(roster, prev_activities)
     status = reporting.reporting_status(roster, submissions, campaign, as_of=as_of)
+    status_date = as_of
+    if status_date is None and status["report_date"].notna().any():
+        status_date = pd.Timestamp(status["report_date"].max()).date()
     curve = coverage.cumulative_curve(
         roster, activities, freq="W", start=campaign.start, end=shown_date
     )
@@ -569,6 +621,7 @@ def compute(
         rates=reporting.reporting_rates(status),
         not_reported=reporting.not_reported(status, round_code),
         not_yet_due=reporting.not_yet_due(status, round_code),
+        status_date=status_date,
         not_reached=reporting.not_reached(roster, activities),
         previous=previous,
         is_demo=is_demo,
