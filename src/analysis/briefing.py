@@ -618,6 +618,7 @@ def run(
     materials_exports.add_to_briefing(
         figures, raw, processed, folder, folder / "情况通报.pptx", folder / "通报表.xlsx"
     )  # 图片选登 slides, the 通报表's materials sheets, 图片汇编
+    workbook.print_setup_added_sheets(folder / "通报表.xlsx")  # they print like the rest
     (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
     exports = time.perf_counter() - export_mark
     failures = notebooks.wait()
