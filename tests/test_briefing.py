@@ -255,8 +255,26 @@ def test_briefing_ingest_is_the_incremental_ingest_without_a_stamp(tiny_raw, tmp
     assert not list((tmp_path / "out").glob(".briefing_stamp*"))
 
 
+# What the analyst must never see in a rendered notebook or the HTML page.
+NOT_ON_SCREEN = ("NaN", "True", "False", "rows ×", "<NA>", "NBVAL")
+
+
+def _screen_text(html: str) -> str:
+    """The text a reader sees in an HTML page (no styles, scripts or tags)."""
+    import re
+
+    body = re.sub(r"<head>.*?</head>|<style.*?</style>|<script.*?</script>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def _absolute_paths(text: str, *roots) -> list[str]:
+    return [str(r) for r in roots if str(r) in text]
+
+
 @pytest.mark.slow
 def test_run_executes_notebooks_and_writes_html_without_code(tiny_raw, tmp_path):
+    from nbconvert import HTMLExporter
+
     status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports")
     folder = tmp_path / "reports" / "2019-08-12_r2"
     assert status == 0
@@ -264,6 +282,68 @@ def test_run_executes_notebooks_and_writes_html_without_code(tiny_raw, tmp_path)
     page = (folder / "情况通报.html").read_text("utf-8")
     assert page.count('src="data:image/png;base64') == 6
     assert "briefing.load" not in page and CONTACT not in page and PHONE not in page
+    # The page opens with the briefing's title and date, not the notebook's working heading.
+    text = _screen_text(page)
+    from analysis.campaign import load_campaign
+
+    name = load_campaign(tiny_raw / config.CAMPAIGN_FILE).name
+    assert text.strip().startswith(f"{name}第二阶段情况通报")
+    assert "03 情况通报" not in text and "make briefing" not in text
+    # The rendered outputs of every notebook and the page: no NaN, True/False, footers,
+    # markers or absolute paths.
+    exporter = HTMLExporter(exclude_input=True)
+    for name in briefing.NOTEBOOKS:
+        body, _ = exporter.from_filename(str(folder / "notebooks" / name))
+        for shown in (_screen_text(body), text):
+            assert [w for w in NOT_ON_SCREEN if w in shown] == [], name
+            assert _absolute_paths(shown, tmp_path, config.PROJ_ROOT) == [], name
+
+
+def test_show_renders_yes_no_blanks_and_one_header_row(capsys):
+    from IPython.display import HTML
+
+    shown = []
+    frame = pd.DataFrame(
+        {"file": [f"{config.PROJ_ROOT}/data/raw/a.xlsx", "/elsewhere/x/b.xlsx"],
+         "on_time": [True, False], "rows_read": [3, float("nan")]},
+    ).set_index(pd.Index(["x", "y"], name="单位"))  # fmt: skip
+    import analysis.display as screen
+
+    original = screen.show
+    try:
+        screen.show = lambda f, chinese=True: shown.append(HTML(screen.table(f).to_html()))
+        briefing.show(frame)
+    finally:
+        screen.show = original
+    html = shown[0].data
+    text = _screen_text(html)
+    assert [w for w in NOT_ON_SCREEN if w in text] == []
+    assert "data/raw/a.xlsx" in text and str(config.PROJ_ROOT) not in text
+    assert "b.xlsx" in text and "/elsewhere" not in text
+    assert ">是<" in html and ">否<" in html
+    # The named index became a column: one header row, not an index-name row under it.
+    assert html.count("<tr>", 0, html.index("</thead>")) == 1
+    briefing.show(frame.iloc[0:0])
+    assert capsys.readouterr().out == "（无）\n"
+
+
+def test_plain_shows_paths_relative_to_the_project():
+    text = f"详见 {config.PROJ_ROOT}/data/demo/processed/issues.csv。（/tmp/abc/raw）"
+    assert briefing.plain(text) == "详见 data/demo/processed/issues.csv。（raw）"
+
+
+def test_notebooks_mark_checked_cells_by_tag_and_store_only_their_outputs():
+    import nbformat
+
+    for name in briefing.NOTEBOOKS:
+        nb = nbformat.read(str(config.NOTEBOOKS_DIR / name), as_version=4)
+        for cell in nb.cells:
+            assert "NBVAL" not in cell.source
+            if cell.cell_type != "code":
+                continue
+            checked = briefing.CHECK_TAG in cell.metadata.get("tags", [])
+            # nbval compares stored outputs of the tagged cells; every other cell is clean.
+            assert bool(cell.outputs) == checked, (name, cell.source[:40])
 
 
 def test_run_without_any_submission_still_writes_the_briefing(

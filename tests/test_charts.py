@@ -232,8 +232,8 @@ def test_reporting_status_bars_stack_counts_per_round(figures):
     with style.house_style():
         ax = charts.reporting_status_bars(figures.status, figures.campaign, "r2")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["第一阶段", "第二阶段"]
-    # on_time r1,r2; late r1,r2; unknown r1,r2; missing r1,r2
-    assert _bar_widths(ax) == [1, 2, 1, 1, 0, 0, 2, 1]
+    # on_time r1,r2; late r1,r2; unknown r1,r2; missing r1,r2; pending r1,r2
+    assert _bar_widths(ax) == [1, 2, 1, 1, 0, 0, 2, 1, 0, 0]
     assert "报送率50%" in _texts(ax) and "报送率75%" in _texts(ax)
     assert ax.get_title(loc="left") == "第二阶段报送率75%，按时报送率50%，1个单位未报送"
 
@@ -349,7 +349,7 @@ def test_reporting_status_by_kind_shows_shares_and_counts(figures):
         "系统（1个）",
         "直属（1个）",
     ]
-    assert _bar_widths(ax) == [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0, 0, 0, 0.0, 1.0, 0.0]
+    assert _bar_widths(ax) == [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0, 0, 0, 0.0, 1.0, 0.0, 0, 0, 0]
     assert [t for t in _texts(ax) if t.startswith("报送率")] == [
         "报送率100%",
         "报送率0%",
@@ -374,3 +374,19 @@ def test_coverage_curve_finding_claims_only_what_the_data_show(district, town, s
         columns=["level", "kind", "group", "date", "unit_coverage"],
     )
     assert charts.coverage_curve_finding(curve) == expected
+
+
+def test_deck_draws_chart_01_one_panel_per_slide(figures, tmp_path, monkeypatch):
+    monkeypatch.setattr(charts, "PNG_DPI", 30)
+    files = charts.render_all(figures, tmp_path / "charts")
+    # Four units fit one panel: the deck uses the charts as drawn.
+    assert charts.deck_charts(figures, files, tmp_path / "slides") == files
+    # Two panels (as 61 units make): chart 01 becomes two slides, each one panel.
+    monkeypatch.setattr(charts, "_panels", lambda f: [slice(0, 2), slice(2, 4)])
+    deck = charts.deck_charts(figures, files, tmp_path / "slides")
+    assert [c.key for c in deck] == [
+        "01_unit_coverage_1", "01_unit_coverage_2", *[c.key for c in files[1:]]
+    ]  # fmt: skip
+    finding = files[0].title
+    assert [c.title for c in deck[:2]] == [f"{finding}（1/2）", f"{finding}（2/2）"]
+    assert all(c.png.exists() and c.png.parent == tmp_path / "slides" for c in deck[:2])

@@ -130,20 +130,22 @@ def test_workbook_unit_rows_equal_the_coverage_table(figures, xlsx):
 def test_workbook_groups_units_by_kind_with_subtotals_and_total(xlsx):
     ws = load_workbook(xlsx)["通报表"]
     names = [r[1] for r in _sheet_rows(ws) if r[1]]
-    assert names[:8] == [CY, LL, "乡镇小计", JW, "系统小计", YF, "直属小计", "全区合计"]
+    # The district total first (on the first printed page), then each kind and its subtotal.
+    assert names[:8] == ["全区合计", CY, LL, "乡镇小计", JW, "系统小计", YF, "直属小计"]
     rows = {r[1]: r for r in _sheet_rows(ws) if r[1]}
     assert rows["乡镇小计"][3:5] == (6, 4) and rows["乡镇小计"][14] == "已报2/2个"
     total = rows["全区合计"]
     assert total[3:5] == (9, 5) and total[5] == pytest.approx(5 / 9)
     assert total[13] == pytest.approx((5 / 9 - 2 / 9) * 100)
-    assert [r[0] for r in _sheet_rows(ws)][:8] == [1, 2, None, 3, None, 4, None, None]
+    assert [r[0] for r in _sheet_rows(ws)][:8] == [None, 1, 2, None, 3, None, 4, None]
 
 
 def test_workbook_title_formats_freeze_and_print_setup(xlsx):
     ws = load_workbook(xlsx)["通报表"]
     assert ws["A1"].value == "学习宣传贯彻北京市工会第十四次代表大会精神第二阶段情况通报表"
     assert "统计截至2019年9月30日" in ws["A2"].value
-    assert ws.freeze_panes == "C4"
+    assert ws.freeze_panes == "C5"  # the header and the district total stay in view
+    assert ws["B4"].value == "全区合计"
     assert ws["F4"].number_format == "0.0%" and ws["I4"].number_format == "0.0%"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
@@ -160,11 +162,32 @@ def test_workbook_title_formats_freeze_and_print_setup(xlsx):
     assert ws.column_dimensions["B"].width >= 20
 
 
+def test_text_width_fits_the_longest_name_cjk_counting_double():
+    from analysis.exports.workbook import text_width
+
+    assert text_width(["区教委工会", "abc", None]) == 5 * 2 + 3
+    # 北京兴利印刷（集团）有限公司工会委员会: 19 wide characters (the brackets are full-width)
+    assert text_width(["北京兴利印刷（集团）有限公司工会委员会"]) == 19 * 2 + 3
+
+
+def test_workbook_name_column_fits_the_longest_name(figures, tmp_path):
+    from dataclasses import replace
+
+    from analysis.exports.workbook import MAX_NAME_WIDTH
+
+    long_name = "北京兴利印刷（集团）有限公司工会委员会"
+    ranking = figures.ranking.assign(group=figures.ranking["group"].replace(YF, long_name))
+    path = workbook.write_workbook(replace(figures, ranking=ranking), tmp_path / "t.xlsx")
+    ws = load_workbook(path)["通报表"]
+    assert ws.column_dimensions["B"].width == 19 * 2 + 3 <= MAX_NAME_WIDTH
+
+
 def test_workbook_lists_units_not_reported_and_unions_not_reached(xlsx):
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["通报表", "未报送单位", "未覆盖基层工会"]
     missing = _sheet_rows(wb["未报送单位"])
-    assert missing == [(1, JW, "系统", "第二阶段")]
+    assert missing == [(1, JW, "系统")]  # the round is in the sheet's title, not on every row
+    assert wb["未报送单位"]["A1"].value.endswith("第二阶段未报送单位名单")
     reached = _sheet_rows(wb["未覆盖基层工会"])
     assert [r[1] for r in reached] == [
         "长阳镇卫生院工会",
@@ -248,3 +271,25 @@ def test_unit_table_total_reconciles_with_unit_rows(figures):
 )
 def test_display_labels_data_quality_columns_in_chinese(column, label):
     assert list(display(pd.DataFrame({column: [1]})).columns) == [label]
+
+
+def test_sheets_added_later_print_on_a4_with_their_header_repeated(xlsx, tmp_path):
+    import shutil
+
+    from openpyxl import load_workbook as load
+
+    path = shutil.copy(xlsx, tmp_path / "t.xlsx")
+    book = load(path)
+    added = book.create_sheet("资料报送情况")
+    for row in (
+        ["报送单位", "期次", "报送情况", "图片（张）", "阶段性总结（份）"],
+        [JW, "第二阶段", "只有表格", 0, 0],
+    ):
+        added.append(row)
+    book.save(path)
+    assert workbook.print_setup_added_sheets(path) == ["资料报送情况"]
+    ws = load(path)["资料报送情况"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.print_title_rows == "$1:$1"
+    assert workbook.print_setup_added_sheets(path) == []  # the others were set up already

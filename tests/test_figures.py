@@ -165,12 +165,14 @@ def test_chart_prose_workbook_and_deck_say_the_same(district_figures, tmp_path, 
     assert red == f.below_low
     assert not ws.conditional_formatting  # shading is the figures' set, not a rule of its own
 
-    # The deck: the same sentences on the main-points slide, chart 01's finding as a title.
+    # The deck: the main-points slide shows the figures' findings (the same two units
+    # below 50%, the lowest named), chart 01's finding as a title.
     monkeypatch.setattr(charts, "PNG_DPI", 30)
     files = charts.render_all(f, tmp_path / "charts")
     deck = Presentation(str(slides.write_deck(f, files, tmp_path / "deck.pptx", text)))
-    points = [s.text_frame.text for s in deck.slides[2].shapes if s.has_text_frame][-1]
-    assert points.split("\n") == [f"{i}. {s}" for i, s in enumerate(text, start=1)]
+    boxes = [s.text_frame.text for s in deck.slides[2].shapes if s.has_text_frame][1:]
+    assert list(zip(boxes[::2], boxes[1::2], strict=True)) == f.findings()
+    assert ("2个", "单位覆盖率低于50%，区卫健委工会最低") in f.findings()
     assert deck.slides[3].shapes.title.text_frame.text == files[0].title
     assert files[0].title == "全区基层工会覆盖率达55%，直属领先、系统偏低"
 
@@ -245,3 +247,103 @@ def test_compute_fills_in_coverage_only_when_the_ingest_wrote_none(district_figu
     alone = figures.compute(campaign, roster, {"rows": rows, "submissions": submissions})
     pd.testing.assert_frame_equal(alone.coverage, district_figures.coverage)
     assert alone.below_low == [DD, WJ]
+
+
+# --------------------------------------------------------------------------- not yet due
+
+# Round r2 is due 2019-10-10. Reports received (填报日期): 琉璃河镇 09-20, 窦店镇 09-25,
+# 北京甲公司工会 09-28, 区教委 10-08. Eleven reporting units (5 + 6 direct).
+R2_REPORTS = [(LL, "2019-09-20"), (DD, "2019-09-25"), ("北京甲公司工会", "2019-09-28"),
+              (JW, "2019-10-08")]  # fmt: skip
+
+
+def _figures_as_of(campaign, day: str) -> figures.Figures:
+    roster, rows, _ = _district()
+    submissions = pd.DataFrame(
+        {
+            "file": [f"r2/{unit}.xlsx" for unit, _ in R2_REPORTS],
+            "reporting_unit": [unit for unit, _ in R2_REPORTS],
+            "round": "r2",
+            "report_date": [d for _, d in R2_REPORTS],
+            "state": "current",
+            "kind": "",
+        }
+    )
+    as_of = dt.date.fromisoformat(day)
+    tables = {
+        "rows": rows,
+        "submissions": submissions,
+        **coverage.compute_tables(roster, rows, submissions, campaign, as_of),
+    }
+    return figures.compute(campaign, roster, tables, as_of=as_of, round_code="r2")
+
+
+def test_before_the_deadline_units_without_a_report_are_not_yet_due(campaign):
+    f = _figures_as_of(campaign, "2019-09-30")
+    # By 09-30: 3 reports arrived (区教委's is dated 10-08), 8 units still have time.
+    r2 = f.status[f.status["round"] == "r2"]
+    assert r2["status"].value_counts().to_dict() == {"pending": 8, "on_time": 3}
+    assert f.before_deadline and f.not_reported.empty
+    assert len(f.pending) == 8 and LL not in f.pending and JW in f.pending
+    fact = "第二阶段截止10月10日，截至9月30日已报送3个"
+    assert f.reporting_fact() == fact
+    assert charts.chart_title(f, "04_reporting_status") == fact
+    sentences = briefing_text(f)
+    assert sentences[1] == fact + "，其余8个单位未到截止日期。"
+    assert not any("报送率" in s or "未报送" in s for s in sentences)
+    rows = {label: (value, note) for label, value, note in f.key_figures()}
+    assert rows["本期已报送"] == ("3个", "截止10月10日，8个单位未到截止日期")
+    assert rows["未报送单位"] == ("—", "未到截止日期")
+    assert rows["开展活动"][0] == "12次"
+    # r1 (due 07-05) is past: nobody sent it, all 11 are 未报送 there.
+    assert (f.status.loc[f.status["round"] == "r1", "status"] == "missing").all()
+
+
+def test_after_the_deadline_units_without_a_report_are_not_reported(campaign):
+    f = _figures_as_of(campaign, "2019-10-11")
+    assert not f.before_deadline and f.pending == []
+    # 4 of 11 reported (区教委's 10-08 report counts now); 7 have not.
+    direct = ["北京丁公司工会", "北京丙公司工会", "北京乙公司工会", *DIRECT_NOT]  # by name
+    assert f.not_reported["reporting_unit"].tolist() == [CY, WJ, *direct]
+    assert f.reporting_fact() == "第二阶段报送率36%，按时报送率36%，7个单位未报送"
+    assert briefing_text(f)[1].startswith(
+        "第二阶段应报送单位11个，已报送4个，报送率36.4%，按时报送率36.4%；尚未报送："
+    )
+    rows = {label: (value, note) for label, value, note in f.key_figures()}
+    assert rows["本期报送率"][0] == "36.4%" and rows["未报送单位"] == ("7个", "")
+
+
+def test_not_yet_due_units_are_listed_apart_in_the_workbook(campaign, tmp_path):
+    f = _figures_as_of(campaign, "2019-09-30")
+    path = workbook.write_workbook(f, tmp_path / "通报表.xlsx")
+    wb = load_workbook(path)
+    missing = wb["未报送单位"]
+    assert [c.value for c in missing[3]] == ["序号", "报送单位", "类别"]  # no round column
+    assert missing.cell(row=4, column=1).value == "（无）"
+    pending = wb["未到截止日期"]
+    assert pending.cell(row=1, column=1).value.startswith(
+        "第二阶段尚未报送、未到截止日期（10月10日）"
+    )
+    names = [pending.cell(row=r, column=2).value for r in range(4, 12)]
+    assert names == f.pending and len(names) == 8 and JW in names
+    assert (
+        f.not_yet_due_sentence()
+        == "第二阶段截止10月10日，截至9月30日尚有8个单位未报送，均未到截止日期。"
+    )
+    after = workbook.write_workbook(_figures_as_of(campaign, "2019-10-11"), tmp_path / "b.xlsx")
+    assert "未到截止日期" not in load_workbook(after).sheetnames
+
+
+def test_findings_are_few_short_sentences_each_with_its_number(campaign):
+    f = _figures_as_of(campaign, "2019-09-30")
+    # 12 of 22 unions covered; r1 ended with one (长阳镇's first), so 11 new, +50.0 points;
+    # 窦店镇 (33.3%) and 区卫健委 (0%) below 50%; 12 activities of 20 participants each.
+    assert f.findings() == [
+        ("54.5%", "基层工会覆盖率：22家中12家已开展活动"),
+        ("3个", "单位已报送第二阶段（10月10日截止）"),
+        ("11家", "新增覆盖，覆盖率较第一阶段末提高50.0个百分点"),
+        ("2个", f"单位覆盖率低于50%，{WJ}最低"),
+        ("240人次", "参加活动，累计开展活动12次"),
+    ]
+    after = _figures_as_of(campaign, "2019-10-11").findings()
+    assert after[1] == ("36%", "第二阶段报送率，7个单位未报送")

@@ -35,9 +35,19 @@ def test_fmt_points_says_up_down_or_level(change, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(3456, "3456"), (99_999, "99999"), (152_340, "15.2万"), (12.6, "13"), (None, "—")],
+    [
+        (3456, "3456"),
+        (9_999, "9999"),
+        (10_000, "1.0万"),
+        (14_517, "1.5万"),
+        (99_999, "10.0万"),
+        (152_340, "15.2万"),
+        (12.6, "13"),
+        (None, "—"),
+    ],
 )
 def test_fmt_count_uses_wan_for_large_numbers(value, expected):
+    # One rule everywhere (prose, charts, deck): ten thousand or more in 万.
     assert narrative.fmt_count(value) == expected
 
 
@@ -102,3 +112,19 @@ def test_fmt_points_sign_matches_the_change(now, before):
     points = round((now - before) * 100, 1)
     assert text.startswith("提高") == (points > 0)
     assert text.startswith("下降") == (points < 0)
+
+
+def test_since_last_run_sentence_only_when_there_was_a_previous_run():
+    from dataclasses import replace
+
+    from test_charts import small_figures
+
+    from analysis.history import FIRST_RUN_LINE
+    from analysis.narrative import since_last_run_sentence
+
+    figures = small_figures()
+    assert since_last_run_sentence(figures) == ""
+    assert since_last_run_sentence(replace(figures, changes=(FIRST_RUN_LINE,))) == ""
+    line = "与上次运行（12月3日14:20）相比：新增文件1个，替换1个；2个单位的数字有变化。"
+    changed = replace(figures, changes=(line, "新增：r2/长阳.xlsx（有效）"))
+    assert since_last_run_sentence(changed) == line

@@ -20,6 +20,7 @@ from analysis.reporting import (
     data_quality,
     not_reached,
     not_reported,
+    not_yet_due,
     reporting_consistency,
     reporting_rates,
     reporting_status,
@@ -60,7 +61,7 @@ def expected_status(records: list[tuple]) -> pd.DataFrame:
         columns=["reporting_unit", "kind", "round", "status", "on_time", "report_date", "file"],
     )
     frame.insert(4, "status_name", frame["status"].map(STATUS_NAMES))
-    frame.insert(5, "submitted", frame["status"] != "missing")
+    frame.insert(5, "submitted", ~frame["status"].isin(["missing", "pending"]))
     frame["on_time"] = frame["on_time"].astype("boolean")
     frame["report_date"] = pd.to_datetime(frame["report_date"])
     return frame
@@ -68,6 +69,7 @@ def expected_status(records: list[tuple]) -> pd.DataFrame:
 
 def test_reporting_status_as_of_mid_round_two(roster, submissions, campaign):
     # As of 08-15: r3 has not started; 长阳's r2 file (dated 09-20) had not arrived.
+    # r2's deadline (10-10) is still ahead: who has not sent r2 is pending, not missing.
     status = reporting_status(roster, submissions, campaign, as_of=dt.date(2019, 8, 15))
     expected = expected_status(
         [
@@ -75,10 +77,10 @@ def test_reporting_status_as_of_mid_round_two(roster, submissions, campaign):
             (CY, "town", "r1", "on_time", True, "2019-07-04", "r1/长阳.xlsx"),
             (JW, "system", "r1", "unknown_date", None, None, "r1/教委.csv"),
             (YF, "direct", "r1", "missing", None, None, None),
-            (LLH, "town", "r2", "missing", None, None, None),
-            (CY, "town", "r2", "missing", None, None, None),
+            (LLH, "town", "r2", "pending", None, None, None),
+            (CY, "town", "r2", "pending", None, None, None),
             (JW, "system", "r2", "on_time", True, "2019-08-01", "r2/教委.xlsx"),
-            (YF, "direct", "r2", "missing", None, None, None),
+            (YF, "direct", "r2", "pending", None, None, None),
         ]
     )
     assert_frame_equal(status, expected, check_dtype=False)
@@ -138,12 +140,13 @@ def test_reporting_rates_follow_dhis2_definitions(roster, submissions, campaign)
     got = rates.loc[rates["group"].isin(["全区", "town", "street"])].reset_index(drop=True)
     expected = pd.DataFrame.from_records(
         [
-            ("r1", "district", "", "全区", 4, 3, 1, 1, 1, 1, 0.75, 0.25),
-            ("r1", "kind", "town", "town", 2, 2, 1, 1, 0, 0, 1.0, 0.5),
-            ("r1", "kind", "street", "street", 0, 0, 0, 0, 0, 0, np.nan, np.nan),
-            ("r2", "district", "", "全区", 4, 1, 1, 0, 0, 3, 0.25, 0.25),
-            ("r2", "kind", "town", "town", 2, 0, 0, 0, 0, 2, 0.0, 0.0),
-            ("r2", "kind", "street", "street", 0, 0, 0, 0, 0, 0, np.nan, np.nan),
+            ("r1", "district", "", "全区", 4, 3, 1, 1, 1, 1, 0, 0.75, 0.25),
+            ("r1", "kind", "town", "town", 2, 2, 1, 1, 0, 0, 0, 1.0, 0.5),
+            ("r1", "kind", "street", "street", 0, 0, 0, 0, 0, 0, 0, np.nan, np.nan),
+            # r2 is due 10-10: the three without a report by 08-15 are pending, not missing
+            ("r2", "district", "", "全区", 4, 1, 1, 0, 0, 0, 3, 0.25, 0.25),
+            ("r2", "kind", "town", "town", 2, 0, 0, 0, 0, 0, 2, 0.0, 0.0),
+            ("r2", "kind", "street", "street", 0, 0, 0, 0, 0, 0, 0, np.nan, np.nan),
         ],
         columns=[
             "round",
@@ -156,6 +159,7 @@ def test_reporting_rates_follow_dhis2_definitions(roster, submissions, campaign)
             "late",
             "unknown_date",
             "missing",
+            "pending",
             "reporting_rate",
             "on_time_rate",
         ],  # fmt: skip
@@ -174,9 +178,16 @@ def test_reporting_consistency_every_round_over_any_round(roster, submissions, c
 
 def test_not_reported_lists_units_without_current_submission(roster, submissions, campaign):
     status = reporting_status(roster, submissions, campaign, as_of=dt.date(2019, 8, 15))
+    # r2 is due 10-10: on 08-15 nobody has missed it; the three without a report are not yet due
     expected = pd.DataFrame({"reporting_unit": [LLH, CY, YF], "kind": ["town", "town", "direct"]})
-    assert_frame_equal(not_reported(status, "r2"), expected, check_dtype=False)
+    assert not_reported(status, "r2").empty
+    assert_frame_equal(not_yet_due(status, "r2"), expected, check_dtype=False)
     assert not_reported(status, "r1")["reporting_unit"].tolist() == [YF]
+    assert not_yet_due(status, "r1").empty
+    # On 10-11 the deadline has passed: the same three are 未报送
+    late = reporting_status(roster, submissions, campaign, as_of=dt.date(2019, 10, 11))
+    assert not_reported(late, "r2")["reporting_unit"].tolist() == [LLH, YF]  # 长阳 sent 09-20
+    assert not_yet_due(late, "r2").empty
 
 
 # --------------------------------------------------------------------------- data quality

@@ -18,6 +18,7 @@ and draws its charts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import time
 from pathlib import Path
@@ -51,10 +52,28 @@ __all__ = [
 NOTEBOOKS = ("01_ingest.ipynb", "02_coverage.ipynb", "03_briefing.ipynb")
 
 
+def project_path(path: Path | str | None) -> Path | None:
+    """`path` as given, a relative one taken from the project root (not the notebooks'
+    working folder): the notebooks' parameters are relative so no machine's folders show."""
+    if path is None or path == "":
+        return None
+    path = Path(path)
+    return path if path.is_absolute() else config.PROJ_ROOT / path
+
+
+def parameter_path(path: Path) -> str:
+    """A notebook parameter for `path`: relative to the project root when inside it."""
+    try:
+        return Path(path).resolve().relative_to(config.PROJ_ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def resolve_dirs(
-    raw_dir: Path | None = None, processed_dir: Path | None = None
+    raw_dir: Path | str | None = None, processed_dir: Path | str | None = None
 ) -> tuple[Path, Path, bool]:
     """(raw_dir, processed_dir, is_demo): the analyst's data/raw, else the bundled demo."""
+    raw_dir, processed_dir = project_path(raw_dir), project_path(processed_dir)
     if raw_dir is None:
         raw_dir, is_demo = config.active_raw_dir()
     else:
@@ -121,7 +140,20 @@ def load(
         as_of=as_of, round_code=round_code, is_demo=is_demo,
     )  # fmt: skip
     figures.summary = result.summary_zh()
+    attach_run_context(figures, processed)
     return figures
+
+
+def attach_run_context(figures: Figures, processed_dir: Path) -> None:
+    """What the run adds to the figures besides the ingest's tables: the change report
+    since the previous run and the materials received (materials.csv)."""
+    from analysis import history
+    from analysis.exports.materials import read_materials
+
+    figures.changes = tuple(history.change_lines(Path(processed_dir)))
+    materials = read_materials(Path(processed_dir))
+    if len(materials):
+        figures.tables["materials"] = materials
 
 
 def prepare(
@@ -135,7 +167,7 @@ def prepare(
     if figures_file:
         from analysis.figures import load_saved
 
-        return load_saved(figures_file)["figures"]
+        return load_saved(project_path(figures_file))["figures"]
     return load(raw_dir, processed_dir, as_of, round_code)
 
 
@@ -157,6 +189,83 @@ def notebook_setup() -> None:
     pd.set_option("display.max_rows", 300)
     pd.set_option("display.max_columns", 40)
     pd.set_option("display.max_colwidth", 120)
+
+
+# An absolute path outside the project: shown by its last part only.
+_OTHER_ABSOLUTE = re.compile(r"(?<![\w.])/(?:[^\s/（）()，。：；“”]+/)+([^\s/（）()，。：；“”]+)")
+
+
+def plain(text: object) -> str:
+    """`text` without absolute paths: the project's shown relative to it, others by the
+    last part (the notebooks and the HTML page never show a machine's folders)."""
+    text = str(text).replace(str(config.PROJ_ROOT) + "/", "")
+    return _OTHER_ABSOLUTE.sub(r"\1", text)
+
+
+def show(frame: pd.DataFrame | None, campaign: Campaign | None = None) -> None:
+    """Display a table in a notebook as the analyst should see it (analysis.display):
+    Chinese headers, 是/否, blanks for missing values, no "rows × columns" footer, no
+    wrapping, no absolute paths; one header row (a named index becomes a column).
+
+    With `campaign` the figures' codes (rounds, work items, kinds, percentages) are put
+    in words first (exports.display); without it the ingest's contract columns are.
+    An empty table prints （无）.
+    """
+    from analysis import display as screen
+    from analysis.exports import display as tidy
+
+    if frame is None or len(frame) == 0:
+        print("（无）")
+        return
+    if any(name is not None for name in frame.index.names):
+        frame = frame.reset_index()
+    screen.show(tidy(frame, campaign) if campaign is not None else frame)
+
+
+def changes_markdown(figures: Figures, heading: str = "### 与上次运行相比"):
+    """The change report since the previous run (figures.changes) as Markdown."""
+    from IPython.display import Markdown
+
+    from analysis.history import FIRST_RUN_LINE
+
+    first, *rest = figures.changes or (FIRST_RUN_LINE,)
+    lines = [heading, "", plain(first), "", *[f"- {plain(line)}" for line in rest]]
+    return Markdown("\n".join(lines))
+
+
+def show_publicity(figures: Figures) -> None:
+    """Work item 3's outputs: the sentence and chart 07 (or a line saying none reported)."""
+    from IPython.display import Markdown, display
+
+    from analysis import publicity_figures as publicity
+
+    sentence = publicity.briefing_sentence(figures)
+    table = publicity.briefing_figures(figures)
+    if not sentence or publicity.at_round(table, figures.round_code).query("to_date > 0").empty:
+        print("各单位尚未报送宣传成果数量。")
+        return
+    display(Markdown(sentence))
+    display(show_chart(figures, "07_publicity"))
+
+
+def show_materials(figures: Figures) -> None:
+    """Photos and summaries received up to the round: the sentence, then per status how
+    many reporting units sent tables and materials in the round."""
+    from IPython.display import Markdown, display
+
+    from analysis.exports import materials as materials_exports
+    from analysis.materials import figures as mfig
+
+    received = figures.tables.get("materials")
+    if received is None or received.empty:
+        print("尚未收到信息图片或阶段性总结。")
+        return
+    upto = mfig.up_to_round(received, figures.campaign, figures.round_code)
+    display(Markdown(mfig.key_sentence(upto)))
+    sheet = materials_exports.status_sheet(figures, received)
+    sheet = sheet[sheet["期次"] == figures.round_name]
+    counts = sheet.groupby("报送情况", sort=False).size().rename("单位数").reset_index()
+    show(counts)
 
 
 def files_table(submissions: pd.DataFrame) -> pd.DataFrame:
@@ -272,8 +381,7 @@ def narrative_markdown(figures: Figures):
 
     demo = "（演示数据）" if figures.is_demo else ""
     lines = [
-        f"## {figures.campaign.name}",
-        f"### {figures.round_name}情况通报{demo}",
+        f"# {figures.campaign.name}{figures.round_name}情况通报{demo}",
         f"统计截至{fmt_date(figures.as_of)}",
         "",
         *[f"{i}. {s}" for i, s in enumerate(briefing_text(figures), start=1)],
@@ -433,7 +541,7 @@ def run(
     from analysis import figures as figures_module
     from analysis.exports import details, notice, slides, workbook
     from analysis.exports import materials as materials_exports
-    from analysis.narrative import briefing_text
+    from analysis.narrative import briefing_text, since_last_run_sentence
 
     started = time.perf_counter()
     startup = process_seconds()
@@ -457,6 +565,7 @@ def run(
         as_of=as_of, round_code=round_code, is_demo=is_demo,
     )  # fmt: skip
     figures.summary = result.summary_zh()
+    attach_run_context(figures, processed)
     folder = run_folder(reports_dir, figures)
     folder.mkdir(parents=True, exist_ok=True)
     figures.charts_dir = folder / "charts"
@@ -465,12 +574,12 @@ def run(
     figures_file = figures_module.save(figures, folder / FIGURES_FILE)
     timings["load"] = time.perf_counter() - mark
     parameters = {
-        "raw_dir": str(raw),
-        "processed_dir": str(processed),
+        "raw_dir": parameter_path(raw),
+        "processed_dir": parameter_path(processed),
         "as_of": as_of.isoformat() if as_of else None,
         "round": figures.round_code,
-        "out_dir": str(folder),
-        "figures_file": str(figures_file),
+        "out_dir": parameter_path(folder),
+        "figures_file": parameter_path(figures_file),
     }
     mark = time.perf_counter()
     # The kernels start while this process draws the charts; notebook 03 waits for each
@@ -491,12 +600,16 @@ def run(
     export_mark = time.perf_counter()
     sentences = briefing_text(figures)
     sentences += materials_exports.sentences(processed, figures)
-    slides.write_deck(figures, chart_files, folder / "情况通报.pptx", sentences)
+    # The prose (txt, Word) ends with what changed since the previous run, when there was one.
+    sentences += [s for s in [since_last_run_sentence(figures)] if s]
+    deck_charts = charts.deck_charts(figures, chart_files, folder / "charts" / "slides")
+    slides.write_deck(figures, deck_charts, folder / "情况通报.pptx", sentences)
     workbook.write_workbook(figures, folder / "通报表.xlsx")
     notice.write_notice(
         folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报",
         as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(),
         kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo,
+        not_yet_due=figures.not_yet_due_sentence(),
     )  # fmt: skip
     details.write_details(
         folder / "数据明细.xlsx", result.rows, result.submissions, result.issues,
@@ -505,6 +618,7 @@ def run(
     materials_exports.add_to_briefing(
         figures, raw, processed, folder, folder / "情况通报.pptx", folder / "通报表.xlsx"
     )  # 图片选登 slides, the 通报表's materials sheets, 图片汇编
+    workbook.print_setup_added_sheets(folder / "通报表.xlsx")  # they print like the rest
     (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
     exports = time.perf_counter() - export_mark
     failures = notebooks.wait()
@@ -545,6 +659,8 @@ def show_chart(figures: Figures, key: str, wait: float = CHART_WAIT_SECONDS, dpi
 
     from analysis import charts
 
+    if key == PUBLICITY_CHART:
+        return _publicity_image(figures, wait)
     # The finding doubles as the image's alternative text in the HTML export.
     title = charts.chart_title(figures, key)
     if figures.charts_dir is not None:
@@ -558,12 +674,42 @@ def show_chart(figures: Figures, key: str, wait: float = CHART_WAIT_SECONDS, dpi
     return Image(data=charts.chart_png(figures, key, dpi), format="png", metadata={"alt": title})
 
 
-CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
+# Work item 3's chart: drawn by `make briefing` after the six (publicity_figures).
+PUBLICITY_CHART = "07_publicity"
+
+
+def _publicity_image(figures: Figures, wait: float):
+    """Chart 07 as the run drew it, else drawn now into a temporary folder."""
+    import tempfile
+
+    from IPython.display import Image
+
+    from analysis import publicity_figures as publicity
+
+    table = publicity.briefing_figures(figures)
+    title = publicity.publicity_finding(table, figures.campaign, figures.round_code)
+    if figures.charts_dir is not None:
+        rendered = Path(figures.charts_dir) / f"{PUBLICITY_CHART}.png"
+        deadline = time.monotonic() + wait
+        failed = rendered.with_name(CHARTS_FAILED)
+        while not rendered.is_file() and not failed.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if rendered.is_file():
+            return Image(data=rendered.read_bytes(), format="png", metadata={"alt": title})
+    with tempfile.TemporaryDirectory() as tmp:
+        drawn = publicity.render_chart(figures, tmp)
+        data = drawn[0].png.read_bytes() if drawn else b""
+    return Image(data=data, format="png", metadata={"alt": title})
+
+
+# nbval compares the stored outputs of cells with this tag (not a comment on screen).
+CHECK_TAG = "nbval-check-output"
 
 
 def refresh_notebook_references(workdir: Path | None = None) -> list[Path]:
     """Re-execute the notebooks on the active data and store, in the notebooks in git, the
-    outputs of the cells marked `# NBVAL_CHECK_OUTPUT` (all other outputs stay stripped).
+    outputs of the cells tagged `nbval-check-output` (all other outputs stay stripped: nbval
+    needs the stored outputs of exactly those cells to compare).
 
     Run after a deliberate change of the demo data or of a checked figure.
     """
@@ -584,7 +730,7 @@ def refresh_notebook_references(workdir: Path | None = None) -> list[Path]:
         for cell in source.cells:
             if cell.cell_type != "code":
                 continue
-            keep = CHECK_MARK in cell.source
+            keep = CHECK_TAG in cell.metadata.get("tags", [])
             cell.outputs = outputs.get(cell.get("id"), []) if keep else []
             # nbval compares only cells that look run: they need an execution count.
             cell.execution_count = 1 if keep else None

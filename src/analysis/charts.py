@@ -9,6 +9,7 @@ saves PNG and SVG from the same Figure.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,12 +45,15 @@ STATUS_NAMES = {
     ReportStatus.LATE: "逾期报送",
     ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
     ReportStatus.MISSING: "未报送",
+    ReportStatus.PENDING: "未到截止日期",
 }
 STATUS_COLORS = {
     ReportStatus.ON_TIME: style.COLORS["primary"],
     ReportStatus.LATE: style.COLORS["accent"],
     ReportStatus.UNKNOWN_DATE: "#BDBDBD",
     ReportStatus.MISSING: "#E6E6E6",
+    # Hatched white (drawn with a grey edge): not missing, the round is still open.
+    ReportStatus.PENDING: "#FFFFFF",
 }
 GREY = style.COLORS["muted"]
 LIGHT_GREY = "#C8C8C8"
@@ -461,17 +465,25 @@ def status_counts(
     )
 
 
-def reporting_status_finding(status: pd.DataFrame, campaign: Campaign, round_code: str) -> str:
-    """'第二阶段报送率92%，按时报送率85%，4个单位未报送'."""
+def reporting_status_finding(
+    status: pd.DataFrame, campaign: Campaign, round_code: str, as_of: dt.date | None = None
+) -> str:
+    """'第二阶段报送率92%，按时报送率85%，4个单位未报送'; before the round's deadline
+    (units `pending`, `as_of` given) '第二阶段截止10月10日，截至9月30日已报送3个'."""
     counts = status_counts(status, campaign, round_code)
     if round_code not in counts.index or counts.loc[round_code].sum() == 0:
         return "暂无报送数据"
     row = counts.loc[round_code]
     expected = int(row.sum())
-    submitted = expected - int(row[ReportStatus.MISSING])
-    name = campaign.rounds_by_code[round_code].name
+    submitted = expected - int(row[ReportStatus.MISSING]) - int(row[ReportStatus.PENDING])
+    rnd = campaign.rounds_by_code[round_code]
+    if as_of is not None and as_of < rnd.deadline:
+        return (
+            f"{rnd.name}截止{rnd.deadline.month}月{rnd.deadline.day}日，"
+            f"截至{as_of.month}月{as_of.day}日已报送{submitted}个"
+        )
     text = (
-        f"{name}报送率{fmt_pct(submitted / expected, 0)}，"
+        f"{rnd.name}报送率{fmt_pct(submitted / expected, 0)}，"
         f"按时报送率{fmt_pct(row['on_time'] / expected, 0)}"
     )
     if row[ReportStatus.MISSING]:
@@ -514,7 +526,8 @@ def reporting_status_bars(
             height=0.55,
             color=STATUS_COLORS[code],
             label=STATUS_NAMES[code],
-            edgecolor="white",
+            edgecolor=LIGHT_GREY if code == ReportStatus.PENDING else "white",
+            hatch="//" if code == ReportStatus.PENDING else None,
         )
         for i, (w, x0, n) in enumerate(zip(widths, left, counts[code], strict=True)):
             if n and w / total >= 0.035:
@@ -531,10 +544,11 @@ def reporting_status_bars(
     for i, (_, row) in enumerate(counts.iterrows()):
         n = int(row.sum())
         if n:
-            rate = (n - int(row[ReportStatus.MISSING])) / n
-            ax.text(
-                left[i] + total * 0.01, i, f"报送率{fmt_pct(rate, 0)}", va="center", fontsize=11
-            )
+            pending = int(row[ReportStatus.PENDING])
+            sent = n - int(row[ReportStatus.MISSING]) - pending
+            # Before the deadline a rate reads as failure: say how many have reported.
+            label = f"已报送{sent}个" if pending else f"报送率{fmt_pct(sent / n, 0)}"
+            ax.text(left[i] + total * 0.01, i, label, va="center", fontsize=11)
     fontsize = 13 if by == "round" else 12
     ax.set_yticks(range(len(counts)), names, fontsize=fontsize)
     ax.set_ylim(len(counts) - 0.5, -0.5)
@@ -549,9 +563,14 @@ def reporting_status_bars(
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     if legend:
+        shown = [c for c in STATUS_ORDER if c != ReportStatus.PENDING or counts[c].any()]
+        handles, labels = ax.get_legend_handles_labels()
+        keep = [STATUS_NAMES[c] for c in shown]
+        pairs = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab in keep]
         ax.legend(
-            loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(STATUS_ORDER), fontsize=11
-        )
+            [h for h, _ in pairs], [lab for _, lab in pairs],
+            loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(pairs), fontsize=11,
+        )  # fmt: skip
     if title is None:
         title = reporting_status_finding(status, campaign, round_code or campaign.rounds[-1].code)
     if title:
@@ -802,7 +821,7 @@ def _work_items(figures: Figures) -> tuple[str, Figure]:
 
 
 def _reporting_status(figures: Figures) -> tuple[str, Figure]:
-    title = reporting_status_finding(figures.status, figures.campaign, figures.round_code)
+    title = figures.reporting_fact()
     fig, (by_round, by_kind) = _figure(title, figures.source_note, 2)
     reporting_status_bars(
         figures.status, figures.campaign, figures.round_code, ax=by_round, title=""
@@ -855,7 +874,7 @@ FINDINGS = {
     "01_unit_coverage": lambda f: unit_coverage_finding(f.coverage),
     "02_participation": lambda f: participation_finding(f.coverage),
     "03_work_items": lambda f: work_item_finding(f.by_item, f.campaign),
-    "04_reporting_status": lambda f: reporting_status_finding(f.status, f.campaign, f.round_code),
+    "04_reporting_status": lambda f: f.reporting_fact(),
     "05_coverage_curve": lambda f: coverage_curve_finding(f.curve),
     "06_new_coverage": lambda f: new_coverage_finding(f.ranking, _new_round_name(f)),
 }
@@ -893,6 +912,38 @@ def chart_figure(figures: Figures, key: str) -> Figure:
     for text in fig.findobj(Text):
         text.set_fontfamily(family)
     return fig
+
+
+# The chart the deck draws one panel per slide (61 units do not read as two panels on
+# a projected slide).
+SPLIT_ON_SLIDES = "01_unit_coverage"
+
+
+def deck_charts(figures: Figures, charts: list[ChartFile], out_dir: Path) -> list[ChartFile]:
+    """The charts for the deck: `charts`, with chart 01 drawn one panel per slide (each
+    panel a full 16:9 figure, titled with the finding and "（1/2）") when it has several."""
+    panels = _panels(figures)
+    if len(panels) < 2:
+        return list(charts)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    finding = unit_coverage_finding(figures.coverage)
+    split: list[ChartFile] = []
+    with style.house_style():
+        for i, rows in enumerate(panels, start=1):
+            title = f"{finding}（{i}/{len(panels)}）"
+            fig, (ax,) = _figure(title, figures.source_note)
+            unit_coverage_bars(
+                figures.coverage, ax=ax, title="", rows=rows, ranking=figures.ranking
+            )
+            ax.tick_params(axis="y", labelsize=13)
+            for text in ax.texts:  # values and kind labels, read from the back of the room
+                text.set_fontsize(max(text.get_fontsize(), 12))
+            split.append(_save(fig, out_dir, f"{SPLIT_ON_SLIDES}_{i}", title))
+    out: list[ChartFile] = []
+    for chart in charts:
+        out.extend(split if chart.key == SPLIT_ON_SLIDES else [chart])
+    return out
 
 
 def render_all(figures: Figures, out_dir: Path) -> list[ChartFile]:

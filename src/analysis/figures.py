@@ -210,6 +210,15 @@ class Figures:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     # publicity.csv as the ingest wrote it (work item 3's counts); None when absent.
     publicity: pd.DataFrame | None = None
+    # Units without a report in the round whose deadline is after the as-of date
+    # (未到截止日期): not in `not_reported`, listed apart.
+    not_yet_due: pd.DataFrame | None = None
+    # What changed since the previous run (history.change_lines: the summary first, then
+    # one line per file or unit); () when the run was not recorded.
+    changes: tuple[str, ...] = ()
+    # The date the reporting status is taken at: the as-of date given, else the latest
+    # 填报日期 received (reporting.reporting_status); None: the as-of date.
+    status_date: dt.date | None = None
 
     @property
     def round(self) -> Round:
@@ -222,6 +231,63 @@ class Figures:
     @property
     def previous_round(self) -> Round | None:
         return self.campaign.previous_round(self.round_code)
+
+    @property
+    def before_deadline(self) -> bool:
+        """The round's deadline had not come by the reference date, and some units have
+        not sent it yet (status `pending`): they still have time, so no rate and no
+        未报送 list. Decided by the status table, so the prose never contradicts it."""
+        return self.round_counts()["pending"] > 0
+
+    @property
+    def pending(self) -> list[str]:
+        """Reporting units not yet due in the round (未到截止日期), in report order."""
+        frame = self.not_yet_due
+        return [] if frame is None or frame.empty else frame["reporting_unit"].tolist()
+
+    def round_counts(self, round_code: str | None = None) -> dict[str, int]:
+        """The round's reporting units: expected, submitted, missing, pending (district)."""
+        r = self.rate(round_code or self.round_code)
+        if r is None:
+            return {"expected": 0, "submitted": 0, "missing": 0, "pending": 0}
+        return {
+            k: int(r[k]) if k in r.index and not pd.isna(r[k]) else 0
+            for k in ("expected", "submitted", "missing", "pending")
+        }
+
+    def reporting_fact(self) -> str:
+        """The round's reporting in one phrase, the same in prose, chart 04 and the deck.
+
+        Before the deadline: '第二阶段截止10月10日，截至9月30日已报送N个' (no rate, no
+        未报送: the others still have time); from the deadline on: '第二阶段报送率X%，
+        按时报送率Y%，K个单位未报送' (or '全部单位已报送').
+        """
+        c = self.round_counts()
+        rnd = self.round
+        if self.before_deadline:
+            return (
+                f"{rnd.name}截止{_month_day(rnd.deadline)}，"
+                f"截至{_month_day(self.status_date or self.as_of)}已报送{c['submitted']}个"
+            )
+        r = self.rate(self.round_code)
+        if r is None or not c["expected"]:
+            return "暂无报送数据"
+        text = (
+            f"{rnd.name}报送率{fmt_pct(c['submitted'] / c['expected'], 0)}，"
+            f"按时报送率{fmt_pct(int(r['on_time']) / c['expected'], 0)}"
+        )
+        return text + (f"，{c['missing']}个单位未报送" if c["missing"] else "，全部单位已报送")
+
+    def not_yet_due_sentence(self) -> str:
+        """'第二阶段截止10月10日，截至9月30日尚有80个单位未报送，均未到截止日期。' ('' after it)."""
+        if not self.before_deadline:
+            return ""
+        d = self.round.deadline
+        return (
+            f"{self.round_name}截止{_month_day(d)}，"
+            f"截至{_month_day(self.status_date or self.as_of)}尚有"
+            f"{len(self.pending)}个单位未报送，均未到截止日期。"
+        )
 
     @property
     def source_note(self) -> str:
@@ -298,8 +364,57 @@ class Figures:
         ]
         return None if rows.empty else rows.iloc[0]
 
+    def findings(self) -> list[tuple[str, str]]:
+        """3-5 findings for the deck's main-points slide: (the number, said large; a short
+        sentence around it). Coverage; reporting; the change since the previous round;
+        the units below LOW_COVERAGE (or all above it); participation."""
+        d = self.district()
+        if d is None:
+            return [("—", "暂无覆盖率数据")]
+        rnd = self.round
+        out = [
+            (
+                fmt_pct(d["unit_coverage"]),
+                f"基层工会覆盖率：{int(d['units_total'])}家中{int(d['units_covered'])}家已开展活动",
+            )
+        ]
+        c = self.round_counts()
+        if self.before_deadline:
+            out.append(
+                (
+                    f"{c['submitted']}个",
+                    f"单位已报送{rnd.name}（{_month_day(rnd.deadline)}截止）",
+                )
+            )
+        elif c["expected"]:
+            rate = fmt_pct(c["submitted"] / c["expected"], 0)
+            tail = f"，{c['missing']}个单位未报送" if c["missing"] else "，全部单位已报送"
+            out.append((rate, f"{rnd.name}报送率{tail}"))
+        before, prev = self.district(previous=True), self.previous_round
+        if before is not None and prev is not None:
+            points = (float(d["unit_coverage"]) - float(before["unit_coverage"])) * 100
+            new = int(d["units_covered"]) - int(before["units_covered"])
+            out.append((f"{new}家", f"新增覆盖，覆盖率较{prev.name}末{fmt_points(points / 100)}"))
+        low, worst = self.below_low, self.lowest
+        if low:
+            lowest = f"，{worst.names[0]}最低" if worst is not None and not worst.tied else ""
+            out.append((f"{len(low)}个", f"单位覆盖率低于{fmt_pct(LOW_COVERAGE, 0)}{lowest}"))
+        elif self.highest is not None:
+            out.append(("0个", f"单位覆盖率低于{fmt_pct(LOW_COVERAGE, 0)}"))
+        out.append(
+            (
+                f"{fmt_count(d['participants'])}人次",
+                f"参加活动，累计开展活动{fmt_count(d['activities'])}次",
+            )
+        )
+        return out[:5]
+
     def key_figures(self) -> list[tuple[str, str, str]]:
-        """(label, value, change since last round) of the four headline figures."""
+        """(label, value, change since last round) of the six headline figures.
+
+        Before the round's deadline the reporting row says how many have reported and
+        how many are not yet due, and the not-reported row says 未到截止日期.
+        """
         now, before = self.district(), self.district(previous=True)
         prev = self.previous_round
         rate_now = self.rate(self.round_code)
@@ -308,6 +423,21 @@ class Figures:
         def get(row: pd.Series | None, column: str) -> float | None:
             return None if row is None else float(row[column])
 
+        counts = self.round_counts()
+        if self.before_deadline:
+            reporting_row = (
+                "本期已报送",
+                f"{counts['submitted']}个",
+                f"截止{_month_day(self.round.deadline)}，{counts['pending']}个单位未到截止日期",
+            )
+        else:
+            reporting_row = (
+                "本期报送率",
+                fmt_pct(get(rate_now, "reporting_rate")),
+                _change(
+                    get(rate_now, "reporting_rate"), get(rate_before, "reporting_rate"), rate=True
+                ),
+            )
         return [
             (
                 "基层工会覆盖率",
@@ -325,17 +455,25 @@ class Figures:
                 _change(get(now, "participants"), get(before, "participants"), False, "人次"),
             ),
             (
-                "本期报送率",
-                fmt_pct(get(rate_now, "reporting_rate")),
-                _change(
-                    get(rate_now, "reporting_rate"), get(rate_before, "reporting_rate"), rate=True
-                ),
+                "开展活动",
+                f"{fmt_count(get(now, 'activities'))}次",
+                _change(get(now, "activities"), get(before, "activities"), False, "次"),
+            ),
+            reporting_row,
+            (
+                ("未报送单位", "—", "未到截止日期")
+                if self.before_deadline
+                else ("未报送单位", f"{counts['missing']}个", "")
             ),
         ]
 
 
 # The name the exports and notebooks have used for it.
 BriefingData = Figures
+
+
+def _month_day(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
 
 
 def _change(now: float | None, before: float | None, rate: bool, unit: str = "") -> str:
@@ -463,6 +601,9 @@ def compute(
         prev_activities = coverage.accepted_activities(rows, roster, as_of=cut, campaign=campaign)
         previous = coverage.coverage_table(roster, prev_activities)
     status = reporting.reporting_status(roster, submissions, campaign, as_of=as_of)
+    status_date = as_of
+    if status_date is None and status["report_date"].notna().any():
+        status_date = pd.Timestamp(status["report_date"].max()).date()
     curve = coverage.cumulative_curve(
         roster, activities, freq="W", start=campaign.start, end=shown_date
     )
@@ -479,6 +620,8 @@ def compute(
         status=status,
         rates=reporting.reporting_rates(status),
         not_reported=reporting.not_reported(status, round_code),
+        not_yet_due=reporting.not_yet_due(status, round_code),
+        status_date=status_date,
         not_reached=reporting.not_reached(roster, activities),
         previous=previous,
         is_demo=is_demo,

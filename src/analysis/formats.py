@@ -34,12 +34,18 @@ def fmt_points(change: float | None, digits: int = 1) -> str:
     return "持平"
 
 
+# From this count on, numbers are said in 万 (ten thousand).
+WAN = 10_000
+
+
 def fmt_count(value: float | int | None) -> str:
-    """Whole numbers as a Chinese report writes them: 3456 -> '3456', 152340 -> '15.2万'."""
+    """Whole numbers as a Chinese report writes them: 3456 -> '3456', 14517 -> '1.5万',
+    152340 -> '15.2万'. One rule for the prose, the charts and the deck: every count of
+    ten thousand or more is said in 万 (the tables keep exact numbers)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     n = int(round(float(value)))
-    if abs(n) >= 100_000:
+    if abs(n) >= WAN:
         return f"{n / 10_000:.1f}万"
     return str(n)
 

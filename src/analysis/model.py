@@ -47,6 +47,7 @@ class ReportStatus(StrEnum):
     LATE = "late"
     UNKNOWN_DATE = "unknown_date"
     MISSING = "missing"
+    PENDING = "pending"  # nothing yet, and the round's deadline is after the reference date
 
 
 class Level(StrEnum):

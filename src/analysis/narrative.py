@@ -51,6 +51,11 @@ def reporting_sentence(figures: Figures) -> str:
     round_name = figures.round_name
     if r is None:
         return f"{round_name}暂无报送数据。"
+    if figures.before_deadline:
+        # Not yet due is not missing: no rate, no list of 未报送 (the others have time).
+        pending = figures.pending
+        tail = f"，其余{len(pending)}个单位未到截止日期" if pending else "，所有单位均已报送"
+        return figures.reporting_fact() + tail + "。"
     text = (
         f"{round_name}应报送单位{int(r['expected'])}个，已报送{int(r['submitted'])}个，"
         f"报送率{fmt_pct(r['reporting_rate'])}，按时报送率{fmt_pct(r['on_time_rate'])}"
@@ -138,6 +143,17 @@ def change_sentence(figures: Figures) -> str:
         most = "并列新增最多" if top.tied else "新增最多"
         text += f"，{fmt_names(list(top.names))}{most}（{int(top.value)}家）"
     return text + "。"
+
+
+# How the change report's summary line begins when there was a previous run to compare.
+SINCE_LAST_RUN = "与上次运行"
+
+
+def since_last_run_sentence(figures: Figures) -> str:
+    """'与上次运行（12月3日14:20）相比：新增文件1个…' ('' on a first or unrecorded run)."""
+    if not figures.changes or not figures.changes[0].startswith(SINCE_LAST_RUN):
+        return ""
+    return figures.changes[0]
 
 
 def briefing_text(figures: Figures) -> list[str]:

@@ -28,6 +28,7 @@ STATUS_NAMES: dict[str, str] = {
     ReportStatus.LATE: "逾期报送",
     ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
     ReportStatus.MISSING: "未报送",
+    ReportStatus.PENDING: "未到截止日期",
 }
 UNKNOWN_REPORTING_UNIT = "（未识别报送单位）"
 # Rejected rows that are not data errors: totals and notes under the table.
@@ -54,7 +55,9 @@ def reporting_status(
     Without `as_of`, the rounds that had started by the latest 填报日期 received (all
     rounds when no submission is dated), so that a run in the middle of the campaign
     does not list next round's reports as missing, and re-running gives the same table.
-    status: on_time, late, unknown_date (submitted without a 填报日期) or missing;
+    status: on_time, late, unknown_date (submitted without a 填报日期), missing, or
+    pending when nothing has come in yet and the round's deadline is after the reference
+    date (`as_of`, else the latest 填报日期): not yet due is not missing (deadlines.py);
     `status_name` is its Chinese label. When a unit has several current submissions in
     a round the earliest dated one decides. on_time is True/False for dated submissions
     and NA otherwise.
@@ -84,9 +87,15 @@ def reporting_status(
     deadline = status["round"].map({r.code: pd.Timestamp(r.deadline) for r in rounds})
     dated = status["report_date"].notna().to_numpy()
     timely = (status["report_date"] <= deadline).to_numpy()
+    not_due = np.zeros(len(status), dtype=bool) if pd.isna(until) else (deadline > until).to_numpy()
     status["status"] = np.select(
-        [~submitted, ~dated, timely],
-        [ReportStatus.MISSING, ReportStatus.UNKNOWN_DATE, ReportStatus.ON_TIME],
+        [~submitted & not_due, ~submitted, ~dated, timely],
+        [
+            ReportStatus.PENDING,
+            ReportStatus.MISSING,
+            ReportStatus.UNKNOWN_DATE,
+            ReportStatus.ON_TIME,
+        ],
         default=ReportStatus.LATE,
     ).astype(object)
     status["status_name"] = status["status"].map(STATUS_NAMES)
@@ -162,9 +171,16 @@ def reporting_consistency(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def not_reported(status: pd.DataFrame, round_code: str) -> pd.DataFrame:
-    """Reporting units with no current submission in `round_code` (report order)."""
-    missing = status.loc[(status["round"] == round_code) & ~status["submitted"].astype(bool)]
-    return missing.loc[:, ["reporting_unit", "kind"]].reset_index(drop=True)
+    """Reporting units that have not reported `round_code` although it is due (report
+    order); units whose deadline has not come yet are `not_yet_due`."""
+    rows = status.loc[(status["round"] == round_code) & (status["status"] == ReportStatus.MISSING)]
+    return rows.loc[:, ["reporting_unit", "kind"]].reset_index(drop=True)
+
+
+def not_yet_due(status: pd.DataFrame, round_code: str) -> pd.DataFrame:
+    """Reporting units without a report in `round_code` whose deadline has not come yet."""
+    rows = status.loc[(status["round"] == round_code) & (status["status"] == ReportStatus.PENDING)]
+    return rows.loc[:, ["reporting_unit", "kind"]].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- data quality

@@ -105,6 +105,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         ReportStatus.LATE: "逾期报送",
         ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
         ReportStatus.MISSING: "未报送",
+        ReportStatus.PENDING: "未到截止日期",
     },
 }
 

@@ -9,10 +9,17 @@ from nbconvert import HTMLExporter
 
 from analysis.exports import PERSONAL_COLUMNS
 
+# Cells with this tag are the notebook's working notes for the analyst, not the page.
+HIDE_TAG = "briefing-hide"
+
 
 def notebook_html(notebook: Path, path: Path, title: str | None = None) -> Path:
-    """Write executed `notebook` to `path` as HTML without code cells or prompts."""
+    """Write executed `notebook` to `path` as HTML without code cells or prompts, and
+    without the cells tagged `briefing-hide`."""
     nb = nbformat.read(str(notebook), as_version=4)
+    # The page opens with the briefing's own title and date (the first output), not the
+    # notebook's working heading.
+    nb.cells = [c for c in nb.cells if HIDE_TAG not in c.metadata.get("tags", [])]
     for cell in nb.cells:
         if cell.cell_type == "code":
             # Readers see results, not warnings or progress bars sent to stderr.

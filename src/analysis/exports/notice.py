@@ -211,12 +211,17 @@ def write_notice(
     key_figures: pd.DataFrame,
     kinds: pd.DataFrame,
     not_reported: pd.DataFrame | None,
+    not_yet_due: str = "",
     issuer: str = config.DISTRICT_FEDERATION,
     issued: dt.date | None = None,
     addressees: str = ADDRESSEES,
     is_demo: bool = False,
 ) -> Path:
-    """Write 情况通报.docx (see the module docstring for the inputs); returns `path`."""
+    """Write 情况通报.docx (see the module docstring for the inputs); returns `path`.
+
+    `not_yet_due`: what the 未报送单位 section says when nobody has missed the round yet
+    because its deadline has not come ('' otherwise).
+    """
     doc = Document()
     _set_default_fonts(doc)
     section = doc.sections[0]
@@ -254,7 +259,9 @@ def write_notice(
                    left=(0,))  # fmt: skip
         else:
             names = [] if not_reported is None else list(not_reported["reporting_unit"])
-            if not names:
+            if not names and not_yet_due:
+                _paragraph(doc, not_yet_due, indent=True)
+            elif not names:
                 _paragraph(doc, "所有报送单位均已报送。", indent=True)
             else:
                 _paragraph(doc, f"截至{_fmt_day(as_of)}，以下{len(names)}个单位尚未报送：",

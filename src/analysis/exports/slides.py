@@ -91,7 +91,7 @@ def _organiser(figures: Figures) -> str:
 
 
 def key_figures(figures: Figures) -> list[tuple[str, str, str]]:
-    """(label, value, change since last round) for the four headline figures."""
+    """(label, value, change since last round) for the six headline figures."""
     return figures.key_figures()
 
 
@@ -101,9 +101,10 @@ def write_deck(
     path: Path,
     sentences: list[str] | None = None,
 ) -> Path:
-    """Write the briefing deck to `path`: title, key figures, main points, one slide per chart."""
-    from analysis.narrative import briefing_text
+    """Write the briefing deck to `path`: title, key figures, main points, one slide per chart.
 
+    `sentences` (the prose) is not put on a slide: slide 3 shows `figures.findings()`.
+    """
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
 
@@ -131,15 +132,19 @@ def write_deck(
     # 2. Key figures.
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
     _title(slide, f"主要数据（统计截至{fmt_date(figures.as_of)}）")
-    width = (SLIDE_WIDTH - Inches(1.0)) / 4
-    for i, (label, value, change) in enumerate(key_figures(figures)):
+    # Three figures a row, two rows: coverage, members, participants; activities,
+    # reporting, units not reported.
+    figures_shown = key_figures(figures)
+    per_row = 3
+    width = (SLIDE_WIDTH - Inches(1.0)) / per_row
+    for i, (label, value, change) in enumerate(figures_shown):
         _box(
             slide,
-            Inches(0.5) + Emu(int(width * i)),
-            Inches(2.3),
+            Inches(0.5) + Emu(int(width * (i % per_row))),
+            Inches(1.55) + Inches(2.55) * (i // per_row),
             Emu(int(width)),
-            Inches(3.0),
-            [(value, 48, True, RED), (label, 20, False, DARK), (change, 16, False, GREY)],
+            Inches(2.4),
+            [(value, 44, True, RED), (label, 20, False, DARK), (change, 15, False, GREY)],
             align=PP_ALIGN.CENTER,
         )
     _box(
@@ -151,18 +156,20 @@ def write_deck(
         [(figures.source_note, 12, False, GREY)],
     )
 
-    # 3. Main points.
-    sentences = briefing_text(figures) if sentences is None else sentences
+    # 3. Main points: 3-5 findings, each its number large and one short sentence (the
+    # full prose is in 情况通报.txt and the Word 通报).
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
     _title(slide, "主要情况")
-    _box(
-        slide,
-        Inches(0.7),
-        Inches(1.5),
-        SLIDE_WIDTH - Inches(1.4),
-        Inches(5.5),
-        [(f"{i}. {s}", 18, False, DARK) for i, s in enumerate(sentences, start=1)],
-    )
+    findings = figures.findings()
+    row = min(Inches(1.15), (SLIDE_HEIGHT - Inches(1.6)) / max(len(findings), 1))
+    for i, (number, sentence) in enumerate(findings):
+        top = Inches(1.45) + Emu(int(row * i))
+        number_box = _box(slide, Inches(0.5), top, Inches(4.2), row, [(number, 40, True, RED)],
+                          align=PP_ALIGN.RIGHT)  # fmt: skip
+        text_box = _box(slide, Inches(4.9), top, SLIDE_WIDTH - Inches(5.4), row,
+                        [(sentence, 24, False, DARK)])  # fmt: skip
+        for shape in (number_box, text_box):
+            shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
 
     # 4. One slide per chart, the finding as its title.
     for chart in charts:

@@ -1,8 +1,10 @@
 """The 通报表 (.xlsx) a district office circulates: per-unit figures grouped by kind.
 
-Sheet 1 (通报表): a title row, a note row, the header, then for each kind its units
-in the order of the one ranking (figures.rank_units; tied units show "并列N", directly
-affiliated unions no rank), a kind subtotal row, and a district total row at the end.
+Sheet 1 (通报表): a title row, a note row, the header, the district total row, then for
+each kind its units in the order of the one ranking (figures.rank_units; tied units show
+"并列N", directly affiliated unions no rank) and a kind subtotal row. The name column
+fits the longest name (or wraps beyond MAX_NAME_WIDTH); printed on A4 landscape, one
+page wide, the header row repeated on every page.
 The 覆盖率 cells of the units in the figures' LOW band are shaded light red, of the
 HIGH band light green: the same sets the prose counts and chart 01 marks.
 Numbers are stored as numbers (ratios as fractions with a percentage format), so
@@ -66,6 +68,7 @@ STATUS_SHORT = {
     ReportStatus.LATE: "逾期报送",
     ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
     ReportStatus.MISSING: "未报送",
+    ReportStatus.PENDING: "未到截止日期",
 }
 BAND_FILLS = {LOW: LIGHT_RED, HIGH: LIGHT_GREEN}
 
@@ -105,7 +108,10 @@ def unit_table(figures: Figures) -> pd.DataFrame:
             "row_type": row_type,
         }
 
-    parts = []
+    # The district total first, where such tables put it (and on the first printed page).
+    parts = [
+        pd.DataFrame([summary(Level.DISTRICT, config.DISTRICT_GROUP, "", "全区合计", "total")])
+    ]
     kinds = [k for k in config.KINDS if k in set(ranking["kind"])]
     kinds += sorted(set(ranking["kind"]) - set(kinds))
     for kind in kinds:
@@ -114,14 +120,41 @@ def unit_table(figures: Figures) -> pd.DataFrame:
         parts.append(units)
         label = f"{config.KIND_NAMES.get(kind, kind)}小计"
         parts.append(pd.DataFrame([summary(Level.KIND, kind, kind, label, "subtotal")]))
-    parts.append(
-        pd.DataFrame([summary(Level.DISTRICT, config.DISTRICT_GROUP, "", "全区合计", "total")])
-    )
     table = pd.concat(parts, ignore_index=True)
     is_unit = table["row_type"] == "unit"
     table["seq"] = pd.array([None] * len(table), dtype="Int64")
     table.loc[is_unit, "seq"] = range(1, int(is_unit.sum()) + 1)
     return without_personal(table)
+
+
+# Widest a name column grows to fit its longest name; longer names wrap within it.
+MAX_NAME_WIDTH = 60
+
+
+def text_width(values) -> int:
+    """The column width (in Excel's character units) that shows every value uncut: a
+    CJK (East Asian wide) character takes two units, others one; plus a margin."""
+    from unicodedata import east_asian_width
+
+    widest = 0
+    for value in values:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            continue
+        text = str(value)
+        widest = max(widest, sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text))
+    return widest + 3
+
+
+def _fit_name_column(ws: Worksheet, column: int, values, minimum: int) -> None:
+    """Column `column` wide enough for its longest value (up to MAX_NAME_WIDTH; beyond
+    that its cells wrap): long names are never cut on screen or on paper."""
+    width = max(minimum, text_width(values))
+    ws.column_dimensions[get_column_letter(column)].width = min(width, MAX_NAME_WIDTH)
+    if width > MAX_NAME_WIDTH:
+        for (cell,) in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=column, max_col=column):
+            cell.alignment = Alignment(
+                horizontal=cell.alignment.horizontal, vertical="center", wrap_text=True
+            )
 
 
 def _style_header(ws: Worksheet, row: int, ncols: int) -> None:
@@ -159,6 +192,29 @@ def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
     ws.oddFooter.center.size = 9
 
 
+def print_setup_added_sheets(path: Path) -> list[str]:
+    """Give every sheet added to the 通报表 after `write_workbook` (the materials sheets,
+    header in row 1) the same print setup: A4, one page wide, landscape when it has more
+    than four columns, its header row repeated. Returns the sheets it set up."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    done = []
+    for ws in book.worksheets:
+        if (
+            ws.sheet_properties.pageSetUpPr is not None
+            and ws.sheet_properties.pageSetUpPr.fitToPage
+        ):
+            continue
+        _print_setup(ws, landscape=ws.max_column > 4)
+        ws.print_title_rows = "1:1"
+        done.append(ws.title)
+    if done:
+        safety.protect_workbook(book)
+        book.save(path)
+    return done
+
+
 def _list_sheet(
     wb: Workbook, name: str, title: str, note: str, frame: pd.DataFrame, columns: dict[str, str],
     widths: list[int],
@@ -181,6 +237,9 @@ def _list_sheet(
         ws.cell(row=HEADER_ROW + 1, column=1, value="（无）").font = Font(name=FONT_NAME)
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    for col, column in enumerate(columns, start=2):
+        if frame[column].map(lambda v: isinstance(v, str)).any():
+            _fit_name_column(ws, col, frame[column], widths[col - 1] if col <= len(widths) else 8)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     _print_setup(ws, landscape=False)
     return ws
@@ -230,7 +289,9 @@ def write_workbook(figures: Figures, path: Path) -> Path:
     last = first + len(table) - 1
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = f"C{first}"
+    _fit_name_column(ws, SOURCE.index("group") + 1, table["group"], WIDTHS[1])
+    # The header and the district total stay in view while scrolling.
+    ws.freeze_panes = f"C{first + 1}"
     foot = last + 2
     ws.cell(
         row=foot,
@@ -245,10 +306,9 @@ def write_workbook(figures: Figures, path: Path) -> Path:
     ws.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=len(HEADER))
     _print_setup(ws)
 
-    round_names = {r.code: r.name for r in campaign.rounds}
+    # One round per sheet: the round is in the title, not repeated on every row.
     missing = figures.not_reported.assign(
-        kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"]),
-        round=round_names.get(figures.round_code, figures.round_code),
+        kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"])
     )
     _list_sheet(
         wb,
@@ -256,9 +316,24 @@ def write_workbook(figures: Figures, path: Path) -> Path:
         f"{figures.round_name}未报送单位名单",
         note,
         missing,
-        {"reporting_unit": "报送单位", "kind": "类别", "round": "报送期次"},
-        [6, 30, 10, 16],
+        {"reporting_unit": "报送单位", "kind": "类别"},
+        [6, 40, 12],
     )
+    if figures.pending:
+        # Not yet due is not missing: listed apart, under their own heading.
+        pending = figures.not_yet_due.assign(
+            kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"])
+        )
+        deadline = figures.round.deadline
+        _list_sheet(
+            wb,
+            "未到截止日期",
+            f"{figures.round_name}尚未报送、未到截止日期（{deadline.month}月{deadline.day}日）的单位",
+            note,
+            pending,
+            {"reporting_unit": "报送单位", "kind": "类别"},
+            [6, 40, 12],
+        )
     reached = figures.not_reached.assign(
         kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"])
     )
