@@ -143,9 +143,9 @@ def _run(args: argparse.Namespace) -> int:
             round_code=args.round,
         )
     if args.command == "template":
-        from analysis import templates
+        from analysis.templates import batch
 
-        result = templates.run(
+        result = batch.run(
             roster=args.roster, round_code=args.round, out_dir=args.out, campaign_path=args.campaign
         )
         print(result)

@@ -17,7 +17,7 @@ from analysis.model import (
     Issue,
 )
 from analysis.roster import Roster, load_roster
-from analysis.templates.layout import _BORDER, _HEAD_FILL
+from analysis.templates.cells import BORDER, HEAD_FILL
 from analysis.templates.writer import (
     _round,
     safe_filename,
@@ -119,8 +119,8 @@ def write_checklist(
     ws.append(list(CHECKLIST_COLUMNS))
     for cell in ws[2]:
         cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BORDER
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
     for row in rows:
         ws.append(row)
     for col, width in zip("ABCDE", (30, 10, 48, 14, 10), strict=True):
