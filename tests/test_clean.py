@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analysis.messages import MESSAGES
+
 from analysis.clean import (
-    MESSAGES,
     chinese_number,
     match_form,
     match_key,

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from analysis.campaign import Limits
+from analysis.messages import message_text
 from analysis.model import Issue
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -39,50 +40,10 @@ RAR_MAGIC = b"Rar!\x1a\x07"
 RATIO_FLOOR_BYTES = 1 << 20
 _CHUNK = 1 << 20
 
-MESSAGES = {
-    "archive_member_unsafe": (
-        "压缩包“{archive}”中的“{member}”路径指向压缩包以外（含“..”或绝对路径），疑似恶意文件，未读取；"
-        "压缩包中其余文件照常读取。请确认来源，解压后只放入需要的文件。"
-    ),
-    "archive_member_link": (
-        "压缩包“{archive}”中的“{member}”是链接（快捷方式），不是文件，未读取；请放入文件本身。"
-    ),
-    "archive_member_encrypted": (
-        "压缩包“{archive}”中的“{member}”设置了密码，无法读取；请让报送单位取消密码后重新发送，"
-        "或解压后放入报送文件夹。"
-    ),
-    "archive_encrypted": (
-        "压缩包“{archive}”设置了密码，无法读取；请让报送单位取消密码后重新发送，或解压后放入报送文件夹。"
-    ),
-    "archive_too_many_members": (
-        "压缩包“{archive}”中有 {count} 个文件，超过上限 {limit} 个，只读取了前 {limit} 个；"
-        "请解压后分批放入报送文件夹。"
-    ),
-    "archive_too_large": (
-        "压缩包“{archive}”解压后超过 {limit_mb} MB 的上限（疑似“压缩炸弹”），从“{member}”起未读取；"
-        "请确认文件来源，解压后只放入需要的文件。"
-    ),
-    "archive_ratio": (
-        "压缩包“{archive}”中的“{member}”压缩比异常（超过 {limit} 倍），疑似恶意文件，未读取；请确认文件来源。"
-    ),
-    "archive_nested_too_deep": (
-        "压缩包“{archive}”是压缩包里的压缩包里的压缩包，超过一层嵌套，未读取；请解压后放入报送文件夹。"
-    ),
-    "archive_corrupt": (
-        "压缩包“{archive}”已损坏或不完整，无法打开（{detail}）；请让报送单位重新发送。"
-    ),
-    "archive_member_corrupt": (
-        "压缩包“{archive}”中的“{member}”已损坏，无法解压（{detail}）；压缩包中其余文件照常读取，"
-        "请让报送单位重新发送该文件。"
-    ),
-    "archive_rar": (
-        "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
-    ),
-}
 
 
 def archive_message(code: str, **values: object) -> str:
-    return MESSAGES[code].format(**values)
+    return message_text(code, **values)
 
 
 @dataclass

@@ -68,17 +68,97 @@ MESSAGES: dict[str, str] = {
         "第{row}行的基层工会“{unit}”在名册中属于“{parent}”，不属于报送单位“{reporting}”；"
         "已计入“{parent}”，请核对。"
     ),
-    "date_unreadable": (
-        "第{row}行的活动日期“{value}”无法识别，该行未计入统计（报送期次也无法确定）；"
-        "请按“2019-06-03”的格式填写日期。"
+    # Cell values (clean.py): each sentence quotes the cell as {value}
+    "participants_missing": "参加人数为空，按“人数缺失”处理（不计为0）；如有人数请补填。",
+    "participants_approximate": "参加人数“{value}”为约数，按所写数字计入；如有准确人数请更正。",
+    "participants_range": "参加人数“{value}”是一个范围，无法确定人数，按“人数缺失”处理；请填写一个确定的数字。",
+    "participants_unreadable": "参加人数“{value}”不是数字，按“人数缺失”处理；请填写具体人数。",
+    "participants_negative": "参加人数“{value}”为负数，按“人数缺失”处理；请更正。",
+    "participants_absurd": "参加人数“{value}”超过 100000，疑似填写错误，按“人数缺失”处理；请核对。",
+    "participants_not_integer": "参加人数“{value}”不是整数，已四舍五入；请核对。",
+    "participants_worked_out": "参加人数“{value}”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。",
+    "date_missing": "活动日期为空；请补填活动日期。",
+    "date_unreadable": "活动日期“{value}”无法识别；请按“2019年6月3日”或“2019-06-03”的格式填写。",
+    "date_day_missing": "活动日期“{value}”只写到月份，按该月1日计入；请补全具体日期。",
+    "date_range": "活动日期“{value}”是一个时间段，按开始日期计入。",
+    "date_out_of_window": "活动日期“{value}”不在本次活动时间范围内；请核对日期是否填错。",
+    "work_item_inferred": "工作类别未填写或无法识别，已根据活动形式“{value}”推断；请核对。",
+    "work_item_unknown": "工作类别“{value}”无法对应到通知中的五项工作，计入“其他”；请按通知中的工作类别填写。",
+    "work_item_missing": "工作类别和活动形式均未填写，计入“其他”；请补填工作类别。",
+    "work_item_ambiguous": "工作类别“{value}”同时对应多项工作，已按第一项计入；请只填写一项。",
+    "form_unknown": "活动形式“{value}”无法对应到通知列出的活动形式，已照原文保留；如有误请更正。",
+    "cell_generic": "单元格内容“{value}”有疑问（{code}），请核对。",
+    "form_item_mismatch": "活动形式“{value}”通常属于另一项工作，已按所填工作类别计入；请核对。",
+    # Publicity counts (publicity.py), after "第{row}行："
+    "publicity_count_missing": "{output}数量为空，按“缺失”处理（不计为0）；如有数量请补填。",
+    "publicity_count_approximate": "{output}数量“{value}”为约数，按所写数字{number}计入；如有准确数量请更正。",
+    "publicity_count_range": "{output}数量“{value}”是一个范围，按“缺失”处理（不计为0）；请填写一个确定的数字。",
+    "publicity_count_unreadable": "{output}数量“{value}”不是数字，按“缺失”处理（不计为0）；请填写具体数量。",
+    "publicity_count_negative": "{output}数量“{value}”为负数，已照原数{number}列出；请核对更正。",
+    "publicity_count_fractional": "{output}数量“{value}”不是整数，已照原数{number}列出；请核对更正。",
+    "publicity_count_implausible": (
+        "“{unit}”的{output}数量为{number}{measure}，远超该单位规模（会员{members}人，"
+        "合理上限约{limit}{measure}），已照原数计入；请核对是否多填了数位。"
     ),
-    "date_unreadable_round_known": (
-        "第{row}行的活动日期“{value}”无法识别；已按所属报送期次计入活动数，但不计入按日期的统计，"
-        "请按“2019-06-03”的格式填写日期。"
+    "publicity_output_unknown": "宣传项目“{value}”无法对应到通知列出的宣传形式，计入“其他”；如有误请更正。",
+    # Archives (archives.py)
+    "archive_member_unsafe": (
+        "压缩包“{archive}”中的“{member}”路径指向压缩包以外（含“..”或绝对路径），疑似恶意文件，未读取；"
+        "压缩包中其余文件照常读取。请确认来源，解压后只放入需要的文件。"
     ),
-    "participants_unreadable": (
-        "第{row}行的参加人数“{value}”无法识别为数字；活动已计入，人数按缺失处理（不按 0 计），请核对。"
+    "archive_member_link": (
+        "压缩包“{archive}”中的“{member}”是链接（快捷方式），不是文件，未读取；请放入文件本身。"
     ),
+    "archive_member_encrypted": (
+        "压缩包“{archive}”中的“{member}”设置了密码，无法读取；请让报送单位取消密码后重新发送，"
+        "或解压后放入报送文件夹。"
+    ),
+    "archive_encrypted": (
+        "压缩包“{archive}”设置了密码，无法读取；请让报送单位取消密码后重新发送，或解压后放入报送文件夹。"
+    ),
+    "archive_too_many_members": (
+        "压缩包“{archive}”中有 {count} 个文件，超过上限 {limit} 个，只读取了前 {limit} 个；"
+        "请解压后分批放入报送文件夹。"
+    ),
+    "archive_too_large": (
+        "压缩包“{archive}”解压后超过 {limit_mb} MB 的上限（疑似“压缩炸弹”），从“{member}”起未读取；"
+        "请确认文件来源，解压后只放入需要的文件。"
+    ),
+    "archive_ratio": (
+        "压缩包“{archive}”中的“{member}”压缩比异常（超过 {limit} 倍），疑似恶意文件，未读取；请确认文件来源。"
+    ),
+    "archive_nested_too_deep": (
+        "压缩包“{archive}”是压缩包里的压缩包里的压缩包，超过一层嵌套，未读取；请解压后放入报送文件夹。"
+    ),
+    "archive_corrupt": (
+        "压缩包“{archive}”已损坏或不完整，无法打开（{detail}）；请让报送单位重新发送。"
+    ),
+    "archive_member_corrupt": (
+        "压缩包“{archive}”中的“{member}”已损坏，无法解压（{detail}）；压缩包中其余文件照常读取，"
+        "请让报送单位重新发送该文件。"
+    ),
+    "archive_rar": (
+        "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
+    ),
+    # Photos, summaries, videos (materials/)
+    "material_empty": "文件“{file}”是空文件（0 字节），未读取；请让报送单位重新发送该{what}。",
+    "material_corrupt": "{what}“{file}”已损坏或不完整，无法打开（{detail}），未计入；请让报送单位重新发送。",
+    "material_image_too_large": (
+        "图片“{file}”像素数过大（{detail}），疑似恶意文件（“解压炸弹”），未读取；请确认来源，必要时请报送单位重新拍摄或压缩后发送。"
+    ),
+    "material_bomb": (
+        "{what}“{file}”内部压缩比异常（{detail}），疑似恶意文件（“压缩炸弹”），未读取；请确认来源后让报送单位重新发送。"
+    ),
+    "material_encrypted": "{what}“{file}”设置了密码，无法读取内容；请让报送单位取消密码后重新发送。",
+    "material_too_large": (
+        "{what}“{file}”有 {size_mb} MB，超过 {limit_mb} MB，只登记、未读取内容（未检查是否重复）；"
+        "如需使用，请另行拷贝查看。"
+    ),
+    "material_unplaced": (
+        "{what}“{file}”无法确定{missing}，已列入资料清单但未计入任何单位；请把它放进以报送单位或期次命名的文件夹"
+        "（如“长阳镇总工会/第一阶段”），或在文件名中写明后重新运行。"
+    ),
+    "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
 }
 
 GENERIC_ROW = "第{row}行“{column}”的值“{value}”有疑问（{code}）；该行{effect}，请核对。"
@@ -97,6 +177,11 @@ def message(code: str, **values: object) -> str:
         template = GENERIC_ROW if values.get("row") not in (None, "") else GENERIC_FILE
     filled = _Blank({k: "" if v is None else v for k, v in values.items()}, code=code)
     return template.format_map(filled)
+
+
+def message_text(key: str, /, **values: object) -> str:
+    """The catalogue's sentence for `key` with every placeholder given (str.format)."""
+    return MESSAGES[key].format(**values)
 
 
 def suggestion_text(suggestions: list[str]) -> str:

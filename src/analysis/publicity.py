@@ -40,7 +40,7 @@ import pandas as pd
 
 from analysis import clean
 from analysis.campaign import Campaign, PublicitySettings
-from analysis.messages import message, suggestion_text
+from analysis.messages import message, message_text, suggestion_text
 from analysis.model import HeaderBlock, Issue, Sheet
 
 PUBLICITY_COLUMNS = (
@@ -50,23 +50,10 @@ PUBLICITY_COLUMNS = (
 )  # fmt: skip
 MAX_LABEL_CHARS = 20
 
-MESSAGES: dict[str, str] = {
-    "publicity_count_missing": "{output}数量为空，按“缺失”处理（不计为0）；如有数量请补填。",
-    "publicity_count_approximate": "{output}数量“{value}”为约数，按所写数字{number}计入；如有准确数量请更正。",
-    "publicity_count_range": "{output}数量“{value}”是一个范围，按“缺失”处理（不计为0）；请填写一个确定的数字。",
-    "publicity_count_unreadable": "{output}数量“{value}”不是数字，按“缺失”处理（不计为0）；请填写具体数量。",
-    "publicity_count_negative": "{output}数量“{value}”为负数，已照原数{number}列出；请核对更正。",
-    "publicity_count_fractional": "{output}数量“{value}”不是整数，已照原数{number}列出；请核对更正。",
-    "publicity_count_implausible": (
-        "“{unit}”的{output}数量为{number}{measure}，远超该单位规模（会员{members}人，"
-        "合理上限约{limit}{measure}），已照原数计入；请核对是否多填了数位。"
-    ),
-    "publicity_output_unknown": "宣传项目“{value}”无法对应到通知列出的宣传形式，计入“其他”；如有误请更正。",
-}
 
 
 def _text(code: str, row: int, **values: object) -> str:
-    return f"第{row}行：" + MESSAGES[code].format(**values)
+    return f"第{row}行：" + message_text(code, **values)
 
 
 # --------------------------------------------------------------------------- model

@@ -19,6 +19,7 @@ from analysis import names
 from analysis.campaign import Campaign
 from analysis.materials import attribution, documents, photos
 from analysis.materials.intake import Intake, Received
+from analysis.messages import message_text
 from analysis.model import Issue
 
 MATERIALS_COLUMNS = (
@@ -30,30 +31,10 @@ EXTRA_COLUMNS = (
 )  # fmt: skip
 MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "文档", "video": "视频"}
 
-MESSAGES = {
-    "material_empty": "文件“{file}”是空文件（0 字节），未读取；请让报送单位重新发送该{what}。",
-    "material_corrupt": "{what}“{file}”已损坏或不完整，无法打开（{detail}），未计入；请让报送单位重新发送。",
-    "material_image_too_large": (
-        "图片“{file}”像素数过大（{detail}），疑似恶意文件（“解压炸弹”），未读取；请确认来源，必要时请报送单位重新拍摄或压缩后发送。"
-    ),
-    "material_bomb": (
-        "{what}“{file}”内部压缩比异常（{detail}），疑似恶意文件（“压缩炸弹”），未读取；请确认来源后让报送单位重新发送。"
-    ),
-    "material_encrypted": "{what}“{file}”设置了密码，无法读取内容；请让报送单位取消密码后重新发送。",
-    "material_too_large": (
-        "{what}“{file}”有 {size_mb} MB，超过 {limit_mb} MB，只登记、未读取内容（未检查是否重复）；"
-        "如需使用，请另行拷贝查看。"
-    ),
-    "material_unplaced": (
-        "{what}“{file}”无法确定{missing}，已列入资料清单但未计入任何单位；请把它放进以报送单位或期次命名的文件夹"
-        "（如“长阳镇总工会/第一阶段”），或在文件名中写明后重新运行。"
-    ),
-    "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
-}
 
 
 def material_message(code: str, **values: object) -> str:
-    return MESSAGES[code].format(**values)
+    return message_text(code, **values)
 
 
 @dataclass
