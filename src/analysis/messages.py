@@ -8,7 +8,55 @@ still names the code, so a new code never crashes a run.
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
-    # Files
+    # Files (readers.py: a file refused as a whole; keys other than the code say which limit)
+    "empty": "文件“{file}”是空文件（0 字节），未读取；请重新导出后报送。",
+    "corrupt": "文件“{file}”已损坏或不完整，无法打开{why}；请用 Excel 或 WPS 打开确认后重新保存并报送。",
+    "not_a_spreadsheet": "文件“{file}”{kind}不是 Excel/WPS/CSV 表格，未读取；请按报送模板填写表格后重新报送。",
+    "password_protected": "文件“{file}”设置了打开密码，无法读取；请取消密码后重新报送。",
+    "zip_bomb": (
+        "文件“{file}”内部压缩比异常（{ratio:.0f} 倍，上限 {limit} 倍），"
+        "疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。"
+    ),
+    "zip_bomb_lying_size": "文件“{file}”内部数据与声明大小不符，疑似恶意文件，未读取；请确认文件来源。",
+    "hostile_xml": (
+        "文件“{file}”含有不允许的 XML 实体定义，疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。"
+    ),
+    "too_large": (
+        "文件“{file}”大小 {size_mb:.1f} MB，超过上限 {limit_mb:.0f} MB，"
+        "未读取；请删除图片或无关内容后重新报送。"
+    ),
+    "too_large_unpacked": (
+        "文件“{file}”解压后约 {size_mb:.0f} MB，超过上限 "
+        "{limit_mb:.0f} MB，未读取；请删除无关内容后重新报送。"
+    ),
+    "too_large_rows": (
+        "文件“{file}”的工作表“{sheet}”有 {rows} 行，超过上限 {limit} 行，"
+        "未读取；请删除多余的空行或无关数据后重新报送。"
+    ),
+    "too_large_cells": (
+        "文件“{file}”的单元格范围过大（约 {cells} 个，上限 {limit} 个），"
+        "未读取；请删除多余的行列或无关数据后重新报送。"
+    ),
+    "too_large_declared": (
+        "文件“{file}”的工作表“{sheet}”声明的数据范围为 {rows} 行、约 {cells} 个单元格，"
+        "超过上限，未读取；请把有用的内容复制到一个新的工作簿后重新报送。"
+    ),
+    "too_many_sheets": (
+        "文件“{file}”有 {sheets} 个工作表，超过上限 {limit} 个，未读取；请删除无关工作表后重新报送。"
+    ),
+    # File-level warnings (readers.py)
+    "formula_no_value": (
+        "单元格 {ref} 是公式但没有保存计算结果，按空白处理；"
+        "请在 Excel 中打开该文件、保存后重新报送。"
+    ),
+    "macro_ignored": (
+        "文件含有宏（VBA），宏未运行，只读取了表格中保存的数值；今后请另存为不含宏的 .xlsx 后报送。"
+    ),
+    "external_link_ignored": (
+        "文件引用了其他工作簿（外部链接），链接未打开，只读取了保存的数值；请核对相关数字后，"
+        "把公式改为数值再报送。"
+    ),
+    # Files (ingest.py)
     "file_skipped": "文件“{file}”是临时文件或隐藏文件（{why}），已跳过；如确需读取，请改名后重新运行。",
     "file_internal_error": (
         "读取文件“{file}”时程序出错，该文件未计入统计；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，"
@@ -34,6 +82,15 @@ MESSAGES: dict[str, str] = {
         "“{unit}”{round}的报送表“{file}”已被更新的“{by}”替代，未计入统计（{why}）；如判断有误，"
         "请删除或移走不需要的文件后重新运行。"
     ),
+    # Why a file is skipped or superseded (submissions.py): the {why} of the two above
+    "skip_office_temp": "Office 打开文件时生成的临时文件",
+    "skip_hidden": "隐藏文件",
+    "skip_thumbs": "系统缩略图文件",
+    "skip_desktop_ini": "系统配置文件",
+    "superseded_later_date": "填报日期更晚",
+    "superseded_version_mark": "文件名标明为更正或新版本",
+    "superseded_name_order": "填报日期相同，按文件名顺序取后者",
+    "superseded_by_round": "按阶段比较",
     # Reporting unit and round
     "reporting_unit_unresolved": (
         "文件“{file}”的填报单位“{value}”在名册的报送单位中找不到{suggest}，整个文件未计入统计；"
@@ -67,6 +124,92 @@ MESSAGES: dict[str, str] = {
     "unit_other_parent": (
         "第{row}行的基层工会“{unit}”在名册中属于“{parent}”，不属于报送单位“{reporting}”；"
         "已计入“{parent}”，请核对。"
+    ),
+    # Roster (roster.py): raised as RosterError or listed in issues.csv
+    "roster_unreadable": "名册文件无法使用：{reason}",
+    "roster_no_sheet": "名册文件 {file} 中没有任何工作表，请检查文件内容。",
+    "roster_not_found": "未找到名册：请把单位名册放到 {folder} 文件夹中。",
+    "roster_folder_empty": "未找到名册：{folder} 中没有 Excel 或 CSV 文件。",
+    "roster_several_files": (
+        "名册文件夹中有{count}个文件，使用的是修改时间最新的“{used}”，"
+        "{others}未使用；如用错了名册，请把不用的文件移出 roster 文件夹后重新运行。"
+    ),
+    "roster_where": "名册“{file}”",
+    "roster_where_sheet": "名册“{file}”的工作表“{sheet}”",
+    "roster_no_header": (
+        "{where}前{rows}行中找不到表头：需要{needed}四列，"
+        "请检查列名（可参照演示名册 data/demo/raw/roster/）后重新运行。"
+    ),
+    "roster_column_synonyms": "“{column}”（也可写作“{others}”）",
+    "roster_columns_missing": (
+        "{where}找不到完整的表头：第{row}行有{found}，但缺少{missing}列；"
+        "请在该行补上这一列后重新运行。"
+    ),
+    "roster_kind_unknown": (
+        "名册第{row}行“{unit}”的类别“{value}”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；"
+        "该单位未计入统计，请修改名册。"
+    ),
+    "roster_members_unreadable": (
+        "名册第{row}行“{unit}”的会员人数“{value}”不是整数；该单位未计入统计，请修改名册。"
+    ),
+    "roster_parent_missing": "名册第{row}行“{unit}”没有填写上级工会；该单位未计入统计，请补充。",
+    "roster_duplicate_name": "名册第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
+    "roster_no_records": "{where}第{row}行表头之下没有可用的基层工会记录，无法统计。",
+    "roster_no_rows": "表头下面没有数据行，请检查是否选错了工作表或文件。",
+    "roster_more_problems": "（共{count}行有问题，以上为前3行）",
+    "roster_kind_mixed": (
+        "名册第{row}行“{unit}”的类别“{kind}”与上级工会“{parent}”"
+        "下其他单位的“{used}”不同，已按“{used}”统计；"
+        "如有误请修改名册。"
+    ),
+    # Command line (cli.py): printed, not in issues.csv
+    "cli_bad_arguments": "命令行参数有误：{detail}。运行 `python -m analysis {command} --help` 查看用法。",
+    "cli_bad_date": "日期“{value}”格式不对，应为 YYYY-MM-DD",
+    "cli_unknown_command": "未知命令：{command}",
+    "cli_interrupted": "已中断：上一次的统计结果保持不变。",
+    # Campaign definition (campaign.py): raised as CampaignError
+    "campaign_bad_date": "活动定义文件中“{where}”不是有效日期（应为 YYYY-MM-DD）：{value}",
+    "campaign_key_missing": (
+        "活动定义文件（{file}）{where}缺少必填项 {key}{label}，请对照内置模板"
+        "（analysis/campaign_default.toml）补充后重新运行。"
+    ),
+    "campaign_where_section": "[{section}] 中",
+    "campaign_where_entry": "第{n}个 [[{table}]]（{label}）中",
+    "campaign_label_rounds": "报送期次",
+    "campaign_label_work_items": "工作类别",
+    "campaign_bad_setting": "活动定义文件（{file}）中有无法识别的设置：{detail}",
+    "campaign_unreadable": "活动定义文件 {file} 格式有误，无法读取：{detail}",
+    # Activity table headers (tables.py)
+    "column_named": "{letter}列“{label}”",
+    "column_ambiguous": (
+        "工作表“{sheet}”第{row}行的表头中有多列都可作为“{field}”"
+        "（{names}），已使用{letter}列“{label}”；"
+        "如不对，请修改表头使其只有一列。"
+    ),
+    "participants_summed": (
+        "工作表“{sheet}”第{row}行的表头把参加人数分成几列"
+        "（{parts}），没有合计列，"
+        "已按各列之和计入；请核对。"
+    ),
+    "column_missing": (
+        "工作表“{sheet}”第{row}行的表头中没有“{field}”列；"
+        "该项按空白处理，请按报送模板补充此列。"
+    ),
+    # Names and aliases (names.py)
+    "roster_name_ambiguous": (
+        "名册中“{names}”写法相近：报送表写出与名册完全一致的名称，"
+        "或由其所属上级工会报送时才能区分，否则不予对应；请核对名册，必要时在 aliases.csv 中补充对应关系。"
+    ),
+    "aliases_unreadable": "别名表 {file} 无法使用：{problem}；本次未使用任何别名，请修改后重新运行。",
+    "aliases_bad_columns": "列名应为“报送名称,名册名称”（或 alias,name）",
+    "aliases_bad_encoding": "文字编码无法识别",
+    "alias_target_unknown": (
+        "别名表第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”；"
+        "该行未使用，请改为名册中的准确名称。"
+    ),
+    "alias_conflict": (
+        "别名表第{row}行把“{alias}”对应到“{name}”，与前面的对应“{first}”"
+        "矛盾；只使用前面那一行，请删除其中一行。"
     ),
     # Cell values (clean.py): each sentence quotes the cell as {value}
     "participants_missing": "参加人数为空，按“人数缺失”处理（不计为0）；如有人数请补填。",
@@ -159,6 +302,18 @@ MESSAGES: dict[str, str] = {
         "（如“长阳镇总工会/第一阶段”），或在文件名中写明后重新运行。"
     ),
     "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
+}
+
+# The Chinese name of each campaign.toml key a missing-key message names.
+CAMPAIGN_KEY_LABELS: dict[str, str] = {
+    "campaign": "[campaign] 活动信息",
+    "rounds": "[[rounds]] 报送期次",
+    "work_items": "[[work_items]] 工作类别",
+    "code": "代码",
+    "name": "名称",
+    "start": "开始日期",
+    "end": "结束日期",
+    "deadline": "报送截止日期",
 }
 
 GENERIC_ROW = "第{row}行“{column}”的值“{value}”有疑问（{code}）；该行{effect}，请核对。"

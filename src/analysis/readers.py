@@ -24,6 +24,7 @@ import python_calamine as pc
 
 from analysis import styles
 from analysis.campaign import Limits
+from analysis.messages import message_text
 from analysis.model import FileRejected, Issue, Sheet, Workbook
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
@@ -66,7 +67,7 @@ def _reject_unreadable(name: str, detail: str = "") -> FileRejected:
     why = f"（{detail}）" if detail else ""
     return FileRejected(
         "corrupt",
-        f"文件“{name}”已损坏或不完整，无法打开{why}；请用 Excel 或 WPS 打开确认后重新保存并报送。",
+        message_text("corrupt", file=name, why=why),
     )
 
 
@@ -74,14 +75,14 @@ def _not_spreadsheet(name: str, what: str = "") -> FileRejected:
     kind = f"是{what}，" if what else ""
     return FileRejected(
         "not_a_spreadsheet",
-        f"文件“{name}”{kind}不是 Excel/WPS/CSV 表格，未读取；请按报送模板填写表格后重新报送。",
+        message_text("not_a_spreadsheet", file=name, kind=kind),
     )
 
 
 def _password(name: str) -> FileRejected:
     return FileRejected(
         "password_protected",
-        f"文件“{name}”设置了打开密码，无法读取；请取消密码后重新报送。",
+        message_text("password_protected", file=name),
     )
 
 
@@ -125,7 +126,7 @@ def _zip_format(zf: zipfile.ZipFile, path: Path) -> str:
 
 def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
     if not data:
-        raise FileRejected("empty", f"文件“{name}”是空文件（0 字节），未读取；请重新导出后报送。")
+        raise FileRejected("empty", message_text("empty", file=name))
     if data.startswith(OLE2_MAGIC):
         streams = _ole_stream_names(data)
         if {"EncryptionInfo", "EncryptedPackage"} & streams:
@@ -218,14 +219,13 @@ def _check_zip(zf: zipfile.ZipFile, limits: Limits, name: str) -> None:
         if info.file_size >= RATIO_FLOOR_BYTES and ratio > limits.max_compression_ratio:
             raise FileRejected(
                 "zip_bomb",
-                f"文件“{name}”内部压缩比异常（{ratio:.0f} 倍，上限 {limits.max_compression_ratio} 倍），"
-                "疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。",
+                message_text("zip_bomb", file=name, ratio=ratio, limit=limits.max_compression_ratio),
             )
     if total > limits.max_uncompressed_bytes:
         raise FileRejected(
             "too_large",
-            f"文件“{name}”解压后约 {total / 2**20:.0f} MB，超过上限 "
-            f"{limits.max_uncompressed_bytes / 2**20:.0f} MB，未读取；请删除无关内容后重新报送。",
+            message_text("too_large_unpacked", file=name, size_mb=total / 2**20,
+                         limit_mb=limits.max_uncompressed_bytes / 2**20),
         )
 
 
@@ -238,7 +238,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes
             if len(out) > info.file_size:
                 raise FileRejected(
                     "zip_bomb",
-                    f"文件“{name}”内部数据与声明大小不符，疑似恶意文件，未读取；请确认文件来源。",
+                    message_text("zip_bomb_lying_size", file=name),
                 )
     return bytes(out)
 
@@ -254,14 +254,14 @@ def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> Fi
     if rows > limits.max_rows_per_sheet:
         return FileRejected(
             "too_large",
-            f"文件“{name}”的工作表“{sheet}”有 {rows} 行，超过上限 {limits.max_rows_per_sheet} 行，"
-            "未读取；请删除多余的空行或无关数据后重新报送。",
+            message_text("too_large_rows", file=name, sheet=sheet, rows=rows,
+                         limit=limits.max_rows_per_sheet),
         )
     if cells > limits.max_cells_per_workbook:
         return FileRejected(
             "too_large",
-            f"文件“{name}”的单元格范围过大（约 {cells} 个，上限 {limits.max_cells_per_workbook} 个），"
-            "未读取；请删除多余的行列或无关数据后重新报送。",
+            message_text("too_large_cells", file=name, cells=cells,
+                         limit=limits.max_cells_per_workbook),
         )
     return None
 
@@ -345,8 +345,8 @@ def _scan_xlsx(
             if declared > limits.max_rows_per_sheet or cells > limits.max_cells_per_workbook:
                 raise FileRejected(
                     "too_large",
-                    f"文件“{name}”的工作表“{sheet}”声明的数据范围为 {declared} 行、约 {cells} 个单元格，"
-                    "超过上限，未读取；请把有用的内容复制到一个新的工作簿后重新报送。",
+                    message_text("too_large_declared", file=name, sheet=sheet,
+                                 rows=declared, cells=cells),
                 )
         bound = None if exact else _declared_extent(xml, dimension)
         if bound is not None:
@@ -372,8 +372,7 @@ def _scan_xlsx(
                         re.sub(r"[0-9]", "", ref),
                         "warning",
                         "formula_no_value",
-                        f"单元格 {ref} 是公式但没有保存计算结果，按空白处理；"
-                        "请在 Excel 中打开该文件、保存后重新报送。",
+                        message_text("formula_no_value", ref=ref),
                     )
                 )
     return issues
@@ -392,7 +391,7 @@ def _active_content(zf: zipfile.ZipFile, display: str) -> list[Issue]:
                 "",
                 "warning",
                 "macro_ignored",
-                "文件含有宏（VBA），宏未运行，只读取了表格中保存的数值；今后请另存为不含宏的 .xlsx 后报送。",
+                message_text("macro_ignored"),
             )
         )
     if any(m.startswith("xl/externalLinks/") for m in members):
@@ -404,8 +403,7 @@ def _active_content(zf: zipfile.ZipFile, display: str) -> list[Issue]:
                 "",
                 "warning",
                 "external_link_ignored",
-                "文件引用了其他工作簿（外部链接），链接未打开，只读取了保存的数值；请核对相关数字后，"
-                "把公式改为数值再报送。",
+                message_text("external_link_ignored"),
             )
         )
     return issues
@@ -500,7 +498,7 @@ def _calamine_error(exc: Exception, name: str) -> FileRejected:
     if isinstance(exc, pc.XmlError) and "entity" in str(exc).lower():
         return FileRejected(
             "hostile_xml",
-            f"文件“{name}”含有不允许的 XML 实体定义，疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。",
+            message_text("hostile_xml", file=name),
         )
     return _reject_unreadable(name, type(exc).__name__)
 
@@ -531,8 +529,8 @@ def read_workbook(
     if size > limits.max_file_bytes:
         raise FileRejected(
             "too_large",
-            f"文件“{name}”大小 {size / 2**20:.1f} MB，超过上限 {limits.max_file_bytes / 2**20:.0f} MB，"
-            "未读取；请删除图片或无关内容后重新报送。",
+            message_text("too_large", file=name, size_mb=size / 2**20,
+                         limit_mb=limits.max_file_bytes / 2**20),
         )
     with path.open("rb") as fh:  # read-only, once
         data = fh.read(limits.max_file_bytes + 1)
@@ -569,7 +567,8 @@ def read_workbook(
         if len(metadata) > limits.max_sheets:
             raise FileRejected(
                 "too_large",
-                f"文件“{name}”有 {len(metadata)} 个工作表，超过上限 {limits.max_sheets} 个，未读取；请删除无关工作表后重新报送。",
+                message_text("too_many_sheets", file=name, sheets=len(metadata),
+                             limit=limits.max_sheets),
             )
         for meta in metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:

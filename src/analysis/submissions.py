@@ -11,11 +11,11 @@ from pathlib import Path
 
 from analysis import config
 from analysis.campaign import Campaign
-from analysis.messages import message
+from analysis.messages import message, message_text
 from analysis.model import ROWS_COLUMNS, Issue
 from analysis.parse_cache import Interpreted, ParsedFile
 
-SKIPPED_NAMES = {"thumbs.db": "系统缩略图文件", "desktop.ini": "系统配置文件"}
+SKIPPED_NAMES = {"thumbs.db": "skip_thumbs", "desktop.ini": "skip_desktop_ini"}  # -> messages
 # Marks of a corrected file in its name, strongest first (see `_version_rank`).
 FINAL_MARKS = ("最终", "终版", "定稿")
 CORRECTION_MARKS = ("更正", "修改", "修订", "改正", "重报", "新版")
@@ -35,11 +35,11 @@ def _discover(raw_dir: Path) -> tuple[list[Path], list[Issue]]:
         parts = path.relative_to(base).parts
         why = None
         if path.name.startswith("~$"):
-            why = "Office 打开文件时生成的临时文件"
+            why = message_text("skip_office_temp")
         elif any(p.startswith(".") for p in parts):
-            why = "隐藏文件"
+            why = message_text("skip_hidden")
         elif path.name.lower() in SKIPPED_NAMES:
-            why = SKIPPED_NAMES[path.name.lower()]
+            why = message_text(SKIPPED_NAMES[path.name.lower()])
         if why:
             rel = _rel(path, raw_dir)
             skipped.append(
@@ -225,7 +225,7 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
                 sub.superseded_rounds[round_code] = latest.file
                 text = message(
                     "superseded", unit=unit, round=campaign.rounds_by_code[round_code].name,
-                    file=sub.file, by=latest.file, why="按阶段比较",
+                    file=sub.file, by=latest.file, why=message_text("superseded_by_round"),
                 )  # fmt: skip
                 sub.file_issues.append(Issue(sub.file, "", None, "", "warning", "superseded", text))
                 if set(sub.superseded_rounds) == set(sub.round.split(";")):
@@ -234,9 +234,9 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
                 continue
             new, old = _latest_key(latest), _latest_key(sub)
             why = (
-                "填报日期更晚" if new[0] != old[0]
-                else "文件名标明为更正或新版本" if new[1] != old[1]
-                else "填报日期相同，按文件名顺序取后者"
+                message_text("superseded_later_date") if new[0] != old[0]
+                else message_text("superseded_version_mark") if new[1] != old[1]
+                else message_text("superseded_name_order")
             )  # fmt: skip
             sub.state, sub.superseded_by = "superseded", latest.file
             sub.message = message(

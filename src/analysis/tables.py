@@ -28,6 +28,7 @@ from operator import itemgetter
 
 from analysis.campaign import Campaign
 from analysis.clean import match_key, normalise_text, parse_participants
+from analysis.messages import message_text
 from analysis.model import HEADER_FIELDS, ActivityTable, HeaderBlock, Issue, Sheet, TableRow
 
 CORE_FIELDS = ("date", "work_item", "form", "participants")
@@ -310,7 +311,7 @@ class Split:
         self.field, self.total, self.parts, self.labels = field, total, parts, labels
 
     def named(self, j: int) -> str:
-        return f"{column_letter(j)}列“{self.labels[j]}”"
+        return message_text("column_named", letter=column_letter(j), label=self.labels[j])
 
 
 def _candidates(
@@ -350,12 +351,14 @@ def _split_columns(
     shown = {j: options[0] for j, options in enumerate(labels) if options and options[0]}
 
     def ambiguous(field: str, cols: list[int], used: int) -> None:
-        names = "、".join(f"{column_letter(j)}列“{shown.get(j, '')}”" for j in cols)
+        names = "、".join(
+            message_text("column_named", letter=column_letter(j), label=shown.get(j, "")) for j in cols
+        )
         notes.append(
             Issue(file, sheet, last + 1, column_letter(used), "warning", "column_ambiguous",
-                  f"工作表“{sheet}”第{last + 1}行的表头中有多列都可作为“{FIELD_LABELS_CN.get(field, field)}”"
-                  f"（{names}），已使用{column_letter(used)}列“{shown.get(used, '')}”；"
-                  "如不对，请修改表头使其只有一列。")
+                  message_text("column_ambiguous", sheet=sheet, row=last + 1,
+                               field=FIELD_LABELS_CN.get(field, field), names=names,
+                               letter=column_letter(used), label=shown.get(used, "")))
         )  # fmt: skip
 
     for field, hits in found.items():
@@ -398,9 +401,8 @@ def _split_columns(
             notes.append(
                 Issue(file, sheet, last + 1, column_letter(parts[0][0]), "warning",
                       "participants_summed",
-                      f"工作表“{sheet}”第{last + 1}行的表头把参加人数分成几列"
-                      f"（{'、'.join(split.named(j) for j in split.parts)}），没有合计列，"
-                      "已按各列之和计入；请核对。")
+                      message_text("participants_summed", sheet=sheet, row=last + 1,
+                                   parts="、".join(split.named(j) for j in split.parts)))
             )  # fmt: skip
         if split is not None and split.total is not None:
             columns[field] = split.total
@@ -839,8 +841,8 @@ def find_tables(
                         "",
                         "warning",
                         "column_missing",
-                        f"工作表“{sheet.name}”第{table.header_row}行的表头中没有“{FIELD_LABELS_CN[field]}”列；"
-                        "该项按空白处理，请按报送模板补充此列。",
+                        message_text("column_missing", sheet=sheet.name, row=table.header_row,
+                                     field=FIELD_LABELS_CN[field]),
                     )
                 )
     return tables
