@@ -74,7 +74,7 @@ def test_broken_campaign_file_gives_chinese_error(tmp_path):
 
 
 def test_missing_key_message_names_the_table_entry_and_the_key_in_chinese(tmp_path):
-    text = default_campaign_text().replace('deadline = 2019-10-10', '', 1)
+    text = default_campaign_text().replace("deadline = 2019-10-10", "", 1)
     assert text != default_campaign_text()
     path = tmp_path / "campaign.toml"
     path.write_text(text, encoding="utf-8")

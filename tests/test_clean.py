@@ -8,8 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.messages import MESSAGES
-
 from analysis.clean import (
     chinese_number,
     match_form,
@@ -21,6 +19,7 @@ from analysis.clean import (
     parse_participants,
     resolve_item_and_form,
 )
+from analysis.messages import MESSAGES
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ import pytest
 from conftest import write_xlsx
 
 from analysis import briefing, charts
-from analysis.templates import batch
 from analysis.campaign import default_campaign_text
 from analysis.filenames import (
     DESKTOP_PROJECT,
@@ -20,6 +19,7 @@ from analysis.filenames import (
     windows_path_fits,
     windows_problems,
 )
+from analysis.templates import batch
 
 FORBIDDEN = '\\/:*?"<>|'
 
@@ -70,7 +70,9 @@ def test_windows_path_fits_counts_from_a_desktop_folder():
 
 def test_run_folder_name_is_legal_for_any_round_code(tmp_path):
     for code in ("r2", "CON", "第二/阶段:补报?", "x" * 300):
-        figures = SimpleNamespace(as_of=briefing.dt.date(2019, 9, 30), round_code=code, is_demo=False)
+        figures = SimpleNamespace(
+            as_of=briefing.dt.date(2019, 9, 30), round_code=code, is_demo=False
+        )
         name = briefing.run_folder(tmp_path, figures).name
         assert windows_problems(name) == [], name
     figures = SimpleNamespace(as_of=briefing.dt.date(2019, 9, 30), round_code="r2", is_demo=False)

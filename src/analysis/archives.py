@@ -41,7 +41,6 @@ RATIO_FLOOR_BYTES = 1 << 20
 _CHUNK = 1 << 20
 
 
-
 def archive_message(code: str, **values: object) -> str:
     return message_text(code, **values)
 

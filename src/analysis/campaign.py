@@ -287,7 +287,10 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
         label = CAMPAIGN_KEY_LABELS.get(exc.key, "")
         raise CampaignError(
             message_text(
-                "campaign_key_missing", file=source, where=exc.where, key=exc.key,
+                "campaign_key_missing",
+                file=source,
+                where=exc.where,
+                key=exc.key,
                 label=f"（{label}）" if label else "",
             )
         ) from None

@@ -192,8 +192,7 @@ MESSAGES: dict[str, str] = {
         "已按各列之和计入；请核对。"
     ),
     "column_missing": (
-        "工作表“{sheet}”第{row}行的表头中没有“{field}”列；"
-        "该项按空白处理，请按报送模板补充此列。"
+        "工作表“{sheet}”第{row}行的表头中没有“{field}”列；该项按空白处理，请按报送模板补充此列。"
     ),
     # Names and aliases (names.py)
     "roster_name_ambiguous": (
@@ -244,6 +243,32 @@ MESSAGES: dict[str, str] = {
         "合理上限约{limit}{measure}），已照原数计入；请核对是否多填了数位。"
     ),
     "publicity_output_unknown": "宣传项目“{value}”无法对应到通知列出的宣传形式，计入“其他”；如有误请更正。",
+    # Submission templates read back (templates/reader.py) and written (templates/)
+    "template_other_campaign": (
+        "该报送表是为活动“{was}”生成的，与当前活动“{now}”不一致；"
+        "已按当前活动读取，请确认单位是否用错了模板。"
+    ),
+    "template_altered": (
+        "报送表的锁定部分被改动（{changes}）。已尽量读取，请核对本表数据，"
+        "并请该单位今后使用未改动的模板填报。"
+    ),
+    "template_sheet_renamed": "工作表“{was}”被改名为“{now}”",
+    "template_header_moved": "活动表的列或表头行被移动或修改，已按表头重新识别各列",
+    "template_header_unrecognised": "活动表的表头被修改且无法识别，已按模板原来的列位置读取",
+    "template_label_moved": "表头“{label}”从{ref}单元格移到了别处",
+    "template_label_changed": "表头“{label}”（{ref}单元格）被修改",
+    "template_prefill_cleared": "预填的{label}被清空（应为“{expected}”）",
+    "template_prefill_changed": "预填的{label}“{expected}”被改为“{written}”",
+    "template_columns_missing": "缺少列：{columns}",
+    "template_round_unknown": "报送期次“{round}”不存在，可选：{codes}。",
+    "templates_written": (
+        "已为 {count} 个报送单位生成“{round}”报送模板，"
+        "保存在 {folder}；打包文件 {zip}，"
+        "报送清单 {checklist}（另有 .csv）。"
+    ),
+    "templates_roster_problems": (
+        "名册中有 {count} 处问题（{roster}），有问题的单位可能未列入下拉列表，请核对名册。"
+    ),
     # Archives (archives.py)
     "archive_member_unsafe": (
         "压缩包“{archive}”中的“{member}”路径指向压缩包以外（含“..”或绝对路径），疑似恶意文件，未读取；"
@@ -284,6 +309,14 @@ MESSAGES: dict[str, str] = {
         "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
     ),
     # Photos, summaries, videos (materials/)
+    "file_skipped_in_archive": (
+        "文件“{file}”是临时文件、隐藏文件或系统文件，已跳过；如确需读取，请解压并改名后重新运行。"
+    ),
+    "summary_total_gap": (
+        "阶段性总结“{file}”中{gaps}（{where}，相差超过10%）；请与报送单位核实哪一个数字准确。"
+    ),
+    "summary_stated_vs_table": "{figure}写的是{stated}，报送表合计为{table}",
+    "summary_stated_no_table": "{figure}写的是{stated}，但该单位本期没有可统计的报送表",
     "material_empty": "文件“{file}”是空文件（0 字节），未读取；请让报送单位重新发送该{what}。",
     "material_corrupt": "{what}“{file}”已损坏或不完整，无法打开（{detail}），未计入；请让报送单位重新发送。",
     "material_image_too_large": (

@@ -51,7 +51,6 @@ PUBLICITY_COLUMNS = (
 MAX_LABEL_CHARS = 20
 
 
-
 def _text(code: str, row: int, **values: object) -> str:
     return f"第{row}行：" + message_text(code, **values)
 

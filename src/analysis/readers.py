@@ -219,13 +219,19 @@ def _check_zip(zf: zipfile.ZipFile, limits: Limits, name: str) -> None:
         if info.file_size >= RATIO_FLOOR_BYTES and ratio > limits.max_compression_ratio:
             raise FileRejected(
                 "zip_bomb",
-                message_text("zip_bomb", file=name, ratio=ratio, limit=limits.max_compression_ratio),
+                message_text(
+                    "zip_bomb", file=name, ratio=ratio, limit=limits.max_compression_ratio
+                ),
             )
     if total > limits.max_uncompressed_bytes:
         raise FileRejected(
             "too_large",
-            message_text("too_large_unpacked", file=name, size_mb=total / 2**20,
-                         limit_mb=limits.max_uncompressed_bytes / 2**20),
+            message_text(
+                "too_large_unpacked",
+                file=name,
+                size_mb=total / 2**20,
+                limit_mb=limits.max_uncompressed_bytes / 2**20,
+            ),
         )
 
 
@@ -254,14 +260,16 @@ def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> Fi
     if rows > limits.max_rows_per_sheet:
         return FileRejected(
             "too_large",
-            message_text("too_large_rows", file=name, sheet=sheet, rows=rows,
-                         limit=limits.max_rows_per_sheet),
+            message_text(
+                "too_large_rows", file=name, sheet=sheet, rows=rows, limit=limits.max_rows_per_sheet
+            ),
         )
     if cells > limits.max_cells_per_workbook:
         return FileRejected(
             "too_large",
-            message_text("too_large_cells", file=name, cells=cells,
-                         limit=limits.max_cells_per_workbook),
+            message_text(
+                "too_large_cells", file=name, cells=cells, limit=limits.max_cells_per_workbook
+            ),
         )
     return None
 
@@ -345,8 +353,9 @@ def _scan_xlsx(
             if declared > limits.max_rows_per_sheet or cells > limits.max_cells_per_workbook:
                 raise FileRejected(
                     "too_large",
-                    message_text("too_large_declared", file=name, sheet=sheet,
-                                 rows=declared, cells=cells),
+                    message_text(
+                        "too_large_declared", file=name, sheet=sheet, rows=declared, cells=cells
+                    ),
                 )
         bound = None if exact else _declared_extent(xml, dimension)
         if bound is not None:
@@ -529,8 +538,9 @@ def read_workbook(
     if size > limits.max_file_bytes:
         raise FileRejected(
             "too_large",
-            message_text("too_large", file=name, size_mb=size / 2**20,
-                         limit_mb=limits.max_file_bytes / 2**20),
+            message_text(
+                "too_large", file=name, size_mb=size / 2**20, limit_mb=limits.max_file_bytes / 2**20
+            ),
         )
     with path.open("rb") as fh:  # read-only, once
         data = fh.read(limits.max_file_bytes + 1)
@@ -567,8 +577,9 @@ def read_workbook(
         if len(metadata) > limits.max_sheets:
             raise FileRejected(
                 "too_large",
-                message_text("too_many_sheets", file=name, sheets=len(metadata),
-                             limit=limits.max_sheets),
+                message_text(
+                    "too_many_sheets", file=name, sheets=len(metadata), limit=limits.max_sheets
+                ),
             )
         for meta in metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:

@@ -306,7 +306,9 @@ def roster_from_grid(
             }
         )
     if not records:
-        where = message_text("roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet)
+        where = message_text(
+            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
+        )
         why = "".join(f"{i.message}" for i in issues[:3])
         more = message_text("roster_more_problems", count=len(issues)) if len(issues) > 3 else ""
         raise RosterError(
@@ -331,8 +333,12 @@ def roster_from_grid(
                 "warning",
                 "roster_kind_mixed",
                 message_text(
-                    "roster_kind_mixed", row=r.row, unit=r.unit, kind=config.KIND_NAMES[r.kind],
-                    parent=r.reporting_unit, used=config.KIND_NAMES[kinds[r.reporting_unit]],
+                    "roster_kind_mixed",
+                    row=r.row,
+                    unit=r.unit,
+                    kind=config.KIND_NAMES[r.kind],
+                    parent=r.reporting_unit,
+                    used=config.KIND_NAMES[kinds[r.reporting_unit]],
                 ),
             )
         )

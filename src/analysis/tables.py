@@ -352,7 +352,8 @@ def _split_columns(
 
     def ambiguous(field: str, cols: list[int], used: int) -> None:
         names = "、".join(
-            message_text("column_named", letter=column_letter(j), label=shown.get(j, "")) for j in cols
+            message_text("column_named", letter=column_letter(j), label=shown.get(j, ""))
+            for j in cols
         )
         notes.append(
             Issue(file, sheet, last + 1, column_letter(used), "warning", "column_ambiguous",
@@ -841,8 +842,12 @@ def find_tables(
                         "",
                         "warning",
                         "column_missing",
-                        message_text("column_missing", sheet=sheet.name, row=table.header_row,
-                                     field=FIELD_LABELS_CN[field]),
+                        message_text(
+                            "column_missing",
+                            sheet=sheet.name,
+                            row=table.header_row,
+                            field=FIELD_LABELS_CN[field],
+                        ),
                     )
                 )
     return tables

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from analysis import archives
 from analysis.campaign import Limits
 from analysis.materials import detect
+from analysis.messages import message_text
 from analysis.model import Issue
 
 _SKIPPED_MEMBER_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -159,7 +160,7 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
     if name.name.startswith(("~$", ".")) or name.name.lower() in _SKIPPED_MEMBER_NAMES:
         intake.issues.append(
             Issue(member.rel, "", None, "", "warning", "file_skipped",
-                  f"文件“{member.rel}”是临时文件、隐藏文件或系统文件，已跳过；如确需读取，请解压并改名后重新运行。")
+                  message_text("file_skipped_in_archive", file=member.rel))
         )  # fmt: skip
         return
     suffix = name.suffix.lower()

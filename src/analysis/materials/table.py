@@ -32,7 +32,6 @@ EXTRA_COLUMNS = (
 MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "文档", "video": "视频"}
 
 
-
 def material_message(code: str, **values: object) -> str:
     return message_text(code, **values)
 
@@ -234,12 +233,13 @@ def summary_gap_issues(
         first = group.iloc[0]
         where = f"{first['reporting_unit']}{rounds.get(first['round'], first['round'])}"
         parts = [
-            f"{r.figure_name}写的是{r.stated}，报送表合计为{r.table}" if pd.notna(r.table)
-            else f"{r.figure_name}写的是{r.stated}，但该单位本期没有可统计的报送表"
+            message_text("summary_stated_vs_table", figure=r.figure_name, stated=r.stated, table=r.table)
+            if pd.notna(r.table)
+            else message_text("summary_stated_no_table", figure=r.figure_name, stated=r.stated)
             for r in group.itertuples(index=False)
         ]  # fmt: skip
         issues.append(Issue(
             file, "", None, "", "warning", "summary_total_gap",
-            f"阶段性总结“{file}”中{'；'.join(parts)}（{where}，相差超过10%）；请与报送单位核实哪一个数字准确。",
+            message_text("summary_total_gap", file=file, gaps="；".join(parts), where=where),
         ))  # fmt: skip
     return issues

@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from analysis import config, safety
 from analysis.campaign import OTHER_WORK_ITEM_NAME, Campaign, CampaignError, Round
 from analysis.filenames import MAX_NAME_CHARS, windows_name
+from analysis.messages import message_text
 from analysis.model import (
     HEADER_FIELDS,
     TABLE_FIELDS,
@@ -63,7 +64,7 @@ def _round(campaign: Campaign, round_code: str | None) -> Round:
         if round_code == r.code or round_code in r.labels or round_code == r.name:
             return r
     codes = "、".join(r.code for r in campaign.rounds)
-    raise CampaignError(f"报送期次“{round_code}”不存在，可选：{codes}。")
+    raise CampaignError(message_text("template_round_unknown", round=round_code, codes=codes))
 
 
 def _unique(values: Iterable[str]) -> list[str]:
