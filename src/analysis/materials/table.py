@@ -104,7 +104,7 @@ def _what(material: str) -> str:
     return MATERIAL_NAMES.get(material, "文件")
 
 
-def _issue(file: str, severity: str, code: str, **values: object) -> Issue:
+def _material_issue(file: str, severity: str, code: str, **values: object) -> Issue:
     return Issue(file, "", None, "", severity, code, material_message(code, file=file, **values))
 
 
@@ -144,12 +144,12 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
         if facts.error:
             code, detail = facts.error
             state = "rejected"
-            issues.append(_issue(item.rel, "error", code, what=what, detail=detail))
+            issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
         taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date else None
         placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
         if state != "rejected":
             if facts.too_large:
-                issues.append(_issue(item.rel, "warning", "material_too_large", what=what,
+                issues.append(_material_issue(item.rel, "warning", "material_too_large", what=what,
                                      size_mb=round(item.size / 2**20), limit_mb=limit // 2**20))  # fmt: skip
             if facts.sha256 and facts.sha256 in originals_sha:
                 state, duplicate_of = "duplicate", originals_sha[facts.sha256]
@@ -162,7 +162,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 if near:
                     state, duplicate_of, how = "duplicate", near, "同一照片的压缩或缩放版本"
             if state == "duplicate":
-                issues.append(_issue(item.rel, "warning", "material_duplicate", what=what,
+                issues.append(_material_issue(item.rel, "warning", "material_duplicate", what=what,
                                      original=duplicate_of, how=how))  # fmt: skip
             else:
                 if facts.sha256:
@@ -175,7 +175,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 if not v
             )
             if missing:
-                issues.append(_issue(item.rel, "warning", "material_unplaced", what=what,
+                issues.append(_material_issue(item.rel, "warning", "material_unplaced", what=what,
                                      missing=missing))  # fmt: skip
         records.append({
             "file": item.rel, "reporting_unit": placed.reporting_unit,
