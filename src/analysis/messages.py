@@ -46,14 +46,14 @@ MESSAGES: dict[str, str] = {
     ),
     # File-level warnings (readers.py)
     "formula_no_value": (
-        "单元格 {ref} 是公式但没有保存计算结果，按空白处理；"
+        "文件“{file}”的工作表“{sheet}”中，单元格 {ref} 是公式但没有保存计算结果，按空白处理；"
         "请在 Excel 中打开该文件、保存后重新报送。"
     ),
     "macro_ignored": (
-        "文件含有宏（VBA），宏未运行，只读取了表格中保存的数值；今后请另存为不含宏的 .xlsx 后报送。"
+        "文件“{file}”含有宏（VBA），宏未运行，只读取了表格中保存的数值；今后请另存为不含宏的 .xlsx 后报送。"
     ),
     "external_link_ignored": (
-        "文件引用了其他工作簿（外部链接），链接未打开，只读取了保存的数值；请核对相关数字后，"
+        "文件“{file}”引用了其他工作簿（外部链接），链接未打开，只读取了保存的数值；请核对相关数字后，"
         "把公式改为数值再报送。"
     ),
     # Files (ingest.py)
@@ -146,19 +146,19 @@ MESSAGES: dict[str, str] = {
         "请在该行补上这一列后重新运行。"
     ),
     "roster_kind_unknown": (
-        "名册第{row}行“{unit}”的类别“{value}”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；"
+        "{at}第{row}行“{unit}”的类别“{value}”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；"
         "该单位未计入统计，请修改名册。"
     ),
     "roster_members_unreadable": (
-        "名册第{row}行“{unit}”的会员人数“{value}”不是整数；该单位未计入统计，请修改名册。"
+        "{at}第{row}行“{unit}”的会员人数“{value}”不是整数；该单位未计入统计，请修改名册。"
     ),
-    "roster_parent_missing": "名册第{row}行“{unit}”没有填写上级工会；该单位未计入统计，请补充。",
-    "roster_duplicate_name": "名册第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
+    "roster_parent_missing": "{at}第{row}行“{unit}”没有填写上级工会；该单位未计入统计，请补充。",
+    "roster_duplicate_name": "{at}第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
     "roster_no_records": "{where}第{row}行表头之下没有可用的基层工会记录，无法统计。",
     "roster_no_rows": "表头下面没有数据行，请检查是否选错了工作表或文件。",
     "roster_more_problems": "（共{count}行有问题，以上为前3行）",
     "roster_kind_mixed": (
-        "名册第{row}行“{unit}”的类别“{kind}”与上级工会“{parent}”"
+        "{at}第{row}行“{unit}”的类别“{kind}”与上级工会“{parent}”"
         "下其他单位的“{used}”不同，已按“{used}”统计；"
         "如有误请修改名册。"
     ),
@@ -182,32 +182,33 @@ MESSAGES: dict[str, str] = {
     # Activity table headers (tables.py)
     "column_named": "{letter}列“{label}”",
     "column_ambiguous": (
-        "工作表“{sheet}”第{row}行的表头中有多列都可作为“{field}”"
+        "文件“{file}”的工作表“{sheet}”第{row}行的表头中有多列都可作为“{field}”"
         "（{names}），已使用{letter}列“{label}”；"
         "如不对，请修改表头使其只有一列。"
     ),
     "participants_summed": (
-        "工作表“{sheet}”第{row}行的表头把参加人数分成几列"
+        "文件“{file}”的工作表“{sheet}”第{row}行的表头把参加人数分成几列"
         "（{parts}），没有合计列，"
         "已按各列之和计入；请核对。"
     ),
     "column_missing": (
-        "工作表“{sheet}”第{row}行的表头中没有“{field}”列；该项按空白处理，请按报送模板补充此列。"
+        "文件“{file}”的工作表“{sheet}”第{row}行的表头中没有“{field}”列；"
+        "该项按空白处理，请按报送模板补充此列。"
     ),
     # Names and aliases (names.py)
     "roster_name_ambiguous": (
-        "名册中“{names}”写法相近：报送表写出与名册完全一致的名称，"
+        "名册“{file}”中“{names}”写法相近：报送表写出与名册完全一致的名称，"
         "或由其所属上级工会报送时才能区分，否则不予对应；请核对名册，必要时在 aliases.csv 中补充对应关系。"
     ),
     "aliases_unreadable": "别名表 {file} 无法使用：{problem}；本次未使用任何别名，请修改后重新运行。",
     "aliases_bad_columns": "列名应为“报送名称,名册名称”（或 alias,name）",
     "aliases_bad_encoding": "文字编码无法识别",
     "alias_target_unknown": (
-        "别名表第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”；"
+        "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”；"
         "该行未使用，请改为名册中的准确名称。"
     ),
     "alias_conflict": (
-        "别名表第{row}行把“{alias}”对应到“{name}”，与前面的对应“{first}”"
+        "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，与前面的对应“{first}”"
         "矛盾；只使用前面那一行，请删除其中一行。"
     ),
     # Cell values (clean.py): each sentence quotes the cell as {value}
@@ -245,11 +246,11 @@ MESSAGES: dict[str, str] = {
     "publicity_output_unknown": "宣传项目“{value}”无法对应到通知列出的宣传形式，计入“其他”；如有误请更正。",
     # Submission templates read back (templates/reader.py) and written (templates/)
     "template_other_campaign": (
-        "该报送表是为活动“{was}”生成的，与当前活动“{now}”不一致；"
+        "报送表“{file}”是为活动“{was}”生成的，与当前活动“{now}”不一致；"
         "已按当前活动读取，请确认单位是否用错了模板。"
     ),
     "template_altered": (
-        "报送表的锁定部分被改动（{changes}）。已尽量读取，请核对本表数据，"
+        "报送表“{file}”的锁定部分被改动（{changes}）。已尽量读取，请核对本表数据，"
         "并请该单位今后使用未改动的模板填报。"
     ),
     "template_sheet_renamed": "工作表“{was}”被改名为“{now}”",

@@ -276,7 +276,7 @@ def _clash_issues(units: list[str], source: str) -> list[Issue]:
             "基层工会名称",
             "warning",
             "roster_name_ambiguous",
-            message_text("roster_name_ambiguous", names="”“".join(names)),
+            message_text("roster_name_ambiguous", file=source, names="”“".join(names)),
         )
         for names in clashes.values()
     ]
@@ -341,7 +341,9 @@ def check_aliases(
                     "名册名称",
                     "error",
                     "alias_target_unknown",
-                    message_text("alias_target_unknown", row=row, alias=alias, name=name),
+                    message_text(
+                        "alias_target_unknown", file=display_name, row=row, alias=alias, name=name
+                    ),
                 )
             )
             keep.append(False)
@@ -355,7 +357,12 @@ def check_aliases(
                     "error",
                     "alias_conflict",
                     message_text(
-                        "alias_conflict", row=row, alias=alias, name=name, first=first_target[alias]
+                        "alias_conflict",
+                        file=display_name,
+                        row=row,
+                        alias=alias,
+                        name=name,
+                        first=first_target[alias],
                     ),
                 )
             )

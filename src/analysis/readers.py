@@ -381,7 +381,7 @@ def _scan_xlsx(
                         re.sub(r"[0-9]", "", ref),
                         "warning",
                         "formula_no_value",
-                        message_text("formula_no_value", ref=ref),
+                        message_text("formula_no_value", file=display, sheet=sheet, ref=ref),
                     )
                 )
     return issues
@@ -400,7 +400,7 @@ def _active_content(zf: zipfile.ZipFile, display: str) -> list[Issue]:
                 "",
                 "warning",
                 "macro_ignored",
-                message_text("macro_ignored"),
+                message_text("macro_ignored", file=display),
             )
         )
     if any(m.startswith("xl/externalLinks/") for m in members):
@@ -412,7 +412,7 @@ def _active_content(zf: zipfile.ZipFile, display: str) -> list[Issue]:
                 "",
                 "warning",
                 "external_link_ignored",
-                message_text("external_link_ignored"),
+                message_text("external_link_ignored", file=display),
             )
         )
     return issues

@@ -237,6 +237,7 @@ def roster_from_grid(
     issues: list[Issue] = []
     records = []
     seen: dict[str, int] = {}
+    at = message_text("roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet)
 
     def cell(row: list[object], fld: str) -> object:
         j = columns.get(fld)
@@ -258,7 +259,9 @@ def roster_from_grid(
                 rownum,
                 "类别",
                 "roster_kind_unknown",
-                message_text("roster_kind_unknown", row=rownum, unit=name, value=cell(row, "kind")),
+                message_text(
+                    "roster_kind_unknown", at=at, row=rownum, unit=name, value=cell(row, "kind")
+                ),
             )
             continue
         if members is None:
@@ -267,7 +270,11 @@ def roster_from_grid(
                 "会员人数",
                 "roster_members_unreadable",
                 message_text(
-                    "roster_members_unreadable", row=rownum, unit=name, value=cell(row, "members")
+                    "roster_members_unreadable",
+                    at=at,
+                    row=rownum,
+                    unit=name,
+                    value=cell(row, "members"),
                 ),
             )
             continue
@@ -281,7 +288,7 @@ def roster_from_grid(
                     rownum,
                     "上级工会",
                     "roster_parent_missing",
-                    message_text("roster_parent_missing", row=rownum, unit=name),
+                    message_text("roster_parent_missing", at=at, row=rownum, unit=name),
                 )
                 continue
             parent = name  # a directly affiliated union is its own reporting unit
@@ -290,7 +297,9 @@ def roster_from_grid(
                 rownum,
                 "基层工会名称",
                 "roster_duplicate_name",
-                message_text("roster_duplicate_name", row=rownum, unit=name, first=seen[name]),
+                message_text(
+                    "roster_duplicate_name", at=at, row=rownum, unit=name, first=seen[name]
+                ),
             )
             continue
         seen[name] = rownum
@@ -334,6 +343,7 @@ def roster_from_grid(
                 "roster_kind_mixed",
                 message_text(
                     "roster_kind_mixed",
+                    at=at,
                     row=r.row,
                     unit=r.unit,
                     kind=config.KIND_NAMES[r.kind],

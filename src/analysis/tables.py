@@ -357,7 +357,7 @@ def _split_columns(
         )
         notes.append(
             Issue(file, sheet, last + 1, column_letter(used), "warning", "column_ambiguous",
-                  message_text("column_ambiguous", sheet=sheet, row=last + 1,
+                  message_text("column_ambiguous", file=file, sheet=sheet, row=last + 1,
                                field=FIELD_LABELS_CN.get(field, field), names=names,
                                letter=column_letter(used), label=shown.get(used, "")))
         )  # fmt: skip
@@ -402,7 +402,7 @@ def _split_columns(
             notes.append(
                 Issue(file, sheet, last + 1, column_letter(parts[0][0]), "warning",
                       "participants_summed",
-                      message_text("participants_summed", sheet=sheet, row=last + 1,
+                      message_text("participants_summed", file=file, sheet=sheet, row=last + 1,
                                    parts="、".join(split.named(j) for j in split.parts)))
             )  # fmt: skip
         if split is not None and split.total is not None:
@@ -844,6 +844,7 @@ def find_tables(
                         "column_missing",
                         message_text(
                             "column_missing",
+                            file=file,
                             sheet=sheet.name,
                             row=table.header_row,
                             field=FIELD_LABELS_CN[field],

@@ -197,7 +197,9 @@ def read_tables(
     if marker["campaign"] != campaign.code:
         warn(
             "template_other_campaign",
-            message_text("template_other_campaign", was=marker["campaign"], now=campaign.code),
+            message_text(
+                "template_other_campaign", file=file, was=marker["campaign"], now=campaign.code
+            ),
         )
 
     # Table columns: by position when the header row is as written, else by matching it.
@@ -225,7 +227,7 @@ def read_tables(
     if altered:
         warn(
             "template_altered",
-            message_text("template_altered", changes="；".join(altered)),
+            message_text("template_altered", file=file, changes="；".join(altered)),
             row=header_index + 1 if table_moved or missing else None,
         )
 
