@@ -109,7 +109,7 @@ def emitted_codes() -> dict[str, set[str]]:
 
 
 # Catalogue keys that are parts of sentences, not codes (cleaner files may name them).
-MESSAGES_KEYS_NOT_CODES = {"cell_generic"}
+MESSAGES_KEYS_NOT_CODES = {"cell_generic", "work_item_unknown_listed"}
 
 
 def test_the_walk_finds_codes_of_every_stage():
@@ -168,3 +168,25 @@ def test_message_text_needs_every_placeholder():
     )
     with pytest.raises(KeyError):
         message_text("too_many_sheets", file="甲.xlsx")
+
+
+def test_sheet_messages_name_the_file_when_the_caller_gives_it():
+    assert message("sheet_no_table", sheet="说明", file="submissions/甲.xlsx") == (
+        "文件“submissions/甲.xlsx”的工作表“说明”有内容，但没有找到活动明细表的表头，未读取；"
+        "请核对该表是否应当统计。"
+    )
+    assert message("sheet_hidden_skipped", sheet="旧表") == (
+        "工作表“旧表”是隐藏的，其中的内容未读取；如需统计，请取消隐藏后重新运行。"
+    )
+
+
+def test_unknown_work_item_lists_the_campaigns_work_items():
+    from analysis.campaign import load_campaign
+    from analysis.clean import message as cell_message
+
+    campaign = load_campaign()
+    assert len(campaign.work_items) == 5
+    assert cell_message("work_item_unknown", " 学习活动 ", campaign) == (
+        "工作类别“学习活动”无法对应到通知中的工作类别（“切实抓好学习”“加强宣讲培训”"
+        "“精心组织宣传”“狠抓工作落实”“做好相关资料上报”），计入“其他”；请从中选择一项填写。"
+    )

@@ -433,8 +433,14 @@ def resolve_item_and_form(
     return OTHER_WORK_ITEM, form, warnings
 
 
-def message(code: str, value: object = "") -> str:
-    """The Chinese sentence for a cleaning code, with the cell's value quoted."""
+def message(code: str, value: object = "", campaign: Campaign | None = None) -> str:
+    """The Chinese sentence for a cleaning code, with the cell's value quoted.
+
+    Given the campaign, a work item that matches none names the campaign's work items.
+    """
     if code not in MESSAGES:
         return message_text("cell_generic", value=normalise_text(value), code=code)
+    if code == "work_item_unknown" and campaign is not None:
+        items = "”“".join(w.name for w in campaign.work_items)
+        return message_text("work_item_unknown_listed", value=normalise_text(value), items=items)
     return message_text(code, value=normalise_text(value))

@@ -75,8 +75,13 @@ MESSAGES: dict[str, str] = {
         "文件“{file}”中没有找到活动明细表（需要“基层工会名称”“活动日期”等表头），未计入统计；"
         "请让报送单位按模板填写后重新报送。"
     ),
-    "sheet_hidden_skipped": "工作表“{sheet}”是隐藏的，其中的内容未读取；如需统计，请取消隐藏后重新运行。",
-    "sheet_no_table": "工作表“{sheet}”有内容，但没有找到活动明细表的表头，未读取；请核对该表是否应当统计。",
+    "no_activity_table_hint": (
+        "文件“{file}”中没有找到活动明细表：{hints}；未计入统计，"
+        "请让报送单位按模板补齐表头（基层工会名称、活动日期、工作类别、活动形式、参加人数）后重新报送。"
+    ),
+    "header_hint": "工作表“{sheet}”第{row}行有“{found}”，缺少“{missing}”",
+    "sheet_hidden_skipped": "{in_file}工作表“{sheet}”是隐藏的，其中的内容未读取；如需统计，请取消隐藏后重新运行。",
+    "sheet_no_table": "{in_file}工作表“{sheet}”有内容，但没有找到活动明细表的表头，未读取；请核对该表是否应当统计。",
     "duplicate_file": "文件“{file}”与“{original}”内容完全相同，未重复计入。",
     "superseded": (
         "“{unit}”{round}的报送表“{file}”已被更新的“{by}”替代，未计入统计（{why}）；如判断有误，"
@@ -227,6 +232,9 @@ MESSAGES: dict[str, str] = {
     "date_out_of_window": "活动日期“{value}”不在本次活动时间范围内；请核对日期是否填错。",
     "work_item_inferred": "工作类别未填写或无法识别，已根据活动形式“{value}”推断；请核对。",
     "work_item_unknown": "工作类别“{value}”无法对应到通知中的五项工作，计入“其他”；请按通知中的工作类别填写。",
+    "work_item_unknown_listed": (
+        "工作类别“{value}”无法对应到通知中的工作类别（“{items}”），计入“其他”；请从中选择一项填写。"
+    ),
     "work_item_missing": "工作类别和活动形式均未填写，计入“其他”；请补填工作类别。",
     "work_item_ambiguous": "工作类别“{value}”同时对应多项工作，已按第一项计入；请只填写一项。",
     "form_unknown": "活动形式“{value}”无法对应到通知列出的活动形式，已照原文保留；如有误请更正。",
@@ -365,6 +373,8 @@ def message(code: str, **values: object) -> str:
     if template is None:
         template = GENERIC_ROW if values.get("row") not in (None, "") else GENERIC_FILE
     filled = _Blank({k: "" if v is None else v for k, v in values.items()}, code=code)
+    # "文件“X”的" before a sheet's name when the caller names the file
+    filled.setdefault("in_file", f"文件“{values['file']}”的" if values.get("file") else "")
     return template.format_map(filled)
 
 

@@ -852,3 +852,41 @@ def find_tables(
                     )
                 )
     return tables
+
+
+HINT_ROWS = 30  # rows searched for the header that comes closest
+
+
+def header_hint(sheet: Sheet, campaign: Campaign) -> str:
+    """For a sheet without an activity table: the row that comes closest to a header,
+    the activity columns it has and the ones it lacks; '' when none of the first
+    HINT_ROWS rows names an activity column."""
+    grid = sheet.rows[:HINT_ROWS]
+    if not grid:
+        return ""
+    matcher = _context(campaign).matcher
+    merges = _merge_index(sheet)
+    best: tuple[int, dict[str, int], dict[str, str]] | None = None
+    for i, row in enumerate(grid):
+        labels = [[_labels(_filled(grid, merges, i, j))] for j in range(len(row))]
+        columns, named = _assign(matcher, labels)
+        if columns and (best is None or len(columns) > len(best[1])):
+            best = (i, columns, named)
+    if best is None:
+        return ""
+    i, columns, named = best
+    order = ("grassroots_unit", "title", *CORE_FIELDS)
+    found = "”“".join(named.get(f) or FIELD_LABELS_CN.get(f, f) for f in order if f in columns)
+    missing = [FIELD_LABELS_CN[f] for f in ("grassroots_unit", *CORE_FIELDS) if f not in columns]
+    return message_text(
+        "header_hint", sheet=sheet.name, row=i + 1, found=found, missing="”“".join(missing)
+    )
+
+
+def no_table_message(file: str, sheets: list[Sheet], campaign: Campaign) -> str:
+    """The no_activity_table sentence, naming per visible sheet the closest header row,
+    what it has and what it lacks."""
+    hints = [h for s in sheets if not s.hidden and (h := header_hint(s, campaign))]
+    if not hints:
+        return message_text("no_activity_table", file=file)
+    return message_text("no_activity_table_hint", file=file, hints="；".join(hints))
