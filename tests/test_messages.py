@@ -54,8 +54,15 @@ REASONS_ONLY = {"total_row", "note_row", "date_unreadable_round_known"}
 
 
 def _const(node: ast.AST) -> str | None:
+    """A code written as a string, or as IssueCode.NAME."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.match(node.value):
         return node.value
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "IssueCode"
+    ):
+        return IssueCode[node.attr].value
     return None
 
 

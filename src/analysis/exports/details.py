@@ -25,21 +25,26 @@ import pandas as pd
 
 from analysis import config, safety
 from analysis.campaign import Campaign
+from analysis.model import FileState, Level, RowState
 
 ROW_STATE_NAMES: dict[str, str] = {
-    "accepted": "采用",
-    "duplicate": "重复",
-    "superseded": "被替代",
-    "rejected": "不采用",
+    RowState.ACCEPTED: "采用",
+    RowState.DUPLICATE: "重复",
+    RowState.SUPERSEDED: "被替代",
+    RowState.REJECTED: "不采用",
 }
 FILE_STATE_NAMES: dict[str, str] = {
-    "current": "有效",
-    "superseded": "被更正版替代",
-    "duplicate_file": "重复文件",
-    "rejected": "无法使用",
+    FileState.CURRENT: "有效",
+    FileState.SUPERSEDED: "被更正版替代",
+    FileState.DUPLICATE_FILE: "重复文件",
+    FileState.REJECTED: "无法使用",
 }
 SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "提示"}
-LEVEL_NAMES: dict[str, str] = {"district": "全区", "kind": "类别", "reporting_unit": "报送单位"}
+LEVEL_NAMES: dict[str, str] = {
+    Level.DISTRICT: "全区",
+    Level.KIND: "类别",
+    Level.REPORTING_UNIT: "报送单位",
+}
 # Short Chinese names of the ledger's reasons and the issue codes (the issue's
 # message says the rest); an unknown code is shown as written.
 CODE_NAMES: dict[str, str] = {
@@ -56,7 +61,7 @@ CODE_NAMES: dict[str, str] = {
     "date_unreadable": "活动日期无法识别",
     "date_unreadable_round_known": "活动日期无法识别（已按期次计入）",
     "date_missing": "缺少活动日期",
-    "date_outside_campaign": "活动日期不在活动期间内",
+    "date_out_of_window": "活动日期不在活动期间内",
     "form_unknown": "活动形式无法归类",
     "superseded": "被更正版替代",
     "duplicate_file": "重复文件",

@@ -20,7 +20,7 @@ from analysis.campaign import Campaign
 from analysis.materials import attribution, documents, photos
 from analysis.materials.intake import Intake, Received
 from analysis.messages import message_text
-from analysis.model import Issue
+from analysis.model import Issue, MaterialState
 
 MATERIALS_COLUMNS = (
     "file", "reporting_unit", "kind", "round", "material", "taken_date", "state", "duplicate_of",
@@ -140,19 +140,19 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
             )
         all_facts[item.rel] = facts
         what = _what(facts.material)
-        state, duplicate_of = "current", ""
+        state, duplicate_of = MaterialState.CURRENT, ""
         if facts.error:
             code, detail = facts.error
-            state = "rejected"
+            state = MaterialState.REJECTED
             issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
         taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date else None
         placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
-        if state != "rejected":
+        if state != MaterialState.REJECTED:
             if facts.too_large:
                 issues.append(_material_issue(item.rel, "warning", "material_too_large", what=what,
                                      size_mb=round(item.size / 2**20), limit_mb=limit // 2**20))  # fmt: skip
             if facts.sha256 and facts.sha256 in originals_sha:
-                state, duplicate_of = "duplicate", originals_sha[facts.sha256]
+                state, duplicate_of = MaterialState.DUPLICATE, originals_sha[facts.sha256]
                 how = "内容完全相同"
             elif facts.phash is not None:
                 mine = (facts.phash, facts.aspect)
@@ -160,8 +160,12 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                     (f for key, f in originals_hash if photos.same_picture(key, mine)), None
                 )
                 if near:
-                    state, duplicate_of, how = "duplicate", near, "同一照片的压缩或缩放版本"
-            if state == "duplicate":
+                    state, duplicate_of, how = (
+                        MaterialState.DUPLICATE,
+                        near,
+                        "同一照片的压缩或缩放版本",
+                    )
+            if state == MaterialState.DUPLICATE:
                 issues.append(_material_issue(item.rel, "warning", "material_duplicate", what=what,
                                      original=duplicate_of, how=how))  # fmt: skip
             else:
