@@ -41,7 +41,7 @@ import pandas as pd
 from analysis import clean
 from analysis.campaign import Campaign, PublicitySettings
 from analysis.messages import message, message_text, suggestion_text
-from analysis.model import HeaderBlock, Issue, Sheet
+from analysis.model import FileState, HeaderBlock, Issue, IssueCode, RowState, Sheet
 
 PUBLICITY_COLUMNS = (
     "file", "sheet", "row", "reporting_unit", "kind", "round", "grassroots_unit", "output",
@@ -426,7 +426,7 @@ class PublicityInterpreter:
             for cell in table.cells:
                 if rejected_reason is not None:
                     sub.publicity.append(
-                        self._record(sub, table, cell, "rejected", rejected_reason)
+                        self._record(sub, table, cell, RowState.REJECTED, rejected_reason)
                     )
                 else:
                     sub.publicity.append(self._cell(sub, table, cell))
@@ -459,7 +459,7 @@ class PublicityInterpreter:
 
     def _cell(self, sub, table: PublicityTable, cell: PublicityCell) -> dict:
         if cell.kind == "total":
-            return self._record(sub, table, cell, "rejected", "total_row")
+            return self._record(sub, table, cell, RowState.REJECTED, IssueCode.TOTAL_ROW)
         output_name = self.settings.name(cell.output)
         warnings: list[str] = []
         written = clean.normalise_text(cell.unit)
@@ -477,7 +477,9 @@ class PublicityInterpreter:
                                    suggest=suggestion_text(found.suggestions))  # fmt: skip
                     self._issue(sub, table, cell, "error", "unit_unresolved", text, written,
                                 "、".join(found.suggestions))  # fmt: skip
-                    return self._record(sub, table, cell, "rejected", "unit_unresolved")
+                    return self._record(
+                        sub, table, cell, RowState.REJECTED, IssueCode.UNIT_UNRESOLVED
+                    )
         elif self.kind_of.get(sub.reporting_unit) == "direct":
             unit = sub.reporting_unit
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
@@ -502,7 +504,7 @@ class PublicityInterpreter:
                         output=output_name, number=count, measure=self.settings.unit(cell.output),
                         members=int(members), limit=limit))  # fmt: skip
         reason = ";".join(dict.fromkeys(warnings)) or "ok"
-        return self._record(sub, table, cell, "accepted", reason, unit, count)
+        return self._record(sub, table, cell, RowState.ACCEPTED, reason, unit, count)
 
     def _unknown_label(self, label: str) -> bool:
         """An `other` cell whose label is not itself a synonym of `other` (其他)."""
@@ -524,10 +526,10 @@ def publicity_table(subs) -> pd.DataFrame:
 
 def finalise(sub) -> None:
     """Records of a duplicate or superseded file take the file's state and reason."""
-    if sub.state == "duplicate_file":
-        state, reason = "duplicate", f"duplicate_file:{sub.duplicate_of}"
-    elif sub.state == "superseded":
-        state, reason = "superseded", f"superseded:{sub.superseded_by}"
+    if sub.state == FileState.DUPLICATE_FILE:
+        state, reason = RowState.DUPLICATE, f"duplicate_file:{sub.duplicate_of}"
+    elif sub.state == FileState.SUPERSEDED:
+        state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_by}"
     else:
         return
     sub.publicity = [{**r, "state": state, "reason": reason} for r in sub.publicity]
