@@ -135,7 +135,16 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
     elif fmt == "zip":
         found = _expand_zip(data, rel, limits, budget)
     else:
-        return Expanded(issues=[_issue(rel, "archive_corrupt", archive=rel, detail="不是压缩包")])
+        return Expanded(
+            issues=[
+                _issue(
+                    rel,
+                    "archive_corrupt",
+                    archive=rel,
+                    detail=message_text("detail_not_an_archive"),
+                )
+            ]
+        )
     out = Expanded(issues=list(found.issues))
     for member in found.members:
         if archive_format(member.data[:8]) and not _is_office(member.data):
@@ -300,7 +309,7 @@ def _expand_7z(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expand
                     archive.extract(targets=wanted, factory=factory)
                 except _TooLarge:
                     out.issues.append(_issue(rel, "archive_too_large", archive=rel,
-                                             member="（解压过程中）", limit_mb=budget.limit // 2**20))  # fmt: skip
+                                             member=message_text("detail_while_unpacking"), limit_mb=budget.limit // 2**20))  # fmt: skip
                     return out
             for name in wanted:
                 sink = factory.products.get(name)
@@ -309,7 +318,7 @@ def _expand_7z(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expand
                         Member(f"{rel}/{safe_member_path(name)}", bytes(sink.buffer))
                     )
     except _TooLarge:
-        out.issues.append(_issue(rel, "archive_too_large", archive=rel, member="（解压过程中）",
+        out.issues.append(_issue(rel, "archive_too_large", archive=rel, member=message_text("detail_while_unpacking"),
                                  limit_mb=budget.limit // 2**20))  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - py7zr raises many unrelated types for bad input
         if "password" in str(exc).lower():

@@ -44,6 +44,23 @@ MESSAGES: dict[str, str] = {
     "too_many_sheets": (
         "文件“{file}”有 {sheets} 个工作表，超过上限 {limit} 个，未读取；请删除无关工作表后重新报送。"
     ),
+    # Parts of the file messages: what a file is, why it cannot be opened
+    "not_a_spreadsheet_kind": "是{what}，",
+    "kind_pdf": "PDF 文档",
+    "kind_png": "PNG 图片",
+    "kind_jpeg": "JPEG 图片",
+    "kind_gif": "GIF 图片",
+    "kind_rar": "RAR 压缩包",
+    "kind_7z": "7z 压缩包",
+    "kind_gzip": "gzip 压缩包",
+    "kind_rtf": "RTF 文档",
+    "kind_odt": "文字文档（ODT）",
+    "kind_word": "Word 文档",
+    "kind_powerpoint": "PowerPoint 演示文稿",
+    "kind_archive": "压缩包",
+    "detail_structure_incomplete": "文件结构不完整",
+    "detail_zip_damaged": "压缩结构损坏",
+    "detail_no_access": "无法访问",
     # File-level warnings (readers.py)
     "formula_no_value": (
         "文件“{file}”的工作表“{sheet}”中，单元格 {ref} 是公式但没有保存计算结果，按空白处理；"
@@ -318,6 +335,16 @@ MESSAGES: dict[str, str] = {
         "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
     ),
     # Photos, summaries, videos (materials/)
+    "detail_not_an_archive": "不是压缩包",
+    "detail_while_unpacking": "（解压过程中）",
+    "detail_whole_archive": "（整个压缩包）",
+    "detail_unpacked_mb": "解压后 {size_mb:.0f} MB",
+    "detail_content_not_extension": "文件内容与扩展名不符",
+    "detail_unreadable": "无法读取",
+    "detail_identical": "内容完全相同",
+    "detail_same_photo": "同一照片的压缩或缩放版本",
+    "detail_reporting_unit": "报送单位",
+    "detail_round": "报送期次",
     "file_skipped_in_archive": (
         "文件“{file}”是临时文件、隐藏文件或系统文件，已跳过；如确需读取，请解压并改名后重新运行。"
     ),

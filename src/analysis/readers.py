@@ -36,16 +36,16 @@ ODS_MIMETYPES = (
     b"application/vnd.oasis.opendocument.spreadsheet",
     b"application/vnd.oasis.opendocument.spreadsheet-template",
 )
-# Magic bytes of common files that are certainly not spreadsheets.
+# Magic bytes of common files that are certainly not spreadsheets (-> their name in messages).
 OTHER_MAGICS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "PDF 文档"),
-    (b"\x89PNG", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-    (b"GIF8", "GIF 图片"),
-    (b"Rar!", "RAR 压缩包"),
-    (b"7z\xbc\xaf", "7z 压缩包"),
-    (b"\x1f\x8b", "gzip 压缩包"),
-    (b"{\\rtf", "RTF 文档"),
+    (b"%PDF", "kind_pdf"),
+    (b"\x89PNG", "kind_png"),
+    (b"\xff\xd8\xff", "kind_jpeg"),
+    (b"GIF8", "kind_gif"),
+    (b"Rar!", "kind_rar"),
+    (b"7z\xbc\xaf", "kind_7z"),
+    (b"\x1f\x8b", "kind_gzip"),
+    (b"{\\rtf", "kind_rtf"),
 )
 # Only archive members at least this big are held to the compression-ratio limit:
 # small XML parts of ordinary workbooks compress very well and are harmless.
@@ -72,7 +72,7 @@ def _reject_unreadable(name: str, detail: str = "") -> FileRejected:
 
 
 def _not_spreadsheet(name: str, what: str = "") -> FileRejected:
-    kind = f"是{what}，" if what else ""
+    kind = message_text("not_a_spreadsheet_kind", what=message_text(what)) if what else ""
     return FileRejected(
         "not_a_spreadsheet",
         message_text("not_a_spreadsheet", file=name, kind=kind),
@@ -116,12 +116,12 @@ def _zip_format(zf: zipfile.ZipFile, path: Path) -> str:
         if mimetype in ODS_MIMETYPES:
             return "ods"
         if b"opendocument.text" in mimetype:
-            raise _not_spreadsheet(name, "文字文档（ODT）")
+            raise _not_spreadsheet(name, "kind_odt")
     if "word/document.xml" in members:
-        raise _not_spreadsheet(name, "Word 文档")
+        raise _not_spreadsheet(name, "kind_word")
     if "ppt/presentation.xml" in members:
-        raise _not_spreadsheet(name, "PowerPoint 演示文稿")
-    raise _not_spreadsheet(name, "压缩包")
+        raise _not_spreadsheet(name, "kind_powerpoint")
+    raise _not_spreadsheet(name, "kind_archive")
 
 
 def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
@@ -134,11 +134,11 @@ def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
         if {"Workbook", "Book"} & streams:
             return "xls"
         if "WordDocument" in streams:
-            raise _not_spreadsheet(name, "Word 文档")
+            raise _not_spreadsheet(name, "kind_word")
         if "PowerPoint Document" in streams:
-            raise _not_spreadsheet(name, "PowerPoint 演示文稿")
+            raise _not_spreadsheet(name, "kind_powerpoint")
         if not streams:
-            raise _reject_unreadable(name, "文件结构不完整")
+            raise _reject_unreadable(name, message_text("detail_structure_incomplete"))
         if path.suffix.lower() in (".xls", ".et"):
             return "xls"  # let calamine try: some writers name the stream differently
         raise _not_spreadsheet(name)
@@ -147,7 +147,7 @@ def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 return _zip_format(zf, path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-            raise _reject_unreadable(name, "压缩结构损坏") from None
+            raise _reject_unreadable(name, message_text("detail_zip_damaged")) from None
     for magic, what in OTHER_MAGICS:
         if data.startswith(magic):
             raise _not_spreadsheet(name, what)
@@ -534,7 +534,7 @@ def read_workbook(
     try:
         size = path.stat().st_size
     except OSError:
-        raise _reject_unreadable(name, "无法访问") from None
+        raise _reject_unreadable(name, message_text("detail_no_access")) from None
     if size > limits.max_file_bytes:
         raise FileRejected(
             "too_large",

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.clean import chinese_number
+from analysis.messages import message_text
 
 SUMMARY_MARK = "总结"
 TEXT_LIMIT = 200_000  # characters kept from one document (a summary is a few pages)
@@ -100,7 +101,9 @@ def _check_docx(data: bytes) -> None:
     ratio = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > 2**20),
                 default=0)  # fmt: skip
     if total > DOCX_MAX_BYTES or ratio > DOCX_MAX_RATIO:
-        raise DocumentError("material_bomb", f"解压后 {total / 2**20:.0f} MB")
+        raise DocumentError(
+            "material_bomb", message_text("detail_unpacked_mb", size_mb=total / 2**20)
+        )
 
 
 def _docx(data: bytes) -> tuple[list[str], dt.date | None]:

@@ -140,7 +140,7 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
             intake.archives.append(rel)
             if size > limits.max_archive_bytes:
                 intake.issues.append(archives._issue(rel, "archive_too_large", archive=rel,
-                                                     member="（整个压缩包）",
+                                                     member=message_text("detail_whole_archive"),
                                                      limit_mb=limits.max_archive_bytes // 2**20))  # fmt: skip
                 continue
             expanded = archives.expand(path.read_bytes(), rel, limits)

@@ -70,7 +70,7 @@ def read_facts(item: Received, limit: int) -> Facts:
     data = item.read(limit)
     facts.sha256 = hashlib.sha256(data).hexdigest()
     if item.kind.group not in ("photo", "document", "video"):
-        facts.error = ("material_corrupt", "文件内容与扩展名不符")
+        facts.error = ("material_corrupt", message_text("detail_content_not_extension"))
         return facts
     if group == "photo":
         try:
@@ -132,7 +132,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
         except OSError as exc:  # gone or locked since it was listed
             facts = Facts(
                 material=_named_group(item.rel),
-                error=("material_corrupt", exc.strerror or "无法读取"),
+                error=("material_corrupt", exc.strerror or message_text("detail_unreadable")),
             )
         except Exception as exc:  # noqa: BLE001 - the analyst must never see a traceback
             facts = Facts(
@@ -153,7 +153,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                                      size_mb=round(item.size / 2**20), limit_mb=limit // 2**20))  # fmt: skip
             if facts.sha256 and facts.sha256 in originals_sha:
                 state, duplicate_of = MaterialState.DUPLICATE, originals_sha[facts.sha256]
-                how = "内容完全相同"
+                how = message_text("detail_identical")
             elif facts.phash is not None:
                 mine = (facts.phash, facts.aspect)
                 near = next(
@@ -163,7 +163,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                     state, duplicate_of, how = (
                         MaterialState.DUPLICATE,
                         near,
-                        "同一照片的压缩或缩放版本",
+                        message_text("detail_same_photo"),
                     )
             if state == MaterialState.DUPLICATE:
                 issues.append(_material_issue(item.rel, "warning", "material_duplicate", what=what,
@@ -175,7 +175,10 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                     originals_hash.append(((facts.phash, facts.aspect), item.rel))
             missing = "、".join(
                 m
-                for m, v in (("报送单位", placed.reporting_unit), ("报送期次", placed.round))
+                for m, v in (
+                    (message_text("detail_reporting_unit"), placed.reporting_unit),
+                    (message_text("detail_round"), placed.round),
+                )
                 if not v
             )
             if missing:
