@@ -151,7 +151,9 @@ MESSAGES: dict[str, str] = {
     "roster_unreadable": "名册文件无法使用：{reason}",
     "roster_no_sheet": "名册文件 {file} 中没有任何工作表，请检查文件内容。",
     "roster_not_found": "未找到名册：请把单位名册放到 {folder} 文件夹中。",
-    "roster_folder_empty": "未找到名册：{folder} 中没有 Excel 或 CSV 文件。",
+    "roster_folder_empty": (
+        "未找到名册：{folder} 中没有 Excel 或 CSV 文件；请把单位名册（.xlsx/.xls/.csv）放入该文件夹后重新运行。"
+    ),
     "roster_several_files": (
         "名册文件夹中有{count}个文件，使用的是修改时间最新的“{used}”，"
         "{others}未使用；如用错了名册，请把不用的文件移出 roster 文件夹后重新运行。"
@@ -190,7 +192,9 @@ MESSAGES: dict[str, str] = {
     "cli_unknown_command": "未知命令：{command}",
     "cli_interrupted": "已中断：上一次的统计结果保持不变。",
     # Campaign definition (campaign.py): raised as CampaignError
-    "campaign_bad_date": "活动定义文件中“{where}”不是有效日期（应为 YYYY-MM-DD）：{value}",
+    "campaign_bad_date": (
+        "活动定义文件中“{where}”不是有效日期（应为 YYYY-MM-DD）：{value}；请改正后重新运行。"
+    ),
     "campaign_key_missing": (
         "活动定义文件（{file}）{where}缺少必填项 {key}{label}，请对照内置模板"
         "（analysis/campaign_default.toml）补充后重新运行。"
@@ -199,8 +203,13 @@ MESSAGES: dict[str, str] = {
     "campaign_where_entry": "第{n}个 [[{table}]]（{label}）中",
     "campaign_label_rounds": "报送期次",
     "campaign_label_work_items": "工作类别",
-    "campaign_bad_setting": "活动定义文件（{file}）中有无法识别的设置：{detail}",
-    "campaign_unreadable": "活动定义文件 {file} 格式有误，无法读取：{detail}",
+    "campaign_bad_setting": (
+        "活动定义文件（{file}）中有无法识别的设置：{detail}；请对照内置模板"
+        "（analysis/campaign_default.toml）改正后重新运行。"
+    ),
+    "campaign_unreadable": (
+        "活动定义文件 {file} 格式有误，无法读取：{detail}；请用记事本打开，按报错的行和列改正后重新运行。"
+    ),
     # Activity table headers (tables.py)
     "column_named": "{letter}列“{label}”",
     "column_ambiguous": (
@@ -245,7 +254,7 @@ MESSAGES: dict[str, str] = {
     "date_missing": "活动日期为空；请补填活动日期。",
     "date_unreadable": "活动日期“{value}”无法识别；请按“2019年6月3日”或“2019-06-03”的格式填写。",
     "date_day_missing": "活动日期“{value}”只写到月份，按该月1日计入；请补全具体日期。",
-    "date_range": "活动日期“{value}”是一个时间段，按开始日期计入。",
+    "date_range": "活动日期“{value}”是一个时间段，按开始日期计入；如活动跨多日，请在备注中说明，或按天分行填写。",
     "date_out_of_window": "活动日期“{value}”不在本次活动时间范围内；请核对日期是否填错。",
     "work_item_inferred": "工作类别未填写或无法识别，已根据活动形式“{value}”推断；请核对。",
     "work_item_unknown": "工作类别“{value}”无法对应到通知中的五项工作，计入“其他”；请按通知中的工作类别填写。",
@@ -257,7 +266,8 @@ MESSAGES: dict[str, str] = {
     "form_unknown": "活动形式“{value}”无法对应到通知列出的活动形式，已照原文保留；如有误请更正。",
     "cell_generic": "单元格内容“{value}”有疑问（{code}），请核对。",
     "form_item_mismatch": "活动形式“{value}”通常属于另一项工作，已按所填工作类别计入；请核对。",
-    # Publicity counts (publicity.py), after "第{row}行："
+    # Publicity counts (publicity.py), after row_prefix
+    "row_prefix": "第{row}行：",
     "publicity_count_missing": "{output}数量为空，按“缺失”处理（不计为0）；如有数量请补填。",
     "publicity_count_approximate": "{output}数量“{value}”为约数，按所写数字{number}计入；如有准确数量请更正。",
     "publicity_count_range": "{output}数量“{value}”是一个范围，按“缺失”处理（不计为0）；请填写一个确定的数字。",

@@ -52,7 +52,7 @@ MAX_LABEL_CHARS = 20
 
 
 def _text(code: str, row: int, **values: object) -> str:
-    return f"第{row}行：" + message_text(code, **values)
+    return message_text("row_prefix", row=row) + message_text(code, **values)
 
 
 # --------------------------------------------------------------------------- model
