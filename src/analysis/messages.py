@@ -191,6 +191,12 @@ MESSAGES: dict[str, str] = {
     "cli_bad_date": "日期“{value}”格式不对，应为 YYYY-MM-DD",
     "cli_unknown_command": "未知命令：{command}",
     "cli_interrupted": "已中断：上一次的统计结果保持不变。",
+    # JupyterLab (lab.py): printed
+    "lab_no_language_pack": (
+        "未安装中文界面（jupyterlab-language-pack-zh-CN），JupyterLab 将以英文显示；"
+        "运行 make venv 安装后重试。"
+    ),
+    "lab_opening": "JupyterLab 界面设为简体中文（{settings}），正在打开 {notebook} …",
     # Campaign definition (campaign.py): raised as CampaignError
     "campaign_bad_date": (
         "活动定义文件中“{where}”不是有效日期（应为 YYYY-MM-DD）：{value}；请改正后重新运行。"
