@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 
 from analysis import textfiles
 from analysis.messages import message_text
-from analysis.model import Issue
+from analysis.model import Issue, IssueCode
 from analysis.roster import Roster
 
 How = Literal["exact", "normalised", "alias"]
@@ -275,7 +275,7 @@ def _clash_issues(units: list[str], source: str) -> list[Issue]:
             None,
             "基层工会名称",
             "warning",
-            "roster_name_ambiguous",
+            IssueCode.ROSTER_NAME_AMBIGUOUS,
             message_text("roster_name_ambiguous", file=source, names="”“".join(names)),
         )
         for names in clashes.values()
@@ -315,7 +315,9 @@ def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.Data
         problem = message_text("aliases_bad_encoding")
     if problem or frame is None:
         message = message_text("aliases_unreadable", file=display_name, problem=problem)
-        return empty, [Issue(display_name, "", None, "", "error", "aliases_unreadable", message)]
+        return empty, [
+            Issue(display_name, "", None, "", "error", IssueCode.ALIASES_UNREADABLE, message)
+        ]
     frame = frame.assign(row=range(2, len(frame) + 2))
     return frame[frame["alias"] != ""].reset_index(drop=True), []
 
@@ -340,7 +342,7 @@ def check_aliases(
                     int(row),
                     "名册名称",
                     "error",
-                    "alias_target_unknown",
+                    IssueCode.ALIAS_TARGET_UNKNOWN,
                     message_text(
                         "alias_target_unknown", file=display_name, row=row, alias=alias, name=name
                     ),
@@ -355,7 +357,7 @@ def check_aliases(
                     int(row),
                     "报送名称",
                     "error",
-                    "alias_conflict",
+                    IssueCode.ALIAS_CONFLICT,
                     message_text(
                         "alias_conflict",
                         file=display_name,

@@ -473,7 +473,7 @@ class PublicityInterpreter:
                 if federation and self.kind_of.get(federation) == "direct":
                     unit = federation
                 elif not federation:
-                    text = message("unit_unresolved", row=cell.row, value=written,
+                    text = message(IssueCode.UNIT_UNRESOLVED, row=cell.row, value=written,
                                    suggest=suggestion_text(found.suggestions))  # fmt: skip
                     self._issue(sub, table, cell, "error", "unit_unresolved", text, written,
                                 "、".join(found.suggestions))  # fmt: skip

@@ -25,7 +25,7 @@ import python_calamine as pc
 from analysis import styles
 from analysis.campaign import Limits
 from analysis.messages import message_text
-from analysis.model import FileRejected, Issue, Sheet, Workbook
+from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
 FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv")
@@ -66,7 +66,7 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 def _reject_unreadable(name: str, detail: str = "") -> FileRejected:
     why = f"（{detail}）" if detail else ""
     return FileRejected(
-        "corrupt",
+        IssueCode.CORRUPT,
         message_text("corrupt", file=name, why=why),
     )
 
@@ -74,14 +74,14 @@ def _reject_unreadable(name: str, detail: str = "") -> FileRejected:
 def _not_spreadsheet(name: str, what: str = "") -> FileRejected:
     kind = message_text("not_a_spreadsheet_kind", what=message_text(what)) if what else ""
     return FileRejected(
-        "not_a_spreadsheet",
+        IssueCode.NOT_A_SPREADSHEET,
         message_text("not_a_spreadsheet", file=name, kind=kind),
     )
 
 
 def _password(name: str) -> FileRejected:
     return FileRejected(
-        "password_protected",
+        IssueCode.PASSWORD_PROTECTED,
         message_text("password_protected", file=name),
     )
 
@@ -126,7 +126,7 @@ def _zip_format(zf: zipfile.ZipFile, path: Path) -> str:
 
 def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
     if not data:
-        raise FileRejected("empty", message_text("empty", file=name))
+        raise FileRejected(IssueCode.EMPTY, message_text("empty", file=name))
     if data.startswith(OLE2_MAGIC):
         streams = _ole_stream_names(data)
         if {"EncryptionInfo", "EncryptedPackage"} & streams:
@@ -218,14 +218,14 @@ def _check_zip(zf: zipfile.ZipFile, limits: Limits, name: str) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size >= RATIO_FLOOR_BYTES and ratio > limits.max_compression_ratio:
             raise FileRejected(
-                "zip_bomb",
+                IssueCode.ZIP_BOMB,
                 message_text(
                     "zip_bomb", file=name, ratio=ratio, limit=limits.max_compression_ratio
                 ),
             )
     if total > limits.max_uncompressed_bytes:
         raise FileRejected(
-            "too_large",
+            IssueCode.TOO_LARGE,
             message_text(
                 "too_large_unpacked",
                 file=name,
@@ -243,7 +243,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes
             out += chunk
             if len(out) > info.file_size:
                 raise FileRejected(
-                    "zip_bomb",
+                    IssueCode.ZIP_BOMB,
                     message_text("zip_bomb_lying_size", file=name),
                 )
     return bytes(out)
@@ -259,14 +259,14 @@ def _col_number(letters: bytes) -> int:
 def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> FileRejected | None:
     if rows > limits.max_rows_per_sheet:
         return FileRejected(
-            "too_large",
+            IssueCode.TOO_LARGE,
             message_text(
                 "too_large_rows", file=name, sheet=sheet, rows=rows, limit=limits.max_rows_per_sheet
             ),
         )
     if cells > limits.max_cells_per_workbook:
         return FileRejected(
-            "too_large",
+            IssueCode.TOO_LARGE,
             message_text(
                 "too_large_cells", file=name, cells=cells, limit=limits.max_cells_per_workbook
             ),
@@ -352,7 +352,7 @@ def _scan_xlsx(
             cells = declared * _col_number(dimension.group(1))
             if declared > limits.max_rows_per_sheet or cells > limits.max_cells_per_workbook:
                 raise FileRejected(
-                    "too_large",
+                    IssueCode.TOO_LARGE,
                     message_text(
                         "too_large_declared", file=name, sheet=sheet, rows=declared, cells=cells
                     ),
@@ -380,7 +380,7 @@ def _scan_xlsx(
                         row,
                         re.sub(r"[0-9]", "", ref),
                         "warning",
-                        "formula_no_value",
+                        IssueCode.FORMULA_NO_VALUE,
                         message_text("formula_no_value", file=display, sheet=sheet, ref=ref),
                     )
                 )
@@ -399,7 +399,7 @@ def _active_content(zf: zipfile.ZipFile, display: str) -> list[Issue]:
                 None,
                 "",
                 "warning",
-                "macro_ignored",
+                IssueCode.MACRO_IGNORED,
                 message_text("macro_ignored", file=display),
             )
         )
@@ -411,7 +411,7 @@ def _active_content(zf: zipfile.ZipFile, display: str) -> list[Issue]:
                 None,
                 "",
                 "warning",
-                "external_link_ignored",
+                IssueCode.EXTERNAL_LINK_IGNORED,
                 message_text("external_link_ignored", file=display),
             )
         )
@@ -506,7 +506,7 @@ def _calamine_error(exc: Exception, name: str) -> FileRejected:
         return _password(name)
     if isinstance(exc, pc.XmlError) and "entity" in str(exc).lower():
         return FileRejected(
-            "hostile_xml",
+            IssueCode.HOSTILE_XML,
             message_text("hostile_xml", file=name),
         )
     return _reject_unreadable(name, type(exc).__name__)
@@ -537,7 +537,7 @@ def read_workbook(
         raise _reject_unreadable(name, message_text("detail_no_access")) from None
     if size > limits.max_file_bytes:
         raise FileRejected(
-            "too_large",
+            IssueCode.TOO_LARGE,
             message_text(
                 "too_large", file=name, size_mb=size / 2**20, limit_mb=limits.max_file_bytes / 2**20
             ),
@@ -576,7 +576,7 @@ def read_workbook(
         metadata = book.sheets_metadata
         if len(metadata) > limits.max_sheets:
             raise FileRejected(
-                "too_large",
+                IssueCode.TOO_LARGE,
                 message_text(
                     "too_many_sheets", file=name, sheets=len(metadata), limit=limits.max_sheets
                 ),

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.messages import message_text
-from analysis.model import Issue, RosterError  # noqa: F401 - RosterError is re-exported
+from analysis.model import Issue, IssueCode, RosterError  # noqa: F401 - RosterError is re-exported
 
 # Roster columns as offices write them.
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -198,7 +198,7 @@ def with_folder_issues(roster: Roster, roster_path: Path, used: Path) -> Roster:
     if others:
         names = "、".join(f"“{p.name}”" for p in others)
         issues.insert(0, Issue(
-            used.name, "", None, "", "warning", "roster_several_files",
+            used.name, "", None, "", "warning", IssueCode.ROSTER_SEVERAL_FILES,
             message_text("roster_several_files", count=len(others) + 1, used=used.name, others=names),
         ))  # fmt: skip
     return dataclasses.replace(roster, issues=issues)
@@ -258,7 +258,7 @@ def roster_from_grid(
             problem(
                 rownum,
                 "类别",
-                "roster_kind_unknown",
+                IssueCode.ROSTER_KIND_UNKNOWN,
                 message_text(
                     "roster_kind_unknown", at=at, row=rownum, unit=name, value=cell(row, "kind")
                 ),
@@ -268,7 +268,7 @@ def roster_from_grid(
             problem(
                 rownum,
                 "会员人数",
-                "roster_members_unreadable",
+                IssueCode.ROSTER_MEMBERS_UNREADABLE,
                 message_text(
                     "roster_members_unreadable",
                     at=at,
@@ -287,7 +287,7 @@ def roster_from_grid(
                 problem(
                     rownum,
                     "上级工会",
-                    "roster_parent_missing",
+                    IssueCode.ROSTER_PARENT_MISSING,
                     message_text("roster_parent_missing", at=at, row=rownum, unit=name),
                 )
                 continue
@@ -296,7 +296,7 @@ def roster_from_grid(
             problem(
                 rownum,
                 "基层工会名称",
-                "roster_duplicate_name",
+                IssueCode.ROSTER_DUPLICATE_NAME,
                 message_text(
                     "roster_duplicate_name", at=at, row=rownum, unit=name, first=seen[name]
                 ),
@@ -340,7 +340,7 @@ def roster_from_grid(
                 int(r.row),
                 "类别",
                 "warning",
-                "roster_kind_mixed",
+                IssueCode.ROSTER_KIND_MIXED,
                 message_text(
                     "roster_kind_mixed",
                     at=at,

@@ -43,8 +43,8 @@ def _discover(raw_dir: Path) -> tuple[list[Path], list[Issue]]:
         if why:
             rel = _rel(path, raw_dir)
             skipped.append(
-                Issue(rel, "", None, "", "warning", "file_skipped",
-                      message("file_skipped", file=rel, why=why))
+                Issue(rel, "", None, "", "warning", IssueCode.FILE_SKIPPED,
+                      message(IssueCode.FILE_SKIPPED, file=rel, why=why))
             )  # fmt: skip
         else:
             files.append(path)

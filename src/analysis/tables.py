@@ -29,7 +29,15 @@ from operator import itemgetter
 from analysis.campaign import Campaign
 from analysis.clean import match_key, normalise_text, parse_participants
 from analysis.messages import message_text
-from analysis.model import HEADER_FIELDS, ActivityTable, HeaderBlock, Issue, Sheet, TableRow
+from analysis.model import (
+    HEADER_FIELDS,
+    ActivityTable,
+    HeaderBlock,
+    Issue,
+    IssueCode,
+    Sheet,
+    TableRow,
+)
 
 CORE_FIELDS = ("date", "work_item", "form", "participants")
 IDENTITY_FIELDS = ("grassroots_unit", "title")
@@ -356,7 +364,7 @@ def _split_columns(
             for j in cols
         )
         notes.append(
-            Issue(file, sheet, last + 1, column_letter(used), "warning", "column_ambiguous",
+            Issue(file, sheet, last + 1, column_letter(used), "warning", IssueCode.COLUMN_AMBIGUOUS,
                   message_text("column_ambiguous", file=file, sheet=sheet, row=last + 1,
                                field=FIELD_LABELS_CN.get(field, field), names=names,
                                letter=column_letter(used), label=shown.get(used, "")))
@@ -401,7 +409,7 @@ def _split_columns(
             split = Split(field, None, [h[0] for h in parts], names)
             notes.append(
                 Issue(file, sheet, last + 1, column_letter(parts[0][0]), "warning",
-                      "participants_summed",
+                      IssueCode.PARTICIPANTS_SUMMED,
                       message_text("participants_summed", file=file, sheet=sheet, row=last + 1,
                                    parts="、".join(split.named(j) for j in split.parts)))
             )  # fmt: skip
@@ -841,7 +849,7 @@ def find_tables(
                         table.header_row,
                         "",
                         "warning",
-                        "column_missing",
+                        IssueCode.COLUMN_MISSING,
                         message_text(
                             "column_missing",
                             file=file,

@@ -17,7 +17,7 @@ from analysis import archives
 from analysis.campaign import Limits
 from analysis.materials import detect
 from analysis.messages import message_text
-from analysis.model import Issue
+from analysis.model import Issue, IssueCode
 
 _SKIPPED_MEMBER_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
@@ -139,7 +139,7 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
         else:
             intake.archives.append(rel)
             if size > limits.max_archive_bytes:
-                intake.issues.append(archives._issue(rel, "archive_too_large", archive=rel,
+                intake.issues.append(archives._issue(rel, IssueCode.ARCHIVE_TOO_LARGE, archive=rel,
                                                      member=message_text("detail_whole_archive"),
                                                      limit_mb=limits.max_archive_bytes // 2**20))  # fmt: skip
                 continue
@@ -159,7 +159,7 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
         return  # macOS resource forks: not files anyone sent
     if name.name.startswith(("~$", ".")) or name.name.lower() in _SKIPPED_MEMBER_NAMES:
         intake.issues.append(
-            Issue(member.rel, "", None, "", "warning", "file_skipped",
+            Issue(member.rel, "", None, "", "warning", IssueCode.FILE_SKIPPED,
                   message_text("file_skipped_in_archive", file=member.rel))
         )  # fmt: skip
         return

@@ -20,7 +20,7 @@ from analysis.campaign import Campaign
 from analysis.materials import attribution, documents, photos
 from analysis.materials.intake import Intake, Received
 from analysis.messages import message_text
-from analysis.model import Issue, MaterialState
+from analysis.model import Issue, IssueCode, MaterialState
 
 MATERIALS_COLUMNS = (
     "file", "reporting_unit", "kind", "round", "material", "taken_date", "state", "duplicate_of",
@@ -62,7 +62,7 @@ def read_facts(item: Received, limit: int) -> Facts:
     if group == "document" and documents.SUMMARY_MARK in PurePosixPath(item.rel).stem:
         facts.material = "summary"  # by its name, even when it cannot be read
     if item.size == 0:
-        facts.error = ("material_empty", "")
+        facts.error = (IssueCode.MATERIAL_EMPTY, "")
         return facts
     if item.size > limit:
         facts.too_large = True
@@ -70,7 +70,7 @@ def read_facts(item: Received, limit: int) -> Facts:
     data = item.read(limit)
     facts.sha256 = hashlib.sha256(data).hexdigest()
     if item.kind.group not in ("photo", "document", "video"):
-        facts.error = ("material_corrupt", message_text("detail_content_not_extension"))
+        facts.error = (IssueCode.MATERIAL_CORRUPT, message_text("detail_content_not_extension"))
         return facts
     if group == "photo":
         try:
@@ -132,11 +132,15 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
         except OSError as exc:  # gone or locked since it was listed
             facts = Facts(
                 material=_named_group(item.rel),
-                error=("material_corrupt", exc.strerror or message_text("detail_unreadable")),
+                error=(
+                    IssueCode.MATERIAL_CORRUPT,
+                    exc.strerror or message_text("detail_unreadable"),
+                ),
             )
         except Exception as exc:  # noqa: BLE001 - the analyst must never see a traceback
             facts = Facts(
-                material=_named_group(item.rel), error=("material_corrupt", type(exc).__name__)
+                material=_named_group(item.rel),
+                error=(IssueCode.MATERIAL_CORRUPT, type(exc).__name__),
             )
         all_facts[item.rel] = facts
         what = _what(facts.material)
@@ -149,7 +153,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
         placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
         if state != MaterialState.REJECTED:
             if facts.too_large:
-                issues.append(_material_issue(item.rel, "warning", "material_too_large", what=what,
+                issues.append(_material_issue(item.rel, "warning", IssueCode.MATERIAL_TOO_LARGE, what=what,
                                      size_mb=round(item.size / 2**20), limit_mb=limit // 2**20))  # fmt: skip
             if facts.sha256 and facts.sha256 in originals_sha:
                 state, duplicate_of = MaterialState.DUPLICATE, originals_sha[facts.sha256]
@@ -166,7 +170,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                         message_text("detail_same_photo"),
                     )
             if state == MaterialState.DUPLICATE:
-                issues.append(_material_issue(item.rel, "warning", "material_duplicate", what=what,
+                issues.append(_material_issue(item.rel, "warning", IssueCode.MATERIAL_DUPLICATE, what=what,
                                      original=duplicate_of, how=how))  # fmt: skip
             else:
                 if facts.sha256:
@@ -182,7 +186,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 if not v
             )
             if missing:
-                issues.append(_material_issue(item.rel, "warning", "material_unplaced", what=what,
+                issues.append(_material_issue(item.rel, "warning", IssueCode.MATERIAL_UNPLACED, what=what,
                                      missing=missing))  # fmt: skip
         records.append({
             "file": item.rel, "reporting_unit": placed.reporting_unit,
@@ -246,7 +250,7 @@ def summary_gap_issues(
             for r in group.itertuples(index=False)
         ]  # fmt: skip
         issues.append(Issue(
-            file, "", None, "", "warning", "summary_total_gap",
+            file, "", None, "", "warning", IssueCode.SUMMARY_TOTAL_GAP,
             message_text("summary_total_gap", file=file, gaps="；".join(parts), where=where),
         ))  # fmt: skip
     return issues

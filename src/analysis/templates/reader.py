@@ -11,6 +11,7 @@ from analysis.model import (
     ActivityTable,
     HeaderBlock,
     Issue,
+    IssueCode,
     Sheet,
     TableRow,
     Workbook,
@@ -196,7 +197,7 @@ def read_tables(
         altered.append(message_text("template_sheet_renamed", was=marker["sheet"], now=sheet.name))
     if marker["campaign"] != campaign.code:
         warn(
-            "template_other_campaign",
+            IssueCode.TEMPLATE_OTHER_CAMPAIGN,
             message_text(
                 "template_other_campaign", file=file, was=marker["campaign"], now=campaign.code
             ),
@@ -226,7 +227,7 @@ def read_tables(
 
     if altered:
         warn(
-            "template_altered",
+            IssueCode.TEMPLATE_ALTERED,
             message_text("template_altered", file=file, changes="；".join(altered)),
             row=header_index + 1 if table_moved or missing else None,
         )
