@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.filenames import windows_name
-from analysis.model import FileState
+from analysis.model import FileState, Level
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: the CLI's unchanged re-run
     import pandas as pd  # records its run without importing it
@@ -88,7 +88,7 @@ def snapshot(
     ]
     units: dict[str, dict[str, float | None]] = {}
     if coverage is not None and not coverage.empty:
-        rows = coverage.loc[coverage["level"] == "reporting_unit"]
+        rows = coverage.loc[coverage["level"] == Level.REPORTING_UNIT]
         for record in rows.loc[:, ["group", *UNIT_FIGURES]].to_dict("records"):
             units[str(record["group"])] = {
                 k: (None if pd.isna(record[k]) else float(record[k])) for k in UNIT_FIGURES

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.messages import message_text
-from analysis.model import Issue, IssueCode, RosterError  # noqa: F401 - RosterError is re-exported
+from analysis.model import Issue, IssueCode, Kind, RosterError  # noqa: F401 - RosterError is re-exported
 
 # Roster columns as offices write them.
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -34,18 +34,18 @@ HEADER_SEARCH_ROWS = 30
 # How the 类别 column names the kinds (exact match after normalisation first,
 # then a substring rule in this order).
 KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("燕山", "yanshan"),
-    ("开发区", "zone"),
-    ("直属", "direct"),
-    ("街道", "street"),
-    ("乡镇", "town"),
-    ("镇", "town"),
-    ("乡", "town"),
-    ("系统", "system"),
-    ("委", "system"),
-    ("局", "system"),
-    ("公司", "system"),
-    ("行业", "system"),
+    ("燕山", Kind.YANSHAN),
+    ("开发区", Kind.ZONE),
+    ("直属", Kind.DIRECT),
+    ("街道", Kind.STREET),
+    ("乡镇", Kind.TOWN),
+    ("镇", Kind.TOWN),
+    ("乡", Kind.TOWN),
+    ("系统", Kind.SYSTEM),
+    ("委", Kind.SYSTEM),
+    ("局", Kind.SYSTEM),
+    ("公司", Kind.SYSTEM),
+    ("行业", Kind.SYSTEM),
 )
 
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
@@ -279,11 +279,11 @@ def roster_from_grid(
             )
             continue
         if (
-            kind == "direct"
+            kind == Kind.DIRECT
             or not parent
             or parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
         ):
-            if kind != "direct":
+            if kind != Kind.DIRECT:
                 problem(
                     rownum,
                     "上级工会",
