@@ -14,14 +14,9 @@ from analysis.campaign import Campaign, load_campaign
 from analysis.model import TABLE_FIELDS
 from analysis.readers import read_workbook
 from analysis.tables import find_tables
-from analysis.templates import (
-    COLUMN_LABELS,
-    SELF_LABEL,
-    detect,
-    fill_template,
-    read_tables,
-    write_template,
-)
+from analysis.templates import COLUMN_LABELS, SELF_LABEL, detect, read_tables
+from analysis.templates.fill import fill_template
+from analysis.templates.writer import write_template
 
 UNIT = "长阳镇总工会"
 

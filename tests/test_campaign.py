@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from analysis.campaign import CampaignError, load_campaign
+from analysis.campaign import CampaignError, default_campaign_text, load_campaign
 
 
 def test_builtin_campaign_rounds_match_contract(campaign):
@@ -71,3 +71,16 @@ def test_broken_campaign_file_gives_chinese_error(tmp_path):
     path.write_text("[campaign]\ncode = 'x'\n", encoding="utf-8")
     with pytest.raises(CampaignError, match="缺少必填项"):
         load_campaign(path)
+
+
+def test_missing_key_message_names_the_table_entry_and_the_key_in_chinese(tmp_path):
+    text = default_campaign_text().replace("deadline = 2019-10-10", "", 1)
+    assert text != default_campaign_text()
+    path = tmp_path / "campaign.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CampaignError) as err:
+        load_campaign(path)
+    assert str(err.value) == (
+        f"活动定义文件（{path}）第2个 [[rounds]]（报送期次）中缺少必填项 deadline（报送截止日期），"
+        "请对照内置模板（analysis/campaign_default.toml）补充后重新运行。"
+    )

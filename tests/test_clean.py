@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.clean import (
-    MESSAGES,
     chinese_number,
     match_form,
     match_key,
@@ -20,6 +19,7 @@ from analysis.clean import (
     parse_participants,
     resolve_item_and_form,
 )
+from analysis.messages import MESSAGES
 
 
 @pytest.mark.parametrize(

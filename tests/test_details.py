@@ -165,3 +165,11 @@ def test_details_workbook_of_empty_tables_has_headers_only(tmp_path, campaign):
     assert [(ws.title, ws.max_row, ws.cell(1, 1).value) for ws in book] == [
         ("覆盖情况", 1, "层级"), ("报送文件", 1, "文件"), ("活动明细", 1, "文件"), ("问题清单", 1, "文件"),
     ]  # fmt: skip
+
+
+def test_every_issue_code_has_a_short_chinese_name():
+    from analysis.exports.details import CODE_NAMES
+    from analysis.model import IssueCode
+
+    assert [code.value for code in IssueCode if code not in CODE_NAMES] == []
+    assert set(CODE_NAMES) - set(IssueCode) == {"ok", "date_unreadable_round_known"}

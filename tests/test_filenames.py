@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import write_xlsx
 
-from analysis import briefing, charts, templates
+from analysis import briefing, charts
 from analysis.campaign import default_campaign_text
 from analysis.filenames import (
     DESKTOP_PROJECT,
@@ -19,6 +19,7 @@ from analysis.filenames import (
     windows_path_fits,
     windows_problems,
 )
+from analysis.templates import batch
 
 FORBIDDEN = '\\/:*?"<>|'
 
@@ -127,8 +128,8 @@ def _hostile_raw(tmp_path: Path) -> Path:
 
 def test_templates_for_hostile_names_are_legal_and_one_per_unit(tmp_path, monkeypatch):
     raw = _hostile_raw(tmp_path)
-    monkeypatch.setattr(templates.batch.config, "REPORTS_DIR", tmp_path / "reports")
-    run = templates.run(
+    monkeypatch.setattr(batch.config, "REPORTS_DIR", tmp_path / "reports")
+    run = batch.run(
         roster=raw / "roster", round_code="r2:补报?", campaign_path=raw / "campaign.toml"
     )
     assert run.out_dir == tmp_path / "reports" / "templates" / "r2_补报_"

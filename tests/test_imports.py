@@ -138,16 +138,8 @@ def test_charts_and_exports_do_not_import_the_driver(module):
     assert "analysis.briefing" not in _graph()[module]
 
 
-# templates/ loads its submodules lazily by name (start-up time of the CLI), and the
-# benchmark harness probes for modules; both are being reworked on their own branches
-# (bench/ moves out of the package) and are listed here until then.
-LAZY_LOADING_ALLOWED = ("analysis/templates/", "analysis/bench/")
-
-
 def test_no_module_is_loaded_by_name():
     for path in (SRC / PACKAGE).rglob("*.py"):
-        if path.relative_to(SRC).as_posix().startswith(LAZY_LOADING_ALLOWED):
-            continue
         text = path.read_text("utf-8")
         assert "import_module(" not in text, path
         assert "def __getattr__(name" not in text, path  # no module-level attribute tricks

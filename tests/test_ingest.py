@@ -861,13 +861,14 @@ def test_demo_accepted_rows_match_ground_truth(demo_run):
 
 
 def test_filled_template_is_read_by_position(raw, campaign):
-    from analysis import templates
+    from analysis.templates.fill import fill_template
+    from analysis.templates.writer import write_template
 
     path = raw / "submissions" / "长阳镇总工会_第二阶段.xlsx"
-    templates.write_template(
+    write_template(
         path, campaign, "长阳镇总工会", "town", campaign.rounds_by_code["r2"], ["长阳镇卫生院工会"]
     )
-    templates.fill_template(
+    fill_template(
         path,
         [
             {"grassroots_unit": "长阳镇卫生院工会", "date": dt.date(2019, 7, 3),

@@ -125,7 +125,7 @@ def test_roster_with_no_usable_row_says_why(tmp_path):
         load_roster(tmp_path / "r.xlsx")
     assert str(caught.value) == (
         "名册“r.xlsx”的工作表“名册”第1行表头之下没有可用的基层工会记录，无法统计。"
-        "名册第2行“甲工会”的类别“某类”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；"
+        "名册“r.xlsx”的工作表“名册”第2行“甲工会”的类别“某类”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；"
         "该单位未计入统计，请修改名册。"
     )
 
@@ -141,7 +141,8 @@ def test_roster_kind_mixed_names_the_parent_and_both_kinds(tmp_path):
     (issue,) = load_roster(tmp_path / "r.xlsx").issues
     assert (issue.sheet, issue.row, issue.code) == ("名册", 4, "roster_kind_mixed")
     assert issue.message == (
-        "名册第4行“丙工会”的类别“街道”与上级工会“长阳镇总工会”下其他单位的“乡镇”不同，已按“乡镇”统计；如有误请修改名册。"
+        "名册“r.xlsx”的工作表“名册”第4行“丙工会”的类别“街道”与上级工会“长阳镇总工会”"
+        "下其他单位的“乡镇”不同，已按“乡镇”统计；如有误请修改名册。"
     )
 
 

@@ -268,10 +268,10 @@ def test_briefing_workbook_has_no_formula_from_names(tmp_path):
 
 
 def test_templates_and_checklist_have_no_formula_from_names(tmp_path):
-    from analysis import templates
+    from analysis.templates import batch
 
     raw = _hostile_raw(tmp_path)
-    run = templates.run(roster=raw / "roster", round_code="r1", out_dir=tmp_path / "t")
+    run = batch.run(roster=raw / "roster", round_code="r1", out_dir=tmp_path / "t")
     xlsx = sorted((tmp_path / "t").glob("*.xlsx"))
     assert len(xlsx) == len(run.files) + 1 == 4  # 3 reporting units and the checklist
     for path in xlsx:

@@ -387,3 +387,26 @@ def test_split_participant_columns(campaign, labels, row, column, figure, codes)
     assert table.columns["participants"] == column
     assert table.rows[0].values["participants"] == figure
     assert [i.code for i in table.issues] == codes
+
+
+def test_no_table_message_names_the_closest_header_row_what_it_has_and_lacks():
+    from analysis.campaign import load_campaign
+    from analysis.tables import no_table_message
+
+    campaign = load_campaign()
+    near = Sheet(
+        "活动", [["某镇活动统计"], ["单位", "日期", "人数", "备注"], ["甲工会", "2019-06-03", 5]]
+    )
+    blank = Sheet("说明", [["本表由各单位填写"]])
+    hidden = Sheet("旧表", [["基层工会名称", "活动日期"]], hidden=True)
+    assert find_tables(near, campaign, "a.xlsx") == []
+    assert no_table_message("a.xlsx", [blank, near, hidden], campaign) == (
+        "文件“a.xlsx”中没有找到活动明细表：工作表“活动”第2行有“日期”“人数”，"
+        "缺少“基层工会名称”“工作类别”“活动形式”；未计入统计，"
+        "请让报送单位按模板补齐表头（基层工会名称、活动日期、工作类别、活动形式、参加人数）后重新报送。"
+    )
+    # no row names any activity column: the general sentence
+    assert no_table_message("b.xlsx", [blank], campaign) == (
+        "文件“b.xlsx”中没有找到活动明细表（需要“基层工会名称”“活动日期”等表头），未计入统计；"
+        "请让报送单位按模板填写后重新报送。"
+    )

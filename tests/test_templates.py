@@ -18,7 +18,11 @@ from analysis.campaign import CampaignError
 from analysis.model import Sheet, Workbook
 from analysis.readers import read_workbook
 from analysis.roster import roster_from_grid
-from analysis.templates import detect, fill_template, read_tables, write_templates
+from analysis.templates import detect, read_tables
+from analysis.templates.batch import run as run_templates
+from analysis.templates.batch import write_templates
+from analysis.templates.fill import fill_template
+from analysis.templates.writer import template_filename
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LO_FIXTURE = FIXTURES / "templates" / "filled_libreoffice.xlsx"
@@ -291,7 +295,7 @@ def test_run_defaults_out_dir_and_prints_chinese_summary(tmp_path, monkeypatch):
 
     write_xlsx(tmp_path / "roster" / "名册.xlsx", ROSTER_GRID)
     monkeypatch.setattr(config, "REPORTS_DIR", tmp_path / "reports")
-    result = templates.run(roster=tmp_path / "roster", round_code="r3")
+    result = run_templates(roster=tmp_path / "roster", round_code="r3")
     assert result.out_dir == tmp_path / "reports" / "templates" / "r3"
     assert len(result.files) == 3 and all(p.exists() for p in result.files)
     assert str(result).startswith("已为 3 个报送单位生成“第三阶段（总结）”报送模板")
@@ -302,21 +306,21 @@ def test_run_summary_mentions_roster_problems(tmp_path):
     from conftest import write_xlsx
 
     write_xlsx(tmp_path / "roster.xlsx", [*ROSTER_GRID, ["某工会", "长阳镇总工会", "乡镇", "很多"]])
-    result = templates.run(roster=tmp_path / "roster.xlsx", round_code="r1", out_dir=tmp_path / "o")
+    result = run_templates(roster=tmp_path / "roster.xlsx", round_code="r1", out_dir=tmp_path / "o")
     assert len(result.files) == 3
     assert "名册中有 1 处问题" in str(result)
 
 
 def test_run_unknown_round_is_chinese_error(tmp_path):
     with pytest.raises(CampaignError, match="报送期次“r9”不存在"):
-        templates.run(roster=tmp_path, round_code="r9", out_dir=tmp_path)
+        run_templates(roster=tmp_path, round_code="r9", out_dir=tmp_path)
 
 
 def test_template_filename_replaces_forbidden_characters():
     from analysis.campaign import Round
 
     r = Round("r1", "第一阶段", dt.date(2019, 5, 8), dt.date(2019, 6, 30), dt.date(2019, 7, 5))
-    assert templates.template_filename("A/B:公司*工会", r) == "A_B_公司_工会_第一阶段_报送表.xlsx"
+    assert template_filename("A/B:公司*工会", r) == "A_B_公司_工会_第一阶段_报送表.xlsx"
 
 
 # ---------------------------------------------------------------------------
@@ -629,15 +633,16 @@ def test_templates_import_reads_without_openpyxl():
     assert out.strip() == "False"
 
 
-def test_templates_lazy_names_are_the_writers():
-    from analysis.templates import batch, fill, writer
-    from analysis.templates.layout import _BORDER, _HEAD_FILL
+def test_template_cell_styles_are_the_house_styles():
+    from analysis.templates.cells import BORDER, HEAD_FILL, UNLOCKED
 
-    assert templates.write_template is writer.write_template
-    assert templates.run is batch.run
-    assert templates.fill_template is fill.fill_template
-    assert _BORDER.left.style == "thin" and _HEAD_FILL.fgColor.rgb == "00D9E1F2"
+    assert BORDER.left.style == "thin" and HEAD_FILL.fgColor.rgb == "00D9E1F2"
+    assert UNLOCKED.locked is False
+
+
+def test_templates_package_exposes_the_reading_side_only():
     assert set(templates.__all__) <= set(dir(templates))
+    assert "detect" in templates.__all__ and "run" not in templates.__all__
     with pytest.raises(AttributeError):
         templates.no_such_name  # noqa: B018
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from analysis.campaign import Limits
-from analysis.model import Issue
+from analysis.messages import message_text
+from analysis.model import Issue, IssueCode
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
@@ -39,50 +40,9 @@ RAR_MAGIC = b"Rar!\x1a\x07"
 RATIO_FLOOR_BYTES = 1 << 20
 _CHUNK = 1 << 20
 
-MESSAGES = {
-    "archive_member_unsafe": (
-        "压缩包“{archive}”中的“{member}”路径指向压缩包以外（含“..”或绝对路径），疑似恶意文件，未读取；"
-        "压缩包中其余文件照常读取。请确认来源，解压后只放入需要的文件。"
-    ),
-    "archive_member_link": (
-        "压缩包“{archive}”中的“{member}”是链接（快捷方式），不是文件，未读取；请放入文件本身。"
-    ),
-    "archive_member_encrypted": (
-        "压缩包“{archive}”中的“{member}”设置了密码，无法读取；请让报送单位取消密码后重新发送，"
-        "或解压后放入报送文件夹。"
-    ),
-    "archive_encrypted": (
-        "压缩包“{archive}”设置了密码，无法读取；请让报送单位取消密码后重新发送，或解压后放入报送文件夹。"
-    ),
-    "archive_too_many_members": (
-        "压缩包“{archive}”中有 {count} 个文件，超过上限 {limit} 个，只读取了前 {limit} 个；"
-        "请解压后分批放入报送文件夹。"
-    ),
-    "archive_too_large": (
-        "压缩包“{archive}”解压后超过 {limit_mb} MB 的上限（疑似“压缩炸弹”），从“{member}”起未读取；"
-        "请确认文件来源，解压后只放入需要的文件。"
-    ),
-    "archive_ratio": (
-        "压缩包“{archive}”中的“{member}”压缩比异常（超过 {limit} 倍），疑似恶意文件，未读取；请确认文件来源。"
-    ),
-    "archive_nested_too_deep": (
-        "压缩包“{archive}”是压缩包里的压缩包里的压缩包，超过一层嵌套，未读取；请解压后放入报送文件夹。"
-    ),
-    "archive_corrupt": (
-        "压缩包“{archive}”已损坏或不完整，无法打开（{detail}）；请让报送单位重新发送。"
-    ),
-    "archive_member_corrupt": (
-        "压缩包“{archive}”中的“{member}”已损坏，无法解压（{detail}）；压缩包中其余文件照常读取，"
-        "请让报送单位重新发送该文件。"
-    ),
-    "archive_rar": (
-        "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
-    ),
-}
-
 
 def archive_message(code: str, **values: object) -> str:
-    return MESSAGES[code].format(**values)
+    return message_text(code, **values)
 
 
 @dataclass
@@ -169,18 +129,29 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
     budget = budget or _Budget(limits.max_archive_bytes)
     fmt = archive_format(data[:8])
     if fmt == "rar":
-        return Expanded(issues=[_issue(rel, "archive_rar", archive=rel)])
+        return Expanded(issues=[_issue(rel, IssueCode.ARCHIVE_RAR, archive=rel)])
     if fmt == "7z":
         found = _expand_7z(data, rel, limits, budget)
     elif fmt == "zip":
         found = _expand_zip(data, rel, limits, budget)
     else:
-        return Expanded(issues=[_issue(rel, "archive_corrupt", archive=rel, detail="不是压缩包")])
+        return Expanded(
+            issues=[
+                _issue(
+                    rel,
+                    IssueCode.ARCHIVE_CORRUPT,
+                    archive=rel,
+                    detail=message_text("detail_not_an_archive"),
+                )
+            ]
+        )
     out = Expanded(issues=list(found.issues))
     for member in found.members:
         if archive_format(member.data[:8]) and not _is_office(member.data):
             if depth >= limits.max_archive_depth:
-                out.issues.append(_issue(member.rel, "archive_nested_too_deep", archive=member.rel))
+                out.issues.append(
+                    _issue(member.rel, IssueCode.ARCHIVE_NESTED_TOO_DEEP, archive=member.rel)
+                )
                 continue
             inner = expand(member.data, member.rel, limits, depth + 1, budget)
             out.members += inner.members
@@ -207,47 +178,51 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        out.issues.append(_issue(rel, "archive_corrupt", archive=rel, detail=type(exc).__name__))
+        out.issues.append(
+            _issue(rel, IssueCode.ARCHIVE_CORRUPT, archive=rel, detail=type(exc).__name__)
+        )
         return out
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         named = sorted(((member_name(i), i) for i in infos), key=lambda x: x[0])
         if len(named) > limits.max_archive_members:
-            out.issues.append(_issue(rel, "archive_too_many_members", archive=rel,
+            out.issues.append(_issue(rel, IssueCode.ARCHIVE_TOO_MANY_MEMBERS, archive=rel,
                                      count=len(named), limit=limits.max_archive_members))  # fmt: skip
             named = named[: limits.max_archive_members]
         encrypted = [i for _, i in named if i.flag_bits & 0x1]
         if encrypted and len(encrypted) == len(named):
-            out.issues.append(_issue(rel, "archive_encrypted", archive=rel))
+            out.issues.append(_issue(rel, IssueCode.ARCHIVE_ENCRYPTED, archive=rel))
             return out
         for name, info in named:
             path = safe_member_path(name)
             shown = f"{rel}/{path or name}"
             if path is None:
-                out.issues.append(_issue(shown if path else rel, "archive_member_unsafe",
+                out.issues.append(_issue(shown if path else rel, IssueCode.ARCHIVE_MEMBER_UNSAFE,
                                          archive=rel, member=name))  # fmt: skip
                 continue
             if stat.S_ISLNK(info.external_attr >> 16):
-                out.issues.append(_issue(shown, "archive_member_link", archive=rel, member=path))
+                out.issues.append(
+                    _issue(shown, IssueCode.ARCHIVE_MEMBER_LINK, archive=rel, member=path)
+                )
                 continue
             if info.flag_bits & 0x1:
                 out.issues.append(
-                    _issue(shown, "archive_member_encrypted", archive=rel, member=path)
+                    _issue(shown, IssueCode.ARCHIVE_MEMBER_ENCRYPTED, archive=rel, member=path)
                 )
                 continue
             try:
                 member = _read_zip_member(zf, info, limits, budget)
             except _TooLarge:
-                out.issues.append(_issue(rel, "archive_too_large", archive=rel, member=path,
+                out.issues.append(_issue(rel, IssueCode.ARCHIVE_TOO_LARGE, archive=rel, member=path,
                                          limit_mb=budget.limit // 2**20))  # fmt: skip
                 break
             except _RatioExceeded:
-                out.issues.append(_issue(shown, "archive_ratio", archive=rel, member=path,
+                out.issues.append(_issue(shown, IssueCode.ARCHIVE_RATIO, archive=rel, member=path,
                                          limit=limits.max_compression_ratio))  # fmt: skip
                 continue
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
                     NotImplementedError) as exc:  # fmt: skip
-                out.issues.append(_issue(shown, "archive_member_corrupt", archive=rel, member=path,
+                out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_CORRUPT, archive=rel, member=path,
                                          detail=type(exc).__name__))  # fmt: skip
                 continue
             out.members.append(Member(shown, member))
@@ -315,22 +290,22 @@ def _expand_7z(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expand
     try:
         with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
             if archive.needs_password():
-                out.issues.append(_issue(rel, "archive_encrypted", archive=rel))
+                out.issues.append(_issue(rel, IssueCode.ARCHIVE_ENCRYPTED, archive=rel))
                 return out
             entries = sorted((e for e in archive.list() if not e.is_directory),
                              key=lambda e: e.filename)  # fmt: skip
             if len(entries) > limits.max_archive_members:
-                out.issues.append(_issue(rel, "archive_too_many_members", archive=rel,
+                out.issues.append(_issue(rel, IssueCode.ARCHIVE_TOO_MANY_MEMBERS, archive=rel,
                                          count=len(entries), limit=limits.max_archive_members))  # fmt: skip
                 entries = entries[: limits.max_archive_members]
             wanted = []
             for entry in entries:
                 path = safe_member_path(entry.filename)
                 if path is None:
-                    out.issues.append(_issue(rel, "archive_member_unsafe", archive=rel,
+                    out.issues.append(_issue(rel, IssueCode.ARCHIVE_MEMBER_UNSAFE, archive=rel,
                                              member=entry.filename))  # fmt: skip
                 elif entry.is_symlink:
-                    out.issues.append(_issue(f"{rel}/{path}", "archive_member_link", archive=rel,
+                    out.issues.append(_issue(f"{rel}/{path}", IssueCode.ARCHIVE_MEMBER_LINK, archive=rel,
                                              member=path))  # fmt: skip
                 else:
                     wanted.append(entry.filename)
@@ -339,8 +314,8 @@ def _expand_7z(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expand
                 try:
                     archive.extract(targets=wanted, factory=factory)
                 except _TooLarge:
-                    out.issues.append(_issue(rel, "archive_too_large", archive=rel,
-                                             member="（解压过程中）", limit_mb=budget.limit // 2**20))  # fmt: skip
+                    out.issues.append(_issue(rel, IssueCode.ARCHIVE_TOO_LARGE, archive=rel,
+                                             member=message_text("detail_while_unpacking"), limit_mb=budget.limit // 2**20))  # fmt: skip
                     return out
             for name in wanted:
                 sink = factory.products.get(name)
@@ -349,13 +324,13 @@ def _expand_7z(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expand
                         Member(f"{rel}/{safe_member_path(name)}", bytes(sink.buffer))
                     )
     except _TooLarge:
-        out.issues.append(_issue(rel, "archive_too_large", archive=rel, member="（解压过程中）",
+        out.issues.append(_issue(rel, IssueCode.ARCHIVE_TOO_LARGE, archive=rel, member=message_text("detail_while_unpacking"),
                                  limit_mb=budget.limit // 2**20))  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - py7zr raises many unrelated types for bad input
         if "password" in str(exc).lower():
-            out.issues.append(_issue(rel, "archive_encrypted", archive=rel))
+            out.issues.append(_issue(rel, IssueCode.ARCHIVE_ENCRYPTED, archive=rel))
         else:
             out.issues.append(
-                _issue(rel, "archive_corrupt", archive=rel, detail=type(exc).__name__)
+                _issue(rel, IssueCode.ARCHIVE_CORRUPT, archive=rel, detail=type(exc).__name__)
             )
     return out

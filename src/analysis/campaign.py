@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from analysis import textfiles
+from analysis.messages import CAMPAIGN_KEY_LABELS, message_text
 
 OTHER_WORK_ITEM = "other"
 OTHER_WORK_ITEM_NAME = "其他"
@@ -196,17 +197,44 @@ def _date(value: object, where: str) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise CampaignError(f"活动定义文件中“{where}”不是有效日期（应为 YYYY-MM-DD）：{value!r}")
+    raise CampaignError(message_text("campaign_bad_date", where=where, value=repr(value)))
 
 
 def _strings(values: object) -> tuple[str, ...]:
     return tuple(str(v) for v in (values or []))
 
 
+class _MissingKey(Exception):
+    def __init__(self, where: str, key: str):
+        super().__init__(key)
+        self.where, self.key = where, key
+
+
+class _Table(dict):
+    """A TOML table that says where it is when a required key is missing."""
+
+    def __init__(self, data: object, where: str):
+        super().__init__(data if isinstance(data, dict) else {})
+        self.where = where
+
+    def __missing__(self, key: str) -> object:
+        raise _MissingKey(self.where, key)
+
+
+def _array(data: _Table, key: str, label: str) -> list[_Table]:
+    """The entries of an array of tables ([[rounds]]), each knowing its place."""
+    entries = data[key]
+    return [
+        _Table(entry, message_text("campaign_where_entry", n=i, table=key, label=label))
+        for i, entry in enumerate(entries if isinstance(entries, list) else [], start=1)
+    ]
+
+
 def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
     """Build a Campaign from parsed TOML, with Chinese errors for missing parts."""
     try:
-        meta = data["campaign"]
+        data = _Table(data, "")
+        meta = _Table(data["campaign"], message_text("campaign_where_section", section="campaign"))
         rounds = tuple(
             Round(
                 code=str(r["code"]),
@@ -216,7 +244,7 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
                 deadline=_date(r["deadline"], f"rounds.{r['code']}.deadline"),
                 labels=_strings(r.get("labels")) or (str(r["code"]), str(r["name"])),
             )
-            for r in data["rounds"]
+            for r in _array(data, "rounds", message_text("campaign_label_rounds"))
         )
         work_items = tuple(
             WorkItem(
@@ -228,7 +256,7 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
                     _strings(f) if isinstance(f, list) else (str(f),) for f in w.get("forms", [])
                 ),
             )
-            for w in data["work_items"]
+            for w in _array(data, "work_items", message_text("campaign_label_work_items"))
         )
         limits = Limits(**data.get("limits", {}))
         return Campaign(
@@ -255,12 +283,23 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
             ),
             row_rules={k: _strings(v) for k, v in data.get("row_rules", {}).items()},
         )
-    except KeyError as exc:
+    except _MissingKey as exc:
+        label = CAMPAIGN_KEY_LABELS.get(exc.key, "")
         raise CampaignError(
-            f"活动定义文件（{source}）缺少必填项 {exc.args[0]}，请对照内置模板补充。"
+            message_text(
+                "campaign_key_missing",
+                file=source,
+                where=exc.where,
+                key=exc.key,
+                label=f"（{label}）" if label else "",
+            )
+        ) from None
+    except KeyError as exc:  # a key read from a nested table (publicity outputs)
+        raise CampaignError(
+            message_text("campaign_key_missing", file=source, where="", key=exc.args[0], label="")
         ) from None
     except TypeError as exc:
-        raise CampaignError(f"活动定义文件（{source}）中有无法识别的设置：{exc}") from None
+        raise CampaignError(message_text("campaign_bad_setting", file=source, detail=exc)) from None
 
 
 def default_campaign_text() -> str:
@@ -274,5 +313,7 @@ def load_campaign(path: Path | None = None) -> Campaign:
     try:
         data = tomllib.loads(textfiles.read_text(path))  # BOM, CRLF, GBK as Notepad saves
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CampaignError(f"活动定义文件 {Path(path).name} 格式有误，无法读取：{exc}") from None
+        raise CampaignError(
+            message_text("campaign_unreadable", file=Path(path).name, detail=exc)
+        ) from None
     return campaign_from_dict(data, source=str(path))

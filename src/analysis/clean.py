@@ -1,8 +1,8 @@
 """Cell values -> clean values: participants, dates, work items and forms.
 
 Pure functions. Each returns the clean value and a warning or error code (None
-when the value read cleanly); `MESSAGES` gives each code's Chinese sentence for
-issues.csv. Decisions (documented for the analyst in the caveats):
+when the value read cleanly); `message` gives each code's Chinese sentence for
+issues.csv (from the one catalogue, messages.py). Decisions (documented for the analyst in the caveats):
 
 - Approximate participants ("约50人", "50余人", "50多人", "50人左右") read as the
   number written, a lower bound, with the warning `participants_approximate`.
@@ -21,32 +21,12 @@ import re
 import unicodedata
 
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
+from analysis.messages import MESSAGES, message_text
 
 MAX_PARTICIPANTS = 100_000
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # 1900 date system, Lotus leap-year bug included
 EXCEL_SERIAL_RANGE = (20_000, 80_000)  # 1954..2119: anything else is not a date serial
 
-MESSAGES: dict[str, str] = {
-    "participants_missing": "参加人数为空，按“人数缺失”处理（不计为0）；如有人数请补填。",
-    "participants_approximate": "参加人数“{value}”为约数，按所写数字计入；如有准确人数请更正。",
-    "participants_range": "参加人数“{value}”是一个范围，无法确定人数，按“人数缺失”处理；请填写一个确定的数字。",
-    "participants_unreadable": "参加人数“{value}”不是数字，按“人数缺失”处理；请填写具体人数。",
-    "participants_negative": "参加人数“{value}”为负数，按“人数缺失”处理；请更正。",
-    "participants_absurd": "参加人数“{value}”超过 100000，疑似填写错误，按“人数缺失”处理；请核对。",
-    "participants_not_integer": "参加人数“{value}”不是整数，已四舍五入；请核对。",
-    "participants_worked_out": "参加人数“{value}”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。",
-    "date_missing": "活动日期为空；请补填活动日期。",
-    "date_unreadable": "活动日期“{value}”无法识别；请按“2019年6月3日”或“2019-06-03”的格式填写。",
-    "date_day_missing": "活动日期“{value}”只写到月份，按该月1日计入；请补全具体日期。",
-    "date_range": "活动日期“{value}”是一个时间段，按开始日期计入。",
-    "date_out_of_window": "活动日期“{value}”不在本次活动时间范围内；请核对日期是否填错。",
-    "work_item_inferred": "工作类别未填写或无法识别，已根据活动形式“{value}”推断；请核对。",
-    "work_item_unknown": "工作类别“{value}”无法对应到通知中的五项工作，计入“其他”；请按通知中的工作类别填写。",
-    "work_item_missing": "工作类别和活动形式均未填写，计入“其他”；请补填工作类别。",
-    "work_item_ambiguous": "工作类别“{value}”同时对应多项工作，已按第一项计入；请只填写一项。",
-    "form_unknown": "活动形式“{value}”无法对应到通知列出的活动形式，已照原文保留；如有误请更正。",
-    "form_item_mismatch": "活动形式“{value}”通常属于另一项工作，已按所填工作类别计入；请核对。",
-}
 
 _WHITESPACE = re.compile(r"\s+")
 # Characters ignored when matching headers and synonyms: spaces, brackets, quotes, punctuation.
@@ -453,7 +433,14 @@ def resolve_item_and_form(
     return OTHER_WORK_ITEM, form, warnings
 
 
-def message(code: str, value: object = "") -> str:
-    """The Chinese sentence for a cleaning code, with the cell's value quoted."""
-    template = MESSAGES.get(code, "单元格内容“{value}”有疑问（" + code + "），请核对。")
-    return template.format(value=normalise_text(value))
+def message(code: str, value: object = "", campaign: Campaign | None = None) -> str:
+    """The Chinese sentence for a cleaning code, with the cell's value quoted.
+
+    Given the campaign, a work item that matches none names the campaign's work items.
+    """
+    if code not in MESSAGES:
+        return message_text("cell_generic", value=normalise_text(value), code=code)
+    if code == "work_item_unknown" and campaign is not None:
+        items = "”“".join(w.name for w in campaign.work_items)
+        return message_text("work_item_unknown_listed", value=normalise_text(value), items=items)
+    return message_text(code, value=normalise_text(value))

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from analysis import config
+from analysis.messages import message_text
 from analysis.model import UsageError as UsageError  # defined below the demo generator
 
 
@@ -22,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # noqa: D401 - argparse hook
         raise UsageError(
-            f"命令行参数有误：{message}。运行 `python -m analysis {self.prog.split()[-1]} --help` 查看用法。"
+            message_text("cli_bad_arguments", detail=message, command=self.prog.split()[-1])
         )
 
 
@@ -30,7 +31,7 @@ def _date_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应为 YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(message_text("cli_bad_date", value=text)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,14 +144,14 @@ def _run(args: argparse.Namespace) -> int:
             round_code=args.round,
         )
     if args.command == "template":
-        from analysis import templates
+        from analysis.templates import batch
 
-        result = templates.run(
+        result = batch.run(
             roster=args.roster, round_code=args.round, out_dir=args.out, campaign_path=args.campaign
         )
         print(result)
         return 0
-    raise UsageError(f"未知命令：{args.command}")
+    raise UsageError(message_text("cli_unknown_command", command=args.command))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,5 +172,5 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("已中断：上一次的统计结果保持不变。", file=sys.stderr)
+        print(message_text("cli_interrupted"), file=sys.stderr)
         return 130

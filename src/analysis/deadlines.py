@@ -28,13 +28,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.campaign import Campaign
+from analysis.model import STATUS_PENDING, FileState, ReportStatus
 
 STATUS_NAMES: dict[str, str] = {
-    "on_time": "按时报送",
-    "late": "逾期报送",
-    "unknown_date": "已报送（未填日期）",
-    "missing": "未报送",
-    "pending": "未到截止日期",
+    ReportStatus.ON_TIME: "按时报送",
+    ReportStatus.LATE: "逾期报送",
+    ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
+    ReportStatus.MISSING: "未报送",
+    STATUS_PENDING: "未到截止日期",
 }
 STATUS_COLUMNS: tuple[str, ...] = (
     "reporting_unit", "kind", "round", "deadline", "status", "status_name",
@@ -62,7 +63,7 @@ def status_as_of(
     填报日期 received (so a mid-campaign run does not call the open round missing).
     `submitted` is True for on_time, late and unknown_date.
     """
-    subs = submissions.loc[submissions["state"].astype(str) == "current"].copy()
+    subs = submissions.loc[submissions["state"].astype(str) == FileState.CURRENT].copy()
     subs["report_date"] = pd.to_datetime(subs["report_date"], errors="coerce").dt.normalize()
     reference = pd.Timestamp(as_of) if as_of is not None else subs["report_date"].max()
     rounds = [
@@ -89,8 +90,8 @@ def status_as_of(
     )
     status["status"] = np.select(
         [~submitted & not_due, ~submitted, ~dated, timely],
-        ["pending", "missing", "unknown_date", "on_time"],
-        default="late",
+        [STATUS_PENDING, ReportStatus.MISSING, ReportStatus.UNKNOWN_DATE, ReportStatus.ON_TIME],
+        default=ReportStatus.LATE,
     )
     status["status_name"] = status["status"].map(STATUS_NAMES)
     status["submitted"] = submitted
@@ -130,7 +131,7 @@ def round_sentence(
     if as_of < rnd.deadline:
         return f"{head}，截至{_month_day(as_of)}已报送{submitted}个"
     expected = len(rows)
-    missing = int((rows["status"] == "missing").sum())
+    missing = int((rows["status"] == ReportStatus.MISSING).sum())
     rate = f"{submitted / expected * 100:.1f}%" if expected else "—"
     tail = f"，{missing}个单位未报送" if missing else "，所有单位均已报送"
     return f"{head}，应报送{expected}个，已报送{submitted}个，报送率{rate}{tail}"

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.filenames import windows_name
+from analysis.model import FileState, Level
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: the CLI's unchanged re-run
     import pandas as pd  # records its run without importing it
@@ -48,10 +49,10 @@ FIGURE_NAMES: dict[str, str] = {
     "participants": "参加人次",
 }
 FILE_STATE_NAMES: dict[str, str] = {
-    "current": "有效",
-    "superseded": "被更正版替代",
-    "duplicate_file": "重复文件",
-    "rejected": "无法使用",
+    FileState.CURRENT: "有效",
+    FileState.SUPERSEDED: "被更正版替代",
+    FileState.DUPLICATE_FILE: "重复文件",
+    FileState.REJECTED: "无法使用",
 }
 CHANGE_KINDS: tuple[str, ...] = (
     "file_new",
@@ -87,7 +88,7 @@ def snapshot(
     ]
     units: dict[str, dict[str, float | None]] = {}
     if coverage is not None and not coverage.empty:
-        rows = coverage.loc[coverage["level"] == "reporting_unit"]
+        rows = coverage.loc[coverage["level"] == Level.REPORTING_UNIT]
         for record in rows.loc[:, ["group", *UNIT_FIGURES]].to_dict("records"):
             units[str(record["group"])] = {
                 k: (None if pd.isna(record[k]) else float(record[k])) for k in UNIT_FIGURES

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from analysis import config
+from analysis.messages import message_text
 
 BRIEFING_NOTEBOOK = config.NOTEBOOKS_DIR / "03_briefing.ipynb"
 OVERRIDES: dict[str, dict[str, object]] = {
@@ -122,12 +123,8 @@ def run(notebook: Path = BRIEFING_NOTEBOOK, port: int | None = None, browser: bo
     """Write the Chinese settings, then run JupyterLab until the analyst stops it."""
     path = write_overrides()
     if not language_pack_installed():
-        print(
-            "未安装中文界面（jupyterlab-language-pack-zh-CN），JupyterLab 将以英文显示；"
-            "运行 make venv 安装后重试。",
-            file=sys.stderr,
-        )
-    print(f"JupyterLab 界面设为简体中文（{path.name}），正在打开 {Path(notebook).name} …")
+        print(message_text("lab_no_language_pack"), file=sys.stderr)
+    print(message_text("lab_opening", settings=path.name, notebook=Path(notebook).name))
     try:
         return subprocess.call(lab_command(notebook, port=port, browser=browser))
     except KeyboardInterrupt:

@@ -8,7 +8,72 @@ still names the code, so a new code never crashes a run.
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
-    # Files
+    # Files (readers.py: a file refused as a whole; keys other than the code say which limit)
+    "empty": "文件“{file}”是空文件（0 字节），未读取；请重新导出后报送。",
+    "corrupt": "文件“{file}”已损坏或不完整，无法打开{why}；请用 Excel 或 WPS 打开确认后重新保存并报送。",
+    "not_a_spreadsheet": "文件“{file}”{kind}不是 Excel/WPS/CSV 表格，未读取；请按报送模板填写表格后重新报送。",
+    "password_protected": "文件“{file}”设置了打开密码，无法读取；请取消密码后重新报送。",
+    "zip_bomb": (
+        "文件“{file}”内部压缩比异常（{ratio:.0f} 倍，上限 {limit} 倍），"
+        "疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。"
+    ),
+    "zip_bomb_lying_size": "文件“{file}”内部数据与声明大小不符，疑似恶意文件，未读取；请确认文件来源。",
+    "hostile_xml": (
+        "文件“{file}”含有不允许的 XML 实体定义，疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。"
+    ),
+    "too_large": (
+        "文件“{file}”大小 {size_mb:.1f} MB，超过上限 {limit_mb:.0f} MB，"
+        "未读取；请删除图片或无关内容后重新报送。"
+    ),
+    "too_large_unpacked": (
+        "文件“{file}”解压后约 {size_mb:.0f} MB，超过上限 "
+        "{limit_mb:.0f} MB，未读取；请删除无关内容后重新报送。"
+    ),
+    "too_large_rows": (
+        "文件“{file}”的工作表“{sheet}”有 {rows} 行，超过上限 {limit} 行，"
+        "未读取；请删除多余的空行或无关数据后重新报送。"
+    ),
+    "too_large_cells": (
+        "文件“{file}”的单元格范围过大（约 {cells} 个，上限 {limit} 个），"
+        "未读取；请删除多余的行列或无关数据后重新报送。"
+    ),
+    "too_large_declared": (
+        "文件“{file}”的工作表“{sheet}”声明的数据范围为 {rows} 行、约 {cells} 个单元格，"
+        "超过上限，未读取；请把有用的内容复制到一个新的工作簿后重新报送。"
+    ),
+    "too_many_sheets": (
+        "文件“{file}”有 {sheets} 个工作表，超过上限 {limit} 个，未读取；请删除无关工作表后重新报送。"
+    ),
+    # Parts of the file messages: what a file is, why it cannot be opened
+    "not_a_spreadsheet_kind": "是{what}，",
+    "kind_pdf": "PDF 文档",
+    "kind_png": "PNG 图片",
+    "kind_jpeg": "JPEG 图片",
+    "kind_gif": "GIF 图片",
+    "kind_rar": "RAR 压缩包",
+    "kind_7z": "7z 压缩包",
+    "kind_gzip": "gzip 压缩包",
+    "kind_rtf": "RTF 文档",
+    "kind_odt": "文字文档（ODT）",
+    "kind_word": "Word 文档",
+    "kind_powerpoint": "PowerPoint 演示文稿",
+    "kind_archive": "压缩包",
+    "detail_structure_incomplete": "文件结构不完整",
+    "detail_zip_damaged": "压缩结构损坏",
+    "detail_no_access": "无法访问",
+    # File-level warnings (readers.py)
+    "formula_no_value": (
+        "文件“{file}”的工作表“{sheet}”中，单元格 {ref} 是公式但没有保存计算结果，按空白处理；"
+        "请在 Excel 中打开该文件、保存后重新报送。"
+    ),
+    "macro_ignored": (
+        "文件“{file}”含有宏（VBA），宏未运行，只读取了表格中保存的数值；今后请另存为不含宏的 .xlsx 后报送。"
+    ),
+    "external_link_ignored": (
+        "文件“{file}”引用了其他工作簿（外部链接），链接未打开，只读取了保存的数值；请核对相关数字后，"
+        "把公式改为数值再报送。"
+    ),
+    # Files (ingest.py)
     "file_skipped": "文件“{file}”是临时文件或隐藏文件（{why}），已跳过；如确需读取，请改名后重新运行。",
     "file_internal_error": (
         "读取文件“{file}”时程序出错，该文件未计入统计；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，"
@@ -27,13 +92,27 @@ MESSAGES: dict[str, str] = {
         "文件“{file}”中没有找到活动明细表（需要“基层工会名称”“活动日期”等表头），未计入统计；"
         "请让报送单位按模板填写后重新报送。"
     ),
-    "sheet_hidden_skipped": "工作表“{sheet}”是隐藏的，其中的内容未读取；如需统计，请取消隐藏后重新运行。",
-    "sheet_no_table": "工作表“{sheet}”有内容，但没有找到活动明细表的表头，未读取；请核对该表是否应当统计。",
+    "no_activity_table_hint": (
+        "文件“{file}”中没有找到活动明细表：{hints}；未计入统计，"
+        "请让报送单位按模板补齐表头（基层工会名称、活动日期、工作类别、活动形式、参加人数）后重新报送。"
+    ),
+    "header_hint": "工作表“{sheet}”第{row}行有“{found}”，缺少“{missing}”",
+    "sheet_hidden_skipped": "{in_file}工作表“{sheet}”是隐藏的，其中的内容未读取；如需统计，请取消隐藏后重新运行。",
+    "sheet_no_table": "{in_file}工作表“{sheet}”有内容，但没有找到活动明细表的表头，未读取；请核对该表是否应当统计。",
     "duplicate_file": "文件“{file}”与“{original}”内容完全相同，未重复计入。",
     "superseded": (
         "“{unit}”{round}的报送表“{file}”已被更新的“{by}”替代，未计入统计（{why}）；如判断有误，"
         "请删除或移走不需要的文件后重新运行。"
     ),
+    # Why a file is skipped or superseded (submissions.py): the {why} of the two above
+    "skip_office_temp": "Office 打开文件时生成的临时文件",
+    "skip_hidden": "隐藏文件",
+    "skip_thumbs": "系统缩略图文件",
+    "skip_desktop_ini": "系统配置文件",
+    "superseded_later_date": "填报日期更晚",
+    "superseded_version_mark": "文件名标明为更正或新版本",
+    "superseded_name_order": "填报日期相同，按文件名顺序取后者",
+    "superseded_by_round": "按阶段比较",
     # Reporting unit and round
     "reporting_unit_unresolved": (
         "文件“{file}”的填报单位“{value}”在名册的报送单位中找不到{suggest}，整个文件未计入统计；"
@@ -68,17 +147,258 @@ MESSAGES: dict[str, str] = {
         "第{row}行的基层工会“{unit}”在名册中属于“{parent}”，不属于报送单位“{reporting}”；"
         "已计入“{parent}”，请核对。"
     ),
-    "date_unreadable": (
-        "第{row}行的活动日期“{value}”无法识别，该行未计入统计（报送期次也无法确定）；"
-        "请按“2019-06-03”的格式填写日期。"
+    # Roster (roster.py): raised as RosterError or listed in issues.csv
+    "roster_unreadable": "名册文件无法使用：{reason}",
+    "roster_no_sheet": "名册文件 {file} 中没有任何工作表，请检查文件内容。",
+    "roster_not_found": "未找到名册：请把单位名册放到 {folder} 文件夹中。",
+    "roster_folder_empty": (
+        "未找到名册：{folder} 中没有 Excel 或 CSV 文件；请把单位名册（.xlsx/.xls/.csv）放入该文件夹后重新运行。"
     ),
-    "date_unreadable_round_known": (
-        "第{row}行的活动日期“{value}”无法识别；已按所属报送期次计入活动数，但不计入按日期的统计，"
-        "请按“2019-06-03”的格式填写日期。"
+    "roster_several_files": (
+        "名册文件夹中有{count}个文件，使用的是修改时间最新的“{used}”，"
+        "{others}未使用；如用错了名册，请把不用的文件移出 roster 文件夹后重新运行。"
     ),
-    "participants_unreadable": (
-        "第{row}行的参加人数“{value}”无法识别为数字；活动已计入，人数按缺失处理（不按 0 计），请核对。"
+    "roster_where": "名册“{file}”",
+    "roster_where_sheet": "名册“{file}”的工作表“{sheet}”",
+    "roster_no_header": (
+        "{where}前{rows}行中找不到表头：需要{needed}四列，"
+        "请检查列名（可参照演示名册 data/demo/raw/roster/）后重新运行。"
     ),
+    "roster_column_synonyms": "“{column}”（也可写作“{others}”）",
+    "roster_columns_missing": (
+        "{where}找不到完整的表头：第{row}行有{found}，但缺少{missing}列；"
+        "请在该行补上这一列后重新运行。"
+    ),
+    "roster_kind_unknown": (
+        "{at}第{row}行“{unit}”的类别“{value}”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；"
+        "该单位未计入统计，请修改名册。"
+    ),
+    "roster_members_unreadable": (
+        "{at}第{row}行“{unit}”的会员人数“{value}”不是整数；该单位未计入统计，请修改名册。"
+    ),
+    "roster_parent_missing": "{at}第{row}行“{unit}”没有填写上级工会；该单位未计入统计，请补充。",
+    "roster_duplicate_name": "{at}第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
+    "roster_no_records": "{where}第{row}行表头之下没有可用的基层工会记录，无法统计。",
+    "roster_no_rows": "表头下面没有数据行，请检查是否选错了工作表或文件。",
+    "roster_more_problems": "（共{count}行有问题，以上为前3行）",
+    "roster_kind_mixed": (
+        "{at}第{row}行“{unit}”的类别“{kind}”与上级工会“{parent}”"
+        "下其他单位的“{used}”不同，已按“{used}”统计；"
+        "如有误请修改名册。"
+    ),
+    # Command line (cli.py): printed, not in issues.csv
+    "cli_bad_arguments": "命令行参数有误：{detail}。运行 `python -m analysis {command} --help` 查看用法。",
+    "cli_bad_date": "日期“{value}”格式不对，应为 YYYY-MM-DD",
+    "cli_unknown_command": "未知命令：{command}",
+    "cli_interrupted": "已中断：上一次的统计结果保持不变。",
+    # JupyterLab (lab.py): printed
+    "lab_no_language_pack": (
+        "未安装中文界面（jupyterlab-language-pack-zh-CN），JupyterLab 将以英文显示；"
+        "运行 make venv 安装后重试。"
+    ),
+    "lab_opening": "JupyterLab 界面设为简体中文（{settings}），正在打开 {notebook} …",
+    # Campaign definition (campaign.py): raised as CampaignError
+    "campaign_bad_date": (
+        "活动定义文件中“{where}”不是有效日期（应为 YYYY-MM-DD）：{value}；请改正后重新运行。"
+    ),
+    "campaign_key_missing": (
+        "活动定义文件（{file}）{where}缺少必填项 {key}{label}，请对照内置模板"
+        "（analysis/campaign_default.toml）补充后重新运行。"
+    ),
+    "campaign_where_section": "[{section}] 中",
+    "campaign_where_entry": "第{n}个 [[{table}]]（{label}）中",
+    "campaign_label_rounds": "报送期次",
+    "campaign_label_work_items": "工作类别",
+    "campaign_bad_setting": (
+        "活动定义文件（{file}）中有无法识别的设置：{detail}；请对照内置模板"
+        "（analysis/campaign_default.toml）改正后重新运行。"
+    ),
+    "campaign_unreadable": (
+        "活动定义文件 {file} 格式有误，无法读取：{detail}；请用记事本打开，按报错的行和列改正后重新运行。"
+    ),
+    # Activity table headers (tables.py)
+    "column_named": "{letter}列“{label}”",
+    "column_ambiguous": (
+        "文件“{file}”的工作表“{sheet}”第{row}行的表头中有多列都可作为“{field}”"
+        "（{names}），已使用{letter}列“{label}”；"
+        "如不对，请修改表头使其只有一列。"
+    ),
+    "participants_summed": (
+        "文件“{file}”的工作表“{sheet}”第{row}行的表头把参加人数分成几列"
+        "（{parts}），没有合计列，"
+        "已按各列之和计入；请核对。"
+    ),
+    "column_missing": (
+        "文件“{file}”的工作表“{sheet}”第{row}行的表头中没有“{field}”列；"
+        "该项按空白处理，请按报送模板补充此列。"
+    ),
+    # Names and aliases (names.py)
+    "roster_name_ambiguous": (
+        "名册“{file}”中“{names}”写法相近：报送表写出与名册完全一致的名称，"
+        "或由其所属上级工会报送时才能区分，否则不予对应；请核对名册，必要时在 aliases.csv 中补充对应关系。"
+    ),
+    "aliases_unreadable": "别名表 {file} 无法使用：{problem}；本次未使用任何别名，请修改后重新运行。",
+    "aliases_bad_columns": "列名应为“报送名称,名册名称”（或 alias,name）",
+    "aliases_bad_encoding": "文字编码无法识别",
+    "alias_target_unknown": (
+        "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”；"
+        "该行未使用，请改为名册中的准确名称。"
+    ),
+    "alias_conflict": (
+        "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，与前面的对应“{first}”"
+        "矛盾；只使用前面那一行，请删除其中一行。"
+    ),
+    # Cell values (clean.py): each sentence quotes the cell as {value}
+    "participants_missing": "参加人数为空，按“人数缺失”处理（不计为0）；如有人数请补填。",
+    "participants_approximate": "参加人数“{value}”为约数，按所写数字计入；如有准确人数请更正。",
+    "participants_range": "参加人数“{value}”是一个范围，无法确定人数，按“人数缺失”处理；请填写一个确定的数字。",
+    "participants_unreadable": "参加人数“{value}”不是数字，按“人数缺失”处理；请填写具体人数。",
+    "participants_negative": "参加人数“{value}”为负数，按“人数缺失”处理；请更正。",
+    "participants_absurd": "参加人数“{value}”超过 100000，疑似填写错误，按“人数缺失”处理；请核对。",
+    "participants_not_integer": "参加人数“{value}”不是整数，已四舍五入；请核对。",
+    "participants_worked_out": "参加人数“{value}”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。",
+    "date_missing": "活动日期为空；请补填活动日期。",
+    "date_unreadable": "活动日期“{value}”无法识别；请按“2019年6月3日”或“2019-06-03”的格式填写。",
+    "date_day_missing": "活动日期“{value}”只写到月份，按该月1日计入；请补全具体日期。",
+    "date_range": "活动日期“{value}”是一个时间段，按开始日期计入；如活动跨多日，请在备注中说明，或按天分行填写。",
+    "date_out_of_window": "活动日期“{value}”不在本次活动时间范围内；请核对日期是否填错。",
+    "work_item_inferred": "工作类别未填写或无法识别，已根据活动形式“{value}”推断；请核对。",
+    "work_item_unknown": "工作类别“{value}”无法对应到通知中的五项工作，计入“其他”；请按通知中的工作类别填写。",
+    "work_item_unknown_listed": (
+        "工作类别“{value}”无法对应到通知中的工作类别（“{items}”），计入“其他”；请从中选择一项填写。"
+    ),
+    "work_item_missing": "工作类别和活动形式均未填写，计入“其他”；请补填工作类别。",
+    "work_item_ambiguous": "工作类别“{value}”同时对应多项工作，已按第一项计入；请只填写一项。",
+    "form_unknown": "活动形式“{value}”无法对应到通知列出的活动形式，已照原文保留；如有误请更正。",
+    "cell_generic": "单元格内容“{value}”有疑问（{code}），请核对。",
+    "form_item_mismatch": "活动形式“{value}”通常属于另一项工作，已按所填工作类别计入；请核对。",
+    # Publicity counts (publicity.py), after row_prefix
+    "row_prefix": "第{row}行：",
+    "publicity_count_missing": "{output}数量为空，按“缺失”处理（不计为0）；如有数量请补填。",
+    "publicity_count_approximate": "{output}数量“{value}”为约数，按所写数字{number}计入；如有准确数量请更正。",
+    "publicity_count_range": "{output}数量“{value}”是一个范围，按“缺失”处理（不计为0）；请填写一个确定的数字。",
+    "publicity_count_unreadable": "{output}数量“{value}”不是数字，按“缺失”处理（不计为0）；请填写具体数量。",
+    "publicity_count_negative": "{output}数量“{value}”为负数，已照原数{number}列出；请核对更正。",
+    "publicity_count_fractional": "{output}数量“{value}”不是整数，已照原数{number}列出；请核对更正。",
+    "publicity_count_implausible": (
+        "“{unit}”的{output}数量为{number}{measure}，远超该单位规模（会员{members}人，"
+        "合理上限约{limit}{measure}），已照原数计入；请核对是否多填了数位。"
+    ),
+    "publicity_output_unknown": "宣传项目“{value}”无法对应到通知列出的宣传形式，计入“其他”；如有误请更正。",
+    # Submission templates read back (templates/reader.py) and written (templates/)
+    "template_other_campaign": (
+        "报送表“{file}”是为活动“{was}”生成的，与当前活动“{now}”不一致；"
+        "已按当前活动读取，请确认单位是否用错了模板。"
+    ),
+    "template_altered": (
+        "报送表“{file}”的锁定部分被改动（{changes}）。已尽量读取，请核对本表数据，"
+        "并请该单位今后使用未改动的模板填报。"
+    ),
+    "template_sheet_renamed": "工作表“{was}”被改名为“{now}”",
+    "template_header_moved": "活动表的列或表头行被移动或修改，已按表头重新识别各列",
+    "template_header_unrecognised": "活动表的表头被修改且无法识别，已按模板原来的列位置读取",
+    "template_label_moved": "表头“{label}”从{ref}单元格移到了别处",
+    "template_label_changed": "表头“{label}”（{ref}单元格）被修改",
+    "template_prefill_cleared": "预填的{label}被清空（应为“{expected}”）",
+    "template_prefill_changed": "预填的{label}“{expected}”被改为“{written}”",
+    "template_columns_missing": "缺少列：{columns}",
+    "template_round_unknown": "报送期次“{round}”不存在，可选：{codes}。",
+    "templates_written": (
+        "已为 {count} 个报送单位生成“{round}”报送模板，"
+        "保存在 {folder}；打包文件 {zip}，"
+        "报送清单 {checklist}（另有 .csv）。"
+    ),
+    "templates_roster_problems": (
+        "名册中有 {count} 处问题（{roster}），有问题的单位可能未列入下拉列表，请核对名册。"
+    ),
+    # Archives (archives.py)
+    "archive_member_unsafe": (
+        "压缩包“{archive}”中的“{member}”路径指向压缩包以外（含“..”或绝对路径），疑似恶意文件，未读取；"
+        "压缩包中其余文件照常读取。请确认来源，解压后只放入需要的文件。"
+    ),
+    "archive_member_link": (
+        "压缩包“{archive}”中的“{member}”是链接（快捷方式），不是文件，未读取；请放入文件本身。"
+    ),
+    "archive_member_encrypted": (
+        "压缩包“{archive}”中的“{member}”设置了密码，无法读取；请让报送单位取消密码后重新发送，"
+        "或解压后放入报送文件夹。"
+    ),
+    "archive_encrypted": (
+        "压缩包“{archive}”设置了密码，无法读取；请让报送单位取消密码后重新发送，或解压后放入报送文件夹。"
+    ),
+    "archive_too_many_members": (
+        "压缩包“{archive}”中有 {count} 个文件，超过上限 {limit} 个，只读取了前 {limit} 个；"
+        "请解压后分批放入报送文件夹。"
+    ),
+    "archive_too_large": (
+        "压缩包“{archive}”解压后超过 {limit_mb} MB 的上限（疑似“压缩炸弹”），从“{member}”起未读取；"
+        "请确认文件来源，解压后只放入需要的文件。"
+    ),
+    "archive_ratio": (
+        "压缩包“{archive}”中的“{member}”压缩比异常（超过 {limit} 倍），疑似恶意文件，未读取；请确认文件来源。"
+    ),
+    "archive_nested_too_deep": (
+        "压缩包“{archive}”是压缩包里的压缩包里的压缩包，超过一层嵌套，未读取；请解压后放入报送文件夹。"
+    ),
+    "archive_corrupt": (
+        "压缩包“{archive}”已损坏或不完整，无法打开（{detail}）；请让报送单位重新发送。"
+    ),
+    "archive_member_corrupt": (
+        "压缩包“{archive}”中的“{member}”已损坏，无法解压（{detail}）；压缩包中其余文件照常读取，"
+        "请让报送单位重新发送该文件。"
+    ),
+    "archive_rar": (
+        "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
+    ),
+    # Photos, summaries, videos (materials/)
+    "detail_not_an_archive": "不是压缩包",
+    "detail_while_unpacking": "（解压过程中）",
+    "detail_whole_archive": "（整个压缩包）",
+    "detail_unpacked_mb": "解压后 {size_mb:.0f} MB",
+    "detail_content_not_extension": "文件内容与扩展名不符",
+    "detail_unreadable": "无法读取",
+    "detail_identical": "内容完全相同",
+    "detail_same_photo": "同一照片的压缩或缩放版本",
+    "detail_reporting_unit": "报送单位",
+    "detail_round": "报送期次",
+    "file_skipped_in_archive": (
+        "文件“{file}”是临时文件、隐藏文件或系统文件，已跳过；如确需读取，请解压并改名后重新运行。"
+    ),
+    "summary_total_gap": (
+        "阶段性总结“{file}”中{gaps}（{where}，相差超过10%）；请与报送单位核实哪一个数字准确。"
+    ),
+    "summary_stated_vs_table": "{figure}写的是{stated}，报送表合计为{table}",
+    "summary_stated_no_table": "{figure}写的是{stated}，但该单位本期没有可统计的报送表",
+    "material_empty": "文件“{file}”是空文件（0 字节），未读取；请让报送单位重新发送该{what}。",
+    "material_corrupt": "{what}“{file}”已损坏或不完整，无法打开（{detail}），未计入；请让报送单位重新发送。",
+    "material_image_too_large": (
+        "图片“{file}”像素数过大（{detail}），疑似恶意文件（“解压炸弹”），未读取；请确认来源，必要时请报送单位重新拍摄或压缩后发送。"
+    ),
+    "material_bomb": (
+        "{what}“{file}”内部压缩比异常（{detail}），疑似恶意文件（“压缩炸弹”），未读取；请确认来源后让报送单位重新发送。"
+    ),
+    "material_encrypted": "{what}“{file}”设置了密码，无法读取内容；请让报送单位取消密码后重新发送。",
+    "material_too_large": (
+        "{what}“{file}”有 {size_mb} MB，超过 {limit_mb} MB，只登记、未读取内容（未检查是否重复）；"
+        "如需使用，请另行拷贝查看。"
+    ),
+    "material_unplaced": (
+        "{what}“{file}”无法确定{missing}，已列入资料清单但未计入任何单位；请把它放进以报送单位或期次命名的文件夹"
+        "（如“长阳镇总工会/第一阶段”），或在文件名中写明后重新运行。"
+    ),
+    "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
+}
+
+# The Chinese name of each campaign.toml key a missing-key message names.
+CAMPAIGN_KEY_LABELS: dict[str, str] = {
+    "campaign": "[campaign] 活动信息",
+    "rounds": "[[rounds]] 报送期次",
+    "work_items": "[[work_items]] 工作类别",
+    "code": "代码",
+    "name": "名称",
+    "start": "开始日期",
+    "end": "结束日期",
+    "deadline": "报送截止日期",
 }
 
 GENERIC_ROW = "第{row}行“{column}”的值“{value}”有疑问（{code}）；该行{effect}，请核对。"
@@ -96,7 +416,14 @@ def message(code: str, **values: object) -> str:
     if template is None:
         template = GENERIC_ROW if values.get("row") not in (None, "") else GENERIC_FILE
     filled = _Blank({k: "" if v is None else v for k, v in values.items()}, code=code)
+    # "文件“X”的" before a sheet's name when the caller names the file
+    filled.setdefault("in_file", f"文件“{values['file']}”的" if values.get("file") else "")
     return template.format_map(filled)
+
+
+def message_text(key: str, /, **values: object) -> str:
+    """The catalogue's sentence for `key` with every placeholder given (str.format)."""
+    return MESSAGES[key].format(**values)
 
 
 def suggestion_text(suggestions: list[str]) -> str:

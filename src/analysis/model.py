@@ -50,6 +50,20 @@ class ReportStatus(StrEnum):
     PENDING = "pending"  # nothing yet, and the round's deadline is after the reference date
 
 
+# deadlines.py's status of a unit that has not sent a round whose deadline has not
+# passed (未到截止日期). Not a ReportStatus member: the reporting chart and tables
+# follow ReportStatus's order and do not show it.
+STATUS_PENDING = "pending"
+
+
+class MaterialState(StrEnum):
+    """`state` of a materials.csv row (photos, summaries, videos)."""
+
+    CURRENT = "current"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+
 class Level(StrEnum):
     """`level` of a coverage row."""
 
@@ -70,7 +84,11 @@ class Kind(StrEnum):
 
 
 class IssueCode(StrEnum):
-    """Stable `code` of an issues.csv row (and `reason` of a rows.csv row)."""
+    """Stable `code` of an issues.csv row (and `reason` of a rows.csv row).
+
+    Every code the package emits is listed (tests/test_messages.py walks the source), and
+    each has its Chinese sentence in messages.MESSAGES.
+    """
 
     # files
     EMPTY = "empty"
@@ -116,6 +134,71 @@ class IssueCode(StrEnum):
     ROSTER_DUPLICATE_NAME = "roster_duplicate_name"
     ROSTER_KIND_UNKNOWN = "roster_kind_unknown"
     ROSTER_PARENT_MISSING = "roster_parent_missing"
+    # files: sheet-level warnings, archives, photos and summaries
+    ARCHIVE_CORRUPT = "archive_corrupt"
+    ARCHIVE_ENCRYPTED = "archive_encrypted"
+    ARCHIVE_MEMBER_CORRUPT = "archive_member_corrupt"
+    ARCHIVE_MEMBER_ENCRYPTED = "archive_member_encrypted"
+    ARCHIVE_MEMBER_LINK = "archive_member_link"
+    ARCHIVE_MEMBER_UNSAFE = "archive_member_unsafe"
+    ARCHIVE_NESTED_TOO_DEEP = "archive_nested_too_deep"
+    ARCHIVE_RAR = "archive_rar"
+    ARCHIVE_RATIO = "archive_ratio"
+    ARCHIVE_TOO_LARGE = "archive_too_large"
+    ARCHIVE_TOO_MANY_MEMBERS = "archive_too_many_members"
+    FORMULA_NO_VALUE = "formula_no_value"
+    MATERIAL_BOMB = "material_bomb"
+    MATERIAL_CORRUPT = "material_corrupt"
+    MATERIAL_DUPLICATE = "material_duplicate"
+    MATERIAL_EMPTY = "material_empty"
+    MATERIAL_ENCRYPTED = "material_encrypted"
+    MATERIAL_IMAGE_TOO_LARGE = "material_image_too_large"
+    MATERIAL_TOO_LARGE = "material_too_large"
+    MATERIAL_UNPLACED = "material_unplaced"
+    SUMMARY_TOTAL_GAP = "summary_total_gap"
+    TEMPLATE_ALTERED = "template_altered"
+    TEMPLATE_OTHER_CAMPAIGN = "template_other_campaign"
+    # activity table headers
+    COLUMN_AMBIGUOUS = "column_ambiguous"
+    COLUMN_MISSING = "column_missing"
+    PARTICIPANTS_COLUMN_MISSING = "participants_column_missing"
+    PARTICIPANTS_SUMMED = "participants_summed"
+    # rows: cell values, duplicates and deletions
+    DATE_DAY_MISSING = "date_day_missing"
+    DATE_OUT_OF_WINDOW = "date_out_of_window"
+    DATE_RANGE = "date_range"
+    DUPLICATE_ROW = "duplicate_row"
+    FORM_ITEM_MISMATCH = "form_item_mismatch"
+    FORM_UNKNOWN = "form_unknown"
+    PARTICIPANTS_ABSURD = "participants_absurd"
+    PARTICIPANTS_MISSING = "participants_missing"
+    PARTICIPANTS_NEGATIVE = "participants_negative"
+    PARTICIPANTS_NOT_INTEGER = "participants_not_integer"
+    PARTICIPANTS_PARTS_DISAGREE = "participants_parts_disagree"
+    PARTICIPANTS_WORKED_OUT = "participants_worked_out"
+    REMARK_SAYS_VOID = "remark_says_void"
+    REPEATED_EARLIER_ROUND = "repeated_earlier_round"
+    ROW_DELETED = "row_deleted"
+    WORK_ITEM_AMBIGUOUS = "work_item_ambiguous"
+    WORK_ITEM_INFERRED = "work_item_inferred"
+    WORK_ITEM_MISSING = "work_item_missing"
+    WORK_ITEM_UNKNOWN = "work_item_unknown"
+    # publicity counts (work item 3)
+    PUBLICITY_COUNT_APPROXIMATE = "publicity_count_approximate"
+    PUBLICITY_COUNT_FRACTIONAL = "publicity_count_fractional"
+    PUBLICITY_COUNT_IMPLAUSIBLE = "publicity_count_implausible"
+    PUBLICITY_COUNT_MISSING = "publicity_count_missing"
+    PUBLICITY_COUNT_NEGATIVE = "publicity_count_negative"
+    PUBLICITY_COUNT_RANGE = "publicity_count_range"
+    PUBLICITY_COUNT_UNREADABLE = "publicity_count_unreadable"
+    PUBLICITY_OUTPUT_UNKNOWN = "publicity_output_unknown"
+    # roster and aliases (more)
+    ALIAS_CONFLICT = "alias_conflict"
+    ALIAS_TARGET_UNKNOWN = "alias_target_unknown"
+    ROSTER_KIND_MIXED = "roster_kind_mixed"
+    ROSTER_MEMBERS_UNREADABLE = "roster_members_unreadable"
+    ROSTER_NAME_AMBIGUOUS = "roster_name_ambiguous"
+    ROSTER_SEVERAL_FILES = "roster_several_files"
 
 
 class UsageError(Exception):

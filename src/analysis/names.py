@@ -32,7 +32,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from analysis import textfiles
-from analysis.model import Issue
+from analysis.messages import message_text
+from analysis.model import Issue, IssueCode
 from analysis.roster import Roster
 
 How = Literal["exact", "normalised", "alias"]
@@ -274,9 +275,8 @@ def _clash_issues(units: list[str], source: str) -> list[Issue]:
             None,
             "基层工会名称",
             "warning",
-            "roster_name_ambiguous",
-            f"名册中“{'”“'.join(names)}”写法相近：报送表写出与名册完全一致的名称，"
-            "或由其所属上级工会报送时才能区分，否则不予对应；请核对名册，必要时在 aliases.csv 中补充对应关系。",
+            IssueCode.ROSTER_NAME_AMBIGUOUS,
+            message_text("roster_name_ambiguous", file=source, names="”“".join(names)),
         )
         for names in clashes.values()
     ]
@@ -310,14 +310,14 @@ def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.Data
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
             frame = _standard_alias_columns(frame)
         except (ValueError, pd.errors.ParserError):
-            problem = "列名应为“报送名称,名册名称”（或 alias,name）"
+            problem = message_text("aliases_bad_columns")
     else:
-        problem = "文字编码无法识别"
+        problem = message_text("aliases_bad_encoding")
     if problem or frame is None:
-        message = (
-            f"别名表 {display_name} 无法使用：{problem}；本次未使用任何别名，请修改后重新运行。"
-        )
-        return empty, [Issue(display_name, "", None, "", "error", "aliases_unreadable", message)]
+        message = message_text("aliases_unreadable", file=display_name, problem=problem)
+        return empty, [
+            Issue(display_name, "", None, "", "error", IssueCode.ALIASES_UNREADABLE, message)
+        ]
     frame = frame.assign(row=range(2, len(frame) + 2))
     return frame[frame["alias"] != ""].reset_index(drop=True), []
 
@@ -342,9 +342,10 @@ def check_aliases(
                     int(row),
                     "名册名称",
                     "error",
-                    "alias_target_unknown",
-                    f"别名表第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”；"
-                    "该行未使用，请改为名册中的准确名称。",
+                    IssueCode.ALIAS_TARGET_UNKNOWN,
+                    message_text(
+                        "alias_target_unknown", file=display_name, row=row, alias=alias, name=name
+                    ),
                 )
             )
             keep.append(False)
@@ -356,9 +357,15 @@ def check_aliases(
                     int(row),
                     "报送名称",
                     "error",
-                    "alias_conflict",
-                    f"别名表第{row}行把“{alias}”对应到“{name}”，与前面的对应“{first_target[alias]}”"
-                    "矛盾；只使用前面那一行，请删除其中一行。",
+                    IssueCode.ALIAS_CONFLICT,
+                    message_text(
+                        "alias_conflict",
+                        file=display_name,
+                        row=row,
+                        alias=alias,
+                        name=name,
+                        first=first_target[alias],
+                    ),
                 )
             )
             keep.append(False)

@@ -40,8 +40,8 @@ import pandas as pd
 
 from analysis import clean
 from analysis.campaign import Campaign, PublicitySettings
-from analysis.messages import message, suggestion_text
-from analysis.model import HeaderBlock, Issue, Sheet
+from analysis.messages import message, message_text, suggestion_text
+from analysis.model import FileState, HeaderBlock, Issue, IssueCode, RowState, Sheet
 
 PUBLICITY_COLUMNS = (
     "file", "sheet", "row", "reporting_unit", "kind", "round", "grassroots_unit", "output",
@@ -50,23 +50,9 @@ PUBLICITY_COLUMNS = (
 )  # fmt: skip
 MAX_LABEL_CHARS = 20
 
-MESSAGES: dict[str, str] = {
-    "publicity_count_missing": "{output}数量为空，按“缺失”处理（不计为0）；如有数量请补填。",
-    "publicity_count_approximate": "{output}数量“{value}”为约数，按所写数字{number}计入；如有准确数量请更正。",
-    "publicity_count_range": "{output}数量“{value}”是一个范围，按“缺失”处理（不计为0）；请填写一个确定的数字。",
-    "publicity_count_unreadable": "{output}数量“{value}”不是数字，按“缺失”处理（不计为0）；请填写具体数量。",
-    "publicity_count_negative": "{output}数量“{value}”为负数，已照原数{number}列出；请核对更正。",
-    "publicity_count_fractional": "{output}数量“{value}”不是整数，已照原数{number}列出；请核对更正。",
-    "publicity_count_implausible": (
-        "“{unit}”的{output}数量为{number}{measure}，远超该单位规模（会员{members}人，"
-        "合理上限约{limit}{measure}），已照原数计入；请核对是否多填了数位。"
-    ),
-    "publicity_output_unknown": "宣传项目“{value}”无法对应到通知列出的宣传形式，计入“其他”；如有误请更正。",
-}
-
 
 def _text(code: str, row: int, **values: object) -> str:
-    return f"第{row}行：" + MESSAGES[code].format(**values)
+    return message_text("row_prefix", row=row) + message_text(code, **values)
 
 
 # --------------------------------------------------------------------------- model
@@ -440,7 +426,7 @@ class PublicityInterpreter:
             for cell in table.cells:
                 if rejected_reason is not None:
                     sub.publicity.append(
-                        self._record(sub, table, cell, "rejected", rejected_reason)
+                        self._record(sub, table, cell, RowState.REJECTED, rejected_reason)
                     )
                 else:
                     sub.publicity.append(self._cell(sub, table, cell))
@@ -473,7 +459,7 @@ class PublicityInterpreter:
 
     def _cell(self, sub, table: PublicityTable, cell: PublicityCell) -> dict:
         if cell.kind == "total":
-            return self._record(sub, table, cell, "rejected", "total_row")
+            return self._record(sub, table, cell, RowState.REJECTED, IssueCode.TOTAL_ROW)
         output_name = self.settings.name(cell.output)
         warnings: list[str] = []
         written = clean.normalise_text(cell.unit)
@@ -487,11 +473,13 @@ class PublicityInterpreter:
                 if federation and self.kind_of.get(federation) == "direct":
                     unit = federation
                 elif not federation:
-                    text = message("unit_unresolved", row=cell.row, value=written,
+                    text = message(IssueCode.UNIT_UNRESOLVED, row=cell.row, value=written,
                                    suggest=suggestion_text(found.suggestions))  # fmt: skip
                     self._issue(sub, table, cell, "error", "unit_unresolved", text, written,
                                 "、".join(found.suggestions))  # fmt: skip
-                    return self._record(sub, table, cell, "rejected", "unit_unresolved")
+                    return self._record(
+                        sub, table, cell, RowState.REJECTED, IssueCode.UNIT_UNRESOLVED
+                    )
         elif self.kind_of.get(sub.reporting_unit) == "direct":
             unit = sub.reporting_unit
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
@@ -516,7 +504,7 @@ class PublicityInterpreter:
                         output=output_name, number=count, measure=self.settings.unit(cell.output),
                         members=int(members), limit=limit))  # fmt: skip
         reason = ";".join(dict.fromkeys(warnings)) or "ok"
-        return self._record(sub, table, cell, "accepted", reason, unit, count)
+        return self._record(sub, table, cell, RowState.ACCEPTED, reason, unit, count)
 
     def _unknown_label(self, label: str) -> bool:
         """An `other` cell whose label is not itself a synonym of `other` (其他)."""
@@ -538,10 +526,10 @@ def publicity_table(subs) -> pd.DataFrame:
 
 def finalise(sub) -> None:
     """Records of a duplicate or superseded file take the file's state and reason."""
-    if sub.state == "duplicate_file":
-        state, reason = "duplicate", f"duplicate_file:{sub.duplicate_of}"
-    elif sub.state == "superseded":
-        state, reason = "superseded", f"superseded:{sub.superseded_by}"
+    if sub.state == FileState.DUPLICATE_FILE:
+        state, reason = RowState.DUPLICATE, f"duplicate_file:{sub.duplicate_of}"
+    elif sub.state == FileState.SUPERSEDED:
+        state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_by}"
     else:
         return
     sub.publicity = [{**r, "state": state, "reason": reason} for r in sub.publicity]

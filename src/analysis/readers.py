@@ -24,7 +24,8 @@ import python_calamine as pc
 
 from analysis import styles
 from analysis.campaign import Limits
-from analysis.model import FileRejected, Issue, Sheet, Workbook
+from analysis.messages import message_text
+from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
 FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv")
@@ -35,16 +36,16 @@ ODS_MIMETYPES = (
     b"application/vnd.oasis.opendocument.spreadsheet",
     b"application/vnd.oasis.opendocument.spreadsheet-template",
 )
-# Magic bytes of common files that are certainly not spreadsheets.
+# Magic bytes of common files that are certainly not spreadsheets (-> their name in messages).
 OTHER_MAGICS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "PDF 文档"),
-    (b"\x89PNG", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-    (b"GIF8", "GIF 图片"),
-    (b"Rar!", "RAR 压缩包"),
-    (b"7z\xbc\xaf", "7z 压缩包"),
-    (b"\x1f\x8b", "gzip 压缩包"),
-    (b"{\\rtf", "RTF 文档"),
+    (b"%PDF", "kind_pdf"),
+    (b"\x89PNG", "kind_png"),
+    (b"\xff\xd8\xff", "kind_jpeg"),
+    (b"GIF8", "kind_gif"),
+    (b"Rar!", "kind_rar"),
+    (b"7z\xbc\xaf", "kind_7z"),
+    (b"\x1f\x8b", "kind_gzip"),
+    (b"{\\rtf", "kind_rtf"),
 )
 # Only archive members at least this big are held to the compression-ratio limit:
 # small XML parts of ordinary workbooks compress very well and are harmless.
@@ -65,23 +66,23 @@ _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 def _reject_unreadable(name: str, detail: str = "") -> FileRejected:
     why = f"（{detail}）" if detail else ""
     return FileRejected(
-        "corrupt",
-        f"文件“{name}”已损坏或不完整，无法打开{why}；请用 Excel 或 WPS 打开确认后重新保存并报送。",
+        IssueCode.CORRUPT,
+        message_text("corrupt", file=name, why=why),
     )
 
 
 def _not_spreadsheet(name: str, what: str = "") -> FileRejected:
-    kind = f"是{what}，" if what else ""
+    kind = message_text("not_a_spreadsheet_kind", what=message_text(what)) if what else ""
     return FileRejected(
-        "not_a_spreadsheet",
-        f"文件“{name}”{kind}不是 Excel/WPS/CSV 表格，未读取；请按报送模板填写表格后重新报送。",
+        IssueCode.NOT_A_SPREADSHEET,
+        message_text("not_a_spreadsheet", file=name, kind=kind),
     )
 
 
 def _password(name: str) -> FileRejected:
     return FileRejected(
-        "password_protected",
-        f"文件“{name}”设置了打开密码，无法读取；请取消密码后重新报送。",
+        IssueCode.PASSWORD_PROTECTED,
+        message_text("password_protected", file=name),
     )
 
 
@@ -115,17 +116,17 @@ def _zip_format(zf: zipfile.ZipFile, path: Path) -> str:
         if mimetype in ODS_MIMETYPES:
             return "ods"
         if b"opendocument.text" in mimetype:
-            raise _not_spreadsheet(name, "文字文档（ODT）")
+            raise _not_spreadsheet(name, "kind_odt")
     if "word/document.xml" in members:
-        raise _not_spreadsheet(name, "Word 文档")
+        raise _not_spreadsheet(name, "kind_word")
     if "ppt/presentation.xml" in members:
-        raise _not_spreadsheet(name, "PowerPoint 演示文稿")
-    raise _not_spreadsheet(name, "压缩包")
+        raise _not_spreadsheet(name, "kind_powerpoint")
+    raise _not_spreadsheet(name, "kind_archive")
 
 
 def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
     if not data:
-        raise FileRejected("empty", f"文件“{name}”是空文件（0 字节），未读取；请重新导出后报送。")
+        raise FileRejected(IssueCode.EMPTY, message_text("empty", file=name))
     if data.startswith(OLE2_MAGIC):
         streams = _ole_stream_names(data)
         if {"EncryptionInfo", "EncryptedPackage"} & streams:
@@ -133,11 +134,11 @@ def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
         if {"Workbook", "Book"} & streams:
             return "xls"
         if "WordDocument" in streams:
-            raise _not_spreadsheet(name, "Word 文档")
+            raise _not_spreadsheet(name, "kind_word")
         if "PowerPoint Document" in streams:
-            raise _not_spreadsheet(name, "PowerPoint 演示文稿")
+            raise _not_spreadsheet(name, "kind_powerpoint")
         if not streams:
-            raise _reject_unreadable(name, "文件结构不完整")
+            raise _reject_unreadable(name, message_text("detail_structure_incomplete"))
         if path.suffix.lower() in (".xls", ".et"):
             return "xls"  # let calamine try: some writers name the stream differently
         raise _not_spreadsheet(name)
@@ -146,7 +147,7 @@ def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 return _zip_format(zf, path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-            raise _reject_unreadable(name, "压缩结构损坏") from None
+            raise _reject_unreadable(name, message_text("detail_zip_damaged")) from None
     for magic, what in OTHER_MAGICS:
         if data.startswith(magic):
             raise _not_spreadsheet(name, what)
@@ -217,15 +218,20 @@ def _check_zip(zf: zipfile.ZipFile, limits: Limits, name: str) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size >= RATIO_FLOOR_BYTES and ratio > limits.max_compression_ratio:
             raise FileRejected(
-                "zip_bomb",
-                f"文件“{name}”内部压缩比异常（{ratio:.0f} 倍，上限 {limits.max_compression_ratio} 倍），"
-                "疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。",
+                IssueCode.ZIP_BOMB,
+                message_text(
+                    "zip_bomb", file=name, ratio=ratio, limit=limits.max_compression_ratio
+                ),
             )
     if total > limits.max_uncompressed_bytes:
         raise FileRejected(
-            "too_large",
-            f"文件“{name}”解压后约 {total / 2**20:.0f} MB，超过上限 "
-            f"{limits.max_uncompressed_bytes / 2**20:.0f} MB，未读取；请删除无关内容后重新报送。",
+            IssueCode.TOO_LARGE,
+            message_text(
+                "too_large_unpacked",
+                file=name,
+                size_mb=total / 2**20,
+                limit_mb=limits.max_uncompressed_bytes / 2**20,
+            ),
         )
 
 
@@ -237,8 +243,8 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes
             out += chunk
             if len(out) > info.file_size:
                 raise FileRejected(
-                    "zip_bomb",
-                    f"文件“{name}”内部数据与声明大小不符，疑似恶意文件，未读取；请确认文件来源。",
+                    IssueCode.ZIP_BOMB,
+                    message_text("zip_bomb_lying_size", file=name),
                 )
     return bytes(out)
 
@@ -253,15 +259,17 @@ def _col_number(letters: bytes) -> int:
 def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> FileRejected | None:
     if rows > limits.max_rows_per_sheet:
         return FileRejected(
-            "too_large",
-            f"文件“{name}”的工作表“{sheet}”有 {rows} 行，超过上限 {limits.max_rows_per_sheet} 行，"
-            "未读取；请删除多余的空行或无关数据后重新报送。",
+            IssueCode.TOO_LARGE,
+            message_text(
+                "too_large_rows", file=name, sheet=sheet, rows=rows, limit=limits.max_rows_per_sheet
+            ),
         )
     if cells > limits.max_cells_per_workbook:
         return FileRejected(
-            "too_large",
-            f"文件“{name}”的单元格范围过大（约 {cells} 个，上限 {limits.max_cells_per_workbook} 个），"
-            "未读取；请删除多余的行列或无关数据后重新报送。",
+            IssueCode.TOO_LARGE,
+            message_text(
+                "too_large_cells", file=name, cells=cells, limit=limits.max_cells_per_workbook
+            ),
         )
     return None
 
@@ -344,9 +352,10 @@ def _scan_xlsx(
             cells = declared * _col_number(dimension.group(1))
             if declared > limits.max_rows_per_sheet or cells > limits.max_cells_per_workbook:
                 raise FileRejected(
-                    "too_large",
-                    f"文件“{name}”的工作表“{sheet}”声明的数据范围为 {declared} 行、约 {cells} 个单元格，"
-                    "超过上限，未读取；请把有用的内容复制到一个新的工作簿后重新报送。",
+                    IssueCode.TOO_LARGE,
+                    message_text(
+                        "too_large_declared", file=name, sheet=sheet, rows=declared, cells=cells
+                    ),
                 )
         bound = None if exact else _declared_extent(xml, dimension)
         if bound is not None:
@@ -371,9 +380,8 @@ def _scan_xlsx(
                         row,
                         re.sub(r"[0-9]", "", ref),
                         "warning",
-                        "formula_no_value",
-                        f"单元格 {ref} 是公式但没有保存计算结果，按空白处理；"
-                        "请在 Excel 中打开该文件、保存后重新报送。",
+                        IssueCode.FORMULA_NO_VALUE,
+                        message_text("formula_no_value", file=display, sheet=sheet, ref=ref),
                     )
                 )
     return issues
@@ -391,8 +399,8 @@ def _active_content(zf: zipfile.ZipFile, display: str) -> list[Issue]:
                 None,
                 "",
                 "warning",
-                "macro_ignored",
-                "文件含有宏（VBA），宏未运行，只读取了表格中保存的数值；今后请另存为不含宏的 .xlsx 后报送。",
+                IssueCode.MACRO_IGNORED,
+                message_text("macro_ignored", file=display),
             )
         )
     if any(m.startswith("xl/externalLinks/") for m in members):
@@ -403,9 +411,8 @@ def _active_content(zf: zipfile.ZipFile, display: str) -> list[Issue]:
                 None,
                 "",
                 "warning",
-                "external_link_ignored",
-                "文件引用了其他工作簿（外部链接），链接未打开，只读取了保存的数值；请核对相关数字后，"
-                "把公式改为数值再报送。",
+                IssueCode.EXTERNAL_LINK_IGNORED,
+                message_text("external_link_ignored", file=display),
             )
         )
     return issues
@@ -499,8 +506,8 @@ def _calamine_error(exc: Exception, name: str) -> FileRejected:
         return _password(name)
     if isinstance(exc, pc.XmlError) and "entity" in str(exc).lower():
         return FileRejected(
-            "hostile_xml",
-            f"文件“{name}”含有不允许的 XML 实体定义，疑似恶意文件，未读取；请确认文件来源，用 Excel 重新保存后报送。",
+            IssueCode.HOSTILE_XML,
+            message_text("hostile_xml", file=name),
         )
     return _reject_unreadable(name, type(exc).__name__)
 
@@ -527,12 +534,13 @@ def read_workbook(
     try:
         size = path.stat().st_size
     except OSError:
-        raise _reject_unreadable(name, "无法访问") from None
+        raise _reject_unreadable(name, message_text("detail_no_access")) from None
     if size > limits.max_file_bytes:
         raise FileRejected(
-            "too_large",
-            f"文件“{name}”大小 {size / 2**20:.1f} MB，超过上限 {limits.max_file_bytes / 2**20:.0f} MB，"
-            "未读取；请删除图片或无关内容后重新报送。",
+            IssueCode.TOO_LARGE,
+            message_text(
+                "too_large", file=name, size_mb=size / 2**20, limit_mb=limits.max_file_bytes / 2**20
+            ),
         )
     with path.open("rb") as fh:  # read-only, once
         data = fh.read(limits.max_file_bytes + 1)
@@ -568,8 +576,10 @@ def read_workbook(
         metadata = book.sheets_metadata
         if len(metadata) > limits.max_sheets:
             raise FileRejected(
-                "too_large",
-                f"文件“{name}”有 {len(metadata)} 个工作表，超过上限 {limits.max_sheets} 个，未读取；请删除无关工作表后重新报送。",
+                IssueCode.TOO_LARGE,
+                message_text(
+                    "too_many_sheets", file=name, sheets=len(metadata), limit=limits.max_sheets
+                ),
             )
         for meta in metadata:
             if meta.typ != pc.SheetTypeEnum.WorkSheet:

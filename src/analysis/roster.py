@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.model import Issue, RosterError  # noqa: F401 - RosterError is re-exported
+from analysis.messages import message_text
+from analysis.model import Issue, IssueCode, Kind, RosterError  # noqa: F401 - RosterError is re-exported
 
 # Roster columns as offices write them.
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -33,18 +34,18 @@ HEADER_SEARCH_ROWS = 30
 # How the 类别 column names the kinds (exact match after normalisation first,
 # then a substring rule in this order).
 KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("燕山", "yanshan"),
-    ("开发区", "zone"),
-    ("直属", "direct"),
-    ("街道", "street"),
-    ("乡镇", "town"),
-    ("镇", "town"),
-    ("乡", "town"),
-    ("系统", "system"),
-    ("委", "system"),
-    ("局", "system"),
-    ("公司", "system"),
-    ("行业", "system"),
+    ("燕山", Kind.YANSHAN),
+    ("开发区", Kind.ZONE),
+    ("直属", Kind.DIRECT),
+    ("街道", Kind.STREET),
+    ("乡镇", Kind.TOWN),
+    ("镇", Kind.TOWN),
+    ("乡", Kind.TOWN),
+    ("系统", Kind.SYSTEM),
+    ("委", Kind.SYSTEM),
+    ("局", Kind.SYSTEM),
+    ("公司", Kind.SYSTEM),
+    ("行业", Kind.SYSTEM),
 )
 
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
@@ -116,10 +117,10 @@ def _read_grid(path: Path) -> tuple[str, list[list[object]]]:
     try:
         workbook = read_workbook(path, Limits(), display_name=path.name)
     except FileRejected as exc:
-        raise RosterError(f"名册文件无法使用：{exc.message}") from None
+        raise RosterError(message_text("roster_unreadable", reason=exc.message)) from None
     sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets
     if not sheets:
-        raise RosterError(f"名册文件 {path.name} 中没有任何工作表，请检查文件内容。")
+        raise RosterError(message_text("roster_no_sheet", file=path.name))
     return sheets[0].name, sheets[0].rows
 
 
@@ -128,7 +129,7 @@ def find_roster_file(roster_path: Path) -> Path:
     if roster_path.is_file():
         return roster_path
     if not roster_path.is_dir():
-        raise RosterError(f"未找到名册：请把单位名册放到 {roster_path} 文件夹中。")
+        raise RosterError(message_text("roster_not_found", folder=roster_path))
     files = sorted(
         (
             p
@@ -140,7 +141,7 @@ def find_roster_file(roster_path: Path) -> Path:
         key=lambda p: (p.stat().st_mtime, p.name),
     )
     if not files:
-        raise RosterError(f"未找到名册：{roster_path} 中没有 Excel 或 CSV 文件。")
+        raise RosterError(message_text("roster_folder_empty", folder=roster_path))
     return files[-1]
 
 
@@ -197,9 +198,8 @@ def with_folder_issues(roster: Roster, roster_path: Path, used: Path) -> Roster:
     if others:
         names = "、".join(f"“{p.name}”" for p in others)
         issues.insert(0, Issue(
-            used.name, "", None, "", "warning", "roster_several_files",
-            f"名册文件夹中有{len(others) + 1}个文件，使用的是修改时间最新的“{used.name}”，"
-            f"{names}未使用；如用错了名册，请把不用的文件移出 roster 文件夹后重新运行。",
+            used.name, "", None, "", "warning", IssueCode.ROSTER_SEVERAL_FILES,
+            message_text("roster_several_files", count=len(others) + 1, used=used.name, others=names),
         ))  # fmt: skip
     return dataclasses.replace(roster, issues=issues)
 
@@ -210,23 +210,19 @@ def missing_columns_message(file: str, sheet: str, best: tuple[int, dict[str, in
     `best` is (0-based row index, the fields found in it), or None when no row of
     the first HEADER_SEARCH_ROWS names even one required column.
     """
-    where = f"名册“{file}”的工作表“{sheet}”"
+    where = message_text("roster_where_sheet", file=file, sheet=sheet)
     needed = "、".join(f"“{FIELD_LABELS[f]}”" for f in REQUIRED)
     if best is None or sum(f in best[1] for f in REQUIRED) < 2:
-        return (
-            f"{where}前{HEADER_SEARCH_ROWS}行中找不到表头：需要{needed}四列，"
-            "请检查列名（可参照演示名册 data/demo/raw/roster/）后重新运行。"
-        )
+        return message_text("roster_no_header", where=where, rows=HEADER_SEARCH_ROWS, needed=needed)
     index, columns = best
     found = "、".join(f"“{FIELD_LABELS[f]}”" for f in REQUIRED if f in columns)
     missing = [f for f in REQUIRED if f not in columns]
     parts = []
     for f in missing:
         others = "”“".join(ROSTER_COLUMNS[f][1:4])
-        parts.append(f"“{FIELD_LABELS[f]}”（也可写作“{others}”）")
-    return (
-        f"{where}找不到完整的表头：第{index + 1}行有{found}，但缺少{'、'.join(parts)}列；"
-        "请在该行补上这一列后重新运行。"
+        parts.append(message_text("roster_column_synonyms", column=FIELD_LABELS[f], others=others))
+    return message_text(
+        "roster_columns_missing", where=where, row=index + 1, found=found, missing="、".join(parts)
     )
 
 
@@ -241,6 +237,7 @@ def roster_from_grid(
     issues: list[Issue] = []
     records = []
     seen: dict[str, int] = {}
+    at = message_text("roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet)
 
     def cell(row: list[object], fld: str) -> object:
         j = columns.get(fld)
@@ -261,29 +258,37 @@ def roster_from_grid(
             problem(
                 rownum,
                 "类别",
-                "roster_kind_unknown",
-                f"名册第{rownum}行“{name}”的类别“{cell(row, 'kind')}”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；该单位未计入统计，请修改名册。",
+                IssueCode.ROSTER_KIND_UNKNOWN,
+                message_text(
+                    "roster_kind_unknown", at=at, row=rownum, unit=name, value=cell(row, "kind")
+                ),
             )
             continue
         if members is None:
             problem(
                 rownum,
                 "会员人数",
-                "roster_members_unreadable",
-                f"名册第{rownum}行“{name}”的会员人数“{cell(row, 'members')}”不是整数；该单位未计入统计，请修改名册。",
+                IssueCode.ROSTER_MEMBERS_UNREADABLE,
+                message_text(
+                    "roster_members_unreadable",
+                    at=at,
+                    row=rownum,
+                    unit=name,
+                    value=cell(row, "members"),
+                ),
             )
             continue
         if (
-            kind == "direct"
+            kind == Kind.DIRECT
             or not parent
             or parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
         ):
-            if kind != "direct":
+            if kind != Kind.DIRECT:
                 problem(
                     rownum,
                     "上级工会",
-                    "roster_parent_missing",
-                    f"名册第{rownum}行“{name}”没有填写上级工会；该单位未计入统计，请补充。",
+                    IssueCode.ROSTER_PARENT_MISSING,
+                    message_text("roster_parent_missing", at=at, row=rownum, unit=name),
                 )
                 continue
             parent = name  # a directly affiliated union is its own reporting unit
@@ -291,8 +296,10 @@ def roster_from_grid(
             problem(
                 rownum,
                 "基层工会名称",
-                "roster_duplicate_name",
-                f"名册第{rownum}行“{name}”与第{seen[name]}行重名；只保留第{seen[name]}行，请核对名册。",
+                IssueCode.ROSTER_DUPLICATE_NAME,
+                message_text(
+                    "roster_duplicate_name", at=at, row=rownum, unit=name, first=seen[name]
+                ),
             )
             continue
         seen[name] = rownum
@@ -308,12 +315,14 @@ def roster_from_grid(
             }
         )
     if not records:
-        where = f"名册“{source}”" + (f"的工作表“{sheet}”" if sheet else "")
+        where = message_text(
+            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
+        )
         why = "".join(f"{i.message}" for i in issues[:3])
-        more = f"（共{len(issues)}行有问题，以上为前3行）" if len(issues) > 3 else ""
+        more = message_text("roster_more_problems", count=len(issues)) if len(issues) > 3 else ""
         raise RosterError(
-            f"{where}第{header_index + 1}行表头之下没有可用的基层工会记录，无法统计。"
-            + (why + more if why else "表头下面没有数据行，请检查是否选错了工作表或文件。")
+            message_text("roster_no_records", where=where, row=header_index + 1)
+            + (why + more if why else message_text("roster_no_rows"))
         )
     units = pd.DataFrame.from_records(records)
     units["members"] = units["members"].astype("int64")
@@ -331,10 +340,16 @@ def roster_from_grid(
                 int(r.row),
                 "类别",
                 "warning",
-                "roster_kind_mixed",
-                f"名册第{r.row}行“{r.unit}”的类别“{config.KIND_NAMES[r.kind]}”与上级工会“{r.reporting_unit}”"
-                f"下其他单位的“{config.KIND_NAMES[kinds[r.reporting_unit]]}”不同，已按“{config.KIND_NAMES[kinds[r.reporting_unit]]}”统计；"
-                "如有误请修改名册。",
+                IssueCode.ROSTER_KIND_MIXED,
+                message_text(
+                    "roster_kind_mixed",
+                    at=at,
+                    row=r.row,
+                    unit=r.unit,
+                    kind=config.KIND_NAMES[r.kind],
+                    parent=r.reporting_unit,
+                    used=config.KIND_NAMES[kinds[r.reporting_unit]],
+                ),
             )
         )
     units["kind"] = units["reporting_unit"].map(kinds)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from analysis import config
 from analysis.campaign import Campaign
-from analysis.messages import message
-from analysis.model import ROWS_COLUMNS, Issue
+from analysis.messages import message, message_text
+from analysis.model import ROWS_COLUMNS, FileState, Issue, IssueCode, RowState
 from analysis.parse_cache import Interpreted, ParsedFile
 
-SKIPPED_NAMES = {"thumbs.db": "系统缩略图文件", "desktop.ini": "系统配置文件"}
+SKIPPED_NAMES = {"thumbs.db": "skip_thumbs", "desktop.ini": "skip_desktop_ini"}  # -> messages
 # Marks of a corrected file in its name, strongest first (see `_version_rank`).
 FINAL_MARKS = ("最终", "终版", "定稿")
 CORRECTION_MARKS = ("更正", "修改", "修订", "改正", "重报", "新版")
@@ -35,16 +35,16 @@ def _discover(raw_dir: Path) -> tuple[list[Path], list[Issue]]:
         parts = path.relative_to(base).parts
         why = None
         if path.name.startswith("~$"):
-            why = "Office 打开文件时生成的临时文件"
+            why = message_text("skip_office_temp")
         elif any(p.startswith(".") for p in parts):
-            why = "隐藏文件"
+            why = message_text("skip_hidden")
         elif path.name.lower() in SKIPPED_NAMES:
-            why = SKIPPED_NAMES[path.name.lower()]
+            why = message_text(SKIPPED_NAMES[path.name.lower()])
         if why:
             rel = _rel(path, raw_dir)
             skipped.append(
-                Issue(rel, "", None, "", "warning", "file_skipped",
-                      message("file_skipped", file=rel, why=why))
+                Issue(rel, "", None, "", "warning", IssueCode.FILE_SKIPPED,
+                      message(IssueCode.FILE_SKIPPED, file=rel, why=why))
             )  # fmt: skip
         else:
             files.append(path)
@@ -71,7 +71,7 @@ class _Submission:
     file: str
     sha256: str
     parsed: ParsedFile
-    state: str = "current"
+    state: str = FileState.CURRENT
     reporting_unit: str = ""
     kind: str = ""
     round: str = ""
@@ -191,13 +191,15 @@ def _mark_duplicates(subs: list[_Submission]) -> None:
     """
     first: dict[str, str] = {}
     for sub in subs:
-        if not sub.sha256 or sub.state == "rejected":
+        if not sub.sha256 or sub.state == FileState.REJECTED:
             continue
         if sub.sha256 in first:
-            sub.state, sub.duplicate_of = "duplicate_file", first[sub.sha256]
-            sub.message = message("duplicate_file", file=sub.file, original=sub.duplicate_of)
+            sub.state, sub.duplicate_of = FileState.DUPLICATE_FILE, first[sub.sha256]
+            sub.message = message(
+                IssueCode.DUPLICATE_FILE, file=sub.file, original=sub.duplicate_of
+            )
             sub.file_issues = [
-                Issue(sub.file, "", None, "", "warning", "duplicate_file", sub.message)
+                Issue(sub.file, "", None, "", "warning", IssueCode.DUPLICATE_FILE, sub.message)
             ]
         else:
             first[sub.sha256] = sub.file
@@ -210,7 +212,7 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
     """
     groups: dict[tuple[str, str], list[_Submission]] = {}
     for sub in subs:
-        if sub.state == "current" and sub.round:
+        if sub.state == FileState.CURRENT and sub.round:
             # A workbook with one sheet per round ("r1;r2") takes part in each of its rounds.
             for code in sub.round.split(";"):
                 groups.setdefault((sub.reporting_unit, code), []).append(sub)
@@ -224,34 +226,38 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
             if ";" in sub.round:  # superseded round by round; the file stays current
                 sub.superseded_rounds[round_code] = latest.file
                 text = message(
-                    "superseded", unit=unit, round=campaign.rounds_by_code[round_code].name,
-                    file=sub.file, by=latest.file, why="按阶段比较",
+                    IssueCode.SUPERSEDED, unit=unit, round=campaign.rounds_by_code[round_code].name,
+                    file=sub.file, by=latest.file, why=message_text("superseded_by_round"),
                 )  # fmt: skip
-                sub.file_issues.append(Issue(sub.file, "", None, "", "warning", "superseded", text))
+                sub.file_issues.append(
+                    Issue(sub.file, "", None, "", "warning", IssueCode.SUPERSEDED, text)
+                )
                 if set(sub.superseded_rounds) == set(sub.round.split(";")):
-                    sub.state, sub.superseded_by = "superseded", latest.file
+                    sub.state, sub.superseded_by = FileState.SUPERSEDED, latest.file
                     sub.message = text
                 continue
             new, old = _latest_key(latest), _latest_key(sub)
             why = (
-                "填报日期更晚" if new[0] != old[0]
-                else "文件名标明为更正或新版本" if new[1] != old[1]
-                else "填报日期相同，按文件名顺序取后者"
+                message_text("superseded_later_date") if new[0] != old[0]
+                else message_text("superseded_version_mark") if new[1] != old[1]
+                else message_text("superseded_name_order")
             )  # fmt: skip
-            sub.state, sub.superseded_by = "superseded", latest.file
+            sub.state, sub.superseded_by = FileState.SUPERSEDED, latest.file
             sub.message = message(
-                "superseded", unit=unit, round=campaign.rounds_by_code[round_code].name,
+                IssueCode.SUPERSEDED, unit=unit, round=campaign.rounds_by_code[round_code].name,
                 file=sub.file, by=latest.file, why=why,
             )  # fmt: skip
-            sub.file_issues = [Issue(sub.file, "", None, "", "warning", "superseded", sub.message)]
+            sub.file_issues = [
+                Issue(sub.file, "", None, "", "warning", IssueCode.SUPERSEDED, sub.message)
+            ]
 
 
 def _finalise_rows(sub: _Submission) -> None:
     """Rows of a file that does not count take the file's state; its row issues are dropped."""
-    if sub.state == "duplicate_file":
-        state, reason = "duplicate", f"duplicate_file:{sub.duplicate_of}"
-    elif sub.state == "superseded" and not sub.superseded_rounds:
-        state, reason = "superseded", f"superseded:{sub.superseded_by}"
+    if sub.state == FileState.DUPLICATE_FILE:
+        state, reason = RowState.DUPLICATE, f"duplicate_file:{sub.duplicate_of}"
+    elif sub.state == FileState.SUPERSEDED and not sub.superseded_rounds:
+        state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_by}"
     elif sub.superseded_rounds:  # a file of several rounds: only those rounds' rows
         _finalise_rounds(sub)
         return
@@ -275,7 +281,7 @@ def _finalise_rounds(sub: _Submission) -> None:
     for k, code in enumerate(values["round"]):
         newer = sub.superseded_rounds.get(code)
         if newer is not None:
-            states[k], reasons[k] = "superseded", f"superseded:{newer}"
+            states[k], reasons[k] = RowState.SUPERSEDED, f"superseded:{newer}"
             dropped.add((values["sheet"][k], values["row"][k]))
     sub.columns = {**columns, "state": states, "reason": reasons}
     for record, state, reason in zip(sub.rows, states, reasons, strict=False):

@@ -28,7 +28,16 @@ from operator import itemgetter
 
 from analysis.campaign import Campaign
 from analysis.clean import match_key, normalise_text, parse_participants
-from analysis.model import HEADER_FIELDS, ActivityTable, HeaderBlock, Issue, Sheet, TableRow
+from analysis.messages import message_text
+from analysis.model import (
+    HEADER_FIELDS,
+    ActivityTable,
+    HeaderBlock,
+    Issue,
+    IssueCode,
+    Sheet,
+    TableRow,
+)
 
 CORE_FIELDS = ("date", "work_item", "form", "participants")
 IDENTITY_FIELDS = ("grassroots_unit", "title")
@@ -310,7 +319,7 @@ class Split:
         self.field, self.total, self.parts, self.labels = field, total, parts, labels
 
     def named(self, j: int) -> str:
-        return f"{column_letter(j)}列“{self.labels[j]}”"
+        return message_text("column_named", letter=column_letter(j), label=self.labels[j])
 
 
 def _candidates(
@@ -350,12 +359,15 @@ def _split_columns(
     shown = {j: options[0] for j, options in enumerate(labels) if options and options[0]}
 
     def ambiguous(field: str, cols: list[int], used: int) -> None:
-        names = "、".join(f"{column_letter(j)}列“{shown.get(j, '')}”" for j in cols)
+        names = "、".join(
+            message_text("column_named", letter=column_letter(j), label=shown.get(j, ""))
+            for j in cols
+        )
         notes.append(
-            Issue(file, sheet, last + 1, column_letter(used), "warning", "column_ambiguous",
-                  f"工作表“{sheet}”第{last + 1}行的表头中有多列都可作为“{FIELD_LABELS_CN.get(field, field)}”"
-                  f"（{names}），已使用{column_letter(used)}列“{shown.get(used, '')}”；"
-                  "如不对，请修改表头使其只有一列。")
+            Issue(file, sheet, last + 1, column_letter(used), "warning", IssueCode.COLUMN_AMBIGUOUS,
+                  message_text("column_ambiguous", file=file, sheet=sheet, row=last + 1,
+                               field=FIELD_LABELS_CN.get(field, field), names=names,
+                               letter=column_letter(used), label=shown.get(used, "")))
         )  # fmt: skip
 
     for field, hits in found.items():
@@ -397,10 +409,9 @@ def _split_columns(
             split = Split(field, None, [h[0] for h in parts], names)
             notes.append(
                 Issue(file, sheet, last + 1, column_letter(parts[0][0]), "warning",
-                      "participants_summed",
-                      f"工作表“{sheet}”第{last + 1}行的表头把参加人数分成几列"
-                      f"（{'、'.join(split.named(j) for j in split.parts)}），没有合计列，"
-                      "已按各列之和计入；请核对。")
+                      IssueCode.PARTICIPANTS_SUMMED,
+                      message_text("participants_summed", file=file, sheet=sheet, row=last + 1,
+                                   parts="、".join(split.named(j) for j in split.parts)))
             )  # fmt: skip
         if split is not None and split.total is not None:
             columns[field] = split.total
@@ -838,9 +849,52 @@ def find_tables(
                         table.header_row,
                         "",
                         "warning",
-                        "column_missing",
-                        f"工作表“{sheet.name}”第{table.header_row}行的表头中没有“{FIELD_LABELS_CN[field]}”列；"
-                        "该项按空白处理，请按报送模板补充此列。",
+                        IssueCode.COLUMN_MISSING,
+                        message_text(
+                            "column_missing",
+                            file=file,
+                            sheet=sheet.name,
+                            row=table.header_row,
+                            field=FIELD_LABELS_CN[field],
+                        ),
                     )
                 )
     return tables
+
+
+HINT_ROWS = 30  # rows searched for the header that comes closest
+
+
+def header_hint(sheet: Sheet, campaign: Campaign) -> str:
+    """For a sheet without an activity table: the row that comes closest to a header,
+    the activity columns it has and the ones it lacks; '' when none of the first
+    HINT_ROWS rows names an activity column."""
+    grid = sheet.rows[:HINT_ROWS]
+    if not grid:
+        return ""
+    matcher = _context(campaign).matcher
+    merges = _merge_index(sheet)
+    best: tuple[int, dict[str, int], dict[str, str]] | None = None
+    for i, row in enumerate(grid):
+        labels = [[_labels(_filled(grid, merges, i, j))] for j in range(len(row))]
+        columns, named = _assign(matcher, labels)
+        if columns and (best is None or len(columns) > len(best[1])):
+            best = (i, columns, named)
+    if best is None:
+        return ""
+    i, columns, named = best
+    order = ("grassroots_unit", "title", *CORE_FIELDS)
+    found = "”“".join(named.get(f) or FIELD_LABELS_CN.get(f, f) for f in order if f in columns)
+    missing = [FIELD_LABELS_CN[f] for f in ("grassroots_unit", *CORE_FIELDS) if f not in columns]
+    return message_text(
+        "header_hint", sheet=sheet.name, row=i + 1, found=found, missing="”“".join(missing)
+    )
+
+
+def no_table_message(file: str, sheets: list[Sheet], campaign: Campaign) -> str:
+    """The no_activity_table sentence, naming per visible sheet the closest header row,
+    what it has and what it lacks."""
+    hints = [h for s in sheets if not s.hidden and (h := header_hint(s, campaign))]
+    if not hints:
+        return message_text("no_activity_table", file=file)
+    return message_text("no_activity_table_hint", file=file, hints="；".join(hints))

@@ -278,14 +278,16 @@ def write_plain(path: Path, sub: Submission, campaign: Campaign) -> Placement:
 def write_filled_template(path: Path, sub: Submission, campaign: Campaign) -> Placement:
     """A pre-filled template (analysis.templates) filled in as the unit would type it."""
     from analysis import templates
+    from analysis.templates.fill import fill_template
+    from analysis.templates.writer import write_template
 
-    templates.write_template(path, campaign, sub.unit, sub.kind, sub.round, list(sub.unions))
+    write_template(path, campaign, sub.unit, sub.kind, sub.round, list(sub.unions))
     rows = [
         {"seq": i, **{f: v for f, v in act.written.items() if v not in ("", None)}}
         for i, act in enumerate(sub.activities, start=1)
     ]
     header = {"report_date": sub.report_date, "contact": sub.contact, "phone": sub.phone}
-    templates.fill_template(path, rows, header)
+    fill_template(path, rows, header)
     path.write_bytes(_fixed_zip(path.read_bytes()))
     sheet = templates.ACTIVITY_SHEET
     return Placement(

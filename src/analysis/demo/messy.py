@@ -273,7 +273,7 @@ def _place(sub: Submission, campaign: Campaign, rng: np.random.Generator) -> Non
     )
     stem = str(rng.choice(patterns))
     if style.layout == "template":
-        from analysis.templates import template_filename
+        from analysis.templates.writer import template_filename
 
         stem = template_filename(sub.unit, rnd).removesuffix(".xlsx")
     folder = (

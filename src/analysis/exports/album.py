@@ -19,6 +19,7 @@ import pandas as pd
 from analysis.campaign import Limits
 from analysis.materials.intake import MaterialReader
 from analysis.materials.photos import PhotoError, clean_copy, jpeg_bytes
+from analysis.model import MaterialState
 
 EA_FONT_DOCX = "仿宋"
 TITLE_FONT_DOCX = "方正小标宋简体"
@@ -55,7 +56,7 @@ def current_photos(materials: pd.DataFrame, round_code: str | None = None) -> pd
     frame = materials.fillna("")
     keep = (
         (frame["material"] == "photo")
-        & (frame["state"] == "current")
+        & (frame["state"] == MaterialState.CURRENT)
         & (frame["reporting_unit"] != "")
     )
     if round_code is not None:

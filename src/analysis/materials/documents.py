@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.clean import chinese_number
+from analysis.messages import message_text
+from analysis.model import IssueCode
 
 SUMMARY_MARK = "总结"
 TEXT_LIMIT = 200_000  # characters kept from one document (a summary is a few pages)
@@ -100,7 +102,9 @@ def _check_docx(data: bytes) -> None:
     ratio = max((i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > 2**20),
                 default=0)  # fmt: skip
     if total > DOCX_MAX_BYTES or ratio > DOCX_MAX_RATIO:
-        raise DocumentError("material_bomb", f"解压后 {total / 2**20:.0f} MB")
+        raise DocumentError(
+            IssueCode.MATERIAL_BOMB, message_text("detail_unpacked_mb", size_mb=total / 2**20)
+        )
 
 
 def _docx(data: bytes) -> tuple[list[str], dt.date | None]:
@@ -132,7 +136,7 @@ def _pdf(data: bytes) -> tuple[list[str], dt.date | None]:
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
-        raise DocumentError("material_encrypted")
+        raise DocumentError(IssueCode.MATERIAL_ENCRYPTED)
     lines: list[str] = []
     size = 0
     for page in reader.pages[:50]:
@@ -148,7 +152,7 @@ def _pdf(data: bytes) -> tuple[list[str], dt.date | None]:
 def document_facts(data: bytes, fmt: str) -> DocumentFacts:
     """Title, text, own date and stated totals of a docx/pdf; title only for other formats."""
     if not data:
-        raise DocumentError("material_empty")
+        raise DocumentError(IssueCode.MATERIAL_EMPTY)
     if fmt not in ("docx", "pdf"):
         return DocumentFacts()
     try:
@@ -156,7 +160,7 @@ def document_facts(data: bytes, fmt: str) -> DocumentFacts:
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - damaged documents raise many types
-        raise DocumentError("material_corrupt", type(exc).__name__) from None
+        raise DocumentError(IssueCode.MATERIAL_CORRUPT, type(exc).__name__) from None
     lines = [line for line in lines if line]
     text = "\n".join(lines)[:TEXT_LIMIT]
     title = lines[0] if lines else ""

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.model import MaterialState, RowState
+
 MATERIAL_STATUS_NAMES = {
     "table_and_materials": "表格和资料均已报送",
     "table_only": "仅报送表格",
     "materials_only": "仅报送资料",
     "nothing": "均未报送",
 }
-STATE_NAMES = {"current": "有效", "duplicate": "重复", "rejected": "无法读取"}
+STATE_NAMES = {
+    MaterialState.CURRENT: "有效",
+    MaterialState.DUPLICATE: "重复",
+    MaterialState.REJECTED: "无法读取",
+}
 MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "其他文档", "video": "视频"}
 # A summary's stated total further than this from the table's figure is flagged.
 GAP_THRESHOLD = 0.10
@@ -35,7 +41,7 @@ def up_to_round(materials: pd.DataFrame, campaign, round_code: str) -> pd.DataFr
 
 
 def _current(materials: pd.DataFrame) -> pd.DataFrame:
-    return materials.loc[materials["state"].astype(str) == "current"]
+    return materials.loc[materials["state"].astype(str) == MaterialState.CURRENT]
 
 
 def counts_by_unit_round(materials: pd.DataFrame) -> pd.DataFrame:
@@ -145,7 +151,7 @@ def key_sentence(materials: pd.DataFrame, round_code: str | None = None) -> str:
 
 def table_figures(rows: pd.DataFrame) -> pd.DataFrame:
     """Per submitting unit and round, what its accepted rows give: activities, participants, unions."""
-    accepted = rows.loc[rows["state"].astype(str) == "accepted"].copy()
+    accepted = rows.loc[rows["state"].astype(str) == RowState.ACCEPTED].copy()
     accepted["participants"] = pd.to_numeric(accepted["participants"], errors="coerce")
     unions = accepted["grassroots_unit"].fillna("").astype(str)
     accepted["union"] = unions.where(unions != "")
@@ -194,7 +200,9 @@ def terminal_line(materials: pd.DataFrame) -> str:
     """One line for the ingest's terminal summary: what materials came in and their states."""
     n = key_counts(materials)
     states = materials["state"].astype(str)
-    unplaced = int(((materials["reporting_unit"].fillna("") == "") & (states == "current")).sum())
+    unplaced = int(
+        ((materials["reporting_unit"].fillna("") == "") & (states == MaterialState.CURRENT)).sum()
+    )
     text = (
         f"收到资料 {len(materials)} 个：信息图片 {n['photos']} 张、阶段性总结 {n['summaries']} 份"
         + (f"、视频 {n['videos']} 个" if n["videos"] else "")

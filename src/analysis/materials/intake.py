@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 from analysis import archives
 from analysis.campaign import Limits
 from analysis.materials import detect
-from analysis.model import Issue
+from analysis.messages import message_text
+from analysis.model import Issue, IssueCode
 
 _SKIPPED_MEMBER_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
@@ -138,8 +139,8 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
         else:
             intake.archives.append(rel)
             if size > limits.max_archive_bytes:
-                intake.issues.append(archives._issue(rel, "archive_too_large", archive=rel,
-                                                     member="（整个压缩包）",
+                intake.issues.append(archives._issue(rel, IssueCode.ARCHIVE_TOO_LARGE, archive=rel,
+                                                     member=message_text("detail_whole_archive"),
                                                      limit_mb=limits.max_archive_bytes // 2**20))  # fmt: skip
                 continue
             expanded = archives.expand(path.read_bytes(), rel, limits)
@@ -158,8 +159,8 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
         return  # macOS resource forks: not files anyone sent
     if name.name.startswith(("~$", ".")) or name.name.lower() in _SKIPPED_MEMBER_NAMES:
         intake.issues.append(
-            Issue(member.rel, "", None, "", "warning", "file_skipped",
-                  f"文件“{member.rel}”是临时文件、隐藏文件或系统文件，已跳过；如确需读取，请解压并改名后重新运行。")
+            Issue(member.rel, "", None, "", "warning", IssueCode.FILE_SKIPPED,
+                  message_text("file_skipped_in_archive", file=member.rel))
         )  # fmt: skip
         return
     suffix = name.suffix.lower()

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
+from analysis.model import IssueCode
+
 HASH_SIDE = 16  # a 16x16 difference hash: 256 bits
 # Two photos whose hashes differ in at most this many of 256 bits (and whose shapes
 # agree) are one photo, re-encoded or resized by WeChat. Measured: such copies differ
@@ -72,9 +74,9 @@ def _open(data: bytes) -> Image.Image:
         try:
             return Image.open(io.BytesIO(data))
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            raise PhotoError("material_image_too_large", str(exc)) from None
+            raise PhotoError(IssueCode.MATERIAL_IMAGE_TOO_LARGE, str(exc)) from None
         except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad files
-            raise PhotoError("material_corrupt", type(exc).__name__) from None
+            raise PhotoError(IssueCode.MATERIAL_CORRUPT, type(exc).__name__) from None
 
 
 def exif_date(image: Image.Image) -> dt.date | None:
@@ -111,7 +113,7 @@ def dhash(image: Image.Image) -> int:
 def photo_facts(data: bytes) -> PhotoFacts:
     """Size, EXIF date and perceptual hash of a photo; PhotoError when it is unusable."""
     if not data:
-        raise PhotoError("material_empty")
+        raise PhotoError(IssueCode.MATERIAL_EMPTY)
     image = _open(data)
     try:
         with warnings.catch_warnings():
@@ -121,11 +123,11 @@ def photo_facts(data: bytes) -> PhotoFacts:
             turned = image.getexif().get(0x0112) in (5, 6, 7, 8)
             phash = dhash(image)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise PhotoError("material_image_too_large", str(exc)) from None
+        raise PhotoError(IssueCode.MATERIAL_IMAGE_TOO_LARGE, str(exc)) from None
     except PhotoError:
         raise
     except Exception as exc:  # noqa: BLE001 - truncated or damaged image data
-        raise PhotoError("material_corrupt", type(exc).__name__) from None
+        raise PhotoError(IssueCode.MATERIAL_CORRUPT, type(exc).__name__) from None
     return PhotoFacts(width, height, taken, phash, turned)
 
 

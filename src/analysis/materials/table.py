@@ -19,7 +19,8 @@ from analysis import names
 from analysis.campaign import Campaign
 from analysis.materials import attribution, documents, photos
 from analysis.materials.intake import Intake, Received
-from analysis.model import Issue
+from analysis.messages import message_text
+from analysis.model import Issue, IssueCode, MaterialState
 
 MATERIALS_COLUMNS = (
     "file", "reporting_unit", "kind", "round", "material", "taken_date", "state", "duplicate_of",
@@ -30,30 +31,9 @@ EXTRA_COLUMNS = (
 )  # fmt: skip
 MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "文档", "video": "视频"}
 
-MESSAGES = {
-    "material_empty": "文件“{file}”是空文件（0 字节），未读取；请让报送单位重新发送该{what}。",
-    "material_corrupt": "{what}“{file}”已损坏或不完整，无法打开（{detail}），未计入；请让报送单位重新发送。",
-    "material_image_too_large": (
-        "图片“{file}”像素数过大（{detail}），疑似恶意文件（“解压炸弹”），未读取；请确认来源，必要时请报送单位重新拍摄或压缩后发送。"
-    ),
-    "material_bomb": (
-        "{what}“{file}”内部压缩比异常（{detail}），疑似恶意文件（“压缩炸弹”），未读取；请确认来源后让报送单位重新发送。"
-    ),
-    "material_encrypted": "{what}“{file}”设置了密码，无法读取内容；请让报送单位取消密码后重新发送。",
-    "material_too_large": (
-        "{what}“{file}”有 {size_mb} MB，超过 {limit_mb} MB，只登记、未读取内容（未检查是否重复）；"
-        "如需使用，请另行拷贝查看。"
-    ),
-    "material_unplaced": (
-        "{what}“{file}”无法确定{missing}，已列入资料清单但未计入任何单位；请把它放进以报送单位或期次命名的文件夹"
-        "（如“长阳镇总工会/第一阶段”），或在文件名中写明后重新运行。"
-    ),
-    "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
-}
-
 
 def material_message(code: str, **values: object) -> str:
-    return MESSAGES[code].format(**values)
+    return message_text(code, **values)
 
 
 @dataclass
@@ -82,7 +62,7 @@ def read_facts(item: Received, limit: int) -> Facts:
     if group == "document" and documents.SUMMARY_MARK in PurePosixPath(item.rel).stem:
         facts.material = "summary"  # by its name, even when it cannot be read
     if item.size == 0:
-        facts.error = ("material_empty", "")
+        facts.error = (IssueCode.MATERIAL_EMPTY, "")
         return facts
     if item.size > limit:
         facts.too_large = True
@@ -90,7 +70,7 @@ def read_facts(item: Received, limit: int) -> Facts:
     data = item.read(limit)
     facts.sha256 = hashlib.sha256(data).hexdigest()
     if item.kind.group not in ("photo", "document", "video"):
-        facts.error = ("material_corrupt", "文件内容与扩展名不符")
+        facts.error = (IssueCode.MATERIAL_CORRUPT, message_text("detail_content_not_extension"))
         return facts
     if group == "photo":
         try:
@@ -124,7 +104,7 @@ def _what(material: str) -> str:
     return MATERIAL_NAMES.get(material, "文件")
 
 
-def _issue(file: str, severity: str, code: str, **values: object) -> Issue:
+def _material_issue(file: str, severity: str, code: str, **values: object) -> Issue:
     return Issue(file, "", None, "", severity, code, material_message(code, file=file, **values))
 
 
@@ -152,37 +132,45 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
         except OSError as exc:  # gone or locked since it was listed
             facts = Facts(
                 material=_named_group(item.rel),
-                error=("material_corrupt", exc.strerror or "无法读取"),
+                error=(
+                    IssueCode.MATERIAL_CORRUPT,
+                    exc.strerror or message_text("detail_unreadable"),
+                ),
             )
         except Exception as exc:  # noqa: BLE001 - the analyst must never see a traceback
             facts = Facts(
-                material=_named_group(item.rel), error=("material_corrupt", type(exc).__name__)
+                material=_named_group(item.rel),
+                error=(IssueCode.MATERIAL_CORRUPT, type(exc).__name__),
             )
         all_facts[item.rel] = facts
         what = _what(facts.material)
-        state, duplicate_of = "current", ""
+        state, duplicate_of = MaterialState.CURRENT, ""
         if facts.error:
             code, detail = facts.error
-            state = "rejected"
-            issues.append(_issue(item.rel, "error", code, what=what, detail=detail))
+            state = MaterialState.REJECTED
+            issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
         taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date else None
         placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
-        if state != "rejected":
+        if state != MaterialState.REJECTED:
             if facts.too_large:
-                issues.append(_issue(item.rel, "warning", "material_too_large", what=what,
+                issues.append(_material_issue(item.rel, "warning", IssueCode.MATERIAL_TOO_LARGE, what=what,
                                      size_mb=round(item.size / 2**20), limit_mb=limit // 2**20))  # fmt: skip
             if facts.sha256 and facts.sha256 in originals_sha:
-                state, duplicate_of = "duplicate", originals_sha[facts.sha256]
-                how = "内容完全相同"
+                state, duplicate_of = MaterialState.DUPLICATE, originals_sha[facts.sha256]
+                how = message_text("detail_identical")
             elif facts.phash is not None:
                 mine = (facts.phash, facts.aspect)
                 near = next(
                     (f for key, f in originals_hash if photos.same_picture(key, mine)), None
                 )
                 if near:
-                    state, duplicate_of, how = "duplicate", near, "同一照片的压缩或缩放版本"
-            if state == "duplicate":
-                issues.append(_issue(item.rel, "warning", "material_duplicate", what=what,
+                    state, duplicate_of, how = (
+                        MaterialState.DUPLICATE,
+                        near,
+                        message_text("detail_same_photo"),
+                    )
+            if state == MaterialState.DUPLICATE:
+                issues.append(_material_issue(item.rel, "warning", IssueCode.MATERIAL_DUPLICATE, what=what,
                                      original=duplicate_of, how=how))  # fmt: skip
             else:
                 if facts.sha256:
@@ -191,11 +179,14 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                     originals_hash.append(((facts.phash, facts.aspect), item.rel))
             missing = "、".join(
                 m
-                for m, v in (("报送单位", placed.reporting_unit), ("报送期次", placed.round))
+                for m, v in (
+                    (message_text("detail_reporting_unit"), placed.reporting_unit),
+                    (message_text("detail_round"), placed.round),
+                )
                 if not v
             )
             if missing:
-                issues.append(_issue(item.rel, "warning", "material_unplaced", what=what,
+                issues.append(_material_issue(item.rel, "warning", IssueCode.MATERIAL_UNPLACED, what=what,
                                      missing=missing))  # fmt: skip
         records.append({
             "file": item.rel, "reporting_unit": placed.reporting_unit,
@@ -253,12 +244,13 @@ def summary_gap_issues(
         first = group.iloc[0]
         where = f"{first['reporting_unit']}{rounds.get(first['round'], first['round'])}"
         parts = [
-            f"{r.figure_name}写的是{r.stated}，报送表合计为{r.table}" if pd.notna(r.table)
-            else f"{r.figure_name}写的是{r.stated}，但该单位本期没有可统计的报送表"
+            message_text("summary_stated_vs_table", figure=r.figure_name, stated=r.stated, table=r.table)
+            if pd.notna(r.table)
+            else message_text("summary_stated_no_table", figure=r.figure_name, stated=r.stated)
             for r in group.itertuples(index=False)
         ]  # fmt: skip
         issues.append(Issue(
-            file, "", None, "", "warning", "summary_total_gap",
-            f"阶段性总结“{file}”中{'；'.join(parts)}（{where}，相差超过10%）；请与报送单位核实哪一个数字准确。",
+            file, "", None, "", "warning", IssueCode.SUMMARY_TOTAL_GAP,
+            message_text("summary_total_gap", file=file, gaps="；".join(parts), where=where),
         ))  # fmt: skip
     return issues

@@ -13,11 +13,12 @@ from openpyxl.styles import Font
 from analysis import config, safety
 from analysis.campaign import Campaign, Round, load_campaign
 from analysis.filenames import unique_names, windows_name
+from analysis.messages import message_text
 from analysis.model import (
     Issue,
 )
 from analysis.roster import Roster, load_roster
-from analysis.templates.layout import _BORDER, _HEAD_FILL
+from analysis.templates.cells import BORDER, HEAD_FILL
 from analysis.templates.writer import (
     _round,
     safe_filename,
@@ -42,17 +43,14 @@ class TemplateRun:
     issues: list[Issue] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (
-            f"已为 {len(self.files)} 个报送单位生成“{self.round_name}”报送模板，"
-            f"保存在 {self.out_dir}；打包文件 {self.zip_path.name}，"
-            f"报送清单 {self.checklist_xlsx.name}（另有 .csv）。"
-            + (
-                f"名册中有 {len(self.issues)} 处问题（{self.roster_source}），"
-                "有问题的单位可能未列入下拉列表，请核对名册。"
-                if self.issues
-                else ""
-            )
-        )
+        return message_text(
+            "templates_written", count=len(self.files), round=self.round_name,
+            folder=self.out_dir, zip=self.zip_path.name, checklist=self.checklist_xlsx.name,
+        ) + (
+            message_text("templates_roster_problems", count=len(self.issues), roster=self.roster_source)
+            if self.issues
+            else ""
+        )  # fmt: skip
 
 
 def write_templates(
@@ -119,8 +117,8 @@ def write_checklist(
     ws.append(list(CHECKLIST_COLUMNS))
     for cell in ws[2]:
         cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BORDER
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
     for row in rows:
         ws.append(row)
     for col, width in zip("ABCDE", (30, 10, 48, 14, 10), strict=True):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from analysis.templates.cells import UNLOCKED
 from analysis.templates.layout import (
     _DATE_FORMAT,
-    _UNLOCKED,
     COLUMN_LABELS,
     HEADER_LABELS,
     META_SHEET,
@@ -56,5 +56,5 @@ def fill_template(path: Path, rows: list[dict], header: dict) -> None:
             cell = ws.cell(row=first + i, column=fields.index(fld) + 1, value=value)
             if isinstance(value, dt.date):
                 cell.number_format = _DATE_FORMAT
-            cell.protection = _UNLOCKED
+            cell.protection = UNLOCKED
     wb.save(path)

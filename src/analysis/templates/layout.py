@@ -1,4 +1,7 @@
-"""The template's fixed layout: sheet names, column and header labels, cells, rows and cell styles."""
+"""The template's fixed layout: sheet names, column and header labels, cells and rows.
+
+No openpyxl here (reading a template back needs none); the cell styles are in cells.py.
+"""
 
 from __future__ import annotations
 
@@ -59,26 +62,3 @@ SELF_LABEL = "本级"  # used when the campaign's [row_markers] self list is emp
 MAX_PARTICIPANTS = 100_000
 
 _DATE_FORMAT = "yyyy-mm-dd"
-_STYLES = ("_THIN", "_BORDER", "_LOCKED_FILL", "_INPUT_FILL", "_HEAD_FILL", "_UNLOCKED")
-
-
-def _styles() -> dict[str, object]:
-    """The cell styles (openpyxl objects, built on first use: reading needs no openpyxl)."""
-    from openpyxl.styles import Border, PatternFill, Protection, Side
-
-    thin = Side(style="thin", color="808080")
-    return {
-        "_THIN": thin,
-        "_BORDER": Border(left=thin, right=thin, top=thin, bottom=thin),
-        "_LOCKED_FILL": PatternFill("solid", fgColor="E7E6E6"),
-        "_INPUT_FILL": PatternFill("solid", fgColor="FFF9DB"),
-        "_HEAD_FILL": PatternFill("solid", fgColor="D9E1F2"),
-        "_UNLOCKED": Protection(locked=False),
-    }
-
-
-def __getattr__(name: str) -> object:
-    if name in _STYLES:
-        globals().update(_styles())
-        return globals()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

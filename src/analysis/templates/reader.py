@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from analysis.campaign import Campaign
+from analysis.messages import message_text
 from analysis.model import (
     HEADER_FIELDS,
     ActivityTable,
     HeaderBlock,
     Issue,
+    IssueCode,
     Sheet,
     TableRow,
     Workbook,
@@ -150,16 +152,27 @@ def _read_header_block(
         moved = _find_label(rows, label, header_index)
         if moved is not None:
             values[fld] = _at(rows, moved[0], moved[1] + 1)
-            altered.append(f"表头“{label}”从{label_ref}单元格移到了别处")
+            altered.append(message_text("template_label_moved", label=label, ref=label_ref))
         else:
-            altered.append(f"表头“{label}”（{label_ref}单元格）被修改")
+            altered.append(message_text("template_label_changed", label=label, ref=label_ref))
     for fld, expected in (("reporting_unit", marker["unit"]), ("round", marker["round_name"])):
         written = _text(values.get(fld))
         if not written:
             values[fld] = expected  # a cleared locked cell: the marker still knows
-            altered.append(f"预填的{HEADER_LABELS[fld]}被清空（应为“{expected}”）")
+            altered.append(
+                message_text(
+                    "template_prefill_cleared", label=HEADER_LABELS[fld], expected=expected
+                )
+            )
         elif _norm(written) != _norm(expected):
-            altered.append(f"预填的{HEADER_LABELS[fld]}“{expected}”被改为“{written}”")
+            altered.append(
+                message_text(
+                    "template_prefill_changed",
+                    label=HEADER_LABELS[fld],
+                    expected=expected,
+                    written=written,
+                )
+            )
     return HeaderBlock(**values), altered
 
 
@@ -181,12 +194,13 @@ def read_tables(
         issues.append(Issue(file, sheet.name, row, column, "warning", code, message))
 
     if sheet.name != marker["sheet"]:
-        altered.append(f"工作表“{marker['sheet']}”被改名为“{sheet.name}”")
+        altered.append(message_text("template_sheet_renamed", was=marker["sheet"], now=sheet.name))
     if marker["campaign"] != campaign.code:
         warn(
-            "template_other_campaign",
-            f"该报送表是为活动“{marker['campaign']}”生成的，与当前活动“{campaign.code}”不一致；"
-            "已按当前活动读取，请确认单位是否用错了模板。",
+            IssueCode.TEMPLATE_OTHER_CAMPAIGN,
+            message_text(
+                "template_other_campaign", file=file, was=marker["campaign"], now=campaign.code
+            ),
         )
 
     # Table columns: by position when the header row is as written, else by matching it.
@@ -200,22 +214,21 @@ def read_tables(
         match = _match_header(rows, labels, campaign)
         if match is not None:
             header_index, columns = match
-            altered.append("活动表的列或表头行被移动或修改，已按表头重新识别各列")
+            altered.append(message_text("template_header_moved"))
         else:
-            altered.append("活动表的表头被修改且无法识别，已按模板原来的列位置读取")
+            altered.append(message_text("template_header_unrecognised"))
     column_labels = {f: _text(_at(rows, header_index, j)) or labels[f] for f, j in columns.items()}
     missing = [labels[f] for f in fields if f not in columns]
     if missing:
-        altered.append(f"缺少列：{'、'.join(missing)}")
+        altered.append(message_text("template_columns_missing", columns="、".join(missing)))
 
     header, header_altered = _read_header_block(rows, marker, header_index)
     altered = header_altered + altered
 
     if altered:
         warn(
-            "template_altered",
-            f"报送表的锁定部分被改动（{'；'.join(altered)}）。已尽量读取，请核对本表数据，"
-            "并请该单位今后使用未改动的模板填报。",
+            IssueCode.TEMPLATE_ALTERED,
+            message_text("template_altered", file=file, changes="；".join(altered)),
             row=header_index + 1 if table_moved or missing else None,
         )
 

@@ -16,18 +16,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from analysis import config, safety
 from analysis.campaign import OTHER_WORK_ITEM_NAME, Campaign, CampaignError, Round
 from analysis.filenames import MAX_NAME_CHARS, windows_name
+from analysis.messages import message_text
 from analysis.model import (
     HEADER_FIELDS,
     TABLE_FIELDS,
 )
 from analysis.roster import Roster
+from analysis.templates.cells import BORDER, HEAD_FILL, INPUT_FILL, LOCKED_FILL, UNLOCKED
 from analysis.templates.layout import (
-    _BORDER,
     _DATE_FORMAT,
-    _HEAD_FILL,
-    _INPUT_FILL,
-    _LOCKED_FILL,
-    _UNLOCKED,
     ACTIVITY_SHEET,
     COLUMN_LABELS,
     COLUMN_WIDTHS,
@@ -67,7 +64,7 @@ def _round(campaign: Campaign, round_code: str | None) -> Round:
         if round_code == r.code or round_code in r.labels or round_code == r.name:
             return r
     codes = "、".join(r.code for r in campaign.rounds)
-    raise CampaignError(f"报送期次“{round_code}”不存在，可选：{codes}。")
+    raise CampaignError(message_text("template_round_unknown", round=round_code, codes=codes))
 
 
 def _unique(values: Iterable[str]) -> list[str]:
@@ -229,16 +226,16 @@ def _write_activity_sheet(
         label = ws[label_ref]
         label.value = HEADER_LABELS[fld]
         label.font = Font(bold=True)
-        label.fill = _LOCKED_FILL
+        label.fill = LOCKED_FILL
         label.alignment = Alignment(horizontal="right", vertical="center")
         cell = ws[value_ref]
         cell.alignment = Alignment(horizontal="left", vertical="center")
         if fld in PREFILLED_HEADER:
             cell.value = prefilled[fld]
-            cell.fill = _LOCKED_FILL
+            cell.fill = LOCKED_FILL
         else:
-            cell.protection = _UNLOCKED
-            cell.fill = _INPUT_FILL
+            cell.protection = UNLOCKED
+            cell.fill = INPUT_FILL
     ws[HEADER_CELLS["report_date"][1]].number_format = _DATE_FORMAT
     ws[HEADER_CELLS["phone"][1]].number_format = "@"  # keep leading zeros and dashes
     ws.cell(
@@ -251,13 +248,13 @@ def _write_activity_sheet(
     for col, fld in enumerate(TABLE_FIELDS, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=COLUMN_LABELS[fld])
         head.font = Font(bold=True)
-        head.fill = _HEAD_FILL
-        head.border = _BORDER
+        head.fill = HEAD_FILL
+        head.border = BORDER
         head.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(col)].width = COLUMN_WIDTHS[fld]
     first = [ws.cell(row=FIRST_DATA_ROW, column=col) for col in range(1, ncols + 1)]
     for cell in first:
-        cell.protection = _UNLOCKED
+        cell.protection = UNLOCKED
     first[TABLE_FIELDS.index("date")].number_format = _DATE_FORMAT
     # Copying the style array is much faster than setting styles cell by cell (openpyxl
     # hashes every style object on assignment); 500 rows x 8 columns took ~1.5 s.
@@ -270,7 +267,7 @@ def _write_activity_sheet(
     ws.conditional_formatting.add(
         f"A{FIRST_DATA_ROW}:{last_col}{last_row}",
         FormulaRule(
-            formula=[f"COUNTA($A{FIRST_DATA_ROW}:${last_col}{FIRST_DATA_ROW})>0"], border=_BORDER
+            formula=[f"COUNTA($A{FIRST_DATA_ROW}:${last_col}{FIRST_DATA_ROW})>0"], border=BORDER
         ),
     )
     department = campaign.department or config.DISTRICT_FEDERATION
@@ -337,10 +334,10 @@ def _write_instructions(
     for col, fld in enumerate(TABLE_FIELDS, start=1):
         head = ws.cell(row=head_row, column=col, value=COLUMN_LABELS[fld])
         head.font = Font(bold=True)
-        head.fill = _HEAD_FILL
-        head.border = _BORDER
+        head.fill = HEAD_FILL
+        head.border = BORDER
         cell = ws.cell(row=head_row + 1, column=col, value=example[fld])
-        cell.border = _BORDER
+        cell.border = BORDER
         ws.column_dimensions[get_column_letter(col)].width = COLUMN_WIDTHS[fld]
     ws.cell(row=head_row + 1, column=TABLE_FIELDS.index("date") + 1).number_format = _DATE_FORMAT
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
