@@ -50,11 +50,6 @@ class ReportStatus(StrEnum):
     PENDING = "pending"  # nothing yet, and the round's deadline is after the reference date
 
 
-# deadlines.py's status of a unit that has not sent a round whose deadline has not
-# passed (未到截止日期). Not a ReportStatus member: the reporting chart and tables
-# follow ReportStatus's order and do not show it.
-STATUS_PENDING = "pending"
-
 
 class MaterialState(StrEnum):
     """`state` of a materials.csv row (photos, summaries, videos)."""

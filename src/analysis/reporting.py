@@ -57,7 +57,7 @@ def reporting_status(
     does not list next round's reports as missing, and re-running gives the same table.
     status: on_time, late, unknown_date (submitted without a 填报日期), missing, or
     pending when nothing has come in yet and the round's deadline is after the reference
-    date (`as_of`, else the latest 填报日期): not yet due is not missing (deadlines.py);
+    date (`as_of`, else the latest 填报日期): not yet due is not missing;
     `status_name` is its Chinese label. When a unit has several current submissions in
     a round the earliest dated one decides. on_time is True/False for dated submissions
     and NA otherwise.
