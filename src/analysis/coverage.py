@@ -537,7 +537,10 @@ def compute_tables(
     items = pd.Index(list(campaign.work_item_codes))
     where = _current_accepted(rows, submissions)
     coded, item = _coded_rows(g, rows, where, items, as_of, campaign)
-    return {"coverage": _coverage(g, coded), "coverage_by_item": _by_item_codes(g, coded, item, items)}
+    return {
+        "coverage": _coverage(g, coded),
+        "coverage_by_item": _by_item_codes(g, coded, item, items),
+    }
 
 
 def coverage_by_round(roster: Roster, rows: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
