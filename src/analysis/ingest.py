@@ -287,6 +287,7 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool =
             tmp = out_dir / f".{name}.csv.tmp{os.getpid()}"
             pending.append((tmp, out_dir / f"{name}.csv"))
             _write_csv(safety.csv_safe(frame), tmp)  # no formula a unit typed runs in Excel
+            _trim_heap()  # the CSV's slices freed before the Parquet writer allocates
             if parquet:
                 tmp_pq = out_dir / f".{name}.parquet.tmp{os.getpid()}"
                 pending.append((tmp_pq, out_dir / f"{name}.parquet"))
