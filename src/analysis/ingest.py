@@ -519,7 +519,7 @@ def run(
     """
     # Arrow's own allocator (mimalloc) keeps what it frees for reuse, so every short-lived
     # column of the run adds to the peak; the system allocator gives it back (and
-    # `_trim_heap` returns it to the OS). Scaled round: peak RSS 361 -> 297 MiB, the
+    # `_trim_heap` returns it to the OS). Scaled round: peak RSS 353 -> 290 MiB, the
     # same time (`/usr/bin/time -v`, docs/benchmarks.md). Buffers remember their pool.
     import pyarrow as pa
 
