@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, print a table and the targets, save JSON.
 
-    python -m benchmarks [--only ingest,scaled,incremental,coverage,briefing,templates]
+    python -m benchmarks [--only ingest,scaled,incremental,materials,coverage,briefing,templates]
                              [--repeat N] [--quick] [--cache DIR] [--results DIR]
 
 Generates what it needs (the demo district, the scaled-up round) under the cache
@@ -23,7 +23,9 @@ from analysis import config
 from benchmarks import harness
 from benchmarks.harness import Result, Target, guarded
 
-SECTIONS = ("startup", "ingest", "scaled", "incremental", "coverage", "briefing", "templates")
+SECTIONS = (
+    "startup", "ingest", "scaled", "incremental", "materials", "coverage", "briefing", "templates",
+)  # fmt: skip
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "analysis-bench-cache"
 GIB = 1024.0  # MiB
 
@@ -127,6 +129,16 @@ def run(args: argparse.Namespace) -> list[Result]:
             results += _section(
                 "incremental re-run (scaled round)", names,
                 lambda: _incremental(cache_dir, work, repeat),
+            )  # fmt: skip
+        if "materials" in args.only:
+            from benchmarks import materials_bench
+
+            results += _section(
+                "materials: 1,000 photos and 100 documents (scaled round)",
+                materials_bench.MATERIALS_NAMES,
+                lambda: materials_bench.measure_materials(
+                    cache_dir, scaled_raw(cache_dir), work, repeat=min(repeat, 2)
+                ),
             )  # fmt: skip
         if "coverage" in args.only:
             from benchmarks import briefing_bench

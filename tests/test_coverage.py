@@ -389,6 +389,49 @@ def test_compute_tables_as_of_matches_accepted_activities_cut(roster, rows, camp
     assert_frame_equal(tables["coverage"], direct)
 
 
+@pytest.mark.parametrize("as_of", [None, dt.date(2019, 7, 31)])
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_compute_tables_counts_as_the_activities_table_does(roster, rows, campaign, as_of, dtype):
+    # compute_tables counts on codes of the ledger's columns; coverage_table and
+    # coverage_by_item count on accepted_activities: the same figures, both ways, for the
+    # ledger as built in memory (object) and as read back from Parquet (Arrow strings).
+    text = [c for c in rows if c not in ("row", "participants", "template")]
+    ledger = rows.astype({c: dtype for c in text})
+    submissions = pd.DataFrame({"file": ["r2/教委.xlsx"], "state": ["superseded"]})
+    tables = compute_tables(roster, ledger, submissions, campaign, as_of=as_of)
+    current = ledger.loc[ledger["file"] != "r2/教委.xlsx"]
+    activities = accepted_activities(current, roster, as_of, campaign)
+    assert_frame_equal(tables["coverage"], coverage_table(roster, activities))
+    assert_frame_equal(tables["coverage_by_item"], coverage_by_item(roster, activities, campaign))
+
+
+def test_compute_tables_blank_counted_for_and_padded_union_name(roster, campaign):
+    r = ledger_row
+    rows = pd.DataFrame(
+        [
+            # a padded union name is the roster's union: 长阳 covered once, 2 activities
+            r("a.xlsx", 5, "accepted", "ok", f" {CY1} ", CY, "study", "2019-06-03", 10, "r1"),
+            r("a.xlsx", 6, "accepted", "ok", CY1, CY, "nonsense", "2019-06-04", 20, "r1"),
+            # federation level with a blank counted_for: counts for its reporting unit
+            r("b.xlsx", 5, "accepted", "ok", "", JW, "study", "2019-06-05", 7, "r1"),
+            r("b.xlsx", 6, "rejected", "bad", JW1, JW, "study", "2019-06-05", 9, "r1"),
+        ]
+    )
+    rows.loc[2, "counted_for"] = ""
+    tables = compute_tables(roster, rows, None, campaign)
+    coverage = tables["coverage"].set_index("group")
+    assert coverage.loc[CY, ["units_covered", "activities", "participants"]].tolist() == [1, 2, 30]
+    assert coverage.loc[JW, ["units_covered", "activities", "activities_federation"]].tolist() == [
+        0,
+        1,
+        1,
+    ]
+    by_item = tables["coverage_by_item"].set_index(["group", "work_item"])
+    # an unknown work item counts as "other"
+    assert by_item.loc[(CY, "other"), ["units_covered", "activities"]].tolist() == [1, 1]
+    assert by_item.loc[(CY, "study"), "participants"] == 10
+
+
 def test_coverage_by_round_is_cumulative_with_change(roster, rows, campaign):
     table = coverage_by_round(roster, rows, campaign)
     district = table.loc[table["level"] == "district"].set_index("round")

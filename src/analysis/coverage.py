@@ -373,10 +373,15 @@ def _by_item(
     g: _Groups, coded: _Coded, activities: pd.DataFrame, work_items: Sequence[str]
 ) -> pd.DataFrame:
     items = pd.Index(list(work_items))
-    n_items, size = len(items), len(g.groups)
     item = _item_codes(activities, items)
     if coded.kept is not None:
         item = item[coded.kept]
+    return _by_item_codes(g, coded, item, items)
+
+
+def _by_item_codes(g: _Groups, coded: _Coded, item: np.ndarray, items: pd.Index) -> pd.DataFrame:
+    """coverage_by_item from coded activities and each kept activity's work-item position."""
+    n_items, size = len(items), len(g.groups)
     cell = coded.group.astype(np.intp) * n_items + item
 
     named = coded.unit >= 0
@@ -430,6 +435,88 @@ def _current_rows(rows: pd.DataFrame, submissions: pd.DataFrame | None) -> pd.Da
     return rows.loc[~rows["file"].isin(drop)] if drop else rows
 
 
+def _factorized(column: pd.Series, where: np.ndarray, lookup) -> np.ndarray:
+    """`lookup(distinct values)` (an array, one entry per distinct value) for the rows at
+    positions `where`, a missing value being looked up as None.
+
+    Each distinct value is looked up once, and the ledger's text columns (Arrow strings)
+    are never turned into one Python object per row.
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    values = np.asarray(uniques, dtype=object).tolist() + [None]
+    return np.asarray(lookup(values))[codes[where]]
+
+
+def _current_accepted(rows: pd.DataFrame, submissions: pd.DataFrame | None) -> np.ndarray:
+    """Positions of the accepted rows of current files (see `_current_rows`)."""
+    keep = rows["state"].astype(str).to_numpy(dtype=object, na_value="") == RowState.ACCEPTED
+    if submissions is not None and not submissions.empty and "state" in submissions:
+        states = submissions["state"].astype(str)
+        drop = set(submissions.loc[states != FileState.CURRENT, "file"]) - set(
+            submissions.loc[states == FileState.CURRENT, "file"]
+        )
+        if drop:
+            keep &= ~rows["file"].isin(drop).to_numpy(dtype=bool)
+    return np.flatnonzero(keep)
+
+
+def _coded_rows(
+    g: _Groups,
+    rows: pd.DataFrame,
+    where: np.ndarray,
+    items: pd.Index,
+    as_of: dt.date | None,
+    campaign: Campaign,
+) -> tuple[_Coded, np.ndarray]:
+    """What `_Coded.of(g, accepted_activities(rows[where], ...))` and `_item_codes` give,
+    computed from the ledger's columns without building the activities table."""
+    unit_index = g.units
+
+    def unit_lookup(values: list) -> np.ndarray:
+        names = ["" if v is None else str(v).strip() for v in values]
+        return unit_index.get_indexer(pd.Index(names, dtype=object))
+
+    def group_lookup(values: list) -> np.ndarray:
+        return g.groups.get_indexer(pd.Index([str(v) for v in values], dtype=object))
+
+    unit = _factorized(rows["grassroots_unit"], where, unit_lookup).astype(np.intp)
+    reporting = _factorized(rows["reporting_unit"], where, group_lookup)
+    if "counted_for" in rows:  # a federation-level activity counts for `counted_for` when set
+        blank = _factorized(rows["counted_for"], where, lambda v: [x is None or x == "" for x in v])
+        counted = _factorized(rows["counted_for"], where, group_lookup)
+        own = np.where(blank, reporting, counted)
+    else:
+        own = reporting
+    if len(g.unit_group):
+        group = np.where(unit >= 0, g.unit_group.take(unit, mode="clip"), own)
+    else:
+        group = own
+    other = items.get_loc(OTHER_WORK_ITEM)
+    item = _factorized(
+        rows["work_item"],
+        where,
+        lambda v: np.where((k := items.get_indexer(pd.Index(v, dtype=object))) >= 0, k, other),
+    )
+    participants = pd.to_numeric(rows["participants"], errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )[where]
+    keep = group >= 0
+    if as_of is not None:
+        cut = pd.Timestamp(as_of)
+        date = pd.to_datetime(rows["date"], errors="coerce").to_numpy()[where]
+        dated = ~np.isnat(date)
+        in_time = dated & (date <= cut.to_datetime64())
+        starts = {r.code: pd.Timestamp(r.start) <= cut for r in campaign.rounds}
+        started = _factorized(rows["round"], where, lambda v: [starts.get(x, False) for x in v])
+        keep &= in_time | (~dated & started.astype(bool))
+    kept = None if keep.all() else keep
+    if kept is not None:
+        unit, group, participants, item = unit[kept], group[kept], participants[kept], item[kept]
+    missing = np.isnan(participants)
+    coded = _Coded(unit, group, np.where(missing, 0.0, participants), missing, None)
+    return coded, item
+
+
 def compute_tables(
     roster: Roster,
     rows: pd.DataFrame,
@@ -437,9 +524,23 @@ def compute_tables(
     campaign: Campaign,
     as_of: dt.date | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The contract's coverage tables, keyed "coverage" and "coverage_by_item"."""
-    activities = accepted_activities(_current_rows(rows, submissions), roster, as_of, campaign)
-    return coverage_tables(roster, activities, campaign)
+    """The contract's coverage tables, keyed "coverage" and "coverage_by_item".
+
+    The same figures as `coverage_tables(roster, accepted_activities(...), campaign)`
+    (tests/test_coverage.py holds them equal), counted on integer codes of the ledger's
+    columns: no copy of the accepted rows, each distinct name looked up once.
+    """
+    missing = [c for c in LEDGER_COLUMNS if c not in rows]
+    if missing:  # an empty ledger (no submission at all) may come without columns
+        rows = rows.assign(**dict.fromkeys(missing, pd.NA))
+    g = _Groups.of(roster)
+    items = pd.Index(list(campaign.work_item_codes))
+    where = _current_accepted(rows, submissions)
+    coded, item = _coded_rows(g, rows, where, items, as_of, campaign)
+    return {
+        "coverage": _coverage(g, coded),
+        "coverage_by_item": _by_item_codes(g, coded, item, items),
+    }
 
 
 def coverage_by_round(roster: Roster, rows: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:

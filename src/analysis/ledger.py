@@ -493,31 +493,42 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     ]  # fmt: skip
     if not members:
         return []
-    # Column-wise (no per-row Python): the rows of these files, in round then file order.
-    needed = ("state", "round", "reporting_unit", *ACTIVITY_KEY)
+    # Column-wise (no per-row Python): the rows of these files, in round then file order,
+    # each column as integer codes of its distinct values (a few MiB, not the text).
     parts = [s.row_columns(ROWS_COLUMNS) for s in members]
-    frame = pd.DataFrame(
-        {c: _ledger_column([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS) for c in needed}
-    )
-    lengths = [len(p["state"]) for p in parts]
-    frame["pos_file"] = np.repeat(np.arange(len(members)), lengths)
-    frame["pos_row"] = np.concatenate([np.arange(n) for n in lengths]) if lengths else []
-    frame["pos_round"] = frame["round"].map(order)
-    live = frame[frame["state"].eq("accepted") & frame["date"].notna() & frame["pos_round"].notna()]
     key = ["reporting_unit", *ACTIVITY_KEY]
+    codes: dict[str, np.ndarray] = {}
+    distinct: dict[str, list] = {}
+    for c in ("state", "round", *key):
+        column = _ledger_column([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS)
+        codes[c], uniques = pd.factorize(column, use_na_sentinel=True)
+        distinct[c] = list(uniques)
+        del column
+    lengths = [len(p["state"]) for p in parts]
+    round_pos = np.array([order.get(u, -1) for u in distinct["round"]] + [-1])[codes["round"]]
+    accepted = distinct["state"].index("accepted") if "accepted" in distinct["state"] else -2
+    live_at = np.flatnonzero((codes["state"] == accepted) & (codes["date"] >= 0) & (round_pos >= 0))
+    live = pd.DataFrame({c: codes[c][live_at] for c in key})
+    live["pos_file"] = np.repeat(np.arange(len(members)), lengths)[live_at]
+    live["pos_row"] = (np.concatenate([np.arange(n) for n in lengths]) if lengths else [])[live_at]
+    live["pos_round"] = round_pos[live_at]
+    live["round"] = codes["round"][live_at]
+    del codes, round_pos, live_at
     live = live[live.duplicated(key, keep=False)].sort_values(
         ["pos_round", "pos_file", "pos_row"], kind="stable"
     )
     issues: list[Issue] = []
     changed: dict[int, tuple[list, list]] = {}
     seen: dict[tuple, tuple] = {}
+    places: dict[int, tuple[list, list]] = {}
     for row in live.itertuples(index=False):  # only rows whose activity occurs twice or more
         record = row._asdict()
-        where = parts[record["pos_file"]]
-        sheet, number = (
-            _values(where["sheet"])[record["pos_row"]],
-            _values(where["row"])[record["pos_row"]],
-        )
+        record["round"] = distinct["round"][record["round"]]
+        if record["pos_file"] not in places:
+            where = parts[record["pos_file"]]
+            places[record["pos_file"]] = (_values(where["sheet"]), _values(where["row"]))
+        sheets, numbers = places[record["pos_file"]]
+        sheet, number = sheets[record["pos_row"]], numbers[record["pos_row"]]
         here = (record["round"], members[record["pos_file"]].file, sheet, number)
         first = seen.setdefault(tuple(record[c] for c in key), here)
         if first[0] == here[0]:
