@@ -86,9 +86,13 @@ def emitted_codes() -> dict[str, set[str]]:
             elif (
                 isinstance(node, ast.Assign)
                 and isinstance(node.value, ast.Tuple)
-                and any(getattr(target, "attr", None) == "error" for target in node.targets)
+                and any(
+                    getattr(target, "attr", None) in ("error", "rejected")
+                    for target in node.targets
+                )
             ):
                 codes.append(_const(node.value.elts[0]))  # facts.error = (code, detail)
+                # and parsed.rejected = (code, message)
             elif cleaner and isinstance(node, ast.Constant):
                 value = _const(node)
                 if (

@@ -213,7 +213,7 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
             if _has_data(sheet.rows):
                 parsed.issues.append(
                     Issue(rel, sheet.name, None, "", "warning", "sheet_hidden_skipped",
-                          message("sheet_hidden_skipped", sheet=sheet.name))
+                          message("sheet_hidden_skipped", sheet=sheet.name, file=rel))
                 )  # fmt: skip
             continue
         flagged: list[int] = []
@@ -232,14 +232,17 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
         ):
             parsed.issues.append(
                 Issue(rel, sheet.name, None, "", "warning", "sheet_no_table",
-                      message("sheet_no_table", sheet=sheet.name))
+                      message("sheet_no_table", sheet=sheet.name, file=rel))
             )  # fmt: skip
         parsed.tables.extend(found)
     if workbook.format == "csv":  # a CSV has no sheets: its `sheet` columns stay empty
         parsed = _without_sheet_names(parsed, {s.name for s in workbook.sheets})
     parsed.sheets = list(dict.fromkeys(t.sheet for t in parsed.tables if t.sheet))
     if not parsed.tables and not parsed.publicity:
-        parsed.rejected = ("no_activity_table", message("no_activity_table", file=rel))
+        parsed.rejected = (
+            "no_activity_table",
+            finder.no_table_message(rel, workbook.sheets, campaign),
+        )
         parsed.issues = [i for i in parsed.issues if i.code != "sheet_no_table"]  # said once
     return parsed
 

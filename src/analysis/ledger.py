@@ -93,6 +93,15 @@ class _Interpreter:
 
         self.publicity = PublicityInterpreter(roster, resolver, campaign)
 
+    def round_windows(self, rounds: str) -> str:
+        """'第一阶段（2019年6月1日至2019年7月31日）' for each of a file's rounds ('r1;r2')."""
+        by_code = self.campaign.rounds_by_code
+        return "、".join(
+            message_text("round_window", name=r.name, window=message_text(
+                "date_window", start=_cn_date(r.start), end=_cn_date(r.end)))
+            for code in rounds.split(";") if (r := by_code.get(code)) is not None
+        )  # fmt: skip
+
     # -- submission level
 
     def header(self, tables: list[ActivityTable]) -> HeaderBlock:
@@ -336,13 +345,14 @@ class _Interpreter:
             shown = self.clean.normalise_text(values.get("date"))
             if sub.round:
                 note(warnings, date_code, "date", where + message_text(
-                    "date_out_of_window_counted", value=shown, window=window))  # fmt: skip
+                    "date_out_of_window_counted", value=shown, window=window,
+                    rounds=self.round_windows(sub.round)))  # fmt: skip
             else:
                 note(errors, date_code, "date", where + message_text(
                     "date_out_of_window_rejected", value=shown, window=window))  # fmt: skip
         elif day is None:
             raw = values.get("date")
-            text = self.clean.message(date_code, raw)
+            text = self.clean.message(date_code, raw, self.campaign)
             if sub.round:
                 note(
                     warnings,
@@ -362,7 +372,7 @@ class _Interpreter:
                 warnings,
                 date_code,
                 "date",
-                where + self.clean.message(date_code, values.get("date")),
+                where + self.clean.message(date_code, values.get("date"), self.campaign),
             )
         participants, p_code = self.parse_participants(values.get("participants"))
         if p_code and "participants" in table.columns:
@@ -370,7 +380,7 @@ class _Interpreter:
                 warnings,
                 p_code,
                 "participants",
-                where + self.clean.message(p_code, values.get("participants")),
+                where + self.clean.message(p_code, values.get("participants"), self.campaign),
             )
         parts = values.get("participants_parts")
         if parts is not None and participants is not None:
@@ -403,7 +413,7 @@ class _Interpreter:
                 if code in ("form_unknown", "work_item_inferred")
                 else values.get(fld)
             )
-            note(warnings, code, fld, where + self.clean.message(code, shown))
+            note(warnings, code, fld, where + self.clean.message(code, shown, self.campaign))
         if form is None:
             form = self.clean.normalise_text(values.get("form"))
 

@@ -162,8 +162,9 @@ MESSAGES: dict[str, str] = {
         "{place}的内容全部被划了删除线，视为填报单位已删除该行，未计入统计；"
         "如该行应当计入，请去掉删除线后重新报送。"
     ),
+    "round_window": "{name}（{window}）",
     "date_out_of_window_counted": (
-        "活动日期“{value}”不在本次活动时间（{window}）内，疑似填错；"
+        "活动日期“{value}”不在本次活动时间（{window}）内，也不在所报的{rounds}内，疑似填错；"
         "该行已按报送期次计入活动数，但日期按未知处理，不计入按日期的统计；请核对更正。"
     ),
     "date_out_of_window_rejected": (
