@@ -924,6 +924,15 @@ def test_sheets_every_visible_table_read_hidden_and_tableless_noted(raw):
     assert csv(raw.parent / "out", "submissions")["sheets"].tolist() == ["学习;宣传"]
     notes = csv(raw.parent / "out", "issues").set_index("sheet")["code"]
     assert notes["说明"] == "sheet_no_table" and notes["旧表"] == "sheet_hidden_skipped"
+    said = csv(raw.parent / "out", "issues").set_index("sheet")["message"]
+    assert said["说明"] == (  # the sheet's file is named: issues.csv is read row by row
+        "文件“submissions/长阳镇.xlsx”的工作表“说明”有内容，但没有找到活动明细表的表头，未读取；"
+        "请核对该表是否应当统计。"
+    )
+    assert said["旧表"] == (
+        "文件“submissions/长阳镇.xlsx”的工作表“旧表”是隐藏的，其中的内容未读取；"
+        "如需统计，请取消隐藏后重新运行。"
+    )
     # A sheet of publicity counts is read (publicity.csv), not skipped.
     assert "宣传数量" not in notes.index
     publicity = csv(raw.parent / "out", "publicity")
@@ -941,6 +950,40 @@ def test_workbook_without_any_table_is_rejected_once(raw):
     assert (sub["state"], sub["rows_read"]) == ("rejected", "0")
     issues = csv(raw.parent / "out", "issues")
     assert issues[["severity", "code"]].values.tolist() == [["error", "no_activity_table"]]
+
+
+def test_rejected_workbook_names_the_header_row_it_found_and_what_it_lacks(raw):
+    # Row 3 has two of the activity columns; the others are missing.
+    write_xlsx(
+        raw / "submissions" / "长阳镇活动.xlsx",
+        [
+            ["活动情况"],
+            ["填报单位：", "长阳镇总工会"],
+            ["基层工会名称", "活动日期", "说明"],
+            ["长阳镇卫生院工会", "2019-06-03", "学习"],
+        ],  # fmt: skip
+        sheet="活动",
+    )
+    run(raw)
+    issues = csv(raw.parent / "out", "issues")
+    assert issues[["code", "message"]].values.tolist() == [
+        ["no_activity_table",
+         "文件“submissions/长阳镇活动.xlsx”中没有找到活动明细表：工作表“活动”第3行有"
+         "“基层工会名称”“活动日期”，缺少“工作类别”“活动形式”“参加人数”；未计入统计，"
+         "请让报送单位按模板补齐表头（基层工会名称、活动日期、工作类别、活动形式、参加人数）后重新报送。"]
+    ]  # fmt: skip
+
+
+def test_unknown_work_item_lists_the_five_work_items(raw):
+    row = ["长阳镇卫生院", "2019-06-03", "年度考核", "其他形式", 20, ""]
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [row], report_date="2019-06-28",
+               round_label="第一阶段")  # fmt: skip
+    run(raw)
+    issues = csv(raw.parent / "out", "issues").set_index("code")
+    assert issues.loc["work_item_unknown", "message"] == (
+        "第6行：工作类别“年度考核”无法对应到通知中的工作类别（“切实抓好学习”“加强宣讲培训”"
+        "“精心组织宣传”“狠抓工作落实”“做好相关资料上报”），计入“其他”；请从中选择一项填写。"
+    )
 
 
 @pytest.mark.parametrize(

@@ -235,7 +235,8 @@ def test_stray_date_is_counted_in_its_round_but_undated(raw, kind):
     note = t["issues"].set_index("code").loc["date_out_of_window"]
     assert (note["row"], note["column"], note["severity"]) == (row, "C", "warning")
     assert note["message"] == (
-        f"第{row}行：活动日期“2029.3.15”不在本次活动时间（2019年5月8日至2019年12月31日）内，疑似填错；"
+        f"第{row}行：活动日期“2029.3.15”不在本次活动时间（2019年5月8日至2019年12月31日）内，"
+        "也不在所报的第一阶段（2019年5月8日至2019年6月30日）内，疑似填错；"
         "该行已按报送期次计入活动数，但日期按未知处理，不计入按日期的统计；请核对更正。"
     )
 

@@ -64,7 +64,7 @@ from analysis.ledger import (
     _submissions_table,
     mark_repeated_rounds,
 )
-from analysis.messages import message
+from analysis.messages import message, message_text
 from analysis.model import FileRejected, Issue, Workbook
 from analysis.parse_cache import ParsedFile, _Cache, _Entry, _renamed, cached_roster
 from analysis.roster import Roster
@@ -143,18 +143,28 @@ class IngestResult:
         """A few Chinese lines for the terminal."""
         sub = {s: self.count("submissions", s) for s in ("current", "rejected")}
         rows = {s: self.count("rows", s) for s in ROW_STATES}
+        skipped = (
+            message_text("ingest_summary_skipped", skipped=self.files_skipped)
+            if self.files_skipped
+            else ""
+        )
         lines = [
-            f"读取报送文件 {self.files_read} 个：有效 {sub['current']} 个，"
-            f"被更正版本替代 {self.count('submissions', 'superseded')} 个，"
-            f"重复文件 {self.count('submissions', 'duplicate_file')} 个，"
-            f"无法使用 {sub['rejected']} 个"
-            + (f"（另跳过临时/隐藏文件 {self.files_skipped} 个）" if self.files_skipped else "")
-            + "。",
-            f"活动记录 {self.rows_read} 行：计入 {rows['accepted']} 行，未计入 {rows['rejected']} 行，"
-            f"重复 {rows['duplicate']} 行，已替代 {rows['superseded']} 行。",
-            f"发现问题 {self.errors + self.warnings} 条（错误 {self.errors} 条，提示 {self.warnings} 条），"
-            f"详见 {self.out_dir / 'issues.csv'}。",
-        ]
+            message_text(
+                "ingest_summary_files", read=self.files_read, current=sub["current"],
+                superseded=self.count("submissions", "superseded"),
+                duplicate=self.count("submissions", "duplicate_file"),
+                rejected=sub["rejected"], skipped=skipped,
+            ),
+            message_text(
+                "ingest_summary_rows", read=self.rows_read, accepted=rows["accepted"],
+                rejected=rows["rejected"], duplicate=rows["duplicate"],
+                superseded=rows["superseded"],
+            ),
+            message_text(
+                "ingest_summary_issues", total=self.errors + self.warnings, errors=self.errors,
+                warnings=self.warnings, issues_csv=self.out_dir / "issues.csv",
+            ),
+        ]  # fmt: skip
         if self.materials is not None and len(self.materials):  # materials hook
             from analysis.materials.figures import terminal_line
 
@@ -203,7 +213,7 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
             if _has_data(sheet.rows):
                 parsed.issues.append(
                     Issue(rel, sheet.name, None, "", "warning", "sheet_hidden_skipped",
-                          message("sheet_hidden_skipped", sheet=sheet.name))
+                          message("sheet_hidden_skipped", sheet=sheet.name, file=rel))
                 )  # fmt: skip
             continue
         flagged: list[int] = []
@@ -222,14 +232,17 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
         ):
             parsed.issues.append(
                 Issue(rel, sheet.name, None, "", "warning", "sheet_no_table",
-                      message("sheet_no_table", sheet=sheet.name))
+                      message("sheet_no_table", sheet=sheet.name, file=rel))
             )  # fmt: skip
         parsed.tables.extend(found)
     if workbook.format == "csv":  # a CSV has no sheets: its `sheet` columns stay empty
         parsed = _without_sheet_names(parsed, {s.name for s in workbook.sheets})
     parsed.sheets = list(dict.fromkeys(t.sheet for t in parsed.tables if t.sheet))
     if not parsed.tables and not parsed.publicity:
-        parsed.rejected = ("no_activity_table", message("no_activity_table", file=rel))
+        parsed.rejected = (
+            "no_activity_table",
+            finder.no_table_message(rel, workbook.sheets, campaign),
+        )
         parsed.issues = [i for i in parsed.issues if i.code != "sheet_no_table"]  # said once
     return parsed
 
@@ -296,8 +309,9 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool =
             os.replace(tmp, final)
     except OSError as exc:
         raise OutputError(
-            f"统计结果无法写入 {out_dir}（{exc.strerror or type(exc).__name__}）："
-            "请关闭在 Excel 中打开的结果文件、确认磁盘空间后重新运行；上一次的结果保持不变。"
+            message_text(
+                "output_unwritable", folder=out_dir, detail=exc.strerror or type(exc).__name__
+            )
         ) from None
     finally:
         for tmp, _ in pending:
@@ -460,7 +474,8 @@ def _progress(items: list, enabled: bool):
     from tqdm import tqdm
 
     return tqdm(
-        items, desc="读取报送表", unit="个", file=sys.stderr, leave=False,
+        items, desc=message_text("progress_reading"), unit=message_text("progress_unit"),
+        file=sys.stderr, leave=False,
         disable=not enabled or not sys.stderr.isatty(),
     )  # fmt: skip
 
@@ -638,8 +653,8 @@ def _run(
     if tracebacks:
         issues.append(
             Issue("", "", None, "", "error", "internal_error",
-                  f"运行中有 {len(tracebacks)} 处程序错误，详情已记入 {out_dir / 'ingest.log'}，"
-                  "请把该文件发给技术人员。")
+                  message_text("internal_error", count=len(tracebacks),
+                               log=out_dir / "ingest.log"))
         )  # fmt: skip
     issues_frame = _issues_table(issues)
     tables = {"rows": rows, "submissions": submissions, "issues": issues_frame, **coverage,

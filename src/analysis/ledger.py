@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
-from analysis.messages import message, suggestion_text
+from analysis.messages import message, message_text, suggestion_text
 from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text
@@ -76,7 +76,9 @@ class _Interpreter:
             _text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if _text_key(w)
         )
         self.item_from_title = _Memo(lambda t: clean.work_item_from_text(t, campaign))
-        self.window = f"{_cn_date(campaign.start)}至{_cn_date(campaign.end)}"
+        self.window = message_text(
+            "date_window", start=_cn_date(campaign.start), end=_cn_date(campaign.end)
+        )
         self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
         self.parse_date = _Memo(lambda v: clean.parse_date(v, campaign))
         # Dates written without a year take their round's year: only rounds whose
@@ -90,6 +92,15 @@ class _Interpreter:
         from analysis.publicity import PublicityInterpreter  # work item 3's counts
 
         self.publicity = PublicityInterpreter(roster, resolver, campaign)
+
+    def round_windows(self, rounds: str) -> str:
+        """'第一阶段（2019年6月1日至2019年7月31日）' for each of a file's rounds ('r1;r2')."""
+        by_code = self.campaign.rounds_by_code
+        return "、".join(
+            message_text("round_window", name=r.name, window=message_text(
+                "date_window", start=_cn_date(r.start), end=_cn_date(r.end)))
+            for code in rounds.split(";") if (r := by_code.get(code)) is not None
+        )  # fmt: skip
 
     # -- submission level
 
@@ -158,7 +169,7 @@ class _Interpreter:
                 return code
         for folder in reversed(Path(sub.file).parts[1:-1]):
             if code := round_from_text(folder, self.campaign):
-                how = "所在文件夹名称"
+                how = message_text("round_how_folder")
                 break
         else:
             counts = Counter(
@@ -166,10 +177,10 @@ class _Interpreter:
             )
             order = [r.code for r in self.campaign.rounds]
             code = min(counts, key=lambda c: (-counts[c], order.index(c))) if counts else None
-            how = "活动日期"
+            how = message_text("round_how_dates")
         if written:
             self._file_issue(sub, "warning", "round_unrecognised", value=written,
-                             how=how if code else "其他信息")  # fmt: skip
+                             how=how if code else message_text("round_how_other"))  # fmt: skip
         if code is None:
             self._file_issue(sub, "warning", "round_unknown")
         return code or ""
@@ -260,8 +271,7 @@ class _Interpreter:
             sub.row_issues.append(
                 Issue(sub.file, table.sheet, table.header_row, "", "warning",
                       "participants_column_missing",
-                      f"工作表“{table.sheet}”的活动表没有“参加人数”列，各活动的人数按缺失处理；"
-                      "请按模板补充该列。")
+                      message_text("participants_column_missing", sheet=table.sheet))
             )  # fmt: skip
 
     # -- rows
@@ -284,14 +294,13 @@ class _Interpreter:
         if trow.struck:
             sub.row_issues.append(
                 Issue(sub.file, table.sheet, trow.row, "", "error", "row_deleted",
-                      f"{_place(table.sheet, trow.row)}的内容全部被划了删除线，视为填报单位已删除该行，"
-                      "未计入统计；如该行应当计入，请去掉删除线后重新报送。")
+                      message_text("row_deleted", place=_place(table.sheet, trow.row)))
             )  # fmt: skip
             return self._ledger(sub, table, trow.row, "rejected", "row_deleted")
         values, columns = trow.values, table.columns
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
         warnings: list[tuple[str, str, str]] = []
-        where = f"第{trow.row}行"
+        where = message_text("row_prefix", row=trow.row)  # "第5行："
 
         def note(bucket, code: str, fld: str, text: str, value: str = "", suggest=()) -> None:
             # The column as a spreadsheet shows it (a letter), for every row issue.
@@ -335,36 +344,35 @@ class _Interpreter:
             day, window = None, self.window
             shown = self.clean.normalise_text(values.get("date"))
             if sub.round:
-                note(warnings, date_code, "date",
-                     f"{where}：活动日期“{shown}”不在本次活动时间（{window}）内，疑似填错；"
-                     "该行已按报送期次计入活动数，但日期按未知处理，不计入按日期的统计；请核对更正。")  # fmt: skip
+                note(warnings, date_code, "date", where + message_text(
+                    "date_out_of_window_counted", value=shown, window=window,
+                    rounds=self.round_windows(sub.round)))  # fmt: skip
             else:
-                note(errors, date_code, "date",
-                     f"{where}：活动日期“{shown}”不在本次活动时间（{window}）内，疑似填错；"
-                     "报送期次也无法确定，该行未计入统计；请核对更正。")  # fmt: skip
+                note(errors, date_code, "date", where + message_text(
+                    "date_out_of_window_rejected", value=shown, window=window))  # fmt: skip
         elif day is None:
             raw = values.get("date")
-            text = self.clean.message(date_code, raw)
+            text = self.clean.message(date_code, raw, self.campaign)
             if sub.round:
                 note(
                     warnings,
                     date_code,
                     "date",
-                    f"{where}：{text}已按报送期次计入活动数，但不计入按日期的统计。",
+                    where + message_text("date_counted_in_round", text=text),
                 )
             else:
                 note(
                     errors,
                     date_code,
                     "date",
-                    f"{where}：{text}该行未计入统计（报送期次也无法确定）。",
+                    where + message_text("date_not_counted", text=text),
                 )
         elif date_code:
             note(
                 warnings,
                 date_code,
                 "date",
-                f"{where}：{self.clean.message(date_code, values.get('date'))}",
+                where + self.clean.message(date_code, values.get("date"), self.campaign),
             )
         participants, p_code = self.parse_participants(values.get("participants"))
         if p_code and "participants" in table.columns:
@@ -372,18 +380,17 @@ class _Interpreter:
                 warnings,
                 p_code,
                 "participants",
-                f"{where}：{self.clean.message(p_code, values.get('participants'))}",
+                where + self.clean.message(p_code, values.get("participants"), self.campaign),
             )
         parts = values.get("participants_parts")
         if parts is not None and participants is not None:
             note(warnings, "participants_parts_disagree", "participants",
-                 f"{where}：参加人数合计为{participants}，而分项之和为{parts[0]}（{parts[1]}），"
-                 "两者不一致，已按合计计入；请核对。")  # fmt: skip
+                 where + message_text("participants_parts_disagree", total=participants,
+                                      parts_sum=parts[0], parts=parts[1]))  # fmt: skip
         remark = values.get("note")
         if remark is not None and self.void_words and self.void_remark(remark):
-            note(warnings, "remark_says_void", "note",
-                 f"{where}：备注“{self.clean.normalise_text(remark)}”说明该行可能已作废或重复，"
-                 "但该行没有划删除线，仍已计入；请向填报单位核实，如确应删除请让其在表中删除该行或划删除线。")  # fmt: skip
+            note(warnings, "remark_says_void", "note", where + message_text(
+                "remark_says_void", value=self.clean.normalise_text(remark)))  # fmt: skip
         item, form, item_codes = self.item_form(values.get("work_item"), values.get("form"))
         title = values.get("title")
         if (
@@ -396,9 +403,9 @@ class _Interpreter:
                 item = inferred
                 item_codes = [c for c in item_codes
                               if c not in ("work_item_missing", "work_item_unknown")]  # fmt: skip
-                note(warnings, "work_item_inferred", "title",
-                     f"{where}：工作类别未填写或无法识别，已根据活动内容“{self.clean.normalise_text(title)}”"
-                     f"推断为“{self.campaign.work_item_short(item)}”；请核对。")  # fmt: skip
+                note(warnings, "work_item_inferred", "title", where + message_text(
+                    "work_item_inferred_from_title", value=self.clean.normalise_text(title),
+                    item=self.campaign.work_item_short(item)))  # fmt: skip
         for code in item_codes:
             fld = "form" if code.startswith("form") else "work_item"
             shown = (
@@ -406,7 +413,7 @@ class _Interpreter:
                 if code in ("form_unknown", "work_item_inferred")
                 else values.get(fld)
             )
-            note(warnings, code, fld, f"{where}：{self.clean.message(code, shown)}")
+            note(warnings, code, fld, where + self.clean.message(code, shown, self.campaign))
         if form is None:
             form = self.clean.normalise_text(values.get("form"))
 
@@ -461,9 +468,8 @@ def _mark_repeated_rows(sub: _Submission) -> None:
         record["state"], record["reason"] = "duplicate", f"duplicate_row:{where}"
         sub.row_issues.append(
             Issue(sub.file, record["sheet"], record["row"], "", "warning", "duplicate_row",
-                  f"{_place(record['sheet'], record['row'])}与{_place(original['sheet'], original['row'])}"
-                  "是同一项活动（基层工会、活动日期、工作类别、活动形式和参加人数都相同），只计一次；"
-                  "如确是两次不同的活动，请在表中写明区别（如日期或人数）后重新报送。")
+                  message_text("duplicate_row", place=_place(record["sheet"], record["row"]),
+                               original=_place(original["sheet"], original["row"])))
         )  # fmt: skip
 
 
@@ -542,9 +548,8 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
         name = campaign.rounds_by_code[first[0]].name
         issues.append(
             Issue(sub.file, here[2], here[3], "", "warning", "repeated_earlier_round",
-                  f"{_place(here[2], here[3])}与{name}已报送的文件“{first[1]}”"
-                  f"{_place(first[2], first[3])}是同一项活动（累计表重复列出），"
-                  f"按首次报送的{name}计入，本次不再重复计算。")
+                  message_text("repeated_earlier_round", place=_place(here[2], here[3]),
+                               round=name, file=first[1], original=_place(first[2], first[3])))
         )  # fmt: skip
     for m, (states, reasons) in changed.items():  # new lists: the cache may share the old ones
         sub = members[m]
@@ -555,12 +560,14 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
 
 
 def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return message_text("cn_date", year=day.year, month=day.month, day=day.day)
 
 
 def _place(sheet: str, row: int) -> str:
     """'工作表“S”第5行' (or '第5行' for a CSV, which has no sheets)."""
-    return f"工作表“{sheet}”第{row}行" if sheet else f"第{row}行"
+    if sheet:
+        return message_text("place_sheet_row", sheet=sheet, row=row)
+    return message_text("place_row", row=row)
 
 
 ROWS_INTEGER_COLUMNS = ("row", "participants")

@@ -131,6 +131,9 @@ MESSAGES: dict[str, str] = {
     "round_unrecognised": (
         "文件“{file}”的报送期次“{value}”无法识别，已改按{how}确定期次；请核对。"
     ),
+    "round_how_folder": "所在文件夹名称",
+    "round_how_dates": "活动日期",
+    "round_how_other": "其他信息",
     "round_unknown": (
         "文件“{file}”无法确定报送期次（未填期次、文件夹名不含期次、活动日期也都无法识别），"
         "按时报送情况无法判断；请在文件中填写报送期次。"
@@ -147,6 +150,67 @@ MESSAGES: dict[str, str] = {
         "第{row}行的基层工会“{unit}”在名册中属于“{parent}”，不属于报送单位“{reporting}”；"
         "已计入“{parent}”，请核对。"
     ),
+    # Rows (ledger.py): each row sentence follows row_prefix ("第5行：") or names its place
+    "place_sheet_row": "工作表“{sheet}”第{row}行",
+    "place_row": "第{row}行",
+    "cn_date": "{year}年{month}月{day}日",
+    "date_window": "{start}至{end}",
+    "participants_column_missing": (
+        "工作表“{sheet}”的活动表没有“参加人数”列，各活动的人数按缺失处理；请按模板补充该列。"
+    ),
+    "row_deleted": (
+        "{place}的内容全部被划了删除线，视为填报单位已删除该行，未计入统计；"
+        "如该行应当计入，请去掉删除线后重新报送。"
+    ),
+    "round_window": "{name}（{window}）",
+    "date_out_of_window_counted": (
+        "活动日期“{value}”不在本次活动时间（{window}）内，也不在所报的{rounds}内，疑似填错；"
+        "该行已按报送期次计入活动数，但日期按未知处理，不计入按日期的统计；请核对更正。"
+    ),
+    "date_out_of_window_rejected": (
+        "活动日期“{value}”不在本次活动时间（{window}）内，疑似填错；"
+        "报送期次也无法确定，该行未计入统计；请核对更正。"
+    ),
+    "date_counted_in_round": "{text}已按报送期次计入活动数，但不计入按日期的统计。",
+    "date_not_counted": "{text}该行未计入统计（报送期次也无法确定）。",
+    "participants_parts_disagree": (
+        "参加人数合计为{total}，而分项之和为{parts_sum}（{parts}），两者不一致，已按合计计入；请核对。"
+    ),
+    "remark_says_void": (
+        "备注“{value}”说明该行可能已作废或重复，但该行没有划删除线，仍已计入；"
+        "请向填报单位核实，如确应删除请让其在表中删除该行或划删除线。"
+    ),
+    "work_item_inferred_from_title": (
+        "工作类别未填写或无法识别，已根据活动内容“{value}”推断为“{item}”；请核对。"
+    ),
+    "duplicate_row": (
+        "{place}与{original}是同一项活动（基层工会、活动日期、工作类别、活动形式和参加人数都相同），"
+        "只计一次；如确是两次不同的活动，请在表中写明区别（如日期或人数）后重新报送。"
+    ),
+    "repeated_earlier_round": (
+        "{place}与{round}已报送的文件“{file}”{original}是同一项活动（累计表重复列出），"
+        "按首次报送的{round}计入，本次不再重复计算。"
+    ),
+    # The run (ingest.py): the terminal summary, a run's own errors
+    "ingest_summary_files": (
+        "读取报送文件 {read} 个：有效 {current} 个，被更正版本替代 {superseded} 个，"
+        "重复文件 {duplicate} 个，无法使用 {rejected} 个{skipped}。"
+    ),
+    "ingest_summary_skipped": "（另跳过临时/隐藏文件 {skipped} 个）",
+    "ingest_summary_rows": (
+        "活动记录 {read} 行：计入 {accepted} 行，未计入 {rejected} 行，"
+        "重复 {duplicate} 行，已替代 {superseded} 行。"
+    ),
+    "ingest_summary_issues": (
+        "发现问题 {total} 条（错误 {errors} 条，提示 {warnings} 条），详见 {issues_csv}。"
+    ),
+    "progress_reading": "读取报送表",
+    "progress_unit": "个",
+    "output_unwritable": (
+        "统计结果无法写入 {folder}（{detail}）：请关闭在 Excel 中打开的结果文件、"
+        "确认磁盘空间后重新运行；上一次的结果保持不变。"
+    ),
+    "internal_error": "运行中有 {count} 处程序错误，详情已记入 {log}，请把该文件发给技术人员。",
     # Roster (roster.py): raised as RosterError or listed in issues.csv
     "roster_unreadable": "名册文件无法使用：{reason}",
     "roster_no_sheet": "名册文件 {file} 中没有任何工作表，请检查文件内容。",
