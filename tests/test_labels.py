@@ -98,3 +98,11 @@ def test_figure_table_row_states_use_the_ledger_words():
     # 数据明细 and the notebooks 采用 / 不采用.
     shown = exports.display(pd.DataFrame({"state": ["accepted", "rejected", "current"]}))
     assert list(shown["状态"]) == ["采用", "不采用", "有效"]
+
+
+def test_notebook_shows_every_share_as_a_percentage():
+    # rejected_share (2 of 369 rows) was shown as "0.0" in 01_ingest's quality table.
+    frame = pd.DataFrame({"rejected_share": [2 / 369], "participants_missing_share": [0.25]})
+    html = display.table(frame).to_html()
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>.*?</td>", html)]
+    assert cells == ["0.5%", "25.0%"]

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.exports import PERCENT_COLUMNS
 from analysis.labels import (  # noqa: F401 - COLUMN_NAMES: display's names, as before
     COLUMN_NAMES,
     FILE_STATE_NAMES,
@@ -33,9 +34,8 @@ from analysis.labels import (  # noqa: F401 - COLUMN_NAMES: display's names, as 
     column_name,
 )
 
-RATIO_COLUMNS = frozenset(
-    {"unit_coverage", "member_coverage", "reporting_rate", "on_time_rate", "consistency"}
-)
+# Shares shown as percentages: the figure tables' (exports.PERCENT_COLUMNS) and consistency.
+RATIO_COLUMNS = PERCENT_COLUMNS | {"consistency"}
 TABLE_STYLES = [
     {"selector": "th, td", "props": "white-space: nowrap; padding: 2px 8px;"},
     {"selector": "th", "props": "text-align: center;"},
