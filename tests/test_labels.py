@@ -8,9 +8,18 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import config, display, exports, labels, reporting
+from analysis import config, display, exports, history, labels, reporting
 from analysis.exports import details
-from analysis.model import FileState, IssueCode, Kind, Level, ReportStatus, RowState
+from analysis.materials import figures as material_figures
+from analysis.model import (
+    FileState,
+    IssueCode,
+    Kind,
+    Level,
+    MaterialState,
+    ReportStatus,
+    RowState,
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -22,6 +31,7 @@ CATALOGUES = [
     (Kind, labels.KIND_NAMES),
     (Kind, labels.KIND_LONG_NAMES),
     (IssueCode, labels.CODE_NAMES),
+    (MaterialState, labels.MATERIAL_STATE_NAMES),
 ]
 
 
@@ -51,6 +61,13 @@ def test_one_copy_every_module_reads():
     assert config.KIND_LONG_NAMES is labels.KIND_LONG_NAMES
     assert exports.COLUMN_LABELS is labels.FIGURE_COLUMN_NAMES
     assert display.VALUE_NAMES is labels.VALUE_NAMES
+    assert history.FILE_STATE_NAMES is labels.FILE_STATE_NAMES
+    assert history.FIGURE_NAMES == {
+        "unit_coverage": "覆盖率",
+        "activities": "活动次数",
+        "participants": "参加人次",
+    }
+    assert material_figures.STATE_NAMES is labels.MATERIAL_STATE_NAMES
 
 
 def test_figure_tables_differ_only_where_the_override_map_says():

@@ -12,7 +12,7 @@ map on top of the shared names, never a second full copy.
 
 from __future__ import annotations
 
-from analysis.model import FileState, Kind, Level, ReportStatus, RowState
+from analysis.model import FileState, Kind, Level, MaterialState, ReportStatus, RowState
 
 # Kinds of reporting unit: the short name (tables, charts) and the long one (the notice).
 KIND_NAMES: dict[str, str] = {
@@ -44,6 +44,12 @@ FILE_STATE_NAMES: dict[str, str] = {
     FileState.SUPERSEDED: "被更正版替代",
     FileState.DUPLICATE_FILE: "重复文件",
     FileState.REJECTED: "无法使用",
+}
+# A photo's or summary's state (materials.csv).
+MATERIAL_STATE_NAMES: dict[str, str] = {
+    MaterialState.CURRENT: "有效",
+    MaterialState.DUPLICATE: "重复",
+    MaterialState.REJECTED: "无法读取",
 }
 SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "提示"}
 LEVEL_NAMES: dict[str, str] = {
