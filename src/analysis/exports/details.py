@@ -27,6 +27,7 @@ from analysis import safety
 from analysis.campaign import Campaign
 from analysis.labels import (
     CODE_NAMES,
+    COLUMN_NAMES,
     FILE_STATE_NAMES,
     KIND_LONG_NAMES,
     KIND_NAMES,
@@ -96,6 +97,11 @@ def _reason(value: object) -> str | None:
     return "；".join(CODE_NAMES.get(part, part) for part in text.split(";"))
 
 
+def _chinese(columns: dict[str, pd.Series]) -> pd.DataFrame:
+    """A sheet from its columns keyed by contract name, headed by the catalogue's names."""
+    return pd.DataFrame({COLUMN_NAMES[c]: v for c, v in columns.items()}).reset_index(drop=True)
+
+
 def coverage_frame(coverage: pd.DataFrame) -> pd.DataFrame:
     """coverage.csv in Chinese: one row per group, district first."""
     level = _text(_col(coverage, "level"))
@@ -103,22 +109,22 @@ def coverage_frame(coverage: pd.DataFrame) -> pd.DataFrame:
     group = _text(_col(coverage, "group")).copy()
     is_kind = level == "kind"
     group[is_kind] = _mapped(group[is_kind], KIND_LONG_NAMES)
-    return pd.DataFrame(
+    return _chinese(
         {
-            "层级": _mapped(level, LEVEL_NAMES),
-            "类别": kind,
-            "单位": group,
-            "基层工会数": _number(_col(coverage, "units_total")),
-            "已覆盖": _number(_col(coverage, "units_covered")),
-            "覆盖率": _number(_col(coverage, "unit_coverage")),
-            "会员数": _number(_col(coverage, "members_total")),
-            "覆盖会员": _number(_col(coverage, "members_covered")),
-            "会员覆盖率": _number(_col(coverage, "member_coverage")),
-            "活动次数": _number(_col(coverage, "activities")),
-            "参加人次": _number(_col(coverage, "participants")),
-            "每百名会员参加人次": _number(_col(coverage, "participants_per_100")),
+            "level": _mapped(level, LEVEL_NAMES),
+            "kind": kind,
+            "group": group,
+            "units_total": _number(_col(coverage, "units_total")),
+            "units_covered": _number(_col(coverage, "units_covered")),
+            "unit_coverage": _number(_col(coverage, "unit_coverage")),
+            "members_total": _number(_col(coverage, "members_total")),
+            "members_covered": _number(_col(coverage, "members_covered")),
+            "member_coverage": _number(_col(coverage, "member_coverage")),
+            "activities": _number(_col(coverage, "activities")),
+            "participants": _number(_col(coverage, "participants")),
+            "participants_per_100": _number(_col(coverage, "participants_per_100")),
         }
-    ).reset_index(drop=True)
+    )
 
 
 def _round_names(campaign: Campaign) -> dict[str, str]:
@@ -127,63 +133,63 @@ def _round_names(campaign: Campaign) -> dict[str, str]:
 
 def submissions_frame(submissions: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     """submissions.csv in Chinese (no contact name or phone)."""
-    return pd.DataFrame(
+    return _chinese(
         {
-            "文件": _text(_col(submissions, "file")),
-            "报送单位": _text(_col(submissions, "reporting_unit")),
-            "类别": _mapped(_col(submissions, "kind"), KIND_NAMES),
-            "期次": _mapped(_col(submissions, "round"), _round_names(campaign)),
-            "填报日期": _dates(_col(submissions, "report_date")),
-            "状态": _mapped(_col(submissions, "state"), FILE_STATE_NAMES),
-            "按时报送": _yes_no(_col(submissions, "on_time")),
-            "读取行数": _number(_col(submissions, "rows_read")),
-            "计入行数": _number(_col(submissions, "rows_accepted")),
-            "未计入行数": _number(_col(submissions, "rows_rejected")),
-            "工作表": _text(_col(submissions, "sheets")),
-            "被替代为": _text(_col(submissions, "superseded_by")),
-            "与之重复": _text(_col(submissions, "duplicate_of")),
+            "file": _text(_col(submissions, "file")),
+            "reporting_unit": _text(_col(submissions, "reporting_unit")),
+            "kind": _mapped(_col(submissions, "kind"), KIND_NAMES),
+            "round": _mapped(_col(submissions, "round"), _round_names(campaign)),
+            "report_date": _dates(_col(submissions, "report_date")),
+            "state": _mapped(_col(submissions, "state"), FILE_STATE_NAMES),
+            "on_time": _yes_no(_col(submissions, "on_time")),
+            "rows_read": _number(_col(submissions, "rows_read")),
+            "rows_accepted": _number(_col(submissions, "rows_accepted")),
+            "rows_rejected": _number(_col(submissions, "rows_rejected")),
+            "sheets": _text(_col(submissions, "sheets")),
+            "superseded_by": _text(_col(submissions, "superseded_by")),
+            "duplicate_of": _text(_col(submissions, "duplicate_of")),
         }
-    ).reset_index(drop=True)
+    )
 
 
 def rows_frame(rows: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     """rows.csv (the ledger) in Chinese: one row per data row read."""
     items = {c: campaign.work_item_short(c) for c in campaign.work_item_codes}
-    return pd.DataFrame(
+    return _chinese(
         {
-            "文件": _text(_col(rows, "file")),
-            "工作表": _text(_col(rows, "sheet")),
-            "行号": _number(_col(rows, "row")),
-            "状态": _mapped(_col(rows, "state"), ROW_STATE_NAMES),
-            "原因": _text(_col(rows, "reason")).map(_reason),
-            "基层工会": _text(_col(rows, "grassroots_unit")),
-            "报送单位": _text(_col(rows, "reporting_unit")),
-            "计入单位": _text(_col(rows, "counted_for")),
-            "类别": _mapped(_col(rows, "kind"), KIND_NAMES),
-            "期次": _mapped(_col(rows, "round"), _round_names(campaign)),
-            "工作类别": _mapped(_col(rows, "work_item"), items),
-            "活动形式": _text(_col(rows, "form")),
-            "活动日期": _dates(_col(rows, "date")),
-            "参加人次": _number(_col(rows, "participants")),
+            "file": _text(_col(rows, "file")),
+            "sheet": _text(_col(rows, "sheet")),
+            "row": _number(_col(rows, "row")),
+            "state": _mapped(_col(rows, "state"), ROW_STATE_NAMES),
+            "reason": _text(_col(rows, "reason")).map(_reason),
+            "grassroots_unit": _text(_col(rows, "grassroots_unit")),
+            "reporting_unit": _text(_col(rows, "reporting_unit")),
+            "counted_for": _text(_col(rows, "counted_for")),
+            "kind": _mapped(_col(rows, "kind"), KIND_NAMES),
+            "round": _mapped(_col(rows, "round"), _round_names(campaign)),
+            "work_item": _mapped(_col(rows, "work_item"), items),
+            "form": _text(_col(rows, "form")),
+            "date": _dates(_col(rows, "date")),
+            "participants": _number(_col(rows, "participants")),
         }
-    ).reset_index(drop=True)
+    )
 
 
 def issues_frame(issues: pd.DataFrame) -> pd.DataFrame:
     """issues.csv in Chinese."""
-    return pd.DataFrame(
+    return _chinese(
         {
-            "文件": _text(_col(issues, "file")),
-            "工作表": _text(_col(issues, "sheet")),
-            "行号": _number(_col(issues, "row")),
-            "列": _text(_col(issues, "column")),
-            "类型": _mapped(_col(issues, "severity"), SEVERITY_NAMES),
-            "问题": _mapped(_col(issues, "code"), CODE_NAMES),
-            "说明": _text(_col(issues, "message")),
-            "原值": _text(_col(issues, "value")),
-            "相近名称": _text(_col(issues, "suggestions")),
+            "file": _text(_col(issues, "file")),
+            "sheet": _text(_col(issues, "sheet")),
+            "row": _number(_col(issues, "row")),
+            "column": _text(_col(issues, "column")),
+            "severity": _mapped(_col(issues, "severity"), SEVERITY_NAMES),
+            "code": _mapped(_col(issues, "code"), CODE_NAMES),
+            "message": _text(_col(issues, "message")),
+            "value": _text(_col(issues, "value")),
+            "suggestions": _text(_col(issues, "suggestions")),
         }
-    ).reset_index(drop=True)
+    )
 
 
 def details_frames(
