@@ -132,7 +132,7 @@ def test_details_coverage_sheet_agrees_with_coverage_csv(raw, tmp_path, campaign
     # Every coverage.csv row is in the sheet with the same figures.
     assert len(cells) - 1 == len(coverage)
     for record in coverage.to_dict("records"):
-        row = by_unit[details.config.KIND_LONG_NAMES.get(record["group"], record["group"])]
+        row = by_unit[details.KIND_LONG_NAMES.get(record["group"], record["group"])]
         expected = [
             None if pd.isna(record[c]) else record[c]
             for c in (

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# The kinds' Chinese names live in the label catalogue; read here too by older callers.
+from analysis.labels import KIND_LONG_NAMES, KIND_NAMES  # noqa: F401
+
 PROJ_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJ_ROOT / "data"
 RAW_DATA_DIR = DATA_DIR / "raw"
@@ -21,24 +24,8 @@ CAMPAIGN_FILE = "campaign.toml"
 
 DEMO_SEED = 20190529
 
-# Kinds of reporting unit, in the order reports list them.
+# Kinds of reporting unit, in the order reports list them (their Chinese names: labels.py).
 KINDS: tuple[str, ...] = ("town", "street", "system", "yanshan", "zone", "direct")
-KIND_NAMES: dict[str, str] = {
-    "town": "乡镇",
-    "street": "街道",
-    "system": "系统",
-    "yanshan": "燕山",
-    "zone": "开发区",
-    "direct": "直属",
-}
-KIND_LONG_NAMES: dict[str, str] = {
-    "town": "乡镇总工会",
-    "street": "街道总工会",
-    "system": "委、局、公司工会",
-    "yanshan": "燕山总工会",
-    "zone": "开发区工会",
-    "direct": "直属基层工会",
-}
 DISTRICT_GROUP = "全区"
 # Columns that hold personal data: they exist only in submissions.csv and are dropped
 # from everything a reader sees (exports, notebooks, the run folder's figures.pkl).

@@ -25,66 +25,17 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.exports.details import (
-    CODE_NAMES,
+from analysis.exports import PERCENT_COLUMNS
+from analysis.labels import (  # noqa: F401 - COLUMN_NAMES: display's names, as before
+    COLUMN_NAMES,
     FILE_STATE_NAMES,
-    LEVEL_NAMES,
     ROW_STATE_NAMES,
-    SEVERITY_NAMES,
+    VALUE_NAMES,
+    column_name,
 )
 
-COLUMN_NAMES: dict[str, str] = {
-    "level": "层级",
-    "kind": "类别",
-    "group": "单位",
-    "reporting_unit": "报送单位",
-    "grassroots_unit": "基层工会",
-    "counted_for": "计入单位",
-    "units_total": "基层工会数",
-    "units_covered": "已覆盖",
-    "unit_coverage": "覆盖率",
-    "members_total": "会员数",
-    "members_covered": "覆盖会员",
-    "member_coverage": "会员覆盖率",
-    "activities": "活动次数",
-    "participants": "参加人次",
-    "participants_per_100": "每百名会员参加人次",
-    "work_item": "工作类别",
-    "form": "活动形式",
-    "file": "文件",
-    "sheet": "工作表",
-    "row": "行号",
-    "column": "列",
-    "state": "状态",
-    "reason": "原因",
-    "round": "期次",
-    "report_date": "填报日期",
-    "date": "活动日期",
-    "on_time": "按时报送",
-    "submitted": "已报送",
-    "rows_read": "读取行数",
-    "rows_accepted": "计入行数",
-    "rows_rejected": "未计入行数",
-    "severity": "类型",
-    "code": "问题",
-    "message": "说明",
-    "value": "原值",
-    "suggestions": "相近名称",
-    "status_name": "报送状态",
-    "reporting_rate": "报送率",
-    "on_time_rate": "按时报送率",
-    "expected": "应报送",
-}
-RATIO_COLUMNS = frozenset(
-    {"unit_coverage", "member_coverage", "reporting_rate", "on_time_rate", "consistency"}
-)
-# Values translated per column (the contract's codes).
-VALUE_NAMES: dict[str, dict[str, str]] = {
-    "kind": {**config.KIND_NAMES},
-    "level": LEVEL_NAMES,
-    "severity": SEVERITY_NAMES,
-    "code": CODE_NAMES,
-}
+# Shares shown as percentages: the figure tables' (exports.PERCENT_COLUMNS) and consistency.
+RATIO_COLUMNS = PERCENT_COLUMNS | {"consistency"}
 TABLE_STYLES = [
     {"selector": "th, td", "props": "white-space: nowrap; padding: 2px 8px;"},
     {"selector": "th", "props": "text-align: center;"},
@@ -152,9 +103,7 @@ def table(frame: pd.DataFrame, chinese: bool = True):
     styler = frame.style.set_uuid(digest).format(formatters, na_rep="")
     styler = styler.format_index(lambda v: "" if _missing(v) else _cell(v, ""), axis=0)
     if chinese:
-        styler = styler.relabel_index(
-            [COLUMN_NAMES.get(str(c), str(c)) for c in codes], axis="columns"
-        )
+        styler = styler.relabel_index([column_name(str(c)) for c in codes], axis="columns")
     if not named_index:
         styler = styler.hide(axis="index")
     styler = styler.set_table_styles(TABLE_STYLES)

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.filenames import windows_name
-from analysis.model import FileState, Level
+from analysis.labels import COLUMN_NAMES, FILE_STATE_NAMES
+from analysis.model import Level
 
 if TYPE_CHECKING:  # pandas is imported where a frame is built: the CLI's unchanged re-run
     import pandas as pd  # records its run without importing it
@@ -43,17 +44,7 @@ DEMO_PREFIX = "演示_"
 
 # Per-unit figures kept in a snapshot, with their Chinese names and formats.
 UNIT_FIGURES: tuple[str, ...] = ("unit_coverage", "activities", "participants")
-FIGURE_NAMES: dict[str, str] = {
-    "unit_coverage": "覆盖率",
-    "activities": "活动次数",
-    "participants": "参加人次",
-}
-FILE_STATE_NAMES: dict[str, str] = {
-    FileState.CURRENT: "有效",
-    FileState.SUPERSEDED: "被更正版替代",
-    FileState.DUPLICATE_FILE: "重复文件",
-    FileState.REJECTED: "无法使用",
-}
+FIGURE_NAMES: dict[str, str] = {f: COLUMN_NAMES[f] for f in UNIT_FIGURES}
 CHANGE_KINDS: tuple[str, ...] = (
     "file_new",
     "file_replaced",

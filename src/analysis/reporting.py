@@ -19,17 +19,11 @@ import pandas as pd
 from analysis import config
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.coverage import _Groups, _kind_order, _ratio
+from analysis.labels import STATUS_NAMES
 from analysis.model import FileState, IssueCode, Level, ReportStatus, RowState
 from analysis.roster import Roster
 
 STATUSES: tuple[str, ...] = tuple(ReportStatus)
-STATUS_NAMES: dict[str, str] = {
-    ReportStatus.ON_TIME: "按时报送",
-    ReportStatus.LATE: "逾期报送",
-    ReportStatus.UNKNOWN_DATE: "已报送（未填日期）",
-    ReportStatus.MISSING: "未报送",
-    ReportStatus.PENDING: "未到截止日期",
-}
 UNKNOWN_REPORTING_UNIT = "（未识别报送单位）"
 # Rejected rows that are not data errors: totals and notes under the table.
 NOT_DATA_REASONS: frozenset[str] = frozenset({IssueCode.TOTAL_ROW, IssueCode.NOTE_ROW})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.labels import MATERIAL_STATE_NAMES
 from analysis.model import MaterialState, RowState
 
 MATERIAL_STATUS_NAMES = {
@@ -19,11 +20,7 @@ MATERIAL_STATUS_NAMES = {
     "materials_only": "仅报送资料",
     "nothing": "均未报送",
 }
-STATE_NAMES = {
-    MaterialState.CURRENT: "有效",
-    MaterialState.DUPLICATE: "重复",
-    MaterialState.REJECTED: "无法读取",
-}
+STATE_NAMES = MATERIAL_STATE_NAMES
 MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "其他文档", "video": "视频"}
 # A summary's stated total further than this from the table's figure is flagged.
 GAP_THRESHOLD = 0.10
