@@ -50,7 +50,6 @@ class ReportStatus(StrEnum):
     PENDING = "pending"  # nothing yet, and the round's deadline is after the reference date
 
 
-
 class MaterialState(StrEnum):
     """`state` of a materials.csv row (photos, summaries, videos)."""
 
