@@ -663,15 +663,22 @@ def show_chart(figures: Figures, key: str, wait: float = CHART_WAIT_SECONDS, dpi
         return _publicity_image(figures, wait)
     # The finding doubles as the image's alternative text in the HTML export.
     title = charts.chart_title(figures, key)
-    if figures.charts_dir is not None:
-        rendered = Path(figures.charts_dir) / f"{key}.png"
-        deadline = time.monotonic() + wait
-        failed = rendered.with_name(CHARTS_FAILED)
-        while not rendered.is_file() and not failed.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if rendered.is_file():
-            return Image(data=rendered.read_bytes(), format="png", metadata={"alt": title})
+    rendered = _rendered_png(figures, key, wait)
+    if rendered is not None:
+        return Image(data=rendered, format="png", metadata={"alt": title})
     return Image(data=charts.chart_png(figures, key, dpi), format="png", metadata={"alt": title})
+
+
+def _rendered_png(figures: Figures, key: str, wait: float) -> bytes | None:
+    """The PNG `make briefing` draws for `key`, waited for up to `wait` seconds; None if none."""
+    if figures.charts_dir is None:
+        return None
+    rendered = Path(figures.charts_dir) / f"{key}.png"
+    deadline = time.monotonic() + wait
+    failed = rendered.with_name(CHARTS_FAILED)
+    while not rendered.is_file() and not failed.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return rendered.read_bytes() if rendered.is_file() else None
 
 
 # Work item 3's chart: drawn by `make briefing` after the six (publicity_figures).
@@ -688,14 +695,9 @@ def _publicity_image(figures: Figures, wait: float):
 
     table = publicity.briefing_figures(figures)
     title = publicity.publicity_finding(table, figures.campaign, figures.round_code)
-    if figures.charts_dir is not None:
-        rendered = Path(figures.charts_dir) / f"{PUBLICITY_CHART}.png"
-        deadline = time.monotonic() + wait
-        failed = rendered.with_name(CHARTS_FAILED)
-        while not rendered.is_file() and not failed.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if rendered.is_file():
-            return Image(data=rendered.read_bytes(), format="png", metadata={"alt": title})
+    rendered = _rendered_png(figures, PUBLICITY_CHART, wait)
+    if rendered is not None:
+        return Image(data=rendered, format="png", metadata={"alt": title})
     with tempfile.TemporaryDirectory() as tmp:
         drawn = publicity.render_chart(figures, tmp)
         data = drawn[0].png.read_bytes() if drawn else b""
