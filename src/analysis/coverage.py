@@ -138,13 +138,7 @@ class _Groups:
     @classmethod
     def of(cls, roster: Roster) -> _Groups:
         units = roster.units
-        kind_of = dict(
-            zip(
-                roster.reporting_units["reporting_unit"],
-                roster.reporting_units["kind"],
-                strict=True,
-            )
-        )
+        kind_of = roster.kind_of  # a new dict: completed below
         for name, kind in zip(pd.unique(units["reporting_unit"]), _first_kinds(units), strict=True):
             kind_of.setdefault(name, kind)
         kinds = _kind_order([str(k) for k in kind_of.values()])

@@ -64,13 +64,7 @@ class _Interpreter:
         self.campaign = campaign
         self.resolver = resolver
         self.parent_of = roster.parent_of
-        self.kind_of = dict(
-            zip(
-                roster.reporting_units["reporting_unit"],
-                roster.reporting_units["kind"],
-                strict=True,
-            )
-        )
+        self.kind_of = roster.kind_of
         self.self_words = {_text_key(w) for w in campaign.row_markers.get("self", ("本级",))}
         self.void_words = tuple(
             _text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if _text_key(w)

@@ -408,13 +408,7 @@ class PublicityInterpreter:
         self.settings = campaign.publicity
         self.resolver = resolver
         self.parent_of = roster.parent_of
-        self.kind_of = dict(
-            zip(
-                roster.reporting_units["reporting_unit"],
-                roster.reporting_units["kind"],
-                strict=True,
-            )
-        )
+        self.kind_of = roster.kind_of
         units = roster.units
         self.members = dict(zip(units["unit"], units["members"].astype("int64"), strict=True))
         self.federation_members = units.groupby("reporting_unit")["members"].sum().to_dict()

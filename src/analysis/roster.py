@@ -68,7 +68,14 @@ class Roster:
 
     @property
     def parent_of(self) -> dict[str, str]:
+        """Grassroots union -> its reporting unit."""
         return dict(zip(self.units["unit"], self.units["reporting_unit"], strict=True))
+
+    @property
+    def kind_of(self) -> dict[str, str]:
+        """Reporting unit -> its kind code."""
+        frame = self.reporting_units
+        return dict(zip(frame["reporting_unit"], frame["kind"], strict=True))
 
 
 def _norm_header(text: object) -> str:

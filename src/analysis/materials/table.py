@@ -217,8 +217,7 @@ def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: C
 
     cache = FactsCache(out_dir, enabled=not full)
     try:
-        kind_of = dict(zip(roster.reporting_units["reporting_unit"], roster.reporting_units["kind"],
-                           strict=False))  # fmt: skip
+        kind_of = roster.kind_of
         result = build(intake, resolver, campaign, kind_of, cache)
         if out_dir is not None:
             cache.save()
