@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
-from analysis.messages import message, message_text, suggestion_text
+from analysis.messages import MESSAGES, message, message_text, suggestion_text
 from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text
@@ -32,6 +32,9 @@ ISSUES_COLUMNS = (
     "file", "sheet", "row", "column", "severity", "code", "message", "value", "suggestions",
 )  # fmt: skip
 ROW_STATES = ("accepted", "duplicate", "superseded", "rejected")
+
+
+_ROW_PREFIX = MESSAGES["row_prefix"]
 
 
 class _Memo:
@@ -82,6 +85,10 @@ class _Interpreter:
         }
         self.parse_date_in = _Memo(lambda v, y: clean.parse_date(v, campaign, y))
         self.parse_participants = _Memo(clean.parse_participants)
+        # A grassroots-union cell's text and whether it names the reporting unit itself (本级).
+        self.unit_text = _Memo(
+            lambda v: (w := clean.normalise_text(v), bool(w) and _text_key(w) not in self.self_words)
+        )
         self.item_form = _Memo(lambda i, f: clean.resolve_item_and_form(i, f, campaign))
         from analysis.publicity import PublicityInterpreter  # work item 3's counts
 
@@ -278,7 +285,8 @@ class _Interpreter:
             "date": None, "participants": None, "kind": sub.kind, "round": sub.round, "form": "",
             "counted_for": "", "template": sub.parsed.template,
         }  # fmt: skip
-        record.update(values)
+        if values:
+            record.update(values)
         return record
 
     def row(self, sub: _Submission, table: ActivityTable, trow) -> dict:
@@ -294,7 +302,7 @@ class _Interpreter:
         values, columns = trow.values, table.columns
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
         warnings: list[tuple[str, str, str]] = []
-        where = message_text("row_prefix", row=trow.row)  # "第5行："
+        where = _ROW_PREFIX.format(row=trow.row)  # "第5行："
 
         def note(bucket, code: str, fld: str, text: str, value: str = "", suggest=()) -> None:
             # The column as a spreadsheet shows it (a letter), for every row issue.
@@ -303,9 +311,9 @@ class _Interpreter:
             bucket.append((code, letter, text, value, "、".join(suggest)))
 
         # Who held it, and whom it counts for.
-        written = self.clean.normalise_text(values.get("grassroots_unit"))
+        written, named = self.unit_text(values.get("grassroots_unit"))
         unit, counted_for = "", sub.reporting_unit
-        if written and _text_key(written) not in self.self_words:
+        if named:
             found = self.resolver.resolve(written, sub.reporting_unit)
             if found.unit:
                 unit, counted_for = found.unit, self.parent_of[found.unit]
@@ -428,12 +436,13 @@ class _Interpreter:
                     suggestions,
                 )
             )
-        return self._ledger(
-            sub, table, trow.row, state, reason,
-            grassroots_unit=unit, work_item=item, date=day.isoformat() if day else None,
-            participants=participants, kind=sub.kind, form=form or "",
-            counted_for=counted_for,
-        )  # fmt: skip
+        return {
+            "file": sub.file, "sheet": table.sheet, "row": trow.row, "state": state,
+            "reason": reason, "grassroots_unit": unit, "reporting_unit": sub.reporting_unit,
+            "work_item": item, "date": day.isoformat() if day else None,
+            "participants": participants, "kind": sub.kind, "round": sub.round,
+            "form": form or "", "counted_for": counted_for, "template": sub.parsed.template,
+        }  # fmt: skip
 
 
 ACTIVITY_KEY = ("counted_for", "grassroots_unit", "date", "work_item", "form", "participants")
