@@ -57,6 +57,39 @@ class _Memo:
             return self.func(*args)
 
 
+def _mapped(memo: _Memo, values: list) -> list:
+    """memo(v) for each value, the memo's table read inline (no call per known value)."""
+    cache, out = memo.cache, []
+    for v in values:
+        try:
+            out.append(cache[v.__class__, v])
+        except KeyError:
+            out.append(memo(v))
+        except TypeError:  # an unhashable cell value
+            out.append(memo.func(v))
+    return out
+
+
+def _mapped2(memo: _Memo, pairs: list) -> list:
+    """memo(a, b) for each pair, as `_mapped`."""
+    cache, out = memo.cache, []
+    for a, b in pairs:
+        try:
+            out.append(cache[a.__class__, b.__class__, a, b])
+        except KeyError:
+            out.append(memo(a, b))
+        except TypeError:
+            out.append(memo.func(a, b))
+    return out
+
+
+def _one_row(table: ActivityTable, trow) -> ActivityTable:
+    """The table reduced to one row (for `row` called without its cleaned cells)."""
+    import dataclasses
+
+    return dataclasses.replace(table, rows=[trow])
+
+
 class _Interpreter:
     """Turns parsed files into ledger rows, submission fields and issues."""
 
@@ -239,8 +272,9 @@ class _Interpreter:
         for table in parsed.tables:
             sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
-            for row in table.rows:
-                sub.rows.append(self.row(sub, table, row))
+            cleaned = self._clean_columns(sub, table)
+            for row, pre in zip(table.rows, cleaned):
+                sub.rows.append(self.row(sub, table, row, pre))
         sub.round = ";".join(rounds)
         _mark_repeated_rows(sub)
         self.publicity.interpret(sub)
@@ -289,8 +323,28 @@ class _Interpreter:
             record.update(values)
         return record
 
-    def row(self, sub: _Submission, table: ActivityTable, trow) -> dict:
-        """One ledger record (and its issues) for a table row."""
+    def _clean_columns(self, sub: _Submission, table: ActivityTable) -> list:
+        """Each data row's cleaned cells, column by column, one cleaner call per distinct value.
+
+        Per row: (unit text, is named), (date, code), (participants, code),
+        (work item, form, codes); None for rows that are not interpreted (not data, struck).
+        """
+        rows = [r.values for r in table.rows if r.kind == "data" and not r.struck]
+        year = self.round_year.get(sub.round) if self.round_year else None
+        if year is None:
+            dates = _mapped(self.parse_date, [v.get("date") for v in rows])
+        else:
+            dates = _mapped2(self.parse_date_in, [(v.get("date"), year) for v in rows])
+        columns = zip(
+            _mapped(self.unit_text, [v.get("grassroots_unit") for v in rows]),
+            dates,
+            _mapped(self.parse_participants, [v.get("participants") for v in rows]),
+            _mapped2(self.item_form, [(v.get("work_item"), v.get("form")) for v in rows]),
+        )
+        return [next(columns) if r.kind == "data" and not r.struck else None for r in table.rows]
+
+    def row(self, sub: _Submission, table: ActivityTable, trow, pre=None) -> dict:
+        """One ledger record (and its issues) for a table row (`pre`: its cleaned cells)."""
         if trow.kind != "data":
             return self._ledger(sub, table, trow.row, "rejected", f"{trow.kind}_row")
         if trow.struck:
@@ -311,7 +365,9 @@ class _Interpreter:
             bucket.append((code, letter, text, value, "、".join(suggest)))
 
         # Who held it, and whom it counts for.
-        written, named = self.unit_text(values.get("grassroots_unit"))
+        (written, named), (day, date_code), (participants, p_code), (item, form, item_codes) = (
+            pre or self._clean_columns(sub, _one_row(table, trow))[0]
+        )
         unit, counted_for = "", sub.reporting_unit
         if named:
             found = self.resolver.resolve(written, sub.reporting_unit)
@@ -335,9 +391,6 @@ class _Interpreter:
             unit = sub.reporting_unit  # 本级 of a directly affiliated union is the union itself
 
         # When, how many, what.
-        day, date_code = self.parse_date(values.get("date"))
-        if self.round_year and sub.round in self.round_year:
-            day, date_code = self.parse_date_in(values.get("date"), self.round_year[sub.round])
         if "date" not in table.columns:
             date_code = "date_missing"
         if date_code == "date_out_of_window":
@@ -376,7 +429,6 @@ class _Interpreter:
                 "date",
                 where + self.clean.message(date_code, values.get("date"), self.campaign),
             )
-        participants, p_code = self.parse_participants(values.get("participants"))
         if p_code and "participants" in table.columns:
             note(
                 warnings,
@@ -393,7 +445,6 @@ class _Interpreter:
         if remark is not None and self.void_words and self.void_remark(remark):
             note(warnings, "remark_says_void", "note", where + message_text(
                 "remark_says_void", value=self.clean.normalise_text(remark)))  # fmt: skip
-        item, form, item_codes = self.item_form(values.get("work_item"), values.get("form"))
         title = values.get("title")
         if (
             item == OTHER_WORK_ITEM
