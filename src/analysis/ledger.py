@@ -120,7 +120,10 @@ class _Interpreter:
         self.parse_participants = _Memo(clean.parse_participants)
         # A grassroots-union cell's text and whether it names the reporting unit itself (本级).
         self.unit_text = _Memo(
-            lambda v: (w := clean.normalise_text(v), bool(w) and _text_key(w) not in self.self_words)
+            lambda v: (
+                w := clean.normalise_text(v),
+                bool(w) and _text_key(w) not in self.self_words,
+            )
         )
         self.item_form = _Memo(lambda i, f: clean.resolve_item_and_form(i, f, campaign))
         from analysis.publicity import PublicityInterpreter  # work item 3's counts
@@ -273,7 +276,7 @@ class _Interpreter:
             sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
             cleaned = self._clean_columns(sub, table)
-            for row, pre in zip(table.rows, cleaned):
+            for row, pre in zip(table.rows, cleaned, strict=True):
                 sub.rows.append(self.row(sub, table, row, pre))
         sub.round = ";".join(rounds)
         _mark_repeated_rows(sub)
@@ -340,6 +343,7 @@ class _Interpreter:
             dates,
             _mapped(self.parse_participants, [v.get("participants") for v in rows]),
             _mapped2(self.item_form, [(v.get("work_item"), v.get("form")) for v in rows]),
+            strict=True,
         )
         return [next(columns) if r.kind == "data" and not r.struck else None for r in table.rows]
 
