@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
-from analysis.messages import message, message_text, suggestion_text
+from analysis.messages import MESSAGES, message, message_text, suggestion_text
 from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text
@@ -32,6 +32,9 @@ ISSUES_COLUMNS = (
     "file", "sheet", "row", "column", "severity", "code", "message", "value", "suggestions",
 )  # fmt: skip
 ROW_STATES = ("accepted", "duplicate", "superseded", "rejected")
+
+
+_ROW_PREFIX = MESSAGES["row_prefix"]
 
 
 class _Memo:
@@ -52,6 +55,39 @@ class _Memo:
             return value
         except TypeError:  # an unhashable cell value
             return self.func(*args)
+
+
+def _mapped(memo: _Memo, values: list) -> list:
+    """memo(v) for each value, the memo's table read inline (no call per known value)."""
+    cache, out = memo.cache, []
+    for v in values:
+        try:
+            out.append(cache[v.__class__, v])
+        except KeyError:
+            out.append(memo(v))
+        except TypeError:  # an unhashable cell value
+            out.append(memo.func(v))
+    return out
+
+
+def _mapped2(memo: _Memo, pairs: list) -> list:
+    """memo(a, b) for each pair, as `_mapped`."""
+    cache, out = memo.cache, []
+    for a, b in pairs:
+        try:
+            out.append(cache[a.__class__, b.__class__, a, b])
+        except KeyError:
+            out.append(memo(a, b))
+        except TypeError:
+            out.append(memo.func(a, b))
+    return out
+
+
+def _one_row(table: ActivityTable, trow) -> ActivityTable:
+    """The table reduced to one row (for `row` called without its cleaned cells)."""
+    import dataclasses
+
+    return dataclasses.replace(table, rows=[trow])
 
 
 class _Interpreter:
@@ -82,6 +118,13 @@ class _Interpreter:
         }
         self.parse_date_in = _Memo(lambda v, y: clean.parse_date(v, campaign, y))
         self.parse_participants = _Memo(clean.parse_participants)
+        # A grassroots-union cell's text and whether it names the reporting unit itself (本级).
+        self.unit_text = _Memo(
+            lambda v: (
+                w := clean.normalise_text(v),
+                bool(w) and _text_key(w) not in self.self_words,
+            )
+        )
         self.item_form = _Memo(lambda i, f: clean.resolve_item_and_form(i, f, campaign))
         from analysis.publicity import PublicityInterpreter  # work item 3's counts
 
@@ -232,8 +275,9 @@ class _Interpreter:
         for table in parsed.tables:
             sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
-            for row in table.rows:
-                sub.rows.append(self.row(sub, table, row))
+            cleaned = self._clean_columns(sub, table)
+            for row, pre in zip(table.rows, cleaned, strict=True):
+                sub.rows.append(self.row(sub, table, row, pre))
         sub.round = ";".join(rounds)
         _mark_repeated_rows(sub)
         self.publicity.interpret(sub)
@@ -278,11 +322,33 @@ class _Interpreter:
             "date": None, "participants": None, "kind": sub.kind, "round": sub.round, "form": "",
             "counted_for": "", "template": sub.parsed.template,
         }  # fmt: skip
-        record.update(values)
+        if values:
+            record.update(values)
         return record
 
-    def row(self, sub: _Submission, table: ActivityTable, trow) -> dict:
-        """One ledger record (and its issues) for a table row."""
+    def _clean_columns(self, sub: _Submission, table: ActivityTable) -> list:
+        """Each data row's cleaned cells, column by column, one cleaner call per distinct value.
+
+        Per row: (unit text, is named), (date, code), (participants, code),
+        (work item, form, codes); None for rows that are not interpreted (not data, struck).
+        """
+        rows = [r.values for r in table.rows if r.kind == "data" and not r.struck]
+        year = self.round_year.get(sub.round) if self.round_year else None
+        if year is None:
+            dates = _mapped(self.parse_date, [v.get("date") for v in rows])
+        else:
+            dates = _mapped2(self.parse_date_in, [(v.get("date"), year) for v in rows])
+        columns = zip(
+            _mapped(self.unit_text, [v.get("grassroots_unit") for v in rows]),
+            dates,
+            _mapped(self.parse_participants, [v.get("participants") for v in rows]),
+            _mapped2(self.item_form, [(v.get("work_item"), v.get("form")) for v in rows]),
+            strict=True,
+        )
+        return [next(columns) if r.kind == "data" and not r.struck else None for r in table.rows]
+
+    def row(self, sub: _Submission, table: ActivityTable, trow, pre=None) -> dict:
+        """One ledger record (and its issues) for a table row (`pre`: its cleaned cells)."""
         if trow.kind != "data":
             return self._ledger(sub, table, trow.row, "rejected", f"{trow.kind}_row")
         if trow.struck:
@@ -294,7 +360,7 @@ class _Interpreter:
         values, columns = trow.values, table.columns
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
         warnings: list[tuple[str, str, str]] = []
-        where = message_text("row_prefix", row=trow.row)  # "第5行："
+        where = _ROW_PREFIX.format(row=trow.row)  # "第5行："
 
         def note(bucket, code: str, fld: str, text: str, value: str = "", suggest=()) -> None:
             # The column as a spreadsheet shows it (a letter), for every row issue.
@@ -303,9 +369,11 @@ class _Interpreter:
             bucket.append((code, letter, text, value, "、".join(suggest)))
 
         # Who held it, and whom it counts for.
-        written = self.clean.normalise_text(values.get("grassroots_unit"))
+        (written, named), (day, date_code), (participants, p_code), (item, form, item_codes) = (
+            pre or self._clean_columns(sub, _one_row(table, trow))[0]
+        )
         unit, counted_for = "", sub.reporting_unit
-        if written and _text_key(written) not in self.self_words:
+        if named:
             found = self.resolver.resolve(written, sub.reporting_unit)
             if found.unit:
                 unit, counted_for = found.unit, self.parent_of[found.unit]
@@ -327,9 +395,6 @@ class _Interpreter:
             unit = sub.reporting_unit  # 本级 of a directly affiliated union is the union itself
 
         # When, how many, what.
-        day, date_code = self.parse_date(values.get("date"))
-        if self.round_year and sub.round in self.round_year:
-            day, date_code = self.parse_date_in(values.get("date"), self.round_year[sub.round])
         if "date" not in table.columns:
             date_code = "date_missing"
         if date_code == "date_out_of_window":
@@ -368,7 +433,6 @@ class _Interpreter:
                 "date",
                 where + self.clean.message(date_code, values.get("date"), self.campaign),
             )
-        participants, p_code = self.parse_participants(values.get("participants"))
         if p_code and "participants" in table.columns:
             note(
                 warnings,
@@ -385,7 +449,6 @@ class _Interpreter:
         if remark is not None and self.void_words and self.void_remark(remark):
             note(warnings, "remark_says_void", "note", where + message_text(
                 "remark_says_void", value=self.clean.normalise_text(remark)))  # fmt: skip
-        item, form, item_codes = self.item_form(values.get("work_item"), values.get("form"))
         title = values.get("title")
         if (
             item == OTHER_WORK_ITEM
@@ -428,12 +491,13 @@ class _Interpreter:
                     suggestions,
                 )
             )
-        return self._ledger(
-            sub, table, trow.row, state, reason,
-            grassroots_unit=unit, work_item=item, date=day.isoformat() if day else None,
-            participants=participants, kind=sub.kind, form=form or "",
-            counted_for=counted_for,
-        )  # fmt: skip
+        return {
+            "file": sub.file, "sheet": table.sheet, "row": trow.row, "state": state,
+            "reason": reason, "grassroots_unit": unit, "reporting_unit": sub.reporting_unit,
+            "work_item": item, "date": day.isoformat() if day else None,
+            "participants": participants, "kind": sub.kind, "round": sub.round,
+            "form": form or "", "counted_for": counted_for, "template": sub.parsed.template,
+        }  # fmt: skip
 
 
 ACTIVITY_KEY = ("counted_for", "grassroots_unit", "date", "work_item", "form", "participants")
