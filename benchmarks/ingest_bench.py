@@ -89,21 +89,11 @@ def _read_csv_pandas(path: Path):
     return {"csv": pd.DataFrame(_csv_rows(path), dtype=object)}
 
 
-def parse_pandas_openpyxl(files: list[Path]) -> dict[str, int]:
-    """`pd.read_excel(..., engine="openpyxl")` per workbook (xls/et/ods via calamine); counts."""
-    import pandas as pd
-
-    counts = {"files": 0, "sheets": 0, "rows": 0, "failed": 0, "via_calamine": 0}
+def _count_frames(files: list[Path], read, counts: dict[str, int]) -> dict[str, int]:
+    """Files, sheets and rows that `read(path)` (a dict of DataFrames) gives; failures counted."""
     for path in files:
-        suffix = path.suffix.lower()
         try:
-            if suffix == ".csv":
-                frames = _read_csv_pandas(path)
-            elif suffix in CALAMINE_ONLY:
-                frames = pd.read_excel(path, sheet_name=None, engine="calamine", header=None)
-                counts["via_calamine"] += 1
-            else:
-                frames = pd.read_excel(path, sheet_name=None, engine="openpyxl", header=None)
+            frames = read(path)
         except Exception:  # noqa: BLE001
             counts["failed"] += 1
             continue
@@ -111,26 +101,37 @@ def parse_pandas_openpyxl(files: list[Path]) -> dict[str, int]:
         counts["sheets"] += len(frames)
         counts["rows"] += sum(len(f) for f in frames.values())
     return counts
+
+
+def parse_pandas_openpyxl(files: list[Path]) -> dict[str, int]:
+    """`pd.read_excel(..., engine="openpyxl")` per workbook (xls/et/ods via calamine); counts."""
+    import pandas as pd
+
+    counts = {"files": 0, "sheets": 0, "rows": 0, "failed": 0, "via_calamine": 0}
+
+    def read(path: Path):
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            return _read_csv_pandas(path)
+        if suffix in CALAMINE_ONLY:
+            frames = pd.read_excel(path, sheet_name=None, engine="calamine", header=None)
+            counts["via_calamine"] += 1
+            return frames
+        return pd.read_excel(path, sheet_name=None, engine="openpyxl", header=None)
+
+    return _count_frames(files, read, counts)
 
 
 def parse_pandas_calamine(files: list[Path]) -> dict[str, int]:
     """`pd.read_excel(..., engine="calamine")` per workbook (CSV: csv module); counts."""
     import pandas as pd
 
-    counts = {"files": 0, "sheets": 0, "rows": 0, "failed": 0}
-    for path in files:
-        try:
-            if path.suffix.lower() == ".csv":
-                frames = _read_csv_pandas(path)
-            else:
-                frames = pd.read_excel(path, sheet_name=None, engine="calamine", header=None)
-        except Exception:  # noqa: BLE001
-            counts["failed"] += 1
-            continue
-        counts["files"] += 1
-        counts["sheets"] += len(frames)
-        counts["rows"] += sum(len(f) for f in frames.values())
-    return counts
+    def read(path: Path):
+        if path.suffix.lower() == ".csv":
+            return _read_csv_pandas(path)
+        return pd.read_excel(path, sheet_name=None, engine="calamine", header=None)
+
+    return _count_frames(files, read, {"files": 0, "sheets": 0, "rows": 0, "failed": 0})
 
 
 def _ingest_in_process(raw_dir: Path, out_dir: Path, full: bool):

@@ -128,13 +128,19 @@ def load(
     round_code: str | None = None,
 ) -> Figures:
     """Ingest (incrementally) and compute every briefing figure: what a notebook run alone does."""
-    from analysis import figures as figures_module
 
     raw, processed, is_demo = resolve_dirs(
         Path(raw_dir) if raw_dir else None, Path(processed_dir) if processed_dir else None
     )
     campaign = load_campaign(raw / config.CAMPAIGN_FILE)
     result = ingest(raw, processed, as_of, campaign)
+    return _figures(raw, processed, campaign, result, as_of, round_code, is_demo)
+
+
+def _figures(raw, processed, campaign, result, as_of, round_code, is_demo) -> Figures:
+    """The figures of an ingest result, with its summary and the run's context attached."""
+    from analysis import figures as figures_module
+
     figures = figures_module.compute(
         campaign, _roster(raw, processed), figures_module.tables_of(result),
         as_of=as_of, round_code=round_code, is_demo=is_demo,
@@ -560,12 +566,7 @@ def run(
     print(result.summary_zh())
     print(history.change_text(processed))
     mark = time.perf_counter()
-    figures = figures_module.compute(
-        campaign, _roster(raw, processed), figures_module.tables_of(result),
-        as_of=as_of, round_code=round_code, is_demo=is_demo,
-    )  # fmt: skip
-    figures.summary = result.summary_zh()
-    attach_run_context(figures, processed)
+    figures = _figures(raw, processed, campaign, result, as_of, round_code, is_demo)
     folder = run_folder(reports_dir, figures)
     folder.mkdir(parents=True, exist_ok=True)
     figures.charts_dir = folder / "charts"
