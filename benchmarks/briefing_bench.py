@@ -162,7 +162,7 @@ def _time_stages_ourselves(raw_dir: Path, tmp: Path) -> dict:
         stages[stage] = stages.get(stage, 0.0) + time.perf_counter() - start
         return value
 
-    timed("ingest", lambda: briefing.ingest_if_changed(raw_dir, processed))
+    timed("ingest", lambda: briefing.ingest(raw_dir, processed))
     figures = timed("load", lambda: briefing.load(raw_dir, processed))
     parameters = {
         "raw_dir": str(raw_dir), "processed_dir": str(processed), "as_of": None,
@@ -182,7 +182,7 @@ def _time_stages_ourselves(raw_dir: Path, tmp: Path) -> dict:
             html.notebook_html(notebook, folder / "情况通报.html", title=figures.campaign.name)
 
     timed("exports", exports)
-    stages["ingest_note"] = "in-process briefing.ingest_if_changed into an empty folder"
+    stages["ingest_note"] = "in-process briefing.ingest into an empty folder"
     stages["notebooks_note"] = "execute_notebooks: 3 kernels in parallel" + (
         f"; {len(failures)} failed: {failures[0][:80]}" if failures else ""
     )

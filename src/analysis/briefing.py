@@ -30,7 +30,6 @@ from analysis.campaign import Campaign, load_campaign
 from analysis.figures import (
     FIGURES_FILE,
     SOURCE,
-    BriefingData,
     Figures,
     as_date,
     default_as_of,
@@ -42,7 +41,6 @@ from analysis.model import IssueCode, Level
 
 __all__ = [
     "SOURCE",
-    "BriefingData",
     "Figures",
     "default_as_of",
     "default_round",
@@ -107,10 +105,6 @@ def ingest(
         Path(raw_dir), Path(processed_dir), as_of=as_date(as_of), progress=False,
         campaign=campaign,
     )  # fmt: skip
-
-
-# The name the notebooks and `make bench` have called it by.
-ingest_if_changed = ingest
 
 
 def _roster(raw_dir: Path, processed_dir: Path):

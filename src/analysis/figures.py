@@ -468,10 +468,6 @@ class Figures:
         ]
 
 
-# The name the exports and notebooks have used for it.
-BriefingData = Figures
-
-
 def _month_day(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 

@@ -277,7 +277,7 @@ def _number(value: float) -> int | float:
 
 
 def briefing_figures(figures, plausible_only: bool = True) -> pd.DataFrame:
-    """`publicity_by_round` of a BriefingData (its `publicity` rows), empty without them."""
+    """`publicity_by_round` of the figures model (its `publicity` rows), empty without them."""
     rows = getattr(figures, "publicity", None)
     if rows is None or rows.empty:
         return pd.DataFrame(columns=FIGURE_COLUMNS)

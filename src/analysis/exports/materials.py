@@ -19,7 +19,7 @@ from analysis.materials import figures as mfig
 from analysis.materials.table import EXTRA_COLUMNS, MATERIALS_COLUMNS
 
 if TYPE_CHECKING:
-    from analysis.figures import Figures as BriefingData
+    from analysis.figures import Figures
 
 
 def read_materials(processed_dir: Path) -> pd.DataFrame:
@@ -31,7 +31,7 @@ def read_materials(processed_dir: Path) -> pd.DataFrame:
     return safety.csv_unescape(frame)  # the text as typed, without the CSV's apostrophe
 
 
-def sentences(processed_dir: Path, figures: BriefingData) -> list[str]:
+def sentences(processed_dir: Path, figures: Figures) -> list[str]:
     """The key sentence about materials up to the briefing's round, or nothing without any."""
     materials = mfig.up_to_round(
         read_materials(processed_dir), figures.campaign, figures.round_code
@@ -39,7 +39,7 @@ def sentences(processed_dir: Path, figures: BriefingData) -> list[str]:
     return [mfig.key_sentence(materials)] if len(materials) else []
 
 
-def status_sheet(figures: BriefingData, materials: pd.DataFrame) -> pd.DataFrame:
+def status_sheet(figures: Figures, materials: pd.DataFrame) -> pd.DataFrame:
     """资料报送情况: per reporting unit and round, tables and materials received."""
     status = mfig.status_by_unit_round(figures.status, materials)
     rounds = {r.code: r.name for r in figures.campaign.rounds}
@@ -140,7 +140,7 @@ def add_materials_column(
     return True
 
 
-def add_to_briefing(figures: BriefingData, raw_dir: Path, processed_dir: Path, folder: Path,
+def add_to_briefing(figures: Figures, raw_dir: Path, processed_dir: Path, folder: Path,
                     deck_path: Path, workbook_path: Path) -> list[Path]:  # fmt: skip
     """Photo slides, 通报表 sheets and the 图片汇编; returns the files written or changed."""
     from analysis.exports import album
