@@ -237,16 +237,16 @@ def _check_zip(zf: zipfile.ZipFile, limits: Limits, name: str) -> None:
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
     """A member's bytes, never more than the central directory declares (lying headers)."""
-    out = bytearray()
     with zf.open(info) as fh:
-        while chunk := fh.read(1 << 20):
-            out += chunk
-            if len(out) > info.file_size:
-                raise FileRejected(
-                    IssueCode.ZIP_BOMB,
-                    message_text("zip_bomb_lying_size", file=name),
-                )
-    return bytes(out)
+        # One read of at most one byte more than declared: zipfile inflates no further
+        # (`max_length`), and a byte more means the header lied.
+        out = fh.read(info.file_size + 1)
+    if len(out) > info.file_size:
+        raise FileRejected(
+            IssueCode.ZIP_BOMB,
+            message_text("zip_bomb_lying_size", file=name),
+        )
+    return out
 
 
 def _col_number(letters: bytes) -> int:
@@ -332,15 +332,20 @@ def _scan_xlsx(
     (`_scanned_extent`, always when `exact`). Either way no sheet passes whose cells
     reach beyond the limits, and the verdicts and messages are those of the exact scan.
     """
-    members = set(zf.namelist())
-    sheet_names = _xlsx_sheet_parts(zf, members)
+    names: list[dict[str, str]] = []
+
+    def sheet_name(part: str) -> str:
+        """The sheet's name for messages (workbook.xml is read only if one is needed)."""
+        if not names:
+            names.append(_xlsx_sheet_parts(zf, set(zf.namelist())))
+        return names[0].get(part, Path(part).stem)
+
     issues: list[Issue] = []
     total_cells = 0
     for info in zf.infolist():
         part = info.filename
         if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
             continue
-        sheet = sheet_names.get(part, Path(part).stem)
         xml = _read_member(zf, info, name)
         dimension = re.search(
             rb'<dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]{1,3})([0-9]{1,7})"', xml[:4096]
@@ -354,22 +359,27 @@ def _scan_xlsx(
                 raise FileRejected(
                     IssueCode.TOO_LARGE,
                     message_text(
-                        "too_large_declared", file=name, sheet=sheet, rows=declared, cells=cells
+                        "too_large_declared",
+                        file=name,
+                        sheet=sheet_name(part),
+                        rows=declared,
+                        cells=cells,
                     ),
                 )
         bound = None if exact else _declared_extent(xml, dimension)
         if bound is not None:
             height, width = bound  # an upper bound of the true extent
-            if _too_big(name, sheet, height, total_cells + height * width, limits) is not None:
+            if _too_big(name, "", height, total_cells + height * width, limits) is not None:
                 # The bound is too loose to pass: measure every sheet exactly instead.
                 return _scan_xlsx(zf, limits, name, display, exact=True)
         else:
             height, width = _scanned_extent(xml)
         total_cells += height * width
-        error = _too_big(name, sheet, height, max(height * width, total_cells), limits)
-        if error:
-            raise error
+        cells = max(height * width, total_cells)
+        if _too_big(name, "", height, cells, limits) is not None:
+            raise _too_big(name, sheet_name(part), height, cells, limits)
         if len(xml) <= FORMULA_SCAN_BYTES and b"<f" in xml:
+            sheet = sheet_name(part)
             for ref in _NO_VALUE_FORMULA.findall(xml):
                 ref = ref.decode()
                 row = int(re.sub(r"[A-Z]", "", ref))
