@@ -585,3 +585,30 @@ def test_csv_delimiter_sniffed(tmp_path, sample, second_row):
     path = tmp_path / "t.csv"
     path.write_text(sample, encoding="utf-8")
     assert read_workbook(path).sheets[0].rows[1] == second_row
+
+
+def test_gc_paused_turns_the_collector_off_inside_and_restores_it():
+    import gc
+
+    from analysis.model import gc_paused
+
+    seen = []
+
+    @gc_paused
+    def work(fail: bool) -> int:
+        seen.append(gc.isenabled())
+        if fail:
+            raise ValueError("boom")
+        return 7
+
+    assert gc.isenabled()
+    assert work(False) == 7 and seen == [False] and gc.isenabled()
+    with pytest.raises(ValueError):
+        work(True)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        assert work(False) == 7 and not gc.isenabled()
+    finally:
+        gc.enable()
+    assert work.__name__ == "work"

@@ -25,7 +25,7 @@ import python_calamine as pc
 from analysis import styles
 from analysis.campaign import Limits
 from analysis.messages import message_text
-from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook
+from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
 FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv")
@@ -534,6 +534,7 @@ def _open_book(data: bytes, path: Path) -> pc.CalamineWorkbook:
         return pc.CalamineWorkbook.from_path(str(path))
 
 
+@gc_paused
 def read_workbook(
     path: Path, limits: Limits | None = None, display_name: str | None = None
 ) -> Workbook:

@@ -37,6 +37,7 @@ from analysis.model import (
     IssueCode,
     Sheet,
     TableRow,
+    gc_paused,
 )
 
 CORE_FIELDS = ("date", "work_item", "form", "participants")
@@ -705,6 +706,7 @@ def _may_start_header(
     return context.maybe_sub_header(below) and context.label_like(row)
 
 
+@gc_paused
 def find_tables(
     sheet: Sheet, campaign: Campaign, file: str, publicity: list[int] | None = None
 ) -> list[ActivityTable]:
