@@ -188,16 +188,69 @@ def _decode_text(data: bytes) -> tuple[str, str] | None:
 CSV_DELIMITERS = ",\t;，"
 
 
+class _Sniffer(csv.Sniffer):
+    """csv.Sniffer with the same answers, counting only the candidate delimiters per line.
+
+    The standard `_guess_delimiter` counts each of the 127 ASCII characters on every
+    line, yet only candidates can become the delimiter: no other count enters its
+    decision (the modes of other characters are computed and never read). This is
+    its rule with the character loop limited to the ASCII candidates, in the same
+    order. CPU for one CSV of the scaled round: ~4 ms -> ~0.2 ms.
+    """
+
+    def _guess_delimiter(self, data: str, delimiters: str | None) -> tuple[str, bool]:
+        lines = list(filter(None, data.split("\n")))
+        chars = [c for c in map(chr, range(127)) if delimiters is None or c in delimiters]
+        chunk = min(10, len(lines))
+        frequency: dict[str, dict[int, int]] = {c: {} for c in chars}
+        modes: dict[str, tuple[int, int]] = {}
+        delims: dict[str, tuple[int, int]] = {}
+        start, iteration = 0, 0
+        while start < len(lines):
+            iteration += 1
+            for line in lines[start : start + chunk]:
+                for c in chars:
+                    meta = frequency[c]
+                    n = line.count(c)
+                    meta[n] = meta.get(n, 0) + 1
+            for c, meta in frequency.items():
+                items = list(meta.items())
+                if len(items) == 1 and items[0][0] == 0:
+                    continue
+                if len(items) > 1:
+                    mode = max(items, key=itemgetter(1))
+                    items.remove(mode)
+                    modes[c] = (mode[0], mode[1] - sum(item[1] for item in items))
+                else:
+                    modes[c] = items[0]
+            total = float(min(chunk * iteration, len(lines)))
+            consistency = 1.0
+            while not delims and consistency >= 0.9:
+                for k, v in modes.items():
+                    if v[0] > 0 and v[1] > 0 and v[1] / total >= consistency:
+                        delims[k] = v
+                consistency -= 0.01
+            if len(delims) == 1:
+                (delim,) = delims
+                return delim, lines[0].count(delim) == lines[0].count(f"{delim} ")
+            start += chunk
+        if not delims:
+            return "", False
+        if len(delims) > 1:
+            for d in self.preferred:
+                if d in delims:
+                    return d, lines[0].count(d) == lines[0].count(f"{d} ")
+        delim = max((v, k) for k, v in delims.items())[1]
+        return delim, lines[0].count(delim) == lines[0].count(f"{delim} ")
+
+
 def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
     decoded = _decode_text(data)
     if decoded is None:
         raise _not_spreadsheet(name)
     text, _ = decoded
     try:
-        # The standard sniffer counts all 127 ASCII characters per line, not only the
-        # candidates: 0.13 s more than counting the candidates alone on the scaled
-        # round's 15 CSVs, under 2% of its full ingest (the same answers).
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
+        dialect = _Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
     except csv.Error:
         dialect = csv.excel
     rows = [
