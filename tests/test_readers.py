@@ -3,6 +3,7 @@ CSV encodings, and rejection of empty, corrupt, encrypted, oversized and hostile
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -14,8 +15,11 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook as XlsxBook
 
+from analysis import readers
 from analysis.campaign import Limits
 from analysis.model import FileRejected
 from analysis.readers import detect_format, read_workbook
@@ -585,3 +589,59 @@ def test_csv_delimiter_sniffed(tmp_path, sample, second_row):
     path = tmp_path / "t.csv"
     path.write_text(sample, encoding="utf-8")
     assert read_workbook(path).sheets[0].rows[1] == second_row
+
+
+def test_gc_paused_turns_the_collector_off_inside_and_restores_it():
+    import gc
+
+    from analysis.model import gc_paused
+
+    seen = []
+
+    @gc_paused
+    def work(fail: bool) -> int:
+        seen.append(gc.isenabled())
+        if fail:
+            raise ValueError("boom")
+        return 7
+
+    assert gc.isenabled()
+    assert work(False) == 7 and seen == [False] and gc.isenabled()
+    with pytest.raises(ValueError):
+        work(True)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        assert work(False) == 7 and not gc.isenabled()
+    finally:
+        gc.enable()
+    assert work.__name__ == "work"
+
+
+def _dialect(sniffer, sample: str, delimiters: str | None):
+    try:
+        d = sniffer.sniff(sample, delimiters=delimiters)
+    except csv.Error as exc:
+        return str(exc)
+    return (d.delimiter, d.skipinitialspace, d.quotechar, d.doublequote, d.lineterminator)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    lines=st.lists(
+        st.text(alphabet=st.sampled_from(list("a1,;\t， \"'x|:")), max_size=14), max_size=25
+    ),
+    delimiters=st.sampled_from([readers.CSV_DELIMITERS, None, ",;", "|:"]),
+)
+def test_csv_sniffer_answers_as_the_standard_one(lines, delimiters):
+    sample = "\n".join(lines)
+    mine = _dialect(readers._Sniffer(), sample, delimiters)
+    assert mine == _dialect(csv.Sniffer(), sample, delimiters)
+
+
+def test_csv_sniffer_picks_the_consistent_delimiter():
+    sample = "单位;日期;人数\n甲, 乙;7月1日;12\n丙;7月2日;5\n"
+    assert readers._Sniffer().sniff(sample, delimiters=readers.CSV_DELIMITERS).delimiter == ";"
+    # Comma and tab both split every line the same number of times: the preferred comma.
+    sample = "a,b\tc\nd,e\tf\n"
+    assert readers._Sniffer().sniff(sample, delimiters=readers.CSV_DELIMITERS).delimiter == ","

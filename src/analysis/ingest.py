@@ -65,7 +65,7 @@ from analysis.ledger import (
     mark_repeated_rounds,
 )
 from analysis.messages import message, message_text
-from analysis.model import FileRejected, Issue, Workbook
+from analysis.model import FileRejected, Issue, Workbook, gc_paused
 from analysis.parse_cache import ParsedFile, _Cache, _Entry, _renamed, cached_roster
 from analysis.roster import Roster
 from analysis.submissions import (
@@ -186,6 +186,7 @@ def read_workbook(path: Path, campaign: Campaign, display_name: str) -> Workbook
     return readers.read_workbook(path, campaign.limits, display_name=display_name)
 
 
+@gc_paused  # the grid dies before the collector runs again (tables.py, readers.py too)
 def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
     """Parse one file into activity tables; file problems become `rejected`, never exceptions."""
     try:

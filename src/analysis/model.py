@@ -9,13 +9,17 @@ exceptions that unwind the run.
 
 from __future__ import annotations
 
+import functools
+import gc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 Severity = Literal["error", "warning"]
 RowKind = Literal["data", "total", "note"]
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 # States and codes are StrEnums: a member equals (and hashes as) its string, so the
@@ -320,3 +324,26 @@ ROWS_COLUMNS = (
     "work_item", "date", "participants",
     "kind", "round", "form", "counted_for", "template",
 )  # fmt: skip
+
+
+def gc_paused(func: _F) -> _F:
+    """`func` run with the cyclic garbage collector off, as it was before afterwards.
+
+    A parse allocates hundreds of thousands of small lists, dicts and rows that die
+    with the file or soon after; counted by the collector, they trigger full
+    collections that walk every live grid for nothing (scaled round: 0.6 s of
+    collection during the parse stage, 0.3 s with the readers and the table finder
+    paused). No cycle is made there that must be freed before the file is done.
+    """
+
+    @functools.wraps(func)
+    def paused(*args, **kwargs):
+        if not gc.isenabled():
+            return func(*args, **kwargs)
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused  # type: ignore[return-value]

@@ -11,6 +11,7 @@ and supersession are decided across files after that, on every run.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import datetime as dt
 import functools
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from analysis import __version__
 from analysis.campaign import Campaign
-from analysis.model import ActivityTable, Issue
+from analysis.model import ActivityTable, Issue, TableRow
 from analysis.roster import Roster
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,47 @@ def _renamed(parsed: ParsedFile, rel: str) -> ParsedFile:
     )
 
 
+def _table_rows(rows: list[TableRow]) -> tuple:
+    """A table's rows as a few flat lists: (fields, numbers, kinds, values, struck indices).
+
+    A row whose values hold the first row's fields in the same order is kept as a
+    tuple of its values, any other as its dict. One object per row instead of a
+    TableRow and its state dict: the parse part of an entry pickles in 0.75x the
+    time (scaled round: 0.32 -> 0.245 s, 29.8 -> 23.0 MB).
+    """
+    fields = tuple(rows[0].values) if rows else ()
+    values = [r.values for r in rows]
+    return (
+        fields,
+        [r.row for r in rows],
+        [r.kind for r in rows],
+        [tuple(v.values()) if tuple(v) == fields else v for v in values],
+        [k for k, r in enumerate(rows) if r.struck],
+    )
+
+
+def _restore_table(state: dict) -> ActivityTable:
+    """The ActivityTable `_reduce_table` wrote (its rows rebuilt from the flat lists)."""
+    fields, numbers, kinds, values, struck = state["rows"]
+    rows = [
+        TableRow(n, k, dict(zip(fields, v, strict=True)) if type(v) is tuple else v)
+        for n, k, v in zip(numbers, kinds, values, strict=True)
+    ]
+    for k in struck:
+        rows[k].struck = True
+    table = ActivityTable.__new__(ActivityTable)
+    table.__dict__.update(state, rows=rows)
+    return table
+
+
+def _reduce_table(table: ActivityTable) -> tuple:
+    return _restore_table, ({**table.__dict__, "rows": _table_rows(table.rows)},)
+
+
+# How the cache pickles a parse (a private dispatch table: other pickles are unaffected).
+_COMPACT = {**copyreg.dispatch_table, ActivityTable: _reduce_table}
+
+
 class _Cache:
     """Cache entries on disk, one file per (content, suffix, campaign, code version)."""
 
@@ -247,7 +289,9 @@ class _Cache:
             with tmp.open("wb") as fh:
                 head = {"context": entry.context, "interpreted": entry.interpreted}
                 pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = _COMPACT
+                pickler.dump(parsed)
             # Renaming over an existing file makes ext4 (auto_da_alloc) flush the new
             # one to disk first: 4 ms a file on a busy disk, a second for the demo's
             # 206 files on a `--full` re-run. A cache entry needs no such guarantee

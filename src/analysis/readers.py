@@ -25,7 +25,7 @@ import python_calamine as pc
 from analysis import styles
 from analysis.campaign import Limits
 from analysis.messages import message_text
-from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook
+from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
 FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv")
@@ -59,6 +59,10 @@ _ROW_REF = re.compile(rb'<row\b[^>]*?\br=["\']([0-9]{1,7})["\']')
 _NO_VALUE_FORMULA = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
+# Any formula element: the test before `_NO_VALUE_FORMULA` (which needs one). A regex
+# with this literal prefix passes over the XML faster than `b"<f" in xml` (0.048 vs
+# 0.074 s on the scaled round's 270 sheets: "<" is frequent in XML).
+_FORMULA = re.compile(rb"<f\b")
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 
@@ -188,16 +192,69 @@ def _decode_text(data: bytes) -> tuple[str, str] | None:
 CSV_DELIMITERS = ",\t;，"
 
 
+class _Sniffer(csv.Sniffer):
+    """csv.Sniffer with the same answers, counting only the candidate delimiters per line.
+
+    The standard `_guess_delimiter` counts each of the 127 ASCII characters on every
+    line, yet only candidates can become the delimiter: no other count enters its
+    decision (the modes of other characters are computed and never read). This is
+    its rule with the character loop limited to the ASCII candidates, in the same
+    order. CPU for one CSV of the scaled round: ~4 ms -> ~0.2 ms.
+    """
+
+    def _guess_delimiter(self, data: str, delimiters: str | None) -> tuple[str, bool]:
+        lines = list(filter(None, data.split("\n")))
+        chars = [c for c in map(chr, range(127)) if delimiters is None or c in delimiters]
+        chunk = min(10, len(lines))
+        frequency: dict[str, dict[int, int]] = {c: {} for c in chars}
+        modes: dict[str, tuple[int, int]] = {}
+        delims: dict[str, tuple[int, int]] = {}
+        start, iteration = 0, 0
+        while start < len(lines):
+            iteration += 1
+            for line in lines[start : start + chunk]:
+                for c in chars:
+                    meta = frequency[c]
+                    n = line.count(c)
+                    meta[n] = meta.get(n, 0) + 1
+            for c, meta in frequency.items():
+                items = list(meta.items())
+                if len(items) == 1 and items[0][0] == 0:
+                    continue
+                if len(items) > 1:
+                    mode = max(items, key=itemgetter(1))
+                    items.remove(mode)
+                    modes[c] = (mode[0], mode[1] - sum(item[1] for item in items))
+                else:
+                    modes[c] = items[0]
+            total = float(min(chunk * iteration, len(lines)))
+            consistency = 1.0
+            while not delims and consistency >= 0.9:
+                for k, v in modes.items():
+                    if v[0] > 0 and v[1] > 0 and v[1] / total >= consistency:
+                        delims[k] = v
+                consistency -= 0.01
+            if len(delims) == 1:
+                (delim,) = delims
+                return delim, lines[0].count(delim) == lines[0].count(f"{delim} ")
+            start += chunk
+        if not delims:
+            return "", False
+        if len(delims) > 1:
+            for d in self.preferred:
+                if d in delims:
+                    return d, lines[0].count(d) == lines[0].count(f"{d} ")
+        delim = max((v, k) for k, v in delims.items())[1]
+        return delim, lines[0].count(delim) == lines[0].count(f"{delim} ")
+
+
 def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
     decoded = _decode_text(data)
     if decoded is None:
         raise _not_spreadsheet(name)
     text, _ = decoded
     try:
-        # The standard sniffer counts all 127 ASCII characters per line, not only the
-        # candidates: 0.13 s more than counting the candidates alone on the scaled
-        # round's 15 CSVs, under 2% of its full ingest (the same answers).
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
+        dialect = _Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
     except csv.Error:
         dialect = csv.excel
     rows = [
@@ -237,16 +294,16 @@ def _check_zip(zf: zipfile.ZipFile, limits: Limits, name: str) -> None:
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
     """A member's bytes, never more than the central directory declares (lying headers)."""
-    out = bytearray()
     with zf.open(info) as fh:
-        while chunk := fh.read(1 << 20):
-            out += chunk
-            if len(out) > info.file_size:
-                raise FileRejected(
-                    IssueCode.ZIP_BOMB,
-                    message_text("zip_bomb_lying_size", file=name),
-                )
-    return bytes(out)
+        # One read of at most one byte more than declared: zipfile inflates no further
+        # (`max_length`), and a byte more means the header lied.
+        out = fh.read(info.file_size + 1)
+    if len(out) > info.file_size:
+        raise FileRejected(
+            IssueCode.ZIP_BOMB,
+            message_text("zip_bomb_lying_size", file=name),
+        )
+    return out
 
 
 def _col_number(letters: bytes) -> int:
@@ -332,15 +389,20 @@ def _scan_xlsx(
     (`_scanned_extent`, always when `exact`). Either way no sheet passes whose cells
     reach beyond the limits, and the verdicts and messages are those of the exact scan.
     """
-    members = set(zf.namelist())
-    sheet_names = _xlsx_sheet_parts(zf, members)
+    names: list[dict[str, str]] = []
+
+    def sheet_name(part: str) -> str:
+        """The sheet's name for messages (workbook.xml is read only if one is needed)."""
+        if not names:
+            names.append(_xlsx_sheet_parts(zf, set(zf.namelist())))
+        return names[0].get(part, Path(part).stem)
+
     issues: list[Issue] = []
     total_cells = 0
     for info in zf.infolist():
         part = info.filename
         if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
             continue
-        sheet = sheet_names.get(part, Path(part).stem)
         xml = _read_member(zf, info, name)
         dimension = re.search(
             rb'<dimension\b[^>]*\bref="[A-Z]*[0-9]*:?([A-Z]{1,3})([0-9]{1,7})"', xml[:4096]
@@ -354,22 +416,27 @@ def _scan_xlsx(
                 raise FileRejected(
                     IssueCode.TOO_LARGE,
                     message_text(
-                        "too_large_declared", file=name, sheet=sheet, rows=declared, cells=cells
+                        "too_large_declared",
+                        file=name,
+                        sheet=sheet_name(part),
+                        rows=declared,
+                        cells=cells,
                     ),
                 )
         bound = None if exact else _declared_extent(xml, dimension)
         if bound is not None:
             height, width = bound  # an upper bound of the true extent
-            if _too_big(name, sheet, height, total_cells + height * width, limits) is not None:
+            if _too_big(name, "", height, total_cells + height * width, limits) is not None:
                 # The bound is too loose to pass: measure every sheet exactly instead.
                 return _scan_xlsx(zf, limits, name, display, exact=True)
         else:
             height, width = _scanned_extent(xml)
         total_cells += height * width
-        error = _too_big(name, sheet, height, max(height * width, total_cells), limits)
-        if error:
-            raise error
-        if len(xml) <= FORMULA_SCAN_BYTES and b"<f" in xml:
+        cells = max(height * width, total_cells)
+        if _too_big(name, "", height, cells, limits) is not None:
+            raise _too_big(name, sheet_name(part), height, cells, limits)
+        if len(xml) <= FORMULA_SCAN_BYTES and _FORMULA.search(xml):
+            sheet = sheet_name(part)
             for ref in _NO_VALUE_FORMULA.findall(xml):
                 ref = ref.decode()
                 row = int(re.sub(r"[A-Z]", "", ref))
@@ -524,6 +591,7 @@ def _open_book(data: bytes, path: Path) -> pc.CalamineWorkbook:
         return pc.CalamineWorkbook.from_path(str(path))
 
 
+@gc_paused
 def read_workbook(
     path: Path, limits: Limits | None = None, display_name: str | None = None
 ) -> Workbook:

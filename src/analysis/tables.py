@@ -37,6 +37,7 @@ from analysis.model import (
     IssueCode,
     Sheet,
     TableRow,
+    gc_paused,
 )
 
 CORE_FIELDS = ("date", "work_item", "form", "participants")
@@ -694,12 +695,18 @@ def _may_start_header(
     over a row of short text labels. Rows with merged cells (whose labels come from
     elsewhere) always get the full test.
     """
-    if i in merged_rows or (naming and len(naming.intersection(grid[i])) >= 3):
+    row = grid[i]
+    # isdisjoint first: it allocates nothing and stops at the first hit, and almost
+    # every row of a data block holds no string naming a field.
+    if i in merged_rows or (
+        naming and not naming.isdisjoint(row) and len(naming.intersection(row)) >= 3
+    ):
         return True
     below = grid[i + 1] if i + 1 < len(grid) else None
-    return context.maybe_sub_header(below) and context.label_like(grid[i])
+    return context.maybe_sub_header(below) and context.label_like(row)
 
 
+@gc_paused
 def find_tables(
     sheet: Sheet, campaign: Campaign, file: str, publicity: list[int] | None = None
 ) -> list[ActivityTable]:

@@ -1,0 +1,56 @@
+"""The parse cache's compact form of activity tables: what goes in comes back out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+
+from analysis.campaign import load_campaign
+from analysis.model import ActivityTable, HeaderBlock, Issue, TableRow
+from analysis.parse_cache import ParsedFile, _Cache, _table_rows
+
+
+def _table() -> ActivityTable:
+    fields = ("seq", "grassroots_unit", "date", "participants")
+    rows = [
+        TableRow(5, "data", dict(zip(fields, (1, "甲工会", dt.date(2019, 7, 1), 12.0), strict=True))),
+        TableRow(6, "data", dict(zip(fields, (2, "乙工会", "7月3日", "二十"), strict=True)), struck=True),
+        # A split row carries one more key; a merged row may list its keys in another order.
+        TableRow(7, "data", {**dict(zip(fields, (3, "丙", None, 5), strict=True)), "participants_parts": (4, "a")}),
+        TableRow(8, "total", {"participants": 37, "seq": None, "grassroots_unit": "合计", "date": None}),
+    ]  # fmt: skip
+    return ActivityTable(
+        sheet="Sheet1", header_row=4, columns={f: j for j, f in enumerate(fields)},
+        column_labels={"date": "活动日期"}, header=HeaderBlock(reporting_unit="某镇总工会"),
+        rows=rows, issues=[Issue("a.xlsx", "Sheet1", 4, "", "warning", "x", "说明")],
+    )  # fmt: skip
+
+
+def test_table_rows_are_flat_lists_with_dicts_only_where_the_keys_differ():
+    fields, numbers, kinds, values, struck = _table_rows(_table().rows)
+    assert fields == ("seq", "grassroots_unit", "date", "participants")
+    assert numbers == [5, 6, 7, 8] and kinds == ["data", "data", "data", "total"]
+    assert values[0] == (1, "甲工会", dt.date(2019, 7, 1), 12.0)
+    assert type(values[2]) is dict and type(values[3]) is dict  # extra key; other order
+    assert struck == [1]
+    assert _table_rows([]) == ((), [], [], [], [])
+
+
+def test_a_parse_comes_back_from_the_cache_equal(tmp_path):
+    parsed = ParsedFile("a.xlsx", tables=[_table(), _table()], sheets=["Sheet1"])
+    parsed.tables[1].rows = []
+    cache = _Cache(tmp_path, load_campaign(None), enabled=True, context="ctx")
+    entry = cache.new_entry("ab" * 32, ".xlsx", parsed)
+    cache.put(entry)
+    again = cache.entry("ab" * 32, ".xlsx")
+    restored = again.parsed
+    assert restored == parsed and restored is not parsed
+    assert [r.struck for r in restored.tables[0].rows] == [False, True, False, False]
+    assert list(restored.tables[0].rows[3].values) == [
+        "participants",
+        "seq",
+        "grassroots_unit",
+        "date",
+    ]
+    # Other pickles of a table are the ordinary ones.
+    assert pickle.loads(pickle.dumps(parsed.tables[0])) == parsed.tables[0]
