@@ -594,12 +594,14 @@ def run(
     timings["charts"] = time.perf_counter() - chart_mark
     export_mark = time.perf_counter()
     sentences = briefing_text(figures)
-    sentences += materials_exports.sentences(processed, figures)
+    materials = materials_exports.briefing_materials(figures)
+    sentences += materials_exports.sentences(materials)
     # The prose (txt, Word) ends with what changed since the previous run, when there was one.
     sentences += [s for s in [since_last_run_sentence(figures)] if s]
     deck_charts = charts.deck_charts(figures, chart_files, folder / "charts" / "slides")
     slides.write_deck(figures, deck_charts, folder / "情况通报.pptx", sentences)
-    workbook.write_workbook(figures, folder / "通报表.xlsx")
+    parts = materials_exports.workbook_parts(figures, materials, processed)
+    workbook.write_workbook(figures, folder / "通报表.xlsx", parts)
     notice.write_notice(
         folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报",
         as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(),
@@ -610,10 +612,7 @@ def run(
         folder / "数据明细.xlsx", result.rows, result.submissions, result.issues,
         figures.coverage, campaign,
     )  # fmt: skip
-    materials_exports.add_to_briefing(
-        figures, raw, processed, folder, folder / "情况通报.pptx", folder / "通报表.xlsx"
-    )  # 图片选登 slides, the 通报表's materials sheets, 图片汇编
-    workbook.print_setup_added_sheets(folder / "通报表.xlsx")  # they print like the rest
+    materials_exports.add_to_briefing(figures, raw, folder, folder / "情况通报.pptx", materials)
     (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
     exports = time.perf_counter() - export_mark
     failures = notebooks.wait()
