@@ -66,7 +66,7 @@ class ChartFile:
     key: str
     title: str
     png: Path
-    svg: Path
+    svg: Path | None  # None for the deck's own panels (PNG only)
     # Share of the image height taken by the headline band at the top (slides crop it).
     headline_fraction: float = 0.0
 
@@ -768,23 +768,33 @@ def _figure(finding: str, note: str, panels: int = 1) -> tuple[Figure, list[Axes
     return fig, axes
 
 
-def _save(fig: Figure, out_dir: Path, key: str, title: str) -> ChartFile:
-    png, svg = out_dir / f"{key}.png", out_dir / f"{key}.svg"
+# zlib level of the PNGs: level 3 writes a chart in about 0.05 s less than the default 6
+# (a quarter of its encoding time) for files about 4% larger.
+PNG_COMPRESS_LEVEL = 3
+
+
+def _save(fig: Figure, out_dir: Path, key: str, title: str, svg: bool = True) -> ChartFile:
+    """Save `fig` as PNG and (unless `svg` is False: the deck's own panels) SVG."""
+    png, svg_path = out_dir / f"{key}.png", (out_dir / f"{key}.svg" if svg else None)
     # No tight bbox: it keeps the exact 16:9 size; constrained layout keeps text inside.
     with plt.rc_context({"savefig.bbox": "standard"}):
         # Written aside and renamed: a notebook waiting for the PNG never reads half a file.
         partial = png.with_name(f".{png.name}.part")
-        fig.savefig(partial, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        fig.savefig(partial, format="png", dpi=PNG_DPI, metadata={"Software": None},
+                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})  # fmt: skip
         partial.replace(png)
-        fig.set_layout_engine("none")  # the layout is settled; do not solve it again
-        fig.savefig(svg, metadata={"Date": None})
+        if svg_path is not None:
+            fig.set_layout_engine("none")  # the layout is settled; do not solve it again
+            fig.savefig(svg_path, metadata={"Date": None})
     headline = getattr(fig, "_suptitle", None)
     fraction = 0.0
     if headline is not None:
         box = headline.get_window_extent(fig.canvas.get_renderer())
         fraction = max(0.0, min(0.2, 1 - (box.y0 - 4) / fig.bbox.height))
     plt.close(fig)
-    return ChartFile(key=key, title=title, png=png, svg=svg, headline_fraction=round(fraction, 4))
+    return ChartFile(
+        key=key, title=title, png=png, svg=svg_path, headline_fraction=round(fraction, 4)
+    )
 
 
 def _panels(figures: Figures) -> list[slice]:
@@ -939,7 +949,7 @@ def deck_charts(figures: Figures, charts: list[ChartFile], out_dir: Path) -> lis
             ax.tick_params(axis="y", labelsize=13)
             for text in ax.texts:  # values and kind labels, read from the back of the room
                 text.set_fontsize(max(text.get_fontsize(), 12))
-            split.append(_save(fig, out_dir, f"{SPLIT_ON_SLIDES}_{i}", title))
+            split.append(_save(fig, out_dir, f"{SPLIT_ON_SLIDES}_{i}", title, svg=False))
     out: list[ChartFile] = []
     for chart in charts:
         out.extend(split if chart.key == SPLIT_ON_SLIDES else [chart])
