@@ -628,14 +628,17 @@ def _write_timings(folder: Path, timings: dict[str, float | str]) -> None:
 
 
 def _write_office_files(
-    figures: Figures, folder: Path, processed: Path, sentences: list[str],
+    figures_file: Path, folder: Path, processed: Path, sentences: list[str],
     rows: pd.DataFrame, submissions: pd.DataFrame, issues: pd.DataFrame,
 ) -> None:  # fmt: skip
     """通报表.xlsx (with the materials' parts), 情况通报.docx and 数据明细.xlsx: what needs
-    the figures but no chart, written in a worker process while the charts are drawn."""
+    the figures (read from the run's figures.pkl) but no chart, written in a worker
+    process while the charts are drawn."""
     from analysis.exports import details, notice, workbook
     from analysis.exports import materials as materials_exports
+    from analysis.figures import load_saved
 
+    figures = load_saved(figures_file)["figures"]
     campaign = figures.campaign
     materials = materials_exports.briefing_materials(figures)
     parts = materials_exports.workbook_parts(figures, materials, processed)
@@ -724,7 +727,7 @@ def run(
     office = ProcessPoolExecutor(max_workers=1)
     try:
         office_files = office.submit(
-            _write_office_files, figures, folder, processed, sentences,
+            _write_office_files, figures_file, folder, processed, sentences,
             result.rows, result.submissions, result.issues,
         )  # fmt: skip
         chart_mark = time.perf_counter()
