@@ -405,13 +405,20 @@ def skip_unused_grammar() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-# What a kernel imports while it waits for the run's parameters: what every notebook's
-# first cell imports, so that cell finds it loaded.
-WARM_UP = "import analysis.briefing"
+# What a notebook's kernel imports while it waits for the run's parameters: what its
+# cells import, so that they find it loaded.
+WARM_UP = {
+    "01_ingest.ipynb": "import analysis.briefing, analysis.reporting",
+    "02_coverage.ipynb": "import analysis.briefing",
+    "03_briefing.ipynb": (
+        "import analysis.briefing, analysis.charts, analysis.publicity_figures,"
+        " analysis.exports.materials, IPython.display"
+    ),
+}
 
 
-def _warm_kernel(delay: float):
-    """A kernel started in the notebooks' folder with the package imported, or None when
+def _warm_kernel(code: str, delay: float):
+    """A kernel started in the notebooks' folder that has run `code` (its imports), or None when
     it would not start (papermill then starts one itself).
 
     Kernels started at the same moment in several processes can pick the same ports
@@ -430,7 +437,7 @@ def _warm_kernel(delay: float):
         try:
             await kc.wait_for_ready(timeout=60)
             # silent: no execution count is used and nothing is shown
-            msg_id = kc.execute(WARM_UP, silent=True, store_history=False)
+            msg_id = kc.execute(code, silent=True, store_history=False)
             while (await kc.get_shell_msg(timeout=60))["parent_header"].get("msg_id") != msg_id:
                 pass
         finally:
@@ -495,7 +502,7 @@ def _notebook_worker(name: str, conn, delay: float) -> None:
     # Kernels inherit this worker's stderr; their start-up chatter is not for the analyst.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
-    km = _warm_kernel(delay)
+    km = _warm_kernel(WARM_UP.get(name, "import analysis.briefing"), delay)
     try:
         job = conn.recv()
     except EOFError:
