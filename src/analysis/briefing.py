@@ -503,6 +503,8 @@ def _notebook_worker(name: str, conn, delay: float) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     km = _warm_kernel(WARM_UP.get(name, "import analysis.briefing"), delay)
+    if name == NOTEBOOKS[-1]:
+        from analysis.exports import html  # noqa: F401 - imported while the run ingests
     try:
         job = conn.recv()
     except EOFError:
