@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -929,12 +930,12 @@ def chart_figure(figures: Figures, key: str) -> Figure:
 SPLIT_ON_SLIDES = "01_unit_coverage"
 
 
-def deck_charts(figures: Figures, charts: list[ChartFile], out_dir: Path) -> list[ChartFile]:
-    """The charts for the deck: `charts`, with chart 01 drawn one panel per slide (each
-    panel a full 16:9 figure, titled with the finding and "（1/2）") when it has several."""
+def deck_panels(figures: Figures, out_dir: Path) -> list[ChartFile]:
+    """Chart 01 drawn one panel per slide (each panel a full 16:9 figure, titled with the
+    finding and "（1/2）"), PNG only; [] when it has one panel."""
     panels = _panels(figures)
     if len(panels) < 2:
-        return list(charts)
+        return []
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     finding = unit_coverage_finding(figures.coverage)
@@ -950,19 +951,37 @@ def deck_charts(figures: Figures, charts: list[ChartFile], out_dir: Path) -> lis
             for text in ax.texts:  # values and kind labels, read from the back of the room
                 text.set_fontsize(max(text.get_fontsize(), 12))
             split.append(_save(fig, out_dir, f"{SPLIT_ON_SLIDES}_{i}", title, svg=False))
+    return split
+
+
+def deck_charts(
+    figures: Figures, charts: list[ChartFile], out_dir: Path,
+    panels: list[ChartFile] | None = None,
+) -> list[ChartFile]:  # fmt: skip
+    """The charts for the deck: `charts`, with chart 01 replaced by its panels
+    (`deck_panels`, drawn here unless given) when it has several."""
+    split = deck_panels(figures, out_dir) if panels is None else panels
+    if not split:
+        return list(charts)
     out: list[ChartFile] = []
     for chart in charts:
         out.extend(split if chart.key == SPLIT_ON_SLIDES else [chart])
     return out
 
 
-def render_all(figures: Figures, out_dir: Path) -> list[ChartFile]:
-    """Draw every chart once; save PNG (200 dpi, 12.8x7.2 in) and SVG from the same Figure."""
+def render_all(
+    figures: Figures, out_dir: Path, keys: Iterable[str] | None = None
+) -> list[ChartFile]:
+    """Draw every chart (or those of `keys`, in CHARTS order) once; save PNG (200 dpi,
+    12.8x7.2 in) and SVG from the same Figure."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    wanted = set(CHARTS if keys is None else keys)
     files: list[ChartFile] = []
     with style.house_style():
         for key, draw in CHARTS.items():
+            if key not in wanted:
+                continue
             title, fig = draw(figures)
             files.append(_save(fig, out_dir, key, title))
     return files
