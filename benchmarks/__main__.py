@@ -55,6 +55,8 @@ TARGETS: tuple[Target, ...] = (
            "coverage.national", 3 * GIB, "<=", field="peak_mb"),
     Target("briefing_demo", "make briefing on the demo < 30 s (end to end)",
            "briefing.total", 30.0, "<="),
+    Target("briefing_vs_base", "make briefing on the demo ≤ 0.8× the base commit's (bc9678d)",
+           "briefing.this", 0.8, "<=", "briefing.base"),
 )  # fmt: skip
 
 
@@ -154,6 +156,12 @@ def run(args: argparse.Namespace) -> list[Result]:
             results += _section(
                 "make briefing (demo)", briefing_bench.BRIEFING_NAMES,
                 lambda: briefing_bench.measure_briefing(demo_raw(cache_dir), work, repeat=1),
+            )  # fmt: skip
+            from benchmarks import briefing_vs_base
+
+            results += _section(
+                "make briefing against the base commit (demo)", briefing_vs_base.RESULT_NAMES,
+                lambda: briefing_vs_base.measure(repeat),
             )  # fmt: skip
         if "templates" in args.only:
             from benchmarks import briefing_bench

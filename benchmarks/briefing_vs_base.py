@@ -27,7 +27,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from benchmarks.harness import ROOT, run_child
+from benchmarks.harness import ROOT, Result, run_child
 
 DEFAULT_REF = "bc9678d"
 TARGET = 0.8
@@ -85,6 +85,28 @@ def compare(ref: str, repeat: int, same_input: bool) -> dict:
         "median_s": median,
         "ratio": median["this"] / median["ref"],
     }
+
+
+RESULT_NAMES = ["briefing.base", "briefing.this"]
+
+
+def measure(repeat: int, ref: str = DEFAULT_REF) -> list[Result]:
+    """`make bench`'s comparison: medians of `repeat` alternated runs of each side, each
+    on its own demo, as results (the target: briefing.this / briefing.base ≤ 0.8)."""
+    result = compare(ref, repeat, same_input=False)
+    note = f"median of {repeat}, alternated; python -m analysis briefing, empty folders"
+    return [
+        Result(
+            "briefing.base", seconds=result["median_s"]["ref"],
+            peak_mb=max(result["peak_mb"]["ref"]), repeat=repeat,
+            note=f"{ref} (git archive), its own demo; {note}",
+        ),
+        Result(
+            "briefing.this", seconds=result["median_s"]["this"],
+            peak_mb=max(result["peak_mb"]["this"]), repeat=repeat, baseline="briefing.base",
+            note=f"this tree, its own demo; {note}",
+        ),
+    ]  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,14 +25,14 @@ class NoNotebooks:
 
     started: list[tuple[str, dict]] = []
 
-    def __init__(self, folder, parameters):
-        self.parameters = parameters
-
-    def start(self, name, delay=0.0):
-        NoNotebooks.started.append((name, self.parameters))
+    def begin(self, folder, parameters, html_page, title):
+        NoNotebooks.started.extend((name, parameters) for name in briefing.NOTEBOOKS)
 
     def wait(self):
         return []
+
+    def close(self):
+        pass
 
 
 @pytest.mark.parametrize(

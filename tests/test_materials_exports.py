@@ -18,37 +18,37 @@ def test_materials_column_added_after_the_last_header_for_units_only(tmp_path):
     ws.append([1, "长阳镇总工会", "按时报送"])
     ws.append([2, "琉璃河镇总工会", "未报送"])
     ws.append([None, "全区合计", "已报1/2个"])
-    wb.save(path)
     assert add_materials_column(
-        path, {"长阳镇总工会": "图片2张、总结1份", "琉璃河镇总工会": "未报送"}
+        wb, {"长阳镇总工会": "图片2张、总结1份", "琉璃河镇总工会": "未报送"}
     )
+    wb.save(path)
     ws = load_workbook(path)["通报表"]
     assert [r[3] for r in ws.iter_rows(min_row=2, values_only=True)] == [
         "资料报送", "图片2张、总结1份", "未报送", None]  # fmt: skip
     assert [str(r) for r in ws.merged_cells.ranges] == ["A1:D1"]
 
 
-def test_no_table_no_column(tmp_path):
-    path = tmp_path / "x.xlsx"
-    Workbook().save(path)
-    assert add_materials_column(path, {}) is False
+def test_no_table_no_column():
+    assert add_materials_column(Workbook(), {}) is False
 
 
 def test_materials_sheets_never_hold_a_formula(tmp_path):
     import pandas as pd
 
-    from analysis.exports.materials import _append_sheets
+    from analysis import safety
+    from analysis.exports.materials import append_sheets
 
     path = tmp_path / "通报表.xlsx"
     wb = Workbook()
     wb.active.title = "通报表"
     wb.active.append(["序号", "报送单位"])
     wb.active.append([1, '=HYPERLINK("http://evil.example/","x")'])
-    wb.save(path)
-    add_materials_column(path, {'=HYPERLINK("http://evil.example/","x")': "图片1张"})
-    _append_sheets(
-        path, {"资料清单": pd.DataFrame({"报送单位": ["@SUM(1+1)"], "文件": ["submissions/a.jpg"]})}
+    add_materials_column(wb, {'=HYPERLINK("http://evil.example/","x")': "图片1张"})
+    append_sheets(
+        wb, {"资料清单": pd.DataFrame({"报送单位": ["@SUM(1+1)"], "文件": ["submissions/a.jpg"]})}
     )
+    safety.protect_workbook(wb)  # as write_workbook does before saving
+    wb.save(path)
     book = load_workbook(path)
     cells = [
         c

@@ -17,6 +17,7 @@ and draws its charts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import sys
@@ -404,21 +405,67 @@ def skip_unused_grammar() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-def _execute_notebook(source: Path, target: Path, parameters: dict, delay: float = 0.0) -> str:
-    """Execute one notebook with papermill; '' when it ran, else a one-line reason.
+# What a notebook's kernel imports while it waits for the run's parameters: what its
+# cells import, so that they find it loaded.
+WARM_UP = {
+    "01_ingest.ipynb": "import analysis.briefing, analysis.reporting",
+    "02_coverage.ipynb": "import analysis.briefing",
+    "03_briefing.ipynb": (
+        "import analysis.briefing, analysis.charts, analysis.publicity_figures,"
+        " analysis.exports.materials, IPython.display"
+    ),
+}
+
+
+def _warm_kernel(code: str, delay: float):
+    """A kernel started in the notebooks' folder that has run `code` (its imports), or None when
+    it would not start (papermill then starts one itself).
 
     Kernels started at the same moment in several processes can pick the same ports
-    and die at start-up: starts are staggered by `delay` and a dead start is retried.
+    and die at start-up: starts are staggered by `delay`.
     """
-    import os
+    from jupyter_client import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
+    time.sleep(delay)
+    km = AsyncKernelManager(kernel_name="python3")
+
+    async def start() -> None:
+        await km.start_kernel(cwd=str(config.NOTEBOOKS_DIR))
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            # silent: no execution count is used and nothing is shown
+            msg_id = kc.execute(code, silent=True, store_history=False)
+            while (await kc.get_shell_msg(timeout=60))["parent_header"].get("msg_id") != msg_id:
+                pass
+        finally:
+            kc.stop_channels()
+
+    try:
+        run_sync(start)()
+        return km
+    except Exception:  # papermill starts its own kernel and reports what goes wrong
+        _stop_kernel(km)
+        return None
+
+
+def _stop_kernel(km) -> None:
+    from jupyter_core.utils import run_sync
+
+    try:
+        if km is not None and km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # the kernel is gone already
+        pass
+
+
+def _execute_notebook(source: Path, target: Path, parameters: dict, km=None) -> str:
+    """Execute one notebook with papermill (in the kernel `km` when given, else a new one);
+    '' when it ran, else a one-line reason. A kernel that died at start-up is retried."""
     import papermill
 
-    skip_unused_grammar()
-    # Kernels inherit this worker's stderr; their start-up chatter is not for the analyst.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    time.sleep(delay)
     reason = ""
     for _attempt in range(3):
         try:
@@ -429,6 +476,7 @@ def _execute_notebook(source: Path, target: Path, parameters: dict, delay: float
                 kernel_name="python3",
                 progress_bar=False,
                 cwd=str(config.NOTEBOOKS_DIR),
+                **({"km": km} if km is not None else {}),
             )
             return ""
         except Exception as exc:  # a failing notebook must not stop the exports
@@ -437,50 +485,107 @@ def _execute_notebook(source: Path, target: Path, parameters: dict, delay: float
             )
             if "Kernel died" not in str(exc):
                 break
+            _stop_kernel(km)
+            km = None
             time.sleep(1.0)
     return reason
 
 
-class NotebookRuns:
-    """The notebooks executing in other processes (one each), started one by one.
+def _notebook_worker(name: str, conn, delay: float) -> None:
+    """One notebook's process: start its kernel while the run ingests, then execute the
+    notebook with the parameters `conn` brings (None: the run ended first) and send back
+    '' or the reason it failed. The briefing notebook's worker also writes 情况通报.html.
+    """
+    import os
 
-    `make briefing` starts 01 and 02 at once and 03, which shows the rendered charts,
-    once they are drawn.
+    skip_unused_grammar()
+    # Kernels inherit this worker's stderr; their start-up chatter is not for the analyst.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    km = _warm_kernel(WARM_UP.get(name, "import analysis.briefing"), delay)
+    if name == NOTEBOOKS[-1]:
+        from analysis.exports import html  # noqa: F401 - imported while the run ingests
+    try:
+        job = conn.recv()
+    except EOFError:
+        job = None
+    if job is None:
+        _stop_kernel(km)
+        return
+    target, parameters, html_page, title = job
+    reason = _execute_notebook(config.NOTEBOOKS_DIR / name, Path(target), parameters, km)
+    _stop_kernel(km)
+    if not reason and html_page:
+        try:
+            from analysis.exports import html
+
+            html.notebook_html(Path(target), Path(html_page), title=title)
+        except Exception as exc:  # the notebook itself was written
+            reason = f"{name}：{type(exc).__name__}：{str(exc)[:200]}"
+    conn.send(reason)
+    conn.close()
+
+
+class NotebookRuns:
+    """The three notebooks, each in its own process started before the ingest: each
+    starts its kernel and imports the package there while this process ingests, then
+    executes its notebook once `begin` gives the run folder and parameters. Notebook 03
+    shows the charts this process draws, waiting for each PNG.
     """
 
-    def __init__(self, folder: Path, parameters: dict):
-        from concurrent.futures import ProcessPoolExecutor
+    def __init__(self) -> None:
+        import multiprocessing
 
         # Imported once here: the workers are forked from this process and inherit it
         # (each importing papermill, nbformat and jsonschema itself costs about 1.4 s CPU).
         skip_unused_grammar()
         import papermill  # noqa: F401
 
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.parameters = parameters
-        self.pool = ProcessPoolExecutor(max_workers=len(NOTEBOOKS))
-        self.jobs: list = []
+        self.workers: list = []
+        for i, name in enumerate(NOTEBOOKS):
+            here, there = multiprocessing.Pipe()
+            process = multiprocessing.Process(
+                target=_notebook_worker, args=(name, there, 0.7 * i), daemon=True
+            )
+            process.start()
+            there.close()
+            self.workers.append((name, process, here))
 
-    def start(self, name: str, delay: float = 0.0) -> None:
-        source, target = config.NOTEBOOKS_DIR / name, self.folder / name
-        self.jobs.append(
-            self.pool.submit(_execute_notebook, source, target, self.parameters, delay)
-        )
+    def begin(self, folder: Path, parameters: dict, html_page: Path, title: str) -> None:
+        """Execute the notebooks into `folder`; the last one is also written as `html_page`."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, _process, conn in self.workers:
+            page = str(html_page) if html_page and name == NOTEBOOKS[-1] else None
+            conn.send((str(folder / name), parameters, page, title))
 
     def wait(self) -> list[str]:
         """The failures ('' for a notebook that ran are left out), once all have ended."""
-        try:
-            return [r for r in (j.result() for j in self.jobs) if r]
-        finally:
-            self.pool.shutdown()
+        failures = []
+        for name, process, conn in self.workers:
+            try:
+                reason = conn.recv()
+            except EOFError:
+                reason = f"{name}：执行进程意外退出"
+            if reason:
+                failures.append(reason)
+            process.join()
+        return failures
+
+    def close(self) -> None:
+        """End the workers that are still waiting (the run stopped before `begin`)."""
+        for _name, process, conn in self.workers:
+            with contextlib.suppress(OSError, ValueError):  # it has ended already
+                conn.send(None)
+            process.join(timeout=10)
+            if process.is_alive():
+                process.terminate()
 
 
 def execute_notebooks(folder: Path, parameters: dict) -> list[str]:
     """Execute the three notebooks in parallel into `folder`; returns the failures."""
-    runs = NotebookRuns(folder, parameters)
-    for i, name in enumerate(NOTEBOOKS):
-        runs.start(name, 0.7 * i)
+    runs = NotebookRuns()
+    runs.begin(folder, parameters, html_page=None, title=None)
     return runs.wait()
 
 
@@ -515,14 +620,65 @@ def _write_timings(folder: Path, timings: dict[str, float | str]) -> None:
     import json
 
     data = {k: round(v, 3) if isinstance(v, float) else v for k, v in timings.items()}
-    data["notebooks_note"] = "3 kernels in parallel with the charts (03 shows each PNG once drawn)"
-    data["exports_note"] = "pptx + 通报表.xlsx + 情况通报.txt + notebook HTML"
+    data["notebooks_note"] = (
+        "3 kernels started during the ingest, in parallel with the charts (03 shows each PNG"
+        " once drawn; its process writes 情况通报.html)"
+    )
+    data["exports_note"] = (
+        "pptx + 图片汇编 + 情况通报.txt here, after the charts; 通报表.xlsx, 情况通报.docx,"
+        " 数据明细.xlsx in a worker process during the charts"
+    )
     data["total_note"] = "from the process start: start-up included"
     try:
         text = json.dumps(data, ensure_ascii=False, indent=1)
         (folder / TIMINGS_FILE).write_text(text + "\n", encoding="utf-8")
     except OSError:
         pass  # the timings are for developers; the briefing itself is written
+
+
+def _write_office_files(
+    figures_file: Path, folder: Path, processed: Path, sentences: list[str],
+    rows: pd.DataFrame, submissions: pd.DataFrame, issues: pd.DataFrame,
+) -> None:  # fmt: skip
+    """通报表.xlsx (with the materials' parts), 情况通报.docx and 数据明细.xlsx: what needs
+    the figures (read from the run's figures.pkl) but no chart, written in a worker
+    process while the charts are drawn."""
+    from analysis.exports import details, notice, workbook
+    from analysis.exports import materials as materials_exports
+    from analysis.figures import load_saved
+
+    figures = load_saved(figures_file)["figures"]
+    campaign = figures.campaign
+    materials = materials_exports.briefing_materials(figures)
+    parts = materials_exports.workbook_parts(figures, materials, processed)
+    workbook.write_workbook(figures, folder / "通报表.xlsx", parts)
+    notice.write_notice(
+        folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报",
+        as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(),
+        kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo,
+        not_yet_due=figures.not_yet_due_sentence(),
+    )  # fmt: skip
+    details.write_details(
+        folder / "数据明细.xlsx", rows, submissions, issues, figures.coverage, campaign
+    )
+
+
+# The charts a worker process draws while this one draws the others and the deck's
+# panels of chart 01 (about half the drawing each, on the demo).
+WORKER_CHARTS = ("02_participation", "04_reporting_status", "05_coverage_curve", "06_new_coverage")
+
+
+def _draw_charts(figures_file: Path, keys: tuple[str, ...], publicity: bool) -> list:
+    """Charts `keys` (and work item 3's chart when `publicity`) of the run's figures, drawn
+    in a worker process into the figures' charts folder; their ChartFiles."""
+    from analysis import charts, publicity_figures
+    from analysis.figures import load_saved
+
+    figures = load_saved(figures_file)["figures"]
+    drawn = charts.render_all(figures, figures.charts_dir, keys)
+    if publicity:
+        drawn += publicity_figures.render_chart(figures, figures.charts_dir)
+    return drawn
 
 
 def run(
@@ -534,13 +690,19 @@ def run(
 ) -> int:
     """`make briefing`: ingest once, figures once, charts once; notebooks and exports.
 
-    Writes reports/<date>_<round>/: charts/, 情况通报.pptx, 通报表.xlsx, 情况通报.txt,
-    figures.pkl, notebooks/ and 情况通报.html.
+    Writes reports/<date>_<round>/: charts/, 情况通报.pptx, 通报表.xlsx, 情况通报.docx,
+    数据明细.xlsx, 情况通报.txt, figures.pkl, notebooks/ and 情况通报.html.
+
+    Four other processes work beside this one: the three notebooks' (their kernels start
+    while this process ingests) and one writing the office files that need no chart
+    (`_write_office_files`) while this process draws the charts and writes the deck.
     """
-    from analysis import charts, history, publicity_figures
+    from concurrent.futures import ProcessPoolExecutor
+
+    from analysis import charts, history
     from analysis import figures as figures_module
-    from analysis.exports import details, notice, slides, workbook
     from analysis.exports import materials as materials_exports
+    from analysis.exports import slides
     from analysis.narrative import briefing_text, since_last_run_sentence
 
     started = time.perf_counter()
@@ -555,19 +717,24 @@ def run(
             briefing_line("round_not_in_campaign", round=round_code, codes=codes), file=sys.stderr
         )
         return 2
-    result = ingest(raw, processed, as_of, campaign)
-    timings["ingest"] = time.perf_counter() - started
-    print(result.summary_zh())
-    print(history.change_text(processed))
-    mark = time.perf_counter()
-    figures = _figures(raw, processed, campaign, result, as_of, round_code, is_demo)
-    folder = run_folder(reports_dir, figures)
-    folder.mkdir(parents=True, exist_ok=True)
-    figures.charts_dir = folder / "charts"
-    for stale in [*figures.charts_dir.glob("*.png"), figures.charts_dir / CHARTS_FAILED]:
-        stale.unlink(missing_ok=True)  # a notebook must wait for this run's charts
-    figures_file = figures_module.save(figures, folder / FIGURES_FILE)
-    timings["load"] = time.perf_counter() - mark
+    notebooks = NotebookRuns()  # the kernels start while this process ingests
+    try:
+        result = ingest(raw, processed, as_of, campaign)
+        timings["ingest"] = time.perf_counter() - started
+        print(result.summary_zh())
+        print(history.change_text(processed))
+        mark = time.perf_counter()
+        figures = _figures(raw, processed, campaign, result, as_of, round_code, is_demo)
+        folder = run_folder(reports_dir, figures)
+        folder.mkdir(parents=True, exist_ok=True)
+        figures.charts_dir = folder / "charts"
+        for stale in [*figures.charts_dir.glob("*.png"), figures.charts_dir / CHARTS_FAILED]:
+            stale.unlink(missing_ok=True)  # a notebook must wait for this run's charts
+        figures_file = figures_module.save(figures, folder / FIGURES_FILE)
+        timings["load"] = time.perf_counter() - mark
+    except BaseException:
+        notebooks.close()
+        raise
     parameters = {
         "raw_dir": parameter_path(raw),
         "processed_dir": parameter_path(processed),
@@ -577,55 +744,46 @@ def run(
         "figures_file": parameter_path(figures_file),
     }
     mark = time.perf_counter()
-    # The kernels start while this process draws the charts; notebook 03 waits for each
-    # PNG when it reaches it (show_chart), so no chart is drawn twice.
-    notebooks = NotebookRuns(folder / "notebooks", parameters)
-    for i, name in enumerate(NOTEBOOKS):
-        notebooks.start(name, 0.7 * i)
-    chart_mark = time.perf_counter()
-    figures.charts_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        chart_files = charts.render_all(figures, figures.charts_dir)
-        # Work item 3's outputs: a chart (and so a slide) only when units reported counts.
-        chart_files += publicity_figures.render_chart(figures, figures.charts_dir)
-    except BaseException:
-        (figures.charts_dir / CHARTS_FAILED).touch()  # notebook 03 stops waiting
-        raise
-    timings["charts"] = time.perf_counter() - chart_mark
-    export_mark = time.perf_counter()
+    # Notebook 03 waits for each PNG when it reaches it (show_chart): no chart is drawn twice.
+    notebooks.begin(folder / "notebooks", parameters, folder / "情况通报.html", campaign.name)
+    materials = materials_exports.briefing_materials(figures)
     sentences = briefing_text(figures)
-    sentences += materials_exports.sentences(processed, figures)
+    sentences += materials_exports.sentences(materials)
     # The prose (txt, Word) ends with what changed since the previous run, when there was one.
     sentences += [s for s in [since_last_run_sentence(figures)] if s]
-    deck_charts = charts.deck_charts(figures, chart_files, folder / "charts" / "slides")
-    slides.write_deck(figures, deck_charts, folder / "情况通报.pptx", sentences)
-    workbook.write_workbook(figures, folder / "通报表.xlsx")
-    notice.write_notice(
-        folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报",
-        as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(),
-        kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo,
-        not_yet_due=figures.not_yet_due_sentence(),
-    )  # fmt: skip
-    details.write_details(
-        folder / "数据明细.xlsx", result.rows, result.submissions, result.issues,
-        figures.coverage, campaign,
-    )  # fmt: skip
-    materials_exports.add_to_briefing(
-        figures, raw, processed, folder, folder / "情况通报.pptx", folder / "通报表.xlsx"
-    )  # 图片选登 slides, the 通报表's materials sheets, 图片汇编
-    workbook.print_setup_added_sheets(folder / "通报表.xlsx")  # they print like the rest
-    (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
-    exports = time.perf_counter() - export_mark
+    figures.charts_dir.mkdir(parents=True, exist_ok=True)
+    workers = ProcessPoolExecutor(max_workers=2)
+    try:
+        # Work item 3's chart (and so its slide) only when units reported counts.
+        others = workers.submit(_draw_charts, figures_file, WORKER_CHARTS, True)
+        office_files = workers.submit(
+            _write_office_files, figures_file, folder, processed, sentences,
+            result.rows, result.submissions, result.issues,
+        )  # fmt: skip
+        chart_mark = time.perf_counter()
+        try:
+            mine = [key for key in charts.CHARTS if key not in WORKER_CHARTS]
+            drawn = charts.render_all(figures, figures.charts_dir, mine)
+            panels = charts.deck_panels(figures, folder / "charts" / "slides")
+            drawn += others.result()
+        except BaseException:
+            (figures.charts_dir / CHARTS_FAILED).touch()  # notebook 03 stops waiting
+            raise
+        order = [*charts.CHARTS, PUBLICITY_CHART]
+        chart_files = sorted(drawn, key=lambda chart: order.index(chart.key))
+        timings["charts"] = time.perf_counter() - chart_mark
+        export_mark = time.perf_counter()
+        deck_charts = charts.deck_charts(figures, chart_files, folder / "charts" / "slides", panels)
+        slides.write_deck(figures, deck_charts, folder / "情况通报.pptx", sentences)
+        # 图片选登 slides in the deck, the 图片汇编
+        materials_exports.add_to_briefing(figures, raw, folder, folder / "情况通报.pptx", materials)
+        (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+        office_files.result()
+        timings["exports"] = time.perf_counter() - export_mark
+    finally:
+        workers.shutdown()
     failures = notebooks.wait()
     timings["notebooks"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    briefing_nb = folder / "notebooks" / NOTEBOOKS[-1]
-    if briefing_nb.exists() and not any(f.startswith(NOTEBOOKS[-1]) for f in failures):
-        skip_unused_grammar()
-        from analysis.exports import html
-
-        html.notebook_html(briefing_nb, folder / "情况通报.html", title=campaign.name)
-    timings["exports"] = exports + time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started + (startup or 0.0)
     _write_timings(folder, timings)
     for failure in failures:
@@ -676,7 +834,7 @@ def _rendered_png(figures: Figures, key: str, wait: float) -> bytes | None:
     return rendered.read_bytes() if rendered.is_file() else None
 
 
-# Work item 3's chart: drawn by `make briefing` after the six (publicity_figures).
+# Work item 3's chart (publicity_figures), drawn by `make briefing`'s chart worker.
 PUBLICITY_CHART = "07_publicity"
 
 

@@ -1,14 +1,17 @@
-"""The briefing's materials parts, added after the deck and the 通报表 are written.
+"""The briefing's materials parts.
 
-`sentences` gives the key sentence ("共收到信息图片N张、阶段性总结N份"); `add_to_briefing`
-adds the 图片选登 slides to the deck, three sheets to the 通报表 (资料报送情况 per unit and
-round, 资料清单 of every material, 总结数字核对 of stated totals beside the tables) and
-writes the 图片汇编 (HTML, Word). Nothing is added when no material was received, so a
-briefing without materials is as before.
+`briefing_materials` reads materials.csv once, up to the briefing's round; `sentences`
+gives the key sentence ("共收到信息图片N张、阶段性总结N份"); `workbook_parts` is what the
+通报表 gains when `write_workbook` writes it (a 资料报送 column and three sheets: 资料报送情况
+per unit and round, 资料清单 of every material, 总结数字核对 of stated totals beside the
+tables), so the workbook is written once; `add_to_briefing` adds the 图片选登 slides to the
+deck and writes the 图片汇编 (HTML, Word). Nothing is added when no material was
+received, so a briefing without materials is as before.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +22,8 @@ from analysis.materials import figures as mfig
 from analysis.materials.table import EXTRA_COLUMNS, MATERIALS_COLUMNS
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from analysis.figures import Figures
 
 
@@ -31,11 +36,17 @@ def read_materials(processed_dir: Path) -> pd.DataFrame:
     return safety.csv_unescape(frame)  # the text as typed, without the CSV's apostrophe
 
 
-def sentences(processed_dir: Path, figures: Figures) -> list[str]:
-    """The key sentence about materials up to the briefing's round, or nothing without any."""
-    materials = mfig.up_to_round(
-        read_materials(processed_dir), figures.campaign, figures.round_code
-    )
+def briefing_materials(figures: Figures) -> pd.DataFrame:
+    """The materials received up to the briefing's round (materials.csv, which the run
+    attached to the figures; empty when none was received)."""
+    received = figures.tables.get("materials")
+    if received is None:
+        received = pd.DataFrame(columns=list(MATERIALS_COLUMNS + EXTRA_COLUMNS))
+    return mfig.up_to_round(received, figures.campaign, figures.round_code)
+
+
+def sentences(materials: pd.DataFrame) -> list[str]:
+    """The key sentence about `materials` (`briefing_materials`), or nothing without any."""
     return [mfig.key_sentence(materials)] if len(materials) else []
 
 
@@ -70,18 +81,17 @@ def totals_sheet(materials: pd.DataFrame, rows: pd.DataFrame, campaign) -> pd.Da
     })  # fmt: skip
 
 
-def _append_sheets(workbook_path: Path, sheets: dict[str, pd.DataFrame]) -> None:
-    from openpyxl import load_workbook
+def append_sheets(book: Workbook, sheets: dict[str, pd.DataFrame]) -> None:
+    """Each frame as a sheet of `book` after the others (a sheet of that name is replaced)."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    book = load_workbook(workbook_path)
     for name, frame in sheets.items():
         if name in book.sheetnames:
             del book[name]
         ws = book.create_sheet(name)
         ws.append(list(frame.columns))
         for record in frame.itertuples(index=False):
-            ws.append([None if pd.isna(v) else v for v in record])
+            ws.append([None if pd.isna(v) or v == "" else v for v in record])
         for cell in ws[1]:
             cell.font = Font(name="黑体", bold=True)
             cell.fill = PatternFill("solid", fgColor="F2DCDB")
@@ -90,13 +100,9 @@ def _append_sheets(workbook_path: Path, sheets: dict[str, pd.DataFrame]) -> None
             longest = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(8, longest * 1.8))
         ws.freeze_panes = "A2"
-    safety.protect_workbook(book)  # unit names and file names are never formulas
-    book.save(workbook_path)
 
 
-def add_materials_column(
-    workbook_path: Path, labels: dict[str, str], sheet: str = "通报表"
-) -> bool:
+def add_materials_column(book: Workbook, labels: dict[str, str], sheet: str = "通报表") -> bool:
     """Append a 资料报送 column to the 通报表's table: each reporting unit's materials this round.
 
     The table is found by its header cell 报送单位; rows whose unit is not in `labels`
@@ -104,9 +110,6 @@ def add_materials_column(
     """
     from copy import copy
 
-    from openpyxl import load_workbook
-
-    book = load_workbook(workbook_path)
     if sheet not in book.sheetnames:
         return False
     ws = book[sheet]
@@ -135,38 +138,61 @@ def add_materials_column(
             top, left, bottom = merged.min_row, merged.min_col, merged.max_row
             ws.unmerge_cells(str(merged))
             ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=target)
-    safety.protect_workbook(book)  # unit names and file names are never formulas
-    book.save(workbook_path)
     return True
 
 
-def add_to_briefing(figures: Figures, raw_dir: Path, processed_dir: Path, folder: Path,
-                    deck_path: Path, workbook_path: Path) -> list[Path]:  # fmt: skip
-    """Photo slides, 通报表 sheets and the 图片汇编; returns the files written or changed."""
-    from analysis.exports import album
+@dataclass(frozen=True)
+class WorkbookParts:
+    """What the materials add to the 通报表: the 资料报送 text of each reporting unit this
+    round (a column beside the table) and sheets after the others, by name."""
 
-    campaign = figures.campaign
-    materials = mfig.up_to_round(read_materials(processed_dir), campaign, figures.round_code)
+    labels: dict[str, str]
+    sheets: dict[str, pd.DataFrame]
+
+
+def workbook_parts(
+    figures: Figures, materials: pd.DataFrame, processed_dir: Path
+) -> WorkbookParts | None:
+    """The 通报表's materials parts for `materials` (`briefing_materials`); None without any."""
     if materials.empty:
-        return []
+        return None
+    campaign = figures.campaign
     rows = safety.csv_unescape(pd.read_csv(Path(processed_dir) / "rows.csv", encoding="utf-8-sig",
                                            dtype=str, keep_default_na=False))  # fmt: skip
     rows["participants"] = pd.to_numeric(rows["participants"], errors="coerce")
+    units = figures.status.loc[figures.status["round"] == figures.round_code, "reporting_unit"]
+    labels = dict(zip(units, mfig.column_for_units(units, materials, figures.round_code),
+                      strict=True))  # fmt: skip
+    return WorkbookParts(
+        labels=labels,
+        sheets={
+            "资料报送情况": status_sheet(figures, materials),
+            "资料清单": mfig.materials_sheet(materials, campaign),
+            "总结数字核对": totals_sheet(materials, rows, campaign),
+        },
+    )
+
+
+def add_to_workbook(book: Workbook, parts: WorkbookParts) -> None:
+    """The 资料报送 column and the materials sheets, added to the 通报表 being written."""
+    add_materials_column(book, parts.labels)
+    append_sheets(book, parts.sheets)
+
+
+def add_to_briefing(figures: Figures, raw_dir: Path, folder: Path, deck_path: Path,
+                    materials: pd.DataFrame) -> list[Path]:  # fmt: skip
+    """Photo slides in the deck and the 图片汇编 for `materials` (`briefing_materials`);
+    returns the files written or changed."""
+    from analysis.exports import album
+
+    if materials.empty:
+        return []
+    campaign = figures.campaign
     written: list[Path] = []
     photos = album.slide_photos(materials, raw_dir, campaign.limits, figures.round_code)
     if deck_path.exists() and photos:
         album.add_photo_slides(deck_path, photos, note=figures.source_note)
         written.append(deck_path)
-    if workbook_path.exists():
-        units = figures.status.loc[figures.status["round"] == figures.round_code, "reporting_unit"]
-        add_materials_column(workbook_path, dict(zip(
-            units, mfig.column_for_units(units, materials, figures.round_code), strict=True)))  # fmt: skip
-        _append_sheets(workbook_path, {
-            "资料报送情况": status_sheet(figures, materials),
-            "资料清单": mfig.materials_sheet(materials, campaign),
-            "总结数字核对": totals_sheet(materials, rows, campaign),
-        })  # fmt: skip
-        written.append(workbook_path)
     written += album.write_album(materials, raw_dir, campaign.limits, folder,
                                  f"{campaign.short_name}图片汇编")  # fmt: skip
     return written

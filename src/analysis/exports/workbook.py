@@ -16,6 +16,7 @@ reached. No contact name or phone number is written.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
@@ -28,6 +29,9 @@ from analysis.exports import without_personal
 from analysis.figures import HIGH, HIGH_COVERAGE, LOW, LOW_COVERAGE, Figures
 from analysis.formats import fmt_date
 from analysis.model import Level, ReportStatus
+
+if TYPE_CHECKING:
+    from analysis.exports.materials import WorkbookParts
 
 FONT_NAME = "宋体"
 HEADER = (
@@ -192,13 +196,10 @@ def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
     ws.oddFooter.center.size = 9
 
 
-def print_setup_added_sheets(path: Path) -> list[str]:
-    """Give every sheet added to the 通报表 after `write_workbook` (the materials sheets,
-    header in row 1) the same print setup: A4, one page wide, landscape when it has more
-    than four columns, its header row repeated. Returns the sheets it set up."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(path)
+def print_setup_added_sheets(book: Workbook) -> list[str]:
+    """Give every sheet added to the 通报表 with its header in row 1 (the materials sheets)
+    the same print setup as the others: A4, one page wide, landscape when it has more than
+    four columns, its header row repeated. Returns the sheets it set up."""
     done = []
     for ws in book.worksheets:
         if (
@@ -209,9 +210,6 @@ def print_setup_added_sheets(path: Path) -> list[str]:
         _print_setup(ws, landscape=ws.max_column > 4)
         ws.print_title_rows = "1:1"
         done.append(ws.title)
-    if done:
-        safety.protect_workbook(book)
-        book.save(path)
     return done
 
 
@@ -245,8 +243,9 @@ def _list_sheet(
     return ws
 
 
-def write_workbook(figures: Figures, path: Path) -> Path:
-    """Write the 通报表 workbook to `path`."""
+def write_workbook(figures: Figures, path: Path, materials: WorkbookParts | None = None) -> Path:
+    """Write the 通报表 workbook to `path`, with the materials' column and sheets when given
+    (`exports.materials.workbook_parts`)."""
     table = unit_table(figures)
     wb = Workbook()
     ws = wb.active
@@ -347,6 +346,11 @@ def write_workbook(figures: Figures, path: Path) -> Path:
         [6, 40, 26, 10, 10],
     )
     _publicity_sheet(wb, figures, note)
+    if materials is not None:
+        from analysis.exports.materials import add_to_workbook
+
+        add_to_workbook(wb, materials)
+        print_setup_added_sheets(wb)  # they print like the rest
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     safety.protect_workbook(wb)
