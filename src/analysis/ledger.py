@@ -37,33 +37,44 @@ ROW_STATES = ("accepted", "duplicate", "superseded", "rejected")
 
 
 _ROW_PREFIX = MESSAGES["row_prefix"]
-_NONE = type(None)
+# Cell types whose values never equal a value of another cell type (text, dates, times,
+# blanks); numbers do: 1, 1.0 and True are equal, and clean differently.
+_NEVER_EQUAL = frozenset({str, type(None), dt.datetime, dt.date, dt.time, dt.timedelta})
 
 
 class _Memo:
     """Per-run memo of a cleaning function over cell values (its results are never None).
 
-    The type of a value is part of its key: 1, 1.0 and True are equal but clean
-    differently. A column whose values are of one type (blanks aside) is looked up by
-    value in that type's table, in C; a column of mixed types by (type, value).
+    A column holding at most one numeric type (int, float or bool; text and dates
+    aside) is looked up by value in that type's table, in C: no two of its distinct
+    values are equal. A column mixing numeric types is looked up by (type, value), as
+    single values are.
     """
 
     def __init__(self, func):
         self.func = func
-        self.tables: dict[tuple | None, dict] = {}
+        self.tables: dict[tuple, dict] = {}  # by the columns' numeric types
+        self.typed: dict[tuple, object] = {}  # by (types, values)
 
     def __call__(self, *cells):
-        return self.column(*([c] for c in cells))[0]
+        key = (*map(type, cells), *cells)
+        try:
+            return self.typed[key]
+        except KeyError:
+            value = self.typed[key] = self.func(*cells)
+            return value
+        except TypeError:  # an unhashable cell value
+            return self.func(*cells)
 
     def column(self, *columns: list) -> list:
         """func(*cells) for each row of the columns, one call per distinct cells."""
-        kinds = [set(map(type, c)) - {_NONE} for c in columns]
-        if all(len(k) <= 1 for k in kinds):  # no two distinct keys are equal: by value
-            table = self.tables.setdefault(tuple(next(iter(k), _NONE) for k in kinds), {})
+        kinds = [set(map(type, c)).difference(_NEVER_EQUAL) for c in columns]
+        if all(len(k) <= 1 for k in kinds):
+            table = self.tables.setdefault(tuple(next(iter(k), None) for k in kinds), {})
             keys = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
             skip = 0
         else:
-            table = self.tables.setdefault(None, {})
+            table = self.typed
             keys = list(zip(*(map(type, c) for c in columns), *columns, strict=True))
             skip = len(columns)
         try:
@@ -94,6 +105,7 @@ class _Interpreter:
         self.void_words = tuple(
             _text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if _text_key(w)
         )
+        self.round_of = _Memo(lambda text: round_from_text(text, campaign))
         self.item_from_title = _Memo(lambda t: clean.work_item_from_text(t, campaign))
         self.window = message_text(
             "date_window", start=_cn_date(campaign.start), end=_cn_date(campaign.end)
@@ -116,6 +128,8 @@ class _Interpreter:
         )
         self.holder_memos: dict[str, _Memo] = {}  # by reporting unit
         self.item_form = _Memo(self._item_form)
+        # The sentence of a cleaning code for a cell (clean.message), once per distinct pair.
+        self.cell_message = _Memo(lambda code, cell: clean.message(code, cell, campaign))
         from analysis.publicity import PublicityInterpreter  # work item 3's counts
 
         self.publicity = PublicityInterpreter(roster, resolver, campaign)
@@ -185,7 +199,7 @@ class _Interpreter:
     def round(self, sub: _Submission, written: str, tables: list[ActivityTable]) -> str:
         """报送期次, else a folder naming a round, else the round holding most activity dates."""
         if written:
-            code = round_from_text(written, self.campaign)
+            code = self.round_of(written)
             if (
                 code is None
                 and written.isdigit()
@@ -195,7 +209,7 @@ class _Interpreter:
             if code:
                 return code
         for folder in reversed(Path(sub.file).parts[1:-1]):
-            if code := round_from_text(folder, self.campaign):
+            if code := self.round_of(folder):
                 how = message_text("round_how_folder")
                 break
         else:
@@ -280,7 +294,7 @@ class _Interpreter:
         named = {}
         for table in tables:
             if table.sheet and table.sheet not in named:
-                code = round_from_text(table.sheet, self.campaign)
+                code = self.round_of(table.sheet)
                 if code:
                     named[table.sheet] = code
         return named if len(set(named.values())) >= 2 else {}
@@ -509,7 +523,7 @@ class _Interpreter:
                     "date_out_of_window_rejected", value=shown, window=window))  # fmt: skip
         elif day is None:
             raw = values.get("date")
-            text = self.clean.message(date_code, raw, self.campaign)
+            text = self.cell_message(date_code, raw)
             if sub.round:
                 note(
                     warnings,
@@ -529,14 +543,14 @@ class _Interpreter:
                 warnings,
                 date_code,
                 "date",
-                where + self.clean.message(date_code, values.get("date"), self.campaign),
+                where + self.cell_message(date_code, values.get("date")),
             )
         if p_code and "participants" in table.columns:
             note(
                 warnings,
                 p_code,
                 "participants",
-                where + self.clean.message(p_code, values.get("participants"), self.campaign),
+                where + self.cell_message(p_code, values.get("participants")),
             )
         parts = values.get("participants_parts")
         if parts is not None and participants is not None:
@@ -568,7 +582,7 @@ class _Interpreter:
                 if code in ("form_unknown", "work_item_inferred")
                 else values.get(fld)
             )
-            note(warnings, code, fld, where + self.clean.message(code, shown, self.campaign))
+            note(warnings, code, fld, where + self.cell_message(code, shown))
         if form is None:
             form = self.clean.normalise_text(values.get("form"))
 

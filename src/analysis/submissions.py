@@ -128,6 +128,11 @@ def _arrow_or_list(values: list):
     """
     import pyarrow as pa
 
+    if isinstance(values, pa.Array):
+        return values
+    first = values[0] if len(values) else None
+    if isinstance(first, str) and values[-1] == first and values.count(first) == len(values):
+        return pa.repeat(first, len(values))  # one text (file, unit, round): not encoded n times
     try:
         array = pa.array(values)
     except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
