@@ -179,3 +179,22 @@ def test_spread_places_data_rows_among_special_rows():
     assert _spread(["a", "b", "c"], [0, 2, 5]) == [None, "a", None, "b", "c", None]
     assert _spread([], [0, 1]) == [None, None]
     assert _spread(["a"], []) == ["a"]
+
+
+def test_factorized_codes_as_pandas_gives_them():
+    """Arrow's codes of a ledger column (pieces from the cache or lists) are pandas' codes."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from analysis.ledger import _factorized, _ledger_column
+
+    text = [pa.array(["r1", None, "r2"]), ["r2", "", None], pa.array([None, None]), ["r1"]]
+    numbers = [pa.array([3, None]), [5, 3], pa.array([None])]
+    mixed = [["a", 1], pa.array(["a"])]  # not one Arrow type: pandas' own factorize
+    for pieces, integer in ((text, False), (numbers, True), (mixed, False)):
+        codes, distinct = _factorized(pieces, integer)
+        expected, uniques = pd.factorize(_ledger_column(pieces, integer), use_na_sentinel=True)
+        assert codes.tolist() == expected.tolist() and distinct == list(uniques)
+    assert _factorized(text, False)[0].tolist() == [0, -1, 1, 1, 2, -1, -1, -1, 0]
+    assert _factorized(text, False)[1] == ["r1", "r2", ""]
+    assert _factorized(numbers, True)[0].tolist() == [0, -1, 1, 0, -1]

@@ -706,10 +706,7 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     codes: dict[str, np.ndarray] = {}
     distinct: dict[str, list] = {}
     for c in ("state", "round", *key):
-        column = _ledger_column([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS)
-        codes[c], uniques = pd.factorize(column, use_na_sentinel=True)
-        distinct[c] = list(uniques)
-        del column
+        codes[c], distinct[c] = _factorized([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS)
     lengths = [len(p["state"]) for p in parts]
     round_pos = np.array([order.get(u, -1) for u in distinct["round"]] + [-1])[codes["round"]]
     accepted = distinct["state"].index("accepted") if "accepted" in distinct["state"] else -2
@@ -788,6 +785,24 @@ def _ledger_column(pieces: list, integer: bool):
     """
     import pyarrow as pa
 
+    column = _arrow_column(pieces, integer)
+    if column is None:
+        values = [v for p in pieces for v in (p.to_pylist() if isinstance(p, pa.Array) else p)]
+        return pd.array(values, dtype="Int64") if integer else pd.Series(values).array
+    if integer:  # by buffers: pd.array(column, dtype="Int64") goes value by value with nulls
+        joined = column.combine_chunks()
+        mask = joined.is_null().to_numpy(zero_copy_only=False)
+        return pd.arrays.IntegerArray(joined.fill_null(0).to_numpy().astype("int64"), mask)
+    if column.null_count == len(column):  # pandas infers object for all-None values
+        return pd.array([None] * len(column), dtype=object)
+    return pd.array(column, dtype="str")
+
+
+def _arrow_column(pieces: list, integer: bool):
+    """The pieces of a ledger column as one Arrow column (int64 or large_string), or None
+    when their Python values are of other or mixed types."""
+    import pyarrow as pa
+
     allowed = (pa.int64(),) if integer else (pa.string(), pa.large_string())
     target = pa.int64() if integer else pa.large_string()
     runs: list = []  # consecutive lists joined, so that Arrow converts them in one call
@@ -801,19 +816,22 @@ def _ledger_column(pieces: list, integer: bool):
         try:
             array = run if isinstance(run, pa.Array) else pa.array(run)
         except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
-            array = None
-        if array is None or not (array.type in allowed or pa.types.is_null(array.type)):
-            values = [v for p in pieces for v in (p.to_pylist() if isinstance(p, pa.Array) else p)]
-            return pd.array(values, dtype="Int64") if integer else pd.Series(values).array
+            return None
+        if not (array.type in allowed or pa.types.is_null(array.type)):
+            return None
         arrays.append(array.cast(target))
-    column = pa.chunked_array(arrays, type=target)
-    if integer:  # by buffers: pd.array(column, dtype="Int64") goes value by value with nulls
-        joined = column.combine_chunks()
-        mask = joined.is_null().to_numpy(zero_copy_only=False)
-        return pd.arrays.IntegerArray(joined.fill_null(0).to_numpy().astype("int64"), mask)
-    if column.null_count == len(column):  # pandas infers object for all-None values
-        return pd.array([None] * len(column), dtype=object)
-    return pd.array(column, dtype="str")
+    return pa.chunked_array(arrays, type=target)
+
+
+def _factorized(pieces: list, integer: bool) -> tuple[np.ndarray, list]:
+    """Integer codes of a ledger column's values (-1 where missing) and its distinct values,
+    in order of first appearance (as `pd.factorize`), hashed by Arrow."""
+    column = _arrow_column(pieces, integer)
+    if column is None:
+        codes, uniques = pd.factorize(_ledger_column(pieces, integer), use_na_sentinel=True)
+        return codes, list(uniques)
+    encoded = column.combine_chunks().dictionary_encode()
+    return encoded.indices.fill_null(-1).to_numpy(), encoded.dictionary.to_pylist()
 
 
 def _submissions_table(subs: list[_Submission]) -> pd.DataFrame:
