@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import Counter
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -35,59 +37,57 @@ ROW_STATES = ("accepted", "duplicate", "superseded", "rejected")
 
 
 _ROW_PREFIX = MESSAGES["row_prefix"]
+# Cell types whose values never equal a value of another cell type (text, dates, times,
+# blanks); numbers do: 1, 1.0 and True are equal, and clean differently.
+_NEVER_EQUAL = frozenset({str, type(None), dt.datetime, dt.date, dt.time, dt.timedelta})
 
 
 class _Memo:
-    """Per-run memo of a cleaning function over hashable cell values."""
+    """Per-run memo of a cleaning function over cell values (its results are never None).
+
+    A column holding at most one numeric type (int, float or bool; text and dates
+    aside) is looked up by value in that type's table, in C: no two of its distinct
+    values are equal. A column mixing numeric types is looked up by (type, value), as
+    single values are.
+    """
 
     def __init__(self, func):
         self.func = func
-        self.cache: dict = {}
+        self.tables: dict[tuple, dict] = {}  # by the columns' numeric types
+        self.typed: dict[tuple, object] = {}  # by (types, values)
 
-    def __call__(self, *args):
-        # The type is part of the key: 1, 1.0 and True are equal but clean differently.
-        key = (args[0].__class__, args[0]) if len(args) == 1 else (
-            *(a.__class__ for a in args), *args)  # fmt: skip
+    def __call__(self, *cells):
+        key = (*map(type, cells), *cells)
         try:
-            return self.cache[key]
+            return self.typed[key]
         except KeyError:
-            value = self.cache[key] = self.func(*args)
+            value = self.typed[key] = self.func(*cells)
             return value
         except TypeError:  # an unhashable cell value
-            return self.func(*args)
+            return self.func(*cells)
 
-
-def _mapped(memo: _Memo, values: list) -> list:
-    """memo(v) for each value, the memo's table read inline (no call per known value)."""
-    cache, out = memo.cache, []
-    for v in values:
+    def column(self, *columns: list) -> list:
+        """func(*cells) for each row of the columns, one call per distinct cells."""
+        kinds = [set(map(type, c)).difference(_NEVER_EQUAL) for c in columns]
+        if all(len(k) <= 1 for k in kinds):
+            table = self.tables.setdefault(tuple(next(iter(k), None) for k in kinds), {})
+            keys = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
+            skip = 0
+        else:
+            table = self.typed
+            keys = list(zip(*(map(type, c) for c in columns), *columns, strict=True))
+            skip = len(columns)
         try:
-            out.append(cache[v.__class__, v])
-        except KeyError:
-            out.append(memo(v))
-        except TypeError:  # an unhashable cell value
-            out.append(memo.func(v))
-    return out
-
-
-def _mapped2(memo: _Memo, pairs: list) -> list:
-    """memo(a, b) for each pair, as `_mapped`."""
-    cache, out = memo.cache, []
-    for a, b in pairs:
-        try:
-            out.append(cache[a.__class__, b.__class__, a, b])
-        except KeyError:
-            out.append(memo(a, b))
-        except TypeError:
-            out.append(memo.func(a, b))
-    return out
-
-
-def _one_row(table: ActivityTable, trow) -> ActivityTable:
-    """The table reduced to one row (for `row` called without its cleaned cells)."""
-    import dataclasses
-
-    return dataclasses.replace(table, rows=[trow])
+            missing = set(keys).difference(table)
+        except TypeError:  # an unhashable cell value: cleaned as it comes, not kept
+            return [self.func(*cells) for cells in zip(*columns, strict=True)]
+        if len(columns) == 1 and not skip:
+            for key in missing:
+                table[key] = self.func(key)
+        else:
+            for key in missing:
+                table[key] = self.func(*key[skip:])
+        return list(map(table.__getitem__, keys))
 
 
 class _Interpreter:
@@ -105,27 +105,31 @@ class _Interpreter:
         self.void_words = tuple(
             _text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if _text_key(w)
         )
+        self.round_of = _Memo(lambda text: round_from_text(text, campaign))
         self.item_from_title = _Memo(lambda t: clean.work_item_from_text(t, campaign))
         self.window = message_text(
             "date_window", start=_cn_date(campaign.start), end=_cn_date(campaign.end)
         )
         self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
-        self.parse_date = _Memo(lambda v: clean.parse_date(v, campaign))
         # Dates written without a year take their round's year: only rounds whose
         # window lies in another year than the campaign's need a second parse.
         self.round_year = {
             r.code: r.start.year for r in campaign.rounds if r.start.year != campaign.year
         }
-        self.parse_date_in = _Memo(lambda v, y: clean.parse_date(v, campaign, y))
+        self.date_memos: dict[int | None, _Memo] = {}
+        self.parse_date = self.dates_in(None)
         self.parse_participants = _Memo(clean.parse_participants)
-        # A grassroots-union cell's text and whether it names the reporting unit itself (本级).
+        # A grassroots-union cell's text and whether it names a union (not blank, not 本级).
         self.unit_text = _Memo(
             lambda v: (
                 w := clean.normalise_text(v),
                 bool(w) and _text_key(w) not in self.self_words,
             )
         )
-        self.item_form = _Memo(lambda i, f: clean.resolve_item_and_form(i, f, campaign))
+        self.holder_memos: dict[str, _Memo] = {}  # by reporting unit
+        self.item_form = _Memo(self._item_form)
+        # The sentence of a cleaning code for a cell (clean.message), once per distinct pair.
+        self.cell_message = _Memo(lambda code, cell: clean.message(code, cell, campaign))
         from analysis.publicity import PublicityInterpreter  # work item 3's counts
 
         self.publicity = PublicityInterpreter(roster, resolver, campaign)
@@ -192,10 +196,10 @@ class _Interpreter:
             )
         return None
 
-    def round(self, sub: _Submission, written: str, dates: list[dt.date]) -> str:
+    def round(self, sub: _Submission, written: str, tables: list[ActivityTable]) -> str:
         """报送期次, else a folder naming a round, else the round holding most activity dates."""
         if written:
-            code = round_from_text(written, self.campaign)
+            code = self.round_of(written)
             if (
                 code is None
                 and written.isdigit()
@@ -205,13 +209,14 @@ class _Interpreter:
             if code:
                 return code
         for folder in reversed(Path(sub.file).parts[1:-1]):
-            if code := round_from_text(folder, self.campaign):
+            if code := self.round_of(folder):
                 how = message_text("round_how_folder")
                 break
         else:
-            counts = Counter(
-                r.code for d in dates if (r := self.campaign.round_for_date(d)) is not None
-            )
+            counts: Counter = Counter()
+            for day, n in Counter(self._dates(tables)).items():
+                if (r := self.campaign.round_for_date(day)) is not None:
+                    counts[r.code] += n
             order = [r.code for r in self.campaign.rounds]
             code = min(counts, key=lambda c: (-counts[c], order.index(c))) if counts else None
             how = message_text("round_how_dates")
@@ -231,11 +236,12 @@ class _Interpreter:
         )
 
     def interpret(self, sub: _Submission) -> None:
-        """Fill the submission's fields, ledger rows and issues (file state aside)."""
+        """Fill the submission's fields, ledger columns and issues (file state aside)."""
         parsed = sub.parsed
         sub.file_issues.extend(parsed.issues)
         for table in parsed.tables:
             sub.file_issues.extend(table.issues)
+        sub.columns = _joined([])
         if parsed.rejected:
             code, text = parsed.rejected
             sub.state, sub.message = "rejected", text
@@ -247,24 +253,21 @@ class _Interpreter:
         unit = self.reporting_unit(sub, norm(header.reporting_unit))
         if unit is None:  # the whole file is rejected: its rows are listed with the reason
             sub.state, reason = "rejected", sub.file_issues[-1].code
-            for table in parsed.tables:
-                for row in table.rows:
-                    sub.rows.append(self._ledger(sub, table, row.row, "rejected", reason))
+            sub.columns = _joined([self._rejected(sub, t, reason) for t in parsed.tables])
             self.publicity.interpret(sub, rejected_reason=reason)
             return
         sheet_rounds = self.sheet_rounds(parsed.tables)
         if sheet_rounds and all(t.sheet in sheet_rounds for t in parsed.tables):
             sub.round = ""  # every sheet names its own round
         else:
-            dates = self._dates(parsed.tables)
-            sub.round = self.round(sub, norm(header.round), [d for d in dates if d])
+            sub.round = self.round(sub, norm(header.round), parsed.tables)
         file_round = sub.round
         order = [r.code for r in self.campaign.rounds]
         rounds = sorted(
             {sheet_rounds.get(t.sheet, file_round) for t in parsed.tables} - {""}, key=order.index
         ) if sheet_rounds else [file_round] if file_round else []  # fmt: skip
         if norm(header.report_date):
-            sub.report_date, _ = self.parse_date(header.report_date)
+            sub.report_date = self.parse_date(header.report_date)[0]
             if sub.report_date is None:
                 self._file_issue(sub, "warning", "report_date_unreadable", "填报日期",
                                  value=norm(header.report_date))  # fmt: skip
@@ -272,13 +275,13 @@ class _Interpreter:
             by_code = self.campaign.rounds_by_code
             sub.on_time = all(sub.report_date <= by_code[r].deadline for r in rounds)
         sub.reporting_unit, sub.kind = unit, self.kind_of.get(unit, "")
+        pieces = []
         for table in parsed.tables:
             sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
-            cleaned = self._clean_columns(sub, table)
-            for row, pre in zip(table.rows, cleaned, strict=True):
-                sub.rows.append(self.row(sub, table, row, pre))
+            pieces.append(self.table_columns(sub, table))
         sub.round = ";".join(rounds)
+        sub.columns = _joined(pieces)
         _mark_repeated_rows(sub)
         self.publicity.interpret(sub)
 
@@ -291,18 +294,15 @@ class _Interpreter:
         named = {}
         for table in tables:
             if table.sheet and table.sheet not in named:
-                code = round_from_text(table.sheet, self.campaign)
+                code = self.round_of(table.sheet)
                 if code:
                     named[table.sheet] = code
         return named if len(set(named.values())) >= 2 else {}
 
-    def _dates(self, tables: list[ActivityTable]) -> list[dt.date | None]:
-        return [
-            self.parse_date(row.values.get("date"))[0]
-            for t in tables
-            for row in t.rows
-            if row.kind == "data"
-        ]
+    def _dates(self, tables: list[ActivityTable]) -> list[dt.date]:
+        """The readable dates of the tables' data rows (struck-through rows included)."""
+        cells = [r.values.get("date") for t in tables for r in t.rows if r.kind == "data"]
+        return [day for day, _, _ in self.parse_date.column(cells) if day]
 
     def _table_notes(self, sub: _Submission, table: ActivityTable) -> None:
         if table.rows and "participants" not in table.columns:
@@ -312,51 +312,173 @@ class _Interpreter:
                       message_text("participants_column_missing", sheet=table.sheet))
             )  # fmt: skip
 
+    # -- cleaning, once per distinct cell value
+
+    def dates_in(self, year: int | None) -> _Memo:
+        """Date cells -> (date, code, the ledger's date text when the date raises nothing).
+
+        `year` is the year of dates written without one (None: the campaign's).
+        """
+        memo = self.date_memos.get(year)
+        if memo is None:
+            campaign, parse = self.campaign, self.clean.parse_date
+
+            def date_of(cell: object) -> tuple[dt.date | None, str | None, str | None]:
+                day, code = parse(cell, campaign, year)
+                return day, code, day.isoformat() if day is not None and code is None else None
+
+            memo = self.date_memos[year] = _Memo(date_of)
+        return memo
+
+    def _item_form(self, item_cell: object, form_cell: object) -> tuple:
+        """(work item, canonical form, codes, the ledger's form) from the two cells."""
+        item, form, codes = self.clean.resolve_item_and_form(item_cell, form_cell, self.campaign)
+        shown = form if form is not None else self.clean.normalise_text(form_cell)
+        return item, form, codes, shown or ""
+
+    def holders(self, reporting_unit: str) -> _Memo:
+        """Grassroots-union cells -> `_holder` for one reporting unit (each name resolved once)."""
+        memo = self.holder_memos.get(reporting_unit)
+        if memo is None:
+            memo = self.holder_memos[reporting_unit] = _Memo(
+                lambda cell: self._holder(reporting_unit, cell)
+            )
+        return memo
+
+    def _holder(self, reporting_unit: str, cell: object) -> tuple:
+        """Who held an activity and whom it counts for, from its grassroots-union cell.
+
+        (written, named, grassroots union, counted_for, unresolved, clean):
+        - blank or 本级: the reporting unit's own activity, counted for it (本级 of a
+          directly affiliated union is the union itself);
+        - a roster union: that union, counted for its roster parent;
+        - else a reporting unit's name (a federation, or a directly affiliated union,
+          which is then also the grassroots union): counted for that unit;
+        - else `unresolved` is the failed resolution (its suggestions go in the error).
+        `clean`: resolved and counted for the reporting unit itself (no issue).
+        """
+        written, named = self.unit_text(cell)
+        unit, counted_for, unresolved = "", reporting_unit, None
+        if named:
+            found = self.resolver.resolve(written, reporting_unit)
+            if found.unit:
+                unit, counted_for = found.unit, self.parent_of[found.unit]
+            else:
+                federation = self.resolver.resolve_reporting_unit(written).unit
+                if federation:
+                    counted_for = federation
+                    unit = federation if self.kind_of.get(federation) == "direct" else ""
+                else:
+                    unresolved = found
+        elif self.kind_of.get(reporting_unit) == "direct":
+            unit = reporting_unit  # 本级 of a directly affiliated union is the union itself
+        clean = unresolved is None and counted_for == reporting_unit
+        return written, named, unit, counted_for, unresolved, clean
+
+    def _clean_columns(self, sub: _Submission, cells: list[dict]) -> tuple[list, ...]:
+        """The cleaned cells of data rows (their `values`), column by column.
+
+        Four lists, one entry per row: `_holder`; (date, code, date text) from
+        `dates_in`; (participants, code); (work item, form, codes, form text). Each
+        distinct value goes through its cleaner once per run.
+        """
+        year = self.round_year.get(sub.round) if self.round_year else None
+
+        def column(field: str) -> list:
+            return list(map(dict.get, cells, repeat(field)))
+
+        return (
+            self.holders(sub.reporting_unit).column(column("grassroots_unit")),
+            self.dates_in(year).column(column("date")),
+            self.parse_participants.column(column("participants")),
+            self.item_form.column(column("work_item"), column("form")),
+        )
+
     # -- rows
 
-    def _ledger(self, sub: _Submission, table: ActivityTable, row: int, state: str,
-                reason: str, **values: object) -> dict:  # fmt: skip
-        record = {
-            "file": sub.file, "sheet": table.sheet, "row": row, "state": state, "reason": reason,
-            "grassroots_unit": "", "reporting_unit": sub.reporting_unit, "work_item": "",
-            "date": None, "participants": None, "kind": sub.kind, "round": sub.round, "form": "",
-            "counted_for": "", "template": sub.parsed.template,
-        }  # fmt: skip
-        if values:
-            record.update(values)
-        return record
+    def table_columns(self, sub: _Submission, table: ActivityTable) -> dict[str, list]:
+        """The ledger columns of one table, built column by column (no record per row).
 
-    def _clean_columns(self, sub: _Submission, table: ActivityTable) -> list:
-        """Each data row's cleaned cells, column by column, one cleaner call per distinct value.
-
-        Per row: (unit text, is named), (date, code), (participants, code),
-        (work item, form, codes); None for rows that are not interpreted (not data, struck).
+        Every row starts `accepted` with reason `ok` and the values its cleaned cells
+        give (`_clean_columns`). A mask over the columns picks the rows that may raise
+        an issue: not data (total, note), struck through, a grassroots union not
+        resolved or counted for another unit, a date missing, unreadable, out of the
+        campaign or with a warning, participants with a code, split columns that
+        disagree, a remark voiding the row, a work item or form with a code. Only those
+        go through `row`, one by one and in row order, which applies the rules and
+        writes the issues; every row ends in exactly one state. A row outside the mask
+        is one `row` would accept with `ok` and no issue.
         """
-        rows = [r.values for r in table.rows if r.kind == "data" and not r.struck]
-        year = self.round_year.get(sub.round) if self.round_year else None
-        if year is None:
-            dates = _mapped(self.parse_date, [v.get("date") for v in rows])
+        rows, n = table.rows, len(table.rows)
+        special = [k for k, r in enumerate(rows) if r.kind != "data" or r.struck]
+        at = sorted(set(range(n)).difference(special)) if special else range(n)
+        cells = [rows[k].values for k in at]
+        m = len(cells)
+        holders, dates, counts, items = self._clean_columns(sub, cells)
+
+        fine = np.fromiter(map(itemgetter(5), holders), bool, m)
+        if "date" in table.columns:  # else every row notes date_missing
+            fine &= np.fromiter(map(bool, map(itemgetter(2), dates)), bool, m)
         else:
-            dates = _mapped2(self.parse_date_in, [(v.get("date"), year) for v in rows])
-        columns = zip(
-            _mapped(self.unit_text, [v.get("grassroots_unit") for v in rows]),
-            dates,
-            _mapped(self.parse_participants, [v.get("participants") for v in rows]),
-            _mapped2(self.item_form, [(v.get("work_item"), v.get("form")) for v in rows]),
-            strict=True,
-        )
-        return [next(columns) if r.kind == "data" and not r.struck else None for r in table.rows]
+            fine[:] = False
+        if "participants" in table.columns:  # a missing column is one note, not one per row
+            fine &= np.fromiter(map(operator.not_, map(itemgetter(1), counts)), bool, m)
+        fine &= np.fromiter(map(operator.not_, map(itemgetter(2), items)), bool, m)
+        fine &= ~np.fromiter(map(operator.contains, cells, repeat("participants_parts")), bool, m)
+        if self.void_words:
+            notes = list(map(dict.get, cells, repeat("note")))
+            fine &= ~np.fromiter(self.void_remark.column(notes), bool, m)
+        slow = np.flatnonzero(~fine).tolist()
+
+        def spread(values: list) -> list:  # data rows' values placed among all rows
+            return _spread(values, special) if special else values
+
+        columns = self._columns(sub, table, {
+            "state": ["accepted"] * n,
+            "reason": ["ok"] * n,
+            "grassroots_unit": spread(list(map(itemgetter(2), holders))),
+            "counted_for": spread(list(map(itemgetter(3), holders))),
+            "date": spread(list(map(itemgetter(2), dates))),
+            "participants": spread(list(map(itemgetter(0), counts))),
+            "work_item": spread(list(map(itemgetter(0), items))),
+            "form": spread(list(map(itemgetter(3), items))),
+        })  # fmt: skip
+        cleaned = {at[j]: (holders[j], dates[j], counts[j], items[j]) for j in slow}
+        for k in sorted([*special, *cleaned]):
+            for field, value in self.row(sub, table, rows[k], cleaned.get(k)).items():
+                columns[field][k] = value
+        return columns
+
+    def _rejected(self, sub: _Submission, table: ActivityTable, reason: str) -> dict[str, list]:
+        """The ledger columns of a table whose every row is rejected for `reason`."""
+        n = len(table.rows)
+        varying = {field: [value] * n for field, value in _NOTHING_READ.items()}
+        varying |= {"state": ["rejected"] * n, "reason": [reason] * n}
+        return self._columns(sub, table, varying)
+
+    def _columns(self, sub: _Submission, table: ActivityTable, varying: dict) -> dict[str, list]:
+        """A table's ledger columns: `varying` (by row) and the file's and table's values."""
+        n = len(table.rows)
+        fixed = {
+            "file": sub.file, "sheet": table.sheet, "reporting_unit": sub.reporting_unit,
+            "kind": sub.kind, "round": sub.round, "template": sub.parsed.template,
+        }  # fmt: skip
+        varying["row"] = list(map(attrgetter("row"), table.rows))
+        return {c: varying[c] if c in varying else [fixed[c]] * n for c in ROWS_COLUMNS}
 
     def row(self, sub: _Submission, table: ActivityTable, trow, pre=None) -> dict:
-        """One ledger record (and its issues) for a table row (`pre`: its cleaned cells)."""
+        """A row's state, reason and values (the ledger fields that vary by row); its issues.
+
+        `pre`: its cleaned cells, as `_clean_columns` gives them (cleaned here if None).
+        """
         if trow.kind != "data":
-            return self._ledger(sub, table, trow.row, "rejected", f"{trow.kind}_row")
+            return {"state": "rejected", "reason": f"{trow.kind}_row", **_NOTHING_READ}
         if trow.struck:
             sub.row_issues.append(
                 Issue(sub.file, table.sheet, trow.row, "", "error", "row_deleted",
                       message_text("row_deleted", place=_place(table.sheet, trow.row)))
             )  # fmt: skip
-            return self._ledger(sub, table, trow.row, "rejected", "row_deleted")
+            return {"state": "rejected", "reason": "row_deleted", **_NOTHING_READ}
         values, columns = trow.values, table.columns
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
         warnings: list[tuple[str, str, str]] = []
@@ -368,31 +490,21 @@ class _Interpreter:
             letter = column_letter(j) if j is not None else ""
             bucket.append((code, letter, text, value, "、".join(suggest)))
 
-        # Who held it, and whom it counts for.
-        (written, named), (day, date_code), (participants, p_code), (item, form, item_codes) = (
-            pre or self._clean_columns(sub, _one_row(table, trow))[0]
-        )
-        unit, counted_for = "", sub.reporting_unit
-        if named:
-            found = self.resolver.resolve(written, sub.reporting_unit)
-            if found.unit:
-                unit, counted_for = found.unit, self.parent_of[found.unit]
-            else:
-                federation = self.resolver.resolve_reporting_unit(written).unit
-                if federation:
-                    counted_for = federation
-                    unit = federation if self.kind_of.get(federation) == "direct" else ""
-                else:
-                    note(errors, "unit_unresolved", "grassroots_unit", message(
-                        "unit_unresolved", row=trow.row, value=written,
-                        suggest=suggestion_text(found.suggestions)),
-                        value=written, suggest=found.suggestions)  # fmt: skip
-            if counted_for != sub.reporting_unit:
-                note(warnings, "unit_other_parent", "grassroots_unit", message(
-                    "unit_other_parent", row=trow.row, unit=unit or counted_for,
-                    parent=counted_for, reporting=sub.reporting_unit))  # fmt: skip
-        elif self.kind_of.get(sub.reporting_unit) == "direct":
-            unit = sub.reporting_unit  # 本级 of a directly affiliated union is the union itself
+        if pre is None:
+            pre = next(zip(*self._clean_columns(sub, [values]), strict=True))
+        (written, named, unit, counted_for, unresolved, _), (day, date_code, _), (
+            participants, p_code), (item, form, item_codes, _) = pre  # fmt: skip
+
+        # Who held it, and whom it counts for (`_holder`).
+        if unresolved is not None:
+            note(errors, "unit_unresolved", "grassroots_unit", message(
+                "unit_unresolved", row=trow.row, value=written,
+                suggest=suggestion_text(unresolved.suggestions)),
+                value=written, suggest=unresolved.suggestions)  # fmt: skip
+        if named and counted_for != sub.reporting_unit:
+            note(warnings, "unit_other_parent", "grassroots_unit", message(
+                "unit_other_parent", row=trow.row, unit=unit or counted_for,
+                parent=counted_for, reporting=sub.reporting_unit))  # fmt: skip
 
         # When, how many, what.
         if "date" not in table.columns:
@@ -411,7 +523,7 @@ class _Interpreter:
                     "date_out_of_window_rejected", value=shown, window=window))  # fmt: skip
         elif day is None:
             raw = values.get("date")
-            text = self.clean.message(date_code, raw, self.campaign)
+            text = self.cell_message(date_code, raw)
             if sub.round:
                 note(
                     warnings,
@@ -431,14 +543,14 @@ class _Interpreter:
                 warnings,
                 date_code,
                 "date",
-                where + self.clean.message(date_code, values.get("date"), self.campaign),
+                where + self.cell_message(date_code, values.get("date")),
             )
         if p_code and "participants" in table.columns:
             note(
                 warnings,
                 p_code,
                 "participants",
-                where + self.clean.message(p_code, values.get("participants"), self.campaign),
+                where + self.cell_message(p_code, values.get("participants")),
             )
         parts = values.get("participants_parts")
         if parts is not None and participants is not None:
@@ -470,7 +582,7 @@ class _Interpreter:
                 if code in ("form_unknown", "work_item_inferred")
                 else values.get(fld)
             )
-            note(warnings, code, fld, where + self.clean.message(code, shown, self.campaign))
+            note(warnings, code, fld, where + self.cell_message(code, shown))
         if form is None:
             form = self.clean.normalise_text(values.get("form"))
 
@@ -492,16 +604,42 @@ class _Interpreter:
                 )
             )
         return {
-            "file": sub.file, "sheet": table.sheet, "row": trow.row, "state": state,
-            "reason": reason, "grassroots_unit": unit, "reporting_unit": sub.reporting_unit,
-            "work_item": item, "date": day.isoformat() if day else None,
-            "participants": participants, "kind": sub.kind, "round": sub.round,
-            "form": form or "", "counted_for": counted_for, "template": sub.parsed.template,
+            "state": state, "reason": reason, "grassroots_unit": unit, "work_item": item,
+            "date": day.isoformat() if day else None, "participants": participants,
+            "form": form or "", "counted_for": counted_for,
         }  # fmt: skip
 
 
+# The ledger fields of a row from which no activity is read (a total or note row, ...).
+_NOTHING_READ = {
+    "grassroots_unit": "", "work_item": "", "date": None, "participants": None, "form": "",
+    "counted_for": "",
+}  # fmt: skip
+
+
+def _spread(values: list, special: list[int]) -> list:
+    """Values of a table's data rows with a placeholder at each special row's position.
+
+    `special`: the positions (ascending) of the rows that are not in `values`.
+    """
+    out: list = []
+    start = 0
+    for j, k in enumerate(special):  # k - j data rows come before position k
+        out += values[start : k - j]
+        out.append(None)
+        start = k - j
+    out += values[start:]
+    return out
+
+
+def _joined(pieces: list[dict[str, list]]) -> dict[str, list]:
+    """The ledger columns of a file's tables, end to end."""
+    if len(pieces) == 1:
+        return pieces[0]
+    return {c: list(chain.from_iterable(p[c] for p in pieces)) for c in ROWS_COLUMNS}
+
+
 ACTIVITY_KEY = ("counted_for", "grassroots_unit", "date", "work_item", "form", "participants")
-_ACTIVITY_KEY = operator.itemgetter(*ACTIVITY_KEY)
 
 
 def _mark_repeated_rows(sub: _Submission) -> None:
@@ -512,22 +650,26 @@ def _mark_repeated_rows(sub: _Submission) -> None:
     later copy becomes `duplicate` with reason `duplicate_row:<sheet>!<row>` naming the
     first, and a warning. Two activities differing in form or participants both count.
     """
-    first: dict[tuple, dict] = {}
-    for record in sub.rows:
-        if record["state"] != "accepted" or record["date"] is None:
+    columns = sub.columns
+    keys = list(zip(*(columns[c] for c in ACTIVITY_KEY), strict=True))
+    if len(set(keys)) == len(keys):  # no activity twice (the common case): nothing to mark
+        return
+    states, reasons = columns["state"], columns["reason"]
+    sheets, rows = columns["sheet"], columns["row"]
+    dated = ACTIVITY_KEY.index("date")
+    first: dict[tuple, int] = {}
+    for k, key in enumerate(keys):
+        if states[k] != "accepted" or key[dated] is None:
             continue
-        key = _ACTIVITY_KEY(record)
-        original = first.setdefault(key, record)
-        if original is record:
+        original = first.setdefault(key, k)
+        if original == k:
             continue
-        where = (
-            f"{original['sheet']}!{original['row']}" if original["sheet"] else str(original["row"])
-        )
-        record["state"], record["reason"] = "duplicate", f"duplicate_row:{where}"
+        where = f"{sheets[original]}!{rows[original]}" if sheets[original] else str(rows[original])
+        states[k], reasons[k] = "duplicate", f"duplicate_row:{where}"
         sub.row_issues.append(
-            Issue(sub.file, record["sheet"], record["row"], "", "warning", "duplicate_row",
-                  message_text("duplicate_row", place=_place(record["sheet"], record["row"]),
-                               original=_place(original["sheet"], original["row"])))
+            Issue(sub.file, sheets[k], rows[k], "", "warning", "duplicate_row",
+                  message_text("duplicate_row", place=_place(sheets[k], rows[k]),
+                               original=_place(sheets[original], rows[original])))
         )  # fmt: skip
 
 
@@ -564,10 +706,7 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     codes: dict[str, np.ndarray] = {}
     distinct: dict[str, list] = {}
     for c in ("state", "round", *key):
-        column = _ledger_column([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS)
-        codes[c], uniques = pd.factorize(column, use_na_sentinel=True)
-        distinct[c] = list(uniques)
-        del column
+        codes[c], distinct[c] = _factorized([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS)
     lengths = [len(p["state"]) for p in parts]
     round_pos = np.array([order.get(u, -1) for u in distinct["round"]] + [-1])[codes["round"]]
     accepted = distinct["state"].index("accepted") if "accepted" in distinct["state"] else -2
@@ -612,8 +751,6 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     for m, (states, reasons) in changed.items():  # new lists: the cache may share the old ones
         sub = members[m]
         sub.columns = {**sub.columns, "state": states, "reason": reasons}
-        for record, state, reason in zip(sub.rows, states, reasons, strict=False):
-            record["state"], record["reason"] = state, reason
     return issues
 
 
@@ -648,6 +785,24 @@ def _ledger_column(pieces: list, integer: bool):
     """
     import pyarrow as pa
 
+    column = _arrow_column(pieces, integer)
+    if column is None:
+        values = [v for p in pieces for v in (p.to_pylist() if isinstance(p, pa.Array) else p)]
+        return pd.array(values, dtype="Int64") if integer else pd.Series(values).array
+    if integer:  # by buffers: pd.array(column, dtype="Int64") goes value by value with nulls
+        joined = column.combine_chunks()
+        mask = joined.is_null().to_numpy(zero_copy_only=False)
+        return pd.arrays.IntegerArray(joined.fill_null(0).to_numpy().astype("int64"), mask)
+    if column.null_count == len(column):  # pandas infers object for all-None values
+        return pd.array([None] * len(column), dtype=object)
+    return pd.array(column, dtype="str")
+
+
+def _arrow_column(pieces: list, integer: bool):
+    """The pieces of a ledger column as one Arrow column (int64 or large_string), or None
+    when their Python values are of other or mixed types."""
+    import pyarrow as pa
+
     allowed = (pa.int64(),) if integer else (pa.string(), pa.large_string())
     target = pa.int64() if integer else pa.large_string()
     runs: list = []  # consecutive lists joined, so that Arrow converts them in one call
@@ -661,19 +816,22 @@ def _ledger_column(pieces: list, integer: bool):
         try:
             array = run if isinstance(run, pa.Array) else pa.array(run)
         except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
-            array = None
-        if array is None or not (array.type in allowed or pa.types.is_null(array.type)):
-            values = [v for p in pieces for v in (p.to_pylist() if isinstance(p, pa.Array) else p)]
-            return pd.array(values, dtype="Int64") if integer else pd.Series(values).array
+            return None
+        if not (array.type in allowed or pa.types.is_null(array.type)):
+            return None
         arrays.append(array.cast(target))
-    column = pa.chunked_array(arrays, type=target)
-    if integer:  # by buffers: pd.array(column, dtype="Int64") goes value by value with nulls
-        joined = column.combine_chunks()
-        mask = joined.is_null().to_numpy(zero_copy_only=False)
-        return pd.arrays.IntegerArray(joined.fill_null(0).to_numpy().astype("int64"), mask)
-    if column.null_count == len(column):  # pandas infers object for all-None values
-        return pd.array([None] * len(column), dtype=object)
-    return pd.array(column, dtype="str")
+    return pa.chunked_array(arrays, type=target)
+
+
+def _factorized(pieces: list, integer: bool) -> tuple[np.ndarray, list]:
+    """Integer codes of a ledger column's values (-1 where missing) and its distinct values,
+    in order of first appearance (as `pd.factorize`), hashed by Arrow."""
+    column = _arrow_column(pieces, integer)
+    if column is None:
+        codes, uniques = pd.factorize(_ledger_column(pieces, integer), use_na_sentinel=True)
+        return codes, list(uniques)
+    encoded = column.combine_chunks().dictionary_encode()
+    return encoded.indices.fill_null(-1).to_numpy(), encoded.dictionary.to_pylist()
 
 
 def _submissions_table(subs: list[_Submission]) -> pd.DataFrame:

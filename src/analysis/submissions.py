@@ -84,18 +84,18 @@ class _Submission:
     duplicate_of: str = ""
     # round -> the newer file, for a file of several rounds superseded in some of them only
     superseded_rounds: dict[str, str] = field(default_factory=dict)
-    rows: list[dict] = field(default_factory=list)
     file_issues: list[Issue] = field(default_factory=list)
     row_issues: list[Issue] = field(default_factory=list)
-    # The ledger rows as column lists: made from `rows` once interpreted, or restored
-    # from the cache (then `rows` stays empty). Every table is built from these.
+    # The ledger rows as columns (lists, or Arrow arrays restored from the cache), as
+    # interpretation builds them (`ledger._Interpreter.table_columns`). Every table is
+    # built from these.
     columns: dict[str, list] | None = None
     publicity: list[dict] = field(default_factory=list)  # publicity.csv records
 
     def row_columns(self, names: tuple[str, ...]) -> dict[str, list]:
-        """The ledger rows as column lists (built from `rows` the first time)."""
+        """The ledger rows as columns (empty before interpretation, e.g. an unread file)."""
         if self.columns is None:
-            self.columns = {c: [r[c] for r in self.rows] for c in names}
+            self.columns = {c: [] for c in names}
         return self.columns
 
     def interpreted(self, names: tuple[str, ...]) -> Interpreted:
@@ -128,6 +128,11 @@ def _arrow_or_list(values: list):
     """
     import pyarrow as pa
 
+    if isinstance(values, pa.Array):
+        return values
+    first = values[0] if len(values) else None
+    if isinstance(first, str) and values[-1] == first and values.count(first) == len(values):
+        return pa.repeat(first, len(values))  # one text (file, unit, round): not encoded n times
     try:
         array = pa.array(values)
     except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
@@ -263,8 +268,6 @@ def _finalise_rows(sub: _Submission) -> None:
         return
     else:
         return
-    for record in sub.rows:
-        record["state"], record["reason"] = state, reason
     if sub.columns is not None:  # new lists: the cached interpretation may share these
         n = len(sub.columns["state"])
         sub.columns = {**sub.columns, "state": [state] * n, "reason": [reason] * n}
@@ -284,6 +287,4 @@ def _finalise_rounds(sub: _Submission) -> None:
             states[k], reasons[k] = RowState.SUPERSEDED, f"superseded:{newer}"
             dropped.add((values["sheet"][k], values["row"][k]))
     sub.columns = {**columns, "state": states, "reason": reasons}
-    for record, state, reason in zip(sub.rows, states, reasons, strict=False):
-        record["state"], record["reason"] = state, reason
     sub.row_issues = [i for i in sub.row_issues if (i.sheet, i.row) not in dropped]
