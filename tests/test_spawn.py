@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -63,6 +64,13 @@ def test_briefing_with_spawned_workers_writes_the_same_tables(
     # The notebooks ran in the spawned workers.
     assert sorted(p.name for p in (folder / "notebooks").iterdir()) == list(briefing.NOTEBOOKS)
     assert (folder / "情况通报.html").exists()
+    # Each kernel imported the package before the notebook ran, silently: the notebook's
+    # cells are numbered from 1 and show no error.
+    for name in briefing.NOTEBOOKS:
+        cells = json.loads((folder / "notebooks" / name).read_text("utf-8"))["cells"]
+        code = [c for c in cells if c["cell_type"] == "code"]
+        assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), name
+        assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"], name
 
     # The same run in this process (its workers started the platform's default way;
     # notebooks left out: they write nothing the tables depend on).
