@@ -405,50 +405,58 @@ def skip_unused_grammar() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-# What a notebook's kernel imports while it waits for the run's parameters: what its
+# What the kernel imports while it waits for the run's parameters: what the notebooks'
 # cells import, so that they find it loaded.
-WARM_UP = {
-    "01_ingest.ipynb": "import analysis.briefing, analysis.reporting",
-    "02_coverage.ipynb": "import analysis.briefing",
-    "03_briefing.ipynb": (
-        "import analysis.briefing, analysis.charts, analysis.publicity_figures,"
-        " analysis.exports.materials, IPython.display"
-    ),
-}
+WARM_UP = (
+    "import analysis.briefing, analysis.reporting, analysis.charts, analysis.publicity_figures,"
+    " analysis.exports.materials, IPython.display"
+)
+# Between two notebooks run in one kernel: a new session (empty namespace, cells counted
+# from 1 again), the imported modules kept.
+NEW_SESSION = "get_ipython().reset(new_session=True)"
 
 
-def _warm_kernel(code: str, delay: float):
-    """A kernel started in the notebooks' folder that has run `code` (its imports), or None when
-    it would not start (papermill then starts one itself).
-
-    Kernels started at the same moment in several processes can pick the same ports
-    and die at start-up: starts are staggered by `delay`.
-    """
-    from jupyter_client import AsyncKernelManager
+def _run_silently(km, code: str) -> None:
+    """Run `code` in the kernel of `km` without output or a cell number."""
     from jupyter_core.utils import run_sync
 
-    time.sleep(delay)
-    km = AsyncKernelManager(kernel_name="python3")
-
-    async def start() -> None:
-        await km.start_kernel(cwd=str(config.NOTEBOOKS_DIR))
+    async def execute() -> None:
         kc = km.client()
         kc.start_channels()
         try:
             await kc.wait_for_ready(timeout=60)
-            # silent: no execution count is used and nothing is shown
             msg_id = kc.execute(code, silent=True, store_history=False)
             while (await kc.get_shell_msg(timeout=60))["parent_header"].get("msg_id") != msg_id:
                 pass
         finally:
             kc.stop_channels()
 
+    run_sync(execute)()
+
+
+def _warm_kernel(code: str):
+    """A kernel started in the notebooks' folder that has run `code` (its imports), or None
+    when it would not start (papermill then starts one itself)."""
+    from jupyter_client import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    km = AsyncKernelManager(kernel_name="python3")
     try:
-        run_sync(start)()
+        run_sync(km.start_kernel)(cwd=str(config.NOTEBOOKS_DIR))
+        _run_silently(km, code)
         return km
     except Exception:  # papermill starts its own kernel and reports what goes wrong
         _stop_kernel(km)
         return None
+
+
+def _alive(km) -> bool:
+    from jupyter_core.utils import run_sync
+
+    try:
+        return km is not None and bool(run_sync(km.is_alive)())
+    except Exception:
+        return False
 
 
 def _stop_kernel(km) -> None:
@@ -491,20 +499,21 @@ def _execute_notebook(source: Path, target: Path, parameters: dict, km=None) -> 
     return reason
 
 
-def _notebook_worker(name: str, conn, delay: float) -> None:
-    """One notebook's process: start its kernel while the run ingests, then execute the
-    notebook with the parameters `conn` brings (None: the run ended first) and send back
-    '' or the reason it failed. The briefing notebook's worker also writes 情况通报.html.
+def _notebook_worker(conn) -> None:
+    """The notebooks' process: start one kernel while the run ingests and import the
+    package there; then, with the folder and parameters `conn` brings (None: the run
+    ended first), execute the notebooks one after another in that kernel, each in a new
+    session, and write 情况通报.html from the last. Sends back the failures.
     """
     import os
 
     skip_unused_grammar()
-    # Kernels inherit this worker's stderr; their start-up chatter is not for the analyst.
+    # The kernel inherits this worker's stderr; its start-up chatter is not for the analyst.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
-    km = _warm_kernel(WARM_UP.get(name, "import analysis.briefing"), delay)
-    if name == NOTEBOOKS[-1]:
-        from analysis.exports import html  # noqa: F401 - imported while the run ingests
+    km = _warm_kernel(WARM_UP)
+    from analysis.exports import html  # imported while the run ingests
+
     try:
         job = conn.recv()
     except EOFError:
@@ -512,74 +521,74 @@ def _notebook_worker(name: str, conn, delay: float) -> None:
     if job is None:
         _stop_kernel(km)
         return
-    target, parameters, html_page, title = job
-    reason = _execute_notebook(config.NOTEBOOKS_DIR / name, Path(target), parameters, km)
+    folder, parameters, html_page, title = job
+    failures = []
+    for i, name in enumerate(NOTEBOOKS):
+        if i and _alive(km):
+            try:
+                _run_silently(km, NEW_SESSION)
+            except Exception:  # a kernel of its own for this notebook
+                _stop_kernel(km)
+                km = None
+        elif not _alive(km):
+            km = None
+        target = Path(folder) / name
+        reason = _execute_notebook(config.NOTEBOOKS_DIR / name, target, parameters, km)
+        if reason:
+            failures.append(reason)
+        elif name == NOTEBOOKS[-1] and html_page:
+            try:
+                html.notebook_html(target, Path(html_page), title=title)
+            except Exception as exc:  # the notebook itself was written
+                failures.append(f"{name}：{type(exc).__name__}：{str(exc)[:200]}")
     _stop_kernel(km)
-    if not reason and html_page:
-        try:
-            from analysis.exports import html
-
-            html.notebook_html(Path(target), Path(html_page), title=title)
-        except Exception as exc:  # the notebook itself was written
-            reason = f"{name}：{type(exc).__name__}：{str(exc)[:200]}"
-    conn.send(reason)
+    conn.send(failures)
     conn.close()
 
 
 class NotebookRuns:
-    """The three notebooks, each in its own process started before the ingest: each
-    starts its kernel and imports the package there while this process ingests, then
-    executes its notebook once `begin` gives the run folder and parameters. Notebook 03
-    shows the charts this process draws, waiting for each PNG.
+    """The three notebooks, executed in a process started before the ingest: it starts
+    the kernel and imports the package there while this process ingests, then executes
+    the notebooks, one after another in that kernel (each in a new session), once
+    `begin` gives the run folder and parameters. Notebook 03 shows the charts this run
+    draws, waiting for each PNG.
     """
 
     def __init__(self) -> None:
         import multiprocessing
 
-        # Imported once here: the workers are forked from this process and inherit it
-        # (each importing papermill, nbformat and jsonschema itself costs about 1.4 s CPU).
+        # Imported here: the worker is forked from this process and inherits it.
         skip_unused_grammar()
         import papermill  # noqa: F401
 
-        self.workers: list = []
-        for i, name in enumerate(NOTEBOOKS):
-            here, there = multiprocessing.Pipe()
-            process = multiprocessing.Process(
-                target=_notebook_worker, args=(name, there, 0.7 * i), daemon=True
-            )
-            process.start()
-            there.close()
-            self.workers.append((name, process, here))
+        self.conn, there = multiprocessing.Pipe()
+        self.process = multiprocessing.Process(target=_notebook_worker, args=(there,), daemon=True)
+        self.process.start()
+        there.close()
 
     def begin(self, folder: Path, parameters: dict, html_page: Path, title: str) -> None:
         """Execute the notebooks into `folder`; the last one is also written as `html_page`."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        for name, _process, conn in self.workers:
-            page = str(html_page) if html_page and name == NOTEBOOKS[-1] else None
-            conn.send((str(folder / name), parameters, page, title))
+        page = str(html_page) if html_page else None
+        self.conn.send((str(folder), parameters, page, title))
 
     def wait(self) -> list[str]:
-        """The failures ('' for a notebook that ran are left out), once all have ended."""
-        failures = []
-        for name, process, conn in self.workers:
-            try:
-                reason = conn.recv()
-            except EOFError:
-                reason = f"{name}：执行进程意外退出"
-            if reason:
-                failures.append(reason)
-            process.join()
+        """The failures (one line each), once the notebooks have run."""
+        try:
+            failures = self.conn.recv()
+        except EOFError:
+            failures = ["notebooks：执行进程意外退出"]
+        self.process.join()
         return failures
 
     def close(self) -> None:
-        """End the workers that are still waiting (the run stopped before `begin`)."""
-        for _name, process, conn in self.workers:
-            with contextlib.suppress(OSError, ValueError):  # it has ended already
-                conn.send(None)
-            process.join(timeout=10)
-            if process.is_alive():
-                process.terminate()
+        """End the worker if it is still waiting (the run stopped before `begin`)."""
+        with contextlib.suppress(OSError, ValueError):  # it has ended already
+            self.conn.send(None)
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.process.terminate()
 
 
 def execute_notebooks(folder: Path, parameters: dict) -> list[str]:
@@ -621,8 +630,9 @@ def _write_timings(folder: Path, timings: dict[str, float | str]) -> None:
 
     data = {k: round(v, 3) if isinstance(v, float) else v for k, v in timings.items()}
     data["notebooks_note"] = (
-        "3 kernels started during the ingest, in parallel with the charts (03 shows each PNG"
-        " once drawn; its process writes 情况通报.html)"
+        "one kernel started during the ingest runs 01, 02, 03 in turn (a new session each),"
+        " in parallel with the charts (03 shows each PNG once drawn); its process writes"
+        " 情况通报.html"
     )
     data["exports_note"] = (
         "pptx + 图片汇编 + 情况通报.txt here, after the charts; 通报表.xlsx, 情况通报.docx,"
@@ -693,9 +703,10 @@ def run(
     Writes reports/<date>_<round>/: charts/, 情况通报.pptx, 通报表.xlsx, 情况通报.docx,
     数据明细.xlsx, 情况通报.txt, figures.pkl, notebooks/ and 情况通报.html.
 
-    Four other processes work beside this one: the three notebooks' (their kernels start
-    while this process ingests) and one writing the office files that need no chart
-    (`_write_office_files`) while this process draws the charts and writes the deck.
+    Three other processes work beside this one: the notebooks' (its kernel starts while
+    this process ingests; it runs the three notebooks in turn) and two workers, one
+    drawing half the charts, one writing the office files that need no chart
+    (`_write_office_files`), while this process draws the other charts and writes the deck.
     """
     from concurrent.futures import ProcessPoolExecutor
 
@@ -717,7 +728,7 @@ def run(
             briefing_line("round_not_in_campaign", round=round_code, codes=codes), file=sys.stderr
         )
         return 2
-    notebooks = NotebookRuns()  # the kernels start while this process ingests
+    notebooks = NotebookRuns()  # its kernel starts while this process ingests
     try:
         result = ingest(raw, processed, as_of, campaign)
         timings["ingest"] = time.perf_counter() - started
