@@ -33,7 +33,7 @@ def fingerprint(raw_dir: Path, out_dir: Path, as_of: object, campaign: object = 
     """A hash of the run's inputs; None when some input file cannot be read."""
     raw_dir = Path(raw_dir)
     digest = hashlib.sha256()
-    for part in (_code_version(), str(Path(out_dir).resolve()), str(as_of or ""), repr(campaign)):
+    for part in (code_version(), str(Path(out_dir).resolve()), str(as_of or ""), repr(campaign)):
         digest.update(part.encode() + b"\0")
     out = Path(out_dir).resolve()
     try:
@@ -51,7 +51,7 @@ def fingerprint(raw_dir: Path, out_dir: Path, as_of: object, campaign: object = 
 
 
 @functools.cache
-def _code_version() -> str:
+def code_version() -> str:
     """The package's source (every module and bundled file) and the libraries' versions."""
     from importlib import metadata
 
