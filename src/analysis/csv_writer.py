@@ -351,9 +351,9 @@ def _copy_range(source, target, offset: int, length: int) -> None:
 def _file_digests(frame: pd.DataFrame, counts: list[int]) -> list[str] | None:
     """A digest of each file's rows (consecutive runs of `counts` rows); None if unsupported.
 
-    From the Arrow buffers, no Python value made: a matrix of one row per table row
-    (each text column's value length, -1 for null; each integer column's value and
-    null flag), hashed in one piece per file, then each text column's bytes.
+    Read from the Arrow buffers (no Python value made), one column at a time (its
+    chunks joined, then released): each text value's length (-1 for null) and bytes,
+    each integer and its null flag.
     """
     import numpy as np
     import pyarrow as pa
@@ -361,7 +361,8 @@ def _file_digests(frame: pd.DataFrame, counts: list[int]) -> list[str] | None:
     if sum(counts) != len(frame) or any(n < 0 for n in counts):
         return None
     bounds = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
-    columns = []
+    pairs = list(zip(bounds.tolist(), bounds[1:].tolist(), strict=False))
+    hashers = [hashlib.blake2b(str(n).encode(), digest_size=16) for n in counts]
     for name in frame.columns:
         arrow = getattr(frame[name].array, "__arrow_array__", None)
         try:
@@ -370,40 +371,26 @@ def _file_digests(frame: pd.DataFrame, counts: list[int]) -> list[str] | None:
             return None
         if isinstance(values, pa.ChunkedArray):
             values = values.combine_chunks()
-        if not (
-            pa.types.is_integer(values.type)
-            or pa.types.is_string(values.type)
-            or pa.types.is_large_string(values.type)
-        ):
-            return None
-        columns.append(values)
-    width = sum(2 if pa.types.is_integer(v.type) else 1 for v in columns)
-    meta = np.empty((len(frame), width), dtype=np.int64)
-    texts = []  # (bytes, the offsets of its values at the files' bounds)
-    j = 0
-    for values in columns:
         nulls = values.is_null().to_numpy(zero_copy_only=False)
         if pa.types.is_integer(values.type):
-            meta[:, j] = values.fill_null(0).cast(pa.int64()).to_numpy()
-            meta[:, j + 1] = nulls
-            j += 2
+            numbers = values.fill_null(0).cast(pa.int64()).to_numpy()
+            for digest, (a, b) in zip(hashers, pairs, strict=True):
+                digest.update(nulls[a:b])
+                digest.update(numbers[a:b])
+            continue
+        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+            return None
+        if not len(values):
             continue
         buffers = values.buffers()
         kind = np.int64 if pa.types.is_large_string(values.type) else np.int32
-        if len(values):
-            offsets = np.frombuffer(buffers[1], dtype=kind)[values.offset :][: len(values) + 1]
-        else:
-            offsets = np.zeros(1, dtype=kind)
-        meta[:, j] = np.diff(offsets)
-        meta[nulls, j] = -1
-        j += 1
+        offsets = np.frombuffer(buffers[1], dtype=kind)[values.offset :][: len(values) + 1]
+        sizes = np.diff(offsets).astype(np.int64)
+        sizes[nulls] = -1
         text = memoryview(buffers[2]) if buffers[2] is not None else memoryview(b"")
-        texts.append((text, offsets[bounds].tolist()))
-    digests = []
-    for i, (a, b) in enumerate(zip(bounds.tolist(), bounds[1:].tolist(), strict=False)):
-        digest = hashlib.blake2b(meta[a:b], digest_size=16)
-        digest.update(str(b - a).encode())
-        for text, ends in texts:
-            digest.update(text[ends[i] : ends[i + 1]])
-        digests.append(digest.hexdigest())
-    return digests
+        ends = offsets[bounds].tolist()
+        for k, (digest, (a, b)) in enumerate(zip(hashers, pairs, strict=True)):
+            digest.update(sizes[a:b])
+            digest.update(text[ends[k] : ends[k + 1]])
+        del values, buffers, text, offsets, sizes
+    return [h.hexdigest() for h in hashers]
