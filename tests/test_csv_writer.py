@@ -181,3 +181,21 @@ def test_ingest_rerun_with_a_correction_writes_what_a_full_run_writes(tmp_path, 
     assert list(spans) == [f"submissions/{n}.xlsx" for n in ("a长阳镇更正", "b长阳镇", "c琉璃河镇")]
     last = spans["submissions/c琉璃河镇.xlsx"]
     assert (out / "rows.csv").read_bytes()[last[0] :] == before[-last[1] :]  # copied, last
+
+
+@pytest.mark.parametrize(
+    ("states", "other"),
+    [
+        (["x", "x"], ["x", "y"]),  # a constant run against one that is not
+        ([None, None], ["", ""]),  # nulls are not empty text
+        (["ab", "ab"], ["a", "ba"]),  # the same bytes cut elsewhere
+        (["x", "x", "x"], ["x", "x", None]),
+    ],
+)
+def test_digest_of_runs_of_one_value(states, other):
+    def digest(values):
+        frame = table([("f", v, 1) for v in values])
+        return csv_writer._file_digests(frame, [len(values)])[0]
+
+    assert digest(states) != digest(other)
+    assert digest(states) == digest(list(states))

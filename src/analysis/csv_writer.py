@@ -209,16 +209,11 @@ def write_by_file(
     cannot be indexed, and was written in full).
     """
     digests = _file_digests(frame, [n for _, n in files])
-    prepared = (
-        _csv_arrays(frame.iloc[:0]) if digests is not None and len(frame.columns) > 1 else None
-    )
-    if prepared is None:
+    header = _header(frame) if digests is not None else None
+    if header is None:
         _write_csv(safety.csv_safe(frame), path)
         return None
-    header = prepared[0]
-    signature = hashlib.sha256(
-        repr((key, header, [str(t) for t in frame.dtypes])).encode()
-    ).hexdigest()
+    signature = _signature(frame, header, key)
     previous = _previous_index(final, signature, header)
     try:
         spans = _write_spans(frame, path, final, files, digests, header, previous)
@@ -226,6 +221,24 @@ def write_by_file(
         _write_csv(safety.csv_safe(frame), path)
         return None
     return {"signature": signature, "files": spans}
+
+
+def can_splice(frame: pd.DataFrame, final: Path, key: str) -> bool:
+    """Whether `write_by_file` will find the last run's CSV at `final` and its index usable."""
+    header = _header(frame)
+    if header is None:
+        return False
+    return _previous_index(final, _signature(frame, header, key), header) is not None
+
+
+def _header(frame: pd.DataFrame) -> bytes | None:
+    """The CSV's first line, when the Arrow writer takes the table's columns (else None)."""
+    prepared = _csv_arrays(frame.iloc[:0]) if len(frame.columns) > 1 else None
+    return None if prepared is None else prepared[0]
+
+
+def _signature(frame: pd.DataFrame, header: bytes, key: str) -> str:
+    return hashlib.sha256(repr((key, header, [str(t) for t in frame.dtypes])).encode()).hexdigest()
 
 
 def save_index(out_dir: Path, name: str, final: Path, index: dict | None) -> None:
@@ -357,12 +370,13 @@ def _file_digests(frame: pd.DataFrame, counts: list[int]) -> list[str] | None:
     """
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     if sum(counts) != len(frame) or any(n < 0 for n in counts):
         return None
     bounds = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
     pairs = list(zip(bounds.tolist(), bounds[1:].tolist(), strict=False))
-    hashers = [hashlib.blake2b(str(n).encode(), digest_size=16) for n in counts]
+    hashers = [hashlib.sha256(str(n).encode()) for n in counts]
     for name in frame.columns:
         arrow = getattr(frame[name].array, "__arrow_array__", None)
         try:
@@ -385,12 +399,27 @@ def _file_digests(frame: pd.DataFrame, counts: list[int]) -> list[str] | None:
         buffers = values.buffers()
         kind = np.int64 if pa.types.is_large_string(values.type) else np.int32
         offsets = np.frombuffer(buffers[1], dtype=kind)[values.offset :][: len(values) + 1]
-        sizes = np.diff(offsets).astype(np.int64)
+        sizes = np.diff(offsets).astype(np.int32)  # one value's text is far below 2 GiB
         sizes[nulls] = -1
         text = memoryview(buffers[2]) if buffers[2] is not None else memoryview(b"")
         ends = offsets[bounds].tolist()
+        # A file whose rows all hold one (non-null) value here (its name, its unit…)
+        # is hashed as that value once: the row count is in the digest already.
+        same = pc.equal(values.slice(1), values.slice(0, len(values) - 1)).fill_null(False)
+        steps = np.concatenate([[0], np.cumsum(~same.to_numpy(zero_copy_only=False))])
+        first = np.minimum(bounds[:-1], len(values) - 1)
+        last = np.maximum(bounds[1:] - 1, 0)
+        constant = (
+            (np.diff(bounds) > 1) & (steps[last] == steps[first]) & (sizes[first] >= 0)
+        ).tolist()
+        first_sizes = sizes[first].tolist()
         for k, (digest, (a, b)) in enumerate(zip(hashers, pairs, strict=True)):
-            digest.update(sizes[a:b])
-            digest.update(text[ends[k] : ends[k + 1]])
+            if constant[k]:
+                digest.update(b"=")
+                digest.update(text[ends[k] : ends[k] + first_sizes[k]])
+            else:
+                digest.update(b"*")
+                digest.update(sizes[a:b])
+                digest.update(text[ends[k] : ends[k + 1]])
         del values, buffers, text, offsets, sizes
     return [h.hexdigest() for h in hashers]

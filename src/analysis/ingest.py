@@ -44,6 +44,7 @@ import os
 import sys
 import traceback
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -305,21 +306,39 @@ def write_tables(
         stale.unlink(missing_ok=True)
     pending: list[tuple[Path, Path]] = []
     indexes: dict[str, dict | None] = {}
+    key = run_manifest.code_version() if by_file else ""
+    # A re-run that splices its CSVs writes the Parquet files in a thread meanwhile
+    # (pyarrow's writer and the CSV digests release the GIL); a full write does not:
+    # formatting rows.csv beside the Parquet writer would raise the run's peak memory.
+    beside = parquet and bool(by_file) and all(
+        csv_writer.can_splice(tables[name], out_dir / f"{name}.csv", key)
+        for name in by_file if name in tables
+    )  # fmt: skip
     try:
-        for name, frame in tables.items():
-            tmp = out_dir / f".{name}.csv.tmp{os.getpid()}"
-            pending.append((tmp, out_dir / f"{name}.csv"))
-            if by_file and name in by_file:
-                indexes[name] = csv_writer.write_by_file(
-                    frame, tmp, out_dir / f"{name}.csv", by_file[name], run_manifest.code_version()
-                )
-            else:
-                _write_csv(safety.csv_safe(frame), tmp)  # no formula a unit typed runs in Excel
-            _trim_heap()  # the CSV's slices freed before the Parquet writer allocates
-            if parquet:
+        with ThreadPoolExecutor(max_workers=1) as background:
+            parquet_writes = []
+            for name, frame in tables.items() if beside else ():
                 tmp_pq = out_dir / f".{name}.parquet.tmp{os.getpid()}"
                 pending.append((tmp_pq, out_dir / f"{name}.parquet"))
-                frame.to_parquet(tmp_pq, index=False)
+                parquet_writes.append(background.submit(frame.to_parquet, tmp_pq, index=False))
+            for name, frame in tables.items():
+                tmp = out_dir / f".{name}.csv.tmp{os.getpid()}"
+                pending.append((tmp, out_dir / f"{name}.csv"))
+                if by_file and name in by_file:
+                    indexes[name] = csv_writer.write_by_file(
+                        frame, tmp, out_dir / f"{name}.csv", by_file[name], key
+                    )
+                else:
+                    _write_csv(safety.csv_safe(frame), tmp)  # no formula a unit typed runs in Excel
+                if beside:
+                    continue
+                _trim_heap()  # the CSV's slices freed before the Parquet writer allocates
+                if parquet:
+                    tmp_pq = out_dir / f".{name}.parquet.tmp{os.getpid()}"
+                    pending.append((tmp_pq, out_dir / f"{name}.parquet"))
+                    frame.to_parquet(tmp_pq, index=False)
+            for write in parquet_writes:
+                write.result()
         for tmp, final in pending:
             os.replace(tmp, final)
         for name, index in indexes.items():
