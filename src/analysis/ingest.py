@@ -78,9 +78,9 @@ from analysis.submissions import (
     _mark_duplicates,
     _mark_superseded,
     _rel,
-    _sha256,
     _Submission,
 )
+from analysis.submissions import _sha256 as _read_sha256
 
 # Reached through analysis.ingest by callers and tests (explicit re-exports).
 from analysis.submissions import _version_rank as _version_rank
@@ -385,14 +385,20 @@ def _roster_issues(roster: Roster, raw_dir: Path, resolver_issues: list[Issue]) 
     return [dataclasses.replace(i, file=rel) for i in [*roster.issues, *resolver_issues]]
 
 
-def _context_fingerprint(roster: Roster, aliases: pd.DataFrame | None) -> str:
+def _context_fingerprint(
+    roster: Roster, aliases: pd.DataFrame | None, roster_key: str | None = None
+) -> str:
     """A hash of what a file's interpretation depends on besides the file, campaign and code.
 
     That is the roster (names, parents, kinds) and the analyst's aliases: editing
     either re-interprets every file (from its cached parse) on the next run.
+    `roster_key` names the roster file's bytes and the code that read them (its
+    cache entry): given, it stands for the roster's tables, which are not hashed.
     """
     digest = hashlib.sha256()
-    frames = [roster.units, roster.reporting_units]
+    frames = [] if roster_key else [roster.units, roster.reporting_units]
+    if roster_key:
+        digest.update(f"roster:{roster_key}\0".encode())
     if aliases is not None:
         frames.append(aliases)
     for frame in frames:
@@ -403,6 +409,11 @@ def _context_fingerprint(roster: Roster, aliases: pd.DataFrame | None) -> str:
         except TypeError:  # unhashable cells: the text form is slower but as good a key
             digest.update(frame.to_csv().encode())
     return digest.hexdigest()[:16]
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256: the one the run's fingerprint just took, else read."""
+    return run_manifest.known_sha256(path) or _read_sha256(path)
 
 
 def _hash_or_error(path: Path) -> str | OSError:
@@ -483,7 +494,7 @@ def _run(
     from analysis.materials import intake as materials_intake
 
     files, received = materials_intake.sort_received(files, raw_dir, campaign.limits)
-    context = _context_fingerprint(roster, aliases)
+    context = _context_fingerprint(roster, aliases, roster_entry.name)
     cache = _Cache(out_dir, campaign, enabled=not full, context=context)
     cache.used.add(roster_entry)
     interpreter = _Interpreter(roster, resolver, campaign)
