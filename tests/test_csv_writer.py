@@ -199,3 +199,29 @@ def test_digest_of_runs_of_one_value(states, other):
 
     assert digest(states) != digest(other)
     assert digest(states) == digest(list(states))
+
+
+def test_table_moved_into_place_without_renaming_over_the_old_one(tmp_path, monkeypatch):
+    from analysis import ingest
+
+    final, tmp = tmp_path / "rows.csv", tmp_path / ".rows.csv.tmp1"
+    final.write_bytes(b"old\n")
+    tmp.write_bytes(b"new\n")
+    ingest._move_into_place(tmp, final)
+    assert final.read_bytes() == b"new\n" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "rows.csv"
+    ]
+    # The new table cannot be renamed in: the previous one is put back, the error raised.
+    tmp.write_bytes(b"newer\n")
+    real = os.rename
+
+    def refusing(source, target):
+        if Path(source) == tmp:
+            raise OSError(28, "No space left on device")
+        real(source, target)
+
+    monkeypatch.setattr(ingest.os, "rename", refusing)
+    with pytest.raises(OSError):
+        ingest._move_into_place(tmp, final)
+    assert final.read_bytes() == b"new\n" and tmp.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".rows.csv.tmp1", "rows.csv"]

@@ -340,7 +340,7 @@ def write_tables(
             for write in parquet_writes:
                 write.result()
         for tmp, final in pending:
-            os.replace(tmp, final)
+            _move_into_place(tmp, final)
         for name, index in indexes.items():
             csv_writer.save_index(out_dir, name, out_dir / f"{name}.csv", index)
     except OSError as exc:
@@ -352,6 +352,31 @@ def write_tables(
     finally:
         for tmp, _ in pending:
             tmp.unlink(missing_ok=True)
+
+
+def _move_into_place(tmp: Path, final: Path) -> None:
+    """`os.replace(tmp, final)`, without ext4 writing `tmp` out to disk first.
+
+    ext4 (`auto_da_alloc`) starts writing a file renamed over an existing one back at
+    once: 30-35 ms for the scaled round's 46 MB rows.csv on a re-run. So the previous
+    table is renamed aside, the new one renamed in (onto no file) and the old one
+    removed; if the second rename fails the previous table is put back.
+    """
+    aside = final.with_name(f".{final.name}.tmp{os.getpid()}old")
+    try:
+        os.rename(final, aside)
+    except FileNotFoundError:  # a first run: nothing to set aside
+        os.replace(tmp, final)
+        return
+    except OSError:
+        os.replace(tmp, final)  # the previous table cannot be moved: replace it (or fail)
+        return
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        os.replace(aside, final)
+        raise
+    aside.unlink(missing_ok=True)
 
 
 def _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks) -> dict:
