@@ -225,3 +225,26 @@ def test_table_moved_into_place_without_renaming_over_the_old_one(tmp_path, monk
         ingest._move_into_place(tmp, final)
     assert final.read_bytes() == b"new\n" and tmp.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".rows.csv.tmp1", "rows.csv"]
+
+
+def test_digests_do_not_depend_on_how_the_columns_are_chunked():
+    # A file restored from the cache is one Arrow chunk; fresh files are joined into
+    # runs: the same rows must give the same digests whatever the chunks and pieces.
+    import pyarrow as pa
+
+    files = [("a", 2), ("empty", 0), ("b", 3), ("c", 1)]
+    states = ["x", "x", None, "y", "y", "z"]
+    numbers = [1, None, 3, 4, 5, 6]
+
+    def frame(cuts):
+        pieces = [states[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+        chunked = pa.chunked_array([pa.array(p, pa.large_string()) for p in pieces])
+        return pd.DataFrame(
+            {"state": pd.array(chunked, dtype="str"), "n": pd.array(numbers, dtype="Int64")}
+        )
+
+    counts = [n for _, n in files]
+    one = csv_writer._file_digests(frame([0, 6]), counts)
+    for cuts in ([0, 6], [0, 2, 5, 6], [0, 1, 2, 3, 4, 5, 6], [0, 3, 6]):
+        assert csv_writer._file_digests(frame(cuts), counts) == one
+    assert len(set(one)) == 4
