@@ -443,14 +443,16 @@ def _factorized(column: pd.Series, where: np.ndarray, lookup) -> np.ndarray:
 
 def _current_accepted(rows: pd.DataFrame, submissions: pd.DataFrame | None) -> np.ndarray:
     """Positions of the accepted rows of current files (see `_current_rows`)."""
-    keep = rows["state"].astype(str).to_numpy(dtype=object, na_value="") == RowState.ACCEPTED
+    # Compared as the column is (Arrow strings: no Python object per row); a missing
+    # state is not accepted.
+    keep = rows["state"].eq(RowState.ACCEPTED).to_numpy(dtype=bool, na_value=False)
     if submissions is not None and not submissions.empty and "state" in submissions:
         states = submissions["state"].astype(str)
         drop = set(submissions.loc[states != FileState.CURRENT, "file"]) - set(
             submissions.loc[states == FileState.CURRENT, "file"]
         )
         if drop:
-            keep &= ~rows["file"].isin(drop).to_numpy(dtype=bool)
+            keep = keep & ~rows["file"].isin(drop).to_numpy(dtype=bool)
     return np.flatnonzero(keep)
 
 
@@ -476,9 +478,12 @@ def _coded_rows(
     unit = _factorized(rows["grassroots_unit"], where, unit_lookup).astype(np.intp)
     reporting = _factorized(rows["reporting_unit"], where, group_lookup)
     if "counted_for" in rows:  # a federation-level activity counts for `counted_for` when set
-        blank = _factorized(rows["counted_for"], where, lambda v: [x is None or x == "" for x in v])
-        counted = _factorized(rows["counted_for"], where, group_lookup)
-        own = np.where(blank, reporting, counted)
+        both = _factorized(
+            rows["counted_for"],
+            where,
+            lambda v: np.stack([[x is None or x == "" for x in v], group_lookup(v)], axis=1),
+        )
+        own = np.where(both[:, 0].astype(bool), reporting, both[:, 1])
     else:
         own = reporting
     if len(g.unit_group):

@@ -36,25 +36,29 @@ duplicates and supersession, and `ledger` the interpretation of rows and the tab
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
-import io
 import logging
 import os
-import re
 import sys
 import traceback
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import config, history, names, publicity, run_manifest, safety
+from analysis import config, csv_writer, history, names, publicity, run_manifest, safety
 from analysis.campaign import Campaign, load_campaign
+
+# The CSV writer (reached through analysis.ingest by callers and tests).
+from analysis.csv_writer import CSV_CHUNK_ROWS as CSV_CHUNK_ROWS
+from analysis.csv_writer import CSV_ENCODING as CSV_ENCODING
+from analysis.csv_writer import _csv_bytes_arrow as _csv_bytes_arrow
+from analysis.csv_writer import _csv_chunks_arrow as _csv_chunks_arrow
+from analysis.csv_writer import _write_csv as _write_csv
 from analysis.ledger import (
     ROW_STATES,
     ROWS_COLUMNS,
@@ -74,17 +78,15 @@ from analysis.submissions import (
     _mark_duplicates,
     _mark_superseded,
     _rel,
-    _sha256,
     _Submission,
 )
+from analysis.submissions import _sha256 as _read_sha256
 
 # Reached through analysis.ingest by callers and tests (explicit re-exports).
 from analysis.submissions import _version_rank as _version_rank
 from analysis.submissions import round_from_text as round_from_text
 
 log = logging.getLogger(__name__)
-
-CSV_ENCODING = "utf-8-sig"  # Excel needs the BOM to show Chinese; pandas reads it fine
 
 
 class OutputError(Exception):
@@ -286,28 +288,62 @@ def _unreadable(rel: str, exc: OSError) -> ParsedFile:
     return ParsedFile(rel, rejected=(code, message(code, file=rel, detail=detail)), cacheable=False)
 
 
-def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool = True) -> None:
+def write_tables(
+    out_dir: Path,
+    tables: dict[str, pd.DataFrame],
+    parquet: bool = True,
+    by_file: dict[str, list[tuple[str, int]]] | None = None,
+) -> None:
     """Write every table as NAME.csv (+ NAME.parquet), all or nothing.
 
     Each table goes to a temporary file in OUT first; only when all are written are
     they moved into place (os.replace), so a failure leaves the previous outputs.
+    A table in `by_file` (its rows grouped by input file: [(file, rows)] in order)
+    reuses the last run's CSV bytes of the files whose rows did not change
+    (`csv_writer.write_by_file`).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".*.tmp*"):  # left by a run that was killed mid-write
         stale.unlink(missing_ok=True)
     pending: list[tuple[Path, Path]] = []
+    indexes: dict[str, dict | None] = {}
+    key = run_manifest.code_version() if by_file else ""
+    # A re-run that splices its CSVs writes the Parquet files in a thread meanwhile
+    # (pyarrow's writer and the CSV digests release the GIL); a full write does not:
+    # formatting rows.csv beside the Parquet writer would raise the run's peak memory.
+    beside = parquet and bool(by_file) and all(
+        csv_writer.can_splice(tables[name], out_dir / f"{name}.csv", key)
+        for name in by_file if name in tables
+    )  # fmt: skip
     try:
-        for name, frame in tables.items():
-            tmp = out_dir / f".{name}.csv.tmp{os.getpid()}"
-            pending.append((tmp, out_dir / f"{name}.csv"))
-            _write_csv(safety.csv_safe(frame), tmp)  # no formula a unit typed runs in Excel
-            _trim_heap()  # the CSV's slices freed before the Parquet writer allocates
-            if parquet:
+        with ThreadPoolExecutor(max_workers=1) as background:
+            parquet_writes = []
+            for name, frame in tables.items() if beside else ():
                 tmp_pq = out_dir / f".{name}.parquet.tmp{os.getpid()}"
                 pending.append((tmp_pq, out_dir / f"{name}.parquet"))
-                frame.to_parquet(tmp_pq, index=False)
+                parquet_writes.append(background.submit(frame.to_parquet, tmp_pq, index=False))
+            for name, frame in tables.items():
+                tmp = out_dir / f".{name}.csv.tmp{os.getpid()}"
+                pending.append((tmp, out_dir / f"{name}.csv"))
+                if by_file and name in by_file:
+                    indexes[name] = csv_writer.write_by_file(
+                        frame, tmp, out_dir / f"{name}.csv", by_file[name], key
+                    )
+                else:
+                    _write_csv(safety.csv_safe(frame), tmp)  # no formula a unit typed runs in Excel
+                if beside:
+                    continue
+                _trim_heap()  # the CSV's slices freed before the Parquet writer allocates
+                if parquet:
+                    tmp_pq = out_dir / f".{name}.parquet.tmp{os.getpid()}"
+                    pending.append((tmp_pq, out_dir / f"{name}.parquet"))
+                    frame.to_parquet(tmp_pq, index=False)
+            for write in parquet_writes:
+                write.result()
         for tmp, final in pending:
-            os.replace(tmp, final)
+            _move_into_place(tmp, final)
+        for name, index in indexes.items():
+            csv_writer.save_index(out_dir, name, out_dir / f"{name}.csv", index)
     except OSError as exc:
         raise OutputError(
             message_text(
@@ -319,141 +355,29 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool =
             tmp.unlink(missing_ok=True)
 
 
-# Rows per slice of the CSV writer: the text of one slice is in memory at a time.
-CSV_CHUNK_ROWS = 16_384
+def _move_into_place(tmp: Path, final: Path) -> None:
+    """`os.replace(tmp, final)`, without ext4 writing `tmp` out to disk first.
 
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """NAME.csv, UTF-8 with BOM; the bytes are those `DataFrame.to_csv` writes.
-
-    Tables of text and integer columns only (the ledger, issues, submissions without
-    booleans…) are formatted column-wise with pyarrow, slice by slice; the others go
-    through `to_csv`. tests/test_ingest.py holds the two to the same bytes.
-
-    Why not a library writer: `pyarrow.csv.write_csv` quotes every text value (and the
-    header), which `to_csv` does not, so its bytes differ; `DataFrame.to_csv` itself
-    takes 0.78 s for the scaled round's rows.csv against 0.10 s here, about 10% of a
-    full ingest of that round (`/usr/bin/time -v`, `make bench`), over the 5% a
-    hand-written replacement may cost.
+    ext4 (`auto_da_alloc`) starts writing a file renamed over an existing one back at
+    once: 30-35 ms for the scaled round's 46 MB rows.csv on a re-run. So the previous
+    table is renamed aside, the new one renamed in (onto no file) and the old one
+    removed; if the second rename fails the previous table is put back.
     """
-    chunks = _csv_chunks_arrow(frame)
-    if chunks is None:
-        frame.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\n")
+    aside = final.with_name(f".{final.name}.tmp{os.getpid()}old")
+    try:
+        os.rename(final, aside)
+    except FileNotFoundError:  # a first run: nothing to set aside
+        os.replace(tmp, final)
         return
-    with path.open("wb") as fh:
-        for chunk in chunks:
-            fh.write(chunk)
-
-
-def _csv_bytes_arrow(frame: pd.DataFrame) -> bytes | None:
-    """The CSV `to_csv(index=False, lineterminator="\n")` writes, with the BOM; None if unsupported."""
-    chunks = _csv_chunks_arrow(frame)
-    return None if chunks is None else b"".join(chunks)
-
-
-def _csv_chunks_arrow(frame: pd.DataFrame, chunk_rows: int = CSV_CHUNK_ROWS):
-    """The bytes of `_csv_bytes_arrow` as an iterator of pieces (header, then slices); None if unsupported.
-
-    Minimal quoting as Python's csv module does it: a value is quoted when it holds a
-    comma, a double quote or LF (see `_quoted_chars`), its quotes doubled; nulls are empty.
-    Floats and booleans are not supported (their text differs between the writers).
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if (
-        not all(
-            pd.api.types.is_string_dtype(t) or pd.api.types.is_integer_dtype(t)
-            for t in frame.dtypes
-        )
-        or not frame.columns.is_unique
-    ):
-        return None
-    header = (",".join(_csv_field(str(c)) for c in frame.columns) + "\n").encode(CSV_ENCODING)
-    arrays = []
-    for name in frame.columns:
-        # Arrow-backed columns as they are (pa.array would join their chunks: a copy of
-        # the table, +33 MiB at the peak of the scaled round's rows.csv).
-        arrow = getattr(frame[name].array, "__arrow_array__", None)
-        values = arrow() if arrow is not None else pa.array(frame[name], from_pandas=True)
-        if not (
-            pa.types.is_integer(values.type)
-            or pa.types.is_string(values.type)
-            or pa.types.is_large_string(values.type)
-        ):
-            return None  # an object column holding something else
-        arrays.append(values)
-    if len(arrays) == 1 and len(frame):  # csv writes a lone empty field as "": rare, to_csv
-        lone = arrays[0]
-        if lone.null_count or (
-            not pa.types.is_integer(lone.type) and pc.any(pc.equal(lone, "")).as_py()
-        ):
-            return None
-    return _csv_pieces(header, arrays, len(frame), chunk_rows)
-
-
-def _csv_pieces(header: bytes, arrays: list, n: int, chunk_rows: int):
-    yield header
-    for start in range(0, n, chunk_rows):
-        yield _csv_body([a.slice(start, chunk_rows) for a in arrays])
-
-
-def _csv_body(arrays: list) -> bytes:
-    """The lines of one slice of the table, each with its terminator."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    text_type = pa.large_string()  # 64-bit offsets: the joined lines may pass 2 GiB
-
-    def scalar(value: str) -> pa.Scalar:
-        return pa.scalar(value, text_type)
-
-    columns = []
-    for values in arrays:
-        text = pc.cast(values, text_type)
-        if not pa.types.is_integer(values.type) and _needs_quoting(text):
-            # rare: look at each value only when some need it
-            quoted = pc.binary_join_element_wise(
-                scalar('"'), pc.replace_substring(text, '"', '""'), scalar('"'), scalar("")
-            )
-            special = "".join(c.decode() for c in _quoted_chars())
-            need = pc.match_substring_regex(text, f"[{re.escape(special)}]")
-            text = pc.if_else(need, quoted, text)
-        columns.append(pc.fill_null(text, scalar("")))
-    # Each line with its terminator: then the data buffer is the slice's body as it is.
-    if len(columns) > 1:
-        lines = pc.binary_join_element_wise(
-            pc.binary_join_element_wise(*columns, scalar(",")), scalar(""), scalar("\n")
-        )
-    else:
-        lines = pc.binary_join_element_wise(columns[0], scalar(""), scalar("\n"))
-    lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
-    bounds = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset :][[0, len(lines)]]
-    return bytes(memoryview(lines.buffers()[2])[bounds[0] : bounds[1]])
-
-
-@functools.cache
-def _quoted_chars() -> tuple[bytes, ...]:
-    """The characters that make Python's csv writer (so `to_csv`) quote a field.
-
-    Comma, quote and LF; CR depends on the Python version, so it is asked, not assumed.
-    """
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(["\r", "x"])
-    return (b",", b'"', b"\n") + ((b"\r",) if buffer.getvalue().startswith('"') else ())
-
-
-def _needs_quoting(text) -> bool:
-    """Whether any value of a pyarrow string array may need quotes (a cheap byte scan)."""
-    data = b"".join(bytes(chunk.buffers()[2] or b"") for chunk in getattr(text, "chunks", [text]))
-    return any(c in data for c in _quoted_chars())
-
-
-def _csv_field(text: str) -> str:
-    if any(c.decode() in text for c in _quoted_chars()):
-        return f'"{text.replace(chr(34), chr(34) * 2)}"'
-    return text
+    except OSError:
+        os.replace(tmp, final)  # the previous table cannot be moved: replace it (or fail)
+        return
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        os.replace(aside, final)
+        raise
+    aside.unlink(missing_ok=True)
 
 
 def _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks) -> dict:
@@ -487,14 +411,20 @@ def _roster_issues(roster: Roster, raw_dir: Path, resolver_issues: list[Issue]) 
     return [dataclasses.replace(i, file=rel) for i in [*roster.issues, *resolver_issues]]
 
 
-def _context_fingerprint(roster: Roster, aliases: pd.DataFrame | None) -> str:
+def _context_fingerprint(
+    roster: Roster, aliases: pd.DataFrame | None, roster_key: str | None = None
+) -> str:
     """A hash of what a file's interpretation depends on besides the file, campaign and code.
 
     That is the roster (names, parents, kinds) and the analyst's aliases: editing
     either re-interprets every file (from its cached parse) on the next run.
+    `roster_key` names the roster file's bytes and the code that read them (its
+    cache entry): given, it stands for the roster's tables, which are not hashed.
     """
     digest = hashlib.sha256()
-    frames = [roster.units, roster.reporting_units]
+    frames = [] if roster_key else [roster.units, roster.reporting_units]
+    if roster_key:
+        digest.update(f"roster:{roster_key}\0".encode())
     if aliases is not None:
         frames.append(aliases)
     for frame in frames:
@@ -505,6 +435,11 @@ def _context_fingerprint(roster: Roster, aliases: pd.DataFrame | None) -> str:
         except TypeError:  # unhashable cells: the text form is slower but as good a key
             digest.update(frame.to_csv().encode())
     return digest.hexdigest()[:16]
+
+
+def _sha256(path: Path) -> str:
+    """The file's sha256: the one the run's fingerprint just took, else read."""
+    return run_manifest.known_sha256(path) or _read_sha256(path)
 
 
 def _hash_or_error(path: Path) -> str | OSError:
@@ -585,7 +520,7 @@ def _run(
     from analysis.materials import intake as materials_intake
 
     files, received = materials_intake.sort_received(files, raw_dir, campaign.limits)
-    context = _context_fingerprint(roster, aliases)
+    context = _context_fingerprint(roster, aliases, roster_entry.name)
     cache = _Cache(out_dir, campaign, enabled=not full, context=context)
     cache.used.add(roster_entry)
     interpreter = _Interpreter(roster, resolver, campaign)
@@ -662,7 +597,8 @@ def _run(
               "publicity": publicity_frame, "materials": materials}  # fmt: skip
     run_manifest.forget(out_dir)
     _trim_heap()  # what coverage and the issues table freed, before the writers allocate
-    write_tables(out_dir, tables)
+    rows_by_file = list(zip(submissions["file"], submissions["rows_read"].tolist(), strict=True))
+    write_tables(out_dir, tables, by_file={"rows": rows_by_file})
     _write_log(out_dir, tracebacks)
     history.record_run(out_dir, submissions, coverage.get("coverage"), hashes, as_of)
     cache.prune()

@@ -130,29 +130,43 @@ class _Index:
     """Resolution of names against one list of roster names."""
 
     def __init__(self, names: list[str], keys, aliases: dict[str, str], parent_of=None):
+        self._names_list = names
+        self._keys = keys
         self.names = set(names)
         self.parent_of = parent_of or {}
         self.aliases = {alias: target for alias, target in aliases.items() if target in self.names}
         self.alias_keys = {normalise_name(a): t for a, t in self.aliases.items()}
-        # Strict keys (compact, normalised) are compared level by level; a looser key
-        # is owned by every name that has it at any looser level, so that "长阳镇"
-        # does not pick 长阳镇工会 over 长阳镇总工会 when a roster holds both.
-        self.levels: list[tuple] = []
+        self.cache: dict[tuple[str, str | None], Resolution] = {}
+
+    # The key levels and the suggestion choices are built on first use: when every name
+    # a run resolves is written as in the roster (or an alias), neither is needed.
+    @functools.cached_property
+    def levels(self) -> list[tuple]:
+        """(key, owners) per level: strict keys (compact, normalised) level by level; a
+        looser key is owned by every name that has it at any looser level, so that
+        "长阳镇" does not pick 长阳镇工会 over 长阳镇总工会 when a roster holds both."""
+        names, keys = self._names_list, self._keys
+        levels: list[tuple] = []
         for key in keys[:2]:
             owners: dict[str, set[str]] = {}
             for name in names:
                 if k := key(name):
                     owners.setdefault(k, set()).add(name)
-            self.levels.append((key, owners))
+            levels.append((key, owners))
         loose: dict[str, set[str]] = {}
         for key in keys[2:]:
             for name in names:
                 if k := key(name):
                     loose.setdefault(k, set()).add(name)
-        self.levels += [(key, loose) for key in keys[2:]]
-        self.choices = sorted(names)
-        self.choice_keys = [normalise_name(n) for n in self.choices]
-        self.cache: dict[tuple[str, str | None], Resolution] = {}
+        return levels + [(key, loose) for key in keys[2:]]
+
+    @functools.cached_property
+    def choices(self) -> list[str]:
+        return sorted(self._names_list)
+
+    @functools.cached_property
+    def choice_keys(self) -> list[str]:
+        return [normalise_name(n) for n in self.choices]
 
     def resolve(self, name: object, reporting_unit: str | None = None) -> Resolution:
         text = "" if name is None else str(name).strip()

@@ -33,7 +33,7 @@ def fingerprint(raw_dir: Path, out_dir: Path, as_of: object, campaign: object = 
     """A hash of the run's inputs; None when some input file cannot be read."""
     raw_dir = Path(raw_dir)
     digest = hashlib.sha256()
-    for part in (_code_version(), str(Path(out_dir).resolve()), str(as_of or ""), repr(campaign)):
+    for part in (code_version(), str(Path(out_dir).resolve()), str(as_of or ""), repr(campaign)):
         digest.update(part.encode() + b"\0")
     out = Path(out_dir).resolve()
     try:
@@ -41,17 +41,45 @@ def fingerprint(raw_dir: Path, out_dir: Path, as_of: object, campaign: object = 
         paths = sorted(p for p in found if p.is_file() and out not in p.resolve().parents)
         for path in paths:
             digest.update(path.relative_to(raw_dir).as_posix().encode() + b"\0")
-            with path.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(_BLOCK), b""):
-                    digest.update(block)
-            digest.update(b"\0")
+            digest.update(_file_sha256(path).encode() + b"\0")
     except OSError:
         return None
     return digest.hexdigest()
 
 
+# The sha256 of each file `fingerprint` read in this process, with the size and
+# modification time it had: the ingest that follows takes them (`known_sha256`)
+# instead of reading every submission a second time.
+_SEEN: dict[str, tuple[int, int, str]] = {}
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        before = os.fstat(fh.fileno())
+        for block in iter(lambda: fh.read(_BLOCK), b""):
+            digest.update(block)
+        after = os.fstat(fh.fileno())
+    sha = digest.hexdigest()
+    if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns):
+        _SEEN[os.path.abspath(path)] = (after.st_size, after.st_mtime_ns, sha)
+    return sha
+
+
+def known_sha256(path: Path) -> str | None:
+    """The sha256 `fingerprint` took of `path` in this process, if its size and time are unchanged."""
+    seen = _SEEN.get(os.path.abspath(path))
+    if seen is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return seen[2] if (info.st_size, info.st_mtime_ns) == seen[:2] else None
+
+
 @functools.cache
-def _code_version() -> str:
+def code_version() -> str:
     """The package's source (every module and bundled file) and the libraries' versions."""
     from importlib import metadata
 

@@ -17,7 +17,6 @@ import pandas as pd
 
 from analysis import names
 from analysis.campaign import Campaign
-from analysis.materials import attribution, documents, photos
 from analysis.materials.intake import Intake, Received
 from analysis.messages import message_text
 from analysis.model import Issue, IssueCode, MaterialState
@@ -55,6 +54,8 @@ class Facts:
 
 def read_facts(item: Received, limit: int) -> Facts:
     """Everything needed from one material's bytes (read at most once, never beyond `limit`)."""
+    from analysis.materials import documents, photos  # Pillow only when there are materials
+
     group, fmt = item.kind.group, item.kind.format
     named = _named_group(item.rel)
     group = group if group in ("photo", "document", "video") else named
@@ -124,6 +125,8 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
     originals_sha: dict[str, str] = {}
     originals_hash: list[tuple[tuple[int, float], str]] = []
     for item in intake.materials:
+        from analysis.materials import attribution, photos  # Pillow only when there are materials
+
         try:
             if cache is None:
                 facts = read_facts(item, limit)

@@ -1,0 +1,250 @@
+"""rows.csv written by file: the bytes of unchanged files reused from the last run."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import csv_writer, safety
+
+KEY = "code-1"
+HEADER = b"\xef\xbb\xbffile,state,n\n"
+
+
+def table(rows: list[tuple[str, str | None, int | None]]) -> pd.DataFrame:
+    files, states, numbers = zip(*rows, strict=True) if rows else ((), (), ())
+    return pd.DataFrame(
+        {
+            "file": pd.array(list(files), dtype="str"),
+            "state": pd.array(list(states), dtype="str"),
+            "n": pd.array(list(numbers), dtype="Int64"),
+        }
+    )
+
+
+def by_file(rows) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for file, *_ in rows:
+        counts[file] = counts.get(file, 0) + 1
+    return list(counts.items())
+
+
+def write(out: Path, rows, key: str = KEY, files=None) -> dict | None:
+    """One run's write: to a temporary file, moved into place, then the index saved."""
+    frame = table(rows)
+    final, tmp = out / "rows.csv", out / ".rows.csv.tmp"
+    index = csv_writer.write_by_file(frame, tmp, final, files or by_file(rows), key)
+    os.replace(tmp, final)
+    csv_writer.save_index(out, "rows", final, index)
+    return index
+
+
+def full_bytes(rows, tmp_path: Path) -> bytes:
+    path = tmp_path / "full.csv"
+    csv_writer._write_csv(safety.csv_safe(table(rows)), path)
+    return path.read_bytes()
+
+
+FIRST = [("a.xlsx", "accepted", 1), ("a.xlsx", "accepted", 22), ("b.xlsx", "accepted", 3)]
+
+
+@pytest.fixture
+def out(tmp_path) -> Path:
+    (tmp_path / "out").mkdir()
+    return tmp_path / "out"
+
+
+def test_first_write_is_the_full_table_and_indexes_each_file(out):
+    index = write(out, FIRST)
+    assert (out / "rows.csv").read_bytes() == (
+        HEADER + b"a.xlsx,accepted,1\na.xlsx,accepted,22\nb.xlsx,accepted,3\n"
+    )
+    # The header is 3 (BOM) + 13 bytes; a.xlsx's lines are 18 + 19 bytes, b.xlsx's 18.
+    assert [span[:3] for span in index["files"]] == [["a.xlsx", 16, 37], ["b.xlsx", 53, 18]]
+    saved = json.loads(csv_writer.index_path(out, "rows").read_text(encoding="utf-8"))
+    assert saved["stamp"][0] == 71 == (out / "rows.csv").stat().st_size
+
+
+def test_rerun_copies_unchanged_files_and_formats_the_others(out, tmp_path, monkeypatch):
+    write(out, FIRST)
+    formatted: list[list[str]] = []
+    real = csv_writer.safety.csv_safe
+
+    def spying(frame):
+        formatted.append(frame["file"].tolist())
+        return real(frame)
+
+    monkeypatch.setattr(csv_writer.safety, "csv_safe", spying)
+    # b.xlsx superseded by a new file typed with a formula; a.xlsx unchanged.
+    second = [
+        ("a.xlsx", "accepted", 1),
+        ("a.xlsx", "accepted", 22),
+        ("b.xlsx", "superseded", 3),
+        ("b2.xlsx", "=1+2", None),
+    ]
+    index = write(out, second)
+    assert formatted == [["b.xlsx", "b2.xlsx"]]  # only the changed and the new file
+    assert (out / "rows.csv").read_bytes() == (
+        HEADER + b"a.xlsx,accepted,1\na.xlsx,accepted,22\nb.xlsx,superseded,3\nb2.xlsx,'=1+2,\n"
+    )
+    assert (out / "rows.csv").read_bytes() == full_bytes(second, tmp_path)
+    assert [span[:3] for span in index["files"]] == [
+        ["a.xlsx", 16, 37],
+        ["b.xlsx", 53, 20],
+        ["b2.xlsx", 73, 15],
+    ]
+
+
+def test_files_removed_reordered_and_emptied(out, tmp_path):
+    write(out, [*FIRST, ("c.xlsx", "rejected", 5)])
+    third = [("c.xlsx", "rejected", 5), ("a.xlsx", "accepted", 1), ("a.xlsx", "accepted", 22)]
+    files = [("c.xlsx", 1), ("a.xlsx", 2), ("b.xlsx", 0)]  # b.xlsx now has no rows
+    index = write(out, third, files=files)
+    assert (out / "rows.csv").read_bytes() == full_bytes(third, tmp_path)
+    assert [span[:3] for span in index["files"]] == [
+        ["c.xlsx", 16, 18],
+        ["a.xlsx", 34, 37],
+        ["b.xlsx", 71, 0],
+    ]
+
+
+@pytest.mark.parametrize("doubt", ["edited", "other code", "no index", "bad index"])
+def test_any_doubt_formats_the_whole_table(out, tmp_path, monkeypatch, doubt):
+    write(out, FIRST)
+    key = KEY
+    if doubt == "edited":  # the analyst saved rows.csv from a spreadsheet program
+        (out / "rows.csv").write_bytes(HEADER + b"a.xlsx,accepted,9\na.xlsx,accepted,22\n")
+    elif doubt == "other code":
+        key = "code-2"
+    elif doubt == "no index":
+        csv_writer.index_path(out, "rows").unlink()
+    else:
+        csv_writer.index_path(out, "rows").write_text("{not json", encoding="utf-8")
+    formatted: list[list[str]] = []
+    real = csv_writer.safety.csv_safe
+    monkeypatch.setattr(
+        csv_writer.safety, "csv_safe", lambda f: formatted.append(f["file"].tolist()) or real(f)
+    )
+    write(out, FIRST, key=key)
+    assert formatted == [["a.xlsx", "a.xlsx", "b.xlsx"]]
+    assert (out / "rows.csv").read_bytes() == full_bytes(FIRST, tmp_path)
+
+
+def test_counts_that_do_not_add_up_write_the_table_unindexed(out, tmp_path):
+    index = write(out, FIRST, files=[("a.xlsx", 2)])
+    assert index is None and not csv_writer.index_path(out, "rows").exists()
+    assert (out / "rows.csv").read_bytes() == full_bytes(FIRST, tmp_path)
+
+
+def test_digest_tells_null_from_empty_text_and_integers_apart():
+    frame = pd.DataFrame(
+        {
+            "file": pd.array(["a", "b", "c", "d"], dtype="str"),
+            "state": pd.array([None, "", "x", "x"], dtype="str"),
+            "n": pd.array([1, 1, None, 0], dtype="Int64"),
+        }
+    )
+    digests = csv_writer._file_digests(frame.assign(file="f"), [1, 1, 1, 1])
+    assert len(set(digests)) == 4
+    assert csv_writer._file_digests(frame, [2, 1]) is None  # 3 rows of 4
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def test_ingest_rerun_with_a_correction_writes_what_a_full_run_writes(tmp_path, small_roster_rows):
+    from analysis import ingest
+    from tests.conftest import write_xlsx
+    from tests.test_ingest import act, submission
+
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    (raw / "submissions").mkdir(parents=True)
+    submission(
+        raw, "b长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院"), act("本级")], "2019-06-28"
+    )
+    submission(raw, "c琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    out, full = tmp_path / "out", tmp_path / "full"
+    ingest.run(raw, out, progress=False)
+    before = (out / "rows.csv").read_bytes()
+    # A correction that sorts first: b长阳镇's rows become superseded, c琉璃河镇's stay.
+    submission(raw, "a长阳镇更正.xlsx", "长阳镇总工会", [act("=长阳镇卫生院")], "2019-07-02")
+    ingest.run(raw, out, progress=False)
+    ingest.run(raw, full, full=True, progress=False)
+    assert (out / "rows.csv").read_bytes() == (full / "rows.csv").read_bytes() != before
+    spans = {f: (o, n) for f, o, n, _ in json.loads(
+        csv_writer.index_path(out, "rows").read_text(encoding="utf-8"))["files"]}  # fmt: skip
+    assert list(spans) == [f"submissions/{n}.xlsx" for n in ("a长阳镇更正", "b长阳镇", "c琉璃河镇")]
+    last = spans["submissions/c琉璃河镇.xlsx"]
+    assert (out / "rows.csv").read_bytes()[last[0] :] == before[-last[1] :]  # copied, last
+
+
+@pytest.mark.parametrize(
+    ("states", "other"),
+    [
+        (["x", "x"], ["x", "y"]),  # a constant run against one that is not
+        ([None, None], ["", ""]),  # nulls are not empty text
+        (["ab", "ab"], ["a", "ba"]),  # the same bytes cut elsewhere
+        (["x", "x", "x"], ["x", "x", None]),
+    ],
+)
+def test_digest_of_runs_of_one_value(states, other):
+    def digest(values):
+        frame = table([("f", v, 1) for v in values])
+        return csv_writer._file_digests(frame, [len(values)])[0]
+
+    assert digest(states) != digest(other)
+    assert digest(states) == digest(list(states))
+
+
+def test_table_moved_into_place_without_renaming_over_the_old_one(tmp_path, monkeypatch):
+    from analysis import ingest
+
+    final, tmp = tmp_path / "rows.csv", tmp_path / ".rows.csv.tmp1"
+    final.write_bytes(b"old\n")
+    tmp.write_bytes(b"new\n")
+    ingest._move_into_place(tmp, final)
+    assert final.read_bytes() == b"new\n" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "rows.csv"
+    ]
+    # The new table cannot be renamed in: the previous one is put back, the error raised.
+    tmp.write_bytes(b"newer\n")
+    real = os.rename
+
+    def refusing(source, target):
+        if Path(source) == tmp:
+            raise OSError(28, "No space left on device")
+        real(source, target)
+
+    monkeypatch.setattr(ingest.os, "rename", refusing)
+    with pytest.raises(OSError):
+        ingest._move_into_place(tmp, final)
+    assert final.read_bytes() == b"new\n" and tmp.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".rows.csv.tmp1", "rows.csv"]
+
+
+def test_digests_do_not_depend_on_how_the_columns_are_chunked():
+    # A file restored from the cache is one Arrow chunk; fresh files are joined into
+    # runs: the same rows must give the same digests whatever the chunks and pieces.
+    import pyarrow as pa
+
+    files = [("a", 2), ("empty", 0), ("b", 3), ("c", 1)]
+    states = ["x", "x", None, "y", "y", "z"]
+    numbers = [1, None, 3, 4, 5, 6]
+
+    def frame(cuts):
+        pieces = [states[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+        chunked = pa.chunked_array([pa.array(p, pa.large_string()) for p in pieces])
+        return pd.DataFrame(
+            {"state": pd.array(chunked, dtype="str"), "n": pd.array(numbers, dtype="Int64")}
+        )
+
+    counts = [n for _, n in files]
+    one = csv_writer._file_digests(frame([0, 6]), counts)
+    for cuts in ([0, 6], [0, 2, 5, 6], [0, 1, 2, 3, 4, 5, 6], [0, 3, 6]):
+        assert csv_writer._file_digests(frame(cuts), counts) == one
+    assert len(set(one)) == 4
