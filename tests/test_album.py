@@ -76,12 +76,13 @@ def test_photo_slides_hold_nine_photos_across_units_without_metadata(tmp_path):
 
     raw, frame = _raw_with_photos(tmp_path)
     deck_path = tmp_path / "deck.pptx"
-    Presentation().save(str(deck_path))
     chosen = album.slide_photos(frame, raw, Limits())
     assert [p.reporting_unit for p in chosen] == ["单位0", "单位1", "单位2", "单位3"] * 2 + [
         "单位0"
     ]
-    assert album.add_photo_slides(deck_path, chosen) == 2
+    deck = Presentation()
+    assert album.add_photo_slides(deck, chosen) == 2
+    deck.save(str(deck_path))
     deck = Presentation(str(deck_path))
     pictures = [[s for s in slide.shapes if s.shape_type == 13] for slide in deck.slides]
     assert [len(p) for p in pictures] == [6, 3]

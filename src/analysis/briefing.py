@@ -437,8 +437,8 @@ def _write_timings(folder: Path, timings: dict[str, float | str]) -> None:
         " 情况通报.html"
     )
     data["exports_note"] = (
-        "pptx + 图片汇编 + 情况通报.txt here, after the charts; 通报表.xlsx, 情况通报.docx,"
-        " 数据明细.xlsx in a worker process during the charts"
+        "pptx (with the photo slides) + 情况通报.txt here, after the charts; 通报表.xlsx,"
+        " 情况通报.docx, 数据明细.xlsx, 图片汇编 in a worker process during the charts"
     )
     data["total_note"] = "from the process start: start-up included"
     try:
@@ -449,12 +449,12 @@ def _write_timings(folder: Path, timings: dict[str, float | str]) -> None:
 
 
 def _write_office_files(
-    figures_file: Path, folder: Path, processed: Path, sentences: list[str],
+    figures_file: Path, folder: Path, raw: Path, processed: Path, sentences: list[str],
     rows: pd.DataFrame, submissions: pd.DataFrame, issues: pd.DataFrame,
 ) -> None:  # fmt: skip
-    """通报表.xlsx (with the materials' parts), 情况通报.docx and 数据明细.xlsx: what needs
-    the figures (read from the run's figures.pkl) but no chart, written in a worker
-    process while the charts are drawn."""
+    """通报表.xlsx (with the materials' parts), 情况通报.docx, 数据明细.xlsx and the
+    图片汇编: what needs the figures (read from the run's figures.pkl) but no chart,
+    written in a worker process while the charts are drawn."""
     from analysis.exports import details, notice, workbook
     from analysis.exports import materials as materials_exports
     from analysis.figures import load_saved
@@ -473,6 +473,7 @@ def _write_office_files(
     details.write_details(
         folder / "数据明细.xlsx", rows, submissions, issues, figures.coverage, campaign
     )
+    materials_exports.write_album(figures, raw, folder, materials)  # 图片汇编
 
 
 # The charts a worker process draws while this one draws the others and the deck's
@@ -571,7 +572,7 @@ def run(
         # Work item 3's chart (and so its slide) only when units reported counts.
         others = workers.submit(_draw_charts, figures_file, WORKER_CHARTS, True)
         office_files = workers.submit(
-            _write_office_files, figures_file, folder, processed, sentences,
+            _write_office_files, figures_file, folder, raw, processed, sentences,
             result.rows, result.submissions, result.issues,
         )  # fmt: skip
         chart_mark = time.perf_counter()
@@ -588,9 +589,8 @@ def run(
         timings["charts"] = time.perf_counter() - chart_mark
         export_mark = time.perf_counter()
         deck_charts = charts.deck_charts(figures, chart_files, folder / "charts" / "slides", panels)
-        slides.write_deck(figures, deck_charts, folder / "情况通报.pptx", sentences)
-        # 图片选登 slides in the deck, the 图片汇编
-        materials_exports.add_to_briefing(figures, raw, folder, folder / "情况通报.pptx", materials)
+        photos = materials_exports.deck_photos(figures, raw, materials)  # 图片选登
+        slides.write_deck(figures, deck_charts, folder / "情况通报.pptx", sentences, photos)
         (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
         office_files.result()
         timings["exports"] = time.perf_counter() - export_mark

@@ -115,16 +115,15 @@ def _set_font(run, size: float, bold: bool = False, color=None) -> None:
     ea.set("typeface", FONT_PPTX)
 
 
-def add_photo_slides(deck_path: Path, photos: list[Photo], note: str = "") -> int:
-    """Append one or two "图片选登" slides (3 x 2 photos each) to the deck; returns slides added."""
-    from pptx import Presentation
+def add_photo_slides(deck, photos: list[Photo], note: str = "") -> int:
+    """Append one or two "图片选登" slides (3 x 2 photos each) to `deck` (a python-pptx
+    Presentation being written); returns the slides added."""
     from pptx.dml.color import RGBColor
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Emu, Inches
 
     if len(photos) < 1:
         return 0
-    deck = Presentation(str(deck_path))
     width, height = deck.slide_width, deck.slide_height
     pages = [photos[:6], photos[6:9]] if len(photos) > 6 else [photos]
     cols, rows = 3, 2
@@ -169,7 +168,6 @@ def add_photo_slides(deck_path: Path, photos: list[Photo], note: str = "") -> in
             small = box.text_frame.paragraphs[0].add_run()
             small.text = note
             _set_font(small, 10, color=RGBColor(0x75, 0x75, 0x75))
-    deck.save(str(deck_path))
     return len(pages)
 
 

@@ -1,12 +1,13 @@
 """The briefing's materials parts.
 
-`briefing_materials` reads materials.csv once, up to the briefing's round; `sentences`
-gives the key sentence ("共收到信息图片N张、阶段性总结N份"); `workbook_parts` is what the
-通报表 gains when `write_workbook` writes it (a 资料报送 column and three sheets: 资料报送情况
-per unit and round, 资料清单 of every material, 总结数字核对 of stated totals beside the
-tables), so the workbook is written once; `add_to_briefing` adds the 图片选登 slides to the
-deck and writes the 图片汇编 (HTML, Word). Nothing is added when no material was
-received, so a briefing without materials is as before.
+`briefing_materials` takes the materials up to the briefing's round; `sentences` gives
+the key sentence ("共收到信息图片N张、阶段性总结N份"); `workbook_parts` is what the 通报表
+gains when `write_workbook` writes it (a 资料报送 column and three sheets: 资料报送情况 per
+unit and round, 资料清单 of every material, 总结数字核对 of stated totals beside the
+tables), so the workbook is written once; `deck_photos` are the deck's 图片选登 photos
+(`slides.write_deck` adds their slides); `write_album` writes the 图片汇编 (HTML, Word).
+Nothing is added when no material was received, so a briefing without materials is as
+before.
 """
 
 from __future__ import annotations
@@ -179,20 +180,23 @@ def add_to_workbook(book: Workbook, parts: WorkbookParts) -> None:
     append_sheets(book, parts.sheets)
 
 
-def add_to_briefing(figures: Figures, raw_dir: Path, folder: Path, deck_path: Path,
-                    materials: pd.DataFrame) -> list[Path]:  # fmt: skip
-    """Photo slides in the deck and the 图片汇编 for `materials` (`briefing_materials`);
-    returns the files written or changed."""
+def deck_photos(figures: Figures, raw_dir: Path, materials: pd.DataFrame) -> list:
+    """The photos of the deck's 图片选登 slides for `materials` (`briefing_materials`)."""
+    from analysis.exports import album
+
+    if materials.empty:
+        return []
+    return album.slide_photos(materials, raw_dir, figures.campaign.limits, figures.round_code)
+
+
+def write_album(
+    figures: Figures, raw_dir: Path, folder: Path, materials: pd.DataFrame
+) -> list[Path]:
+    """The 图片汇编 (HTML, Word) of `materials` (`briefing_materials`) into `folder`."""
     from analysis.exports import album
 
     if materials.empty:
         return []
     campaign = figures.campaign
-    written: list[Path] = []
-    photos = album.slide_photos(materials, raw_dir, campaign.limits, figures.round_code)
-    if deck_path.exists() and photos:
-        album.add_photo_slides(deck_path, photos, note=figures.source_note)
-        written.append(deck_path)
-    written += album.write_album(materials, raw_dir, campaign.limits, folder,
-                                 f"{campaign.short_name}图片汇编")  # fmt: skip
-    return written
+    return album.write_album(materials, raw_dir, campaign.limits, folder,
+                             f"{campaign.short_name}图片汇编")  # fmt: skip

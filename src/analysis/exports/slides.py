@@ -100,8 +100,10 @@ def write_deck(
     charts: list[ChartFile],
     path: Path,
     sentences: list[str] | None = None,
+    photos: list | None = None,
 ) -> Path:
-    """Write the briefing deck to `path`: title, key figures, main points, one slide per chart.
+    """Write the briefing deck to `path`: title, key figures, main points, one slide per
+    chart, then the 图片选登 slides of `photos` (`exports.materials.deck_photos`) if any.
 
     `sentences` (the prose) is not put on a slide: slide 3 shows `figures.findings()`.
     """
@@ -186,6 +188,10 @@ def write_deck(
         if crop:
             picture.crop_top = crop
             picture.height = Emu(int(width * 9 / 16 * (1 - crop)))
+    if photos:
+        from analysis.exports import album
+
+        album.add_photo_slides(prs, photos, note=figures.source_note)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))
