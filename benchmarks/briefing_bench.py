@@ -183,7 +183,7 @@ def _time_stages_ourselves(raw_dir: Path, tmp: Path) -> dict:
 
     timed("exports", exports)
     stages["ingest_note"] = "in-process briefing.ingest into an empty folder"
-    stages["notebooks_note"] = "execute_notebooks: 3 kernels in parallel" + (
+    stages["notebooks_note"] = "execute_notebooks: one kernel, the three in turn" + (
         f"; {len(failures)} failed: {failures[0][:80]}" if failures else ""
     )
     stages["charts_note"] = f"charts.render_all: {len(chart_files)} files"
