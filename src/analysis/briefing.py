@@ -559,16 +559,16 @@ def run(
         "figures_file": parameter_path(figures_file),
     }
     mark = time.perf_counter()
-    # Notebook 03 waits for each PNG when it reaches it (show_chart): no chart is drawn twice.
-    notebooks.begin(folder / "notebooks", parameters, folder / "情况通报.html", campaign.name)
-    materials = materials_exports.briefing_materials(figures)
-    sentences = briefing_text(figures)
-    sentences += materials_exports.sentences(materials)
-    # The prose (txt, Word) ends with what changed since the previous run, when there was one.
-    sentences += [s for s in [since_last_run_sentence(figures)] if s]
-    figures.charts_dir.mkdir(parents=True, exist_ok=True)
     workers = ProcessPoolExecutor(max_workers=2)
     try:
+        # Notebook 03 waits for each PNG when it reaches it (show_chart): no chart is drawn twice.
+        notebooks.begin(folder / "notebooks", parameters, folder / "情况通报.html", campaign.name)
+        materials = materials_exports.briefing_materials(figures)
+        sentences = briefing_text(figures)
+        sentences += materials_exports.sentences(materials)
+        # The prose (txt, Word) ends with what changed since the last run, when there was one.
+        sentences += [s for s in [since_last_run_sentence(figures)] if s]
+        figures.charts_dir.mkdir(parents=True, exist_ok=True)
         # Work item 3's chart (and so its slide) only when units reported counts.
         others = workers.submit(_draw_charts, figures_file, WORKER_CHARTS, True)
         office_files = workers.submit(
@@ -594,6 +594,9 @@ def run(
         (folder / "情况通报.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
         office_files.result()
         timings["exports"] = time.perf_counter() - export_mark
+    except BaseException:
+        notebooks.close()  # the run stops here: so do the notebooks
+        raise
     finally:
         workers.shutdown()
     failures = notebooks.wait()

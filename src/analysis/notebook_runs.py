@@ -183,6 +183,7 @@ class NotebookRuns:
     def __init__(self) -> None:
         import multiprocessing
 
+        self.begun = False
         self.conn, there = multiprocessing.Pipe()
         self.process = multiprocessing.Process(target=_notebook_worker, args=(there,), daemon=True)
         self.process.start()
@@ -194,6 +195,7 @@ class NotebookRuns:
         folder.mkdir(parents=True, exist_ok=True)
         page = str(html_page) if html_page else None
         self.conn.send((str(folder), parameters, page, title))
+        self.begun = True
 
     def wait(self) -> list[str]:
         """The failures (one line each), once the notebooks have run."""
@@ -205,12 +207,15 @@ class NotebookRuns:
         return failures
 
     def close(self) -> None:
-        """End the worker if it is still waiting (the run stopped before `begin`)."""
-        with contextlib.suppress(OSError, ValueError):  # it has ended already
-            self.conn.send(None)
-        self.process.join(timeout=10)
+        """End the worker: the run stopped (before `begin`: the worker stops its kernel
+        itself; after: it is stopped, and the kernel ends with its parent)."""
+        if not self.begun:
+            with contextlib.suppress(OSError, ValueError):  # it has ended already
+                self.conn.send(None)
+            self.process.join(timeout=10)
         if self.process.is_alive():
             self.process.terminate()
+            self.process.join(timeout=5)
 
 
 def execute_notebooks(folder: Path, parameters: dict) -> list[str]:
