@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import cli, ingest
+from analysis import cli, csv_writer, ingest, submissions
 from analysis import roster as roster_module
 from analysis.model import ActivityTable, HeaderBlock, Issue, TableRow
 from analysis.names import NameResolver
@@ -663,7 +663,7 @@ def test_csv_writer_bytes_equal_to_pandas_to_csv(records, width):
     if width > 2:
         frame["other"] = frame["other"].astype("str")
     expected = frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-    written = ingest._csv_bytes_arrow(frame)
+    written = csv_writer._csv_bytes_arrow(frame)
     assert written is None or written == expected
     if width > 1:  # text and integers: the fast path is taken
         assert written == expected
@@ -684,14 +684,14 @@ def test_csv_writer_bytes_equal_to_pandas_to_csv(records, width):
 )
 def test_csv_writer_quotes_only_where_needed(value, line, tmp_path):
     frame = pd.DataFrame({"text": pd.array([value], dtype="str"), "n": pd.array([1], "Int64")})
-    ingest._write_csv(frame, tmp_path / "t.csv")
+    csv_writer._write_csv(frame, tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_bytes() == b"\xef\xbb\xbftext,n\n" + line + b"\n"
 
 
 def test_csv_writer_falls_back_for_floats_and_booleans(tmp_path):
     frame = pd.DataFrame({"share": [1.0, 0.5], "flag": pd.array([True, None], dtype="boolean")})
-    assert ingest._csv_bytes_arrow(frame) is None
-    ingest._write_csv(frame, tmp_path / "t.csv")
+    assert csv_writer._csv_bytes_arrow(frame) is None
+    csv_writer._write_csv(frame, tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_bytes() == b"\xef\xbb\xbfshare,flag\n1.0,True\n0.5,\n"
 
 
@@ -1007,7 +1007,7 @@ def test_unknown_work_item_lists_the_five_work_items(raw):
     ],
 )
 def test_round_from_text(campaign, text, expected):
-    assert ingest.round_from_text(text, campaign) == expected
+    assert submissions.round_from_text(text, campaign) == expected
 
 
 @pytest.mark.parametrize(
@@ -1023,7 +1023,7 @@ def test_round_from_text(campaign, text, expected):
     ],
 )
 def test_version_rank_orders_corrections(name, rank):
-    assert ingest._version_rank(f"submissions/{name}") == rank
+    assert submissions._version_rank(f"submissions/{name}") == rank
 
 
 # --------------------------------------------------------------------------- unchanged re-run

@@ -52,13 +52,7 @@ import pandas as pd
 
 from analysis import config, csv_writer, history, names, publicity, run_manifest, safety
 from analysis.campaign import Campaign, load_campaign
-
-# The CSV writer (reached through analysis.ingest by callers and tests).
-from analysis.csv_writer import CSV_CHUNK_ROWS as CSV_CHUNK_ROWS
-from analysis.csv_writer import CSV_ENCODING as CSV_ENCODING
-from analysis.csv_writer import _csv_bytes_arrow as _csv_bytes_arrow
-from analysis.csv_writer import _csv_chunks_arrow as _csv_chunks_arrow
-from analysis.csv_writer import _write_csv as _write_csv
+from analysis.csv_writer import _write_csv
 from analysis.ledger import (
     ROW_STATES,
     ROWS_COLUMNS,
@@ -81,10 +75,6 @@ from analysis.submissions import (
     _Submission,
 )
 from analysis.submissions import _sha256 as _read_sha256
-
-# Reached through analysis.ingest by callers and tests (explicit re-exports).
-from analysis.submissions import _version_rank as _version_rank
-from analysis.submissions import round_from_text as round_from_text
 
 log = logging.getLogger(__name__)
 
