@@ -36,6 +36,7 @@ duplicates and supersession, and `ledger` the interpretation of rows and the tab
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -440,6 +441,26 @@ def _hash_or_error(path: Path) -> str | OSError:
         return exc
 
 
+@contextlib.contextmanager
+def _system_memory_pool():
+    """Arrow buffers allocated by the system allocator while the run lasts.
+
+    Arrow's own allocator (mimalloc) keeps what it frees for reuse, so every short-lived
+    column of the run adds to the peak; the system allocator gives it back (and
+    `_trim_heap` returns it to the OS). Scaled round: peak RSS 353 -> 290 MiB, the
+    same time (`/usr/bin/time -v`, docs/benchmarks.md). Buffers remember their pool.
+    """
+    import pyarrow as pa
+
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
+@_system_memory_pool()
 def run(
     raw_dir: Path,
     out_dir: Path,
@@ -458,30 +479,6 @@ def run(
     and OutputError when OUT cannot be written; every problem with a submission
     becomes an issue instead.
     """
-    # Arrow's own allocator (mimalloc) keeps what it frees for reuse, so every short-lived
-    # column of the run adds to the peak; the system allocator gives it back (and
-    # `_trim_heap` returns it to the OS). Scaled round: peak RSS 353 -> 290 MiB, the
-    # same time (`/usr/bin/time -v`, docs/benchmarks.md). Buffers remember their pool.
-    import pyarrow as pa
-
-    previous = pa.default_memory_pool()
-    pa.set_memory_pool(pa.system_memory_pool())
-    try:
-        return _run(raw_dir, out_dir, as_of, full, progress, campaign, inputs)
-    finally:
-        pa.set_memory_pool(previous)
-
-
-def _run(
-    raw_dir: Path,
-    out_dir: Path,
-    as_of: dt.date | None = None,
-    full: bool = False,
-    progress: bool = True,
-    campaign: Campaign | None = None,
-    inputs: str | None = None,
-) -> IngestResult:
-    """`run` with the memory pool in place."""
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     if inputs is None:
         inputs = run_manifest.fingerprint(raw_dir, out_dir, as_of, campaign)
