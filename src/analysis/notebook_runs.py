@@ -125,6 +125,20 @@ def _execute_notebook(source: Path, target: Path, parameters: dict, km=None) -> 
     return reason
 
 
+def _session(km, new: bool):
+    """`km` ready for the next notebook (in a new session when `new`), or None when its
+    kernel is gone or would not reset: papermill then starts a kernel of its own."""
+    if not _alive(km):
+        return None
+    if new:
+        try:
+            _run_silently(km, NEW_SESSION)
+        except Exception:
+            _stop_kernel(km)
+            return None
+    return km
+
+
 def _notebook_worker(conn) -> None:
     """The notebooks' process: start one kernel while the run ingests and import the
     package there; then, with the folder and parameters `conn` brings (None: the run
@@ -150,14 +164,7 @@ def _notebook_worker(conn) -> None:
     folder, parameters, html_page, title = job
     failures = []
     for i, name in enumerate(NOTEBOOKS):
-        if i and _alive(km):
-            try:
-                _run_silently(km, NEW_SESSION)
-            except Exception:  # a kernel of its own for this notebook
-                _stop_kernel(km)
-                km = None
-        elif not _alive(km):
-            km = None
+        km = _session(km, new=i > 0)
         target = Path(folder) / name
         reason = _execute_notebook(config.NOTEBOOKS_DIR / name, target, parameters, km)
         if reason:
