@@ -448,13 +448,10 @@ def _write_timings(folder: Path, timings: dict[str, float | str]) -> None:
         pass  # the timings are for developers; the briefing itself is written
 
 
-def _write_office_files(
-    figures_file: Path, folder: Path, raw: Path, processed: Path, sentences: list[str],
-    rows: pd.DataFrame, submissions: pd.DataFrame, issues: pd.DataFrame,
-) -> None:  # fmt: skip
+def _write_office_files(figures_file: Path, folder: Path, raw: Path, sentences: list[str]) -> None:
     """通报表.xlsx (with the materials' parts), 情况通报.docx, 数据明细.xlsx and the
-    图片汇编: what needs the figures (read from the run's figures.pkl) but no chart,
-    written in a worker process while the charts are drawn."""
+    图片汇编: what needs the figures (read from the run's figures.pkl, the ingest's tables
+    included) but no chart, written in a worker process while the charts are drawn."""
     from analysis.exports import details, notice, workbook
     from analysis.exports import materials as materials_exports
     from analysis.figures import load_saved
@@ -462,7 +459,7 @@ def _write_office_files(
     figures = load_saved(figures_file)["figures"]
     campaign = figures.campaign
     materials = materials_exports.briefing_materials(figures)
-    parts = materials_exports.workbook_parts(figures, materials, processed)
+    parts = materials_exports.workbook_parts(figures, materials)
     workbook.write_workbook(figures, folder / "通报表.xlsx", parts)
     notice.write_notice(
         folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报",
@@ -470,9 +467,11 @@ def _write_office_files(
         kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo,
         not_yet_due=figures.not_yet_due_sentence(),
     )  # fmt: skip
+    tables = figures.tables  # without contact names and phone numbers, as 数据明细 is
     details.write_details(
-        folder / "数据明细.xlsx", rows, submissions, issues, figures.coverage, campaign
-    )
+        folder / "数据明细.xlsx", tables["rows"], tables["submissions"], tables["issues"],
+        figures.coverage, campaign,
+    )  # fmt: skip
     materials_exports.write_album(figures, raw, folder, materials)  # 图片汇编
 
 
@@ -571,10 +570,7 @@ def run(
         figures.charts_dir.mkdir(parents=True, exist_ok=True)
         # Work item 3's chart (and so its slide) only when units reported counts.
         others = workers.submit(_draw_charts, figures_file, WORKER_CHARTS, True)
-        office_files = workers.submit(
-            _write_office_files, figures_file, folder, raw, processed, sentences,
-            result.rows, result.submissions, result.issues,
-        )  # fmt: skip
+        office_files = workers.submit(_write_office_files, figures_file, folder, raw, sentences)
         chart_mark = time.perf_counter()
         try:
             mine = [key for key in charts.CHARTS if key not in WORKER_CHARTS]

@@ -28,11 +28,15 @@ if TYPE_CHECKING:
     from analysis.figures import Figures
 
 
+def _no_materials() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(MATERIALS_COLUMNS + EXTRA_COLUMNS))
+
+
 def read_materials(processed_dir: Path) -> pd.DataFrame:
     """materials.csv as text columns (empty when the ingest wrote none)."""
     path = Path(processed_dir) / "materials.csv"
     if not path.exists():
-        return pd.DataFrame(columns=list(MATERIALS_COLUMNS + EXTRA_COLUMNS))
+        return _no_materials()
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     return safety.csv_unescape(frame)  # the text as typed, without the CSV's apostrophe
 
@@ -42,7 +46,7 @@ def briefing_materials(figures: Figures) -> pd.DataFrame:
     attached to the figures; empty when none was received)."""
     received = figures.tables.get("materials")
     if received is None:
-        received = pd.DataFrame(columns=list(MATERIALS_COLUMNS + EXTRA_COLUMNS))
+        received = _no_materials()
     return mfig.up_to_round(received, figures.campaign, figures.round_code)
 
 
@@ -151,16 +155,14 @@ class WorkbookParts:
     sheets: dict[str, pd.DataFrame]
 
 
-def workbook_parts(
-    figures: Figures, materials: pd.DataFrame, processed_dir: Path
-) -> WorkbookParts | None:
-    """The 通报表's materials parts for `materials` (`briefing_materials`); None without any."""
+def workbook_parts(figures: Figures, materials: pd.DataFrame) -> WorkbookParts | None:
+    """The 通报表's materials parts for `materials` (`briefing_materials`); None without any.
+    The stated totals are checked against the figures' rows (the ingest's ledger, which
+    the ingest checked them against too)."""
     if materials.empty:
         return None
     campaign = figures.campaign
-    rows = safety.csv_unescape(pd.read_csv(Path(processed_dir) / "rows.csv", encoding="utf-8-sig",
-                                           dtype=str, keep_default_na=False))  # fmt: skip
-    rows["participants"] = pd.to_numeric(rows["participants"], errors="coerce")
+    rows = figures.tables["rows"]
     units = figures.status.loc[figures.status["round"] == figures.round_code, "reporting_unit"]
     labels = dict(zip(units, mfig.column_for_units(units, materials, figures.round_code),
                       strict=True))  # fmt: skip
