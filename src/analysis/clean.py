@@ -210,7 +210,8 @@ _MONTH_DAY_SHORT = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{1,2})(?=$|\s*[-~至到
 _RANGE_AFTER = re.compile(r"^\s*(?:[-~至到—–]|－)\s*\d")
 
 
-def _make_date(year: int, month: int, day: int) -> dt.date | None:
+def make_date(year: int, month: int, day: int) -> dt.date | None:
+    """The date, or None when there is no such day (2019-02-30)."""
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -220,26 +221,26 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
 def _from_text(text: str, year: int) -> tuple[dt.date | None, str | None]:
     match = _COMPACT_DATE.match(text)
     if match:
-        return _make_date(*map(int, match.groups())), None
+        return make_date(*map(int, match.groups())), None
     match = _FULL_DATE.search(text)
     if match:
         rest = text[match.end() :]
-        return _make_date(*map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
+        return make_date(*map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
             rest
         ) else None
     match = _YEAR_MONTH.match(text)
     if match:
-        return _make_date(int(match.group(1)), int(match.group(2)), 1), "date_day_missing"
+        return make_date(int(match.group(1)), int(match.group(2)), 1), "date_day_missing"
     match = _MONTH_DAY_CN.search(text)
     if match:
         rest = text[match.end() :]
-        return _make_date(year, *map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
+        return make_date(year, *map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
             rest
         ) else None
     match = _MONTH_DAY_SHORT.match(text)
     if match:
         rest = text[match.end() :]
-        return _make_date(year, *map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
+        return make_date(year, *map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
             rest
         ) else None
     if re.fullmatch(r"\d{5}(\.\d+)?", text):

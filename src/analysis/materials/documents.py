@@ -14,7 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from analysis.clean import chinese_number
+from analysis.clean import chinese_number, make_date
 from analysis.messages import message_text
 from analysis.model import IssueCode
 
@@ -123,12 +123,7 @@ def _docx(data: bytes) -> tuple[list[str], dt.date | None]:
 
 def _pdf_date(value: object) -> dt.date | None:
     match = re.search(r"(\d{4})(\d{2})(\d{2})", str(value or ""))
-    if not match:
-        return None
-    try:
-        return dt.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
+    return make_date(*map(int, match.groups())) if match else None
 
 
 def _pdf(data: bytes) -> tuple[list[str], dt.date | None]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 
+from analysis.clean import make_date
 from analysis.model import IssueCode
 
 HASH_SIDE = 16  # a 16x16 difference hash: 256 bits
@@ -88,12 +89,7 @@ def exif_date(image: Image.Image) -> dt.date | None:
     if isinstance(value, bytes):
         value = value.decode("ascii", "replace")
     match = _EXIF_DATE.match(str(value or ""))
-    if not match:
-        return None
-    try:
-        return dt.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
+    return make_date(*map(int, match.groups())) if match else None
 
 
 def dhash(image: Image.Image) -> int:
