@@ -53,3 +53,12 @@ def small_roster_rows() -> list[list[object]]:
         [6, "房山区实验中学工会", "区教委工会", "系统", 20, 25, "C2"],
         [7, "北京燕房物流有限公司工会", "", "直属", 30, 40, "D1"],
     ]
+
+
+@pytest.fixture
+def raw(tmp_path, small_roster_rows) -> Path:
+    """A raw folder with the small roster and an empty submissions folder."""
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    (raw / "submissions").mkdir(parents=True)
+    return raw

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from analysis import ingest
 from analysis.exports import details
-from tests.test_ingest import act, raw, submission  # noqa: F401 - `raw` is a fixture
+from tests.test_ingest import act, submission
 
 ROWS = pd.DataFrame(
     [

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 
 from analysis import cli, history
-from tests.test_ingest import act, raw, run, submission  # noqa: F401 - `raw` is a fixture
+from tests.test_ingest import act, run, submission
 
 
 def two_runs(raw):  # noqa: F811 - the fixture's value

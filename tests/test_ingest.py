@@ -21,14 +21,6 @@ TABLE_HEADER = ["序号", "基层工会名称", "活动日期", "工作类别", 
 FIELDS = ["seq", "grassroots_unit", "date", "work_item", "form", "participants", "note"]
 
 
-@pytest.fixture
-def raw(tmp_path, small_roster_rows) -> Path:
-    raw = tmp_path / "raw"
-    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
-    (raw / "submissions").mkdir(parents=True)
-    return raw
-
-
 def submission(
     raw: Path,
     name: str,

@@ -10,17 +10,8 @@ import pytest
 
 from analysis import ingest
 from analysis.materials import detect
-from tests.conftest import write_xlsx
 from tests.fixtures import make_materials as mm
 from tests.test_ingest import act, csv, submission
-
-
-@pytest.fixture
-def raw(tmp_path, small_roster_rows) -> Path:
-    raw = tmp_path / "raw"
-    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
-    (raw / "submissions").mkdir(parents=True)
-    return raw
 
 
 def put(raw: Path, rel: str, data: bytes) -> Path:

@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 
 from analysis import ingest
 from analysis.exports import notice
-from tests.test_ingest import act, raw, submission  # noqa: F401 - `raw` is a fixture
+from tests.test_ingest import act, submission
 
 KEY = pd.DataFrame({"指标": ["基层工会覆盖率", "参加人次"], "数值": ["50.0%", "20"],
                     "较上期": ["提高10.0个百分点", None]})  # fmt: skip

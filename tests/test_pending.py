@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis import cli, reporting
 from analysis.roster import load_roster
-from tests.test_ingest import act, raw, submission  # noqa: F401 - `raw` is a fixture
+from tests.test_ingest import act, submission
 
 
 def test_ingest_with_as_of_before_the_r2_deadline(raw, campaign):  # noqa: F811

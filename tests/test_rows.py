@@ -19,14 +19,6 @@ from tests.conftest import FIXTURES, write_xlsx
 FORMATS = ("xlsx", "xls", "ods")
 
 
-@pytest.fixture
-def raw(tmp_path, small_roster_rows) -> Path:
-    raw = tmp_path / "raw"
-    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
-    (raw / "submissions").mkdir(parents=True)
-    return raw
-
-
 def run(raw: Path) -> dict[str, pd.DataFrame]:
     out = raw.parent / "out"
     ingest.run(raw, out, progress=False, full=True)
