@@ -7,8 +7,6 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from analysis.exports import PERSONAL_COLUMNS
-
 # Cells with this tag are the notebook's working notes for the analyst, not the page.
 HIDE_TAG = "briefing-hide"
 
@@ -34,8 +32,3 @@ def notebook_html(notebook: Path, path: Path, title: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(body, encoding="utf-8")
     return path
-
-
-def has_personal_columns(html: str) -> bool:
-    """True when an HTML page shows a contact or phone column header."""
-    return any(f">{name}<" in html for name in PERSONAL_COLUMNS)
