@@ -10,9 +10,9 @@ ingest; the ingest (incremental: its cache is the one freshness mechanism) write
 the tables, coverage included; `figures.compute` turns its tables into a
 `figures.Figures`, saved as `figures.pkl` in the run folder; the charts are drawn
 once from it, and the notebooks receive the saved file (papermill parameter
-`figures_file`) and show those charts' PNGs (notebook 03 waits for each while this
-process draws it). A notebook run alone computes the same figures itself (`prepare`)
-and draws its charts.
+`figures_file`) and show those charts' PNGs (notebook 03 waits for each while the run
+draws it, in this process or its chart worker). A notebook run alone computes the same
+figures itself (`prepare`) and draws its charts.
 """
 
 from __future__ import annotations
