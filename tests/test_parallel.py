@@ -187,3 +187,19 @@ def test_helper_count(monkeypatch, env, work_bytes, jobs, cpus, expected):
     monkeypatch.setenv(parallel.PROCESSES_ENV, env)
     monkeypatch.setattr(parallel, "usable_cpus", lambda: cpus)
     assert parallel.helper_count(work_bytes, jobs, 4 << 20) == expected
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signal inheritance")
+def test_helpers_start_deaf_to_ctrl_c():
+    """A process started inside `_no_interrupt` ignores SIGINT from its first instruction
+    (a Ctrl-C while a helper imports would print its traceback); the run's own does not."""
+    code = "import signal; h = signal.getsignal(signal.SIGINT); print(getattr(h, 'name', None) or h.__name__)"
+    probe = [sys.executable, "-c", code]
+    with parallel._no_interrupt():
+        inside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
+    outside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
+    assert "SIG_IGN" in inside
+    assert "default_int_handler" in outside
+    import signal
+
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored here

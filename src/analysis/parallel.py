@@ -81,7 +81,7 @@ class Helpers:
             self.pool = ProcessPoolExecutor(
                 count, mp_context=multiprocessing.get_context("spawn"), initializer=_start
             )
-            with _bare_main():  # spawn starts one helper per submit until one is idle
+            with _bare_main(), _no_interrupt():  # spawn starts a helper per submit till one is idle
                 for _ in range(count):
                     self.pool.submit(int)
             self.count = count
@@ -124,8 +124,9 @@ class Helpers:
             return results
         queue = deque(sorted(range(len(jobs)), key=lambda j: -sizes[j]))
         running: dict[Any, int] = {}  # a helper's future -> its job
-        fd, spec_file = tempfile.mkstemp(prefix="analysis-helpers-", suffix=".pkl")
+        spec_file = ""
         try:
+            fd, spec_file = tempfile.mkstemp(prefix="analysis-helpers-", suffix=".pkl")
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump((factory, spec), fh, protocol=pickle.HIGHEST_PROTOCOL)
             while queue or running:
@@ -142,13 +143,14 @@ class Helpers:
                     done_one()
                 elif running:
                     wait(running, return_when=FIRST_COMPLETED)
-        except BrokenProcessPool as exc:  # a helper died: the caller runs what is missing
-            log.warning("a helper process died, the run's process goes on: %s", exc)
+        except (BrokenProcessPool, OSError) as exc:  # the caller runs what is missing
+            log.warning("helper processes failed, the run's process goes on: %s", exc)
             for j in queue:
                 results[j] = local.process(jobs[j])
                 done_one()
         finally:
-            Path(spec_file).unlink(missing_ok=True)
+            if spec_file:
+                Path(spec_file).unlink(missing_ok=True)
         return results
 
 
@@ -171,11 +173,40 @@ def _bare_main():
             sys.modules["__main__"] = main
 
 
+@contextlib.contextmanager
+def _no_interrupt():
+    """Processes started meanwhile ignore Ctrl-C from their first instruction.
+
+    An ignored signal stays ignored across exec, and Python then installs no
+    KeyboardInterrupt handler: a Ctrl-C while a helper is still importing would
+    otherwise print its traceback. The run handles Ctrl-C and stops the helpers.
+    (Only the main thread may set handlers; elsewhere this does nothing.)
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 _WORKERS: dict[str, Any] = {}  # in a helper: the worker built from each spec file
 
 
 def _start() -> None:
+    import signal
+
     import pyarrow as pa
+
+    # Ctrl-C is the run's to handle: it stops the helpers when it stops (each ending
+    # its job), and no helper prints a traceback of its own (see `_no_interrupt`;
+    # again here for Windows, where a child does not inherit the setting).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     # As the ingest does for its run: Arrow buffers from the system allocator, so
     # that what a job frees is given back.
