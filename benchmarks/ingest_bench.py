@@ -263,10 +263,11 @@ def measure_incremental(
         if run is None:
             return Result(name, status="error", note=f"every run re-parsed (code edited?): {note}")
         extra = f"; {lost} run(s) discarded: the code changed under them" if lost else ""
-        return Result(name, run.seconds, run.peak_mb, repeat, baseline=full_name, note=note + extra)
+        return Result(name, run.seconds, run.peak_mb, repeat, baseline=full_name,
+                      note=note + extra, tree_mb=run.tree_mb)  # fmt: skip
 
     return [
-        Result(full_name, full.seconds, full.peak_mb, repeat_full,
+        Result(full_name, full.seconds, full.peak_mb, repeat_full, tree_mb=full.tree_mb,
                note="python -m analysis ingest --full (start-up included)"),
         child_result(f"{label}.cli.unchanged", unchanged, lost_unchanged,
                      "re-run, nothing new: the last run's tables stand (run.json)"),

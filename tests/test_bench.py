@@ -193,6 +193,21 @@ def test_run_child_reports_exit_status_output_and_memory():
     assert 1 < run.peak_mb < 500
 
 
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux /proc only")
+def test_run_child_counts_the_memory_of_its_helpers_too():
+    """Two helpers of ~80 MiB each: the process's own peak misses them, the tree does not."""
+    code = (
+        "import subprocess, sys, time\n"
+        "hold = 'b = bytearray(80 << 20); b[::4096] = b\"x\" * len(b[::4096]); time.sleep(1.0)'\n"
+        "procs = [subprocess.Popen([sys.executable, '-c', 'import time; ' + hold]) for _ in (1, 2)]\n"
+        "[p.wait() for p in procs]\n"
+    )
+    run = harness.run_child(harness.python_argv("-c", code))
+    assert run.returncode == 0
+    assert run.peak_mb < 60  # the parent itself holds little
+    assert run.tree_mb is not None and 150 < run.tree_mb < 400
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -44,7 +44,6 @@ import logging
 import os
 import sys
 import traceback
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +64,8 @@ from analysis.ledger import (
 )
 from analysis.messages import message, message_text
 from analysis.model import FileRejected, Issue, Workbook, gc_paused
-from analysis.parse_cache import ParsedFile, _Cache, _Entry, _renamed, cached_roster
+from analysis.parallel import Helpers, helper_count
+from analysis.parse_cache import Interpreted, ParsedFile, _Cache, _Entry, _renamed, cached_roster
 from analysis.roster import Roster
 from analysis.submissions import (
     _discover,
@@ -384,18 +384,6 @@ def _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks) -> 
 # --------------------------------------------------------------------------- run
 
 
-def _progress(items: list, enabled: bool):
-    if not enabled or not sys.stderr.isatty():
-        return items  # no bar: tqdm not even imported
-    from tqdm import tqdm
-
-    return tqdm(
-        items, desc=message_text("progress_reading"), unit=message_text("progress_unit"),
-        file=sys.stderr, leave=False,
-        disable=not enabled or not sys.stderr.isatty(),
-    )  # fmt: skip
-
-
 def _roster_issues(roster: Roster, raw_dir: Path, resolver_issues: list[Issue]) -> list[Issue]:
     """Roster issues with `file` relative to RAW, like every other file column."""
     rel = f"{config.ROSTER_SUBDIR}/{roster.source}" if roster.source else config.ROSTER_SUBDIR
@@ -439,6 +427,170 @@ def _hash_or_error(path: Path) -> str | OSError:
         return _sha256(path)
     except OSError as exc:
         return exc
+
+
+# A run with at least this much to parse spreads its files over helper processes
+# (`parallel`); below it, a helper's start-up (importing pandas, ~0.4 s) would
+# cost more than it saves.
+POOL_MIN_BYTES = 4 << 20
+
+# (sha256, suffix, [(index in the run's files, path, relative path)]): one content's files
+_Job = tuple[str, str, list[tuple[int, str, str]]]
+
+
+def _cached_interpretations(
+    hashed: list[tuple[Path, str, str | OSError]], cache: _Cache, context: str
+) -> tuple[list[Interpreted | None], list[_Job]]:
+    """What the cache holds of each file (by index), and the work left, one job per content.
+
+    A job lists every file of one content still to interpret (byte-identical copies
+    under other names included), so that the content is parsed at most once.
+    """
+    done: list[Interpreted | None] = [None] * len(hashed)
+    entries: dict[str, _Entry | None] = {}
+    jobs: dict[str, _Job] = {}
+    for k, (path, rel, sha) in enumerate(hashed):
+        if isinstance(sha, OSError):
+            continue
+        key = sha + path.suffix.lower()
+        if key not in entries:
+            entries[key] = cache.entry(sha, path.suffix)
+        entry = entries[key]
+        found = entry.interpretation(rel, context) if entry else None
+        if found is not None:  # unchanged file, roster and code: neither parsed nor interpreted
+            done[k] = found
+        else:
+            jobs.setdefault(key, (sha, path.suffix, []))[2].append((k, str(path), rel))
+    return done, list(jobs.values())
+
+
+class _Work:
+    """Parses and interprets jobs: in the run's own process, or in a helper process.
+
+    Built from what pickles (roster, aliases, campaign) so that a helper started
+    by spawn builds the same interpreter; its memos are its own.
+    """
+
+    def __init__(self, roster: Roster, aliases: pd.DataFrame | None, campaign: Campaign,
+                 context: str, cache_enabled: bool, out_dir: Path, raw_dir: Path,
+                 resolver: names.NameResolver | None = None):  # fmt: skip
+        self.spec = (roster, aliases, campaign, context, cache_enabled, out_dir, raw_dir)
+        self.campaign, self.context, self.raw_dir = campaign, context, raw_dir
+        self.cache = _Cache(out_dir, campaign, enabled=cache_enabled, context=context)
+        resolver = resolver or names.NameResolver(roster, aliases)
+        self.interpreter = _Interpreter(roster, resolver, campaign)
+
+    def process(self, job: _Job) -> tuple[list[tuple[int, Interpreted]], int, list[str]]:
+        """Each file's interpretation, how many files were parsed, and the tracebacks logged.
+
+        The content is parsed once (or its parse read from the cache) and interpreted
+        under each of its names; the cache entry is written once, with every name.
+        """
+        sha, suffix, files = job
+        tracebacks: list[str] = []
+        parsed_count, out = 0, []
+        entry = self.cache.entry(sha, suffix)
+        for k, path, rel in files:
+            parsed = entry.parsed if entry else None
+            if parsed is None:
+                parsed = _safe_parse(Path(path), rel, self.campaign, tracebacks)
+                parsed_count += 1
+                entry = self.cache.new_entry(sha, suffix, parsed)
+            sub = _Submission(rel, sha, _renamed(parsed, rel))
+            self.interpreter.interpret(sub)
+            done = sub.interpreted(ROWS_COLUMNS)
+            entry.add(rel, self.context, done)
+            out.append((k, done))
+            del sub, parsed
+        # Names this content no longer has (renamed or removed copies) are not kept.
+        names_now = {rel for _, _, rel in files}
+        entry.interpreted = {
+            r: v for r, v in entry.interpreted.items()
+            if r in names_now or (self.raw_dir / r).is_file()
+        }  # fmt: skip
+        self.cache.put(entry)
+        entry.release()
+        return out, parsed_count, tracebacks
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _run_jobs(work: _Work, jobs: list[_Job], done: list, tracebacks: list[str],
+              progress: bool, helpers: Helpers) -> int:  # fmt: skip
+    """Run every job, over helper processes when there is enough to parse; files parsed.
+
+    Each file's interpretation goes into `done` at its index, and tracebacks into
+    `tracebacks` in the order of the files, whichever process ran them.
+    """
+    sizes = [_size(files[0][1]) for _, _, files in jobs]
+    count = helper_count(sum(sizes), len(jobs), POOL_MIN_BYTES)
+    bar = _bar(len(jobs), progress)
+    results = {}
+    if count:
+        helpers.start(count)  # unless started ahead
+        results = helpers.run(_Work, work.spec, jobs, sizes, work, bar.update)
+    helpers.close(wait=False)  # their memory is given back before the tables are built
+    for j, job in enumerate(jobs):  # without helpers, or what a broken pool left
+        if j not in results:
+            results[j] = work.process(job)
+            bar.update()
+    bar.close()
+    parsed = 0
+    for j in range(len(jobs)):
+        out, count, logged = results.pop(j)
+        for k, interpreted in out:
+            done[k] = interpreted
+        parsed += count
+        tracebacks += logged
+    return parsed
+
+
+def _helpers_ahead(files: list[Path], raw_dir: Path, out_dir: Path, full: bool) -> Helpers:
+    """Helpers started now, before the roster is read, when the run will likely parse much.
+
+    Likely: the spreadsheets (and archives) with no cache entry for their bytes
+    (every one, with `full`) hold at least POOL_MIN_BYTES. `_run_jobs` decides for
+    good on the files the run does parse; helpers started for nothing are closed.
+    """
+    from analysis.materials import detect
+
+    helpers = Helpers()
+    cached = set()
+    cache_dir = out_dir / ".cache"
+    if not full and cache_dir.is_dir():
+        cached = {name.split("-", 1)[0] for name in os.listdir(cache_dir) if name.endswith(".pkl")}
+    sizes = []
+    for path in files:
+        if detect.named_as(path.suffix.lower()) not in ("spreadsheet", "archive"):
+            continue
+        sha = run_manifest.known_sha256(path)
+        if sha is None or sha[:40] not in cached:
+            sizes.append(_size(str(path)))
+    helpers.start(helper_count(sum(sizes), len(sizes), POOL_MIN_BYTES))
+    return helpers
+
+
+class _NoBar:
+    def update(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(total: int, enabled: bool):
+    """A progress bar over the jobs on a terminal (tqdm imported only then)."""
+    if not enabled or not sys.stderr.isatty() or not total:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=message_text("progress_reading"),
+                unit=message_text("progress_unit"), file=sys.stderr, leave=False)  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -488,6 +640,16 @@ def run(
         if restored is not None:
             history.record_unchanged(out_dir)
             return restored
+    files, skipped = _discover(raw_dir)
+    with _helpers_ahead(files, raw_dir, out_dir, full) as helpers:
+        return _run(raw_dir, out_dir, as_of, full, progress, campaign, inputs,
+                    files, skipped, helpers)  # fmt: skip
+
+
+def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progress: bool,
+         campaign: Campaign | None, inputs: str, files: list[Path], skipped: list[Issue],
+         helpers: Helpers) -> IngestResult:  # fmt: skip
+    """`run` once the inputs are known to have changed and the helpers, if any, are starting."""
     roster, roster_entry = cached_roster(out_dir, raw_dir / config.ROSTER_SUBDIR, not full)
     if campaign is None:
         campaign = load_campaign(raw_dir / config.CAMPAIGN_FILE)
@@ -501,7 +663,6 @@ def run(
     resolver = names.NameResolver(roster, aliases)
     issues = _roster_issues(roster, raw_dir, resolver.issues) + issues
 
-    files, skipped = _discover(raw_dir)
     issues += skipped
     # Materials hook: archives opened (their spreadsheets join `files`), photos/documents set aside.
     from analysis.materials import intake as materials_intake
@@ -510,48 +671,19 @@ def run(
     context = _context_fingerprint(roster, aliases, roster_entry.name)
     cache = _Cache(out_dir, campaign, enabled=not full, context=context)
     cache.used.add(roster_entry)
-    interpreter = _Interpreter(roster, resolver, campaign)
     tracebacks: list[str] = []
-    subs: list[_Submission] = []
-    entries: dict[str, _Entry] = {}  # this run's entries by content, for byte-identical copies
-    files_parsed = 0
     hashed = [(path, _rel(path, raw_dir), _hash_or_error(path)) for path in files]
-    # How many more files of this run hold each content: a parse is kept in memory only
-    # while a byte-identical copy is still to come, else released once its rows exist.
-    pending = Counter(h + p.suffix.lower() for p, _, h in hashed if isinstance(h, str))
-    for path, rel, sha in _progress(hashed, progress):
+    done, jobs = _cached_interpretations(hashed, cache, context)
+    work = _Work(roster, aliases, campaign, context, cache.enabled, out_dir, raw_dir, resolver)
+    files_parsed = _run_jobs(work, jobs, done, tracebacks, progress, helpers)
+    subs: list[_Submission] = []
+    for k, (_, rel, sha) in enumerate(hashed):
         if isinstance(sha, OSError):
             subs.append(_Submission(rel, "", _unreadable(rel, sha)))
-            interpreter.interpret(subs[-1])
-            continue
-        key = sha + path.suffix.lower()
-        pending[key] -= 1
-        entry = entries.get(key) or cache.entry(sha, path.suffix)
-        done = entry.interpretation(rel, context) if entry else None
-        if done is not None:  # unchanged file, roster and code: neither parsed nor interpreted
-            entries[key] = entry
-            subs.append(_Submission.restored(rel, sha, done))
-            continue
-        parsed = entry.parsed if entry else None
-        if parsed is None:
-            parsed = _safe_parse(path, rel, campaign, tracebacks)
-            files_parsed += 1
-            entry = cache.new_entry(sha, path.suffix, parsed)
-        entries[key] = entry
-        sub = _Submission(rel, sha, _renamed(parsed, rel))
-        interpreter.interpret(sub)
-        done = sub.interpreted(ROWS_COLUMNS)
-        entry.add(rel, context, done)
-        # Names this file no longer has (renamed or removed copies) are not kept.
-        entry.interpreted = {
-            r: v for r, v in entry.interpreted.items() if r == rel or (raw_dir / r).is_file()
-        }
-        cache.put(entry)
-        # Stream: from here on the file is its ledger columns, as if restored from the cache.
-        subs.append(_Submission.restored(rel, sha, done))
-        if not pending[key]:
-            entry.release()
-        del sub, parsed
+            work.interpreter.interpret(subs[-1])
+        else:  # each file is its ledger columns now, as if restored from the cache
+            subs.append(_Submission.restored(rel, sha, done[k]))
+    del done
     _mark_duplicates(subs)
     _mark_superseded(subs, campaign)
     for sub in subs:
@@ -563,7 +695,7 @@ def run(
     rows, submissions = _rows_table(subs), _submissions_table(subs)
     publicity_frame = publicity.publicity_table(subs)
     hashes = {s.file: s.sha256 for s in subs}
-    del subs, entries, interpreter  # the columns are in `rows` now; the memos not needed
+    del subs, work  # the columns are in `rows` now; the memos not needed
     _trim_heap()
     # Materials hook: materials.csv, and its issues after the spreadsheets' ones.
     from analysis.materials import table as materials_table

@@ -817,6 +817,8 @@ def _arrow_column(pieces: list, integer: bool):
             array = run if isinstance(run, pa.Array) else pa.array(run)
         except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
             return None
+        if pa.types.is_dictionary(array.type):  # a one-value column (`_arrow_or_list`)
+            array = array.dictionary_decode()
         if not (array.type in allowed or pa.types.is_null(array.type)):
             return None
         arrays.append(array.cast(target))

@@ -124,7 +124,8 @@ class _Submission:
 def _arrow_or_list(values: list):
     """A ledger column as an Arrow array when its values allow (text or integers), else as is.
 
-    Arrow arrays pickle as buffers and join without a pass in Python (`ledger._rows_table`).
+    Arrow arrays pickle as buffers and join without a pass in Python (`ledger._rows_table`);
+    a text column of one value is dictionary-encoded (`ledger._arrow_column` decodes it).
     """
     import pyarrow as pa
 
@@ -132,7 +133,10 @@ def _arrow_or_list(values: list):
         return values
     first = values[0] if len(values) else None
     if isinstance(first, str) and values[-1] == first and values.count(first) == len(values):
-        return pa.repeat(first, len(values))  # one text (file, unit, round): not encoded n times
+        # One text (file, unit, round, state): one byte a row, not the text n times
+        # (a third of a 200,000-row round's interpretations, held until the tables).
+        return pa.DictionaryArray.from_arrays(pa.nulls(len(values), pa.int8()).fill_null(0),
+                                              pa.array([first]))  # fmt: skip
     try:
         array = pa.array(values)
     except (pa.ArrowException, TypeError, ValueError):  # mixed Python types

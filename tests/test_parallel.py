@@ -1,0 +1,205 @@
+"""Helper processes (analysis.parallel): the same tables whichever process reads a file.
+
+The ingest spreads its files over helper processes only when there is much to
+parse (POOL_MIN_BYTES); `ANALYSIS_PROCESSES` forces them on these small folders.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis import ingest, parallel
+from tests.conftest import ROOT
+from tests.test_ingest import act, submission
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {
+        p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".csv", ".parquet")
+    }
+
+
+def _round(raw: Path) -> None:
+    """Nine files: two towns and a system, a byte-identical copy, a corrected version,
+    a CSV, a file that is not a spreadsheet and an empty workbook."""
+    towns = [
+        ("长阳镇", "长阳镇总工会", "长阳镇卫生院"),
+        ("琉璃河镇", "琉璃河镇总工会", "琉璃河镇中心小学工会"),
+    ]
+    for name, unit, union in towns:
+        submission(raw, f"{name}.xlsx", unit, [act(union), act("无名", participants="约30人")],
+                   "2019-06-28")  # fmt: skip
+    first = submission(
+        raw, "r2/区教委.xlsx", "区教委工会", [act("区教委机关工会", day="2019-07-03")]
+    )
+    (raw / "submissions" / "r2" / "区教委（副本）.xlsx").write_bytes(first.read_bytes())
+    submission(raw, "r2/区教委（更正）.xlsx", "区教委工会",
+               [act("区教委机关工会", day="2019-07-04"), act("房山区实验中学工会")])  # fmt: skip
+    (raw / "submissions" / "燕房物流.csv").write_text(
+        "填报单位：,北京燕房物流有限公司工会\n基层工会名称,活动日期,学习内容,活动形式,参与人数,备注\n"
+        "北京燕房物流有限公司工会,2019-06-05,切实抓好学习,讨论会,12,\n",
+        encoding="utf-8",
+    )
+    (raw / "submissions" / "说明.xlsx").write_bytes(b"not a spreadsheet at all")
+    from openpyxl import Workbook
+
+    Workbook().save(raw / "submissions" / "空表.xlsx")
+
+
+def test_helpers_make_the_same_tables_byte_for_byte(raw, monkeypatch):
+    _round(raw)
+    monkeypatch.setenv(parallel.PROCESSES_ENV, "1")
+    alone = ingest.run(raw, raw.parent / "alone", full=True, progress=False)
+    # This process takes no job before a helper has written one to the cache, so that
+    # some files are read by helpers however slowly they start.
+    helped_dir, local = raw.parent / "helped", []
+    real = ingest._Work.process
+
+    def after_a_helper(self, job):
+        deadline = time.monotonic() + 60
+        while not list(helped_dir.glob(".cache/*.pkl")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        local.append(job)
+        return real(self, job)
+
+    monkeypatch.setattr(ingest._Work, "process", after_a_helper)
+    monkeypatch.setenv(parallel.PROCESSES_ENV, "3")
+    helped = ingest.run(raw, helped_dir, full=True, progress=False)
+    assert _snapshot(helped_dir) == _snapshot(raw.parent / "alone")
+    assert helped.files_parsed == alone.files_parsed == 7  # the copy's bytes parsed once
+    assert len(local) < 7  # the helpers read the others
+    # The cache the helpers wrote serves the next run: only the new file is parsed.
+    submission(
+        raw, "新.xlsx", "长阳镇总工会", [act("北京长阳建材有限公司工会委员会")], "2019-06-29"
+    )
+    again = ingest.run(raw, helped_dir, progress=False)
+    assert again.files_parsed == 1
+    monkeypatch.setenv(parallel.PROCESSES_ENV, "1")
+    ingest.run(raw, raw.parent / "alone", full=True, progress=False)
+    assert _snapshot(helped_dir) == _snapshot(raw.parent / "alone")
+
+
+class Flagged:
+    """A worker whose helpers leave a flag file; the run's own process waits for one.
+
+    So that the test does not depend on how fast a helper starts: the run's process
+    takes no job before a helper has finished one.
+    """
+
+    def __init__(self, folder: str, die_on: str = ""):
+        self.folder, self.die_on = Path(folder), die_on
+
+    def process(self, job: str) -> tuple[str, int]:
+        if job == self.die_on:
+            (self.folder / "died").touch()
+            os._exit(3)  # a helper killed mid-job (out of memory, say)
+        (self.folder / f"{job}.{os.getpid()}").touch()
+        return job, os.getpid()
+
+
+class Waiting(Flagged):
+    """This process's worker: it takes its first job once `flag` (a glob) matches a file."""
+
+    def __init__(self, folder: str, flag: str = "*"):
+        super().__init__(folder)
+        self.flag = flag
+
+    def process(self, job: str) -> tuple[str, int]:
+        deadline = time.monotonic() + 60
+        while not list(self.folder.glob(self.flag)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return job, os.getpid()
+
+
+def test_helpers_and_this_process_share_the_jobs(tmp_path):
+    jobs = [f"j{k}" for k in range(8)]
+    with parallel.Helpers() as helpers:
+        helpers.start(1)
+        results = helpers.run(Flagged, (str(tmp_path),), jobs, list(range(8, 0, -1)),
+                              Waiting(str(tmp_path)))  # fmt: skip
+    assert sorted(results) == list(range(8))
+    assert [results[j][0] for j in range(8)] == jobs  # by index, whoever ran it
+    assert {pid for _, pid in results.values()} - {os.getpid()}, "no job ran in a helper"
+    assert helpers.pool is None  # closed with the `with`
+
+
+def test_a_helper_that_dies_leaves_its_jobs_to_the_run(tmp_path):
+    jobs = [f"j{k}" for k in range(12)]
+    with parallel.Helpers() as helpers:
+        helpers.start(1)
+        # The helper takes j0 (largest, first in the queue) while this process waits.
+        results = helpers.run(Flagged, (str(tmp_path), "j0"), jobs, list(range(12, 0, -1)),
+                              Waiting(str(tmp_path), "died"))  # fmt: skip
+    assert 0 not in results  # the job that killed its helper is the caller's to run
+    # The jobs not yet handed to the helper were run here, and the run went on.
+    assert sorted(results) == list(range(parallel.IN_FLIGHT, 12))
+    assert all(results[j] == (jobs[j], os.getpid()) for j in results)
+
+
+def test_a_script_without_a_main_guard_runs_once(raw, tmp_path):
+    """A spawned helper imports its parent's __main__: an unguarded script must not start over."""
+    _round(raw)
+    script = tmp_path / "weekly.py"
+    script.write_text(
+        textwrap.dedent(f"""
+            from analysis import ingest
+            print("START", flush=True)
+            ingest.run({str(raw)!r}, {str(tmp_path / "out")!r}, full=True, progress=False)
+            print("END", flush=True)
+        """),
+        encoding="utf-8",
+    )
+    env = {**os.environ, parallel.PROCESSES_ENV: "2", "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout.count("START"), done.stdout.count("END")) == (1, 1)
+    assert (tmp_path / "out" / "rows.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("env", "work_bytes", "jobs", "cpus", "expected"),
+    [
+        ("", 10 << 20, 300, 2, 1),  # 2 CPUs: one helper, and this process
+        ("", 10 << 20, 300, 8, parallel.MAX_HELPERS),
+        ("", 1 << 20, 300, 8, 0),  # too little to parse for a helper to pay
+        ("", 10 << 20, 1, 8, 0),  # one job: nobody to share it with
+        ("", 10 << 20, 300, 1, 0),
+        ("1", 10 << 20, 300, 8, 0),  # ANALYSIS_PROCESSES=1: this process alone
+        ("3", 1, 300, 1, 2),  # forced, whatever the size and the CPUs
+        ("3", 1, 2, 1, 1),  # never more helpers than jobs to share
+    ],
+)
+def test_helper_count(monkeypatch, env, work_bytes, jobs, cpus, expected):
+    monkeypatch.setenv(parallel.PROCESSES_ENV, env)
+    monkeypatch.setattr(parallel, "usable_cpus", lambda: cpus)
+    assert parallel.helper_count(work_bytes, jobs, 4 << 20) == expected
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signal inheritance")
+def test_helpers_start_deaf_to_ctrl_c():
+    """A process started inside `_no_interrupt` ignores SIGINT from its first instruction
+    (a Ctrl-C while a helper imports would print its traceback); the run's own does not."""
+    code = "import signal; h = signal.getsignal(signal.SIGINT); print(getattr(h, 'name', None) or h.__name__)"
+    probe = [sys.executable, "-c", code]
+    with parallel._no_interrupt():
+        inside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
+    outside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
+    assert "SIG_IGN" in inside
+    assert "default_int_handler" in outside
+    import signal
+
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored here
