@@ -696,6 +696,9 @@ def test_csv_writer_falls_back_for_floats_and_booleans(tmp_path):
         ([[1, None], [3]], True),
         ([["a", 1], ["b"]], False),  # mixed Python types: left to pandas
         ([[1, None], []], True),
+        # one-value text pieces (dictionary-encoded) between plain and null ones
+        ([["x", "x", "x"], ["a", None], ["y", "y"], ["z"], [None]], False),
+        ([["x", "x"], ["x"], [1, 2]], False),  # then a number: left to pandas
     ],
 )
 def test_ledger_column_from_cached_arrays_equals_python_values(pieces, integer):
