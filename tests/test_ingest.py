@@ -696,6 +696,9 @@ def test_csv_writer_falls_back_for_floats_and_booleans(tmp_path):
         ([[1, None], [3]], True),
         ([["a", 1], ["b"]], False),  # mixed Python types: left to pandas
         ([[1, None], []], True),
+        # one-value text pieces (dictionary-encoded) between plain and null ones
+        ([["x", "x", "x"], ["a", None], ["y", "y"], ["z"], [None]], False),
+        ([["x", "x"], ["x"], [1, 2]], False),  # then a number: left to pandas
     ],
 )
 def test_ledger_column_from_cached_arrays_equals_python_values(pieces, integer):
@@ -1102,3 +1105,30 @@ def test_cli_unchanged_rerun_prints_last_summary_without_importing_pandas(raw, t
     again, unchanged, loaded = second.stdout.rstrip("\n").rsplit("\n", 2)
     assert (again, loaded) == (summary, "False 0")
     assert unchanged.startswith("与上次运行（") and unchanged.endswith("都没有变化。")
+
+
+def test_run_freezes_what_it_holds_for_the_collector_and_gives_it_back(raw, monkeypatch):
+    """The interpretations are frozen for the cyclic collector during the run (gc.freeze),
+    unfrozen at its end; a caller's own frozen objects are neither added to nor thawed."""
+    import gc
+
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    seen: list[int] = []
+    real = ingest._issues_table  # built once every interpretation is held
+
+    def spy(issues):
+        seen.append(gc.get_freeze_count())
+        return real(issues)
+
+    monkeypatch.setattr(ingest, "_issues_table", spy)
+    assert gc.get_freeze_count() == 0
+    run(raw, full=True)
+    assert seen[-1] > 0 and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        theirs = gc.get_freeze_count()
+        run(raw, full=True)
+        # Not frozen by the run (no more than the caller's, some freed meanwhile), not thawed.
+        assert 0 < seen[-1] <= theirs and 0 < gc.get_freeze_count() <= theirs
+    finally:
+        gc.unfreeze()

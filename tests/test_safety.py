@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from analysis import ingest, safety
@@ -344,3 +346,15 @@ def test_briefing_figures_of_a_unit_named_like_a_formula_are_counted(tmp_path):
     row = cov.loc[("reporting_unit", LINK)]
     assert (row["units_covered"], row["members_covered"], row["participants"]) == (1, 40, 40)
     assert row["unit_coverage"] == pytest.approx(0.5)
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.text(alphabet="=+-@\t\r'a长1 .%", max_size=5)), max_size=30)
+)
+def test_arrow_prefix_test_equals_str_startswith(values):
+    """The one-pass Arrow test of an Arrow-backed column finds what `str.startswith` finds."""
+    starts = (*safety.EVALUABLE, safety.CSV_PREFIX)
+    for dtype in ("str", object):
+        column = pd.Series(values, dtype=dtype)
+        expected = column.str.startswith(starts, na=False).to_numpy(dtype=bool)
+        assert safety._begins(column, starts).tolist() == expected.tolist()

@@ -66,15 +66,62 @@ def unescape_csv_text(value: object) -> object:
     return value
 
 
-def _mask(column: pd.Series, starts: tuple[str, ...], test) -> pd.Series | None:
-    """Which values of a text column begin with `starts` and pass `test`; None if none do."""
+def _begins(column: pd.Series, starts: tuple[str, ...]):
+    """Which values of a text column begin with one of `starts`: a bool array, or None
+    when the column holds no text (booleans, say).
+
+    An Arrow-backed column is tested on its buffers: each value's first byte, one
+    numpy pass (`str.startswith` with a tuple makes one pass over the text per
+    prefix, and a regex one slower pass: ~0.1 s either way for the 200,000-row
+    ledger's text columns). The prefixes are ASCII characters, so a value's first
+    UTF-8 byte decides.
+    """
+    import numpy as np
+
+    arrow = getattr(column.array, "__arrow_array__", None)
+    if arrow is not None and all(len(s) == 1 and s.isascii() for s in starts):
+        import pyarrow as pa
+
+        values = arrow()
+        if isinstance(values, pa.ChunkedArray):  # one piece per file: joined, not looped
+            values = values.combine_chunks()
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            wanted = np.zeros(256, dtype=bool)
+            wanted[np.frombuffer("".join(starts).encode("ascii"), dtype=np.uint8)] = True
+            return _first_byte_in(values, wanted)
     try:
-        begins = column.str.startswith(starts, na=False)
+        return column.str.startswith(starts, na=False).to_numpy(dtype=bool, copy=True)
     except AttributeError:  # an object column without text (booleans, say)
         return None
-    if not begins.any():
+
+
+def _first_byte_in(chunk, wanted):
+    """For each value of an Arrow string array: not null, not empty, and its first byte
+    marked in `wanted` (256 booleans)."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(chunk)
+    if not n:
+        return np.zeros(0, dtype=bool)
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=kind)[chunk.offset : chunk.offset + n + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else None
+    present = offsets[1:] > offsets[:-1]  # not empty (a null is empty here, or masked below)
+    if chunk.null_count:
+        present &= ~chunk.is_null().to_numpy(zero_copy_only=False)
+    hit = np.zeros(n, dtype=bool)
+    if data is not None and present.any():
+        hit[present] = wanted[data[offsets[:-1][present]]]
+    return hit
+
+
+def _mask(column: pd.Series, starts: tuple[str, ...], test) -> pd.Series | None:
+    """Which values of a text column begin with `starts` and pass `test`; None if none do."""
+    mask = _begins(column, starts)
+    if mask is None or not mask.any():
         return None
-    mask = begins.to_numpy(dtype=bool, copy=True)
     mask[mask] = [test(text) for text in column.to_numpy()[mask]]
     return pd.Series(mask, index=column.index) if mask.any() else None
 
