@@ -555,10 +555,10 @@ def _run_jobs(work: _Work, jobs: list[_Job], done: list, tracebacks: list[str],
     bar.close()
     parsed = 0
     for j in range(len(jobs)):
-        out, count, logged = results.pop(j)
+        out, parsed_here, logged = results.pop(j)
         for k, interpreted in out:
             done[k] = interpreted
-        parsed += count
+        parsed += parsed_here
         tracebacks += logged
     return parsed
 
