@@ -17,6 +17,7 @@ import pytest
 
 from analysis import ingest, parallel
 from tests.conftest import ROOT
+from tests.fixtures import make_materials as mm
 from tests.test_ingest import act, submission
 
 
@@ -51,6 +52,20 @@ def _round(raw: Path) -> None:
     from openpyxl import Workbook
 
     Workbook().save(raw / "submissions" / "空表.xlsx")
+    # Materials, read with the spreadsheets: photos (one a re-encoded copy, one cut
+    # short), a summary, and a zip holding a photo.
+    photos = raw / "submissions" / "长阳镇照片"
+    photos.mkdir()
+    first = mm.jpeg(mm.picture(1), taken="2019:06:03 10:00:00")
+    (photos / "学习会.jpg").write_bytes(first)
+    (photos / "学习会（副本）.jpg").write_bytes(mm.reencoded(first))
+    (photos / "坏.jpg").write_bytes(mm.truncated_jpeg())
+    (raw / "submissions" / "长阳镇阶段总结.docx").write_bytes(
+        mm.docx(["长阳镇总工会第一阶段总结", "开展活动12次，参加职工300人次。"])
+    )
+    (raw / "submissions" / "琉璃河镇照片.zip").write_bytes(
+        mm.zip_of({"宣讲.jpg": mm.jpeg(mm.picture(2), taken="2019:06:05 09:00:00")})
+    )
 
 
 def test_helpers_make_the_same_tables_byte_for_byte(raw, monkeypatch):
@@ -70,10 +85,22 @@ def test_helpers_make_the_same_tables_byte_for_byte(raw, monkeypatch):
         return real(self, job)
 
     monkeypatch.setattr(ingest._Work, "process", after_a_helper)
+    from analysis.materials import table as materials_table
+
+    read_here: list[str] = []  # materials read by this process (not by the helpers)
+    real_read = materials_table.read_facts
+
+    def reading(item, limit):
+        read_here.append(item.rel)
+        return real_read(item, limit)
+
+    monkeypatch.setattr(materials_table, "read_facts", reading)
     monkeypatch.setenv(parallel.PROCESSES_ENV, "3")
     helped = ingest.run(raw, helped_dir, full=True, progress=False)
     assert _snapshot(helped_dir) == _snapshot(raw.parent / "alone")
     assert helped.files_parsed == alone.files_parsed == 7  # the copy's bytes parsed once
+    assert len(helped.materials) == 5 and helped.materials.equals(alone.materials)
+    assert len(read_here) < 5  # what a helper read is not read again here
     assert len(local) < 7  # the helpers read the others
     # The cache the helpers wrote serves the next run: only the new file is parsed.
     submission(

@@ -465,6 +465,31 @@ def _cached_interpretations(
     return done, list(jobs.values())
 
 
+@dataclass(frozen=True)
+class _FactsJob:
+    """A photo or document whose facts the materials cache lacks (`materials.table`)."""
+
+    key: tuple
+    item: object  # materials.intake.Received
+    limit: int
+
+
+def _materials_to_read(received, out_dir: Path, full: bool, campaign: Campaign):
+    """The run's materials cache, and a job for each material it lacks (none if no materials).
+
+    Read with the spreadsheets (over the helpers, when there are), so that a first
+    ingest of a round with hundreds of photos does not read them one by one afterwards.
+    """
+    if not received.materials:
+        return None, []
+    from analysis.materials.cache import FactsCache
+
+    facts_cache = FactsCache(out_dir, enabled=not full)
+    limit = campaign.limits.max_material_bytes
+    missing = facts_cache.missing(received.materials, limit)
+    return facts_cache, [_FactsJob(key, item, limit) for key, item in missing]
+
+
 class _Work:
     """Parses and interprets jobs: in the run's own process, or in a helper process.
 
@@ -481,12 +506,17 @@ class _Work:
         resolver = resolver or names.NameResolver(roster, aliases)
         self.interpreter = _Interpreter(roster, resolver, campaign)
 
-    def process(self, job: _Job) -> tuple[list[tuple[int, Interpreted]], int, list[str]]:
+    def process(self, job: _Job | _FactsJob) -> tuple[list, int, list[str]]:
         """Each file's interpretation, how many files were parsed, and the tracebacks logged.
 
         The content is parsed once (or its parse read from the cache) and interpreted
         under each of its names; the cache entry is written once, with every name.
+        A material's job gives [(its key, its facts or None)].
         """
+        if isinstance(job, _FactsJob):
+            from analysis.materials.table import facts_or_none
+
+            return [(job.key, facts_or_none(job.item, job.limit))], 0, []
         sha, suffix, files = job
         tracebacks: list[str] = []
         parsed_count, out = 0, []
@@ -522,15 +552,20 @@ def _size(path: str) -> int:
 
 
 def _run_jobs(work: _Work, jobs: list[_Job], done: list, tracebacks: list[str],
-              progress: bool, helpers: Helpers, settle=lambda: None) -> int:  # fmt: skip
-    """Run every job, over helper processes when there is enough to parse; files parsed.
+              progress: bool, helpers: Helpers, settle=lambda: None,
+              facts_jobs: list[_FactsJob] = (), facts_cache=None) -> int:  # fmt: skip
+    """Run every job, over helper processes when there is enough to read; files parsed.
 
     Each file's interpretation goes into `done` at its index, and tracebacks into
-    `tracebacks` in the order of the files, whichever process ran them. `settle()`
-    is called every SETTLE_EVERY jobs: the interpretations gathered so far are held
-    to the end of the run (`_long_lived`).
+    `tracebacks` in the order of the files, whichever process ran them; each
+    material's facts go to `facts_cache`. `settle()` is called every SETTLE_EVERY
+    jobs: the interpretations gathered so far are held to the end of the run
+    (`_long_lived`).
     """
-    sizes = [_size(files[0][1]) for _, _, files in jobs]
+    sheet_jobs = len(jobs)
+    jobs = [*jobs, *facts_jobs]
+    sizes = [_size(job[2][0][1]) for job in jobs[:sheet_jobs]]
+    sizes += [job.item.size for job in facts_jobs]
     count = helper_count(sum(sizes), len(jobs), POOL_MIN_BYTES)
     bar = _bar(len(jobs), progress)
     finished = 0
@@ -554,12 +589,16 @@ def _run_jobs(work: _Work, jobs: list[_Job], done: list, tracebacks: list[str],
             one_done()
     bar.close()
     parsed = 0
-    for j in range(len(jobs)):
+    for j in range(sheet_jobs):
         out, parsed_here, logged = results.pop(j)
         for k, interpreted in out:
             done[k] = interpreted
         parsed += parsed_here
         tracebacks += logged
+    for j in range(sheet_jobs, len(jobs)):
+        ((key, facts),), _, _ = results.pop(j)
+        if facts is not None:
+            facts_cache.supply(key, facts)
     return parsed
 
 
@@ -567,19 +606,25 @@ def _helpers_ahead(files: list[Path], raw_dir: Path, out_dir: Path, full: bool) 
     """Helpers started now, before the roster is read, when the run will likely parse much.
 
     Likely: the spreadsheets (and archives) with no cache entry for their bytes
-    (every one, with `full`) hold at least POOL_MIN_BYTES. `_run_jobs` decides for
+    (every one, with `full`), and the materials on a first run, hold at least
+    POOL_MIN_BYTES. `_run_jobs` decides for
     good on the files the run does parse; helpers started for nothing are closed.
     """
     from analysis.materials import detect
+    from analysis.materials.cache import CACHE_DIR
 
     helpers = Helpers()
     cached = set()
     cache_dir = out_dir / ".cache"
     if not full and cache_dir.is_dir():
         cached = {name.split("-", 1)[0] for name in os.listdir(cache_dir) if name.endswith(".pkl")}
+    # Photos and documents too when no material's facts are cached (`_materials_to_read`).
+    groups = {"spreadsheet", "archive"}
+    if full or not (out_dir / CACHE_DIR).is_dir():
+        groups |= {"photo", "document", "video"}
     sizes = []
     for path in files:
-        if detect.named_as(path.suffix.lower()) not in ("spreadsheet", "archive"):
+        if detect.named_as(path.suffix.lower()) not in groups:
             continue
         sha = run_manifest.known_sha256(path)
         if sha is None or sha[:40] not in cached:
@@ -714,8 +759,10 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     tracebacks: list[str] = []
     hashed = [(path, _rel(path, raw_dir), _hash_or_error(path)) for path in files]
     done, jobs = _cached_interpretations(hashed, cache, context)
+    facts_cache, facts_jobs = _materials_to_read(received, out_dir, full, campaign)
     work = _Work(roster, aliases, campaign, context, cache.enabled, out_dir, raw_dir, resolver)
-    files_parsed = _run_jobs(work, jobs, done, tracebacks, progress, helpers, settle)
+    files_parsed = _run_jobs(work, jobs, done, tracebacks, progress, helpers, settle,
+                             facts_jobs, facts_cache)  # fmt: skip
     subs: list[_Submission] = []
     for k, (_, rel, sha) in enumerate(hashed):
         if isinstance(sha, OSError):
@@ -742,7 +789,7 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     from analysis.materials import table as materials_table
 
     materials, material_issues = materials_table.for_ingest(
-        received, roster, resolver, campaign, out_dir, full, rows
+        received, roster, resolver, campaign, out_dir, full, rows, facts_cache
     )
     issues += material_issues
     coverage = _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks)

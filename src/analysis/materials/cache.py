@@ -45,6 +45,7 @@ class FactsCache:
         self.path = Path(out_dir) / CACHE_DIR / "facts.pkl" if out_dir else None
         self.old: dict = {}
         self.new: dict = {}
+        self.supplied: dict = {}  # computed elsewhere this run (the ingest's helpers)
         self.computed = 0
         if enabled and self.path and self.path.exists():
             try:
@@ -69,10 +70,26 @@ class FactsCache:
             return compute()
         facts = self.old.get(key)
         if facts is None:
-            facts = compute()
+            facts = self.supplied.pop(key, None) or compute()
             self.computed += 1
         self.new[key] = facts
         return facts
+
+    def missing(self, items, limit: int) -> list[tuple[tuple, object]]:
+        """(key, item) of the items whose facts are not cached: to compute elsewhere."""
+        found = []
+        for item in items:
+            try:
+                key = self.key(item, limit)
+            except OSError:
+                continue  # `get` reads it (and says why it cannot)
+            if key not in self.old:
+                found.append((key, item))
+        return found
+
+    def supply(self, key: tuple, facts) -> None:
+        """Facts computed elsewhere for `key` (from `missing`), for `get` to use."""
+        self.supplied[key] = facts
 
     def save(self) -> None:
         if self.path is None:

@@ -95,6 +95,14 @@ def read_facts(item: Received, limit: int) -> Facts:
     return facts
 
 
+def facts_or_none(item: Received, limit: int) -> Facts | None:
+    """`read_facts`, or None when it fails (`build` then reads it again and says why)."""
+    try:
+        return read_facts(item, limit)
+    except Exception:  # noqa: BLE001 - the reason is build's to tell, in its own words
+        return None
+
+
 def _named_group(rel: str) -> str:
     from analysis.materials.detect import named_as
 
@@ -210,15 +218,17 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
 
 
 def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: Campaign,
-               out_dir=None, full: bool = False,
-               rows: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
+               out_dir=None, full: bool = False, rows: pd.DataFrame | None = None,
+               cache=None) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
     """The ingest's one call: materials.csv and its issues; the archives' members released.
 
-    What each material holds is cached in OUT/.materials-cache (not with `full`).
+    What each material holds is cached in OUT/.materials-cache (not with `full`);
+    `cache` is that FactsCache when the ingest made it first (to have the facts it
+    lacks read by its helpers).
     """
     from analysis.materials.cache import FactsCache
 
-    cache = FactsCache(out_dir, enabled=not full)
+    cache = cache if cache is not None else FactsCache(out_dir, enabled=not full)
     try:
         kind_of = roster.kind_of
         result = build(intake, resolver, campaign, kind_of, cache)
