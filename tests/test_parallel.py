@@ -18,18 +18,13 @@ import pytest
 from analysis import ingest, parallel
 from tests.conftest import ROOT
 from tests.fixtures import make_materials as mm
-from tests.test_ingest import act, submission
-
-
-def _snapshot(out: Path) -> dict[str, bytes]:
-    return {
-        p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix in (".csv", ".parquet")
-    }
+from tests.test_ingest import _snapshot, act, submission
 
 
 def _round(raw: Path) -> None:
-    """Nine files: two towns and a system, a byte-identical copy, a corrected version,
-    a CSV, a file that is not a spreadsheet and an empty workbook."""
+    """Eight submissions (two towns and a system, a byte-identical copy, a corrected
+    version, a CSV, a file that is not a spreadsheet, an empty workbook) and five
+    materials."""
     towns = [
         ("长阳镇", "长阳镇总工会", "长阳镇卫生院"),
         ("琉璃河镇", "琉璃河镇总工会", "琉璃河镇中心小学工会"),

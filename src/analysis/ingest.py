@@ -31,7 +31,10 @@ it. Decisions:
 
 This module holds the run, the parse stage and the atomic writing of the tables;
 `parse_cache` holds the cache, `submissions` finding files, rounds, version marks,
-duplicates and supersession, and `ledger` the interpretation of rows and the tables.
+duplicates and supersession, `ledger` the interpretation of rows and the tables, and
+`parallel` the helper processes a run with much to read spreads its files (and a
+first run's photos and documents) over; the tables never depend on which process
+read what.
 """
 
 from __future__ import annotations
@@ -469,9 +472,8 @@ def _cached_interpretations(
 class _FactsJob:
     """A photo or document whose facts the materials cache lacks (`materials.table`)."""
 
-    key: tuple
+    key: tuple  # FactsCache.key, under the campaign's material size limit
     item: object  # materials.intake.Received
-    limit: int
 
 
 def _materials_to_read(received, out_dir: Path, full: bool, campaign: Campaign):
@@ -487,7 +489,7 @@ def _materials_to_read(received, out_dir: Path, full: bool, campaign: Campaign):
     facts_cache = FactsCache(out_dir, enabled=not full)
     limit = campaign.limits.max_material_bytes
     missing = facts_cache.missing(received.materials, limit)
-    return facts_cache, [_FactsJob(key, item, limit) for key, item in missing]
+    return facts_cache, [_FactsJob(key, item) for key, item in missing]
 
 
 class _Work:
@@ -516,7 +518,8 @@ class _Work:
         if isinstance(job, _FactsJob):
             from analysis.materials.table import facts_or_none
 
-            return [(job.key, facts_or_none(job.item, job.limit))], 0, []
+            limit = self.campaign.limits.max_material_bytes
+            return [(job.key, facts_or_none(job.item, limit))], 0, []
         sha, suffix, files = job
         tracebacks: list[str] = []
         parsed_count, out = 0, []
@@ -552,8 +555,8 @@ def _size(path: str) -> int:
 
 
 def _run_jobs(work: _Work, jobs: list[_Job], done: list, tracebacks: list[str],
-              progress: bool, helpers: Helpers, settle=lambda: None,
-              facts_jobs: list[_FactsJob] = (), facts_cache=None) -> int:  # fmt: skip
+              progress: bool, helpers: Helpers, settle, facts_jobs: list[_FactsJob],
+              facts_cache) -> int:  # fmt: skip
     """Run every job, over helper processes when there is enough to read; files parsed.
 
     Each file's interpretation goes into `done` at its index, and tracebacks into
@@ -733,7 +736,7 @@ def _long_lived():
 
 def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progress: bool,
          campaign: Campaign | None, inputs: str, files: list[Path], skipped: list[Issue],
-         helpers: Helpers, settle=lambda: None) -> IngestResult:  # fmt: skip
+         helpers: Helpers, settle) -> IngestResult:  # fmt: skip
     """`run` once the inputs are known to have changed and the helpers, if any, are starting."""
     roster, roster_entry = cached_roster(out_dir, raw_dir / config.ROSTER_SUBDIR, not full)
     if campaign is None:
