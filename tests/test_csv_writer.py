@@ -227,9 +227,11 @@ def test_table_moved_into_place_without_renaming_over_the_old_one(tmp_path, monk
     assert sorted(p.name for p in tmp_path.iterdir()) == [".rows.csv.tmp1", "rows.csv"]
 
 
-def test_digests_do_not_depend_on_how_the_columns_are_chunked():
+def test_digests_do_not_depend_on_how_the_columns_are_chunked(monkeypatch):
     # A file restored from the cache is one Arrow chunk; fresh files are joined into
-    # runs: the same rows must give the same digests whatever the chunks and pieces.
+    # runs: the same rows must give the same digests whatever the chunks and pieces,
+    # and whatever batches of files the digests are read in (a file larger than a
+    # batch, an empty file at a batch's edge).
     import pyarrow as pa
 
     files = [("a", 2), ("empty", 0), ("b", 3), ("c", 1)]
@@ -245,6 +247,13 @@ def test_digests_do_not_depend_on_how_the_columns_are_chunked():
 
     counts = [n for _, n in files]
     one = csv_writer._file_digests(frame([0, 6]), counts)
-    for cuts in ([0, 6], [0, 2, 5, 6], [0, 1, 2, 3, 4, 5, 6], [0, 3, 6]):
-        assert csv_writer._file_digests(frame(cuts), counts) == one
+    for batch in (1, 2, 3, 100):
+        monkeypatch.setattr(csv_writer, "CSV_CHUNK_ROWS", batch)
+        for cuts in ([0, 6], [0, 2, 5, 6], [0, 1, 2, 3, 4, 5, 6], [0, 3, 6]):
+            assert csv_writer._file_digests(frame(cuts), counts) == one
     assert len(set(one)) == 4
+    # Each digest is that of its file alone: the batches do not mix files.
+    alone = csv_writer._file_digests(frame([0, 6]).iloc[3:5].reset_index(drop=True), [2])
+    monkeypatch.setattr(csv_writer, "CSV_CHUNK_ROWS", 2)
+    assert one[2] != alone[0]  # b has 3 rows; its first two alone are another file
+    assert csv_writer._file_digests(frame([0, 6]).iloc[2:5].reset_index(drop=True), [3]) == [one[2]]

@@ -332,13 +332,12 @@ def _write_spans(frame, path, final, files, digests, header, previous) -> list:
 
 def _formatted(frame: pd.DataFrame, start: int, stop: int):
     """(body, line ends) of rows start..stop, output-safe, slice by slice."""
-    part = frame if (start, stop) == (0, len(frame)) else frame.iloc[start:stop]
-    prepared = _csv_arrays(safety.csv_safe(part))
-    if prepared is None:
-        raise _Unsupported
-    _, arrays = prepared
-    for first in range(0, stop - start, CSV_CHUNK_ROWS):
-        yield _csv_lines([a.slice(first, CSV_CHUNK_ROWS) for a in arrays])
+    for first in range(start, stop, CSV_CHUNK_ROWS):
+        part = frame.iloc[first : min(first + CSV_CHUNK_ROWS, stop)]
+        prepared = _csv_arrays(safety.csv_safe(part))
+        if prepared is None:
+            raise _Unsupported
+        yield _csv_lines(prepared[1])
 
 
 def _copy_range(source, target, offset: int, length: int) -> None:
@@ -364,62 +363,88 @@ def _copy_range(source, target, offset: int, length: int) -> None:
 def _file_digests(frame: pd.DataFrame, counts: list[int]) -> list[str] | None:
     """A digest of each file's rows (consecutive runs of `counts` rows); None if unsupported.
 
-    Read from the Arrow buffers (no Python value made), one column at a time (its
-    chunks joined, then released): each text value's length (-1 for null) and bytes,
-    each integer and its null flag.
+    Read from the Arrow buffers (no Python value made), a batch of whole files at a
+    time (about CSV_CHUNK_ROWS rows: its chunks joined, then released, so the
+    copies stay small) and within it one column at a time: each text value's length
+    (-1 for null) and bytes, each integer and its null flag.
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if sum(counts) != len(frame) or any(n < 0 for n in counts):
         return None
-    bounds = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
-    pairs = list(zip(bounds.tolist(), bounds[1:].tolist(), strict=False))
-    hashers = [hashlib.sha256(str(n).encode()) for n in counts]
+    columns = []
     for name in frame.columns:
         arrow = getattr(frame[name].array, "__arrow_array__", None)
         try:
             values = arrow() if arrow is not None else pa.array(frame[name], from_pandas=True)
         except (pa.ArrowException, TypeError, ValueError):
             return None
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        nulls = values.is_null().to_numpy(zero_copy_only=False)
-        if pa.types.is_integer(values.type):
-            numbers = values.fill_null(0).cast(pa.int64()).to_numpy()
-            for digest, (a, b) in zip(hashers, pairs, strict=True):
-                digest.update(nulls[a:b])
-                digest.update(numbers[a:b])
-            continue
-        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        if not (
+            pa.types.is_integer(values.type)
+            or pa.types.is_string(values.type)
+            or pa.types.is_large_string(values.type)
+        ):
             return None
-        if not len(values):
-            continue
-        buffers = values.buffers()
-        kind = np.int64 if pa.types.is_large_string(values.type) else np.int32
-        offsets = np.frombuffer(buffers[1], dtype=kind)[values.offset :][: len(values) + 1]
-        sizes = np.diff(offsets).astype(np.int32)  # one value's text is far below 2 GiB
-        sizes[nulls] = -1
-        text = memoryview(buffers[2]) if buffers[2] is not None else memoryview(b"")
-        ends = offsets[bounds].tolist()
-        # A file whose rows all hold one (non-null) value here (its name, its unit…)
-        # is hashed as that value once: the row count is in the digest already.
-        same = pc.equal(values.slice(1), values.slice(0, len(values) - 1)).fill_null(False)
-        steps = np.concatenate([[0], np.cumsum(~same.to_numpy(zero_copy_only=False))])
-        first = np.minimum(bounds[:-1], len(values) - 1)
-        last = np.maximum(bounds[1:] - 1, 0)
-        constant = (
-            (np.diff(bounds) > 1) & (steps[last] == steps[first]) & (sizes[first] >= 0)
-        ).tolist()
-        first_sizes = sizes[first].tolist()
-        for k, (digest, (a, b)) in enumerate(zip(hashers, pairs, strict=True)):
-            if constant[k]:
-                digest.update(b"=")
-                digest.update(text[ends[k] : ends[k] + first_sizes[k]])
-            else:
-                digest.update(b"*")
-                digest.update(sizes[a:b])
-                digest.update(text[ends[k] : ends[k + 1]])
-        del values, buffers, text, offsets, sizes
+        columns.append(values)
+    hashers = [hashlib.sha256(str(n).encode()) for n in counts]
+    bounds = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+    first = 0  # the batch's first file
+    while first < len(counts) and len(frame):
+        last = first + 1  # files first..last-1, at least one, about CSV_CHUNK_ROWS rows
+        while last < len(counts) and bounds[last + 1] - bounds[first] <= CSV_CHUNK_ROWS:
+            last += 1
+        start, stop = int(bounds[first]), int(bounds[last])
+        local = bounds[first : last + 1] - start
+        for values in columns:
+            part = values.slice(start, stop - start)
+            if isinstance(part, pa.ChunkedArray):
+                part = part.combine_chunks()
+            _digest_column(part, local, hashers[first:last])
+        first = last
     return [h.hexdigest() for h in hashers]
+
+
+def _digest_column(values, bounds, hashers: list) -> None:
+    """Add one column of consecutive files' rows (`bounds`: their row offsets) to their digests."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pairs = list(zip(bounds.tolist(), bounds[1:].tolist(), strict=False))
+    nulls = values.is_null().to_numpy(zero_copy_only=False)
+    if pa.types.is_integer(values.type):
+        numbers = values.fill_null(0).cast(pa.int64()).to_numpy()
+        for digest, (a, b) in zip(hashers, pairs, strict=True):
+            digest.update(nulls[a:b])
+            digest.update(numbers[a:b])
+        return
+    if not len(values):  # a batch of files without rows
+        for digest in hashers:
+            digest.update(b"*")
+        return
+    buffers = values.buffers()
+    kind = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(buffers[1], dtype=kind)[values.offset :][: len(values) + 1]
+    sizes = np.diff(offsets).astype(np.int32)  # one value's text is far below 2 GiB
+    sizes[nulls] = -1
+    text = memoryview(buffers[2]) if buffers[2] is not None else memoryview(b"")
+    ends = offsets[bounds].tolist()
+    # A file whose rows all hold one (non-null) value here (its name, its unit…)
+    # is hashed as that value once: the row count is in the digest already.
+    same = pc.equal(values.slice(1), values.slice(0, len(values) - 1)).fill_null(False)
+    steps = np.concatenate([[0], np.cumsum(~same.to_numpy(zero_copy_only=False))])
+    first = np.minimum(bounds[:-1], len(values) - 1)
+    last = np.maximum(bounds[1:] - 1, 0)
+    constant = (
+        (np.diff(bounds) > 1) & (steps[last] == steps[first]) & (sizes[first] >= 0)
+    ).tolist()
+    first_sizes = sizes[first].tolist()
+    for k, (digest, (a, b)) in enumerate(zip(hashers, pairs, strict=True)):
+        if constant[k]:
+            digest.update(b"=")
+            digest.update(text[ends[k] : ends[k] + first_sizes[k]])
+        else:
+            digest.update(b"*")
+            digest.update(sizes[a:b])
+            digest.update(text[ends[k] : ends[k + 1]])
