@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def _run(*args, cwd=None):
     return subprocess.run(
@@ -24,6 +26,47 @@ def test_unknown_command_is_rejected_in_chinese():
     assert (
         proc.returncode == 2 and "命令行参数有误" in proc.stderr and "Traceback" not in proc.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "detail", "usage"),
+    [
+        # Unrecognized words after a command are reported by the top parser: the
+        # hint still names the command typed.
+        (
+            ["briefing", "--processed", "x"],
+            "不认识的参数 --processed x",
+            "analysis briefing --help",
+        ),
+        (["demo", "extra"], "不认识的参数 extra", "analysis demo --help"),
+        (["frobnicate"], "没有“frobnicate”这个命令，可用的命令：demo、ingest、", "analysis --help"),
+        ([], "缺少命令，可用的命令：demo、ingest、briefing", "analysis --help"),
+        (["ingest", "--as-of"], "参数 --as-of 后面要写一个值", "analysis ingest --help"),
+        (
+            ["ingest", "--as-of", "2019-13-45"],
+            "参数 --as-of：日期“2019-13-45”格式不对",
+            "analysis ingest --help",
+        ),
+        (["template", "--roster"], "参数 --roster 后面要写一个值", "analysis template --help"),
+    ],
+)
+def test_bad_arguments_are_told_in_chinese_with_the_commands_help(argv, detail, usage, capsys):
+    from analysis import cli
+
+    assert cli.main(argv) == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith(f"命令行参数有误：{detail}")
+    assert f"运行 `python -m {usage}` 查看用法。" in line
+    assert "analysis analysis" not in line and "argument" not in line and "\n" not in line
+
+
+def test_argparse_messages_not_known_are_kept_as_they_are():
+    from analysis import cli
+
+    assert cli._argparse_zh("something new", ["ingest"]) == "something new"
+    assert cli._argparse_zh(
+        "argument --mode: invalid choice: 'x' (choose from 'a', 'b')", ["ingest"]
+    ) == "参数 --mode 的值“x”不在可选范围内：a、b"  # fmt: skip
 
 
 def test_ingest_without_roster_exits_nonzero(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -21,10 +22,63 @@ from analysis.model import UsageError as UsageError  # defined below the demo ge
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line Chinese error instead of usage text and exit code 2."""
 
+    typed: list[str] = []
+
+    def parse_known_args(self, args=None, namespace=None):
+        self.typed = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str):  # noqa: D401 - argparse hook
-        raise UsageError(
-            message_text("cli_bad_arguments", detail=message, command=self.prog.split()[-1])
-        )
+        # A sub-command's parser is named "analysis ingest"; the top one reports what
+        # follows a known command (unrecognized arguments) and the command itself.
+        command = self.prog.split()[1:]
+        commands = self._commands()
+        if not command:
+            command = [next((w for w in self.typed if w in commands), "")]
+        usage = " ".join(["python -m analysis", *[w for w in command if w], "--help"])
+        detail = _argparse_zh(message, commands)
+        raise UsageError(message_text("cli_bad_arguments", detail=detail, usage=usage))
+
+    def _commands(self) -> list[str]:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return list(action.choices)
+        return []
+
+
+# argparse's own messages (not translated by Python), as the analyst should read them.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"unrecognized arguments: (?P<words>.+)", re.S), "cli_arg_unrecognized"),
+    (re.compile(r"argument (?P<option>\S+): expected one argument"), "cli_arg_missing_value"),
+    (re.compile(r"the following arguments are required: command$"), "cli_arg_no_command"),
+    (re.compile(r"the following arguments are required: (?P<options>.+)"), "cli_arg_required"),
+    (
+        re.compile(r"argument command: invalid choice: (?P<value>.+?) \(choose from .+\)$"),
+        "cli_arg_bad_command",
+    ),
+    (
+        re.compile(
+            r"argument (?P<option>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)$"
+        ),
+        "cli_arg_bad_choice",
+    ),
+    (re.compile(r"argument (?P<option>\S+): (?P<detail>.+)", re.S), "cli_arg_bad_value"),
+)
+
+
+def _argparse_zh(message: str, commands: list[str]) -> str:
+    """argparse's error `message` in Chinese (the text as it is when not one of its usual ones)."""
+    for pattern, key in _ARGPARSE_MESSAGES:
+        found = pattern.fullmatch(message.strip())
+        if found is None:
+            continue
+        fields = {k: v.strip("'\"") for k, v in found.groupdict().items()}
+        if "choices" in fields:
+            fields["choices"] = "、".join(c.strip(" '\"") for c in fields["choices"].split(","))
+        if key in ("cli_arg_no_command", "cli_arg_bad_command"):
+            fields["choices"] = "、".join(commands)
+        return message_text(key, **fields)
+    return message
 
 
 def _date_arg(text: str) -> dt.date:

@@ -251,7 +251,14 @@ MESSAGES: dict[str, str] = {
         "如有误请修改名册。"
     ),
     # Command line (cli.py): printed, not in issues.csv
-    "cli_bad_arguments": "命令行参数有误：{detail}。运行 `python -m analysis {command} --help` 查看用法。",
+    "cli_bad_arguments": "命令行参数有误：{detail}。运行 `{usage}` 查看用法。",
+    "cli_arg_unrecognized": "不认识的参数 {words}",
+    "cli_arg_missing_value": "参数 {option} 后面要写一个值",
+    "cli_arg_required": "缺少参数 {options}",
+    "cli_arg_no_command": "缺少命令，可用的命令：{choices}",
+    "cli_arg_bad_command": "没有“{value}”这个命令，可用的命令：{choices}",
+    "cli_arg_bad_choice": "参数 {option} 的值“{value}”不在可选范围内：{choices}",
+    "cli_arg_bad_value": "参数 {option}：{detail}",
     "cli_bad_date": "日期“{value}”格式不对，应为 YYYY-MM-DD",
     "cli_unknown_command": "未知命令：{command}",
     "cli_interrupted": "已中断：上一次的统计结果保持不变。",
