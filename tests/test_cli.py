@@ -44,7 +44,7 @@ def test_unknown_command_is_rejected_in_chinese():
         (["ingest", "--as-of"], "参数 --as-of 后面要写一个值", "analysis ingest --help"),
         (
             ["ingest", "--as-of", "2019-13-45"],
-            "参数 --as-of：日期“2019-13-45”格式不对",
+            "参数 --as-of：日期“2019-13-45”不存在",
             "analysis ingest --help",
         ),
         (["template", "--roster"], "参数 --roster 后面要写一个值", "analysis template --help"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import re
 import sys
@@ -85,7 +86,8 @@ def _date_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(message_text("cli_bad_date", value=text)) from None
+        key = "cli_no_such_date" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else "cli_bad_date"
+        raise argparse.ArgumentTypeError(message_text(key, value=text)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,6 +202,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "template":
         from analysis.templates import batch
 
+        if args.campaign is not None and not args.campaign.is_file():
+            raise UsageError(message_text("cli_campaign_missing", path=args.campaign))
+
         result = batch.run(
             roster=args.roster, round_code=args.round, out_dir=args.out, campaign_path=args.campaign
         )
@@ -216,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     # Charts are files, never windows: without this, matplotlib on Windows picks TkAgg
     # (slow, and thread-sensitive); `make` exports the same. Kernels and workers inherit it.
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # The package's log lines are for developers (ingest.log, a debugger): without a
+    # handler Python would print its warnings, in English, under the analyst's lines.
+    package_log = logging.getLogger("analysis")
+    if not package_log.handlers:
+        package_log.addHandler(logging.NullHandler())
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return _run(args)
@@ -224,6 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (RosterError, CampaignError) as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:  # a folder that cannot be made or written: one line, no traceback
+        from analysis.messages import os_reason
+
+        path = exc.filename or getattr(args, "out", None) or ""
+        print(message_text("cli_os_error", path=path, reason=os_reason(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(message_text("cli_interrupted"), file=sys.stderr)

@@ -45,7 +45,9 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import sys
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -65,7 +67,7 @@ from analysis.ledger import (
     _submissions_table,
     mark_repeated_rounds,
 )
-from analysis.messages import message, message_text
+from analysis.messages import message, message_text, os_reason
 from analysis.model import FileRejected, Issue, Workbook, gc_paused
 from analysis.parallel import Helpers, helper_count
 from analysis.parse_cache import Interpreted, ParsedFile, _Cache, _Entry, _renamed, cached_roster
@@ -278,7 +280,7 @@ def _unreadable(rel: str, exc: OSError) -> ParsedFile:
         code = "file_locked"
     else:
         code = "file_unreadable"
-    detail = exc.strerror or type(exc).__name__
+    detail = os_reason(exc)
     return ParsedFile(rel, rejected=(code, message(code, file=rel, detail=detail)), cacheable=False)
 
 
@@ -298,7 +300,8 @@ def write_tables(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".*.tmp*"):  # left by a run that was killed mid-write
-        stale.unlink(missing_ok=True)
+        if _left_behind(stale):
+            stale.unlink(missing_ok=True)
     pending: list[tuple[Path, Path]] = []
     indexes: dict[str, dict | None] = {}
     key = run_manifest.code_version() if by_file else ""
@@ -340,13 +343,64 @@ def write_tables(
             csv_writer.save_index(out_dir, name, out_dir / f"{name}.csv", index)
     except OSError as exc:
         raise OutputError(
-            message_text(
-                "output_unwritable", folder=out_dir, detail=exc.strerror or type(exc).__name__
-            )
+            message_text("output_unwritable", folder=out_dir, detail=os_reason(exc))
         ) from None
     finally:
         for tmp, _ in pending:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the error above is the one to tell
+                tmp.unlink(missing_ok=True)
+
+
+_TMP_PID = re.compile(r"\.tmp(\d+)")
+STALE_SECONDS = 3600  # where a run's process cannot be asked about, its age tells
+
+
+def _left_behind(path: Path) -> bool:
+    """Whether a temporary table in OUT belongs to no running ingest (one killed mid-write).
+
+    Two ingests into one OUT at a time each write their own temporary files
+    (named with the process id): one must not delete what the other is writing.
+    """
+    found = _TMP_PID.search(path.name)
+    if found is None:
+        return True
+    pid = int(found.group(1))
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill would end the process there
+        try:
+            return time.time() - path.stat().st_mtime > STALE_SECONDS
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, someone else's
+        return False
+    return False
+
+
+def check_output_dir(out_dir: Path, raw_dir: Path) -> None:
+    """Raise OutputError, before any work, when OUT cannot hold the tables.
+
+    OUT as RAW or inside the folders a run reads (the next run would read the
+    tables as a roster or submissions), a file in OUT's place, no permission, a read-only disk: one
+    Chinese sentence instead of hundreds of failed writes and a traceback.
+    """
+    out, raw = Path(out_dir).resolve(), Path(raw_dir).resolve()
+    read = [raw / config.ROSTER_SUBDIR, raw / config.SUBMISSIONS_SUBDIR]
+    if out == raw or any(out == r or r in out.parents for r in read):
+        raise OutputError(message_text("output_inside_raw", out=out_dir, raw=raw_dir))
+    probe = Path(out_dir) / f".write-test.tmp{os.getpid()}"
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise OutputError(
+            message_text("output_unwritable", folder=out_dir, detail=os_reason(exc))
+        ) from None
 
 
 def _move_into_place(tmp: Path, final: Path) -> None:
@@ -693,6 +747,7 @@ def run(
     becomes an issue instead.
     """
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    check_output_dir(out_dir, raw_dir)
     if inputs is None:
         inputs = run_manifest.fingerprint(raw_dir, out_dir, as_of, campaign)
     last = None if full else run_manifest.unchanged(out_dir, inputs)

@@ -260,6 +260,18 @@ MESSAGES: dict[str, str] = {
     "cli_arg_bad_choice": "参数 {option} 的值“{value}”不在可选范围内：{choices}",
     "cli_arg_bad_value": "参数 {option}：{detail}",
     "cli_bad_date": "日期“{value}”格式不对，应为 YYYY-MM-DD",
+    "cli_no_such_date": "日期“{value}”不存在，请写一个真实的日期",
+    "cli_os_error": "无法读写 {path}（{reason}）：请检查这个位置是否存在、是不是文件夹、有没有写入权限，然后重新运行。",
+    "cli_campaign_missing": "找不到活动定义文件 {path}，请检查 --campaign 写的路径。",
+    "output_inside_raw": (
+        "统计表目录 {out} 就是原始数据目录 {raw}，或在它的名册、报送文件夹里面："
+        "下次运行会把统计结果当作报送文件读取。请换一个 --out 目录（默认 data/processed）。"
+    ),
+    "demo_would_overwrite": (
+        "{folder} 里已经有名册、报送文件或别名表，而且不是演示数据：演示数据不会覆盖它们。"
+        "请换一个空目录作为 --out（默认 data/demo/raw）。"
+    ),
+    "templates_demo_roster": "（data/raw/roster 中还没有名册，用的是演示名册；放入正式名册后再运行即可。）",
     "cli_unknown_command": "未知命令：{command}",
     "cli_interrupted": "已中断：上一次的统计结果保持不变。",
     # JupyterLab (lab.py): printed
@@ -495,6 +507,40 @@ def message(code: str, **values: object) -> str:
 def message_text(key: str, /, **values: object) -> str:
     """The catalogue's sentence for `key` with every placeholder given (str.format)."""
     return MESSAGES[key].format(**values)
+
+
+# Why a file could not be read or written, by errno, as the analyst should read it.
+OS_REASONS = {
+    "ENOENT": "文件夹或文件不存在",
+    "EACCES": "没有权限",
+    "EPERM": "没有权限",
+    "EROFS": "磁盘是只读的",
+    "ENOSPC": "磁盘空间不足",
+    "EDQUOT": "磁盘配额已满",
+    "ENOTDIR": "路径中有一个同名的文件，而不是文件夹",
+    "EISDIR": "这是一个文件夹，不是文件",
+    "EEXIST": "已有同名的文件或文件夹",
+    "EBUSY": "文件正被其他程序占用",
+    "ETXTBSY": "文件正被其他程序占用",
+    "ENAMETOOLONG": "路径太长",
+    "EINVAL": "路径不合法",
+    "EIO": "磁盘读写出错",
+}
+WINDOWS_REASONS = {
+    32: "文件正被其他程序占用（例如在 Excel 中打开）",
+    33: "文件的一部分被其他程序锁定",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why `exc` happened, in Chinese ('文件夹或文件不存在'); the system's words when not known."""
+    import errno
+
+    winerror = getattr(exc, "winerror", None)
+    if winerror in WINDOWS_REASONS:
+        return WINDOWS_REASONS[winerror]
+    name = errno.errorcode.get(exc.errno or -1, "")
+    return OS_REASONS.get(name) or exc.strerror or type(exc).__name__
 
 
 def suggestion_text(suggestions: list[str]) -> str:

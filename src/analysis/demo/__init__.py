@@ -34,7 +34,7 @@ filled template), `formats` (xlsx/xls/ods/csv bytes, fixed timestamps), `extras`
 from __future__ import annotations
 
 # `_name as _name`: internals the tests check directly (explicit re-exports).
-from analysis.demo.build import DemoSummary, generate
+from analysis.demo.build import DEMO_MARK, DemoSummary, generate
 from analysis.demo.formats import FIXED_TIME, ZIP_TIME, Grid
 from analysis.demo.formats import _xlsx_bytes as _xlsx_bytes
 from analysis.demo.layouts import (
@@ -58,6 +58,7 @@ from analysis.demo.roster import _name_key as _name_key
 from analysis.demo.roster import build_roster, write_roster
 
 __all__ = [
+    "DEMO_MARK",
     "EXCEL_EPOCH",
     "FIXED_TIME",
     "ISSUE_CODES",

@@ -18,7 +18,7 @@ import pandas as pd
 from analysis import names
 from analysis.campaign import Campaign
 from analysis.materials.intake import Intake, Received
-from analysis.messages import message_text
+from analysis.messages import message_text, os_reason
 from analysis.model import Issue, IssueCode, MaterialState
 
 MATERIALS_COLUMNS = (
@@ -145,7 +145,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 material=_named_group(item.rel),
                 error=(
                     IssueCode.MATERIAL_CORRUPT,
-                    exc.strerror or message_text("detail_unreadable"),
+                    os_reason(exc),
                 ),
             )
         except Exception as exc:  # noqa: BLE001 - the analyst must never see a traceback

@@ -41,12 +41,13 @@ class TemplateRun:
     checklist_csv: Path
     roster_source: str = ""
     issues: list[Issue] = field(default_factory=list)
+    demo_roster: bool = False  # no roster in data/raw: the demo's was used
 
     def __str__(self) -> str:
         return message_text(
             "templates_written", count=len(self.files), round=self.round_name,
             folder=self.out_dir, zip=self.zip_path.name, checklist=self.checklist_xlsx.name,
-        ) + (
+        ) + (message_text("templates_demo_roster") if self.demo_roster else "") + (
             message_text("templates_roster_problems", count=len(self.issues), roster=self.roster_source)
             if self.issues
             else ""
@@ -154,7 +155,8 @@ def run(
     """`python -m analysis template`: templates for every reporting unit of one round."""
     campaign = load_campaign(campaign_path)
     round_ = _round(campaign, round_code)
-    loaded = load_roster(Path(roster) if roster is not None else default_roster_path())
+    roster_path = Path(roster) if roster is not None else default_roster_path()
+    loaded = load_roster(roster_path)
     out = Path(out_dir) if out_dir else config.REPORTS_DIR / "templates" / windows_name(round_.code)
     paths = write_templates(loaded, campaign, round_.code, out)
     xlsx_path, csv_path = checklist_paths(round_, out)
@@ -167,4 +169,5 @@ def run(
         csv_path,
         loaded.source,
         list(loaded.issues),
+        demo_roster=roster is None and roster_path == config.DEMO_RAW_DIR / config.ROSTER_SUBDIR,
     )
