@@ -200,6 +200,52 @@ def test_aliases_with_wrong_columns_are_one_issue(tmp_path):
     assert "报送名称" in issues[0].message
 
 
+def test_one_bad_alias_line_costs_that_line_only(roster, tmp_path):
+    # An unpaired quote, a remark in a third cell, a line without its roster name and
+    # blank lines: the good lines are used, each bad one is an issue at its own line.
+    path = tmp_path / "aliases.csv"
+    path.write_text(
+        "报送名称,名册名称\n"
+        "长阳一小,长阳镇第一小学工会\n"
+        "\n"
+        '"燕房,区教委工会\n'
+        "教委,区教委工会,备注：上期改名\n"
+        "只有一列\n"
+        " ,区教委工会\n"
+        "卫生院,长阳镇卫生院工会\n",
+        encoding="utf-8",
+    )
+    aliases, issues = read_aliases(path)
+    assert aliases[["alias", "name", "row"]].values.tolist() == [
+        ["长阳一小", "长阳镇第一小学工会", 2],
+        ["教委", "区教委工会", 5],
+        ["卫生院", "长阳镇卫生院工会", 8],
+    ]
+    assert [(i.code, i.row) for i in issues] == [
+        ("alias_row_unreadable", 4),
+        ("alias_row_incomplete", 6),
+    ]
+    assert "第4行的引号没有配对" in issues[0].message
+    assert "第6行只写了报送名称“只有一列”" in issues[1].message
+    usable, more = check_aliases(aliases, roster)
+    assert more == [] and len(usable) == 3
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\r\n\r\n"])
+def test_an_empty_alias_table_is_no_aliases(tmp_path, content):
+    path = tmp_path / "aliases.csv"
+    path.write_bytes(content)
+    aliases, issues = read_aliases(path)
+    assert aliases.empty and issues == []
+
+
+def test_alias_columns_found_anywhere_in_the_header(tmp_path):
+    path = tmp_path / "aliases.csv"
+    path.write_bytes("序号,名册名称,报送名称\n1,区教委工会,教委\n".encode("gbk"))
+    aliases, issues = read_aliases(path)
+    assert issues == [] and aliases[["alias", "name"]].values.tolist() == [["教委", "区教委工会"]]
+
+
 def test_resolver_accepts_alias_frame_without_row_column(roster):
     frame = pd.DataFrame({"报送名称": ["一小"], "名册名称": ["长阳镇第一小学工会"]})
     assert NameResolver(roster, frame).resolve("一小").unit == "长阳镇第一小学工会"

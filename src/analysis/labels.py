@@ -166,6 +166,8 @@ CODE_NAMES: dict[str, str] = {
     "publicity_output_unknown": "宣传形式无法归类",
     "alias_conflict": "别名对应矛盾",
     "alias_target_unknown": "别名指向的名称不在名册",
+    "alias_row_unreadable": "别名表一行无法读取",
+    "alias_row_incomplete": "别名表一行缺少名册名称",
     "roster_kind_mixed": "名册类别不一致",
     "roster_members_unreadable": "名册会员人数无法识别",
     "roster_name_ambiguous": "名册名称相近",

@@ -323,6 +323,13 @@ MESSAGES: dict[str, str] = {
     "aliases_unreadable": "别名表 {file} 无法使用：{problem}；本次未使用任何别名，请修改后重新运行。",
     "aliases_bad_columns": "列名应为“报送名称,名册名称”（或 alias,name）",
     "aliases_bad_encoding": "文字编码无法识别",
+    "alias_row_unreadable": (
+        "别名表 {file} 第{row}行的引号没有配对，这一行没有使用；其余各行照常使用。请修改后重新运行。"
+    ),
+    "alias_row_incomplete": (
+        "别名表 {file} 第{row}行只写了报送名称“{alias}”，没有写名册名称，这一行没有使用；"
+        "请在第二列填写名册中的名称。"
+    ),
     "alias_target_unknown": (
         "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”；"
         "该行未使用，请改为名册中的准确名称。"

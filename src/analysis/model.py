@@ -193,6 +193,8 @@ class IssueCode(StrEnum):
     # roster and aliases (more)
     ALIAS_CONFLICT = "alias_conflict"
     ALIAS_TARGET_UNKNOWN = "alias_target_unknown"
+    ALIAS_ROW_UNREADABLE = "alias_row_unreadable"
+    ALIAS_ROW_INCOMPLETE = "alias_row_incomplete"
     ROSTER_KIND_MIXED = "roster_kind_mixed"
     ROSTER_MEMBERS_UNREADABLE = "roster_members_unreadable"
     ROSTER_NAME_AMBIGUOUS = "roster_name_ambiguous"

@@ -20,8 +20,8 @@ normalised forms) as suggestions; they are shown to the analyst, never applied.
 
 from __future__ import annotations
 
+import csv
 import functools
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -314,26 +314,62 @@ def _standard_alias_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.DataFrame, list[Issue]]:
-    """Read aliases.csv (UTF-8 or GBK) as columns alias, name, row; unreadable -> Issue."""
+    """Read aliases.csv (UTF-8 or GBK) as columns alias, name, row; problems -> Issues.
+
+    Line by line: a line that cannot be read (an unpaired quote) or names no roster
+    name is an issue of its own, and the other lines are used. Only a file that
+    cannot be decoded, or whose header names neither 报送名称,名册名称 nor alias,name,
+    is unusable as a whole. Blank lines are skipped, cells beyond the two columns
+    (a remark) ignored, and `row` is the line's number in the file. An empty file is
+    no aliases.
+    """
     empty = pd.DataFrame({"alias": [], "name": [], "row": []})
     text = textfiles.decode_or_none(Path(path).read_bytes())  # BOM, CRLF, GBK as Notepad saves
-    problem = None
-    frame = None
-    if text is not None:
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-            frame = _standard_alias_columns(frame)
-        except (ValueError, pd.errors.ParserError):
-            problem = message_text("aliases_bad_columns")
-    else:
-        problem = message_text("aliases_bad_encoding")
-    if problem or frame is None:
+
+    def unusable(problem: str) -> tuple[pd.DataFrame, list[Issue]]:
         message = message_text("aliases_unreadable", file=display_name, problem=problem)
         return empty, [
             Issue(display_name, "", None, "", "error", IssueCode.ALIASES_UNREADABLE, message)
         ]
-    frame = frame.assign(row=range(2, len(frame) + 2))
-    return frame[frame["alias"] != ""].reset_index(drop=True), []
+
+    if text is None:
+        return unusable(message_text("aliases_bad_encoding"))
+    issues: list[Issue] = []
+    records: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            cells = next(csv.reader([line], strict=True))
+        except csv.Error:  # an unpaired quote: this line only
+            text_ = message_text("alias_row_unreadable", file=display_name, row=number)
+            issues.append(
+                Issue(display_name, "", number, "", "error", IssueCode.ALIAS_ROW_UNREADABLE, text_)
+            )
+            continue
+        records.append((number, [c.strip() for c in cells]))
+    if not records:
+        return empty, []
+    _, header = records[0]
+    found = next(((header.index(a), header.index(n)) for a, n in ALIAS_COLUMNS
+                  if a in header and n in header), None)  # fmt: skip
+    if found is None:
+        return unusable(message_text("aliases_bad_columns"))
+    rows = []
+    for number, cells in records[1:]:
+        alias, name = (cells[j] if j < len(cells) else "" for j in found)
+        if not alias:
+            continue
+        if not name:
+            text_ = message_text("alias_row_incomplete", file=display_name, row=number, alias=alias)
+            issues.append(
+                Issue(display_name, "", number, "名册名称", "error", IssueCode.ALIAS_ROW_INCOMPLETE,
+                      text_)
+            )  # fmt: skip
+            continue
+        rows.append((alias, name, number))
+    frame = pd.DataFrame(rows, columns=["alias", "name", "row"]) if rows else empty
+    return frame, issues
 
 
 def check_aliases(
