@@ -1132,3 +1132,22 @@ def test_run_freezes_what_it_holds_for_the_collector_and_gives_it_back(raw, monk
         assert 0 < seen[-1] <= theirs and 0 < gc.get_freeze_count() <= theirs
     finally:
         gc.unfreeze()
+
+
+def test_the_cut_off_date_is_told_and_one_before_the_campaign_is_warned(raw, tmp_path, campaign):
+    import datetime as dt
+
+    assert ingest.run(raw, tmp_path / "a", progress=False).notes == []
+    within = ingest.run(raw, tmp_path / "b", as_of=campaign.start, progress=False)
+    assert within.notes == [f"统计截止日期 {campaign.start.isoformat()}：此后的活动不计入覆盖率。"]
+    early = ingest.run(raw, tmp_path / "c", as_of=dt.date(1990, 1, 1), progress=False)
+    assert len(early.notes) == 2 and "早于活动开始日期" in early.notes[1]
+    assert early.summary_zh().endswith(early.notes[1])
+
+
+def test_a_shortcut_to_a_file_that_is_gone_is_noted_not_dropped(raw, tmp_path):
+    (raw / "submissions" / "长阳镇报送.xlsx").symlink_to(tmp_path / "已删除.xlsx")
+    result = ingest.run(raw, tmp_path / "out", progress=False)
+    skipped = result.issues[result.issues["code"] == "file_skipped"]
+    assert skipped["file"].tolist() == ["submissions/长阳镇报送.xlsx"]
+    assert "快捷方式" in skipped["message"].iloc[0] and result.files_skipped == 1

@@ -185,3 +185,28 @@ def test_ingest_warns_about_several_roster_files_also_from_the_cache(tmp_path):
     second = ingest.run(raw, tmp_path / "out", progress=False)  # the roster comes from the cache
     (issue,) = second.issues[second.issues["code"] == "roster_several_files"].itertuples()
     assert issue.file == "roster/名册2019.xlsx" and "“名册2018.xlsx”未使用" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("missing/roster", "未找到名册：原始数据目录 {tmp}/missing 不存在"),
+        ("a-file/roster", "未找到名册：{tmp}/a-file 是一个文件，不是文件夹"),
+        ("raw/roster", "未找到名册：请把单位名册放到 {tmp}/raw/roster 文件夹中"),
+        ("名册.xlsx", "未找到名册：名册文件 {tmp}/名册.xlsx 不存在"),
+    ],
+)
+def test_no_roster_says_which_path_is_wrong(tmp_path, where, expected):
+    (tmp_path / "a-file").write_bytes(b"x")
+    (tmp_path / "raw").mkdir()
+    with pytest.raises(RosterError) as caught:
+        load_roster(tmp_path / where)
+    assert str(caught.value).startswith(expected.format(tmp=tmp_path))
+
+
+def test_a_broken_roster_is_not_asked_to_be_sent_in(tmp_path):
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(b"PK\x03\x04 broken zip")
+    with pytest.raises(RosterError) as caught:
+        load_roster(path)
+    assert "重新保存" in str(caught.value) and "报送" not in str(caught.value)

@@ -102,6 +102,7 @@ class IngestResult:
     files_skipped: int = 0
     files_parsed: int = 0  # parsed this run (not from the cache)
     materials: pd.DataFrame | None = None  # materials.csv (photos, documents, videos)
+    notes: list[str] = field(default_factory=list)  # lines for the terminal after the counts
 
     def count(self, table: str, state: str) -> int:
         frame = self.rows if table == "rows" else self.submissions
@@ -167,7 +168,7 @@ class IngestResult:
             from analysis.materials.figures import terminal_line
 
             lines.insert(2, terminal_line(self.materials))
-        return "\n".join(lines)
+        return "\n".join(lines + self.notes)
 
 
 # --------------------------------------------------------------------------- parse
@@ -870,7 +871,7 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     result = IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,
         coverage=coverage, files_skipped=len(skipped), files_parsed=files_parsed,
-        publicity=publicity_frame, materials=materials,
+        publicity=publicity_frame, materials=materials, notes=_as_of_notes(as_of, campaign),
     )  # fmt: skip
     if not tracebacks:  # a run with internal errors is not one to stand for the next
         outputs = [f"{name}.{ext}" for name in tables for ext in ("csv", "parquet")]
@@ -879,6 +880,17 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
             files_skipped=len(skipped), summary=result.summary_zh(),
         )  # fmt: skip
     return result
+
+
+def _as_of_notes(as_of: dt.date | None, campaign: Campaign) -> list[str]:
+    """The cut-off date for the terminal, with a warning when it precedes the campaign."""
+    if as_of is None:
+        return []
+    notes = [message_text("ingest_as_of", date=as_of.isoformat())]
+    if as_of < campaign.start:
+        notes.append(message_text("ingest_as_of_before_campaign", date=as_of.isoformat(),
+                                  start=campaign.start.isoformat()))  # fmt: skip
+    return notes
 
 
 def _restored_result(out_dir: Path, last: dict) -> IngestResult | None:

@@ -74,6 +74,9 @@ MESSAGES: dict[str, str] = {
         "把公式改为数值再报送。"
     ),
     # Files (ingest.py)
+    "file_skipped_link": (
+        "“{file}”是一个快捷方式（链接），它指向的文件已不存在，已跳过；请把报送文件本身放进来后重新运行。"
+    ),
     "file_skipped": "文件“{file}”是临时文件或隐藏文件（{why}），已跳过；如确需读取，请改名后重新运行。",
     "file_internal_error": (
         "读取文件“{file}”时程序出错，该文件未计入统计；请用 Excel 或 WPS 打开后另存为 .xlsx 再试，"
@@ -201,6 +204,11 @@ MESSAGES: dict[str, str] = {
         "活动记录 {read} 行：计入 {accepted} 行，未计入 {rejected} 行，"
         "重复 {duplicate} 行，已替代 {superseded} 行。"
     ),
+    "ingest_as_of": "统计截止日期 {date}：此后的活动不计入覆盖率。",
+    "ingest_as_of_before_campaign": (
+        "注意：统计截止日期 {date} 早于活动开始日期 {start}，所有活动都在截止日期之后，"
+        "覆盖率都是 0；请检查 --as-of 是否写错。"
+    ),
     "ingest_summary_issues": (
         "发现问题 {total} 条（错误 {errors} 条，提示 {warnings} 条），详见 {issues_csv}。"
     ),
@@ -215,6 +223,15 @@ MESSAGES: dict[str, str] = {
     "roster_unreadable": "名册文件无法使用：{reason}",
     "roster_no_sheet": "名册文件 {file} 中没有任何工作表，请检查文件内容。",
     "roster_not_found": "未找到名册：请把单位名册放到 {folder} 文件夹中。",
+    "roster_file_missing": "未找到名册：名册文件 {path} 不存在，请检查路径是否写对。",
+    "raw_dir_missing": (
+        "未找到名册：原始数据目录 {folder} 不存在，请检查路径是否写对"
+        "（应是放着 roster、submissions 两个文件夹的目录）。"
+    ),
+    "raw_dir_is_file": (
+        "未找到名册：{folder} 是一个文件，不是文件夹；原始数据目录应是放着 roster、submissions"
+        "两个文件夹的目录。"
+    ),
     "roster_folder_empty": (
         "未找到名册：{folder} 中没有 Excel 或 CSV 文件；请把单位名册（.xlsx/.xls/.csv）放入该文件夹后重新运行。"
     ),

@@ -124,11 +124,26 @@ def _read_grid(path: Path) -> tuple[str, list[list[object]]]:
     try:
         workbook = read_workbook(path, Limits(), display_name=path.name)
     except FileRejected as exc:
-        raise RosterError(message_text("roster_unreadable", reason=exc.message)) from None
+        # The roster is the analyst's own file: "save it again", not "and send it in".
+        reason = exc.message.replace("重新保存并报送", "重新保存")
+        raise RosterError(message_text("roster_unreadable", reason=reason)) from None
     sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets
     if not sheets:
         raise RosterError(message_text("roster_no_sheet", file=path.name))
     return sheets[0].name, sheets[0].rows
+
+
+def _not_found(roster_path: Path) -> str:
+    """Why there is no roster at `roster_path`: a file named that is not there, no raw
+    folder (or a file in its place), or a raw folder without its roster folder."""
+    if roster_path.suffix.lower() in ROSTER_SUFFIXES:
+        return message_text("roster_file_missing", path=roster_path)
+    raw = roster_path.parent
+    if raw.is_file():
+        return message_text("raw_dir_is_file", folder=raw)
+    if not raw.exists():
+        return message_text("raw_dir_missing", folder=raw)
+    return message_text("roster_not_found", folder=roster_path)
 
 
 def find_roster_file(roster_path: Path) -> Path:
@@ -136,7 +151,7 @@ def find_roster_file(roster_path: Path) -> Path:
     if roster_path.is_file():
         return roster_path
     if not roster_path.is_dir():
-        raise RosterError(message_text("roster_not_found", folder=roster_path))
+        raise RosterError(_not_found(roster_path))
     files = sorted(
         (
             p

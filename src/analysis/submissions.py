@@ -30,7 +30,13 @@ def _discover(raw_dir: Path) -> tuple[list[Path], list[Issue]]:
         return [], []
     files, skipped = [], []
     for path in sorted(base.rglob("*"), key=lambda p: _rel(p, raw_dir)):
-        if not path.is_file():
+        broken = path.is_symlink() and not path.exists()  # a shortcut to nothing, or a loop
+        if not broken and not path.is_file():
+            continue
+        if broken:
+            rel = _rel(path, raw_dir)
+            text = message_text("file_skipped_link", file=rel)
+            skipped.append(Issue(rel, "", None, "", "warning", IssueCode.FILE_SKIPPED, text))
             continue
         parts = path.relative_to(base).parts
         why = None
