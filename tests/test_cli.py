@@ -89,3 +89,15 @@ def test_command_line_draws_charts_off_screen_without_make(monkeypatch, capsys):
     cli.main(["frobnicate"])
     assert os.environ["MPLBACKEND"] == "svg"
     capsys.readouterr()
+
+
+def test_template_round_is_matched_as_typed_loosely_and_a_wrong_one_is_status_2(capsys):
+    from analysis import cli
+    from analysis.campaign import load_campaign
+    from analysis.templates.writer import _round
+
+    campaign = load_campaign()
+    assert _round(campaign, " R2 ") == _round(campaign, "r2") == campaign.rounds[1]
+    assert cli.main(["template", "--round", "r9"]) == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith("报送期次“r9”不存在") and len(line.splitlines()) == 1

@@ -204,6 +204,14 @@ def _run(args: argparse.Namespace) -> int:
 
         if args.campaign is not None and not args.campaign.is_file():
             raise UsageError(message_text("cli_campaign_missing", path=args.campaign))
+        if args.round is not None:  # a round that is not there is a bad argument (status 2)
+            from analysis.campaign import CampaignError, load_campaign
+            from analysis.templates.writer import _round
+
+            try:
+                _round(load_campaign(args.campaign), args.round)
+            except CampaignError as exc:
+                raise UsageError(str(exc)) from None
 
         result = batch.run(
             roster=args.roster, round_code=args.round, out_dir=args.out, campaign_path=args.campaign

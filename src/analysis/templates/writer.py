@@ -60,8 +60,9 @@ def template_filename(unit: str, round_: Round) -> str:
 def _round(campaign: Campaign, round_code: str | None) -> Round:
     if round_code is None:
         return campaign.rounds[0]
+    typed = round_code.strip()
     for r in campaign.rounds:
-        if round_code == r.code or round_code in r.labels or round_code == r.name:
+        if typed.lower() == r.code.lower() or typed in r.labels or typed == r.name:
             return r
     codes = "、".join(r.code for r in campaign.rounds)
     raise CampaignError(message_text("template_round_unknown", round=round_code, codes=codes))
