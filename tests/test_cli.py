@@ -101,3 +101,16 @@ def test_template_round_is_matched_as_typed_loosely_and_a_wrong_one_is_status_2(
     assert cli.main(["template", "--round", "r9"]) == 2
     line = capsys.readouterr().err.strip()
     assert line.startswith("报送期次“r9”不存在") and len(line.splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["ingest", "--help"], ["template", "-h"]])
+def test_help_is_in_chinese(argv, capsys):
+    from analysis import cli
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(argv)
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("用法：analysis") and "显示这段说明并退出" in text and "选项" in text
+    for english in ("usage:", "options:", "show this help", "positional arguments"):
+        assert english not in text

@@ -20,10 +20,42 @@ from analysis.messages import message_text
 from analysis.model import UsageError as UsageError  # defined below the demo generator
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with its one fixed English word in Chinese ("usage: ")."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+# What each option's value is, for the help's "--raw 目录" (argparse writes "--raw RAW").
+# ASCII: argparse aligns the help by characters, and a Chinese one is two columns wide.
+METAVARS = {"raw": "DIR", "out": "DIR", "reports": "DIR", "as_of": "YYYY-MM-DD",
+            "round": "ROUND", "roster": "PATH", "campaign": "FILE", "seed": "N", "port": "PORT"}  # fmt: skip
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line Chinese error instead of usage text and exit code 2."""
+    """argparse with a one-line Chinese error instead of usage text and exit code 2.
+
+    Its help is Chinese too (the error line tells the analyst to run `--help`).
+    """
 
     typed: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "命令"
+        self._optionals.title = "选项"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help="显示这段说明并退出"
+        )
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        if action.metavar is None and action.dest in METAVARS and action.nargs != 0:
+            action.metavar = METAVARS[action.dest]
+        return action
 
     def parse_known_args(self, args=None, namespace=None):
         self.typed = list(sys.argv[1:] if args is None else args)
@@ -51,10 +83,10 @@ class _Parser(argparse.ArgumentParser):
 _ARGPARSE_MESSAGES = (
     (re.compile(r"unrecognized arguments: (?P<words>.+)", re.S), "cli_arg_unrecognized"),
     (re.compile(r"argument (?P<option>\S+): expected one argument"), "cli_arg_missing_value"),
-    (re.compile(r"the following arguments are required: command$"), "cli_arg_no_command"),
+    (re.compile(r"the following arguments are required: (command|命令)$"), "cli_arg_no_command"),
     (re.compile(r"the following arguments are required: (?P<options>.+)"), "cli_arg_required"),
     (
-        re.compile(r"argument command: invalid choice: (?P<value>.+?) \(choose from .+\)$"),
+        re.compile(r"argument (command|命令): invalid choice: (?P<value>.+?) \(choose from .+\)$"),
         "cli_arg_bad_command",
     ),
     (
@@ -92,7 +124,7 @@ def _date_arg(text: str) -> dt.date:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="analysis", description="房山区总工会 学习宣传活动报送统计分析")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="命令")
 
     demo = sub.add_parser("demo", help="生成演示数据")
     demo.add_argument(
