@@ -236,18 +236,15 @@ def _run(args: argparse.Namespace) -> int:
 
         if args.campaign is not None and not args.campaign.is_file():
             raise UsageError(message_text("cli_campaign_missing", path=args.campaign))
-        if args.round is not None:  # a round that is not there is a bad argument (status 2)
-            from analysis.campaign import CampaignError, load_campaign
-            from analysis.templates.writer import _round
+        from analysis.templates.writer import RoundUnknown
 
-            try:
-                _round(load_campaign(args.campaign), args.round)
-            except CampaignError as exc:
-                raise UsageError(str(exc)) from None
-
-        result = batch.run(
-            roster=args.roster, round_code=args.round, out_dir=args.out, campaign_path=args.campaign
-        )
+        try:
+            result = batch.run(
+                roster=args.roster, round_code=args.round, out_dir=args.out,
+                campaign_path=args.campaign,
+            )  # fmt: skip
+        except RoundUnknown as exc:  # a bad argument (status 2), as for briefing
+            raise UsageError(str(exc)) from None
         print(result)
         return 0
     raise UsageError(message_text("cli_unknown_command", command=args.command))

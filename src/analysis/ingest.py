@@ -386,8 +386,9 @@ def check_output_dir(out_dir: Path, raw_dir: Path) -> None:
     """Raise OutputError, before any work, when OUT cannot hold the tables.
 
     OUT as RAW or inside the folders a run reads (the next run would read the
-    tables as a roster or submissions), a file in OUT's place, no permission, a read-only disk: one
-    Chinese sentence instead of hundreds of failed writes and a traceback.
+    tables as a roster or submissions), a file in OUT's place, no permission, a
+    read-only disk: one Chinese sentence instead of hundreds of failed writes and a
+    traceback.
     """
     out, raw = Path(out_dir).resolve(), Path(raw_dir).resolve()
     read = [raw / config.ROSTER_SUBDIR, raw / config.SUBMISSIONS_SUBDIR]

@@ -62,9 +62,9 @@ def _replaceable(out_dir: Path) -> bool:
     """
     if out_dir.resolve() == config.DEMO_RAW_DIR.resolve() or (out_dir / DEMO_MARK).is_file():
         return True
-    held = [out_dir / config.ROSTER_SUBDIR, out_dir / config.SUBMISSIONS_SUBDIR]
     if (out_dir / config.ALIASES_FILE).exists():
         return False
+    held = [out_dir / config.ROSTER_SUBDIR, out_dir / config.SUBMISSIONS_SUBDIR]
     return not any(p.is_dir() and any(p.iterdir()) for p in held)
 
 

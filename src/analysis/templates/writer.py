@@ -57,6 +57,10 @@ def template_filename(unit: str, round_: Round) -> str:
     return safe_filename(f"{unit}_{round_.name}_报送表") + ".xlsx"
 
 
+class RoundUnknown(CampaignError):
+    """A round code, label or name that the campaign does not have (a bad argument)."""
+
+
 def _round(campaign: Campaign, round_code: str | None) -> Round:
     if round_code is None:
         return campaign.rounds[0]
@@ -65,7 +69,7 @@ def _round(campaign: Campaign, round_code: str | None) -> Round:
         if typed.lower() == r.code.lower() or typed in r.labels or typed == r.name:
             return r
     codes = "、".join(r.code for r in campaign.rounds)
-    raise CampaignError(message_text("template_round_unknown", round=round_code, codes=codes))
+    raise RoundUnknown(message_text("template_round_unknown", round=round_code, codes=codes))
 
 
 def _unique(values: Iterable[str]) -> list[str]:
