@@ -173,3 +173,20 @@ def test_every_issue_code_has_a_short_chinese_name():
 
     assert [code.value for code in IssueCode if code not in CODE_NAMES] == []
     assert set(CODE_NAMES) - set(IssueCode) == {"ok", "date_unreadable_round_known"}
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        ("superseded:submissions/a.xlsx", "被“submissions/a.xlsx”替代"),
+        ("duplicate_file:submissions/a.xlsx", "与“submissions/a.xlsx”内容相同"),
+        ("earlier_round:submissions/r1/a.xlsx", "与前期“submissions/r1/a.xlsx”重复"),
+        ("duplicate_row:Sheet1!64", "与本文件工作表“Sheet1”第64行相同"),
+        ("duplicate_row:工作表!A!7", "与本文件工作表“工作表!A”第7行相同"),
+        ("duplicate_row:12", "与本文件第12行相同"),  # a CSV has no sheets
+    ],
+)
+def test_every_reason_with_a_place_reads_as_a_sentence(reason, shown):
+    from analysis.exports.details import _reason
+
+    assert _reason(reason) == shown

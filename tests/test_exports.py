@@ -250,6 +250,24 @@ def test_notebook_html_has_outputs_but_no_code(tmp_path):
     assert "data:image/png;base64,iVBORw0KGgo=" in page
 
 
+def test_notebook_html_images_are_described_in_chinese(tmp_path):
+    # show_chart gives each chart its finding as the description; nbconvert would
+    # write one English sentence for every image.
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("show()")
+    code.outputs = [
+        nbformat.v4.new_output("display_data", {"image/png": "iVBORw0KGgo="},
+                               metadata={"image/png": {"alt": "区教委覆盖率最高"}}),
+        nbformat.v4.new_output("display_data", {"image/png": "iVBORw0KGgp="}),
+    ]  # fmt: skip
+    nb.cells = [code]
+    src = tmp_path / "nb.ipynb"
+    nbformat.write(nb, str(src))
+    page = html.notebook_html(src, tmp_path / "out.html").read_text("utf-8")
+    assert 'alt="区教委覆盖率最高"' in page and 'alt="图表"' in page
+    assert "No description" not in page
+
+
 def test_unit_table_total_reconciles_with_unit_rows(figures):
     table = workbook.unit_table(figures)
     units = table[table["row_type"] == "unit"]

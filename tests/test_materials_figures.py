@@ -82,7 +82,7 @@ def test_materials_column_text():
     column = figures.column_for_units(
         pd.Series(["长阳镇总工会", "琉璃河镇总工会", "区卫健委工会"]), MATERIALS
     )
-    assert column == ["图片2张、总结1份", "视频1个", "未报送"]
+    assert column == ["图片2张、总结1份", "视频1个", "未收到"]
 
 
 def test_materials_sheet_lists_every_material_in_chinese(campaign):
@@ -129,7 +129,7 @@ def test_summary_gap_warning_names_the_figures(campaign):
     ]
     assert "活动场次写的是10，报送表合计为3" in issues[0].message
     assert (
-        "参与人次" not in issues[0].message and "覆盖基层工会" not in issues[0].message
+        "参加人次" not in issues[0].message and "覆盖基层工会" not in issues[0].message
     )  # 500 and 3 agree
 
 

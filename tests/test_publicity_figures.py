@@ -88,6 +88,27 @@ def test_publicity_sentence_names_every_output_and_what_was_left_out(campaign):
     assert publicity_sentence(FIGURE_ROWS.iloc[:0], campaign, "r2") == ""
 
 
+def test_the_publicity_sheet_says_what_it_left_out(campaign, tmp_path):
+    from types import SimpleNamespace
+
+    from openpyxl import Workbook
+
+    from analysis.exports import workbook
+    from analysis.publicity_figures import implausible_note
+
+    assert implausible_note(FIGURE_ROWS, campaign, "r1") == ""  # the 5000 is in r2
+    note = implausible_note(FIGURE_ROWS, campaign, "r2")
+    assert note == (
+        "注：另有1个数量远超单位规模（合计5000），未计入上表，请核对（见数据明细的问题清单）。"
+    )
+    figures = SimpleNamespace(publicity=FIGURE_ROWS, campaign=campaign, round_code="r2",
+                              round_name="第二阶段")  # fmt: skip
+    wb = Workbook()
+    workbook._publicity_sheet(wb, figures, "说明")
+    texts = [c.value for row in wb["宣传成果"].iter_rows() for c in row if c.value]
+    assert texts[-1] == note  # under the table, after its last row
+
+
 def test_publicity_finding_and_chart(campaign):
     import matplotlib.pyplot as plt
 

@@ -145,9 +145,7 @@ def publicity_sentence(
     phrases = _phrases(table, campaign, round_code)
     if not phrases:
         return ""
-    rows = counted(publicity)
-    codes = [r.code for r in campaign.rounds]
-    rows = rows[rows["round"].isin(codes[: codes.index(round_code) + 1])]
+    rows = _to_round(publicity, campaign, round_code)
     units = rows["reporting_unit"].nunique()
     reasons = rows["reason"].astype(str)
     implausible = rows[reasons.str.contains(IMPLAUSIBLE)]
@@ -167,6 +165,27 @@ def publicity_sentence(
     if odd:
         text += f"；{odd}个数量为负数或非整数，已按原数计入，请核对"
     return text + "）。"
+
+
+def _to_round(publicity: pd.DataFrame, campaign: Campaign, round_code: str) -> pd.DataFrame:
+    """The counted publicity rows of the rounds up to `round_code`."""
+    rows = counted(publicity)
+    codes = [r.code for r in campaign.rounds]
+    return rows[rows["round"].isin(codes[: codes.index(round_code) + 1])]
+
+
+def implausible_note(publicity: pd.DataFrame | None, campaign: Campaign, round_code: str) -> str:
+    """'注：另有3个数量远超单位规模（合计1.5万），未计入上表…' for the 宣传成果 sheet ('' if none)."""
+    if publicity is None or publicity.empty:
+        return ""
+    rows = _to_round(publicity, campaign, round_code)
+    implausible = rows[rows["reason"].astype(str).str.contains(IMPLAUSIBLE)]
+    if implausible.empty:
+        return ""
+    return (
+        f"注：另有{len(implausible)}个数量远超单位规模（合计{_amount(implausible['count'].sum())}），"
+        "未计入上表，请核对（见数据明细的问题清单）。"
+    )
 
 
 def publicity_finding(table: pd.DataFrame, campaign: Campaign, round_code: str) -> str:

@@ -91,9 +91,13 @@ def _reason(value: object) -> str | None:
     for code, template in (
         ("superseded:", "被“{}”替代"),
         ("duplicate_file:", "与“{}”内容相同"),
+        ("earlier_round:", "与前期“{}”重复"),
     ):
         if text.startswith(code):
             return template.format(text[len(code) :])
+    if text.startswith("duplicate_row:"):  # duplicate_row:<sheet>!<row>, or <row> for a CSV
+        sheet, _, row = text[len("duplicate_row:") :].rpartition("!")
+        return f"与本文件工作表“{sheet}”第{row}行相同" if sheet else f"与本文件第{row}行相同"
     return "；".join(CODE_NAMES.get(part, part) for part in text.split(";"))
 
 

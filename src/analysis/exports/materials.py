@@ -80,10 +80,14 @@ def totals_sheet(materials: pd.DataFrame, rows: pd.DataFrame, campaign) -> pd.Da
         "项目": table["figure_name"],
         "总结所述": table["stated"],
         "报送表合计": table["table"],
-        "差异": table["gap"].map(lambda g: "" if pd.isna(g) else f"{g:+.0%}"),
+        "差异": table["gap"].astype(float),  # a number (sortable), shown as +12.5% (FORMATS)
         "核对": table["flagged"].map({True: "差异超过10%，请核实", False: "一致"}),
         "总结文件": table["file"],
     })  # fmt: skip
+
+
+# Number formats of the appended sheets' columns, by header.
+FORMATS = {"差异": "+0.0%;-0.0%;0.0%"}
 
 
 def append_sheets(book: Workbook, sheets: dict[str, pd.DataFrame]) -> None:
@@ -102,13 +106,16 @@ def append_sheets(book: Workbook, sheets: dict[str, pd.DataFrame]) -> None:
             cell.fill = PatternFill("solid", fgColor="F2DCDB")
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for column in ws.columns:
+            number_format = FORMATS.get(column[0].value)
+            for cell in column[1:] if number_format else ():
+                cell.number_format = number_format
             longest = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(8, longest * 1.8))
         ws.freeze_panes = "A2"
 
 
 def add_materials_column(book: Workbook, labels: dict[str, str], sheet: str = "通报表") -> bool:
-    """Append a 资料报送 column to the 通报表's table: each reporting unit's materials this round.
+    """Append a 本期资料 column to the 通报表's table: each reporting unit's materials this round.
 
     The table is found by its header cell 报送单位; rows whose unit is not in `labels`
     (subtotals, the district total, notes) are left blank. False when there is no such table.
@@ -126,7 +133,7 @@ def add_materials_column(book: Workbook, labels: dict[str, str], sheet: str = "�
     last = max(c.column for c in ws[head_row] if c.value not in (None, ""))
     target = last + 1
     source = ws.cell(head_row, last)
-    cell = ws.cell(head_row, target, "资料报送")
+    cell = ws.cell(head_row, target, "本期资料")
     for attr in ("font", "fill", "border", "alignment"):
         setattr(cell, attr, copy(getattr(source, attr)))
     for row in range(head_row + 1, ws.max_row + 1):
@@ -148,7 +155,7 @@ def add_materials_column(book: Workbook, labels: dict[str, str], sheet: str = "�
 
 @dataclass(frozen=True)
 class WorkbookParts:
-    """What the materials add to the 通报表: the 资料报送 text of each reporting unit this
+    """What the materials add to the 通报表: the 本期资料 text of each reporting unit this
     round (a column beside the table) and sheets after the others, by name."""
 
     labels: dict[str, str]
@@ -177,7 +184,7 @@ def workbook_parts(figures: Figures, materials: pd.DataFrame) -> WorkbookParts |
 
 
 def add_to_workbook(book: Workbook, parts: WorkbookParts) -> None:
-    """The 资料报送 column and the materials sheets, added to the 通报表 being written."""
+    """The 本期资料 column and the materials sheets, added to the 通报表 being written."""
     add_materials_column(book, parts.labels)
     append_sheets(book, parts.sheets)
 

@@ -367,7 +367,15 @@ def _publicity_sheet(wb: Workbook, figures: Figures, note: str) -> None:
     )
     if frame.empty:
         return
-    _list_sheet(
+    ws = _list_sheet(
         wb, "宣传成果", f"{figures.round_name}宣传成果统计（截至本期累计）", note, frame,
         {c: c for c in frame.columns}, [6, 30, 10, *[12] * (len(frame.columns) - 2)],
     )  # fmt: skip
+    # The counts left out of the totals, said under the table as the text and deck say them.
+    left_out = publicity.implausible_note(
+        getattr(figures, "publicity", None), figures.campaign, figures.round_code
+    )
+    if left_out:
+        ws.cell(row=HEADER_ROW + len(frame) + 2, column=1, value=left_out).font = Font(
+            name=FONT_NAME, size=10
+        )

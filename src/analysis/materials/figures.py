@@ -1,5 +1,5 @@
 """Figures about materials: counts per unit and round, reporting status with materials,
-the 资料报送 column and materials sheet of the 通报表, the key sentence, and summary
+the 本期资料 column and materials sheet of the 通报表, the key sentence, and summary
 totals beside the tables' own figures.
 
 Pure functions: tidy tables in (materials.csv, submissions.csv, rows.csv, the
@@ -24,7 +24,7 @@ STATE_NAMES = MATERIAL_STATE_NAMES
 MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "其他文档", "video": "视频"}
 # A summary's stated total further than this from the table's figure is flagged.
 GAP_THRESHOLD = 0.10
-TOTAL_NAMES = {"activities": "活动场次", "participants": "参与人次", "units": "覆盖基层工会"}
+TOTAL_NAMES = {"activities": "活动场次", "participants": "参加人次", "units": "覆盖基层工会"}
 
 
 def up_to_round(materials: pd.DataFrame, campaign, round_code: str) -> pd.DataFrame:
@@ -87,8 +87,15 @@ def status_by_unit_round(status: pd.DataFrame, materials: pd.DataFrame) -> pd.Da
     return out
 
 
+NO_MATERIALS = "未收到"
+
+
 def materials_column(materials: pd.DataFrame, round_code: str | None = None) -> pd.DataFrame:
-    """The 通报表's 资料报送 column: per reporting unit, "图片3张、总结1份" or "未报送"."""
+    """The 通报表's 本期资料 column: per reporting unit, "图片3张、总结1份" or "未收到".
+
+    "未收到", not "未报送": the column is about photos and documents of this round, and
+    "未报送" reads as "did not report" beside the table's own reporting status.
+    """
     counts = counts_by_unit_round(materials)
     if round_code is not None:
         counts = counts.loc[counts["round"] == round_code]
@@ -98,16 +105,16 @@ def materials_column(materials: pd.DataFrame, round_code: str | None = None) -> 
         parts = [f"{name}{int(row[col])}{unit_word}" for col, name, unit_word in (
             ("photos", "图片", "张"), ("summaries", "总结", "份"), ("documents", "其他文档", "份"),
             ("videos", "视频", "个")) if row[col]]  # fmt: skip
-        labels.append((unit, "、".join(parts) or "未报送"))
-    return pd.DataFrame(labels, columns=["reporting_unit", "资料报送"])
+        labels.append((unit, "、".join(parts) or NO_MATERIALS))
+    return pd.DataFrame(labels, columns=["reporting_unit", "本期资料"])
 
 
 def column_for_units(
     units: pd.Series, materials: pd.DataFrame, round_code: str | None = None
 ) -> list[str]:
-    """The 资料报送 cell for each reporting unit in `units` ("未报送" when none)."""
+    """The 本期资料 cell for each reporting unit in `units` (NO_MATERIALS when none)."""
     labels = dict(materials_column(materials, round_code).itertuples(index=False, name=None))
-    return [labels.get(u, "未报送") for u in units]
+    return [labels.get(u, NO_MATERIALS) for u in units]
 
 
 def materials_sheet(materials: pd.DataFrame, campaign=None) -> pd.DataFrame:
