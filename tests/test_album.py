@@ -108,3 +108,23 @@ def test_album_html_and_docx_grouped_by_unit_with_chinese_fonts(tmp_path):
 def test_no_album_without_placed_photos(tmp_path):
     frame = _materials([["s/x.jpg", "", "", "photo", "", "current"]])
     assert album.write_album(frame, tmp_path, Limits(), tmp_path, "图片汇编") == []
+
+
+def test_album_says_which_received_photos_it_does_not_show(tmp_path):
+    # 32 photos counted by the text, 31 in the album: the difference is said, not hidden.
+    raw, frame = _raw_with_photos(tmp_path, n_units=2, per_unit=2)
+    (raw / "s" / "broken.jpg").parent.mkdir(parents=True, exist_ok=True)
+    (raw / "s" / "broken.jpg").write_bytes(b"\xff\xd8 not a photo")
+    extra = _materials([
+        ["s/x.jpg", "", "", "photo", "", "current"],  # no unit found for it
+        ["s/broken.jpg", "单位0", "r1", "photo", "", "current"],  # cannot be opened
+        ["s/y.jpg", "", "", "photo", "", "duplicate"],  # a copy: neither
+    ])  # fmt: skip
+    written = album.write_album(pd.concat([frame, extra]), raw, Limits(), tmp_path, "图片汇编")
+    note = "另有图片1张未能确定报送单位、1张无法打开，未收入本汇编，见通报表“资料清单”。"
+    assert note in written[0].read_text("utf-8")
+    with zipfile.ZipFile(written[1]) as zf:
+        assert note in zf.read("word/document.xml").decode("utf-8")
+    (tmp_path / "all").mkdir()
+    shown_all = album.write_album(frame, raw, Limits(), tmp_path / "all", "图片汇编")
+    assert "另有图片" not in shown_all[0].read_text("utf-8")

@@ -181,7 +181,22 @@ def _grouped(photos: list[Photo]) -> dict[str, list[Photo]]:
     return dict(sorted(groups.items()))
 
 
-def album_html(photos: list[Photo], path: Path, title: str) -> Path:
+def _left_out(materials: pd.DataFrame, round_code: str | None, placed: int, shown: int) -> str:
+    """'另有2张图片…未收入本汇编…' for the photos received but not in the album ('' if none)."""
+    frame = materials.fillna("")
+    current = (frame["material"] == "photo") & (frame["state"] == MaterialState.CURRENT)
+    if round_code is not None:
+        current &= frame["round"] == round_code
+    unplaced = int((current & (frame["reporting_unit"] == "")).sum())
+    unreadable = placed - shown
+    parts = [f"{unplaced}张未能确定报送单位"] if unplaced else []
+    parts += [f"{unreadable}张无法打开"] if unreadable else []
+    if not parts:
+        return ""
+    return f"另有图片{'、'.join(parts)}，未收入本汇编，见通报表“资料清单”。"
+
+
+def album_html(photos: list[Photo], path: Path, title: str, note: str = "") -> Path:
     """图片汇编.html: photos grouped by reporting unit, captioned, images inlined."""
     parts = [
         "<!DOCTYPE html>",
@@ -193,6 +208,7 @@ def album_html(photos: list[Photo], path: Path, title: str) -> Path:
         "figure{margin:0;width:31%}img{width:100%;height:auto}figcaption{text-align:center;"
         "font-size:.9em;color:#555}</style></head><body>",
         f"<h1>{html.escape(title)}</h1>",
+        *([f"<p>{html.escape(note)}</p>"] if note else []),
     ]
     for unit, group in _grouped(photos).items():
         parts.append(f'<h2>{html.escape(unit)}（{len(group)}张）</h2><div class="grid">')
@@ -218,7 +234,7 @@ def _docx_font(run, name: str, size: float, bold: bool = False) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def album_docx(photos: list[Photo], path: Path, title: str) -> Path:
+def album_docx(photos: list[Photo], path: Path, title: str, note: str = "") -> Path:
     """图片汇编.docx: a title, then per reporting unit a heading and its photos, two per row."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -232,6 +248,8 @@ def album_docx(photos: list[Photo], path: Path, title: str) -> Path:
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _docx_font(heading.add_run(title), TITLE_FONT_DOCX, 20)
+    if note:
+        _docx_font(document.add_paragraph().add_run(note), EA_FONT_DOCX, 12)
     column_width = Cm(7.8)
     for unit, group in _grouped(photos).items():
         para = document.add_paragraph()
@@ -254,11 +272,13 @@ def album_docx(photos: list[Photo], path: Path, title: str) -> Path:
 def write_album(materials: pd.DataFrame, raw_dir: Path, limits: Limits, folder: Path,
                 title: str, round_code: str | None = None) -> list[Path]:  # fmt: skip
     """图片汇编.html and .docx into `folder` (nothing when no placed photo was received)."""
-    photos = load_photos(current_photos(materials, round_code), raw_dir, limits, max_side=1200)
+    placed = current_photos(materials, round_code)
+    photos = load_photos(placed, raw_dir, limits, max_side=1200)
     if not photos:
         return []
-    return [album_html(photos, folder / "图片汇编.html", title),
-            album_docx(photos, folder / "图片汇编.docx", title)]  # fmt: skip
+    note = _left_out(materials, round_code, len(placed), len(photos))
+    return [album_html(photos, folder / "图片汇编.html", title, note),
+            album_docx(photos, folder / "图片汇编.docx", title, note)]  # fmt: skip
 
 
 def slide_photos(materials: pd.DataFrame, raw_dir: Path, limits: Limits,
