@@ -387,7 +387,7 @@ class Figures:
                 )
             )
         elif c["expected"]:
-            rate = fmt_pct(c["submitted"] / c["expected"], 0)
+            rate = fmt_pct(c["submitted"] / c["expected"])  # as on the key-figures slide
             tail = f"，{c['missing']}个单位未报送" if c["missing"] else "，全部单位已报送"
             out.append((rate, f"{rnd.name}报送率{tail}"))
         before, prev = self.district(previous=True), self.previous_round
