@@ -249,6 +249,11 @@ def test_match_form_rule(text, expected, campaign):
         ("切实抓好学习", "微视频", ("study", "微视频", ["form_item_mismatch"])),
         ("切实抓好学习", "拔河比赛", ("study", None, ["form_unknown"])),
         ("座谈会", None, ("study", "讨论会", ["work_item_inferred"])),
+        # 其他, as the templates' drop-downs offer it: counted under other, no warning.
+        ("其他", "其他", ("other", None, [])),
+        ("其他", None, ("other", None, [])),
+        ("文体活动", "其他", ("other", None, ["work_item_unknown"])),
+        ("其他", "座谈会", ("study", "讨论会", ["work_item_inferred"])),
     ],
 )
 def test_resolve_item_and_form_rule(item, form, expected, campaign):

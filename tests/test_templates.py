@@ -667,3 +667,13 @@ def test_templates_cell_ref_bad_coordinates_raise_value_error(ref):
 
     with pytest.raises(ValueError):
         _cell_ref(ref)
+
+
+def test_a_row_holding_only_a_remark_is_a_note_not_an_activity(generated, campaign, tmp_path):
+    path = Path(shutil.copy(generated["区教委工会"], tmp_path / "r.xlsx"))
+    activity = {"grassroots_unit": "本级", "date": dt.date(2019, 8, 1), "participants": 5,
+                "title": "学习会"}  # fmt: skip
+    fill_template(path, [activity, {"note": "以上活动均已上报组宣部"}], {})
+    wb = read_workbook(path)
+    table = read_tables(wb, detect(wb), campaign, "r.xlsx")[0]
+    assert [(r.row, r.kind) for r in table.rows] == [(6, "data"), (7, "note")]

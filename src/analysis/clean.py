@@ -20,7 +20,7 @@ import math
 import re
 import unicodedata
 
-from analysis.campaign import OTHER_WORK_ITEM, Campaign
+from analysis.campaign import OTHER_WORK_ITEM, OTHER_WORK_ITEM_NAME, Campaign
 from analysis.messages import MESSAGES, message_text
 
 MAX_PARTICIPANTS = 100_000
@@ -417,7 +417,9 @@ def resolve_item_and_form(
     warnings: list[str] = []
     item, item_warning = match_work_item(work_item_cell, campaign)
     form, form_item = match_form(form_cell, campaign)
-    if form is None and match_key(form_cell):
+    # 其他 is a choice the templates' drop-downs offer: chosen, it is no error to report.
+    other = match_key(OTHER_WORK_ITEM_NAME)
+    if form is None and match_key(form_cell) not in ("", other):
         warnings.append("form_unknown")
     if item is None and item_warning == "work_item_unknown" and form is None:
         # Some units write the form in the item column ("座谈会").
@@ -430,7 +432,8 @@ def resolve_item_and_form(
         return item, form, warnings
     if form_item is not None:
         return form_item, form, [*warnings, "work_item_inferred"]
-    warnings.append("work_item_unknown" if item_warning else "work_item_missing")
+    if match_key(work_item_cell) != other:
+        warnings.append("work_item_unknown" if item_warning else "work_item_missing")
     return OTHER_WORK_ITEM, form, warnings
 
 

@@ -237,7 +237,10 @@ def read_tables(
         values = {f: _at(rows, i, j) for f, j in columns.items()}
         if all(_text(v) == "" for f, v in values.items() if f != "seq"):
             continue  # untouched input row (a lone 序号 is not an activity)
-        table_rows.append(TableRow(row=i + 1, kind=_row_kind(values, campaign), values=values))
+        # Only a remark ("以上活动均已上报…"): a note under the activities, not one of them.
+        remark_only = all(_text(v) == "" for f, v in values.items() if f not in ("seq", "note"))
+        kind = "note" if remark_only else _row_kind(values, campaign)
+        table_rows.append(TableRow(row=i + 1, kind=kind, values=values))
     return [
         ActivityTable(
             sheet=sheet.name,
