@@ -468,3 +468,10 @@ def test_figures_from_the_parquet_tables_equal_those_from_the_ingest_in_memory(t
     pd.testing.assert_frame_equal(from_disk.not_reached, in_memory.not_reached)
     # 长阳镇: 2 of its 3 unions covered (第一小学 in r1, 卫生院 in r2)
     assert in_memory.ranking.set_index("group").loc["长阳镇总工会", "units_covered"] == 2
+
+
+def test_files_table_names_rounds_when_given_the_campaign(campaign):
+    subs = pd.DataFrame({"file": ["a.xlsx", "b.csv", "c.txt"], "round": ["r2", "r1;r2", ""]})
+    assert briefing.files_table(subs)["round"].tolist() == ["r2", "r1;r2", ""]
+    named = briefing.files_table(subs, campaign)["round"].tolist()
+    assert named == ["第二阶段", "第一阶段、第二阶段", ""]

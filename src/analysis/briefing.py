@@ -276,13 +276,27 @@ def show_materials(figures: Figures) -> None:
     show(counts)
 
 
-def files_table(submissions: pd.DataFrame) -> pd.DataFrame:
-    """What was read, one row per file, without contact or phone (for display)."""
+def files_table(submissions: pd.DataFrame, campaign: Campaign | None = None) -> pd.DataFrame:
+    """What was read, one row per file, without contact or phone (for display).
+
+    Given the campaign, rounds are shown by name (第二阶段), not code (r2); a file
+    holding several rounds ("r1;r2") names each.
+    """
     columns = [
         "file", "reporting_unit", "kind", "round", "report_date", "state", "on_time",
         "rows_read", "rows_accepted", "rows_rejected", "message",
     ]  # fmt: skip
-    return submissions.loc[:, [c for c in columns if c in submissions.columns]]
+    table = submissions.loc[:, [c for c in columns if c in submissions.columns]]
+    if campaign is not None and "round" in table.columns:
+        names = {r.code: r.name for r in campaign.rounds}
+
+        def named(codes: object) -> object:
+            if not isinstance(codes, str) or not codes:
+                return codes
+            return "、".join(names.get(c, c) for c in codes.split(";"))
+
+        table = table.assign(round=table["round"].map(named))
+    return table
 
 
 def problems_summary(issues: pd.DataFrame) -> pd.DataFrame:
