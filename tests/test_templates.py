@@ -677,3 +677,10 @@ def test_a_row_holding_only_a_remark_is_a_note_not_an_activity(generated, campai
     wb = read_workbook(path)
     table = read_tables(wb, detect(wb), campaign, "r.xlsx")[0]
     assert [(r.row, r.kind) for r in table.rows] == [(6, "data"), (7, "note")]
+
+
+def test_template_sheets_cannot_be_unhidden_or_added_by_accident(generated):
+    wb = load_workbook(generated["区教委工会"])
+    assert wb.security is not None and wb.security.lockStructure
+    hint = wb["活动情况"].cell(row=4, column=1).value
+    assert hint.startswith("请在黄色单元格和下方表格中填写")

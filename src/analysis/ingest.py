@@ -927,8 +927,9 @@ def _trim_heap() -> None:
 def _write_log(out_dir: Path, tracebacks: list[str]) -> None:
     """OUT/ingest.log: the tracebacks of unexpected errors (never shown on the terminal)."""
     stamp = dt.datetime.now().isoformat(timespec="seconds")
-    body = "\n".join(tracebacks) if tracebacks else "no internal errors\n"
+    body = "\n".join(tracebacks) if tracebacks else message_text("log_no_errors") + "\n"
     try:
-        (out_dir / "ingest.log").write_text(f"ingest run {stamp}\n{body}", encoding="utf-8")
+        head = message_text("log_run", stamp=stamp)
+        (out_dir / "ingest.log").write_text(f"{head}\n{body}", encoding="utf-8")
     except OSError:
         log.warning("ingest.log not written")

@@ -290,6 +290,9 @@ MESSAGES: dict[str, str] = {
     ),
     "templates_demo_roster": "（data/raw/roster 中还没有名册，用的是演示名册；放入正式名册后再运行即可。）",
     "cli_unknown_command": "未知命令：{command}",
+    # ingest.log's own lines (the tracebacks in it are for developers)
+    "log_run": "摄取运行 {stamp}",
+    "log_no_errors": "没有内部错误。",
     "cli_interrupted": "已中断：上一次的统计结果保持不变。",
     # JupyterLab (lab.py): printed
     "lab_no_language_pack": (

@@ -11,6 +11,7 @@ from openpyxl import Workbook as XlsxWorkbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from analysis import config, safety
@@ -246,7 +247,7 @@ def _write_activity_sheet(
     ws.cell(
         row=HEADER_ROW - 1,
         column=1,
-        value=f"请在黄色单元格中填写，活动日期应在{_zh_date(round_.start)}至"
+        value=f"请在黄色单元格和下方表格中填写，活动日期应在{_zh_date(round_.start)}至"
         f"{_zh_date(round_.end)}之间；灰色单元格已锁定。填写方法见“{INSTRUCTIONS_SHEET}”。",
     ).font = Font(size=9, color="595959")
 
@@ -377,6 +378,9 @@ def write_template(
     props.subject = campaign.name
     props.creator = campaign.organiser or config.DISTRICT_FEDERATION
     props.keywords = f"{TEMPLATE_MARKER};v{TEMPLATE_VERSION};{campaign.code};{round_.code}"
+    # Sheets cannot be unhidden, renamed, added or deleted by accident (no password:
+    # 审阅 → 保护工作簿 turns it off); the lists sheet stays out of sight.
+    wb.security = WorkbookProtection(lockStructure=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     safety.protect_workbook(wb)
     wb.save(path)
