@@ -284,3 +284,15 @@ def test_match_keys_cached_per_campaign_not_shared_with_another(campaign):
     # The first campaign's keys are unchanged by the second's.
     assert match_work_item("劳动竞赛月", campaign) == (None, "work_item_unknown")
     assert match_form("擂台赛", campaign) == (None, None)
+
+
+def test_a_form_of_another_work_item_is_told_which(campaign):
+    from analysis.clean import message
+
+    text = message("form_item_mismatch", "微视频", campaign)
+    item = next(w.name for w in campaign.work_items if w.code == "publicity")
+    assert (
+        text
+        == f"活动形式“微视频”通常属于“{item}”，与所填工作类别不同，已按所填工作类别计入；请核对。"
+    )
+    assert "另一项工作" in message("form_item_mismatch", "微视频")  # no campaign: as before

@@ -447,4 +447,11 @@ def message(code: str, value: object = "", campaign: Campaign | None = None) -> 
     if code == "work_item_unknown" and campaign is not None:
         items = "”“".join(w.name for w in campaign.work_items)
         return message_text("work_item_unknown_listed", value=normalise_text(value), items=items)
+    if code == "form_item_mismatch" and campaign is not None:
+        _, item = match_form(value, campaign)  # the work item the form belongs to
+        names = {w.code: w.name for w in campaign.work_items}
+        if item in names:
+            return message_text(
+                "form_item_mismatch_named", value=normalise_text(value), item=names[item]
+            )
     return message_text(code, value=normalise_text(value))

@@ -382,6 +382,9 @@ MESSAGES: dict[str, str] = {
     "form_unknown": "活动形式“{value}”无法对应到通知列出的活动形式，已照原文保留；如有误请更正。",
     "cell_generic": "单元格内容“{value}”有疑问（{code}），请核对。",
     "form_item_mismatch": "活动形式“{value}”通常属于另一项工作，已按所填工作类别计入；请核对。",
+    "form_item_mismatch_named": (
+        "活动形式“{value}”通常属于“{item}”，与所填工作类别不同，已按所填工作类别计入；请核对。"
+    ),
     # Publicity counts (publicity.py), after row_prefix
     "row_prefix": "第{row}行：",
     "publicity_count_missing": "{output}数量为空，按“缺失”处理（不计为0）；如有数量请补填。",
