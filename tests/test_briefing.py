@@ -138,6 +138,13 @@ def test_problems_summary_counts_codes_with_an_example():
         {"severity": "error", "code": "unit_unresolved", "count": 1, "message": "乙"},
         {"severity": "warning", "code": "participants_unreadable", "count": 2, "message": "甲"},
     ]
+    # With the issues' files, the example's file is beside its message.
+    table = briefing.problems_summary(issues.assign(file=["a.xlsx", "b.xlsx", "c.xlsx"]))
+    assert table[["code", "file", "message"]].values.tolist() == [
+        ["unit_unresolved", "b.xlsx", "乙"],
+        ["participants_unreadable", "a.xlsx", "甲"],
+    ]
+    assert list(table.columns) == ["severity", "code", "count", "file", "message"]
 
 
 def test_files_table_never_shows_contact_or_phone():

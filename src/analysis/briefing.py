@@ -300,15 +300,23 @@ def files_table(submissions: pd.DataFrame, campaign: Campaign | None = None) -> 
 
 
 def problems_summary(issues: pd.DataFrame) -> pd.DataFrame:
-    """Problems by severity and code: how many, and one example message each."""
+    """Problems by severity and code: how many, and one example each (its file and message).
+
+    A row's message names its sheet and row but not its file, so the example's file
+    is shown beside it.
+    """
+    with_file = "file" in issues.columns
+    columns = ["severity", "code", "count", *(["file"] if with_file else []), "message"]
     if issues.empty:
-        return pd.DataFrame(columns=["severity", "code", "count", "message"])
+        return pd.DataFrame(columns=columns)
+    example = {"file": ("file", "first")} if with_file else {}
     return (
         issues.groupby(["severity", "code"], sort=False)
-        .agg(count=("code", "size"), message=("message", "first"))
+        .agg(count=("code", "size"), **example, message=("message", "first"))
         .reset_index()
         .sort_values(["severity", "count"], ascending=[True, False], kind="stable")
         .reset_index(drop=True)
+        .loc[:, columns]
     )
 
 
