@@ -16,6 +16,7 @@ from test_charts import CY, JW, LL, YF, small_figures
 
 from analysis import charts
 from analysis.exports import display, html, slides, workbook
+from analysis.labels import REASON_NAMES
 
 CONTACT, PHONE = "王秀兰", "13800138000"
 
@@ -308,3 +309,8 @@ def test_sheets_added_later_print_on_a4_with_their_header_repeated(xlsx, tmp_pat
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws.print_title_rows == "$1:$1"
     assert workbook.print_setup_added_sheets(book) == []  # the others were set up already
+
+
+def test_display_puts_reasons_with_a_place_in_words():
+    shown = display(pd.DataFrame({"reason": ["superseded:submissions/a.xlsx", "ok", None]}))
+    assert shown.iloc[:, 0].tolist()[:2] == ["被“submissions/a.xlsx”替代", REASON_NAMES["ok"]]

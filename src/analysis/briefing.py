@@ -288,14 +288,7 @@ def files_table(submissions: pd.DataFrame, campaign: Campaign | None = None) -> 
     ]  # fmt: skip
     table = submissions.loc[:, [c for c in columns if c in submissions.columns]]
     if campaign is not None and "round" in table.columns:
-        names = {r.code: r.name for r in campaign.rounds}
-
-        def named(codes: object) -> object:
-            if not isinstance(codes, str) or not codes:
-                return codes
-            return "、".join(names.get(c, c) for c in codes.split(";"))
-
-        table = table.assign(round=table["round"].map(named))
+        table = table.assign(round=table["round"].map(campaign.round_names))
     return table
 
 

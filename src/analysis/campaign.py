@@ -177,6 +177,15 @@ class Campaign:
             return OTHER_WORK_ITEM_NAME
         return self.work_items_by_code[code].short
 
+    def round_names(self, codes: object) -> object:
+        """'第一阶段、第二阶段' for the rounds in a round column's value ('r1;r2'); any
+        other value (blank, missing, a code the campaign lacks) as it is."""
+        if not isinstance(codes, str) or not codes:
+            return codes
+        return "、".join(
+            self.rounds_by_code[c].name if c in self.rounds_by_code else c for c in codes.split(";")
+        )
+
     def round_for_date(self, day: dt.date) -> Round | None:
         """The round whose activity window holds `day`, if any."""
         return next((r for r in self.rounds if r.holds(day)), None)

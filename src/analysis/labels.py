@@ -294,3 +294,24 @@ def column_name(column: str, names: dict[str, str] = COLUMN_NAMES) -> str:
         reason = column.removeprefix("rejected_")
         return f"未计入：{REASON_NAMES.get(reason, reason)}"
     return column
+
+
+# Reasons that name a place or a file after the code ("superseded:submissions/a.xlsx").
+_REASON_PLACES = (
+    ("superseded:", "被“{}”替代"),
+    ("duplicate_file:", "与“{}”内容相同"),
+    ("earlier_round:", "与前期“{}”重复"),
+)
+
+
+def reason_text(value: str, names: dict[str, str] = REASON_NAMES) -> str:
+    """A ledger `reason` in words: 'superseded:x.xlsx' -> '被“x.xlsx”替代',
+    'duplicate_row:Sheet1!64' -> '与本文件工作表“Sheet1”第64行相同', codes joined by ';'
+    each by `names` (a code not in it as it is)."""
+    for code, template in _REASON_PLACES:
+        if value.startswith(code):
+            return template.format(value[len(code) :])
+    if value.startswith("duplicate_row:"):  # duplicate_row:<sheet>!<row>, or <row> for a CSV
+        sheet, _, row = value[len("duplicate_row:") :].rpartition("!")
+        return f"与本文件工作表“{sheet}”第{row}行相同" if sheet else f"与本文件第{row}行相同"
+    return "；".join(names.get(part, part) for part in value.split(";"))

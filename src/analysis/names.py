@@ -342,9 +342,9 @@ def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.Data
         try:
             cells = next(csv.reader([line], strict=True))
         except csv.Error:  # an unpaired quote: this line only
-            text_ = message_text("alias_row_unreadable", file=display_name, row=number)
+            why = message_text("alias_row_unreadable", file=display_name, row=number)
             issues.append(
-                Issue(display_name, "", number, "", "error", IssueCode.ALIAS_ROW_UNREADABLE, text_)
+                Issue(display_name, "", number, "", "error", IssueCode.ALIAS_ROW_UNREADABLE, why)
             )
             continue
         records.append((number, [c.strip() for c in cells]))
@@ -361,10 +361,10 @@ def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.Data
         if not alias:
             continue
         if not name:
-            text_ = message_text("alias_row_incomplete", file=display_name, row=number, alias=alias)
+            why = message_text("alias_row_incomplete", file=display_name, row=number, alias=alias)
             issues.append(
                 Issue(display_name, "", number, "名册名称", "error", IssueCode.ALIAS_ROW_INCOMPLETE,
-                      text_)
+                      why)
             )  # fmt: skip
             continue
         rows.append((alias, name, number))

@@ -14,8 +14,8 @@ from analysis.labels import (
     FIGURE_COLUMN_NAMES,
     FIGURE_VALUE_NAMES,
     KIND_NAMES,
-    REASON_NAMES,
     column_name,
+    reason_text,
 )
 
 # Columns that hold personal data (config.PERSONAL_COLUMNS), dropped from what a reader sees.
@@ -58,8 +58,7 @@ def display(frame: pd.DataFrame, campaign=None, digits: int = 1) -> pd.DataFrame
         elif column in VALUE_LABELS:
             out[column] = out[column].map(lambda v, m=VALUE_LABELS[column]: m.get(v, v))
         elif column == "round" and campaign is not None:
-            names = {r.code: r.name for r in campaign.rounds}
-            out[column] = out[column].map(lambda v, m=names: m.get(v, v))
+            out[column] = out[column].map(campaign.round_names)
         elif column == "work_item" and campaign is not None:
             out[column] = out[column].map(
                 lambda v: campaign.work_item_name(v) if isinstance(v, str) and v else v
@@ -71,5 +70,5 @@ def display(frame: pd.DataFrame, campaign=None, digits: int = 1) -> pd.DataFrame
         elif column in ("participants_per_100", "change"):
             out[column] = out[column].map(lambda v: "—" if pd.isna(v) else f"{float(v):.{digits}f}")
     if "reason" in out.columns:
-        out["reason"] = out["reason"].map(lambda v: REASON_NAMES.get(v, v))
+        out["reason"] = out["reason"].map(lambda v: reason_text(v) if isinstance(v, str) else v)
     return out.rename(columns=_label)

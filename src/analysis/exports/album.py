@@ -51,16 +51,18 @@ def _cn_date(iso: str) -> str:
     return f"{year}年{month}月{day}日"
 
 
+def _current(frame: pd.DataFrame, round_code: str | None) -> pd.Series:
+    """Which rows of materials (blanks filled) are current photos (of `round_code`, if given)."""
+    keep = (frame["material"] == "photo") & (frame["state"] == MaterialState.CURRENT)
+    if round_code is not None:
+        keep &= frame["round"] == round_code
+    return keep
+
+
 def current_photos(materials: pd.DataFrame, round_code: str | None = None) -> pd.DataFrame:
     """Placed, current photos in path order (this round's only when `round_code` is given)."""
     frame = materials.fillna("")
-    keep = (
-        (frame["material"] == "photo")
-        & (frame["state"] == MaterialState.CURRENT)
-        & (frame["reporting_unit"] != "")
-    )
-    if round_code is not None:
-        keep &= frame["round"] == round_code
+    keep = _current(frame, round_code) & (frame["reporting_unit"] != "")
     return frame.loc[keep].sort_values("file", kind="stable")
 
 
@@ -184,10 +186,7 @@ def _grouped(photos: list[Photo]) -> dict[str, list[Photo]]:
 def _left_out(materials: pd.DataFrame, round_code: str | None, placed: int, shown: int) -> str:
     """'另有2张图片…未收入本汇编…' for the photos received but not in the album ('' if none)."""
     frame = materials.fillna("")
-    current = (frame["material"] == "photo") & (frame["state"] == MaterialState.CURRENT)
-    if round_code is not None:
-        current &= frame["round"] == round_code
-    unplaced = int((current & (frame["reporting_unit"] == "")).sum())
+    unplaced = int((_current(frame, round_code) & (frame["reporting_unit"] == "")).sum())
     unreadable = placed - shown
     parts = [f"{unplaced}张未能确定报送单位"] if unplaced else []
     parts += [f"{unreadable}张无法打开"] if unreadable else []

@@ -34,6 +34,7 @@ from analysis.labels import (
     LEVEL_NAMES,
     ROW_STATE_NAMES,
     SEVERITY_NAMES,
+    reason_text,
 )
 
 SHEETS: tuple[str, ...] = ("覆盖情况", "报送文件", "活动明细", "问题清单")
@@ -84,21 +85,10 @@ def _dates(series: pd.Series) -> pd.Series:
 
 
 def _reason(value: object) -> str | None:
-    """'superseded:submissions/x.xlsx' -> '被“submissions/x.xlsx”替代'; codes joined by ';'."""
+    """A ledger reason in words (`labels.reason_text`, codes by their long names); None if blank."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
         return None
-    text = str(value)
-    for code, template in (
-        ("superseded:", "被“{}”替代"),
-        ("duplicate_file:", "与“{}”内容相同"),
-        ("earlier_round:", "与前期“{}”重复"),
-    ):
-        if text.startswith(code):
-            return template.format(text[len(code) :])
-    if text.startswith("duplicate_row:"):  # duplicate_row:<sheet>!<row>, or <row> for a CSV
-        sheet, _, row = text[len("duplicate_row:") :].rpartition("!")
-        return f"与本文件工作表“{sheet}”第{row}行相同" if sheet else f"与本文件第{row}行相同"
-    return "；".join(CODE_NAMES.get(part, part) for part in text.split(";"))
+    return reason_text(str(value), CODE_NAMES)
 
 
 def _chinese(columns: dict[str, pd.Series]) -> pd.DataFrame:
