@@ -152,6 +152,25 @@ def test_helpers_and_this_process_share_the_jobs(tmp_path):
     assert helpers.pool is None  # closed with the `with`
 
 
+class Imported(Flagged):
+    """A worker that tells whether a module is imported in the process that runs it."""
+
+    def process(self, job: str) -> tuple[bool, int]:
+        return job in sys.modules, os.getpid()
+
+
+@pytest.mark.parametrize("preload", [("wave",), ()])
+def test_helpers_import_what_they_are_told_to_as_they_start(tmp_path, preload):
+    """A pool started ahead imports its modules before its first job (nothing here imports `wave`)."""
+    assert "wave" not in sys.modules
+    with parallel.Helpers() as helpers:
+        helpers.start(1, preload=preload)
+        results = helpers.run(Imported, (str(tmp_path),), ["wave"] * 4, [1] * 4,
+                              Waiting(str(tmp_path), "never"))  # fmt: skip
+    helped = {imported for imported, pid in results.values() if pid != os.getpid()}
+    assert helped == {bool(preload)}
+
+
 def test_a_helper_that_dies_leaves_its_jobs_to_the_run(tmp_path):
     jobs = [f"j{k}" for k in range(12)]
     with parallel.Helpers() as helpers:

@@ -70,8 +70,13 @@ class Helpers:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def start(self, count: int) -> None:
-        """Start `count` helpers now (they import their modules meanwhile); once."""
+    def start(self, count: int, preload: tuple[str, ...] = ()) -> None:
+        """Start `count` helpers now; once.
+
+        Each imports the modules named in `preload` as it starts, so that a pool
+        started ahead of its jobs has its imports done by the time the first job
+        arrives (a job's first unpickling would import them otherwise).
+        """
         if self.pool is not None or count < 1:
             return
         import multiprocessing
@@ -79,7 +84,10 @@ class Helpers:
 
         try:
             self.pool = ProcessPoolExecutor(
-                count, mp_context=multiprocessing.get_context("spawn"), initializer=_start
+                count,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start,
+                initargs=(tuple(preload),),
             )
             with _bare_main(), _no_interrupt():  # spawn starts a helper per submit till one is idle
                 for _ in range(count):
@@ -198,7 +206,8 @@ def _no_interrupt():
 _WORKERS: dict[str, Any] = {}  # in a helper: the worker built from each spec file
 
 
-def _start() -> None:
+def _start(preload: tuple[str, ...] = ()) -> None:
+    import importlib
     import signal
 
     import pyarrow as pa
@@ -211,6 +220,8 @@ def _start() -> None:
     # As the ingest does for its run: Arrow buffers from the system allocator, so
     # that what a job frees is given back.
     pa.set_memory_pool(pa.system_memory_pool())
+    for name in preload:
+        importlib.import_module(name)
 
 
 def _job(spec_file: str, job: Any) -> Any:
