@@ -257,3 +257,63 @@ def test_digests_do_not_depend_on_how_the_columns_are_chunked(monkeypatch):
     monkeypatch.setattr(csv_writer, "CSV_CHUNK_ROWS", 2)
     assert one[2] != alone[0]  # b has 3 rows; its first two alone are another file
     assert csv_writer._file_digests(frame([0, 6]).iloc[2:5].reset_index(drop=True), [3]) == [one[2]]
+
+
+def test_parquet_beside_the_splice_or_after_it_writes_the_same_tables(tmp_path):
+    """`write_tables` with its Parquet in a thread beside the spliced CSV, or not: same files."""
+    import shutil
+
+    from analysis import ingest
+
+    first = {"rows": table(FIRST), "issues": table([("b.xlsx", "warning", None)])}
+    out = tmp_path / "out"
+    ingest.write_tables(out, first, by_file={"rows": by_file(FIRST)})
+    second_rows = [*FIRST, ("c.xlsx", "=1+2", 4)]
+    second = {"rows": table(second_rows), "issues": table([("c.xlsx", "error", 9)])}
+    written = {}
+    for beside in (True, False):
+        target = tmp_path / f"beside-{beside}"
+        shutil.copytree(out, target)
+        ingest.write_tables(target, second, by_file={"rows": by_file(second_rows)}, beside=beside)
+        written[beside] = target
+    for name in ("rows", "issues"):
+        assert (written[True] / f"{name}.csv").read_bytes() == (
+            written[False] / f"{name}.csv"
+        ).read_bytes()
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(written[True] / f"{name}.parquet"),
+            pd.read_parquet(written[False] / f"{name}.parquet"),
+        )
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(written[False] / f"{name}.parquet"), second[name]
+        )
+    assert (written[False] / "rows.csv").read_bytes() == full_bytes(second_rows, tmp_path)
+
+
+def test_parquet_beside_only_when_the_run_interpreted_little(
+    tmp_path, small_roster_rows, monkeypatch
+):
+    """A run that interpreted most files again writes its Parquet after its CSVs (memory)."""
+    from analysis import ingest
+    from tests.conftest import write_xlsx
+    from tests.test_ingest import act, submission
+
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    (raw / "submissions").mkdir(parents=True)
+    for k in range(4):
+        submission(raw, f"长阳镇{k}.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], f"2019-06-2{k}")
+    asked: list[bool] = []
+    real = ingest.write_tables
+
+    def spying(*args, beside=True, **kwargs):
+        asked.append(beside)
+        return real(*args, beside=beside, **kwargs)
+
+    monkeypatch.setattr(ingest, "write_tables", spying)
+    out = tmp_path / "out"
+    ingest.run(raw, out, progress=False)  # 4 of 4 interpreted
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    ingest.run(raw, out, progress=False)  # 1 of 5
+    ingest.run(raw, out, full=True, progress=False)  # 5 of 5, over the last run's tables
+    assert asked == [False, True, False]

@@ -290,6 +290,7 @@ def write_tables(
     tables: dict[str, pd.DataFrame],
     parquet: bool = True,
     by_file: dict[str, list[tuple[str, int]]] | None = None,
+    beside: bool = True,
 ) -> None:
     """Write every table as NAME.csv (+ NAME.parquet), all or nothing.
 
@@ -297,7 +298,8 @@ def write_tables(
     they moved into place (os.replace), so a failure leaves the previous outputs.
     A table in `by_file` (its rows grouped by input file: [(file, rows)] in order)
     reuses the last run's CSV bytes of the files whose rows did not change
-    (`csv_writer.write_by_file`).
+    (`csv_writer.write_by_file`). `beside=False` keeps the Parquet writes out of a
+    thread whatever is spliced (see below).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".*.tmp*"):  # left by a run that was killed mid-write
@@ -309,7 +311,10 @@ def write_tables(
     # A re-run that splices its CSVs writes the Parquet files in a thread meanwhile
     # (pyarrow's writer and the CSV digests release the GIL); a full write does not:
     # formatting rows.csv beside the Parquet writer would raise the run's peak memory.
-    beside = parquet and bool(by_file) and all(
+    # Nor does a run that interpreted most files again (`--full`, a new roster), even
+    # when the CSVs splice: beside a heap that large the thread took the scaled round's
+    # peak from ~280 to ~297-301 MiB.
+    beside = beside and parquet and bool(by_file) and all(
         csv_writer.can_splice(tables[name], out_dir / f"{name}.csv", key)
         for name in by_file if name in tables
     )  # fmt: skip
@@ -492,6 +497,9 @@ def _hash_or_error(path: Path) -> str | OSError:
 # (`parallel`); below it, a helper's start-up (importing pandas, ~0.4 s) would
 # cost more than it saves.
 POOL_MIN_BYTES = 4 << 20
+# The largest share of files a run may have interpreted (not restored from the cache)
+# for its Parquet files to be written in a thread beside its CSVs (`write_tables`).
+BESIDE_SHARE = 0.25
 SETTLE_EVERY = 32  # jobs between two `settle()`s of `_run_jobs`
 
 # (sha256, suffix, [(index in the run's files, path, relative path)]): one content's files
@@ -866,7 +874,9 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     run_manifest.forget(out_dir)
     _trim_heap()  # what coverage and the issues table freed, before the writers allocate
     rows_by_file = list(zip(submissions["file"], submissions["rows_read"].tolist(), strict=True))
-    write_tables(out_dir, tables, by_file={"rows": rows_by_file})
+    # Parquet beside the CSVs only when little was interpreted (see write_tables).
+    beside = len(jobs) <= len(hashed) * BESIDE_SHARE
+    write_tables(out_dir, tables, by_file={"rows": rows_by_file}, beside=beside)
     _write_log(out_dir, tracebacks)
     history.record_run(out_dir, submissions, coverage.get("coverage"), hashes, as_of)
     cache.prune()
