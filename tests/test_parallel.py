@@ -159,16 +159,20 @@ class Imported(Flagged):
         return job in sys.modules, os.getpid()
 
 
-@pytest.mark.parametrize("preload", [("wave",), ()])
-def test_helpers_import_what_they_are_told_to_as_they_start(tmp_path, preload):
-    """A pool started ahead imports its modules before its first job (nothing here imports `wave`)."""
+def import_wave() -> None:
+    import wave  # noqa: F401 - imported for its effect on sys.modules
+
+
+@pytest.mark.parametrize("ready", [import_wave, None])
+def test_helpers_run_their_ready_function_as_they_start(tmp_path, ready):
+    """A pool started ahead does its imports before its first job (nothing here imports `wave`)."""
     assert "wave" not in sys.modules
     with parallel.Helpers() as helpers:
-        helpers.start(1, preload=preload)
+        helpers.start(1, ready=ready)
         results = helpers.run(Imported, (str(tmp_path),), ["wave"] * 4, [1] * 4,
                               Waiting(str(tmp_path), "never"))  # fmt: skip
     helped = {imported for imported, pid in results.values() if pid != os.getpid()}
-    assert helped == {bool(preload)}
+    assert helped == {ready is not None}
 
 
 def test_a_helper_that_dies_leaves_its_jobs_to_the_run(tmp_path):

@@ -697,8 +697,12 @@ def _helpers_ahead(files: list[Path], raw_dir: Path, out_dir: Path, full: bool) 
         if sha is None or sha[:40] not in cached:
             sizes.append(_size(str(path)))
     # The helpers import the ingest (~0.35 s) while this process reads the roster.
-    helpers.start(helper_count(sum(sizes), len(sizes), POOL_MIN_BYTES), preload=(__name__,))
+    helpers.start(helper_count(sum(sizes), len(sizes), POOL_MIN_BYTES), ready=_helper_ready)
     return helpers
+
+
+def _helper_ready() -> None:
+    """Nothing to do: a helper that unpickles this function has imported the ingest."""
 
 
 class _NoBar:

@@ -70,12 +70,13 @@ class Helpers:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def start(self, count: int, preload: tuple[str, ...] = ()) -> None:
+    def start(self, count: int, ready: Callable[[], object] | None = None) -> None:
         """Start `count` helpers now; once.
 
-        Each imports the modules named in `preload` as it starts, so that a pool
-        started ahead of its jobs has its imports done by the time the first job
-        arrives (a job's first unpickling would import them otherwise).
+        Each calls `ready()` as it starts: a module-level function, which a helper
+        imports with its module, so that a pool started ahead of its jobs has its
+        imports done by the time the first job arrives (unpickling that job would
+        import them otherwise).
         """
         if self.pool is not None or count < 1:
             return
@@ -87,7 +88,7 @@ class Helpers:
                 count,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start,
-                initargs=(tuple(preload),),
+                initargs=(ready,),
             )
             with _bare_main(), _no_interrupt():  # spawn starts a helper per submit till one is idle
                 for _ in range(count):
@@ -206,8 +207,7 @@ def _no_interrupt():
 _WORKERS: dict[str, Any] = {}  # in a helper: the worker built from each spec file
 
 
-def _start(preload: tuple[str, ...] = ()) -> None:
-    import importlib
+def _start(ready: Callable[[], object] | None = None) -> None:
     import signal
 
     import pyarrow as pa
@@ -220,8 +220,8 @@ def _start(preload: tuple[str, ...] = ()) -> None:
     # As the ingest does for its run: Arrow buffers from the system allocator, so
     # that what a job frees is given back.
     pa.set_memory_pool(pa.system_memory_pool())
-    for name in preload:
-        importlib.import_module(name)
+    if ready is not None:
+        ready()
 
 
 def _job(spec_file: str, job: Any) -> Any:
