@@ -210,3 +210,68 @@ def test_a_broken_roster_is_not_asked_to_be_sent_in(tmp_path):
     with pytest.raises(RosterError) as caught:
         load_roster(path)
     assert "重新保存" in str(caught.value) and "报送" not in str(caught.value)
+
+
+def test_a_roster_folder_with_no_spreadsheet_names_what_it_holds(tmp_path):
+    folder = tmp_path / "roster"
+    folder.mkdir()
+    (folder / "单位名册.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    (folder / "~$单位名册.xlsx").write_bytes(b"lock")  # Office's lock file: not a roster, not named
+    with pytest.raises(RosterError) as caught:
+        load_roster(folder)
+    assert str(caught.value) == (
+        f"未找到名册：{folder} 中只有“单位名册.zip”，不是 Excel 或 CSV 文件；"
+        "请把单位名册（.xlsx/.xls/.csv）放入该文件夹后重新运行。"
+        "压缩包请先解压，再把其中的名册放入 roster 文件夹。"
+    )
+    (folder / "单位名册.zip").unlink()
+    with pytest.raises(RosterError) as caught:
+        load_roster(folder)
+    assert "中没有 Excel 或 CSV 文件" in str(caught.value)
+
+
+def test_files_beside_the_roster_that_are_not_spreadsheets_are_named(tmp_path):
+    rows = [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["甲工会", "长阳镇总工会", "乡镇", 10],
+    ]
+    folder = tmp_path / "roster"
+    write_xlsx(folder / "名册.xlsx", rows)
+    for name in ("名册说明.docx", ".DS_Store", "~$名册.xlsx"):
+        (folder / name).write_bytes(b"x")
+    (issue,) = load_roster(folder).issues
+    assert (issue.code, issue.severity, issue.file) == (
+        "roster_file_ignored",
+        "warning",
+        "名册.xlsx",
+    )
+    assert issue.message == (
+        "名册文件夹中的“名册说明.docx”不是 Excel 或 CSV 文件，未读取；名册用的是“名册.xlsx”。"
+        "如果名单在这些文件里，请另存为 Excel 文件放入 roster 文件夹后重新运行。"
+    )
+    for k in range(6):
+        (folder / f"照片{k}.jpg").write_bytes(b"x")
+    (issue,) = load_roster(folder).issues
+    assert "“名册说明.docx”、“照片0.jpg”、“照片1.jpg”、“照片2.jpg”、“照片3.jpg”等7个文件不是" in (
+        issue.message
+    )
+
+
+def test_ingest_names_files_beside_the_roster_also_from_the_cache(tmp_path):
+    from analysis import ingest
+
+    raw = tmp_path / "raw"
+    rows = [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["甲工会", "长阳镇总工会", "乡镇", 10],
+    ]
+    write_xlsx(raw / "roster" / "名册.xlsx", rows)
+    (raw / "submissions").mkdir()
+    first = ingest.run(raw, tmp_path / "out", progress=False)
+    assert "roster_file_ignored" not in set(first.issues["code"])
+    (raw / "roster" / "名册.rar").write_bytes(b"Rar!")
+    second = ingest.run(raw, tmp_path / "out", progress=False)  # the roster comes from the cache
+    (issue,) = second.issues[second.issues["code"] == "roster_file_ignored"].itertuples()
+    assert issue.file == "roster/名册.xlsx" and issue.message.endswith(
+        "压缩包请先解压，再把其中的名册放入 roster 文件夹。"
+    )

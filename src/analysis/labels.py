@@ -172,6 +172,7 @@ CODE_NAMES: dict[str, str] = {
     "roster_members_unreadable": "名册会员人数无法识别",
     "roster_name_ambiguous": "名册名称相近",
     "roster_several_files": "名册文件夹中有多个文件",
+    "roster_file_ignored": "名册文件夹中有非表格文件",
 }
 # Why a row was not counted, in the figure tables' "未计入：…" headers and `reason`
 # column: the issue code's name, shorter where the header would be too long.

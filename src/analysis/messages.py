@@ -235,6 +235,16 @@ MESSAGES: dict[str, str] = {
     "roster_folder_empty": (
         "未找到名册：{folder} 中没有 Excel 或 CSV 文件；请把单位名册（.xlsx/.xls/.csv）放入该文件夹后重新运行。"
     ),
+    "roster_folder_no_spreadsheet": (
+        "未找到名册：{folder} 中只有{names}，不是 Excel 或 CSV 文件；"
+        "请把单位名册（.xlsx/.xls/.csv）放入该文件夹后重新运行。{hint}"
+    ),
+    "roster_file_ignored": (
+        "名册文件夹中的{names}不是 Excel 或 CSV 文件，未读取；名册用的是“{used}”。"
+        "如果名单在这些文件里，请另存为 Excel 文件放入 roster 文件夹后重新运行。{hint}"
+    ),
+    "files_and_more": "{names}等{count}个文件",
+    "roster_archive_hint": "压缩包请先解压，再把其中的名册放入 roster 文件夹。",
     "roster_several_files": (
         "名册文件夹中有{count}个文件，使用的是修改时间最新的“{used}”，"
         "{others}未使用；如用错了名册，请把不用的文件移出 roster 文件夹后重新运行。"

@@ -199,6 +199,7 @@ class IssueCode(StrEnum):
     ROSTER_MEMBERS_UNREADABLE = "roster_members_unreadable"
     ROSTER_NAME_AMBIGUOUS = "roster_name_ambiguous"
     ROSTER_SEVERAL_FILES = "roster_several_files"
+    ROSTER_FILE_IGNORED = "roster_file_ignored"
 
 
 class UsageError(Exception):

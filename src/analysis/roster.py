@@ -152,19 +152,47 @@ def find_roster_file(roster_path: Path) -> Path:
         return roster_path
     if not roster_path.is_dir():
         raise RosterError(_not_found(roster_path))
-    files = sorted(
-        (
-            p
-            for p in roster_path.iterdir()
-            if p.is_file()
-            and p.suffix.lower() in ROSTER_SUFFIXES
-            and not p.name.startswith(("~$", "."))
-        ),
-        key=lambda p: (p.stat().st_mtime, p.name),
-    )
+    files, others = _folder_files(roster_path)
+    if not files and others:
+        raise RosterError(
+            message_text(
+                "roster_folder_no_spreadsheet",
+                folder=roster_path,
+                names=_names(others),
+                hint=_archive_hint(others),
+            )
+        )
     if not files:
         raise RosterError(message_text("roster_folder_empty", folder=roster_path))
-    return files[-1]
+    return max(files, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The roster folder's files, by name: those a roster can be read from, and the others.
+
+    Hidden files and Office's lock files (~$名册.xlsx) are neither.
+    """
+    files, others = [], []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith(("~$", ".")) or not p.is_file():
+            continue
+        (files if p.suffix.lower() in ROSTER_SUFFIXES else others).append(p)
+    return files, others
+
+
+NAMED_AT_MOST = 5  # file names a message lists before "等N个文件"
+
+
+def _names(paths: list[Path]) -> str:
+    named = "、".join(f"“{p.name}”" for p in paths[:NAMED_AT_MOST])
+    if len(paths) <= NAMED_AT_MOST:
+        return named
+    return message_text("files_and_more", names=named, count=len(paths))
+
+
+def _archive_hint(paths: list[Path]) -> str:
+    archive = any(p.suffix.lower() in (".zip", ".rar", ".7z") for p in paths)
+    return message_text("roster_archive_hint") if archive else ""
 
 
 def _to_int(value: object) -> int | None:
@@ -208,15 +236,17 @@ def with_folder_issues(roster: Roster, roster_path: Path, used: Path) -> Roster:
     """
     if roster_path.is_file():
         return roster
-    others = sorted(
-        p
-        for p in roster_path.iterdir()
-        if p.is_file()
-        and p.name != used.name
-        and p.suffix.lower() in ROSTER_SUFFIXES
-        and not p.name.startswith(("~$", "."))
-    )
-    issues = [i for i in roster.issues if i.code != "roster_several_files"]
+    files, ignored = _folder_files(roster_path)
+    others = [p for p in files if p.name != used.name]
+    issues = [
+        i for i in roster.issues if i.code not in ("roster_several_files", "roster_file_ignored")
+    ]
+    if ignored:
+        issues.insert(0, Issue(
+            used.name, "", None, "", "warning", IssueCode.ROSTER_FILE_IGNORED,
+            message_text("roster_file_ignored", names=_names(ignored), used=used.name,
+                         hint=_archive_hint(ignored)),
+        ))  # fmt: skip
     if others:
         names = "、".join(f"“{p.name}”" for p in others)
         issues.insert(0, Issue(
