@@ -190,3 +190,12 @@ def test_every_reason_with_a_place_reads_as_a_sentence(reason, shown):
     from analysis.exports.details import _reason
 
     assert _reason(reason) == shown
+
+
+def test_round_columns_in_words_several_rounds_and_unknown_codes_included(campaign):
+    submissions = SUBMISSIONS.assign(round=["r1;r2", "r9", ""])
+    shown = details.submissions_frame(submissions, campaign)
+    assert shown.iloc[:2, 3].tolist() == ["第一阶段、第二阶段", "r9"]
+    assert pd.isna(shown.iloc[2, 3])  # a blank cell in the workbook
+    rows = details.rows_frame(ROWS.assign(round=["r3", "r1", "", "r2"]), campaign)
+    assert "第三阶段（总结）" in rows.values.tolist()[0]

@@ -121,8 +121,9 @@ def coverage_frame(coverage: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _round_names(campaign: Campaign) -> dict[str, str]:
-    return {r.code: r.name for r in campaign.rounds}
+def _rounds(series: pd.Series, campaign: Campaign) -> pd.Series:
+    """Round codes in words ('r1;r2' -> '第一阶段、第二阶段'; a code the campaign lacks as it is)."""
+    return _text(series).map(lambda v: None if v is None else campaign.round_names(str(v)))
 
 
 def submissions_frame(submissions: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
@@ -132,7 +133,7 @@ def submissions_frame(submissions: pd.DataFrame, campaign: Campaign) -> pd.DataF
             "file": _text(_col(submissions, "file")),
             "reporting_unit": _text(_col(submissions, "reporting_unit")),
             "kind": _mapped(_col(submissions, "kind"), KIND_NAMES),
-            "round": _mapped(_col(submissions, "round"), _round_names(campaign)),
+            "round": _rounds(_col(submissions, "round"), campaign),
             "report_date": _dates(_col(submissions, "report_date")),
             "state": _mapped(_col(submissions, "state"), FILE_STATE_NAMES),
             "on_time": _yes_no(_col(submissions, "on_time")),
@@ -160,7 +161,7 @@ def rows_frame(rows: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
             "reporting_unit": _text(_col(rows, "reporting_unit")),
             "counted_for": _text(_col(rows, "counted_for")),
             "kind": _mapped(_col(rows, "kind"), KIND_NAMES),
-            "round": _mapped(_col(rows, "round"), _round_names(campaign)),
+            "round": _rounds(_col(rows, "round"), campaign),
             "work_item": _mapped(_col(rows, "work_item"), items),
             "form": _text(_col(rows, "form")),
             "date": _dates(_col(rows, "date")),

@@ -58,10 +58,9 @@ def sentences(materials: pd.DataFrame) -> list[str]:
 def status_sheet(figures: Figures, materials: pd.DataFrame) -> pd.DataFrame:
     """资料报送情况: per reporting unit and round, tables and materials received."""
     status = mfig.status_by_unit_round(figures.status, materials)
-    rounds = {r.code: r.name for r in figures.campaign.rounds}
     return pd.DataFrame({
         "报送单位": status["reporting_unit"],
-        "期次": status["round"].map(rounds),
+        "期次": status["round"].map(figures.campaign.round_names),
         "报送情况": status["material_status_name"],
         "图片（张）": status["photos"],
         "阶段性总结（份）": status["summaries"],
@@ -73,10 +72,9 @@ def status_sheet(figures: Figures, materials: pd.DataFrame) -> pd.DataFrame:
 def totals_sheet(materials: pd.DataFrame, rows: pd.DataFrame, campaign) -> pd.DataFrame:
     """总结数字核对: each stated total beside the unit's tables, gaps over 10% marked."""
     table = mfig.stated_vs_tables(materials, rows)
-    rounds = {r.code: r.name for r in campaign.rounds}
     return pd.DataFrame({
         "报送单位": table["reporting_unit"],
-        "期次": table["round"].map(rounds),
+        "期次": table["round"].map(campaign.round_names),
         "项目": table["figure_name"],
         "总结所述": table["stated"],
         "报送表合计": table["table"],

@@ -119,11 +119,11 @@ def column_for_units(
 
 def materials_sheet(materials: pd.DataFrame, campaign=None) -> pd.DataFrame:
     """The 通报表's sheet listing every material received, with Chinese headers."""
-    rounds = {r.code: r.name for r in campaign.rounds} if campaign else {}
+    names = campaign.round_names if campaign else str
     frame = materials.fillna("")
     return pd.DataFrame({
         "报送单位": frame["reporting_unit"].replace("", "（未能确定）"),
-        "期次": frame["round"].map(lambda c: rounds.get(c, c) or "（未能确定）"),
+        "期次": frame["round"].map(lambda c: names(c) or "（未能确定）"),
         "类型": frame["material"].map(lambda m: MATERIAL_NAMES.get(m, m)),
         "文件": frame["file"],
         "拍摄或成文日期": frame["taken_date"],

@@ -250,11 +250,10 @@ def summary_gap_issues(
         return []
     table = stated_vs_tables(materials, rows)
     table = table.loc[table["flagged"]]
-    rounds = {r.code: r.name for r in campaign.rounds}
     issues = []
     for file, group in table.groupby("file", sort=True):
         first = group.iloc[0]
-        where = f"{first['reporting_unit']}{rounds.get(first['round'], first['round'])}"
+        where = f"{first['reporting_unit']}{campaign.round_names(first['round'])}"
         parts = [
             message_text("summary_stated_vs_table", figure=r.figure_name, stated=r.stated, table=r.table)
             if pd.notna(r.table)
