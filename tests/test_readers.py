@@ -280,10 +280,17 @@ def test_read_workbook_rejects_truncated_xlsx(tmp_path):
     assert info.value.code == "corrupt"
 
 
-def test_read_workbook_rejects_password_xls_fixture():
+@pytest.mark.parametrize("name", ["password.xls", "名单.xlsx", "名单.et", "名单.csv"])
+def test_read_workbook_rejects_password_xls_fixture_whatever_its_name(tmp_path, name):
+    """An encrypted legacy workbook is told by its bytes: renamed, it is not 'damaged'."""
+    path = tmp_path / name
+    path.write_bytes((FIXTURES / "password.xls").read_bytes())
     with pytest.raises(FileRejected) as info:
-        read_workbook(FIXTURES / "password.xls")
+        read_workbook(path)
     assert info.value.code == "password_protected"
+    # The same workbook without a password reads, under any of those names.
+    path.write_bytes((FIXTURES / "lo_submission.xls").read_bytes())
+    assert read_workbook(path).format == "xls"
 
 
 def test_read_workbook_rejects_file_over_size_limit(tmp_path):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import write_xlsx
 
@@ -204,12 +206,47 @@ def test_no_roster_says_which_path_is_wrong(tmp_path, where, expected):
     assert str(caught.value).startswith(expected.format(tmp=tmp_path))
 
 
-def test_a_broken_roster_is_not_asked_to_be_sent_in(tmp_path):
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize(
+    ("content", "found", "todo"),
+    [
+        (
+            b"PK\x03\x04 broken zip",
+            "已损坏或不完整，无法打开",
+            "请用 Excel 或 WPS 打开名册，另存为 .xlsx",
+        ),
+        (b"", "是空文件（0 字节），未读取", "请用 Excel 或 WPS 打开名册，另存为 .xlsx"),
+        (b"%PDF-1.4\n", "是PDF 文档，不是 Excel/WPS/CSV 表格，未读取", "请把单位名册另存为 Excel"),
+        (
+            (FIXTURES / "password.xls").read_bytes(),
+            "设置了打开密码，无法读取",
+            "请取消名册的打开密码",
+        ),
+    ],
+)
+def test_a_broken_roster_says_what_the_analyst_can_do_not_send_it_in(
+    tmp_path, content, found, todo
+):
     path = tmp_path / "名册.xlsx"
-    path.write_bytes(b"PK\x03\x04 broken zip")
+    path.write_bytes(content)
     with pytest.raises(RosterError) as caught:
         load_roster(path)
-    assert "重新保存" in str(caught.value) and "报送" not in str(caught.value)
+    message = str(caught.value)
+    assert message.startswith(f"名册文件无法使用：文件“名册.xlsx”{found}")
+    assert f"；{todo}" in message and message.endswith("后重新运行。")
+    assert "报送" not in message and message.count("请") == 1
+
+
+def test_every_file_refusal_gives_its_advice_after_one_semicolon():
+    """The roster keeps a refusal's finding and replaces its advice, split at "；请"."""
+    from analysis.messages import MESSAGES
+
+    codes = ["empty", "corrupt", "not_a_spreadsheet", "password_protected", "zip_bomb",
+             "zip_bomb_lying_size", "hostile_xml", *(c for c in MESSAGES if c.startswith("too_"))]  # fmt: skip
+    for code in codes:
+        assert MESSAGES[code].count("；请") == 1, code
 
 
 def test_a_roster_folder_with_no_spreadsheet_names_what_it_holds(tmp_path):

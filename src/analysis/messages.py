@@ -220,7 +220,11 @@ MESSAGES: dict[str, str] = {
     ),
     "internal_error": "运行中有 {count} 处程序错误，详情已记入 {log}，请把该文件发给技术人员。",
     # Roster (roster.py): raised as RosterError or listed in issues.csv
-    "roster_unreadable": "名册文件无法使用：{reason}",
+    "roster_unreadable": "名册文件无法使用：{reason}；{todo}",
+    "roster_todo_save": "请用 Excel 或 WPS 打开名册，另存为 .xlsx 文件后重新运行。",
+    "roster_todo_password": "请取消名册的打开密码，保存后重新运行。",
+    "roster_todo_format": "请把单位名册另存为 Excel（.xlsx）或 CSV 文件后重新运行。",
+    "roster_todo_trim": "请删除名册中的图片、多余的行列和无关工作表，另存后重新运行。",
     "roster_no_sheet": "名册文件 {file} 中没有任何工作表，请检查文件内容。",
     "roster_not_found": "未找到名册：请把单位名册放到 {folder} 文件夹中。",
     "roster_file_missing": "未找到名册：名册文件 {path} 不存在，请检查路径是否写对。",

@@ -104,6 +104,34 @@ def _ole_stream_names(data: bytes) -> set[str]:
         return set()
 
 
+BIFF_FILEPASS, BIFF_EOF = 0x002F, 0x000A
+
+
+def _xls_encrypted(data: bytes) -> bool:
+    """Whether a legacy workbook (BIFF in an OLE2 file) is encrypted: a FILEPASS record
+    among its globals' first records (it follows the BOF). Seen by its bytes, whatever the
+    file is named: calamine tells a password only from the path, and then by the suffix."""
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            stream = "Workbook" if ole.exists("Workbook") else "Book"
+            head = ole.openstream(stream).read(4096)
+    except Exception:  # noqa: BLE001 - olefile raises several types for a broken file
+        return False
+    pos = 0
+    while pos + 4 <= len(head):
+        record, length = struct.unpack_from("<HH", head, pos)
+        if record == BIFF_FILEPASS:
+            return True
+        if record == BIFF_EOF:
+            return False
+        pos += 4 + length
+    return False
+
+
 # --- format detection ----------------------------------------------------------------
 
 
@@ -136,6 +164,8 @@ def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
         if {"EncryptionInfo", "EncryptedPackage"} & streams:
             raise _password(name)
         if {"Workbook", "Book"} & streams:
+            if _xls_encrypted(data):
+                raise _password(name)
             return "xls"
         if "WordDocument" in streams:
             raise _not_spreadsheet(name, "kind_word")

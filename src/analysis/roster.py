@@ -124,13 +124,33 @@ def _read_grid(path: Path) -> tuple[str, list[list[object]]]:
     try:
         workbook = read_workbook(path, Limits(), display_name=path.name)
     except FileRejected as exc:
-        # The roster is the analyst's own file: "save it again", not "and send it in".
-        reason = exc.message.replace("重新保存并报送", "重新保存")
-        raise RosterError(message_text("roster_unreadable", reason=reason)) from None
+        raise RosterError(_unreadable(exc)) from None
     sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets
     if not sheets:
         raise RosterError(message_text("roster_no_sheet", file=path.name))
     return sheets[0].name, sheets[0].rows
+
+
+# What to do about a roster file refused by the readers, by their code (else
+# roster_todo_save): the readers' own advice is for units, "send it in again".
+ROSTER_TODO = {
+    "password_protected": "roster_todo_password",
+    "not_a_spreadsheet": "roster_todo_format",
+    "too_large": "roster_todo_trim",
+    "too_large_unpacked": "roster_todo_trim",
+    "too_large_rows": "roster_todo_trim",
+    "too_large_cells": "roster_todo_trim",
+    "too_large_declared": "roster_todo_trim",
+    "too_many_sheets": "roster_todo_trim",
+}
+
+
+def _unreadable(exc) -> str:
+    """A refused roster file: what the readers found (their sentence up to its advice,
+    which follows "；请"), and what the analyst can do about it."""
+    found = exc.message.split("；请", 1)[0]
+    todo = message_text(ROSTER_TODO.get(exc.code, "roster_todo_save"))
+    return message_text("roster_unreadable", reason=found, todo=todo)
 
 
 def _not_found(roster_path: Path) -> str:
