@@ -60,6 +60,20 @@ def test_default_round_ignores_reports_dated_after_as_of(campaign):
     assert briefing.default_round(campaign, submissions, dt.date(2019, 10, 9)) == "r2"
 
 
+def test_default_round_is_not_decided_by_an_undated_report_of_a_later_round(campaign):
+    """At 07-20 r1's deadline has passed and r2 has only an undated file: the briefing
+    is r1's, whose overdue units the leaders need; with no dated report, undated ones count."""
+    submissions = pd.DataFrame(
+        {"round": ["r1", "r1", "r2", "r3"], "state": "current",
+         "report_date": ["2019-07-02", "2019-07-04", None, ""]}
+    )  # fmt: skip
+    assert briefing.default_round(campaign, submissions, dt.date(2019, 7, 20)) == "r1"
+    assert briefing.default_round(campaign, submissions, dt.date(2019, 11, 1)) == "r1"
+    assert briefing.default_round(campaign, submissions, None) == "r3"  # all of it: the latest
+    undated = submissions.assign(report_date=None)
+    assert briefing.default_round(campaign, undated, dt.date(2019, 7, 20)) == "r2"
+
+
 def test_default_round_ignores_rejected_files(campaign):
     submissions = pd.DataFrame({"round": ["r1", "r3"], "state": ["current", "rejected"]})
     assert briefing.default_round(campaign, submissions, None) == "r1"
@@ -244,6 +258,15 @@ def test_run_with_unknown_round_exits_nonzero_in_chinese(tiny_raw, tmp_path, cap
     status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports", round_code="r9")
     assert status == 2
     assert "报送期次“r9”不存在" in capsys.readouterr().err
+
+
+def test_run_for_a_round_not_started_by_the_as_of_date_exits_in_chinese(tiny_raw, tmp_path, capsys):
+    status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports",
+                          as_of=dt.date(2019, 5, 10), round_code="r2")  # fmt: skip
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "报送期次“r2”（第二阶段）从 2019-07-01 开始，统计截止日期 2019-05-10 时还没有开始" in err
+    assert not (tmp_path / "reports").exists()  # nothing half-made
 
 
 def test_briefing_ingest_is_the_incremental_ingest_without_a_stamp(tiny_raw, tmp_path):
@@ -482,3 +505,25 @@ def test_files_table_names_rounds_when_given_the_campaign(campaign):
     assert briefing.files_table(subs)["round"].tolist() == ["r2", "r1;r2", ""]
     named = briefing.files_table(subs, campaign)["round"].tolist()
     assert named == ["第二阶段", "第一阶段、第二阶段", ""]
+
+
+def test_materials_after_the_as_of_date_are_not_in_that_dates_briefing(tmp_path):
+    columns = ["file", "reporting_unit", "kind", "round", "material", "taken_date", "state",
+               "duplicate_of"]  # fmt: skip
+    pd.DataFrame(
+        [
+            ("a/1.jpg", "长阳镇总工会", "town", "r1", "photo", "2019-06-20", "current", ""),
+            ("a/2.jpg", "长阳镇总工会", "town", "r2", "photo", "2019-07-21", "current", ""),
+            ("a/总结.docx", "长阳镇总工会", "town", "r1", "summary", "2019-07-03", "current", ""),
+            ("a/3.jpg", "长阳镇总工会", "town", "r1", "photo", "", "current", ""),
+        ],
+        columns=columns,
+    ).to_csv(tmp_path / "materials.csv", index=False, encoding="utf-8-sig")
+    kept = {}
+    for as_of in (dt.date(2019, 7, 3), None):
+        figures = small_figures()
+        briefing.attach_run_context(figures, tmp_path, as_of)
+        kept[as_of] = figures.tables["materials"]["file"].tolist()
+    # Taken on or before the date, or undated; without a date, everything received.
+    assert kept[dt.date(2019, 7, 3)] == ["a/1.jpg", "a/总结.docx", "a/3.jpg"]
+    assert kept[None] == ["a/1.jpg", "a/2.jpg", "a/总结.docx", "a/3.jpg"]

@@ -12,6 +12,7 @@ import struct
 import warnings
 import zlib
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -357,6 +358,31 @@ def test_reporting_status_by_kind_shows_shares_and_counts(figures):
     ]
 
 
+def test_reporting_status_by_kind_before_the_deadline_gives_no_rate_even_to_a_full_kind(
+    figures,
+):
+    """Before r2's deadline (the system's unit not in yet) a kind all in shows its count,
+    as the others do, not a rate that the others cannot have yet."""
+    status = figures.status.copy()
+    waiting = (status["round"] == "r2") & (status["status"] == "missing")
+    status.loc[waiting, "status"] = "pending"
+    with style.house_style():
+        ax = charts.reporting_status_bars(status, figures.campaign, "r2", by="kind")
+    labels = [t for t in _texts(ax) if t.startswith(("报送率", "已报送"))]
+    assert labels == ["已报送2个", "已报送0个", "已报送1个"]
+
+
+@pytest.mark.parametrize("by", ["round", "kind"])
+def test_reporting_status_before_any_round_has_started_says_so(figures, by):
+    import warnings
+
+    nothing = figures.status.iloc[:0]
+    with style.house_style(), warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's English warning reached the terminal
+        ax = charts.reporting_status_bars(nothing, figures.campaign, "r1", by=by)
+    assert "统计截止日期前还没有开始的报送期次" in _texts(ax)
+
+
 @pytest.mark.parametrize(
     ("district", "town", "system", "expected"),
     [
@@ -390,3 +416,36 @@ def test_deck_draws_chart_01_one_panel_per_slide(figures, tmp_path, monkeypatch)
     finding = files[0].title
     assert [c.title for c in deck[:2]] == [f"{finding}（1/2）", f"{finding}（2/2）"]
     assert all(c.png.exists() and c.png.parent == tmp_path / "slides" for c in deck[:2])
+
+
+def test_coverage_curve_past_the_campaign_keeps_its_end_labels(figures):
+    """An as-of date after the campaign: the lines run to it, and so does the axis."""
+    curve = figures.curve.copy()
+    late = curve.loc[curve["date"] == curve["date"].max()].assign(date=pd.Timestamp("2020-03-01"))
+    with style.house_style():
+        ax = charts.coverage_curve(pd.concat([curve, late]), figures.campaign)
+    labels = [a for a in ax.texts if a.get_text().startswith("全区 ")]
+    (label,) = labels
+    assert ax.get_xlim()[1] > mdates.date2num(pd.Timestamp("2020-03-01"))
+    assert label.xy[0] == pd.Timestamp("2020-03-01")
+
+
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [
+        ([0.5, 0.2], "“学习”覆盖面最广（全区50%），“宣讲培训”最弱（20%）"),
+        ([0.0, 0.0, 0.0], "各项工作尚无基层工会开展"),  # before any activity: nothing is "widest"
+        ([0.3, 0.3, 0.3], "各项工作覆盖面相同（全区均为30%）"),
+    ],
+)
+def test_work_item_finding_claims_only_what_the_data_show(figures, shares, expected):
+    codes = [w.code for w in figures.campaign.work_items][: len(shares)]
+    by_item = pd.DataFrame({"level": "district", "work_item": codes, "unit_coverage": shares})
+    assert charts.work_item_finding(by_item, figures.campaign) == expected
+
+
+def test_participation_finding_before_any_participant_ranks_no_kind(figures):
+    nobody = figures.coverage.assign(participants=0, participants_per_100=0.0)
+    assert charts.participation_finding(nobody) == "尚无参加活动的人次"
+    tied = figures.coverage.assign(participants_per_100=50.0)
+    assert charts.participation_finding(tied) == "全区每百名会员参加活动50人次"

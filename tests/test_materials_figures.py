@@ -76,6 +76,10 @@ def test_status_tells_tables_and_materials_apart():
     ]
     assert out["material_status_name"].tolist()[0] == "表格和资料均已报送"
     assert out["photos"].tolist() == [2, 1, 0, 0]
+    # Before the deadline, nothing in yet is not "均未报送".
+    waiting = status.assign(status=["on_time", "pending", "on_time", "pending"])
+    out = figures.status_by_unit_round(waiting, MATERIALS)
+    assert out["material_status_name"].tolist()[1:] == ["仅报送资料", "仅报送表格", "未到截止日期"]
 
 
 def test_materials_column_text():

@@ -86,6 +86,14 @@ def test_reporting_status_as_of_mid_round_two(roster, submissions, campaign):
     assert_frame_equal(status, expected, check_dtype=False)
 
 
+def test_reporting_status_before_the_campaign_expects_nothing(roster, submissions, campaign):
+    """An as-of date before the first round starts: no report was due (it raised a TypeError)."""
+    status = reporting_status(roster, submissions, campaign, as_of=dt.date(2019, 5, 1))
+    assert status.empty
+    rates = reporting_rates(status)
+    assert rates.empty or (rates["expected"] == 0).all()
+
+
 def test_reporting_status_without_as_of_counts_every_arrived_file(roster, submissions, campaign):
     # latest 填报日期 09-20: r1 and r2 listed, r3 (from 10-01) not yet; 长阳's r2 file counts
     status = reporting_status(roster, submissions, campaign)

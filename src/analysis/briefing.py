@@ -148,18 +148,26 @@ def _figures(raw, processed, campaign, result, as_of, round_code, is_demo) -> Fi
         as_of=as_of, round_code=round_code, is_demo=is_demo,
     )  # fmt: skip
     figures.summary = result.summary_zh()
-    attach_run_context(figures, processed)
+    attach_run_context(figures, processed, as_date(as_of))
     return figures
 
 
-def attach_run_context(figures: Figures, processed_dir: Path) -> None:
+def attach_run_context(figures: Figures, processed_dir: Path, as_of: dt.date | None = None) -> None:
     """What the run adds to the figures besides the ingest's tables: the change report
-    since the previous run and the materials received (materials.csv)."""
+    since the previous run and the materials received (materials.csv).
+
+    With an `as_of` date, a photo taken or a document written after it had not come in
+    by then: it is left out of that date's briefing (its count, deck and album), as a
+    report dated after it is. One without a date stays.
+    """
     from analysis import history
     from analysis.exports.materials import read_materials
 
     figures.changes = tuple(history.change_lines(Path(processed_dir)))
     materials = read_materials(Path(processed_dir))
+    if as_of is not None and len(materials):
+        taken = pd.to_datetime(materials["taken_date"], errors="coerce")
+        materials = materials.loc[~(taken > pd.Timestamp(as_of))]
     if len(materials):
         figures.tables["materials"] = materials
 
@@ -544,6 +552,14 @@ def run(
         if round_code is not None and round_code not in campaign.rounds_by_code:
             codes = "、".join(campaign.rounds_by_code)
             line = briefing_line("round_not_in_campaign", round=round_code, codes=codes)
+            print(line, file=sys.stderr)
+            return 2
+        chosen = campaign.rounds_by_code.get(round_code) if round_code else None
+        if chosen is not None and as_of is not None and as_of < chosen.start:
+            line = briefing_line(
+                "round_not_started", round=round_code, name=chosen.name,
+                start=chosen.start.isoformat(), as_of=as_of.isoformat(),
+            )  # fmt: skip
             print(line, file=sys.stderr)
             return 2
         notebooks = NotebookRuns()  # its kernel starts while this process ingests

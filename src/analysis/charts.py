@@ -292,10 +292,12 @@ def participation_finding(coverage: pd.DataFrame) -> str:
     if d is None:
         return "暂无参加人次数据"
     per_100 = _per_100(pd.DataFrame([d])).iloc[0]
+    if not per_100 > 0:  # no participant counted yet: no kind is "highest"
+        return "尚无参加活动的人次"
     text = f"全区每百名会员参加活动{fmt_count(per_100)}人次"
     kinds = _level(coverage, "kind")
     kinds = kinds.assign(per_100=_per_100(kinds)).dropna(subset=["per_100"])
-    if len(kinds) >= 2:
+    if len(kinds) >= 2 and kinds["per_100"].nunique() > 1:
         best = kinds.sort_values(["per_100", "group"], ascending=[False, True]).iloc[0]
         text += f"，{kind_name(best['kind'])}最高（{fmt_count(best['per_100'])}人次）"
     return text
@@ -362,6 +364,10 @@ def work_item_finding(by_item: pd.DataFrame, campaign: Campaign) -> str:
         return "暂无分项工作数据"
     d = d.sort_values(["unit_coverage", "work_item"], ascending=[False, True])
     best, worst = d.iloc[0], d.iloc[-1]
+    if not best["unit_coverage"] > 0:  # nothing to rank: no item is "widest"
+        return "各项工作尚无基层工会开展"
+    if worst["unit_coverage"] == best["unit_coverage"]:
+        return f"各项工作覆盖面相同（全区均为{fmt_pct(best['unit_coverage'], 0)}）"
     text = f"“{campaign.work_item_short(best['work_item'])}”覆盖面最广（全区{fmt_pct(best['unit_coverage'], 0)}）"
     if worst["work_item"] != best["work_item"]:
         text += f"，“{campaign.work_item_short(worst['work_item'])}”最弱（{fmt_pct(worst['unit_coverage'], 0)}）"
@@ -542,17 +548,23 @@ def reporting_status_bars(
                     color="white" if code == ReportStatus.ON_TIME else style.COLORS["text"],
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
+    # Before a round's deadline a rate reads as failure: say how many have reported.
+    # By kind every bar is the one round's, so one kind all in does not get a rate.
+    round_open = bool(counts[ReportStatus.PENDING].any()) if by == "kind" else None
     for i, (_, row) in enumerate(counts.iterrows()):
         n = int(row.sum())
         if n:
             pending = int(row[ReportStatus.PENDING])
             sent = n - int(row[ReportStatus.MISSING]) - pending
-            # Before the deadline a rate reads as failure: say how many have reported.
-            label = f"已报送{sent}个" if pending else f"报送率{fmt_pct(sent / n, 0)}"
+            is_open = round_open if round_open is not None else bool(pending)
+            label = f"已报送{sent}个" if is_open else f"报送率{fmt_pct(sent / n, 0)}"
             ax.text(left[i] + total * 0.01, i, label, va="center", fontsize=11)
     fontsize = 13 if by == "round" else 12
     ax.set_yticks(range(len(counts)), names, fontsize=fontsize)
-    ax.set_ylim(len(counts) - 0.5, -0.5)
+    ax.set_ylim(max(len(counts), 1) - 0.5, -0.5)
+    if not int(expected.sum()):  # no round had started by the as-of date
+        ax.text(0.5, 0.5, "统计截止日期前还没有开始的报送期次", transform=ax.transAxes,
+                ha="center", va="center", fontsize=13, color=style.COLORS["text"])  # fmt: skip
     ax.set_xlim(0, total * 1.25)
     if by == "kind":
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
@@ -656,7 +668,10 @@ def coverage_curve(
         ax.axvline(pd.Timestamp(rnd.end), color=LIGHT_GREY, linestyle=":", linewidth=1)
         middle = pd.Timestamp(rnd.start) + (pd.Timestamp(rnd.end) - pd.Timestamp(rnd.start)) / 2
         ax.text(middle, ylim_top, rnd.name, ha="center", va="bottom", fontsize=10, color=GREY)
-    ax.set_xlim(pd.Timestamp(campaign.start), pd.Timestamp(campaign.end) + pd.Timedelta(days=20))
+    # To the campaign's end, or to the as-of date when that is later (the lines and their
+    # end labels are drawn there: past the axis a label would not be drawn at all).
+    last = max([pd.Timestamp(campaign.end), *(date for date, *_ in ends)])
+    ax.set_xlim(pd.Timestamp(campaign.start), last + pd.Timedelta(days=20))
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{mdates.num2date(x).month}月"))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))

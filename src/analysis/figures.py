@@ -530,7 +530,13 @@ def as_date(value: object) -> dt.date | None:
 
 
 def default_round(campaign: Campaign, submissions: pd.DataFrame, as_of: dt.date | None) -> str:
-    """The latest round with any submission (not after `as_of`), else the first round."""
+    """The latest round with any submission (not after `as_of`), else the first round.
+
+    With `as_of`, a submission without a 填报日期 does not say when it came in: the
+    rounds with reports dated by then decide, and undated ones only when no report
+    is dated. (One undated file of the next round must not take the briefing away
+    from the round whose deadline has just passed, and its overdue units.)
+    """
     codes = [r.code for r in campaign.rounds]
     seen = set()
     if not submissions.empty and "round" in submissions.columns:
@@ -541,6 +547,9 @@ def default_round(campaign: Campaign, submissions: pd.DataFrame, as_of: dt.date 
             # A report dated after the as-of date had not arrived by then.
             dates = pd.to_datetime(subs["report_date"], errors="coerce")
             subs = subs[~(dates > pd.Timestamp(as_of))]
+            dated = dates.loc[subs.index].notna()
+            if dated.any():
+                subs = subs[dated]
         # A workbook of one sheet per round lists its rounds joined by ';'.
         seen = {c for v in subs["round"].dropna().astype(str) for c in v.split(";")}
     if as_of is not None:

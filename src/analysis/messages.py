@@ -600,6 +600,10 @@ BRIEFING_TEXTS: dict[str, str] = {
     ),
     "analyst_data": "使用分析人员的数据：{raw_dir}",
     "round_not_in_campaign": "报送期次“{round}”不存在，应为 {codes} 之一。",
+    "round_not_started": (
+        "报送期次“{round}”（{name}）从 {start} 开始，统计截止日期 {as_of} 时还没有开始，"
+        "无法通报；请去掉 --round（自动取已有报送的最近一期），或把 --as-of 改为 {start} 以后的日期。"
+    ),
     "notebook_failed": "笔记本运行出错（其余材料已生成）：{failure}",
     "briefing_written": "通报材料已生成（用时 {seconds:.0f} 秒）：{folder}",
     "alias_fill_in": "（请填写名册中的名称）",

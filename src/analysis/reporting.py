@@ -78,7 +78,10 @@ def reporting_status(
     )
     status = expected.merge(first, how="left", on=["reporting_unit", "round"], indicator=True)
     submitted = (status.pop("_merge") == "both").to_numpy()
-    deadline = status["round"].map({r.code: pd.Timestamp(r.deadline) for r in rounds})
+    # Datetimes even when no round has started yet (an empty map gives objects).
+    deadline = pd.to_datetime(
+        status["round"].map({r.code: pd.Timestamp(r.deadline) for r in rounds})
+    )
     dated = status["report_date"].notna().to_numpy()
     timely = (status["report_date"] <= deadline).to_numpy()
     not_due = np.zeros(len(status), dtype=bool) if pd.isna(until) else (deadline > until).to_numpy()

@@ -9,16 +9,18 @@ duplicate is the same photo again, a rejected file could not be read.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.labels import MATERIAL_STATE_NAMES
-from analysis.model import MaterialState, RowState
+from analysis.model import MaterialState, ReportStatus, RowState
 
 MATERIAL_STATUS_NAMES = {
     "table_and_materials": "表格和资料均已报送",
     "table_only": "仅报送表格",
     "materials_only": "仅报送资料",
     "nothing": "均未报送",
+    "not_yet_due": "未到截止日期",
 }
 STATE_NAMES = MATERIAL_STATE_NAMES
 MATERIAL_NAMES = {"photo": "图片", "summary": "阶段性总结", "document": "其他文档", "video": "视频"}
@@ -69,8 +71,10 @@ def counts_by_unit_round(materials: pd.DataFrame) -> pd.DataFrame:
 def status_by_unit_round(status: pd.DataFrame, materials: pd.DataFrame) -> pd.DataFrame:
     """`reporting.reporting_status` rows with the materials told apart.
 
-    material_status: table_and_materials, table_only, materials_only or nothing;
-    `material_status_name` its Chinese label; photos and summaries counted.
+    material_status: table_and_materials, table_only, materials_only, nothing, or
+    not_yet_due when nothing has come in before the round's deadline (status
+    `pending`: not yet due is not missing); `material_status_name` its Chinese label;
+    photos and summaries counted.
     """
     counts = counts_by_unit_round(materials)
     out = status.merge(counts, how="left", on=["reporting_unit", "round"])
@@ -78,10 +82,12 @@ def status_by_unit_round(status: pd.DataFrame, materials: pd.DataFrame) -> pd.Da
         out[column] = out[column].fillna(0).astype("int64")
     has_materials = (out[["photos", "summaries", "documents", "videos"]].sum(axis=1) > 0).to_numpy()
     has_table = out["submitted"].astype(bool).to_numpy()
+    pending = (out["status"] == ReportStatus.PENDING).to_numpy() if "status" in out else (
+        np.zeros(len(out), dtype=bool))  # fmt: skip
     out["material_status"] = [
         "table_and_materials" if t and m else "table_only" if t else "materials_only" if m
-        else "nothing"
-        for t, m in zip(has_table, has_materials, strict=True)
+        else "not_yet_due" if p else "nothing"
+        for t, m, p in zip(has_table, has_materials, pending, strict=True)
     ]  # fmt: skip
     out["material_status_name"] = out["material_status"].map(MATERIAL_STATUS_NAMES)
     return out
