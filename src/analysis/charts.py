@@ -670,8 +670,12 @@ def coverage_curve(
         ax.text(middle, ylim_top, rnd.name, ha="center", va="bottom", fontsize=10, color=GREY)
     # To the campaign's end, or to the as-of date when that is later (the lines and their
     # end labels are drawn there: past the axis a label would not be drawn at all).
-    last = max([pd.Timestamp(campaign.end), *(date for date, *_ in ends)])
-    ax.set_xlim(pd.Timestamp(campaign.start), last + pd.Timedelta(days=20))
+    first, last = (
+        pd.Timestamp(campaign.start),
+        max([pd.Timestamp(campaign.end), *(d for d, *_ in ends)]),
+    )
+    room = max(pd.Timedelta(days=20), (last - first) * 0.085)  # for the end labels
+    ax.set_xlim(first, last + room)
     ax.xaxis.set_major_locator(mdates.MonthLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{mdates.num2date(x).month}月"))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
