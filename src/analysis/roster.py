@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.messages import message_text
-from analysis.model import Issue, IssueCode, Kind, RosterError  # noqa: F401 - RosterError is re-exported
+from analysis.model import FileRejected, Issue, IssueCode, Kind, RosterError  # noqa: F401 - RosterError is re-exported
 
 # Roster columns as offices write them.
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -118,7 +118,6 @@ def _read_grid(path: Path) -> tuple[str, list[list[object]]]:
     submissions (format from bytes, size and extent limits, CSV encodings).
     """
     from analysis.campaign import Limits
-    from analysis.model import FileRejected
     from analysis.readers import read_workbook
 
     try:
@@ -145,7 +144,7 @@ ROSTER_TODO = {
 }
 
 
-def _unreadable(exc) -> str:
+def _unreadable(exc: FileRejected) -> str:
     """A refused roster file: what the readers found (their sentence up to its advice,
     which follows "；请"), and what the analyst can do about it."""
     found = exc.message.split("；请", 1)[0]
