@@ -56,12 +56,15 @@ def test_two_runs_report_new_replaced_gone_files_and_moved_units(raw):  # noqa: 
     moved = report[report["change"] == "unit_moved"]
     assert moved[["reporting_unit", "figure", "before", "after"]].values.tolist() == [
         ["北京燕房物流有限公司工会", "unit_coverage", 0.0, 1.0],
+        ["北京燕房物流有限公司工会", "member_coverage", 0.0, 1.0],  # 30 of 30 members
         ["北京燕房物流有限公司工会", "activities", 0.0, 1.0],
         ["北京燕房物流有限公司工会", "participants", 0.0, 15.0],
         ["琉璃河镇总工会", "unit_coverage", 1.0, 0.0],
+        ["琉璃河镇总工会", "member_coverage", 1.0, 0.0],
         ["琉璃河镇总工会", "activities", 1.0, 0.0],
         ["琉璃河镇总工会", "participants", 30.0, 0.0],
         ["长阳镇总工会", "unit_coverage", 1 / 3, 2 / 3],
+        ["长阳镇总工会", "member_coverage", 0.2, 0.5],  # 40 of 200 members, then 40 + 60
         ["长阳镇总工会", "activities", 1.0, 2.0],
         ["长阳镇总工会", "participants", 20.0, 60.0],
     ]
@@ -72,9 +75,12 @@ def test_two_runs_report_new_replaced_gone_files_and_moved_units(raw):  # noqa: 
         "新增：submissions/北京燕房物流.xlsx（有效）",
         "删除：submissions/琉璃河镇.xlsx",
         "替换（内容已更新）：submissions/长阳镇.xlsx",
-        "北京燕房物流有限公司工会：覆盖率 0.0% → 100.0%，活动次数 0 → 1，参加人次 0 → 15",
-        "琉璃河镇总工会：覆盖率 100.0% → 0.0%，活动次数 1 → 0，参加人次 30 → 0",
-        "长阳镇总工会：覆盖率 33.3% → 66.7%，活动次数 1 → 2，参加人次 20 → 60",
+        "北京燕房物流有限公司工会：覆盖率 0.0% → 100.0%，会员覆盖率 0.0% → 100.0%，"
+        "活动次数 0 → 1，参加人次 0 → 15",
+        "琉璃河镇总工会：覆盖率 100.0% → 0.0%，会员覆盖率 100.0% → 0.0%，活动次数 1 → 0，"
+        "参加人次 30 → 0",
+        "长阳镇总工会：覆盖率 33.3% → 66.7%，会员覆盖率 20.0% → 50.0%，活动次数 1 → 2，"
+        "参加人次 20 → 60",
     ]
     # 区教委工会 did not move and is not listed.
     assert not any("区教委" in line for line in lines)
@@ -94,7 +100,8 @@ def test_snapshot_keeps_sha256_and_state_per_file(raw):  # noqa: F811
         }
     ]
     assert snap["units"]["长阳镇总工会"] == {
-        "unit_coverage": 1 / 3, "activities": 1.0, "participants": 20.0,
+        "unit_coverage": 1 / 3, "member_coverage": 0.2, "activities": 1.0, "participants": 20.0,
+        "units_total": 3.0, "members_total": 200.0,
     }  # fmt: skip
 
 
@@ -157,7 +164,10 @@ def test_cli_ingest_prints_the_change_report(raw, capsys):  # noqa: F811
     assert cli.main(["ingest", "--raw", str(raw), "--out", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert "删除：submissions/长阳镇.xlsx" in printed
-    assert "长阳镇总工会：覆盖率 33.3% → 0.0%，活动次数 1 → 0，参加人次 20 → 0" in printed
+    assert (
+        "长阳镇总工会：覆盖率 33.3% → 0.0%，会员覆盖率 20.0% → 0.0%，活动次数 1 → 0，参加人次 20 → 0"
+        in printed
+    )
 
 
 def test_run_folder_keeps_an_earlier_run_and_separates_the_demo(tmp_path):
@@ -211,3 +221,51 @@ def test_unit_moves_without_file_changes_say_the_files_did_not_change():
         "与上次运行（7月2日09:05）相比：报送文件没有变化；1个单位的数字有变化。",
         "长阳镇总工会：覆盖率 50.0% → 75.0%",
     ]
+
+
+def test_roster_changes_alone_are_reported(raw, small_roster_rows):  # noqa: F811
+    """A union's members corrected, a union added: no file changed, yet the figures did."""
+    from tests.conftest import write_xlsx
+
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学", participants=20)], "2019-06-28"
+    )
+    run(raw)
+    rows = [list(r) for r in small_roster_rows]
+    rows[2][4] = 140  # 长阳镇第一小学工会: 40 -> 140 members
+    rows.append([8, "长阳镇中学工会", "长阳镇总工会", "乡镇", 100, 110, "A4"])
+    write_xlsx(raw / "roster" / "名册.xlsx", rows)
+    run(raw)
+    lines = history.change_lines(raw.parent / "out")
+    assert lines[0].endswith("相比：报送文件没有变化；1个单位的数字有变化。")
+    # 1 of 3 unions, 40 of 200 members -> 1 of 4, 140 of 400.
+    assert lines[1:] == [
+        "长阳镇总工会：覆盖率 33.3% → 25.0%，会员覆盖率 20.0% → 35.0%，基层工会数 3 → 4，"
+        "会员数 200 → 400"
+    ]
+
+
+def test_a_history_from_before_the_member_figures_compares_what_it_has():
+    old = {"stamp": "2026-11-01T09:00:00", "as_of": None, "files": [],
+           "units": {"长阳镇总工会": {"unit_coverage": 0.5, "activities": 2.0, "participants": 10.0}}}  # fmt: skip
+    new = {**old, "units": {"长阳镇总工会": {
+        "unit_coverage": 0.5, "member_coverage": 0.4, "activities": 2.0, "participants": 10.0,
+        "units_total": 2.0, "members_total": 50.0}}}  # fmt: skip
+    assert history.compare(old, new).empty  # no "无 → 40%" for a figure the old run did not keep
+
+
+def test_the_briefing_reports_what_changed_before_its_own_ingest(raw):  # noqa: F811
+    """ingest, then briefing: the briefing's ingest finds nothing new; its change report is
+    about what the analyst's ingest brought, against the run before that."""
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学", participants=20)], "2019-06-28"
+    )
+    run(raw)
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学")], "2019-06-28")
+    run(raw)  # the analyst's ingest: the new file
+    run(raw)  # the briefing's: nothing new
+    out = raw.parent / "out"
+    assert history.change_lines(out)[0].endswith("报送文件和各单位数字都没有变化。")
+    since = history.change_lines(out, since_change=True)
+    assert since[0].endswith("相比：新增文件1个；1个单位的数字有变化。")
+    assert since[1] == "新增：submissions/琉璃河镇.xlsx（有效）"

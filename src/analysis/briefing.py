@@ -163,7 +163,7 @@ def attach_run_context(figures: Figures, processed_dir: Path, as_of: dt.date | N
     from analysis import history
     from analysis.exports.materials import read_materials
 
-    figures.changes = tuple(history.change_lines(Path(processed_dir)))
+    figures.changes = tuple(history.change_lines(Path(processed_dir), since_change=True))
     materials = read_materials(Path(processed_dir))
     if as_of is not None and len(materials):
         taken = pd.to_datetime(materials["taken_date"], errors="coerce")
@@ -566,7 +566,7 @@ def run(
         result = ingest(raw, processed, as_of, campaign)
         timings["ingest"] = time.perf_counter() - started
         print(result.summary_zh())
-        print(history.change_text(processed))
+        print(history.change_text(processed, since_change=True))
         mark = time.perf_counter()
         figures = _figures(raw, processed, campaign, result, as_of, round_code, is_demo)
         folder = run_folder(reports_dir, figures)

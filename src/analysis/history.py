@@ -43,7 +43,16 @@ FIRST_RUN_LINE = "这是第一次运行，没有上次的结果可以比较。"
 DEMO_PREFIX = "演示_"
 
 # Per-unit figures kept in a snapshot, with their Chinese names and formats.
-UNIT_FIGURES: tuple[str, ...] = ("unit_coverage", "activities", "participants")
+# units_total and members_total move with the roster, member_coverage with it and with
+# the activities; a snapshot written before they were kept is compared without them.
+UNIT_FIGURES: tuple[str, ...] = (
+    "unit_coverage",
+    "member_coverage",
+    "activities",
+    "participants",
+    "units_total",
+    "members_total",
+)
 FIGURE_NAMES: dict[str, str] = {f: COLUMN_NAMES[f] for f in UNIT_FIGURES}
 CHANGE_KINDS: tuple[str, ...] = (
     "file_new",
@@ -202,6 +211,8 @@ def compare(previous: dict | None, current: dict) -> pd.DataFrame:
         before = old_units.get(unit, {})
         after = new_units.get(unit, {})
         for figure in UNIT_FIGURES:
+            if (before and figure not in before) or (after and figure not in after):
+                continue  # a snapshot from before the figure was kept: nothing to compare
             b, a = before.get(figure), after.get(figure)
             if not _same(b, a):
                 records.append(
@@ -227,7 +238,7 @@ def changes(out_dir: Path) -> pd.DataFrame:
 def _fmt_figure(figure: str, value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "无"
-    if figure == "unit_coverage":
+    if figure in ("unit_coverage", "member_coverage"):
         return f"{value * 100:.1f}%"
     return f"{value:,.0f}"
 
@@ -287,13 +298,25 @@ def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> lis
     return lines
 
 
-def change_lines(out_dir: Path) -> list[str]:
-    """The last run's change report as Chinese lines (for notebook 01 and the briefing)."""
+def change_lines(out_dir: Path, since_change: bool = False) -> list[str]:
+    """The last run's change report as Chinese lines (for notebook 01 and the briefing).
+
+    `since_change`: against the latest earlier run whose files or figures differ from
+    the last one's, not simply the one before it. The briefing's own ingest usually
+    finds nothing new, since the analyst ran `ingest` before it; its report is then
+    about what that ingest brought, not "nothing changed".
+    """
     runs = load_history(out_dir)
     if not runs:
         return ["还没有运行记录。"]
+    current = runs[-1]
     previous = runs[-2] if len(runs) > 1 else None
-    return lines_for(previous, runs[-1], compare(previous, runs[-1]))
+    if since_change:
+        for run in reversed(runs[:-1]):
+            if run.get("as_of") != current.get("as_of") or not compare(run, current).empty:
+                previous = run
+                break
+    return lines_for(previous, current, compare(previous, current))
 
 
 def change_markdown(out_dir: Path):
@@ -307,9 +330,9 @@ def change_markdown(out_dir: Path):
     )
 
 
-def change_text(out_dir: Path) -> str:
+def change_text(out_dir: Path, since_change: bool = False) -> str:
     """`change_lines` as one block for the console."""
-    return "\n".join(change_lines(out_dir))
+    return "\n".join(change_lines(out_dir, since_change))
 
 
 # --------------------------------------------------------------------------- run folders
