@@ -192,12 +192,29 @@ def test_aliases_accept_english_columns_and_utf8(roster, tmp_path):
     assert NameResolver(roster, aliases).resolve_reporting_unit("教委").how == "alias"
 
 
-def test_aliases_with_wrong_columns_are_one_issue(tmp_path):
+def test_aliases_whose_first_line_is_no_pair_are_one_issue(tmp_path):
     path = tmp_path / "aliases.csv"
-    path.write_text("a,b\nx,y\n", encoding="utf-8")
+    path.write_text("别名表\nx,y\n", encoding="utf-8")
     aliases, issues = read_aliases(path)
     assert aliases.empty and [i.code for i in issues] == ["aliases_unreadable"]
     assert "报送名称" in issues[0].message
+
+
+def test_aliases_without_a_header_are_read_as_pairs(roster, tmp_path):
+    """Pairs as the message asks for them ("报送名称,名册名称"), without a header line:
+    used, with a warning; a pair the wrong way round is caught line by line."""
+    path = tmp_path / "aliases.csv"
+    path.write_bytes("长阳一小,长阳镇第一小学工会\n区教委工会,教委\n".encode("gbk"))
+    aliases, issues = read_aliases(path)
+    assert aliases[["alias", "name", "row"]].values.tolist() == [
+        ["长阳一小", "长阳镇第一小学工会", 1],
+        ["区教委工会", "教委", 2],
+    ]
+    assert [(i.code, i.severity, i.row) for i in issues] == [("aliases_no_header", "warning", 1)]
+    assert "没有“报送名称,名册名称”表头行" in issues[0].message
+    usable, more = check_aliases(aliases, roster)
+    assert [(i.code, i.row) for i in more] == [("alias_target_unknown", 2)]
+    assert NameResolver(roster, usable).resolve("长阳一小").unit == "长阳镇第一小学工会"
 
 
 def test_one_bad_alias_line_costs_that_line_only(roster, tmp_path):

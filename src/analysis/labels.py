@@ -112,6 +112,7 @@ CODE_NAMES: dict[str, str] = {
     "report_date_unreadable": "填报日期无法识别",
     "internal_error": "程序错误",
     "aliases_unreadable": "别名表无法使用",
+    "aliases_no_header": "别名表没有表头",
     "roster_duplicate_name": "名册重名",
     "roster_kind_unknown": "名册类别无法识别",
     "roster_parent_missing": "名册缺少上级工会",

@@ -356,6 +356,10 @@ MESSAGES: dict[str, str] = {
     ),
     "aliases_unreadable": "别名表 {file} 无法使用：{problem}；本次未使用任何别名，请修改后重新运行。",
     "aliases_bad_columns": "列名应为“报送名称,名册名称”（或 alias,name）",
+    "aliases_no_header": (
+        "别名表 {file} 没有“报送名称,名册名称”表头行，已按每行“报送名称,名册名称”读取；"
+        "如顺序不对，请在第一行加上表头“报送名称,名册名称”并调整各列后重新运行。"
+    ),
     "aliases_bad_encoding": "文字编码无法识别",
     "alias_row_unreadable": (
         "别名表 {file} 第{row}行的引号没有配对，这一行没有使用；其余各行照常使用。请修改后重新运行。"

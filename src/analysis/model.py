@@ -129,6 +129,7 @@ class IssueCode(StrEnum):
     PARTICIPANTS_UNREADABLE = "participants_unreadable"
     # roster and aliases
     ALIASES_UNREADABLE = "aliases_unreadable"
+    ALIASES_NO_HEADER = "aliases_no_header"
     ROSTER_DUPLICATE_NAME = "roster_duplicate_name"
     ROSTER_KIND_UNKNOWN = "roster_kind_unknown"
     ROSTER_PARENT_MISSING = "roster_parent_missing"

@@ -317,9 +317,11 @@ def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.Data
     """Read aliases.csv (UTF-8 or GBK) as columns alias, name, row; problems -> Issues.
 
     Line by line: a line that cannot be read (an unpaired quote) or names no roster
-    name is an issue of its own, and the other lines are used. Only a file that
-    cannot be decoded, or whose header names neither 报送名称,名册名称 nor alias,name,
-    is unusable as a whole. Blank lines are skipped, cells beyond the two columns
+    name is an issue of its own, and the other lines are used. A file without the
+    header 报送名称,名册名称 (or alias,name) whose first line holds two names is read
+    as pairs, the name as submitted first (a warning says so; `check_aliases` then
+    catches a pair the wrong way round, line by line). Only a file that cannot be
+    decoded, or whose first line is neither, is unusable as a whole. Blank lines are skipped, cells beyond the two columns
     (a remark) ignored, and `row` is the line's number in the file. An empty file is
     no aliases.
     """
@@ -353,10 +355,16 @@ def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.Data
     _, header = records[0]
     found = next(((header.index(a), header.index(n)) for a, n in ALIAS_COLUMNS
                   if a in header and n in header), None)  # fmt: skip
+    data = records[1:]
     if found is None:
-        return unusable(message_text("aliases_bad_columns"))
+        if len([c for c in header[:2] if c]) < 2:
+            return unusable(message_text("aliases_bad_columns"))
+        found, data = (0, 1), records  # pairs without a header line
+        why = message_text("aliases_no_header", file=display_name)
+        issues.append(Issue(display_name, "", records[0][0], "", "warning",
+                            IssueCode.ALIASES_NO_HEADER, why))  # fmt: skip
     rows = []
-    for number, cells in records[1:]:
+    for number, cells in data:
         alias, name = (cells[j] if j < len(cells) else "" for j in found)
         if not alias:
             continue
