@@ -308,3 +308,15 @@ def test_resolver_builds_its_indexes_only_when_a_name_is_resolved(roster):
     assert resolver.resolve("长阳镇卫生院").unit == "长阳镇卫生院工会"
     assert "units" in vars(resolver) and "reporting" not in vars(resolver)
     assert resolver.resolve_reporting_unit("长阳镇").unit == "长阳镇总工会"
+
+
+def test_reporting_unit_in_text_knows_the_aliases_of_reporting_units(roster):
+    """A reporting unit renamed in the roster: its files and folders keep the old name."""
+    aliases = pd.DataFrame(
+        {"alias": ["区教育委员会工会", "长阳一小"], "name": ["区教委工会", "长阳镇第一小学工会"]}
+    )
+    resolver = NameResolver(roster, aliases)
+    assert resolver.reporting_unit_in_text("submissions/r2/区教育委员会工会资料") == "区教委工会"
+    assert NameResolver(roster).reporting_unit_in_text("区教育委员会工会资料") is None
+    # An alias of a grassroots union names no reporting unit.
+    assert resolver.reporting_unit_in_text("长阳一小活动照片") is None

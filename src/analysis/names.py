@@ -251,14 +251,19 @@ class NameResolver:
     def reporting_unit_in_text(self, text: str) -> str | None:
         """The reporting unit whose name (or short form) the text contains; longest wins.
 
-        Used for files without a header block: "长阳镇-第一阶段.csv" -> 长阳镇总工会. Keys
-        shorter than two characters are ignored; two units tied on the longest match
-        give None rather than a guess.
+        Used for files without a header block: "长阳镇-第一阶段.csv" -> 长阳镇总工会, and
+        for the folders photos come in. An alias of a reporting unit (aliases.csv) counts
+        as its name: a unit renamed in the roster keeps its folders. Keys shorter than two
+        characters are ignored; two units tied on the longest match give None rather
+        than a guess.
         """
         haystack = normalise_name(text)
         best: dict[str, int] = {}
-        for name in self.reporting.choices:
-            for key in {normalise_name(name), loose_key(name), reporting_key(name)}:
+        choices = set(self.reporting.choices)
+        named = [(name, name) for name in self.reporting.choices]
+        named += [(alias, name) for alias, name in self._aliases.items() if name in choices]
+        for written, name in named:
+            for key in {normalise_name(written), loose_key(written), reporting_key(written)}:
                 if len(key) >= 2 and key in haystack:
                     best[name] = max(best.get(name, 0), len(key))
         if not best:
