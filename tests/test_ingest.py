@@ -196,6 +196,29 @@ def test_resubmission_with_later_report_date_supersedes(raw):
 
 
 @pytest.mark.parametrize(
+    ("dates", "why"),
+    [
+        ((None, "2019-06-28"), "本表没有填写填报日期，后者填写了"),
+        (("2019-06-28", "2019-07-02"), "后者填报日期更晚"),
+        (
+            ("2019-06-28", "2019-06-28"),
+            "两份的填报日期相同或都没有填写，无法判断先后，暂按文件名顺序取后者",
+        ),
+        ((None, None), "两份的填报日期相同或都没有填写，无法判断先后，暂按文件名顺序取后者"),
+    ],
+)
+def test_a_superseded_file_is_told_why_without_calling_the_other_newer(raw, dates, why):
+    submission(raw, "a长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], dates[0])
+    submission(
+        raw, "b长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院", participants=25)], dates[1]
+    )
+    run(raw)
+    issues = csv(raw.parent / "out", "issues")
+    (message,) = issues.loc[issues["code"] == "superseded", "message"]
+    assert "已被“submissions/b长阳镇.xlsx”替代" in message and f"（{why}）" in message
+
+
+@pytest.mark.parametrize(
     ("names", "current"),
     [
         (("长阳镇.xlsx", "长阳镇（更正）.xlsx"), "长阳镇（更正）.xlsx"),

@@ -64,8 +64,11 @@ def test_one_copy_every_module_reads():
     assert history.FILE_STATE_NAMES is labels.FILE_STATE_NAMES
     assert history.FIGURE_NAMES == {
         "unit_coverage": "覆盖率",
+        "member_coverage": "会员覆盖率",
         "activities": "活动次数",
         "participants": "参加人次",
+        "units_total": "基层工会数",
+        "members_total": "会员数",
     }
     assert material_figures.STATE_NAMES is labels.MATERIAL_STATE_NAMES
 

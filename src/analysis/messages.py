@@ -104,7 +104,7 @@ MESSAGES: dict[str, str] = {
     "sheet_no_table": "{in_file}工作表“{sheet}”有内容，但没有找到活动明细表的表头，未读取；请核对该表是否应当统计。",
     "duplicate_file": "文件“{file}”与“{original}”内容完全相同，未重复计入。",
     "superseded": (
-        "“{unit}”{round}的报送表“{file}”已被更新的“{by}”替代，未计入统计（{why}）；如判断有误，"
+        "“{unit}”{round}的报送表“{file}”已被“{by}”替代，未计入统计（{why}）；如判断有误，"
         "请删除或移走不需要的文件后重新运行。"
     ),
     # Why a file is skipped or superseded (submissions.py): the {why} of the two above
@@ -112,9 +112,10 @@ MESSAGES: dict[str, str] = {
     "skip_hidden": "隐藏文件",
     "skip_thumbs": "系统缩略图文件",
     "skip_desktop_ini": "系统配置文件",
-    "superseded_later_date": "填报日期更晚",
-    "superseded_version_mark": "文件名标明为更正或新版本",
-    "superseded_name_order": "填报日期相同，按文件名顺序取后者",
+    "superseded_later_date": "后者填报日期更晚",
+    "superseded_undated": "本表没有填写填报日期，后者填写了",
+    "superseded_version_mark": "后者的文件名标明为更正或新版本",
+    "superseded_name_order": "两份的填报日期相同或都没有填写，无法判断先后，暂按文件名顺序取后者",
     "superseded_by_round": "按阶段比较",
     # Reporting unit and round
     "reporting_unit_unresolved": (

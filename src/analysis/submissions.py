@@ -253,7 +253,8 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
                 continue
             new, old = _latest_key(latest), _latest_key(sub)
             why = (
-                message_text("superseded_later_date") if new[0] != old[0]
+                message_text("superseded_undated") if new[0] != old[0] and sub.report_date is None
+                else message_text("superseded_later_date") if new[0] != old[0]
                 else message_text("superseded_version_mark") if new[1] != old[1]
                 else message_text("superseded_name_order")
             )  # fmt: skip
