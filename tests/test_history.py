@@ -240,9 +240,24 @@ def test_roster_changes_alone_are_reported(raw, small_roster_rows):  # noqa: F81
     assert lines[0].endswith("相比：报送文件没有变化；1个单位的数字有变化。")
     # 1 of 3 unions, 40 of 200 members -> 1 of 4, 140 of 400.
     assert lines[1:] == [
+        "名册已修改，数字的变化可能来自名册。",
         "长阳镇总工会：覆盖率 33.3% → 25.0%，会员覆盖率 20.0% → 35.0%，基层工会数 3 → 4，"
-        "会员数 200 → 400"
+        "会员数 200 → 400",
     ]
+
+
+def test_aliases_and_problems_found_are_in_the_change_report(raw):  # noqa: F811
+    """An alias fixes a name: the report says aliases.csv changed and the errors fell."""
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳一小", participants=20)], "2019-06-28")
+    run(raw)  # 长阳一小 is no roster name: one unit_unresolved error
+    (raw / "aliases.csv").write_text("报送名称,名册名称\n长阳一小,长阳镇第一小学工会\n", "utf-8")
+    run(raw)
+    lines = history.change_lines(raw.parent / "out")
+    assert lines[0].endswith("相比：报送文件没有变化；1个单位的数字有变化。")
+    assert lines[1] == "新增别名表 aliases.csv，数字的变化可能来自别名表。"
+    assert lines[2].startswith("发现的问题：错误 1 → 0 条")
+    run(raw)  # nothing new: the ingest's own report says so
+    assert history.change_lines(raw.parent / "out")[0].endswith("报送文件和各单位数字都没有变化。")
 
 
 def test_a_history_from_before_the_member_figures_compares_what_it_has():

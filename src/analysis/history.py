@@ -73,11 +73,16 @@ def snapshot(
     shas: dict[str, str],
     as_of: dt.date | None = None,
     stamp: dt.datetime | None = None,
+    inputs: dict[str, str] | None = None,
+    problems: dict[str, int] | None = None,
 ) -> dict:
     """One run as plain data: its files (path, sha256, state) and per-unit figures.
 
     `shas` maps a submission's `file` (relative to RAW) to its sha256; `coverage`
-    is the contract's coverage table (only `reporting_unit` rows are kept).
+    is the contract's coverage table (only `reporting_unit` rows are kept). `inputs`
+    marks the analyst's own files ({"roster": name and hash, "aliases": hash or ""}),
+    `problems` counts issues.csv's rows by severity: the change report says when
+    those changed, which moves figures without any submission changing.
     """
     import pandas as pd
 
@@ -93,12 +98,17 @@ def snapshot(
             units[str(record["group"])] = {
                 k: (None if pd.isna(record[k]) else float(record[k])) for k in UNIT_FIGURES
             }
-    return {
+    run = {
         "stamp": stamp.isoformat(timespec="seconds"),
         "as_of": as_of.isoformat() if as_of else None,
         "files": sorted(files, key=lambda f: f["file"]),
         "units": units,
     }
+    if inputs is not None:
+        run["inputs"] = dict(inputs)
+    if problems is not None:
+        run["problems"] = {k: int(v) for k, v in problems.items()}
+    return run
 
 
 def history_path(out_dir: Path) -> Path:
@@ -122,12 +132,16 @@ def record_run(
     shas: dict[str, str],
     as_of: dt.date | None = None,
     stamp: dt.datetime | None = None,
+    inputs: dict[str, str] | None = None,
+    problems: dict[str, int] | None = None,
 ) -> list[dict]:
     """Append this run's snapshot to OUT/history/runs.json (atomically); returns the history.
 
     Never raises for I/O: a history that cannot be written only loses the comparison.
     """
-    runs = load_history(out_dir) + [snapshot(submissions, coverage, shas, as_of, stamp)]
+    runs = load_history(out_dir) + [
+        snapshot(submissions, coverage, shas, as_of, stamp, inputs, problems)
+    ]
     runs = runs[-KEEP_RUNS:]
     _write_history(out_dir, runs)
     return runs
@@ -259,6 +273,7 @@ def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> lis
             f"统计截止日期由{previous.get('as_of') or '全部日期'}"
             f"改为{current.get('as_of') or '全部日期'}，数字变化可能来自截止日期。"
         )
+    lines += other_changes(previous, current)
     counts = report["change"].value_counts()
     n_new, n_replaced, n_gone = (int(counts.get(c, 0)) for c in CHANGE_KINDS[:3])
     moved_units = report.loc[report["change"] == "unit_moved", "reporting_unit"].unique()
@@ -298,6 +313,36 @@ def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> lis
     return lines
 
 
+INPUT_NAMES = {"roster": ("名册", "名册"), "aliases": ("别名表 aliases.csv", "别名表")}
+PROBLEM_NAMES = {"error": "错误", "warning": "提示"}
+
+
+def other_changes(previous: dict, current: dict) -> list[str]:
+    """What changed besides submissions and figures: the roster, the aliases, the
+    count of problems found. Only what both runs recorded is compared."""
+    lines = []
+    old, new = previous.get("inputs"), current.get("inputs")
+    if old is not None and new is not None:
+        for key, (name, short) in INPUT_NAMES.items():
+            before, after = old.get(key, ""), new.get(key, "")
+            if before == after:
+                continue
+            what = (
+                f"新增{name}" if not before else f"{name}已删除" if not after else f"{name}已修改"
+            )
+            lines.append(f"{what}，数字的变化可能来自{short}。")
+    old, new = previous.get("problems"), current.get("problems")
+    if old is not None and new is not None:
+        moved = [
+            f"{label} {old.get(k, 0)} → {new.get(k, 0)} 条"
+            for k, label in PROBLEM_NAMES.items()
+            if old.get(k, 0) != new.get(k, 0)
+        ]
+        if moved:
+            lines.append("发现的问题：" + "，".join(moved) + "（详见 issues.csv）。")
+    return lines
+
+
 def change_lines(out_dir: Path, since_change: bool = False) -> list[str]:
     """The last run's change report as Chinese lines (for notebook 01 and the briefing).
 
@@ -313,7 +358,11 @@ def change_lines(out_dir: Path, since_change: bool = False) -> list[str]:
     previous = runs[-2] if len(runs) > 1 else None
     if since_change:
         for run in reversed(runs[:-1]):
-            if run.get("as_of") != current.get("as_of") or not compare(run, current).empty:
+            if (
+                run.get("as_of") != current.get("as_of")
+                or other_changes(run, current)
+                or not compare(run, current).empty
+            ):
                 previous = run
                 break
     return lines_for(previous, current, compare(previous, current))

@@ -68,7 +68,7 @@ from analysis.ledger import (
     mark_repeated_rounds,
 )
 from analysis.messages import message, message_text, os_reason
-from analysis.model import FileRejected, Issue, Workbook, gc_paused
+from analysis.model import FileRejected, Issue, RosterError, Workbook, gc_paused
 from analysis.parallel import Helpers, helper_count
 from analysis.parse_cache import Interpreted, ParsedFile, _Cache, _Entry, _renamed, cached_roster
 from analysis.roster import Roster
@@ -480,6 +480,22 @@ def _context_fingerprint(
     return digest.hexdigest()[:16]
 
 
+def _input_marks(raw_dir: Path) -> dict[str, str]:
+    """The analyst's own inputs as the run history keeps them: the roster file's name and
+    a hash of its bytes, and a hash of aliases.csv ("" when absent)."""
+    from analysis.roster import find_roster_file
+
+    marks = {"roster": "", "aliases": ""}
+    with contextlib.suppress(RosterError, OSError):
+        path = find_roster_file(raw_dir / config.ROSTER_SUBDIR)
+        marks["roster"] = f"{path.name}:{_sha256(path)[:16]}"
+    with contextlib.suppress(OSError):
+        alias = raw_dir / config.ALIASES_FILE
+        if alias.is_file():
+            marks["aliases"] = _sha256(alias)[:16]
+    return marks
+
+
 def _sha256(path: Path) -> str:
     """The file's sha256: the one the run's fingerprint just took, else read."""
     return run_manifest.known_sha256(path) or _read_sha256(path)
@@ -882,7 +898,11 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     beside = len(jobs) <= len(hashed) * BESIDE_SHARE
     write_tables(out_dir, tables, by_file={"rows": rows_by_file}, beside=beside)
     _write_log(out_dir, tracebacks)
-    history.record_run(out_dir, submissions, coverage.get("coverage"), hashes, as_of)
+    severities = issues_frame["severity"].value_counts()
+    history.record_run(
+        out_dir, submissions, coverage.get("coverage"), hashes, as_of,
+        inputs=_input_marks(raw_dir), problems={s: int(severities.get(s, 0)) for s in ("error", "warning")},
+    )  # fmt: skip
     cache.prune()
     result = IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,
