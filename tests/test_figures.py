@@ -350,3 +350,15 @@ def test_findings_are_few_short_sentences_each_with_its_number(campaign):
         "36.4%",
         "第二阶段报送率，7个单位未报送",
     )  # one decimal, as on the key-figures slide
+
+
+def test_publicity_counts_of_files_dated_after_the_as_of_date_are_left_out():
+    from analysis.figures import arrived_by
+
+    publicity = pd.DataFrame({"file": ["a.xlsx", "b.xlsx", "c.xlsx"], "count": [3, 5, 7]})
+    submissions = pd.DataFrame(
+        {"file": ["a.xlsx", "b.xlsx", "c.xlsx"], "report_date": ["2019-07-02", "2020-01-05", None]}
+    )
+    kept = arrived_by(publicity, submissions, dt.date(2019, 10, 5))
+    assert kept["file"].tolist() == ["a.xlsx", "c.xlsx"]  # undated: as the reporting status
+    assert arrived_by(publicity, submissions, None) is publicity

@@ -567,6 +567,19 @@ def latest_activity_date(rows: pd.DataFrame) -> dt.date | None:
     return None if dates.empty else dates.max().date()
 
 
+def arrived_by(
+    table: pd.DataFrame | None, submissions: pd.DataFrame, as_of: dt.date | None
+) -> pd.DataFrame | None:
+    """`table`'s rows whose file had come in by `as_of`: not from a file whose 填报日期
+    is after it (as the reporting status counts reports). Rows of undated files stay;
+    without `as_of`, all rows."""
+    if table is None or as_of is None or table.empty or "report_date" not in submissions:
+        return table
+    dates = pd.to_datetime(submissions["report_date"], errors="coerce")
+    later = set(submissions.loc[dates > pd.Timestamp(as_of), "file"])
+    return table.loc[~table["file"].isin(later)] if later else table
+
+
 def default_as_of(campaign: Campaign, rows: pd.DataFrame, round_code: str) -> dt.date:
     """The latest accepted activity date, never later than the last deadline or campaign end.
 
@@ -635,7 +648,7 @@ def compute(
             for k in ("rows", "submissions", "issues")
             if k in tables
         },
-        publicity=tables.get("publicity"),
+        publicity=arrived_by(tables.get("publicity"), submissions, as_of),
     )
 
 
