@@ -95,7 +95,14 @@ def test_find_tables_columns_in_any_order_and_renamed(campaign):
             [["报送期次：第二阶段", None, "电话", "69301234"]],
             {"round": "第二阶段", "phone": "69301234"},
         ),
-        ([["单位（盖章）：长阳镇总工会"]], {}),
+        # A seal note is no part of the label or the value.
+        ([["单位（盖章）：长阳镇总工会"]], {"reporting_unit": "长阳镇总工会"}),
+        ([["填报单位（盖章）：长阳镇总工会（盖章）"]], {"reporting_unit": "长阳镇总工会"}),
+        ([["填报单位：", "周口店镇总工会(公章)"]], {"reporting_unit": "周口店镇总工会"}),
+        (
+            [["填报单位（盖章）：", "（盖章）", "填报日期：", "2019.7.3"]],
+            {"report_date": "2019.7.3"},
+        ),
     ],
 )
 def test_find_tables_header_block_layouts(block_rows, expected, campaign):
@@ -395,7 +402,7 @@ def test_no_table_message_names_the_closest_header_row_what_it_has_and_lacks():
 
     campaign = load_campaign()
     near = Sheet(
-        "活动", [["某镇活动统计"], ["单位", "日期", "人数", "备注"], ["甲工会", "2019-06-03", 5]]
+        "活动", [["某镇活动统计"], ["部门", "日期", "人数", "备注"], ["甲工会", "2019-06-03", 5]]
     )
     blank = Sheet("说明", [["本表由各单位填写"]])
     hidden = Sheet("旧表", [["基层工会名称", "活动日期"]], hidden=True)
@@ -410,3 +417,37 @@ def test_no_table_message_names_the_closest_header_row_what_it_has_and_lacks():
         "文件“b.xlsx”中没有找到活动明细表（需要“基层工会名称”“活动日期”等表头），未计入统计；"
         "请让报送单位按模板填写后重新报送。"
     )
+
+
+@pytest.mark.parametrize(
+    ("unit", "work_item", "form", "participants"),
+    [
+        ("单位", "工作任务", "活动载体", "参加人员（人）"),
+        ("基层单位", "类型", "载体", "人员数量"),
+        ("所属工会", "工作类别", "活动形式", "参加人数"),
+        ("名称", "工作类型", "活动方式", "参与人员"),
+        ("工会", "工作类别", "活动形式", "参加人数"),
+        ("工会组织名称", "工作类别", "活动形式", "参加人数"),
+        ("单位全称", "工作类别", "活动形式", "参加人数"),
+    ],
+)
+def test_headers_as_offices_also_write_them(campaign, unit, work_item, form, participants):
+    header = ["序号", unit, "活动时间", work_item, form, participants, "备注"]
+    [table] = find_tables(Sheet("S", [["某镇活动统计表"], header, ROW_A]), campaign, "f.xlsx")
+    assert table.columns == {"seq": 0, "grassroots_unit": 1, "date": 2, "work_item": 3,
+                             "form": 4, "participants": 5, "note": 6}  # fmt: skip
+    assert table.rows[0].values["participants"] == 50
+
+
+def test_a_common_word_is_no_header_inside_a_sentence(campaign):
+    """'=单位' is the whole header 单位 only: a sentence holding 单位 names no column."""
+    from analysis.tables import header_hint
+
+    assert header_hint(Sheet("说明", [["本表由各单位填写"]]), campaign) == ""
+
+
+@pytest.mark.parametrize("text", ["（以下空白）", "以下空白", "(以下空白)", "以下无"])
+def test_a_blank_below_marker_is_a_note(campaign, text):
+    rows = [HEADER, ROW_A, [None, text, None, None, None, None, None]]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert kinds(table) == [(2, "data"), (3, "note")]

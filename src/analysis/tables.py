@@ -71,18 +71,31 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+EXACT_MARK = "="  # a column synonym that must be the whole header, not part of one
+
+
 class _Matcher:
-    """Header label -> table field, through the campaign's column synonyms (memoised)."""
+    """Header label -> table field, through the campaign's column synonyms (memoised).
+
+    A synonym written "=单位" matches only a header that is exactly 单位: a word too
+    common to be looked for inside other labels ("本表由各单位填写").
+    """
 
     def __init__(self, campaign: Campaign):
+        exact_only = [
+            (match_key(s[1:]), field)
+            for field, words in campaign.columns.items()
+            for s in words
+            if s.startswith(EXACT_MARK) and match_key(s[1:])
+        ]
         self.synonyms = [
             (match_key(s), field)
             for field, words in campaign.columns.items()
             for s in words
-            if match_key(s)
+            if not s.startswith(EXACT_MARK) and match_key(s)
         ]
         self.exact = {}
-        for key, field in self.synonyms:
+        for key, field in [*self.synonyms, *exact_only]:
             self.exact.setdefault(key, field)
         self.field_of = lru_cache(maxsize=4096)(self._field_of)
 
@@ -565,13 +578,26 @@ def _header_fields(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
     return pattern, by_key
 
 
+# A note for the seal or signature in a header block: "填报单位（盖章）：…（公章）".
+_SEAL_NOTE = re.compile(r"[（(]\s*(?:盖章|加盖公章|公章|签章|签字|签名|盖章处)\s*[)）]")
+
+
+def _without_seal_note(value: object) -> object:
+    if not isinstance(value, str) or not _SEAL_NOTE.search(value):
+        return value
+    return _SEAL_NOTE.sub("", value).strip() or None
+
+
 def _scan_header_block(
     grid: Grid, rows: list[int], campaign: Campaign, block: dict[str, object]
 ) -> None:
-    """Fill `block` from label:value cells, or a label cell and the next non-empty cell to its right."""
+    """Fill `block` from label:value cells, or a label cell and the next non-empty cell to its right.
+
+    A seal or signature note ("（盖章）") is no part of a label or a value.
+    """
     pattern, by_key = _header_fields(campaign)
     for i in rows:
-        row = grid[i]
+        row = [_without_seal_note(v) for v in grid[i]]
         for j, value in enumerate(row):
             if _blank(value) or not isinstance(value, str):
                 continue
@@ -586,6 +612,10 @@ def _scan_header_block(
                         continue
                     if not content:
                         content = next((v for v in row[j + 1 :] if not _blank(v)), None)
+                        if isinstance(content, str) and pattern.match(
+                            normalise_text(content).replace("：", ":")
+                        ):
+                            content = None  # the next label ("填报日期："): this one is empty
                     if content is not None and field not in block:
                         block[field] = content
                 continue
