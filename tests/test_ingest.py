@@ -1174,3 +1174,16 @@ def test_a_shortcut_to_a_file_that_is_gone_is_noted_not_dropped(raw, tmp_path):
     skipped = result.issues[result.issues["code"] == "file_skipped"]
     assert skipped["file"].tolist() == ["submissions/长阳镇报送.xlsx"]
     assert "快捷方式" in skipped["message"].iloc[0] and result.files_skipped == 1
+
+
+def test_a_file_without_填报单位_takes_its_unit_from_the_title_row(raw):
+    write_xlsx(
+        raw / "submissions" / "活动情况统计表.xlsx",
+        [["长阳镇总工会学习宣传贯彻市工会十四大精神活动情况统计表"], TABLE_HEADER,
+         [1, "长阳镇卫生院", "2019-06-03", "切实抓好学习", "讨论会", 30, ""]],
+    )  # fmt: skip
+    run(raw)
+    subs = csv(raw.parent / "out", "submissions")
+    assert subs[["reporting_unit", "state", "rows_accepted"]].values.tolist() == [
+        ["长阳镇总工会", "current", "1"]
+    ]

@@ -108,7 +108,7 @@ def test_find_tables_columns_in_any_order_and_renamed(campaign):
 def test_find_tables_header_block_layouts(block_rows, expected, campaign):
     rows = [*block_rows, HEADER, ROW_A]
     [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
-    found = {k: v for k, v in vars(table.header).items() if v is not None}
+    found = {k: v for k, v in vars(table.header).items() if v is not None and k != "title"}
     assert found == expected
 
 
@@ -451,3 +451,18 @@ def test_a_blank_below_marker_is_a_note(campaign, text):
     rows = [HEADER, ROW_A, [None, text, None, None, None, None, None]]
     [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
     assert kinds(table) == [(2, "data"), (3, "note")]
+
+
+def test_the_rows_above_a_table_are_its_title(campaign):
+    rows = [
+        ["石楼镇总工会学习宣传贯彻市工会十四大精神活动情况统计表"],
+        ["（第一阶段）"],
+        HEADER,
+        ROW_A,
+    ]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert (
+        table.header.title == "石楼镇总工会学习宣传贯彻市工会十四大精神活动情况统计表 （第一阶段）"
+    )
+    [bare] = find_tables(Sheet("S", [HEADER, ROW_A]), campaign, "f.xlsx")
+    assert bare.header.title is None

@@ -149,7 +149,7 @@ class _Interpreter:
     def header(self, tables: list[ActivityTable]) -> HeaderBlock:
         """The first non-empty value of each header field across the file's tables."""
         values = {}
-        for fld in ("reporting_unit", "report_date", "contact", "phone", "round"):
+        for fld in ("reporting_unit", "report_date", "contact", "phone", "round", "title"):
             values[fld] = next(
                 (getattr(t.header, fld) for t in tables
                  if self.clean.normalise_text(getattr(t.header, fld))),
@@ -157,8 +157,9 @@ class _Interpreter:
             )  # fmt: skip
         return HeaderBlock(**values)
 
-    def reporting_unit(self, sub: _Submission, written: str) -> str | None:
-        """The submission's reporting unit: 填报单位, else the file or folder name."""
+    def reporting_unit(self, sub: _Submission, written: str, title: str = "") -> str | None:
+        """The submission's reporting unit: 填报单位, else the file or folder name, else
+        the title above the table ("石楼镇总工会…统计表")."""
         file = sub.file
         resolution = None
         if written:
@@ -172,7 +173,7 @@ class _Interpreter:
                                  unit=parent)  # fmt: skip
                 return parent
         parts = Path(file).parts[1:]  # below submissions/
-        candidates = [Path(file).stem, *reversed(parts[:-1])]
+        candidates = [Path(file).stem, *reversed(parts[:-1]), *([title] if title else [])]
         from_name = next(
             (u for c in candidates if (u := self.resolver.reporting_unit_in_text(c))), None
         )
@@ -251,7 +252,7 @@ class _Interpreter:
         norm = self.clean.normalise_text
         header = self.header([*parsed.tables, *parsed.publicity])
         sub.contact, sub.phone = norm(header.contact), norm(header.phone)
-        unit = self.reporting_unit(sub, norm(header.reporting_unit))
+        unit = self.reporting_unit(sub, norm(header.reporting_unit), norm(header.title))
         if unit is None:  # the whole file is rejected: its rows are listed with the reason
             sub.state, reason = "rejected", sub.file_issues[-1].code
             sub.columns = _joined([self._rejected(sub, t, reason) for t in parsed.tables])

@@ -298,6 +298,9 @@ class HeaderBlock:
     contact: object = None
     phone: object = None
     round: object = None
+    # The text of the rows above the sheet's first table ("石楼镇总工会…统计表"): where
+    # a file without 填报单位 may still name its unit.
+    title: object = None
 
 
 @dataclass

@@ -875,6 +875,10 @@ def find_tables(
 
     block: dict[str, object] = {}
     _scan_header_block(grid, non_data_rows, campaign, block)
+    if tables:
+        above = [i for i in non_data_rows if i < tables[0].header_row - 1][:TITLE_ROWS]
+        texts = [str(v).strip() for i in above for v in grid[i] if isinstance(v, str) and v.strip()]
+        block["title"] = " ".join(texts) or None
     for table in tables:
         table.header = HeaderBlock(**block)
         for field in ("grassroots_unit", "date", "participants"):
@@ -899,6 +903,7 @@ def find_tables(
     return tables
 
 
+TITLE_ROWS = 3  # rows above a table whose text is kept as its title (HeaderBlock.title)
 HINT_ROWS = 30  # rows searched for the header that comes closest
 
 
