@@ -168,12 +168,14 @@ def parse_participants(value: object) -> tuple[int | None, str | None]:
 _PERSONS = r"(?:人次|人|名|位)"
 _UNIT_IN_BRACKETS = re.compile(rf"(\d+)\({_PERSONS}\)")  # 5（人）
 _IN_BRACKETS = re.compile(rf"[^\d()]*\((\d+){_PERSONS}?\)")  # 全体会员（28人）
+_NOTE_AFTER = re.compile(rf"(\d+){_PERSONS}?\([^\d()]+\)")  # 50人（线上）, 120人次（含线上）
 _TERM = re.compile(rf"([^\d+，;；、]{{0,6}}?)(\d+){_PERSONS}?")
 _NOT_A_PART = ("其中", "共", "计", "总", "约", "余", "多", "近")
 
 
 def _worked_out(text: str) -> tuple[int, bool] | None:
-    """(count, read as written) for 5（人）, 全体会员（28人）, 12+8, 男12人，女16人; else None.
+    """(count, read as written) for 5（人）, 全体会员（28人）, 50人（线上）, 12+8,
+    男12人，女16人; else None.
 
     Parts are added only when every part is labelled or joined by +, and no label says
     the part is a subset or an estimate (其中, 共, 约…), so "共50人，其中女30人" stays unread.
@@ -181,7 +183,7 @@ def _worked_out(text: str) -> tuple[int, bool] | None:
     match = _UNIT_IN_BRACKETS.fullmatch(text)
     if match:
         return int(match.group(1)), True
-    match = _IN_BRACKETS.fullmatch(text)
+    match = _IN_BRACKETS.fullmatch(text) or _NOTE_AFTER.fullmatch(text)
     if match:
         return int(match.group(1)), False
     pieces = [p for p in re.split(r"[+，;；、]", text) if p]
