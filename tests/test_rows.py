@@ -479,3 +479,28 @@ def test_struck_cells_read_from_styles(fmt):
     # No struck style at all: nothing is looked at.
     assert styles.struck_cells(fmt, (FIXTURES / f"rows_split.{fmt}").read_bytes()) == {}
     assert styles.struck_cells(fmt, b"not a workbook") == {}
+
+
+def test_a_blank_total_beside_split_parts_is_their_sum_with_a_warning(raw):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", None, None],
+        [None, None, None, None, None, "职工", "干部", "合计"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8, 2, None],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 5, 1, 6],
+    ]:
+        sheet.append(line)
+    sheet.merge_cells("F2:H2")
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    assert [r[-1] for r in ledger(t["rows"])] == ["10", "6"]
+    issues = t["issues"].set_index("code")
+    blank = issues.loc["participants_total_blank"]
+    assert (
+        blank["row"] == "4"
+        and "合计一栏为空，已按分项之和10（参加人数职工8+参加人数干部2）计入" in blank["message"]
+    )

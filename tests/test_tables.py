@@ -383,6 +383,8 @@ def test_find_tables_other_campaign_columns_not_served_from_memo(campaign):
         (["会员人数", "非会员人数", "合计"], [14, 7, 21], 5, 21, []),
         # Parts without a total: their sum, said once.
         (["男职工人数", "女职工人数"], [12, 16], 3, 28, ["participants_summed"]),
+        # A total column left blank on this row: the parts' sum (the row's warning in ledger).
+        (["会员人数", "非会员人数", "合计"], [8, 2, None], 5, 10, []),
     ],
 )
 def test_split_participant_columns(campaign, labels, row, column, figure, codes):

@@ -556,8 +556,9 @@ class _Interpreter:
             )
         parts = values.get("participants_parts")
         if parts is not None and participants is not None:
-            note(warnings, "participants_parts_disagree", "participants",
-                 where + message_text("participants_parts_disagree", total=participants,
+            code = "participants_total_blank" if parts[2:] else "participants_parts_disagree"
+            note(warnings, code, "participants",
+                 where + message_text(code, total=participants,
                                       parts_sum=parts[0], parts=parts[1]))  # fmt: skip
         remark = values.get("note")
         if remark is not None and self.void_words and self.void_remark(remark):

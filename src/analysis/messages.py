@@ -177,6 +177,7 @@ MESSAGES: dict[str, str] = {
     ),
     "date_counted_in_round": "{text}已按报送期次计入活动数，但不计入按日期的统计。",
     "date_not_counted": "{text}该行未计入统计（报送期次也无法确定）。",
+    "participants_total_blank": "参加人数合计一栏为空，已按分项之和{parts_sum}（{parts}）计入；请核对并补填合计。",
     "participants_parts_disagree": (
         "参加人数合计为{total}，而分项之和为{parts_sum}（{parts}），两者不一致，已按合计计入；请核对。"
     ),

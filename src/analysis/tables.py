@@ -437,6 +437,7 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
 
     Blank parts count 0 when another part holds a number; a part that is not a number
     makes the figure that part's text (reported as unreadable); all blank: missing.
+    A blank total beside parts with numbers is their sum (noted for a warning).
     """
     width = len(row)
     total, bad, seen = 0, None, False
@@ -453,11 +454,15 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
         values[split.field] = bad if bad is not None else (total if seen else None)
     elif bad is None and seen:
         whole = context.participants(values.get(split.field))
-        if whole is not None and whole != total:
-            values[split.field + "_parts"] = (
-                total, "+".join(f"{split.labels[j]}{normalise_text(row[j]) if j < width and not _blank(row[j]) else 0}"
-                                for j in split.parts),
-            )  # fmt: skip
+        written = "+".join(
+            f"{split.labels[j]}{normalise_text(row[j]) if j < width and not _blank(row[j]) else 0}"
+            for j in split.parts
+        )
+        if _blank(values.get(split.field)):  # the 合计 cell left empty: the parts' sum
+            values[split.field] = total
+            values[split.field + "_parts"] = (total, written, "total_blank")
+        elif whole is not None and whole != total:
+            values[split.field + "_parts"] = (total, written)
 
 
 def _struck_row(row: list[object], i: int, struck: frozenset[tuple[int, int]]) -> bool:
