@@ -555,10 +555,13 @@ class _Interpreter:
                 where + self.cell_message(p_code, values.get("participants")),
             )
         parts = values.get("participants_parts")
-        if parts is not None and participants is not None:
-            code = "participants_total_blank" if parts[2:] else "participants_parts_disagree"
-            note(warnings, code, "participants",
-                 where + message_text(code, total=participants,
+        if parts is not None and participants is not None and parts[2:]:
+            note(warnings, "participants_total_blank", "participants",
+                 where + message_text("participants_total_blank", total=participants,
+                                      parts_sum=parts[0], parts=parts[1]))  # fmt: skip
+        elif parts is not None and participants is not None:
+            note(warnings, "participants_parts_disagree", "participants",
+                 where + message_text("participants_parts_disagree", total=participants,
                                       parts_sum=parts[0], parts=parts[1]))  # fmt: skip
         remark = values.get("note")
         if remark is not None and self.void_words and self.void_remark(remark):
