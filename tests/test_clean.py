@@ -296,3 +296,13 @@ def test_a_form_of_another_work_item_is_told_which(campaign):
         == f"活动形式“微视频”通常属于“{item}”，与所填工作类别不同，已按所填工作类别计入；请核对。"
     )
     assert "另一项工作" in message("form_item_mismatch", "微视频")  # no campaign: as before
+
+
+def test_a_missing_item_beside_an_unknown_form_does_not_say_the_form_was_blank(campaign):
+    from analysis.clean import resolve_item_and_form
+    from analysis.messages import message_text
+
+    item, form, codes = resolve_item_and_form(None, "集体研读", campaign)
+    assert (item, codes) == ("other", ["form_unknown", "work_item_missing"])
+    assert "活动形式均未填写" not in message_text("work_item_missing")
+    assert "无法从活动形式判断" in message_text("work_item_missing")

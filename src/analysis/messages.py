@@ -397,7 +397,7 @@ MESSAGES: dict[str, str] = {
     "work_item_unknown_listed": (
         "工作类别“{value}”无法对应到通知中的工作类别（“{items}”），计入“其他”；请从中选择一项填写。"
     ),
-    "work_item_missing": "工作类别和活动形式均未填写，计入“其他”；请补填工作类别。",
+    "work_item_missing": "工作类别未填写，也无法从活动形式判断，计入“其他”；请补填工作类别。",
     "work_item_ambiguous": "工作类别“{value}”同时对应多项工作，已按第一项计入；请只填写一项。",
     "form_unknown": "活动形式“{value}”无法对应到通知列出的活动形式，已照原文保留；如有误请更正。",
     "cell_generic": "单元格内容“{value}”有疑问（{code}），请核对。",
