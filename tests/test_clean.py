@@ -148,7 +148,10 @@ D = dt.date
         (20190603, (D(2019, 6, 3), None)),
         ("6月3日", (D(2019, 6, 3), None)),
         ("6.3", (D(2019, 6, 3), None)),
-        (6.3, (D(2019, 6, 3), None)),
+        (6.3, (D(2019, 6, 3), "date_decimal_ambiguous")),  # may have been typed 6.30
+        (6.5, (D(2019, 6, 5), None)),  # 6.50 is no day: nothing lost
+        (6.03, (D(2019, 6, 3), None)),  # two decimals: typed as they stand
+        (6.12, (D(2019, 6, 12), None)),
         ("6/3", (D(2019, 6, 3), None)),
         ("2019年6月", (D(2019, 6, 1), "date_day_missing")),
         ("6月3日-5日", (D(2019, 6, 3), "date_range")),

@@ -292,6 +292,9 @@ def parse_date(
         elif 1 <= value < 13 and not float(value).is_integer():
             # "6.3" typed into a cell becomes the number 6.3 (a trailing zero is lost: 6.30 -> 6.3).
             day, warning = _from_text(repr(float(value)), year)
+            one_decimal = len(repr(float(value)).partition(".")[2]) == 1
+            if day is not None and warning is None and one_decimal and _lost_zero(day):
+                warning = "date_decimal_ambiguous"
         else:
             day = _from_serial(float(value))
     else:
@@ -306,6 +309,18 @@ def parse_date(
     if not campaign.start <= day <= campaign.end:
         return day, "date_out_of_window"
     return day, warning
+
+
+def _lost_zero(day: dt.date) -> bool:
+    """A day read from a number such as 6.3 that may have been typed 6.30 (Excel keeps no
+    trailing zero): days 1 to 3 whose tenfold is a day of that month."""
+    if not 1 <= day.day <= 3:
+        return False
+    try:
+        day.replace(day=day.day * 10)
+    except ValueError:
+        return False
+    return True
 
 
 # --- work items and forms -------------------------------------------------------------
