@@ -1187,3 +1187,19 @@ def test_a_file_without_填报单位_takes_its_unit_from_the_title_row(raw):
     assert subs[["reporting_unit", "state", "rows_accepted"]].values.tolist() == [
         ["长阳镇总工会", "current", "1"]
     ]
+
+
+@pytest.mark.parametrize("written", ["镇总工会", "本镇总工会", "总工会"])
+def test_the_federation_named_generically_is_its_own_activity(raw, written):
+    """'镇总工会' in a town federation's table is the federation itself, as 本级 and its
+    full name are: counted in activities, not in coverage, and no unresolved name."""
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会",
+               [act("长阳镇总工会", participants=20), act(written, participants=40)], "2019-06-28")  # fmt: skip
+    t = run(raw)
+    rows = csv(raw.parent / "out", "rows")
+    assert rows["state"].tolist() == ["accepted", "accepted"]
+    assert "unit_unresolved" not in set(t.issues["code"])
+    coverage = csv(raw.parent / "out", "coverage").set_index("group")
+    assert coverage.loc["长阳镇总工会", ["activities", "participants", "units_covered"]].tolist() == [
+        "2", "60", "0",
+    ]  # fmt: skip
