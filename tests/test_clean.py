@@ -309,3 +309,21 @@ def test_a_missing_item_beside_an_unknown_form_does_not_say_the_form_was_blank(c
     assert (item, codes) == ("other", ["form_unknown", "work_item_missing"])
     assert "活动形式均未填写" not in message_text("work_item_missing")
     assert "无法从活动形式判断" in message_text("work_item_missing")
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("一、切实抓好学习", "study"),
+        ("（三）狠抓工作落实", "implementation"),
+        ("2.精心组织宣传", "publicity"),
+        ("切实抓好学习", None),  # not numbered: no heading
+        ("1、长阳镇第一小学工会", None),  # numbered, but no work item
+        ("注：以上活动均已上报", None),
+        ("一、", None),
+    ],
+)
+def test_section_item_reads_numbered_headings_only(campaign, text, item):
+    from analysis.clean import section_item
+
+    assert section_item(text, campaign) == item

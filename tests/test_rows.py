@@ -504,3 +504,38 @@ def test_a_blank_total_beside_split_parts_is_their_sum_with_a_warning(raw):
         blank["row"] == "4"
         and "合计一栏为空，已按分项之和10（参加人数职工8+参加人数干部2）计入" in blank["message"]
     )
+
+
+def test_section_headings_give_the_rows_below_their_work_item(raw):
+    """No 工作类别 column: the table is divided by merged headings '一、切实抓好学习'…"""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "活动形式", "参加人数", "备注"],
+        ["一、切实抓好学习"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "集体研读", 20, None],
+        ["二、精心组织宣传"],
+        [2, "长阳镇第一小学工会", "2019-06-04", "制作学习园地", 30, None],
+        [
+            3,
+            "本级",
+            "2019-06-05",
+            "座谈会",
+            10,
+            None,
+        ],  # 座谈会: its own item wins? no column: the section's
+        ["（三）狠抓工作落实"],
+        [4, "长阳镇卫生院工会", "2019-06-06", "岗位练兵", 15, None],
+    ]:
+        sheet.append(line)
+    for row in (3, 5, 8):
+        sheet.merge_cells(f"A{row}:F{row}")
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    rows = run(raw)["rows"]
+    data = rows.loc[rows["state"] == "accepted", ["row", "work_item"]].values.tolist()
+    assert data == [["4", "study"], ["6", "publicity"], ["7", "publicity"], ["9", "implementation"]]
+    # The headings are notes, not rows lost or counted.
+    assert set(rows.loc[rows["row"].isin(["3", "5", "8"]), "reason"]) == {"note_row"}

@@ -393,6 +393,18 @@ def match_work_item(text: object, campaign: Campaign) -> tuple[str | None, str |
     return None, "work_item_unknown"
 
 
+def section_item(text: object, campaign: Campaign) -> str | None:
+    """The work item a numbered section heading names ("一、切实抓好学习", "（三）狠抓落实"),
+    else None: a row of the table that heads the activities listed below it."""
+    normal = normalise_text(text)
+    numbering = _NUMBERING.match(normal) if normal else None
+    rest = match_key(normal[numbering.end() :]) if numbering else ""
+    if not rest:
+        return None
+    code, ambiguous = _best_match(rest, _item_candidates(campaign))  # the words, not the number
+    return None if code is None or ambiguous else str(code)
+
+
 def match_form(text: object, campaign: Campaign) -> tuple[str | None, str | None]:
     """活动形式 cell -> (canonical form name, work item code); (None, None) when unmatched."""
     key = match_key(text)

@@ -27,7 +27,7 @@ from itertools import chain
 from operator import itemgetter
 
 from analysis.campaign import Campaign
-from analysis.clean import match_key, normalise_text, parse_participants
+from analysis.clean import match_key, normalise_text, parse_participants, section_item
 from analysis.messages import message_text
 from analysis.model import (
     HEADER_FIELDS,
@@ -130,6 +130,8 @@ class _Context:
 
     def __init__(self, campaign: Campaign):
         self.key = _context_key(campaign)
+        self.campaign = campaign
+        self.sections: dict[str, str | None] = {}
         self.matcher = _Matcher(campaign)
         self.total_markers = campaign.row_markers.get("total", ())
         self.note_markers = tuple(
@@ -144,7 +146,14 @@ class _Context:
 
     def trim(self) -> None:
         """Clear any memo grown past MEMO_LIMIT (bounded memory on huge runs)."""
-        for memo in (self.kinds, self.label_ok, self.sub_ok, self.total_hit, self.note_hit):
+        for memo in (
+            self.kinds,
+            self.label_ok,
+            self.sub_ok,
+            self.total_hit,
+            self.note_hit,
+            self.sections,
+        ):
             if len(memo) > MEMO_LIMIT:
                 memo.clear()
         if len(self.count) > MEMO_LIMIT:
@@ -214,6 +223,12 @@ class _Context:
                 return False
             seen = seen or not _blank(v)
         return seen
+
+    def section(self, value: str) -> str | None:
+        """`clean.section_item(value)`, memoised: the work item a section heading names."""
+        if value not in self.sections:
+            self.sections[value] = section_item(value, self.campaign)
+        return self.sections[value]
 
     def total_marker(self, value: object) -> bool:
         """`_marker_hit(value, total markers)`, memoised."""
@@ -770,6 +785,7 @@ def find_tables(
     pick: itemgetter | None = None
     running = 0.0
     split: Split | None = None
+    section: str | None = None  # the section heading above ("一、切实抓好学习")
     struck = sheet.struck
     while i < height:
         row = grid[i]
@@ -816,7 +832,7 @@ def find_tables(
                 span = max(columns.values(), default=-1) + 1
                 indices = tuple(columns.values())
                 pick = itemgetter(*indices) if len(indices) > 1 else None
-                running = 0.0
+                running, section = 0.0, None
             i = last + 1
             continue
         if current is None:
@@ -859,7 +875,12 @@ def find_tables(
         numbers = texts.isdisjoint(row)
         if (markers or numbers) and raw is None:
             raw = _nonblank(row, blanks)
-        if (isinstance(first, str) and context.note_marker(first)) or (
+        if n == 1 and isinstance(first, str) and context.section(first):
+            # A numbered heading naming a work item: the rows below without an item of
+            # their own are of that item (a note row itself).
+            kind, section = "note", first
+            non_data_rows.append(i)
+        elif (isinstance(first, str) and context.note_marker(first)) or (
             n == 1 and _note_row(raw, campaign, current.columns, merges, i)
         ):
             kind = "note"
@@ -868,6 +889,8 @@ def find_tables(
             kind = "total"
         else:
             kind = "data"
+            if section is not None and _blank(values.get("work_item")):
+                values["work_item"] = section
             count = values.get("participants")
             key = (count.__class__, count)
             count = counts[key] if key in counts else context.participants(count)
