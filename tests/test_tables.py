@@ -468,3 +468,18 @@ def test_the_rows_above_a_table_are_its_title(campaign):
     )
     [bare] = find_tables(Sheet("S", [HEADER, ROW_A]), campaign, "f.xlsx")
     assert bare.header.title is None
+
+
+def test_a_header_cell_merged_across_two_columns_is_one_column(campaign):
+    """基层工会名称 merged across B:C (the data merged alike): no 'several columns' warning."""
+    rows = [
+        ["序号", "基层工会名称", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇卫生院工会", "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20],
+    ]
+    sheet = Sheet("S", rows, merged=[(0, 1, 0, 2), (1, 1, 1, 2)])
+    [table] = find_tables(sheet, campaign, "f.xlsx")
+    assert table.columns["grassroots_unit"] == 1
+    assert [i.code for i in table.issues] == []
+    # Two separate cells that both say so are still named in a warning.
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert [i.code for i in table.issues] == ["column_ambiguous"]

@@ -399,9 +399,21 @@ def _split_columns(
                                letter=column_letter(used), label=shown.get(used, "")))
         )  # fmt: skip
 
+    def one_per_cell(hits: list) -> list:
+        """Columns under one merged header cell (基层工会名称 across B:C) are one column."""
+        seen, out = set(), []
+        for h in hits:
+            rng = merges.get((last, h[0]))
+            key = rng if rng is not None and rng[1] < rng[3] else h[0]
+            if key not in seen:
+                seen.add(key)
+                out.append(h)
+        return out
+
     for field, hits in found.items():
         used = columns.get(field)
         hits = [h for h in hits if columns.get(field) == h[0] or h[0] not in columns.values()]
+        hits = one_per_cell(hits)
         if used is None or len(hits) < 2:
             continue
         if field != "participants":
