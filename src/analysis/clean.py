@@ -210,6 +210,15 @@ _YEAR_MONTH = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?(?:份)?$")
 _MONTH_DAY_CN = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY_SHORT = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{1,2})(?=$|\s*[-~至到—–])")
 _RANGE_AFTER = re.compile(r"^\s*(?:[-~至到—–]|－)\s*\d")
+_SEVERAL_AFTER = re.compile(r"^\s*[、，,；;和及]\s*\d")  # 6月3日、6月5日
+
+
+def _after(rest: str) -> str | None:
+    """The warning for what follows a date in its cell: another date ends a range
+    (date_range) or is one more date (date_several)."""
+    if _RANGE_AFTER.match(rest):
+        return "date_range"
+    return "date_several" if _SEVERAL_AFTER.match(rest) else None
 
 
 def make_date(year: int, month: int, day: int) -> dt.date | None:
@@ -227,24 +236,18 @@ def _from_text(text: str, year: int) -> tuple[dt.date | None, str | None]:
     match = _FULL_DATE.search(text)
     if match:
         rest = text[match.end() :]
-        return make_date(*map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
-            rest
-        ) else None
+        return make_date(*map(int, match.groups())), _after(rest)
     match = _YEAR_MONTH.match(text)
     if match:
         return make_date(int(match.group(1)), int(match.group(2)), 1), "date_day_missing"
     match = _MONTH_DAY_CN.search(text)
     if match:
         rest = text[match.end() :]
-        return make_date(year, *map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
-            rest
-        ) else None
+        return make_date(year, *map(int, match.groups())), _after(rest)
     match = _MONTH_DAY_SHORT.match(text)
     if match:
         rest = text[match.end() :]
-        return make_date(year, *map(int, match.groups())), "date_range" if _RANGE_AFTER.match(
-            rest
-        ) else None
+        return make_date(year, *map(int, match.groups())), _after(rest)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _from_serial(float(text)), None
     return None, None

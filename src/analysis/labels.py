@@ -143,6 +143,7 @@ CODE_NAMES: dict[str, str] = {
     "participants_summed": "人数按分列相加",
     "date_day_missing": "日期只到月份",
     "date_range": "日期为时间段",
+    "date_several": "一格写了几个日期",
     "date_decimal_ambiguous": "日期存为数字，可能缺末尾的0",
     "duplicate_row": "重复行",
     "form_item_mismatch": "活动形式与工作类别不符",

@@ -166,6 +166,7 @@ class IssueCode(StrEnum):
     DATE_DAY_MISSING = "date_day_missing"
     DATE_OUT_OF_WINDOW = "date_out_of_window"
     DATE_RANGE = "date_range"
+    DATE_SEVERAL = "date_several"
     DATE_DECIMAL_AMBIGUOUS = "date_decimal_ambiguous"
     DUPLICATE_ROW = "duplicate_row"
     FORM_ITEM_MISMATCH = "form_item_mismatch"
