@@ -254,6 +254,7 @@ def test_default_as_of_never_after_the_last_deadline(campaign):
         ("5（人）", 5, None),  # read as written: only the unit is bracketed
         ("50人（线上）", 50, "participants_worked_out"),  # a note after the number
         ("120人次（含线上）", 120, "participants_worked_out"),
+        ("约50人（线上）", 50, "participants_worked_out"),  # an estimate with a note: said
         ("50人(其中线上20人)", None, "participants_unreadable"),  # a number in the note
         ("男12人，女16人", 28, "participants_worked_out"),
         ("职工12人、干部8人", 20, "participants_worked_out"),

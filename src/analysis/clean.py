@@ -158,7 +158,10 @@ def parse_participants(value: object) -> tuple[int | None, str | None]:
     cn = chinese_number(text)
     if cn is not None:
         return _checked(float(cn), value, warning)
-    worked = _worked_out(normalise_text(value).replace(",", "，").replace(" ", ""))
+    written = normalise_text(value).replace(",", "，").replace(" ", "")
+    worked = _worked_out(written)
+    if worked is None and approximate:  # "约50人（线上）": the note read as for "50人（线上）"
+        worked = _worked_out(_APPROX_PREFIX.sub("", written))
     if worked is not None:
         number, read = worked
         return _checked(float(number), value, warning if read else "participants_worked_out")
