@@ -6,6 +6,7 @@ rows, submissions and issues tables built from them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import operator
@@ -149,7 +150,7 @@ class _Interpreter:
     def header(self, tables: list[ActivityTable]) -> HeaderBlock:
         """The first non-empty value of each header field across the file's tables."""
         values = {}
-        for fld in ("reporting_unit", "report_date", "contact", "phone", "round", "title"):
+        for fld in (f.name for f in dataclasses.fields(HeaderBlock)):
             values[fld] = next(
                 (getattr(t.header, fld) for t in tables
                  if self.clean.normalise_text(getattr(t.header, fld))),
