@@ -240,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     info = harness.machine()
     print(f"analysis benchmarks — {started:%Y-%m-%d %H:%M}, {info['cpus']} CPUs, "
           f"load {info.get('load_average_at_start')}", flush=True)  # fmt: skip
+    harness.compile_sources(harness.ROOT / "src")
     results = run(args)
     outcomes = harness.evaluate(TARGETS, results)
     print()

@@ -27,7 +27,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from benchmarks.harness import ROOT, Result, run_child
+from benchmarks.harness import ROOT, Result, compile_sources, run_child
 
 DEFAULT_REF = "bc9678d"
 TARGET = 0.8
@@ -62,6 +62,8 @@ def briefing_once(tree: Path, raw: Path, scratch: Path) -> tuple[float, float]:
 def compare(ref: str, repeat: int, same_input: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="briefing-vs-base-") as tmp:
         base = export_tree(ref, Path(tmp) / "ref")
+        for tree in (base, ROOT):
+            compile_sources(tree / "src")
         raws = {
             "ref": base / "data" / "demo" / "raw",
             "this": (base if same_input else ROOT) / "data" / "demo" / "raw",

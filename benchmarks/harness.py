@@ -272,6 +272,20 @@ def best_child(
     return best
 
 
+def compile_sources(src: Path) -> None:
+    """Byte-compile a tree's package, as an installed program's first run leaves it.
+
+    Every command-line figure includes start-up. Where PYTHONDONTWRITEBYTECODE is set
+    (some shells and containers set it) no run writes its bytecode, so each would
+    compile the package's ~40 modules again (~0.07 s for the ingest); the analyst's
+    runs do not. Written here once, explicitly (the variable only stops imports from
+    writing), for this tree and for the reference tree the briefing is compared with.
+    """
+    import compileall
+
+    compileall.compile_dir(str(src), quiet=1)
+
+
 def with_root_on_path(env: dict[str, str]) -> dict[str, str]:
     """`env` with the checkout on PYTHONPATH, so that a child can import `benchmarks`."""
     path = env.get("PYTHONPATH", "")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import analysis
 from analysis import ingest, parallel
 from tests.conftest import ROOT
 from tests.fixtures import make_materials as mm
@@ -248,3 +249,51 @@ def test_helpers_start_deaf_to_ctrl_c():
     import signal
 
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored here
+
+
+class Allocator(Flagged):
+    """A worker that tells which allocator Arrow uses in the process that runs it."""
+
+    def process(self, job: str) -> tuple[str, int]:
+        import pyarrow as pa
+
+        return pa.default_memory_pool().backend_name, os.getpid()
+
+
+@pytest.mark.parametrize("chosen", ["system", "mimalloc"])
+def test_helpers_use_the_allocator_of_the_run(tmp_path, monkeypatch, chosen):
+    import pyarrow as pa
+
+    if chosen not in pa.supported_memory_backends():
+        pytest.skip(f"this pyarrow has no {chosen}")
+    monkeypatch.setenv(analysis.ARROW_POOL_ENV, chosen)
+    with parallel.Helpers() as helpers:
+        helpers.start(1)
+        results = helpers.run(Allocator, (str(tmp_path),), ["a"] * 4, [1] * 4,
+                              Waiting(str(tmp_path), "never"))  # fmt: skip
+    assert {backend for backend, pid in results.values() if pid != os.getpid()} == {chosen}
+
+
+PROBE = """
+import sys
+import analysis
+assert "pyarrow" not in sys.modules
+import pandas, pyarrow as pa
+print(pa.default_memory_pool().backend_name)
+"""
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_the_package_chooses_the_system_allocator_unless_told(chosen, expected):
+    """Set as the package is imported, before pyarrow loads; a value the user set is kept."""
+    import pyarrow as pa
+
+    if expected not in pa.supported_memory_backends():
+        pytest.skip(f"this pyarrow has no {expected}")
+    env = {k: v for k, v in os.environ.items() if k != analysis.ARROW_POOL_ENV}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    if chosen is not None:
+        env[analysis.ARROW_POOL_ENV] = chosen
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
+                          env=env, timeout=120, check=True)  # fmt: skip
+    assert done.stdout.split() == [expected]

@@ -210,16 +210,12 @@ _WORKERS: dict[str, Any] = {}  # in a helper: the worker built from each spec fi
 def _start(ready: Callable[[], object] | None = None) -> None:
     import signal
 
-    import pyarrow as pa
-
+    # Arrow's allocator is the one the run's process chose (analysis.ARROW_POOL_ENV).
+    #
     # Ctrl-C is the run's to handle: it stops the helpers when it stops (each ending
     # its job), and no helper prints a traceback of its own (see `_no_interrupt`;
     # again here for Windows, where a child does not inherit the setting).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    # As the ingest does for its run: Arrow buffers from the system allocator, so
-    # that what a job frees is given back.
-    pa.set_memory_pool(pa.system_memory_pool())
     if ready is not None:
         ready()
 
