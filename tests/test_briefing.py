@@ -459,7 +459,7 @@ def test_show_chart_shows_the_rendered_png_else_draws(tmp_path):
     (figures.charts_dir / "01_unit_coverage.png").write_bytes(png)
     image = briefing.show_chart(figures, "01_unit_coverage")
     assert image.data == png  # the file as rendered, not drawn again
-    assert image.metadata == {"alt": "全区基层工会覆盖率达56%，直属领先、系统偏低"}
+    assert image.metadata == {"alt": "全区基层工会覆盖率达55.6%，直属领先、系统偏低"}
     # Not rendered (and not waited for): drawn here, a real PNG of the same chart.
     drawn = briefing.show_chart(figures, "02_participation", wait=0, dpi=20)
     assert drawn.data.startswith(b"\x89PNG") and len(drawn.data) > 1000

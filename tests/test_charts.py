@@ -186,7 +186,7 @@ def test_unit_coverage_bars_ranked_within_kind_with_average_and_finding(figures)
     assert [t for t in texts if t.endswith("%") and "平均" not in t] == ["75%", "50%", "0%", "100%"]
     assert " 全区平均55.6%" in texts
     assert "乡镇（2个）" in texts and "系统（1个）" in texts
-    assert ax.get_title(loc="left") == "全区基层工会覆盖率达56%，直属领先、系统偏低"
+    assert ax.get_title(loc="left") == "全区基层工会覆盖率达55.6%，直属领先、系统偏低"
 
 
 def test_unit_coverage_bars_grey_marks_the_units_below_half(figures):
@@ -246,7 +246,7 @@ def test_coverage_curve_lines_and_round_marks(figures):
     labels = _texts(ax)
     assert "全区 56%" in labels and "乡镇 67%" in labels and "直属 100%" in labels
     assert {"第一阶段", "第二阶段", "第三阶段（总结）"} <= set(labels)
-    assert ax.get_title(loc="left") == "覆盖率逐步攀升，截至9月29日全区达56%，直属领先"
+    assert ax.get_title(loc="left") == "覆盖率逐步攀升，截至9月29日全区达55.6%，直属领先"
 
 
 def test_new_coverage_bars_rank_units_with_new_unions(figures):
@@ -296,7 +296,7 @@ def rendered(tmp_path_factory):
 
 def test_render_all_writes_six_charts_with_findings(rendered):
     assert [f.key for f in rendered] == list(charts.CHART_KEYS)
-    assert rendered[0].title == "全区基层工会覆盖率达56%，直属领先、系统偏低"
+    assert rendered[0].title == "全区基层工会覆盖率达55.6%，直属领先、系统偏低"
     assert all(f.png.exists() and f.svg.exists() for f in rendered)
 
 
@@ -338,7 +338,7 @@ def test_chart_figure_draws_chinese_outside_the_house_style(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # a missing glyph fails the test
         fig.savefig(tmp_path / "chart.png")
-    assert fig.get_suptitle() == "全区基层工会覆盖率达56%，直属领先、系统偏低"
+    assert fig.get_suptitle() == "全区基层工会覆盖率达55.6%，直属领先、系统偏低"
 
 
 def test_reporting_status_by_kind_shows_shares_and_counts(figures):
@@ -356,6 +356,20 @@ def test_reporting_status_by_kind_shows_shares_and_counts(figures):
         "报送率0%",
         "报送率100%",
     ]
+
+
+def test_one_unit_missing_of_two_hundred_is_not_a_full_report(figures):
+    """199 of 200 towns in: 99.5%, never "报送率100%" beside "1个单位未报送"."""
+    status = pd.DataFrame({
+        "reporting_unit": [f"第{k}镇总工会" for k in range(200)], "kind": "town",
+        "round": "r2", "status": ["on_time"] * 199 + ["missing"], "submitted": [True] * 199 + [False],
+        "on_time": [True] * 199 + [False], "report_date": None, "file": "",
+    })  # fmt: skip
+    finding = charts.reporting_status_finding(status, figures.campaign, "r2")
+    assert finding == "第二阶段报送率99.5%，按时报送率99.5%，1个单位未报送"
+    with style.house_style():
+        ax = charts.reporting_status_bars(status, figures.campaign, "r2", by="kind")
+    assert [t for t in _texts(ax) if t.startswith("报送率")] == ["报送率99.5%"]
 
 
 def test_reporting_status_by_kind_before_the_deadline_gives_no_rate_even_to_a_full_kind(
@@ -387,8 +401,8 @@ def test_reporting_status_before_any_round_has_started_says_so(figures, by):
     ("district", "town", "system", "expected"),
     [
         ([0.0, 0.0], [0.0, 0.0], [0.0, 0.0], "截至9月29日尚无基层工会开展活动"),
-        ([0.1, 0.5], [0.2, 0.6], [0.1, 0.4], "覆盖率逐步攀升，截至9月29日全区达50%，乡镇领先"),
-        ([0.5, 0.5], [0.5, 0.5], [0.5, 0.5], "截至9月29日全区达50%"),  # flat, kinds tied
+        ([0.1, 0.5], [0.2, 0.6], [0.1, 0.4], "覆盖率逐步攀升，截至9月29日全区达50.0%，乡镇领先"),
+        ([0.5, 0.5], [0.5, 0.5], [0.5, 0.5], "截至9月29日全区达50.0%"),  # flat, kinds tied
     ],
 )
 def test_coverage_curve_finding_claims_only_what_the_data_show(district, town, system, expected):

@@ -174,7 +174,7 @@ def test_chart_prose_workbook_and_deck_say_the_same(district_figures, tmp_path, 
     assert list(zip(boxes[::2], boxes[1::2], strict=True)) == f.findings()
     assert ("2个", "单位覆盖率低于50%，区卫健委工会最低") in f.findings()
     assert deck.slides[3].shapes.title.text_frame.text == files[0].title
-    assert files[0].title == "全区基层工会覆盖率达55%，直属领先、系统偏低"
+    assert files[0].title == "全区基层工会覆盖率达54.5%，直属领先、系统偏低"
 
 
 @pytest.mark.parametrize(

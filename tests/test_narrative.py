@@ -25,6 +25,19 @@ def test_fmt_pct_formats_ratios_as_percentages(value, digits, expected):
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.6823, "68%"), (0.685, "68%"), (0.6851, "69%"), (1.0, "100%"), (0.0, "0%"),
+     # one unit of 200 missing is not everyone, one of 300 reached is not nobody
+     (199 / 200, "99.5%"), (0.9996, "99.9%"), (0.996, "99.6%"), (1 / 300, "0.4%"),
+     (0.0004, "0.1%"), (0.005, "0.5%"), (0.0051, "1%"), (None, "—"), (float("nan"), "—")],
+)  # fmt: skip
+def test_fmt_pct_whole_never_rounds_to_all_or_none(value, expected):
+    from analysis.formats import fmt_pct_whole
+
+    assert fmt_pct_whole(value) == expected
+
+
+@pytest.mark.parametrize(
     ("change", "expected"),
     [(0.052, "提高5.2个百分点"), (-0.1, "下降10.0个百分点"), (0.0, "持平"), (0.00001, "持平"),
      (None, "无可比数据")],

@@ -33,7 +33,7 @@ from analysis.figures import (
     most_new,
     rank_units,
 )
-from analysis.formats import fmt_count, fmt_names, fmt_pct, kind_name
+from analysis.formats import fmt_count, fmt_names, fmt_pct, fmt_pct_whole, kind_name
 from analysis.model import Level, ReportStatus
 
 PNG_DPI = 200
@@ -174,13 +174,13 @@ def _per_100(frame: pd.DataFrame) -> pd.Series:
 
 
 def unit_coverage_finding(coverage: pd.DataFrame) -> str:
-    """'全区基层工会覆盖率达68%，乡镇领先、系统偏低' (kinds at the same figure said together)."""
+    """'全区基层工会覆盖率达68.2%，乡镇领先、系统偏低' (kinds at the same figure said together)."""
     d = _district(coverage)
     if d is None:
         return "暂无覆盖率数据"
     if not d["unit_coverage"] > 0:
         return "全区尚无基层工会开展活动（覆盖率0%）"
-    text = f"全区基层工会覆盖率达{fmt_pct(d['unit_coverage'], 0)}"
+    text = f"全区基层工会覆盖率达{fmt_pct(d['unit_coverage'])}"
     extremes = kind_extremes(coverage)
     if extremes is not None:
         best, worst = extremes
@@ -234,7 +234,7 @@ def unit_coverage_bars(
         ax.text(
             v + 0.01,
             yy,
-            fmt_pct(v, 0) + note,
+            fmt_pct_whole(v) + note,
             va="center",
             ha="left",
             fontsize=fontsize - 0.5,
@@ -367,10 +367,10 @@ def work_item_finding(by_item: pd.DataFrame, campaign: Campaign) -> str:
     if not best["unit_coverage"] > 0:  # nothing to rank: no item is "widest"
         return "各项工作尚无基层工会开展"
     if worst["unit_coverage"] == best["unit_coverage"]:
-        return f"各项工作覆盖面相同（全区均为{fmt_pct(best['unit_coverage'], 0)}）"
-    text = f"“{campaign.work_item_short(best['work_item'])}”覆盖面最广（全区{fmt_pct(best['unit_coverage'], 0)}）"
+        return f"各项工作覆盖面相同（全区均为{fmt_pct_whole(best['unit_coverage'])}）"
+    text = f"“{campaign.work_item_short(best['work_item'])}”覆盖面最广（全区{fmt_pct_whole(best['unit_coverage'])}）"
     if worst["work_item"] != best["work_item"]:
-        text += f"，“{campaign.work_item_short(worst['work_item'])}”最弱（{fmt_pct(worst['unit_coverage'], 0)}）"
+        text += f"，“{campaign.work_item_short(worst['work_item'])}”最弱（{fmt_pct_whole(worst['unit_coverage'])}）"
     return text
 
 
@@ -422,7 +422,7 @@ def work_item_heatmap(
             ax.text(
                 j,
                 i,
-                fmt_pct(v, 0),
+                fmt_pct_whole(v),
                 ha="center",
                 va="center",
                 fontsize=fontsize,
@@ -490,8 +490,8 @@ def reporting_status_finding(
             f"截至{as_of.month}月{as_of.day}日已报送{submitted}个"
         )
     text = (
-        f"{rnd.name}报送率{fmt_pct(submitted / expected, 0)}，"
-        f"按时报送率{fmt_pct(row['on_time'] / expected, 0)}"
+        f"{rnd.name}报送率{fmt_pct_whole(submitted / expected)}，"
+        f"按时报送率{fmt_pct_whole(row['on_time'] / expected)}"
     )
     if row[ReportStatus.MISSING]:
         return text + f"，{int(row['missing'])}个单位未报送"
@@ -557,7 +557,7 @@ def reporting_status_bars(
             pending = int(row[ReportStatus.PENDING])
             sent = n - int(row[ReportStatus.MISSING]) - pending
             is_open = round_open if round_open is not None else bool(pending)
-            label = f"已报送{sent}个" if is_open else f"报送率{fmt_pct(sent / n, 0)}"
+            label = f"已报送{sent}个" if is_open else f"报送率{fmt_pct_whole(sent / n)}"
             ax.text(left[i] + total * 0.01, i, label, va="center", fontsize=11)
     fontsize = 13 if by == "round" else 12
     ax.set_yticks(range(len(counts)), names, fontsize=fontsize)
@@ -595,7 +595,7 @@ def reporting_status_bars(
 
 
 def coverage_curve_finding(curve: pd.DataFrame) -> str:
-    """'覆盖率逐步攀升，截至9月30日全区达68%，乡镇领先'; no claim the data do not support."""
+    """'覆盖率逐步攀升，截至9月30日全区达68.2%，乡镇领先'; no claim the data do not support."""
     d = _level(curve, Level.DISTRICT).sort_values("date")
     if d.empty:
         return "暂无覆盖率变化数据"
@@ -604,7 +604,7 @@ def coverage_curve_finding(curve: pd.DataFrame) -> str:
     if not last["unit_coverage"] > 0:
         return f"截至{day.month}月{day.day}日尚无基层工会开展活动"
     rising = "覆盖率逐步攀升，" if last["unit_coverage"] > first["unit_coverage"] else ""
-    text = f"{rising}截至{day.month}月{day.day}日全区达{fmt_pct(last['unit_coverage'], 0)}"
+    text = f"{rising}截至{day.month}月{day.day}日全区达{fmt_pct(last['unit_coverage'])}"
     kinds = _level(curve, "kind")
     if not kinds.empty:
         final = kinds.sort_values("date").groupby("kind").tail(1)
@@ -653,7 +653,7 @@ def coverage_curve(
         placed.append(y)
     for (date, value, name, color), y in zip(ends, placed, strict=True):
         ax.annotate(
-            f"{name} {fmt_pct(value, 0)}",
+            f"{name} {fmt_pct_whole(value)}",
             xy=(date, value),
             xytext=(8, (y - value) * 400),
             textcoords="offset points",

@@ -22,6 +22,23 @@ def fmt_pct(value: float | None, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
+def fmt_pct_whole(value: float | None) -> str:
+    """A rate in whole percent for a chart's labels: 0.683 -> '68%'.
+
+    Never 100% unless all, nor 0% unless none: 0.996 -> '99.6%', 0.9996 -> '99.9%',
+    0.003 -> '0.3%', 0.0004 -> '0.1%' (one unit missing must not read as everyone).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    pct = value * 100
+    whole = round(pct)
+    if whole >= 100 > pct:
+        return f"{min(math.floor(pct * 10) / 10, 99.9):.1f}%"
+    if whole <= 0 < pct:
+        return f"{max(math.ceil(pct * 10) / 10, 0.1):.1f}%"
+    return f"{whole:.0f}%"
+
+
 def fmt_points(change: float | None, digits: int = 1) -> str:
     """A change of a rate in percentage points: 0.052 -> '提高5.2个百分点'."""
     if change is None or (isinstance(change, float) and math.isnan(change)):

@@ -193,7 +193,7 @@ def publicity_finding(table: pd.DataFrame, campaign: Campaign, round_code: str) 
 
     From the plausible counts (the briefing's totals).
     """
-    from analysis.formats import fmt_pct, kind_name
+    from analysis.formats import fmt_pct_whole, kind_name
 
     phrases = _phrases(table, campaign, round_code, limit=2)
     if not phrases:
@@ -207,7 +207,7 @@ def publicity_finding(table: pd.DataFrame, campaign: Campaign, round_code: str) 
     text = f"全区共{'、'.join(phrases)}"
     if len(kinds) >= 2 and top["to_date"] > 0:
         lead = kinds.iloc[0]
-        share = fmt_pct(lead["to_date"] / top["to_date"], 0)
+        share = fmt_pct_whole(lead["to_date"] / top["to_date"])
         text += f"，{campaign.publicity.name(top['output'])}中{kind_name(lead['kind'])}占{share}"
     return text
 
