@@ -18,6 +18,8 @@ from analysis.figures import rank_units
 @pytest.mark.parametrize(
     ("value", "digits", "expected"),
     [(0.6823, 1, "68.2%"), (0.6823, 0, "68%"), (1.0, 1, "100.0%"), (0.0, 1, "0.0%"),
+     # 四舍五入, as Excel and a Chinese report round (37/40 is 92.49999999999999 in binary)
+     (37 / 40, 0, "93%"), (37 / 40, 1, "92.5%"), (0.6245, 1, "62.5%"), (0.5 / 8, 0, "6%"),
      (None, 1, "—"), (float("nan"), 1, "—")],
 )  # fmt: skip
 def test_fmt_pct_formats_ratios_as_percentages(value, digits, expected):
@@ -26,10 +28,10 @@ def test_fmt_pct_formats_ratios_as_percentages(value, digits, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0.6823, "68%"), (0.685, "68%"), (0.6851, "69%"), (1.0, "100%"), (0.0, "0%"),
+    [(0.6823, "68%"), (0.685, "69%"), (0.6849, "68%"), (1.0, "100%"), (0.0, "0%"),
      # one unit of 200 missing is not everyone, one of 300 reached is not nobody
      (199 / 200, "99.5%"), (0.9996, "99.9%"), (0.996, "99.6%"), (1 / 300, "0.4%"),
-     (0.0004, "0.1%"), (0.005, "0.5%"), (0.0051, "1%"), (None, "—"), (float("nan"), "—")],
+     (0.0004, "0.1%"), (0.0049, "0.5%"), (0.005, "1%"), (None, "—"), (float("nan"), "—")],
 )  # fmt: skip
 def test_fmt_pct_whole_never_rounds_to_all_or_none(value, expected):
     from analysis.formats import fmt_pct_whole

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from analysis import config
 
@@ -15,11 +16,22 @@ from analysis import config
 MAX_NAMES = 5
 
 
+def half_up(number: float, digits: int) -> Decimal:
+    """`number` rounded to `digits` decimals the way a Chinese report (and Excel) rounds:
+    四舍五入, half away from zero: 92.5 -> 93, 62.45 -> 62.5 (Python's round and format
+    go to the even digit, and 37/40*100 is 92.49999999999999 in binary).
+
+    The binary noise is removed first, at nine decimals.
+    """
+    exact = Decimal(f"{number:.9f}")
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 def fmt_pct(value: float | None, digits: int = 1) -> str:
-    """0.6823 -> '68.2%'; missing -> '—'."""
+    """0.6823 -> '68.2%', 0.925 -> '92.5%' ('93%' with 0 digits); missing -> '—'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value * 100:.{digits}f}%"
+    return f"{half_up(value * 100, digits)}%"
 
 
 def fmt_pct_whole(value: float | None) -> str:
@@ -31,23 +43,23 @@ def fmt_pct_whole(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     pct = value * 100
-    whole = round(pct)
+    whole = half_up(pct, 0)
     if whole >= 100 > pct:
         return f"{min(math.floor(pct * 10) / 10, 99.9):.1f}%"
     if whole <= 0 < pct:
         return f"{max(math.ceil(pct * 10) / 10, 0.1):.1f}%"
-    return f"{whole:.0f}%"
+    return f"{whole}%"
 
 
 def fmt_points(change: float | None, digits: int = 1) -> str:
     """A change of a rate in percentage points: 0.052 -> '提高5.2个百分点'."""
     if change is None or (isinstance(change, float) and math.isnan(change)):
         return "无可比数据"
-    points = round(change * 100, digits)
-    if points > 0:
-        return f"提高{points:.{digits}f}个百分点"
-    if points < 0:
-        return f"下降{-points:.{digits}f}个百分点"
+    points = half_up(abs(change) * 100, digits)
+    if points and change > 0:
+        return f"提高{points}个百分点"
+    if points and change < 0:
+        return f"下降{points}个百分点"
     return "持平"
 
 
@@ -61,9 +73,9 @@ def fmt_count(value: float | int | None) -> str:
     ten thousand or more is said in 万 (the tables keep exact numbers)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    n = int(round(float(value)))
+    n = int(half_up(float(value), 0))
     if abs(n) >= WAN:
-        return f"{n / 10_000:.1f}万"
+        return f"{half_up(n / 10_000, 1)}万"
     return str(n)
 
 
@@ -95,4 +107,4 @@ def shown_pct(value: float | None) -> float:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return math.nan
-    return float(f"{float(value) * 100:.1f}")
+    return float(half_up(float(value) * 100, 1))

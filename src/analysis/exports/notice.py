@@ -41,6 +41,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from analysis import config
+from analysis.formats import fmt_pct
 
 BODY_FONT = "仿宋_GB2312"
 BODY_FONT_FALLBACK = "仿宋"
@@ -88,7 +89,7 @@ def _paragraph(doc_or_cell, text: str, font: str = BODY_FONT, size: float = BODY
 
 def _fmt_pct(value: object) -> str:
     number = pd.to_numeric(value, errors="coerce")
-    return "—" if pd.isna(number) else f"{float(number) * 100:.1f}%"
+    return "—" if pd.isna(number) else fmt_pct(float(number))
 
 
 def _fmt_count(value: object) -> str:
