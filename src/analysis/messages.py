@@ -420,7 +420,7 @@ MESSAGES: dict[str, str] = {
     "publicity_count_fractional": "{output}数量“{value}”不是整数，已照原数{number}列出；请核对更正。",
     "publicity_count_implausible": (
         "“{unit}”的{output}数量为{number}{measure}，远超该单位规模（会员{members}人，"
-        "合理上限约{limit}{measure}），已照原数计入；请核对是否多填了数位。"
+        "合理上限约{limit}{measure}），已照原数列出，但不计入汇总数；请核对是否多填了数位。"
     ),
     "publicity_output_unknown": "宣传项目“{value}”无法对应到通知列出的宣传形式，计入“其他”；如有误请更正。",
     # Submission templates read back (templates/reader.py) and written (templates/)
