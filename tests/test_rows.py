@@ -540,3 +540,22 @@ def test_section_headings_give_the_rows_below_their_work_item(raw):
     assert data == [["4", "study"], ["6", "publicity"], ["7", "publicity"], ["9", "implementation"]]
     # The headings are notes, not rows lost or counted.
     assert set(rows.loc[rows["row"].isin(["3", "5", "8"]), "reason"]) == {"note_row"}
+
+
+@pytest.mark.parametrize(
+    "label", ["汇总", "累计", "本期累计", "总和", "累计：", "共3项", "共 3 次", "合计（人次）"]
+)
+def test_total_rows_however_labelled_are_not_activities(raw, label):
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 10],
+        [label, None, None, None, None, 30],
+        [3, "累计学习时长工会", "2019-06-05", "切实抓好学习", "讨论会", 5],  # a name, not a label
+    ])  # fmt: skip
+    rows = run(raw)["rows"]
+    assert rows[["row", "reason"]].values.tolist()[:3] == [
+        ["3", "ok"], ["4", "ok"], ["5", "total_row"]
+    ]  # fmt: skip
+    assert rows.iloc[3]["reason"] == "unit_unresolved"  # read as a row, not as a total

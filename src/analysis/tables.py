@@ -231,12 +231,12 @@ class _Context:
         return self.sections[value]
 
     def total_marker(self, value: object) -> bool:
-        """`_marker_hit(value, total markers)`, memoised."""
+        """`marker_hit(value, total markers)`, memoised."""
         if not isinstance(value, str):
             return False
         hit = self.total_hit.get(value)
         if hit is None:
-            hit = self.total_hit[value] = _marker_hit(value, self.total_markers)
+            hit = self.total_hit[value] = marker_hit(value, self.total_markers)
         return hit
 
     def note_marker(self, value: str) -> bool:
@@ -660,11 +660,27 @@ def _scan_header_block(
                     block[by_key[label]] = right
 
 
-def _marker_hit(value: object, markers: tuple[str, ...]) -> bool:
+# A count of the rows above as a row's label: "共3项", "共计12次", "共 5 场".
+_COUNT_LABEL = re.compile(r"共(?:计)?[0-9一二三四五六七八九十百]+[项次个场条期人]")
+# What may follow a whole-cell marker ("=汇总"): punctuation, a colon, a bracketed note.
+_MARKER_TAIL = re.compile(r"[:：（(）)\[\]【】、,，.。数]*$")
+
+
+def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
+    """Whether a cell labels a total row: it starts with a marker ("合计", "小计（长阳）"),
+    holds one in a short text ("本月合计"), is a whole-cell marker ("=累计": "累计",
+    "累计：", "累计数", not "累计学习时长") or counts the rows above ("共3项")."""
     if not isinstance(value, str):
         return False
     key = normalise_text(value).replace(" ", "")
-    return any(key.startswith(m) or (m in key and len(key) <= 8) for m in markers)
+    for m in markers:
+        if m.startswith(EXACT_MARK):
+            word = m[len(EXACT_MARK) :]
+            if key.startswith(word) and _MARKER_TAIL.fullmatch(key[len(word) :]):
+                return True
+        elif key.startswith(m) or (m in key and len(key) <= 8):
+            return True
+    return bool(_COUNT_LABEL.match(key)) and len(key) <= 8
 
 
 def _note_row(
@@ -692,11 +708,11 @@ def _total_row(
 ) -> bool:
     markers = campaign.row_markers.get("total", ())
     if any(
-        _marker_hit(values.get(f), markers)
+        marker_hit(values.get(f), markers)
         for f in ("seq", "grassroots_unit", "date", "work_item", "form", "title")
     ):
         return True
-    if any(_marker_hit(v, markers) for _, v in raw[:2]):
+    if any(marker_hit(v, markers) for _, v in raw[:2]):
         return True
     # A row of numbers only, whose participants equal the sum of the rows above.
     if all(isinstance(v, int | float) or re.fullmatch(r"\s*[\d.]+\s*", str(v)) for _, v in raw):
