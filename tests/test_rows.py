@@ -542,6 +542,38 @@ def test_section_headings_give_the_rows_below_their_work_item(raw):
     assert set(rows.loc[rows["row"].isin(["3", "5", "8"]), "reason"]) == {"note_row"}
 
 
+def test_rows_naming_a_union_and_no_activity_are_not_activities(raw):
+    """A list pre-filled with every union: the rows without an activity ('/', '无', blank,
+    0 participants, 备注 未开展) are rejected as no_activity, named in one warning."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", "备注"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20, None],
+        [2, "长阳镇第一小学工会", None, None, None, None, None],
+        [3, "北京长阳建材有限公司工会委员会", "/", "／", "—", "/", None],
+        [4, "长阳镇第一小学工会", None, None, None, 0, "本期未开展"],
+        [5, "长阳镇卫生院工会", "无", None, "无", "无", None],
+        [6, "长阳镇第一小学工会", None, "切实抓好学习", None, None, None],  # an item: an activity
+        [7, "长阳镇卫生院工会", None, None, None, 12, None],  # participants: an activity
+    ])  # fmt: skip
+    t = run(raw)
+    rows = t["rows"]
+    assert rows[["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"],
+        ["4", "rejected", "no_activity"],
+        ["5", "rejected", "no_activity"],
+        ["6", "rejected", "no_activity"],
+        ["7", "rejected", "no_activity"],
+        ["8", "accepted", "date_missing;participants_missing"],
+        ["9", "accepted", "date_missing;work_item_missing"],
+    ]
+    said = t["issues"].loc[t["issues"]["code"] == "no_activity"]
+    assert said[["sheet", "row", "severity"]].values.tolist() == [["Sheet1", "4", "warning"]]
+    assert "第4、5、6、7行（共4行）只填了基层工会名称" in said["message"].iloc[0]
+    covered = rows.loc[rows["state"] == "accepted", "grassroots_unit"]
+    assert set(covered) == {"长阳镇卫生院工会", "长阳镇第一小学工会"}  # not the 建材 company
+
+
 @pytest.mark.parametrize(
     "label", ["汇总", "累计", "本期累计", "总和", "累计：", "共3项", "共 3 次", "合计（人次）"]
 )

@@ -113,6 +113,10 @@ class _Interpreter:
             "date_window", start=_cn_date(campaign.start), end=_cn_date(campaign.end)
         )
         self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
+        # Cells that hold nothing of an activity ("/", "无", "未开展"): `_no_activity`.
+        self.empty_words = frozenset(
+            _text_key(w) for w in campaign.row_rules.get("no_activity", ())
+        ) | {""}
         # Dates written without a year take their round's year: only rounds whose
         # window lies in another year than the campaign's need a second parse.
         self.round_year = {
@@ -283,6 +287,10 @@ class _Interpreter:
             sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
             pieces.append(self.table_columns(sub, table))
+            empty = [r for r, why in zip(pieces[-1]["row"], pieces[-1]["reason"], strict=True)
+                     if why == NO_ACTIVITY]  # fmt: skip
+            if empty:
+                self._no_activity_note(sub, table, empty)
         sub.round = ";".join(rounds)
         sub.columns = _joined(pieces)
         _mark_repeated_rows(sub)
@@ -306,6 +314,31 @@ class _Interpreter:
         """The readable dates of the tables' data rows (struck-through rows included)."""
         cells = [r.values.get("date") for t in tables for r in t.rows if r.kind == "data"]
         return [day for day, _, _ in self.parse_date.column(cells) if day]
+
+    def _no_activity(self, values: dict) -> bool:
+        """True when a row names at most a union (and a remark): no date, work item, form,
+        participants or title holds anything but a placeholder ("/", "无", "未开展", 0).
+
+        Offices send the roster's list of unions pre-filled, one row each; a union
+        without an activity is not reached, so its row is not an activity.
+        """
+        for fld in ACTIVITY_FIELDS:
+            value = values.get(fld)
+            if value is None or (fld == "participants" and value == 0 and value is not False):
+                continue
+            if isinstance(value, str) and _text_key(value) in self.empty_words:
+                continue
+            return False
+        return "participants_parts" not in values
+
+    def _no_activity_note(self, sub: _Submission, table: ActivityTable, rows: list[int]) -> None:
+        """One warning per table for its rows that name a union and no activity."""
+        shown = "、".join(map(str, rows[:NAMED_ROWS])) + ("等" if len(rows) > NAMED_ROWS else "")
+        sub.file_issues.append(
+            Issue(sub.file, table.sheet, rows[0], "", "warning", NO_ACTIVITY,
+                  message_text("no_activity_rows", file=sub.file, sheet=table.sheet,
+                               rows=shown, count=len(rows)))
+        )  # fmt: skip
 
     def _table_notes(self, sub: _Submission, table: ActivityTable) -> None:
         if table.rows and "participants" not in table.columns:
@@ -483,6 +516,8 @@ class _Interpreter:
             )  # fmt: skip
             return {"state": "rejected", "reason": "row_deleted", **_NOTHING_READ}
         values, columns = trow.values, table.columns
+        if self._no_activity(values):  # a pre-filled name and nothing done (no issue each)
+            return {"state": "rejected", "reason": NO_ACTIVITY, **_NOTHING_READ}
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
         warnings: list[tuple[str, str, str]] = []
         where = _ROW_PREFIX.format(row=trow.row)  # "第5行："
@@ -616,6 +651,11 @@ class _Interpreter:
             "form": form or "", "counted_for": counted_for,
         }  # fmt: skip
 
+
+NO_ACTIVITY = "no_activity"  # the reason of a row naming a union and no activity
+# The fields that make a row an activity (any of them holding something real).
+ACTIVITY_FIELDS = ("date", "work_item", "form", "participants", "title")
+NAMED_ROWS = 10  # rows a message lists before "等"
 
 # The ledger fields of a row from which no activity is read (a total or note row, ...).
 _NOTHING_READ = {
