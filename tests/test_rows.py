@@ -591,3 +591,22 @@ def test_total_rows_however_labelled_are_not_activities(raw, label):
         ["3", "ok"], ["4", "ok"], ["5", "total_row"]
     ]  # fmt: skip
     assert rows.iloc[3]["reason"] == "unit_unresolved"  # read as a row, not as a total
+
+
+@pytest.mark.parametrize(
+    ("written", "union"),
+    [("长阳镇总工会（本级）", ""), ("长阳镇总工会本级", ""), ("本级（长阳镇总工会）", ""),
+     ("本级：长阳镇总工会", ""), ("/", ""), ("—", ""), ("本级", ""),
+     ("长阳镇卫生院工会（本级）", "长阳镇卫生院工会")],
+)  # fmt: skip
+def test_self_markers_around_the_name_are_the_federations_own_activity(raw, written, union):
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, written, "2019-06-03", "切实抓好学习", "讨论会", 20],
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["state", "reason", "grassroots_unit"]].values.tolist() == [
+        ["accepted", "ok", union]
+    ]
+    assert "unit_unresolved" not in set(t["issues"]["code"])

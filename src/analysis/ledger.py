@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import operator
+import re
 from collections import Counter
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
@@ -125,13 +126,13 @@ class _Interpreter:
         self.date_memos: dict[int | None, _Memo] = {}
         self.parse_date = self.dates_in(None)
         self.parse_participants = _Memo(clean.parse_participants)
-        # A grassroots-union cell's text and whether it names a union (not blank, not 本级).
-        self.unit_text = _Memo(
-            lambda v: (
-                w := clean.normalise_text(v),
-                bool(w) and _text_key(w) not in self.self_words,
-            )
+        # A grassroots-union cell's text, whether it names someone, the name to resolve.
+        own = "|".join(sorted((re.escape(w) for w in self.self_words if "本" in w), key=len,
+                              reverse=True)) or "本级"  # fmt: skip
+        self.self_around = re.compile(
+            rf"[(\[【](?:{own})[)\]】]|^(?:{own})[:、\-]?(?=.)|(?<=.)[:、\-]?(?:{own})$"
         )
+        self.unit_text = _Memo(self._unit_text)
         self.holder_memos: dict[str, _Memo] = {}  # by reporting unit
         self.item_form = _Memo(self._item_form)
         # The sentence of a cleaning code for a cell (clean.message), once per distinct pair.
@@ -315,6 +316,27 @@ class _Interpreter:
         cells = [r.values.get("date") for t in tables for r in t.rows if r.kind == "data"]
         return [day for day, _, _ in self.parse_date.column(cells) if day]
 
+    def _unit_text(self, cell: object) -> tuple[str, bool, str]:
+        """(the cell's text, whether it names a union or unit, the name to resolve).
+
+        Blank, a placeholder ("/", "—", "无") or a self marker (本级) names no one: the
+        reporting unit's own activity. A self marker around a name ("长阳镇总工会（本级）",
+        "本级：长阳镇总工会") leaves the name to resolve, which is then usually the
+        reporting unit itself.
+        """
+        written = self.clean.normalise_text(cell)
+        key = _text_key(written)
+        if key in self.self_words or key in self.empty_words:
+            return written, False, ""
+        bare = self.self_around.sub("", key)
+        if bare[:1] in "([【" and bare[-1:] in ")]】":  # "本级（长阳镇总工会）"
+            bare = bare[1:-1]
+        if bare == key:
+            return written, True, written
+        if not bare or bare in self.self_words or bare in self.empty_words:
+            return written, False, ""
+        return written, True, bare
+
     def _no_activity(self, values: dict) -> bool:
         """True when a row names at most a union (and a remark): no date, work item, form,
         participants or title holds anything but a placeholder ("/", "无", "未开展", 0).
@@ -393,14 +415,14 @@ class _Interpreter:
         - else `unresolved` is the failed resolution (its suggestions go in the error).
         `clean`: resolved and counted for the reporting unit itself (no issue).
         """
-        written, named = self.unit_text(cell)
+        written, named, name = self.unit_text(cell)
         unit, counted_for, unresolved = "", reporting_unit, None
         if named:
-            found = self.resolver.resolve(written, reporting_unit)
+            found = self.resolver.resolve(name, reporting_unit)
             if found.unit:
                 unit, counted_for = found.unit, self.parent_of[found.unit]
             else:
-                federation = self.resolver.resolve_reporting_unit(written).unit
+                federation = self.resolver.resolve_reporting_unit(name).unit
                 if federation:
                     counted_for = federation
                     unit = federation if self.kind_of.get(federation) == "direct" else ""
