@@ -610,3 +610,22 @@ def test_self_markers_around_the_name_are_the_federations_own_activity(raw, writ
         ["accepted", "ok", union]
     ]
     assert "unit_unresolved" not in set(t["issues"]["code"])
+
+
+def test_a_form_under_a_work_item_header_a_half_and_a_bare_total(raw):
+    """活动类型 (taken as 工作类别) holding a form: the warning names it; 30.5 is rounded
+    half up, as the message says; a bare 合计 row with no figure is a total."""
+    (raw / "submissions" / "长阳镇总工会.csv").write_bytes(
+        "序号,基层工会名称,活动日期,活动类型,参加人数\n"
+        "1,长阳镇卫生院工会,2019-06-03,座谈会,30.5\n"
+        "2,长阳镇第一小学工会,2019-06-04,座谈会,12.5\n"
+        "合计,,,,\n".encode("gbk")
+    )
+    t = run(raw)
+    assert t["rows"][["row", "reason", "participants"]].values.tolist() == [
+        ["2", "participants_not_integer;work_item_inferred", "31"],
+        ["3", "participants_not_integer;work_item_inferred", "13"],
+        ["4", "total_row", ""],
+    ]
+    inferred = t["issues"].loc[t["issues"]["code"] == "work_item_inferred", "message"]
+    assert all("已根据活动形式“座谈会”推断" in m for m in inferred) and len(inferred) == 2

@@ -641,11 +641,10 @@ class _Interpreter:
                     item=self.campaign.work_item_short(item)))  # fmt: skip
         for code in item_codes:
             fld = "form" if code.startswith("form") else "work_item"
-            shown = (
-                values.get("form")
-                if code in ("form_unknown", "work_item_inferred")
-                else values.get(fld)
-            )
+            shown = values.get(fld)
+            if code in ("form_unknown", "work_item_inferred"):
+                # A form written in the work item's column (a header 活动类型) is shown there.
+                shown = values.get("form") if not _blank_text(values.get("form")) else shown
             note(warnings, code, fld, where + self.cell_message(code, shown))
         if form is None:
             form = self.clean.normalise_text(values.get("form"))
@@ -684,6 +683,10 @@ _NOTHING_READ = {
     "grassroots_unit": "", "work_item": "", "date": None, "participants": None, "form": "",
     "counted_for": "",
 }  # fmt: skip
+
+
+def _blank_text(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _spread(values: list, special: list[int]) -> list:

@@ -909,7 +909,9 @@ def find_tables(
             kind, section = "note", first
             non_data_rows.append(i)
         elif (isinstance(first, str) and context.note_marker(first)) or (
-            n == 1 and _note_row(raw, campaign, current.columns, merges, i)
+            n == 1
+            and not context.total_marker(first)  # a bare 合计 with no figure is a total
+            and _note_row(raw, campaign, current.columns, merges, i)
         ):
             kind = "note"
             non_data_rows.append(i)
