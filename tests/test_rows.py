@@ -629,3 +629,27 @@ def test_a_form_under_a_work_item_header_a_half_and_a_bare_total(raw):
     ]
     inferred = t["issues"].loc[t["issues"]["code"] == "work_item_inferred", "message"]
     assert all("已根据活动形式“座谈会”推断" in m for m in inferred) and len(inferred) == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "sub"),
+    [(["应到人数", "实到人数"], None), (["计划参加人数", "实际参加人数"], None),
+     (["参加人数（计划）", "参加人数（实际）"], None), (["参加人数", None], ["计划", "实际"]),
+     (["参加人数", None], ["应到", "实到"])],
+)  # fmt: skip
+def test_planned_and_actual_attendance_are_alternatives_not_parts(raw, header, sub):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"])
+    sheet.append(["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *header])
+    if sub:
+        sheet.append([None] * 5 + sub)
+        sheet.merge_cells("F2:G2")
+    sheet.append([1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 47, 40])
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    assert t["rows"]["participants"].tolist() == ["40"]  # the actual figure, not 87
+    warned = t["issues"].loc[t["issues"]["code"] == "column_ambiguous", "message"]
+    assert len(warned) == 1 and "已使用G列" in warned.iloc[0]

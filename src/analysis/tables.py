@@ -317,6 +317,10 @@ def column_letter(j: int) -> str:
     return letters
 
 
+_ACTUAL = re.compile("实到|实际|实参")  # attendance as it was
+_PLANNED = re.compile("应到|应参|计划|预计|拟参")  # as it was meant to be
+
+
 def _total_word(label: str) -> bool:
     return any(w in label for w in SUB_TOTAL_WORDS)
 
@@ -424,6 +428,12 @@ def _split_columns(
             for h in hits
             if not h[1].startswith("其中") and not shown.get(h[0], "").startswith("其中")
         ]
+        # 应到 | 实到 (计划 | 实际) are alternatives, not parts: the actual figure is used.
+        actual = [h for h in kept if _ACTUAL.search(h[1] + shown.get(h[0], ""))]
+        if actual and any(_PLANNED.search(h[1] + shown.get(h[0], "")) for h in kept):
+            columns[field] = actual[0][0]
+            ambiguous(field, [h[0] for h in hits], actual[0][0])
+            continue
         totals = [h for h in kept if _total_word(h[1])]
         parts = [h for h in kept if not _total_word(h[1])]
         if not totals:
