@@ -653,3 +653,31 @@ def test_planned_and_actual_attendance_are_alternatives_not_parts(raw, header, s
     assert t["rows"]["participants"].tolist() == ["40"]  # the actual figure, not 87
     warned = t["issues"].loc[t["issues"]["code"] == "column_ambiguous", "message"]
     assert len(warned) == 1 and "已使用G列" in warned.iloc[0]
+
+
+def test_excel_error_values_are_named_not_read_as_blank(raw):
+    """A VLOOKUP's #N/A in the name cell was read as blank (calamine), so as the
+    federation's own activity; #DIV/0! in 参加人数 as 'missing'. Both are named now."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "#N/A", "2019-06-03", "切实抓好学习", "讨论会", 20],
+        [2, "长阳镇卫生院工会", "2019-06-04", "切实抓好学习", "讨论会", "#DIV/0!"],
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "rejected", "cell_error_value"],
+        ["4", "accepted", "participants_unreadable"],
+    ]
+    messages = t["issues"].set_index("code")["message"]
+    assert "基层工会名称是公式错误值“#N/A”" in messages["cell_error_value"]
+    assert "“#DIV/0!”" in messages["participants_unreadable"]
+
+
+def test_error_cells_are_found_in_the_sheet_xml():
+    from analysis.readers import _error_cells
+
+    xml = (b'<sheetData><row r="3"><c r="B3" s="2" t="e"><f>VLOOKUP(1,Z:Z,1,0)</f>'
+           b'<v>#N/A</v></c><c r="C3" t="s"><v>4</v></c><c r="AA12" t="e"><v>#REF!</v></c>'
+           b"</row></sheetData>")  # fmt: skip
+    assert _error_cells(xml) == {(2, 1): "#N/A", (11, 26): "#REF!"}

@@ -22,7 +22,7 @@ import pandas as pd
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.messages import MESSAGES, message, message_text, suggestion_text
-from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue
+from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text
 from analysis.tables import column_letter
@@ -357,8 +357,8 @@ class _Interpreter:
         """One warning per table for its rows that name a union and no activity."""
         shown = "、".join(map(str, rows[:NAMED_ROWS])) + ("等" if len(rows) > NAMED_ROWS else "")
         sub.file_issues.append(
-            Issue(sub.file, table.sheet, rows[0], "", "warning", NO_ACTIVITY,
-                  message_text("no_activity_rows", file=sub.file, sheet=table.sheet,
+            Issue(sub.file, table.sheet, rows[0], "", "warning", IssueCode.NO_ACTIVITY,
+                  message_text("no_activity", file=sub.file, sheet=table.sheet,
                                rows=shown, count=len(rows)))
         )  # fmt: skip
 
@@ -556,7 +556,11 @@ class _Interpreter:
             participants, p_code), (item, form, item_codes, _) = pre  # fmt: skip
 
         # Who held it, and whom it counts for (`_holder`).
-        if unresolved is not None:
+        if unresolved is not None and EXCEL_ERROR.fullmatch(written):  # #N/A of a VLOOKUP
+            note(errors, "cell_error_value", "grassroots_unit", message_text(
+                "cell_error_value", row=trow.row, field=FIELD_NAME_CN, value=written),
+                value=written)  # fmt: skip
+        elif unresolved is not None:
             note(errors, "unit_unresolved", "grassroots_unit", message(
                 "unit_unresolved", row=trow.row, value=written,
                 suggest=suggestion_text(unresolved.suggestions)),
@@ -672,6 +676,10 @@ class _Interpreter:
             "form": form or "", "counted_for": counted_for,
         }  # fmt: skip
 
+
+# An error value as Excel writes it in a cell (readers keep it where calamine reads blank).
+EXCEL_ERROR = re.compile(r"#(?:N/A|NAME\?|REF!|VALUE!|DIV/0!|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)")
+FIELD_NAME_CN = "基层工会名称"
 
 NO_ACTIVITY = "no_activity"  # the reason of a row naming a union and no activity
 # The fields that make a row an activity (any of them holding something real).
