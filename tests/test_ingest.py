@@ -490,10 +490,15 @@ def test_every_row_gets_exactly_one_state(campaign, small_roster_rows, spec, rou
     rejected = {
         (r["row"], r["reason"])
         for r in records
-        if r["state"] == "rejected" and r["reason"] not in ("total_row", "note_row")
+        if r["state"] == "rejected" and r["reason"] not in ("total_row", "note_row", "no_activity")
     }
     assert rejected <= errors
     assert {row for row, _ in errors} == {row for row, _ in rejected}
+    # Rows naming no activity are said once for the table, by a warning naming them.
+    empty = [r["row"] for r in records if r["reason"] == "no_activity"]
+    said = [i for i in sub.file_issues if i.code == "no_activity"]
+    assert bool(empty) == bool(said)
+    assert all(f"第{'、'.join(map(str, empty))}行" in i.message for i in said)
     assert all(isinstance(i, Issue) for i in sub.row_issues)
 
 

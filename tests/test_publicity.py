@@ -338,6 +338,8 @@ def test_publicity_issues_show_the_number_and_place(ingested):
         "各基层工会宣传", "4", "微信(条)",
     )  # fmt: skip
     assert "5000" in implausible["message"] and "会员40人" in implausible["message"]
+    # The totals leave it out (publicity_figures.implausible_note); the message says so.
+    assert "不计入汇总数" in implausible["message"] and "照原数计入" not in implausible["message"]
     assert "-2" in mine.loc["publicity_count_negative", "message"]
     assert "若干" in mine.loc["publicity_count_unreadable", "message"]
     assert (mine["severity"] == "warning").all()

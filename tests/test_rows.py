@@ -540,3 +540,144 @@ def test_section_headings_give_the_rows_below_their_work_item(raw):
     assert data == [["4", "study"], ["6", "publicity"], ["7", "publicity"], ["9", "implementation"]]
     # The headings are notes, not rows lost or counted.
     assert set(rows.loc[rows["row"].isin(["3", "5", "8"]), "reason"]) == {"note_row"}
+
+
+def test_rows_naming_a_union_and_no_activity_are_not_activities(raw):
+    """A list pre-filled with every union: the rows without an activity ('/', '无', blank,
+    0 participants, 备注 未开展) are rejected as no_activity, named in one warning."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", "备注"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20, None],
+        [2, "长阳镇第一小学工会", None, None, None, None, None],
+        [3, "北京长阳建材有限公司工会委员会", "/", "／", "—", "/", None],
+        [4, "长阳镇第一小学工会", None, None, None, 0, "本期未开展"],
+        [5, "长阳镇卫生院工会", "无", None, "无", "无", None],
+        [6, "长阳镇第一小学工会", None, "切实抓好学习", None, None, None],  # an item: an activity
+        [7, "长阳镇卫生院工会", None, None, None, 12, None],  # participants: an activity
+    ])  # fmt: skip
+    t = run(raw)
+    rows = t["rows"]
+    assert rows[["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"],
+        ["4", "rejected", "no_activity"],
+        ["5", "rejected", "no_activity"],
+        ["6", "rejected", "no_activity"],
+        ["7", "rejected", "no_activity"],
+        ["8", "accepted", "date_missing;participants_missing"],
+        ["9", "accepted", "date_missing;work_item_missing"],
+    ]
+    said = t["issues"].loc[t["issues"]["code"] == "no_activity"]
+    assert said[["sheet", "row", "severity"]].values.tolist() == [["Sheet1", "4", "warning"]]
+    assert "第4、5、6、7行（共4行）只填了基层工会名称" in said["message"].iloc[0]
+    covered = rows.loc[rows["state"] == "accepted", "grassroots_unit"]
+    assert set(covered) == {"长阳镇卫生院工会", "长阳镇第一小学工会"}  # not the 建材 company
+
+
+@pytest.mark.parametrize(
+    "label", ["汇总", "累计", "本期累计", "总和", "累计：", "共3项", "共 3 次", "合计（人次）"]
+)
+def test_total_rows_however_labelled_are_not_activities(raw, label):
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 10],
+        [label, None, None, None, None, 30],
+        [3, "累计学习时长工会", "2019-06-05", "切实抓好学习", "讨论会", 5],  # a name, not a label
+    ])  # fmt: skip
+    rows = run(raw)["rows"]
+    assert rows[["row", "reason"]].values.tolist()[:3] == [
+        ["3", "ok"], ["4", "ok"], ["5", "total_row"]
+    ]  # fmt: skip
+    assert rows.iloc[3]["reason"] == "unit_unresolved"  # read as a row, not as a total
+
+
+@pytest.mark.parametrize(
+    ("written", "union"),
+    [("长阳镇总工会（本级）", ""), ("长阳镇总工会本级", ""), ("本级（长阳镇总工会）", ""),
+     ("本级：长阳镇总工会", ""), ("/", ""), ("—", ""), ("本级", ""),
+     ("长阳镇卫生院工会（本级）", "长阳镇卫生院工会")],
+)  # fmt: skip
+def test_self_markers_around_the_name_are_the_federations_own_activity(raw, written, union):
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, written, "2019-06-03", "切实抓好学习", "讨论会", 20],
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["state", "reason", "grassroots_unit"]].values.tolist() == [
+        ["accepted", "ok", union]
+    ]
+    assert "unit_unresolved" not in set(t["issues"]["code"])
+
+
+def test_a_form_under_a_work_item_header_a_half_and_a_bare_total(raw):
+    """活动类型 (taken as 工作类别) holding a form: the warning names it; 30.5 is rounded
+    half up, as the message says; a bare 合计 row with no figure is a total."""
+    (raw / "submissions" / "长阳镇总工会.csv").write_bytes(
+        "序号,基层工会名称,活动日期,活动类型,参加人数\n"
+        "1,长阳镇卫生院工会,2019-06-03,座谈会,30.5\n"
+        "2,长阳镇第一小学工会,2019-06-04,座谈会,12.5\n"
+        "合计,,,,\n".encode("gbk")
+    )
+    t = run(raw)
+    assert t["rows"][["row", "reason", "participants"]].values.tolist() == [
+        ["2", "participants_not_integer;work_item_inferred", "31"],
+        ["3", "participants_not_integer;work_item_inferred", "13"],
+        ["4", "total_row", ""],
+    ]
+    inferred = t["issues"].loc[t["issues"]["code"] == "work_item_inferred", "message"]
+    assert all("已根据活动形式“座谈会”推断" in m for m in inferred) and len(inferred) == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "sub"),
+    [(["应到人数", "实到人数"], None), (["计划参加人数", "实际参加人数"], None),
+     (["参加人数（计划）", "参加人数（实际）"], None), (["参加人数", None], ["计划", "实际"]),
+     (["参加人数", None], ["应到", "实到"])],
+)  # fmt: skip
+def test_planned_and_actual_attendance_are_alternatives_not_parts(raw, header, sub):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"])
+    sheet.append(["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *header])
+    if sub:
+        sheet.append([None] * 5 + sub)
+        sheet.merge_cells("F2:G2")
+    sheet.append([1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 47, 40])
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    assert t["rows"]["participants"].tolist() == ["40"]  # the actual figure, not 87
+    warned = t["issues"].loc[t["issues"]["code"] == "column_ambiguous", "message"]
+    assert len(warned) == 1 and "已使用G列" in warned.iloc[0]
+
+
+def test_excel_error_values_are_named_not_read_as_blank(raw):
+    """A VLOOKUP's #N/A in the name cell was read as blank (calamine), so as the
+    federation's own activity; #DIV/0! in 参加人数 as 'missing'. Both are named now."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "#N/A", "2019-06-03", "切实抓好学习", "讨论会", 20],
+        [2, "长阳镇卫生院工会", "2019-06-04", "切实抓好学习", "讨论会", "#DIV/0!"],
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "rejected", "cell_error_value"],
+        ["4", "accepted", "participants_unreadable"],
+    ]
+    messages = t["issues"].set_index("code")["message"]
+    assert "基层工会名称是公式错误值“#N/A”" in messages["cell_error_value"]
+    assert "“#DIV/0!”" in messages["participants_unreadable"]
+
+
+def test_error_cells_are_found_in_the_sheet_xml():
+    from analysis.readers import _error_cells
+
+    xml = (b'<sheetData><row r="3"><c r="B3" s="2" t="e"><f>VLOOKUP(1,Z:Z,1,0)</f>'
+           b'<v>#N/A</v></c><c r="C3" t="s"><v>4</v></c><c r="AA12" t="e"><v>#REF!</v></c>'
+           b"</row></sheetData>")  # fmt: skip
+    assert _error_cells(xml) == {(2, 1): "#N/A", (11, 26): "#REF!"}

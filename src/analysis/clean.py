@@ -123,8 +123,8 @@ def _checked(number: float, raw: object, warning: str | None) -> tuple[int | Non
         return None, "participants_negative"
     if number > MAX_PARTICIPANTS:
         return None, "participants_absurd"
-    if not float(number).is_integer():
-        return round(number), warning or "participants_not_integer"
+    if not float(number).is_integer():  # 四舍五入, as the message says (30.5 -> 31)
+        return math.floor(number + 0.5), warning or "participants_not_integer"
     return int(number), warning
 
 

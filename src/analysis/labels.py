@@ -71,6 +71,8 @@ CODE_NAMES: dict[str, str] = {
     "ok": "正常",
     "total_row": "合计行",
     "note_row": "说明行",
+    "no_activity": "只填了名称、没有活动",
+    "cell_error_value": "单元格为公式错误值",
     "participants_approximate": "人数为约数",
     "participants_range": "人数为范围",
     "participants_unreadable": "人数无法识别",

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import operator
+import re
 from collections import Counter
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
@@ -21,7 +22,7 @@ import pandas as pd
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.messages import MESSAGES, message, message_text, suggestion_text
-from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue
+from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text
 from analysis.tables import column_letter
@@ -113,6 +114,10 @@ class _Interpreter:
             "date_window", start=_cn_date(campaign.start), end=_cn_date(campaign.end)
         )
         self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
+        # Cells that hold nothing of an activity ("/", "无", "未开展"): `_no_activity`.
+        self.empty_words = frozenset(
+            _text_key(w) for w in campaign.row_rules.get("no_activity", ())
+        ) | {""}
         # Dates written without a year take their round's year: only rounds whose
         # window lies in another year than the campaign's need a second parse.
         self.round_year = {
@@ -121,13 +126,13 @@ class _Interpreter:
         self.date_memos: dict[int | None, _Memo] = {}
         self.parse_date = self.dates_in(None)
         self.parse_participants = _Memo(clean.parse_participants)
-        # A grassroots-union cell's text and whether it names a union (not blank, not 本级).
-        self.unit_text = _Memo(
-            lambda v: (
-                w := clean.normalise_text(v),
-                bool(w) and _text_key(w) not in self.self_words,
-            )
+        # A grassroots-union cell's text, whether it names someone, the name to resolve.
+        own = "|".join(sorted((re.escape(w) for w in self.self_words if "本" in w), key=len,
+                              reverse=True)) or "本级"  # fmt: skip
+        self.self_around = re.compile(
+            rf"[(\[【](?:{own})[)\]】]|^(?:{own})[:、\-]?(?=.)|(?<=.)[:、\-]?(?:{own})$"
         )
+        self.unit_text = _Memo(self._unit_text)
         self.holder_memos: dict[str, _Memo] = {}  # by reporting unit
         self.item_form = _Memo(self._item_form)
         # The sentence of a cleaning code for a cell (clean.message), once per distinct pair.
@@ -283,6 +288,10 @@ class _Interpreter:
             sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
             pieces.append(self.table_columns(sub, table))
+            empty = [r for r, why in zip(pieces[-1]["row"], pieces[-1]["reason"], strict=True)
+                     if why == NO_ACTIVITY]  # fmt: skip
+            if empty:
+                self._no_activity_note(sub, table, empty)
         sub.round = ";".join(rounds)
         sub.columns = _joined(pieces)
         _mark_repeated_rows(sub)
@@ -306,6 +315,52 @@ class _Interpreter:
         """The readable dates of the tables' data rows (struck-through rows included)."""
         cells = [r.values.get("date") for t in tables for r in t.rows if r.kind == "data"]
         return [day for day, _, _ in self.parse_date.column(cells) if day]
+
+    def _unit_text(self, cell: object) -> tuple[str, bool, str]:
+        """(the cell's text, whether it names a union or unit, the name to resolve).
+
+        Blank, a placeholder ("/", "—", "无") or a self marker (本级) names no one: the
+        reporting unit's own activity. A self marker around a name ("长阳镇总工会（本级）",
+        "本级：长阳镇总工会") leaves the name to resolve, which is then usually the
+        reporting unit itself.
+        """
+        written = self.clean.normalise_text(cell)
+        key = _text_key(written)
+        if key in self.self_words or key in self.empty_words:
+            return written, False, ""
+        bare = self.self_around.sub("", key)
+        if bare[:1] in "([【" and bare[-1:] in ")]】":  # "本级（长阳镇总工会）"
+            bare = bare[1:-1]
+        if bare == key:
+            return written, True, written
+        if not bare or bare in self.self_words or bare in self.empty_words:
+            return written, False, ""
+        return written, True, bare
+
+    def _no_activity(self, values: dict) -> bool:
+        """True when a row names at most a union (and a remark): no date, work item, form,
+        participants or title holds anything but a placeholder ("/", "无", "未开展", 0).
+
+        Offices send the roster's list of unions pre-filled, one row each; a union
+        without an activity is not reached, so its row is not an activity.
+        """
+        for fld in ACTIVITY_FIELDS:
+            value = values.get(fld)
+            if value is None or (fld == "participants" and value == 0 and value is not False):
+                continue
+            if isinstance(value, str) and _text_key(value) in self.empty_words:
+                continue
+            return False
+        return "participants_parts" not in values
+
+    def _no_activity_note(self, sub: _Submission, table: ActivityTable, rows: list[int]) -> None:
+        """One warning per table for its rows that name a union and no activity."""
+        shown = "、".join(map(str, rows[:NAMED_ROWS])) + ("等" if len(rows) > NAMED_ROWS else "")
+        sub.file_issues.append(
+            Issue(sub.file, table.sheet, rows[0], "", "warning", IssueCode.NO_ACTIVITY,
+                  message_text("no_activity", file=sub.file, sheet=table.sheet,
+                               rows=shown, count=len(rows)))
+        )  # fmt: skip
 
     def _table_notes(self, sub: _Submission, table: ActivityTable) -> None:
         if table.rows and "participants" not in table.columns:
@@ -360,14 +415,14 @@ class _Interpreter:
         - else `unresolved` is the failed resolution (its suggestions go in the error).
         `clean`: resolved and counted for the reporting unit itself (no issue).
         """
-        written, named = self.unit_text(cell)
+        written, named, name = self.unit_text(cell)
         unit, counted_for, unresolved = "", reporting_unit, None
         if named:
-            found = self.resolver.resolve(written, reporting_unit)
+            found = self.resolver.resolve(name, reporting_unit)
             if found.unit:
                 unit, counted_for = found.unit, self.parent_of[found.unit]
             else:
-                federation = self.resolver.resolve_reporting_unit(written).unit
+                federation = self.resolver.resolve_reporting_unit(name).unit
                 if federation:
                     counted_for = federation
                     unit = federation if self.kind_of.get(federation) == "direct" else ""
@@ -483,6 +538,8 @@ class _Interpreter:
             )  # fmt: skip
             return {"state": "rejected", "reason": "row_deleted", **_NOTHING_READ}
         values, columns = trow.values, table.columns
+        if self._no_activity(values):  # a pre-filled name and nothing done (no issue each)
+            return {"state": "rejected", "reason": NO_ACTIVITY, **_NOTHING_READ}
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
         warnings: list[tuple[str, str, str]] = []
         where = _ROW_PREFIX.format(row=trow.row)  # "第5行："
@@ -499,7 +556,11 @@ class _Interpreter:
             participants, p_code), (item, form, item_codes, _) = pre  # fmt: skip
 
         # Who held it, and whom it counts for (`_holder`).
-        if unresolved is not None:
+        if unresolved is not None and EXCEL_ERROR.fullmatch(written):  # #N/A of a VLOOKUP
+            note(errors, "cell_error_value", "grassroots_unit", message_text(
+                "cell_error_value", row=trow.row, field=FIELD_NAME_CN, value=written),
+                value=written)  # fmt: skip
+        elif unresolved is not None:
             note(errors, "unit_unresolved", "grassroots_unit", message(
                 "unit_unresolved", row=trow.row, value=written,
                 suggest=suggestion_text(unresolved.suggestions)),
@@ -584,11 +645,10 @@ class _Interpreter:
                     item=self.campaign.work_item_short(item)))  # fmt: skip
         for code in item_codes:
             fld = "form" if code.startswith("form") else "work_item"
-            shown = (
-                values.get("form")
-                if code in ("form_unknown", "work_item_inferred")
-                else values.get(fld)
-            )
+            shown = values.get(fld)
+            if code in ("form_unknown", "work_item_inferred"):
+                # A form written in the work item's column (a header 活动类型) is shown there.
+                shown = values.get("form") if not _blank_text(values.get("form")) else shown
             note(warnings, code, fld, where + self.cell_message(code, shown))
         if form is None:
             form = self.clean.normalise_text(values.get("form"))
@@ -617,11 +677,24 @@ class _Interpreter:
         }  # fmt: skip
 
 
+# An error value as Excel writes it in a cell (readers keep it where calamine reads blank).
+EXCEL_ERROR = re.compile(r"#(?:N/A|NAME\?|REF!|VALUE!|DIV/0!|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)")
+FIELD_NAME_CN = "基层工会名称"
+
+NO_ACTIVITY = "no_activity"  # the reason of a row naming a union and no activity
+# The fields that make a row an activity (any of them holding something real).
+ACTIVITY_FIELDS = ("date", "work_item", "form", "participants", "title")
+NAMED_ROWS = 10  # rows a message lists before "等"
+
 # The ledger fields of a row from which no activity is read (a total or note row, ...).
 _NOTHING_READ = {
     "grassroots_unit": "", "work_item": "", "date": None, "participants": None, "form": "",
     "counted_for": "",
 }  # fmt: skip
+
+
+def _blank_text(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _spread(values: list, special: list[int]) -> list:

@@ -418,9 +418,17 @@ MESSAGES: dict[str, str] = {
     "publicity_count_unreadable": "{output}数量“{value}”不是数字，按“缺失”处理（不计为0）；请填写具体数量。",
     "publicity_count_negative": "{output}数量“{value}”为负数，已照原数{number}列出；请核对更正。",
     "publicity_count_fractional": "{output}数量“{value}”不是整数，已照原数{number}列出；请核对更正。",
+    "cell_error_value": (
+        "第{row}行的{field}是公式错误值“{value}”（公式没有算出结果），该行未计入统计；"
+        "请在原表中改正公式或直接填写{field}后重新报送。"
+    ),
+    "no_activity": (
+        "报送表“{file}”工作表“{sheet}”第{rows}行（共{count}行）只填了基层工会名称，没有活动日期、"
+        "工作类别、活动形式或参加人数，未计为活动；如这些单位确有活动，请补填后重新报送。"
+    ),
     "publicity_count_implausible": (
         "“{unit}”的{output}数量为{number}{measure}，远超该单位规模（会员{members}人，"
-        "合理上限约{limit}{measure}），已照原数计入；请核对是否多填了数位。"
+        "合理上限约{limit}{measure}），已照原数列出，但不计入汇总数；请核对是否多填了数位。"
     ),
     "publicity_output_unknown": "宣传项目“{value}”无法对应到通知列出的宣传形式，计入“其他”；如有误请更正。",
     # Submission templates read back (templates/reader.py) and written (templates/)

@@ -120,6 +120,8 @@ class IssueCode(StrEnum):
     # rows
     TOTAL_ROW = "total_row"
     NOTE_ROW = "note_row"
+    NO_ACTIVITY = "no_activity"
+    CELL_ERROR_VALUE = "cell_error_value"
     UNIT_UNRESOLVED = "unit_unresolved"
     UNIT_OTHER_PARENT = "unit_other_parent"
     DATE_UNREADABLE = "date_unreadable"

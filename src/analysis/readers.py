@@ -409,8 +409,28 @@ def _declared_extent(xml: bytes, dimension: re.Match | None) -> tuple[int, int] 
     return 10**digits - 1, _WIDEST.get(letters, 16384)
 
 
+# A cell holding an error value (#N/A of a VLOOKUP, #DIV/0!): calamine reads it as blank.
+_ERROR_CELL = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]{1,20})</v>',
+    re.DOTALL,
+)
+
+
+def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """{(row, column), 0-based: the error's text} of a sheet's cells holding an error value."""
+    return {
+        (int(digits) - 1, _col_number(letters) - 1): text.decode("utf-8", "replace")
+        for letters, digits, text in _ERROR_CELL.findall(xml)
+    }
+
+
 def _scan_xlsx(
-    zf: zipfile.ZipFile, limits: Limits, name: str, display: str, exact: bool = False
+    zf: zipfile.ZipFile,
+    limits: Limits,
+    name: str,
+    display: str,
+    exact: bool = False,
+    errors: dict[str, dict[tuple[int, int], str]] | None = None,
 ) -> list[Issue]:
     """Bound every sheet's true extent before calamine allocates it; note formulas without values.
 
@@ -458,13 +478,15 @@ def _scan_xlsx(
             height, width = bound  # an upper bound of the true extent
             if _too_big(name, "", height, total_cells + height * width, limits) is not None:
                 # The bound is too loose to pass: measure every sheet exactly instead.
-                return _scan_xlsx(zf, limits, name, display, exact=True)
+                return _scan_xlsx(zf, limits, name, display, exact=True, errors=errors)
         else:
             height, width = _scanned_extent(xml)
         total_cells += height * width
         cells = max(height * width, total_cells)
         if _too_big(name, "", height, cells, limits) is not None:
             raise _too_big(name, sheet_name(part), height, cells, limits)
+        if errors is not None and b't="e"' in xml:  # error values, shown as written
+            errors[sheet_name(part)] = _error_cells(xml)
         if len(xml) <= FORMULA_SCAN_BYTES and _FORMULA.search(xml):
             sheet = sheet_name(part)
             for ref in _NO_VALUE_FORMULA.findall(xml):
@@ -654,12 +676,15 @@ def read_workbook(
 
     issues: list[Issue] = []
     ods_merged: dict[str, list[tuple[int, int, int, int]]] = {}
+    error_cells: dict[str, dict[tuple[int, int], str]] = {}
     if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 _check_zip(zf, limits, name)
                 if fmt in ("xlsx", "xlsm"):
-                    issues = _active_content(zf, name) + _scan_xlsx(zf, limits, name, name)
+                    issues = _active_content(zf, name) + _scan_xlsx(
+                        zf, limits, name, name, errors=error_cells
+                    )
                 elif fmt == "ods":
                     ods_merged = _scan_ods(zf, limits, name)
         except FileRejected:
@@ -706,4 +731,7 @@ def read_workbook(
     struck = styles.struck_cells(fmt, data)  # {} unless some style strikes text through
     for sheet in sheets:
         sheet.struck = struck.get(sheet.name, sheet.struck)
+        for (r, c), text in error_cells.get(sheet.name, {}).items():
+            if r < len(sheet.rows) and c < len(sheet.rows[r]) and sheet.rows[r][c] is None:
+                sheet.rows[r][c] = text  # "#N/A": a message names it, not a silent blank
     return Workbook(path=path, format=fmt, sheets=sheets, issues=issues)

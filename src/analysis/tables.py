@@ -231,12 +231,12 @@ class _Context:
         return self.sections[value]
 
     def total_marker(self, value: object) -> bool:
-        """`_marker_hit(value, total markers)`, memoised."""
+        """`marker_hit(value, total markers)`, memoised."""
         if not isinstance(value, str):
             return False
         hit = self.total_hit.get(value)
         if hit is None:
-            hit = self.total_hit[value] = _marker_hit(value, self.total_markers)
+            hit = self.total_hit[value] = marker_hit(value, self.total_markers)
         return hit
 
     def note_marker(self, value: str) -> bool:
@@ -315,6 +315,10 @@ def column_letter(j: int) -> str:
         j, r = divmod(j - 1, 26)
         letters = chr(65 + r) + letters
     return letters
+
+
+_ACTUAL = re.compile("实到|实际|实参")  # attendance as it was
+_PLANNED = re.compile("应到|应参|计划|预计|拟参")  # as it was meant to be
 
 
 def _total_word(label: str) -> bool:
@@ -424,6 +428,12 @@ def _split_columns(
             for h in hits
             if not h[1].startswith("其中") and not shown.get(h[0], "").startswith("其中")
         ]
+        # 应到 | 实到 (计划 | 实际) are alternatives, not parts: the actual figure is used.
+        actual = [h for h in kept if _ACTUAL.search(h[1] + shown.get(h[0], ""))]
+        if actual and any(_PLANNED.search(h[1] + shown.get(h[0], "")) for h in kept):
+            columns[field] = actual[0][0]
+            ambiguous(field, [h[0] for h in hits], actual[0][0])
+            continue
         totals = [h for h in kept if _total_word(h[1])]
         parts = [h for h in kept if not _total_word(h[1])]
         if not totals:
@@ -660,11 +670,27 @@ def _scan_header_block(
                     block[by_key[label]] = right
 
 
-def _marker_hit(value: object, markers: tuple[str, ...]) -> bool:
+# A count of the rows above as a row's label: "共3项", "共计12次", "共 5 场".
+_COUNT_LABEL = re.compile(r"共(?:计)?[0-9一二三四五六七八九十百]+[项次个场条期人]")
+# What may follow a whole-cell marker ("=汇总"): punctuation, a colon, a bracketed note.
+_MARKER_TAIL = re.compile(r"[:：（(）)\[\]【】、,，.。数]*$")
+
+
+def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
+    """Whether a cell labels a total row: it starts with a marker ("合计", "小计（长阳）"),
+    holds one in a short text ("本月合计"), is a whole-cell marker ("=累计": "累计",
+    "累计：", "累计数", not "累计学习时长") or counts the rows above ("共3项")."""
     if not isinstance(value, str):
         return False
     key = normalise_text(value).replace(" ", "")
-    return any(key.startswith(m) or (m in key and len(key) <= 8) for m in markers)
+    for m in markers:
+        if m.startswith(EXACT_MARK):
+            word = m[len(EXACT_MARK) :]
+            if key.startswith(word) and _MARKER_TAIL.fullmatch(key[len(word) :]):
+                return True
+        elif key.startswith(m) or (m in key and len(key) <= 8):
+            return True
+    return bool(_COUNT_LABEL.match(key)) and len(key) <= 8
 
 
 def _note_row(
@@ -692,11 +718,11 @@ def _total_row(
 ) -> bool:
     markers = campaign.row_markers.get("total", ())
     if any(
-        _marker_hit(values.get(f), markers)
+        marker_hit(values.get(f), markers)
         for f in ("seq", "grassroots_unit", "date", "work_item", "form", "title")
     ):
         return True
-    if any(_marker_hit(v, markers) for _, v in raw[:2]):
+    if any(marker_hit(v, markers) for _, v in raw[:2]):
         return True
     # A row of numbers only, whose participants equal the sum of the rows above.
     if all(isinstance(v, int | float) or re.fullmatch(r"\s*[\d.]+\s*", str(v)) for _, v in raw):
@@ -893,7 +919,9 @@ def find_tables(
             kind, section = "note", first
             non_data_rows.append(i)
         elif (isinstance(first, str) and context.note_marker(first)) or (
-            n == 1 and _note_row(raw, campaign, current.columns, merges, i)
+            n == 1
+            and not context.total_marker(first)  # a bare 合计 with no figure is a total
+            and _note_row(raw, campaign, current.columns, merges, i)
         ):
             kind = "note"
             non_data_rows.append(i)

@@ -16,6 +16,7 @@ from analysis.model import (
     TableRow,
     Workbook,
 )
+from analysis.tables import marker_hit
 from analysis.templates.layout import HEADER_LABELS, LISTS_SHEET, META_SHEET, TEMPLATE_MARKER
 
 # The coordinates openpyxl's coordinate_from_string accepts ("B3", "$B$3", "b3").
@@ -111,7 +112,7 @@ def _match_header(
 def _row_kind(values: dict[str, object], campaign: Campaign) -> str:
     texts = [_text(v) for k, v in values.items() if k in ("seq", "grassroots_unit", "title")]
     first = next((t for t in texts if t), "")
-    if any(first.startswith(m) or first == m for m in campaign.row_markers.get("total", ())):
+    if marker_hit(first, tuple(campaign.row_markers.get("total", ()))):
         return "total"
     if any(first.startswith(m) for m in campaign.row_markers.get("note", ())):
         return "note"
