@@ -47,12 +47,16 @@ MAX_LABEL_CHARS = 20  # longer cells are sentences, not column headers
 SUB_TOTAL_WORDS = ("合计", "小计", "总计", "总数", "共计")
 # Header words of a sheet counting publicity outputs rather than listing activities.
 OUTPUT_WORDS = ("篇", "条", "文章", "报道", "微信", "微博", "图片", "视频", "信息", "稿件", "数量")
+# Every table field in Chinese: messages name fields by these, never by the English code.
 FIELD_LABELS_CN = {
+    "seq": "序号",
     "grassroots_unit": "基层工会名称",
     "date": "活动日期",
     "work_item": "工作类别",
     "form": "活动形式",
     "participants": "参加人数",
+    "title": "活动名称",
+    "note": "备注",
 }
 
 Grid = list[list[object]]
