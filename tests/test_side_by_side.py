@@ -149,6 +149,26 @@ def test_two_row_headers_side_by_side(campaign):
     assert [r.values["form"] for r in right.rows] == ["座谈会", "宣讲"]
 
 
+def test_a_header_repeated_on_one_side_starts_a_table_there_only(campaign):
+    """The left table starts again at row 5; the right one goes on through rows 5 and 6."""
+    more_left = [*LEFT, None, PART, [1, "长阳镇黄管屯村工会联合会", "2019-06-10", "宣讲", 5]]
+    more_right = [
+        *RIGHT,
+        [3, "长阳镇普安屯村工会联合会", "2019-06-20", "宣讲", 7],
+        [4, "长阳镇佛满村工会联合会", "2019-06-21", "宣讲", 8],
+        [5, "长阳镇篱笆房村工会联合会", "2019-06-22", "宣讲", 9],
+    ]
+    left, right, again = find_tables(Sheet("S", side_by_side(more_left, more_right)), campaign, "f")
+    assert kinds(left) == [(2, "data"), (3, "data")]
+    assert kinds(right) == [(2, "data"), (3, "data"), (4, "data"), (5, "data"), (6, "data")]
+    assert [r.values["participants"] for r in right.rows] == [20, 21, 7, 8, 9]
+    assert (again.header_row, again.columns, kinds(again)) == (5, shifted(0), [(6, "data")])
+    # the right table restarting instead: the left one goes on
+    left, right, again = find_tables(Sheet("S", side_by_side(more_right, more_left)), campaign, "f")
+    assert [r.values["participants"] for r in left.rows] == [20, 21, 7, 8, 9]
+    assert (again.header_row, again.columns, kinds(again)) == (5, shifted(6), [(6, "data")])
+
+
 # --------------------------------------------- ordinary wide tables: repeated words, one table
 
 

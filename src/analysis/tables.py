@@ -866,7 +866,7 @@ class _Reader:
     row, its columns [lo, hi) (all, lo 0 and hi None, unless tables lie side by side),
     the running sum of its participants and the section heading above."""
 
-    __slots__ = ("plan", "lo", "hi", "running", "section")
+    __slots__ = ("plan", "lo", "hi", "running", "section", "start")
 
     def __init__(self, table: ActivityTable, split: Split | None, lo: int, hi: int | None):
         columns = table.columns
@@ -876,6 +876,7 @@ class _Reader:
         span = max(indices, default=-1) + 1
         self.plan = (table, cells, tuple(columns), span, pick, split)
         self.lo, self.hi = lo, hi
+        self.start = table.header_row - 1  # 0-based last header row: its rows come after
         self.running = 0.0
         self.section: str | None = None  # the section heading above ("一、切实抓好学习")
 
@@ -936,6 +937,26 @@ def _readers(
     return readers
 
 
+def _still_beside(old: list[_Reader], new: list[_Reader]) -> list[_Reader]:
+    """The readers after a new header: the new header's tables, and the side-by-side tables
+    whose columns it leaves alone (the left table starts again below, the right one goes
+    on), each keeping its own columns. A header ends an ordinary table, as it always has.
+    """
+    if not (len(old) > 1 or any(r.lo or r.hi is not None for r in old)):
+        return new
+    used = [j for r in new for j in r.plan[0].columns.values()]
+    lo, hi = min(used), max(used) + 1
+    kept = [r for r in old if (r.hi is not None and r.hi <= lo) or r.lo >= hi]
+    if not kept:
+        return new
+    left = max((r.hi for r in kept if r.lo < lo), default=0)
+    right = min((r.lo for r in kept if r.lo >= hi), default=None)
+    new[0].lo = max(new[0].lo, left)
+    if right is not None:
+        new[-1].hi = right if new[-1].hi is None else min(new[-1].hi, right)
+    return sorted([*kept, *new], key=lambda r: r.lo)
+
+
 @gc_paused
 def find_tables(
     sheet: Sheet, campaign: Campaign, file: str, publicity: list[int] | None = None
@@ -959,6 +980,7 @@ def find_tables(
     i = 0
     height = len(grid)
     readers: list[_Reader] = []  # one per table being read (several side by side)
+    header_end = -1  # rows up to here are a header's (read only by tables beside it)
     struck = sheet.struck
     while i < height:
         row = grid[i]
@@ -970,29 +992,32 @@ def find_tables(
             i += 1
             continue
         header = None
-        if n >= 3 and _may_start_header(grid, i, context, merged_rows, naming):
+        if i > header_end and n >= 3 and _may_start_header(grid, i, context, merged_rows, naming):
             header = _header_at(grid, merges, matcher, i)
         if header is not None:
             last, columns, labels = header
             width = max(len(grid[k]) for k in range(i, last + 1))
             all_labels = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
             if _publicity_counts(all_labels, columns):
-                readers = []
+                readers, new = [], []
                 if publicity is not None:  # handed to publicity.py (see ingest.parse_file)
                     publicity.append(i + 1)
             else:
-                readers = _readers(
-                    grid, merges, matcher, i, last, columns, labels, sheet.name, file
-                )
-                tables.extend(r.plan[0] for r in readers)
-            i = last + 1
-            continue
+                new = _readers(grid, merges, matcher, i, last, columns, labels, sheet.name, file)
+                tables.extend(r.plan[0] for r in new)
+                readers = _still_beside(readers, new)
+            if len(readers) == len(new):
+                i = last + 1
+                continue
+            header_end = last  # the tables beside it read their side of the header rows
         if not readers:
             non_data_rows.append(i)
             i += 1
             continue
         whole, whole_raw, whole_n = row, raw, n
         for reader in readers:
+            if i <= reader.start:
+                continue  # its own header row
             current, cells, fields, span, pick, split = reader.plan
             if reader.hi is None and not reader.lo:
                 row, raw, n = whole, whole_raw, whole_n
