@@ -143,6 +143,7 @@ CODE_NAMES: dict[str, str] = {
     "column_ambiguous": "多列可作同一列",
     "column_missing": "缺少列",
     "participants_summed": "人数按分列相加",
+    "side_by_side_unread": "并排表格有列未读取",
     "date_day_missing": "日期只到月份",
     "date_range": "日期为时间段",
     "date_several": "一格写了几个日期",

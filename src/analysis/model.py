@@ -164,6 +164,7 @@ class IssueCode(StrEnum):
     COLUMN_MISSING = "column_missing"
     PARTICIPANTS_COLUMN_MISSING = "participants_column_missing"
     PARTICIPANTS_SUMMED = "participants_summed"
+    SIDE_BY_SIDE_UNREAD = "side_by_side_unread"
     # rows: cell values, duplicates and deletions
     DATE_DAY_MISSING = "date_day_missing"
     DATE_OUT_OF_WINDOW = "date_out_of_window"

@@ -17,6 +17,13 @@ synonyms. Decisions:
   the sheet's tables: one sheet comes from one office.
 - Rows: blank rows (or rows holding only a 序号) are skipped and do not end the
   table; a row repeating the header starts a new table.
+- Tables side by side: a header row naming an activity table's fields twice or more,
+  left to right (B-E and H-K under row 2), holds one table per group of columns
+  (`_side_by_side`), each with its own columns and the same header and body rows; each
+  side's rows are judged by their own cells (data, 合计, note, blank). Repeated words
+  that make no table by themselves (参加人数 over 会员|非会员, 备注 and 说明) stay in
+  one table; a group that looks like a table beside another but is none is not read,
+  and a warning names its columns (`side_by_side_unread`).
 """
 
 from __future__ import annotations
@@ -47,12 +54,16 @@ MAX_LABEL_CHARS = 20  # longer cells are sentences, not column headers
 SUB_TOTAL_WORDS = ("合计", "小计", "总计", "总数", "共计")
 # Header words of a sheet counting publicity outputs rather than listing activities.
 OUTPUT_WORDS = ("篇", "条", "文章", "报道", "微信", "微博", "图片", "视频", "信息", "稿件", "数量")
+# Every table field in Chinese: messages name fields by these, never by the English code.
 FIELD_LABELS_CN = {
+    "seq": "序号",
     "grassroots_unit": "基层工会名称",
     "date": "活动日期",
     "work_item": "工作类别",
     "form": "活动形式",
     "participants": "参加人数",
+    "title": "活动名称",
+    "note": "备注",
 }
 
 Grid = list[list[object]]
@@ -371,7 +382,7 @@ def _candidates(
 
 def _split_columns(
     grid: Grid, merges: dict, matcher: _Matcher, i: int, last: int, columns: dict[str, int],
-    sheet: str, file: str,
+    sheet: str, file: str, span: tuple[int, int | None] = (0, None),
 ) -> tuple[Split | None, list[Issue]]:  # fmt: skip
     """The participants split (parts and/or a total) of a header, and notes on ambiguous fields.
 
@@ -383,10 +394,14 @@ def _split_columns(
       candidates are named in a warning.
     - Any other field with several candidate columns: the one chosen is kept and a
       warning names the columns it was chosen from.
+
+    Only the columns of `span` ([lo, hi), hi None: to the end) are looked at: the
+    table's own, when a header row holds several tables side by side.
     """
     width = max(len(grid[k]) for k in range(i, last + 1))
     labels = _header_labels(grid, merges, i, last, width)
-    found = _candidates(matcher, labels)
+    lo, hi = span[0], width if span[1] is None else span[1]
+    found = _candidates(matcher, [o if lo <= j < hi else [""] for j, o in enumerate(labels)])
     notes: list[Issue] = []
     split = None
     shown = {j: options[0] for j, options in enumerate(labels) if options and options[0]}
@@ -441,7 +456,7 @@ def _split_columns(
             edge = (max(h[0] for h in parts) + 1, min(h[0] for h in parts) - 1) if parts else ()
             for j in edge:
                 if (
-                    0 <= j < width
+                    lo <= j < hi
                     and j not in columns.values()
                     and any(match_key(o) in SUB_TOTAL_WORDS for o in labels[j] if o)
                 ):
@@ -529,6 +544,84 @@ def _filled(grid: Grid, merges: dict, i: int, j: int) -> object:
     """The cell's value, or the value of the merged range it lies in."""
     rng = merges.get((i, j))
     return _cell(grid, rng[0], rng[1]) if rng else _cell(grid, i, j)
+
+
+def _fields_qualify(fields: set[str]) -> bool:
+    """The fields of an activity table: an identity field and two core fields (`_qualifies`)."""
+    return any(f in fields for f in IDENTITY_FIELDS) and sum(f in fields for f in CORE_FIELDS) >= 2
+
+
+def _table_like(run: list[tuple[int, str]]) -> bool:
+    """A run of header columns naming an identity field and a core field: a table's start."""
+    fields = {f for _, f in run}
+    return any(f in fields for f in IDENTITY_FIELDS) and any(f in fields for f in CORE_FIELDS)
+
+
+def _beside(left: list[tuple[int, str]], right: list[tuple[int, str]], labels) -> bool:
+    """`right` looks like another table beside `left`: both start a table, and a blank
+    header column lies between them or `right` begins with the field `left` begins with."""
+    if not (_table_like(left) and _table_like(right)):
+        return False
+    gap = any(not any(labels[j]) for j in range(left[-1][0] + 1, right[0][0]))
+    return gap or right[0][1] == left[0][1]
+
+
+def _side_by_side(
+    matcher: _Matcher, merges: dict, labels: list[list[str]], last: int
+) -> tuple[list[tuple[int, int | None]], list[bool], list[tuple[int, str]]]:
+    """Column spans [lo, hi) of the activity tables one header row holds side by side.
+
+    Reading the header's columns left to right (a header cell merged across columns
+    counts once), a column naming a field already named since the last cut starts a
+    new run. A run that has the fields of an activity table by itself (`_qualifies`) is
+    a table of its own; any other run belongs to the table on its left (两列“参加人数”
+    under one merged header, 备注 and 说明, 开始日期 | 结束日期), or, before the first
+    table, to the table it completes. So an ordinary table, however many of its header
+    words repeat, is one span (0, None).
+
+    Returns the spans (the first from column 0, the last to the row's end), whether
+    each took in a run that looks like another table beside it but is no table by
+    itself (`_beside`: its columns may go unread, which the caller says), and the
+    header's (column, field) hits.
+    """
+    hits: list[tuple[int, str]] = []
+    for j, options in enumerate(labels):
+        rng = merges.get((last, j))
+        if rng is not None and rng[1] < j:
+            continue
+        for label in options:
+            found = matcher.field_of(label) if label else None
+            if found is not None:
+                hits.append((j, found[0]))
+                break
+    runs: list[list[tuple[int, str]]] = []
+    for j, field in hits:
+        if not runs or any(f == field for _, f in runs[-1]):
+            runs.append([])
+        runs[-1].append((j, field))
+    groups: list[list[tuple[int, str]]] = []
+    doubtful: list[bool] = []
+    pending: list[tuple[int, str]] = []
+    pending_doubt = False
+    for k, run in enumerate(runs):
+        beside = k > 0 and _beside(runs[k - 1], run, labels)
+        if groups and _fields_qualify({f for _, f in run}):
+            groups.append(list(run))
+            doubtful.append(False)
+        elif groups:
+            groups[-1].extend(run)
+            doubtful[-1] = doubtful[-1] or beside
+        else:
+            pending.extend(run)
+            pending_doubt = pending_doubt or beside
+            if _fields_qualify({f for _, f in pending}):
+                groups.append(pending)
+                doubtful.append(pending_doubt)
+    if len(groups) < 2:
+        return [(0, None)], [bool(doubtful and doubtful[0])], hits
+    starts = [0] + [g[0][0] for g in groups[1:]]
+    ends: list[int | None] = [*starts[1:], None]
+    return list(zip(starts, ends, strict=True)), doubtful, hits
 
 
 def _header_at(
@@ -794,6 +887,102 @@ def _may_start_header(
     return context.maybe_sub_header(below) and context.label_like(row)
 
 
+class _Reader:
+    """One table while its rows are read: the table, how its cells are picked from a
+    row, its columns [lo, hi) (all, lo 0 and hi None, unless tables lie side by side),
+    the running sum of its participants and the section heading above."""
+
+    __slots__ = ("plan", "lo", "hi", "running", "section", "start")
+
+    def __init__(self, table: ActivityTable, split: Split | None, lo: int, hi: int | None):
+        columns = table.columns
+        cells = [(f, j, f in FILLED_FIELDS) for f, j in columns.items()]
+        indices = tuple(columns.values())
+        pick = itemgetter(*indices) if len(indices) > 1 else None
+        span = max(indices, default=-1) + 1
+        self.plan = (table, cells, tuple(columns), span, pick, split)
+        self.lo, self.hi = lo, hi
+        self.start = table.header_row - 1  # 0-based last header row: its rows come after
+        self.running = 0.0
+        self.section: str | None = None  # the section heading above ("一、切实抓好学习")
+
+
+def _readers(
+    grid: Grid, merges: dict, matcher: _Matcher, i: int, last: int, columns: dict[str, int],
+    labels: dict[str, str], sheet: str, file: str,
+) -> list[_Reader]:  # fmt: skip
+    """The tables of the header in rows i..last, each with its reader: one for an
+    ordinary header, one per table when the header row holds tables side by side
+    (`_side_by_side`), each with its own columns and the same header and body rows."""
+    width = max(len(grid[k]) for k in range(i, last + 1))
+    options = _header_labels(grid, merges, i, last, width)
+    spans, doubtful, hits = _side_by_side(matcher, merges, options, last)
+    readers = []
+    for (lo, hi), doubt in zip(spans, doubtful, strict=True):
+        if len(spans) > 1:  # this table's columns only
+            end = width if hi is None else hi
+            columns, labels = _assign(
+                matcher, [o if lo <= j < end else [""] for j, o in enumerate(options)]
+            )
+        split, notes = _split_columns(
+            grid, merges, matcher, i, last, columns, sheet, file, (lo, hi)
+        )
+        if split is not None:
+            if split.total is not None:
+                labels["participants"] = split.labels[split.total]
+            else:  # the first part's column stands for the figure in messages
+                columns["participants"] = split.parts[0]
+                labels["participants"] = split.labels[split.parts[0]]
+        if doubt:
+            used = set(columns.values())
+            if split is not None:
+                used.update(split.parts, [split.total])
+            end = width if hi is None else hi
+            unread = [j for j, _ in hits if lo <= j < end and j not in used]
+            if unread:
+                names = "、".join(
+                    message_text("column_named", letter=column_letter(j), label=options[j][0])
+                    for j in unread
+                )
+                notes.append(
+                    Issue(file, sheet, last + 1, column_letter(unread[0]), "warning",
+                          IssueCode.SIDE_BY_SIDE_UNREAD,
+                          message_text("side_by_side_unread", file=file, sheet=sheet,
+                                       row=last + 1, names=names))
+                )  # fmt: skip
+        table = ActivityTable(
+            sheet=sheet,
+            header_row=last + 1,
+            columns=columns,
+            column_labels=labels,
+            header=HeaderBlock(),
+            rows=[],
+            issues=notes,
+        )
+        readers.append(_Reader(table, split, lo, hi))
+    return readers
+
+
+def _still_beside(old: list[_Reader], new: list[_Reader]) -> list[_Reader]:
+    """The readers after a new header: the new header's tables, and the side-by-side tables
+    whose columns it leaves alone (the left table starts again below, the right one goes
+    on), each keeping its own columns. A header ends an ordinary table, as it always has.
+    """
+    if not (len(old) > 1 or any(r.lo or r.hi is not None for r in old)):
+        return new
+    used = [j for r in new for j in r.plan[0].columns.values()]
+    lo, hi = min(used), max(used) + 1
+    kept = [r for r in old if (r.hi is not None and r.hi <= lo) or r.lo >= hi]
+    if not kept:
+        return new
+    left = max((r.hi for r in kept if r.lo < lo), default=0)
+    right = min((r.lo for r in kept if r.lo >= hi), default=None)
+    new[0].lo = max(new[0].lo, left)
+    if right is not None:
+        new[-1].hi = right if new[-1].hi is None else min(new[-1].hi, right)
+    return sorted([*kept, *new], key=lambda r: r.lo)
+
+
 @gc_paused
 def find_tables(
     sheet: Sheet, campaign: Campaign, file: str, publicity: list[int] | None = None
@@ -816,14 +1005,8 @@ def find_tables(
     non_data_rows: list[int] = []
     i = 0
     height = len(grid)
-    current: ActivityTable | None = None
-    cells: list[tuple[str, int, bool]] = []
-    fields: tuple[str, ...] = ()
-    span = 0
-    pick: itemgetter | None = None
-    running = 0.0
-    split: Split | None = None
-    section: str | None = None  # the section heading above ("一、切实抓好学习")
+    readers: list[_Reader] = []  # one per table being read (several side by side)
+    header_end = -1  # rows up to here are a header's (read only by tables beside it)
     struck = sheet.struck
     while i < height:
         row = grid[i]
@@ -835,110 +1018,106 @@ def find_tables(
             i += 1
             continue
         header = None
-        if n >= 3 and _may_start_header(grid, i, context, merged_rows, naming):
+        if i > header_end and n >= 3 and _may_start_header(grid, i, context, merged_rows, naming):
             header = _header_at(grid, merges, matcher, i)
         if header is not None:
             last, columns, labels = header
             width = max(len(grid[k]) for k in range(i, last + 1))
             all_labels = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
             if _publicity_counts(all_labels, columns):
-                current = None
+                readers, new = [], []
                 if publicity is not None:  # handed to publicity.py (see ingest.parse_file)
                     publicity.append(i + 1)
             else:
-                split, notes = _split_columns(
-                    grid, merges, matcher, i, last, columns, sheet.name, file
-                )
-                if split is not None:
-                    if split.total is not None:
-                        labels["participants"] = split.labels[split.total]
-                    else:  # the first part's column stands for the figure in messages
-                        columns["participants"] = split.parts[0]
-                        labels["participants"] = split.labels[split.parts[0]]
-                current = ActivityTable(
-                    sheet=sheet.name,
-                    header_row=last + 1,
-                    columns=columns,
-                    column_labels=labels,
-                    header=HeaderBlock(),
-                    rows=[],
-                    issues=notes,
-                )
-                tables.append(current)
-                cells = [(f, j, f in FILLED_FIELDS) for f, j in columns.items()]
-                fields = tuple(columns)
-                span = max(columns.values(), default=-1) + 1
-                indices = tuple(columns.values())
-                pick = itemgetter(*indices) if len(indices) > 1 else None
-                running, section = 0.0, None
-            i = last + 1
-            continue
-        if current is None:
+                new = _readers(grid, merges, matcher, i, last, columns, labels, sheet.name, file)
+                tables.extend(r.plan[0] for r in new)
+                readers = _still_beside(readers, new)
+            if len(readers) == len(new):
+                i = last + 1
+                continue
+            header_end = last  # the tables beside it read their side of the header rows
+        if not readers:
             non_data_rows.append(i)
             i += 1
             continue
-        if n == 1:
-            if raw is None:
+        whole, whole_raw, whole_n = row, raw, n
+        for reader in readers:
+            if i <= reader.start:
+                continue  # its own header row
+            current, cells, fields, span, pick, split = reader.plan
+            if reader.hi is None and not reader.lo:
+                row, raw, n = whole, whole_raw, whole_n
+            else:  # a table side by side with others: only its own columns are its row
+                row = [None] * reader.lo + whole[reader.lo : reader.hi]
+                raw = _nonblank(row, blanks) if blanks and not blanks.isdisjoint(row) else None
+                n = len(raw) if raw is not None else len(row) - row.count(None)
+                if not n:
+                    continue  # blank on this side: skipped, as a blank row is
+            if n == 1:
+                if raw is None:
+                    raw = _nonblank(row, blanks)
+                seq_only = raw[0][0] == current.columns.get("seq")
+                if seq_only and _SEQ_TEXT.fullmatch(normalise_text(raw[0][1])):
+                    continue  # a pre-numbered empty template row
+            running, section = reader.running, reader.section
+            merged = i in merged_rows
+            values: dict[str, object] = {}
+            if merged:
+                for field, j, filled in cells:
+                    values[field] = _filled(grid, merges, i, j) if filled else _cell(grid, i, j)
+            elif pick is not None and len(row) >= span:
+                got = pick(row)
+                if blanks and not blanks.isdisjoint(got):
+                    got = [None if v in blanks else v for v in got]
+                values = dict(zip(fields, got, strict=True))
+            else:
+                width = len(row)
+                for field, j, _ in cells:
+                    value = row[j] if j < width else None
+                    if isinstance(value, str) and not value.strip():
+                        value = None
+                    values[field] = value
+            if split is not None:
+                _read_split(split, row, values, context)
+            if raw is not None:
+                first = raw[0][1]
+            else:
+                first = row[0] if row[0] is not None else next(v for v in row if v is not None)
+            # Values of unmerged rows are the row's own cells: no marker string, no marker.
+            markers = merged or not totals.isdisjoint(row)
+            # A non-numeric text in the row: not a row of numbers only.
+            numbers = texts.isdisjoint(row)
+            if (markers or numbers) and raw is None:
                 raw = _nonblank(row, blanks)
-            seq_only = raw[0][0] == current.columns.get("seq")
-            if seq_only and _SEQ_TEXT.fullmatch(normalise_text(raw[0][1])):
-                i += 1  # a pre-numbered empty template row
-                continue
-        merged = i in merged_rows
-        values: dict[str, object] = {}
-        if merged:
-            for field, j, filled in cells:
-                values[field] = _filled(grid, merges, i, j) if filled else _cell(grid, i, j)
-        elif pick is not None and len(row) >= span:
-            got = pick(row)
-            if blanks and not blanks.isdisjoint(got):
-                got = [None if v in blanks else v for v in got]
-            values = dict(zip(fields, got, strict=True))
-        else:
-            width = len(row)
-            for field, j, _ in cells:
-                value = row[j] if j < width else None
-                if isinstance(value, str) and not value.strip():
-                    value = None
-                values[field] = value
-        if split is not None:
-            _read_split(split, row, values, context)
-        if raw is not None:
-            first = raw[0][1]
-        else:
-            first = row[0] if row[0] is not None else next(v for v in row if v is not None)
-        # Values of unmerged rows are the row's own cells: no marker string, no marker.
-        markers = merged or not totals.isdisjoint(row)
-        # A non-numeric text in the row: not a row of numbers only.
-        numbers = texts.isdisjoint(row)
-        if (markers or numbers) and raw is None:
-            raw = _nonblank(row, blanks)
-        if n == 1 and isinstance(first, str) and context.section(first):
-            # A numbered heading naming a work item: the rows below without an item of
-            # their own are of that item (a note row itself).
-            kind, section = "note", first
-            non_data_rows.append(i)
-        elif (isinstance(first, str) and context.note_marker(first)) or (
-            n == 1
-            and not context.total_marker(first)  # a bare 合计 with no figure is a total
-            and _note_row(raw, campaign, current.columns, merges, i)
-        ):
-            kind = "note"
-            non_data_rows.append(i)
-        elif (markers or numbers) and _total(raw, values, context, running, markers, numbers):
-            kind = "total"
-        else:
-            kind = "data"
-            if section is not None and _blank(values.get("work_item")):
-                values["work_item"] = section
-            count = values.get("participants")
-            key = (count.__class__, count)
-            count = counts[key] if key in counts else context.participants(count)
-            running += count or 0
-        if struck and kind == "data" and _struck_row(row, i, struck):
-            current.rows.append(TableRow(i + 1, kind, values, struck=True))
-        else:
-            current.rows.append(TableRow(i + 1, kind, values))
+            if n == 1 and isinstance(first, str) and context.section(first):
+                # A numbered heading naming a work item: the rows below without an item of
+                # their own are of that item (a note row itself).
+                kind, section = "note", first
+                if not non_data_rows or non_data_rows[-1] != i:
+                    non_data_rows.append(i)
+            elif (isinstance(first, str) and context.note_marker(first)) or (
+                n == 1
+                and not context.total_marker(first)  # a bare 合计 with no figure is a total
+                and _note_row(raw, campaign, current.columns, merges, i)
+            ):
+                kind = "note"
+                if not non_data_rows or non_data_rows[-1] != i:
+                    non_data_rows.append(i)
+            elif (markers or numbers) and _total(raw, values, context, running, markers, numbers):
+                kind = "total"
+            else:
+                kind = "data"
+                if section is not None and _blank(values.get("work_item")):
+                    values["work_item"] = section
+                count = values.get("participants")
+                key = (count.__class__, count)
+                count = counts[key] if key in counts else context.participants(count)
+                running += count or 0
+            reader.running, reader.section = running, section
+            if struck and kind == "data" and _struck_row(row, i, struck):
+                current.rows.append(TableRow(i + 1, kind, values, struck=True))
+            else:
+                current.rows.append(TableRow(i + 1, kind, values))
         i += 1
 
     block: dict[str, object] = {}
