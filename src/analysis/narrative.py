@@ -56,8 +56,11 @@ def reporting_sentence(figures: Figures) -> str:
         pending = figures.pending
         tail = f"，其余{len(pending)}个单位未到截止日期" if pending else "，所有单位均已报送"
         return figures.reporting_fact() + tail + "。"
+    # Reports are counted to the report date; said when it is not the as-of date the
+    # reach sentence begins with.
+    when = f"截至{fmt_date(figures.report_date)}，" if figures.report_date_differs else ""
     text = (
-        f"{round_name}应报送单位{int(r['expected'])}个，已报送{int(r['submitted'])}个，"
+        f"{when}{round_name}应报送单位{int(r['expected'])}个，已报送{int(r['submitted'])}个，"
         f"报送率{fmt_pct(r['reporting_rate'])}，按时报送率{fmt_pct(r['on_time_rate'])}"
     )
     missing = figures.not_reported
@@ -127,17 +130,22 @@ def direct_sentence(figures: Figures) -> str:
 
 
 def change_sentence(figures: Figures) -> str:
-    """What changed since the end of the previous round."""
+    """What changed over the round: from the end of the previous round to the as-of date,
+    or to the round's own end when a later round had begun (`Figures.round_cut`)."""
     prev_round = figures.previous_round
-    now = figures.district()
+    now = figures.district(round_end=True)
     before = figures.district(previous=True)
     if prev_round is None or now is None or before is None:
         return ""
     new_units = int(now["units_covered"]) - int(before["units_covered"])
-    text = (
-        f"与{prev_round.name}末相比，全区覆盖率{fmt_points(now['unit_coverage'] - before['unit_coverage'])}，"
-        f"新增覆盖基层工会{new_units}家"
-    )
+    points = fmt_points(now["unit_coverage"] - before["unit_coverage"])
+    if figures.round_cut is not None:
+        text = (
+            f"{figures.round_name}（截至{fmt_date(figures.round_cut)}）与{prev_round.name}末相比，"
+            f"全区覆盖率{points}，新增覆盖基层工会{new_units}家"
+        )
+    else:
+        text = f"与{prev_round.name}末相比，全区覆盖率{points}，新增覆盖基层工会{new_units}家"
     top = figures.most_new
     if new_units > 0 and top is not None:
         most = "并列新增最多" if top.tied else "新增最多"
