@@ -182,3 +182,23 @@ def test_facts_about_reports_carry_the_status_date_and_coverage_the_as_of_date(t
     assert narrative.briefing_text(same)[1].startswith("第二阶段应报送单位4个")
     assert same.dates_line == "统计截至2019年9月30日" and same.status_note == same.source_note
     assert materials.sentences(received, same) == ["共收到信息图片1张、阶段性总结1份。"]
+
+
+def test_since_last_run_sentence_says_why_the_figures_moved():
+    """A new as-of date explains the moved figures: the prose says so, as the notebook does."""
+    from dataclasses import replace
+
+    from analysis.narrative import since_last_run_sentence
+
+    line = "与上次运行（12月4日04:40）相比：报送文件没有变化；77个单位的数字有变化。"
+    changes = (
+        line,
+        "统计截止日期由2019-12-31改为2019-06-15，数字变化可能来自截止日期。",
+        "名册已修改，数字的变化可能来自名册。",
+        "发现的问题：错误 3 → 5 条（详见 issues.csv）。",
+        "长阳镇总工会：覆盖率 75.0% → 50.0%",
+    )
+    assert since_last_run_sentence(replace(small_figures(), changes=changes)) == (
+        line + "统计截止日期由2019年12月31日改为2019年6月15日，数字变化可能来自截止日期。"
+        "名册已修改，数字的变化可能来自名册。"
+    )

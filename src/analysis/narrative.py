@@ -158,10 +158,21 @@ SINCE_LAST_RUN = "与上次运行"
 
 
 def since_last_run_sentence(figures: Figures) -> str:
-    """'与上次运行（12月3日14:20）相比：新增文件1个…' ('' on a first or unrecorded run)."""
+    """'与上次运行（12月3日14:20）相比：新增文件1个…' ('' on a first or unrecorded run),
+    with what explains the figures' moves when the change report gives it ('统计截止日期
+    由2019年12月31日改为2019年6月15日，数字变化可能来自截止日期。'), dates as leaders read them."""
+    import re
+
+    from analysis.history import explanations
+
     if not figures.changes or not figures.changes[0].startswith(SINCE_LAST_RUN):
         return ""
-    return figures.changes[0]
+    text = "".join([figures.changes[0], *explanations(figures.changes)])
+    return re.sub(
+        r"(\d{4})-(\d{2})-(\d{2})",
+        lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日",
+        text,
+    )
 
 
 def briefing_text(figures: Figures) -> list[str]:
