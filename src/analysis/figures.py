@@ -369,7 +369,7 @@ class Figures:
 
     @property
     def publicity_when(self) -> str:
-        """What the publicity totals are counted to: '截至2020年2月3日' (the report date)
+        """What the publicity and materials totals are counted to: '截至2020年2月3日' (the report date)
         for the latest round begun, '截至第一阶段末' for an earlier one (the later
         rounds' counts are left out)."""
         if self.later_round_begun:

@@ -54,15 +54,15 @@ def sentences(materials: pd.DataFrame, figures: Figures | None = None) -> list[s
     """The key sentence about `materials` (`briefing_materials`), or nothing without any.
 
     Materials come with the reports: with `figures` whose report date is not the as-of
-    date the prose begins with, the sentence says the report date.
+    date the prose begins with, the sentence says the report date; for a round before
+    the latest begun, '截至第一阶段末' (the later rounds' materials are not counted), as
+    the publicity totals (Figures.publicity_when).
     """
     if not len(materials):
         return []
     text = mfig.key_sentence(materials)
-    if figures is not None and figures.report_date_differs:
-        from analysis.formats import fmt_date
-
-        text = f"截至{fmt_date(figures.report_date)}，{text}"
+    if figures is not None and (figures.report_date_differs or figures.later_round_begun):
+        text = f"{figures.publicity_when}，{text}"
     return [text]
 
 
