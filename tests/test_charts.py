@@ -463,3 +463,22 @@ def test_participation_finding_before_any_participant_ranks_no_kind(figures):
     assert charts.participation_finding(nobody) == "尚无参加活动的人次"
     tied = figures.coverage.assign(participants_per_100=50.0)
     assert charts.participation_finding(tied) == "全区每百名会员参加活动50人次"
+
+
+def test_reporting_chart_notes_the_status_date_and_new_coverage_the_rounds_end():
+    """Chart 04 is about reports: its note says the status date; chart 06 of a round that
+    ended before the as-of date says the round's end; coverage charts the as-of date."""
+    from dataclasses import replace
+
+    f = replace(small_figures(), status_date=dt.date(2019, 10, 12))
+    notes = {}
+    with style.house_style():
+        for key in ("01_unit_coverage", "04_reporting_status", "06_new_coverage"):
+            _, fig = charts.CHARTS[key](f)
+            notes[key] = fig._supxlabel.get_text()
+            plt.close(fig)
+    assert notes["01_unit_coverage"] == "数据来源：各单位报送表；统计截至2019年9月30日"
+    assert notes["04_reporting_status"] == "数据来源：各单位报送表；报送情况截至2019年10月12日"
+    assert notes["06_new_coverage"] == "数据来源：各单位报送表；统计截至2019年9月30日"
+    cut = replace(f, as_of=dt.date(2019, 12, 31), round_cut=dt.date(2019, 9, 30))
+    assert cut.round_note == "数据来源：各单位报送表；统计截至2019年9月30日（第二阶段末）"

@@ -362,3 +362,66 @@ def test_publicity_counts_of_files_dated_after_the_as_of_date_are_left_out():
     kept = arrived_by(publicity, submissions, dt.date(2019, 10, 5))
     assert kept["file"].tolist() == ["a.xlsx", "c.xlsx"]  # undated: as the reporting status
     assert arrived_by(publicity, submissions, None) is publicity
+
+
+def _figures_with_round3(campaign, round_code: str, as_of: str | None) -> figures.Figures:
+    """The district with one more activity, in round 3 (窦店镇's second union, 10-15)."""
+    roster, rows, submissions = _district()
+    extra = rows.iloc[[0]].assign(
+        file="r3/窦店镇总工会.xlsx", grassroots_unit="窦店镇第2工会", reporting_unit=DD,
+        date="2019-10-15", round="r3",
+    )  # fmt: skip
+    rows = pd.concat([rows, extra], ignore_index=True)
+    day = None if as_of is None else dt.date.fromisoformat(as_of)
+    tables = {
+        "rows": rows,
+        "submissions": submissions,
+        **coverage.compute_tables(roster, rows, submissions, campaign, day),
+    }
+    return figures.compute(campaign, roster, tables, as_of=day, round_code=round_code)
+
+
+@pytest.mark.parametrize("as_of", [None, "2019-10-20"])
+def test_a_past_rounds_new_coverage_is_cut_at_its_end(campaign, as_of):
+    """Round 2 asked for after round 3 began: its new coverage is coverage at 09-30 (12
+    of 22 unions) minus coverage at 06-30 (1), not at the as-of date (13: 窦店镇's
+    second union came in round 3). Every 'new in round 2' / 较上期 says that pair."""
+    f = _figures_with_round3(campaign, "r2", as_of)
+    assert f.round_cut == dt.date(2019, 9, 30)
+    assert int(f.district()["units_covered"]) == 13  # the headline stays at the as-of date
+    assert int(f.ranking["units_covered_new"].sum()) == 11
+    by_unit = f.ranking.set_index("group")
+    assert (by_unit.loc[DD, "units_covered"], by_unit.loc[DD, "units_covered_new"]) == (2, 1)
+    title = "第二阶段新增覆盖基层工会11家，琉璃河镇总工会新增最多（3家）"
+    assert charts.chart_title(f, "06_new_coverage") == title
+    assert (
+        "11家",
+        "第二阶段新增覆盖，第二阶段末覆盖率较第一阶段末提高50.0个百分点",
+    ) in f.findings()
+    assert briefing_text(f)[5] == (
+        "第二阶段（截至2019年9月30日）与第一阶段末相比，全区覆盖率提高50.0个百分点，"
+        "新增覆盖基层工会11家，琉璃河镇总工会新增最多（3家）。"
+    )
+    rows = {label: (value, note) for label, value, note in f.key_figures()}
+    assert rows["基层工会覆盖率"] == ("59.1%", "第二阶段末较上期提高50.0个百分点")
+    assert rows["开展活动"] == ("13次", "第二阶段末较上期增加11次")  # 12 + 窦店镇 10-15
+    assert "统计截至2019年9月30日（第二阶段末）" in f.round_note
+
+
+def test_the_latest_rounds_new_coverage_runs_to_the_as_of_date(campaign):
+    """Round 2 while it is the latest begun (as of 09-30): no cut, the wording is as before."""
+    f = _figures_with_round3(campaign, "r2", "2019-09-30")
+    assert f.round_cut is None and f.round_end is None
+    assert int(f.ranking["units_covered_new"].sum()) == 11
+    assert f.key_figures()[0] == ("基层工会覆盖率", "54.5%", "较上期提高50.0个百分点")
+    assert briefing_text(f)[5].startswith("与第一阶段末相比，全区覆盖率提高50.0个百分点")
+
+
+def test_publicity_of_a_past_round_says_the_rounds_end(campaign):
+    """Round 1's totals asked for after round 3 began hold round 1's counts: '截至第一阶段末',
+    not the as-of date; the latest round's say the report date."""
+    f = _figures_with_round3(campaign, "r1", "2019-12-31")
+    assert f.later_round_begun and f.publicity_when == "截至第一阶段末"
+    g = _figures_with_round3(campaign, "r3", None)
+    assert g.status_date == dt.date(2019, 10, 8) and g.as_of == dt.date(2019, 10, 15)
+    assert not g.later_round_begun and g.publicity_when == "截至2019年10月8日"

@@ -143,3 +143,62 @@ def test_since_last_run_sentence_only_when_there_was_a_previous_run():
     line = "与上次运行（12月3日14:20）相比：新增文件1个，替换1个；2个单位的数字有变化。"
     changed = replace(figures, changes=(line, "新增：r2/长阳.xlsx（有效）"))
     assert since_last_run_sentence(changed) == line
+
+
+def test_facts_about_reports_carry_the_status_date_and_coverage_the_as_of_date(tmp_path):
+    """Coverage as of 09-30, reports counted to the latest received, 10-12: the sentences,
+    notes and the Word 通报 about reports say 10-12; those about coverage 09-30."""
+    from dataclasses import replace
+
+    import pandas as pd
+    from docx import Document
+
+    from analysis.exports import materials, notice
+
+    f = replace(small_figures(), status_date=dt.date(2019, 10, 12))
+    text = narrative.briefing_text(f)
+    assert text[0].startswith("截至2019年9月30日，全区9家基层工会中已有5家")
+    assert text[1] == (
+        "截至2019年10月12日，第二阶段应报送单位4个，已报送3个，报送率75.0%，"
+        "按时报送率50.0%；尚未报送：区教委工会。"
+    )
+    assert f.dates_line == "统计截至2019年9月30日，报送情况截至2019年10月12日"
+    assert f.status_note == "数据来源：各单位报送表；报送情况截至2019年10月12日"
+    assert f.publicity_when == "截至2019年10月12日"
+    received = pd.DataFrame({"state": ["current"] * 2, "material": ["photo", "summary"]})
+    assert materials.sentences(received, f) == [
+        "截至2019年10月12日，共收到信息图片1张、阶段性总结1份。"
+    ]
+    path = notice.write_notice(
+        tmp_path / "通报.docx", title="通报", as_of=f.as_of, status_date=f.report_date,
+        sentences=text, key_figures=pd.DataFrame({"指标": ["a"], "数值": ["1"]}),
+        kinds=f.coverage, not_reported=f.not_reported,
+    )  # fmt: skip
+    paragraphs = [p.text for p in Document(str(path)).paragraphs]
+    assert "（统计截至2019年9月30日，报送情况截至2019年10月12日）" in paragraphs
+    assert "截至2019年10月12日，以下1个单位尚未报送：" in paragraphs
+    # The same date twice: nothing is added.
+    same = replace(f, status_date=f.as_of)
+    assert narrative.briefing_text(same)[1].startswith("第二阶段应报送单位4个")
+    assert same.dates_line == "统计截至2019年9月30日" and same.status_note == same.source_note
+    assert materials.sentences(received, same) == ["共收到信息图片1张、阶段性总结1份。"]
+
+
+def test_since_last_run_sentence_says_why_the_figures_moved():
+    """A new as-of date explains the moved figures: the prose says so, as the notebook does."""
+    from dataclasses import replace
+
+    from analysis.narrative import since_last_run_sentence
+
+    line = "与上次运行（12月4日04:40）相比：报送文件没有变化；77个单位的数字有变化。"
+    changes = (
+        line,
+        "统计截止日期由2019-12-31改为2019-06-15，数字变化可能来自截止日期。",
+        "名册已修改，数字的变化可能来自名册。",
+        "发现的问题：错误 3 → 5 条（详见 issues.csv）。",
+        "长阳镇总工会：覆盖率 75.0% → 50.0%",
+    )
+    assert since_last_run_sentence(replace(small_figures(), changes=changes)) == (
+        line + "统计截止日期由2019年12月31日改为2019年6月15日，数字变化可能来自截止日期。"
+        "名册已修改，数字的变化可能来自名册。"
+    )

@@ -407,13 +407,12 @@ def narrative_markdown(figures: Figures):
     """The briefing's heading and sentences as Markdown for the notebook."""
     from IPython.display import Markdown
 
-    from analysis.formats import fmt_date
     from analysis.narrative import briefing_text
 
     demo = "（演示数据）" if figures.is_demo else ""
     lines = [
         f"# {figures.campaign.name}{figures.round_name}情况通报{demo}",
-        f"统计截至{fmt_date(figures.as_of)}",
+        figures.dates_line,
         "",
         *[f"{i}. {s}" for i, s in enumerate(briefing_text(figures), start=1)],
     ]
@@ -486,7 +485,8 @@ def _write_office_files(figures_file: Path, folder: Path, raw: Path, sentences: 
     workbook.write_workbook(figures, folder / "通报表.xlsx", parts)
     notice.write_notice(
         folder / "情况通报.docx", title=f"关于{campaign.name}{figures.round_name}情况的通报",
-        as_of=figures.as_of, sentences=sentences, key_figures=key_figures_table(figures).reset_index(),
+        as_of=figures.as_of, status_date=figures.report_date, sentences=sentences,
+        key_figures=key_figures_table(figures).reset_index(),
         kinds=kind_table(figures), not_reported=figures.not_reported, is_demo=figures.is_demo,
         not_yet_due=figures.not_yet_due_sentence(),
     )  # fmt: skip
@@ -595,7 +595,7 @@ def run(
         notebooks.begin(folder / "notebooks", parameters, folder / "情况通报.html", campaign.name)
         materials = materials_exports.briefing_materials(figures)
         sentences = briefing_text(figures)
-        sentences += materials_exports.sentences(materials)
+        sentences += materials_exports.sentences(materials, figures)
         # The prose (txt, Word) ends with what changed since the last run, when there was one.
         sentences += [s for s in [since_last_run_sentence(figures)] if s]
         figures.charts_dir.mkdir(parents=True, exist_ok=True)

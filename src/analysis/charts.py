@@ -852,7 +852,7 @@ def _work_items(figures: Figures) -> tuple[str, Figure]:
 
 def _reporting_status(figures: Figures) -> tuple[str, Figure]:
     title = figures.reporting_fact()
-    fig, (by_round, by_kind) = _figure(title, figures.source_note, 2)
+    fig, (by_round, by_kind) = _figure(title, figures.status_note, 2)
     reporting_status_bars(
         figures.status, figures.campaign, figures.round_code, ax=by_round, title=""
     )
@@ -884,7 +884,7 @@ def _new_round_name(figures: Figures) -> str:
 def _new_coverage(figures: Figures) -> tuple[str, Figure]:
     round_name = _new_round_name(figures)
     title = new_coverage_finding(figures.ranking, round_name)
-    fig, (ax,) = _figure(title, figures.source_note)
+    fig, (ax,) = _figure(title, figures.round_note)
     new_coverage_bars(figures.ranking, ax=ax, title="", round_name=round_name)
     return title, fig
 

@@ -68,7 +68,11 @@ PREVIOUS_COLUMNS: tuple[str, ...] = (
 # --------------------------------------------------------------------------- ranking
 
 
-def rank_units(table: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+def rank_units(
+    table: pd.DataFrame,
+    previous: pd.DataFrame | None = None,
+    round_end: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The one ranking of reporting units, in report order (the 通报表's and chart 01's).
 
     `table` is a coverage table (its reporting_unit rows are used). Rows: kinds in
@@ -78,6 +82,10 @@ def rank_units(table: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.
     (LOW / HIGH / ""). With `previous` (the coverage table at the previous round's
     end) also PREVIOUS_COLUMNS: `change` in percentage points, `rank_change` positive
     when the unit moved up, NA when either rank is NA.
+
+    The change over the round compares `previous` with `round_end` (the coverage table
+    at the round's end, when the round ended before `table`'s date and a later round
+    has begun), else with `table` itself; `unit_coverage_end` then says that figure.
     """
     units = table.loc[table["level"] == Level.REPORTING_UNIT].copy()
     units["kind"] = units["kind"].astype(str)
@@ -103,12 +111,18 @@ def rank_units(table: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.
     columns = list(RANKING_COLUMNS)
     if previous is not None:
         prev = rank_units(previous).set_index("group")
+        now = units.set_index("group")
+        if round_end is not None:
+            now = rank_units(round_end).set_index("group")
+            units["unit_coverage_end"] = units["group"].map(now["unit_coverage"])
+            columns.append("unit_coverage_end")
         units["unit_coverage_prev"] = units["group"].map(prev["unit_coverage"])
-        units["change"] = (units["unit_coverage"] - units["unit_coverage_prev"]) * 100
+        coverage_now = units["group"].map(now["unit_coverage"]).astype(float)
+        units["change"] = (coverage_now - units["unit_coverage_prev"]) * 100
         units["rank_prev"] = units["group"].map(prev["rank"]).astype("Int64")
-        units["rank_change"] = units["rank_prev"] - units["rank"]
+        units["rank_change"] = units["rank_prev"] - units["group"].map(now["rank"]).astype("Int64")
         units["units_covered_new"] = (
-            units["units_covered"] - units["group"].map(prev["units_covered"])
+            units["group"].map(now["units_covered"]) - units["group"].map(prev["units_covered"])
         ).astype("Int64")
         columns += PREVIOUS_COLUMNS
     return units.loc[:, columns].reset_index(drop=True)
@@ -219,6 +233,11 @@ class Figures:
     # The date the reporting status is taken at: the as-of date given, else the latest
     # 填报日期 received (reporting.reporting_status); None: the as-of date.
     status_date: dt.date | None = None
+    # Coverage at the round's end (`round_cut`) when the round ended before the as-of
+    # date and a later round had begun by then: the current side of every 'new in
+    # this round' / 较上期 figure (the previous side is `previous`). None: `coverage`.
+    round_end: pd.DataFrame | None = None
+    round_cut: dt.date | None = None
 
     @property
     def round(self) -> Round:
@@ -267,7 +286,7 @@ class Figures:
         if self.before_deadline:
             return (
                 f"{rnd.name}截止{_month_day(rnd.deadline)}，"
-                f"截至{_month_day(self.status_date or self.as_of)}已报送{c['submitted']}个"
+                f"截至{_month_day(self.report_date)}已报送{c['submitted']}个"
             )
         r = self.rate(self.round_code)
         if r is None or not c["expected"]:
@@ -285,15 +304,96 @@ class Figures:
         d = self.round.deadline
         return (
             f"{self.round_name}截止{_month_day(d)}，"
-            f"截至{_month_day(self.status_date or self.as_of)}尚有"
+            f"截至{_month_day(self.report_date)}尚有"
             f"{len(self.pending)}个单位未报送，均未到截止日期。"
         )
 
+    # ----------------------------------------------------------------- dates
+
+    @property
+    def report_date(self) -> dt.date:
+        """The date every fact about reports received is stated at (who has or has not
+        reported, rates, publicity counts, materials): the status date, else the as-of
+        date. Coverage facts are stated at `as_of`."""
+        return self.status_date or self.as_of
+
+    @property
+    def report_date_differs(self) -> bool:
+        return self.report_date != self.as_of
+
+    @property
+    def dates_line(self) -> str:
+        """'统计截至2019年12月31日' (coverage), with '，报送情况截至2020年2月3日' when the
+        reports are counted to another date."""
+        text = f"统计截至{fmt_date(self.as_of)}"
+        if self.report_date_differs:
+            text += f"，报送情况截至{fmt_date(self.report_date)}"
+        return text
+
+    def _note(self, dates: str) -> str:
+        demo = "（演示数据）" if self.is_demo else ""
+        return f"数据来源：{self.source}{demo}；{dates}"
+
     @property
     def source_note(self) -> str:
-        """The small print under every chart."""
-        demo = "（演示数据）" if self.is_demo else ""
-        return f"数据来源：{self.source}{demo}；统计截至{fmt_date(self.as_of)}"
+        """The small print under every coverage chart."""
+        return self._note(f"统计截至{fmt_date(self.as_of)}")
+
+    @property
+    def status_note(self) -> str:
+        """The small print under what states reports received (chart 04, the 未报送 lists,
+        the photos): the source note at the report date."""
+        if not self.report_date_differs:
+            return self.source_note
+        return self._note(f"报送情况截至{fmt_date(self.report_date)}")
+
+    @property
+    def dates_note(self) -> str:
+        """The small print under what states both (the key figures, the 通报表)."""
+        return self._note(self.dates_line)
+
+    @property
+    def round_note(self) -> str:
+        """The small print under the round's new coverage (chart 06): at the round's end
+        when it ended before the as-of date (`round_cut`)."""
+        if self.round_cut is None:
+            return self.source_note
+        return self._note(f"统计截至{fmt_date(self.round_cut)}（{self.round_name}末）")
+
+    @property
+    def later_round_begun(self) -> bool:
+        """A round after the briefing's had begun by the as-of date."""
+        codes = [r.code for r in self.campaign.rounds]
+        later = self.campaign.rounds[codes.index(self.round_code) + 1 :]
+        return any(r.start <= self.as_of for r in later)
+
+    @property
+    def publicity_when(self) -> str:
+        """What the publicity and materials totals are counted to: '截至2020年2月3日' (the report date)
+        for the latest round begun, '截至第一阶段末' for an earlier one (the later
+        rounds' counts are left out)."""
+        if self.later_round_begun:
+            return f"截至{self.round_name}末"
+        return f"截至{fmt_date(self.report_date)}"
+
+    @property
+    def publicity_note(self) -> str:
+        """The small print under the publicity chart and sheet."""
+        if not self.later_round_begun and not self.report_date_differs:
+            return self.source_note
+        return self._note(f"宣传成果{self.publicity_when}")
+
+    def change_basis(self) -> str:
+        """Whose coverage a change over the round takes: '' (the as-of date's), or
+        '第二阶段末（9月30日）' when the round ended before the as-of date."""
+        if self.round_cut is None:
+            return ""
+        return f"{self.round_name}末（{_month_day(self.round_cut)}）"
+
+    def change_prefix(self) -> str:
+        """How a change over the round begins: '较上期', or '第二阶段末较上期' when the round
+        ended before the as-of date (the change is the round's, not to the as-of date)."""
+        return f"{self.round_name}末较上期" if self.round_cut is not None else "较上期"
 
     # ----------------------------------------------------------------- unit facts
 
@@ -347,9 +447,12 @@ class Figures:
         """The reporting units with the most unions newly covered in this round."""
         return most_new(self.ranking)
 
-    def district(self, previous: bool = False) -> pd.Series | None:
-        """The district row of the coverage table (or of the previous round's)."""
+    def district(self, previous: bool = False, round_end: bool = False) -> pd.Series | None:
+        """The district row of the coverage table (or of the previous round's; or, with
+        `round_end`, of the table at the round's end: the current side of a change)."""
         table = self.previous if previous else self.coverage
+        if round_end and not previous and self.round_end is not None:
+            table = self.round_end
         if table is None:
             return None
         rows = table[table["level"] == Level.DISTRICT]
@@ -391,10 +494,15 @@ class Figures:
             tail = f"，{c['missing']}个单位未报送" if c["missing"] else "，全部单位已报送"
             out.append((rate, f"{rnd.name}报送率{tail}"))
         before, prev = self.district(previous=True), self.previous_round
-        if before is not None and prev is not None:
-            points = (float(d["unit_coverage"]) - float(before["unit_coverage"])) * 100
-            new = int(d["units_covered"]) - int(before["units_covered"])
-            out.append((f"{new}家", f"新增覆盖，覆盖率较{prev.name}末{fmt_points(points / 100)}"))
+        end = self.district(round_end=True)
+        if before is not None and prev is not None and end is not None:
+            points = (float(end["unit_coverage"]) - float(before["unit_coverage"])) * 100
+            new = int(end["units_covered"]) - int(before["units_covered"])
+            # A round that ended before the as-of date: its own new coverage, said so.
+            what = (
+                f"{rnd.name}新增覆盖，{rnd.name}末" if self.round_cut is not None else "新增覆盖，"
+            )
+            out.append((f"{new}家", f"{what}覆盖率较{prev.name}末{fmt_points(points / 100)}"))
         low, worst = self.below_low, self.lowest
         if low:
             lowest = f"，{worst.names[0]}最低" if worst is not None and not worst.tied else ""
@@ -415,8 +523,12 @@ class Figures:
         Before the round's deadline the reporting row says how many have reported and
         how many are not yet due, and the not-reported row says 未到截止日期.
         """
-        now, before = self.district(), self.district(previous=True)
+        # The change is the round's: its end (or the as-of date) against the previous
+        # round's end, the same pair as the new coverage and the ranking's deltas.
+        now, before = self.district(round_end=True), self.district(previous=True)
+        shown = self.district()
         prev = self.previous_round
+        prefix = self.change_prefix()
         rate_now = self.rate(self.round_code)
         rate_before = self.rate(prev.code if prev else None)
 
@@ -436,28 +548,34 @@ class Figures:
                 fmt_pct(get(rate_now, "reporting_rate")),
                 _change(
                     get(rate_now, "reporting_rate"), get(rate_before, "reporting_rate"), rate=True
-                ),
+                ),  # the rounds' own rates: '较上期' whatever the coverage cut
             )
         return [
             (
                 "基层工会覆盖率",
-                fmt_pct(get(now, "unit_coverage")),
-                _change(get(now, "unit_coverage"), get(before, "unit_coverage"), rate=True),
+                fmt_pct(get(shown, "unit_coverage")),
+                _change(
+                    get(now, "unit_coverage"), get(before, "unit_coverage"), True, prefix=prefix
+                ),
             ),
             (
                 "会员覆盖率",
-                fmt_pct(get(now, "member_coverage")),
-                _change(get(now, "member_coverage"), get(before, "member_coverage"), rate=True),
+                fmt_pct(get(shown, "member_coverage")),
+                _change(
+                    get(now, "member_coverage"), get(before, "member_coverage"), True, prefix=prefix
+                ),
             ),
             (
                 "参加人次",
-                fmt_count(get(now, "participants")),
-                _change(get(now, "participants"), get(before, "participants"), False, "人次"),
+                fmt_count(get(shown, "participants")),
+                _change(
+                    get(now, "participants"), get(before, "participants"), False, "人次", prefix
+                ),
             ),
             (
                 "开展活动",
-                f"{fmt_count(get(now, 'activities'))}次",
-                _change(get(now, "activities"), get(before, "activities"), False, "次"),
+                f"{fmt_count(get(shown, 'activities'))}次",
+                _change(get(now, "activities"), get(before, "activities"), False, "次", prefix),
             ),
             reporting_row,
             (
@@ -472,15 +590,17 @@ def _month_day(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def _change(now: float | None, before: float | None, rate: bool, unit: str = "") -> str:
+def _change(
+    now: float | None, before: float | None, rate: bool, unit: str = "", prefix: str = "较上期"
+) -> str:
     if before is None or now is None or any(math.isnan(float(x)) for x in (now, before)):
         return "上期无可比数据"
     if rate:
-        return f"较上期{fmt_points(now - before)}"
+        return f"{prefix}{fmt_points(now - before)}"
     diff = float(now) - float(before)
     if diff >= 0:
-        return f"较上期增加{fmt_count(diff)}{unit}"
-    return f"较上期减少{fmt_count(-diff)}{unit}"
+        return f"{prefix}增加{fmt_count(diff)}{unit}"
+    return f"{prefix}减少{fmt_count(-diff)}{unit}"
 
 
 # --------------------------------------------------------------------------- building it
@@ -613,11 +733,24 @@ def compute(
     current = tables["coverage"]
     activities = coverage.accepted_activities(rows, roster, as_of=as_of, campaign=campaign)
     prev_round = campaign.previous_round(round_code)
-    previous = None
+    previous = round_end = round_cut = None
     if prev_round is not None:
         cut = prev_round.end if as_of is None else min(prev_round.end, as_of)
         prev_activities = coverage.accepted_activities(rows, roster, as_of=cut, campaign=campaign)
         previous = coverage.coverage_table(roster, prev_activities)
+        # The round's new coverage is coverage at its end minus coverage at the previous
+        # round's end. While the round is the latest begun by the statistics date, its
+        # end is that date (activities dated after the last round's end are undated and
+        # count from its start anyway); once a later round has begun, it is the round's
+        # own end, so that round 3's activities are not said to be round 2's.
+        rnd = campaign.rounds_by_code[round_code]
+        later = campaign.rounds[[r.code for r in campaign.rounds].index(round_code) + 1 :]
+        if any(r.start <= shown_date for r in later) and rnd.end < shown_date:
+            round_cut = rnd.end
+            end_activities = coverage.accepted_activities(
+                rows, roster, as_of=round_cut, campaign=campaign
+            )
+            round_end = coverage.coverage_table(roster, end_activities)
     status = reporting.reporting_status(roster, submissions, campaign, as_of=as_of)
     status_date = as_of
     if status_date is None and status["report_date"].notna().any():
@@ -632,7 +765,7 @@ def compute(
         round_code=round_code,
         as_of=shown_date,
         coverage=current,
-        ranking=rank_units(current, previous),
+        ranking=rank_units(current, previous, round_end),
         by_item=tables["coverage_by_item"],
         curve=curve,
         status=status,
@@ -642,6 +775,8 @@ def compute(
         status_date=status_date,
         not_reached=reporting.not_reached(roster, activities),
         previous=previous,
+        round_end=round_end,
+        round_cut=round_cut,
         is_demo=is_demo,
         tables={
             k: _without_personal(tables[k])

@@ -343,6 +343,21 @@ def other_changes(previous: dict, current: dict) -> list[str]:
     return lines
 
 
+# What a line explaining why the figures moved says (a new as-of date, roster, aliases).
+EXPLAINS = "可能来自"
+
+
+def explanations(lines: list[str] | tuple[str, ...]) -> list[str]:
+    """The lines right after the summary of `lines_for` that explain why the figures
+    moved besides the submissions (the as-of date, the roster, the aliases changed)."""
+    out = []
+    for line in lines[1:]:
+        if EXPLAINS not in line:
+            break
+        out.append(line)
+    return out
+
+
 def change_lines(out_dir: Path, since_change: bool = False) -> list[str]:
     """The last run's change report as Chinese lines (for notebook 01 and the briefing).
 

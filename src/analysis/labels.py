@@ -248,6 +248,7 @@ COLUMN_NAMES: dict[str, str] = {
     "missing": "未报送",
     "rank": "类别内排名",
     "unit_coverage_prev": "上期覆盖率",
+    "unit_coverage_end": "本期末覆盖率",
     "change": "较上期变化（百分点）",
     "rank_prev": "上期排名",
     "rank_change": "名次变化",

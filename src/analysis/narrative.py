@@ -56,8 +56,11 @@ def reporting_sentence(figures: Figures) -> str:
         pending = figures.pending
         tail = f"，其余{len(pending)}个单位未到截止日期" if pending else "，所有单位均已报送"
         return figures.reporting_fact() + tail + "。"
+    # Reports are counted to the report date; said when it is not the as-of date the
+    # reach sentence begins with.
+    when = f"截至{fmt_date(figures.report_date)}，" if figures.report_date_differs else ""
     text = (
-        f"{round_name}应报送单位{int(r['expected'])}个，已报送{int(r['submitted'])}个，"
+        f"{when}{round_name}应报送单位{int(r['expected'])}个，已报送{int(r['submitted'])}个，"
         f"报送率{fmt_pct(r['reporting_rate'])}，按时报送率{fmt_pct(r['on_time_rate'])}"
     )
     missing = figures.not_reported
@@ -127,17 +130,22 @@ def direct_sentence(figures: Figures) -> str:
 
 
 def change_sentence(figures: Figures) -> str:
-    """What changed since the end of the previous round."""
+    """What changed over the round: from the end of the previous round to the as-of date,
+    or to the round's own end when a later round had begun (`Figures.round_cut`)."""
     prev_round = figures.previous_round
-    now = figures.district()
+    now = figures.district(round_end=True)
     before = figures.district(previous=True)
     if prev_round is None or now is None or before is None:
         return ""
     new_units = int(now["units_covered"]) - int(before["units_covered"])
-    text = (
-        f"与{prev_round.name}末相比，全区覆盖率{fmt_points(now['unit_coverage'] - before['unit_coverage'])}，"
-        f"新增覆盖基层工会{new_units}家"
-    )
+    points = fmt_points(now["unit_coverage"] - before["unit_coverage"])
+    if figures.round_cut is not None:
+        text = (
+            f"{figures.round_name}（截至{fmt_date(figures.round_cut)}）与{prev_round.name}末相比，"
+            f"全区覆盖率{points}，新增覆盖基层工会{new_units}家"
+        )
+    else:
+        text = f"与{prev_round.name}末相比，全区覆盖率{points}，新增覆盖基层工会{new_units}家"
     top = figures.most_new
     if new_units > 0 and top is not None:
         most = "并列新增最多" if top.tied else "新增最多"
@@ -150,10 +158,21 @@ SINCE_LAST_RUN = "与上次运行"
 
 
 def since_last_run_sentence(figures: Figures) -> str:
-    """'与上次运行（12月3日14:20）相比：新增文件1个…' ('' on a first or unrecorded run)."""
+    """'与上次运行（12月3日14:20）相比：新增文件1个…' ('' on a first or unrecorded run),
+    with what explains the figures' moves when the change report gives it ('统计截止日期
+    由2019年12月31日改为2019年6月15日，数字变化可能来自截止日期。'), dates as leaders read them."""
+    import re
+
+    from analysis.history import explanations
+
     if not figures.changes or not figures.changes[0].startswith(SINCE_LAST_RUN):
         return ""
-    return figures.changes[0]
+    text = "".join([figures.changes[0], *explanations(figures.changes)])
+    return re.sub(
+        r"(\d{4})-(\d{2})-(\d{2})",
+        lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日",
+        text,
+    )
 
 
 def briefing_text(figures: Figures) -> list[str]:

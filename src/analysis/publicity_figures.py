@@ -133,11 +133,14 @@ def _phrases(table: pd.DataFrame, campaign: Campaign, round_code: str, limit: in
 
 
 def publicity_sentence(
-    publicity: pd.DataFrame, campaign: Campaign, round_code: str, as_of=None
-) -> str:
+    publicity: pd.DataFrame, campaign: Campaign, round_code: str, as_of=None,
+    when: str | None = None,
+) -> str:  # fmt: skip
     """'截至…，全区共编发简报N期、刊发体会文章和评论N篇、微信推送N条…' ('' without counts).
 
-    Implausible counts are not in the totals; the sentence says how many and how much.
+    `when` says what the counts are counted to ('截至2020年2月3日', '截至第一阶段末'),
+    else '截至<as_of>', else '截至<round>末'. Implausible counts are not in the totals;
+    the sentence says how many and how much.
     """
     from analysis.formats import fmt_date
 
@@ -150,9 +153,12 @@ def publicity_sentence(
     reasons = rows["reason"].astype(str)
     implausible = rows[reasons.str.contains(IMPLAUSIBLE)]
     odd = int(reasons.str.contains("publicity_count_negative|publicity_count_fractional").sum())
-    when = (
-        f"截至{fmt_date(as_of)}" if as_of else f"截至{campaign.rounds_by_code[round_code].name}末"
-    )
+    if when is None:
+        when = (
+            f"截至{fmt_date(as_of)}"
+            if as_of
+            else f"截至{campaign.rounds_by_code[round_code].name}末"
+        )
     text = (
         f"{when}，全区共{'、'.join(phrases)}"
         f"（据{units}个单位报送的宣传成果统计，累计数取各单位最新累计值"
@@ -318,7 +324,11 @@ def briefing_sentence(figures) -> str:
     rows = getattr(figures, "publicity", None)
     if rows is None or rows.empty:
         return ""
-    return publicity_sentence(rows, figures.campaign, figures.round_code, figures.as_of)
+    # Counts from the reports received by the report date, to the round's end when a
+    # later round had begun (its counts are not in them): Figures.publicity_when.
+    return publicity_sentence(
+        rows, figures.campaign, figures.round_code, when=figures.publicity_when
+    )
 
 
 def render_chart(figures, out_dir) -> list:
@@ -334,7 +344,7 @@ def render_chart(figures, out_dir) -> list:
     out_dir.mkdir(parents=True, exist_ok=True)
     with style.house_style():
         title = publicity_finding(table, figures.campaign, figures.round_code)
-        fig, (ax,) = charts._figure(title, figures.source_note)
+        fig, (ax,) = charts._figure(title, figures.publicity_note)
         publicity_bars(table, figures.campaign, figures.round_code, ax=ax, title="",
                        doubtful=doubtful_by_output(figures))  # fmt: skip
         return [charts._save(fig, out_dir, "07_publicity", title)]

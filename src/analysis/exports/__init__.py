@@ -30,6 +30,7 @@ PERCENT_COLUMNS: frozenset[str] = frozenset(
         "reporting_rate",
         "on_time_rate",
         "unit_coverage_prev",
+        "unit_coverage_end",
         "participants_missing_share",
         "rejected_share",
     }

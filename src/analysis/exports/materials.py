@@ -50,9 +50,20 @@ def briefing_materials(figures: Figures) -> pd.DataFrame:
     return mfig.up_to_round(received, figures.campaign, figures.round_code)
 
 
-def sentences(materials: pd.DataFrame) -> list[str]:
-    """The key sentence about `materials` (`briefing_materials`), or nothing without any."""
-    return [mfig.key_sentence(materials)] if len(materials) else []
+def sentences(materials: pd.DataFrame, figures: Figures | None = None) -> list[str]:
+    """The key sentence about `materials` (`briefing_materials`), or nothing without any.
+
+    Materials come with the reports: with `figures` whose report date is not the as-of
+    date the prose begins with, the sentence says the report date; for a round before
+    the latest begun, '截至第一阶段末' (the later rounds' materials are not counted), as
+    the publicity totals (Figures.publicity_when).
+    """
+    if not len(materials):
+        return []
+    text = mfig.key_sentence(materials)
+    if figures is not None and (figures.report_date_differs or figures.later_round_begun):
+        text = f"{figures.publicity_when}，{text}"
+    return [text]
 
 
 def status_sheet(figures: Figures, materials: pd.DataFrame) -> pd.DataFrame:

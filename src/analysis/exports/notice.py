@@ -13,7 +13,9 @@ for the Chinese. Those fonts are not on Linux; a PDF rendered here uses a fallba
 Interface (plain data, no dependency on the briefing's figure types):
 
 - `title`: the document title, e.g. "学习宣传贯彻…精神第二阶段情况通报";
-- `as_of`: the date the figures are counted to;
+- `as_of`: the date the coverage figures are counted to;
+- `status_date`: the date the reports received are counted to (the reporting status,
+  the 未报送 list); None: `as_of`;
 - `sentences`: the generated prose (as `narrative.briefing_text` returns it);
 - `key_figures`: a frame of display strings, one row per figure (columns as they
   should be headed, e.g. 指标 / 数值 / 较上期, as `briefing.key_figures_table(...)
@@ -213,6 +215,7 @@ def write_notice(
     kinds: pd.DataFrame,
     not_reported: pd.DataFrame | None,
     not_yet_due: str = "",
+    status_date: dt.date | None = None,
     issuer: str = config.DISTRICT_FEDERATION,
     issued: dt.date | None = None,
     addressees: str = ADDRESSEES,
@@ -236,7 +239,11 @@ def write_notice(
     demo = "（演示数据）" if is_demo else ""
     _paragraph(doc, title + demo, TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER,
                exact=False)  # fmt: skip
-    _paragraph(doc, f"（统计截至{_fmt_day(as_of)}）", BODY_FONT, BODY_SIZE,
+    status_date = status_date or as_of
+    dates = f"统计截至{_fmt_day(as_of)}"
+    if status_date != as_of:
+        dates += f"，报送情况截至{_fmt_day(status_date)}"
+    _paragraph(doc, f"（{dates}）", BODY_FONT, BODY_SIZE,
                align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
     _paragraph(doc, "")
     _paragraph(doc, addressees)
@@ -265,7 +272,7 @@ def write_notice(
             elif not names:
                 _paragraph(doc, "所有报送单位均已报送。", indent=True)
             else:
-                _paragraph(doc, f"截至{_fmt_day(as_of)}，以下{len(names)}个单位尚未报送：",
+                _paragraph(doc, f"截至{_fmt_day(status_date)}，以下{len(names)}个单位尚未报送：",
                            indent=True)  # fmt: skip
                 kinds_of = [] if not_reported is None else list(not_reported["kind"])
                 _table(doc, ("序号", "单位", "类别"), [

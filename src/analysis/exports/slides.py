@@ -126,7 +126,7 @@ def write_deck(
         [
             (f"{figures.round_name}情况通报{demo}", 26, True, RED),
             (_organiser(figures), 20, False, DARK),
-            (f"统计截至{fmt_date(figures.as_of)}", 18, False, GREY),
+            (figures.dates_line, 18, False, GREY),
         ],
         align=PP_ALIGN.CENTER,
     )
@@ -155,7 +155,7 @@ def write_deck(
         Inches(6.7),
         SLIDE_WIDTH - Inches(1.0),
         Inches(0.5),
-        [(figures.source_note, 12, False, GREY)],
+        [(figures.dates_note, 12, False, GREY)],  # the reporting figures' date too
     )
 
     # 3. Main points: 3-5 findings, each its number large and one short sentence (the
@@ -191,7 +191,7 @@ def write_deck(
     if photos:
         from analysis.exports import album
 
-        album.add_photo_slides(prs, photos, note=figures.source_note)
+        album.add_photo_slides(prs, photos, note=figures.status_note)  # materials received
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     prs.save(str(path))

@@ -93,12 +93,16 @@ def unit_table(figures: Figures) -> pd.DataFrame:
     previous = None
     if figures.previous is not None:
         previous = figures.previous.set_index(["level", "group"])["unit_coverage"]
+    # The change is the round's: at its end when it ended before the as-of date (the
+    # units' rows have it from the ranking, the same pair).
+    end = figures.round_end if figures.round_end is not None else cov
+    end = end.set_index(["level", "group"])["unit_coverage"]
 
     def summary(level: str, group: str, kind: str, label: str, row_type: str) -> dict:
         row = cov[(cov["level"] == level) & (cov["group"] == group)].iloc[0].to_dict()
         change = float("nan")
         if previous is not None and (level, group) in previous.index:
-            change = (row["unit_coverage"] - previous[(level, group)]) * 100
+            change = (end[(level, group)] - previous[(level, group)]) * 100
         subs = status if level == Level.DISTRICT else status[status["kind"] == kind]
         return {
             **row,
@@ -253,7 +257,14 @@ def write_workbook(figures: Figures, path: Path, materials: WorkbookParts | None
     campaign = figures.campaign
     title = f"{campaign.name}{figures.round_name}情况通报表"
     demo = "（演示数据）" if figures.is_demo else ""
-    note = f"统计截至{fmt_date(figures.as_of)}；数据来源：{figures.source}{demo}"
+    note = f"{figures.dates_line}；数据来源：{figures.source}{demo}"
+    # The lists of reports (not) received are at the report date, the unions at the as-of date.
+    coverage_note = f"统计截至{fmt_date(figures.as_of)}；数据来源：{figures.source}{demo}"
+    status_note = coverage_note
+    if figures.report_date_differs:
+        status_note = (
+            f"报送情况截至{fmt_date(figures.report_date)}；数据来源：{figures.source}{demo}"
+        )
     _title_rows(ws, title, note, len(HEADER))
     for col, text in enumerate(HEADER, start=1):
         ws.cell(row=HEADER_ROW, column=col, value=text)
@@ -299,7 +310,7 @@ def write_workbook(figures: Figures, path: Path, materials: WorkbookParts | None
             f"说明：覆盖率＝开展活动的基层工会数÷基层工会总数；类别内排名按覆盖率（保留一位小数）"
             f"由高到低，覆盖率相同者并列；直属基层工会各为一家，不排名、不标色。"
             f"覆盖率低于{LOW_COVERAGE:.0%}标浅红，达到{HIGH_COVERAGE:.0%}标浅绿；"
-            f"较上期变化为覆盖率与上一阶段末相比的百分点变化。"
+            f"较上期变化为{figures.change_basis()}覆盖率与上一阶段末相比的百分点变化。"
         ),
     ).font = Font(name=FONT_NAME, size=9)
     ws.merge_cells(start_row=foot, start_column=1, end_row=foot, end_column=len(HEADER))
@@ -313,7 +324,7 @@ def write_workbook(figures: Figures, path: Path, materials: WorkbookParts | None
         wb,
         "未报送单位",
         f"{figures.round_name}未报送单位名单",
-        note,
+        status_note,
         missing,
         {"reporting_unit": "报送单位", "kind": "类别"},
         [6, 40, 12],
@@ -328,7 +339,7 @@ def write_workbook(figures: Figures, path: Path, materials: WorkbookParts | None
             wb,
             "未到截止日期",
             f"{figures.round_name}尚未报送、未到截止日期（{deadline.month}月{deadline.day}日）的单位",
-            note,
+            status_note,
             pending,
             {"reporting_unit": "报送单位", "kind": "类别"},
             [6, 40, 12],
@@ -340,12 +351,15 @@ def write_workbook(figures: Figures, path: Path, materials: WorkbookParts | None
         wb,
         "未覆盖基层工会",
         "尚未开展活动的基层工会名单",
-        note,
+        coverage_note,
         reached,
         {"unit": "基层工会名称", "reporting_unit": "报送单位", "kind": "类别", "members": "会员数"},
         [6, 40, 26, 10, 10],
     )
-    _publicity_sheet(wb, figures, note)
+    publicity_note = coverage_note
+    if figures.later_round_begun or figures.report_date_differs:
+        publicity_note = f"宣传成果{figures.publicity_when}；数据来源：{figures.source}{demo}"
+    _publicity_sheet(wb, figures, publicity_note)
     if materials is not None:
         from analysis.exports.materials import add_to_workbook
 
