@@ -681,3 +681,30 @@ def test_error_cells_are_found_in_the_sheet_xml():
            b'<v>#N/A</v></c><c r="C3" t="s"><v>4</v></c><c r="AA12" t="e"><v>#REF!</v></c>'
            b"</row></sheetData>")  # fmt: skip
     assert _error_cells(xml) == {(2, 1): "#N/A", (11, 26): "#REF!"}
+
+
+def test_a_table_without_a_name_column_is_the_units_own_activities(raw):
+    """A directly affiliated union's own table (no 基层工会名称 column) was refused whole:
+    its rows are the union itself (本级), with one warning that the column is missing."""
+    write_xlsx(raw / "submissions" / "燕房物流.xlsx", [
+        ["填报单位：北京燕房物流有限公司工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "2019-06-03", "切实抓好学习", "座谈会", 12],
+        [2, "2019-06-10", "加强宣讲培训", "宣讲", 15],
+    ])  # fmt: skip
+    write_xlsx(raw / "submissions" / "长阳镇_日期和人数.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["活动日期", "参加人数", "备注"],  # the date and one more: not an activity table
+        ["2019-06-03", 12, None],
+    ])  # fmt: skip
+    t = run(raw)
+    rows = t["rows"]
+    own = rows.loc[rows["file"].str.contains("燕房物流")]
+    assert own[["row", "state", "grassroots_unit", "participants"]].values.tolist() == [
+        ["3", "accepted", "北京燕房物流有限公司工会", "12"],
+        ["4", "accepted", "北京燕房物流有限公司工会", "15"],
+    ]
+    missing = t["issues"].loc[t["issues"]["code"] == "column_missing", "message"]
+    assert missing.str.contains("没有“基层工会名称”列").sum() == 1
+    refused = t["issues"].loc[t["issues"]["code"] == "no_activity_table", "file"].tolist()
+    assert refused == ["submissions/长阳镇_日期和人数.xlsx"]

@@ -524,9 +524,10 @@ def _struck_row(row: list[object], i: int, struck: frozenset[tuple[int, int]]) -
 
 
 def _qualifies(columns: dict[str, int]) -> bool:
-    return (
-        any(f in columns for f in IDENTITY_FIELDS) and sum(f in columns for f in CORE_FIELDS) >= 2
-    )
+    """An identity field (union, title) and two core fields; or, without a name column,
+    the date and two more core fields (a unit's table of its own activities: every
+    row is 本级, and a warning says the column is missing)."""
+    return _fields_qualify(set(columns))
 
 
 def _merge_index(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int, int, int]]:
@@ -547,8 +548,11 @@ def _filled(grid: Grid, merges: dict, i: int, j: int) -> object:
 
 
 def _fields_qualify(fields: set[str]) -> bool:
-    """The fields of an activity table: an identity field and two core fields (`_qualifies`)."""
-    return any(f in fields for f in IDENTITY_FIELDS) and sum(f in fields for f in CORE_FIELDS) >= 2
+    """The fields of an activity table (`_qualifies`)."""
+    core = sum(f in fields for f in CORE_FIELDS)
+    if any(f in fields for f in IDENTITY_FIELDS):
+        return core >= 2
+    return "date" in fields and core >= 3
 
 
 def _table_like(run: list[tuple[int, str]]) -> bool:
