@@ -708,3 +708,19 @@ def test_a_table_without_a_name_column_is_the_units_own_activities(raw):
     assert missing.str.contains("没有“基层工会名称”列").sum() == 1
     refused = t["issues"].loc[t["issues"]["code"] == "no_activity_table", "file"].tolist()
     assert refused == ["submissions/长阳镇_日期和人数.xlsx"]
+
+
+def test_a_union_named_in_the_seq_column_is_that_union(raw):
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        ["长阳镇卫生院工会", None, "2019-06-03", "切实抓好学习", "讨论会", 20],
+        ["（二）", None, "2019-06-04", "切实抓好学习", "讨论会", 10],  # a number: 本级
+        ["第一期活动", None, "2019-06-05", "切实抓好学习", "讨论会", 5],  # not a union: 本级
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["row", "reason", "grassroots_unit"]].values.tolist() == [
+        ["3", "unit_in_seq_column", "长阳镇卫生院工会"], ["4", "ok", ""], ["5", "ok", ""],
+    ]  # fmt: skip
+    moved = t["issues"].loc[t["issues"]["code"] == "unit_in_seq_column"]
+    assert moved[["row", "column", "severity"]].values.tolist() == [["3", "A", "warning"]]

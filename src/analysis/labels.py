@@ -73,6 +73,7 @@ CODE_NAMES: dict[str, str] = {
     "note_row": "说明行",
     "no_activity": "只填了名称、没有活动",
     "cell_error_value": "单元格为公式错误值",
+    "unit_in_seq_column": "基层工会名称填在序号列",
     "participants_approximate": "人数为约数",
     "participants_range": "人数为范围",
     "participants_unreadable": "人数无法识别",

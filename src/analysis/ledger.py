@@ -133,6 +133,15 @@ class _Interpreter:
             rf"[(\[【](?:{own})[)\]】]|^(?:{own})[:、\-]?(?=.)|(?<=.)[:、\-]?(?:{own})$"
         )
         self.unit_text = _Memo(self._unit_text)
+        # A 序号 cell holding a name rather than a number ("长阳镇卫生院工会", not "1", "（一）").
+        self.name_like = _Memo(
+            lambda v: (
+                isinstance(v, str)
+                and len(_text_key(v)) >= 4
+                and bool(_CJK.search(v))
+                and not _text_key(v).startswith(("第", "共", "合计", "小计"))
+            )
+        )
         self.holder_memos: dict[str, _Memo] = {}  # by reporting unit
         self.item_form = _Memo(self._item_form)
         # The sentence of a cleaning code for a cell (clean.message), once per distinct pair.
@@ -486,6 +495,9 @@ class _Interpreter:
         if self.void_words:
             notes = list(map(dict.get, cells, repeat("note")))
             fine &= ~np.fromiter(self.void_remark.column(notes), bool, m)
+        if "seq" in table.columns:  # a name typed into 序号 (`row` decides)
+            seqs = list(map(dict.get, cells, repeat("seq")))
+            fine &= ~np.fromiter(self.name_like.column(seqs), bool, m)
         slow = np.flatnonzero(~fine).tolist()
 
         def spread(values: list) -> list:  # data rows' values placed among all rows
@@ -555,6 +567,13 @@ class _Interpreter:
         (written, named, unit, counted_for, unresolved, _), (day, date_code, _), (
             participants, p_code), (item, form, item_codes, _) = pre  # fmt: skip
 
+        if not named and self.name_like(values.get("seq")):
+            # The name typed into 序号, the name cell blank: that union, if it is one.
+            moved = self._holder(sub.reporting_unit, values.get("seq"))
+            if moved[2] or moved[3] != sub.reporting_unit:  # resolved to someone else
+                written, named, unit, counted_for, unresolved, _ = moved
+                note(warnings, "unit_in_seq_column", "seq", where + message_text(
+                    "unit_in_seq_column", value=written))  # fmt: skip
         # Who held it, and whom it counts for (`_holder`).
         if unresolved is not None and EXCEL_ERROR.fullmatch(written):  # #N/A of a VLOOKUP
             note(errors, "cell_error_value", "grassroots_unit", message_text(
@@ -680,6 +699,8 @@ class _Interpreter:
 # An error value as Excel writes it in a cell (readers keep it where calamine reads blank).
 EXCEL_ERROR = re.compile(r"#(?:N/A|NAME\?|REF!|VALUE!|DIV/0!|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)")
 FIELD_NAME_CN = "基层工会名称"
+
+_CJK = re.compile(r"[\u4e00-\u9fff]{3}")  # three Chinese characters: a name, not a number
 
 NO_ACTIVITY = "no_activity"  # the reason of a row naming a union and no activity
 # The fields that make a row an activity (any of them holding something real).

@@ -122,6 +122,7 @@ class IssueCode(StrEnum):
     NOTE_ROW = "note_row"
     NO_ACTIVITY = "no_activity"
     CELL_ERROR_VALUE = "cell_error_value"
+    UNIT_IN_SEQ_COLUMN = "unit_in_seq_column"
     UNIT_UNRESOLVED = "unit_unresolved"
     UNIT_OTHER_PARENT = "unit_other_parent"
     DATE_UNREADABLE = "date_unreadable"
