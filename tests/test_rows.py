@@ -724,3 +724,26 @@ def test_a_union_named_in_the_seq_column_is_that_union(raw):
     ]  # fmt: skip
     moved = t["issues"].loc[t["issues"]["code"] == "unit_in_seq_column"]
     assert moved[["row", "column", "severity"]].values.tolist() == [["3", "A", "warning"]]
+
+
+def test_a_three_level_header_reads_its_participants_total(raw):
+    """A group row, then 参加人数（人次） merged over 会员 | 非会员 | 合计: the middle row
+    holds two cells of its own (the rest are merged), and was skipped as a header start."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["填报单位：长阳镇总工会"])
+    sheet.append(["序号", "基层工会名称", "学习宣传活动开展情况", None, None, None, None, None, "备注"])
+    sheet.append([None, None, "活动基本信息", None, None, "参加人数（人次）", None, None, None])
+    sheet.append([None, None, "日期", "类别", "形式", "会员", "非会员", "合计", None])
+    for cells in ("C2:H2", "C3:E3", "F3:H3", "A2:A4", "B2:B4", "I2:I4"):
+        sheet.merge_cells(cells)
+    sheet.append([1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "座谈会", 20, 5, 25, None])
+    sheet.append([2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "座谈会", 8, 2, 11, None])
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    assert t["rows"][["row", "reason", "participants"]].values.tolist() == [
+        ["5", "ok", "25"], ["6", "participants_parts_disagree", "11"],  # 8 + 2 = 10 ≠ 11
+    ]  # fmt: skip
+    assert "column_missing" not in set(t["issues"]["code"])

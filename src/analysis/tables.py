@@ -1022,7 +1022,11 @@ def find_tables(
             i += 1
             continue
         header = None
-        if i > header_end and n >= 3 and _may_start_header(grid, i, context, merged_rows, naming):
+        if (
+            i > header_end
+            and (n >= 3 or i in merged_rows)
+            and _may_start_header(grid, i, context, merged_rows, naming)
+        ):
             header = _header_at(grid, merges, matcher, i)
         if header is not None:
             last, columns, labels = header
