@@ -734,7 +734,9 @@ def test_a_three_level_header_reads_its_participants_total(raw):
     book = Workbook()
     sheet = book.active
     sheet.append(["填报单位：长阳镇总工会"])
-    sheet.append(["序号", "基层工会名称", "学习宣传活动开展情况", None, None, None, None, None, "备注"])
+    sheet.append(
+        ["序号", "基层工会名称", "学习宣传活动开展情况", None, None, None, None, None, "备注"]
+    )
     sheet.append([None, None, "活动基本信息", None, None, "参加人数（人次）", None, None, None])
     sheet.append([None, None, "日期", "类别", "形式", "会员", "非会员", "合计", None])
     for cells in ("C2:H2", "C3:E3", "F3:H3", "A2:A4", "B2:B4", "I2:I4"):
