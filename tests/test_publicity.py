@@ -454,3 +454,43 @@ def test_publicity_rows_of_a_file_without_known_unit_are_rejected(tmp_path, smal
         ["4", "weibo", "", "rejected", "reporting_unit_unresolved"],
     ]
     assert _csv(tmp_path / "out", "submissions")["state"].tolist() == ["rejected"]
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "expected"),
+    [
+        (["序号", "基层工会名称", "简报（期）", "微信（条）"], [[1, "长阳镇卫生院工会", 3, 5]],
+         [("briefs", 3), ("wechat", 5)]),
+        (["序号", "宣传项目", "数量"], [[1, "简报", 3], [2, "微信推送", 5]],
+         [("briefs", 3), ("wechat", 5)]),
+    ],
+)  # fmt: skip
+def test_a_publicity_table_below_the_activity_table_is_publicity(raw, header, rows, expected):
+    """The counts below an activity table (and its 合计) on one sheet were read as one
+    more activity row, and no publicity was read."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 10],
+        ["合计", None, None, None, None, 30],
+        [],
+        ["宣传成果统计"],
+        header,
+        *rows,
+    ])  # fmt: skip
+    out = raw.parent / "out"
+    ingest.run(raw, out, full=True, progress=False)
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(out / name, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+    ledger, counts = read("rows.csv"), read("publicity.csv")
+    assert ledger[["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"], ["4", "accepted", "ok"], ["5", "rejected", "total_row"],
+        ["7", "rejected", "note_row"],  # the title above the counts
+    ]  # fmt: skip
+    assert sorted(zip(counts["output"], counts["count"].astype(int), strict=True)) == sorted(
+        expected
+    )
+    assert "unit_unresolved" not in set(read("issues.csv")["code"])

@@ -197,6 +197,7 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
     from analysis import templates
 
     marker = templates.detect(workbook)
+    probe = publicity.Probe(campaign)  # a publicity table below an activity table
     done: set[str] = set()
     if marker:
         tables = templates.read_tables(workbook, marker, campaign, rel)
@@ -217,7 +218,7 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
                 )  # fmt: skip
             continue
         flagged: list[int] = []
-        found = finder.find_tables(sheet, campaign, rel, flagged)
+        found = finder.find_tables(sheet, campaign, rel, flagged, probe)
         # Publicity counts (work item 3): read where no activity table is, where
         # tables.py saw a header counting outputs, or beside activities as extra columns.
         if (

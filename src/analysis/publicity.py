@@ -212,6 +212,38 @@ def _tables_helpers():
     return tables
 
 
+def _header_row(
+    grid, merges, i: int, words: _Words, matcher, tables
+) -> tuple[list[str], tuple | None]:
+    """Row i's labels, and its `_header_kind` when it heads a publicity table (rows below
+    naming outputs, or holding counts), else None."""
+    labels = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(len(grid[i]))]
+    header = _header_kind(labels, words, matcher)
+    if header and header[0] == "long":
+        if not _long_rows_name_outputs(grid, merges, i, header[1], words, tables):
+            header = None
+    elif header and not _wide_rows_hold_counts(grid, i, header[2], words):
+        header = None  # a row of output words in prose or a list, not a table
+    return labels, header
+
+
+class Probe:
+    """What tables.find_tables asks of publicity: may a label head a publicity table (an
+    output, a count or an item label), and does a row head one."""
+
+    def __init__(self, campaign: Campaign):
+        self.words = _words(campaign)
+
+    def label(self, label: str) -> bool:
+        w = self.words
+        return bool(label) and bool(
+            w.output_of(label) or w.is_count_label(label) or w.is_item_label(label)
+        )
+
+    def heads(self, grid, merges, i: int, matcher) -> bool:
+        return _header_row(grid, merges, i, self.words, matcher, _tables_helpers())[1] is not None
+
+
 def _header_kind(
     labels: list[str], words: _Words, matcher
 ) -> tuple[str, dict[str, int], dict[int, str]] | None:
@@ -265,14 +297,7 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
         cells = set(row)
         header = None
         if len(named & cells) >= 2 or (count_words & cells) or i in merged_rows:
-            width = len(row)
-            labels_i = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(width)]
-            header = _header_kind(labels_i, words, context.matcher)
-            if header and header[0] == "long":
-                if not _long_rows_name_outputs(grid, merges, i, header[1], words, tables):
-                    header = None
-            elif header and not _wide_rows_hold_counts(grid, i, header[2], words):
-                header = None  # a row of output words in prose or a list, not a table
+            labels_i, header = _header_row(grid, merges, i, words, context.matcher, tables)
         if header is not None:
             form, columns, outputs = header
             labels = labels_i

@@ -154,6 +154,7 @@ class _Context:
         self.total_hit: dict[str, bool] = {}
         self.note_hit: dict[str, bool] = {}
         self.count: dict[tuple[type, object], int | None] = {}
+        self.pub_label: dict[str, bool] = {}  # `publicity_labels`
 
     def trim(self) -> None:
         """Clear any memo grown past MEMO_LIMIT (bounded memory on huge runs)."""
@@ -164,6 +165,7 @@ class _Context:
             self.total_hit,
             self.note_hit,
             self.sections,
+            self.pub_label,
         ):
             if len(memo) > MEMO_LIMIT:
                 memo.clear()
@@ -203,6 +205,20 @@ class _Context:
                 if kind & 8:
                     texts.add(v)
         return blanks, naming, totals, texts
+
+    def publicity_labels(self, texts: set[str], probe) -> set[str]:
+        """The texts that may head a publicity table (`probe.label`), memoised per value."""
+        memo = self.pub_label
+        out = set()
+        for v in texts:
+            hit = memo.get(v)
+            if hit is None:  # a header label is short and has no digit (dates, counts, prose)
+                hit = memo[v] = (
+                    len(v) <= MAX_LABEL_CHARS and not _DIGIT.search(v) and probe.label(_labels(v))
+                )
+            if hit:
+                out.add(v)
+        return out
 
     def label_like(self, row: list[object]) -> bool:
         """No string cell of the row holds a digit or colon (as `_header_at` requires of parents)."""
@@ -989,12 +1005,18 @@ def _still_beside(old: list[_Reader], new: list[_Reader]) -> list[_Reader]:
 
 @gc_paused
 def find_tables(
-    sheet: Sheet, campaign: Campaign, file: str, publicity: list[int] | None = None
+    sheet: Sheet,
+    campaign: Campaign,
+    file: str,
+    publicity: list[int] | None = None,
+    probe=None,
 ) -> list[ActivityTable]:
     """The activity tables in a sheet (several when the header repeats); [] when there is none.
 
     A header that counts publicity outputs is not an activity table: its 1-based row
-    is appended to `publicity` (when given) for publicity.find_publicity to read.
+    is appended to `publicity` (when given) for publicity.find_publicity to read. With
+    `probe` (publicity.Probe), a publicity table's header below an activity table ends
+    that table there and is flagged the same way: its counts are not activities.
     """
     grid = sheet.rows
     if not grid:
@@ -1004,6 +1026,8 @@ def find_tables(
     merges = _merge_index(sheet)
     merged_rows = {i for i, _ in merges}
     blanks, naming, totals, texts = context.classify(grid)
+    # Strings that may head a publicity table below an activity table (`probe`).
+    outputs = context.publicity_labels(texts, probe) if probe is not None else set()
     counts = context.count
     tables: list[ActivityTable] = []
     non_data_rows: list[int] = []
@@ -1044,6 +1068,18 @@ def find_tables(
                 i = last + 1
                 continue
             header_end = last  # the tables beside it read their side of the header rows
+        if (
+            header is None
+            and readers
+            and outputs
+            and not outputs.isdisjoint(row)
+            and len(outputs.intersection(row)) >= 2
+            and all(v is None or v.__class__ is str for v in row)  # a header: labels only
+            and probe.heads(grid, merges, i, matcher)
+        ):  # a publicity table below: the activity tables end here, its counts are publicity's
+            readers = []
+            if publicity is not None:
+                publicity.append(i + 1)
         if not readers:
             non_data_rows.append(i)
             i += 1
