@@ -494,3 +494,28 @@ def test_a_publicity_table_below_the_activity_table_is_publicity(raw, header, ro
         expected
     )
     assert "unit_unresolved" not in set(read("issues.csv")["code"])
+
+
+def test_period_and_cumulative_columns_are_not_added(raw):
+    """简报（本期） | 简报（累计） on one row: each column's own header says which it is, and
+    the cumulative figure stands for the round (not 3 + 5). A date in a header is no
+    part of the output's name ("截至9月30日微信（条）" was silently dropped)."""
+    from analysis.campaign import load_campaign
+    from analysis.publicity_figures import publicity_by_round
+
+    write_xlsx(raw / "submissions" / "r2" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019年9月28日"], ["报送期次：第二阶段"],
+        ["基层工会名称", "简报（本期）", "简报（累计）", "截至9月30日微信（条）"],
+        ["长阳镇卫生院工会", 3, 5, 10],
+    ])  # fmt: skip
+    out = raw.parent / "out"
+    ingest.run(raw, out, full=True, progress=False)
+    counts = pd.read_csv(out / "publicity.csv", encoding="utf-8-sig", dtype=str)
+    assert counts[["output", "count", "cumulative"]].values.tolist() == [
+        ["briefs", "3", "False"], ["briefs", "5", "True"], ["wechat", "10", "True"]
+    ]  # fmt: skip
+    table = publicity_by_round(counts, load_campaign())
+    district = table[(table["level"] == "district") & (table["round"] == "r2")]
+    assert dict(zip(district["output"], district["to_date"], strict=True)) == {
+        "briefs": 5, "wechat": 10
+    }  # fmt: skip

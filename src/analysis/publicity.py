@@ -21,9 +21,10 @@ Output types, their synonyms and measure words come from the campaign's
 - In the wide form a blank cell is no count; in the long form a named output
   with a blank count is a count read as missing.
 - 合计/总计 rows are listed as rejected (`total_row`), never counted.
-- A sheet is cumulative when its name, a title row above the table or a count
-  header says 累计/截至 …: its counts are totals since the campaign began, so
-  the figures take the latest such total, never a sum of them.
+- A count is cumulative when the sheet's name or a title row above the table, or
+  its own column's header, says 累计/截至 …: a total since the campaign began, so
+  the figures take the latest such total, never a sum of them (简报（本期） |
+  简报（累计） on one row: the cumulative one stands for the round).
 - Every count read ends in exactly one state, as in the ledger: rejected rows of
   a rejected file, and rows of duplicate and superseded files, take the file's reason.
 """
@@ -104,8 +105,11 @@ class _Words:
         self.output_of = lru_cache(maxsize=4096)(self._output_of)
 
     def _output_of(self, label: str) -> str | None:
-        """The output code a header or 项目 cell names; None when it names none."""
-        key = clean.match_key(label)
+        """The output code a header or 项目 cell names; None when it names none.
+
+        A date in the label ("截至9月30日简报（期）", "2019年微信") is not part of the name.
+        """
+        key = _DATE_IN_LABEL.sub("", clean.match_key(label))
         if not key or len(key) > MAX_LABEL_CHARS or re.search(r"\d", key):
             return None
         return next((code for syn, code in self.synonyms if syn and syn in key), None)
@@ -130,6 +134,11 @@ class _Words:
     def says_cumulative(self, text: object) -> bool:
         return isinstance(text, str) and any(w in text for w in self.cumulative)
 
+
+# A date in a count column's label: 截至9月30日, 2019年6月30日, 6月底, 2019年.
+_DATE_IN_LABEL = re.compile(
+    r"(?:截至|截止|至)?(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|末)?|\d{4}年|\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?"
+)
 
 _WORDS: dict[int, tuple[PublicitySettings, _Words]] = {}
 
@@ -313,8 +322,13 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
                 if unit is not None and unit not in columns.values():
                     columns["unit"] = unit
             titles = [sheet.name, *(v for k in range(title_start, i) for v in grid[k])]
+            # The sheet, a title above or every count header says 累计: the table is
+            # cumulative; else each count column's own header decides (简报（本期） |
+            # 简报（累计）), in `_record`.
             count_labels = [labels[j] for j in outputs] or [labels[columns["count"]]]
-            cumulative = any(words.says_cumulative(t) for t in (*titles, *count_labels))
+            cumulative = any(words.says_cumulative(t) for t in titles) or all(
+                words.says_cumulative(t) for t in count_labels
+            )
             current = PublicityTable(sheet.name, i + 1, form, cumulative, HeaderBlock())
             found.append(current)
             title_start = i + 1
@@ -456,7 +470,8 @@ class PublicityInterpreter:
             "file": sub.file, "sheet": table.sheet, "row": cell.row,
             "reporting_unit": sub.reporting_unit or "", "kind": sub.kind or "",
             "round": sub.round or "", "grassroots_unit": unit, "output": cell.output,
-            "count": count, "cumulative": table.cumulative, "state": state, "reason": reason,
+            "count": count, "state": state, "reason": reason,
+            "cumulative": table.cumulative or _words(self.campaign).says_cumulative(cell.column),
             "label": cell.label, "written": clean.normalise_text(cell.value),
         }  # fmt: skip
 
