@@ -76,6 +76,26 @@ def test_photos_are_materials_placed_by_folder_and_exif_with_duplicates(raw):
     assert not [c for c in codes if c[1] == "error"]
 
 
+def test_alike_photos_taken_on_different_days_are_two_photos(raw):
+    """The same hall from the same spot on two days looks alike to the perceptual hash;
+    two different capture dates say they are two photos (a copy without EXIF may still
+    be a duplicate)."""
+    first = mm.jpeg(mm.picture(1), taken="2019:07:15 10:00:00")
+    put(raw, "长阳镇总工会/第二阶段/宣讲会.jpg", first)
+    put(
+        raw,
+        "霞云岭乡总工会/第二阶段/宣讲会.jpg",
+        mm.jpeg(mm.picture(1), taken="2019:07:16 10:00:00"),
+    )
+    put(raw, "霞云岭乡总工会/第二阶段/宣讲会_微信.jpg", mm.reencoded(first))  # no EXIF: a copy
+    table = materials(run(raw))
+    assert table[["file", "taken_date", "state"]].values.tolist() == [
+        ["submissions/长阳镇总工会/第二阶段/宣讲会.jpg", "2019-07-15", "current"],
+        ["submissions/霞云岭乡总工会/第二阶段/宣讲会.jpg", "2019-07-16", "current"],
+        ["submissions/霞云岭乡总工会/第二阶段/宣讲会_微信.jpg", "", "duplicate"],
+    ]
+
+
 def test_summary_placed_by_its_own_text_and_document_by_name(raw):
     put(raw, "收到的材料/总结.docx", mm.docx(
         ["琉璃河镇总工会关于学习宣传市工会十四大精神第一阶段工作的总结", "共开展活动12场次。"],

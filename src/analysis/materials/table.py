@@ -131,7 +131,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
     kind_of = kind_of or {}
     records, issues, all_facts = [], [], {}
     originals_sha: dict[str, str] = {}
-    originals_hash: list[tuple[tuple[int, float], str]] = []
+    originals_hash: list[tuple[tuple[int, float], str, str]] = []  # (hash, file, taken)
     for item in intake.materials:
         from analysis.materials import attribution, photos  # Pillow only when there are materials
 
@@ -170,10 +170,14 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 state, duplicate_of = MaterialState.DUPLICATE, originals_sha[facts.sha256]
                 how = message_text("detail_identical")
             elif facts.phash is not None:
-                mine = (facts.phash, facts.aspect)
+                mine, day = (facts.phash, facts.aspect), facts.taken_date
+                # Two capture dates that differ are two photos, however alike (a hall
+                # shot from the same spot on two days); a copy without EXIF may match.
                 near = next(
-                    (f for key, f in originals_hash if photos.same_picture(key, mine)), None
-                )
+                    (f for key, f, when in originals_hash
+                     if photos.same_picture(key, mine) and not (day and when and day != when)),
+                    None,
+                )  # fmt: skip
                 if near:
                     state, duplicate_of, how = (
                         MaterialState.DUPLICATE,
@@ -187,7 +191,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 if facts.sha256:
                     originals_sha[facts.sha256] = item.rel
                 if facts.phash is not None:
-                    originals_hash.append(((facts.phash, facts.aspect), item.rel))
+                    originals_hash.append(((facts.phash, facts.aspect), item.rel, facts.taken_date))
             missing = "、".join(
                 m
                 for m, v in (
