@@ -563,12 +563,14 @@ def _filled(grid: Grid, merges: dict, i: int, j: int) -> object:
     return _cell(grid, rng[0], rng[1]) if rng else _cell(grid, i, j)
 
 
-def _fields_qualify(fields: set[str]) -> bool:
-    """The fields of an activity table (`_qualifies`)."""
+def _fields_qualify(fields: set[str], named: bool = False) -> bool:
+    """The fields of an activity table (`_qualifies`); `named`: with a name or title
+    column only (a table beside another needs its own: 工作类别 | 开始日期 | 结束日期 |
+    活动形式 | 参加人数 is one table, not two)."""
     core = sum(f in fields for f in CORE_FIELDS)
     if any(f in fields for f in IDENTITY_FIELDS):
         return core >= 2
-    return "date" in fields and core >= 3
+    return not named and "date" in fields and core >= 3
 
 
 def _table_like(run: list[tuple[int, str]]) -> bool:
@@ -625,7 +627,7 @@ def _side_by_side(
     pending_doubt = False
     for k, run in enumerate(runs):
         beside = k > 0 and _beside(runs[k - 1], run, labels)
-        if groups and _fields_qualify({f for _, f in run}):
+        if groups and _fields_qualify({f for _, f in run}, named=True):
             groups.append(list(run))
             doubtful.append(False)
         elif groups:
