@@ -519,3 +519,39 @@ def test_period_and_cumulative_columns_are_not_added(raw):
     assert dict(zip(district["output"], district["to_date"], strict=True)) == {
         "briefs": 5, "wechat": 10
     }  # fmt: skip
+
+
+def test_a_merged_output_header_over_period_and_cumulative_columns(raw):
+    """简报 merged over 本期 | 累计 (and 微信 likewise): the sub-labels say which column is
+    which; the sub-header row is no count row, and the round takes the cumulative."""
+    from openpyxl import Workbook
+
+    from analysis.campaign import load_campaign
+    from analysis.publicity_figures import publicity_by_round
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "宣传成果"
+    for line in [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019年9月28日"], ["报送期次：第二阶段"],
+        ["基层工会名称", "简报（期）", None, "微信（条）", None],
+        [None, "本期", "累计", "本期", "累计"],
+        ["长阳镇卫生院工会", 3, 5, 4, 10],
+    ]:  # fmt: skip
+        sheet.append(line)
+    sheet.merge_cells("B3:C3")
+    sheet.merge_cells("D3:E3")
+    (raw / "submissions" / "r2").mkdir(parents=True, exist_ok=True)
+    book.save(raw / "submissions" / "r2" / "长阳镇.xlsx")
+    out = raw.parent / "out"
+    ingest.run(raw, out, full=True, progress=False)
+    counts = pd.read_csv(out / "publicity.csv", encoding="utf-8-sig", dtype=str)
+    assert counts[["row", "output", "count", "cumulative", "state"]].values.tolist() == [
+        ["5", "briefs", "3", "False", "accepted"], ["5", "briefs", "5", "True", "accepted"],
+        ["5", "wechat", "4", "False", "accepted"], ["5", "wechat", "10", "True", "accepted"],
+    ]  # fmt: skip
+    table = publicity_by_round(counts, load_campaign())
+    district = table[(table["level"] == "district") & (table["round"] == "r2")]
+    assert dict(zip(district["output"], district["to_date"], strict=True)) == {
+        "briefs": 5, "wechat": 10
+    }  # fmt: skip

@@ -302,7 +302,10 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     outputs: dict[int, str] = {}
     labels: list[str] = []
     title_start = 0
+    sub_header = -1  # the row of sub-labels under a merged output header (本期 | 累计)
     for i, row in enumerate(grid):
+        if i == sub_header:
+            continue
         cells = set(row)
         header = None
         if len(named & cells) >= 2 or (count_words & cells) or i in merged_rows:
@@ -310,6 +313,10 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
         if header is not None:
             form, columns, outputs = header
             labels = labels_i
+            below = _sub_labels(grid, i, outputs, tables) if form == "wide" else None
+            if below is not None:  # 简报 over 本期 | 累计: each column its own label
+                labels = [lab + below.get(j, "") for j, lab in enumerate(labels)]
+                sub_header = i + 1
             if "unit" not in columns and i > 0:  # a unit column labelled in a parent row above
                 above = [
                     tables._labels(tables._filled(grid, merges, i - 1, j)) for j in range(len(row))
@@ -345,6 +352,27 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     for table in found:
         table.header = HeaderBlock(**block)
     return found
+
+
+def _sub_labels(grid, i: int, outputs: dict[int, str], tables) -> dict[int, str] | None:
+    """{column: label} of the row under a wide header when it only labels the output
+    columns beneath merged output cells (简报 over 本期 | 累计), else None."""
+    if i + 1 >= len(grid) or len(outputs) < 2:
+        return None
+    row = grid[i + 1]
+    found = {}
+    for j, value in enumerate(row):
+        if tables._blank(value):
+            continue
+        if j not in outputs or not isinstance(value, str):
+            return None
+        text = clean.normalise_text(value)
+        if len(text) > 6 or re.search(r"\d", text):
+            return None
+        found[j] = text
+    # Two columns of one output told apart by their sub-labels.
+    named = [outputs[j] for j in found]
+    return found if found and len(named) > len(set(named)) else None
 
 
 def has_output_columns(sheet: Sheet, tables: list, campaign: Campaign) -> bool:
