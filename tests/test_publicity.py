@@ -15,6 +15,7 @@ from analysis import ingest
 from analysis.model import Sheet
 from analysis.publicity import find_publicity, parse_count
 from analysis.readers import read_workbook
+from tests.test_rows import run as ingest_tables
 
 UNITS = ("篇", "条", "期", "个", "次", "张", "块")
 
@@ -456,6 +457,16 @@ def test_publicity_rows_of_a_file_without_known_unit_are_rejected(tmp_path, smal
     assert _csv(tmp_path / "out", "submissions")["state"].tolist() == ["rejected"]
 
 
+def _district_to_date(counts: pd.DataFrame, round_code: str) -> dict[str, float]:
+    """{output: the district's total to date} at the end of `round_code`."""
+    from analysis.campaign import load_campaign
+    from analysis.publicity_figures import publicity_by_round
+
+    table = publicity_by_round(counts, load_campaign())
+    district = table[(table["level"] == "district") & (table["round"] == round_code)]
+    return dict(zip(district["output"], district["to_date"], strict=True))
+
+
 @pytest.mark.parametrize(
     ("header", "rows", "expected"),
     [
@@ -479,13 +490,8 @@ def test_a_publicity_table_below_the_activity_table_is_publicity(raw, header, ro
         header,
         *rows,
     ])  # fmt: skip
-    out = raw.parent / "out"
-    ingest.run(raw, out, full=True, progress=False)
-
-    def read(name: str) -> pd.DataFrame:
-        return pd.read_csv(out / name, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-
-    ledger, counts = read("rows.csv"), read("publicity.csv")
+    tables = ingest_tables(raw)
+    ledger, counts = tables["rows"], tables["publicity"]
     assert ledger[["row", "state", "reason"]].values.tolist() == [
         ["3", "accepted", "ok"], ["4", "accepted", "ok"], ["5", "rejected", "total_row"],
         ["7", "rejected", "note_row"],  # the title above the counts
@@ -493,41 +499,29 @@ def test_a_publicity_table_below_the_activity_table_is_publicity(raw, header, ro
     assert sorted(zip(counts["output"], counts["count"].astype(int), strict=True)) == sorted(
         expected
     )
-    assert "unit_unresolved" not in set(read("issues.csv")["code"])
+    assert "unit_unresolved" not in set(tables["issues"]["code"])
 
 
 def test_period_and_cumulative_columns_are_not_added(raw):
     """简报（本期） | 简报（累计） on one row: each column's own header says which it is, and
     the cumulative figure stands for the round (not 3 + 5). A date in a header is no
     part of the output's name ("截至9月30日微信（条）" was silently dropped)."""
-    from analysis.campaign import load_campaign
-    from analysis.publicity_figures import publicity_by_round
-
     write_xlsx(raw / "submissions" / "r2" / "长阳镇.xlsx", [
         ["填报单位：长阳镇总工会", None, "填报日期：2019年9月28日"], ["报送期次：第二阶段"],
         ["基层工会名称", "简报（本期）", "简报（累计）", "截至9月30日微信（条）"],
         ["长阳镇卫生院工会", 3, 5, 10],
     ])  # fmt: skip
-    out = raw.parent / "out"
-    ingest.run(raw, out, full=True, progress=False)
-    counts = pd.read_csv(out / "publicity.csv", encoding="utf-8-sig", dtype=str)
+    counts = ingest_tables(raw)["publicity"]
     assert counts[["output", "count", "cumulative"]].values.tolist() == [
         ["briefs", "3", "False"], ["briefs", "5", "True"], ["wechat", "10", "True"]
     ]  # fmt: skip
-    table = publicity_by_round(counts, load_campaign())
-    district = table[(table["level"] == "district") & (table["round"] == "r2")]
-    assert dict(zip(district["output"], district["to_date"], strict=True)) == {
-        "briefs": 5, "wechat": 10
-    }  # fmt: skip
+    assert _district_to_date(counts, "r2") == {"briefs": 5, "wechat": 10}
 
 
 def test_a_merged_output_header_over_period_and_cumulative_columns(raw):
     """简报 merged over 本期 | 累计 (and 微信 likewise): the sub-labels say which column is
     which; the sub-header row is no count row, and the round takes the cumulative."""
     from openpyxl import Workbook
-
-    from analysis.campaign import load_campaign
-    from analysis.publicity_figures import publicity_by_round
 
     book = Workbook()
     sheet = book.active
@@ -543,15 +537,9 @@ def test_a_merged_output_header_over_period_and_cumulative_columns(raw):
     sheet.merge_cells("D3:E3")
     (raw / "submissions" / "r2").mkdir(parents=True, exist_ok=True)
     book.save(raw / "submissions" / "r2" / "长阳镇.xlsx")
-    out = raw.parent / "out"
-    ingest.run(raw, out, full=True, progress=False)
-    counts = pd.read_csv(out / "publicity.csv", encoding="utf-8-sig", dtype=str)
+    counts = ingest_tables(raw)["publicity"]
     assert counts[["row", "output", "count", "cumulative", "state"]].values.tolist() == [
         ["5", "briefs", "3", "False", "accepted"], ["5", "briefs", "5", "True", "accepted"],
         ["5", "wechat", "4", "False", "accepted"], ["5", "wechat", "10", "True", "accepted"],
     ]  # fmt: skip
-    table = publicity_by_round(counts, load_campaign())
-    district = table[(table["level"] == "district") & (table["round"] == "r2")]
-    assert dict(zip(district["output"], district["to_date"], strict=True)) == {
-        "briefs": 5, "wechat": 10
-    }  # fmt: skip
+    assert _district_to_date(counts, "r2") == {"briefs": 5, "wechat": 10}

@@ -26,7 +26,7 @@ def run(raw: Path) -> dict[str, pd.DataFrame]:
         name: pd.read_csv(
             out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
         )
-        for name in ("rows", "issues", "submissions")
+        for name in ("rows", "issues", "submissions", "publicity")
     }
 
 

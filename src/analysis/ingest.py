@@ -744,6 +744,10 @@ def _bar(total: int, enabled: bool):
 def _system_memory_pool():
     """Arrow buffers allocated by the system allocator while the run lasts.
 
+    The package asks Arrow for it as it loads (`analysis.ARROW_POOL_ENV`); this covers
+    a caller that loaded pyarrow first (a notebook that imports pandas first), for what
+    pyarrow's Python layer allocates.
+
     Arrow's own allocator (mimalloc) keeps what it frees for reuse, so every short-lived
     column of the run adds to the peak; the system allocator gives it back (and
     `_trim_heap` returns it to the OS). Scaled round: peak RSS 353 -> 290 MiB, the

@@ -25,7 +25,7 @@ from analysis.messages import MESSAGES, message, message_text, suggestion_text
 from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text
-from analysis.tables import column_letter
+from analysis.tables import FIELD_LABELS_CN, blank, column_letter
 
 SUBMISSIONS_COLUMNS = (
     "file", "reporting_unit", "kind", "round", "report_date", "state", "on_time",
@@ -367,7 +367,7 @@ class _Interpreter:
         shown = "、".join(map(str, rows[:NAMED_ROWS])) + ("等" if len(rows) > NAMED_ROWS else "")
         sub.file_issues.append(
             Issue(sub.file, table.sheet, rows[0], "", "warning", IssueCode.NO_ACTIVITY,
-                  message_text("no_activity", file=sub.file, sheet=table.sheet,
+                  message_text(NO_ACTIVITY, file=sub.file, sheet=table.sheet,
                                rows=shown, count=len(rows)))
         )  # fmt: skip
 
@@ -577,7 +577,8 @@ class _Interpreter:
         # Who held it, and whom it counts for (`_holder`).
         if unresolved is not None and EXCEL_ERROR.fullmatch(written):  # #N/A of a VLOOKUP
             note(errors, "cell_error_value", "grassroots_unit", message_text(
-                "cell_error_value", row=trow.row, field=FIELD_NAME_CN, value=written),
+                "cell_error_value", row=trow.row, field=FIELD_LABELS_CN["grassroots_unit"],
+                value=written),
                 value=written)  # fmt: skip
         elif unresolved is not None:
             note(errors, "unit_unresolved", "grassroots_unit", message(
@@ -667,7 +668,7 @@ class _Interpreter:
             shown = values.get(fld)
             if code in ("form_unknown", "work_item_inferred"):
                 # A form written in the work item's column (a header 活动类型) is shown there.
-                shown = values.get("form") if not _blank_text(values.get("form")) else shown
+                shown = values.get("form") if not blank(values.get("form")) else shown
             note(warnings, code, fld, where + self.cell_message(code, shown))
         if form is None:
             form = self.clean.normalise_text(values.get("form"))
@@ -698,11 +699,10 @@ class _Interpreter:
 
 # An error value as Excel writes it in a cell (readers keep it where calamine reads blank).
 EXCEL_ERROR = re.compile(r"#(?:N/A|NAME\?|REF!|VALUE!|DIV/0!|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)")
-FIELD_NAME_CN = "基层工会名称"
 
 _CJK = re.compile(r"[\u4e00-\u9fff]{3}")  # three Chinese characters: a name, not a number
 
-NO_ACTIVITY = "no_activity"  # the reason of a row naming a union and no activity
+NO_ACTIVITY = IssueCode.NO_ACTIVITY.value  # the reason of a row naming a union and no activity
 # The fields that make a row an activity (any of them holding something real).
 ACTIVITY_FIELDS = ("date", "work_item", "form", "participants", "title")
 NAMED_ROWS = 10  # rows a message lists before "等"
@@ -712,10 +712,6 @@ _NOTHING_READ = {
     "grassroots_unit": "", "work_item": "", "date": None, "participants": None, "form": "",
     "counted_for": "",
 }  # fmt: skip
-
-
-def _blank_text(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _spread(values: list, special: list[int]) -> list:

@@ -362,7 +362,7 @@ def _sub_labels(grid, i: int, outputs: dict[int, str], tables) -> dict[int, str]
     row = grid[i + 1]
     found = {}
     for j, value in enumerate(row):
-        if tables._blank(value):
+        if tables.blank(value):
             continue
         if j not in outputs or not isinstance(value, str):
             return None
@@ -420,7 +420,7 @@ def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool
 def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, tables) -> bool:
     """Append the row's counts to `table`; False when the row holds none (title, note, blank)."""
     row = grid[i]
-    raw = [(j, v) for j, v in enumerate(row) if not tables._blank(v)]
+    raw = [(j, v) for j, v in enumerate(row) if not tables.blank(v)]
     if not raw:
         return False
     first = raw[0][1]
@@ -433,7 +433,7 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
         count = tables._cell(grid, i, columns["count"])
         marked.append(item)
         total = any(context.total_marker(v) for v in marked)
-        if tables._blank(item) and count is None:
+        if tables.blank(item) and count is None:
             return False
         label = clean.normalise_text(item)
         code = words.output_of(label) if label else None
@@ -452,7 +452,7 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
         return True
     total = any(context.total_marker(v) for v in marked)
     present = [
-        (j, code) for j, code in outputs.items() if not tables._blank(tables._cell(grid, i, j))
+        (j, code) for j, code in outputs.items() if not tables.blank(tables._cell(grid, i, j))
     ]
     if not present:
         return False

@@ -78,7 +78,8 @@ def _cell(grid: Grid, i: int, j: int) -> object:
     return None
 
 
-def _blank(value: object) -> bool:
+def blank(value: object) -> bool:
+    """None or a string of spaces only: an empty cell."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -245,10 +246,10 @@ class _Context:
                 return False
             ok = memo.get(v)
             if ok is None:
-                ok = memo[v] = _blank(v) or (len(normalise_text(v)) <= 10 and not _DIGIT.search(v))
+                ok = memo[v] = blank(v) or (len(normalise_text(v)) <= 10 and not _DIGIT.search(v))
             if not ok:
                 return False
-            seen = seen or not _blank(v)
+            seen = seen or not blank(v)
         return seen
 
     def section(self, value: str) -> str | None:
@@ -309,7 +310,7 @@ def _context(campaign: Campaign) -> _Context:
 
 
 def _labels(value: object) -> str:
-    return "" if _blank(value) or not isinstance(value, str) else normalise_text(value)
+    return "" if blank(value) or not isinstance(value, str) else normalise_text(value)
 
 
 def _assign(matcher: _Matcher, labels: list[list[str]]) -> tuple[dict[str, int], dict[str, str]]:
@@ -511,7 +512,7 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
     total, bad, seen = 0, None, False
     for j in split.parts:
         v = row[j] if j < width else None
-        if _blank(v):
+        if blank(v):
             continue
         n = context.participants(v)
         if n is None:
@@ -523,10 +524,10 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
     elif bad is None and seen:
         whole = context.participants(values.get(split.field))
         written = "+".join(
-            f"{split.labels[j]}{normalise_text(row[j]) if j < width and not _blank(row[j]) else 0}"
+            f"{split.labels[j]}{normalise_text(row[j]) if j < width and not blank(row[j]) else 0}"
             for j in split.parts
         )
-        if _blank(values.get(split.field)):  # the 合计 cell left empty: the parts' sum
+        if blank(values.get(split.field)):  # the 合计 cell left empty: the parts' sum
             values[split.field] = total
             values[split.field + "_parts"] = (total, written, "total_blank")
         elif whole is not None and whole != total:
@@ -535,7 +536,7 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
 
 def _struck_row(row: list[object], i: int, struck: frozenset[tuple[int, int]]) -> bool:
     """Every non-empty cell of row i is struck through (the unit deleted the row)."""
-    cells = [(i, j) for j, v in enumerate(row) if not _blank(v)]
+    cells = [(i, j) for j, v in enumerate(row) if not blank(v)]
     return bool(cells) and struck.issuperset(cells)
 
 
@@ -679,7 +680,7 @@ def _sub_header(
     if i + 1 >= len(grid):
         return None
     raw = [_cell(grid, i + 1, j) for j in range(width)]
-    texts = [(j, v) for j, v in enumerate(raw) if not _blank(v)]
+    texts = [(j, v) for j, v in enumerate(raw) if not blank(v)]
     if not texts:
         return None
     if not all(
@@ -691,7 +692,7 @@ def _sub_header(
         (rng := merges.get((i, j))) is not None and rng[0] == i and rng[3] > rng[1]
         for j, _ in texts
     )
-    parent_blank = any(_blank(_cell(grid, i, j)) for j, _ in texts)
+    parent_blank = any(blank(_cell(grid, i, j)) for j, _ in texts)
     under_participants = parent_cols.get("participants") in {j for j, _ in texts}
     if not (spanned or parent_blank or under_participants):
         return None
@@ -756,7 +757,7 @@ def _scan_header_block(
     for i in rows:
         row = [_without_seal_note(v) for v in grid[i]]
         for j, value in enumerate(row):
-            if _blank(value) or not isinstance(value, str):
+            if blank(value) or not isinstance(value, str):
                 continue
             text = normalise_text(value).replace("：", ":")
             matches = list(pattern.finditer(text))
@@ -768,7 +769,7 @@ def _scan_header_block(
                     if not field:
                         continue
                     if not content:
-                        content = next((v for v in row[j + 1 :] if not _blank(v)), None)
+                        content = next((v for v in row[j + 1 :] if not blank(v)), None)
                         if isinstance(content, str) and pattern.match(
                             normalise_text(content).replace("：", ":")
                         ):
@@ -778,7 +779,7 @@ def _scan_header_block(
                 continue
             label = text.replace(" ", "").rstrip(":")
             if by_key.get(label) and by_key[label] not in block:
-                right = next((v for v in row[j + 1 :] if not _blank(v)), None)
+                right = next((v for v in row[j + 1 :] if not blank(v)), None)
                 if right is not None and not (
                     isinstance(right, str) and right.replace(" ", "") in by_key
                 ):
@@ -1153,7 +1154,7 @@ def find_tables(
                 kind = "total"
             else:
                 kind = "data"
-                if section is not None and _blank(values.get("work_item")):
+                if section is not None and blank(values.get("work_item")):
                     values["work_item"] = section
                 count = values.get("participants")
                 key = (count.__class__, count)
