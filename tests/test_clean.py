@@ -33,6 +33,8 @@ from analysis.messages import MESSAGES
         (50.0, "50"),
         (50.5, "50.5"),
         (7, "7"),
+        (True, "TRUE"),  # a logical cell, as Excel shows it
+        (False, "FALSE"),
     ],
 )
 def test_normalise_text_canonical_form(value, expected):

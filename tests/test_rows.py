@@ -749,3 +749,22 @@ def test_a_three_level_header_reads_its_participants_total(raw):
         ["5", "ok", "25"], ["6", "participants_parts_disagree", "11"],  # 8 + 2 = 10 ≠ 11
     ]  # fmt: skip
     assert "column_missing" not in set(t["issues"]["code"])
+
+
+def test_logical_cells_are_named_as_excel_shows_them(raw):
+    """TRUE typed where a name or a number belongs: the message and value say TRUE, not True."""
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "工作类别", "活动日期", "活动形式", "参加人数"],
+        [1, "长阳镇第一小学工会", "学习", "2019-05-10", "座谈", True],
+        [2, True, "学习", "2019-05-11", "座谈", 20],
+    ])  # fmt: skip
+    t = run(raw)
+    issues = t["issues"].set_index("code")
+    assert "参加人数“TRUE”不是数字" in issues.loc["participants_unreadable", "message"]
+    assert issues.loc["unit_unresolved", "value"] == "TRUE"
+    assert "基层工会“TRUE”" in issues.loc["unit_unresolved", "message"]
+    assert ledger(t["rows"]) == [
+        ("Sheet1", "3", "accepted", "participants_unreadable", ""),
+        ("Sheet1", "4", "rejected", "unit_unresolved", "20"),
+    ]

@@ -37,6 +37,8 @@ def normalise_text(value: object) -> str:
     """NFKC (full width -> half width), whitespace incl. U+3000 collapsed, stripped; shared with names.py."""
     if value is None:
         return ""
+    if value is True or value is False:  # as Excel shows a logical cell
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = unicodedata.normalize("NFKC", str(value))

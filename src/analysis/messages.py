@@ -567,10 +567,19 @@ def message(code: str, **values: object) -> str:
     template = MESSAGES.get(code)
     if template is None:
         template = GENERIC_ROW if values.get("row") not in (None, "") else GENERIC_FILE
-    filled = _Blank({k: "" if v is None else v for k, v in values.items()}, code=code)
+    filled = _Blank({k: _shown(v) for k, v in values.items()}, code=code)
     # "文件“X”的" before a sheet's name when the caller names the file
     filled.setdefault("in_file", f"文件“{values['file']}”的" if values.get("file") else "")
     return template.format_map(filled)
+
+
+def _shown(value: object) -> object:
+    """A placeholder's value as the analyst saw it in Excel (None blank, a logical TRUE/FALSE)."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "TRUE" if value else "FALSE"
+    return value
 
 
 def message_text(key: str, /, **values: object) -> str:
