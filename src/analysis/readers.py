@@ -24,7 +24,7 @@ import python_calamine as pc
 
 from analysis import styles
 from analysis.campaign import Limits
-from analysis.messages import message_text
+from analysis.messages import message, message_text
 from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
@@ -776,8 +776,10 @@ def _hidden_rows_issue(display: str, sheet: Sheet, hidden: set[int]) -> list[Iss
     )]  # fmt: skip
     if not rows:
         return []
-    shown = "、".join(str(r + 1) for r in rows[:10]) + (f"等{len(rows)}" if len(rows) > 10 else "")
+    shown = "、".join(str(r + 1) for r in rows[:10])
+    if len(rows) > 10:
+        shown = message_text("rows_and_more", rows=shown, count=len(rows))
     return [
         Issue(display, sheet.name, rows[0] + 1, "", "warning", IssueCode.ROWS_HIDDEN,
-              message_text("rows_hidden", in_file=f"文件“{display}”的", sheet=sheet.name, rows=shown))
+              message(IssueCode.ROWS_HIDDEN, file=display, sheet=sheet.name, rows=shown))
     ]  # fmt: skip
