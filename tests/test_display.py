@@ -74,3 +74,28 @@ def test_row_states_and_file_states_are_named_for_their_table():
 def test_same_frame_renders_the_same_html():
     frame = pd.DataFrame({"kind": ["town"], "activities": [3]})
     assert display.table(frame).to_html() == display.table(frame.copy()).to_html()
+
+
+def test_names_a_unit_typed_are_shown_as_text_not_markup():
+    frame = pd.DataFrame({"grassroots_unit": ["<img src=x onerror=alert(2)>工会", "长阳镇工会"]})
+    html = display.table(frame).to_html()
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt;工会" in html
+    assert "长阳镇工会" in html
+
+
+def test_markdown_text_shows_links_tags_and_urls_as_typed():
+    """Rendered as nbconvert renders the notebooks' Markdown into 情况通报.html (mistune,
+    raw HTML passed through, bare URLs linked)."""
+    import html
+
+    import mistune
+
+    from analysis.formats import markdown_text
+
+    typed = "新增：r1/[点此查看](http://evil.example)<img src=x onerror=alert(1)>_a_*b* www.x.cn"
+    render = mistune.create_markdown(escape=False, plugins=["url", "strikethrough", "table"])
+    assert "<a " in render(typed) and "<img" in render(typed)  # what it did before
+    rendered = render(markdown_text(typed))
+    assert "<a " not in rendered and "<img" not in rendered and "<em>" not in rendered
+    assert html.unescape(re.sub(r"</?p>|\n", "", rendered)) == typed

@@ -768,3 +768,156 @@ def test_logical_cells_are_named_as_excel_shows_them(raw):
         ("Sheet1", "3", "accepted", "participants_unreadable", ""),
         ("Sheet1", "4", "rejected", "unit_unresolved", "20"),
     ]
+
+
+# ------------------------------------- split headers as offices type them (no merged cells)
+
+_HEAD = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式"]
+
+
+def _row(*figures) -> list:
+    return [1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", *figures]
+
+
+def test_unmerged_parent_over_parts_spans_them_like_a_merge_in_csv(raw):
+    """参加人数 typed over 男 | 女 | 合计 with blank cells beside it (every CSV export):
+    the three columns are its parts and total, as if the label were merged across them."""
+    (raw / "submissions" / "长阳镇总工会.csv").write_text(
+        "填报单位：长阳镇总工会\n"
+        "序号,基层工会名称,活动日期,工作类别,活动形式,参加人数,,\n"
+        ",,,,,男,女,合计\n"
+        "1,长阳镇第一小学工会,2019-06-03,切实抓好学习,座谈会,14,7,21\n"
+        "2,长阳镇卫生院工会,2019-06-10,加强宣讲培训,宣讲,10,5,16\n",
+        encoding="utf-8",
+    )
+    t = run(raw)
+    assert list(t["rows"]["participants"]) == ["21", "16"]  # the 合计 column, not 男 (14, 10)
+    disagree = t["issues"][t["issues"]["code"] == "participants_parts_disagree"]
+    assert list(disagree["row"]) == ["5"]  # 10 + 5 = 15 ≠ 16
+    assert "分项之和为15" in disagree["message"].iloc[0]
+
+
+def test_unmerged_parent_over_parts_without_total_sums_them(raw):
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        _HEAD + ["参加人数", None, "备注"],
+        [None] * 5 + ["男", "女"],
+        _row(12, 16),
+        _row(5, 6, "第二场"),
+    ])  # fmt: skip
+    t = run(raw)
+    assert list(t["rows"]["participants"]) == ["28", "11"]
+    assert "participants_summed" in set(t["issues"]["code"])
+
+
+def test_a_parent_without_a_label_below_spans_nothing(raw):
+    """活动形式 on the header row with nothing under it is a one-row label: the blank cell
+    to its right over 男 is not 活动形式's part."""
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", None, "参加人数"],
+        [None, None, None, None, None, "主讲人", None],
+        [1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", "张三", 30],
+    ])  # fmt: skip
+    t = run(raw)
+    assert list(t["rows"]["participants"]) == ["30"]
+    assert list(t["rows"]["form"]) == ["讨论会"]  # 座谈会, the campaign's canonical 讨论会
+
+
+@pytest.mark.parametrize(
+    ("labels", "figures", "expected"),
+    [
+        (["男性人数", "女性人数", "总人数"], (12, 8, 20), "20"),
+        (["党员人数", "群众人数", "总人次"], (12, 8, 20), "20"),
+        (["总人数", "党员人数", "群众人数"], (20, 12, 8), "20"),
+        (["会员人数", "非会员人数", "合计（人）"], (12, 8, 21), "21"),
+        (["会员人数", "非会员人数", "合计数"], (12, 8, 21), "21"),
+    ],
+)
+def test_total_column_spellings(raw, labels, expected, figures):
+    """总人数 / 总人次 name the whole figure, as 合计 does; 合计（人） and 合计数 are a bare 合计."""
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx",
+               [["填报单位：长阳镇总工会"], _HEAD + labels, _row(*figures)])  # fmt: skip
+    t = run(raw)
+    assert list(t["rows"]["participants"]) == [expected]
+    codes = set(t["issues"]["code"])
+    assert "participants_summed" not in codes
+    assert ("participants_parts_disagree" in codes) == (expected == "21")  # 12 + 8 ≠ 21
+
+
+def test_name_split_into_parent_and_union_reads_the_union(raw):
+    """所属工会 | 基层工会: the union that held the activity, not the one above it."""
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "所属工会", "基层工会", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇总工会", "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 20],
+        [2, "长阳镇总工会", "长阳镇卫生院工会", "2019-06-04", "切实抓好学习", "座谈会", 21],
+    ])  # fmt: skip
+    t = run(raw)
+    assert list(t["rows"]["grassroots_unit"]) == ["长阳镇第一小学工会", "长阳镇卫生院工会"]
+    ambiguous = t["issues"][t["issues"]["code"] == "column_ambiguous"]
+    assert list(ambiguous["column"]) == ["C"]  # the warning names the column used
+
+
+@pytest.mark.parametrize("remark", ["取消", "活动取消，未开展", "（已删）", "未举办", "此行不算"])
+def test_void_remarks_in_other_words(raw, remark):
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        _HEAD + ["参加人数", "备注"],
+        _row(20, remark),
+    ])  # fmt: skip
+    t = run(raw)
+    assert ledger(t["rows"]) == [("Sheet1", "3", "accepted", "remark_says_void", "20")]
+
+
+# ------------------------------------------------------------------------ hidden rows
+
+
+def test_hidden_rows_are_counted_and_named_in_one_warning(raw):
+    from openpyxl import load_workbook
+
+    path = write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        _HEAD + ["参加人数"],
+        _row(20), _row(21), _row(22), [None] * 6, _row(23),
+    ])  # fmt: skip
+    wb = load_workbook(path)
+    for r in (4, 6, 7):  # row 6 is blank: not named
+        wb.active.row_dimensions[r].hidden = True
+    wb.save(path)
+    t = run(raw)
+    assert (
+        list(t["rows"]["state"]).count("accepted") + list(t["rows"]["state"]).count("duplicate")
+        == 4
+    )  # every row read, none lost
+    hidden = t["issues"][t["issues"]["code"] == "rows_hidden"]
+    assert list(hidden["row"]) == ["4"]
+    assert "第4、7行被隐藏" in hidden["message"].iloc[0]
+    assert hidden["severity"].iloc[0] == "warning"
+
+
+def test_hidden_rows_of_an_ods_sheet_are_named(raw):
+    """LibreOffice's table:visibility="collapse" rows (the fixture's row 6, patched in)."""
+    import zipfile
+
+    source = FIXTURES / "rows_split.ods"
+    target = raw / "submissions" / "长阳镇总工会_rows_split.ods"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "content.xml":
+                text = data.decode()
+                at = 0
+                for _ in range(6):  # the sixth row element
+                    at = text.index("<table:table-row ", at + 1)
+                text = (
+                    text[:at]
+                    + '<table:table-row table:visibility="collapse" '
+                    + text[at + len("<table:table-row ") :]
+                )
+                data = text.encode()
+            zout.writestr(info, data)
+    t = run(raw)
+    hidden = t["issues"][t["issues"]["code"] == "rows_hidden"]
+    assert list(hidden["row"]) == ["6"]
+    assert set(t["rows"]["row"]) >= {"6"}  # still read

@@ -36,6 +36,7 @@ from analysis.figures import (
     default_round,
     latest_activity_date,
 )
+from analysis.formats import markdown_text
 from analysis.messages import briefing_line
 from analysis.model import IssueCode, Level
 from analysis.notebook_runs import (
@@ -245,7 +246,8 @@ def changes_markdown(figures: Figures, heading: str = "### 与上次运行相比
     from analysis.history import FIRST_RUN_LINE
 
     first, *rest = figures.changes or (FIRST_RUN_LINE,)
-    lines = [heading, "", plain(first), "", *[f"- {plain(line)}" for line in rest]]
+    text = [markdown_text(plain(line)) for line in (first, *rest)]
+    lines = [heading, "", text[0], "", *[f"- {line}" for line in text[1:]]]
     return Markdown("\n".join(lines))
 
 
@@ -260,7 +262,7 @@ def show_publicity(figures: Figures) -> None:
     if not sentence or publicity.at_round(table, figures.round_code).query("to_date > 0").empty:
         print("各单位尚未报送宣传成果数量。")
         return
-    display(Markdown(sentence))
+    display(Markdown(markdown_text(sentence)))
     display(show_chart(figures, "07_publicity"))
 
 
@@ -277,7 +279,7 @@ def show_materials(figures: Figures) -> None:
         print("尚未收到信息图片或阶段性总结。")
         return
     upto = mfig.up_to_round(received, figures.campaign, figures.round_code)
-    display(Markdown(mfig.key_sentence(upto)))
+    display(Markdown(markdown_text(mfig.key_sentence(upto))))
     sheet = materials_exports.status_sheet(figures, received)
     sheet = sheet[sheet["期次"] == figures.round_name]
     counts = sheet.groupby("报送情况", sort=False).size().rename("单位数").reset_index()
@@ -411,10 +413,10 @@ def narrative_markdown(figures: Figures):
 
     demo = "（演示数据）" if figures.is_demo else ""
     lines = [
-        f"# {figures.campaign.name}{figures.round_name}情况通报{demo}",
-        figures.dates_line,
+        "# " + markdown_text(f"{figures.campaign.name}{figures.round_name}情况通报{demo}"),
+        markdown_text(figures.dates_line),
         "",
-        *[f"{i}. {s}" for i, s in enumerate(briefing_text(figures), start=1)],
+        *[f"{i}. {markdown_text(s)}" for i, s in enumerate(briefing_text(figures), start=1)],
     ]
     return Markdown("\n".join(lines))
 

@@ -100,8 +100,11 @@ def table(frame: pd.DataFrame, chinese: bool = True):
     formatters = {c: (lambda v, c=c: _cell(v, str(c), states)) for c in codes}
     # A stable id (not pandas' random one), so a re-run gives the same HTML (nbval).
     digest = hashlib.sha256(frame.to_csv().encode("utf-8")).hexdigest()[:8]
-    styler = frame.style.set_uuid(digest).format(formatters, na_rep="")
-    styler = styler.format_index(lambda v: "" if _missing(v) else _cell(v, ""), axis=0)
+    # escape: a name a unit typed (<img …>, a link) is shown as text, never as markup.
+    styler = frame.style.set_uuid(digest).format(formatters, na_rep="", escape="html")
+    styler = styler.format_index(
+        lambda v: "" if _missing(v) else _cell(v, ""), axis=0, escape="html"
+    )
     if chinese:
         styler = styler.relabel_index([column_name(str(c)) for c in codes], axis="columns")
     if not named_index:

@@ -7,7 +7,9 @@ the same wherever it appears. Pure functions of values; no pandas, no I/O.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from analysis import config
@@ -108,3 +110,15 @@ def shown_pct(value: float | None) -> float:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return math.nan
     return float(half_up(float(value) * 100, 1))
+
+
+# ASCII punctuation Markdown would read as syntax: links [..](..), emphasis, code, tables,
+# and the ':' of a bare URL or the '.' after www that renderers turn into a link.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]()#!|~<>:]|(?<=www)\.", re.IGNORECASE)
+
+
+def markdown_text(text: object) -> str:
+    """`text` (names a unit or file supplied) as literal Markdown: HTML tags, Markdown
+    links or emphasis and bare URLs in it are shown as typed, never rendered (notebooks,
+    情况通报.html)."""
+    return _MARKDOWN_SYNTAX.sub(r"\\\g<0>", html.escape(str(text), quote=False))

@@ -388,7 +388,9 @@ def change_markdown(out_dir: Path):
     summary line, then one bullet per file or unit."""
     from IPython.display import Markdown
 
-    first, *rest = change_lines(out_dir)
+    from analysis.formats import markdown_text
+
+    first, *rest = (markdown_text(line) for line in change_lines(out_dir))
     return Markdown(
         "\n".join(["### 与上次运行相比", "", first, "", *[f"- {line}" for line in rest]])
     )

@@ -160,6 +160,7 @@ CODE_NAMES: dict[str, str] = {
     "remark_says_void": "备注说明可能作废",
     "repeated_earlier_round": "与前期重复报送",
     "row_deleted": "已划删除线",
+    "rows_hidden": "有隐藏的行",
     "work_item_ambiguous": "工作类别对应多项",
     "work_item_inferred": "工作类别为推断",
     "work_item_missing": "缺少工作类别",

@@ -181,6 +181,11 @@ MESSAGES: dict[str, str] = {
     "participants_parts_disagree": (
         "参加人数合计为{total}，而分项之和为{parts_sum}（{parts}），两者不一致，已按合计计入；请核对。"
     ),
+    "rows_hidden": (
+        "{in_file}工作表“{sheet}”的第{rows}行被隐藏了（可能是筛选或隐藏行），这些行仍照常读取并计入；"
+        "如果这些行是要删除的，请填报单位直接删除或划删除线后重新报送。"
+    ),
+    "rows_and_more": "{rows}等{count}",
     "remark_says_void": (
         "备注“{value}”说明该行可能已作废或重复，但该行没有划删除线，仍已计入；"
         "请向填报单位核实，如确应删除请让其在表中删除该行或划删除线。"

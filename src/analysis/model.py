@@ -185,6 +185,7 @@ class IssueCode(StrEnum):
     REMARK_SAYS_VOID = "remark_says_void"
     REPEATED_EARLIER_ROUND = "repeated_earlier_round"
     ROW_DELETED = "row_deleted"
+    ROWS_HIDDEN = "rows_hidden"
     WORK_ITEM_AMBIGUOUS = "work_item_ambiguous"
     WORK_ITEM_INFERRED = "work_item_inferred"
     WORK_ITEM_MISSING = "work_item_missing"

@@ -24,7 +24,7 @@ import python_calamine as pc
 
 from analysis import styles
 from analysis.campaign import Limits
-from analysis.messages import message_text
+from analysis.messages import message, message_text
 from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
@@ -424,6 +424,20 @@ def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
     }
 
 
+_ROW_TAG = re.compile(rb"<row\b([^>]*)>")
+_HIDDEN_ATTR = re.compile(rb'\bhidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
+
+
+def _hidden_rows(xml: bytes) -> set[int]:
+    """0-based numbers of a sheet's rows that are hidden (by hand or by a filter)."""
+    rows = set()
+    for attrs in _ROW_TAG.findall(xml):
+        if _HIDDEN_ATTR.search(attrs) and (number := _ROW_NUMBER.search(attrs)):
+            rows.add(int(number.group(1)) - 1)
+    return rows
+
+
 def _scan_xlsx(
     zf: zipfile.ZipFile,
     limits: Limits,
@@ -431,6 +445,7 @@ def _scan_xlsx(
     display: str,
     exact: bool = False,
     errors: dict[str, dict[tuple[int, int], str]] | None = None,
+    hidden: dict[str, set[int]] | None = None,
 ) -> list[Issue]:
     """Bound every sheet's true extent before calamine allocates it; note formulas without values.
 
@@ -478,7 +493,9 @@ def _scan_xlsx(
             height, width = bound  # an upper bound of the true extent
             if _too_big(name, "", height, total_cells + height * width, limits) is not None:
                 # The bound is too loose to pass: measure every sheet exactly instead.
-                return _scan_xlsx(zf, limits, name, display, exact=True, errors=errors)
+                return _scan_xlsx(
+                    zf, limits, name, display, exact=True, errors=errors, hidden=hidden
+                )
         else:
             height, width = _scanned_extent(xml)
         total_cells += height * width
@@ -487,6 +504,8 @@ def _scan_xlsx(
             raise _too_big(name, sheet_name(part), height, cells, limits)
         if errors is not None and b't="e"' in xml:  # error values, shown as written
             errors[sheet_name(part)] = _error_cells(xml)
+        if hidden is not None and b'hidden="' in xml and (rows := _hidden_rows(xml)):
+            hidden[sheet_name(part)] = rows
         if len(xml) <= FORMULA_SCAN_BYTES and _FORMULA.search(xml):
             sheet = sheet_name(part)
             for ref in _NO_VALUE_FORMULA.findall(xml):
@@ -544,9 +563,10 @@ _ODS_NS = {
 
 
 def _scan_ods(
-    zf: zipfile.ZipFile, limits: Limits, name: str
+    zf: zipfile.ZipFile, limits: Limits, name: str, hidden: dict[str, set[int]] | None = None
 ) -> dict[str, list[tuple[int, int, int, int]]]:
-    """Bound each table's extent (repeated rows/cells that hold values) and collect merged ranges."""
+    """Bound each table's extent (repeated rows/cells that hold values) and collect merged
+    ranges; rows hidden (collapsed or filtered) that hold values go into `hidden`."""
     from defusedxml import ElementTree as SafeET  # entities are refused, never expanded
 
     t = "{" + _ODS_NS["table"] + "}"
@@ -564,13 +584,14 @@ def _scan_ods(
                 merged[table_name] = []
             elif event == "end" and tag == t + "table-row":
                 repeat = int(el.get(t + "number-rows-repeated", "1"))
-                col = 0
+                col, filled = 0, False
                 for cell in el:
                     if cell.tag not in (t + "table-cell", t + "covered-table-cell"):
                         continue
                     span = int(cell.get(t + "number-columns-repeated", "1"))
                     if cell.get(office_type) is not None or len(cell):
                         extent_rows, extent_cols = row + repeat, max(extent_cols, col + span)
+                        filled = True
                     cols_spanned = int(cell.get(t + "number-columns-spanned", "1"))
                     rows_spanned = int(cell.get(t + "number-rows-spanned", "1"))
                     if cols_spanned > 1 or rows_spanned > 1:
@@ -578,6 +599,12 @@ def _scan_ods(
                             (row, col, row + rows_spanned - 1, col + cols_spanned - 1)
                         )
                     col += span
+                if (
+                    filled
+                    and hidden is not None
+                    and el.get(t + "visibility", "visible") != "visible"
+                ):
+                    hidden.setdefault(table_name, set()).update(range(row, row + min(repeat, 1000)))
                 row += repeat
                 el.clear()
             elif event == "end" and tag == t + "table":
@@ -677,16 +704,17 @@ def read_workbook(
     issues: list[Issue] = []
     ods_merged: dict[str, list[tuple[int, int, int, int]]] = {}
     error_cells: dict[str, dict[tuple[int, int], str]] = {}
+    hidden_rows: dict[str, set[int]] = {}
     if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 _check_zip(zf, limits, name)
                 if fmt in ("xlsx", "xlsm"):
                     issues = _active_content(zf, name) + _scan_xlsx(
-                        zf, limits, name, name, errors=error_cells
+                        zf, limits, name, name, errors=error_cells, hidden=hidden_rows
                     )
                 elif fmt == "ods":
-                    ods_merged = _scan_ods(zf, limits, name)
+                    ods_merged = _scan_ods(zf, limits, name, hidden=hidden_rows)
         except FileRejected:
             raise
         except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError) as exc:
@@ -734,4 +762,24 @@ def read_workbook(
         for (r, c), text in error_cells.get(sheet.name, {}).items():
             if r < len(sheet.rows) and c < len(sheet.rows[r]) and sheet.rows[r][c] is None:
                 sheet.rows[r][c] = text  # "#N/A": a message names it, not a silent blank
+        if sheet.name in hidden_rows and not sheet.hidden:
+            issues += _hidden_rows_issue(name, sheet, hidden_rows[sheet.name])
     return Workbook(path=path, format=fmt, sheets=sheets, issues=issues)
+
+
+def _hidden_rows_issue(display: str, sheet: Sheet, hidden: set[int]) -> list[Issue]:
+    """One warning naming the hidden rows of a visible sheet that hold anything: they are
+    read and counted like any other row (a filter hides rows too), but the analyst, who
+    would not see them in Excel, is told."""
+    rows = [r for r in sorted(hidden) if r < len(sheet.rows) and any(
+        v is not None and not (isinstance(v, str) and not v.strip()) for v in sheet.rows[r]
+    )]  # fmt: skip
+    if not rows:
+        return []
+    shown = "、".join(str(r + 1) for r in rows[:10])
+    if len(rows) > 10:
+        shown = message_text("rows_and_more", rows=shown, count=len(rows))
+    return [
+        Issue(display, sheet.name, rows[0] + 1, "", "warning", IssueCode.ROWS_HIDDEN,
+              message(IssueCode.ROWS_HIDDEN, file=display, sheet=sheet.name, rows=shown))
+    ]  # fmt: skip

@@ -313,6 +313,10 @@ def _labels(value: object) -> str:
     return "" if blank(value) or not isinstance(value, str) else normalise_text(value)
 
 
+# A name column's label that names the union above (所属工会, 上级工会, 主管单位).
+_PARENT_LABEL = re.compile("所属|上级|主管|隶属|归属")
+
+
 def _assign(matcher: _Matcher, labels: list[list[str]]) -> tuple[dict[str, int], dict[str, str]]:
     """Choose one column per field from candidate labels per column (best first)."""
     best: dict[str, tuple[tuple, int, str]] = {}
@@ -322,8 +326,10 @@ def _assign(matcher: _Matcher, labels: list[list[str]]) -> tuple[dict[str, int],
             if found is None:
                 continue
             field, quality, length = found
-            total_sub = field == "participants" and any(w in label for w in SUB_TOTAL_WORDS)
-            rank = (quality, total_sub, length, -j)
+            total_sub = field == "participants" and _total_word(label)
+            # 所属工会 | 基层工会: the union that held it, not the one above it.
+            own = field != "grassroots_unit" or not _PARENT_LABEL.search(label)
+            rank = (own, quality, total_sub, length, -j)
             if field not in best or rank > best[field][0]:
                 best[field] = (rank, j, label)
             break
@@ -349,8 +355,37 @@ _ACTUAL = re.compile("实到|实际|实参")  # attendance as it was
 _PLANNED = re.compile("应到|应参|计划|预计|拟参")  # as it was meant to be
 
 
+# 总人数, 总人次, 参加总人数: a whole figure named by 总 rather than 合计.
+_WHOLE_FIGURE = re.compile("总(?:参加|参与|参会)?人[数次]")
+# A total's label with its unit after it: 合计（人）, 合计数, 小计(人次).
+_TOTAL_UNIT = re.compile("(?:人次|人数|人|数|名|次)$")
+
+
 def _total_word(label: str) -> bool:
-    return any(w in label for w in SUB_TOTAL_WORDS)
+    """The label names a whole figure (合计, 小计, 总人数…), not one of its parts."""
+    return any(w in label for w in SUB_TOTAL_WORDS) or bool(_WHOLE_FIGURE.search(label))
+
+
+def _bare_total(label: str) -> bool:
+    """The label is a total and nothing else (合计, 合计（人）, 合计数), naming no field."""
+    return _TOTAL_UNIT.sub("", match_key(label)) in SUB_TOTAL_WORDS
+
+
+def _spread_parents(parent: list[str], sub: list[str], merges: dict, i: int) -> list[str]:
+    """Parent labels of a two-row header, each carried over the blank cells to its right
+    that hold sub-labels, as long as the parent itself has one below it: 参加人数 typed
+    over 男 | 女 | 合计 without merging (a CSV export, 跨列居中) spans them as a merge would.
+    A merged parent already spans what it spans."""
+    out = list(parent)
+    owner = ""
+    for j, p in enumerate(parent):
+        if p:
+            owner = p if sub[j] and merges.get((i, j)) is None else ""
+        elif owner and sub[j]:
+            out[j] = owner
+        else:
+            owner = ""
+    return out
 
 
 def _header_labels(grid: Grid, merges: dict, i: int, last: int, width: int) -> list[list[str]]:
@@ -362,6 +397,7 @@ def _header_labels(grid: Grid, merges: dict, i: int, last: int, width: int) -> l
     for j in range(width):
         rng = merges.get((i + 1, j))
         sub.append("" if rng and rng[0] <= i else _labels(_cell(grid, i + 1, j)))
+    parent = _spread_parents(parent, sub, merges, i)
     return [
         [p + s, s, p] if s and p and s != p else [p or s] for p, s in zip(parent, sub, strict=True)
     ]
@@ -475,7 +511,7 @@ def _split_columns(
                 if (
                     lo <= j < hi
                     and j not in columns.values()
-                    and any(match_key(o) in SUB_TOTAL_WORDS for o in labels[j] if o)
+                    and any(_bare_total(o) for o in labels[j] if o)
                 ):
                     totals = [(j, labels[j][0], 1)]
                     break
@@ -659,9 +695,10 @@ def _header_at(
     label_like = all(not re.search(r"[\d:：]", p) for p in parent)
     sub = _sub_header(grid, merges, i, width, single_cols) if label_like else None
     if sub is not None:
+        spread = _spread_parents(parent, sub, merges, i)
         labels = [
             [p + s, s, p] if s and p and s != p else [p or s]
-            for p, s in zip(parent, sub, strict=True)
+            for p, s in zip(spread, sub, strict=True)
         ]
         cols, labs = _assign(matcher, labels)
         below, _ = _assign(matcher, [[s] for s in sub])
