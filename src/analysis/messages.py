@@ -639,6 +639,10 @@ BRIEFING_TEXTS: dict[str, str] = {
     ),
     "analyst_data": "使用分析人员的数据：{raw_dir}",
     "round_not_in_campaign": "报送期次“{round}”不存在，应为 {codes} 之一。",
+    "as_of_before_campaign": (
+        "统计截止日期 {as_of} 早于“{name}”的开始日期 {start}，还没有可以通报的内容；"
+        "请把 --as-of 改为 {start} 以后的日期，或去掉 --as-of（按已收到的报送统计）。"
+    ),
     "round_not_started": (
         "报送期次“{round}”（{name}）从 {start} 开始，统计截止日期 {as_of} 时还没有开始，"
         "无法通报；请去掉 --round（自动取已有报送的最近一期），或把 --as-of 改为 {start} 以后的日期。"
