@@ -338,8 +338,11 @@ MESSAGES: dict[str, str] = {
         "（analysis/campaign_default.toml）改正后重新运行。"
     ),
     "campaign_unreadable": (
-        "活动定义文件 {file} 格式有误，无法读取：{detail}；请用记事本打开，按报错的行和列改正后重新运行。"
+        "活动定义文件 {file} 格式有误，无法读取：{where}{detail}；请用记事本打开，改正后重新运行。"
     ),
+    "campaign_toml_at": "第{line}行第{column}列",
+    "campaign_toml_at_end": "文件末尾",
+    "campaign_toml_encoding": "文件的编码无法识别，请用记事本另存为 UTF-8 编码",
     # Activity table headers (tables.py)
     "column_named": "{letter}列“{label}”",
     "column_ambiguous": (
@@ -545,6 +548,28 @@ MESSAGES: dict[str, str] = {
     ),
     "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
 }
+
+# What tomllib's English error says, in Chinese (its message starts with the key).
+TOML_PROBLEMS: dict[str, str] = {
+    "Illegal character": "有不允许的字符（常见原因：引号没有配对，或文字中间换了行）",
+    "Unclosed string": "引号没有配对",
+    "Unterminated string": "引号没有配对",
+    "Cannot overwrite a value": "同一项写了两次，或与前面的某一项重名",
+    "Cannot declare": "同一个 [表] 写了两次",
+    "Cannot mutate": "同一项写了两次，或与前面的某一项重名",
+    "Expected newline or end of document after a statement": (
+        "一行里写了多项，或值的写法不对（日期写成 2019-05-08，文字要加英文双引号）"
+    ),
+    "Expected ']' at the end of a table declaration": "[ ] 方括号没有配对",
+    "Expected ']]' at the end of an array declaration": "[[ ]] 方括号没有配对",
+    "Unclosed array": "列表的 [ ] 方括号没有配对",
+    "Unclosed inline table": "{ } 花括号没有配对",
+    "Invalid value": "值的写法不对（文字要加英文双引号，日期写成 2019-05-08，数字不加引号）",
+    "Invalid statement": "这一行不是“名称 = 值”的写法（名称含中文时要加英文双引号）",
+    "Invalid date or datetime": "日期不存在或写法不对（应为 2019-05-08）",
+    "Invalid initial character for a key part": "名称的写法不对（名称含中文时要加英文双引号）",
+}
+TOML_PROBLEM_OTHER = "写法不符合活动定义文件（TOML）的格式"
 
 # The Chinese name of each campaign.toml key a missing-key message names.
 CAMPAIGN_KEY_LABELS: dict[str, str] = {
