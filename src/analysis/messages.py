@@ -216,6 +216,10 @@ MESSAGES: dict[str, str] = {
         "注意：统计截止日期 {date} 早于活动开始日期 {start}，所有活动都在截止日期之后，"
         "覆盖率都是 0；请检查 --as-of 是否写错。"
     ),
+    "ingest_as_of_long_after_campaign": (
+        "注意：统计截止日期 {date} 比活动结束（{end}）和最后一期报送截止（{deadline}）晚了一年以上，"
+        "疑似年份写错；统计照常进行，请检查 --as-of 是否写错。"
+    ),
     "ingest_summary_issues": (
         "发现问题 {total} 条（错误 {errors} 条，提示 {warnings} 条），详见 {issues_csv}。"
     ),
