@@ -904,9 +904,12 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     write_tables(out_dir, tables, by_file={"rows": rows_by_file}, beside=beside)
     _write_log(out_dir, tracebacks)
     severities = issues_frame["severity"].value_counts()
+    from analysis.materials.figures import key_counts
+
     history.record_run(
         out_dir, submissions, coverage.get("coverage"), hashes, as_of,
         inputs=_input_marks(raw_dir), problems={s: int(severities.get(s, 0)) for s in ("error", "warning")},
+        materials={"files": len(materials), **key_counts(materials)},
     )  # fmt: skip
     cache.prune()
     result = IngestResult(
