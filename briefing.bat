@@ -27,6 +27,8 @@ set "PATH=%~1;%~1\Library\bin;%~1\Scripts;%PATH%"
 exit /b 0
 
 :run
+"%PY%" -c "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ('analysis', 'pandas', 'matplotlib', 'openpyxl', 'pptx', 'docx', 'nbclient')))" 2>nul
+if errorlevel 1 goto broken
 echo 正在生成通报材料，请稍候（第一次运行约需一两分钟）……
 "%PY%" -m analysis briefing %*
 set "STATUS=%ERRORLEVEL%"
@@ -36,6 +38,13 @@ if "%STATUS%"=="0" (
 ) else (
     echo 运行结束，但有问题（返回码 %STATUS%）：请查看上面的中文说明。
 )
+goto end
+
+:broken
+echo 运行环境没有装完整：找到了 "%PY%"，但本程序或它需要的库没有装好（多半是安装时断了网）。
+echo 请按 README.md 中“没有 make 的电脑”一节，联网后重新执行安装环境的几条命令，再运行本文件。
+set "STATUS=1"
+goto end
 
 :end
 echo.

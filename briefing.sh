@@ -22,6 +22,10 @@ if [ -z "$PY" ]; then
     echo "没有找到运行环境：项目文件夹中没有 .venv，也没有名为 $ENV_NAME 的 conda 环境。"
     echo "请先按 README.md 中“没有 make 的电脑”一节建立环境（只需一次），再运行本文件。"
     status=1
+elif ! "$PY" -c "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in ('analysis', 'pandas', 'matplotlib', 'openpyxl', 'pptx', 'docx', 'nbclient')))" 2>/dev/null; then
+    echo "运行环境没有装完整：找到了 $PY，但本程序或它需要的库没有装好（多半是安装时断了网）。"
+    echo "请按 README.md 中“没有 make 的电脑”一节，联网后重新执行安装环境的几条命令，再运行本文件。"
+    status=1
 else
     echo "正在生成通报材料，请稍候（第一次运行约需一两分钟）……"
     "$PY" -m analysis briefing "$@"

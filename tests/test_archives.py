@@ -167,3 +167,20 @@ def test_rar_asks_to_unpack_and_corrupt_zip_is_one_message():
     assert "请解压后放入" in rar.issues[0].message
     bad = archives.expand(b"PK\x03\x04" + b"\0" * 30, "submissions/b.zip", LIMITS)
     assert codes(bad) == [("submissions/b.zip", "archive_corrupt")]
+
+
+def test_a_member_named_as_windows_refuses_is_copied_under_a_legal_name():
+    """“报送表?.xlsx” zipped on a Mac: its temporary copy must be creatable on Windows."""
+    from analysis.filenames import windows_problems
+    from analysis.materials.intake import Intake
+
+    intake = Intake()
+    try:
+        rel = "submissions/长阳镇.zip/长阳镇总工会报送表?:*.xlsx"
+        member = intake.member_file(rel, b"PK")
+        assert windows_problems(member.name) == []
+        assert member.name == "长阳镇总工会报送表___.xlsx"
+        assert member.rel == rel  # messages and the ledger keep the name as written
+        assert member.read_bytes() == b"PK"
+    finally:
+        intake.close()

@@ -269,6 +269,20 @@ def test_run_for_a_round_not_started_by_the_as_of_date_exits_in_chinese(tiny_raw
     assert not (tmp_path / "reports").exists()  # nothing half-made
 
 
+@pytest.mark.parametrize("as_of", [dt.date(2019, 5, 7), dt.date(2010, 1, 1)])
+def test_run_as_of_before_the_campaign_exits_in_chinese(tiny_raw, tmp_path, capsys, as_of):
+    """The campaign starts 2019-05-08: nothing to report yet (it was a pandas traceback)."""
+    status = briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports", as_of=as_of)
+    assert status == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"统计截止日期 {as_of.isoformat()} 早于“学习宣传贯彻北京市工会第十四次代表大会精神”的"
+        "开始日期 2019-05-08，还没有可以通报的内容；请把 --as-of 改为 2019-05-08 以后的日期，"
+        "或去掉 --as-of（按已收到的报送统计）。"
+    )
+    assert not (tmp_path / "reports").exists()
+
+
 def test_briefing_ingest_is_the_incremental_ingest_without_a_stamp(tiny_raw, tmp_path):
     first = briefing.ingest(tiny_raw, tmp_path / "out")
     again = briefing.ingest(tiny_raw, tmp_path / "out")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -84,3 +85,25 @@ def test_missing_key_message_names_the_table_entry_and_the_key_in_chinese(tmp_pa
         f"活动定义文件（{path}）第2个 [[rounds]]（报送期次）中缺少必填项 deadline（报送截止日期），"
         "请对照内置模板（analysis/campaign_default.toml）补充后重新运行。"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('name = "第十四次代表大会精神', "第3行第19列，有不允许的字符（常见原因：引号没有配对"),
+        ("start = 2019-13-01", "第3行第13列，一行里写了多项，或值的写法不对（日期写成 2019-05-08"),
+        ("year = 2019\nyear = 2020", "同一项写了两次"),
+        ("start = 五月八日", "第3行第9列，值的写法不对"),
+    ],
+)
+def test_a_campaign_file_notepad_broke_is_explained_in_chinese(tmp_path, line, expected):
+    """tomllib's English error (“Cannot overwrite a value (at line 23, column 22)”) is put
+    into Chinese: where, and what is wrong."""
+    path = tmp_path / "campaign.toml"
+    path.write_bytes(f"# 活动定义\r\n[campaign]\r\n{line}\r\n".encode("gbk"))
+    with pytest.raises(CampaignError) as err:
+        load_campaign(path)
+    text = str(err.value)
+    assert text.startswith("活动定义文件 campaign.toml 格式有误，无法读取：")
+    assert expected in text
+    assert not re.search("[A-Za-z]{4,}", text.replace("campaign.toml", "")), text

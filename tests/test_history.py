@@ -260,6 +260,32 @@ def test_aliases_and_problems_found_are_in_the_change_report(raw):  # noqa: F811
     assert history.change_lines(raw.parent / "out")[0].endswith("报送文件和各单位数字都没有变化。")
 
 
+def test_photos_and_summaries_sent_in_are_in_the_change_report(raw):  # noqa: F811
+    """Three photos into a unit's folder: no spreadsheet changed, yet materials did."""
+    import random
+
+    from PIL import Image
+
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学", participants=20)], "2019-06-28"
+    )
+    run(raw)
+    folder = raw / "submissions" / "长阳镇总工会资料"
+    folder.mkdir()
+    for k in range(3):
+        noise = random.Random(k).randbytes(64 * 48 * 3)  # three different pictures
+        Image.frombytes("RGB", (64, 48), noise).save(folder / f"活动照片{k + 1}.jpg")
+    run(raw)
+    lines = history.change_lines(raw.parent / "out")
+    assert lines[0].endswith("报送文件和各单位数字都没有变化。")
+    assert (
+        lines[-1]
+        == "收到的资料（照片、总结等）：共 0 → 3 个，信息图片 0 → 3 张（详见 materials.csv）。"
+    )
+    run(raw)  # nothing new
+    assert history.change_lines(raw.parent / "out")[1:] == []
+
+
 def test_a_history_from_before_the_member_figures_compares_what_it_has():
     old = {"stamp": "2026-11-01T09:00:00", "as_of": None, "files": [],
            "units": {"长阳镇总工会": {"unit_coverage": 0.5, "activities": 2.0, "participants": 10.0}}}  # fmt: skip

@@ -1171,6 +1171,14 @@ def test_the_cut_off_date_is_told_and_one_before_the_campaign_is_warned(raw, tmp
     early = ingest.run(raw, tmp_path / "c", as_of=dt.date(1990, 1, 1), progress=False)
     assert len(early.notes) == 2 and "早于活动开始日期" in early.notes[1]
     assert early.summary_zh().endswith(early.notes[1])
+    # A year after the last deadline (2020-01-10) is still a date one may mean; 2091 is not.
+    late = ingest.run(raw, tmp_path / "d", as_of=dt.date(2021, 1, 10), progress=False)
+    assert len(late.notes) == 1
+    typo = ingest.run(raw, tmp_path / "e", as_of=dt.date(2091, 9, 30), progress=False)
+    assert typo.notes[1] == (
+        "注意：统计截止日期 2091-09-30 比活动结束（2019-12-31）和最后一期报送截止（2020-01-10）"
+        "晚了一年以上，疑似年份写错；统计照常进行，请检查 --as-of 是否写错。"
+    )
 
 
 def test_a_shortcut_to_a_file_that_is_gone_is_noted_not_dropped(raw, tmp_path):

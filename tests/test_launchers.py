@@ -62,3 +62,37 @@ def test_sh_without_an_environment_says_so_in_chinese(tmp_path):
     assert proc.returncode == 1
     assert "没有找到运行环境" in proc.stdout and ENV_NAME in proc.stdout
     assert "README.md" in proc.stdout
+
+
+def test_sh_with_a_half_installed_environment_says_so_in_chinese(tmp_path):
+    """.venv exists but pip never finished (no network): a Chinese line, not Python's English."""
+    project = _project(tmp_path, with_venv=True)
+    python = project / ".venv" / "bin" / "python"
+    python.write_text(  # finds no module when asked, as a venv without its packages
+        '#!/bin/sh\nif [ "$1" = "-c" ]; then echo "ModuleNotFoundError" >&2; exit 1; fi\n'
+        'echo called > called.txt\n', "utf-8",
+    )  # fmt: skip
+    proc = _run(project, tmp_path)
+    assert proc.returncode == 1
+    assert "运行环境没有装完整" in proc.stdout and "README.md" in proc.stdout
+    assert "ModuleNotFoundError" not in proc.stdout + proc.stderr
+    assert not (project / "called.txt").exists()  # the briefing was not attempted
+
+
+def test_bat_checks_the_environment_before_the_briefing_and_ends_after_it():
+    lines = (ROOT / "briefing.bat").read_bytes().decode("utf-8").splitlines()
+    probe = next(i for i, line in enumerate(lines) if "find_spec" in line)
+    run = lines.index('"%PY%" -m analysis briefing %*')
+    assert probe < run and lines[probe + 1] == "if errorlevel 1 goto broken"
+    broken = lines.index(":broken")
+    assert "goto end" in lines[run:broken]  # a finished briefing does not fall into :broken
+    assert "运行环境没有装完整" in lines[broken + 1]
+
+
+def test_the_probe_finds_every_module_in_the_project_environment():
+    """The launchers' probe passes in a complete environment (this one)."""
+    import sys
+
+    text = (ROOT / "briefing.sh").read_text("utf-8")
+    code = text.split('"$PY" -c "', 1)[1].split('"', 1)[0]
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -684,3 +684,19 @@ def test_template_sheets_cannot_be_unhidden_or_added_by_accident(generated):
     assert wb.security is not None and wb.security.lockStructure
     hint = wb["活动情况"].cell(row=4, column=1).value
     assert hint.startswith("请在黄色单元格和下方表格中填写")
+
+
+def test_templates_take_the_campaign_of_the_rosters_raw_folder(raw, tmp_path):
+    """data/raw/campaign.toml renames round r2: the templates say so, as the ingest reads it."""
+    from analysis.campaign import default_campaign_text
+    from analysis.templates import batch
+
+    text = default_campaign_text().replace('name = "第二阶段"', 'name = "第二批次"', 1)
+    (raw / "campaign.toml").write_text(text, encoding="utf-8")
+    done = batch.run(roster=raw / "roster", round_code="r2", out_dir=tmp_path / "t")
+    assert done.round_name == "第二批次"
+    assert all("第二批次" in p.name for p in done.files)
+    (raw / "campaign.toml").unlink()  # none there: the built-in campaign
+    assert batch.run(roster=raw / "roster", round_code="r2", out_dir=tmp_path / "u").round_name == (
+        "第二阶段"
+    )

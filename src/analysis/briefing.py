@@ -557,6 +557,13 @@ def run(
             print(line, file=sys.stderr)
             return 2
         chosen = campaign.rounds_by_code.get(round_code) if round_code else None
+        if as_of is not None and as_of < campaign.start:
+            line = briefing_line(
+                "as_of_before_campaign", as_of=as_of.isoformat(), start=campaign.start.isoformat(),
+                name=campaign.name,
+            )  # fmt: skip
+            print(line, file=sys.stderr)
+            return 2
         if chosen is not None and as_of is not None and as_of < chosen.start:
             line = briefing_line(
                 "round_not_started", round=round_code, name=chosen.name,

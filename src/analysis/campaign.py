@@ -7,6 +7,7 @@ Everything campaign-specific lives in a TOML file; the built-in default is
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from analysis import textfiles
-from analysis.messages import CAMPAIGN_KEY_LABELS, message_text
+from analysis.messages import CAMPAIGN_KEY_LABELS, TOML_PROBLEM_OTHER, TOML_PROBLEMS, message_text
 
 OTHER_WORK_ITEM = "other"
 OTHER_WORK_ITEM_NAME = "其他"
@@ -322,7 +323,28 @@ def load_campaign(path: Path | None = None) -> Campaign:
     try:
         data = tomllib.loads(textfiles.read_text(path))  # BOM, CRLF, GBK as Notepad saves
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        where, detail = _toml_problem(exc)
         raise CampaignError(
-            message_text("campaign_unreadable", file=Path(path).name, detail=exc)
+            message_text("campaign_unreadable", file=Path(path).name, where=where, detail=detail)
         ) from None
     return campaign_from_dict(data, source=str(path))
+
+
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_TOML_AT_END = re.compile(r"\s*\(at end of document\)$")
+
+
+def _toml_problem(exc: Exception) -> tuple[str, str]:
+    """(where, what) of a campaign.toml that cannot be read, in Chinese: “第23行第22列：”."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "", message_text("campaign_toml_encoding")
+    text = str(exc)
+    where = ""
+    if at := _TOML_AT.search(text):
+        where = message_text("campaign_toml_at", line=at.group(1), column=at.group(2)) + "，"
+        text = text[: at.start()]
+    elif at := _TOML_AT_END.search(text):
+        where = message_text("campaign_toml_at_end") + "，"
+        text = text[: at.start()]
+    what = next((cn for en, cn in TOML_PROBLEMS.items() if text.startswith(en)), TOML_PROBLEM_OTHER)
+    return where, what

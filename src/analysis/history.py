@@ -75,6 +75,7 @@ def snapshot(
     stamp: dt.datetime | None = None,
     inputs: dict[str, str] | None = None,
     problems: dict[str, int] | None = None,
+    materials: dict[str, int] | None = None,
 ) -> dict:
     """One run as plain data: its files (path, sha256, state) and per-unit figures.
 
@@ -82,7 +83,8 @@ def snapshot(
     is the contract's coverage table (only `reporting_unit` rows are kept). `inputs`
     marks the analyst's own files ({"roster": name and hash, "aliases": hash or ""}),
     `problems` counts issues.csv's rows by severity: the change report says when
-    those changed, which moves figures without any submission changing.
+    those changed, which moves figures without any submission changing. `materials`
+    counts the photos and documents received ({"files", "photos", "summaries", "videos"}).
     """
     import pandas as pd
 
@@ -108,6 +110,8 @@ def snapshot(
         run["inputs"] = dict(inputs)
     if problems is not None:
         run["problems"] = {k: int(v) for k, v in problems.items()}
+    if materials is not None:
+        run["materials"] = {k: int(v) for k, v in materials.items()}
     return run
 
 
@@ -134,13 +138,14 @@ def record_run(
     stamp: dt.datetime | None = None,
     inputs: dict[str, str] | None = None,
     problems: dict[str, int] | None = None,
+    materials: dict[str, int] | None = None,
 ) -> list[dict]:
     """Append this run's snapshot to OUT/history/runs.json (atomically); returns the history.
 
     Never raises for I/O: a history that cannot be written only loses the comparison.
     """
     runs = load_history(out_dir) + [
-        snapshot(submissions, coverage, shas, as_of, stamp, inputs, problems)
+        snapshot(submissions, coverage, shas, as_of, stamp, inputs, problems, materials)
     ]
     runs = runs[-KEEP_RUNS:]
     _write_history(out_dir, runs)
@@ -315,6 +320,12 @@ def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> lis
 
 INPUT_NAMES = {"roster": ("名册", "名册"), "aliases": ("别名表 aliases.csv", "别名表")}
 PROBLEM_NAMES = {"error": "错误", "warning": "提示"}
+MATERIAL_NAMES = {
+    "files": ("共", "个"),
+    "photos": ("信息图片", "张"),
+    "summaries": ("阶段性总结", "份"),
+    "videos": ("视频", "个"),
+}
 
 
 def other_changes(previous: dict, current: dict) -> list[str]:
@@ -340,6 +351,14 @@ def other_changes(previous: dict, current: dict) -> list[str]:
         ]
         if moved:
             lines.append("发现的问题：" + "，".join(moved) + "（详见 issues.csv）。")
+    old, new = previous.get("materials"), current.get("materials")
+    if old is not None and new is not None and old != new:
+        moved = [
+            f"{label} {old.get(k, 0):,} → {new.get(k, 0):,} {unit}"
+            for k, (label, unit) in MATERIAL_NAMES.items()
+            if old.get(k, 0) != new.get(k, 0)
+        ]
+        lines.append("收到的资料（照片、总结等）：" + "，".join(moved) + "（详见 materials.csv）。")
     return lines
 
 

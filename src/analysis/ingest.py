@@ -904,9 +904,12 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     write_tables(out_dir, tables, by_file={"rows": rows_by_file}, beside=beside)
     _write_log(out_dir, tracebacks)
     severities = issues_frame["severity"].value_counts()
+    from analysis.materials.figures import key_counts
+
     history.record_run(
         out_dir, submissions, coverage.get("coverage"), hashes, as_of,
         inputs=_input_marks(raw_dir), problems={s: int(severities.get(s, 0)) for s in ("error", "warning")},
+        materials={"files": len(materials), **key_counts(materials)},
     )  # fmt: skip
     cache.prune()
     result = IngestResult(
@@ -923,6 +926,10 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     return result
 
 
+# A cut-off date this long after the last deadline is noted as a probable typo.
+AS_OF_LATE = dt.timedelta(days=366)
+
+
 def _as_of_notes(as_of: dt.date | None, campaign: Campaign) -> list[str]:
     """The cut-off date for the terminal, with a warning when it precedes the campaign."""
     if as_of is None:
@@ -931,6 +938,11 @@ def _as_of_notes(as_of: dt.date | None, campaign: Campaign) -> list[str]:
     if as_of < campaign.start:
         notes.append(message_text("ingest_as_of_before_campaign", date=as_of.isoformat(),
                                   start=campaign.start.isoformat()))  # fmt: skip
+    last_deadline = max((r.deadline for r in campaign.rounds), default=campaign.end)
+    if as_of > last_deadline + AS_OF_LATE:  # 2091 for 2019: a year typed wrong, most likely
+        notes.append(message_text("ingest_as_of_long_after_campaign", date=as_of.isoformat(),
+                                  end=campaign.end.isoformat(),
+                                  deadline=last_deadline.isoformat()))  # fmt: skip
     return notes
 
 

@@ -216,6 +216,10 @@ MESSAGES: dict[str, str] = {
         "注意：统计截止日期 {date} 早于活动开始日期 {start}，所有活动都在截止日期之后，"
         "覆盖率都是 0；请检查 --as-of 是否写错。"
     ),
+    "ingest_as_of_long_after_campaign": (
+        "注意：统计截止日期 {date} 比活动结束（{end}）和最后一期报送截止（{deadline}）晚了一年以上，"
+        "疑似年份写错；统计照常进行，请检查 --as-of 是否写错。"
+    ),
     "ingest_summary_issues": (
         "发现问题 {total} 条（错误 {errors} 条，提示 {warnings} 条），详见 {issues_csv}。"
     ),
@@ -338,8 +342,11 @@ MESSAGES: dict[str, str] = {
         "（analysis/campaign_default.toml）改正后重新运行。"
     ),
     "campaign_unreadable": (
-        "活动定义文件 {file} 格式有误，无法读取：{detail}；请用记事本打开，按报错的行和列改正后重新运行。"
+        "活动定义文件 {file} 格式有误，无法读取：{where}{detail}；请用记事本打开，改正后重新运行。"
     ),
+    "campaign_toml_at": "第{line}行第{column}列",
+    "campaign_toml_at_end": "文件末尾",
+    "campaign_toml_encoding": "文件的编码无法识别，请用记事本另存为 UTF-8 编码",
     # Activity table headers (tables.py)
     "column_named": "{letter}列“{label}”",
     "column_ambiguous": (
@@ -546,6 +553,28 @@ MESSAGES: dict[str, str] = {
     "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
 }
 
+# What tomllib's English error says, in Chinese (its message starts with the key).
+TOML_PROBLEMS: dict[str, str] = {
+    "Illegal character": "有不允许的字符（常见原因：引号没有配对，或文字中间换了行）",
+    "Unclosed string": "引号没有配对",
+    "Unterminated string": "引号没有配对",
+    "Cannot overwrite a value": "同一项写了两次，或与前面的某一项重名",
+    "Cannot declare": "同一个 [表] 写了两次",
+    "Cannot mutate": "同一项写了两次，或与前面的某一项重名",
+    "Expected newline or end of document after a statement": (
+        "一行里写了多项，或值的写法不对（日期写成 2019-05-08，文字要加英文双引号）"
+    ),
+    "Expected ']' at the end of a table declaration": "[ ] 方括号没有配对",
+    "Expected ']]' at the end of an array declaration": "[[ ]] 方括号没有配对",
+    "Unclosed array": "列表的 [ ] 方括号没有配对",
+    "Unclosed inline table": "{ } 花括号没有配对",
+    "Invalid value": "值的写法不对（文字要加英文双引号，日期写成 2019-05-08，数字不加引号）",
+    "Invalid statement": "这一行不是“名称 = 值”的写法（名称含中文时要加英文双引号）",
+    "Invalid date or datetime": "日期不存在或写法不对（应为 2019-05-08）",
+    "Invalid initial character for a key part": "名称的写法不对（名称含中文时要加英文双引号）",
+}
+TOML_PROBLEM_OTHER = "写法不符合活动定义文件（TOML）的格式"
+
 # The Chinese name of each campaign.toml key a missing-key message names.
 CAMPAIGN_KEY_LABELS: dict[str, str] = {
     "campaign": "[campaign] 活动信息",
@@ -639,6 +668,10 @@ BRIEFING_TEXTS: dict[str, str] = {
     ),
     "analyst_data": "使用分析人员的数据：{raw_dir}",
     "round_not_in_campaign": "报送期次“{round}”不存在，应为 {codes} 之一。",
+    "as_of_before_campaign": (
+        "统计截止日期 {as_of} 早于“{name}”的开始日期 {start}，还没有可以通报的内容；"
+        "请把 --as-of 改为 {start} 以后的日期，或去掉 --as-of（按已收到的报送统计）。"
+    ),
     "round_not_started": (
         "报送期次“{round}”（{name}）从 {start} 开始，统计截止日期 {as_of} 时还没有开始，"
         "无法通报；请去掉 --round（自动取已有报送的最近一期），或把 --as-of 改为 {start} 以后的日期。"

@@ -68,7 +68,10 @@ def reporting_status(
     until = pd.Timestamp(as_of) if as_of is not None else latest
     rounds = [r for r in campaign.rounds if pd.isna(until) or pd.Timestamp(r.start) <= until]
     units = roster.reporting_units[["reporting_unit", "kind"]]
-    expected = pd.DataFrame({"round": [r.code for r in rounds]}).merge(units, how="cross")
+    # object dtype even when no round has started yet (an empty list gives float64).
+    expected = pd.DataFrame({"round": pd.Series([r.code for r in rounds], dtype=object)}).merge(
+        units, how="cross"
+    )
     if as_of is not None:
         subs = subs.loc[~(subs["report_date"] > pd.Timestamp(as_of))]
     first = (

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from analysis import archives
 from analysis.campaign import Limits
+from analysis.filenames import windows_name
 from analysis.materials import detect
 from analysis.messages import message_text
 from analysis.model import Issue, IssueCode
@@ -72,7 +73,9 @@ class Intake:
         self._count += 1
         folder = Path(self._tmp.name) / str(self._count)
         folder.mkdir()
-        path = folder / PurePosixPath(rel).name
+        # A member's name may hold what Windows refuses (“报送表?.xlsx” zipped on a Mac):
+        # the copy gets a legal name; `rel` keeps the name as written for every message.
+        path = folder / windows_name(PurePosixPath(rel).name)
         path.write_bytes(data)
         return MemberFile.at(path, rel)
 

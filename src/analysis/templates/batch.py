@@ -146,16 +146,27 @@ def default_roster_path() -> Path:
     return config.DEMO_RAW_DIR / config.ROSTER_SUBDIR
 
 
+def _campaign_beside(roster_path: Path) -> Path:
+    """RAW/campaign.toml for a roster at RAW/roster or RAW/roster/名册.xlsx."""
+    folder = roster_path if roster_path.is_dir() else roster_path.parent
+    return folder.parent / config.CAMPAIGN_FILE
+
+
 def run(
     roster: Path | None = None,
     round_code: str | None = None,
     out_dir: Path | None = None,
     campaign_path: Path | None = None,
 ) -> TemplateRun:
-    """`python -m analysis template`: templates for every reporting unit of one round."""
-    campaign = load_campaign(campaign_path)
-    round_ = _round(campaign, round_code)
+    """`python -m analysis template`: templates for every reporting unit of one round.
+
+    Without `campaign_path`, the campaign.toml of the raw folder the roster is in
+    (data/raw/campaign.toml beside data/raw/roster/), as the ingest reads it; else
+    the built-in campaign.
+    """
     roster_path = Path(roster) if roster is not None else default_roster_path()
+    campaign = load_campaign(campaign_path or _campaign_beside(roster_path))
+    round_ = _round(campaign, round_code)
     loaded = load_roster(roster_path)
     out = Path(out_dir) if out_dir else config.REPORTS_DIR / "templates" / windows_name(round_.code)
     paths = write_templates(loaded, campaign, round_.code, out)
