@@ -921,3 +921,47 @@ def test_hidden_rows_of_an_ods_sheet_are_named(raw):
     hidden = t["issues"][t["issues"]["code"] == "rows_hidden"]
     assert list(hidden["row"]) == ["6"]
     assert set(t["rows"]["row"]) >= {"6"}  # still read
+
+
+# ------------------------------------------------------------ a date split into 年 | 月 | 日
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_date_split_into_year_month_day_is_read_whole(raw, merged):
+    """活动日期 over 年 | 月 | 日 (merged, or typed over blank cells): 2019-06-03, not “2019”."""
+    from openpyxl import load_workbook
+
+    path = write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", None, None, "工作类别", "活动形式", "参加人数"],
+        [None, None, "年", "月", "日", None, None, None],
+        [1, "长阳镇第一小学工会", 2019, 6, 3, "切实抓好学习", "座谈会", 20],
+        [2, "长阳镇卫生院工会", "2019", "7", "15", "加强宣讲培训", "宣讲", 10],
+        [3, "长阳镇卫生院工会", 2019, "七", None, "加强宣讲培训", "宣讲", 12],
+    ])  # fmt: skip
+    if merged:
+        wb = load_workbook(path)
+        for cells in ("A2:A3", "B2:B3", "C2:E2", "F2:F3", "G2:G3", "H2:H3"):
+            wb.active.merge_cells(cells)
+        wb.save(path)
+    t = run(raw)
+    rows = t["rows"]
+    assert list(zip(rows["date"], rows["reason"], strict=True)) == [
+        ("2019-06-03", "ok"),
+        ("2019-07-15", "ok"),
+        ("", "date_unreadable"),  # 七月, no day: named as the parts read
+    ]
+    unreadable = t["issues"][t["issues"]["code"] == "date_unreadable"]
+    assert "“2019年七月日”" in unreadable["message"].iloc[0]
+    assert unreadable["column"].iloc[0] == "C"
+    assert "column_ambiguous" not in set(t["issues"]["code"])
+
+
+def test_a_date_split_into_month_and_day_takes_the_rounds_year(raw):
+    write_xlsx(raw / "submissions" / "长阳镇总工会_第一阶段.xlsx", [
+        ["填报单位：长阳镇总工会", None, "报送期次：第一阶段"],
+        ["序号", "基层工会名称", "活动时间（月）", "活动时间（日）", "工作类别", "参加人数"],
+        [1, "长阳镇第一小学工会", 6, 3, "切实抓好学习", 20],
+    ])  # fmt: skip
+    t = run(raw)
+    assert list(t["rows"]["date"]) == ["2019-06-03"]
