@@ -965,3 +965,51 @@ def test_a_date_split_into_month_and_day_takes_the_rounds_year(raw):
     ])  # fmt: skip
     t = run(raw)
     assert list(t["rows"]["date"]) == ["2019-06-03"]
+
+
+# ------------------------------------------------- sheets named for a month or a quarter
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("第1阶段", "第2阶段"), ("二季度", "三季度"), ("6月", "7月份")]
+)
+def test_sheets_named_for_periods_are_read_per_round(raw, first, second):
+    """One sheet per period: each sheet in the round its period falls in (r1 May 8 – Jun 30,
+    r2 Jul – Sep), not the whole workbook in the round most of its dates are in."""
+    from openpyxl import Workbook
+
+    head = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"]
+    wb = Workbook()
+    sheets = [(wb.active, first), (wb.create_sheet(), second)]
+    body = {
+        first: [[1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 20],
+                [2, "长阳镇卫生院工会", "2019-06-05", "切实抓好学习", "座谈会", 15]],
+        second: [[1, "长阳镇卫生院工会", "2019-07-15", "加强宣讲培训", "宣讲", 10]],
+    }  # fmt: skip
+    for ws, name in sheets:
+        ws.title = name
+        for row in [["填报单位：长阳镇总工会"], ["填报日期：2019年10月8日"], head, *body[name]]:
+            ws.append(row)
+    wb.save(raw / "submissions" / "长阳镇总工会.xlsx")
+    t = run(raw)
+    assert list(t["submissions"]["round"]) == ["r1;r2"]
+    rows = pd.read_parquet(raw.parent / "out" / "rows.parquet")
+    assert list(zip(rows["sheet"], rows["round"], strict=True)) == [
+        (first, "r1"),
+        (first, "r1"),
+        (second, "r2"),
+    ]
+
+
+def test_round_of_a_month_or_quarter_is_the_round_holding_most_of_it(campaign):
+    from analysis.submissions import round_of_period
+
+    named = {t: round_of_period(t, campaign) for t in (
+        "5月", "6月", "7月份", "十月", "2019年12月", "二季度", "第三季度", "Q4", "一季度",
+        "13月", "7月报送", "活动情况",
+    )}  # fmt: skip
+    assert named == {
+        "5月": "r1", "6月": "r1", "7月份": "r2", "十月": "r3", "2019年12月": "r3",
+        "二季度": "r1", "第三季度": "r2", "Q4": "r3",
+        "一季度": None, "13月": None, "7月报送": None, "活动情况": None,
+    }  # fmt: skip

@@ -24,7 +24,7 @@ from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.messages import MESSAGES, message, message_text, suggestion_text
 from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode
 from analysis.roster import Roster
-from analysis.submissions import _Submission, _text_key, round_from_text
+from analysis.submissions import _Submission, _text_key, round_from_text, round_of_period
 from analysis.tables import FIELD_LABELS_CN, blank, column_letter
 
 SUBMISSIONS_COLUMNS = (
@@ -315,7 +315,7 @@ class _Interpreter:
         named = {}
         for table in tables:
             if table.sheet and table.sheet not in named:
-                code = self.round_of(table.sheet)
+                code = self.round_of(table.sheet) or round_of_period(table.sheet, self.campaign)
                 if code:
                     named[table.sheet] = code
         return named if len(set(named.values())) >= 2 else {}
