@@ -1013,3 +1013,22 @@ def test_round_of_a_month_or_quarter_is_the_round_holding_most_of_it(campaign):
         "二季度": "r1", "第三季度": "r2", "Q4": "r3",
         "一季度": None, "13月": None, "7月报送": None, "活动情况": None,
     }  # fmt: skip
+
+
+def test_a_total_cell_holding_text_beside_numeric_parts_takes_their_sum(raw):
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        _HEAD + ["党员人数", "群众人数", "合计"],
+        _row(12, 8, "见附件"),
+        _row("若干", 8, "见附件"),  # a part unreadable too: nothing to sum
+    ])  # fmt: skip
+    t = run(raw)
+    assert ledger(t["rows"]) == [
+        ("Sheet1", "3", "accepted", "participants_total_unreadable", "20"),
+        ("Sheet1", "4", "accepted", "participants_unreadable", ""),
+    ]
+    issue = t["issues"][t["issues"]["code"] == "participants_total_unreadable"]
+    assert issue["message"].iloc[0] == (
+        "第3行：参加人数合计“见附件”不是数字，已按分项之和20（党员人数12+群众人数8）计入；"
+        "请核对并把合计改为数字。"
+    )

@@ -637,7 +637,11 @@ class _Interpreter:
                 where + self.cell_message(p_code, values.get("participants")),
             )
         parts = values.get("participants_parts")
-        if parts is not None and participants is not None and parts[2:]:
+        if parts is not None and participants is not None and parts[2:3] == ("total_unreadable",):
+            note(warnings, "participants_total_unreadable", "participants",
+                 where + message_text("participants_total_unreadable", value=parts[3],
+                                      total=participants, parts=parts[1]))  # fmt: skip
+        elif parts is not None and participants is not None and parts[2:]:
             note(warnings, "participants_total_blank", "participants",
                  where + message_text("participants_total_blank", total=participants,
                                       parts_sum=parts[0], parts=parts[1]))  # fmt: skip

@@ -567,7 +567,12 @@ def _read_date_parts(parts: dict[str, int], row: list[object], values: dict[str,
         return
     text = {role: normalise_text(v) for role, v in cells.items()}
     year = text.get("year", "")
-    values["date"] = (f"{year}年" if year else "") + f"{text['month']}月{text['day']}日"
+    month, day = text["month"], text["day"]
+    values["date"] = (
+        message_text("cn_date", year=year, month=month, day=day)
+        if year
+        else message_text("cn_month_day", month=month, day=day)
+    )
 
 
 def _read_split(split: Split, row: list[object], values: dict[str, object], context) -> None:
@@ -599,7 +604,11 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
         if blank(values.get(split.field)):  # the 合计 cell left empty: the parts' sum
             values[split.field] = total
             values[split.field + "_parts"] = (total, written, "total_blank")
-        elif whole is not None and whole != total:
+        elif whole is None:  # “见附件” in the 合计 cell beside parts with numbers: their sum
+            shown = normalise_text(values.get(split.field))
+            values[split.field] = total
+            values[split.field + "_parts"] = (total, written, "total_unreadable", shown)
+        elif whole != total:
             values[split.field + "_parts"] = (total, written)
 
 
