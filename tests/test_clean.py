@@ -156,6 +156,10 @@ D = dt.date
         (6.12, (D(2019, 6, 12), None)),
         ("6/3", (D(2019, 6, 3), None)),
         ("2019年6月", (D(2019, 6, 1), "date_day_missing")),
+        ("6月", (D(2019, 6, 1), "date_day_missing")),  # the round's (here the campaign's) year
+        ("7月份", (D(2019, 7, 1), "date_day_missing")),
+        ("2019年5月", (D(2019, 5, 8), "date_day_missing")),  # May 1 is before the May 8 start
+        ("2019年4月", (D(2019, 4, 1), "date_out_of_window")),
         ("6月3日-5日", (D(2019, 6, 3), "date_range")),
         ("6月3日、6月5日", (D(2019, 6, 3), "date_several")),  # two days: the first, said
         ("2019年6月3日和6月8日", (D(2019, 6, 3), "date_several")),
@@ -167,7 +171,7 @@ D = dt.date
         ("2020-03-01", (D(2020, 3, 1), "date_out_of_window")),
         ("2019年2月30日", (None, "date_unreadable")),
         ("上旬", (None, "date_unreadable")),
-        ("六月", (None, "date_unreadable")),
+        ("六月", (D(2019, 6, 1), "date_day_missing")),
         (12, (None, "date_unreadable")),
         (None, (None, "date_missing")),
         ("", (None, "date_missing")),

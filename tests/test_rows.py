@@ -921,3 +921,114 @@ def test_hidden_rows_of_an_ods_sheet_are_named(raw):
     hidden = t["issues"][t["issues"]["code"] == "rows_hidden"]
     assert list(hidden["row"]) == ["6"]
     assert set(t["rows"]["row"]) >= {"6"}  # still read
+
+
+# ------------------------------------------------------------ a date split into 年 | 月 | 日
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_date_split_into_year_month_day_is_read_whole(raw, merged):
+    """活动日期 over 年 | 月 | 日 (merged, or typed over blank cells): 2019-06-03, not “2019”."""
+    from openpyxl import load_workbook
+
+    path = write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", None, None, "工作类别", "活动形式", "参加人数"],
+        [None, None, "年", "月", "日", None, None, None],
+        [1, "长阳镇第一小学工会", 2019, 6, 3, "切实抓好学习", "座谈会", 20],
+        [2, "长阳镇卫生院工会", "2019", "7", "15", "加强宣讲培训", "宣讲", 10],
+        [3, "长阳镇卫生院工会", 2019, "七", None, "加强宣讲培训", "宣讲", 12],
+    ])  # fmt: skip
+    if merged:
+        wb = load_workbook(path)
+        for cells in ("A2:A3", "B2:B3", "C2:E2", "F2:F3", "G2:G3", "H2:H3"):
+            wb.active.merge_cells(cells)
+        wb.save(path)
+    t = run(raw)
+    rows = t["rows"]
+    assert list(zip(rows["date"], rows["reason"], strict=True)) == [
+        ("2019-06-03", "ok"),
+        ("2019-07-15", "ok"),
+        ("", "date_unreadable"),  # 七月, no day: named as the parts read
+    ]
+    unreadable = t["issues"][t["issues"]["code"] == "date_unreadable"]
+    assert "“2019年七月日”" in unreadable["message"].iloc[0]
+    assert unreadable["column"].iloc[0] == "C"
+    assert "column_ambiguous" not in set(t["issues"]["code"])
+
+
+def test_a_date_split_into_month_and_day_takes_the_rounds_year(raw):
+    write_xlsx(raw / "submissions" / "长阳镇总工会_第一阶段.xlsx", [
+        ["填报单位：长阳镇总工会", None, "报送期次：第一阶段"],
+        ["序号", "基层工会名称", "活动时间（月）", "活动时间（日）", "工作类别", "参加人数"],
+        [1, "长阳镇第一小学工会", 6, 3, "切实抓好学习", 20],
+    ])  # fmt: skip
+    t = run(raw)
+    assert list(t["rows"]["date"]) == ["2019-06-03"]
+
+
+# ------------------------------------------------- sheets named for a month or a quarter
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("第1阶段", "第2阶段"), ("二季度", "三季度"), ("6月", "7月份")]
+)
+def test_sheets_named_for_periods_are_read_per_round(raw, first, second):
+    """One sheet per period: each sheet in the round its period falls in (r1 May 8 – Jun 30,
+    r2 Jul – Sep), not the whole workbook in the round most of its dates are in."""
+    from openpyxl import Workbook
+
+    head = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"]
+    wb = Workbook()
+    sheets = [(wb.active, first), (wb.create_sheet(), second)]
+    body = {
+        first: [[1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 20],
+                [2, "长阳镇卫生院工会", "2019-06-05", "切实抓好学习", "座谈会", 15]],
+        second: [[1, "长阳镇卫生院工会", "2019-07-15", "加强宣讲培训", "宣讲", 10]],
+    }  # fmt: skip
+    for ws, name in sheets:
+        ws.title = name
+        for row in [["填报单位：长阳镇总工会"], ["填报日期：2019年10月8日"], head, *body[name]]:
+            ws.append(row)
+    wb.save(raw / "submissions" / "长阳镇总工会.xlsx")
+    t = run(raw)
+    assert list(t["submissions"]["round"]) == ["r1;r2"]
+    rows = pd.read_parquet(raw.parent / "out" / "rows.parquet")
+    assert list(zip(rows["sheet"], rows["round"], strict=True)) == [
+        (first, "r1"),
+        (first, "r1"),
+        (second, "r2"),
+    ]
+
+
+def test_round_of_a_month_or_quarter_is_the_round_holding_most_of_it(campaign):
+    from analysis.submissions import round_of_period
+
+    named = {t: round_of_period(t, campaign) for t in (
+        "5月", "6月", "7月份", "十月", "2019年12月", "二季度", "第三季度", "Q4", "一季度",
+        "13月", "7月报送", "活动情况",
+    )}  # fmt: skip
+    assert named == {
+        "5月": "r1", "6月": "r1", "7月份": "r2", "十月": "r3", "2019年12月": "r3",
+        "二季度": "r1", "第三季度": "r2", "Q4": "r3",
+        "一季度": None, "13月": None, "7月报送": None, "活动情况": None,
+    }  # fmt: skip
+
+
+def test_a_total_cell_holding_text_beside_numeric_parts_takes_their_sum(raw):
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        _HEAD + ["党员人数", "群众人数", "合计"],
+        _row(12, 8, "见附件"),
+        _row("若干", 8, "见附件"),  # a part unreadable too: nothing to sum
+    ])  # fmt: skip
+    t = run(raw)
+    assert ledger(t["rows"]) == [
+        ("Sheet1", "3", "accepted", "participants_total_unreadable", "20"),
+        ("Sheet1", "4", "accepted", "participants_unreadable", ""),
+    ]
+    issue = t["issues"][t["issues"]["code"] == "participants_total_unreadable"]
+    assert issue["message"].iloc[0] == (
+        "第3行：参加人数合计“见附件”不是数字，已按分项之和20（党员人数12+群众人数8）计入；"
+        "请核对并把合计改为数字。"
+    )

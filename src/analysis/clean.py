@@ -7,7 +7,8 @@ issues.csv (from the one catalogue, messages.py). Decisions (documented for the 
 - Approximate participants ("约50人", "50余人", "50多人", "50人左右") read as the
   number written, a lower bound, with the warning `participants_approximate`.
 - Ranges ("50-60") and words ("若干", "全体职工") are not guessed: None with a code.
-- A date with a month but no day ("2019年6月") reads as the 1st (`date_day_missing`);
+- A date with a month but no day ("2019年6月", "6月" taking the round's year) reads as
+  the 1st, or the campaign's first day in its first month (`date_day_missing`);
   a date range ("6月3日-5日") reads as its first day (`date_range`); a date outside
   the campaign window is returned with `date_out_of_window`, which wins over the
   other date warnings when both apply (the ledger then treats the date as unknown).
@@ -212,6 +213,7 @@ def _worked_out(text: str) -> tuple[int, bool] | None:
 _FULL_DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?(?:份)?$")
+_MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月(?:份)?$")
 _MONTH_DAY_CN = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY_SHORT = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{1,2})(?=$|\s*[-~至到—–、，,；;和及])")
 _RANGE_AFTER = re.compile(r"^\s*(?:[-~至到—–]|－)\s*\d")
@@ -245,6 +247,9 @@ def _from_text(text: str, year: int) -> tuple[dt.date | None, str | None]:
     match = _YEAR_MONTH.match(text)
     if match:
         return make_date(int(match.group(1)), int(match.group(2)), 1), "date_day_missing"
+    match = _MONTH_ONLY.match(text)
+    if match:
+        return make_date(year, int(match.group(1)), 1), "date_day_missing"
     match = _MONTH_DAY_CN.search(text)
     if match:
         rest = text[match.end() :]
@@ -314,6 +319,16 @@ def parse_date(
             day, warning = _from_text(_cn_date_digits(text), year)
     if day is None:
         return None, "date_unreadable"
+    if (
+        warning == "date_day_missing"
+        and day < campaign.start
+        and (day.year, day.month)
+        == (
+            campaign.start.year,
+            campaign.start.month,
+        )
+    ):
+        day = campaign.start  # “2019年5月” of a campaign from May 8: its first day in the window
     if not campaign.start <= day <= campaign.end:
         return day, "date_out_of_window"
     return day, warning

@@ -156,6 +156,7 @@ CODE_NAMES: dict[str, str] = {
     "participants_not_integer": "人数不是整数",
     "participants_parts_disagree": "人数合计与分项不符",
     "participants_total_blank": "人数合计为空，按分项相加",
+    "participants_total_unreadable": "人数合计不是数字，按分项相加",
     "participants_worked_out": "人数已算出",
     "remark_says_void": "备注说明可能作废",
     "repeated_earlier_round": "与前期重复报送",

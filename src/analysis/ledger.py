@@ -24,7 +24,7 @@ from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.messages import MESSAGES, message, message_text, suggestion_text
 from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode
 from analysis.roster import Roster
-from analysis.submissions import _Submission, _text_key, round_from_text
+from analysis.submissions import _Submission, _text_key, round_from_text, round_of_period
 from analysis.tables import FIELD_LABELS_CN, blank, column_letter
 
 SUBMISSIONS_COLUMNS = (
@@ -315,7 +315,7 @@ class _Interpreter:
         named = {}
         for table in tables:
             if table.sheet and table.sheet not in named:
-                code = self.round_of(table.sheet)
+                code = self.round_of(table.sheet) or round_of_period(table.sheet, self.campaign)
                 if code:
                     named[table.sheet] = code
         return named if len(set(named.values())) >= 2 else {}
@@ -637,7 +637,11 @@ class _Interpreter:
                 where + self.cell_message(p_code, values.get("participants")),
             )
         parts = values.get("participants_parts")
-        if parts is not None and participants is not None and parts[2:]:
+        if parts is not None and participants is not None and parts[2:3] == ("total_unreadable",):
+            note(warnings, "participants_total_unreadable", "participants",
+                 where + message_text("participants_total_unreadable", value=parts[3],
+                                      total=participants, parts=parts[1]))  # fmt: skip
+        elif parts is not None and participants is not None and parts[2:]:
             note(warnings, "participants_total_blank", "participants",
                  where + message_text("participants_total_blank", total=participants,
                                       parts_sum=parts[0], parts=parts[1]))  # fmt: skip

@@ -158,6 +158,7 @@ MESSAGES: dict[str, str] = {
     "place_sheet_row": "工作表“{sheet}”第{row}行",
     "place_row": "第{row}行",
     "cn_date": "{year}年{month}月{day}日",
+    "cn_month_day": "{month}月{day}日",
     "date_window": "{start}至{end}",
     "participants_column_missing": (
         "工作表“{sheet}”的活动表没有“参加人数”列，各活动的人数按缺失处理；请按模板补充该列。"
@@ -178,6 +179,9 @@ MESSAGES: dict[str, str] = {
     "date_counted_in_round": "{text}已按报送期次计入活动数，但不计入按日期的统计。",
     "date_not_counted": "{text}该行未计入统计（报送期次也无法确定）。",
     "participants_total_blank": "参加人数合计一栏为空，已按分项之和{parts_sum}（{parts}）计入；请核对并补填合计。",
+    "participants_total_unreadable": (
+        "参加人数合计“{value}”不是数字，已按分项之和{total}（{parts}）计入；请核对并把合计改为数字。"
+    ),
     "participants_parts_disagree": (
         "参加人数合计为{total}，而分项之和为{parts_sum}（{parts}），两者不一致，已按合计计入；请核对。"
     ),
@@ -406,7 +410,9 @@ MESSAGES: dict[str, str] = {
     "participants_worked_out": "参加人数“{value}”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。",
     "date_missing": "活动日期为空；请补填活动日期。",
     "date_unreadable": "活动日期“{value}”无法识别；请按“2019年6月3日”或“2019-06-03”的格式填写。",
-    "date_day_missing": "活动日期“{value}”只写到月份，按该月1日计入；请补全具体日期。",
+    "date_day_missing": (
+        "活动日期“{value}”只写到月份，按该月1日（活动开始的那个月按活动开始日）计入；请补全具体日期。"
+    ),
     "date_decimal_ambiguous": (
         "活动日期“{value}”在单元格中存成了数字，末尾的 0 可能已丢失（6.30 会变成 6.3），"
         "已按{value}计入（月.日）；请核对，并把日期单元格改为日期或文本格式。"

@@ -181,6 +181,7 @@ class IssueCode(StrEnum):
     PARTICIPANTS_NOT_INTEGER = "participants_not_integer"
     PARTICIPANTS_PARTS_DISAGREE = "participants_parts_disagree"
     PARTICIPANTS_TOTAL_BLANK = "participants_total_blank"
+    PARTICIPANTS_TOTAL_UNREADABLE = "participants_total_unreadable"
     PARTICIPANTS_WORKED_OUT = "participants_worked_out"
     REMARK_SAYS_VOID = "remark_says_void"
     REPEATED_EARLIER_ROUND = "repeated_earlier_round"

@@ -179,6 +179,37 @@ def round_from_text(text: object, campaign: Campaign) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
+_CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+               "十": 10, "十一": 11, "十二": 12}  # fmt: skip
+_MONTH = re.compile(r"(?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月份?")
+_QUARTER = re.compile(r"(?:\d{4}年)?第?([1-4一二三四])季度|q([1-4])", re.IGNORECASE)
+
+
+def round_of_period(text: object, campaign: Campaign) -> str | None:
+    """The round a sheet named for a month or a quarter belongs to (“7月”, “三季度”): the
+    one whose window holds most of that period in the campaign's year; None otherwise."""
+    key = _text_key(text)
+    if month := _MONTH.fullmatch(key):
+        n = _CN_NUMBERS.get(month.group(1)) or int(
+            month.group(1) if month.group(1).isdigit() else 0
+        )
+        first, last = (n, n) if 1 <= n <= 12 else (0, 0)
+    elif quarter := _QUARTER.fullmatch(key):
+        q = quarter.group(1) or quarter.group(2)
+        n = _CN_NUMBERS.get(q) or int(q)
+        first, last = 3 * n - 2, 3 * n
+    else:
+        return None
+    if not first:
+        return None
+    start = dt.date(campaign.year, first, 1)
+    end = dt.date(campaign.year + last // 12, last % 12 + 1, 1) - dt.timedelta(days=1)
+    overlap = {r.code: (min(end, r.end) - max(start, r.start)).days + 1 for r in campaign.rounds}
+    best = max(overlap.values(), default=0)
+    winners = [code for code, days in overlap.items() if days == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
+
+
 def _version_rank(rel: str) -> int:
     """How strongly a file name says it is a later version: 最终 > v3/第3版 > 更正 > nothing."""
     stem = _text_key(Path(rel).stem)

@@ -482,11 +482,15 @@ def _split_columns(
                 out.append(h)
         return out
 
+    date_parts = None
     for field, hits in found.items():
         used = columns.get(field)
         hits = [h for h in hits if columns.get(field) == h[0] or h[0] not in columns.values()]
         hits = one_per_cell(hits)
         if used is None or len(hits) < 2:
+            continue
+        if field == "date" and (date_parts := _date_parts(hits)) is not None:
+            columns[field] = min(date_parts.values())  # messages name the first part
             continue
         if field != "participants":
             ambiguous(field, [h[0] for h in hits], used)
@@ -534,7 +538,41 @@ def _split_columns(
             )  # fmt: skip
         if split is not None and split.total is not None:
             columns[field] = split.total
-    return split, notes
+    return split, notes, date_parts
+
+
+# The part of a date a column under 活动日期 holds: 年 | 月 | 日 (号).
+_DATE_ROLES = {"年": "year", "月": "month", "日": "day", "号": "day"}
+
+
+def _date_parts(hits: list[tuple[int, str, int]]) -> dict[str, int] | None:
+    """{year?, month, day: column} when the date's candidate columns are its 年 | 月 | 日
+    (活动日期 merged, or typed, over them), each once; else None."""
+    roles: dict[str, int] = {}
+    for j, label, _quality in hits:
+        role = _DATE_ROLES.get(match_key(label)[-1:])
+        if role is None or role in roles:
+            return None
+        roles[role] = j
+    return roles if {"month", "day"} <= roles.keys() else None
+
+
+def _read_date_parts(parts: dict[str, int], row: list[object], values: dict[str, object]) -> None:
+    """The date of a row whose 年 | 月 | 日 are in their own cells, as the text “2019年6月3日”
+    (“6月3日” without a year) for the date reader; blank when every part is."""
+    width = len(row)
+    cells = {role: row[j] if j < width else None for role, j in parts.items()}
+    if all(blank(v) for v in cells.values()):
+        values["date"] = None
+        return
+    text = {role: normalise_text(v) for role, v in cells.items()}
+    year = text.get("year", "")
+    month, day = text["month"], text["day"]
+    values["date"] = (
+        message_text("cn_date", year=year, month=month, day=day)
+        if year
+        else message_text("cn_month_day", month=month, day=day)
+    )
 
 
 def _read_split(split: Split, row: list[object], values: dict[str, object], context) -> None:
@@ -566,7 +604,11 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
         if blank(values.get(split.field)):  # the 合计 cell left empty: the parts' sum
             values[split.field] = total
             values[split.field + "_parts"] = (total, written, "total_blank")
-        elif whole is not None and whole != total:
+        elif whole is None:  # “见附件” in the 合计 cell beside parts with numbers: their sum
+            shown = normalise_text(values.get(split.field))
+            values[split.field] = total
+            values[split.field + "_parts"] = (total, written, "total_unreadable", shown)
+        elif whole != total:
             values[split.field + "_parts"] = (total, written)
 
 
@@ -954,13 +996,16 @@ class _Reader:
 
     __slots__ = ("plan", "lo", "hi", "running", "section", "start")
 
-    def __init__(self, table: ActivityTable, split: Split | None, lo: int, hi: int | None):
+    def __init__(
+        self, table: ActivityTable, split: Split | None, lo: int, hi: int | None,
+        date_parts: dict[str, int] | None = None,
+    ):  # fmt: skip
         columns = table.columns
         cells = [(f, j, f in FILLED_FIELDS) for f, j in columns.items()]
         indices = tuple(columns.values())
         pick = itemgetter(*indices) if len(indices) > 1 else None
         span = max(indices, default=-1) + 1
-        self.plan = (table, cells, tuple(columns), span, pick, split)
+        self.plan = (table, cells, tuple(columns), span, pick, split, date_parts)
         self.lo, self.hi = lo, hi
         self.start = table.header_row - 1  # 0-based last header row: its rows come after
         self.running = 0.0
@@ -984,7 +1029,7 @@ def _readers(
             columns, labels = _assign(
                 matcher, [o if lo <= j < end else [""] for j, o in enumerate(options)]
             )
-        split, notes = _split_columns(
+        split, notes, date_parts = _split_columns(
             grid, merges, matcher, i, last, columns, sheet, file, (lo, hi)
         )
         if split is not None:
@@ -997,6 +1042,7 @@ def _readers(
             used = set(columns.values())
             if split is not None:
                 used.update(split.parts, [split.total])
+            used.update((date_parts or {}).values())
             end = width if hi is None else hi
             unread = [j for j, _ in hits if lo <= j < end and j not in used]
             if unread:
@@ -1019,7 +1065,7 @@ def _readers(
             rows=[],
             issues=notes,
         )
-        readers.append(_Reader(table, split, lo, hi))
+        readers.append(_Reader(table, split, lo, hi, date_parts))
     return readers
 
 
@@ -1128,7 +1174,7 @@ def find_tables(
         for reader in readers:
             if i <= reader.start:
                 continue  # its own header row
-            current, cells, fields, span, pick, split = reader.plan
+            current, cells, fields, span, pick, split, date_parts = reader.plan
             if reader.hi is None and not reader.lo:
                 row, raw, n = whole, whole_raw, whole_n
             else:  # a table side by side with others: only its own columns are its row
@@ -1163,6 +1209,8 @@ def find_tables(
                     values[field] = value
             if split is not None:
                 _read_split(split, row, values, context)
+            if date_parts is not None:
+                _read_date_parts(date_parts, row, values)
             if raw is not None:
                 first = raw[0][1]
             else:
