@@ -543,3 +543,78 @@ def test_a_merged_output_header_over_period_and_cumulative_columns(raw):
         ["5", "wechat", "4", "False", "accepted"], ["5", "wechat", "10", "True", "accepted"],
     ]  # fmt: skip
     assert _district_to_date(counts, "r2") == {"briefs": 5, "wechat": 10}
+
+
+# ------------------------------------------- activities and publicity sent in separate files
+
+_HEAD = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"]
+
+
+def _activities(path: Path, date: str, union: str, extra_sheet: list | None = None) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "活动情况"
+    for row in [["填报单位：长阳镇总工会", None, f"填报日期：{date}"], ["报送期次：第一阶段"], _HEAD,
+                [1, union, "2019-06-03", "切实抓好学习", "讨论会", 20]]:  # fmt: skip
+        ws.append(row)
+    if extra_sheet:
+        other = wb.create_sheet("宣传成果")
+        for row in extra_sheet:
+            other.append(row)
+    wb.save(path)
+
+
+def _states(raw: Path) -> dict[str, list[tuple]]:
+    from tests.test_rows import run
+
+    t = run(raw)
+    return {
+        "files": list(zip(t["submissions"]["file"], t["submissions"]["state"], strict=True)),
+        "rows": list(zip(t["rows"]["file"], t["rows"]["state"], strict=True)),
+        "publicity": list(zip(t["publicity"]["file"], t["publicity"]["state"], strict=True)),
+        "codes": list(t["issues"]["code"]),
+    }
+
+
+def test_a_publicity_file_does_not_replace_the_activity_file_before_it(raw):
+    """Same unit, same round: activities in one workbook, publicity counts in a later one.
+    Both count; neither supersedes the other (the activities were lost before)."""
+    _activities(raw / "submissions" / "长阳镇活动情况.xlsx", "2019-06-28", "长阳镇卫生院工会")
+    write_xlsx(raw / "submissions" / "长阳镇宣传成果.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-30"], ["报送期次：第一阶段"],
+        ["宣传项目", "数量"], ["简报", 3], ["微信", 5],
+    ], sheet="宣传成果统计")  # fmt: skip
+    got = _states(raw)
+    assert got["files"] == [("submissions/长阳镇宣传成果.xlsx", "current"),
+                            ("submissions/长阳镇活动情况.xlsx", "current")]  # fmt: skip
+    assert got["rows"] == [("submissions/长阳镇活动情况.xlsx", "accepted")]
+    assert [s for _, s in got["publicity"]] == ["accepted", "accepted"]
+    assert "superseded" not in got["codes"]
+
+
+def test_a_later_activity_file_replaces_only_the_activities_of_one_holding_both(raw):
+    """File A: activities and publicity; later file B: activities only. A's activities are
+    replaced by B's; A's publicity counts, which B does not hold, still count."""
+    publicity = [["宣传项目", "数量"], ["简报", 3], ["微信", 5]]
+    _activities(raw / "submissions" / "长阳镇A.xlsx", "2019-06-28", "长阳镇卫生院工会", publicity)
+    _activities(raw / "submissions" / "长阳镇B.xlsx", "2019-06-30", "长阳镇第一小学工会")
+    got = _states(raw)
+    assert got["files"] == [("submissions/长阳镇A.xlsx", "current"),
+                            ("submissions/长阳镇B.xlsx", "current")]  # fmt: skip
+    assert got["rows"] == [("submissions/长阳镇A.xlsx", "superseded"),
+                           ("submissions/长阳镇B.xlsx", "accepted")]  # fmt: skip
+    assert got["publicity"] == [("submissions/长阳镇A.xlsx", "accepted")] * 2
+    assert got["codes"].count("superseded") == 1  # the partial replacement is told
+
+
+def test_a_later_file_holding_both_replaces_an_earlier_one_whole(raw):
+    publicity = [["宣传项目", "数量"], ["简报", 3]]
+    _activities(raw / "submissions" / "长阳镇A.xlsx", "2019-06-28", "长阳镇卫生院工会", publicity)
+    _activities(raw / "submissions" / "长阳镇B.xlsx", "2019-06-30", "长阳镇第一小学工会", publicity)
+    got = _states(raw)
+    assert got["files"] == [("submissions/长阳镇A.xlsx", "superseded"),
+                            ("submissions/长阳镇B.xlsx", "current")]  # fmt: skip
+    assert got["publicity"] == [("submissions/长阳镇A.xlsx", "superseded"),
+                                ("submissions/长阳镇B.xlsx", "accepted")]  # fmt: skip
