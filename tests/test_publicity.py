@@ -177,6 +177,35 @@ def _cells(rows: list[list[object]], campaign, name: str = "宣传", merged=()) 
                 ("long", True, [(5, "data", None, "wechat", 9)]),
             ],
         ),
+        # A deadline line above a per-round table says nothing of totals since the start.
+        (
+            [["填报单位：区教委工会", "报送截止时间：2019年7月5日"], ["类别", "数量"], ["微信", 3]],
+            [("long", False, [(3, "data", None, "wechat", 3)])],
+        ),
+        # Outputs named in other words: the longest synonym decides (信息图片 is pictures).
+        (
+            [
+                ["类别", "数量"],
+                ["信息图片", 4],
+                ["条幅", 2],
+                ["学习体会", 3],
+                ["学习心得", 1],
+                ["抖音", 5],
+            ],
+            [
+                (
+                    "long",
+                    False,
+                    [
+                        (2, "data", None, "pictures", 4),
+                        (3, "data", None, "boards", 2),
+                        (4, "data", None, "articles", 3),
+                        (5, "data", None, "articles", 1),
+                        (6, "data", None, "video", 5),
+                    ],
+                )
+            ],
+        ),  # fmt: skip
         # Not publicity: 项目/数量 naming no output, a meeting record, an empty sheet.
         ([["项目", "数量"], ["桌椅", 30], ["茶杯", 40]], []),
         ([["会议纪要"], ["时间：2019年6月3日"], ["内容：学习微信公众号文章"]], []),

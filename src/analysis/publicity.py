@@ -49,6 +49,8 @@ PUBLICITY_COLUMNS = (
     "count", "cumulative", "state", "reason",
     "label", "written",
 )  # fmt: skip
+# “报送截止时间：7月5日” above a table names the deadline, not totals since the start.
+_DEADLINE = re.compile("(?:报送|上报|填报|提交)(?:截止|期限)")
 MAX_LABEL_CHARS = 20
 
 
@@ -328,7 +330,8 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
                 )  # fmt: skip
                 if unit is not None and unit not in columns.values():
                     columns["unit"] = unit
-            titles = [sheet.name, *(v for k in range(title_start, i) for v in grid[k])]
+            titles = [sheet.name, *(v for k in range(title_start, i) for v in grid[k]
+                                    if not (isinstance(v, str) and _DEADLINE.search(v)))]  # fmt: skip
             # The sheet, a title above or every count header says 累计: the table is
             # cumulative; else each count column's own header decides (简报（本期） |
             # 简报（累计）), in `_record`.
