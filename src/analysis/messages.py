@@ -526,6 +526,13 @@ MESSAGES: dict[str, str] = {
     "archive_rar": (
         "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
     ),
+    "archive_unsupported": (
+        "压缩包“{archive}”是 {format} 格式，本工具无法直接读取；请解压后放入报送文件夹"
+        "（可放在以压缩包命名的文件夹中），或让报送单位改用 ZIP 格式重新发送。"
+    ),
+    "archive_empty": (
+        "压缩包“{archive}”中没有可以读取的文件（是空的，或只有文件夹）；请让报送单位重新打包发送。"
+    ),
     # Photos, summaries, videos (materials/)
     "detail_not_an_archive": "不是压缩包",
     "detail_while_unpacking": "（解压过程中）",

@@ -9,6 +9,7 @@ documents, videos) and the archives' problems. Nothing is written under RAW.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -148,6 +149,10 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
                 continue
             expanded = archives.expand(path.read_bytes(), rel, limits)
             intake.issues += expanded.issues
+            members = [m for m in expanded.members if "__MACOSX" not in PurePosixPath(m.rel).parts]
+            if not members and not expanded.issues:  # nothing in it: say so, or it vanishes
+                empty = archives._issue(rel, IssueCode.ARCHIVE_EMPTY, archive=rel)
+                intake.issues.append(dataclasses.replace(empty, severity="warning"))
             for member in expanded.members:
                 _sort_member(member, intake, keep, limits)
     keep.sort(key=lambda item: item[0])
