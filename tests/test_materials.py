@@ -411,3 +411,16 @@ def test_a_document_whose_properties_title_says_summary_is_a_summary(raw):
     put(raw, "长阳镇总工会/第一阶段/材料2.docx", mm.docx(["各位领导：", "今年以来"]))
     table = materials(run(raw))
     assert list(table["material"]) == ["summary", "document"]
+
+
+def test_a_summary_written_as_plain_text_is_a_summary_not_a_table(raw):
+    text = "长阳镇总工会第一阶段工作总结\n一、切实抓好学习……\n".encode("gb18030")
+    put(raw, "长阳镇总工会/第一阶段/第一阶段工作总结.txt", text)
+    put(raw, "长阳镇总工会/第一阶段/总结材料.zip", mm.zip_of({"工作总结.txt": text}))
+    out = run(raw)
+    table = materials(out)
+    assert list(zip(table["file"], table["material"], table["state"], strict=True)) == [
+        ("submissions/长阳镇总工会/第一阶段/总结材料.zip/工作总结.txt", "summary", "current"),
+        ("submissions/长阳镇总工会/第一阶段/第一阶段工作总结.txt", "summary", "duplicate"),
+    ]
+    assert csv(out, "submissions").empty  # not read as a spreadsheet, no error

@@ -86,6 +86,20 @@ class Intake:
             self._tmp = None
 
 
+def _text_summary(path: Path, suffix: str) -> bool:
+    """A .txt that is a written summary (its name says 总结), not a table saved as text."""
+    from analysis.materials.documents import SUMMARY_MARK
+
+    return suffix == ".txt" and SUMMARY_MARK in path.stem
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _head(path: Path, n: int = 4096) -> bytes:
     with path.open("rb") as fh:
         return fh.read(n)
@@ -125,8 +139,13 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
     for path in files:
         rel = path.relative_to(raw_dir).as_posix()
         suffix = path.suffix.lower()
-        if detect.named_as(suffix) == "spreadsheet":
+        if detect.named_as(suffix) == "spreadsheet" and not _text_summary(path, suffix):
             keep.append((rel, path))
+            continue
+        if suffix == ".txt" and _text_summary(path, suffix):
+            intake.materials.append(
+                Received(rel, detect.Kind("document", "txt"), _size(path), path=path)
+            )
             continue
         try:
             size = path.stat().st_size
@@ -174,6 +193,8 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
     suffix = name.suffix.lower()
     kind = detect.identify(member.data, suffix)
     where = _route(kind, suffix)
+    if suffix == ".txt" and _text_summary(name, suffix):
+        kind, where = detect.Kind("document", "txt"), "material"
     if where == "material":
         intake.materials.append(Received(member.rel, kind, len(member.data), data=member.data))
     else:  # spreadsheets, and anything unknown: the spreadsheet readers say what it is
