@@ -424,3 +424,14 @@ def test_a_summary_written_as_plain_text_is_a_summary_not_a_table(raw):
         ("submissions/长阳镇总工会/第一阶段/第一阶段工作总结.txt", "summary", "duplicate"),
     ]
     assert csv(out, "submissions").empty  # not read as a spreadsheet, no error
+
+
+@pytest.mark.parametrize("folder", ["7-9月", "7月至9月", "三季度", "第2阶段"])
+def test_a_folder_named_for_the_months_of_a_round_places_photos_and_tables(raw, folder):
+    put(raw, f"长阳镇总工会/{folder}/活动照片.jpg", mm.jpeg(mm.picture(3)))
+    submission(raw, f"长阳镇总工会/{folder}/报送表.xlsx", "长阳镇总工会",
+               [act("长阳镇第一小学", "2019-06-20")])  # fmt: skip
+    out = run(raw)
+    assert list(materials(out)["round"]) == ["r2"]
+    # the folder decides before the dates (June, in r1's window) do
+    assert list(csv(out, "submissions")["round"]) == ["r2"]

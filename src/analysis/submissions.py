@@ -185,18 +185,30 @@ def round_from_text(text: object, campaign: Campaign) -> str | None:
 _CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
                "十": 10, "十一": 11, "十二": 12}  # fmt: skip
 _MONTH = re.compile(r"(?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月份?")
+_MONTHS = re.compile(
+    r"(?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月?(?:份)?[-~～—至到](\d{1,2}|[一二三四五六七八九十]{1,3})月份?"
+)
 _QUARTER = re.compile(r"(?:\d{4}年)?第?([1-4一二三四])季度|q([1-4])", re.IGNORECASE)
 
 
+def _month_number(text: str) -> int:
+    """1..12 from “7” or “七”; 0 for anything else."""
+    n = _CN_NUMBERS.get(text) or (int(text) if text.isdigit() else 0)
+    return n if 1 <= n <= 12 else 0
+
+
 def round_of_period(text: object, campaign: Campaign) -> str | None:
-    """The round a sheet named for a month or a quarter belongs to (“7月”, “三季度”): the
-    one whose window holds most of that period in the campaign's year; None otherwise."""
+    """The round a sheet or folder named for a month, months or a quarter belongs to (“7月”,
+    “7-9月”, “三季度”): the one whose window holds most of that period in the campaign's
+    year; None otherwise."""
     key = _text_key(text)
     if month := _MONTH.fullmatch(key):
-        n = _CN_NUMBERS.get(month.group(1)) or int(
-            month.group(1) if month.group(1).isdigit() else 0
-        )
-        first, last = (n, n) if 1 <= n <= 12 else (0, 0)
+        n = _month_number(month.group(1))
+        first, last = (n, n) if n else (0, 0)
+    elif months := _MONTHS.fullmatch(key):  # “7-9月”, “7月至9月”
+        first, last = _month_number(months.group(1)), _month_number(months.group(2))
+        if not (first and last and first <= last):
+            return None
     elif quarter := _QUARTER.fullmatch(key):
         q = quarter.group(1) or quarter.group(2)
         n = _CN_NUMBERS.get(q) or int(q)
