@@ -647,3 +647,40 @@ def test_a_later_file_holding_both_replaces_an_earlier_one_whole(raw):
                             ("submissions/长阳镇B.xlsx", "current")]  # fmt: skip
     assert got["publicity"] == [("submissions/长阳镇A.xlsx", "superseded"),
                                 ("submissions/长阳镇B.xlsx", "accepted")]  # fmt: skip
+
+
+def test_a_wide_column_of_an_output_not_named_is_other_not_dropped(raw):
+    write_xlsx(raw / "submissions" / "区教委宣传.xlsx", [
+        ["填报单位：区教委工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["基层工会名称", "简报（期）", "微信（条）", "公益广告（条）", "备注"],
+        ["区教委机关工会", 2, 5, 7, "无"],
+    ])  # fmt: skip
+    from tests.test_rows import run
+
+    t = run(raw)
+    read = list(zip(t["publicity"]["output"], t["publicity"]["count"], strict=True))
+    assert read == [("briefs", "2"), ("wechat", "5"), ("other", "7")]  # 备注 is no count
+    assert list(t["issues"]["code"]) == ["publicity_output_unknown"]
+
+
+def test_a_long_table_with_period_and_cumulative_count_columns_reads_both(raw):
+    write_xlsx(raw / "submissions" / "琉璃河宣传.xlsx", [
+        ["填报单位：琉璃河镇总工会", None, "填报日期：2019-09-28"], ["报送期次：第二阶段"],
+        ["宣传项目", "本期数量", "累计数量"], ["简报", 2, 5], ["微信", 4, None],
+    ])  # fmt: skip
+    from tests.test_rows import run
+
+    p = run(raw)["publicity"]
+    assert list(zip(p["output"], p["count"], p["cumulative"], strict=True)) == [
+        ("briefs", "2", "False"), ("briefs", "5", "True"), ("wechat", "4", "False"),
+    ]  # fmt: skip
+
+
+def test_two_per_period_count_columns_are_not_both_read(raw):
+    """数量 | 篇数: two names of one count, not a period and a running total."""
+    write_xlsx(raw / "submissions" / "琉璃河宣传.xlsx", [
+        ["填报单位：琉璃河镇总工会"], ["宣传项目", "数量", "篇数"], ["简报", 2, 2],
+    ])  # fmt: skip
+    from tests.test_rows import run
+
+    assert list(run(raw)["publicity"]["count"]) == ["2"]
