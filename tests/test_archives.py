@@ -184,3 +184,46 @@ def test_a_member_named_as_windows_refuses_is_copied_under_a_legal_name():
         assert member.read_bytes() == b"PK"
     finally:
         intake.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "shown"),
+    [
+        (lambda: __import__("gzip").compress(b"\x00" * 600), "GZ（.gz、.tar.gz）"),
+        (lambda: __import__("bz2").compress(b"\x00" * 600), "BZ2"),
+        (lambda: __import__("lzma").compress(b"\x00" * 600), "XZ"),
+        (lambda: _tar_of({"长阳镇/报送表.xlsx": b"PK"}), "TAR"),
+    ],
+)
+def test_archives_this_tool_does_not_open_ask_to_be_unpacked(make, shown):
+    found = archives.expand(make(), "submissions/材料.tar.gz", LIMITS)
+    assert names(found) == []
+    assert codes(found) == [("submissions/材料.tar.gz", "archive_unsupported")]
+    assert found.issues[0].message.startswith(f"压缩包“submissions/材料.tar.gz”是 {shown} 格式")
+    assert "请解压后放入" in found.issues[0].message
+
+
+def _tar_of(members: dict[str, bytes]) -> bytes:
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_an_empty_archive_or_one_of_folders_only_is_told(raw):
+    """An empty zip, or one holding only __MACOSX: a warning, not nothing at all."""
+    from analysis import ingest
+
+    (raw / "submissions" / "长阳镇").mkdir()
+    (raw / "submissions" / "长阳镇" / "空.zip").write_bytes(mm.zip_of({}))
+    (raw / "submissions" / "长阳镇" / "mac.zip").write_bytes(mm.zip_of({"__MACOSX/._a.jpg": b"x"}))
+    (raw / "submissions" / "长阳镇" / "有.zip").write_bytes(mm.zip_of({"a.csv": b"x"}))
+    result = ingest.run(raw, raw.parent / "out", progress=False, full=True)
+    empty = result.issues[result.issues["code"] == "archive_empty"]
+    assert list(empty["file"]) == ["submissions/长阳镇/mac.zip", "submissions/长阳镇/空.zip"]
+    assert set(empty["severity"]) == {"warning"}

@@ -364,3 +364,74 @@ def test_close_hashes_of_different_shapes_are_not_one_photo():
     assert photos.same_picture((0b1011, 1.5), (0b1001, 1.49))
     assert not photos.same_picture((0b1011, 1.5), (0b1011, 0.67))  # landscape vs portrait
     assert not photos.same_picture((0, 1.5), ((1 << 11) - 1, 1.5))  # 11 bits apart
+
+
+def _without_core_properties(data: bytes) -> bytes:
+    """The docx as some non-Word tools write it: no docProps/core.xml."""
+    import io
+    import re
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename == "docProps/core.xml":
+                continue
+            part = source.read(info)
+            if info.filename in ("[Content_Types].xml", "_rels/.rels"):
+                part = re.sub(rb"<(Override|Relationship)[^>]*core[^>]*/>", b"", part)
+            target.writestr(info, part)
+    return out.getvalue()
+
+
+def test_a_document_without_properties_has_no_date_not_todays(raw):
+    """python-docx makes up properties dated now for a file without them: never the run's date."""
+    put(raw, "长阳镇总工会/第一阶段/情况.docx",
+        _without_core_properties(mm.docx(["长阳镇总工会第一阶段工作情况"], created="2019-06-20")))  # fmt: skip
+    put(raw, "长阳镇总工会/第一阶段/情况2.docx",
+        mm.docx(["长阳镇总工会第一阶段工作情况（续）"], created="2019-06-20"))  # fmt: skip
+    table = materials(run(raw))
+    assert list(zip(table["file"], table["taken_date"], strict=True)) == [
+        ("submissions/长阳镇总工会/第一阶段/情况.docx", ""),
+        ("submissions/长阳镇总工会/第一阶段/情况2.docx", "2019-06-20"),
+    ]
+
+
+def test_a_document_whose_properties_title_says_summary_is_a_summary(raw):
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("各位领导：")  # its first line says nothing of 总结
+    document.core_properties.title = "长阳镇总工会第一阶段工作总结"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    put(raw, "长阳镇总工会/第一阶段/材料.docx", buffer.getvalue())
+    put(raw, "长阳镇总工会/第一阶段/材料2.docx", mm.docx(["各位领导：", "今年以来"]))
+    table = materials(run(raw))
+    assert list(table["material"]) == ["summary", "document"]
+
+
+def test_a_summary_written_as_plain_text_is_a_summary_not_a_table(raw):
+    text = "长阳镇总工会第一阶段工作总结\n一、切实抓好学习……\n".encode("gb18030")
+    put(raw, "长阳镇总工会/第一阶段/第一阶段工作总结.txt", text)
+    put(raw, "长阳镇总工会/第一阶段/总结材料.zip", mm.zip_of({"工作总结.txt": text}))
+    out = run(raw)
+    table = materials(out)
+    assert list(zip(table["file"], table["material"], table["state"], strict=True)) == [
+        ("submissions/长阳镇总工会/第一阶段/总结材料.zip/工作总结.txt", "summary", "current"),
+        ("submissions/长阳镇总工会/第一阶段/第一阶段工作总结.txt", "summary", "duplicate"),
+    ]
+    assert csv(out, "submissions").empty  # not read as a spreadsheet, no error
+
+
+@pytest.mark.parametrize("folder", ["7-9月", "7月至9月", "三季度", "第2阶段"])
+def test_a_folder_named_for_the_months_of_a_round_places_photos_and_tables(raw, folder):
+    put(raw, f"长阳镇总工会/{folder}/活动照片.jpg", mm.jpeg(mm.picture(3)))
+    submission(raw, f"长阳镇总工会/{folder}/报送表.xlsx", "长阳镇总工会",
+               [act("长阳镇第一小学", "2019-06-20")])  # fmt: skip
+    out = run(raw)
+    assert list(materials(out)["round"]) == ["r2"]
+    # the folder decides before the dates (June, in r1's window) do
+    assert list(csv(out, "submissions")["round"]) == ["r2"]

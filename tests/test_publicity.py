@@ -177,6 +177,35 @@ def _cells(rows: list[list[object]], campaign, name: str = "宣传", merged=()) 
                 ("long", True, [(5, "data", None, "wechat", 9)]),
             ],
         ),
+        # A deadline line above a per-round table says nothing of totals since the start.
+        (
+            [["填报单位：区教委工会", "报送截止时间：2019年7月5日"], ["类别", "数量"], ["微信", 3]],
+            [("long", False, [(3, "data", None, "wechat", 3)])],
+        ),
+        # Outputs named in other words: the longest synonym decides (信息图片 is pictures).
+        (
+            [
+                ["类别", "数量"],
+                ["信息图片", 4],
+                ["条幅", 2],
+                ["学习体会", 3],
+                ["学习心得", 1],
+                ["抖音", 5],
+            ],
+            [
+                (
+                    "long",
+                    False,
+                    [
+                        (2, "data", None, "pictures", 4),
+                        (3, "data", None, "boards", 2),
+                        (4, "data", None, "articles", 3),
+                        (5, "data", None, "articles", 1),
+                        (6, "data", None, "video", 5),
+                    ],
+                )
+            ],
+        ),  # fmt: skip
         # Not publicity: 项目/数量 naming no output, a meeting record, an empty sheet.
         ([["项目", "数量"], ["桌椅", 30], ["茶杯", 40]], []),
         ([["会议纪要"], ["时间：2019年6月3日"], ["内容：学习微信公众号文章"]], []),
@@ -543,3 +572,115 @@ def test_a_merged_output_header_over_period_and_cumulative_columns(raw):
         ["5", "wechat", "4", "False", "accepted"], ["5", "wechat", "10", "True", "accepted"],
     ]  # fmt: skip
     assert _district_to_date(counts, "r2") == {"briefs": 5, "wechat": 10}
+
+
+# ------------------------------------------- activities and publicity sent in separate files
+
+_HEAD = ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"]
+
+
+def _activities(path: Path, date: str, union: str, extra_sheet: list | None = None) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "活动情况"
+    for row in [["填报单位：长阳镇总工会", None, f"填报日期：{date}"], ["报送期次：第一阶段"], _HEAD,
+                [1, union, "2019-06-03", "切实抓好学习", "讨论会", 20]]:  # fmt: skip
+        ws.append(row)
+    if extra_sheet:
+        other = wb.create_sheet("宣传成果")
+        for row in extra_sheet:
+            other.append(row)
+    wb.save(path)
+
+
+def _states(raw: Path) -> dict[str, list[tuple]]:
+    from tests.test_rows import run
+
+    t = run(raw)
+    return {
+        "files": list(zip(t["submissions"]["file"], t["submissions"]["state"], strict=True)),
+        "rows": list(zip(t["rows"]["file"], t["rows"]["state"], strict=True)),
+        "publicity": list(zip(t["publicity"]["file"], t["publicity"]["state"], strict=True)),
+        "codes": list(t["issues"]["code"]),
+    }
+
+
+def test_a_publicity_file_does_not_replace_the_activity_file_before_it(raw):
+    """Same unit, same round: activities in one workbook, publicity counts in a later one.
+    Both count; neither supersedes the other (the activities were lost before)."""
+    _activities(raw / "submissions" / "长阳镇活动情况.xlsx", "2019-06-28", "长阳镇卫生院工会")
+    write_xlsx(raw / "submissions" / "长阳镇宣传成果.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-30"], ["报送期次：第一阶段"],
+        ["宣传项目", "数量"], ["简报", 3], ["微信", 5],
+    ], sheet="宣传成果统计")  # fmt: skip
+    got = _states(raw)
+    assert got["files"] == [("submissions/长阳镇宣传成果.xlsx", "current"),
+                            ("submissions/长阳镇活动情况.xlsx", "current")]  # fmt: skip
+    assert got["rows"] == [("submissions/长阳镇活动情况.xlsx", "accepted")]
+    assert [s for _, s in got["publicity"]] == ["accepted", "accepted"]
+    assert "superseded" not in got["codes"]
+
+
+def test_a_later_activity_file_replaces_only_the_activities_of_one_holding_both(raw):
+    """File A: activities and publicity; later file B: activities only. A's activities are
+    replaced by B's; A's publicity counts, which B does not hold, still count."""
+    publicity = [["宣传项目", "数量"], ["简报", 3], ["微信", 5]]
+    _activities(raw / "submissions" / "长阳镇A.xlsx", "2019-06-28", "长阳镇卫生院工会", publicity)
+    _activities(raw / "submissions" / "长阳镇B.xlsx", "2019-06-30", "长阳镇第一小学工会")
+    got = _states(raw)
+    assert got["files"] == [("submissions/长阳镇A.xlsx", "current"),
+                            ("submissions/长阳镇B.xlsx", "current")]  # fmt: skip
+    assert got["rows"] == [("submissions/长阳镇A.xlsx", "superseded"),
+                           ("submissions/长阳镇B.xlsx", "accepted")]  # fmt: skip
+    assert got["publicity"] == [("submissions/长阳镇A.xlsx", "accepted")] * 2
+    assert got["codes"].count("superseded") == 1  # the partial replacement is told
+
+
+def test_a_later_file_holding_both_replaces_an_earlier_one_whole(raw):
+    publicity = [["宣传项目", "数量"], ["简报", 3]]
+    _activities(raw / "submissions" / "长阳镇A.xlsx", "2019-06-28", "长阳镇卫生院工会", publicity)
+    _activities(raw / "submissions" / "长阳镇B.xlsx", "2019-06-30", "长阳镇第一小学工会", publicity)
+    got = _states(raw)
+    assert got["files"] == [("submissions/长阳镇A.xlsx", "superseded"),
+                            ("submissions/长阳镇B.xlsx", "current")]  # fmt: skip
+    assert got["publicity"] == [("submissions/长阳镇A.xlsx", "superseded"),
+                                ("submissions/长阳镇B.xlsx", "accepted")]  # fmt: skip
+
+
+def test_a_wide_column_of_an_output_not_named_is_other_not_dropped(raw):
+    write_xlsx(raw / "submissions" / "区教委宣传.xlsx", [
+        ["填报单位：区教委工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["基层工会名称", "简报（期）", "微信（条）", "公益广告（条）", "备注"],
+        ["区教委机关工会", 2, 5, 7, "无"],
+    ])  # fmt: skip
+    from tests.test_rows import run
+
+    t = run(raw)
+    read = list(zip(t["publicity"]["output"], t["publicity"]["count"], strict=True))
+    assert read == [("briefs", "2"), ("wechat", "5"), ("other", "7")]  # 备注 is no count
+    assert list(t["issues"]["code"]) == ["publicity_output_unknown"]
+
+
+def test_a_long_table_with_period_and_cumulative_count_columns_reads_both(raw):
+    write_xlsx(raw / "submissions" / "琉璃河宣传.xlsx", [
+        ["填报单位：琉璃河镇总工会", None, "填报日期：2019-09-28"], ["报送期次：第二阶段"],
+        ["宣传项目", "本期数量", "累计数量"], ["简报", 2, 5], ["微信", 4, None],
+    ])  # fmt: skip
+    from tests.test_rows import run
+
+    p = run(raw)["publicity"]
+    assert list(zip(p["output"], p["count"], p["cumulative"], strict=True)) == [
+        ("briefs", "2", "False"), ("briefs", "5", "True"), ("wechat", "4", "False"),
+    ]  # fmt: skip
+
+
+def test_two_per_period_count_columns_are_not_both_read(raw):
+    """数量 | 篇数: two names of one count, not a period and a running total."""
+    write_xlsx(raw / "submissions" / "琉璃河宣传.xlsx", [
+        ["填报单位：琉璃河镇总工会"], ["宣传项目", "数量", "篇数"], ["简报", 2, 2],
+    ])  # fmt: skip
+    from tests.test_rows import run
+
+    assert list(run(raw)["publicity"]["count"]) == ["2"]

@@ -191,3 +191,24 @@ def test_briefing_shows_publicity_chart_slide_sheet_and_sentence(
     ]
     text = (folder / "情况通报.txt").read_text("utf-8")
     assert "全区共编发简报3期、微信推送12条（据1个单位报送的宣传成果统计" in text
+
+
+def test_what_is_left_out_is_what_the_totals_would_add_never_a_sum_of_running_totals(campaign):
+    """Implausible running totals 500 (by r1) and 600 (by r2) of one union: one count of 600
+    left out, as chart 07 hatches it (the note said 2 counts, 1,100)."""
+    from analysis.publicity_figures import implausible_note, publicity_sentence
+
+    rows = _pub(
+        (TOWN, "town", SMALL, "wechat", "r1", "500", "True", "accepted",
+         "publicity_count_implausible"),
+        (TOWN, "town", SMALL, "wechat", "r2", "600", "True", "accepted",
+         "publicity_count_implausible"),
+        (TOWN, "town", CLINIC, "wechat", "r2", "10", "True", "accepted", "ok"),
+    )  # fmt: skip
+    assert implausible_note(rows, campaign, "r2") == (
+        "注：另有1个数量远超单位规模（合计600），未计入上表，请核对（见数据明细的问题清单）。"
+    )
+    assert "另有1个数量远超单位规模（合计600）" in publicity_sentence(rows, campaign, "r2")
+    assert implausible_note(rows, campaign, "r1").startswith(
+        "注：另有1个数量远超单位规模（合计500）"
+    )

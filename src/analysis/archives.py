@@ -61,14 +61,26 @@ class Expanded:
     issues: list[Issue] = field(default_factory=list)
 
 
+# Compressed files this tool does not open (one message asks to unpack them), by their
+# first bytes; a tar file by the "ustar" at byte 257 when the head reaches it.
+UNSUPPORTED_MAGICS = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
+UNSUPPORTED_NAMES = {"gzip": "GZ（.gz、.tar.gz）", "bzip2": "BZ2", "xz": "XZ", "tar": "TAR"}
+
+
 def archive_format(head: bytes) -> str | None:
-    """`zip`, `7z` or `rar` from an archive's first bytes; None for anything else."""
+    """`zip`, `7z`, `rar` (or gzip, bzip2, xz, tar: not opened) from an archive's first
+    bytes; None for anything else."""
     if head.startswith(ZIP_MAGICS):
         return "zip"
     if head.startswith(SEVEN_ZIP_MAGIC):
         return "7z"
     if head.startswith(RAR_MAGIC):
         return "rar"
+    for magic, fmt in UNSUPPORTED_MAGICS.items():
+        if head.startswith(magic):
+            return fmt
+    if head[257:262] == b"ustar":
+        return "tar"
     return None
 
 
@@ -127,9 +139,12 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
     allows (`limits.max_archive_depth` levels below the top one), else refused.
     """
     budget = budget or _Budget(limits.max_archive_bytes)
-    fmt = archive_format(data[:8])
+    fmt = archive_format(data[:264])
     if fmt == "rar":
         return Expanded(issues=[_issue(rel, IssueCode.ARCHIVE_RAR, archive=rel)])
+    if fmt in UNSUPPORTED_NAMES:
+        return Expanded(issues=[_issue(rel, IssueCode.ARCHIVE_UNSUPPORTED, archive=rel,
+                                       format=UNSUPPORTED_NAMES[fmt])])  # fmt: skip
     if fmt == "7z":
         found = _expand_7z(data, rel, limits, budget)
     elif fmt == "zip":
@@ -147,7 +162,7 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
         )
     out = Expanded(issues=list(found.issues))
     for member in found.members:
-        if archive_format(member.data[:8]) and not _is_office(member.data):
+        if archive_format(member.data[:264]) and not _is_office(member.data):
             if depth >= limits.max_archive_depth:
                 out.issues.append(
                     _issue(member.rel, IssueCode.ARCHIVE_NESTED_TOO_DEEP, archive=member.rel)

@@ -127,6 +127,8 @@ CODE_NAMES: dict[str, str] = {
     "archive_member_unsafe": "压缩包内路径异常",
     "archive_nested_too_deep": "压缩包嵌套过深",
     "archive_rar": "RAR 压缩包需先解压",
+    "archive_unsupported": "压缩包格式需先解压",
+    "archive_empty": "压缩包是空的",
     "archive_ratio": "压缩比异常",
     "archive_too_large": "压缩包解压后过大",
     "archive_too_many_members": "压缩包文件过多",

@@ -226,7 +226,7 @@ class _Interpreter:
             if code:
                 return code
         for folder in reversed(Path(sub.file).parts[1:-1]):
-            if code := self.round_of(folder):
+            if code := self.round_of(folder) or round_of_period(folder, self.campaign):
                 how = message_text("round_how_folder")
                 break
         else:

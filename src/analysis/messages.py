@@ -117,6 +117,12 @@ MESSAGES: dict[str, str] = {
     "superseded_version_mark": "后者的文件名标明为更正或新版本",
     "superseded_name_order": "两份的填报日期相同或都没有填写，无法判断先后，暂按文件名顺序取后者",
     "superseded_by_round": "按阶段比较",
+    "superseded_part": (
+        "“{unit}”{round}的报送表“{file}”中的{what}已被后报的“{by}”替代，不再计入；"
+        "本表的{other}仍计入统计。如判断有误，请删除或移走不需要的文件后重新运行。"
+    ),
+    "content_activities": "活动明细",
+    "content_publicity": "宣传成果数量",
     # Reporting unit and round
     "reporting_unit_unresolved": (
         "文件“{file}”的填报单位“{value}”在名册的报送单位中找不到{suggest}，整个文件未计入统计；"
@@ -519,6 +525,13 @@ MESSAGES: dict[str, str] = {
     ),
     "archive_rar": (
         "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
+    ),
+    "archive_unsupported": (
+        "压缩包“{archive}”是 {format} 格式，本工具无法直接读取；请解压后放入报送文件夹"
+        "（可放在以压缩包命名的文件夹中），或让报送单位改用 ZIP 格式重新发送。"
+    ),
+    "archive_empty": (
+        "压缩包“{archive}”中没有可以读取的文件（是空的，或只有文件夹）；请让报送单位重新打包发送。"
     ),
     # Photos, summaries, videos (materials/)
     "detail_not_an_archive": "不是压缩包",

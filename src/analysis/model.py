@@ -145,6 +145,8 @@ class IssueCode(StrEnum):
     ARCHIVE_MEMBER_UNSAFE = "archive_member_unsafe"
     ARCHIVE_NESTED_TOO_DEEP = "archive_nested_too_deep"
     ARCHIVE_RAR = "archive_rar"
+    ARCHIVE_UNSUPPORTED = "archive_unsupported"
+    ARCHIVE_EMPTY = "archive_empty"
     ARCHIVE_RATIO = "archive_ratio"
     ARCHIVE_TOO_LARGE = "archive_too_large"
     ARCHIVE_TOO_MANY_MEMBERS = "archive_too_many_members"

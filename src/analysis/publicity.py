@@ -49,6 +49,9 @@ PUBLICITY_COLUMNS = (
     "count", "cumulative", "state", "reason",
     "label", "written",
 )  # fmt: skip
+# “报送截止时间：7月5日” above a table names the deadline, not totals since the start.
+_DEADLINE = re.compile("(?:报送|上报|填报|提交)(?:截止|期限)")
+_MEASURE_AT_END = re.compile(r"[（(]\s*([^（）()]{1,7})\s*[）)]\s*$")
 MAX_LABEL_CHARS = 20
 
 
@@ -129,6 +132,13 @@ class _Words:
         key = clean.match_key(label)
         return (
             bool(key) and len(key) <= MAX_LABEL_CHARS and any(w and w in key for w in self.counts)
+        )
+
+    def counted_in_units(self, label: str) -> bool:
+        """The label ends in a measure word in brackets: “公益广告（条）”, “宣传片(部)”."""
+        found = _MEASURE_AT_END.search(label)
+        return found is not None and all(
+            part in self.units for part in re.split("[/、]", found.group(1)) if part
         )
 
     def says_cumulative(self, text: object) -> bool:
@@ -264,15 +274,26 @@ def _header_kind(
         None,
     )  # fmt: skip
     if len(outputs) >= 2:
+        # Beside named outputs, a column counted in a measure word (公益广告（条）) is a
+        # count of an output the campaign does not name: read as other, with a warning.
+        for j, lab in enumerate(labels):
+            if lab and j not in outputs and j != unit and words.counted_in_units(lab):
+                outputs[j] = "other"
         return "wide", ({"unit": unit} if unit is not None else {}), outputs
     item = next((j for j, lab in enumerate(labels) if lab and words.is_item_label(lab)), None)
-    count = next(
-        (j for j, lab in enumerate(labels)
-         if lab and j != item and j not in outputs and words.is_count_label(lab)),
-        None,
-    )  # fmt: skip
+    counts = [
+        j for j, lab in enumerate(labels)
+        if lab and j != item and j not in outputs and words.is_count_label(lab)
+    ]  # fmt: skip
+    count = counts[0] if counts else None
     if item is not None and count is not None:
         columns = {"item": item, "count": count}
+        # 本期数量 | 累计数量: the other column says the other period; both are read, each
+        # with its own cumulative flag (two per-period count columns are one count).
+        other = [j for j in counts[1:]
+                 if words.says_cumulative(labels[j]) != words.says_cumulative(labels[count])]  # fmt: skip
+        if other:
+            columns["count2"] = other[0]
         if unit is not None and unit not in (item, count):
             columns["unit"] = unit
         return "long", columns, {}
@@ -328,7 +349,8 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
                 )  # fmt: skip
                 if unit is not None and unit not in columns.values():
                     columns["unit"] = unit
-            titles = [sheet.name, *(v for k in range(title_start, i) for v in grid[k])]
+            titles = [sheet.name, *(v for k in range(title_start, i) for v in grid[k]
+                                    if not (isinstance(v, str) and _DEADLINE.search(v)))]  # fmt: skip
             # The sheet, a title above or every count header says 累计: the table is
             # cumulative; else each count column's own header decides (简报（本期） |
             # 简报（累计）), in `_record`.
@@ -449,6 +471,13 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
             PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
                           count, labels[columns["count"]])
         )  # fmt: skip
+        if "count2" in columns and not tables.blank(
+            more := tables._cell(grid, i, columns["count2"])
+        ):
+            table.cells.append(
+                PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
+                              more, labels[columns["count2"]])
+            )  # fmt: skip
         return True
     total = any(context.total_marker(v) for v in marked)
     present = [
@@ -592,6 +621,8 @@ def finalise(sub) -> None:
         state, reason = RowState.DUPLICATE, f"duplicate_file:{sub.duplicate_of}"
     elif sub.state == FileState.SUPERSEDED:
         state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_by}"
+    elif "publicity" in getattr(sub, "superseded_kinds", {}):  # its activities still count
+        state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_kinds['publicity']}"
     else:
         return
     sub.publicity = [{**r, "state": state, "reason": reason} for r in sub.publicity]

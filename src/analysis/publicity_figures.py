@@ -151,7 +151,7 @@ def publicity_sentence(
     rows = _to_round(publicity, campaign, round_code)
     units = rows["reporting_unit"].nunique()
     reasons = rows["reason"].astype(str)
-    implausible = rows[reasons.str.contains(IMPLAUSIBLE)]
+    n_implausible, left_out = _left_out(publicity, campaign, round_code)
     odd = int(reasons.str.contains("publicity_count_negative|publicity_count_fractional").sum())
     if when is None:
         when = (
@@ -163,9 +163,9 @@ def publicity_sentence(
         f"{when}，全区共{'、'.join(phrases)}"
         f"（据{units}个单位报送的宣传成果统计，累计数取各单位最新累计值"
     )
-    if len(implausible):
+    if n_implausible:
         text += (
-            f"；另有{len(implausible)}个数量远超单位规模（合计{_amount(implausible['count'].sum())}），"
+            f"；另有{n_implausible}个数量远超单位规模（合计{_amount(left_out)}），"
             "未计入上述合计，请核对"
         )
     if odd:
@@ -184,14 +184,32 @@ def implausible_note(publicity: pd.DataFrame | None, campaign: Campaign, round_c
     """'注：另有3个数量远超单位规模（合计1.5万），未计入上表…' for the 宣传成果 sheet ('' if none)."""
     if publicity is None or publicity.empty:
         return ""
+    n_implausible, left_out = _left_out(publicity, campaign, round_code)
+    if not n_implausible:
+        return ""
+    return (
+        f"注：另有{n_implausible}个数量远超单位规模（合计{_amount(left_out)}），"
+        "未计入上表，请核对（见数据明细的问题清单）。"
+    )
+
+
+def _left_out(publicity: pd.DataFrame, campaign: Campaign, round_code: str) -> tuple[int, float]:
+    """(how many counts, how much) the plausibility rule leaves out of the district's totals
+    to date at `round_code`: what the totals would add, as chart 07 hatches it, never a
+    sum of running totals (500 by round one and 600 by round two are one count of 600).
+    A count is one union's (or federation's) output whose figure to date was left out."""
     rows = _to_round(publicity, campaign, round_code)
     implausible = rows[rows["reason"].astype(str).str.contains(IMPLAUSIBLE)]
     if implausible.empty:
-        return ""
-    return (
-        f"注：另有{len(implausible)}个数量远超单位规模（合计{_amount(implausible['count'].sum())}），"
-        "未计入上表，请核对（见数据明细的问题清单）。"
+        return 0, 0.0
+    every = at_round(publicity_by_round(publicity, campaign), round_code)
+    clean = at_round(publicity_by_round(publicity, campaign, plausible_only=True), round_code)
+    diff = every.set_index("output")["to_date"].sub(
+        clean.set_index("output")["to_date"], fill_value=0.0
     )
+    keys = ["reporting_unit", "grassroots_unit", "output"]
+    n = len(implausible.drop_duplicates([k for k in keys if k in implausible.columns]))
+    return n, float(diff[diff > 0].sum())
 
 
 def publicity_finding(table: pd.DataFrame, campaign: Campaign, round_code: str) -> str:

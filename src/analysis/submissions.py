@@ -90,6 +90,9 @@ class _Submission:
     duplicate_of: str = ""
     # round -> the newer file, for a file of several rounds superseded in some of them only
     superseded_rounds: dict[str, str] = field(default_factory=dict)
+    # "activities" or "publicity" -> the newer file, for a file that stays current for
+    # the other kind it holds (its activities replaced, its publicity counts not)
+    superseded_kinds: dict[str, str] = field(default_factory=dict)
     file_issues: list[Issue] = field(default_factory=list)
     row_issues: list[Issue] = field(default_factory=list)
     # The ledger rows as columns (lists, or Arrow arrays restored from the cache), as
@@ -182,18 +185,30 @@ def round_from_text(text: object, campaign: Campaign) -> str | None:
 _CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
                "十": 10, "十一": 11, "十二": 12}  # fmt: skip
 _MONTH = re.compile(r"(?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月份?")
+_MONTHS = re.compile(
+    r"(?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月?(?:份)?[-~～—至到](\d{1,2}|[一二三四五六七八九十]{1,3})月份?"
+)
 _QUARTER = re.compile(r"(?:\d{4}年)?第?([1-4一二三四])季度|q([1-4])", re.IGNORECASE)
 
 
+def _month_number(text: str) -> int:
+    """1..12 from “7” or “七”; 0 for anything else."""
+    n = _CN_NUMBERS.get(text) or (int(text) if text.isdigit() else 0)
+    return n if 1 <= n <= 12 else 0
+
+
 def round_of_period(text: object, campaign: Campaign) -> str | None:
-    """The round a sheet named for a month or a quarter belongs to (“7月”, “三季度”): the
-    one whose window holds most of that period in the campaign's year; None otherwise."""
+    """The round a sheet or folder named for a month, months or a quarter belongs to (“7月”,
+    “7-9月”, “三季度”): the one whose window holds most of that period in the campaign's
+    year; None otherwise."""
     key = _text_key(text)
     if month := _MONTH.fullmatch(key):
-        n = _CN_NUMBERS.get(month.group(1)) or int(
-            month.group(1) if month.group(1).isdigit() else 0
-        )
-        first, last = (n, n) if 1 <= n <= 12 else (0, 0)
+        n = _month_number(month.group(1))
+        first, last = (n, n) if n else (0, 0)
+    elif months := _MONTHS.fullmatch(key):  # “7-9月”, “7月至9月”
+        first, last = _month_number(months.group(1)), _month_number(months.group(2))
+        if not (first and last and first <= last):
+            return None
     elif quarter := _QUARTER.fullmatch(key):
         q = quarter.group(1) or quarter.group(2)
         n = _CN_NUMBERS.get(q) or int(q)
@@ -251,6 +266,18 @@ def _mark_duplicates(subs: list[_Submission]) -> None:
             first[sub.sha256] = sub.file
 
 
+_CONTENT_KINDS = ("activities", "publicity")
+
+
+def _holds(sub: _Submission) -> set[str]:
+    """What a file holds: activity rows, publicity counts (a file with neither: activities)."""
+    rows = sub.columns.get("row", ()) if sub.columns else ()
+    held = {"activities"} if len(rows) else set()
+    if sub.publicity:
+        held.add("publicity")
+    return held or {"activities"}
+
+
 def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
     """Of several current files for one (reporting unit, round), only the latest stays current.
 
@@ -265,10 +292,26 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
     for (unit, round_code), members in groups.items():
         if len(members) < 2:
             continue
-        latest = max(members, key=_latest_key)
+        # Each kind of content (activities, publicity counts) is superseded by the latest
+        # file holding that kind: a file of publicity counts alone does not replace the
+        # activity table sent before it. A file stays current while it is the latest
+        # for any kind it holds.
+        holds = {id(sub): _holds(sub) for sub in members}
+        latest_of = {
+            kind: max((sub for sub in members if kind in holds[id(sub)]), key=_latest_key)
+            for kind in _CONTENT_KINDS
+            if any(kind in held for held in holds.values())
+        }
         for sub in members:
-            if sub is latest:
+            mine = [kind for kind in _CONTENT_KINDS if kind in holds[id(sub)]]
+            replaced = [kind for kind in mine if latest_of[kind] is not sub]
+            if not replaced:
                 continue
+            if len(replaced) < len(mine):  # the latest for another kind: stays current
+                if ";" not in sub.round:
+                    _supersede_kinds(sub, replaced, latest_of, unit, round_code, campaign)
+                continue
+            latest = latest_of[mine[0]]
             if ";" in sub.round:  # superseded round by round; the file stays current
                 sub.superseded_rounds[round_code] = latest.file
                 text = message(
@@ -299,6 +342,20 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
             ]
 
 
+def _supersede_kinds(sub, kinds, latest_of, unit, round_code, campaign) -> None:
+    """`sub` stays current, but what it holds of `kinds` is replaced by a later file."""
+    for kind in kinds:
+        by = latest_of[kind].file
+        sub.superseded_kinds[kind] = by
+        other = next(k for k in _CONTENT_KINDS if k != kind)
+        text = message_text(
+            "superseded_part", unit=unit, round=campaign.rounds_by_code[round_code].name,
+            file=sub.file, by=by, what=message_text(f"content_{kind}"),
+            other=message_text(f"content_{other}"),
+        )  # fmt: skip
+        sub.file_issues.append(Issue(sub.file, "", None, "", "warning", IssueCode.SUPERSEDED, text))
+
+
 def _finalise_rows(sub: _Submission) -> None:
     """Rows of a file that does not count take the file's state; its row issues are dropped."""
     if sub.state == FileState.DUPLICATE_FILE:
@@ -308,6 +365,8 @@ def _finalise_rows(sub: _Submission) -> None:
     elif sub.superseded_rounds:  # a file of several rounds: only those rounds' rows
         _finalise_rounds(sub)
         return
+    elif "activities" in sub.superseded_kinds:  # its publicity counts still count
+        state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_kinds['activities']}"
     else:
         return
     if sub.columns is not None:  # new lists: the cached interpretation may share these

@@ -17,7 +17,7 @@ from analysis import names
 from analysis.campaign import Campaign
 from analysis.materials.detect import ARCHIVE_SUFFIXES
 from analysis.materials.documents import SUMMARY_MARK, unit_written
-from analysis.submissions import round_from_text
+from analysis.submissions import round_from_text, round_of_period
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str
     for where, candidates in (("folder", folders), ("file_name", [stem]),
                               ("document", [title, text])):  # fmt: skip
         found = next((r for c in candidates if c and (r := _round(c, campaign))), None)
+        if not found and where == "folder":  # a folder named for months: “7-9月”, “三季度”
+            found = next((r for c in candidates if (r := round_of_period(c, campaign))), None)
         if found:
             rnd, round_from = found, where
             break

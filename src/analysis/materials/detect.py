@@ -22,7 +22,7 @@ PHOTO_SUFFIXES = frozenset(
 )
 DOCUMENT_SUFFIXES = frozenset({".docx", ".doc", ".wps", ".pdf", ".odt", ".rtf", ".pptx", ".ppt"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".3gp", ".wmv", ".mkv", ".flv"})
-ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar"})
+ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"})
 HEAD_BYTES = 64  # enough for every signature below; zips are looked into separately
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

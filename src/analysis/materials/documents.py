@@ -77,6 +77,7 @@ class DocumentFacts:
     text: str = ""
     own_date: dt.date | None = None
     totals: dict[str, int] = field(default_factory=dict)
+    meta_title: str = ""  # the title in the file's properties (Word: 文件 > 属性 > 标题)
 
 
 class DocumentError(Exception):
@@ -107,8 +108,9 @@ def _check_docx(data: bytes) -> None:
         )
 
 
-def _docx(data: bytes) -> tuple[list[str], dt.date | None]:
+def _docx(data: bytes) -> tuple[list[str], dt.date | None, str]:
     import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
 
     _check_docx(data)
     document = docx.Document(io.BytesIO(data))
@@ -116,9 +118,13 @@ def _docx(data: bytes) -> tuple[list[str], dt.date | None]:
     for table in document.tables:
         for row in table.rows:
             lines.append(" ".join(c.text.strip() for c in row.cells))
+    try:  # a file without document properties: python-docx would make some, dated now
+        document.part.package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
+    except KeyError:
+        return lines, None, ""
     props = document.core_properties
     when = props.created or props.modified
-    return lines, when.date() if isinstance(when, dt.datetime) else None
+    return lines, when.date() if isinstance(when, dt.datetime) else None, props.title or ""
 
 
 def _pdf_date(value: object) -> dt.date | None:
@@ -126,7 +132,7 @@ def _pdf_date(value: object) -> dt.date | None:
     return make_date(*map(int, match.groups())) if match else None
 
 
-def _pdf(data: bytes) -> tuple[list[str], dt.date | None]:
+def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -140,8 +146,8 @@ def _pdf(data: bytes) -> tuple[list[str], dt.date | None]:
         size += len(text)
         if size > TEXT_LIMIT:
             break
-    raw = (reader.metadata or {}).get("/CreationDate") if reader.metadata else None
-    return lines, _pdf_date(raw)
+    metadata = reader.metadata or {}
+    return lines, _pdf_date(metadata.get("/CreationDate")), str(metadata.get("/Title") or "")
 
 
 def document_facts(data: bytes, fmt: str) -> DocumentFacts:
@@ -151,7 +157,7 @@ def document_facts(data: bytes, fmt: str) -> DocumentFacts:
     if fmt not in ("docx", "pdf"):
         return DocumentFacts()
     try:
-        lines, own_date = _docx(data) if fmt == "docx" else _pdf(data)
+        lines, own_date, meta_title = _docx(data) if fmt == "docx" else _pdf(data)
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - damaged documents raise many types
@@ -160,7 +166,7 @@ def document_facts(data: bytes, fmt: str) -> DocumentFacts:
     text = "\n".join(lines)[:TEXT_LIMIT]
     title = lines[0] if lines else ""
     return DocumentFacts(title=title[:200], text=text, own_date=own_date,
-                         totals=stated_totals(text))  # fmt: skip
+                         totals=stated_totals(text), meta_title=meta_title[:200])  # fmt: skip
 
 
 def unit_written(text: str) -> str:

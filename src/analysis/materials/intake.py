@@ -9,6 +9,7 @@ documents, videos) and the archives' problems. Nothing is written under RAW.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -85,6 +86,20 @@ class Intake:
             self._tmp = None
 
 
+def _text_summary(path: Path, suffix: str) -> bool:
+    """A .txt that is a written summary (its name says 总结), not a table saved as text."""
+    from analysis.materials.documents import SUMMARY_MARK
+
+    return suffix == ".txt" and SUMMARY_MARK in path.stem
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _head(path: Path, n: int = 4096) -> bytes:
     with path.open("rb") as fh:
         return fh.read(n)
@@ -124,8 +139,13 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
     for path in files:
         rel = path.relative_to(raw_dir).as_posix()
         suffix = path.suffix.lower()
-        if detect.named_as(suffix) == "spreadsheet":
+        if detect.named_as(suffix) == "spreadsheet" and not _text_summary(path, suffix):
             keep.append((rel, path))
+            continue
+        if suffix == ".txt" and _text_summary(path, suffix):
+            intake.materials.append(
+                Received(rel, detect.Kind("document", "txt"), _size(path), path=path)
+            )
             continue
         try:
             size = path.stat().st_size
@@ -148,6 +168,10 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
                 continue
             expanded = archives.expand(path.read_bytes(), rel, limits)
             intake.issues += expanded.issues
+            members = [m for m in expanded.members if "__MACOSX" not in PurePosixPath(m.rel).parts]
+            if not members and not expanded.issues:  # nothing in it: say so, or it vanishes
+                empty = archives._issue(rel, IssueCode.ARCHIVE_EMPTY, archive=rel)
+                intake.issues.append(dataclasses.replace(empty, severity="warning"))
             for member in expanded.members:
                 _sort_member(member, intake, keep, limits)
     keep.sort(key=lambda item: item[0])
@@ -169,6 +193,8 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
     suffix = name.suffix.lower()
     kind = detect.identify(member.data, suffix)
     where = _route(kind, suffix)
+    if suffix == ".txt" and _text_summary(name, suffix):
+        kind, where = detect.Kind("document", "txt"), "material"
     if where == "material":
         intake.materials.append(Received(member.rel, kind, len(member.data), data=member.data))
     else:  # spreadsheets, and anything unknown: the spreadsheet readers say what it is

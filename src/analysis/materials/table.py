@@ -90,6 +90,8 @@ def read_facts(item: Received, limit: int) -> Facts:
             return facts
         facts.title, facts.text, facts.totals = doc.title, doc.text, doc.totals
         facts.taken_date = doc.own_date.isoformat() if doc.own_date else ""
+        if documents.SUMMARY_MARK in doc.meta_title:  # its properties' title says 总结
+            facts.material = "summary"
     if group == "document" and documents.SUMMARY_MARK in facts.title:
         facts.material = "summary"
     return facts
