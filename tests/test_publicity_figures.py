@@ -212,3 +212,28 @@ def test_what_is_left_out_is_what_the_totals_would_add_never_a_sum_of_running_to
     assert implausible_note(rows, campaign, "r1").startswith(
         "注：另有1个数量远超单位规模（合计500）"
     )
+
+
+def test_a_federations_own_running_total_replaces_the_unions_it_listed_before(campaign):
+    """r1: per union, 3 + 4 WeChat posts; r2: the town's own running total 10 (a long table
+    without unions, “截至9月底累计”): 10 to date, never 3 + 4 + 10."""
+    from analysis.publicity_figures import at_round, publicity_by_round
+
+    rows = _pub(
+        (TOWN, "town", SMALL, "wechat", "r1", "3", "False", "accepted", "ok"),
+        (TOWN, "town", CLINIC, "wechat", "r1", "4", "False", "accepted", "ok"),
+        (TOWN, "town", "", "wechat", "r2", "10", "True", "accepted", "ok"),
+        (TOWN, "town", SMALL, "wechat", "r3", "2", "False", "accepted", "ok"),
+        # 区教委 lists its union's running total beside its own: both stand.
+        (SYSTEM, "system", "", "wechat", "r2", "5", "True", "accepted", "ok"),
+        (SYSTEM, "system", "区教委机关工会", "wechat", "r1", "1", "False", "accepted", "ok"),
+        (SYSTEM, "system", "区教委机关工会", "wechat", "r2", "6", "True", "accepted", "ok"),
+    )  # fmt: skip
+    table = publicity_by_round(rows, campaign)
+    town = table[(table["level"] == "reporting_unit") & (table["group"] == TOWN)]
+    assert town[["round", "count", "to_date"]].values.tolist() == [
+        ["r1", 7, 7], ["r2", 3, 10], ["r3", 2, 12],
+    ]  # fmt: skip
+    system = table[(table["level"] == "reporting_unit") & (table["group"] == SYSTEM)]
+    assert system["to_date"].tolist() == [1, 11, 11]
+    assert at_round(table, "r2")["to_date"].tolist() == [21]

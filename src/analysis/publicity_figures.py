@@ -75,11 +75,15 @@ def publicity_by_round(
     index = per.index.union(cum.index)
     per = per.reindex(index=index, columns=codes)
     cum = cum.reindex(index=index, columns=codes)
+    covers = _federation_totals(rows, index, codes)
     running = pd.Series(0.0, index=index)
     parts = []
     for code in codes:
         before = running
         running = cum[code].where(cum[code].notna(), running + per[code].fillna(0.0))
+        # A federation's own running total sent without its unions' breakdown (a long
+        # table, “截至9月底累计 微信 10”) covers the unions it listed before: theirs end.
+        running = running.where(~covers[code], 0.0)
         parts.append(pd.DataFrame({"round": code, "count": running - before, "to_date": running}))
     units = pd.concat(parts).reset_index()
     sums = {"count": ("count", "sum"), "to_date": ("to_date", "sum")}
@@ -108,6 +112,32 @@ def publicity_by_round(
     table = table.assign(**{f"_{i}": s for i, s in enumerate(sort)})
     table = table.sort_values(["_0", "_1", "group", "_2", "_3"], kind="stable")
     return table[FIGURE_COLUMNS].reset_index(drop=True)
+
+
+def _federation_totals(rows: pd.DataFrame, index: pd.MultiIndex, codes: list[str]) -> pd.DataFrame:
+    """{round: mask of `index`}: the unions' entries (reporting unit, kind, union, output)
+    whose running totals a federation-level cumulative count of that round replaces —
+    the reporting unit sent, for that output and round, a running total for itself and
+    none for any of its unions."""
+    masks = pd.DataFrame(False, index=index, columns=codes)
+    cumulative = rows[rows["cumulative"]]
+    if cumulative.empty:
+        return masks
+    union = cumulative["grassroots_unit"].astype(str) != ""
+    own = cumulative.loc[~union, ["reporting_unit", "output", "round"]].drop_duplicates()
+    listed = cumulative.loc[union, ["reporting_unit", "output", "round"]].drop_duplicates()
+    whole = own.merge(listed, how="left", indicator=True).query("_merge == 'left_only'")
+    if whole.empty:
+        return masks
+    entries = index.to_frame(index=False)
+    for record in whole.itertuples(index=False):
+        hit = (
+            (entries["reporting_unit"] == record.reporting_unit)
+            & (entries["output"] == record.output)
+            & (entries["grassroots_unit"].astype(str) != "")
+        )
+        masks.loc[hit.to_numpy(), record.round] = True
+    return masks
 
 
 def at_round(table: pd.DataFrame, round_code: str, level: str = "district") -> pd.DataFrame:
