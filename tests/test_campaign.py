@@ -107,3 +107,28 @@ def test_a_campaign_file_notepad_broke_is_explained_in_chinese(tmp_path, line, e
     assert text.startswith("活动定义文件 campaign.toml 格式有误，无法读取：")
     assert expected in text
     assert not re.search("[A-Za-z]{4,}", text.replace("campaign.toml", "")), text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("year = 2019", 'year = "二〇一九"', "“campaign.year”应为整数（如 2019、200_000），现在是 '二〇一九'"),
+        ("max_rows_per_sheet = 200_000", 'max_rows_per_sheet = "很多"',
+         "“limits.max_rows_per_sheet”应为整数"),
+        ("max_rows_per_sheet = 200_000", "max_row_per_sheet = 200_000",
+         "[limits] 中有本工具不认识的设置 max_row_per_sheet"),
+    ],
+)  # fmt: skip
+def test_a_wrong_value_in_the_campaign_file_is_named_in_chinese(tmp_path, old, new, expected):
+    """A ValueError or TypeError (an English traceback before) is a CampaignError."""
+    path = tmp_path / "campaign.toml"
+    path.write_text(default_campaign_text().replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CampaignError, match=re.escape(expected)):
+        load_campaign(path)
+
+
+def test_labels_given_as_one_string_are_one_label(tmp_path):
+    path = tmp_path / "campaign.toml"
+    text = default_campaign_text().replace('labels = ["r1", ', 'labels = "第一期" #', 1)
+    path.write_text(text, encoding="utf-8")
+    assert load_campaign(path).rounds[0].labels == ("第一期",)  # not 第, 一, 期

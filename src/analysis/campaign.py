@@ -6,6 +6,7 @@ Everything campaign-specific lives in a TOML file; the built-in default is
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
@@ -211,7 +212,31 @@ def _date(value: object, where: str) -> dt.date:
 
 
 def _strings(values: object) -> tuple[str, ...]:
+    if isinstance(values, str):  # labels = "r1": one label, not the letters r and 1
+        return (values,)
     return tuple(str(v) for v in (values or []))
+
+
+def _int(value: object, where: str) -> int:
+    """A whole number of the campaign file (200_000, "2019"), else a Chinese error."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        return int(str(value).replace("_", "").strip())
+    except ValueError:
+        raise CampaignError(
+            message_text("campaign_bad_number", where=where, value=repr(value))
+        ) from None
+
+
+def _limits(values: object) -> Limits:
+    """[limits], each a whole number; a key the tool does not know is named."""
+    known = {f.name for f in dataclasses.fields(Limits)}
+    given = values if isinstance(values, dict) else {}
+    for key in given:
+        if key not in known:
+            raise CampaignError(message_text("campaign_unknown_setting", section="limits", key=key))
+    return Limits(**{k: _int(v, f"limits.{k}") for k, v in given.items()})
 
 
 class _MissingKey(Exception):
@@ -268,7 +293,7 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
             )
             for w in _array(data, "work_items", message_text("campaign_label_work_items"))
         )
-        limits = Limits(**data.get("limits", {}))
+        limits = _limits(data.get("limits", {}))
         return Campaign(
             code=str(meta["code"]),
             name=str(meta["name"]),
@@ -277,7 +302,9 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
             department=str(meta.get("department", "")),
             start=_date(meta["start"], "campaign.start"),
             end=_date(meta["end"], "campaign.end"),
-            year=int(meta.get("year", _date(meta["start"], "campaign.start").year)),
+            year=_int(
+                meta.get("year", _date(meta["start"], "campaign.start").year), "campaign.year"
+            ),
             rounds=rounds,
             work_items=work_items,
             columns={k: _strings(v) for k, v in data.get("columns", {}).items()},

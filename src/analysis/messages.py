@@ -347,6 +347,13 @@ MESSAGES: dict[str, str] = {
     "campaign_where_entry": "第{n}个 [[{table}]]（{label}）中",
     "campaign_label_rounds": "报送期次",
     "campaign_label_work_items": "工作类别",
+    "campaign_bad_number": (
+        "活动定义文件中“{where}”应为整数（如 2019、200_000），现在是 {value}；请改正后重新运行。"
+    ),
+    "campaign_unknown_setting": (
+        "活动定义文件的 [{section}] 中有本工具不认识的设置 {key}；请对照内置模板"
+        "（analysis/campaign_default.toml）检查拼写后重新运行。"
+    ),
     "campaign_bad_setting": (
         "活动定义文件（{file}）中有无法识别的设置：{detail}；请对照内置模板"
         "（analysis/campaign_default.toml）改正后重新运行。"
