@@ -114,3 +114,17 @@ def test_help_is_in_chinese(argv, capsys):
     assert text.startswith("用法：analysis") and "显示这段说明并退出" in text and "选项" in text
     for english in ("usage:", "options:", "show this help", "positional arguments"):
         assert english not in text
+
+
+def test_briefing_takes_relative_paths_from_the_folder_it_is_run_in(
+    raw, tmp_path, monkeypatch, capsys
+):
+    """`briefing --raw raw` typed in D: D/raw, as for `ingest` (it was the project's raw)."""
+    from analysis import cli
+
+    monkeypatch.chdir(raw.parent)
+    status = cli.main(["briefing", "--raw", "raw", "--out", "out", "--reports", "rep",
+                       "--as-of", "2019-05-01"])  # fmt: skip
+    assert status == 2  # before the campaign: it stops before writing anything
+    out = capsys.readouterr().out
+    assert f"使用分析人员的数据：{raw.parent / 'raw'}" in out

@@ -224,10 +224,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "briefing":
         from analysis import briefing
 
+        # Relative paths are the analyst's, from the folder she typed them in, as for
+        # `ingest` (briefing.run itself takes them from the project root, for notebooks).
         return briefing.run(
-            raw_dir=args.raw,
-            processed_dir=args.out,
-            reports_dir=args.reports,
+            raw_dir=_from_cwd(args.raw),
+            processed_dir=_from_cwd(args.out),
+            reports_dir=_from_cwd(args.reports),
             as_of=args.as_of,
             round_code=args.round,
         )
@@ -248,6 +250,10 @@ def _run(args: argparse.Namespace) -> int:
         print(result)
         return 0
     raise UsageError(message_text("cli_unknown_command", command=args.command))
+
+
+def _from_cwd(path: Path | None) -> Path | None:
+    return path if path is None or path.is_absolute() else Path.cwd() / path
 
 
 def main(argv: list[str] | None = None) -> int:
