@@ -1032,3 +1032,42 @@ def test_a_total_cell_holding_text_beside_numeric_parts_takes_their_sum(raw):
         "第3行：参加人数合计“见附件”不是数字，已按分项之和20（党员人数12+群众人数8）计入；"
         "请核对并把合计改为数字。"
     )
+
+
+def test_hidden_rows_of_an_xls_sheet_are_named(raw):
+    """A legacy .xls (xlwt writes the ROW record's hidden bit, as Excel does)."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("活动情况")
+    rows = [["填报单位：长阳镇总工会"], _HEAD + ["参加人数"], _row(20), _row(21), _row(22)]
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            sheet.write(r, c, value)
+    sheet.row(3).hidden = True  # spreadsheet row 4
+    book.save(str(raw / "submissions" / "长阳镇总工会.xls"))
+    t = run(raw)
+    hidden = t["issues"][t["issues"]["code"] == "rows_hidden"]
+    assert list(hidden["row"]) == ["4"] and "第4行被隐藏" in hidden["message"].iloc[0]
+    assert len(t["rows"]) == 3  # every row still read
+
+
+def test_an_xls_without_hidden_rows_is_not_opened_twice(monkeypatch):
+    """The ROW records are searched first; xlrd opens the file only when one is hidden."""
+    import io
+
+    import xlrd
+    import xlwt
+
+    from analysis import styles
+
+    book = xlwt.Workbook()
+    book.add_sheet("活动情况").write(0, 0, "填报单位：长阳镇总工会")
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("opened with xlrd")
+
+    monkeypatch.setattr(xlrd, "open_workbook", refuse)
+    assert styles.xls_hidden_rows(buffer.getvalue()) == {}

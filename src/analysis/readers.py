@@ -757,6 +757,8 @@ def read_workbook(
     except Exception as exc:  # calamine raises several unrelated types for bad files
         raise _calamine_error(exc, name) from None
     struck = styles.struck_cells(fmt, data)  # {} unless some style strikes text through
+    if fmt == "xls":
+        hidden_rows = styles.xls_hidden_rows(data)
     for sheet in sheets:
         sheet.struck = struck.get(sheet.name, sheet.struck)
         for (r, c), text in error_cells.get(sheet.name, {}).items():

@@ -236,3 +236,41 @@ def _xls(data: bytes) -> Struck:
         return result
     finally:
         book.release_resources()
+
+
+_ROW_RECORD = re.compile(rb"\x08\x02\x10\x00", re.DOTALL)  # ROW, 16 bytes of body
+
+
+def xls_hidden_rows(data: bytes) -> dict[str, set[int]]:
+    """{sheet: 0-based rows hidden} of a legacy .xls; {} when none (or unreadable).
+
+    The Workbook stream is searched for a ROW record with its fHidden bit (0x20 of
+    grbit) first; only then is the file opened with its formatting (xlrd).
+    """
+    try:
+        from xlrd.compdoc import CompDoc
+
+        doc = CompDoc(data, logfile=io.StringIO())
+        stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
+        if not stream or not any(
+            len(stream) >= m.end() + 14 and stream[m.end() + 12] & 0x20
+            for m in _ROW_RECORD.finditer(stream)
+        ):
+            return {}
+        import xlrd
+
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO()
+        )
+        try:
+            result = {}
+            for k in range(book.nsheets):
+                sheet = book.get_sheet(k)
+                rows = {r for r, info in sheet.rowinfo_map.items() if info.hidden}
+                if rows:
+                    result[sheet.name] = rows
+            return result
+        finally:
+            book.release_resources()
+    except Exception:  # noqa: BLE001 - formatting is a refinement, never a reason to fail
+        return {}
