@@ -255,10 +255,12 @@ def test_default_as_of_never_after_the_last_deadline(campaign):
         ("50人（线上）", 50, "participants_worked_out"),  # a note after the number
         ("120人次（含线上）", 120, "participants_worked_out"),
         ("约50人（线上）", 50, "participants_worked_out"),  # an estimate with a note: said
-        ("50人(其中线上20人)", None, "participants_unreadable"),  # a number in the note
+        ("50人(其中线上20人)", 50, "participants_worked_out"),  # the whole, then “of which”
         ("男12人，女16人", 28, "participants_worked_out"),
         ("职工12人、干部8人", 20, "participants_worked_out"),
-        ("共50人，其中女30人", None, "participants_unreadable"),  # a subset, not a part
+        ("共50人，其中女30人", 50, "participants_worked_out"),  # a subset, never added
+        ("约50人，其中党员20", 50, "participants_approximate"),
+        ("其中女30人", None, "participants_unreadable"),  # no whole before it
         ("全体职工", None, "participants_unreadable"),
     ],
 )

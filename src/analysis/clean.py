@@ -168,7 +168,16 @@ def parse_participants(value: object) -> tuple[int | None, str | None]:
     if worked is not None:
         number, read = worked
         return _checked(float(number), value, warning if read else "participants_worked_out")
+    head = _BEFORE_OF_WHICH.match(written)  # “共50人，其中女30人”: the whole before 其中
+    if head is not None:
+        number, code = parse_participants(head.group(1))
+        if number is not None:
+            return number, code or "participants_worked_out"
     return None, "participants_unreadable"
+
+
+# A figure, then its breakdown: “50（其中党员20）”, “共50人，其中女30人”.
+_BEFORE_OF_WHICH = re.compile(r"^(.+?)[，,；;、(（\s]*其中.*$")
 
 
 _PERSONS = r"(?:人次|人|名|位)"
