@@ -328,3 +328,18 @@ def test_reporting_unit_in_text_knows_the_aliases_of_reporting_units(roster):
     assert NameResolver(roster).reporting_unit_in_text("区教育委员会工会资料") is None
     # An alias of a grassroots union names no reporting unit.
     assert resolver.reporting_unit_in_text("长阳一小活动照片") is None
+
+
+@pytest.mark.parametrize("separator", ["，", "\t"])
+def test_aliases_typed_with_a_chinese_comma_or_a_tab_are_read(roster, tmp_path, separator):
+    path = tmp_path / "aliases.csv"
+    path.write_bytes(f"报送名称{separator}名册名称\r\n教委{separator}区教委工会\r\n".encode("gbk"))
+    aliases, issues = read_aliases(path)
+    assert issues == [] and aliases[["alias", "name"]].values.tolist() == [["教委", "区教委工会"]]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u200d", "\u2060"])
+def test_invisible_characters_copied_with_a_name_do_not_block_it(roster, invisible):
+    """A name pasted from WeChat or a web page with a zero-width space matches the roster."""
+    written = f"长阳镇卫生院{invisible}工会{invisible}"
+    assert NameResolver(roster).resolve(written).unit == "长阳镇卫生院工会"
