@@ -1216,3 +1216,17 @@ def test_the_federation_named_generically_is_its_own_activity(raw, written):
     assert coverage.loc["长阳镇总工会", ["activities", "participants", "units_covered"]].tolist() == [
         "2", "60", "0",
     ]  # fmt: skip
+
+
+def test_an_unresolved_reporting_unit_is_not_guessed_from_its_own_line(raw):
+    """填报单位“琉璃河镇人民政府” in a file whose name names no unit: refused with the closest
+    roster name suggested, not counted for 琉璃河镇总工会 “by the file name”."""
+    (raw / "submissions" / "第一阶段报送表.csv").write_text(
+        "填报单位：琉璃河镇人民政府\n基层工会名称,活动日期,工作类别,活动形式,参加人数\n"
+        "琉璃河镇中心小学工会,2019-06-03,切实抓好学习,讨论会,20\n",
+        encoding="utf-8",
+    )
+    result = run(raw, full=True)
+    assert result.submissions["state"].tolist() == ["rejected"]
+    issue = result.issues[result.issues["code"] == "reporting_unit_unresolved"]
+    assert issue["suggestions"].tolist() == ["琉璃河镇总工会"]

@@ -142,14 +142,22 @@ def test_resolve_reporting_unit(roster, written, unit):
     assert NameResolver(roster).resolve_reporting_unit(written).unit == unit
 
 
-def test_reporting_unit_short_form_ambiguous_is_not_resolved():
+def test_two_spellings_of_one_federation_in_the_roster_are_one_reporting_unit():
+    """长阳镇总工会 and 长阳镇工会 in 上级工会 are one federation (it was two, and “长阳镇”
+    then resolved to neither): the roster keeps one spelling and warns of the other."""
     roster = make_roster(
         [
             [1, "甲小学工会", "长阳镇总工会", "乡镇", 10, 10, ""],
             [2, "乙小学工会", "长阳镇工会", "乡镇", 20, 20, ""],
+            [3, "丙小学工会", "长阳镇总工会", "乡镇", 30, 30, ""],
         ]
     )
-    assert NameResolver(roster).resolve_reporting_unit("长阳镇").unit is None
+    assert roster.reporting_units["reporting_unit"].tolist() == ["长阳镇总工会"]
+    assert roster.reporting_units["units_total"].tolist() == [3]
+    spelling = [i for i in roster.issues if i.code == "roster_parent_spelling"]
+    assert [(i.row, i.severity) for i in spelling] == [(3, "warning")]
+    assert "上级工会写作“长阳镇工会”，与其他行的“长阳镇总工会”是同一个单位" in spelling[0].message
+    assert NameResolver(roster).resolve_reporting_unit("长阳镇").unit == "长阳镇总工会"
 
 
 @pytest.mark.parametrize(
@@ -320,3 +328,18 @@ def test_reporting_unit_in_text_knows_the_aliases_of_reporting_units(roster):
     assert NameResolver(roster).reporting_unit_in_text("区教育委员会工会资料") is None
     # An alias of a grassroots union names no reporting unit.
     assert resolver.reporting_unit_in_text("长阳一小活动照片") is None
+
+
+@pytest.mark.parametrize("separator", ["，", "\t"])
+def test_aliases_typed_with_a_chinese_comma_or_a_tab_are_read(roster, tmp_path, separator):
+    path = tmp_path / "aliases.csv"
+    path.write_bytes(f"报送名称{separator}名册名称\r\n教委{separator}区教委工会\r\n".encode("gbk"))
+    aliases, issues = read_aliases(path)
+    assert issues == [] and aliases[["alias", "name"]].values.tolist() == [["教委", "区教委工会"]]
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u200d", "\u2060"])
+def test_invisible_characters_copied_with_a_name_do_not_block_it(roster, invisible):
+    """A name pasted from WeChat or a web page with a zero-width space matches the roster."""
+    written = f"长阳镇卫生院{invisible}工会{invisible}"
+    assert NameResolver(roster).resolve(written).unit == "长阳镇卫生院工会"

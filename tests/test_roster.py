@@ -312,3 +312,86 @@ def test_ingest_names_files_beside_the_roster_also_from_the_cache(tmp_path):
     assert issue.file == "roster/名册.xlsx" and issue.message.endswith(
         "压缩包请先解压，再把其中的名册放入 roster 文件夹。"
     )
+
+
+_HEADER = ["序号", "基层工会名称", "上级工会", "类别", "会员人数"]
+
+
+def _totals(roster) -> dict[str, tuple[int, int]]:
+    frame = roster.reporting_units.set_index("reporting_unit")
+    return {k: (int(r.units_total), int(r.members_total)) for k, r in frame.iterrows()}
+
+
+def test_a_parent_merged_over_its_unions_rows_counts_for_each(tmp_path):
+    """上级工会 and 类别 merged over each town's block (as offices lay a roster out): every
+    union keeps its town, not the first one only (the others were errors, 类别“None”)."""
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "长阳镇卫生院工会", None, None, 60],
+        [3, "北京长阳建材有限公司工会", None, None, 100],
+        [4, "琉璃河镇中心小学工会", "琉璃河镇总工会", "乡镇", 30],
+        [5, "琉璃河镇卫生院工会", None, None, 20],
+    ])  # fmt: skip
+    wb = load_workbook(path)
+    for cells in ("C2:C4", "D2:D4", "C5:C6", "D5:D6"):
+        wb.active.merge_cells(cells)
+    wb.save(path)
+    roster = load_roster(path)
+    assert _totals(roster) == {"长阳镇总工会": (3, 200), "琉璃河镇总工会": (2, 50)}
+    assert roster.issues == []
+
+
+def test_a_roster_of_one_sheet_per_kind_is_read_whole_and_a_cover_sheet_is_passed_over(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "填表说明"
+    cover.append(["请按下列各表填写本单位所属基层工会"])
+    sheets = {
+        "乡镇": [[1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40]],
+        "街道": [[1, "拱辰街道社区工会", "拱辰街道总工会", "街道", 25]],
+        "系统": [[1, "区教委机关工会", "区教委工会", "系统", 50]],
+    }
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in [["房山区基层工会名册"], _HEADER, *rows]:
+            ws.append(row)
+    wb.save(tmp_path / "名册.xlsx")
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {
+        "长阳镇总工会": (1, 40), "拱辰街道总工会": (1, 25), "区教委工会": (1, 50),
+    }  # fmt: skip
+    skipped = [(i.sheet, i.code, i.severity) for i in roster.issues]
+    assert skipped == [("填表说明", "roster_sheet_skipped", "warning")]
+
+
+@pytest.mark.parametrize("label", ["长阳镇小计", "小计", "共计", "汇总"])
+def test_subtotal_rows_of_a_roster_are_no_unions(tmp_path, label):
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60],
+        [None, label, "长阳镇总工会", "乡镇", 100],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (2, 100)}
+    assert roster.issues == []
+
+
+def test_members_written_in_words_or_with_a_decimal_zero_are_read(tmp_path):
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", "四十五"],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", "60.0"],
+        [3, "长阳镇中学工会", "长阳镇总工会", "乡镇", "约50"],
+        [4, "长阳镇幼儿园工会", "长阳镇总工会", "乡镇", None],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (2, 105)}
+    messages = [i.message for i in roster.issues]
+    assert len(messages) == 2 and "会员人数“约50”不是整数" in messages[0]
+    assert "会员人数“”不是整数" in messages[1]  # a blank cell, never “None”

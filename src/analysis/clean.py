@@ -42,8 +42,12 @@ def normalise_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
+    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE)
     return _WHITESPACE.sub(" ", text).strip()
+
+
+# Zero-width space and joiners, word joiner, BOM: invisible in a cell, never part of a name.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def match_key(value: object) -> str:

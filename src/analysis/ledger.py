@@ -188,7 +188,13 @@ class _Interpreter:
                                  unit=parent)  # fmt: skip
                 return parent
         parts = Path(file).parts[1:]  # below submissions/
-        candidates = [Path(file).stem, *reversed(parts[:-1]), *([title] if title else [])]
+        # The title only for a file without 填报单位: with one, the title is often that very
+        # line, and finding a place name in it would guess what the unit wrote.
+        candidates = [
+            Path(file).stem,
+            *reversed(parts[:-1]),
+            *([title] if title and not written else []),
+        ]
         from_name = next(
             (u for c in candidates if (u := self.resolver.reporting_unit_in_text(c))), None
         )

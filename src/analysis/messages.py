@@ -294,6 +294,14 @@ MESSAGES: dict[str, str] = {
     ),
     "roster_parent_missing": "{at}第{row}行“{unit}”没有填写上级工会；该单位未计入统计，请补充。",
     "roster_duplicate_name": "{at}第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
+    "roster_parent_spelling": (
+        "{at}第{row}行的上级工会写作“{written}”，与其他行的“{used}”是同一个单位，已按“{used}”统计；"
+        "请在名册中统一写法。"
+    ),
+    "roster_sheet_skipped": (
+        "名册“{file}”的工作表“{sheet}”中找不到名册的表头（基层工会名称、上级工会、类别、会员人数），"
+        "未读取；如果其中也是名册，请补上表头后重新运行。"
+    ),
     "roster_no_records": "{where}第{row}行表头之下没有可用的基层工会记录，无法统计。",
     "roster_no_rows": "表头下面没有数据行，请检查是否选错了工作表或文件。",
     "roster_more_problems": "（共{count}行有问题，以上为前3行）",

@@ -212,6 +212,8 @@ class IssueCode(StrEnum):
     ROSTER_NAME_AMBIGUOUS = "roster_name_ambiguous"
     ROSTER_SEVERAL_FILES = "roster_several_files"
     ROSTER_FILE_IGNORED = "roster_file_ignored"
+    ROSTER_PARENT_SPELLING = "roster_parent_spelling"
+    ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
 
 
 class UsageError(Exception):

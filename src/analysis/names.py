@@ -47,7 +47,23 @@ COMPANY_FORMS: tuple[tuple[str, str], ...] = (
     ("有限公司", "公司"),
 )
 _SPACES = re.compile(r"\s+")
-BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
+BRACKETS = str.maketrans(
+    {
+        "【": "(",
+        "】": ")",
+        "[": "(",
+        "]": ")",
+        "〔": "(",
+        "〕": ")",
+        # invisible characters a name copied from WeChat or a web page
+        # carries (zero-width space and joiners, word joiner, BOM)
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+    }
+)
 SUGGESTION_COUNT = 3
 # Below this WRatio score a roster name is not worth suggesting.
 SUGGESTION_MIN_SCORE = 50.0
@@ -346,6 +362,8 @@ def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.Data
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
             continue
+        if "," not in line:  # typed with a Chinese comma (“报送名称，名册名称”) or a tab
+            line = line.replace("，", ",").replace("\t", ",")
         try:
             cells = next(csv.reader([line], strict=True))
         except csv.Error:  # an unpaired quote: this line only

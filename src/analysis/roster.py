@@ -111,8 +111,9 @@ def _match_columns(header: list[object]) -> dict[str, int]:
     return found
 
 
-def _read_grid(path: Path) -> tuple[str, list[list[object]]]:
-    """The first visible sheet of a roster file: its name and its grid of values.
+def _read_sheets(path: Path) -> list:
+    """The visible sheets of a roster file that hold anything (`model.Sheet`, merged
+    ranges included), in workbook order; the first sheet when none is visible.
 
     Read through `readers.read_workbook`, so the roster gets the same protection as
     submissions (format from bytes, size and extent limits, CSV encodings).
@@ -124,10 +125,52 @@ def _read_grid(path: Path) -> tuple[str, list[list[object]]]:
         workbook = read_workbook(path, Limits(), display_name=path.name)
     except FileRejected as exc:
         raise RosterError(_unreadable(exc)) from None
-    sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets
+    sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets[:1]
     if not sheets:
         raise RosterError(message_text("roster_no_sheet", file=path.name))
-    return sheets[0].name, sheets[0].rows
+    return sheets
+
+
+def _read_grid(path: Path) -> tuple[str, list[list[object]]]:
+    """The first visible sheet of a roster file: its name and its grid of values."""
+    sheet = _read_sheets(path)[0]
+    return sheet.name, sheet.rows
+
+
+def _header(grid: list[list[object]]) -> tuple[int | None, dict[str, int], tuple | None]:
+    """(header row, columns, best partial header) of a roster sheet."""
+    best: tuple[int, dict[str, int]] | None = None  # the row most like a header
+    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        columns = _match_columns(row)
+        if all(f in columns for f in REQUIRED):
+            return i, columns, best
+        found = sum(f in columns for f in REQUIRED)
+        if found and (best is None or found > sum(f in best[1] for f in REQUIRED)):
+            best = (i, columns)
+    return None, {}, best
+
+
+def _filled_down(sheet, columns: dict[str, int], header_index: int) -> list[list[object]]:
+    """The grid with each merged range of the 上级工会 and 类别 columns below the header
+    written into every row it covers (a town's name merged over its unions' rows)."""
+    targets = {columns[f] for f in ("parent", "kind") if f in columns}
+    grid = sheet.rows
+    ranges = [
+        (r0, c0, r1) for r0, c0, r1, c1 in sheet.merged
+        if r1 > r0 and r0 > header_index and any(c0 <= j <= c1 for j in targets)
+    ]  # fmt: skip
+    if not ranges:
+        return grid
+    grid = [list(row) for row in grid]
+    for r0, c0, r1, c1 in (m for m in sheet.merged if m[:3] in set(ranges)):
+        for j in targets:
+            if c0 <= j <= c1 and j < len(grid[r0]):
+                for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
+                    while len(grid[r]) <= j:
+                        grid[r].append(None)
+                    if grid[r][j] is None:
+                        grid[r][j] = grid[r0][j]
+    return grid
 
 
 # What to do about a roster file refused by the readers, by their code (else
@@ -215,6 +258,9 @@ def _archive_hint(paths: list[Path]) -> str:
 
 
 def _to_int(value: object) -> int | None:
+    """A whole, non-negative number as written: 45, "45人", "1,200", "60.0", "四十五"."""
+    from analysis.clean import chinese_number
+
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -224,26 +270,93 @@ def _to_int(value: object) -> int | None:
     text = re.sub(r"[\s,，人名]", "", str(value)).translate(
         str.maketrans("０１２３４５６７８９", "0123456789")
     )
-    return int(text) if text.isdigit() else None
+    if re.fullmatch(r"\d+(?:\.0+)?", text):
+        return int(float(text))
+    number = chinese_number(text)
+    return int(number) if number is not None and number >= 0 else None
+
+
+def _shown(value: object) -> str:
+    """A cell as a message quotes it: blank for an empty one, never “None”."""
+    return "" if value is None else str(value)
+
+
+def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
+    """Write each reporting unit one way: 长阳镇总工会, 房山区长阳镇总工会 and 长阳镇工会 in
+    上级工会 are one federation (same `names.reporting_key`), under its most common
+    spelling (the first of equals); each other spelling is warned once."""
+    from collections import Counter
+
+    from analysis.names import reporting_key
+
+    spellings: dict[str, Counter] = {}
+    for record in records:
+        if record["kind"] != Kind.DIRECT:
+            key = reporting_key(record["reporting_unit"])
+            spellings.setdefault(key, Counter())[record["reporting_unit"]] += 1
+    issues, warned = [], set()
+    for k, record in enumerate(records):
+        counts = (
+            spellings.get(reporting_key(record["reporting_unit"]))
+            if record["kind"] != Kind.DIRECT
+            else None
+        )
+        if not counts or len(counts) < 2:
+            continue
+        used = counts.most_common(1)[0][0]
+        written = record["reporting_unit"]
+        if written != used:
+            record["reporting_unit"] = used
+            if written not in warned:
+                warned.add(written)
+                sheet = sheets[k]
+                at = message_text(
+                    "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
+                )
+                issues.append(
+                    Issue(source, sheet, record["row"], "上级工会", "warning",
+                          IssueCode.ROSTER_PARENT_SPELLING,
+                          message_text("roster_parent_spelling", at=at, row=record["row"],
+                                       written=written, used=used))
+                )  # fmt: skip
+    return issues
 
 
 def load_roster(roster_path: Path) -> Roster:
-    """Read the roster from a file or a folder holding one (newest wins)."""
+    """Read the roster from a file or a folder holding one (newest wins).
+
+    Every visible sheet with a roster header is read (one sheet per kind, a cover
+    sheet of instructions before the list); a visible sheet with data but no
+    header is named in a warning.
+    """
     path = find_roster_file(Path(roster_path))
-    sheet, grid = _read_grid(path)
-    header_index, columns = None, {}
-    best: tuple[int, dict[str, int]] | None = None  # the row most like a header
-    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        columns = _match_columns(row)
-        if all(f in columns for f in REQUIRED):
-            header_index = i
-            break
-        found = sum(f in columns for f in REQUIRED)
-        if found and (best is None or found > sum(f in best[1] for f in REQUIRED)):
-            best = (i, columns)
-    if header_index is None:
-        raise RosterError(missing_columns_message(path.name, sheet, best))
-    roster = roster_from_grid(grid, header_index, columns, source=path.name, sheet=sheet)
+    sheets = _read_sheets(path)
+    found, skipped, first_best = [], [], None
+    for sheet in sheets:
+        header_index, columns, best = _header(sheet.rows)
+        if header_index is None:
+            skipped.append(sheet.name)
+            first_best = first_best or (sheet.name, best)
+            continue
+        found.append((sheet, header_index, columns))
+    if not found:
+        name, best = first_best or (sheets[0].name, None)
+        raise RosterError(missing_columns_message(path.name, name, best))
+    if len(found) == 1 and not skipped:
+        sheet, header_index, columns = found[0]
+        grid = _filled_down(sheet, columns, header_index)
+        roster = roster_from_grid(grid, header_index, columns, source=path.name, sheet=sheet.name)
+    else:
+        parts = [
+            (_filled_down(sheet, columns, header_index), header_index, columns, sheet.name)
+            for sheet, header_index, columns in found
+        ]
+        roster = roster_from_grids(parts, source=path.name)
+        for name in skipped:
+            roster.issues.append(
+                Issue(path.name, name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
+                      message_text("roster_sheet_skipped", file=path.name, sheet=name))
+            )  # fmt: skip
     return with_folder_issues(roster, Path(roster_path), path)
 
 
@@ -305,86 +418,103 @@ def roster_from_grid(
     sheet: str = "",
 ) -> Roster:
     """Build the roster tables from a grid whose header row and columns are known."""
+    return roster_from_grids([(grid, header_index, columns, sheet)], source)
+
+
+# Rows of a roster that total others rather than name a union (长阳镇小计, 共计).
+ROSTER_TOTAL_WORDS = ("合计", "总计", "小计", "共计", "汇总")
+
+
+def roster_from_grids(parts: list[tuple], source: str) -> Roster:
+    """The roster tables from one or more sheets: (grid, header row, columns, sheet) each."""
     issues: list[Issue] = []
     records = []
+    sheets: list[str] = []  # each record's sheet, for the warnings below
     seen: dict[str, int] = {}
-    at = message_text("roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet)
+    for grid, header_index, columns, sheet in parts:
+        at = message_text(
+            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
+        )
 
-    def cell(row: list[object], fld: str) -> object:
-        j = columns.get(fld)
-        return row[j] if j is not None and j < len(row) else None
+        def cell(row: list[object], fld: str, columns=columns) -> object:
+            j = columns.get(fld)
+            return row[j] if j is not None and j < len(row) else None
 
-    def problem(rownum: int, col: str, code: str, message: str) -> None:
-        issues.append(Issue(source, sheet, rownum, col, "error", code, message))
+        def problem(rownum: int, col: str, code: str, message: str, sheet=sheet) -> None:
+            issues.append(Issue(source, sheet, rownum, col, "error", code, message))
 
-    for i in range(header_index + 1, len(grid)):
-        row, rownum = grid[i], i + 1
-        name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
-        if not name or any(w in name for w in ("合计", "总计")):
-            continue
-        parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
-        kind = kind_code(cell(row, "kind"))
-        members = _to_int(cell(row, "members"))
-        if kind is None:
-            problem(
-                rownum,
-                "类别",
-                IssueCode.ROSTER_KIND_UNKNOWN,
-                message_text(
-                    "roster_kind_unknown", at=at, row=rownum, unit=name, value=cell(row, "kind")
-                ),
-            )
-            continue
-        if members is None:
-            problem(
-                rownum,
-                "会员人数",
-                IssueCode.ROSTER_MEMBERS_UNREADABLE,
-                message_text(
-                    "roster_members_unreadable",
-                    at=at,
-                    row=rownum,
-                    unit=name,
-                    value=cell(row, "members"),
-                ),
-            )
-            continue
-        if (
-            kind == Kind.DIRECT
-            or not parent
-            or parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
-        ):
-            if kind != Kind.DIRECT:
+        for i in range(header_index + 1, len(grid)):
+            row, rownum = grid[i], i + 1
+            name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
+            if not name or any(w in name for w in ROSTER_TOTAL_WORDS):
+                continue
+            parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
+            kind = kind_code(cell(row, "kind"))
+            members = _to_int(cell(row, "members"))
+            if kind is None:
                 problem(
                     rownum,
-                    "上级工会",
-                    IssueCode.ROSTER_PARENT_MISSING,
-                    message_text("roster_parent_missing", at=at, row=rownum, unit=name),
+                    "类别",
+                    IssueCode.ROSTER_KIND_UNKNOWN,
+                    message_text(
+                        "roster_kind_unknown", at=at, row=rownum, unit=name,
+                        value=_shown(cell(row, "kind")),
+                    ),
+                )  # fmt: skip
+                continue
+            if members is None:
+                problem(
+                    rownum,
+                    "会员人数",
+                    IssueCode.ROSTER_MEMBERS_UNREADABLE,
+                    message_text(
+                        "roster_members_unreadable",
+                        at=at,
+                        row=rownum,
+                        unit=name,
+                        value=_shown(cell(row, "members")),
+                    ),
                 )
                 continue
-            parent = name  # a directly affiliated union is its own reporting unit
-        if name in seen:
-            problem(
-                rownum,
-                "基层工会名称",
-                IssueCode.ROSTER_DUPLICATE_NAME,
-                message_text(
-                    "roster_duplicate_name", at=at, row=rownum, unit=name, first=seen[name]
-                ),
+            if (
+                kind == Kind.DIRECT
+                or not parent
+                or parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
+            ):
+                if kind != Kind.DIRECT:
+                    problem(
+                        rownum,
+                        "上级工会",
+                        IssueCode.ROSTER_PARENT_MISSING,
+                        message_text("roster_parent_missing", at=at, row=rownum, unit=name),
+                    )
+                    continue
+                parent = name  # a directly affiliated union is its own reporting unit
+            if name in seen:
+                problem(
+                    rownum,
+                    "基层工会名称",
+                    IssueCode.ROSTER_DUPLICATE_NAME,
+                    message_text(
+                        "roster_duplicate_name", at=at, row=rownum, unit=name, first=seen[name]
+                    ),
+                )
+                continue
+            seen[name] = rownum
+            records.append(
+                {
+                    "unit": name,
+                    "reporting_unit": parent,
+                    "kind": kind,
+                    "members": members,
+                    "employees": _to_int(cell(row, "employees")),
+                    "code": str(cell(row, "code") or "").strip(),
+                    "row": rownum,
+                }
             )
-            continue
-        seen[name] = rownum
-        records.append(
-            {
-                "unit": name,
-                "reporting_unit": parent,
-                "kind": kind,
-                "members": members,
-                "employees": _to_int(cell(row, "employees")),
-                "code": str(cell(row, "code") or "").strip(),
-                "row": rownum,
-            }
-        )
+            sheets.append(sheet)
+    grid, header_index, _columns, sheet = parts[0]
+    at = message_text("roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet)
     if not records:
         where = message_text(
             "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
@@ -395,6 +525,7 @@ def roster_from_grid(
             message_text("roster_no_records", where=where, row=header_index + 1)
             + (why + more if why else message_text("roster_no_rows"))
         )
+    issues += _one_spelling_per_parent(records, sheets, source)
     units = pd.DataFrame.from_records(records)
     units["members"] = units["members"].astype("int64")
     units["employees"] = units["employees"].astype("Int64")
@@ -404,6 +535,10 @@ def roster_from_grid(
     kinds = units.groupby("reporting_unit")["kind"].agg(lambda s: s.value_counts().index[0])
     mixed = units[units["kind"] != units["reporting_unit"].map(kinds)]
     for r in mixed.itertuples():
+        sheet = sheets[r.Index]
+        at = message_text(
+            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
+        )
         issues.append(
             Issue(
                 source,
