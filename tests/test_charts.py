@@ -482,3 +482,15 @@ def test_reporting_chart_notes_the_status_date_and_new_coverage_the_rounds_end()
     assert notes["06_new_coverage"] == "数据来源：各单位报送表；统计截至2019年9月30日"
     cut = replace(f, as_of=dt.date(2019, 12, 31), round_cut=dt.date(2019, 9, 30))
     assert cut.round_note == "数据来源：各单位报送表；统计截至2019年9月30日（第二阶段末）"
+
+
+def test_new_coverage_bar_labels_keep_half_points_as_the_table_does(figures):
+    """1 of 8 unions is 12.5 points: “+12.5”, not Python's half-even “+12”; 0.3, not “+0”."""
+    ranking = figures.ranking.copy()
+    ranking.loc[ranking["group"] == CY, "change"] = 12.5
+    ranking.loc[ranking["group"] == YF, "change"] = 0.3
+    with style.house_style():
+        ax = charts.new_coverage_bars(ranking, round_name="第二阶段")
+    texts = _texts(ax)
+    assert "+2家（覆盖率+12.5个百分点）" in texts
+    assert "+1家（覆盖率+0.3个百分点）" in texts

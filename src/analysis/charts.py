@@ -33,7 +33,7 @@ from analysis.figures import (
     most_new,
     rank_units,
 )
-from analysis.formats import fmt_count, fmt_names, fmt_pct, fmt_pct_whole, kind_name
+from analysis.formats import fmt_count, fmt_names, fmt_pct, fmt_pct_whole, half_up, kind_name
 from analysis.model import Level, ReportStatus
 
 PNG_DPI = 200
@@ -735,7 +735,8 @@ def new_coverage_bars(
     for i, (v, change) in enumerate(zip(values, changes, strict=True)):
         label = f"+{v}家"
         if change is not None and not pd.isna(change) and change > 0:
-            label += f"（覆盖率+{change:.0f}个百分点）"
+            points = half_up(change, 1)  # 12.5 as the 通报表 shows it, not 12; 50, not 50.0
+            label += f"（覆盖率+{int(points) if points == int(points) else points}个百分点）"
         ax.text(v + max(values) * 0.01, i, label, va="center", fontsize=fontsize)
     ax.set_yticks(range(len(values)), shown["group"].tolist(), fontsize=fontsize)
     ax.set_ylim(max(len(values), 1) - 0.5, -0.6)
