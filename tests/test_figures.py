@@ -408,6 +408,15 @@ def test_a_past_rounds_new_coverage_is_cut_at_its_end(campaign, as_of):
     assert "统计截至2019年9月30日（第二阶段末）" in f.round_note
 
 
+def test_the_first_rounds_new_coverage_is_cut_at_its_end_too(campaign):
+    """Round 1 asked for after round 2 began: new in round 1 is coverage at 06-30 (1 union),
+    not everything covered by the as-of date (13, with rounds 2 and 3)."""
+    f = _figures_with_round3(campaign, "r1", "2019-10-20")
+    assert f.round_cut == dt.date(2019, 6, 30)
+    assert int(f.ranking["units_covered_new"].sum()) == 1
+    assert charts.chart_title(f, "06_new_coverage").startswith("活动开展以来新增覆盖基层工会1家")
+
+
 def test_the_latest_rounds_new_coverage_runs_to_the_as_of_date(campaign):
     """Round 2 while it is the latest begun (as of 09-30): no cut, the wording is as before."""
     f = _figures_with_round3(campaign, "r2", "2019-09-30")
