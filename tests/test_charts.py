@@ -450,6 +450,12 @@ def test_coverage_curve_past_the_campaign_keeps_its_end_labels(figures):
         ([0.5, 0.2], "“学习”覆盖面最广（全区50%），“宣讲培训”最弱（20%）"),
         ([0.0, 0.0, 0.0], "各项工作尚无基层工会开展"),  # before any activity: nothing is "widest"
         ([0.3, 0.3, 0.3], "各项工作覆盖面相同（全区均为30%）"),
+        # Ties named together, as the chart shows the figures (whole percent).
+        (
+            [0.57, 0.0, 0.0, 0.0],
+            "“学习”覆盖面最广（全区57%），“宣讲培训”“宣传”“落实”并列最弱（0%）",
+        ),
+        ([0.5, 0.502, 0.1], "“学习”“宣讲培训”并列覆盖面最广（全区50%），“宣传”最弱（10%）"),
     ],
 )
 def test_work_item_finding_claims_only_what_the_data_show(figures, shares, expected):
