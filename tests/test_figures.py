@@ -305,7 +305,7 @@ def test_after_the_deadline_units_without_a_report_are_not_reported(campaign):
     # 4 of 11 reported (区教委's 10-08 report counts now); 7 have not.
     direct = ["北京丁公司工会", "北京丙公司工会", "北京乙公司工会", *DIRECT_NOT]  # by name
     assert f.not_reported["reporting_unit"].tolist() == [CY, WJ, *direct]
-    assert f.reporting_fact() == "第二阶段报送率36%，按时报送率36%，7个单位未报送"
+    assert f.reporting_fact() == "第二阶段报送率36.4%，按时报送率36.4%，7个单位未报送"
     assert briefing_text(f)[1].startswith(
         "第二阶段应报送单位11个，已报送4个，报送率36.4%，按时报送率36.4%；尚未报送："
     )

@@ -34,7 +34,7 @@ import pandas as pd
 
 from analysis import config, coverage, reporting
 from analysis.campaign import Campaign, Round
-from analysis.formats import fmt_count, fmt_date, fmt_pct, fmt_pct_whole, fmt_points, shown_pct
+from analysis.formats import fmt_count, fmt_date, fmt_pct, fmt_points, shown_pct
 from analysis.model import FileState, Kind, Level, RowState
 from analysis.roster import Roster
 
@@ -297,8 +297,8 @@ class Figures:
         if r is None or not c["expected"]:
             return "暂无报送数据"
         text = (
-            f"{rnd.name}报送率{fmt_pct_whole(c['submitted'] / c['expected'])}，"
-            f"按时报送率{fmt_pct_whole(int(r['on_time']) / c['expected'])}"
+            f"{rnd.name}报送率{fmt_pct(c['submitted'] / c['expected'])}，"
+            f"按时报送率{fmt_pct(int(r['on_time']) / c['expected'])}"
         )
         return text + (f"，{c['missing']}个单位未报送" if c["missing"] else "，全部单位已报送")
 
