@@ -450,6 +450,12 @@ def test_coverage_curve_past_the_campaign_keeps_its_end_labels(figures):
         ([0.5, 0.2], "“学习”覆盖面最广（全区50%），“宣讲培训”最弱（20%）"),
         ([0.0, 0.0, 0.0], "各项工作尚无基层工会开展"),  # before any activity: nothing is "widest"
         ([0.3, 0.3, 0.3], "各项工作覆盖面相同（全区均为30%）"),
+        # Ties named together, as the chart shows the figures (whole percent).
+        (
+            [0.57, 0.0, 0.0, 0.0],
+            "“学习”覆盖面最广（全区57%），“宣讲培训”“宣传”“落实”并列最弱（0%）",
+        ),
+        ([0.5, 0.502, 0.1], "“学习”“宣讲培训”并列覆盖面最广（全区50%），“宣传”最弱（10%）"),
     ],
 )
 def test_work_item_finding_claims_only_what_the_data_show(figures, shares, expected):
@@ -482,3 +488,15 @@ def test_reporting_chart_notes_the_status_date_and_new_coverage_the_rounds_end()
     assert notes["06_new_coverage"] == "数据来源：各单位报送表；统计截至2019年9月30日"
     cut = replace(f, as_of=dt.date(2019, 12, 31), round_cut=dt.date(2019, 9, 30))
     assert cut.round_note == "数据来源：各单位报送表；统计截至2019年9月30日（第二阶段末）"
+
+
+def test_new_coverage_bar_labels_keep_half_points_as_the_table_does(figures):
+    """1 of 8 unions is 12.5 points: “+12.5”, not Python's half-even “+12”; 0.3, not “+0”."""
+    ranking = figures.ranking.copy()
+    ranking.loc[ranking["group"] == CY, "change"] = 12.5
+    ranking.loc[ranking["group"] == YF, "change"] = 0.3
+    with style.house_style():
+        ax = charts.new_coverage_bars(ranking, round_name="第二阶段")
+    texts = _texts(ax)
+    assert "+2家（覆盖率+12.5个百分点）" in texts
+    assert "+1家（覆盖率+0.3个百分点）" in texts

@@ -99,3 +99,17 @@ def test_markdown_text_shows_links_tags_and_urls_as_typed():
     rendered = render(markdown_text(typed))
     assert "<a " not in rendered and "<img" not in rendered and "<em>" not in rendered
     assert html.unescape(re.sub(r"</?p>|\n", "", rendered)) == typed
+
+
+def test_percentages_round_half_up_as_the_prose_does():
+    """1 of 16 is 6.25%: 6.3% everywhere (Python's format gave 6.2% in the notebooks)."""
+    frame = pd.DataFrame({"unit_coverage": [0.0625], "participants_per_100": [12.25]})
+    html = display.table(frame).to_html()
+    assert "6.3%" in html and "6.2%" not in html
+    assert "12.3" in html
+
+
+def test_the_pending_column_has_a_chinese_header():
+    from analysis.labels import COLUMN_NAMES
+
+    assert COLUMN_NAMES["pending"] == "未到截止日期"

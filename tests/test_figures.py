@@ -305,7 +305,7 @@ def test_after_the_deadline_units_without_a_report_are_not_reported(campaign):
     # 4 of 11 reported (区教委's 10-08 report counts now); 7 have not.
     direct = ["北京丁公司工会", "北京丙公司工会", "北京乙公司工会", *DIRECT_NOT]  # by name
     assert f.not_reported["reporting_unit"].tolist() == [CY, WJ, *direct]
-    assert f.reporting_fact() == "第二阶段报送率36%，按时报送率36%，7个单位未报送"
+    assert f.reporting_fact() == "第二阶段报送率36.4%，按时报送率36.4%，7个单位未报送"
     assert briefing_text(f)[1].startswith(
         "第二阶段应报送单位11个，已报送4个，报送率36.4%，按时报送率36.4%；尚未报送："
     )
@@ -406,6 +406,15 @@ def test_a_past_rounds_new_coverage_is_cut_at_its_end(campaign, as_of):
     assert rows["基层工会覆盖率"] == ("59.1%", "第二阶段末较上期提高50.0个百分点")
     assert rows["开展活动"] == ("13次", "第二阶段末较上期增加11次")  # 12 + 窦店镇 10-15
     assert "统计截至2019年9月30日（第二阶段末）" in f.round_note
+
+
+def test_the_first_rounds_new_coverage_is_cut_at_its_end_too(campaign):
+    """Round 1 asked for after round 2 began: new in round 1 is coverage at 06-30 (1 union),
+    not everything covered by the as-of date (13, with rounds 2 and 3)."""
+    f = _figures_with_round3(campaign, "r1", "2019-10-20")
+    assert f.round_cut == dt.date(2019, 6, 30)
+    assert int(f.ranking["units_covered_new"].sum()) == 1
+    assert charts.chart_title(f, "06_new_coverage").startswith("活动开展以来新增覆盖基层工会1家")
 
 
 def test_the_latest_rounds_new_coverage_runs_to_the_as_of_date(campaign):

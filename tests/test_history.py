@@ -310,3 +310,8 @@ def test_the_briefing_reports_what_changed_before_its_own_ingest(raw):  # noqa: 
     since = history.change_lines(out, since_change=True)
     assert since[0].endswith("相比：新增文件1个；1个单位的数字有变化。")
     assert since[1] == "新增：submissions/琉璃河镇.xlsx（有效）"
+
+
+def test_change_lines_round_percentages_half_up():
+    assert history._fmt_figure("unit_coverage", 0.0625) == "6.3%"  # not half-even 6.2%
+    assert history._fmt_figure("activities", 1234.0) == "1,234"

@@ -359,3 +359,18 @@ def test_reporting_status_without_as_of_stops_at_latest_report_date(roster, camp
     status = reporting_status(roster, submissions, campaign)
     assert status["round"].drop_duplicates().tolist() == ["r1", "r2"]
     assert status["submitted"].sum() == 1
+
+
+def test_a_report_corrected_after_the_as_of_date_counts_as_of_that_date(
+    roster, submissions, campaign
+):
+    """长阳 sent on 06-28 and its correction on 07-04: as of 07-01 the first report is its
+    report, on time (it was listed as not reported, the correction not having arrived)."""
+    subs = submissions.assign(superseded_by="")
+    subs.loc[subs["file"] == "r1/长阳-旧.xlsx", "superseded_by"] = "r1/长阳.xlsx"
+    status = reporting_status(roster, subs, campaign, as_of=dt.date(2019, 7, 1))
+    cy = status[(status["reporting_unit"] == CY) & (status["round"] == "r1")].iloc[0]
+    assert (cy["status"], cy["file"]) == ("on_time", "r1/长阳-旧.xlsx")
+    later = reporting_status(roster, subs, campaign, as_of=dt.date(2019, 7, 10))
+    cy = later[(later["reporting_unit"] == CY) & (later["round"] == "r1")].iloc[0]
+    assert cy["file"] == "r1/长阳.xlsx"  # once the correction is in, it alone counts

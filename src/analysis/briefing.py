@@ -36,7 +36,7 @@ from analysis.figures import (
     default_round,
     latest_activity_date,
 )
-from analysis.formats import markdown_text
+from analysis.formats import fmt_pct, markdown_text
 from analysis.messages import briefing_line
 from analysis.model import IssueCode, Level
 from analysis.notebook_runs import (
@@ -392,7 +392,7 @@ def work_item_table(figures: Figures) -> pd.DataFrame:
         index=["level", "group"], columns="work_item", values="unit_coverage", sort=False
     )
     order = [c for c in figures.campaign.work_item_codes if c in table.columns]
-    table = table[order].map(lambda v: "—" if pd.isna(v) else f"{v * 100:.1f}%")
+    table = table[order].map(lambda v: "—" if pd.isna(v) else fmt_pct(v))
     table.columns = [figures.campaign.work_item_short(c) for c in order]
     names = [KIND_NAMES.get(g, g) for g in table.index.get_level_values("group")]
     table.index = pd.Index(names, name="单位")

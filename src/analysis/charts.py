@@ -33,7 +33,7 @@ from analysis.figures import (
     most_new,
     rank_units,
 )
-from analysis.formats import fmt_count, fmt_names, fmt_pct, fmt_pct_whole, kind_name
+from analysis.formats import fmt_count, fmt_names, fmt_pct, fmt_pct_whole, half_up, kind_name
 from analysis.model import Level, ReportStatus
 
 PNG_DPI = 200
@@ -363,15 +363,24 @@ def work_item_finding(by_item: pd.DataFrame, campaign: Campaign) -> str:
     if d.empty:
         return "暂无分项工作数据"
     d = d.sort_values(["unit_coverage", "work_item"], ascending=[False, True])
-    best, worst = d.iloc[0], d.iloc[-1]
+    best = d.iloc[0]
     if not best["unit_coverage"] > 0:  # nothing to rank: no item is "widest"
         return "各项工作尚无基层工会开展"
-    if worst["unit_coverage"] == best["unit_coverage"]:
-        return f"各项工作覆盖面相同（全区均为{fmt_pct_whole(best['unit_coverage'])}）"
-    text = f"“{campaign.work_item_short(best['work_item'])}”覆盖面最广（全区{fmt_pct_whole(best['unit_coverage'])}）"
-    if worst["work_item"] != best["work_item"]:
-        text += f"，“{campaign.work_item_short(worst['work_item'])}”最弱（{fmt_pct_whole(worst['unit_coverage'])}）"
-    return text
+    # Ties as the chart shows the figures (whole percent), named together, in the
+    # campaign's order: “宣讲培训”“落实”并列最弱（0%）, never one of them at random.
+    shown = d["unit_coverage"].map(fmt_pct_whole)
+    if shown.nunique() == 1:
+        return f"各项工作覆盖面相同（全区均为{shown.iloc[0]}）"
+    order = {code: i for i, code in enumerate(_item_codes(campaign))}
+
+    def named(value: str) -> tuple[str, bool]:
+        codes = sorted(d.loc[shown == value, "work_item"], key=order.get)
+        return "".join(f"“{campaign.work_item_short(c)}”" for c in codes), len(codes) > 1
+
+    widest, tied = named(shown.iloc[0])
+    text = f"{widest}{'并列' if tied else ''}覆盖面最广（全区{shown.iloc[0]}）"
+    weakest, tied = named(shown.iloc[-1])
+    return text + f"，{weakest}{'并列' if tied else ''}最弱（{shown.iloc[-1]}）"
 
 
 def work_item_matrix(
@@ -735,7 +744,8 @@ def new_coverage_bars(
     for i, (v, change) in enumerate(zip(values, changes, strict=True)):
         label = f"+{v}家"
         if change is not None and not pd.isna(change) and change > 0:
-            label += f"（覆盖率+{change:.0f}个百分点）"
+            points = half_up(change, 1)  # 12.5 as the 通报表 shows it, not 12; 50, not 50.0
+            label += f"（覆盖率+{int(points) if points == int(points) else points}个百分点）"
         ax.text(v + max(values) * 0.01, i, label, va="center", fontsize=fontsize)
     ax.set_yticks(range(len(values)), shown["group"].tolist(), fontsize=fontsize)
     ax.set_ylim(max(len(values), 1) - 0.5, -0.6)

@@ -26,6 +26,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.exports import PERCENT_COLUMNS
+from analysis.formats import fmt_pct, half_up
 from analysis.labels import (  # noqa: F401 - COLUMN_NAMES: display's names, as before
     COLUMN_NAMES,
     FILE_STATE_NAMES,
@@ -77,10 +78,10 @@ def _cell(value: object, column: str, states: dict[str, str] = ROW_STATE_NAMES) 
     if isinstance(value, (int, float)) or hasattr(value, "dtype"):
         number = float(value)
         if column in RATIO_COLUMNS:
-            return f"{number * 100:.1f}%"
+            return fmt_pct(number)  # 四舍五入, as the prose and the 通报表 round
         if number.is_integer():
             return f"{int(number):,}" if abs(number) >= 10_000 else str(int(number))
-        return f"{number:.1f}"
+        return str(half_up(number, 1))
     return str(value)
 
 

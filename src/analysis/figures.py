@@ -34,7 +34,7 @@ import pandas as pd
 
 from analysis import config, coverage, reporting
 from analysis.campaign import Campaign, Round
-from analysis.formats import fmt_count, fmt_date, fmt_pct, fmt_pct_whole, fmt_points, shown_pct
+from analysis.formats import fmt_count, fmt_date, fmt_pct, fmt_points, shown_pct
 from analysis.model import FileState, Kind, Level, RowState
 from analysis.roster import Roster
 
@@ -125,6 +125,11 @@ def rank_units(
             units["group"].map(now["units_covered"]) - units["group"].map(prev["units_covered"])
         ).astype("Int64")
         columns += PREVIOUS_COLUMNS
+    elif round_end is not None:  # the first round, when a later one has begun: new at its end
+        now = rank_units(round_end).set_index("group")
+        units["unit_coverage_end"] = units["group"].map(now["unit_coverage"])
+        units["units_covered_new"] = units["group"].map(now["units_covered"]).astype("Int64")
+        columns += ["unit_coverage_end", "units_covered_new"]
     return units.loc[:, columns].reset_index(drop=True)
 
 
@@ -292,8 +297,8 @@ class Figures:
         if r is None or not c["expected"]:
             return "暂无报送数据"
         text = (
-            f"{rnd.name}报送率{fmt_pct_whole(c['submitted'] / c['expected'])}，"
-            f"按时报送率{fmt_pct_whole(int(r['on_time']) / c['expected'])}"
+            f"{rnd.name}报送率{fmt_pct(c['submitted'] / c['expected'])}，"
+            f"按时报送率{fmt_pct(int(r['on_time']) / c['expected'])}"
         )
         return text + (f"，{c['missing']}个单位未报送" if c["missing"] else "，全部单位已报送")
 
@@ -738,19 +743,20 @@ def compute(
         cut = prev_round.end if as_of is None else min(prev_round.end, as_of)
         prev_activities = coverage.accepted_activities(rows, roster, as_of=cut, campaign=campaign)
         previous = coverage.coverage_table(roster, prev_activities)
-        # The round's new coverage is coverage at its end minus coverage at the previous
-        # round's end. While the round is the latest begun by the statistics date, its
-        # end is that date (activities dated after the last round's end are undated and
-        # count from its start anyway); once a later round has begun, it is the round's
-        # own end, so that round 3's activities are not said to be round 2's.
-        rnd = campaign.rounds_by_code[round_code]
-        later = campaign.rounds[[r.code for r in campaign.rounds].index(round_code) + 1 :]
-        if any(r.start <= shown_date for r in later) and rnd.end < shown_date:
-            round_cut = rnd.end
-            end_activities = coverage.accepted_activities(
-                rows, roster, as_of=round_cut, campaign=campaign
-            )
-            round_end = coverage.coverage_table(roster, end_activities)
+    # The round's new coverage is coverage at its end minus coverage at the previous
+    # round's end (none for the first round). While the round is the latest begun by the
+    # statistics date, its end is that date (activities dated after the last round's end
+    # are undated and count from its start anyway); once a later round has begun, it is
+    # the round's own end, so that round 3's activities are not said to be round 2's,
+    # nor round 2's round 1's.
+    rnd = campaign.rounds_by_code[round_code]
+    later = campaign.rounds[[r.code for r in campaign.rounds].index(round_code) + 1 :]
+    if any(r.start <= shown_date for r in later) and rnd.end < shown_date:
+        round_cut = rnd.end
+        end_activities = coverage.accepted_activities(
+            rows, roster, as_of=round_cut, campaign=campaign
+        )
+        round_end = coverage.coverage_table(roster, end_activities)
     status = reporting.reporting_status(roster, submissions, campaign, as_of=as_of)
     status_date = as_of
     if status_date is None and status["report_date"].notna().any():

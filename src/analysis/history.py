@@ -258,7 +258,9 @@ def _fmt_figure(figure: str, value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "无"
     if figure in ("unit_coverage", "member_coverage"):
-        return f"{value * 100:.1f}%"
+        from analysis.formats import fmt_pct
+
+        return fmt_pct(value)  # 四舍五入, as the prose and the 通报表 round
     return f"{value:,.0f}"
 
 

@@ -253,6 +253,7 @@ COLUMN_NAMES: dict[str, str] = {
     "late": "逾期",
     "unknown_date": "未填日期",
     "missing": "未报送",
+    "pending": "未到截止日期",
     "rank": "类别内排名",
     "unit_coverage_prev": "上期覆盖率",
     "unit_coverage_end": "本期末覆盖率",

@@ -57,9 +57,18 @@ def reporting_status(
     and NA otherwise.
     """
     submissions = _with_columns(
-        submissions, ("file", "reporting_unit", "round", "report_date", "state")
+        submissions, ("file", "reporting_unit", "round", "report_date", "state", "superseded_by")
     )
-    subs = submissions.loc[submissions["state"].astype(str) == FileState.CURRENT].copy()
+    current = submissions["state"].astype(str) == FileState.CURRENT
+    if as_of is not None:
+        # As of a date, a file later corrected by one that came after it was still the
+        # unit's report (sent on 07-01, corrected on 07-08: reported on time by 07-06).
+        dates = pd.to_datetime(submissions["report_date"], errors="coerce")
+        newer = submissions["superseded_by"].map(dict(zip(submissions["file"], dates, strict=True)))
+        current |= (submissions["state"].astype(str) == FileState.SUPERSEDED) & (
+            pd.to_datetime(newer, errors="coerce") > pd.Timestamp(as_of)
+        )
+    subs = submissions.loc[current].copy()
     rounds_text = subs["round"].astype(str)
     if rounds_text.str.contains(";", regex=False).any():  # a workbook of one sheet per round
         subs = subs.assign(round=rounds_text.str.split(";")).explode("round")
