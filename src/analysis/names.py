@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -34,91 +32,22 @@ from rapidfuzz import fuzz, process
 from analysis import textfiles
 from analysis.messages import message_text
 from analysis.model import Issue, IssueCode
+from analysis.namekeys import (  # noqa: F401 - the keys, re-exported with the rules
+    BRACKETS,
+    COMPANY_FORMS,
+    NAME_PREFIXES,
+    compact_name,
+    loose_key,
+    normalise_name,
+    reporting_key,
+)
 from analysis.roster import Roster
 
 How = Literal["exact", "normalised", "alias"]
 
-# Place prefixes that units add or leave out; stripped repeatedly, longest first.
-NAME_PREFIXES: tuple[str, ...] = ("北京市", "北京", "房山区", "房山")
-# Company forms shortened in everyday writing (longest first).
-COMPANY_FORMS: tuple[tuple[str, str], ...] = (
-    ("股份有限公司", "股份公司"),
-    ("有限责任公司", "公司"),
-    ("有限公司", "公司"),
-)
-_SPACES = re.compile(r"\s+")
-BRACKETS = str.maketrans(
-    {
-        "【": "(",
-        "】": ")",
-        "[": "(",
-        "]": ")",
-        "〔": "(",
-        "〕": ")",
-        # invisible characters a name copied from WeChat or a web page
-        # carries (zero-width space and joiners, word joiner, BOM)
-        "\u200b": None,
-        "\u200c": None,
-        "\u200d": None,
-        "\u2060": None,
-        "\ufeff": None,
-    }
-)
 SUGGESTION_COUNT = 3
 # Below this WRatio score a roster name is not worth suggesting.
 SUGGESTION_MIN_SCORE = 50.0
-
-
-def compact_name(text: object) -> str:
-    """The name with width, spaces and brackets unified, nothing else changed."""
-    if text is None:
-        return ""
-    return _compact(str(text))
-
-
-def normalise_name(text: object) -> str:
-    """The comparison form of a union name (see the module docstring for the rules)."""
-    if text is None:
-        return ""
-    return _normalise(str(text))
-
-
-# Memoised: the same roster and submitted names are keyed again and again (each index
-# level, the clash check, every submission), and these are pure functions of the text.
-@functools.lru_cache(maxsize=1 << 16)
-def _compact(text: str) -> str:
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).translate(BRACKETS)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _normalise(text: str) -> str:
-    value = _compact(text)  # full width -> half width, U+3000 and spaces removed
-    while prefix := next((p for p in NAME_PREFIXES if value.startswith(p)), None):
-        if len(value) <= len(prefix):
-            break  # "北京市" alone stays as written
-        value = value[len(prefix) :]
-    if value.endswith("工会委员会"):
-        value = value[: -len("委员会")]
-    for long_form, short_form in COMPANY_FORMS:
-        value = value.replace(long_form, short_form)
-    return value
-
-
-def loose_key(text: object) -> str:
-    """`normalise_name` without a trailing 工会, for names written without it."""
-    value = normalise_name(text)
-    if value.endswith("工会") and len(value) > len("工会"):
-        value = value[: -len("工会")]
-    return value
-
-
-def reporting_key(text: object) -> str:
-    """The loosest key, for reporting units: a trailing 总工会 or 工会 dropped."""
-    value = normalise_name(text)
-    for suffix in ("总工会", "工会"):
-        if value.endswith(suffix) and len(value) > len(suffix):
-            return value[: -len(suffix)]
-    return value
 
 
 @dataclass(frozen=True)

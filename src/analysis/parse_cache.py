@@ -49,6 +49,7 @@ PARSE_MODULES = (
     "submissions",
     "ledger",
     "names",
+    "namekeys",
     "messages",
     "roster",
     "campaign",

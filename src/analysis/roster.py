@@ -283,11 +283,11 @@ def _shown(value: object) -> str:
 
 def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
     """Write each reporting unit one way: 长阳镇总工会, 房山区长阳镇总工会 and 长阳镇工会 in
-    上级工会 are one federation (same `names.reporting_key`), under its most common
+    上级工会 are one federation (same `namekeys.reporting_key`), under its most common
     spelling (the first of equals); each other spelling is warned once."""
     from collections import Counter
 
-    from analysis.names import reporting_key
+    from analysis.namekeys import reporting_key
 
     spellings: dict[str, Counter] = {}
     for record in records:
