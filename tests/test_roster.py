@@ -394,4 +394,17 @@ def test_members_written_in_words_or_with_a_decimal_zero_are_read(tmp_path):
     assert _totals(roster) == {"长阳镇总工会": (2, 105)}
     messages = [i.message for i in roster.issues]
     assert len(messages) == 2 and "会员人数“约50”不是整数" in messages[0]
-    assert "会员人数“”不是整数" in messages[1]  # a blank cell, never “None”
+    assert "“长阳镇幼儿园工会”没有填写会员人数" in messages[1]  # a blank cell, never “None”
+
+
+def test_a_union_under_the_district_federation_but_not_direct_says_so(tmp_path):
+    """上级工会 房山区总工会 with 类别 系统: not “没有填写上级工会” — it is filled in."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "区教委机关工会", "区教委工会", "系统", 50],
+        [2, "区档案馆工会", "房山区总工会", "系统", 12],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    (issue,) = roster.issues
+    assert (issue.row, issue.code) == (3, "roster_parent_missing")
+    assert "上级工会是“房山区总工会”，但类别写的是“系统”而不是“直属”" in issue.message

@@ -293,6 +293,11 @@ MESSAGES: dict[str, str] = {
         "{at}第{row}行“{unit}”的会员人数“{value}”不是整数；该单位未计入统计，请修改名册。"
     ),
     "roster_parent_missing": "{at}第{row}行“{unit}”没有填写上级工会；该单位未计入统计，请补充。",
+    "roster_parent_is_district": (
+        "{at}第{row}行“{unit}”的上级工会是“{parent}”，但类别写的是“{kind}”而不是“直属”；"
+        "该单位未计入统计。如果它直属区总工会，请把类别改为“直属”；否则请填写它所属的{kind}工会。"
+    ),
+    "roster_members_blank": "{at}第{row}行“{unit}”没有填写会员人数；该单位未计入统计，请补充。",
     "roster_duplicate_name": "{at}第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
     "roster_parent_spelling": (
         "{at}第{row}行的上级工会写作“{written}”，与其他行的“{used}”是同一个单位，已按“{used}”统计；"

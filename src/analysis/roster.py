@@ -276,6 +276,10 @@ def _to_int(value: object) -> int | None:
     return int(number) if number is not None and number >= 0 else None
 
 
+def blank_cell(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _shown(value: object) -> str:
     """A cell as a message quotes it: blank for an empty one, never “None”."""
     return "" if value is None else str(value)
@@ -468,7 +472,9 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                     "会员人数",
                     IssueCode.ROSTER_MEMBERS_UNREADABLE,
                     message_text(
-                        "roster_members_unreadable",
+                        "roster_members_blank"
+                        if blank_cell(cell(row, "members"))
+                        else "roster_members_unreadable",
                         at=at,
                         row=rownum,
                         unit=name,
@@ -482,12 +488,16 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                 or parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
             ):
                 if kind != Kind.DIRECT:
+                    # 上级工会 blank, or the district federation itself for a union whose
+                    # 类别 is not 直属: say which, the remedy differs.
+                    key = "roster_parent_missing" if not parent else "roster_parent_is_district"
                     problem(
                         rownum,
                         "上级工会",
                         IssueCode.ROSTER_PARENT_MISSING,
-                        message_text("roster_parent_missing", at=at, row=rownum, unit=name),
-                    )
+                        message_text(key, at=at, row=rownum, unit=name, parent=parent,
+                                     kind=config.KIND_NAMES[kind]),
+                    )  # fmt: skip
                     continue
                 parent = name  # a directly affiliated union is its own reporting unit
             if name in seen:
