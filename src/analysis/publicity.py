@@ -621,7 +621,7 @@ def finalise(sub) -> None:
         state, reason = RowState.DUPLICATE, f"duplicate_file:{sub.duplicate_of}"
     elif sub.state == FileState.SUPERSEDED:
         state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_by}"
-    elif "publicity" in getattr(sub, "superseded_kinds", {}):  # its activities still count
+    elif "publicity" in sub.superseded_kinds:  # its activities still count
         state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_kinds['publicity']}"
     else:
         return

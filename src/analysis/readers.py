@@ -773,9 +773,11 @@ def _hidden_rows_issue(display: str, sheet: Sheet, hidden: set[int]) -> list[Iss
     """One warning naming the hidden rows of a visible sheet that hold anything: they are
     read and counted like any other row (a filter hides rows too), but the analyst, who
     would not see them in Excel, is told."""
-    rows = [r for r in sorted(hidden) if r < len(sheet.rows) and any(
-        v is not None and not (isinstance(v, str) and not v.strip()) for v in sheet.rows[r]
-    )]  # fmt: skip
+    from analysis.tables import blank
+
+    rows = [
+        r for r in sorted(hidden) if r < len(sheet.rows) and not all(map(blank, sheet.rows[r]))
+    ]  # fmt: skip
     if not rows:
         return []
     shown = "、".join(str(r + 1) for r in rows[:10])

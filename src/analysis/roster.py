@@ -17,6 +17,7 @@ import pandas as pd
 from analysis import config
 from analysis.messages import message_text
 from analysis.model import FileRejected, Issue, IssueCode, Kind, RosterError  # noqa: F401 - RosterError is re-exported
+from analysis.tables import blank
 
 # Roster columns as offices write them.
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -131,12 +132,6 @@ def _read_sheets(path: Path) -> list:
     return sheets
 
 
-def _read_grid(path: Path) -> tuple[str, list[list[object]]]:
-    """The first visible sheet of a roster file: its name and its grid of values."""
-    sheet = _read_sheets(path)[0]
-    return sheet.name, sheet.rows
-
-
 def _header(grid: list[list[object]]) -> tuple[int | None, dict[str, int], tuple | None]:
     """(header row, columns, best partial header) of a roster sheet."""
     best: tuple[int, dict[str, int]] | None = None  # the row most like a header
@@ -154,22 +149,21 @@ def _filled_down(sheet, columns: dict[str, int], header_index: int) -> list[list
     """The grid with each merged range of the 上级工会 and 类别 columns below the header
     written into every row it covers (a town's name merged over its unions' rows)."""
     targets = {columns[f] for f in ("parent", "kind") if f in columns}
-    grid = sheet.rows
     ranges = [
-        (r0, c0, r1) for r0, c0, r1, c1 in sheet.merged
+        (r0, r1, [j for j in targets if c0 <= j <= c1])
+        for r0, c0, r1, c1 in sheet.merged
         if r1 > r0 and r0 > header_index and any(c0 <= j <= c1 for j in targets)
-    ]  # fmt: skip
+    ]
     if not ranges:
-        return grid
-    grid = [list(row) for row in grid]
-    for r0, c0, r1, c1 in (m for m in sheet.merged if m[:3] in set(ranges)):
-        for j in targets:
-            if c0 <= j <= c1 and j < len(grid[r0]):
-                for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
-                    while len(grid[r]) <= j:
-                        grid[r].append(None)
-                    if grid[r][j] is None:
-                        grid[r][j] = grid[r0][j]
+        return sheet.rows
+    grid = [list(row) for row in sheet.rows]
+    for r0, r1, cols in ranges:
+        for j in cols:
+            value = grid[r0][j] if j < len(grid[r0]) else None
+            for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
+                grid[r] += [None] * (j + 1 - len(grid[r]))
+                if grid[r][j] is None:
+                    grid[r][j] = value
     return grid
 
 
@@ -276,10 +270,6 @@ def _to_int(value: object) -> int | None:
     return int(number) if number is not None and number >= 0 else None
 
 
-def blank_cell(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _shown(value: object) -> str:
     """A cell as a message quotes it: blank for an empty one, never “None”."""
     return "" if value is None else str(value)
@@ -293,18 +283,16 @@ def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str
 
     from analysis.namekeys import reporting_key
 
+    keys = [
+        reporting_key(r["reporting_unit"]) if r["kind"] != Kind.DIRECT else None for r in records
+    ]
     spellings: dict[str, Counter] = {}
-    for record in records:
-        if record["kind"] != Kind.DIRECT:
-            key = reporting_key(record["reporting_unit"])
+    for key, record in zip(keys, records, strict=True):
+        if key is not None:
             spellings.setdefault(key, Counter())[record["reporting_unit"]] += 1
     issues, warned = [], set()
-    for k, record in enumerate(records):
-        counts = (
-            spellings.get(reporting_key(record["reporting_unit"]))
-            if record["kind"] != Kind.DIRECT
-            else None
-        )
+    for k, (key, record) in enumerate(zip(keys, records, strict=True)):
+        counts = spellings.get(key) if key is not None else None
         if not counts or len(counts) < 2:
             continue
         used = counts.most_common(1)[0][0]
@@ -346,21 +334,16 @@ def load_roster(roster_path: Path) -> Roster:
     if not found:
         name, best = first_best or (sheets[0].name, None)
         raise RosterError(missing_columns_message(path.name, name, best))
-    if len(found) == 1 and not skipped:
-        sheet, header_index, columns = found[0]
-        grid = _filled_down(sheet, columns, header_index)
-        roster = roster_from_grid(grid, header_index, columns, source=path.name, sheet=sheet.name)
-    else:
-        parts = [
-            (_filled_down(sheet, columns, header_index), header_index, columns, sheet.name)
-            for sheet, header_index, columns in found
-        ]
-        roster = roster_from_grids(parts, source=path.name)
-        for name in skipped:
-            roster.issues.append(
-                Issue(path.name, name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
-                      message_text("roster_sheet_skipped", file=path.name, sheet=name))
-            )  # fmt: skip
+    parts = [
+        (_filled_down(sheet, columns, header_index), header_index, columns, sheet.name)
+        for sheet, header_index, columns in found
+    ]
+    roster = roster_from_grids(parts, source=path.name)
+    for name in skipped:
+        roster.issues.append(
+            Issue(path.name, name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
+                  message_text("roster_sheet_skipped", file=path.name, sheet=name))
+        )  # fmt: skip
     return with_folder_issues(roster, Path(roster_path), path)
 
 
@@ -473,7 +456,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                     IssueCode.ROSTER_MEMBERS_UNREADABLE,
                     message_text(
                         "roster_members_blank"
-                        if blank_cell(cell(row, "members"))
+                        if blank(cell(row, "members"))
                         else "roster_members_unreadable",
                         at=at,
                         row=rownum,

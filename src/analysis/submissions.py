@@ -182,8 +182,6 @@ def round_from_text(text: object, campaign: Campaign) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-_CN_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-               "十": 10, "十一": 11, "十二": 12}  # fmt: skip
 _MONTH = re.compile(r"(?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月份?")
 _MONTHS = re.compile(
     r"(?:\d{4}年)?(\d{1,2}|[一二三四五六七八九十]{1,3})月?(?:份)?[-~～—至到](\d{1,2}|[一二三四五六七八九十]{1,3})月份?"
@@ -193,7 +191,9 @@ _QUARTER = re.compile(r"(?:\d{4}年)?第?([1-4一二三四])季度|q([1-4])", re
 
 def _month_number(text: str) -> int:
     """1..12 from “7” or “七”; 0 for anything else."""
-    n = _CN_NUMBERS.get(text) or (int(text) if text.isdigit() else 0)
+    from analysis.clean import chinese_number
+
+    n = int(text) if text.isdigit() else (chinese_number(text) or 0)
     return n if 1 <= n <= 12 else 0
 
 
@@ -210,8 +210,7 @@ def round_of_period(text: object, campaign: Campaign) -> str | None:
         if not (first and last and first <= last):
             return None
     elif quarter := _QUARTER.fullmatch(key):
-        q = quarter.group(1) or quarter.group(2)
-        n = _CN_NUMBERS.get(q) or int(q)
+        n = _month_number(quarter.group(1) or quarter.group(2))  # 1..4, as a month's
         first, last = 3 * n - 2, 3 * n
     else:
         return None

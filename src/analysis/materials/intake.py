@@ -139,13 +139,13 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
     for path in files:
         rel = path.relative_to(raw_dir).as_posix()
         suffix = path.suffix.lower()
-        if detect.named_as(suffix) == "spreadsheet" and not _text_summary(path, suffix):
-            keep.append((rel, path))
-            continue
-        if suffix == ".txt" and _text_summary(path, suffix):
+        if _text_summary(path, suffix):
             intake.materials.append(
                 Received(rel, detect.Kind("document", "txt"), _size(path), path=path)
             )
+            continue
+        if detect.named_as(suffix) == "spreadsheet":
+            keep.append((rel, path))
             continue
         try:
             size = path.stat().st_size
@@ -193,7 +193,7 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
     suffix = name.suffix.lower()
     kind = detect.identify(member.data, suffix)
     where = _route(kind, suffix)
-    if suffix == ".txt" and _text_summary(name, suffix):
+    if _text_summary(name, suffix):
         kind, where = detect.Kind("document", "txt"), "material"
     if where == "material":
         intake.materials.append(Received(member.rel, kind, len(member.data), data=member.data))
