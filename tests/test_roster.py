@@ -408,3 +408,26 @@ def test_a_union_under_the_district_federation_but_not_direct_says_so(tmp_path):
     (issue,) = roster.issues
     assert (issue.row, issue.code) == (3, "roster_parent_missing")
     assert "上级工会是“房山区总工会”，但类别写的是“系统”而不是“直属”" in issue.message
+
+
+def test_a_direct_union_with_a_town_as_parent_is_direct_and_the_analyst_is_told(tmp_path):
+    """类别 直属 beside 上级工会 长阳镇总工会: counted as its own reporting unit (类别
+    decides), with a warning naming both; 直属 beside the district federation is quiet."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "区医院工会", "长阳镇总工会", "直属", 80],
+        [2, "区档案馆工会", "房山区总工会", "直属", 12],
+        [3, "区图书馆工会", "", "直属", 9],
+        [4, "长阳镇中学工会", "长阳镇总工会", "乡镇", 40],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    units = roster.units.set_index("unit")["reporting_unit"].to_dict()
+    assert units == {
+        "区医院工会": "区医院工会",
+        "区档案馆工会": "区档案馆工会",
+        "区图书馆工会": "区图书馆工会",
+        "长阳镇中学工会": "长阳镇总工会",
+    }
+    (issue,) = roster.issues
+    assert (issue.row, issue.severity, issue.code) == (2, "warning", "roster_direct_with_parent")
+    assert "“区医院工会”的类别是“直属”，但上级工会写的是“长阳镇总工会”" in issue.message

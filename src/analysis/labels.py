@@ -186,6 +186,7 @@ CODE_NAMES: dict[str, str] = {
     "roster_several_files": "名册文件夹中有多个文件",
     "roster_file_ignored": "名册文件夹中有非表格文件",
     "roster_parent_spelling": "名册上级工会写法不一",
+    "roster_direct_with_parent": "名册直属单位另填了上级工会",
     "roster_sheet_skipped": "名册工作表未读取",
 }
 # Why a row was not counted, in the figure tables' "未计入：…" headers and `reason`

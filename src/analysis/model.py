@@ -213,6 +213,7 @@ class IssueCode(StrEnum):
     ROSTER_SEVERAL_FILES = "roster_several_files"
     ROSTER_FILE_IGNORED = "roster_file_ignored"
     ROSTER_PARENT_SPELLING = "roster_parent_spelling"
+    ROSTER_DIRECT_WITH_PARENT = "roster_direct_with_parent"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
 
 

@@ -193,7 +193,7 @@ def parse_count(
     if _RANGE.match(text):
         return None, "publicity_count_range"
     text = clean._PLAIN_PREFIX.sub("", text)
-    unit_suffix = re.compile("(" + "|".join(map(re.escape, units)) + ")$") if units else None
+    unit_suffix = _unit_suffix(units) if units else None
     for _ in range(2):  # "10余篇", "20条左右", "十余期"
         if unit_suffix is not None:
             text = unit_suffix.sub("", text)
@@ -209,6 +209,12 @@ def parse_count(
     if number is None:
         return None, "publicity_count_unreadable"
     return _checked(number, "publicity_count_approximate" if approximate else None)
+
+
+@lru_cache(maxsize=32)
+def _unit_suffix(units: tuple[str, ...]) -> re.Pattern[str]:
+    """A measure word at the end of a count ("12篇"), for `parse_count`."""
+    return re.compile("(" + "|".join(map(re.escape, units)) + ")$")
 
 
 def _checked(number: float, code: str | None) -> tuple[int | float, str | None]:
@@ -427,14 +433,20 @@ def _long_rows_name_outputs(grid, merges, i: int, columns: dict[str, int], words
 
 def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool:
     """A wide header counts only when some row below has a number in an output column."""
+    read: dict[object, bool] = {}  # each distinct text read once (data rows repeat them)
     for k in range(i + 1, min(len(grid), i + 60)):
         row = grid[k]
         for j in outputs:
-            if (
-                j < len(row)
-                and row[j] is not None
-                and parse_count(row[j], words.units)[0] is not None
-            ):
+            if j >= len(row) or (value := row[j]) is None:
+                continue
+            if value.__class__ is not str:
+                if parse_count(value, words.units)[0] is not None:
+                    return True
+                continue
+            holds = read.get(value)
+            if holds is None:
+                holds = read[value] = parse_count(value, words.units)[0] is not None
+            if holds:
                 return True
     return False
 

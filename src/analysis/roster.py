@@ -314,6 +314,19 @@ def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str
     return issues
 
 
+# What a 直属 union's 上级工会 may say without contradicting its 类别.
+_DIRECT_PARENT_WORDS = ("直属", "区直属", "无", "/", "-", "—")
+
+
+def _names_district(parent: str) -> bool:
+    """Whether a 上级工会 cell names the district federation (or nothing above it)."""
+    return (
+        parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
+        or parent in _DIRECT_PARENT_WORDS
+        or "区总工会" in parent
+    )
+
+
 def load_roster(roster_path: Path) -> Roster:
     """Read the roster from a file or a folder holding one (newest wins).
 
@@ -482,6 +495,14 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                      kind=config.KIND_NAMES[kind]),
                     )  # fmt: skip
                     continue
+                if parent and parent != name and not _names_district(parent):
+                    # 直属 beside a town's or a system's name: 类别 decides, and says so.
+                    issues.append(
+                        Issue(source, sheet, rownum, "上级工会", "warning",
+                              IssueCode.ROSTER_DIRECT_WITH_PARENT,
+                              message_text("roster_direct_with_parent", at=at, row=rownum,
+                                           unit=name, parent=parent))
+                    )  # fmt: skip
                 parent = name  # a directly affiliated union is its own reporting unit
             if name in seen:
                 problem(
