@@ -1073,3 +1073,53 @@ def test_an_xls_without_hidden_rows_is_not_opened_twice(monkeypatch):
 
     monkeypatch.setattr(xlrd, "open_workbook", refuse)
     assert styles.xls_hidden_rows(buffer.getvalue()) == {}
+
+
+@pytest.mark.parametrize(
+    ("head", "where"),
+    [
+        (["男", "女", "参加人数合计"], "left"),
+        (["参加人数", "男职工", "女职工"], "right"),
+        (["男性（人）", "女性（人）", "参加人数"], "left"),
+    ],
+)
+def test_bare_men_and_women_beside_the_figure_check_it(raw, head, where):
+    """男 | 女 typed beside 参加人数 with no parent label: the figure is read and the two
+    columns check it; a blank figure is their sum (with a warning), as under a parent."""
+
+    def cells(men, women, total):
+        return [men, women, total] if where == "left" else [total, men, women]
+
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        [*_HEAD, *head],
+        _row(*cells(14, 7, 21)),
+        _row(*cells(10, 5, 16)),  # 10 + 5 = 15 ≠ 16: 16 is read, with a warning
+        _row(*cells(3, 4, None)),  # no figure: 3 + 4
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["row", "reason", "participants"]].values.tolist() == [
+        ["3", "ok", "21"],
+        ["4", "participants_parts_disagree", "16"],
+        ["5", "participants_total_blank", "7"],
+    ]
+    disagree = t["issues"][t["issues"]["code"] == "participants_parts_disagree"]
+    assert "分项之和为15" in disagree["message"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        ["参加人数", "其中男", "女"],  # a breakdown (其中) is no part
+        ["男", "参加人数", "女"],  # not side by side
+        ["女", "参加人数", "备注"],  # one sex only
+    ],
+)
+def test_columns_that_are_no_pair_beside_the_figure_check_nothing(raw, head):
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        [*_HEAD, *head],
+        _row(*[{"参加人数": 16}.get(h, 1) for h in head]),
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["reason", "participants"]].values.tolist() == [["ok", "16"]]

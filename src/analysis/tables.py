@@ -366,6 +366,28 @@ def _total_word(label: str) -> bool:
     return any(w in label for w in SUB_TOTAL_WORDS) or bool(_WHOLE_FIGURE.search(label))
 
 
+# A bare column of participants by sex beside the figure (男 | 女 | 参加人数合计).
+_SEX_PART = re.compile("^(男|女)(?:性|职工|同志|同事|会员)?(?:人数|人次|数|人|名)?$")
+
+
+def _sex_parts(labels: list[list[str]], total: int, lo: int, hi: int, taken) -> list[int]:
+    """The columns right beside the participants column `total` headed 男 and 女 (one
+    each, side by side, neither read as another field): its parts, to check it by;
+    [] when there are none."""
+    for step in (-1, 1):
+        found: dict[str, int] = {}
+        j = total + step
+        while lo <= j < hi and j not in taken and labels[j] and labels[j][0]:
+            hit = _SEX_PART.match(match_key(labels[j][0]))
+            if hit is None or hit.group(1) in found:
+                break
+            found[hit.group(1)] = j
+            j += step
+        if len(found) == 2:
+            return sorted(found.values())
+    return []
+
+
 def _bare_total(label: str) -> bool:
     """The label is a total and nothing else (合计, 合计（人）, 合计数), naming no field."""
     return _TOTAL_UNIT.sub("", match_key(label)) in SUB_TOTAL_WORDS
@@ -538,6 +560,12 @@ def _split_columns(
             )  # fmt: skip
         if split is not None and split.total is not None:
             columns[field] = split.total
+    total = columns.get("participants")
+    if split is None and total is not None:
+        parts = _sex_parts(labels, total, lo, hi, set(columns.values()))
+        if parts:  # 男 | 女 beside the figure: the figure is read, the parts check it
+            names = {j: shown.get(j, "") for j in (*parts, total)}
+            split = Split("participants", total, parts, names)
     return split, notes, date_parts
 
 
