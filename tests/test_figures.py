@@ -434,3 +434,25 @@ def test_publicity_of_a_past_round_says_the_rounds_end(campaign):
     g = _figures_with_round3(campaign, "r3", None)
     assert g.status_date == dt.date(2019, 10, 8) and g.as_of == dt.date(2019, 10, 15)
     assert not g.later_round_begun and g.publicity_when == "截至2019年10月8日"
+
+
+def test_with_no_dated_report_the_briefing_date_decides_what_is_due(campaign):
+    """Nothing received yet, no --as-of: the briefing is dated by the activities (06-10
+    and 08-01, so 08-01), round 1 (due 07-05) is past and round 2 (due 10-10) is not:
+    its units are 未到截止日期, not 未报送, as they are with --as-of 08-01."""
+    roster, rows, _ = _district()
+    submissions = pd.DataFrame(
+        columns=["file", "reporting_unit", "round", "report_date", "state", "kind"]
+    )
+    tables = {
+        "rows": rows,
+        "submissions": submissions,
+        **coverage.compute_tables(roster, rows, submissions, campaign),
+    }
+    f = figures.compute(campaign, roster, tables, round_code="r2")
+    assert f.as_of == dt.date(2019, 8, 1) and f.report_date == f.as_of
+    r2 = f.status[f.status["round"] == "r2"]
+    assert set(r2["status"]) == {"pending"} and len(r2) == 11
+    assert f.not_reported.empty and len(f.pending) == 11
+    assert (f.status.loc[f.status["round"] == "r1", "status"] == "missing").all()
+    assert not any("报送率" in s for s in briefing_text(f))

@@ -761,6 +761,11 @@ def compute(
     status_date = as_of
     if status_date is None and status["report_date"].notna().any():
         status_date = pd.Timestamp(status["report_date"].max()).date()
+    elif status_date is None:
+        # No dated report has come in (none yet, all refused, photos only): the reports
+        # are stated at the briefing's own date, so a round not yet due there is not
+        # called missing.
+        status = reporting.reporting_status(roster, submissions, campaign, as_of=shown_date)
     curve = coverage.cumulative_curve(
         roster, activities, freq="W", start=campaign.start, end=shown_date
     )
