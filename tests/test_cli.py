@@ -48,6 +48,13 @@ def test_unknown_command_is_rejected_in_chinese():
             "analysis ingest --help",
         ),
         (["template", "--roster"], "参数 --roster 后面要写一个值", "analysis template --help"),
+        (
+            ["ingest", "--quiet=1"],
+            "参数 --quiet 不带值，只写 --quiet 即可（去掉“=1”）",
+            "analysis ingest --help",
+        ),
+        (["demo", "--seed", "abc"], "参数 --seed 的值“abc”不是整数", "analysis demo --help"),
+        (["lab", "--port", "80.5"], "参数 --port 的值“80.5”不是整数", "analysis lab --help"),
     ],
 )
 def test_bad_arguments_are_told_in_chinese_with_the_commands_help(argv, detail, usage, capsys):
@@ -128,3 +135,35 @@ def test_briefing_takes_relative_paths_from_the_folder_it_is_run_in(
     assert status == 2  # before the campaign: it stops before writing anything
     out = capsys.readouterr().out
     assert f"使用分析人员的数据：{raw.parent / 'raw'}" in out
+
+
+def test_briefing_with_its_tables_in_the_raw_folder_says_so_in_one_line(raw, capsys):
+    """--out RAW: the line `ingest` gives, not a traceback; nothing is written into RAW."""
+    from analysis import cli
+
+    before = sorted(p.relative_to(raw) for p in raw.rglob("*"))
+    assert cli.main(["briefing", "--raw", str(raw), "--out", str(raw)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("统计表目录") and "就是原始数据目录" in err and "\n" not in err
+    assert sorted(p.relative_to(raw) for p in raw.rglob("*")) == before
+
+
+def test_briefing_refuses_to_write_its_reports_into_the_raw_folder(raw, tmp_path, capsys):
+    from analysis import cli
+
+    before = sorted(p.relative_to(raw) for p in raw.rglob("*"))
+    reports = raw / "submissions" / "通报"
+    argv = [
+        "briefing",
+        "--raw",
+        str(raw),
+        "--out",
+        str(tmp_path / "out"),
+        "--reports",
+        str(reports),
+    ]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("通报材料目录") and "原始数据目录" in err and "--reports" in err
+    assert sorted(p.relative_to(raw) for p in raw.rglob("*")) == before
+    assert not (tmp_path / "out").exists()  # refused before any work

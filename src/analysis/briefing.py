@@ -96,6 +96,12 @@ def data_note(raw_dir: Path, is_demo: bool) -> str:
     return briefing_line("demo_data" if is_demo else "analyst_data", raw_dir=raw_dir)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or lies under it (both resolved)."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
+
+
 def ingest(
     raw_dir: Path | str,
     processed_dir: Path | str,
@@ -549,6 +555,18 @@ def run(
     notebooks = None
     try:
         raw, processed, is_demo = resolve_dirs(raw_dir, processed_dir)
+        from analysis import ingest as ingest_module
+
+        if _inside(project_path(reports_dir), raw):
+            print(
+                briefing_line("reports_inside_raw", reports=reports_dir, raw=raw), file=sys.stderr
+            )
+            return 2
+        try:
+            ingest_module.check_output_dir(processed, raw)
+        except ingest_module.OutputError as exc:  # one line, as `ingest` says it
+            print(str(exc), file=sys.stderr)
+            return 1
         print(data_note(raw, is_demo))
         campaign = load_campaign(raw / config.CAMPAIGN_FILE)
         if round_code is not None and round_code not in campaign.rounds_by_code:

@@ -95,6 +95,15 @@ _ARGPARSE_MESSAGES = (
         ),
         "cli_arg_bad_choice",
     ),
+    (
+        re.compile(r"argument (?P<option>\S+): ignored explicit argument (?P<value>.+)"),
+        "cli_arg_takes_no_value",
+    ),
+    (re.compile(r"argument (?P<option>\S+): invalid int value: (?P<value>.+)"), "cli_arg_not_int"),
+    (
+        re.compile(r"argument (?P<option>\S+): invalid float value: (?P<value>.+)"),
+        "cli_arg_not_number",
+    ),
     (re.compile(r"argument (?P<option>\S+): (?P<detail>.+)", re.S), "cli_arg_bad_value"),
 )
 
@@ -105,7 +114,9 @@ def _argparse_zh(message: str, commands: list[str]) -> str:
         found = pattern.fullmatch(message.strip())
         if found is None:
             continue
-        fields = {k: v.strip("'\"") for k, v in found.groupdict().items()}
+        fields = {  # a quoted value without its quotes; a sentence (detail) as it is
+            k: v if k == "detail" else v.strip("'\"") for k, v in found.groupdict().items()
+        }
         if "choices" in fields:
             fields["choices"] = "、".join(c.strip(" '\"") for c in fields["choices"].split(","))
         if key in ("cli_arg_no_command", "cli_arg_bad_command"):

@@ -328,6 +328,9 @@ MESSAGES: dict[str, str] = {
     "cli_arg_bad_command": "没有“{value}”这个命令，可用的命令：{choices}",
     "cli_arg_bad_choice": "参数 {option} 的值“{value}”不在可选范围内：{choices}",
     "cli_arg_bad_value": "参数 {option}：{detail}",
+    "cli_arg_takes_no_value": "参数 {option} 不带值，只写 {option} 即可（去掉“={value}”）",
+    "cli_arg_not_int": "参数 {option} 的值“{value}”不是整数",
+    "cli_arg_not_number": "参数 {option} 的值“{value}”不是数字",
     "cli_bad_date": "日期“{value}”格式不对，应为 YYYY-MM-DD",
     "cli_no_such_date": "日期“{value}”不存在，请写一个真实的日期",
     "cli_os_error": "无法读写 {path}（{reason}）：请检查这个位置是否存在、是不是文件夹、有没有写入权限，然后重新运行。",
@@ -711,6 +714,10 @@ BRIEFING_TEXTS: dict[str, str] = {
     ),
     "analyst_data": "使用分析人员的数据：{raw_dir}",
     "round_not_in_campaign": "报送期次“{round}”不存在，应为 {codes} 之一。",
+    "reports_inside_raw": (
+        "通报材料目录 {reports} 在原始数据目录 {raw} 里面：程序从不往原始数据目录写东西，"
+        "下次运行还会把通报材料当作报送文件读取。请换一个 --reports 目录（默认 reports）。"
+    ),
     "as_of_before_campaign": (
         "统计截止日期 {as_of} 早于“{name}”的开始日期 {start}，还没有可以通报的内容；"
         "请把 --as-of 改为 {start} 以后的日期，或去掉 --as-of（按已收到的报送统计）。"
