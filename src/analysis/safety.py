@@ -13,8 +13,8 @@ is written:
 - in xlsx, as a string cell with Excel's own "quote prefix" style, never a formula
   (openpyxl stores any `str` beginning with `=` as a formula) — `protect_workbook`;
 - numbers stay numbers: numeric columns and cells are never touched, and a text
-  that is only a number (`-5`, `+3.5`, `-12%`) cannot be a formula, so it keeps
-  its bytes;
+  that is only a number (`-5`, `+3.5`, `-12%`) or a lone sign (`-`, the usual
+  "nothing" of an office) cannot be a formula, so it keeps its bytes;
 - Parquet is data, not a document: it keeps the text exactly as read. So does
   every table in memory; only the written CSV carries the prefix, and the project
   reads its own CSV tables back through `csv_unescape`, which removes it (text that
@@ -38,10 +38,17 @@ CSV_PREFIX = "'"
 _NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 
 
+# A lone sign: what offices type for "nothing" (活动形式 "-"); no program evaluates it.
+_LONE_SIGNS = frozenset({"-", "+"})
+
+
 def is_evaluable(value: object) -> bool:
     """Whether `value` is text a spreadsheet program would evaluate if written as it is."""
     return (
-        isinstance(value, str) and value.startswith(EVALUABLE) and _NUMBER.fullmatch(value) is None
+        isinstance(value, str)
+        and value.startswith(EVALUABLE)
+        and value not in _LONE_SIGNS
+        and _NUMBER.fullmatch(value) is None
     )
 
 
