@@ -652,3 +652,31 @@ def test_csv_sniffer_picks_the_consistent_delimiter():
     # Comma and tab both split every line the same number of times: the preferred comma.
     sample = "a,b\tc\nd,e\tf\n"
     assert readers._Sniffer().sniff(sample, delimiters=readers.CSV_DELIMITERS).delimiter == ","
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_limit_is_read(tmp_path):
+    """A 备注 of 200,000 characters (pasted from a document): the file is read, not
+    refused as an internal error by the csv module's 128 KiB cell limit."""
+    long_note = "学" * 200_000
+    path = tmp_path / "长阳镇.csv"
+    path.write_text(
+        "基层工会名称,活动日期,参加人数,备注\n"
+        f"长阳镇中学工会,2019-06-03,30,{long_note}\n"
+        "长阳镇卫生院工会,2019-06-04,12,\n",
+        encoding="utf-8",
+    )
+    (sheet,) = read_workbook(path).sheets
+    assert [row[:3] for row in sheet.rows[1:]] == [
+        ["长阳镇中学工会", "2019-06-03", "30"],
+        ["长阳镇卫生院工会", "2019-06-04", "12"],
+    ]
+    assert len(sheet.rows[1][3]) == 200_000
+
+
+def test_a_csv_with_lines_ended_by_a_lone_carriage_return_is_read(tmp_path):
+    """An old Mac export ends its lines with \\r alone: the csv module refuses such a
+    text unless it is read as lines; the file is read, not refused."""
+    path = tmp_path / "长阳镇.csv"
+    path.write_bytes("基层工会名称,活动日期\r长阳镇中学工会,2019-06-03\r".encode())
+    (sheet,) = read_workbook(path).sheets
+    assert sheet.rows == [["基层工会名称", "活动日期"], ["长阳镇中学工会", "2019-06-03"]]

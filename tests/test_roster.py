@@ -431,3 +431,20 @@ def test_a_direct_union_with_a_town_as_parent_is_direct_and_the_analyst_is_told(
     (issue,) = roster.issues
     assert (issue.row, issue.severity, issue.code) == (2, "warning", "roster_direct_with_parent")
     assert "“区医院工会”的类别是“直属”，但上级工会写的是“长阳镇总工会”" in issue.message
+
+
+def test_a_row_with_members_but_no_name_is_an_error_not_a_silent_loss(tmp_path):
+    """会员人数 300 under 长阳镇 with 基层工会名称 left empty: not counted (no name to
+    match reports to) but named in an error; a heading row with no members stays quiet."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇中学工会", "长阳镇总工会", "乡镇", 250],
+        [2, None, "长阳镇总工会", "乡镇", 300],
+        [None, None, "良乡镇总工会", None, None],  # a heading row
+        [3, "良乡镇中学工会", "良乡镇总工会", "乡镇", 40],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert roster.units["unit"].tolist() == ["长阳镇中学工会", "良乡镇中学工会"]
+    (issue,) = roster.issues
+    assert (issue.row, issue.severity, issue.code) == (3, "error", "roster_name_blank")
+    assert "第3行没有填写基层工会名称（上级工会“长阳镇总工会”，会员人数“300”）" in issue.message

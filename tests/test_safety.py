@@ -361,3 +361,10 @@ def test_arrow_prefix_test_equals_str_startswith(values):
         column = pd.Series(values, dtype=dtype)
         expected = column.str.startswith(starts, na=False).to_numpy(dtype=bool)
         assert safety._begins(column, starts).tolist() == expected.tolist()
+
+
+def test_a_lone_dash_reaches_the_csv_as_typed(tmp_path):
+    frame = pd.DataFrame({"form": ["-", "+", "-SUM(A1)", "座谈"]})
+    out = tmp_path / "t.csv"
+    safety.csv_safe(frame).to_csv(out, index=False)
+    assert out.read_text(encoding="utf-8").splitlines()[1:] == ["-", "+", "'-SUM(A1)", "座谈"]

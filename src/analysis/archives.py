@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from analysis.campaign import Limits
-from analysis.messages import message_text
+from analysis.messages import error_detail, message_text
 from analysis.model import Issue, IssueCode
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -194,7 +194,7 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         out.issues.append(
-            _issue(rel, IssueCode.ARCHIVE_CORRUPT, archive=rel, detail=type(exc).__name__)
+            _issue(rel, IssueCode.ARCHIVE_CORRUPT, archive=rel, detail=error_detail(exc))
         )
         return out
     with zf:
@@ -238,7 +238,7 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
                     NotImplementedError) as exc:  # fmt: skip
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_CORRUPT, archive=rel, member=path,
-                                         detail=type(exc).__name__))  # fmt: skip
+                                         detail=error_detail(exc)))  # fmt: skip
                 continue
             out.members.append(Member(shown, member))
     return out
@@ -346,6 +346,6 @@ def _expand_7z(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expand
             out.issues.append(_issue(rel, IssueCode.ARCHIVE_ENCRYPTED, archive=rel))
         else:
             out.issues.append(
-                _issue(rel, IssueCode.ARCHIVE_CORRUPT, archive=rel, detail=type(exc).__name__)
+                _issue(rel, IssueCode.ARCHIVE_CORRUPT, archive=rel, detail=error_detail(exc))
             )
     return out

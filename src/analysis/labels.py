@@ -187,6 +187,7 @@ CODE_NAMES: dict[str, str] = {
     "roster_file_ignored": "名册文件夹中有非表格文件",
     "roster_parent_spelling": "名册上级工会写法不一",
     "roster_direct_with_parent": "名册直属单位另填了上级工会",
+    "roster_name_blank": "名册缺基层工会名称",
     "roster_sheet_skipped": "名册工作表未读取",
 }
 # Why a row was not counted, in the figure tables' "未计入：…" headers and `reason`

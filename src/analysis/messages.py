@@ -61,6 +61,7 @@ MESSAGES: dict[str, str] = {
     "detail_structure_incomplete": "文件结构不完整",
     "detail_zip_damaged": "压缩结构损坏",
     "detail_no_access": "无法访问",
+    "detail_pixels": "{pixels:,} 像素，上限 {limit:,} 像素",
     # File-level warnings (readers.py)
     "formula_no_value": (
         "文件“{file}”的工作表“{sheet}”中，单元格 {ref} 是公式但没有保存计算结果，按空白处理；"
@@ -296,6 +297,10 @@ MESSAGES: dict[str, str] = {
     "roster_parent_is_district": (
         "{at}第{row}行“{unit}”的上级工会是“{parent}”，但类别写的是“{kind}”而不是“直属”；"
         "该单位未计入统计。如果它直属区总工会，请把类别改为“直属”；否则请填写它所属的{kind}工会。"
+    ),
+    "roster_name_blank": (
+        "{at}第{row}行没有填写基层工会名称（上级工会“{parent}”，会员人数“{members}”），该行未计入统计；"
+        "请补上名称；如果这是合计行，请在该行写明“合计”。"
     ),
     "roster_members_blank": "{at}第{row}行“{unit}”没有填写会员人数；该单位未计入统计，请补充。",
     "roster_duplicate_name": "{at}第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
@@ -688,6 +693,16 @@ WINDOWS_REASONS = {
     32: "文件正被其他程序占用（例如在 Excel 中打开）",
     33: "文件的一部分被其他程序锁定",
 }
+
+
+def error_detail(exc: BaseException) -> str:
+    """Why a file could not be opened, in Chinese: never the exception's English name."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os_reason(exc)
+    name = type(exc).__name__.lower()
+    if "zip" in name or type(exc).__module__ == "zlib":
+        return message_text("detail_zip_damaged")
+    return message_text("detail_structure_incomplete")
 
 
 def os_reason(exc: OSError) -> str:

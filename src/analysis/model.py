@@ -214,6 +214,7 @@ class IssueCode(StrEnum):
     ROSTER_FILE_IGNORED = "roster_file_ignored"
     ROSTER_PARENT_SPELLING = "roster_parent_spelling"
     ROSTER_DIRECT_WITH_PARENT = "roster_direct_with_parent"
+    ROSTER_NAME_BLANK = "roster_name_blank"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
 
 

@@ -24,7 +24,7 @@ import python_calamine as pc
 
 from analysis import styles
 from analysis.campaign import Limits
-from analysis.messages import message, message_text
+from analysis.messages import error_detail, message, message_text
 from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
@@ -287,11 +287,21 @@ def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
         dialect = _Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
     except csv.Error:
         dialect = csv.excel
-    rows = [
-        [cell if cell.strip() else None for cell in row]
-        for row in csv.reader(io.StringIO(text), dialect)
-    ]
+    # A cell may be as long as the file (a 备注 pasted from a long document): the csv
+    # module's own limit (128 KiB a cell) would refuse the whole file.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    try:
+        rows = _csv_rows(io.StringIO(text), dialect)
+    except csv.Error:  # lines ended by a lone \r (an old Mac export): read as lines
+        try:
+            rows = _csv_rows(io.StringIO(text, newline=None), dialect)
+        except csv.Error:
+            raise _reject_unreadable(name, message_text("detail_structure_incomplete")) from None
     return [Sheet(name=path.stem, rows=rows)]
+
+
+def _csv_rows(stream: io.StringIO, dialect) -> list[list[str | None]]:
+    return [[cell if cell.strip() else None for cell in row] for row in csv.reader(stream, dialect)]
 
 
 # --- ZIP safety and sheet extents --------------------------------------------------------
@@ -616,7 +626,7 @@ def _scan_ods(
     except FileRejected:
         raise
     except Exception as exc:  # defusedxml refuses entities; broken XML is corrupt too
-        raise _reject_unreadable(name, type(exc).__name__) from None
+        raise _reject_unreadable(name, error_detail(exc)) from None
     return merged
 
 
@@ -655,7 +665,7 @@ def _calamine_error(exc: Exception, name: str) -> FileRejected:
             IssueCode.HOSTILE_XML,
             message_text("hostile_xml", file=name),
         )
-    return _reject_unreadable(name, type(exc).__name__)
+    return _reject_unreadable(name, error_detail(exc))
 
 
 def _open_book(data: bytes, path: Path) -> pc.CalamineWorkbook:
@@ -718,7 +728,7 @@ def read_workbook(
         except FileRejected:
             raise
         except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError) as exc:
-            raise _reject_unreadable(name, type(exc).__name__) from None
+            raise _reject_unreadable(name, error_detail(exc)) from None
 
     sheets: list[Sheet] = []
     total_cells = 0

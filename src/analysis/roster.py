@@ -446,6 +446,16 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
         for i in range(header_index + 1, len(grid)):
             row, rownum = grid[i], i + 1
             name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
+            if not name and _to_int(cell(row, "members")) is not None:
+                # Members without a name: a union whose name was left out (or a total
+                # without its word), never dropped in silence: it would change 会员数.
+                problem(
+                    rownum, "基层工会名称", IssueCode.ROSTER_NAME_BLANK,
+                    message_text("roster_name_blank", at=at, row=rownum,
+                                 members=_to_int(cell(row, "members")),
+                                 parent=_shown(cell(row, "parent"))),
+                )  # fmt: skip
+                continue
             if not name or any(w in name for w in ROSTER_TOTAL_WORDS):
                 continue
             parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.clean import chinese_number, make_date
-from analysis.messages import message_text
+from analysis.messages import error_detail, message_text
 from analysis.model import IssueCode
 
 SUMMARY_MARK = "总结"
@@ -161,7 +161,7 @@ def document_facts(data: bytes, fmt: str) -> DocumentFacts:
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - damaged documents raise many types
-        raise DocumentError(IssueCode.MATERIAL_CORRUPT, type(exc).__name__) from None
+        raise DocumentError(IssueCode.MATERIAL_CORRUPT, error_detail(exc)) from None
     lines = [line for line in lines if line]
     text = "\n".join(lines)[:TEXT_LIMIT]
     title = lines[0] if lines else ""

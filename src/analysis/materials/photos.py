@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps
 
 from analysis.clean import make_date
+from analysis.messages import error_detail, message_text
 from analysis.model import IssueCode
 
 HASH_SIDE = 16  # a 16x16 difference hash: 256 bits
@@ -68,6 +69,14 @@ class PhotoFacts:
         return width / max(height, 1)
 
 
+def _pixels(exc: Exception) -> str:
+    """Pillow's "Image size (N pixels) exceeds limit of M pixels…" in Chinese."""
+    numbers = [int(n) for n in re.findall(r"\d+", str(exc))]
+    if len(numbers) >= 2:
+        return message_text("detail_pixels", pixels=numbers[0], limit=numbers[1])
+    return message_text("detail_structure_incomplete")
+
+
 def _open(data: bytes) -> Image.Image:
     _register_heif()
     with warnings.catch_warnings():
@@ -75,9 +84,9 @@ def _open(data: bytes) -> Image.Image:
         try:
             return Image.open(io.BytesIO(data))
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            raise PhotoError(IssueCode.MATERIAL_IMAGE_TOO_LARGE, str(exc)) from None
+            raise PhotoError(IssueCode.MATERIAL_IMAGE_TOO_LARGE, _pixels(exc)) from None
         except Exception as exc:  # noqa: BLE001 - Pillow raises many types for bad files
-            raise PhotoError(IssueCode.MATERIAL_CORRUPT, type(exc).__name__) from None
+            raise PhotoError(IssueCode.MATERIAL_CORRUPT, error_detail(exc)) from None
 
 
 def exif_date(image: Image.Image) -> dt.date | None:
@@ -119,11 +128,11 @@ def photo_facts(data: bytes) -> PhotoFacts:
             turned = image.getexif().get(0x0112) in (5, 6, 7, 8)
             phash = dhash(image)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise PhotoError(IssueCode.MATERIAL_IMAGE_TOO_LARGE, str(exc)) from None
+        raise PhotoError(IssueCode.MATERIAL_IMAGE_TOO_LARGE, _pixels(exc)) from None
     except PhotoError:
         raise
     except Exception as exc:  # noqa: BLE001 - truncated or damaged image data
-        raise PhotoError(IssueCode.MATERIAL_CORRUPT, type(exc).__name__) from None
+        raise PhotoError(IssueCode.MATERIAL_CORRUPT, error_detail(exc)) from None
     return PhotoFacts(width, height, taken, phash, turned)
 
 

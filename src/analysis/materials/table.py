@@ -18,7 +18,7 @@ import pandas as pd
 from analysis import names
 from analysis.campaign import Campaign
 from analysis.materials.intake import Intake, Received
-from analysis.messages import message_text, os_reason
+from analysis.messages import error_detail, message_text, os_reason
 from analysis.model import Issue, IssueCode, MaterialState
 
 MATERIALS_COLUMNS = (
@@ -153,7 +153,7 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
         except Exception as exc:  # noqa: BLE001 - the analyst must never see a traceback
             facts = Facts(
                 material=_named_group(item.rel),
-                error=(IssueCode.MATERIAL_CORRUPT, type(exc).__name__),
+                error=(IssueCode.MATERIAL_CORRUPT, error_detail(exc)),
             )
         all_facts[item.rel] = facts
         what = _what(facts.material)
