@@ -121,6 +121,24 @@ def test_units_sentence_when_no_unit_lags():
     )
 
 
+@pytest.mark.parametrize(
+    ("unit", "sentence"),
+    [
+        ("区教委工会", "分单位看，区教委工会覆盖率为0.0%，低于50%。"),  # 0 of 2
+        ("长阳镇总工会", "分单位看，长阳镇总工会覆盖率为75.0%。"),  # 3 of 4
+    ],
+)
+def test_one_ranked_unit_is_neither_highest_nor_lowest(unit, sentence):
+    """A district of one ranked unit (the direct union is not ranked): its coverage said
+    once, not "highest" and "lowest" of itself."""
+    figures = small_figures()
+    cov = figures.coverage
+    figures.ranking = rank_units(cov[cov["group"].isin([unit, "北京燕房物流有限公司工会"])])
+    assert narrative.units_sentence(figures) == sentence
+    notes = [note for _, note in figures.findings() if "低于50%" in note]
+    assert all("最低" not in note for note in notes)
+
+
 @given(st.floats(min_value=0, max_value=1), st.floats(min_value=0, max_value=1))
 def test_fmt_points_sign_matches_the_change(now, before):
     text = narrative.fmt_points(now - before)

@@ -510,7 +510,14 @@ class Figures:
             out.append((f"{new}家", f"{what}覆盖率较{prev.name}末{fmt_points(points / 100)}"))
         low, worst = self.below_low, self.lowest
         if low:
-            lowest = f"，{worst.names[0]}最低" if worst is not None and not worst.tied else ""
+            alone = (
+                worst is not None and self.highest is not None and self.highest.names == worst.names
+            )
+            lowest = (
+                f"，{worst.names[0]}最低"
+                if worst is not None and not worst.tied and not alone
+                else ""
+            )
             out.append((f"{len(low)}个", f"单位覆盖率低于{fmt_pct(LOW_COVERAGE, 0)}{lowest}"))
         elif self.highest is not None:
             out.append(("0个", f"单位覆盖率低于{fmt_pct(LOW_COVERAGE, 0)}"))

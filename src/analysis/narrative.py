@@ -106,6 +106,13 @@ def units_sentence(figures: Figures) -> str:
         if low:
             text += f"，{len(low)}个单位均低于{fmt_pct(LOW_COVERAGE, 0)}"
         return text + "。"
+    if worst is not None and best.names == worst.names:  # one ranked unit: no highest
+        text = f"分单位看，{best.names[0]}覆盖率为{fmt_pct(best.value)}"
+        if low:
+            return text + f"，低于{fmt_pct(LOW_COVERAGE, 0)}。"
+        if figures.at_high:
+            return text + f"，达到{fmt_pct(HIGH_COVERAGE, 0)}。"
+        return text + "。"
     text = f"分单位看，{_who(best, '最高')}"
     high = figures.at_high
     if high:
