@@ -1123,3 +1123,24 @@ def test_columns_that_are_no_pair_beside_the_figure_check_nothing(raw, head):
     ])  # fmt: skip
     t = run(raw)
     assert t["rows"][["reason", "participants"]].values.tolist() == [["ok", "16"]]
+
+
+def test_example_rows_are_rejected_with_an_error_naming_them(raw):
+    """The template's example (备注 示例，请勿照抄, on an instructions sheet renamed 说明
+    so that it is read) and an office's own 样例 row in 序号: not activities."""
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "工作类别", "活动日期", "活动形式", "参加人数", "备注"],
+        [1, "长阳镇第一小学工会", "学习", "2019-05-28", "座谈", 35, "示例，请勿照抄"],
+        ["样例", "长阳镇卫生院工会", "学习", "2019-05-29", "座谈", 12, None],
+        [2, "长阳镇卫生院工会", "学习", "2019-06-03", "座谈", 20, "示范课"],
+    ])  # fmt: skip
+    t = run(raw)
+    assert ledger(t["rows"]) == [
+        ("Sheet1", "3", "rejected", "example_row", ""),
+        ("Sheet1", "4", "rejected", "example_row", ""),
+        ("Sheet1", "5", "accepted", "ok", "20"),
+    ]
+    examples = t["issues"][t["issues"]["code"] == "example_row"]
+    assert list(examples["row"]) == ["3", "4"] and set(examples["severity"]) == {"error"}
+    assert "写着“示例，请勿照抄”，是填表示例，未计入统计" in examples["message"].iloc[0]

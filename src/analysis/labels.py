@@ -188,6 +188,7 @@ CODE_NAMES: dict[str, str] = {
     "roster_parent_spelling": "名册上级工会写法不一",
     "roster_direct_with_parent": "名册直属单位另填了上级工会",
     "roster_name_blank": "名册缺基层工会名称",
+    "example_row": "填表示例行",
     "roster_sheet_skipped": "名册工作表未读取",
 }
 # Why a row was not counted, in the figure tables' "未计入：…" headers and `reason`

@@ -114,6 +114,15 @@ class _Interpreter:
             "date_window", start=_cn_date(campaign.start), end=_cn_date(campaign.end)
         )
         self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
+        # A 备注 or 序号 saying the row is an example (a template's 示例，请勿照抄).
+        self.example_words = tuple(
+            _text_key(w)
+            for w in campaign.row_rules.get("example_remarks", EXAMPLE_REMARKS)
+            if _text_key(w)
+        )
+        self.example_mark = _Memo(
+            lambda v: isinstance(v, str) and any(w in _text_key(v) for w in self.example_words)
+        )
         # Cells that hold nothing of an activity ("/", "无", "未开展"): `_no_activity`.
         self.empty_words = frozenset(
             _text_key(w) for w in campaign.row_rules.get("no_activity", ())
@@ -498,9 +507,15 @@ class _Interpreter:
             fine &= np.fromiter(map(operator.not_, map(itemgetter(1), counts)), bool, m)
         fine &= np.fromiter(map(operator.not_, map(itemgetter(2), items)), bool, m)
         fine &= ~np.fromiter(map(operator.contains, cells, repeat("participants_parts")), bool, m)
-        if self.void_words:
+        if self.void_words or self.example_words:
             notes = list(map(dict.get, cells, repeat("note")))
-            fine &= ~np.fromiter(self.void_remark.column(notes), bool, m)
+            if self.void_words:
+                fine &= ~np.fromiter(self.void_remark.column(notes), bool, m)
+            if self.example_words:
+                fine &= ~np.fromiter(self.example_mark.column(notes), bool, m)
+                if "seq" in table.columns:
+                    seqs = list(map(dict.get, cells, repeat("seq")))
+                    fine &= ~np.fromiter(self.example_mark.column(seqs), bool, m)
         if "seq" in table.columns:  # a name typed into 序号 (`row` decides)
             seqs = list(map(dict.get, cells, repeat("seq")))
             fine &= ~np.fromiter(self.name_like.column(seqs), bool, m)
@@ -556,6 +571,16 @@ class _Interpreter:
             )  # fmt: skip
             return {"state": "rejected", "reason": "row_deleted", **_NOTHING_READ}
         values, columns = trow.values, table.columns
+        example = next(
+            (v for v in (values.get("note"), values.get("seq")) if self.example_mark(v)), None
+        )
+        if example is not None:  # the template's example row, or an office's own
+            sub.row_issues.append(
+                Issue(sub.file, table.sheet, trow.row, "", "error", IssueCode.EXAMPLE_ROW,
+                      message_text("example_row", place=_place(table.sheet, trow.row),
+                                   value=str(example).strip()))
+            )  # fmt: skip
+            return {"state": "rejected", "reason": IssueCode.EXAMPLE_ROW.value, **_NOTHING_READ}
         if self._no_activity(values):  # a pre-filled name and nothing done (no issue each)
             return {"state": "rejected", "reason": NO_ACTIVITY, **_NOTHING_READ}
         errors: list[tuple[str, str, str]] = []  # (code, column, message)
@@ -712,6 +737,8 @@ EXCEL_ERROR = re.compile(r"#(?:N/A|NAME\?|REF!|VALUE!|DIV/0!|NUM!|NULL!|SPILL!|C
 
 _CJK = re.compile(r"[\u4e00-\u9fff]{3}")  # three Chinese characters: a name, not a number
 
+# Words of a 备注 or 序号 marking an example row, when campaign.toml names none.
+EXAMPLE_REMARKS = ("示例", "样例", "范例", "请勿照抄")
 NO_ACTIVITY = IssueCode.NO_ACTIVITY.value  # the reason of a row naming a union and no activity
 # The fields that make a row an activity (any of them holding something real).
 ACTIVITY_FIELDS = ("date", "work_item", "form", "participants", "title")

@@ -215,6 +215,7 @@ class IssueCode(StrEnum):
     ROSTER_PARENT_SPELLING = "roster_parent_spelling"
     ROSTER_DIRECT_WITH_PARENT = "roster_direct_with_parent"
     ROSTER_NAME_BLANK = "roster_name_blank"
+    EXAMPLE_ROW = "example_row"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
 
 
