@@ -12,6 +12,7 @@ from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from analysis import config, templates
 from analysis.campaign import CampaignError
@@ -700,3 +701,28 @@ def test_templates_take_the_campaign_of_the_rosters_raw_folder(raw, tmp_path):
     assert batch.run(roster=raw / "roster", round_code="r2", out_dir=tmp_path / "u").round_name == (
         "第二阶段"
     )
+
+
+def test_a_union_and_date_merged_down_in_a_template_are_every_rows(generated, campaign, tmp_path):
+    """基层工会名称 and 活动日期 merged over three rows (one union, three activities on one
+    day): each row has them, as the general reader gives them."""
+    path = Path(shutil.copy(generated["长阳镇总工会"], tmp_path / "t.xlsx"))
+    rows = [
+        {"grassroots_unit": CHANGYANG[2], "date": dt.date(2019, 7, 9), "participants": 10},
+        {"participants": 11},
+        {"participants": 12},
+    ]
+    fill_template(path, rows, {})
+    book = load_workbook(path)
+    sheet = book["活动情况"]
+    first = detect(read_workbook(path))["header_row"] + 1
+    for field in ("grassroots_unit", "date"):
+        col = get_column_letter(detect(read_workbook(path))["columns"].index(field) + 1)
+        sheet.protection.sheet = False
+        sheet.merge_cells(f"{col}{first}:{col}{first + 2}")
+    book.save(path)
+    wb = read_workbook(path)
+    (table,) = read_tables(wb, detect(wb), campaign, "t.xlsx")
+    got = [(r.values["grassroots_unit"], r.values["date"], r.values["participants"])
+           for r in table.rows]  # fmt: skip
+    assert got == [(CHANGYANG[2], dt.date(2019, 7, 9), n) for n in (10, 11, 12)]

@@ -16,7 +16,7 @@ from analysis.model import (
     TableRow,
     Workbook,
 )
-from analysis.tables import marker_hit
+from analysis.tables import FILLED_FIELDS, _filled, _merge_index, marker_hit
 from analysis.templates.layout import HEADER_LABELS, LISTS_SHEET, META_SHEET, TEMPLATE_MARKER
 
 # The coordinates openpyxl's coordinate_from_string accepts ("B3", "$B$3", "b3").
@@ -234,8 +234,15 @@ def read_tables(
         )
 
     table_rows = []
+    # A union or a date merged down over several rows (one union, several activities
+    # on one day) is every row's, as the general reader takes it.
+    merges = _merge_index(sheet) if sheet.merged else {}
     for i in range(header_index + 1, len(rows)):
-        values = {f: _at(rows, i, j) for f, j in columns.items()}
+        values = {
+            f: _filled(rows, merges, i, j) if f in FILLED_FIELDS and (i, j) in merges
+            else _at(rows, i, j)
+            for f, j in columns.items()
+        }  # fmt: skip
         if all(_text(v) == "" for f, v in values.items() if f != "seq"):
             continue  # untouched input row (a lone 序号 is not an activity)
         # Only a remark ("以上活动均已上报…"): a note under the activities, not one of them.
