@@ -206,6 +206,32 @@ def _cells(rows: list[list[object]], campaign, name: str = "宣传", merged=()) 
                 )
             ],
         ),  # fmt: skip
+        # Long, the period said by the column alone: 本期数 | 累计数, 本期 | 累计.
+        *[
+            (
+                [["宣传项目", now, total], ["简报", 2, 8], ["微信", 3, 12]],
+                [
+                    (
+                        "long",
+                        False,
+                        [
+                            (2, "data", None, "briefs", 2),
+                            (2, "data", None, "briefs", 8),
+                            (3, "data", None, "wechat", 3),
+                            (3, "data", None, "wechat", 12),
+                        ],
+                    )
+                ],
+            )
+            for now, total in (("本期数", "累计数"), ("本期", "累计"), ("当期", "累计"))
+        ],
+        # Wide, one output counted in its measure word under a title.
+        (
+            [["宣传报道情况统计"], ["微信（条）"], [7]],
+            [("wide", False, [(3, "data", None, "wechat", 7)])],
+        ),
+        # …but a lone output word over no number is no table.
+        ([["微信（条）"], ["见附件"]], []),
         # Not publicity: 项目/数量 naming no output, a meeting record, an empty sheet.
         ([["项目", "数量"], ["桌椅", 30], ["茶杯", 40]], []),
         ([["会议纪要"], ["时间：2019年6月3日"], ["内容：学习微信公众号文章"]], []),

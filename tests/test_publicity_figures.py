@@ -237,3 +237,13 @@ def test_a_federations_own_running_total_replaces_the_unions_it_listed_before(ca
     system = table[(table["level"] == "reporting_unit") & (table["group"] == SYSTEM)]
     assert system["to_date"].tolist() == [1, 11, 11]
     assert at_round(table, "r2")["to_date"].tolist() == [21]
+
+
+def test_publicity_sentence_says_how_running_totals_were_taken_only_when_there_are_some(campaign):
+    from analysis.publicity_figures import publicity_sentence
+
+    per_round = FIGURE_ROWS[FIGURE_ROWS["cumulative"] == "False"].iloc[:1]  # 长阳镇's 3 in r1
+    assert publicity_sentence(per_round, campaign, "r1") == (
+        "截至第一阶段末，全区共微信推送3条（据1个单位报送的宣传成果统计）。"
+    )
+    assert "累计数取各单位最新累计值" in publicity_sentence(FIGURE_ROWS, campaign, "r1")

@@ -279,7 +279,8 @@ def _header_kind(
          if lab and j not in outputs and words.is_unit_label(lab, matcher)),
         None,
     )  # fmt: skip
-    if len(outputs) >= 2:
+    lone = len(outputs) == 1 and words.counted_in_units(labels[next(iter(outputs))])
+    if len(outputs) >= 2 or lone:  # one output counted in its measure word: 微信（条）
         # Beside named outputs, a column counted in a measure word (公益广告（条）) is a
         # count of an output the campaign does not name: read as other, with a warning.
         for j, lab in enumerate(labels):
@@ -320,6 +321,7 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     if not named:
         return []
     count_words = {v for v in strings if words.is_count_label(v)}
+    measured = {v for v in named if words.counted_in_units(v)}  # 微信（条）: a header alone
     merges = tables._merge_index(sheet)
     merged_rows = {i for i, _ in merges}
     found: list[PublicityTable] = []
@@ -335,7 +337,12 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             continue
         cells = set(row)
         header = None
-        if len(named & cells) >= 2 or (count_words & cells) or i in merged_rows:
+        if (
+            len(named & cells) >= 2
+            or (count_words & cells)
+            or (measured & cells)
+            or i in merged_rows
+        ):
             labels_i, header = _header_row(grid, merges, i, words, context.matcher, tables)
         if header is not None:
             form, columns, outputs = header

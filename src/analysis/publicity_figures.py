@@ -189,10 +189,9 @@ def publicity_sentence(
             if as_of
             else f"截至{campaign.rounds_by_code[round_code].name}末"
         )
-    text = (
-        f"{when}，全区共{'、'.join(phrases)}"
-        f"（据{units}个单位报送的宣传成果统计，累计数取各单位最新累计值"
-    )
+    # How running totals were taken, only when some count is one.
+    running = "，累计数取各单位最新累计值" if _says_cumulative(rows) else ""
+    text = f"{when}，全区共{'、'.join(phrases)}（据{units}个单位报送的宣传成果统计{running}"
     if n_implausible:
         text += (
             f"；另有{n_implausible}个数量远超单位规模（合计{_amount(left_out)}），"
@@ -201,6 +200,14 @@ def publicity_sentence(
     if odd:
         text += f"；{odd}个数量为负数或非整数，已按原数计入，请核对"
     return text + "）。"
+
+
+def _says_cumulative(rows: pd.DataFrame) -> bool:
+    """Whether any of the counted rows is a running total (`cumulative` True)."""
+    if "cumulative" not in rows.columns:
+        return False
+    flags = rows["cumulative"]
+    return bool(flags.astype(str).str.lower().isin(("true", "1")).any())
 
 
 def _to_round(publicity: pd.DataFrame, campaign: Campaign, round_code: str) -> pd.DataFrame:
