@@ -195,6 +195,31 @@ def test_resubmission_with_later_report_date_supersedes(raw):
     assert result.reconcile()["balanced"].all()
 
 
+def test_a_grassroots_unions_own_file_does_not_replace_its_federations_report(raw):
+    """长阳镇总工会 reports 2 activities (07-01); its 卫生院工会 sends its own sheet of 1
+    (07-02), 填报单位 itself: both count for 长阳镇, neither replaces the other. The
+    union's own correction (07-03) replaces only the union's earlier sheet."""
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学"), act("本级")],
+               "2019-07-01")  # fmt: skip
+    submission(raw, "卫生院.xlsx", "长阳镇卫生院工会", [act("长阳镇卫生院")], "2019-07-02")
+    submission(raw, "卫生院更正.xlsx", "长阳镇卫生院工会", [act("长阳镇卫生院", participants=9)],
+               "2019-07-03")  # fmt: skip
+    result = run(raw)
+    subs = csv(raw.parent / "out", "submissions").set_index("file")
+    assert subs["state"].to_dict() == {
+        "submissions/长阳镇.xlsx": "current",
+        "submissions/卫生院.xlsx": "superseded",
+        "submissions/卫生院更正.xlsx": "current",
+    }
+    assert subs.loc["submissions/卫生院.xlsx", "superseded_by"] == "submissions/卫生院更正.xlsx"
+    assert set(subs["reporting_unit"]) == {"长阳镇总工会"}
+    assert result.count("rows", "accepted") == 3
+    issues = csv(raw.parent / "out", "issues")
+    told = issues[issues["code"] == "reporting_unit_is_grassroots"]
+    assert told["file"].tolist() == ["submissions/卫生院更正.xlsx"]  # the replaced one says so
+    assert "互不替代" in told["message"].iloc[0]
+
+
 @pytest.mark.parametrize(
     ("dates", "why"),
     [

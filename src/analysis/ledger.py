@@ -193,6 +193,7 @@ class _Interpreter:
             union = self.resolver.resolve(written)
             if union.unit:
                 parent = self.parent_of[union.unit]
+                sub.submitter = union.unit
                 self._file_issue(sub, "warning", "reporting_unit_is_grassroots", value=written,
                                  unit=parent)  # fmt: skip
                 return parent

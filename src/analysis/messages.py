@@ -137,7 +137,8 @@ MESSAGES: dict[str, str] = {
         "文件“{file}”的填报单位“{value}”在名册中找不到，已按文件名认定为“{unit}”；请核对。"
     ),
     "reporting_unit_is_grassroots": (
-        "文件“{file}”的填报单位“{value}”是基层工会，已按名册计入其上级“{unit}”的报送；请核对。"
+        "文件“{file}”的填报单位“{value}”是基层工会，已按名册计入其上级“{unit}”的报送；"
+        "它与“{unit}”自己报送的表各自计入、互不替代，请核对两者是否重复填报了同一活动。"
     ),
     "round_unrecognised": (
         "文件“{file}”的报送期次“{value}”无法识别，已改按{how}确定期次；请核对。"

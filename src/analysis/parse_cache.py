@@ -96,6 +96,7 @@ class Interpreted:
     file_issues: list[Issue]
     row_issues: list[Issue]
     publicity: list[dict] = field(default_factory=list)  # publicity.csv records
+    submitter: str = ""  # a grassroots union that sent its own file ("": the unit itself)
 
 
 class _Entry:

@@ -79,6 +79,9 @@ class _Submission:
     parsed: ParsedFile
     state: str = FileState.CURRENT
     reporting_unit: str = ""
+    # The grassroots union whose own file this is (its 填报单位), counted for its parent;
+    # "" when the reporting unit sent it. Only a file from the same sender replaces it.
+    submitter: str = ""
     kind: str = ""
     round: str = ""
     report_date: dt.date | None = None
@@ -115,6 +118,7 @@ class _Submission:
             list(self.parsed.sheets), self.parsed.template,
             {c: _arrow_or_list(v) for c, v in self.row_columns(names).items()},
             list(self.file_issues), list(self.row_issues), list(self.publicity),
+            self.submitter,
         )  # fmt: skip
 
     @classmethod
@@ -127,6 +131,7 @@ class _Submission:
             contact=done.contact, phone=done.phone, message=done.message,
             file_issues=list(done.file_issues), row_issues=list(done.row_issues),
             columns=dict(done.columns), publicity=list(done.publicity),
+            submitter=done.submitter,
         )  # fmt: skip
 
 
@@ -281,14 +286,16 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
     """Of several current files for one (reporting unit, round), only the latest stays current.
 
     Files whose round is unknown are never superseded (they may be different rounds).
+    A grassroots union's own file (`submitter`) is replaced only by a later file of that
+    union: it is no correction of its federation's report, nor the other way round.
     """
-    groups: dict[tuple[str, str], list[_Submission]] = {}
+    groups: dict[tuple[str, str, str], list[_Submission]] = {}
     for sub in subs:
         if sub.state == FileState.CURRENT and sub.round:
             # A workbook with one sheet per round ("r1;r2") takes part in each of its rounds.
             for code in sub.round.split(";"):
-                groups.setdefault((sub.reporting_unit, code), []).append(sub)
-    for (unit, round_code), members in groups.items():
+                groups.setdefault((sub.reporting_unit, sub.submitter, code), []).append(sub)
+    for (unit, _sender, round_code), members in groups.items():
         if len(members) < 2:
             continue
         # Each kind of content (activities, publicity counts) is superseded by the latest
