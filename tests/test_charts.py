@@ -500,3 +500,52 @@ def test_new_coverage_bar_labels_keep_half_points_as_the_table_does(figures):
     texts = _texts(ax)
     assert "+2家（覆盖率+12.5个百分点）" in texts
     assert "+1家（覆盖率+0.3个百分点）" in texts
+
+
+def _curve(rows: dict[str, list[float]], dates: list[str]) -> pd.DataFrame:
+    """A cumulative curve: {kind or "district": coverage per date} (NaN: no units)."""
+    return pd.DataFrame(
+        [
+            ("district" if k == "district" else "kind", "" if k == "district" else k,
+             "全区" if k == "district" else k, pd.Timestamp(d), v)
+            for k, values in rows.items()
+            for d, v in zip(dates, values, strict=True)
+        ],
+        columns=["level", "kind", "group", "date", "unit_coverage"],
+    )  # fmt: skip
+
+
+def _end_labels(ax) -> dict[str, float]:
+    """The curve's end labels: text -> the height (data units) it is drawn at."""
+    return {a.get_text(): a.xyann[1] for a in ax.texts if a.get_text().endswith("%")}
+
+
+def test_coverage_curve_leaves_out_kinds_without_units_and_keeps_labels_within_100(figures):
+    """Kinds absent from the roster (NaN coverage) get no line and no label; labels of a
+    district all at 100% stack downwards from 100%, and the axis tops at 100%."""
+    nan = float("nan")
+    curve = _curve(
+        {
+            "district": [0.5, 1.0], "town": [0.6, 1.0], "street": [0.5, 1.0],
+            "system": [0.7, 1.0], "yanshan": [nan, nan], "zone": [nan, nan],
+            "direct": [nan, nan],
+        },
+        ["2019-05-12", "2019-05-19"],
+    )  # fmt: skip
+    with style.house_style():
+        ax = charts.coverage_curve(curve, figures.campaign)
+    labels = _end_labels(ax)
+    assert set(labels) == {"全区 100%", "乡镇 100%", "街道 100%", "系统 100%"}
+    assert len([line for line in ax.lines if line.get_linestyle() == "-"]) == 4
+    assert all(0 <= y <= 1.05 for y in labels.values())
+    assert labels["全区 100%"] >= 0.95  # near its value, not pushed to 133%
+    heights = sorted(labels.values())
+    assert all(b - a >= 0.04 for a, b in zip(heights, heights[1:], strict=False))
+    assert ax.get_ylim()[1] <= 1.1
+
+
+def test_place_end_labels_shifts_a_full_stack_down_and_keeps_others_at_their_value():
+    assert charts.place_end_labels([0.3, 0.6]) == [0.3, 0.6]
+    top = charts.place_end_labels([1.0, 1.0, 1.0], gap=0.05)
+    assert max(top) == 1.0 and sorted(round(y, 4) for y in top) == [0.9, 0.95, 1.0]
+    assert charts.place_end_labels([0.0])[0] > 0  # clear of the x axis

@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.transforms import offset_copy
 
 from analysis import config, style
 from analysis.campaign import Campaign
@@ -623,12 +624,40 @@ def coverage_curve_finding(curve: pd.DataFrame) -> str:
     return text
 
 
+def place_end_labels(
+    values: list[float], gap: float = 0.045, low: float = 0.02, high: float = 1.0
+) -> list[float]:
+    """Heights for end labels at `values`: as close to their values as they can be, at
+    least `gap` apart, and inside [low, high] (a stack that would run above `high` is
+    shifted down, not drawn above the axis); in the order of `values`."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [min(max(values[i], low), high) for i in order]
+    for i in range(1, len(placed)):  # upwards: each at least `gap` above the one below
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    if placed and placed[-1] > high:  # downwards from the top: the stack shifts down
+        placed[-1] = high
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - gap)
+    heights = [0.0] * len(values)
+    for i, y in zip(order, placed, strict=True):
+        heights[i] = y
+    return heights
+
+
+# Top of the curve's y axis: 100%, and a little room above it for the end labels' tops.
+CURVE_TOP = 1.06
+
+
 def coverage_curve(
     curve: pd.DataFrame, campaign: Campaign, ax: Axes | None = None, title: str | None = None
 ) -> Axes:
-    """Cumulative unit coverage per kind over the campaign, round boundaries marked."""
+    """Cumulative unit coverage per kind over the campaign, round boundaries marked.
+
+    A kind without units (coverage NaN: not in this roster) is left out.
+    """
     ax = _ax(ax)
     curve = curve.assign(date=pd.to_datetime(curve["date"]))
+    curve = curve[pd.to_numeric(curve["unit_coverage"], errors="coerce").notna()]
     kinds = _level(curve, "kind")
     ends = []
     for kind, line in kinds.groupby("kind", sort=False):
@@ -654,24 +683,22 @@ def coverage_curve(
                 style.COLORS["text"],
             )
         )
-    # End labels, nudged apart so they never overlap.
-    ends.sort(key=lambda e: e[1])
-    min_gap, placed = 0.045, []
-    for _date, value, _name, _color in ends:
-        y = value if not placed or value - placed[-1] >= min_gap else placed[-1] + min_gap
-        placed.append(y)
-    for (date, value, name, color), y in zip(ends, placed, strict=True):
+    # End labels, nudged apart so they never overlap, kept inside 0-100% (clear of the
+    # x axis), placed in data units 8 points right of the line's end: beside their values.
+    heights = place_end_labels([value for _, value, _, _ in ends])
+    beside = offset_copy(ax.transData, fig=ax.get_figure(), x=8, y=0, units="points")
+    for (date, value, name, color), y in zip(ends, heights, strict=True):
         ax.annotate(
             f"{name} {fmt_pct_whole(value)}",
             xy=(date, value),
-            xytext=(8, (y - value) * 400),
-            textcoords="offset points",
+            xytext=(mdates.date2num(date), y),
+            textcoords=beside,
             va="center",
             fontsize=11,
             color=color,
             fontweight=style.bold_weight() if name == "全区" else "normal",
         )
-    ylim_top = max(1.0, max((p for p in placed), default=1.0) + 0.05)
+    ylim_top = CURVE_TOP
     ax.set_ylim(0, ylim_top)
     for rnd in campaign.rounds:
         ax.axvline(pd.Timestamp(rnd.end), color=LIGHT_GREY, linestyle=":", linewidth=1)
