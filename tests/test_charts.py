@@ -549,3 +549,14 @@ def test_place_end_labels_shifts_a_full_stack_down_and_keeps_others_at_their_val
     top = charts.place_end_labels([1.0, 1.0, 1.0], gap=0.05)
     assert max(top) == 1.0 and sorted(round(y, 4) for y in top) == [0.9, 0.95, 1.0]
     assert charts.place_end_labels([0.0])[0] > 0  # clear of the x axis
+
+
+def test_coverage_curve_marks_a_line_of_one_point(figures):
+    """All activities in one week: one point per line, each drawn as a visible mark."""
+    curve = _curve({"district": [0.1], "town": [0.2], "system": [0.0]}, ["2019-05-12"])
+    with style.house_style():
+        ax = charts.coverage_curve(curve, figures.campaign)
+    lines = [line for line in ax.lines if len(line.get_xdata()) == 1 and line.get_marker()]
+    assert len(lines) == 3
+    assert all(line.get_marker() not in ("None", "", None) for line in lines)
+    assert all(line.get_markersize() >= 4 for line in lines)

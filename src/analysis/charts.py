@@ -653,17 +653,23 @@ def coverage_curve(
 ) -> Axes:
     """Cumulative unit coverage per kind over the campaign, round boundaries marked.
 
-    A kind without units (coverage NaN: not in this roster) is left out.
+    A kind without units (coverage NaN: not in this roster) is left out. Each line's
+    last point is marked, so a line of one point (all activities in one week) shows.
     """
     ax = _ax(ax)
     curve = curve.assign(date=pd.to_datetime(curve["date"]))
     curve = curve[pd.to_numeric(curve["unit_coverage"], errors="coerce").notna()]
     kinds = _level(curve, "kind")
     ends = []
+    # Not clipped: a mark at 0% or 100% shows whole.
+    end_marker = {"marker": "o", "markevery": [-1], "markersize": 5, "clip_on": False}
     for kind, line in kinds.groupby("kind", sort=False):
         line = line.sort_values("date")
         color = style.KIND_COLORS.get(kind, GREY)
-        ax.plot(line["date"], line["unit_coverage"], color=color, linewidth=1.6, alpha=0.9)
+        ax.plot(
+            line["date"], line["unit_coverage"], color=color, linewidth=1.6, alpha=0.9,
+            **end_marker,
+        )  # fmt: skip
         ends.append(
             (line["date"].iloc[-1], float(line["unit_coverage"].iloc[-1]), kind_name(kind), color)
         )
@@ -674,6 +680,7 @@ def coverage_curve(
             district["unit_coverage"],
             color=style.COLORS["text"],
             linewidth=3,
+            **{**end_marker, "markersize": 7},
         )
         ends.append(
             (
