@@ -560,3 +560,29 @@ def test_coverage_curve_marks_a_line_of_one_point(figures):
     assert len(lines) == 3
     assert all(line.get_marker() not in ("None", "", None) for line in lines)
     assert all(line.get_markersize() >= 4 for line in lines)
+
+
+def _tick_values(axis) -> list[float]:
+    """The major tick values the axis shows (inside its limits)."""
+    lo, hi = sorted(axis.get_view_interval())
+    return [v for v in axis.get_majorticklocs() if lo - 1e-9 <= v <= hi + 1e-9]
+
+
+@pytest.mark.parametrize("case", ["new_few", "new_none", "participation_none"])
+def test_count_axes_tick_whole_numbers(figures, case):
+    """Counts of unions (家) and of participants (人次) have no fractional ticks, also
+    with a handful of new unions or none at all."""
+    with style.house_style():
+        if case == "new_few":
+            ax = charts.new_coverage_bars(figures.ranking, round_name="第二阶段")  # 2 and 1
+        elif case == "new_none":
+            ranking = figures.ranking.assign(units_covered_new=0)
+            ax = charts.new_coverage_bars(ranking, round_name="第二阶段")
+        else:
+            nobody = figures.coverage.assign(participants=0, participants_per_100=0.0)
+            ax = charts.participation_bars(nobody)
+        ax.get_figure().canvas.draw()
+    ticks = _tick_values(ax.xaxis)
+    assert len(ticks) >= 2
+    assert all(float(v).is_integer() for v in ticks)
+    assert all("." not in t.get_text() for t in ax.get_xticklabels() if t.get_text())

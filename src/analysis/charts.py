@@ -334,6 +334,7 @@ def participation_bars(
     ax.set_yticks(range(len(values)), names, fontsize=12)
     ax.set_ylim(len(values) - 0.5, -0.7)
     ax.set_xlim(0, top * 1.3 if top > 0 else 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # 人次: no 0.2 of a person
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     d = _district(coverage)
@@ -784,6 +785,7 @@ def new_coverage_bars(
     ax.set_yticks(range(len(values)), shown["group"].tolist(), fontsize=fontsize)
     ax.set_ylim(max(len(values), 1) - 0.5, -0.6)
     ax.set_xlim(0, max(values, default=1) * 1.45)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # 家: no half a union
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_xlabel("新增覆盖基层工会（家）")
