@@ -586,3 +586,44 @@ def test_count_axes_tick_whole_numbers(figures, case):
     assert len(ticks) >= 2
     assert all(float(v).is_integer() for v in ticks)
     assert all("." not in t.get_text() for t in ax.get_xticklabels() if t.get_text())
+
+
+def _renamed(figures: Figures, old: str, new: str) -> Figures:
+    """`figures` with reporting unit `old` called `new` everywhere the charts read it."""
+    from dataclasses import replace
+
+    def rename(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.replace({"group": {old: new}})
+
+    return replace(
+        figures,
+        coverage=rename(figures.coverage),
+        ranking=rename(figures.ranking),
+        by_item=rename(figures.by_item),
+    )
+
+
+def test_characters_the_font_cannot_draw_are_left_out_of_labels_and_titles(figures):
+    """A unit named with an emoji: charts 01, 03 and 06 label it (and 06 titles with it)
+    without the emoji, and no English 'Glyph ... missing' warning reaches the console."""
+    emoji = "星城😀街道总工会"
+    shown = "星城街道总工会"
+    assert style.drawable(emoji) == shown
+    assert style.drawable("𠮷祥镇总工会") == "𠮷祥镇总工会"  # the font has this one
+    f = _renamed(figures, CY, emoji)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph 128512 ... missing" fails the test
+        with style.house_style():
+            for key in ("01_unit_coverage", "03_work_items", "06_new_coverage"):
+                title, fig = charts.CHARTS[key](f)
+                fig.canvas.draw()
+                texts = [t.get_text() for t in fig.findobj(plt.matplotlib.text.Text)]
+                assert not any("😀" in t for t in texts), key
+                ticks = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+                assert shown in ticks, key
+                plt.close(fig)
+            assert "😀" in title  # the finding itself keeps the data's name (alt text)
+            headline = charts.new_coverage_bars(f.ranking, round_name="第二阶段")
+            assert headline.get_title(loc="left").startswith(
+                "第二阶段新增覆盖基层工会3家，星城街道"
+            )

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from matplotlib.transforms import offset_copy
 
@@ -159,6 +160,23 @@ def _ax(ax: Axes | None) -> Axes:
     return ax
 
 
+def _drawable(labels: Iterable[str]) -> list[str]:
+    """Tick labels from data, without the characters the chart font cannot draw."""
+    return [style.drawable(str(label)) for label in labels]
+
+
+def set_title(target: Axes | Figure, text: str, **kwargs) -> Text:
+    """Title an Axes (its left title) or headline a Figure (its suptitle) with `text`.
+
+    Every chart title goes through here: titles are built from data (unit names), so
+    characters the chart font cannot draw are left out.
+    """
+    text = style.drawable(text)
+    if isinstance(target, Figure):
+        return target.suptitle(text, **kwargs)
+    return target.set_title(text, **kwargs)
+
+
 def _district(coverage: pd.DataFrame) -> pd.Series | None:
     d = _level(coverage, Level.DISTRICT)
     return None if d.empty else d.iloc[0]
@@ -245,7 +263,7 @@ def unit_coverage_bars(
         ax.text(
             -0.01,
             yy,
-            text,
+            style.drawable(text),
             transform=ax.get_yaxis_transform(),
             ha="right",
             va="center",
@@ -253,7 +271,7 @@ def unit_coverage_bars(
             fontweight=style.bold_weight(),
             color=style.COLORS["secondary"],
         )
-    ax.set_yticks(ypos, labels, fontsize=fontsize)
+    ax.set_yticks(ypos, _drawable(labels), fontsize=fontsize)
     ax.set_ylim(y - 0.4, -0.6)
     ax.set_xlim(0, 1.3 if any(notes) else 1.12)
     ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
@@ -280,7 +298,7 @@ def unit_coverage_bars(
     if title is None:
         title = unit_coverage_finding(coverage)
     if title:
-        ax.set_title(title)
+        set_title(ax, title)
     return ax
 
 
@@ -331,7 +349,7 @@ def participation_bars(
             # a white box keeps the district-average line from striking through the label
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
         )
-    ax.set_yticks(range(len(values)), names, fontsize=12)
+    ax.set_yticks(range(len(values)), _drawable(names), fontsize=12)
     ax.set_ylim(len(values) - 0.5, -0.7)
     ax.set_xlim(0, top * 1.3 if top > 0 else 1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # 人次: no 0.2 of a person
@@ -347,7 +365,7 @@ def participation_bars(
     if title is None:
         title = participation_finding(coverage)
     if title:
-        ax.set_title(title)
+        set_title(ax, title)
     return ax
 
 
@@ -439,9 +457,10 @@ def work_item_heatmap(
                 fontsize=fontsize,
                 color="white" if v >= 0.55 else style.COLORS["text"],
             )
-    ax.set_xticks(range(values.shape[1]), [campaign.work_item_short(c) for c in matrix.columns])
+    items = [campaign.work_item_short(c) for c in matrix.columns]
+    ax.set_xticks(range(values.shape[1]), _drawable(items))
     ax.xaxis.tick_top()
-    ax.set_yticks(range(values.shape[0]), list(matrix.index), fontsize=fontsize)
+    ax.set_yticks(range(values.shape[0]), _drawable(matrix.index), fontsize=fontsize)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -452,7 +471,7 @@ def work_item_heatmap(
     if title is None:
         title = work_item_finding(by_item, campaign)
     if title:
-        ax.set_title(title, pad=28)
+        set_title(ax, title, pad=28)
     return ax
 
 
@@ -571,7 +590,7 @@ def reporting_status_bars(
             label = f"已报送{sent}个" if is_open else f"报送率{fmt_pct_whole(sent / n)}"
             ax.text(left[i] + total * 0.01, i, label, va="center", fontsize=11)
     fontsize = 13 if by == "round" else 12
-    ax.set_yticks(range(len(counts)), names, fontsize=fontsize)
+    ax.set_yticks(range(len(counts)), _drawable(names), fontsize=fontsize)
     ax.set_ylim(max(len(counts), 1) - 0.5, -0.5)
     if not int(expected.sum()):  # no round had started by the as-of date
         ax.text(0.5, 0.5, "统计截止日期前还没有开始的报送期次", transform=ax.transAxes,
@@ -598,7 +617,7 @@ def reporting_status_bars(
     if title is None:
         title = reporting_status_finding(status, campaign, round_code or campaign.rounds[-1].code)
     if title:
-        ax.set_title(title)
+        set_title(ax, title)
     return ax
 
 
@@ -697,7 +716,7 @@ def coverage_curve(
     beside = offset_copy(ax.transData, fig=ax.get_figure(), x=8, y=0, units="points")
     for (date, value, name, color), y in zip(ends, heights, strict=True):
         ax.annotate(
-            f"{name} {fmt_pct_whole(value)}",
+            style.drawable(f"{name} {fmt_pct_whole(value)}"),
             xy=(date, value),
             xytext=(mdates.date2num(date), y),
             textcoords=beside,
@@ -711,7 +730,10 @@ def coverage_curve(
     for rnd in campaign.rounds:
         ax.axvline(pd.Timestamp(rnd.end), color=LIGHT_GREY, linestyle=":", linewidth=1)
         middle = pd.Timestamp(rnd.start) + (pd.Timestamp(rnd.end) - pd.Timestamp(rnd.start)) / 2
-        ax.text(middle, ylim_top, rnd.name, ha="center", va="bottom", fontsize=10, color=GREY)
+        ax.text(
+            middle, ylim_top, style.drawable(rnd.name), ha="center", va="bottom", fontsize=10,
+            color=GREY,
+        )  # fmt: skip
     # To the campaign's end, or to the as-of date when that is later (the lines and their
     # end labels are drawn there: past the axis a label would not be drawn at all).
     first, last = (
@@ -728,7 +750,7 @@ def coverage_curve(
     if title is None:
         title = coverage_curve_finding(curve)
     if title:
-        ax.set_title(title, pad=22)
+        set_title(ax, title, pad=22)
     return ax
 
 
@@ -782,7 +804,7 @@ def new_coverage_bars(
             points = half_up(change, 1)  # 12.5 as the 通报表 shows it, not 12; 50, not 50.0
             label += f"（覆盖率+{int(points) if points == int(points) else points}个百分点）"
         ax.text(v + max(values) * 0.01, i, label, va="center", fontsize=fontsize)
-    ax.set_yticks(range(len(values)), shown["group"].tolist(), fontsize=fontsize)
+    ax.set_yticks(range(len(values)), _drawable(shown["group"]), fontsize=fontsize)
     ax.set_ylim(max(len(values), 1) - 0.5, -0.6)
     ax.set_xlim(0, max(values, default=1) * 1.45)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # 家: no half a union
@@ -796,7 +818,11 @@ def new_coverage_bars(
         notes.append(f"{len(units) - len(grew)}个单位无新增")
     if not values:
         ax.text(
-            0.5, 0.5, f"{round_name}没有新增覆盖的基层工会", transform=ax.transAxes, ha="center"
+            0.5,
+            0.5,
+            style.drawable(f"{round_name}没有新增覆盖的基层工会"),
+            transform=ax.transAxes,
+            ha="center",
         )
     if notes:
         ax.text(
@@ -811,7 +837,7 @@ def new_coverage_bars(
     if title is None:
         title = new_coverage_finding(ranking, round_name)
     if title:
-        ax.set_title(title)
+        set_title(ax, title)
     return ax
 
 
@@ -822,7 +848,8 @@ def _figure(finding: str, note: str, panels: int = 1) -> tuple[Figure, list[Axes
     """A 16:9 figure with the finding as headline and the source note at the bottom."""
     fig = plt.figure(figsize=style.SLIDE_FIGSIZE, layout="constrained")
     axes = fig.subplots(1, panels, squeeze=False)[0].tolist()
-    fig.suptitle(
+    set_title(
+        fig,
         finding,
         x=0.01,
         ha="left",
@@ -830,7 +857,7 @@ def _figure(finding: str, note: str, panels: int = 1) -> tuple[Figure, list[Axes
         fontweight=style.bold_weight(),
         color=style.COLORS["text"],
     )
-    fig.supxlabel(note, x=0.01, ha="left", fontsize=9, color=GREY)
+    fig.supxlabel(style.drawable(note), x=0.01, ha="left", fontsize=9, color=GREY)
     return fig, axes
 
 
@@ -902,7 +929,7 @@ def _reporting_status(figures: Figures) -> tuple[str, Figure]:
     reporting_status_bars(
         figures.status, figures.campaign, figures.round_code, ax=by_round, title=""
     )
-    by_round.set_title("各期报送情况", fontsize=14)
+    set_title(by_round, "各期报送情况", fontsize=14)
     reporting_status_bars(
         figures.status,
         figures.campaign,
@@ -912,7 +939,7 @@ def _reporting_status(figures: Figures) -> tuple[str, Figure]:
         by="kind",
         legend=False,
     )
-    by_kind.set_title(f"{figures.round_name}分类别报送情况", fontsize=14)
+    set_title(by_kind, f"{figures.round_name}分类别报送情况", fontsize=14)
     return title, fig
 
 
@@ -980,8 +1007,6 @@ def chart_figure(figures: Figures, key: str) -> Figure:
     matplotlib resolves font families when it draws, so the CJK font is pinned on
     every text here: the figure renders correctly outside `style.house_style()` too.
     """
-    from matplotlib.text import Text
-
     with style.house_style():
         _, fig = CHARTS[key](figures)
         family = list(plt.rcParams["font.sans-serif"])
