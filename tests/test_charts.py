@@ -627,3 +627,41 @@ def test_characters_the_font_cannot_draw_are_left_out_of_labels_and_titles(figur
             assert headline.get_title(loc="left").startswith(
                 "第二阶段新增覆盖基层工会3家，星城街道"
             )
+
+
+LONG = "北京市房山区第35号超长名称示范街道联合总工会委员会"  # 27 characters, a real roster name
+
+
+def test_a_long_title_is_wrapped_after_its_comma_to_fit_the_figure(figures):
+    """Chart 06 led by a unit with a long name: its headline (and the title of the chart
+    drawn alone) breaks after the comma and ends inside the figure."""
+    from dataclasses import replace
+
+    f = replace(_renamed(figures, CY, LONG), previous=None)  # "活动开展以来": the longer
+    finding = f"活动开展以来新增覆盖基层工会3家，{LONG}新增最多（2家）"
+    with style.house_style():
+        _, fig = charts.CHARTS["06_new_coverage"](f)
+        _, ax = plt.subplots(figsize=(9.6, 5.4))  # the chart drawn alone, on a smaller figure
+        charts.new_coverage_bars(f.ranking, ax=ax, round_name="活动开展以来")
+        for title in (fig.get_suptitle(), ax.get_title(loc="left")):
+            assert title == finding.replace("，", "，\n", 1)
+        for figure, text in ((fig, fig._suptitle), (ax.get_figure(), ax._left_title)):
+            figure.canvas.draw()
+            box = text.get_window_extent()
+            assert box.x0 >= 0 and box.x1 <= figure.bbox.width
+
+
+def test_fit_width_shrinks_a_title_two_lines_cannot_hold():
+    """No comma and far too long: two lines (after a listed name when that reads), then
+    smaller, still inside the figure."""
+    with style.house_style():
+        fig = plt.figure(figsize=(6, 3))
+        names = "、".join([LONG] * 3) + "并列新增最多"
+        text = charts.set_title(fig, names, x=0.01, ha="left", fontsize=20)
+        fig.canvas.draw()
+        assert text.get_text().count("\n") == 1
+        assert text.get_text().replace("\n", "") == names
+        assert text.get_fontsize() < 20
+        assert text.get_window_extent().x1 <= fig.bbox.width
+        short = charts.set_title(fig, "全区覆盖率达55.6%", x=0.01, ha="left")
+        assert short.get_text() == "全区覆盖率达55.6%" and "\n" not in short.get_text()

@@ -169,12 +169,92 @@ def set_title(target: Axes | Figure, text: str, **kwargs) -> Text:
     """Title an Axes (its left title) or headline a Figure (its suptitle) with `text`.
 
     Every chart title goes through here: titles are built from data (unit names), so
-    characters the chart font cannot draw are left out.
+    characters the chart font cannot draw are left out, and a title too long for the
+    figure is wrapped onto two lines (or, failing that, made smaller) to fit its width.
     """
     text = style.drawable(text)
     if isinstance(target, Figure):
-        return target.suptitle(text, **kwargs)
-    return target.set_title(text, **kwargs)
+        title = target.suptitle(text, **kwargs)
+    else:
+        title = target.set_title(text, **kwargs)
+    fit_width(title)
+    return title
+
+
+# Where a title breaks best: after a clause, then between listed names; and characters
+# a line neither starts with (closing marks) nor ends with (opening marks).
+_CLAUSE_ENDS = "，；：。"
+_LIST_ENDS = "、"
+_NO_LINE_START = "，；：。、）》”’％%"
+_NO_LINE_END = "（《“‘"
+# A break at a clause or between names is kept when the title then needs to shrink to
+# no less than this share of its size; else the most even break is taken.
+_KEEP_SENSE = 0.85
+# The smallest size a title is made (points), however long.
+_MIN_TITLE_SIZE = 7.0
+
+
+def fit_width(text: Text) -> None:
+    """Make `text` (one line, anchored in its figure) fit the figure's width, in place.
+
+    Too wide: it is broken into two lines, after a clause (a Chinese comma) when both
+    lines then fit, else after a listed name, else between any two characters, the
+    lines as even as they can be; when two lines are still too wide it is made
+    smaller until it fits. Measured with the chart font, so the result does not depend
+    on which style is active when called.
+    """
+    fig = text.get_figure(root=True)
+    if fig is None or not text.get_text():
+        return
+    renderer = fig._get_renderer()
+    prop = text.get_fontproperties().copy()
+    prop.set_family([style.cjk_family()])
+    x = text.get_transform().transform(text.get_unitless_position())[0]
+    margin = 0.01 * fig.bbox.width
+    room = {
+        "left": fig.bbox.x1 - x,
+        "right": x - fig.bbox.x0,
+        "center": 2 * min(x - fig.bbox.x0, fig.bbox.x1 - x),
+    }[text.get_horizontalalignment()] - margin
+
+    def width(s: str, size: float) -> float:
+        prop.set_size(size)
+        return max(renderer.get_text_width_height_descent(ln, prop, ismath=False)[0]
+                   for ln in s.split("\n"))  # fmt: skip
+
+    size = text.get_fontsize()
+    best = text.get_text()
+    if width(best, size) <= room:
+        return
+    if "\n" not in best:
+        one = best
+        breaks = [i for i in range(1, len(one)) if _breakable(one, i)]
+        tiers = [
+            [i for i in breaks if one[i - 1] in _CLAUSE_ENDS],
+            [i for i in breaks if one[i - 1] in _LIST_ENDS],
+            breaks,
+        ]
+        wrapped = [
+            min((f"{one[:i]}\n{one[i:]}" for i in tier), key=lambda s: width(s, size))
+            for tier in tiers
+            if tier
+        ]
+        sensible = [s for s in wrapped if width(s, size) * _KEEP_SENSE <= room]
+        if sensible or wrapped:
+            best = sensible[0] if sensible else min(wrapped, key=lambda s: width(s, size))
+    text.set_text(best)
+    smaller = size
+    while width(best, smaller) > room and smaller * 0.95 >= _MIN_TITLE_SIZE:
+        smaller *= 0.95
+    text.set_fontsize(smaller)
+
+
+def _breakable(s: str, i: int) -> bool:
+    """Whether a line may break between s[i-1] and s[i] (not inside a number or word)."""
+    before, after = s[i - 1], s[i]
+    if after in _NO_LINE_START or before in _NO_LINE_END:
+        return False
+    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
 
 
 def _district(coverage: pd.DataFrame) -> pd.Series | None:
