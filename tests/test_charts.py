@@ -549,6 +549,10 @@ def test_place_end_labels_shifts_a_full_stack_down_and_keeps_others_at_their_val
     top = charts.place_end_labels([1.0, 1.0, 1.0], gap=0.05)
     assert max(top) == 1.0 and sorted(round(y, 4) for y in top) == [0.9, 0.95, 1.0]
     assert charts.place_end_labels([0.0])[0] > 0  # clear of the x axis
+    # Three labels at 33-35% stack around their values, not all above them.
+    near = charts.place_end_labels([0.35, 0.34, 0.34, 0.33], gap=0.045)
+    assert min(near) < 0.33 < 0.35 < max(near)
+    assert all(abs(y - v) <= 0.08 for y, v in zip(near, [0.35, 0.34, 0.34, 0.33], strict=True))
 
 
 def test_coverage_curve_marks_a_line_of_one_point(figures):

@@ -727,17 +727,29 @@ def coverage_curve_finding(curve: pd.DataFrame) -> str:
 def place_end_labels(
     values: list[float], gap: float = 0.045, low: float = 0.02, high: float = 1.0
 ) -> list[float]:
-    """Heights for end labels at `values`: as close to their values as they can be, at
-    least `gap` apart, and inside [low, high] (a stack that would run above `high` is
-    shifted down, not drawn above the axis); in the order of `values`."""
+    """Heights for end labels at `values`, in their order: at least `gap` apart, inside
+    [low, high], each as close to its value as that allows.
+
+    Labels that would overlap form a stack centred on their values (a stack that would
+    run above `high` is shifted down, not drawn above the axis); stacks that then
+    overlap are merged and centred again.
+    """
+
+    def bottom(stack: list[float]) -> float:
+        span = gap * (len(stack) - 1)
+        centred = sum(stack) / len(stack) - span / 2
+        return min(max(centred, low), high - span)
+
+    stacks: list[list[float]] = []
     order = sorted(range(len(values)), key=lambda i: values[i])
-    placed = [min(max(values[i], low), high) for i in order]
-    for i in range(1, len(placed)):  # upwards: each at least `gap` above the one below
-        placed[i] = max(placed[i], placed[i - 1] + gap)
-    if placed and placed[-1] > high:  # downwards from the top: the stack shifts down
-        placed[-1] = high
-        for i in range(len(placed) - 2, -1, -1):
-            placed[i] = min(placed[i], placed[i + 1] - gap)
+    for i in order:
+        stacks.append([values[i]])
+        while len(stacks) > 1 and (
+            bottom(stacks[-2]) + gap * len(stacks[-2]) > bottom(stacks[-1]) + 1e-9
+        ):
+            last = stacks.pop()
+            stacks[-1].extend(last)
+    placed = [bottom(stack) + gap * k for stack in stacks for k in range(len(stack))]
     heights = [0.0] * len(values)
     for i, y in zip(order, placed, strict=True):
         heights[i] = y
