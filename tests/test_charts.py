@@ -500,3 +500,172 @@ def test_new_coverage_bar_labels_keep_half_points_as_the_table_does(figures):
     texts = _texts(ax)
     assert "+2家（覆盖率+12.5个百分点）" in texts
     assert "+1家（覆盖率+0.3个百分点）" in texts
+
+
+def _curve(rows: dict[str, list[float]], dates: list[str]) -> pd.DataFrame:
+    """A cumulative curve: {kind or "district": coverage per date} (NaN: no units)."""
+    return pd.DataFrame(
+        [
+            ("district" if k == "district" else "kind", "" if k == "district" else k,
+             "全区" if k == "district" else k, pd.Timestamp(d), v)
+            for k, values in rows.items()
+            for d, v in zip(dates, values, strict=True)
+        ],
+        columns=["level", "kind", "group", "date", "unit_coverage"],
+    )  # fmt: skip
+
+
+def _end_labels(ax) -> dict[str, float]:
+    """The curve's end labels: text -> the height (data units) it is drawn at."""
+    return {a.get_text(): a.xyann[1] for a in ax.texts if a.get_text().endswith("%")}
+
+
+def test_coverage_curve_leaves_out_kinds_without_units_and_keeps_labels_within_100(figures):
+    """Kinds absent from the roster (NaN coverage) get no line and no label; labels of a
+    district all at 100% stack downwards from 100%, and the axis tops at 100%."""
+    nan = float("nan")
+    curve = _curve(
+        {
+            "district": [0.5, 1.0], "town": [0.6, 1.0], "street": [0.5, 1.0],
+            "system": [0.7, 1.0], "yanshan": [nan, nan], "zone": [nan, nan],
+            "direct": [nan, nan],
+        },
+        ["2019-05-12", "2019-05-19"],
+    )  # fmt: skip
+    with style.house_style():
+        ax = charts.coverage_curve(curve, figures.campaign)
+    labels = _end_labels(ax)
+    assert set(labels) == {"全区 100%", "乡镇 100%", "街道 100%", "系统 100%"}
+    assert len([line for line in ax.lines if line.get_linestyle() == "-"]) == 4
+    assert all(0 <= y <= 1.05 for y in labels.values())
+    assert labels["全区 100%"] >= 0.95  # near its value, not pushed to 133%
+    heights = sorted(labels.values())
+    assert all(b - a >= 0.04 for a, b in zip(heights, heights[1:], strict=False))
+    assert ax.get_ylim()[1] <= 1.1
+
+
+def test_place_end_labels_shifts_a_full_stack_down_and_keeps_others_at_their_value():
+    assert charts.place_end_labels([0.3, 0.6]) == [0.3, 0.6]
+    top = charts.place_end_labels([1.0, 1.0, 1.0], gap=0.05)
+    assert max(top) == 1.0 and sorted(round(y, 4) for y in top) == [0.9, 0.95, 1.0]
+    assert charts.place_end_labels([0.0])[0] > 0  # clear of the x axis
+    # Three labels at 33-35% stack around their values, not all above them.
+    near = charts.place_end_labels([0.35, 0.34, 0.34, 0.33], gap=0.045)
+    assert min(near) < 0.33 < 0.35 < max(near)
+    assert all(abs(y - v) <= 0.08 for y, v in zip(near, [0.35, 0.34, 0.34, 0.33], strict=True))
+
+
+def test_coverage_curve_marks_a_line_of_one_point(figures):
+    """All activities in one week: one point per line, each drawn as a visible mark."""
+    curve = _curve({"district": [0.1], "town": [0.2], "system": [0.0]}, ["2019-05-12"])
+    with style.house_style():
+        ax = charts.coverage_curve(curve, figures.campaign)
+    lines = [line for line in ax.lines if len(line.get_xdata()) == 1 and line.get_marker()]
+    assert len(lines) == 3
+    assert all(line.get_marker() not in ("None", "", None) for line in lines)
+    assert all(line.get_markersize() >= 4 for line in lines)
+
+
+def _tick_values(axis) -> list[float]:
+    """The major tick values the axis shows (inside its limits)."""
+    lo, hi = sorted(axis.get_view_interval())
+    return [v for v in axis.get_majorticklocs() if lo - 1e-9 <= v <= hi + 1e-9]
+
+
+@pytest.mark.parametrize("case", ["new_few", "new_none", "participation_none"])
+def test_count_axes_tick_whole_numbers(figures, case):
+    """Counts of unions (家) and of participants (人次) have no fractional ticks, also
+    with a handful of new unions or none at all."""
+    with style.house_style():
+        if case == "new_few":
+            ax = charts.new_coverage_bars(figures.ranking, round_name="第二阶段")  # 2 and 1
+        elif case == "new_none":
+            ranking = figures.ranking.assign(units_covered_new=0)
+            ax = charts.new_coverage_bars(ranking, round_name="第二阶段")
+        else:
+            nobody = figures.coverage.assign(participants=0, participants_per_100=0.0)
+            ax = charts.participation_bars(nobody)
+        ax.get_figure().canvas.draw()
+    ticks = _tick_values(ax.xaxis)
+    assert len(ticks) >= 2
+    assert all(float(v).is_integer() for v in ticks)
+    assert all("." not in t.get_text() for t in ax.get_xticklabels() if t.get_text())
+
+
+def _renamed(figures: Figures, old: str, new: str) -> Figures:
+    """`figures` with reporting unit `old` called `new` everywhere the charts read it."""
+    from dataclasses import replace
+
+    def rename(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.replace({"group": {old: new}})
+
+    return replace(
+        figures,
+        coverage=rename(figures.coverage),
+        ranking=rename(figures.ranking),
+        by_item=rename(figures.by_item),
+    )
+
+
+def test_characters_the_font_cannot_draw_are_left_out_of_labels_and_titles(figures):
+    """A unit named with an emoji: charts 01, 03 and 06 label it (and 06 titles with it)
+    without the emoji, and no English 'Glyph ... missing' warning reaches the console."""
+    emoji = "星城😀街道总工会"
+    shown = "星城街道总工会"
+    assert style.drawable(emoji) == shown
+    assert style.drawable("𠮷祥镇总工会") == "𠮷祥镇总工会"  # the font has this one
+    f = _renamed(figures, CY, emoji)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph 128512 ... missing" fails the test
+        with style.house_style():
+            for key in ("01_unit_coverage", "03_work_items", "06_new_coverage"):
+                title, fig = charts.CHARTS[key](f)
+                fig.canvas.draw()
+                texts = [t.get_text() for t in fig.findobj(plt.matplotlib.text.Text)]
+                assert not any("😀" in t for t in texts), key
+                ticks = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+                assert shown in ticks, key
+                plt.close(fig)
+            assert "😀" in title  # the finding itself keeps the data's name (alt text)
+            headline = charts.new_coverage_bars(f.ranking, round_name="第二阶段")
+            assert headline.get_title(loc="left").startswith(
+                "第二阶段新增覆盖基层工会3家，星城街道"
+            )
+
+
+LONG = "北京市房山区第35号超长名称示范街道联合总工会委员会"  # 27 characters, a real roster name
+
+
+def test_a_long_title_is_wrapped_after_its_comma_to_fit_the_figure(figures):
+    """Chart 06 led by a unit with a long name: its headline (and the title of the chart
+    drawn alone) breaks after the comma and ends inside the figure."""
+    from dataclasses import replace
+
+    f = replace(_renamed(figures, CY, LONG), previous=None)  # "活动开展以来": the longer
+    finding = f"活动开展以来新增覆盖基层工会3家，{LONG}新增最多（2家）"
+    with style.house_style():
+        _, fig = charts.CHARTS["06_new_coverage"](f)
+        _, ax = plt.subplots(figsize=(9.6, 5.4))  # the chart drawn alone, on a smaller figure
+        charts.new_coverage_bars(f.ranking, ax=ax, round_name="活动开展以来")
+        for title in (fig.get_suptitle(), ax.get_title(loc="left")):
+            assert title == finding.replace("，", "，\n", 1)
+        for figure, text in ((fig, fig._suptitle), (ax.get_figure(), ax._left_title)):
+            figure.canvas.draw()
+            box = text.get_window_extent()
+            assert box.x0 >= 0 and box.x1 <= figure.bbox.width
+
+
+def test_fit_width_shrinks_a_title_two_lines_cannot_hold():
+    """No comma and far too long: two lines (after a listed name when that reads), then
+    smaller, still inside the figure."""
+    with style.house_style():
+        fig = plt.figure(figsize=(6, 3))
+        names = "、".join([LONG] * 3) + "并列新增最多"
+        text = charts.set_title(fig, names, x=0.01, ha="left", fontsize=20)
+        fig.canvas.draw()
+        assert text.get_text().count("\n") == 1
+        assert text.get_text().replace("\n", "") == names
+        assert text.get_fontsize() < 20
+        assert text.get_window_extent().x1 <= fig.bbox.width
+        short = charts.set_title(fig, "全区覆盖率达55.6%", x=0.01, ha="left")
+        assert short.get_text() == "全区覆盖率达55.6%" and "\n" not in short.get_text()

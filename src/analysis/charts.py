@@ -20,7 +20,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.transforms import offset_copy
 
 from analysis import config, style
 from analysis.campaign import Campaign
@@ -158,6 +160,103 @@ def _ax(ax: Axes | None) -> Axes:
     return ax
 
 
+def _drawable(labels: Iterable[str]) -> list[str]:
+    """Tick labels from data, without the characters the chart font cannot draw."""
+    return [style.drawable(str(label)) for label in labels]
+
+
+def set_title(target: Axes | Figure, text: str, **kwargs) -> Text:
+    """Title an Axes (its left title) or headline a Figure (its suptitle) with `text`.
+
+    Every chart title goes through here: titles are built from data (unit names), so
+    characters the chart font cannot draw are left out, and a title too long for the
+    figure is wrapped onto two lines (or, failing that, made smaller) to fit its width.
+    """
+    text = style.drawable(text)
+    if isinstance(target, Figure):
+        title = target.suptitle(text, **kwargs)
+    else:
+        title = target.set_title(text, **kwargs)
+    fit_width(title)
+    return title
+
+
+# Where a title breaks best: after a clause, then between listed names; and characters
+# a line neither starts with (closing marks) nor ends with (opening marks).
+_CLAUSE_ENDS = "，；：。"
+_LIST_ENDS = "、"
+_NO_LINE_START = "，；：。、）》”’％%"
+_NO_LINE_END = "（《“‘"
+# A break at a clause or between names is kept when the title then needs to shrink to
+# no less than this share of its size; else the most even break is taken.
+_KEEP_SENSE = 0.85
+# The smallest size a title is made (points), however long.
+_MIN_TITLE_SIZE = 7.0
+
+
+def fit_width(text: Text) -> None:
+    """Make `text` (one line, anchored in its figure) fit the figure's width, in place.
+
+    Too wide: it is broken into two lines, after a clause (a Chinese comma) when both
+    lines then fit, else after a listed name, else between any two characters, the
+    lines as even as they can be; when two lines are still too wide it is made
+    smaller until it fits. Measured with the chart font, so the result does not depend
+    on which style is active when called.
+    """
+    fig = text.get_figure(root=True)
+    if fig is None or not text.get_text():
+        return
+    renderer = fig._get_renderer()
+    prop = text.get_fontproperties().copy()
+    prop.set_family([style.cjk_family()])
+    x = text.get_transform().transform(text.get_unitless_position())[0]
+    margin = 0.01 * fig.bbox.width
+    room = {
+        "left": fig.bbox.x1 - x,
+        "right": x - fig.bbox.x0,
+        "center": 2 * min(x - fig.bbox.x0, fig.bbox.x1 - x),
+    }[text.get_horizontalalignment()] - margin
+
+    def width(s: str, size: float) -> float:
+        prop.set_size(size)
+        return max(renderer.get_text_width_height_descent(ln, prop, ismath=False)[0]
+                   for ln in s.split("\n"))  # fmt: skip
+
+    size = text.get_fontsize()
+    best = text.get_text()
+    if width(best, size) <= room:
+        return
+    if "\n" not in best:
+        one = best
+        breaks = [i for i in range(1, len(one)) if _breakable(one, i)]
+        tiers = [
+            [i for i in breaks if one[i - 1] in _CLAUSE_ENDS],
+            [i for i in breaks if one[i - 1] in _LIST_ENDS],
+            breaks,
+        ]
+        wrapped = [
+            min((f"{one[:i]}\n{one[i:]}" for i in tier), key=lambda s: width(s, size))
+            for tier in tiers
+            if tier
+        ]
+        sensible = [s for s in wrapped if width(s, size) * _KEEP_SENSE <= room]
+        if sensible or wrapped:
+            best = sensible[0] if sensible else min(wrapped, key=lambda s: width(s, size))
+    text.set_text(best)
+    smaller = size
+    while width(best, smaller) > room and smaller * 0.95 >= _MIN_TITLE_SIZE:
+        smaller *= 0.95
+    text.set_fontsize(smaller)
+
+
+def _breakable(s: str, i: int) -> bool:
+    """Whether a line may break between s[i-1] and s[i] (not inside a number or word)."""
+    before, after = s[i - 1], s[i]
+    if after in _NO_LINE_START or before in _NO_LINE_END:
+        return False
+    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
+
+
 def _district(coverage: pd.DataFrame) -> pd.Series | None:
     d = _level(coverage, Level.DISTRICT)
     return None if d.empty else d.iloc[0]
@@ -244,7 +343,7 @@ def unit_coverage_bars(
         ax.text(
             -0.01,
             yy,
-            text,
+            style.drawable(text),
             transform=ax.get_yaxis_transform(),
             ha="right",
             va="center",
@@ -252,7 +351,7 @@ def unit_coverage_bars(
             fontweight=style.bold_weight(),
             color=style.COLORS["secondary"],
         )
-    ax.set_yticks(ypos, labels, fontsize=fontsize)
+    ax.set_yticks(ypos, _drawable(labels), fontsize=fontsize)
     ax.set_ylim(y - 0.4, -0.6)
     ax.set_xlim(0, 1.3 if any(notes) else 1.12)
     ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
@@ -279,7 +378,7 @@ def unit_coverage_bars(
     if title is None:
         title = unit_coverage_finding(coverage)
     if title:
-        ax.set_title(title)
+        set_title(ax, title)
     return ax
 
 
@@ -330,9 +429,10 @@ def participation_bars(
             # a white box keeps the district-average line from striking through the label
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
         )
-    ax.set_yticks(range(len(values)), names, fontsize=12)
+    ax.set_yticks(range(len(values)), _drawable(names), fontsize=12)
     ax.set_ylim(len(values) - 0.5, -0.7)
     ax.set_xlim(0, top * 1.3 if top > 0 else 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # 人次: no 0.2 of a person
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     d = _district(coverage)
@@ -345,7 +445,7 @@ def participation_bars(
     if title is None:
         title = participation_finding(coverage)
     if title:
-        ax.set_title(title)
+        set_title(ax, title)
     return ax
 
 
@@ -437,9 +537,10 @@ def work_item_heatmap(
                 fontsize=fontsize,
                 color="white" if v >= 0.55 else style.COLORS["text"],
             )
-    ax.set_xticks(range(values.shape[1]), [campaign.work_item_short(c) for c in matrix.columns])
+    items = [campaign.work_item_short(c) for c in matrix.columns]
+    ax.set_xticks(range(values.shape[1]), _drawable(items))
     ax.xaxis.tick_top()
-    ax.set_yticks(range(values.shape[0]), list(matrix.index), fontsize=fontsize)
+    ax.set_yticks(range(values.shape[0]), _drawable(matrix.index), fontsize=fontsize)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -450,7 +551,7 @@ def work_item_heatmap(
     if title is None:
         title = work_item_finding(by_item, campaign)
     if title:
-        ax.set_title(title, pad=28)
+        set_title(ax, title, pad=28)
     return ax
 
 
@@ -569,7 +670,7 @@ def reporting_status_bars(
             label = f"已报送{sent}个" if is_open else f"报送率{fmt_pct_whole(sent / n)}"
             ax.text(left[i] + total * 0.01, i, label, va="center", fontsize=11)
     fontsize = 13 if by == "round" else 12
-    ax.set_yticks(range(len(counts)), names, fontsize=fontsize)
+    ax.set_yticks(range(len(counts)), _drawable(names), fontsize=fontsize)
     ax.set_ylim(max(len(counts), 1) - 0.5, -0.5)
     if not int(expected.sum()):  # no round had started by the as-of date
         ax.text(0.5, 0.5, "统计截止日期前还没有开始的报送期次", transform=ax.transAxes,
@@ -596,7 +697,7 @@ def reporting_status_bars(
     if title is None:
         title = reporting_status_finding(status, campaign, round_code or campaign.rounds[-1].code)
     if title:
-        ax.set_title(title)
+        set_title(ax, title)
     return ax
 
 
@@ -623,18 +724,64 @@ def coverage_curve_finding(curve: pd.DataFrame) -> str:
     return text
 
 
+def place_end_labels(
+    values: list[float], gap: float = 0.045, low: float = 0.02, high: float = 1.0
+) -> list[float]:
+    """Heights for end labels at `values`, in their order: at least `gap` apart, inside
+    [low, high], each as close to its value as that allows.
+
+    Labels that would overlap form a stack centred on their values (a stack that would
+    run above `high` is shifted down, not drawn above the axis); stacks that then
+    overlap are merged and centred again.
+    """
+
+    def bottom(stack: list[float]) -> float:
+        span = gap * (len(stack) - 1)
+        centred = sum(stack) / len(stack) - span / 2
+        return min(max(centred, low), high - span)
+
+    stacks: list[list[float]] = []
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    for i in order:
+        stacks.append([values[i]])
+        while len(stacks) > 1 and (
+            bottom(stacks[-2]) + gap * len(stacks[-2]) > bottom(stacks[-1]) + 1e-9
+        ):
+            last = stacks.pop()
+            stacks[-1].extend(last)
+    placed = [bottom(stack) + gap * k for stack in stacks for k in range(len(stack))]
+    heights = [0.0] * len(values)
+    for i, y in zip(order, placed, strict=True):
+        heights[i] = y
+    return heights
+
+
+# Top of the curve's y axis: 100%, and a little room above it for the end labels' tops.
+CURVE_TOP = 1.06
+
+
 def coverage_curve(
     curve: pd.DataFrame, campaign: Campaign, ax: Axes | None = None, title: str | None = None
 ) -> Axes:
-    """Cumulative unit coverage per kind over the campaign, round boundaries marked."""
+    """Cumulative unit coverage per kind over the campaign, round boundaries marked.
+
+    A kind without units (coverage NaN: not in this roster) is left out. Each line's
+    last point is marked, so a line of one point (all activities in one week) shows.
+    """
     ax = _ax(ax)
     curve = curve.assign(date=pd.to_datetime(curve["date"]))
+    curve = curve[pd.to_numeric(curve["unit_coverage"], errors="coerce").notna()]
     kinds = _level(curve, "kind")
     ends = []
+    # Not clipped: a mark at 0% or 100% shows whole.
+    end_marker = {"marker": "o", "markevery": [-1], "markersize": 5, "clip_on": False}
     for kind, line in kinds.groupby("kind", sort=False):
         line = line.sort_values("date")
         color = style.KIND_COLORS.get(kind, GREY)
-        ax.plot(line["date"], line["unit_coverage"], color=color, linewidth=1.6, alpha=0.9)
+        ax.plot(
+            line["date"], line["unit_coverage"], color=color, linewidth=1.6, alpha=0.9,
+            **end_marker,
+        )  # fmt: skip
         ends.append(
             (line["date"].iloc[-1], float(line["unit_coverage"].iloc[-1]), kind_name(kind), color)
         )
@@ -645,6 +792,7 @@ def coverage_curve(
             district["unit_coverage"],
             color=style.COLORS["text"],
             linewidth=3,
+            **{**end_marker, "markersize": 7},
         )
         ends.append(
             (
@@ -654,29 +802,30 @@ def coverage_curve(
                 style.COLORS["text"],
             )
         )
-    # End labels, nudged apart so they never overlap.
-    ends.sort(key=lambda e: e[1])
-    min_gap, placed = 0.045, []
-    for _date, value, _name, _color in ends:
-        y = value if not placed or value - placed[-1] >= min_gap else placed[-1] + min_gap
-        placed.append(y)
-    for (date, value, name, color), y in zip(ends, placed, strict=True):
+    # End labels, nudged apart so they never overlap, kept inside 0-100% (clear of the
+    # x axis), placed in data units 8 points right of the line's end: beside their values.
+    heights = place_end_labels([value for _, value, _, _ in ends])
+    beside = offset_copy(ax.transData, fig=ax.get_figure(), x=8, y=0, units="points")
+    for (date, value, name, color), y in zip(ends, heights, strict=True):
         ax.annotate(
-            f"{name} {fmt_pct_whole(value)}",
+            style.drawable(f"{name} {fmt_pct_whole(value)}"),
             xy=(date, value),
-            xytext=(8, (y - value) * 400),
-            textcoords="offset points",
+            xytext=(mdates.date2num(date), y),
+            textcoords=beside,
             va="center",
             fontsize=11,
             color=color,
             fontweight=style.bold_weight() if name == "全区" else "normal",
         )
-    ylim_top = max(1.0, max((p for p in placed), default=1.0) + 0.05)
+    ylim_top = CURVE_TOP
     ax.set_ylim(0, ylim_top)
     for rnd in campaign.rounds:
         ax.axvline(pd.Timestamp(rnd.end), color=LIGHT_GREY, linestyle=":", linewidth=1)
         middle = pd.Timestamp(rnd.start) + (pd.Timestamp(rnd.end) - pd.Timestamp(rnd.start)) / 2
-        ax.text(middle, ylim_top, rnd.name, ha="center", va="bottom", fontsize=10, color=GREY)
+        ax.text(
+            middle, ylim_top, style.drawable(rnd.name), ha="center", va="bottom", fontsize=10,
+            color=GREY,
+        )  # fmt: skip
     # To the campaign's end, or to the as-of date when that is later (the lines and their
     # end labels are drawn there: past the axis a label would not be drawn at all).
     first, last = (
@@ -693,7 +842,7 @@ def coverage_curve(
     if title is None:
         title = coverage_curve_finding(curve)
     if title:
-        ax.set_title(title, pad=22)
+        set_title(ax, title, pad=22)
     return ax
 
 
@@ -747,9 +896,10 @@ def new_coverage_bars(
             points = half_up(change, 1)  # 12.5 as the 通报表 shows it, not 12; 50, not 50.0
             label += f"（覆盖率+{int(points) if points == int(points) else points}个百分点）"
         ax.text(v + max(values) * 0.01, i, label, va="center", fontsize=fontsize)
-    ax.set_yticks(range(len(values)), shown["group"].tolist(), fontsize=fontsize)
+    ax.set_yticks(range(len(values)), _drawable(shown["group"]), fontsize=fontsize)
     ax.set_ylim(max(len(values), 1) - 0.5, -0.6)
     ax.set_xlim(0, max(values, default=1) * 1.45)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # 家: no half a union
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_xlabel("新增覆盖基层工会（家）")
@@ -760,7 +910,11 @@ def new_coverage_bars(
         notes.append(f"{len(units) - len(grew)}个单位无新增")
     if not values:
         ax.text(
-            0.5, 0.5, f"{round_name}没有新增覆盖的基层工会", transform=ax.transAxes, ha="center"
+            0.5,
+            0.5,
+            style.drawable(f"{round_name}没有新增覆盖的基层工会"),
+            transform=ax.transAxes,
+            ha="center",
         )
     if notes:
         ax.text(
@@ -775,7 +929,7 @@ def new_coverage_bars(
     if title is None:
         title = new_coverage_finding(ranking, round_name)
     if title:
-        ax.set_title(title)
+        set_title(ax, title)
     return ax
 
 
@@ -786,7 +940,8 @@ def _figure(finding: str, note: str, panels: int = 1) -> tuple[Figure, list[Axes
     """A 16:9 figure with the finding as headline and the source note at the bottom."""
     fig = plt.figure(figsize=style.SLIDE_FIGSIZE, layout="constrained")
     axes = fig.subplots(1, panels, squeeze=False)[0].tolist()
-    fig.suptitle(
+    set_title(
+        fig,
         finding,
         x=0.01,
         ha="left",
@@ -794,7 +949,7 @@ def _figure(finding: str, note: str, panels: int = 1) -> tuple[Figure, list[Axes
         fontweight=style.bold_weight(),
         color=style.COLORS["text"],
     )
-    fig.supxlabel(note, x=0.01, ha="left", fontsize=9, color=GREY)
+    fig.supxlabel(style.drawable(note), x=0.01, ha="left", fontsize=9, color=GREY)
     return fig, axes
 
 
@@ -866,7 +1021,7 @@ def _reporting_status(figures: Figures) -> tuple[str, Figure]:
     reporting_status_bars(
         figures.status, figures.campaign, figures.round_code, ax=by_round, title=""
     )
-    by_round.set_title("各期报送情况", fontsize=14)
+    set_title(by_round, "各期报送情况", fontsize=14)
     reporting_status_bars(
         figures.status,
         figures.campaign,
@@ -876,7 +1031,7 @@ def _reporting_status(figures: Figures) -> tuple[str, Figure]:
         by="kind",
         legend=False,
     )
-    by_kind.set_title(f"{figures.round_name}分类别报送情况", fontsize=14)
+    set_title(by_kind, f"{figures.round_name}分类别报送情况", fontsize=14)
     return title, fig
 
 
@@ -944,8 +1099,6 @@ def chart_figure(figures: Figures, key: str) -> Figure:
     matplotlib resolves font families when it draws, so the CJK font is pinned on
     every text here: the figure renders correctly outside `style.house_style()` too.
     """
-    from matplotlib.text import Text
-
     with style.house_style():
         _, fig = CHARTS[key](figures)
         family = list(plt.rcParams["font.sans-serif"])

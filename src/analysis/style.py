@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import matplotlib
-from matplotlib import font_manager
+from matplotlib import font_manager, ft2font
 
 # Families tried in order; the first one present becomes the chart font.
 PREFERRED_FAMILIES: tuple[str, ...] = (
@@ -92,6 +92,39 @@ def bold_weight() -> str:
         for w in weights
     )
     return "bold" if has_bold else "normal"
+
+
+@cache
+def _charmap(path: str) -> frozenset[int]:
+    return frozenset(ft2font.FT2Font(path).get_charmap())
+
+
+@cache
+def _drawable_codes() -> frozenset[int]:
+    """Code points every face of the chart font has a glyph for.
+
+    Only the CJK family counts: text asks for the generic "sans-serif", which
+    matplotlib resolves to that one font, without falling back along the list.
+    """
+    family = cjk_family()
+    paths = {f.fname for f in font_manager.fontManager.ttflist if f.name == family}
+    if not paths:
+        prop = font_manager.FontProperties(family=family)
+        paths = {font_manager.findfont(prop, fallback_to_default=False)}
+    return frozenset.intersection(*(_charmap(p) for p in sorted(paths)))
+
+
+def drawable(text: str) -> str:
+    """`text` without the characters the chart fonts cannot draw (an emoji in a unit name).
+
+    Such a character would be drawn as an empty box, and matplotlib would print an
+    English "Glyph ... missing from font(s)" warning on the analyst's console. Line
+    breaks are kept (matplotlib lays them out, it does not look them up).
+    """
+    codes = _drawable_codes()
+    if all(ord(c) in codes for c in text):
+        return text
+    return "".join(c for c in text if c == "\n" or ord(c) in codes)
 
 
 def rc_params() -> dict:
