@@ -726,3 +726,36 @@ def test_a_union_and_date_merged_down_in_a_template_are_every_rows(generated, ca
     got = [(r.values["grassroots_unit"], r.values["date"], r.values["participants"])
            for r in table.rows]  # fmt: skip
     assert got == [(CHANGYANG[2], dt.date(2019, 7, 9), n) for n in (10, 11, 12)]
+
+
+def _insert_column_as_excel_does(sheet, index: int) -> None:
+    """openpyxl's insert_cols leaves merged ranges where they were; Excel moves them."""
+    from openpyxl.utils import range_boundaries
+
+    ranges = [str(r) for r in sheet.merged_cells.ranges]
+    for r in ranges:
+        sheet.unmerge_cells(r)
+    sheet.insert_cols(index)
+    for r in ranges:
+        c1, r1, c2, r2 = range_boundaries(r)
+        c1, c2 = c1 + (c1 >= index), c2 + (c2 >= index)
+        sheet.merge_cells(f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+
+
+def test_a_column_inserted_before_a_header_value_moves_the_value_not_the_date(
+    generated, campaign, tmp_path
+):
+    """A column inserted at B (所属村): 填报日期's label stays in A3, its value moves from B3
+    to C3; the date is still read, so the correction still wins by its date."""
+    path = Path(shutil.copy(generated["长阳镇总工会"], tmp_path / "t.xlsx"))
+    fill_template(path, [{"grassroots_unit": CHANGYANG[2], "date": dt.date(2019, 6, 9),
+                          "participants": 25}], {"填报日期": dt.date(2019, 7, 4)})  # fmt: skip
+    book = load_workbook(path)
+    sheet = book["活动情况"]
+    sheet.protection.sheet = False
+    _insert_column_as_excel_does(sheet, 2)
+    book.save(path)
+    wb = read_workbook(path)
+    (table,) = read_tables(wb, detect(wb), campaign, "t.xlsx")
+    assert table.header.report_date == dt.date(2019, 7, 4)
+    assert table.header.reporting_unit == "长阳镇总工会"

@@ -138,17 +138,34 @@ def _find_label(rows: list[list[object]], label: str, above: int) -> tuple[int, 
     return None
 
 
+def _right_of(rows: list[list[object]], r: int, c: int, labels: set[str]) -> object:
+    """The first filled cell right of (r, c) on its row, unless another label comes first."""
+    for j in range(c + 1, len(rows[r]) if r < len(rows) else 0):
+        value = _at(rows, r, j)
+        if value is None:
+            continue
+        return None if _norm(value) in labels else value
+    return None
+
+
 def _read_header_block(
     rows: list[list[object]], marker: dict, header_index: int
 ) -> tuple[HeaderBlock, list[str]]:
     """Header values from their known cells; a label found elsewhere gives its right neighbour."""
     values: dict[str, object] = {}
     altered: list[str] = []
+    labels = {_norm(v) for v in marker["header_labels"].values() if v}
     for fld in HEADER_FIELDS:
         ref = marker["header_cells"].get(fld)
         values[fld] = _at(rows, *_cell_ref(ref)) if ref else None
+        if _norm(values[fld]) in labels:
+            values[fld] = None  # a column deleted before it: another field's label, no value
         label_ref, label = marker["header_label_cells"].get(fld), marker["header_labels"].get(fld)
         if not (label_ref and label) or _norm(_at(rows, *_cell_ref(label_ref))) == _norm(label):
+            if values[fld] is None and label_ref and label:
+                # The label in place, its value cell empty: a column inserted between
+                # them moved the value to the right.
+                values[fld] = _right_of(rows, *_cell_ref(label_ref), labels)
             continue
         moved = _find_label(rows, label, header_index)
         if moved is not None:
