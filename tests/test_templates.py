@@ -759,3 +759,26 @@ def test_a_column_inserted_before_a_header_value_moves_the_value_not_the_date(
     (table,) = read_tables(wb, detect(wb), campaign, "t.xlsx")
     assert table.header.report_date == dt.date(2019, 7, 4)
     assert table.header.reporting_unit == "长阳镇总工会"
+
+
+def test_a_rerun_after_a_roster_rename_removes_the_old_units_template(tmp_path):
+    """区教委工会 renamed 区教育委员会工会: its old template (which would not match the roster
+    any more) is removed and said so; a file of another round, or not ours, stays."""
+    from conftest import write_xlsx
+
+    write_xlsx(tmp_path / "roster" / "名册.xlsx", ROSTER_GRID)
+    out = tmp_path / "模板"
+    run_templates(roster=tmp_path / "roster", round_code="r1", out_dir=out)
+    run_templates(roster=tmp_path / "roster", round_code="r2", out_dir=out)
+    (out / "说明_第一阶段_报送表.xlsx").write_bytes(b"not a template")
+    renamed = [
+        [("区教育委员会工会" if c == "区教委工会" else c) for c in row] for row in ROSTER_GRID
+    ]
+    write_xlsx(tmp_path / "roster" / "名册.xlsx", renamed)
+    result = run_templates(roster=tmp_path / "roster", round_code="r1", out_dir=out)
+    assert [p.name for p in result.removed] == ["区教委工会_第一阶段_报送表.xlsx"]
+    assert not (out / "区教委工会_第一阶段_报送表.xlsx").exists()
+    assert (out / "区教育委员会工会_第一阶段_报送表.xlsx").exists()
+    assert (out / "区教委工会_第二阶段_报送表.xlsx").exists()  # another round's
+    assert (out / "说明_第一阶段_报送表.xlsx").exists()  # not a template of ours
+    assert "旧模板 1 个已从该文件夹删除（区教委工会_第一阶段_报送表.xlsx）" in str(result)

@@ -516,6 +516,9 @@ MESSAGES: dict[str, str] = {
     "template_prefill_changed": "预填的{label}“{expected}”被改为“{written}”",
     "template_columns_missing": "缺少列：{columns}",
     "template_round_unknown": "报送期次“{round}”不存在，可选：{codes}。",
+    "templates_removed": (
+        "名册中已没有的单位的旧模板 {count} 个已从该文件夹删除（{names}），以免误发。"
+    ),
     "templates_written": (
         "已为 {count} 个报送单位生成“{round}”报送模板，"
         "保存在 {folder}；打包文件 {zip}，"

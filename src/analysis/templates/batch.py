@@ -42,12 +42,18 @@ class TemplateRun:
     roster_source: str = ""
     issues: list[Issue] = field(default_factory=list)
     demo_roster: bool = False  # no roster in data/raw: the demo's was used
+    removed: list[Path] = field(default_factory=list)  # earlier templates of units now gone
 
     def __str__(self) -> str:
         return message_text(
             "templates_written", count=len(self.files), round=self.round_name,
             folder=self.out_dir, zip=self.zip_path.name, checklist=self.checklist_xlsx.name,
         ) + (message_text("templates_demo_roster") if self.demo_roster else "") + (
+            message_text("templates_removed", count=len(self.removed),
+                         names="、".join(p.name for p in self.removed[:5]))
+            if self.removed
+            else ""
+        ) + (
             message_text("templates_roster_problems", count=len(self.issues), roster=self.roster_source)
             if self.issues
             else ""
@@ -78,6 +84,28 @@ def write_templates(
     write_bundle(paths, round_, out_dir)
     write_checklist(roster, paths, round_, out_dir)
     return paths
+
+
+def remove_stale(out_dir: Path, round_: Round, written: list[Path]) -> list[Path]:
+    """Remove this round's templates an earlier run wrote for units the roster no longer
+    has (renamed or gone): they must not be sent out again. Only files of the
+    templates' name that carry the template marker of this round are removed."""
+    from analysis.readers import read_workbook
+    from analysis.templates.reader import detect
+
+    kept = {p.name for p in written}
+    removed = []
+    for path in sorted(Path(out_dir).glob(f"*_{safe_filename(round_.name)}_报送表.xlsx")):
+        if path.name in kept:
+            continue
+        try:
+            marker = detect(read_workbook(path))
+        except Exception:  # noqa: BLE001 - not a template of ours: left alone
+            continue
+        if marker and marker.get("round") == round_.code:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def bundle_path(round_: Round, out_dir: Path) -> Path:
@@ -170,6 +198,7 @@ def run(
     loaded = load_roster(roster_path)
     out = Path(out_dir) if out_dir else config.REPORTS_DIR / "templates" / windows_name(round_.code)
     paths = write_templates(loaded, campaign, round_.code, out)
+    removed = remove_stale(out, round_, paths)
     xlsx_path, csv_path = checklist_paths(round_, out)
     return TemplateRun(
         round_.name,
@@ -181,4 +210,5 @@ def run(
         loaded.source,
         list(loaded.issues),
         demo_roster=roster is None and roster_path == config.DEMO_RAW_DIR / config.ROSTER_SUBDIR,
+        removed=removed,
     )
