@@ -782,3 +782,39 @@ def test_a_rerun_after_a_roster_rename_removes_the_old_units_template(tmp_path):
     assert (out / "区教委工会_第二阶段_报送表.xlsx").exists()  # another round's
     assert (out / "说明_第一阶段_报送表.xlsx").exists()  # not a template of ours
     assert "旧模板 1 个已从该文件夹删除（区教委工会_第一阶段_报送表.xlsx）" in str(result)
+
+
+@pytest.mark.parametrize(
+    "saved_as", ["区教委工会报送表.xlsx", "长阳镇总工会_第二阶段_报送表(1).xlsx"]
+)
+def test_a_template_filled_by_another_unit(generated, tmp_path, saved_as):
+    """区教委 fills 长阳镇's template (its 填报单位 locked) with its own unions. Saved under
+    its own name: its report, with a warning, and 长阳镇's own report stays current.
+    Saved under 长阳镇's name: nothing says whose it is, so it stays 长阳镇's."""
+    from conftest import write_xlsx
+
+    from analysis import ingest
+
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", ROSTER_GRID)
+    (raw / "submissions").mkdir(parents=True)
+    own = raw / "submissions" / "长阳镇总工会报送表.xlsx"
+    shutil.copy(generated["长阳镇总工会"], own)
+    fill_template(own, [{"grassroots_unit": CHANGYANG[0], "date": dt.date(2019, 7, 9),
+                         "participants": 20}], {"填报日期": dt.date(2019, 10, 2)})  # fmt: skip
+    other = raw / "submissions" / saved_as
+    shutil.copy(generated["长阳镇总工会"], other)
+    fill_template(other, [{"grassroots_unit": "区教委机关工会", "date": dt.date(2019, 7, 9),
+                           "participants": 30}], {"填报日期": dt.date(2019, 10, 3)})  # fmt: skip
+    ingest.run(raw, tmp_path / "out", progress=False)
+    text = (tmp_path / "out" / "submissions.csv").read_text(encoding="utf-8-sig")
+    subs = {r["file"]: r for r in csv.DictReader(text.splitlines())}
+    mine, theirs = subs["submissions/长阳镇总工会报送表.xlsx"], subs[f"submissions/{saved_as}"]
+    issues = (tmp_path / "out" / "issues.csv").read_text(encoding="utf-8-sig")
+    if saved_as.startswith("区教委"):
+        assert (mine["state"], theirs["state"]) == ("current", "current")
+        assert theirs["reporting_unit"] == "区教委工会"
+        assert "是“长阳镇总工会”的报送模板，但表中各基层工会都属于“区教委工会”" in issues
+    else:
+        assert theirs["reporting_unit"] == "长阳镇总工会" and mine["state"] == "superseded"
+        assert "template_other_unit" not in issues

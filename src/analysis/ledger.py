@@ -284,6 +284,8 @@ class _Interpreter:
         header = self.header([*parsed.tables, *parsed.publicity])
         sub.contact, sub.phone = norm(header.contact), norm(header.phone)
         unit = self.reporting_unit(sub, norm(header.reporting_unit), norm(header.title))
+        if unit is not None and parsed.template:
+            unit = self._template_sender(sub, unit, parsed.tables)
         if unit is None:  # the whole file is rejected: its rows are listed with the reason
             sub.state, reason = "rejected", sub.file_issues[-1].code
             sub.columns = _joined([self._rejected(sub, t, reason) for t in parsed.tables])
@@ -321,6 +323,28 @@ class _Interpreter:
         sub.columns = _joined(pieces)
         _mark_repeated_rows(sub)
         self.publicity.interpret(sub)
+
+    def _template_sender(self, sub: _Submission, unit: str, tables: list[ActivityTable]) -> str:
+        """Who sent a template: its pre-filled (locked) 填报单位 `unit`, unless another unit
+        filled it in — every union its rows name is that unit's, and the file's name
+        names it. Then the file is that unit's report (said in a warning), not a
+        correction of `unit`'s."""
+        parents = set()
+        for table in tables:
+            for trow in table.rows:
+                name = trow.values.get("grassroots_unit")
+                if trow.kind != "data" or not isinstance(name, str) or not name.strip():
+                    continue
+                found = self.resolver.resolve(name).unit
+                if found is not None:
+                    parents.add(self.parent_of[found])
+        if len(parents) != 1 or unit in parents:
+            return unit
+        (other,) = parents
+        if self.resolver.reporting_unit_in_text(Path(sub.file).stem) != other:
+            return unit
+        self._file_issue(sub, "warning", "template_other_unit", value=unit, unit=other)
+        return other
 
     def sheet_rounds(self, tables: list[ActivityTable]) -> dict[str, str]:
         """Sheet -> round when the tables' sheets are named for two or more rounds, else {}.

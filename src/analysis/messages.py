@@ -136,6 +136,10 @@ MESSAGES: dict[str, str] = {
     "reporting_unit_from_filename": (
         "文件“{file}”的填报单位“{value}”在名册中找不到，已按文件名认定为“{unit}”；请核对。"
     ),
+    "template_other_unit": (
+        "文件“{file}”是“{value}”的报送模板，但表中各基层工会都属于“{unit}”，文件名也写的是“{unit}”："
+        "按“{unit}”的报送计入，不替代“{value}”的报送表；请核对，并请“{unit}”今后使用自己的模板。"
+    ),
     "reporting_unit_is_grassroots": (
         "文件“{file}”的填报单位“{value}”是基层工会，已按名册计入其上级“{unit}”的报送；"
         "它与“{unit}”自己报送的表各自计入、互不替代，请核对两者是否重复填报了同一活动。"

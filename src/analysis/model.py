@@ -216,6 +216,7 @@ class IssueCode(StrEnum):
     ROSTER_DIRECT_WITH_PARENT = "roster_direct_with_parent"
     ROSTER_NAME_BLANK = "roster_name_blank"
     EXAMPLE_ROW = "example_row"
+    TEMPLATE_OTHER_UNIT = "template_other_unit"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
 
 
