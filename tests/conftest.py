@@ -62,3 +62,10 @@ def raw(tmp_path, small_roster_rows) -> Path:
     write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
     (raw / "submissions").mkdir(parents=True)
     return raw
+
+
+def unlocated(message: str) -> str:
+    """An issues.csv message without the 文件“…”(的)工作表“…” every row message begins with."""
+    import re
+
+    return re.sub(r"^文件“[^”]*”的?(?:工作表“[^”]*”)?", "", message)

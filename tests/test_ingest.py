@@ -1031,6 +1031,7 @@ def test_unknown_work_item_lists_the_five_work_items(raw):
     run(raw)
     issues = csv(raw.parent / "out", "issues").set_index("code")
     assert issues.loc["work_item_unknown", "message"] == (
+        "文件“submissions/长阳镇.xlsx”工作表“活动情况”"
         "第6行：工作类别“年度考核”无法对应到通知中的工作类别（“切实抓好学习”“加强宣讲培训”"
         "“精心组织宣传”“狠抓工作落实”“做好相关资料上报”），计入“其他”；请从中选择一项填写。"
     )

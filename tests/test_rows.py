@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis import ingest
-from tests.conftest import FIXTURES, write_xlsx
+from tests.conftest import FIXTURES, unlocated, write_xlsx
 
 FORMATS = ("xlsx", "xls", "ods")
 
@@ -117,7 +117,9 @@ def test_struck_rows_void_remarks_and_pasted_copies(raw, fmt):
     issues = t["issues"].set_index("code")
     deleted = issues.loc["row_deleted"]
     assert (deleted["severity"], deleted["sheet"], deleted["row"]) == ("error", "活动情况", "5")
-    assert deleted["message"].startswith("工作表“活动情况”第5行的内容全部被划了删除线")
+    assert deleted["message"].startswith(
+        f"文件“submissions/长阳镇总工会_rows_struck.{fmt}”的工作表“活动情况”第5行的内容全部被划了删除线"
+    )
     assert "未计入统计" in deleted["message"] and "去掉删除线" in deleted["message"]
     void = issues.loc["remark_says_void"]
     assert (void["severity"], void["row"], void["column"]) == ("warning", "8", "G")
@@ -192,6 +194,7 @@ def test_cumulative_later_round_counts_each_activity_once(raw):
         notes = issues[issues["code"] == "repeated_earlier_round"]
         assert list(notes["row"]) == ["3", "4"]
         assert notes["message"].iloc[0] == (
+            "文件“submissions/长阳镇总工会_截至9月底累计.xlsx”的"
             "工作表“活动情况”第3行与第一阶段已报送的文件“submissions/长阳镇总工会_r1.xlsx”"
             "工作表“活动情况”第3行是同一项活动（累计表重复列出），按首次报送的第一阶段计入，本次不再重复计算。"
         )
@@ -226,7 +229,7 @@ def test_stray_date_is_counted_in_its_round_but_undated(raw, kind):
     )
     note = t["issues"].set_index("code").loc["date_out_of_window"]
     assert (note["row"], note["column"], note["severity"]) == (row, "C", "warning")
-    assert note["message"] == (
+    assert unlocated(note["message"]) == (
         f"第{row}行：活动日期“2029.3.15”不在本次活动时间（2019年5月8日至2019年12月31日）内，"
         "也不在所报的第一阶段（2019年5月8日至2019年6月30日）内，疑似填错；"
         "该行已按报送期次计入活动数，但日期按未知处理，不计入按日期的统计；请核对更正。"
@@ -309,7 +312,7 @@ def _check_values(t: dict[str, pd.DataFrame], first_row: int) -> None:
     worked = issues[issues["code"] == "participants_worked_out"]
     assert list(worked["row"]) == [str(first_row + k) for k in (0, 1, 3)]
     assert set(worked["column"]) == {"F"}
-    assert worked["message"].iloc[0] == (
+    assert unlocated(worked["message"].iloc[0]) == (
         f"第{first_row}行：参加人数“12+8”不是一个数字，已算出人数计入（各部分相加或取括号内人数）；请核对。"
     )
     # A federation marker is never an unresolved name with roster suggestions.
@@ -342,7 +345,7 @@ def test_values_and_work_item_from_content_in_every_format(raw, fmt):
     ]
     issues = t["issues"]
     inferred = issues[(issues["code"] == "work_item_inferred") & (issues["sheet"] == "内容")]
-    assert inferred["message"].iloc[0] == (
+    assert unlocated(inferred["message"].iloc[0]) == (
         "第4行：工作类别未填写或无法识别，已根据活动内容“理论中心组学习十四大精神”推断为“学习”；请核对。"
     )
     assert set(inferred["column"]) == {"D"}
@@ -1030,7 +1033,7 @@ def test_a_total_cell_holding_text_beside_numeric_parts_takes_their_sum(raw):
         ("Sheet1", "4", "accepted", "participants_unreadable", ""),
     ]
     issue = t["issues"][t["issues"]["code"] == "participants_total_unreadable"]
-    assert issue["message"].iloc[0] == (
+    assert unlocated(issue["message"].iloc[0]) == (
         "第3行：参加人数合计“见附件”不是数字，已按分项之和20（党员人数12+群众人数8）计入；"
         "请核对并把合计改为数字。"
     )
@@ -1144,3 +1147,27 @@ def test_example_rows_are_rejected_with_an_error_naming_them(raw):
     examples = t["issues"][t["issues"]["code"] == "example_row"]
     assert list(examples["row"]) == ["3", "4"] and set(examples["severity"]) == {"error"}
     assert "写着“示例，请勿照抄”，是填表示例，未计入统计" in examples["message"].iloc[0]
+
+
+def test_every_row_message_names_its_file_sheet_and_row(raw):
+    """The analyst forwards a message to the unit: it says which file, sheet and row."""
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "工作类别", "活动日期", "活动形式", "参加人数"],
+        [1, "长阳镇第一小学工会", "学习", "2019-05-10", "座谈", "若干"],
+        [2, "没有这个工会", "学习", "2019-05-11", "座谈", 20],
+    ], sheet="活动")  # fmt: skip
+    (raw / "submissions" / "琉璃河.csv").write_text(
+        "填报单位：琉璃河镇总工会\n基层工会名称,活动日期,参加人数\n琉璃河镇中心小学工会,2019-05-12,很多\n",
+        encoding="utf-8",
+    )
+    issues = run(raw)["issues"]
+    rows = issues[issues["row"] != ""].set_index("code")
+    assert rows.loc["unit_unresolved", "message"].startswith(
+        "文件“submissions/长阳镇总工会.xlsx”工作表“活动”第4行的基层工会“没有这个工会”"
+    )
+    unreadable = issues[issues["code"] == "participants_unreadable"].set_index("file")["message"]
+    assert unreadable["submissions/长阳镇总工会.xlsx"].startswith(
+        "文件“submissions/长阳镇总工会.xlsx”工作表“活动”第3行：参加人数“若干”"
+    )
+    assert unreadable["submissions/琉璃河.csv"].startswith("文件“submissions/琉璃河.csv”第3行：")

@@ -1035,5 +1035,22 @@ def _issues_table(issues: list[Issue]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(
         [_ISSUE_FIELDS(i) for i in issues], columns=list(ISSUES_COLUMNS)
     )
+    frame["message"] = [located_message(i) for i in issues]
     frame["row"] = frame["row"].astype("Int64")
     return frame
+
+
+def located_message(issue: Issue) -> str:
+    """The issue's sentence naming its file, sheet and row, as the analyst forwards it to
+    the unit: a row's message that says only "第5行：…" gets "文件“…”工作表“…”" before it."""
+    text, file = issue.message, issue.file
+    if issue.row is None or not file or file in text:
+        return text
+    sheet = message_text("located_sheet", sheet=issue.sheet) if issue.sheet else ""
+    if sheet and sheet in text:
+        sheet = ""
+    if text.startswith("工作表“"):
+        return message_text("located_file_of", file=file) + text
+    if not text.startswith("第"):
+        text = _ROW_PREFIX.format(row=issue.row) + text
+    return message_text("located_file", file=file) + sheet + text

@@ -169,6 +169,9 @@ MESSAGES: dict[str, str] = {
     # Rows (ledger.py): each row sentence follows row_prefix ("第5行：") or names its place
     "place_sheet_row": "工作表“{sheet}”第{row}行",
     "place_row": "第{row}行",
+    "located_file": "文件“{file}”",
+    "located_file_of": "文件“{file}”的",
+    "located_sheet": "工作表“{sheet}”",
     "cn_date": "{year}年{month}月{day}日",
     "cn_month_day": "{month}月{day}日",
     "date_window": "{start}至{end}",
