@@ -89,6 +89,13 @@ def test_match_key_ignores_brackets_spaces_and_width():
         ("20万", (None, "participants_absurd")),
         (50.4, (50, "participants_not_integer")),
         (0, (0, None)),
+        # Two figures side by side are not one: never 2030, 128 or 3040.
+        ("20 30", (None, "participants_unreadable")),
+        ("12，8", (None, "participants_unreadable")),
+        ("30,40", (None, "participants_unreadable")),
+        ("30 40人", (None, "participants_unreadable")),
+        ("1,200", (1200, None)),  # a thousands separator is one figure
+        ("30 人", (30, None)),
     ],
 )
 def test_parse_participants_rule(value, expected):
@@ -170,6 +177,9 @@ D = dt.date
         ("2019年4月1日", (D(2019, 4, 1), "date_out_of_window")),
         ("2020-03-01", (D(2020, 3, 1), "date_out_of_window")),
         ("2019年2月30日", (None, "date_unreadable")),
+        ("2019年6-7月", (None, "date_unreadable")),  # two months, not June 7
+        ("2019.6-7月", (None, "date_unreadable")),
+        ("2019-6-9月", (None, "date_unreadable")),
         ("上旬", (None, "date_unreadable")),
         ("六月", (D(2019, 6, 1), "date_day_missing")),
         (12, (None, "date_unreadable")),

@@ -220,6 +220,18 @@ def test_a_grassroots_unions_own_file_does_not_replace_its_federations_report(ra
     assert "互不替代" in told["message"].iloc[0]
 
 
+def test_a_grassroots_unions_own_file_counts_its_benji_rows_and_counts_for_itself(raw):
+    """卫生院工会's own sheet: a blank or 本级 union cell is the union itself (covered),
+    not 长阳镇's own activity; so are its publicity counts."""
+    submission(raw, "卫生院.xlsx", "长阳镇卫生院工会", [act("本级"), act("", participants=9)],
+               "2019-07-02")  # fmt: skip
+    run(raw)
+    rows = csv(raw.parent / "out", "rows")
+    assert rows["grassroots_unit"].tolist() == ["长阳镇卫生院工会", "长阳镇卫生院工会"]
+    coverage = csv(raw.parent / "out", "coverage").set_index("group")
+    assert coverage.loc["长阳镇总工会", ["units_covered", "activities"]].tolist() == ["1", "2"]
+
+
 @pytest.mark.parametrize(
     ("dates", "why"),
     [
@@ -1256,3 +1268,22 @@ def test_an_unresolved_reporting_unit_is_not_guessed_from_its_own_line(raw):
     assert result.submissions["state"].tolist() == ["rejected"]
     issue = result.issues[result.issues["code"] == "reporting_unit_unresolved"]
     assert issue["suggestions"].tolist() == ["琉璃河镇总工会"]
+
+
+def test_a_grassroots_unions_own_publicity_counts_are_its_own(raw):
+    """Its running total is the union's, not 长阳镇's own (which would replace the
+    town's breakdown of every union)."""
+    from tests.conftest import write_xlsx
+
+    write_xlsx(raw / "submissions" / "卫生院宣传.xlsx", [
+        ["填报单位：长阳镇卫生院工会", None, "报送期次：第一阶段"],
+        ["项目", "数量"],
+        ["简报", 3],
+        ["微信", 8],
+    ])  # fmt: skip
+    run(raw)
+    publicity = csv(raw.parent / "out", "publicity")
+    assert publicity[["reporting_unit", "grassroots_unit", "output", "count"]].values.tolist() == [
+        ["长阳镇总工会", "长阳镇卫生院工会", "briefs", "3"],
+        ["长阳镇总工会", "长阳镇卫生院工会", "wechat", "8"],
+    ]

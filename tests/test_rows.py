@@ -1171,3 +1171,39 @@ def test_every_row_message_names_its_file_sheet_and_row(raw):
         "文件“submissions/长阳镇总工会.xlsx”工作表“活动”第3行：参加人数“若干”"
     )
     assert unreadable["submissions/琉璃河.csv"].startswith("文件“submissions/琉璃河.csv”第3行：")
+
+
+def test_a_dated_named_row_is_an_activity_whatever_its_title_says(raw):
+    """共3场宣讲 as a title, 共2次 as a form: the row names a union and a date, so it is
+    an activity, not a 合计 row; a figure alone under 参加人数 is a sum, even a wrong one."""
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位（盖章）：长阳镇总工会        2019年6月20日"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "活动名称", "参加人数"],
+        [1, "长阳镇第一小学工会", "2019-06-03", "加强宣讲培训", "宣讲", "共3场宣讲", 30],
+        [2, "长阳镇卫生院工会", "2019-06-04", "切实抓好学习", "共2次", "专题学习", 12],
+        [None, None, None, None, None, None, 80],  # 30 + 12 = 42: a sum added wrong
+    ])  # fmt: skip
+    t = run(raw)
+    assert ledger(t["rows"]) == [
+        ("Sheet1", "3", "accepted", "ok", "30"),
+        ("Sheet1", "4", "accepted", "form_unknown", "12"),
+        ("Sheet1", "5", "rejected", "total_row", ""),
+    ]
+    sub = t["submissions"].iloc[0]
+    assert (sub["reporting_unit"], sub["report_date"]) == ("长阳镇总工会", "2019-06-20")
+    lone = t["issues"][t["issues"]["code"] == "lone_figure"]
+    assert lone["row"].tolist() == ["5"] and "只填了参加人数“80”" in lone["message"].iloc[0]
+
+
+def test_a_header_block_line_under_the_table_is_read_as_the_header_block(raw):
+    write_xlsx(raw / "submissions" / "报送表.xlsx", [
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "座谈会", 30],
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019年6月20日"],
+    ])  # fmt: skip
+    t = run(raw)
+    assert ledger(t["rows"]) == [
+        ("Sheet1", "2", "accepted", "ok", "30"),
+        ("Sheet1", "3", "rejected", "note_row", ""),
+    ]
+    assert t["submissions"]["reporting_unit"].tolist() == ["长阳镇总工会"]

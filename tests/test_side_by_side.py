@@ -129,7 +129,7 @@ def test_a_total_row_on_one_side_only(campaign):
 
 def test_a_numbers_only_total_row_is_judged_against_its_own_side(campaign):
     left_rows = [*LEFT, [None, None, None, None, 21]]  # 10 + 11: the left's total
-    right_rows = [*RIGHT, [None, None, None, None, 21]]  # not 20 + 21: a row of its own
+    right_rows = [*RIGHT, [3, None, None, None, 21]]  # not 20 + 21: a row of its own
     left, right = find_tables(Sheet("S", side_by_side(left_rows, right_rows)), campaign, "f")
     assert kinds(left)[-1] == (4, "total")
     assert kinds(right)[-1] == (4, "data")

@@ -136,7 +136,9 @@ def test_find_tables_numbers_only_row_summing_participants_is_total(campaign):
         [None, None, None, None, None, 7, None],
     ]
     [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
-    assert kinds(table) == [(2, "data"), (3, "data"), (4, "total"), (5, "data")]
+    # 80 is the rows' sum; 7 alone under 参加人数 is a sum without its word too (flagged)
+    assert kinds(table) == [(2, "data"), (3, "data"), (4, "total"), (5, "total")]
+    assert table.rows[3].values.get("lone_figure") is True
 
 
 def test_find_tables_no_activity_table_returns_empty(campaign):

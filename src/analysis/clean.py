@@ -145,6 +145,8 @@ def parse_participants(value: object) -> tuple[int | None, str | None]:
     text = normalise_text(value).replace(",", "").replace(" ", "")
     if value is None or text == "" or (isinstance(value, float) and math.isnan(value)):
         return None, "participants_missing"
+    if _SEPARATED_NUMBERS.search(normalise_text(value)):
+        return None, "participants_unreadable"  # “20 30”, “12，8”: two figures, not 2030
     if _RANGE.match(_APPROX_PREFIX.sub("", text)):
         return None, "participants_range"
     if re.fullmatch(r"-\d+(\.\d+)?(人次|人)?", text):
@@ -179,6 +181,9 @@ def parse_participants(value: object) -> tuple[int | None, str | None]:
             return number, code or "participants_worked_out"
     return None, "participants_unreadable"
 
+
+# Two figures side by side (“20 30”, “30,40”, “12，8”), not a thousands separator (1,200).
+_SEPARATED_NUMBERS = re.compile(r"\d(?:\s+|,(?!\d{3}(?!\d))\s*)\d")
 
 # A figure, then its breakdown: “50（其中党员20）”, “共50人，其中女30人”.
 _BEFORE_OF_WHICH = re.compile(r"^(.+?)[，,；;、(（\s]*其中.*$")
@@ -256,6 +261,8 @@ def _from_text(text: str, year: int) -> tuple[dt.date | None, str | None]:
     match = _FULL_DATE.search(text)
     if match:
         rest = text[match.end() :]
+        if rest.lstrip().startswith("月"):  # 2019年6-7月: months, not the 7th of June
+            return None, None
         return make_date(*map(int, match.groups())), _after(rest)
     match = _YEAR_MONTH.match(text)
     if match:

@@ -190,6 +190,7 @@ CODE_NAMES: dict[str, str] = {
     "roster_name_blank": "名册缺基层工会名称",
     "example_row": "填表示例行",
     "template_other_unit": "用了别的单位的模板",
+    "lone_figure": "只有人数的行按合计处理",
     "roster_sheet_skipped": "名册工作表未读取",
 }
 # Why a row was not counted, in the figure tables' "未计入：…" headers and `reason`

@@ -443,16 +443,17 @@ class _Interpreter:
         shown = form if form is not None else self.clean.normalise_text(form_cell)
         return item, form, codes, shown or ""
 
-    def holders(self, reporting_unit: str) -> _Memo:
-        """Grassroots-union cells -> `_holder` for one reporting unit (each name resolved once)."""
-        memo = self.holder_memos.get(reporting_unit)
+    def holders(self, reporting_unit: str, submitter: str = "") -> _Memo:
+        """Grassroots-union cells -> `_holder` for one reporting unit (each name resolved
+        once); `submitter`: the grassroots union whose own file it is (its 本级 is itself)."""
+        memo = self.holder_memos.get((reporting_unit, submitter))
         if memo is None:
-            memo = self.holder_memos[reporting_unit] = _Memo(
-                lambda cell: self._holder(reporting_unit, cell)
+            memo = self.holder_memos[reporting_unit, submitter] = _Memo(
+                lambda cell: self._holder(reporting_unit, cell, submitter)
             )
         return memo
 
-    def _holder(self, reporting_unit: str, cell: object) -> tuple:
+    def _holder(self, reporting_unit: str, cell: object, submitter: str = "") -> tuple:
         """Who held an activity and whom it counts for, from its grassroots-union cell.
 
         (written, named, grassroots union, counted_for, unresolved, clean):
@@ -479,6 +480,8 @@ class _Interpreter:
                     unresolved = found
         elif self.kind_of.get(reporting_unit) == "direct":
             unit = reporting_unit  # 本级 of a directly affiliated union is the union itself
+        elif submitter:
+            unit = submitter  # 本级 in a grassroots union's own file: that union
         clean = unresolved is None and counted_for == reporting_unit
         return written, named, unit, counted_for, unresolved, clean
 
@@ -495,7 +498,7 @@ class _Interpreter:
             return list(map(dict.get, cells, repeat(field)))
 
         return (
-            self.holders(sub.reporting_unit).column(column("grassroots_unit")),
+            self.holders(sub.reporting_unit, sub.submitter).column(column("grassroots_unit")),
             self.dates_in(year).column(column("date")),
             self.parse_participants.column(column("participants")),
             self.item_form.column(column("work_item"), column("form")),
@@ -588,6 +591,13 @@ class _Interpreter:
         `pre`: its cleaned cells, as `_clean_columns` gives them (cleaned here if None).
         """
         if trow.kind != "data":
+            if trow.values.get("lone_figure"):
+                figure = self.clean.normalise_text(trow.values.get("participants"))
+                sub.row_issues.append(
+                    Issue(sub.file, table.sheet, trow.row, "", "warning", IssueCode.LONE_FIGURE,
+                          message_text("lone_figure", place=_place(table.sheet, trow.row),
+                                       value=figure))
+                )  # fmt: skip
             return {"state": "rejected", "reason": f"{trow.kind}_row", **_NOTHING_READ}
         if trow.struck:
             sub.row_issues.append(

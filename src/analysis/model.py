@@ -217,6 +217,7 @@ class IssueCode(StrEnum):
     ROSTER_NAME_BLANK = "roster_name_blank"
     EXAMPLE_ROW = "example_row"
     TEMPLATE_OTHER_UNIT = "template_other_unit"
+    LONE_FIGURE = "lone_figure"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
 
 

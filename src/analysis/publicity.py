@@ -592,6 +592,8 @@ class PublicityInterpreter:
                     )
         elif self.kind_of.get(sub.reporting_unit) == "direct":
             unit = sub.reporting_unit
+        elif sub.submitter:  # a grassroots union's own file: its own counts, not 本级
+            unit = sub.submitter
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
             warnings.append("publicity_output_unknown")
             self._issue(sub, table, cell, "warning", "publicity_output_unknown",

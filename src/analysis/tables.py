@@ -881,6 +881,10 @@ def _scan_header_block(
                             normalise_text(content).replace("：", ":")
                         ):
                             content = None  # the next label ("填报日期："): this one is empty
+                    if field == "reporting_unit" and isinstance(content, str):
+                        content, day = _unit_and_date(content)
+                        if day and "report_date" not in block:
+                            block["report_date"] = day
                     if content is not None and field not in block:
                         block[field] = content
                 continue
@@ -891,6 +895,26 @@ def _scan_header_block(
                     isinstance(right, str) and right.replace(" ", "") in by_key
                 ):
                     block[by_key[label]] = right
+
+
+# 填报单位 with the date written after it, unlabelled: “长阳镇总工会    2019年6月20日”,
+# or the blank form's “长阳镇总工会　　年　月　日”.
+_UNIT_THEN_DATE = re.compile(
+    r"^(?P<unit>.+?)\s+(?P<date>\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?"
+    r"|(?:\d{4}\s*)?年\s*(?:\d{1,2}\s*)?月\s*(?:\d{1,2}\s*)?日)$"
+)
+
+
+def _unit_and_date(content: str) -> tuple[str, str | None]:
+    """(the unit, the date written after it or None) of a 填报单位 value; a blank
+    date placeholder (年 月 日) is dropped."""
+    found = _UNIT_THEN_DATE.match(content.strip())
+    if found is None:
+        return content, None
+    date = found.group("date")
+    return found.group("unit").strip(), date if re.search(
+        r"\d{1,2}\s*[日号]|\d[./-]\d", date
+    ) else None
 
 
 # A count of the rows above as a row's label: "共3项", "共计12次", "共 5 场".
@@ -983,7 +1007,11 @@ def _total(
     """`_total_row` with memoised tests; False flags say no cell holds a marker / only numbers."""
     if markers:
         marker = context.total_marker
-        for f in ("seq", "grassroots_unit", "date", "work_item", "form", "title"):
+        # A row naming a union and a date is an activity whatever its title or form says
+        # (共3场宣讲, 共2次): only its 序号, union or date cell can make it a total.
+        union, day = values.get("grassroots_unit"), values.get("date")
+        activity = not blank(union) and not marker(union) and not blank(day) and not marker(day)
+        for f in _TOTAL_FIELDS_OF_ACTIVITY if activity else _TOTAL_FIELDS:
             if marker(values.get(f)):
                 return True
         if any(marker(v) for _, v in raw[:2]):
@@ -994,6 +1022,10 @@ def _total(
         count = context.participants(values.get("participants"))
         return count is not None and running > 0 and abs(count - running) < 0.5
     return False
+
+
+_TOTAL_FIELDS = ("seq", "grassroots_unit", "date", "work_item", "form", "title")
+_TOTAL_FIELDS_OF_ACTIVITY = ("seq", "grassroots_unit", "date")
 
 
 def _may_start_header(
@@ -1265,6 +1297,12 @@ def find_tables(
                     non_data_rows.append(i)
             elif (markers or numbers) and _total(raw, values, context, running, markers, numbers):
                 kind = "total"
+            elif n == 1 and raw is not None and raw[0][0] == current.columns.get("participants"):
+                # A figure alone under the 参加人数 column: a sum without its word, even when
+                # it is not the rows' sum (added by hand, or with a figure not read); said
+                # in a warning, since no word marks it.
+                kind = "total"
+                values["lone_figure"] = True
             else:
                 kind = "data"
                 if section is not None and blank(values.get("work_item")):
