@@ -75,6 +75,21 @@ def test_what_the_demo_may_replace(tmp_path, layout, replaceable):
     assert demo.build._replaceable(out) is replaceable
 
 
+def test_the_demo_never_replaces_someone_elses_answer_file_beside_its_folder(tmp_path, capsys):
+    """The demo writes truth.csv, manifest.json… beside --out: an analyst's own truth.csv
+    there is refused, not replaced; beside an earlier demo's answers it goes ahead."""
+    (tmp_path / "truth.csv").write_text("她自己的文件", encoding="utf-8")
+    assert cli.main(["demo", "--out", str(tmp_path / "演示")]) == 2
+    line = _one_chinese_line(capsys.readouterr().err)
+    assert "truth.csv" in line and "不会覆盖" in line
+    assert (tmp_path / "truth.csv").read_text(encoding="utf-8") == "她自己的文件"
+    assert not (tmp_path / "演示").exists()
+    (tmp_path / "truth.csv").unlink()
+    assert cli.main(["demo", "--out", str(tmp_path / "演示")]) == 0
+    assert (tmp_path / demo.build.ANSWERS_MARK).is_file()
+    assert demo.build._answer_files_taken(tmp_path / "演示") == []  # its own: may replace
+
+
 def test_the_bundled_demo_folder_is_marked_as_demo_data():
     assert (config.DEMO_RAW_DIR / demo.DEMO_MARK).is_file()
     assert demo.build._replaceable(config.DEMO_RAW_DIR)

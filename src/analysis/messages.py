@@ -360,6 +360,10 @@ MESSAGES: dict[str, str] = {
         "统计表目录 {out} 就是原始数据目录 {raw}，或在它的名册、报送文件夹里面："
         "下次运行会把统计结果当作报送文件读取。请换一个 --out 目录（默认 data/processed）。"
     ),
+    "demo_would_overwrite_answers": (
+        "演示数据的答案文件写在 --out 目录的上一级 {folder}，那里已经有不是演示数据生成的 {files}："
+        "演示数据不会覆盖它们。请把 --out 设为一个新建的空文件夹里的子文件夹（如 演示/raw）。"
+    ),
     "demo_would_overwrite": (
         "{folder} 里已经有名册、报送文件或别名表，而且不是演示数据：演示数据不会覆盖它们。"
         "请换一个空目录作为 --out（默认 data/demo/raw）。"

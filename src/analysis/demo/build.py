@@ -68,6 +68,20 @@ def _replaceable(out_dir: Path) -> bool:
     return not any(p.is_dir() and any(p.iterdir()) for p in held)
 
 
+# The demo's answer files, written beside its raw folder, and the mark saying so.
+ANSWER_FILES = ("manifest.json", "truth.csv", "publicity_truth.csv", "materials_truth.csv")
+ANSWERS_MARK = ".demo-answers"
+
+
+def _answer_files_taken(out_dir: Path) -> list[str]:
+    """The answer files beside `out_dir` that someone else's files hold: the demo writes
+    them only where there are none, or where an earlier demo wrote them."""
+    meta = out_dir.parent
+    if (meta / ANSWERS_MARK).is_file() or meta.resolve() == config.DEMO_RAW_DIR.parent.resolve():
+        return []
+    return [name for name in ANSWER_FILES if (meta / name).exists()]
+
+
 def generate(
     out_dir: Path = config.DEMO_RAW_DIR,
     seed: int = config.DEMO_SEED,
@@ -84,6 +98,10 @@ def generate(
         )
     if not _replaceable(out_dir):
         raise UsageError(message_text("demo_would_overwrite", folder=out_dir))
+    taken = _answer_files_taken(out_dir)
+    if taken:
+        raise UsageError(message_text("demo_would_overwrite_answers", files="、".join(taken),
+                                      folder=out_dir.parent))  # fmt: skip
     campaign = campaign or load_campaign()
     rng = np.random.default_rng(seed)
     for old in (config.ROSTER_SUBDIR, config.SUBMISSIONS_SUBDIR):
@@ -198,6 +216,7 @@ def generate(
     add_materials(out_dir, truth_frame, campaign, seed).to_csv(
         meta / TRUTH_FILE, index=False, lineterminator="\n"
     )
+    (meta / ANSWERS_MARK).write_text(DEMO_MARK_TEXT, encoding="utf-8")
 
     files = [p for p in (out_dir / config.SUBMISSIONS_SUBDIR).rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
