@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -200,3 +201,32 @@ def test_an_error_without_a_chinese_reason_keeps_the_systems_words():
     locked = OSError(errno.EACCES, "The process cannot access the file")
     locked.winerror = 32  # Windows: the file is open in Excel
     assert "占用" in os_reason(locked)
+
+
+def test_make_tests_notebooks_read_the_demo_even_beside_the_analysts_data(tmp_path, monkeypatch):
+    """With her roster in data/raw a briefing reads it; `make test` sets ANALYSIS_RAW_DIR
+    so that the notebooks' checks read the demo (and its history), never her data."""
+    from conftest import write_xlsx
+
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", [["基层工会名称", "上级工会", "类别", "会员人数"]])
+    monkeypatch.setattr(config, "RAW_DATA_DIR", raw)
+    monkeypatch.delenv(config.RAW_DIR_ENV, raising=False)
+    assert config.active_raw_dir() == (raw, False)
+    monkeypatch.setenv(config.RAW_DIR_ENV, "data/demo/raw")
+    assert config.active_raw_dir() == (config.PROJ_ROOT / "data/demo/raw", True)
+    # notebooks/conftest.py sets it for each notebook's kernel and puts it back after.
+    import importlib.util
+    import types
+
+    spec = importlib.util.spec_from_file_location(
+        "nb_conftest", config.NOTEBOOKS_DIR / "conftest.py"
+    )
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    monkeypatch.delenv(config.RAW_DIR_ENV)
+    item = types.SimpleNamespace()
+    hooks.pytest_runtest_setup(item)
+    assert config.active_raw_dir() == (config.DEMO_RAW_DIR, True)
+    hooks.pytest_runtest_teardown(item)
+    assert config.RAW_DIR_ENV not in os.environ

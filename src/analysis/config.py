@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 # The kinds' Chinese names live in the label catalogue; read here too by older callers.
@@ -41,8 +42,18 @@ def has_real_roster(raw_dir: Path = RAW_DATA_DIR) -> bool:
     )
 
 
+# A raw folder that every briefing run without --raw reads instead of data/raw: `make
+# test` sets it to the demo, so that the notebooks' checks never read the analyst's data
+# (nor add to her run history).
+RAW_DIR_ENV = "ANALYSIS_RAW_DIR"
+
+
 def active_raw_dir() -> tuple[Path, bool]:
     """The raw folder a briefing should read, and whether it is the bundled demo."""
+    forced = os.environ.get(RAW_DIR_ENV, "").strip()
+    if forced:
+        path = Path(forced) if Path(forced).is_absolute() else PROJ_ROOT / forced
+        return path, path.resolve() == DEMO_RAW_DIR.resolve()
     if has_real_roster(RAW_DATA_DIR):
         return RAW_DATA_DIR, False
     return DEMO_RAW_DIR, True
