@@ -226,7 +226,7 @@ def test_work_item_heatmap_cells_hold_percentages(figures):
         "落实",
         "资料上报",
     ]
-    assert ax.get_title(loc="left") == "“学习”覆盖面最广（全区56%），“落实”最弱（0%）"
+    assert ax.get_title(loc="left") == "“学习”覆盖面最广（全区55.6%），“落实”最弱（0.0%）"
 
 
 def test_reporting_status_bars_stack_counts_per_round(figures):
@@ -447,15 +447,17 @@ def test_coverage_curve_past_the_campaign_keeps_its_end_labels(figures):
 @pytest.mark.parametrize(
     ("shares", "expected"),
     [
-        ([0.5, 0.2], "“学习”覆盖面最广（全区50%），“宣讲培训”最弱（20%）"),
+        ([0.5, 0.2], "“学习”覆盖面最广（全区50.0%），“宣讲培训”最弱（20.0%）"),
         ([0.0, 0.0, 0.0], "各项工作尚无基层工会开展"),  # before any activity: nothing is "widest"
-        ([0.3, 0.3, 0.3], "各项工作覆盖面相同（全区均为30%）"),
-        # Ties named together, as the chart shows the figures (whole percent).
+        ([0.3, 0.3, 0.3], "各项工作覆盖面相同（全区均为30.0%）"),
+        # Ties named together, as the tables show the figures (one decimal).
         (
             [0.57, 0.0, 0.0, 0.0],
-            "“学习”覆盖面最广（全区57%），“宣讲培训”“宣传”“落实”并列最弱（0%）",
+            "“学习”覆盖面最广（全区57.0%），“宣讲培训”“宣传”“落实”并列最弱（0.0%）",
         ),
-        ([0.5, 0.502, 0.1], "“学习”“宣讲培训”并列覆盖面最广（全区50%），“宣传”最弱（10%）"),
+        ([0.5, 0.5004, 0.1], "“学习”“宣讲培训”并列覆盖面最广（全区50.0%），“宣传”最弱（10.0%）"),
+        # 3.3%, 2.9%, 2.7%: about 3% on the bars, but no tie.
+        ([0.033, 0.029, 0.027], "“学习”覆盖面最广（全区3.3%），“宣传”最弱（2.7%）"),
     ],
 )
 def test_work_item_finding_claims_only_what_the_data_show(figures, shares, expected):

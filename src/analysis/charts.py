@@ -466,9 +466,10 @@ def work_item_finding(by_item: pd.DataFrame, campaign: Campaign) -> str:
     best = d.iloc[0]
     if not best["unit_coverage"] > 0:  # nothing to rank: no item is "widest"
         return "各项工作尚无基层工会开展"
-    # Ties as the chart shows the figures (whole percent), named together, in the
-    # campaign's order: “宣讲培训”“落实”并列最弱（0%）, never one of them at random.
-    shown = d["unit_coverage"].map(fmt_pct_whole)
+    # Ties as the tables and the prose show the figures (one decimal), named together,
+    # in the campaign's order: “宣讲培训”“落实”并列最弱（0.0%）, never one at random;
+    # 3.3%, 2.9% and 2.7% are no tie although the bars all read about 3%.
+    shown = d["unit_coverage"].map(fmt_pct)
     if shown.nunique() == 1:
         return f"各项工作覆盖面相同（全区均为{shown.iloc[0]}）"
     order = {code: i for i, code in enumerate(_item_codes(campaign))}
