@@ -541,3 +541,26 @@ def test_materials_after_the_as_of_date_are_not_in_that_dates_briefing(tmp_path)
     # Taken on or before the date, or undated; without a date, everything received.
     assert kept[dt.date(2019, 7, 3)] == ["a/1.jpg", "a/总结.docx", "a/3.jpg"]
     assert kept[None] == ["a/1.jpg", "a/2.jpg", "a/总结.docx", "a/3.jpg"]
+
+
+def test_a_failing_notebook_is_told_by_notebook_and_cell_in_chinese():
+    """A cell the analyst broke: the notebook, the cell and Python's own line, framed in
+    Chinese with what to do; never papermill's class name."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from analysis.messages import briefing_line
+    from analysis.notebook_runs import _failure
+
+    exc = PapermillExecutionError(
+        cell_index=7, exec_count=5, source="figures.totl", ename="AttributeError",
+        evalue="'Figures' object has no attribute 'totl'", traceback=[],
+    )  # fmt: skip
+    reason = _failure("03_briefing.ipynb", exc)
+    assert reason == (
+        "03_briefing.ipynb 第5个代码单元格（AttributeError: 'Figures' object has no attribute 'totl'）"
+    )
+    line = briefing_line("notebook_failed", failure=reason)
+    assert "Papermill" not in line and "撤销修改" in line
+    assert _failure("01_ingest.ipynb", RuntimeError("Kernel died")) == (
+        "01_ingest.ipynb（RuntimeError: Kernel died）"
+    )

@@ -764,7 +764,12 @@ BRIEFING_TEXTS: dict[str, str] = {
         "报送期次“{round}”（{name}）从 {start} 开始，统计截止日期 {as_of} 时还没有开始，"
         "无法通报；请去掉 --round（自动取已有报送的最近一期），或把 --as-of 改为 {start} 以后的日期。"
     ),
-    "notebook_failed": "笔记本运行出错（其余材料已生成）：{failure}",
+    "notebook_failed": (
+        "笔记本运行出错（其余材料已生成）：{failure}。如果在 JupyterLab 中改过这个笔记本，"
+        "请打开它撤销修改（编辑 → 撤销）并保存后重新运行；没有改过的，请把这句话发给技术人员。"
+    ),
+    "notebook_failure": "{notebook}（{error}）",
+    "notebook_failure_cell": "{notebook} 第{cell}个代码单元格（{error}）",
     "briefing_written": "通报材料已生成（用时 {seconds:.0f} 秒）：{folder}",
     "alias_fill_in": "（请填写名册中的名称）",
 }

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from analysis import config
+from analysis.messages import briefing_line
 
 NOTEBOOKS = ("01_ingest.ipynb", "02_coverage.ipynb", "03_briefing.ipynb")
 
@@ -114,15 +115,27 @@ def _execute_notebook(source: Path, target: Path, parameters: dict, km=None) -> 
             )
             return ""
         except Exception as exc:  # a failing notebook must not stop the exports
-            reason = (
-                f"{source.name}：{type(exc).__name__}：{str(exc).strip().splitlines()[-1][:200]}"
-            )
+            reason = _failure(source.name, exc)
             if "Kernel died" not in str(exc):
                 break
             _stop_kernel(km)
             km = None
             time.sleep(1.0)
     return reason
+
+
+def _failure(notebook: str, exc: Exception) -> str:
+    """Why a notebook failed, for the analyst: which notebook and cell, and Python's own
+    last line (the error in her edit, which only Python can name)."""
+    lines = str(exc).strip().splitlines() or [type(exc).__name__]
+    error = (
+        f"{getattr(exc, 'ename', '') or type(exc).__name__}: "
+        + (str(getattr(exc, "evalue", "") or lines[-1])[:200])
+    )
+    cell = getattr(exc, "exec_count", None)
+    if isinstance(cell, int):
+        return briefing_line("notebook_failure_cell", notebook=notebook, cell=cell, error=error)
+    return briefing_line("notebook_failure", notebook=notebook, error=error)
 
 
 def _session(km, new: bool):
@@ -173,7 +186,7 @@ def _notebook_worker(conn) -> None:
             try:
                 html.notebook_html(target, Path(html_page), title=title)
             except Exception as exc:  # the notebook itself was written
-                failures.append(f"{name}：{type(exc).__name__}：{str(exc)[:200]}")
+                failures.append(_failure(name, exc))
     _stop_kernel(km)
     conn.send(failures)
     conn.close()
