@@ -167,3 +167,22 @@ def test_briefing_refuses_to_write_its_reports_into_the_raw_folder(raw, tmp_path
     assert err.startswith("通报材料目录") and "原始数据目录" in err and "--reports" in err
     assert sorted(p.relative_to(raw) for p in raw.rglob("*")) == before
     assert not (tmp_path / "out").exists()  # refused before any work
+
+
+def test_a_locked_roster_or_aliases_file_is_told_as_a_file_to_close(raw, tmp_path, capsys,
+                                                                     monkeypatch):  # fmt: skip
+    """PermissionError on a file the run only reads: close it, not "is it a folder?"."""
+    import errno
+
+    from analysis import cli, run_manifest
+
+    roster = next((raw / "roster").iterdir())
+
+    def locked(*_a, **_k):
+        raise PermissionError(errno.EACCES, "Permission denied", str(roster))
+
+    monkeypatch.setattr(run_manifest, "fingerprint", locked)
+    assert cli.main(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 1
+    line = capsys.readouterr().err.strip()
+    assert line.startswith(f"无法读取 {roster}（没有权限）") and "关闭该文件" in line
+    assert "是不是文件夹" not in line

@@ -263,6 +263,16 @@ def _run(args: argparse.Namespace) -> int:
     raise UsageError(message_text("cli_unknown_command", command=args.command))
 
 
+def _an_input_file(path: object, args: argparse.Namespace | None) -> bool:
+    """Whether `path` is an existing file inside the run's raw folder."""
+    raw = getattr(args, "raw", None) or config.RAW_DATA_DIR
+    try:
+        target, folder = Path(path).resolve(), Path(raw).resolve()
+    except (OSError, TypeError, ValueError):
+        return False
+    return target.is_file() and folder in target.parents
+
+
 def _from_cwd(path: Path | None) -> Path | None:
     return path if path is None or path.is_absolute() else Path.cwd() / path
 
@@ -294,7 +304,10 @@ def main(argv: list[str] | None = None) -> int:
         from analysis.messages import os_reason
 
         path = exc.filename or getattr(args, "out", None) or ""
-        print(message_text("cli_os_error", path=path, reason=os_reason(exc)), file=sys.stderr)
+        # A file the run only reads (the roster, aliases.csv, campaign.toml) that is
+        # locked or closed to her: as a locked submission is told, not as a folder.
+        key = "cli_input_locked" if _an_input_file(path, args) else "cli_os_error"
+        print(message_text(key, path=path, reason=os_reason(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(message_text("cli_interrupted"), file=sys.stderr)

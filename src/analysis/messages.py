@@ -355,6 +355,10 @@ MESSAGES: dict[str, str] = {
     "cli_bad_date": "日期“{value}”格式不对，应为 YYYY-MM-DD",
     "cli_no_such_date": "日期“{value}”不存在，请写一个真实的日期",
     "cli_os_error": "无法读写 {path}（{reason}）：请检查这个位置是否存在、是不是文件夹、有没有写入权限，然后重新运行。",
+    "cli_input_locked": (
+        "无法读取 {path}（{reason}）：它可能正在 Excel、WPS 或记事本中打开，或没有读取权限；"
+        "请关闭该文件（或向管理员要读取权限）后重新运行。"
+    ),
     "cli_campaign_missing": "找不到活动定义文件 {path}，请检查 --campaign 写的路径。",
     "output_inside_raw": (
         "统计表目录 {out} 就是原始数据目录 {raw}，或在它的名册、报送文件夹里面："
