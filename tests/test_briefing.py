@@ -564,3 +564,21 @@ def test_a_failing_notebook_is_told_by_notebook_and_cell_in_chinese():
     assert _failure("01_ingest.ipynb", RuntimeError("Kernel died")) == (
         "01_ingest.ipynb（RuntimeError: Kernel died）"
     )
+
+
+def test_a_second_briefing_with_nothing_new_says_so_on_screen(tiny_raw, tmp_path, monkeypatch,
+                                                              capsys):  # fmt: skip
+    """The screen compares with the last run (README): run again with nothing new, it
+    says nothing changed, not the first run's news again."""
+    monkeypatch.setattr(briefing, "NotebookRuns", NoNotebooks)
+    monkeypatch.setattr(charts, "PNG_DPI", 40)
+    assert briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports") == 0
+    (tiny_raw / "submissions" / "琉璃河镇.csv").write_text(
+        "填报单位：琉璃河镇总工会\n基层工会名称,活动日期,参加人数\n琉璃河镇中心小学工会,2019-06-12,9\n",
+        encoding="utf-8",
+    )
+    assert briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports") == 0
+    capsys.readouterr()
+    assert briefing.run(tiny_raw, tmp_path / "out", tmp_path / "reports") == 0
+    out = capsys.readouterr().out
+    assert "新增文件" not in out and "没有变化" in out

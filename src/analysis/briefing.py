@@ -593,7 +593,7 @@ def run(
         result = ingest(raw, processed, as_of, campaign)
         timings["ingest"] = time.perf_counter() - started
         print(result.summary_zh())
-        print(history.change_text(processed, since_change=True))
+        print(history.change_text(processed))  # the screen: against the last run (README)
         mark = time.perf_counter()
         figures = _figures(raw, processed, campaign, result, as_of, round_code, is_demo)
         folder = run_folder(reports_dir, figures)
