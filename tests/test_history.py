@@ -146,6 +146,27 @@ def test_state_change_and_as_of_change_are_named():
     ]
 
 
+def _snapshot(files: list[tuple[str, str, str]]) -> dict:
+    return {"stamp": "2019-07-02T09:05:00", "as_of": None, "units": {},
+            "files": [{"file": f, "sha256": sha, "state": st} for f, sha, st in files]}  # fmt: skip
+
+
+def test_a_file_that_became_unreadable_is_a_change_of_state_not_new_content():
+    """Locked, or overwritten by a broken copy: no sha256 to compare; the report says
+    有效 → 无法使用, never 替换（内容已更新）; and back again when it can be read."""
+    readable = _snapshot([("submissions/a.xlsx", "1", "current")])
+    locked = _snapshot([("submissions/a.xlsx", "", "rejected")])
+    for before, after, said in (
+        (readable, locked, "状态变化：submissions/a.xlsx（有效 → 无法使用）"),
+        (locked, readable, "状态变化：submissions/a.xlsx（无法使用 → 有效）"),
+    ):
+        lines = history.lines_for(before, after, history.compare(before, after))
+        assert said in lines and not any("替换" in line for line in lines)
+    broken = _snapshot([("submissions/a.xlsx", "2", "rejected")])  # a broken copy, read
+    lines = history.lines_for(readable, broken, history.compare(readable, broken))
+    assert "替换（内容已更新）：submissions/a.xlsx（有效 → 无法使用）" in lines
+
+
 def test_history_keeps_the_last_runs_only(tmp_path):
     subs = pd.DataFrame({"file": ["submissions/a.xlsx"], "state": ["current"]})
     for i in range(history.KEEP_RUNS + 3):

@@ -215,7 +215,11 @@ def compare(previous: dict | None, current: dict) -> pd.DataFrame:
             records.append({"change": "file_new", "file": name, "after": new[name]["state"]})
         elif name not in new:
             records.append({"change": "file_gone", "file": name, "before": old[name]["state"]})
-        elif old[name]["sha256"] != new[name]["sha256"]:
+        elif (
+            old[name]["sha256"] != new[name]["sha256"]
+            and old[name]["sha256"]
+            and new[name]["sha256"]
+        ):  # an unreadable file has no sha256: its change is one of state, said as such
             records.append(
                 {"change": "file_replaced", "file": name,
                  "before": old[name]["state"], "after": new[name]["state"]}
@@ -303,7 +307,9 @@ def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> lis
         if row.change == "file_new":
             lines.append(f"新增：{row.file}（{FILE_STATE_NAMES.get(row.after, row.after)}）")
         elif row.change == "file_replaced":
-            lines.append(f"替换（内容已更新）：{row.file}")
+            b = FILE_STATE_NAMES.get(row.before, row.before)
+            a = FILE_STATE_NAMES.get(row.after, row.after)
+            lines.append(f"替换（内容已更新）：{row.file}" + (f"（{b} → {a}）" if b != a else ""))
         elif row.change == "file_gone":
             lines.append(f"删除：{row.file}")
         elif row.change == "file_state":
