@@ -1287,3 +1287,23 @@ def test_a_grassroots_unions_own_publicity_counts_are_its_own(raw):
         ["长阳镇总工会", "长阳镇卫生院工会", "briefs", "3"],
         ["长阳镇总工会", "长阳镇卫生院工会", "wechat", "8"],
     ]
+
+
+def test_a_file_without_round_or_dates_takes_the_round_its_name_gives(raw):
+    """Publicity counts only, no 报送期次, no folder: 第二阶段 in the file's name places
+    them (said in a warning); without it, the warning says they are in no round's total."""
+    from tests.conftest import write_xlsx
+
+    for name in ("长阳镇总工会第二阶段宣传成果.xlsx", "区教委工会宣传成果.xlsx"):
+        unit = name.split("宣传")[0].removesuffix("第二阶段")
+        write_xlsx(raw / "submissions" / name,
+                   [[f"填报单位：{unit}"], ["项目", "数量"], ["简报", 3]])  # fmt: skip
+    run(raw)
+    subs = csv(raw.parent / "out", "submissions").set_index("file")["round"]
+    assert subs.to_dict() == {
+        "submissions/长阳镇总工会第二阶段宣传成果.xlsx": "r2",
+        "submissions/区教委工会宣传成果.xlsx": "",
+    }
+    issues = csv(raw.parent / "out", "issues").set_index("code")["message"]
+    assert "已按文件名计入“第二阶段”" in issues["round_from_filename"]
+    assert "宣传成果数量也不计入按期统计" in issues["round_unknown"]

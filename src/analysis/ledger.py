@@ -253,6 +253,15 @@ class _Interpreter:
             order = [r.code for r in self.campaign.rounds]
             code = min(counts, key=lambda c: (-counts[c], order.index(c))) if counts else None
             how = message_text("round_how_dates")
+            stem = Path(sub.file).stem
+            if code is None and (
+                by_name := self.round_of(stem) or round_of_period(stem, self.campaign)
+            ):
+                # No date to go by (publicity counts only): the file's name, said.
+                code, how = by_name, message_text("round_how_filename")
+                if not written:
+                    name = self.campaign.rounds_by_code[code].name
+                    self._file_issue(sub, "warning", "round_from_filename", round=name)
         if written:
             self._file_issue(sub, "warning", "round_unrecognised", value=written,
                              how=how if code else message_text("round_how_other"))  # fmt: skip

@@ -218,6 +218,7 @@ class IssueCode(StrEnum):
     EXAMPLE_ROW = "example_row"
     TEMPLATE_OTHER_UNIT = "template_other_unit"
     LONE_FIGURE = "lone_figure"
+    ROUND_FROM_FILENAME = "round_from_filename"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
 
 
