@@ -1207,3 +1207,15 @@ def test_a_header_block_line_under_the_table_is_read_as_the_header_block(raw):
         ("Sheet1", "3", "rejected", "note_row", ""),
     ]
     assert t["submissions"]["reporting_unit"].tolist() == ["长阳镇总工会"]
+
+
+def test_a_direct_union_reported_by_a_town_is_said_to_report_for_itself(raw):
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "北京燕房物流有限公司工会", "2019-06-03", "切实抓好学习", "座谈会", 30],
+    ])  # fmt: skip
+    issues = run(raw)["issues"]
+    (said,) = issues.loc[issues["code"] == "unit_other_parent", "message"]
+    assert "“北京燕房物流有限公司工会”在名册中是直属区总工会的基层工会，自己报送" in said
+    assert "属于“北京燕房物流有限公司工会”" not in said

@@ -661,9 +661,12 @@ class _Interpreter:
                 suggest=suggestion_text(unresolved.suggestions)),
                 value=written, suggest=unresolved.suggestions)  # fmt: skip
         if named and counted_for != sub.reporting_unit:
+            direct = (
+                self.kind_of.get(counted_for) == "direct" and (unit or counted_for) == counted_for
+            )
             note(warnings, "unit_other_parent", "grassroots_unit", message(
-                "unit_other_parent", row=trow.row, unit=unit or counted_for,
-                parent=counted_for, reporting=sub.reporting_unit))  # fmt: skip
+                "unit_direct_other" if direct else "unit_other_parent", row=trow.row,
+                unit=unit or counted_for, parent=counted_for, reporting=sub.reporting_unit))  # fmt: skip
 
         # When, how many, what.
         if "date" not in table.columns:

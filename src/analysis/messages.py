@@ -170,6 +170,10 @@ MESSAGES: dict[str, str] = {
         "第{row}行的基层工会“{unit}”在名册中属于“{parent}”，不属于报送单位“{reporting}”；"
         "已计入“{parent}”，请核对。"
     ),
+    "unit_direct_other": (
+        "第{row}行的“{unit}”在名册中是直属区总工会的基层工会，自己报送，不属于报送单位“{reporting}”；"
+        "已计入“{unit}”本身，请核对。"
+    ),
     # Rows (ledger.py): each row sentence follows row_prefix ("第5行：") or names its place
     "place_sheet_row": "工作表“{sheet}”第{row}行",
     "place_row": "第{row}行",
