@@ -225,6 +225,35 @@ def _cells(rows: list[list[object]], campaign, name: str = "宣传", merged=()) 
             )
             for now, total in (("本期数", "累计数"), ("本期", "累计"), ("当期", "累计"))
         ],
+        # Wide, each output typed over 本期 | 累计 without merging: both columns read.
+        (
+            [
+                ["基层工会名称", "简报", None, "微信", None],
+                [None, "本期", "累计", "本期", "累计"],
+                [SMALL, 1, 3, 2, 7],
+            ],
+            [
+                (
+                    "wide",
+                    False,
+                    [
+                        (3, "data", SMALL, "briefs", 1),
+                        (3, "data", SMALL, "briefs", 3),
+                        (3, "data", SMALL, "wechat", 2),
+                        (3, "data", SMALL, "wechat", 7),
+                    ],
+                )
+            ],
+        ),  # fmt: skip
+        # A title spanning blank cells over a header row is no output over sub-labels.
+        (
+            [
+                ["宣传报道情况统计（截至6月30日累计）", None, None],
+                ["基层工会名称", "宣传项目", "数量"],
+                [SMALL, "图片", 21],
+            ],
+            [("long", True, [(3, "data", SMALL, "pictures", 21)])],
+        ),  # fmt: skip
         # Wide, one output counted in its measure word under a title.
         (
             [["宣传报道情况统计"], ["微信（条）"], [7]],

@@ -243,6 +243,17 @@ def _header_row(
     """Row i's labels, and its `_header_kind` when it heads a publicity table (rows below
     naming outputs, or holding counts), else None."""
     labels = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(len(grid[i]))]
+    if i + 1 < len(grid) and not all(labels):
+        # 简报 typed over 本期 | 累计 without merging (a CSV export, 跨列居中): each output
+        # spans the blank cells to its right that hold sub-labels, as a merge would.
+        sub = [tables._labels(tables._cell(grid, i + 1, j)) for j in range(len(labels))]
+        spread = tables._spread_parents(labels, sub, merges, i)
+        spanned = [j for j, lab in enumerate(spread) if lab and (not labels[j] or
+                   (j + 1 < len(spread) and not labels[j + 1] and spread[j + 1]))]  # fmt: skip
+        if spread != labels and all(_period_label(sub[j], words) for j in spanned):
+            kind = _header_kind(spread, words, matcher)
+            if kind and kind[0] == "wide" and _sub_labels(grid, i, kind[2], tables) is not None:
+                labels = spread
     header = _header_kind(labels, words, matcher)
     if header and header[0] == "long":
         if not _long_rows_name_outputs(grid, merges, i, header[1], words, tables):
@@ -250,6 +261,15 @@ def _header_row(
     elif header and not _wide_rows_hold_counts(grid, i, header[2], words):
         header = None  # a row of output words in prose or a list, not a table
     return labels, header
+
+
+# Sub-labels that split an output's count by period (本期 | 累计).
+_PERIOD_WORDS = frozenset({"本期", "当期", "本阶段", "本月", "本季度", "本年", "新增", "本期新增"})
+
+
+def _period_label(text: str, words: _Words) -> bool:
+    """The label says a period: 本期, 当期…, or a running total (累计, 截至…)."""
+    return bool(text) and (words.says_cumulative(text) or clean.match_key(text) in _PERIOD_WORDS)
 
 
 class Probe:
