@@ -336,3 +336,16 @@ def test_the_briefing_reports_what_changed_before_its_own_ingest(raw):  # noqa: 
 def test_change_lines_round_percentages_half_up():
     assert history._fmt_figure("unit_coverage", 0.0625) == "6.3%"  # not half-even 6.2%
     assert history._fmt_figure("activities", 1234.0) == "1,234"
+
+
+def test_a_run_over_another_raw_folder_lists_no_deleted_files():
+    """briefing --raw elsewhere into the same processed folder: the other folder's
+    files were not deleted, nor the units' figures changed by a deletion."""
+    before = {**_snapshot([("submissions/a.xlsx", "1", "current")]),
+              "inputs": {"roster": "r", "aliases": "", "raw": "/home/她/data/raw"}}  # fmt: skip
+    after = {**_snapshot([("submissions/b.xlsx", "2", "current")]),
+             "inputs": {"roster": "r", "aliases": "", "raw": "/media/U盘/raw"}}  # fmt: skip
+    assert history.compare(before, after).empty
+    (line,) = history.lines_for(before, after, history.compare(before, after))
+    assert "另一个原始数据目录（/home/她/data/raw），本次读取 /media/U盘/raw" in line
+    assert "删除" not in line

@@ -195,6 +195,13 @@ def _same(before: float | None, after: float | None) -> bool:
     return math.isclose(before, after, rel_tol=0, abs_tol=1e-9)
 
 
+def _other_raw(previous: dict, current: dict) -> bool:
+    """Whether the two runs read different raw folders (both recorded)."""
+    before = (previous.get("inputs") or {}).get("raw")
+    now = (current.get("inputs") or {}).get("raw")
+    return bool(before and now and before != now)
+
+
 def compare(previous: dict | None, current: dict) -> pd.DataFrame:
     """The differences between two snapshots, one row per change (CHANGE_COLUMNS).
 
@@ -206,7 +213,7 @@ def compare(previous: dict | None, current: dict) -> pd.DataFrame:
     import pandas as pd
 
     records: list[dict] = []
-    if previous is None:
+    if previous is None or _other_raw(previous, current):
         return pd.DataFrame(columns=list(CHANGE_COLUMNS))
     old = {f["file"]: f for f in previous.get("files", [])}
     new = {f["file"]: f for f in current.get("files", [])}
@@ -278,6 +285,12 @@ def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> lis
     if previous is None:
         return [FIRST_RUN_LINE]
     head = f"与上次运行（{_stamp_zh(previous['stamp'])}）相比："
+    if _other_raw(previous, current):  # (briefing --raw elsewhere): no file was "deleted"
+        before_raw, now_raw = previous["inputs"]["raw"], current["inputs"]["raw"]
+        return [
+            head + f"上次读取的是另一个原始数据目录（{before_raw}），本次读取 {now_raw}，"
+            "两次的报送文件不同，不逐项比较。"
+        ]
     lines: list[str] = []
     if previous.get("as_of") != current.get("as_of"):
         lines.append(

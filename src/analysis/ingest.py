@@ -483,10 +483,10 @@ def _context_fingerprint(
 
 def _input_marks(raw_dir: Path) -> dict[str, str]:
     """The analyst's own inputs as the run history keeps them: the roster file's name and
-    a hash of its bytes, and a hash of aliases.csv ("" when absent)."""
+    a hash of its bytes, a hash of aliases.csv ("" when absent), and the raw folder."""
     from analysis.roster import find_roster_file
 
-    marks = {"roster": "", "aliases": ""}
+    marks = {"roster": "", "aliases": "", "raw": str(Path(raw_dir).resolve())}
     with contextlib.suppress(RosterError, OSError):
         path = find_roster_file(raw_dir / config.ROSTER_SUBDIR)
         marks["roster"] = f"{path.name}:{_sha256(path)[:16]}"
