@@ -435,3 +435,29 @@ def test_a_folder_named_for_the_months_of_a_round_places_photos_and_tables(raw, 
     assert list(materials(out)["round"]) == ["r2"]
     # the folder decides before the dates (June, in r1's window) do
     assert list(csv(out, "submissions")["round"]) == ["r2"]
+
+
+def test_an_issue_number_in_a_photo_name_does_not_override_its_exif_round(raw):
+    """“简报第12期” is the 12th issue of a unit's bulletin: not round 2 (“2期”)."""
+    put(raw, "长阳镇总工会/长阳镇工会简报第12期配图.jpg",
+        mm.jpeg(mm.picture(1), taken="2019:06:12 10:00:00"))  # fmt: skip
+    put(
+        raw,
+        "长阳镇总工会/工会信息第13期配图.jpg",
+        mm.jpeg(mm.picture(2), taken="2019:06:13 10:00:00"),
+    )
+    put(raw, "长阳镇总工会/工作动态第十一期配图.jpg",
+        mm.jpeg(mm.picture(3), taken="2019:08:11 10:00:00"))  # fmt: skip
+    put(
+        raw, "长阳镇总工会/第2阶段活动照片.jpg", mm.jpeg(mm.picture(4), taken="2019:06:14 10:00:00")
+    )
+    table = materials(run(raw)).set_index("file")
+    assert table[["round", "round_from"]].to_dict("index") == {
+        "submissions/长阳镇总工会/工会信息第13期配图.jpg": {"round": "r1", "round_from": "exif"},
+        "submissions/长阳镇总工会/工作动态第十一期配图.jpg": {"round": "r2", "round_from": "exif"},
+        "submissions/长阳镇总工会/第2阶段活动照片.jpg": {"round": "r2", "round_from": "file_name"},
+        "submissions/长阳镇总工会/长阳镇工会简报第12期配图.jpg": {
+            "round": "r1",
+            "round_from": "exif",
+        },
+    }
