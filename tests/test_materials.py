@@ -461,3 +461,38 @@ def test_an_issue_number_in_a_photo_name_does_not_override_its_exif_round(raw):
             "round_from": "exif",
         },
     }
+
+
+def test_a_report_written_as_plain_text_is_a_material_whatever_it_is_called(raw):
+    """小结, 情况汇报, 经验材料 … name written reports as 总结 does: never a refused table.
+
+    Only a name saying 总结 makes a `summary` (the contract's definition); the others
+    are documents. Their text is read (title, stated totals) in GBK or UTF-8.
+    """
+    text = "琉璃河镇总工会第一阶段小结\n一、基本情况\n共开展活动3场次，参与职工120人次。\n"
+    put(raw, "第一阶段/琉璃河镇总工会第一阶段小结.txt", text.encode("gbk"))
+    put(raw, "第一阶段/琉璃河镇总工会学习情况汇报.txt", text.replace("小结", "情况汇报").encode())
+    put(raw, "第一阶段/长阳镇总工会材料.zip",
+        mm.zip_of({"长阳镇总工会经验材料.txt": text.replace("琉璃河镇", "长阳镇").encode()}))  # fmt: skip
+    out = run(raw)
+    table = materials(out)
+    assert table[["file", "reporting_unit", "round", "material", "state", "title",
+                  "stated_activities"]].values.tolist() == [
+        ["submissions/第一阶段/琉璃河镇总工会学习情况汇报.txt", "琉璃河镇总工会", "r1", "document",
+         "current", "琉璃河镇总工会第一阶段情况汇报", "3"],
+        ["submissions/第一阶段/琉璃河镇总工会第一阶段小结.txt", "琉璃河镇总工会", "r1", "document",
+         "current", "琉璃河镇总工会第一阶段小结", "3"],
+        ["submissions/第一阶段/长阳镇总工会材料.zip/长阳镇总工会经验材料.txt", "长阳镇总工会", "r1",
+         "document", "current", "长阳镇总工会第一阶段小结", "3"],
+    ]  # fmt: skip
+    assert csv(out, "submissions").empty  # not read as spreadsheets, no “use the template”
+    assert "no_activity_table" not in {code for _, _, code in issue_codes(out)}
+
+
+def test_a_table_saved_as_text_stays_a_submission_even_if_its_name_says_summary(raw):
+    lines = ["填报单位：长阳镇总工会", "基层工会名称\t活动日期\t工作类别\t活动形式\t参加人数",
+             "长阳镇第一小学\t2019-10-20\t切实抓好学习\t讨论会\t30"]  # fmt: skip
+    put(raw, "长阳镇总工会/总结阶段报送表.txt", "\n".join(lines).encode("utf-8"))
+    out = run(raw)
+    assert materials(out).empty
+    assert list(csv(out, "submissions")["file"]) == ["submissions/长阳镇总工会/总结阶段报送表.txt"]

@@ -1,4 +1,4 @@
-"""Documents: their text (docx, pdf), title, own date, and the totals a summary states.
+"""Documents: their text (docx, pdf, txt), title, own date, and the totals a summary states.
 
 A stage summary often states totals ("共开展活动35场次", "参与职工1200余人次",
 "覆盖基层工会28家") that the analyst checks by hand against the unit's tables;
@@ -19,6 +19,11 @@ from analysis.messages import error_detail, message_text
 from analysis.model import IssueCode
 
 SUMMARY_MARK = "总结"
+# A plain-text file (.txt) named as a written report is a material, not a table saved as
+# text: the marks of a report, and of a table (which win: “总结阶段报送表.txt” is a table).
+REPORT_MARKS = (SUMMARY_MARK, "小结", "汇报", "经验材料", "典型材料", "事迹材料", "心得体会",
+                "工作报告", "情况报告", "情况说明")  # fmt: skip
+_TABLE_NAME = re.compile(r"(?:报送|统计|明细|汇总|登记|一览|情况|信息)表|台账|清单")
 TEXT_LIMIT = 200_000  # characters kept from one document (a summary is a few pages)
 
 # figure -> patterns; each pattern's group "n" is the number. Order matters only
@@ -150,14 +155,29 @@ def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str]:
     return lines, _pdf_date(metadata.get("/CreationDate")), str(metadata.get("/Title") or "")
 
 
+def names_a_report(stem: str) -> bool:
+    """Whether a plain-text file's name (without suffix) says it is a written report."""
+    return any(mark in stem for mark in REPORT_MARKS) and not _TABLE_NAME.search(stem)
+
+
+def _txt(data: bytes) -> tuple[list[str], dt.date | None, str]:
+    from analysis.textfiles import decode_or_none
+
+    text = decode_or_none(data) or ""  # in no known encoding: listed, with no text
+    return [line.strip() for line in text.splitlines()], None, ""
+
+
+_READERS = {"docx": _docx, "pdf": _pdf, "txt": _txt}
+
+
 def document_facts(data: bytes, fmt: str) -> DocumentFacts:
-    """Title, text, own date and stated totals of a docx/pdf; title only for other formats."""
+    """Title, text, own date and stated totals of a docx/pdf/txt; nothing for other formats."""
     if not data:
         raise DocumentError(IssueCode.MATERIAL_EMPTY)
-    if fmt not in ("docx", "pdf"):
+    if fmt not in _READERS:
         return DocumentFacts()
     try:
-        lines, own_date, meta_title = _docx(data) if fmt == "docx" else _pdf(data)
+        lines, own_date, meta_title = _READERS[fmt](data)
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - damaged documents raise many types
