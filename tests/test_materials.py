@@ -496,3 +496,57 @@ def test_a_table_saved_as_text_stays_a_submission_even_if_its_name_says_summary(
     out = run(raw)
     assert materials(out).empty
     assert list(csv(out, "submissions")["file"]) == ["submissions/长阳镇总工会/总结阶段报送表.txt"]
+
+
+def _word(paragraphs: list[tuple[str, str]]) -> bytes:
+    """A .docx of (text, style) paragraphs; style "" is a plain paragraph."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for text, style in paragraphs:
+        document.add_paragraph(text, style=style or None)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_summary_titled_below_its_document_number_or_attachment_line_is_a_summary(raw):
+    body = ("共开展活动35场次，参与职工1200余人次。", "")
+    put(raw, "长阳镇总工会/材料A.docx", _word([
+        ("房工发〔2019〕12号", ""), ("长阳镇总工会学习宣传市工会十四大精神阶段性工作总结", "Heading 1"),
+        body]))  # fmt: skip
+    put(raw, "长阳镇总工会/材料B.docx", _word([
+        ("附件2", ""), ("长阳镇总工会第一阶段工作总结", "Title"), body]))  # fmt: skip
+    put(raw, "长阳镇总工会/材料C.docx", _word([  # not styled: the first line that is no preamble
+        ("附件2", ""), ("长阳镇总工会第一阶段工作总结", ""), body]))  # fmt: skip
+    put(raw, "长阳镇总工会/材料D.docx", _word([  # a numbered section heading is not the title
+        ("长阳镇总工会学习情况", ""), ("一、工作总结", "Heading 1"), body]))  # fmt: skip
+    put(raw, "长阳镇总工会/材料E.docx", _word([  # a heading far below the top is not the title
+        *[(f"第{n}段", "") for n in range(1, 6)], ("长阳镇总工会第一阶段工作总结", "Heading 1"), body]))  # fmt: skip
+    table = materials(run(raw))
+    assert table[["material", "title", "round"]].values.tolist() == [
+        ["summary", "长阳镇总工会学习宣传市工会十四大精神阶段性工作总结", ""],
+        ["summary", "长阳镇总工会第一阶段工作总结", "r1"],
+        ["summary", "长阳镇总工会第一阶段工作总结", "r1"],
+        ["document", "长阳镇总工会学习情况", ""],
+        ["document", "第1段", "r1"],
+    ]
+    assert table["stated_activities"].tolist() == ["35"] * 5
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["房工发〔2019〕12号", "长阳镇总工会工作总结"], "长阳镇总工会工作总结"),
+        (["北京市房山区总工会文件", "京工发[2019]3号", "关于……的总结"], "关于……的总结"),
+        (["密级：内部", "附件：", "二〇一九年七月一日", "- 1 -", "标题"], "标题"),
+        (["附件2"], "附件2"),  # nothing else: the first line all the same
+        ([], ""),
+    ],
+)
+def test_a_documents_title_skips_the_lines_official_documents_put_above_it(lines, title):
+    from analysis.materials.documents import title_of
+
+    assert title_of(lines) == title
