@@ -550,3 +550,46 @@ def test_a_documents_title_skips_the_lines_official_documents_put_above_it(lines
     from analysis.materials.documents import title_of
 
     assert title_of(lines) == title
+
+
+TRUNCATED_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"  # an attachment cut short
+
+
+def test_a_damaged_pdf_puts_no_library_log_line_on_the_console(raw):
+    import subprocess
+    import sys
+
+    put(raw, "第一阶段/长阳镇总工会第一阶段工作总结.pdf", TRUNCATED_PDF)
+    out = raw.parent / "out"
+    env = dict(os.environ, ANALYSIS_PROCESSES="1")
+    proc = subprocess.run([sys.executable, "-m", "analysis", "ingest", "--raw", str(raw),
+                           "--out", str(out)], capture_output=True, text=True, env=env)  # fmt: skip
+    assert proc.returncode == 0
+    assert proc.stderr == ""  # pypdf's “EOF marker not found” used to be here
+    assert "无法读取 1 个" in proc.stdout  # our own summary line still says it
+    issues = csv(out, "issues")
+    assert list(issues["code"]) == ["material_corrupt"]
+    assert "长阳镇总工会第一阶段工作总结.pdf" in issues["message"][0]
+
+
+def test_reading_materials_silences_the_libraries_loggers_even_under_a_logging_setup(
+    raw, monkeypatch, capsys, caplog
+):
+    import logging
+
+    from analysis.materials.detect import Kind
+    from analysis.materials.intake import Received
+    from analysis.materials.quiet import LIBRARY_LOGGERS
+    from analysis.materials.table import read_facts
+
+    for name in LIBRARY_LOGGERS:  # as a fresh process has them, whatever ran before
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "handlers", [])
+        monkeypatch.setattr(logger, "propagate", True)
+    caplog.set_level(logging.DEBUG)  # a handler on the root logger, as a notebook may set up
+    item = Received("submissions/x.pdf", Kind("document", "pdf"), len(TRUNCATED_PDF),
+                    data=TRUNCATED_PDF)  # fmt: skip
+    facts = read_facts(item, 2**20)
+    assert facts.error is not None and facts.error[0] == "material_corrupt"
+    assert capsys.readouterr().err == ""
+    assert not [r for r in caplog.records if r.name.split(".")[0] in LIBRARY_LOGGERS]

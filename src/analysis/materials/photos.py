@@ -198,10 +198,13 @@ def clean_copy(data: bytes, max_side: int = 1600, quality: int = 85) -> Image.Im
 
     The returned image carries no EXIF/GPS: it is a new image built from pixels only.
     """
-    image = _open(data)
-    image.draft("RGB", (max_side, max_side))
-    image = flatten(ImageOps.exif_transpose(image))
-    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    from analysis.materials.quiet import quiet_libraries
+
+    with quiet_libraries():  # Pillow's English warnings are not for the analyst
+        image = _open(data)
+        image.draft("RGB", (max_side, max_side))
+        image = flatten(ImageOps.exif_transpose(image))
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     clean = Image.new("RGB", image.size)
     clean.paste(image)
     return clean
