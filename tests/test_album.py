@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pandas as pd
+import pytest
 from PIL import Image
 
 from analysis.campaign import Limits
@@ -30,6 +31,83 @@ def test_clean_copy_is_upright_resized_and_has_no_exif_or_gps():
     copy = photos.clean_copy(source, max_side=200)
     assert copy.size == (150, 200)  # turned a quarter (orientation 6), then fitted in 200 px
     assert _no_metadata(photos.jpeg_bytes(copy))
+
+
+def _encoded(image: Image.Image, fmt: str = "PNG", **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def _grey_scan(seed: int) -> Image.Image:
+    """A 16-bit greyscale picture (mode I;16), as scanners and some phones export."""
+    import numpy as np
+
+    grey = np.asarray(mm.picture(seed, size=(160, 120)).convert("L")).astype("uint16") * 257
+    return Image.fromarray(grey)
+
+
+def _poster(mode: str) -> Image.Image:
+    """A red disc on a transparent background, in `mode`."""
+    from PIL import ImageDraw
+
+    image = Image.new("RGBA", (120, 80), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse([30, 10, 90, 70], fill=(220, 30, 30, 255))
+    if mode == "P":
+        return image.convert("P", palette=Image.Palette.ADAPTIVE, colors=8)  # keeps transparency
+    if mode == "LA":
+        return image.convert("LA")
+    return image
+
+
+def test_a_16_bit_greyscale_photo_keeps_its_greys():
+    scan = _grey_scan(1)
+    assert scan.mode == "I;16"
+    data = _encoded(scan)
+    copy = photos.clean_copy(data)
+    expected = mm.picture(1, size=(160, 120)).convert("L")
+    assert copy.mode == "RGB"
+    assert copy.convert("L").getextrema() == expected.getextrema()  # not all white
+    assert copy.getpixel((5, 5))[0] == expected.getpixel((5, 5))
+    # two different scans are two photos, not one white picture twice
+    other = photos.photo_facts(_encoded(_grey_scan(2)))
+    assert photos.hash_distance(photos.photo_facts(data).phash, other.phash) > photos.HASH_DISTANCE
+
+
+def test_wide_and_floating_greys_are_scaled_not_clipped():
+    import numpy as np
+
+    ramp = np.linspace(0, 1, 64, dtype=np.float32).reshape(8, 8)
+
+    def greys(values, mode):
+        return photos.flatten(Image.fromarray(values, mode), "L").getextrema()
+
+    assert greys(ramp, "F") == (0, 255)  # 0..1
+    assert greys((ramp * 65535).astype(np.int32), "I") == (0, 255)  # 16-bit values
+    assert greys((ramp * 200).astype(np.int32), "I") == (0, 200)  # 8-bit values: kept
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P"])
+def test_a_transparent_background_comes_out_white_not_black(mode):
+    poster = _poster(mode)
+    assert poster.mode == mode
+    copy = photos.clean_copy(_encoded(poster))
+    assert copy.mode == "RGB"
+    assert copy.getpixel((2, 2)) == (255, 255, 255)
+    centre = copy.getpixel((60, 40))
+    assert centre != (255, 255, 255) and centre != (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt"), [("CMYK", "JPEG"), ("1", "PNG"), ("L", "PNG"), ("P", "GIF"), ("RGB", "WEBP")]
+)
+def test_photos_of_any_mode_come_out_rgb(mode, fmt):
+    picture = mm.picture(3, size=(160, 120))
+    image = picture.convert(mode)
+    copy = photos.clean_copy(_encoded(image, fmt))
+    assert copy.mode == "RGB" and copy.size == (160, 120)
+    grey = copy.convert("L").getextrema()
+    assert grey[1] - grey[0] > 50  # a picture, not one flat colour
 
 
 def _materials(records):

@@ -1072,6 +1072,33 @@ def test_round_from_text(campaign, text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("长阳镇工会简报第12期配图", None),  # not "2期"
+        ("工会信息第13期配图", None),  # not "3期"
+        ("工作动态第十一期配图", None),  # not "一期"
+        ("第十二期", None),
+        ("第21期", None),
+        ("第11阶段", None),
+        ("简报第2期", None),  # the 2nd issue of a 简报, not round 2
+        ("工作动态二期", None),
+        ("2019年第2期报送", "r2"),
+        ("二〇一九年二期", "r2"),
+        ("第2阶段照片", "r2"),
+    ],
+)
+def test_an_issue_number_is_not_a_round(campaign, text, expected):
+    assert submissions.round_from_text(text, campaign) == expected
+
+
+def test_every_round_label_still_names_its_round(campaign):
+    for rnd in campaign.rounds:
+        for label in (rnd.code, rnd.name, *rnd.labels):
+            for text in (label, f"长阳镇总工会{label}报送材料", f"2019年{label}"):
+                assert submissions.round_from_text(text, campaign) == rnd.code, text
+
+
+@pytest.mark.parametrize(
     ("name", "rank"),
     [
         ("长阳镇.xlsx", 0),

@@ -435,3 +435,161 @@ def test_a_folder_named_for_the_months_of_a_round_places_photos_and_tables(raw, 
     assert list(materials(out)["round"]) == ["r2"]
     # the folder decides before the dates (June, in r1's window) do
     assert list(csv(out, "submissions")["round"]) == ["r2"]
+
+
+def test_an_issue_number_in_a_photo_name_does_not_override_its_exif_round(raw):
+    """“简报第12期” is the 12th issue of a unit's bulletin: not round 2 (“2期”)."""
+    put(raw, "长阳镇总工会/长阳镇工会简报第12期配图.jpg",
+        mm.jpeg(mm.picture(1), taken="2019:06:12 10:00:00"))  # fmt: skip
+    put(
+        raw,
+        "长阳镇总工会/工会信息第13期配图.jpg",
+        mm.jpeg(mm.picture(2), taken="2019:06:13 10:00:00"),
+    )
+    put(raw, "长阳镇总工会/工作动态第十一期配图.jpg",
+        mm.jpeg(mm.picture(3), taken="2019:08:11 10:00:00"))  # fmt: skip
+    put(
+        raw, "长阳镇总工会/第2阶段活动照片.jpg", mm.jpeg(mm.picture(4), taken="2019:06:14 10:00:00")
+    )
+    table = materials(run(raw)).set_index("file")
+    assert table[["round", "round_from"]].to_dict("index") == {
+        "submissions/长阳镇总工会/工会信息第13期配图.jpg": {"round": "r1", "round_from": "exif"},
+        "submissions/长阳镇总工会/工作动态第十一期配图.jpg": {"round": "r2", "round_from": "exif"},
+        "submissions/长阳镇总工会/第2阶段活动照片.jpg": {"round": "r2", "round_from": "file_name"},
+        "submissions/长阳镇总工会/长阳镇工会简报第12期配图.jpg": {
+            "round": "r1",
+            "round_from": "exif",
+        },
+    }
+
+
+def test_a_report_written_as_plain_text_is_a_material_whatever_it_is_called(raw):
+    """小结, 情况汇报, 经验材料 … name written reports as 总结 does: never a refused table.
+
+    Only a name saying 总结 makes a `summary` (the contract's definition); the others
+    are documents. Their text is read (title, stated totals) in GBK or UTF-8.
+    """
+    text = "琉璃河镇总工会第一阶段小结\n一、基本情况\n共开展活动3场次，参与职工120人次。\n"
+    put(raw, "第一阶段/琉璃河镇总工会第一阶段小结.txt", text.encode("gbk"))
+    put(raw, "第一阶段/琉璃河镇总工会学习情况汇报.txt", text.replace("小结", "情况汇报").encode())
+    put(raw, "第一阶段/长阳镇总工会材料.zip",
+        mm.zip_of({"长阳镇总工会经验材料.txt": text.replace("琉璃河镇", "长阳镇").encode()}))  # fmt: skip
+    out = run(raw)
+    table = materials(out)
+    assert table[["file", "reporting_unit", "round", "material", "state", "title",
+                  "stated_activities"]].values.tolist() == [
+        ["submissions/第一阶段/琉璃河镇总工会学习情况汇报.txt", "琉璃河镇总工会", "r1", "document",
+         "current", "琉璃河镇总工会第一阶段情况汇报", "3"],
+        ["submissions/第一阶段/琉璃河镇总工会第一阶段小结.txt", "琉璃河镇总工会", "r1", "document",
+         "current", "琉璃河镇总工会第一阶段小结", "3"],
+        ["submissions/第一阶段/长阳镇总工会材料.zip/长阳镇总工会经验材料.txt", "长阳镇总工会", "r1",
+         "document", "current", "长阳镇总工会第一阶段小结", "3"],
+    ]  # fmt: skip
+    assert csv(out, "submissions").empty  # not read as spreadsheets, no “use the template”
+    assert "no_activity_table" not in {code for _, _, code in issue_codes(out)}
+
+
+def test_a_table_saved_as_text_stays_a_submission_even_if_its_name_says_summary(raw):
+    lines = ["填报单位：长阳镇总工会", "基层工会名称\t活动日期\t工作类别\t活动形式\t参加人数",
+             "长阳镇第一小学\t2019-10-20\t切实抓好学习\t讨论会\t30"]  # fmt: skip
+    put(raw, "长阳镇总工会/总结阶段报送表.txt", "\n".join(lines).encode("utf-8"))
+    out = run(raw)
+    assert materials(out).empty
+    assert list(csv(out, "submissions")["file"]) == ["submissions/长阳镇总工会/总结阶段报送表.txt"]
+
+
+def _word(paragraphs: list[tuple[str, str]]) -> bytes:
+    """A .docx of (text, style) paragraphs; style "" is a plain paragraph."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for text, style in paragraphs:
+        document.add_paragraph(text, style=style or None)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_summary_titled_below_its_document_number_or_attachment_line_is_a_summary(raw):
+    body = ("共开展活动35场次，参与职工1200余人次。", "")
+    put(raw, "长阳镇总工会/材料A.docx", _word([
+        ("房工发〔2019〕12号", ""), ("长阳镇总工会学习宣传市工会十四大精神阶段性工作总结", "Heading 1"),
+        body]))  # fmt: skip
+    put(raw, "长阳镇总工会/材料B.docx", _word([
+        ("附件2", ""), ("长阳镇总工会第一阶段工作总结", "Title"), body]))  # fmt: skip
+    put(raw, "长阳镇总工会/材料C.docx", _word([  # not styled: the first line that is no preamble
+        ("附件2", ""), ("长阳镇总工会第一阶段工作总结", ""), body]))  # fmt: skip
+    put(raw, "长阳镇总工会/材料D.docx", _word([  # a numbered section heading is not the title
+        ("长阳镇总工会学习情况", ""), ("一、工作总结", "Heading 1"), body]))  # fmt: skip
+    put(raw, "长阳镇总工会/材料E.docx", _word([  # a heading far below the top is not the title
+        *[(f"第{n}段", "") for n in range(1, 6)], ("长阳镇总工会第一阶段工作总结", "Heading 1"), body]))  # fmt: skip
+    table = materials(run(raw))
+    assert table[["material", "title", "round"]].values.tolist() == [
+        ["summary", "长阳镇总工会学习宣传市工会十四大精神阶段性工作总结", ""],
+        ["summary", "长阳镇总工会第一阶段工作总结", "r1"],
+        ["summary", "长阳镇总工会第一阶段工作总结", "r1"],
+        ["document", "长阳镇总工会学习情况", ""],
+        ["document", "第1段", "r1"],
+    ]
+    assert table["stated_activities"].tolist() == ["35"] * 5
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["房工发〔2019〕12号", "长阳镇总工会工作总结"], "长阳镇总工会工作总结"),
+        (["北京市房山区总工会文件", "京工发[2019]3号", "关于……的总结"], "关于……的总结"),
+        (["密级：内部", "附件：", "二〇一九年七月一日", "- 1 -", "标题"], "标题"),
+        (["附件2"], "附件2"),  # nothing else: the first line all the same
+        ([], ""),
+    ],
+)
+def test_a_documents_title_skips_the_lines_official_documents_put_above_it(lines, title):
+    from analysis.materials.documents import title_of
+
+    assert title_of(lines) == title
+
+
+TRUNCATED_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"  # an attachment cut short
+
+
+def test_a_damaged_pdf_puts_no_library_log_line_on_the_console(raw):
+    import subprocess
+    import sys
+
+    put(raw, "第一阶段/长阳镇总工会第一阶段工作总结.pdf", TRUNCATED_PDF)
+    out = raw.parent / "out"
+    env = dict(os.environ, ANALYSIS_PROCESSES="1")
+    proc = subprocess.run([sys.executable, "-m", "analysis", "ingest", "--raw", str(raw),
+                           "--out", str(out)], capture_output=True, text=True, env=env)  # fmt: skip
+    assert proc.returncode == 0
+    assert proc.stderr == ""  # pypdf's “EOF marker not found” used to be here
+    assert "无法读取 1 个" in proc.stdout  # our own summary line still says it
+    issues = csv(out, "issues")
+    assert list(issues["code"]) == ["material_corrupt"]
+    assert "长阳镇总工会第一阶段工作总结.pdf" in issues["message"][0]
+
+
+def test_reading_materials_silences_the_libraries_loggers_even_under_a_logging_setup(
+    raw, monkeypatch, capsys, caplog
+):
+    import logging
+
+    from analysis.materials.detect import Kind
+    from analysis.materials.intake import Received
+    from analysis.materials.quiet import LIBRARY_LOGGERS
+    from analysis.materials.table import read_facts
+
+    for name in LIBRARY_LOGGERS:  # as a fresh process has them, whatever ran before
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "handlers", [])
+        monkeypatch.setattr(logger, "propagate", True)
+    caplog.set_level(logging.DEBUG)  # a handler on the root logger, as a notebook may set up
+    item = Received("submissions/x.pdf", Kind("document", "pdf"), len(TRUNCATED_PDF),
+                    data=TRUNCATED_PDF)  # fmt: skip
+    facts = read_facts(item, 2**20)
+    assert facts.error is not None and facts.error[0] == "material_corrupt"
+    assert capsys.readouterr().err == ""
+    assert not [r for r in caplog.records if r.name.split(".")[0] in LIBRARY_LOGGERS]

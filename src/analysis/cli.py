@@ -290,6 +290,11 @@ def main(argv: list[str] | None = None) -> int:
     package_log = logging.getLogger("analysis")
     if not package_log.handlers:
         package_log.addHandler(logging.NullHandler())
+    # Nor the libraries' (pypdf's "EOF marker not found" on a damaged PDF): issues.csv
+    # says, in Chinese, what is wrong with a file.
+    from analysis.materials.quiet import silence_library_logs
+
+    silence_library_logs()
     args = None
     try:
         args = build_parser().parse_args(argv)

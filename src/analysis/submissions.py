@@ -164,6 +164,39 @@ def _text_key(value: object) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).lower()
 
 
+# Numerals a round label's number must not be glued to: "2期" inside "第12期", "一期"
+# inside "第十一期" are issue numbers, not rounds.
+_DIGITS = frozenset("0123456789")
+_CN_NUMERALS = frozenset("零〇一二两三四五六七八九十百千")
+# Serial publications a unit numbers by 期: "简报第2期", "工作动态二期" name an issue.
+ISSUE_SERIES = ("简报", "信息", "动态", "快讯", "专刊", "周刊", "月刊", "期刊", "通讯", "通报",
+                "专报", "要情", "情况反映")  # fmt: skip
+
+
+def _glued(a: str, b: str) -> bool:
+    """Whether two neighbouring characters belong to one number."""
+    return (a in _DIGITS and b in _DIGITS) or (a in _CN_NUMERALS and b in _CN_NUMERALS)
+
+
+def _names_round(key: str, start: int, end: int) -> bool:
+    """Whether a round label found at key[start:end] names the round, not part of a number.
+
+    Not when its number continues a longer one ("2期" in "第12期", "一期" in
+    "第十一期", "1阶段" in "11阶段"), nor when its 期 numbers an issue of a unit's
+    publication ("简报第2期", "工作动态二期").
+    """
+    label = key[start:end]
+    if start > 0 and _glued(key[start - 1], label[0]):
+        return False
+    if end < len(key) and _glued(label[-1], key[end]):
+        return False
+    if "期" in label:
+        before = key[:start].removesuffix("第") if not label.startswith("第") else key[:start]
+        if before.endswith(ISSUE_SERIES):
+            return False
+    return True
+
+
 def round_from_text(text: object, campaign: Campaign) -> str | None:
     """The round a text names ('第二阶段', 'r2', '2019第二期报送'); None when none or several."""
     key = _text_key(text)
@@ -177,7 +210,8 @@ def round_from_text(text: object, campaign: Campaign) -> str | None:
             if label.isascii():  # "r2": a whole token only, never inside "dr23"
                 found = re.search(rf"(?<![0-9a-z]){re.escape(label)}(?![0-9a-z])", key)
             else:
-                found = label in key
+                found = any(_names_round(key, m.start(), m.end()) for m in
+                            re.finditer(re.escape(label), key))  # fmt: skip
             if found:
                 hits[rnd.code] = max(hits.get(rnd.code, 0), 1000 if label == key else len(label))
     if not hits:

@@ -1,4 +1,4 @@
-"""Documents: their text (docx, pdf), title, own date, and the totals a summary states.
+"""Documents: their text (docx, pdf, txt), title, own date, and the totals a summary states.
 
 A stage summary often states totals ("共开展活动35场次", "参与职工1200余人次",
 "覆盖基层工会28家") that the analyst checks by hand against the unit's tables;
@@ -19,6 +19,11 @@ from analysis.messages import error_detail, message_text
 from analysis.model import IssueCode
 
 SUMMARY_MARK = "总结"
+# A plain-text file (.txt) named as a written report is a material, not a table saved as
+# text: the marks of a report, and of a table (which win: “总结阶段报送表.txt” is a table).
+REPORT_MARKS = (SUMMARY_MARK, "小结", "汇报", "经验材料", "典型材料", "事迹材料", "心得体会",
+                "工作报告", "情况报告", "情况说明")  # fmt: skip
+_TABLE_NAME = re.compile(r"(?:报送|统计|明细|汇总|登记|一览|情况|信息)表|台账|清单")
 TEXT_LIMIT = 200_000  # characters kept from one document (a summary is a few pages)
 
 # figure -> patterns; each pattern's group "n" is the number. Order matters only
@@ -108,23 +113,70 @@ def _check_docx(data: bytes) -> None:
         )
 
 
-def _docx(data: bytes) -> tuple[list[str], dt.date | None, str]:
+# A document's title is looked for among its first few non-empty lines: official
+# documents put a 文号, “附件2”, a 密级 or the issuing office's 版头 above it.
+TITLE_LINES = 5
+_PREAMBLE = re.compile(
+    r"^(?:.{0,30}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*第?\s*\d+\s*号.{0,10}"  # 房工发〔2019〕12号
+    r"|附\s*件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?"
+    r"|(?:密级|紧急程度|签发人|特急|加急|急件|秘密|机密|绝密|内部资料|发文字号).{0,30}"
+    r"|.{2,24}(?:工会|委员会|办公室|党委|党组|政府|局|委)文件"  # 版头: 北京市房山区总工会文件
+    r"|[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
+    r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
+    r"|[-—－\s]*[0-9０-９]+[-—－\s]*"  # a page number
+    r")$"
+)
+_HEADING_STYLES = ("heading", "title", "标题")
+# A numbered section heading (一、基本情况; （一）; 1.; 第一部分) is not the document's title.
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9０-９]+[)）]"
+                      r"|[0-9０-９]+[、.．]|第[一二三四五六七八九十]+[部章节])")  # fmt: skip
+
+
+def _is_heading(paragraph) -> bool:
+    """Whether a Word paragraph is styled as a heading or title (by style or outline level)."""
+    from docx.oxml.ns import qn
+
+    style = paragraph.style
+    for _ in range(10):  # a style is based on another: a few levels (never a loop's end)
+        if style is None:
+            break
+        if (style.name or "").strip().lower().startswith(_HEADING_STYLES):
+            return True
+        style = style.base_style
+    ppr = paragraph._p.pPr
+    return ppr is not None and ppr.find(qn("w:outlineLvl")) is not None
+
+
+def _title_heading(line: str, paragraph) -> bool:
+    """Whether a line near the top is a heading that titles the document."""
+    return not _PREAMBLE.match(line) and not _SECTION.match(line) and _is_heading(paragraph)
+
+
+def _docx(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
     import docx
     from docx.opc.constants import RELATIONSHIP_TYPE
 
     _check_docx(data)
     document = docx.Document(io.BytesIO(data))
-    lines = [p.text.strip() for p in document.paragraphs]
+    lines, heading, seen = [], "", 0
+    for paragraph in document.paragraphs:
+        line = paragraph.text.strip()
+        lines.append(line)
+        if line and seen < TITLE_LINES:
+            seen += 1
+            if not heading and _title_heading(line, paragraph):
+                heading = line
     for table in document.tables:
         for row in table.rows:
             lines.append(" ".join(c.text.strip() for c in row.cells))
     try:  # a file without document properties: python-docx would make some, dated now
         document.part.package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
     except KeyError:
-        return lines, None, ""
+        return lines, None, "", heading
     props = document.core_properties
     when = props.created or props.modified
-    return lines, when.date() if isinstance(when, dt.datetime) else None, props.title or ""
+    own_date = when.date() if isinstance(when, dt.datetime) else None
+    return lines, own_date, props.title or "", heading
 
 
 def _pdf_date(value: object) -> dt.date | None:
@@ -132,7 +184,7 @@ def _pdf_date(value: object) -> dt.date | None:
     return make_date(*map(int, match.groups())) if match else None
 
 
-def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str]:
+def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -147,26 +199,48 @@ def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str]:
         if size > TEXT_LIMIT:
             break
     metadata = reader.metadata or {}
-    return lines, _pdf_date(metadata.get("/CreationDate")), str(metadata.get("/Title") or "")
+    return lines, _pdf_date(metadata.get("/CreationDate")), str(metadata.get("/Title") or ""), ""
+
+
+def names_a_report(stem: str) -> bool:
+    """Whether a plain-text file's name (without suffix) says it is a written report."""
+    return any(mark in stem for mark in REPORT_MARKS) and not _TABLE_NAME.search(stem)
+
+
+def _txt(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
+    from analysis.textfiles import decode_or_none
+
+    text = decode_or_none(data) or ""  # in no known encoding: listed, with no text
+    return [line.strip() for line in text.splitlines()], None, "", ""
+
+
+_READERS = {"docx": _docx, "pdf": _pdf, "txt": _txt}
 
 
 def document_facts(data: bytes, fmt: str) -> DocumentFacts:
-    """Title, text, own date and stated totals of a docx/pdf; title only for other formats."""
+    """Title, text, own date and stated totals of a docx/pdf/txt; nothing for other formats."""
     if not data:
         raise DocumentError(IssueCode.MATERIAL_EMPTY)
-    if fmt not in ("docx", "pdf"):
+    if fmt not in _READERS:
         return DocumentFacts()
     try:
-        lines, own_date, meta_title = _docx(data) if fmt == "docx" else _pdf(data)
+        lines, own_date, meta_title, heading = _READERS[fmt](data)
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - damaged documents raise many types
         raise DocumentError(IssueCode.MATERIAL_CORRUPT, error_detail(exc)) from None
     lines = [line for line in lines if line]
     text = "\n".join(lines)[:TEXT_LIMIT]
-    title = lines[0] if lines else ""
+    title = heading or title_of(lines)
     return DocumentFacts(title=title[:200], text=text, own_date=own_date,
                          totals=stated_totals(text), meta_title=meta_title[:200])  # fmt: skip
+
+
+def title_of(lines: list[str]) -> str:
+    """A document's title from its non-empty lines: the first of the first few that is not
+    a 文号, “附件2”, 密级, 版头, date or page number; else its first line."""
+    return next((line for line in lines[:TITLE_LINES] if not _PREAMBLE.match(line)),
+                lines[0] if lines else "")  # fmt: skip
 
 
 def unit_written(text: str) -> str:

@@ -86,11 +86,11 @@ class Intake:
             self._tmp = None
 
 
-def _text_summary(path: Path, suffix: str) -> bool:
-    """A .txt that is a written summary (its name says 总结), not a table saved as text."""
-    from analysis.materials.documents import SUMMARY_MARK
+def _text_report(path: PurePosixPath | Path, suffix: str) -> bool:
+    """A .txt that is a written report (its name says 总结, 小结, 情况汇报 …), not a table."""
+    from analysis.materials.documents import names_a_report
 
-    return suffix == ".txt" and SUMMARY_MARK in path.stem
+    return suffix == ".txt" and names_a_report(path.stem)
 
 
 def _size(path: Path) -> int:
@@ -139,7 +139,7 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
     for path in files:
         rel = path.relative_to(raw_dir).as_posix()
         suffix = path.suffix.lower()
-        if _text_summary(path, suffix):
+        if _text_report(path, suffix):
             intake.materials.append(
                 Received(rel, detect.Kind("document", "txt"), _size(path), path=path)
             )
@@ -193,7 +193,7 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
     suffix = name.suffix.lower()
     kind = detect.identify(member.data, suffix)
     where = _route(kind, suffix)
-    if _text_summary(name, suffix):
+    if _text_report(name, suffix):
         kind, where = detect.Kind("document", "txt"), "material"
     if where == "material":
         intake.materials.append(Received(member.rel, kind, len(member.data), data=member.data))

@@ -101,10 +101,55 @@ def exif_date(image: Image.Image) -> dt.date | None:
     return make_date(*map(int, match.groups())) if match else None
 
 
+_ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """A 16-bit, 32-bit or floating-point greyscale picture as 8-bit greys ("L").
+
+    Pillow's own conversion clips at 255, so a 16-bit scan came out white: a 16-bit
+    picture is scaled from 0..65535; a 32-bit or float one from its own range (one
+    holding 8-bit values, or 0..1 for float, kept as such).
+    """
+    import numpy as np
+
+    wide = image.mode.startswith("I;16")
+    values = np.asarray(image.convert("I") if wide else image, dtype=np.float64)
+    top = float(values.max()) if values.size else 0.0
+    if wide or 255 < top <= 65535:
+        scale = 255 / 65535
+    elif top > 65535:
+        scale = 255 / top
+    elif image.mode == "F" and 0 < top <= 1:
+        scale = 255.0
+    else:
+        scale = 1.0
+    grey = np.clip(np.rint(values * scale), 0, 255).astype(np.uint8)
+    return Image.fromarray(grey, "L")
+
+
+def flatten(image: Image.Image, mode: str = "RGB") -> Image.Image:
+    """The picture in 8-bit `mode` ("RGB" or "L") as a viewer shows it, whatever its own mode.
+
+    16-bit and other wide greys are scaled to 8 bits (not clipped to white); a
+    transparent background (alpha, or a palette/greyscale transparency colour) is laid
+    on white, not left black; palette, CMYK, YCbCr and 1-bit pictures are converted.
+    """
+    if image.mode.startswith("I") or image.mode == "F":
+        image = _eight_bit(image)
+    if image.mode in _ALPHA_MODES or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert(mode)
+    if image.mode not in ("1", "L", "P", "RGB", "CMYK", "YCbCr"):
+        image = image.convert("RGB")  # LAB, HSV …: by way of RGB
+    return image.convert(mode)
+
+
 def dhash(image: Image.Image) -> int:
     """A difference hash of the upright image (EXIF-rotated), from a reduced decode."""
     image.draft("L", (HASH_SIDE * 8, HASH_SIDE * 8))
-    small = ImageOps.exif_transpose(image.convert("L"))
+    small = ImageOps.exif_transpose(flatten(image, "L"))
     small = small.resize((HASH_SIDE + 1, HASH_SIDE), Image.Resampling.BILINEAR)
     pixels = small.tobytes()
     bits = 0
@@ -148,14 +193,18 @@ def same_picture(a: tuple[int, float], b: tuple[int, float]) -> bool:
 
 
 def clean_copy(data: bytes, max_side: int = 1600, quality: int = 85) -> Image.Image:
-    """The photo upright (EXIF orientation applied), RGB, at most `max_side` px, no metadata.
+    """The photo upright (EXIF orientation applied), 8-bit RGB on white (`flatten`), at most
+    `max_side` px, no metadata.
 
     The returned image carries no EXIF/GPS: it is a new image built from pixels only.
     """
-    image = _open(data)
-    image.draft("RGB", (max_side, max_side))
-    image = ImageOps.exif_transpose(image).convert("RGB")
-    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    from analysis.materials.quiet import quiet_libraries
+
+    with quiet_libraries():  # Pillow's English warnings are not for the analyst
+        image = _open(data)
+        image.draft("RGB", (max_side, max_side))
+        image = flatten(ImageOps.exif_transpose(image))
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     clean = Image.new("RGB", image.size)
     clean.paste(image)
     return clean

@@ -54,6 +54,13 @@ class Facts:
 
 def read_facts(item: Received, limit: int) -> Facts:
     """Everything needed from one material's bytes (read at most once, never beyond `limit`)."""
+    from analysis.materials.quiet import quiet_libraries
+
+    with quiet_libraries():  # a damaged PDF's English log line is not for the analyst
+        return _read_facts(item, limit)
+
+
+def _read_facts(item: Received, limit: int) -> Facts:
     from analysis.materials import documents, photos  # Pillow only when there are materials
 
     group, fmt = item.kind.group, item.kind.format
