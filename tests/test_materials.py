@@ -593,3 +593,21 @@ def test_reading_materials_silences_the_libraries_loggers_even_under_a_logging_s
     assert facts.error is not None and facts.error[0] == "material_corrupt"
     assert capsys.readouterr().err == ""
     assert not [r for r in caplog.records if r.name.split(".")[0] in LIBRARY_LOGGERS]
+
+
+def test_photos_in_a_folder_named_for_a_union_count_for_its_roster_parent(raw, small_roster_rows):
+    """房山区长阳镇中心小学工会 is 区教委工会's school: its photos, in a folder named for it
+    inside 区教委's zip or folder, are 区教委's, though the name mentions 长阳镇."""
+    from tests.conftest import write_xlsx
+
+    rows = [*small_roster_rows, [8, "房山区长阳镇中心小学工会", "区教委工会", "系统", 40, 45, "C3"]]
+    write_xlsx(raw / "roster" / "名册.xlsx", rows)
+    put(raw, "区教委工会.zip", mm.zip_of({"长阳镇中心小学/1.jpg": mm.jpeg(mm.picture(1))}))
+    put(raw, "区教委工会/房山区长阳镇中心小学工会/2.jpg", mm.jpeg(mm.picture(2)))
+    put(raw, "长阳镇/3.jpg", mm.jpeg(mm.picture(3)))  # a town's folder: the town's
+    table = materials(run(raw)).set_index("file")["reporting_unit"]
+    assert table.to_dict() == {
+        "submissions/区教委工会.zip/长阳镇中心小学/1.jpg": "区教委工会",
+        "submissions/区教委工会/房山区长阳镇中心小学工会/2.jpg": "区教委工会",
+        "submissions/长阳镇/3.jpg": "长阳镇总工会",
+    }

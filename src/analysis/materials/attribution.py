@@ -1,7 +1,7 @@
 """Whose material it is and for which round, from the places a person would look.
 
-Reporting unit, in order: a folder or archive named for the unit (nearest first), the
-file name, the document's own text (填报单位, or a title such as
+Reporting unit, in order: a folder or archive named for the unit or for one of its
+grassroots unions (nearest first), the file name, the document's own text (填报单位, or a title such as
 "长阳镇总工会关于……的阶段性总结"). Round, in order: a folder, the file name, the
 document's title then its text (第一阶段 …), a photo's EXIF date. What cannot be
 placed stays empty and the caller warns; nothing is guessed.
@@ -44,13 +44,25 @@ def _folders(rel: str) -> list[str]:
     return out
 
 
+def _unit_named(text: str, resolver: names.NameResolver) -> str | None:
+    """The reporting unit a folder or file name names: a grassroots union's own name
+    (长阳镇中心小学 under 区教委工会) counts for its roster parent, whatever place its
+    name mentions; else a reporting unit named in it (长阳镇 → 长阳镇总工会)."""
+    union = resolver.resolve(text).unit
+    if union is None and not text.endswith("工会"):
+        union = resolver.resolve(text + "工会").unit  # a folder named without 工会
+    if union is not None:
+        return resolver.roster.parent_of[union]
+    return resolver.reporting_unit_in_text(text)
+
+
 def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str = "",
           text: str = "", taken: dt.date | None = None) -> Placement:  # fmt: skip
     """The reporting unit and round of one material (empty strings when unknown)."""
     folders, stem = _folders(rel), PurePosixPath(rel).stem
     unit, unit_from = "", ""
     for where, candidates in (("folder", folders), ("file_name", [stem])):
-        found = next((u for c in candidates if (u := resolver.reporting_unit_in_text(c))), None)
+        found = next((u for c in candidates if (u := _unit_named(c, resolver))), None)
         if found:
             unit, unit_from = found, where
             break
