@@ -1219,3 +1219,23 @@ def test_a_direct_union_reported_by_a_town_is_said_to_report_for_itself(raw):
     (said,) = issues.loc[issues["code"] == "unit_other_parent", "message"]
     assert "“北京燕房物流有限公司工会”在名册中是直属区总工会的基层工会，自己报送" in said
     assert "属于“北京燕房物流有限公司工会”" not in said
+
+
+def test_a_sheet_whose_own_header_names_another_unit_is_said(raw):
+    """One workbook, one sheet per town, each its own 填报单位: the file is one report
+    (the first's); a warning names the sheet of the other unit, which is not reported."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for k, (town, union) in enumerate((("长阳镇", "长阳镇第一小学工会"),
+                                      ("琉璃河镇", "琉璃河镇中心小学工会"))):  # fmt: skip
+        sheet = book.active if k == 0 else book.create_sheet()
+        sheet.title = town
+        sheet.append([f"填报单位：{town}总工会"])
+        sheet.append(["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"])
+        sheet.append([1, union, "2019-06-03", "切实抓好学习", "座谈会", 30])
+    book.save(raw / "submissions" / "各镇汇总.xlsx")
+    t = run(raw)
+    assert t["submissions"]["reporting_unit"].tolist() == ["长阳镇总工会"]
+    (said,) = t["issues"].loc[t["issues"]["code"] == "sheet_other_unit", "message"]
+    assert "工作表“琉璃河镇”填报单位是“琉璃河镇总工会”，与本文件的“长阳镇总工会”不同" in said

@@ -192,6 +192,7 @@ CODE_NAMES: dict[str, str] = {
     "template_other_unit": "用了别的单位的模板",
     "lone_figure": "只有人数的行按合计处理",
     "round_from_filename": "按文件名确定期次",
+    "sheet_other_unit": "一个文件里有别的单位的表",
     "roster_sheet_skipped": "名册工作表未读取",
 }
 # Why a row was not counted, in the figure tables' "未计入：…" headers and `reason`

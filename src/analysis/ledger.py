@@ -293,6 +293,7 @@ class _Interpreter:
         header = self.header([*parsed.tables, *parsed.publicity])
         sub.contact, sub.phone = norm(header.contact), norm(header.phone)
         unit = self.reporting_unit(sub, norm(header.reporting_unit), norm(header.title))
+        self._sheets_of_other_units(sub, parsed.tables, unit)
         if unit is not None and parsed.template:
             unit = self._template_sender(sub, unit, parsed.tables)
         if unit is None:  # the whole file is rejected: its rows are listed with the reason
@@ -332,6 +333,21 @@ class _Interpreter:
         sub.columns = _joined(pieces)
         _mark_repeated_rows(sub)
         self.publicity.interpret(sub)
+
+    def _sheets_of_other_units(self, sub: _Submission, tables: list[ActivityTable],
+                               unit: str | None) -> None:  # fmt: skip
+        """A workbook of one sheet per unit (each its own 填报单位): the file is one report,
+        of `unit`; a warning names each sheet whose 填报单位 is another reporting unit."""
+        if unit is None:
+            return
+        seen: set[str] = set()
+        for table in tables:
+            written = self.clean.normalise_text(table.header.reporting_unit)
+            other = self.resolver.resolve_reporting_unit(written).unit if written else None
+            if other and other != unit and table.sheet not in seen:
+                seen.add(table.sheet)
+                self._file_issue(sub, "warning", "sheet_other_unit", sheet=table.sheet,
+                                 value=other, unit=unit)  # fmt: skip
 
     def _template_sender(self, sub: _Submission, unit: str, tables: list[ActivityTable]) -> str:
         """Who sent a template: its pre-filled (locked) 填报单位 `unit`, unless another unit

@@ -151,6 +151,11 @@ MESSAGES: dict[str, str] = {
     "round_how_dates": "活动日期",
     "round_how_other": "其他信息",
     "round_how_filename": "文件名",
+    "sheet_other_unit": (
+        "文件“{file}”的工作表“{sheet}”填报单位是“{value}”，与本文件的“{unit}”不同：一个文件只算一个单位的报送，"
+        "整个文件按“{unit}”的报送计入（其中各活动仍计入各基层工会在名册中的上级），“{value}”不算已报送；"
+        "请让“{value}”单独报送自己的表。"
+    ),
     "round_from_filename": (
         "文件“{file}”没有填写报送期次，也没有可以判断期次的活动日期，已按文件名计入“{round}”；请核对。"
     ),

@@ -219,6 +219,7 @@ class IssueCode(StrEnum):
     TEMPLATE_OTHER_UNIT = "template_other_unit"
     LONE_FIGURE = "lone_figure"
     ROUND_FROM_FILENAME = "round_from_filename"
+    SHEET_OTHER_UNIT = "sheet_other_unit"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
 
 
