@@ -82,6 +82,7 @@ class _Index:
         self.aliases = {alias: target for alias, target in aliases.items() if target in self.names}
         self.alias_keys = {normalise_name(a): t for a, t in self.aliases.items()}
         self.cache: dict[tuple[str, str | None], Resolution] = {}
+        self.found: dict[str, str | None] = {}
 
     # The key levels and the suggestion choices are built on first use: when every name
     # a run resolves is written as in the roster (or an alias), neither is needed.
@@ -119,7 +120,15 @@ class _Index:
             self.cache[text, reporting_unit] = self._resolve(text, reporting_unit)
         return self.cache[text, reporting_unit]
 
-    def _resolve(self, text: str, reporting_unit: str | None) -> Resolution:
+    def find(self, name: object) -> str | None:
+        """The roster name `name` resolves to, or None; no suggestions worked out (for
+        folder and file names tried on every material, most of which name no union)."""
+        text = "" if name is None else str(name).strip()
+        if text not in self.found:
+            self.found[text] = self._resolve(text, None, suggest=False).unit
+        return self.found[text]
+
+    def _resolve(self, text: str, reporting_unit: str | None, suggest: bool = True) -> Resolution:
         if not text:
             return Resolution(None, None, [])
         if text in self.names:
@@ -139,9 +148,9 @@ class _Index:
                 if len(own) == 1:
                     return Resolution(own[0], "normalised", [])
                 tied = sorted(found)[:SUGGESTION_COUNT]
-                rest = [n for n in self.suggest(text) if n not in tied]
+                rest = [n for n in self.suggest(text) if n not in tied] if suggest else []
                 return Resolution(None, None, (tied + rest)[:SUGGESTION_COUNT])
-        return Resolution(None, None, self.suggest(text))
+        return Resolution(None, None, self.suggest(text) if suggest else [])
 
     def suggest(self, text: str) -> list[str]:
         if not self.choices:
@@ -188,6 +197,10 @@ class NameResolver:
         parent is the submitting unit is taken; otherwise neither.
         """
         return self.units.resolve(name, reporting_unit)
+
+    def find_union(self, name: object) -> str | None:
+        """The grassroots union `name` names, or None (no suggestions worked out)."""
+        return self.units.find(name)
 
     def resolve_reporting_unit(self, name: object) -> Resolution:
         """Resolve a reporting-unit name (a federation, or a directly affiliated union)."""
