@@ -360,7 +360,7 @@ class _Interpreter:
                 name = trow.values.get("grassroots_unit")
                 if trow.kind != "data" or not isinstance(name, str) or not name.strip():
                     continue
-                found = self.resolver.resolve(name).unit
+                found = self.resolver.find_union(name)  # no suggestions worked out
                 if found is not None:
                     parents.add(self.parent_of[found])
         if len(parents) != 1 or unit in parents:
@@ -566,12 +566,11 @@ class _Interpreter:
                 fine &= ~np.fromiter(self.void_remark.column(notes), bool, m)
             if self.example_words:
                 fine &= ~np.fromiter(self.example_mark.column(notes), bool, m)
-                if "seq" in table.columns:
-                    seqs = list(map(dict.get, cells, repeat("seq")))
-                    fine &= ~np.fromiter(self.example_mark.column(seqs), bool, m)
-        if "seq" in table.columns:  # a name typed into 序号 (`row` decides)
+        if "seq" in table.columns:  # a name typed into 序号, or 示例 there (`row` decides)
             seqs = list(map(dict.get, cells, repeat("seq")))
             fine &= ~np.fromiter(self.name_like.column(seqs), bool, m)
+            if self.example_words:
+                fine &= ~np.fromiter(self.example_mark.column(seqs), bool, m)
         slow = np.flatnonzero(~fine).tolist()
 
         def spread(values: list) -> list:  # data rows' values placed among all rows
