@@ -1239,3 +1239,20 @@ def test_a_sheet_whose_own_header_names_another_unit_is_said(raw):
     assert t["submissions"]["reporting_unit"].tolist() == ["长阳镇总工会"]
     (said,) = t["issues"].loc[t["issues"]["code"] == "sheet_other_unit", "message"]
     assert "工作表“琉璃河镇”填报单位是“琉璃河镇总工会”，与本文件的“长阳镇总工会”不同" in said
+
+
+def test_a_first_row_of_text_only_under_the_header_is_data_not_a_second_header(raw):
+    """No 序号; the first row's date and 参加人数 are words (某天 | 若干): it was taken for a
+    sub-header row and lost from the ledger without a trace."""
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["活动日期", "参加人数", "基层工会名称", "工作类别", "活动形式"],
+        ["某天", "若干", "长阳镇第一小学工会", "切实抓好学习", "座谈会"],
+        ["2019-06-04", 12, "长阳镇卫生院工会", "切实抓好学习", "座谈会"],
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "date_unreadable;participants_unreadable"],
+        ["4", "accepted", "ok"],
+    ]
+    assert t["submissions"][["rows_read", "rows_accepted"]].values.tolist() == [["2", "2"]]

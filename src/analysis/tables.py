@@ -800,7 +800,9 @@ def _sub_header(
         for j, _ in texts
     )
     parent_blank = any(blank(_cell(grid, i, j)) for j, _ in texts)
-    under_participants = parent_cols.get("participants") in {j for j, _ in texts}
+    # A label under 参加人数 alone (（人次）, 合计) when every column above has its label:
+    # a row of text under several of them is the first data row (某天 | 若干 | 长阳镇…).
+    under_participants = {j for j, _ in texts} == {parent_cols.get("participants")}
     if not (spanned or parent_blank or under_participants):
         return None
     sub = []
