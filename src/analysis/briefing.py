@@ -96,12 +96,6 @@ def data_note(raw_dir: Path, is_demo: bool) -> str:
     return briefing_line("demo_data" if is_demo else "analyst_data", raw_dir=raw_dir)
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    """Whether `path` is `folder` or lies under it (both resolved)."""
-    path, folder = path.resolve(), folder.resolve()
-    return path == folder or folder in path.parents
-
-
 def ingest(
     raw_dir: Path | str,
     processed_dir: Path | str,
@@ -557,7 +551,7 @@ def run(
         raw, processed, is_demo = resolve_dirs(raw_dir, processed_dir)
         from analysis import ingest as ingest_module
 
-        if _inside(project_path(reports_dir), raw):
+        if config.within(project_path(reports_dir), raw):
             print(
                 briefing_line("reports_inside_raw", reports=reports_dir, raw=raw), file=sys.stderr
             )

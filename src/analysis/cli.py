@@ -267,10 +267,9 @@ def _an_input_file(path: object, args: argparse.Namespace | None) -> bool:
     """Whether `path` is an existing file inside the run's raw folder."""
     raw = getattr(args, "raw", None) or config.RAW_DATA_DIR
     try:
-        target, folder = Path(path).resolve(), Path(raw).resolve()
+        return Path(path).is_file() and config.within(path, raw)
     except (OSError, TypeError, ValueError):
         return False
-    return target.is_file() and folder in target.parents
 
 
 def _from_cwd(path: Path | None) -> Path | None:

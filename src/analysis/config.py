@@ -48,6 +48,12 @@ def has_real_roster(raw_dir: Path = RAW_DATA_DIR) -> bool:
 RAW_DIR_ENV = "ANALYSIS_RAW_DIR"
 
 
+def within(path: Path | str, folder: Path | str) -> bool:
+    """Whether `path` is `folder` or lies under it (both resolved)."""
+    path, folder = Path(path).resolve(), Path(folder).resolve()
+    return path == folder or folder in path.parents
+
+
 def active_raw_dir() -> tuple[Path, bool]:
     """The raw folder a briefing should read, and whether it is the bundled demo."""
     forced = os.environ.get(RAW_DIR_ENV, "").strip()

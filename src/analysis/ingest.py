@@ -398,7 +398,7 @@ def check_output_dir(out_dir: Path, raw_dir: Path) -> None:
     """
     out, raw = Path(out_dir).resolve(), Path(raw_dir).resolve()
     read = [raw / config.ROSTER_SUBDIR, raw / config.SUBMISSIONS_SUBDIR]
-    if out == raw or any(out == r or r in out.parents for r in read):
+    if out == raw or any(config.within(out, r) for r in read):
         raise OutputError(message_text("output_inside_raw", out=out_dir, raw=raw_dir))
     probe = Path(out_dir) / f".write-test.tmp{os.getpid()}"
     try:

@@ -243,18 +243,21 @@ def _header_row(
     """Row i's labels, and its `_header_kind` when it heads a publicity table (rows below
     naming outputs, or holding counts), else None."""
     labels = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(len(grid[i]))]
+    header = None
     if i + 1 < len(grid) and not all(labels):
         # 简报 typed over 本期 | 累计 without merging (a CSV export, 跨列居中): each output
-        # spans the blank cells to its right that hold sub-labels, as a merge would.
+        # spans the blank cells to its right that hold sub-labels, as a merge would,
+        # when every column it spans (its own included) is labelled by a period below.
         sub = [tables._labels(tables._cell(grid, i + 1, j)) for j in range(len(labels))]
         spread = tables._spread_parents(labels, sub, merges, i)
-        spanned = [j for j, lab in enumerate(spread) if lab and (not labels[j] or
-                   (j + 1 < len(spread) and not labels[j + 1] and spread[j + 1]))]  # fmt: skip
-        if spread != labels and all(_period_label(sub[j], words) for j in spanned):
+        moved = [j for j in range(len(spread)) if spread[j] != labels[j]]
+        spanned = {j for k in moved for j in (k - 1, k)}
+        if moved and all(_period_label(sub[j], words) for j in spanned):
             kind = _header_kind(spread, words, matcher)
             if kind and kind[0] == "wide" and _sub_labels(grid, i, kind[2], tables) is not None:
-                labels = spread
-    header = _header_kind(labels, words, matcher)
+                labels, header = spread, kind
+    if header is None:
+        header = _header_kind(labels, words, matcher)
     if header and header[0] == "long":
         if not _long_rows_name_outputs(grid, merges, i, header[1], words, tables):
             header = None

@@ -316,15 +316,13 @@ def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str
 
 # What a 直属 union's 上级工会 may say without contradicting its 类别.
 _DIRECT_PARENT_WORDS = ("直属", "区直属", "无", "/", "-", "—")
+# How a 上级工会 cell names the district federation itself.
+DISTRICT_NAMES = (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
 
 
 def _names_district(parent: str) -> bool:
     """Whether a 上级工会 cell names the district federation (or nothing above it)."""
-    return (
-        parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
-        or parent in _DIRECT_PARENT_WORDS
-        or "区总工会" in parent
-    )
+    return parent in DISTRICT_NAMES or parent in _DIRECT_PARENT_WORDS or "区总工会" in parent
 
 
 def load_roster(roster_path: Path) -> Roster:
@@ -488,11 +486,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                     ),
                 )
                 continue
-            if (
-                kind == Kind.DIRECT
-                or not parent
-                or parent in (config.DISTRICT_FEDERATION, "区总工会", "北京市房山区总工会")
-            ):
+            if kind == Kind.DIRECT or not parent or parent in DISTRICT_NAMES:
                 if kind != Kind.DIRECT:
                     # 上级工会 blank, or the district federation itself for a union whose
                     # 类别 is not 直属: say which, the remedy differs.

@@ -89,10 +89,7 @@ def generate(
 ) -> DemoSummary:
     """Write the demo district into `out_dir` (a raw folder) and its manifest and truth beside it."""
     out_dir = Path(out_dir)
-    if (
-        out_dir.resolve() == config.RAW_DATA_DIR.resolve()
-        or config.RAW_DATA_DIR.resolve() in out_dir.resolve().parents
-    ):
+    if config.within(out_dir, config.RAW_DATA_DIR):
         raise UsageError(
             f"演示数据不能写入分析人员的原始数据目录 {config.RAW_DATA_DIR}，请换一个 --out 目录。"
         )
