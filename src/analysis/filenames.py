@@ -59,6 +59,32 @@ def windows_name(text: str, max_chars: int = MAX_NAME_CHARS, suffix: str = "") -
     return name + suffix
 
 
+def shown_name(text: str) -> str:
+    """A file or folder name (or a relative path) as text that can be written anywhere.
+
+    Linux lists a name whose bytes are not UTF-8 with "surrogate escapes" (os.fsdecode):
+    a file named in GBK by a Windows tool and unzipped or copied on UOS/Kylin. Such text
+    cannot be encoded, so no table, log or document could hold it. Its bytes are
+    decoded again, name by name: as UTF-8, else as GB18030 (what the office wrote), else with U+FFFD
+    for the bytes that fit neither. Any other name is returned unchanged. The shown
+    name is for reading only; the file is opened by its own path.
+    """
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    return "/".join(_shown_part(part) for part in text.split("/"))
+
+
+def _shown_part(part: str) -> str:
+    """One name of a path as `shown_name` shows it (folders may differ in encoding)."""
+    data = part.encode("utf-8", "surrogateescape")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", "replace")
+
+
 def unique_names(names: Iterable[str]) -> list[str]:
     """`names` with later repeats (compared as Windows does: ignoring case) made unique.
 

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from analysis import archives
 from analysis.campaign import Limits
-from analysis.filenames import windows_name
+from analysis.filenames import shown_name, windows_name
 from analysis.materials import detect
 from analysis.messages import message_text
 from analysis.model import Issue, IssueCode
@@ -137,7 +137,7 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
     intake = Intake()
     keep: list[tuple[str, Path]] = []
     for path in files:
-        rel = path.relative_to(raw_dir).as_posix()
+        rel = shown_name(path.relative_to(raw_dir).as_posix())
         suffix = path.suffix.lower()
         if _text_report(path, suffix):
             intake.materials.append(
