@@ -16,6 +16,7 @@ from analysis.campaign import default_campaign_text
 from analysis.filenames import (
     DESKTOP_PROJECT,
     MAX_NAME_CHARS,
+    disk_path,
     shown_name,
     unique_names,
     windows_name,
@@ -202,3 +203,18 @@ def test_ingest_reads_files_and_a_roster_named_in_gbk(tmp_path):
     assert "submissions/长阳镇总工会_第一阶段.xlsx" in written
     # The second run reads the same names again.
     assert ingest.run(raw, tmp_path / "out", progress=False).rows["state"].tolist() == ["accepted"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux keeps names that are not UTF-8")
+def test_a_gbk_named_photo_is_opened_again_by_its_shown_name(tmp_path):
+    """The album and the deck open a photo by the name materials.csv shows."""
+    from analysis.campaign import load_campaign
+    from analysis.materials.intake import MaterialReader
+
+    folder = tmp_path / "submissions" / "长阳镇总工会"
+    folder.mkdir(parents=True)
+    (folder / os.fsdecode("照片.jpg".encode("gbk"))).write_bytes(b"jpeg")
+    rel = "submissions/长阳镇总工会/照片.jpg"
+    assert disk_path(tmp_path, rel).read_bytes() == b"jpeg"
+    assert MaterialReader(tmp_path, load_campaign().limits).read(rel) == b"jpeg"
+    assert not disk_path(tmp_path, "submissions/长阳镇总工会/别的.jpg").exists()

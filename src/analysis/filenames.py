@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from pathlib import PurePath, PureWindowsPath
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 # Characters Windows refuses in a file name: the punctuation below and codes 0-31.
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -83,6 +83,30 @@ def _shown_part(part: str) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("utf-8", "replace")
+
+
+def disk_path(root: Path, rel: str) -> Path:
+    """The path under `root` of the file shown as `rel` (`shown_name`), for opening it again.
+
+    The same path when it exists; else, name by name, the entry of its folder whose
+    shown name is that name (a GBK-named file); else `root / rel`, which does not exist.
+    """
+    path = Path(root) / rel
+    if path.exists():
+        return path
+    found = Path(root)
+    for part in PurePosixPath(rel).parts:
+        if (found / part).exists():
+            found = found / part
+            continue
+        try:
+            match = next((p for p in found.iterdir() if shown_name(p.name) == part), None)
+        except OSError:
+            match = None
+        if match is None:
+            return path
+        found = match
+    return found
 
 
 def unique_names(names: Iterable[str]) -> list[str]:
