@@ -453,3 +453,15 @@ def test_a_name_written_without_its_control_characters_matches_the_roster():
 
     assert normalise_name(CONTROL) == normalise_name("控制字符工会")
     assert normalise_name(NONCHAR) == normalise_name("区教委附属小学工会")
+
+
+def test_xml_safe_finds_the_one_value_among_many_arrow_pieces():
+    """The ledger's text columns are Arrow arrays in pieces (one per file): the bytes are
+    looked at first, and a U+FFFF in the last piece is still found."""
+    import pyarrow as pa
+
+    pieces = pa.chunked_array([["长阳镇第一小学工会"] * 1000, ["讨论会", "宣讲\uffff"]])
+    frame = pd.DataFrame({"form": pd.Series(pd.arrays.ArrowStringArray(pieces))})
+    assert safety.xml_safe(frame)["form"].tolist()[-2:] == ["讨论会", "宣讲"]
+    clean = frame.iloc[:1000]
+    assert safety.xml_safe(clean) is clean
