@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from types import SimpleNamespace
@@ -14,6 +16,8 @@ from analysis.campaign import default_campaign_text
 from analysis.filenames import (
     DESKTOP_PROJECT,
     MAX_NAME_CHARS,
+    disk_path,
+    shown_name,
     unique_names,
     windows_name,
     windows_path_fits,
@@ -163,3 +167,54 @@ def test_briefing_folder_for_hostile_names_is_legal(tmp_path, monkeypatch):
     assert (folder / "通报表.xlsx").exists() and (folder / "charts").is_dir()
     _assert_windows_legal(reports, "reports")
     _assert_windows_legal(tmp_path / "out", "data/processed")
+
+
+# --------------------------------------------------------------------------- names not in UTF-8
+
+
+def test_shown_name_decodes_names_saved_in_gbk_name_by_name():
+    gbk = os.fsdecode("照片".encode("gbk"))  # as Linux lists a file a Windows tool named
+    assert shown_name(f"submissions/长阳镇总工会/{gbk}.jpg") == "submissions/长阳镇总工会/照片.jpg"
+    assert shown_name("submissions/长阳镇.xlsx") == "submissions/长阳镇.xlsx"
+    assert shown_name(os.fsdecode(b"a/\xff.csv")) == "a/\ufffd.csv"  # neither: marked, written
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux keeps names that are not UTF-8")
+def test_ingest_reads_files_and_a_roster_named_in_gbk(tmp_path):
+    """A GBK-named roster and submission (unzipped on UOS or Kylin) are read, and the
+    tables name them in Chinese; the run does not stop on their names."""
+    from analysis import ingest
+
+    raw = tmp_path / "raw"
+    roster = [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60],
+    ]
+    write_xlsx(raw / "roster" / os.fsdecode("名册.xlsx".encode("gbk")), roster)
+    write_xlsx(raw / "submissions" / os.fsdecode("长阳镇总工会_第一阶段.xlsx".encode("gbk")), [
+        ["填报单位：长阳镇总工会"],
+        ["基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        ["长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20],
+    ])  # fmt: skip
+    result = ingest.run(raw, tmp_path / "out", progress=False)
+    assert result.rows["file"].tolist() == ["submissions/长阳镇总工会_第一阶段.xlsx"]
+    assert result.rows["state"].tolist() == ["accepted"]
+    written = (tmp_path / "out" / "submissions.csv").read_text(encoding="utf-8-sig")
+    assert "submissions/长阳镇总工会_第一阶段.xlsx" in written
+    # The second run reads the same names again.
+    assert ingest.run(raw, tmp_path / "out", progress=False).rows["state"].tolist() == ["accepted"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux keeps names that are not UTF-8")
+def test_a_gbk_named_photo_is_opened_again_by_its_shown_name(tmp_path):
+    """The album and the deck open a photo by the name materials.csv shows."""
+    from analysis.campaign import load_campaign
+    from analysis.materials.intake import MaterialReader
+
+    folder = tmp_path / "submissions" / "长阳镇总工会"
+    folder.mkdir(parents=True)
+    (folder / os.fsdecode("照片.jpg".encode("gbk"))).write_bytes(b"jpeg")
+    rel = "submissions/长阳镇总工会/照片.jpg"
+    assert disk_path(tmp_path, rel).read_bytes() == b"jpeg"
+    assert MaterialReader(tmp_path, load_campaign().limits).read(rel) == b"jpeg"
+    assert not disk_path(tmp_path, "submissions/长阳镇总工会/别的.jpg").exists()

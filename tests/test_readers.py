@@ -680,3 +680,19 @@ def test_a_csv_with_lines_ended_by_a_lone_carriage_return_is_read(tmp_path):
     path.write_bytes("基层工会名称,活动日期\r长阳镇中学工会,2019-06-03\r".encode())
     (sheet,) = read_workbook(path).sheets
     assert sheet.rows == [["基层工会名称", "活动日期"], ["长阳镇中学工会", "2019-06-03"]]
+
+
+def test_a_quote_doubled_inside_a_quoted_csv_cell_is_one_quote(tmp_path):
+    """Excel writes `a"b` as `"a""b"`. The dialect is guessed from the first 8 KB: when
+    they hold a quoted cell but no doubled quote, the sniffer answers "quotes are not
+    doubled", and a name with a quote further down was read `a"b"`, so it never matched."""
+    path = tmp_path / "名册.csv"
+    plain = "".join(f"{i},长阳镇第{i}小学工会,长阳镇总工会\n" for i in range(2, 400))
+    path.write_text(
+        '序号,基层工会名称,上级工会\n1,"长阳镇中学工会,初中部",长阳镇总工会\n'
+        f'{plain}400,"北京""燕房""物流公司工会","@HYPERLINK(""http://x"")总工会"\n',
+        encoding="utf-8",
+    )
+    (sheet,) = read_workbook(path).sheets
+    assert sheet.rows[1] == ["1", "长阳镇中学工会,初中部", "长阳镇总工会"]
+    assert sheet.rows[-1] == ["400", '北京"燕房"物流公司工会', '@HYPERLINK("http://x")总工会']

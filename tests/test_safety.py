@@ -368,3 +368,100 @@ def test_a_lone_dash_reaches_the_csv_as_typed(tmp_path):
     out = tmp_path / "t.csv"
     safety.csv_safe(frame).to_csv(out, index=False)
     assert out.read_text(encoding="utf-8").splitlines()[1:] == ["-", "+", "'-SUM(A1)", "座谈"]
+
+
+# --------------------------------------------------------------------------- characters XML cannot hold
+
+CONTROL = "控制\x01\x07字符工会"  # a name pasted from another system, sent in a CSV
+NONCHAR = "区教委\ufffe附属小学工会"
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_xml_safe_drops_what_xml_cannot_hold_and_keeps_the_rest(dtype):
+    frame = pd.DataFrame(
+        {"name": pd.Series([CONTROL, NONCHAR, "换行\n名称\t工会", "=1+2", None], dtype=dtype),
+         "n": [1, 2, 3, -4, 5]}
+    )  # fmt: skip
+    safe = safety.xml_safe(frame)
+    assert safe["name"].tolist()[:4] == [
+        "控制字符工会",
+        "区教委附属小学工会",
+        "换行\n名称\t工会",
+        "=1+2",
+    ]
+    assert safe["name"].isna().tolist()[4] and safe["n"].tolist() == [1, 2, 3, -4, 5]
+    assert safety.xml_safe(safe) is safe  # nothing left to change: the same frame
+    assert safety.xml_text("代理\ud800字") == "代理字"
+
+
+def _control_raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    (raw / "roster").mkdir(parents=True)
+    (raw / "submissions").mkdir()
+    roster = [
+        *ROSTER,
+        [4, CONTROL, "长阳镇总工会", "乡镇", 20],
+        [5, NONCHAR, "区教委工会", "系统", 10],
+    ]
+    _write_csv(raw / "roster" / "名册.csv", roster)
+    _write_csv(raw / "submissions" / "长阳镇总工会_第一阶段.csv", [
+        ["填报单位：长阳镇总工会", "", "填报日期：2019-07-01"],
+        TABLE_HEADER,
+        [1, CONTROL, "2019-06-03", "切实抓好学习", "讨论会", 40, ""],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 30, ""],
+    ])  # fmt: skip
+    return raw
+
+
+def test_briefing_writes_every_document_for_names_holding_control_characters(
+    tmp_path, monkeypatch, capsys
+):
+    """One invisible character in a name must not stop the briefing: the documents show
+    the name without it, the tables keep it as sent."""
+    from docx import Document
+
+    from analysis import briefing, charts
+
+    raw = _control_raw(tmp_path)
+    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(charts, "PNG_DPI", 40)
+    assert briefing.run(raw, tmp_path / "out", tmp_path / "reports") == 0
+    capsys.readouterr()
+    (folder,) = (tmp_path / "reports").iterdir()
+    assert "控制字符工会" in _all_text(folder / "通报表.xlsx") | _all_text(folder / "数据明细.xlsx")
+    assert "区教委附属小学工会" in _all_text(folder / "通报表.xlsx")  # not reached: listed
+    notice = Document(str(folder / "情况通报.docx"))
+    assert notice.paragraphs
+    rows = pd.read_parquet(tmp_path / "out" / "rows.parquet")
+    assert CONTROL in set(rows["grassroots_unit"])  # the table keeps what was sent
+
+
+def test_templates_for_a_roster_name_holding_control_characters(tmp_path):
+    from analysis.templates import batch
+
+    raw = _control_raw(tmp_path)
+    run = batch.run(roster=raw / "roster", round_code="r1", out_dir=tmp_path / "t")
+    assert len(run.files) == 2
+    (changyang,) = [p for p in run.files if p.name.startswith("长阳镇总工会")]
+    assert "控制字符工会" in _all_text(changyang)  # in its list of unions
+    (education,) = [p for p in run.files if p.name.startswith("区教委工会")]
+    assert "区教委附属小学工会" in _all_text(education)
+
+
+def test_a_name_written_without_its_control_characters_matches_the_roster():
+    from analysis.namekeys import normalise_name
+
+    assert normalise_name(CONTROL) == normalise_name("控制字符工会")
+    assert normalise_name(NONCHAR) == normalise_name("区教委附属小学工会")
+
+
+def test_xml_safe_finds_the_one_value_among_many_arrow_pieces():
+    """The ledger's text columns are Arrow arrays in pieces (one per file): the bytes are
+    looked at first, and a U+FFFF in the last piece is still found."""
+    import pyarrow as pa
+
+    pieces = pa.chunked_array([["长阳镇第一小学工会"] * 1000, ["讨论会", "宣讲\uffff"]])
+    frame = pd.DataFrame({"form": pd.Series(pd.arrays.ArrowStringArray(pieces))})
+    assert safety.xml_safe(frame)["form"].tolist()[-2:] == ["讨论会", "宣讲"]
+    clean = frame.iloc[:1000]
+    assert safety.xml_safe(clean) is clean

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
+from analysis import config, safety
 from analysis.campaign import Campaign, load_campaign
 from analysis.figures import (
     FIGURES_FILE,
@@ -150,6 +150,8 @@ def _figures(raw, processed, campaign, result, as_of, round_code, is_demo) -> Fi
     )  # fmt: skip
     figures.summary = result.summary_zh()
     attach_run_context(figures, processed, as_date(as_of))
+    # Every document is written from these figures: no text in them that XML cannot hold.
+    safety.xml_safe_fields(figures)
     return figures
 
 

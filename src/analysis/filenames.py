@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from pathlib import PurePath, PureWindowsPath
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 # Characters Windows refuses in a file name: the punctuation below and codes 0-31.
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -57,6 +57,56 @@ def windows_name(text: str, max_chars: int = MAX_NAME_CHARS, suffix: str = "") -
         tag = "~" + _digest(str(text))
         name = name[: max(room - len(tag), 1)].rstrip(" .") + tag
     return name + suffix
+
+
+def shown_name(text: str) -> str:
+    """A file or folder name (or a relative path) as text that can be written anywhere.
+
+    Linux lists a name whose bytes are not UTF-8 with "surrogate escapes" (os.fsdecode):
+    a file named in GBK by a Windows tool and unzipped or copied on UOS/Kylin. Such text
+    cannot be encoded, so no table, log or document could hold it. Its bytes are
+    decoded again, name by name: as UTF-8, else as GB18030 (what the office wrote), else with U+FFFD
+    for the bytes that fit neither. Any other name is returned unchanged. The shown
+    name is for reading only; the file is opened by its own path.
+    """
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    return "/".join(_shown_part(part) for part in text.split("/"))
+
+
+def _shown_part(part: str) -> str:
+    """One name of a path as `shown_name` shows it (folders may differ in encoding)."""
+    data = part.encode("utf-8", "surrogateescape")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", "replace")
+
+
+def disk_path(root: Path, rel: str) -> Path:
+    """The path under `root` of the file shown as `rel` (`shown_name`), for opening it again.
+
+    The same path when it exists; else, name by name, the entry of its folder whose
+    shown name is that name (a GBK-named file); else `root / rel`, which does not exist.
+    """
+    path = Path(root) / rel
+    if path.exists():
+        return path
+    found = Path(root)
+    for part in PurePosixPath(rel).parts:
+        if (found / part).exists():
+            found = found / part
+            continue
+        try:
+            match = next((p for p in found.iterdir() if shown_name(p.name) == part), None)
+        except OSError:
+            match = None
+        if match is None:
+            return path
+        found = match
+    return found
 
 
 def unique_names(names: Iterable[str]) -> list[str]:

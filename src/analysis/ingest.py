@@ -58,6 +58,7 @@ import pandas as pd
 from analysis import config, csv_writer, history, names, publicity, run_manifest, safety
 from analysis.campaign import Campaign, load_campaign
 from analysis.csv_writer import _write_csv
+from analysis.filenames import shown_name
 from analysis.ledger import (
     ROW_STATES,
     ROWS_COLUMNS,
@@ -489,7 +490,7 @@ def _input_marks(raw_dir: Path) -> dict[str, str]:
     marks = {"roster": "", "aliases": "", "raw": str(Path(raw_dir).resolve())}
     with contextlib.suppress(RosterError, OSError):
         path = find_roster_file(raw_dir / config.ROSTER_SUBDIR)
-        marks["roster"] = f"{path.name}:{_sha256(path)[:16]}"
+        marks["roster"] = f"{shown_name(path.name)}:{_sha256(path)[:16]}"
     with contextlib.suppress(OSError):
         alias = raw_dir / config.ALIASES_FILE
         if alias.is_file():

@@ -3,7 +3,7 @@
 Shared by the roster (one spelling per federation) and name resolution
 (`analysis.names`), which builds its rules on them: width, spaces and brackets
 unified; place prefixes (北京市, 房山区…) and 委员会 dropped; 有限公司 as 公司.
-Zero-width characters pasted with a name are dropped.
+Zero-width characters pasted with a name are dropped, and so are control characters.
 """
 
 from __future__ import annotations
@@ -36,6 +36,11 @@ BRACKETS = str.maketrans(
         "\u200d": None,
         "\u2060": None,
         "\ufeff": None,
+        # characters no document can hold (safety.NOT_XML) and no program shows: the
+        # documents leave them out, so a name written without them still matches
+        **{chr(c): None for c in (*range(0x00, 0x09), *range(0x0E, 0x1C))},
+        "\ufffe": None,
+        "\uffff": None,
     }
 )
 

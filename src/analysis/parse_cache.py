@@ -146,7 +146,7 @@ def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Rost
     from analysis import roster as roster_module
 
     path = roster_module.find_roster_file(Path(roster_path))
-    digest = hashlib.sha256(f"{path.name}\0{_code_version()}\0".encode())
+    digest = hashlib.sha256(os.fsencode(path.name) + f"\0{_code_version()}\0".encode())
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)

@@ -287,6 +287,11 @@ def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
         dialect = _Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
     except csv.Error:
         dialect = csv.excel
+    else:
+        # Excel, WPS and every CSV writer double a quote inside a quoted cell (RFC 4180);
+        # the sniffer answers "not doubled" unless its sample shows one next to a
+        # delimiter, and `"a""b"` then reads as `a"b"`.
+        dialect.doublequote = True
     # A cell may be as long as the file (a 备注 pasted from a long document): the csv
     # module's own limit (128 KiB a cell) would refuse the whole file.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.filenames import shown_name
 from analysis.messages import message_text
 from analysis.model import FileRejected, Issue, IssueCode, Kind, RosterError  # noqa: F401 - RosterError is re-exported
 from analysis.tables import blank
@@ -123,12 +124,12 @@ def _read_sheets(path: Path) -> list:
     from analysis.readers import read_workbook
 
     try:
-        workbook = read_workbook(path, Limits(), display_name=path.name)
+        workbook = read_workbook(path, Limits(), display_name=shown_name(path.name))
     except FileRejected as exc:
         raise RosterError(_unreadable(exc)) from None
     sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets[:1]
     if not sheets:
-        raise RosterError(message_text("roster_no_sheet", file=path.name))
+        raise RosterError(message_text("roster_no_sheet", file=shown_name(path.name)))
     return sheets
 
 
@@ -240,7 +241,7 @@ NAMED_AT_MOST = 5  # file names a message lists before "等N个文件"
 
 
 def _names(paths: list[Path]) -> str:
-    named = "、".join(f"“{p.name}”" for p in paths[:NAMED_AT_MOST])
+    named = "、".join(f"“{shown_name(p.name)}”" for p in paths[:NAMED_AT_MOST])
     if len(paths) <= NAMED_AT_MOST:
         return named
     return message_text("files_and_more", names=named, count=len(paths))
@@ -344,16 +345,16 @@ def load_roster(roster_path: Path) -> Roster:
         found.append((sheet, header_index, columns))
     if not found:
         name, best = first_best or (sheets[0].name, None)
-        raise RosterError(missing_columns_message(path.name, name, best))
+        raise RosterError(missing_columns_message(shown_name(path.name), name, best))
     parts = [
         (_filled_down(sheet, columns, header_index), header_index, columns, sheet.name)
         for sheet, header_index, columns in found
     ]
-    roster = roster_from_grids(parts, source=path.name)
+    roster = roster_from_grids(parts, source=shown_name(path.name))
     for name in skipped:
         roster.issues.append(
-            Issue(path.name, name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
-                  message_text("roster_sheet_skipped", file=path.name, sheet=name))
+            Issue(shown_name(path.name), name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
+                  message_text("roster_sheet_skipped", file=shown_name(path.name), sheet=name))
         )  # fmt: skip
     return with_folder_issues(roster, Path(roster_path), path)
 
@@ -378,7 +379,7 @@ def with_folder_issues(roster: Roster, roster_path: Path, used: Path) -> Roster:
                          hint=_archive_hint(ignored)),
         ))  # fmt: skip
     if others:
-        names = "、".join(f"“{p.name}”" for p in others)
+        names = "、".join(f"“{shown_name(p.name)}”" for p in others)
         issues.insert(0, Issue(
             used.name, "", None, "", "warning", IssueCode.ROSTER_SEVERAL_FILES,
             message_text("roster_several_files", count=len(others) + 1, used=used.name, others=names),

@@ -40,7 +40,7 @@ def fingerprint(raw_dir: Path, out_dir: Path, as_of: object, campaign: object = 
         found = raw_dir.rglob("*") if raw_dir.is_dir() else []
         paths = sorted(p for p in found if p.is_file() and out not in p.resolve().parents)
         for path in paths:
-            digest.update(path.relative_to(raw_dir).as_posix().encode() + b"\0")
+            digest.update(os.fsencode(path.relative_to(raw_dir).as_posix()) + b"\0")
             digest.update(_file_sha256(path).encode() + b"\0")
     except OSError:
         return None

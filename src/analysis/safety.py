@@ -23,6 +23,16 @@ is written:
 
 docx and pptx hold text runs that Word, WPS and PowerPoint never evaluate, and the
 HTML export escapes its text, so neither needs the rule.
+
+A second rule for the documents: xlsx, docx, pptx and SVG are XML, which cannot hold
+C0 control characters other than tab, LF and CR, U+FFFE, U+FFFF or lone surrogates
+(`NOT_XML`). A unit can still send them (a CSV, a name pasted from another system;
+xlsx stores them as `_x0001_`), invisible in every spreadsheet program. openpyxl and
+python-docx refuse such text with an exception, which would stop the whole briefing
+for one character. The CSV and Parquet tables keep them as read; every document text
+leaves them out: `xml_text`, `xml_safe` (a table) and `xml_safe_fields` (the briefing's
+figures, once, before any document is written; the templates' roster likewise). Name
+keys (`namekeys`) ignore them too, so a name written without them still matches.
 """
 
 from __future__ import annotations
@@ -33,6 +43,9 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 EVALUABLE = ("=", "+", "-", "@", "\t", "\r")
+# Characters XML 1.0 cannot hold (documents leave them out); RE2 spelling for Arrow.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
 CSV_PREFIX = "'"
 # A plain number written as text (signed, decimal, exponent, percent): not a formula.
 _NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
@@ -202,3 +215,93 @@ def protect_workbook(workbook, formulas: Iterable[tuple[str, str]] = ()) -> None
             if cell.data_type == "f" or is_evaluable(value):
                 cell.data_type = "s"
                 cell.quotePrefix = True
+
+
+def xml_text(value: object) -> object:
+    """`value` without the characters an XML document cannot hold; anything else unchanged."""
+    if isinstance(value, str) and NOT_XML.search(value):
+        return NOT_XML.sub("", value)
+    return value
+
+
+def _not_xml_mask(column: pd.Series):
+    """Which values of a text column hold a character XML cannot: a bool array, or None."""
+    import numpy as np
+
+    arrow = getattr(column.array, "__arrow_array__", None)
+    if arrow is not None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = arrow()
+        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            # Arrow text is valid UTF-8 (no surrogates). The bytes are looked at first, one
+            # numpy pass (the usual answer: none, for ~1 ms a 200,000-row column); only a
+            # column that may hold one is searched value by value (RE2).
+            if isinstance(values, pa.ChunkedArray):  # one piece per file: joined, not looped
+                values = values.combine_chunks()
+            if not _bytes_may_hold_not_xml(values):
+                return None
+            found = pc.match_substring_regex(values, _NOT_XML_RE2)
+            return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), bool)
+    if not (pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column)):
+        return None
+    return np.fromiter(
+        (isinstance(v, str) and NOT_XML.search(v) is not None for v in column.to_numpy()),
+        dtype=bool,
+        count=len(column),
+    )
+
+
+def _bytes_may_hold_not_xml(chunk) -> bool:
+    """Whether the UTF-8 bytes of an Arrow string array hold a control character other
+    than tab, LF and CR, or U+FFFE/U+FFFF (EF BF BE/BF). The whole data buffer is
+    looked at, a slice's neighbours included: a false "maybe" costs one search."""
+    import numpy as np
+
+    data = chunk.buffers()[2]
+    if data is None or not len(chunk):
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    low = raw < 0x20
+    if low.any() and (low & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D)).any():
+        return True
+    lead = np.flatnonzero(raw[:-2] == 0xEF)
+    return bool(((raw[lead + 1] == 0xBF) & (raw[lead + 2] >= 0xBE)).any()) if len(lead) else False
+
+
+def xml_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text value as `xml_text` gives it.
+
+    Returns `frame` itself (no copy) when no value holds such a character, the usual
+    case; only text columns are looked at.
+    """
+    changed = {}
+    for position, column in _text_columns(frame):
+        mask = _not_xml_mask(column)
+        if mask is not None and mask.any():
+            fixed = column.astype(object).where(~mask, column.astype(object).map(xml_text))
+            changed[position] = fixed.astype(column.dtype)
+    renamed = {c: xml_text(c) for c in frame.columns if isinstance(c, str) and NOT_XML.search(c)}
+    out = _replaced(frame, changed)
+    return out.rename(columns=renamed) if renamed else out
+
+
+def xml_safe_fields(holder: object) -> None:
+    """Make every text a document could show of `holder` (a dataclass such as the
+    briefing's Figures or a Roster) safe for XML, in place: its tables (and tables in
+    a dict), its strings and tuples of strings."""
+    import dataclasses
+
+    for item in dataclasses.fields(holder):
+        value = getattr(holder, item.name)
+        if isinstance(value, pd.DataFrame):
+            setattr(holder, item.name, xml_safe(value))
+        elif isinstance(value, dict) and any(isinstance(v, pd.DataFrame) for v in value.values()):
+            for key, table in value.items():
+                if isinstance(table, pd.DataFrame):
+                    value[key] = xml_safe(table)
+        elif isinstance(value, str):
+            setattr(holder, item.name, xml_text(value))
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            setattr(holder, item.name, tuple(xml_text(v) for v in value))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.campaign import Campaign
+from analysis.filenames import shown_name
 from analysis.messages import message, message_text
 from analysis.model import ROWS_COLUMNS, FileState, Issue, IssueCode, RowState
 from analysis.parse_cache import Interpreted, ParsedFile
@@ -59,7 +60,7 @@ def _discover(raw_dir: Path) -> tuple[list[Path], list[Issue]]:
 
 def _rel(path: Path, raw_dir: Path) -> str:
     member = getattr(path, "rel", None)  # a file from an archive (analysis.materials.intake)
-    return member if member is not None else path.relative_to(raw_dir).as_posix()
+    return member if member is not None else shown_name(path.relative_to(raw_dir).as_posix())
 
 
 def _sha256(path: Path) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from analysis import archives
 from analysis.campaign import Limits
-from analysis.filenames import windows_name
+from analysis.filenames import disk_path, shown_name, windows_name
 from analysis.materials import detect
 from analysis.messages import message_text
 from analysis.model import Issue, IssueCode
@@ -137,7 +137,7 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
     intake = Intake()
     keep: list[tuple[str, Path]] = []
     for path in files:
-        rel = path.relative_to(raw_dir).as_posix()
+        rel = shown_name(path.relative_to(raw_dir).as_posix())
         suffix = path.suffix.lower()
         if _text_report(path, suffix):
             intake.materials.append(
@@ -217,7 +217,7 @@ class MaterialReader:
         parts = PurePosixPath(rel).parts
         for i in range(1, len(parts)):
             head = "/".join(parts[:i])
-            path = self.raw_dir / head
+            path = disk_path(self.raw_dir, head)
             if path.is_file():  # the first existing file on the way is the outer archive
                 if head not in self._archives:
                     if path.stat().st_size > self.limits.max_archive_bytes:
@@ -225,7 +225,7 @@ class MaterialReader:
                     found = archives.expand(path.read_bytes(), head, self.limits)
                     self._archives[head] = {m.rel: m.data for m in found.members}
                 return self._archives[head].get(rel)
-        path = self.raw_dir / rel
+        path = disk_path(self.raw_dir, rel)  # a GBK-named file is listed by its shown name
         try:
             if path.stat().st_size > self.limits.max_material_bytes:
                 return None

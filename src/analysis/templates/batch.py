@@ -196,6 +196,7 @@ def run(
     campaign = load_campaign(campaign_path or _campaign_beside(roster_path))
     round_ = _round(campaign, round_code)
     loaded = load_roster(roster_path)
+    safety.xml_safe_fields(loaded)  # the names go into xlsx cells and file names
     out = Path(out_dir) if out_dir else config.REPORTS_DIR / "templates" / windows_name(round_.code)
     paths = write_templates(loaded, campaign, round_.code, out)
     removed = remove_stale(out, round_, paths)
