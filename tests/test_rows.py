@@ -1256,3 +1256,38 @@ def test_a_first_row_of_text_only_under_the_header_is_data_not_a_second_header(r
         ["4", "accepted", "ok"],
     ]
     assert t["submissions"][["rows_read", "rows_accepted"]].values.tolist() == [["2", "2"]]
+
+
+def test_of_which_under_a_merged_figure_is_no_part_of_it(raw):
+    """参加人数 merged over 合计 | 其中：女职工, and over 职工 | 其他 | 其中：党员: the 其中
+    column is a breakdown, never added (a blank 合计 stays missing, not the 其中 figure)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", None],
+        [None, None, None, None, None, "合计", "其中：女职工"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", None, 2],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 12, 5],
+    ]:
+        sheet.append(line)
+    for cells in ("F2:G2", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3"):
+        sheet.merge_cells(cells)
+    other = book.create_sheet("三项")
+    for line in [
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", None, None],
+        [None, None, None, None, None, "职工", "其他", "其中：党员"],
+        [1, "长阳镇卫生院工会", "2019-06-10", "切实抓好学习", "报告会", 8, 2, 5],
+    ]:
+        other.append(line)
+    other.merge_cells("F1:H1")
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    assert t["rows"][["sheet", "row", "reason", "participants"]].values.tolist() == [
+        ["Sheet", "4", "participants_missing", ""],  # not the 2 women
+        ["Sheet", "5", "ok", "12"],  # no disagreement with 5 women
+        ["三项", "3", "ok", "10"],  # 8 + 2, the 5 party members are among them
+    ]
+    assert "participants_parts_disagree" not in set(t["issues"]["code"])

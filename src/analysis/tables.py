@@ -517,11 +517,9 @@ def _split_columns(
         if field != "participants":
             ambiguous(field, [h[0] for h in hits], used)
             continue
-        kept = [
-            h
-            for h in hits
-            if not h[1].startswith("其中") and not shown.get(h[0], "").startswith("其中")
-        ]
+        # 其中… is a breakdown of another column, whether typed in the label or under a
+        # merged 参加人数 (whose combined label reads 参加人数其中:女职工).
+        kept = [h for h in hits if not any("其中" in o for o in (h[1], *labels[h[0]]))]
         # 应到 | 实到 (计划 | 实际) are alternatives, not parts: the actual figure is used.
         actual = [h for h in kept if _ACTUAL.search(h[1] + shown.get(h[0], ""))]
         if actual and any(_PLANNED.search(h[1] + shown.get(h[0], "")) for h in kept):
