@@ -1291,3 +1291,33 @@ def test_of_which_under_a_merged_figure_is_no_part_of_it(raw):
         ["三项", "3", "ok", "10"],  # 8 + 2, the 5 party members are among them
     ]
     assert "participants_parts_disagree" not in set(t["issues"]["code"])
+
+
+@pytest.mark.parametrize(
+    "labels, figures",
+    [
+        # No column says 参加人数: the parts are the figure, summed (blank parts as 0).
+        (["线上", "线下"], [[8, 2], [None, 12]]),
+        (["男", "女"], [[8, 2], [None, 12]]),
+        (["党员", "群众"], [[8, 2], [None, 12]]),
+        (["职工", "会员", "其他"], [[8, 1, 1], [12, None, 0]]),
+        # With a bare total beside them, the total is the figure (a blank one their sum).
+        (["现场", "直播", "合计"], [[8, 2, 10], [None, 12, None]]),
+        (["党员（人）", "群众（人）", "合计（人）"], [[8, 2, 10], [4, 8, None]]),
+        # A part headed by itself beside parts named as 人数 is one more part.
+        (["职工人数", "会员人数", "其他人员"], [[7, 2, 1], [10, 2, None]]),
+    ],
+)
+def test_a_figure_split_into_parts_under_a_one_row_header(raw, labels, figures):
+    rows = [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *labels],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", *figures[0]],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *figures[1]],
+    ]
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", rows)
+    t = run(raw)
+    assert t["rows"]["participants"].tolist() == ["10", "12"]
+    codes = set(t["issues"]["code"])
+    assert "column_missing" not in codes
+    assert codes & {"participants_summed", "participants_total_blank"}

@@ -388,6 +388,67 @@ def _sex_parts(labels: list[list[str]], total: int, lo: int, hi: int, taken) -> 
     return []
 
 
+# A column holding one part of the participants figure, headed by the part alone:
+# 线上 | 线下, 现场 | 直播, 党员 | 群众, 职工 | 会员 | 其他, 男 | 女 (人数, 人, （人）…).
+_BARE_PART = re.compile(
+    "^(?:线上|线下|网上|网下|现场|直播|党员|非党员|群众|团员|职工|非职工|会员|非会员|干部|"
+    "其他|其它|男|女)(?:性|职工|同志|会员|人员)?(?:参加|参与)?(?:人数|人次|数|人|名)?$"
+)
+
+
+def _bare_parts(
+    labels: list[list[str]], lo: int, hi: int, taken: set[int], shown: dict[int, str]
+) -> Split | None:
+    """For a header with no participants column: the first run of adjacent columns headed
+    by two or more parts of the figure (`_BARE_PART`), with at most one bare total
+    (合计, 合计（人）) among them, as a Split; None when there is none."""
+    kinds: dict[int, str] = {}
+    for j in range(lo, min(hi, len(labels))):
+        options = [o for o in labels[j] if o]
+        if j in taken or not options:
+            continue
+        if any(_bare_total(o) for o in options):
+            kinds[j] = "total"
+        elif any(_BARE_PART.match(match_key(o)) for o in options):
+            kinds[j] = "part"
+    runs: list[list[int]] = []
+    for j in sorted(kinds):
+        if runs and runs[-1][-1] == j - 1:
+            runs[-1].append(j)
+        else:
+            runs.append([j])
+    for run in runs:
+        parts = [j for j in run if kinds[j] == "part"]
+        totals = [j for j in run if kinds[j] == "total"]
+        if len(parts) >= 2 and len(totals) <= 1:
+            names = {j: shown.get(j, "") for j in run}
+            return Split("participants", totals[0] if totals else None, parts, names)
+    return None
+
+
+def _with_bare_neighbours(
+    labels: list[list[str]], cols: list[int], lo: int, hi: int, taken: set[int]
+) -> list[int]:
+    """`cols` (the parts of a figure, left to right) and the columns right beside them
+    headed by a part alone (`_BARE_PART`), when `cols` are adjacent themselves."""
+    if cols[-1] - cols[0] != len(cols) - 1:
+        return cols
+
+    def bare(j: int) -> bool:
+        return (
+            lo <= j < min(hi, len(labels))
+            and j not in taken
+            and any(_BARE_PART.match(match_key(o)) for o in labels[j] if o)
+        )
+
+    left, right = cols[0], cols[-1]
+    while bare(left - 1):
+        left -= 1
+    while bare(right + 1):
+        right += 1
+    return list(range(left, right + 1))
+
+
 def _bare_total(label: str) -> bool:
     """The label is a total and nothing else (合计, 合计（人）, 合计数), naming no field."""
     return _TOTAL_UNIT.sub("", match_key(label)) in SUB_TOTAL_WORDS
@@ -549,7 +610,12 @@ def _split_columns(
             if len(kept) > 1:
                 ambiguous(field, [h[0] for h in hits], used)
         else:
-            split = Split(field, None, [h[0] for h in parts], names)
+            # A part beside them headed by itself (职工人数 | 会员人数 | 其他人员) is one more.
+            cols = _with_bare_neighbours(
+                labels, sorted(h[0] for h in parts), lo, hi, set(columns.values())
+            )
+            names.update({j: shown.get(j, "") for j in cols if j not in names})
+            split = Split(field, None, cols, names)
             notes.append(
                 Issue(file, sheet, last + 1, column_letter(parts[0][0]), "warning",
                       IssueCode.PARTICIPANTS_SUMMED,
@@ -558,6 +624,18 @@ def _split_columns(
             )  # fmt: skip
         if split is not None and split.total is not None:
             columns[field] = split.total
+    if split is None and "participants" not in columns:
+        # No column names the figure, but its parts do (线上 | 线下, 党员 | 群众 | 合计).
+        split = _bare_parts(labels, lo, hi, set(columns.values()), shown)
+        if split is not None and split.total is not None:
+            columns["participants"] = split.total
+        elif split is not None:
+            notes.append(
+                Issue(file, sheet, last + 1, column_letter(split.parts[0]), "warning",
+                      IssueCode.PARTICIPANTS_SUMMED,
+                      message_text("participants_summed", file=file, sheet=sheet, row=last + 1,
+                                   parts="、".join(split.named(j) for j in split.parts)))
+            )  # fmt: skip
     total = columns.get("participants")
     if split is None and total is not None:
         parts = _sex_parts(labels, total, lo, hi, set(columns.values()))
