@@ -1321,3 +1321,28 @@ def test_a_figure_split_into_parts_under_a_one_row_header(raw, labels, figures):
     codes = set(t["issues"]["code"])
     assert "column_missing" not in codes
     assert codes & {"participants_summed", "participants_total_blank"}
+
+
+def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
+    """活动开展情况 merged over 活动日期 … 参加人数, and 参加人数 merged over 一线职工 | 管理人员:
+    three header rows; the third is the figure's parts, not a new header without it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动开展情况", None, None, None, None],
+        [None, None, "活动日期", "工作类别", "活动形式", "参加人数", None],
+        [None, None, None, None, None, "一线职工", "管理人员"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8, 2],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 12, None],
+    ]:
+        sheet.append(line)
+    for cells in ("A2:A4", "B2:B4", "C2:G2", "C3:C4", "D3:D4", "E3:E4", "F3:G3"):
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    assert t["rows"][["row", "participants"]].values.tolist() == [["5", "10"], ["6", "12"]]
+    codes = set(t["issues"]["code"])
+    assert "column_missing" not in codes and "participants_summed" in codes

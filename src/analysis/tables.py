@@ -856,6 +856,31 @@ def _header_at(
     return None
 
 
+def _third_header_row(
+    grid: Grid, merges: dict, matcher: _Matcher, header: tuple[int, dict, dict] | None
+) -> tuple[int, dict, dict] | None:
+    """The header's last two rows and the row below, when that row is a third header row:
+    its every label lies under a cell of the header's last row merged across several
+    columns (活动情况 over 活动日期 … 参加人数, 参加人数 merged over 职工 | 其他), and the
+    header read from those rows has every field the first reading had."""
+    if header is None:
+        return None
+    last, columns, _ = header
+    below = last + 1
+    if below >= len(grid):
+        return None
+    cells = [j for j, v in enumerate(grid[below]) if not blank(v)]
+    if not cells or not all(
+        (rng := merges.get((last, j))) is not None and rng[0] == last and rng[1] < rng[3]
+        for j in cells
+    ):
+        return None
+    deeper = _header_at(grid, merges, matcher, last)
+    if deeper is None or deeper[0] != below or not set(columns) <= set(deeper[1]):
+        return None
+    return deeper
+
+
 def _sub_header(
     grid: Grid, merges: dict, i: int, width: int, parent_cols: dict[str, int]
 ) -> list[str] | None:
@@ -1276,6 +1301,10 @@ def find_tables(
             and _may_start_header(grid, i, context, merged_rows, naming)
         ):
             header = _header_at(grid, merges, matcher, i)
+            deeper = _third_header_row(grid, merges, matcher, header)
+            if deeper is not None:  # a group row above a two-row header: a title row
+                non_data_rows.append(i)
+                i, header = header[0], deeper
         if header is not None:
             last, columns, labels = header
             width = max(len(grid[k]) for k in range(i, last + 1))
