@@ -1346,3 +1346,39 @@ def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
     assert t["rows"][["row", "participants"]].values.tolist() == [["5", "10"], ["6", "12"]]
     codes = set(t["issues"]["code"])
     assert "column_missing" not in codes and "participants_summed" in codes
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("6月上旬", "2019-06-01"),
+        ("2019年6月中旬", "2019-06-11"),
+        ("六月下旬", "2019-06-21"),
+        ("9月底", "2019-09-21"),
+        ("5月上旬", "2019-05-08"),  # the campaign starts on May 8
+    ],
+)
+def test_a_part_of_a_month_reads_as_its_first_day(campaign, written, day):
+    from analysis.clean import parse_date
+
+    assert parse_date(written, campaign) == (pd.Timestamp(day).date(), "date_part_of_month")
+
+
+def test_a_file_dated_by_parts_of_months_is_counted_in_their_round(raw):
+    """No 报送期次 and every date a 旬: the rows are activities of round r1, not rejected."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, "长阳镇卫生院工会", "6月上旬", "切实抓好学习", "讨论会", 8],
+            [2, "长阳镇第一小学工会", "6月中旬", "切实抓好学习", "讨论会", 12],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["state", "date", "participants"]].values.tolist() == [
+        ["accepted", "2019-06-01", "8"],
+        ["accepted", "2019-06-11", "12"],
+    ]
+    assert t["submissions"]["round"].tolist() == ["r1"]
+    assert set(t["issues"]["code"]) == {"date_part_of_month"}

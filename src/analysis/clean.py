@@ -8,7 +8,9 @@ issues.csv (from the one catalogue, messages.py). Decisions (documented for the 
   number written, a lower bound, with the warning `participants_approximate`.
 - Ranges ("50-60") and words ("若干", "全体职工") are not guessed: None with a code.
 - A date with a month but no day ("2019年6月", "6月" taking the round's year) reads as
-  the 1st, or the campaign's first day in its first month (`date_day_missing`);
+  the 1st, or the campaign's first day in its first month (`date_day_missing`); a
+  part of a month ("6月上旬", "6月底") reads as the first day of its ten days (1st,
+  11th, 21st; `date_part_of_month`);
   a date range ("6月3日-5日") reads as its first day (`date_range`); a date outside
   the campaign window is returned with `date_out_of_window`, which wins over the
   other date warnings when both apply (the ledger then treats the date as unknown).
@@ -232,6 +234,11 @@ _FULL_DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2}
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?(?:份)?$")
 _MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月(?:份)?$")
+# 6月上旬, 2019年6月中旬, 6月初, 6月底: a part of a month (its first day is read).
+_PART_OF_MONTH = re.compile(
+    r"^(?:(\d{4})\s*[年./\-]\s*)?(\d{1,2})\s*月份?\s*(上旬|中旬|下旬|初|中|底|末)$"
+)
+_PART_DAY = {"上旬": 1, "初": 1, "中旬": 11, "中": 11, "下旬": 21, "底": 21, "末": 21}
 _MONTH_DAY_CN = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY_SHORT = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{1,2})(?=$|\s*[-~至到—–、，,；;和及])")
 _RANGE_AFTER = re.compile(r"^\s*(?:[-~至到—–]|－)\s*\d")
@@ -267,6 +274,11 @@ def _from_text(text: str, year: int) -> tuple[dt.date | None, str | None]:
     match = _YEAR_MONTH.match(text)
     if match:
         return make_date(int(match.group(1)), int(match.group(2)), 1), "date_day_missing"
+    match = _PART_OF_MONTH.match(text)
+    if match:
+        day = _PART_DAY[match.group(3)]
+        when = int(match.group(1) or year), int(match.group(2))
+        return make_date(*when, day), "date_part_of_month"
     match = _MONTH_ONLY.match(text)
     if match:
         return make_date(year, int(match.group(1)), 1), "date_day_missing"
@@ -340,7 +352,7 @@ def parse_date(
     if day is None:
         return None, "date_unreadable"
     if (
-        warning == "date_day_missing"
+        warning in ("date_day_missing", "date_part_of_month")
         and day < campaign.start
         and (day.year, day.month)
         == (
