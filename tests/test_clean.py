@@ -96,6 +96,24 @@ def test_match_key_ignores_brackets_spaces_and_width():
         ("30 40人", (None, "participants_unreadable")),
         ("1,200", (1200, None)),  # a thousands separator is one figure
         ("30 人", (30, None)),
+        # A lower bound in words or with +, as 30余人 is read: the number, approximate.
+        ("30+", (30, "participants_approximate")),
+        ("30+人", (30, "participants_approximate")),
+        ("逾30人", (30, "participants_approximate")),
+        ("超过30人", (30, "participants_approximate")),
+        ("不少于30人", (30, "participants_approximate")),
+        ("至少30人", (30, "participants_approximate")),
+        # Punctuation after the figure or a quote before it is no part of it.
+        ("30人。", (30, None)),
+        ("30、", (30, None)),
+        ("‘30", (30, None)),
+        ("20 30、", (None, "participants_unreadable")),  # still two figures, not 2030
+        # Digits written one by one with a zero (三〇): 30, never 0.
+        ("三〇", (30, None)),
+        ("一二〇人", (120, None)),
+        # 全体… with its number: the number, worked out.
+        ("全体职工30人", (30, "participants_worked_out")),
+        ("全体会员共30人", (30, "participants_worked_out")),
     ],
 )
 def test_parse_participants_rule(value, expected):
@@ -111,6 +129,8 @@ def test_parse_participants_rule(value, expected):
         ("两千零八", 2008),
         ("十", 10),
         ("五六", None),
+        ("三〇", 30),
+        ("〇五", 5),  # as in 六月〇五日
         ("abc", None),
     ],
 )

@@ -86,9 +86,11 @@ _UNREADABLE_WORDS = (
     "众多",
     "部分",
 )
-_APPROX_PREFIX = re.compile(r"^(约|大约|近|将近|接近|约计|预计|大概)")
+_APPROX_PREFIX = re.compile(r"^(约|大约|近|将近|接近|约计|预计|大概|逾|超过|不少于|至少|多于)")
 _PLAIN_PREFIX = re.compile(r"^(共计|共|计|合计|总计|参加|参与)")
-_APPROX_SUFFIX = re.compile(r"(余|多|左右|以上|上下|余名|多名)$")
+_APPROX_SUFFIX = re.compile(r"(余|多|左右|以上|上下|余名|多名|\+)$")
+# Punctuation typed after the figure ("30人。", "30、") or a quote before it ("‘30").
+_STRAY_MARKS = re.compile(r"^[‘’'`\"“”]+|[。.，,、；;！!]+$")
 _UNIT_SUFFIX = re.compile(r"(人次|人|名|位|次|个)$")
 _RANGE = re.compile(r"^\d+(?:\.\d+)?\s*(?:人次|人|名)?\s*[-~至到—–]\s*\d+")
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(万|千|百)?$")
@@ -98,6 +100,12 @@ def chinese_number(text: str) -> int | None:
     """'五十' -> 50, '一百二十' -> 120, '两千' -> 2000, '三百五' -> 350; None if not a numeral."""
     if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
         return None
+    if len(text) > 1 and not any(ch in _CN_UNITS for ch in text):
+        # Digit by digit with a zero in it (三〇, 一二〇: 30, 120), as years are written;
+        # two digits without one ("五六") is a range, not a number.
+        if not any(ch in "零〇" for ch in text):
+            return None
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
     total, section, digit, last_unit = 0, 0, None, 0
     for ch in text:
         if ch in _CN_DIGITS:
@@ -147,6 +155,11 @@ def parse_participants(value: object) -> tuple[int | None, str | None]:
     text = normalise_text(value).replace(",", "").replace(" ", "")
     if value is None or text == "" or (isinstance(value, float) and math.isnan(value)):
         return None, "participants_missing"
+    bare = _STRAY_MARKS.sub("", normalise_text(value))
+    if bare and bare != normalise_text(value):
+        number, code = parse_participants(bare)
+        if number is not None:
+            return number, code
     if _SEPARATED_NUMBERS.search(normalise_text(value)):
         return None, "participants_unreadable"  # “20 30”, “12，8”: two figures, not 2030
     if _RANGE.match(_APPROX_PREFIX.sub("", text)):
@@ -194,6 +207,8 @@ _BEFORE_OF_WHICH = re.compile(r"^(.+?)[，,；;、(（\s]*其中.*$")
 _PERSONS = r"(?:人次|人|名|位)"
 _UNIT_IN_BRACKETS = re.compile(rf"(\d+)\({_PERSONS}\)")  # 5（人）
 _IN_BRACKETS = re.compile(rf"[^\d()]*\((\d+){_PERSONS}?\)")  # 全体会员（28人）
+_ALL_WORDS = "(?:全体|全部|所有)[^\\d()]{0,6}?(?:共计|共|计)?"  # 全体职工30人, 全体会员共30人
+_ALL_OF = re.compile(_ALL_WORDS + r"(\d+)" + _PERSONS + "?")
 _NOTE_AFTER = re.compile(rf"(\d+){_PERSONS}?\([^\d()]+\)")  # 50人（线上）, 120人次（含线上）
 _TERM = re.compile(rf"([^\d+，;；、]{{0,6}}?)(\d+){_PERSONS}?")
 _NOT_A_PART = ("其中", "共", "计", "总", "约", "余", "多", "近")
@@ -209,7 +224,7 @@ def _worked_out(text: str) -> tuple[int, bool] | None:
     match = _UNIT_IN_BRACKETS.fullmatch(text)
     if match:
         return int(match.group(1)), True
-    match = _IN_BRACKETS.fullmatch(text) or _NOTE_AFTER.fullmatch(text)
+    match = _IN_BRACKETS.fullmatch(text) or _NOTE_AFTER.fullmatch(text) or _ALL_OF.fullmatch(text)
     if match:
         return int(match.group(1)), False
     pieces = [p for p in re.split(r"[+，;；、]", text) if p]
