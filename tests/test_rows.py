@@ -1382,3 +1382,29 @@ def test_a_file_dated_by_parts_of_months_is_counted_in_their_round(raw):
     ]
     assert t["submissions"]["round"].tolist() == ["r1"]
     assert set(t["issues"]["code"]) == {"date_part_of_month"}
+
+
+def test_a_ditto_mark_takes_the_value_of_the_row_above(raw):
+    """同上 / 〃 in a name, date or form cell means the row above's value, as a merged cell
+    would; a warning names the fields. Without a row above it stays as written."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8],
+            [2, "同上", "2019-06-04", "加强宣讲培训", "宣讲", 12],
+            [3, "〃", "同上", "同上", "〃", 30],
+        ],
+    )
+    t = run(raw)
+    rows = t["rows"][["row", "state", "grassroots_unit", "work_item", "date", "participants"]]
+    assert rows.values.tolist() == [
+        ["3", "accepted", "长阳镇卫生院工会", "study", "2019-06-03", "8"],
+        ["4", "accepted", "长阳镇卫生院工会", "training", "2019-06-04", "12"],
+        ["5", "accepted", "长阳镇卫生院工会", "training", "2019-06-04", "30"],
+    ]
+    ditto = t["issues"][t["issues"]["code"] == "value_ditto"]
+    assert ditto["row"].tolist() == ["4", "5"] and ditto["column"].tolist() == ["B", "B"]
+    assert "基层工会名称、活动日期、工作类别、活动形式写的是“同上”" in ditto["message"].iloc[1]
+    assert "unit_unresolved" not in set(t["issues"]["code"])

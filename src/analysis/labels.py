@@ -149,6 +149,7 @@ CODE_NAMES: dict[str, str] = {
     "side_by_side_unread": "并排表格有列未读取",
     "date_day_missing": "日期只到月份",
     "date_part_of_month": "日期只到上中下旬",
+    "value_ditto": "写“同上”，取上一行",
     "date_range": "日期为时间段",
     "date_several": "一格写了几个日期",
     "date_decimal_ambiguous": "日期存为数字，可能缺末尾的0",

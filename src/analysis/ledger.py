@@ -560,6 +560,7 @@ class _Interpreter:
             fine &= np.fromiter(map(operator.not_, map(itemgetter(1), counts)), bool, m)
         fine &= np.fromiter(map(operator.not_, map(itemgetter(2), items)), bool, m)
         fine &= ~np.fromiter(map(operator.contains, cells, repeat("participants_parts")), bool, m)
+        fine &= ~np.fromiter(map(operator.contains, cells, repeat("ditto")), bool, m)
         if self.void_words or self.example_words:
             notes = list(map(dict.get, cells, repeat("note")))
             if self.void_words:
@@ -742,6 +743,10 @@ class _Interpreter:
             note(warnings, "participants_parts_disagree", "participants",
                  where + message_text("participants_parts_disagree", total=participants,
                                       parts_sum=parts[0], parts=parts[1]))  # fmt: skip
+        ditto = values.get("ditto")
+        if ditto:  # 同上 in a cell: the row above's value was used
+            note(warnings, "value_ditto", ditto[0], where + message_text(
+                "value_ditto", fields="、".join(FIELD_LABELS_CN[f] for f in ditto)))  # fmt: skip
         remark = values.get("note")
         if remark is not None and self.void_words and self.void_remark(remark):
             note(warnings, "remark_says_void", "note", where + message_text(

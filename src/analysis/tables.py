@@ -716,6 +716,24 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
             values[split.field + "_parts"] = (total, written)
 
 
+# A cell saying "the same as the row above": 同上, 同前, 〃, a ditto quote.
+_DITTO = re.compile(r"同上|同前|仝上|〃|\"|”|“|''|ditto", re.IGNORECASE)
+
+
+def _fill_dittos(values: dict[str, object], dittos: set[str], previous: dict[str, object]) -> None:
+    """Give a row's cells that say 同上 (`dittos`) the value of the data row above, as a
+    vertically merged cell would, and list those fields in values["ditto"] for a
+    warning; a ditto with nothing above stays as written."""
+    filled = []
+    for field in ("grassroots_unit", "date", "work_item", "form", "title"):
+        value = values.get(field)
+        if value in dittos and not blank(previous.get(field)):
+            values[field] = previous[field]
+            filled.append(field)
+    if filled:
+        values["ditto"] = tuple(filled)
+
+
 def _struck_row(row: list[object], i: int, struck: frozenset[tuple[int, int]]) -> bool:
     """Every non-empty cell of row i is struck through (the unit deleted the row)."""
     cells = [(i, j) for j, v in enumerate(row) if not blank(v)]
@@ -1157,7 +1175,7 @@ class _Reader:
     row, its columns [lo, hi) (all, lo 0 and hi None, unless tables lie side by side),
     the running sum of its participants and the section heading above."""
 
-    __slots__ = ("plan", "lo", "hi", "running", "section", "start")
+    __slots__ = ("plan", "lo", "hi", "running", "section", "start", "previous")
 
     def __init__(
         self, table: ActivityTable, split: Split | None, lo: int, hi: int | None,
@@ -1173,6 +1191,7 @@ class _Reader:
         self.start = table.header_row - 1  # 0-based last header row: its rows come after
         self.running = 0.0
         self.section: str | None = None  # the section heading above ("一、切实抓好学习")
+        self.previous: dict[str, object] = {}  # the values of the data row above (for 同上)
 
 
 def _readers(
@@ -1275,6 +1294,7 @@ def find_tables(
     merges = _merge_index(sheet)
     merged_rows = {i for i, _ in merges}
     blanks, naming, totals, texts = context.classify(grid)
+    dittos = {v for v in texts if _DITTO.fullmatch(normalise_text(v))}  # 同上, 〃
     # Strings that may head a publicity table below an activity table (`probe`).
     outputs = context.publicity_labels(texts, probe) if probe is not None else set()
     counts = context.count
@@ -1412,6 +1432,9 @@ def find_tables(
                 values["lone_figure"] = True
             else:
                 kind = "data"
+                if dittos and not dittos.isdisjoint(values.values()):
+                    _fill_dittos(values, dittos, reader.previous)
+                reader.previous = values
                 if section is not None and blank(values.get("work_item")):
                     values["work_item"] = section
                 count = values.get("participants")
