@@ -256,6 +256,10 @@ _PART_OF_MONTH = re.compile(
 _PART_DAY = {"上旬": 1, "初": 1, "中旬": 11, "中": 11, "下旬": 21, "底": 21, "末": 21}
 _MONTH_DAY_CN = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY_SHORT = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{1,2})(?=$|\s*[-~至到—–、，,；;和及])")
+# 19.6.14, 19/6/25, 19年6月14日: a year of two digits (never a month: 13 or more).
+_SHORT_YEAR_DATE = re.compile(
+    r"^(1[3-9]|[2-9]\d)\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?"
+)
 _RANGE_AFTER = re.compile(r"^\s*(?:[-~至到—–]|－)\s*\d")
 _SEVERAL_AFTER = re.compile(r"^\s*[、，,；;和及]\s*\d")  # 6月3日、6月5日
 
@@ -305,6 +309,11 @@ def _from_text(text: str, year: int) -> tuple[dt.date | None, str | None]:
     if match:
         rest = text[match.end() :]
         return make_date(year, *map(int, match.groups())), _after(rest)
+    match = _SHORT_YEAR_DATE.match(text)
+    if match:
+        rest = text[match.end() :]
+        yy, month, day = map(int, match.groups())
+        return make_date(2000 + yy, month, day), _after(rest)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _from_serial(float(text)), None
     return None, None
