@@ -1408,3 +1408,28 @@ def test_a_ditto_mark_takes_the_value_of_the_row_above(raw):
     assert ditto["row"].tolist() == ["4", "5"] and ditto["column"].tolist() == ["B", "B"]
     assert "基层工会名称、活动日期、工作类别、活动形式写的是“同上”" in ditto["message"].iloc[1]
     assert "unit_unresolved" not in set(t["issues"]["code"])
+
+
+def test_a_unions_subtotal_row_is_a_total_not_an_unknown_union(raw):
+    """长阳镇卫生院工会小计 under that union's rows: a total row, not a union to resolve."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8],
+            [None, "长阳镇卫生院工会小计", None, None, None, 8],
+            [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 12],
+            [None, "长阳镇第一小学工会 小计：", None, None, None, 12],
+            [None, "总 计", None, None, None, 20],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason", "participants"]].values.tolist() == [
+        ["3", "accepted", "ok", "8"],
+        ["4", "rejected", "total_row", ""],
+        ["5", "accepted", "ok", "12"],
+        ["6", "rejected", "total_row", ""],
+        ["7", "rejected", "total_row", ""],
+    ]
+    assert t["issues"].empty

@@ -1040,14 +1040,17 @@ def _unit_and_date(content: str) -> tuple[str, str | None]:
 
 # A count of the rows above as a row's label: "共3项", "共计12次", "共 5 场".
 _COUNT_LABEL = re.compile(r"共(?:计)?[0-9一二三四五六七八九十百]+[项次个场条期人]")
+# A label ending in a total word (a name's subtotal: 长阳镇卫生院工会小计, 第一季度合计：).
+_ENDS_IN_TOTAL = re.compile(r"(?:小计|合计|总计|共计)[:：。.]*$")
 # What may follow a whole-cell marker ("=汇总"): punctuation, a colon, a bracketed note.
 _MARKER_TAIL = re.compile(r"[:：（(）)\[\]【】、,，.。数]*$")
 
 
 def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
     """Whether a cell labels a total row: it starts with a marker ("合计", "小计（长阳）"),
-    holds one in a short text ("本月合计"), is a whole-cell marker ("=累计": "累计",
-    "累计：", "累计数", not "累计学习时长") or counts the rows above ("共3项")."""
+    holds one in a short text ("本月合计"), ends with 小计/合计/总计/共计 (a union's
+    subtotal), is a whole-cell marker ("=累计": "累计", "累计：", "累计数", not
+    "累计学习时长") or counts the rows above ("共3项")."""
     if not isinstance(value, str):
         return False
     key = normalise_text(value).replace(" ", "")
@@ -1058,6 +1061,8 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
                 return True
         elif key.startswith(m) or (m in key and len(key) <= 8):
             return True
+    if _ENDS_IN_TOTAL.search(key):  # 长阳镇卫生院工会小计: a union's subtotal
+        return True
     return bool(_COUNT_LABEL.match(key)) and len(key) <= 8
 
 
