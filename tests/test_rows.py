@@ -1433,3 +1433,26 @@ def test_a_unions_subtotal_row_is_a_total_not_an_unknown_union(raw):
         ["7", "rejected", "total_row", ""],
     ]
     assert t["issues"].empty
+
+
+def test_a_sign_off_under_the_table_is_no_activity(raw):
+    """单位（盖章） with the date in another column, 主要负责人签字：…: notes, never an
+    activity of the federation itself nor an unknown union; 填表日期 is still read."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8],
+            ["单位（盖章）", None, None, None, "2019年6月28日"],
+            [None, "主要负责人签字：", None, "填表日期：2019.6.28"],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"],
+        ["4", "rejected", "note_row"],
+        ["5", "rejected", "note_row"],
+    ]
+    assert t["issues"].empty
+    assert t["submissions"]["report_date"].tolist() == ["2019-06-28"]

@@ -130,6 +130,9 @@ _DIGIT = re.compile(r"\d")
 _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
 _SEQ_TEXT = re.compile(r"[\d.]+")
 _NOTE_LABEL = re.compile(r"^(注|填表人|制表人|填报人|审核人|联系电话|联系人)\s*[:\d]")
+# A sign-off line under the table: a seal or signature (单位（盖章）, 主要负责人签字：) or a
+# label with nothing after its colon (填表日期：).
+_SIGN_OFF = re.compile(r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$")
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 
 
@@ -273,7 +276,9 @@ class _Context:
         if hit is None:
             key = normalise_text(value).replace(" ", "").replace("：", ":")
             hit = self.note_hit[value] = bool(
-                key.startswith(self.note_markers) or _NOTE_LABEL.match(key)
+                key.startswith(self.note_markers)
+                or _NOTE_LABEL.match(key)
+                or (_SIGN_OFF.search(key) and not self.total_marker(value))  # 小计：
             )
         return hit
 
