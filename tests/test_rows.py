@@ -1456,3 +1456,41 @@ def test_a_sign_off_under_the_table_is_no_activity(raw):
     ]
     assert t["issues"].empty
     assert t["submissions"]["report_date"].tolist() == ["2019-06-28"]
+
+
+def test_a_union_named_alone_above_its_activities_holds_them(raw):
+    """长阳镇卫生院工会 alone in a row, its activities below with the name column blank:
+    they are that union's (warned), not the federation's own; 二、机关本级 above rows
+    without a name keeps them 本级, and a heading stops at rows naming their own union."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            ["长阳镇卫生院工会"],
+            [1, None, "2019-06-03", "切实抓好学习", "讨论会", 8],
+            [2, None, "2019-06-04", "加强宣讲培训", "宣讲", 12],
+            ["一、基层工会"],
+            [3, "长阳镇第一小学工会", "2019-06-05", "切实抓好学习", "讨论会", 5],
+            [4, None, "2019-06-06", "切实抓好学习", "报告会", 40],
+            ["二、机关本级"],
+            [5, None, "2019-06-07", "切实抓好学习", "报告会", 30],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "grassroots_unit", "participants"]]
+    assert got.values.tolist() == [
+        ["3", "rejected", "note_row", "", ""],
+        ["4", "accepted", "unit_from_heading", "长阳镇卫生院工会", "8"],
+        ["5", "accepted", "unit_from_heading", "长阳镇卫生院工会", "12"],
+        ["6", "rejected", "note_row", "", ""],
+        ["7", "accepted", "ok", "长阳镇第一小学工会", "5"],
+        ["8", "accepted", "ok", "", "40"],
+        ["9", "rejected", "note_row", "", ""],
+        ["10", "accepted", "ok", "", "30"],
+    ]
+    warned = t["issues"][t["issues"]["code"] == "unit_from_heading"]
+    assert warned["row"].tolist() == ["4", "5"]
+    assert "上方单独一行写着基层工会“长阳镇卫生院工会”" in warned["message"].iloc[0]
+    coverage = pd.read_csv(raw.parent / "out" / "coverage.csv", encoding="utf-8-sig", dtype=str)
+    assert coverage.set_index("group").loc["长阳镇总工会", "units_covered"] == "2"

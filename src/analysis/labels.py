@@ -150,6 +150,7 @@ CODE_NAMES: dict[str, str] = {
     "date_day_missing": "日期只到月份",
     "date_part_of_month": "日期只到上中下旬",
     "value_ditto": "写“同上”，取上一行",
+    "unit_from_heading": "基层工会取自上方标题行",
     "date_range": "日期为时间段",
     "date_several": "一格写了几个日期",
     "date_decimal_ambiguous": "日期存为数字，可能缺末尾的0",

@@ -172,6 +172,7 @@ class IssueCode(StrEnum):
     DATE_DAY_MISSING = "date_day_missing"
     DATE_PART_OF_MONTH = "date_part_of_month"
     VALUE_DITTO = "value_ditto"
+    UNIT_FROM_HEADING = "unit_from_heading"
     DATE_OUT_OF_WINDOW = "date_out_of_window"
     DATE_RANGE = "date_range"
     DATE_SEVERAL = "date_several"

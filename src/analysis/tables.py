@@ -1185,7 +1185,7 @@ class _Reader:
     row, its columns [lo, hi) (all, lo 0 and hi None, unless tables lie side by side),
     the running sum of its participants and the section heading above."""
 
-    __slots__ = ("plan", "lo", "hi", "running", "section", "start", "previous")
+    __slots__ = ("plan", "lo", "hi", "running", "section", "start", "previous", "heading")
 
     def __init__(
         self, table: ActivityTable, split: Split | None, lo: int, hi: int | None,
@@ -1202,6 +1202,7 @@ class _Reader:
         self.running = 0.0
         self.section: str | None = None  # the section heading above ("一、切实抓好学习")
         self.previous: dict[str, object] = {}  # the values of the data row above (for 同上)
+        self.heading: str | None = None  # a row above holding one name alone (长阳镇卫生院工会)
 
 
 def _readers(
@@ -1432,6 +1433,8 @@ def find_tables(
                 kind = "note"
                 if not non_data_rows or non_data_rows[-1] != i:
                     non_data_rows.append(i)
+                if n == 1 and isinstance(first, str) and not context.note_marker(first):
+                    reader.heading = first  # perhaps a union heading the rows below
             elif (markers or numbers) and _total(raw, values, context, running, markers, numbers):
                 kind = "total"
             elif n == 1 and raw is not None and raw[0][0] == current.columns.get("participants"):
@@ -1445,6 +1448,11 @@ def find_tables(
                 if dittos and not dittos.isdisjoint(values.values()):
                     _fill_dittos(values, dittos, reader.previous)
                 reader.previous = values
+                if reader.heading is not None:
+                    if blank(values.get("grassroots_unit")):
+                        values["unit_heading"] = reader.heading  # the ledger decides
+                    else:  # rows naming their own union: the heading named none of them
+                        reader.heading = None
                 if section is not None and blank(values.get("work_item")):
                     values["work_item"] = section
                 count = values.get("participants")
