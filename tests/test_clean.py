@@ -114,6 +114,12 @@ def test_match_key_ignores_brackets_spaces_and_width():
         # 全体… with its number: the number, worked out.
         ("全体职工30人", (30, "participants_worked_out")),
         ("全体会员共30人", (30, "participants_worked_out")),
+        # Parts labelled after their number, and a whole after 共: worked out.
+        ("20（线上）+10（线下）", (30, "participants_worked_out")),
+        ("20人（现场），10人（直播）", (30, "participants_worked_out")),
+        ("3场共90人", (90, "participants_worked_out")),
+        ("3场，共计90人次", (90, "participants_worked_out")),
+        ("每场30人", (None, "participants_unreadable")),  # sessions unknown: not guessed
     ],
 )
 def test_parse_participants_rule(value, expected):

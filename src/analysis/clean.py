@@ -210,6 +210,8 @@ _IN_BRACKETS = re.compile(rf"[^\d()]*\((\d+){_PERSONS}?\)")  # 全体会员（28
 _ALL_WORDS = "(?:全体|全部|所有)[^\\d()]{0,6}?(?:共计|共|计)?"  # 全体职工30人, 全体会员共30人
 _ALL_OF = re.compile(_ALL_WORDS + r"(\d+)" + _PERSONS + "?")
 _NOTE_AFTER = re.compile(rf"(\d+){_PERSONS}?\([^\d()]+\)")  # 50人（线上）, 120人次（含线上）
+_LABEL_AFTER = re.compile(rf"(\d+){_PERSONS}?\(([^\d()]+)\)")  # 20（线上）: number, label
+_WHOLE_AT_END = re.compile("[^共合总]{1,10}?[，,]?(?:共计|合计|总计|共)" + r"(\d+)" + _PERSONS)
 _TERM = re.compile(rf"([^\d+，;；、]{{0,6}}?)(\d+){_PERSONS}?")
 _NOT_A_PART = ("其中", "共", "计", "总", "约", "余", "多", "近")
 
@@ -227,6 +229,9 @@ def _worked_out(text: str) -> tuple[int, bool] | None:
     match = _IN_BRACKETS.fullmatch(text) or _NOTE_AFTER.fullmatch(text) or _ALL_OF.fullmatch(text)
     if match:
         return int(match.group(1)), False
+    match = _WHOLE_AT_END.fullmatch(text)  # 3场共90人: the whole after 共
+    if match:
+        return int(match.group(1)), False
     pieces = [p for p in re.split(r"[+，;；、]", text) if p]
     if len(pieces) < 2:
         return None
@@ -234,12 +239,16 @@ def _worked_out(text: str) -> tuple[int, bool] | None:
     plus = "+" in text
     for piece in pieces:
         match = _TERM.fullmatch(piece)
-        if match is None:
+        after = None if match else _LABEL_AFTER.fullmatch(piece)  # 20（线上）
+        if after is not None:
+            label, number = after.group(2), int(after.group(1))
+        elif match is None:
             return None
-        label = match.group(1)
+        else:
+            label, number = match.group(1), int(match.group(2))
         if (not label and not plus) or any(w in label for w in _NOT_A_PART):
             return None
-        total += int(match.group(2))
+        total += number
     return total, False
 
 
