@@ -96,6 +96,30 @@ def test_match_key_ignores_brackets_spaces_and_width():
         ("30 40人", (None, "participants_unreadable")),
         ("1,200", (1200, None)),  # a thousands separator is one figure
         ("30 人", (30, None)),
+        # A lower bound in words or with +, as 30余人 is read: the number, approximate.
+        ("30+", (30, "participants_approximate")),
+        ("30+人", (30, "participants_approximate")),
+        ("逾30人", (30, "participants_approximate")),
+        ("超过30人", (30, "participants_approximate")),
+        ("不少于30人", (30, "participants_approximate")),
+        ("至少30人", (30, "participants_approximate")),
+        # Punctuation after the figure or a quote before it is no part of it.
+        ("30人。", (30, None)),
+        ("30、", (30, None)),
+        ("‘30", (30, None)),
+        ("20 30、", (None, "participants_unreadable")),  # still two figures, not 2030
+        # Digits written one by one with a zero (三〇): 30, never 0.
+        ("三〇", (30, None)),
+        ("一二〇人", (120, None)),
+        # 全体… with its number: the number, worked out.
+        ("全体职工30人", (30, "participants_worked_out")),
+        ("全体会员共30人", (30, "participants_worked_out")),
+        # Parts labelled after their number, and a whole after 共: worked out.
+        ("20（线上）+10（线下）", (30, "participants_worked_out")),
+        ("20人（现场），10人（直播）", (30, "participants_worked_out")),
+        ("3场共90人", (90, "participants_worked_out")),
+        ("3场，共计90人次", (90, "participants_worked_out")),
+        ("每场30人", (None, "participants_unreadable")),  # sessions unknown: not guessed
     ],
 )
 def test_parse_participants_rule(value, expected):
@@ -111,6 +135,8 @@ def test_parse_participants_rule(value, expected):
         ("两千零八", 2008),
         ("十", 10),
         ("五六", None),
+        ("三〇", 30),
+        ("〇五", 5),  # as in 六月〇五日
         ("abc", None),
     ],
 )
@@ -150,6 +176,11 @@ D = dt.date
         ("2019年6月3号", (D(2019, 6, 3), None)),
         ("2019.6.3", (D(2019, 6, 3), None)),
         ("2019/6/3", (D(2019, 6, 3), None)),
+        # A year of two digits (never a month, so 12.6.3 stays unread).
+        ("19.6.3", (D(2019, 6, 3), None)),
+        ("19/6/25", (D(2019, 6, 25), None)),
+        ("19.6.3-6.5", (D(2019, 6, 3), "date_range")),
+        ("12.6.3", (None, "date_unreadable")),
         ("2019-06-03", (D(2019, 6, 3), None)),
         ("2019-06-03 00:00:00", (D(2019, 6, 3), None)),
         ("２０１９年６月３日", (D(2019, 6, 3), None)),

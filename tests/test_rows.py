@@ -1256,3 +1256,241 @@ def test_a_first_row_of_text_only_under_the_header_is_data_not_a_second_header(r
         ["4", "accepted", "ok"],
     ]
     assert t["submissions"][["rows_read", "rows_accepted"]].values.tolist() == [["2", "2"]]
+
+
+def test_of_which_under_a_merged_figure_is_no_part_of_it(raw):
+    """参加人数 merged over 合计 | 其中：女职工, and over 职工 | 其他 | 其中：党员: the 其中
+    column is a breakdown, never added (a blank 合计 stays missing, not the 其中 figure)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", None],
+        [None, None, None, None, None, "合计", "其中：女职工"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", None, 2],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 12, 5],
+    ]:
+        sheet.append(line)
+    for cells in ("F2:G2", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3"):
+        sheet.merge_cells(cells)
+    other = book.create_sheet("三项")
+    for line in [
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", None, None],
+        [None, None, None, None, None, "职工", "其他", "其中：党员"],
+        [1, "长阳镇卫生院工会", "2019-06-10", "切实抓好学习", "报告会", 8, 2, 5],
+    ]:
+        other.append(line)
+    other.merge_cells("F1:H1")
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    assert t["rows"][["sheet", "row", "reason", "participants"]].values.tolist() == [
+        ["Sheet", "4", "participants_missing", ""],  # not the 2 women
+        ["Sheet", "5", "ok", "12"],  # no disagreement with 5 women
+        ["三项", "3", "ok", "10"],  # 8 + 2, the 5 party members are among them
+    ]
+    assert "participants_parts_disagree" not in set(t["issues"]["code"])
+
+
+@pytest.mark.parametrize(
+    "labels, figures",
+    [
+        # No column says 参加人数: the parts are the figure, summed (blank parts as 0).
+        (["线上", "线下"], [[8, 2], [None, 12]]),
+        (["男", "女"], [[8, 2], [None, 12]]),
+        (["党员", "群众"], [[8, 2], [None, 12]]),
+        (["职工", "会员", "其他"], [[8, 1, 1], [12, None, 0]]),
+        # With a bare total beside them, the total is the figure (a blank one their sum).
+        (["现场", "直播", "合计"], [[8, 2, 10], [None, 12, None]]),
+        (["党员（人）", "群众（人）", "合计（人）"], [[8, 2, 10], [4, 8, None]]),
+        # A part headed by itself beside parts named as 人数 is one more part.
+        (["职工人数", "会员人数", "其他人员"], [[7, 2, 1], [10, 2, None]]),
+    ],
+)
+def test_a_figure_split_into_parts_under_a_one_row_header(raw, labels, figures):
+    rows = [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *labels],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", *figures[0]],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *figures[1]],
+    ]
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", rows)
+    t = run(raw)
+    assert t["rows"]["participants"].tolist() == ["10", "12"]
+    codes = set(t["issues"]["code"])
+    assert "column_missing" not in codes
+    assert codes & {"participants_summed", "participants_total_blank"}
+
+
+def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
+    """活动开展情况 merged over 活动日期 … 参加人数, and 参加人数 merged over 一线职工 | 管理人员:
+    three header rows; the third is the figure's parts, not a new header without it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "活动开展情况", None, None, None, None],
+        [None, None, "活动日期", "工作类别", "活动形式", "参加人数", None],
+        [None, None, None, None, None, "一线职工", "管理人员"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8, 2],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 12, None],
+    ]:
+        sheet.append(line)
+    for cells in ("A2:A4", "B2:B4", "C2:G2", "C3:C4", "D3:D4", "E3:E4", "F3:G3"):
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    assert t["rows"][["row", "participants"]].values.tolist() == [["5", "10"], ["6", "12"]]
+    codes = set(t["issues"]["code"])
+    assert "column_missing" not in codes and "participants_summed" in codes
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("6月上旬", "2019-06-01"),
+        ("2019年6月中旬", "2019-06-11"),
+        ("六月下旬", "2019-06-21"),
+        ("9月底", "2019-09-21"),
+        ("5月上旬", "2019-05-08"),  # the campaign starts on May 8
+    ],
+)
+def test_a_part_of_a_month_reads_as_its_first_day(campaign, written, day):
+    from analysis.clean import parse_date
+
+    assert parse_date(written, campaign) == (pd.Timestamp(day).date(), "date_part_of_month")
+
+
+def test_a_file_dated_by_parts_of_months_is_counted_in_their_round(raw):
+    """No 报送期次 and every date a 旬: the rows are activities of round r1, not rejected."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, "长阳镇卫生院工会", "6月上旬", "切实抓好学习", "讨论会", 8],
+            [2, "长阳镇第一小学工会", "6月中旬", "切实抓好学习", "讨论会", 12],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["state", "date", "participants"]].values.tolist() == [
+        ["accepted", "2019-06-01", "8"],
+        ["accepted", "2019-06-11", "12"],
+    ]
+    assert t["submissions"]["round"].tolist() == ["r1"]
+    assert set(t["issues"]["code"]) == {"date_part_of_month"}
+
+
+def test_a_ditto_mark_takes_the_value_of_the_row_above(raw):
+    """同上 / 〃 in a name, date or form cell means the row above's value, as a merged cell
+    would; a warning names the fields. Without a row above it stays as written."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8],
+            [2, "同上", "2019-06-04", "加强宣讲培训", "宣讲", 12],
+            [3, "〃", "同上", "同上", "〃", 30],
+        ],
+    )
+    t = run(raw)
+    rows = t["rows"][["row", "state", "grassroots_unit", "work_item", "date", "participants"]]
+    assert rows.values.tolist() == [
+        ["3", "accepted", "长阳镇卫生院工会", "study", "2019-06-03", "8"],
+        ["4", "accepted", "长阳镇卫生院工会", "training", "2019-06-04", "12"],
+        ["5", "accepted", "长阳镇卫生院工会", "training", "2019-06-04", "30"],
+    ]
+    ditto = t["issues"][t["issues"]["code"] == "value_ditto"]
+    assert ditto["row"].tolist() == ["4", "5"] and ditto["column"].tolist() == ["B", "B"]
+    assert "基层工会名称、活动日期、工作类别、活动形式写的是“同上”" in ditto["message"].iloc[1]
+    assert "unit_unresolved" not in set(t["issues"]["code"])
+
+
+def test_a_unions_subtotal_row_is_a_total_not_an_unknown_union(raw):
+    """长阳镇卫生院工会小计 under that union's rows: a total row, not a union to resolve."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8],
+            [None, "长阳镇卫生院工会小计", None, None, None, 8],
+            [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 12],
+            [None, "长阳镇第一小学工会 小计：", None, None, None, 12],
+            [None, "总 计", None, None, None, 20],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason", "participants"]].values.tolist() == [
+        ["3", "accepted", "ok", "8"],
+        ["4", "rejected", "total_row", ""],
+        ["5", "accepted", "ok", "12"],
+        ["6", "rejected", "total_row", ""],
+        ["7", "rejected", "total_row", ""],
+    ]
+    assert t["issues"].empty
+
+
+def test_a_sign_off_under_the_table_is_no_activity(raw):
+    """单位（盖章） with the date in another column, 主要负责人签字：…: notes, never an
+    activity of the federation itself nor an unknown union; 填表日期 is still read."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8],
+            ["单位（盖章）", None, None, None, "2019年6月28日"],
+            [None, "主要负责人签字：", None, "填表日期：2019.6.28"],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"],
+        ["4", "rejected", "note_row"],
+        ["5", "rejected", "note_row"],
+    ]
+    assert t["issues"].empty
+    assert t["submissions"]["report_date"].tolist() == ["2019-06-28"]
+
+
+def test_a_union_named_alone_above_its_activities_holds_them(raw):
+    """长阳镇卫生院工会 alone in a row, its activities below with the name column blank:
+    they are that union's (warned), not the federation's own; 二、机关本级 above rows
+    without a name keeps them 本级, and a heading stops at rows naming their own union."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            ["长阳镇卫生院工会"],
+            [1, None, "2019-06-03", "切实抓好学习", "讨论会", 8],
+            [2, None, "2019-06-04", "加强宣讲培训", "宣讲", 12],
+            ["一、基层工会"],
+            [3, "长阳镇第一小学工会", "2019-06-05", "切实抓好学习", "讨论会", 5],
+            [4, None, "2019-06-06", "切实抓好学习", "报告会", 40],
+            ["二、机关本级"],
+            [5, None, "2019-06-07", "切实抓好学习", "报告会", 30],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "grassroots_unit", "participants"]]
+    assert got.values.tolist() == [
+        ["3", "rejected", "note_row", "", ""],
+        ["4", "accepted", "unit_from_heading", "长阳镇卫生院工会", "8"],
+        ["5", "accepted", "unit_from_heading", "长阳镇卫生院工会", "12"],
+        ["6", "rejected", "note_row", "", ""],
+        ["7", "accepted", "ok", "长阳镇第一小学工会", "5"],
+        ["8", "accepted", "ok", "", "40"],
+        ["9", "rejected", "note_row", "", ""],
+        ["10", "accepted", "ok", "", "30"],
+    ]
+    warned = t["issues"][t["issues"]["code"] == "unit_from_heading"]
+    assert warned["row"].tolist() == ["4", "5"]
+    assert "上方单独一行写着基层工会“长阳镇卫生院工会”" in warned["message"].iloc[0]
+    coverage = pd.read_csv(raw.parent / "out" / "coverage.csv", encoding="utf-8-sig", dtype=str)
+    assert coverage.set_index("group").loc["长阳镇总工会", "units_covered"] == "2"

@@ -433,6 +433,11 @@ def test_no_table_message_names_the_closest_header_row_what_it_has_and_lacks():
         ("工会", "工作类别", "活动形式", "参加人数"),
         ("工会组织名称", "工作类别", "活动形式", "参加人数"),
         ("单位全称", "工作类别", "活动形式", "参加人数"),
+        ("主办单位", "工作类别", "活动形式", "参会人员"),
+        ("承办单位", "工作类别", "活动形式", "参学人员"),
+        ("所在单位", "工作类别", "活动形式", "参训人员"),
+        ("工会组织", "工作类别", "活动形式", "参加人数"),
+        ("分会名称", "工作类别", "活动形式", "参加人数"),
     ],
 )
 def test_headers_as_offices_also_write_them(campaign, unit, work_item, form, participants):

@@ -8,7 +8,9 @@ issues.csv (from the one catalogue, messages.py). Decisions (documented for the 
   number written, a lower bound, with the warning `participants_approximate`.
 - Ranges ("50-60") and words ("若干", "全体职工") are not guessed: None with a code.
 - A date with a month but no day ("2019年6月", "6月" taking the round's year) reads as
-  the 1st, or the campaign's first day in its first month (`date_day_missing`);
+  the 1st, or the campaign's first day in its first month (`date_day_missing`); a
+  part of a month ("6月上旬", "6月底") reads as the first day of its ten days (1st,
+  11th, 21st; `date_part_of_month`);
   a date range ("6月3日-5日") reads as its first day (`date_range`); a date outside
   the campaign window is returned with `date_out_of_window`, which wins over the
   other date warnings when both apply (the ledger then treats the date as unknown).
@@ -84,9 +86,11 @@ _UNREADABLE_WORDS = (
     "众多",
     "部分",
 )
-_APPROX_PREFIX = re.compile(r"^(约|大约|近|将近|接近|约计|预计|大概)")
+_APPROX_PREFIX = re.compile(r"^(约|大约|近|将近|接近|约计|预计|大概|逾|超过|不少于|至少|多于)")
 _PLAIN_PREFIX = re.compile(r"^(共计|共|计|合计|总计|参加|参与)")
-_APPROX_SUFFIX = re.compile(r"(余|多|左右|以上|上下|余名|多名)$")
+_APPROX_SUFFIX = re.compile(r"(余|多|左右|以上|上下|余名|多名|\+)$")
+# Punctuation typed after the figure ("30人。", "30、") or a quote before it ("‘30").
+_STRAY_MARKS = re.compile(r"^[‘’'`\"“”]+|[。.，,、；;！!]+$")
 _UNIT_SUFFIX = re.compile(r"(人次|人|名|位|次|个)$")
 _RANGE = re.compile(r"^\d+(?:\.\d+)?\s*(?:人次|人|名)?\s*[-~至到—–]\s*\d+")
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(万|千|百)?$")
@@ -96,6 +100,12 @@ def chinese_number(text: str) -> int | None:
     """'五十' -> 50, '一百二十' -> 120, '两千' -> 2000, '三百五' -> 350; None if not a numeral."""
     if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
         return None
+    if len(text) > 1 and not any(ch in _CN_UNITS for ch in text):
+        # Digit by digit with a zero in it (三〇, 一二〇: 30, 120), as years are written;
+        # two digits without one ("五六") is a range, not a number.
+        if not any(ch in "零〇" for ch in text):
+            return None
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
     total, section, digit, last_unit = 0, 0, None, 0
     for ch in text:
         if ch in _CN_DIGITS:
@@ -145,6 +155,11 @@ def parse_participants(value: object) -> tuple[int | None, str | None]:
     text = normalise_text(value).replace(",", "").replace(" ", "")
     if value is None or text == "" or (isinstance(value, float) and math.isnan(value)):
         return None, "participants_missing"
+    bare = _STRAY_MARKS.sub("", normalise_text(value))
+    if bare and bare != normalise_text(value):
+        number, code = parse_participants(bare)
+        if number is not None:
+            return number, code
     if _SEPARATED_NUMBERS.search(normalise_text(value)):
         return None, "participants_unreadable"  # “20 30”, “12，8”: two figures, not 2030
     if _RANGE.match(_APPROX_PREFIX.sub("", text)):
@@ -192,7 +207,11 @@ _BEFORE_OF_WHICH = re.compile(r"^(.+?)[，,；;、(（\s]*其中.*$")
 _PERSONS = r"(?:人次|人|名|位)"
 _UNIT_IN_BRACKETS = re.compile(rf"(\d+)\({_PERSONS}\)")  # 5（人）
 _IN_BRACKETS = re.compile(rf"[^\d()]*\((\d+){_PERSONS}?\)")  # 全体会员（28人）
+_ALL_WORDS = "(?:全体|全部|所有)[^\\d()]{0,6}?(?:共计|共|计)?"  # 全体职工30人, 全体会员共30人
+_ALL_OF = re.compile(_ALL_WORDS + r"(\d+)" + _PERSONS + "?")
 _NOTE_AFTER = re.compile(rf"(\d+){_PERSONS}?\([^\d()]+\)")  # 50人（线上）, 120人次（含线上）
+_LABEL_AFTER = re.compile(rf"(\d+){_PERSONS}?\(([^\d()]+)\)")  # 20（线上）: number, label
+_WHOLE_AT_END = re.compile("[^共合总]{1,10}?[，,]?(?:共计|合计|总计|共)" + r"(\d+)" + _PERSONS)
 _TERM = re.compile(rf"([^\d+，;；、]{{0,6}}?)(\d+){_PERSONS}?")
 _NOT_A_PART = ("其中", "共", "计", "总", "约", "余", "多", "近")
 
@@ -207,7 +226,10 @@ def _worked_out(text: str) -> tuple[int, bool] | None:
     match = _UNIT_IN_BRACKETS.fullmatch(text)
     if match:
         return int(match.group(1)), True
-    match = _IN_BRACKETS.fullmatch(text) or _NOTE_AFTER.fullmatch(text)
+    match = _IN_BRACKETS.fullmatch(text) or _NOTE_AFTER.fullmatch(text) or _ALL_OF.fullmatch(text)
+    if match:
+        return int(match.group(1)), False
+    match = _WHOLE_AT_END.fullmatch(text)  # 3场共90人: the whole after 共
     if match:
         return int(match.group(1)), False
     pieces = [p for p in re.split(r"[+，;；、]", text) if p]
@@ -217,12 +239,16 @@ def _worked_out(text: str) -> tuple[int, bool] | None:
     plus = "+" in text
     for piece in pieces:
         match = _TERM.fullmatch(piece)
-        if match is None:
+        after = None if match else _LABEL_AFTER.fullmatch(piece)  # 20（线上）
+        if after is not None:
+            label, number = after.group(2), int(after.group(1))
+        elif match is None:
             return None
-        label = match.group(1)
+        else:
+            label, number = match.group(1), int(match.group(2))
         if (not label and not plus) or any(w in label for w in _NOT_A_PART):
             return None
-        total += int(match.group(2))
+        total += number
     return total, False
 
 
@@ -232,8 +258,17 @@ _FULL_DATE = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2}
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?(?:份)?$")
 _MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月(?:份)?$")
+# 6月上旬, 2019年6月中旬, 6月初, 6月底: a part of a month (its first day is read).
+_PART_OF_MONTH = re.compile(
+    r"^(?:(\d{4})\s*[年./\-]\s*)?(\d{1,2})\s*月份?\s*(上旬|中旬|下旬|初|中|底|末)$"
+)
+_PART_DAY = {"上旬": 1, "初": 1, "中旬": 11, "中": 11, "下旬": 21, "底": 21, "末": 21}
 _MONTH_DAY_CN = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY_SHORT = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{1,2})(?=$|\s*[-~至到—–、，,；;和及])")
+# 19.6.14, 19/6/25, 19年6月14日: a year of two digits (never a month: 13 or more).
+_SHORT_YEAR_DATE = re.compile(
+    r"^(1[3-9]|[2-9]\d)\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?"
+)
 _RANGE_AFTER = re.compile(r"^\s*(?:[-~至到—–]|－)\s*\d")
 _SEVERAL_AFTER = re.compile(r"^\s*[、，,；;和及]\s*\d")  # 6月3日、6月5日
 
@@ -267,6 +302,11 @@ def _from_text(text: str, year: int) -> tuple[dt.date | None, str | None]:
     match = _YEAR_MONTH.match(text)
     if match:
         return make_date(int(match.group(1)), int(match.group(2)), 1), "date_day_missing"
+    match = _PART_OF_MONTH.match(text)
+    if match:
+        day = _PART_DAY[match.group(3)]
+        when = int(match.group(1) or year), int(match.group(2))
+        return make_date(*when, day), "date_part_of_month"
     match = _MONTH_ONLY.match(text)
     if match:
         return make_date(year, int(match.group(1)), 1), "date_day_missing"
@@ -278,6 +318,11 @@ def _from_text(text: str, year: int) -> tuple[dt.date | None, str | None]:
     if match:
         rest = text[match.end() :]
         return make_date(year, *map(int, match.groups())), _after(rest)
+    match = _SHORT_YEAR_DATE.match(text)
+    if match:
+        rest = text[match.end() :]
+        yy, month, day = map(int, match.groups())
+        return make_date(2000 + yy, month, day), _after(rest)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return _from_serial(float(text)), None
     return None, None
@@ -340,7 +385,7 @@ def parse_date(
     if day is None:
         return None, "date_unreadable"
     if (
-        warning == "date_day_missing"
+        warning in ("date_day_missing", "date_part_of_month")
         and day < campaign.start
         and (day.year, day.month)
         == (

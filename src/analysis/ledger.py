@@ -549,6 +549,7 @@ class _Interpreter:
         at = sorted(set(range(n)).difference(special)) if special else range(n)
         cells = [rows[k].values for k in at]
         m = len(cells)
+        self._units_from_headings(sub, cells)
         holders, dates, counts, items = self._clean_columns(sub, cells)
 
         fine = np.fromiter(map(itemgetter(5), holders), bool, m)
@@ -560,6 +561,8 @@ class _Interpreter:
             fine &= np.fromiter(map(operator.not_, map(itemgetter(1), counts)), bool, m)
         fine &= np.fromiter(map(operator.not_, map(itemgetter(2), items)), bool, m)
         fine &= ~np.fromiter(map(operator.contains, cells, repeat("participants_parts")), bool, m)
+        fine &= ~np.fromiter(map(operator.contains, cells, repeat("ditto")), bool, m)
+        fine &= ~np.fromiter(map(operator.contains, cells, repeat("unit_from_heading")), bool, m)
         if self.void_words or self.example_words:
             notes = list(map(dict.get, cells, repeat("note")))
             if self.void_words:
@@ -591,6 +594,22 @@ class _Interpreter:
             for field, value in self.row(sub, table, rows[k], cleaned.get(k)).items():
                 columns[field][k] = value
         return columns
+
+    def _units_from_headings(self, sub: _Submission, cells: list[dict]) -> None:
+        """Rows without a union under a row naming one alone (长阳镇卫生院工会, then its
+        activities with the name column blank) are that union's, when the heading is a
+        grassroots union of the roster; the row is marked for a warning. Any other
+        heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
+        for values in cells:
+            heading = values.get("unit_heading")
+            if heading is None or not blank(values.get("grassroots_unit")):
+                continue
+            _, named, unit, _, unresolved, _ = self._holder(
+                sub.reporting_unit, heading, sub.submitter
+            )
+            if named and unresolved is None and unit in self.parent_of:
+                values["grassroots_unit"] = heading
+                values["unit_from_heading"] = heading
 
     def _rejected(self, sub: _Submission, table: ActivityTable, reason: str) -> dict[str, list]:
         """The ledger columns of a table whose every row is rejected for `reason`."""
@@ -742,6 +761,13 @@ class _Interpreter:
             note(warnings, "participants_parts_disagree", "participants",
                  where + message_text("participants_parts_disagree", total=participants,
                                       parts_sum=parts[0], parts=parts[1]))  # fmt: skip
+        if values.get("unit_from_heading"):
+            note(warnings, "unit_from_heading", "grassroots_unit", where + message_text(
+                "unit_from_heading", value=self.clean.normalise_text(values["unit_from_heading"])))  # fmt: skip
+        ditto = values.get("ditto")
+        if ditto:  # 同上 in a cell: the row above's value was used
+            note(warnings, "value_ditto", ditto[0], where + message_text(
+                "value_ditto", fields="、".join(FIELD_LABELS_CN[f] for f in ditto)))  # fmt: skip
         remark = values.get("note")
         if remark is not None and self.void_words and self.void_remark(remark):
             note(warnings, "remark_says_void", "note", where + message_text(

@@ -170,6 +170,9 @@ class IssueCode(StrEnum):
     SIDE_BY_SIDE_UNREAD = "side_by_side_unread"
     # rows: cell values, duplicates and deletions
     DATE_DAY_MISSING = "date_day_missing"
+    DATE_PART_OF_MONTH = "date_part_of_month"
+    VALUE_DITTO = "value_ditto"
+    UNIT_FROM_HEADING = "unit_from_heading"
     DATE_OUT_OF_WINDOW = "date_out_of_window"
     DATE_RANGE = "date_range"
     DATE_SEVERAL = "date_several"

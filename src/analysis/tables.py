@@ -130,6 +130,9 @@ _DIGIT = re.compile(r"\d")
 _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
 _SEQ_TEXT = re.compile(r"[\d.]+")
 _NOTE_LABEL = re.compile(r"^(注|填表人|制表人|填报人|审核人|联系电话|联系人)\s*[:\d]")
+# A sign-off line under the table: a seal or signature (单位（盖章）, 主要负责人签字：) or a
+# label with nothing after its colon (填表日期：).
+_SIGN_OFF = re.compile(r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$")
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 
 
@@ -273,7 +276,9 @@ class _Context:
         if hit is None:
             key = normalise_text(value).replace(" ", "").replace("：", ":")
             hit = self.note_hit[value] = bool(
-                key.startswith(self.note_markers) or _NOTE_LABEL.match(key)
+                key.startswith(self.note_markers)
+                or _NOTE_LABEL.match(key)
+                or (_SIGN_OFF.search(key) and not self.total_marker(value))  # 小计：
             )
         return hit
 
@@ -386,6 +391,67 @@ def _sex_parts(labels: list[list[str]], total: int, lo: int, hi: int, taken) -> 
         if len(found) == 2:
             return sorted(found.values())
     return []
+
+
+# A column holding one part of the participants figure, headed by the part alone:
+# 线上 | 线下, 现场 | 直播, 党员 | 群众, 职工 | 会员 | 其他, 男 | 女 (人数, 人, （人）…).
+_BARE_PART = re.compile(
+    "^(?:线上|线下|网上|网下|现场|直播|党员|非党员|群众|团员|职工|非职工|会员|非会员|干部|"
+    "其他|其它|男|女)(?:性|职工|同志|会员|人员)?(?:参加|参与)?(?:人数|人次|数|人|名)?$"
+)
+
+
+def _bare_parts(
+    labels: list[list[str]], lo: int, hi: int, taken: set[int], shown: dict[int, str]
+) -> Split | None:
+    """For a header with no participants column: the first run of adjacent columns headed
+    by two or more parts of the figure (`_BARE_PART`), with at most one bare total
+    (合计, 合计（人）) among them, as a Split; None when there is none."""
+    kinds: dict[int, str] = {}
+    for j in range(lo, min(hi, len(labels))):
+        options = [o for o in labels[j] if o]
+        if j in taken or not options:
+            continue
+        if any(_bare_total(o) for o in options):
+            kinds[j] = "total"
+        elif any(_BARE_PART.match(match_key(o)) for o in options):
+            kinds[j] = "part"
+    runs: list[list[int]] = []
+    for j in sorted(kinds):
+        if runs and runs[-1][-1] == j - 1:
+            runs[-1].append(j)
+        else:
+            runs.append([j])
+    for run in runs:
+        parts = [j for j in run if kinds[j] == "part"]
+        totals = [j for j in run if kinds[j] == "total"]
+        if len(parts) >= 2 and len(totals) <= 1:
+            names = {j: shown.get(j, "") for j in run}
+            return Split("participants", totals[0] if totals else None, parts, names)
+    return None
+
+
+def _with_bare_neighbours(
+    labels: list[list[str]], cols: list[int], lo: int, hi: int, taken: set[int]
+) -> list[int]:
+    """`cols` (the parts of a figure, left to right) and the columns right beside them
+    headed by a part alone (`_BARE_PART`), when `cols` are adjacent themselves."""
+    if cols[-1] - cols[0] != len(cols) - 1:
+        return cols
+
+    def bare(j: int) -> bool:
+        return (
+            lo <= j < min(hi, len(labels))
+            and j not in taken
+            and any(_BARE_PART.match(match_key(o)) for o in labels[j] if o)
+        )
+
+    left, right = cols[0], cols[-1]
+    while bare(left - 1):
+        left -= 1
+    while bare(right + 1):
+        right += 1
+    return list(range(left, right + 1))
 
 
 def _bare_total(label: str) -> bool:
@@ -517,11 +583,9 @@ def _split_columns(
         if field != "participants":
             ambiguous(field, [h[0] for h in hits], used)
             continue
-        kept = [
-            h
-            for h in hits
-            if not h[1].startswith("其中") and not shown.get(h[0], "").startswith("其中")
-        ]
+        # 其中… is a breakdown of another column, whether typed in the label or under a
+        # merged 参加人数 (whose combined label reads 参加人数其中:女职工).
+        kept = [h for h in hits if not any("其中" in o for o in (h[1], *labels[h[0]]))]
         # 应到 | 实到 (计划 | 实际) are alternatives, not parts: the actual figure is used.
         actual = [h for h in kept if _ACTUAL.search(h[1] + shown.get(h[0], ""))]
         if actual and any(_PLANNED.search(h[1] + shown.get(h[0], "")) for h in kept):
@@ -551,7 +615,12 @@ def _split_columns(
             if len(kept) > 1:
                 ambiguous(field, [h[0] for h in hits], used)
         else:
-            split = Split(field, None, [h[0] for h in parts], names)
+            # A part beside them headed by itself (职工人数 | 会员人数 | 其他人员) is one more.
+            cols = _with_bare_neighbours(
+                labels, sorted(h[0] for h in parts), lo, hi, set(columns.values())
+            )
+            names.update({j: shown.get(j, "") for j in cols if j not in names})
+            split = Split(field, None, cols, names)
             notes.append(
                 Issue(file, sheet, last + 1, column_letter(parts[0][0]), "warning",
                       IssueCode.PARTICIPANTS_SUMMED,
@@ -560,6 +629,18 @@ def _split_columns(
             )  # fmt: skip
         if split is not None and split.total is not None:
             columns[field] = split.total
+    if split is None and "participants" not in columns:
+        # No column names the figure, but its parts do (线上 | 线下, 党员 | 群众 | 合计).
+        split = _bare_parts(labels, lo, hi, set(columns.values()), shown)
+        if split is not None and split.total is not None:
+            columns["participants"] = split.total
+        elif split is not None:
+            notes.append(
+                Issue(file, sheet, last + 1, column_letter(split.parts[0]), "warning",
+                      IssueCode.PARTICIPANTS_SUMMED,
+                      message_text("participants_summed", file=file, sheet=sheet, row=last + 1,
+                                   parts="、".join(split.named(j) for j in split.parts)))
+            )  # fmt: skip
     total = columns.get("participants")
     if split is None and total is not None:
         parts = _sex_parts(labels, total, lo, hi, set(columns.values()))
@@ -638,6 +719,24 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
             values[split.field + "_parts"] = (total, written, "total_unreadable", shown)
         elif whole != total:
             values[split.field + "_parts"] = (total, written)
+
+
+# A cell saying "the same as the row above": 同上, 同前, 〃, a ditto quote.
+_DITTO = re.compile(r"同上|同前|仝上|〃|\"|”|“|''|ditto", re.IGNORECASE)
+
+
+def _fill_dittos(values: dict[str, object], dittos: set[str], previous: dict[str, object]) -> None:
+    """Give a row's cells that say 同上 (`dittos`) the value of the data row above, as a
+    vertically merged cell would, and list those fields in values["ditto"] for a
+    warning; a ditto with nothing above stays as written."""
+    filled = []
+    for field in ("grassroots_unit", "date", "work_item", "form", "title"):
+        value = values.get(field)
+        if value in dittos and not blank(previous.get(field)):
+            values[field] = previous[field]
+            filled.append(field)
+    if filled:
+        values["ditto"] = tuple(filled)
 
 
 def _struck_row(row: list[object], i: int, struck: frozenset[tuple[int, int]]) -> bool:
@@ -778,6 +877,31 @@ def _header_at(
     if _qualifies(single_cols):
         return i, single_cols, single_labels
     return None
+
+
+def _third_header_row(
+    grid: Grid, merges: dict, matcher: _Matcher, header: tuple[int, dict, dict] | None
+) -> tuple[int, dict, dict] | None:
+    """The header's last two rows and the row below, when that row is a third header row:
+    its every label lies under a cell of the header's last row merged across several
+    columns (活动情况 over 活动日期 … 参加人数, 参加人数 merged over 职工 | 其他), and the
+    header read from those rows has every field the first reading had."""
+    if header is None:
+        return None
+    last, columns, _ = header
+    below = last + 1
+    if below >= len(grid):
+        return None
+    cells = [j for j, v in enumerate(grid[below]) if not blank(v)]
+    if not cells or not all(
+        (rng := merges.get((last, j))) is not None and rng[0] == last and rng[1] < rng[3]
+        for j in cells
+    ):
+        return None
+    deeper = _header_at(grid, merges, matcher, last)
+    if deeper is None or deeper[0] != below or not set(columns) <= set(deeper[1]):
+        return None
+    return deeper
 
 
 def _sub_header(
@@ -921,14 +1045,17 @@ def _unit_and_date(content: str) -> tuple[str, str | None]:
 
 # A count of the rows above as a row's label: "共3项", "共计12次", "共 5 场".
 _COUNT_LABEL = re.compile(r"共(?:计)?[0-9一二三四五六七八九十百]+[项次个场条期人]")
+# A label ending in a total word (a name's subtotal: 长阳镇卫生院工会小计, 第一季度合计：).
+_ENDS_IN_TOTAL = re.compile(r"(?:小计|合计|总计|共计)[:：。.]*$")
 # What may follow a whole-cell marker ("=汇总"): punctuation, a colon, a bracketed note.
 _MARKER_TAIL = re.compile(r"[:：（(）)\[\]【】、,，.。数]*$")
 
 
 def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
     """Whether a cell labels a total row: it starts with a marker ("合计", "小计（长阳）"),
-    holds one in a short text ("本月合计"), is a whole-cell marker ("=累计": "累计",
-    "累计：", "累计数", not "累计学习时长") or counts the rows above ("共3项")."""
+    holds one in a short text ("本月合计"), ends with 小计/合计/总计/共计 (a union's
+    subtotal), is a whole-cell marker ("=累计": "累计", "累计：", "累计数", not
+    "累计学习时长") or counts the rows above ("共3项")."""
     if not isinstance(value, str):
         return False
     key = normalise_text(value).replace(" ", "")
@@ -939,6 +1066,8 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
                 return True
         elif key.startswith(m) or (m in key and len(key) <= 8):
             return True
+    if _ENDS_IN_TOTAL.search(key):  # 长阳镇卫生院工会小计: a union's subtotal
+        return True
     return bool(_COUNT_LABEL.match(key)) and len(key) <= 8
 
 
@@ -1056,7 +1185,7 @@ class _Reader:
     row, its columns [lo, hi) (all, lo 0 and hi None, unless tables lie side by side),
     the running sum of its participants and the section heading above."""
 
-    __slots__ = ("plan", "lo", "hi", "running", "section", "start")
+    __slots__ = ("plan", "lo", "hi", "running", "section", "start", "previous", "heading")
 
     def __init__(
         self, table: ActivityTable, split: Split | None, lo: int, hi: int | None,
@@ -1072,6 +1201,8 @@ class _Reader:
         self.start = table.header_row - 1  # 0-based last header row: its rows come after
         self.running = 0.0
         self.section: str | None = None  # the section heading above ("一、切实抓好学习")
+        self.previous: dict[str, object] = {}  # the values of the data row above (for 同上)
+        self.heading: str | None = None  # a row above holding one name alone (长阳镇卫生院工会)
 
 
 def _readers(
@@ -1174,6 +1305,7 @@ def find_tables(
     merges = _merge_index(sheet)
     merged_rows = {i for i, _ in merges}
     blanks, naming, totals, texts = context.classify(grid)
+    dittos = {v for v in texts if _DITTO.fullmatch(normalise_text(v))}  # 同上, 〃
     # Strings that may head a publicity table below an activity table (`probe`).
     outputs = context.publicity_labels(texts, probe) if probe is not None else set()
     counts = context.count
@@ -1200,6 +1332,10 @@ def find_tables(
             and _may_start_header(grid, i, context, merged_rows, naming)
         ):
             header = _header_at(grid, merges, matcher, i)
+            deeper = _third_header_row(grid, merges, matcher, header)
+            if deeper is not None:  # a group row above a two-row header: a title row
+                non_data_rows.append(i)
+                i, header = header[0], deeper
         if header is not None:
             last, columns, labels = header
             width = max(len(grid[k]) for k in range(i, last + 1))
@@ -1297,6 +1433,8 @@ def find_tables(
                 kind = "note"
                 if not non_data_rows or non_data_rows[-1] != i:
                     non_data_rows.append(i)
+                if n == 1 and isinstance(first, str) and not context.note_marker(first):
+                    reader.heading = first  # perhaps a union heading the rows below
             elif (markers or numbers) and _total(raw, values, context, running, markers, numbers):
                 kind = "total"
             elif n == 1 and raw is not None and raw[0][0] == current.columns.get("participants"):
@@ -1307,6 +1445,14 @@ def find_tables(
                 values["lone_figure"] = True
             else:
                 kind = "data"
+                if dittos and not dittos.isdisjoint(values.values()):
+                    _fill_dittos(values, dittos, reader.previous)
+                reader.previous = values
+                if reader.heading is not None:
+                    if blank(values.get("grassroots_unit")):
+                        values["unit_heading"] = reader.heading  # the ledger decides
+                    else:  # rows naming their own union: the heading named none of them
+                        reader.heading = None
                 if section is not None and blank(values.get("work_item")):
                     values["work_item"] = section
                 count = values.get("participants")
