@@ -1494,3 +1494,25 @@ def test_a_union_named_alone_above_its_activities_holds_them(raw):
     assert "上方单独一行写着基层工会“长阳镇卫生院工会”" in warned["message"].iloc[0]
     coverage = pd.read_csv(raw.parent / "out" / "coverage.csv", encoding="utf-8-sig", dtype=str)
     assert coverage.set_index("group").loc["长阳镇总工会", "units_covered"] == "2"
+
+
+def test_a_sign_off_word_or_a_colon_in_a_row_with_a_figure_is_an_activity(raw):
+    """Only a row without a figure is a sign-off: a union typed with a colon after its
+    name (长阳镇卫生院工会：) is that union, and a 签名 in the title is an activity."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["基层工会名称", "活动名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            ["长阳镇卫生院工会：", "学习", "2019-06-03", "切实抓好学习", "讨论会", 8],
+            ["长阳镇卫生院工会", "职工签名承诺", "2019-06-04", "切实抓好学习", "讨论会", 9],
+            ["单位（盖章）", None, None, None, "2019年6月28日"],
+        ],
+    )
+    t = run(raw)
+    rows = t["rows"][["row", "state", "reason", "grassroots_unit", "participants"]]
+    assert rows.values.tolist() == [
+        ["3", "accepted", "ok", "长阳镇卫生院工会", "8"],
+        ["4", "accepted", "ok", "长阳镇卫生院工会", "9"],
+        ["5", "rejected", "note_row", "", ""],
+    ]

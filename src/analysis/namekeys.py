@@ -2,8 +2,8 @@
 
 Shared by the roster (one spelling per federation) and name resolution
 (`analysis.names`), which builds its rules on them: width, spaces and brackets
-unified; place prefixes (北京市, 房山区…) and 委员会 dropped; 有限公司 as 公司.
-Zero-width characters pasted with a name are dropped, and so are control characters.
+unified; punctuation at either end (长阳镇卫生院工会：) and place prefixes (北京市,
+房山区…) dropped, and 委员会; 有限公司 as 公司. Zero-width characters pasted with a name are dropped, and so are control characters.
 """
 
 from __future__ import annotations
@@ -66,9 +66,14 @@ def _compact(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text)).translate(BRACKETS)
 
 
+# Punctuation typed after (or before) a name, as if a sentence went on: 长阳镇卫生院工会：
+_EDGE_PUNCTUATION = ":;,.、。"
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _normalise(text: str) -> str:
     value = _compact(text)  # full width -> half width, U+3000 and spaces removed
+    value = value.strip(_EDGE_PUNCTUATION) or value
     while prefix := next((p for p in NAME_PREFIXES if value.startswith(p)), None):
         if len(value) <= len(prefix):
             break  # "北京市" alone stays as written

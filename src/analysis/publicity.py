@@ -481,6 +481,11 @@ def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool
     return False
 
 
+def _holds_count(cells: list[tuple[int, object]], words) -> bool:
+    """Whether any of the (column, value) cells reads as a count."""
+    return any(parse_count(v, words.units)[0] is not None for _, v in cells)
+
+
 def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, tables) -> bool:
     """Append the row's counts to `table`; False when the row holds none (title, note, blank)."""
     row = grid[i]
@@ -490,6 +495,8 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
     first = raw[0][1]
     if isinstance(first, str) and context.note_marker(first):
         return False
+    if isinstance(first, str) and context.sign_off(first) and not _holds_count(raw[1:], words):
+        return False  # 单位（盖章）, 填表日期： with no count beside it
     unit = tables._filled(grid, merges, i, columns["unit"]) if "unit" in columns else None
     marked = [unit] + [v for _, v in raw[:2]]
     if table.form == "long":

@@ -131,7 +131,8 @@ _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
 _SEQ_TEXT = re.compile(r"[\d.]+")
 _NOTE_LABEL = re.compile(r"^(注|填表人|制表人|填报人|审核人|联系电话|联系人)\s*[:\d]")
 # A sign-off line under the table: a seal or signature (单位（盖章）, 主要负责人签字：) or a
-# label with nothing after its colon (填表日期：).
+# label with nothing after its colon (填表日期：). Only a row without a figure is one
+# (`_Context.sign_off`): 长阳镇卫生院工会： or 职工签名承诺活动 with a count is an activity.
 _SIGN_OFF = re.compile(r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$")
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 
@@ -157,6 +158,7 @@ class _Context:
         self.sub_ok: dict[str, bool] = {}
         self.total_hit: dict[str, bool] = {}
         self.note_hit: dict[str, bool] = {}
+        self.sign_off_hit: dict[str, bool] = {}
         self.count: dict[tuple[type, object], int | None] = {}
         self.pub_label: dict[str, bool] = {}  # `publicity_labels`
 
@@ -168,6 +170,7 @@ class _Context:
             self.sub_ok,
             self.total_hit,
             self.note_hit,
+            self.sign_off_hit,
             self.sections,
             self.pub_label,
         ):
@@ -276,9 +279,18 @@ class _Context:
         if hit is None:
             key = normalise_text(value).replace(" ", "").replace("：", ":")
             hit = self.note_hit[value] = bool(
-                key.startswith(self.note_markers)
-                or _NOTE_LABEL.match(key)
-                or (_SIGN_OFF.search(key) and not self.total_marker(value))  # 小计：
+                key.startswith(self.note_markers) or _NOTE_LABEL.match(key)
+            )
+        return hit
+
+    def sign_off(self, value: str) -> bool:
+        """A string first cell that may be a sign-off line (`_SIGN_OFF`); the row is a note
+        only when it holds no figure, which the caller checks."""
+        hit = self.sign_off_hit.get(value)
+        if hit is None:
+            key = normalise_text(value).replace(" ", "").replace("：", ":")
+            hit = self.sign_off_hit[value] = bool(
+                _SIGN_OFF.search(key) and not self.total_marker(value)  # 小计：
             )
         return hit
 
@@ -1425,7 +1437,13 @@ def find_tables(
                 kind, section = "note", first
                 if not non_data_rows or non_data_rows[-1] != i:
                     non_data_rows.append(i)
-            elif (isinstance(first, str) and context.note_marker(first)) or (
+            elif (
+                isinstance(first, str)
+                and (
+                    context.note_marker(first)
+                    or (context.sign_off(first) and blank(values.get("participants")))
+                )
+            ) or (
                 n == 1
                 and not context.total_marker(first)  # a bare 合计 with no figure is a total
                 and _note_row(raw, campaign, current.columns, merges, i)
@@ -1433,7 +1451,11 @@ def find_tables(
                 kind = "note"
                 if not non_data_rows or non_data_rows[-1] != i:
                     non_data_rows.append(i)
-                if n == 1 and isinstance(first, str) and not context.note_marker(first):
+                if (
+                    n == 1
+                    and isinstance(first, str)
+                    and not (context.note_marker(first) or context.sign_off(first))
+                ):
                     reader.heading = first  # perhaps a union heading the rows below
             elif (markers or numbers) and _total(raw, values, context, running, markers, numbers):
                 kind = "total"
