@@ -187,6 +187,36 @@ def test_a_member_named_as_windows_refuses_is_copied_under_a_legal_name():
 
 
 @pytest.mark.parametrize(
+    "member",
+    ["😀" * 100 + ".xlsx", "长阳镇总工会" * 30 + "_第一阶段.xlsm", "𠀀" * 70 + ".csv"],
+)
+def test_a_member_name_too_long_for_the_file_system_is_copied_under_a_short_one(member):
+    """Linux allows 255 bytes a name: 64 emoji, or 85 CJK characters, are more."""
+    from pathlib import PurePosixPath
+
+    from analysis.materials.intake import Intake
+
+    intake = Intake()
+    try:
+        rel = f"submissions/长阳镇.zip/{member}"
+        copy = intake.member_file(rel, b"PK")
+        assert len(copy.name.encode("utf-8")) <= 200
+        assert copy.suffix == PurePosixPath(member).suffix  # the type a reader goes by
+        assert copy.rel == rel and copy.read_bytes() == b"PK"
+    finally:
+        intake.close()
+
+
+def test_a_zip_member_with_a_very_long_name_does_not_stop_the_run(raw):
+    from analysis import ingest
+
+    long_name = "😀" * 100 + ".csv"
+    (raw / "submissions" / "长.zip").write_bytes(mm.zip_of({long_name: b"a,b\n1,2\n"}))
+    result = ingest.run(raw, raw.parent / "out", progress=False, full=True)
+    assert f"submissions/长.zip/{long_name}" in set(result.submissions["file"])
+
+
+@pytest.mark.parametrize(
     ("make", "shown"),
     [
         (lambda: __import__("gzip").compress(b"\x00" * 600), "GZ（.gz、.tar.gz）"),

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from analysis import archives
 from analysis.campaign import Limits
-from analysis.filenames import windows_name
+from analysis.filenames import MAX_NAME_CHARS, windows_name
 from analysis.materials import detect
 from analysis.messages import message_text
 from analysis.model import Issue, IssueCode
@@ -74,9 +74,10 @@ class Intake:
         self._count += 1
         folder = Path(self._tmp.name) / str(self._count)
         folder.mkdir()
-        # A member's name may hold what Windows refuses (“报送表?.xlsx” zipped on a Mac):
-        # the copy gets a legal name; `rel` keeps the name as written for every message.
-        path = folder / windows_name(PurePosixPath(rel).name)
+        # A member's name may hold what Windows refuses (“报送表?.xlsx” zipped on a Mac)
+        # or be longer than a file system allows (255 bytes on Linux: 64 emoji): the copy
+        # gets a legal, short name; `rel` keeps the name as written for every message.
+        path = folder / _copy_name(PurePosixPath(rel).name)
         path.write_bytes(data)
         return MemberFile.at(path, rel)
 
@@ -84,6 +85,25 @@ class Intake:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+# A temporary copy's name in UTF-8 bytes: under every file system's limit (255 bytes).
+COPY_NAME_BYTES = 200
+_SUFFIX_CHARS = 16  # a longer "suffix" is part of the name, not a file type
+
+
+def _copy_name(name: str) -> str:
+    """`name` as a temporary copy's file name: legal on Windows (`windows_name`), its
+    suffix kept, at most COPY_NAME_BYTES bytes however many bytes its characters take."""
+    suffix = PurePosixPath(name).suffix
+    suffix = "." + windows_name(suffix[1:]) if 1 < len(suffix) <= _SUFFIX_CHARS else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    chars = MAX_NAME_CHARS
+    copy = windows_name(stem, chars, suffix)
+    while len(copy.encode("utf-8")) > COPY_NAME_BYTES:
+        chars -= 4
+        copy = windows_name(stem, chars, suffix)
+    return copy
 
 
 def _text_report(path: PurePosixPath | Path, suffix: str) -> bool:
