@@ -236,7 +236,7 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
                       message("sheet_no_table", sheet=sheet.name, file=rel))
             )  # fmt: skip
         parsed.tables.extend(found)
-    if workbook.format == "csv":  # a CSV has no sheets: its `sheet` columns stay empty
+    if workbook.format in ("csv", "html"):  # no sheets: the `sheet` columns stay empty
         parsed = _without_sheet_names(parsed, {s.name for s in workbook.sheets})
     parsed.sheets = list(dict.fromkeys(t.sheet for t in parsed.tables if t.sheet))
     if not parsed.tables and not parsed.publicity:

@@ -302,7 +302,7 @@ class Sheet:
 @dataclass
 class Workbook:
     path: Path
-    format: str  # "xlsx", "xlsm", "xls", "ods", "csv"
+    format: str  # "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "html", "xml2003"
     sheets: list[Sheet]
     issues: list[Issue] = field(default_factory=list)  # file-level warnings (encoding…)
     # Properties only some formats carry (template marker, defined names…).

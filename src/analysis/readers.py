@@ -24,11 +24,12 @@ import python_calamine as pc
 
 from analysis import styles
 from analysis.campaign import Limits
+from analysis.markup import TooLarge, markup_format, read_html, read_spreadsheetml
 from analysis.messages import error_detail, message, message_text
 from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
-FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv")
+FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "html", "xml2003")
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -185,13 +186,15 @@ def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
     for magic, what in OTHER_MAGICS:
         if data.startswith(magic):
             raise _not_spreadsheet(name, what)
-    if _decode_text(data) is None:
+    decoded = _decode_text(data)
+    if decoded is None:
         raise _not_spreadsheet(name)
-    return "csv"
+    return markup_format(decoded[0]) or "csv"
 
 
 def detect_format(path: Path) -> str:
-    """The file's format from its bytes: xlsx, xlsm, xlsb, xls, ods or csv; else FileRejected."""
+    """The file's format from its bytes: xlsx, xlsm, xlsb, xls, ods, csv, html (a web page's
+    tables) or xml2003 (Excel 2003 XML); else FileRejected."""
     path = Path(path)
     return _format_from_bytes(path.read_bytes(), path, path.name)
 
@@ -302,6 +305,26 @@ def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
 
 def _csv_rows(stream: io.StringIO, dialect) -> list[list[str | None]]:
     return [[cell if cell.strip() else None for cell in row] for row in csv.reader(stream, dialect)]
+
+
+def _read_markup(fmt: str, data: bytes, path: Path, name: str, limits: Limits) -> list[Sheet]:
+    """The sheets of a web page's tables or of an Excel 2003 XML spreadsheet (`markup`)."""
+    try:
+        text, _ = _decode_text(data) or ("", "")
+        if fmt == "html":
+            return read_html(text, path.stem, limits.max_rows_per_sheet,
+                             limits.max_cells_per_workbook)  # fmt: skip
+        return read_spreadsheetml(text, limits.max_rows_per_sheet, limits.max_cells_per_workbook)
+    except TooLarge as exc:
+        raise _too_big(name, exc.sheet, exc.rows, exc.cells, limits) or _reject_unreadable(
+            name
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - the XML parsers raise many types for bad input
+        if "entit" in str(exc).lower() or "dtd" in str(exc).lower():
+            raise FileRejected(
+                IssueCode.HOSTILE_XML, message_text("hostile_xml", file=name)
+            ) from None
+        raise _reject_unreadable(name, error_detail(exc)) from None
 
 
 # --- ZIP safety and sheet extents --------------------------------------------------------
@@ -710,6 +733,8 @@ def read_workbook(
         if error:
             raise error
         return Workbook(path=path, format="csv", sheets=sheets)
+    if fmt in ("html", "xml2003"):
+        return Workbook(path=path, format=fmt, sheets=_read_markup(fmt, data, path, name, limits))
 
     issues: list[Issue] = []
     ods_merged: dict[str, list[tuple[int, int, int, int]]] = {}
