@@ -45,6 +45,58 @@ def test_gbk_member_names_without_utf8_flag_are_decoded_per_member():
     ]
 
 
+def _zip_of_raw_names(members: dict[bytes, bytes]) -> bytes:
+    """A zip whose names are exactly these bytes, the UTF-8 flag unset (any program, any code page)."""
+    buffer = io.BytesIO()
+    placeholders = {}
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for i, (raw, data) in enumerate(members.items()):
+            stored = f"~{i:03d}".ljust(len(raw), "_")
+            placeholders[stored.encode()] = raw
+            zf.writestr(stored, data)
+    data = buffer.getvalue()
+    for placeholder, raw in placeholders.items():
+        data = data.replace(placeholder, raw)
+    return data
+
+
+@pytest.mark.parametrize(
+    "members",
+    [["图片/1.jpg", "通知.txt"], ["图片/1.jpg", "长阳镇/报送表.xlsx", "学习.docx"]],
+)
+def test_gbk_names_that_happen_to_be_valid_utf8_are_read_as_gbk(members):
+    """GBK 图片 (CD BC C6 AC) is also valid UTF-8 ("ͼƬ"): an archive from Chinese Windows
+    is GBK throughout, not UTF-8 for the names that happen to decode."""
+    data = _zip_of_raw_names({name.encode("gbk"): b"x" for name in members})
+    found = archives.expand(data, "submissions/材料.zip", LIMITS)
+    assert names(found) == sorted(f"submissions/材料.zip/{name}" for name in members)
+
+
+def test_utf8_names_without_the_flag_stay_utf8():
+    """Older macOS and Linux tools write UTF-8 without the flag."""
+    members = ["长阳镇/报送表.xlsx", "图片/1.jpg", "café.txt"]
+    data = _zip_of_raw_names({name.encode("utf-8"): b"x" for name in members})
+    found = archives.expand(data, "submissions/材料.zip", LIMITS)
+    assert names(found) == sorted(f"submissions/材料.zip/{name}" for name in members)
+
+
+def test_a_unicode_path_extra_field_gives_the_name():
+    """7-Zip and WinRAR keep the true name in UTF-8 when the legacy one lost characters."""
+    import struct
+    import zlib
+
+    true_name = "长阳镇总工会（𠀀）报送表.xlsx"
+    legacy = "???.xlsx"
+    info = zipfile.ZipInfo(legacy)
+    utf8 = true_name.encode("utf-8")
+    info.extra = struct.pack("<HHBI", 0x7075, 5 + len(utf8), 1, zlib.crc32(legacy.encode())) + utf8
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(info, b"x")
+    found = archives.expand(buffer.getvalue(), "submissions/材料.zip", LIMITS)
+    assert names(found) == [f"submissions/材料.zip/{true_name}"]
+
+
 def test_utf8_flagged_names_are_kept():
     data = mm.zip_of({"琉璃河镇/总结.docx": b"a"})
     assert zipfile.ZipFile(io.BytesIO(data)).infolist()[0].flag_bits & 0x800
