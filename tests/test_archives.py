@@ -114,6 +114,27 @@ def test_safe_member_path(name, safe):
     assert archives.safe_member_path(name) == safe
 
 
+def test_a_name_twice_in_one_zip_is_read_once_the_last_copy_and_told():
+    """A file added again under its name (`zip -u`, an archiver's “add”): two inputs
+    under one ledger name would collide; an extraction keeps the last."""
+    import warnings
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        zf.writestr("长阳镇/报送表.xlsx", b"old")
+        zf.writestr("说明.txt", b"x")
+        zf.writestr("长阳镇/报送表.xlsx", b"new")
+    found = archives.expand(buffer.getvalue(), "submissions/材料.zip", LIMITS)
+    assert [(m.rel, m.data) for m in found.members] == [
+        ("submissions/材料.zip/说明.txt", b"x"),
+        ("submissions/材料.zip/长阳镇/报送表.xlsx", b"new"),
+    ]
+    assert codes(found) == [("submissions/材料.zip/长阳镇/报送表.xlsx", "archive_member_repeated")]
+    assert found.issues[0].severity == "error"
+    assert "2 个同名文件“长阳镇/报送表.xlsx”" in found.issues[0].message
+
+
 def test_zip_slip_member_refused_rest_read():
     data = mm.zip_slip({"../../evil.xlsx": b"x", "/etc/cron.jpg": b"y", "ok.jpg": b"z"})
     found = archives.expand(data, "submissions/a.zip", LIMITS)

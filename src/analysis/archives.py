@@ -279,6 +279,7 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
             out.issues.append(_issue(rel, IssueCode.ARCHIVE_TOO_MANY_MEMBERS, archive=rel,
                                      count=len(named), limit=limits.max_archive_members))  # fmt: skip
             named = named[: limits.max_archive_members]
+        named = _last_of_each_name(named, rel, out.issues)
         encrypted = [i for _, i in named if i.flag_bits & 0x1]
         if encrypted and len(encrypted) == len(named):
             out.issues.append(_issue(rel, IssueCode.ARCHIVE_ENCRYPTED, archive=rel))
@@ -317,6 +318,30 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
                 continue
             out.members.append(Member(shown, member))
     return out
+
+
+def _last_of_each_name(named: list[tuple[str, zipfile.ZipInfo]], rel: str,
+                       issues: list[Issue]) -> list[tuple[str, zipfile.ZipInfo]]:  # fmt: skip
+    """One member per name: the last in the archive, which an extraction leaves (a file
+    added again under its name, `zip -u`); one error names the copies not read.
+
+    Two members of one name would be two inputs under one ledger name.
+    """
+    last: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for k, (name, _) in enumerate(named):
+        key = safe_member_path(name) or name
+        last[key] = k
+        count[key] = count.get(key, 0) + 1
+    kept = []
+    for k, (name, info) in enumerate(named):
+        key = safe_member_path(name) or name
+        if last[key] == k:
+            kept.append((name, info))
+            if count[key] > 1:
+                issues.append(_issue(f"{rel}/{key}", IssueCode.ARCHIVE_MEMBER_REPEATED,
+                                     archive=rel, member=key, count=count[key]))  # fmt: skip
+    return kept
 
 
 def _read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,

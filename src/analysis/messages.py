@@ -585,6 +585,10 @@ MESSAGES: dict[str, str] = {
     "archive_ratio": (
         "压缩包“{archive}”中的“{member}”压缩比异常（超过 {limit} 倍），疑似恶意文件，未读取；请确认文件来源。"
     ),
+    "archive_member_repeated": (
+        "压缩包“{archive}”中有 {count} 个同名文件“{member}”，只读取了排在最后的一个（解压时它会覆盖前面的），"
+        "前面的未读取；如前面的也要统计，请让报送单位改名后重新打包发送。"
+    ),
     "archive_nested_too_deep": (
         "压缩包“{archive}”是压缩包里的压缩包里的压缩包，超过一层嵌套，未读取；请解压后放入报送文件夹。"
     ),

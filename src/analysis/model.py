@@ -150,6 +150,7 @@ class IssueCode(StrEnum):
     ARCHIVE_RATIO = "archive_ratio"
     ARCHIVE_TOO_LARGE = "archive_too_large"
     ARCHIVE_TOO_MANY_MEMBERS = "archive_too_many_members"
+    ARCHIVE_MEMBER_REPEATED = "archive_member_repeated"
     FORMULA_NO_VALUE = "formula_no_value"
     MATERIAL_BOMB = "material_bomb"
     MATERIAL_CORRUPT = "material_corrupt"
