@@ -242,6 +242,13 @@ def test_rar_asks_to_unpack_and_corrupt_zip_is_one_message():
     assert codes(bad) == [("submissions/b.zip", "archive_corrupt")]
 
 
+def test_an_empty_archive_file_is_told_empty_not_damaged():
+    found = archives.expand(b"", "submissions/材料.zip", LIMITS)
+    assert codes(found) == [("submissions/材料.zip", "archive_empty")]
+    assert found.issues[0].severity == "error"
+    assert "空文件（0 字节）" in found.issues[0].message
+
+
 def test_a_member_named_as_windows_refuses_is_copied_under_a_legal_name():
     """“报送表?.xlsx” zipped on a Mac: its temporary copy must be creatable on Windows."""
     from analysis.filenames import windows_problems

@@ -214,6 +214,9 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
     allows (`limits.max_archive_depth` levels below the top one), else refused.
     """
     budget = budget or _Budget(limits.max_archive_bytes)
+    if not data:  # an empty file, not a damaged archive
+        text = message_text("archive_empty_file", archive=rel)
+        return Expanded(issues=[Issue(rel, "", None, "", "error", IssueCode.ARCHIVE_EMPTY, text)])
     fmt = archive_format(data[:264])
     if fmt == "rar":
         return Expanded(issues=[_issue(rel, IssueCode.ARCHIVE_RAR, archive=rel)])
