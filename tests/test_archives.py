@@ -242,6 +242,19 @@ def test_rar_asks_to_unpack_and_corrupt_zip_is_one_message():
     assert codes(bad) == [("submissions/b.zip", "archive_corrupt")]
 
 
+def test_a_member_compressed_by_a_method_zipfile_lacks_is_told_so_not_damaged():
+    """Deflate64 (7-Zip's option, Windows for large files): the file is sound, just unread."""
+    import struct
+
+    data = bytearray(mm.zip_of({"长阳镇/报送表.xlsx": b"PK" * 100, "说明.txt": b"x"}))
+    for signature, at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):  # the first member's
+        struct.pack_into("<H", data, data.find(signature) + at, 9)
+    found = archives.expand(bytes(data), "submissions/材料.zip", LIMITS)
+    assert names(found) == ["submissions/材料.zip/说明.txt"]
+    assert codes(found) == [("submissions/材料.zip/长阳镇/报送表.xlsx", "archive_member_method")]
+    assert "压缩方式（Deflate64）" in found.issues[0].message
+
+
 def test_an_empty_archive_file_is_told_empty_not_damaged():
     found = archives.expand(b"", "submissions/材料.zip", LIMITS)
     assert codes(found) == [("submissions/材料.zip", "archive_empty")]

@@ -64,6 +64,11 @@ class Expanded:
     issues: list[Issue] = field(default_factory=list)
 
 
+# Zip compression methods zipfile cannot inflate, by number, as archivers name them
+# (Deflate64 is 7-Zip's "Deflate64" and what Windows may write for large files).
+ZIP_METHODS = {9: "Deflate64", 10: "PKWARE DCL Implode", 6: "Implode", 93: "Zstandard",
+               95: "XZ", 96: "JPEG", 97: "WavPack", 98: "PPMd"}  # fmt: skip
+
 # Compressed files this tool does not open (one message asks to unpack them), by their
 # first bytes; a tar file by the "ustar" at byte 257 when the head reaches it.
 UNSUPPORTED_MAGICS = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
@@ -314,8 +319,14 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_RATIO, archive=rel, member=path,
                                          limit=limits.max_compression_ratio))  # fmt: skip
                 continue
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
-                    NotImplementedError) as exc:  # fmt: skip
+            except NotImplementedError:  # zipfile reads stored, deflate, bzip2 and LZMA only
+                method = ZIP_METHODS.get(info.compress_type) or message_text(
+                    "detail_zip_method_number", number=info.compress_type
+                )
+                out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_METHOD, archive=rel,
+                                         member=path, method=method))  # fmt: skip
+                continue
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_CORRUPT, archive=rel, member=path,
                                          detail=error_detail(exc)))  # fmt: skip
                 continue

@@ -133,6 +133,7 @@ CODE_NAMES: dict[str, str] = {
     "archive_too_large": "压缩包解压后过大",
     "archive_too_many_members": "压缩包文件过多",
     "archive_member_repeated": "压缩包内有同名文件",
+    "archive_member_method": "压缩方式不支持",
     "material_bomb": "资料压缩比异常",
     "material_corrupt": "资料已损坏",
     "material_duplicate": "重复资料",

@@ -599,6 +599,10 @@ MESSAGES: dict[str, str] = {
         "压缩包“{archive}”中的“{member}”已损坏，无法解压（{detail}）；压缩包中其余文件照常读取，"
         "请让报送单位重新发送该文件。"
     ),
+    "archive_member_method": (
+        "压缩包“{archive}”中的“{member}”使用了本工具不支持的压缩方式（{method}），未读取；"
+        "文件本身并未损坏，请解压后放入报送文件夹，或用“发送到→压缩(zipped)文件夹”重新压缩后放入。"
+    ),
     "archive_rar": (
         "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
     ),
@@ -613,6 +617,7 @@ MESSAGES: dict[str, str] = {
     # Photos, summaries, videos (materials/)
     "detail_not_an_archive": "不是压缩包",
     "detail_while_unpacking": "（解压过程中）",
+    "detail_zip_method_number": "编号 {number}",
     "detail_whole_archive": "（整个压缩包）",
     "detail_unpacked_mb": "解压后 {size_mb:.0f} MB",
     "detail_content_not_extension": "文件内容与扩展名不符",
