@@ -206,6 +206,19 @@ def test_read_workbook_csv_encodings(tmp_path, encoding):
     assert sheet.rows[2] == [None, None, None]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_read_workbook_utf16_csv_without_a_bom(tmp_path, encoding):
+    """Some export tools write UTF-16 without the byte order mark Excel writes."""
+    text = "基层工会名称,活动日期,参加人数\r\n长阳镇卫生院工会,2019-06-03,20\r\n"
+    path = tmp_path / "报送表.csv"
+    path.write_bytes(text.encode(encoding))
+    rows = read_workbook(path).sheets[0].rows
+    assert rows == [
+        ["基层工会名称", "活动日期", "参加人数"],
+        ["长阳镇卫生院工会", "2019-06-03", "20"],
+    ]
+
+
 def test_read_workbook_tab_separated_text(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(CSV_TEXT.replace(",", "\t"), encoding="utf-8")

@@ -205,9 +205,12 @@ _BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _decode_text(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) when `data` is text in UTF-8/UTF-16 (BOM) or GB18030; else None."""
+    """(text, encoding) when `data` is text in UTF-8, UTF-16 (with a BOM or without) or
+    GB18030; else None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
+    elif endian := _utf16_without_bom(data[:4096]):
+        candidates = [endian]
     else:
         candidates = ["utf-8-sig", "gb18030"]  # UTF-8 first: GB18030 accepts UTF-8 bytes
     for encoding in candidates:
@@ -219,6 +222,22 @@ def _decode_text(data: bytes) -> tuple[str, str] | None:
         if len(_BAD_CONTROL.findall(sample)) > max(2, len(sample) // 1000):
             return None  # binary data that happens to decode
         return text, encoding
+    return None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """`utf-16-le`/`utf-16-be` for UTF-16 text written without a BOM (some export tools
+    do): its ASCII characters (digits, commas, line ends) have a zero byte on one side,
+    always the same; else None. Other text has no zero bytes at all."""
+    head = head[: len(head) // 2 * 2]
+    if b"\x00" not in head:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = max(len(head) // 2, 1)
+    if odd >= pairs // 10 and even * 4 < odd:
+        return "utf-16-le"
+    if even >= pairs // 10 and odd * 4 < even:
+        return "utf-16-be"
     return None
 
 
