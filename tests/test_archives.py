@@ -255,6 +255,24 @@ def test_a_member_compressed_by_a_method_zipfile_lacks_is_told_so_not_damaged():
     assert "压缩方式（Deflate64）" in found.issues[0].message
 
 
+def test_each_volume_of_a_split_archive_is_told_to_be_unpacked_together(raw):
+    from analysis import ingest
+
+    folder = raw / "submissions" / "长阳镇"
+    folder.mkdir()
+    volumes = ["材料.z01", "材料.zip", "照片.zip.001", "照片.zip.002", "表.7z.001", "表.part1.rar"]
+    for name in volumes:
+        (folder / name).write_bytes(b"PK\x07\x08" + b"\x01" * 64)
+    (folder / "完整.zip").write_bytes(mm.zip_of({"说明.txt": b"x"}))  # no .z01 beside it
+    result = ingest.run(raw, raw.parent / "out", progress=False, full=True)
+    split = result.issues[result.issues["code"] == "archive_split"]
+    assert sorted(split["file"]) == sorted(f"submissions/长阳镇/{name}" for name in volumes)
+    assert set(split["severity"]) == {"error"}
+    assert all("分卷压缩包" in text for text in split["message"])
+    assert not set(result.submissions["file"]) & set(split["file"])  # not "not a spreadsheet"
+    assert "submissions/长阳镇/完整.zip/说明.txt" in set(result.submissions["file"])
+
+
 def test_an_empty_archive_file_is_told_empty_not_damaged():
     found = archives.expand(b"", "submissions/材料.zip", LIMITS)
     assert codes(found) == [("submissions/材料.zip", "archive_empty")]

@@ -134,6 +134,7 @@ CODE_NAMES: dict[str, str] = {
     "archive_too_many_members": "压缩包文件过多",
     "archive_member_repeated": "压缩包内有同名文件",
     "archive_member_method": "压缩方式不支持",
+    "archive_split": "分卷压缩包需先解压",
     "material_bomb": "资料压缩比异常",
     "material_corrupt": "资料已损坏",
     "material_duplicate": "重复资料",

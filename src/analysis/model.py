@@ -152,6 +152,7 @@ class IssueCode(StrEnum):
     ARCHIVE_TOO_MANY_MEMBERS = "archive_too_many_members"
     ARCHIVE_MEMBER_REPEATED = "archive_member_repeated"
     ARCHIVE_MEMBER_METHOD = "archive_member_method"
+    ARCHIVE_SPLIT = "archive_split"
     FORMULA_NO_VALUE = "formula_no_value"
     MATERIAL_BOMB = "material_bomb"
     MATERIAL_CORRUPT = "material_corrupt"

@@ -10,6 +10,7 @@ documents, videos) and the archives' problems. Nothing is written under RAW.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -152,6 +153,22 @@ def _route(kind: detect.Kind, suffix: str) -> str:
     return "submission"
 
 
+# One volume of a split archive: x.z01 … x.zip (WinZip, 7-Zip's "split to volumes" of a
+# zip), x.zip.001 / x.7z.001 …, x.part1.rar …, x.r00 ….
+_VOLUME = re.compile(r"\.(?:z\d{2,3}|(?:zip|7z|rar)\.\d{3}|part\d+\.rar|r\d{2})$", re.IGNORECASE)
+
+
+def split_volume(path: Path) -> bool:
+    """Whether `path` is one volume of a split archive (the last volume of a split zip,
+    named .zip, by its sibling .z01)."""
+    if _VOLUME.search(path.name):
+        return True
+    if path.suffix.lower() != ".zip":
+        return False
+    stem = path.name[: -len(path.suffix)]
+    return any(path.with_name(stem + s).exists() for s in (".z01", ".Z01"))
+
+
 def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[list[Path], Intake]:
     """The files the spreadsheet ingest reads (path order, archive members included) and the rest."""
     intake = Intake()
@@ -159,6 +176,9 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
     for path in files:
         rel = path.relative_to(raw_dir).as_posix()
         suffix = path.suffix.lower()
+        if split_volume(path):  # no volume can be read alone: one message each, no guessing
+            intake.issues.append(archives._issue(rel, IssueCode.ARCHIVE_SPLIT, archive=rel))
+            continue
         if _text_report(path, suffix):
             intake.materials.append(
                 Received(rel, detect.Kind("document", "txt"), _size(path), path=path)
