@@ -219,6 +219,40 @@ def test_read_workbook_utf16_csv_without_a_bom(tmp_path, encoding):
     ]
 
 
+def test_a_csv_with_a_few_undecodable_bytes_is_read_and_those_rows_named(tmp_path):
+    """A name pasted from a GBK file into a UTF-8 one, a GBK file cut inside a character:
+    the rest is read; the rows with characters no encoding reads are named."""
+    lines = ["基层工会名称,活动日期,参加人数", "长阳镇卫生院工会,2019-06-03,20"]
+    lines += [f"长阳镇第一小学工会,2019-06-{day:02d},30" for day in range(5, 9)]
+    utf8 = "\r\n".join(lines).encode("utf-8")
+    mixed = utf8.replace("卫生院".encode(), "卫生院".encode("gbk"))
+    path = tmp_path / "报送表.csv"
+    path.write_bytes(mixed)
+    book = read_workbook(path)
+    rows = book.sheets[0].rows
+    assert (
+        rows[0] == ["基层工会名称", "活动日期", "参加人数"] and rows[2][0] == "长阳镇第一小学工会"
+    )
+    assert "\ufffd" in rows[1][0] and rows[1][1:] == ["2019-06-03", "20"]
+    (issue,) = book.issues
+    assert (issue.code, issue.severity, issue.row) == ("text_undecodable", "warning", 2)
+    assert "第2行有文字无法识别" in issue.message
+    cut = "\r\n".join([*lines, "本级,2019-06-09,30人"]).encode("gbk")[:-1]  # 人 cut in half
+    path.write_bytes(cut)
+    book = read_workbook(path)
+    assert book.sheets[0].rows[1] == ["长阳镇卫生院工会", "2019-06-03", "20"]
+    assert book.sheets[0].rows[6] == ["本级", "2019-06-09", "30\ufffd"]
+    assert [i.row for i in book.issues] == [7]
+
+
+def test_bytes_mostly_in_no_encoding_are_still_not_a_spreadsheet(tmp_path):
+    path = tmp_path / "报送表.csv"
+    path.write_bytes(("基层工会名称,参加人数\r\n" * 3).encode() + bytes(range(0x80, 0x100)) * 4)
+    with pytest.raises(FileRejected) as caught:
+        read_workbook(path)
+    assert caught.value.code == "not_a_spreadsheet"
+
+
 def test_read_workbook_tab_separated_text(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(CSV_TEXT.replace(",", "\t"), encoding="utf-8")

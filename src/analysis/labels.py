@@ -135,6 +135,7 @@ CODE_NAMES: dict[str, str] = {
     "archive_member_repeated": "压缩包内有同名文件",
     "archive_member_method": "压缩方式不支持",
     "archive_split": "分卷压缩包需先解压",
+    "text_undecodable": "有文字无法识别",
     "material_bomb": "资料压缩比异常",
     "material_corrupt": "资料已损坏",
     "material_duplicate": "重复资料",

@@ -153,6 +153,7 @@ class IssueCode(StrEnum):
     ARCHIVE_MEMBER_REPEATED = "archive_member_repeated"
     ARCHIVE_MEMBER_METHOD = "archive_member_method"
     ARCHIVE_SPLIT = "archive_split"
+    TEXT_UNDECODABLE = "text_undecodable"
     FORMULA_NO_VALUE = "formula_no_value"
     MATERIAL_BOMB = "material_bomb"
     MATERIAL_CORRUPT = "material_corrupt"

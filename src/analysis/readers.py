@@ -217,12 +217,51 @@ def _decode_text(data: bytes) -> tuple[str, str] | None:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
+            if encoding == "utf-8-sig" and (mostly := _mostly_utf8(data)) is not None:
+                return _text_or_none(mostly, encoding)  # before GB18030 reads it all wrong
             continue
-        sample = text[:20000]
-        if len(_BAD_CONTROL.findall(sample)) > max(2, len(sample) // 1000):
-            return None  # binary data that happens to decode
-        return text, encoding
-    return None
+        return _text_or_none(text, encoding)
+    # A few bytes in no encoding (a name pasted from a GBK file into a UTF-8 one, a file
+    # cut inside a character): read with those characters as U+FFFD, which the CSV
+    # reader names in a warning; more than a few is not text in these encodings.
+    text, encoding = min(
+        ((data.decode(e, errors="replace"), e) for e in candidates),
+        key=lambda found: found[0].count("\ufffd"),
+    )
+    if text.count("\ufffd") > max(3, len(text) * UNDECODABLE_SHARE):
+        return None
+    return _text_or_none(text, encoding)
+
+
+# At most this share of a text's characters may be undecodable for it to be read.
+UNDECODABLE_SHARE = 0.005
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few bytes that are not (as U+FFFD), or None.
+
+    GB18030 would accept those bytes and read every Chinese character of the rest
+    wrong. Chinese in GBK is seldom valid UTF-8, so many valid Chinese characters
+    (five for each undecodable one at least) say the text is UTF-8.
+    """
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    if bad > max(3, len(text) * MOSTLY_UTF8_SHARE):
+        return None
+    chinese = sum(1 for ch in text if "\u0800" <= ch < "\ufffd")
+    return text if chinese >= 5 * bad else None
+
+
+# A UTF-8 text may have up to this share of undecodable characters when the rest is
+# Chinese in UTF-8 (five valid characters for each undecodable one at least).
+MOSTLY_UTF8_SHARE = 0.05
+
+
+def _text_or_none(text: str, encoding: str) -> tuple[str, str] | None:
+    sample = text[:20000]
+    if len(_BAD_CONTROL.findall(sample)) > max(2, len(sample) // 1000):
+        return None  # binary data that happens to decode
+    return text, encoding
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -300,7 +339,20 @@ class _Sniffer(csv.Sniffer):
         return delim, lines[0].count(delim) == lines[0].count(f"{delim} ")
 
 
-def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
+def _undecodable_issue(name: str, rows: list[list[str | None]]) -> list[Issue]:
+    """One warning naming the rows that hold characters no encoding could read (U+FFFD)."""
+    marked = [k + 1 for k, row in enumerate(rows) if any(c and "\ufffd" in c for c in row)]
+    if not marked:
+        return []
+    shown = "、".join(map(str, marked[:10]))
+    if len(marked) > 10:
+        shown = message_text("rows_and_more", rows=shown, count=len(marked))
+    text = message_text(IssueCode.TEXT_UNDECODABLE, file=name, rows=shown)
+    return [Issue(name, "", marked[0], "", "warning", IssueCode.TEXT_UNDECODABLE, text)]
+
+
+def _read_csv(data: bytes, path: Path, name: str) -> tuple[list[Sheet], bool]:
+    """The CSV's one sheet, and whether some of its characters could not be decoded."""
     decoded = _decode_text(data)
     if decoded is None:
         raise _not_spreadsheet(name)
@@ -319,7 +371,7 @@ def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
             rows = _csv_rows(io.StringIO(text, newline=None), dialect)
         except csv.Error:
             raise _reject_unreadable(name, message_text("detail_structure_incomplete")) from None
-    return [Sheet(name=path.stem, rows=rows)]
+    return [Sheet(name=path.stem, rows=rows)], "\ufffd" in text
 
 
 def _csv_rows(stream: io.StringIO, dialect) -> list[list[str | None]]:
@@ -745,13 +797,14 @@ def read_workbook(
         data = fh.read(limits.max_file_bytes + 1)
     fmt = _format_from_bytes(data, path, name)
     if fmt == "csv":
-        sheets = _read_csv(data, path, name)
+        sheets, undecodable = _read_csv(data, path, name)
         error = _too_big(
             name, path.stem, len(sheets[0].rows), sum(map(len, sheets[0].rows)), limits
         )
         if error:
             raise error
-        return Workbook(path=path, format="csv", sheets=sheets)
+        issues = _undecodable_issue(name, sheets[0].rows) if undecodable else []
+        return Workbook(path=path, format="csv", sheets=sheets, issues=issues)
     if fmt in ("html", "xml2003"):
         return Workbook(path=path, format=fmt, sheets=_read_markup(fmt, data, path, name, limits))
 
