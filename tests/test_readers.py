@@ -803,6 +803,25 @@ def test_read_workbook_reads_a_web_page_saved_as_a_spreadsheet(tmp_path, name):
     ]
 
 
+def test_a_table_laid_out_inside_another_tables_cell_is_a_block_of_its_own(tmp_path):
+    """OA pages wrap the data table in a layout table: its rows must stay rows."""
+    inner = web_page(SUBMISSION).split("<body>")[1].split("</body>")[0]
+    page = f"<html><body><table><tr><td>系统导出{inner}第1页</td><td>打印</td></tr></table></body></html>"
+    path = tmp_path / "报送表.xls"
+    path.write_text(page, encoding="utf-8")
+    (sheet,) = read_workbook(path).sheets
+    assert sheet.rows[0][:2] == ["系统导出\n第1页", "打印"] and sheet.rows[1] == [None] * 6
+    assert sheet.rows[2][0] == "活动情况统计表" and sheet.merged == [(2, 0, 2, 5)]
+    assert sheet.rows[5] == [
+        "1",
+        "长阳镇第一小学工会",
+        "2019-06-03",
+        "切实抓好学习",
+        "理论中心组学习",
+        "40",
+    ]
+
+
 def test_a_single_file_web_page_is_read_from_its_html_part(tmp_path):
     import quopri
 

@@ -5,12 +5,12 @@ or a SpreadsheetML 2003 document named `.xls`; Excel's and WPS's "save as web
 page" / "XML 电子表格 2003" write the same. Excel and WPS open them as ordinary
 workbooks, so the unit believes it sent a spreadsheet. They are read as one:
 
-- HTML: every `<table>` of the page, one below the other with a blank row between
-  (as Excel lays them out), on one sheet named after the file (a web page has no
-  sheets, like a CSV); `colspan`/`rowspan` are merged ranges, their value in the
-  top-left cell. Cell text is what the page shows (line breaks kept, runs of
-  spaces collapsed); a table inside a cell is part of that cell's text. Numbers
-  and dates stay text, as in a CSV.
+- HTML: every `<table>` of the page, one below the other with a blank row between,
+  on one sheet named after the file (a web page has no sheets, like a CSV); a table
+  inside another's cell (a page laid out in tables) is a block of its own.
+  `colspan`/`rowspan` are merged ranges, their value in the top-left cell. Cell text
+  is what the page shows (line breaks kept, runs of spaces collapsed). Numbers and
+  dates stay text, as in a CSV.
 - SpreadsheetML: each `<Worksheet>` is a sheet with its name and visibility;
   `ss:Index` places rows and cells, `ss:MergeAcross`/`ss:MergeDown` are merged
   ranges; Number cells are numbers, DateTime cells dates. Parsed with defusedxml:
@@ -128,84 +128,18 @@ def _span(value: str | None, least: int = 1) -> int:
         return least
 
 
-class _Tables(HTMLParser):
-    """The page's tables as one grid (rows of cell texts) and its merged ranges."""
+class _Table:
+    """One `<table>`: its cells by (row, column), merged ranges, the cell being read."""
 
-    def __init__(self, max_cells: int) -> None:
-        super().__init__(convert_charrefs=True)
-        self.max_cells = max_cells
+    def __init__(self) -> None:
         self.rows: dict[int, dict[int, str]] = {}
         self.merged: list[tuple[int, int, int, int]] = []
         self.taken: set[tuple[int, int]] = set()
-        self.depth = 0  # <table> nesting
-        self.skip = 0  # inside <script>, <style> …
-        self.next_row = 0  # the grid row the next <tr> of a top-level table starts
         self.row = -1
         self.cell: tuple[int, int] | None = None
         self.text: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIPPED:
-            self.skip += 1
-            return
-        if tag == "table":
-            self.depth += 1
-            if self.depth == 1 and self.rows:
-                self.next_row = max(self.rows) + 2  # a blank row between two tables
-            elif self.depth > 1 and self.cell is not None:
-                self.text.append("\n")
-            return
-        if self.depth != 1:
-            if self.cell is not None and tag in _BREAKS | {"tr"}:
-                self.text.append("\n")
-            elif self.cell is not None and tag in ("td", "th"):
-                self.text.append(" ")
-            return
-        if tag == "tr":
-            self._close_cell()
-            self.row = self.next_row
-            self.next_row += 1
-        elif tag in ("td", "th"):
-            self._close_cell()
-            if self.row < 0:  # a cell before any <tr>
-                self.row = self.next_row
-                self.next_row += 1
-            col = 0
-            while (self.row, col) in self.taken:
-                col += 1
-            values = dict(attrs)
-            rows, cols = _span(values.get("rowspan")), _span(values.get("colspan"))
-            if len(self.taken) + rows * cols > self.max_cells:
-                raise TooLarge("", self.row + rows, len(self.taken) + rows * cols)
-            for r in range(self.row, self.row + rows):
-                for c in range(col, col + cols):
-                    self.taken.add((r, c))
-            if rows > 1 or cols > 1:
-                self.merged.append((self.row, col, self.row + rows - 1, col + cols - 1))
-            self.cell, self.text = (self.row, col), []
-        elif tag in _BREAKS and self.cell is not None:
-            self.text.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" and self.cell is not None:
-            self.text.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED:
-            self.skip = max(self.skip - 1, 0)
-        elif tag == "table":
-            if self.depth == 1:
-                self._close_cell()
-                self.row = -1
-            self.depth = max(self.depth - 1, 0)
-        elif self.depth == 1 and tag in ("td", "th"):
-            self._close_cell()
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None and not self.skip:
-            self.text.append(data)
-
-    def _close_cell(self) -> None:
+    def close_cell(self) -> None:
         if self.cell is None:
             return
         lines = (_SPACES.sub(" ", line).strip() for line in "".join(self.text).split("\n"))
@@ -215,17 +149,94 @@ class _Tables(HTMLParser):
             self.rows.setdefault(r, {})[c] = value
         self.cell, self.text = None, []
 
-    def grid(self, sheet: str, max_rows: int) -> list[list[object]]:
-        self._close_cell()
-        if not self.rows:
-            return []
-        width = max(max(cells) for cells in self.rows.values() if cells) + 1
-        _check(sheet, max(self.rows) + 1, width, max_rows, self.max_cells)
+
+class _Tables(HTMLParser):
+    """The page's tables, each a block of rows, one below the other (a blank row between)
+    in the order they begin; a table inside another's cell is a block of its own (pages
+    lay tables out in tables), the outer cell keeps only its own text."""
+
+    def __init__(self, max_cells: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.max_cells = max_cells
+        self.tables: list[_Table] = []
+        self.open: list[_Table] = []  # the tables being read, innermost last
+        self.skip = 0  # inside <script>, <style> …
+        self.cells = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self.skip += 1
+            return
+        if tag == "table":
+            if self.open and self.open[-1].cell is not None:
+                self.open[-1].text.append("\n")  # the outer cell's text around it
+            self.tables.append(_Table())
+            self.open.append(self.tables[-1])
+            return
+        if not self.open:
+            return
+        table = self.open[-1]
+        if tag == "tr":
+            table.close_cell()
+            table.row += 1
+        elif tag in ("td", "th"):
+            table.close_cell()
+            if table.row < 0:  # a cell before any <tr>
+                table.row = 0
+            col = 0
+            while (table.row, col) in table.taken:
+                col += 1
+            values = dict(attrs)
+            rows, cols = _span(values.get("rowspan")), _span(values.get("colspan"))
+            self.cells += rows * cols
+            if self.cells > self.max_cells:
+                raise TooLarge("", table.row + rows, self.cells)
+            for r in range(table.row, table.row + rows):
+                for c in range(col, col + cols):
+                    table.taken.add((r, c))
+            if rows > 1 or cols > 1:
+                table.merged.append((table.row, col, table.row + rows - 1, col + cols - 1))
+            table.cell, table.text = (table.row, col), []
+        elif tag in _BREAKS and table.cell is not None:
+            table.text.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br" and self.open and self.open[-1].cell is not None:
+            self.open[-1].text.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self.skip = max(self.skip - 1, 0)
+        elif tag == "table" and self.open:
+            self.open.pop().close_cell()
+        elif tag in ("td", "th") and self.open:
+            self.open[-1].close_cell()
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1].cell is not None and not self.skip:
+            self.open[-1].text.append(data)
+
+    def grid(self, sheet: str, max_rows: int) -> tuple[list[list[object]], list]:
+        """The rows of every table that holds any text, and their merged ranges."""
+        for table in self.open:
+            table.close_cell()
+        blocks = [t for t in self.tables if t.rows]
+        if not blocks:
+            return [], []
+        width = max(max(c) + 1 for t in blocks for c in t.rows.values() if c)
+        height = sum(max(t.rows) + 1 for t in blocks) + len(blocks) - 1
+        _check(sheet, height, width, max_rows, self.max_cells)
         out: list[list[object]] = []
-        for r in range(max(self.rows) + 1):
-            cells = self.rows.get(r, {})
-            out.append([cells.get(c) for c in range(width)])
-        return out
+        merged: list[tuple[int, int, int, int]] = []
+        for table in blocks:
+            if out:
+                out.append([None] * width)  # a blank row between two tables
+            top = len(out)
+            for r in range(max(table.rows) + 1):
+                cells = table.rows.get(r, {})
+                out.append([cells.get(c) for c in range(width)])
+            merged += [(r0 + top, c0, r1 + top, c1) for r0, c0, r1, c1 in table.merged]
+        return out, merged
 
 
 def read_html(text: str, sheet_name: str, max_rows: int, max_cells: int) -> list[Sheet]:
@@ -236,8 +247,8 @@ def read_html(text: str, sheet_name: str, max_rows: int, max_cells: int) -> list
         parser.close()
     except TooLarge as exc:
         raise TooLarge(sheet_name, exc.rows, exc.cells) from None
-    rows = parser.grid(sheet_name, max_rows)
-    return [Sheet(name=sheet_name, rows=rows, merged=parser.merged)]
+    rows, merged = parser.grid(sheet_name, max_rows)
+    return [Sheet(name=sheet_name, rows=rows, merged=merged)]
 
 
 # --- SpreadsheetML (Excel 2003 XML) -----------------------------------------------------
