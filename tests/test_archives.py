@@ -45,6 +45,58 @@ def test_gbk_member_names_without_utf8_flag_are_decoded_per_member():
     ]
 
 
+def _zip_of_raw_names(members: dict[bytes, bytes]) -> bytes:
+    """A zip whose names are exactly these bytes, the UTF-8 flag unset (any program, any code page)."""
+    buffer = io.BytesIO()
+    placeholders = {}
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for i, (raw, data) in enumerate(members.items()):
+            stored = f"~{i:03d}".ljust(len(raw), "_")
+            placeholders[stored.encode()] = raw
+            zf.writestr(stored, data)
+    data = buffer.getvalue()
+    for placeholder, raw in placeholders.items():
+        data = data.replace(placeholder, raw)
+    return data
+
+
+@pytest.mark.parametrize(
+    "members",
+    [["图片/1.jpg", "通知.txt"], ["图片/1.jpg", "长阳镇/报送表.xlsx", "学习.docx"]],
+)
+def test_gbk_names_that_happen_to_be_valid_utf8_are_read_as_gbk(members):
+    """GBK 图片 (CD BC C6 AC) is also valid UTF-8 ("ͼƬ"): an archive from Chinese Windows
+    is GBK throughout, not UTF-8 for the names that happen to decode."""
+    data = _zip_of_raw_names({name.encode("gbk"): b"x" for name in members})
+    found = archives.expand(data, "submissions/材料.zip", LIMITS)
+    assert names(found) == sorted(f"submissions/材料.zip/{name}" for name in members)
+
+
+def test_utf8_names_without_the_flag_stay_utf8():
+    """Older macOS and Linux tools write UTF-8 without the flag."""
+    members = ["长阳镇/报送表.xlsx", "图片/1.jpg", "café.txt"]
+    data = _zip_of_raw_names({name.encode("utf-8"): b"x" for name in members})
+    found = archives.expand(data, "submissions/材料.zip", LIMITS)
+    assert names(found) == sorted(f"submissions/材料.zip/{name}" for name in members)
+
+
+def test_a_unicode_path_extra_field_gives_the_name():
+    """7-Zip and WinRAR keep the true name in UTF-8 when the legacy one lost characters."""
+    import struct
+    import zlib
+
+    true_name = "长阳镇总工会（𠀀）报送表.xlsx"
+    legacy = "???.xlsx"
+    info = zipfile.ZipInfo(legacy)
+    utf8 = true_name.encode("utf-8")
+    info.extra = struct.pack("<HHBI", 0x7075, 5 + len(utf8), 1, zlib.crc32(legacy.encode())) + utf8
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(info, b"x")
+    found = archives.expand(buffer.getvalue(), "submissions/材料.zip", LIMITS)
+    assert names(found) == [f"submissions/材料.zip/{true_name}"]
+
+
 def test_utf8_flagged_names_are_kept():
     data = mm.zip_of({"琉璃河镇/总结.docx": b"a"})
     assert zipfile.ZipFile(io.BytesIO(data)).infolist()[0].flag_bits & 0x800
@@ -60,6 +112,27 @@ def test_utf8_flagged_names_are_kept():
 )  # fmt: skip
 def test_safe_member_path(name, safe):
     assert archives.safe_member_path(name) == safe
+
+
+def test_a_name_twice_in_one_zip_is_read_once_the_last_copy_and_told():
+    """A file added again under its name (`zip -u`, an archiver's “add”): two inputs
+    under one ledger name would collide; an extraction keeps the last."""
+    import warnings
+
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as zf:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        zf.writestr("长阳镇/报送表.xlsx", b"old")
+        zf.writestr("说明.txt", b"x")
+        zf.writestr("长阳镇/报送表.xlsx", b"new")
+    found = archives.expand(buffer.getvalue(), "submissions/材料.zip", LIMITS)
+    assert [(m.rel, m.data) for m in found.members] == [
+        ("submissions/材料.zip/说明.txt", b"x"),
+        ("submissions/材料.zip/长阳镇/报送表.xlsx", b"new"),
+    ]
+    assert codes(found) == [("submissions/材料.zip/长阳镇/报送表.xlsx", "archive_member_repeated")]
+    assert found.issues[0].severity == "error"
+    assert "2 个同名文件“长阳镇/报送表.xlsx”" in found.issues[0].message
 
 
 def test_zip_slip_member_refused_rest_read():
@@ -169,6 +242,44 @@ def test_rar_asks_to_unpack_and_corrupt_zip_is_one_message():
     assert codes(bad) == [("submissions/b.zip", "archive_corrupt")]
 
 
+def test_a_member_compressed_by_a_method_zipfile_lacks_is_told_so_not_damaged():
+    """Deflate64 (7-Zip's option, Windows for large files): the file is sound, just unread."""
+    import struct
+
+    data = bytearray(mm.zip_of({"长阳镇/报送表.xlsx": b"PK" * 100, "说明.txt": b"x"}))
+    for signature, at in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):  # the first member's
+        struct.pack_into("<H", data, data.find(signature) + at, 9)
+    found = archives.expand(bytes(data), "submissions/材料.zip", LIMITS)
+    assert names(found) == ["submissions/材料.zip/说明.txt"]
+    assert codes(found) == [("submissions/材料.zip/长阳镇/报送表.xlsx", "archive_member_method")]
+    assert "压缩方式（Deflate64）" in found.issues[0].message
+
+
+def test_each_volume_of_a_split_archive_is_told_to_be_unpacked_together(raw):
+    from analysis import ingest
+
+    folder = raw / "submissions" / "长阳镇"
+    folder.mkdir()
+    volumes = ["材料.z01", "材料.zip", "照片.zip.001", "照片.zip.002", "表.7z.001", "表.part1.rar"]
+    for name in volumes:
+        (folder / name).write_bytes(b"PK\x07\x08" + b"\x01" * 64)
+    (folder / "完整.zip").write_bytes(mm.zip_of({"说明.txt": b"x"}))  # no .z01 beside it
+    result = ingest.run(raw, raw.parent / "out", progress=False, full=True)
+    split = result.issues[result.issues["code"] == "archive_split"]
+    assert sorted(split["file"]) == sorted(f"submissions/长阳镇/{name}" for name in volumes)
+    assert set(split["severity"]) == {"error"}
+    assert all("分卷压缩包" in text for text in split["message"])
+    assert not set(result.submissions["file"]) & set(split["file"])  # not "not a spreadsheet"
+    assert "submissions/长阳镇/完整.zip/说明.txt" in set(result.submissions["file"])
+
+
+def test_an_empty_archive_file_is_told_empty_not_damaged():
+    found = archives.expand(b"", "submissions/材料.zip", LIMITS)
+    assert codes(found) == [("submissions/材料.zip", "archive_empty")]
+    assert found.issues[0].severity == "error"
+    assert "空文件（0 字节）" in found.issues[0].message
+
+
 def test_a_member_named_as_windows_refuses_is_copied_under_a_legal_name():
     """“报送表?.xlsx” zipped on a Mac: its temporary copy must be creatable on Windows."""
     from analysis.filenames import windows_problems
@@ -184,6 +295,36 @@ def test_a_member_named_as_windows_refuses_is_copied_under_a_legal_name():
         assert member.read_bytes() == b"PK"
     finally:
         intake.close()
+
+
+@pytest.mark.parametrize(
+    "member",
+    ["😀" * 100 + ".xlsx", "长阳镇总工会" * 30 + "_第一阶段.xlsm", "𠀀" * 70 + ".csv"],
+)
+def test_a_member_name_too_long_for_the_file_system_is_copied_under_a_short_one(member):
+    """Linux allows 255 bytes a name: 64 emoji, or 85 CJK characters, are more."""
+    from pathlib import PurePosixPath
+
+    from analysis.materials.intake import Intake
+
+    intake = Intake()
+    try:
+        rel = f"submissions/长阳镇.zip/{member}"
+        copy = intake.member_file(rel, b"PK")
+        assert len(copy.name.encode("utf-8")) <= 200
+        assert copy.suffix == PurePosixPath(member).suffix  # the type a reader goes by
+        assert copy.rel == rel and copy.read_bytes() == b"PK"
+    finally:
+        intake.close()
+
+
+def test_a_zip_member_with_a_very_long_name_does_not_stop_the_run(raw):
+    from analysis import ingest
+
+    long_name = "😀" * 100 + ".csv"
+    (raw / "submissions" / "长.zip").write_bytes(mm.zip_of({long_name: b"a,b\n1,2\n"}))
+    result = ingest.run(raw, raw.parent / "out", progress=False, full=True)
+    assert f"submissions/长.zip/{long_name}" in set(result.submissions["file"])
 
 
 @pytest.mark.parametrize(

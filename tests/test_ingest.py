@@ -1014,6 +1014,31 @@ def test_workbook_without_any_table_is_rejected_once(raw):
     assert issues[["severity", "code"]].values.tolist() == [["error", "no_activity_table"]]
 
 
+def test_workbook_whose_every_sheet_with_data_is_hidden_says_so_once(raw):
+    """Not “fill in the template”: the table is there, hidden (a workbook needs one
+    visible sheet, so the visible one is empty)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Sheet1"
+    for name in ("活动情况", "宣传"):
+        sheet = wb.create_sheet(name)
+        sheet.append(["基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"])
+        sheet.append(["长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20])
+        sheet.sheet_state = "hidden" if name == "活动情况" else "veryHidden"
+    wb.save(raw / "submissions" / "长阳镇总工会.xlsx")
+    run(raw)
+    sub = csv(raw.parent / "out", "submissions").iloc[0]
+    assert (sub["state"], sub["rows_read"]) == ("rejected", "0")
+    issues = csv(raw.parent / "out", "issues")
+    assert issues[["severity", "code", "message"]].values.tolist() == [
+        ["error", "no_activity_table",
+         "文件“submissions/长阳镇总工会.xlsx”中有内容的工作表都是隐藏的（“活动情况”、“宣传”），"
+         "其中的内容未读取，未计入统计；如需统计，请在 Excel/WPS 中右键工作表标签选“取消隐藏”"
+         "并保存后重新运行，或让报送单位取消隐藏后重新报送。"]
+    ]  # fmt: skip
+
+
 def test_rejected_workbook_names_the_header_row_it_found_and_what_it_lacks(raw):
     # Row 3 has two of the activity columns; the others are missing.
     write_xlsx(

@@ -236,6 +236,18 @@ def test_bad_materials_each_one_message_and_the_run_goes_on(raw, tmp_path):
     assert os.path.getsize(video) == 500 * 2**20
 
 
+def test_empty_members_of_one_zip_are_each_told_as_what_their_names_say(raw):
+    """Two empty members share their (no) bytes: each is still what its own name says."""
+    put(raw, "长阳镇总工会/材料.zip", mm.zip_of({"总结.docx": b"", "照片.jpg": b""}))
+    out = run(raw)
+    table = materials(out).set_index("file")["material"]
+    base = "submissions/长阳镇总工会/材料.zip/"
+    assert (table[base + "总结.docx"], table[base + "照片.jpg"]) == ("summary", "photo")
+    issues = csv(out, "issues").set_index("file")["message"]
+    assert "重新发送该阶段性总结" in issues[base + "总结.docx"]
+    assert "重新发送该图片" in issues[base + "照片.jpg"]
+
+
 def test_tables_other_than_materials_do_not_change_when_materials_are_added(raw):
     submission(raw, "长阳镇总工会_第一阶段.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会")])
     before = run(raw)

@@ -206,6 +206,53 @@ def test_read_workbook_csv_encodings(tmp_path, encoding):
     assert sheet.rows[2] == [None, None, None]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_read_workbook_utf16_csv_without_a_bom(tmp_path, encoding):
+    """Some export tools write UTF-16 without the byte order mark Excel writes."""
+    text = "基层工会名称,活动日期,参加人数\r\n长阳镇卫生院工会,2019-06-03,20\r\n"
+    path = tmp_path / "报送表.csv"
+    path.write_bytes(text.encode(encoding))
+    rows = read_workbook(path).sheets[0].rows
+    assert rows == [
+        ["基层工会名称", "活动日期", "参加人数"],
+        ["长阳镇卫生院工会", "2019-06-03", "20"],
+    ]
+
+
+def test_a_csv_with_a_few_undecodable_bytes_is_read_and_those_rows_named(tmp_path):
+    """A name pasted from a GBK file into a UTF-8 one, a GBK file cut inside a character:
+    the rest is read; the rows with characters no encoding reads are named."""
+    lines = ["基层工会名称,活动日期,参加人数", "长阳镇卫生院工会,2019-06-03,20"]
+    lines += [f"长阳镇第一小学工会,2019-06-{day:02d},30" for day in range(5, 9)]
+    utf8 = "\r\n".join(lines).encode("utf-8")
+    mixed = utf8.replace("卫生院".encode(), "卫生院".encode("gbk"))
+    path = tmp_path / "报送表.csv"
+    path.write_bytes(mixed)
+    book = read_workbook(path)
+    rows = book.sheets[0].rows
+    assert (
+        rows[0] == ["基层工会名称", "活动日期", "参加人数"] and rows[2][0] == "长阳镇第一小学工会"
+    )
+    assert "\ufffd" in rows[1][0] and rows[1][1:] == ["2019-06-03", "20"]
+    (issue,) = book.issues
+    assert (issue.code, issue.severity, issue.row) == ("text_undecodable", "warning", 2)
+    assert "第2行有文字无法识别" in issue.message
+    cut = "\r\n".join([*lines, "本级,2019-06-09,30人"]).encode("gbk")[:-1]  # 人 cut in half
+    path.write_bytes(cut)
+    book = read_workbook(path)
+    assert book.sheets[0].rows[1] == ["长阳镇卫生院工会", "2019-06-03", "20"]
+    assert book.sheets[0].rows[6] == ["本级", "2019-06-09", "30\ufffd"]
+    assert [i.row for i in book.issues] == [7]
+
+
+def test_bytes_mostly_in_no_encoding_are_still_not_a_spreadsheet(tmp_path):
+    path = tmp_path / "报送表.csv"
+    path.write_bytes(("基层工会名称,参加人数\r\n" * 3).encode() + bytes(range(0x80, 0x100)) * 4)
+    with pytest.raises(FileRejected) as caught:
+        read_workbook(path)
+    assert caught.value.code == "not_a_spreadsheet"
+
+
 def test_read_workbook_tab_separated_text(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text(CSV_TEXT.replace(",", "\t"), encoding="utf-8")
@@ -696,3 +743,179 @@ def test_a_quote_doubled_inside_a_quoted_csv_cell_is_one_quote(tmp_path):
     (sheet,) = read_workbook(path).sheets
     assert sheet.rows[1] == ["1", "长阳镇中学工会,初中部", "长阳镇总工会"]
     assert sheet.rows[-1] == ["400", '北京"燕房"物流公司工会', '@HYPERLINK("http://x")总工会']
+
+
+# --- spreadsheets saved as a web page or as Excel 2003 XML ----------------------------------
+
+SUBMISSION = [
+    ["填报单位：长阳镇总工会", "", "填报日期：2019-07-01"],
+    ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+    [1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "理论中心组学习", 40],
+    [2, "长阳镇卫生院工会", "2019-06-10", "加强宣讲培训", "宣讲", 55],
+]
+
+
+def web_page(rows: list[list[object]], charset: str = "gb2312") -> str:
+    """A table as a statistics system (or Excel's “save as web page”) writes it as “.xls”."""
+    body = "".join(
+        "<tr>" + "".join(f"<td class=xl65 x:str>{c}</td>" for c in row) + "</tr>\n" for row in rows
+    )
+    return (
+        '<html xmlns:x="urn:schemas-microsoft-com:office:excel">\n'
+        f'<head><meta http-equiv=Content-Type content="text/html; charset={charset}">'
+        "<style>td {mso-number-format:General}</style></head>\n"
+        f"<body><table border=0><tr><td colspan=6 align=center>活动情况统计表</td></tr>\n{body}"
+        "</table></body></html>"
+    )
+
+
+def spreadsheetml(rows: list[list[object]], hidden: bool = False) -> str:
+    """A table in Excel 2003's XML spreadsheet format (XML 电子表格 2003)."""
+    cells = "".join(
+        "<Row>"
+        + "".join(
+            f'<Cell><Data ss:Type="{"Number" if isinstance(c, int) else "String"}">{c}</Data></Cell>'
+            for c in row
+        )
+        + "</Row>\n"
+        for row in rows
+    )
+    options = (
+        '<WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel">'
+        "<Visible>SheetHidden</Visible></WorksheetOptions>"
+        if hidden
+        else ""
+    )
+    return (
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\n'
+        '<Worksheet ss:Name="活动情况"><Table>\n'
+        '<Row><Cell ss:MergeAcross="5"><Data ss:Type="String">活动情况统计表</Data></Cell></Row>\n'
+        f'<Row ss:Index="3"><Cell><Data ss:Type="String">备注</Data></Cell></Row>\n{cells}'
+        f"</Table></Worksheet>\n"
+        f'<Worksheet ss:Name="旧表"><Table><Row><Cell><Data ss:Type="String">x</Data></Cell></Row>'
+        f"</Table>{options}</Worksheet></Workbook>"
+    )
+
+
+@pytest.mark.parametrize("name", ["报送表.xls", "报送表.xlsx", "报送表.et"])
+def test_read_workbook_reads_a_web_page_saved_as_a_spreadsheet(tmp_path, name):
+    """Excel and WPS open it as a workbook: the unit sent a table, so it is read as one."""
+    path = tmp_path / name
+    path.write_bytes(web_page(SUBMISSION).encode("gbk"))
+    book = read_workbook(path)
+    assert book.format == "html"
+    (sheet,) = book.sheets
+    assert sheet.rows[0][0] == "活动情况统计表" and sheet.merged == [(0, 0, 0, 5)]
+    assert sheet.rows[2] == ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"]
+    assert sheet.rows[3] == [
+        "1",
+        "长阳镇第一小学工会",
+        "2019-06-03",
+        "切实抓好学习",
+        "理论中心组学习",
+        "40",
+    ]
+
+
+def test_a_table_laid_out_inside_another_tables_cell_is_a_block_of_its_own(tmp_path):
+    """OA pages wrap the data table in a layout table: its rows must stay rows."""
+    inner = web_page(SUBMISSION).split("<body>")[1].split("</body>")[0]
+    page = f"<html><body><table><tr><td>系统导出{inner}第1页</td><td>打印</td></tr></table></body></html>"
+    path = tmp_path / "报送表.xls"
+    path.write_text(page, encoding="utf-8")
+    (sheet,) = read_workbook(path).sheets
+    assert sheet.rows[0][:2] == ["系统导出\n第1页", "打印"] and sheet.rows[1] == [None] * 6
+    assert sheet.rows[2][0] == "活动情况统计表" and sheet.merged == [(2, 0, 2, 5)]
+    assert sheet.rows[5] == [
+        "1",
+        "长阳镇第一小学工会",
+        "2019-06-03",
+        "切实抓好学习",
+        "理论中心组学习",
+        "40",
+    ]
+
+
+def test_a_single_file_web_page_is_read_from_its_html_part(tmp_path):
+    import quopri
+
+    html = quopri.encodestring(web_page(SUBMISSION).encode("gb2312")).decode("ascii")
+    mht = (
+        'MIME-Version: 1.0\nX-Document-Type: Workbook\nContent-Type: multipart/related; boundary="B"\n\n'
+        "--B\nContent-Transfer-Encoding: quoted-printable\n"
+        f'Content-Type: text/html; charset="gb2312"\n\n{html}\n--B--\n'
+    )
+    path = tmp_path / "报送表.xls"
+    path.write_bytes(mht.encode("ascii"))
+    assert read_workbook(path).sheets[0].rows[3][1] == "长阳镇第一小学工会"
+
+
+def test_read_workbook_reads_an_excel_2003_xml_spreadsheet(tmp_path):
+    path = tmp_path / "报送表.xls"
+    path.write_bytes(spreadsheetml(SUBMISSION, hidden=True).encode("utf-8"))
+    book = read_workbook(path)
+    assert book.format == "xml2003"
+    first, old = book.sheets
+    assert (first.name, first.hidden, old.name, old.hidden) == ("活动情况", False, "旧表", True)
+    assert first.merged == [(0, 0, 0, 5)]
+    assert first.rows[2][0] == "备注" and first.rows[1] == [None] * 6
+    assert first.rows[5] == [
+        1.0,
+        "长阳镇第一小学工会",
+        "2019-06-03",
+        "切实抓好学习",
+        "理论中心组学习",
+        40.0,
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<html><body><table>"
+        + '<tr><td rowspan="900" colspan="900">x</td></tr>' * 80
+        + "</table></body></html>",
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="s"><Table>'
+        '<Row ss:Index="900000"><Cell ss:Index="16000"><Data ss:Type="String">x</Data></Cell></Row>'
+        "</Table></Worksheet></Workbook>",
+    ],
+)
+def test_markup_spreadsheets_past_the_limits_are_refused_before_a_grid_is_made(tmp_path, content):
+    path = tmp_path / "大表.xls"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(FileRejected) as caught:
+        read_workbook(path, SMALL)
+    assert caught.value.code == "too_large"
+
+
+def test_an_xml_spreadsheet_with_entities_is_refused_unexpanded(tmp_path):
+    path = tmp_path / "报送表.xls"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet><Table><Row>'
+        "<Cell><Data>&a;</Data></Cell></Row></Table></Worksheet></Workbook>",
+        encoding="utf-8",
+    )
+    with pytest.raises(FileRejected) as caught:
+        read_workbook(path)
+    assert caught.value.code == "hostile_xml"
+
+
+@pytest.mark.parametrize("kind", ["web_page", "spreadsheetml"])
+def test_a_submission_or_roster_saved_as_markup_is_counted(tmp_path, small_roster_rows, kind):
+    from analysis import ingest
+
+    write = web_page if kind == "web_page" else spreadsheetml
+    raw = tmp_path / "raw"
+    (raw / "roster").mkdir(parents=True)
+    (raw / "roster" / "名册.xls").write_bytes(write(small_roster_rows[1:]).encode("gbk"))
+    (raw / "submissions").mkdir()
+    (raw / "submissions" / "长阳镇总工会.xls").write_bytes(write(SUBMISSION).encode("gbk"))
+    result = ingest.run(raw, tmp_path / "out", progress=False, full=True)
+    (sub,) = result.submissions.itertuples()
+    assert (sub.reporting_unit, sub.state, sub.rows_accepted) == ("长阳镇总工会", "current", 2)
+    assert list(result.rows["participants"]) == [40, 55]
+    assert set(result.rows["sheet"]) == ({""} if kind == "web_page" else {"活动情况"})

@@ -274,8 +274,8 @@ def test_files_beside_the_roster_that_are_not_spreadsheets_are_named(tmp_path):
     ]
     folder = tmp_path / "roster"
     write_xlsx(folder / "名册.xlsx", rows)
-    for name in ("名册说明.docx", ".DS_Store", "~$名册.xlsx"):
-        (folder / name).write_bytes(b"x")
+    for name in ("名册说明.docx", ".DS_Store", "~$名册.xlsx", "Thumbs.db", "desktop.ini"):
+        (folder / name).write_bytes(b"x")  # Windows' own files are not the analyst's
     (issue,) = load_roster(folder).issues
     assert (issue.code, issue.severity, issue.file) == (
         "roster_file_ignored",

@@ -8,8 +8,10 @@ members are treated as if they sat in a folder named for the archive: the member
 Decisions:
 - Nothing is written under RAW: members are read into memory (the caller writes the
   spreadsheets among them to a temporary folder for the spreadsheet readers).
-- Member names without the zip UTF-8 flag are decoded per member: UTF-8 when the
-  bytes are valid UTF-8, else GB18030 (Chinese Windows writes GBK without the flag).
+- Member names: UTF-8 when flagged so (or given in a Unicode Path extra field); the
+  others of one archive in one encoding, as one program wrote them: UTF-8 when all
+  are valid UTF-8 and read as such, else GB18030 (Chinese Windows writes GBK without
+  the flag; "图片" in GBK happens to be valid UTF-8, "ͼƬ") — `member_names`.
 - Limits from the campaign's [limits]: member count, total bytes (counted as they
   are inflated, never from the headers' claims), compression ratio per member.
 - Refused with one message each, the rest read: `..` or absolute member paths
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import io
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -61,6 +64,11 @@ class Expanded:
     issues: list[Issue] = field(default_factory=list)
 
 
+# Zip compression methods zipfile cannot inflate, by number, as archivers name them
+# (Deflate64 is 7-Zip's "Deflate64" and what Windows may write for large files).
+ZIP_METHODS = {9: "Deflate64", 10: "PKWARE DCL Implode", 6: "Implode", 93: "Zstandard",
+               95: "XZ", 96: "JPEG", 97: "WavPack", 98: "PPMd"}  # fmt: skip
+
 # Compressed files this tool does not open (one message asks to unpack them), by their
 # first bytes; a tar file by the "ustar" at byte 257 when the head reaches it.
 UNSUPPORTED_MAGICS = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
@@ -88,20 +96,92 @@ def _issue(file: str, code: str, **values: object) -> Issue:
     return Issue(file, "", None, "", "error", code, archive_message(code, **values))
 
 
-def member_name(info: zipfile.ZipInfo) -> str:
-    """A zip member's name, decoded per member: the UTF-8 flag, else UTF-8 if valid, else GBK."""
+UNICODE_PATH_FIELD = 0x7075  # Info-ZIP: the name in UTF-8 beside a legacy one (7-Zip, WinRAR)
+
+
+def _raw_name(info: zipfile.ZipInfo) -> bytes:
+    """The name's bytes as stored in the archive."""
     if info.flag_bits & 0x800:
-        return info.filename
+        return info.orig_filename.encode("utf-8")
     try:
-        raw = info.orig_filename.encode("cp437")  # how zipfile decoded the bytes
+        return info.orig_filename.encode("cp437")  # how zipfile decoded the bytes
     except UnicodeEncodeError:
-        return info.filename
-    for encoding in ("utf-8", "gb18030"):
+        return info.orig_filename.encode("utf-8")
+
+
+def _unicode_path(info: zipfile.ZipInfo) -> str | None:
+    """The UTF-8 name of an Info-ZIP Unicode Path extra field, when it matches this name."""
+    extra, pos = info.extra, 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+        if tag != UNICODE_PATH_FIELD or len(body) < 5 or body[0] != 1:
+            continue
+        if struct.unpack_from("<I", body, 1)[0] != zlib.crc32(_raw_name(info)):
+            continue  # the legacy name was changed after the field was written
         try:
-            return raw.decode(encoding)
+            return body[5:].decode("utf-8")
         except UnicodeDecodeError:
             continue
-    return info.filename
+    return None
+
+
+def _looks_gbk(raw: bytes, as_utf8: str) -> bool:
+    """Whether a name that is valid UTF-8 reads better as GBK: its UTF-8 reading has only
+    two-byte characters (Latin, Greek, Cyrillic, Hebrew …: "ͼƬ" for 图片) while its GBK
+    reading is Chinese. Chinese in UTF-8 takes three bytes a character."""
+    if any(ord(ch) >= 0x800 for ch in as_utf8):
+        return False
+    try:
+        as_gbk = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+               for ch in as_gbk)  # fmt: skip
+
+
+def member_names(infos: list[zipfile.ZipInfo]) -> list[str]:
+    """The members' names, decoded the way the archive was written.
+
+    A name flagged UTF-8 (bit 0x800) is UTF-8; a Unicode Path extra field gives the
+    name in UTF-8 beside a legacy one. The other names of one archive were written by
+    one program in one code page: all UTF-8 when every one of them is valid UTF-8 and
+    reads as such, else GBK (GB18030) as Chinese Windows writes them, each name
+    falling back to UTF-8 and then to the bytes as zipfile read them.
+    """
+    names: list[str | None] = []
+    legacy: list[tuple[int, bytes, str | None]] = []  # (index, raw bytes, UTF-8 reading)
+    for info in infos:
+        if info.flag_bits & 0x800:
+            names.append(info.filename)
+            continue
+        unicode_path = _unicode_path(info)
+        if unicode_path is not None:
+            names.append(unicode_path)
+            continue
+        raw = _raw_name(info)
+        names.append(None if not raw.isascii() else info.filename)
+        if not raw.isascii():
+            try:
+                legacy.append((len(names) - 1, raw, raw.decode("utf-8")))
+            except UnicodeDecodeError:
+                legacy.append((len(names) - 1, raw, None))
+    # Chinese in UTF-8 (three bytes a character) settles it; else no name may read as GBK.
+    valid = all(text is not None for _, _, text in legacy)
+    chinese = any(ord(ch) >= 0x800 for _, _, text in legacy for ch in text or "")
+    utf8 = valid and (chinese or not any(_looks_gbk(raw, text) for _, raw, text in legacy))
+    for k, raw, _ in legacy:
+        order = ("utf-8", "gb18030") if utf8 else ("gb18030", "utf-8")
+        for encoding in order:
+            try:
+                names[k] = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            names[k] = infos[k].filename
+    return [n if n is not None else i.filename for n, i in zip(names, infos, strict=True)]
 
 
 def safe_member_path(name: str) -> str | None:
@@ -139,6 +219,9 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
     allows (`limits.max_archive_depth` levels below the top one), else refused.
     """
     budget = budget or _Budget(limits.max_archive_bytes)
+    if not data:  # an empty file, not a damaged archive
+        text = message_text("archive_empty_file", archive=rel)
+        return Expanded(issues=[Issue(rel, "", None, "", "error", IssueCode.ARCHIVE_EMPTY, text)])
     fmt = archive_format(data[:264])
     if fmt == "rar":
         return Expanded(issues=[_issue(rel, IssueCode.ARCHIVE_RAR, archive=rel)])
@@ -199,11 +282,12 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
         return out
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        named = sorted(((member_name(i), i) for i in infos), key=lambda x: x[0])
+        named = sorted(zip(member_names(infos), infos, strict=True), key=lambda x: x[0])
         if len(named) > limits.max_archive_members:
             out.issues.append(_issue(rel, IssueCode.ARCHIVE_TOO_MANY_MEMBERS, archive=rel,
                                      count=len(named), limit=limits.max_archive_members))  # fmt: skip
             named = named[: limits.max_archive_members]
+        named = _last_of_each_name(named, rel, out.issues)
         encrypted = [i for _, i in named if i.flag_bits & 0x1]
         if encrypted and len(encrypted) == len(named):
             out.issues.append(_issue(rel, IssueCode.ARCHIVE_ENCRYPTED, archive=rel))
@@ -235,13 +319,43 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_RATIO, archive=rel, member=path,
                                          limit=limits.max_compression_ratio))  # fmt: skip
                 continue
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
-                    NotImplementedError) as exc:  # fmt: skip
+            except NotImplementedError:  # zipfile reads stored, deflate, bzip2 and LZMA only
+                method = ZIP_METHODS.get(info.compress_type) or message_text(
+                    "detail_zip_method_number", number=info.compress_type
+                )
+                out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_METHOD, archive=rel,
+                                         member=path, method=method))  # fmt: skip
+                continue
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_CORRUPT, archive=rel, member=path,
                                          detail=error_detail(exc)))  # fmt: skip
                 continue
             out.members.append(Member(shown, member))
     return out
+
+
+def _last_of_each_name(named: list[tuple[str, zipfile.ZipInfo]], rel: str,
+                       issues: list[Issue]) -> list[tuple[str, zipfile.ZipInfo]]:  # fmt: skip
+    """One member per name: the last in the archive, which an extraction leaves (a file
+    added again under its name, `zip -u`); one error names the copies not read.
+
+    Two members of one name would be two inputs under one ledger name.
+    """
+    last: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for k, (name, _) in enumerate(named):
+        key = safe_member_path(name) or name
+        last[key] = k
+        count[key] = count.get(key, 0) + 1
+    kept = []
+    for k, (name, info) in enumerate(named):
+        key = safe_member_path(name) or name
+        if last[key] == k:
+            kept.append((name, info))
+            if count[key] > 1:
+                issues.append(_issue(f"{rel}/{key}", IssueCode.ARCHIVE_MEMBER_REPEATED,
+                                     archive=rel, member=key, count=count[key]))  # fmt: skip
+    return kept
 
 
 def _read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,

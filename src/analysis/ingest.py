@@ -237,10 +237,18 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
                       message("sheet_no_table", sheet=sheet.name, file=rel))
             )  # fmt: skip
         parsed.tables.extend(found)
-    if workbook.format == "csv":  # a CSV has no sheets: its `sheet` columns stay empty
+    if workbook.format in ("csv", "html"):  # no sheets: the `sheet` columns stay empty
         parsed = _without_sheet_names(parsed, {s.name for s in workbook.sheets})
     parsed.sheets = list(dict.fromkeys(t.sheet for t in parsed.tables if t.sheet))
     if not parsed.tables and not parsed.publicity:
+        hidden = [s.name for s in workbook.sheets if s.hidden and _has_data(s.rows)]
+        if hidden and not any(_has_data(s.rows) for s in workbook.sheets if not s.hidden):
+            # Every sheet that holds anything is hidden: that, not a missing header, is why.
+            shown = "、".join(f"“{name}”" for name in hidden)
+            text = message_text("no_activity_table_hidden", file=rel, sheets=shown)
+            parsed.rejected = ("no_activity_table", text)
+            parsed.issues = [i for i in parsed.issues if i.code != "sheet_hidden_skipped"]
+            return parsed
         parsed.rejected = (
             "no_activity_table",
             finder.no_table_message(rel, workbook.sheets, campaign),

@@ -96,6 +96,11 @@ MESSAGES: dict[str, str] = {
         "文件“{file}”中没有找到活动明细表（需要“基层工会名称”“活动日期”等表头），未计入统计；"
         "请让报送单位按模板填写后重新报送。"
     ),
+    "no_activity_table_hidden": (
+        "文件“{file}”中有内容的工作表都是隐藏的（{sheets}），其中的内容未读取，未计入统计；"
+        "如需统计，请在 Excel/WPS 中右键工作表标签选“取消隐藏”并保存后重新运行，"
+        "或让报送单位取消隐藏后重新报送。"
+    ),
     "no_activity_table_hint": (
         "文件“{file}”中没有找到活动明细表：{hints}；未计入统计，"
         "请让报送单位按模板补齐表头（基层工会名称、活动日期、工作类别、活动形式、参加人数）后重新报送。"
@@ -594,6 +599,10 @@ MESSAGES: dict[str, str] = {
     "archive_ratio": (
         "压缩包“{archive}”中的“{member}”压缩比异常（超过 {limit} 倍），疑似恶意文件，未读取；请确认文件来源。"
     ),
+    "archive_member_repeated": (
+        "压缩包“{archive}”中有 {count} 个同名文件“{member}”，只读取了排在最后的一个（解压时它会覆盖前面的），"
+        "前面的未读取；如前面的也要统计，请让报送单位改名后重新打包发送。"
+    ),
     "archive_nested_too_deep": (
         "压缩包“{archive}”是压缩包里的压缩包里的压缩包，超过一层嵌套，未读取；请解压后放入报送文件夹。"
     ),
@@ -604,6 +613,19 @@ MESSAGES: dict[str, str] = {
         "压缩包“{archive}”中的“{member}”已损坏，无法解压（{detail}）；压缩包中其余文件照常读取，"
         "请让报送单位重新发送该文件。"
     ),
+    "archive_member_method": (
+        "压缩包“{archive}”中的“{member}”使用了本工具不支持的压缩方式（{method}），未读取；"
+        "文件本身并未损坏，请解压后放入报送文件夹，或用“发送到→压缩(zipped)文件夹”重新压缩后放入。"
+    ),
+    "text_undecodable": (
+        "文件“{file}”第{rows}行有文字无法识别（文件中混有不同编码的文字，或文件不完整），"
+        "已显示为“\ufffd”，其余内容照常读取；请核对这些行（名称可能对不上名册），"
+        "必要时让报送单位用 Excel 或 WPS 另存为 CSV 或 .xlsx 后重新报送。"
+    ),
+    "archive_split": (
+        "“{archive}”是分卷压缩包的一卷，本工具无法直接读取；请把各卷放在同一文件夹中用解压软件"
+        "（如 7-Zip、WinRAR）一起解压，再把解压出的文件放入报送文件夹（各卷可移出）。"
+    ),
     "archive_rar": (
         "压缩包“{archive}”是 RAR 格式，本工具无法直接读取；请解压后放入报送文件夹（可放在以压缩包命名的文件夹中）。"
     ),
@@ -611,12 +633,14 @@ MESSAGES: dict[str, str] = {
         "压缩包“{archive}”是 {format} 格式，本工具无法直接读取；请解压后放入报送文件夹"
         "（可放在以压缩包命名的文件夹中），或让报送单位改用 ZIP 格式重新发送。"
     ),
+    "archive_empty_file": "压缩包“{archive}”是空文件（0 字节），未读取；请让报送单位重新发送。",
     "archive_empty": (
         "压缩包“{archive}”中没有可以读取的文件（是空的，或只有文件夹）；请让报送单位重新打包发送。"
     ),
     # Photos, summaries, videos (materials/)
     "detail_not_an_archive": "不是压缩包",
     "detail_while_unpacking": "（解压过程中）",
+    "detail_zip_method_number": "编号 {number}",
     "detail_whole_archive": "（整个压缩包）",
     "detail_unpacked_mb": "解压后 {size_mb:.0f} MB",
     "detail_content_not_extension": "文件内容与扩展名不符",

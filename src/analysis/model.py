@@ -150,6 +150,10 @@ class IssueCode(StrEnum):
     ARCHIVE_RATIO = "archive_ratio"
     ARCHIVE_TOO_LARGE = "archive_too_large"
     ARCHIVE_TOO_MANY_MEMBERS = "archive_too_many_members"
+    ARCHIVE_MEMBER_REPEATED = "archive_member_repeated"
+    ARCHIVE_MEMBER_METHOD = "archive_member_method"
+    ARCHIVE_SPLIT = "archive_split"
+    TEXT_UNDECODABLE = "text_undecodable"
     FORMULA_NO_VALUE = "formula_no_value"
     MATERIAL_BOMB = "material_bomb"
     MATERIAL_CORRUPT = "material_corrupt"
@@ -305,7 +309,7 @@ class Sheet:
 @dataclass
 class Workbook:
     path: Path
-    format: str  # "xlsx", "xlsm", "xls", "ods", "csv"
+    format: str  # "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "html", "xml2003"
     sheets: list[Sheet]
     issues: list[Issue] = field(default_factory=list)  # file-level warnings (encoding…)
     # Properties only some formats carry (template marker, defined names…).

@@ -24,11 +24,12 @@ import python_calamine as pc
 
 from analysis import styles
 from analysis.campaign import Limits
+from analysis.markup import TooLarge, markup_format, read_html, read_spreadsheetml
 from analysis.messages import error_detail, message, message_text
 from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
-FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv")
+FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "html", "xml2003")
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -185,13 +186,15 @@ def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
     for magic, what in OTHER_MAGICS:
         if data.startswith(magic):
             raise _not_spreadsheet(name, what)
-    if _decode_text(data) is None:
+    decoded = _decode_text(data)
+    if decoded is None:
         raise _not_spreadsheet(name)
-    return "csv"
+    return markup_format(decoded[0]) or "csv"
 
 
 def detect_format(path: Path) -> str:
-    """The file's format from its bytes: xlsx, xlsm, xlsb, xls, ods or csv; else FileRejected."""
+    """The file's format from its bytes: xlsx, xlsm, xlsb, xls, ods, csv, html (a web page's
+    tables) or xml2003 (Excel 2003 XML); else FileRejected."""
     path = Path(path)
     return _format_from_bytes(path.read_bytes(), path, path.name)
 
@@ -202,20 +205,78 @@ _BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _decode_text(data: bytes) -> tuple[str, str] | None:
-    """(text, encoding) when `data` is text in UTF-8/UTF-16 (BOM) or GB18030; else None."""
+    """(text, encoding) when `data` is text in UTF-8, UTF-16 (with a BOM or without) or
+    GB18030; else None."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
+    elif endian := _utf16_without_bom(data[:4096]):
+        candidates = [endian]
     else:
         candidates = ["utf-8-sig", "gb18030"]  # UTF-8 first: GB18030 accepts UTF-8 bytes
     for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
+            if encoding == "utf-8-sig" and (mostly := _mostly_utf8(data)) is not None:
+                return _text_or_none(mostly, encoding)  # before GB18030 reads it all wrong
             continue
-        sample = text[:20000]
-        if len(_BAD_CONTROL.findall(sample)) > max(2, len(sample) // 1000):
-            return None  # binary data that happens to decode
-        return text, encoding
+        return _text_or_none(text, encoding)
+    # A few bytes in no encoding (a name pasted from a GBK file into a UTF-8 one, a file
+    # cut inside a character): read with those characters as U+FFFD, which the CSV
+    # reader names in a warning; more than a few is not text in these encodings.
+    text, encoding = min(
+        ((data.decode(e, errors="replace"), e) for e in candidates),
+        key=lambda found: found[0].count("\ufffd"),
+    )
+    if text.count("\ufffd") > max(3, len(text) * UNDECODABLE_SHARE):
+        return None
+    return _text_or_none(text, encoding)
+
+
+# At most this share of a text's characters may be undecodable for it to be read.
+UNDECODABLE_SHARE = 0.005
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few bytes that are not (as U+FFFD), or None.
+
+    GB18030 would accept those bytes and read every Chinese character of the rest
+    wrong. Chinese in GBK is seldom valid UTF-8, so many valid Chinese characters
+    (five for each undecodable one at least) say the text is UTF-8.
+    """
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    if bad > max(3, len(text) * MOSTLY_UTF8_SHARE):
+        return None
+    chinese = sum(1 for ch in text if "\u0800" <= ch < "\ufffd")
+    return text if chinese >= 5 * bad else None
+
+
+# A UTF-8 text may have up to this share of undecodable characters when the rest is
+# Chinese in UTF-8 (five valid characters for each undecodable one at least).
+MOSTLY_UTF8_SHARE = 0.05
+
+
+def _text_or_none(text: str, encoding: str) -> tuple[str, str] | None:
+    sample = text[:20000]
+    if len(_BAD_CONTROL.findall(sample)) > max(2, len(sample) // 1000):
+        return None  # binary data that happens to decode
+    return text, encoding
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """`utf-16-le`/`utf-16-be` for UTF-16 text written without a BOM (some export tools
+    do): its ASCII characters (digits, commas, line ends) have a zero byte on one side,
+    always the same; else None. Other text has no zero bytes at all."""
+    head = head[: len(head) // 2 * 2]
+    if b"\x00" not in head:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    pairs = max(len(head) // 2, 1)
+    if odd >= pairs // 10 and even * 4 < odd:
+        return "utf-16-le"
+    if even >= pairs // 10 and odd * 4 < even:
+        return "utf-16-be"
     return None
 
 
@@ -278,7 +339,20 @@ class _Sniffer(csv.Sniffer):
         return delim, lines[0].count(delim) == lines[0].count(f"{delim} ")
 
 
-def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
+def _undecodable_issue(name: str, rows: list[list[str | None]]) -> list[Issue]:
+    """One warning naming the rows that hold characters no encoding could read (U+FFFD)."""
+    marked = [k + 1 for k, row in enumerate(rows) if any(c and "\ufffd" in c for c in row)]
+    if not marked:
+        return []
+    shown = "、".join(map(str, marked[:10]))
+    if len(marked) > 10:
+        shown = message_text("rows_and_more", rows=shown, count=len(marked))
+    text = message_text(IssueCode.TEXT_UNDECODABLE, file=name, rows=shown)
+    return [Issue(name, "", marked[0], "", "warning", IssueCode.TEXT_UNDECODABLE, text)]
+
+
+def _read_csv(data: bytes, path: Path, name: str) -> tuple[list[Sheet], bool]:
+    """The CSV's one sheet, and whether some of its characters could not be decoded."""
     decoded = _decode_text(data)
     if decoded is None:
         raise _not_spreadsheet(name)
@@ -302,11 +376,31 @@ def _read_csv(data: bytes, path: Path, name: str) -> list[Sheet]:
             rows = _csv_rows(io.StringIO(text, newline=None), dialect)
         except csv.Error:
             raise _reject_unreadable(name, message_text("detail_structure_incomplete")) from None
-    return [Sheet(name=path.stem, rows=rows)]
+    return [Sheet(name=path.stem, rows=rows)], "\ufffd" in text
 
 
 def _csv_rows(stream: io.StringIO, dialect) -> list[list[str | None]]:
     return [[cell if cell.strip() else None for cell in row] for row in csv.reader(stream, dialect)]
+
+
+def _read_markup(fmt: str, data: bytes, path: Path, name: str, limits: Limits) -> list[Sheet]:
+    """The sheets of a web page's tables or of an Excel 2003 XML spreadsheet (`markup`)."""
+    try:
+        text, _ = _decode_text(data) or ("", "")
+        if fmt == "html":
+            return read_html(text, path.stem, limits.max_rows_per_sheet,
+                             limits.max_cells_per_workbook)  # fmt: skip
+        return read_spreadsheetml(text, limits.max_rows_per_sheet, limits.max_cells_per_workbook)
+    except TooLarge as exc:
+        raise _too_big(name, exc.sheet, exc.rows, exc.cells, limits) or _reject_unreadable(
+            name
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - the XML parsers raise many types for bad input
+        if "entit" in str(exc).lower() or "dtd" in str(exc).lower():
+            raise FileRejected(
+                IssueCode.HOSTILE_XML, message_text("hostile_xml", file=name)
+            ) from None
+        raise _reject_unreadable(name, error_detail(exc)) from None
 
 
 # --- ZIP safety and sheet extents --------------------------------------------------------
@@ -708,13 +802,16 @@ def read_workbook(
         data = fh.read(limits.max_file_bytes + 1)
     fmt = _format_from_bytes(data, path, name)
     if fmt == "csv":
-        sheets = _read_csv(data, path, name)
+        sheets, undecodable = _read_csv(data, path, name)
         error = _too_big(
             name, path.stem, len(sheets[0].rows), sum(map(len, sheets[0].rows)), limits
         )
         if error:
             raise error
-        return Workbook(path=path, format="csv", sheets=sheets)
+        issues = _undecodable_issue(name, sheets[0].rows) if undecodable else []
+        return Workbook(path=path, format="csv", sheets=sheets, issues=issues)
+    if fmt in ("html", "xml2003"):
+        return Workbook(path=path, format=fmt, sheets=_read_markup(fmt, data, path, name, limits))
 
     issues: list[Issue] = []
     ods_merged: dict[str, list[tuple[int, int, int, int]]] = {}

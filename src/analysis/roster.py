@@ -224,14 +224,18 @@ def find_roster_file(roster_path: Path) -> Path:
     return max(files, key=lambda p: (p.stat().st_mtime, p.name))
 
 
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini"})
+
+
 def _folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """The roster folder's files, by name: those a roster can be read from, and the others.
 
-    Hidden files and Office's lock files (~$名册.xlsx) are neither.
+    Hidden files, Office's lock files (~$名册.xlsx) and the files Windows puts in any
+    folder it shows (Thumbs.db, desktop.ini) are neither.
     """
     files, others = [], []
     for p in sorted(folder.iterdir()):
-        if p.name.startswith(("~$", ".")) or not p.is_file():
+        if p.name.startswith(("~$", ".")) or p.name.lower() in SYSTEM_FILES or not p.is_file():
             continue
         (files if p.suffix.lower() in ROSTER_SUFFIXES else others).append(p)
     return files, others

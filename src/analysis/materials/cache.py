@@ -3,7 +3,8 @@
 A loose file is keyed by its path, size and modification time (used only to tell
 that the file is unchanged, never as a date), so a re-run with nothing new reads no
 photo at all; a file from an archive by its content's sha256 (its bytes are in
-memory anyway). The key also holds the materials code's hash and the size limit.
+memory anyway) and what its name says (suffix, 总结 in the stem: an unreadable file
+is classed by them). The key also holds the materials code's hash and the size limit.
 Separate from the spreadsheets' parse cache (parse_cache.py), which it does not touch.
 """
 
@@ -15,7 +16,7 @@ import importlib.util
 import logging
 import os
 import pickle
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from analysis import __version__
 
@@ -61,7 +62,11 @@ class FactsCache:
         if item.path is not None:
             stat = item.path.stat()
             return ("file", item.rel, stat.st_size, stat.st_mtime_ns, limit)
-        return ("member", hashlib.sha256(item.data or b"").hexdigest(), item.kind, limit)
+        # What the name says counts too: a file that cannot be read is a photo or a
+        # summary by its suffix and stem (two empty members share their bytes).
+        name = PurePosixPath(item.rel)
+        said = (name.suffix.lower(), "总结" in name.stem)
+        return ("member", hashlib.sha256(item.data or b"").hexdigest(), item.kind, said, limit)
 
     def get(self, item, limit: int, compute):
         try:

@@ -10,13 +10,14 @@ documents, videos) and the archives' problems. Nothing is written under RAW.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from analysis import archives
 from analysis.campaign import Limits
-from analysis.filenames import disk_path, shown_name, windows_name
+from analysis.filenames import MAX_NAME_CHARS, disk_path, shown_name, windows_name
 from analysis.materials import detect
 from analysis.messages import message_text
 from analysis.model import Issue, IssueCode
@@ -74,9 +75,10 @@ class Intake:
         self._count += 1
         folder = Path(self._tmp.name) / str(self._count)
         folder.mkdir()
-        # A member's name may hold what Windows refuses (“报送表?.xlsx” zipped on a Mac):
-        # the copy gets a legal name; `rel` keeps the name as written for every message.
-        path = folder / windows_name(PurePosixPath(rel).name)
+        # A member's name may hold what Windows refuses (“报送表?.xlsx” zipped on a Mac)
+        # or be longer than a file system allows (255 bytes on Linux: 64 emoji): the copy
+        # gets a legal, short name; `rel` keeps the name as written for every message.
+        path = folder / _copy_name(PurePosixPath(rel).name)
         path.write_bytes(data)
         return MemberFile.at(path, rel)
 
@@ -84,6 +86,25 @@ class Intake:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+# A temporary copy's name in UTF-8 bytes: under every file system's limit (255 bytes).
+COPY_NAME_BYTES = 200
+_SUFFIX_CHARS = 16  # a longer "suffix" is part of the name, not a file type
+
+
+def _copy_name(name: str) -> str:
+    """`name` as a temporary copy's file name: legal on Windows (`windows_name`), its
+    suffix kept, at most COPY_NAME_BYTES bytes however many bytes its characters take."""
+    suffix = PurePosixPath(name).suffix
+    suffix = "." + windows_name(suffix[1:]) if 1 < len(suffix) <= _SUFFIX_CHARS else ""
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    chars = MAX_NAME_CHARS
+    copy = windows_name(stem, chars, suffix)
+    while len(copy.encode("utf-8")) > COPY_NAME_BYTES:
+        chars -= 4
+        copy = windows_name(stem, chars, suffix)
+    return copy
 
 
 def _text_report(path: PurePosixPath | Path, suffix: str) -> bool:
@@ -132,6 +153,22 @@ def _route(kind: detect.Kind, suffix: str) -> str:
     return "submission"
 
 
+# One volume of a split archive: x.z01 … x.zip (WinZip, 7-Zip's "split to volumes" of a
+# zip), x.zip.001 / x.7z.001 …, x.part1.rar …, x.r00 ….
+_VOLUME = re.compile(r"\.(?:z\d{2,3}|(?:zip|7z|rar)\.\d{3}|part\d+\.rar|r\d{2})$", re.IGNORECASE)
+
+
+def split_volume(path: Path) -> bool:
+    """Whether `path` is one volume of a split archive (the last volume of a split zip,
+    named .zip, by its sibling .z01)."""
+    if _VOLUME.search(path.name):
+        return True
+    if path.suffix.lower() != ".zip":
+        return False
+    stem = path.name[: -len(path.suffix)]
+    return any(path.with_name(stem + s).exists() for s in (".z01", ".Z01"))
+
+
 def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[list[Path], Intake]:
     """The files the spreadsheet ingest reads (path order, archive members included) and the rest."""
     intake = Intake()
@@ -139,6 +176,9 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
     for path in files:
         rel = shown_name(path.relative_to(raw_dir).as_posix())
         suffix = path.suffix.lower()
+        if split_volume(path):  # no volume can be read alone: one message each, no guessing
+            intake.issues.append(archives._issue(rel, IssueCode.ARCHIVE_SPLIT, archive=rel))
+            continue
         if _text_report(path, suffix):
             intake.materials.append(
                 Received(rel, detect.Kind("document", "txt"), _size(path), path=path)
