@@ -739,3 +739,26 @@ def test_two_per_period_count_columns_are_not_both_read(raw):
     from tests.test_rows import run
 
     assert list(run(raw)["publicity"]["count"]) == ["2"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # Long: 共计12篇 in the count column is 12 articles, not a 合计 row.
+        ([["宣传项目", "数量"], ["文章", "共计12篇"], ["简报", 2]],
+         [("articles", "12", "accepted"), ("briefs", "2", "accepted")]),
+        # Wide, the federation's one row written 共3期 | 共计12条.
+        ([["简报（期）", "微信（条）"], ["共3期", "共计12条"]],
+         [("briefs", "3", "accepted"), ("wechat", "12", "accepted")]),
+        # A 合计 row is still one: its unit or item cell says so.
+        ([["宣传项目", "数量"], ["微信", "共5条"], ["合计", "共5条"]],
+         [("wechat", "5", "accepted"), ("other", "", "rejected")]),
+    ],
+)  # fmt: skip
+def test_a_count_written_with_gong_is_a_count_not_a_total_row(raw, rows, expected):
+    """“共计12篇” in a count cell made its row a 合计 row: the count was lost unwarned."""
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"], *rows,
+    ])  # fmt: skip
+    p = ingest_tables(raw)["publicity"]
+    assert list(zip(p["output"], p["count"], p["state"], strict=True)) == expected

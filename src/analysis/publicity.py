@@ -491,12 +491,17 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
     if isinstance(first, str) and context.note_marker(first):
         return False
     unit = tables._filled(grid, merges, i, columns["unit"]) if "unit" in columns else None
-    marked = [unit] + [v for _, v in raw[:2]]
+    # A 合计 row is told by its unit, item or leading cells, never by how a count is written:
+    # "共计12篇" in a count column is 12 articles (`parse_count`), not a total row.
+    counted = {columns[k] for k in ("count", "count2") if k in columns} | set(outputs)
+    marked = [unit] + [v for j, v in raw[:2] if j not in counted]
     if table.form == "long":
         item = tables._filled(grid, merges, i, columns["item"])
         count = tables._cell(grid, i, columns["count"])
         marked.append(item)
         total = any(context.total_marker(v) for v in marked)
+        if not total and tables.blank(item) and context.total_marker(count):
+            total = True  # "共计6篇" beside no output: an unlabelled total
         if tables.blank(item) and count is None:
             return False
         label = clean.normalise_text(item)
