@@ -762,3 +762,20 @@ def test_a_count_written_with_gong_is_a_count_not_a_total_row(raw, rows, expecte
     ])  # fmt: skip
     p = ingest_tables(raw)["publicity"]
     assert list(zip(p["output"], p["count"], p["state"], strict=True)) == expected
+
+
+@pytest.mark.parametrize("own", ["长阳镇总工会（本级）", "长阳镇总工会本级", "本级：长阳镇总工会"])
+def test_a_union_cell_with_benji_around_the_federations_name_is_its_own_count(raw, own):
+    """本级 around the federation's name was looked up as a grassroots union and the
+    counts rejected (unit_unresolved); rows.csv reads the same cell as 本级."""
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["单位", "简报（期）", "微信（条）"], [own, 2, 3], [CLINIC, 1, None],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert list(zip(p["grassroots_unit"], p["output"], p["count"], p["state"], strict=True)) == [
+        ("", "briefs", "2", "accepted"), ("", "wechat", "3", "accepted"),
+        (CLINIC, "briefs", "1", "accepted"),
+    ]  # fmt: skip
+    assert "unit_unresolved" not in set(t["issues"]["code"])

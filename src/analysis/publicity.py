@@ -546,8 +546,11 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
 class PublicityInterpreter:
     """Publicity cells of a parsed file -> publicity.csv records and issues (per run)."""
 
-    def __init__(self, roster, resolver, campaign: Campaign):
+    def __init__(self, roster, resolver, campaign: Campaign, unit_text=None):
         self.campaign = campaign
+        # (text, names someone, name to resolve) of a union cell, as the ledger reads it:
+        # "长阳镇总工会（本级）" is the federation itself, "/" or "本单位" no one.
+        self.unit_text = unit_text or self._plain_unit_text
         self.settings = campaign.publicity
         self.resolver = resolver
         self.parent_of = roster.parent_of
@@ -600,14 +603,14 @@ class PublicityInterpreter:
             return self._record(sub, table, cell, RowState.REJECTED, IssueCode.TOTAL_ROW)
         output_name = self.settings.name(cell.output)
         warnings: list[str] = []
-        written = clean.normalise_text(cell.unit)
+        written, named, name = self.unit_text(cell.unit)
         unit = ""
-        if written and clean.match_key(written) not in self.self_words:
-            found = self.resolver.resolve(written, sub.reporting_unit)
+        if named:
+            found = self.resolver.resolve(name, sub.reporting_unit)
             if found.unit:
                 unit = found.unit
             else:
-                federation = self.resolver.resolve_reporting_unit(written).unit
+                federation = self.resolver.resolve_reporting_unit(name).unit
                 if federation and self.kind_of.get(federation) == "direct":
                     unit = federation
                 elif not federation:
@@ -645,6 +648,11 @@ class PublicityInterpreter:
                         members=int(members), limit=limit))  # fmt: skip
         reason = ";".join(dict.fromkeys(warnings)) or "ok"
         return self._record(sub, table, cell, RowState.ACCEPTED, reason, unit, count)
+
+    def _plain_unit_text(self, cell: object) -> tuple[str, bool, str]:
+        written = clean.normalise_text(cell)
+        named = bool(written) and clean.match_key(written) not in self.self_words
+        return written, named, written
 
     def _unknown_label(self, label: str) -> bool:
         """An `other` cell whose label is not itself a synonym of `other` (其他)."""
