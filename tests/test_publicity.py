@@ -779,3 +779,62 @@ def test_a_union_cell_with_benji_around_the_federations_name_is_its_own_count(ra
         (CLINIC, "briefs", "1", "accepted"),
     ]  # fmt: skip
     assert "unit_unresolved" not in set(t["issues"]["code"])
+
+
+def _publicity_of(raw: Path, rows: list, merged: tuple[str, ...] = ()) -> list[tuple]:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "宣传成果"
+    for line in [["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+                 *rows]:  # fmt: skip
+        sheet.append(line)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇宣传.xlsx")
+    t = ingest_tables(raw)
+    assert "publicity_count_unreadable" not in set(t["issues"]["code"])
+    p = t["publicity"]
+    return list(zip(p["row"], p["output"], p["count"], p["state"], strict=True))
+
+
+def test_a_total_column_beside_the_outputs_is_no_count(raw):
+    """合计（条） beside 微信（条） | 微博（条） was read as one more output (其他): 3 + 2 + 5."""
+    got = _publicity_of(raw, [
+        ["基层工会名称", "微信（条）", "微博（条）", "合计（条）"], [CLINIC, 3, 2, 5],
+    ])  # fmt: skip
+    assert got == [("4", "wechat", "3", "accepted"), ("4", "weibo", "2", "accepted")]
+
+
+@pytest.mark.parametrize("merged", [("B3:D3",), ()])  # merged, or typed over blank cells
+def test_an_output_split_into_parts_and_their_subtotal_counts_the_subtotal_once(raw, merged):
+    """微信 over 原创 | 转发 | 小计: the three were added (3 + 2 + 5 = 10 posts)."""
+    got = _publicity_of(raw, [
+        ["基层工会名称", "微信（条）", None, None, "简报（期）"],
+        [None, "原创", "转发", "小计", None],
+        [CLINIC, 3, 2, 5, 1],
+    ], merged)  # fmt: skip
+    assert got == [("5", "wechat", "5", "accepted"), ("5", "briefs", "1", "accepted")]
+
+
+def test_an_output_typed_over_its_parts_without_a_merge_reads_every_part(raw):
+    """微信（条） typed over 原创 | 转发 (no merge): the sub-label row was read as counts
+    ("原创" unreadable) and only the first part was kept; 转发 and 市级 were lost."""
+    got = _publicity_of(raw, [
+        ["基层工会名称", "微信（条）", None, "媒体报道（次）", None, None],
+        [None, "原创", "转发", "区级", "市级", "国家级"],
+        [CLINIC, 3, 2, 1, 1, 0],
+    ])  # fmt: skip
+    assert got == [
+        ("5", "wechat", "3", "accepted"), ("5", "wechat", "2", "accepted"),
+        ("5", "media", "1", "accepted"), ("5", "media", "1", "accepted"),
+        ("5", "media", "0", "accepted"),
+    ]  # fmt: skip
+    from analysis.campaign import load_campaign
+    from analysis.publicity_figures import publicity_by_round
+
+    counts = ingest_tables(raw)["publicity"]
+    table = publicity_by_round(counts, load_campaign())
+    r1 = table[(table["level"] == "district") & (table["round"] == "r1")]
+    assert dict(zip(r1["output"], r1["to_date"], strict=True)) == {"media": 2, "wechat": 5}

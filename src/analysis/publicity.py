@@ -94,8 +94,10 @@ class PublicityTable:
 class _Words:
     """The campaign's publicity words as matching keys (memoised per settings)."""
 
-    def __init__(self, settings: PublicitySettings):
+    def __init__(self, settings: PublicitySettings, totals: tuple[str, ...] = ()):
         self.settings = settings
+        # Words a total column starts with (合计, 小计…: the campaign's [row_markers] total).
+        self.totals = tuple(w for w in totals if w and not w.startswith("="))
         self.synonyms = sorted(
             ((clean.match_key(s), o.code) for o in settings.outputs for s in o.synonyms),
             key=lambda t: -len(t[0]),
@@ -141,6 +143,11 @@ class _Words:
             part in self.units for part in re.split("[/、]", found.group(1)) if part
         )
 
+    def is_total_label(self, label: str) -> bool:
+        """A column holding a total of other columns (合计（条）, 小计), not an output."""
+        key = clean.match_key(_MEASURE_AT_END.sub("", label))
+        return bool(key) and key.startswith(self.totals)
+
     def says_cumulative(self, text: object) -> bool:
         return isinstance(text, str) and any(w in text for w in self.cumulative)
 
@@ -150,14 +157,16 @@ _DATE_IN_LABEL = re.compile(
     r"(?:截至|截止|至)?(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|末)?|\d{4}年|\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?"
 )
 
-_WORDS: dict[int, tuple[PublicitySettings, _Words]] = {}
+_WORDS: dict[int, tuple[PublicitySettings, tuple, _Words]] = {}
 
 
 def _words(campaign: Campaign) -> _Words:
+    totals = tuple(campaign.row_markers.get("total", ()))
     held = _WORDS.get(id(campaign.publicity))
-    if held is None or held[0] is not campaign.publicity:
-        held = _WORDS[id(campaign.publicity)] = (campaign.publicity, _Words(campaign.publicity))
-    return held[1]
+    if held is None or held[0] is not campaign.publicity or held[1] != totals:
+        words = _Words(campaign.publicity, totals)
+        held = _WORDS[id(campaign.publicity)] = (campaign.publicity, totals, words)
+    return held[2]
 
 
 # --------------------------------------------------------------------------- counts
@@ -252,7 +261,7 @@ def _header_row(
         spread = tables._spread_parents(labels, sub, merges, i)
         moved = [j for j in range(len(spread)) if spread[j] != labels[j]]
         spanned = {j for k in moved for j in (k - 1, k)}
-        if moved and all(_period_label(sub[j], words) for j in spanned):
+        if moved and all(_sub_label(sub[j], words, matcher) for j in spanned):
             kind = _header_kind(spread, words, matcher)
             if kind and kind[0] == "wide" and _sub_labels(grid, i, kind[2], tables) is not None:
                 labels, header = spread, kind
@@ -273,6 +282,23 @@ _PERIOD_WORDS = frozenset({"本期", "当期", "本阶段", "本月", "本季度
 def _period_label(text: str, words: _Words) -> bool:
     """The label says a period: 本期, 当期…, or a running total (累计, 截至…)."""
     return bool(text) and (words.says_cumulative(text) or clean.match_key(text) in _PERIOD_WORDS)
+
+
+def _sub_label(text: str, words: _Words, matcher) -> bool:
+    """A label under an output that splits its count: a period (本期 | 累计), a part
+    (原创 | 转发, 区级 | 市级 | 国家级) or their total (小计, 合计) — a short word that is
+    no output, item, count or unit label of its own."""
+    if _period_label(text, words) or (text and words.is_total_label(text)):
+        return True
+    key = clean.match_key(text)
+    return (
+        0 < len(key) <= 6
+        and not re.search(r"\d", key)
+        and not words.output_of(text)
+        and not words.is_item_label(text)
+        and not words.is_count_label(text)
+        and not words.is_unit_label(text, matcher)
+    )
 
 
 class Probe:
@@ -307,7 +333,13 @@ def _header_kind(
         # Beside named outputs, a column counted in a measure word (公益广告（条）) is a
         # count of an output the campaign does not name: read as other, with a warning.
         for j, lab in enumerate(labels):
-            if lab and j not in outputs and j != unit and words.counted_in_units(lab):
+            if (
+                lab
+                and j not in outputs
+                and j != unit
+                and words.counted_in_units(lab)
+                and not words.is_total_label(lab)
+            ):  # 合计（条）: the sum of the others
                 outputs[j] = "other"
         return "wide", ({"unit": unit} if unit is not None else {}), outputs
     item = next((j for j, lab in enumerate(labels) if lab and words.is_item_label(lab)), None)
@@ -372,6 +404,7 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             labels = labels_i
             below = _sub_labels(grid, i, outputs, tables) if form == "wide" else None
             if below is not None:  # 简报 over 本期 | 累计: each column its own label
+                outputs = _parts_under_a_total(labels, below, outputs, words)
                 labels = [lab + below.get(j, "") for j, lab in enumerate(labels)]
                 sub_header = i + 1
             if "unit" not in columns and i > 0:  # a unit column labelled in a parent row above
@@ -431,6 +464,22 @@ def _sub_labels(grid, i: int, outputs: dict[int, str], tables) -> dict[int, str]
     # Two columns of one output told apart by their sub-labels.
     named = [outputs[j] for j in found]
     return found if found and len(named) > len(set(named)) else None
+
+
+def _parts_under_a_total(
+    labels: list[str], below: dict[int, str], outputs: dict[int, str], words: _Words
+) -> dict[int, str]:
+    """`outputs` without the parts of an output whose sub-columns include their total
+    (微信 over 原创 | 转发 | 小计): the total column is the count, the parts are in it."""
+    spans: dict[str, list[int]] = {}
+    for j in outputs:
+        spans.setdefault(labels[j], []).append(j)
+    dropped = set()
+    for columns in spans.values():
+        totals = [j for j in columns if words.is_total_label(below.get(j, ""))]
+        if totals and len(columns) > 1:
+            dropped.update(j for j in columns if j != totals[0])
+    return {j: code for j, code in outputs.items() if j not in dropped}
 
 
 def has_output_columns(sheet: Sheet, tables: list, campaign: Campaign) -> bool:
