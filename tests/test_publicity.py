@@ -838,3 +838,39 @@ def test_an_output_typed_over_its_parts_without_a_merge_reads_every_part(raw):
     table = publicity_by_round(counts, load_campaign())
     r1 = table[(table["level"] == "district") & (table["round"] == "r1")]
     assert dict(zip(r1["output"], r1["to_date"], strict=True)) == {"media": 2, "wechat": 5}
+
+
+@pytest.mark.parametrize(
+    ("value", "count", "code"),
+    [
+        # Two counts in one cell are no number (they were read as 2030 and 128).
+        ("20 30", None, "publicity_count_unreadable"),
+        ("12，8", None, "publicity_count_unreadable"),
+        ("1,200", 1200, None),  # a thousands separator
+        # The output named again before its count: the count as written.
+        ("微信：5条", 5, None),
+        # The whole before 其中; parts joined by + or each labelled are added (warned).
+        ("12篇（其中原创8篇）", 12, "publicity_count_worked_out"),
+        ("3+2", 5, "publicity_count_worked_out"),
+        ("市级2次，区级3次", 5, "publicity_count_worked_out"),
+        # Still unreadable: a breakdown without its whole, a part that is no count.
+        ("其中原创8篇", None, "publicity_count_unreadable"),
+        ("3块（横幅2条）", None, "publicity_count_unreadable"),
+    ],
+)
+def test_parse_count_reads_counts_written_with_words_as_participants_are(value, count, code):
+    assert parse_count(value, UNITS) == (count, code)
+
+
+def test_a_worked_out_count_is_listed_with_its_warning(raw):
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["宣传项目", "数量"], ["微信", "原创3条，转发2条"], ["简报", "20 30"],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert list(zip(p["output"], p["count"], p["reason"], strict=True)) == [
+        ("wechat", "5", "publicity_count_worked_out"), ("briefs", "", "publicity_count_unreadable"),
+    ]  # fmt: skip
+    [message] = t["issues"].loc[t["issues"]["code"] == "publicity_count_worked_out", "message"]
+    assert "第4行" in message and "原创3条,转发2条" in message and "按算出的5计入" in message

@@ -194,6 +194,8 @@ def parse_count(
     text = clean.normalise_text(value).replace(",", "").replace(" ", "")
     if not text:
         return None, "publicity_count_missing"
+    if clean._SEPARATED_NUMBERS.search(clean.normalise_text(value)):
+        return None, "publicity_count_unreadable"  # “20 30”, “12，8”: two counts, not 2030
     if any(w in text for w in clean._UNREADABLE_WORDS):
         return None, "publicity_count_unreadable"
     approximate = False
@@ -216,8 +218,44 @@ def parse_count(
     elif (cn := clean.chinese_number(text)) is not None and (cn or any(z in text for z in "零〇")):
         number = float(cn)  # (chinese_number reads a lone "万" as 0: that is no count)
     if number is None:
-        return None, "publicity_count_unreadable"
+        return _worked_out(clean.normalise_text(value), units)
     return _checked(number, "publicity_count_approximate" if approximate else None)
+
+
+# "微信：5条": the output named again before its count.
+_LABELLED = re.compile(r"^([^\d:]{1,8}):(.+)$")
+# One labelled part of a count: "市级2次", "原创3", "2条".
+_PART = re.compile(r"([^\d+]{0,6}?)(\d+)([^\d+]{0,2})")
+
+
+def _worked_out(written: str, units: tuple[str, ...]) -> tuple[int | float | None, str | None]:
+    """A count written with words around it, as participants are read (clean.parse_participants):
+    "微信：5条" is 5; "12篇（其中原创8篇）" the whole before 其中, 12; "3+2" and
+    "市级2次，区级3次" the sum of their parts, 5 — each worked out with a warning
+    (the label alone, as written, without one). Anything else stays unreadable."""
+    text = written.replace(" ", "")
+    unreadable = (None, "publicity_count_unreadable")
+    labelled = _LABELLED.match(text)
+    if labelled:
+        number, code = parse_count(labelled.group(2), units)
+        return (number, code) if number is not None else unreadable
+    head = clean._BEFORE_OF_WHICH.match(text)
+    if head:
+        number, code = parse_count(head.group(1), units)
+        return (number, code or "publicity_count_worked_out") if number is not None else unreadable
+    pieces = [p for p in re.split(r"[+＋,;；、]", text) if p]
+    if len(pieces) < 2:
+        return unreadable
+    total = 0
+    for piece in pieces:
+        part = _PART.fullmatch(piece)
+        if part is None or (part.group(3) and part.group(3) not in units):
+            return unreadable
+        label = part.group(1)
+        if (not label and "+" not in text) or any(w in label for w in clean._NOT_A_PART):
+            return unreadable
+        total += int(part.group(2))
+    return _checked(total, "publicity_count_worked_out")
 
 
 @lru_cache(maxsize=32)
