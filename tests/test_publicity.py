@@ -874,3 +874,17 @@ def test_a_worked_out_count_is_listed_with_its_warning(raw):
     ]  # fmt: skip
     [message] = t["issues"].loc[t["issues"]["code"] == "publicity_count_worked_out", "message"]
     assert "第4行" in message and "原创3条,转发2条" in message and "按算出的5计入" in message
+
+
+@pytest.mark.parametrize("running", ["截至目前", "截至9月底", "活动开展以来"])
+def test_a_long_tables_running_total_column_is_read_beside_the_period(raw, running):
+    """宣传项目 | 本阶段 | 截至目前: the running total named no count word and was dropped."""
+    write_xlsx(raw / "submissions" / "r2" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-09-28"], ["报送期次：第二阶段"],
+        ["宣传项目", "本阶段", running], ["微信", 3, 8], ["简报", 1, None],
+    ])  # fmt: skip
+    p = ingest_tables(raw)["publicity"]
+    assert list(zip(p["output"], p["count"], p["cumulative"], strict=True)) == [
+        ("wechat", "3", "False"), ("wechat", "8", "True"), ("briefs", "1", "False"),
+    ]  # fmt: skip
+    assert _district_to_date(p, "r2") == {"wechat": 8, "briefs": 1}

@@ -392,6 +392,14 @@ def _header_kind(
         # with its own cumulative flag (two per-period count columns are one count).
         other = [j for j in counts[1:]
                  if words.says_cumulative(labels[j]) != words.says_cumulative(labels[count])]  # fmt: skip
+        if not other and not words.says_cumulative(labels[count]):
+            # 本阶段 | 截至目前: a running total beside the period's count names no count
+            # word of its own; it is the count since the start, read as such.
+            other = [
+                j for j, lab in enumerate(labels)
+                if lab and j > count and j not in (item, unit) and j not in outputs
+                and len(clean.match_key(lab)) <= MAX_LABEL_CHARS and words.says_cumulative(lab)
+            ]  # fmt: skip
         if other:
             columns["count2"] = other[0]
         if unit is not None and unit not in (item, count):
