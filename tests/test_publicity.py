@@ -888,3 +888,32 @@ def test_a_long_tables_running_total_column_is_read_beside_the_period(raw, runni
         ("wechat", "3", "False"), ("wechat", "8", "True"), ("briefs", "1", "False"),
     ]  # fmt: skip
     assert _district_to_date(p, "r2") == {"wechat": 8, "briefs": 1}
+
+
+@pytest.mark.parametrize(
+    ("head", "counts", "expected"),
+    [
+        (["宣传项目", "数量"], [["微信", 3], ["简报", 2]], [("4", "wechat", "3"), ("5", "briefs", "2")]),
+        (["基层工会名称", "宣传项目", "数量"], [[None, "微信", 3], ["本级", "简报", 2]],
+         [("4", "wechat", "3"), ("5", "briefs", "2")]),
+    ],
+)  # fmt: skip
+def test_a_publicity_table_beside_the_activity_table_is_read_as_its_own(
+    raw, head, counts, expected
+):
+    """宣传项目 | 数量 one blank column right of the activity table, on its header row: the
+    counts were dropped unwarned (and 宣传项目 was a second 工作类别 column)."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", None, *head],
+        [1, CLINIC, "2019-06-03", "切实抓好学习", "讨论会", 20, None, *counts[0]],
+        [2, SMALL, "2019-06-04", "切实抓好学习", "讨论会", 10, None, *counts[1]],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    assert list(zip(t["rows"]["row"], t["rows"]["state"], t["rows"]["participants"],
+                    strict=True)) == [("4", "accepted", "20"), ("5", "accepted", "10")]  # fmt: skip
+    p = t["publicity"]
+    # The federation's own counts: not the unions of the activity rows beside them.
+    assert set(p["grassroots_unit"]) == {""}
+    assert list(zip(p["row"], p["output"], p["count"], strict=True)) == expected
+    assert list(t["issues"]["code"]) == []

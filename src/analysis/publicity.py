@@ -528,6 +528,72 @@ def _parts_under_a_total(
     return {j: code for j, code in outputs.items() if j not in dropped}
 
 
+# Rows looked at for a publicity header beside an activity table's header.
+_BESIDE_ROWS = 40
+
+
+def split_beside(sheet: Sheet, campaign: Campaign) -> tuple[Sheet, Sheet] | None:
+    """(activity part, publicity part) of a sheet whose header row holds an activity
+    header and, past a blank column, a long publicity table's header (宣传项目 | 数量);
+    None when it holds no such pair. (Output columns beside the activities, 微信（条） |
+    文章（篇）, are counts per activity row: `has_output_columns`.)
+
+    Each part keeps the sheet's rows and column positions (the other part's cells are
+    blank), so row numbers and column letters stay those of the sheet, and the
+    publicity counts are not taken for the unions of the activity rows beside them.
+    """
+    grid = sheet.rows
+    words = _words(campaign)
+    if not grid or not words.synonyms:
+        return None
+    top = {v for r in grid[:_BESIDE_ROWS] for v in r if isinstance(v, str)}
+    if not any(words.output_of(v) or words.is_item_label(v) for v in top):
+        return None  # (cheap: no output or item label near the top)
+    tables = _tables_helpers()
+    context = tables._context(campaign)
+    merges = tables._merge_index(sheet)
+    for i in range(min(len(grid), _BESIDE_ROWS)):
+        row = grid[i]
+        if len(row) - row.count(None) < 4:
+            continue
+        labels = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(len(row))]
+        filled = [j for j, lab in enumerate(labels) if lab]
+        if len(filled) < 4:
+            continue
+        for gap in range(filled[0] + 1, filled[-1]):
+            if labels[gap] or not labels[gap + 1]:
+                continue
+            right = [lab if j > gap else "" for j, lab in enumerate(labels)]
+            header = _header_kind(right, words, context.matcher)
+            if header is None or header[0] != "long":
+                continue  # output columns beside activities count per activity row (wide)
+            left = [lab if j < gap else "" for j, lab in enumerate(labels)]
+            if _header_kind(left, words, context.matcher) is not None:
+                continue  # two publicity tables: find_publicity reads the row whole
+            head = grid[:i] + _masked(grid[i : i + 2], gap, keep_left=True)
+            if tables._header_at(head, merges, context.matcher, i) is None:
+                continue  # no activity table on the left
+            near = _masked(grid[: i + 61], gap, keep_left=False)
+            if not _long_rows_name_outputs(near, merges, i, header[1], words, tables):
+                continue
+            kept = [m for m in sheet.merged if m[3] < gap]
+            moved = [m for m in sheet.merged if m[1] > gap]
+            return (
+                Sheet(sheet.name, _masked(grid, gap, keep_left=True), sheet.hidden, kept,
+                      frozenset(c for c in sheet.struck if c[1] < gap)),
+                Sheet(sheet.name, _masked(grid, gap, keep_left=False), sheet.hidden, moved,
+                      frozenset(c for c in sheet.struck if c[1] > gap)),
+            )  # fmt: skip
+    return None
+
+
+def _masked(grid, gap: int, keep_left: bool) -> list[list[object]]:
+    """The grid with the cells right (keep_left) or left of column `gap` blanked."""
+    if keep_left:
+        return [list(r[:gap]) for r in grid]
+    return [[None] * min(gap + 1, len(r)) + list(r[gap + 1 :]) for r in grid]
+
+
 def has_output_columns(sheet: Sheet, tables: list, campaign: Campaign) -> bool:
     """Whether an activity table's header row(s) name two or more output types (文章（篇）…).
 
