@@ -917,3 +917,26 @@ def test_a_publicity_table_beside_the_activity_table_is_read_as_its_own(
     assert set(p["grassroots_unit"]) == {""}
     assert list(zip(p["row"], p["output"], p["count"], strict=True)) == expected
     assert list(t["issues"]["code"]) == []
+
+
+def test_a_table_with_one_column_per_union_reads_each_union_and_skips_its_totals(raw):
+    """宣传项目 | one column per union | 合计 | 备注 (the long table turned sideways) was not
+    read at all: the file was rejected as holding no activity table."""
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["宣传项目", CLINIC, SMALL, "本级", "合计", "备注"],
+        ["简报（期）", 1, 2, None, 3, None],
+        ["微信（条）", 4, 5, 1, 10, "无"],
+        ["合计", 5, 7, 1, 13, None],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert list(zip(p["row"], p["grassroots_unit"], p["output"], p["count"], p["state"],
+                    strict=True)) == [
+        ("4", CLINIC, "briefs", "1", "accepted"), ("4", SMALL, "briefs", "2", "accepted"),
+        ("5", CLINIC, "wechat", "4", "accepted"), ("5", SMALL, "wechat", "5", "accepted"),
+        ("5", "", "wechat", "1", "accepted"),
+        *[("6", "", "other", "", "rejected")] * 3,  # the 合计 row, a total per union
+    ]  # fmt: skip
+    assert list(t["submissions"]["state"]) == ["current"]
+    assert _district_to_date(p, "r1") == {"briefs": 3, "wechat": 10}

@@ -305,8 +305,11 @@ def _header_row(
                 labels, header = spread, kind
     if header is None:
         header = _header_kind(labels, words, matcher)
-    if header and header[0] == "long":
-        if not _long_rows_name_outputs(grid, merges, i, header[1], words, tables):
+    if header and header[0] in ("long", "cross"):
+        names = _long_rows_name_outputs(grid, merges, i, header[1], words, tables)
+        if not names or (
+            header[0] == "cross" and not _wide_rows_hold_counts(grid, i, header[2], words)
+        ):
             header = None
     elif header and not _wide_rows_hold_counts(grid, i, header[2], words):
         header = None  # a row of output words in prose or a list, not a table
@@ -386,6 +389,15 @@ def _header_kind(
         if lab and j != item and j not in outputs and words.is_count_label(lab)
     ]  # fmt: skip
     count = counts[0] if counts else None
+    if item is not None and count is None and unit is None:
+        # 宣传项目 | 长阳镇卫生院工会 | 长阳镇第一小学工会: one column per union (or 本级),
+        # each output a row; the headers are names, resolved like a union column's cells.
+        named = {
+            j: lab for j, lab in enumerate(labels)
+            if lab and j != item and j not in outputs and _names_a_unit(lab, words, matcher)
+        }  # fmt: skip
+        if named:
+            return "cross", {"item": item}, named
     if item is not None and count is not None:
         columns = {"item": item, "count": count}
         # 本期数量 | 累计数量: the other column says the other period; both are read, each
@@ -408,6 +420,21 @@ def _header_kind(
     return None
 
 
+def _names_a_unit(label: str, words: _Words, matcher) -> bool:
+    """A header that may name who a column's counts are for: no output, count, total,
+    period or activity-column label (备注, 序号…), no number."""
+    key = clean.match_key(label)
+    return (
+        2 <= len(key) <= 30
+        and not re.search(r"\d", key)
+        and not words.is_count_label(label)
+        and not words.is_item_label(label)
+        and not words.is_total_label(label)
+        and not _period_label(label, words)
+        and matcher.field_of(label) is None
+    )
+
+
 def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[PublicityTable]:
     """The publicity tables in a sheet (long or wide form); [] when there is none."""
     grid = sheet.rows
@@ -423,6 +450,7 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
         return []
     count_words = {v for v in strings if words.is_count_label(v)}
     measured = {v for v in named if words.counted_in_units(v)}  # 微信（条）: a header alone
+    items = {v for v in strings if words.is_item_label(v)}  # 宣传项目 | one column per union
     merges = tables._merge_index(sheet)
     merged_rows = {i for i, _ in merges}
     found: list[PublicityTable] = []
@@ -442,6 +470,7 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             len(named & cells) >= 2
             or (count_words & cells)
             or (measured & cells)
+            or (items & cells)
             or i in merged_rows
         ):
             labels_i, header = _header_row(grid, merges, i, words, context.matcher, tables)
@@ -685,6 +714,22 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
             table.cells.append(
                 PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
                               more, labels[columns["count2"]])
+            )  # fmt: skip
+        return True
+    if table.form == "cross":  # the row's output in the item column, a union per column
+        item = tables._filled(grid, merges, i, columns["item"])
+        label = clean.normalise_text(item)
+        total = any(context.total_marker(v) for v in (*marked, item))
+        code = words.output_of(label) if label else None
+        present = [j for j in outputs if not tables.blank(tables._cell(grid, i, j))]
+        if not present or not (code or total or label):
+            return False
+        if code is None and len(clean.match_key(label)) > MAX_LABEL_CHARS:
+            return False  # a sentence: a note, not an output
+        for j in present:
+            table.cells.append(
+                PublicityCell(i + 1, "total" if total else "data", outputs[j], code or "other",
+                              label, tables._cell(grid, i, j), labels[j])
             )  # fmt: skip
         return True
     total = any(context.total_marker(v) for v in marked)
