@@ -940,3 +940,25 @@ def test_a_table_with_one_column_per_union_reads_each_union_and_skips_its_totals
     ]  # fmt: skip
     assert list(t["submissions"]["state"]) == ["current"]
     assert _district_to_date(p, "r1") == {"briefs": 3, "wechat": 10}
+
+
+@pytest.mark.parametrize(
+    ("head", "sub", "merged", "expected"),
+    [
+        # 数量 merged over 原创 | 转发: both parts are wechat posts (3 + 2).
+        (["宣传项目", "数量", None], [None, "原创", "转发"], ("B3:C3",),
+         [("5", "wechat", "3"), ("5", "wechat", "2"), ("6", "briefs", "1")]),
+        # The same typed over blank cells, no merge.
+        (["宣传项目", "数量", None], [None, "原创", "转发"], (),
+         [("5", "wechat", "3"), ("5", "wechat", "2"), ("6", "briefs", "1")]),
+        # With their 小计: the subtotal alone, never parts and subtotal both.
+        (["宣传项目", "数量", None, None], [None, "原创", "转发", "小计"], ("B3:D3",),
+         [("5", "wechat", "5"), ("6", "briefs", "1")]),
+    ],
+)  # fmt: skip
+def test_a_long_tables_count_split_into_parts_reads_every_part(raw, head, sub, merged, expected):
+    """数量 over 原创 | 转发: the sub-label row was read as a count of 其他 ("原创", unread)
+    and only the first part was kept; 转发 was lost."""
+    rows = [head, sub, ["微信", 3, 2, 5][: len(head)], ["简报", 1, None, 1][: len(head)]]
+    got = _publicity_of(raw, rows, merged)
+    assert [(r, o, c) for r, o, c, _ in got] == expected

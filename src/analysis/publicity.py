@@ -482,6 +482,14 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
                 outputs = _parts_under_a_total(labels, below, outputs, words)
                 labels = [lab + below.get(j, "") for j, lab in enumerate(labels)]
                 sub_header = i + 1
+            parts = _count_parts(grid, i, columns, labels, words, context.matcher, tables)
+            if form == "long" and parts:  # 数量 over 原创 | 转发 (| 小计)
+                labels = [lab + parts.get(j, "") for j, lab in enumerate(labels)]
+                sub_header = i + 1
+                totals = [j for j in parts if words.is_total_label(parts[j])]
+                read = totals[:1] or sorted(parts)
+                columns = {k: v for k, v in columns.items() if k != "count2"}
+                columns["count"], columns["parts"] = read[0], tuple(read[1:])
             if "unit" not in columns and i > 0:  # a unit column labelled in a parent row above
                 above = [
                     tables._labels(tables._filled(grid, merges, i - 1, j)) for j in range(len(row))
@@ -518,6 +526,28 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     for table in found:
         table.header = HeaderBlock(**block)
     return found
+
+
+def _count_parts(grid, i: int, columns: dict, labels: list[str], words, matcher, tables):
+    """{column: sub-label} when the row under a long header splits its count column into
+    parts (数量 merged or typed over 原创 | 转发, 区级 | 市级 | 国家级, a 小计), else None."""
+    if "count" not in columns or "count2" in columns or i + 1 >= len(grid):
+        return None
+    count = columns["count"]
+    span = [count]
+    for j in range(count + 1, len(labels)):
+        if labels[j] not in ("", labels[count]) or j in columns.values():
+            break
+        span.append(j)
+    found = {}
+    for j, value in enumerate(grid[i + 1]):
+        if tables.blank(value):
+            continue
+        text = clean.normalise_text(value) if isinstance(value, str) else ""
+        if j not in span or not _sub_label(text, words, matcher) or _period_label(text, words):
+            return None
+        found[j] = text
+    return found if len(found) >= 2 else None
 
 
 def _sub_labels(grid, i: int, outputs: dict[int, str], tables) -> dict[int, str] | None:
@@ -684,6 +714,7 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
     # A 合计 row is told by its unit, item or leading cells, never by how a count is written:
     # "共计12篇" in a count column is 12 articles (`parse_count`), not a total row.
     counted = {columns[k] for k in ("count", "count2") if k in columns} | set(outputs)
+    counted.update(columns.get("parts", ()))
     marked = [unit] + [v for j, v in raw[:2] if j not in counted]
     if table.form == "long":
         item = tables._filled(grid, merges, i, columns["item"])
@@ -708,6 +739,12 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
             PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
                           count, labels[columns["count"]])
         )  # fmt: skip
+        for j in columns.get("parts", ()):  # 数量 over 原创 | 转发: every part is a count
+            if not tables.blank(part := tables._cell(grid, i, j)):
+                table.cells.append(
+                    PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
+                                  part, labels[j])
+                )  # fmt: skip
         if "count2" in columns and not tables.blank(
             more := tables._cell(grid, i, columns["count2"])
         ):
