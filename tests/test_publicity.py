@@ -962,3 +962,26 @@ def test_a_long_tables_count_split_into_parts_reads_every_part(raw, head, sub, m
     rows = [head, sub, ["微信", 3, 2, 5][: len(head)], ["简报", 1, None, 1][: len(head)]]
     got = _publicity_of(raw, rows, merged)
     assert [(r, o, c) for r, o, c, _ in got] == expected
+
+
+def test_a_sheet_named_for_a_union_holds_that_unions_counts(raw):
+    """One sheet per grassroots union, no union column: the counts were the federation's own."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for n, (name, rows) in enumerate([
+        (CLINIC, [["宣传项目", "数量"], ["微信", 3], ["简报", 1]]),
+        ("长阳镇第一小学", [["宣传项目", "数量"], ["微信", 2]]),  # named without 工会
+        ("本级", [["宣传项目", "数量"], ["微信", 4]]),
+    ]):  # fmt: skip
+        sheet = book.active if n == 0 else book.create_sheet()
+        sheet.title = name
+        for line in [["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+                     *rows]:  # fmt: skip
+            sheet.append(line)
+    book.save(raw / "submissions" / "长阳镇宣传.xlsx")
+    p = ingest_tables(raw)["publicity"]
+    assert list(zip(p["sheet"], p["grassroots_unit"], p["output"], p["count"], strict=True)) == [
+        (CLINIC, CLINIC, "wechat", "3"), (CLINIC, CLINIC, "briefs", "1"),
+        ("长阳镇第一小学", SMALL, "wechat", "2"), ("本级", "", "wechat", "4"),
+    ]  # fmt: skip

@@ -86,6 +86,7 @@ class PublicityTable:
     header: HeaderBlock
     cells: list[PublicityCell] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    unit_column: bool = True  # False: no column says whose counts they are
 
 
 # --------------------------------------------------------------------------- matching
@@ -510,7 +511,8 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             cumulative = any(words.says_cumulative(t) for t in titles) or all(
                 words.says_cumulative(t) for t in count_labels
             )
-            current = PublicityTable(sheet.name, i + 1, form, cumulative, HeaderBlock())
+            current = PublicityTable(sheet.name, i + 1, form, cumulative, HeaderBlock(),
+                                     unit_column="unit" in columns or form == "cross")  # fmt: skip
             found.append(current)
             title_start = i + 1
             continue
@@ -868,6 +870,8 @@ class PublicityInterpreter:
             unit = sub.reporting_unit
         elif sub.submitter:  # a grassroots union's own file: its own counts, not 本级
             unit = sub.submitter
+        elif not table.unit_column and table.sheet:  # one sheet per union, named for it
+            unit = self._union_named(table.sheet)
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
             warnings.append("publicity_output_unknown")
             self._issue(sub, table, cell, "warning", "publicity_output_unknown",
@@ -891,6 +895,13 @@ class PublicityInterpreter:
                         members=int(members), limit=limit))  # fmt: skip
         reason = ";".join(dict.fromkeys(warnings)) or "ok"
         return self._record(sub, table, cell, RowState.ACCEPTED, reason, unit, count)
+
+    def _union_named(self, sheet: str) -> str:
+        """The grassroots union a sheet is named for (长阳镇卫生院工会, 长阳镇卫生院), else ""."""
+        found = self.resolver.find_union(sheet)
+        if found is None and not sheet.endswith("工会"):
+            found = self.resolver.find_union(sheet + "工会")
+        return found or ""
 
     def _plain_unit_text(self, cell: object) -> tuple[str, bool, str]:
         written = clean.normalise_text(cell)
