@@ -985,3 +985,19 @@ def test_a_sheet_named_for_a_union_holds_that_unions_counts(raw):
         (CLINIC, CLINIC, "wechat", "3"), (CLINIC, CLINIC, "briefs", "1"),
         ("长阳镇第一小学", SMALL, "wechat", "2"), ("本级", "", "wechat", "4"),
     ]  # fmt: skip
+
+
+def test_a_total_column_beside_a_periods_column_of_one_output_is_its_running_total(raw):
+    """简报本阶段（期） | 简报总计（期）: both were per-round counts and added (1 + 2 = 3);
+    宣传项目 | 本期数 | 总数 dropped the 总数 column."""
+    write_xlsx(raw / "submissions" / "r2" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-09-28"], ["报送期次：第二阶段"],
+        ["基层工会名称", "简报本阶段（期）", "简报总计（期）", "微信（条）"], [CLINIC, 1, 2, 4],
+        [], ["宣传项目", "本期数", "总数"], ["微博", 3, 8],
+    ])  # fmt: skip
+    p = ingest_tables(raw)["publicity"]
+    assert list(zip(p["output"], p["count"], p["cumulative"], strict=True)) == [
+        ("briefs", "1", "False"), ("briefs", "2", "True"), ("wechat", "4", "False"),
+        ("weibo", "3", "False"), ("weibo", "8", "True"),
+    ]  # fmt: skip
+    assert _district_to_date(p, "r2") == {"briefs": 2, "wechat": 4, "weibo": 8}

@@ -87,6 +87,9 @@ class PublicityTable:
     cells: list[PublicityCell] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     unit_column: bool = True  # False: no column says whose counts they are
+    # Count columns whose header says a total beside a period's column of the same output
+    # (简报本阶段 | 简报总计): running totals, as if they said 累计.
+    running: frozenset[str] = frozenset()
 
 
 # --------------------------------------------------------------------------- matching
@@ -148,6 +151,16 @@ class _Words:
         """A column holding a total of other columns (合计（条）, 小计), not an output."""
         key = clean.match_key(_MEASURE_AT_END.sub("", label))
         return bool(key) and key.startswith(self.totals)
+
+    def says_period(self, label: str) -> bool:
+        """The label names the round's own figure: 本期, 本阶段, 当期…"""
+        key = clean.match_key(label)
+        return any(w in key for w in _PERIOD_WORDS) and not self.says_cumulative(label)
+
+    def says_total(self, label: str) -> bool:
+        """The label holds a total word anywhere: 简报总计（期）, 合计数量."""
+        key = clean.match_key(_MEASURE_AT_END.sub("", label))
+        return any(w in key for w in self.totals)
 
     def says_cumulative(self, text: object) -> bool:
         return isinstance(text, str) and any(w in text for w in self.cumulative)
@@ -406,12 +419,15 @@ def _header_kind(
         other = [j for j in counts[1:]
                  if words.says_cumulative(labels[j]) != words.says_cumulative(labels[count])]  # fmt: skip
         if not other and not words.says_cumulative(labels[count]):
-            # 本阶段 | 截至目前: a running total beside the period's count names no count
-            # word of its own; it is the count since the start, read as such.
+            # 本阶段 | 截至目前 (or | 总计 beside a period's count): a running total beside
+            # the period's count names no count word of its own; it is the count since
+            # the start, read as such.
+            period = words.says_period(labels[count])
             other = [
                 j for j, lab in enumerate(labels)
                 if lab and j > count and j not in (item, unit) and j not in outputs
-                and len(clean.match_key(lab)) <= MAX_LABEL_CHARS and words.says_cumulative(lab)
+                and len(clean.match_key(lab)) <= MAX_LABEL_CHARS
+                and (words.says_cumulative(lab) or (period and words.says_total(lab)))
             ]  # fmt: skip
         if other:
             columns["count2"] = other[0]
@@ -512,7 +528,8 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
                 words.says_cumulative(t) for t in count_labels
             )
             current = PublicityTable(sheet.name, i + 1, form, cumulative, HeaderBlock(),
-                                     unit_column="unit" in columns or form == "cross")  # fmt: skip
+                                     unit_column="unit" in columns or form == "cross",
+                                     running=_running_totals(labels, columns, outputs, words))  # fmt: skip
             found.append(current)
             title_start = i + 1
             continue
@@ -528,6 +545,24 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     for table in found:
         table.header = HeaderBlock(**block)
     return found
+
+
+def _running_totals(labels: list[str], columns: dict, outputs: dict[int, str], words) -> frozenset:
+    """Headers of the count columns that are running totals by the words beside them: an
+    output's column saying 总计/合计 when another of its columns says 本期/本阶段."""
+    if "count2" in columns:  # long: 本阶段 | 总计
+        first, second = labels[columns["count"]], labels[columns["count2"]]
+        if words.says_period(first) and words.says_total(second):
+            return frozenset({second})
+        return frozenset()
+    by_output: dict[str, list[str]] = {}
+    for j, code in outputs.items():
+        by_output.setdefault(code, []).append(labels[j])
+    running = set()
+    for heads in by_output.values():
+        if len(heads) > 1 and any(words.says_period(h) for h in heads):
+            running.update(h for h in heads if words.says_total(h) and not words.says_period(h))
+    return frozenset(running)
 
 
 def _count_parts(grid, i: int, columns: dict, labels: list[str], words, matcher, tables):
@@ -823,7 +858,8 @@ class PublicityInterpreter:
             "reporting_unit": sub.reporting_unit or "", "kind": sub.kind or "",
             "round": sub.round or "", "grassroots_unit": unit, "output": cell.output,
             "count": count, "state": state, "reason": reason,
-            "cumulative": table.cumulative or _words(self.campaign).says_cumulative(cell.column),
+            "cumulative": table.cumulative or cell.column in table.running
+                          or _words(self.campaign).says_cumulative(cell.column),
             "label": cell.label, "written": clean.normalise_text(cell.value),
         }  # fmt: skip
 
