@@ -1001,3 +1001,22 @@ def test_a_total_column_beside_a_periods_column_of_one_output_is_its_running_tot
         ("weibo", "3", "False"), ("weibo", "8", "True"),
     ]  # fmt: skip
     assert _district_to_date(p, "r2") == {"briefs": 2, "wechat": 4, "weibo": 8}
+
+
+def test_a_placeholder_for_nothing_is_a_blank_cell_not_an_unreadable_count(raw):
+    """“/”, “无”, “—”, “暂无” in a wide table were counts “不是数字” (a warning each, and a
+    row in publicity.csv); they say nothing was published, as a blank cell does. In a
+    long table a named output with “无” is a count left blank (missing, never 0)."""
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["基层工会名称", "简报（期）", "微信（条）", "展板（块）"],
+        [CLINIC, "/", 3, "无"], [SMALL, "—", "暂无", 2],
+        [], ["宣传项目", "数量"], ["微博", "无"],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert list(zip(p["row"], p["output"], p["count"], p["reason"], strict=True)) == [
+        ("4", "wechat", "3", "ok"), ("5", "boards", "2", "ok"),
+        ("8", "weibo", "", "publicity_count_missing"),
+    ]  # fmt: skip
+    assert list(t["issues"]["code"]) == ["publicity_count_missing"]

@@ -98,8 +98,12 @@ class PublicityTable:
 class _Words:
     """The campaign's publicity words as matching keys (memoised per settings)."""
 
-    def __init__(self, settings: PublicitySettings, totals: tuple[str, ...] = ()):
+    def __init__(
+        self, settings: PublicitySettings, totals: tuple[str, ...] = (), blanks: tuple = ()
+    ):
         self.settings = settings
+        # Placeholders that say "nothing" ("/", "无", "—"): a blank cell, not a count.
+        self.blanks = frozenset(clean.match_key(w) for w in blanks) - {""}
         # Words a total column starts with (合计, 小计…: the campaign's [row_markers] total).
         self.totals = tuple(w for w in totals if w and not w.startswith("="))
         self.synonyms = sorted(
@@ -162,6 +166,13 @@ class _Words:
         key = clean.match_key(_MEASURE_AT_END.sub("", label))
         return any(w in key for w in self.totals)
 
+    def placeholder(self, value: object) -> bool:
+        """A cell holding only a placeholder for nothing ("/", "无", "—", "暂无")."""
+        if not isinstance(value, str):
+            return False
+        key = clean.match_key(value)
+        return key in self.blanks or (not key and bool(value.strip()))
+
     def says_cumulative(self, text: object) -> bool:
         return isinstance(text, str) and any(w in text for w in self.cumulative)
 
@@ -176,10 +187,11 @@ _WORDS: dict[int, tuple[PublicitySettings, tuple, _Words]] = {}
 
 def _words(campaign: Campaign) -> _Words:
     totals = tuple(campaign.row_markers.get("total", ()))
+    blanks = tuple(campaign.row_rules.get("no_activity", ()))
     held = _WORDS.get(id(campaign.publicity))
-    if held is None or held[0] is not campaign.publicity or held[1] != totals:
-        words = _Words(campaign.publicity, totals)
-        held = _WORDS[id(campaign.publicity)] = (campaign.publicity, totals, words)
+    if held is None or held[0] is not campaign.publicity or held[1] != (totals, blanks):
+        words = _Words(campaign.publicity, totals, blanks)
+        held = _WORDS[id(campaign.publicity)] = (campaign.publicity, (totals, blanks), words)
     return held[2]
 
 
@@ -738,6 +750,11 @@ def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool
     return False
 
 
+def _blank(value: object, words: _Words, tables) -> bool:
+    """A wide table's cell holding no count: blank, or a placeholder ("/", "无", "—")."""
+    return tables.blank(value) or words.placeholder(value)
+
+
 def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, tables) -> bool:
     """Append the row's counts to `table`; False when the row holds none (title, note, blank)."""
     row = grid[i]
@@ -795,7 +812,7 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
         label = clean.normalise_text(item)
         total = any(context.total_marker(v) for v in (*marked, item))
         code = words.output_of(label) if label else None
-        present = [j for j in outputs if not tables.blank(tables._cell(grid, i, j))]
+        present = [j for j in outputs if not _blank(tables._cell(grid, i, j), words, tables)]
         if not present or not (code or total or label):
             return False
         if code is None and len(clean.match_key(label)) > MAX_LABEL_CHARS:
@@ -808,8 +825,9 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
         return True
     total = any(context.total_marker(v) for v in marked)
     present = [
-        (j, code) for j, code in outputs.items() if not tables.blank(tables._cell(grid, i, j))
-    ]
+        (j, code) for j, code in outputs.items()
+        if not _blank(tables._cell(grid, i, j), words, tables)
+    ]  # fmt: skip
     if not present:
         return False
     for j, code in present:
@@ -912,7 +930,10 @@ class PublicityInterpreter:
             warnings.append("publicity_output_unknown")
             self._issue(sub, table, cell, "warning", "publicity_output_unknown",
                         _text("publicity_output_unknown", cell.row, value=cell.label))  # fmt: skip
-        count, code = parse_count(cell.value, self.settings.units)
+        if _words(self.campaign).placeholder(cell.value):  # "无", "/": nothing written
+            count, code = None, "publicity_count_missing"
+        else:
+            count, code = parse_count(cell.value, self.settings.units)
         shown = clean.normalise_text(cell.value)
         if code:
             warnings.append(code)
