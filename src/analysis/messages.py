@@ -642,6 +642,10 @@ MESSAGES: dict[str, str] = {
         "{what}“{file}”无法确定{missing}，已列入资料清单但未计入任何单位；请把它放进以报送单位或期次命名的文件夹"
         "（如“长阳镇总工会/第一阶段”），或在文件名中写明后重新运行。"
     ),
+    "material_round_unknown": (
+        "{what}“{file}”无法确定报送期次，已计入{unit}收到的资料，但不计入任何一期；请把它放进以期次命名的文件夹"
+        "（如“长阳镇总工会/第一阶段”），或在文件名中写明期次后重新运行。"
+    ),
     "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
 }
 
