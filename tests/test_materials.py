@@ -140,6 +140,20 @@ def test_unplaceable_material_is_listed_with_a_warning(raw):
         ["submissions/IMG_0001.jpg", "warning", "material_unplaced"]
     ]
     assert "报送单位、报送期次" in issues["message"][0]
+    assert "未计入任何单位" in issues["message"][0]
+
+
+def test_a_material_of_a_known_unit_and_unknown_round_says_it_counts_for_the_unit(raw):
+    """Only the round unknown: the photo counts for its unit (in no round), but the
+    warning said it was counted for no unit at all."""
+    put(raw, "长阳镇/IMG_0001.jpg", mm.jpeg(mm.picture(3)))
+    out = run(raw)
+    assert materials(out)[CONTRACT].values.tolist() == [
+        ["submissions/长阳镇/IMG_0001.jpg", "长阳镇总工会", "town", "", "photo", "", "current", ""]
+    ]
+    [message] = csv(out, "issues")["message"]
+    assert "无法确定报送期次，已计入长阳镇总工会收到的资料，但不计入任何一期" in message
+    assert "未计入任何单位" not in message
 
 
 def test_word_document_named_as_spreadsheet_stays_a_rejected_submission(raw):

@@ -739,3 +739,284 @@ def test_two_per_period_count_columns_are_not_both_read(raw):
     from tests.test_rows import run
 
     assert list(run(raw)["publicity"]["count"]) == ["2"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # Long: 共计12篇 in the count column is 12 articles, not a 合计 row.
+        ([["宣传项目", "数量"], ["文章", "共计12篇"], ["简报", 2]],
+         [("articles", "12", "accepted"), ("briefs", "2", "accepted")]),
+        # Wide, the federation's one row written 共3期 | 共计12条.
+        ([["简报（期）", "微信（条）"], ["共3期", "共计12条"]],
+         [("briefs", "3", "accepted"), ("wechat", "12", "accepted")]),
+        # A 合计 row is still one: its unit or item cell says so.
+        ([["宣传项目", "数量"], ["微信", "共5条"], ["合计", "共5条"]],
+         [("wechat", "5", "accepted"), ("other", "", "rejected")]),
+    ],
+)  # fmt: skip
+def test_a_count_written_with_gong_is_a_count_not_a_total_row(raw, rows, expected):
+    """“共计12篇” in a count cell made its row a 合计 row: the count was lost unwarned."""
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"], *rows,
+    ])  # fmt: skip
+    p = ingest_tables(raw)["publicity"]
+    assert list(zip(p["output"], p["count"], p["state"], strict=True)) == expected
+
+
+@pytest.mark.parametrize("own", ["长阳镇总工会（本级）", "长阳镇总工会本级", "本级：长阳镇总工会"])
+def test_a_union_cell_with_benji_around_the_federations_name_is_its_own_count(raw, own):
+    """本级 around the federation's name was looked up as a grassroots union and the
+    counts rejected (unit_unresolved); rows.csv reads the same cell as 本级."""
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["单位", "简报（期）", "微信（条）"], [own, 2, 3], [CLINIC, 1, None],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert list(zip(p["grassroots_unit"], p["output"], p["count"], p["state"], strict=True)) == [
+        ("", "briefs", "2", "accepted"), ("", "wechat", "3", "accepted"),
+        (CLINIC, "briefs", "1", "accepted"),
+    ]  # fmt: skip
+    assert "unit_unresolved" not in set(t["issues"]["code"])
+
+
+def _publicity_of(raw: Path, rows: list, merged: tuple[str, ...] = ()) -> list[tuple]:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "宣传成果"
+    for line in [["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+                 *rows]:  # fmt: skip
+        sheet.append(line)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇宣传.xlsx")
+    t = ingest_tables(raw)
+    assert "publicity_count_unreadable" not in set(t["issues"]["code"])
+    p = t["publicity"]
+    return list(zip(p["row"], p["output"], p["count"], p["state"], strict=True))
+
+
+def test_a_total_column_beside_the_outputs_is_no_count(raw):
+    """合计（条） beside 微信（条） | 微博（条） was read as one more output (其他): 3 + 2 + 5."""
+    got = _publicity_of(raw, [
+        ["基层工会名称", "微信（条）", "微博（条）", "合计（条）"], [CLINIC, 3, 2, 5],
+    ])  # fmt: skip
+    assert got == [("4", "wechat", "3", "accepted"), ("4", "weibo", "2", "accepted")]
+
+
+@pytest.mark.parametrize("merged", [("B3:D3",), ()])  # merged, or typed over blank cells
+def test_an_output_split_into_parts_and_their_subtotal_counts_the_subtotal_once(raw, merged):
+    """微信 over 原创 | 转发 | 小计: the three were added (3 + 2 + 5 = 10 posts)."""
+    got = _publicity_of(raw, [
+        ["基层工会名称", "微信（条）", None, None, "简报（期）"],
+        [None, "原创", "转发", "小计", None],
+        [CLINIC, 3, 2, 5, 1],
+    ], merged)  # fmt: skip
+    assert got == [("5", "wechat", "5", "accepted"), ("5", "briefs", "1", "accepted")]
+
+
+def test_an_output_typed_over_its_parts_without_a_merge_reads_every_part(raw):
+    """微信（条） typed over 原创 | 转发 (no merge): the sub-label row was read as counts
+    ("原创" unreadable) and only the first part was kept; 转发 and 市级 were lost."""
+    got = _publicity_of(raw, [
+        ["基层工会名称", "微信（条）", None, "媒体报道（次）", None, None],
+        [None, "原创", "转发", "区级", "市级", "国家级"],
+        [CLINIC, 3, 2, 1, 1, 0],
+    ])  # fmt: skip
+    assert got == [
+        ("5", "wechat", "3", "accepted"), ("5", "wechat", "2", "accepted"),
+        ("5", "media", "1", "accepted"), ("5", "media", "1", "accepted"),
+        ("5", "media", "0", "accepted"),
+    ]  # fmt: skip
+    from analysis.campaign import load_campaign
+    from analysis.publicity_figures import publicity_by_round
+
+    counts = ingest_tables(raw)["publicity"]
+    table = publicity_by_round(counts, load_campaign())
+    r1 = table[(table["level"] == "district") & (table["round"] == "r1")]
+    assert dict(zip(r1["output"], r1["to_date"], strict=True)) == {"media": 2, "wechat": 5}
+
+
+@pytest.mark.parametrize(
+    ("value", "count", "code"),
+    [
+        # Two counts in one cell are no number (they were read as 2030 and 128).
+        ("20 30", None, "publicity_count_unreadable"),
+        ("12，8", None, "publicity_count_unreadable"),
+        ("1,200", 1200, None),  # a thousands separator
+        # The output named again before its count: the count as written.
+        ("微信：5条", 5, None),
+        # The whole before 其中; parts joined by + or each labelled are added (warned).
+        ("12篇（其中原创8篇）", 12, "publicity_count_worked_out"),
+        ("3+2", 5, "publicity_count_worked_out"),
+        ("市级2次，区级3次", 5, "publicity_count_worked_out"),
+        # Still unreadable: a breakdown without its whole, a part that is no count.
+        ("其中原创8篇", None, "publicity_count_unreadable"),
+        ("3块（横幅2条）", None, "publicity_count_unreadable"),
+    ],
+)
+def test_parse_count_reads_counts_written_with_words_as_participants_are(value, count, code):
+    assert parse_count(value, UNITS) == (count, code)
+
+
+def test_a_worked_out_count_is_listed_with_its_warning(raw):
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["宣传项目", "数量"], ["微信", "原创3条，转发2条"], ["简报", "20 30"],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert list(zip(p["output"], p["count"], p["reason"], strict=True)) == [
+        ("wechat", "5", "publicity_count_worked_out"), ("briefs", "", "publicity_count_unreadable"),
+    ]  # fmt: skip
+    [message] = t["issues"].loc[t["issues"]["code"] == "publicity_count_worked_out", "message"]
+    assert "第4行" in message and "原创3条,转发2条" in message and "按算出的5计入" in message
+
+
+@pytest.mark.parametrize("running", ["截至目前", "截至9月底", "活动开展以来"])
+def test_a_long_tables_running_total_column_is_read_beside_the_period(raw, running):
+    """宣传项目 | 本阶段 | 截至目前: the running total named no count word and was dropped."""
+    write_xlsx(raw / "submissions" / "r2" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-09-28"], ["报送期次：第二阶段"],
+        ["宣传项目", "本阶段", running], ["微信", 3, 8], ["简报", 1, None],
+    ])  # fmt: skip
+    p = ingest_tables(raw)["publicity"]
+    assert list(zip(p["output"], p["count"], p["cumulative"], strict=True)) == [
+        ("wechat", "3", "False"), ("wechat", "8", "True"), ("briefs", "1", "False"),
+    ]  # fmt: skip
+    assert _district_to_date(p, "r2") == {"wechat": 8, "briefs": 1}
+
+
+@pytest.mark.parametrize(
+    ("head", "counts", "expected"),
+    [
+        (["宣传项目", "数量"], [["微信", 3], ["简报", 2]], [("4", "wechat", "3"), ("5", "briefs", "2")]),
+        (["基层工会名称", "宣传项目", "数量"], [[None, "微信", 3], ["本级", "简报", 2]],
+         [("4", "wechat", "3"), ("5", "briefs", "2")]),
+    ],
+)  # fmt: skip
+def test_a_publicity_table_beside_the_activity_table_is_read_as_its_own(
+    raw, head, counts, expected
+):
+    """宣传项目 | 数量 one blank column right of the activity table, on its header row: the
+    counts were dropped unwarned (and 宣传项目 was a second 工作类别 column)."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", None, *head],
+        [1, CLINIC, "2019-06-03", "切实抓好学习", "讨论会", 20, None, *counts[0]],
+        [2, SMALL, "2019-06-04", "切实抓好学习", "讨论会", 10, None, *counts[1]],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    assert list(zip(t["rows"]["row"], t["rows"]["state"], t["rows"]["participants"],
+                    strict=True)) == [("4", "accepted", "20"), ("5", "accepted", "10")]  # fmt: skip
+    p = t["publicity"]
+    # The federation's own counts: not the unions of the activity rows beside them.
+    assert set(p["grassroots_unit"]) == {""}
+    assert list(zip(p["row"], p["output"], p["count"], strict=True)) == expected
+    assert list(t["issues"]["code"]) == []
+
+
+def test_a_table_with_one_column_per_union_reads_each_union_and_skips_its_totals(raw):
+    """宣传项目 | one column per union | 合计 | 备注 (the long table turned sideways) was not
+    read at all: the file was rejected as holding no activity table."""
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["宣传项目", CLINIC, SMALL, "本级", "合计", "备注"],
+        ["简报（期）", 1, 2, None, 3, None],
+        ["微信（条）", 4, 5, 1, 10, "无"],
+        ["合计", 5, 7, 1, 13, None],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert list(zip(p["row"], p["grassroots_unit"], p["output"], p["count"], p["state"],
+                    strict=True)) == [
+        ("4", CLINIC, "briefs", "1", "accepted"), ("4", SMALL, "briefs", "2", "accepted"),
+        ("5", CLINIC, "wechat", "4", "accepted"), ("5", SMALL, "wechat", "5", "accepted"),
+        ("5", "", "wechat", "1", "accepted"),
+        *[("6", "", "other", "", "rejected")] * 3,  # the 合计 row, a total per union
+    ]  # fmt: skip
+    assert list(t["submissions"]["state"]) == ["current"]
+    assert _district_to_date(p, "r1") == {"briefs": 3, "wechat": 10}
+
+
+@pytest.mark.parametrize(
+    ("head", "sub", "merged", "expected"),
+    [
+        # 数量 merged over 原创 | 转发: both parts are wechat posts (3 + 2).
+        (["宣传项目", "数量", None], [None, "原创", "转发"], ("B3:C3",),
+         [("5", "wechat", "3"), ("5", "wechat", "2"), ("6", "briefs", "1")]),
+        # The same typed over blank cells, no merge.
+        (["宣传项目", "数量", None], [None, "原创", "转发"], (),
+         [("5", "wechat", "3"), ("5", "wechat", "2"), ("6", "briefs", "1")]),
+        # With their 小计: the subtotal alone, never parts and subtotal both.
+        (["宣传项目", "数量", None, None], [None, "原创", "转发", "小计"], ("B3:D3",),
+         [("5", "wechat", "5"), ("6", "briefs", "1")]),
+    ],
+)  # fmt: skip
+def test_a_long_tables_count_split_into_parts_reads_every_part(raw, head, sub, merged, expected):
+    """数量 over 原创 | 转发: the sub-label row was read as a count of 其他 ("原创", unread)
+    and only the first part was kept; 转发 was lost."""
+    rows = [head, sub, ["微信", 3, 2, 5][: len(head)], ["简报", 1, None, 1][: len(head)]]
+    got = _publicity_of(raw, rows, merged)
+    assert [(r, o, c) for r, o, c, _ in got] == expected
+
+
+def test_a_sheet_named_for_a_union_holds_that_unions_counts(raw):
+    """One sheet per grassroots union, no union column: the counts were the federation's own."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for n, (name, rows) in enumerate([
+        (CLINIC, [["宣传项目", "数量"], ["微信", 3], ["简报", 1]]),
+        ("长阳镇第一小学", [["宣传项目", "数量"], ["微信", 2]]),  # named without 工会
+        ("本级", [["宣传项目", "数量"], ["微信", 4]]),
+    ]):  # fmt: skip
+        sheet = book.active if n == 0 else book.create_sheet()
+        sheet.title = name
+        for line in [["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+                     *rows]:  # fmt: skip
+            sheet.append(line)
+    book.save(raw / "submissions" / "长阳镇宣传.xlsx")
+    p = ingest_tables(raw)["publicity"]
+    assert list(zip(p["sheet"], p["grassroots_unit"], p["output"], p["count"], strict=True)) == [
+        (CLINIC, CLINIC, "wechat", "3"), (CLINIC, CLINIC, "briefs", "1"),
+        ("长阳镇第一小学", SMALL, "wechat", "2"), ("本级", "", "wechat", "4"),
+    ]  # fmt: skip
+
+
+def test_a_total_column_beside_a_periods_column_of_one_output_is_its_running_total(raw):
+    """简报本阶段（期） | 简报总计（期）: both were per-round counts and added (1 + 2 = 3);
+    宣传项目 | 本期数 | 总数 dropped the 总数 column."""
+    write_xlsx(raw / "submissions" / "r2" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-09-28"], ["报送期次：第二阶段"],
+        ["基层工会名称", "简报本阶段（期）", "简报总计（期）", "微信（条）"], [CLINIC, 1, 2, 4],
+        [], ["宣传项目", "本期数", "总数"], ["微博", 3, 8],
+    ])  # fmt: skip
+    p = ingest_tables(raw)["publicity"]
+    assert list(zip(p["output"], p["count"], p["cumulative"], strict=True)) == [
+        ("briefs", "1", "False"), ("briefs", "2", "True"), ("wechat", "4", "False"),
+        ("weibo", "3", "False"), ("weibo", "8", "True"),
+    ]  # fmt: skip
+    assert _district_to_date(p, "r2") == {"briefs": 2, "wechat": 4, "weibo": 8}
+
+
+def test_a_placeholder_for_nothing_is_a_blank_cell_not_an_unreadable_count(raw):
+    """“/”, “无”, “—”, “暂无” in a wide table were counts “不是数字” (a warning each, and a
+    row in publicity.csv); they say nothing was published, as a blank cell does. In a
+    long table a named output with “无” is a count left blank (missing, never 0)."""
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["基层工会名称", "简报（期）", "微信（条）", "展板（块）"],
+        [CLINIC, "/", 3, "无"], [SMALL, "—", "暂无", 2],
+        [], ["宣传项目", "数量"], ["微博", "无"],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert list(zip(p["row"], p["output"], p["count"], p["reason"], strict=True)) == [
+        ("4", "wechat", "3", "ok"), ("5", "boards", "2", "ok"),
+        ("8", "weibo", "", "publicity_count_missing"),
+    ]  # fmt: skip
+    assert list(t["issues"]["code"]) == ["publicity_count_missing"]

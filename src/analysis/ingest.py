@@ -218,6 +218,10 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
                           message("sheet_hidden_skipped", sheet=sheet.name, file=rel))
                 )  # fmt: skip
             continue
+        beside = publicity.split_beside(sheet, campaign) if _has_data(sheet.rows) else None
+        if beside is not None:  # a publicity table beside the activity table: each its own
+            sheet, counts = beside
+            parsed.publicity.extend(publicity.find_publicity(counts, campaign, rel))
         flagged: list[int] = []
         found = finder.find_tables(sheet, campaign, rel, flagged, probe)
         # Publicity counts (work item 3): read where no activity table is, where

@@ -182,6 +182,7 @@ CODE_NAMES: dict[str, str] = {
     "publicity_count_negative": "宣传数量为负数",
     "publicity_count_range": "宣传数量为范围",
     "publicity_count_unreadable": "宣传数量无法识别",
+    "publicity_count_worked_out": "宣传数量由文字算出",
     "publicity_output_unknown": "宣传形式无法归类",
     "alias_conflict": "别名对应矛盾",
     "alias_target_unknown": "别名指向的名称不在名册",

@@ -157,7 +157,7 @@ class _Interpreter:
         self.cell_message = _Memo(lambda code, cell: clean.message(code, cell, campaign))
         from analysis.publicity import PublicityInterpreter  # work item 3's counts
 
-        self.publicity = PublicityInterpreter(roster, resolver, campaign)
+        self.publicity = PublicityInterpreter(roster, resolver, campaign, self.unit_text)
 
     def round_windows(self, rounds: str) -> str:
         """'第一阶段（2019年6月1日至2019年7月31日）' for each of a file's rounds ('r1;r2')."""

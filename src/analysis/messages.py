@@ -530,6 +530,7 @@ MESSAGES: dict[str, str] = {
     "publicity_count_unreadable": "{output}数量“{value}”不是数字，按“缺失”处理（不计为0）；请填写具体数量。",
     "publicity_count_negative": "{output}数量“{value}”为负数，已照原数{number}列出；请核对更正。",
     "publicity_count_fractional": "{output}数量“{value}”不是整数，已照原数{number}列出；请核对更正。",
+    "publicity_count_worked_out": "{output}数量“{value}”不是单独一个数字，按算出的{number}计入（“其中”后面的细分不再相加，“+”连接或分项列出的数相加）；请核对，最好只填一个数字。",
     "unit_in_seq_column": "基层工会名称“{value}”填在了“序号”列、名称列为空，已按该基层工会计入；请核对。",
     "cell_error_value": (
         "第{row}行的{field}是公式错误值“{value}”（公式没有算出结果），该行未计入统计；"
@@ -673,6 +674,10 @@ MESSAGES: dict[str, str] = {
     "material_unplaced": (
         "{what}“{file}”无法确定{missing}，已列入资料清单但未计入任何单位；请把它放进以报送单位或期次命名的文件夹"
         "（如“长阳镇总工会/第一阶段”），或在文件名中写明后重新运行。"
+    ),
+    "material_round_unknown": (
+        "{what}“{file}”无法确定报送期次，已计入{unit}收到的资料，但不计入任何一期；请把它放进以期次命名的文件夹"
+        "（如“长阳镇总工会/第一阶段”），或在文件名中写明期次后重新运行。"
     ),
     "material_duplicate": "{what}“{file}”与“{original}”是同一{what}（{how}），只计一次。",
 }

@@ -208,6 +208,7 @@ class IssueCode(StrEnum):
     PUBLICITY_COUNT_NEGATIVE = "publicity_count_negative"
     PUBLICITY_COUNT_RANGE = "publicity_count_range"
     PUBLICITY_COUNT_UNREADABLE = "publicity_count_unreadable"
+    PUBLICITY_COUNT_WORKED_OUT = "publicity_count_worked_out"
     PUBLICITY_OUTPUT_UNKNOWN = "publicity_output_unknown"
     # roster and aliases (more)
     ALIAS_CONFLICT = "alias_conflict"

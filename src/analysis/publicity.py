@@ -86,6 +86,10 @@ class PublicityTable:
     header: HeaderBlock
     cells: list[PublicityCell] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    unit_column: bool = True  # False: no column says whose counts they are
+    # Count columns whose header says a total beside a period's column of the same output
+    # (简报本阶段 | 简报总计): running totals, as if they said 累计.
+    running: frozenset[str] = frozenset()
 
 
 # --------------------------------------------------------------------------- matching
@@ -94,8 +98,14 @@ class PublicityTable:
 class _Words:
     """The campaign's publicity words as matching keys (memoised per settings)."""
 
-    def __init__(self, settings: PublicitySettings):
+    def __init__(
+        self, settings: PublicitySettings, totals: tuple[str, ...] = (), blanks: tuple = ()
+    ):
         self.settings = settings
+        # Placeholders that say "nothing" ("/", "无", "—"): a blank cell, not a count.
+        self.blanks = frozenset(clean.match_key(w) for w in blanks) - {""}
+        # Words a total column starts with (合计, 小计…: the campaign's [row_markers] total).
+        self.totals = tuple(w for w in totals if w and not w.startswith("="))
         self.synonyms = sorted(
             ((clean.match_key(s), o.code) for o in settings.outputs for s in o.synonyms),
             key=lambda t: -len(t[0]),
@@ -141,6 +151,28 @@ class _Words:
             part in self.units for part in re.split("[/、]", found.group(1)) if part
         )
 
+    def is_total_label(self, label: str) -> bool:
+        """A column holding a total of other columns (合计（条）, 小计), not an output."""
+        key = clean.match_key(_MEASURE_AT_END.sub("", label))
+        return bool(key) and key.startswith(self.totals)
+
+    def says_period(self, label: str) -> bool:
+        """The label names the round's own figure: 本期, 本阶段, 当期…"""
+        key = clean.match_key(label)
+        return any(w in key for w in _PERIOD_WORDS) and not self.says_cumulative(label)
+
+    def says_total(self, label: str) -> bool:
+        """The label holds a total word anywhere: 简报总计（期）, 合计数量."""
+        key = clean.match_key(_MEASURE_AT_END.sub("", label))
+        return any(w in key for w in self.totals)
+
+    def placeholder(self, value: object) -> bool:
+        """A cell holding only a placeholder for nothing ("/", "无", "—", "暂无")."""
+        if not isinstance(value, str):
+            return False
+        key = clean.match_key(value)
+        return key in self.blanks or (not key and bool(value.strip()))
+
     def says_cumulative(self, text: object) -> bool:
         return isinstance(text, str) and any(w in text for w in self.cumulative)
 
@@ -150,14 +182,17 @@ _DATE_IN_LABEL = re.compile(
     r"(?:截至|截止|至)?(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|末)?|\d{4}年|\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?"
 )
 
-_WORDS: dict[int, tuple[PublicitySettings, _Words]] = {}
+_WORDS: dict[int, tuple[PublicitySettings, tuple, _Words]] = {}
 
 
 def _words(campaign: Campaign) -> _Words:
+    totals = tuple(campaign.row_markers.get("total", ()))
+    blanks = tuple(campaign.row_rules.get("no_activity", ()))
     held = _WORDS.get(id(campaign.publicity))
-    if held is None or held[0] is not campaign.publicity:
-        held = _WORDS[id(campaign.publicity)] = (campaign.publicity, _Words(campaign.publicity))
-    return held[1]
+    if held is None or held[0] is not campaign.publicity or held[1] != (totals, blanks):
+        words = _Words(campaign.publicity, totals, blanks)
+        held = _WORDS[id(campaign.publicity)] = (campaign.publicity, (totals, blanks), words)
+    return held[2]
 
 
 # --------------------------------------------------------------------------- counts
@@ -185,6 +220,8 @@ def parse_count(
     text = clean.normalise_text(value).replace(",", "").replace(" ", "")
     if not text:
         return None, "publicity_count_missing"
+    if clean._SEPARATED_NUMBERS.search(clean.normalise_text(value)):
+        return None, "publicity_count_unreadable"  # “20 30”, “12，8”: two counts, not 2030
     if any(w in text for w in clean._UNREADABLE_WORDS):
         return None, "publicity_count_unreadable"
     approximate = False
@@ -207,8 +244,44 @@ def parse_count(
     elif (cn := clean.chinese_number(text)) is not None and (cn or any(z in text for z in "零〇")):
         number = float(cn)  # (chinese_number reads a lone "万" as 0: that is no count)
     if number is None:
-        return None, "publicity_count_unreadable"
+        return _worked_out(clean.normalise_text(value), units)
     return _checked(number, "publicity_count_approximate" if approximate else None)
+
+
+# "微信：5条": the output named again before its count.
+_LABELLED = re.compile(r"^([^\d:]{1,8}):(.+)$")
+# One labelled part of a count: "市级2次", "原创3", "2条".
+_PART = re.compile(r"([^\d+]{0,6}?)(\d+)([^\d+]{0,2})")
+
+
+def _worked_out(written: str, units: tuple[str, ...]) -> tuple[int | float | None, str | None]:
+    """A count written with words around it, as participants are read (clean.parse_participants):
+    "微信：5条" is 5; "12篇（其中原创8篇）" the whole before 其中, 12; "3+2" and
+    "市级2次，区级3次" the sum of their parts, 5 — each worked out with a warning
+    (the label alone, as written, without one). Anything else stays unreadable."""
+    text = written.replace(" ", "")
+    unreadable = (None, "publicity_count_unreadable")
+    labelled = _LABELLED.match(text)
+    if labelled:
+        number, code = parse_count(labelled.group(2), units)
+        return (number, code) if number is not None else unreadable
+    head = clean._BEFORE_OF_WHICH.match(text)
+    if head:
+        number, code = parse_count(head.group(1), units)
+        return (number, code or "publicity_count_worked_out") if number is not None else unreadable
+    pieces = [p for p in re.split(r"[+＋,;；、]", text) if p]
+    if len(pieces) < 2:
+        return unreadable
+    total = 0
+    for piece in pieces:
+        part = _PART.fullmatch(piece)
+        if part is None or (part.group(3) and part.group(3) not in units):
+            return unreadable
+        label = part.group(1)
+        if (not label and "+" not in text) or any(w in label for w in clean._NOT_A_PART):
+            return unreadable
+        total += int(part.group(2))
+    return _checked(total, "publicity_count_worked_out")
 
 
 @lru_cache(maxsize=32)
@@ -252,14 +325,17 @@ def _header_row(
         spread = tables._spread_parents(labels, sub, merges, i)
         moved = [j for j in range(len(spread)) if spread[j] != labels[j]]
         spanned = {j for k in moved for j in (k - 1, k)}
-        if moved and all(_period_label(sub[j], words) for j in spanned):
+        if moved and all(_sub_label(sub[j], words, matcher) for j in spanned):
             kind = _header_kind(spread, words, matcher)
             if kind and kind[0] == "wide" and _sub_labels(grid, i, kind[2], tables) is not None:
                 labels, header = spread, kind
     if header is None:
         header = _header_kind(labels, words, matcher)
-    if header and header[0] == "long":
-        if not _long_rows_name_outputs(grid, merges, i, header[1], words, tables):
+    if header and header[0] in ("long", "cross"):
+        names = _long_rows_name_outputs(grid, merges, i, header[1], words, tables)
+        if not names or (
+            header[0] == "cross" and not _wide_rows_hold_counts(grid, i, header[2], words)
+        ):
             header = None
     elif header and not _wide_rows_hold_counts(grid, i, header[2], words):
         header = None  # a row of output words in prose or a list, not a table
@@ -273,6 +349,23 @@ _PERIOD_WORDS = frozenset({"本期", "当期", "本阶段", "本月", "本季度
 def _period_label(text: str, words: _Words) -> bool:
     """The label says a period: 本期, 当期…, or a running total (累计, 截至…)."""
     return bool(text) and (words.says_cumulative(text) or clean.match_key(text) in _PERIOD_WORDS)
+
+
+def _sub_label(text: str, words: _Words, matcher) -> bool:
+    """A label under an output that splits its count: a period (本期 | 累计), a part
+    (原创 | 转发, 区级 | 市级 | 国家级) or their total (小计, 合计) — a short word that is
+    no output, item, count or unit label of its own."""
+    if _period_label(text, words) or (text and words.is_total_label(text)):
+        return True
+    key = clean.match_key(text)
+    return (
+        0 < len(key) <= 6
+        and not re.search(r"\d", key)
+        and not words.output_of(text)
+        and not words.is_item_label(text)
+        and not words.is_count_label(text)
+        and not words.is_unit_label(text, matcher)
+    )
 
 
 class Probe:
@@ -307,7 +400,13 @@ def _header_kind(
         # Beside named outputs, a column counted in a measure word (公益广告（条）) is a
         # count of an output the campaign does not name: read as other, with a warning.
         for j, lab in enumerate(labels):
-            if lab and j not in outputs and j != unit and words.counted_in_units(lab):
+            if (
+                lab
+                and j not in outputs
+                and j != unit
+                and words.counted_in_units(lab)
+                and not words.is_total_label(lab)
+            ):  # 合计（条）: the sum of the others
                 outputs[j] = "other"
         return "wide", ({"unit": unit} if unit is not None else {}), outputs
     item = next((j for j, lab in enumerate(labels) if lab and words.is_item_label(lab)), None)
@@ -316,18 +415,53 @@ def _header_kind(
         if lab and j != item and j not in outputs and words.is_count_label(lab)
     ]  # fmt: skip
     count = counts[0] if counts else None
+    if item is not None and count is None and unit is None:
+        # 宣传项目 | 长阳镇卫生院工会 | 长阳镇第一小学工会: one column per union (or 本级),
+        # each output a row; the headers are names, resolved like a union column's cells.
+        named = {
+            j: lab for j, lab in enumerate(labels)
+            if lab and j != item and j not in outputs and _names_a_unit(lab, words, matcher)
+        }  # fmt: skip
+        if named:
+            return "cross", {"item": item}, named
     if item is not None and count is not None:
         columns = {"item": item, "count": count}
         # 本期数量 | 累计数量: the other column says the other period; both are read, each
         # with its own cumulative flag (two per-period count columns are one count).
         other = [j for j in counts[1:]
                  if words.says_cumulative(labels[j]) != words.says_cumulative(labels[count])]  # fmt: skip
+        if not other and not words.says_cumulative(labels[count]):
+            # 本阶段 | 截至目前 (or | 总计 beside a period's count): a running total beside
+            # the period's count names no count word of its own; it is the count since
+            # the start, read as such.
+            period = words.says_period(labels[count])
+            other = [
+                j for j, lab in enumerate(labels)
+                if lab and j > count and j not in (item, unit) and j not in outputs
+                and len(clean.match_key(lab)) <= MAX_LABEL_CHARS
+                and (words.says_cumulative(lab) or (period and words.says_total(lab)))
+            ]  # fmt: skip
         if other:
             columns["count2"] = other[0]
         if unit is not None and unit not in (item, count):
             columns["unit"] = unit
         return "long", columns, {}
     return None
+
+
+def _names_a_unit(label: str, words: _Words, matcher) -> bool:
+    """A header that may name who a column's counts are for: no output, count, total,
+    period or activity-column label (备注, 序号…), no number."""
+    key = clean.match_key(label)
+    return (
+        2 <= len(key) <= 30
+        and not re.search(r"\d", key)
+        and not words.is_count_label(label)
+        and not words.is_item_label(label)
+        and not words.is_total_label(label)
+        and not _period_label(label, words)
+        and matcher.field_of(label) is None
+    )
 
 
 def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[PublicityTable]:
@@ -345,6 +479,7 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
         return []
     count_words = {v for v in strings if words.is_count_label(v)}
     measured = {v for v in named if words.counted_in_units(v)}  # 微信（条）: a header alone
+    items = {v for v in strings if words.is_item_label(v)}  # 宣传项目 | one column per union
     merges = tables._merge_index(sheet)
     merged_rows = {i for i, _ in merges}
     found: list[PublicityTable] = []
@@ -364,6 +499,7 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             len(named & cells) >= 2
             or (count_words & cells)
             or (measured & cells)
+            or (items & cells)
             or i in merged_rows
         ):
             labels_i, header = _header_row(grid, merges, i, words, context.matcher, tables)
@@ -372,8 +508,17 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             labels = labels_i
             below = _sub_labels(grid, i, outputs, tables) if form == "wide" else None
             if below is not None:  # 简报 over 本期 | 累计: each column its own label
+                outputs = _parts_under_a_total(labels, below, outputs, words)
                 labels = [lab + below.get(j, "") for j, lab in enumerate(labels)]
                 sub_header = i + 1
+            parts = _count_parts(grid, i, columns, labels, words, context.matcher, tables)
+            if form == "long" and parts:  # 数量 over 原创 | 转发 (| 小计)
+                labels = [lab + parts.get(j, "") for j, lab in enumerate(labels)]
+                sub_header = i + 1
+                totals = [j for j in parts if words.is_total_label(parts[j])]
+                read = totals[:1] or sorted(parts)
+                columns = {k: v for k, v in columns.items() if k != "count2"}
+                columns["count"], columns["parts"] = read[0], tuple(read[1:])
             if "unit" not in columns and i > 0:  # a unit column labelled in a parent row above
                 above = [
                     tables._labels(tables._filled(grid, merges, i - 1, j)) for j in range(len(row))
@@ -394,7 +539,9 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             cumulative = any(words.says_cumulative(t) for t in titles) or all(
                 words.says_cumulative(t) for t in count_labels
             )
-            current = PublicityTable(sheet.name, i + 1, form, cumulative, HeaderBlock())
+            current = PublicityTable(sheet.name, i + 1, form, cumulative, HeaderBlock(),
+                                     unit_column="unit" in columns or form == "cross",
+                                     running=_running_totals(labels, columns, outputs, words))  # fmt: skip
             found.append(current)
             title_start = i + 1
             continue
@@ -410,6 +557,46 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     for table in found:
         table.header = HeaderBlock(**block)
     return found
+
+
+def _running_totals(labels: list[str], columns: dict, outputs: dict[int, str], words) -> frozenset:
+    """Headers of the count columns that are running totals by the words beside them: an
+    output's column saying 总计/合计 when another of its columns says 本期/本阶段."""
+    if "count2" in columns:  # long: 本阶段 | 总计
+        first, second = labels[columns["count"]], labels[columns["count2"]]
+        if words.says_period(first) and words.says_total(second):
+            return frozenset({second})
+        return frozenset()
+    by_output: dict[str, list[str]] = {}
+    for j, code in outputs.items():
+        by_output.setdefault(code, []).append(labels[j])
+    running = set()
+    for heads in by_output.values():
+        if len(heads) > 1 and any(words.says_period(h) for h in heads):
+            running.update(h for h in heads if words.says_total(h) and not words.says_period(h))
+    return frozenset(running)
+
+
+def _count_parts(grid, i: int, columns: dict, labels: list[str], words, matcher, tables):
+    """{column: sub-label} when the row under a long header splits its count column into
+    parts (数量 merged or typed over 原创 | 转发, 区级 | 市级 | 国家级, a 小计), else None."""
+    if "count" not in columns or "count2" in columns or i + 1 >= len(grid):
+        return None
+    count = columns["count"]
+    span = [count]
+    for j in range(count + 1, len(labels)):
+        if labels[j] not in ("", labels[count]) or j in columns.values():
+            break
+        span.append(j)
+    found = {}
+    for j, value in enumerate(grid[i + 1]):
+        if tables.blank(value):
+            continue
+        text = clean.normalise_text(value) if isinstance(value, str) else ""
+        if j not in span or not _sub_label(text, words, matcher) or _period_label(text, words):
+            return None
+        found[j] = text
+    return found if len(found) >= 2 else None
 
 
 def _sub_labels(grid, i: int, outputs: dict[int, str], tables) -> dict[int, str] | None:
@@ -431,6 +618,88 @@ def _sub_labels(grid, i: int, outputs: dict[int, str], tables) -> dict[int, str]
     # Two columns of one output told apart by their sub-labels.
     named = [outputs[j] for j in found]
     return found if found and len(named) > len(set(named)) else None
+
+
+def _parts_under_a_total(
+    labels: list[str], below: dict[int, str], outputs: dict[int, str], words: _Words
+) -> dict[int, str]:
+    """`outputs` without the parts of an output whose sub-columns include their total
+    (微信 over 原创 | 转发 | 小计): the total column is the count, the parts are in it."""
+    spans: dict[str, list[int]] = {}
+    for j in outputs:
+        spans.setdefault(labels[j], []).append(j)
+    dropped = set()
+    for columns in spans.values():
+        totals = [j for j in columns if words.is_total_label(below.get(j, ""))]
+        if totals and len(columns) > 1:
+            dropped.update(j for j in columns if j != totals[0])
+    return {j: code for j, code in outputs.items() if j not in dropped}
+
+
+# Rows looked at for a publicity header beside an activity table's header.
+_BESIDE_ROWS = 40
+
+
+def split_beside(sheet: Sheet, campaign: Campaign) -> tuple[Sheet, Sheet] | None:
+    """(activity part, publicity part) of a sheet whose header row holds an activity
+    header and, past a blank column, a long publicity table's header (宣传项目 | 数量);
+    None when it holds no such pair. (Output columns beside the activities, 微信（条） |
+    文章（篇）, are counts per activity row: `has_output_columns`.)
+
+    Each part keeps the sheet's rows and column positions (the other part's cells are
+    blank), so row numbers and column letters stay those of the sheet, and the
+    publicity counts are not taken for the unions of the activity rows beside them.
+    """
+    grid = sheet.rows
+    words = _words(campaign)
+    if not grid or not words.synonyms:
+        return None
+    top = {v for r in grid[:_BESIDE_ROWS] for v in r if isinstance(v, str)}
+    if not any(words.output_of(v) or words.is_item_label(v) for v in top):
+        return None  # (cheap: no output or item label near the top)
+    tables = _tables_helpers()
+    context = tables._context(campaign)
+    merges = tables._merge_index(sheet)
+    for i in range(min(len(grid), _BESIDE_ROWS)):
+        row = grid[i]
+        if len(row) - row.count(None) < 4:
+            continue
+        labels = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(len(row))]
+        filled = [j for j, lab in enumerate(labels) if lab]
+        if len(filled) < 4:
+            continue
+        for gap in range(filled[0] + 1, filled[-1]):
+            if labels[gap] or not labels[gap + 1]:
+                continue
+            right = [lab if j > gap else "" for j, lab in enumerate(labels)]
+            header = _header_kind(right, words, context.matcher)
+            if header is None or header[0] != "long":
+                continue  # output columns beside activities count per activity row (wide)
+            left = [lab if j < gap else "" for j, lab in enumerate(labels)]
+            if _header_kind(left, words, context.matcher) is not None:
+                continue  # two publicity tables: find_publicity reads the row whole
+            head = grid[:i] + _masked(grid[i : i + 2], gap, keep_left=True)
+            if tables._header_at(head, merges, context.matcher, i) is None:
+                continue  # no activity table on the left
+            near = _masked(grid[: i + 61], gap, keep_left=False)
+            if not _long_rows_name_outputs(near, merges, i, header[1], words, tables):
+                continue
+            kept = [m for m in sheet.merged if m[3] < gap]
+            moved = [m for m in sheet.merged if m[1] > gap]
+            return (
+                Sheet(sheet.name, _masked(grid, gap, keep_left=True), sheet.hidden, kept,
+                      frozenset(c for c in sheet.struck if c[1] < gap)),
+                Sheet(sheet.name, _masked(grid, gap, keep_left=False), sheet.hidden, moved,
+                      frozenset(c for c in sheet.struck if c[1] > gap)),
+            )  # fmt: skip
+    return None
+
+
+def _masked(grid, gap: int, keep_left: bool) -> list[list[object]]:
+    """The grid with the cells right (keep_left) or left of column `gap` blanked."""
+    if keep_left:
+        return [list(r[:gap]) for r in grid]
+    return [[None] * min(gap + 1, len(r)) + list(r[gap + 1 :]) for r in grid]
 
 
 def has_output_columns(sheet: Sheet, tables: list, campaign: Campaign) -> bool:
@@ -486,6 +755,11 @@ def _holds_count(cells: list[tuple[int, object]], words) -> bool:
     return any(parse_count(v, words.units)[0] is not None for _, v in cells)
 
 
+def _blank(value: object, words: _Words, tables) -> bool:
+    """A wide table's cell holding no count: blank, or a placeholder ("/", "无", "—")."""
+    return tables.blank(value) or words.placeholder(value)
+
+
 def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, tables) -> bool:
     """Append the row's counts to `table`; False when the row holds none (title, note, blank)."""
     row = grid[i]
@@ -498,12 +772,18 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
     if isinstance(first, str) and context.sign_off(first) and not _holds_count(raw[1:], words):
         return False  # 单位（盖章）, 填表日期： with no count beside it
     unit = tables._filled(grid, merges, i, columns["unit"]) if "unit" in columns else None
-    marked = [unit] + [v for _, v in raw[:2]]
+    # A 合计 row is told by its unit, item or leading cells, never by how a count is written:
+    # "共计12篇" in a count column is 12 articles (`parse_count`), not a total row.
+    counted = {columns[k] for k in ("count", "count2") if k in columns} | set(outputs)
+    counted.update(columns.get("parts", ()))
+    marked = [unit] + [v for j, v in raw[:2] if j not in counted]
     if table.form == "long":
         item = tables._filled(grid, merges, i, columns["item"])
         count = tables._cell(grid, i, columns["count"])
         marked.append(item)
         total = any(context.total_marker(v) for v in marked)
+        if not total and tables.blank(item) and context.total_marker(count):
+            total = True  # "共计6篇" beside no output: an unlabelled total
         if tables.blank(item) and count is None:
             return False
         label = clean.normalise_text(item)
@@ -520,6 +800,12 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
             PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
                           count, labels[columns["count"]])
         )  # fmt: skip
+        for j in columns.get("parts", ()):  # 数量 over 原创 | 转发: every part is a count
+            if not tables.blank(part := tables._cell(grid, i, j)):
+                table.cells.append(
+                    PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
+                                  part, labels[j])
+                )  # fmt: skip
         if "count2" in columns and not tables.blank(
             more := tables._cell(grid, i, columns["count2"])
         ):
@@ -528,10 +814,27 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
                               more, labels[columns["count2"]])
             )  # fmt: skip
         return True
+    if table.form == "cross":  # the row's output in the item column, a union per column
+        item = tables._filled(grid, merges, i, columns["item"])
+        label = clean.normalise_text(item)
+        total = any(context.total_marker(v) for v in (*marked, item))
+        code = words.output_of(label) if label else None
+        present = [j for j in outputs if not _blank(tables._cell(grid, i, j), words, tables)]
+        if not present or not (code or total or label):
+            return False
+        if code is None and len(clean.match_key(label)) > MAX_LABEL_CHARS:
+            return False  # a sentence: a note, not an output
+        for j in present:
+            table.cells.append(
+                PublicityCell(i + 1, "total" if total else "data", outputs[j], code or "other",
+                              label, tables._cell(grid, i, j), labels[j])
+            )  # fmt: skip
+        return True
     total = any(context.total_marker(v) for v in marked)
     present = [
-        (j, code) for j, code in outputs.items() if not tables.blank(tables._cell(grid, i, j))
-    ]
+        (j, code) for j, code in outputs.items()
+        if not _blank(tables._cell(grid, i, j), words, tables)
+    ]  # fmt: skip
     if not present:
         return False
     for j, code in present:
@@ -548,8 +851,11 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
 class PublicityInterpreter:
     """Publicity cells of a parsed file -> publicity.csv records and issues (per run)."""
 
-    def __init__(self, roster, resolver, campaign: Campaign):
+    def __init__(self, roster, resolver, campaign: Campaign, unit_text=None):
         self.campaign = campaign
+        # (text, names someone, name to resolve) of a union cell, as the ledger reads it:
+        # "长阳镇总工会（本级）" is the federation itself, "/" or "本单位" no one.
+        self.unit_text = unit_text or self._plain_unit_text
         self.settings = campaign.publicity
         self.resolver = resolver
         self.parent_of = roster.parent_of
@@ -577,7 +883,8 @@ class PublicityInterpreter:
             "reporting_unit": sub.reporting_unit or "", "kind": sub.kind or "",
             "round": sub.round or "", "grassroots_unit": unit, "output": cell.output,
             "count": count, "state": state, "reason": reason,
-            "cumulative": table.cumulative or _words(self.campaign).says_cumulative(cell.column),
+            "cumulative": table.cumulative or cell.column in table.running
+                          or _words(self.campaign).says_cumulative(cell.column),
             "label": cell.label, "written": clean.normalise_text(cell.value),
         }  # fmt: skip
 
@@ -602,14 +909,14 @@ class PublicityInterpreter:
             return self._record(sub, table, cell, RowState.REJECTED, IssueCode.TOTAL_ROW)
         output_name = self.settings.name(cell.output)
         warnings: list[str] = []
-        written = clean.normalise_text(cell.unit)
+        written, named, name = self.unit_text(cell.unit)
         unit = ""
-        if written and clean.match_key(written) not in self.self_words:
-            found = self.resolver.resolve(written, sub.reporting_unit)
+        if named:
+            found = self.resolver.resolve(name, sub.reporting_unit)
             if found.unit:
                 unit = found.unit
             else:
-                federation = self.resolver.resolve_reporting_unit(written).unit
+                federation = self.resolver.resolve_reporting_unit(name).unit
                 if federation and self.kind_of.get(federation) == "direct":
                     unit = federation
                 elif not federation:
@@ -624,11 +931,16 @@ class PublicityInterpreter:
             unit = sub.reporting_unit
         elif sub.submitter:  # a grassroots union's own file: its own counts, not 本级
             unit = sub.submitter
+        elif not table.unit_column and table.sheet:  # one sheet per union, named for it
+            unit = self._union_named(table.sheet)
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
             warnings.append("publicity_output_unknown")
             self._issue(sub, table, cell, "warning", "publicity_output_unknown",
                         _text("publicity_output_unknown", cell.row, value=cell.label))  # fmt: skip
-        count, code = parse_count(cell.value, self.settings.units)
+        if _words(self.campaign).placeholder(cell.value):  # "无", "/": nothing written
+            count, code = None, "publicity_count_missing"
+        else:
+            count, code = parse_count(cell.value, self.settings.units)
         shown = clean.normalise_text(cell.value)
         if code:
             warnings.append(code)
@@ -647,6 +959,18 @@ class PublicityInterpreter:
                         members=int(members), limit=limit))  # fmt: skip
         reason = ";".join(dict.fromkeys(warnings)) or "ok"
         return self._record(sub, table, cell, RowState.ACCEPTED, reason, unit, count)
+
+    def _union_named(self, sheet: str) -> str:
+        """The grassroots union a sheet is named for (长阳镇卫生院工会, 长阳镇卫生院), else ""."""
+        found = self.resolver.find_union(sheet)
+        if found is None and not sheet.endswith("工会"):
+            found = self.resolver.find_union(sheet + "工会")
+        return found or ""
+
+    def _plain_unit_text(self, cell: object) -> tuple[str, bool, str]:
+        written = clean.normalise_text(cell)
+        named = bool(written) and clean.match_key(written) not in self.self_words
+        return written, named, written
 
     def _unknown_label(self, label: str) -> bool:
         """An `other` cell whose label is not itself a synonym of `other` (其他)."""

@@ -209,7 +209,13 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
                 )
                 if not v
             )
-            if missing:
+            if missing and placed.reporting_unit:  # counted for its unit, in no round
+                issues.append(Issue(
+                    item.rel, "", None, "", "warning", IssueCode.MATERIAL_UNPLACED,
+                    material_message("material_round_unknown", what=what, file=item.rel,
+                                     unit=placed.reporting_unit),
+                ))  # fmt: skip
+            elif missing:
                 issues.append(_material_issue(item.rel, "warning", IssueCode.MATERIAL_UNPLACED, what=what,
                                      missing=missing))  # fmt: skip
         records.append({
