@@ -654,15 +654,19 @@ def split_beside(sheet: Sheet, campaign: Campaign) -> tuple[Sheet, Sheet] | None
     words = _words(campaign)
     if not grid or not words.synonyms:
         return None
+    # A long table's header names its items (宣传项目): only a row holding that label, or
+    # the row below it (a label merged down), can be the header (cheap: most sheets have none).
     top = {v for r in grid[:_BESIDE_ROWS] for v in r if isinstance(v, str)}
-    if not any(words.output_of(v) or words.is_item_label(v) for v in top):
-        return None  # (cheap: no output or item label near the top)
+    items = {v for v in top if words.is_item_label(v)}
+    if not items:
+        return None
+    item_rows = {i for i, r in enumerate(grid[:_BESIDE_ROWS]) if not items.isdisjoint(r)}
     tables = _tables_helpers()
     context = tables._context(campaign)
     merges = tables._merge_index(sheet)
     for i in range(min(len(grid), _BESIDE_ROWS)):
         row = grid[i]
-        if len(row) - row.count(None) < 4:
+        if (i not in item_rows and i - 1 not in item_rows) or len(row) - row.count(None) < 4:
             continue
         labels = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(len(row))]
         filled = [j for j, lab in enumerate(labels) if lab]

@@ -735,6 +735,9 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
 
 # A cell saying "the same as the row above": 同上, 同前, 〃, a ditto quote.
 _DITTO = re.compile(r"同上|同前|仝上|〃|\"|”|“|''|ditto", re.IGNORECASE)
+_DITTO_CHARS = 12  # no longer text is looked at for a ditto mark
+# A character every ditto mark holds, before or after NFKC (full-width ＂＇ｄ included).
+_DITTO_MARK = re.compile("[同仝〃\"”“'＂＇dDｄＤ]")
 
 
 def _fill_dittos(values: dict[str, object], dittos: set[str], previous: dict[str, object]) -> None:
@@ -1317,7 +1320,11 @@ def find_tables(
     merges = _merge_index(sheet)
     merged_rows = {i for i, _ in merges}
     blanks, naming, totals, texts = context.classify(grid)
-    dittos = {v for v in texts if _DITTO.fullmatch(normalise_text(v))}  # 同上, 〃
+    # 同上, 〃 (short texts only: a ditto mark is a word or two, with spaces at most)
+    dittos = {
+        v for v in texts
+        if len(v) <= _DITTO_CHARS and _DITTO_MARK.search(v) and _DITTO.fullmatch(normalise_text(v))
+    }  # fmt: skip
     # Strings that may head a publicity table below an activity table (`probe`).
     outputs = context.publicity_labels(texts, probe) if probe is not None else set()
     counts = context.count
