@@ -181,6 +181,8 @@ D = dt.date
         ("19/6/25", (D(2019, 6, 25), None)),
         ("19.6.3-6.5", (D(2019, 6, 3), "date_range")),
         ("12.6.3", (None, "date_unreadable")),
+        # Day first with a four-digit year: never the 20th of June 2025.
+        ("25/6/2025", (None, "date_unreadable")),
         ("2019-06-03", (D(2019, 6, 3), None)),
         ("2019-06-03 00:00:00", (D(2019, 6, 3), None)),
         ("２０１９年６月３日", (D(2019, 6, 3), None)),

@@ -218,3 +218,34 @@ def test_a_gbk_named_photo_is_opened_again_by_its_shown_name(tmp_path):
     assert disk_path(tmp_path, rel).read_bytes() == b"jpeg"
     assert MaterialReader(tmp_path, load_campaign().limits).read(rel) == b"jpeg"
     assert not disk_path(tmp_path, "submissions/长阳镇总工会/别的.jpg").exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux keeps names that are not UTF-8")
+def test_a_gbk_named_roster_beside_another_file_is_named_in_chinese(tmp_path):
+    """The warning that the roster folder holds two files named the GBK roster with its
+    undecodable bytes, and issues.csv could not be written: the run stopped."""
+    from analysis import ingest
+
+    raw = tmp_path / "raw"
+    roster = [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60],
+    ]
+    write_xlsx(raw / "roster" / "旧名册.xlsx", roster)
+    newest = raw / "roster" / os.fsdecode("名册.xlsx".encode("gbk"))
+    write_xlsx(newest, roster)
+    os.utime(raw / "roster" / "旧名册.xlsx", (1_000_000_000, 1_000_000_000))  # the GBK one is used
+    (raw / "submissions").mkdir()
+    result = ingest.run(raw, tmp_path / "out", progress=False)
+    (warning,) = result.issues.loc[result.issues["code"] == "roster_several_files", "message"]
+    assert "名册.xlsx" in warning and "旧名册.xlsx" in warning
+    assert "名册.xlsx" in (tmp_path / "out" / "issues.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_message_never_holds_undecodable_bytes():
+    from analysis.messages import message_text
+
+    gbk = os.fsdecode("名册.xlsx".encode("gbk"))
+    text = message_text("roster_several_files", count=2, used=gbk, others="“a.xlsx”")
+    assert "名册.xlsx" in text
+    text.encode("utf-8")  # writable to a table and a terminal

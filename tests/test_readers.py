@@ -919,3 +919,14 @@ def test_a_submission_or_roster_saved_as_markup_is_counted(tmp_path, small_roste
     assert (sub.reporting_unit, sub.state, sub.rows_accepted) == ("长阳镇总工会", "current", 2)
     assert list(result.rows["participants"]) == [40, 55]
     assert set(result.rows["sheet"]) == ({""} if kind == "web_page" else {"活动情况"})
+
+
+def test_an_undefined_entity_in_excel_2003_xml_is_unreadable_not_hostile(tmp_path):
+    """&nbsp; in an Excel 2003 XML file is a parse error, not a DTD or entity declaration:
+    the file is unreadable, and not called a malicious file."""
+    path = tmp_path / "报送表.xls"
+    text = spreadsheetml(SUBMISSION).replace("长阳镇第一小学工会", "长阳镇&nbsp;第一小学工会")
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.raises(FileRejected) as caught:
+        read_workbook(path)
+    assert caught.value.code != "hostile_xml"

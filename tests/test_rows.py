@@ -1516,3 +1516,19 @@ def test_a_sign_off_word_or_a_colon_in_a_row_with_a_figure_is_an_activity(raw):
         ["4", "accepted", "ok", "长阳镇卫生院工会", "9"],
         ["5", "rejected", "note_row", "", ""],
     ]
+
+
+def test_a_sign_off_word_in_a_dated_activity_is_no_sign_off(raw):
+    """职工签名承诺活动 with a union and a date is an activity even with its figure blank
+    (told as a missing figure), not a sign-off line dropped as a note."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["活动名称", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            ["职工签名承诺活动", "长阳镇卫生院工会", "2019-06-04", "切实抓好学习", "讨论会", None],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["row", "reason"]].values.tolist()[0][1] != "note_row"
+    assert t["rows"]["grassroots_unit"].tolist() == ["长阳镇卫生院工会"]

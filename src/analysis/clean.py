@@ -267,7 +267,7 @@ _MONTH_DAY_CN = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
 _MONTH_DAY_SHORT = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{1,2})(?=$|\s*[-~至到—–、，,；;和及])")
 # 19.6.14, 19/6/25, 19年6月14日: a year of two digits (never a month: 13 or more).
 _SHORT_YEAR_DATE = re.compile(
-    r"^(1[3-9]|[2-9]\d)\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?"
+    r"^(1[3-9]|[2-9]\d)\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})(?!\d)\s*[日号]?"
 )
 _RANGE_AFTER = re.compile(r"^\s*(?:[-~至到—–]|－)\s*\d")
 _SEVERAL_AFTER = re.compile(r"^\s*[、，,；;和及]\s*\d")  # 6月3日、6月5日

@@ -7,6 +7,8 @@ still names the code, so a new code never crashes a run.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 MESSAGES: dict[str, str] = {
     # Files (readers.py: a file refused as a whole; keys other than the code say which limit)
     "empty": "文件“{file}”是空文件（0 字节），未读取；请重新导出后报送。",
@@ -746,8 +748,30 @@ def _shown(value: object) -> object:
 
 
 def message_text(key: str, /, **values: object) -> str:
-    """The catalogue's sentence for `key` with every placeholder given (str.format)."""
-    return MESSAGES[key].format(**values)
+    """The catalogue's sentence for `key` with every placeholder given (str.format).
+
+    A file name listed with undecodable bytes (GBK on a UTF-8 system: surrogate
+    escapes) is shown decoded (`filenames.shown_name`), so that no sentence holds text
+    that cannot be written to a table or a terminal, whichever caller forgot to.
+    """
+    text = MESSAGES[key].format(**values)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        from analysis.filenames import shown_name
+
+        return (
+            MESSAGES[key]
+            .format(
+                **{
+                    k: shown_name(str(v)) if isinstance(v, str | PurePath) else v
+                    for k, v in values.items()
+                }  # fmt: skip
+            )
+            .encode("utf-8", "replace")
+            .decode("utf-8")
+        )
+    return text
 
 
 # Why a file could not be read or written, by errno, as the analyst should read it.

@@ -855,11 +855,11 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
 class PublicityInterpreter:
     """Publicity cells of a parsed file -> publicity.csv records and issues (per run)."""
 
-    def __init__(self, roster, resolver, campaign: Campaign, unit_text=None):
+    def __init__(self, roster, resolver, campaign: Campaign, unit_text):
         self.campaign = campaign
         # (text, names someone, name to resolve) of a union cell, as the ledger reads it:
         # "长阳镇总工会（本级）" is the federation itself, "/" or "本单位" no one.
-        self.unit_text = unit_text or self._plain_unit_text
+        self.unit_text = unit_text
         self.settings = campaign.publicity
         self.resolver = resolver
         self.parent_of = roster.parent_of
@@ -867,7 +867,6 @@ class PublicityInterpreter:
         units = roster.units
         self.members = dict(zip(units["unit"], units["members"].astype("int64"), strict=True))
         self.federation_members = units.groupby("reporting_unit")["members"].sum().to_dict()
-        self.self_words = {clean.match_key(w) for w in campaign.row_markers.get("self", ("本级",))}
 
     def interpret(self, sub, rejected_reason: str | None = None) -> None:
         """Fill `sub.publicity` (records) and `sub.row_issues` from the file's publicity tables."""
@@ -970,11 +969,6 @@ class PublicityInterpreter:
         if found is None and not sheet.endswith("工会"):
             found = self.resolver.find_union(sheet + "工会")
         return found or ""
-
-    def _plain_unit_text(self, cell: object) -> tuple[str, bool, str]:
-        written = clean.normalise_text(cell)
-        named = bool(written) and clean.match_key(written) not in self.self_words
-        return written, named, written
 
     def _unknown_label(self, label: str) -> bool:
         """An `other` cell whose label is not itself a synonym of `other` (其他)."""

@@ -396,7 +396,9 @@ def _read_markup(fmt: str, data: bytes, path: Path, name: str, limits: Limits) -
             name
         ) from None
     except Exception as exc:  # noqa: BLE001 - the XML parsers raise many types for bad input
-        if "entit" in str(exc).lower() or "dtd" in str(exc).lower():
+        from defusedxml import DefusedXmlException
+
+        if isinstance(exc, DefusedXmlException):  # a DTD or entity declaration: refused
             raise FileRejected(
                 IssueCode.HOSTILE_XML, message_text("hostile_xml", file=name)
             ) from None

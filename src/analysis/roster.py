@@ -373,20 +373,21 @@ def with_folder_issues(roster: Roster, roster_path: Path, used: Path) -> Roster:
         return roster
     files, ignored = _folder_files(roster_path)
     others = [p for p in files if p.name != used.name]
+    used_name = shown_name(used.name)
     issues = [
         i for i in roster.issues if i.code not in ("roster_several_files", "roster_file_ignored")
     ]
     if ignored:
         issues.insert(0, Issue(
-            used.name, "", None, "", "warning", IssueCode.ROSTER_FILE_IGNORED,
-            message_text("roster_file_ignored", names=_names(ignored), used=used.name,
+            used_name, "", None, "", "warning", IssueCode.ROSTER_FILE_IGNORED,
+            message_text("roster_file_ignored", names=_names(ignored), used=used_name,
                          hint=_archive_hint(ignored)),
         ))  # fmt: skip
     if others:
         names = "、".join(f"“{shown_name(p.name)}”" for p in others)
         issues.insert(0, Issue(
-            used.name, "", None, "", "warning", IssueCode.ROSTER_SEVERAL_FILES,
-            message_text("roster_several_files", count=len(others) + 1, used=used.name, others=names),
+            used_name, "", None, "", "warning", IssueCode.ROSTER_SEVERAL_FILES,
+            message_text("roster_several_files", count=len(others) + 1, used=used_name, others=names),
         ))  # fmt: skip
     return dataclasses.replace(roster, issues=issues)
 

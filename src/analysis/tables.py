@@ -131,8 +131,9 @@ _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
 _SEQ_TEXT = re.compile(r"[\d.]+")
 _NOTE_LABEL = re.compile(r"^(注|填表人|制表人|填报人|审核人|联系电话|联系人)\s*[:\d]")
 # A sign-off line under the table: a seal or signature (单位（盖章）, 主要负责人签字：) or a
-# label with nothing after its colon (填表日期：). Only a row without a figure is one
-# (`_Context.sign_off`): 长阳镇卫生院工会： or 职工签名承诺活动 with a count is an activity.
+# label with nothing after its colon (填表日期：). Only a row without a figure or an
+# activity date is one (`_Context.sign_off`): 长阳镇卫生院工会： or 职工签名承诺活动 with
+# either is an activity.
 _SIGN_OFF = re.compile(r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$")
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 
@@ -1448,7 +1449,11 @@ def find_tables(
                 isinstance(first, str)
                 and (
                     context.note_marker(first)
-                    or (context.sign_off(first) and blank(values.get("participants")))
+                    or (
+                        context.sign_off(first)
+                        and blank(values.get("participants"))
+                        and blank(values.get("date"))
+                    )
                 )
             ) or (
                 n == 1
