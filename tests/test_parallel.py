@@ -241,14 +241,20 @@ def test_helpers_start_deaf_to_ctrl_c():
     (a Ctrl-C while a helper imports would print its traceback); the run's own does not."""
     code = "import signal; h = signal.getsignal(signal.SIGINT); print(getattr(h, 'name', None) or h.__name__)"
     probe = [sys.executable, "-c", code]
-    with parallel._no_interrupt():
-        inside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
-    outside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
-    assert "SIG_IGN" in inside
-    assert "default_int_handler" in outside
     import signal
 
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored here
+    # As a terminal starts the run (a job started in the background ignores SIGINT).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with parallel._no_interrupt():
+            inside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
+        restored = signal.getsignal(signal.SIGINT)
+        outside = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert "SIG_IGN" in inside
+    assert "default_int_handler" in outside
+    assert restored is signal.default_int_handler  # restored here
 
 
 class Allocator(Flagged):
