@@ -157,7 +157,20 @@ def _zip_format(zf: zipfile.ZipFile, path: Path) -> str:
     raise _not_spreadsheet(name, "kind_archive")
 
 
-def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
+def _format_and_text(data: bytes, path: Path, name: str) -> tuple[str, tuple[str, str] | None]:
+    """The file's format, and (text, encoding) when it is text (csv, html, xml2003): a
+    text file is decoded once, since a large one with a few bad bytes takes a while."""
+    fmt = _binary_format(data, path, name)
+    if fmt is not None:
+        return fmt, None
+    decoded = _decode_text(data)
+    if decoded is None:
+        raise _not_spreadsheet(name)
+    return markup_format(decoded[0]) or "csv", decoded
+
+
+def _binary_format(data: bytes, path: Path, name: str) -> str | None:
+    """The format of a binary spreadsheet (None: perhaps text); FileRejected for others."""
     if not data:
         raise FileRejected(IssueCode.EMPTY, message_text("empty", file=name))
     if data.startswith(OLE2_MAGIC):
@@ -186,17 +199,14 @@ def _format_from_bytes(data: bytes, path: Path, name: str) -> str:
     for magic, what in OTHER_MAGICS:
         if data.startswith(magic):
             raise _not_spreadsheet(name, what)
-    decoded = _decode_text(data)
-    if decoded is None:
-        raise _not_spreadsheet(name)
-    return markup_format(decoded[0]) or "csv"
+    return None
 
 
 def detect_format(path: Path) -> str:
     """The file's format from its bytes: xlsx, xlsm, xlsb, xls, ods, csv, html (a web page's
     tables) or xml2003 (Excel 2003 XML); else FileRejected."""
     path = Path(path)
-    return _format_from_bytes(path.read_bytes(), path, path.name)
+    return _format_and_text(path.read_bytes(), path, path.name)[0]
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -351,11 +361,9 @@ def _undecodable_issue(name: str, rows: list[list[str | None]]) -> list[Issue]:
     return [Issue(name, "", marked[0], "", "warning", IssueCode.TEXT_UNDECODABLE, text)]
 
 
-def _read_csv(data: bytes, path: Path, name: str) -> tuple[list[Sheet], bool]:
-    """The CSV's one sheet, and whether some of its characters could not be decoded."""
-    decoded = _decode_text(data)
-    if decoded is None:
-        raise _not_spreadsheet(name)
+def _read_csv(decoded: tuple[str, str], path: Path, name: str) -> tuple[list[Sheet], bool]:
+    """The CSV's one sheet (from its decoded text), and whether some of its characters
+    could not be decoded."""
     text, _ = decoded
     try:
         dialect = _Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
@@ -383,10 +391,9 @@ def _csv_rows(stream: io.StringIO, dialect) -> list[list[str | None]]:
     return [[cell if cell.strip() else None for cell in row] for row in csv.reader(stream, dialect)]
 
 
-def _read_markup(fmt: str, data: bytes, path: Path, name: str, limits: Limits) -> list[Sheet]:
+def _read_markup(fmt: str, text: str, path: Path, name: str, limits: Limits) -> list[Sheet]:
     """The sheets of a web page's tables or of an Excel 2003 XML spreadsheet (`markup`)."""
     try:
-        text, _ = _decode_text(data) or ("", "")
         if fmt == "html":
             return read_html(text, path.stem, limits.max_rows_per_sheet,
                              limits.max_cells_per_workbook)  # fmt: skip
@@ -802,9 +809,9 @@ def read_workbook(
         )
     with path.open("rb") as fh:  # read-only, once
         data = fh.read(limits.max_file_bytes + 1)
-    fmt = _format_from_bytes(data, path, name)
+    fmt, decoded = _format_and_text(data, path, name)
     if fmt == "csv":
-        sheets, undecodable = _read_csv(data, path, name)
+        sheets, undecodable = _read_csv(decoded, path, name)
         error = _too_big(
             name, path.stem, len(sheets[0].rows), sum(map(len, sheets[0].rows)), limits
         )
@@ -813,7 +820,8 @@ def read_workbook(
         issues = _undecodable_issue(name, sheets[0].rows) if undecodable else []
         return Workbook(path=path, format="csv", sheets=sheets, issues=issues)
     if fmt in ("html", "xml2003"):
-        return Workbook(path=path, format=fmt, sheets=_read_markup(fmt, data, path, name, limits))
+        sheets = _read_markup(fmt, decoded[0], path, name, limits)
+        return Workbook(path=path, format=fmt, sheets=sheets)
 
     issues: list[Issue] = []
     ods_merged: dict[str, list[tuple[int, int, int, int]]] = {}
