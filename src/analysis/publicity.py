@@ -861,6 +861,7 @@ class PublicityInterpreter:
         # "长阳镇总工会（本级）" is the federation itself, "/" or "本单位" no one.
         self.unit_text = unit_text
         self.settings = campaign.publicity
+        self.words = _words(campaign)
         self.resolver = resolver
         self.parent_of = roster.parent_of
         self.kind_of = roster.kind_of
@@ -887,7 +888,7 @@ class PublicityInterpreter:
             "round": sub.round or "", "grassroots_unit": unit, "output": cell.output,
             "count": count, "state": state, "reason": reason,
             "cumulative": table.cumulative or cell.column in table.running
-                          or _words(self.campaign).says_cumulative(cell.column),
+                          or self.words.says_cumulative(cell.column),
             "label": cell.label, "written": clean.normalise_text(cell.value),
         }  # fmt: skip
 
@@ -940,7 +941,7 @@ class PublicityInterpreter:
             warnings.append("publicity_output_unknown")
             self._issue(sub, table, cell, "warning", "publicity_output_unknown",
                         _text("publicity_output_unknown", cell.row, value=cell.label))  # fmt: skip
-        if _words(self.campaign).placeholder(cell.value):  # "无", "/": nothing written
+        if self.words.placeholder(cell.value):  # "无", "/": nothing written
             count, code = None, "publicity_count_missing"
         else:
             count, code = parse_count(cell.value, self.settings.units)
