@@ -448,3 +448,26 @@ def test_a_row_with_members_but_no_name_is_an_error_not_a_silent_loss(tmp_path):
     (issue,) = roster.issues
     assert (issue.row, issue.severity, issue.code) == (3, "error", "roster_name_blank")
     assert "第3行没有填写基层工会名称（上级工会“长阳镇总工会”，会员人数“300”）" in issue.message
+
+
+def test_one_union_written_twice_in_other_spellings_under_its_parent_counts_once(tmp_path):
+    """长阳镇第一小学工会 again as …工会委员会 and with 北京市房山区 before it, under the same
+    town: one union of 40 members, not three (120); each copy is named in an error. The
+    same spelling under another town is another union and stays."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60],
+        [3, "长阳镇第一小学工会委员会", "长阳镇总工会", "乡镇", 40],
+        [4, "北京市房山区长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [5, "中心小学工会", "长阳镇总工会", "乡镇", 30],
+        [6, "中心小学工会委员会", "琉璃河镇总工会", "乡镇", 20],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (3, 130), "琉璃河镇总工会": (1, 20)}
+    duplicates = [(i.row, i.severity, i.code) for i in roster.issues]
+    assert duplicates == [
+        (4, "error", "roster_duplicate_name"),
+        (5, "error", "roster_duplicate_name"),
+    ]
+    assert "与第2行“长阳镇第一小学工会”是同一个基层工会" in roster.issues[0].message

@@ -340,6 +340,10 @@ MESSAGES: dict[str, str] = {
     ),
     "roster_members_blank": "{at}第{row}行“{unit}”没有填写会员人数；该单位未计入统计，请补充。",
     "roster_duplicate_name": "{at}第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
+    "roster_duplicate_spelling": (
+        "{at}第{row}行“{unit}”与第{first}行“{first_unit}”是同一个基层工会（写法不同，上级工会相同）；"
+        "只按第{first}行计入一次，请在名册中删去重复的一行。"
+    ),
     "roster_parent_spelling": (
         "{at}第{row}行的上级工会写作“{written}”，与其他行的“{used}”是同一个单位，已按“{used}”统计；"
         "请在名册中统一写法。"

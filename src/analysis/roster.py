@@ -319,6 +319,42 @@ def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str
     return issues
 
 
+def _one_row_per_union(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
+    """Keep one row of a union the roster lists twice under one parent in other spellings.
+
+    长阳镇第一小学工会, 长阳镇第一小学工会委员会 and 北京市房山区长阳镇第一小学工会 under
+    长阳镇总工会 are one union (same `namekeys.loose_key`, same reporting unit after
+    `_one_spelling_per_parent`): counted once, at its first row, each later row an
+    error. `records` and `sheets` are pruned in place. The same key under another
+    parent is another union (two towns each have a 中心小学工会).
+    """
+    from analysis.namekeys import loose_key
+
+    first: dict[tuple[str, str], dict] = {}
+    issues, kept, kept_sheets = [], [], []
+    for record, sheet in zip(records, sheets, strict=True):
+        parent = "" if record["kind"] == Kind.DIRECT else record["reporting_unit"]
+        key = (parent, loose_key(record["unit"]))
+        if key not in first:
+            first[key] = record
+            kept.append(record)
+            kept_sheets.append(sheet)
+            continue
+        at = message_text(
+            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
+        )
+        issues.append(
+            Issue(source, sheet, record["row"], "基层工会名称", "error",
+                  IssueCode.ROSTER_DUPLICATE_NAME,
+                  message_text("roster_duplicate_spelling", at=at, row=record["row"],
+                               unit=record["unit"], first=first[key]["row"],
+                               first_unit=first[key]["unit"]))
+        )  # fmt: skip
+    records[:] = kept
+    sheets[:] = kept_sheets
+    return issues
+
+
 # What a 直属 union's 上级工会 may say without contradicting its 类别.
 _DIRECT_PARENT_WORDS = ("直属", "区直属", "无", "/", "-", "—")
 # How a 上级工会 cell names the district federation itself.
@@ -550,6 +586,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
             + (why + more if why else message_text("roster_no_rows"))
         )
     issues += _one_spelling_per_parent(records, sheets, source)
+    issues += _one_row_per_union(records, sheets, source)
     units = pd.DataFrame.from_records(records)
     units["members"] = units["members"].astype("int64")
     units["employees"] = units["employees"].astype("Int64")
