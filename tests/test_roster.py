@@ -471,3 +471,25 @@ def test_one_union_written_twice_in_other_spellings_under_its_parent_counts_once
         (5, "error", "roster_duplicate_name"),
     ]
     assert "与第2行“长阳镇第一小学工会”是同一个基层工会" in roster.issues[0].message
+
+
+def test_a_hidden_roster_sheet_with_unions_is_named_not_dropped_in_silence(tmp_path):
+    """A hidden sheet is not read (as for submissions), but one holding unions gets a
+    warning naming it and its 1 union; an empty hidden sheet stays quiet."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "名册"
+    for row in [_HEADER, [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40]]:
+        wb.active.append(row)
+    hidden = wb.create_sheet("补充")
+    for row in [_HEADER, [1, "拱辰街道社区工会", "拱辰街道总工会", "街道", 25]]:
+        hidden.append(row)
+    hidden.sheet_state = "hidden"
+    wb.create_sheet("空表").sheet_state = "hidden"
+    wb.save(tmp_path / "名册.xlsx")
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (1, 40)}
+    (issue,) = roster.issues
+    assert (issue.sheet, issue.severity, issue.code) == ("补充", "warning", "roster_sheet_hidden")
+    assert "工作表“补充”是隐藏的，其中有1行基层工会记录，未读取" in issue.message

@@ -229,6 +229,7 @@ class IssueCode(StrEnum):
     ROUND_FROM_FILENAME = "round_from_filename"
     SHEET_OTHER_UNIT = "sheet_other_unit"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
+    ROSTER_SHEET_HIDDEN = "roster_sheet_hidden"
 
 
 class UsageError(Exception):

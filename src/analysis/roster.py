@@ -115,7 +115,8 @@ def _match_columns(header: list[object]) -> dict[str, int]:
 
 def _read_sheets(path: Path) -> list:
     """The visible sheets of a roster file that hold anything (`model.Sheet`, merged
-    ranges included), in workbook order; the first sheet when none is visible.
+    ranges included), in workbook order, the first sheet when none is visible; and
+    the hidden sheets that hold anything (not read: named in a warning).
 
     Read through `readers.read_workbook`, so the roster gets the same protection as
     submissions (format from bytes, size and extent limits, CSV encodings).
@@ -130,7 +131,17 @@ def _read_sheets(path: Path) -> list:
     sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets[:1]
     if not sheets:
         raise RosterError(message_text("roster_no_sheet", file=shown_name(path.name)))
-    return sheets
+    return sheets, [s for s in workbook.sheets if s.hidden and s.rows and s not in sheets]
+
+
+def _hidden_unions(sheet) -> int:
+    """How many rows with a union's name a hidden sheet holds below a roster header
+    (0 when it has no roster header: a list of 类别 for a drop-down, say)."""
+    header_index, columns, _best = _header(sheet.rows)
+    if header_index is None:
+        return 0
+    j = columns["unit"]
+    return sum(1 for row in sheet.rows[header_index + 1 :] if j < len(row) and not blank(row[j]))
 
 
 def _header(grid: list[list[object]]) -> tuple[int | None, dict[str, int], tuple | None]:
@@ -374,7 +385,7 @@ def load_roster(roster_path: Path) -> Roster:
     header is named in a warning.
     """
     path = find_roster_file(Path(roster_path))
-    sheets = _read_sheets(path)
+    sheets, hidden = _read_sheets(path)
     found, skipped, first_best = [], [], None
     for sheet in sheets:
         header_index, columns, best = _header(sheet.rows)
@@ -396,6 +407,14 @@ def load_roster(roster_path: Path) -> Roster:
             Issue(shown_name(path.name), name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
                   message_text("roster_sheet_skipped", file=shown_name(path.name), sheet=name))
         )  # fmt: skip
+    for sheet in hidden:
+        if count := _hidden_unions(sheet):
+            roster.issues.append(
+                Issue(shown_name(path.name), sheet.name, None, "", "warning",
+                      IssueCode.ROSTER_SHEET_HIDDEN,
+                      message_text("roster_sheet_hidden", file=shown_name(path.name),
+                                   sheet=sheet.name, count=count))
+            )  # fmt: skip
     return with_folder_issues(roster, Path(roster_path), path)
 
 
