@@ -493,3 +493,27 @@ def test_a_hidden_roster_sheet_with_unions_is_named_not_dropped_in_silence(tmp_p
     (issue,) = roster.issues
     assert (issue.sheet, issue.severity, issue.code) == ("补充", "warning", "roster_sheet_hidden")
     assert "工作表“补充”是隐藏的，其中有1行基层工会记录，未读取" in issue.message
+
+
+def test_a_row_naming_the_parent_federation_itself_is_no_grassroots_union(tmp_path):
+    """“琉璃河镇” (the town's heading, with its total 50) and “长阳镇总工会” under
+    长阳镇总工会 are the federations themselves: counting them would add 50 + 15 members
+    and two unions that no activity can cover. Each is an error; a direct union is its
+    own reporting unit and stays."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "长阳镇总工会", "长阳镇总工会", "乡镇", 15],
+        [None, "琉璃河镇", "琉璃河镇总工会", "乡镇", 50],
+        [3, "琉璃河镇中心小学工会", "琉璃河镇总工会", "乡镇", 30],
+        [4, "琉璃河镇卫生院工会", "琉璃河镇总工会", "乡镇", 20],
+        [5, "长阳镇总工会机关工会", "长阳镇总工会", "乡镇", 9],
+        [6, "区图书馆工会", "区图书馆工会", "直属", 9],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {
+        "长阳镇总工会": (2, 49), "琉璃河镇总工会": (2, 50), "区图书馆工会": (1, 9),
+    }  # fmt: skip
+    found = [(i.row, i.severity, i.code) for i in roster.issues]
+    assert found == [(3, "error", "roster_unit_is_parent"), (4, "error", "roster_unit_is_parent")]
+    assert "第4行的基层工会“琉璃河镇”就是上级工会“琉璃河镇总工会”本身" in roster.issues[1].message

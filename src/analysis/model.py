@@ -230,6 +230,7 @@ class IssueCode(StrEnum):
     SHEET_OTHER_UNIT = "sheet_other_unit"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
     ROSTER_SHEET_HIDDEN = "roster_sheet_hidden"
+    ROSTER_UNIT_IS_PARENT = "roster_unit_is_parent"
 
 
 class UsageError(Exception):

@@ -486,6 +486,8 @@ ROSTER_TOTAL_WORDS = ("合计", "总计", "小计", "共计", "汇总")
 
 def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     """The roster tables from one or more sheets: (grid, header row, columns, sheet) each."""
+    from analysis.namekeys import reporting_key
+
     issues: list[Issue] = []
     records = []
     sheets: list[str] = []  # each record's sheet, for the warnings below
@@ -569,6 +571,15 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                            unit=name, parent=parent))
                     )  # fmt: skip
                 parent = name  # a directly affiliated union is its own reporting unit
+            elif reporting_key(name) == reporting_key(parent):
+                # The federation itself (长阳镇总工会 under 长阳镇总工会, or a town's heading
+                # 琉璃河镇 with its total): no union beneath it, whose members would count twice.
+                problem(
+                    rownum, "基层工会名称", IssueCode.ROSTER_UNIT_IS_PARENT,
+                    message_text("roster_unit_is_parent", at=at, row=rownum, unit=name,
+                                 parent=parent, members=members),
+                )  # fmt: skip
+                continue
             if name in seen:
                 problem(
                     rownum,
