@@ -98,7 +98,7 @@ def test_roster_missing_two_columns_names_both(tmp_path):
         "名册“r.xlsx”的工作表“Sheet1”找不到完整的表头：第1行有“基层工会名称”、“上级工会”，"
     )
     assert (
-        "缺少“类别”（也可写作“类型”“单位类别”“上级类别”）、“会员人数”（也可写作“会员数”“会员”）列"
+        "缺少“类别”（也可写作“类型”“单位类别”“上级类别”）、“会员人数”（也可写作“会员数”“会员”“会员总数”）列"
         in message
     )
 
@@ -517,3 +517,23 @@ def test_a_row_naming_the_parent_federation_itself_is_no_grassroots_union(tmp_pa
     found = [(i.row, i.severity, i.code) for i in roster.issues]
     assert found == [(3, "error", "roster_unit_is_parent"), (4, "error", "roster_unit_is_parent")]
     assert "第4行的基层工会“琉璃河镇”就是上级工会“琉璃河镇总工会”本身" in roster.issues[1].message
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["序号", "基层工会全称", "所属总工会", "类别（乡镇/街道/系统）", "会员总数", "职工总数"],
+        ["序号", "工会名称", "隶属", "所属类型", "工会会员人数（人）", "在职职工"],
+        ["序号", "单位名称", "上级总工会", "所属类别", "会员人数(名)", "在职职工人数"],
+    ],
+)
+def test_roster_headers_as_offices_word_them_are_read(tmp_path, header):
+    write_xlsx(tmp_path / "名册.xlsx", [
+        header,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40, 45],
+        [2, "区教委机关工会", "区教委工会", "系统", 50, 55],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (1, 40), "区教委工会": (1, 50)}
+    assert roster.units["employees"].tolist() == [45, 55]
+    assert roster.issues == []

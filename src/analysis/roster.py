@@ -20,15 +20,34 @@ from analysis.messages import message_text
 from analysis.model import FileRejected, Issue, IssueCode, Kind, RosterError  # noqa: F401 - RosterError is re-exported
 from analysis.tables import blank
 
-# Roster columns as offices write them.
+# Roster columns as offices write them. A header cell is compared without what it says
+# in brackets (会员人数（人）, 类别（乡镇/街道/系统）), spaces or a trailing colon.
+# fmt: off
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
-    "unit": ("基层工会名称", "工会名称", "单位名称", "基层工会", "名称"),
-    "parent": ("上级工会", "所属工会", "上级单位", "所属单位", "报送单位", "上级"),
-    "kind": ("类别", "类型", "单位类别", "上级类别", "所属类别"),
-    "members": ("会员人数", "会员数", "会员"),
-    "employees": ("职工人数", "职工数", "职工"),
+    "unit": (
+        "基层工会名称", "工会名称", "单位名称", "基层工会", "名称",
+        "基层工会全称", "工会全称", "单位全称", "基层单位名称", "基层工会组织名称",
+    ),
+    "parent": (
+        "上级工会", "所属工会", "上级单位", "所属单位", "报送单位", "上级",
+        "所属总工会", "上级总工会", "上级工会名称", "所属上级工会", "隶属", "隶属工会",
+        "隶属单位", "主管工会", "所属乡镇街道", "所属乡镇街道系统",
+    ),
+    "kind": (
+        "类别", "类型", "单位类别", "上级类别", "所属类别",
+        "上级工会类别", "上级类型", "所属类型",
+    ),
+    "members": (
+        "会员人数", "会员数", "会员",
+        "会员总数", "工会会员人数", "工会会员数", "会员数量", "会员人数合计",
+    ),
+    "employees": (
+        "职工人数", "职工数", "职工",
+        "职工总数", "在职职工", "在职职工人数", "在职职工数", "在岗职工", "在岗职工人数",
+    ),
     "code": ("统一社会信用代码", "单位代码", "组织机构代码", "编码", "代码"),
 }
+# fmt: on
 REQUIRED = ("unit", "parent", "kind", "members")
 FIELD_LABELS: dict[str, str] = {f: names[0] for f, names in ROSTER_COLUMNS.items()}
 HEADER_SEARCH_ROWS = 30
@@ -102,8 +121,14 @@ def kind_code(text: object) -> str | None:
     return None
 
 
+def _header_cell(text: object) -> str:
+    """A header cell as `ROSTER_COLUMNS` spells it: 会员人数（人） -> 会员人数."""
+    value = re.sub(r"[（(][^（()）]*[）)]", "", str(text or ""))
+    return _norm_header(value) or _norm_header(text)
+
+
 def _match_columns(header: list[object]) -> dict[str, int]:
-    cells = [_norm_header(c) for c in header]
+    cells = [_header_cell(c) for c in header]
     found: dict[str, int] = {}
     for fld, synonyms in ROSTER_COLUMNS.items():
         for syn in synonyms:  # exact matches first, in synonym order
