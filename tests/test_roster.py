@@ -537,3 +537,23 @@ def test_roster_headers_as_offices_word_them_are_read(tmp_path, header):
     assert _totals(roster) == {"长阳镇总工会": (1, 40), "区教委工会": (1, 50)}
     assert roster.units["employees"].tolist() == [45, 55]
     assert roster.issues == []
+
+
+def test_total_rows_are_known_by_any_label_cell_and_a_union_with_such_a_word_stays(tmp_path):
+    """合计 in the 序号 column, 长阳镇合计 under 上级工会 and “合  计” spaced out are totals,
+    not unions without a name or with an unknown 类别; 北京汇总科技有限公司工会 only has the
+    word inside its name and is a union (it used to vanish without a word)."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        ["房山区基层工会名册"],
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 10],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 20],
+        [None, None, "长阳镇合计", None, 30],
+        [3, "北京汇总科技有限公司工会", "长阳镇总工会", "乡镇", 7],
+        ["合计", None, None, None, 37],
+        [None, "合  计", None, None, 37],
+        [None, "总计：", None, None, 37],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (3, 37)}
+    assert roster.issues == []

@@ -505,8 +505,19 @@ def roster_from_grid(
     return roster_from_grids([(grid, header_index, columns, sheet)], source)
 
 
-# Rows of a roster that total others rather than name a union (长阳镇小计, 共计).
-ROSTER_TOTAL_WORDS = ("合计", "总计", "小计", "共计", "汇总")
+# Rows of a roster that total others rather than name a union (长阳镇小计, 共计): the
+# markers of `tables.marker_hit` ("=" a whole-cell word), as in submissions.
+ROSTER_TOTAL_MARKERS = ("合计", "总计", "小计", "共计", "总数", "=汇总", "=累计", "=总和")
+
+
+def _total_row(row: list[object], name: str, parent: str) -> bool:
+    """Whether a roster row totals others: its name, its 上级工会 or one of its first two
+    filled cells (a 序号 column) is a total label (合计, “合  计”, 长阳镇小计, 总计：);
+    a union whose name merely holds such a word (北京汇总科技有限公司工会) is none."""
+    from analysis.tables import marker_hit
+
+    first = [v for v in row if not blank(v)][:2]
+    return any(marker_hit(v, ROSTER_TOTAL_MARKERS) for v in (name, parent, *first))
 
 
 def roster_from_grids(parts: list[tuple], source: str) -> Roster:
@@ -532,6 +543,9 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
         for i in range(header_index + 1, len(grid)):
             row, rownum = grid[i], i + 1
             name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
+            parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
+            if _total_row(row, name, parent):
+                continue
             if not name and _to_int(cell(row, "members")) is not None:
                 # Members without a name: a union whose name was left out (or a total
                 # without its word), never dropped in silence: it would change 会员数.
@@ -542,9 +556,8 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                  parent=_shown(cell(row, "parent"))),
                 )  # fmt: skip
                 continue
-            if not name or any(w in name for w in ROSTER_TOTAL_WORDS):
+            if not name:
                 continue
-            parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
             kind = kind_code(cell(row, "kind"))
             members = _to_int(cell(row, "members"))
             if kind is None:
