@@ -557,3 +557,29 @@ def test_total_rows_are_known_by_any_label_cell_and_a_union_with_such_a_word_sta
     roster = load_roster(tmp_path / "名册.xlsx")
     assert _totals(roster) == {"长阳镇总工会": (3, 37)}
     assert roster.issues == []
+
+
+def test_a_parent_written_once_for_its_block_without_merging_counts_for_each(tmp_path):
+    """上级工会 and 类别 written on the first row of each town's block only (the cells below
+    left blank, as when merged cells were undone or the roster came from CSV): each union
+    counts under the town above, with one warning per block naming its rows; a 直属 union
+    keeps its own blank parent."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "长阳镇卫生院工会", None, None, 60],
+        [3, "北京长阳建材有限公司工会", None, None, 100],
+        [4, "区图书馆工会", None, "直属", 9],
+        [5, "琉璃河镇中心小学工会", "琉璃河镇总工会", "乡镇", 30],
+        [6, "琉璃河镇卫生院工会", " ", None, 20],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {
+        "长阳镇总工会": (3, 200), "琉璃河镇总工会": (2, 50), "区图书馆工会": (1, 9),
+    }  # fmt: skip
+    found = [(i.row, i.severity, i.code) for i in roster.issues]
+    assert found == [(3, "warning", "roster_parent_above"), (7, "warning", "roster_parent_above")]
+    assert (
+        "第3–4行（2个基层工会）没有填写上级工会和类别，已按上方第2行的“长阳镇总工会”（乡镇）计入"
+        in (roster.issues[0].message)
+    )

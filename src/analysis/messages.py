@@ -366,6 +366,10 @@ MESSAGES: dict[str, str] = {
         "无需处理；如果确有这样一个基层工会（如总工会机关的工会），请在名册中写明全称"
         "（如“{parent}机关工会”）后重新运行。"
     ),
+    "roster_parent_above": (
+        "{at}第{rows}行（{count}个基层工会）没有填写上级工会和类别，已按上方第{head}行的“{parent}”"
+        "（{kind}）计入；如果其中有不属于“{parent}”的单位，请在名册中补填其上级工会和类别后重新运行。"
+    ),
     "roster_no_records": "{where}第{row}行表头之下没有可用的基层工会记录，无法统计。",
     "roster_no_rows": "表头下面没有数据行，请检查是否选错了工作表或文件。",
     "roster_more_problems": "（共{count}行有问题，以上为前3行）",

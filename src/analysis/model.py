@@ -231,6 +231,7 @@ class IssueCode(StrEnum):
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
     ROSTER_SHEET_HIDDEN = "roster_sheet_hidden"
     ROSTER_UNIT_IS_PARENT = "roster_unit_is_parent"
+    ROSTER_PARENT_ABOVE = "roster_parent_above"
 
 
 class UsageError(Exception):

@@ -540,6 +540,8 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
         def problem(rownum: int, col: str, code: str, message: str, sheet=sheet) -> None:
             issues.append(Issue(source, sheet, rownum, col, "error", code, message))
 
+        above: tuple[int, str, object] | None = None  # (row, 上级工会, 类别) of a block's head
+        filled: dict[tuple, list[int]] = {}  # a block's head -> the rows that took its parent
         for i in range(header_index + 1, len(grid)):
             row, rownum = grid[i], i + 1
             name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
@@ -558,7 +560,15 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                 continue
             if not name:
                 continue
-            kind = kind_code(cell(row, "kind"))
+            kind_cell = cell(row, "kind")
+            if not parent and blank(kind_cell) and above is not None:
+                # 上级工会 and 类别 written once for a block, the cells below left blank
+                # (merged cells undone, a CSV export): the block's row above holds them.
+                parent, kind_cell = above[1], above[2]
+                filled.setdefault(above, []).append(rownum)
+            elif parent and not blank(kind_cell):
+                above = (rownum, parent, kind_cell)
+            kind = kind_code(kind_cell)
             members = _to_int(cell(row, "members"))
             if kind is None:
                 problem(
@@ -641,6 +651,13 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                 }
             )
             sheets.append(sheet)
+        for (head, parent, kind_cell), rows in filled.items():
+            span = f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+            issues.append(
+                Issue(source, sheet, rows[0], "上级工会", "warning", IssueCode.ROSTER_PARENT_ABOVE,
+                      message_text("roster_parent_above", at=at, rows=span, count=len(rows),
+                                   head=head, parent=parent, kind=_shown(kind_cell).strip()))
+            )  # fmt: skip
     grid, header_index, _columns, sheet = parts[0]
     at = message_text("roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet)
     if not records:
