@@ -583,3 +583,21 @@ def test_a_parent_written_once_for_its_block_without_merging_counts_for_each(tmp
         "第3–4行（2个基层工会）没有填写上级工会和类别，已按上方第2行的“长阳镇总工会”（乡镇）计入"
         in (roster.issues[0].message)
     )
+
+
+def test_a_union_the_remarks_call_disbanded_is_not_in_the_denominator(tmp_path):
+    """备注 已撤销 / 已注销 / 已合并至… : gone, so not counted (2 of 5 unions left out,
+    each named in an error); 拟撤销 (still there) and 新成立 are counted."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        [*_HEADER, "职工人数", "单位代码", "备注"],
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40, None, None, "已撤销"],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60, None, None, "2019年3月已合并至长阳镇医院工会"],
+        [3, "长阳镇医院工会", "长阳镇总工会", "乡镇", 90, None, None, "新成立"],
+        [4, "长阳镇中学工会", "长阳镇总工会", "乡镇", 30, None, None, "拟撤销"],
+        [5, "长阳镇砖厂工会", "长阳镇总工会", "乡镇", 8, None, None, "企业已注销"],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (2, 120)}
+    found = [(i.row, i.severity, i.code) for i in roster.issues]
+    assert found == [(r, "error", "roster_unit_disbanded") for r in (2, 3, 6)]
+    assert "“长阳镇第一小学工会”的备注写着“已撤销”" in roster.issues[0].message

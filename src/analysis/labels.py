@@ -205,6 +205,7 @@ CODE_NAMES: dict[str, str] = {
     "roster_sheet_hidden": "名册隐藏工作表未读取",
     "roster_unit_is_parent": "名册基层工会即上级工会",
     "roster_parent_above": "名册上级工会按上方填写",
+    "roster_unit_disbanded": "名册单位已撤销",
 }
 # Why a row was not counted, in the figure tables' "未计入：…" headers and `reason`
 # column: the issue code's name, shorter where the header would be too long.

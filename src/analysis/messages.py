@@ -370,6 +370,10 @@ MESSAGES: dict[str, str] = {
         "{at}第{rows}行（{count}个基层工会）没有填写上级工会和类别，已按上方第{head}行的“{parent}”"
         "（{kind}）计入；如果其中有不属于“{parent}”的单位，请在名册中补填其上级工会和类别后重新运行。"
     ),
+    "roster_unit_disbanded": (
+        "{at}第{row}行“{unit}”的备注写着“{remark}”，已按撤销（注销、合并）的单位处理，"
+        "不计入基层工会数和会员数；如果该单位仍然存在，请修改备注后重新运行。"
+    ),
     "roster_no_records": "{where}第{row}行表头之下没有可用的基层工会记录，无法统计。",
     "roster_no_rows": "表头下面没有数据行，请检查是否选错了工作表或文件。",
     "roster_more_problems": "（共{count}行有问题，以上为前3行）",

@@ -232,6 +232,7 @@ class IssueCode(StrEnum):
     ROSTER_SHEET_HIDDEN = "roster_sheet_hidden"
     ROSTER_UNIT_IS_PARENT = "roster_unit_is_parent"
     ROSTER_PARENT_ABOVE = "roster_parent_above"
+    ROSTER_UNIT_DISBANDED = "roster_unit_disbanded"
 
 
 class UsageError(Exception):

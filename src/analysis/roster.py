@@ -46,8 +46,23 @@ ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
         "职工总数", "在职职工", "在职职工人数", "在职职工数", "在岗职工", "在岗职工人数",
     ),
     "code": ("统一社会信用代码", "单位代码", "组织机构代码", "编码", "代码"),
+    "remarks": ("备注", "说明", "状态", "单位状态", "变动情况"),
 }
 # fmt: on
+
+# A 备注 saying the union is gone (撤销, 注销, 已合并至…): not in the denominator. 拟撤销,
+# 未注销 and the like say it is still there, and so does “甲工会并入本会” (the merger's
+# survivor): a merger counts only as the remark's first words or after 已/被.
+_DISBANDED = re.compile(r"撤销|注销|解散|撤并|吊销|破产|关停|(?:^|已|被)\s*(?:合并[到至入于]|并入)")
+_STILL_THERE = re.compile(r"[未拟待不没]\s*(?:撤销|注销|解散|撤并|吊销|破产|关停|合并|并入)")
+
+
+def _disbanded(remark: object) -> bool:
+    """Whether a 备注 cell says the union no longer exists."""
+    text = "" if blank(remark) else str(remark)
+    return bool(_DISBANDED.search(text)) and not _STILL_THERE.search(text)
+
+
 REQUIRED = ("unit", "parent", "kind", "members")
 FIELD_LABELS: dict[str, str] = {f: names[0] for f, names in ROSTER_COLUMNS.items()}
 HEADER_SEARCH_ROWS = 30
@@ -568,6 +583,13 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                 filled.setdefault(above, []).append(rownum)
             elif parent and not blank(kind_cell):
                 above = (rownum, parent, kind_cell)
+            if _disbanded(remark := cell(row, "remarks")):
+                problem(
+                    rownum, "备注", IssueCode.ROSTER_UNIT_DISBANDED,
+                    message_text("roster_unit_disbanded", at=at, row=rownum, unit=name,
+                                 remark=str(remark).strip()),
+                )  # fmt: skip
+                continue
             kind = kind_code(kind_cell)
             members = _to_int(cell(row, "members"))
             if kind is None:
