@@ -601,3 +601,25 @@ def test_a_union_the_remarks_call_disbanded_is_not_in_the_denominator(tmp_path):
     found = [(i.row, i.severity, i.code) for i in roster.issues]
     assert found == [(r, "error", "roster_unit_disbanded") for r in (2, 3, 6)]
     assert "“长阳镇第一小学工会”的备注写着“已撤销”" in roster.issues[0].message
+
+
+def test_a_roster_header_on_two_rows_is_read(tmp_path):
+    """“会员情况” merged over “会员人数 | 职工人数”, the other headings merged down over
+    both rows: the second row completes the first, the data start below it."""
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "名册.xlsx", [
+        ["序号", "基层工会名称", "上级工会", "类别", "会员情况", None],
+        [None, None, None, None, "会员人数", "职工人数"],
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40, 45],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60, 70],
+    ])  # fmt: skip
+    wb = load_workbook(path)
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:F1"):
+        wb.active.merge_cells(cells)
+    wb.save(path)
+    roster = load_roster(path)
+    assert _totals(roster) == {"长阳镇总工会": (2, 100)}
+    assert roster.units["employees"].tolist() == [45, 70]
+    assert roster.units["row"].tolist() == [3, 4]
+    assert roster.issues == []

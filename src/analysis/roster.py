@@ -191,6 +191,22 @@ def _header(grid: list[list[object]]) -> tuple[int | None, dict[str, int], tuple
         columns = _match_columns(row)
         if all(f in columns for f in REQUIRED):
             return i, columns, best
+        if any(f in columns for f in REQUIRED) and i + 1 < len(grid):
+            # A header on two rows (会员情况 merged over 会员人数 | 职工人数): the second
+            # row's headings where it has any, the first row's (merged down) elsewhere.
+            below = grid[i + 1]
+            joined = [
+                below[j]
+                if j < len(below) and not blank(below[j])
+                else row[j]
+                if j < len(row)
+                else None
+                for j in range(max(len(row), len(below)))
+            ]
+            two = _match_columns(joined)
+            alone = _match_columns(below)  # a header by itself: met on the next turn
+            if all(f in two for f in REQUIRED) and not all(f in alone for f in REQUIRED):
+                return i + 1, two, best
         found = sum(f in columns for f in REQUIRED)
         if found and (best is None or found > sum(f in best[1] for f in REQUIRED)):
             best = (i, columns)
