@@ -393,7 +393,7 @@ def test_members_written_in_words_or_with_a_decimal_zero_are_read(tmp_path):
     roster = load_roster(tmp_path / "名册.xlsx")
     assert _totals(roster) == {"长阳镇总工会": (2, 105)}
     messages = [i.message for i in roster.issues]
-    assert len(messages) == 2 and "会员人数“约50”不是整数" in messages[0]
+    assert len(messages) == 2 and "会员人数“约50”不是0或正整数" in messages[0]
     assert "“长阳镇幼儿园工会”没有填写会员人数" in messages[1]  # a blank cell, never “None”
 
 
@@ -623,3 +623,17 @@ def test_a_roster_header_on_two_rows_is_read(tmp_path):
     assert roster.units["employees"].tolist() == [45, 70]
     assert roster.units["row"].tolist() == [3, 4]
     assert roster.issues == []
+
+
+def test_numbers_a_spreadsheet_stored_as_floats_are_shown_as_typed(tmp_path):
+    """A unit code typed as a number (12345) is “12345”, not “12345.0”; a negative 会员人数
+    is quoted as “-3” in its error, as the analyst typed it."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        [*_HEADER, "职工人数", "单位代码"],
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40, 45, 12345.0],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", -3.0, None, "0012345"],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert roster.units["code"].tolist() == ["12345"]
+    (issue,) = roster.issues
+    assert "会员人数“-3”不是0或正整数" in issue.message

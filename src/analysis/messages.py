@@ -319,7 +319,7 @@ MESSAGES: dict[str, str] = {
         "该单位未计入统计，请修改名册。"
     ),
     "roster_members_unreadable": (
-        "{at}第{row}行“{unit}”的会员人数“{value}”不是整数；该单位未计入统计，请修改名册。"
+        "{at}第{row}行“{unit}”的会员人数“{value}”不是0或正整数；该单位未计入统计，请修改名册。"
     ),
     "roster_parent_missing": "{at}第{row}行“{unit}”没有填写上级工会；该单位未计入统计，请补充。",
     "roster_parent_is_district": (

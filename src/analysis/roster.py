@@ -343,8 +343,13 @@ def _to_int(value: object) -> int | None:
 
 
 def _shown(value: object) -> str:
-    """A cell as a message quotes it: blank for an empty one, never “None”."""
-    return "" if value is None else str(value)
+    """A cell as a message quotes it (or a code is kept): blank for an empty one, never
+    “None”; a whole number a spreadsheet stored as a float as typed (12345, not 12345.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
@@ -684,7 +689,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                     "kind": kind,
                     "members": members,
                     "employees": _to_int(cell(row, "employees")),
-                    "code": str(cell(row, "code") or "").strip(),
+                    "code": _shown(cell(row, "code")).strip(),
                     "row": rownum,
                 }
             )
