@@ -637,3 +637,17 @@ def test_numbers_a_spreadsheet_stored_as_floats_are_shown_as_typed(tmp_path):
     assert roster.units["code"].tolist() == ["12345"]
     (issue,) = roster.issues
     assert "会员人数“-3”不是0或正整数" in issue.message
+
+
+def test_a_federation_listed_only_as_itself_stays_expected_to_report(tmp_path):
+    """城关街道工会 is the only row under 城关街道总工会: leaving it out would drop the
+    street from the reporting units, so it is kept (1 union, 25 members) with a warning."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "城关街道工会", "城关街道总工会", "街道", 25],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (1, 40), "城关街道总工会": (1, 25)}
+    (issue,) = roster.issues
+    assert (issue.row, issue.severity, issue.code) == (3, "warning", "roster_unit_is_parent")

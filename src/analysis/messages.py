@@ -374,6 +374,11 @@ MESSAGES: dict[str, str] = {
         "{at}第{row}行“{unit}”的备注写着“{remark}”，已按撤销（注销、合并）的单位处理，"
         "不计入基层工会数和会员数；如果该单位仍然存在，请修改备注后重新运行。"
     ),
+    "roster_unit_is_parent_kept": (
+        "{at}第{row}行的基层工会“{unit}”与上级工会“{parent}”是同一个单位，而名册中“{parent}”之下"
+        "没有其他基层工会；已把它作为“{parent}”唯一的基层工会（会员人数{members}）计入，"
+        "请核对名册是否漏列了“{parent}”的基层工会。"
+    ),
     "roster_no_records": "{where}第{row}行表头之下没有可用的基层工会记录，无法统计。",
     "roster_no_rows": "表头下面没有数据行，请检查是否选错了工作表或文件。",
     "roster_more_problems": "（共{count}行有问题，以上为前3行）",

@@ -427,6 +427,45 @@ def _one_row_per_union(records: list[dict], sheets: list[str], source: str) -> l
     return issues
 
 
+def _rows_naming_their_parent(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
+    """Leave out a row whose union is its own parent federation (not 直属).
+
+    长阳镇总工会 under 长阳镇总工会, or a town's heading 琉璃河镇 carrying its total, among
+    the federation's unions: the federation itself, whose members would count twice and
+    which no activity can cover (its own count as 本级). Each is an error; `records` and
+    `sheets` are pruned in place. When it is the federation's only row, it is kept (or the
+    federation would no longer be expected to report), with a warning.
+    """
+    from analysis.namekeys import reporting_key
+
+    selves = [
+        r["kind"] != Kind.DIRECT and reporting_key(r["unit"]) == reporting_key(r["reporting_unit"])
+        for r in records
+    ]
+    others = {r["reporting_unit"] for r, own in zip(records, selves, strict=True) if not own}
+    issues, kept, kept_sheets = [], [], []
+    for record, sheet, own in zip(records, sheets, selves, strict=True):
+        parent = record["reporting_unit"]
+        if own:
+            at = message_text(
+                "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
+            )
+            key = "roster_unit_is_parent" if parent in others else "roster_unit_is_parent_kept"
+            issues.append(
+                Issue(source, sheet, record["row"], "基层工会名称",
+                      "error" if parent in others else "warning", IssueCode.ROSTER_UNIT_IS_PARENT,
+                      message_text(key, at=at, row=record["row"], unit=record["unit"],
+                                   parent=parent, members=record["members"]))
+            )  # fmt: skip
+            if parent in others:
+                continue
+        kept.append(record)
+        kept_sheets.append(sheet)
+    records[:] = kept
+    sheets[:] = kept_sheets
+    return issues
+
+
 # What a 直属 union's 上级工会 may say without contradicting its 类别.
 _DIRECT_PARENT_WORDS = ("直属", "区直属", "无", "/", "-", "—")
 # How a 上级工会 cell names the district federation itself.
@@ -558,8 +597,6 @@ def _total_row(row: list[object], name: str, parent: str) -> bool:
 
 def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     """The roster tables from one or more sheets: (grid, header row, columns, sheet) each."""
-    from analysis.namekeys import reporting_key
-
     issues: list[Issue] = []
     records = []
     sheets: list[str] = []  # each record's sheet, for the warnings below
@@ -662,15 +699,6 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                            unit=name, parent=parent))
                     )  # fmt: skip
                 parent = name  # a directly affiliated union is its own reporting unit
-            elif reporting_key(name) == reporting_key(parent):
-                # The federation itself (长阳镇总工会 under 长阳镇总工会, or a town's heading
-                # 琉璃河镇 with its total): no union beneath it, whose members would count twice.
-                problem(
-                    rownum, "基层工会名称", IssueCode.ROSTER_UNIT_IS_PARENT,
-                    message_text("roster_unit_is_parent", at=at, row=rownum, unit=name,
-                                 parent=parent, members=members),
-                )  # fmt: skip
-                continue
             if name in seen:
                 problem(
                     rownum,
@@ -715,6 +743,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
         )
     issues += _one_spelling_per_parent(records, sheets, source)
     issues += _one_row_per_union(records, sheets, source)
+    issues += _rows_naming_their_parent(records, sheets, source)
     units = pd.DataFrame.from_records(records)
     units["members"] = units["members"].astype("int64")
     units["employees"] = units["employees"].astype("Int64")
