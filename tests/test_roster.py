@@ -651,3 +651,34 @@ def test_a_federation_listed_only_as_itself_stays_expected_to_report(tmp_path):
     assert _totals(roster) == {"长阳镇总工会": (1, 40), "城关街道总工会": (1, 25)}
     (issue,) = roster.issues
     assert (issue.row, issue.severity, issue.code) == (3, "warning", "roster_unit_is_parent")
+
+
+def test_a_sheet_per_town_or_kind_without_those_columns_takes_them_from_its_name(tmp_path):
+    """Sheet 长阳镇 lists its unions without 上级工会 and 类别; sheet 琉璃河镇 has 类别 only;
+    sheets 系统 and 直属 have no 类别: the sheet's name says what is missing, each sheet
+    warned once. They used to be skipped whole, their unions out of every figure."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = {
+        "长阳镇": [["序号", "基层工会名称", "会员人数"], [1, "甲工会", 10], [2, "乙工会", 20]],
+        "琉璃河镇": [["序号", "基层工会名称", "类别", "会员人数"], [1, "丙工会", "乡镇", 5]],
+        "系统": [["序号", "基层工会名称", "上级工会", "会员人数"], [1, "丁工会", "区教委工会", 30]],
+        "直属": [["序号", "基层工会名称", "会员人数"], [1, "戊工会", 9]],
+    }
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(tmp_path / "名册.xlsx")
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {
+        "琉璃河镇总工会": (1, 5), "长阳镇总工会": (2, 30), "区教委工会": (1, 30), "戊工会": (1, 9),
+    }  # fmt: skip
+    assert roster.kind_of["长阳镇总工会"] == "town" and roster.kind_of["戊工会"] == "direct"
+    found = [(i.sheet, i.severity, i.code) for i in roster.issues]
+    assert found == [(s, "warning", "roster_columns_from_sheet") for s in sheets]
+    assert "没有“上级工会”“类别”列，表中2个基层工会按工作表名称计入“长阳镇总工会”（乡镇）" in (
+        roster.issues[0].message
+    )

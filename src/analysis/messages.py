@@ -379,6 +379,13 @@ MESSAGES: dict[str, str] = {
         "没有其他基层工会；已把它作为“{parent}”唯一的基层工会（会员人数{members}）计入，"
         "请核对名册是否漏列了“{parent}”的基层工会。"
     ),
+    "roster_columns_from_sheet": (
+        "名册“{file}”的工作表“{sheet}”没有{missing}列，表中{count}个基层工会按工作表名称计入{what}；"
+        "如有不同，请在该表中补上{missing}列后重新运行。"
+    ),
+    "roster_from_sheet_parent_kind": "“{parent}”（{kind}）",
+    "roster_from_sheet_parent": "“{parent}”",
+    "roster_from_sheet_kind": "类别“{kind}”",
     "roster_no_records": "{where}第{row}行表头之下没有可用的基层工会记录，无法统计。",
     "roster_no_rows": "表头下面没有数据行，请检查是否选错了工作表或文件。",
     "roster_more_problems": "（共{count}行有问题，以上为前3行）",

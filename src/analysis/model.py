@@ -233,6 +233,7 @@ class IssueCode(StrEnum):
     ROSTER_UNIT_IS_PARENT = "roster_unit_is_parent"
     ROSTER_PARENT_ABOVE = "roster_parent_above"
     ROSTER_UNIT_DISBANDED = "roster_unit_disbanded"
+    ROSTER_COLUMNS_FROM_SHEET = "roster_columns_from_sheet"
 
 
 class UsageError(Exception):

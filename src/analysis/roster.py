@@ -477,6 +477,56 @@ def _names_district(parent: str) -> bool:
     return parent in DISTRICT_NAMES or parent in _DIRECT_PARENT_WORDS or "区总工会" in parent
 
 
+def _columns_from_sheet_name(sheet, best: tuple[int, dict[str, int]] | None):
+    """A sheet of one town or one kind that leaves out 上级工会 and/or 类别 because its name
+    says them (工作表“长阳镇”, “系统”, “直属”): (grid with the missing columns added,
+    header row, columns, the warning's fields), or None when the name cannot say them.
+
+    The kind is `kind_code` of the name; the parent is the name itself, 总工会 added for a
+    town or street written without 工会 (长阳镇 -> 长阳镇总工会), never a bare kind word
+    (乡镇, 系统); a 直属 union needs none.
+    """
+    if best is None or not {"unit", "members"} <= best[1].keys():
+        return None
+    index, columns = best
+    code = kind_code(sheet.name)
+    name = _norm_header(sheet.name)
+    if code is None or len({c for w, c in KIND_WORDS if w in name} - {code}) > 0:
+        return None  # no kind, or several (乡镇街道, a sheet of every kind)
+    added: dict[str, object] = {}
+    if "kind" not in columns:
+        added["kind"] = config.KIND_NAMES[code]
+    if "parent" not in columns and code != Kind.DIRECT:
+        bare = {
+            _norm_header(v) for v in (*config.KIND_NAMES.values(), *config.KIND_LONG_NAMES.values())
+        }
+        if name in bare or name in {w for w, _ in KIND_WORDS} or name.removesuffix("工会") in bare:
+            return None
+        suffix = "总工会" if code in (Kind.TOWN, Kind.STREET) else "工会"
+        added["parent"] = name if name.endswith("工会") else name + suffix
+    grid = _filled_down(sheet, columns, index)
+    width = max(len(row) for row in grid)
+    columns = dict(columns)
+    for k, fld in enumerate(added):
+        columns[fld] = width + k
+    grid = [
+        [*row, *[None] * (width - len(row)), *(FIELD_LABELS[f] if i == index else v for f, v in added.items())]
+        if i >= index else row
+        for i, row in enumerate(grid)
+    ]  # fmt: skip
+    j = columns["unit"]
+    count = sum(1 for row in grid[index + 1 :] if j < len(row) and not blank(row[j]))
+    missing = "".join(f"“{FIELD_LABELS[f]}”" for f in ("parent", "kind") if f not in best[1])
+    kind_name = config.KIND_NAMES[code]
+    if "parent" in added and "kind" in added:
+        what = message_text("roster_from_sheet_parent_kind", parent=added["parent"], kind=kind_name)
+    elif "parent" in added:
+        what = message_text("roster_from_sheet_parent", parent=added["parent"])
+    else:
+        what = message_text("roster_from_sheet_kind", kind=kind_name)
+    return grid, index, columns, {"missing": missing, "count": count, "what": what}
+
+
 def load_roster(roster_path: Path) -> Roster:
     """Read the roster from a file or a folder holding one (newest wins).
 
@@ -486,22 +536,33 @@ def load_roster(roster_path: Path) -> Roster:
     """
     path = find_roster_file(Path(roster_path))
     sheets, hidden = _read_sheets(path)
-    found, skipped, first_best = [], [], None
+    found, skipped, first_best, named = [], [], None, []
     for sheet in sheets:
         header_index, columns, best = _header(sheet.rows)
+        if header_index is None and (by_name := _columns_from_sheet_name(sheet, best)):
+            grid, header_index, columns, message = by_name
+            found.append((sheet, header_index, columns, grid))
+            named.append(Issue(shown_name(path.name), sheet.name, None, "", "warning",
+                               IssueCode.ROSTER_COLUMNS_FROM_SHEET,
+                               message_text("roster_columns_from_sheet",
+                                            file=shown_name(path.name), sheet=sheet.name,
+                                            **message)))  # fmt: skip
+            continue
         if header_index is None:
             skipped.append(sheet.name)
             first_best = first_best or (sheet.name, best)
             continue
-        found.append((sheet, header_index, columns))
+        found.append((sheet, header_index, columns, None))
     if not found:
         name, best = first_best or (sheets[0].name, None)
         raise RosterError(missing_columns_message(shown_name(path.name), name, best))
     parts = [
-        (_filled_down(sheet, columns, header_index), header_index, columns, sheet.name)
-        for sheet, header_index, columns in found
-    ]
+        (_filled_down(sheet, columns, header_index) if grid is None else grid, header_index,
+         columns, sheet.name)
+        for sheet, header_index, columns, grid in found
+    ]  # fmt: skip
     roster = roster_from_grids(parts, source=shown_name(path.name))
+    roster.issues.extend(named)
     for name in skipped:
         roster.issues.append(
             Issue(shown_name(path.name), name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
