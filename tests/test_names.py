@@ -115,9 +115,9 @@ def test_colliding_roster_names_do_not_resolve_by_key():
     roster = make_roster(
         [
             [1, "北京长阳建材有限公司工会", "长阳镇总工会", "乡镇", 10, 10, ""],
-            [2, "长阳建材公司工会", "长阳镇总工会", "乡镇", 20, 20, ""],
+            [2, "长阳建材公司工会", "琉璃河镇总工会", "乡镇", 20, 20, ""],
         ]
-    )
+    )  # under one parent the two would be one union (test_roster)
     resolver = NameResolver(roster)
     assert resolver.resolve("长阳建材公司工会").how == "exact"  # exact still works
     ambiguous = resolver.resolve("长阳建材有限公司工会")

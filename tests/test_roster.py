@@ -98,7 +98,7 @@ def test_roster_missing_two_columns_names_both(tmp_path):
         "名册“r.xlsx”的工作表“Sheet1”找不到完整的表头：第1行有“基层工会名称”、“上级工会”，"
     )
     assert (
-        "缺少“类别”（也可写作“类型”“单位类别”“上级类别”）、“会员人数”（也可写作“会员数”“会员”）列"
+        "缺少“类别”（也可写作“类型”“单位类别”“上级类别”）、“会员人数”（也可写作“会员数”“会员”“会员总数”）列"
         in message
     )
 
@@ -393,7 +393,7 @@ def test_members_written_in_words_or_with_a_decimal_zero_are_read(tmp_path):
     roster = load_roster(tmp_path / "名册.xlsx")
     assert _totals(roster) == {"长阳镇总工会": (2, 105)}
     messages = [i.message for i in roster.issues]
-    assert len(messages) == 2 and "会员人数“约50”不是整数" in messages[0]
+    assert len(messages) == 2 and "会员人数“约50”不是0或正整数" in messages[0]
     assert "“长阳镇幼儿园工会”没有填写会员人数" in messages[1]  # a blank cell, never “None”
 
 
@@ -448,3 +448,237 @@ def test_a_row_with_members_but_no_name_is_an_error_not_a_silent_loss(tmp_path):
     (issue,) = roster.issues
     assert (issue.row, issue.severity, issue.code) == (3, "error", "roster_name_blank")
     assert "第3行没有填写基层工会名称（上级工会“长阳镇总工会”，会员人数“300”）" in issue.message
+
+
+def test_one_union_written_twice_in_other_spellings_under_its_parent_counts_once(tmp_path):
+    """长阳镇第一小学工会 again as …工会委员会 and with 北京市房山区 before it, under the same
+    town: one union of 40 members, not three (120); each copy is named in an error. The
+    same spelling under another town is another union and stays."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60],
+        [3, "长阳镇第一小学工会委员会", "长阳镇总工会", "乡镇", 40],
+        [4, "北京市房山区长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [5, "中心小学工会", "长阳镇总工会", "乡镇", 30],
+        [6, "中心小学工会委员会", "琉璃河镇总工会", "乡镇", 20],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (3, 130), "琉璃河镇总工会": (1, 20)}
+    duplicates = [(i.row, i.severity, i.code) for i in roster.issues]
+    assert duplicates == [
+        (4, "error", "roster_duplicate_name"),
+        (5, "error", "roster_duplicate_name"),
+    ]
+    assert "与第2行“长阳镇第一小学工会”是同一个基层工会" in roster.issues[0].message
+
+
+def test_a_hidden_roster_sheet_with_unions_is_named_not_dropped_in_silence(tmp_path):
+    """A hidden sheet is not read (as for submissions), but one holding unions gets a
+    warning naming it and its 1 union; an empty hidden sheet stays quiet."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "名册"
+    for row in [_HEADER, [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40]]:
+        wb.active.append(row)
+    hidden = wb.create_sheet("补充")
+    for row in [_HEADER, [1, "拱辰街道社区工会", "拱辰街道总工会", "街道", 25]]:
+        hidden.append(row)
+    hidden.sheet_state = "hidden"
+    wb.create_sheet("空表").sheet_state = "hidden"
+    wb.save(tmp_path / "名册.xlsx")
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (1, 40)}
+    (issue,) = roster.issues
+    assert (issue.sheet, issue.severity, issue.code) == ("补充", "warning", "roster_sheet_hidden")
+    assert "工作表“补充”是隐藏的，其中有1行基层工会记录，未读取" in issue.message
+
+
+def test_a_row_naming_the_parent_federation_itself_is_no_grassroots_union(tmp_path):
+    """“琉璃河镇” (the town's heading, with its total 50) and “长阳镇总工会” under
+    长阳镇总工会 are the federations themselves: counting them would add 50 + 15 members
+    and two unions that no activity can cover. Each is an error; a direct union is its
+    own reporting unit and stays."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "长阳镇总工会", "长阳镇总工会", "乡镇", 15],
+        [None, "琉璃河镇", "琉璃河镇总工会", "乡镇", 50],
+        [3, "琉璃河镇中心小学工会", "琉璃河镇总工会", "乡镇", 30],
+        [4, "琉璃河镇卫生院工会", "琉璃河镇总工会", "乡镇", 20],
+        [5, "长阳镇总工会机关工会", "长阳镇总工会", "乡镇", 9],
+        [6, "区图书馆工会", "区图书馆工会", "直属", 9],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {
+        "长阳镇总工会": (2, 49), "琉璃河镇总工会": (2, 50), "区图书馆工会": (1, 9),
+    }  # fmt: skip
+    found = [(i.row, i.severity, i.code) for i in roster.issues]
+    assert found == [(3, "error", "roster_unit_is_parent"), (4, "error", "roster_unit_is_parent")]
+    assert "第4行的基层工会“琉璃河镇”就是上级工会“琉璃河镇总工会”本身" in roster.issues[1].message
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["序号", "基层工会全称", "所属总工会", "类别（乡镇/街道/系统）", "会员总数", "职工总数"],
+        ["序号", "工会名称", "隶属", "所属类型", "工会会员人数（人）", "在职职工"],
+        ["序号", "单位名称", "上级总工会", "所属类别", "会员人数(名)", "在职职工人数"],
+    ],
+)
+def test_roster_headers_as_offices_word_them_are_read(tmp_path, header):
+    write_xlsx(tmp_path / "名册.xlsx", [
+        header,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40, 45],
+        [2, "区教委机关工会", "区教委工会", "系统", 50, 55],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (1, 40), "区教委工会": (1, 50)}
+    assert roster.units["employees"].tolist() == [45, 55]
+    assert roster.issues == []
+
+
+def test_total_rows_are_known_by_any_label_cell_and_a_union_with_such_a_word_stays(tmp_path):
+    """合计 in the 序号 column, 长阳镇合计 under 上级工会 and “合  计” spaced out are totals,
+    not unions without a name or with an unknown 类别; 北京汇总科技有限公司工会 only has the
+    word inside its name and is a union (it used to vanish without a word)."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        ["房山区基层工会名册"],
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 10],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 20],
+        [None, None, "长阳镇合计", None, 30],
+        [3, "北京汇总科技有限公司工会", "长阳镇总工会", "乡镇", 7],
+        ["合计", None, None, None, 37],
+        [None, "合  计", None, None, 37],
+        [None, "总计：", None, None, 37],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (3, 37)}
+    assert roster.issues == []
+
+
+def test_a_parent_written_once_for_its_block_without_merging_counts_for_each(tmp_path):
+    """上级工会 and 类别 written on the first row of each town's block only (the cells below
+    left blank, as when merged cells were undone or the roster came from CSV): each union
+    counts under the town above, with one warning per block naming its rows; a 直属 union
+    keeps its own blank parent."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "长阳镇卫生院工会", None, None, 60],
+        [3, "北京长阳建材有限公司工会", None, None, 100],
+        [4, "区图书馆工会", None, "直属", 9],
+        [5, "琉璃河镇中心小学工会", "琉璃河镇总工会", "乡镇", 30],
+        [6, "琉璃河镇卫生院工会", " ", None, 20],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {
+        "长阳镇总工会": (3, 200), "琉璃河镇总工会": (2, 50), "区图书馆工会": (1, 9),
+    }  # fmt: skip
+    found = [(i.row, i.severity, i.code) for i in roster.issues]
+    assert found == [(3, "warning", "roster_parent_above"), (7, "warning", "roster_parent_above")]
+    assert (
+        "第3–4行（2个基层工会）没有填写上级工会和类别，已按上方第2行的“长阳镇总工会”（乡镇）计入"
+        in (roster.issues[0].message)
+    )
+
+
+def test_a_union_the_remarks_call_disbanded_is_not_in_the_denominator(tmp_path):
+    """备注 已撤销 / 已注销 / 已合并至… : gone, so not counted (2 of 5 unions left out,
+    each named in an error); 拟撤销 (still there) and 新成立 are counted."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        [*_HEADER, "职工人数", "单位代码", "备注"],
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40, None, None, "已撤销"],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60, None, None, "2019年3月已合并至长阳镇医院工会"],
+        [3, "长阳镇医院工会", "长阳镇总工会", "乡镇", 90, None, None, "新成立"],
+        [4, "长阳镇中学工会", "长阳镇总工会", "乡镇", 30, None, None, "拟撤销"],
+        [5, "长阳镇砖厂工会", "长阳镇总工会", "乡镇", 8, None, None, "企业已注销"],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (2, 120)}
+    found = [(i.row, i.severity, i.code) for i in roster.issues]
+    assert found == [(r, "error", "roster_unit_disbanded") for r in (2, 3, 6)]
+    assert "“长阳镇第一小学工会”的备注写着“已撤销”" in roster.issues[0].message
+
+
+def test_a_roster_header_on_two_rows_is_read(tmp_path):
+    """“会员情况” merged over “会员人数 | 职工人数”, the other headings merged down over
+    both rows: the second row completes the first, the data start below it."""
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "名册.xlsx", [
+        ["序号", "基层工会名称", "上级工会", "类别", "会员情况", None],
+        [None, None, None, None, "会员人数", "职工人数"],
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40, 45],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60, 70],
+    ])  # fmt: skip
+    wb = load_workbook(path)
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:F1"):
+        wb.active.merge_cells(cells)
+    wb.save(path)
+    roster = load_roster(path)
+    assert _totals(roster) == {"长阳镇总工会": (2, 100)}
+    assert roster.units["employees"].tolist() == [45, 70]
+    assert roster.units["row"].tolist() == [3, 4]
+    assert roster.issues == []
+
+
+def test_numbers_a_spreadsheet_stored_as_floats_are_shown_as_typed(tmp_path):
+    """A unit code typed as a number (12345) is “12345”, not “12345.0”; a negative 会员人数
+    is quoted as “-3” in its error, as the analyst typed it."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        [*_HEADER, "职工人数", "单位代码"],
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40, 45, 12345.0],
+        [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", -3.0, None, "0012345"],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert roster.units["code"].tolist() == ["12345"]
+    (issue,) = roster.issues
+    assert "会员人数“-3”不是0或正整数" in issue.message
+
+
+def test_a_federation_listed_only_as_itself_stays_expected_to_report(tmp_path):
+    """城关街道工会 is the only row under 城关街道总工会: leaving it out would drop the
+    street from the reporting units, so it is kept (1 union, 25 members) with a warning."""
+    write_xlsx(tmp_path / "名册.xlsx", [
+        _HEADER,
+        [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        [2, "城关街道工会", "城关街道总工会", "街道", 25],
+    ])  # fmt: skip
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {"长阳镇总工会": (1, 40), "城关街道总工会": (1, 25)}
+    (issue,) = roster.issues
+    assert (issue.row, issue.severity, issue.code) == (3, "warning", "roster_unit_is_parent")
+
+
+def test_a_sheet_per_town_or_kind_without_those_columns_takes_them_from_its_name(tmp_path):
+    """Sheet 长阳镇 lists its unions without 上级工会 and 类别; sheet 琉璃河镇 has 类别 only;
+    sheets 系统 and 直属 have no 类别: the sheet's name says what is missing, each sheet
+    warned once. They used to be skipped whole, their unions out of every figure."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = {
+        "长阳镇": [["序号", "基层工会名称", "会员人数"], [1, "甲工会", 10], [2, "乙工会", 20]],
+        "琉璃河镇": [["序号", "基层工会名称", "类别", "会员人数"], [1, "丙工会", "乡镇", 5]],
+        "系统": [["序号", "基层工会名称", "上级工会", "会员人数"], [1, "丁工会", "区教委工会", 30]],
+        "直属": [["序号", "基层工会名称", "会员人数"], [1, "戊工会", 9]],
+    }
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(tmp_path / "名册.xlsx")
+    roster = load_roster(tmp_path / "名册.xlsx")
+    assert _totals(roster) == {
+        "琉璃河镇总工会": (1, 5), "长阳镇总工会": (2, 30), "区教委工会": (1, 30), "戊工会": (1, 9),
+    }  # fmt: skip
+    assert roster.kind_of["长阳镇总工会"] == "town" and roster.kind_of["戊工会"] == "direct"
+    found = [(i.sheet, i.severity, i.code) for i in roster.issues]
+    assert found == [(s, "warning", "roster_columns_from_sheet") for s in sheets]
+    assert "没有“上级工会”“类别”列，表中2个基层工会按工作表名称计入“长阳镇总工会”（乡镇）" in (
+        roster.issues[0].message
+    )

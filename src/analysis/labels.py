@@ -202,6 +202,11 @@ CODE_NAMES: dict[str, str] = {
     "round_from_filename": "按文件名确定期次",
     "sheet_other_unit": "一个文件里有别的单位的表",
     "roster_sheet_skipped": "名册工作表未读取",
+    "roster_sheet_hidden": "名册隐藏工作表未读取",
+    "roster_unit_is_parent": "名册基层工会即上级工会",
+    "roster_parent_above": "名册上级工会按上方填写",
+    "roster_unit_disbanded": "名册单位已撤销",
+    "roster_columns_from_sheet": "名册按工作表名称确定上级工会或类别",
 }
 # Why a row was not counted, in the figure tables' "未计入：…" headers and `reason`
 # column: the issue code's name, shorter where the header would be too long.

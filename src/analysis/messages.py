@@ -319,7 +319,7 @@ MESSAGES: dict[str, str] = {
         "该单位未计入统计，请修改名册。"
     ),
     "roster_members_unreadable": (
-        "{at}第{row}行“{unit}”的会员人数“{value}”不是整数；该单位未计入统计，请修改名册。"
+        "{at}第{row}行“{unit}”的会员人数“{value}”不是0或正整数；该单位未计入统计，请修改名册。"
     ),
     "roster_parent_missing": "{at}第{row}行“{unit}”没有填写上级工会；该单位未计入统计，请补充。",
     "roster_parent_is_district": (
@@ -340,6 +340,10 @@ MESSAGES: dict[str, str] = {
     ),
     "roster_members_blank": "{at}第{row}行“{unit}”没有填写会员人数；该单位未计入统计，请补充。",
     "roster_duplicate_name": "{at}第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
+    "roster_duplicate_spelling": (
+        "{at}第{row}行“{unit}”与第{first}行“{first_unit}”是同一个基层工会（写法不同，上级工会相同）；"
+        "只按第{first}行计入一次，请在名册中删去重复的一行。"
+    ),
     "roster_parent_spelling": (
         "{at}第{row}行的上级工会写作“{written}”，与其他行的“{used}”是同一个单位，已按“{used}”统计；"
         "请在名册中统一写法。"
@@ -352,6 +356,36 @@ MESSAGES: dict[str, str] = {
         "名册“{file}”的工作表“{sheet}”中找不到名册的表头（基层工会名称、上级工会、类别、会员人数），"
         "未读取；如果其中也是名册，请补上表头后重新运行。"
     ),
+    "roster_sheet_hidden": (
+        "名册“{file}”的工作表“{sheet}”是隐藏的，其中有{count}行基层工会记录，未读取，"
+        "这些基层工会不在覆盖率的统计范围内；如果它们也在名册中，请取消隐藏该工作表后重新运行。"
+    ),
+    "roster_unit_is_parent": (
+        "{at}第{row}行的基层工会“{unit}”就是上级工会“{parent}”本身，不是其下的基层工会"
+        "（会员人数{members}），该行未计入基层工会数和会员数，以免重复计算；如果这是该工会的标题行或小计行，"
+        "无需处理；如果确有这样一个基层工会（如总工会机关的工会），请在名册中写明全称"
+        "（如“{parent}机关工会”）后重新运行。"
+    ),
+    "roster_parent_above": (
+        "{at}第{rows}行（{count}个基层工会）没有填写上级工会和类别，已按上方第{head}行的“{parent}”"
+        "（{kind}）计入；如果其中有不属于“{parent}”的单位，请在名册中补填其上级工会和类别后重新运行。"
+    ),
+    "roster_unit_disbanded": (
+        "{at}第{row}行“{unit}”的备注写着“{remark}”，已按撤销（注销、合并）的单位处理，"
+        "不计入基层工会数和会员数；如果该单位仍然存在，请修改备注后重新运行。"
+    ),
+    "roster_unit_is_parent_kept": (
+        "{at}第{row}行的基层工会“{unit}”与上级工会“{parent}”是同一个单位，而名册中“{parent}”之下"
+        "没有其他基层工会；已把它作为“{parent}”唯一的基层工会（会员人数{members}）计入，"
+        "请核对名册是否漏列了“{parent}”的基层工会。"
+    ),
+    "roster_columns_from_sheet": (
+        "名册“{file}”的工作表“{sheet}”没有{missing}列，表中{count}个基层工会按工作表名称计入{what}；"
+        "如有不同，请在该表中补上{missing}列后重新运行。"
+    ),
+    "roster_from_sheet_parent_kind": "“{parent}”（{kind}）",
+    "roster_from_sheet_parent": "“{parent}”",
+    "roster_from_sheet_kind": "类别“{kind}”",
     "roster_no_records": "{where}第{row}行表头之下没有可用的基层工会记录，无法统计。",
     "roster_no_rows": "表头下面没有数据行，请检查是否选错了工作表或文件。",
     "roster_more_problems": "（共{count}行有问题，以上为前3行）",

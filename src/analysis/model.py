@@ -229,6 +229,11 @@ class IssueCode(StrEnum):
     ROUND_FROM_FILENAME = "round_from_filename"
     SHEET_OTHER_UNIT = "sheet_other_unit"
     ROSTER_SHEET_SKIPPED = "roster_sheet_skipped"
+    ROSTER_SHEET_HIDDEN = "roster_sheet_hidden"
+    ROSTER_UNIT_IS_PARENT = "roster_unit_is_parent"
+    ROSTER_PARENT_ABOVE = "roster_parent_above"
+    ROSTER_UNIT_DISBANDED = "roster_unit_disbanded"
+    ROSTER_COLUMNS_FROM_SHEET = "roster_columns_from_sheet"
 
 
 class UsageError(Exception):

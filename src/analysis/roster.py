@@ -20,15 +20,49 @@ from analysis.messages import message_text
 from analysis.model import FileRejected, Issue, IssueCode, Kind, RosterError  # noqa: F401 - RosterError is re-exported
 from analysis.tables import blank
 
-# Roster columns as offices write them.
+# Roster columns as offices write them. A header cell is compared without what it says
+# in brackets (会员人数（人）, 类别（乡镇/街道/系统）), spaces or a trailing colon.
+# fmt: off
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
-    "unit": ("基层工会名称", "工会名称", "单位名称", "基层工会", "名称"),
-    "parent": ("上级工会", "所属工会", "上级单位", "所属单位", "报送单位", "上级"),
-    "kind": ("类别", "类型", "单位类别", "上级类别", "所属类别"),
-    "members": ("会员人数", "会员数", "会员"),
-    "employees": ("职工人数", "职工数", "职工"),
+    "unit": (
+        "基层工会名称", "工会名称", "单位名称", "基层工会", "名称",
+        "基层工会全称", "工会全称", "单位全称", "基层单位名称", "基层工会组织名称",
+    ),
+    "parent": (
+        "上级工会", "所属工会", "上级单位", "所属单位", "报送单位", "上级",
+        "所属总工会", "上级总工会", "上级工会名称", "所属上级工会", "隶属", "隶属工会",
+        "隶属单位", "主管工会", "所属乡镇街道", "所属乡镇街道系统",
+    ),
+    "kind": (
+        "类别", "类型", "单位类别", "上级类别", "所属类别",
+        "上级工会类别", "上级类型", "所属类型",
+    ),
+    "members": (
+        "会员人数", "会员数", "会员",
+        "会员总数", "工会会员人数", "工会会员数", "会员数量", "会员人数合计",
+    ),
+    "employees": (
+        "职工人数", "职工数", "职工",
+        "职工总数", "在职职工", "在职职工人数", "在职职工数", "在岗职工", "在岗职工人数",
+    ),
     "code": ("统一社会信用代码", "单位代码", "组织机构代码", "编码", "代码"),
+    "remarks": ("备注", "说明", "状态", "单位状态", "变动情况"),
 }
+# fmt: on
+
+# A 备注 saying the union is gone (撤销, 注销, 已合并至…): not in the denominator. 拟撤销,
+# 未注销 and the like say it is still there, and so does “甲工会并入本会” (the merger's
+# survivor): a merger counts only as the remark's first words or after 已/被.
+_DISBANDED = re.compile(r"撤销|注销|解散|撤并|吊销|破产|关停|(?:^|已|被)\s*(?:合并[到至入于]|并入)")
+_STILL_THERE = re.compile(r"[未拟待不没]\s*(?:撤销|注销|解散|撤并|吊销|破产|关停|合并|并入)")
+
+
+def _disbanded(remark: object) -> bool:
+    """Whether a 备注 cell says the union no longer exists."""
+    text = "" if blank(remark) else str(remark)
+    return bool(_DISBANDED.search(text)) and not _STILL_THERE.search(text)
+
+
 REQUIRED = ("unit", "parent", "kind", "members")
 FIELD_LABELS: dict[str, str] = {f: names[0] for f, names in ROSTER_COLUMNS.items()}
 HEADER_SEARCH_ROWS = 30
@@ -102,8 +136,14 @@ def kind_code(text: object) -> str | None:
     return None
 
 
+def _header_cell(text: object) -> str:
+    """A header cell as `ROSTER_COLUMNS` spells it: 会员人数（人） -> 会员人数."""
+    value = re.sub(r"[（(][^（()）]*[）)]", "", str(text or ""))
+    return _norm_header(value) or _norm_header(text)
+
+
 def _match_columns(header: list[object]) -> dict[str, int]:
-    cells = [_norm_header(c) for c in header]
+    cells = [_header_cell(c) for c in header]
     found: dict[str, int] = {}
     for fld, synonyms in ROSTER_COLUMNS.items():
         for syn in synonyms:  # exact matches first, in synonym order
@@ -115,7 +155,8 @@ def _match_columns(header: list[object]) -> dict[str, int]:
 
 def _read_sheets(path: Path) -> list:
     """The visible sheets of a roster file that hold anything (`model.Sheet`, merged
-    ranges included), in workbook order; the first sheet when none is visible.
+    ranges included), in workbook order, the first sheet when none is visible; and
+    the hidden sheets that hold anything (not read: named in a warning).
 
     Read through `readers.read_workbook`, so the roster gets the same protection as
     submissions (format from bytes, size and extent limits, CSV encodings).
@@ -130,7 +171,17 @@ def _read_sheets(path: Path) -> list:
     sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets[:1]
     if not sheets:
         raise RosterError(message_text("roster_no_sheet", file=shown_name(path.name)))
-    return sheets
+    return sheets, [s for s in workbook.sheets if s.hidden and s.rows and s not in sheets]
+
+
+def _hidden_unions(sheet) -> int:
+    """How many rows with a union's name a hidden sheet holds below a roster header
+    (0 when it has no roster header: a list of 类别 for a drop-down, say)."""
+    header_index, columns, _best = _header(sheet.rows)
+    if header_index is None:
+        return 0
+    j = columns["unit"]
+    return sum(1 for row in sheet.rows[header_index + 1 :] if j < len(row) and not blank(row[j]))
 
 
 def _header(grid: list[list[object]]) -> tuple[int | None, dict[str, int], tuple | None]:
@@ -140,6 +191,22 @@ def _header(grid: list[list[object]]) -> tuple[int | None, dict[str, int], tuple
         columns = _match_columns(row)
         if all(f in columns for f in REQUIRED):
             return i, columns, best
+        if any(f in columns for f in REQUIRED) and i + 1 < len(grid):
+            # A header on two rows (会员情况 merged over 会员人数 | 职工人数): the second
+            # row's headings where it has any, the first row's (merged down) elsewhere.
+            below = grid[i + 1]
+            joined = [
+                below[j]
+                if j < len(below) and not blank(below[j])
+                else row[j]
+                if j < len(row)
+                else None
+                for j in range(max(len(row), len(below)))
+            ]
+            two = _match_columns(joined)
+            alone = _match_columns(below)  # a header by itself: met on the next turn
+            if all(f in two for f in REQUIRED) and not all(f in alone for f in REQUIRED):
+                return i + 1, two, best
         found = sum(f in columns for f in REQUIRED)
         if found and (best is None or found > sum(f in best[1] for f in REQUIRED)):
             best = (i, columns)
@@ -276,8 +343,13 @@ def _to_int(value: object) -> int | None:
 
 
 def _shown(value: object) -> str:
-    """A cell as a message quotes it: blank for an empty one, never “None”."""
-    return "" if value is None else str(value)
+    """A cell as a message quotes it (or a code is kept): blank for an empty one, never
+    “None”; a whole number a spreadsheet stored as a float as typed (12345, not 12345.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
@@ -319,6 +391,81 @@ def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str
     return issues
 
 
+def _one_row_per_union(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
+    """Keep one row of a union the roster lists twice under one parent in other spellings.
+
+    长阳镇第一小学工会, 长阳镇第一小学工会委员会 and 北京市房山区长阳镇第一小学工会 under
+    长阳镇总工会 are one union (same `namekeys.loose_key`, same reporting unit after
+    `_one_spelling_per_parent`): counted once, at its first row, each later row an
+    error. `records` and `sheets` are pruned in place. The same key under another
+    parent is another union (two towns each have a 中心小学工会).
+    """
+    from analysis.namekeys import loose_key
+
+    first: dict[tuple[str, str], dict] = {}
+    issues, kept, kept_sheets = [], [], []
+    for record, sheet in zip(records, sheets, strict=True):
+        parent = "" if record["kind"] == Kind.DIRECT else record["reporting_unit"]
+        key = (parent, loose_key(record["unit"]))
+        if key not in first:
+            first[key] = record
+            kept.append(record)
+            kept_sheets.append(sheet)
+            continue
+        at = message_text(
+            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
+        )
+        issues.append(
+            Issue(source, sheet, record["row"], "基层工会名称", "error",
+                  IssueCode.ROSTER_DUPLICATE_NAME,
+                  message_text("roster_duplicate_spelling", at=at, row=record["row"],
+                               unit=record["unit"], first=first[key]["row"],
+                               first_unit=first[key]["unit"]))
+        )  # fmt: skip
+    records[:] = kept
+    sheets[:] = kept_sheets
+    return issues
+
+
+def _rows_naming_their_parent(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
+    """Leave out a row whose union is its own parent federation (not 直属).
+
+    长阳镇总工会 under 长阳镇总工会, or a town's heading 琉璃河镇 carrying its total, among
+    the federation's unions: the federation itself, whose members would count twice and
+    which no activity can cover (its own count as 本级). Each is an error; `records` and
+    `sheets` are pruned in place. When it is the federation's only row, it is kept (or the
+    federation would no longer be expected to report), with a warning.
+    """
+    from analysis.namekeys import reporting_key
+
+    selves = [
+        r["kind"] != Kind.DIRECT and reporting_key(r["unit"]) == reporting_key(r["reporting_unit"])
+        for r in records
+    ]
+    others = {r["reporting_unit"] for r, own in zip(records, selves, strict=True) if not own}
+    issues, kept, kept_sheets = [], [], []
+    for record, sheet, own in zip(records, sheets, selves, strict=True):
+        parent = record["reporting_unit"]
+        if own:
+            at = message_text(
+                "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
+            )
+            key = "roster_unit_is_parent" if parent in others else "roster_unit_is_parent_kept"
+            issues.append(
+                Issue(source, sheet, record["row"], "基层工会名称",
+                      "error" if parent in others else "warning", IssueCode.ROSTER_UNIT_IS_PARENT,
+                      message_text(key, at=at, row=record["row"], unit=record["unit"],
+                                   parent=parent, members=record["members"]))
+            )  # fmt: skip
+            if parent in others:
+                continue
+        kept.append(record)
+        kept_sheets.append(sheet)
+    records[:] = kept
+    sheets[:] = kept_sheets
+    return issues
+
+
 # What a 直属 union's 上级工会 may say without contradicting its 类别.
 _DIRECT_PARENT_WORDS = ("直属", "区直属", "无", "/", "-", "—")
 # How a 上级工会 cell names the district federation itself.
@@ -330,6 +477,56 @@ def _names_district(parent: str) -> bool:
     return parent in DISTRICT_NAMES or parent in _DIRECT_PARENT_WORDS or "区总工会" in parent
 
 
+def _columns_from_sheet_name(sheet, best: tuple[int, dict[str, int]] | None):
+    """A sheet of one town or one kind that leaves out 上级工会 and/or 类别 because its name
+    says them (工作表“长阳镇”, “系统”, “直属”): (grid with the missing columns added,
+    header row, columns, the warning's fields), or None when the name cannot say them.
+
+    The kind is `kind_code` of the name; the parent is the name itself, 总工会 added for a
+    town or street written without 工会 (长阳镇 -> 长阳镇总工会), never a bare kind word
+    (乡镇, 系统); a 直属 union needs none.
+    """
+    if best is None or not {"unit", "members"} <= best[1].keys():
+        return None
+    index, columns = best
+    code = kind_code(sheet.name)
+    name = _norm_header(sheet.name)
+    if code is None or len({c for w, c in KIND_WORDS if w in name} - {code}) > 0:
+        return None  # no kind, or several (乡镇街道, a sheet of every kind)
+    added: dict[str, object] = {}
+    if "kind" not in columns:
+        added["kind"] = config.KIND_NAMES[code]
+    if "parent" not in columns and code != Kind.DIRECT:
+        bare = {
+            _norm_header(v) for v in (*config.KIND_NAMES.values(), *config.KIND_LONG_NAMES.values())
+        }
+        if name in bare or name in {w for w, _ in KIND_WORDS} or name.removesuffix("工会") in bare:
+            return None
+        suffix = "总工会" if code in (Kind.TOWN, Kind.STREET) else "工会"
+        added["parent"] = name if name.endswith("工会") else name + suffix
+    grid = _filled_down(sheet, columns, index)
+    width = max(len(row) for row in grid)
+    columns = dict(columns)
+    for k, fld in enumerate(added):
+        columns[fld] = width + k
+    grid = [
+        [*row, *[None] * (width - len(row)), *(FIELD_LABELS[f] if i == index else v for f, v in added.items())]
+        if i >= index else row
+        for i, row in enumerate(grid)
+    ]  # fmt: skip
+    j = columns["unit"]
+    count = sum(1 for row in grid[index + 1 :] if j < len(row) and not blank(row[j]))
+    missing = "".join(f"“{FIELD_LABELS[f]}”" for f in ("parent", "kind") if f not in best[1])
+    kind_name = config.KIND_NAMES[code]
+    if "parent" in added and "kind" in added:
+        what = message_text("roster_from_sheet_parent_kind", parent=added["parent"], kind=kind_name)
+    elif "parent" in added:
+        what = message_text("roster_from_sheet_parent", parent=added["parent"])
+    else:
+        what = message_text("roster_from_sheet_kind", kind=kind_name)
+    return grid, index, columns, {"missing": missing, "count": count, "what": what}
+
+
 def load_roster(roster_path: Path) -> Roster:
     """Read the roster from a file or a folder holding one (newest wins).
 
@@ -338,28 +535,47 @@ def load_roster(roster_path: Path) -> Roster:
     header is named in a warning.
     """
     path = find_roster_file(Path(roster_path))
-    sheets = _read_sheets(path)
-    found, skipped, first_best = [], [], None
+    sheets, hidden = _read_sheets(path)
+    found, skipped, first_best, named = [], [], None, []
     for sheet in sheets:
         header_index, columns, best = _header(sheet.rows)
+        if header_index is None and (by_name := _columns_from_sheet_name(sheet, best)):
+            grid, header_index, columns, message = by_name
+            found.append((sheet, header_index, columns, grid))
+            named.append(Issue(shown_name(path.name), sheet.name, None, "", "warning",
+                               IssueCode.ROSTER_COLUMNS_FROM_SHEET,
+                               message_text("roster_columns_from_sheet",
+                                            file=shown_name(path.name), sheet=sheet.name,
+                                            **message)))  # fmt: skip
+            continue
         if header_index is None:
             skipped.append(sheet.name)
             first_best = first_best or (sheet.name, best)
             continue
-        found.append((sheet, header_index, columns))
+        found.append((sheet, header_index, columns, None))
     if not found:
         name, best = first_best or (sheets[0].name, None)
         raise RosterError(missing_columns_message(shown_name(path.name), name, best))
     parts = [
-        (_filled_down(sheet, columns, header_index), header_index, columns, sheet.name)
-        for sheet, header_index, columns in found
-    ]
+        (_filled_down(sheet, columns, header_index) if grid is None else grid, header_index,
+         columns, sheet.name)
+        for sheet, header_index, columns, grid in found
+    ]  # fmt: skip
     roster = roster_from_grids(parts, source=shown_name(path.name))
+    roster.issues.extend(named)
     for name in skipped:
         roster.issues.append(
             Issue(shown_name(path.name), name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
                   message_text("roster_sheet_skipped", file=shown_name(path.name), sheet=name))
         )  # fmt: skip
+    for sheet in hidden:
+        if count := _hidden_unions(sheet):
+            roster.issues.append(
+                Issue(shown_name(path.name), sheet.name, None, "", "warning",
+                      IssueCode.ROSTER_SHEET_HIDDEN,
+                      message_text("roster_sheet_hidden", file=shown_name(path.name),
+                                   sheet=sheet.name, count=count))
+            )  # fmt: skip
     return with_folder_issues(roster, Path(roster_path), path)
 
 
@@ -425,8 +641,19 @@ def roster_from_grid(
     return roster_from_grids([(grid, header_index, columns, sheet)], source)
 
 
-# Rows of a roster that total others rather than name a union (长阳镇小计, 共计).
-ROSTER_TOTAL_WORDS = ("合计", "总计", "小计", "共计", "汇总")
+# Rows of a roster that total others rather than name a union (长阳镇小计, 共计): the
+# markers of `tables.marker_hit` ("=" a whole-cell word), as in submissions.
+ROSTER_TOTAL_MARKERS = ("合计", "总计", "小计", "共计", "总数", "=汇总", "=累计", "=总和")
+
+
+def _total_row(row: list[object], name: str, parent: str) -> bool:
+    """Whether a roster row totals others: its name, its 上级工会 or one of its first two
+    filled cells (a 序号 column) is a total label (合计, “合  计”, 长阳镇小计, 总计：);
+    a union whose name merely holds such a word (北京汇总科技有限公司工会) is none."""
+    from analysis.tables import marker_hit
+
+    first = [v for v in row if not blank(v)][:2]
+    return any(marker_hit(v, ROSTER_TOTAL_MARKERS) for v in (name, parent, *first))
 
 
 def roster_from_grids(parts: list[tuple], source: str) -> Roster:
@@ -447,9 +674,14 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
         def problem(rownum: int, col: str, code: str, message: str, sheet=sheet) -> None:
             issues.append(Issue(source, sheet, rownum, col, "error", code, message))
 
+        above: tuple[int, str, object] | None = None  # (row, 上级工会, 类别) of a block's head
+        filled: dict[tuple, list[int]] = {}  # a block's head -> the rows that took its parent
         for i in range(header_index + 1, len(grid)):
             row, rownum = grid[i], i + 1
             name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
+            parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
+            if _total_row(row, name, parent):
+                continue
             if not name and _to_int(cell(row, "members")) is not None:
                 # Members without a name: a union whose name was left out (or a total
                 # without its word), never dropped in silence: it would change 会员数.
@@ -460,10 +692,24 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                  parent=_shown(cell(row, "parent"))),
                 )  # fmt: skip
                 continue
-            if not name or any(w in name for w in ROSTER_TOTAL_WORDS):
+            if not name:
                 continue
-            parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
-            kind = kind_code(cell(row, "kind"))
+            kind_cell = cell(row, "kind")
+            if not parent and blank(kind_cell) and above is not None:
+                # 上级工会 and 类别 written once for a block, the cells below left blank
+                # (merged cells undone, a CSV export): the block's row above holds them.
+                parent, kind_cell = above[1], above[2]
+                filled.setdefault(above, []).append(rownum)
+            elif parent and not blank(kind_cell):
+                above = (rownum, parent, kind_cell)
+            if _disbanded(remark := cell(row, "remarks")):
+                problem(
+                    rownum, "备注", IssueCode.ROSTER_UNIT_DISBANDED,
+                    message_text("roster_unit_disbanded", at=at, row=rownum, unit=name,
+                                 remark=str(remark).strip()),
+                )  # fmt: skip
+                continue
+            kind = kind_code(kind_cell)
             members = _to_int(cell(row, "members"))
             if kind is None:
                 problem(
@@ -532,11 +778,18 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                     "kind": kind,
                     "members": members,
                     "employees": _to_int(cell(row, "employees")),
-                    "code": str(cell(row, "code") or "").strip(),
+                    "code": _shown(cell(row, "code")).strip(),
                     "row": rownum,
                 }
             )
             sheets.append(sheet)
+        for (head, parent, kind_cell), rows in filled.items():
+            span = f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+            issues.append(
+                Issue(source, sheet, rows[0], "上级工会", "warning", IssueCode.ROSTER_PARENT_ABOVE,
+                      message_text("roster_parent_above", at=at, rows=span, count=len(rows),
+                                   head=head, parent=parent, kind=_shown(kind_cell).strip()))
+            )  # fmt: skip
     grid, header_index, _columns, sheet = parts[0]
     at = message_text("roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet)
     if not records:
@@ -550,6 +803,8 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
             + (why + more if why else message_text("roster_no_rows"))
         )
     issues += _one_spelling_per_parent(records, sheets, source)
+    issues += _one_row_per_union(records, sheets, source)
+    issues += _rows_naming_their_parent(records, sheets, source)
     units = pd.DataFrame.from_records(records)
     units["members"] = units["members"].astype("int64")
     units["employees"] = units["employees"].astype("Int64")
