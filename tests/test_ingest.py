@@ -331,6 +331,26 @@ def test_on_time_against_round_deadline(raw, report_date, on_time):
     assert csv(raw.parent / "out", "submissions")["on_time"].tolist() == [on_time]
 
 
+@pytest.mark.parametrize(
+    ("report_date", "round_label", "expected", "on_time"),
+    [
+        ("1月8日", "第三阶段", "2020-01-08", "True"),  # after the round began: next January
+        ("1月12日", "第三阶段", "2020-01-12", "False"),  # deadline 2020-01-10
+        ("1.8", "第二阶段", "2020-01-08", "False"),  # deadline 2019-10-10
+        ("12月30日", "第三阶段", "2019-12-30", "True"),  # already after the round began
+        ("2019年1月8日", "第三阶段", "2019-01-08", "True"),  # its own year is kept
+    ],
+)
+def test_report_date_without_a_year_falls_after_its_round_began(
+    raw, report_date, round_label, expected, on_time
+):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院", day="2019-11-03")],
+               report_date, round_label)  # fmt: skip
+    run(raw)
+    subs = csv(raw.parent / "out", "submissions")
+    assert subs[["report_date", "on_time"]].values.tolist() == [[expected, on_time]]
+
+
 def test_bare_csv_takes_unit_from_file_name(raw):
     text = "\n".join([",".join(TABLE_HEADER), "1,长阳镇卫生院,2019-06-03,学习,讨论会,12,"])
     (raw / "submissions" / "长阳镇-第一阶段.csv").write_text(text, encoding="gbk")

@@ -269,6 +269,24 @@ class _Interpreter:
             self._file_issue(sub, "warning", "round_unknown")
         return code or ""
 
+    def report_day(self, cell: object, rounds: list[str]) -> dt.date | None:
+        """The 填报日期 a cell gives; one written without a year ("1月8日") is the first such
+        day on or after the start of the file's (earliest) round: a report is written once
+        its round has begun, so 1月8日 in a round of Oct..Dec is the next January."""
+        day = self.parse_date(cell)[0]
+        by_code = self.campaign.rounds_by_code
+        starts = [by_code[r].start for r in rounds if r in by_code]
+        start = min(starts) if starts else self.campaign.start
+        if day is None or day >= start:
+            return day
+        for year in (start.year, start.year + 1):
+            moved = self.dates_in(year)(cell)[0]
+            if moved is None or moved.year != year:  # the cell says its year: as written
+                return day
+            if moved >= start:
+                return moved
+        return day
+
     def _file_issue(self, sub: _Submission, severity: str, code: str, column: str = "",
                     **values: object) -> None:  # fmt: skip
         sub.file_issues.append(
@@ -312,7 +330,7 @@ class _Interpreter:
             {sheet_rounds.get(t.sheet, file_round) for t in parsed.tables} - {""}, key=order.index
         ) if sheet_rounds else [file_round] if file_round else []  # fmt: skip
         if norm(header.report_date):
-            sub.report_date = self.parse_date(header.report_date)[0]
+            sub.report_date = self.report_day(header.report_date, rounds)
             if sub.report_date is None:
                 self._file_issue(sub, "warning", "report_date_unreadable", "填报日期",
                                  value=norm(header.report_date))  # fmt: skip
