@@ -275,6 +275,41 @@ def test_same_report_date_version_mark_then_name_decides(raw, names, current):
     assert sorted(subs) == ["current", "superseded"]
 
 
+def test_a_supplement_adds_to_the_report_and_a_later_correction_replaces_both(raw):
+    """长阳镇 reports 卫生院 (07-01), then 补报 卫生院 again and the missing 第一小学
+    (07-03): both files count, 卫生院 once. 区教委's 补报 (07-01) is followed by a full
+    更正 (07-04), which replaces it as any later report does."""
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-07-01")
+    submission(raw, "a长阳镇补报.xlsx", "长阳镇总工会",
+               [act("长阳镇卫生院"), act("长阳镇第一小学工会")], "2019-07-03")  # fmt: skip
+    submission(raw, "区教委补报.xlsx", "区教委工会", [act("区教委机关工会")], "2019-07-01")
+    submission(raw, "区教委更正.xlsx", "区教委工会", [act("区教委机关工会", participants=30)],
+               "2019-07-04")  # fmt: skip
+    result = run(raw)
+    out = raw.parent / "out"
+    subs = csv(out, "submissions").set_index("file")
+    assert subs["state"].to_dict() == {
+        "submissions/a长阳镇补报.xlsx": "current",
+        "submissions/区教委更正.xlsx": "current",
+        "submissions/区教委补报.xlsx": "superseded",
+        "submissions/长阳镇.xlsx": "current",
+    }
+    rows = csv(out, "rows")
+    supplement = rows[rows["file"] == "submissions/a长阳镇补报.xlsx"]
+    assert supplement[["state", "reason"]].values.tolist() == [
+        ["duplicate", "earlier_file:submissions/长阳镇.xlsx"], ["accepted", "ok"],
+    ]  # fmt: skip
+    assert result.count("rows", "accepted") == 3
+    assert result.reconcile()["balanced"].all()
+    cov = csv(out, "coverage").set_index("group")
+    assert cov.loc["长阳镇总工会", ["units_covered", "activities", "participants"]].tolist() == [
+        "2", "2", "40",
+    ]  # fmt: skip
+    assert cov.loc["区教委工会", ["activities", "participants"]].tolist() == ["1", "30"]
+    codes = csv(out, "issues").groupby("file")["code"].apply(list).to_dict()
+    assert codes["submissions/a长阳镇补报.xlsx"] == ["supplement_added", "repeated_in_supplement"]
+
+
 def test_byte_identical_copy_is_duplicate_file(raw):
     first = submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
     # Sorted by path, the copy in a sub-folder comes after the original.
