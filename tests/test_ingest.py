@@ -337,6 +337,11 @@ def test_byte_identical_copy_is_duplicate_file(raw):
     [
         ("长阳镇.xlsx", "第二阶段", ["2019-06-03"], "r2"),  # 报送期次 wins over dates
         ("长阳镇.xlsx", "第2期", ["2019-06-03"], "r2"),
+        ("长阳镇.xlsx", "7-9月", ["2019-06-03"], "r2"),  # the months it covers
+        ("长阳镇.xlsx", "三季度", ["2019-06-03"], "r2"),  # Jul..Sep: 第二阶段
+        ("长阳镇.xlsx", "二", ["2019-06-03"], "r2"),  # a bare ordinal, as "2"
+        ("长阳镇.xlsx", "阶段二", ["2019-06-03"], "r2"),
+        ("长阳镇.xlsx", "第2轮", ["2019-06-03"], "r2"),
         ("第三阶段/长阳镇.xlsx", None, ["2019-06-03"], "r3"),  # folder wins over dates
         ("2019/r2/长阳镇.xlsx", None, ["2019-06-03"], "r2"),
         ("长阳镇.xlsx", None, ["2019-06-03", "2019-07-03", "2019-07-09"], "r2"),  # most dates

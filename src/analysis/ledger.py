@@ -51,6 +51,10 @@ _ROW_PREFIX = MESSAGES["row_prefix"]
 _NEVER_EQUAL = frozenset({str, type(None), dt.datetime, dt.date, dt.time, dt.timedelta})
 
 
+# A 报送期次 written as a bare ordinal: "二" is the second round, as "2" is.
+_CN_ORDINALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
 class _Memo:
     """Per-run memo of a cleaning function over cell values (its results are never None).
 
@@ -238,13 +242,11 @@ class _Interpreter:
     def round(self, sub: _Submission, written: str, tables: list[ActivityTable]) -> str:
         """报送期次, else a folder naming a round, else the round holding most activity dates."""
         if written:
-            code = self.round_of(written)
-            if (
-                code is None
-                and written.isdigit()
-                and 1 <= int(written) <= len(self.campaign.rounds)
-            ):
-                code = self.campaign.rounds[int(written) - 1].code
+            # A round's label, or the months it covers ("7-9月", "三季度"), as for a folder.
+            code = self.round_of(written) or round_of_period(written, self.campaign)
+            number = _CN_ORDINALS.get(written, int(written) if written.isdigit() else 0)
+            if code is None and 1 <= number <= len(self.campaign.rounds):  # "2", "二"
+                code = self.campaign.rounds[number - 1].code
             if code:
                 return code
         for folder in reversed(Path(sub.file).parts[1:-1]):
