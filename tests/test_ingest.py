@@ -262,6 +262,10 @@ def test_a_superseded_file_is_told_why_without_calling_the_other_newer(raw, date
         (("长阳镇最终版.xlsx", "长阳镇v2.xlsx"), "长阳镇最终版.xlsx"),
         (("长阳镇第3版.xlsx", "长阳镇v2.xlsx"), "长阳镇第3版.xlsx"),
         (("长阳镇1.xlsx", "长阳镇2.xlsx"), "长阳镇2.xlsx"),  # no mark: name order
+        (("长阳镇更正.xlsx", "长阳镇再次更正.xlsx"), "长阳镇再次更正.xlsx"),  # 更正 of a 更正
+        (("长阳镇二次修改.xlsx", "长阳镇修改.xlsx"), "长阳镇二次修改.xlsx"),
+        (("长阳镇10.xlsx", "长阳镇9.xlsx"), "长阳镇10.xlsx"),  # numbers by value
+        (("长阳镇更正2.xlsx", "长阳镇更正.xlsx"), "长阳镇更正2.xlsx"),
     ],
 )
 def test_same_report_date_version_mark_then_name_decides(raw, names, current):

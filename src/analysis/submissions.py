@@ -25,6 +25,10 @@ CORRECTION_MARKS = ("更正", "修改", "修订", "改正", "重报", "新版")
 SUPPLEMENT_MARKS = ("补报", "补充", "补录", "增补")
 _VERSION_NUMBER = re.compile(r"(?:[vV](\d+)|第\s*(\d+|[一二三四五六七八九十])\s*版|(\d+)\s*版)")
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+# A correction of a correction: "再次更正", "二次修改", "第3次更正".
+_NTH_CORRECTION = re.compile(
+    rf"(?:第?(\d+|[一二三四五六七八九十])次|再次?)(?:{'|'.join(CORRECTION_MARKS)})"
+)
 
 
 def _discover(raw_dir: Path) -> tuple[list[Path], list[Issue]]:
@@ -268,15 +272,22 @@ def round_of_period(text: object, campaign: Campaign) -> str | None:
 
 
 def _version_rank(rel: str) -> int:
-    """How strongly a file name says it is a later version: 最终 > v3/第3版 > 更正 > nothing."""
+    """How strongly a file name says it is a later version: 最终 > v3/第3版/再次更正 > 更正 > nothing."""
     stem = _text_key(Path(rel).stem)
     if any(m in stem for m in FINAL_MARKS):
         return 1000
-    number = _VERSION_NUMBER.search(stem)
+    number = _VERSION_NUMBER.search(stem) or _NTH_CORRECTION.search(stem)
     if number:
-        token = next(g for g in number.groups() if g)
+        token = next((g for g in number.groups() if g), "2")  # 再次更正: the second
         return min(int(token) if token.isdigit() else _CN_DIGITS.get(token, 1), 999) + 1
     return 1 if any(m in stem for m in CORRECTION_MARKS) else 0
+
+
+def _natural(rel: str) -> tuple:
+    """A file name (without its extension) in the order people number files: 长阳镇2
+    before 长阳镇10, 长阳镇 before 长阳镇2 and 长阳镇(1)."""
+    stem = rel[: -len(Path(rel).suffix)] if Path(rel).suffix else rel
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", stem))
 
 
 def is_supplement(rel: str) -> bool:
@@ -287,11 +298,12 @@ def is_supplement(rel: str) -> bool:
 
 
 def _latest_key(sub: _Submission) -> tuple:
-    """Supersession order: later 填报日期 (none = earliest), then version mark, then file name.
+    """Supersession order: later 填报日期 (none = earliest), then version mark, then file name
+    (numbers in it by value: 长阳镇10 after 长阳镇2).
 
     File modification times are not used: they change when files are copied.
     """
-    return (sub.report_date or dt.date.min, _version_rank(sub.file), sub.file)
+    return (sub.report_date or dt.date.min, _version_rank(sub.file), _natural(sub.file), sub.file)
 
 
 def _mark_duplicates(subs: list[_Submission]) -> None:
