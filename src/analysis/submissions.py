@@ -27,7 +27,7 @@ _VERSION_NUMBER = re.compile(r"(?:[vV](\d+)|第\s*(\d+|[一二三四五六七八
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 # A correction of a correction: "再次更正", "二次修改", "第3次更正".
 _NTH_CORRECTION = re.compile(
-    rf"(?:第?(\d+|[一二三四五六七八九十])次|再次?)(?:{'|'.join(CORRECTION_MARKS)})"
+    r"(?:第?(\d+|[一二三四五六七八九十])次|再次?)(?:" + "|".join(CORRECTION_MARKS) + ")"
 )
 
 
