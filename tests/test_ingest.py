@@ -366,6 +366,26 @@ def test_round_from_label_then_folder_then_dates(raw, path, round_label, days, e
 
 
 @pytest.mark.parametrize(
+    ("sheet", "expected"), [("第二阶段", "r2"), ("7-9月", "r2"), ("活动情况", "r1")]
+)
+def test_a_sheet_named_for_a_round_gives_the_files_round(raw, sheet, expected):
+    """One sheet named 第二阶段 (or 7-9月), two of its three activities dated in late June:
+    the unit labelled it its 第二阶段 report, sent on time on 10-08, not a late 第一阶段 one."""
+    rows = [
+        [1, "长阳镇卫生院", "2019-06-28", "学习", "讨论会", 10, ""],
+        [2, "长阳镇第一小学", "2019-06-29", "学习", "讨论会", 10, ""],
+        [3, "长阳镇卫生院", "2019-07-03", "学习", "讨论会", 10, ""],
+    ]
+    grid = [["统计表"], ["填报单位：", "长阳镇总工会", "", "填报日期：", "2019-10-08"]]
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [*grid, TABLE_HEADER, *rows], sheet=sheet)
+    run(raw)
+    subs = csv(raw.parent / "out", "submissions")
+    assert subs[["round", "on_time"]].values.tolist() == [
+        [expected, "True" if expected == "r2" else "False"]
+    ]
+
+
+@pytest.mark.parametrize(
     ("report_date", "on_time"),
     [("2019-07-05", "True"), ("2019年7月6日", "False"), (None, "")],
 )

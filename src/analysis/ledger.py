@@ -254,6 +254,13 @@ class _Interpreter:
                 how = message_text("round_how_folder")
                 break
         else:
+            # Every activity sheet named for one round ("第二阶段", "7-9月"): the unit's
+            # own label for the report, as a folder's would be.
+            named = {self.round_of(t.sheet) or round_of_period(t.sheet, self.campaign)
+                     for t in tables}  # fmt: skip
+            code = next(iter(named)) if len(named) == 1 else None
+            how = message_text("round_how_sheet")
+        if not code:
             counts: Counter = Counter()
             for day, n in Counter(self._dates(tables)).items():
                 if (r := self.campaign.round_for_date(day)) is not None:

@@ -160,6 +160,7 @@ MESSAGES: dict[str, str] = {
         "文件“{file}”的报送期次“{value}”无法识别，已改按{how}确定期次；请核对。"
     ),
     "round_how_folder": "所在文件夹名称",
+    "round_how_sheet": "工作表名称",
     "round_how_dates": "活动日期",
     "round_how_other": "其他信息",
     "round_how_filename": "文件名",
