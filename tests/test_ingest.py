@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import cli, csv_writer, ingest, submissions
+from analysis import cli, csv_writer, ingest, reporting, submissions
 from analysis import roster as roster_module
 from analysis.model import ActivityTable, HeaderBlock, Issue, TableRow
 from analysis.names import NameResolver
@@ -413,6 +413,36 @@ def test_report_date_without_a_year_falls_after_its_round_began(
     run(raw)
     subs = csv(raw.parent / "out", "submissions")
     assert subs[["report_date", "on_time"]].values.tolist() == [[expected, on_time]]
+
+
+def test_a_unit_saying_it_held_no_activity_has_reported(raw, campaign):
+    """琉璃河 sends its header block and “本期无活动” (no table): reported on time, with no
+    activity rows, not rejected and not on the 未报送 list. A sheet of unreadable rows
+    is still rejected."""
+    write_xlsx(raw / "submissions" / "琉璃河镇.xlsx", [
+        ["学习宣传市工会十四大精神活动情况统计表"],
+        ["填报单位：", "琉璃河镇总工会", "", "填报日期：", "2019-07-02"],
+        ["报送期次：", "第一阶段"],
+        ["本期无活动。"],
+    ])  # fmt: skip
+    write_xlsx(raw / "submissions" / "区教委.xlsx", [["区教委工会"], ["随便写的一行字"]])
+    run(raw)
+    out = raw.parent / "out"
+    subs = csv(out, "submissions").set_index("file")
+    nil = subs.loc["submissions/琉璃河镇.xlsx"]
+    assert nil[["reporting_unit", "round", "report_date", "state", "on_time", "rows_read"]].tolist() == [
+        "琉璃河镇总工会", "r1", "2019-07-02", "current", "True", "0",
+    ]  # fmt: skip
+    assert subs.loc["submissions/区教委.xlsx", "state"] == "rejected"
+    issues = csv(out, "issues")
+    said = issues.loc[issues["file"] == "submissions/琉璃河镇.xlsx", "code"].tolist()
+    assert said == ["nil_report"]
+    roster = roster_module.load_roster(raw / "roster")
+    status = reporting.reporting_status(
+        roster, pd.read_csv(out / "submissions.csv"), campaign, as_of=dt.date(2019, 7, 10)
+    ).set_index(["reporting_unit", "round"])["status"]
+    assert status[("琉璃河镇总工会", "r1")] == "on_time"
+    assert status[("区教委工会", "r1")] == "missing"
 
 
 def test_bare_csv_takes_unit_from_file_name(raw):

@@ -105,6 +105,7 @@ CODE_NAMES: dict[str, str] = {
     "external_link_ignored": "外部链接已忽略",
     "formula_no_value": "公式没有计算结果",
     "no_activity_table": "没有活动明细表",
+    "nil_report": "报告本期无活动",
     "sheet_hidden_skipped": "隐藏工作表未读取",
     "sheet_no_table": "工作表没有活动明细表",
     "reporting_unit_unresolved": "填报单位在名册中找不到",

@@ -102,6 +102,7 @@ class IssueCode(StrEnum):
     FILE_VANISHED = "file_vanished"
     FILE_UNREADABLE = "file_unreadable"
     NO_ACTIVITY_TABLE = "no_activity_table"
+    NIL_REPORT = "nil_report"
     SHEET_HIDDEN_SKIPPED = "sheet_hidden_skipped"
     SHEET_NO_TABLE = "sheet_no_table"
     DUPLICATE_FILE = "duplicate_file"
