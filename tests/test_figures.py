@@ -299,6 +299,28 @@ def test_before_the_deadline_units_without_a_report_are_not_yet_due(campaign):
     assert (f.status.loc[f.status["round"] == "r1", "status"] == "missing").all()
 
 
+def test_a_deadline_in_the_next_year_is_written_with_its_year(campaign):
+    """第三阶段 is due 2020-01-10: as of 2019-10-20 the prose must not say 截止1月10日,
+    which reads as a day already past."""
+    roster, rows, _ = _district()
+    submissions = pd.DataFrame(
+        {"file": ["r3/a.xlsx"], "reporting_unit": [CY], "round": ["r3"],
+         "report_date": ["2019-10-15"], "state": ["current"], "kind": [""]}
+    )  # fmt: skip
+    as_of = dt.date(2019, 10, 20)
+    tables = {
+        "rows": rows,
+        "submissions": submissions,
+        **coverage.compute_tables(roster, rows, submissions, campaign, as_of),
+    }
+    f = figures.compute(campaign, roster, tables, as_of=as_of, round_code="r3")
+    assert f.before_deadline
+    assert f.reporting_fact() == "第三阶段（总结）截止2020年1月10日，截至10月20日已报送1个"
+    rows_ = {label: note for label, _, note in f.key_figures()}
+    assert rows_["本期已报送"].startswith("截止2020年1月10日，")
+    assert f.not_yet_due_sentence().startswith("第三阶段（总结）截止2020年1月10日，截至10月20日")
+
+
 def test_after_the_deadline_units_without_a_report_are_not_reported(campaign):
     f = _figures_as_of(campaign, "2019-10-11")
     assert not f.before_deadline and f.pending == []

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import cli, csv_writer, ingest, submissions
+from analysis import cli, csv_writer, ingest, reporting, submissions
 from analysis import roster as roster_module
 from analysis.model import ActivityTable, HeaderBlock, Issue, TableRow
 from analysis.names import NameResolver
@@ -262,6 +262,10 @@ def test_a_superseded_file_is_told_why_without_calling_the_other_newer(raw, date
         (("长阳镇最终版.xlsx", "长阳镇v2.xlsx"), "长阳镇最终版.xlsx"),
         (("长阳镇第3版.xlsx", "长阳镇v2.xlsx"), "长阳镇第3版.xlsx"),
         (("长阳镇1.xlsx", "长阳镇2.xlsx"), "长阳镇2.xlsx"),  # no mark: name order
+        (("长阳镇更正.xlsx", "长阳镇再次更正.xlsx"), "长阳镇再次更正.xlsx"),  # 更正 of a 更正
+        (("长阳镇二次修改.xlsx", "长阳镇修改.xlsx"), "长阳镇二次修改.xlsx"),
+        (("长阳镇10.xlsx", "长阳镇9.xlsx"), "长阳镇10.xlsx"),  # numbers by value
+        (("长阳镇更正2.xlsx", "长阳镇更正.xlsx"), "长阳镇更正2.xlsx"),
     ],
 )
 def test_same_report_date_version_mark_then_name_decides(raw, names, current):
@@ -273,6 +277,41 @@ def test_same_report_date_version_mark_then_name_decides(raw, names, current):
     subs = csv(raw.parent / "out", "submissions").set_index("file")["state"]
     assert subs[f"submissions/{current}"] == "current"
     assert sorted(subs) == ["current", "superseded"]
+
+
+def test_a_supplement_adds_to_the_report_and_a_later_correction_replaces_both(raw):
+    """长阳镇 reports 卫生院 (07-01), then 补报 卫生院 again and the missing 第一小学
+    (07-03): both files count, 卫生院 once. 区教委's 补报 (07-01) is followed by a full
+    更正 (07-04), which replaces it as any later report does."""
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-07-01")
+    submission(raw, "a长阳镇补报.xlsx", "长阳镇总工会",
+               [act("长阳镇卫生院"), act("长阳镇第一小学工会")], "2019-07-03")  # fmt: skip
+    submission(raw, "区教委补报.xlsx", "区教委工会", [act("区教委机关工会")], "2019-07-01")
+    submission(raw, "区教委更正.xlsx", "区教委工会", [act("区教委机关工会", participants=30)],
+               "2019-07-04")  # fmt: skip
+    result = run(raw)
+    out = raw.parent / "out"
+    subs = csv(out, "submissions").set_index("file")
+    assert subs["state"].to_dict() == {
+        "submissions/a长阳镇补报.xlsx": "current",
+        "submissions/区教委更正.xlsx": "current",
+        "submissions/区教委补报.xlsx": "superseded",
+        "submissions/长阳镇.xlsx": "current",
+    }
+    rows = csv(out, "rows")
+    supplement = rows[rows["file"] == "submissions/a长阳镇补报.xlsx"]
+    assert supplement[["state", "reason"]].values.tolist() == [
+        ["duplicate", "earlier_file:submissions/长阳镇.xlsx"], ["accepted", "ok"],
+    ]  # fmt: skip
+    assert result.count("rows", "accepted") == 3
+    assert result.reconcile()["balanced"].all()
+    cov = csv(out, "coverage").set_index("group")
+    assert cov.loc["长阳镇总工会", ["units_covered", "activities", "participants"]].tolist() == [
+        "2", "2", "40",
+    ]  # fmt: skip
+    assert cov.loc["区教委工会", ["activities", "participants"]].tolist() == ["1", "30"]
+    codes = csv(out, "issues").groupby("file")["code"].apply(list).to_dict()
+    assert codes["submissions/a长阳镇补报.xlsx"] == ["supplement_added", "repeated_in_supplement"]
 
 
 def test_byte_identical_copy_is_duplicate_file(raw):
@@ -302,6 +341,11 @@ def test_byte_identical_copy_is_duplicate_file(raw):
     [
         ("长阳镇.xlsx", "第二阶段", ["2019-06-03"], "r2"),  # 报送期次 wins over dates
         ("长阳镇.xlsx", "第2期", ["2019-06-03"], "r2"),
+        ("长阳镇.xlsx", "7-9月", ["2019-06-03"], "r2"),  # the months it covers
+        ("长阳镇.xlsx", "三季度", ["2019-06-03"], "r2"),  # Jul..Sep: 第二阶段
+        ("长阳镇.xlsx", "二", ["2019-06-03"], "r2"),  # a bare ordinal, as "2"
+        ("长阳镇.xlsx", "阶段二", ["2019-06-03"], "r2"),
+        ("长阳镇.xlsx", "第2轮", ["2019-06-03"], "r2"),
         ("第三阶段/长阳镇.xlsx", None, ["2019-06-03"], "r3"),  # folder wins over dates
         ("2019/r2/长阳镇.xlsx", None, ["2019-06-03"], "r2"),
         ("长阳镇.xlsx", None, ["2019-06-03", "2019-07-03", "2019-07-09"], "r2"),  # most dates
@@ -322,6 +366,26 @@ def test_round_from_label_then_folder_then_dates(raw, path, round_label, days, e
 
 
 @pytest.mark.parametrize(
+    ("sheet", "expected"), [("第二阶段", "r2"), ("7-9月", "r2"), ("活动情况", "r1")]
+)
+def test_a_sheet_named_for_a_round_gives_the_files_round(raw, sheet, expected):
+    """One sheet named 第二阶段 (or 7-9月), two of its three activities dated in late June:
+    the unit labelled it its 第二阶段 report, sent on time on 10-08, not a late 第一阶段 one."""
+    rows = [
+        [1, "长阳镇卫生院", "2019-06-28", "学习", "讨论会", 10, ""],
+        [2, "长阳镇第一小学", "2019-06-29", "学习", "讨论会", 10, ""],
+        [3, "长阳镇卫生院", "2019-07-03", "学习", "讨论会", 10, ""],
+    ]
+    grid = [["统计表"], ["填报单位：", "长阳镇总工会", "", "填报日期：", "2019-10-08"]]
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [*grid, TABLE_HEADER, *rows], sheet=sheet)
+    run(raw)
+    subs = csv(raw.parent / "out", "submissions")
+    assert subs[["round", "on_time"]].values.tolist() == [
+        [expected, "True" if expected == "r2" else "False"]
+    ]
+
+
+@pytest.mark.parametrize(
     ("report_date", "on_time"),
     [("2019-07-05", "True"), ("2019年7月6日", "False"), (None, "")],
 )
@@ -329,6 +393,56 @@ def test_on_time_against_round_deadline(raw, report_date, on_time):
     submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], report_date, "第一阶段")
     run(raw)
     assert csv(raw.parent / "out", "submissions")["on_time"].tolist() == [on_time]
+
+
+@pytest.mark.parametrize(
+    ("report_date", "round_label", "expected", "on_time"),
+    [
+        ("1月8日", "第三阶段", "2020-01-08", "True"),  # after the round began: next January
+        ("1月12日", "第三阶段", "2020-01-12", "False"),  # deadline 2020-01-10
+        ("1.8", "第二阶段", "2020-01-08", "False"),  # deadline 2019-10-10
+        ("12月30日", "第三阶段", "2019-12-30", "True"),  # already after the round began
+        ("2019年1月8日", "第三阶段", "2019-01-08", "True"),  # its own year is kept
+    ],
+)
+def test_report_date_without_a_year_falls_after_its_round_began(
+    raw, report_date, round_label, expected, on_time
+):
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院", day="2019-11-03")],
+               report_date, round_label)  # fmt: skip
+    run(raw)
+    subs = csv(raw.parent / "out", "submissions")
+    assert subs[["report_date", "on_time"]].values.tolist() == [[expected, on_time]]
+
+
+def test_a_unit_saying_it_held_no_activity_has_reported(raw, campaign):
+    """琉璃河 sends its header block and “本期无活动” (no table): reported on time, with no
+    activity rows, not rejected and not on the 未报送 list. A sheet of unreadable rows
+    is still rejected."""
+    write_xlsx(raw / "submissions" / "琉璃河镇.xlsx", [
+        ["学习宣传市工会十四大精神活动情况统计表"],
+        ["填报单位：", "琉璃河镇总工会", "", "填报日期：", "2019-07-02"],
+        ["报送期次：", "第一阶段"],
+        ["本期无活动。"],
+    ])  # fmt: skip
+    write_xlsx(raw / "submissions" / "区教委.xlsx", [["区教委工会"], ["随便写的一行字"]])
+    run(raw)
+    out = raw.parent / "out"
+    subs = csv(out, "submissions").set_index("file")
+    nil = subs.loc["submissions/琉璃河镇.xlsx"]
+    assert nil[["reporting_unit", "round", "report_date", "state", "on_time", "rows_read"]].tolist() == [
+        "琉璃河镇总工会", "r1", "2019-07-02", "current", "True", "0",
+    ]  # fmt: skip
+    assert subs.loc["submissions/区教委.xlsx", "state"] == "rejected"
+    issues = csv(out, "issues")
+    said = issues.loc[issues["file"] == "submissions/琉璃河镇.xlsx", "code"].tolist()
+    assert said == ["nil_report"]
+    roster = roster_module.load_roster(raw / "roster")
+    status = reporting.reporting_status(
+        roster, pd.read_csv(out / "submissions.csv"), campaign, as_of=dt.date(2019, 7, 10)
+    ).set_index(["reporting_unit", "round"])["status"]
+    assert status[("琉璃河镇总工会", "r1")] == "on_time"
+    assert status[("区教委工会", "r1")] == "missing"
 
 
 def test_bare_csv_takes_unit_from_file_name(raw):

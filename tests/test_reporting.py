@@ -374,3 +374,35 @@ def test_a_report_corrected_after_the_as_of_date_counts_as_of_that_date(
     later = reporting_status(roster, subs, campaign, as_of=dt.date(2019, 7, 10))
     cy = later[(later["reporting_unit"] == CY) & (later["round"] == "r1")].iloc[0]
     assert cy["file"] == "r1/长阳.xlsx"  # once the correction is in, it alone counts
+
+
+def test_a_correction_sent_after_the_deadline_leaves_an_on_time_report_on_time(roster, campaign):
+    """长阳 reported 第一阶段 on 07-01 (deadline 07-05) and corrected it on 07-08; 琉璃河
+    first reported on 07-08. Only 长阳 was on time: 按时报送率 1/4, not 0/4."""
+    subs = pd.DataFrame.from_records(
+        [
+            ("r1/长阳.xlsx", CY, "town", "r1", "2019-07-01", "superseded", "r1/长阳更正.xlsx"),
+            ("r1/长阳更正.xlsx", CY, "town", "r1", "2019-07-08", "current", ""),
+            ("r1/琉璃河.xlsx", LLH, "town", "r1", "2019-07-08", "current", ""),
+        ],
+        columns=[
+            "file",
+            "reporting_unit",
+            "kind",
+            "round",
+            "report_date",
+            "state",
+            "superseded_by",
+        ],
+    )
+    for as_of in (None, dt.date(2019, 7, 10)):
+        status = reporting_status(roster, subs, campaign, as_of=as_of).set_index("reporting_unit")
+        r1 = status[status["round"] == "r1"]
+        assert r1["status"].to_dict() == {
+            LLH: "late", CY: "on_time", JW: "missing", YF: "missing",
+        }  # fmt: skip
+        assert r1.loc[CY, "file"] == "r1/长阳更正.xlsx"  # the correction is what counts
+        rates = reporting_rates(status.reset_index())
+        district = rates[(rates["round"] == "r1") & (rates["level"] == "district")].iloc[0]
+        assert (district["submitted"], district["on_time"]) == (2, 1)
+        assert district["on_time_rate"] == pytest.approx(0.25)

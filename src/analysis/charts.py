@@ -35,7 +35,15 @@ from analysis.figures import (
     most_new,
     rank_units,
 )
-from analysis.formats import fmt_count, fmt_names, fmt_pct, fmt_pct_whole, half_up, kind_name
+from analysis.formats import (
+    fmt_count,
+    fmt_day_near,
+    fmt_names,
+    fmt_pct,
+    fmt_pct_whole,
+    half_up,
+    kind_name,
+)
 from analysis.model import Level, ReportStatus
 
 PNG_DPI = 200
@@ -597,7 +605,7 @@ def reporting_status_finding(
     rnd = campaign.rounds_by_code[round_code]
     if as_of is not None and as_of < rnd.deadline:
         return (
-            f"{rnd.name}截止{rnd.deadline.month}月{rnd.deadline.day}日，"
+            f"{rnd.name}截止{fmt_day_near(rnd.deadline, as_of)}，"
             f"截至{as_of.month}月{as_of.day}日已报送{submitted}个"
         )
     text = (

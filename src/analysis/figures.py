@@ -34,7 +34,7 @@ import pandas as pd
 
 from analysis import config, coverage, reporting
 from analysis.campaign import Campaign, Round
-from analysis.formats import fmt_count, fmt_date, fmt_pct, fmt_points, shown_pct
+from analysis.formats import fmt_count, fmt_date, fmt_day_near, fmt_pct, fmt_points, shown_pct
 from analysis.model import FileState, Kind, Level, RowState
 from analysis.roster import Roster
 
@@ -290,7 +290,7 @@ class Figures:
         rnd = self.round
         if self.before_deadline:
             return (
-                f"{rnd.name}截止{_month_day(rnd.deadline)}，"
+                f"{rnd.name}截止{self.deadline_text}，"
                 f"截至{_month_day(self.report_date)}已报送{c['submitted']}个"
             )
         r = self.rate(self.round_code)
@@ -302,13 +302,18 @@ class Figures:
         )
         return text + (f"，{c['missing']}个单位未报送" if c["missing"] else "，全部单位已报送")
 
+    @property
+    def deadline_text(self) -> str:
+        """The round's deadline as the prose writes it: '10月10日', with its year when that
+        is not the year of the report date ('2020年1月10日')."""
+        return fmt_day_near(self.round.deadline, self.report_date)
+
     def not_yet_due_sentence(self) -> str:
         """'第二阶段截止10月10日，截至9月30日尚有80个单位未报送，均未到截止日期。' ('' after it)."""
         if not self.before_deadline:
             return ""
-        d = self.round.deadline
         return (
-            f"{self.round_name}截止{_month_day(d)}，"
+            f"{self.round_name}截止{self.deadline_text}，"
             f"截至{_month_day(self.report_date)}尚有"
             f"{len(self.pending)}个单位未报送，均未到截止日期。"
         )
@@ -491,7 +496,7 @@ class Figures:
             out.append(
                 (
                     f"{c['submitted']}个",
-                    f"单位已报送{rnd.name}（{_month_day(rnd.deadline)}截止）",
+                    f"单位已报送{rnd.name}（{self.deadline_text}截止）",
                 )
             )
         elif c["expected"]:
@@ -552,7 +557,7 @@ class Figures:
             reporting_row = (
                 "本期已报送",
                 f"{counts['submitted']}个",
-                f"截止{_month_day(self.round.deadline)}，{counts['pending']}个单位未到截止日期",
+                f"截止{self.deadline_text}，{counts['pending']}个单位未到截止日期",
             )
         else:
             reporting_row = (

@@ -88,6 +88,14 @@ def fmt_date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def fmt_day_near(day: dt.date, ref: dt.date | None) -> str:
+    """'1月10日' when `day` is in the year of `ref`, else with its year ('2020年1月10日'):
+    a deadline in the next January is not read as one already passed."""
+    if ref is not None and day.year == ref.year:
+        return f"{day.month}月{day.day}日"
+    return fmt_date(day)
+
+
 def fmt_names(names: list[str], limit: int = MAX_NAMES) -> str:
     """'甲、乙、丙' or, past `limit`, '甲、乙、丙、丁、戊等7个单位'."""
     names = [str(n) for n in names]

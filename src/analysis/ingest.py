@@ -244,6 +244,17 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
     if workbook.format in ("csv", "html"):  # no sheets: the `sheet` columns stay empty
         parsed = _without_sheet_names(parsed, {s.name for s in workbook.sheets})
     parsed.sheets = list(dict.fromkeys(t.sheet for t in parsed.tables if t.sheet))
+    if not parsed.tables and not parsed.publicity and (nil := _nil_report(workbook, campaign)):
+        # "本期无活动": a report of no activity, not a bad file
+        if workbook.format in ("csv", "html"):
+            nil = dataclasses.replace(nil, sheet="")
+        parsed.tables.append(nil)
+        parsed.sheets = [nil.sheet] if nil.sheet else []
+        parsed.issues = [i for i in parsed.issues if i.code != "sheet_no_table"]
+        parsed.issues.append(
+            Issue(rel, nil.sheet, None, "", "warning", "nil_report",
+                  message("nil_report", file=rel, said=nil.column_labels["said"]))
+        )  # fmt: skip
     if not parsed.tables and not parsed.publicity:
         hidden = [s.name for s in workbook.sheets if s.hidden and _has_data(s.rows)]
         if hidden and not any(_has_data(s.rows) for s in workbook.sheets if not s.hidden):
@@ -259,6 +270,39 @@ def parse_file(path: Path, rel: str, campaign: Campaign) -> ParsedFile:
         )
         parsed.issues = [i for i in parsed.issues if i.code != "sheet_no_table"]  # said once
     return parsed
+
+
+# Words of a unit saying it held no activity in the round (`[row_rules] nil_report`).
+NIL_REPORT = ("本期无活动", "本阶段无活动", "本期未开展", "本阶段未开展", "未开展活动", "无活动",
+              "没有开展活动", "暂无活动")  # fmt: skip
+NIL_REPORT_ROWS = 12  # a statement, not a table: at most this many non-empty rows
+
+
+def _nil_report(workbook: Workbook, campaign: Campaign):
+    """A short sheet without an activity table saying the unit held no activity
+    ("本期无活动"): an activity table of no rows, with the header block the sheet has
+    (填报单位, 填报日期, 报送期次), so that the unit counts as reported. None otherwise."""
+    from analysis.model import ActivityTable, HeaderBlock
+    from analysis.submissions import _text_key
+    from analysis.tables import TITLE_ROWS, _scan_header_block
+
+    words = [_text_key(w) for w in campaign.row_rules.get("nil_report", NIL_REPORT) if w]
+    for sheet in workbook.sheets:
+        width = [sum(v not in (None, "") for v in row) for row in sheet.rows]
+        filled = [i for i, n in enumerate(width) if n]
+        if sheet.hidden or not filled or len(filled) > NIL_REPORT_ROWS or max(width) > 5:
+            continue  # hidden, empty, or rows of a table rather than a statement
+        texts = [str(v) for i in filled for v in sheet.rows[i] if isinstance(v, str)]
+        said = next((t.strip() for t in texts if any(w in _text_key(t) for w in words)), None)
+        if said is None:
+            continue
+        block: dict[str, object] = {}
+        _scan_header_block(sheet.rows, filled, campaign, block)
+        block["title"] = " ".join(t.strip() for t in texts[:TITLE_ROWS]) or None
+        return ActivityTable(
+            sheet.name, filled[0] + 1, {}, {"said": said}, HeaderBlock(**block), []
+        )
+    return None
 
 
 def _without_sheet_names(parsed: ParsedFile, sheet_names: set[str]) -> ParsedFile:

@@ -88,6 +88,7 @@ CODE_NAMES: dict[str, str] = {
     "form_unknown": "活动形式无法归类",
     "superseded": "被更正版替代",
     "duplicate_file": "重复文件",
+    "supplement_added": "补报表与原表一并计入",
     "file_skipped": "临时或隐藏文件，已跳过",
     "file_internal_error": "读取时程序出错",
     "file_locked": "文件被占用",
@@ -104,6 +105,7 @@ CODE_NAMES: dict[str, str] = {
     "external_link_ignored": "外部链接已忽略",
     "formula_no_value": "公式没有计算结果",
     "no_activity_table": "没有活动明细表",
+    "nil_report": "报告本期无活动",
     "sheet_hidden_skipped": "隐藏工作表未读取",
     "sheet_no_table": "工作表没有活动明细表",
     "reporting_unit_unresolved": "填报单位在名册中找不到",
@@ -169,6 +171,7 @@ CODE_NAMES: dict[str, str] = {
     "participants_worked_out": "人数已算出",
     "remark_says_void": "备注说明可能作废",
     "repeated_earlier_round": "与前期重复报送",
+    "repeated_in_supplement": "补报表与原表重复",
     "row_deleted": "已划删除线",
     "rows_hidden": "有隐藏的行",
     "work_item_ambiguous": "工作类别对应多项",
@@ -338,6 +341,7 @@ _REASON_PLACES = (
     ("superseded:", "被“{}”替代"),
     ("duplicate_file:", "与“{}”内容相同"),
     ("earlier_round:", "与前期“{}”重复"),
+    ("earlier_file:", "与原报送表“{}”重复"),
 )
 
 

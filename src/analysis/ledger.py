@@ -24,7 +24,13 @@ from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.messages import MESSAGES, message, message_text, suggestion_text
 from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode
 from analysis.roster import Roster
-from analysis.submissions import _Submission, _text_key, round_from_text, round_of_period
+from analysis.submissions import (
+    _Submission,
+    _text_key,
+    is_supplement,
+    round_from_text,
+    round_of_period,
+)
 from analysis.tables import FIELD_LABELS_CN, blank, column_letter
 
 SUBMISSIONS_COLUMNS = (
@@ -43,6 +49,10 @@ _ROW_PREFIX = MESSAGES["row_prefix"]
 # Cell types whose values never equal a value of another cell type (text, dates, times,
 # blanks); numbers do: 1, 1.0 and True are equal, and clean differently.
 _NEVER_EQUAL = frozenset({str, type(None), dt.datetime, dt.date, dt.time, dt.timedelta})
+
+
+# A 报送期次 written as a bare ordinal: "二" is the second round, as "2" is.
+_CN_ORDINALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
 class _Memo:
@@ -232,13 +242,11 @@ class _Interpreter:
     def round(self, sub: _Submission, written: str, tables: list[ActivityTable]) -> str:
         """报送期次, else a folder naming a round, else the round holding most activity dates."""
         if written:
-            code = self.round_of(written)
-            if (
-                code is None
-                and written.isdigit()
-                and 1 <= int(written) <= len(self.campaign.rounds)
-            ):
-                code = self.campaign.rounds[int(written) - 1].code
+            # A round's label, or the months it covers ("7-9月", "三季度"), as for a folder.
+            code = self.round_of(written) or round_of_period(written, self.campaign)
+            number = _CN_ORDINALS.get(written, int(written) if written.isdigit() else 0)
+            if code is None and 1 <= number <= len(self.campaign.rounds):  # "2", "二"
+                code = self.campaign.rounds[number - 1].code
             if code:
                 return code
         for folder in reversed(Path(sub.file).parts[1:-1]):
@@ -246,6 +254,13 @@ class _Interpreter:
                 how = message_text("round_how_folder")
                 break
         else:
+            # Every activity sheet named for one round ("第二阶段", "7-9月"): the unit's
+            # own label for the report, as a folder's would be.
+            named = {self.round_of(t.sheet) or round_of_period(t.sheet, self.campaign)
+                     for t in tables}  # fmt: skip
+            code = next(iter(named)) if len(named) == 1 else None
+            how = message_text("round_how_sheet")
+        if not code:
             counts: Counter = Counter()
             for day, n in Counter(self._dates(tables)).items():
                 if (r := self.campaign.round_for_date(day)) is not None:
@@ -268,6 +283,24 @@ class _Interpreter:
         if code is None:
             self._file_issue(sub, "warning", "round_unknown")
         return code or ""
+
+    def report_day(self, cell: object, rounds: list[str]) -> dt.date | None:
+        """The 填报日期 a cell gives; one written without a year ("1月8日") is the first such
+        day on or after the start of the file's (earliest) round: a report is written once
+        its round has begun, so 1月8日 in a round of Oct..Dec is the next January."""
+        day = self.parse_date(cell)[0]
+        by_code = self.campaign.rounds_by_code
+        starts = [by_code[r].start for r in rounds if r in by_code]
+        start = min(starts) if starts else self.campaign.start
+        if day is None or day >= start:
+            return day
+        for year in (start.year, start.year + 1):
+            moved = self.dates_in(year)(cell)[0]
+            if moved is None or moved.year != year:  # the cell says its year: as written
+                return day
+            if moved >= start:
+                return moved
+        return day
 
     def _file_issue(self, sub: _Submission, severity: str, code: str, column: str = "",
                     **values: object) -> None:  # fmt: skip
@@ -312,7 +345,7 @@ class _Interpreter:
             {sheet_rounds.get(t.sheet, file_round) for t in parsed.tables} - {""}, key=order.index
         ) if sheet_rounds else [file_round] if file_round else []  # fmt: skip
         if norm(header.report_date):
-            sub.report_date = self.parse_date(header.report_date)[0]
+            sub.report_date = self.report_day(header.report_date, rounds)
             if sub.report_date is None:
                 self._file_issue(sub, "warning", "report_date_unreadable", "填报日期",
                                  value=norm(header.report_date))  # fmt: skip
@@ -906,7 +939,9 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     among a reporting unit's current files, in round order then file order, an
     accepted dated row whose activity (`ACTIVITY_KEY`) was already reported in an
     earlier round becomes `duplicate`, reason `earlier_round:<file of the first>`,
-    with a warning. Units with current files in one round only are not looked at.
+    with a warning. Units with current files in one round only are not looked at,
+    except for a supplement (补报) current beside the report it adds to: its rows that
+    repeat an activity of that report become `duplicate`, reason `earlier_file:<file>`.
     Returns the warnings.
     """
     order = {r.code: k for k, r in enumerate(campaign.rounds)}
@@ -917,7 +952,8 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     members = [
         s for group in by_unit.values()
         if len({c for s in group for c in s.round.split(";")}) >= 2
-        for s in sorted(group, key=lambda s: s.file)
+        or any(is_supplement(s.file) for s in group)
+        for s in sorted(group, key=lambda s: (is_supplement(s.file), s.file))
     ]  # fmt: skip
     if not members:
         return []
@@ -956,19 +992,30 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
         sheet, number = sheets[record["pos_row"]], numbers[record["pos_row"]]
         here = (record["round"], members[record["pos_file"]].file, sheet, number)
         first = seen.setdefault(tuple(record[c] for c in key), here)
-        if first[0] == here[0]:
+        # The same round: only a supplement (补报) repeating the report it adds to.
+        same_round = first[0] == here[0]
+        if same_round and (first[1] == here[1] or not is_supplement(here[1])):
             continue
         m, k = record["pos_file"], record["pos_row"]
         sub = members[m]
         if m not in changed:
             columns = sub.row_columns(ROWS_COLUMNS)
             changed[m] = (_values(columns["state"]), _values(columns["reason"]))
-        changed[m][0][k], changed[m][1][k] = "duplicate", f"earlier_round:{first[1]}"
+        changed[m][0][k] = "duplicate"
+        changed[m][1][k] = f"{'earlier_file' if same_round else 'earlier_round'}:{first[1]}"
+        place, original = _place(here[2], here[3]), _place(first[2], first[3])
+        if same_round:
+            issues.append(
+                Issue(sub.file, here[2], here[3], "", "warning", "repeated_in_supplement",
+                      message_text("repeated_in_supplement", place=place, file=first[1],
+                                   original=original))
+            )  # fmt: skip
+            continue
         name = campaign.rounds_by_code[first[0]].name
         issues.append(
             Issue(sub.file, here[2], here[3], "", "warning", "repeated_earlier_round",
-                  message_text("repeated_earlier_round", place=_place(here[2], here[3]),
-                               round=name, file=first[1], original=_place(first[2], first[3])))
+                  message_text("repeated_earlier_round", place=place,
+                               round=name, file=first[1], original=original))
         )  # fmt: skip
     for m, (states, reasons) in changed.items():  # new lists: the cache may share the old ones
         sub = members[m]

@@ -98,6 +98,10 @@ MESSAGES: dict[str, str] = {
         "文件“{file}”中没有找到活动明细表（需要“基层工会名称”“活动日期”等表头），未计入统计；"
         "请让报送单位按模板填写后重新报送。"
     ),
+    "nil_report": (
+        "文件“{file}”没有活动明细表，写明“{said}”：按该单位已报送本期、开展活动0次计入。"
+        "如该单位实际开展了活动，请让其按模板填写活动明细后补报。"
+    ),
     "no_activity_table_hidden": (
         "文件“{file}”中有内容的工作表都是隐藏的（{sheets}），其中的内容未读取，未计入统计；"
         "如需统计，请在 Excel/WPS 中右键工作表标签选“取消隐藏”并保存后重新运行，"
@@ -114,6 +118,11 @@ MESSAGES: dict[str, str] = {
     "superseded": (
         "“{unit}”{round}的报送表“{file}”已被“{by}”替代，未计入统计（{why}）；如判断有误，"
         "请删除或移走不需要的文件后重新运行。"
+    ),
+    "supplement_added": (
+        "“{unit}”{round}的补报表“{file}”与原报送表“{base}”一并计入统计（文件名写明补报，"
+        "不替代原表；两表中相同的活动只计一次）。如它其实是完整的更正版，"
+        "请在文件名中写明“更正”后重新运行。"
     ),
     # Why a file is skipped or superseded (submissions.py): the {why} of the two above
     "skip_office_temp": "Office 打开文件时生成的临时文件",
@@ -155,6 +164,7 @@ MESSAGES: dict[str, str] = {
         "文件“{file}”的报送期次“{value}”无法识别，已改按{how}确定期次；请核对。"
     ),
     "round_how_folder": "所在文件夹名称",
+    "round_how_sheet": "工作表名称",
     "round_how_dates": "活动日期",
     "round_how_other": "其他信息",
     "round_how_filename": "文件名",
@@ -239,6 +249,9 @@ MESSAGES: dict[str, str] = {
     "repeated_earlier_round": (
         "{place}与{round}已报送的文件“{file}”{original}是同一项活动（累计表重复列出），"
         "按首次报送的{round}计入，本次不再重复计算。"
+    ),
+    "repeated_in_supplement": (
+        "{place}与原报送表“{file}”{original}是同一项活动，补报表中不再重复计算。"
     ),
     # The run (ingest.py): the terminal summary, a run's own errors
     "ingest_summary_files": (

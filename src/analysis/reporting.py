@@ -53,8 +53,10 @@ def reporting_status(
     pending when nothing has come in yet and the round's deadline is after the reference
     date (`as_of`, else the latest 填报日期): not yet due is not missing;
     `status_name` is its Chinese label. When a unit has several current submissions in
-    a round the earliest dated one decides. on_time is True/False for dated submissions
-    and NA otherwise.
+    a round the earliest dated one is listed; whether it was on time is decided by the
+    earliest 填报日期 of the unit's current or superseded files in the round (a
+    correction sent after the deadline does not make an on-time report late). on_time
+    is True/False for dated submissions and NA otherwise.
     """
     submissions = _with_columns(
         submissions, ("file", "reporting_unit", "round", "report_date", "state", "superseded_by")
@@ -94,8 +96,15 @@ def reporting_status(
     deadline = pd.to_datetime(
         status["round"].map({r.code: pd.Timestamp(r.deadline) for r in rounds})
     )
-    dated = status["report_date"].notna().to_numpy()
-    timely = (status["report_date"] <= deadline).to_numpy()
+    # Whether the unit reported on time is decided by when it first reported: a report
+    # sent on 07-01 and corrected on 07-08 was on time (the 07-05 deadline was met).
+    reported = _first_reported(submissions, as_of)
+    when = pd.Series(
+        list(zip(status["reporting_unit"], status["round"], strict=True)), index=status.index
+    ).map(reported)
+    when = pd.to_datetime(when.where(when.notna(), status["report_date"]), errors="coerce")
+    dated = (when.notna() & submitted).to_numpy()
+    timely = (when <= deadline).to_numpy()
     not_due = np.zeros(len(status), dtype=bool) if pd.isna(until) else (deadline > until).to_numpy()
     status["status"] = np.select(
         [~submitted & not_due, ~submitted, ~dated, timely],
@@ -113,6 +122,23 @@ def reporting_status(
     status.loc[~dated, "on_time"] = pd.NA
     columns = ["reporting_unit", "kind", "round", "status", "status_name", "submitted", "on_time"]
     return status.loc[:, [*columns, "report_date", "file"]]
+
+
+def _first_reported(submissions: pd.DataFrame, as_of: dt.date | None) -> dict:
+    """(reporting unit, round) -> the earliest 填报日期 (up to `as_of`) of its current or
+    superseded files: when the unit first reported the round, corrections aside."""
+    sent = submissions.loc[
+        submissions["state"].astype(str).isin([FileState.CURRENT, FileState.SUPERSEDED]),
+        ["reporting_unit", "round", "report_date"],
+    ]
+    sent = sent.assign(
+        round=sent["round"].astype(str).str.split(";"),
+        report_date=pd.to_datetime(sent["report_date"], errors="coerce").dt.normalize(),
+    ).explode("round")
+    sent = sent.loc[sent["report_date"].notna()]
+    if as_of is not None:
+        sent = sent.loc[sent["report_date"] <= pd.Timestamp(as_of)]
+    return sent.groupby(["reporting_unit", "round"])["report_date"].min().to_dict()
 
 
 def reporting_rates(status: pd.DataFrame) -> pd.DataFrame:

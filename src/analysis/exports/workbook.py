@@ -334,11 +334,10 @@ def write_workbook(figures: Figures, path: Path, materials: WorkbookParts | None
         pending = figures.not_yet_due.assign(
             kind=lambda d: d["kind"].map(config.KIND_NAMES).fillna(d["kind"])
         )
-        deadline = figures.round.deadline
         _list_sheet(
             wb,
             "未到截止日期",
-            f"{figures.round_name}尚未报送、未到截止日期（{deadline.month}月{deadline.day}日）的单位",
+            f"{figures.round_name}尚未报送、未到截止日期（{figures.deadline_text}）的单位",
             status_note,
             pending,
             {"reporting_unit": "报送单位", "kind": "类别"},
