@@ -279,41 +279,6 @@ def test_same_report_date_version_mark_then_name_decides(raw, names, current):
     assert sorted(subs) == ["current", "superseded"]
 
 
-def test_a_supplement_adds_to_the_report_and_a_later_correction_replaces_both(raw):
-    """长阳镇 reports 卫生院 (07-01), then 补报 卫生院 again and the missing 第一小学
-    (07-03): both files count, 卫生院 once. 区教委's 补报 (07-01) is followed by a full
-    更正 (07-04), which replaces it as any later report does."""
-    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-07-01")
-    submission(raw, "a长阳镇补报.xlsx", "长阳镇总工会",
-               [act("长阳镇卫生院"), act("长阳镇第一小学工会")], "2019-07-03")  # fmt: skip
-    submission(raw, "区教委补报.xlsx", "区教委工会", [act("区教委机关工会")], "2019-07-01")
-    submission(raw, "区教委更正.xlsx", "区教委工会", [act("区教委机关工会", participants=30)],
-               "2019-07-04")  # fmt: skip
-    result = run(raw)
-    out = raw.parent / "out"
-    subs = csv(out, "submissions").set_index("file")
-    assert subs["state"].to_dict() == {
-        "submissions/a长阳镇补报.xlsx": "current",
-        "submissions/区教委更正.xlsx": "current",
-        "submissions/区教委补报.xlsx": "superseded",
-        "submissions/长阳镇.xlsx": "current",
-    }
-    rows = csv(out, "rows")
-    supplement = rows[rows["file"] == "submissions/a长阳镇补报.xlsx"]
-    assert supplement[["state", "reason"]].values.tolist() == [
-        ["duplicate", "earlier_file:submissions/长阳镇.xlsx"], ["accepted", "ok"],
-    ]  # fmt: skip
-    assert result.count("rows", "accepted") == 3
-    assert result.reconcile()["balanced"].all()
-    cov = csv(out, "coverage").set_index("group")
-    assert cov.loc["长阳镇总工会", ["units_covered", "activities", "participants"]].tolist() == [
-        "2", "2", "40",
-    ]  # fmt: skip
-    assert cov.loc["区教委工会", ["activities", "participants"]].tolist() == ["1", "30"]
-    codes = csv(out, "issues").groupby("file")["code"].apply(list).to_dict()
-    assert codes["submissions/a长阳镇补报.xlsx"] == ["supplement_added", "repeated_in_supplement"]
-
-
 def test_byte_identical_copy_is_duplicate_file(raw):
     first = submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
     # Sorted by path, the copy in a sub-folder comes after the original.
@@ -363,26 +328,6 @@ def test_round_from_label_then_folder_then_dates(raw, path, round_label, days, e
     )
     run(raw)
     assert csv(raw.parent / "out", "submissions")["round"].tolist() == [expected]
-
-
-@pytest.mark.parametrize(
-    ("sheet", "expected"), [("第二阶段", "r2"), ("7-9月", "r2"), ("活动情况", "r1")]
-)
-def test_a_sheet_named_for_a_round_gives_the_files_round(raw, sheet, expected):
-    """One sheet named 第二阶段 (or 7-9月), two of its three activities dated in late June:
-    the unit labelled it its 第二阶段 report, sent on time on 10-08, not a late 第一阶段 one."""
-    rows = [
-        [1, "长阳镇卫生院", "2019-06-28", "学习", "讨论会", 10, ""],
-        [2, "长阳镇第一小学", "2019-06-29", "学习", "讨论会", 10, ""],
-        [3, "长阳镇卫生院", "2019-07-03", "学习", "讨论会", 10, ""],
-    ]
-    grid = [["统计表"], ["填报单位：", "长阳镇总工会", "", "填报日期：", "2019-10-08"]]
-    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [*grid, TABLE_HEADER, *rows], sheet=sheet)
-    run(raw)
-    subs = csv(raw.parent / "out", "submissions")
-    assert subs[["round", "on_time"]].values.tolist() == [
-        [expected, "True" if expected == "r2" else "False"]
-    ]
 
 
 @pytest.mark.parametrize(

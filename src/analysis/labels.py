@@ -88,7 +88,6 @@ CODE_NAMES: dict[str, str] = {
     "form_unknown": "活动形式无法归类",
     "superseded": "被更正版替代",
     "duplicate_file": "重复文件",
-    "supplement_added": "补报表与原表一并计入",
     "file_skipped": "临时或隐藏文件，已跳过",
     "file_internal_error": "读取时程序出错",
     "file_locked": "文件被占用",
@@ -171,7 +170,6 @@ CODE_NAMES: dict[str, str] = {
     "participants_worked_out": "人数已算出",
     "remark_says_void": "备注说明可能作废",
     "repeated_earlier_round": "与前期重复报送",
-    "repeated_in_supplement": "补报表与原表重复",
     "row_deleted": "已划删除线",
     "rows_hidden": "有隐藏的行",
     "work_item_ambiguous": "工作类别对应多项",
@@ -341,7 +339,6 @@ _REASON_PLACES = (
     ("superseded:", "被“{}”替代"),
     ("duplicate_file:", "与“{}”内容相同"),
     ("earlier_round:", "与前期“{}”重复"),
-    ("earlier_file:", "与原报送表“{}”重复"),
 )
 
 

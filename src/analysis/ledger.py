@@ -24,13 +24,7 @@ from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.messages import MESSAGES, message, message_text, suggestion_text
 from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode
 from analysis.roster import Roster
-from analysis.submissions import (
-    _Submission,
-    _text_key,
-    is_supplement,
-    round_from_text,
-    round_of_period,
-)
+from analysis.submissions import _Submission, _text_key, round_from_text, round_of_period
 from analysis.tables import FIELD_LABELS_CN, blank, column_letter
 
 SUBMISSIONS_COLUMNS = (
@@ -254,13 +248,6 @@ class _Interpreter:
                 how = message_text("round_how_folder")
                 break
         else:
-            # Every activity sheet named for one round ("第二阶段", "7-9月"): the unit's
-            # own label for the report, as a folder's would be.
-            named = {self.round_of(t.sheet) or round_of_period(t.sheet, self.campaign)
-                     for t in tables}  # fmt: skip
-            code = next(iter(named)) if len(named) == 1 else None
-            how = message_text("round_how_sheet")
-        if not code:
             counts: Counter = Counter()
             for day, n in Counter(self._dates(tables)).items():
                 if (r := self.campaign.round_for_date(day)) is not None:
@@ -939,9 +926,7 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     among a reporting unit's current files, in round order then file order, an
     accepted dated row whose activity (`ACTIVITY_KEY`) was already reported in an
     earlier round becomes `duplicate`, reason `earlier_round:<file of the first>`,
-    with a warning. Units with current files in one round only are not looked at,
-    except for a supplement (补报) current beside the report it adds to: its rows that
-    repeat an activity of that report become `duplicate`, reason `earlier_file:<file>`.
+    with a warning. Units with current files in one round only are not looked at.
     Returns the warnings.
     """
     order = {r.code: k for k, r in enumerate(campaign.rounds)}
@@ -952,8 +937,7 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     members = [
         s for group in by_unit.values()
         if len({c for s in group for c in s.round.split(";")}) >= 2
-        or any(is_supplement(s.file) for s in group)
-        for s in sorted(group, key=lambda s: (is_supplement(s.file), s.file))
+        for s in sorted(group, key=lambda s: s.file)
     ]  # fmt: skip
     if not members:
         return []
@@ -992,30 +976,19 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
         sheet, number = sheets[record["pos_row"]], numbers[record["pos_row"]]
         here = (record["round"], members[record["pos_file"]].file, sheet, number)
         first = seen.setdefault(tuple(record[c] for c in key), here)
-        # The same round: only a supplement (补报) repeating the report it adds to.
-        same_round = first[0] == here[0]
-        if same_round and (first[1] == here[1] or not is_supplement(here[1])):
+        if first[0] == here[0]:
             continue
         m, k = record["pos_file"], record["pos_row"]
         sub = members[m]
         if m not in changed:
             columns = sub.row_columns(ROWS_COLUMNS)
             changed[m] = (_values(columns["state"]), _values(columns["reason"]))
-        changed[m][0][k] = "duplicate"
-        changed[m][1][k] = f"{'earlier_file' if same_round else 'earlier_round'}:{first[1]}"
-        place, original = _place(here[2], here[3]), _place(first[2], first[3])
-        if same_round:
-            issues.append(
-                Issue(sub.file, here[2], here[3], "", "warning", "repeated_in_supplement",
-                      message_text("repeated_in_supplement", place=place, file=first[1],
-                                   original=original))
-            )  # fmt: skip
-            continue
+        changed[m][0][k], changed[m][1][k] = "duplicate", f"earlier_round:{first[1]}"
         name = campaign.rounds_by_code[first[0]].name
         issues.append(
             Issue(sub.file, here[2], here[3], "", "warning", "repeated_earlier_round",
-                  message_text("repeated_earlier_round", place=place,
-                               round=name, file=first[1], original=original))
+                  message_text("repeated_earlier_round", place=_place(here[2], here[3]),
+                               round=name, file=first[1], original=_place(first[2], first[3])))
         )  # fmt: skip
     for m, (states, reasons) in changed.items():  # new lists: the cache may share the old ones
         sub = members[m]

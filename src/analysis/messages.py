@@ -119,11 +119,6 @@ MESSAGES: dict[str, str] = {
         "“{unit}”{round}的报送表“{file}”已被“{by}”替代，未计入统计（{why}）；如判断有误，"
         "请删除或移走不需要的文件后重新运行。"
     ),
-    "supplement_added": (
-        "“{unit}”{round}的补报表“{file}”与原报送表“{base}”一并计入统计（文件名写明补报，"
-        "不替代原表；两表中相同的活动只计一次）。如它其实是完整的更正版，"
-        "请在文件名中写明“更正”后重新运行。"
-    ),
     # Why a file is skipped or superseded (submissions.py): the {why} of the two above
     "skip_office_temp": "Office 打开文件时生成的临时文件",
     "skip_hidden": "隐藏文件",
@@ -164,7 +159,6 @@ MESSAGES: dict[str, str] = {
         "文件“{file}”的报送期次“{value}”无法识别，已改按{how}确定期次；请核对。"
     ),
     "round_how_folder": "所在文件夹名称",
-    "round_how_sheet": "工作表名称",
     "round_how_dates": "活动日期",
     "round_how_other": "其他信息",
     "round_how_filename": "文件名",
@@ -249,9 +243,6 @@ MESSAGES: dict[str, str] = {
     "repeated_earlier_round": (
         "{place}与{round}已报送的文件“{file}”{original}是同一项活动（累计表重复列出），"
         "按首次报送的{round}计入，本次不再重复计算。"
-    ),
-    "repeated_in_supplement": (
-        "{place}与原报送表“{file}”{original}是同一项活动，补报表中不再重复计算。"
     ),
     # The run (ingest.py): the terminal summary, a run's own errors
     "ingest_summary_files": (

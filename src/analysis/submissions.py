@@ -20,9 +20,6 @@ SKIPPED_NAMES = {"thumbs.db": "skip_thumbs", "desktop.ini": "skip_desktop_ini"} 
 # Marks of a corrected file in its name, strongest first (see `_version_rank`).
 FINAL_MARKS = ("最终", "终版", "定稿")
 CORRECTION_MARKS = ("更正", "修改", "修订", "改正", "重报", "新版")
-# Marks of a supplement: rows the unit left out of its report, sent afterwards. It adds
-# to the report it follows instead of replacing it (`_mark_superseded`).
-SUPPLEMENT_MARKS = ("补报", "补充", "补录", "增补")
 _VERSION_NUMBER = re.compile(r"(?:[vV](\d+)|第\s*(\d+|[一二三四五六七八九十])\s*版|(\d+)\s*版)")
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 # A correction of a correction: "再次更正", "二次修改", "第3次更正".
@@ -290,13 +287,6 @@ def _natural(rel: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", stem))
 
 
-def is_supplement(rel: str) -> bool:
-    """Whether a file name says it supplements an earlier report (补报, 补充) and says no
-    correction or final version (a "补报更正" is a correction)."""
-    stem = _text_key(Path(rel).stem)
-    return any(m in stem for m in SUPPLEMENT_MARKS) and _version_rank(rel) == 0
-
-
 def _latest_key(sub: _Submission) -> tuple:
     """Supersession order: later 填报日期 (none = earliest), then version mark, then file name
     (numbers in it by value: 长阳镇10 after 长阳镇2).
@@ -353,19 +343,6 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
             for code in sub.round.split(";"):
                 groups.setdefault((sub.reporting_unit, sub.submitter, code), []).append(sub)
     for (unit, _sender, round_code), members in groups.items():
-        # A supplement (补报) adds to the unit's latest full report: it stays current
-        # beside it (rows it repeats: `ledger.mark_repeated_rounds`).
-        # (A supplement dated before that report is replaced by it, as any file is.)
-        full = [sub for sub in members if not is_supplement(sub.file)]
-        base = max(full, key=_latest_key) if full else None
-        added = [
-            sub for sub in members
-            if base is not None and is_supplement(sub.file)
-            and not (sub.report_date and base.report_date and sub.report_date < base.report_date)
-        ]  # fmt: skip
-        for sub in added:
-            _note_supplement(sub, base, unit, round_code, campaign)
-        members = [sub for sub in members if not any(sub is a for a in added)]
         if len(members) < 2:
             continue
         # Each kind of content (activities, publicity counts) is superseded by the latest
@@ -416,17 +393,6 @@ def _mark_superseded(subs: list[_Submission], campaign: Campaign) -> None:
             sub.file_issues = [
                 Issue(sub.file, "", None, "", "warning", IssueCode.SUPERSEDED, sub.message)
             ]
-
-
-def _note_supplement(sub, base, unit, round_code, campaign) -> None:
-    """`sub` (a 补报) counts beside the unit's report `base`; the analyst is told so."""
-    text = message(
-        IssueCode.SUPPLEMENT_ADDED, unit=unit, round=campaign.rounds_by_code[round_code].name,
-        file=sub.file, base=base.file,
-    )  # fmt: skip
-    sub.file_issues.append(
-        Issue(sub.file, "", None, "", "warning", IssueCode.SUPPLEMENT_ADDED, text)
-    )
 
 
 def _supersede_kinds(sub, kinds, latest_of, unit, round_code, campaign) -> None:
