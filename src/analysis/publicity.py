@@ -112,6 +112,12 @@ class _Words:
         )
         self.units = tuple(settings.units)
         self.items = {clean.match_key(w) for w in settings.item_labels}
+        # A label whose key is an item label holds that label's first character: a
+        # string holding none of them is no item label (asked of every top string).
+        firsts = sorted({k[0] for k in self.items if k})
+        self._item_first = (
+            re.compile("[" + "".join(map(re.escape, firsts)) + "]") if firsts else None
+        )
         self.unit_labels = {clean.match_key(w) for w in settings.unit_labels}
         self.counts = tuple(clean.match_key(w) for w in settings.count_labels)
         self.cumulative = tuple(settings.cumulative_words)
@@ -135,8 +141,9 @@ class _Words:
         return found is not None and found[0] == "grassroots_unit"
 
     def is_item_label(self, label: str) -> bool:
-        key = clean.match_key(label)
-        return key in self.items
+        if self._item_first is None or not self._item_first.search(label):
+            return False
+        return clean.match_key(label) in self.items
 
     def is_count_label(self, label: str) -> bool:
         key = clean.match_key(label)
