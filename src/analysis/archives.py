@@ -171,8 +171,8 @@ def member_names(infos: list[zipfile.ZipInfo]) -> list[str]:
     valid = all(text is not None for _, _, text in legacy)
     chinese = any(ord(ch) >= 0x800 for _, _, text in legacy for ch in text or "")
     utf8 = valid and (chinese or not any(_looks_gbk(raw, text) for _, raw, text in legacy))
+    order = ("utf-8", "gb18030") if utf8 else ("gb18030", "utf-8")
     for k, raw, _ in legacy:
-        order = ("utf-8", "gb18030") if utf8 else ("gb18030", "utf-8")
         for encoding in order:
             try:
                 names[k] = raw.decode(encoding)
@@ -181,7 +181,7 @@ def member_names(infos: list[zipfile.ZipInfo]) -> list[str]:
                 continue
         else:
             names[k] = infos[k].filename
-    return [n if n is not None else i.filename for n, i in zip(names, infos, strict=True)]
+    return names  # every None was a legacy name, decoded above
 
 
 def safe_member_path(name: str) -> str | None:

@@ -620,13 +620,12 @@ class _Interpreter:
         activities with the name column blank) are that union's, when the heading is a
         grassroots union of the roster; the row is marked for a warning. Any other
         heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
+        holder = self.holders(sub.reporting_unit, sub.submitter)  # each name resolved once
         for values in cells:
             heading = values.get("unit_heading")
             if heading is None or not blank(values.get("grassroots_unit")):
                 continue
-            _, named, unit, _, unresolved, _ = self._holder(
-                sub.reporting_unit, heading, sub.submitter
-            )
+            _, named, unit, _, unresolved, _ = holder(heading)
             if named and unresolved is None and unit in self.parent_of:
                 values["grassroots_unit"] = heading
                 values["unit_from_heading"] = heading

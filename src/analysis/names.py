@@ -202,6 +202,14 @@ class NameResolver:
         """The grassroots union `name` names, or None (no suggestions worked out)."""
         return self.units.find(name)
 
+    def union_named(self, text: str) -> str | None:
+        """The grassroots union a sheet, folder or file name names, written with or
+        without its 工会 (长阳镇卫生院工会, 长阳镇卫生院); None when none."""
+        found = self.find_union(text)
+        if found is None and not text.endswith("工会"):
+            found = self.find_union(text + "工会")
+        return found
+
     def resolve_reporting_unit(self, name: object) -> Resolution:
         """Resolve a reporting-unit name (a federation, or a directly affiliated union)."""
         return self.reporting.resolve(name)

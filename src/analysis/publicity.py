@@ -645,6 +645,8 @@ def _parts_under_a_total(
 
 # Rows looked at for a publicity header beside an activity table's header.
 _BESIDE_ROWS = 40
+# Rows below a possible header read to confirm it (a count, or an output named).
+PROBE_ROWS = 60
 
 
 def split_beside(sheet: Sheet, campaign: Campaign) -> tuple[Sheet, Sheet] | None:
@@ -692,7 +694,7 @@ def split_beside(sheet: Sheet, campaign: Campaign) -> tuple[Sheet, Sheet] | None
             head = grid[:i] + _masked(grid[i : i + 2], gap, keep_left=True)
             if tables._header_at(head, merges, context.matcher, i) is None:
                 continue  # no activity table on the left
-            near = _masked(grid[: i + 61], gap, keep_left=False)
+            near = _masked(grid[: i + 1 + PROBE_ROWS], gap, keep_left=False)
             if not _long_rows_name_outputs(near, merges, i, header[1], words, tables):
                 continue
             kept = [m for m in sheet.merged if m[3] < gap]
@@ -737,14 +739,14 @@ def _long_rows_name_outputs(grid, merges, i: int, columns: dict[str, int], words
     j = columns["item"]
     return any(
         words.output_of(tables._labels(tables._filled(grid, merges, k, j)) or "")
-        for k in range(i + 1, min(len(grid), i + 60))
+        for k in range(i + 1, min(len(grid), i + PROBE_ROWS))
     )
 
 
 def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool:
     """A wide header counts only when some row below has a number in an output column."""
     read: dict[object, bool] = {}  # each distinct text read once (data rows repeat them)
-    for k in range(i + 1, min(len(grid), i + 60)):
+    for k in range(i + 1, min(len(grid), i + PROBE_ROWS)):
         row = grid[k]
         for j in outputs:
             if j >= len(row) or (value := row[j]) is None:
@@ -973,10 +975,7 @@ class PublicityInterpreter:
 
     def _union_named(self, sheet: str) -> str:
         """The grassroots union a sheet is named for (长阳镇卫生院工会, 长阳镇卫生院), else ""."""
-        found = self.resolver.find_union(sheet)
-        if found is None and not sheet.endswith("工会"):
-            found = self.resolver.find_union(sheet + "工会")
-        return found or ""
+        return self.resolver.union_named(sheet) or ""
 
     def _unknown_label(self, label: str) -> bool:
         """An `other` cell whose label is not itself a synonym of `other` (其他)."""

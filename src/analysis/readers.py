@@ -349,15 +349,20 @@ class _Sniffer(csv.Sniffer):
         return delim, lines[0].count(delim) == lines[0].count(f"{delim} ")
 
 
+def _rows_shown(rows: list[int], limit: int = 10) -> str:
+    """1-based row numbers as a message lists them: the first `limit`, then 等N."""
+    shown = "、".join(map(str, rows[:limit]))
+    if len(rows) > limit:
+        shown = message_text("rows_and_more", rows=shown, count=len(rows))
+    return shown
+
+
 def _undecodable_issue(name: str, rows: list[list[str | None]]) -> list[Issue]:
     """One warning naming the rows that hold characters no encoding could read (U+FFFD)."""
     marked = [k + 1 for k, row in enumerate(rows) if any(c and "\ufffd" in c for c in row)]
     if not marked:
         return []
-    shown = "、".join(map(str, marked[:10]))
-    if len(marked) > 10:
-        shown = message_text("rows_and_more", rows=shown, count=len(marked))
-    text = message_text(IssueCode.TEXT_UNDECODABLE, file=name, rows=shown)
+    text = message_text(IssueCode.TEXT_UNDECODABLE, file=name, rows=_rows_shown(marked))
     return [Issue(name, "", marked[0], "", "warning", IssueCode.TEXT_UNDECODABLE, text)]
 
 
@@ -902,9 +907,7 @@ def _hidden_rows_issue(display: str, sheet: Sheet, hidden: set[int]) -> list[Iss
     ]  # fmt: skip
     if not rows:
         return []
-    shown = "、".join(str(r + 1) for r in rows[:10])
-    if len(rows) > 10:
-        shown = message_text("rows_and_more", rows=shown, count=len(rows))
+    shown = _rows_shown([r + 1 for r in rows])
     return [
         Issue(display, sheet.name, rows[0] + 1, "", "warning", IssueCode.ROWS_HIDDEN,
               message(IssueCode.ROWS_HIDDEN, file=display, sheet=sheet.name, rows=shown))

@@ -379,9 +379,7 @@ def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str
             if written not in warned:
                 warned.add(written)
                 sheet = sheets[k]
-                at = message_text(
-                    "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
-                )
+                at = _where(source, sheet)
                 issues.append(
                     Issue(source, sheet, record["row"], "上级工会", "warning",
                           IssueCode.ROSTER_PARENT_SPELLING,
@@ -389,6 +387,11 @@ def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str
                                        written=written, used=used))
                 )  # fmt: skip
     return issues
+
+
+def _where(source: str, sheet: str) -> str:
+    """Where a roster row sits, as messages say it: the file, and the sheet if named."""
+    return message_text("roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet)
 
 
 def _one_row_per_union(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
@@ -412,9 +415,7 @@ def _one_row_per_union(records: list[dict], sheets: list[str], source: str) -> l
             kept.append(record)
             kept_sheets.append(sheet)
             continue
-        at = message_text(
-            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
-        )
+        at = _where(source, sheet)
         issues.append(
             Issue(source, sheet, record["row"], "基层工会名称", "error",
                   IssueCode.ROSTER_DUPLICATE_NAME,
@@ -447,9 +448,7 @@ def _rows_naming_their_parent(records: list[dict], sheets: list[str], source: st
     for record, sheet, own in zip(records, sheets, selves, strict=True):
         parent = record["reporting_unit"]
         if own:
-            at = message_text(
-                "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
-            )
+            at = _where(source, sheet)
             key = "roster_unit_is_parent" if parent in others else "roster_unit_is_parent_kept"
             issues.append(
                 Issue(source, sheet, record["row"], "基层工会名称",
@@ -663,9 +662,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     sheets: list[str] = []  # each record's sheet, for the warnings below
     seen: dict[str, int] = {}
     for grid, header_index, columns, sheet in parts:
-        at = message_text(
-            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
-        )
+        at = _where(source, sheet)
 
         def cell(row: list[object], fld: str, columns=columns) -> object:
             j = columns.get(fld)
@@ -791,11 +788,9 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                    head=head, parent=parent, kind=_shown(kind_cell).strip()))
             )  # fmt: skip
     grid, header_index, _columns, sheet = parts[0]
-    at = message_text("roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet)
+    at = _where(source, sheet)
     if not records:
-        where = message_text(
-            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
-        )
+        where = at
         why = "".join(f"{i.message}" for i in issues[:3])
         more = message_text("roster_more_problems", count=len(issues)) if len(issues) > 3 else ""
         raise RosterError(
@@ -815,9 +810,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     mixed = units[units["kind"] != units["reporting_unit"].map(kinds)]
     for r in mixed.itertuples():
         sheet = sheets[r.Index]
-        at = message_text(
-            "roster_where_sheet" if sheet else "roster_where", file=source, sheet=sheet
-        )
+        at = _where(source, sheet)
         issues.append(
             Issue(
                 source,

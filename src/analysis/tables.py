@@ -414,6 +414,11 @@ _BARE_PART = re.compile(
 )
 
 
+def _headed_by_part(options: list[str]) -> bool:
+    """A column's header labels name one part of the figure alone (`_BARE_PART`)."""
+    return any(_BARE_PART.match(match_key(o)) for o in options if o)
+
+
 def _bare_parts(
     labels: list[list[str]], lo: int, hi: int, taken: set[int], shown: dict[int, str]
 ) -> Split | None:
@@ -427,7 +432,7 @@ def _bare_parts(
             continue
         if any(_bare_total(o) for o in options):
             kinds[j] = "total"
-        elif any(_BARE_PART.match(match_key(o)) for o in options):
+        elif _headed_by_part(options):
             kinds[j] = "part"
     runs: list[list[int]] = []
     for j in sorted(kinds):
@@ -453,11 +458,7 @@ def _with_bare_neighbours(
         return cols
 
     def bare(j: int) -> bool:
-        return (
-            lo <= j < min(hi, len(labels))
-            and j not in taken
-            and any(_BARE_PART.match(match_key(o)) for o in labels[j] if o)
-        )
+        return lo <= j < min(hi, len(labels)) and j not in taken and _headed_by_part(labels[j])
 
     left, right = cols[0], cols[-1]
     while bare(left - 1):
@@ -572,6 +573,15 @@ def _split_columns(
                                letter=column_letter(used), label=shown.get(used, "")))
         )  # fmt: skip
 
+    def summed(split: Split, column: int) -> None:
+        """The note that the figure is the sum of `split`'s parts (named at `column`)."""
+        notes.append(
+            Issue(file, sheet, last + 1, column_letter(column), "warning",
+                  IssueCode.PARTICIPANTS_SUMMED,
+                  message_text("participants_summed", file=file, sheet=sheet, row=last + 1,
+                               parts="、".join(split.named(j) for j in split.parts)))
+        )  # fmt: skip
+
     def one_per_cell(hits: list) -> list:
         """Columns under one merged header cell (基层工会名称 across B:C) are one column."""
         seen, out = set(), []
@@ -634,12 +644,7 @@ def _split_columns(
             )
             names.update({j: shown.get(j, "") for j in cols if j not in names})
             split = Split(field, None, cols, names)
-            notes.append(
-                Issue(file, sheet, last + 1, column_letter(parts[0][0]), "warning",
-                      IssueCode.PARTICIPANTS_SUMMED,
-                      message_text("participants_summed", file=file, sheet=sheet, row=last + 1,
-                                   parts="、".join(split.named(j) for j in split.parts)))
-            )  # fmt: skip
+            summed(split, parts[0][0])
         if split is not None and split.total is not None:
             columns[field] = split.total
     if split is None and "participants" not in columns:
@@ -648,12 +653,7 @@ def _split_columns(
         if split is not None and split.total is not None:
             columns["participants"] = split.total
         elif split is not None:
-            notes.append(
-                Issue(file, sheet, last + 1, column_letter(split.parts[0]), "warning",
-                      IssueCode.PARTICIPANTS_SUMMED,
-                      message_text("participants_summed", file=file, sheet=sheet, row=last + 1,
-                                   parts="、".join(split.named(j) for j in split.parts)))
-            )  # fmt: skip
+            summed(split, split.parts[0])
     total = columns.get("participants")
     if split is None and total is not None:
         parts = _sex_parts(labels, total, lo, hi, set(columns.values()))

@@ -48,9 +48,7 @@ def _unit_named(text: str, resolver: names.NameResolver) -> str | None:
     """The reporting unit a folder or file name names: a grassroots union's own name
     (长阳镇中心小学 under 区教委工会) counts for its roster parent, whatever place its
     name mentions; else a reporting unit named in it (长阳镇 → 长阳镇总工会)."""
-    union = resolver.find_union(text)
-    if union is None and not text.endswith("工会"):
-        union = resolver.find_union(text + "工会")  # a folder named without 工会
+    union = resolver.union_named(text)  # a folder named with or without 工会
     if union is not None:
         return resolver.roster.parent_of[union]
     return resolver.reporting_unit_in_text(text)
