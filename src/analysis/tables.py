@@ -1543,16 +1543,18 @@ def header_hint(sheet: Sheet, campaign: Campaign) -> str:
         return ""
     matcher = _context(campaign).matcher
     merges = _merge_index(sheet)
+    order = ("grassroots_unit", "title", *CORE_FIELDS)
     best: tuple[int, dict[str, int], dict[str, str]] | None = None
     for i, row in enumerate(grid):
         labels = [[_labels(_filled(grid, merges, i, j))] for j in range(len(row))]
         columns, named = _assign(matcher, labels)
+        # Only activity columns make a hint: a lone 备注 or 说明 would quote nothing.
+        columns = {f: j for f, j in columns.items() if f in order}
         if columns and (best is None or len(columns) > len(best[1])):
             best = (i, columns, named)
     if best is None:
         return ""
     i, columns, named = best
-    order = ("grassroots_unit", "title", *CORE_FIELDS)
     found = "”“".join(named.get(f) or FIELD_LABELS_CN.get(f, f) for f in order if f in columns)
     missing = [FIELD_LABELS_CN[f] for f in ("grassroots_unit", *CORE_FIELDS) if f not in columns]
     return message_text(
