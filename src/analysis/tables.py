@@ -131,10 +131,14 @@ _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
 _SEQ_TEXT = re.compile(r"[\d.]+")
 _NOTE_LABEL = re.compile(r"^(注|填表人|制表人|填报人|审核人|联系电话|联系人)\s*[:\d]")
 # A sign-off line under the table: a seal or signature (单位（盖章）, 主要负责人签字：) or a
-# label with nothing after its colon (填表日期：). Only a row without a figure or an
-# activity date is one (`_Context.sign_off`): 长阳镇卫生院工会： or 职工签名承诺活动 with
-# either is an activity.
-_SIGN_OFF = re.compile(r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$")
+# label with nothing after its colon (填表日期：), or a role's short label and a name
+# (统计人：张三, 经办人：李四, 制表：王五, 审核：赵六, 填报时间：7月1日). Only a row without
+# a figure or an activity date is one (`_Context.sign_off`): 长阳镇卫生院工会： or
+# 职工签名承诺活动 with either is an activity.
+_SIGN_OFF = re.compile(
+    r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$"
+    r"|^[^:\d]{0,6}(?:人|员|领导|制表|审核|审批|统计|经办|电话|手机|时间|日期):"
+)
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 
 
