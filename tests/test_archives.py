@@ -270,7 +270,7 @@ def test_each_volume_of_a_split_archive_is_told_to_be_unpacked_together(raw):
     assert set(split["severity"]) == {"error"}
     assert all("分卷压缩包" in text for text in split["message"])
     assert not set(result.submissions["file"]) & set(split["file"])  # not "not a spreadsheet"
-    assert "submissions/长阳镇/完整.zip/说明.txt" in set(result.submissions["file"])
+    assert "submissions/长阳镇/完整.zip/说明.txt" in set(result.materials["file"])  # a note, read
 
 
 def test_an_empty_archive_file_is_told_empty_not_damaged():

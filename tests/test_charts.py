@@ -20,6 +20,7 @@ import pytest
 from analysis import charts, style
 from analysis.campaign import load_campaign
 from analysis.figures import Figures, rank_units
+from analysis.formats import short_name
 
 CY, LL, JW, YF = "长阳镇总工会", "琉璃河镇总工会", "区教委工会", "北京燕房物流有限公司工会"
 COVERAGE_COLUMNS = [
@@ -247,6 +248,24 @@ def test_coverage_curve_lines_and_round_marks(figures):
     assert "全区 56%" in labels and "乡镇 67%" in labels and "直属 100%" in labels
     assert {"第一阶段", "第二阶段", "第三阶段（总结）"} <= set(labels)
     assert ax.get_title(loc="left") == "覆盖率逐步攀升，截至9月29日全区达55.6%，直属领先"
+
+
+def test_a_name_too_long_for_a_chart_is_cut_short_in_labels_and_title():
+    """A 300-character name (typed by mistake into the roster) pushed the bars off the
+    figure and shrank the title to nothing; real names (20 characters) are untouched."""
+    long = "北京市房山区长阳镇总工会" + "第一二三四五六七八九十" * 28
+    figures = small_figures()
+    figures.ranking = figures.ranking.replace({CY: long})
+    with style.house_style():
+        ax = charts.new_coverage_bars(figures.ranking, round_name="第二阶段")
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    # 31 characters and the ellipsis: 64 half-width columns
+    cut = "北京市房山区长阳镇总工会第一二三四五六七八九十第一二三四五六七…"
+    assert shown == [cut, YF]
+    assert ax.get_title(loc="left") == f"第二阶段新增覆盖基层工会3家，\n{cut}新增最多（2家）"
+    real = "北京市房山区第35号超长名称示范街道联合总工会委员会"  # 27 characters
+    assert short_name(real) == real
+    assert short_name("ab" * 40) == "ab" * 31 + "…"  # half-width letters count one column
 
 
 def test_new_coverage_bars_rank_units_with_new_unions(figures):

@@ -452,6 +452,40 @@ def test_a_summary_written_as_plain_text_is_a_summary_not_a_table(raw):
     assert csv(out, "submissions").empty  # not read as a spreadsheet, no error
 
 
+def test_a_note_in_plain_text_is_a_document_and_a_table_saved_as_text_is_read(raw):
+    """说明.txt beside the workbooks is listed as a document, not refused as a spreadsheet;
+    a .txt whose lines split alike into columns is still a table."""
+    note = "关于报送材料的说明\n\n本次报送照片12张，已打包。\n联系人：张三，电话：12345678\n"
+    put(raw, "长阳镇总工会/第一阶段/说明.txt", note.encode("gb18030"))
+    put(raw, "长阳镇总工会/第一阶段/材料.zip", mm.zip_of({"readme.txt": b"photos, 2019"}))
+    rows = ["填报单位\t长阳镇总工会", "基层工会名称\t活动日期\t工作类别\t活动形式\t参加人数",
+            "长阳镇第一小学\t2019-06-03\t学习\t座谈\t30"]  # fmt: skip
+    put(raw, "长阳镇总工会/第一阶段/报送表.txt", "\n".join(rows).encode("utf-8"))
+    out = run(raw)
+    table = materials(out)
+    assert list(zip(table["file"], table["material"], table["state"], strict=True)) == [
+        ("submissions/长阳镇总工会/第一阶段/材料.zip/readme.txt", "document", "current"),
+        ("submissions/长阳镇总工会/第一阶段/说明.txt", "document", "current"),
+    ]
+    assert list(table["reporting_unit"]) == ["长阳镇总工会", "长阳镇总工会"]
+    submissions = csv(out, "submissions")
+    assert list(submissions["file"]) == ["submissions/长阳镇总工会/第一阶段/报送表.txt"]
+    assert list(submissions["rows_accepted"]) == ["1"]
+    assert not (csv(out, "issues")["severity"] == "error").any()
+
+
+def test_reads_as_prose_tells_notes_from_tables():
+    from analysis.materials.documents import reads_as_prose
+
+    assert reads_as_prose("说明\n照片12张，总结1份。\n".encode())
+    assert reads_as_prose("一行, 带逗号\n另一行没有\n".encode())  # one comma in one line only
+    assert not reads_as_prose(b"a,b,c\n1,2,3\n")
+    assert not reads_as_prose("名称;日期\n长阳镇;2019-06-03\n".encode("gb18030"))
+    cut = "说明：照片共十二张".encode()[:-1]  # a multi-byte character cut at the end
+    assert reads_as_prose(cut)
+    assert not reads_as_prose(b"\xff\xfe\x00\xd8garbage\x81")  # left to the readers
+
+
 @pytest.mark.parametrize("folder", ["7-9月", "7月至9月", "三季度", "第2阶段"])
 def test_a_folder_named_for_the_months_of_a_round_places_photos_and_tables(raw, folder):
     put(raw, f"长阳镇总工会/{folder}/活动照片.jpg", mm.jpeg(mm.picture(3)))

@@ -338,7 +338,9 @@ def test_aliases_typed_with_a_chinese_comma_or_a_tab_are_read(roster, tmp_path, 
     assert issues == [] and aliases[["alias", "name"]].values.tolist() == [["教委", "区教委工会"]]
 
 
-@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u200d", "\u2060"])
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\ufeff", "\u200d", "\u2060", "\u200e", "\u200f", "\u202e", "\u2066"]
+)
 def test_invisible_characters_copied_with_a_name_do_not_block_it(roster, invisible):
     """A name pasted from WeChat or a web page with a zero-width space matches the roster."""
     written = f"长阳镇卫生院{invisible}工会{invisible}"

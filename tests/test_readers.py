@@ -645,6 +645,36 @@ def test_csv_delimiter_sniffed(tmp_path, sample, second_row):
     assert read_workbook(path).sheets[0].rows[1] == second_row
 
 
+_BLOCK = ["填报单位{d}长阳镇总工会", "填报日期{d}2019-07-01",
+          "基层工会名称{d}活动日期{d}参加人数", "长阳镇第一小学{d}2019-06-03{d}30"]  # fmt: skip
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";", ","])
+def test_csv_with_a_header_block_is_split_at_its_delimiter(tmp_path, delimiter):
+    """Lines of two cells above the table leave the sniffer without a consistent
+    delimiter (Excel's tab-delimited text export of the template, a WPS export with
+    semicolons): the delimiter is the one found on most lines, never one column."""
+    path = tmp_path / "报送表.txt"
+    path.write_text("\n".join(_BLOCK).format(d=delimiter) + "\n", encoding="utf-8")
+    rows = read_workbook(path).sheets[0].rows
+    assert rows[0] == ["填报单位", "长阳镇总工会"]
+    assert rows[3] == ["长阳镇第一小学", "2019-06-03", "30"]
+
+
+def test_prose_saved_as_csv_is_not_cut_at_its_chinese_commas(tmp_path):
+    path = tmp_path / "说明.csv"
+    text = "活动情况说明\n\n各基层工会认真组织学习，广泛宣传，取得实效。\n职工参与，反响热烈，效果良好。\n"
+    path.write_text(text, encoding="utf-8")
+    assert read_workbook(path).sheets[0].rows[2] == ["各基层工会认真组织学习，广泛宣传，取得实效。"]
+
+
+def test_csv_with_commas_in_its_text_keeps_the_tab_it_is_split_at(tmp_path):
+    lines = [*_BLOCK[:2], "基层工会名称{d}活动形式{d}参加人数", "长阳镇一小{d}学习,讨论{d}30"]
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join(lines).format(d="\t"), encoding="utf-8")
+    assert read_workbook(path).sheets[0].rows[3] == ["长阳镇一小", "学习,讨论", "30"]
+
+
 def test_gc_paused_turns_the_collector_off_inside_and_restores_it():
     import gc
 

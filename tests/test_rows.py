@@ -1458,6 +1458,33 @@ def test_a_sign_off_under_the_table_is_no_activity(raw):
     assert t["submissions"]["report_date"].tolist() == ["2019-06-28"]
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["统计人：张三", "统计人: 张三  电话：13800000000", "经办人：李四", "制表：王五",
+     "审核：赵六", "统计员：孙七", "联系电话：69360000", "分管领导：周八"],
+)  # fmt: skip
+def test_a_role_and_a_name_under_the_table_is_a_sign_off(raw, line):
+    """统计人：张三 in the name column under the table, no date, no figure: a note, not an
+    activity of an unknown union with an error; in a row with a figure and a date it is
+    read as an activity (and its union refused) as before."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 8],
+            [None, line],
+            [2, line, "2019-06-04", "切实抓好学习", "讨论会", 9],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"],
+        ["4", "rejected", "note_row"],
+        ["5", "rejected", "unit_unresolved"],
+    ]
+
+
 def test_a_union_named_alone_above_its_activities_holds_them(raw):
     """长阳镇卫生院工会 alone in a row, its activities below with the name column blank:
     they are that union's (warned), not the federation's own; 二、机关本级 above rows

@@ -465,3 +465,35 @@ def test_xml_safe_finds_the_one_value_among_many_arrow_pieces():
     assert safety.xml_safe(frame)["form"].tolist()[-2:] == ["讨论会", "宣讲"]
     clean = frame.iloc[:1000]
     assert safety.xml_safe(clean) is clean
+
+
+@pytest.mark.parametrize("control", list(safety.DIRECTION_CONTROLS))
+def test_a_direction_control_is_left_out_of_documents_and_name_keys(control):
+    """U+202E in a name turns the rest of its line backwards in Word and PowerPoint (and
+    in a template's file name); a left-to-right mark comes along with a name copied from a
+    web page. Documents leave them out, found through the bytes of an Arrow column too,
+    and the name still matches the roster."""
+    import pyarrow as pa
+
+    from analysis.namekeys import normalise_name
+
+    name = f"长阳镇{control}第一小学工会"
+    pieces = pa.chunked_array([["长阳镇卫生院工会"] * 50, ["讨论会", name]])
+    frame = pd.DataFrame({"unit": pd.Series(pd.arrays.ArrowStringArray(pieces))})
+    assert safety.xml_safe(frame)["unit"].tolist()[-1] == "长阳镇第一小学工会"
+    assert safety.xml_safe(pd.DataFrame({"unit": [name]}, dtype=object))["unit"][0] == (
+        "长阳镇第一小学工会"
+    )
+    assert safety.xml_text(name) == "长阳镇第一小学工会"
+    assert normalise_name(name) == normalise_name("长阳镇第一小学工会")
+
+
+def test_the_byte_test_for_direction_controls_needs_their_whole_sequence():
+    """E2 80 xx and D8 xx lead many Chinese punctuation marks and Arabic letters: only the
+    direction controls' own sequences make a column be searched."""
+    import pyarrow as pa
+
+    ordinary = pa.array(["“长阳镇”…—", "‘引号’", "\u2065\u2070", "\u0627\u0644"])  # E2 80 9C …
+    assert not safety._bytes_may_hold_not_xml(ordinary)
+    for control in safety.DIRECTION_CONTROLS:
+        assert safety._bytes_may_hold_not_xml(pa.array(["甲", f"乙{control}"]))

@@ -490,3 +490,12 @@ def test_a_header_cell_merged_across_two_columns_is_one_column(campaign):
     # Two separate cells that both say so are still named in a warning.
     [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
     assert [i.code for i in table.issues] == ["column_ambiguous"]
+
+
+@pytest.mark.parametrize("row", [["备注"], ["关于报送材料的说明"], ["序号", "备注"]])
+def test_a_row_naming_no_activity_column_quotes_nothing(campaign, row):
+    """A row whose only known header is 备注/说明/序号 is no hint: the message would say
+    第1行有“” (nothing) and send the analyst looking for an empty cell."""
+    from analysis.tables import header_hint
+
+    assert header_hint(Sheet("说明", [row, ["本次报送照片12张"]]), campaign) == ""

@@ -36,6 +36,7 @@ from analysis.figures import (
     rank_units,
 )
 from analysis.formats import (
+    CHART_NAME_WIDTH,
     fmt_count,
     fmt_day_near,
     fmt_names,
@@ -43,6 +44,7 @@ from analysis.formats import (
     fmt_pct_whole,
     half_up,
     kind_name,
+    short_name,
 )
 from analysis.model import Level, ReportStatus
 
@@ -169,8 +171,9 @@ def _ax(ax: Axes | None) -> Axes:
 
 
 def _drawable(labels: Iterable[str]) -> list[str]:
-    """Tick labels from data, without the characters the chart font cannot draw."""
-    return [style.drawable(str(label)) for label in labels]
+    """Tick labels from data, without the characters the chart font cannot draw, a
+    name too long for the figure cut short (`formats.short_name`)."""
+    return [style.drawable(short_name(str(label))) for label in labels]
 
 
 def set_title(target: Axes | Figure, text: str, **kwargs) -> Text:
@@ -877,7 +880,7 @@ def new_coverage_finding(ranking: pd.DataFrame, round_name: str = "本期") -> s
     if total <= 0 or top is None:
         return f"{round_name}没有新增覆盖的基层工会"
     most = "并列新增最多" if top.tied else "新增最多"
-    return f"{round_name}新增覆盖基层工会{total}家，{fmt_names(list(top.names))}{most}（{int(top.value)}家）"
+    return f"{round_name}新增覆盖基层工会{total}家，{fmt_names(list(top.names), width=CHART_NAME_WIDTH)}{most}（{int(top.value)}家）"
 
 
 def new_coverage_bars(

@@ -48,8 +48,14 @@ def normalise_text(value: object) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-# Zero-width space and joiners, word joiner, BOM: invisible in a cell, never part of a name.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+# Zero-width space and joiners, word joiner, BOM, and the direction controls (a name
+# copied from a web page): invisible in a cell, never part of a name.
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c",
+    )
+)
 
 
 def match_key(value: object) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import math
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from analysis import config
@@ -96,9 +97,32 @@ def fmt_day_near(day: dt.date, ref: dt.date | None) -> str:
     return fmt_date(day)
 
 
-def fmt_names(names: list[str], limit: int = MAX_NAMES) -> str:
-    """'甲、乙、丙' or, past `limit`, '甲、乙、丙、丁、戊等7个单位'."""
-    names = [str(n) for n in names]
+# A name on a chart (a tick label, a title) is cut past this width, in half-width
+# columns (a Chinese character is two): 32 characters, more than long real names
+# (北京市房山区第35号超长名称示范街道联合总工会委员会, 27). A 300-character name typed
+# by mistake would otherwise push the bars off the figure and shrink its title to nothing.
+CHART_NAME_WIDTH = 64
+
+
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def short_name(name: str, width: int = CHART_NAME_WIDTH) -> str:
+    """`name`, or its start and '…' when it is wider than `width` columns."""
+    if len(name) * 2 <= width or sum(map(_width, name)) <= width:
+        return name
+    used, kept = 2, 0  # room for the ellipsis, drawn as wide as a Chinese character
+    while used + _width(name[kept]) <= width:
+        used += _width(name[kept])
+        kept += 1
+    return name[:kept].rstrip() + "…"
+
+
+def fmt_names(names: list[str], limit: int = MAX_NAMES, width: int | None = None) -> str:
+    """'甲、乙、丙' or, past `limit`, '甲、乙、丙、丁、戊等7个单位'; each name cut to
+    `width` columns (`short_name`) when given."""
+    names = [str(n) if width is None else short_name(str(n), width) for n in names]
     if len(names) <= limit:
         return "、".join(names)
     return "、".join(names[:limit]) + f"等{len(names)}个单位"

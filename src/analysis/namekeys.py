@@ -41,6 +41,8 @@ BRACKETS = str.maketrans(
         **{chr(c): None for c in (*range(0x00, 0x09), *range(0x0E, 0x1C))},
         "\ufffe": None,
         "\uffff": None,
+        # direction controls (safety.DIRECTION_CONTROLS): invisible, never part of a name
+        **dict.fromkeys("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"),
     }
 )
 

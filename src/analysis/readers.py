@@ -349,6 +349,33 @@ class _Sniffer(csv.Sniffer):
         return delim, lines[0].count(delim) == lines[0].count(f"{delim} ")
 
 
+class _Delimited(csv.excel):
+    delimiter = ","
+
+
+def _dialect_by_lines(sample: str) -> type[csv.Dialect]:
+    """The dialect when the sniffer finds no delimiter consistent over its lines.
+
+    A header block (填报单位, 填报日期 … on lines of two cells) above the table makes the
+    count of delimiters per line inconsistent, and the sniffer gives up: Excel's
+    "文本文件（制表符分隔）" export of the template would then be read as one column
+    and every row lost. A tab or a semicolon is the delimiter when it is on more lines
+    than a comma and cuts at least two lines alike, as a table's rows are; otherwise
+    comma, as before. The Chinese comma never is here: prose is full of it.
+    """
+    lines = [line for line in sample.split("\n") if line.strip()]
+    commas = sum("," in line for line in lines)
+    best: tuple[int, str] | None = None
+    for delimiter in ("\t", ";"):
+        counts = [line.count(delimiter) for line in lines if delimiter in line]
+        table_like = len(counts) > commas and any(counts.count(n) >= 2 for n in set(counts))
+        if table_like and (best is None or len(counts) > best[0]):
+            best = (len(counts), delimiter)
+    if best is None:
+        return csv.excel
+    return type("_Delimited", (_Delimited,), {"delimiter": best[1]})
+
+
 def _rows_shown(rows: list[int], limit: int = 10) -> str:
     """1-based row numbers as a message lists them: the first `limit`, then 等N."""
     shown = "、".join(map(str, rows[:limit]))
@@ -373,7 +400,7 @@ def _read_csv(decoded: tuple[str, str], path: Path, name: str) -> tuple[list[She
     try:
         dialect = _Sniffer().sniff(text[:8192], delimiters=CSV_DELIMITERS)
     except csv.Error:
-        dialect = csv.excel
+        dialect = _dialect_by_lines(text[:8192])
     else:
         # Excel, WPS and every CSV writer double a quote inside a quoted cell (RFC 4180);
         # the sniffer answers "not doubled" unless its sample shows one next to a

@@ -29,8 +29,11 @@ C0 control characters other than tab, LF and CR, U+FFFE, U+FFFF or lone surrogat
 (`NOT_XML`). A unit can still send them (a CSV, a name pasted from another system;
 xlsx stores them as `_x0001_`), invisible in every spreadsheet program. openpyxl and
 python-docx refuse such text with an exception, which would stop the whole briefing
-for one character. The CSV and Parquet tables keep them as read; every document text
-leaves them out: `xml_text`, `xml_safe` (a table) and `xml_safe_fields` (the briefing's
+for one character. The direction controls (U+200E/F, U+202A-E, U+2066-9, U+061C) are
+left out with them: XML holds them, but U+202E in a unit's name turns the rest of its
+line backwards in Word, PowerPoint and a file name, and no Chinese name needs one (a
+name copied from a web page brings them along unseen). The CSV and Parquet tables keep
+them as read; every document text leaves them out: `xml_text`, `xml_safe` (a table) and `xml_safe_fields` (the briefing's
 figures, once, before any document is written; the templates' roster likewise). Name
 keys (`namekeys`) ignore them too, so a name written without them still matches.
 """
@@ -44,8 +47,13 @@ import pandas as pd
 
 EVALUABLE = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot hold (documents leave them out); RE2 spelling for Arrow.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_NOT_XML_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+# The direction controls are kept out of documents with them (module docstring).
+DIRECTION_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
+NOT_XML = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff{DIRECTION_CONTROLS}]")
+_NOT_XML_RE2 = (
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}\x{200E}\x{200F}\x{202A}-\x{202E}"
+    r"\x{2066}-\x{2069}\x{061C}]"
+)
 CSV_PREFIX = "'"
 # A plain number written as text (signed, decimal, exponent, percent): not a formula.
 _NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
@@ -255,8 +263,9 @@ def _not_xml_mask(column: pd.Series):
 
 def _bytes_may_hold_not_xml(chunk) -> bool:
     """Whether the UTF-8 bytes of an Arrow string array hold a control character other
-    than tab, LF and CR, or U+FFFE/U+FFFF (EF BF BE/BF). The whole data buffer is
-    looked at, a slice's neighbours included: a false "maybe" costs one search."""
+    than tab, LF and CR, U+FFFE/U+FFFF (EF BF BE/BF) or a direction control (E2 80 8E/8F,
+    E2 80 AA-AE, E2 81 A6-A9, D8 9C). The whole data buffer is looked at, a slice's
+    neighbours included: a false "maybe" costs one search."""
     import numpy as np
 
     data = chunk.buffers()[2]
@@ -266,8 +275,20 @@ def _bytes_may_hold_not_xml(chunk) -> bool:
     low = raw < 0x20
     if low.any() and (low & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D)).any():
         return True
+    if len(raw) >= 2 and ((raw[:-1] == 0xD8) & (raw[1:] == 0x9C)).any():
+        return True
     lead = np.flatnonzero(raw[:-2] == 0xEF)
-    return bool(((raw[lead + 1] == 0xBF) & (raw[lead + 2] >= 0xBE)).any()) if len(lead) else False
+    if len(lead) and ((raw[lead + 1] == 0xBF) & (raw[lead + 2] >= 0xBE)).any():
+        return True
+    lead = np.flatnonzero(raw[:-2] == 0xE2)
+    if not len(lead):
+        return False
+    second, third = raw[lead + 1], raw[lead + 2]
+    general = (second == 0x80) & (
+        (third == 0x8E) | (third == 0x8F) | ((third >= 0xAA) & (third <= 0xAE))
+    )
+    isolates = (second == 0x81) & (third >= 0xA6) & (third <= 0xA9)
+    return bool((general | isolates).any())
 
 
 def xml_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -131,10 +131,14 @@ _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
 _SEQ_TEXT = re.compile(r"[\d.]+")
 _NOTE_LABEL = re.compile(r"^(注|填表人|制表人|填报人|审核人|联系电话|联系人)\s*[:\d]")
 # A sign-off line under the table: a seal or signature (单位（盖章）, 主要负责人签字：) or a
-# label with nothing after its colon (填表日期：). Only a row without a figure or an
-# activity date is one (`_Context.sign_off`): 长阳镇卫生院工会： or 职工签名承诺活动 with
-# either is an activity.
-_SIGN_OFF = re.compile(r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$")
+# label with nothing after its colon (填表日期：), or a role's short label and a name
+# (统计人：张三, 经办人：李四, 制表：王五, 审核：赵六, 填报时间：7月1日). Only a row without
+# a figure or an activity date is one (`_Context.sign_off`): 长阳镇卫生院工会： or
+# 职工签名承诺活动 with either is an activity.
+_SIGN_OFF = re.compile(
+    r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$"
+    r"|^[^:\d]{0,6}(?:人|员|领导|制表|审核|审批|统计|经办|电话|手机|时间|日期):"
+)
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 
 
@@ -1543,16 +1547,18 @@ def header_hint(sheet: Sheet, campaign: Campaign) -> str:
         return ""
     matcher = _context(campaign).matcher
     merges = _merge_index(sheet)
+    order = ("grassroots_unit", "title", *CORE_FIELDS)
     best: tuple[int, dict[str, int], dict[str, str]] | None = None
     for i, row in enumerate(grid):
         labels = [[_labels(_filled(grid, merges, i, j))] for j in range(len(row))]
         columns, named = _assign(matcher, labels)
+        # Only activity columns make a hint: a lone 备注 or 说明 would quote nothing.
+        columns = {f: j for f, j in columns.items() if f in order}
         if columns and (best is None or len(columns) > len(best[1])):
             best = (i, columns, named)
     if best is None:
         return ""
     i, columns, named = best
-    order = ("grassroots_unit", "title", *CORE_FIELDS)
     found = "”“".join(named.get(f) or FIELD_LABELS_CN.get(f, f) for f in order if f in columns)
     missing = [FIELD_LABELS_CN[f] for f in ("grassroots_unit", *CORE_FIELDS) if f not in columns]
     return message_text(

@@ -207,6 +207,34 @@ def names_a_report(stem: str) -> bool:
     return any(mark in stem for mark in REPORT_MARKS) and not _TABLE_NAME.search(stem)
 
 
+# A table saved as text splits its lines into columns at one of these.
+_TEXT_DELIMITERS = ("\t", ",", ";", "|")
+
+
+def reads_as_prose(head: bytes) -> bool:
+    """Whether a text file's first bytes read as prose rather than a table.
+
+    A table (CSV, tab-separated, a WPS "text" export) has at least two lines cut into
+    the same number (one or more) of columns by one delimiter; prose has not. Bytes in
+    no known encoding are left to the spreadsheet readers, which say what they are.
+    """
+    from analysis.textfiles import decode_or_none
+
+    text = None
+    for cut in range(4):  # a multi-byte character cut at the end of `head`
+        text = decode_or_none(head[: len(head) - cut] if cut else head)
+        if text is not None:
+            break
+    if text is None:
+        return False
+    lines = [line for line in text.splitlines()[:40] if line.strip()]
+    for delimiter in _TEXT_DELIMITERS:
+        counts = [line.count(delimiter) for line in lines if delimiter in line]
+        if any(counts.count(n) >= 2 for n in set(counts)):
+            return False
+    return True
+
+
 def _txt(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
     from analysis.textfiles import decode_or_none
 

@@ -107,11 +107,18 @@ def _copy_name(name: str) -> str:
     return copy
 
 
-def _text_report(path: PurePosixPath | Path, suffix: str) -> bool:
-    """A .txt that is a written report (its name says 总结, 小结, 情况汇报 …), not a table."""
-    from analysis.materials.documents import names_a_report
+def _text_report(path: PurePosixPath | Path, suffix: str, head: bytes | None = None) -> bool:
+    """A .txt that is a written report or note, not a table saved as text.
 
-    return suffix == ".txt" and names_a_report(path.stem)
+    Its name says so (总结, 小结, 情况汇报 …), or its first lines are prose: no two of
+    them split alike into columns (说明.txt, readme.txt beside the workbooks).
+    `head` is the file's first bytes; without them only the name decides.
+    """
+    from analysis.materials.documents import names_a_report, reads_as_prose
+
+    if suffix != ".txt":
+        return False
+    return names_a_report(path.stem) or (head is not None and reads_as_prose(head))
 
 
 def _size(path: Path) -> int:
@@ -124,6 +131,16 @@ def _size(path: Path) -> int:
 def _head(path: Path, n: int = 4096) -> bytes:
     with path.open("rb") as fh:
         return fh.read(n)
+
+
+_TEXT_HEAD = 8192  # bytes of a .txt read to tell a note from a table
+
+
+def _head_or_none(path: Path) -> bytes | None:
+    try:
+        return _head(path, _TEXT_HEAD)
+    except OSError:
+        return None  # the ingest reports the file it cannot read
 
 
 def _classify(path: Path, head: bytes, suffix: str, limits: Limits) -> detect.Kind:
@@ -179,7 +196,7 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
         if split_volume(path):  # no volume can be read alone: one message each, no guessing
             intake.issues.append(archives._issue(rel, IssueCode.ARCHIVE_SPLIT, archive=rel))
             continue
-        if _text_report(path, suffix):
+        if _text_report(path, suffix, _head_or_none(path) if suffix == ".txt" else None):
             intake.materials.append(
                 Received(rel, detect.Kind("document", "txt"), _size(path), path=path)
             )
@@ -233,7 +250,7 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
     suffix = name.suffix.lower()
     kind = detect.identify(member.data, suffix)
     where = _route(kind, suffix)
-    if _text_report(name, suffix):
+    if _text_report(name, suffix, member.data[:_TEXT_HEAD]):
         kind, where = detect.Kind("document", "txt"), "material"
     if where == "material":
         intake.materials.append(Received(member.rel, kind, len(member.data), data=member.data))
