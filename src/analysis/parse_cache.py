@@ -261,6 +261,17 @@ class _Cache:
     def _path(self, sha: str, suffix: str) -> Path:
         return self.dir / f"{sha[:40]}-{suffix.lower().lstrip('.') or 'none'}-{self.salt}.pkl"
 
+    def rows_key(self, sha: str, suffix: str, rel: str) -> str:
+        """A name for the ledger rows this entry holds (or will hold) for the file `rel`.
+
+        Its bytes, suffix, the campaign, the code and the roster-and-aliases fingerprint
+        decide a file's interpretation (that is what the cache rests on), so equal keys
+        mean equal rows: a re-run copies their lines of rows.csv without reading them
+        (`csv_writer.write_by_file`). "k" and 40 hex digits: never a digest of rows.
+        """
+        name = self._path(sha, suffix).name
+        return "k" + hashlib.sha256(f"{name}\0{rel}\0{self.context}".encode()).hexdigest()[:40]
+
     def entry(self, sha: str, suffix: str) -> _Entry | None:
         """The entry for these bytes, with its interpretations read (not yet its parse)."""
         path = self._path(sha, suffix)
