@@ -175,9 +175,25 @@ def _quoted_chars() -> tuple[bytes, ...]:
 
 
 def _needs_quoting(text) -> bool:
-    """Whether any value of a pyarrow string array may need quotes (a cheap byte scan)."""
-    data = b"".join(bytes(chunk.buffers()[2] or b"") for chunk in getattr(text, "chunks", [text]))
-    return any(c in data for c in _quoted_chars())
+    """Whether any value of a pyarrow string array may need quotes (a cheap byte scan).
+
+    Only the bytes of the array's own values are scanned: a slice of a column shares
+    the whole column's data buffer (rows.csv's few new lines, 46 MB behind them).
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    for chunk in getattr(text, "chunks", [text]):
+        data = chunk.buffers()[2] if len(chunk) else None
+        if data is None:
+            continue
+        kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=kind)
+        start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        values = bytes(memoryview(data)[start:end])
+        if any(c in values for c in _quoted_chars()):
+            return True
+    return False
 
 
 def _csv_field(text: str) -> str:
