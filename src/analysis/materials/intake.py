@@ -109,9 +109,11 @@ def _copy_name(name: str) -> str:
 
 def _text_report(path: PurePosixPath | Path, suffix: str) -> bool:
     """A .txt that is a written report (its name says 总结, 小结, 情况汇报 …), not a table."""
+    if suffix != ".txt":  # documents (and defusedxml) imported only for a .txt
+        return False
     from analysis.materials.documents import names_a_report
 
-    return suffix == ".txt" and names_a_report(path.stem)
+    return names_a_report(path.stem)
 
 
 def _size(path: Path) -> int:
