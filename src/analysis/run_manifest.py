@@ -38,13 +38,28 @@ def fingerprint(raw_dir: Path, out_dir: Path, as_of: object, campaign: object = 
     out = Path(out_dir).resolve()
     try:
         found = raw_dir.rglob("*") if raw_dir.is_dir() else []
-        paths = sorted(p for p in found if p.is_file() and out not in p.resolve().parents)
+        folders: dict[Path, Path] = {}
+        paths = sorted(p for p in found if p.is_file() and out not in _resolved(p, folders).parents)
         for path in paths:
             digest.update(os.fsencode(path.relative_to(raw_dir).as_posix()) + b"\0")
             digest.update(_file_sha256(path).encode() + b"\0")
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, its folder resolved once (kept in `folders`) for all the files in it.
+
+    A file that is not a link resolves to its folder's resolved path and its name;
+    resolving each of a round's 300 files component by component cost ~15 ms a run.
+    """
+    if path.is_symlink():
+        return path.resolve()
+    parent = path.parent
+    if parent not in folders:
+        folders[parent] = parent.resolve()
+    return folders[parent] / path.name
 
 
 # The sha256 of each file `fingerprint` read in this process, with the size and
