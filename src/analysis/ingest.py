@@ -141,8 +141,15 @@ class IngestResult:
 
     def summary_zh(self) -> str:
         """A few Chinese lines for the terminal."""
-        sub = {s: self.count("submissions", s) for s in ("current", "rejected")}
-        rows = {s: self.count("rows", s) for s in ROW_STATES}
+        # Each table's states counted once (a comparison per state: ~1 ms each on 200k rows).
+        files = self.submissions["state"].value_counts()
+        sub = {
+            s: int(files.get(s, 0)) for s in ("current", "rejected", "superseded", "duplicate_file")
+        }
+        states = self.rows["state"].value_counts()
+        rows = {s: int(states.get(s, 0)) for s in ROW_STATES}
+        severities = self.issues["severity"].value_counts()
+        errors, warnings = (int(severities.get(s, 0)) for s in ("error", "warning"))
         skipped = (
             message_text("ingest_summary_skipped", skipped=self.files_skipped)
             if self.files_skipped
@@ -151,8 +158,7 @@ class IngestResult:
         lines = [
             message_text(
                 "ingest_summary_files", read=self.files_read, current=sub["current"],
-                superseded=self.count("submissions", "superseded"),
-                duplicate=self.count("submissions", "duplicate_file"),
+                superseded=sub["superseded"], duplicate=sub["duplicate_file"],
                 rejected=sub["rejected"], skipped=skipped,
             ),
             message_text(
@@ -161,8 +167,8 @@ class IngestResult:
                 superseded=rows["superseded"],
             ),
             message_text(
-                "ingest_summary_issues", total=self.errors + self.warnings, errors=self.errors,
-                warnings=self.warnings, issues_csv=self.out_dir / "issues.csv",
+                "ingest_summary_issues", total=errors + warnings, errors=errors,
+                warnings=warnings, issues_csv=self.out_dir / "issues.csv",
             ),
         ]  # fmt: skip
         if self.materials is not None and len(self.materials):  # materials hook
