@@ -946,13 +946,25 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     key = ["reporting_unit", *ACTIVITY_KEY]
     codes: dict[str, np.ndarray] = {}
     distinct: dict[str, list] = {}
-    for c in ("state", "round", *key):
+    for c in ("state", "round", "reporting_unit", "date"):
         codes[c], distinct[c] = _factorized([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS)
     lengths = [len(p["state"]) for p in parts]
     round_pos = np.array([order.get(u, -1) for u in distinct["round"]] + [-1])[codes["round"]]
     accepted = distinct["state"].index("accepted") if "accepted" in distinct["state"] else -2
     live_at = np.flatnonzero((codes["state"] == accepted) & (codes["date"] >= 0) & (round_pos >= 0))
-    live = pd.DataFrame({c: codes[c][live_at] for c in key})
+    # An activity reported again in a later round has its unit and date in both rounds:
+    # only the rows of a (unit, date) found in two rounds or more can repeat an earlier
+    # round's (or be repeated), so only those are coded on the activity's other columns.
+    live_at = live_at[
+        _in_two_rounds(*(codes[c][live_at] for c in ("reporting_unit", "date", "round")))
+    ]
+    if not len(live_at):
+        return []
+    live = pd.DataFrame(
+        {c: codes[c][live_at] if c in codes else _codes_at([p[c] for p in parts],
+                                                           c in ROWS_INTEGER_COLUMNS, live_at)
+         for c in key}
+    )  # fmt: skip
     live["pos_file"] = np.repeat(np.arange(len(members)), lengths)[live_at]
     live["pos_row"] = (np.concatenate([np.arange(n) for n in lengths]) if lengths else [])[live_at]
     live["pos_round"] = round_pos[live_at]
@@ -993,6 +1005,25 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
         sub = members[m]
         sub.columns = {**sub.columns, "state": states, "reason": reasons}
     return issues
+
+
+def _in_two_rounds(unit: np.ndarray, date: np.ndarray, rnd: np.ndarray) -> np.ndarray:
+    """Which rows' (unit, date) occurs in two rounds or more (codes: a unit's -1 is missing,
+    dates and rounds known)."""
+    if not len(unit):
+        return np.zeros(0, dtype=bool)
+    pair = (unit.astype(np.int64) + 1) * (int(date.max()) + 1) + date
+    rounds = int(rnd.max()) + 1
+    pairs = np.unique(pair * rounds + rnd) // rounds  # each (unit, date) once a round, sorted
+    return np.isin(pair, pairs[1:][pairs[1:] == pairs[:-1]])
+
+
+def _codes_at(pieces: list, integer: bool, at: np.ndarray) -> np.ndarray:
+    """Integer codes of a ledger column's values at the positions `at` (-1 where missing)."""
+    column = _arrow_column(pieces, integer)
+    if column is None:  # values of other or mixed types
+        return _factorized(pieces, integer)[0][at]
+    return _factorized([column.take(at).combine_chunks()], integer)[0]
 
 
 def _cn_date(day: dt.date) -> str:
