@@ -69,7 +69,7 @@ from analysis.ledger import (
     mark_repeated_rounds,
 )
 from analysis.messages import message, message_text, os_reason
-from analysis.model import FileRejected, Issue, RosterError, Workbook, gc_paused
+from analysis.model import FileRejected, Issue, IssueRows, RosterError, Workbook, gc_paused
 from analysis.parallel import Helpers, helper_count
 from analysis.parse_cache import Interpreted, ParsedFile, _Cache, _Entry, _renamed, cached_roster
 from analysis.roster import Roster
@@ -897,7 +897,7 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     roster, roster_entry = cached_roster(out_dir, raw_dir / config.ROSTER_SUBDIR, not full)
     if campaign is None:
         campaign = load_campaign(raw_dir / config.CAMPAIGN_FILE)
-    issues: list[Issue] = []
+    issues: list[Issue | IssueRows] = []
     aliases = None
     alias_path = raw_dir / config.ALIASES_FILE
     if alias_path.is_file():
@@ -940,7 +940,11 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     for sub in subs:
         _finalise_rows(sub)
         publicity.finalise(sub)
-        issues += sub.file_issues + sub.row_issues
+        issues += sub.file_issues
+        if isinstance(sub.row_issues, IssueRows):  # as the cache kept them (`_issues_table`)
+            issues.append(sub.row_issues)
+        else:
+            issues += sub.row_issues
     issues += mark_repeated_rounds(subs, campaign)  # across rounds, after supersession
 
     rows, submissions = _rows_table(subs), _submissions_table(subs)

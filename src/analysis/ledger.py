@@ -21,8 +21,8 @@ import pandas as pd
 
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
-from analysis.messages import MESSAGES, message, message_text, suggestion_text
-from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode
+from analysis.messages import MESSAGES, located_message, message, message_text, suggestion_text
+from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode, IssueRows
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text, round_of_period
 from analysis.tables import FIELD_LABELS_CN, blank, column_letter
@@ -1263,40 +1263,21 @@ def _counts(values) -> Counter:
 _ISSUE_FIELDS = operator.attrgetter(*ISSUES_COLUMNS)
 
 
-def _issues_table(issues: list[Issue]) -> pd.DataFrame:
-    # attrgetter, not dataclasses.astuple: that deep-copies every field (10x slower).
-    frame = pd.DataFrame.from_records(
-        [_ISSUE_FIELDS(i) for i in issues], columns=list(ISSUES_COLUMNS)
-    )
+def _issues_table(issues: list[Issue | IssueRows]) -> pd.DataFrame:
+    """issues.csv from the run's issues, in order: `Issue`s, and cached files' `IssueRows`
+    (their fields and located sentences as they were kept)."""
+    records: list[tuple] = []
+    located: list[str] = []
     words: dict[tuple[str, str], str] = {}  # each file's and sheet's words, formatted once
-    frame["message"] = [located_message(i, words) for i in issues]
+    for item in issues:
+        if isinstance(item, IssueRows):
+            records += item.records
+            located += item.located
+        else:
+            # attrgetter, not dataclasses.astuple: that deep-copies every field (10x slower).
+            records.append(_ISSUE_FIELDS(item))
+            located.append(located_message(item, words))
+    frame = pd.DataFrame.from_records(records, columns=list(ISSUES_COLUMNS))
+    frame["message"] = located
     frame["row"] = frame["row"].astype("Int64")
     return frame
-
-
-def located_message(issue: Issue, words: dict[tuple[str, str], str] | None = None) -> str:
-    """The issue's sentence naming its file, sheet and row, as the analyst forwards it to
-    the unit: a row's message that says only "第5行：…" gets "文件“…”工作表“…”" before it.
-
-    `words` memoises the words naming a file or a sheet across the issues of one table.
-    """
-    text, file = issue.message, issue.file
-    if issue.row is None or not file or file in text:
-        return text
-    words = {} if words is None else words
-    sheet = _located_words(words, "located_sheet", issue.sheet) if issue.sheet else ""
-    if sheet and sheet in text:
-        sheet = ""
-    if text.startswith("工作表“"):
-        return _located_words(words, "located_file_of", file) + text
-    if not text.startswith("第"):
-        text = _ROW_PREFIX.format(row=issue.row) + text
-    return _located_words(words, "located_file", file) + sheet + text
-
-
-def _located_words(words: dict[tuple[str, str], str], key: str, name: str) -> str:
-    found = words.get((key, name))
-    if found is None:
-        placeholder = "sheet" if key == "located_sheet" else "file"
-        found = words[(key, name)] = message_text(key, **{placeholder: name})
-    return found

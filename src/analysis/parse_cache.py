@@ -18,6 +18,7 @@ import functools
 import hashlib
 import importlib.util
 import logging
+import operator
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from pathlib import Path
 
 from analysis import __version__
 from analysis.campaign import Campaign
-from analysis.model import ActivityTable, Issue, TableRow
+from analysis.messages import located_message
+from analysis.model import ActivityTable, Issue, IssueRows, TableRow
 from analysis.roster import Roster
 
 log = logging.getLogger(__name__)
@@ -257,6 +259,7 @@ def _reduce_interpreted(done: Interpreted) -> tuple:
     import pyarrow as pa
 
     state = dict(done.__dict__)
+    state["row_issues"] = _issue_rows(done.row_issues)
     columns = state.pop("columns")
     arrays = {c: v for c, v in columns.items() if isinstance(v, pa.Array)}
     lengths = {len(v) for v in arrays.values()}
@@ -268,6 +271,20 @@ def _reduce_interpreted(done: Interpreted) -> tuple:
         writer.write_batch(batch)
     others = {c: v for c, v in columns.items() if c not in arrays}
     return _restore_interpreted, (state, list(columns), sink.getvalue().to_pybytes(), others)
+
+
+_ISSUE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Issue)))
+
+
+def _issue_rows(issues) -> IssueRows | list:
+    """A file's row issues as the cache keeps them (`model.IssueRows`): unpickled ~4x faster
+    than `Issue` objects, and their located sentences made once, not on every re-run."""
+    if isinstance(issues, IssueRows) or not all(type(i) is Issue for i in issues):
+        return issues
+    words: dict[tuple[str, str], str] = {}
+    return IssueRows(
+        [_ISSUE_FIELDS(i) for i in issues], [located_message(i, words) for i in issues]
+    )
 
 
 def _restore_interpreted(state: dict, order: list, stream: bytes | None, others: dict):
