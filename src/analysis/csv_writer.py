@@ -5,8 +5,10 @@ docstring for why not a library writer). `write_by_file` writes a table whose ro
 are grouped by input file (rows.csv) and lets the next run reuse the bytes of every
 file whose rows did not change: beside the CSV, OUT/.cache/NAME.csv.json holds each
 file's byte range in it and a digest of its rows' values (the Arrow buffers of each
-column: value lengths, bytes and nulls), with the size and modification time of
-the CSV as written and a key for the code that formats it. A re-run copies the byte
+column: value lengths, bytes and nulls) or the key the caller gave for them (the
+ingest names a file's rows by its cache entry when no decision across files changed
+them: equal keys, equal rows), with the size and modification time of the CSV as
+written and a key for the code that formats it. A re-run copies the byte
 range of each file whose digest is the same and formats only the others (a new
 file, a file whose rows changed state); any doubt (another code version, header or
 column types, a CSV edited since, an index that cannot be read) and the whole table
