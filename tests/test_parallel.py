@@ -303,3 +303,23 @@ def test_the_package_chooses_the_system_allocator_unless_told(chosen, expected):
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
                           env=env, timeout=120, check=True)  # fmt: skip
     assert done.stdout.split() == [expected]
+
+
+BLAS_PROBE = """
+import os, sys
+import analysis
+assert "numpy" not in sys.modules
+print(os.environ[analysis.BLAS_THREADS_ENV])
+"""
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "1"), ("2", "2")])
+def test_the_package_starts_one_blas_thread_unless_told(chosen, expected):
+    """Set as the package is imported, before numpy loads; a value the user set is kept."""
+    env = {k: v for k, v in os.environ.items() if k != analysis.BLAS_THREADS_ENV}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    if chosen is not None:
+        env[analysis.BLAS_THREADS_ENV] = chosen
+    done = subprocess.run([sys.executable, "-c", BLAS_PROBE], capture_output=True, text=True,
+                          env=env, timeout=120, check=True)  # fmt: skip
+    assert done.stdout.split() == [expected]

@@ -54,3 +54,31 @@ def test_a_parse_comes_back_from_the_cache_equal(tmp_path):
     ]
     # Other pickles of a table are the ordinary ones.
     assert pickle.loads(pickle.dumps(parsed.tables[0])) == parsed.tables[0]
+
+
+def test_an_interpretation_comes_back_from_the_cache_with_its_columns_and_issues(tmp_path):
+    import pyarrow as pa
+
+    from analysis.messages import located_message
+    from analysis.model import IssueRows
+    from analysis.parse_cache import Interpreted
+
+    issues = [
+        Issue("a.xlsx", "Sheet1", 5, "活动日期", "warning", "date_unreadable", "第5行：日期"),
+        Issue("a.xlsx", "", 6, "", "warning", "x", "说明"),
+    ]
+    columns = {"file": pa.array(["a.xlsx"] * 2), "row": pa.array([5, 6]), "form": ["讲座", 1]}
+    done = Interpreted("current", "", "某镇总工会", "town", "r1", None, None, "", "",
+                       ["Sheet1"], "", columns, [], issues)  # fmt: skip
+    cache = _Cache(tmp_path, load_campaign(None), enabled=True, context="ctx")
+    entry = cache.new_entry("cd" * 32, ".xlsx", ParsedFile("a.xlsx"))
+    entry.add("a.xlsx", "ctx", done)
+    cache.put(entry)
+    again = cache.entry("cd" * 32, ".xlsx").interpretation("a.xlsx", "ctx")
+    assert list(again.columns) == ["file", "row", "form"]
+    assert all(again.columns[c].equals(columns[c]) for c in ("file", "row"))
+    assert again.columns["form"] == ["讲座", 1]
+    # Row issues come back as their fields and located sentences, Issues when asked for.
+    assert isinstance(again.row_issues, IssueRows) and list(again.row_issues) == issues
+    assert again.row_issues.located == [located_message(i) for i in issues]
+    assert again.row_issues[1] == issues[1] and again.row_issues[:1] == issues[:1]

@@ -14,3 +14,10 @@ __version__ = "0.1.0"
 # `ingest.run` also does, reaches only what pyarrow's Python layer allocates.)
 ARROW_POOL_ENV = "ARROW_DEFAULT_MEMORY_POOL"
 _os.environ.setdefault(ARROW_POOL_ENV, "system")
+
+# OpenBLAS's threads, which it starts as numpy loads and which spin while they wait:
+# ~0.06 s of CPU for each process that imports numpy (the run, each helper, each
+# kernel), a third of numpy's import; the package does no linear algebra. Set here,
+# before numpy loads; a value the user set is kept.
+BLAS_THREADS_ENV = "OPENBLAS_NUM_THREADS"
+_os.environ.setdefault(BLAS_THREADS_ENV, "1")

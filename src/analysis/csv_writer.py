@@ -5,8 +5,10 @@ docstring for why not a library writer). `write_by_file` writes a table whose ro
 are grouped by input file (rows.csv) and lets the next run reuse the bytes of every
 file whose rows did not change: beside the CSV, OUT/.cache/NAME.csv.json holds each
 file's byte range in it and a digest of its rows' values (the Arrow buffers of each
-column: value lengths, bytes and nulls), with the size and modification time of
-the CSV as written and a key for the code that formats it. A re-run copies the byte
+column: value lengths, bytes and nulls) or the key the caller gave for them (the
+ingest names a file's rows by its cache entry when no decision across files changed
+them: equal keys, equal rows), with the size and modification time of the CSV as
+written and a key for the code that formats it. A re-run copies the byte
 range of each file whose digest is the same and formats only the others (a new
 file, a file whose rows changed state); any doubt (another code version, header or
 column types, a CSV edited since, an index that cannot be read) and the whole table
@@ -175,9 +177,25 @@ def _quoted_chars() -> tuple[bytes, ...]:
 
 
 def _needs_quoting(text) -> bool:
-    """Whether any value of a pyarrow string array may need quotes (a cheap byte scan)."""
-    data = b"".join(bytes(chunk.buffers()[2] or b"") for chunk in getattr(text, "chunks", [text]))
-    return any(c in data for c in _quoted_chars())
+    """Whether any value of a pyarrow string array may need quotes (a cheap byte scan).
+
+    Only the bytes of the array's own values are scanned: a slice of a column shares
+    the whole column's data buffer (rows.csv's few new lines, 46 MB behind them).
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    for chunk in getattr(text, "chunks", [text]):
+        data = chunk.buffers()[2] if len(chunk) else None
+        if data is None:
+            continue
+        kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=kind)
+        start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        values = bytes(memoryview(data)[start:end])
+        if any(c in values for c in _quoted_chars()):
+            return True
+    return False
 
 
 def _csv_field(text: str) -> str:
@@ -199,16 +217,21 @@ class _Unsupported(Exception):
 
 
 def write_by_file(
-    frame: pd.DataFrame, path: Path, final: Path, files: list[tuple[str, int]], key: str
+    frame: pd.DataFrame, path: Path, final: Path, files: list[tuple], key: str
 ) -> dict | None:
     """Write `frame` to `path` as `_write_csv(safety.csv_safe(frame), path)` does.
 
-    `files` lists (file, number of rows) in the table's order; `final` is where the
-    CSV goes once every table is written, so where the last run's CSV is. Returns
-    the index to save with `save_index` once `final` is in place (None: this table
-    cannot be indexed, and was written in full).
+    `files` lists (file, number of rows) in the table's order, or (file, number of
+    rows, key) where the caller names the file's rows: equal keys only for equal rows
+    (the ingest's `parse_cache._Cache.rows_key`), None where it cannot. A named file's
+    rows are not read: its key stands for their digest. `final` is where the CSV goes
+    once every table is written, so where the last run's CSV is. Returns the index to
+    save with `save_index` once `final` is in place (None: this table cannot be
+    indexed, and was written in full).
     """
-    digests = _file_digests(frame, [n for _, n in files])
+    named = [f[2] if len(f) > 2 else None for f in files]
+    files = [(f[0], f[1]) for f in files]
+    digests = _file_digests(frame, [n for _, n in files], named)
     header = _header(frame) if digests is not None else None
     if header is None:
         _write_csv(safety.csv_safe(frame), path)
@@ -360,13 +383,16 @@ def _copy_range(source, target, offset: int, length: int) -> None:
         done += len(block)
 
 
-def _file_digests(frame: pd.DataFrame, counts: list[int]) -> list[str] | None:
+def _file_digests(
+    frame: pd.DataFrame, counts: list[int], named: list[str | None] | None = None
+) -> list[str] | None:
     """A digest of each file's rows (consecutive runs of `counts` rows); None if unsupported.
 
     Read from the Arrow buffers (no Python value made), a batch of whole files at a
     time (about CSV_CHUNK_ROWS rows: its chunks joined, then released, so the
     copies stay small) and within it one column at a time: each text value's length
-    (-1 for null) and bytes, each integer and its null flag.
+    (-1 for null) and bytes, each integer and its null flag. A file with a key in
+    `named` is not read: its key is its digest.
     """
     import numpy as np
     import pyarrow as pa
@@ -387,12 +413,20 @@ def _file_digests(frame: pd.DataFrame, counts: list[int]) -> list[str] | None:
         ):
             return None
         columns.append(values)
+    named = named or [None] * len(counts)
     hashers = [hashlib.sha256(str(n).encode()) for n in counts]
     bounds = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
     first = 0  # the batch's first file
     while first < len(counts) and len(frame):
+        if named[first] is not None:
+            first += 1
+            continue
         last = first + 1  # files first..last-1, at least one, about CSV_CHUNK_ROWS rows
-        while last < len(counts) and bounds[last + 1] - bounds[first] <= CSV_CHUNK_ROWS:
+        while (
+            last < len(counts)
+            and named[last] is None
+            and bounds[last + 1] - bounds[first] <= CSV_CHUNK_ROWS
+        ):
             last += 1
         start, stop = int(bounds[first]), int(bounds[last])
         local = bounds[first : last + 1] - start
@@ -402,7 +436,9 @@ def _file_digests(frame: pd.DataFrame, counts: list[int]) -> list[str] | None:
                 part = part.combine_chunks()
             _digest_column(part, local, hashers[first:last])
         first = last
-    return [h.hexdigest() for h in hashers]
+    return [
+        key if key is not None else h.hexdigest() for h, key in zip(hashers, named, strict=True)
+    ]
 
 
 def _digest_column(values, bounds, hashers: list) -> None:

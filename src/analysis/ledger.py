@@ -21,8 +21,8 @@ import pandas as pd
 
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
-from analysis.messages import MESSAGES, message, message_text, suggestion_text
-from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode
+from analysis.messages import MESSAGES, located_message, message, message_text, suggestion_text
+from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode, IssueRows
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text, round_of_period
 from analysis.tables import FIELD_LABELS_CN, blank, column_letter
@@ -946,13 +946,25 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
     key = ["reporting_unit", *ACTIVITY_KEY]
     codes: dict[str, np.ndarray] = {}
     distinct: dict[str, list] = {}
-    for c in ("state", "round", *key):
+    for c in ("state", "round", "reporting_unit", "date"):
         codes[c], distinct[c] = _factorized([p[c] for p in parts], c in ROWS_INTEGER_COLUMNS)
     lengths = [len(p["state"]) for p in parts]
     round_pos = np.array([order.get(u, -1) for u in distinct["round"]] + [-1])[codes["round"]]
     accepted = distinct["state"].index("accepted") if "accepted" in distinct["state"] else -2
     live_at = np.flatnonzero((codes["state"] == accepted) & (codes["date"] >= 0) & (round_pos >= 0))
-    live = pd.DataFrame({c: codes[c][live_at] for c in key})
+    # An activity reported again in a later round has its unit and date in both rounds:
+    # only the rows of a (unit, date) found in two rounds or more can repeat an earlier
+    # round's (or be repeated), so only those are coded on the activity's other columns.
+    live_at = live_at[
+        _in_two_rounds(*(codes[c][live_at] for c in ("reporting_unit", "date", "round")))
+    ]
+    if not len(live_at):
+        return []
+    live = pd.DataFrame(
+        {c: codes[c][live_at] if c in codes else _codes_at([p[c] for p in parts],
+                                                           c in ROWS_INTEGER_COLUMNS, live_at)
+         for c in key}
+    )  # fmt: skip
     live["pos_file"] = np.repeat(np.arange(len(members)), lengths)[live_at]
     live["pos_row"] = (np.concatenate([np.arange(n) for n in lengths]) if lengths else [])[live_at]
     live["pos_round"] = round_pos[live_at]
@@ -993,6 +1005,25 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
         sub = members[m]
         sub.columns = {**sub.columns, "state": states, "reason": reasons}
     return issues
+
+
+def _in_two_rounds(unit: np.ndarray, date: np.ndarray, rnd: np.ndarray) -> np.ndarray:
+    """Which rows' (unit, date) occurs in two rounds or more (codes: a unit's -1 is missing,
+    dates and rounds known)."""
+    if not len(unit):
+        return np.zeros(0, dtype=bool)
+    pair = (unit.astype(np.int64) + 1) * (int(date.max()) + 1) + date
+    rounds = int(rnd.max()) + 1
+    pairs = np.unique(pair * rounds + rnd) // rounds  # each (unit, date) once a round, sorted
+    return np.isin(pair, pairs[1:][pairs[1:] == pairs[:-1]])
+
+
+def _codes_at(pieces: list, integer: bool, at: np.ndarray) -> np.ndarray:
+    """Integer codes of a ledger column's values at the positions `at` (-1 where missing)."""
+    column = _arrow_column(pieces, integer)
+    if column is None:  # values of other or mixed types
+        return _factorized(pieces, integer)[0][at]
+    return _factorized([column.take(at).combine_chunks()], integer)[0]
 
 
 def _cn_date(day: dt.date) -> str:
@@ -1048,12 +1079,22 @@ def _arrow_column(pieces: list, integer: bool):
     target = pa.int64() if integer else pa.large_string()
     runs: list = []  # consecutive lists joined, so that Arrow converts them in one call
     for piece in pieces:
-        if isinstance(piece, pa.Array) or not runs or isinstance(runs[-1], pa.Array):
-            runs.append(piece if isinstance(piece, pa.Array) else list(piece))
-        else:
+        if not integer and (one := _one_value(piece)) is not None:
+            if runs and isinstance(runs[-1], _Repeated):
+                runs[-1].add(one, len(piece))
+            else:
+                runs.append(_Repeated(one, len(piece)))
+        elif isinstance(piece, pa.Array):
+            runs.append(piece)
+        elif runs and isinstance(runs[-1], list):
             runs[-1].extend(piece)
+        else:
+            runs.append(list(piece))
     arrays = []
     for run in runs:
+        if isinstance(run, _Repeated):
+            arrays.append(run.array())
+            continue
         try:
             array = run if isinstance(run, pa.Array) else pa.array(run)
         except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
@@ -1071,15 +1112,125 @@ def _arrow_column(pieces: list, integer: bool):
     return pa.chunked_array(chunks, type=target)
 
 
+def _one_value(piece) -> str | None:
+    """The text of a file's one-value column (`submissions._arrow_or_list`: a dictionary of
+    one text, no null), else None."""
+    import pyarrow as pa
+
+    if (
+        isinstance(piece, pa.DictionaryArray)
+        and len(piece.dictionary) == 1
+        and not piece.null_count
+        and len(piece)
+        and (
+            pa.types.is_string(piece.dictionary.type)
+            or pa.types.is_large_string(piece.dictionary.type)
+        )
+    ):
+        return piece.dictionary[0].as_py()
+    return None
+
+
+class _Repeated:
+    """Consecutive files' one-value text columns, built as one large_string array from its
+    buffers (each text repeated: a copy of bytes), not decoded value by value by a cast:
+    the ledger's file, unit, round, kind, template and most sheet columns."""
+
+    def __init__(self, text: str, n: int):
+        self.texts: list[bytes] = []
+        self.counts: list[int] = []
+        self.add(text, n)
+
+    def add(self, text: str, n: int) -> None:
+        self.texts.append(text.encode("utf-8"))
+        self.counts.append(n)
+
+    def array(self):
+        import pyarrow as pa
+
+        sizes = np.repeat(np.array([len(t) for t in self.texts], dtype=np.int64), self.counts)
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        data = b"".join(t * n for t, n in zip(self.texts, self.counts, strict=True))
+        return pa.LargeStringArray.from_buffers(
+            len(sizes), pa.py_buffer(offsets), pa.py_buffer(data)
+        )
+
+
 def _factorized(pieces: list, integer: bool) -> tuple[np.ndarray, list]:
     """Integer codes of a ledger column's values (-1 where missing) and its distinct values,
-    in order of first appearance (as `pd.factorize`), hashed by Arrow."""
-    column = _arrow_column(pieces, integer)
-    if column is None:
+    in order of first appearance (as `pd.factorize`), hashed by Arrow.
+
+    A file's one-value text column (`_one_value`) is hashed as that one value, its code
+    repeated for its rows: the text is not repeated for each row first.
+    """
+    import pyarrow as pa
+
+    target = pa.int64() if integer else pa.large_string()
+    arrays: list = []  # what is hashed, in order
+    weights: list = []  # per array: None (a row a value), or the rows of each value
+    ones: list[str] = []  # consecutive one-value files: their values
+    counts: list[int] = []  # and their rows
+    lists: list = []  # consecutive lists joined, so that Arrow converts them in one call
+
+    def flush() -> None:
+        if ones:
+            arrays.append(pa.array(ones, target))
+            weights.append(counts.copy())
+            ones.clear()
+            counts.clear()
+        if lists:
+            arrays.append(lists.copy())
+            weights.append(None)
+            lists.clear()
+
+    for piece in pieces:
+        if not len(piece):
+            continue
+        one = None if integer else _one_value(piece)
+        if one is not None:
+            if lists:
+                flush()
+            ones.append(one)
+            counts.append(len(piece))
+        elif isinstance(piece, pa.Array):
+            flush()
+            arrays.append(piece)
+            weights.append(None)
+        else:
+            if ones:
+                flush()
+            lists.extend(piece)
+    flush()
+    allowed = (pa.int64(),) if integer else (pa.string(), pa.large_string())
+    try:
+        arrays = [a if isinstance(a, pa.Array) else pa.array(a) for a in arrays]
+    except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
+        arrays = None
+    if arrays is None or not all(
+        pa.types.is_null(a.type)
+        or (a.type.value_type if pa.types.is_dictionary(a.type) else a.type) in allowed
+        for a in arrays
+    ):  # values of other or mixed types
         codes, uniques = pd.factorize(_ledger_column(pieces, integer), use_na_sentinel=True)
         return codes, list(uniques)
-    encoded = column.combine_chunks().dictionary_encode()
-    return encoded.indices.fill_null(-1).to_numpy(), encoded.dictionary.to_pylist()
+    if not arrays:
+        return np.zeros(0, dtype=np.int32), []
+    chunks = []  # one cast per run of arrays of one type, as `_arrow_column`
+    for _, same in itertools.groupby(arrays, key=lambda a: a.type):
+        chunks += pa.chunked_array(list(same)).cast(target).chunks
+    encoded = pa.chunked_array(chunks, type=target).dictionary_encode()
+    indices = pa.chunked_array([c.indices for c in encoded.chunks]).combine_chunks()
+    codes = indices.fill_null(-1).to_numpy()
+    if any(w is not None for w in weights):  # each one-value file's code, once a row
+        rows = np.ones(len(codes), dtype=np.int64)
+        at = 0
+        for array, w in zip(arrays, weights, strict=True):
+            if w is not None:
+                rows[at : at + len(w)] = w
+            at += len(array)
+        codes = np.repeat(codes, rows)
+    return codes, encoded.chunk(0).dictionary.to_pylist()
 
 
 def _submissions_table(subs: list[_Submission]) -> pd.DataFrame:
@@ -1112,27 +1263,21 @@ def _counts(values) -> Counter:
 _ISSUE_FIELDS = operator.attrgetter(*ISSUES_COLUMNS)
 
 
-def _issues_table(issues: list[Issue]) -> pd.DataFrame:
-    # attrgetter, not dataclasses.astuple: that deep-copies every field (10x slower).
-    frame = pd.DataFrame.from_records(
-        [_ISSUE_FIELDS(i) for i in issues], columns=list(ISSUES_COLUMNS)
-    )
-    frame["message"] = [located_message(i) for i in issues]
+def _issues_table(issues: list[Issue | IssueRows]) -> pd.DataFrame:
+    """issues.csv from the run's issues, in order: `Issue`s, and cached files' `IssueRows`
+    (their fields and located sentences as they were kept)."""
+    records: list[tuple] = []
+    located: list[str] = []
+    words: dict[tuple[str, str], str] = {}  # each file's and sheet's words, formatted once
+    for item in issues:
+        if isinstance(item, IssueRows):
+            records += item.records
+            located += item.located
+        else:
+            # attrgetter, not dataclasses.astuple: that deep-copies every field (10x slower).
+            records.append(_ISSUE_FIELDS(item))
+            located.append(located_message(item, words))
+    frame = pd.DataFrame.from_records(records, columns=list(ISSUES_COLUMNS))
+    frame["message"] = located
     frame["row"] = frame["row"].astype("Int64")
     return frame
-
-
-def located_message(issue: Issue) -> str:
-    """The issue's sentence naming its file, sheet and row, as the analyst forwards it to
-    the unit: a row's message that says only "第5行：…" gets "文件“…”工作表“…”" before it."""
-    text, file = issue.message, issue.file
-    if issue.row is None or not file or file in text:
-        return text
-    sheet = message_text("located_sheet", sheet=issue.sheet) if issue.sheet else ""
-    if sheet and sheet in text:
-        sheet = ""
-    if text.startswith("工作表“"):
-        return message_text("located_file_of", file=file) + text
-    if not text.startswith("第"):
-        text = _ROW_PREFIX.format(row=issue.row) + text
-    return message_text("located_file", file=file) + sheet + text

@@ -8,6 +8,10 @@ still names the code, so a new code never crashes a run.
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from analysis.model import Issue
 
 MESSAGES: dict[str, str] = {
     # Files (readers.py: a file refused as a whole; keys other than the code say which limit)
@@ -895,3 +899,31 @@ BRIEFING_TEXTS: dict[str, str] = {
 def briefing_line(key: str, **values: object) -> str:
     """One of BRIEFING_TEXTS with its placeholders filled."""
     return BRIEFING_TEXTS[key].format(**values)
+
+
+def located_message(issue: Issue, words: dict[tuple[str, str], str] | None = None) -> str:
+    """The issue's sentence naming its file, sheet and row, as the analyst forwards it to
+    the unit: a row's message that says only "第5行：…" gets "文件“…”工作表“…”" before it.
+
+    `words` memoises the words naming a file or a sheet across the issues of one table.
+    """
+    text, file = issue.message, issue.file
+    if issue.row is None or not file or file in text:
+        return text
+    words = {} if words is None else words
+    sheet = _located_words(words, "located_sheet", issue.sheet) if issue.sheet else ""
+    if sheet and sheet in text:
+        sheet = ""
+    if text.startswith("工作表“"):
+        return _located_words(words, "located_file_of", file) + text
+    if not text.startswith("第"):
+        text = MESSAGES["row_prefix"].format(row=issue.row) + text
+    return _located_words(words, "located_file", file) + sheet + text
+
+
+def _located_words(words: dict[tuple[str, str], str], key: str, name: str) -> str:
+    found = words.get((key, name))
+    if found is None:
+        placeholder = "sheet" if key == "located_sheet" else "file"
+        found = words[(key, name)] = message_text(key, **{placeholder: name})
+    return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -276,6 +276,32 @@ class Issue:
     # ("、"-joined), so that the aliases table is built from data, not from prose.
     value: str = ""
     suggestions: str = ""
+
+
+class IssueRows(Sequence):
+    """A file's row issues as its cached interpretation keeps them: each one's fields (in
+    `Issue`'s order) and its sentence naming its file, sheet and row
+    (`messages.located_message`), read back without an `Issue` object each.
+
+    A re-run restores some 15,000 row issues of files it does not read again: only the
+    issues table looks at them (`ledger._issues_table` takes the fields as they are). An
+    `Issue` is made only when one is asked for.
+    """
+
+    def __init__(self, records: list[tuple], located: list[str]):
+        self.records = records
+        self.located = located
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [Issue(*r) for r in self.records[k]]
+        return Issue(*self.records[k])
+
+    def __iter__(self):
+        return (Issue(*r) for r in self.records)
 
 
 class RosterError(Exception):

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from analysis import textfiles
 from analysis.messages import message_text
@@ -155,6 +154,9 @@ class _Index:
     def suggest(self, text: str) -> list[str]:
         if not self.choices:
             return []
+        # Imported here: a run whose names all resolve (a re-run from the cache) needs none.
+        from rapidfuzz import fuzz, process
+
         found = process.extract(
             normalise_name(text),
             self.choice_keys,

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import importlib.util
 import logging
+import operator
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from pathlib import Path
 
 from analysis import __version__
 from analysis.campaign import Campaign
-from analysis.model import ActivityTable, Issue, TableRow
+from analysis.messages import located_message
+from analysis.model import ActivityTable, Issue, IssueRows, TableRow
 from analysis.roster import Roster
 
 log = logging.getLogger(__name__)
@@ -248,6 +250,60 @@ def _reduce_table(table: ActivityTable) -> tuple:
 _COMPACT = {**copyreg.dispatch_table, ActivityTable: _reduce_table}
 
 
+def _reduce_interpreted(done: Interpreted) -> tuple:
+    """An interpretation with its Arrow columns as one Arrow IPC stream (`_restore_interpreted`).
+
+    Read back in one call instead of an unpickling of each column: a re-run of the
+    scaled round reads 300 files' 15 columns, ~24 ms as pickled arrays, ~5 ms so.
+    """
+    import pyarrow as pa
+
+    state = dict(done.__dict__)
+    state["row_issues"] = _issue_rows(done.row_issues)
+    columns = state.pop("columns")
+    arrays = {c: v for c, v in columns.items() if isinstance(v, pa.Array)}
+    lengths = {len(v) for v in arrays.values()}
+    if len(lengths) != 1:  # not one table (no column, or of unequal lengths): as they are
+        return _restore_interpreted, (state, list(columns), None, columns)
+    batch = pa.RecordBatch.from_arrays(list(arrays.values()), names=list(arrays))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    others = {c: v for c, v in columns.items() if c not in arrays}
+    return _restore_interpreted, (state, list(columns), sink.getvalue().to_pybytes(), others)
+
+
+_ISSUE_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Issue)))
+
+
+def _issue_rows(issues) -> IssueRows | list:
+    """A file's row issues as the cache keeps them (`model.IssueRows`): unpickled ~4x faster
+    than `Issue` objects, and their located sentences made once, not on every re-run."""
+    if isinstance(issues, IssueRows) or not all(type(i) is Issue for i in issues):
+        return issues
+    words: dict[tuple[str, str], str] = {}
+    return IssueRows(
+        [_ISSUE_FIELDS(i) for i in issues], [located_message(i, words) for i in issues]
+    )
+
+
+def _restore_interpreted(state: dict, order: list, stream: bytes | None, others: dict):
+    """The Interpreted `_reduce_interpreted` wrote, its columns in their order."""
+    import pyarrow as pa
+
+    found = dict(others)
+    if stream is not None:
+        batch = pa.ipc.open_stream(stream).read_next_batch()
+        found.update(zip(batch.schema.names, batch.columns, strict=True))
+    done = Interpreted.__new__(Interpreted)
+    done.__dict__.update(state, columns={c: found[c] for c in order})
+    return done
+
+
+# How the cache pickles an entry's interpretations.
+_HEAD_COMPACT = {**copyreg.dispatch_table, Interpreted: _reduce_interpreted}
+
+
 class _Cache:
     """Cache entries on disk, one file per (content, suffix, campaign, code version)."""
 
@@ -260,6 +316,17 @@ class _Cache:
 
     def _path(self, sha: str, suffix: str) -> Path:
         return self.dir / f"{sha[:40]}-{suffix.lower().lstrip('.') or 'none'}-{self.salt}.pkl"
+
+    def rows_key(self, sha: str, suffix: str, rel: str) -> str:
+        """A name for the ledger rows this entry holds (or will hold) for the file `rel`.
+
+        Its bytes, suffix, the campaign, the code and the roster-and-aliases fingerprint
+        decide a file's interpretation (that is what the cache rests on), so equal keys
+        mean equal rows: a re-run copies their lines of rows.csv without reading them
+        (`csv_writer.write_by_file`). "k" and 40 hex digits: never a digest of rows.
+        """
+        name = self._path(sha, suffix).name
+        return "k" + hashlib.sha256(f"{name}\0{rel}\0{self.context}".encode()).hexdigest()[:40]
 
     def entry(self, sha: str, suffix: str) -> _Entry | None:
         """The entry for these bytes, with its interpretations read (not yet its parse)."""
@@ -290,7 +357,9 @@ class _Cache:
             tmp = entry.path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
                 head = {"context": entry.context, "interpreted": entry.interpreted}
-                pickle.dump(head, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table = _HEAD_COMPACT
+                pickler.dump(head)
                 pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
                 pickler.dispatch_table = _COMPACT
                 pickler.dump(parsed)

@@ -875,7 +875,8 @@ class PublicityInterpreter:
         self.parent_of = roster.parent_of
         self.kind_of = roster.kind_of
         units = roster.units
-        self.members = dict(zip(units["unit"], units["members"].astype("int64"), strict=True))
+        members = units["members"].astype("int64")  # tolist: not value by value from Arrow
+        self.members = dict(zip(units["unit"].tolist(), members.tolist(), strict=True))
         self.federation_members = units.groupby("reporting_unit")["members"].sum().to_dict()
 
     def interpret(self, sub, rejected_reason: str | None = None) -> None:

@@ -38,13 +38,28 @@ def fingerprint(raw_dir: Path, out_dir: Path, as_of: object, campaign: object = 
     out = Path(out_dir).resolve()
     try:
         found = raw_dir.rglob("*") if raw_dir.is_dir() else []
-        paths = sorted(p for p in found if p.is_file() and out not in p.resolve().parents)
+        folders: dict[Path, Path] = {}
+        paths = sorted(p for p in found if p.is_file() and out not in _resolved(p, folders).parents)
         for path in paths:
             digest.update(os.fsencode(path.relative_to(raw_dir).as_posix()) + b"\0")
             digest.update(_file_sha256(path).encode() + b"\0")
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def _resolved(path: Path, folders: dict[Path, Path]) -> Path:
+    """`path.resolve()`, its folder resolved once (kept in `folders`) for all the files in it.
+
+    A file that is not a link resolves to its folder's resolved path and its name;
+    resolving each of a round's 300 files component by component cost ~15 ms a run.
+    """
+    if path.is_symlink():
+        return path.resolve()
+    parent = path.parent
+    if parent not in folders:
+        folders[parent] = parent.resolve()
+    return folders[parent] / path.name
 
 
 # The sha256 of each file `fingerprint` read in this process, with the size and
@@ -81,20 +96,57 @@ def known_sha256(path: Path) -> str | None:
 @functools.cache
 def code_version() -> str:
     """The package's source (every module and bundled file) and the libraries' versions."""
-    from importlib import metadata
-
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256(sys.version.encode())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=none".encode())
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".toml", ".json", ".csv", ".txt"):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+    for name, version in _library_versions().items():
+        digest.update(f"{name}={version}".encode())
+    # os.walk, not Path.rglob: a third of the time, on every run of the command line.
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]  # bytecode only
+        here = Path(folder).relative_to(root)
+        found += [here / f for f in files if os.path.splitext(f)[1] in _SOURCE_SUFFIXES]
+    for rel in sorted(found):
+        digest.update(rel.as_posix().encode() + b"\0")
+        digest.update((root / rel).read_bytes())
     return digest.hexdigest()
+
+
+_SOURCE_SUFFIXES = (".py", ".toml", ".json", ".csv", ".txt")
+
+
+def _library_versions() -> dict[str, str]:
+    """Each of LIBRARIES' installed version ("none" when not installed).
+
+    Read from the name of its metadata folder (`pandas-3.1.1.dist-info`) on sys.path,
+    the first one found as `importlib.metadata` finds it; only a library installed
+    otherwise is asked of `importlib.metadata`, whose import alone costs ~25 ms.
+    """
+    wanted = {name: name.replace("-", "_").lower() + "-" for name in LIBRARIES}
+    versions: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listed = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in listed:
+            low = item.lower()
+            if not low.endswith(".dist-info"):
+                continue
+            for name, prefix in wanted.items():
+                if name not in versions and low.startswith(prefix):
+                    versions[name] = item[len(prefix) : -len(".dist-info")]
+        if len(versions) == len(wanted):
+            break
+    for name in LIBRARIES:
+        if name not in versions:
+            from importlib import metadata
+
+            try:
+                versions[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                versions[name] = "none"
+    return {name: versions[name] for name in LIBRARIES}
 
 
 def _stamp(path: Path) -> list[int] | None:

@@ -13,7 +13,7 @@ from analysis import config
 from analysis.campaign import Campaign
 from analysis.filenames import shown_name
 from analysis.messages import message, message_text
-from analysis.model import ROWS_COLUMNS, FileState, Issue, IssueCode, RowState
+from analysis.model import ROWS_COLUMNS, FileState, Issue, IssueCode, IssueRows, RowState
 from analysis.parse_cache import Interpreted, ParsedFile
 
 SKIPPED_NAMES = {"thumbs.db": "skip_thumbs", "desktop.ini": "skip_desktop_ini"}  # -> messages
@@ -102,7 +102,7 @@ class _Submission:
     # the other kind it holds (its activities replaced, its publicity counts not)
     superseded_kinds: dict[str, str] = field(default_factory=dict)
     file_issues: list[Issue] = field(default_factory=list)
-    row_issues: list[Issue] = field(default_factory=list)
+    row_issues: list[Issue] | IssueRows = field(default_factory=list)  # IssueRows: restored
     # The ledger rows as columns (lists, or Arrow arrays restored from the cache), as
     # interpretation builds them (`ledger._Interpreter.table_columns`). Every table is
     # built from these.
@@ -134,10 +134,16 @@ class _Submission:
             state=done.state, reporting_unit=done.reporting_unit, kind=done.kind,
             round=done.round, report_date=done.report_date, on_time=done.on_time,
             contact=done.contact, phone=done.phone, message=done.message,
-            file_issues=list(done.file_issues), row_issues=list(done.row_issues),
+            file_issues=list(done.file_issues), row_issues=_issue_list(done.row_issues),
             columns=dict(done.columns), publicity=list(done.publicity),
             submitter=done.submitter,
         )  # fmt: skip
+
+
+def _issue_list(issues):
+    """A restored file's row issues: `IssueRows` as the cache kept them (never written into:
+    the run replaces a file's row issues, `_finalise_rows`), else a copy of the list."""
+    return issues if isinstance(issues, IssueRows) else list(issues)
 
 
 def _arrow_or_list(values: list):

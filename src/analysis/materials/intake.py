@@ -114,10 +114,10 @@ def _text_report(path: PurePosixPath | Path, suffix: str, head: bytes | None = N
     them split alike into columns (说明.txt, readme.txt beside the workbooks).
     `head` is the file's first bytes; without them only the name decides.
     """
+    if suffix != ".txt":  # documents (and defusedxml) imported only for a .txt
+        return False
     from analysis.materials.documents import names_a_report, reads_as_prose
 
-    if suffix != ".txt":
-        return False
     return names_a_report(path.stem) or (head is not None and reads_as_prose(head))
 
 
