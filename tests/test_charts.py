@@ -315,6 +315,46 @@ def test_render_all_svg_keeps_chinese_text_as_text(rendered):
         assert "数据来源：各单位报送表；统计截至2019年9月30日" in svg
 
 
+@pytest.mark.parametrize("key", ["01_unit_coverage", "03_work_items", "04_reporting_status"])
+def test_charts_are_saved_as_savefig_would_save_them_drawn_once(key, tmp_path):
+    # _save draws each PNG once (the layout solved inside the draw) and its SVG without
+    # a layout engine: the files are what savefig with the constrained layout writes.
+    import re
+
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    figures = small_figures()
+
+    def draw():
+        with style.house_style():
+            return charts.CHARTS[key](figures)[1]
+
+    reference = draw()
+    with style.house_style(), plt.rc_context({"savefig.bbox": "standard"}):
+        reference.savefig(tmp_path / "ref.png", format="png", dpi=charts.PNG_DPI,
+                          metadata={"Software": None},
+                          pil_kwargs={"compress_level": charts.PNG_COMPRESS_LEVEL})  # fmt: skip
+        reference.set_layout_engine("none")
+        reference.savefig(tmp_path / "ref.svg", metadata={"Date": None})
+    plt.close(reference)
+    with style.house_style():
+        saved = charts._save(draw(), tmp_path, key, "")
+    assert saved.png.read_bytes() == (tmp_path / "ref.png").read_bytes()
+
+    def ids(path):  # matplotlib names clip paths, markers and hatches at random
+        return re.sub(r"\b(p|m|h|image)[0-9a-f]{10}\b", "", path.read_text("utf-8"))
+
+    assert ids(saved.svg) == ids(tmp_path / "ref.svg")
+    # A figure on another canvas (MPLBACKEND=svg) is drawn on Agg, and keeps its canvas.
+    with style.house_style():
+        fig = draw()
+        own = FigureCanvasSVG(fig)
+        charts._write_png(fig, tmp_path / "svg_canvas.png")
+    assert fig.canvas is own
+    assert (tmp_path / "svg_canvas.png").read_bytes() == saved.png.read_bytes()
+    plt.close(fig)
+
+
 def test_many_single_union_direct_units_fold_into_one_bar():
     direct = [(f"北京直属{i}公司工会", 1, i % 2) for i in range(6)]  # 3 of 6 covered
     coverage = _coverage(

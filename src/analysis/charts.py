@@ -967,18 +967,46 @@ def _figure(finding: str, note: str, panels: int = 1) -> tuple[Figure, list[Axes
 PNG_COMPRESS_LEVEL = 3
 
 
+def _write_png(fig: Figure, path: Path) -> None:
+    """`fig` as a PNG of PNG_DPI at `path`, drawn once.
+
+    What `savefig` writes, the same bytes, but `savefig` draws a figure with a layout
+    engine twice: once with drawing switched off to solve the layout, then for real.
+    The Agg canvas solves the constrained layout inside its one draw (as on screen).
+    """
+    import matplotlib.image as mimage
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    own_canvas, dpi = fig.canvas, fig.dpi
+    canvas = own_canvas if isinstance(own_canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    try:
+        fig.dpi = PNG_DPI
+        canvas.draw()
+        mimage.imsave(path, canvas.buffer_rgba(), format="png", origin="upper", dpi=PNG_DPI,
+                      metadata={"Software": None},
+                      pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})  # fmt: skip
+    finally:
+        fig.dpi = dpi
+        if fig.canvas is not own_canvas:
+            fig.set_canvas(own_canvas)
+
+
 def _save(fig: Figure, out_dir: Path, key: str, title: str, svg: bool = True) -> ChartFile:
     """Save `fig` as PNG and (unless `svg` is False: the deck's own panels) SVG."""
     png, svg_path = out_dir / f"{key}.png", (out_dir / f"{key}.svg" if svg else None)
     # No tight bbox: it keeps the exact 16:9 size; constrained layout keeps text inside.
-    with plt.rc_context({"savefig.bbox": "standard"}):
+    # (No default layout either: set_layout_engine(None) below would take it.)
+    standard = {"savefig.bbox": "standard", "figure.autolayout": False,
+                "figure.constrained_layout.use": False}  # fmt: skip
+    with plt.rc_context(standard):
         # Written aside and renamed: a notebook waiting for the PNG never reads half a file.
         partial = png.with_name(f".{png.name}.part")
-        fig.savefig(partial, format="png", dpi=PNG_DPI, metadata={"Software": None},
-                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})  # fmt: skip
+        _write_png(fig, partial)
         partial.replace(png)
         if svg_path is not None:
-            fig.set_layout_engine("none")  # the layout is settled; do not solve it again
+            # The layout is settled: no engine, so that savefig neither solves it again
+            # nor draws the figure once more beforehand to let an engine run.
+            fig.set_layout_engine(None)
             fig.savefig(svg_path, metadata={"Date": None})
     headline = getattr(fig, "_suptitle", None)
     fraction = 0.0
