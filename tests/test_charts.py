@@ -355,6 +355,24 @@ def test_charts_are_saved_as_savefig_would_save_them_drawn_once(key, tmp_path):
     plt.close(fig)
 
 
+def test_ranked_units_are_worked_out_once_for_the_same_tables_and_copied_each_time():
+    figures = small_figures()
+    first = charts.ranked_units(figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking)
+    first.loc[:, "label"] = "改过"  # a caller's change stays its own
+    again = charts.ranked_units(figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking)
+    expected = charts._ranked_units(figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking)
+    pd.testing.assert_frame_equal(again, expected)
+    # Other tables (or no ranking given) are ranked afresh.
+    other = small_figures().coverage.assign(units_covered=0, unit_coverage=0.0)
+    pd.testing.assert_frame_equal(
+        charts.ranked_units(other, charts.COLLAPSE_SINGLE),
+        charts._ranked_units(other, charts.COLLAPSE_SINGLE, None),
+    )
+    pd.testing.assert_frame_equal(
+        charts.ranked_units(figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking), expected
+    )
+
+
 def test_many_single_union_direct_units_fold_into_one_bar():
     direct = [(f"北京直属{i}公司工会", 1, i % 2) for i in range(6)]  # 3 of 6 covered
     coverage = _coverage(

@@ -94,6 +94,11 @@ def _kind_order(kind: pd.Series) -> pd.Series:
     return kind.map(order).fillna(len(order))
 
 
+# The last ranked_units worked out: (coverage, collapse, ranking, result). Charts 01 and
+# 03, their panels and the deck's panels ask for the same rows nine times a briefing.
+_LAST_RANKED: list[tuple] = []
+
+
 def ranked_units(
     coverage: pd.DataFrame,
     collapse: int | None = None,
@@ -106,8 +111,20 @@ def ranked_units(
     `collapse` units is shown as one row, its kind total, labelled with how many of its
     unions are at 100% and at 0%: forty 0%/100% bars say less than one bar.
     `ranking` is that ranking when the caller has it (Figures.ranking), else it is
-    ranked here with the same function.
+    ranked here with the same function. Worked out once for the same tables (the
+    same objects) in a row; each call gets its own copy.
     """
+    for last_coverage, last_collapse, last_ranking, result in _LAST_RANKED:
+        if last_coverage is coverage and last_collapse == collapse and last_ranking is ranking:
+            return result.copy()
+    result = _ranked_units(coverage, collapse, ranking)
+    _LAST_RANKED[:] = [(coverage, collapse, ranking, result)]
+    return result.copy()
+
+
+def _ranked_units(
+    coverage: pd.DataFrame, collapse: int | None, ranking: pd.DataFrame | None
+) -> pd.DataFrame:
     units = (ranking if ranking is not None else rank_units(coverage)).copy()
     units["level"] = Level.REPORTING_UNIT.value
     counts = units.groupby("kind")["group"].transform("size")
