@@ -355,22 +355,25 @@ def test_charts_are_saved_as_savefig_would_save_them_drawn_once(key, tmp_path):
     plt.close(fig)
 
 
-def test_ranked_units_are_worked_out_once_for_the_same_tables_and_copied_each_time():
+def test_ranked_units_are_worked_out_once_while_charts_are_drawn_and_copied_each_time():
     figures = small_figures()
-    first = charts.ranked_units(figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking)
-    first.loc[:, "label"] = "改过"  # a caller's change stays its own
-    again = charts.ranked_units(figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking)
-    expected = charts._ranked_units(figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking)
-    pd.testing.assert_frame_equal(again, expected)
-    # Other tables (or no ranking given) are ranked afresh.
-    other = small_figures().coverage.assign(units_covered=0, unit_coverage=0.0)
-    pd.testing.assert_frame_equal(
-        charts.ranked_units(other, charts.COLLAPSE_SINGLE),
-        charts._ranked_units(other, charts.COLLAPSE_SINGLE, None),
-    )
-    pd.testing.assert_frame_equal(
-        charts.ranked_units(figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking), expected
-    )
+    args = (figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking)
+    expected = charts._ranked_units(*args)
+    with charts._one_ranking():
+        first = charts.ranked_units(*args)
+        first.loc[:, "label"] = "改过"  # a caller's change stays its own
+        pd.testing.assert_frame_equal(charts.ranked_units(*args), expected)
+        assert charts._LAST_RANKED  # kept while drawing
+        # Other tables (or no ranking given) are ranked afresh.
+        other = small_figures().coverage.assign(units_covered=0, unit_coverage=0.0)
+        pd.testing.assert_frame_equal(
+            charts.ranked_units(other, charts.COLLAPSE_SINGLE),
+            charts._ranked_units(other, charts.COLLAPSE_SINGLE, None),
+        )
+    assert not charts._LAST_RANKED  # nothing kept once drawn: a table may change
+    figures.coverage.loc[figures.coverage["group"] == CY, "unit_coverage"] = 0.0
+    changed = charts.ranked_units(*args)
+    pd.testing.assert_frame_equal(changed, charts._ranked_units(*args))
 
 
 def test_many_single_union_direct_units_fold_into_one_bar():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,9 +95,23 @@ def _kind_order(kind: pd.Series) -> pd.Series:
     return kind.map(order).fillna(len(order))
 
 
-# The last ranked_units worked out: (coverage, collapse, ranking, result). Charts 01 and
-# 03, their panels and the deck's panels ask for the same rows nine times a briefing.
+# While render_all or deck_panels draws (`_one_ranking`), the last ranked_units worked
+# out: (coverage, collapse, ranking, result). Charts 01 and 03 and each of their panels
+# ask for the same rows; outside a drawing nothing is kept (a table may change).
 _LAST_RANKED: list[tuple] = []
+_KEEP_RANKED: list[bool] = []
+
+
+@contextmanager
+def _one_ranking():
+    """Within: ranked_units works out the rows once for the same table objects."""
+    _KEEP_RANKED.append(True)
+    try:
+        yield
+    finally:
+        _KEEP_RANKED.pop()
+        if not _KEEP_RANKED:
+            _LAST_RANKED.clear()
 
 
 def ranked_units(
@@ -111,9 +126,11 @@ def ranked_units(
     `collapse` units is shown as one row, its kind total, labelled with how many of its
     unions are at 100% and at 0%: forty 0%/100% bars say less than one bar.
     `ranking` is that ranking when the caller has it (Figures.ranking), else it is
-    ranked here with the same function. Worked out once for the same tables (the
-    same objects) in a row; each call gets its own copy.
+    ranked here with the same function. While render_all or deck_panels draws, worked
+    out once for the same tables (the same objects); each call gets its own copy.
     """
+    if not _KEEP_RANKED:
+        return _ranked_units(coverage, collapse, ranking)
     for last_coverage, last_collapse, last_ranking, result in _LAST_RANKED:
         if last_coverage is coverage and last_collapse == collapse and last_ranking is ranking:
             return result.copy()
@@ -1166,6 +1183,7 @@ def chart_figure(figures: Figures, key: str) -> Figure:
 SPLIT_ON_SLIDES = "01_unit_coverage"
 
 
+@_one_ranking()
 def deck_panels(figures: Figures, out_dir: Path) -> list[ChartFile]:
     """Chart 01 drawn one panel per slide (each panel a full 16:9 figure, titled with the
     finding and "（1/2）"), PNG only; [] when it has one panel."""
@@ -1205,6 +1223,7 @@ def deck_charts(
     return out
 
 
+@_one_ranking()
 def render_all(
     figures: Figures, out_dir: Path, keys: Iterable[str] | None = None
 ) -> list[ChartFile]:
