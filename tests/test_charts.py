@@ -334,6 +334,67 @@ def test_render_all_svg_keeps_chinese_text_as_text(rendered):
         assert "数据来源：各单位报送表；统计截至2019年9月30日" in svg
 
 
+@pytest.mark.parametrize("key", ["01_unit_coverage", "03_work_items", "04_reporting_status"])
+def test_charts_are_saved_as_savefig_would_save_them_drawn_once(key, tmp_path):
+    # _save draws each PNG once (the layout solved inside the draw) and its SVG without
+    # a layout engine: the files are what savefig with the constrained layout writes.
+    import re
+
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    figures = small_figures()
+
+    def draw():
+        with style.house_style():
+            return charts.CHARTS[key](figures)[1]
+
+    reference = draw()
+    with style.house_style(), plt.rc_context({"savefig.bbox": "standard"}):
+        reference.savefig(tmp_path / "ref.png", format="png", dpi=charts.PNG_DPI,
+                          metadata={"Software": None},
+                          pil_kwargs={"compress_level": charts.PNG_COMPRESS_LEVEL})  # fmt: skip
+        reference.set_layout_engine("none")
+        reference.savefig(tmp_path / "ref.svg", metadata={"Date": None})
+    plt.close(reference)
+    with style.house_style():
+        saved = charts._save(draw(), tmp_path, key, "")
+    assert saved.png.read_bytes() == (tmp_path / "ref.png").read_bytes()
+
+    def ids(path):  # matplotlib names clip paths, markers and hatches at random
+        return re.sub(r"\b(p|m|h|image)[0-9a-f]{10}\b", "", path.read_text("utf-8"))
+
+    assert ids(saved.svg) == ids(tmp_path / "ref.svg")
+    # A figure on another canvas (MPLBACKEND=svg) is drawn on Agg, and keeps its canvas.
+    with style.house_style():
+        fig = draw()
+        own = FigureCanvasSVG(fig)
+        charts._write_png(fig, tmp_path / "svg_canvas.png")
+    assert fig.canvas is own
+    assert (tmp_path / "svg_canvas.png").read_bytes() == saved.png.read_bytes()
+    plt.close(fig)
+
+
+def test_ranked_units_are_worked_out_once_while_charts_are_drawn_and_copied_each_time():
+    figures = small_figures()
+    args = (figures.coverage, charts.COLLAPSE_SINGLE, figures.ranking)
+    expected = charts._ranked_units(*args)
+    with charts._one_ranking():
+        first = charts.ranked_units(*args)
+        first.loc[:, "label"] = "改过"  # a caller's change stays its own
+        pd.testing.assert_frame_equal(charts.ranked_units(*args), expected)
+        assert charts._LAST_RANKED  # kept while drawing
+        # Other tables (or no ranking given) are ranked afresh.
+        other = small_figures().coverage.assign(units_covered=0, unit_coverage=0.0)
+        pd.testing.assert_frame_equal(
+            charts.ranked_units(other, charts.COLLAPSE_SINGLE),
+            charts._ranked_units(other, charts.COLLAPSE_SINGLE, None),
+        )
+    assert not charts._LAST_RANKED  # nothing kept once drawn: a table may change
+    figures.coverage.loc[figures.coverage["group"] == CY, "unit_coverage"] = 0.0
+    changed = charts.ranked_units(*args)
+    pd.testing.assert_frame_equal(changed, charts._ranked_units(*args))
+
+
 def test_many_single_union_direct_units_fold_into_one_bar():
     direct = [(f"北京直属{i}公司工会", 1, i % 2) for i in range(6)]  # 3 of 6 covered
     coverage = _coverage(

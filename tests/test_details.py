@@ -152,6 +152,24 @@ def test_details_coverage_sheet_agrees_with_coverage_csv(raw, tmp_path, campaign
     assert cells[2][13] is None  # 若干: blank, not 0
 
 
+def test_details_workbook_is_the_same_built_in_memory_or_streamed(tmp_path, campaign, monkeypatch):
+    # Small tables are built in memory (shared strings), large ones streamed row by row.
+    def cells(path):
+        book = load_workbook(path)
+        return {
+            ws.title: [[(c.value, c.number_format, c.quotePrefix) for c in row] for row in ws.rows]
+            for ws in book.worksheets
+        }
+
+    rows = pd.concat([ROWS, ROWS.assign(grassroots_unit="=HYPERLINK(1)")], ignore_index=True)
+    args = (rows, SUBMISSIONS, ISSUES, COVERAGE, campaign)
+    in_memory = details.write_details(tmp_path / "memory.xlsx", *args)
+    monkeypatch.setattr(details, "IN_MEMORY_ROWS", 0)
+    streamed = details.write_details(tmp_path / "streamed.xlsx", *args)
+    assert cells(in_memory) == cells(streamed)
+    assert cells(in_memory)["活动明细"][5][5] == ("=HYPERLINK(1)", "General", True)
+
+
 def test_display_width_counts_cjk_twice():
     assert details.display_width("街道") == 4
     assert details.display_width("r1") == 2

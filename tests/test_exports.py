@@ -251,6 +251,25 @@ def test_notebook_html_has_outputs_but_no_code(tmp_path):
     assert "data:image/png;base64,iVBORw0KGgo=" in page
 
 
+def test_notebook_html_of_the_notebook_itself_is_that_of_its_file(tmp_path):
+    # make briefing writes the page from the notebook papermill returns, not read back.
+    nb = nbformat.v4.new_notebook()
+    code = nbformat.v4.new_code_cell("show()")
+    code.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="第一行\n第二行\n"),
+        nbformat.v4.new_output("display_data", {"image/png": "iVBORw0KGgo="},
+                               metadata={"image/png": {"alt": "区教委覆盖率最高"}}),
+    ]  # fmt: skip
+    nb.cells = [nbformat.v4.new_markdown_cell("# 通报"), code]
+    src = tmp_path / "nb.ipynb"
+    nbformat.write(nb, str(src))
+    before = nbformat.writes(nb)
+    from_file = html.notebook_html(src, tmp_path / "a.html", title="通报").read_text("utf-8")
+    itself = html.notebook_html(nb, tmp_path / "b.html", title="通报").read_text("utf-8")
+    assert itself == from_file
+    assert nbformat.writes(nb) == before  # the notebook given is left as it was
+
+
 def test_notebook_html_images_are_described_in_chinese(tmp_path):
     # show_chart gives each chart its finding as the description; nbconvert would
     # write one English sentence for every image.

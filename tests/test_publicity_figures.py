@@ -109,6 +109,42 @@ def test_the_publicity_sheet_says_what_it_left_out(campaign, tmp_path):
     assert texts[-1] == note  # under the table, after its last row
 
 
+def test_the_briefing_works_out_its_publicity_tables_once_and_saves_them(campaign, tmp_path):
+    from types import SimpleNamespace
+
+    from analysis import publicity_figures as publicity
+    from analysis.figures import load_saved, save
+
+    figures = SimpleNamespace(publicity=FIGURE_ROWS, campaign=campaign, round_code="r2",
+                              publicity_when="截至2019年9月30日")  # fmt: skip
+    tables = publicity.figures_tables(figures)
+    for plausible_only in (False, True):
+        expected = publicity.publicity_by_round(FIGURE_ROWS, campaign, plausible_only)
+        pd.testing.assert_frame_equal(tables[plausible_only], expected)
+        assert publicity.briefing_figures(figures, plausible_only) is tables[plausible_only]
+    assert publicity.figures_tables(figures) is tables  # kept, not worked out again
+    # The sentence and the sheet's note read the same figures with or without them.
+    assert publicity.briefing_sentence(figures) == publicity.publicity_sentence(
+        FIGURE_ROWS, campaign, "r2", when="截至2019年9月30日"
+    )
+    assert publicity.implausible_note(FIGURE_ROWS, campaign, "r2", tables) == (
+        publicity.implausible_note(FIGURE_ROWS, campaign, "r2")
+    )
+    # Saved with the figures, for the processes that read them back.
+    loaded = load_saved(save(figures, tmp_path / "figures.pkl"))["figures"]
+    pd.testing.assert_frame_equal(loaded.publicity_tables[True], tables[True])
+    assert publicity.figures_tables(SimpleNamespace(publicity=None)) == {}
+
+
+def test_publicity_tables_are_not_carried_over_by_dataclasses_replace():
+    # A copy with other publicity rows (dataclasses.replace) starts without tables.
+    import dataclasses
+
+    from analysis.figures import Figures
+
+    assert "publicity_tables" not in {f.name for f in dataclasses.fields(Figures) if f.init}
+
+
 def test_publicity_finding_and_chart(campaign):
     import matplotlib.pyplot as plt
 

@@ -143,6 +143,7 @@ def load(
 def _figures(raw, processed, campaign, result, as_of, round_code, is_demo) -> Figures:
     """The figures of an ingest result, with its summary and the run's context attached."""
     from analysis import figures as figures_module
+    from analysis import publicity_figures
 
     figures = figures_module.compute(
         campaign, _roster(raw, processed), figures_module.tables_of(result),
@@ -152,6 +153,9 @@ def _figures(raw, processed, campaign, result, as_of, round_code, is_demo) -> Fi
     attach_run_context(figures, processed, as_date(as_of))
     # Every document is written from these figures: no text in them that XML cannot hold.
     safety.xml_safe_fields(figures)
+    # Work item 3's tables, from the safe text, once: saved with the figures for the
+    # processes that write the sentence, chart 07, the 通报表 and notebook 03.
+    publicity_figures.figures_tables(figures)
     return figures
 
 

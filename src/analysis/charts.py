@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,6 +97,25 @@ def _kind_order(kind: pd.Series) -> pd.Series:
     return kind.map(order).fillna(len(order))
 
 
+# While render_all or deck_panels draws (`_one_ranking`), the last ranked_units worked
+# out: (coverage, collapse, ranking, result). Charts 01 and 03 and each of their panels
+# ask for the same rows; outside a drawing nothing is kept (a table may change).
+_LAST_RANKED: list[tuple] = []
+_KEEP_RANKED: list[bool] = []
+
+
+@contextmanager
+def _one_ranking():
+    """Within: ranked_units works out the rows once for the same table objects."""
+    _KEEP_RANKED.append(True)
+    try:
+        yield
+    finally:
+        _KEEP_RANKED.pop()
+        if not _KEEP_RANKED:
+            _LAST_RANKED.clear()
+
+
 def ranked_units(
     coverage: pd.DataFrame,
     collapse: int | None = None,
@@ -108,8 +128,22 @@ def ranked_units(
     `collapse` units is shown as one row, its kind total, labelled with how many of its
     unions are at 100% and at 0%: forty 0%/100% bars say less than one bar.
     `ranking` is that ranking when the caller has it (Figures.ranking), else it is
-    ranked here with the same function.
+    ranked here with the same function. While render_all or deck_panels draws, worked
+    out once for the same tables (the same objects); each call gets its own copy.
     """
+    if not _KEEP_RANKED:
+        return _ranked_units(coverage, collapse, ranking)
+    for last_coverage, last_collapse, last_ranking, result in _LAST_RANKED:
+        if last_coverage is coverage and last_collapse == collapse and last_ranking is ranking:
+            return result.copy()
+    result = _ranked_units(coverage, collapse, ranking)
+    _LAST_RANKED[:] = [(coverage, collapse, ranking, result)]
+    return result.copy()
+
+
+def _ranked_units(
+    coverage: pd.DataFrame, collapse: int | None, ranking: pd.DataFrame | None
+) -> pd.DataFrame:
     units = (ranking if ranking is not None else rank_units(coverage)).copy()
     units["level"] = Level.REPORTING_UNIT.value
     counts = units.groupby("kind")["group"].transform("size")
@@ -970,18 +1004,46 @@ def _figure(finding: str, note: str, panels: int = 1) -> tuple[Figure, list[Axes
 PNG_COMPRESS_LEVEL = 3
 
 
+def _write_png(fig: Figure, path: Path) -> None:
+    """`fig` as a PNG of PNG_DPI at `path`, drawn once.
+
+    What `savefig` writes, the same bytes, but `savefig` draws a figure with a layout
+    engine twice: once with drawing switched off to solve the layout, then for real.
+    The Agg canvas solves the constrained layout inside its one draw (as on screen).
+    """
+    import matplotlib.image as mimage
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    own_canvas, dpi = fig.canvas, fig.dpi
+    canvas = own_canvas if isinstance(own_canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    try:
+        fig.dpi = PNG_DPI
+        canvas.draw()
+        mimage.imsave(path, canvas.buffer_rgba(), format="png", origin="upper", dpi=PNG_DPI,
+                      metadata={"Software": None},
+                      pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})  # fmt: skip
+    finally:
+        fig.dpi = dpi
+        if fig.canvas is not own_canvas:
+            fig.set_canvas(own_canvas)
+
+
 def _save(fig: Figure, out_dir: Path, key: str, title: str, svg: bool = True) -> ChartFile:
     """Save `fig` as PNG and (unless `svg` is False: the deck's own panels) SVG."""
     png, svg_path = out_dir / f"{key}.png", (out_dir / f"{key}.svg" if svg else None)
     # No tight bbox: it keeps the exact 16:9 size; constrained layout keeps text inside.
-    with plt.rc_context({"savefig.bbox": "standard"}):
+    # (No default layout either: set_layout_engine(None) below would take it.)
+    standard = {"savefig.bbox": "standard", "figure.autolayout": False,
+                "figure.constrained_layout.use": False}  # fmt: skip
+    with plt.rc_context(standard):
         # Written aside and renamed: a notebook waiting for the PNG never reads half a file.
         partial = png.with_name(f".{png.name}.part")
-        fig.savefig(partial, format="png", dpi=PNG_DPI, metadata={"Software": None},
-                    pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})  # fmt: skip
+        _write_png(fig, partial)
         partial.replace(png)
         if svg_path is not None:
-            fig.set_layout_engine("none")  # the layout is settled; do not solve it again
+            # The layout is settled: no engine, so that savefig neither solves it again
+            # nor draws the figure once more beforehand to let an engine run.
+            fig.set_layout_engine(None)
             fig.savefig(svg_path, metadata={"Date": None})
     headline = getattr(fig, "_suptitle", None)
     fraction = 0.0
@@ -1124,6 +1186,7 @@ def chart_figure(figures: Figures, key: str) -> Figure:
 SPLIT_ON_SLIDES = "01_unit_coverage"
 
 
+@_one_ranking()
 def deck_panels(figures: Figures, out_dir: Path) -> list[ChartFile]:
     """Chart 01 drawn one panel per slide (each panel a full 16:9 figure, titled with the
     finding and "（1/2）"), PNG only; [] when it has one panel."""
@@ -1163,6 +1226,7 @@ def deck_charts(
     return out
 
 
+@_one_ranking()
 def render_all(
     figures: Figures, out_dir: Path, keys: Iterable[str] | None = None
 ) -> list[ChartFile]:

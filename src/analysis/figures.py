@@ -243,6 +243,12 @@ class Figures:
     # this round' / 较上期 figure (the previous side is `previous`). None: `coverage`.
     round_end: pd.DataFrame | None = None
     round_cut: dt.date | None = None
+    # publicity_figures.publicity_by_round of `publicity` by `plausible_only`, worked out
+    # once (publicity_figures.figures_tables; `make briefing` before it saves the figures):
+    # the sentence, chart 07, the 通报表 and notebook 03 read them in four processes.
+    publicity_tables: dict[bool, pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def round(self) -> Round:

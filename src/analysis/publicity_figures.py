@@ -16,6 +16,8 @@ does not invalidate the ingest's parse cache. Decisions:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from analysis.campaign import Campaign
@@ -114,6 +116,17 @@ def publicity_by_round(
     return table[FIGURE_COLUMNS].reset_index(drop=True)
 
 
+def _by_round(
+    publicity: pd.DataFrame, campaign: Campaign, plausible_only: bool,
+    tables: Mapping[bool, pd.DataFrame] | None,
+) -> pd.DataFrame:  # fmt: skip
+    """`publicity_by_round(publicity, campaign, plausible_only)`, taken from `tables` (both
+    of them, keyed by `plausible_only`, as `figures_tables` gives them) when given."""
+    if tables is not None and plausible_only in tables:
+        return tables[plausible_only]
+    return publicity_by_round(publicity, campaign, plausible_only)
+
+
 def _federation_totals(rows: pd.DataFrame, index: pd.MultiIndex, codes: list[str]) -> pd.DataFrame:
     """{round: mask of `index`}: the unions' entries (reporting unit, kind, union, output)
     whose running totals a federation-level cumulative count of that round replaces —
@@ -164,24 +177,25 @@ def _phrases(table: pd.DataFrame, campaign: Campaign, round_code: str, limit: in
 
 def publicity_sentence(
     publicity: pd.DataFrame, campaign: Campaign, round_code: str, as_of=None,
-    when: str | None = None,
+    when: str | None = None, tables: Mapping[bool, pd.DataFrame] | None = None,
 ) -> str:  # fmt: skip
     """'截至…，全区共编发简报N期、刊发体会文章和评论N篇、微信推送N条…' ('' without counts).
 
     `when` says what the counts are counted to ('截至2020年2月3日', '截至第一阶段末'),
     else '截至<as_of>', else '截至<round>末'. Implausible counts are not in the totals;
-    the sentence says how many and how much.
+    the sentence says how many and how much. `tables`: the publicity_by_round tables of
+    `publicity` when the caller has them (`figures_tables`).
     """
     from analysis.formats import fmt_date
 
-    table = publicity_by_round(publicity, campaign, plausible_only=True)
+    table = _by_round(publicity, campaign, True, tables)
     phrases = _phrases(table, campaign, round_code)
     if not phrases:
         return ""
     rows = _to_round(publicity, campaign, round_code)
     units = rows["reporting_unit"].nunique()
     reasons = rows["reason"].astype(str)
-    n_implausible, left_out = _left_out(publicity, campaign, round_code)
+    n_implausible, left_out = _left_out(publicity, campaign, round_code, tables)
     odd = int(reasons.str.contains("publicity_count_negative|publicity_count_fractional").sum())
     if when is None:
         when = (
@@ -217,11 +231,16 @@ def _to_round(publicity: pd.DataFrame, campaign: Campaign, round_code: str) -> p
     return rows[rows["round"].isin(codes[: codes.index(round_code) + 1])]
 
 
-def implausible_note(publicity: pd.DataFrame | None, campaign: Campaign, round_code: str) -> str:
-    """'注：另有3个数量远超单位规模（合计1.5万），未计入上表…' for the 宣传成果 sheet ('' if none)."""
+def implausible_note(
+    publicity: pd.DataFrame | None, campaign: Campaign, round_code: str,
+    tables: Mapping[bool, pd.DataFrame] | None = None,
+) -> str:  # fmt: skip
+    """'注：另有3个数量远超单位规模（合计1.5万），未计入上表…' for the 宣传成果 sheet ('' if none).
+
+    `tables` as for `publicity_sentence`."""
     if publicity is None or publicity.empty:
         return ""
-    n_implausible, left_out = _left_out(publicity, campaign, round_code)
+    n_implausible, left_out = _left_out(publicity, campaign, round_code, tables)
     if not n_implausible:
         return ""
     return (
@@ -230,7 +249,10 @@ def implausible_note(publicity: pd.DataFrame | None, campaign: Campaign, round_c
     )
 
 
-def _left_out(publicity: pd.DataFrame, campaign: Campaign, round_code: str) -> tuple[int, float]:
+def _left_out(
+    publicity: pd.DataFrame, campaign: Campaign, round_code: str,
+    tables: Mapping[bool, pd.DataFrame] | None = None,
+) -> tuple[int, float]:  # fmt: skip
     """(how many counts, how much) the plausibility rule leaves out of the district's totals
     to date at `round_code`: what the totals would add, as chart 07 hatches it, never a
     sum of running totals (500 by round one and 600 by round two are one count of 600).
@@ -239,8 +261,8 @@ def _left_out(publicity: pd.DataFrame, campaign: Campaign, round_code: str) -> t
     implausible = rows[rows["reason"].astype(str).str.contains(IMPLAUSIBLE)]
     if implausible.empty:
         return 0, 0.0
-    every = at_round(publicity_by_round(publicity, campaign), round_code)
-    clean = at_round(publicity_by_round(publicity, campaign, plausible_only=True), round_code)
+    every = at_round(_by_round(publicity, campaign, False, tables), round_code)
+    clean = at_round(_by_round(publicity, campaign, True, tables), round_code)
     diff = every.set_index("output")["to_date"].sub(
         clean.set_index("output")["to_date"], fill_value=0.0
     )
@@ -356,12 +378,29 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def briefing_figures(figures, plausible_only: bool = True) -> pd.DataFrame:
-    """`publicity_by_round` of the figures model (its `publicity` rows), empty without them."""
+def figures_tables(figures) -> dict[bool, pd.DataFrame]:
+    """{plausible_only: publicity_by_round(figures.publicity, ...)}, worked out once per
+    figures model and kept in it (`Figures.publicity_tables`, saved with it): the
+    sentence, chart 07, the 通报表 and notebook 03 each ask for them, in several processes
+    of one `make briefing`. {} without publicity rows."""
     rows = getattr(figures, "publicity", None)
     if rows is None or rows.empty:
+        return {}
+    kept = getattr(figures, "publicity_tables", None)
+    if kept is None:
+        kept = figures.publicity_tables = {}
+    for plausible_only in (False, True):
+        if plausible_only not in kept:
+            kept[plausible_only] = publicity_by_round(rows, figures.campaign, plausible_only)
+    return kept
+
+
+def briefing_figures(figures, plausible_only: bool = True) -> pd.DataFrame:
+    """`publicity_by_round` of the figures model (its `publicity` rows), empty without them."""
+    tables = figures_tables(figures)
+    if not tables:
         return pd.DataFrame(columns=FIGURE_COLUMNS)
-    return publicity_by_round(rows, figures.campaign, plausible_only)
+    return tables[plausible_only]
 
 
 def doubtful_by_output(figures) -> pd.Series:
@@ -382,8 +421,9 @@ def briefing_sentence(figures) -> str:
     # Counts from the reports received by the report date, to the round's end when a
     # later round had begun (its counts are not in them): Figures.publicity_when.
     return publicity_sentence(
-        rows, figures.campaign, figures.round_code, when=figures.publicity_when
-    )
+        rows, figures.campaign, figures.round_code, when=figures.publicity_when,
+        tables=figures_tables(figures),
+    )  # fmt: skip
 
 
 def render_chart(figures, out_dir) -> list:

@@ -10,8 +10,9 @@ Each sheet has an autofilter, a frozen header and column widths fitted to its te
 Sheets: 覆盖情况 (coverage.csv), 报送文件 (submissions.csv), 活动明细 (rows.csv),
 问题清单 (issues.csv). Contact names and phone numbers are not written.
 
-Written with xlsxwriter in constant-memory mode: about 200,000 ledger rows take
-a few seconds (`details_frames` builds the frames; `write_details` writes them).
+Written with xlsxwriter, in constant-memory mode above IN_MEMORY_ROWS rows: about
+200,000 ledger rows take a few seconds (`details_frames` builds the frames;
+`write_details` writes them).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ DECIMAL_COLUMNS = frozenset({"每百名会员参加人次"})
 DATE_COLUMNS = frozenset({"填报日期", "活动日期"})
 MIN_WIDTH, MAX_WIDTH = 6, 60
 WIDTH_SAMPLE = 2000  # rows looked at when fitting a column's width
+# Up to this many rows in all, the workbook is built in memory; above, streamed to disk.
+IN_MEMORY_ROWS = 20_000
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -246,10 +249,13 @@ def write_details(
     path.parent.mkdir(parents=True, exist_ok=True)
     frames = details_frames(rows, submissions, issues, coverage, campaign)
     tmp = path.with_name(path.name + ".tmp")
+    # Row by row to disk (constant memory) only when the tables are large: in memory a
+    # repeated text is written once (shared strings), ~0.2 s less on the demo district.
+    streamed = sum(len(frame) for frame in frames.values()) > IN_MEMORY_ROWS
     book = xlsxwriter.Workbook(
         str(tmp),
-        {"constant_memory": True, "default_date_format": "yyyy-mm-dd", "strings_to_numbers": False,
-         "strings_to_formulas": False, "strings_to_urls": False},
+        {"constant_memory": streamed, "default_date_format": "yyyy-mm-dd",
+         "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
     )  # fmt: skip
     font = {"font_name": "宋体", "font_size": 11}
     header = book.add_format(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import nbformat
@@ -11,10 +12,16 @@ from nbconvert import HTMLExporter
 HIDE_TAG = "briefing-hide"
 
 
-def notebook_html(notebook: Path, path: Path, title: str | None = None) -> Path:
-    """Write executed `notebook` to `path` as HTML without code cells or prompts, and
-    without the cells tagged `briefing-hide`."""
-    nb = nbformat.read(str(notebook), as_version=4)
+def notebook_html(
+    notebook: Path | nbformat.NotebookNode, path: Path, title: str | None = None
+) -> Path:
+    """Write executed `notebook` (its file, or the notebook itself, left unchanged) to
+    `path` as HTML without code cells or prompts, and without the cells tagged
+    `briefing-hide`."""
+    if isinstance(notebook, nbformat.NotebookNode):
+        nb = copy.deepcopy(notebook)
+    else:
+        nb = nbformat.read(str(notebook), as_version=4)
     # The page opens with the briefing's own title and date (the first output), not the
     # notebook's working heading.
     nb.cells = [c for c in nb.cells if HIDE_TAG not in c.metadata.get("tags", [])]

@@ -386,8 +386,9 @@ def _publicity_sheet(wb: Workbook, figures: Figures, note: str) -> None:
     )  # fmt: skip
     # The counts left out of the totals, said under the table as the text and deck say them.
     left_out = publicity.implausible_note(
-        getattr(figures, "publicity", None), figures.campaign, figures.round_code
-    )
+        getattr(figures, "publicity", None), figures.campaign, figures.round_code,
+        publicity.figures_tables(figures),
+    )  # fmt: skip
     if left_out:
         ws.cell(row=HEADER_ROW + len(frame) + 2, column=1, value=left_out).font = Font(
             name=FONT_NAME, size=10
