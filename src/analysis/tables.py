@@ -1072,7 +1072,7 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
     holds one in a short text ("本月合计"), ends with 小计/合计/总计/共计 (a union's
     subtotal), is a whole-cell marker ("=累计": "累计", "累计：", "累计数", not
     "累计学习时长") or counts the rows above ("共3项")."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _marker_test(markers)(value):
         return False
     key = normalise_text(value).replace(" ", "")
     for m in markers:
@@ -1085,6 +1085,36 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
     if _ENDS_IN_TOTAL.search(key):  # 长阳镇卫生院工会小计: a union's subtotal
         return True
     return bool(_COUNT_LABEL.match(key)) and len(key) <= 8
+
+
+@lru_cache(maxsize=32)
+def _marker_test(markers: tuple[str, ...]):
+    """A cheap necessary test of `marker_hit(text, markers)`, before its text is normalised.
+
+    Every way to hit needs all the characters of one word in the normalised text: a
+    marker's (a whole-cell marker's without its "="), 计 (a label ending in 小计/合计/
+    总计/共计) or 共 (共3项). A text already in NFKC keeps its characters through
+    `normalise_text` (which only drops some), so one holding no such set of
+    characters is no total label; any other text gets the full test.
+    """
+    from unicodedata import is_normalized
+
+    words = [m[len(EXACT_MARK) :] if m.startswith(EXACT_MARK) else m for m in markers]
+    if not all(words):  # an empty marker: every text must be tested
+        return lambda text: True
+    needs: list[frozenset[str]] = []
+    for need in sorted({frozenset(w) for w in [*words, "计", "共"]}, key=len):
+        if not any(kept <= need for kept in needs):  # a superset adds nothing
+            needs.append(need)
+    anchors = frozenset().union(*needs)
+
+    def may_hit(text: str) -> bool:
+        if not is_normalized("NFKC", text):
+            return True
+        held = anchors.intersection(text)
+        return bool(held) and any(need <= held for need in needs)
+
+    return may_hit
 
 
 def _note_row(
