@@ -645,14 +645,33 @@ def roster_from_grid(
 ROSTER_TOTAL_MARKERS = ("合计", "总计", "小计", "共计", "总数", "=汇总", "=累计", "=总和")
 
 
-def _total_row(row: list[object], name: str, parent: str) -> bool:
+def _total_row(
+    row: list[object], name: str, parent: str, seen: dict[str, bool] | None = None
+) -> bool:
     """Whether a roster row totals others: its name, its 上级工会 or one of its first two
     filled cells (a 序号 column) is a total label (合计, “合  计”, 长阳镇小计, 总计：);
-    a union whose name merely holds such a word (北京汇总科技有限公司工会) is none."""
+    a union whose name merely holds such a word (北京汇总科技有限公司工会) is none.
+
+    `seen`: texts already tested (a roster repeats its parents, and a name is also a
+    filled cell), each tested once."""
     from analysis.tables import marker_hit
 
-    first = [v for v in row if not blank(v)][:2]
-    return any(marker_hit(v, ROSTER_TOTAL_MARKERS) for v in (name, parent, *first))
+    seen = {} if seen is None else seen
+    first = []
+    for v in row:
+        if not blank(v):
+            first.append(v)
+            if len(first) == 2:
+                break
+    for v in (name, parent, *first):
+        if not isinstance(v, str):
+            continue  # marker_hit: only a text labels a total
+        hit = seen.get(v)
+        if hit is None:
+            hit = seen[v] = marker_hit(v, ROSTER_TOTAL_MARKERS)
+        if hit:
+            return True
+    return False
 
 
 def roster_from_grids(parts: list[tuple], source: str) -> Roster:
@@ -661,6 +680,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     records = []
     sheets: list[str] = []  # each record's sheet, for the warnings below
     seen: dict[str, int] = {}
+    totals: dict[str, bool] = {}  # `_total_row`'s texts tested
     for grid, header_index, columns, sheet in parts:
         at = _where(source, sheet)
 
@@ -677,7 +697,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
             row, rownum = grid[i], i + 1
             name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
             parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
-            if _total_row(row, name, parent):
+            if _total_row(row, name, parent, totals):
                 continue
             if not name and _to_int(cell(row, "members")) is not None:
                 # Members without a name: a union whose name was left out (or a total
@@ -806,7 +826,11 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     units["row"] = units["row"].astype("int64")
 
     # A reporting unit has one kind: the most common among its unions.
-    kinds = units.groupby("reporting_unit")["kind"].agg(lambda s: s.value_counts().index[0])
+    # (Most reporting units have one kind: value_counts only where they have several.)
+    grouped = units.groupby("reporting_unit")["kind"]
+    kinds = grouped.first()
+    for unit in kinds.index[(grouped.nunique() > 1).to_numpy()]:
+        kinds[unit] = units["kind"][units["reporting_unit"] == unit].value_counts().index[0]
     mixed = units[units["kind"] != units["reporting_unit"].map(kinds)]
     for r in mixed.itertuples():
         sheet = sheets[r.Index]
