@@ -122,6 +122,9 @@ class _Words:
         self.counts = tuple(clean.match_key(w) for w in settings.count_labels)
         self.cumulative = tuple(settings.cumulative_words)
         self.output_of = lru_cache(maxsize=4096)(self._output_of)
+        # Texts read by `_wide_rows_hold_counts` (data rows repeat them): whether each reads
+        # as a count, kept across sheets and files.
+        self.holds_count: dict[str, bool] = {}
 
     def _output_of(self, label: str) -> str | None:
         """The output code a header or 项目 cell names; None when it names none.
@@ -743,9 +746,14 @@ def _long_rows_name_outputs(grid, merges, i: int, columns: dict[str, int], words
     )
 
 
+HOLDS_COUNT_LIMIT = 100_000  # texts `_Words.holds_count` remembers before it is cleared
+
+
 def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool:
     """A wide header counts only when some row below has a number in an output column."""
-    read: dict[object, bool] = {}  # each distinct text read once (data rows repeat them)
+    read = words.holds_count  # each distinct text read once (data rows repeat them)
+    if len(read) > HOLDS_COUNT_LIMIT:
+        read.clear()
     for k in range(i + 1, min(len(grid), i + PROBE_ROWS)):
         row = grid[k]
         for j in outputs:
