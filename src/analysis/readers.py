@@ -157,10 +157,13 @@ def _zip_format(zf: zipfile.ZipFile, path: Path) -> str:
     raise _not_spreadsheet(name, "kind_archive")
 
 
-def _format_and_text(data: bytes, path: Path, name: str) -> tuple[str, tuple[str, str] | None]:
+def _format_and_text(
+    data: bytes, path: Path, name: str, keep: list[zipfile.ZipFile] | None = None
+) -> tuple[str, tuple[str, str] | None]:
     """The file's format, and (text, encoding) when it is text (csv, html, xml2003): a
-    text file is decoded once, since a large one with a few bad bytes takes a while."""
-    fmt = _binary_format(data, path, name)
+    text file is decoded once, since a large one with a few bad bytes takes a while.
+    `keep`: see `_binary_format`."""
+    fmt = _binary_format(data, path, name, keep)
     if fmt is not None:
         return fmt, None
     decoded = _decode_text(data)
@@ -169,8 +172,13 @@ def _format_and_text(data: bytes, path: Path, name: str) -> tuple[str, tuple[str
     return markup_format(decoded[0]) or "csv", decoded
 
 
-def _binary_format(data: bytes, path: Path, name: str) -> str | None:
-    """The format of a binary spreadsheet (None: perhaps text); FileRejected for others."""
+def _binary_format(
+    data: bytes, path: Path, name: str, keep: list[zipfile.ZipFile] | None = None
+) -> str | None:
+    """The format of a binary spreadsheet (None: perhaps text); FileRejected for others.
+
+    `keep`: a list that receives a spreadsheet's zip, left open for the caller to read
+    and close (its central directory is read once per file, not once per use)."""
     if not data:
         raise FileRejected(IssueCode.EMPTY, message_text("empty", file=name))
     if data.startswith(OLE2_MAGIC):
@@ -192,10 +200,19 @@ def _binary_format(data: bytes, path: Path, name: str) -> str | None:
         raise _not_spreadsheet(name)
     if data.startswith(ZIP_MAGICS):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                return _zip_format(zf, path)
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            try:
+                fmt = _zip_format(zf, path)
+            except BaseException:
+                zf.close()
+                raise
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
             raise _reject_unreadable(name, message_text("detail_zip_damaged")) from None
+        if keep is None:
+            zf.close()
+        else:
+            keep.append(zf)
+        return fmt
     for magic, what in OTHER_MAGICS:
         if data.startswith(magic):
             raise _not_spreadsheet(name, what)
@@ -814,7 +831,19 @@ def read_workbook(
         )
     with path.open("rb") as fh:  # read-only, once
         data = fh.read(limits.max_file_bytes + 1)
-    fmt, decoded = _format_and_text(data, path, name)
+    zips: list[zipfile.ZipFile] = []  # the spreadsheet's zip, opened once for every use
+    try:
+        return _read_workbook(data, path, name, limits, zips)
+    finally:
+        for zf in zips:
+            zf.close()
+
+
+def _read_workbook(
+    data: bytes, path: Path, name: str, limits: Limits, zips: list[zipfile.ZipFile]
+) -> Workbook:
+    """`read_workbook` once the file's bytes are read."""
+    fmt, decoded = _format_and_text(data, path, name, zips)
     if fmt == "csv":
         sheets, undecodable = _read_csv(decoded, path, name)
         error = _too_big(
@@ -834,14 +863,14 @@ def read_workbook(
     hidden_rows: dict[str, set[int]] = {}
     if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                _check_zip(zf, limits, name)
-                if fmt in ("xlsx", "xlsm"):
-                    issues = _active_content(zf, name) + _scan_xlsx(
-                        zf, limits, name, name, errors=error_cells, hidden=hidden_rows
-                    )
-                elif fmt == "ods":
-                    ods_merged = _scan_ods(zf, limits, name, hidden=hidden_rows)
+            zf = zips[0]
+            _check_zip(zf, limits, name)
+            if fmt in ("xlsx", "xlsm"):
+                issues = _active_content(zf, name) + _scan_xlsx(
+                    zf, limits, name, name, errors=error_cells, hidden=hidden_rows
+                )
+            elif fmt == "ods":
+                ods_merged = _scan_ods(zf, limits, name, hidden=hidden_rows)
         except FileRejected:
             raise
         except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError) as exc:
@@ -883,7 +912,8 @@ def read_workbook(
         raise
     except Exception as exc:  # calamine raises several unrelated types for bad files
         raise _calamine_error(exc, name) from None
-    struck = styles.struck_cells(fmt, data)  # {} unless some style strikes text through
+    # {} unless some style strikes text through
+    struck = styles.struck_cells(fmt, data, zips[0] if zips else None)
     if fmt == "xls":
         hidden_rows = styles.xls_hidden_rows(data)
     for sheet in sheets:
