@@ -771,14 +771,13 @@ def _grid(sheet: pc.CalamineSheet) -> list[list[object]]:
     """The sheet from A1 (true positions), '' cells as None."""
     rows = sheet.to_python(skip_empty_area=False)
     for row in rows:  # fresh lists: blanks replaced in place, found by C-level scans
-        if "" in row:
+        n = row.count("")  # (counted first: no ValueError raised at each row's end)
+        if n:
             k = row.index("")
-            while True:
+            row[k] = None
+            for _ in range(n - 1):
+                k = row.index("", k + 1)
                 row[k] = None
-                try:
-                    k = row.index("", k + 1)
-                except ValueError:
-                    break
     return rows
 
 
