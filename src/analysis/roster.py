@@ -115,7 +115,11 @@ class Roster:
 
 
 def _norm_header(text: object) -> str:
-    return re.sub(r"[\s\u3000（）()\[\]【】*:：]", "", str(text or ""))
+    return _HEADER_DROP.sub("", str(text or ""))
+
+
+_HEADER_DROP = re.compile(r"[\s\u3000（）()\[\]【】*:：]")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def kind_code(text: object) -> str | None:
@@ -681,6 +685,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     sheets: list[str] = []  # each record's sheet, for the warnings below
     seen: dict[str, int] = {}
     totals: dict[str, bool] = {}  # `_total_row`'s texts tested
+    kinds_read: dict[tuple[type, object], str | None] = {}  # `kind_code` of 类别 cells
     for grid, header_index, columns, sheet in parts:
         at = _where(source, sheet)
 
@@ -695,8 +700,8 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
         filled: dict[tuple, list[int]] = {}  # a block's head -> the rows that took its parent
         for i in range(header_index + 1, len(grid)):
             row, rownum = grid[i], i + 1
-            name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
-            parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
+            name = _SPACE_RUN.sub(" ", str(cell(row, "unit") or "")).strip()
+            parent = _SPACE_RUN.sub(" ", str(cell(row, "parent") or "")).strip()
             if _total_row(row, name, parent, totals):
                 continue
             if not name and _to_int(cell(row, "members")) is not None:
@@ -726,7 +731,10 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                  remark=str(remark).strip()),
                 )  # fmt: skip
                 continue
-            kind = kind_code(kind_cell)
+            try:  # each distinct 类别 text read once (a roster repeats a few kinds)
+                kind = kinds_read[kind_cell.__class__, kind_cell]
+            except KeyError:
+                kind = kinds_read[kind_cell.__class__, kind_cell] = kind_code(kind_cell)
             members = _to_int(cell(row, "members"))
             if kind is None:
                 problem(
