@@ -132,7 +132,7 @@ class _Words:
         A date in the label ("截至9月30日简报（期）", "2019年微信") is not part of the name.
         """
         key = _DATE_IN_LABEL.sub("", clean.match_key(label))
-        if not key or len(key) > MAX_LABEL_CHARS or re.search(r"\d", key):
+        if not key or len(key) > MAX_LABEL_CHARS or _A_DIGIT.search(key):
             return None
         return next((code for syn, code in self.synonyms if syn and syn in key), None)
 
@@ -186,6 +186,8 @@ class _Words:
     def says_cumulative(self, text: object) -> bool:
         return isinstance(text, str) and any(w in text for w in self.cumulative)
 
+
+_A_DIGIT = re.compile(r"\d")
 
 # A date in a count column's label: 截至9月30日, 2019年6月30日, 6月底, 2019年.
 _DATE_IN_LABEL = re.compile(

@@ -114,7 +114,7 @@ class _Matcher:
     def _field_of(self, label: str) -> tuple[str, int, int] | None:
         """(field, quality, synonym length): quality 2 for an exact synonym, 1 for containment."""
         key = match_key(label)
-        if not key or len(key) > MAX_LABEL_CHARS or re.search(r"\d", key):
+        if not key or len(key) > MAX_LABEL_CHARS or _DIGIT.search(key):
             return None
         if key in self.exact:
             return self.exact[key], 2, len(key)
