@@ -99,31 +99,40 @@ def _password(name: str) -> FileRejected:
 
 def _ole_stream_names(data: bytes) -> set[str]:
     """Names of the streams and storages in an OLE2 compound file (empty when unreadable)."""
+    return _ole_directory(data, workbook=False)[0]
+
+
+def _ole_directory(data: bytes, workbook: bool = True) -> tuple[set[str], bytes | None]:
+    """`_ole_stream_names`, and with `workbook` the first 4 KiB of a legacy workbook's
+    globals stream (None when it has none or it cannot be read): the file opened once."""
     import olefile
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            return {path[-1] for path in ole.listdir(streams=True, storages=True)}
+            names = {path[-1] for path in ole.listdir(streams=True, storages=True)}
+            head = None
+            if workbook and {"Workbook", "Book"} & names:
+                try:
+                    stream = "Workbook" if ole.exists("Workbook") else "Book"
+                    head = ole.openstream(stream).read(4096)
+                except Exception:  # noqa: BLE001 - as the directory's own errors
+                    head = None
+            return names, head
     except Exception:  # noqa: BLE001 - olefile raises several types for a broken file
-        return set()
+        return set(), None
 
 
 BIFF_FILEPASS, BIFF_EOF = 0x002F, 0x000A
 
 
-def _xls_encrypted(data: bytes) -> bool:
+def _xls_encrypted(head: bytes | None) -> bool:
     """Whether a legacy workbook (BIFF in an OLE2 file) is encrypted: a FILEPASS record
-    among its globals' first records (it follows the BOF). Seen by its bytes, whatever the
-    file is named: calamine tells a password only from the path, and then by the suffix."""
+    among its globals' first records (it follows the BOF; `head`: the stream's first
+    4 KiB, `_ole_directory`). Seen by its bytes, whatever the file is named: calamine
+    tells a password only from the path, and then by the suffix."""
     import struct
 
-    import olefile
-
-    try:
-        with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            stream = "Workbook" if ole.exists("Workbook") else "Book"
-            head = ole.openstream(stream).read(4096)
-    except Exception:  # noqa: BLE001 - olefile raises several types for a broken file
+    if head is None:
         return False
     pos = 0
     while pos + 4 <= len(head):
@@ -185,11 +194,11 @@ def _binary_format(
     if not data:
         raise FileRejected(IssueCode.EMPTY, message_text("empty", file=name))
     if data.startswith(OLE2_MAGIC):
-        streams = _ole_stream_names(data)
+        streams, head = _ole_directory(data)
         if {"EncryptionInfo", "EncryptedPackage"} & streams:
             raise _password(name)
         if {"Workbook", "Book"} & streams:
-            if _xls_encrypted(data):
+            if _xls_encrypted(head):
                 raise _password(name)
             return "xls"
         if "WordDocument" in streams:
