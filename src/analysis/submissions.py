@@ -154,8 +154,11 @@ def _arrow_or_list(values: list):
     if isinstance(first, str) and values[-1] == first and values.count(first) == len(values):
         # One text (file, unit, round, state): one byte a row, not the text n times
         # (a third of a 200,000-row round's interpretations, held until the tables).
-        return pa.DictionaryArray.from_arrays(pa.nulls(len(values), pa.int8()).fill_null(0),
-                                              pa.array([first]))  # fmt: skip
+        # (Its indices: zeros from one buffer, with no pyarrow.compute call to fill them.)
+        zeros = pa.Array.from_buffers(
+            pa.int8(), len(values), [None, pa.py_buffer(bytes(len(values)))]
+        )
+        return pa.DictionaryArray.from_arrays(zeros, pa.array([first]))
     try:
         array = pa.array(values)
     except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
