@@ -122,6 +122,11 @@ class _Words:
         self.counts = tuple(clean.match_key(w) for w in settings.count_labels)
         self.cumulative = tuple(settings.cumulative_words)
         self.output_of = lru_cache(maxsize=4096)(self._output_of)
+        # A label naming an output, a count or an item holds one of their words.
+        self.label_words = clean.WordChars(
+            [*(s for s, _ in self.synonyms if s), *(w for w in self.counts if w),
+             *(k for k in self.items if k)]
+        )  # fmt: skip
         # Texts read by `_wide_rows_hold_counts` (data rows repeat them): whether each reads
         # as a count, kept across sheets and files.
         self.holds_count: dict[str, bool] = {}
@@ -389,8 +394,10 @@ class Probe:
 
     def label(self, label: str) -> bool:
         w = self.words
-        return bool(label) and bool(
-            w.output_of(label) or w.is_count_label(label) or w.is_item_label(label)
+        return (
+            bool(label)
+            and w.label_words.may_hold(label)  # most texts hold none of the words
+            and bool(w.output_of(label) or w.is_count_label(label) or w.is_item_label(label))
         )
 
     def heads(self, grid, merges, i: int, matcher) -> bool:

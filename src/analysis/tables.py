@@ -1089,32 +1089,14 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=32)
 def _marker_test(markers: tuple[str, ...]):
-    """A cheap necessary test of `marker_hit(text, markers)`, before its text is normalised.
-
-    Every way to hit needs all the characters of one word in the normalised text: a
-    marker's (a whole-cell marker's without its "="), 计 (a label ending in 小计/合计/
-    总计/共计) or 共 (共3项). A text already in NFKC keeps its characters through
-    `normalise_text` (which only drops some), so one holding no such set of
-    characters is no total label; any other text gets the full test.
-    """
-    from unicodedata import is_normalized
+    """A cheap necessary test of `marker_hit(text, markers)`, before its text is normalised
+    (`clean.WordChars`): every way to hit needs one word in the normalised text, a
+    marker (a whole-cell marker without its "="), 计 (a label ending in 小计/合计/总计/
+    共计) or 共 (共3项)."""
+    from analysis.clean import WordChars
 
     words = [m[len(EXACT_MARK) :] if m.startswith(EXACT_MARK) else m for m in markers]
-    if not all(words):  # an empty marker: every text must be tested
-        return lambda text: True
-    needs: list[frozenset[str]] = []
-    for need in sorted({frozenset(w) for w in [*words, "计", "共"]}, key=len):
-        if not any(kept <= need for kept in needs):  # a superset adds nothing
-            needs.append(need)
-    anchors = frozenset().union(*needs)
-
-    def may_hit(text: str) -> bool:
-        if not is_normalized("NFKC", text):
-            return True
-        held = anchors.intersection(text)
-        return bool(held) and any(need <= held for need in needs)
-
-    return may_hit
+    return WordChars([*words, "计", "共"]).may_hold
 
 
 def _note_row(
