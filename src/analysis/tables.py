@@ -877,7 +877,7 @@ def _header_at(
     if not any(parent):
         return None
     single_cols, single_labels = _assign(matcher, [[p] for p in parent])
-    label_like = all(not re.search(r"[\d:：]", p) for p in parent)
+    label_like = all(not _DIGIT_OR_COLON.search(p) for p in parent)
     sub = _sub_header(grid, merges, i, width, single_cols) if label_like else None
     if sub is not None:
         spread = _spread_parents(parent, sub, merges, i)
@@ -931,7 +931,7 @@ def _sub_header(
     if not texts:
         return None
     if not all(
-        isinstance(v, str) and len(normalise_text(v)) <= 10 and not re.search(r"\d", v)
+        isinstance(v, str) and len(normalise_text(v)) <= 10 and not _DIGIT.search(v)
         for _, v in texts
     ):
         return None
@@ -969,7 +969,21 @@ OTHER_BLOCK_LABELS = (
 )
 
 
+_HEADER_FIELDS: list[tuple[tuple, tuple[re.Pattern, dict[str, str]]]] = []
+
+
 def _header_fields(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
+    """The header block's label pattern and field by label key (made once while the
+    campaign's header words stay the same, not once per sheet)."""
+    words = tuple(tuple(campaign.header_fields.get(field, ())) for field in HEADER_FIELDS)
+    if _HEADER_FIELDS and _HEADER_FIELDS[0][0] == words:
+        return _HEADER_FIELDS[0][1]
+    made = _header_fields_of(campaign)
+    _HEADER_FIELDS[:] = [(words, made)]
+    return made
+
+
+def _header_fields_of(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
     by_key: dict[str, str] = {}
     for field in HEADER_FIELDS:
         for word in campaign.header_fields.get(field, ()):
