@@ -118,6 +118,7 @@ class _Words:
         self._item_first = (
             re.compile("[" + "".join(map(re.escape, firsts)) + "]") if firsts else None
         )
+        self._item_chars = clean.WordChars(k for k in self.items if k)
         self.unit_labels = {clean.match_key(w) for w in settings.unit_labels}
         self.counts = tuple(clean.match_key(w) for w in settings.count_labels)
         self.cumulative = tuple(settings.cumulative_words)
@@ -150,6 +151,8 @@ class _Words:
 
     def is_item_label(self, label: str) -> bool:
         if self._item_first is None or not self._item_first.search(label):
+            return False
+        if not self._item_chars.may_hold(label):  # (a title holding 宣 or 类 is none)
             return False
         return clean.match_key(label) in self.items
 
