@@ -553,13 +553,20 @@ def _declared_extent(xml: bytes, dimension: re.Match | None) -> tuple[int, int] 
         cells = _CELL_REF.findall(xml, tail, end if end >= 0 else len(xml))
         letters, digits = max((len(c) for c, _ in cells), default=1), len(last_row)
     # One search, with a literal prefix so that it jumps from one `r="` to the next,
-    # for a reference with more letters or digits than the bound. It may also stop
-    # at another attribute ending in r (header="0.5"): then a full scan follows.
+    # for a reference with more letters or digits than the bound. It also stops at
+    # other attributes ending in r (operator="between" of a data validation,
+    # header="0.5"), which are passed over as the full scan's `\br=` passes them.
     beyond = rb'r="(?:[A-Za-z]{%d}|[A-Za-z]{0,3}[0-9]{%d})' % (letters + 1, digits + 1)
     # (A quote is found by memchr: most sheets hold none, and then no r=' either.)
-    if (b"'" in xml and b"r='" in xml) or re.search(beyond, xml):
+    if (b"'" in xml and b"r='" in xml) or any(
+        found.start() == 0 or not _WORD_BYTE.match(xml, found.start() - 1)
+        for found in re.finditer(beyond, xml)
+    ):
         return None  # beyond the bound, or single-quoted references: read them all
     return 10**digits - 1, _WIDEST.get(letters, 16384)
+
+
+_WORD_BYTE = re.compile(rb"\w")  # what `\b` in `_CELL_REF` and `_ROW_REF` sees as a word
 
 
 # A cell holding an error value (#N/A of a VLOOKUP, #DIV/0!): calamine reads it as blank.
