@@ -481,8 +481,13 @@ _FAR_ROW = b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>'
         lambda d: re.sub(rb'<dimension ref="[^"]*"/>', b"", d).replace(
             b'<row r="3">', _FAR_ROW.replace(b'"', b"'") + b'<row r="3">'
         ),
+        # A row in between, after an attribute ending in r (operator="between").
+        lambda d: d.replace(
+            b'<row r="3">',
+            b'<row r="2" spans="1:2" operator="between"/>' + _FAR_ROW + b'<row r="3">',
+        ),
     ],
-    ids=["row_in_between", "last_row_below", "single_quotes"],
+    ids=["row_in_between", "last_row_below", "single_quotes", "after_operator"],
 )
 def test_read_workbook_rejects_cells_beyond_a_lying_dimension(tmp_path, change, monkeypatch):
     # Refused before calamine allocates a grid for them (it would abort the process).
@@ -512,6 +517,14 @@ def test_read_workbook_rejects_cells_beyond_a_lying_dimension(tmp_path, change, 
         (b'<sheetData><row r="100"><c r="A100"/></row><row r="9"><c r="A9"/></row></sheetData>',
          None),
         (b"<dimension ref=\"A1:B2\"/><sheetData></sheetData>", None),  # no row element
+        # An attribute ending in r is no reference (a data validation's operator="between"
+        # over a bound of one letter), but a reference beyond the bound after it is.
+        (b'<dimension ref="A1:H8"/><sheetData><row r="8"><c r="H8"/></row></sheetData>'
+         b'<dataValidations><dataValidation operator="between" sqref="C2"/></dataValidations>',
+         (9, 26)),
+        (b'<dimension ref="A1:H8"/><sheetData><row r="8"><c r="H8"/></row></sheetData>'
+         b'<dataValidations><dataValidation operator="between" sqref="C2"/></dataValidations>'
+         b'<x r="AB12"/>', None),
     ],
 )  # fmt: skip
 def test_declared_extent_bounds_or_defers_to_full_scan(xml, bound):

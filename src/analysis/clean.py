@@ -63,6 +63,32 @@ def match_key(value: object) -> str:
     return _KEY_DROP.sub("", normalise_text(value))
 
 
+class WordChars:
+    """A cheap test before a text is normalised to look for words in it (as matching keys).
+
+    A text in NFKC keeps its characters through `normalise_text` and `match_key`, which
+    only drop some (and turn spaces, never part of a word, into one space). So when it
+    holds all the characters of none of the words, no word is in its normalised text
+    or its key: `may_hold` is False. Any other text may hold one (True).
+    """
+
+    def __init__(self, words):
+        words = list(words)
+        self.everything = not all(words)  # an empty word is in every text
+        needs: list[frozenset[str]] = []
+        for need in sorted({frozenset(w) for w in words}, key=len):
+            if not any(kept <= need for kept in needs):  # a superset adds nothing
+                needs.append(need)
+        self.needs = needs
+        self.chars = frozenset().union(*needs)
+
+    def may_hold(self, text: str) -> bool:
+        if self.everything or not unicodedata.is_normalized("NFKC", text):
+            return True
+        held = self.chars.intersection(text)
+        return bool(held) and any(need <= held for need in self.needs)
+
+
 # --- participants ---------------------------------------------------------------------
 
 _CN_DIGITS = {

@@ -118,10 +118,19 @@ class _Words:
         self._item_first = (
             re.compile("[" + "".join(map(re.escape, firsts)) + "]") if firsts else None
         )
+        self._item_chars = clean.WordChars(k for k in self.items if k)
         self.unit_labels = {clean.match_key(w) for w in settings.unit_labels}
         self.counts = tuple(clean.match_key(w) for w in settings.count_labels)
         self.cumulative = tuple(settings.cumulative_words)
         self.output_of = lru_cache(maxsize=4096)(self._output_of)
+        # A label naming an output, a count or an item holds one of their words.
+        self.label_words = clean.WordChars(
+            [*(s for s, _ in self.synonyms if s), *(w for w in self.counts if w),
+             *(k for k in self.items if k)]
+        )  # fmt: skip
+        # Texts read by `_wide_rows_hold_counts` (data rows repeat them): whether each reads
+        # as a count, kept across sheets and files.
+        self.holds_count: dict[str, bool] = {}
 
     def _output_of(self, label: str) -> str | None:
         """The output code a header or 项目 cell names; None when it names none.
@@ -129,7 +138,7 @@ class _Words:
         A date in the label ("截至9月30日简报（期）", "2019年微信") is not part of the name.
         """
         key = _DATE_IN_LABEL.sub("", clean.match_key(label))
-        if not key or len(key) > MAX_LABEL_CHARS or re.search(r"\d", key):
+        if not key or len(key) > MAX_LABEL_CHARS or _A_DIGIT.search(key):
             return None
         return next((code for syn, code in self.synonyms if syn and syn in key), None)
 
@@ -142,6 +151,8 @@ class _Words:
 
     def is_item_label(self, label: str) -> bool:
         if self._item_first is None or not self._item_first.search(label):
+            return False
+        if not self._item_chars.may_hold(label):  # (a title holding 宣 or 类 is none)
             return False
         return clean.match_key(label) in self.items
 
@@ -183,6 +194,8 @@ class _Words:
     def says_cumulative(self, text: object) -> bool:
         return isinstance(text, str) and any(w in text for w in self.cumulative)
 
+
+_A_DIGIT = re.compile(r"\d")
 
 # A date in a count column's label: 截至9月30日, 2019年6月30日, 6月底, 2019年.
 _DATE_IN_LABEL = re.compile(
@@ -384,8 +397,10 @@ class Probe:
 
     def label(self, label: str) -> bool:
         w = self.words
-        return bool(label) and bool(
-            w.output_of(label) or w.is_count_label(label) or w.is_item_label(label)
+        return (
+            bool(label)
+            and w.label_words.may_hold(label)  # most texts hold none of the words
+            and bool(w.output_of(label) or w.is_count_label(label) or w.is_item_label(label))
         )
 
     def heads(self, grid, merges, i: int, matcher) -> bool:
@@ -743,9 +758,14 @@ def _long_rows_name_outputs(grid, merges, i: int, columns: dict[str, int], words
     )
 
 
+HOLDS_COUNT_LIMIT = 100_000  # texts `_Words.holds_count` remembers before it is cleared
+
+
 def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool:
     """A wide header counts only when some row below has a number in an output column."""
-    read: dict[object, bool] = {}  # each distinct text read once (data rows repeat them)
+    read = words.holds_count  # each distinct text read once (data rows repeat them)
+    if len(read) > HOLDS_COUNT_LIMIT:
+        read.clear()
     for k in range(i + 1, min(len(grid), i + PROBE_ROWS)):
         row = grid[k]
         for j in outputs:

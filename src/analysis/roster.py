@@ -120,7 +120,11 @@ class Roster:
 
 
 def _norm_header(text: object) -> str:
-    return re.sub(r"[\s\u3000（）()\[\]【】*:：]", "", str(text or ""))
+    return _HEADER_DROP.sub("", str(text or ""))
+
+
+_HEADER_DROP = re.compile(r"[\s\u3000（）()\[\]【】*:：]")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def kind_code(text: object) -> str | None:
@@ -650,14 +654,33 @@ def roster_from_grid(
 ROSTER_TOTAL_MARKERS = ("合计", "总计", "小计", "共计", "总数", "=汇总", "=累计", "=总和")
 
 
-def _total_row(row: list[object], name: str, parent: str) -> bool:
+def _total_row(
+    row: list[object], name: str, parent: str, seen: dict[str, bool] | None = None
+) -> bool:
     """Whether a roster row totals others: its name, its 上级工会 or one of its first two
     filled cells (a 序号 column) is a total label (合计, “合  计”, 长阳镇小计, 总计：);
-    a union whose name merely holds such a word (北京汇总科技有限公司工会) is none."""
+    a union whose name merely holds such a word (北京汇总科技有限公司工会) is none.
+
+    `seen`: texts already tested (a roster repeats its parents, and a name is also a
+    filled cell), each tested once."""
     from analysis.tables import marker_hit
 
-    first = [v for v in row if not blank(v)][:2]
-    return any(marker_hit(v, ROSTER_TOTAL_MARKERS) for v in (name, parent, *first))
+    seen = {} if seen is None else seen
+    first = []
+    for v in row:
+        if not blank(v):
+            first.append(v)
+            if len(first) == 2:
+                break
+    for v in (name, parent, *first):
+        if not isinstance(v, str):
+            continue  # marker_hit: only a text labels a total
+        hit = seen.get(v)
+        if hit is None:
+            hit = seen[v] = marker_hit(v, ROSTER_TOTAL_MARKERS)
+        if hit:
+            return True
+    return False
 
 
 def roster_from_grids(parts: list[tuple], source: str) -> Roster:
@@ -666,6 +689,8 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     records = []
     sheets: list[str] = []  # each record's sheet, for the warnings below
     seen: dict[str, int] = {}
+    totals: dict[str, bool] = {}  # `_total_row`'s texts tested
+    kinds_read: dict[tuple[type, object], str | None] = {}  # `kind_code` of 类别 cells
     for grid, header_index, columns, sheet in parts:
         at = _where(source, sheet)
 
@@ -680,9 +705,9 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
         filled: dict[tuple, list[int]] = {}  # a block's head -> the rows that took its parent
         for i in range(header_index + 1, len(grid)):
             row, rownum = grid[i], i + 1
-            name = re.sub(r"\s+", " ", str(cell(row, "unit") or "")).strip()
-            parent = re.sub(r"\s+", " ", str(cell(row, "parent") or "")).strip()
-            if _total_row(row, name, parent):
+            name = _SPACE_RUN.sub(" ", str(cell(row, "unit") or "")).strip()
+            parent = _SPACE_RUN.sub(" ", str(cell(row, "parent") or "")).strip()
+            if _total_row(row, name, parent, totals):
                 continue
             if not name and _to_int(cell(row, "members")) is not None:
                 # Members without a name: a union whose name was left out (or a total
@@ -711,7 +736,10 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                  remark=str(remark).strip()),
                 )  # fmt: skip
                 continue
-            kind = kind_code(kind_cell)
+            try:  # each distinct 类别 text read once (a roster repeats a few kinds)
+                kind = kinds_read[kind_cell.__class__, kind_cell]
+            except KeyError:
+                kind = kinds_read[kind_cell.__class__, kind_cell] = kind_code(kind_cell)
             members = _to_int(cell(row, "members"))
             if kind is None:
                 problem(
@@ -811,7 +839,11 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     units["row"] = units["row"].astype("int64")
 
     # A reporting unit has one kind: the most common among its unions.
-    kinds = units.groupby("reporting_unit")["kind"].agg(lambda s: s.value_counts().index[0])
+    # (Most reporting units have one kind: value_counts only where they have several.)
+    grouped = units.groupby("reporting_unit")["kind"]
+    kinds = grouped.first()
+    for unit in kinds.index[(grouped.nunique() > 1).to_numpy()]:
+        kinds[unit] = units["kind"][units["reporting_unit"] == unit].value_counts().index[0]
     mixed = units[units["kind"] != units["reporting_unit"].map(kinds)]
     for r in mixed.itertuples():
         sheet = sheets[r.Index]

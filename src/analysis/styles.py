@@ -33,11 +33,16 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _STYLE = re.compile(rb'\bs="([0-9]+)"')
 
 
-def struck_cells(fmt: str, data: bytes) -> Struck:
-    """Struck cells of every sheet that has any; {} when none (or the styles cannot be read)."""
+def struck_cells(fmt: str, data: bytes, zf: zipfile.ZipFile | None = None) -> Struck:
+    """Struck cells of every sheet that has any; {} when none (or the styles cannot be read).
+
+    `zf`: the workbook's zip (of `data`) when the caller has it open already."""
     try:
         if fmt in ("xlsx", "xlsm"):
-            return _xlsx(data)
+            if zf is not None:
+                return _xlsx_struck(zf)
+            with zipfile.ZipFile(io.BytesIO(data)) as opened:
+                return _xlsx_struck(opened)
         if fmt == "ods":
             return _ods(data)
         if fmt == "xls":
@@ -62,47 +67,46 @@ def _on(el, ns: str) -> bool:
     return el.get("val", "1") not in ("0", "false")
 
 
-def _xlsx(data: bytes) -> Struck:
+def _xlsx_struck(zf: zipfile.ZipFile) -> Struck:
     from defusedxml import ElementTree as SafeET
 
     from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        members = set(zf.namelist())
-        if "xl/styles.xml" not in members:
-            return {}
-        styles = zf.read("xl/styles.xml")
-        if b"strike" not in styles:
-            return {}
-        root = SafeET.fromstring(styles)
-        ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
-        fonts_el = root.find(f"{ns}fonts")
-        fonts = [
-            any(_on(s, ns) for s in font.iter(f"{ns}strike"))
-            for font in (fonts_el if fonts_el is not None else [])
-        ]
-        xfs_el = root.find(f"{ns}cellXfs")
-        struck_xf = {
-            str(k).encode()
-            for k, xf in enumerate(xfs_el if xfs_el is not None else [])
-            if (f := int(xf.get("fontId", "0"))) < len(fonts) and fonts[f]
-        }
-        if not struck_xf:
-            return {}
-        result: Struck = {}
-        for part, name in _xlsx_sheet_parts(zf, members).items():
-            if part not in members:
-                continue
-            cells = set()
-            for attrs in _CELL.findall(zf.read(part)):
-                style = _STYLE.search(attrs)
-                if style and style.group(1) in struck_xf:
-                    ref = _REF.search(attrs)
-                    if ref:
-                        cells.add((int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1))
-            if cells:
-                result[name] = frozenset(cells)
-        return result
+    members = set(zf.namelist())
+    if "xl/styles.xml" not in members:
+        return {}
+    styles = zf.read("xl/styles.xml")
+    if b"strike" not in styles:
+        return {}
+    root = SafeET.fromstring(styles)
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    fonts_el = root.find(f"{ns}fonts")
+    fonts = [
+        any(_on(s, ns) for s in font.iter(f"{ns}strike"))
+        for font in (fonts_el if fonts_el is not None else [])
+    ]
+    xfs_el = root.find(f"{ns}cellXfs")
+    struck_xf = {
+        str(k).encode()
+        for k, xf in enumerate(xfs_el if xfs_el is not None else [])
+        if (f := int(xf.get("fontId", "0"))) < len(fonts) and fonts[f]
+    }
+    if not struck_xf:
+        return {}
+    result: Struck = {}
+    for part, name in _xlsx_sheet_parts(zf, members).items():
+        if part not in members:
+            continue
+        cells = set()
+        for attrs in _CELL.findall(zf.read(part)):
+            style = _STYLE.search(attrs)
+            if style and style.group(1) in struck_xf:
+                ref = _REF.search(attrs)
+                if ref:
+                    cells.add((int(ref.group(2)) - 1, _col_number(ref.group(1)) - 1))
+        if cells:
+            result[name] = frozenset(cells)
+    return result
 
 
 # --- ods -------------------------------------------------------------------------------

@@ -160,8 +160,11 @@ def _arrow_or_list(values: list):
     if isinstance(first, str) and values[-1] == first and values.count(first) == len(values):
         # One text (file, unit, round, state): one byte a row, not the text n times
         # (a third of a 200,000-row round's interpretations, held until the tables).
-        return pa.DictionaryArray.from_arrays(pa.nulls(len(values), pa.int8()).fill_null(0),
-                                              pa.array([first]))  # fmt: skip
+        # (Its indices: zeros from one buffer, with no pyarrow.compute call to fill them.)
+        zeros = pa.Array.from_buffers(
+            pa.int8(), len(values), [None, pa.py_buffer(bytes(len(values)))]
+        )
+        return pa.DictionaryArray.from_arrays(zeros, pa.array([first]))
     try:
         array = pa.array(values)
     except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
@@ -172,7 +175,10 @@ def _arrow_or_list(values: list):
 
 def _text_key(value: object) -> str:
     """Width-, case- and space-insensitive form of a label."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).lower()
+    return _SPACE_RUN.sub("", unicodedata.normalize("NFKC", str(value or ""))).lower()
+
+
+_SPACE_RUN = re.compile(r"\s+")  # compiled once: `_text_key` runs on every label and cell
 
 
 # Numerals a round label's number must not be glued to: "2期" inside "第12期", "一期"
@@ -208,23 +214,55 @@ def _names_round(key: str, start: int, end: int) -> bool:
     return True
 
 
+_ROUND_LABELS: dict[tuple, list] = {}  # `_round_labels`, by the campaign's rounds
+
+
+def _round_labels(rounds: tuple) -> list[tuple[str, list[tuple[str, re.Pattern[str]]]]]:
+    """Each round's code and its labels as matching keys, each with the pattern that finds
+    it in a key (`round_from_text`); made once per campaign's rounds, not once per text."""
+    try:
+        return _ROUND_LABELS[rounds]
+    except KeyError:
+        pass
+    except TypeError:  # rounds that do not hash (a list of labels): made each time
+        return _round_labels_of(rounds)
+    if len(_ROUND_LABELS) > 16:
+        _ROUND_LABELS.clear()
+    made = _ROUND_LABELS[rounds] = _round_labels_of(rounds)
+    return made
+
+
+def _round_labels_of(rounds) -> list[tuple[str, list[tuple[str, re.Pattern[str]]]]]:
+    made = []
+    for rnd in rounds:
+        labels = []
+        for label in {_text_key(x) for x in (rnd.code, rnd.name, *rnd.labels)}:
+            if not label:
+                continue
+            if label.isascii():  # "r2": a whole token only, never inside "dr23"
+                pattern = re.compile(rf"(?<![0-9a-z]){re.escape(label)}(?![0-9a-z])")
+            else:
+                pattern = re.compile(re.escape(label))
+            labels.append((label, pattern))
+        made.append((rnd.code, labels))
+    return made
+
+
 def round_from_text(text: object, campaign: Campaign) -> str | None:
     """The round a text names ('第二阶段', 'r2', '2019第二期报送'); None when none or several."""
     key = _text_key(text)
     if not key:
         return None
     hits: dict[str, int] = {}
-    for rnd in campaign.rounds:
-        for label in {_text_key(x) for x in (rnd.code, rnd.name, *rnd.labels)}:
-            if not label:
-                continue
+    for code, labels in _round_labels(campaign.rounds):
+        for label, pattern in labels:
             if label.isascii():  # "r2": a whole token only, never inside "dr23"
-                found = re.search(rf"(?<![0-9a-z]){re.escape(label)}(?![0-9a-z])", key)
+                found = pattern.search(key)
             else:
                 found = any(_names_round(key, m.start(), m.end()) for m in
-                            re.finditer(re.escape(label), key))  # fmt: skip
+                            pattern.finditer(key))  # fmt: skip
             if found:
-                hits[rnd.code] = max(hits.get(rnd.code, 0), 1000 if label == key else len(label))
+                hits[code] = max(hits.get(code, 0), 1000 if label == key else len(label))
     if not hits:
         return None
     best = max(hits.values())

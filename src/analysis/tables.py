@@ -114,7 +114,7 @@ class _Matcher:
     def _field_of(self, label: str) -> tuple[str, int, int] | None:
         """(field, quality, synonym length): quality 2 for an exact synonym, 1 for containment."""
         key = match_key(label)
-        if not key or len(key) > MAX_LABEL_CHARS or re.search(r"\d", key):
+        if not key or len(key) > MAX_LABEL_CHARS or _DIGIT.search(key):
             return None
         if key in self.exact:
             return self.exact[key], 2, len(key)
@@ -881,7 +881,7 @@ def _header_at(
     if not any(parent):
         return None
     single_cols, single_labels = _assign(matcher, [[p] for p in parent])
-    label_like = all(not re.search(r"[\d:：]", p) for p in parent)
+    label_like = all(not _DIGIT_OR_COLON.search(p) for p in parent)
     sub = _sub_header(grid, merges, i, width, single_cols) if label_like else None
     if sub is not None:
         spread = _spread_parents(parent, sub, merges, i)
@@ -935,7 +935,7 @@ def _sub_header(
     if not texts:
         return None
     if not all(
-        isinstance(v, str) and len(normalise_text(v)) <= 10 and not re.search(r"\d", v)
+        isinstance(v, str) and len(normalise_text(v)) <= 10 and not _DIGIT.search(v)
         for _, v in texts
     ):
         return None
@@ -973,7 +973,21 @@ OTHER_BLOCK_LABELS = (
 )
 
 
+_HEADER_FIELDS: list[tuple[tuple, tuple[re.Pattern, dict[str, str]]]] = []
+
+
 def _header_fields(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
+    """The header block's label pattern and field by label key (made once while the
+    campaign's header words stay the same, not once per sheet)."""
+    words = tuple(tuple(campaign.header_fields.get(field, ())) for field in HEADER_FIELDS)
+    if _HEADER_FIELDS and _HEADER_FIELDS[0][0] == words:
+        return _HEADER_FIELDS[0][1]
+    made = _header_fields_of(campaign)
+    _HEADER_FIELDS[:] = [(words, made)]
+    return made
+
+
+def _header_fields_of(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
     by_key: dict[str, str] = {}
     for field in HEADER_FIELDS:
         for word in campaign.header_fields.get(field, ()):
@@ -1076,7 +1090,7 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
     holds one in a short text ("本月合计"), ends with 小计/合计/总计/共计 (a union's
     subtotal), is a whole-cell marker ("=累计": "累计", "累计：", "累计数", not
     "累计学习时长") or counts the rows above ("共3项")."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _marker_test(markers)(value):
         return False
     key = normalise_text(value).replace(" ", "")
     for m in markers:
@@ -1089,6 +1103,18 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
     if _ENDS_IN_TOTAL.search(key):  # 长阳镇卫生院工会小计: a union's subtotal
         return True
     return bool(_COUNT_LABEL.match(key)) and len(key) <= 8
+
+
+@lru_cache(maxsize=32)
+def _marker_test(markers: tuple[str, ...]):
+    """A cheap necessary test of `marker_hit(text, markers)`, before its text is normalised
+    (`clean.WordChars`): every way to hit needs one word in the normalised text, a
+    marker (a whole-cell marker without its "="), 计 (a label ending in 小计/合计/总计/
+    共计) or 共 (共3项)."""
+    from analysis.clean import WordChars
+
+    words = [m[len(EXACT_MARK) :] if m.startswith(EXACT_MARK) else m for m in markers]
+    return WordChars([*words, "计", "共"]).may_hold
 
 
 def _note_row(

@@ -132,24 +132,36 @@ _SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][�
                       r"|[0-9０-９]+[、.．]|第[一二三四五六七八九十]+[部章节])")  # fmt: skip
 
 
-def _is_heading(paragraph) -> bool:
-    """Whether a Word paragraph is styled as a heading or title (by style or outline level)."""
+def _is_heading(paragraph, styles: dict[str | None, bool] | None = None) -> bool:
+    """Whether a Word paragraph is styled as a heading or title (by style or outline level).
+
+    `styles`: the document's answers by style id so far (paragraphs share a few styles,
+    and each lookup searches every style the document defines)."""
     from docx.oxml.ns import qn
 
-    style = paragraph.style
-    for _ in range(10):  # a style is based on another: a few levels (never a loop's end)
-        if style is None:
-            break
-        if (style.name or "").strip().lower().startswith(_HEADING_STYLES):
-            return True
-        style = style.base_style
+    style_id = paragraph._p.style
+    styled = None if styles is None else styles.get(style_id)
+    if styled is None:
+        styled = False
+        style = paragraph.style
+        for _ in range(10):  # a style is based on another: a few levels (never a loop's end)
+            if style is None:
+                break
+            if (style.name or "").strip().lower().startswith(_HEADING_STYLES):
+                styled = True
+                break
+            style = style.base_style
+        if styles is not None:
+            styles[style_id] = styled
+    if styled:
+        return True
     ppr = paragraph._p.pPr
     return ppr is not None and ppr.find(qn("w:outlineLvl")) is not None
 
 
-def _title_heading(line: str, paragraph) -> bool:
+def _title_heading(line: str, paragraph, styles: dict[str | None, bool] | None = None) -> bool:
     """Whether a line near the top is a heading that titles the document."""
-    return not _PREAMBLE.match(line) and not _SECTION.match(line) and _is_heading(paragraph)
+    return not _PREAMBLE.match(line) and not _SECTION.match(line) and _is_heading(paragraph, styles)
 
 
 def _docx(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
@@ -159,12 +171,13 @@ def _docx(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
     _check_docx(data)
     document = docx.Document(io.BytesIO(data))
     lines, heading, seen = [], "", 0
+    styles: dict[str | None, bool] = {}
     for paragraph in document.paragraphs:
         line = paragraph.text.strip()
         lines.append(line)
         if line and seen < TITLE_LINES:
             seen += 1
-            if not heading and _title_heading(line, paragraph):
+            if not heading and _title_heading(line, paragraph, styles):
                 heading = line
     for table in document.tables:
         for row in table.rows:
