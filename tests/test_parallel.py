@@ -176,6 +176,41 @@ def test_helpers_run_their_ready_function_as_they_start(tmp_path, ready):
     assert helped == {ready is not None}
 
 
+# A helper imports this module before its start-up function runs (to unpickle `ready`
+# below); told so by the environment, it then asks for a mark at its interpreter's
+# teardown, as pandas and pyarrow ask for theirs.
+_TEARDOWN_MARK = "ANALYSIS_TEST_TEARDOWN_MARK"
+if os.environ.get(_TEARDOWN_MARK):
+    import atexit
+
+    atexit.register(Path(os.environ[_TEARDOWN_MARK]).write_text, "torn down")
+
+
+def nothing_to_import() -> None:
+    """A `ready` function: imports this module into the helper before it starts."""
+
+
+def test_a_helper_ends_without_tearing_its_heap_down(tmp_path, monkeypatch):
+    """A helper let go (`close(wait=False)`) used to spend its interpreter's shutdown
+    freeing what it held, its memory alive into the run's peak: it leaves at once now,
+    its results delivered first."""
+    mark = tmp_path / "mark" / "torn_down"
+    mark.parent.mkdir()
+    monkeypatch.setenv(_TEARDOWN_MARK, str(mark))
+    jobs = [f"j{k}" for k in range(6)]
+    with parallel.Helpers() as helpers:
+        helpers.start(1, ready=nothing_to_import)
+        processes = list(helpers.pool._processes.values())
+        results = helpers.run(Flagged, (str(tmp_path),), jobs, list(range(6, 0, -1)),
+                              Waiting(str(tmp_path), "j*"))  # fmt: skip
+    assert sorted(results) == list(range(6))
+    assert {pid for _, pid in results.values()} - {os.getpid()}, "no job ran in a helper"
+    for process in processes:
+        process.join(10)
+        assert process.exitcode == 0
+    assert not mark.exists()  # the helper's teardown did not run
+
+
 def test_a_helper_that_dies_leaves_its_jobs_to_the_run(tmp_path):
     jobs = [f"j{k}" for k in range(12)]
     with parallel.Helpers() as helpers:

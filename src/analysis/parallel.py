@@ -17,6 +17,7 @@ included: 1 is the run's process alone, whatever there is to do.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -216,8 +217,25 @@ def _start(ready: Callable[[], object] | None = None) -> None:
     # its job), and no helper prints a traceback of its own (see `_no_interrupt`;
     # again here for Windows, where a child does not inherit the setting).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    atexit.register(_leave)
     if ready is not None:
         ready()
+
+
+def _leave() -> None:
+    """A helper's last act: end the process without tearing its heap down.
+
+    The run lets its helpers go (`Helpers.close(wait=False)`) and builds the tables
+    meanwhile; a helper's interpreter shutdown (modules torn down, pandas' and
+    pyarrow's objects freed one by one) kept its ~100 MiB alive into the run's peak:
+    the run and its helpers summed 306-327 MiB for the scaled round, 269-273 MiB with
+    this. By the time `atexit` runs, multiprocessing has flushed the helper's queues;
+    nothing else of a helper needs a clean shutdown.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os._exit(0)
 
 
 def _job(spec_file: str, job: Any) -> Any:
