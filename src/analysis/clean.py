@@ -25,6 +25,7 @@ import unicodedata
 
 from analysis.campaign import OTHER_WORK_ITEM, OTHER_WORK_ITEM_NAME, Campaign
 from analysis.messages import MESSAGES, message_text
+from analysis.namekeys import DIRECTION_CONTROLS, ZERO_WIDTH
 
 MAX_PARTICIPANTS = 100_000
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # 1900 date system, Lotus leap-year bug included
@@ -48,14 +49,8 @@ def normalise_text(value: object) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-# Zero-width space and joiners, word joiner, BOM, and the direction controls (a name
-# copied from a web page): invisible in a cell, never part of a name.
-_INVISIBLE = dict.fromkeys(
-    map(
-        ord,
-        "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c",
-    )
-)
+# Invisible in a cell, never part of a name (`namekeys.ZERO_WIDTH`, `DIRECTION_CONTROLS`).
+_INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH + DIRECTION_CONTROLS))
 
 
 def match_key(value: object) -> str:

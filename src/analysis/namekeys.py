@@ -21,6 +21,12 @@ COMPANY_FORMS: tuple[tuple[str, str], ...] = (
     ("有限公司", "公司"),
 )
 _SPACES = re.compile(r"\s+")
+# Invisible characters a name copied from WeChat or a web page carries, never part of
+# a name: zero-width space and joiners, word joiner, BOM; and the direction controls
+# (LRM, RLM, the embeddings and overrides, the isolates, ALM), which the documents also
+# leave out (safety.NOT_XML): U+202E turns the rest of a line backwards.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+DIRECTION_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
 BRACKETS = str.maketrans(
     {
         "【": "(",
@@ -29,20 +35,13 @@ BRACKETS = str.maketrans(
         "]": ")",
         "〔": "(",
         "〕": ")",
-        # invisible characters a name copied from WeChat or a web page
-        # carries (zero-width space and joiners, word joiner, BOM)
-        "\u200b": None,
-        "\u200c": None,
-        "\u200d": None,
-        "\u2060": None,
-        "\ufeff": None,
+        # invisible characters a name copied from WeChat or a web page carries
+        **dict.fromkeys(ZERO_WIDTH + DIRECTION_CONTROLS),
         # characters no document can hold (safety.NOT_XML) and no program shows: the
         # documents leave them out, so a name written without them still matches
         **{chr(c): None for c in (*range(0x00, 0x09), *range(0x0E, 0x1C))},
         "\ufffe": None,
         "\uffff": None,
-        # direction controls (safety.DIRECTION_CONTROLS): invisible, never part of a name
-        **dict.fromkeys("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"),
     }
 )
 

@@ -28,6 +28,7 @@ from analysis.markup import TooLarge, markup_format, read_html, read_spreadsheet
 from analysis.messages import error_detail, message, message_text
 from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
+from analysis.textfiles import lines_cut_alike
 
 FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "html", "xml2003")
 
@@ -396,10 +397,9 @@ def _dialect_by_lines(sample: str) -> type[csv.Dialect]:
     commas = sum("," in line for line in lines)
     best: tuple[int, str] | None = None
     for delimiter in ("\t", ";"):
-        counts = [line.count(delimiter) for line in lines if delimiter in line]
-        table_like = len(counts) > commas and any(counts.count(n) >= 2 for n in set(counts))
-        if table_like and (best is None or len(counts) > best[0]):
-            best = (len(counts), delimiter)
+        holding, alike = lines_cut_alike(lines, delimiter)
+        if alike and holding > commas and (best is None or holding > best[0]):
+            best = (holding, delimiter)
     if best is None:
         return csv.excel
     return type("_Delimited", (_Delimited,), {"delimiter": best[1]})

@@ -45,10 +45,11 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from analysis.namekeys import DIRECTION_CONTROLS
+
 EVALUABLE = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot hold (documents leave them out); RE2 spelling for Arrow.
 # The direction controls are kept out of documents with them (module docstring).
-DIRECTION_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
 NOT_XML = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff{DIRECTION_CONTROLS}]")
 _NOT_XML_RE2 = (
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}\x{200E}\x{200F}\x{202A}-\x{202E}"

@@ -48,3 +48,10 @@ def decode_or_none(data: bytes) -> str | None:
 def read_text(path: Path | str) -> str:
     """A hand-edited text file's content (see `decode_text`); UnicodeDecodeError if unreadable."""
     return decode_text(Path(path).read_bytes())[0]
+
+
+def lines_cut_alike(lines: list[str], delimiter: str) -> tuple[int, bool]:
+    """How many of `lines` hold `delimiter`, and whether it cuts two of them into the same
+    number of columns, as it cuts a table's rows (a text table's test, and prose's)."""
+    counts = [line.count(delimiter) for line in lines if delimiter in line]
+    return len(counts), any(counts.count(n) >= 2 for n in set(counts))

@@ -231,7 +231,7 @@ def reads_as_prose(head: bytes) -> bool:
     the same number (one or more) of columns by one delimiter; prose has not. Bytes in
     no known encoding are left to the spreadsheet readers, which say what they are.
     """
-    from analysis.textfiles import decode_or_none
+    from analysis.textfiles import decode_or_none, lines_cut_alike
 
     text = None
     for cut in range(4):  # a multi-byte character cut at the end of `head`
@@ -241,11 +241,7 @@ def reads_as_prose(head: bytes) -> bool:
     if text is None:
         return False
     lines = [line for line in text.splitlines()[:40] if line.strip()]
-    for delimiter in _TEXT_DELIMITERS:
-        counts = [line.count(delimiter) for line in lines if delimiter in line]
-        if any(counts.count(n) >= 2 for n in set(counts)):
-            return False
-    return True
+    return not any(lines_cut_alike(lines, d)[1] for d in _TEXT_DELIMITERS)
 
 
 def _txt(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
