@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from analysis import config
@@ -214,22 +215,13 @@ def _names_round(key: str, start: int, end: int) -> bool:
     return True
 
 
-_ROUND_LABELS: dict[tuple, list] = {}  # `_round_labels`, by the campaign's rounds
-
-
-def _round_labels(rounds: tuple) -> list[tuple[str, list[tuple[str, re.Pattern[str]]]]]:
+def _round_labels(rounds) -> list[tuple[str, list[tuple[str, re.Pattern[str]]]]]:
     """Each round's code and its labels as matching keys, each with the pattern that finds
     it in a key (`round_from_text`); made once per campaign's rounds, not once per text."""
     try:
-        return _ROUND_LABELS[rounds]
-    except KeyError:
-        pass
-    except TypeError:  # rounds that do not hash (a list of labels): made each time
+        return _round_labels_cached(tuple(rounds))
+    except TypeError:  # rounds that do not hash (a test's stand-in): made each time
         return _round_labels_of(rounds)
-    if len(_ROUND_LABELS) > 16:
-        _ROUND_LABELS.clear()
-    made = _ROUND_LABELS[rounds] = _round_labels_of(rounds)
-    return made
 
 
 def _round_labels_of(rounds) -> list[tuple[str, list[tuple[str, re.Pattern[str]]]]]:
@@ -246,6 +238,9 @@ def _round_labels_of(rounds) -> list[tuple[str, list[tuple[str, re.Pattern[str]]
             labels.append((label, pattern))
         made.append((rnd.code, labels))
     return made
+
+
+_round_labels_cached = lru_cache(maxsize=16)(_round_labels_of)
 
 
 def round_from_text(text: object, campaign: Campaign) -> str | None:

@@ -973,31 +973,26 @@ OTHER_BLOCK_LABELS = (
 )
 
 
-_HEADER_FIELDS: list[tuple[tuple, tuple[re.Pattern, dict[str, str]]]] = []
-
-
 def _header_fields(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
-    """The header block's label pattern and field by label key (made once while the
-    campaign's header words stay the same, not once per sheet)."""
-    words = tuple(tuple(campaign.header_fields.get(field, ())) for field in HEADER_FIELDS)
-    if _HEADER_FIELDS and _HEADER_FIELDS[0][0] == words:
-        return _HEADER_FIELDS[0][1]
-    made = _header_fields_of(campaign)
-    _HEADER_FIELDS[:] = [(words, made)]
-    return made
+    """The header block's label pattern and field by label key (made once per set of the
+    campaign's header words, not once per sheet)."""
+    return _header_fields_of(
+        tuple(tuple(campaign.header_fields.get(field, ())) for field in HEADER_FIELDS)
+    )
 
 
-def _header_fields_of(campaign: Campaign) -> tuple[re.Pattern, dict[str, str]]:
+@lru_cache(maxsize=8)
+def _header_fields_of(words: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern, dict[str, str]]:
     by_key: dict[str, str] = {}
-    for field in HEADER_FIELDS:
-        for word in campaign.header_fields.get(field, ()):
+    for field, field_words in zip(HEADER_FIELDS, words, strict=True):
+        for word in field_words:
             by_key.setdefault(normalise_text(word).replace(" ", ""), field)
     for word in OTHER_BLOCK_LABELS:
         by_key.setdefault(word, "")
-    words = sorted(by_key, key=len, reverse=True)
+    labels = sorted(by_key, key=len, reverse=True)
     pattern = (
-        re.compile("(" + "|".join(map(re.escape, words)) + r")\s*[:：]")
-        if words
+        re.compile("(" + "|".join(map(re.escape, labels)) + r")\s*[:：]")
+        if labels
         else re.compile(r"(?!x)x")
     )
     return pattern, by_key
