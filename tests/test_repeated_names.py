@@ -198,3 +198,27 @@ def test_the_activities_table_path_gives_the_same_coverage(raw_two, campaign):
     assert slow["coverage"].set_index("group").loc["全区", "units_covered"] == 2
     curve = coverage.cumulative_curve(roster, activities)
     assert curve.query("group == '全区'")["units_covered"].iloc[-1] == 2
+
+
+def test_publicity_counts_of_a_repeated_name_follow_the_same_rule(raw_two):
+    """长阳镇's 中心小学工会 counts; 区教委 naming bare 中心小学工会 is ambiguous; the
+    plausibility check names the members of the union meant (长阳镇's 40, not 60)."""
+    sheet = [["基层工会名称", "微信", "文章"], ["中心小学工会", 3, 150]]
+    write_xlsx(raw_two / "submissions" / "长阳镇宣传.xlsx",
+               [["填报单位：长阳镇总工会", None, "报送期次：第一阶段"], *sheet], sheet="宣传统计")  # fmt: skip
+    write_xlsx(raw_two / "submissions" / "区教委宣传.xlsx",
+               [["填报单位：区教委工会", None, "报送期次：第一阶段"], *sheet], sheet="宣传统计")  # fmt: skip
+    run(raw_two)
+    out = raw_two.parent / "out"
+    table = csv(out, "publicity")
+    got = table[["reporting_unit", "grassroots_unit", "output", "state", "reason"]]
+    assert got.values.tolist() == [
+        [JW, "", "wechat", "rejected", "unit_ambiguous"],
+        [JW, "", "articles", "rejected", "unit_ambiguous"],
+        [CY, "中心小学工会", "wechat", "accepted", "ok"],
+        [CY, "中心小学工会", "articles", "accepted", "publicity_count_implausible"],
+    ]
+    issues = csv(out, "issues").query("code == 'unit_ambiguous'")
+    assert len(issues) == 2 and "长阳镇总工会的“中心小学工会”" in issues["message"].iloc[0]
+    (implausible,) = csv(out, "issues").query("code == 'publicity_count_implausible'")["message"]
+    assert "会员40人" in implausible

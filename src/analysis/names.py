@@ -116,7 +116,7 @@ class _Index:
         }
         self.alias_keys = {normalise_name(a): t for a, t in self.aliases.items()}
         self.cache: dict[tuple[str, str | None], Resolution] = {}
-        self.found: dict[str, Resolution] = {}
+        self.found: dict[tuple[str, str | None], Resolution] = {}
 
     # The key levels and the suggestion choices are built on first use: when every name
     # a run resolves is written as in the roster (or an alias), neither is needed.
@@ -175,13 +175,13 @@ class _Index:
             self.cache[text, reporting_unit] = self._resolve(text, reporting_unit)
         return self.cache[text, reporting_unit]
 
-    def find(self, name: object) -> Resolution:
-        """What `name` resolves to without a submitting unit, no suggestions worked out (for
-        folder and file names tried on every material, most of which name no union)."""
+    def find(self, name: object, reporting_unit: str | None = None) -> Resolution:
+        """What `name` resolves to, no suggestions worked out (for folder and file names
+        tried on every material, most of which name no union)."""
         text = "" if name is None else str(name).strip()
-        if text not in self.found:
-            self.found[text] = self._resolve(text, None, suggest=False)
-        return self.found[text]
+        if (text, reporting_unit) not in self.found:
+            self.found[text, reporting_unit] = self._resolve(text, reporting_unit, suggest=False)
+        return self.found[text, reporting_unit]
 
     def _one(self, name: str, how: How, parent: str | None = None) -> Resolution:
         return Resolution(name, how, [], parent or self.parent_of.get(name))
@@ -300,18 +300,19 @@ class NameResolver:
         """
         return self.units.resolve(name, reporting_unit)
 
-    def find_union(self, name: object) -> Union | None:
+    def find_union(self, name: object, reporting_unit: str | None = None) -> Union | None:
         """The grassroots union `name` names, or None (no suggestions worked out; a name
-        the roster repeats under several parents names none)."""
-        found = self.units.find(name)
+        the roster repeats under several parents names none, unless one of them is under
+        `reporting_unit`)."""
+        found = self.units.find(name, reporting_unit)
         return Union(found.unit, found.parent or "") if found.unit else None
 
-    def union_named(self, text: str) -> Union | None:
+    def union_named(self, text: str, reporting_unit: str | None = None) -> Union | None:
         """The grassroots union a sheet, folder or file name names, written with or
         without its 工会 (长阳镇卫生院工会, 长阳镇卫生院); None when none."""
-        found = self.find_union(text)
+        found = self.find_union(text, reporting_unit)
         if found is None and not text.endswith("工会"):
-            found = self.find_union(text + "工会")
+            found = self.find_union(text + "工会", reporting_unit)
         return found
 
     def resolve_reporting_unit(self, name: object) -> Resolution:

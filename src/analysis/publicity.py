@@ -978,7 +978,7 @@ class PublicityInterpreter:
         elif sub.submitter:  # a grassroots union's own file: its own counts, not 本级
             unit, parent = sub.submitter, sub.reporting_unit
         elif not table.unit_column and table.sheet:  # one sheet per union, named for it
-            unit, parent = self._union_named(table.sheet)
+            unit, parent = self._union_named(table.sheet, sub.reporting_unit)
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
             warnings.append("publicity_output_unknown")
             self._issue(sub, table, cell, "warning", "publicity_output_unknown",
@@ -1006,10 +1006,10 @@ class PublicityInterpreter:
         reason = ";".join(dict.fromkeys(warnings)) or "ok"
         return self._record(sub, table, cell, RowState.ACCEPTED, reason, unit, count)
 
-    def _union_named(self, sheet: str) -> tuple[str, str]:
+    def _union_named(self, sheet: str, reporting_unit: str | None) -> tuple[str, str]:
         """The grassroots union a sheet is named for (长阳镇卫生院工会, 长阳镇卫生院) and its
-        parent, else ("", "")."""
-        found = self.resolver.union_named(sheet)
+        parent, else ("", ""); a name under several parents: the reporting unit's."""
+        found = self.resolver.union_named(sheet, reporting_unit)
         return (found.name, found.parent) if found else ("", "")
 
     def _unknown_label(self, label: str) -> bool:
