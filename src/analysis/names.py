@@ -46,7 +46,7 @@ from analysis.namekeys import (  # noqa: F401 - the keys, re-exported with the r
     normalise_name,
     reporting_key,
 )
-from analysis.roster import Roster
+from analysis.roster import Roster, labelled
 
 How = Literal["exact", "normalised", "alias"]
 
@@ -105,7 +105,7 @@ class _Index:
         self.parent_of = parent_of or {}
         self.repeated: dict[str, tuple[str, ...]] = repeated or {}
         self.labels = {
-            f"{name}（{parent}）": Union(name, parent)
+            labelled(name, parent): Union(name, parent)
             for name, parents in self.repeated.items()
             for parent in parents
         }
@@ -247,7 +247,7 @@ class _Index:
 
     def _choice(self, union: Union) -> str:
         """A union as suggestions name it (`choices`)."""
-        return f"{union.name}（{union.parent}）" if union.name in self.repeated else union.name
+        return labelled(*union) if union.name in self.repeated else union.name
 
     def suggest(self, text: str) -> list[str]:
         if not self.choices:
@@ -355,7 +355,7 @@ def ambiguous_fields(candidates: tuple[tuple[str, str], ...]) -> dict[str, objec
             message_text("unit_candidate", unit=name, parent=parent) for name, parent in candidates
         ),
         "example": reporting_key(first.parent) + first.name if repeated else first.name,
-        "label": f"{first.name}（{first.parent}）" if repeated else first.name,
+        "label": labelled(*first) if repeated else first.name,
     }
 
 
@@ -392,7 +392,7 @@ def _clash_issues(
                 count=len(parents),
                 parents="、".join(parents),
                 example=reporting_key(parents[0]) + name,
-                label=f"{name}（{parents[0]}）",
+                label=labelled(name, parents[0]),
             ),
         )  # fmt: skip
         for name, parents in repeated.items()

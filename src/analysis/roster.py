@@ -159,13 +159,18 @@ class Roster:
     def union_label(self, name: str, parent: str) -> str:
         """The union as a list mixing parents shows it: 中心小学工会（长阳镇总工会） for a
         name the roster repeats, else the name as it is."""
-        return f"{name}（{parent}）" if name in self.repeated else name
+        return labelled(name, parent) if name in self.repeated else name
 
     @property
     def kind_of(self) -> dict[str, str]:
         """Reporting unit -> its kind code (a new dict on each call)."""
         frame = self.reporting_units
         return dict(zip(frame["reporting_unit"].tolist(), frame["kind"].tolist(), strict=True))
+
+
+def labelled(name: str, parent: str) -> str:
+    """A union with its parent: 中心小学工会（长阳镇总工会）."""
+    return f"{name}（{parent}）"
 
 
 def _norm_header(text: object) -> str:
