@@ -222,3 +222,25 @@ def test_publicity_counts_of_a_repeated_name_follow_the_same_rule(raw_two):
     assert len(issues) == 2 and "长阳镇总工会的“中心小学工会”" in issues["message"].iloc[0]
     (implausible,) = csv(out, "issues").query("code == 'publicity_count_implausible'")["message"]
     assert "会员40人" in implausible
+
+
+def test_the_briefing_figures_and_the_workbook_tell_the_two_unions_apart(raw_two, campaign):
+    from openpyxl import load_workbook
+
+    from analysis import figures
+    from analysis.exports.workbook import write_workbook
+
+    submission(raw_two, "长阳镇.xlsx", CY, [act("中心小学工会")], "2019-06-28")
+    run(raw_two)
+    roster = load_roster(raw_two / "roster")
+    fig = figures.compute(campaign, roster, figures.read_tables(raw_two.parent / "out"))
+    missing = list(zip(fig.not_reached["reporting_unit"], fig.not_reached["unit"], strict=True))
+    assert (LL, "中心小学工会") in missing and (CY, "中心小学工会") not in missing
+    ranking = fig.ranking.set_index("group")
+    assert ranking.loc[CY, "units_covered"] == 1 and ranking.loc[LL, "units_covered"] == 0
+    book = load_workbook(write_workbook(fig, raw_two.parent / "通报表.xlsx"))
+    rows = [
+        [c for c in r if c is not None] for r in book["未覆盖基层工会"].iter_rows(values_only=True)
+    ]
+    assert any("中心小学工会" in r and LL in r for r in rows)
+    assert not any("中心小学工会" in r and CY in r for r in rows)
