@@ -28,7 +28,7 @@ import pandas as pd
 from analysis import config
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
 from analysis.model import FileState, Level, RowState
-from analysis.roster import Roster
+from analysis.roster import UNION_KEY_SEP, Roster
 
 LEVELS: tuple[str, ...] = tuple(level.value for level in Level)
 COVERAGE_COLUMNS: tuple[str, ...] = (
@@ -127,13 +127,16 @@ def _kind_order(kinds: Sequence[str]) -> list[str]:
 class _Groups:
     """The roster as integer codes: unions -> reporting units (groups) -> kinds."""
 
-    units: pd.Index  # grassroots union names
+    units: pd.Index  # grassroots unions by `Roster.union_key` (their names, unless repeated)
     groups: pd.Index  # reporting unit names, report order (kind, then name)
     group_kind: np.ndarray  # kind code of each group
     kinds: list[str]  # kinds in report order (every config.KINDS, then others)
     group_kind_code: np.ndarray  # position of each group's kind in `kinds`
     unit_group: np.ndarray  # group position of each union
     members: np.ndarray  # members of each union (int64)
+    # Names the roster lists under several parents (`Roster.repeated`): an activity naming
+    # one is keyed by the name and the group it counts for (the resolved union's parent).
+    repeated: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, roster: Roster) -> _Groups:
@@ -146,19 +149,42 @@ class _Groups:
         names = sorted(kind_of, key=lambda n: (rank[str(kind_of[n])], str(n)))
         groups = pd.Index(np.array([str(n) for n in names], dtype=object))
         group_kind = np.array([str(kind_of[n]) for n in names], dtype=object)
+        repeated = frozenset(roster.repeated)
         return cls(
             # kept in its own dtype: turning 3M Arrow strings into Python objects costs seconds
-            units=pd.Index(units["unit"].astype(str)),
+            units=pd.Index(roster.union_keys(), dtype=object)
+            if repeated
+            else pd.Index(units["unit"].astype(str)),
             groups=groups,
             group_kind=group_kind,
             kinds=kinds,
             group_kind_code=np.array([rank[k] for k in group_kind], dtype=np.intp),
             unit_group=_codes(units["reporting_unit"], groups).astype(np.intp),
             members=units["members"].to_numpy(dtype=np.int64),
+            repeated=repeated,
         )
 
     def unit_codes(self, activities: pd.DataFrame) -> np.ndarray:
-        return _codes(activities["grassroots_unit"], self.units)
+        codes = _codes(activities["grassroots_unit"], self.units)
+        if not self.repeated:
+            return codes
+        column = next(c for c in ("group", "counted_for", "reporting_unit") if c in activities)
+        return self.repeated_codes(
+            codes,
+            activities["grassroots_unit"].to_numpy(dtype=object, na_value=None),
+            activities[column].to_numpy(dtype=object, na_value=None),
+        )
+
+    def repeated_codes(self, codes: np.ndarray, names: np.ndarray, parents: np.ndarray):
+        """`codes` with the activities naming a repeated name placed by (name, parent)."""
+        names = np.array(["" if n is None else str(n).strip() for n in names], dtype=object)
+        at = np.flatnonzero(np.isin(names, list(self.repeated)))
+        if not len(at):
+            return codes
+        keys = [f"{n}{UNION_KEY_SEP}{p}" for n, p in zip(names[at], parents[at], strict=True)]
+        codes = np.array(codes, dtype=np.intp)
+        codes[at] = self.units.get_indexer(pd.Index(keys, dtype=object))
+        return codes
 
     def group_codes(self, activities: pd.DataFrame, unit_code: np.ndarray) -> np.ndarray:
         """Roster parent of the named union; the activity's own group when it names none."""
@@ -246,10 +272,18 @@ def accepted_activities(
     acc = rows.loc[rows["state"].astype(str) == RowState.ACCEPTED].copy()
     grassroots = acc["grassroots_unit"].fillna("").astype(str).str.strip()
     units = roster.units
-    parent = pd.Series(units["reporting_unit"].to_numpy(), index=units["unit"].astype(str))
+    # A name under several parents (`Roster.repeated`) counts for the parent it was resolved
+    # to (`counted_for`); any other for its roster parent, whoever reported it.
+    parent_of = roster.parent_of if roster.repeated else None
+    parent = (
+        pd.Series(units["reporting_unit"].to_numpy(), index=units["unit"].astype(str))
+        if parent_of is None
+        else pd.Series(parent_of, dtype=object)
+    )
     own = acc["counted_for"] if "counted_for" in acc else acc["reporting_unit"]
     own = own.where(own.notna() & (own.astype(str) != ""), acc["reporting_unit"])
-    group = grassroots.map(parent).fillna(own).astype(str)
+    mapped = grassroots.map(parent)
+    group = (mapped if parent_of is None else mapped.astype(object)).fillna(own).astype(str)
     kinds = roster.reporting_units.set_index("reporting_unit")["kind"]
     kinds = pd.concat(
         [kinds, units.drop_duplicates("reporting_unit").set_index("reporting_unit")["kind"]]
@@ -486,6 +520,10 @@ def _coded_rows(
         own = np.where(both[:, 0].astype(bool), reporting, both[:, 1])
     else:
         own = reporting
+    if g.repeated:  # a repeated name: the union under the parent it counts for
+        named = rows["grassroots_unit"].to_numpy(dtype=object, na_value=None)[where]
+        counted = rows["counted_for"] if "counted_for" in rows else rows["reporting_unit"]
+        unit = g.repeated_codes(unit, named, counted.to_numpy(dtype=object, na_value=None)[where])
     if len(g.unit_group):
         group = np.where(unit >= 0, g.unit_group.take(unit, mode="clip"), own)
     else:

@@ -80,6 +80,7 @@ CODE_NAMES: dict[str, str] = {
     "participants_missing": "人数缺失",
     "participants_column_missing": "缺少人数列",
     "unit_unresolved": "基层工会名称在名册中找不到",
+    "unit_ambiguous": "基层工会名称对应名册中多个单位",
     "unit_other_parent": "基层工会属于其他报送单位",
     "date_unreadable": "活动日期无法识别",
     "date_unreadable_round_known": "活动日期无法识别（已按期次计入）",
@@ -191,7 +192,7 @@ CODE_NAMES: dict[str, str] = {
     "alias_row_incomplete": "别名表一行缺少名册名称",
     "roster_kind_mixed": "名册类别不一致",
     "roster_members_unreadable": "名册会员人数无法识别",
-    "roster_name_ambiguous": "名册名称相近",
+    "roster_name_ambiguous": "名册名称相近或同名",
     "roster_several_files": "名册文件夹中有多个文件",
     "roster_file_ignored": "名册文件夹中有非表格文件",
     "roster_parent_spelling": "名册上级工会写法不一",
@@ -213,6 +214,7 @@ CODE_NAMES: dict[str, str] = {
 # column: the issue code's name, shorter where the header would be too long.
 REASON_SHORT_NAMES: dict[str, str] = {
     "unit_unresolved": "基层工会名称未识别",
+    "unit_ambiguous": "基层工会名称不唯一",
     "reporting_unit_unresolved": "填报单位未识别",
     "reporting_unit_unknown": "填报单位不明",
     "date_unreadable": "日期无法识别",

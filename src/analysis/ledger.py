@@ -106,7 +106,8 @@ class _Interpreter:
         self.clean = clean
         self.campaign = campaign
         self.resolver = resolver
-        self.parent_of = roster.parent_of
+        self.parent_of = roster.parent_of  # names listed once; `repeated`: under several parents
+        self.repeated = roster.repeated
         self.kind_of = roster.kind_of
         self.self_words = {_text_key(w) for w in campaign.row_markers.get("self", ("本级",))}
         self.void_words = tuple(
@@ -196,7 +197,7 @@ class _Interpreter:
                 return resolution.unit
             union = self.resolver.resolve(written)
             if union.unit:
-                parent = self.parent_of[union.unit]
+                parent = union.parent
                 sub.submitter = union.unit
                 self._file_issue(sub, "warning", "reporting_unit_is_grassroots", value=written,
                                  unit=parent)  # fmt: skip
@@ -382,7 +383,7 @@ class _Interpreter:
                     continue
                 found = self.resolver.find_union(name)  # no suggestions worked out
                 if found is not None:
-                    parents.add(self.parent_of[found])
+                    parents.add(found.parent)
         if len(parents) != 1 or unit in parents:
             return unit
         (other,) = parents
@@ -504,7 +505,8 @@ class _Interpreter:
         (written, named, grassroots union, counted_for, unresolved, clean):
         - blank or 本级: the reporting unit's own activity, counted for it (本级 of a
           directly affiliated union is the union itself);
-        - a roster union: that union, counted for its roster parent;
+        - a roster union: that union, counted for its roster parent (the resolution's:
+          a name the roster lists under several parents is told apart by it);
         - else a reporting unit's name (a federation, or a directly affiliated union,
           which is then also the grassroots union): counted for that unit;
         - else `unresolved` is the failed resolution (its suggestions go in the error).
@@ -515,7 +517,7 @@ class _Interpreter:
         if named:
             found = self.resolver.resolve(name, reporting_unit)
             if found.unit:
-                unit, counted_for = found.unit, self.parent_of[found.unit]
+                unit, counted_for = found.unit, found.parent
             else:
                 federation = self.resolver.resolve_reporting_unit(name).unit
                 if federation:
@@ -626,7 +628,7 @@ class _Interpreter:
             if heading is None or not blank(values.get("grassroots_unit")):
                 continue
             _, named, unit, _, unresolved, _ = holder(heading)
-            if named and unresolved is None and unit in self.parent_of:
+            if named and unresolved is None and (unit in self.parent_of or unit in self.repeated):
                 values["grassroots_unit"] = heading
                 values["unit_from_heading"] = heading
 
@@ -708,6 +710,12 @@ class _Interpreter:
                 "cell_error_value", row=trow.row, field=FIELD_LABELS_CN["grassroots_unit"],
                 value=written),
                 value=written)  # fmt: skip
+        elif unresolved is not None and unresolved.candidates:
+            # A name of unions under several parents, none the reporting unit's: no guess.
+            note(errors, "unit_ambiguous", "grassroots_unit", message_text(
+                "unit_ambiguous", row=trow.row, value=written, reporting=sub.reporting_unit,
+                **names.ambiguous_fields(unresolved.candidates)),
+                value=written, suggest=unresolved.suggestions)  # fmt: skip
         elif unresolved is not None:
             note(errors, "unit_unresolved", "grassroots_unit", message(
                 "unit_unresolved", row=trow.row, value=written,

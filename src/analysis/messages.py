@@ -186,6 +186,12 @@ MESSAGES: dict[str, str] = {
         "第{row}行的基层工会“{value}”在名册中找不到{suggest}，该行未计入统计；请核对名称，"
         "或在 aliases.csv 中添加“报送名称,名册名称”对应关系后重新运行。"
     ),
+    "unit_ambiguous": (
+        "第{row}行的基层工会“{value}”在名册中有{count}个：{candidates}，都不属于报送单位“{reporting}”，"
+        "无法确定是哪一个，该行未计入统计；请报送单位写明全称（如“{example}”），"
+        "或在 aliases.csv 中添加对应关系（名册名称写“{label}”）后重新运行。"
+    ),
+    "unit_candidate": "{parent}的“{unit}”",
     "unit_other_parent": (
         "第{row}行的基层工会“{unit}”在名册中属于“{parent}”，不属于报送单位“{reporting}”；"
         "已计入“{parent}”，请核对。"
@@ -497,6 +503,11 @@ MESSAGES: dict[str, str] = {
         "该项按空白处理，请按报送模板补充此列。"
     ),
     # Names and aliases (names.py)
+    "roster_name_repeated": (
+        "名册“{file}”中“{unit}”在{count}个上级工会下各有一个（{parents}），按不同的基层工会分别计算；"
+        "各上级工会报送的“{unit}”计入本单位的那一个，其他单位报送时须写明全称（如“{example}”），"
+        "否则不予对应，也可在 aliases.csv 中指定（名册名称写“{label}”）。"
+    ),
     "roster_name_ambiguous": (
         "名册“{file}”中“{names}”写法相近：报送表写出与名册完全一致的名称，"
         "或由其所属上级工会报送时才能区分，否则不予对应；请核对名册，必要时在 aliases.csv 中补充对应关系。"

@@ -125,6 +125,7 @@ class IssueCode(StrEnum):
     CELL_ERROR_VALUE = "cell_error_value"
     UNIT_IN_SEQ_COLUMN = "unit_in_seq_column"
     UNIT_UNRESOLVED = "unit_unresolved"
+    UNIT_AMBIGUOUS = "unit_ambiguous"
     UNIT_OTHER_PARENT = "unit_other_parent"
     DATE_UNREADABLE = "date_unreadable"
     DATE_MISSING = "date_missing"

@@ -13,9 +13,15 @@ name wins; a key shared by two roster names resolves only as said below):
    工会 dropped, so "长阳镇工会" and "长阳镇" find "长阳镇总工会".
 
 Where two roster names share a key, the one under the submitting unit is taken
-(`NameResolver.resolve(name, reporting_unit)`), else neither.
+(`NameResolver.resolve(name, reporting_unit)`), else neither. So too for a name the
+roster lists under several parents (`Roster.repeated`: 中心小学工会 under two towns, two
+unions): the one under the submitting unit, else (a federation reporting another's
+union) an alias, else the name written with its parent's place before it
+("长阳镇中心小学工会"), else none: the name is ambiguous (`Resolution.candidates`), never
+guessed. A resolution carries the union's parent, which tells such unions apart.
 An unresolved name gets the three closest roster names (rapidfuzz WRatio on the
-normalised forms) as suggestions; they are shown to the analyst, never applied.
+normalised forms) as suggestions; they are shown to the analyst, never applied (a
+repeated name as `Roster.union_label`, 中心小学工会（长阳镇总工会）, which an alias may name).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import csv
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import pandas as pd
 
@@ -40,7 +46,7 @@ from analysis.namekeys import (  # noqa: F401 - the keys, re-exported with the r
     normalise_name,
     reporting_key,
 )
-from analysis.roster import Roster
+from analysis.roster import Roster, labelled
 
 How = Literal["exact", "normalised", "alias"]
 
@@ -51,11 +57,25 @@ SUGGESTION_MIN_SCORE = 50.0
 
 @dataclass(frozen=True)
 class Resolution:
-    """How a written name maps to the roster: `unit` is None when it does not."""
+    """How a written name maps to the roster: `unit` is None when it does not.
+
+    `parent`: the union's reporting unit (None for a reporting-unit name, or none found);
+    `candidates`: (name, parent) of the unions under several parents an ambiguous name
+    matches, none of them under the submitting unit (empty otherwise).
+    """
 
     unit: str | None
     how: How | None
     suggestions: list[str] = field(default_factory=list)
+    parent: str | None = None
+    candidates: tuple[tuple[str, str], ...] = ()
+
+
+class Union(NamedTuple):
+    """A grassroots union of the roster: its name and its parent (reporting unit)."""
+
+    name: str
+    parent: str
 
 
 def _key_index(names: list[str], key) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -71,17 +91,32 @@ def _key_index(names: list[str], key) -> tuple[dict[str, str], dict[str, list[st
 
 
 class _Index:
-    """Resolution of names against one list of roster names."""
+    """Resolution of names against one list of roster names.
 
-    def __init__(self, names: list[str], keys, aliases: dict[str, str], parent_of=None):
+    `parent_of`: the parent of each name listed once; `repeated`: the parents of each
+    name listed under several (`Roster.repeated`). Both empty for reporting units.
+    """
+
+    def __init__(self, names: list[str], keys, aliases: dict[str, str], parent_of=None,
+                 repeated=None):  # fmt: skip
         self._names_list = names
         self._keys = keys
         self.names = set(names)
         self.parent_of = parent_of or {}
-        self.aliases = {alias: target for alias, target in aliases.items() if target in self.names}
+        self.repeated: dict[str, tuple[str, ...]] = repeated or {}
+        self.labels = {
+            labelled(name, parent): Union(name, parent)
+            for name, parents in self.repeated.items()
+            for parent in parents
+        }
+        self.aliases = {
+            alias: target
+            for alias, target in aliases.items()
+            if target in self.names or target in self.labels
+        }
         self.alias_keys = {normalise_name(a): t for a, t in self.aliases.items()}
         self.cache: dict[tuple[str, str | None], Resolution] = {}
-        self.found: dict[str, str | None] = {}
+        self.found: dict[tuple[str, str | None], Resolution] = {}
 
     # The key levels and the suggestion choices are built on first use: when every name
     # a run resolves is written as in the roster (or an alias), neither is needed.
@@ -106,12 +141,33 @@ class _Index:
         return levels + [(key, loose) for key in keys[2:]]
 
     @functools.cached_property
+    def qualified(self) -> dict[str, set[Union]]:
+        """`loose_key` of a repeated name written with its parent before it (长阳镇中心小学
+        工会, 长阳镇总工会中心小学工会) -> that union. The parent's place is compared as
+        `reporting_key` gives it, after the same normalisation as the written name, so a
+        town's name is never stripped away (only 北京市/房山区 are)."""
+        found: dict[str, set[Union]] = {}
+        for name, parents in self.repeated.items():
+            for parent in parents:
+                for prefix in {reporting_key(parent), normalise_name(parent)}:
+                    if k := loose_key(prefix + name):
+                        found.setdefault(k, set()).add(Union(name, parent))
+        return found
+
+    @functools.cached_property
     def choices(self) -> list[str]:
-        return sorted(self._names_list)
+        """The names suggestions offer, sorted: a repeated name once per parent, as
+        `Roster.union_label` shows it (an alias may name it so)."""
+        if not self.repeated:
+            return sorted(self._names_list)
+        names = [n for n in dict.fromkeys(self._names_list) if n not in self.repeated]
+        return sorted(names + list(self.labels))
 
     @functools.cached_property
     def choice_keys(self) -> list[str]:
-        return [normalise_name(n) for n in self.choices]
+        return [
+            normalise_name(self.labels[n].name if n in self.labels else n) for n in self.choices
+        ]
 
     def resolve(self, name: object, reporting_unit: str | None = None) -> Resolution:
         text = "" if name is None else str(name).strip()
@@ -119,37 +175,79 @@ class _Index:
             self.cache[text, reporting_unit] = self._resolve(text, reporting_unit)
         return self.cache[text, reporting_unit]
 
-    def find(self, name: object) -> str | None:
-        """The roster name `name` resolves to, or None; no suggestions worked out (for
-        folder and file names tried on every material, most of which name no union)."""
+    def find(self, name: object, reporting_unit: str | None = None) -> Resolution:
+        """What `name` resolves to, no suggestions worked out (for folder and file names
+        tried on every material, most of which name no union)."""
         text = "" if name is None else str(name).strip()
-        if text not in self.found:
-            self.found[text] = self._resolve(text, None, suggest=False).unit
-        return self.found[text]
+        if (text, reporting_unit) not in self.found:
+            self.found[text, reporting_unit] = self._resolve(text, reporting_unit, suggest=False)
+        return self.found[text, reporting_unit]
+
+    def _one(self, name: str, how: How, parent: str | None = None) -> Resolution:
+        return Resolution(name, how, [], parent or self.parent_of.get(name))
 
     def _resolve(self, text: str, reporting_unit: str | None, suggest: bool = True) -> Resolution:
         if not text:
             return Resolution(None, None, [])
         if text in self.names:
-            return Resolution(text, "exact", [])
+            if text not in self.repeated:
+                return self._one(text, "exact")
+            return self._among({text}, "exact", text, reporting_unit, suggest)
         target = self.aliases.get(text) or self.alias_keys.get(normalise_name(text))
         if target:
-            return Resolution(target, "alias", [])
+            return self._alias(target, reporting_unit, text, suggest)
         for key, owners in self.levels:
             found = owners.get(key(text), set())
-            if len(found) == 1:
-                return Resolution(next(iter(found)), "normalised", [])
             if found:
-                # Names that collide: the submitter's own union wins, if exactly one is.
-                own = [
-                    n for n in found if reporting_unit and self.parent_of.get(n) == reporting_unit
-                ]
-                if len(own) == 1:
-                    return Resolution(own[0], "normalised", [])
-                tied = sorted(found)[:SUGGESTION_COUNT]
-                rest = [n for n in self.suggest(text) if n not in tied] if suggest else []
-                return Resolution(None, None, (tied + rest)[:SUGGESTION_COUNT])
+                return self._among(found, "normalised", text, reporting_unit, suggest)
+        if self.repeated:  # 长阳镇中心小学工会: the repeated name under the place it names
+            pinned = self.qualified.get(loose_key(text), set())
+            if len(pinned) == 1:
+                (union,) = pinned
+                return Resolution(union.name, "normalised", [], union.parent)
         return Resolution(None, None, self.suggest(text) if suggest else [])
+
+    def _alias(self, target: str, reporting_unit: str | None, text: str, suggest: bool):
+        """An alias's target: a roster name (a repeated one as if written so), or a
+        repeated name with its parent (中心小学工会（长阳镇总工会）); the submitting unit's
+        own union of that name first, whatever parent the alias gives."""
+        union = self.labels.get(target)
+        if union is None:
+            return self._among({target}, "alias", text, reporting_unit, suggest)
+        if reporting_unit in self.repeated[union.name]:
+            return Resolution(union.name, "alias", [], reporting_unit)
+        return Resolution(union.name, "alias", [], union.parent)
+
+    def _among(self, found: set[str], how: How, text: str, reporting_unit: str | None,
+               suggest: bool) -> Resolution:  # fmt: skip
+        """The one union among the roster names `found` (a name under several parents is
+        several unions): the only one, else the one under the submitting unit, else an
+        alias of the written name, else none (ambiguous: its candidates, never a guess)."""
+        if len(found) == 1 and not self.repeated:
+            return self._one(next(iter(found)), how)
+        unions = [
+            Union(name, parent)
+            for name in sorted(found)
+            for parent in self.repeated.get(name, (self.parent_of.get(name, ""),))
+        ]
+        if len(unions) == 1:
+            return Resolution(unions[0].name, how, [], unions[0].parent or None)
+        own = [u for u in unions if reporting_unit and u.parent == reporting_unit]
+        if len(own) == 1:
+            return Resolution(own[0].name, how, [], own[0].parent)
+        if how != "alias" and self.repeated:
+            target = self.aliases.get(text) or self.alias_keys.get(normalise_name(text))
+            if target in self.labels:
+                return self._alias(target, reporting_unit, text, suggest)
+        if not suggest:
+            return Resolution(None, None, [], None, tuple(unions))
+        tied = [self._choice(u) for u in unions][:SUGGESTION_COUNT]
+        rest = [n for n in self.suggest(text) if n not in tied]
+        return Resolution(None, None, (tied + rest)[:SUGGESTION_COUNT], None, tuple(unions))
+
+    def _choice(self, union: Union) -> str:
+        """A union as suggestions name it (`choices`)."""
+        return labelled(*union) if union.name in self.repeated else union.name
 
     def suggest(self, text: str) -> list[str]:
         if not self.choices:
@@ -174,7 +272,7 @@ class NameResolver:
         self.roster = roster
         self._aliases = _alias_map(aliases)
         self._unit_names = roster.units["unit"].astype(str).tolist()
-        self.issues = _clash_issues(self._unit_names, source or roster.source)
+        self.issues = _clash_issues(self._unit_names, source or roster.source, roster.repeated)
 
     # The indexes are built on first use: a re-run whose files all come from the
     # ingest cache resolves no name at all.
@@ -182,7 +280,8 @@ class NameResolver:
     def units(self) -> _Index:
         """The index of grassroots-union names."""
         keys = (compact_name, normalise_name, loose_key)
-        return _Index(self._unit_names, keys, self._aliases, self.roster.parent_of)
+        roster = self.roster
+        return _Index(self._unit_names, keys, self._aliases, roster.parent_of, roster.repeated)
 
     @functools.cached_property
     def reporting(self) -> _Index:
@@ -195,21 +294,25 @@ class NameResolver:
         """Resolve a grassroots-union name; `reporting_unit` (the submitter) breaks ties.
 
         When two roster names share a key ("房山区良乡中学工会" under a town and
-        "北京市房山区良乡中学工会" under the education system), the one whose roster
-        parent is the submitting unit is taken; otherwise neither.
+        "北京市房山区良乡中学工会" under the education system), or the roster lists the
+        name under several parents (中心小学工会 under two towns), the union whose roster
+        parent is the submitting unit is taken; otherwise none (`candidates` says which).
         """
         return self.units.resolve(name, reporting_unit)
 
-    def find_union(self, name: object) -> str | None:
-        """The grassroots union `name` names, or None (no suggestions worked out)."""
-        return self.units.find(name)
+    def find_union(self, name: object, reporting_unit: str | None = None) -> Union | None:
+        """The grassroots union `name` names, or None (no suggestions worked out; a name
+        the roster repeats under several parents names none, unless one of them is under
+        `reporting_unit`)."""
+        found = self.units.find(name, reporting_unit)
+        return Union(found.unit, found.parent or "") if found.unit else None
 
-    def union_named(self, text: str) -> str | None:
+    def union_named(self, text: str, reporting_unit: str | None = None) -> Union | None:
         """The grassroots union a sheet, folder or file name names, written with or
         without its 工会 (长阳镇卫生院工会, 长阳镇卫生院); None when none."""
-        found = self.find_union(text)
+        found = self.find_union(text, reporting_unit)
         if found is None and not text.endswith("工会"):
-            found = self.find_union(text + "工会")
+            found = self.find_union(text + "工会", reporting_unit)
         return found
 
     def resolve_reporting_unit(self, name: object) -> Resolution:
@@ -241,6 +344,21 @@ class NameResolver:
         return winners[0] if len(winners) == 1 else None
 
 
+def ambiguous_fields(candidates: tuple[tuple[str, str], ...]) -> dict[str, object]:
+    """The `unit_ambiguous` sentence's fields for a resolution's `candidates`: each union
+    with its parent, a full name that tells the first apart, and its alias target."""
+    first = Union(*candidates[0])
+    repeated = sum(n == first.name for n, _ in candidates) > 1  # else its name tells it
+    return {
+        "count": len(candidates),
+        "candidates": "、".join(
+            message_text("unit_candidate", unit=name, parent=parent) for name, parent in candidates
+        ),
+        "example": reporting_key(first.parent) + first.name if repeated else first.name,
+        "label": labelled(*first) if repeated else first.name,
+    }
+
+
 def _alias_map(aliases: pd.DataFrame | None) -> dict[str, str]:
     if aliases is None or aliases.empty:
         return {}
@@ -252,10 +370,34 @@ def _alias_map(aliases: pd.DataFrame | None) -> dict[str, str]:
     }
 
 
-def _clash_issues(units: list[str], source: str) -> list[Issue]:
-    """One warning per normalised key that two roster names share."""
-    _, clashes = _key_index(units, normalise_name)
-    return [
+def _clash_issues(
+    units: list[str], source: str, repeated: dict[str, tuple[str, ...]] | None = None
+) -> list[Issue]:
+    """One warning per normalised key that two roster names share; one per name the
+    roster lists under several parents, saying how such a name is told apart."""
+    repeated = repeated or {}
+    _, clashes = _key_index(list(dict.fromkeys(units)) if repeated else units, normalise_name)
+    same = [
+        Issue(
+            source,
+            "",
+            None,
+            "基层工会名称",
+            "warning",
+            IssueCode.ROSTER_NAME_AMBIGUOUS,
+            message_text(
+                "roster_name_repeated",
+                file=source,
+                unit=name,
+                count=len(parents),
+                parents="、".join(parents),
+                example=reporting_key(parents[0]) + name,
+                label=labelled(name, parents[0]),
+            ),
+        )  # fmt: skip
+        for name, parents in repeated.items()
+    ]
+    return same + [
         Issue(
             source,
             "",
@@ -360,6 +502,7 @@ def check_aliases(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """The usable aliases, and an Issue for each whose target is not a roster name."""
     known = set(roster.units["unit"]) | set(roster.reporting_units["reporting_unit"])
+    known |= {roster.union_label(n, p) for n, parents in roster.repeated.items() for p in parents}
     frame = _standard_alias_columns(aliases).assign(
         row=aliases["row"] if "row" in aliases else range(2, len(aliases) + 2)
     )

@@ -43,6 +43,7 @@ from analysis import clean
 from analysis.campaign import Campaign, PublicitySettings
 from analysis.messages import message, message_text, suggestion_text
 from analysis.model import FileState, HeaderBlock, Issue, IssueCode, RowState, Sheet
+from analysis.names import ambiguous_fields
 
 PUBLICITY_COLUMNS = (
     "file", "sheet", "row", "reporting_unit", "kind", "round", "grassroots_unit", "output",
@@ -896,7 +897,9 @@ class PublicityInterpreter:
         self.kind_of = roster.kind_of
         units = roster.units
         members = units["members"].astype("int64")  # tolist: not value by value from Arrow
-        self.members = dict(zip(units["unit"].tolist(), members.tolist(), strict=True))
+        # By `Roster.union_key` (the name, unless the roster repeats it under several parents).
+        self.union_key = roster.union_key
+        self.members = dict(zip(roster.union_keys(), members.tolist(), strict=True))
         self.federation_members = units.groupby("reporting_unit")["members"].sum().to_dict()
 
     def interpret(self, sub, rejected_reason: str | None = None) -> None:
@@ -944,15 +947,24 @@ class PublicityInterpreter:
         output_name = self.settings.name(cell.output)
         warnings: list[str] = []
         written, named, name = self.unit_text(cell.unit)
-        unit = ""
+        unit, parent = "", ""
         if named:
             found = self.resolver.resolve(name, sub.reporting_unit)
             if found.unit:
-                unit = found.unit
+                unit, parent = found.unit, found.parent or ""
             else:
                 federation = self.resolver.resolve_reporting_unit(name).unit
                 if federation and self.kind_of.get(federation) == "direct":
-                    unit = federation
+                    unit = parent = federation
+                elif not federation and found.candidates:  # under several parents: no guess
+                    text = message_text("unit_ambiguous", row=cell.row, value=written,
+                                        reporting=sub.reporting_unit,
+                                        **ambiguous_fields(found.candidates))  # fmt: skip
+                    self._issue(sub, table, cell, "error", "unit_ambiguous", text, written,
+                                "、".join(found.suggestions))  # fmt: skip
+                    return self._record(
+                        sub, table, cell, RowState.REJECTED, IssueCode.UNIT_AMBIGUOUS
+                    )
                 elif not federation:
                     text = message(IssueCode.UNIT_UNRESOLVED, row=cell.row, value=written,
                                    suggest=suggestion_text(found.suggestions))  # fmt: skip
@@ -962,11 +974,11 @@ class PublicityInterpreter:
                         sub, table, cell, RowState.REJECTED, IssueCode.UNIT_UNRESOLVED
                     )
         elif self.kind_of.get(sub.reporting_unit) == "direct":
-            unit = sub.reporting_unit
+            unit = parent = sub.reporting_unit
         elif sub.submitter:  # a grassroots union's own file: its own counts, not 本级
-            unit = sub.submitter
+            unit, parent = sub.submitter, sub.reporting_unit
         elif not table.unit_column and table.sheet:  # one sheet per union, named for it
-            unit = self._union_named(table.sheet)
+            unit, parent = self._union_named(table.sheet, sub.reporting_unit)
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
             warnings.append("publicity_output_unknown")
             self._issue(sub, table, cell, "warning", "publicity_output_unknown",
@@ -981,7 +993,7 @@ class PublicityInterpreter:
             self._issue(sub, table, cell, "warning", code,
                         _text(code, cell.row, output=output_name, value=shown, number=count))  # fmt: skip
         if count is not None:
-            members = self.members.get(unit) if unit else self.federation_members.get(
+            members = self.members.get(self.union_key(unit, parent)) if unit else self.federation_members.get(
                 sub.reporting_unit)  # fmt: skip
             if members is not None:
                 limit = max(self.settings.min_limit, math.ceil(members * self.settings.per_member))
@@ -994,9 +1006,11 @@ class PublicityInterpreter:
         reason = ";".join(dict.fromkeys(warnings)) or "ok"
         return self._record(sub, table, cell, RowState.ACCEPTED, reason, unit, count)
 
-    def _union_named(self, sheet: str) -> str:
-        """The grassroots union a sheet is named for (长阳镇卫生院工会, 长阳镇卫生院), else ""."""
-        return self.resolver.union_named(sheet) or ""
+    def _union_named(self, sheet: str, reporting_unit: str | None) -> tuple[str, str]:
+        """The grassroots union a sheet is named for (长阳镇卫生院工会, 长阳镇卫生院) and its
+        parent, else ("", ""); a name under several parents: the reporting unit's."""
+        found = self.resolver.union_named(sheet, reporting_unit)
+        return (found.name, found.parent) if found else ("", "")
 
     def _unknown_label(self, label: str) -> bool:
         """An `other` cell whose label is not itself a synonym of `other` (其他)."""

@@ -8,6 +8,7 @@ used is an `Issue` and the rest is used.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,9 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("行业", Kind.SYSTEM),
 )
 
+# Between a repeated name and its parent in `Roster.union_key` (never in a name).
+UNION_KEY_SEP = "\x1f"
+
 ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
 
 
@@ -104,19 +108,69 @@ class Roster:
 
     @property
     def parent_of(self) -> dict[str, str]:
-        """Grassroots union -> its reporting unit (a new dict on each call).
+        """Grassroots union -> its reporting unit (a new dict on each call), for the names
+        the roster lists once: a name under several parents (`repeated`) names no one
+        union, so it is not a key here; its unions are told apart by their parents.
 
         Read with `tolist` (one pass in C), not by iterating the Arrow-backed columns
         value by value: ~20 ms for a roster of 12,000 unions, called three times a run.
         """
         units = self.units
-        return dict(zip(units["unit"].tolist(), units["reporting_unit"].tolist(), strict=True))
+        pairs = zip(units["unit"].tolist(), units["reporting_unit"].tolist(), strict=True)
+        repeated = self.repeated
+        if not repeated:
+            return dict(pairs)
+        return {unit: parent for unit, parent in pairs if unit not in repeated}
+
+    @functools.cached_property
+    def repeated(self) -> dict[str, tuple[str, ...]]:
+        """Name -> its parents, for each name the roster lists under two or more parents
+        (中心小学工会 under 长阳镇总工会 and under 琉璃河镇总工会: two unions); usually empty.
+
+        A union is (parent, name): where names repeat, every table that keys a union
+        keys it so (`union_key`); where none does, the name alone is the key."""
+        names = self.units["unit"]
+        twice = names.duplicated(keep=False).to_numpy(dtype=bool)
+        if not twice.any():
+            return {}
+        found: dict[str, list[str]] = {}
+        for name, parent in zip(
+            names[twice].astype(str).tolist(),
+            self.units["reporting_unit"][twice].astype(str).tolist(),
+            strict=True,
+        ):
+            found.setdefault(name, []).append(parent)
+        return {name: tuple(parents) for name, parents in found.items()}
+
+    def union_key(self, name: str, parent: str) -> str:
+        """The key of the union `name` under `parent`: the name itself, unless the roster
+        lists that name under several parents."""
+        return f"{name}{UNION_KEY_SEP}{parent}" if name in self.repeated else name
+
+    def union_keys(self) -> list[str]:
+        """`union_key` of every union, in roster order."""
+        units = self.units
+        names = units["unit"].astype(str).tolist()
+        if not self.repeated:
+            return names
+        parents = units["reporting_unit"].astype(str).tolist()
+        return list(map(self.union_key, names, parents))
+
+    def union_label(self, name: str, parent: str) -> str:
+        """The union as a list mixing parents shows it: 中心小学工会（长阳镇总工会） for a
+        name the roster repeats, else the name as it is."""
+        return labelled(name, parent) if name in self.repeated else name
 
     @property
     def kind_of(self) -> dict[str, str]:
         """Reporting unit -> its kind code (a new dict on each call)."""
         frame = self.reporting_units
         return dict(zip(frame["reporting_unit"].tolist(), frame["kind"].tolist(), strict=True))
+
+
+def labelled(name: str, parent: str) -> str:
+    """A union with its parent: 中心小学工会（长阳镇总工会）."""
+    return f"{name}（{parent}）"
 
 
 def _norm_header(text: object) -> str:
@@ -688,7 +742,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     issues: list[Issue] = []
     records = []
     sheets: list[str] = []  # each record's sheet, for the warnings below
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}  # (parent, name) -> its first row
     totals: dict[str, bool] = {}  # `_total_row`'s texts tested
     kinds_read: dict[tuple[type, object], str | None] = {}  # `kind_code` of 类别 cells
     for grid, header_index, columns, sheet in parts:
@@ -790,17 +844,20 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                            unit=name, parent=parent))
                     )  # fmt: skip
                 parent = name  # a directly affiliated union is its own reporting unit
-            if name in seen:
+            # The same name under another parent is another union (两个镇各有一个中心小学
+            # 工会): both stay. Under the same parent it is the same union written twice.
+            if (parent, name) in seen:
                 problem(
                     rownum,
                     "基层工会名称",
                     IssueCode.ROSTER_DUPLICATE_NAME,
                     message_text(
-                        "roster_duplicate_name", at=at, row=rownum, unit=name, first=seen[name]
+                        "roster_duplicate_name", at=at, row=rownum, unit=name,
+                        first=seen[parent, name],
                     ),
-                )
+                )  # fmt: skip
                 continue
-            seen[name] = rownum
+            seen[parent, name] = rownum
             records.append(
                 {
                     "unit": name,

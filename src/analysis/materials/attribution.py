@@ -49,8 +49,8 @@ def _unit_named(text: str, resolver: names.NameResolver) -> str | None:
     (长阳镇中心小学 under 区教委工会) counts for its roster parent, whatever place its
     name mentions; else a reporting unit named in it (长阳镇 → 长阳镇总工会)."""
     union = resolver.union_named(text)  # a folder named with or without 工会
-    if union is not None:
-        return resolver.roster.parent_of[union]
+    if union is not None:  # (a name the roster repeats under several parents names none)
+        return union.parent
     return resolver.reporting_unit_in_text(text)
 
 

@@ -164,6 +164,8 @@ def table_figures(rows: pd.DataFrame) -> pd.DataFrame:
     accepted = rows.loc[rows["state"].astype(str) == RowState.ACCEPTED].copy()
     accepted["participants"] = pd.to_numeric(accepted["participants"], errors="coerce")
     unions = accepted["grassroots_unit"].fillna("").astype(str)
+    if "counted_for" in accepted:  # a union is (parent, name): two towns' 中心小学工会 are two
+        unions = unions.where(unions == "", accepted["counted_for"].astype(str) + "/" + unions)
     accepted["union"] = unions.where(unions != "")
     return (
         accepted.groupby(["reporting_unit", "round"])

@@ -1,0 +1,246 @@
+"""One grassroots-union name under two parents: two unions (roster, names, coverage).
+
+A real district has a 中心小学工会 under 长阳镇 and another under 琉璃河镇. Both are in
+the roster and in every denominator; a row naming one counts for the one under its
+reporting unit, a row from a third unit is ambiguous (rejected, never guessed) unless
+written with the town before it (长阳镇中心小学工会) or named in aliases.csv.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import coverage, reporting
+from analysis.names import NameResolver, check_aliases
+from analysis.roster import load_roster
+from tests.conftest import ROSTER_HEADER, write_xlsx
+from tests.test_ingest import act, csv, run, submission
+from tests.test_names import make_roster
+
+CY, LL, JW = "长阳镇总工会", "琉璃河镇总工会", "区教委工会"
+ROWS = [
+    [1, "中心小学工会", CY, "乡镇", 40, 45, "A1"],
+    [2, "长阳镇卫生院工会", CY, "乡镇", 50, 55, "A2"],
+    [3, "中心小学工会", LL, "乡镇", 60, 66, "B1"],
+    [4, "琉璃河镇卫生院工会", LL, "乡镇", 25, 30, "B2"],
+    [5, "区教委机关工会", JW, "系统", 30, 35, "C1"],
+]
+
+
+@pytest.fixture
+def roster():
+    return make_roster(ROWS)
+
+
+@pytest.fixture
+def raw_two(tmp_path) -> Path:
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", [ROSTER_HEADER, *ROWS])
+    (raw / "submissions").mkdir(parents=True)
+    return raw
+
+
+def test_the_same_name_under_two_parents_is_two_unions_in_every_denominator(roster):
+    units = roster.units.set_index(["reporting_unit", "unit"])["members"]
+    assert units[CY, "中心小学工会"] == 40 and units[LL, "中心小学工会"] == 60
+    totals = roster.reporting_units.set_index("reporting_unit")
+    assert totals.loc[LL, ["units_total", "members_total"]].tolist() == [2, 85]
+    assert roster.repeated == {"中心小学工会": (CY, LL)}
+    assert "中心小学工会" not in roster.parent_of  # a name of two unions names neither
+    assert not [i for i in roster.issues if i.code == "roster_duplicate_name"]
+
+
+def test_the_same_name_twice_under_one_parent_stays_a_duplicate():
+    roster = make_roster([ROWS[0], [2, "中心小学工会", CY, "乡镇", 40, 45, "A9"], ROWS[2]])
+    (issue,) = [i for i in roster.issues if i.code == "roster_duplicate_name"]
+    assert (issue.row, issue.severity) == (3, "error")
+    assert roster.units["reporting_unit"].tolist() == [CY, LL]
+
+
+def test_one_name_under_two_spellings_of_one_parent_stays_a_duplicate():
+    """长阳镇工会 and 长阳镇总工会 in 上级工会 are one federation: the name under both is one
+    union, counted once (an error names the copy), not a repeated name."""
+    roster = make_roster([ROWS[0], [2, "中心小学工会", "长阳镇工会", "乡镇", 40, 45, ""], ROWS[1]])
+    assert roster.repeated == {}
+    assert roster.reporting_units["units_total"].tolist() == [2]
+    assert [i.code for i in roster.issues if i.severity == "error"] == ["roster_duplicate_name"]
+
+
+def test_a_row_naming_a_repeated_name_resolves_under_its_reporting_unit(roster):
+    resolver = NameResolver(roster)
+    for unit in (CY, LL):
+        found = resolver.resolve("中心小学工会", unit)
+        assert (found.unit, found.parent, found.how) == ("中心小学工会", unit, "exact")
+        found = resolver.resolve("房山区中心小学", unit)  # normalised, loose: the same rule
+        assert (found.unit, found.parent) == ("中心小学工会", unit)
+
+
+def test_a_third_unit_naming_a_repeated_name_is_ambiguous_not_guessed(roster):
+    found = NameResolver(roster).resolve("中心小学工会", JW)
+    assert found.unit is None and found.parent is None
+    assert found.candidates == (("中心小学工会", CY), ("中心小学工会", LL))
+    assert found.suggestions[:2] == [
+        "中心小学工会（长阳镇总工会）",
+        "中心小学工会（琉璃河镇总工会）",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "parent"),
+    [
+        ("长阳镇中心小学工会", CY),
+        ("北京市房山区琉璃河镇中心小学工会", LL),  # 北京市房山区 stripped, the town kept
+        ("琉璃河镇中心小学", LL),
+        ("长阳镇总工会中心小学工会", CY),
+    ],
+)
+def test_the_town_written_before_a_repeated_name_tells_its_union(roster, written, parent):
+    resolver = NameResolver(roster)
+    for reporting_unit in (JW, CY, LL):  # the name says which, whoever reports it
+        found = resolver.resolve(written, reporting_unit)
+        assert (found.unit, found.parent) == ("中心小学工会", parent)
+
+
+def test_an_alias_may_name_a_repeated_name_with_its_parent(roster):
+    aliases = pd.DataFrame(
+        {"alias": ["中心小学", "中心小学工会"], "name": ["中心小学工会（琉璃河镇总工会）"] * 2}
+    )
+    usable, issues = check_aliases(aliases, roster)
+    assert issues == [] and len(usable) == 2
+    resolver = NameResolver(roster, usable)
+    for written in ("中心小学", "中心小学工会"):
+        found = resolver.resolve(written, JW)
+        assert (found.unit, found.parent) == ("中心小学工会", LL)
+        # the reporting unit's own union of that name still comes first
+        assert resolver.resolve(written, CY).parent == CY
+
+
+def test_the_roster_warns_once_of_a_repeated_name(roster):
+    (issue,) = NameResolver(roster).issues
+    assert (issue.code, issue.severity) == ("roster_name_ambiguous", "warning")
+    assert "“中心小学工会”在2个上级工会下各有一个（长阳镇总工会、琉璃河镇总工会）" in issue.message
+    assert "长阳镇中心小学工会" in issue.message
+
+
+def test_coverage_keys_a_union_by_its_parent_and_its_name(raw_two):
+    """Hand-worked: 长阳镇 covers its 中心小学工会 (40) only; 琉璃河镇's (60) stays uncovered.
+
+    长阳镇: 2 unions, 90 members; covered 中心小学工会 (40); 2 activities (its own, and
+    区教委's written 长阳镇中心小学工会). 琉璃河镇: 2 unions, 85 members; covered 卫生院
+    (25). 区教委: 1 of 1, 30 of 30. The district: 3 of 5 unions, 95 of 205 members; the
+    区教委 row naming bare 中心小学工会 is rejected as ambiguous.
+    """
+    submission(raw_two, "长阳镇.xlsx", CY, [act("中心小学工会", participants=20)], "2019-06-28")
+    submission(raw_two, "琉璃河镇.xlsx", LL, [act("琉璃河镇卫生院工会", participants=15)],
+               "2019-06-28")  # fmt: skip
+    submission(raw_two, "区教委.xlsx", JW, [
+        act("中心小学工会", participants=99),
+        act("长阳镇中心小学工会", participants=12),
+        act("区教委机关工会", participants=10),
+    ], "2019-06-28")  # fmt: skip
+    result = run(raw_two)
+    out = raw_two.parent / "out"
+    cov = csv(out, "coverage").set_index("group")
+    columns = ["units_total", "units_covered", "members_total", "members_covered", "activities",
+               "participants"]  # fmt: skip
+    assert cov.loc[CY, columns].astype(int).tolist() == [2, 1, 90, 40, 2, 32]
+    assert cov.loc[LL, columns].astype(int).tolist() == [2, 1, 85, 25, 1, 15]
+    assert cov.loc[JW, columns].astype(int).tolist() == [1, 1, 30, 30, 1, 10]
+    assert cov.loc["town", columns].astype(int).tolist() == [4, 2, 175, 65, 3, 47]
+    assert cov.loc["全区", columns].astype(int).tolist() == [5, 3, 205, 95, 4, 57]
+    by_item = csv(out, "coverage_by_item").query("work_item == 'study'").set_index("group")
+    assert by_item.loc[[CY, LL, "全区"], "units_covered"].astype(int).tolist() == [1, 1, 3]
+
+    rows = csv(out, "rows").set_index(["file", "row"])
+    own = rows.loc[("submissions/长阳镇.xlsx", "5")]
+    assert (own["state"], own["grassroots_unit"], own["counted_for"]) == ("accepted",
+                                                                          "中心小学工会", CY)  # fmt: skip
+    third = rows.loc[("submissions/区教委.xlsx", "5")]
+    assert (third["state"], third["reason"], third["grassroots_unit"]) == (
+        "rejected", "unit_ambiguous", "")  # fmt: skip
+    full = rows.loc[("submissions/区教委.xlsx", "6")]
+    assert (full["state"], full["reason"], full["grassroots_unit"], full["counted_for"]) == (
+        "accepted", "unit_other_parent", "中心小学工会", CY)  # fmt: skip
+
+    issue = csv(out, "issues").query("code == 'unit_ambiguous'")
+    assert len(issue) == 1
+    issue = issue.iloc[0]
+    assert (issue["severity"], issue["row"], issue["column"]) == ("error", "5", "B")
+    assert (
+        "第5行的基层工会“中心小学工会”在名册中有2个：长阳镇总工会的“中心小学工会”、"
+        "琉璃河镇总工会的“中心小学工会”，都不属于报送单位“区教委工会”，无法确定是哪一个，"
+        "该行未计入统计；请报送单位写明全称（如“长阳镇中心小学工会”），或在 aliases.csv 中"
+        "添加对应关系（名册名称写“中心小学工会（长阳镇总工会）”）后重新运行。"
+    ) in issue["message"]
+
+    # The not-reached list holds 琉璃河镇's 中心小学工会, not 长阳镇's.
+    roster = load_roster(raw_two / "roster")
+    missing = reporting.not_reached(roster, coverage.accepted_activities(result.rows, roster))
+    assert missing[["reporting_unit", "unit", "members"]].values.tolist() == [
+        [LL, "中心小学工会", 60],  # report order: kind, then name
+        [CY, "长阳镇卫生院工会", 50],
+    ]
+
+
+def test_the_activities_table_path_gives_the_same_coverage(raw_two, campaign):
+    submission(raw_two, "长阳镇.xlsx", CY, [act("中心小学工会")], "2019-06-28")
+    submission(raw_two, "区教委.xlsx", JW, [act("琉璃河镇中心小学工会")], "2019-06-28")
+    result = run(raw_two)
+    roster = load_roster(raw_two / "roster")
+    activities = coverage.accepted_activities(result.rows, roster)
+    slow = coverage.coverage_tables(roster, activities, campaign)
+    fast = coverage.compute_tables(roster, result.rows, None, campaign)
+    pd.testing.assert_frame_equal(slow["coverage"], fast["coverage"])
+    pd.testing.assert_frame_equal(slow["coverage_by_item"], fast["coverage_by_item"])
+    assert slow["coverage"].set_index("group").loc["全区", "units_covered"] == 2
+    curve = coverage.cumulative_curve(roster, activities)
+    assert curve.query("group == '全区'")["units_covered"].iloc[-1] == 2
+
+
+def test_publicity_counts_of_a_repeated_name_follow_the_same_rule(raw_two):
+    """长阳镇's 中心小学工会 counts; 区教委 naming bare 中心小学工会 is ambiguous; the
+    plausibility check names the members of the union meant (长阳镇's 40, not 60)."""
+    sheet = [["基层工会名称", "微信", "文章"], ["中心小学工会", 3, 150]]
+    write_xlsx(raw_two / "submissions" / "长阳镇宣传.xlsx",
+               [["填报单位：长阳镇总工会", None, "报送期次：第一阶段"], *sheet], sheet="宣传统计")  # fmt: skip
+    write_xlsx(raw_two / "submissions" / "区教委宣传.xlsx",
+               [["填报单位：区教委工会", None, "报送期次：第一阶段"], *sheet], sheet="宣传统计")  # fmt: skip
+    run(raw_two)
+    out = raw_two.parent / "out"
+    table = csv(out, "publicity")
+    got = table[["reporting_unit", "grassroots_unit", "output", "state", "reason"]]
+    assert got.values.tolist() == [
+        [JW, "", "wechat", "rejected", "unit_ambiguous"],
+        [JW, "", "articles", "rejected", "unit_ambiguous"],
+        [CY, "中心小学工会", "wechat", "accepted", "ok"],
+        [CY, "中心小学工会", "articles", "accepted", "publicity_count_implausible"],
+    ]
+    issues = csv(out, "issues").query("code == 'unit_ambiguous'")
+    assert len(issues) == 2 and "长阳镇总工会的“中心小学工会”" in issues["message"].iloc[0]
+    (implausible,) = csv(out, "issues").query("code == 'publicity_count_implausible'")["message"]
+    assert "会员40人" in implausible
+
+
+def test_the_briefing_figures_and_the_workbook_tell_the_two_unions_apart(raw_two, campaign):
+    from openpyxl import load_workbook
+
+    from analysis import figures
+    from analysis.exports.workbook import write_workbook
+
+    submission(raw_two, "长阳镇.xlsx", CY, [act("中心小学工会")], "2019-06-28")
+    run(raw_two)
+    roster = load_roster(raw_two / "roster")
+    fig = figures.compute(campaign, roster, figures.read_tables(raw_two.parent / "out"))
+    missing = list(zip(fig.not_reached["reporting_unit"], fig.not_reached["unit"], strict=True))
+    assert (LL, "中心小学工会") in missing and (CY, "中心小学工会") not in missing
+    ranking = fig.ranking.set_index("group")
+    assert ranking.loc[CY, "units_covered"] == 1 and ranking.loc[LL, "units_covered"] == 0
+    book = load_workbook(write_workbook(fig, raw_two.parent / "通报表.xlsx"))
+    rows = [
+        [c for c in r if c is not None] for r in book["未覆盖基层工会"].iter_rows(values_only=True)
+    ]
+    assert any("中心小学工会" in r and LL in r for r in rows)
+    assert not any("中心小学工会" in r and CY in r for r in rows)
