@@ -448,7 +448,8 @@ MESSAGES: dict[str, str] = {
     "lab_opening": "JupyterLab 界面设为简体中文（{settings}），正在打开 {notebook} …",
     # Campaign definition (campaign.py): raised as CampaignError
     "campaign_bad_date": (
-        "活动定义文件中“{where}”不是有效日期（应为 YYYY-MM-DD）：{value}；请改正后重新运行。"
+        "活动定义文件（{file}）中“{where}”不是有效日期：{value}；请写成 2019-07-01"
+        "（不加引号），改正后重新运行。"
     ),
     "campaign_key_missing": (
         "活动定义文件（{file}）{where}缺少必填项 {key}{label}，请对照内置模板"
@@ -456,14 +457,56 @@ MESSAGES: dict[str, str] = {
     ),
     "campaign_where_section": "[{section}] 中",
     "campaign_where_entry": "第{n}个 [[{table}]]（{label}）中",
+    "campaign_where_output": "[publicity] 的第{n}种宣传成果（outputs）中",
     "campaign_label_rounds": "报送期次",
     "campaign_label_work_items": "工作类别",
     "campaign_bad_number": (
-        "活动定义文件中“{where}”应为整数（如 2019、200_000），现在是 {value}；请改正后重新运行。"
+        "活动定义文件（{file}）中“{where}”应为整数（如 2019、200_000），现在是 {value}；请改正后重新运行。"
     ),
     "campaign_unknown_setting": (
-        "活动定义文件的 [{section}] 中有本工具不认识的设置 {key}；请对照内置模板"
+        "活动定义文件（{file}）{where}有本工具不认识的设置 {key}{hint}；请对照内置模板"
         "（analysis/campaign_default.toml）检查拼写后重新运行。"
+    ),
+    "campaign_did_you_mean": "（是不是 {key}？）",
+    "campaign_day": "{year}年{month}月{day}日",
+    "campaign_round_named": "“{name}”（{code}）",
+    "campaign_limit_too_small": (
+        "活动定义文件（{file}）中 [limits] 的 {key} 是 {value}，应为大于 0 的整数；"
+        "请改正（或删去这一行，使用内置的限值）后重新运行。"
+    ),
+    "campaign_not_array": (
+        "活动定义文件（{file}）中的{label}应写成一段或几段 [[{table}]]（两层方括号，每段一项），"
+        "请对照内置模板（analysis/campaign_default.toml）改正后重新运行。"
+    ),
+    "campaign_window_reversed": (
+        "活动定义文件（{file}）中{what}的开始日期{start}晚于结束日期{end}；"
+        "请检查 start 和 end 是否写反，改正后重新运行。"
+    ),
+    "campaign_bad_code": (
+        "活动定义文件（{file}）中{table}的代码 code = “{code}”不能使用：代码写进统计表，"
+        "只能用英文字母、数字、“_”和“-”（如 r2），且不能是 other；"
+        "中文名称请写在 name（以及期次的 labels）中，改正后重新运行。"
+    ),
+    "campaign_code_twice": (
+        "活动定义文件（{file}）中有两项{table}的代码都是“{code}”；每项的 code 要不同，"
+        "请改正后重新运行。"
+    ),
+    "campaign_round_outside": (
+        "活动定义文件（{file}）中报送期次{what}的活动时间{start}—{end}超出了活动的起止日期"
+        "{campaign_start}—{campaign_end}（[campaign] 的 start、end）；请改正其中之一后重新运行。"
+    ),
+    "campaign_deadline_early": (
+        "活动定义文件（{file}）中报送期次{what}的截止日期{deadline}早于该期开始日期{start}；"
+        "请检查 deadline 是否写错，改正后重新运行。"
+    ),
+    "campaign_label_twice": (
+        "活动定义文件（{file}）中“{label}”同时是报送期次 {first} 和 {second} 的写法（name 或 labels），"
+        "写“{label}”的报送表无法确定期次；请从其中一期删去后重新运行。"
+    ),
+    "campaign_rounds_overlap": (
+        "活动定义文件（{file}）中报送期次“{first}”（{first_code}，到{first_end}）与“{second}”"
+        "（{second_code}，从{second_start}起）的活动时间重叠，同一天的活动无法确定属于哪一期；请把后一期的 start 改到前一期 end 之后，"
+        "改正后重新运行。"
     ),
     "campaign_bad_setting": (
         "活动定义文件（{file}）中有无法识别的设置：{detail}；请对照内置模板"
