@@ -862,6 +862,42 @@ def test_failed_write_leaves_previous_outputs(raw, monkeypatch):
     assert not [p for p in out.iterdir() if ".tmp" in p.name]
 
 
+def test_a_table_open_in_excel_leaves_every_table_as_it_was_and_is_named(raw, monkeypatch):
+    """On Windows a table open in Excel can be neither renamed nor replaced: the tables
+    before it in the write order were already replaced, so the folder held some tables
+    of each run while the message said the previous results were kept, without saying
+    which file to close."""
+    import errno
+    import os
+
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    out = raw.parent / "out"
+    run(raw, out)
+    before = _snapshot(out)
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    locked = out / "coverage.csv"
+    real_rename, real_replace = os.rename, os.replace
+
+    def refusing(real):
+        def move(source, target):
+            if locked in (Path(source), Path(target)):
+                raise PermissionError(errno.EACCES, "Permission denied", str(source))
+            real(source, target)
+
+        return move
+
+    monkeypatch.setattr(ingest.os, "rename", refusing(real_rename))
+    monkeypatch.setattr(ingest.os, "replace", refusing(real_replace))
+    with pytest.raises(ingest.OutputError) as err:
+        run(raw, out)
+    assert str(err.value) == (
+        f"结果文件 {locked} 无法更新（没有权限）：它可能正在 Excel 或 WPS 中打开，请关闭后重新运行；"
+        "本次没有更新任何结果文件，上一次的结果保持不变。"
+    )
+    assert _snapshot(out) == before
+    assert not [p for p in out.iterdir() if ".tmp" in p.name]
+
+
 # --------------------------------------------------------------------------- CLI
 
 

@@ -272,6 +272,10 @@ MESSAGES: dict[str, str] = {
     ),
     "progress_reading": "读取报送表",
     "progress_unit": "个",
+    "output_table_locked": (
+        "结果文件 {file} 无法更新（{detail}）：它可能正在 Excel 或 WPS 中打开，请关闭后重新运行；"
+        "本次没有更新任何结果文件，上一次的结果保持不变。"
+    ),
     "output_unwritable": (
         "统计结果无法写入 {folder}（{detail}）：请关闭在 Excel 中打开的结果文件、"
         "确认磁盘空间后重新运行；上一次的结果保持不变。"
