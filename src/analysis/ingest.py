@@ -80,6 +80,7 @@ from analysis.submissions import (
     _mark_superseded,
     _rel,
     _Submission,
+    stray_inputs,
 )
 from analysis.submissions import _sha256 as _read_sha256
 
@@ -588,7 +589,7 @@ def _context_fingerprint(
 
 def _input_marks(raw_dir: Path) -> dict[str, str]:
     """The analyst's own inputs as the run history keeps them: the roster file's name and
-    a hash of its bytes, a hash of aliases.csv ("" when absent), and the raw folder."""
+    a hash of its bytes, a hash of the alias table ("" when absent), and the raw folder."""
     from analysis.roster import find_roster_file
 
     marks = {"roster": "", "aliases": "", "raw": str(Path(raw_dir).resolve())}
@@ -596,8 +597,7 @@ def _input_marks(raw_dir: Path) -> dict[str, str]:
         path = find_roster_file(raw_dir / config.ROSTER_SUBDIR)
         marks["roster"] = f"{shown_name(path.name)}:{_sha256(path)[:16]}"
     with contextlib.suppress(OSError):
-        alias = raw_dir / config.ALIASES_FILE
-        if alias.is_file():
+        if alias := next(iter(names.alias_files(raw_dir)), None):
             marks["aliases"] = _sha256(alias)[:16]
     return marks
 
@@ -940,12 +940,11 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     if campaign is None:
         campaign = load_campaign(raw_dir / config.CAMPAIGN_FILE)
     issues: list[Issue | IssueRows] = []
-    aliases = None
-    alias_path = raw_dir / config.ALIASES_FILE
-    if alias_path.is_file():
-        aliases, alias_issues = names.read_aliases(alias_path, config.ALIASES_FILE)
-        aliases, check_issues = names.check_aliases(aliases, roster, config.ALIASES_FILE)
-        issues += alias_issues + check_issues
+    aliases, alias_name, alias_issues = names.read_alias_file(raw_dir)
+    if aliases is not None:
+        aliases, check_issues = names.check_aliases(aliases, roster, alias_name)
+        alias_issues += check_issues
+    issues += alias_issues + stray_inputs(raw_dir)
     resolver = names.NameResolver(roster, aliases)
     issues = _roster_issues(roster, raw_dir, resolver.issues) + issues
 

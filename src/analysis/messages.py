@@ -128,6 +128,16 @@ MESSAGES: dict[str, str] = {
     "skip_hidden": "隐藏文件",
     "skip_thumbs": "系统缩略图文件",
     "skip_desktop_ini": "系统配置文件",
+    "skip_backup": "备份文件",
+    "skip_shortcut": "快捷方式",
+    "file_skip_backup": (
+        "文件“{file}”是 Office/WPS 保存的备份文件（旧版本），已跳过；"
+        "如它就是要统计的报送表，请把文件名末尾的“.bak”等去掉（改为 .xlsx）后重新运行。"
+    ),
+    "file_skip_shortcut": (
+        "文件“{file}”是一个快捷方式，程序不读取它指向的文件，已跳过；"
+        "请把报送文件本身复制到这里后重新运行。"
+    ),
     "superseded_later_date": "后者填报日期更晚",
     "superseded_undated": "本表没有填写填报日期，后者填写了",
     "superseded_version_mark": "后者的文件名标明为更正或新版本",
@@ -563,8 +573,30 @@ MESSAGES: dict[str, str] = {
         "请在第二列填写名册中的名称。"
     ),
     "alias_target_unknown": (
-        "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”；"
+        "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”{suggestions}；"
         "该行未使用，请改为名册中的准确名称。"
+    ),
+    "alias_target_inexact": (
+        "别名表 {file} 第{row}行的名册名称“{name}”与名册中的“{found}”写法不完全一致"
+        "（全角半角、空格、括号或前后缀不同），已按“{found}”使用；请改为名册中的写法。"
+    ),
+    "alias_is_roster_name": (
+        "别名表 {file} 第{row}行的报送名称“{alias}”本身就是名册中的名称：写“{alias}”的活动"
+        "总是计入名册中的“{alias}”，这一行没有使用。如“{alias}”已并入或改名为“{name}”，"
+        "请修改名册后重新运行。"
+    ),
+    "raw_entry_not_read": (
+        "原始数据目录中的“{file}”没有读取：程序只读取 roster 文件夹中的名册、submissions 文件夹中的"
+        "报送表（可分子文件夹）、名称对照表 aliases.csv 和活动定义 campaign.toml；"
+        "如这是报送表或名册，请移到相应文件夹后重新运行。"
+    ),
+    "raw_name_lookalike": (
+        "原始数据目录中的“{file}”没有读取：文件名应为 {wanted}（记事本或 Excel 另存时可能加上了"
+        "扩展名）；如这是要用的文件，请改名为 {wanted} 后重新运行。"
+    ),
+    "aliases_file_ignored": (
+        "原始数据目录中有两份名称对照表：使用了较新的“{used}”，“{file}”没有使用；"
+        "请删除不用的一份，或把两份合并后重新运行。"
     ),
     "alias_conflict": (
         "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，与前面的对应“{first}”"
