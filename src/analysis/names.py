@@ -295,9 +295,10 @@ ALIAS_HEADER_SEARCH = 5
 
 
 def alias_files(raw_dir: Path) -> list[Path]:
-    """The alias tables at the top of RAW, newest first (the one a run uses first)."""
-    from analysis.submissions import skipped_because
+    """The alias tables at the top of RAW, newest first (the one a run uses first).
 
+    Office's lock file (~$aliases.xlsx) and backups (aliases.csv.bak) have other stems
+    or suffixes, so are not among them."""
     try:
         entries = list(Path(raw_dir).iterdir())
     except OSError:
@@ -305,7 +306,7 @@ def alias_files(raw_dir: Path) -> list[Path]:
     found = [
         p for p in entries
         if p.suffix.lower() in ALIAS_SUFFIXES and p.stem.strip().lower() in ALIAS_STEMS
-        and skipped_because(p.name) is None and p.is_file()
+        and p.is_file()
     ]  # fmt: skip
     return sorted(found, key=lambda p: (-p.stat().st_mtime, p.name))
 
