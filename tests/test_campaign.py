@@ -244,3 +244,25 @@ def test_rounds_written_as_one_table_or_a_word_are_refused_not_read_as_none(roun
     data["rounds"] = rounds
     with pytest.raises(CampaignError, match=re.escape("中的报送期次应写成一段或几段 [[rounds]]")):
         campaign_from_dict(data, source="campaign.toml")
+
+
+def test_one_form_or_label_written_without_brackets_is_one_word():
+    """`forms = "宣讲"` gave the forms 宣 and 讲; `labels = 2` an English error."""
+    data = tomllib.loads(default_campaign_text())
+    data["work_items"][1]["forms"] = "宣讲"
+    data["rounds"][1]["labels"] = 2
+    campaign = campaign_from_dict(data, source="campaign.toml")
+    assert campaign.work_items_by_code["training"].forms == (("宣讲",),)
+    assert campaign.rounds_by_code["r2"].labels == ("2",)
+
+
+def test_a_publicity_setting_that_is_no_number_is_named_in_chinese(tmp_path):
+    text = default_campaign_text()
+    old = next(line for line in text.splitlines() if line.startswith("per_member"))
+    path = _campaign_file(tmp_path, old, 'per_member = "一个"')
+    with pytest.raises(CampaignError) as err:
+        load_campaign(path)
+    assert str(err.value) == (
+        f"活动定义文件（{path}）中“publicity.per_member”应为数字（如 1、0.5），现在是 '一个'；"
+        "请改正后重新运行。"
+    )

@@ -110,7 +110,7 @@ class PublicitySettings:
         return f"{self.name(code)}{n}{self.unit(code)}"
 
 
-def _publicity(data: dict) -> PublicitySettings:
+def _publicity(data: dict, file: str = "") -> PublicitySettings:
     outputs = tuple(
         PublicityOutput(
             code=str(o["code"]),
@@ -130,8 +130,8 @@ def _publicity(data: dict) -> PublicitySettings:
         item_labels=_strings(data.get("item_labels")),
         count_labels=_strings(data.get("count_labels")),
         cumulative_words=_strings(data.get("cumulative_words")),
-        per_member=float(data.get("per_member", 1.0)),
-        min_limit=int(data.get("min_limit", 100)),
+        per_member=_number(data.get("per_member", 1.0), "publicity.per_member", file),
+        min_limit=_int(data.get("min_limit", 100), "publicity.min_limit", file),
     )
 
 
@@ -223,8 +223,9 @@ def _shown_value(value: object) -> str:
 
 
 def _strings(values: object) -> tuple[str, ...]:
-    if isinstance(values, str):  # labels = "r1": one label, not the letters r and 1
-        return (values,)
+    """A list of words of the campaign file; one word written without brackets is one."""
+    if isinstance(values, str | int | float | dt.date):  # labels = "r1": not r and 1
+        return (str(values),)
     return tuple(str(v) for v in (values or []))
 
 
@@ -237,6 +238,24 @@ def _int(value: object, where: str, file: str = "") -> int:
     except ValueError:
         raise CampaignError(
             message_text("campaign_bad_number", file=file, where=where, value=repr(value))
+        ) from None
+
+
+def _forms(item: dict) -> list:
+    """A work item's forms: `forms = "讨论会"` is one form, not 讨, 论 and 会."""
+    forms = item.get("forms", [])
+    return forms if isinstance(forms, list) else [forms]
+
+
+def _number(value: object, where: str, file: str = "") -> float:
+    """A number of the campaign file (1.5, "2"), else a Chinese error."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value).replace("_", "").strip())
+    except ValueError:
+        raise CampaignError(
+            message_text("campaign_bad_decimal", file=file, where=where, value=repr(value))
         ) from None
 
 
@@ -407,9 +426,7 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
                 name=str(w["name"]),
                 short=str(w.get("short", w["name"])),
                 synonyms=_strings(w.get("synonyms")) or (str(w["name"]),),
-                forms=tuple(
-                    _strings(f) if isinstance(f, list) else (str(f),) for f in w.get("forms", [])
-                ),
+                forms=tuple(_strings(f) if isinstance(f, list) else (str(f),) for f in _forms(w)),
             )
             for w in _array(data, "work_items", message_text("campaign_label_work_items"), source)
         )
@@ -434,7 +451,8 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
             source=source,
             # A campaign file without [publicity] keeps the built-in output types.
             publicity=_publicity(
-                data["publicity"] if "publicity" in data else _builtin().get("publicity", {})
+                data["publicity"] if "publicity" in data else _builtin().get("publicity", {}),
+                source,
             ),
             row_rules={k: _strings(v) for k, v in data.get("row_rules", {}).items()},
         )

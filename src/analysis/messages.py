@@ -477,6 +477,9 @@ MESSAGES: dict[str, str] = {
     "campaign_bad_number": (
         "活动定义文件（{file}）中“{where}”应为整数（如 2019、200_000），现在是 {value}；请改正后重新运行。"
     ),
+    "campaign_bad_decimal": (
+        "活动定义文件（{file}）中“{where}”应为数字（如 1、0.5），现在是 {value}；请改正后重新运行。"
+    ),
     "campaign_unknown_setting": (
         "活动定义文件（{file}）{where}有本工具不认识的设置 {key}{hint}；请对照内置模板"
         "（analysis/campaign_default.toml）检查拼写后重新运行。"
