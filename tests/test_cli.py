@@ -186,3 +186,22 @@ def test_a_locked_roster_or_aliases_file_is_told_as_a_file_to_close(raw, tmp_pat
     line = capsys.readouterr().err.strip()
     assert line.startswith(f"无法读取 {roster}（没有权限）") and "关闭该文件" in line
     assert "是不是文件夹" not in line
+
+
+def test_a_gbk_console_prints_names_gbk_lacks_without_a_traceback(raw, tmp_path):
+    """Windows writes a redirected console (briefing.bat's log, a pipe) in GBK: a file or
+    folder name with a character GBK lacks ("•") is printed with "?" in its place, and
+    the run ends as it did, status 0."""
+    import os
+
+    out = tmp_path / "结果•第二阶段"
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis", "ingest", "--raw", str(raw), "--out", str(out),
+         "--quiet"],
+        capture_output=True, env=env,
+    )  # fmt: skip
+    stdout = proc.stdout.decode("gbk")
+    assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
+    assert b"Traceback" not in proc.stderr
+    assert "结果?第二阶段" in stdout and "读取报送文件" in stdout

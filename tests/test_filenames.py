@@ -124,19 +124,28 @@ def _hostile_raw(tmp_path: Path) -> Path:
     raw = tmp_path / "raw"
     write_xlsx(raw / "roster" / "名册.xlsx", HOSTILE_ROSTER)
     (raw / "submissions").mkdir()
-    text = default_campaign_text().replace('code = "r2"', 'code = "r2:补报?"', 1)
-    text = text.replace('name = "第二阶段"', 'name = "第二阶段/补报*"', 1)
+    # A round's code goes into the tables and must be Latin letters and digits (a code
+    # "r2:补报?" is refused: test_a_round_code_a_file_name_cannot_hold_is_refused); its
+    # name, which goes into the templates' names, may hold anything.
+    text = default_campaign_text().replace('name = "第二阶段"', 'name = "第二阶段/补报*"', 1)
     (raw / "campaign.toml").write_text(text, encoding="utf-8")
     return raw
+
+
+def test_a_round_code_a_file_name_cannot_hold_is_refused(tmp_path):
+    from analysis.campaign import CampaignError, load_campaign
+
+    path = tmp_path / "campaign.toml"
+    path.write_text(default_campaign_text().replace('code = "r2"', 'code = "r2:补报?"', 1), "utf-8")
+    with pytest.raises(CampaignError, match="报送期次的代码 code = “r2:补报\\?”不能使用"):
+        load_campaign(path)
 
 
 def test_templates_for_hostile_names_are_legal_and_one_per_unit(tmp_path, monkeypatch):
     raw = _hostile_raw(tmp_path)
     monkeypatch.setattr(batch.config, "REPORTS_DIR", tmp_path / "reports")
-    run = batch.run(
-        roster=raw / "roster", round_code="r2:补报?", campaign_path=raw / "campaign.toml"
-    )
-    assert run.out_dir == tmp_path / "reports" / "templates" / "r2_补报_"
+    run = batch.run(roster=raw / "roster", round_code="r2", campaign_path=raw / "campaign.toml")
+    assert run.out_dir == tmp_path / "reports" / "templates" / "r2"
     _assert_windows_legal(tmp_path / "reports", "reports")
     reporting_units = {row[2] or row[1] for row in HOSTILE_ROSTER[1:]}
     assert len(run.files) == len(set(run.files)) == len(reporting_units) == 8
@@ -161,9 +170,9 @@ def test_briefing_folder_for_hostile_names_is_legal(tmp_path, monkeypatch):
     monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
     monkeypatch.setattr(charts, "PNG_DPI", 40)
     reports = tmp_path / "reports"
-    assert briefing.run(raw, tmp_path / "out", reports, round_code="r2:补报?") == 0
+    assert briefing.run(raw, tmp_path / "out", reports, round_code="r2") == 0
     (folder,) = reports.iterdir()
-    assert folder.name == "2019-09-30_r2_补报_"
+    assert folder.name == "2019-09-30_r2"
     assert (folder / "通报表.xlsx").exists() and (folder / "charts").is_dir()
     _assert_windows_legal(reports, "reports")
     _assert_windows_legal(tmp_path / "out", "data/processed")

@@ -172,6 +172,54 @@ def test_aliases_resolve_names_and_bad_alias_is_an_issue(raw):
     assert (issue["file"], issue["row"]) == ("aliases.csv", "3")
 
 
+def test_an_alias_table_kept_in_excel_is_read_and_the_older_copy_named(raw):
+    """The analyst opens aliases.csv in Excel and saves it as aliases.xlsx (Sheet1, a
+    title row, a 备注 column): it was not read at all. The newer of two tables is used,
+    the other named in a warning."""
+    import os
+
+    (raw / "aliases.csv").write_text("报送名称,名册名称\n一小,长阳镇第一小学工会\n", "utf-8")
+    os.utime(raw / "aliases.csv", (1_500_000_000, 1_500_000_000))
+    write_xlsx(raw / "aliases.xlsx", [
+        ["名称对照表（2019年7月更新）"], ["报送名称", "名册名称", "备注"],
+        ["长阳一小", "长阳镇第一小学工会", "第二阶段新增"], [], ["卫生院", "长阳镇卫生院工会（ ）"],
+    ])  # fmt: skip
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳一小"), act("卫生院"), act("一小")],
+               "2019-06-28")  # fmt: skip
+    run(raw)
+    out = raw.parent / "out"
+    assert csv(out, "rows")["grassroots_unit"].tolist() == ["长阳镇第一小学工会", "", ""]
+    issues = csv(out, "issues").set_index("code")
+    assert issues.loc["aliases_file_ignored", ["file", "severity"]].tolist() == [
+        "aliases.csv", "warning"
+    ]  # fmt: skip
+    assert (
+        "使用了较新的“aliases.xlsx”，“aliases.csv”没有使用"
+        in issues.loc["aliases_file_ignored", "message"]
+    )
+    unknown = issues.loc["alias_target_unknown"]
+    assert (unknown["file"], unknown["row"]) == ("aliases.xlsx", "5")
+
+
+def test_files_at_the_top_of_the_raw_folder_that_no_run_reads_are_named(raw):
+    """A workbook dropped beside submissions/, campaign.toml saved by Notepad as
+    campaign.toml.txt: each was left out without a word (folders are RAW's own affair)."""
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    (raw / "submissions" / "长阳镇.xlsx").rename(raw / "长阳镇.xlsx")
+    (raw / "第二阶段").mkdir()
+    (raw / "campaign.toml.txt").write_text("[campaign]\n", "utf-8")
+    (raw / "README.md").write_text("说明", "utf-8")
+    (raw / "Thumbs.db").write_bytes(b"x")
+    (raw / "aliases.csv").write_text("报送名称,名册名称\n", "utf-8")
+    run(raw)
+    issues = csv(raw.parent / "out", "issues").query("code == 'raw_entry_not_read'")
+    assert issues["file"].tolist() == ["campaign.toml.txt", "长阳镇.xlsx"]
+    assert set(issues["severity"]) == {"warning"}
+    messages = issues.set_index("file")["message"]
+    assert "文件名应为 campaign.toml" in messages["campaign.toml.txt"]
+    assert "如这是报送表或名册，请移到相应文件夹后重新运行" in messages["长阳镇.xlsx"]
+
+
 # --------------------------------------------------------------------------- submissions
 
 
@@ -516,6 +564,41 @@ def test_lock_and_hidden_files_are_skipped_and_noted(raw):
     assert sorted(skipped["file"]) == ["submissions/.DS_Store", "submissions/~$长阳镇.xlsx"]
 
 
+def test_backups_temporary_files_and_shortcuts_an_office_pc_leaves_are_skipped(raw):
+    """A WPS/Office backup (报送表.xlsx.bak: an earlier version) was read as a submission
+    beside the current one; Word's ~WRL0001.tmp and a Windows shortcut were "not a
+    spreadsheet, ask the unit to resend". Each is a warning saying what it is, also
+    inside a zip."""
+    import zipfile
+
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    sub = raw / "submissions"
+    submission(raw, "旧.xlsx", "长阳镇总工会", [act("长阳镇第一小学")], "2019-06-20")
+    (sub / "旧.xlsx").rename(sub / "长阳镇.xlsx.bak")
+    (sub / "~WRL0001.tmp").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600))
+    (sub / "报送表 - 快捷方式.lnk").write_bytes(b"L\0\0\0\x01\x14\x02\0" + bytes(200))
+    with zipfile.ZipFile(sub / "材料.zip", "w") as archive:
+        archive.writestr("琉璃河镇/报送表.xlsx.bak", (sub / "长阳镇.xlsx.bak").read_bytes())
+    result = run(raw)
+    out = raw.parent / "out"
+    assert csv(out, "submissions")["file"].tolist() == ["submissions/长阳镇.xlsx"]
+    assert result.files_skipped == 3
+    issues = csv(out, "issues").set_index("file")
+    assert set(issues["severity"]) == {"warning"}
+    assert issues.loc["submissions/长阳镇.xlsx.bak", "message"].startswith(
+        "文件“submissions/长阳镇.xlsx.bak”是 Office/WPS 保存的备份文件（旧版本），已跳过；"
+    )
+    assert (
+        "（Office 打开文件时生成的临时文件）" in issues.loc["submissions/~WRL0001.tmp", "message"]
+    )
+    assert (
+        "是一个快捷方式，程序不读取它指向的文件"
+        in issues.loc["submissions/报送表 - 快捷方式.lnk", "message"]
+    )
+    assert "备份文件" in issues.loc["submissions/材料.zip/琉璃河镇/报送表.xlsx.bak", "message"]
+    assert csv(out, "coverage").set_index("group").loc["长阳镇总工会", "activities"] == "1"
+
+
 # --------------------------------------------------------------------------- reconciliation
 
 
@@ -858,6 +941,42 @@ def test_failed_write_leaves_previous_outputs(raw, monkeypatch):
     monkeypatch.setattr(ingest, "_write_csv", failing)
     with pytest.raises(ingest.OutputError, match="上一次的结果保持不变"):
         run(raw, out)
+    assert _snapshot(out) == before
+    assert not [p for p in out.iterdir() if ".tmp" in p.name]
+
+
+def test_a_table_open_in_excel_leaves_every_table_as_it_was_and_is_named(raw, monkeypatch):
+    """On Windows a table open in Excel can be neither renamed nor replaced: the tables
+    before it in the write order were already replaced, so the folder held some tables
+    of each run while the message said the previous results were kept, without saying
+    which file to close."""
+    import errno
+    import os
+
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    out = raw.parent / "out"
+    run(raw, out)
+    before = _snapshot(out)
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    locked = out / "coverage.csv"
+    real_rename, real_replace = os.rename, os.replace
+
+    def refusing(real):
+        def move(source, target):
+            if locked in (Path(source), Path(target)):
+                raise PermissionError(errno.EACCES, "Permission denied", str(source))
+            real(source, target)
+
+        return move
+
+    monkeypatch.setattr(ingest.os, "rename", refusing(real_rename))
+    monkeypatch.setattr(ingest.os, "replace", refusing(real_replace))
+    with pytest.raises(ingest.OutputError) as err:
+        run(raw, out)
+    assert str(err.value) == (
+        f"结果文件 {locked} 无法更新（没有权限）：它可能正在 Excel 或 WPS 中打开，请关闭后重新运行；"
+        "本次没有更新任何结果文件，上一次的结果保持不变。"
+    )
     assert _snapshot(out) == before
     assert not [p for p in out.iterdir() if ".tmp" in p.name]
 

@@ -345,3 +345,62 @@ def test_invisible_characters_copied_with_a_name_do_not_block_it(roster, invisib
     """A name pasted from WeChat or a web page with a zero-width space matches the roster."""
     written = f"长阳镇卫生院{invisible}工会{invisible}"
     assert NameResolver(roster).resolve(written).unit == "长阳镇卫生院工会"
+
+
+def test_an_alias_table_with_a_title_above_its_header_is_read(roster, tmp_path):
+    """Excel's way: a title row ("名称对照表") above 报送名称,名册名称 made the whole
+    table unusable."""
+    path = tmp_path / "aliases.csv"
+    path.write_text(
+        "名称对照表,,\n报送名称,名册名称,备注\n长阳一小,长阳镇第一小学工会,6月\n", "utf-8-sig"
+    )
+    aliases, issues = read_aliases(path)
+    assert issues == []
+    assert aliases[["alias", "name", "row"]].values.tolist() == [
+        ["长阳一小", "长阳镇第一小学工会", 3]
+    ]
+
+
+def test_alias_targets_written_as_another_alias_or_loosely_are_followed(roster, tmp_path):
+    """甲 → 乙 and 乙 → a roster name: 甲 counts for the roster name (it was "not in the
+    roster"); a target in full-width brackets or with 北京市 before it is the roster name
+    it unmistakably is, with a warning to write it exactly; an alias that is itself a
+    roster name is not used (a name written as in the roster always counts for it)."""
+    path = tmp_path / "aliases.csv"
+    path.write_text(
+        "报送名称,名册名称\n"
+        "一小,长阳一小\n"
+        "长阳一小,长阳镇第一小学工会\n"
+        "卫生院,北京市长阳镇卫生院工会\n"
+        "区教委机关工会,房山区实验中学工会\n"
+        "实验中学,房山区实验中学\n",
+        encoding="utf-8",
+    )
+    aliases, read_issues = read_aliases(path)
+    usable, issues = check_aliases(aliases, roster)
+    assert read_issues == []
+    assert [(i.code, i.severity, i.row) for i in issues] == [
+        ("alias_target_inexact", "warning", 4),
+        ("alias_is_roster_name", "warning", 5),
+        ("alias_target_inexact", "warning", 6),
+    ]
+    assert "“北京市长阳镇卫生院工会”与名册中的“长阳镇卫生院工会”写法不完全一致" in issues[0].message
+    assert "报送名称“区教委机关工会”本身就是名册中的名称" in issues[1].message
+    resolver = NameResolver(roster, usable)
+    assert resolver.resolve("一小").unit == "长阳镇第一小学工会"
+    assert resolver.resolve("卫生院").unit == "长阳镇卫生院工会"
+    assert resolver.resolve("区教委机关工会").unit == "区教委机关工会"
+
+
+def test_an_alias_to_no_roster_name_lists_the_closest_ones(roster, tmp_path):
+    """Two rows pointing at each other end nowhere: both are named, neither is used."""
+    path = tmp_path / "aliases.csv"
+    path.write_text("报送名称,名册名称\n燕房,燕房物流工会\n循环甲,循环乙\n循环乙,循环甲\n", "utf-8")
+    usable, issues = check_aliases(read_aliases(path)[0], roster)
+    assert usable.empty
+    assert [(i.code, i.row) for i in issues] == [
+        ("alias_target_unknown", 2),
+        ("alias_target_unknown", 3),
+        ("alias_target_unknown", 4),
+    ]
+    assert "但名册中没有“燕房物流工会”（最接近的名称：北京燕房物流有限公司工会" in issues[0].message

@@ -6,12 +6,12 @@ Everything campaign-specific lives in a TOML file; the built-in default is
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import difflib
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -110,7 +110,7 @@ class PublicitySettings:
         return f"{self.name(code)}{n}{self.unit(code)}"
 
 
-def _publicity(data: dict) -> PublicitySettings:
+def _publicity(data: dict, file: str = "") -> PublicitySettings:
     outputs = tuple(
         PublicityOutput(
             code=str(o["code"]),
@@ -130,8 +130,8 @@ def _publicity(data: dict) -> PublicitySettings:
         item_labels=_strings(data.get("item_labels")),
         count_labels=_strings(data.get("count_labels")),
         cumulative_words=_strings(data.get("cumulative_words")),
-        per_member=float(data.get("per_member", 1.0)),
-        min_limit=int(data.get("min_limit", 100)),
+        per_member=_number(data.get("per_member", 1.0), "publicity.per_member", file),
+        min_limit=_int(data.get("min_limit", 100), "publicity.min_limit", file),
     )
 
 
@@ -156,11 +156,11 @@ class Campaign:
     # [row_rules]: words of a 备注 saying the unit voided the row (`void_remarks`)…
     row_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    @cached_property
+    @functools.cached_property
     def rounds_by_code(self) -> dict[str, Round]:
         return {r.code: r for r in self.rounds}
 
-    @cached_property
+    @functools.cached_property
     def work_items_by_code(self) -> dict[str, WorkItem]:
         return {w.code: w for w in self.work_items}
 
@@ -198,26 +198,38 @@ class Campaign:
         return self.rounds[i - 1] if i > 0 else None
 
 
-def _date(value: object, where: str) -> dt.date:
+# Dates as an analyst types them in quotes: "2019-7-1", "2019/7/1", "2019.7.1", "2019年7月1日".
+_TYPED_DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
+
+
+def _date(value: object, where: str, file: str = "") -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and (typed := _TYPED_DATE.fullmatch(value)):
         try:
-            return dt.date.fromisoformat(value)
+            return dt.date(*(int(part) for part in typed.groups()))
         except ValueError:
             pass
-    raise CampaignError(message_text("campaign_bad_date", where=where, value=repr(value)))
+    raise CampaignError(
+        message_text("campaign_bad_date", file=file, where=where, value=_shown_value(value))
+    )
+
+
+def _shown_value(value: object) -> str:
+    """A value of the campaign file as the analyst wrote it: text in quotes, else as is."""
+    return f"“{value}”" if isinstance(value, str) else str(value)
 
 
 def _strings(values: object) -> tuple[str, ...]:
-    if isinstance(values, str):  # labels = "r1": one label, not the letters r and 1
-        return (values,)
+    """A list of words of the campaign file; one word written without brackets is one."""
+    if isinstance(values, str | int | float | dt.date):  # labels = "r1": not r and 1
+        return (str(values),)
     return tuple(str(v) for v in (values or []))
 
 
-def _int(value: object, where: str) -> int:
+def _int(value: object, where: str, file: str = "") -> int:
     """A whole number of the campaign file (200_000, "2019"), else a Chinese error."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -225,18 +237,39 @@ def _int(value: object, where: str) -> int:
         return int(str(value).replace("_", "").strip())
     except ValueError:
         raise CampaignError(
-            message_text("campaign_bad_number", where=where, value=repr(value))
+            message_text("campaign_bad_number", file=file, where=where, value=repr(value))
         ) from None
 
 
-def _limits(values: object) -> Limits:
-    """[limits], each a whole number; a key the tool does not know is named."""
-    known = {f.name for f in dataclasses.fields(Limits)}
+def _forms(item: dict) -> list:
+    """A work item's forms: `forms = "讨论会"` is one form, not 讨, 论 and 会."""
+    forms = item.get("forms", [])
+    return forms if isinstance(forms, list) else [forms]
+
+
+def _number(value: object, where: str, file: str = "") -> float:
+    """A number of the campaign file (1.5, "2"), else a Chinese error."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value).replace("_", "").strip())
+    except ValueError:
+        raise CampaignError(
+            message_text("campaign_bad_decimal", file=file, where=where, value=repr(value))
+        ) from None
+
+
+def _limits(values: object, file: str = "") -> Limits:
+    """[limits], each a whole number above 0 (`max_archive_depth` may be 0); a key the
+    tool does not know is named by `_check_keys` first."""
     given = values if isinstance(values, dict) else {}
-    for key in given:
-        if key not in known:
-            raise CampaignError(message_text("campaign_unknown_setting", section="limits", key=key))
-    return Limits(**{k: _int(v, f"limits.{k}") for k, v in given.items()})
+    limits = {k: _int(v, f"limits.{k}", file) for k, v in given.items()}
+    for key, number in limits.items():
+        if number < (0 if key == "max_archive_depth" else 1):
+            raise CampaignError(
+                message_text("campaign_limit_too_small", file=file, key=key, value=number)
+            )
+    return Limits(**limits)
 
 
 class _MissingKey(Exception):
@@ -256,17 +289,123 @@ class _Table(dict):
         raise _MissingKey(self.where, key)
 
 
-def _array(data: _Table, key: str, label: str) -> list[_Table]:
-    """The entries of an array of tables ([[rounds]]), each knowing its place."""
+def _array(data: _Table, key: str, label: str, file: str) -> list[_Table]:
+    """The entries of an array of tables ([[rounds]]), each knowing its place; at least one."""
     entries = data[key]
+    if (
+        not isinstance(entries, list)
+        or not entries
+        or not all(isinstance(e, dict) for e in entries)
+    ):
+        raise CampaignError(message_text("campaign_not_array", file=file, table=key, label=label))
     return [
         _Table(entry, message_text("campaign_where_entry", n=i, table=key, label=label))
-        for i, entry in enumerate(entries if isinstance(entries, list) else [], start=1)
+        for i, entry in enumerate(entries, start=1)
     ]
 
 
+# Sections whose keys each fall back to the built-in definition's when the file leaves
+# them out: a campaign file that only changes the name, dates and rounds still finds
+# the activity tables (an empty [columns] would find none, and blame every office).
+DEFAULTED_SECTIONS = ("columns", "header_fields", "row_markers", "row_rules")
+# A code of a round or a work item goes into the tables' columns (contract: English
+# codes, Chinese names): Latin letters and digits, "_" or "-" (r2, q3, 2020Q1).
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+_ARRAYS = ("rounds", "work_items")  # the arrays of tables ([[rounds]])
+
+
+@functools.cache
+def _builtin() -> dict:
+    return tomllib.loads(default_campaign_text())
+
+
+def _known_keys() -> dict[str, frozenset[str]]:
+    """The keys the tool reads, per place: those the built-in definition writes."""
+    builtin = _builtin()
+    known = {"": frozenset(builtin)}
+    for section, value in builtin.items():
+        entry = value[0] if isinstance(value, list) else value
+        known[section] = frozenset(entry)
+    known["publicity.outputs"] = frozenset(k for o in builtin["publicity"]["outputs"] for k in o)
+    return known
+
+
+def _check_keys(data: dict, file: str) -> None:
+    """A key the tool does not read (a typo: `dealine`, `[colums]`) is named, with the
+    known key it most resembles, instead of being left out without a word."""
+    known = _known_keys()
+
+    def check(table: object, place: str, where: str) -> None:
+        if not isinstance(table, dict):
+            return
+        for key in table:
+            if key not in known[place]:
+                close = difflib.get_close_matches(key, sorted(known[place]), n=1, cutoff=0.6)
+                hint = (
+                    message_text("campaign_did_you_mean", key=_written(close[0], place))
+                    if close
+                    else ""
+                )
+                raise CampaignError(
+                    message_text(
+                        "campaign_unknown_setting",
+                        file=file,
+                        where=where,
+                        key=_written(key, place, table[key]),
+                        hint=hint,
+                    )
+                )
+
+    check(data, "", "中")
+    for section in known:
+        if not section or "." in section or section not in data:
+            continue
+        value = data[section]
+        label = message_text(f"campaign_label_{section}") if section in _ARRAYS else ""
+        for i, entry in enumerate(value if isinstance(value, list) else [value], start=1):
+            where = (
+                message_text("campaign_where_entry", n=i, table=section, label=label)
+                if isinstance(value, list)
+                else message_text("campaign_where_section", section=section)
+            )
+            check(entry, section, where)
+    publicity = data.get("publicity")
+    outputs = publicity.get("outputs", []) if isinstance(publicity, dict) else []
+    for i, output in enumerate(outputs if isinstance(outputs, list) else [], start=1):
+        where = message_text("campaign_where_output", n=i)
+        check(output, "publicity.outputs", where)
+
+
+def _written(key: str, place: str, value: object = None) -> str:
+    """A key as the campaign file writes it: a top-level one as its table's header."""
+    if place:
+        return key
+    if value is None:
+        value = _builtin().get(key)
+    return f"[[{key}]]" if isinstance(value, list) else f"[{key}]"
+
+
+def _with_defaults(data: dict) -> dict:
+    """`data` with each of DEFAULTED_SECTIONS' keys it leaves out taken from the built-in."""
+    builtin = _builtin()
+    data = dict(data)
+    for section in DEFAULTED_SECTIONS:
+        given = data.get(section)
+        data[section] = {**builtin.get(section, {}), **(given if isinstance(given, dict) else {})}
+    return data
+
+
 def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
-    """Build a Campaign from parsed TOML, with Chinese errors for missing parts."""
+    """Build a Campaign from parsed TOML, with Chinese errors for missing or wrong parts.
+
+    Keys the tool does not read are named (`_check_keys`); [columns], [header_fields],
+    [row_markers] and [row_rules] keep the built-in words for what the file leaves
+    out; rounds are put in date order and checked (`_check_dates`).
+    """
+    _check_keys(data, source)
+    data = _with_defaults(data)
     try:
         data = _Table(data, "")
         meta = _Table(data["campaign"], message_text("campaign_where_section", section="campaign"))
@@ -274,12 +413,12 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
             Round(
                 code=str(r["code"]),
                 name=str(r["name"]),
-                start=_date(r["start"], f"rounds.{r['code']}.start"),
-                end=_date(r["end"], f"rounds.{r['code']}.end"),
-                deadline=_date(r["deadline"], f"rounds.{r['code']}.deadline"),
+                start=_date(r["start"], f"rounds.{r['code']}.start", source),
+                end=_date(r["end"], f"rounds.{r['code']}.end", source),
+                deadline=_date(r["deadline"], f"rounds.{r['code']}.deadline", source),
                 labels=_strings(r.get("labels")) or (str(r["code"]), str(r["name"])),
             )
-            for r in _array(data, "rounds", message_text("campaign_label_rounds"))
+            for r in _array(data, "rounds", message_text("campaign_label_rounds"), source)
         )
         work_items = tuple(
             WorkItem(
@@ -287,25 +426,23 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
                 name=str(w["name"]),
                 short=str(w.get("short", w["name"])),
                 synonyms=_strings(w.get("synonyms")) or (str(w["name"]),),
-                forms=tuple(
-                    _strings(f) if isinstance(f, list) else (str(f),) for f in w.get("forms", [])
-                ),
+                forms=tuple(_strings(f) if isinstance(f, list) else (str(f),) for f in _forms(w)),
             )
-            for w in _array(data, "work_items", message_text("campaign_label_work_items"))
+            for w in _array(data, "work_items", message_text("campaign_label_work_items"), source)
         )
-        limits = _limits(data.get("limits", {}))
-        return Campaign(
+        limits = _limits(data.get("limits", {}), source)
+        start = _date(meta["start"], "campaign.start", source)
+        end = _date(meta["end"], "campaign.end", source)
+        campaign = Campaign(
             code=str(meta["code"]),
             name=str(meta["name"]),
             short_name=str(meta.get("short_name", meta["name"])),
             organiser=str(meta.get("organiser", "")),
             department=str(meta.get("department", "")),
-            start=_date(meta["start"], "campaign.start"),
-            end=_date(meta["end"], "campaign.end"),
-            year=_int(
-                meta.get("year", _date(meta["start"], "campaign.start").year), "campaign.year"
-            ),
-            rounds=rounds,
+            start=start,
+            end=end,
+            year=_int(meta.get("year", start.year), "campaign.year", source),
+            rounds=tuple(sorted(rounds, key=lambda r: (r.start, r.end))),
             work_items=work_items,
             columns={k: _strings(v) for k, v in data.get("columns", {}).items()},
             header_fields={k: _strings(v) for k, v in data.get("header_fields", {}).items()},
@@ -314,9 +451,8 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
             source=source,
             # A campaign file without [publicity] keeps the built-in output types.
             publicity=_publicity(
-                data["publicity"]
-                if "publicity" in data
-                else tomllib.loads(default_campaign_text()).get("publicity", {})
+                data["publicity"] if "publicity" in data else _builtin().get("publicity", {}),
+                source,
             ),
             row_rules={k: _strings(v) for k, v in data.get("row_rules", {}).items()},
         )
@@ -335,8 +471,60 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
         raise CampaignError(
             message_text("campaign_key_missing", file=source, where="", key=exc.args[0], label="")
         ) from None
-    except TypeError as exc:
+    except CampaignError:
+        raise
+    except (TypeError, ValueError) as exc:
         raise CampaignError(message_text("campaign_bad_setting", file=source, detail=exc)) from None
+    _check_dates(campaign, source)
+    return campaign
+
+
+def _check_dates(campaign: Campaign, file: str) -> None:
+    """What the figures need of the rounds and work items: codes that can be table values,
+    once each; each window in order and inside the campaign; a deadline not before its
+    round starts; rounds that do not overlap (a date belongs to one round); a label
+    naming one round only."""
+
+    def fail(key: str, **values: object) -> None:
+        raise CampaignError(message_text(key, file=file, **values))
+
+    if campaign.start > campaign.end:
+        fail("campaign_window_reversed", what="[campaign]", start=day(campaign.start),
+             end=day(campaign.end))  # fmt: skip
+    for kind, codes in (
+        ("rounds", [r.code for r in campaign.rounds]),
+        ("work_items", [w.code for w in campaign.work_items]),
+    ):
+        label = message_text(f"campaign_label_{kind}")
+        for code in codes:
+            if not _CODE.fullmatch(code) or code == OTHER_WORK_ITEM:
+                fail("campaign_bad_code", table=label, code=code)
+            if codes.count(code) > 1:
+                fail("campaign_code_twice", table=label, code=code)
+    labels: dict[str, str] = {}
+    for r in campaign.rounds:
+        what = message_text("campaign_round_named", name=r.name, code=r.code)
+        if r.start > r.end:
+            fail("campaign_window_reversed", what=what, start=day(r.start), end=day(r.end))
+        if r.start < campaign.start or r.end > campaign.end:
+            fail("campaign_round_outside", what=what, start=day(r.start), end=day(r.end),
+                 campaign_start=day(campaign.start), campaign_end=day(campaign.end))  # fmt: skip
+        if r.deadline < r.start:
+            fail("campaign_deadline_early", what=what, deadline=day(r.deadline),
+                 start=day(r.start))  # fmt: skip
+        for written in r.labels:
+            if labels.setdefault(written, r.code) != r.code:
+                fail("campaign_label_twice", label=written, first=labels[written], second=r.code)
+    for before, after in zip(campaign.rounds, campaign.rounds[1:], strict=False):
+        if after.start <= before.end:
+            fail("campaign_rounds_overlap", first=before.name, first_code=before.code,
+                 first_end=day(before.end), second=after.name, second_code=after.code,
+                 second_start=day(after.start))  # fmt: skip
+
+
+def day(day: dt.date) -> str:
+    """2019年7月1日: a date in a campaign-file message."""
+    return message_text("campaign_day", year=day.year, month=day.month, day=day.day)
 
 
 def default_campaign_text() -> str:

@@ -8,6 +8,7 @@ produce results at all (no roster, unreadable roster, bad arguments).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -292,6 +293,20 @@ def program() -> int:
     return status
 
 
+def _tolerant_console() -> None:
+    """Print what the console's encoding lacks as "?" rather than stop with a traceback.
+
+    A Windows console written through a pipe or a file (briefing.bat's window, a log)
+    is GBK: a file, folder or unit name with a character GBK lacks ("•", a rare
+    character) raised UnicodeEncodeError after the run had done its work.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if hasattr(stream, "reconfigure") and not encoding.startswith("utf"):
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
+                stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     from analysis.campaign import CampaignError
@@ -310,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.materials.quiet import silence_library_logs
 
     silence_library_logs()
+    _tolerant_console()
     args = None
     try:
         args = build_parser().parse_args(argv)

@@ -80,6 +80,7 @@ from analysis.submissions import (
     _mark_superseded,
     _rel,
     _Submission,
+    stray_inputs,
 )
 from analysis.submissions import _sha256 as _read_sha256
 
@@ -407,8 +408,12 @@ def write_tables(
                     frame.to_parquet(tmp_pq, index=False)
             for write in parquet_writes:
                 write.result()
-        for tmp, final in pending:
-            _move_into_place(tmp, final)
+        try:
+            _move_all_into_place(pending)
+        except _TableNotReplaced as exc:  # a table open in Excel on Windows, say
+            raise OutputError(
+                message_text("output_table_locked", file=exc.final, detail=os_reason(exc.error))
+            ) from None
         for name, index in indexes.items():
             csv_writer.save_index(out_dir, name, out_dir / f"{name}.csv", index)
     except OSError as exc:
@@ -474,29 +479,67 @@ def check_output_dir(out_dir: Path, raw_dir: Path) -> None:
         ) from None
 
 
+class _TableNotReplaced(Exception):
+    """A table of OUT could not be replaced (`error`); every table is as it was."""
+
+    def __init__(self, final: Path, error: OSError):
+        super().__init__(str(final))
+        self.final, self.error = final, error
+
+
 def _move_into_place(tmp: Path, final: Path) -> None:
-    """`os.replace(tmp, final)`, without ext4 writing `tmp` out to disk first.
+    """`os.replace(tmp, final)`, without ext4 writing `tmp` out to disk first (one table)."""
+    try:
+        _move_all_into_place([(tmp, final)])
+    except _TableNotReplaced as exc:
+        raise exc.error from None
+
+
+def _move_all_into_place(pending: list[tuple[Path, Path]]) -> None:
+    """Each `os.replace(tmp, final)` of `pending`, all or none.
 
     ext4 (`auto_da_alloc`) starts writing a file renamed over an existing one back at
     once: 30-35 ms for the scaled round's 46 MB rows.csv on a re-run. So the previous
-    table is renamed aside, the new one renamed in (onto no file) and the old one
-    removed; if the second rename fails the previous table is put back.
+    tables are renamed aside, the new ones renamed in (onto no file) and the old ones
+    removed. A table that cannot be set aside is replaced directly, before any other is
+    moved in. If any move fails (on Windows, a table open in Excel can be neither
+    renamed nor replaced), the tables moved in are removed and the previous ones put
+    back, and `_TableNotReplaced` names the table: the folder holds the last run's
+    tables, not some of each run's.
     """
-    aside = final.with_name(f".{final.name}.tmp{os.getpid()}old")
+    aside: list[tuple[Path, Path]] = []  # (final, the previous table set aside)
+    direct: list[tuple[Path, Path]] = []  # tables that could not be set aside
+    renamed: list[tuple[Path, Path]] = []
+    for tmp, final in pending:
+        spare = final.with_name(f".{final.name}.tmp{os.getpid()}old")
+        try:
+            os.rename(final, spare)
+        except FileNotFoundError:  # a first run: nothing to set aside
+            renamed.append((tmp, final))
+            continue
+        except OSError:
+            direct.append((tmp, final))  # replace it (or fail)
+            continue
+        aside.append((final, spare))
+        renamed.append((tmp, final))
+    moved: list[tuple[Path, Path]] = []
     try:
-        os.rename(final, aside)
-    except FileNotFoundError:  # a first run: nothing to set aside
-        os.replace(tmp, final)
-        return
-    except OSError:
-        os.replace(tmp, final)  # the previous table cannot be moved: replace it (or fail)
-        return
-    try:
-        os.rename(tmp, final)
-    except OSError:
-        os.replace(aside, final)
-        raise
-    aside.unlink(missing_ok=True)
+        for tmp, final in direct:
+            os.replace(tmp, final)
+        for tmp, final in renamed:
+            os.rename(tmp, final)
+            moved.append((tmp, final))
+    except OSError as exc:
+        for tmp, final in moved:  # back where it was written (write_tables removes it)
+            with contextlib.suppress(OSError):
+                os.rename(final, tmp)
+        for final, spare in aside:
+            with contextlib.suppress(OSError):
+                os.replace(spare, final)
+        failed = next((f for t, f in direct + renamed if t == Path(exc.filename or "")), None)
+        raise _TableNotReplaced(failed or pending[0][1], exc) from None
+    for _, spare in aside:
+        spare.unlink(missing_ok=True)
 
 
 def _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks) -> dict:
@@ -546,7 +589,7 @@ def _context_fingerprint(
 
 def _input_marks(raw_dir: Path) -> dict[str, str]:
     """The analyst's own inputs as the run history keeps them: the roster file's name and
-    a hash of its bytes, a hash of aliases.csv ("" when absent), and the raw folder."""
+    a hash of its bytes, a hash of the alias table ("" when absent), and the raw folder."""
     from analysis.roster import find_roster_file
 
     marks = {"roster": "", "aliases": "", "raw": str(Path(raw_dir).resolve())}
@@ -554,8 +597,7 @@ def _input_marks(raw_dir: Path) -> dict[str, str]:
         path = find_roster_file(raw_dir / config.ROSTER_SUBDIR)
         marks["roster"] = f"{shown_name(path.name)}:{_sha256(path)[:16]}"
     with contextlib.suppress(OSError):
-        alias = raw_dir / config.ALIASES_FILE
-        if alias.is_file():
+        if alias := next(iter(names.alias_files(raw_dir)), None):
             marks["aliases"] = _sha256(alias)[:16]
     return marks
 
@@ -898,12 +940,11 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     if campaign is None:
         campaign = load_campaign(raw_dir / config.CAMPAIGN_FILE)
     issues: list[Issue | IssueRows] = []
-    aliases = None
-    alias_path = raw_dir / config.ALIASES_FILE
-    if alias_path.is_file():
-        aliases, alias_issues = names.read_aliases(alias_path, config.ALIASES_FILE)
-        aliases, check_issues = names.check_aliases(aliases, roster, config.ALIASES_FILE)
-        issues += alias_issues + check_issues
+    aliases, alias_name, alias_issues = names.read_alias_file(raw_dir)
+    if aliases is not None:
+        aliases, check_issues = names.check_aliases(aliases, roster, alias_name)
+        alias_issues += check_issues
+    issues += alias_issues + stray_inputs(raw_dir)
     resolver = names.NameResolver(roster, aliases)
     issues = _roster_issues(roster, raw_dir, resolver.issues) + issues
 

@@ -128,6 +128,16 @@ MESSAGES: dict[str, str] = {
     "skip_hidden": "隐藏文件",
     "skip_thumbs": "系统缩略图文件",
     "skip_desktop_ini": "系统配置文件",
+    "skip_backup": "备份文件",
+    "skip_shortcut": "快捷方式",
+    "file_skip_backup": (
+        "文件“{file}”是 Office/WPS 保存的备份文件（旧版本），已跳过；"
+        "如它就是要统计的报送表，请把文件名末尾的“.bak”等去掉（改为 .xlsx）后重新运行。"
+    ),
+    "file_skip_shortcut": (
+        "文件“{file}”是一个快捷方式，程序不读取它指向的文件，已跳过；"
+        "请把报送文件本身复制到这里后重新运行。"
+    ),
     "superseded_later_date": "后者填报日期更晚",
     "superseded_undated": "本表没有填写填报日期，后者填写了",
     "superseded_version_mark": "后者的文件名标明为更正或新版本",
@@ -278,6 +288,10 @@ MESSAGES: dict[str, str] = {
     ),
     "progress_reading": "读取报送表",
     "progress_unit": "个",
+    "output_table_locked": (
+        "结果文件 {file} 无法更新（{detail}）：它可能正在 Excel 或 WPS 中打开，请关闭后重新运行；"
+        "本次没有更新任何结果文件，上一次的结果保持不变。"
+    ),
     "output_unwritable": (
         "统计结果无法写入 {folder}（{detail}）：请关闭在 Excel 中打开的结果文件、"
         "确认磁盘空间后重新运行；上一次的结果保持不变。"
@@ -454,7 +468,8 @@ MESSAGES: dict[str, str] = {
     "lab_opening": "JupyterLab 界面设为简体中文（{settings}），正在打开 {notebook} …",
     # Campaign definition (campaign.py): raised as CampaignError
     "campaign_bad_date": (
-        "活动定义文件中“{where}”不是有效日期（应为 YYYY-MM-DD）：{value}；请改正后重新运行。"
+        "活动定义文件（{file}）中“{where}”不是有效日期：{value}；请写成 2019-07-01"
+        "（不加引号），改正后重新运行。"
     ),
     "campaign_key_missing": (
         "活动定义文件（{file}）{where}缺少必填项 {key}{label}，请对照内置模板"
@@ -462,14 +477,59 @@ MESSAGES: dict[str, str] = {
     ),
     "campaign_where_section": "[{section}] 中",
     "campaign_where_entry": "第{n}个 [[{table}]]（{label}）中",
+    "campaign_where_output": "[publicity] 的第{n}种宣传成果（outputs）中",
     "campaign_label_rounds": "报送期次",
     "campaign_label_work_items": "工作类别",
     "campaign_bad_number": (
-        "活动定义文件中“{where}”应为整数（如 2019、200_000），现在是 {value}；请改正后重新运行。"
+        "活动定义文件（{file}）中“{where}”应为整数（如 2019、200_000），现在是 {value}；请改正后重新运行。"
+    ),
+    "campaign_bad_decimal": (
+        "活动定义文件（{file}）中“{where}”应为数字（如 1、0.5），现在是 {value}；请改正后重新运行。"
     ),
     "campaign_unknown_setting": (
-        "活动定义文件的 [{section}] 中有本工具不认识的设置 {key}；请对照内置模板"
+        "活动定义文件（{file}）{where}有本工具不认识的设置 {key}{hint}；请对照内置模板"
         "（analysis/campaign_default.toml）检查拼写后重新运行。"
+    ),
+    "campaign_did_you_mean": "（是不是 {key}？）",
+    "campaign_day": "{year}年{month}月{day}日",
+    "campaign_round_named": "“{name}”（{code}）",
+    "campaign_limit_too_small": (
+        "活动定义文件（{file}）中 [limits] 的 {key} 是 {value}，应为大于 0 的整数；"
+        "请改正（或删去这一行，使用内置的限值）后重新运行。"
+    ),
+    "campaign_not_array": (
+        "活动定义文件（{file}）中的{label}应写成一段或几段 [[{table}]]（两层方括号，每段一项），"
+        "请对照内置模板（analysis/campaign_default.toml）改正后重新运行。"
+    ),
+    "campaign_window_reversed": (
+        "活动定义文件（{file}）中{what}的开始日期{start}晚于结束日期{end}；"
+        "请检查 start 和 end 是否写反，改正后重新运行。"
+    ),
+    "campaign_bad_code": (
+        "活动定义文件（{file}）中{table}的代码 code = “{code}”不能使用：代码写进统计表，"
+        "只能用英文字母、数字、“_”和“-”（如 r2），且不能是 other；"
+        "中文名称请写在 name（以及期次的 labels）中，改正后重新运行。"
+    ),
+    "campaign_code_twice": (
+        "活动定义文件（{file}）中有两项{table}的代码都是“{code}”；每项的 code 要不同，"
+        "请改正后重新运行。"
+    ),
+    "campaign_round_outside": (
+        "活动定义文件（{file}）中报送期次{what}的活动时间{start}—{end}超出了活动的起止日期"
+        "{campaign_start}—{campaign_end}（[campaign] 的 start、end）；请改正其中之一后重新运行。"
+    ),
+    "campaign_deadline_early": (
+        "活动定义文件（{file}）中报送期次{what}的截止日期{deadline}早于该期开始日期{start}；"
+        "请检查 deadline 是否写错，改正后重新运行。"
+    ),
+    "campaign_label_twice": (
+        "活动定义文件（{file}）中“{label}”同时是报送期次 {first} 和 {second} 的写法（name 或 labels），"
+        "写“{label}”的报送表无法确定期次；请从其中一期删去后重新运行。"
+    ),
+    "campaign_rounds_overlap": (
+        "活动定义文件（{file}）中报送期次“{first}”（{first_code}，到{first_end}）与“{second}”"
+        "（{second_code}，从{second_start}起）的活动时间重叠，同一天的活动无法确定属于哪一期；请把后一期的 start 改到前一期 end 之后，"
+        "改正后重新运行。"
     ),
     "campaign_bad_setting": (
         "活动定义文件（{file}）中有无法识别的设置：{detail}；请对照内置模板"
@@ -527,8 +587,30 @@ MESSAGES: dict[str, str] = {
         "请在第二列填写名册中的名称。"
     ),
     "alias_target_unknown": (
-        "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”；"
+        "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，但名册中没有“{name}”{suggestions}；"
         "该行未使用，请改为名册中的准确名称。"
+    ),
+    "alias_target_inexact": (
+        "别名表 {file} 第{row}行的名册名称“{name}”与名册中的“{found}”写法不完全一致"
+        "（全角半角、空格、括号或前后缀不同），已按“{found}”使用；请改为名册中的写法。"
+    ),
+    "alias_is_roster_name": (
+        "别名表 {file} 第{row}行的报送名称“{alias}”本身就是名册中的名称：写“{alias}”的活动"
+        "总是计入名册中的“{alias}”，这一行没有使用。如“{alias}”已并入或改名为“{name}”，"
+        "请修改名册后重新运行。"
+    ),
+    "raw_entry_not_read": (
+        "原始数据目录中的“{file}”没有读取：程序只读取 roster 文件夹中的名册、submissions 文件夹中的"
+        "报送表（可分子文件夹）、名称对照表 aliases.csv 和活动定义 campaign.toml；"
+        "如这是报送表或名册，请移到相应文件夹后重新运行。"
+    ),
+    "raw_name_lookalike": (
+        "原始数据目录中的“{file}”没有读取：文件名应为 {wanted}（记事本或 Excel 另存时可能加上了"
+        "扩展名）；如这是要用的文件，请改名为 {wanted} 后重新运行。"
+    ),
+    "aliases_file_ignored": (
+        "原始数据目录中有两份名称对照表：使用了较新的“{used}”，“{file}”没有使用；"
+        "请删除不用的一份，或把两份合并后重新运行。"
     ),
     "alias_conflict": (
         "别名表 {file} 第{row}行把“{alias}”对应到“{name}”，与前面的对应“{first}”"

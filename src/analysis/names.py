@@ -35,7 +35,7 @@ from typing import Literal, NamedTuple
 import pandas as pd
 
 from analysis import textfiles
-from analysis.messages import message_text
+from analysis.messages import message_text, suggestion_text
 from analysis.model import Issue, IssueCode
 from analysis.namekeys import (  # noqa: F401 - the keys, re-exported with the rules
     BRACKETS,
@@ -428,30 +428,143 @@ def _standard_alias_columns(frame: pd.DataFrame) -> pd.DataFrame:
     raise ValueError("alias columns not found")
 
 
+# The analyst's alias table at the top of RAW: aliases.csv as the README says, or the
+# same table saved from Excel/WPS as a workbook, or named in Chinese.
+ALIAS_STEMS = ("aliases", "名称对照表", "别名表")
+ALIAS_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".et", ".ods")
+# A title row or two ("名称对照表") may stand above the header line.
+ALIAS_HEADER_SEARCH = 5
+
+
+def alias_files(raw_dir: Path) -> list[Path]:
+    """The alias tables at the top of RAW, newest first (the one a run uses first).
+
+    Office's lock file (~$aliases.xlsx) and backups (aliases.csv.bak) have other stems
+    or suffixes, so are not among them."""
+    try:
+        entries = list(Path(raw_dir).iterdir())
+    except OSError:
+        return []
+    found = [
+        p for p in entries
+        if p.suffix.lower() in ALIAS_SUFFIXES and p.stem.strip().lower() in ALIAS_STEMS
+        and p.is_file()
+    ]  # fmt: skip
+    return sorted(found, key=lambda p: (-p.stat().st_mtime, p.name))
+
+
+def read_alias_file(raw_dir: Path) -> tuple[pd.DataFrame | None, str, list[Issue]]:
+    """The alias table of RAW (`alias_files`' newest), its name, and the issues reading it;
+    None when there is none. A second table beside it is named in a warning, not read."""
+    files = alias_files(raw_dir)
+    if not files:
+        return None, "", []
+    used, *others = files
+    frame, issues = read_aliases(used, used.name)
+    for other in others:
+        text = message_text("aliases_file_ignored", file=other.name, used=used.name)
+        issues.append(Issue(other.name, "", None, "", "warning",
+                            IssueCode.ALIASES_FILE_IGNORED, text))  # fmt: skip
+    return frame, used.name, issues
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as the alias table's text (a whole number without ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _workbook_records(path: Path, display_name: str) -> tuple[list[tuple[int, list[str]]], str]:
+    """(row number, cells) of the first visible sheet holding anything, and its name."""
+    from analysis.campaign import Limits
+    from analysis.readers import read_workbook
+
+    workbook = read_workbook(path, Limits(), display_name=display_name)
+    sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets[:1]
+    if not sheets:
+        return [], ""
+    records = [
+        (number, [_cell_text(v) for v in row])
+        for number, row in enumerate(sheets[0].rows, start=1)
+        if any(_cell_text(v) for v in row)
+    ]
+    return records, sheets[0].name
+
+
 def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.DataFrame, list[Issue]]:
-    """Read aliases.csv (UTF-8 or GBK) as columns alias, name, row; problems -> Issues.
+    """Read the alias table (a CSV in UTF-8 or GBK, or a workbook) as columns alias,
+    name, row; problems -> Issues.
 
     Line by line: a line that cannot be read (an unpaired quote) or names no roster
-    name is an issue of its own, and the other lines are used. A file without the
-    header 报送名称,名册名称 (or alias,name) whose first line holds two names is read
-    as pairs, the name as submitted first (a warning says so; `check_aliases` then
-    catches a pair the wrong way round, line by line). Only a file that cannot be
-    decoded, or whose first line is neither, is unusable as a whole. Blank lines are skipped, cells beyond the two columns
-    (a remark) ignored, and `row` is the line's number in the file. An empty file is
-    no aliases.
+    name is an issue of its own, and the other lines are used. The header 报送名称,
+    名册名称 (or alias,name) is looked for in the first lines (a title above it is
+    skipped). A file without it whose first line holds two names is read as pairs, the
+    name as submitted first (a warning says so; `check_aliases` then catches a pair the
+    wrong way round, line by line). Only a file that cannot be decoded, or whose first
+    line is neither, is unusable as a whole. Blank lines are skipped, cells beyond the
+    two columns (a remark) ignored, and `row` is the line's number in the file (the
+    row's number on the sheet of a workbook). An empty file is no aliases.
     """
+    from analysis.model import FileRejected
+
     empty = pd.DataFrame({"alias": [], "name": [], "row": []})
-    text = textfiles.decode_or_none(Path(path).read_bytes())  # BOM, CRLF, GBK as Notepad saves
+    issues: list[Issue] = []
+    sheet = ""
 
     def unusable(problem: str) -> tuple[pd.DataFrame, list[Issue]]:
         message = message_text("aliases_unreadable", file=display_name, problem=problem)
         return empty, [
-            Issue(display_name, "", None, "", "error", IssueCode.ALIASES_UNREADABLE, message)
+            Issue(display_name, sheet, None, "", "error", IssueCode.ALIASES_UNREADABLE, message)
         ]
 
-    if text is None:
-        return unusable(message_text("aliases_bad_encoding"))
-    issues: list[Issue] = []
+    if Path(path).suffix.lower() in (".csv", ".txt"):
+        text = textfiles.decode_or_none(Path(path).read_bytes())  # BOM, CRLF, GBK as Notepad saves
+        if text is None:
+            return unusable(message_text("aliases_bad_encoding"))
+        records = _text_records(text, display_name, issues)
+    else:
+        try:
+            records, sheet = _workbook_records(Path(path), display_name)
+        except FileRejected as exc:
+            return unusable(exc.message.split("；请", 1)[0])
+    if not records:
+        return empty, issues
+    found, data = None, records
+    for k, (_, header) in enumerate(records[:ALIAS_HEADER_SEARCH]):
+        found = next(((header.index(a), header.index(n)) for a, n in ALIAS_COLUMNS
+                      if a in header and n in header), None)  # fmt: skip
+        if found is not None:
+            data = records[k + 1 :]
+            break
+    if found is None:
+        if len([c for c in data[0][1][:2] if c]) < 2:
+            return unusable(message_text("aliases_bad_columns"))
+        found = (0, 1)  # pairs without a header line
+        why = message_text("aliases_no_header", file=display_name)
+        issues.append(Issue(display_name, sheet, data[0][0], "", "warning",
+                            IssueCode.ALIASES_NO_HEADER, why))  # fmt: skip
+    rows = []
+    for number, cells in data:
+        alias, name = (cells[j] if j < len(cells) else "" for j in found)
+        if not alias:
+            continue
+        if not name:
+            why = message_text("alias_row_incomplete", file=display_name, row=number, alias=alias)
+            issues.append(
+                Issue(display_name, sheet, number, "名册名称", "error",
+                      IssueCode.ALIAS_ROW_INCOMPLETE, why)
+            )  # fmt: skip
+            continue
+        rows.append((alias, name, number))
+    frame = pd.DataFrame(rows, columns=["alias", "name", "row"]) if rows else empty
+    return frame, issues
+
+
+def _text_records(text: str, display_name: str, issues: list[Issue]) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of each line of a CSV alias table that holds anything."""
     records: list[tuple[int, list[str]]] = []
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
         if not line.strip():
@@ -466,86 +579,81 @@ def read_aliases(path: Path, display_name: str = "aliases.csv") -> tuple[pd.Data
                 Issue(display_name, "", number, "", "error", IssueCode.ALIAS_ROW_UNREADABLE, why)
             )
             continue
-        records.append((number, [c.strip() for c in cells]))
-    if not records:
-        return empty, []
-    _, header = records[0]
-    found = next(((header.index(a), header.index(n)) for a, n in ALIAS_COLUMNS
-                  if a in header and n in header), None)  # fmt: skip
-    data = records[1:]
-    if found is None:
-        if len([c for c in header[:2] if c]) < 2:
-            return unusable(message_text("aliases_bad_columns"))
-        found, data = (0, 1), records  # pairs without a header line
-        why = message_text("aliases_no_header", file=display_name)
-        issues.append(Issue(display_name, "", records[0][0], "", "warning",
-                            IssueCode.ALIASES_NO_HEADER, why))  # fmt: skip
-    rows = []
-    for number, cells in data:
-        alias, name = (cells[j] if j < len(cells) else "" for j in found)
-        if not alias:
-            continue
-        if not name:
-            why = message_text("alias_row_incomplete", file=display_name, row=number, alias=alias)
-            issues.append(
-                Issue(display_name, "", number, "名册名称", "error", IssueCode.ALIAS_ROW_INCOMPLETE,
-                      why)
-            )  # fmt: skip
-            continue
-        rows.append((alias, name, number))
-    frame = pd.DataFrame(rows, columns=["alias", "name", "row"]) if rows else empty
-    return frame, issues
+        cells = [c.strip() for c in cells]
+        if any(cells):
+            records.append((number, cells))
+    return records
+
+
+# An alias whose target is another alias of the table is followed this many steps at most.
+ALIAS_CHAIN_STEPS = 10
 
 
 def check_aliases(
     aliases: pd.DataFrame, roster: Roster, display_name: str = "aliases.csv"
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    """The usable aliases, and an Issue for each whose target is not a roster name."""
+    """The usable aliases, each pointing at a roster name, and an Issue for each that is not.
+
+    A target written as another alias of the table ("甲 → 乙", "乙 → 名册名称") is
+    followed to the roster name. A target that is a roster name but for width, spaces
+    or brackets (or a 北京市/房山区 prefix, 委员会…: `NameResolver`'s rules) is used
+    as that roster name, with a warning to write it exactly. Otherwise the row is not
+    used, and its issue lists the closest roster names. An alias that is itself a roster
+    name is not used: a name written as in the roster always counts for it.
+    """
     known = set(roster.units["unit"]) | set(roster.reporting_units["reporting_unit"])
     known |= {roster.union_label(n, p) for n, parents in roster.repeated.items() for p in parents}
     frame = _standard_alias_columns(aliases).assign(
         row=aliases["row"] if "row" in aliases else range(2, len(aliases) + 2)
     )
+    resolver = NameResolver(roster)
+    targets = dict(zip(frame["alias"], frame["name"], strict=True))
+    target_keys = {normalise_name(a): n for a, n in targets.items()}
     issues: list[Issue] = []
+
+    def issue(row: object, column: str, severity: str, *, code: str, **values: object) -> None:
+        text = message_text(code, file=display_name, row=row, **values)
+        issues.append(Issue(display_name, "", int(row), column, severity, code, text))
+
+    def roster_name(name: str) -> tuple[str | None, bool]:
+        """The roster name `name` stands for, and whether the row names it exactly or
+        through other rows of the table (False: by the resolver's rules)."""
+        seen = {name}
+        for step in range(ALIAS_CHAIN_STEPS):
+            if name in known:
+                return name, True
+            further = targets.get(name) or target_keys.get(normalise_name(name))
+            if further is None or further in seen:
+                found = resolver.find_union(name) or resolver.reporting.find(name)
+                return found, found is not None and step > 0
+            seen.add(further)
+            name = further
+        return None, False
+
     keep = []
     first_target: dict[str, str] = {}
+    names: list[str] = []
     for alias, name, row in zip(frame["alias"], frame["name"], frame["row"], strict=True):
-        if name not in known:
-            issues.append(
-                Issue(
-                    display_name,
-                    "",
-                    int(row),
-                    "名册名称",
-                    "error",
-                    IssueCode.ALIAS_TARGET_UNKNOWN,
-                    message_text(
-                        "alias_target_unknown", file=display_name, row=row, alias=alias, name=name
-                    ),
-                )
-            )
+        found, exact = roster_name(name)
+        names.append(found or name)
+        if found is None:
+            suggestions = resolver.units.suggest(name) or resolver.reporting.suggest(name)
+            issue(row, "名册名称", "error", code=IssueCode.ALIAS_TARGET_UNKNOWN, alias=alias,
+                  name=name, suggestions=suggestion_text(suggestions))  # fmt: skip
             keep.append(False)
-        elif alias in first_target and first_target[alias] != name:
-            issues.append(
-                Issue(
-                    display_name,
-                    "",
-                    int(row),
-                    "报送名称",
-                    "error",
-                    IssueCode.ALIAS_CONFLICT,
-                    message_text(
-                        "alias_conflict",
-                        file=display_name,
-                        row=row,
-                        alias=alias,
-                        name=name,
-                        first=first_target[alias],
-                    ),
-                )
-            )
+        elif alias in known and alias != found:
+            issue(row, "报送名称", "warning", code=IssueCode.ALIAS_IS_ROSTER_NAME, alias=alias,
+                  name=found)  # fmt: skip
+            keep.append(False)
+        elif alias in first_target and first_target[alias] != found:
+            issue(row, "报送名称", "error", code=IssueCode.ALIAS_CONFLICT, alias=alias, name=found,
+                  first=first_target[alias])  # fmt: skip
             keep.append(False)
         else:
-            first_target.setdefault(alias, name)
+            if not exact:  # a roster name written loosely
+                issue(row, "名册名称", "warning", code=IssueCode.ALIAS_TARGET_INEXACT, alias=alias,
+                      name=name, found=found)  # fmt: skip
+            first_target.setdefault(alias, found)
             keep.append(True)
+    frame = frame.assign(name=names)
     return frame[keep].reset_index(drop=True), issues

@@ -18,6 +18,33 @@ from analysis.model import ROWS_COLUMNS, FileState, Issue, IssueCode, IssueRows,
 from analysis.parse_cache import Interpreted, ParsedFile
 
 SKIPPED_NAMES = {"thumbs.db": "skip_thumbs", "desktop.ini": "skip_desktop_ini"}  # -> messages
+# What an office PC leaves beside the files it saves, by suffix: Word/WPS/Excel temporary
+# files (~WRL0001.tmp), backups of an earlier version (报送表.xlsx.bak; Word's .wbk,
+# Excel's .xlk, Word's autosave .asd) and Windows shortcuts (.lnk, .url), whose target
+# is not read. Reading a backup counted an old version beside (or over) the current one.
+SKIPPED_SUFFIXES = {
+    ".tmp": "skip_office_temp",
+    ".bak": "skip_backup",
+    ".wbk": "skip_backup",
+    ".xlk": "skip_backup",
+    ".asd": "skip_backup",
+    ".lnk": "skip_shortcut",
+    ".url": "skip_shortcut",
+}
+
+
+def skipped_because(name: str) -> str | None:
+    """Why a file named `name` is not read (a key of the message catalogue), or None."""
+    lower = name.lower()
+    if name.startswith("~$"):
+        return "skip_office_temp"
+    if name.startswith("."):
+        return "skip_hidden"
+    if lower in SKIPPED_NAMES:
+        return SKIPPED_NAMES[lower]
+    return SKIPPED_SUFFIXES.get(Path(lower).suffix)
+
+
 # Marks of a corrected file in its name, strongest first (see `_version_rank`).
 FINAL_MARKS = ("最终", "终版", "定稿")
 CORRECTION_MARKS = ("更正", "修改", "修订", "改正", "重报", "新版")
@@ -45,22 +72,67 @@ def _discover(raw_dir: Path) -> tuple[list[Path], list[Issue]]:
             skipped.append(Issue(rel, "", None, "", "warning", IssueCode.FILE_SKIPPED, text))
             continue
         parts = path.relative_to(base).parts
-        why = None
-        if path.name.startswith("~$"):
-            why = message_text("skip_office_temp")
-        elif any(p.startswith(".") for p in parts):
-            why = message_text("skip_hidden")
-        elif path.name.lower() in SKIPPED_NAMES:
-            why = message_text(SKIPPED_NAMES[path.name.lower()])
+        why = skipped_because(path.name)
+        if why is None and any(p.startswith(".") for p in parts):
+            why = "skip_hidden"
         if why:
             rel = _rel(path, raw_dir)
             skipped.append(
                 Issue(rel, "", None, "", "warning", IssueCode.FILE_SKIPPED,
-                      message(IssueCode.FILE_SKIPPED, file=rel, why=why))
+                      skipped_message(why, rel))
             )  # fmt: skip
         else:
             files.append(path)
     return files, skipped
+
+
+# What else may sit at the top of RAW without a word: notes, and git's placeholder.
+RAW_NOTES = frozenset({"readme.md", "readme.txt", ".gitkeep"})
+# Names an analyst's own file takes by mistake, by what they start with: the name it needs.
+LOOKALIKES = (("campaign", config.CAMPAIGN_FILE), ("aliases", config.ALIASES_FILE))
+
+
+def stray_inputs(raw_dir: Path) -> list[Issue]:
+    """A warning for each file at the top of RAW that no run reads.
+
+    Only roster/, submissions/, the alias table and campaign.toml are read: a
+    workbook dropped beside them, or campaign.toml saved by Notepad as
+    campaign.toml.txt, were left out without a word. Folders are not named: RAW may
+    keep folders of its own (the test corpus keeps its controls in valid/).
+    """
+    from analysis import names
+
+    try:
+        entries = sorted(Path(raw_dir).iterdir(), key=lambda p: p.name)
+    except OSError:
+        return []
+    read = {config.ROSTER_SUBDIR, config.SUBMISSIONS_SUBDIR, config.CAMPAIGN_FILE}
+    read |= {p.name for p in names.alias_files(raw_dir)}
+    issues = []
+    for entry in entries:
+        name = entry.name
+        if name in read or name.lower() in RAW_NOTES or skipped_because(name) is not None:
+            continue
+        if not entry.is_file():
+            continue
+        shown = shown_name(name)
+        wanted = next((w for start, w in LOOKALIKES if name.lower().startswith(start)), None)
+        text = (
+            message_text("raw_name_lookalike", file=shown, wanted=wanted)
+            if wanted
+            else message_text("raw_entry_not_read", file=shown)
+        )
+        issues.append(Issue(shown, "", None, "", "warning", IssueCode.RAW_ENTRY_NOT_READ, text))
+    return issues
+
+
+def skipped_message(why: str, rel: str, in_archive: bool = False) -> str:
+    """The sentence of a skipped file: a backup or a shortcut is told what it is."""
+    if why in ("skip_backup", "skip_shortcut"):
+        return message_text(f"file_{why}", file=rel)
+    if in_archive:
+        return message_text("file_skipped_in_archive", file=rel)
+    return message(IssueCode.FILE_SKIPPED, file=rel, why=message_text(why))
 
 
 def _rel(path: Path, raw_dir: Path) -> str:

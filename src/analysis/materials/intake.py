@@ -21,6 +21,7 @@ from analysis.filenames import MAX_NAME_CHARS, disk_path, shown_name, windows_na
 from analysis.materials import detect
 from analysis.messages import message_text
 from analysis.model import Issue, IssueCode
+from analysis.submissions import skipped_because, skipped_message
 
 _SKIPPED_MEMBER_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
@@ -241,10 +242,13 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
     parts = name.parts
     if any(p == "__MACOSX" for p in parts):
         return  # macOS resource forks: not files anyone sent
-    if name.name.startswith(("~$", ".")) or name.name.lower() in _SKIPPED_MEMBER_NAMES:
+    why = skipped_because(name.name)
+    if why is None and name.name.lower() in _SKIPPED_MEMBER_NAMES:
+        why = "skip_hidden"
+    if why is not None:
         intake.issues.append(
             Issue(member.rel, "", None, "", "warning", IssueCode.FILE_SKIPPED,
-                  message_text("file_skipped_in_archive", file=member.rel))
+                  skipped_message(why, member.rel, in_archive=True))
         )  # fmt: skip
         return
     suffix = name.suffix.lower()
