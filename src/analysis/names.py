@@ -599,7 +599,8 @@ def check_aliases(
     or brackets (or a 北京市/房山区 prefix, 委员会…: `NameResolver`'s rules) is used
     as that roster name, with a warning to write it exactly. Otherwise the row is not
     used, and its issue lists the closest roster names. An alias that is itself a roster
-    name is not used: a name written as in the roster always counts for it.
+    name is not used: a name written as in the roster always counts for it, except a
+    name the roster lists under several parents, which an alias may pin to one of them.
     """
     known = set(roster.units["unit"]) | set(roster.reporting_units["reporting_unit"])
     known |= {roster.union_label(n, p) for n, parents in roster.repeated.items() for p in parents}
@@ -624,7 +625,8 @@ def check_aliases(
                 return name, True
             further = targets.get(name) or target_keys.get(normalise_name(name))
             if further is None or further in seen:
-                found = resolver.find_union(name) or resolver.reporting.find(name)
+                union = resolver.find_union(name)
+                found = union.name if union else resolver.reporting.find(name).unit
                 return found, found is not None and step > 0
             seen.add(further)
             name = further
@@ -641,7 +643,9 @@ def check_aliases(
             issue(row, "名册名称", "error", code=IssueCode.ALIAS_TARGET_UNKNOWN, alias=alias,
                   name=name, suggestions=suggestion_text(suggestions))  # fmt: skip
             keep.append(False)
-        elif alias in known and alias != found:
+        elif alias in known and alias != found and alias not in roster.repeated:
+            # (a name the roster repeats under several parents names no one union: an
+            # alias may say which one it means)
             issue(row, "报送名称", "warning", code=IssueCode.ALIAS_IS_ROSTER_NAME, alias=alias,
                   name=found)  # fmt: skip
             keep.append(False)
