@@ -345,3 +345,36 @@ def test_invisible_characters_copied_with_a_name_do_not_block_it(roster, invisib
     """A name pasted from WeChat or a web page with a zero-width space matches the roster."""
     written = f"长阳镇卫生院{invisible}工会{invisible}"
     assert NameResolver(roster).resolve(written).unit == "长阳镇卫生院工会"
+
+
+def test_roster_keys_kept_in_a_file_resolve_as_worked_out(clashing_roster, tmp_path):
+    # A re-run reads the roster names' keys instead of normalising every name again.
+    from analysis.names import roster_keys
+
+    keys_file = tmp_path / "roster.names.pkl"
+    cases = [("良乡中学工会", "区教委工会"), ("良乡中学", "良乡镇总工会"), ("良乡中学工会", None),
+             ("北京市 房山区良乡中学工会", None), ("良乡中学校", None)]  # fmt: skip
+    plain = NameResolver(clashing_roster)
+    first = NameResolver(clashing_roster, keys_file=keys_file)  # works them out, writes them
+    assert keys_file.is_file()
+    again = NameResolver(clashing_roster, keys_file=keys_file)  # reads them
+    for resolver in (first, again):
+        assert resolver.issues == plain.issues
+        for written, submitter in cases:
+            assert resolver.resolve(written, submitter) == plain.resolve(written, submitter)
+    names = clashing_roster.units["unit"].tolist()
+    assert roster_keys(names, keys_file)[normalise_name] == [normalise_name(n) for n in names]
+    # Other names (another roster under the same file name) are never taken from it.
+    assert roster_keys(["长阳镇卫生院工会"], keys_file)[loose_key] == ["长阳镇卫生院"]
+    keys_file.write_bytes(b"damaged")
+    assert roster_keys(names, keys_file)[loose_key] == [loose_key(n) for n in names]
+
+
+def test_a_name_twice_in_the_roster_is_one_owner_of_its_keys():
+    roster = make_roster(
+        [
+            [1, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 10, 10, ""],
+            [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 10, 10, ""],
+        ]
+    )
+    assert NameResolver(roster).resolve("长阳镇 卫生院").unit == "长阳镇卫生院工会"

@@ -904,7 +904,13 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
         aliases, alias_issues = names.read_aliases(alias_path, config.ALIASES_FILE)
         aliases, check_issues = names.check_aliases(aliases, roster, config.ALIASES_FILE)
         issues += alias_issues + check_issues
-    resolver = names.NameResolver(roster, aliases)
+    # The roster names' keys, kept beside the roster's entry (a `--full` run works
+    # them out again, as it reads the roster again).
+    keys_file = roster_entry.with_suffix(".names.pkl")
+    if full:
+        with contextlib.suppress(OSError):
+            keys_file.unlink(missing_ok=True)
+    resolver = names.NameResolver(roster, aliases, keys_file=keys_file)
     issues = _roster_issues(roster, raw_dir, resolver.issues) + issues
 
     issues += skipped
@@ -914,7 +920,7 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     files, received = materials_intake.sort_received(files, raw_dir, campaign.limits)
     context = _context_fingerprint(roster, aliases, roster_entry.name)
     cache = _Cache(out_dir, campaign, enabled=not full, context=context)
-    cache.used.add(roster_entry)
+    cache.used.update((roster_entry, keys_file))
     tracebacks: list[str] = []
     hashed = [(path, _rel(path, raw_dir), _hash_or_error(path)) for path in files]
     done, jobs = _cached_interpretations(hashed, cache, context)
