@@ -186,3 +186,27 @@ def test_a_locked_roster_or_aliases_file_is_told_as_a_file_to_close(raw, tmp_pat
     line = capsys.readouterr().err.strip()
     assert line.startswith(f"无法读取 {roster}（没有权限）") and "关闭该文件" in line
     assert "是不是文件夹" not in line
+
+
+def test_the_program_leaves_with_its_status_its_output_and_its_exit_functions():
+    # The program ends without the interpreter's shutdown (cli._leave): what a shutdown
+    # must do is still done, and a running thread still has its end waited for.
+    script = (
+        "import atexit, sys, threading, time\n"
+        "from analysis import cli\n"
+        "atexit.register(lambda: print('exit function ran', flush=False))\n"
+        "def main():\n"
+        "    print('output', end=' ')\n"
+        "    print('on stderr', file=sys.stderr, end='')\n"
+        "    if sys.argv[1] == 'thread':\n"
+        "        threading.Thread(target=lambda: (time.sleep(0.2), print('thread done'))).start()\n"
+        "    return 3\n"
+        "cli.main = main\n"
+        "raise SystemExit(cli.program())\n"
+    )
+    for mode in ("alone", "thread"):
+        proc = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True)
+        assert proc.returncode == 3
+        assert proc.stderr == "on stderr"
+        assert proc.stdout.startswith("output ") and "exit function ran" in proc.stdout
+        assert ("thread done" in proc.stdout) == (mode == "thread")
