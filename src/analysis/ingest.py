@@ -906,7 +906,7 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
         issues += alias_issues + check_issues
     # The roster names' keys, kept beside the roster's entry (a `--full` run works
     # them out again, as it reads the roster again).
-    keys_file = roster_entry.with_suffix(".names.pkl")
+    keys_file = roster_entry.with_name(roster_entry.name.replace("roster-", "names-", 1))
     if full:
         with contextlib.suppress(OSError):
             keys_file.unlink(missing_ok=True)
