@@ -210,3 +210,22 @@ def test_the_program_leaves_with_its_status_its_output_and_its_exit_functions():
         assert proc.stderr == "on stderr"
         assert proc.stdout.startswith("output ") and "exit function ran" in proc.stdout
         assert ("thread done" in proc.stdout) == (mode == "thread")
+
+
+def test_the_collector_is_paused_for_the_imports_only():
+    import gc
+
+    from analysis import cli
+
+    assert gc.isenabled()
+    with pytest.raises(ImportError), cli._collector_off():
+        assert not gc.isenabled()
+        raise ImportError
+    assert gc.isenabled()  # back on, whatever the import did
+    gc.disable()
+    try:
+        with cli._collector_off():
+            pass
+        assert not gc.isenabled()  # a caller's own choice is kept
+    finally:
+        gc.enable()
