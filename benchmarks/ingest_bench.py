@@ -192,7 +192,8 @@ def _ingest_argv(raw_dir: Path, out_dir: Path, *extra: str) -> list[str]:
 def parsed_since(out_dir: Path, since: float) -> int:
     """Parse cache entries written since `since` (epoch seconds): the files a run had to parse.
 
-    The roster's entry and the record of the last run (run.json) are not parses.
+    The roster's entry, its names' keys and the record of the last run (run.json) are
+    not parses.
     """
     cache = Path(out_dir) / ".cache"
     if not cache.is_dir():
@@ -200,7 +201,7 @@ def parsed_since(out_dir: Path, since: float) -> int:
     return sum(
         1
         for p in cache.glob("*.pkl")
-        if not p.name.startswith("roster-") and p.stat().st_mtime >= since
+        if not p.name.startswith(("roster-", "names-")) and p.stat().st_mtime >= since
     )
 
 

@@ -273,7 +273,8 @@ def test_parsed_since_counts_cache_entries_written_after(tmp_path: Path):
     cache = tmp_path / ".cache"
     cache.mkdir()
     written = [("old.pkl", 1_000.0), ("new.pkl", 2_000.0), ("newer.pkl", 3_000.0),
-               ("roster-1.pkl", 3_000.0), ("run.json", 3_000.0)]  # not parses  # fmt: skip
+               ("roster-1.pkl", 3_000.0), ("names-1.pkl", 3_000.0),
+               ("run.json", 3_000.0)]  # not parses  # fmt: skip
     for name, mtime in written:
         (cache / name).write_bytes(b"x")
         os.utime(cache / name, (mtime, mtime))

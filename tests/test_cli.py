@@ -205,3 +205,46 @@ def test_a_gbk_console_prints_names_gbk_lacks_without_a_traceback(raw, tmp_path)
     assert proc.returncode == 0, proc.stderr.decode("gbk", "replace")
     assert b"Traceback" not in proc.stderr
     assert "结果?第二阶段" in stdout and "读取报送文件" in stdout
+
+
+def test_the_program_leaves_with_its_status_its_output_and_its_exit_functions():
+    # The program ends without the interpreter's shutdown (cli._leave): what a shutdown
+    # must do is still done, and a running thread still has its end waited for.
+    script = (
+        "import atexit, sys, threading, time\n"
+        "from analysis import cli\n"
+        "atexit.register(lambda: print('exit function ran', flush=False))\n"
+        "def main():\n"
+        "    print('output', end=' ')\n"
+        "    print('on stderr', file=sys.stderr, end='')\n"
+        "    if sys.argv[1] == 'thread':\n"
+        "        threading.Thread(target=lambda: (time.sleep(0.2), print('thread done'))).start()\n"
+        "    return 3\n"
+        "cli.main = main\n"
+        "raise SystemExit(cli.program())\n"
+    )
+    for mode in ("alone", "thread"):
+        proc = subprocess.run([sys.executable, "-c", script, mode], capture_output=True, text=True)
+        assert proc.returncode == 3
+        assert proc.stderr == "on stderr"
+        assert proc.stdout.startswith("output ") and "exit function ran" in proc.stdout
+        assert ("thread done" in proc.stdout) == (mode == "thread")
+
+
+def test_the_collector_is_paused_for_the_imports_only():
+    import gc
+
+    from analysis import cli
+
+    assert gc.isenabled()
+    with pytest.raises(ImportError), cli._collector_off():
+        assert not gc.isenabled()
+        raise ImportError
+    assert gc.isenabled()  # back on, whatever the import did
+    gc.disable()
+    try:
+        with cli._collector_off():
+            pass
+        assert not gc.isenabled()  # a caller's own choice is kept
+    finally:
+        gc.enable()

@@ -349,3 +349,18 @@ def test_a_run_over_another_raw_folder_lists_no_deleted_files():
     (line,) = history.lines_for(before, after, history.compare(before, after))
     assert "另一个原始数据目录（/home/她/data/raw），本次读取 /media/U盘/raw" in line
     assert "删除" not in line
+
+
+def test_the_history_just_written_is_read_as_written_and_a_rewrite_is_read_again(tmp_path):
+    # The command line reads back the history the run just wrote: taken from memory
+    # while the file is as this process wrote it, from the file once another wrote it.
+    out = tmp_path / "out"
+    subs = pd.DataFrame({"file": ["a.xlsx", "b.xlsx"], "state": ["current", "superseded"]})
+    stamp = dt.datetime(2019, 6, 1, 9, 30)
+    written = history.record_run(out, subs, None, {"a.xlsx": "1" * 64}, stamp=stamp)
+    path = history.history_path(out)
+    assert history.load_history(out) == written == json.loads(path.read_text("utf-8"))
+    assert history.load_history(out) is not history.load_history(out)  # each caller's own list
+    again = [*written, {**written[-1], "stamp": "2019-06-02T10:00:00"}]
+    path.write_text(json.dumps(again, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert history.load_history(out) == again

@@ -404,3 +404,36 @@ def test_an_alias_to_no_roster_name_lists_the_closest_ones(roster, tmp_path):
         ("alias_target_unknown", 4),
     ]
     assert "但名册中没有“燕房物流工会”（最接近的名称：北京燕房物流有限公司工会" in issues[0].message
+
+
+def test_roster_keys_kept_in_a_file_resolve_as_worked_out(clashing_roster, tmp_path):
+    # A re-run reads the roster names' keys instead of normalising every name again.
+    from analysis.names import roster_keys
+
+    keys_file = tmp_path / "roster.names.pkl"
+    cases = [("良乡中学工会", "区教委工会"), ("良乡中学", "良乡镇总工会"), ("良乡中学工会", None),
+             ("北京市 房山区良乡中学工会", None), ("良乡中学校", None)]  # fmt: skip
+    plain = NameResolver(clashing_roster)
+    first = NameResolver(clashing_roster, keys_file=keys_file)  # works them out, writes them
+    assert keys_file.is_file()
+    again = NameResolver(clashing_roster, keys_file=keys_file)  # reads them
+    for resolver in (first, again):
+        assert resolver.issues == plain.issues
+        for written, submitter in cases:
+            assert resolver.resolve(written, submitter) == plain.resolve(written, submitter)
+    names = clashing_roster.units["unit"].tolist()
+    assert roster_keys(names, keys_file)[normalise_name] == [normalise_name(n) for n in names]
+    # Other names (another roster under the same file name) are never taken from it.
+    assert roster_keys(["长阳镇卫生院工会"], keys_file)[loose_key] == ["长阳镇卫生院"]
+    keys_file.write_bytes(b"damaged")
+    assert roster_keys(names, keys_file)[loose_key] == [loose_key(n) for n in names]
+
+
+def test_a_name_twice_in_the_roster_is_one_owner_of_its_keys():
+    roster = make_roster(
+        [
+            [1, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 10, 10, ""],
+            [2, "长阳镇卫生院工会", "长阳镇总工会", "乡镇", 10, 10, ""],
+        ]
+    )
+    assert NameResolver(roster).resolve("长阳镇 卫生院").unit == "长阳镇卫生院工会"

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -98,9 +100,10 @@ class _Index:
     """
 
     def __init__(self, names: list[str], keys, aliases: dict[str, str], parent_of=None,
-                 repeated=None):  # fmt: skip
+                 repeated=None, known: dict | None = None):  # fmt: skip
         self._names_list = names
         self._keys = keys
+        self._known = known or {}  # key function -> its key of each of `names`, worked out
         self.names = set(names)
         self.parent_of = parent_of or {}
         self.repeated: dict[str, tuple[str, ...]] = repeated or {}
@@ -126,18 +129,31 @@ class _Index:
         looser key is owned by every name that has it at any looser level, so that
         "长阳镇" does not pick 长阳镇工会 over 长阳镇总工会 when a roster holds both."""
         names, keys = self._names_list, self._keys
+
+        def keyed(key):
+            return zip(names, self._known.get(key) or map(key, names), strict=True)
+
+        # Owners as tuples of distinct names: most keys have one, and a tuple costs a
+        # third of a set to make (6,000 names, three levels: ~25 -> ~8 ms).
+        def add(owners: dict[str, tuple], k: str, name: str) -> None:
+            had = owners.get(k)
+            if had is None:
+                owners[k] = (name,)
+            elif name not in had:
+                owners[k] = (*had, name)
+
         levels: list[tuple] = []
         for key in keys[:2]:
-            owners: dict[str, set[str]] = {}
-            for name in names:
-                if k := key(name):
-                    owners.setdefault(k, set()).add(name)
+            owners: dict[str, tuple] = {}
+            for name, k in keyed(key):
+                if k:
+                    add(owners, k, name)
             levels.append((key, owners))
-        loose: dict[str, set[str]] = {}
+        loose: dict[str, tuple] = {}
         for key in keys[2:]:
-            for name in names:
-                if k := key(name):
-                    loose.setdefault(k, set()).add(name)
+            for name, k in keyed(key):
+                if k:
+                    add(loose, k, name)
         return levels + [(key, loose) for key in keys[2:]]
 
     @functools.cached_property
@@ -197,7 +213,7 @@ class _Index:
         if target:
             return self._alias(target, reporting_unit, text, suggest)
         for key, owners in self.levels:
-            found = owners.get(key(text), set())
+            found = owners.get(key(text), ())
             if found:
                 return self._among(found, "normalised", text, reporting_unit, suggest)
         if self.repeated:  # 长阳镇中心小学工会: the repeated name under the place it names
@@ -268,11 +284,18 @@ class _Index:
 class NameResolver:
     """Resolves grassroots-union and reporting-unit names against the roster."""
 
-    def __init__(self, roster: Roster, aliases: pd.DataFrame | None = None, source: str = ""):
+    def __init__(self, roster: Roster, aliases: pd.DataFrame | None = None, source: str = "",
+                 keys_file: Path | None = None):  # fmt: skip
+        """`keys_file`: where the keys of the roster's union names are kept between runs
+        (`roster_keys`); None works them out."""
         self.roster = roster
         self._aliases = _alias_map(aliases)
         self._unit_names = roster.units["unit"].astype(str).tolist()
-        self.issues = _clash_issues(self._unit_names, source or roster.source, roster.repeated)
+        self._unit_keys = roster_keys(self._unit_names, keys_file) if keys_file else {}
+        normal = self._unit_keys.get(normalise_name)
+        self.issues = _clash_issues(
+            self._unit_names, source or roster.source, roster.repeated, normal
+        )
 
     # The indexes are built on first use: a re-run whose files all come from the
     # ingest cache resolves no name at all.
@@ -281,7 +304,8 @@ class NameResolver:
         """The index of grassroots-union names."""
         keys = (compact_name, normalise_name, loose_key)
         roster = self.roster
-        return _Index(self._unit_names, keys, self._aliases, roster.parent_of, roster.repeated)
+        return _Index(self._unit_names, keys, self._aliases, roster.parent_of, roster.repeated,
+                      self._unit_keys)  # fmt: skip
 
     @functools.cached_property
     def reporting(self) -> _Index:
@@ -370,13 +394,50 @@ def _alias_map(aliases: pd.DataFrame | None) -> dict[str, str]:
     }
 
 
+# The union-name keys `roster_keys` keeps, in this order.
+_UNIT_KEYS = (compact_name, normalise_name, loose_key)
+
+
+def roster_keys(names: list[str], path: Path) -> dict:
+    """{key function: its key of each of `names`} for the grassroots-union name keys.
+
+    Read from `path` when it holds them for these very names, else worked out and
+    written there. Normalising a roster's names is most of what a resolver costs to
+    set up (6,000 names: ~35 ms in a fresh process, every re-run); the caller names
+    `path` after the roster's bytes and the code (the ingest: after the roster's
+    cache entry), so a change to either is a new file.
+    """
+    try:
+        with Path(path).open("rb") as fh:
+            stored = pickle.load(fh)  # noqa: S301 - our own cache directory
+        if stored[0] == names and all(len(k) == len(names) for k in stored[1:]):
+            return dict(zip(_UNIT_KEYS, stored[1:], strict=True))
+    except Exception:  # noqa: BLE001 - missing or damaged: worked out again
+        pass
+    found = {key: [key(n) for n in names] for key in _UNIT_KEYS}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        with tmp.open("wb") as fh:
+            pickle.dump([names, *found.values()], fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # worked out again next time
+    return found
+
+
 def _clash_issues(
-    units: list[str], source: str, repeated: dict[str, tuple[str, ...]] | None = None
+    units: list[str],
+    source: str,
+    repeated: dict[str, tuple[str, ...]] | None = None,
+    normal: list[str] | None = None,
 ) -> list[Issue]:
-    """One warning per normalised key that two roster names share; one per name the
-    roster lists under several parents, saying how such a name is told apart."""
+    """One warning per normalised key that two roster names share (`normal`: their
+    normalised names, when already worked out); one per name the roster lists under
+    several parents, saying how such a name is told apart."""
     repeated = repeated or {}
-    _, clashes = _key_index(list(dict.fromkeys(units)) if repeated else units, normalise_name)
+    key = normalise_name if normal is None else dict(zip(units, normal, strict=True)).__getitem__
+    _, clashes = _key_index(list(dict.fromkeys(units)) if repeated else units, key)
     same = [
         Issue(
             source,
