@@ -75,19 +75,30 @@ class _Memo:
 
     def column(self, *columns: list) -> list:
         """func(*cells) for each row of the columns, one call per distinct cells."""
-        kinds = [set(map(type, c)).difference(_NEVER_EQUAL) for c in columns]
+        try:
+            distinct = [set(c) for c in columns]
+        except TypeError:  # an unhashable cell value: cleaned as it comes, not kept
+            return [self.func(*cells) for cells in zip(*columns, strict=True)]
+        # The types of a column's distinct values, or of all its cells when one is a
+        # number: a set keeps one of 1, 1.0 and True, and the others may hide behind it.
+        kinds = [set(map(type, d)).difference(_NEVER_EQUAL) for d in distinct]
+        kinds = [
+            set(map(type, c)).difference(_NEVER_EQUAL) if k else k
+            for k, c in zip(kinds, columns, strict=True)
+        ]
         if all(len(k) <= 1 for k in kinds):
             table = self.tables.setdefault(tuple(next(iter(k), None) for k in kinds), {})
-            keys = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
+            if len(columns) == 1:  # its distinct values are its keys
+                keys, missing = columns[0], distinct[0].difference(table)
+            else:
+                keys = list(zip(*columns, strict=True))
+                missing = set(keys).difference(table)
             skip = 0
         else:
             table = self.typed
             keys = list(zip(*(map(type, c) for c in columns), *columns, strict=True))
-            skip = len(columns)
-        try:
             missing = set(keys).difference(table)
-        except TypeError:  # an unhashable cell value: cleaned as it comes, not kept
-            return [self.func(*cells) for cells in zip(*columns, strict=True)]
+            skip = len(columns)
         if len(columns) == 1 and not skip:
             for key in missing:
                 table[key] = self.func(key)

@@ -233,17 +233,33 @@ def _arrow_or_list(values: list):
     if isinstance(first, str) and values[-1] == first and values.count(first) == len(values):
         # One text (file, unit, round, state): one byte a row, not the text n times
         # (a third of a 200,000-row round's interpretations, held until the tables).
-        # (Its indices: zeros from one buffer, with no pyarrow.compute call to fill them.)
-        zeros = pa.Array.from_buffers(
-            pa.int8(), len(values), [None, pa.py_buffer(bytes(len(values)))]
-        )
-        return pa.DictionaryArray.from_arrays(zeros, pa.array([first]))
+        # (Its indices: zeros from one buffer, with no pyarrow.compute call to fill them;
+        # both made once for each length and text: a file's eight one-value columns share
+        # them, and the run's files their units, rounds and states. Arrow arrays are
+        # immutable.)
+        return pa.DictionaryArray.from_arrays(_zeros(len(values)), _one_text(first), safe=False)
     try:
         array = pa.array(values)
     except (pa.ArrowException, TypeError, ValueError):  # mixed Python types
         return list(values)
     kinds = (pa.types.is_string, pa.types.is_integer, pa.types.is_null)
     return array if any(k(array.type) for k in kinds) else list(values)
+
+
+@lru_cache(maxsize=64)
+def _zeros(n: int):
+    """An Arrow int8 array of n zeros (the indices of a one-value dictionary column)."""
+    import pyarrow as pa
+
+    return pa.Array.from_buffers(pa.int8(), n, [None, pa.py_buffer(bytes(n))])
+
+
+@lru_cache(maxsize=1024)
+def _one_text(text: str):
+    """An Arrow array of the one text (the dictionary of a one-value column)."""
+    import pyarrow as pa
+
+    return pa.array([text])
 
 
 def _text_key(value: object) -> str:

@@ -140,6 +140,7 @@ _SIGN_OFF = re.compile(
     r"|^[^:\d]{0,6}(?:人|员|领导|制表|审核|审批|统计|经办|电话|手机|时间|日期):"
 )
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
+_UNSEEN = object()  # a memo's answer for a value it has not seen
 
 
 class _Context:
@@ -1237,7 +1238,10 @@ class _Reader:
         indices = tuple(columns.values())
         pick = itemgetter(*indices) if len(indices) > 1 else None
         span = max(indices, default=-1) + 1
-        self.plan = (table, cells, tuple(columns), span, pick, split, date_parts)
+        # A row's values start as a copy of `empty` (its keys in the columns' order, sized
+        # once) and take the row's cells: no dict grown key by key for every row.
+        empty = dict.fromkeys(columns)
+        self.plan = (table, cells, tuple(columns), span, pick, split, date_parts, empty)
         self.lo, self.hi = lo, hi
         self.start = table.header_row - 1  # 0-based last header row: its rows come after
         self.running = 0.0
@@ -1417,7 +1421,7 @@ def find_tables(
         for reader in readers:
             if i <= reader.start:
                 continue  # its own header row
-            current, cells, fields, span, pick, split, date_parts = reader.plan
+            current, cells, fields, span, pick, split, date_parts, empty = reader.plan
             if reader.hi is None and not reader.lo:
                 row, raw, n = whole, whole_raw, whole_n
             else:  # a table side by side with others: only its own columns are its row
@@ -1442,7 +1446,8 @@ def find_tables(
                 got = pick(row)
                 if blanks and not blanks.isdisjoint(got):
                     got = [None if v in blanks else v for v in got]
-                values = dict(zip(fields, got, strict=True))
+                values = empty.copy()
+                values.update(zip(fields, got, strict=True))
             else:
                 width = len(row)
                 for field, j, _ in cells:
@@ -1514,9 +1519,10 @@ def find_tables(
                         reader.heading = None
                 if section is not None and blank(values.get("work_item")):
                     values["work_item"] = section
-                count = values.get("participants")
-                key = (count.__class__, count)
-                count = counts[key] if key in counts else context.participants(count)
+                cell = values.get("participants")
+                count = counts.get((cell.__class__, cell), _UNSEEN)  # one lookup, one hash
+                if count is _UNSEEN:
+                    count = context.participants(cell)
                 running += count or 0
             reader.running, reader.section = running, section
             if struck and kind == "data" and _struck_row(row, i, struck):
