@@ -275,7 +275,7 @@ def test_aliases_and_problems_found_are_in_the_change_report(raw):  # noqa: F811
     run(raw)
     lines = history.change_lines(raw.parent / "out")
     assert lines[0].endswith("相比：报送文件没有变化；1个单位的数字有变化。")
-    assert lines[1] == "新增别名表 aliases.csv，数字的变化可能来自别名表。"
+    assert lines[1] == "新增别名表（名称对照表），数字的变化可能来自别名表。"
     assert lines[2].startswith("发现的问题：错误 1 → 0 条")
     run(raw)  # nothing new: the ingest's own report says so
     assert history.change_lines(raw.parent / "out")[0].endswith("报送文件和各单位数字都没有变化。")

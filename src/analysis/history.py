@@ -352,7 +352,7 @@ def lines_for(previous: dict | None, current: dict, report: pd.DataFrame) -> lis
     return lines
 
 
-INPUT_NAMES = {"roster": ("名册", "名册"), "aliases": ("别名表 aliases.csv", "别名表")}
+INPUT_NAMES = {"roster": ("名册", "名册"), "aliases": ("别名表（名称对照表）", "别名表")}
 PROBLEM_NAMES = {"error": "错误", "warning": "提示"}
 MATERIAL_NAMES = {
     "files": ("共", "个"),
