@@ -715,6 +715,20 @@ def test_characters_the_font_cannot_draw_are_left_out_of_labels_and_titles(figur
             )
 
 
+def test_a_name_holding_dollar_signs_is_drawn_as_typed_not_as_tex(figures, tmp_path):
+    """matplotlib reads text between two "$" as TeX: a unit named so was drawn as a
+    formula, or stopped the briefing with an English ParseSyntaxException. Chart text
+    is text: the name is drawn as typed, in the files and in a notebook's figure."""
+    name = r"长阳$\frac{1}$镇总工会"
+    f = _renamed(figures, CY, name)
+    files = charts.render_all(f, tmp_path, ["01_unit_coverage", "06_new_coverage"])
+    for chart in files:
+        assert name in chart.svg.read_text("utf-8"), chart.key
+    fig = charts.chart_figure(f, "03_work_items")
+    fig.savefig(tmp_path / "notebook.svg")  # drawn outside the house style, as a notebook does
+    assert name in (tmp_path / "notebook.svg").read_text("utf-8")
+
+
 LONG = "北京市房山区第35号超长名称示范街道联合总工会委员会"  # 27 characters, a real roster name
 
 

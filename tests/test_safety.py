@@ -370,6 +370,83 @@ def test_a_lone_dash_reaches_the_csv_as_typed(tmp_path):
     assert out.read_text(encoding="utf-8").splitlines()[1:] == ["-", "+", "'-SUM(A1)", "座谈"]
 
 
+def _named_raw(tmp_path: Path) -> Path:
+    """Evaluable text in the names of things rather than in cells: a folder, a file, a
+    sheet, zip members, a photo, a summary's title and a publicity sheet's labels."""
+    from tests.fixtures import make_materials as mm
+
+    raw = tmp_path / "raw"
+    (raw / "roster").mkdir(parents=True)
+    _write_xlsx_text(raw / "roster" / "名册.xlsx", ROSTER)
+    sheet = hostile_sheet()[:4] + [
+        [1, "长阳镇第一小学工会", "2019-06-03", "切实抓好学习", "讨论会", 40]
+    ]
+    wb = Workbook()
+    wb.active.title = "=1+2"
+    for row in sheet:
+        wb.active.append(row)
+    counts = wb.create_sheet("宣传成果统计")
+    for row in [["宣传项目", "数量"], ["=简报", 3], ["@微博", "=1+2"]]:
+        counts.append(row)
+    for ws in wb.worksheets:  # text cells, as typed after an apostrophe
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    folder = raw / "submissions" / "=cmd|' -C calc'!A0"
+    folder.mkdir(parents=True)
+    wb.save(folder / "@长阳镇总工会_第一阶段.xlsx")
+    member = tmp_path / "member.xlsx"
+    _write_xlsx_text(
+        member,
+        hostile_sheet("区教委工会")[:4]
+        + [[1, "区教委机关工会", "2019-06-05", "切实抓好学习", "讨论会", 9]],
+    )
+    (raw / "submissions" / "-打包.zip").write_bytes(mm.zip_of({
+        "=1+2/区教委工会.xlsx": member.read_bytes(),
+        "@x/=照片.jpg": mm.jpeg(mm.picture(3), taken="2019:06:05 10:00:00"),
+        "+总结.docx": mm.docx([LINK, "正文"]),
+    }))  # fmt: skip
+    (raw / "submissions" / "=长阳镇总工会").mkdir()
+    (raw / "submissions" / "=长阳镇总工会" / "=活动.jpg").write_bytes(
+        mm.jpeg(mm.picture(1), taken="2019:06:03 10:00:00")
+    )
+    return raw
+
+
+def test_names_of_folders_files_sheets_members_and_materials_never_run(
+    tmp_path, monkeypatch, capsys
+):
+    """Sheet names, document titles and publicity labels reach rows.csv, submissions.csv,
+    materials.csv, publicity.csv and the briefing's workbooks: escaped like cells."""
+    from analysis import briefing, charts
+
+    raw = _named_raw(tmp_path)
+    monkeypatch.setattr(briefing, "execute_notebooks", lambda folder, parameters: [])
+    monkeypatch.setattr(charts, "PNG_DPI", 40)
+    assert briefing.run(raw, tmp_path / "out", tmp_path / "reports") == 0
+    capsys.readouterr()
+    out = tmp_path / "out"
+    written = sorted(out.glob("*.csv"))
+    assert {p.name for p in written} >= {"rows.csv", "materials.csv", "publicity.csv"}
+    for path in written:
+        assert _evaluable_fields(path) == [], path.name
+    workbooks = sorted((tmp_path / "reports").rglob("*.xlsx"))
+    assert len(workbooks) == 2  # 通报表 and 数据明细
+    for path in workbooks:
+        assert _unsafe_cells(path) == [], path.name
+    assert {"'=1+2", "'=简报", "'@微博"} <= _csv_values(out / "rows.csv") | _csv_values(
+        out / "publicity.csv"
+    )
+    assert "'" + LINK in _csv_values(out / "materials.csv")  # the summary's title
+    # Parquet keeps the text as it came; paths begin with the folder, never evaluable.
+    rows = pd.read_parquet(out / "rows.parquet")
+    assert "=1+2" in set(rows["sheet"])
+    assert any("/=1+2/" in f for f in rows["file"]) and not any(
+        safety.is_evaluable(f) for f in rows["file"]
+    )
+
+
 # --------------------------------------------------------------------------- characters XML cannot hold
 
 CONTROL = "控制\x01\x07字符工会"  # a name pasted from another system, sent in a CSV

@@ -22,7 +22,8 @@ is written:
   the round trip is exact).
 
 docx and pptx hold text runs that Word, WPS and PowerPoint never evaluate, and the
-HTML export escapes its text, so neither needs the rule.
+HTML export escapes its text, so neither needs the rule. Charts draw text as text too:
+the house style turns matplotlib's "$...$" math parsing off (`style.rc_params`).
 
 A second rule for the documents: xlsx, docx, pptx and SVG are XML, which cannot hold
 C0 control characters other than tab, LF and CR, U+FFFE, U+FFFF or lone surrogates

@@ -153,6 +153,10 @@ def rc_params() -> dict:
         "savefig.dpi": 200,
         "savefig.bbox": "tight",
         "svg.fonttype": "none",  # keep text as text in SVG
+        # Text is text: a name holding two "$" (a roster's 上级工会, a unit's name) is
+        # not TeX; with math parsing on it drew as a formula, or stopped the briefing
+        # with matplotlib's English ParseSyntaxException when it was not valid TeX.
+        "text.parse_math": False,
         "pdf.fonttype": 42,
         "legend.frameon": False,
     }
