@@ -244,3 +244,58 @@ def test_the_briefing_figures_and_the_workbook_tell_the_two_unions_apart(raw_two
     ]
     assert any("中心小学工会" in r and LL in r for r in rows)
     assert not any("中心小学工会" in r and CY in r for r in rows)
+
+
+def test_a_direct_union_named_as_a_town_union_is_not_taken_for_a_third_units_row(tmp_path):
+    """长阳镇卫生院工会 is both a union under 长阳镇 and a directly affiliated union (its
+    own reporting unit): two unions. A third unit writing the name cannot say which, so
+    the row is ambiguous, never counted for the direct union because its name is a
+    reporting unit's; 长阳镇's row is its own union, the direct union's 本级 is itself.
+
+    By hand: 长阳镇 1 of 2 unions, 60 of 100 members, 1 activity, 20; the direct union
+    1 of 1, 250 of 250, 1 activity, 30; 区教委 1 of 1, 50 of 50, 1, 10 (its row naming
+    长阳镇卫生院工会 rejected); the district 3 of 4, 360 of 400, 3 activities, 60.
+    """
+    wsy = "长阳镇卫生院工会"
+    rows = [
+        [1, wsy, CY, "乡镇", 60, 66, "A1"],
+        [2, "长阳镇第一小学工会", CY, "乡镇", 40, 45, "A2"],
+        [3, wsy, "", "直属", 250, 260, "D1"],
+        [4, "区教委机关工会", JW, "系统", 50, 55, "C1"],
+    ]
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", [ROSTER_HEADER, *rows])
+    submission(raw, "区教委.xlsx", JW, [act(wsy, participants=99), act("区教委机关工会", participants=10)],
+               "2019-06-28")  # fmt: skip
+    submission(raw, "长阳镇.xlsx", CY, [act(wsy, participants=20)], "2019-06-28")
+    submission(raw, "卫生院.xlsx", wsy, [act("本级", participants=30)], "2019-06-28")
+    sheet = [["基层工会名称", "微信", "文章"], [wsy, 3, 5]]
+    write_xlsx(raw / "submissions" / "区教委宣传.xlsx",
+               [["填报单位：区教委工会", None, "报送期次：第一阶段"], *sheet], sheet="宣传统计")  # fmt: skip
+    run(raw)
+    out = tmp_path / "out"
+    ledger = csv(out, "rows").set_index(["file", "row"])
+    third = ledger.loc[("submissions/区教委.xlsx", "5")]
+    assert (third["state"], third["reason"], third["grassroots_unit"]) == (
+        "rejected", "unit_ambiguous", "")  # fmt: skip
+    own = ledger.loc[("submissions/长阳镇.xlsx", "5")]
+    assert (own["state"], own["grassroots_unit"], own["counted_for"]) == ("accepted", wsy, CY)
+    direct = ledger.loc[("submissions/卫生院.xlsx", "5")]
+    assert (direct["state"], direct["grassroots_unit"], direct["counted_for"]) == (
+        "accepted", wsy, wsy)  # fmt: skip
+
+    cov = csv(out, "coverage").set_index(["level", "group"])
+    columns = ["units_total", "units_covered", "members_total", "members_covered", "activities",
+               "participants"]  # fmt: skip
+    assert cov.loc[("reporting_unit", CY), columns].astype(int).tolist() == [2, 1, 100, 60, 1, 20]
+    assert cov.loc[("reporting_unit", wsy), columns].astype(int).tolist() == [1, 1, 250, 250, 1, 30]
+    assert cov.loc[("reporting_unit", JW), columns].astype(int).tolist() == [1, 1, 50, 50, 1, 10]
+    assert cov.loc[("district", "全区"), columns].astype(int).tolist() == [4, 3, 400, 360, 3, 60]
+
+    counts = csv(out, "publicity")[["state", "reason"]].values.tolist()
+    assert counts == [["rejected", "unit_ambiguous"]] * 2
+    issue = csv(out, "issues").query(
+        "code == 'unit_ambiguous' and file == 'submissions/区教委.xlsx'"
+    )
+    assert "长阳镇总工会的“长阳镇卫生院工会”、长阳镇卫生院工会的“长阳镇卫生院工会”" in issue[
+        "message"].iloc[0]  # fmt: skip

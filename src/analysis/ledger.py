@@ -519,7 +519,11 @@ class _Interpreter:
             if found.unit:
                 unit, counted_for = found.unit, found.parent
             else:
-                federation = self.resolver.resolve_reporting_unit(name).unit
+                # A name of several unions names none of them, even when one of them is a
+                # directly affiliated union (its own reporting unit): no guess.
+                federation = (
+                    None if found.candidates else self.resolver.resolve_reporting_unit(name).unit
+                )
                 if federation:
                     counted_for = federation
                     unit = federation if self.kind_of.get(federation) == "direct" else ""

@@ -952,8 +952,10 @@ class PublicityInterpreter:
             found = self.resolver.resolve(name, sub.reporting_unit)
             if found.unit:
                 unit, parent = found.unit, found.parent or ""
-            else:
-                federation = self.resolver.resolve_reporting_unit(name).unit
+            else:  # a name of several unions (a direct union's among them) names none
+                federation = (
+                    None if found.candidates else self.resolver.resolve_reporting_unit(name).unit
+                )
                 if federation and self.kind_of.get(federation) == "direct":
                     unit = parent = federation
                 elif not federation and found.candidates:  # under several parents: no guess
