@@ -299,3 +299,26 @@ def test_a_direct_union_named_as_a_town_union_is_not_taken_for_a_third_units_row
     )
     assert "长阳镇总工会的“长阳镇卫生院工会”、长阳镇卫生院工会的“长阳镇卫生院工会”" in issue[
         "message"].iloc[0]  # fmt: skip
+
+
+def test_a_photo_folder_naming_a_repeated_union_is_placed_as_a_row_would_be(roster, campaign):
+    """琉璃河镇/中心小学工会 is 琉璃河镇's own union, whatever an alias says (as a row of
+    琉璃河镇's would be); 区教委/中心小学工会 is the alias's union, else 区教委's (the
+    name alone names neither); a direct union of that name is no reason to pick it."""
+    from analysis.materials.attribution import place
+
+    def unit(rel: str, resolver: NameResolver) -> str:
+        return place(rel, resolver, campaign).reporting_unit
+
+    aliases = pd.DataFrame({"alias": ["中心小学工会"], "name": ["中心小学工会（长阳镇总工会）"]})
+    aliased = NameResolver(roster, aliases)
+    assert unit("submissions/r1/琉璃河镇/中心小学工会/活动.jpg", aliased) == LL
+    assert unit("submissions/r1/区教委/中心小学工会/活动.jpg", aliased) == CY
+    assert unit("submissions/r1/照片/中心小学工会/活动.jpg", aliased) == CY
+    assert unit("submissions/r1/区教委/中心小学工会/活动.jpg", NameResolver(roster)) == JW
+
+    direct = NameResolver(make_roster([*ROWS, [6, "中心小学工会", "", "直属", 20, 20, "D1"]]))
+    assert unit("submissions/r1/区教委/中心小学工会/活动.jpg", direct) == JW
+    assert unit("submissions/r1/琉璃河镇/中心小学工会/活动.jpg", direct) == LL
+    assert unit("submissions/r1/照片/中心小学工会/活动.jpg", direct) == ""
+    assert unit("submissions/r1/长阳镇中心小学工会/活动.jpg", direct) == CY
