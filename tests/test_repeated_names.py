@@ -322,3 +322,27 @@ def test_a_photo_folder_naming_a_repeated_union_is_placed_as_a_row_would_be(rost
     assert unit("submissions/r1/琉璃河镇/中心小学工会/活动.jpg", direct) == LL
     assert unit("submissions/r1/照片/中心小学工会/活动.jpg", direct) == ""
     assert unit("submissions/r1/长阳镇中心小学工会/活动.jpg", direct) == CY
+
+
+def test_a_publicity_sheet_named_for_a_repeated_union_of_a_third_unit_is_ambiguous(raw_two):
+    """A sheet of counts named 中心小学工会 (no union column) in 区教委's file: the counts
+    are some 中心小学工会's, which cannot be told, so they are not used (never taken for
+    区教委's own); a sheet named 琉璃河镇中心小学工会 is 琉璃河镇's union."""
+    for sheet, label in (("中心小学工会", "第一阶段"), ("琉璃河镇中心小学工会", "第二阶段")):
+        write_xlsx(raw_two / "submissions" / f"区教委{label}.xlsx",
+                   [[f"填报单位：{JW}", None, f"报送期次：{label}"], ["微信（条）", "文章（篇）"], [3, 5]],
+                   sheet=sheet)  # fmt: skip
+    run(raw_two)
+    out = raw_two.parent / "out"
+    table = csv(out, "publicity")[["sheet", "grassroots_unit", "state", "reason"]]
+    assert table.values.tolist() == [
+        ["中心小学工会", "", "rejected", "unit_ambiguous"],
+        ["中心小学工会", "", "rejected", "unit_ambiguous"],
+        ["琉璃河镇中心小学工会", "中心小学工会", "accepted", "ok"],
+        ["琉璃河镇中心小学工会", "中心小学工会", "accepted", "ok"],
+    ]
+    issues = csv(out, "issues").query("code == 'unit_ambiguous'")
+    assert len(issues) == 2 and set(issues["sheet"]) == {"中心小学工会"}
+    assert (
+        "长阳镇总工会的“中心小学工会”、琉璃河镇总工会的“中心小学工会”" in issues["message"].iloc[0]
+    )
