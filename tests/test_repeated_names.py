@@ -346,3 +346,31 @@ def test_a_publicity_sheet_named_for_a_repeated_union_of_a_third_unit_is_ambiguo
     assert (
         "长阳镇总工会的“中心小学工会”、琉璃河镇总工会的“中心小学工会”" in issues["message"].iloc[0]
     )
+
+
+def test_rows_under_a_heading_naming_a_repeated_union_of_a_third_unit_are_ambiguous(raw_two):
+    """区教委's table has 中心小学工会 alone on a row, then two activities with the union
+    blank: they are some 中心小学工会's (not 区教委's 本级), which cannot be told, so both
+    are rejected as ambiguous; under 长阳镇's own such heading they are its union's."""
+    for unit, label in ((JW, "第一阶段"), (CY, "第一阶段")):
+        write_xlsx(raw_two / "submissions" / f"{unit}.xlsx", [
+            [f"填报单位：{unit}", None, f"报送期次：{label}"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            ["中心小学工会"],
+            [1, None, "2019-06-03", "切实抓好学习", "讨论会", 20],
+            [2, None, "2019-06-04", "切实抓好学习", "报告会", 30],
+        ])  # fmt: skip
+    run(raw_two)
+    out = raw_two.parent / "out"
+    rows = csv(out, "rows").query("row in ['4', '5']")
+    got = rows[["reporting_unit", "state", "reason", "grassroots_unit", "counted_for"]]
+    assert got.values.tolist() == [
+        [JW, "rejected", "unit_ambiguous", "", JW],
+        [JW, "rejected", "unit_ambiguous", "", JW],
+        [CY, "accepted", "unit_from_heading", "中心小学工会", CY],
+        [CY, "accepted", "unit_from_heading", "中心小学工会", CY],
+    ]
+    cov = csv(out, "coverage").set_index("group")
+    assert cov.loc[JW, ["activities", "participants"]].astype(int).tolist() == [0, 0]
+    assert cov.loc[CY, ["units_covered", "activities", "participants"]].astype(int).tolist() == [
+        1, 2, 50]  # fmt: skip

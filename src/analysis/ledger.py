@@ -624,8 +624,9 @@ class _Interpreter:
     def _units_from_headings(self, sub: _Submission, cells: list[dict]) -> None:
         """Rows without a union under a row naming one alone (长阳镇卫生院工会, then its
         activities with the name column blank) are that union's, when the heading is a
-        grassroots union of the roster; the row is marked for a warning. Any other
-        heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
+        grassroots union of the roster; the row is marked for a warning. A heading naming
+        a union of several parents, none the reporting unit's, makes them ambiguous. Any
+        other heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
         holder = self.holders(sub.reporting_unit, sub.submitter)  # each name resolved once
         for values in cells:
             heading = values.get("unit_heading")
@@ -635,6 +636,10 @@ class _Interpreter:
             if named and unresolved is None and (unit in self.parent_of or unit in self.repeated):
                 values["grassroots_unit"] = heading
                 values["unit_from_heading"] = heading
+            elif named and unresolved is not None and unresolved.candidates:
+                # a union of several parents, none the reporting unit's: the rows are some
+                # 中心小学工会's, not 本级; rejected as the name written in them would be
+                values["grassroots_unit"] = heading
 
     def _rejected(self, sub: _Submission, table: ActivityTable, reason: str) -> dict[str, list]:
         """The ledger columns of a table whose every row is rejected for `reason`."""
