@@ -95,6 +95,8 @@ def test_a_third_unit_naming_a_repeated_name_is_ambiguous_not_guessed(roster):
         ("北京市房山区琉璃河镇中心小学工会", LL),  # 北京市房山区 stripped, the town kept
         ("琉璃河镇中心小学", LL),
         ("长阳镇总工会中心小学工会", CY),
+        ("中心小学工会（长阳镇总工会）", CY),  # as suggestions and messages write it
+        ("中心小学工会(琉璃河镇)", LL),
     ],
 )
 def test_the_town_written_before_a_repeated_name_tells_its_union(roster, written, parent):
