@@ -376,3 +376,33 @@ def test_rows_under_a_heading_naming_a_repeated_union_of_a_third_unit_are_ambigu
     assert cov.loc[JW, ["activities", "participants"]].astype(int).tolist() == [0, 0]
     assert cov.loc[CY, ["units_covered", "activities", "participants"]].astype(int).tolist() == [
         1, 2, 50]  # fmt: skip
+
+
+def test_a_rerun_after_the_aliases_change_reads_a_heading_afresh(raw_two):
+    """The union a heading gives the rows below depends on aliases.csv (区教委's
+    中心小学工会 heading is 琉璃河镇's by the alias, ambiguous without it): a re-run from the
+    cache after the alias is added, or removed, gives what a full run gives. (The
+    heading's union was written into the parse the cache keeps, so a re-run kept it.)"""
+    aliases = raw_two / "aliases.csv"
+    alias = "报送名称,名册名称\n中心小学工会,中心小学工会（琉璃河镇总工会）\n"
+    write_xlsx(raw_two / "submissions" / "区教委.xlsx", [
+        [f"填报单位：{JW}", None, "报送期次：第一阶段"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        ["中心小学工会"],
+        [1, None, "2019-06-03", "切实抓好学习", "讨论会", 20],
+    ])  # fmt: skip
+    out, full = raw_two.parent / "out", raw_two.parent / "full"
+    for step, (aliased, reason) in enumerate([
+        (False, "unit_ambiguous"),
+        (True, "unit_other_parent;unit_from_heading"),
+        (False, "unit_ambiguous"),
+    ]):  # fmt: skip
+        if aliased:
+            aliases.write_text(alias, "utf-8")
+        else:
+            aliases.unlink(missing_ok=True)
+        run(raw_two)  # from the cache after the first
+        run(raw_two, full / str(step), full=True)
+        for table in ("rows", "issues", "coverage"):
+            pd.testing.assert_frame_equal(csv(out, table), csv(full / str(step), table))
+        assert csv(out, "rows").query("row == '4'")["reason"].tolist() == [reason]

@@ -616,8 +616,11 @@ class _Interpreter:
             "form": spread(list(map(itemgetter(3), items))),
         })  # fmt: skip
         cleaned = {at[j]: (holders[j], dates[j], counts[j], items[j]) for j in slow}
+        # rows given a union by a heading (`_units_from_headings`: new dicts) read as given
+        given = {at[j]: cells[j] for j in slow if cells[j] is not rows[at[j]].values}
         for k in sorted([*special, *cleaned]):
-            for field, value in self.row(sub, table, rows[k], cleaned.get(k)).items():
+            trow = dataclasses.replace(rows[k], values=given[k]) if k in given else rows[k]
+            for field, value in self.row(sub, table, trow, cleaned.get(k)).items():
                 columns[field][k] = value
         return columns
 
@@ -628,18 +631,19 @@ class _Interpreter:
         a union of several parents, none the reporting unit's, makes them ambiguous. Any
         other heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
         holder = self.holders(sub.reporting_unit, sub.submitter)  # each name resolved once
-        for values in cells:
+        for i, values in enumerate(cells):
             heading = values.get("unit_heading")
             if heading is None or not blank(values.get("grassroots_unit")):
                 continue
+            # A new dict, never the parsed row's: the parse is cached and must come back as
+            # read, to be interpreted afresh when the roster or aliases.csv change.
             _, named, unit, _, unresolved, _ = holder(heading)
             if named and unresolved is None and (unit in self.parent_of or unit in self.repeated):
-                values["grassroots_unit"] = heading
-                values["unit_from_heading"] = heading
+                cells[i] = values | {"grassroots_unit": heading, "unit_from_heading": heading}
             elif named and unresolved is not None and unresolved.candidates:
                 # a union of several parents, none the reporting unit's: the rows are some
                 # 中心小学工会's, not 本级; rejected as the name written in them would be
-                values["grassroots_unit"] = heading
+                cells[i] = values | {"grassroots_unit": heading}
 
     def _rejected(self, sub: _Submission, table: ActivityTable, reason: str) -> dict[str, list]:
         """The ledger columns of a table whose every row is rejected for `reason`."""
