@@ -406,3 +406,26 @@ def test_a_rerun_after_the_aliases_change_reads_a_heading_afresh(raw_two):
         for table in ("rows", "issues", "coverage"):
             pd.testing.assert_frame_equal(csv(out, table), csv(full / str(step), table))
         assert csv(out, "rows").query("row == '4'")["reason"].tolist() == [reason]
+
+
+def test_a_repeated_union_writing_its_bare_name_in_its_parents_folder_sent_its_own(raw_two):
+    """填报单位 中心小学工会 (two towns have one) in a file under 琉璃河镇/: the folder says
+    whose, so it is 琉璃河镇's 中心小学工会's own file, as if it had written its full name:
+    its 本级 covers that union (60 members), beside 琉璃河镇's own file. It is in the
+    roster, so no warning says it is not."""
+    submission(raw_two, "琉璃河镇/中心小学报送表.xlsx", "中心小学工会", [act("本级", participants=20)],
+               "2019-06-28")  # fmt: skip
+    submission(raw_two, "琉璃河镇.xlsx", LL, [act("本级", participants=5)], "2019-06-28")
+    run(raw_two)
+    out = raw_two.parent / "out"
+    rows = csv(out, "rows").set_index("file")
+    own = rows.loc["submissions/琉璃河镇/中心小学报送表.xlsx"]
+    assert (own["state"], own["grassroots_unit"], own["counted_for"]) == (
+        "accepted", "中心小学工会", LL)  # fmt: skip
+    cov = csv(out, "coverage").set_index("group")
+    columns = ["units_covered", "members_covered", "activities", "participants"]
+    assert cov.loc[LL, columns].astype(int).tolist() == [1, 60, 2, 25]
+    assert cov.loc[CY, columns].astype(int).tolist() == [0, 0, 0, 0]
+    codes = csv(out, "issues").query("file == 'submissions/琉璃河镇/中心小学报送表.xlsx'")["code"]
+    assert "reporting_unit_is_grassroots" in set(codes)
+    assert "reporting_unit_from_filename" not in set(codes)

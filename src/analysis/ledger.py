@@ -190,7 +190,7 @@ class _Interpreter:
         """The submission's reporting unit: 填报单位, else the file or folder name, else
         the title above the table ("石楼镇总工会…统计表")."""
         file = sub.file
-        resolution = None
+        resolution = union = None
         if written:
             resolution = self.resolver.resolve_reporting_unit(written)
             if resolution.unit:
@@ -214,7 +214,14 @@ class _Interpreter:
             (u for c in candidates if (u := self.resolver.reporting_unit_in_text(c))), None
         )
         if from_name:
-            if written:
+            # 填报单位 a union of several parents (中心小学工会) in a file or folder naming one of
+            # them (琉璃河镇/…): that one's own file, as if it had written its full name
+            own = self.resolver.resolve(written, from_name) if union and union.candidates else None
+            if own is not None and own.unit and own.parent == from_name:
+                sub.submitter = own.unit
+                self._file_issue(sub, "warning", "reporting_unit_is_grassroots", value=written,
+                                 unit=from_name)  # fmt: skip
+            elif written:
                 self._file_issue(sub, "warning", "reporting_unit_from_filename", value=written,
                                  unit=from_name)  # fmt: skip
             return from_name
