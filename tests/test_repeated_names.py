@@ -408,11 +408,19 @@ def test_a_rerun_after_the_aliases_change_reads_a_heading_afresh(raw_two):
         assert csv(out, "rows").query("row == '4'")["reason"].tolist() == [reason]
 
 
-def test_a_repeated_union_writing_its_bare_name_in_its_parents_folder_sent_its_own(raw_two):
+@pytest.mark.parametrize("aliased", [False, True])
+def test_a_repeated_union_writing_its_bare_name_in_its_parents_folder_sent_its_own(
+    raw_two, aliased
+):
     """填报单位 中心小学工会 (two towns have one) in a file under 琉璃河镇/: the folder says
     whose, so it is 琉璃河镇's 中心小学工会's own file, as if it had written its full name:
     its 本级 covers that union (60 members), beside 琉璃河镇's own file. It is in the
-    roster, so no warning says it is not."""
+    roster, so no warning says it is not. An alias naming 长阳镇's for a third unit's rows
+    does not change whose file this is (as for a row of 琉璃河镇's)."""
+    if aliased:
+        (raw_two / "aliases.csv").write_text(
+            "报送名称,名册名称\n中心小学工会,中心小学工会（长阳镇总工会）\n", "utf-8"
+        )
     submission(raw_two, "琉璃河镇/中心小学报送表.xlsx", "中心小学工会", [act("本级", participants=20)],
                "2019-06-28")  # fmt: skip
     submission(raw_two, "琉璃河镇.xlsx", LL, [act("本级", participants=5)], "2019-06-28")

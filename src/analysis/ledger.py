@@ -190,38 +190,29 @@ class _Interpreter:
         """The submission's reporting unit: 填报单位, else the file or folder name, else
         the title above the table ("石楼镇总工会…统计表")."""
         file = sub.file
-        resolution = union = None
+        resolution = None
         if written:
             resolution = self.resolver.resolve_reporting_unit(written)
             if resolution.unit:
                 return resolution.unit
             union = self.resolver.resolve(written)
+            if union.candidates or union.unit in self.repeated:
+                # 填报单位 a name several unions bear (中心小学工会): the unit the file or folder
+                # names (琉璃河镇/…) says whose own file it is, before any alias, as the
+                # submitting unit does for a row
+                placed = self._unit_in_path(file, written, title)
+                own = self.resolver.resolve(written, placed) if placed else None
+                if own is not None and own.unit and own.parent == placed:
+                    union = own
             if union.unit:
                 parent = union.parent
                 sub.submitter = union.unit
                 self._file_issue(sub, "warning", "reporting_unit_is_grassroots", value=written,
                                  unit=parent)  # fmt: skip
                 return parent
-        parts = Path(file).parts[1:]  # below submissions/
-        # The title only for a file without 填报单位: with one, the title is often that very
-        # line, and finding a place name in it would guess what the unit wrote.
-        candidates = [
-            Path(file).stem,
-            *reversed(parts[:-1]),
-            *([title] if title and not written else []),
-        ]
-        from_name = next(
-            (u for c in candidates if (u := self.resolver.reporting_unit_in_text(c))), None
-        )
+        from_name = self._unit_in_path(file, written, title)
         if from_name:
-            # 填报单位 a union of several parents (中心小学工会) in a file or folder naming one of
-            # them (琉璃河镇/…): that one's own file, as if it had written its full name
-            own = self.resolver.resolve(written, from_name) if union and union.candidates else None
-            if own is not None and own.unit and own.parent == from_name:
-                sub.submitter = own.unit
-                self._file_issue(sub, "warning", "reporting_unit_is_grassroots", value=written,
-                                 unit=from_name)  # fmt: skip
-            elif written:
+            if written:
                 self._file_issue(sub, "warning", "reporting_unit_from_filename", value=written,
                                  unit=from_name)  # fmt: skip
             return from_name
@@ -240,6 +231,19 @@ class _Interpreter:
                 Issue(file, "", None, "填报单位", "error", "reporting_unit_unknown", sub.message)
             )
         return None
+
+    def _unit_in_path(self, file: str, written: str, title: str) -> str | None:
+        """The reporting unit the file's name, else its folders' (nearest first), else
+        (for a file without 填报单位) the title above its table names."""
+        parts = Path(file).parts[1:]  # below submissions/
+        # The title only for a file without 填报单位: with one, the title is often that very
+        # line, and finding a place name in it would guess what the unit wrote.
+        candidates = [
+            Path(file).stem,
+            *reversed(parts[:-1]),
+            *([title] if title and not written else []),
+        ]
+        return next((u for c in candidates if (u := self.resolver.reporting_unit_in_text(c))), None)
 
     def round(self, sub: _Submission, written: str, tables: list[ActivityTable]) -> str:
         """报送期次, else a folder naming a round, else the round holding most activity dates."""
