@@ -95,6 +95,8 @@ def test_a_third_unit_naming_a_repeated_name_is_ambiguous_not_guessed(roster):
         ("北京市房山区琉璃河镇中心小学工会", LL),  # 北京市房山区 stripped, the town kept
         ("琉璃河镇中心小学", LL),
         ("长阳镇总工会中心小学工会", CY),
+        ("中心小学工会（长阳镇总工会）", CY),  # as suggestions and messages write it
+        ("中心小学工会(琉璃河镇)", LL),
     ],
 )
 def test_the_town_written_before_a_repeated_name_tells_its_union(roster, written, parent):
@@ -244,3 +246,194 @@ def test_the_briefing_figures_and_the_workbook_tell_the_two_unions_apart(raw_two
     ]
     assert any("中心小学工会" in r and LL in r for r in rows)
     assert not any("中心小学工会" in r and CY in r for r in rows)
+
+
+def test_a_direct_union_named_as_a_town_union_is_not_taken_for_a_third_units_row(tmp_path):
+    """长阳镇卫生院工会 is both a union under 长阳镇 and a directly affiliated union (its
+    own reporting unit): two unions. A third unit writing the name cannot say which, so
+    the row is ambiguous, never counted for the direct union because its name is a
+    reporting unit's; 长阳镇's row is its own union, the direct union's 本级 is itself.
+
+    By hand: 长阳镇 1 of 2 unions, 60 of 100 members, 1 activity, 20; the direct union
+    1 of 1, 250 of 250, 1 activity, 30; 区教委 1 of 1, 50 of 50, 1, 10 (its row naming
+    长阳镇卫生院工会 rejected); the district 3 of 4, 360 of 400, 3 activities, 60.
+    """
+    wsy = "长阳镇卫生院工会"
+    rows = [
+        [1, wsy, CY, "乡镇", 60, 66, "A1"],
+        [2, "长阳镇第一小学工会", CY, "乡镇", 40, 45, "A2"],
+        [3, wsy, "", "直属", 250, 260, "D1"],
+        [4, "区教委机关工会", JW, "系统", 50, 55, "C1"],
+    ]
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", [ROSTER_HEADER, *rows])
+    submission(raw, "区教委.xlsx", JW, [act(wsy, participants=99), act("区教委机关工会", participants=10)],
+               "2019-06-28")  # fmt: skip
+    submission(raw, "长阳镇.xlsx", CY, [act(wsy, participants=20)], "2019-06-28")
+    submission(raw, "卫生院.xlsx", wsy, [act("本级", participants=30)], "2019-06-28")
+    sheet = [["基层工会名称", "微信", "文章"], [wsy, 3, 5]]
+    write_xlsx(raw / "submissions" / "区教委宣传.xlsx",
+               [["填报单位：区教委工会", None, "报送期次：第一阶段"], *sheet], sheet="宣传统计")  # fmt: skip
+    run(raw)
+    out = tmp_path / "out"
+    ledger = csv(out, "rows").set_index(["file", "row"])
+    third = ledger.loc[("submissions/区教委.xlsx", "5")]
+    assert (third["state"], third["reason"], third["grassroots_unit"]) == (
+        "rejected", "unit_ambiguous", "")  # fmt: skip
+    own = ledger.loc[("submissions/长阳镇.xlsx", "5")]
+    assert (own["state"], own["grassroots_unit"], own["counted_for"]) == ("accepted", wsy, CY)
+    direct = ledger.loc[("submissions/卫生院.xlsx", "5")]
+    assert (direct["state"], direct["grassroots_unit"], direct["counted_for"]) == (
+        "accepted", wsy, wsy)  # fmt: skip
+
+    cov = csv(out, "coverage").set_index(["level", "group"])
+    columns = ["units_total", "units_covered", "members_total", "members_covered", "activities",
+               "participants"]  # fmt: skip
+    assert cov.loc[("reporting_unit", CY), columns].astype(int).tolist() == [2, 1, 100, 60, 1, 20]
+    assert cov.loc[("reporting_unit", wsy), columns].astype(int).tolist() == [1, 1, 250, 250, 1, 30]
+    assert cov.loc[("reporting_unit", JW), columns].astype(int).tolist() == [1, 1, 50, 50, 1, 10]
+    assert cov.loc[("district", "全区"), columns].astype(int).tolist() == [4, 3, 400, 360, 3, 60]
+
+    counts = csv(out, "publicity")[["state", "reason"]].values.tolist()
+    assert counts == [["rejected", "unit_ambiguous"]] * 2
+    issue = csv(out, "issues").query(
+        "code == 'unit_ambiguous' and file == 'submissions/区教委.xlsx'"
+    )
+    assert "长阳镇总工会的“长阳镇卫生院工会”、长阳镇卫生院工会的“长阳镇卫生院工会”" in issue[
+        "message"].iloc[0]  # fmt: skip
+
+
+def test_a_photo_folder_naming_a_repeated_union_is_placed_as_a_row_would_be(roster, campaign):
+    """琉璃河镇/中心小学工会 is 琉璃河镇's own union, whatever an alias says (as a row of
+    琉璃河镇's would be); 区教委/中心小学工会 is the alias's union, else 区教委's (the
+    name alone names neither); a direct union of that name is no reason to pick it."""
+    from analysis.materials.attribution import place
+
+    def unit(rel: str, resolver: NameResolver) -> str:
+        return place(rel, resolver, campaign).reporting_unit
+
+    aliases = pd.DataFrame({"alias": ["中心小学工会"], "name": ["中心小学工会（长阳镇总工会）"]})
+    aliased = NameResolver(roster, aliases)
+    assert unit("submissions/r1/琉璃河镇/中心小学工会/活动.jpg", aliased) == LL
+    assert unit("submissions/r1/区教委/中心小学工会/活动.jpg", aliased) == CY
+    assert unit("submissions/r1/照片/中心小学工会/活动.jpg", aliased) == CY
+    assert unit("submissions/r1/区教委/中心小学工会/活动.jpg", NameResolver(roster)) == JW
+
+    direct = NameResolver(make_roster([*ROWS, [6, "中心小学工会", "", "直属", 20, 20, "D1"]]))
+    assert unit("submissions/r1/区教委/中心小学工会/活动.jpg", direct) == JW
+    assert unit("submissions/r1/琉璃河镇/中心小学工会/活动.jpg", direct) == LL
+    assert unit("submissions/r1/照片/中心小学工会/活动.jpg", direct) == ""
+    assert unit("submissions/r1/长阳镇中心小学工会/活动.jpg", direct) == CY
+
+
+def test_a_publicity_sheet_named_for_a_repeated_union_of_a_third_unit_is_ambiguous(raw_two):
+    """A sheet of counts named 中心小学工会 (no union column) in 区教委's file: the counts
+    are some 中心小学工会's, which cannot be told, so they are not used (never taken for
+    区教委's own); a sheet named 琉璃河镇中心小学工会 is 琉璃河镇's union."""
+    for sheet, label in (("中心小学工会", "第一阶段"), ("琉璃河镇中心小学工会", "第二阶段")):
+        write_xlsx(raw_two / "submissions" / f"区教委{label}.xlsx",
+                   [[f"填报单位：{JW}", None, f"报送期次：{label}"], ["微信（条）", "文章（篇）"], [3, 5]],
+                   sheet=sheet)  # fmt: skip
+    run(raw_two)
+    out = raw_two.parent / "out"
+    table = csv(out, "publicity")[["sheet", "grassroots_unit", "state", "reason"]]
+    assert table.values.tolist() == [
+        ["中心小学工会", "", "rejected", "unit_ambiguous"],
+        ["中心小学工会", "", "rejected", "unit_ambiguous"],
+        ["琉璃河镇中心小学工会", "中心小学工会", "accepted", "ok"],
+        ["琉璃河镇中心小学工会", "中心小学工会", "accepted", "ok"],
+    ]
+    issues = csv(out, "issues").query("code == 'unit_ambiguous'")
+    assert len(issues) == 2 and set(issues["sheet"]) == {"中心小学工会"}
+    assert (
+        "长阳镇总工会的“中心小学工会”、琉璃河镇总工会的“中心小学工会”" in issues["message"].iloc[0]
+    )
+
+
+def test_rows_under_a_heading_naming_a_repeated_union_of_a_third_unit_are_ambiguous(raw_two):
+    """区教委's table has 中心小学工会 alone on a row, then two activities with the union
+    blank: they are some 中心小学工会's (not 区教委's 本级), which cannot be told, so both
+    are rejected as ambiguous; under 长阳镇's own such heading they are its union's."""
+    for unit, label in ((JW, "第一阶段"), (CY, "第一阶段")):
+        write_xlsx(raw_two / "submissions" / f"{unit}.xlsx", [
+            [f"填报单位：{unit}", None, f"报送期次：{label}"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            ["中心小学工会"],
+            [1, None, "2019-06-03", "切实抓好学习", "讨论会", 20],
+            [2, None, "2019-06-04", "切实抓好学习", "报告会", 30],
+        ])  # fmt: skip
+    run(raw_two)
+    out = raw_two.parent / "out"
+    rows = csv(out, "rows").query("row in ['4', '5']")
+    got = rows[["reporting_unit", "state", "reason", "grassroots_unit", "counted_for"]]
+    assert got.values.tolist() == [
+        [JW, "rejected", "unit_ambiguous", "", JW],
+        [JW, "rejected", "unit_ambiguous", "", JW],
+        [CY, "accepted", "unit_from_heading", "中心小学工会", CY],
+        [CY, "accepted", "unit_from_heading", "中心小学工会", CY],
+    ]
+    cov = csv(out, "coverage").set_index("group")
+    assert cov.loc[JW, ["activities", "participants"]].astype(int).tolist() == [0, 0]
+    assert cov.loc[CY, ["units_covered", "activities", "participants"]].astype(int).tolist() == [
+        1, 2, 50]  # fmt: skip
+
+
+def test_a_rerun_after_the_aliases_change_reads_a_heading_afresh(raw_two):
+    """The union a heading gives the rows below depends on aliases.csv (区教委's
+    中心小学工会 heading is 琉璃河镇's by the alias, ambiguous without it): a re-run from the
+    cache after the alias is added, or removed, gives what a full run gives. (The
+    heading's union was written into the parse the cache keeps, so a re-run kept it.)"""
+    aliases = raw_two / "aliases.csv"
+    alias = "报送名称,名册名称\n中心小学工会,中心小学工会（琉璃河镇总工会）\n"
+    write_xlsx(raw_two / "submissions" / "区教委.xlsx", [
+        [f"填报单位：{JW}", None, "报送期次：第一阶段"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        ["中心小学工会"],
+        [1, None, "2019-06-03", "切实抓好学习", "讨论会", 20],
+    ])  # fmt: skip
+    out, full = raw_two.parent / "out", raw_two.parent / "full"
+    for step, (aliased, reason) in enumerate([
+        (False, "unit_ambiguous"),
+        (True, "unit_other_parent;unit_from_heading"),
+        (False, "unit_ambiguous"),
+    ]):  # fmt: skip
+        if aliased:
+            aliases.write_text(alias, "utf-8")
+        else:
+            aliases.unlink(missing_ok=True)
+        run(raw_two)  # from the cache after the first
+        run(raw_two, full / str(step), full=True)
+        for table in ("rows", "issues", "coverage"):
+            pd.testing.assert_frame_equal(csv(out, table), csv(full / str(step), table))
+        assert csv(out, "rows").query("row == '4'")["reason"].tolist() == [reason]
+
+
+@pytest.mark.parametrize("aliased", [False, True])
+def test_a_repeated_union_writing_its_bare_name_in_its_parents_folder_sent_its_own(
+    raw_two, aliased
+):
+    """填报单位 中心小学工会 (two towns have one) in a file under 琉璃河镇/: the folder says
+    whose, so it is 琉璃河镇's 中心小学工会's own file, as if it had written its full name:
+    its 本级 covers that union (60 members), beside 琉璃河镇's own file. It is in the
+    roster, so no warning says it is not. An alias naming 长阳镇's for a third unit's rows
+    does not change whose file this is (as for a row of 琉璃河镇's)."""
+    if aliased:
+        (raw_two / "aliases.csv").write_text(
+            "报送名称,名册名称\n中心小学工会,中心小学工会（长阳镇总工会）\n", "utf-8"
+        )
+    submission(raw_two, "琉璃河镇/中心小学报送表.xlsx", "中心小学工会", [act("本级", participants=20)],
+               "2019-06-28")  # fmt: skip
+    submission(raw_two, "琉璃河镇.xlsx", LL, [act("本级", participants=5)], "2019-06-28")
+    run(raw_two)
+    out = raw_two.parent / "out"
+    rows = csv(out, "rows").set_index("file")
+    own = rows.loc["submissions/琉璃河镇/中心小学报送表.xlsx"]
+    assert (own["state"], own["grassroots_unit"], own["counted_for"]) == (
+        "accepted", "中心小学工会", LL)  # fmt: skip
+    cov = csv(out, "coverage").set_index("group")
+    columns = ["units_covered", "members_covered", "activities", "participants"]
+    assert cov.loc[LL, columns].astype(int).tolist() == [1, 60, 2, 25]
+    assert cov.loc[CY, columns].astype(int).tolist() == [0, 0, 0, 0]
+    codes = csv(out, "issues").query("file == 'submissions/琉璃河镇/中心小学报送表.xlsx'")["code"]
+    assert "reporting_unit_is_grassroots" in set(codes)
+    assert "reporting_unit_from_filename" not in set(codes)

@@ -207,23 +207,21 @@ class _Interpreter:
             if resolution.unit:
                 return resolution.unit
             union = self.resolver.resolve(written)
+            if union.candidates or union.unit in self.repeated:
+                # 填报单位 a name several unions bear (中心小学工会): the unit the file or folder
+                # names (琉璃河镇/…) says whose own file it is, before any alias, as the
+                # submitting unit does for a row
+                placed = self._unit_in_path(file, written, title)
+                own = self.resolver.resolve(written, placed) if placed else None
+                if own is not None and own.unit and own.parent == placed:
+                    union = own
             if union.unit:
                 parent = union.parent
                 sub.submitter = union.unit
                 self._file_issue(sub, "warning", "reporting_unit_is_grassroots", value=written,
                                  unit=parent)  # fmt: skip
                 return parent
-        parts = Path(file).parts[1:]  # below submissions/
-        # The title only for a file without 填报单位: with one, the title is often that very
-        # line, and finding a place name in it would guess what the unit wrote.
-        candidates = [
-            Path(file).stem,
-            *reversed(parts[:-1]),
-            *([title] if title and not written else []),
-        ]
-        from_name = next(
-            (u for c in candidates if (u := self.resolver.reporting_unit_in_text(c))), None
-        )
+        from_name = self._unit_in_path(file, written, title)
         if from_name:
             if written:
                 self._file_issue(sub, "warning", "reporting_unit_from_filename", value=written,
@@ -244,6 +242,19 @@ class _Interpreter:
                 Issue(file, "", None, "填报单位", "error", "reporting_unit_unknown", sub.message)
             )
         return None
+
+    def _unit_in_path(self, file: str, written: str, title: str) -> str | None:
+        """The reporting unit the file's name, else its folders' (nearest first), else
+        (for a file without 填报单位) the title above its table names."""
+        parts = Path(file).parts[1:]  # below submissions/
+        # The title only for a file without 填报单位: with one, the title is often that very
+        # line, and finding a place name in it would guess what the unit wrote.
+        candidates = [
+            Path(file).stem,
+            *reversed(parts[:-1]),
+            *([title] if title and not written else []),
+        ]
+        return next((u for c in candidates if (u := self.resolver.reporting_unit_in_text(c))), None)
 
     def round(self, sub: _Submission, written: str, tables: list[ActivityTable]) -> str:
         """报送期次, else a folder naming a round, else the round holding most activity dates."""
@@ -530,7 +541,11 @@ class _Interpreter:
             if found.unit:
                 unit, counted_for = found.unit, found.parent
             else:
-                federation = self.resolver.resolve_reporting_unit(name).unit
+                # A name of several unions names none of them, even when one of them is a
+                # directly affiliated union (its own reporting unit): no guess.
+                federation = (
+                    None if found.candidates else self.resolver.resolve_reporting_unit(name).unit
+                )
                 if federation:
                     counted_for = federation
                     unit = federation if self.kind_of.get(federation) == "direct" else ""
@@ -623,25 +638,34 @@ class _Interpreter:
             "form": spread(list(map(itemgetter(3), items))),
         })  # fmt: skip
         cleaned = {at[j]: (holders[j], dates[j], counts[j], items[j]) for j in slow}
+        # rows given a union by a heading (`_units_from_headings`: new dicts) read as given
+        given = {at[j]: cells[j] for j in slow if cells[j] is not rows[at[j]].values}
         for k in sorted([*special, *cleaned]):
-            for field, value in self.row(sub, table, rows[k], cleaned.get(k)).items():
+            trow = dataclasses.replace(rows[k], values=given[k]) if k in given else rows[k]
+            for field, value in self.row(sub, table, trow, cleaned.get(k)).items():
                 columns[field][k] = value
         return columns
 
     def _units_from_headings(self, sub: _Submission, cells: list[dict]) -> None:
         """Rows without a union under a row naming one alone (长阳镇卫生院工会, then its
         activities with the name column blank) are that union's, when the heading is a
-        grassroots union of the roster; the row is marked for a warning. Any other
-        heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
+        grassroots union of the roster; the row is marked for a warning. A heading naming
+        a union of several parents, none the reporting unit's, makes them ambiguous. Any
+        other heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
         holder = self.holders(sub.reporting_unit, sub.submitter)  # each name resolved once
-        for values in cells:
+        for i, values in enumerate(cells):
             heading = values.get("unit_heading")
             if heading is None or not blank(values.get("grassroots_unit")):
                 continue
+            # A new dict, never the parsed row's: the parse is cached and must come back as
+            # read, to be interpreted afresh when the roster or aliases.csv change.
             _, named, unit, _, unresolved, _ = holder(heading)
             if named and unresolved is None and (unit in self.parent_of or unit in self.repeated):
-                values["grassroots_unit"] = heading
-                values["unit_from_heading"] = heading
+                cells[i] = values | {"grassroots_unit": heading, "unit_from_heading": heading}
+            elif named and unresolved is not None and unresolved.candidates:
+                # a union of several parents, none the reporting unit's: the rows are some
+                # 中心小学工会's, not 本级; rejected as the name written in them would be
+                cells[i] = values | {"grassroots_unit": heading}
 
     def _rejected(self, sub: _Submission, table: ActivityTable, reason: str) -> dict[str, list]:
         """The ledger columns of a table whose every row is rejected for `reason`."""

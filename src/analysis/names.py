@@ -159,14 +159,18 @@ class _Index:
     @functools.cached_property
     def qualified(self) -> dict[str, set[Union]]:
         """`loose_key` of a repeated name written with its parent before it (长阳镇中心小学
-        工会, 长阳镇总工会中心小学工会) -> that union. The parent's place is compared as
-        `reporting_key` gives it, after the same normalisation as the written name, so a
-        town's name is never stripped away (only 北京市/房山区 are)."""
+        工会, 长阳镇总工会中心小学工会), or after it in brackets as `labelled` writes it in
+        suggestions (中心小学工会（长阳镇总工会）) -> that union. The parent's place is
+        compared as `reporting_key` gives it, after the same normalisation as the written
+        name, so a town's name is never stripped away (only 北京市/房山区 are)."""
         found: dict[str, set[Union]] = {}
         for name, parents in self.repeated.items():
             for parent in parents:
-                for prefix in {reporting_key(parent), normalise_name(parent)}:
-                    if k := loose_key(prefix + name):
+                # also as suggestions and messages write it: 中心小学工会（长阳镇总工会）
+                for written in {reporting_key(parent) + name, normalise_name(parent) + name,
+                                labelled(name, parent),
+                                labelled(name, reporting_key(parent))}:  # fmt: skip
+                    if k := loose_key(written):
                         found.setdefault(k, set()).add(Union(name, parent))
         return found
 

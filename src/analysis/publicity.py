@@ -44,6 +44,7 @@ from analysis.campaign import Campaign, PublicitySettings
 from analysis.messages import message, message_text, suggestion_text
 from analysis.model import FileState, HeaderBlock, Issue, IssueCode, RowState, Sheet
 from analysis.names import ambiguous_fields
+from analysis.roster import labelled
 
 PUBLICITY_COLUMNS = (
     "file", "sheet", "row", "reporting_unit", "kind", "round", "grassroots_unit", "output",
@@ -952,8 +953,10 @@ class PublicityInterpreter:
             found = self.resolver.resolve(name, sub.reporting_unit)
             if found.unit:
                 unit, parent = found.unit, found.parent or ""
-            else:
-                federation = self.resolver.resolve_reporting_unit(name).unit
+            else:  # a name of several unions (a direct union's among them) names none
+                federation = (
+                    None if found.candidates else self.resolver.resolve_reporting_unit(name).unit
+                )
                 if federation and self.kind_of.get(federation) == "direct":
                     unit = parent = federation
                 elif not federation and found.candidates:  # under several parents: no guess
@@ -979,6 +982,14 @@ class PublicityInterpreter:
             unit, parent = sub.submitter, sub.reporting_unit
         elif not table.unit_column and table.sheet:  # one sheet per union, named for it
             unit, parent = self._union_named(table.sheet, sub.reporting_unit)
+            candidates = () if unit else self._sheet_candidates(table.sheet, sub.reporting_unit)
+            if candidates:  # named for a union of several parents, none this unit's: no guess
+                text = message_text("unit_ambiguous", row=cell.row, value=table.sheet,
+                                    reporting=sub.reporting_unit,
+                                    **ambiguous_fields(candidates))  # fmt: skip
+                self._issue(sub, table, cell, "error", "unit_ambiguous", text, table.sheet,
+                            "、".join(labelled(*c) for c in candidates))  # fmt: skip
+                return self._record(sub, table, cell, RowState.REJECTED, IssueCode.UNIT_AMBIGUOUS)
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
             warnings.append("publicity_output_unknown")
             self._issue(sub, table, cell, "warning", "publicity_output_unknown",
@@ -1011,6 +1022,16 @@ class PublicityInterpreter:
         parent, else ("", ""); a name under several parents: the reporting unit's."""
         found = self.resolver.union_named(sheet, reporting_unit)
         return (found.name, found.parent) if found else ("", "")
+
+    def _sheet_candidates(self, sheet: str, reporting_unit: str | None) -> tuple:
+        """The unions a sheet's name may mean when it names several (中心小学工会 in a third
+        unit's file), else ()."""
+        if not self.resolver.roster.repeated:
+            return ()
+        units = self.resolver.units
+        return units.find(sheet, reporting_unit).candidates or (
+            () if sheet.endswith("工会") else units.find(sheet + "工会", reporting_unit).candidates
+        )
 
     def _unknown_label(self, label: str) -> bool:
         """An `other` cell whose label is not itself a synonym of `other` (其他)."""

@@ -44,14 +44,33 @@ def _folders(rel: str) -> list[str]:
     return out
 
 
-def _unit_named(text: str, resolver: names.NameResolver) -> str | None:
+def _unit_named(text: str, resolver: names.NameResolver, outer: str | None = None) -> str | None:
     """The reporting unit a folder or file name names: a grassroots union's own name
     (长阳镇中心小学 under 区教委工会) counts for its roster parent, whatever place its
-    name mentions; else a reporting unit named in it (长阳镇 → 长阳镇总工会)."""
-    union = resolver.union_named(text)  # a folder named with or without 工会
-    if union is not None:  # (a name the roster repeats under several parents names none)
+    name mentions; else a reporting unit named in it (长阳镇 → 长阳镇总工会).
+
+    A name the roster lists under several parents is the union under `outer` (the
+    reporting unit an enclosing folder names: 琉璃河镇/中心小学工会), as a row from that
+    unit would be; else an alias's; else none, even when one of them is a directly
+    affiliated union and so a reporting unit's name: the enclosing folders decide."""
+    union = resolver.union_named(text, outer)  # a folder named with or without 工会
+    if union is not None:
         return union.parent
+    if resolver.roster.repeated and any(
+        resolver.units.find(t, outer).candidates for t in (text, text + "工会")
+    ):
+        return None
     return resolver.reporting_unit_in_text(text)
+
+
+def _outer_unit(folders: list[str], resolver: names.NameResolver) -> list[str | None]:
+    """For each folder (nearest first), the reporting unit the folders enclosing it name."""
+    found: list[str | None] = []
+    unit = None
+    for folder in reversed(folders):
+        found.append(unit)
+        unit = resolver.reporting_unit_in_text(folder) or unit
+    return found[::-1]
 
 
 def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str = "",
@@ -59,8 +78,16 @@ def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str
     """The reporting unit and round of one material (empty strings when unknown)."""
     folders, stem = _folders(rel), PurePosixPath(rel).stem
     unit, unit_from = "", ""
-    for where, candidates in (("folder", folders), ("file_name", [stem])):
-        found = next((u for c in candidates if (u := _unit_named(c, resolver))), None)
+    outer = _outer_unit(folders, resolver) if resolver.roster.repeated else [None] * len(folders)
+    for where, candidates, around in (("folder", folders, outer), ("file_name", [stem], [None])):
+        found = next(
+            (
+                u
+                for c, o in zip(candidates, around, strict=True)
+                if (u := _unit_named(c, resolver, o))
+            ),
+            None,
+        )
         if found:
             unit, unit_from = found, where
             break
