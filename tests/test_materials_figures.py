@@ -119,6 +119,25 @@ def test_stated_totals_beside_table_figures_flag_gaps_over_ten_percent():
     assert table["gap"].round(4).tolist() == [round(10 / 3 - 1, 4), round(500 / 460 - 1, 4), 0.5]
 
 
+def test_table_figures_count_a_repeated_name_once_per_parent():
+    """区教委's rows name 中心小学工会 of two towns (counted_for tells them apart) and
+    长阳镇's twice: 区教委 reached 2 unions, 长阳镇 1; a blank name is no union."""
+    rows = pd.DataFrame({
+        "file": ["t.xlsx"] * 6, "state": ["accepted"] * 5 + ["rejected"],
+        "reporting_unit": ["区教委工会"] * 3 + ["长阳镇总工会"] * 3, "round": ["r1"] * 6,
+        "grassroots_unit": ["中心小学工会", "中心小学工会", "", "中心小学工会", "中心小学工会",
+                            "卫生院工会"],
+        "counted_for": ["长阳镇总工会", "琉璃河镇总工会", "区教委工会", "长阳镇总工会",
+                        "长阳镇总工会", "长阳镇总工会"],
+        "participants": [10, 20, "约5人", 30, None, 99],
+    })  # fmt: skip
+    table = figures.table_figures(rows)
+    assert table.values.tolist() == [
+        ["区教委工会", "r1", 3, 30, 2],  # the unreadable 约5人 is no participant
+        ["长阳镇总工会", "r1", 2, 30, 1],
+    ]
+
+
 def test_summary_gap_warning_names_the_figures(campaign):
     from analysis.materials.table import summary_gap_issues
 

@@ -160,22 +160,30 @@ def key_sentence(materials: pd.DataFrame, round_code: str | None = None) -> str:
 
 
 def table_figures(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per submitting unit and round, what its accepted rows give: activities, participants, unions."""
-    accepted = rows.loc[rows["state"].astype(str) == RowState.ACCEPTED].copy()
-    accepted["participants"] = pd.to_numeric(accepted["participants"], errors="coerce")
-    unions = accepted["grassroots_unit"].fillna("").astype(str)
-    if "counted_for" in accepted:  # a union is (parent, name): two towns' 中心小学工会 are two
-        unions = unions.where(unions == "", accepted["counted_for"].astype(str) + "/" + unions)
-    accepted["union"] = unions.where(unions != "")
+    """Per submitting unit and round, what its accepted rows give: activities, participants, unions.
+
+    A union is (parent, name) (`counted_for`, `grassroots_unit`): two towns' 中心小学工会
+    are two. Only the columns needed are taken from the ledger, and the unions are counted
+    as distinct pairs rather than joined into new strings (200,000 rows of a scaled round).
+    """
+    key = ["reporting_unit", "round"]
+    pair = ["counted_for", "grassroots_unit"] if "counted_for" in rows else ["grassroots_unit"]
+    accepted = rows.loc[
+        rows["state"].astype(str) == RowState.ACCEPTED, [*key, "participants", *pair]
+    ]
+    participants = pd.to_numeric(accepted["participants"], errors="coerce")
+    figures = (
+        accepted[key]
+        .assign(participants=participants)
+        .groupby(key)
+        .agg(activities=("participants", "size"), participants=("participants", "sum"))
+    )
+    named = accepted.loc[accepted["grassroots_unit"].fillna("").astype(str) != "", [*key, *pair]]
+    units = named.drop_duplicates().groupby(key).size()
     return (
-        accepted.groupby(["reporting_unit", "round"])
-        .agg(
-            activities=("file", "size"),
-            participants=("participants", "sum"),
-            units=("union", "nunique"),
-        )  # fmt: skip
+        figures.assign(units=units.reindex(figures.index, fill_value=0))
         .reset_index()
-        .astype({"participants": "int64"})
+        .astype({"participants": "int64", "units": "int64"})
     )
 
 
