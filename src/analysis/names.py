@@ -442,14 +442,13 @@ def _clash_issues(
     repeated = repeated or {}
     key = normalise_name if normal is None else dict(zip(units, normal, strict=True)).__getitem__
     _, clashes = _key_index(list(dict.fromkeys(units)) if repeated else units, key)
+
+    def warning(text: str) -> Issue:
+        return Issue(source, "", None, "基层工会名称", "warning",
+                     IssueCode.ROSTER_NAME_AMBIGUOUS, text)  # fmt: skip
+
     same = [
-        Issue(
-            source,
-            "",
-            None,
-            "基层工会名称",
-            "warning",
-            IssueCode.ROSTER_NAME_AMBIGUOUS,
+        warning(
             message_text(
                 "roster_name_repeated",
                 file=source,
@@ -458,20 +457,12 @@ def _clash_issues(
                 parents="、".join(parents),
                 example=reporting_key(parents[0]) + name,
                 label=labelled(name, parents[0]),
-            ),
+            )
         )  # fmt: skip
         for name, parents in repeated.items()
     ]
     return same + [
-        Issue(
-            source,
-            "",
-            None,
-            "基层工会名称",
-            "warning",
-            IssueCode.ROSTER_NAME_AMBIGUOUS,
-            message_text("roster_name_ambiguous", file=source, names="”“".join(names)),
-        )
+        warning(message_text("roster_name_ambiguous", file=source, names="”“".join(names)))
         for names in clashes.values()
     ]
 
