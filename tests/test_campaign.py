@@ -170,6 +170,27 @@ def test_a_misspelt_key_in_the_campaign_file_is_named_not_left_out(tmp_path, old
     assert expected in str(err.value) and "检查拼写后重新运行" in str(err.value)
 
 
+def test_a_setting_like_no_known_one_is_left_out_with_a_warning_not_a_stop(tmp_path):
+    """A note the analyst keeps in the file (`description = "…"`, a [notes] table, an
+    output's `remark`) resembles no setting: the rest of the file is used and each is
+    named once; a near miss of a known key (above) still stops the run."""
+    path = _campaign_file(tmp_path, "short_name =", 'description = "第二批"\nshort_name =')
+    text = (
+        path.read_text("utf-8").replace('unit = "期"', 'unit = "期", remark = "按月报"', 1)
+        + '\n[notes]\nauthor = "组宣部"\n'
+    )
+    path.write_text(text, "utf-8")
+    campaign = load_campaign(path)
+    assert [r.code for r in campaign.rounds] == ["r1", "r2", "r3"]
+    assert len(campaign.ignored) == 3
+    assert any(
+        "[campaign] 中的设置 description 本工具不使用，已忽略" in t for t in campaign.ignored
+    )
+    assert any("的设置 remark 本工具不使用" in t for t in campaign.ignored)
+    assert any("）中的设置 [notes] 本工具不使用" in t for t in campaign.ignored)
+    assert load_campaign(None).ignored == ()
+
+
 def test_a_campaign_file_with_only_its_own_parts_keeps_the_builtin_words(tmp_path):
     """A file giving the campaign, its rounds and work items (and one column word of its
     own) reads tables with the built-in [columns], [header_fields], [row_markers] and

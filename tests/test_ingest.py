@@ -220,6 +220,24 @@ def test_files_at_the_top_of_the_raw_folder_that_no_run_reads_are_named(raw):
     assert "如这是报送表或名册，请移到相应文件夹后重新运行" in messages["长阳镇.xlsx"]
 
 
+def test_a_note_in_campaign_toml_is_a_warning_and_the_run_goes_on(raw):
+    """`description = "…"` in the analyst's campaign.toml stopped the whole run; it is
+    now left out with a warning on campaign.toml, and the submissions are read."""
+    from analysis.campaign import default_campaign_text
+
+    text = default_campaign_text().replace(
+        "[campaign]\n", '[campaign]\ndescription = "第二批"\n', 1
+    )
+    (raw / "campaign.toml").write_text(text, "utf-8")
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    run(raw)
+    out = raw.parent / "out"
+    assert csv(out, "rows")["state"].tolist() == ["accepted"]
+    (issue,) = csv(out, "issues").query("code == 'campaign_setting_ignored'").itertuples()
+    assert (issue.file, issue.severity) == ("campaign.toml", "warning")
+    assert "设置 description 本工具不使用，已忽略，其余设置照常使用" in issue.message
+
+
 # --------------------------------------------------------------------------- submissions
 
 

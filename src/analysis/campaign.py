@@ -6,6 +6,7 @@ Everything campaign-specific lives in a TOML file; the built-in default is
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import functools
@@ -155,6 +156,9 @@ class Campaign:
     publicity: PublicitySettings = field(default_factory=PublicitySettings)
     # [row_rules]: words of a 备注 saying the unit voided the row (`void_remarks`)…
     row_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Sentences naming the file's settings the tool does not read and left out
+    # (`_check_keys`): warnings in issues.csv.
+    ignored: tuple[str, ...] = ()
 
     @functools.cached_property
     def rounds_by_code(self) -> dict[str, Round]:
@@ -332,28 +336,40 @@ def _known_keys() -> dict[str, frozenset[str]]:
     return known
 
 
-def _check_keys(data: dict, file: str) -> None:
-    """A key the tool does not read (a typo: `dealine`, `[colums]`) is named, with the
-    known key it most resembles, instead of being left out without a word."""
+def _check_keys(data: dict, file: str) -> list[str]:
+    """A key the tool does not read is named instead of being left out without a word.
+
+    One that resembles a known key (a typo: `dealine`, `[colums]`) stops the run, with
+    the key it most resembles: the setting meant would otherwise be silently the
+    built-in one. One that resembles none (`description = "…"`, a note the analyst
+    keeps) is taken out of `data` and its sentence returned (a warning in issues.csv):
+    the rest of the file is used.
+    """
     known = _known_keys()
+    ignored: list[str] = []
 
     def check(table: object, place: str, where: str) -> None:
         if not isinstance(table, dict):
             return
-        for key in table:
+        for key in list(table):
             if key not in known[place]:
                 close = difflib.get_close_matches(key, sorted(known[place]), n=1, cutoff=0.6)
-                hint = (
-                    message_text("campaign_did_you_mean", key=_written(close[0], place))
-                    if close
-                    else ""
-                )
+                written = _written(key, place, table[key])
+                if not close:
+                    ignored.append(
+                        message_text(
+                            "campaign_setting_ignored", file=file, where=where, key=written
+                        )  # fmt: skip
+                    )
+                    del table[key]
+                    continue
+                hint = message_text("campaign_did_you_mean", key=_written(close[0], place))
                 raise CampaignError(
                     message_text(
                         "campaign_unknown_setting",
                         file=file,
                         where=where,
-                        key=_written(key, place, table[key]),
+                        key=written,
                         hint=hint,
                     )
                 )
@@ -376,6 +392,7 @@ def _check_keys(data: dict, file: str) -> None:
     for i, output in enumerate(outputs if isinstance(outputs, list) else [], start=1):
         where = message_text("campaign_where_output", n=i)
         check(output, "publicity.outputs", where)
+    return ignored
 
 
 def _written(key: str, place: str, value: object = None) -> str:
@@ -404,7 +421,8 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
     [row_markers] and [row_rules] keep the built-in words for what the file leaves
     out; rounds are put in date order and checked (`_check_dates`).
     """
-    _check_keys(data, source)
+    data = copy.deepcopy(data)  # a setting left out is taken out of the copy
+    ignored = _check_keys(data, source)
     data = _with_defaults(data)
     try:
         data = _Table(data, "")
@@ -455,6 +473,7 @@ def campaign_from_dict(data: dict, source: str = "built-in") -> Campaign:
                 source,
             ),
             row_rules={k: _strings(v) for k, v in data.get("row_rules", {}).items()},
+            ignored=tuple(ignored),
         )
     except _MissingKey as exc:
         label = CAMPAIGN_KEY_LABELS.get(exc.key, "")

@@ -69,7 +69,15 @@ from analysis.ledger import (
     mark_repeated_rounds,
 )
 from analysis.messages import message, message_text, os_reason
-from analysis.model import FileRejected, Issue, IssueRows, RosterError, Workbook, gc_paused
+from analysis.model import (
+    FileRejected,
+    Issue,
+    IssueCode,
+    IssueRows,
+    RosterError,
+    Workbook,
+    gc_paused,
+)
 from analysis.parallel import Helpers, helper_count
 from analysis.parse_cache import Interpreted, ParsedFile, _Cache, _Entry, _renamed, cached_roster
 from analysis.roster import Roster
@@ -953,7 +961,12 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     roster, roster_entry = cached_roster(out_dir, raw_dir / config.ROSTER_SUBDIR, not full)
     if campaign is None:
         campaign = load_campaign(raw_dir / config.CAMPAIGN_FILE)
-    issues: list[Issue | IssueRows] = []
+    issues: list[Issue | IssueRows] = [
+        Issue(
+            config.CAMPAIGN_FILE, "", None, "", "warning", IssueCode.CAMPAIGN_SETTING_IGNORED, text
+        )  # fmt: skip
+        for text in campaign.ignored
+    ]
     aliases, alias_name, alias_issues = names.read_alias_file(raw_dir)
     if aliases is not None:
         aliases, check_issues = names.check_aliases(aliases, roster, alias_name)

@@ -194,6 +194,7 @@ CODE_NAMES: dict[str, str] = {
     "alias_is_roster_name": "别名本身是名册名称",
     "aliases_file_ignored": "另一份别名表未使用",
     "raw_entry_not_read": "原始数据目录中未读取的文件",
+    "campaign_setting_ignored": "活动定义中未使用的设置",
     "roster_kind_mixed": "名册类别不一致",
     "roster_members_unreadable": "名册会员人数无法识别",
     "roster_name_ambiguous": "名册名称相近或同名",

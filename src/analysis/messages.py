@@ -491,6 +491,10 @@ MESSAGES: dict[str, str] = {
         "（analysis/campaign_default.toml）检查拼写后重新运行。"
     ),
     "campaign_did_you_mean": "（是不是 {key}？）",
+    "campaign_setting_ignored": (
+        "活动定义文件（{file}）{where}的设置 {key} 本工具不使用，已忽略，其余设置照常使用；"
+        "如果这是拼写错误，请对照内置模板（analysis/campaign_default.toml）改正后重新运行。"
+    ),
     "campaign_day": "{year}年{month}月{day}日",
     "campaign_round_named": "“{name}”（{code}）",
     "campaign_limit_too_small": (

@@ -221,6 +221,7 @@ class IssueCode(StrEnum):
     ALIAS_IS_ROSTER_NAME = "alias_is_roster_name"
     ALIASES_FILE_IGNORED = "aliases_file_ignored"
     RAW_ENTRY_NOT_READ = "raw_entry_not_read"
+    CAMPAIGN_SETTING_IGNORED = "campaign_setting_ignored"
     ROSTER_KIND_MIXED = "roster_kind_mixed"
     ROSTER_MEMBERS_UNREADABLE = "roster_members_unreadable"
     ROSTER_NAME_AMBIGUOUS = "roster_name_ambiguous"
