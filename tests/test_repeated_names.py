@@ -299,8 +299,11 @@ def test_a_direct_union_named_as_a_town_union_is_not_taken_for_a_third_units_row
     issue = csv(out, "issues").query(
         "code == 'unit_ambiguous' and file == 'submissions/区教委.xlsx'"
     )
-    assert "长阳镇总工会的“长阳镇卫生院工会”、长阳镇卫生院工会的“长阳镇卫生院工会”" in issue[
-        "message"].iloc[0]  # fmt: skip
+    message = issue["message"].iloc[0]
+    # the direct union is named as such, and the example tells the town's union apart
+    assert "长阳镇总工会的“长阳镇卫生院工会”、直属基层工会“长阳镇卫生院工会”" in message
+    assert "写明全称（如“长阳镇卫生院工会（长阳镇总工会）”）" in message
+    assert "名册名称写“长阳镇卫生院工会（长阳镇总工会）”" in message
 
 
 def test_a_photo_folder_naming_a_repeated_union_is_placed_as_a_row_would_be(roster, campaign):

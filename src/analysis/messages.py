@@ -202,6 +202,7 @@ MESSAGES: dict[str, str] = {
         "或在 aliases.csv 中添加对应关系（名册名称写“{label}”）后重新运行。"
     ),
     "unit_candidate": "{parent}的“{unit}”",
+    "unit_candidate_direct": "直属基层工会“{unit}”",
     "unit_other_parent": (
         "第{row}行的基层工会“{unit}”在名册中属于“{parent}”，不属于报送单位“{reporting}”；"
         "已计入“{parent}”，请核对。"

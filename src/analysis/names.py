@@ -375,14 +375,29 @@ class NameResolver:
 def ambiguous_fields(candidates: tuple[tuple[str, str], ...]) -> dict[str, object]:
     """The `unit_ambiguous` sentence's fields for a resolution's `candidates`: each union
     with its parent, a full name that tells the first apart, and its alias target."""
-    first = Union(*candidates[0])
+    # The example: a union under a parent, whose parent's name before it tells it apart
+    # (a directly affiliated union is its own parent: "X的“X”" says nothing).
+    first = Union(*next((c for c in candidates if c[0] != c[1]), candidates[0]))
     repeated = sum(n == first.name for n, _ in candidates) > 1  # else its name tells it
     return {
         "count": len(candidates),
         "candidates": "、".join(
-            message_text("unit_candidate", unit=name, parent=parent) for name, parent in candidates
+            message_text(
+                "unit_candidate_direct" if name == parent else "unit_candidate",
+                unit=name,
+                parent=parent,
+            )  # fmt: skip
+            for name, parent in candidates
         ),
-        "example": reporting_key(first.parent) + first.name if repeated else first.name,
+        # The town before the name, unless the name already starts with it (长阳镇卫生院
+        # 工会): then the name with its parent in brackets, which resolves as well.
+        "example": (
+            first.name
+            if not repeated
+            else labelled(*first)
+            if first.name.startswith(reporting_key(first.parent))
+            else reporting_key(first.parent) + first.name
+        ),
         "label": labelled(*first) if repeated else first.name,
     }
 
