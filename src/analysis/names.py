@@ -343,6 +343,17 @@ class NameResolver:
             found = self.find_union(text + "工会", reporting_unit)
         return found
 
+    def unions_named(self, text: str, reporting_unit: str | None = None) -> tuple:
+        """The unions a sheet, folder or file name may mean when it names a name the roster
+        lists under several parents, none of them under `reporting_unit` (written with or
+        without its 工会: 中心小学, 中心小学工会), else ()."""
+        if not self.roster.repeated:
+            return ()
+        found = self.units.find(text, reporting_unit).candidates
+        if not found and not text.endswith("工会"):
+            found = self.units.find(text + "工会", reporting_unit).candidates
+        return found
+
     def resolve_reporting_unit(self, name: object) -> Resolution:
         """Resolve a reporting-unit name (a federation, or a directly affiliated union)."""
         return self.reporting.resolve(name)

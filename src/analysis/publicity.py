@@ -982,7 +982,7 @@ class PublicityInterpreter:
             unit, parent = sub.submitter, sub.reporting_unit
         elif not table.unit_column and table.sheet:  # one sheet per union, named for it
             unit, parent = self._union_named(table.sheet, sub.reporting_unit)
-            candidates = () if unit else self._sheet_candidates(table.sheet, sub.reporting_unit)
+            candidates = () if unit else self.resolver.unions_named(table.sheet, sub.reporting_unit)
             if candidates:  # named for a union of several parents, none this unit's: no guess
                 text = message_text("unit_ambiguous", row=cell.row, value=table.sheet,
                                     reporting=sub.reporting_unit,
@@ -1022,16 +1022,6 @@ class PublicityInterpreter:
         parent, else ("", ""); a name under several parents: the reporting unit's."""
         found = self.resolver.union_named(sheet, reporting_unit)
         return (found.name, found.parent) if found else ("", "")
-
-    def _sheet_candidates(self, sheet: str, reporting_unit: str | None) -> tuple:
-        """The unions a sheet's name may mean when it names several (中心小学工会 in a third
-        unit's file), else ()."""
-        if not self.resolver.roster.repeated:
-            return ()
-        units = self.resolver.units
-        return units.find(sheet, reporting_unit).candidates or (
-            () if sheet.endswith("工会") else units.find(sheet + "工会", reporting_unit).candidates
-        )
 
     def _unknown_label(self, label: str) -> bool:
         """An `other` cell whose label is not itself a synonym of `other` (其他)."""

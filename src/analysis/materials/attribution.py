@@ -56,9 +56,7 @@ def _unit_named(text: str, resolver: names.NameResolver, outer: str | None = Non
     union = resolver.union_named(text, outer)  # a folder named with or without 工会
     if union is not None:
         return union.parent
-    if resolver.roster.repeated and any(
-        resolver.units.find(t, outer).candidates for t in (text, text + "工会")
-    ):
+    if resolver.unions_named(text, outer):
         return None
     return resolver.reporting_unit_in_text(text)
 

@@ -23,8 +23,6 @@ from analysis.messages import message_text
 from analysis.model import Issue, IssueCode
 from analysis.submissions import skipped_because, skipped_message
 
-_SKIPPED_MEMBER_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
-
 
 class MemberFile(type(Path())):  # type: ignore[misc]
     """A spreadsheet from an archive, written to a temporary folder; `rel` is its ledger name."""
@@ -242,9 +240,7 @@ def _sort_member(member: archives.Member, intake: Intake, keep: list, limits: Li
     parts = name.parts
     if any(p == "__MACOSX" for p in parts):
         return  # macOS resource forks: not files anyone sent
-    why = skipped_because(name.name)
-    if why is None and name.name.lower() in _SKIPPED_MEMBER_NAMES:
-        why = "skip_hidden"
+    why = skipped_because(name.name)  # Thumbs.db, desktop.ini, .DS_Store among them
     if why is not None:
         intake.issues.append(
             Issue(member.rel, "", None, "", "warning", IssueCode.FILE_SKIPPED,
