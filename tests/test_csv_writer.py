@@ -362,3 +362,57 @@ def test_the_last_runs_tables_are_removed_in_a_thread_before_the_run_returns(
     (raw / "submissions" / "长阳镇1.xlsx").unlink()
     ingest.run(raw, out, progress=False)
     assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
+
+
+def test_a_rerun_writes_the_ledgers_parquet_ahead_and_leaves_nothing_behind(
+    tmp_path, small_roster_rows, monkeypatch
+):
+    """A re-run that interpreted little starts rows.parquet as soon as the ledger is made,
+    and removes the last run's tables in a thread: its tables are a --full run's, and
+    OUT holds no temporary or set-aside file once it returns."""
+    from analysis import ingest
+
+    raw, out = _round_of_five(tmp_path, small_roster_rows)
+    started: list[str] = []
+    real = ingest._parquet_ahead
+
+    def spying(out_dir, name, frame):
+        started.append(name)
+        return real(out_dir, name, frame)
+
+    monkeypatch.setattr(ingest, "_parquet_ahead", spying)
+    ingest.run(raw, out, progress=False)  # 1 of 5 interpreted
+    assert started == ["rows"]
+    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
+    full = tmp_path / "full"
+    ingest.run(raw, full, full=True, progress=False)
+    assert started == ["rows"]  # a first run has no CSV to splice: nothing ahead
+    for name in ("rows", "submissions", "issues", "coverage"):
+        assert (out / f"{name}.csv").read_bytes() == (full / f"{name}.csv").read_bytes()
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(out / f"{name}.parquet"), pd.read_parquet(full / f"{name}.parquet")
+        )
+
+
+def test_a_failed_write_with_the_ledgers_parquet_ahead_leaves_the_previous_tables(
+    tmp_path, small_roster_rows, monkeypatch
+):
+    from analysis import ingest
+    from tests.test_ingest import _snapshot
+
+    raw, out = _round_of_five(tmp_path, small_roster_rows)
+    before = _snapshot(out)
+    real = ingest._write_csv
+    written: list[Path] = []
+
+    def failing(frame, path):  # submissions.csv, then issues.csv (rows.csv is spliced)
+        written.append(path)
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        real(frame, path)
+
+    monkeypatch.setattr(ingest, "_write_csv", failing)
+    with pytest.raises(ingest.OutputError):
+        ingest.run(raw, out, progress=False)
+    assert _snapshot(out) == before
+    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]

@@ -50,7 +50,7 @@ import sys
 import threading
 import time
 import traceback
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -375,6 +375,7 @@ def write_tables(
     by_file: dict[str, list[tuple]] | None = None,
     beside: bool = True,
     spares: list[Path] | None = None,
+    ahead: dict[str, Future] | None = None,
 ) -> None:
     """Write every table as NAME.csv (+ NAME.parquet), all or nothing.
 
@@ -384,11 +385,14 @@ def write_tables(
     [(file, rows, key of its rows or None)] in order) reuses the last run's CSV bytes
     of the files whose rows did not change (`csv_writer.write_by_file`). `beside=False` keeps the Parquet writes out of a
     thread whatever is spliced (see below). `spares`, when given, receives the previous
-    tables (set aside by `_move_all_into_place`) for the caller to remove.
+    tables (set aside by `_move_all_into_place`) for the caller to remove. `ahead` holds
+    the Parquet writes a caller started already (`_parquet_ahead`), by table name.
     """
+    ahead = ahead or {}
     out_dir.mkdir(parents=True, exist_ok=True)
+    being_written = {_parquet_tmp(out_dir, name) for name in ahead}
     for stale in out_dir.glob(".*.tmp*"):  # left by a run that was killed mid-write
-        if _left_behind(stale):
+        if stale not in being_written and _left_behind(stale):
             stale.unlink(missing_ok=True)
     pending: list[tuple[Path, Path]] = []
     indexes: dict[str, dict | None] = {}
@@ -407,9 +411,12 @@ def write_tables(
         with ThreadPoolExecutor(max_workers=1) as background:
             parquet_writes = []
             for name, frame in tables.items() if beside else ():
-                tmp_pq = out_dir / f".{name}.parquet.tmp{os.getpid()}"
+                tmp_pq = _parquet_tmp(out_dir, name)
                 pending.append((tmp_pq, out_dir / f"{name}.parquet"))
-                parquet_writes.append(background.submit(frame.to_parquet, tmp_pq, index=False))
+                if name in ahead:
+                    parquet_writes.append(ahead[name])
+                else:
+                    parquet_writes.append(background.submit(frame.to_parquet, tmp_pq, index=False))
             for name, frame in tables.items():
                 tmp = out_dir / f".{name}.csv.tmp{os.getpid()}"
                 pending.append((tmp, out_dir / f"{name}.csv"))
@@ -423,9 +430,12 @@ def write_tables(
                     continue
                 _trim_heap()  # the CSV's slices freed before the Parquet writer allocates
                 if parquet:
-                    tmp_pq = out_dir / f".{name}.parquet.tmp{os.getpid()}"
+                    tmp_pq = _parquet_tmp(out_dir, name)
                     pending.append((tmp_pq, out_dir / f"{name}.parquet"))
-                    frame.to_parquet(tmp_pq, index=False)
+                    if name in ahead:
+                        ahead[name].result()
+                    else:
+                        frame.to_parquet(tmp_pq, index=False)
             for write in parquet_writes:
                 write.result()
         try:
@@ -441,9 +451,33 @@ def write_tables(
             message_text("output_unwritable", folder=out_dir, detail=os_reason(exc))
         ) from None
     finally:
-        for tmp, _ in pending:
+        for write in ahead.values():  # finished before its file is removed
+            with contextlib.suppress(Exception):
+                write.result()
+        left = [tmp for tmp, _ in pending] + [_parquet_tmp(out_dir, name) for name in ahead]
+        for tmp in left:
             with contextlib.suppress(OSError):  # the error above is the one to tell
                 tmp.unlink(missing_ok=True)
+
+
+def _parquet_tmp(out_dir: Path, name: str) -> Path:
+    """Where `write_tables` writes NAME.parquet before moving it into place."""
+    return out_dir / f".{name}.parquet.tmp{os.getpid()}"
+
+
+def _parquet_ahead(out_dir: Path, name: str, frame: pd.DataFrame) -> dict[str, Future]:
+    """{name: the write of `frame`'s Parquet file}, started now in a thread, for `write_tables`.
+
+    A re-run that writes its Parquet files beside its CSVs (`write_tables`) starts the
+    ledger's as soon as it is made: pyarrow's writer releases the GIL, and the run
+    builds the coverage and issues tables meanwhile instead of waiting for it after
+    its CSVs. The frame is not changed afterwards (a result's tables never are).
+    """
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return {name: pool.submit(frame.to_parquet, _parquet_tmp(out_dir, name), index=False)}
+    finally:
+        pool.shutdown(wait=False)  # the write goes on; the caller waits for it
 
 
 _TMP_PID = re.compile(r"\.tmp(\d+)")
@@ -1056,6 +1090,12 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     hashes = {s.file: s.sha256 for s in subs}
     del subs, work  # the columns are in `rows` now; the memos not needed
     _trim_heap()
+    # Parquet beside the CSVs only when little was interpreted (see write_tables); the
+    # ledger's is then started now.
+    beside = len(jobs) <= len(hashed) * BESIDE_SHARE
+    ahead = {}
+    if beside and csv_writer.can_splice(rows, out_dir / "rows.csv", run_manifest.code_version()):
+        ahead = _parquet_ahead(out_dir, "rows", rows)
     # Materials hook: materials.csv, and its issues after the spreadsheets' ones.
     from analysis.materials import table as materials_table
 
@@ -1079,10 +1119,9 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     rows_by_file = list(
         zip(files, submissions["rows_read"].tolist(), map(row_keys.get, files), strict=True)
     )
-    # Parquet beside the CSVs only when little was interpreted (see write_tables).
-    beside = len(jobs) <= len(hashed) * BESIDE_SHARE
     spares: list[Path] = []
-    write_tables(out_dir, tables, by_file={"rows": rows_by_file}, beside=beside, spares=spares)
+    write_tables(out_dir, tables, by_file={"rows": rows_by_file}, beside=beside, spares=spares,
+                 ahead=ahead)  # fmt: skip
     removing = _remove_in_thread(spares)
     _write_log(out_dir, tracebacks)
     severities = issues_frame["severity"].value_counts()
