@@ -317,3 +317,102 @@ def test_parquet_beside_only_when_the_run_interpreted_little(
     ingest.run(raw, out, progress=False)  # 1 of 5
     ingest.run(raw, out, full=True, progress=False)  # 5 of 5, over the last run's tables
     assert asked == [False, True, False]
+
+
+def _round_of_five(tmp_path, small_roster_rows):
+    """RAW with four submissions and OUT after a run over them; then a fifth submission."""
+    from analysis import ingest
+    from tests.conftest import write_xlsx
+    from tests.test_ingest import act, submission
+
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", small_roster_rows)
+    (raw / "submissions").mkdir(parents=True)
+    for k in range(4):
+        submission(raw, f"长阳镇{k}.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], f"2019-06-2{k}")
+    out = tmp_path / "out"
+    ingest.run(raw, out, progress=False)
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    return raw, out
+
+
+def test_the_last_runs_tables_are_removed_in_a_thread_before_the_run_returns(
+    tmp_path, small_roster_rows, monkeypatch
+):
+    """The previous tables set aside are removed while the run writes its history; gone
+    when it returns. One that cannot be removed fails nothing: the next run removes it."""
+    from analysis import ingest
+
+    raw, out = _round_of_five(tmp_path, small_roster_rows)
+    ingest.run(raw, out, progress=False)
+    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
+    real = Path.unlink
+
+    def refusing(path, missing_ok=False):
+        if path.name.startswith(".rows.csv.tmp") and path.name.endswith("old"):
+            raise PermissionError(13, "Permission denied", str(path))
+        real(path, missing_ok=missing_ok)
+
+    (raw / "submissions" / "长阳镇0.xlsx").unlink()
+    monkeypatch.setattr(Path, "unlink", refusing)
+    result = ingest.run(raw, out, progress=False)
+    assert [p.name for p in out.iterdir() if ".tmp" in p.name] == [f".rows.csv.tmp{os.getpid()}old"]
+    monkeypatch.setattr(Path, "unlink", real)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "rows.parquet"), result.rows)
+    (raw / "submissions" / "长阳镇1.xlsx").unlink()
+    ingest.run(raw, out, progress=False)
+    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
+
+
+def test_a_rerun_writes_the_ledgers_parquet_ahead_and_leaves_nothing_behind(
+    tmp_path, small_roster_rows, monkeypatch
+):
+    """A re-run that interpreted little starts rows.parquet as soon as the ledger is made,
+    and removes the last run's tables in a thread: its tables are a --full run's, and
+    OUT holds no temporary or set-aside file once it returns."""
+    from analysis import ingest
+
+    raw, out = _round_of_five(tmp_path, small_roster_rows)
+    started: list[str] = []
+    real = ingest._parquet_ahead
+
+    def spying(out_dir, name, frame):
+        started.append(name)
+        return real(out_dir, name, frame)
+
+    monkeypatch.setattr(ingest, "_parquet_ahead", spying)
+    ingest.run(raw, out, progress=False)  # 1 of 5 interpreted
+    assert started == ["rows"]
+    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
+    full = tmp_path / "full"
+    ingest.run(raw, full, full=True, progress=False)
+    assert started == ["rows"]  # a first run has no CSV to splice: nothing ahead
+    for name in ("rows", "submissions", "issues", "coverage"):
+        assert (out / f"{name}.csv").read_bytes() == (full / f"{name}.csv").read_bytes()
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(out / f"{name}.parquet"), pd.read_parquet(full / f"{name}.parquet")
+        )
+
+
+def test_a_failed_write_with_the_ledgers_parquet_ahead_leaves_the_previous_tables(
+    tmp_path, small_roster_rows, monkeypatch
+):
+    from analysis import ingest
+    from tests.test_ingest import _snapshot
+
+    raw, out = _round_of_five(tmp_path, small_roster_rows)
+    before = _snapshot(out)
+    real = ingest._write_csv
+    written: list[Path] = []
+
+    def failing(frame, path):  # submissions.csv, then issues.csv (rows.csv is spliced)
+        written.append(path)
+        if len(written) == 2:
+            raise OSError(28, "No space left on device")
+        real(frame, path)
+
+    monkeypatch.setattr(ingest, "_write_csv", failing)
+    with pytest.raises(ingest.OutputError):
+        ingest.run(raw, out, progress=False)
+    assert _snapshot(out) == before
+    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
