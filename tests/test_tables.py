@@ -270,7 +270,7 @@ from unittest import mock  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from analysis import tables  # noqa: E402
+from analysis import publicity, tables  # noqa: E402
 
 CELLS = [
     None,
@@ -323,9 +323,172 @@ def _result(rows, merged, campaign):
 )
 def test_find_tables_header_precheck_never_changes_tables(rows, merged, campaign):
     fast = _result(rows, merged, campaign)
-    with mock.patch.object(tables, "_may_start_header", lambda *args: True):
+    # Every row tried as a header, and read row by row (no run of plain rows at once).
+    with (
+        mock.patch.object(tables, "_may_start_header", lambda *args: True),
+        mock.patch.object(tables, "_plain_rows", lambda grid, i, *args: i),
+    ):
         full = _result(rows, merged, campaign)
     assert fast == full
+
+
+def _found_with_publicity(rows, campaign, merged=(), struck=frozenset()) -> str:
+    sheet = Sheet("活动", [list(r) for r in rows], merged=list(merged), struck=struck)
+    flagged: list[int] = []
+    found = find_tables(sheet, campaign, "f.xlsx", flagged, publicity.Probe(campaign))
+    return repr((found, flagged))
+
+
+def _row_by_row(rows, campaign, merged=(), struck=frozenset()) -> str:
+    """`_found_with_publicity` with every row read by itself (no run of plain rows)."""
+    with mock.patch.object(tables, "_plain_rows", lambda grid, i, *args: i):
+        return _found_with_publicity(rows, campaign, merged, struck)
+
+
+ROW_C = [3, "长阳镇卫生院工会", dt.date(2019, 6, 5), "加强宣讲培训", "宣讲", 20.0, "已完成"]
+ROW_D = [4, None, "2019年6月6日", None, "座谈会", 10, None]  # no union, no work item
+NO_SEQ = HEADER[1:]  # a table without 序号: its rows start with the union's name
+
+
+# Rows that are no plain data row, each for a reason `_plain_rows` must see.
+SPECIAL_ROWS = [
+    (HEADER, [[3, "同上", "同上", "〃", "座谈会", 10, None]]),  # ditto marks
+    (HEADER, [[3, " ", "2019年6月6日", "切实抓好学习", "座谈会", 10, " "]]),  # blank strings
+    (HEADER, [["合计", None, None, None, None, 80, None]]),
+    (HEADER, [[3, "长阳镇卫生院工会小计", None, None, None, 80, None]]),
+    (HEADER, [[3, None, None, None, None, 80, None]]),  # numbers only: 80 is the sum above
+    (HEADER, [[None, None, None, None, None, 80, None]]),  # a lone figure
+    (HEADER, [[None, "长阳镇卫生院工会", None, None, None, None, None]]),
+    (HEADER, [["长阳镇卫生院工会", None, None, None, None, None, None]]),  # a union heading
+    (HEADER, [["一、切实抓好学习", None, None, None, None, None, None]]),  # a section
+    (HEADER, [["注：本表由各单位填报", None, None, None, "座谈会", None, None]]),
+    (HEADER, [[None, "注：本表由各单位填报", None, None, "座谈会", None, None]]),
+    (HEADER, [HEADER]),  # the header again: a new table
+    (HEADER, [["序号", "基层工会名称", "活动", None, None, "参加人数", None]]),  # a parent row
+    (HEADER, [[None, None, "日期", "类别", "形式", None, None]]),  # a sub-header row
+    # A two-row header whose parent row names no field by itself.
+    (
+        HEADER,
+        [
+            [None, "基层", "活动", None, "参与", "工作", None],
+            [None, "名称", "单位", "时间", None, "内容", None],
+        ],
+    ),  # fmt: skip
+    # A publicity table below: its header names no field of an activity table.
+    (
+        HEADER,
+        [
+            [None, "简报（期）", "微信（条）", "信息（篇）", None, None, None],
+            ["长阳镇卫生院工会", 3, 4, 5, None, None, None],
+        ],
+    ),  # fmt: skip
+    # A union heading, a row naming its own union (the heading is over) and a row without.
+    (
+        HEADER,
+        [
+            ["长阳镇卫生院工会", None, None, None, None, None, None],
+            ROW_C,
+            [5, None, "2019年6月6日", " ", "座谈会", 10, None],
+        ],
+    ),  # fmt: skip
+    (HEADER, [[4, "长阳镇卫生院工会", "2019年6月6日", "切实抓好学习"]]),  # short
+    (NO_SEQ, [["填表人：张三", None, None, None, "联系电话：13800000000", None]]),
+    (NO_SEQ, [["注：本表由各单位填报", None, None, "座谈会", None, None]]),
+    (NO_SEQ, [["单位（盖章）", "2019年7月3日", None, None, None, None]]),
+    (NO_SEQ, [["单位（盖章）", None, None, None, None, "审核人"]]),
+    (NO_SEQ, [["统计人：王五", None, "切实抓好学习", "座谈会", 10, None]]),
+    (NO_SEQ, [["共3项", None, None, None, 80, None]]),
+]
+
+
+@pytest.mark.parametrize(("header", "block"), SPECIAL_ROWS)
+def test_find_tables_plain_rows_stop_where_a_row_is_read_by_itself(header, block, campaign):
+    """Plain data rows read at once (`_plain_rows`) around rows that are not: the same
+    tables, kinds, running sums, headings, sections and 同上 as reading every row by
+    itself; with a row struck through or merged cells too."""
+    plain = [ROW_A, ROW_B, ROW_D, ROW_C, ROW_A, ROW_B]
+    if header is NO_SEQ:
+        plain = [r[1:] for r in plain]
+    rows = [header, *plain[:2], *block, *plain[2:4], *block, *plain[4:]]
+    assert _found_with_publicity(rows, campaign) == _row_by_row(rows, campaign)
+    struck = frozenset((2, j) for j in range(7))  # ROW_B struck through
+    assert _found_with_publicity(rows, campaign, struck=struck) == _row_by_row(
+        rows, campaign, struck=struck
+    )
+    merged = [(4, 1, 5, 1)]  # a cell merged over two rows
+    assert _found_with_publicity(rows, campaign, merged) == _row_by_row(rows, campaign, merged)
+
+
+# Cells of a table body, put in place of a data row's cells: the cells that make a row
+# no plain data row (blank strings, 同上, totals, notes, sign-offs, section headings,
+# header words, publicity labels, numbers written as text) and data of every kind.
+BODY_CELLS = [
+    None,
+    " ",
+    "长阳镇卫生院工会",
+    "本级",
+    "2019年6月3日",
+    dt.date(2019, 6, 5),
+    "座谈会",
+    "切实抓好学习",
+    "一、切实抓好学习",
+    "同上",
+    "〃",
+    "合计",
+    "共3项",
+    "注：本表由各单位填报",
+    "填表人：张三",
+    "单位（盖章）",
+    "参加人数",
+    "活动形式",
+    "日期",
+    "微信（条）",
+    "简报（期）",
+    "约50人",
+    "12",
+    "职工",
+    50,
+    3.0,
+    True,
+]
+# An edit of a data row: (row index in the body, column, cell); a column j of 7 or 8
+# cuts the row to j - 3 cells, a cell of "only" leaves that column's cell alone in the row.
+EDITS = st.tuples(st.integers(0, 9), st.integers(0, 8), st.sampled_from([*BODY_CELLS, "only"]))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seq=st.booleans(),
+    picks=st.lists(st.sampled_from([ROW_A, ROW_B, ROW_C, ROW_D]), min_size=1, max_size=10),
+    edits=st.lists(EDITS, max_size=6),
+    merged=st.lists(
+        st.tuples(st.integers(1, 10), st.integers(0, 6), st.integers(0, 1), st.integers(0, 2)).map(
+            lambda t: (t[0], t[1], t[0] + t[2], t[1] + t[3])
+        ),
+        max_size=1,
+    ),
+    struck_rows=st.sets(st.integers(1, 10), max_size=3),
+)
+def test_find_tables_plain_rows_read_as_row_by_row(
+    seq, picks, edits, merged, struck_rows, campaign
+):
+    """Runs of plain data rows read at once (`_plain_rows`) give the tables, rows, kinds,
+    running sums and issues that reading every row by itself gives."""
+    body = [list(r) if seq else list(r[1:]) for r in picks]
+    for k, j, cell in edits:
+        if k >= len(body):
+            continue
+        row = body[k]
+        if j >= 7:
+            del row[j - 3 :]
+        elif cell == "only" and j < len(row):
+            body[k] = [None] * j + [row[j]]
+        elif j < len(row):
+            row[j] = cell
+    rows = [HEADER if seq else NO_SEQ, *body]
+    struck = frozenset((i, j) for i in struck_rows for j in range(7))
+    fast = _found_with_publicity(rows, campaign, merged, struck)
+    assert fast == _row_by_row(rows, campaign, merged, struck)
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,10 @@ class _Context:
         self.note_markers = tuple(
             m.replace("：", ":") for m in campaign.row_markers.get("note", ())
         )
-        self.kinds: dict[str, int] = {}
+        # Every value seen by `classify` (non-strings too, of no kind) -> its kind's bits,
+        # and the strings of each kind: blank, naming a field, total marker, text, ditto.
+        self.kinds: dict[object, int] = {}
+        self.of_kind: tuple[set[str], ...] = (set(), set(), set(), set(), set(), set())
         self.label_ok: dict[str, bool] = {}
         self.sub_ok: dict[str, bool] = {}
         self.total_hit: dict[str, bool] = {}
@@ -167,71 +170,78 @@ class _Context:
         self.sign_off_hit: dict[str, bool] = {}
         self.count: dict[tuple[type, object], int | None] = {}
         self.pub_label: dict[str, bool] = {}  # `publicity_labels`
+        self.pub_yes: set[str] = set()  # the strings `pub_label` says yes to
 
     def trim(self) -> None:
         """Clear any memo grown past MEMO_LIMIT (bounded memory on huge runs)."""
         for memo in (
-            self.kinds,
             self.label_ok,
             self.sub_ok,
             self.total_hit,
             self.note_hit,
             self.sign_off_hit,
             self.sections,
-            self.pub_label,
         ):
             if len(memo) > MEMO_LIMIT:
                 memo.clear()
+        if len(self.kinds) > MEMO_LIMIT:
+            self.kinds.clear()
+            for strings in self.of_kind:
+                strings.clear()
+        if len(self.pub_label) > MEMO_LIMIT:
+            self.pub_label.clear()
+            self.pub_yes.clear()
         if len(self.count) > MEMO_LIMIT:
             self.count.clear()
 
-    def classify(self, grid: Grid) -> tuple[set[str], set[str], set[str], set[str]]:
-        """The grid's blank strings, strings naming a field, total markers and non-numeric texts.
+    def classify(self, grid: Grid) -> tuple[set[str], ...]:
+        """The grid's blank strings, strings naming a field, total markers, non-numeric
+        texts, ditto marks (同上, 〃: short texts only) and strings that `label_like`
+        refuses (a digit or colon in the label).
 
-        Each distinct value is classified once per run; rows are then tested against
-        these sets with C-level set operations instead of cell by cell.
+        Each distinct value is classified once per run; a grid's sets are then cut from
+        the run's with C-level set operations (no Python loop over values seen before),
+        and rows are tested against them instead of cell by cell.
         """
         memo = self.kinds
-        blanks: set[str] = set()
-        naming: set[str] = set()
-        totals: set[str] = set()
-        texts: set[str] = set()  # non-blank strings that are not numbers written as text
-        for v in set(chain.from_iterable(grid)):
+        of_kind = self.of_kind
+        values = set(chain.from_iterable(grid))
+        for v in values.difference(memo):
             if not isinstance(v, str):
+                memo[v] = 0
                 continue
-            kind = memo.get(v)
-            if kind is None:
-                label = _labels(v)
-                kind = memo[v] = (
-                    (not v.strip())
-                    | (bool(label) and self.matcher.field_of(label) is not None) << 1
-                    | self.total_marker(v) << 2
-                    | (bool(v.strip()) and not _NUMBER_TEXT.fullmatch(v)) << 3
+            label = _labels(v)
+            text = bool(v.strip()) and not _NUMBER_TEXT.fullmatch(v)
+            kind = memo[v] = (
+                (not v.strip())
+                | (bool(label) and self.matcher.field_of(label) is not None) << 1
+                | self.total_marker(v) << 2
+                | text << 3
+                | bool(
+                    text
+                    and len(v) <= _DITTO_CHARS
+                    and _DITTO_MARK.search(v)
+                    and _DITTO.fullmatch(normalise_text(v))
                 )
-            if kind:
-                if kind & 1:
-                    blanks.add(v)
-                if kind & 2:
-                    naming.add(v)
-                if kind & 4:
-                    totals.add(v)
-                if kind & 8:
-                    texts.add(v)
-        return blanks, naming, totals, texts
+                << 4
+                | bool(_DIGIT_OR_COLON.search(label)) << 5
+            )
+            for bit, strings in enumerate(of_kind):
+                if kind >> bit & 1:
+                    strings.add(v)
+        return tuple(values.intersection(strings) if strings else set() for strings in of_kind)
 
     def publicity_labels(self, texts: set[str], probe) -> set[str]:
         """The texts that may head a publicity table (`probe.label`), memoised per value."""
         memo = self.pub_label
-        out = set()
-        for v in texts:
-            hit = memo.get(v)
-            if hit is None:  # a header label is short and has no digit (dates, counts, prose)
-                hit = memo[v] = (
-                    len(v) <= MAX_LABEL_CHARS and not _DIGIT.search(v) and probe.label(_labels(v))
-                )
+        for v in texts.difference(memo):
+            # a header label is short and has no digit (dates, counts, prose)
+            hit = memo[v] = (
+                len(v) <= MAX_LABEL_CHARS and not _DIGIT.search(v) and probe.label(_labels(v))
+            )
             if hit:
-                out.add(v)
-        return out
+                self.pub_yes.add(v)
+        return texts.intersection(self.pub_yes) if self.pub_yes else set()
 
     def label_like(self, row: list[object]) -> bool:
         """No string cell of the row holds a digit or colon (as `_header_at` requires of parents)."""
@@ -1249,6 +1259,94 @@ class _Reader:
         self.previous: dict[str, object] = {}  # the values of the data row above (for 同上)
         self.heading: str | None = None  # a row above holding one name alone (长阳镇卫生院工会)
 
+    def plain(self) -> bool:
+        """The table's rows are whole rows read through `pick`, with no split figure or
+        date parts: its plain rows may be read by `_plain_rows`."""
+        plan = self.plan
+        return (
+            not self.lo
+            and self.hi is None
+            and plan[4] is not None
+            and plan[5] is None
+            and plan[6] is None
+        )
+
+
+def _plain_rows(
+    grid: Grid, i: int, end: int, reader: _Reader, context: _Context, sets: tuple[set[str], ...],
+    struck: frozenset[tuple[int, int]],
+) -> int:  # fmt: skip
+    """Read the plain data rows from row i on (up to row `end`, a merged row or the
+    grid's height) into the reader's table, as `find_tables` would row by row; return
+    the first row that is not plain.
+
+    Almost every row of a table body is plain: no merged cell, no string of `stop`
+    (blank, ditto, total marker, header label), a text among its cells (not a row of
+    numbers only, which may be a total), two non-empty cells or more, a first cell that
+    starts no note or sign-off, no two publicity labels, and no sub-header below it.
+    Such a row is a data row whatever the state, so the per-row tests of `find_tables`
+    are skipped (scaled round: a third of its time).
+    """
+    stop, texts, outputs, unlabelled = sets
+    table, _cells, fields, span, pick, _split, _dates, empty = reader.plan
+    append = table.rows.append
+    counts = context.count
+    running, section, heading = reader.running, reader.section, reader.heading
+    values = None
+    height = len(grid)
+    while i < end:
+        row = grid[i]
+        size = len(row)
+        if (
+            size < span
+            or not stop.isdisjoint(row)
+            or texts.isdisjoint(row)
+            or size - row.count(None) < 2
+        ):
+            break
+        first = row[0]
+        if first is None:
+            first = next(v for v in row if v is not None)
+        if isinstance(first, str) and (context.note_marker(first) or context.sign_off(first)):
+            break
+        if (
+            outputs
+            and not outputs.isdisjoint(row)
+            and len(outputs.intersection(row)) >= 2
+            and all(v is None or v.__class__ is str for v in row)
+        ):
+            break  # perhaps a publicity table's header
+        # A string with a digit or colon (`unlabelled`) makes the row no header's parent.
+        if (
+            unlabelled.isdisjoint(row)
+            and context.maybe_sub_header(grid[i + 1] if i + 1 < height else None)
+            and context.label_like(row)
+        ):
+            break  # perhaps a two-row header
+        values = empty.copy()
+        values.update(zip(fields, pick(row), strict=True))
+        if heading is not None:
+            if blank(values.get("grassroots_unit")):
+                values["unit_heading"] = heading
+            else:
+                heading = None
+        if section is not None and blank(values.get("work_item")):
+            values["work_item"] = section
+        cell = values.get("participants")
+        count = counts.get((cell.__class__, cell), _UNSEEN)
+        if count is _UNSEEN:
+            count = context.participants(cell)
+        running += count or 0
+        if struck and _struck_row(row, i, struck):
+            append(TableRow(i + 1, "data", values, struck=True))
+        else:
+            append(TableRow(i + 1, "data", values))
+        i += 1
+    if values is not None:
+        reader.previous = values
+    reader.running, reader.section, reader.heading = running, section, heading
+    return i
+
 
 def _readers(
     grid: Grid, merges: dict, matcher: _Matcher, i: int, last: int, columns: dict[str, int],
@@ -1349,14 +1447,15 @@ def find_tables(
     matcher = context.matcher
     merges = _merge_index(sheet)
     merged_rows = {i for i, _ in merges}
-    blanks, naming, totals, texts = context.classify(grid)
-    # 同上, 〃 (short texts only: a ditto mark is a word or two, with spaces at most)
-    dittos = {
-        v for v in texts
-        if len(v) <= _DITTO_CHARS and _DITTO_MARK.search(v) and _DITTO.fullmatch(normalise_text(v))
-    }  # fmt: skip
+    # 同上, 〃 in `dittos` (short texts only: a ditto mark is a word or two, with spaces at most)
+    blanks, naming, totals, texts, dittos, unlabelled = context.classify(grid)
     # Strings that may head a publicity table below an activity table (`probe`).
     outputs = context.publicity_labels(texts, probe) if probe is not None else set()
+    # A row holding none of `stop` cannot be a header, a total or a row with blank or
+    # ditto cells: it may be read by `_plain_rows`, up to the next merged row.
+    plain_sets = (blanks | naming | totals | dittos, texts, outputs, unlabelled)
+    merged_order = sorted(merged_rows)
+    next_merged = -1
     counts = context.count
     tables: list[ActivityTable] = []
     non_data_rows: list[int] = []
@@ -1366,6 +1465,12 @@ def find_tables(
     header_end = -1  # rows up to here are a header's (read only by tables beside it)
     struck = sheet.struck
     while i < height:
+        if len(readers) == 1 and readers[0].plain() and i > readers[0].start:
+            if i > next_merged:
+                next_merged = next((m for m in merged_order if m >= i), height)
+            i = _plain_rows(grid, i, next_merged, readers[0], context, plain_sets, struck)
+            if i == height:
+                break
         row = grid[i]
         # (column, value) of the non-blank cells, built only when needed: most rows hold
         # no blank string, and their count is the row's length less its Nones.
