@@ -107,6 +107,30 @@ class _Memo:
                 table[key] = self.func(*key[skip:])
         return list(map(table.__getitem__, keys))
 
+    def hits(self, column: list, text_only: bool = False) -> list[int]:
+        """The positions of the cells for which func, a predicate, is true (ascending).
+
+        Applied once per distinct value; a column with no such value, the common case,
+        is not gone through again. `text_only`: func is false for any cell but a text,
+        so that numbers need no telling apart (1, 1.0 and True are one in a set).
+        """
+        if text_only:  # the texts alone, picked in C (a 序号 column is mostly numbers)
+            true = {v for v in set(filter(str.__instancecheck__, column)) if self(v)}
+            if not true:
+                return []
+            return list(itertools.compress(range(len(column)), map(true.__contains__, column)))
+        try:
+            distinct = set(column)
+        except TypeError:  # an unhashable cell value
+            return list(itertools.compress(range(len(column)), map(self, column)))
+        if all(type(v) in _NEVER_EQUAL for v in distinct):
+            true = {v for v in distinct if self(v)}
+        else:  # numbers: each cleaned as what it is
+            return list(itertools.compress(range(len(column)), self.column(column)))
+        if not true:
+            return []
+        return list(itertools.compress(range(len(column)), map(true.__contains__, column)))
+
 
 class _Interpreter:
     """Turns parsed files into ledger rows, submission fields and issues."""
@@ -590,12 +614,17 @@ class _Interpreter:
         disagree, a remark voiding the row, a work item or form with a code. Only those
         go through `row`, one by one and in row order, which applies the rules and
         writes the issues; every row ends in exactly one state. A row outside the mask
-        is one `row` would accept with `ok` and no issue.
+        is one `row` would accept with `ok` and no issue; a row whose participants code
+        is all that puts it in the mask gets here the warning `row` would give it.
         """
         rows, n = table.rows, len(table.rows)
         special = [k for k, r in enumerate(rows) if r.kind != "data" or r.struck]
-        at = sorted(set(range(n)).difference(special)) if special else range(n)
-        cells = [rows[k].values for k in at]
+        cells = list(map(attrgetter("values"), rows))
+        at: range | list = range(n)  # the position of each data row among all rows
+        if special:  # the runs of data rows between special rows, by slices (no loop in Python)
+            runs = [(a + 1, b) for a, b in itertools.pairwise([-1, *special, n])]
+            cells = list(chain.from_iterable(cells[a:b] for a, b in runs))
+            at = list(chain.from_iterable(range(a, b) for a, b in runs))
         m = len(cells)
         self._units_from_headings(sub, cells)
         holders, dates, counts, items = self._clean_columns(sub, cells)
@@ -605,23 +634,31 @@ class _Interpreter:
             fine &= np.fromiter(map(bool, map(itemgetter(2), dates)), bool, m)
         else:
             fine[:] = False
-        if "participants" in table.columns:  # a missing column is one note, not one per row
-            fine &= np.fromiter(map(operator.not_, map(itemgetter(1), counts)), bool, m)
         fine &= np.fromiter(map(operator.not_, map(itemgetter(2), items)), bool, m)
-        fine &= ~np.fromiter(map(operator.contains, cells, repeat("participants_parts")), bool, m)
-        fine &= ~np.fromiter(map(operator.contains, cells, repeat("ditto")), bool, m)
-        fine &= ~np.fromiter(map(operator.contains, cells, repeat("unit_from_heading")), bool, m)
+        for key in ("participants_parts", "ditto", "unit_from_heading"):
+            # Most tables have none: one pass that stops at the first, not a mask of each row.
+            if any(map(operator.contains, cells, repeat(key))):
+                fine &= ~np.fromiter(map(operator.contains, cells, repeat(key)), bool, m)
+        flagged: list[int] = []
         if self.void_words or self.example_words:
             notes = list(map(dict.get, cells, repeat("note")))
             if self.void_words:
-                fine &= ~np.fromiter(self.void_remark.column(notes), bool, m)
+                flagged += self.void_remark.hits(notes)
             if self.example_words:
-                fine &= ~np.fromiter(self.example_mark.column(notes), bool, m)
+                flagged += self.example_mark.hits(notes, text_only=True)
         if "seq" in table.columns:  # a name typed into 序号, or 示例 there (`row` decides)
             seqs = list(map(dict.get, cells, repeat("seq")))
-            fine &= ~np.fromiter(self.name_like.column(seqs), bool, m)
+            flagged += self.name_like.hits(seqs, text_only=True)
             if self.example_words:
-                fine &= ~np.fromiter(self.example_mark.column(seqs), bool, m)
+                flagged += self.example_mark.hits(seqs, text_only=True)
+        fine[flagged] = False
+        # Rows whose one issue is their participants cell ("约50人"): the commonest issue,
+        # written here without `row`'s other checks (each ~5 µs), as `row` writes it.
+        counted_only: set[int] = set()
+        if "participants" in table.columns:  # a missing column is one note, not one per row
+            counted = np.fromiter(map(operator.not_, map(itemgetter(1), counts)), bool, m)
+            counted_only = set(np.flatnonzero(fine & ~counted).tolist())
+            fine &= counted
         slow = np.flatnonzero(~fine).tolist()
 
         def spread(values: list) -> list:  # data rows' values placed among all rows
@@ -637,12 +674,27 @@ class _Interpreter:
             "work_item": spread(list(map(itemgetter(0), items))),
             "form": spread(list(map(itemgetter(3), items))),
         })  # fmt: skip
-        cleaned = {at[j]: (holders[j], dates[j], counts[j], items[j]) for j in slow}
-        # rows given a union by a heading (`_units_from_headings`: new dicts) read as given
-        given = {at[j]: cells[j] for j in slow if cells[j] is not rows[at[j]].values}
-        for k in sorted([*special, *cleaned]):
-            trow = dataclasses.replace(rows[k], values=given[k]) if k in given else rows[k]
-            for field, value in self.row(sub, table, trow, cleaned.get(k)).items():
+        reasons = columns["reason"]
+        letter = column_letter(table.columns["participants"]) if counted_only else ""
+        by_row = dict.fromkeys(special)  # row position -> its data row (None: a special row)
+        by_row.update(zip(map(at.__getitem__, slow), slow, strict=True))
+        for k in sorted(by_row):
+            j = by_row[k]
+            if j in counted_only and not self._no_activity(cells[j]):
+                code = counts[j][1]  # as `row` notes it: accepted, the code its reason
+                reasons[k] = code
+                text = self.cell_message(code, cells[j].get("participants"))
+                sub.row_issues.append(
+                    Issue(sub.file, table.sheet, rows[k].row, letter, "warning", code,
+                          _ROW_PREFIX.format(row=rows[k].row) + text)
+                )  # fmt: skip
+                continue
+            trow, pre = rows[k], None
+            if j is not None:
+                pre = holders[j], dates[j], counts[j], items[j]
+                if cells[j] is not trow.values:  # given a union by a heading (a new dict)
+                    trow = dataclasses.replace(trow, values=cells[j])
+            for field, value in self.row(sub, table, trow, pre).items():
                 columns[field][k] = value
         return columns
 
@@ -652,6 +704,8 @@ class _Interpreter:
         grassroots union of the roster; the row is marked for a warning. A heading naming
         a union of several parents, none the reporting unit's, makes them ambiguous. Any
         other heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
+        if not any(map(operator.contains, cells, repeat("unit_heading"))):
+            return  # most tables: no union heading above their rows
         holder = self.holders(sub.reporting_unit, sub.submitter)  # each name resolved once
         for i, values in enumerate(cells):
             heading = values.get("unit_heading")
