@@ -54,14 +54,15 @@ class _Memo:
 
     A column holding at most one numeric type (int, float or bool; text and dates
     aside) is looked up by value in that type's table, in C: no two of its distinct
-    values are equal. A column mixing numeric types is looked up by (type, value), as
-    single values are.
+    values are equal. A column mixing numeric types is looked up in one table per
+    type (a single column) or by (types, values), as single values are.
     """
 
     def __init__(self, func):
         self.func = func
         self.tables: dict[tuple, dict] = {}  # by the columns' numeric types
         self.typed: dict[tuple, object] = {}  # by (types, values)
+        self.by_type: dict[type, dict] = {}  # a column of several numeric types: by type
 
     def __call__(self, *cells):
         key = (*map(type, cells), *cells)
@@ -74,38 +75,54 @@ class _Memo:
             return self.func(*cells)
 
     def column(self, *columns: list) -> list:
-        """func(*cells) for each row of the columns, one call per distinct cells."""
+        """func(*cells) for each row of the columns, one call per distinct cells.
+
+        The values are looked up first as they are; only when one was not met before
+        are the column's distinct values worked out (most tables of a round hold
+        values met in earlier ones: no set of the column is made for them).
+        """
+        # The numeric types of each column (a set keeps one of 1, 1.0 and True).
+        kinds = [set(map(type, c)).difference(_NEVER_EQUAL) for c in columns]
         try:
-            distinct = [set(c) for c in columns]
+            if all(len(k) <= 1 for k in kinds):
+                table = self.tables.setdefault(tuple(next(iter(k), None) for k in kinds), {})
+                return self._looked_up(table.__getitem__, columns, table)
+            if len(columns) == 1:
+                return self._by_type(columns[0])
+            keys = list(zip(*(map(type, c) for c in columns), *columns, strict=True))
+            for key in set(keys).difference(self.typed):
+                self.typed[key] = self.func(*key[len(columns) :])
+            return list(map(self.typed.__getitem__, keys))
         except TypeError:  # an unhashable cell value: cleaned as it comes, not kept
             return [self.func(*cells) for cells in zip(*columns, strict=True)]
-        # The types of a column's distinct values, or of all its cells when one is a
-        # number: a set keeps one of 1, 1.0 and True, and the others may hide behind it.
-        kinds = [set(map(type, d)).difference(_NEVER_EQUAL) for d in distinct]
-        kinds = [
-            set(map(type, c)).difference(_NEVER_EQUAL) if k else k
-            for k, c in zip(kinds, columns, strict=True)
-        ]
-        if all(len(k) <= 1 for k in kinds):
-            table = self.tables.setdefault(tuple(next(iter(k), None) for k in kinds), {})
-            if len(columns) == 1:  # its distinct values are its keys
-                keys, missing = columns[0], distinct[0].difference(table)
-            else:
-                keys = list(zip(*columns, strict=True))
-                missing = set(keys).difference(table)
-            skip = 0
-        else:
-            table = self.typed
-            keys = list(zip(*(map(type, c) for c in columns), *columns, strict=True))
-            missing = set(keys).difference(table)
-            skip = len(columns)
-        if len(columns) == 1 and not skip:
-            for key in missing:
-                table[key] = self.func(key)
-        else:
-            for key in missing:
-                table[key] = self.func(*key[skip:])
-        return list(map(table.__getitem__, keys))
+
+    def _looked_up(self, get, columns: tuple, table: dict) -> list:
+        """`get` of each row's cells (one, or a tuple); missing keys filled in first."""
+        keys = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
+        try:
+            return list(map(get, keys))
+        except KeyError:
+            pass
+        for key in set(keys).difference(table):
+            table[key] = self.func(key) if len(columns) == 1 else self.func(*key)
+        return list(map(get, keys))
+
+    def _by_type(self, column: list) -> list:
+        """A column of several numeric types, each cell looked up in its type's table."""
+        tables = self.by_type
+
+        def get(cells):
+            return list(map(dict.__getitem__, map(tables.__getitem__, map(type, cells)), cells))
+
+        try:
+            return get(column)
+        except KeyError:
+            pass
+        for kind, cell in set(zip(map(type, column), column, strict=True)):
+            table = tables.setdefault(kind, {})
+            if cell not in table:
+                table[cell] = self.func(cell)
+        return get(column)
 
     def hits(self, column: list, text_only: bool = False) -> list[int]:
         """The positions of the cells for which func, a predicate, is true (ascending).
@@ -114,17 +131,13 @@ class _Memo:
         is not gone through again. `text_only`: func is false for any cell but a text,
         so that numbers need no telling apart (1, 1.0 and True are one in a set).
         """
-        if text_only:  # the texts alone, picked in C (a 序号 column is mostly numbers)
+        kinds = set(map(type, column))
+        if text_only and not any(issubclass(k, str) for k in kinds):
+            return []  # no text (a 序号 column of numbers)
+        if kinds <= _NEVER_EQUAL:  # no two of its distinct values are equal
+            true = {v for v in set(column) if self(v)}
+        elif text_only:  # the texts alone, picked in C
             true = {v for v in set(filter(str.__instancecheck__, column)) if self(v)}
-            if not true:
-                return []
-            return list(itertools.compress(range(len(column)), map(true.__contains__, column)))
-        try:
-            distinct = set(column)
-        except TypeError:  # an unhashable cell value
-            return list(itertools.compress(range(len(column)), map(self, column)))
-        if all(type(v) in _NEVER_EQUAL for v in distinct):
-            true = {v for v in distinct if self(v)}
         else:  # numbers: each cleaned as what it is
             return list(itertools.compress(range(len(column)), self.column(column)))
         if not true:
