@@ -135,11 +135,12 @@ class _Memo:
         if text_only and not any(issubclass(k, str) for k in kinds):
             return []  # no text (a 序号 column of numbers)
         if kinds <= _NEVER_EQUAL:  # no two of its distinct values are equal
-            true = {v for v in set(column) if self(v)}
+            distinct = list(set(column))
         elif text_only:  # the texts alone, picked in C
-            true = {v for v in set(filter(str.__instancecheck__, column)) if self(v)}
+            distinct = list(set(filter(str.__instancecheck__, column)))
         else:  # numbers: each cleaned as what it is
             return list(itertools.compress(range(len(column)), self.column(column)))
+        true = set(itertools.compress(distinct, self.column(distinct)))
         if not true:
             return []
         return list(itertools.compress(range(len(column)), map(true.__contains__, column)))
@@ -1002,9 +1003,10 @@ def _mark_repeated_rows(sub: _Submission) -> None:
     first, and a warning. Two activities differing in form or participants both count.
     """
     columns = sub.columns
-    keys = list(zip(*(columns[c] for c in ACTIVITY_KEY), strict=True))
-    if len(set(keys)) == len(keys):  # no activity twice (the common case): nothing to mark
-        return
+    key_columns = [columns[c] for c in ACTIVITY_KEY]
+    if len(set(zip(*key_columns, strict=True))) == len(key_columns[0]):
+        return  # no activity twice (the common case): nothing to mark
+    keys = list(zip(*key_columns, strict=True))
     states, reasons = columns["state"], columns["reason"]
     sheets, rows = columns["sheet"], columns["row"]
     dated = ACTIVITY_KEY.index("date")
