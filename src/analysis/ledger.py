@@ -406,9 +406,10 @@ class _Interpreter:
             sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
             pieces.append(self.table_columns(sub, table))
-            empty = [r for r, why in zip(pieces[-1]["row"], pieces[-1]["reason"], strict=True)
-                     if why == NO_ACTIVITY]  # fmt: skip
-            if empty:
+            reasons = pieces[-1]["reason"]
+            if NO_ACTIVITY in reasons:  # looked for in C first: most tables have none
+                empty = [r for r, why in zip(pieces[-1]["row"], reasons, strict=True)
+                         if why == NO_ACTIVITY]  # fmt: skip
                 self._no_activity_note(sub, table, empty)
         sub.round = ";".join(rounds)
         sub.columns = _joined(pieces)
