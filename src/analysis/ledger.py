@@ -690,19 +690,14 @@ class _Interpreter:
             "form": spread(list(map(itemgetter(3), items))),
         })  # fmt: skip
         reasons = columns["reason"]
-        letter = column_letter(table.columns["participants"]) if counted_only else ""
+        quick = self._counted_only_issues(sub, table, rows, cells, counts, at, counted_only)
         by_row = dict.fromkeys(special)  # row position -> its data row (None: a special row)
         by_row.update(zip(map(at.__getitem__, slow), slow, strict=True))
         for k in sorted(by_row):
             j = by_row[k]
-            if j in counted_only and not self._no_activity(cells[j]):
-                code = counts[j][1]  # as `row` notes it: accepted, the code its reason
-                reasons[k] = code
-                text = self.cell_message(code, cells[j].get("participants"))
-                sub.row_issues.append(
-                    Issue(sub.file, table.sheet, rows[k].row, letter, "warning", code,
-                          _ROW_PREFIX.format(row=rows[k].row) + text)
-                )  # fmt: skip
+            if j in quick:  # as `row` notes it: accepted, the code its reason
+                reasons[k] = counts[j][1]
+                sub.row_issues.append(quick[j])
                 continue
             trow, pre = rows[k], None
             if j is not None:
@@ -712,6 +707,30 @@ class _Interpreter:
             for field, value in self.row(sub, table, trow, pre).items():
                 columns[field][k] = value
         return columns
+
+    def _counted_only_issues(self, sub: _Submission, table: ActivityTable, rows: list,
+                             cells: list[dict], counts: list, at, counted_only: set[int],
+                             ) -> dict[int, Issue]:  # fmt: skip
+        """Data row -> the warning `row` gives a row whose one issue is its participants
+        code (`table_columns`), made for all of them at once (their sentences looked up
+        in one call); a row naming no activity is left to `row` (it raises no issue)."""
+        if not counted_only:
+            return {}
+        js = sorted(counted_only)
+        # `_no_activity` stops at a date cell holding anything but a placeholder text:
+        # only rows whose date cell is blank or a text are asked.
+        dates = list(map(dict.get, map(cells.__getitem__, js), repeat("date")))
+        js = [j for j, d in zip(js, dates, strict=True)
+              if not ((d is None or isinstance(d, str)) and self._no_activity(cells[j]))]  # fmt: skip
+        codes = [counts[j][1] for j in js]
+        texts = self.cell_message.column(codes, [cells[j].get("participants") for j in js])
+        letter = column_letter(table.columns["participants"])
+        numbers = [rows[at[j]].row for j in js]
+        return {
+            j: Issue(sub.file, table.sheet, number, letter, "warning", code,
+                     _ROW_PREFIX.format(row=number) + text)
+            for j, number, code, text in zip(js, numbers, codes, texts, strict=True)
+        }  # fmt: skip
 
     def _units_from_headings(self, sub: _Submission, cells: list[dict]) -> None:
         """Rows without a union under a row naming one alone (长阳镇卫生院工会, then its
