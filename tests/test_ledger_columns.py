@@ -198,3 +198,21 @@ def test_factorized_codes_as_pandas_gives_them():
     assert _factorized(text, False)[0].tolist() == [0, -1, 1, 1, 2, -1, -1, -1, 0]
     assert _factorized(text, False)[1] == ["r1", "r2", ""]
     assert _factorized(numbers, True)[0].tolist() == [0, -1, 1, 0, -1]
+
+
+def test_memo_hits_finds_each_true_cell_once_per_distinct_value():
+    """`_Memo.hits`: the positions where a predicate holds, numbers told apart by type."""
+    calls = []
+
+    def odd_text(value):
+        calls.append(value)
+        return isinstance(value, str) and len(value) % 2 == 1
+
+    memo = _Memo(odd_text)
+    assert memo.hits(["a", 1.0, "bb", "a", None, 3], text_only=True) == [0, 3]
+    assert calls == ["a", "bb"] or calls == ["bb", "a"]  # texts only, each once
+    assert memo.hits([1, 2.0, None], text_only=True) == []
+    ones = _Memo(lambda v: v == 1 and type(v) is int)  # true for the int 1 alone
+    assert ones.hits([1.0, True, 1, None, 1]) == [2, 4]
+    assert ones.hits(["x", None]) == []
+    assert ones.hits([[1], 1]) == [1]  # an unhashable cell: cleaned as it comes

@@ -54,14 +54,15 @@ class _Memo:
 
     A column holding at most one numeric type (int, float or bool; text and dates
     aside) is looked up by value in that type's table, in C: no two of its distinct
-    values are equal. A column mixing numeric types is looked up by (type, value), as
-    single values are.
+    values are equal. A column mixing numeric types is looked up in one table per
+    type (a single column) or by (types, values), as single values are.
     """
 
     def __init__(self, func):
         self.func = func
         self.tables: dict[tuple, dict] = {}  # by the columns' numeric types
         self.typed: dict[tuple, object] = {}  # by (types, values)
+        self.by_type: dict[type, dict] = {}  # a column of several numeric types: by type
 
     def __call__(self, *cells):
         key = (*map(type, cells), *cells)
@@ -74,38 +75,75 @@ class _Memo:
             return self.func(*cells)
 
     def column(self, *columns: list) -> list:
-        """func(*cells) for each row of the columns, one call per distinct cells."""
+        """func(*cells) for each row of the columns, one call per distinct cells.
+
+        The values are looked up first as they are; only when one was not met before
+        are the column's distinct values worked out (most tables of a round hold
+        values met in earlier ones: no set of the column is made for them).
+        """
+        # The numeric types of each column (a set keeps one of 1, 1.0 and True).
+        kinds = [set(map(type, c)).difference(_NEVER_EQUAL) for c in columns]
         try:
-            distinct = [set(c) for c in columns]
+            if all(len(k) <= 1 for k in kinds):
+                table = self.tables.setdefault(tuple(next(iter(k), None) for k in kinds), {})
+                return self._looked_up(table.__getitem__, columns, table)
+            if len(columns) == 1:
+                return self._by_type(columns[0])
+            keys = list(zip(*(map(type, c) for c in columns), *columns, strict=True))
+            for key in set(keys).difference(self.typed):
+                self.typed[key] = self.func(*key[len(columns) :])
+            return list(map(self.typed.__getitem__, keys))
         except TypeError:  # an unhashable cell value: cleaned as it comes, not kept
             return [self.func(*cells) for cells in zip(*columns, strict=True)]
-        # The types of a column's distinct values, or of all its cells when one is a
-        # number: a set keeps one of 1, 1.0 and True, and the others may hide behind it.
-        kinds = [set(map(type, d)).difference(_NEVER_EQUAL) for d in distinct]
-        kinds = [
-            set(map(type, c)).difference(_NEVER_EQUAL) if k else k
-            for k, c in zip(kinds, columns, strict=True)
-        ]
-        if all(len(k) <= 1 for k in kinds):
-            table = self.tables.setdefault(tuple(next(iter(k), None) for k in kinds), {})
-            if len(columns) == 1:  # its distinct values are its keys
-                keys, missing = columns[0], distinct[0].difference(table)
-            else:
-                keys = list(zip(*columns, strict=True))
-                missing = set(keys).difference(table)
-            skip = 0
-        else:
-            table = self.typed
-            keys = list(zip(*(map(type, c) for c in columns), *columns, strict=True))
-            missing = set(keys).difference(table)
-            skip = len(columns)
-        if len(columns) == 1 and not skip:
-            for key in missing:
-                table[key] = self.func(key)
-        else:
-            for key in missing:
-                table[key] = self.func(*key[skip:])
-        return list(map(table.__getitem__, keys))
+
+    def _looked_up(self, get, columns: tuple, table: dict) -> list:
+        """`get` of each row's cells (one, or a tuple); missing keys filled in first."""
+        keys = columns[0] if len(columns) == 1 else list(zip(*columns, strict=True))
+        try:
+            return list(map(get, keys))
+        except KeyError:
+            pass
+        for key in set(keys).difference(table):
+            table[key] = self.func(key) if len(columns) == 1 else self.func(*key)
+        return list(map(get, keys))
+
+    def _by_type(self, column: list) -> list:
+        """A column of several numeric types, each cell looked up in its type's table."""
+        tables = self.by_type
+
+        def get(cells):
+            return list(map(dict.__getitem__, map(tables.__getitem__, map(type, cells)), cells))
+
+        try:
+            return get(column)
+        except KeyError:
+            pass
+        for kind, cell in set(zip(map(type, column), column, strict=True)):
+            table = tables.setdefault(kind, {})
+            if cell not in table:
+                table[cell] = self.func(cell)
+        return get(column)
+
+    def hits(self, column: list, text_only: bool = False) -> list[int]:
+        """The positions of the cells for which func, a predicate, is true (ascending).
+
+        Applied once per distinct value; a column with no such value, the common case,
+        is not gone through again. `text_only`: func is false for any cell but a text,
+        so that numbers need no telling apart (1, 1.0 and True are one in a set).
+        """
+        kinds = set(map(type, column))
+        if text_only and not any(issubclass(k, str) for k in kinds):
+            return []  # no text (a 序号 column of numbers)
+        if kinds <= _NEVER_EQUAL:  # no two of its distinct values are equal
+            distinct = list(set(column))
+        elif text_only:  # the texts alone, picked in C
+            distinct = list(set(filter(str.__instancecheck__, column)))
+        else:  # numbers: each cleaned as what it is
+            return list(itertools.compress(range(len(column)), self.column(column)))
+        true = set(itertools.compress(distinct, self.column(distinct)))
+        if not true:
+            return []
+        return list(itertools.compress(range(len(column)), map(true.__contains__, column)))
 
 
 class _Interpreter:
@@ -368,9 +406,10 @@ class _Interpreter:
             sub.round = sheet_rounds.get(table.sheet, file_round)  # the rows' round
             self._table_notes(sub, table)
             pieces.append(self.table_columns(sub, table))
-            empty = [r for r, why in zip(pieces[-1]["row"], pieces[-1]["reason"], strict=True)
-                     if why == NO_ACTIVITY]  # fmt: skip
-            if empty:
+            reasons = pieces[-1]["reason"]
+            if NO_ACTIVITY in reasons:  # looked for in C first: most tables have none
+                empty = [r for r, why in zip(pieces[-1]["row"], reasons, strict=True)
+                         if why == NO_ACTIVITY]  # fmt: skip
                 self._no_activity_note(sub, table, empty)
         sub.round = ";".join(rounds)
         sub.columns = _joined(pieces)
@@ -590,12 +629,17 @@ class _Interpreter:
         disagree, a remark voiding the row, a work item or form with a code. Only those
         go through `row`, one by one and in row order, which applies the rules and
         writes the issues; every row ends in exactly one state. A row outside the mask
-        is one `row` would accept with `ok` and no issue.
+        is one `row` would accept with `ok` and no issue; a row whose participants code
+        is all that puts it in the mask gets here the warning `row` would give it.
         """
         rows, n = table.rows, len(table.rows)
         special = [k for k, r in enumerate(rows) if r.kind != "data" or r.struck]
-        at = sorted(set(range(n)).difference(special)) if special else range(n)
-        cells = [rows[k].values for k in at]
+        cells = list(map(attrgetter("values"), rows))
+        at: range | list = range(n)  # the position of each data row among all rows
+        if special:  # the runs of data rows between special rows, by slices (no loop in Python)
+            runs = [(a + 1, b) for a, b in itertools.pairwise([-1, *special, n])]
+            cells = list(chain.from_iterable(cells[a:b] for a, b in runs))
+            at = list(chain.from_iterable(range(a, b) for a, b in runs))
         m = len(cells)
         self._units_from_headings(sub, cells)
         holders, dates, counts, items = self._clean_columns(sub, cells)
@@ -605,23 +649,31 @@ class _Interpreter:
             fine &= np.fromiter(map(bool, map(itemgetter(2), dates)), bool, m)
         else:
             fine[:] = False
-        if "participants" in table.columns:  # a missing column is one note, not one per row
-            fine &= np.fromiter(map(operator.not_, map(itemgetter(1), counts)), bool, m)
         fine &= np.fromiter(map(operator.not_, map(itemgetter(2), items)), bool, m)
-        fine &= ~np.fromiter(map(operator.contains, cells, repeat("participants_parts")), bool, m)
-        fine &= ~np.fromiter(map(operator.contains, cells, repeat("ditto")), bool, m)
-        fine &= ~np.fromiter(map(operator.contains, cells, repeat("unit_from_heading")), bool, m)
+        for key in ("participants_parts", "ditto", "unit_from_heading"):
+            # Most tables have none: one pass that stops at the first, not a mask of each row.
+            if any(map(operator.contains, cells, repeat(key))):
+                fine &= ~np.fromiter(map(operator.contains, cells, repeat(key)), bool, m)
+        flagged: list[int] = []
         if self.void_words or self.example_words:
             notes = list(map(dict.get, cells, repeat("note")))
             if self.void_words:
-                fine &= ~np.fromiter(self.void_remark.column(notes), bool, m)
+                flagged += self.void_remark.hits(notes)
             if self.example_words:
-                fine &= ~np.fromiter(self.example_mark.column(notes), bool, m)
+                flagged += self.example_mark.hits(notes, text_only=True)
         if "seq" in table.columns:  # a name typed into 序号, or 示例 there (`row` decides)
             seqs = list(map(dict.get, cells, repeat("seq")))
-            fine &= ~np.fromiter(self.name_like.column(seqs), bool, m)
+            flagged += self.name_like.hits(seqs, text_only=True)
             if self.example_words:
-                fine &= ~np.fromiter(self.example_mark.column(seqs), bool, m)
+                flagged += self.example_mark.hits(seqs, text_only=True)
+        fine[flagged] = False
+        # Rows whose one issue is their participants cell ("约50人"): the commonest issue,
+        # written here without `row`'s other checks (each ~5 µs), as `row` writes it.
+        counted_only: set[int] = set()
+        if "participants" in table.columns:  # a missing column is one note, not one per row
+            counted = np.fromiter(map(operator.not_, map(itemgetter(1), counts)), bool, m)
+            counted_only = set(np.flatnonzero(fine & ~counted).tolist())
+            fine &= counted
         slow = np.flatnonzero(~fine).tolist()
 
         def spread(values: list) -> list:  # data rows' values placed among all rows
@@ -637,14 +689,48 @@ class _Interpreter:
             "work_item": spread(list(map(itemgetter(0), items))),
             "form": spread(list(map(itemgetter(3), items))),
         })  # fmt: skip
-        cleaned = {at[j]: (holders[j], dates[j], counts[j], items[j]) for j in slow}
-        # rows given a union by a heading (`_units_from_headings`: new dicts) read as given
-        given = {at[j]: cells[j] for j in slow if cells[j] is not rows[at[j]].values}
-        for k in sorted([*special, *cleaned]):
-            trow = dataclasses.replace(rows[k], values=given[k]) if k in given else rows[k]
-            for field, value in self.row(sub, table, trow, cleaned.get(k)).items():
+        reasons = columns["reason"]
+        quick = self._counted_only_issues(sub, table, rows, cells, counts, at, counted_only)
+        by_row = dict.fromkeys(special)  # row position -> its data row (None: a special row)
+        by_row.update(zip(map(at.__getitem__, slow), slow, strict=True))
+        for k in sorted(by_row):
+            j = by_row[k]
+            if j in quick:  # as `row` notes it: accepted, the code its reason
+                reasons[k] = counts[j][1]
+                sub.row_issues.append(quick[j])
+                continue
+            trow, pre = rows[k], None
+            if j is not None:
+                pre = holders[j], dates[j], counts[j], items[j]
+                if cells[j] is not trow.values:  # given a union by a heading (a new dict)
+                    trow = dataclasses.replace(trow, values=cells[j])
+            for field, value in self.row(sub, table, trow, pre).items():
                 columns[field][k] = value
         return columns
+
+    def _counted_only_issues(self, sub: _Submission, table: ActivityTable, rows: list,
+                             cells: list[dict], counts: list, at, counted_only: set[int],
+                             ) -> dict[int, Issue]:  # fmt: skip
+        """Data row -> the warning `row` gives a row whose one issue is its participants
+        code (`table_columns`), made for all of them at once (their sentences looked up
+        in one call); a row naming no activity is left to `row` (it raises no issue)."""
+        if not counted_only:
+            return {}
+        js = sorted(counted_only)
+        # `_no_activity` stops at a date cell holding anything but a placeholder text:
+        # only rows whose date cell is blank or a text are asked.
+        dates = list(map(dict.get, map(cells.__getitem__, js), repeat("date")))
+        js = [j for j, d in zip(js, dates, strict=True)
+              if not ((d is None or isinstance(d, str)) and self._no_activity(cells[j]))]  # fmt: skip
+        codes = [counts[j][1] for j in js]
+        texts = self.cell_message.column(codes, [cells[j].get("participants") for j in js])
+        letter = column_letter(table.columns["participants"])
+        numbers = [rows[at[j]].row for j in js]
+        return {
+            j: Issue(sub.file, table.sheet, number, letter, "warning", code,
+                     _ROW_PREFIX.format(row=number) + text)
+            for j, number, code, text in zip(js, numbers, codes, texts, strict=True)
+        }  # fmt: skip
 
     def _units_from_headings(self, sub: _Submission, cells: list[dict]) -> None:
         """Rows without a union under a row naming one alone (长阳镇卫生院工会, then its
@@ -652,6 +738,8 @@ class _Interpreter:
         grassroots union of the roster; the row is marked for a warning. A heading naming
         a union of several parents, none the reporting unit's, makes them ambiguous. Any
         other heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
+        if not any(map(operator.contains, cells, repeat("unit_heading"))):
+            return  # most tables: no union heading above their rows
         holder = self.holders(sub.reporting_unit, sub.submitter)  # each name resolved once
         for i, values in enumerate(cells):
             heading = values.get("unit_heading")
@@ -935,9 +1023,10 @@ def _mark_repeated_rows(sub: _Submission) -> None:
     first, and a warning. Two activities differing in form or participants both count.
     """
     columns = sub.columns
-    keys = list(zip(*(columns[c] for c in ACTIVITY_KEY), strict=True))
-    if len(set(keys)) == len(keys):  # no activity twice (the common case): nothing to mark
-        return
+    key_columns = [columns[c] for c in ACTIVITY_KEY]
+    if len(set(zip(*key_columns, strict=True))) == len(key_columns[0]):
+        return  # no activity twice (the common case): nothing to mark
+    keys = list(zip(*key_columns, strict=True))
     states, reasons = columns["state"], columns["reason"]
     sheets, rows = columns["sheet"], columns["row"]
     dated = ACTIVITY_KEY.index("date")
