@@ -1348,6 +1348,55 @@ def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
     assert "column_missing" not in codes and "participants_summed" in codes
 
 
+@pytest.mark.parametrize("merged", [True, False])
+def test_parts_under_one_figure_before_the_name_column_are_one_table(raw, merged):
+    """活动日期 | 活动形式 | 参加人数 (over 党员 | 群众) | 工作类别 | 基层工会名称: the two
+    columns under 参加人数 are its parts, not where a second table beside the first begins
+    (which read every row twice: once without its union, once without its date)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["活动日期", "活动形式", "参加人数", None, "工作类别", "基层工会名称"],
+        [None, None, "党员", "群众"],
+        ["2019-06-03", "讨论会", 18, 23, "切实抓好学习", "长阳镇卫生院工会"],
+        ["2019-06-04", "讨论会", 20, None, "切实抓好学习", "长阳镇第一小学工会"],
+    ]:
+        sheet.append(line)
+    if merged:
+        sheet.merge_cells("C2:D2")
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    got = t["rows"][["row", "state", "grassroots_unit", "date", "participants"]]
+    assert got.values.tolist() == [
+        ["4", "accepted", "长阳镇卫生院工会", "2019-06-03", "41"],  # 18 + 23
+        ["5", "accepted", "长阳镇第一小学工会", "2019-06-04", "20"],  # 20 + blank
+    ]
+    assert "column_missing" not in set(t["issues"]["code"])
+
+
+def test_parts_total_and_of_which_under_a_typed_figure_before_the_name_column(raw):
+    """The same in a CSV: 参加人数（人） typed over 党员 | 群众 | 合计（人） | 其中：女职工,
+    the union's column further right; a blank 合计 is the parts' sum (4 + 10), the 其中
+    column no part of it."""
+    (raw / "submissions" / "长阳镇.csv").write_text(
+        "填报单位：长阳镇总工会\n"
+        "序号,活动名称,活动形式,参加人数（人）,,,,日期,工作类别,基层工会名称\n"
+        ",,,党员,群众,合计（人）,其中：女职工\n"
+        "1,专题学习,讨论会,4,10,,2,2019/6/2,切实抓好学习,长阳镇卫生院工会\n"
+        "2,专题学习,讨论会,5,6,11,3,2019/6/5,切实抓好学习,长阳镇第一小学工会\n",
+        encoding="utf-8",
+    )
+    t = run(raw)
+    got = t["rows"][["row", "grassroots_unit", "date", "participants"]]
+    assert got.values.tolist() == [
+        ["4", "长阳镇卫生院工会", "2019-06-02", "14"],
+        ["5", "长阳镇第一小学工会", "2019-06-05", "11"],
+    ]
+
+
 @pytest.mark.parametrize(
     ("written", "day"),
     [

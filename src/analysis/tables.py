@@ -815,13 +815,24 @@ def _beside(left: list[tuple[int, str]], right: list[tuple[int, str]], labels) -
     return gap or right[0][1] == left[0][1]
 
 
+def _one_parent(labels: list[list[str]], k: int, j: int) -> bool:
+    """Columns k..j are sub-labels under one parent label of a two-row header (参加人数
+    merged, or typed and spread, over 党员 | 群众 | 合计): `_header_labels` gives each such
+    column [parent + sub, sub, parent]."""
+    parent = labels[j][2] if len(labels[j]) == 3 else ""
+    return bool(parent) and all(
+        len(labels[m]) == 3 and labels[m][2] == parent for m in range(k, j + 1)
+    )
+
+
 def _side_by_side(
     matcher: _Matcher, merges: dict, labels: list[list[str]], last: int
 ) -> tuple[list[tuple[int, int | None]], list[bool], list[tuple[int, str]]]:
     """Column spans [lo, hi) of the activity tables one header row holds side by side.
 
     Reading the header's columns left to right (a header cell merged across columns
-    counts once), a column naming a field already named since the last cut starts a
+    counts once, and so do the parts under one parent label: 参加人数 over 党员 | 群众),
+    a column naming a field already named since the last cut starts a
     new run. A run that has the fields of an activity table by itself (`_qualifies`) is
     a table of its own; any other run belongs to the table on its left (两列“参加人数”
     under one merged header, 备注 and 说明, 开始日期 | 结束日期), or, before the first
@@ -841,7 +852,8 @@ def _side_by_side(
         for label in options:
             found = matcher.field_of(label) if label else None
             if found is not None:
-                hits.append((j, found[0]))
+                if not (hits and hits[-1][1] == found[0] and _one_parent(labels, hits[-1][0], j)):
+                    hits.append((j, found[0]))
                 break
     runs: list[list[tuple[int, str]]] = []
     for j, field in hits:
