@@ -1348,6 +1348,32 @@ def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
     assert "column_missing" not in codes and "participants_summed" in codes
 
 
+@pytest.mark.parametrize(
+    "labels",
+    [["线上", "线下", "总人数"], ["党员（人）", "群众（人）", "总人次"], ["总人数", "男", "女"]],
+)
+def test_a_whole_figure_beside_parts_headed_alone_is_their_total(raw, labels):
+    """总人数 names the figure (so it is the participants column), and the parts beside it
+    are headed by themselves: they are its parts, as beside a bare 合计 — a blank 总人数
+    is their sum (8 + 2), not a missing figure; a 总人数 that is not their sum is used."""
+    total_first = labels[0].startswith("总")
+    first, second = ([None, 8, 2], [12, 5, 6]) if total_first else ([8, 2, None], [5, 6, 12])
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *labels],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", *first],
+            [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *second],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["participants", "reason"]].values.tolist() == [
+        ["10", "participants_total_blank"],
+        ["12", "participants_parts_disagree"],  # 5 + 6 = 11: the total is used, and told
+    ]
+
+
 @pytest.mark.parametrize("merged", [True, False])
 def test_parts_under_one_figure_before_the_name_column_are_one_table(raw, merged):
     """活动日期 | 活动形式 | 参加人数 (over 党员 | 群众) | 工作类别 | 基层工会名称: the two

@@ -454,6 +454,22 @@ def _bare_parts(
     return None
 
 
+def _bare_parts_beside(
+    labels: list[list[str]], total: int, lo: int, hi: int, taken: set[int]
+) -> list[int]:
+    """The run of two or more adjacent columns right beside the figure's column `total`,
+    on its left or its right, each headed by a part alone (`_BARE_PART`); [] when none."""
+    for step in (-1, 1):
+        run = []
+        j = total + step
+        while lo <= j < min(hi, len(labels)) and j not in taken and _headed_by_part(labels[j]):
+            run.append(j)
+            j += step
+        if len(run) >= 2:
+            return sorted(run)
+    return []
+
+
 def _with_bare_neighbours(
     labels: list[list[str]], cols: list[int], lo: int, hi: int, taken: set[int]
 ) -> list[int]:
@@ -662,6 +678,10 @@ def _split_columns(
     total = columns.get("participants")
     if split is None and total is not None:
         parts = _sex_parts(labels, total, lo, hi, set(columns.values()))
+        if not parts and _total_word(shown.get(total, "")):
+            # 线上 | 线下 | 总人数: a whole figure beside parts headed by themselves is their
+            # total, as a bare 合计 there would be (a blank one their sum).
+            parts = _bare_parts_beside(labels, total, lo, hi, set(columns.values()))
         if parts:  # 男 | 女 beside the figure: the figure is read, the parts check it
             names = {j: shown.get(j, "") for j in (*parts, total)}
             split = Split("participants", total, parts, names)
