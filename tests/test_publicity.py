@@ -1020,3 +1020,73 @@ def test_a_placeholder_for_nothing_is_a_blank_cell_not_an_unreadable_count(raw):
         ("8", "weibo", "", "publicity_count_missing"),
     ]  # fmt: skip
     assert list(t["issues"]["code"]) == ["publicity_count_missing"]
+
+
+def _struck_and_ditto_book(path: Path, rows: list[list[object]], struck_row: int) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "宣传"
+    for line in rows:
+        sheet.append(line)
+    for cell in sheet[struck_row]:
+        if cell.value is not None:
+            cell.font = Font(strike=True)
+    book.save(path)
+
+
+def test_counts_of_a_struck_row_or_under_a_ditto_are_read_as_the_unit_edited(raw):
+    """A wide table: the row struck through whole is the unit's deletion (its counts not
+    counted, one error), and 同上 in the union cell is the union of the row above (not an
+    unknown union named 同上)."""
+    _struck_and_ditto_book(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["基层工会名称", "信息（条）", "图片（张）"],
+        [CLINIC, 2, 5],
+        ["同上", 1, None],
+        [SMALL, 4, 6],
+    ], struck_row=6)  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert p[["row", "grassroots_unit", "output", "count", "state", "reason"]].values.tolist() == [
+        ["4", CLINIC, "briefs", "2", "accepted", "ok"],
+        ["4", CLINIC, "pictures", "5", "accepted", "ok"],
+        ["5", CLINIC, "briefs", "1", "accepted", "value_ditto"],
+        ["6", "", "briefs", "", "rejected", "row_deleted"],
+        ["6", "", "pictures", "", "rejected", "row_deleted"],
+    ]
+    issues = t["issues"]
+    assert issues[["row", "severity", "code"]].values.tolist() == [
+        ["5", "warning", "value_ditto"],
+        ["6", "error", "row_deleted"],
+    ]
+    assert issues["message"].iloc[1].startswith("文件“submissions/长阳镇.xlsx”的工作表“宣传”第6行")
+
+
+def test_counts_beside_activities_follow_the_activity_rows_ditto_and_deletion(raw):
+    """Output columns of an activity table: a 同上 row's counts are the union above's, and a
+    struck row's counts are not counted either; the ledger alone tells both rows."""
+    _struck_and_ditto_book(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"],
+        ["基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", "信息（条）", "稿件（篇）"],
+        [CLINIC, "2019-06-03", "切实抓好学习", "讨论会", 20, 1, 2],
+        ["同上", "2019-06-04", "切实抓好学习", "讨论会", 30, 3, None],
+        [SMALL, "2019-06-05", "切实抓好学习", "讨论会", 40, 5, 6],
+    ], struck_row=5)  # fmt: skip
+    t = ingest_tables(raw)
+    assert t["rows"][["row", "state", "grassroots_unit"]].values.tolist() == [
+        ["3", "accepted", CLINIC], ["4", "accepted", CLINIC], ["5", "rejected", ""],
+    ]  # fmt: skip
+    p = t["publicity"]
+    assert p[["row", "grassroots_unit", "output", "count", "state"]].values.tolist() == [
+        ["3", CLINIC, "briefs", "1", "accepted"],
+        ["3", CLINIC, "articles", "2", "accepted"],
+        ["4", CLINIC, "briefs", "3", "accepted"],
+        ["5", "", "briefs", "", "rejected"],
+        ["5", "", "articles", "", "rejected"],
+    ]
+    codes = t["issues"][["row", "code"]].values.tolist()
+    assert codes.count(["4", "value_ditto"]) == 1 and codes.count(["5", "row_deleted"]) == 1
+    assert "unit_unresolved" not in set(t["issues"]["code"])

@@ -75,6 +75,7 @@ class PublicityCell:
     label: str  # the output as written (header or 项目 cell)
     value: object  # the count cell as written
     column: str = ""  # the count column's header, for issues
+    ditto: bool = False  # the union cell said 同上: `unit` is the row above's
 
 
 @dataclass
@@ -92,6 +93,7 @@ class PublicityTable:
     # Count columns whose header says a total beside a period's column of the same output
     # (简报本阶段 | 简报总计): running totals, as if they said 累计.
     running: frozenset[str] = frozenset()
+    last_unit: object = None  # the union cell of the last data row read (for 同上)
 
 
 # --------------------------------------------------------------------------- matching
@@ -572,8 +574,10 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
         if current is None:
             non_data.append(i)
             continue
+        before = len(current.cells)
         if _read_row(current, grid, merges, i, columns, outputs, labels, words, context, tables):
             title_start = i + 1
+            _as_the_unit_edited(current, before, row, i, sheet.struck, tables)
         else:
             non_data.append(i)
     block: dict[str, object] = {}
@@ -581,6 +585,31 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     for table in found:
         table.header = HeaderBlock(**block)
     return found
+
+
+def _as_the_unit_edited(table: PublicityTable, before: int, row, i: int, struck, tables) -> None:
+    """The counts row i just added to `table` (its cells from `before` on), read as the
+    unit edited them, as an activity row is: a row struck through whole was deleted
+    (kind "deleted"); 同上 in the union cell is the union of the data row above."""
+    added = table.cells[before:]
+    if struck and tables._struck_row(row, i, struck):
+        for cell in added:
+            cell.kind = "deleted"
+        return
+    if not added or added[0].kind != "data":
+        return
+    unit = added[0].unit
+    above = table.last_unit
+    if (
+        isinstance(unit, str)
+        and len(unit) <= tables._DITTO_CHARS
+        and tables._DITTO.fullmatch(clean.normalise_text(unit))
+        and not tables.blank(above)
+    ):
+        for cell in added:
+            cell.unit, cell.ditto = above, True
+    else:
+        table.last_unit = unit
 
 
 def _running_totals(labels: list[str], columns: dict, outputs: dict[int, str], words) -> frozenset:
@@ -905,6 +934,9 @@ class PublicityInterpreter:
 
     def interpret(self, sub, rejected_reason: str | None = None) -> None:
         """Fill `sub.publicity` (records) and `sub.row_issues` from the file's publicity tables."""
+        # Rows read as activities too (counts in an activity table's extra columns): the
+        # ledger already tells a deletion or a 同上 there.
+        self.told = {(t.sheet, r.row) for t in getattr(sub.parsed, "tables", ()) for r in t.rows}
         for table in getattr(sub.parsed, "publicity", ()):
             for cell in table.cells:
                 if rejected_reason is not None:
@@ -913,6 +945,13 @@ class PublicityInterpreter:
                     )
                 else:
                     sub.publicity.append(self._cell(sub, table, cell))
+
+    def _tell_once(self, sub, table, cell, severity: str, code: str, text: str) -> None:
+        """One issue per row (not per count of it), unless the row is an activity's."""
+        key = (table.sheet, cell.row)
+        if key not in self.told:
+            self.told.add(key)
+            self._issue(sub, table, cell, severity, code, text)
 
     def _record(self, sub, table: PublicityTable, cell: PublicityCell, state: str, reason: str,
                 unit: str = "", count: int | float | None = None) -> dict:  # fmt: skip
@@ -945,8 +984,22 @@ class PublicityInterpreter:
     def _cell(self, sub, table: PublicityTable, cell: PublicityCell) -> dict:
         if cell.kind == "total":
             return self._record(sub, table, cell, RowState.REJECTED, IssueCode.TOTAL_ROW)
+        if cell.kind == "deleted":  # struck through whole: the unit deleted the row
+            place = (
+                message_text("place_sheet_row", sheet=table.sheet, row=cell.row)
+                if table.sheet
+                else message_text("place_row", row=cell.row)
+            )
+            self._tell_once(sub, table, cell, "error", "row_deleted",
+                            message_text("row_deleted", place=place))  # fmt: skip
+            return self._record(sub, table, cell, RowState.REJECTED, IssueCode.ROW_DELETED)
         output_name = self.settings.name(cell.output)
         warnings: list[str] = []
+        if cell.ditto:
+            warnings.append("value_ditto")
+            self._tell_once(sub, table, cell, "warning", "value_ditto", _text(
+                "value_ditto", cell.row,
+                fields=_tables_helpers().FIELD_LABELS_CN["grassroots_unit"]))  # fmt: skip
         written, named, name = self.unit_text(cell.unit)
         unit, parent = "", ""
         if named:
