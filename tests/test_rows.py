@@ -1533,6 +1533,37 @@ def test_a_sign_off_under_the_table_is_no_activity(raw):
     assert t["submissions"]["report_date"].tolist() == ["2019-06-28"]
 
 
+def test_a_seal_line_whose_date_fell_under_the_date_or_figure_column_is_a_sign_off(raw):
+    """单位（盖章） with its date under 活动日期, or under 参加人数, and 主要负责人签字：
+    with a date cell: sign-offs, not activities of the federation (or of a union named
+    in a heading above); an activity titled 职工签名承诺 is still one."""
+    import datetime
+
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "参加人数", "工作类别", "基层工会名称", "活动日期", "活动形式"],
+            ["长阳镇卫生院工会"],
+            [1, 20, "切实抓好学习", None, "2019-06-03", "讨论会"],
+            ["职工签名承诺", 30, "切实抓好学习", "长阳镇第一小学工会", "2019-06-05", "讨论会"],
+            ["单位（盖章）", None, None, None, "2019-06-28"],
+            ["单位（盖章）", "2019年6月28日"],
+            ["主要负责人签字：", datetime.datetime(2019, 6, 28)],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "grassroots_unit", "participants"]]
+    assert got.values.tolist() == [
+        ["3", "rejected", "note_row", "", ""],
+        ["4", "accepted", "unit_from_heading", "长阳镇卫生院工会", "20"],
+        ["5", "accepted", "ok", "长阳镇第一小学工会", "30"],
+        ["6", "rejected", "note_row", "", ""],
+        ["7", "rejected", "note_row", "", ""],
+        ["8", "rejected", "note_row", "", ""],
+    ]
+
+
 @pytest.mark.parametrize(
     "line",
     ["统计人：张三", "统计人: 张三  电话：13800000000", "经办人：李四", "制表：王五",

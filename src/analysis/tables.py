@@ -28,6 +28,7 @@ synonyms. Decisions:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from itertools import chain
@@ -139,6 +140,31 @@ _SIGN_OFF = re.compile(
     r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$"
     r"|^[^:\d]{0,6}(?:人|员|领导|制表|审核|审批|统计|经办|电话|手机|时间|日期):"
 )
+# A seal or signature (not 签名: 职工签名承诺 is an activity's title) and the date it was
+# signed on, whichever column that date fell into (活动日期 or 参加人数 included).
+_SEAL = re.compile("盖章|签章|公章|签字")
+_DATE_TEXT = re.compile(r"\d{2,4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*日?")
+
+
+def _sealed_and_dated(raw: list[tuple[int, object]]) -> bool:
+    """The row is a seal or signature line and a date, nothing else, in either order:
+    单位（盖章） | 2019年6月28日 (a sign-off, though its date fell under 活动日期)."""
+    if len(raw) != 2:
+        return False
+    (_, a), (_, b) = raw
+    return (_seal(a) and _a_date(b)) or (_seal(b) and _a_date(a))
+
+
+def _seal(value: object) -> bool:
+    return isinstance(value, str) and bool(_SEAL.search(value))
+
+
+def _a_date(value: object) -> bool:
+    if isinstance(value, dt.date):
+        return True
+    return isinstance(value, str) and bool(_DATE_TEXT.fullmatch(value.strip()))
+
+
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 _UNSEEN = object()  # a memo's answer for a value it has not seen
 
@@ -1508,19 +1534,23 @@ def find_tables(
                 if not non_data_rows or non_data_rows[-1] != i:
                     non_data_rows.append(i)
             elif (
-                isinstance(first, str)
-                and (
-                    context.note_marker(first)
-                    or (
-                        context.sign_off(first)
-                        and blank(values.get("participants"))
-                        and blank(values.get("date"))
+                (
+                    isinstance(first, str)
+                    and (
+                        context.note_marker(first)
+                        or (
+                            context.sign_off(first)
+                            and blank(values.get("participants"))
+                            and blank(values.get("date"))
+                        )
                     )
                 )
-            ) or (
-                n == 1
-                and not context.total_marker(first)  # a bare 合计 with no figure is a total
-                and _note_row(raw, campaign, current.columns, merges, i)
+                or (n == 2 and _sealed_and_dated(raw or _nonblank(row, blanks)))
+                or (
+                    n == 1
+                    and not context.total_marker(first)  # a bare 合计 with no figure is a total
+                    and _note_row(raw, campaign, current.columns, merges, i)
+                )
             ):
                 kind = "note"
                 if not non_data_rows or non_data_rows[-1] != i:
