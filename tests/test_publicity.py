@@ -1090,3 +1090,24 @@ def test_counts_beside_activities_follow_the_activity_rows_ditto_and_deletion(ra
     codes = t["issues"][["row", "code"]].values.tolist()
     assert codes.count(["4", "value_ditto"]) == 1 and codes.count(["5", "row_deleted"]) == 1
     assert "unit_unresolved" not in set(t["issues"]["code"])
+
+
+def test_activities_whose_figure_is_named_by_its_parts_beside_output_columns_are_read(raw):
+    """男 | 女 | 合计 (no column says 参加人数) beside 图片（张） | 稿件（篇）: an activity table
+    with counts per row, not a publicity table alone (which lost every activity)."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "活动日期", "基层工会名称", "男", "女", "合计", "工作类别", "活动形式",
+         "图片（张）", "稿件（篇）"],
+        [1, "2019-06-03", CLINIC, 17, 1, None, "切实抓好学习", "讨论会", None, 4],
+        [2, "2019-06-04", SMALL, 10, 7, 17, "切实抓好学习", "讨论会", 3, 0],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    assert t["rows"][["row", "state", "grassroots_unit", "participants"]].values.tolist() == [
+        ["3", "accepted", CLINIC, "18"],  # a blank 合计: 17 + 1
+        ["4", "accepted", SMALL, "17"],
+    ]
+    p = t["publicity"]
+    assert p[["row", "grassroots_unit", "output", "count"]].values.tolist() == [
+        ["3", CLINIC, "articles", "4"], ["4", SMALL, "pictures", "3"], ["4", SMALL, "articles", "0"],
+    ]  # fmt: skip

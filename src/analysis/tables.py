@@ -1210,14 +1210,19 @@ def _total_row(
 
 
 def _publicity_counts(labels: list[str], columns: dict[str, int]) -> bool:
-    """True for a sheet counting publicity outputs (篇/条/图片…), not listing activities."""
+    """True for a sheet counting publicity outputs (篇/条/图片…), not listing activities
+    (whose figure may be named by its parts alone: 男 | 女 | 合计 beside 图片（张） | 稿件（篇）)."""
     used = set(columns.values())
     outputs = sum(
         1
         for j, label in enumerate(labels)
         if j not in used and any(w in label for w in OUTPUT_WORDS)
     )
-    return outputs >= 2 and "participants" not in columns
+    return (
+        outputs >= 2
+        and "participants" not in columns
+        and _bare_parts([[lab] for lab in labels], 0, len(labels), used, {}) is None
+    )
 
 
 def _nonblank(row: list[object], blanks: set[str]) -> list[tuple[int, object]]:
