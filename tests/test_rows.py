@@ -547,6 +547,37 @@ def test_section_headings_give_the_rows_below_their_work_item(raw):
     assert set(rows.loc[rows["row"].isin(["3", "5", "8"]), "reason"]) == {"note_row"}
 
 
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_section_heading_under_a_figure_column_that_comes_first_is_no_sub_label(raw, merged):
+    """参加人数 as the first column: the heading 二、做好相关资料上报 typed (or merged across)
+    in that column right under the header is a section, not a sub-label of 参加人数 that
+    left the rows below in no section."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["参加人数", "活动形式", "活动日期", "基层工会名称"],
+        ["二、做好相关资料上报"],
+        [12, "讨论会", "2019-06-03", "长阳镇卫生院工会"],
+        ["（三）精心组织宣传"],
+        [8, "讨论会", "2019-06-04", "长阳镇第一小学工会"],
+    ]:
+        sheet.append(line)
+    if merged:
+        sheet.merge_cells("A3:D3")
+        sheet.merge_cells("A5:D5")
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    rows = run(raw)["rows"]
+    assert rows[["row", "state", "work_item", "participants"]].values.tolist() == [
+        ["3", "rejected", "", ""],
+        ["4", "accepted", "reporting", "12"],
+        ["5", "rejected", "", ""],
+        ["6", "accepted", "publicity", "8"],
+    ]
+
+
 def test_rows_naming_a_union_and_no_activity_are_not_activities(raw):
     """A list pre-filled with every union: the rows without an activity ('/', '无', blank,
     0 participants, 备注 未开展) are rejected as no_activity, named in one warning."""

@@ -127,6 +127,10 @@ class _Matcher:
 
 
 _DIGIT_OR_COLON = re.compile(r"[\d:：]")
+# A numbered heading: 一、… （二）… 3.…
+_NUMBERED = re.compile(
+    r"\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十\d]{1,2}\s*[、.．])"
+)
 _DIGIT = re.compile(r"\d")
 _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
 _SEQ_TEXT = re.compile(r"[\d.]+")
@@ -1005,7 +1009,12 @@ def _sub_header(
     parent_blank = any(blank(_cell(grid, i, j)) for j, _ in texts)
     # A label under 参加人数 alone (（人次）, 合计) when every column above has its label:
     # a row of text under several of them is the first data row (某天 | 若干 | 长阳镇…).
-    under_participants = {j for j, _ in texts} == {parent_cols.get("participants")}
+    # Not a heading across the table typed in that column (一、切实抓好学习, merged or not).
+    under_participants = {j for j, _ in texts} == {parent_cols.get("participants")} and not any(
+        _NUMBERED.match(v)
+        or ((rng := merges.get((i + 1, j))) is not None and rng[0] == i + 1 and rng[3] > rng[1])
+        for j, v in texts
+    )
     if not (spanned or parent_blank or under_participants):
         return None
     sub = []
