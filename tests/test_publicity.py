@@ -1074,10 +1074,13 @@ def test_counts_beside_activities_follow_the_activity_rows_ditto_and_deletion(ra
         [CLINIC, "2019-06-03", "切实抓好学习", "讨论会", 20, 1, 2],
         ["同上", "2019-06-04", "切实抓好学习", "讨论会", 30, 3, None],
         [SMALL, "2019-06-05", "切实抓好学习", "讨论会", 40, 5, 6],
+        [SMALL, "2019-06-06", "加强宣讲培训", "宣讲", 15, None, None],  # no counts
+        ["同上", "2019-06-07", "加强宣讲培训", "宣讲", 25, 7, None],  # SMALL's, not CLINIC's
     ], struck_row=5)  # fmt: skip
     t = ingest_tables(raw)
     assert t["rows"][["row", "state", "grassroots_unit"]].values.tolist() == [
         ["3", "accepted", CLINIC], ["4", "accepted", CLINIC], ["5", "rejected", ""],
+        ["6", "accepted", SMALL], ["7", "accepted", SMALL],
     ]  # fmt: skip
     p = t["publicity"]
     assert p[["row", "grassroots_unit", "output", "count", "state"]].values.tolist() == [
@@ -1086,6 +1089,7 @@ def test_counts_beside_activities_follow_the_activity_rows_ditto_and_deletion(ra
         ["4", CLINIC, "briefs", "3", "accepted"],
         ["5", "", "briefs", "", "rejected"],
         ["5", "", "articles", "", "rejected"],
+        ["7", SMALL, "briefs", "7", "accepted"],
     ]
     codes = t["issues"][["row", "code"]].values.tolist()
     assert codes.count(["4", "value_ditto"]) == 1 and codes.count(["5", "row_deleted"]) == 1

@@ -93,7 +93,7 @@ class PublicityTable:
     # Count columns whose header says a total beside a period's column of the same output
     # (简报本阶段 | 简报总计): running totals, as if they said 累计.
     running: frozenset[str] = frozenset()
-    last_unit: object = None  # the union cell of the last data row read (for 同上)
+    last_unit: object = None  # the union cell of the last row naming one (for 同上)
 
 
 # --------------------------------------------------------------------------- matching
@@ -580,6 +580,10 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             _as_the_unit_edited(current, before, row, i, sheet.struck, tables)
         else:
             non_data.append(i)
+        if "unit" in columns:  # the row above a 同上, with counts or not
+            unit = tables._filled(grid, merges, i, columns["unit"])
+            if not tables.blank(unit) and not _ditto(unit, tables):
+                current.last_unit = unit
     block: dict[str, object] = {}
     tables._scan_header_block(grid, non_data, campaign, block)
     for table in found:
@@ -596,20 +600,24 @@ def _as_the_unit_edited(table: PublicityTable, before: int, row, i: int, struck,
         for cell in added:
             cell.kind = "deleted"
         return
-    if not added or added[0].kind != "data":
-        return
-    unit = added[0].unit
     above = table.last_unit
     if (
-        isinstance(unit, str)
-        and len(unit) <= tables._DITTO_CHARS
-        and tables._DITTO.fullmatch(clean.normalise_text(unit))
+        added
+        and added[0].kind == "data"
+        and _ditto(added[0].unit, tables)
         and not tables.blank(above)
     ):
         for cell in added:
             cell.unit, cell.ditto = above, True
-    else:
-        table.last_unit = unit
+
+
+def _ditto(value: object, tables) -> bool:
+    """The cell says 同上 (〃, 同前…), as an activity table's ditto marks do."""
+    return (
+        isinstance(value, str)
+        and len(value) <= tables._DITTO_CHARS
+        and bool(tables._DITTO.fullmatch(clean.normalise_text(value)))
+    )
 
 
 def _running_totals(labels: list[str], columns: dict, outputs: dict[int, str], words) -> frozenset:
