@@ -1405,6 +1405,33 @@ def test_a_whole_figure_beside_parts_headed_alone_is_their_total(raw, labels):
     ]
 
 
+@pytest.mark.parametrize(
+    ("labels", "first", "second", "figures"),
+    [
+        # 会员人数 alone names the figure, but it is one part among 职工 | 其他 | 合计.
+        (["职工", "会员人数", "其他", "合计"], [34, 2, 1, 37], [28, None, 13, None], ["37", "41"]),
+        (["职工人数", "会员", "其他"], [7, 2, 1], [10, 2, None], ["10", "12"]),
+    ],
+)
+def test_a_part_named_as_a_figure_among_parts_headed_alone_is_one_part(
+    raw, labels, first, second, figures
+):
+    """Only one of the parts says 人数: it is not the whole figure. The 合计 is (a blank
+    one the parts' sum, 28 + 13), or without one the parts are summed (7 + 2 + 1)."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *labels],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", *first],
+            [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *second],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"]["participants"].tolist() == figures
+    assert set(t["issues"]["code"]) & {"participants_summed", "participants_total_blank"}
+
+
 @pytest.mark.parametrize("merged", [True, False])
 def test_parts_under_one_figure_before_the_name_column_are_one_table(raw, merged):
     """活动日期 | 活动形式 | 参加人数 (over 党员 | 群众) | 工作类别 | 基层工会名称: the two

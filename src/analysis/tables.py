@@ -715,7 +715,38 @@ def _split_columns(
         if parts:  # 男 | 女 beside the figure: the figure is read, the parts check it
             names = {j: shown.get(j, "") for j in (*parts, total)}
             split = Split("participants", total, parts, names)
+        elif _headed_by_part([shown.get(total, "")]):
+            # 职工 | 会员人数 | 其他 | 合计: the one column named as a figure is a part among
+            # parts headed alone, read as `_bare_parts` reads them (the total, else the sum).
+            taken = set(columns.values()) - {total}
+            split = _bare_parts(labels, *_part_run(labels, total, lo, hi, taken), taken, shown)
+            if split is not None and split.total is not None:
+                columns["participants"] = split.total
+            elif split is not None:
+                summed(split, split.parts[0])
     return split, notes, date_parts
+
+
+def _part_run(
+    labels: list[list[str]], j: int, lo: int, hi: int, taken: set[int]
+) -> tuple[int, int]:
+    """[start, end) of the adjacent columns around column j headed by a part of the
+    figure alone or by a bare total (职工 | 会员人数 | 其他 | 合计)."""
+
+    def member(k: int) -> bool:
+        options = [o for o in labels[k] if o] if lo <= k < min(hi, len(labels)) else []
+        return (
+            k not in taken
+            and bool(options)
+            and (_headed_by_part(options) or any(_bare_total(o) for o in options))
+        )
+
+    start, end = j, j + 1
+    while member(start - 1):
+        start -= 1
+    while member(end):
+        end += 1
+    return start, end
 
 
 # The part of a date a column under 活动日期 holds: 年 | 月 | 日 (号).
