@@ -79,6 +79,22 @@ def test_split_participants_in_csv(raw):
     assert list(t["rows"]["reason"]) == ["ok", "participants_parts_disagree"]
 
 
+def test_a_csv_table_note_names_the_file_and_row_not_a_sheet(raw):
+    """A CSV has no sheets: a note on its header names the file and the row, not the
+    reader's own name for its one grid (the file's stem)."""
+    (raw / "submissions" / "长阳镇.csv").write_text(
+        "填报单位：长阳镇总工会\n"
+        "序号,基层工会名称,活动日期,工作类别,活动形式,男,女\n"
+        "1,长阳镇卫生院工会,2019-06-03,切实抓好学习,讨论会,3,4\n",
+        encoding="utf-8",
+    )
+    issues = run(raw)["issues"]
+    note = issues.set_index("code").loc["participants_summed"]
+    assert (note["sheet"], note["row"]) == ("", "2")
+    assert note["message"].startswith("文件“submissions/长阳镇.csv”第2行的表头把参加人数分成几列")
+    assert "工作表" not in note["message"]
+
+
 def test_two_candidate_columns_without_rule_are_named_once(raw):
     grid = [
         ["填报单位：长阳镇总工会"],
