@@ -1448,6 +1448,37 @@ def test_a_part_named_as_a_figure_among_parts_headed_alone_is_one_part(
     assert set(t["issues"]["code"]) & {"participants_summed", "participants_total_blank"}
 
 
+def test_parts_named_as_figures_before_the_name_column_with_a_total_after_a_bare_part(raw):
+    """职工人数 | 会员人数 | 其他 | 合计, the union's column further right: one table (the
+    second 人数 column is no second table's start), and the 合计 after 其他 is the figure,
+    a blank one the sum of all three parts (3 + blank + blank), not 'no total column'."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            [
+                "序号",
+                "工作类别",
+                "活动日期",
+                "职工人数",
+                "会员人数",
+                "其他",
+                "合计",
+                "基层工会名称",
+            ],
+            [1, "切实抓好学习", "2019-06-03", 10, 20, 5, 36, "长阳镇卫生院工会"],
+            [2, "切实抓好学习", "2019-06-04", 3, None, None, None, "长阳镇第一小学工会"],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "grassroots_unit", "date", "participants", "reason"]]
+    assert got.values.tolist() == [
+        ["3", "长阳镇卫生院工会", "2019-06-03", "36", "participants_parts_disagree"],  # 35 ≠ 36
+        ["4", "长阳镇第一小学工会", "2019-06-04", "3", "participants_total_blank"],
+    ]
+    assert "participants_summed" not in set(t["issues"]["code"])
+
+
 @pytest.mark.parametrize("merged", [True, False])
 def test_parts_under_one_figure_before_the_name_column_are_one_table(raw, merged):
     """活动日期 | 活动形式 | 参加人数 (over 党员 | 群众) | 工作类别 | 基层工会名称: the two

@@ -668,9 +668,13 @@ def _split_columns(
             continue
         totals = [h for h in kept if _total_word(h[1])]
         parts = [h for h in kept if not _total_word(h[1])]
+        cols = [h[0] for h in parts]  # the parts, with those headed alone beside them
         if not totals:
-            # A bare 合计 column right beside the parts (会员人数 | 非会员人数 | 合计).
-            edge = (max(h[0] for h in parts) + 1, min(h[0] for h in parts) - 1) if parts else ()
+            # A bare 合计 column right beside the parts (会员人数 | 非会员人数 | 合计), or
+            # beside the parts headed alone next to them (职工人数 | 会员人数 | 其他 | 合计).
+            if len(parts) >= 2:
+                cols = _with_bare_neighbours(labels, sorted(cols), lo, hi, set(columns.values()))
+            edge = (max(cols) + 1, min(cols) - 1) if cols else ()
             for j in edge:
                 if (
                     lo <= j < hi
@@ -682,7 +686,8 @@ def _split_columns(
         exact = [h for h in parts if h[2] == 2]
         names = {h[0]: h[1] for h in kept + totals}
         if totals:
-            split = Split(field, totals[0][0], [h[0] for h in parts], names)
+            names.update({j: shown.get(j, "") for j in cols if j not in names})
+            split = Split(field, totals[0][0], cols, names)
         elif exact or len(parts) < 2:
             # A column named exactly (参加人数) is the whole figure, not a part; two such
             # columns (参加人数 | 参加人次) are two measures: the first is used.
@@ -906,13 +911,22 @@ def _one_parent(labels: list[list[str]], k: int, j: int) -> bool:
     )
 
 
+def _one_figure(labels: list[list[str]], k: int, j: int) -> bool:
+    """Columns k and j (k < j) naming one field are one figure's columns, not where a table
+    beside another begins: sub-labels under one parent (`_one_parent`), or the participants
+    split into adjacent columns each headed by a part (职工人数 | 会员人数 | 其他)."""
+    if _one_parent(labels, k, j):
+        return True
+    return j == k + 1 and _headed_by_part(labels[k]) and _headed_by_part(labels[j])
+
+
 def _side_by_side(
     matcher: _Matcher, merges: dict, labels: list[list[str]], last: int
 ) -> tuple[list[tuple[int, int | None]], list[bool], list[tuple[int, str]]]:
     """Column spans [lo, hi) of the activity tables one header row holds side by side.
 
     Reading the header's columns left to right (a header cell merged across columns
-    counts once, and so do the parts under one parent label: 参加人数 over 党员 | 群众),
+    counts once, and so do one figure's parts: 参加人数 over 党员 | 群众, 职工人数 | 会员人数),
     a column naming a field already named since the last cut starts a
     new run. A run that has the fields of an activity table by itself (`_qualifies`) is
     a table of its own; any other run belongs to the table on its left (两列“参加人数”
@@ -933,7 +947,7 @@ def _side_by_side(
         for label in options:
             found = matcher.field_of(label) if label else None
             if found is not None:
-                if not (hits and hits[-1][1] == found[0] and _one_parent(labels, hits[-1][0], j)):
+                if not (hits and hits[-1][1] == found[0] and _one_figure(labels, hits[-1][0], j)):
                     hits.append((j, found[0]))
                 break
     runs: list[list[tuple[int, str]]] = []
