@@ -1427,6 +1427,16 @@ def test_a_whole_figure_beside_parts_headed_alone_is_their_total(raw, labels):
         # 会员人数 alone names the figure, but it is one part among 职工 | 其他 | 合计.
         (["职工", "会员人数", "其他", "合计"], [34, 2, 1, 37], [28, None, 13, None], ["37", "41"]),
         (["职工人数", "会员", "其他"], [7, 2, 1], [10, 2, None], ["10", "12"]),
+        # The parts named as figures with a part headed alone between or beside them, and
+        # 总人数: a blank 总人数 is the sum of every part (100 + 45 + 1, 3 + blank).
+        (
+            ["职工人数", "会员", "其他人数", "总人数"],
+            [28, 23, 2, 53],
+            [100, 45, 1, None],
+            ["53", "146"],
+        ),
+        (["线上", "线下人数", "总人数"], [3, None, None], [5, 6, 11], ["3", "11"]),
+        (["党员人数", "群众", "总人数"], [None, 37, 37], [33, 4, None], ["37", "37"]),
     ],
 )
 def test_a_part_named_as_a_figure_among_parts_headed_alone_is_one_part(

@@ -504,12 +504,14 @@ def _with_bare_neighbours(
     labels: list[list[str]], cols: list[int], lo: int, hi: int, taken: set[int]
 ) -> list[int]:
     """`cols` (the parts of a figure, left to right) and the columns right beside them
-    headed by a part alone (`_BARE_PART`), when `cols` are adjacent themselves."""
-    if cols[-1] - cols[0] != len(cols) - 1:
-        return cols
+    headed by a part alone (`_BARE_PART`), when `cols` are adjacent themselves or only
+    such columns lie between them (职工人数 | 会员 | 其他人数)."""
 
     def bare(j: int) -> bool:
         return lo <= j < min(hi, len(labels)) and j not in taken and _headed_by_part(labels[j])
+
+    if any(j not in cols and not bare(j) for j in range(cols[0], cols[-1] + 1)):
+        return cols
 
     left, right = cols[0], cols[-1]
     while bare(left - 1):
@@ -668,12 +670,12 @@ def _split_columns(
             continue
         totals = [h for h in kept if _total_word(h[1])]
         parts = [h for h in kept if not _total_word(h[1])]
-        cols = [h[0] for h in parts]  # the parts, with those headed alone beside them
+        cols = sorted(h[0] for h in parts)  # the parts, with those headed alone beside them
+        if len(parts) >= 2 or (parts and _headed_by_part(labels[cols[0]])):
+            cols = _with_bare_neighbours(labels, cols, lo, hi, set(columns.values()))
         if not totals:
             # A bare 合计 column right beside the parts (会员人数 | 非会员人数 | 合计), or
             # beside the parts headed alone next to them (职工人数 | 会员人数 | 其他 | 合计).
-            if len(parts) >= 2:
-                cols = _with_bare_neighbours(labels, sorted(cols), lo, hi, set(columns.values()))
             edge = (max(cols) + 1, min(cols) - 1) if cols else ()
             for j in edge:
                 if (
@@ -695,9 +697,6 @@ def _split_columns(
                 ambiguous(field, [h[0] for h in hits], used)
         else:
             # A part beside them headed by itself (职工人数 | 会员人数 | 其他人员) is one more.
-            cols = _with_bare_neighbours(
-                labels, sorted(h[0] for h in parts), lo, hi, set(columns.values())
-            )
             names.update({j: shown.get(j, "") for j in cols if j not in names})
             split = Split(field, None, cols, names)
             summed(split, parts[0][0])
