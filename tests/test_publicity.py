@@ -1115,3 +1115,28 @@ def test_activities_whose_figure_is_named_by_its_parts_beside_output_columns_are
     assert p[["row", "grassroots_unit", "output", "count"]].values.tolist() == [
         ["3", CLINIC, "articles", "4"], ["4", SMALL, "pictures", "3"], ["4", SMALL, "articles", "0"],
     ]  # fmt: skip
+
+
+def test_an_output_header_merged_down_a_two_row_header_starts_no_second_table(raw):
+    """参加人数 over 合计 | 线上 | 线下 makes the header two rows; 简报（期） merged down over
+    both and 信息（条） not: the second header row is no new publicity table of 简报 alone
+    (which left the 信息 counts unread)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "参加人数", None, None, "工作类别", "活动形式", "活动日期",
+         "简报（期）", "信息（条）"],
+        [None, None, "合计", "线上", "线下"],
+        [1, CLINIC, 40, 6, 34, "切实抓好学习", "讨论会", "2019-06-03", 1, 2],
+    ]:  # fmt: skip
+        sheet.append(line)
+    for cells in ("A2:A3", "B2:B3", "C2:E2", "F2:F3", "G2:G3", "H2:H3", "I2:I3"):
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    p = ingest_tables(raw)["publicity"]
+    assert p[["row", "grassroots_unit", "output", "count"]].values.tolist() == [
+        ["4", CLINIC, "briefs", "1"], ["4", CLINIC, "briefs", "2"],
+    ]  # fmt: skip

@@ -529,6 +529,8 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             or i in merged_rows
         ):
             labels_i, header = _header_row(grid, merges, i, words, context.matcher, tables)
+            if header is not None and current is not None and _merged_from_above(header, merges, i):
+                header = None  # the header above, its cells merged down over this row
         if header is not None:
             form, columns, outputs = header
             labels = labels_i
@@ -617,6 +619,16 @@ def _ditto(value: object, tables) -> bool:
         isinstance(value, str)
         and len(value) <= tables._DITTO_CHARS
         and bool(tables._DITTO.fullmatch(clean.normalise_text(value)))
+    )
+
+
+def _merged_from_above(header: tuple, merges: dict, i: int) -> bool:
+    """Every label of the header read at row i is a cell merged down from a row above (a
+    two-row header's second row: 简报（期） merged over rows 3-4), none written in row i."""
+    _, columns, outputs = header
+    cells = [*outputs, *(j for k, j in columns.items() if k in ("item", "count"))]
+    return bool(cells) and all(
+        (rng := merges.get((i, j))) is not None and rng[0] < i for j in cells
     )
 
 
