@@ -1140,3 +1140,24 @@ def test_an_output_header_merged_down_a_two_row_header_starts_no_second_table(ra
     assert p[["row", "grassroots_unit", "output", "count"]].values.tolist() == [
         ["4", CLINIC, "briefs", "1"], ["4", CLINIC, "briefs", "2"],
     ]  # fmt: skip
+
+
+def test_the_title_of_counts_below_typed_in_the_activity_title_column_is_a_note(raw):
+    """活动主题 is the first column: 宣传成果统计 typed there above the counts' header is
+    their title (a note), not an activity of the federation with no date or figure."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["活动主题", "基层工会名称", "活动形式", "活动日期", "参加人数"],
+        ["专题学习", CLINIC, "讨论会", "2019-06-03", 9],
+        [],
+        ["宣传成果统计"],
+        ["宣传形式", "数量（篇/条/个）"],
+        ["图片", 3],
+        ["微信", "14条"],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "work_item_inferred"], ["5", "rejected", "note_row"],
+    ]  # fmt: skip
+    p = t["publicity"]
+    assert list(zip(p["output"], p["count"], strict=True)) == [("pictures", "3"), ("wechat", "14")]

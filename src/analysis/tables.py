@@ -39,6 +39,7 @@ from analysis.clean import match_key, normalise_text, parse_participants, sectio
 from analysis.messages import message_text
 from analysis.model import (
     HEADER_FIELDS,
+    TABLE_FIELDS,
     ActivityTable,
     HeaderBlock,
     Issue,
@@ -1262,6 +1263,18 @@ def _total_row(
     return False
 
 
+def _title_of_counts(readers: list, i: int) -> None:
+    """The row right above a publicity table's header (row i) holding one text alone
+    (宣传成果统计, in whatever column it was typed), read as a row of the activity table
+    above, is the counts' title: a note row, not an activity with no date or figure."""
+    for reader in readers:
+        rows = reader.plan[0].rows
+        if rows and rows[-1].row == i and rows[-1].kind == "data":
+            cells = [v for f, v in rows[-1].values.items() if f in TABLE_FIELDS and not blank(v)]
+            if len(cells) == 1 and isinstance(cells[0], str):
+                rows[-1].kind = "note"
+
+
 def _publicity_counts(labels: list[str], columns: dict[str, int]) -> bool:
     """True for a sheet counting publicity outputs (篇/条/图片…), not listing activities
     (whose figure may be named by its parts alone: 男 | 女 | 合计 beside 图片（张） | 稿件（篇）)."""
@@ -1506,6 +1519,7 @@ def find_tables(
             width = max(len(grid[k]) for k in range(i, last + 1))
             all_labels = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
             if _publicity_counts(all_labels, columns):
+                _title_of_counts(readers, i)
                 readers, new = [], []
                 if publicity is not None:  # handed to publicity.py (see ingest.parse_file)
                     publicity.append(i + 1)
@@ -1526,6 +1540,7 @@ def find_tables(
             and all(v is None or v.__class__ is str for v in row)  # a header: labels only
             and probe.heads(grid, merges, i, matcher)
         ):  # a publicity table below: the activity tables end here, its counts are publicity's
+            _title_of_counts(readers, i)
             readers = []
             if publicity is not None:
                 publicity.append(i + 1)
