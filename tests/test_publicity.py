@@ -1161,3 +1161,26 @@ def test_the_title_of_counts_below_typed_in_the_activity_title_column_is_a_note(
     ]  # fmt: skip
     p = t["publicity"]
     assert list(zip(p["output"], p["count"], strict=True)) == [("pictures", "3"), ("wechat", "14")]
+
+
+def test_other_beside_parts_of_the_figure_is_a_part_not_the_other_output(raw):
+    """职工 | 会员 | 其他 | 总人数 beside 图片（张） | 简报（期）: 其他 is a part of the
+    participants (10 + 20 + 5), not a count of other publicity; 其他 beside outputs is."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["职工", "会员", "其他", "总人数", "活动形式", "工作类别", "活动日期", "基层工会名称",
+         "图片（张）", "简报（期）"],
+        [10, 20, 5, None, "讨论会", "切实抓好学习", "2019-06-03", CLINIC, 7, 2],
+    ])  # fmt: skip
+    write_xlsx(raw / "submissions" / "区教委宣传.xlsx", [
+        ["填报单位：区教委工会"], ["基层工会名称", "简报（期）", "其他"], ["区教委机关工会", 1, 4],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    assert t["rows"]["participants"].tolist() == ["35"]
+    p = t["publicity"]
+    assert p[["file", "output", "count", "state"]].values.tolist() == [
+        ["submissions/区教委宣传.xlsx", "briefs", "1", "accepted"],
+        ["submissions/区教委宣传.xlsx", "other", "4", "accepted"],
+        ["submissions/长阳镇.xlsx", "pictures", "7", "accepted"],
+        ["submissions/长阳镇.xlsx", "briefs", "2", "accepted"],
+    ]

@@ -416,6 +416,15 @@ def _header_kind(
 ) -> tuple[str, dict[str, int], dict[int, str]] | None:
     """("wide"|"long", {unit/item/count: column}, {column: output}) when `labels` is a header."""
     outputs = {j: code for j, lab in enumerate(labels) if lab and (code := words.output_of(lab))}
+    # 职工 | 会员 | 其他 | 合计 in an activity table: 其他 beside parts of the participants
+    # figure is one of them, not the `other` publicity output.
+    parts = _tables_helpers()._headed_by_part
+    outputs = {
+        j: code for j, code in outputs.items()
+        if not (parts([labels[j]]) and any(
+            0 <= k < len(labels) and k not in outputs and parts([labels[k]]) for k in (j - 1, j + 1)
+        ))
+    }  # fmt: skip
     unit = next(
         (j for j, lab in enumerate(labels)
          if lab and j not in outputs and words.is_unit_label(lab, matcher)),
