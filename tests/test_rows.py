@@ -1489,6 +1489,26 @@ def test_parts_named_as_figures_before_the_name_column_with_a_total_after_a_bare
     assert "participants_summed" not in set(t["issues"]["code"])
 
 
+def test_parts_named_as_figures_around_a_bare_part_before_the_name_column(raw):
+    """职工人数 | 会员 | 其他人数 | 合计 | 基层工会名称 | 工作类别: the two columns naming 人数
+    with 会员 between them are one figure's parts, not two tables side by side."""
+    head = ["序号", "活动日期", "活动形式", "职工人数", "会员", "其他人数", "合计"]
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            [*head, "基层工会名称", "工作类别"],
+            [1, "2019-06-03", "讨论会", 12, 1, 20, 33, "长阳镇卫生院工会", "切实抓好学习"],
+            [2, "2019-06-04", "讨论会", 21, None, None, None, "长阳镇第一小学工会", "切实抓好学习"],
+        ],
+    )
+    got = run(raw)["rows"][["row", "grassroots_unit", "date", "participants"]]
+    assert got.values.tolist() == [
+        ["3", "长阳镇卫生院工会", "2019-06-03", "33"],
+        ["4", "长阳镇第一小学工会", "2019-06-04", "21"],
+    ]
+
+
 @pytest.mark.parametrize("merged", [True, False])
 def test_parts_under_one_figure_before_the_name_column_are_one_table(raw, merged):
     """活动日期 | 活动形式 | 参加人数 (over 党员 | 群众) | 工作类别 | 基层工会名称: the two
