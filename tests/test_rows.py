@@ -1489,17 +1489,23 @@ def test_parts_named_as_figures_before_the_name_column_with_a_total_after_a_bare
     assert "participants_summed" not in set(t["issues"]["code"])
 
 
-def test_parts_named_as_figures_around_a_bare_part_before_the_name_column(raw):
+@pytest.mark.parametrize(
+    ("head", "first", "second"),
+    [
+        (["职工人数", "会员", "其他人数", "合计"], [12, 1, 20, 33], [21, None, None, None]),
+        (["线上", "线下人数", "总人数"], [12, 1, 33], [21, None, None]),  # 总人数 beside 线下人数
+    ],
+)
+def test_parts_named_as_figures_around_a_bare_part_before_the_name_column(raw, head, first, second):
     """职工人数 | 会员 | 其他人数 | 合计 | 基层工会名称 | 工作类别: the two columns naming 人数
     with 会员 between them are one figure's parts, not two tables side by side."""
-    head = ["序号", "活动日期", "活动形式", "职工人数", "会员", "其他人数", "合计"]
     write_xlsx(
         raw / "submissions" / "长阳镇.xlsx",
         [
             ["填报单位：长阳镇总工会"],
-            [*head, "基层工会名称", "工作类别"],
-            [1, "2019-06-03", "讨论会", 12, 1, 20, 33, "长阳镇卫生院工会", "切实抓好学习"],
-            [2, "2019-06-04", "讨论会", 21, None, None, None, "长阳镇第一小学工会", "切实抓好学习"],
+            ["序号", "活动日期", "活动形式", *head, "基层工会名称", "工作类别"],
+            [1, "2019-06-03", "讨论会", *first, "长阳镇卫生院工会", "切实抓好学习"],
+            [2, "2019-06-04", "讨论会", *second, "长阳镇第一小学工会", "切实抓好学习"],
         ],
     )
     got = run(raw)["rows"][["row", "grassroots_unit", "date", "participants"]]

@@ -914,10 +914,14 @@ def _one_parent(labels: list[list[str]], k: int, j: int) -> bool:
 def _one_figure(labels: list[list[str]], k: int, j: int) -> bool:
     """Columns k and j (k < j) naming one field are one figure's columns, not where a table
     beside another begins: sub-labels under one parent (`_one_parent`), or the participants
-    split into adjacent columns each headed by a part (职工人数 | 会员 | 其他人数)."""
+    split into adjacent columns each headed by a part or a total (职工人数 | 会员 | 其他人数,
+    线上 | 线下人数 | 总人数)."""
     if _one_parent(labels, k, j):
         return True
-    return all(_headed_by_part(labels[m]) for m in range(k, j + 1))
+    return all(
+        _headed_by_part(labels[m]) or any(_total_word(o) for o in labels[m] if o)
+        for m in range(k, j + 1)
+    )
 
 
 def _side_by_side(
