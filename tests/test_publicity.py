@@ -1020,3 +1020,167 @@ def test_a_placeholder_for_nothing_is_a_blank_cell_not_an_unreadable_count(raw):
         ("8", "weibo", "", "publicity_count_missing"),
     ]  # fmt: skip
     assert list(t["issues"]["code"]) == ["publicity_count_missing"]
+
+
+def _struck_and_ditto_book(path: Path, rows: list[list[object]], struck_row: int) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "宣传"
+    for line in rows:
+        sheet.append(line)
+    for cell in sheet[struck_row]:
+        if cell.value is not None:
+            cell.font = Font(strike=True)
+    book.save(path)
+
+
+def test_counts_of_a_struck_row_or_under_a_ditto_are_read_as_the_unit_edited(raw):
+    """A wide table: the row struck through whole is the unit's deletion (its counts not
+    counted, one error), and 同上 in the union cell is the union of the row above (not an
+    unknown union named 同上)."""
+    _struck_and_ditto_book(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["基层工会名称", "信息（条）", "图片（张）"],
+        [CLINIC, 2, 5],
+        ["同上", 1, None],
+        [SMALL, 4, 6],
+    ], struck_row=6)  # fmt: skip
+    t = ingest_tables(raw)
+    p = t["publicity"]
+    assert p[["row", "grassroots_unit", "output", "count", "state", "reason"]].values.tolist() == [
+        ["4", CLINIC, "briefs", "2", "accepted", "ok"],
+        ["4", CLINIC, "pictures", "5", "accepted", "ok"],
+        ["5", CLINIC, "briefs", "1", "accepted", "value_ditto"],
+        ["6", "", "briefs", "", "rejected", "row_deleted"],
+        ["6", "", "pictures", "", "rejected", "row_deleted"],
+    ]
+    issues = t["issues"]
+    assert issues[["row", "severity", "code"]].values.tolist() == [
+        ["5", "warning", "value_ditto"],
+        ["6", "error", "row_deleted"],
+    ]
+    assert issues["message"].iloc[1].startswith("文件“submissions/长阳镇.xlsx”的工作表“宣传”第6行")
+
+
+def test_counts_beside_activities_follow_the_activity_rows_ditto_and_deletion(raw):
+    """Output columns of an activity table: a 同上 row's counts are the union above's, and a
+    struck row's counts are not counted either; the ledger alone tells both rows."""
+    _struck_and_ditto_book(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"],
+        ["基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", "信息（条）", "稿件（篇）"],
+        [CLINIC, "2019-06-03", "切实抓好学习", "讨论会", 20, 1, 2],
+        ["同上", "2019-06-04", "切实抓好学习", "讨论会", 30, 3, None],
+        [SMALL, "2019-06-05", "切实抓好学习", "讨论会", 40, 5, 6],
+        [SMALL, "2019-06-06", "加强宣讲培训", "宣讲", 15, None, None],  # no counts
+        ["同上", "2019-06-07", "加强宣讲培训", "宣讲", 25, 7, None],  # SMALL's, not CLINIC's
+    ], struck_row=5)  # fmt: skip
+    t = ingest_tables(raw)
+    assert t["rows"][["row", "state", "grassroots_unit"]].values.tolist() == [
+        ["3", "accepted", CLINIC], ["4", "accepted", CLINIC], ["5", "rejected", ""],
+        ["6", "accepted", SMALL], ["7", "accepted", SMALL],
+    ]  # fmt: skip
+    p = t["publicity"]
+    assert p[["row", "grassroots_unit", "output", "count", "state"]].values.tolist() == [
+        ["3", CLINIC, "briefs", "1", "accepted"],
+        ["3", CLINIC, "articles", "2", "accepted"],
+        ["4", CLINIC, "briefs", "3", "accepted"],
+        ["5", "", "briefs", "", "rejected"],
+        ["5", "", "articles", "", "rejected"],
+        ["7", SMALL, "briefs", "7", "accepted"],
+    ]
+    codes = t["issues"][["row", "code"]].values.tolist()
+    assert codes.count(["4", "value_ditto"]) == 1 and codes.count(["5", "row_deleted"]) == 1
+    assert "unit_unresolved" not in set(t["issues"]["code"])
+
+
+def test_activities_whose_figure_is_named_by_its_parts_beside_output_columns_are_read(raw):
+    """男 | 女 | 合计 (no column says 参加人数) beside 图片（张） | 稿件（篇）: an activity table
+    with counts per row, not a publicity table alone (which lost every activity)."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "活动日期", "基层工会名称", "男", "女", "合计", "工作类别", "活动形式",
+         "图片（张）", "稿件（篇）"],
+        [1, "2019-06-03", CLINIC, 17, 1, None, "切实抓好学习", "讨论会", None, 4],
+        [2, "2019-06-04", SMALL, 10, 7, 17, "切实抓好学习", "讨论会", 3, 0],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    assert t["rows"][["row", "state", "grassroots_unit", "participants"]].values.tolist() == [
+        ["3", "accepted", CLINIC, "18"],  # a blank 合计: 17 + 1
+        ["4", "accepted", SMALL, "17"],
+    ]
+    p = t["publicity"]
+    assert p[["row", "grassroots_unit", "output", "count"]].values.tolist() == [
+        ["3", CLINIC, "articles", "4"], ["4", SMALL, "pictures", "3"], ["4", SMALL, "articles", "0"],
+    ]  # fmt: skip
+
+
+def test_an_output_header_merged_down_a_two_row_header_starts_no_second_table(raw):
+    """参加人数 over 合计 | 线上 | 线下 makes the header two rows; 简报（期） merged down over
+    both and 信息（条） not: the second header row is no new publicity table of 简报 alone
+    (which left the 信息 counts unread)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["序号", "基层工会名称", "参加人数", None, None, "工作类别", "活动形式", "活动日期",
+         "简报（期）", "信息（条）"],
+        [None, None, "合计", "线上", "线下"],
+        [1, CLINIC, 40, 6, 34, "切实抓好学习", "讨论会", "2019-06-03", 1, 2],
+    ]:  # fmt: skip
+        sheet.append(line)
+    for cells in ("A2:A3", "B2:B3", "C2:E2", "F2:F3", "G2:G3", "H2:H3", "I2:I3"):
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    p = ingest_tables(raw)["publicity"]
+    assert p[["row", "grassroots_unit", "output", "count"]].values.tolist() == [
+        ["4", CLINIC, "briefs", "1"], ["4", CLINIC, "briefs", "2"],
+    ]  # fmt: skip
+
+
+def test_the_title_of_counts_below_typed_in_the_activity_title_column_is_a_note(raw):
+    """活动主题 is the first column: 宣传成果统计 typed there above the counts' header is
+    their title (a note), not an activity of the federation with no date or figure."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["活动主题", "基层工会名称", "活动形式", "活动日期", "参加人数"],
+        ["专题学习", CLINIC, "讨论会", "2019-06-03", 9],
+        [],
+        ["宣传成果统计"],
+        ["宣传形式", "数量（篇/条/个）"],
+        ["图片", 3],
+        ["微信", "14条"],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "work_item_inferred"], ["5", "rejected", "note_row"],
+    ]  # fmt: skip
+    p = t["publicity"]
+    assert list(zip(p["output"], p["count"], strict=True)) == [("pictures", "3"), ("wechat", "14")]
+
+
+def test_other_beside_parts_of_the_figure_is_a_part_not_the_other_output(raw):
+    """职工 | 会员 | 其他 | 总人数 beside 图片（张） | 简报（期）: 其他 is a part of the
+    participants (10 + 20 + 5), not a count of other publicity; 其他 beside outputs is."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会"],
+        ["职工", "会员", "其他", "总人数", "活动形式", "工作类别", "活动日期", "基层工会名称",
+         "图片（张）", "简报（期）"],
+        [10, 20, 5, None, "讨论会", "切实抓好学习", "2019-06-03", CLINIC, 7, 2],
+    ])  # fmt: skip
+    write_xlsx(raw / "submissions" / "区教委宣传.xlsx", [
+        ["填报单位：区教委工会"], ["基层工会名称", "简报（期）", "其他"], ["区教委机关工会", 1, 4],
+    ])  # fmt: skip
+    t = ingest_tables(raw)
+    assert t["rows"]["participants"].tolist() == ["35"]
+    p = t["publicity"]
+    assert p[["file", "output", "count", "state"]].values.tolist() == [
+        ["submissions/区教委宣传.xlsx", "briefs", "1", "accepted"],
+        ["submissions/区教委宣传.xlsx", "other", "4", "accepted"],
+        ["submissions/长阳镇.xlsx", "pictures", "7", "accepted"],
+        ["submissions/长阳镇.xlsx", "briefs", "2", "accepted"],
+    ]

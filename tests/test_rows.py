@@ -79,6 +79,22 @@ def test_split_participants_in_csv(raw):
     assert list(t["rows"]["reason"]) == ["ok", "participants_parts_disagree"]
 
 
+def test_a_csv_table_note_names_the_file_and_row_not_a_sheet(raw):
+    """A CSV has no sheets: a note on its header names the file and the row, not the
+    reader's own name for its one grid (the file's stem)."""
+    (raw / "submissions" / "长阳镇.csv").write_text(
+        "填报单位：长阳镇总工会\n"
+        "序号,基层工会名称,活动日期,工作类别,活动形式,男,女\n"
+        "1,长阳镇卫生院工会,2019-06-03,切实抓好学习,讨论会,3,4\n",
+        encoding="utf-8",
+    )
+    issues = run(raw)["issues"]
+    note = issues.set_index("code").loc["participants_summed"]
+    assert (note["sheet"], note["row"]) == ("", "2")
+    assert note["message"].startswith("文件“submissions/长阳镇.csv”第2行的表头把参加人数分成几列")
+    assert "工作表" not in note["message"]
+
+
 def test_two_candidate_columns_without_rule_are_named_once(raw):
     grid = [
         ["填报单位：长阳镇总工会"],
@@ -545,6 +561,37 @@ def test_section_headings_give_the_rows_below_their_work_item(raw):
     assert data == [["4", "study"], ["6", "publicity"], ["7", "publicity"], ["9", "implementation"]]
     # The headings are notes, not rows lost or counted.
     assert set(rows.loc[rows["row"].isin(["3", "5", "8"]), "reason"]) == {"note_row"}
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_section_heading_under_a_figure_column_that_comes_first_is_no_sub_label(raw, merged):
+    """参加人数 as the first column: the heading 二、做好相关资料上报 typed (or merged across)
+    in that column right under the header is a section, not a sub-label of 参加人数 that
+    left the rows below in no section."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["参加人数", "活动形式", "活动日期", "基层工会名称"],
+        ["二、做好相关资料上报"],
+        [12, "讨论会", "2019-06-03", "长阳镇卫生院工会"],
+        ["（三）精心组织宣传"],
+        [8, "讨论会", "2019-06-04", "长阳镇第一小学工会"],
+    ]:
+        sheet.append(line)
+    if merged:
+        sheet.merge_cells("A3:D3")
+        sheet.merge_cells("A5:D5")
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    rows = run(raw)["rows"]
+    assert rows[["row", "state", "work_item", "participants"]].values.tolist() == [
+        ["3", "rejected", "", ""],
+        ["4", "accepted", "reporting", "12"],
+        ["5", "rejected", "", ""],
+        ["6", "accepted", "publicity", "8"],
+    ]
 
 
 def test_rows_naming_a_union_and_no_activity_are_not_activities(raw):
@@ -1349,6 +1396,175 @@ def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
 
 
 @pytest.mark.parametrize(
+    "labels",
+    [["线上", "线下", "总人数"], ["党员（人）", "群众（人）", "总人次"], ["总人数", "男", "女"]],
+)
+def test_a_whole_figure_beside_parts_headed_alone_is_their_total(raw, labels):
+    """总人数 names the figure (so it is the participants column), and the parts beside it
+    are headed by themselves: they are its parts, as beside a bare 合计 — a blank 总人数
+    is their sum (8 + 2), not a missing figure; a 总人数 that is not their sum is used."""
+    total_first = labels[0].startswith("总")
+    first, second = ([None, 8, 2], [12, 5, 6]) if total_first else ([8, 2, None], [5, 6, 12])
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *labels],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", *first],
+            [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *second],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["participants", "reason"]].values.tolist() == [
+        ["10", "participants_total_blank"],
+        ["12", "participants_parts_disagree"],  # 5 + 6 = 11: the total is used, and told
+    ]
+
+
+@pytest.mark.parametrize(
+    ("labels", "first", "second", "figures"),
+    [
+        # 会员人数 alone names the figure, but it is one part among 职工 | 其他 | 合计.
+        (["职工", "会员人数", "其他", "合计"], [34, 2, 1, 37], [28, None, 13, None], ["37", "41"]),
+        (["职工人数", "会员", "其他"], [7, 2, 1], [10, 2, None], ["10", "12"]),
+        # The parts named as figures with a part headed alone between or beside them, and
+        # 总人数: a blank 总人数 is the sum of every part (100 + 45 + 1, 3 + blank).
+        (
+            ["职工人数", "会员", "其他人数", "总人数"],
+            [28, 23, 2, 53],
+            [100, 45, 1, None],
+            ["53", "146"],
+        ),
+        (["线上", "线下人数", "总人数"], [3, None, None], [5, 6, 11], ["3", "11"]),
+        (["党员人数", "群众", "总人数"], [None, 37, 37], [33, 4, None], ["37", "37"]),
+    ],
+)
+def test_a_part_named_as_a_figure_among_parts_headed_alone_is_one_part(
+    raw, labels, first, second, figures
+):
+    """Only one of the parts says 人数: it is not the whole figure. The 合计 is (a blank
+    one the parts' sum, 28 + 13), or without one the parts are summed (7 + 2 + 1)."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *labels],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", *first],
+            [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *second],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"]["participants"].tolist() == figures
+    assert set(t["issues"]["code"]) & {"participants_summed", "participants_total_blank"}
+
+
+def test_parts_named_as_figures_before_the_name_column_with_a_total_after_a_bare_part(raw):
+    """职工人数 | 会员人数 | 其他 | 合计, the union's column further right: one table (the
+    second 人数 column is no second table's start), and the 合计 after 其他 is the figure,
+    a blank one the sum of all three parts (3 + blank + blank), not 'no total column'."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            [
+                "序号",
+                "工作类别",
+                "活动日期",
+                "职工人数",
+                "会员人数",
+                "其他",
+                "合计",
+                "基层工会名称",
+            ],
+            [1, "切实抓好学习", "2019-06-03", 10, 20, 5, 36, "长阳镇卫生院工会"],
+            [2, "切实抓好学习", "2019-06-04", 3, None, None, None, "长阳镇第一小学工会"],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "grassroots_unit", "date", "participants", "reason"]]
+    assert got.values.tolist() == [
+        ["3", "长阳镇卫生院工会", "2019-06-03", "36", "participants_parts_disagree"],  # 35 ≠ 36
+        ["4", "长阳镇第一小学工会", "2019-06-04", "3", "participants_total_blank"],
+    ]
+    assert "participants_summed" not in set(t["issues"]["code"])
+
+
+@pytest.mark.parametrize(
+    ("head", "first", "second"),
+    [
+        (["职工人数", "会员", "其他人数", "合计"], [12, 1, 20, 33], [21, None, None, None]),
+        (["线上", "线下人数", "总人数"], [12, 1, 33], [21, None, None]),  # 总人数 beside 线下人数
+    ],
+)
+def test_parts_named_as_figures_around_a_bare_part_before_the_name_column(raw, head, first, second):
+    """职工人数 | 会员 | 其他人数 | 合计 | 基层工会名称 | 工作类别: the two columns naming 人数
+    with 会员 between them are one figure's parts, not two tables side by side."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "活动日期", "活动形式", *head, "基层工会名称", "工作类别"],
+            [1, "2019-06-03", "讨论会", *first, "长阳镇卫生院工会", "切实抓好学习"],
+            [2, "2019-06-04", "讨论会", *second, "长阳镇第一小学工会", "切实抓好学习"],
+        ],
+    )
+    got = run(raw)["rows"][["row", "grassroots_unit", "date", "participants"]]
+    assert got.values.tolist() == [
+        ["3", "长阳镇卫生院工会", "2019-06-03", "33"],
+        ["4", "长阳镇第一小学工会", "2019-06-04", "21"],
+    ]
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_parts_under_one_figure_before_the_name_column_are_one_table(raw, merged):
+    """活动日期 | 活动形式 | 参加人数 (over 党员 | 群众) | 工作类别 | 基层工会名称: the two
+    columns under 参加人数 are its parts, not where a second table beside the first begins
+    (which read every row twice: once without its union, once without its date)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["活动日期", "活动形式", "参加人数", None, "工作类别", "基层工会名称"],
+        [None, None, "党员", "群众"],
+        ["2019-06-03", "讨论会", 18, 23, "切实抓好学习", "长阳镇卫生院工会"],
+        ["2019-06-04", "讨论会", 20, None, "切实抓好学习", "长阳镇第一小学工会"],
+    ]:
+        sheet.append(line)
+    if merged:
+        sheet.merge_cells("C2:D2")
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    got = t["rows"][["row", "state", "grassroots_unit", "date", "participants"]]
+    assert got.values.tolist() == [
+        ["4", "accepted", "长阳镇卫生院工会", "2019-06-03", "41"],  # 18 + 23
+        ["5", "accepted", "长阳镇第一小学工会", "2019-06-04", "20"],  # 20 + blank
+    ]
+    assert "column_missing" not in set(t["issues"]["code"])
+
+
+def test_parts_total_and_of_which_under_a_typed_figure_before_the_name_column(raw):
+    """The same in a CSV: 参加人数（人） typed over 党员 | 群众 | 合计（人） | 其中：女职工,
+    the union's column further right; a blank 合计 is the parts' sum (4 + 10), the 其中
+    column no part of it."""
+    (raw / "submissions" / "长阳镇.csv").write_text(
+        "填报单位：长阳镇总工会\n"
+        "序号,活动名称,活动形式,参加人数（人）,,,,日期,工作类别,基层工会名称\n"
+        ",,,党员,群众,合计（人）,其中：女职工\n"
+        "1,专题学习,讨论会,4,10,,2,2019/6/2,切实抓好学习,长阳镇卫生院工会\n"
+        "2,专题学习,讨论会,5,6,11,3,2019/6/5,切实抓好学习,长阳镇第一小学工会\n",
+        encoding="utf-8",
+    )
+    t = run(raw)
+    got = t["rows"][["row", "grassroots_unit", "date", "participants"]]
+    assert got.values.tolist() == [
+        ["4", "长阳镇卫生院工会", "2019-06-02", "14"],
+        ["5", "长阳镇第一小学工会", "2019-06-05", "11"],
+    ]
+
+
+@pytest.mark.parametrize(
     ("written", "day"),
     [
         ("6月上旬", "2019-06-01"),
@@ -1456,6 +1672,37 @@ def test_a_sign_off_under_the_table_is_no_activity(raw):
     ]
     assert t["issues"].empty
     assert t["submissions"]["report_date"].tolist() == ["2019-06-28"]
+
+
+def test_a_seal_line_whose_date_fell_under_the_date_or_figure_column_is_a_sign_off(raw):
+    """单位（盖章） with its date under 活动日期, or under 参加人数, and 主要负责人签字：
+    with a date cell: sign-offs, not activities of the federation (or of a union named
+    in a heading above); an activity titled 职工签名承诺 is still one."""
+    import datetime
+
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "参加人数", "工作类别", "基层工会名称", "活动日期", "活动形式"],
+            ["长阳镇卫生院工会"],
+            [1, 20, "切实抓好学习", None, "2019-06-03", "讨论会"],
+            ["职工签名承诺", 30, "切实抓好学习", "长阳镇第一小学工会", "2019-06-05", "讨论会"],
+            ["单位（盖章）", None, None, None, "2019-06-28"],
+            ["单位（盖章）", "2019年6月28日"],
+            ["主要负责人签字：", datetime.datetime(2019, 6, 28)],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "grassroots_unit", "participants"]]
+    assert got.values.tolist() == [
+        ["3", "rejected", "note_row", "", ""],
+        ["4", "accepted", "unit_from_heading", "长阳镇卫生院工会", "20"],
+        ["5", "accepted", "ok", "长阳镇第一小学工会", "30"],
+        ["6", "rejected", "note_row", "", ""],
+        ["7", "rejected", "note_row", "", ""],
+        ["8", "rejected", "note_row", "", ""],
+    ]
 
 
 @pytest.mark.parametrize(

@@ -332,7 +332,13 @@ def _nil_report(workbook: Workbook, campaign: Campaign):
 
 def _without_sheet_names(parsed: ParsedFile, sheet_names: set[str]) -> ParsedFile:
     def fix(issue: Issue) -> Issue:
-        return dataclasses.replace(issue, sheet="") if issue.sheet in sheet_names else issue
+        if issue.sheet not in sheet_names:
+            return issue
+        # A CSV has no sheets: its messages name the file and row, not the reader's name
+        # for the one grid ("文件“a.csv”的工作表“a”第3行" -> "文件“a.csv”第3行").
+        named = message_text("located_sheet", sheet=issue.sheet)
+        text = issue.message.replace("的" + named, "").replace(named, "")
+        return dataclasses.replace(issue, sheet="", message=text)
 
     parsed.issues = [fix(i) for i in parsed.issues]
     parsed.tables = [

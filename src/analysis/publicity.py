@@ -75,6 +75,7 @@ class PublicityCell:
     label: str  # the output as written (header or 项目 cell)
     value: object  # the count cell as written
     column: str = ""  # the count column's header, for issues
+    ditto: bool = False  # the union cell said 同上: `unit` is the row above's
 
 
 @dataclass
@@ -92,6 +93,7 @@ class PublicityTable:
     # Count columns whose header says a total beside a period's column of the same output
     # (简报本阶段 | 简报总计): running totals, as if they said 累计.
     running: frozenset[str] = frozenset()
+    last_unit: object = None  # the union cell of the last row naming one (for 同上)
 
 
 # --------------------------------------------------------------------------- matching
@@ -414,6 +416,15 @@ def _header_kind(
 ) -> tuple[str, dict[str, int], dict[int, str]] | None:
     """("wide"|"long", {unit/item/count: column}, {column: output}) when `labels` is a header."""
     outputs = {j: code for j, lab in enumerate(labels) if lab and (code := words.output_of(lab))}
+    # 职工 | 会员 | 其他 | 合计 in an activity table: 其他 beside parts of the participants
+    # figure is one of them, not the `other` publicity output.
+    parts = _tables_helpers()._headed_by_part
+    outputs = {
+        j: code for j, code in outputs.items()
+        if not (parts([labels[j]]) and any(
+            0 <= k < len(labels) and k not in outputs and parts([labels[k]]) for k in (j - 1, j + 1)
+        ))
+    }  # fmt: skip
     unit = next(
         (j for j, lab in enumerate(labels)
          if lab and j not in outputs and words.is_unit_label(lab, matcher)),
@@ -527,6 +538,8 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             or i in merged_rows
         ):
             labels_i, header = _header_row(grid, merges, i, words, context.matcher, tables)
+            if header is not None and current is not None and _merged_from_above(header, merges, i):
+                header = None  # the header above, its cells merged down over this row
         if header is not None:
             form, columns, outputs = header
             labels = labels_i
@@ -572,15 +585,60 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
         if current is None:
             non_data.append(i)
             continue
+        before = len(current.cells)
         if _read_row(current, grid, merges, i, columns, outputs, labels, words, context, tables):
             title_start = i + 1
+            _as_the_unit_edited(current, before, row, i, sheet.struck, tables)
         else:
             non_data.append(i)
+        if "unit" in columns:  # the row above a 同上, with counts or not
+            unit = tables._filled(grid, merges, i, columns["unit"])
+            if not tables.blank(unit) and not _ditto(unit, tables):
+                current.last_unit = unit
     block: dict[str, object] = {}
     tables._scan_header_block(grid, non_data, campaign, block)
     for table in found:
         table.header = HeaderBlock(**block)
     return found
+
+
+def _as_the_unit_edited(table: PublicityTable, before: int, row, i: int, struck, tables) -> None:
+    """The counts row i just added to `table` (its cells from `before` on), read as the
+    unit edited them, as an activity row is: a row struck through whole was deleted
+    (kind "deleted"); 同上 in the union cell is the union of the data row above."""
+    added = table.cells[before:]
+    if struck and tables._struck_row(row, i, struck):
+        for cell in added:
+            cell.kind = "deleted"
+        return
+    above = table.last_unit
+    if (
+        added
+        and added[0].kind == "data"
+        and _ditto(added[0].unit, tables)
+        and not tables.blank(above)
+    ):
+        for cell in added:
+            cell.unit, cell.ditto = above, True
+
+
+def _ditto(value: object, tables) -> bool:
+    """The cell says 同上 (〃, 同前…), as an activity table's ditto marks do."""
+    return (
+        isinstance(value, str)
+        and len(value) <= tables._DITTO_CHARS
+        and bool(tables._DITTO.fullmatch(clean.normalise_text(value)))
+    )
+
+
+def _merged_from_above(header: tuple, merges: dict, i: int) -> bool:
+    """Every label of the header read at row i is a cell merged down from a row above (a
+    two-row header's second row: 简报（期） merged over rows 3-4), none written in row i."""
+    _, columns, outputs = header
+    cells = [*outputs, *(j for k, j in columns.items() if k in ("item", "count"))]
+    return bool(cells) and all(
+        (rng := merges.get((i, j))) is not None and rng[0] < i for j in cells
+    )
 
 
 def _running_totals(labels: list[str], columns: dict, outputs: dict[int, str], words) -> frozenset:
@@ -905,6 +963,9 @@ class PublicityInterpreter:
 
     def interpret(self, sub, rejected_reason: str | None = None) -> None:
         """Fill `sub.publicity` (records) and `sub.row_issues` from the file's publicity tables."""
+        # Rows read as activities too (counts in an activity table's extra columns): the
+        # ledger already tells a deletion or a 同上 there.
+        self.told = {(t.sheet, r.row) for t in getattr(sub.parsed, "tables", ()) for r in t.rows}
         for table in getattr(sub.parsed, "publicity", ()):
             for cell in table.cells:
                 if rejected_reason is not None:
@@ -913,6 +974,13 @@ class PublicityInterpreter:
                     )
                 else:
                     sub.publicity.append(self._cell(sub, table, cell))
+
+    def _tell_once(self, sub, table, cell, severity: str, code: str, text: str) -> None:
+        """One issue per row (not per count of it), unless the row is an activity's."""
+        key = (table.sheet, cell.row)
+        if key not in self.told:
+            self.told.add(key)
+            self._issue(sub, table, cell, severity, code, text)
 
     def _record(self, sub, table: PublicityTable, cell: PublicityCell, state: str, reason: str,
                 unit: str = "", count: int | float | None = None) -> dict:  # fmt: skip
@@ -945,8 +1013,22 @@ class PublicityInterpreter:
     def _cell(self, sub, table: PublicityTable, cell: PublicityCell) -> dict:
         if cell.kind == "total":
             return self._record(sub, table, cell, RowState.REJECTED, IssueCode.TOTAL_ROW)
+        if cell.kind == "deleted":  # struck through whole: the unit deleted the row
+            place = (
+                message_text("place_sheet_row", sheet=table.sheet, row=cell.row)
+                if table.sheet
+                else message_text("place_row", row=cell.row)
+            )
+            self._tell_once(sub, table, cell, "error", "row_deleted",
+                            message_text("row_deleted", place=place))  # fmt: skip
+            return self._record(sub, table, cell, RowState.REJECTED, IssueCode.ROW_DELETED)
         output_name = self.settings.name(cell.output)
         warnings: list[str] = []
+        if cell.ditto:
+            warnings.append("value_ditto")
+            self._tell_once(sub, table, cell, "warning", "value_ditto", _text(
+                "value_ditto", cell.row,
+                fields=_tables_helpers().FIELD_LABELS_CN["grassroots_unit"]))  # fmt: skip
         written, named, name = self.unit_text(cell.unit)
         unit, parent = "", ""
         if named:

@@ -28,6 +28,7 @@ synonyms. Decisions:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from itertools import chain
@@ -38,6 +39,7 @@ from analysis.clean import match_key, normalise_text, parse_participants, sectio
 from analysis.messages import message_text
 from analysis.model import (
     HEADER_FIELDS,
+    TABLE_FIELDS,
     ActivityTable,
     HeaderBlock,
     Issue,
@@ -126,6 +128,10 @@ class _Matcher:
 
 
 _DIGIT_OR_COLON = re.compile(r"[\d:：]")
+# A numbered heading: 一、… （二）… 3.…
+_NUMBERED = re.compile(
+    r"\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十\d]{1,2}\s*[、.．])"
+)
 _DIGIT = re.compile(r"\d")
 _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
 _SEQ_TEXT = re.compile(r"[\d.]+")
@@ -139,6 +145,31 @@ _SIGN_OFF = re.compile(
     r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$"
     r"|^[^:\d]{0,6}(?:人|员|领导|制表|审核|审批|统计|经办|电话|手机|时间|日期):"
 )
+# A seal or signature (not 签名: 职工签名承诺 is an activity's title) and the date it was
+# signed on, whichever column that date fell into (活动日期 or 参加人数 included).
+_SEAL = re.compile("盖章|签章|公章|签字")
+_DATE_TEXT = re.compile(r"\d{2,4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*日?")
+
+
+def _sealed_and_dated(raw: list[tuple[int, object]]) -> bool:
+    """The row is a seal or signature line and a date, nothing else, in either order:
+    单位（盖章） | 2019年6月28日 (a sign-off, though its date fell under 活动日期)."""
+    if len(raw) != 2:
+        return False
+    (_, a), (_, b) = raw
+    return (_seal(a) and _a_date(b)) or (_seal(b) and _a_date(a))
+
+
+def _seal(value: object) -> bool:
+    return isinstance(value, str) and bool(_SEAL.search(value))
+
+
+def _a_date(value: object) -> bool:
+    if isinstance(value, dt.date):
+        return True
+    return isinstance(value, str) and bool(_DATE_TEXT.fullmatch(value.strip()))
+
+
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 _UNSEEN = object()  # a memo's answer for a value it has not seen
 
@@ -464,16 +495,34 @@ def _bare_parts(
     return None
 
 
+def _bare_parts_beside(
+    labels: list[list[str]], total: int, lo: int, hi: int, taken: set[int]
+) -> list[int]:
+    """The run of two or more adjacent columns right beside the figure's column `total`,
+    on its left or its right, each headed by a part alone (`_BARE_PART`); [] when none."""
+    for step in (-1, 1):
+        run = []
+        j = total + step
+        while lo <= j < min(hi, len(labels)) and j not in taken and _headed_by_part(labels[j]):
+            run.append(j)
+            j += step
+        if len(run) >= 2:
+            return sorted(run)
+    return []
+
+
 def _with_bare_neighbours(
     labels: list[list[str]], cols: list[int], lo: int, hi: int, taken: set[int]
 ) -> list[int]:
     """`cols` (the parts of a figure, left to right) and the columns right beside them
-    headed by a part alone (`_BARE_PART`), when `cols` are adjacent themselves."""
-    if cols[-1] - cols[0] != len(cols) - 1:
-        return cols
+    headed by a part alone (`_BARE_PART`), when `cols` are adjacent themselves or only
+    such columns lie between them (职工人数 | 会员 | 其他人数)."""
 
     def bare(j: int) -> bool:
         return lo <= j < min(hi, len(labels)) and j not in taken and _headed_by_part(labels[j])
+
+    if any(j not in cols and not bare(j) for j in range(cols[0], cols[-1] + 1)):
+        return cols
 
     left, right = cols[0], cols[-1]
     while bare(left - 1):
@@ -632,9 +681,13 @@ def _split_columns(
             continue
         totals = [h for h in kept if _total_word(h[1])]
         parts = [h for h in kept if not _total_word(h[1])]
+        cols = sorted(h[0] for h in parts)  # the parts, with those headed alone beside them
+        if len(parts) >= 2 or (parts and _headed_by_part(labels[cols[0]])):
+            cols = _with_bare_neighbours(labels, cols, lo, hi, set(columns.values()))
         if not totals:
-            # A bare 合计 column right beside the parts (会员人数 | 非会员人数 | 合计).
-            edge = (max(h[0] for h in parts) + 1, min(h[0] for h in parts) - 1) if parts else ()
+            # A bare 合计 column right beside the parts (会员人数 | 非会员人数 | 合计), or
+            # beside the parts headed alone next to them (职工人数 | 会员人数 | 其他 | 合计).
+            edge = (max(cols) + 1, min(cols) - 1) if cols else ()
             for j in edge:
                 if (
                     lo <= j < hi
@@ -646,7 +699,8 @@ def _split_columns(
         exact = [h for h in parts if h[2] == 2]
         names = {h[0]: h[1] for h in kept + totals}
         if totals:
-            split = Split(field, totals[0][0], [h[0] for h in parts], names)
+            names.update({j: shown.get(j, "") for j in cols if j not in names})
+            split = Split(field, totals[0][0], cols, names)
         elif exact or len(parts) < 2:
             # A column named exactly (参加人数) is the whole figure, not a part; two such
             # columns (参加人数 | 参加人次) are two measures: the first is used.
@@ -654,9 +708,6 @@ def _split_columns(
                 ambiguous(field, [h[0] for h in hits], used)
         else:
             # A part beside them headed by itself (职工人数 | 会员人数 | 其他人员) is one more.
-            cols = _with_bare_neighbours(
-                labels, sorted(h[0] for h in parts), lo, hi, set(columns.values())
-            )
             names.update({j: shown.get(j, "") for j in cols if j not in names})
             split = Split(field, None, cols, names)
             summed(split, parts[0][0])
@@ -672,10 +723,45 @@ def _split_columns(
     total = columns.get("participants")
     if split is None and total is not None:
         parts = _sex_parts(labels, total, lo, hi, set(columns.values()))
+        if not parts and _total_word(shown.get(total, "")):
+            # 线上 | 线下 | 总人数: a whole figure beside parts headed by themselves is their
+            # total, as a bare 合计 there would be (a blank one their sum).
+            parts = _bare_parts_beside(labels, total, lo, hi, set(columns.values()))
         if parts:  # 男 | 女 beside the figure: the figure is read, the parts check it
             names = {j: shown.get(j, "") for j in (*parts, total)}
             split = Split("participants", total, parts, names)
+        elif _headed_by_part([shown.get(total, "")]):
+            # 职工 | 会员人数 | 其他 | 合计: the one column named as a figure is a part among
+            # parts headed alone, read as `_bare_parts` reads them (the total, else the sum).
+            taken = set(columns.values()) - {total}
+            split = _bare_parts(labels, *_part_run(labels, total, lo, hi, taken), taken, shown)
+            if split is not None and split.total is not None:
+                columns["participants"] = split.total
+            elif split is not None:
+                summed(split, split.parts[0])
     return split, notes, date_parts
+
+
+def _part_run(
+    labels: list[list[str]], j: int, lo: int, hi: int, taken: set[int]
+) -> tuple[int, int]:
+    """[start, end) of the adjacent columns around column j headed by a part of the
+    figure alone or by a bare total (职工 | 会员人数 | 其他 | 合计)."""
+
+    def member(k: int) -> bool:
+        options = [o for o in labels[k] if o] if lo <= k < min(hi, len(labels)) else []
+        return (
+            k not in taken
+            and bool(options)
+            and (_headed_by_part(options) or any(_bare_total(o) for o in options))
+        )
+
+    start, end = j, j + 1
+    while member(start - 1):
+        start -= 1
+    while member(end):
+        end += 1
+    return start, end
 
 
 # The part of a date a column under 活动日期 holds: 年 | 月 | 日 (号).
@@ -825,13 +911,37 @@ def _beside(left: list[tuple[int, str]], right: list[tuple[int, str]], labels) -
     return gap or right[0][1] == left[0][1]
 
 
+def _one_parent(labels: list[list[str]], k: int, j: int) -> bool:
+    """Columns k..j are sub-labels under one parent label of a two-row header (参加人数
+    merged, or typed and spread, over 党员 | 群众 | 合计): `_header_labels` gives each such
+    column [parent + sub, sub, parent]."""
+    parent = labels[j][2] if len(labels[j]) == 3 else ""
+    return bool(parent) and all(
+        len(labels[m]) == 3 and labels[m][2] == parent for m in range(k, j + 1)
+    )
+
+
+def _one_figure(labels: list[list[str]], k: int, j: int) -> bool:
+    """Columns k and j (k < j) naming one field are one figure's columns, not where a table
+    beside another begins: sub-labels under one parent (`_one_parent`), or the participants
+    split into adjacent columns each headed by a part or a total (职工人数 | 会员 | 其他人数,
+    线上 | 线下人数 | 总人数)."""
+    if _one_parent(labels, k, j):
+        return True
+    return all(
+        _headed_by_part(labels[m]) or any(_total_word(o) for o in labels[m] if o)
+        for m in range(k, j + 1)
+    )
+
+
 def _side_by_side(
     matcher: _Matcher, merges: dict, labels: list[list[str]], last: int
 ) -> tuple[list[tuple[int, int | None]], list[bool], list[tuple[int, str]]]:
     """Column spans [lo, hi) of the activity tables one header row holds side by side.
 
     Reading the header's columns left to right (a header cell merged across columns
-    counts once), a column naming a field already named since the last cut starts a
+    counts once, and so do one figure's parts: 参加人数 over 党员 | 群众, 职工人数 | 会员人数),
+    a column naming a field already named since the last cut starts a
     new run. A run that has the fields of an activity table by itself (`_qualifies`) is
     a table of its own; any other run belongs to the table on its left (两列“参加人数”
     under one merged header, 备注 and 说明, 开始日期 | 结束日期), or, before the first
@@ -851,7 +961,8 @@ def _side_by_side(
         for label in options:
             found = matcher.field_of(label) if label else None
             if found is not None:
-                hits.append((j, found[0]))
+                if not (hits and hits[-1][1] == found[0] and _one_figure(labels, hits[-1][0], j)):
+                    hits.append((j, found[0]))
                 break
     runs: list[list[tuple[int, str]]] = []
     for j, field in hits:
@@ -957,7 +1068,12 @@ def _sub_header(
     parent_blank = any(blank(_cell(grid, i, j)) for j, _ in texts)
     # A label under 参加人数 alone (（人次）, 合计) when every column above has its label:
     # a row of text under several of them is the first data row (某天 | 若干 | 长阳镇…).
-    under_participants = {j for j, _ in texts} == {parent_cols.get("participants")}
+    # Not a heading across the table typed in that column (一、切实抓好学习, merged or not).
+    under_participants = {j for j, _ in texts} == {parent_cols.get("participants")} and not any(
+        _NUMBERED.match(v)
+        or ((rng := merges.get((i + 1, j))) is not None and rng[0] == i + 1 and rng[3] > rng[1])
+        for j, v in texts
+    )
     if not (spanned or parent_blank or under_participants):
         return None
     sub = []
@@ -1161,15 +1277,32 @@ def _total_row(
     return False
 
 
+def _title_of_counts(readers: list, i: int) -> None:
+    """The row right above a publicity table's header (row i) holding one text alone
+    (宣传成果统计, in whatever column it was typed), read as a row of the activity table
+    above, is the counts' title: a note row, not an activity with no date or figure."""
+    for reader in readers:
+        rows = reader.plan[0].rows
+        if rows and rows[-1].row == i and rows[-1].kind == "data":
+            cells = [v for f, v in rows[-1].values.items() if f in TABLE_FIELDS and not blank(v)]
+            if len(cells) == 1 and isinstance(cells[0], str):
+                rows[-1].kind = "note"
+
+
 def _publicity_counts(labels: list[str], columns: dict[str, int]) -> bool:
-    """True for a sheet counting publicity outputs (篇/条/图片…), not listing activities."""
+    """True for a sheet counting publicity outputs (篇/条/图片…), not listing activities
+    (whose figure may be named by its parts alone: 男 | 女 | 合计 beside 图片（张） | 稿件（篇）)."""
     used = set(columns.values())
     outputs = sum(
         1
         for j, label in enumerate(labels)
         if j not in used and any(w in label for w in OUTPUT_WORDS)
     )
-    return outputs >= 2 and "participants" not in columns
+    return (
+        outputs >= 2
+        and "participants" not in columns
+        and _bare_parts([[lab] for lab in labels], 0, len(labels), used, {}) is None
+    )
 
 
 def _nonblank(row: list[object], blanks: set[str]) -> list[tuple[int, object]]:
@@ -1495,6 +1628,7 @@ def find_tables(
             width = max(len(grid[k]) for k in range(i, last + 1))
             all_labels = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
             if _publicity_counts(all_labels, columns):
+                _title_of_counts(readers, i)
                 readers, new = [], []
                 if publicity is not None:  # handed to publicity.py (see ingest.parse_file)
                     publicity.append(i + 1)
@@ -1515,6 +1649,7 @@ def find_tables(
             and all(v is None or v.__class__ is str for v in row)  # a header: labels only
             and probe.heads(grid, merges, i, matcher)
         ):  # a publicity table below: the activity tables end here, its counts are publicity's
+            _title_of_counts(readers, i)
             readers = []
             if publicity is not None:
                 publicity.append(i + 1)
@@ -1581,19 +1716,23 @@ def find_tables(
                 if not non_data_rows or non_data_rows[-1] != i:
                     non_data_rows.append(i)
             elif (
-                isinstance(first, str)
-                and (
-                    context.note_marker(first)
-                    or (
-                        context.sign_off(first)
-                        and blank(values.get("participants"))
-                        and blank(values.get("date"))
+                (
+                    isinstance(first, str)
+                    and (
+                        context.note_marker(first)
+                        or (
+                            context.sign_off(first)
+                            and blank(values.get("participants"))
+                            and blank(values.get("date"))
+                        )
                     )
                 )
-            ) or (
-                n == 1
-                and not context.total_marker(first)  # a bare 合计 with no figure is a total
-                and _note_row(raw, campaign, current.columns, merges, i)
+                or (n == 2 and _sealed_and_dated(raw or _nonblank(row, blanks)))
+                or (
+                    n == 1
+                    and not context.total_marker(first)  # a bare 合计 with no figure is a total
+                    and _note_row(raw, campaign, current.columns, merges, i)
+                )
             ):
                 kind = "note"
                 if not non_data_rows or non_data_rows[-1] != i:
