@@ -352,8 +352,19 @@ class _Sniffer(csv.Sniffer):
     line, yet only candidates can become the delimiter: no other count enters its
     decision (the modes of other characters are computed and never read). This is
     its rule with the character loop limited to the ASCII candidates, in the same
-    order. CPU for one CSV of the scaled round: ~4 ms -> ~0.2 ms.
+    order. CPU for one CSV of the scaled round: ~4 ms -> ~0.2 ms. A sample without
+    any quote character skips the quote search, which can find nothing in it.
     """
+
+    def _guess_quote_and_delimiter(
+        self, data: str, delimiters: str | None
+    ) -> tuple[str, bool, str | None, int]:
+        # Each of the standard method's four patterns needs a quote character: without
+        # one in the sample it answers "none found", after four regex passes that try
+        # a match at nearly every character (~0.5 ms a file).
+        if '"' not in data and "'" not in data:
+            return "", False, None, 0
+        return super()._guess_quote_and_delimiter(data, delimiters)
 
     def _guess_delimiter(self, data: str, delimiters: str | None) -> tuple[str, bool]:
         lines = list(filter(None, data.split("\n")))
