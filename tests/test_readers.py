@@ -1017,3 +1017,21 @@ def test_declared_extent_beyond_search_matches_the_plain_rule():
             )
             bound = readers._declared_extent(xml, None)
             assert (bound is None) == bool(plain), (letters, digits, ref)
+
+
+def test_read_workbook_reads_on_past_a_stale_size(tmp_path, monkeypatch):
+    # The file grew after its size was checked: read to its end (or the limit), as
+    # one read of the limit did.
+    import os
+
+    path = tmp_path / "grew.csv"
+    path.write_text("单位,人数\n长阳镇,50\n本级,30\n", encoding="utf-8")
+    real_stat = Path.stat
+
+    def stale_stat(self, *args, **kwargs):
+        st = real_stat(self, *args, **kwargs)
+        return os.stat_result((*st[:6], 5, *st[7:])) if self == path else st
+
+    monkeypatch.setattr(Path, "stat", stale_stat)
+    assert path.stat().st_size == 5
+    assert read_workbook(path).sheets[0].rows[-1] == ["本级", "30"]
