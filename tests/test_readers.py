@@ -1035,3 +1035,33 @@ def test_read_workbook_reads_on_past_a_stale_size(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "stat", stale_stat)
     assert path.stat().st_size == 5
     assert read_workbook(path).sheets[0].rows[-1] == ["本级", "30"]
+
+
+def test_beyond_pattern_finds_what_the_plain_rule_finds():
+    import random
+
+    from analysis import readers
+
+    rng = random.Random(3)
+    noise = b"AZaz09\"' =r<>_.-"
+    for _ in range(3000):
+        letters, digits = rng.randint(1, 3), rng.randint(1, 7)
+        plain = re.compile(
+            rb'r="(?:[A-Za-z]{%d}|[A-Za-z]{0,3}[0-9]{%d})' % (letters + 1, digits + 1)
+        )
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            if rng.random() < 0.5:
+                parts.append(
+                    b'r="'
+                    + bytes(rng.choice(b"ABCXYZabz_") for _ in range(rng.randint(0, 5)))
+                    + bytes(rng.choice(b"0123456789") for _ in range(rng.randint(0, 9)))
+                    + rng.choice([b'"', b"'", b"A", b"", b"9", b"_"])
+                )
+            else:
+                parts.append(bytes(rng.choice(noise) for _ in range(rng.randint(0, 8))))
+        xml = b"".join(parts)
+        ours = re.compile(readers._beyond_pattern(letters, digits))
+        assert [m.start() for m in ours.finditer(xml)] == [
+            m.start() for m in plain.finditer(xml)
+        ], (xml, letters, digits)
