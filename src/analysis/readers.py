@@ -66,7 +66,9 @@ _NO_VALUE_FORMULA = re.compile(
 _FORMULA = re.compile(rb"<f\b")
 # A regex with a literal prefix passes over the XML faster than `b't="e"' in xml`
 # (3x): the `in` test skips little when the needle ends in '"', frequent in XML.
-_ERROR_TYPE = re.compile(rb't="e"')
+# (From its "e", confirmed by a look-behind: re stops at each "t" of `t="s"`, `<t>`
+# and `t="inlineStr"`, at fewer "e": 26 vs 30 ms over the scaled round.)
+_ERROR_TYPE = re.compile(rb'e"(?<=t="e")')
 _HIDDEN = re.compile(rb'hidden="')
 # `_contains` tries this many occurrences of its byte before one regex search decides.
 _HOPS = 64
