@@ -83,7 +83,7 @@ def _contains(xml: bytes, pattern: re.Pattern[bytes], byte: bytes, offset: int) 
     scaled round's 78 MB of sheet XML. `bytes.find` of a single byte jumps with memchr,
     so where the byte is rare (an "f" or an "h" outside a formula or `hidden="`: a few in
     each sheet's header, none in its cells) trying the pattern at each occurrence costs
-    ~1 ms. After `_HOPS` occurrences the byte is frequent here, and one search of the
+    ~4 ms. After `_HOPS` occurrences the byte is frequent here, and one search of the
     rest decides: never much slower than the search alone.
     """
     at = xml.find(byte)
