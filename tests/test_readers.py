@@ -973,3 +973,95 @@ def test_an_undefined_entity_in_excel_2003_xml_is_unreadable_not_hostile(tmp_pat
     with pytest.raises(FileRejected) as caught:
         read_workbook(path)
     assert caught.value.code != "hostile_xml"
+
+
+@pytest.mark.parametrize("hops", [0, 1, 2, 64])
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"",
+        b"<f>SUM(A1)</f>",
+        b"ff<fo><f",  # the last "f" starts the only formula element
+        b'<sheetFormatPr defaultRowHeight="15"/><c r="A1"><f t="shared" si="0"/></c>',
+        b"<font/><fill/><foo>" * 40,  # many "f" and no formula element
+        b"<font/>" * 40 + b"<f>1</f>",
+        b'<row r="3" hidden="1">',
+        b'<sheetPr><outlinePr summaryBelow="1"/></sheetPr><row r="2" ht="15" hidden="0"/>',
+        b'<pageMargins header="0.5"/>' * 80,
+    ],
+)
+def test_contains_finds_what_the_search_finds(monkeypatch, xml, hops):
+    from analysis import readers
+
+    monkeypatch.setattr(readers, "_HOPS", hops)
+    for pattern, byte, offset in ((readers._FORMULA, b"f", 1), (readers._HIDDEN, b"h", 0)):
+        assert readers._contains(xml, pattern, byte, offset) == bool(pattern.search(xml))
+
+
+def test_declared_extent_beyond_search_matches_the_plain_rule():
+    # "More than `letters` letters, or up to 3 letters and more than `digits` digits",
+    # over references of every shape near the bound.
+    from analysis import readers
+
+    refs = [
+        a + d
+        for a in ("", "A", "Z", "AB", "ab", "ABC", "ABCD")
+        for d in ("", "9", "99", "999", "1000", "12345", "1234567")
+    ]
+    for letters, digits in ((1, 1), (1, 3), (2, 2), (3, 4), (3, 7)):
+        for ref in refs:
+            xml = (b'<sheetData><row r="%s"><c r="%s"/></row><x r="%s"/></sheetData>'
+                   % (b"9" * digits, b"Z" * letters + b"9" * digits, ref.encode()))  # fmt: skip
+            plain = re.search(
+                rb'r="(?:[A-Za-z]{%d}|[A-Za-z]{0,3}[0-9]{%d})' % (letters + 1, digits + 1), xml
+            )
+            bound = readers._declared_extent(xml, None)
+            assert (bound is None) == bool(plain), (letters, digits, ref)
+
+
+def test_read_workbook_reads_on_past_a_stale_size(tmp_path, monkeypatch):
+    # The file grew after its size was checked: read to its end (or the limit), as
+    # one read of the limit did.
+    import os
+
+    path = tmp_path / "grew.csv"
+    path.write_text("单位,人数\n长阳镇,50\n本级,30\n", encoding="utf-8")
+    real_stat = Path.stat
+
+    def stale_stat(self, *args, **kwargs):
+        st = real_stat(self, *args, **kwargs)
+        return os.stat_result((*st[:6], 5, *st[7:])) if self == path else st
+
+    monkeypatch.setattr(Path, "stat", stale_stat)
+    assert path.stat().st_size == 5
+    assert read_workbook(path).sheets[0].rows[-1] == ["本级", "30"]
+
+
+def test_beyond_pattern_finds_what_the_plain_rule_finds():
+    import random
+
+    from analysis import readers
+
+    rng = random.Random(3)
+    noise = b"AZaz09\"' =r<>_.-"
+    for _ in range(3000):
+        letters, digits = rng.randint(1, 3), rng.randint(1, 7)
+        plain = re.compile(
+            rb'r="(?:[A-Za-z]{%d}|[A-Za-z]{0,3}[0-9]{%d})' % (letters + 1, digits + 1)
+        )
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            if rng.random() < 0.5:
+                parts.append(
+                    b'r="'
+                    + bytes(rng.choice(b"ABCXYZabz_") for _ in range(rng.randint(0, 5)))
+                    + bytes(rng.choice(b"0123456789") for _ in range(rng.randint(0, 9)))
+                    + rng.choice([b'"', b"'", b"A", b"", b"9", b"_"])
+                )
+            else:
+                parts.append(bytes(rng.choice(noise) for _ in range(rng.randint(0, 8))))
+        xml = b"".join(parts)
+        ours = re.compile(readers._beyond_pattern(letters, digits))
+        assert [m.start() for m in ours.finditer(xml)] == [
+            m.start() for m in plain.finditer(xml)
+        ], (xml, letters, digits)

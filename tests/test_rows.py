@@ -1125,6 +1125,29 @@ def test_an_xls_without_hidden_rows_is_not_opened_twice(monkeypatch):
     assert styles.xls_hidden_rows(buffer.getvalue()) == {}
 
 
+def test_xls_hidden_row_search_is_the_plain_rule():
+    """One search finds a ROW record whose fHidden bit (0x20 of grbit) is set, as a
+    loop over every ROW record and its byte 12 would, near the stream's end too."""
+    import random
+
+    from analysis import styles
+
+    head = b"\x08\x02\x10\x00"
+    rng = random.Random(7)
+    for _ in range(2000):
+        parts = []
+        for _ in range(rng.randint(0, 4)):
+            body = bytes(rng.choice((0, 0x20, 0x40, 0x2F, 0xE0, 0x08)) for _ in range(16))
+            parts.append(rng.choice((head, b"\x08\x02", b"")) + body[: rng.randint(10, 16)])
+        stream = b"".join(parts)
+        plain = any(
+            len(stream) >= at + 4 + 14 and stream[at + 4 + 12] & 0x20
+            for at in range(len(stream))
+            if stream.startswith(head, at)
+        )
+        assert bool(styles._HIDDEN_ROW_RECORD.search(stream)) == plain, stream
+
+
 @pytest.mark.parametrize(
     ("head", "where"),
     [

