@@ -26,14 +26,28 @@ def _table() -> ActivityTable:
     )  # fmt: skip
 
 
-def test_table_rows_are_flat_lists_with_dicts_only_where_the_keys_differ():
-    fields, numbers, kinds, values, struck = _table_rows(_table().rows)
-    assert fields == ("seq", "grassroots_unit", "date", "participants")
+def test_table_rows_are_flat_lists_of_the_rows_own_dicts():
+    rows = _table().rows
+    numbers, kinds, values, struck = _table_rows(rows)
     assert numbers == [5, 6, 7, 8] and kinds == ["data", "data", "data", "total"]
-    assert values[0] == (1, "甲工会", dt.date(2019, 7, 1), 12.0)
-    assert type(values[2]) is dict and type(values[3]) is dict  # extra key; other order
+    assert all(v is r.values for v, r in zip(values, rows, strict=True))  # no copy made
     assert struck == [1]
-    assert _table_rows([]) == ((), [], [], [], [])
+    assert _table_rows([]) == ([], [], [], [])
+
+
+def test_dates_come_back_of_their_own_type(tmp_path):
+    when = dt.datetime(2019, 7, 1, 8, 30)
+    table = _table()
+    table.rows[1].values["date"] = when  # a datetime is not made a date
+    table.rows[2].values["date"] = dt.date(2019, 7, 1)  # equal dates: one tuple in the pickle
+    parsed = ParsedFile("a.xlsx", tables=[table], sheets=["Sheet1"])
+    cache = _Cache(tmp_path, load_campaign(None), enabled=True, context="ctx")
+    cache.put(cache.new_entry("ef" * 32, ".xlsx", parsed))
+    rows = cache.entry("ef" * 32, ".xlsx").parsed.tables[0].rows
+    assert [type(r.values["date"]) for r in rows] == [dt.date, dt.datetime, dt.date, type(None)]
+    assert [r.values["date"] for r in rows[:3]] == [dt.date(2019, 7, 1), when, dt.date(2019, 7, 1)]
+    # Other pickles of a date are the ordinary ones.
+    assert b"fromordinal" not in pickle.dumps(dt.date(2019, 7, 1))
 
 
 def test_a_parse_comes_back_from_the_cache_equal(tmp_path):

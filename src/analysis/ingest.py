@@ -80,7 +80,15 @@ from analysis.model import (
     gc_paused,
 )
 from analysis.parallel import Helpers, helper_count
-from analysis.parse_cache import Interpreted, ParsedFile, _Cache, _Entry, _renamed, cached_roster
+from analysis.parse_cache import (
+    Interpreted,
+    ParsedFile,
+    _Cache,
+    _Entry,
+    _issue_rows,
+    _renamed,
+    cached_roster,
+)
 from analysis.roster import Roster
 from analysis.submissions import (
     _discover,
@@ -811,6 +819,9 @@ class _Work:
             sub = _Submission(rel, sha, _renamed(parsed, rel))
             self.interpreter.interpret(sub)
             done = sub.interpreted(ROWS_COLUMNS)
+            # Its row issues as the cache keeps them, their located sentences made once:
+            # for the entry, the way back from a helper and the issues table alike.
+            done.row_issues = _issue_rows(done.row_issues)
             entry.add(rel, self.context, done)
             out.append((k, done, parsed.cacheable))
             del sub, parsed

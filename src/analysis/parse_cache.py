@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import hashlib
 import importlib.util
+import itertools
 import logging
 import operator
 import os
@@ -209,32 +210,32 @@ def _renamed(parsed: ParsedFile, rel: str) -> ParsedFile:
     )
 
 
-def _table_rows(rows: list[TableRow]) -> tuple:
-    """A table's rows as a few flat lists: (fields, numbers, kinds, values, struck indices).
+_ROW_NUMBER = operator.attrgetter("row")
+_ROW_KIND = operator.attrgetter("kind")
+_ROW_VALUES = operator.attrgetter("values")
+_ROW_STRUCK = operator.attrgetter("struck")
 
-    A row whose values hold the first row's fields in the same order is kept as a
-    tuple of its values, any other as its dict. One object per row instead of a
-    TableRow and its state dict: the parse part of an entry pickles in 0.75x the
-    time (scaled round: 0.32 -> 0.245 s, 29.8 -> 23.0 MB).
+
+def _table_rows(rows: list[TableRow]) -> tuple:
+    """A table's rows as four flat lists: (numbers, kinds, values dicts, struck indices).
+
+    One object per row (its values dict, pickled as it is) instead of a TableRow and
+    its state dict, each list taken in one pass in C. Turning each dict into a tuple
+    of its values first costs more than the keys it saves: scaled round, the parse
+    parts pickle in 0.23 -> 0.16 s with `_reduce_date` (23.1 -> 25.5 MB).
     """
-    fields = tuple(rows[0].values) if rows else ()
-    values = [r.values for r in rows]
     return (
-        fields,
-        [r.row for r in rows],
-        [r.kind for r in rows],
-        [tuple(v.values()) if tuple(v) == fields else v for v in values],
-        [k for k, r in enumerate(rows) if r.struck],
+        list(map(_ROW_NUMBER, rows)),
+        list(map(_ROW_KIND, rows)),
+        list(map(_ROW_VALUES, rows)),
+        list(itertools.compress(itertools.count(), map(_ROW_STRUCK, rows))),
     )
 
 
 def _restore_table(state: dict) -> ActivityTable:
     """The ActivityTable `_reduce_table` wrote (its rows rebuilt from the flat lists)."""
-    fields, numbers, kinds, values, struck = state["rows"]
-    rows = [
-        TableRow(n, k, dict(zip(fields, v, strict=True)) if type(v) is tuple else v)
-        for n, k, v in zip(numbers, kinds, values, strict=True)
-    ]
+    numbers, kinds, values, struck = state["rows"]
+    rows = list(map(TableRow, numbers, kinds, values))
     for k in struck:
         rows[k].struck = True
     table = ActivityTable.__new__(ActivityTable)
@@ -246,8 +247,23 @@ def _reduce_table(table: ActivityTable) -> tuple:
     return _restore_table, ({**table.__dict__, "rows": _table_rows(table.rows)},)
 
 
+@functools.lru_cache(maxsize=4096)
+def _reduce_date(day: dt.date) -> tuple:
+    """A date as its day number, the same tuple for equal dates.
+
+    Pickle's own form of a date costs ~0.4 us each (its state bytes, three memo
+    entries); a table holds many equal dates, whose one tuple pickle then refers
+    back to. Scaled round (120,000 dates): 53 -> ~17 ms. Only exact dates come here
+    (a dispatch table is looked up by exact type: datetimes keep their own form).
+    """
+    return _DATE_FROM_ORDINAL, (day.toordinal(),)
+
+
+_DATE_FROM_ORDINAL = dt.date.fromordinal  # one object: pickled once per entry, then referred to
+
+
 # How the cache pickles a parse (a private dispatch table: other pickles are unaffected).
-_COMPACT = {**copyreg.dispatch_table, ActivityTable: _reduce_table}
+_COMPACT = {**copyreg.dispatch_table, ActivityTable: _reduce_table, dt.date: _reduce_date}
 
 
 def _reduce_interpreted(done: Interpreted) -> tuple:
