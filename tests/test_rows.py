@@ -1418,6 +1418,20 @@ def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
     assert "column_missing" not in codes and "participants_summed" in codes
 
 
+def _two_rows_of_parts(raw, labels, first, second):
+    """长阳镇's sheet: the usual activity columns, then `labels`; two rows, their figures
+    `first` and `second` under `labels`."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *labels],
+            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", *first],
+            [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *second],
+        ],
+    )
+
+
 @pytest.mark.parametrize(
     "labels",
     [["线上", "线下", "总人数"], ["党员（人）", "群众（人）", "总人次"], ["总人数", "男", "女"]],
@@ -1428,15 +1442,7 @@ def test_a_whole_figure_beside_parts_headed_alone_is_their_total(raw, labels):
     is their sum (8 + 2), not a missing figure; a 总人数 that is not their sum is used."""
     total_first = labels[0].startswith("总")
     first, second = ([None, 8, 2], [12, 5, 6]) if total_first else ([8, 2, None], [5, 6, 12])
-    write_xlsx(
-        raw / "submissions" / "长阳镇.xlsx",
-        [
-            ["填报单位：长阳镇总工会"],
-            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *labels],
-            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", *first],
-            [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *second],
-        ],
-    )
+    _two_rows_of_parts(raw, labels, first, second)
     t = run(raw)
     assert t["rows"][["participants", "reason"]].values.tolist() == [
         ["10", "participants_total_blank"],
@@ -1467,15 +1473,7 @@ def test_a_part_named_as_a_figure_among_parts_headed_alone_is_one_part(
 ):
     """Only one of the parts says 人数: it is not the whole figure. The 合计 is (a blank
     one the parts' sum, 28 + 13), or without one the parts are summed (7 + 2 + 1)."""
-    write_xlsx(
-        raw / "submissions" / "长阳镇.xlsx",
-        [
-            ["填报单位：长阳镇总工会"],
-            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", *labels],
-            [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", *first],
-            [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *second],
-        ],
-    )
+    _two_rows_of_parts(raw, labels, first, second)
     t = run(raw)
     assert t["rows"]["participants"].tolist() == figures
     assert set(t["issues"]["code"]) & {"participants_summed", "participants_total_blank"}
