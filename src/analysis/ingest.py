@@ -387,7 +387,7 @@ def write_tables(
     tables: dict[str, pd.DataFrame],
     parquet: bool = True,
     by_file: dict[str, list[tuple]] | None = None,
-    beside: bool = True,
+    beside: bool = False,
     spares: list[Path] | None = None,
     ahead: dict[str, Future] | None = None,
 ) -> None:
@@ -397,8 +397,9 @@ def write_tables(
     they moved into place (os.replace), so a failure leaves the previous outputs.
     A table in `by_file` (its rows grouped by input file: [(file, rows)] or
     [(file, rows, key of its rows or None)] in order) reuses the last run's CSV bytes
-    of the files whose rows did not change (`csv_writer.write_by_file`). `beside=False` keeps the Parquet writes out of a
-    thread whatever is spliced (see below). `spares`, when given, receives the previous
+    of the files whose rows did not change (`csv_writer.write_by_file`). `beside=True`
+    writes the Parquet files in a thread beside the CSVs: for a caller whose CSVs splice
+    (`_parquet_beside`). `spares`, when given, receives the previous
     tables (set aside by `_move_all_into_place`) for the caller to remove. `ahead` holds
     the Parquet writes a caller started already (`_parquet_ahead`), by table name.
     """
@@ -411,16 +412,7 @@ def write_tables(
     pending: list[tuple[Path, Path]] = []
     indexes: dict[str, dict | None] = {}
     key = run_manifest.code_version() if by_file else ""
-    # A re-run that splices its CSVs writes the Parquet files in a thread meanwhile
-    # (pyarrow's writer and the CSV digests release the GIL); a full write does not:
-    # formatting rows.csv beside the Parquet writer would raise the run's peak memory.
-    # Nor does a run that interpreted most files again (`--full`, a new roster), even
-    # when the CSVs splice: beside a heap that large the thread took the scaled round's
-    # peak from ~280 to ~297-301 MiB.
-    beside = beside and parquet and bool(by_file) and all(
-        csv_writer.can_splice(tables[name], out_dir / f"{name}.csv", key)
-        for name in by_file if name in tables
-    )  # fmt: skip
+    beside = beside and parquet
     try:
         with ThreadPoolExecutor(max_workers=1) as background:
             parquet_writes = []
@@ -477,6 +469,21 @@ def write_tables(
 def _parquet_tmp(out_dir: Path, name: str) -> Path:
     """Where `write_tables` writes NAME.parquet before moving it into place."""
     return out_dir / f".{name}.parquet.tmp{os.getpid()}"
+
+
+def _parquet_beside(out_dir: Path, rows: pd.DataFrame, interpreted: int, files: int) -> bool:
+    """Whether the run writes its Parquet files in a thread beside its CSVs (`write_tables`).
+
+    A re-run that splices rows.csv from the last run's does (pyarrow's writer and the CSV
+    digests release the GIL); a full write does not: formatting rows.csv beside the
+    Parquet writer would raise the run's peak memory. Nor does a run that interpreted
+    most files again (`--full`, a new roster; more than BESIDE_SHARE of them), even when
+    rows.csv splices: beside a heap that large the thread took the scaled round's peak
+    from ~280 to ~297-301 MiB.
+    """
+    return interpreted <= files * BESIDE_SHARE and csv_writer.can_splice(
+        rows, out_dir / "rows.csv", run_manifest.code_version()
+    )
 
 
 def _parquet_ahead(out_dir: Path, name: str, frame: pd.DataFrame) -> dict[str, Future]:
@@ -1107,12 +1114,9 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     hashes = {s.file: s.sha256 for s in subs}
     del subs, work  # the columns are in `rows` now; the memos not needed
     _trim_heap()
-    # Parquet beside the CSVs only when little was interpreted (see write_tables); the
-    # ledger's is then started now.
-    beside = len(jobs) <= len(hashed) * BESIDE_SHARE
-    ahead = {}
-    if beside and csv_writer.can_splice(rows, out_dir / "rows.csv", run_manifest.code_version()):
-        ahead = _parquet_ahead(out_dir, "rows", rows)
+    # The ledger's Parquet file is started now when the tables' go beside their CSVs.
+    beside = _parquet_beside(out_dir, rows, interpreted=len(jobs), files=len(hashed))
+    ahead = _parquet_ahead(out_dir, "rows", rows) if beside else {}
     # Materials hook: materials.csv, and its issues after the spreadsheets' ones.
     from analysis.materials import table as materials_table
 
