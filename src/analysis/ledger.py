@@ -21,7 +21,14 @@ import pandas as pd
 
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
-from analysis.messages import MESSAGES, located_message, message, message_text, suggestion_text
+from analysis.messages import (
+    MESSAGES,
+    located_message,
+    message,
+    message_text,
+    place_text,
+    suggestion_text,
+)
 from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode, IssueRows
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text, round_of_period
@@ -782,14 +789,14 @@ class _Interpreter:
                 figure = self.clean.normalise_text(trow.values.get("participants"))
                 sub.row_issues.append(
                     Issue(sub.file, table.sheet, trow.row, "", "warning", IssueCode.LONE_FIGURE,
-                          message_text("lone_figure", place=_place(table.sheet, trow.row),
+                          message_text("lone_figure", place=place_text(table.sheet, trow.row),
                                        value=figure))
                 )  # fmt: skip
             return {"state": "rejected", "reason": f"{trow.kind}_row", **_NOTHING_READ}
         if trow.struck:
             sub.row_issues.append(
                 Issue(sub.file, table.sheet, trow.row, "", "error", "row_deleted",
-                      message_text("row_deleted", place=_place(table.sheet, trow.row)))
+                      message_text("row_deleted", place=place_text(table.sheet, trow.row)))
             )  # fmt: skip
             return {"state": "rejected", "reason": "row_deleted", **_NOTHING_READ}
         values, columns = trow.values, table.columns
@@ -799,7 +806,7 @@ class _Interpreter:
         if example is not None:  # the template's example row, or an office's own
             sub.row_issues.append(
                 Issue(sub.file, table.sheet, trow.row, "", "error", IssueCode.EXAMPLE_ROW,
-                      message_text("example_row", place=_place(table.sheet, trow.row),
+                      message_text("example_row", place=place_text(table.sheet, trow.row),
                                    value=str(example).strip()))
             )  # fmt: skip
             return {"state": "rejected", "reason": IssueCode.EXAMPLE_ROW.value, **_NOTHING_READ}
@@ -1041,8 +1048,8 @@ def _mark_repeated_rows(sub: _Submission) -> None:
         states[k], reasons[k] = "duplicate", f"duplicate_row:{where}"
         sub.row_issues.append(
             Issue(sub.file, sheets[k], rows[k], "", "warning", "duplicate_row",
-                  message_text("duplicate_row", place=_place(sheets[k], rows[k]),
-                               original=_place(sheets[original], rows[original])))
+                  message_text("duplicate_row", place=place_text(sheets[k], rows[k]),
+                               original=place_text(sheets[original], rows[original])))
         )  # fmt: skip
 
 
@@ -1130,8 +1137,8 @@ def mark_repeated_rounds(subs: list[_Submission], campaign: Campaign) -> list[Is
         name = campaign.rounds_by_code[first[0]].name
         issues.append(
             Issue(sub.file, here[2], here[3], "", "warning", "repeated_earlier_round",
-                  message_text("repeated_earlier_round", place=_place(here[2], here[3]),
-                               round=name, file=first[1], original=_place(first[2], first[3])))
+                  message_text("repeated_earlier_round", place=place_text(here[2], here[3]),
+                               round=name, file=first[1], original=place_text(first[2], first[3])))
         )  # fmt: skip
     for m, (states, reasons) in changed.items():  # new lists: the cache may share the old ones
         sub = members[m]
@@ -1160,13 +1167,6 @@ def _codes_at(pieces: list, integer: bool, at: np.ndarray) -> np.ndarray:
 
 def _cn_date(day: dt.date) -> str:
     return message_text("cn_date", year=day.year, month=day.month, day=day.day)
-
-
-def _place(sheet: str, row: int) -> str:
-    """'工作表“S”第5行' (or '第5行' for a CSV, which has no sheets)."""
-    if sheet:
-        return message_text("place_sheet_row", sheet=sheet, row=row)
-    return message_text("place_row", row=row)
 
 
 ROWS_INTEGER_COLUMNS = ("row", "participants")

@@ -914,6 +914,13 @@ def message_text(key: str, /, **values: object) -> str:
     return text
 
 
+def place_text(sheet: str, row: int) -> str:
+    """'工作表“S”第5行' (or '第5行' for a CSV, which has no sheets)."""
+    if sheet:
+        return message_text("place_sheet_row", sheet=sheet, row=row)
+    return message_text("place_row", row=row)
+
+
 # Why a file could not be read or written, by errno, as the analyst should read it.
 OS_REASONS = {
     "ENOENT": "文件夹或文件不存在",

@@ -41,7 +41,7 @@ import pandas as pd
 
 from analysis import clean
 from analysis.campaign import Campaign, PublicitySettings
-from analysis.messages import message, message_text, suggestion_text
+from analysis.messages import message, message_text, place_text, suggestion_text
 from analysis.model import FileState, HeaderBlock, Issue, IssueCode, RowState, Sheet
 from analysis.names import ambiguous_fields
 from analysis.roster import labelled
@@ -593,7 +593,7 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             non_data.append(i)
         if "unit" in columns:  # the row above a 同上, with counts or not
             unit = tables._filled(grid, merges, i, columns["unit"])
-            if not tables.blank(unit) and not _ditto(unit, tables):
+            if not tables.blank(unit) and not tables.is_ditto(unit):
                 current.last_unit = unit
     block: dict[str, object] = {}
     tables._scan_header_block(grid, non_data, campaign, block)
@@ -615,20 +615,11 @@ def _as_the_unit_edited(table: PublicityTable, before: int, row, i: int, struck,
     if (
         added
         and added[0].kind == "data"
-        and _ditto(added[0].unit, tables)
+        and tables.is_ditto(added[0].unit)
         and not tables.blank(above)
     ):
         for cell in added:
             cell.unit, cell.ditto = above, True
-
-
-def _ditto(value: object, tables) -> bool:
-    """The cell says 同上 (〃, 同前…), as an activity table's ditto marks do."""
-    return (
-        isinstance(value, str)
-        and len(value) <= tables._DITTO_CHARS
-        and bool(tables._DITTO.fullmatch(clean.normalise_text(value)))
-    )
 
 
 def _merged_from_above(header: tuple, merges: dict, i: int) -> bool:
@@ -1014,13 +1005,8 @@ class PublicityInterpreter:
         if cell.kind == "total":
             return self._record(sub, table, cell, RowState.REJECTED, IssueCode.TOTAL_ROW)
         if cell.kind == "deleted":  # struck through whole: the unit deleted the row
-            place = (
-                message_text("place_sheet_row", sheet=table.sheet, row=cell.row)
-                if table.sheet
-                else message_text("place_row", row=cell.row)
-            )
             self._tell_once(sub, table, cell, "error", "row_deleted",
-                            message_text("row_deleted", place=place))  # fmt: skip
+                            message_text("row_deleted", place=place_text(table.sheet, cell.row)))  # fmt: skip
             return self._record(sub, table, cell, RowState.REJECTED, IssueCode.ROW_DELETED)
         output_name = self.settings.name(cell.output)
         warnings: list[str] = []

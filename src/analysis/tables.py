@@ -248,13 +248,7 @@ class _Context:
                 | (bool(label) and self.matcher.field_of(label) is not None) << 1
                 | self.total_marker(v) << 2
                 | text << 3
-                | bool(
-                    text
-                    and len(v) <= _DITTO_CHARS
-                    and _DITTO_MARK.search(v)
-                    and _DITTO.fullmatch(normalise_text(v))
-                )
-                << 4
+                | (text and is_ditto(v)) << 4
                 | bool(_DIGIT_OR_COLON.search(label)) << 5
             )
             for bit, strings in enumerate(of_kind):
@@ -840,6 +834,17 @@ _DITTO = re.compile(r"同上|同前|仝上|〃|\"|”|“|''|ditto", re.IGNORECA
 _DITTO_CHARS = 12  # no longer text is looked at for a ditto mark
 # A character every ditto mark holds, before or after NFKC (full-width ＂＇ｄ included).
 _DITTO_MARK = re.compile("[同仝〃\"”“'＂＇dDｄＤ]")
+
+
+def is_ditto(value: object) -> bool:
+    """The cell says "the same as the row above" (同上, 〃, …): short text only, a word or
+    two with spaces at most, tested on its characters before it is normalised."""
+    return (
+        isinstance(value, str)
+        and len(value) <= _DITTO_CHARS
+        and _DITTO_MARK.search(value) is not None
+        and _DITTO.fullmatch(normalise_text(value)) is not None
+    )
 
 
 def _fill_dittos(values: dict[str, object], dittos: set[str], previous: dict[str, object]) -> None:
