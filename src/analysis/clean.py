@@ -361,18 +361,25 @@ def _from_serial(serial: float) -> dt.date | None:
     return None
 
 
-_CN_DATE_PART = re.compile(r"([〇零一二三四五六七八九十两]+)(?=[年月日号])")
+# A year's zero is often typed as a circle or a letter O (二○一九, 二O一九), and days as
+# 廿八 (28) or 卅一 (31).
+_CN_DATE_PART = re.compile(r"([〇零一二三四五六七八九十两○◯O廿卅]+)(?=[年月日号])")
+_CN_ZERO_LIKE = str.maketrans("○◯O", "〇〇〇")
+_CN_TENS = str.maketrans({"廿": "二十", "卅": "三十"})
 
 
-def _cn_date_digits(text: str) -> str:
-    """二〇一九年六月十八日 -> 2019年6月18日 (years digit by digit, months and days as numbers)."""
+def cn_date_digits(text: str) -> str:
+    """二〇一九年六月十八日 -> 2019年6月18日 (years digit by digit, months and days as
+    numbers; 二○一九年六月廿八日 -> 2019年6月28日); other text unchanged."""
 
     def digits(match: re.Match) -> str:
-        part = match.group(1)
+        part = match.group(1).translate(_CN_ZERO_LIKE)
         if text[match.end()] == "年":
-            return "".join(str(_CN_DIGITS.get(ch, ch)) for ch in part)
-        number = chinese_number(part)
-        return str(number) if number is not None else part
+            if any(ch not in _CN_DIGITS for ch in part):
+                return match.group(1)
+            return "".join(str(_CN_DIGITS[ch]) for ch in part)
+        number = chinese_number(part.translate(_CN_TENS))
+        return str(number) if number is not None else match.group(1)
 
     return _CN_DATE_PART.sub(digits, text)
 
@@ -408,7 +415,7 @@ def parse_date(
             return None, "date_missing"
         day, warning = _from_text(text, year)
         if day is None and _CN_DATE_PART.search(text):
-            day, warning = _from_text(_cn_date_digits(text), year)
+            day, warning = _from_text(cn_date_digits(text), year)
     if day is None:
         return None, "date_unreadable"
     if (
