@@ -1727,6 +1727,45 @@ def test_a_seal_line_whose_date_fell_under_the_date_or_figure_column_is_a_sign_o
 
 
 @pytest.mark.parametrize(
+    "lines",
+    [
+        [["单位（盖章）", None, None, None, "二〇一九年六月二十八日"]],  # under 活动日期
+        [["单位（盖章）", "二○一九年六月廿八日"]],  # under 参加人数, ○ and 廿
+        [[None, None, None, "长阳镇总工会（公章）", "二零一九年六月二十八日"]],
+        [[None, None, None, "二〇一九年六月二十八日", "（盖章）"]],  # the date first
+        [["（盖章）二○一九年六月廿八日"]],  # seal and date in one cell
+        [["负责人签字：", None, None, None, "二Ｏ一九年六月二十八日"]],
+    ],
+)
+def test_a_seal_line_dated_in_chinese_numerals_is_a_sign_off(raw, lines):
+    """单位（盖章） | 二〇一九年六月二十八日, whichever columns the seal and the date fell
+    into and however the numerals are typed: a sign-off like the digit-date form, not an
+    activity of the federation (nor of the union named in a heading above it)."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会", None, None, None, None, "填报日期：2019-06-28"],
+            ["序号", "参加人数", "工作类别", "基层工会名称", "活动日期", "活动形式"],
+            ["长阳镇卫生院工会"],
+            [1, 20, "切实抓好学习", None, "2019-06-03", "讨论会"],
+            [2, 30, "切实抓好学习", "长阳镇第一小学工会", "2019-06-05", "讨论会"],
+            *lines,
+            [3, 40, "加强宣讲培训", "长阳镇第一小学工会", "2019-06-06", "宣讲"],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "grassroots_unit", "participants"]]
+    assert got.values.tolist() == [
+        ["3", "rejected", "note_row", "", ""],
+        ["4", "accepted", "unit_from_heading", "长阳镇卫生院工会", "20"],
+        ["5", "accepted", "ok", "长阳镇第一小学工会", "30"],
+        ["6", "rejected", "note_row", "", ""],
+        ["7", "accepted", "ok", "长阳镇第一小学工会", "40"],
+    ]
+    assert set(t["issues"]["code"]) <= {"unit_from_heading"}
+
+
+@pytest.mark.parametrize(
     "line",
     ["统计人：张三", "统计人: 张三  电话：13800000000", "经办人：李四", "制表：王五",
      "审核：赵六", "统计员：孙七", "联系电话：69360000", "分管领导：周八"],

@@ -35,7 +35,13 @@ from itertools import chain
 from operator import itemgetter
 
 from analysis.campaign import Campaign
-from analysis.clean import match_key, normalise_text, parse_participants, section_item
+from analysis.clean import (
+    cn_date_digits,
+    match_key,
+    normalise_text,
+    parse_participants,
+    section_item,
+)
 from analysis.messages import message_text
 from analysis.model import (
     HEADER_FIELDS,
@@ -141,19 +147,31 @@ _NOTE_LABEL = re.compile(r"^(注|填表人|制表人|填报人|审核人|联系�
 # (统计人：张三, 经办人：李四, 制表：王五, 审核：赵六, 填报时间：7月1日). Only a row without
 # a figure or an activity date is one (`_Context.sign_off`): 长阳镇卫生院工会： or
 # 职工签名承诺活动 with either is an activity.
+# The words of a seal or signature, one list for every pattern below. 签名 alone is not
+# one of them: 职工签名承诺 is an activity's title (a sign-off only beside no figure).
+_SEAL_WORDS = ("盖章", "签章", "公章", "签字")
 _SIGN_OFF = re.compile(
-    r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$"
-    r"|^[^:\d]{0,6}(?:人|员|领导|制表|审核|审批|统计|经办|电话|手机|时间|日期):"
+    "|".join((*_SEAL_WORDS, "签名"))
+    + r"|^[^:]{1,15}:$"
+    + r"|^[^:\d]{0,6}(?:人|员|领导|制表|审核|审批|统计|经办|电话|手机|时间|日期):"
 )
-# A seal or signature (not 签名: 职工签名承诺 is an activity's title) and the date it was
-# signed on, whichever column that date fell into (活动日期 or 参加人数 included).
-_SEAL = re.compile("盖章|签章|公章|签字")
-_DATE_TEXT = re.compile(r"\d{2,4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*日?")
+# A seal or signature and the date it was signed on, whichever column that date fell
+# into (活动日期 or 参加人数 included).
+_SEAL = re.compile("|".join(_SEAL_WORDS))
+# A note for the seal or signature in a header block, in brackets: 填报单位（盖章）：…,
+# （公章）, （加盖公章）, （签名）, （盖章处）.
+_SEAL_NOTE = re.compile(
+    r"[（(]\s*(?:加盖)?(?:" + "|".join((*_SEAL_WORDS, "签名")) + r")处?\s*[)）]"
+)
+# A whole date with its year, in digits (2019年6月28日, 2019.6.28, 2019-06-28) or, through
+# `cn_date_digits`, in Chinese numerals (二〇一九年六月二十八日, 二○一九年六月廿八日).
+_DATE_TEXT = re.compile(r"\d{2,4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*[日号]?")
 
 
 def _sealed_and_dated(raw: list[tuple[int, object]]) -> bool:
     """The row is a seal or signature line and a date, nothing else, in either order:
-    单位（盖章） | 2019年6月28日 (a sign-off, though its date fell under 活动日期)."""
+    单位（盖章） | 2019年6月28日 or | 二〇一九年六月二十八日 (a sign-off, though its date
+    fell under 活动日期)."""
     if len(raw) != 2:
         return False
     (_, a), (_, b) = raw
@@ -165,9 +183,14 @@ def _seal(value: object) -> bool:
 
 
 def _a_date(value: object) -> bool:
+    """A date cell, or a text that is a whole date (year, month and day) and nothing else;
+    never a bare number (20, 二十, 2019), which is a figure."""
     if isinstance(value, dt.date):
         return True
-    return isinstance(value, str) and bool(_DATE_TEXT.fullmatch(value.strip()))
+    if not isinstance(value, str):
+        return False
+    text = normalise_text(value)
+    return bool(_DATE_TEXT.fullmatch(text) or _DATE_TEXT.fullmatch(cn_date_digits(text)))
 
 
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
@@ -1130,10 +1153,6 @@ def _header_fields_of(words: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern, d
     return pattern, by_key
 
 
-# A note for the seal or signature in a header block: "填报单位（盖章）：…（公章）".
-_SEAL_NOTE = re.compile(r"[（(]\s*(?:盖章|加盖公章|公章|签章|签字|签名|盖章处)\s*[)）]")
-
-
 def _without_seal_note(value: object) -> object:
     if not isinstance(value, str) or not _SEAL_NOTE.search(value):
         return value
@@ -1421,7 +1440,8 @@ def _plain_rows(
     Almost every row of a table body is plain: no merged cell, no string of `stop`
     (blank, ditto, total marker, header label), a text among its cells (not a row of
     numbers only, which may be a total), two non-empty cells or more, a first cell that
-    starts no note or sign-off, no two publicity labels, and no sub-header below it.
+    starts no note or sign-off, no seal and date alone (in either order), no two
+    publicity labels, and no sub-header below it.
     Such a row is a data row whatever the state, so the per-row tests of `find_tables`
     are skipped (scaled round: a third of its time).
     """
@@ -1435,18 +1455,16 @@ def _plain_rows(
     while i < end:
         row = grid[i]
         size = len(row)
-        if (
-            size < span
-            or not stop.isdisjoint(row)
-            or texts.isdisjoint(row)
-            or size - row.count(None) < 2
-        ):
+        filled = size - row.count(None)
+        if size < span or not stop.isdisjoint(row) or texts.isdisjoint(row) or filled < 2:
             break
         first = row[0]
         if first is None:
             first = next(v for v in row if v is not None)
         if isinstance(first, str) and (context.note_marker(first) or context.sign_off(first)):
             break
+        if filled == 2 and _sealed_and_dated([(j, v) for j, v in enumerate(row) if v is not None]):
+            break  # 2019年6月28日 | 单位（盖章）: a sign-off, its seal not first
         if (
             outputs
             and not outputs.isdisjoint(row)
