@@ -1866,3 +1866,46 @@ def test_a_sign_off_word_in_a_dated_activity_is_no_sign_off(raw):
     t = run(raw)
     assert t["rows"][["row", "reason"]].values.tolist()[0][1] != "note_row"
     assert t["rows"]["grassroots_unit"].tolist() == ["长阳镇卫生院工会"]
+
+
+def test_a_table_without_a_participants_column_is_told_on_its_header_row(raw):
+    """participants_column_missing names the sheet and the header row, in issues.csv's
+    `row` and in its message, for each such table (a second table lower in the sheet, a
+    header under title rows, a CSV without sheets)."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["长阳镇总工会活动情况统计表"],
+            ["填报单位：长阳镇总工会", None, "报送期次：第一阶段"],
+            [None],
+            ["活动日期", "基层工会名称", "活动形式", "工作类别"],  # row 4
+            ["2019-06-03", "长阳镇卫生院工会", "讨论会", "切实抓好学习"],
+            [None],
+            ["宣讲活动"],
+            ["基层工会名称", "活动日期", "工作类别"],  # row 8: a second table
+            ["长阳镇第一小学工会", "2019-06-05", "加强宣讲培训"],
+        ],
+        sheet="活动明细",
+    )
+    (raw / "submissions" / "r2").mkdir()
+    (raw / "submissions" / "r2" / "长阳镇总工会.csv").write_text(
+        "基层工会名称,活动日期,工作类别,活动形式\n长阳镇卫生院工会,2019-07-04,切实抓好学习,讨论会\n",
+        encoding="utf-8",
+    )
+    t = run(raw)
+    missing = t["issues"].query("code == 'participants_column_missing'")
+    got = missing[["file", "sheet", "row", "column", "severity"]].values.tolist()
+    assert got == [
+        ["submissions/r2/长阳镇总工会.csv", "", "1", "", "warning"],
+        ["submissions/长阳镇.xlsx", "活动明细", "4", "", "warning"],
+        ["submissions/长阳镇.xlsx", "活动明细", "8", "", "warning"],
+    ]
+    messages = missing["message"].tolist()
+    assert messages[0].startswith("文件“submissions/r2/长阳镇总工会.csv”第1行的活动表表头")
+    assert "工作表“" not in messages[0]  # a CSV has no sheet
+    assert messages[1].startswith("文件“submissions/长阳镇.xlsx”的工作表“活动明细”第4行")
+    assert "工作表“活动明细”第8行" in messages[2]
+    assert all("没有“参加人数”列" in m for m in messages)
+    # Its activities count, their participants missing (not zero).
+    accepted = t["rows"].query("state == 'accepted'")
+    assert len(accepted) == 3 and set(accepted["participants"]) == {""}
