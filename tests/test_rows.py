@@ -563,11 +563,57 @@ def test_section_headings_give_the_rows_below_their_work_item(raw):
     assert set(rows.loc[rows["row"].isin(["3", "5", "8"]), "reason"]) == {"note_row"}
 
 
+@pytest.mark.parametrize(
+    ("study", "training"),
+    [
+        (["第一部分 切实抓好学习"], [None, "第二部分：加强宣讲培训"]),
+        (["第一项：抓好学习"], ["第二项 宣讲培训"]),
+        (["一是切实抓好学习"], [None, "二是加强宣讲培训"]),
+        ([None, "第1部分、切实抓好学习"], ["第2部分，加强宣讲培训"]),
+    ],
+)
+def test_sections_numbered_in_words_are_section_headings(raw, study, training):
+    """第一部分 X, 第二部分：X, 第三项 X, 一是X (in the 序号 or the union column) head the
+    rows below as 一、X does: a note, not an activity or a union that held none, and the
+    rows below without a 工作类别 of their own take its work item (not the one their form
+    suggests: 座谈会 under 宣讲培训 is training, said in a warning)."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            study,
+            [1, "长阳镇卫生院工会", "2019-06-03", None, "讨论会", 20],
+            [2, "长阳镇第一小学工会", "2019-06-04", "精心组织宣传", "制作展板", 25],
+            training,
+            [3, "长阳镇第一小学工会", "2019-06-05", None, "座谈会", 30],
+            [4, None, "2019-06-06", None, "宣讲", 10],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "grassroots_unit", "work_item"]]
+    assert got.values.tolist() == [
+        ["3", "rejected", "note_row", "", ""],
+        ["4", "accepted", "ok", "长阳镇卫生院工会", "study"],
+        ["5", "accepted", "ok", "长阳镇第一小学工会", "publicity"],  # its own item
+        ["6", "rejected", "note_row", "", ""],
+        ["7", "accepted", "form_item_mismatch", "长阳镇第一小学工会", "training"],
+        ["8", "accepted", "ok", "", "training"],
+    ]
+    assert set(t["issues"]["code"]) == {"form_item_mismatch"}
+
+
 @pytest.mark.parametrize("merged", [True, False])
-def test_a_section_heading_under_a_figure_column_that_comes_first_is_no_sub_label(raw, merged):
-    """参加人数 as the first column: the heading 二、做好相关资料上报 typed (or merged across)
-    in that column right under the header is a section, not a sub-label of 参加人数 that
-    left the rows below in no section."""
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("二、做好相关资料上报", "（三）精心组织宣传"), ("第二部分：资料上报", "三是宣传")],
+)
+def test_a_section_heading_under_a_figure_column_that_comes_first_is_no_sub_label(
+    raw, merged, first, second
+):
+    """参加人数 as the first column: the heading 二、做好相关资料上报 (第二部分：资料上报)
+    typed (or merged across) in that column right under the header is a section, not a
+    sub-label of 参加人数 that left the rows below in no section."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -575,9 +621,9 @@ def test_a_section_heading_under_a_figure_column_that_comes_first_is_no_sub_labe
     for line in [
         ["填报单位：长阳镇总工会"],
         ["参加人数", "活动形式", "活动日期", "基层工会名称"],
-        ["二、做好相关资料上报"],
+        [first],
         [12, "讨论会", "2019-06-03", "长阳镇卫生院工会"],
-        ["（三）精心组织宣传"],
+        [second],
         [8, "讨论会", "2019-06-04", "长阳镇第一小学工会"],
     ]:
         sheet.append(line)

@@ -451,6 +451,12 @@ def _lost_zero(day: dt.date) -> bool:
 _NUMBERING = re.compile(
     r"^(?:\(\s*([一二三四五六七八九十]|\d{1,2})\s*\)|([一二三四五六七八九十]|\d{1,2})\s*(?:[、.]|$))\s*"
 )
+# A section heading's ordinal in words rather than a number: 第一部分, 第2部分, 第三项,
+# 第四方面, 第五节, or 一是 ("firstly"), as reports number their parts (`section_item`).
+HEADING_ORDINAL = (
+    r"(?:第\s*[一二三四五六七八九十\d]{1,3}\s*(?:部分|项|方面|节)|[一二三四五六七八九十]{1,2}\s*是)"
+)
+_HEADING_ORDINAL = re.compile(r"^" + HEADING_ORDINAL + r"\s*[、:.,．]?\s*")
 
 
 def _best_match(key: str, candidates: list[tuple[str, object]]) -> tuple[object | None, bool]:
@@ -516,10 +522,11 @@ def match_work_item(text: object, campaign: Campaign) -> tuple[str | None, str |
 
 
 def section_item(text: object, campaign: Campaign) -> str | None:
-    """The work item a numbered section heading names ("一、切实抓好学习", "（三）狠抓落实"),
+    """The work item a numbered section heading names ("一、切实抓好学习", "（三）狠抓落实",
+    "第一部分 切实抓好学习", "第二部分：加强宣讲培训", "第三项 精心组织宣传", "一是抓好学习"),
     else None: a row of the table that heads the activities listed below it."""
     normal = normalise_text(text)
-    numbering = _NUMBERING.match(normal) if normal else None
+    numbering = (_NUMBERING.match(normal) or _HEADING_ORDINAL.match(normal)) if normal else None
     rest = match_key(normal[numbering.end() :]) if numbering else ""
     if not rest:
         return None

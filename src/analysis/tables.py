@@ -36,6 +36,7 @@ from operator import itemgetter
 
 from analysis.campaign import Campaign
 from analysis.clean import (
+    HEADING_ORDINAL,
     cn_date_digits,
     match_key,
     normalise_text,
@@ -134,9 +135,11 @@ class _Matcher:
 
 
 _DIGIT_OR_COLON = re.compile(r"[\d:：]")
-# A numbered heading: 一、… （二）… 3.…
+# A numbered heading: 一、… （二）… 3.… 第一部分… 一是…
 _NUMBERED = re.compile(
-    r"\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十\d]{1,2}\s*[、.．])"
+    r"\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十\d]{1,2}\s*[、.．]|"
+    + HEADING_ORDINAL
+    + ")"
 )
 _DIGIT = re.compile(r"\d")
 _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
