@@ -692,6 +692,39 @@ def test_total_rows_however_labelled_are_not_activities(raw, label):
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        [None, "共2个单位", None, None, None, 30],
+        ["合计（2个单位）", None, None, None, None, 30],
+        [None, "小计：2家", None, None, None, 30],
+        [None, "共2家", None, None, None, 30],
+        ["2个单位", None, None, None, None, 30],
+        [None, "（2家基层工会）", None, None, None, 30],
+        [None, "共有两家单位", "6月", None, None, 30],
+        [None, "共计12家基层工会", None, None, None, None],
+    ],
+)
+def test_a_total_labelled_by_a_count_of_units_is_a_total(raw, line):
+    """共2个单位, 合计（3个单位）, 小计：5家, a bare 2个单位…: a total row (not an activity
+    of a union named so, refused with suggestions), wherever the label was typed; a
+    union whose name holds a number and 家 (三家店工会) is still a name."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 10],
+        line,
+        [3, "三家店工会", "2019-06-05", "切实抓好学习", "讨论会", 5],  # a name, not a label
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"], ["4", "accepted", "ok"], ["5", "rejected", "total_row"],
+        ["6", "rejected", "unit_unresolved"],
+    ]  # fmt: skip
+    assert set(t["issues"].query("row == '5'")["code"]) <= {"lone_figure"}
+
+
+@pytest.mark.parametrize(
     ("written", "union"),
     [("长阳镇总工会（本级）", ""), ("长阳镇总工会本级", ""), ("本级（长阳镇总工会）", ""),
      ("本级：长阳镇总工会", ""), ("/", ""), ("—", ""), ("本级", ""),

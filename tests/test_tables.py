@@ -401,6 +401,8 @@ SPECIAL_ROWS = [
     (NO_SEQ, [["单位（盖章）", None, None, None, None, "审核人"]]),
     (NO_SEQ, [["统计人：王五", None, "切实抓好学习", "座谈会", 10, None]]),
     (NO_SEQ, [["共3项", None, None, None, 80, None]]),
+    (NO_SEQ, [["共2家", None, None, None, 80, None]]),  # a count of units
+    (HEADER, [[None, "3个单位", None, None, None, 80, None]]),
 ]
 
 

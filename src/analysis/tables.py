@@ -1226,8 +1226,16 @@ def _unit_and_date(content: str) -> tuple[str, str | None]:
     ) else None
 
 
-# A count of the rows above as a row's label: "共3项", "共计12次", "共 5 场".
-_COUNT_LABEL = re.compile(r"共(?:计)?[0-9一二三四五六七八九十百]+[项次个场条期人]")
+_COUNTED = r"[0-9一二三四五六七八九十百两]+"
+# A count of the rows above as a row's label: "共3项", "共计12次", "共 5 场", "共有3家".
+_COUNT_LABEL = re.compile(r"共(?:计|有)?" + _COUNTED + r"[项次个场条期人家]")
+# A count of units as the whole label, with or without 共: "2个单位", "共有12家基层工会",
+# "（3个单位）" (the 合计/小计 before it is a marker of its own: 合计（3个单位）, 小计：5家).
+_UNITS_COUNTED = re.compile(
+    r"[（(]?(?:共计|共有|共|计)?"
+    + _COUNTED
+    + r"(?:个|家)(?:基层)?(?:单位|工会|企业)[）)]?[:：。.]*"
+)
 # A label ending in a total word (a name's subtotal: 长阳镇卫生院工会小计, 第一季度合计：).
 _ENDS_IN_TOTAL = re.compile(r"(?:小计|合计|总计|共计)[:：。.]*$")
 # What may follow a whole-cell marker ("=汇总"): punctuation, a colon, a bracketed note.
@@ -1238,7 +1246,8 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
     """Whether a cell labels a total row: it starts with a marker ("合计", "小计（长阳）"),
     holds one in a short text ("本月合计"), ends with 小计/合计/总计/共计 (a union's
     subtotal), is a whole-cell marker ("=累计": "累计", "累计：", "累计数", not
-    "累计学习时长") or counts the rows above ("共3项")."""
+    "累计学习时长"), counts the rows above ("共3项") or is a count of units ("共2个单位",
+    "3家基层工会")."""
     if not isinstance(value, str) or not _marker_test(markers)(value):
         return False
     key = normalise_text(value).replace(" ", "")
@@ -1251,7 +1260,7 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
             return True
     if _ENDS_IN_TOTAL.search(key):  # 长阳镇卫生院工会小计: a union's subtotal
         return True
-    return bool(_COUNT_LABEL.match(key)) and len(key) <= 8
+    return (bool(_COUNT_LABEL.match(key)) and len(key) <= 8) or bool(_UNITS_COUNTED.fullmatch(key))
 
 
 @lru_cache(maxsize=32)
@@ -1259,11 +1268,11 @@ def _marker_test(markers: tuple[str, ...]):
     """A cheap necessary test of `marker_hit(text, markers)`, before its text is normalised
     (`clean.WordChars`): every way to hit needs one word in the normalised text, a
     marker (a whole-cell marker without its "="), 计 (a label ending in 小计/合计/总计/
-    共计) or 共 (共3项)."""
+    共计), 共 (共3项) or the measure word of a count of units (2个单位, 3家基层工会)."""
     from analysis.clean import WordChars
 
     words = [m[len(EXACT_MARK) :] if m.startswith(EXACT_MARK) else m for m in markers]
-    return WordChars([*words, "计", "共"]).may_hold
+    return WordChars([*words, "计", "共", "个", "家"]).may_hold
 
 
 def _note_row(
