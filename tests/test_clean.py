@@ -215,6 +215,14 @@ D = dt.date
         ("2019-6-9月", (None, "date_unreadable")),
         ("上旬", (None, "date_unreadable")),
         ("六月", (D(2019, 6, 1), "date_day_missing")),
+        # Chinese numerals as offices type them: the year's zero as a circle or a letter O,
+        # 廿 for twenty and 卅 for thirty; a bare numeral is no date.
+        ("二○一九年六月廿八日", (D(2019, 6, 28), None)),
+        ("二Ｏ一九年十月卅一日", (D(2019, 10, 31), None)),
+        ("二◯一九年七月廿日", (D(2019, 7, 20), None)),
+        ("六月廿八日", (D(2019, 6, 28), None)),
+        ("廿八", (None, "date_unreadable")),
+        ("六月卅二日", (None, "date_unreadable")),
         (12, (None, "date_unreadable")),
         (None, (None, "date_missing")),
         ("", (None, "date_missing")),
@@ -373,6 +381,17 @@ def test_a_missing_item_beside_an_unknown_form_does_not_say_the_form_was_blank(c
         ("1、长阳镇第一小学工会", None),  # numbered, but no work item
         ("注：以上活动均已上报", None),
         ("一、", None),
+        # Parts numbered in words, as reports number them.
+        ("第一部分 切实抓好学习", "study"),
+        ("第二部分：加强宣讲培训", "training"),
+        ("第 3 部分，精心组织宣传", "publicity"),
+        ("第三项 狠抓工作落实", "implementation"),
+        ("第四方面：宣传", "publicity"),
+        ("一是切实抓好学习", "study"),
+        ("五是做好相关资料上报", "reporting"),
+        ("第三项目部工会", None),  # a union's name, no work item after the ordinal
+        ("第一部分", None),
+        ("一是", None),
     ],
 )
 def test_section_item_reads_numbered_headings_only(campaign, text, item):

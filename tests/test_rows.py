@@ -563,11 +563,57 @@ def test_section_headings_give_the_rows_below_their_work_item(raw):
     assert set(rows.loc[rows["row"].isin(["3", "5", "8"]), "reason"]) == {"note_row"}
 
 
+@pytest.mark.parametrize(
+    ("study", "training"),
+    [
+        (["第一部分 切实抓好学习"], [None, "第二部分：加强宣讲培训"]),
+        (["第一项：抓好学习"], ["第二项 宣讲培训"]),
+        (["一是切实抓好学习"], [None, "二是加强宣讲培训"]),
+        ([None, "第1部分、切实抓好学习"], ["第2部分，加强宣讲培训"]),
+    ],
+)
+def test_sections_numbered_in_words_are_section_headings(raw, study, training):
+    """第一部分 X, 第二部分：X, 第三项 X, 一是X (in the 序号 or the union column) head the
+    rows below as 一、X does: a note, not an activity or a union that held none, and the
+    rows below without a 工作类别 of their own take its work item (not the one their form
+    suggests: 座谈会 under 宣讲培训 is training, said in a warning)."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            study,
+            [1, "长阳镇卫生院工会", "2019-06-03", None, "讨论会", 20],
+            [2, "长阳镇第一小学工会", "2019-06-04", "精心组织宣传", "制作展板", 25],
+            training,
+            [3, "长阳镇第一小学工会", "2019-06-05", None, "座谈会", 30],
+            [4, None, "2019-06-06", None, "宣讲", 10],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "grassroots_unit", "work_item"]]
+    assert got.values.tolist() == [
+        ["3", "rejected", "note_row", "", ""],
+        ["4", "accepted", "ok", "长阳镇卫生院工会", "study"],
+        ["5", "accepted", "ok", "长阳镇第一小学工会", "publicity"],  # its own item
+        ["6", "rejected", "note_row", "", ""],
+        ["7", "accepted", "form_item_mismatch", "长阳镇第一小学工会", "training"],
+        ["8", "accepted", "ok", "", "training"],
+    ]
+    assert set(t["issues"]["code"]) == {"form_item_mismatch"}
+
+
 @pytest.mark.parametrize("merged", [True, False])
-def test_a_section_heading_under_a_figure_column_that_comes_first_is_no_sub_label(raw, merged):
-    """参加人数 as the first column: the heading 二、做好相关资料上报 typed (or merged across)
-    in that column right under the header is a section, not a sub-label of 参加人数 that
-    left the rows below in no section."""
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("二、做好相关资料上报", "（三）精心组织宣传"), ("第二部分：资料上报", "三是宣传")],
+)
+def test_a_section_heading_under_a_figure_column_that_comes_first_is_no_sub_label(
+    raw, merged, first, second
+):
+    """参加人数 as the first column: the heading 二、做好相关资料上报 (第二部分：资料上报)
+    typed (or merged across) in that column right under the header is a section, not a
+    sub-label of 参加人数 that left the rows below in no section."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -575,9 +621,9 @@ def test_a_section_heading_under_a_figure_column_that_comes_first_is_no_sub_labe
     for line in [
         ["填报单位：长阳镇总工会"],
         ["参加人数", "活动形式", "活动日期", "基层工会名称"],
-        ["二、做好相关资料上报"],
+        [first],
         [12, "讨论会", "2019-06-03", "长阳镇卫生院工会"],
-        ["（三）精心组织宣传"],
+        [second],
         [8, "讨论会", "2019-06-04", "长阳镇第一小学工会"],
     ]:
         sheet.append(line)
@@ -643,6 +689,39 @@ def test_total_rows_however_labelled_are_not_activities(raw, label):
         ["3", "ok"], ["4", "ok"], ["5", "total_row"]
     ]  # fmt: skip
     assert rows.iloc[3]["reason"] == "unit_unresolved"  # read as a row, not as a total
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        [None, "共2个单位", None, None, None, 30],
+        ["合计（2个单位）", None, None, None, None, 30],
+        [None, "小计：2家", None, None, None, 30],
+        [None, "共2家", None, None, None, 30],
+        ["2个单位", None, None, None, None, 30],
+        [None, "（2家基层工会）", None, None, None, 30],
+        [None, "共有两家单位", "6月", None, None, 30],
+        [None, "共计12家基层工会", None, None, None, None],
+    ],
+)
+def test_a_total_labelled_by_a_count_of_units_is_a_total(raw, line):
+    """共2个单位, 合计（3个单位）, 小计：5家, a bare 2个单位…: a total row (not an activity
+    of a union named so, refused with suggestions), wherever the label was typed; a
+    union whose name holds a number and 家 (三家店工会) is still a name."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-06-28"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "长阳镇卫生院工会", "2019-06-03", "切实抓好学习", "讨论会", 20],
+        [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", 10],
+        line,
+        [3, "三家店工会", "2019-06-05", "切实抓好学习", "讨论会", 5],  # a name, not a label
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"], ["4", "accepted", "ok"], ["5", "rejected", "total_row"],
+        ["6", "rejected", "unit_unresolved"],
+    ]  # fmt: skip
+    assert set(t["issues"].query("row == '5'")["code"]) <= {"lone_figure"}
 
 
 @pytest.mark.parametrize(
@@ -1727,6 +1806,45 @@ def test_a_seal_line_whose_date_fell_under_the_date_or_figure_column_is_a_sign_o
 
 
 @pytest.mark.parametrize(
+    "lines",
+    [
+        [["单位（盖章）", None, None, None, "二〇一九年六月二十八日"]],  # under 活动日期
+        [["单位（盖章）", "二○一九年六月廿八日"]],  # under 参加人数, ○ and 廿
+        [[None, None, None, "长阳镇总工会（公章）", "二零一九年六月二十八日"]],
+        [[None, None, None, "二〇一九年六月二十八日", "（盖章）"]],  # the date first
+        [["（盖章）二○一九年六月廿八日"]],  # seal and date in one cell
+        [["负责人签字：", None, None, None, "二Ｏ一九年六月二十八日"]],
+    ],
+)
+def test_a_seal_line_dated_in_chinese_numerals_is_a_sign_off(raw, lines):
+    """单位（盖章） | 二〇一九年六月二十八日, whichever columns the seal and the date fell
+    into and however the numerals are typed: a sign-off like the digit-date form, not an
+    activity of the federation (nor of the union named in a heading above it)."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会", None, None, None, None, "填报日期：2019-06-28"],
+            ["序号", "参加人数", "工作类别", "基层工会名称", "活动日期", "活动形式"],
+            ["长阳镇卫生院工会"],
+            [1, 20, "切实抓好学习", None, "2019-06-03", "讨论会"],
+            [2, 30, "切实抓好学习", "长阳镇第一小学工会", "2019-06-05", "讨论会"],
+            *lines,
+            [3, 40, "加强宣讲培训", "长阳镇第一小学工会", "2019-06-06", "宣讲"],
+        ],
+    )
+    t = run(raw)
+    got = t["rows"][["row", "state", "reason", "grassroots_unit", "participants"]]
+    assert got.values.tolist() == [
+        ["3", "rejected", "note_row", "", ""],
+        ["4", "accepted", "unit_from_heading", "长阳镇卫生院工会", "20"],
+        ["5", "accepted", "ok", "长阳镇第一小学工会", "30"],
+        ["6", "rejected", "note_row", "", ""],
+        ["7", "accepted", "ok", "长阳镇第一小学工会", "40"],
+    ]
+    assert set(t["issues"]["code"]) <= {"unit_from_heading"}
+
+
+@pytest.mark.parametrize(
     "line",
     ["统计人：张三", "统计人: 张三  电话：13800000000", "经办人：李四", "制表：王五",
      "审核：赵六", "统计员：孙七", "联系电话：69360000", "分管领导：周八"],
@@ -1827,3 +1945,46 @@ def test_a_sign_off_word_in_a_dated_activity_is_no_sign_off(raw):
     t = run(raw)
     assert t["rows"][["row", "reason"]].values.tolist()[0][1] != "note_row"
     assert t["rows"]["grassroots_unit"].tolist() == ["长阳镇卫生院工会"]
+
+
+def test_a_table_without_a_participants_column_is_told_on_its_header_row(raw):
+    """participants_column_missing names the sheet and the header row, in issues.csv's
+    `row` and in its message, for each such table (a second table lower in the sheet, a
+    header under title rows, a CSV without sheets)."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["长阳镇总工会活动情况统计表"],
+            ["填报单位：长阳镇总工会", None, "报送期次：第一阶段"],
+            [None],
+            ["活动日期", "基层工会名称", "活动形式", "工作类别"],  # row 4
+            ["2019-06-03", "长阳镇卫生院工会", "讨论会", "切实抓好学习"],
+            [None],
+            ["宣讲活动"],
+            ["基层工会名称", "活动日期", "工作类别"],  # row 8: a second table
+            ["长阳镇第一小学工会", "2019-06-05", "加强宣讲培训"],
+        ],
+        sheet="活动明细",
+    )
+    (raw / "submissions" / "r2").mkdir()
+    (raw / "submissions" / "r2" / "长阳镇总工会.csv").write_text(
+        "基层工会名称,活动日期,工作类别,活动形式\n长阳镇卫生院工会,2019-07-04,切实抓好学习,讨论会\n",
+        encoding="utf-8",
+    )
+    t = run(raw)
+    missing = t["issues"].query("code == 'participants_column_missing'")
+    got = missing[["file", "sheet", "row", "column", "severity"]].values.tolist()
+    assert got == [
+        ["submissions/r2/长阳镇总工会.csv", "", "1", "", "warning"],
+        ["submissions/长阳镇.xlsx", "活动明细", "4", "", "warning"],
+        ["submissions/长阳镇.xlsx", "活动明细", "8", "", "warning"],
+    ]
+    messages = missing["message"].tolist()
+    assert messages[0].startswith("文件“submissions/r2/长阳镇总工会.csv”第1行的活动表表头")
+    assert "工作表“" not in messages[0]  # a CSV has no sheet
+    assert messages[1].startswith("文件“submissions/长阳镇.xlsx”的工作表“活动明细”第4行")
+    assert "工作表“活动明细”第8行" in messages[2]
+    assert all("没有“参加人数”列" in m for m in messages)
+    # Its activities count, their participants missing (not zero).
+    accepted = t["rows"].query("state == 'accepted'")
+    assert len(accepted) == 3 and set(accepted["participants"]) == {""}

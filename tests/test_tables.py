@@ -395,9 +395,14 @@ SPECIAL_ROWS = [
     (NO_SEQ, [["填表人：张三", None, None, None, "联系电话：13800000000", None]]),
     (NO_SEQ, [["注：本表由各单位填报", None, None, "座谈会", None, None]]),
     (NO_SEQ, [["单位（盖章）", "2019年7月3日", None, None, None, None]]),
+    # The seal after its date (a Chinese-numeral one too): a sign-off, its seal not first.
+    (NO_SEQ, [["2019年7月3日", "单位（盖章）", None, None, None, None]]),
+    (HEADER, [[None, "二○一九年七月三日", None, None, "（盖章）", None, None]]),
     (NO_SEQ, [["单位（盖章）", None, None, None, None, "审核人"]]),
     (NO_SEQ, [["统计人：王五", None, "切实抓好学习", "座谈会", 10, None]]),
     (NO_SEQ, [["共3项", None, None, None, 80, None]]),
+    (NO_SEQ, [["共2家", None, None, None, 80, None]]),  # a count of units
+    (HEADER, [[None, "3个单位", None, None, None, 80, None]]),
 ]
 
 
@@ -662,3 +667,39 @@ def test_a_row_naming_no_activity_column_quotes_nothing(campaign, row):
     from analysis.tables import header_hint
 
     assert header_hint(Sheet("说明", [row, ["本次报送照片12张"]]), campaign) == ""
+
+
+@pytest.mark.parametrize(
+    ("seal", "date", "signed"),
+    [
+        ("单位（盖章）", "2019年6月28日", True),
+        ("单位（盖章）", "二〇一九年六月二十八日", True),
+        ("单位（盖章）", "二○一九年六月廿八日", True),  # a circle for the zero, 廿 for 20
+        ("长阳镇总工会（公章）", "二零一九年七月一日", True),
+        ("负责人签字：", "二Ｏ一九年十月卅一日", True),
+        ("（签章）", "２０１９年６月２８日", True),
+        ("单位（盖章）", "2019年6月28号", True),
+        # Not a whole date: a bare number, a month, a year, a day alone is a figure or text.
+        ("单位（盖章）", "二十", False),
+        ("单位（盖章）", "廿八", False),
+        ("单位（盖章）", 20, False),
+        ("单位（盖章）", "20", False),
+        ("单位（盖章）", "二〇一九", False),
+        ("单位（盖章）", "二〇一九年六月", False),
+        ("职工签名承诺", "二〇一九年六月二十八日", False),  # 签名 alone: an activity's title
+    ],
+)
+def test_a_seal_and_a_whole_date_alone_are_a_sign_off_in_either_order(seal, date, signed):
+    assert tables._sealed_and_dated([(1, seal), (4, date)]) is signed
+    assert tables._sealed_and_dated([(1, date), (4, seal)]) is signed
+
+
+def test_one_list_of_seal_words_makes_the_seal_patterns():
+    """The seal of a sign-off row and the bracketed seal note of a header block are the
+    same words: one with brackets (and 加盖…/…处), one without."""
+    for word in tables._SEAL_WORDS:
+        assert tables._SEAL.search(f"单位{word}") and tables._SIGN_OFF.search(f"单位{word}")
+        assert tables._without_seal_note(f"填报单位（{word}）") == "填报单位"
+    assert tables._without_seal_note("长阳镇总工会（加盖公章）") == "长阳镇总工会"
+    assert tables._without_seal_note("（盖章处）") is None
+    assert tables._without_seal_note("签名承诺") == "签名承诺"

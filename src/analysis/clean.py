@@ -361,18 +361,25 @@ def _from_serial(serial: float) -> dt.date | None:
     return None
 
 
-_CN_DATE_PART = re.compile(r"([〇零一二三四五六七八九十两]+)(?=[年月日号])")
+# A year's zero is often typed as a circle or a letter O (二○一九, 二O一九), and days as
+# 廿八 (28) or 卅一 (31).
+_CN_DATE_PART = re.compile(r"([〇零一二三四五六七八九十两○◯O廿卅]+)(?=[年月日号])")
+_CN_ZERO_LIKE = str.maketrans("○◯O", "〇〇〇")
+_CN_TENS = str.maketrans({"廿": "二十", "卅": "三十"})
 
 
-def _cn_date_digits(text: str) -> str:
-    """二〇一九年六月十八日 -> 2019年6月18日 (years digit by digit, months and days as numbers)."""
+def cn_date_digits(text: str) -> str:
+    """二〇一九年六月十八日 -> 2019年6月18日 (years digit by digit, months and days as
+    numbers; 二○一九年六月廿八日 -> 2019年6月28日); other text unchanged."""
 
     def digits(match: re.Match) -> str:
-        part = match.group(1)
+        part = match.group(1).translate(_CN_ZERO_LIKE)
         if text[match.end()] == "年":
-            return "".join(str(_CN_DIGITS.get(ch, ch)) for ch in part)
-        number = chinese_number(part)
-        return str(number) if number is not None else part
+            if any(ch not in _CN_DIGITS for ch in part):
+                return match.group(1)
+            return "".join(str(_CN_DIGITS[ch]) for ch in part)
+        number = chinese_number(part.translate(_CN_TENS))
+        return str(number) if number is not None else match.group(1)
 
     return _CN_DATE_PART.sub(digits, text)
 
@@ -408,7 +415,7 @@ def parse_date(
             return None, "date_missing"
         day, warning = _from_text(text, year)
         if day is None and _CN_DATE_PART.search(text):
-            day, warning = _from_text(_cn_date_digits(text), year)
+            day, warning = _from_text(cn_date_digits(text), year)
     if day is None:
         return None, "date_unreadable"
     if (
@@ -444,6 +451,12 @@ def _lost_zero(day: dt.date) -> bool:
 _NUMBERING = re.compile(
     r"^(?:\(\s*([一二三四五六七八九十]|\d{1,2})\s*\)|([一二三四五六七八九十]|\d{1,2})\s*(?:[、.]|$))\s*"
 )
+# A section heading's ordinal in words rather than a number: 第一部分, 第2部分, 第三项,
+# 第四方面, 第五节, or 一是 ("firstly"), as reports number their parts (`section_item`).
+HEADING_ORDINAL = (
+    r"(?:第\s*[一二三四五六七八九十\d]{1,3}\s*(?:部分|项|方面|节)|[一二三四五六七八九十]{1,2}\s*是)"
+)
+_HEADING_ORDINAL = re.compile(r"^" + HEADING_ORDINAL + r"\s*[、:.,．]?\s*")
 
 
 def _best_match(key: str, candidates: list[tuple[str, object]]) -> tuple[object | None, bool]:
@@ -509,10 +522,11 @@ def match_work_item(text: object, campaign: Campaign) -> tuple[str | None, str |
 
 
 def section_item(text: object, campaign: Campaign) -> str | None:
-    """The work item a numbered section heading names ("一、切实抓好学习", "（三）狠抓落实"),
+    """The work item a numbered section heading names ("一、切实抓好学习", "（三）狠抓落实",
+    "第一部分 切实抓好学习", "第二部分：加强宣讲培训", "第三项 精心组织宣传", "一是抓好学习"),
     else None: a row of the table that heads the activities listed below it."""
     normal = normalise_text(text)
-    numbering = _NUMBERING.match(normal) if normal else None
+    numbering = (_NUMBERING.match(normal) or _HEADING_ORDINAL.match(normal)) if normal else None
     rest = match_key(normal[numbering.end() :]) if numbering else ""
     if not rest:
         return None

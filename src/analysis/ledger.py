@@ -527,10 +527,13 @@ class _Interpreter:
 
     def _table_notes(self, sub: _Submission, table: ActivityTable) -> None:
         if table.rows and "participants" not in table.columns:
+            # On the header row (issues.csv `row`), which the message names too: "工作表“活动”
+            # 第3行的活动表表头…" (a CSV, which has no sheet: "第3行…").
             sub.row_issues.append(
                 Issue(sub.file, table.sheet, table.header_row, "", "warning",
-                      "participants_column_missing",
-                      message_text("participants_column_missing", sheet=table.sheet))
+                      IssueCode.PARTICIPANTS_COLUMN_MISSING,
+                      message_text("participants_column_missing",
+                                   place=place_text(table.sheet, table.header_row)))
             )  # fmt: skip
 
     # -- cleaning, once per distinct cell value

@@ -221,7 +221,7 @@ MESSAGES: dict[str, str] = {
     "cn_month_day": "{month}月{day}日",
     "date_window": "{start}至{end}",
     "participants_column_missing": (
-        "工作表“{sheet}”的活动表没有“参加人数”列，各活动的人数按缺失处理；请按模板补充该列。"
+        "{place}的活动表表头没有“参加人数”列，各活动的人数按缺失处理；请按模板补充该列。"
     ),
     "row_deleted": (
         "{place}的内容全部被划了删除线，视为填报单位已删除该行，未计入统计；"

@@ -35,7 +35,14 @@ from itertools import chain
 from operator import itemgetter
 
 from analysis.campaign import Campaign
-from analysis.clean import match_key, normalise_text, parse_participants, section_item
+from analysis.clean import (
+    HEADING_ORDINAL,
+    cn_date_digits,
+    match_key,
+    normalise_text,
+    parse_participants,
+    section_item,
+)
 from analysis.messages import message_text
 from analysis.model import (
     HEADER_FIELDS,
@@ -128,9 +135,11 @@ class _Matcher:
 
 
 _DIGIT_OR_COLON = re.compile(r"[\d:：]")
-# A numbered heading: 一、… （二）… 3.…
+# A numbered heading: 一、… （二）… 3.… 第一部分… 一是…
 _NUMBERED = re.compile(
-    r"\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十\d]{1,2}\s*[、.．])"
+    r"\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,2}\s*[)）]|[一二三四五六七八九十\d]{1,2}\s*[、.．]|"
+    + HEADING_ORDINAL
+    + ")"
 )
 _DIGIT = re.compile(r"\d")
 _NUMBER_TEXT = re.compile(r"\s*[\d.]+\s*")
@@ -141,19 +150,31 @@ _NOTE_LABEL = re.compile(r"^(注|填表人|制表人|填报人|审核人|联系�
 # (统计人：张三, 经办人：李四, 制表：王五, 审核：赵六, 填报时间：7月1日). Only a row without
 # a figure or an activity date is one (`_Context.sign_off`): 长阳镇卫生院工会： or
 # 职工签名承诺活动 with either is an activity.
+# The words of a seal or signature, one list for every pattern below. 签名 alone is not
+# one of them: 职工签名承诺 is an activity's title (a sign-off only beside no figure).
+_SEAL_WORDS = ("盖章", "签章", "公章", "签字")
 _SIGN_OFF = re.compile(
-    r"盖章|签字|签名|签章|公章|^[^:]{1,15}:$"
-    r"|^[^:\d]{0,6}(?:人|员|领导|制表|审核|审批|统计|经办|电话|手机|时间|日期):"
+    "|".join((*_SEAL_WORDS, "签名"))
+    + r"|^[^:]{1,15}:$"
+    + r"|^[^:\d]{0,6}(?:人|员|领导|制表|审核|审批|统计|经办|电话|手机|时间|日期):"
 )
-# A seal or signature (not 签名: 职工签名承诺 is an activity's title) and the date it was
-# signed on, whichever column that date fell into (活动日期 or 参加人数 included).
-_SEAL = re.compile("盖章|签章|公章|签字")
-_DATE_TEXT = re.compile(r"\d{2,4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*日?")
+# A seal or signature and the date it was signed on, whichever column that date fell
+# into (活动日期 or 参加人数 included).
+_SEAL = re.compile("|".join(_SEAL_WORDS))
+# A note for the seal or signature in a header block, in brackets: 填报单位（盖章）：…,
+# （公章）, （加盖公章）, （签名）, （盖章处）.
+_SEAL_NOTE = re.compile(
+    r"[（(]\s*(?:加盖)?(?:" + "|".join((*_SEAL_WORDS, "签名")) + r")处?\s*[)）]"
+)
+# A whole date with its year, in digits (2019年6月28日, 2019.6.28, 2019-06-28) or, through
+# `cn_date_digits`, in Chinese numerals (二〇一九年六月二十八日, 二○一九年六月廿八日).
+_DATE_TEXT = re.compile(r"\d{2,4}\s*[年./\-]\s*\d{1,2}\s*[月./\-]\s*\d{1,2}\s*[日号]?")
 
 
 def _sealed_and_dated(raw: list[tuple[int, object]]) -> bool:
     """The row is a seal or signature line and a date, nothing else, in either order:
-    单位（盖章） | 2019年6月28日 (a sign-off, though its date fell under 活动日期)."""
+    单位（盖章） | 2019年6月28日 or | 二〇一九年六月二十八日 (a sign-off, though its date
+    fell under 活动日期)."""
     if len(raw) != 2:
         return False
     (_, a), (_, b) = raw
@@ -165,9 +186,14 @@ def _seal(value: object) -> bool:
 
 
 def _a_date(value: object) -> bool:
+    """A date cell, or a text that is a whole date (year, month and day) and nothing else;
+    never a bare number (20, 二十, 2019), which is a figure."""
     if isinstance(value, dt.date):
         return True
-    return isinstance(value, str) and bool(_DATE_TEXT.fullmatch(value.strip()))
+    if not isinstance(value, str):
+        return False
+    text = normalise_text(value)
+    return bool(_DATE_TEXT.fullmatch(text) or _DATE_TEXT.fullmatch(cn_date_digits(text)))
 
 
 MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
@@ -1130,10 +1156,6 @@ def _header_fields_of(words: tuple[tuple[str, ...], ...]) -> tuple[re.Pattern, d
     return pattern, by_key
 
 
-# A note for the seal or signature in a header block: "填报单位（盖章）：…（公章）".
-_SEAL_NOTE = re.compile(r"[（(]\s*(?:盖章|加盖公章|公章|签章|签字|签名|盖章处)\s*[)）]")
-
-
 def _without_seal_note(value: object) -> object:
     if not isinstance(value, str) or not _SEAL_NOTE.search(value):
         return value
@@ -1204,8 +1226,16 @@ def _unit_and_date(content: str) -> tuple[str, str | None]:
     ) else None
 
 
-# A count of the rows above as a row's label: "共3项", "共计12次", "共 5 场".
-_COUNT_LABEL = re.compile(r"共(?:计)?[0-9一二三四五六七八九十百]+[项次个场条期人]")
+_COUNTED = r"[0-9一二三四五六七八九十百两]+"
+# A count of the rows above as a row's label: "共3项", "共计12次", "共 5 场", "共有3家".
+_COUNT_LABEL = re.compile(r"共(?:计|有)?" + _COUNTED + r"[项次个场条期人家]")
+# A count of units as the whole label, with or without 共: "2个单位", "共有12家基层工会",
+# "（3个单位）" (the 合计/小计 before it is a marker of its own: 合计（3个单位）, 小计：5家).
+_UNITS_COUNTED = re.compile(
+    r"[（(]?(?:共计|共有|共|计)?"
+    + _COUNTED
+    + r"(?:个|家)(?:基层)?(?:单位|工会|企业)[）)]?[:：。.]*"
+)
 # A label ending in a total word (a name's subtotal: 长阳镇卫生院工会小计, 第一季度合计：).
 _ENDS_IN_TOTAL = re.compile(r"(?:小计|合计|总计|共计)[:：。.]*$")
 # What may follow a whole-cell marker ("=汇总"): punctuation, a colon, a bracketed note.
@@ -1216,7 +1246,8 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
     """Whether a cell labels a total row: it starts with a marker ("合计", "小计（长阳）"),
     holds one in a short text ("本月合计"), ends with 小计/合计/总计/共计 (a union's
     subtotal), is a whole-cell marker ("=累计": "累计", "累计：", "累计数", not
-    "累计学习时长") or counts the rows above ("共3项")."""
+    "累计学习时长"), counts the rows above ("共3项") or is a count of units ("共2个单位",
+    "3家基层工会")."""
     if not isinstance(value, str) or not _marker_test(markers)(value):
         return False
     key = normalise_text(value).replace(" ", "")
@@ -1229,7 +1260,7 @@ def marker_hit(value: object, markers: tuple[str, ...]) -> bool:
             return True
     if _ENDS_IN_TOTAL.search(key):  # 长阳镇卫生院工会小计: a union's subtotal
         return True
-    return bool(_COUNT_LABEL.match(key)) and len(key) <= 8
+    return (bool(_COUNT_LABEL.match(key)) and len(key) <= 8) or bool(_UNITS_COUNTED.fullmatch(key))
 
 
 @lru_cache(maxsize=32)
@@ -1237,11 +1268,11 @@ def _marker_test(markers: tuple[str, ...]):
     """A cheap necessary test of `marker_hit(text, markers)`, before its text is normalised
     (`clean.WordChars`): every way to hit needs one word in the normalised text, a
     marker (a whole-cell marker without its "="), 计 (a label ending in 小计/合计/总计/
-    共计) or 共 (共3项)."""
+    共计), 共 (共3项) or the measure word of a count of units (2个单位, 3家基层工会)."""
     from analysis.clean import WordChars
 
     words = [m[len(EXACT_MARK) :] if m.startswith(EXACT_MARK) else m for m in markers]
-    return WordChars([*words, "计", "共"]).may_hold
+    return WordChars([*words, "计", "共", "个", "家"]).may_hold
 
 
 def _note_row(
@@ -1421,7 +1452,8 @@ def _plain_rows(
     Almost every row of a table body is plain: no merged cell, no string of `stop`
     (blank, ditto, total marker, header label), a text among its cells (not a row of
     numbers only, which may be a total), two non-empty cells or more, a first cell that
-    starts no note or sign-off, no two publicity labels, and no sub-header below it.
+    starts no note or sign-off, no seal and date alone (in either order), no two
+    publicity labels, and no sub-header below it.
     Such a row is a data row whatever the state, so the per-row tests of `find_tables`
     are skipped (scaled round: a third of its time).
     """
@@ -1435,18 +1467,16 @@ def _plain_rows(
     while i < end:
         row = grid[i]
         size = len(row)
-        if (
-            size < span
-            or not stop.isdisjoint(row)
-            or texts.isdisjoint(row)
-            or size - row.count(None) < 2
-        ):
+        filled = size - row.count(None)
+        if size < span or not stop.isdisjoint(row) or texts.isdisjoint(row) or filled < 2:
             break
         first = row[0]
         if first is None:
             first = next(v for v in row if v is not None)
         if isinstance(first, str) and (context.note_marker(first) or context.sign_off(first)):
             break
+        if filled == 2 and _sealed_and_dated([(j, v) for j, v in enumerate(row) if v is not None]):
+            break  # 2019年6月28日 | 单位（盖章）: a sign-off, its seal not first
         if (
             outputs
             and not outputs.isdisjoint(row)
