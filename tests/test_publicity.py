@@ -419,8 +419,9 @@ def test_publicity_issues_show_the_number_and_place(ingested):
     issues = _csv(ingested, "issues")
     mine = issues[issues["file"] == "submissions/r2/长阳镇.xlsx"].set_index("code")
     implausible = mine.loc["publicity_count_implausible"]
+    # The column as a spreadsheet shows it (微信（条） is column E), not its header text.
     assert (implausible["sheet"], implausible["row"], implausible["column"]) == (
-        "各基层工会宣传", "4", "微信(条)",
+        "各基层工会宣传", "4", "E",
     )  # fmt: skip
     assert "5000" in implausible["message"] and "会员40人" in implausible["message"]
     # The totals leave it out (publicity_figures.implausible_note); the message says so.
@@ -1184,3 +1185,50 @@ def test_other_beside_parts_of_the_figure_is_a_part_not_the_other_output(raw):
         ["submissions/长阳镇.xlsx", "pictures", "7", "accepted"],
         ["submissions/长阳镇.xlsx", "briefs", "2", "accepted"],
     ]
+
+
+def test_publicity_row_issues_name_the_column_letter_of_the_cell(raw):
+    """Every row issue of a publicity count names its column as a spreadsheet shows it
+    (docs/figures.md), never the count column's header text (微信（条）): a count's problem
+    its count cell's letter, in every layout; a union problem the union cell's letter, once
+    per row however many counts the row holds; a 同上 the union cell's."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    wide = book.active
+    wide.title = "宽表"
+    for line in [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        [None, "序号", "单位名称", "简报（期）", "微信（条）"],  # column A left blank
+        [None, 1, CLINIC, "约3期", 5000],  # D approximate, E implausible (60 members)
+        [None, 2, "同上", "若干", None],  # the 同上 in C, the unreadable count in D
+        [None, 3, "某某不存在单位工会", 1, 2],  # one unresolved union, in C
+    ]:  # fmt: skip
+        wide.append(line)
+    long = book.create_sheet("长表")
+    for line in [
+        ["基层工会", "备注", "宣传项目", None, "数量"],
+        [SMALL, None, "编发简报", None, "10-20"],  # range in E
+        [SMALL, None, "学习强国", None, 3],  # unknown output, told at its count, E
+    ]:  # fmt: skip
+        long.append(line)
+    cross = book.create_sheet("横表")
+    for line in [
+        ["宣传项目", CLINIC, "查无此会工会", "合计"],
+        ["微信", "-1", 2, 1],  # negative in B; the union named atop C unknown
+    ]:  # fmt: skip
+        cross.append(line)
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    issues = ingest_tables(raw)["issues"]
+    got = sorted(issues[issues["row"] != ""][["sheet", "row", "column", "code"]].values.tolist())
+    assert got == sorted([
+        ["宽表", "4", "D", "publicity_count_approximate"],
+        ["宽表", "4", "E", "publicity_count_implausible"],
+        ["宽表", "5", "C", "value_ditto"],
+        ["宽表", "5", "D", "publicity_count_unreadable"],
+        ["宽表", "6", "C", "unit_unresolved"],
+        ["长表", "2", "E", "publicity_count_range"],
+        ["长表", "3", "E", "publicity_output_unknown"],
+        ["横表", "2", "B", "publicity_count_negative"],
+        ["横表", "2", "C", "unit_unresolved"],
+    ])  # fmt: skip

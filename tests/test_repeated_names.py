@@ -221,7 +221,9 @@ def test_publicity_counts_of_a_repeated_name_follow_the_same_rule(raw_two):
         [CY, "中心小学工会", "articles", "accepted", "publicity_count_implausible"],
     ]
     issues = csv(out, "issues").query("code == 'unit_ambiguous'")
-    assert len(issues) == 2 and "长阳镇总工会的“中心小学工会”" in issues["message"].iloc[0]
+    # One problem, one issue: the row's union cell (A), not once per count of the row.
+    assert issues["column"].tolist() == ["A"]
+    assert "长阳镇总工会的“中心小学工会”" in issues["message"].iloc[0]
     (implausible,) = csv(out, "issues").query("code == 'publicity_count_implausible'")["message"]
     assert "会员40人" in implausible
 

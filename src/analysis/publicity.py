@@ -74,8 +74,10 @@ class PublicityCell:
     output: str  # output code (campaign [publicity])
     label: str  # the output as written (header or 项目 cell)
     value: object  # the count cell as written
-    column: str = ""  # the count column's header, for issues
+    column: str = ""  # the count column's header (累计 in it: cumulative)
     ditto: bool = False  # the union cell said 同上: `unit` is the row above's
+    letter: str = ""  # the count cell's column as a spreadsheet shows it (F), for issues
+    unit_letter: str = ""  # the union cell's column letter; "" when no column names it
 
 
 @dataclass
@@ -856,6 +858,8 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
     if isinstance(first, str) and context.sign_off(first) and not _holds_count(raw[1:], words):
         return False  # 单位（盖章）, 填表日期： with no count beside it
     unit = tables._filled(grid, merges, i, columns["unit"]) if "unit" in columns else None
+    letter = tables.column_letter  # the sheet's own columns: issues name them as it shows them
+    unit_letter = letter(columns["unit"]) if "unit" in columns else ""
     # A 合计 row is told by its unit, item or leading cells, never by how a count is written:
     # "共计12篇" in a count column is 12 articles (`parse_count`), not a total row.
     counted = {columns[k] for k in ("count", "count2") if k in columns} | set(outputs)
@@ -880,22 +884,19 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
             if count is None or len(clean.match_key(label)) > MAX_LABEL_CHARS:
                 return False
             code = "other"
-        table.cells.append(
-            PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
-                          count, labels[columns["count"]])
-        )  # fmt: skip
+        kind = "total" if total else "data"
+        read = [(columns["count"], count)]
         for j in columns.get("parts", ()):  # 数量 over 原创 | 转发: every part is a count
             if not tables.blank(part := tables._cell(grid, i, j)):
-                table.cells.append(
-                    PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
-                                  part, labels[j])
-                )  # fmt: skip
+                read.append((j, part))
         if "count2" in columns and not tables.blank(
             more := tables._cell(grid, i, columns["count2"])
         ):
+            read.append((columns["count2"], more))
+        for j, value in read:
             table.cells.append(
-                PublicityCell(i + 1, "total" if total else "data", unit, code, label or "",
-                              more, labels[columns["count2"]])
+                PublicityCell(i + 1, kind, unit, code, label or "", value, labels[j],
+                              letter=letter(j), unit_letter=unit_letter)
             )  # fmt: skip
         return True
     if table.form == "cross":  # the row's output in the item column, a union per column
@@ -908,10 +909,11 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
             return False
         if code is None and len(clean.match_key(label)) > MAX_LABEL_CHARS:
             return False  # a sentence: a note, not an output
-        for j in present:
+        for j in present:  # the union is named atop its count's column
             table.cells.append(
                 PublicityCell(i + 1, "total" if total else "data", outputs[j], code or "other",
-                              label, tables._cell(grid, i, j), labels[j])
+                              label, tables._cell(grid, i, j), labels[j],
+                              letter=letter(j), unit_letter=letter(j))
             )  # fmt: skip
         return True
     total = any(context.total_marker(v) for v in marked)
@@ -924,7 +926,8 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
     for j, code in present:
         table.cells.append(
             PublicityCell(i + 1, "total" if total else "data", unit, code, labels[j],
-                          tables._cell(grid, i, j), labels[j])
+                          tables._cell(grid, i, j), labels[j],
+                          letter=letter(j), unit_letter=unit_letter)
         )  # fmt: skip
     return True
 
@@ -957,6 +960,7 @@ class PublicityInterpreter:
         # Rows read as activities too (counts in an activity table's extra columns): the
         # ledger already tells a deletion or a 同上 there.
         self.told = {(t.sheet, r.row) for t in getattr(sub.parsed, "tables", ()) for r in t.rows}
+        self.said: set[tuple[str, int, str, str]] = set()  # (sheet, row, code, column) told
         for table in getattr(sub.parsed, "publicity", ()):
             for cell in table.cells:
                 if rejected_reason is not None:
@@ -966,12 +970,16 @@ class PublicityInterpreter:
                 else:
                     sub.publicity.append(self._cell(sub, table, cell))
 
-    def _tell_once(self, sub, table, cell, severity: str, code: str, text: str) -> None:
-        """One issue per row (not per count of it), unless the row is an activity's."""
-        key = (table.sheet, cell.row)
-        if key not in self.told:
-            self.told.add(key)
-            self._issue(sub, table, cell, severity, code, text)
+    def _tell_once(self, sub, table, cell, severity: str, code: str, text: str, column: str,
+                   value: str = "", suggestions: str = "") -> None:  # fmt: skip
+        """One issue per row, problem and cell (not per count of the row), in `column` (the
+        letter of the cell the problem is in: the union cell's for a union problem, "" for
+        the whole row), unless the row is an activity's: the ledger tells its problems."""
+        key = (table.sheet, cell.row, code, column)
+        if (table.sheet, cell.row) in self.told or key in self.said:
+            return
+        self.said.add(key)
+        self._issue(sub, table, cell, severity, code, text, value, suggestions, column=column)
 
     def _record(self, sub, table: PublicityTable, cell: PublicityCell, state: str, reason: str,
                 unit: str = "", count: int | float | None = None) -> dict:  # fmt: skip
@@ -986,13 +994,14 @@ class PublicityInterpreter:
         }  # fmt: skip
 
     def _issue(self, sub, table, cell, severity: str, code: str, text: str, value: str = "",
-               suggestions: str = "") -> None:  # fmt: skip
+               suggestions: str = "", column: str | None = None) -> None:  # fmt: skip
+        """A row issue; `column` the letter of the cell it is about (the count's by default)."""
         sub.row_issues.append(
             Issue(
                 sub.file,
                 table.sheet,
                 cell.row,
-                cell.column,
+                cell.letter if column is None else column,
                 severity,
                 code,
                 text,
@@ -1006,7 +1015,8 @@ class PublicityInterpreter:
             return self._record(sub, table, cell, RowState.REJECTED, IssueCode.TOTAL_ROW)
         if cell.kind == "deleted":  # struck through whole: the unit deleted the row
             self._tell_once(sub, table, cell, "error", "row_deleted",
-                            message_text("row_deleted", place=place_text(table.sheet, cell.row)))  # fmt: skip
+                            message_text("row_deleted", place=place_text(table.sheet, cell.row)),
+                            column="")  # the whole row, as for an activity row  # fmt: skip
             return self._record(sub, table, cell, RowState.REJECTED, IssueCode.ROW_DELETED)
         output_name = self.settings.name(cell.output)
         warnings: list[str] = []
@@ -1014,7 +1024,8 @@ class PublicityInterpreter:
             warnings.append("value_ditto")
             self._tell_once(sub, table, cell, "warning", "value_ditto", _text(
                 "value_ditto", cell.row,
-                fields=_tables_helpers().FIELD_LABELS_CN["grassroots_unit"]))  # fmt: skip
+                fields=_tables_helpers().FIELD_LABELS_CN["grassroots_unit"]),
+                column=cell.unit_letter)  # fmt: skip
         written, named, name = self.unit_text(cell.unit)
         unit, parent = "", ""
         if named:
@@ -1031,16 +1042,18 @@ class PublicityInterpreter:
                     text = message_text("unit_ambiguous", row=cell.row, value=written,
                                         reporting=sub.reporting_unit,
                                         **ambiguous_fields(found.candidates))  # fmt: skip
-                    self._issue(sub, table, cell, "error", "unit_ambiguous", text, written,
-                                "、".join(found.suggestions))  # fmt: skip
+                    self._tell_once(sub, table, cell, "error", "unit_ambiguous", text,
+                                    cell.unit_letter or cell.letter, written,
+                                    "、".join(found.suggestions))  # fmt: skip
                     return self._record(
                         sub, table, cell, RowState.REJECTED, IssueCode.UNIT_AMBIGUOUS
                     )
                 elif not federation:
                     text = message(IssueCode.UNIT_UNRESOLVED, row=cell.row, value=written,
                                    suggest=suggestion_text(found.suggestions))  # fmt: skip
-                    self._issue(sub, table, cell, "error", "unit_unresolved", text, written,
-                                "、".join(found.suggestions))  # fmt: skip
+                    self._tell_once(sub, table, cell, "error", "unit_unresolved", text,
+                                    cell.unit_letter or cell.letter, written,
+                                    "、".join(found.suggestions))  # fmt: skip
                     return self._record(
                         sub, table, cell, RowState.REJECTED, IssueCode.UNIT_UNRESOLVED
                     )
@@ -1055,8 +1068,8 @@ class PublicityInterpreter:
                 text = message_text("unit_ambiguous", row=cell.row, value=table.sheet,
                                     reporting=sub.reporting_unit,
                                     **ambiguous_fields(candidates))  # fmt: skip
-                self._issue(sub, table, cell, "error", "unit_ambiguous", text, table.sheet,
-                            "、".join(labelled(*c) for c in candidates))  # fmt: skip
+                self._tell_once(sub, table, cell, "error", "unit_ambiguous", text, cell.letter,
+                                table.sheet, "、".join(labelled(*c) for c in candidates))  # fmt: skip
                 return self._record(sub, table, cell, RowState.REJECTED, IssueCode.UNIT_AMBIGUOUS)
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
             warnings.append("publicity_output_unknown")
