@@ -42,7 +42,7 @@ import pandas as pd
 from analysis import clean
 from analysis.campaign import Campaign, PublicitySettings
 from analysis.messages import message, message_text, place_text, suggestion_text
-from analysis.model import FileState, HeaderBlock, Issue, IssueCode, RowState, Sheet
+from analysis.model import FileState, HeaderBlock, Issue, IssueCode, RowState, Sheet, TableRows
 from analysis.names import ambiguous_fields
 from analysis.roster import labelled
 
@@ -956,7 +956,11 @@ class PublicityInterpreter:
         """Fill `sub.publicity` (records) and `sub.row_issues` from the file's publicity tables."""
         # Rows read as activities too (counts in an activity table's extra columns): the
         # ledger already tells a deletion or a 同上 there.
-        self.told = {(t.sheet, r.row) for t in getattr(sub.parsed, "tables", ()) for r in t.rows}
+        self.told = {
+            (t.sheet, number)
+            for t in getattr(sub.parsed, "tables", ())
+            for number in TableRows.of(t.rows).numbers()
+        }
         for table in getattr(sub.parsed, "publicity", ()):
             for cell in table.cells:
                 if rejected_reason is not None:
