@@ -954,14 +954,16 @@ class PublicityInterpreter:
 
     def interpret(self, sub, rejected_reason: str | None = None) -> None:
         """Fill `sub.publicity` (records) and `sub.row_issues` from the file's publicity tables."""
+        publicity_tables = getattr(sub.parsed, "publicity", ())
         # Rows read as activities too (counts in an activity table's extra columns): the
-        # ledger already tells a deletion or a 同上 there.
+        # ledger already tells a deletion or a 同上 there. Listed only for a file with
+        # publicity tables (most have none: no set of every row's number made for them).
         self.told = {
             (t.sheet, number)
-            for t in getattr(sub.parsed, "tables", ())
+            for t in getattr(sub.parsed, "tables", ()) if publicity_tables
             for number in TableRows.of(t.rows).numbers()
-        }
-        for table in getattr(sub.parsed, "publicity", ()):
+        }  # fmt: skip
+        for table in publicity_tables:
             for cell in table.cells:
                 if rejected_reason is not None:
                     sub.publicity.append(
