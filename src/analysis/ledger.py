@@ -6,6 +6,7 @@ rows, submissions and issues tables built from them.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import itertools
@@ -13,7 +14,7 @@ import operator
 import re
 from collections import Counter
 from itertools import chain, repeat
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,17 @@ from analysis.messages import (
     place_text,
     suggestion_text,
 )
-from analysis.model import ROWS_COLUMNS, ActivityTable, HeaderBlock, Issue, IssueCode, IssueRows
+from analysis.model import (
+    ROWS_COLUMNS,
+    ActivityTable,
+    HeaderBlock,
+    Issue,
+    IssueCode,
+    IssueRows,
+    RowRun,
+    TableRow,
+    TableRows,
+)
 from analysis.roster import Roster
 from analysis.submissions import _Submission, _text_key, round_from_text, round_of_period
 from analysis.tables import FIELD_LABELS_CN, blank, column_letter
@@ -151,6 +162,120 @@ class _Memo:
         if not true:
             return []
         return list(itertools.compress(range(len(column)), map(true.__contains__, column)))
+
+
+class _Cells:
+    """The values of a table's data rows that are not struck through, in row order: what
+    `_Interpreter.table_columns` cleans column by column.
+
+    Rows read one by one give their values dicts; a run of plain rows (`model.RowRun`)
+    gives slices of its columns, with no dict per row. `cells[j]` is data row j's
+    values (a new dict for a run's row); a column is taken once and kept.
+    `special`: the positions among all the table's rows of the rows left out (not
+    data, or struck through), ascending.
+    """
+
+    def __init__(self, rows: TableRows | list[TableRow]) -> None:
+        # (first data row, values dicts or None, a run's columns or None, lo, hi)
+        self.pieces: list[tuple[int, list | None, dict | None, int, int]] = []
+        self.special: list[int] = []
+        self.memo: dict[str, list] = {}
+        position = size = 0
+        dicts: list | None = None  # the piece single rows go into
+        for part in TableRows.of(rows).parts:
+            if part.__class__ is RowRun:
+                dicts, lo, n = None, 0, len(part)
+                for cut in (*part.struck, n):  # the slices between struck rows
+                    if cut > lo:
+                        self.pieces.append((size, None, part.columns, lo, cut))
+                        size += cut - lo
+                    if cut < n:
+                        self.special.append(position + cut)
+                    lo = cut + 1
+                position += n
+                continue
+            if part.kind != "data" or part.struck:
+                self.special.append(position)
+            else:
+                if dicts is None:
+                    dicts = []
+                    self.pieces.append((size, dicts, None, 0, 0))
+                dicts.append(part.values)
+                size += 1
+            position += 1
+        self.size = size
+        self.starts = [piece[0] for piece in self.pieces]
+
+    @classmethod
+    def of_values(cls, dicts: list[dict]) -> _Cells:
+        """The cells of rows given by their values dicts."""
+        return cls([TableRow(0, "data", values) for values in dicts])
+
+    def __len__(self) -> int:
+        return self.size
+
+    def column(self, field: str) -> list:
+        """Each row's `field` cell (None where the row has none)."""
+        got = self.memo.get(field)
+        if got is None:
+            got = self.memo[field] = list(
+                chain.from_iterable(map(self._piece_column, self.pieces, repeat(field)))
+            )
+        return got
+
+    @staticmethod
+    def _piece_column(piece: tuple, field: str):
+        _, dicts, columns, lo, hi = piece
+        if dicts is not None:
+            return map(dict.get, dicts, repeat(field))
+        column = columns.get(field)
+        if column is None:
+            return repeat(None, hi - lo)
+        return column if lo == 0 and hi == len(column) else column[lo:hi]
+
+    def holds(self, key: str) -> bool:
+        """Whether any row's values hold `key` (a run's rows hold its columns' fields)."""
+        return any(
+            key in columns if dicts is None else any(map(operator.contains, dicts, repeat(key)))
+            for _, dicts, columns, _, _ in self.pieces
+        )
+
+    def holding(self, key: str) -> list[bool]:
+        """Whether each row's values hold `key`."""
+        return list(
+            chain.from_iterable(
+                repeat(key in columns, hi - lo)
+                if dicts is None
+                else map(operator.contains, dicts, repeat(key))
+                for _, dicts, columns, lo, hi in self.pieces
+            )
+        )
+
+    def read_one_by_one(self):
+        """(j, values) of the rows read one by one (a run's rows are not: no heading)."""
+        for start, dicts, _, _, _ in self.pieces:
+            if dicts is not None:
+                yield from enumerate(dicts, start)
+
+    def _piece(self, j: int) -> tuple:
+        if not 0 <= j < self.size:
+            raise IndexError("data row index out of range")
+        return self.pieces[bisect.bisect_right(self.starts, j) - 1]
+
+    def __getitem__(self, j: int) -> dict:
+        start, dicts, columns, lo, _ = self._piece(j)
+        if dicts is not None:
+            return dicts[j - start]
+        k = lo + j - start
+        return {f: cells[k] for f, cells in columns.items()}
+
+    def __setitem__(self, j: int, values: dict) -> None:
+        """Row j's values replaced (a row read one by one: runs have no heading)."""
+        start, dicts, _, _, _ = self._piece(j)
+        if dicts is None:
+            raise TypeError("a run's rows are not replaced")
+        dicts[j - start] = values
+        self.memo.clear()
 
 
 class _Interpreter:
@@ -476,7 +601,7 @@ class _Interpreter:
 
     def _dates(self, tables: list[ActivityTable]) -> list[dt.date]:
         """The readable dates of the tables' data rows (struck-through rows included)."""
-        cells = [r.values.get("date") for t in tables for r in t.rows if r.kind == "data"]
+        cells = list(chain.from_iterable(TableRows.of(t.rows).data_column("date") for t in tables))
         return [day for day, _, _ in self.parse_date.column(cells) if day]
 
     def _unit_text(self, cell: object) -> tuple[str, bool, str]:
@@ -607,7 +732,7 @@ class _Interpreter:
         clean = unresolved is None and counted_for == reporting_unit
         return written, named, unit, counted_for, unresolved, clean
 
-    def _clean_columns(self, sub: _Submission, cells: list[dict]) -> tuple[list, ...]:
+    def _clean_columns(self, sub: _Submission, cells: _Cells) -> tuple[list, ...]:
         """The cleaned cells of data rows (their `values`), column by column.
 
         Four lists, one entry per row: `_holder`; (date, code, date text) from
@@ -615,10 +740,7 @@ class _Interpreter:
         distinct value goes through its cleaner once per run.
         """
         year = self.round_year.get(sub.round) if self.round_year else None
-
-        def column(field: str) -> list:
-            return list(map(dict.get, cells, repeat(field)))
-
+        column = cells.column
         return (
             self.holders(sub.reporting_unit, sub.submitter).column(column("grassroots_unit")),
             self.dates_in(year).column(column("date")),
@@ -642,13 +764,13 @@ class _Interpreter:
         is one `row` would accept with `ok` and no issue; a row whose participants code
         is all that puts it in the mask gets here the warning `row` would give it.
         """
-        rows, n = table.rows, len(table.rows)
-        special = [k for k, r in enumerate(rows) if r.kind != "data" or r.struck]
-        cells = list(map(attrgetter("values"), rows))
+        rows = TableRows.of(table.rows)
+        n = len(rows)
+        cells = _Cells(rows)  # the data rows' values, columns of runs kept as they are
+        special = cells.special
         at: range | list = range(n)  # the position of each data row among all rows
-        if special:  # the runs of data rows between special rows, by slices (no loop in Python)
+        if special:  # the runs of data rows between special rows, by ranges
             runs = [(a + 1, b) for a, b in itertools.pairwise([-1, *special, n])]
-            cells = list(chain.from_iterable(cells[a:b] for a, b in runs))
             at = list(chain.from_iterable(range(a, b) for a, b in runs))
         m = len(cells)
         self._units_from_headings(sub, cells)
@@ -662,17 +784,17 @@ class _Interpreter:
         fine &= np.fromiter(map(operator.not_, map(itemgetter(2), items)), bool, m)
         for key in ("participants_parts", "ditto", "unit_from_heading"):
             # Most tables have none: one pass that stops at the first, not a mask of each row.
-            if any(map(operator.contains, cells, repeat(key))):
-                fine &= ~np.fromiter(map(operator.contains, cells, repeat(key)), bool, m)
+            if cells.holds(key):
+                fine &= ~np.fromiter(cells.holding(key), bool, m)
         flagged: list[int] = []
         if self.void_words or self.example_words:
-            notes = list(map(dict.get, cells, repeat("note")))
+            notes = cells.column("note")
             if self.void_words:
                 flagged += self.void_remark.hits(notes)
             if self.example_words:
                 flagged += self.example_mark.hits(notes, text_only=True)
         if "seq" in table.columns:  # a name typed into 序号, or 示例 there (`row` decides)
-            seqs = list(map(dict.get, cells, repeat("seq")))
+            seqs = cells.column("seq")
             flagged += self.name_like.hits(seqs, text_only=True)
             if self.example_words:
                 flagged += self.example_mark.hits(seqs, text_only=True)
@@ -689,6 +811,7 @@ class _Interpreter:
         def spread(values: list) -> list:  # data rows' values placed among all rows
             return _spread(values, special) if special else values
 
+        numbers = rows.numbers()
         columns = self._columns(sub, table, {
             "state": ["accepted"] * n,
             "reason": ["ok"] * n,
@@ -698,9 +821,9 @@ class _Interpreter:
             "participants": spread(list(map(itemgetter(0), counts))),
             "work_item": spread(list(map(itemgetter(0), items))),
             "form": spread(list(map(itemgetter(3), items))),
-        })  # fmt: skip
+        }, numbers)  # fmt: skip
         reasons = columns["reason"]
-        quick = self._counted_only_issues(sub, table, rows, cells, counts, at, counted_only)
+        quick = self._counted_only_issues(sub, table, numbers, cells, counts, at, counted_only)
         by_row = dict.fromkeys(special)  # row position -> its data row (None: a special row)
         by_row.update(zip(map(at.__getitem__, slow), slow, strict=True))
         for k in sorted(by_row):
@@ -709,17 +832,17 @@ class _Interpreter:
                 reasons[k] = counts[j][1]
                 sub.row_issues.append(quick[j])
                 continue
-            trow, pre = rows[k], None
-            if j is not None:
+            if j is None:  # a special row: not data, or struck through
+                trow, pre = rows[k], None
+            else:  # a data row: its values as cleaned (a heading may have given a union)
+                trow = TableRow(numbers[k], "data", cells[j])
                 pre = holders[j], dates[j], counts[j], items[j]
-                if cells[j] is not trow.values:  # given a union by a heading (a new dict)
-                    trow = dataclasses.replace(trow, values=cells[j])
             for field, value in self.row(sub, table, trow, pre).items():
                 columns[field][k] = value
         return columns
 
-    def _counted_only_issues(self, sub: _Submission, table: ActivityTable, rows: list,
-                             cells: list[dict], counts: list, at, counted_only: set[int],
+    def _counted_only_issues(self, sub: _Submission, table: ActivityTable, numbers: list[int],
+                             cells: _Cells, counts: list, at, counted_only: set[int],
                              ) -> dict[int, Issue]:  # fmt: skip
         """Data row -> the warning `row` gives a row whose one issue is its participants
         code (`table_columns`), made for all of them at once (their sentences looked up
@@ -729,29 +852,31 @@ class _Interpreter:
         js = sorted(counted_only)
         # `_no_activity` stops at a date cell holding anything but a placeholder text:
         # only rows whose date cell is blank or a text are asked.
-        dates = list(map(dict.get, map(cells.__getitem__, js), repeat("date")))
+        date_cells = cells.column("date")
+        dates = [date_cells[j] for j in js]
         js = [j for j, d in zip(js, dates, strict=True)
               if not ((d is None or isinstance(d, str)) and self._no_activity(cells[j]))]  # fmt: skip
         codes = [counts[j][1] for j in js]
-        texts = self.cell_message.column(codes, [cells[j].get("participants") for j in js])
+        figures = cells.column("participants")
+        texts = self.cell_message.column(codes, [figures[j] for j in js])
         letter = column_letter(table.columns["participants"])
-        numbers = [rows[at[j]].row for j in js]
+        rows = [numbers[at[j]] for j in js]
         return {
             j: Issue(sub.file, table.sheet, number, letter, "warning", code,
                      _ROW_PREFIX.format(row=number) + text)
-            for j, number, code, text in zip(js, numbers, codes, texts, strict=True)
+            for j, number, code, text in zip(js, rows, codes, texts, strict=True)
         }  # fmt: skip
 
-    def _units_from_headings(self, sub: _Submission, cells: list[dict]) -> None:
+    def _units_from_headings(self, sub: _Submission, cells: _Cells) -> None:
         """Rows without a union under a row naming one alone (长阳镇卫生院工会, then its
         activities with the name column blank) are that union's, when the heading is a
         grassroots union of the roster; the row is marked for a warning. A heading naming
         a union of several parents, none the reporting unit's, makes them ambiguous. Any
         other heading (一、基层工会, 二、机关本级) leaves the rows as they are: blank is 本级."""
-        if not any(map(operator.contains, cells, repeat("unit_heading"))):
+        if not cells.holds("unit_heading"):
             return  # most tables: no union heading above their rows
         holder = self.holders(sub.reporting_unit, sub.submitter)  # each name resolved once
-        for i, values in enumerate(cells):
+        for i, values in cells.read_one_by_one():
             heading = values.get("unit_heading")
             if heading is None or not blank(values.get("grassroots_unit")):
                 continue
@@ -770,16 +895,18 @@ class _Interpreter:
         n = len(table.rows)
         varying = {field: [value] * n for field, value in _NOTHING_READ.items()}
         varying |= {"state": ["rejected"] * n, "reason": [reason] * n}
-        return self._columns(sub, table, varying)
+        return self._columns(sub, table, varying, TableRows.of(table.rows).numbers())
 
-    def _columns(self, sub: _Submission, table: ActivityTable, varying: dict) -> dict[str, list]:
-        """A table's ledger columns: `varying` (by row) and the file's and table's values."""
-        n = len(table.rows)
+    def _columns(self, sub: _Submission, table: ActivityTable, varying: dict,
+                 numbers: list[int]) -> dict[str, list]:  # fmt: skip
+        """A table's ledger columns: `varying` (by row), its rows' `numbers` and the file's
+        and table's values."""
+        n = len(numbers)
         fixed = {
             "file": sub.file, "sheet": table.sheet, "reporting_unit": sub.reporting_unit,
             "kind": sub.kind, "round": sub.round, "template": sub.parsed.template,
         }  # fmt: skip
-        varying["row"] = list(map(attrgetter("row"), table.rows))
+        varying["row"] = numbers
         return {c: varying[c] if c in varying else [fixed[c]] * n for c in ROWS_COLUMNS}
 
     def row(self, sub: _Submission, table: ActivityTable, trow, pre=None) -> dict:
@@ -826,7 +953,7 @@ class _Interpreter:
             bucket.append((code, letter, text, value, "、".join(suggest)))
 
         if pre is None:
-            pre = next(zip(*self._clean_columns(sub, [values]), strict=True))
+            pre = next(zip(*self._clean_columns(sub, _Cells.of_values([values])), strict=True))
         (written, named, unit, counted_for, unresolved, _), (day, date_code, _), (
             participants, p_code), (item, form, item_codes, _) = pre  # fmt: skip
 

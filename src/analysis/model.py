@@ -9,11 +9,13 @@ exceptions that unwind the run.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -378,6 +380,140 @@ class TableRow:
 
 
 @dataclass
+class RowRun:
+    """Consecutive plain data rows of a table (`tables._plain_rows`), held as columns.
+
+    The scaled round's tables are 99% such rows: one tuple per field instead of a dict
+    and a `TableRow` per row is less to build, to turn back into columns in the ledger
+    and to pickle into the cache. Row k of the run is spreadsheet row `first + k`,
+    of kind "data", its values `{field: column[k]}` in the columns' order.
+    """
+
+    first: int  # 1-based row number of its first row
+    columns: dict[str, tuple]  # field -> the rows' cells, top to bottom (one per row)
+    struck: tuple[int, ...] = ()  # offsets (ascending) of the rows struck through
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), ()))
+
+    def row(self, k: int) -> TableRow:
+        """Row k of the run as a `TableRow` (a new one at each call)."""
+        values = {f: cells[k] for f, cells in self.columns.items()}
+        return TableRow(self.first + k, "data", values, struck=k in self.struck)
+
+
+class TableRows(Sequence):
+    """A table's rows in sheet order: `TableRow`s, and `RowRun`s standing for many rows.
+
+    Reads as a list of `TableRow`s (iteration, len, index, ==). A row of a run is built
+    when it is read, anew each time: a change made to it is lost, so what changes a
+    table's rows goes through `append` and `set_last_kind`. Columnar readers
+    (`numbers`, `data_column`, `ledger._Cells`) take a run's cells without a row each.
+    """
+
+    __slots__ = ("parts", "size", "_starts")
+
+    def __init__(self, rows=()):
+        self.parts: list[TableRow | RowRun] = list(rows)
+        self.size = sum(len(p) if p.__class__ is RowRun else 1 for p in self.parts)
+        self._starts: list[int] | None = None  # each part's first position (`__getitem__`)
+
+    @classmethod
+    def of(cls, rows) -> TableRows:
+        """`rows` as TableRows (a list of TableRow put into one)."""
+        return rows if isinstance(rows, TableRows) else cls(rows)
+
+    def append(self, row: TableRow) -> None:
+        self.parts.append(row)
+        self.size += 1
+        self._starts = None
+
+    def extend(self, rows: list[TableRow]) -> None:
+        self.parts.extend(rows)
+        self.size += len(rows)
+        self._starts = None
+
+    def add_run(self, run: RowRun) -> None:
+        self.parts.append(run)
+        self.size += len(run)
+        self._starts = None
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self):
+        for part in self.parts:
+            if part.__class__ is RowRun:
+                yield from map(part.row, range(len(part)))
+            else:
+                yield part
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += self.size
+        if not 0 <= index < self.size:
+            raise IndexError("table row index out of range")
+        if self._starts is None:
+            starts, at = [], 0
+            for part in self.parts:
+                starts.append(at)
+                at += len(part) if part.__class__ is RowRun else 1
+            self._starts = starts
+        k = bisect.bisect_right(self._starts, index) - 1
+        part = self.parts[k]
+        return part.row(index - self._starts[k]) if part.__class__ is RowRun else part
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TableRows | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __add__(self, other) -> list[TableRow]:
+        return [*self, *other]
+
+    def __repr__(self) -> str:
+        return f"TableRows({list(self)!r})"
+
+    def set_last_kind(self, kind: RowKind) -> None:
+        """Make the last row one of `kind` (a run's last row leaves the run for it)."""
+        last = self.parts[-1]
+        if last.__class__ is RowRun:
+            self.size -= len(last)
+            self.parts.pop()
+            n = len(last) - 1
+            row = last.row(n)
+            if n:
+                columns = {f: cells[:n] for f, cells in last.columns.items()}
+                self.add_run(RowRun(last.first, columns, tuple(k for k in last.struck if k < n)))
+            self.append(row)
+            last = row
+        last.kind = kind
+
+    def numbers(self) -> list[int]:
+        """Every row's 1-based row number, in order."""
+        numbers: list[int] = []
+        for part in self.parts:
+            if part.__class__ is RowRun:
+                numbers.extend(range(part.first, part.first + len(part)))
+            else:
+                numbers.append(part.row)
+        return numbers
+
+    def data_column(self, field: str) -> list:
+        """The `field` cells of the data rows (struck-through rows included), in order."""
+        cells: list = []
+        for part in self.parts:
+            if part.__class__ is RowRun:
+                column = part.columns.get(field)
+                cells.extend(column if column is not None else repeat(None, len(part)))
+            elif part.kind == "data":
+                cells.append(part.values.get(field))
+        return cells
+
+
+@dataclass
 class ActivityTable:
     """One activity table found in a sheet."""
 
@@ -386,9 +522,12 @@ class ActivityTable:
     columns: dict[str, int]  # field -> 0-based column index
     column_labels: dict[str, str]  # field -> header text as written (for messages)
     header: HeaderBlock
-    rows: list[TableRow]
+    rows: TableRows  # given as a list of TableRow, made TableRows
     template: bool = False  # read from a marked submission template, by position
     issues: list[Issue] = field(default_factory=list)  # sheet/header-level notes
+
+    def __post_init__(self) -> None:
+        self.rows = TableRows.of(self.rows)
 
 
 # The ledger's columns (rows.csv): the contract's first, then ours.

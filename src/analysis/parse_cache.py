@@ -28,7 +28,7 @@ from pathlib import Path
 from analysis import __version__
 from analysis.campaign import Campaign
 from analysis.messages import located_message
-from analysis.model import ActivityTable, Issue, IssueRows, TableRow
+from analysis.model import ActivityTable, Issue, IssueRows, RowRun, TableRow, TableRows
 from analysis.roster import Roster
 
 log = logging.getLogger(__name__)
@@ -232,19 +232,49 @@ def _table_rows(rows: list[TableRow]) -> tuple:
     )
 
 
+def _table_parts(rows: TableRows | list[TableRow]) -> list:
+    """A table's rows as the cache keeps them: each run of plain rows as it is (a
+    `RowRun`, its columns pickled as tuples of cells: no dict per row), and the rows
+    between runs as `_table_rows` gives them."""
+    parts: list = []
+    singles: list[TableRow] = []
+    for part in TableRows.of(rows).parts:
+        if part.__class__ is RowRun:
+            if singles:
+                parts.append(_table_rows(singles))
+                singles = []
+            parts.append(part)
+        else:
+            singles.append(part)
+    if singles:
+        parts.append(_table_rows(singles))
+    return parts
+
+
 def _restore_table(state: dict) -> ActivityTable:
-    """The ActivityTable `_reduce_table` wrote (its rows rebuilt from the flat lists)."""
-    numbers, kinds, values, struck = state["rows"]
-    rows = list(map(TableRow, numbers, kinds, values))
-    for k in struck:
-        rows[k].struck = True
+    """The ActivityTable `_reduce_table` wrote (its rows rebuilt from the parts)."""
+    rows = TableRows()
+    for part in state["rows"]:
+        if part.__class__ is RowRun:
+            rows.add_run(part)
+            continue
+        numbers, kinds, values, struck = part
+        singles = list(map(TableRow, numbers, kinds, values))
+        for k in struck:
+            singles[k].struck = True
+        rows.extend(singles)
     table = ActivityTable.__new__(ActivityTable)
     table.__dict__.update(state, rows=rows)
     return table
 
 
 def _reduce_table(table: ActivityTable) -> tuple:
-    return _restore_table, ({**table.__dict__, "rows": _table_rows(table.rows)},)
+    return _restore_table, ({**table.__dict__, "rows": _table_parts(table.rows)},)
+
+
+def _reduce_run(run: RowRun) -> tuple:
+    """A run as its three fields (no state dict of field names)."""
+    return RowRun, (run.first, run.columns, run.struck)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -263,7 +293,12 @@ _DATE_FROM_ORDINAL = dt.date.fromordinal  # one object: pickled once per entry, 
 
 
 # How the cache pickles a parse (a private dispatch table: other pickles are unaffected).
-_COMPACT = {**copyreg.dispatch_table, ActivityTable: _reduce_table, dt.date: _reduce_date}
+_COMPACT = {
+    **copyreg.dispatch_table,
+    ActivityTable: _reduce_table,
+    RowRun: _reduce_run,
+    dt.date: _reduce_date,
+}
 
 
 def _reduce_interpreted(done: Interpreted) -> tuple:

@@ -42,7 +42,7 @@ import pandas as pd
 from analysis import clean
 from analysis.campaign import Campaign, PublicitySettings
 from analysis.messages import message, message_text, place_text, suggestion_text
-from analysis.model import FileState, HeaderBlock, Issue, IssueCode, RowState, Sheet
+from analysis.model import FileState, HeaderBlock, Issue, IssueCode, RowState, Sheet, TableRows
 from analysis.names import ambiguous_fields
 from analysis.roster import labelled
 
@@ -957,11 +957,17 @@ class PublicityInterpreter:
 
     def interpret(self, sub, rejected_reason: str | None = None) -> None:
         """Fill `sub.publicity` (records) and `sub.row_issues` from the file's publicity tables."""
+        publicity_tables = getattr(sub.parsed, "publicity", ())
         # Rows read as activities too (counts in an activity table's extra columns): the
-        # ledger already tells a deletion or a 同上 there.
-        self.told = {(t.sheet, r.row) for t in getattr(sub.parsed, "tables", ()) for r in t.rows}
+        # ledger already tells a deletion or a 同上 there. Listed only for a file with
+        # publicity tables (most have none: no set of every row's number made for them).
+        self.told = {
+            (t.sheet, number)
+            for t in getattr(sub.parsed, "tables", ()) if publicity_tables
+            for number in TableRows.of(t.rows).numbers()
+        }  # fmt: skip
         self.said: set[tuple[str, int, str, str]] = set()  # (sheet, row, code, column) told
-        for table in getattr(sub.parsed, "publicity", ()):
+        for table in publicity_tables:
             for cell in table.cells:
                 if rejected_reason is not None:
                     sub.publicity.append(

@@ -51,6 +51,7 @@ from analysis.model import (
     HeaderBlock,
     Issue,
     IssueCode,
+    RowRun,
     Sheet,
     TableRow,
     gc_paused,
@@ -1319,10 +1320,11 @@ def _title_of_counts(readers: list, i: int) -> None:
     above, is the counts' title: a note row, not an activity with no date or figure."""
     for reader in readers:
         rows = reader.plan[0].rows
-        if rows and rows[-1].row == i and rows[-1].kind == "data":
-            cells = [v for f, v in rows[-1].values.items() if f in TABLE_FIELDS and not blank(v)]
+        last = rows[-1] if rows else None
+        if last is not None and last.row == i and last.kind == "data":
+            cells = [v for f, v in last.values.items() if f in TABLE_FIELDS and not blank(v)]
             if len(cells) == 1 and isinstance(cells[0], str):
-                rows[-1].kind = "note"
+                rows.set_last_kind("note")
 
 
 def _publicity_counts(labels: list[str], columns: dict[str, int]) -> bool:
@@ -1459,10 +1461,15 @@ def _plain_rows(
     """
     stop, texts, outputs, unlabelled = sets
     table, _cells, fields, span, pick, _split, _dates, empty = reader.plan
-    append = table.rows.append
     counts = context.count
-    running, section, heading = reader.running, reader.section, reader.heading
-    values = None
+    running = reader.running
+    # The rows' cells as `pick` gives them (a tuple each, in the columns' order): a run of
+    # columns below (`model.RowRun`), no dict or TableRow per row.
+    picks: list[tuple] = []
+    add = picks.append
+    struck_at: list[int] = []  # offsets in `picks` of the rows struck through
+    figure = fields.index("participants") if "participants" in fields else None
+    start = i
     height = len(grid)
     while i < end:
         row = grid[i]
@@ -1491,8 +1498,41 @@ def _plain_rows(
             and context.label_like(row)
         ):
             break  # perhaps a two-row header
+        got = pick(row)
+        add(got)
+        if figure is not None:
+            cell = got[figure]
+            count = counts.get((cell.__class__, cell), _UNSEEN)
+            if count is _UNSEEN:
+                count = context.participants(cell)
+            running += count or 0
+        if struck and _struck_row(row, i, struck):
+            struck_at.append(i - start)
+        i += 1
+    reader.running = running
+    if picks:
+        _add_plain_rows(reader, start, picks, struck_at)
+    return i
+
+
+def _add_plain_rows(reader: _Reader, start: int, picks: list[tuple], struck_at: list[int]) -> None:
+    """Put the plain rows read from row `start` on (`picks`: their cells in the columns'
+    order) into the reader's table: a `RowRun`, or one TableRow each below a union
+    heading or a section heading (whose name fills their blank union or work item).
+
+    The cells of a plain row hold no blank string (`_plain_rows`): blank is None there.
+    """
+    table, _cells, fields, _span, _pick, _split, _dates, empty = reader.plan
+    section, heading = reader.section, reader.heading
+    if heading is None and section is None:
+        columns = dict(zip(fields, zip(*picks, strict=True), strict=True))
+        table.rows.add_run(RowRun(start + 1, columns, tuple(struck_at)))
+        reader.previous = dict(zip(fields, picks[-1], strict=True))  # for 同上 below
+        return
+    append, struck = table.rows.append, set(struck_at)
+    for k, got in enumerate(picks):
         values = empty.copy()
-        values.update(zip(fields, pick(row), strict=True))
+        values.update(zip(fields, got, strict=True))
         if heading is not None:
             if blank(values.get("grassroots_unit")):
                 values["unit_heading"] = heading
@@ -1500,20 +1540,9 @@ def _plain_rows(
                 heading = None
         if section is not None and blank(values.get("work_item")):
             values["work_item"] = section
-        cell = values.get("participants")
-        count = counts.get((cell.__class__, cell), _UNSEEN)
-        if count is _UNSEEN:
-            count = context.participants(cell)
-        running += count or 0
-        if struck and _struck_row(row, i, struck):
-            append(TableRow(i + 1, "data", values, struck=True))
-        else:
-            append(TableRow(i + 1, "data", values))
-        i += 1
-    if values is not None:
-        reader.previous = values
-    reader.running, reader.section, reader.heading = running, section, heading
-    return i
+        append(TableRow(start + k + 1, "data", values, struck=k in struck))
+    reader.previous = values
+    reader.heading = heading
 
 
 def _readers(
