@@ -16,7 +16,7 @@ from analysis.model import (
     TableRow,
     Workbook,
 )
-from analysis.tables import FILLED_FIELDS, _filled, _merge_index, marker_hit
+from analysis.tables import FILLED_FIELDS, _filled, _merge_index, _struck_row, marker_hit
 from analysis.templates.layout import HEADER_LABELS, LISTS_SHEET, META_SHEET, TEMPLATE_MARKER
 
 # The coordinates openpyxl's coordinate_from_string accepts ("B3", "$B$3", "b3").
@@ -265,7 +265,9 @@ def read_tables(
         # Only a remark ("以上活动均已上报…"): a note under the activities, not one of them.
         remark_only = all(_text(v) == "" for f, v in values.items() if f not in ("seq", "note"))
         kind = "note" if remark_only else _row_kind(values, campaign)
-        table_rows.append(TableRow(row=i + 1, kind=kind, values=values))
+        # Every filled cell struck through: the unit deleted the row, as in any workbook.
+        struck = kind == "data" and bool(sheet.struck) and _struck_row(rows[i], i, sheet.struck)
+        table_rows.append(TableRow(row=i + 1, kind=kind, values=values, struck=struck))
     return [
         ActivityTable(
             sheet=sheet.name,

@@ -1,0 +1,76 @@
+"""The tool's own template, filled the way offices do in Excel or WPS, read back by the ingest.
+
+Each case writes a real template (`write_templates`), edits it with openpyxl as a unit
+would (strike a row through, rename a header, copy the sheet for another round) and
+checks the ledger against expectations worked out by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.styles import Font
+
+from analysis import ingest
+from analysis.roster import load_roster
+from analysis.templates.batch import write_templates
+from analysis.templates.fill import fill_template
+
+UNIT = "长阳镇总工会"
+SCHOOL, CLINIC = "长阳镇第一小学工会", "长阳镇卫生院工会"
+
+
+@pytest.fixture
+def template(raw, campaign, tmp_path) -> callable:
+    """A function: round code -> a copy of 长阳镇's template of that round, in submissions/."""
+    roster = load_roster(raw / "roster")
+
+    def make(round_code: str, name: str = "长阳镇报送表.xlsx") -> Path:
+        out = tmp_path / f"templates_{round_code}"
+        paths = write_templates(roster, campaign, round_code, out)
+        (path,) = [p for p in paths if p.name.startswith(UNIT)]
+        return Path(shutil.copy(path, raw / "submissions" / name))
+
+    return make
+
+
+def activity(unit: str, day: dt.date, participants: object) -> dict:
+    """A template row as a unit types it: union, date, work item, form and participants."""
+    return {"grassroots_unit": unit, "date": day, "work_item": "切实抓好学习", "form": "讨论会",
+            "participants": participants}  # fmt: skip
+
+
+def ledger(raw: Path, out: Path) -> dict[tuple[str, int], dict]:
+    ingest.run(raw, out, progress=False)
+    with open(out / "rows.csv", encoding="utf-8-sig", newline="") as fh:
+        return {(r["sheet"], int(r["row"])): r for r in csv.DictReader(fh)}
+
+
+def test_a_row_struck_through_in_a_template_is_the_units_deletion(template, raw, tmp_path):
+    """Row 7 of the template struck through (every filled cell): the unit deleted it, as in
+    any other workbook — rejected, row_deleted; rows 6 and 8 are counted."""
+    path = template("r2")
+    fill_template(
+        path,
+        [
+            activity(SCHOOL, dt.date(2019, 7, 9), 20),
+            activity(CLINIC, dt.date(2019, 7, 10), 30),
+            activity("本级", dt.date(2019, 7, 11), 40),
+        ],
+        {"填报日期": dt.date(2019, 10, 2)},
+    )
+    book = load_workbook(path)
+    for cell in book["活动情况"][7]:
+        if cell.value is not None:
+            cell.font = Font(strike=True)
+    book.save(path)
+    rows = ledger(raw, tmp_path / "out")
+    got = {n: (rows["活动情况", n]["state"], rows["活动情况", n]["reason"]) for n in (6, 7, 8)}
+    assert got == {6: ("accepted", "ok"), 7: ("rejected", "row_deleted"), 8: ("accepted", "ok")}
+    issues = (tmp_path / "out" / "issues.csv").read_text(encoding="utf-8-sig")
+    assert ",活动情况,7,,error,row_deleted," in issues
