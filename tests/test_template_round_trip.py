@@ -74,3 +74,38 @@ def test_a_row_struck_through_in_a_template_is_the_units_deletion(template, raw,
     assert got == {6: ("accepted", "ok"), 7: ("rejected", "row_deleted"), 8: ("accepted", "ok")}
     issues = (tmp_path / "out" / "issues.csv").read_text(encoding="utf-8-sig")
     assert ",活动情况,7,,error,row_deleted," in issues
+
+
+@pytest.mark.parametrize(
+    ("renamed", "inserted"),
+    [
+        ({"C5": "日期", "F5": "参与人数（人）"}, None),
+        ({"F5": "参加人数（人次）"}, "联系人"),
+        ({"B5": "基层工会（全称）", "F5": "人数(人)"}, None),
+    ],
+)
+def test_a_template_header_renamed_slightly_keeps_its_columns(
+    template, raw, tmp_path, renamed, inserted
+):
+    """A unit renames 活动日期 → 日期, 参加人数 → 参与人数（人）, … (and may insert a 联系人
+    column before 参加人数): the columns are found by their new names as the general
+    reader finds them, so participants 20 and 30 are read, never missing."""
+    path = template("r2")
+    fill_template(
+        path,
+        [activity(SCHOOL, dt.date(2019, 7, 9), 20), activity(CLINIC, dt.date(2019, 7, 10), "30人")],
+        {"填报日期": dt.date(2019, 10, 2)},
+    )
+    book = load_workbook(path)
+    sheet = book["活动情况"]
+    for ref, text in renamed.items():
+        sheet[ref] = text
+    if inserted:
+        sheet.insert_cols(6)  # before 参加人数: rows 5.. move right (the header block too)
+        sheet["F5"] = inserted
+        sheet["F6"], sheet["F7"] = "王芳", "李娜"
+    book.save(path)
+    rows = ledger(raw, tmp_path / "out")
+    got = [(rows["活动情况", n]["grassroots_unit"], rows["活动情况", n]["date"],
+            rows["活动情况", n]["participants"]) for n in (6, 7)]  # fmt: skip
+    assert got == [(SCHOOL, "2019-07-09", "20"), (CLINIC, "2019-07-10", "30")]
