@@ -109,3 +109,30 @@ def test_a_template_header_renamed_slightly_keeps_its_columns(
     got = [(rows["活动情况", n]["grassroots_unit"], rows["活动情况", n]["date"],
             rows["活动情况", n]["participants"]) for n in (6, 7)]  # fmt: skip
     assert got == [(SCHOOL, "2019-07-09", "20"), (CLINIC, "2019-07-10", "30")]
+
+
+@pytest.mark.parametrize("copy_title", ["活动情况 (2)", "Sheet2"])
+def test_a_template_sheet_copied_for_the_next_round_counts_in_that_round(
+    template, raw, tmp_path, copy_title
+):
+    """长阳镇 copies its second-round sheet (Excel's 移动或复制 → 建立副本), sets the copy's
+    报送期次 to 第三阶段（总结） and types its October rows there. Each sheet states its
+    own round in its own header block: the copy's rows count in r3, the original's in r2,
+    and the file is a report of both (r2;r3)."""
+    path = template("r2")
+    fill_template(
+        path, [activity(SCHOOL, dt.date(2019, 7, 9), 20)], {"填报日期": dt.date(2019, 12, 30)}
+    )
+    book = load_workbook(path)
+    copy = book.copy_worksheet(book["活动情况"])
+    copy.title = copy_title
+    copy["F2"] = "第三阶段（总结）"
+    for ref, value in {"B6": CLINIC, "C6": dt.datetime(2019, 10, 15), "F6": 30}.items():
+        copy[ref] = value
+    book.save(path)
+    rows = ledger(raw, tmp_path / "out")
+    assert (rows["活动情况", 6]["round"], rows["活动情况", 6]["state"]) == ("r2", "accepted")
+    assert (rows[copy_title, 6]["round"], rows[copy_title, 6]["state"]) == ("r3", "accepted")
+    with open(tmp_path / "out" / "submissions.csv", encoding="utf-8-sig", newline="") as fh:
+        (sub,) = csv.DictReader(fh)
+    assert (sub["round"], sub["state"], sub["rows_accepted"]) == ("r2;r3", "current", "2")
