@@ -136,3 +136,42 @@ def test_a_template_sheet_copied_for_the_next_round_counts_in_that_round(
     with open(tmp_path / "out" / "submissions.csv", encoding="utf-8-sig", newline="") as fh:
         (sub,) = csv.DictReader(fh)
     assert (sub["round"], sub["state"], sub["rows_accepted"]) == ("r2;r3", "current", "2")
+
+
+def test_a_sheet_named_with_a_full_width_sign_is_never_a_formula(template, raw, tmp_path, campaign):
+    """The activity sheet renamed ＝1+2 (a full-width ＝, as a Chinese input method types
+    it; sheet names are kept as written, not normalised): rows.csv's sheet column holds it
+    after an apostrophe, 数据明细.xlsx as quoted text; 参加人次 and 活动日期 stay a number
+    and a date there."""
+    import pandas as pd
+
+    from analysis.exports.details import write_details
+
+    name = "＝1+2"
+    path = template("r2")
+    fill_template(
+        path, [activity(SCHOOL, dt.date(2019, 7, 9), 20)], {"填报日期": dt.date(2019, 10, 2)}
+    )
+    book = load_workbook(path)
+    book["活动情况"].title = name
+    book.save(path)
+    out = tmp_path / "out"
+    ingest.run(raw, out, progress=False)
+    with open(out / "rows.csv", encoding="utf-8-sig", newline="") as fh:
+        (row,) = csv.DictReader(fh)
+    assert (row["sheet"], row["state"], row["participants"]) == ("'" + name, "accepted", "20")
+    assert pd.read_parquet(out / "rows.parquet")["sheet"].tolist() == [name]  # as written
+    written = write_details(
+        tmp_path / "数据明细.xlsx",
+        pd.read_parquet(out / "rows.parquet"),
+        pd.read_parquet(out / "submissions.parquet"),
+        pd.read_parquet(out / "issues.parquet"),
+        pd.read_parquet(out / "coverage.parquet"),
+        campaign,
+    )
+    sheet = load_workbook(written)["活动明细"]
+    head = [c.value for c in sheet[1]]
+    cells = {label: sheet.cell(row=2, column=head.index(label) + 1) for label in head}
+    assert (cells["工作表"].value, cells["工作表"].quotePrefix) == (name, True)
+    assert (cells["参加人次"].value, cells["参加人次"].data_type) == (20, "n")
+    assert cells["活动日期"].value == dt.datetime(2019, 7, 9)
