@@ -175,3 +175,52 @@ def test_a_sheet_named_with_a_full_width_sign_is_never_a_formula(template, raw, 
     assert (cells["工作表"].value, cells["工作表"].quotePrefix) == (name, True)
     assert (cells["参加人次"].value, cells["参加人次"].data_type) == (20, "n")
     assert cells["活动日期"].value == dt.datetime(2019, 7, 9)
+
+
+def _insert_as_excel_does(sheet, row: int | None = None, column: int | None = None) -> None:
+    """Insert one row or column as Excel does: merged ranges move with the cells
+    (openpyxl's insert_rows/insert_cols leave them where they were)."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    ranges = [str(r) for r in sheet.merged_cells.ranges]
+    for r in ranges:
+        sheet.unmerge_cells(r)
+    if row is not None:
+        sheet.insert_rows(row)
+    else:
+        sheet.insert_cols(column)
+    for r in ranges:
+        c1, r1, c2, r2 = range_boundaries(r)
+        if row is not None:
+            r1, r2 = r1 + (r1 >= row), r2 + (r2 >= row)
+        else:
+            c1, c2 = c1 + (c1 >= column), c2 + (c2 >= column)
+        sheet.merge_cells(f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+
+
+def test_a_header_block_moved_down_and_right_keeps_its_values(template, raw, tmp_path):
+    """A line inserted above the title and a column inserted at B: 填报日期's label moves
+    from A3 to A4 and its value from B4 to C4, past the new empty B4. The date is still
+    read (2019-10-02), so this correction still replaces the earlier file by its date."""
+    earlier = template("r2", "长阳镇报送表.xlsx")
+    fill_template(
+        earlier, [activity(SCHOOL, dt.date(2019, 7, 9), 20)], {"填报日期": dt.date(2019, 9, 28)}
+    )
+    path = template("r2", "长阳镇报送表（更正）.xlsx")
+    fill_template(
+        path, [activity(CLINIC, dt.date(2019, 7, 9), 30)], {"填报日期": dt.date(2019, 10, 2)}
+    )
+    book = load_workbook(path)
+    sheet = book["活动情况"]
+    _insert_as_excel_does(sheet, row=1)
+    _insert_as_excel_does(sheet, column=2)
+    assert (sheet["A4"].value, sheet["B4"].value) == ("填报日期", None)
+    book.save(path)
+    ledger(raw, tmp_path / "out")
+    with open(tmp_path / "out" / "submissions.csv", encoding="utf-8-sig", newline="") as fh:
+        subs = {Path(r["file"]).name: r for r in csv.DictReader(fh)}
+    got = {name: (r["report_date"], r["state"]) for name, r in subs.items()}
+    assert got == {
+        "长阳镇报送表.xlsx": ("2019-09-28", "superseded"),
+        "长阳镇报送表（更正）.xlsx": ("2019-10-02", "current"),
+    }

@@ -187,7 +187,8 @@ def _read_header_block(
             continue
         moved = _find_label(rows, label, header_index)
         if moved is not None:
-            values[fld] = _at(rows, moved[0], moved[1] + 1)
+            # Its value right of it, past any empty cell a column inserted left there.
+            values[fld] = _right_of(rows, *moved, labels)
             altered.append(message_text("template_label_moved", label=label, ref=label_ref))
         else:
             altered.append(message_text("template_label_changed", label=label, ref=label_ref))
