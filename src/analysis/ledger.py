@@ -426,16 +426,19 @@ class _Interpreter:
         ]
         return next((u for c in candidates if (u := self.resolver.reporting_unit_in_text(c))), None)
 
+    def written_round(self, written: str) -> str | None:
+        """The round a 报送期次 value names: a round's label, the months it covers ("7-9月",
+        "三季度", as for a folder), or its number ("2", "二"); None when it names none."""
+        code = self.round_of(written) or round_of_period(written, self.campaign)
+        number = _CN_ORDINALS.get(written, int(written) if written.isdigit() else 0)
+        if code is None and 1 <= number <= len(self.campaign.rounds):
+            code = self.campaign.rounds[number - 1].code
+        return code
+
     def round(self, sub: _Submission, written: str, tables: list[ActivityTable]) -> str:
         """报送期次, else a folder naming a round, else the round holding most activity dates."""
-        if written:
-            # A round's label, or the months it covers ("7-9月", "三季度"), as for a folder.
-            code = self.round_of(written) or round_of_period(written, self.campaign)
-            number = _CN_ORDINALS.get(written, int(written) if written.isdigit() else 0)
-            if code is None and 1 <= number <= len(self.campaign.rounds):  # "2", "二"
-                code = self.campaign.rounds[number - 1].code
-            if code:
-                return code
+        if written and (code := self.written_round(written)):
+            return code
         for folder in reversed(Path(sub.file).parts[1:-1]):
             if code := self.round_of(folder) or round_of_period(folder, self.campaign):
                 how = message_text("round_how_folder")
@@ -586,15 +589,19 @@ class _Interpreter:
         return other
 
     def sheet_rounds(self, tables: list[ActivityTable]) -> dict[str, str]:
-        """Sheet -> round when the tables' sheets are named for two or more rounds, else {}.
+        """Sheet -> round when the tables' sheets name two or more rounds, else {}.
 
         A workbook with one sheet per round (第一阶段 / 第二阶段 / r3) is read sheet by
-        sheet, each sheet in the round its name gives.
+        sheet, each sheet in the round its name gives. A sheet whose name gives none
+        names its round by the 报送期次 of its own header block: a template's sheet copied
+        for the next round (活动情况 (2)), its 报送期次 changed, is that round's.
         """
         named = {}
         for table in tables:
             if table.sheet and table.sheet not in named:
                 code = self.round_of(table.sheet) or round_of_period(table.sheet, self.campaign)
+                if not code and (written := self.clean.normalise_text(table.header.round)):
+                    code = self.written_round(written)
                 if code:
                     named[table.sheet] = code
         return named if len(set(named.values())) >= 2 else {}

@@ -6,15 +6,18 @@ But a spreadsheet program opening a table we wrote would evaluate it (OWASP "CSV
 injection": links, DDE commands). One rule, applied where every table and workbook
 is written:
 
-- a text value that begins with `=`, `+`, `-`, `@`, a tab or a carriage return
-  (`EVALUABLE`) is written so that no spreadsheet program evaluates it;
+- a text value that begins with `=`, `+`, `-`, `@`, a tab or a carriage return, or
+  with the full-width `＝`, `＋`, `－`, `＠` a Chinese input method types (Excel in a
+  CJK locale takes them for the ASCII signs when it parses what it reads)
+  (`EVALUABLE`), is written so that no spreadsheet program evaluates it;
 - in CSV, with a leading apostrophe (the OWASP recommendation; Excel, WPS and
   LibreOffice show the rest as text) — `csv_safe`, `csv_rows`;
 - in xlsx, as a string cell with Excel's own "quote prefix" style, never a formula
   (openpyxl stores any `str` beginning with `=` as a formula) — `protect_workbook`;
 - numbers stay numbers: numeric columns and cells are never touched, and a text
   that is only a number (`-5`, `+3.5`, `-12%`) or a lone sign (`-`, the usual
-  "nothing" of an office) cannot be a formula, so it keeps its bytes;
+  "nothing" of an office) cannot be a formula, so it keeps its bytes (full-width
+  digits and signs too: `－５`);
 - Parquet is data, not a document: it keeps the text exactly as read. So does
   every table in memory; only the written CSV carries the prefix, and the project
   reads its own CSV tables back through `csv_unescape`, which removes it (text that
@@ -42,13 +45,16 @@ keys (`namekeys`) ignore them too, so a name written without them still matches.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 from analysis.namekeys import DIRECTION_CONTROLS
 
-EVALUABLE = ("=", "+", "-", "@", "\t", "\r")
+EVALUABLE = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# The full-width signs among them: a text beginning with one is judged in its NFKC form.
+_FULL_WIDTH_SIGNS = ("＝", "＋", "－", "＠")
 # Characters XML 1.0 cannot hold (documents leave them out); RE2 spelling for Arrow.
 # The direction controls are kept out of documents with them (module docstring).
 NOT_XML = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff{DIRECTION_CONTROLS}]")
@@ -67,12 +73,11 @@ _LONE_SIGNS = frozenset({"-", "+"})
 
 def is_evaluable(value: object) -> bool:
     """Whether `value` is text a spreadsheet program would evaluate if written as it is."""
-    return (
-        isinstance(value, str)
-        and value.startswith(EVALUABLE)
-        and value not in _LONE_SIGNS
-        and _NUMBER.fullmatch(value) is None
-    )
+    if not isinstance(value, str) or not value.startswith(EVALUABLE):
+        return False
+    if value.startswith(_FULL_WIDTH_SIGNS):
+        value = unicodedata.normalize("NFKC", value)  # －５ is -5, a number
+    return value not in _LONE_SIGNS and _NUMBER.fullmatch(value) is None
 
 
 def needs_csv_prefix(value: object) -> bool:
@@ -103,13 +108,14 @@ def _begins(column: pd.Series, starts: tuple[str, ...]):
     An Arrow-backed column is tested on its buffers: each value's first byte, one
     numpy pass (`str.startswith` with a tuple makes one pass over the text per
     prefix, and a regex one slower pass: ~0.1 s either way for the 200,000-row
-    ledger's text columns). The prefixes are ASCII characters, so a value's first
-    UTF-8 byte decides.
+    ledger's text columns). A value's first UTF-8 byte decides for an ASCII prefix;
+    for another one (＝, whose first byte other full-width characters share) the
+    byte makes the value a candidate, which the caller's test (`_mask`) then judges.
     """
     import numpy as np
 
     arrow = getattr(column.array, "__arrow_array__", None)
-    if arrow is not None and all(len(s) == 1 and s.isascii() for s in starts):
+    if arrow is not None and all(len(s) == 1 for s in starts):
         import pyarrow as pa
 
         values = arrow()
@@ -117,7 +123,7 @@ def _begins(column: pd.Series, starts: tuple[str, ...]):
             values = values.combine_chunks()
         if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
             wanted = np.zeros(256, dtype=bool)
-            wanted[np.frombuffer("".join(starts).encode("ascii"), dtype=np.uint8)] = True
+            wanted[[s.encode("utf-8")[0] for s in starts]] = True
             return _first_byte_in(values, wanted)
     try:
         return column.str.startswith(starts, na=False).to_numpy(dtype=bool, copy=True)

@@ -16,7 +16,16 @@ from analysis.model import (
     TableRow,
     Workbook,
 )
-from analysis.tables import FILLED_FIELDS, _filled, _merge_index, marker_hit
+from analysis.tables import (
+    FILLED_FIELDS,
+    _assign,
+    _context,
+    _filled,
+    _labels,
+    _merge_index,
+    _struck_row,
+    marker_hit,
+)
 from analysis.templates.layout import HEADER_LABELS, LISTS_SHEET, META_SHEET, TEMPLATE_MARKER
 
 # The coordinates openpyxl's coordinate_from_string accepts ("B3", "$B$3", "b3").
@@ -94,8 +103,11 @@ def _at(rows: list[list[object]], r: int, c: int) -> object:
 def _match_header(
     rows: list[list[object]], labels: dict[str, str], campaign: Campaign, limit: int = 30
 ) -> tuple[int, dict[str, int]] | None:
-    """The header row (0-based) and field columns of a moved table: template labels, then synonyms."""
+    """The header row (0-based) and field columns of a moved table: template labels, then
+    synonyms, then any label the general reader takes for the field ("参与人数（人）",
+    "日期", "基层工会（全称）": `tables._Matcher`, containment included)."""
     best: tuple[int, dict[str, int]] | None = None
+    matcher = _context(campaign).matcher
     for r in range(min(limit, len(rows))):
         cells = [_norm(v) for v in rows[r]]
         found: dict[str, int] = {}
@@ -104,6 +116,12 @@ def _match_header(
                 if _norm(name) in cells and cells.index(_norm(name)) not in found.values():
                     found[fld] = cells.index(_norm(name))
                     break
+        taken = set(found.values())
+        others = [[] if j in taken else [_labels(v)] for j, v in enumerate(rows[r])]
+        for fld, j in _assign(matcher, others)[0].items():
+            if fld in labels and fld not in found and j not in taken:
+                found[fld] = j
+                taken.add(j)
         if len(found) >= 3 and (best is None or len(found) > len(best[1])):
             best = (r, found)
     return best
@@ -169,7 +187,8 @@ def _read_header_block(
             continue
         moved = _find_label(rows, label, header_index)
         if moved is not None:
-            values[fld] = _at(rows, moved[0], moved[1] + 1)
+            # Its value right of it, past any empty cell a column inserted left there.
+            values[fld] = _right_of(rows, *moved, labels)
             altered.append(message_text("template_label_moved", label=label, ref=label_ref))
         else:
             altered.append(message_text("template_label_changed", label=label, ref=label_ref))
@@ -265,7 +284,9 @@ def read_tables(
         # Only a remark ("以上活动均已上报…"): a note under the activities, not one of them.
         remark_only = all(_text(v) == "" for f, v in values.items() if f not in ("seq", "note"))
         kind = "note" if remark_only else _row_kind(values, campaign)
-        table_rows.append(TableRow(row=i + 1, kind=kind, values=values))
+        # Every filled cell struck through: the unit deleted the row, as in any workbook.
+        struck = kind == "data" and bool(sheet.struck) and _struck_row(rows[i], i, sheet.struck)
+        table_rows.append(TableRow(row=i + 1, kind=kind, values=values, struck=struck))
     return [
         ActivityTable(
             sheet=sheet.name,
