@@ -671,3 +671,25 @@ def test_photos_in_a_folder_named_for_a_union_count_for_its_roster_parent(raw, s
         "submissions/区教委工会/房山区长阳镇中心小学工会/2.jpg": "区教委工会",
         "submissions/长阳镇/3.jpg": "长阳镇总工会",
     }
+
+
+def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):
+    """A .docx is a zip inside: one cut off in transfer (half its bytes) cannot be opened
+    as a zip. It is still the summary its name says, listed and rejected with a
+    material_corrupt error, loose or in a zip (where it was taken for a nested archive)."""
+    whole = mm.docx(["长阳镇总工会第一阶段工作总结", "共开展活动" + "学习" * 2000 + "。"])
+    cut = whole[: len(whole) // 2]
+    put(raw, "长阳镇总工会/第一阶段/工作总结.docx", cut)
+    put(raw, "琉璃河镇材料.zip", mm.zip_of({"第一阶段/情况.docx": cut}))
+    out = run(raw)
+    assert materials(out)[CONTRACT].values.tolist() == [
+        ["submissions/琉璃河镇材料.zip/第一阶段/情况.docx", "琉璃河镇总工会", "town", "r1",
+         "document", "", "rejected", ""],
+        ["submissions/长阳镇总工会/第一阶段/工作总结.docx", "长阳镇总工会", "town", "r1",
+         "summary", "", "rejected", ""],
+    ]  # fmt: skip
+    assert issue_codes(out) == [
+        ("submissions/琉璃河镇材料.zip/第一阶段/情况.docx", "error", "material_corrupt"),
+        ("submissions/长阳镇总工会/第一阶段/工作总结.docx", "error", "material_corrupt"),
+    ]
+    assert "已损坏或不完整" in csv(out, "issues")["message"][0]

@@ -245,7 +245,8 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
         )
     out = Expanded(issues=list(found.issues))
     for member in found.members:
-        if archive_format(member.data[:264]) and not _is_office(member.data):
+        if archive_format(member.data[:264]) and not _is_office(member.data) \
+                and not _damaged_material(member):  # fmt: skip
             if depth >= limits.max_archive_depth:
                 out.issues.append(
                     _issue(member.rel, IssueCode.ARCHIVE_NESTED_TOO_DEEP, archive=member.rel)
@@ -257,6 +258,18 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
         else:
             out.members.append(member)
     return out
+
+
+def _damaged_material(member: Member) -> bool:
+    """A member that cannot be opened as the zip it begins like and whose name says it is a
+    photo, document or video (a .docx cut off in transfer): that material, damaged, for
+    the materials table to reject; not an archive inside the archive."""
+    from analysis.materials import detect  # detect imports this module
+
+    suffix = PurePosixPath(member.rel).suffix
+    if detect.named_as(suffix) not in ("photo", "document", "video"):
+        return False
+    return detect.damaged_material(detect.from_zip(io.BytesIO(member.data)), suffix)
 
 
 def _is_office(data: bytes) -> bool:

@@ -78,7 +78,12 @@ def _read_facts(item: Received, limit: int) -> Facts:
     data = item.read(limit)
     facts.sha256 = hashlib.sha256(data).hexdigest()
     if item.kind.group not in ("photo", "document", "video"):
-        facts.error = (IssueCode.MATERIAL_CORRUPT, message_text("detail_content_not_extension"))
+        detail = (
+            "detail_structure_incomplete"
+            if item.kind.group == "damaged"
+            else "detail_content_not_extension"
+        )
+        facts.error = (IssueCode.MATERIAL_CORRUPT, message_text(detail))
         return facts
     if group == "photo":
         try:
