@@ -693,3 +693,23 @@ def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(ra
         ("submissions/长阳镇总工会/第一阶段/工作总结.docx", "error", "material_corrupt"),
     ]
     assert "已损坏或不完整" in csv(out, "issues")["message"][0]
+
+
+def test_a_documents_own_date_does_not_place_it_in_a_round(raw):
+    """Only a photo's capture date says when what it shows happened. A document's own
+    date says when it was written: a first-round summary is written after the round
+    (created 2019-07-02, in round two's window) and must not be counted for round two;
+    with no round in its folder, name or text its round is unknown (a warning says so)."""
+    put(raw, "长阳镇总工会/工作总结.docx",
+        mm.docx(["各位领导：", "今年以来，我镇认真学习。"], created="2019-07-02T09:00:00"))  # fmt: skip
+    put(raw, "长阳镇总工会/合影.jpg", mm.jpeg(mm.picture(1), taken="2019:07:02 10:00:00"))
+    out = run(raw)
+    assert materials(out)[CONTRACT].values.tolist() == [
+        ["submissions/长阳镇总工会/合影.jpg", "长阳镇总工会", "town", "r2", "photo", "2019-07-02",
+         "current", ""],
+        ["submissions/长阳镇总工会/工作总结.docx", "长阳镇总工会", "town", "", "summary", "2019-07-02",
+         "current", ""],
+    ]  # fmt: skip
+    assert issue_codes(out) == [
+        ("submissions/长阳镇总工会/工作总结.docx", "warning", "material_unplaced")
+    ]

@@ -174,7 +174,10 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
             code, detail = facts.error
             state = MaterialState.REJECTED
             issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
-        taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date else None
+        # A photo's capture date places it in a round; a document's own date is when it
+        # was written (a round's summary comes after the round) and places nothing.
+        photo = facts.material == "photo"
+        taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date and photo else None
         placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
         if state != MaterialState.REJECTED:
             if facts.too_large:
