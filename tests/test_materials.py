@@ -713,3 +713,35 @@ def test_a_documents_own_date_does_not_place_it_in_a_round(raw):
     assert issue_codes(out) == [
         ("submissions/长阳镇总工会/工作总结.docx", "warning", "material_unplaced")
     ]
+
+
+def _pdf(created: str) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/CreationDate": created})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "day"),
+    [
+        # Word and WPS store the time in UTC: 23:30 UTC on 30 June is 07:30 on 1 July in Beijing
+        ("晨会.docx", mm.docx(["情况"], created="2019-06-30T23:30:00"), "2019-07-01"),
+        ("午后.docx", mm.docx(["情况"], created="2019-06-30T06:00:00"), "2019-06-30"),
+        # a PDF writes its zone: UTC (Z), or Beijing's own +08'00' (the date as written)
+        ("晨会.pdf", _pdf("D:20190630233000Z"), "2019-07-01"),
+        ("晨会2.pdf", _pdf("D:20190701073000+08'00'"), "2019-07-01"),
+        ("无时区.pdf", _pdf("D:20190630233000"), "2019-06-30"),
+    ],
+)
+def test_a_documents_own_date_is_the_day_in_beijing_not_in_utc(raw, name, data, day):
+    """The analyst and the units are in Beijing (UTC+8): a document written at 07:30 on
+    1 July is dated 1 July, though its properties say 23:30 on 30 June in UTC."""
+    put(raw, f"长阳镇总工会/第二阶段/{name}", data)
+    assert materials(run(raw))["taken_date"].tolist() == [day]
