@@ -745,3 +745,27 @@ def test_a_documents_own_date_is_the_day_in_beijing_not_in_utc(raw, name, data, 
     1 July is dated 1 July, though its properties say 23:30 on 30 June in UTC."""
     put(raw, f"长阳镇总工会/第二阶段/{name}", data)
     assert materials(run(raw))["taken_date"].tolist() == [day]
+
+
+def test_a_file_or_archive_named_first_for_a_union_counts_for_its_roster_parent(raw):
+    """Offices name files for the union they show, then what they are: 房山区实验中学工会
+    is 区教委工会's school, so its photo, video and zip count for 区教委工会 (as a folder
+    named for it does). A union's name inside a longer name (良乡实验中学 is not the
+    roster's 实验中学) names nothing."""
+    put(raw, "第二阶段/房山区实验中学工会_活动照片1.jpg", mm.jpeg(mm.picture(1)))
+    put(raw, "第二阶段/实验中学宣讲视频.mp4", b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41")
+    put(
+        raw,
+        "第二阶段/房山区实验中学工会报送材料.zip",
+        mm.zip_of({"合影.jpg": mm.jpeg(mm.picture(2))}),
+    )
+    put(raw, "第二阶段/长阳镇卫生院工会-照片.jpg", mm.jpeg(mm.picture(3)))
+    put(raw, "第二阶段/良乡实验中学工会照片.jpg", mm.jpeg(mm.picture(4)))
+    table = materials(run(raw))
+    assert table[["file", "reporting_unit", "kind"]].values.tolist() == [
+        ["submissions/第二阶段/实验中学宣讲视频.mp4", "区教委工会", "system"],
+        ["submissions/第二阶段/房山区实验中学工会_活动照片1.jpg", "区教委工会", "system"],
+        ["submissions/第二阶段/房山区实验中学工会报送材料.zip/合影.jpg", "区教委工会", "system"],
+        ["submissions/第二阶段/良乡实验中学工会照片.jpg", "", ""],
+        ["submissions/第二阶段/长阳镇卫生院工会-照片.jpg", "长阳镇总工会", "town"],
+    ]
