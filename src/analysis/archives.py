@@ -295,7 +295,14 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
         return out
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        named = sorted(zip(member_names(infos), infos, strict=True), key=lambda x: x[0])
+        # A folder entry written with a backslash (`照片\`: PowerShell's Compress-Archive,
+        # .NET before 4.6.1) is a folder too; told by its decoded name, as a GBK
+        # character's second byte may be 0x5C.
+        named = sorted(
+            ((n, i) for n, i in zip(member_names(infos), infos, strict=True)
+             if not n.endswith("\\")),
+            key=lambda x: x[0],
+        )  # fmt: skip
         if len(named) > limits.max_archive_members:
             out.issues.append(_issue(rel, IssueCode.ARCHIVE_TOO_MANY_MEMBERS, archive=rel,
                                      count=len(named), limit=limits.max_archive_members))  # fmt: skip
