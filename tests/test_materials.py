@@ -769,3 +769,14 @@ def test_a_file_or_archive_named_first_for_a_union_counts_for_its_roster_parent(
         ["submissions/第二阶段/良乡实验中学工会照片.jpg", "", ""],
         ["submissions/第二阶段/长阳镇卫生院工会-照片.jpg", "长阳镇总工会", "town"],
     ]
+
+
+def test_a_cut_off_workbook_in_a_zip_is_a_rejected_submission_not_a_damaged_archive(raw):
+    """As loose: the readers say the workbook is damaged, and submissions.csv lists it."""
+    whole = mm.xlsx([["长阳镇卫生院工会", "2019-06-03", 20]] * 200)
+    put(raw, "长阳镇材料.zip", mm.zip_of({"报送表.xlsx": whole[: len(whole) // 2]}))
+    out = run(raw)
+    assert csv(out, "submissions")[["file", "state"]].values.tolist() == [
+        ["submissions/长阳镇材料.zip/报送表.xlsx", "rejected"]
+    ]
+    assert issue_codes(out) == [("submissions/长阳镇材料.zip/报送表.xlsx", "error", "corrupt")]

@@ -36,6 +36,7 @@ from analysis.messages import error_detail, message_text
 from analysis.model import Issue, IssueCode
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"})
 SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 RAR_MAGIC = b"Rar!\x1a\x07"
 # Members at least this big are held to the compression-ratio limit (small text
@@ -246,7 +247,7 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
     out = Expanded(issues=list(found.issues))
     for member in found.members:
         if archive_format(member.data[:264]) and not _is_office(member.data) \
-                and not _damaged_material(member):  # fmt: skip
+                and not _damaged_other(member):  # fmt: skip
             if depth >= limits.max_archive_depth:
                 out.issues.append(
                     _issue(member.rel, IssueCode.ARCHIVE_NESTED_TOO_DEEP, archive=member.rel)
@@ -260,16 +261,18 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
     return out
 
 
-def _damaged_material(member: Member) -> bool:
-    """A member that cannot be opened as the zip it begins like and whose name says it is a
-    photo, document or video (a .docx cut off in transfer): that material, damaged, for
-    the materials table to reject; not an archive inside the archive."""
-    from analysis.materials import detect  # detect imports this module
-
-    suffix = PurePosixPath(member.rel).suffix
-    if detect.named_as(suffix) not in ("photo", "document", "video"):
+def _damaged_other(member: Member) -> bool:
+    """A member that begins like a zip, cannot be opened as one and is named as some other
+    file (报告.docx cut off in transfer): that file, damaged, for the caller to tell as what
+    its name says; not an archive inside the archive."""
+    suffix = PurePosixPath(member.rel).suffix.lower()
+    if not suffix or suffix in ARCHIVE_SUFFIXES or not member.data.startswith(ZIP_MAGICS):
         return False
-    return detect.damaged_material(detect.from_zip(io.BytesIO(member.data)), suffix)
+    try:
+        with zipfile.ZipFile(io.BytesIO(member.data)):
+            return False
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return True
 
 
 def _is_office(data: bytes) -> bool:

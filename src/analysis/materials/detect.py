@@ -12,7 +12,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from analysis.archives import archive_format
+from analysis.archives import ARCHIVE_SUFFIXES, archive_format
 
 SPREADSHEET_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xlsb", ".xls", ".xlt", ".xltx", ".et", ".ett", ".ods", ".csv", ".txt"}
@@ -22,7 +22,6 @@ PHOTO_SUFFIXES = frozenset(
 )
 DOCUMENT_SUFFIXES = frozenset({".docx", ".doc", ".wps", ".pdf", ".odt", ".rtf", ".pptx", ".ppt"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".3gp", ".wmv", ".mkv", ".flv"})
-ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"})
 HEAD_BYTES = 64  # enough for every signature below; zips are looked into separately
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
