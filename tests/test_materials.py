@@ -780,3 +780,16 @@ def test_a_cut_off_workbook_in_a_zip_is_a_rejected_submission_not_a_damaged_arch
         ["submissions/长阳镇材料.zip/报送表.xlsx", "rejected"]
     ]
     assert issue_codes(out) == [("submissions/长阳镇材料.zip/报送表.xlsx", "error", "corrupt")]
+
+
+@pytest.mark.parametrize(
+    ("name", "round_"),
+    [("阶段总结2.docx", ""), ("2019年阶段总结3.docx", ""), ("第二阶段总结.docx", "r2"),
+     ("第三阶段（总结）.docx", "r3"), ("阶段2总结.docx", "r2")],
+)  # fmt: skip
+def test_summary_taken_out_of_a_name_does_not_join_what_stood_around_it(raw, name, round_):
+    """总结 names a summary, not round three, and is left out when the name is read for
+    a round; what stood on either side of it is not thereby joined into a round label
+    (阶段总结2 is a stage summary's second copy, never “阶段2”)."""
+    put(raw, f"长阳镇总工会/{name}", mm.docx(["各位领导：", "今年以来，我镇认真学习。"]))
+    assert materials(run(raw))["round"].tolist() == [round_]

@@ -30,8 +30,10 @@ class Placement:
 
 def _round(text: str, campaign: Campaign) -> str | None:
     # "总结" names a summary, not the last round (the built-in campaign's r3 label):
-    # a 阶段性总结 of round one must not be placed in round three.
-    return round_from_text(text.replace(SUMMARY_MARK, ""), campaign)
+    # a 阶段性总结 of round one must not be placed in round three. It is left out as a
+    # separator, so that what stood around it is not joined into a label never written
+    # (阶段总结2 is not “阶段2”).
+    return round_from_text(text.replace(SUMMARY_MARK, "、"), campaign)
 
 
 def _folders(rel: str) -> list[str]:
