@@ -368,3 +368,16 @@ def test_an_empty_archive_or_one_of_folders_only_is_told(raw):
     empty = result.issues[result.issues["code"] == "archive_empty"]
     assert list(empty["file"]) == ["submissions/长阳镇/mac.zip", "submissions/长阳镇/空.zip"]
     assert set(empty["severity"]) == {"warning"}
+
+
+def test_folder_entries_written_with_backslashes_are_folders_not_empty_files():
+    """Windows PowerShell's Compress-Archive and .NET before 4.6.1 write `\\` between names,
+    an empty folder as an entry `照片\\`. Such an entry is a folder, not an empty file
+    named 照片 (which was read as an empty spreadsheet, an error)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("长阳镇\\照片\\", b"")  # an empty folder
+        zf.writestr("长阳镇\\报送表.xlsx", b"a")
+    found = archives.expand(buffer.getvalue(), "submissions/材料.zip", LIMITS)
+    assert names(found) == ["submissions/材料.zip/长阳镇/报送表.xlsx"]
+    assert found.issues == []

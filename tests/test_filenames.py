@@ -258,3 +258,37 @@ def test_a_message_never_holds_undecodable_bytes():
     text = message_text("roster_several_files", count=2, used=gbk, others="“a.xlsx”")
     assert "名册.xlsx" in text
     text.encode("utf-8")  # writable to a table and a terminal
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux keeps names that are not UTF-8")
+def test_gbk_names_that_happen_to_be_valid_utf8_are_shown_in_chinese(tmp_path):
+    """图片 and 通知 in GBK (CD BC C6 AC, CD A8 D6 AA) are also valid UTF-8 (“ͼƬ”, “֪ͨ”):
+    a folder unzipped on UOS or Kylin from a Windows zip is named so on disk. It is shown
+    in Chinese, as the same name inside a zip is (archives.member_names), and opened again
+    by that name; a name in UTF-8 (Chinese, or accented Latin) stays as it is."""
+    import pandas as pd
+
+    from analysis import ingest
+    from tests.fixtures import make_materials as mm
+
+    assert shown_name(os.fsdecode("图片/通知.docx".encode("gbk"))) == "图片/通知.docx"
+    assert shown_name("submissions/长阳镇/图片.jpg") == "submissions/长阳镇/图片.jpg"
+    assert shown_name("résumé.docx") == "résumé.docx"
+    raw = tmp_path / "raw"
+    write_xlsx(raw / "roster" / "名册.xlsx", [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60],
+    ])  # fmt: skip
+    folder = os.fsencode(raw / "submissions" / "长阳镇" / "第一阶段") + b"/" + "图片".encode("gbk")
+    os.makedirs(folder)
+    with open(folder + b"/" + "合影.jpg".encode("gbk"), "wb") as fh:
+        fh.write(mm.jpeg(mm.picture(1)))
+    with open(folder + b"/" + "通知.jpg".encode("gbk"), "wb") as fh:
+        fh.write(mm.jpeg(mm.picture(2)))
+    ingest.run(raw, tmp_path / "out", progress=False)
+    table = pd.read_csv(tmp_path / "out" / "materials.csv", dtype=str, keep_default_na=False)
+    assert table[["file", "reporting_unit", "round", "state"]].values.tolist() == [
+        ["submissions/长阳镇/第一阶段/图片/合影.jpg", "长阳镇总工会", "r1", "current"],
+        ["submissions/长阳镇/第一阶段/图片/通知.jpg", "长阳镇总工会", "r1", "current"],
+    ]
+    assert disk_path(raw, "submissions/长阳镇/第一阶段/图片/通知.jpg").is_file()

@@ -671,3 +671,125 @@ def test_photos_in_a_folder_named_for_a_union_count_for_its_roster_parent(raw, s
         "submissions/区教委工会/房山区长阳镇中心小学工会/2.jpg": "区教委工会",
         "submissions/长阳镇/3.jpg": "长阳镇总工会",
     }
+
+
+def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):
+    """A .docx is a zip inside: one cut off in transfer (half its bytes) cannot be opened
+    as a zip. It is still the summary its name says, listed and rejected with a
+    material_corrupt error, loose or in a zip (where it was taken for a nested archive)."""
+    whole = mm.docx(["长阳镇总工会第一阶段工作总结", "共开展活动" + "学习" * 2000 + "。"])
+    cut = whole[: len(whole) // 2]
+    put(raw, "长阳镇总工会/第一阶段/工作总结.docx", cut)
+    put(raw, "琉璃河镇材料.zip", mm.zip_of({"第一阶段/情况.docx": cut}))
+    out = run(raw)
+    assert materials(out)[CONTRACT].values.tolist() == [
+        ["submissions/琉璃河镇材料.zip/第一阶段/情况.docx", "琉璃河镇总工会", "town", "r1",
+         "document", "", "rejected", ""],
+        ["submissions/长阳镇总工会/第一阶段/工作总结.docx", "长阳镇总工会", "town", "r1",
+         "summary", "", "rejected", ""],
+    ]  # fmt: skip
+    assert issue_codes(out) == [
+        ("submissions/琉璃河镇材料.zip/第一阶段/情况.docx", "error", "material_corrupt"),
+        ("submissions/长阳镇总工会/第一阶段/工作总结.docx", "error", "material_corrupt"),
+    ]
+    assert "已损坏或不完整" in csv(out, "issues")["message"][0]
+
+
+def test_a_documents_own_date_does_not_place_it_in_a_round(raw):
+    """Only a photo's capture date says when what it shows happened. A document's own
+    date says when it was written: a first-round summary is written after the round
+    (created 2019-07-02, in round two's window) and must not be counted for round two;
+    with no round in its folder, name or text its round is unknown (a warning says so)."""
+    put(raw, "长阳镇总工会/工作总结.docx",
+        mm.docx(["各位领导：", "今年以来，我镇认真学习。"], created="2019-07-02T09:00:00"))  # fmt: skip
+    put(raw, "长阳镇总工会/合影.jpg", mm.jpeg(mm.picture(1), taken="2019:07:02 10:00:00"))
+    out = run(raw)
+    assert materials(out)[CONTRACT].values.tolist() == [
+        ["submissions/长阳镇总工会/合影.jpg", "长阳镇总工会", "town", "r2", "photo", "2019-07-02",
+         "current", ""],
+        ["submissions/长阳镇总工会/工作总结.docx", "长阳镇总工会", "town", "", "summary", "2019-07-02",
+         "current", ""],
+    ]  # fmt: skip
+    assert issue_codes(out) == [
+        ("submissions/长阳镇总工会/工作总结.docx", "warning", "material_unplaced")
+    ]
+
+
+def _pdf(created: str) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/CreationDate": created})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "day"),
+    [
+        # Word and WPS store the time in UTC: 23:30 UTC on 30 June is 07:30 on 1 July in Beijing
+        ("晨会.docx", mm.docx(["情况"], created="2019-06-30T23:30:00"), "2019-07-01"),
+        ("午后.docx", mm.docx(["情况"], created="2019-06-30T06:00:00"), "2019-06-30"),
+        # a PDF writes its zone: UTC (Z), or Beijing's own +08'00' (the date as written)
+        ("晨会.pdf", _pdf("D:20190630233000Z"), "2019-07-01"),
+        ("晨会2.pdf", _pdf("D:20190701073000+08'00'"), "2019-07-01"),
+        ("无时区.pdf", _pdf("D:20190630233000"), "2019-06-30"),
+    ],
+)
+def test_a_documents_own_date_is_the_day_in_beijing_not_in_utc(raw, name, data, day):
+    """The analyst and the units are in Beijing (UTC+8): a document written at 07:30 on
+    1 July is dated 1 July, though its properties say 23:30 on 30 June in UTC."""
+    put(raw, f"长阳镇总工会/第二阶段/{name}", data)
+    assert materials(run(raw))["taken_date"].tolist() == [day]
+
+
+def test_a_file_or_archive_named_first_for_a_union_counts_for_its_roster_parent(raw):
+    """Offices name files for the union they show, then what they are: 房山区实验中学工会
+    is 区教委工会's school, so its photo, video and zip count for 区教委工会 (as a folder
+    named for it does). A union's name inside a longer name (良乡实验中学 is not the
+    roster's 实验中学) names nothing."""
+    put(raw, "第二阶段/房山区实验中学工会_活动照片1.jpg", mm.jpeg(mm.picture(1)))
+    put(raw, "第二阶段/实验中学宣讲视频.mp4", b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2avc1mp41")
+    put(
+        raw,
+        "第二阶段/房山区实验中学工会报送材料.zip",
+        mm.zip_of({"合影.jpg": mm.jpeg(mm.picture(2))}),
+    )
+    put(raw, "第二阶段/长阳镇卫生院工会-照片.jpg", mm.jpeg(mm.picture(3)))
+    put(raw, "第二阶段/良乡实验中学工会照片.jpg", mm.jpeg(mm.picture(4)))
+    table = materials(run(raw))
+    assert table[["file", "reporting_unit", "kind"]].values.tolist() == [
+        ["submissions/第二阶段/实验中学宣讲视频.mp4", "区教委工会", "system"],
+        ["submissions/第二阶段/房山区实验中学工会_活动照片1.jpg", "区教委工会", "system"],
+        ["submissions/第二阶段/房山区实验中学工会报送材料.zip/合影.jpg", "区教委工会", "system"],
+        ["submissions/第二阶段/良乡实验中学工会照片.jpg", "", ""],
+        ["submissions/第二阶段/长阳镇卫生院工会-照片.jpg", "长阳镇总工会", "town"],
+    ]
+
+
+def test_a_cut_off_workbook_in_a_zip_is_a_rejected_submission_not_a_damaged_archive(raw):
+    """As loose: the readers say the workbook is damaged, and submissions.csv lists it."""
+    whole = mm.xlsx([["长阳镇卫生院工会", "2019-06-03", 20]] * 200)
+    put(raw, "长阳镇材料.zip", mm.zip_of({"报送表.xlsx": whole[: len(whole) // 2]}))
+    out = run(raw)
+    assert csv(out, "submissions")[["file", "state"]].values.tolist() == [
+        ["submissions/长阳镇材料.zip/报送表.xlsx", "rejected"]
+    ]
+    assert issue_codes(out) == [("submissions/长阳镇材料.zip/报送表.xlsx", "error", "corrupt")]
+
+
+@pytest.mark.parametrize(
+    ("name", "round_"),
+    [("阶段总结2.docx", ""), ("2019年阶段总结3.docx", ""), ("第二阶段总结.docx", "r2"),
+     ("第三阶段（总结）.docx", "r3"), ("阶段2总结.docx", "r2")],
+)  # fmt: skip
+def test_summary_taken_out_of_a_name_does_not_join_what_stood_around_it(raw, name, round_):
+    """总结 names a summary, not round three, and is left out when the name is read for
+    a round; what stood on either side of it is not thereby joined into a round label
+    (阶段总结2 is a stage summary's second copy, never “阶段2”)."""
+    put(raw, f"长阳镇总工会/{name}", mm.docx(["各位领导：", "今年以来，我镇认真学习。"]))
+    assert materials(run(raw))["round"].tolist() == [round_]

@@ -36,6 +36,7 @@ from analysis.messages import error_detail, message_text
 from analysis.model import Issue, IssueCode
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"})
 SEVEN_ZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 RAR_MAGIC = b"Rar!\x1a\x07"
 # Members at least this big are held to the compression-ratio limit (small text
@@ -245,7 +246,8 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
         )
     out = Expanded(issues=list(found.issues))
     for member in found.members:
-        if archive_format(member.data[:264]) and not _is_office(member.data):
+        if archive_format(member.data[:264]) and not _is_office(member.data) \
+                and not _damaged_other(member):  # fmt: skip
             if depth >= limits.max_archive_depth:
                 out.issues.append(
                     _issue(member.rel, IssueCode.ARCHIVE_NESTED_TOO_DEEP, archive=member.rel)
@@ -257,6 +259,20 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
         else:
             out.members.append(member)
     return out
+
+
+def _damaged_other(member: Member) -> bool:
+    """A member that begins like a zip, cannot be opened as one and is named as some other
+    file (报告.docx cut off in transfer): that file, damaged, for the caller to tell as what
+    its name says; not an archive inside the archive."""
+    suffix = PurePosixPath(member.rel).suffix.lower()
+    if not suffix or suffix in ARCHIVE_SUFFIXES or not member.data.startswith(ZIP_MAGICS):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(member.data)):
+            return False
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return True
 
 
 def _is_office(data: bytes) -> bool:
@@ -282,7 +298,14 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
         return out
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        named = sorted(zip(member_names(infos), infos, strict=True), key=lambda x: x[0])
+        # A folder entry written with a backslash (`照片\`: PowerShell's Compress-Archive,
+        # .NET before 4.6.1) is a folder too; told by its decoded name, as a GBK
+        # character's second byte may be 0x5C.
+        named = sorted(
+            ((n, i) for n, i in zip(member_names(infos), infos, strict=True)
+             if not n.endswith("\\")),
+            key=lambda x: x[0],
+        )  # fmt: skip
         if len(named) > limits.max_archive_members:
             out.issues.append(_issue(rel, IssueCode.ARCHIVE_TOO_MANY_MEMBERS, archive=rel,
                                      count=len(named), limit=limits.max_archive_members))  # fmt: skip

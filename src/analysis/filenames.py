@@ -66,16 +66,46 @@ def shown_name(text: str) -> str:
     a file named in GBK by a Windows tool and unzipped or copied on UOS/Kylin. Such text
     cannot be encoded, so no table, log or document could hold it. Its bytes are
     decoded again, name by name: as UTF-8, else as GB18030 (what the office wrote), else with U+FFFD
-    for the bytes that fit neither. Any other name is returned unchanged. The shown
-    name is for reading only; the file is opened by its own path.
+    for the bytes that fit neither. A GBK name whose bytes happen to be valid UTF-8
+    (图片 listed as “ͼƬ”) is shown in Chinese too (`_misread_gbk`). Any other name is
+    returned unchanged. The shown name is for reading only; the file is opened by its
+    own path (`disk_path` finds it from the shown name).
     """
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+    if text.isascii():
         return text
-    return "/".join(_shown_part(part) for part in text.split("/"))
+    parts = text.split("/")
+    if not any("\udc80" <= ch <= "\udcff" for ch in text) and not any(map(_misread_gbk, parts)):
+        return text
+    return "/".join(_shown_part(part) for part in parts)
+
+
+def _chinese_or_ascii(text: str) -> bool:
+    return all(ch.isascii() or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+               for ch in text)  # fmt: skip
+
+
+def _misread_gbk(part: str) -> str | None:
+    """The Chinese a name in GBK says when its bytes happen to be valid UTF-8 too: 图片
+    (CD BC C6 AC) is listed as “ͼƬ”, 通知 as “֪ͨ”. Such a reading has only two-byte
+    characters (Chinese in UTF-8 takes three) and none of the accented Latin letters real
+    names hold (é, ü, ł: U+00C0..U+017F), and its GBK reading is Chinese; None otherwise.
+    Inside a zip the archive's other names decide (`archives.member_names`)."""
+    if part.isascii() or any(ord(ch) >= 0x800 or "\u00c0" <= ch <= "\u017f" for ch in part):
+        return None
+    if any("\udc80" <= ch <= "\udcff" for ch in part):
+        return None
+    try:
+        as_gbk = part.encode("utf-8").decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return as_gbk if not as_gbk.isascii() and _chinese_or_ascii(as_gbk) else None
 
 
 def _shown_part(part: str) -> str:
     """One name of a path as `shown_name` shows it (folders may differ in encoding)."""
+    misread = _misread_gbk(part)
+    if misread is not None:
+        return misread
     data = part.encode("utf-8", "surrogateescape")
     for encoding in ("utf-8", "gb18030"):
         try:

@@ -354,6 +354,46 @@ class NameResolver:
             found = self.units.find(text + "工会", reporting_unit).candidates
         return found
 
+    # A union's name opening a file or folder name is at least this long (as keyed):
+    # shorter ones (机关工会, 中心校) open too many names that mean something else.
+    UNION_OPENING_CHARS = 4
+
+    @functools.cached_property
+    def _union_openings(self) -> tuple[dict[str, frozenset[str]], int]:
+        """Union keys (`compact_name`, `normalise_name`, `loose_key`) -> the parents of the unions with
+        that key, for names the roster lists once; and the longest key's length."""
+        found: dict[str, set[str]] = {}
+        for name, parent in self.roster.parent_of.items():
+            for key in {compact_name(name), normalise_name(name), loose_key(name)}:
+                if len(key) >= self.UNION_OPENING_CHARS:
+                    found.setdefault(key, set()).add(parent)
+        keys = {k: frozenset(v) for k, v in found.items()}
+        return keys, max(map(len, keys), default=0)
+
+    def union_parent_opening(self, text: str) -> str | None:
+        """The roster parent of the grassroots union whose name opens `text` or a part of
+        it after a separator ("房山区实验中学工会_活动照片", "2019-长阳镇卫生院照片"): the
+        longest such name; None when none, or when it names unions of several parents.
+
+        A name inside a longer name (良乡实验中学 is not 实验中学) names nothing: it
+        must begin the text or follow a character that is not a letter (_, -, a digit…).
+        """
+        keys, longest = self._union_openings
+        haystack = normalise_name(text)
+        best: tuple[int, frozenset[str]] | None = None
+        for start in range(len(haystack)):
+            if start and haystack[start - 1].isalpha():
+                continue
+            for end in range(min(len(haystack), start + longest), start, -1):
+                parents = keys.get(haystack[start:end])
+                if parents is not None:
+                    if best is None or end - start > best[0]:
+                        best = (end - start, parents)
+                    break
+        if best is None or len(best[1]) != 1:
+            return None
+        return next(iter(best[1]))
+
     def resolve_reporting_unit(self, name: object) -> Resolution:
         """Resolve a reporting-unit name (a federation, or a directly affiliated union)."""
         return self.reporting.resolve(name)

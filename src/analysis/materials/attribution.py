@@ -30,8 +30,10 @@ class Placement:
 
 def _round(text: str, campaign: Campaign) -> str | None:
     # "总结" names a summary, not the last round (the built-in campaign's r3 label):
-    # a 阶段性总结 of round one must not be placed in round three.
-    return round_from_text(text.replace(SUMMARY_MARK, ""), campaign)
+    # a 阶段性总结 of round one must not be placed in round three. It is left out as a
+    # separator, so that what stood around it is not joined into a label never written
+    # (阶段总结2 is not “阶段2”).
+    return round_from_text(text.replace(SUMMARY_MARK, "、"), campaign)
 
 
 def _folders(rel: str) -> list[str]:
@@ -47,7 +49,8 @@ def _folders(rel: str) -> list[str]:
 def _unit_named(text: str, resolver: names.NameResolver, outer: str | None = None) -> str | None:
     """The reporting unit a folder or file name names: a grassroots union's own name
     (长阳镇中心小学 under 区教委工会) counts for its roster parent, whatever place its
-    name mentions; else a reporting unit named in it (长阳镇 → 长阳镇总工会).
+    name mentions, and so does a name that opens with one (长阳镇中心小学_合影); else a
+    reporting unit named in it (长阳镇 → 长阳镇总工会).
 
     A name the roster lists under several parents is the union under `outer` (the
     reporting unit an enclosing folder names: 琉璃河镇/中心小学工会), as a row from that
@@ -58,7 +61,8 @@ def _unit_named(text: str, resolver: names.NameResolver, outer: str | None = Non
         return union.parent
     if resolver.unions_named(text, outer):
         return None
-    return resolver.reporting_unit_in_text(text)
+    # A name opening with a union's name, then what the file is: 房山区实验中学工会_合影
+    return resolver.union_parent_opening(text) or resolver.reporting_unit_in_text(text)
 
 
 def _outer_unit(folders: list[str], resolver: names.NameResolver) -> list[str | None]:

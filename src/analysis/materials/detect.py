@@ -12,7 +12,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from analysis.archives import archive_format
+from analysis.archives import ARCHIVE_SUFFIXES, archive_format
 
 SPREADSHEET_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xlsb", ".xls", ".xlt", ".xltx", ".et", ".ett", ".ods", ".csv", ".txt"}
@@ -22,7 +22,6 @@ PHOTO_SUFFIXES = frozenset(
 )
 DOCUMENT_SUFFIXES = frozenset({".docx", ".doc", ".wps", ".pdf", ".odt", ".rtf", ".pptx", ".ppt"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".3gp", ".wmv", ".mkv", ".flv"})
-ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"})
 HEAD_BYTES = 64  # enough for every signature below; zips are looked into separately
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -41,6 +40,9 @@ class Kind:
 
 
 UNKNOWN = Kind("unknown", "")
+# A file that begins like a zip but cannot be opened as one: an Office file or a zip cut
+# off in transfer. Its name says which (a damaged .docx is a document, not an archive).
+DAMAGED_ZIP = Kind("damaged", "zip")
 
 
 def from_head(head: bytes) -> Kind:
@@ -93,7 +95,7 @@ def from_zip(data_or_file) -> Kind:
             names = set(zf.namelist())
             mimetype = zf.read("mimetype")[:80] if "mimetype" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
-        return Kind("archive", "zip")  # the archive reader says what is wrong with it
+        return DAMAGED_ZIP  # what its name says: a damaged document, or a damaged archive
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names or b"spreadsheet" in mimetype:
         return Kind("spreadsheet", "xlsx")
     if "word/document.xml" in names:
@@ -129,6 +131,12 @@ def identify(data: bytes, suffix: str) -> Kind:
     if kind.group == "ole2":
         return from_ole2(data, suffix)
     return kind
+
+
+def damaged_material(kind: Kind, suffix: str) -> bool:
+    """Whether a file that cannot be opened is a damaged photo, document or video by its
+    name (a .docx cut off in transfer), rather than a damaged archive."""
+    return kind == DAMAGED_ZIP and named_as(suffix) in ("photo", "document", "video")
 
 
 def named_as(suffix: str) -> str:

@@ -187,14 +187,84 @@ def _docx(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
     except KeyError:
         return lines, None, "", heading
     props = document.core_properties
-    when = props.created or props.modified
-    own_date = when.date() if isinstance(when, dt.datetime) else None
+    own_date = _w3cdtf_date(_core_text(props, "created")) or _w3cdtf_date(
+        _core_text(props, "modified")
+    )
     return lines, own_date, props.title or "", heading
 
 
+# The units and the analyst are in China, all of it on Beijing time (UTC+8): a time
+# written with its zone (Word and WPS write UTC, "…Z") is dated as a clock there shows it.
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def _local_date(year: int, month: int, day: int, clock: tuple[int, int, int] | None,
+                offset: dt.timedelta | None) -> dt.date | None:  # fmt: skip
+    """The date of a time written in a document's properties, in Beijing; the date as
+    written when no zone (or no time) is given."""
+    date = make_date(year, month, day)
+    if date is None or clock is None or offset is None:
+        return date
+    try:
+        when = dt.datetime(year, month, day, *clock, tzinfo=dt.timezone(offset))
+    except ValueError:
+        return date
+    return when.astimezone(BEIJING).date()
+
+
+def _core_text(props, name: str) -> str:
+    """The text of a Word core property (dcterms:created …) as written in the file
+    (python-docx turns every time into UTC and a time without a zone with it)."""
+    from docx.oxml.ns import qn
+
+    element = props._element.find(qn(f"dcterms:{name}"))
+    return (element.text or "") if element is not None else ""
+
+
+_W3CDTF = re.compile(
+    r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def _zone(text: str | None) -> dt.timedelta | None:
+    """ "Z", "+08:00", "+0800", "-05'00" as an offset from UTC; None when not written."""
+    if not text:
+        return None
+    if text.upper() == "Z":
+        return dt.timedelta(0)
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 2:
+        return dt.timedelta(0)
+    minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
+    if minutes >= 24 * 60:
+        return None
+    return dt.timedelta(minutes=-minutes if text.startswith("-") else minutes)
+
+
+def _w3cdtf_date(text: str) -> dt.date | None:
+    """The Beijing date of a Word property's time ("2019-06-30T23:30:00Z" → 1 July)."""
+    match = _W3CDTF.match(text or "")
+    if not match:
+        return None
+    y, m, d, hh, mm, ss, zone = match.groups()
+    clock = (int(hh), int(mm), int(ss or 0)) if hh else None
+    return _local_date(int(y), int(m), int(d), clock, _zone(zone))
+
+
+_PDF_DATE = re.compile(
+    r"(?:D:)?\s*(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})?(\d{2})?)?\s*(Z|[+-]\d{2}(?:'?\d{2}'?)?)?"
+)
+
+
 def _pdf_date(value: object) -> dt.date | None:
-    match = re.search(r"(\d{4})(\d{2})(\d{2})", str(value or ""))
-    return make_date(*map(int, match.groups())) if match else None
+    """The Beijing date of a PDF date ("D:20190630233000Z" → 1 July; "+08'00'" as written)."""
+    match = _PDF_DATE.search(str(value or ""))
+    if not match:
+        return None
+    y, m, d, hh, mm, ss, zone = match.groups()
+    clock = (int(hh), int(mm or 0), int(ss or 0)) if hh else None
+    return _local_date(int(y), int(m), int(d), clock, _zone(zone))
 
 
 def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str, str]:

@@ -158,6 +158,8 @@ def _route(kind: detect.Kind, suffix: str) -> str:
     named = detect.named_as(suffix)
     if named == "spreadsheet" or kind.group == "spreadsheet":
         return "submission"  # by name as before, so a .docx saved as .xlsx stays rejected
+    if kind == detect.DAMAGED_ZIP:  # a cut-off .docx is a damaged document, a .zip an archive
+        return "material" if detect.damaged_material(kind, suffix) else "archive"
     if kind.group == "archive":
         return "archive"
     if kind.group in ("photo", "document", "video"):

@@ -78,7 +78,12 @@ def _read_facts(item: Received, limit: int) -> Facts:
     data = item.read(limit)
     facts.sha256 = hashlib.sha256(data).hexdigest()
     if item.kind.group not in ("photo", "document", "video"):
-        facts.error = (IssueCode.MATERIAL_CORRUPT, message_text("detail_content_not_extension"))
+        detail = (
+            "detail_structure_incomplete"
+            if item.kind.group == "damaged"
+            else "detail_content_not_extension"
+        )
+        facts.error = (IssueCode.MATERIAL_CORRUPT, message_text(detail))
         return facts
     if group == "photo":
         try:
@@ -169,7 +174,10 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
             code, detail = facts.error
             state = MaterialState.REJECTED
             issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
-        taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date else None
+        # A photo's capture date places it in a round; a document's own date is when it
+        # was written (a round's summary comes after the round) and places nothing.
+        photo = facts.material == "photo"
+        taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date and photo else None
         placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
         if state != MaterialState.REJECTED:
             if facts.too_large:
