@@ -1947,6 +1947,33 @@ def test_a_sign_off_word_in_a_dated_activity_is_no_sign_off(raw):
     assert t["rows"]["grassroots_unit"].tolist() == ["长阳镇卫生院工会"]
 
 
+def test_a_missing_participants_column_is_told_once_other_missing_columns_still_are(raw):
+    """A table of rows without 参加人数 gets one warning for it (participants_column_missing,
+    which says the figures are missing), not also column_missing for the same column; a
+    table also without 基层工会名称 still gets column_missing for that column."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会", None, "报送期次：第一阶段"],
+            ["活动日期", "活动名称", "活动形式", "工作类别"],  # row 2: no union, no participants
+            ["2019-06-03", "学习会", "讨论会", "切实抓好学习"],
+            [None],
+            ["基层工会名称", "活动日期", "工作类别", "活动形式"],  # row 5: no participants
+            ["长阳镇第一小学工会", "2019-06-05", "加强宣讲培训", "宣讲"],
+        ],
+        sheet="活动明细",
+    )
+    t = run(raw)
+    told = t["issues"].query("code in ('column_missing', 'participants_column_missing')")
+    got = [(r, code, "参加人数" in m, "基层工会名称" in m)
+           for r, code, m in told[["row", "code", "message"]].values.tolist()]  # fmt: skip
+    assert sorted(got) == [
+        ("2", "column_missing", False, True),
+        ("2", "participants_column_missing", True, False),
+        ("5", "participants_column_missing", True, False),
+    ]
+
+
 def test_a_table_without_a_participants_column_is_told_on_its_header_row(raw):
     """participants_column_missing names the sheet and the header row, in issues.csv's
     `row` and in its message, for each such table (a second table lower in the sheet, a
