@@ -715,14 +715,15 @@ def test_a_documents_own_date_does_not_place_it_in_a_round(raw):
     ]
 
 
-def _pdf(created: str) -> bytes:
+def _pdf(created: str | None, modified: str | None = None) -> bytes:
     import io
 
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/CreationDate": created})
+    dates = {"/CreationDate": created, "/ModDate": modified}
+    writer.add_metadata({k: v for k, v in dates.items() if v is not None})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -744,6 +745,27 @@ def test_a_documents_own_date_is_the_day_in_beijing_not_in_utc(raw, name, data, 
     """The analyst and the units are in Beijing (UTC+8): a document written at 07:30 on
     1 July is dated 1 July, though its properties say 23:30 on 30 June in UTC."""
     put(raw, f"长阳镇总工会/第二阶段/{name}", data)
+    assert materials(run(raw))["taken_date"].tolist() == [day]
+
+
+@pytest.mark.parametrize(
+    ("created", "modified", "day"),
+    [
+        # only a modification date: the document's own, as a .docx's (Beijing time)
+        (None, "D:20190630233000Z", "2019-07-01"),
+        (None, "D:20190628", "2019-06-28"),
+        # the creation date first when there is one
+        ("D:20190620100000+08'00'", "D:20190702090000+08'00'", "2019-06-20"),
+        # an unreadable creation date: the modification date, as for a .docx
+        ("unknown", "D:20190705", "2019-07-05"),
+        (None, None, ""),  # none: empty, never the file's modification time
+    ],
+)
+def test_a_pdfs_modification_date_is_its_own_date_when_it_has_no_creation_date(
+    raw, created, modified, day
+):
+    """A PDF's /ModDate is the document's own metadata like a .docx's modified date."""
+    put(raw, "长阳镇总工会/第二阶段/情况.pdf", _pdf(created, modified))
     assert materials(run(raw))["taken_date"].tolist() == [day]
 
 

@@ -732,6 +732,51 @@ def test_a_long_table_with_period_and_cumulative_count_columns_reads_both(raw):
     ]  # fmt: skip
 
 
+def test_an_unknown_output_is_told_once_per_row_and_output(raw):
+    """Long form, 学习强国 over 本期 | 累计 and over 原创 | 转发: two counts on each row, one
+    publicity_output_unknown per row, at its first count cell (it was told per count); two
+    unknown outputs of one row (wide form) are each told; every count is still `other`."""
+    write_xlsx(raw / "submissions" / "琉璃河宣传.xlsx", [
+        ["填报单位：琉璃河镇总工会", None, "填报日期：2019-09-28"], ["报送期次：第二阶段"],
+        ["宣传项目", "本期数量", "累计数量"],  # row 3
+        ["学习强国", 2, 5],  # row 4: told once, in B
+        ["简报", 1, 3],
+        ["学习强国", 4, 9],  # row 6: another row, told again
+    ])  # fmt: skip
+    write_xlsx(raw / "submissions" / "长阳镇宣传.xlsx", [
+        ["填报单位：长阳镇总工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["宣传项目", "数量", None], [None, "原创", "转发"],  # rows 3, 4
+        ["学习强国", 3, 2],  # row 5: told once, in B
+        ["微信", 4, 1],
+    ])  # fmt: skip
+    write_xlsx(raw / "submissions" / "区教委宣传.xlsx", [
+        ["填报单位：区教委工会", None, "填报日期：2019-06-28"], ["报送期次：第一阶段"],
+        ["基层工会名称", "学习强国（条）", "公益广告（条）", "简报（期）"],  # row 3
+        ["区教委机关工会", 1, 6, 2],  # row 4: two unknown outputs, each told (B, C)
+    ])  # fmt: skip
+    from tests.test_rows import run
+
+    t = run(raw)
+    told = t["issues"].query("code == 'publicity_output_unknown'")
+    got = sorted(told[["file", "row", "column"]].values.tolist())
+    assert got == sorted([
+        ["submissions/琉璃河宣传.xlsx", "4", "B"],
+        ["submissions/琉璃河宣传.xlsx", "6", "B"],
+        ["submissions/区教委宣传.xlsx", "4", "B"],
+        ["submissions/区教委宣传.xlsx", "4", "C"],
+        ["submissions/长阳镇宣传.xlsx", "5", "B"],
+    ])  # fmt: skip
+    p = t["publicity"]
+    other = p.loc[p["output"] == "other", ["file", "row", "count"]].values.tolist()
+    assert sorted(other) == sorted([
+        ["submissions/琉璃河宣传.xlsx", "4", "2"], ["submissions/琉璃河宣传.xlsx", "4", "5"],
+        ["submissions/琉璃河宣传.xlsx", "6", "4"], ["submissions/琉璃河宣传.xlsx", "6", "9"],
+        ["submissions/长阳镇宣传.xlsx", "5", "3"], ["submissions/长阳镇宣传.xlsx", "5", "2"],
+        ["submissions/区教委宣传.xlsx", "4", "1"], ["submissions/区教委宣传.xlsx", "4", "6"],
+    ])  # fmt: skip
+    assert set(p.loc[p["output"] == "other", "reason"]) == {"publicity_output_unknown"}
+
+
 def test_two_per_period_count_columns_are_not_both_read(raw):
     """数量 | 篇数: two names of one count, not a period and a running total."""
     write_xlsx(raw / "submissions" / "琉璃河宣传.xlsx", [

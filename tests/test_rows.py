@@ -1931,6 +1931,57 @@ def test_a_sign_off_word_or_a_colon_in_a_row_with_a_figure_is_an_activity(raw):
     ]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        ["主要负责人签名：张三", None, "2019-06-28"],  # the date under 活动日期
+        ["填报人签名：", None, "2019年6月28日"],
+        ["工会主席签名：张三", None, None, None, None, "2019年6月28日"],  # under 参加人数
+        ["分管领导（签名）", None, "2019-06-28"],
+        [None, "党支部书记签名： 李四", "2019-06-28"],  # in the title column
+        ["2019-06-28", "单位签名"],  # the date first
+    ],
+)
+def test_a_roles_signature_line_and_a_date_is_a_sign_off(raw, line):
+    """A role's signature line (负责人/填报人/主席/领导/书记/单位 … 签名, a name after
+    its colon or none) and a date, nothing else: a sign-off like 单位（盖章） | date, not
+    an activity of the federation dated the day it was signed."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["基层工会名称", "活动名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            ["长阳镇卫生院工会", "学习", "2019-06-03", "切实抓好学习", "讨论会", 8],
+            line,
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"],
+        ["4", "rejected", "note_row"],
+    ]
+
+
+@pytest.mark.parametrize("title", ["职工签名承诺", "签名活动", "万人签名", "签名承诺：安全生产"])
+def test_signature_words_in_an_activitys_title_are_no_sign_off(raw, title):
+    """签名 inside an activity's title, with its date (and with or without a figure), is
+    an activity of the federation, not a sign-off: the words are no role's signature."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会"],
+            ["基层工会名称", "活动名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [None, title, "2019-06-04"],
+            [None, title, "2019-06-05", "切实抓好学习", "签名", 300],
+        ],
+    )
+    t = run(raw)
+    assert t["rows"][["row", "state", "date"]].values.tolist() == [
+        ["3", "accepted", "2019-06-04"],
+        ["4", "accepted", "2019-06-05"],
+    ]
+
+
 def test_a_sign_off_word_in_a_dated_activity_is_no_sign_off(raw):
     """职工签名承诺活动 with a union and a date is an activity even with its figure blank
     (told as a missing figure), not a sign-off line dropped as a note."""
@@ -1945,6 +1996,33 @@ def test_a_sign_off_word_in_a_dated_activity_is_no_sign_off(raw):
     t = run(raw)
     assert t["rows"][["row", "reason"]].values.tolist()[0][1] != "note_row"
     assert t["rows"]["grassroots_unit"].tolist() == ["长阳镇卫生院工会"]
+
+
+def test_a_missing_participants_column_is_told_once_other_missing_columns_still_are(raw):
+    """A table of rows without 参加人数 gets one warning for it (participants_column_missing,
+    which says the figures are missing), not also column_missing for the same column; a
+    table also without 基层工会名称 still gets column_missing for that column."""
+    write_xlsx(
+        raw / "submissions" / "长阳镇.xlsx",
+        [
+            ["填报单位：长阳镇总工会", None, "报送期次：第一阶段"],
+            ["活动日期", "活动名称", "活动形式", "工作类别"],  # row 2: no union, no participants
+            ["2019-06-03", "学习会", "讨论会", "切实抓好学习"],
+            [None],
+            ["基层工会名称", "活动日期", "工作类别", "活动形式"],  # row 5: no participants
+            ["长阳镇第一小学工会", "2019-06-05", "加强宣讲培训", "宣讲"],
+        ],
+        sheet="活动明细",
+    )
+    t = run(raw)
+    told = t["issues"].query("code in ('column_missing', 'participants_column_missing')")
+    got = [(r, code, "参加人数" in m, "基层工会名称" in m)
+           for r, code, m in told[["row", "code", "message"]].values.tolist()]  # fmt: skip
+    assert sorted(got) == [
+        ("2", "column_missing", False, True),
+        ("2", "participants_column_missing", True, False),
+        ("5", "participants_column_missing", True, False),
+    ]
 
 
 def test_a_table_without_a_participants_column_is_told_on_its_header_row(raw):

@@ -163,11 +163,16 @@ def test_find_tables_publicity_counts_sheet_is_not_activity_table(campaign):
     assert find_tables(Sheet("宣传", rows), campaign, "f.xlsx") == []
 
 
-def test_find_tables_missing_participants_column_noted(campaign):
+def test_find_tables_missing_participants_column_left_to_the_ledger(campaign):
+    """A table of rows without 参加人数 is told once, by the ledger
+    (participants_column_missing, test_rows); the finder tells other missing columns."""
     rows = [["基层工会名称", "活动日期", "活动形式"], ["长阳镇卫生院工会", "6月3日", "宣讲"]]
     [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
+    assert table.issues == [] and "participants" not in table.columns
+    rows = [["活动日期", "活动形式", "工作类别"], ["6月3日", "宣讲", "切实抓好学习"]]
+    [table] = find_tables(Sheet("S", rows), campaign, "f.xlsx")
     assert [(i.code, i.row) for i in table.issues] == [("column_missing", 1)]
-    assert "参加人数" in table.issues[0].message
+    assert "基层工会名称" in table.issues[0].message and "参加人数" not in table.issues[0].message
 
 
 def test_find_tables_two_row_header_with_participant_subcolumns(campaign):

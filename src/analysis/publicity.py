@@ -966,7 +966,8 @@ class PublicityInterpreter:
             for t in getattr(sub.parsed, "tables", ()) if publicity_tables
             for number in TableRows.of(t.rows).numbers()
         }  # fmt: skip
-        self.said: set[tuple[str, int, str, str]] = set()  # (sheet, row, code, column) told
+        # (sheet, row, code, column) told; publicity_output_unknown: the output as written
+        self.said: set[tuple[str, int, str, str]] = set()
         for table in publicity_tables:
             for cell in table.cells:
                 if rejected_reason is not None:
@@ -1079,8 +1080,13 @@ class PublicityInterpreter:
                 return self._record(sub, table, cell, RowState.REJECTED, IssueCode.UNIT_AMBIGUOUS)
         if cell.output == "other" and cell.label and self._unknown_label(cell.label):
             warnings.append("publicity_output_unknown")
-            self._issue(sub, table, cell, "warning", "publicity_output_unknown",
-                        _text("publicity_output_unknown", cell.row, value=cell.label))  # fmt: skip
+            # Once per row and output as written, at the first count cell (本期 | 累计 or
+            # 原创 | 转发 read from one row would repeat the same line).
+            key = (table.sheet, cell.row, "publicity_output_unknown", cell.label)
+            if key not in self.said:
+                self.said.add(key)
+                self._issue(sub, table, cell, "warning", "publicity_output_unknown",
+                            _text("publicity_output_unknown", cell.row, value=cell.label))  # fmt: skip
         if self.words.placeholder(cell.value):  # "无", "/": nothing written
             count, code = None, "publicity_count_missing"
         else:

@@ -162,6 +162,14 @@ _SIGN_OFF = re.compile(
 # A seal or signature and the date it was signed on, whichever column that date fell
 # into (活动日期 or 参加人数 included).
 _SEAL = re.compile("|".join(_SEAL_WORDS))
+# A role's signature line: 负责人签名：张三, 填报人签名：, 主要负责人（签名）, 单位负责人签字,
+# 工会主席签名. The role is one of these, so 职工签名承诺, 签名活动 and 万人签名 (签名 in an
+# activity's title) are none; a name may follow a colon.
+_SIGNER = (
+    r"(?:单位|主要|分管|工会|党支部|基层工会)?"
+    r"(?:负责人|审核人|审批人|填报人|填表人|制表人|统计人|经办人|联系人|领导|主席|书记)|单位"
+)
+_SIGNATURE = re.compile("(?:" + _SIGNER + r")[（(]?(?:签名|签字)[)）]?(?:[:：][^:：\d]{0,12})?")
 # A note for the seal or signature in a header block, in brackets: 填报单位（盖章）：…,
 # （公章）, （加盖公章）, （签名）, （盖章处）.
 _SEAL_NOTE = re.compile(
@@ -183,7 +191,13 @@ def _sealed_and_dated(raw: list[tuple[int, object]]) -> bool:
 
 
 def _seal(value: object) -> bool:
-    return isinstance(value, str) and bool(_SEAL.search(value))
+    """A seal or signature word (单位（盖章）, 主要负责人签字：), or a role's signature line
+    (负责人签名：张三, `_SIGNATURE`)."""
+    if not isinstance(value, str):
+        return False
+    return bool(_SEAL.search(value)) or bool(
+        _SIGNATURE.fullmatch(normalise_text(value).replace(" ", ""))
+    )
 
 
 def _a_date(value: object) -> bool:
@@ -1848,7 +1862,9 @@ def find_tables(
     for table in tables:
         table.header = HeaderBlock(**block)
         for field in ("grassroots_unit", "date", "participants"):
-            if field not in table.columns:
+            if field not in table.columns and not (field == "participants" and table.rows):
+                # A table of rows without 参加人数 is told by the ledger instead
+                # (participants_column_missing: the count is missing, not blank), once.
                 table.issues.append(
                     Issue(
                         file,

@@ -282,7 +282,10 @@ def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
         if size > TEXT_LIMIT:
             break
     metadata = reader.metadata or {}
-    return lines, _pdf_date(metadata.get("/CreationDate")), str(metadata.get("/Title") or ""), ""
+    # The document's own dates, as for a .docx: created, else last modified (never the
+    # file system's modification time).
+    own_date = _pdf_date(metadata.get("/CreationDate")) or _pdf_date(metadata.get("/ModDate"))
+    return lines, own_date, str(metadata.get("/Title") or ""), ""
 
 
 def names_a_report(stem: str) -> bool:
