@@ -966,7 +966,7 @@ class PublicityInterpreter:
             for t in getattr(sub.parsed, "tables", ()) if publicity_tables
             for number in TableRows.of(t.rows).numbers()
         }  # fmt: skip
-        # (sheet, row, code, column) told; publicity_output_unknown: the output as written
+        # (sheet, row, code, what) told (`_first`): a column letter, or the output as written
         self.said: set[tuple[str, int, str, str]] = set()
         for table in publicity_tables:
             for cell in table.cells:
@@ -982,11 +982,17 @@ class PublicityInterpreter:
         """One issue per row, problem and cell (not per count of the row), in `column` (the
         letter of the cell the problem is in: the union cell's for a union problem, "" for
         the whole row), unless the row is an activity's: the ledger tells its problems."""
-        key = (table.sheet, cell.row, code, column)
-        if (table.sheet, cell.row) in self.told or key in self.said:
-            return
+        if (table.sheet, cell.row) not in self.told and self._first(table, cell, code, column):
+            self._issue(sub, table, cell, severity, code, text, value, suggestions, column=column)
+
+    def _first(self, table, cell, code: str, what: str) -> bool:
+        """Whether this row's `code` about `what` (a column letter, an output as written)
+        is told here for the first time; it counts as told from now on."""
+        key = (table.sheet, cell.row, code, what)
+        if key in self.said:
+            return False
         self.said.add(key)
-        self._issue(sub, table, cell, severity, code, text, value, suggestions, column=column)
+        return True
 
     def _record(self, sub, table: PublicityTable, cell: PublicityCell, state: str, reason: str,
                 unit: str = "", count: int | float | None = None) -> dict:  # fmt: skip
@@ -1082,9 +1088,7 @@ class PublicityInterpreter:
             warnings.append("publicity_output_unknown")
             # Once per row and output as written, at the first count cell (本期 | 累计 or
             # 原创 | 转发 read from one row would repeat the same line).
-            key = (table.sheet, cell.row, "publicity_output_unknown", cell.label)
-            if key not in self.said:
-                self.said.add(key)
+            if self._first(table, cell, "publicity_output_unknown", cell.label):
                 self._issue(sub, table, cell, "warning", "publicity_output_unknown",
                             _text("publicity_output_unknown", cell.row, value=cell.label))  # fmt: skip
         if self.words.placeholder(cell.value):  # "无", "/": nothing written
