@@ -14,7 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from analysis.clean import chinese_number, make_date
+from analysis.clean import chinese_number
 from analysis.messages import error_detail, message_text
 from analysis.model import IssueCode
 
@@ -198,18 +198,9 @@ def _docx(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
-def _local_date(year: int, month: int, day: int, clock: tuple[int, int, int] | None,
-                offset: dt.timedelta | None) -> dt.date | None:  # fmt: skip
-    """The date of a time written in a document's properties, in Beijing; the date as
-    written when no zone (or no time) is given."""
-    date = make_date(year, month, day)
-    if date is None or clock is None or offset is None:
-        return date
-    try:
-        when = dt.datetime(year, month, day, *clock, tzinfo=dt.timezone(offset))
-    except ValueError:
-        return date
-    return when.astimezone(BEIJING).date()
+def _beijing_date(when: dt.datetime) -> dt.date:
+    """The date a clock in Beijing shows at `when`; the date as written without a zone."""
+    return when.astimezone(BEIJING).date() if when.tzinfo is not None else when.date()
 
 
 def _core_text(props, name: str) -> str:
@@ -221,50 +212,22 @@ def _core_text(props, name: str) -> str:
     return (element.text or "") if element is not None else ""
 
 
-_W3CDTF = re.compile(
-    r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
-)
-
-
-def _zone(text: str | None) -> dt.timedelta | None:
-    """ "Z", "+08:00", "+0800", "-05'00" as an offset from UTC; None when not written."""
-    if not text:
-        return None
-    if text.upper() == "Z":
-        return dt.timedelta(0)
-    digits = re.sub(r"\D", "", text)
-    if len(digits) < 2:
-        return dt.timedelta(0)
-    minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
-    if minutes >= 24 * 60:
-        return None
-    return dt.timedelta(minutes=-minutes if text.startswith("-") else minutes)
-
-
 def _w3cdtf_date(text: str) -> dt.date | None:
     """The Beijing date of a Word property's time ("2019-06-30T23:30:00Z" → 1 July)."""
-    match = _W3CDTF.match(text or "")
-    if not match:
+    try:
+        return _beijing_date(dt.datetime.fromisoformat(text.strip()))
+    except ValueError:
         return None
-    y, m, d, hh, mm, ss, zone = match.groups()
-    clock = (int(hh), int(mm), int(ss or 0)) if hh else None
-    return _local_date(int(y), int(m), int(d), clock, _zone(zone))
 
 
-_PDF_DATE = re.compile(
-    r"(?:D:)?\s*(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})?(\d{2})?)?\s*(Z|[+-]\d{2}(?:'?\d{2}'?)?)?"
-)
-
-
-def _pdf_date(value: object) -> dt.date | None:
-    """The Beijing date of a PDF date ("D:20190630233000Z" → 1 July; "+08'00'" as written)."""
-    match = _PDF_DATE.search(str(value or ""))
-    if not match:
+def _pdf_date(metadata, name: str) -> dt.date | None:
+    """The Beijing date of a PDF's `creation_date` or `modification_date` as pypdf reads
+    it ("D:20190630233000Z" → 1 July; "+08'00'" as written); None when absent or unreadable."""
+    try:
+        when = getattr(metadata, name, None)
+    except ValueError:  # a date pypdf cannot read ("unknown")
         return None
-    y, m, d, hh, mm, ss, zone = match.groups()
-    clock = (int(hh), int(mm or 0), int(ss or 0)) if hh else None
-    return _local_date(int(y), int(m), int(d), clock, _zone(zone))
+    return _beijing_date(when) if isinstance(when, dt.datetime) else None
 
 
 def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
@@ -284,7 +247,7 @@ def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
     metadata = reader.metadata or {}
     # The document's own dates, as for a .docx: created, else last modified (never the
     # file system's modification time).
-    own_date = _pdf_date(metadata.get("/CreationDate")) or _pdf_date(metadata.get("/ModDate"))
+    own_date = _pdf_date(metadata, "creation_date") or _pdf_date(metadata, "modification_date")
     return lines, own_date, str(metadata.get("/Title") or ""), ""
 
 
