@@ -178,6 +178,49 @@ def test_read_workbook_xls_written_by_xlwt(tmp_path):
     assert sheet.merged == [(0, 0, 0, 3)]
 
 
+def test_xls_container_parsed_once(tmp_path, monkeypatch):
+    """A legacy workbook's compound file is parsed once a read: the format check (and
+    password check) hands its BIFF stream to the strike-through and hidden-row checks,
+    which each parsed the container again before."""
+    import olefile
+    import xlrd.compdoc
+    import xlwt
+
+    parses = []
+    for owner, label in ((olefile.OleFileIO, "olefile"), (xlrd.compdoc.CompDoc, "compdoc")):
+        original = owner.__init__
+
+        def spy(self, *args, _original=original, _label=label, **kwargs):
+            parses.append(_label)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(owner, "__init__", spy)
+
+    book = xlwt.Workbook()
+    ws = book.add_sheet("活动")
+    ws.write(0, 0, "基层工会名称")
+    ws.write(1, 0, "长阳镇卫生院工会")
+    ws.write(1, 1, 30)
+    book.save(str(tmp_path / "plain.xls"))
+    [sheet] = read_workbook(tmp_path / "plain.xls").sheets
+    assert sheet.rows[1][:2] == ["长阳镇卫生院工会", 30] and not sheet.struck
+    assert parses == ["olefile"]
+
+    # With a struck cell and a hidden row, both are still found from the stream handed on
+    # (xlrd then opens the file for its formatting, as before).
+    book = xlwt.Workbook()
+    ws = book.add_sheet("活动")
+    struck = xlwt.easyxf("font: struck_out on")
+    ws.write(0, 0, "基层工会名称")
+    ws.write(1, 0, "长阳镇卫生院工会", struck)
+    ws.write(2, 0, "长阳镇中心小学工会")
+    ws.row(2).hidden = True
+    book.save(str(tmp_path / "marked.xls"))
+    workbook = read_workbook(tmp_path / "marked.xls")
+    assert workbook.sheets[0].struck == frozenset({(1, 0)})
+    assert [i.code for i in workbook.issues] == ["rows_hidden"]
+
+
 def test_read_workbook_ods_written_by_pandas(tmp_path):
     path = tmp_path / "a.ods"
     pd.DataFrame({"基层工会名称": ["长阳镇卫生院工会"], "参加人数": [30]}).to_excel(

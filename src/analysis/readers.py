@@ -128,21 +128,23 @@ def _ole_stream_names(data: bytes) -> set[str]:
 
 
 def _ole_directory(data: bytes, workbook: bool = True) -> tuple[set[str], bytes | None]:
-    """`_ole_stream_names`, and with `workbook` the first 4 KiB of a legacy workbook's
-    globals stream (None when it has none or it cannot be read): the file opened once."""
+    """`_ole_stream_names`, and with `workbook` a legacy workbook's whole BIFF stream
+    (None when it has none or it cannot be read): the container is parsed once a file,
+    and the stream serves the password check here and the struck-through and hidden
+    rows (`styles`), which would otherwise each parse the container again."""
     import olefile
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             names = {path[-1] for path in ole.listdir(streams=True, storages=True)}
-            head = None
+            stream = None
             if workbook and {"Workbook", "Book"} & names:
                 try:
-                    stream = "Workbook" if ole.exists("Workbook") else "Book"
-                    head = ole.openstream(stream).read(4096)
+                    part = "Workbook" if ole.exists("Workbook") else "Book"
+                    stream = ole.openstream(part).read()
                 except Exception:  # noqa: BLE001 - as the directory's own errors
-                    head = None
-            return names, head
+                    stream = None
+            return names, stream
     except Exception:  # noqa: BLE001 - olefile raises several types for a broken file
         return set(), None
 
@@ -195,12 +197,16 @@ def _zip_format(zf: zipfile.ZipFile, path: Path) -> str:
 
 
 def _format_and_text(
-    data: bytes, path: Path, name: str, keep: list[zipfile.ZipFile] | None = None
+    data: bytes,
+    path: Path,
+    name: str,
+    keep: list[zipfile.ZipFile] | None = None,
+    biff: list[bytes] | None = None,
 ) -> tuple[str, tuple[str, str] | None]:
     """The file's format, and (text, encoding) when it is text (csv, html, xml2003): a
     text file is decoded once, since a large one with a few bad bytes takes a while.
-    `keep`: see `_binary_format`."""
-    fmt = _binary_format(data, path, name, keep)
+    `keep`, `biff`: see `_binary_format`."""
+    fmt = _binary_format(data, path, name, keep, biff)
     if fmt is not None:
         return fmt, None
     decoded = _decode_text(data)
@@ -210,21 +216,28 @@ def _format_and_text(
 
 
 def _binary_format(
-    data: bytes, path: Path, name: str, keep: list[zipfile.ZipFile] | None = None
+    data: bytes,
+    path: Path,
+    name: str,
+    keep: list[zipfile.ZipFile] | None = None,
+    biff: list[bytes] | None = None,
 ) -> str | None:
     """The format of a binary spreadsheet (None: perhaps text); FileRejected for others.
 
     `keep`: a list that receives a spreadsheet's zip, left open for the caller to read
-    and close (its central directory is read once per file, not once per use)."""
+    and close (its central directory is read once per file, not once per use).
+    `biff`: a list that receives a legacy workbook's BIFF stream, when it could be read."""
     if not data:
         raise FileRejected(IssueCode.EMPTY, message_text("empty", file=name))
     if data.startswith(OLE2_MAGIC):
-        streams, head = _ole_directory(data)
+        streams, stream = _ole_directory(data)
         if {"EncryptionInfo", "EncryptedPackage"} & streams:
             raise _password(name)
         if {"Workbook", "Book"} & streams:
-            if _xls_encrypted(head):
+            if _xls_encrypted(stream[:4096] if stream is not None else None):
                 raise _password(name)
+            if biff is not None and stream is not None:
+                biff.append(stream)
             return "xls"
         if "WordDocument" in streams:
             raise _not_spreadsheet(name, "kind_word")
@@ -943,7 +956,8 @@ def _read_workbook(
     data: bytes, path: Path, name: str, limits: Limits, zips: list[zipfile.ZipFile]
 ) -> Workbook:
     """`read_workbook` once the file's bytes are read."""
-    fmt, decoded = _format_and_text(data, path, name, zips)
+    biff: list[bytes] = []  # a legacy workbook's stream, taken from its container once
+    fmt, decoded = _format_and_text(data, path, name, zips, biff)
     if fmt == "csv":
         sheets, undecodable = _read_csv(decoded, path, name)
         error = _too_big(
@@ -1013,9 +1027,10 @@ def _read_workbook(
     except Exception as exc:  # calamine raises several unrelated types for bad files
         raise _calamine_error(exc, name) from None
     # {} unless some style strikes text through
-    struck = styles.struck_cells(fmt, data, zips[0] if zips else None)
+    stream = biff[0] if biff else None
+    struck = styles.struck_cells(fmt, data, zips[0] if zips else None, stream)
     if fmt == "xls":
-        hidden_rows = styles.xls_hidden_rows(data)
+        hidden_rows = styles.xls_hidden_rows(data, stream)
     for sheet in sheets:
         sheet.struck = struck.get(sheet.name, sheet.struck)
         for (r, c), text in error_cells.get(sheet.name, {}).items():
