@@ -603,6 +603,39 @@ def test_read_workbook_rejects_too_many_cells(tmp_path):
     assert info.value.code == "too_large"
 
 
+def test_read_workbook_later_sheet_measured_against_the_true_extent_of_earlier_ones(tmp_path):
+    """A first sheet passed on its declared bound (A1:E100: at most 999 x 26 cells) and a
+    later sheet whose declared range is wrong (A1, so its cells are counted): the total
+    is of true extents, not of the first sheet's bound, in the verdict and the message."""
+
+    def workbook(path: Path, rows: int, cols: int) -> Path:
+        wb = XlsxBook()
+        first = wb.active
+        first.title = "第一页"
+        for r in range(1, 101):
+            for c in range(1, 6):
+                first.cell(r, c, 1)
+        later = wb.create_sheet("明细")
+        later["A1"] = "x"
+        for r in range(1, rows + 1):
+            later.cell(r, cols, r)
+        wb.save(tmp_path / "made.xlsx")
+        return rewrite_member(
+            tmp_path / "made.xlsx", path, "xl/worksheets/sheet2.xml",
+            lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', xml),
+        )  # fmt: skip
+
+    # 500 + 300 x 100 cells: under SMALL's 50,000 (the bound made it 55,974).
+    book = read_workbook(workbook(tmp_path / "fits.xlsx", 300, 100), SMALL)
+    assert [(s.name, len(s.rows)) for s in book.sheets] == [("第一页", 100), ("明细", 300)]
+    with pytest.raises(FileRejected) as info:  # 500 + 300 x 200 cells
+        read_workbook(workbook(tmp_path / "wide.xlsx", 300, 200), SMALL)
+    assert info.value.code == "too_large" and "约 60500 个" in info.value.message
+    with pytest.raises(FileRejected) as info:  # too many rows: the later sheet is named
+        read_workbook(workbook(tmp_path / "long.xlsx", 1001, 2), SMALL)
+    assert "工作表“明细”有 1001 行" in info.value.message
+
+
 def test_read_workbook_rejects_csv_over_row_limit(tmp_path):
     path = tmp_path / "long.csv"
     path.write_text("a,b\n" + "1,2\n" * 1500, encoding="utf-8")

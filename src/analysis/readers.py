@@ -712,6 +712,7 @@ def _scan_xlsx(
 
     issues: list[Issue] = []
     total_cells = 0
+    bounded = False  # some sheet counted by its bound rather than its true extent
     for info in zf.infolist():
         part = info.filename
         if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
@@ -744,11 +745,16 @@ def _scan_xlsx(
                 return _scan_xlsx(
                     zf, limits, name, display, exact=True, errors=errors, hidden=hidden
                 )
+            bounded = True
         else:
             height, width = _scanned_extent(xml)
         total_cells += height * width
         cells = max(height * width, total_cells)
         if _too_big(name, "", height, cells, limits) is not None:
+            if bounded:  # an earlier sheet's bound, not its cells, may have tipped the total
+                return _scan_xlsx(
+                    zf, limits, name, display, exact=True, errors=errors, hidden=hidden
+                )
             raise _too_big(name, sheet_name(part), height, cells, limits)
         if errors is not None and _ERROR_TYPE.search(xml):  # error values, shown as written
             errors[sheet_name(part)] = _error_cells(xml)
