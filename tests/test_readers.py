@@ -221,6 +221,77 @@ def test_xls_container_parsed_once(tmp_path, monkeypatch):
     assert [i.code for i in workbook.issues] == ["rows_hidden"]
 
 
+def escaped_xlsx(path: Path, shared: list[str], inline: list[str]) -> Path:
+    """A workbook written by hand: column A the shared strings, column B the inline ones,
+    each text put into the XML as given (escapes and all)."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rows = "".join(
+        f'<row r="{k + 1}"><c r="A{k + 1}" t="s"><v>{k}</v></c>'
+        f'<c r="B{k + 1}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+        for k, text in enumerate(inline)
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<workbook {ns} xmlns:r="{rel}"><sheets>'
+            '<sheet name="活动" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/sharedStrings.xml": f"<sst {ns}>"
+        + "".join(f"<si><t>{text}</t></si>" for text in shared)
+        + "</sst>",
+        "xl/worksheets/sheet1.xml": f"<worksheet {ns}><sheetData>{rows}</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in parts.items():
+            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return path
+
+
+def test_ooxml_escapes_read_as_excel_shows_them(tmp_path):
+    """`_xHHHH_` in shared and inline strings is the character HHHH (ECMA-376 ST_Xstring,
+    as Excel shows it); `_x005F_` is an underscore, so `_x005F_x4E2D_` is the text
+    `_x4E2D_`. calamine decodes only up to _x00FF_; the higher ones were left as written."""
+    texts = [
+        "长阳镇卫生院工会_xFFFE_",  # a character XML cannot hold, as Excel writes it
+        "_x957F__x9633_镇总工会",  # 长阳 escaped by an exporting system
+        "_x005F_x4E2D_",  # an escaped underscore: the text stays _x4E2D_
+        "a_x000D_b",  # what calamine already decoded
+        "_xD83D__xDE00_",  # a surrogate pair: one character
+        "_xD83D_",  # a lone surrogate is no character: kept as written
+        "B2_x4E2D",  # no escape
+    ]
+    shown = [
+        "长阳镇卫生院工会\ufffe",
+        "长阳镇总工会",
+        "_x4E2D_",
+        "a\rb",
+        "\U0001f600",
+        "_xD83D_",
+        "B2_x4E2D",
+    ]
+    [sheet] = read_workbook(escaped_xlsx(tmp_path / "a.xlsx", texts, texts)).sheets
+    assert [row[0] for row in sheet.rows] == shown
+    assert [row[1] for row in sheet.rows] == shown
+
+
 def test_read_workbook_ods_written_by_pandas(tmp_path):
     path = tmp_path / "a.ods"
     pd.DataFrame({"基层工会名称": ["长阳镇卫生院工会"], "参加人数": [30]}).to_excel(

@@ -27,6 +27,7 @@ from analysis.campaign import Limits
 from analysis.markup import TooLarge, markup_format, read_html, read_spreadsheetml
 from analysis.messages import error_detail, message, message_text
 from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
+from analysis.ooxml import WIDE_ESCAPE, wide_escaped_cells
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 from analysis.textfiles import lines_cut_alike
 
@@ -694,6 +695,7 @@ def _scan_xlsx(
     exact: bool = False,
     errors: dict[str, dict[tuple[int, int], str]] | None = None,
     hidden: dict[str, set[int]] | None = None,
+    escaped: set[str] | None = None,
 ) -> list[Issue]:
     """Bound every sheet's true extent before calamine allocates it; note formulas without values.
 
@@ -742,9 +744,7 @@ def _scan_xlsx(
             height, width = bound  # an upper bound of the true extent
             if _too_big(name, "", height, total_cells + height * width, limits) is not None:
                 # The bound is too loose to pass: measure every sheet exactly instead.
-                return _scan_xlsx(
-                    zf, limits, name, display, exact=True, errors=errors, hidden=hidden
-                )
+                return _scan_xlsx(zf, limits, name, display, True, errors, hidden, escaped)
             bounded = True
         else:
             height, width = _scanned_extent(xml)
@@ -752,14 +752,14 @@ def _scan_xlsx(
         cells = max(height * width, total_cells)
         if _too_big(name, "", height, cells, limits) is not None:
             if bounded:  # an earlier sheet's bound, not its cells, may have tipped the total
-                return _scan_xlsx(
-                    zf, limits, name, display, exact=True, errors=errors, hidden=hidden
-                )
+                return _scan_xlsx(zf, limits, name, display, True, errors, hidden, escaped)
             raise _too_big(name, sheet_name(part), height, cells, limits)
         if errors is not None and _ERROR_TYPE.search(xml):  # error values, shown as written
             errors[sheet_name(part)] = _error_cells(xml)
         if hidden is not None and _contains(xml, _HIDDEN, b"h", 0) and (rows := _hidden_rows(xml)):
             hidden[sheet_name(part)] = rows
+        if escaped is not None and WIDE_ESCAPE.search(xml):
+            escaped.add(part)  # inline strings calamine leaves escaped (`ooxml.unescape`)
         if len(xml) <= FORMULA_SCAN_BYTES and _contains(xml, _FORMULA, b"f", 1):
             sheet = sheet_name(part)
             for ref in _NO_VALUE_FORMULA.findall(xml):
@@ -981,13 +981,14 @@ def _read_workbook(
     ods_merged: dict[str, list[tuple[int, int, int, int]]] = {}
     error_cells: dict[str, dict[tuple[int, int], str]] = {}
     hidden_rows: dict[str, set[int]] = {}
+    escaped: set[str] = set()
     if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
         try:
             zf = zips[0]
             _check_zip(zf, limits, name)
             if fmt in ("xlsx", "xlsm"):
                 issues = _active_content(zf, name) + _scan_xlsx(
-                    zf, limits, name, name, errors=error_cells, hidden=hidden_rows
+                    zf, limits, name, name, errors=error_cells, hidden=hidden_rows, escaped=escaped
                 )
             elif fmt == "ods":
                 ods_merged = _scan_ods(zf, limits, name, hidden=hidden_rows)
@@ -1032,6 +1033,8 @@ def _read_workbook(
         raise
     except Exception as exc:  # calamine raises several unrelated types for bad files
         raise _calamine_error(exc, name) from None
+    if fmt in ("xlsx", "xlsm"):
+        _unescape_wide(zips[0], escaped, sheets)
     # {} unless some style strikes text through
     stream = biff[0] if biff else None
     struck = styles.struck_cells(fmt, data, zips[0] if zips else None, stream)
@@ -1045,6 +1048,20 @@ def _read_workbook(
         if sheet.name in hidden_rows and not sheet.hidden:
             issues += _hidden_rows_issue(name, sheet, hidden_rows[sheet.name])
     return Workbook(path=path, format=fmt, sheets=sheets, issues=issues)
+
+
+def _unescape_wide(zf: zipfile.ZipFile, escaped: set[str], sheets: list[Sheet]) -> None:
+    """Cells whose text holds an `_xHHHH_` escape above _x00FF_, which calamine leaves as
+    written, given the text Excel shows (`ooxml.wide_escaped_cells`); any error leaves
+    the text as calamine read it."""
+    try:
+        found = wide_escaped_cells(zf, escaped)
+    except Exception:  # noqa: BLE001 - a refinement of text already read
+        return
+    for sheet in sheets:
+        for (r, c), text in found.get(sheet.name, {}).items():
+            if r < len(sheet.rows) and c < len(sheet.rows[r]) and isinstance(sheet.rows[r][c], str):
+                sheet.rows[r][c] = text
 
 
 def _hidden_rows_issue(display: str, sheet: Sheet, hidden: set[int]) -> list[Issue]:
