@@ -309,6 +309,32 @@ def test_rerun_reads_no_material_again_and_writes_the_same_table(raw, monkeypatc
     assert calls == ["submissions/长阳镇总工会/c.jpg"]
 
 
+def test_materials_cache_is_written_only_when_a_run_has_new_facts(raw):
+    """A run without photos or documents writes no materials cache, and a re-run whose
+    materials are unchanged (a new spreadsheet only) leaves the stored one untouched."""
+    submission(raw, "长阳镇总工会-r1.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会", "2019-06-03")])
+    out = run(raw)
+    assert (out / "materials.csv").exists()
+    assert not (out / ".materials-cache").exists()
+
+    put(raw, "长阳镇总工会/a.jpg", mm.jpeg(mm.picture(7), taken="2019:06:03 10:00:00"))
+    put(raw, "长阳镇总工会/b.jpg", mm.jpeg(mm.picture(8), taken="2019:06:04 10:00:00"))
+    run(raw)
+    facts = out / ".materials-cache" / "facts.pkl"
+    stored = facts.read_bytes()
+    os.utime(facts, ns=(1_000_000_000, 1_000_000_000))  # any later write moves this
+
+    submission(
+        raw, "长阳镇总工会-r2.xlsx", "长阳镇总工会", [act("长阳镇中心小学工会", "2019-08-01")]
+    )
+    run(raw)
+    assert facts.stat().st_mtime_ns == 1_000_000_000 and facts.read_bytes() == stored
+
+    (raw / "submissions" / "长阳镇总工会" / "a.jpg").unlink()  # a photo taken out: stored anew
+    run(raw)
+    assert facts.stat().st_mtime_ns != 1_000_000_000
+
+
 @pytest.mark.parametrize(("fmt", "suffix"), [("HEIF", ".heic"), ("WEBP", ".webp"), ("BMP", ".bmp"),
                                              ("GIF", ".gif"), ("PNG", ".png")])  # fmt: skip
 def test_every_photo_format_is_a_photo_with_the_same_picture_hash(fmt, suffix):

@@ -229,4 +229,35 @@ def test_make_tests_notebooks_read_the_demo_even_beside_the_analysts_data(tmp_pa
     hooks.pytest_runtest_setup(item)
     assert config.active_raw_dir() == (config.DEMO_RAW_DIR, True)
     hooks.pytest_runtest_teardown(item)
+    hooks.pytest_sessionfinish(None, 0)  # the session's temporary processed folder
     assert config.RAW_DIR_ENV not in os.environ
+
+
+def test_make_tests_notebooks_write_to_a_temporary_folder_not_the_demos(monkeypatch):
+    """The notebooks' checks ingest into a temporary folder of their session: a run of
+    `make test` leaves no tables nor run history in data/demo/processed (or
+    data/processed) for the next `make briefing` to compare with."""
+    import importlib.util
+    import types
+
+    from analysis import briefing
+
+    spec = importlib.util.spec_from_file_location(
+        "nb_conftest", config.NOTEBOOKS_DIR / "conftest.py"
+    )
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    monkeypatch.delenv(config.RAW_DIR_ENV, raising=False)
+    monkeypatch.delenv(config.PROCESSED_DIR_ENV, raising=False)
+    item = types.SimpleNamespace()
+    hooks.pytest_runtest_setup(item)
+    try:
+        raw, processed, is_demo = briefing.resolve_dirs()
+        assert is_demo and processed.is_dir()
+        assert not config.within(processed, config.PROJ_ROOT)
+        assert briefing.resolve_dirs(processed_dir="x")[1] == config.PROJ_ROOT / "x"  # given: kept
+    finally:
+        hooks.pytest_runtest_teardown(item)
+        hooks.pytest_sessionfinish(None, 0)
+    assert config.PROCESSED_DIR_ENV not in os.environ and not processed.exists()
+    assert briefing.resolve_dirs(config.DEMO_RAW_DIR)[1] == config.DEMO_PROCESSED_DIR

@@ -178,6 +178,120 @@ def test_read_workbook_xls_written_by_xlwt(tmp_path):
     assert sheet.merged == [(0, 0, 0, 3)]
 
 
+def test_xls_container_parsed_once(tmp_path, monkeypatch):
+    """A legacy workbook's compound file is parsed once a read: the format check (and
+    password check) hands its BIFF stream to the strike-through and hidden-row checks,
+    which each parsed the container again before."""
+    import olefile
+    import xlrd.compdoc
+    import xlwt
+
+    parses = []
+    for owner, label in ((olefile.OleFileIO, "olefile"), (xlrd.compdoc.CompDoc, "compdoc")):
+        original = owner.__init__
+
+        def spy(self, *args, _original=original, _label=label, **kwargs):
+            parses.append(_label)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(owner, "__init__", spy)
+
+    book = xlwt.Workbook()
+    ws = book.add_sheet("活动")
+    ws.write(0, 0, "基层工会名称")
+    ws.write(1, 0, "长阳镇卫生院工会")
+    ws.write(1, 1, 30)
+    book.save(str(tmp_path / "plain.xls"))
+    [sheet] = read_workbook(tmp_path / "plain.xls").sheets
+    assert sheet.rows[1][:2] == ["长阳镇卫生院工会", 30] and not sheet.struck
+    assert parses == ["olefile"]
+
+    # With a struck cell and a hidden row, both are still found from the stream handed on
+    # (xlrd then opens the file for its formatting, as before).
+    book = xlwt.Workbook()
+    ws = book.add_sheet("活动")
+    struck = xlwt.easyxf("font: struck_out on")
+    ws.write(0, 0, "基层工会名称")
+    ws.write(1, 0, "长阳镇卫生院工会", struck)
+    ws.write(2, 0, "长阳镇中心小学工会")
+    ws.row(2).hidden = True
+    book.save(str(tmp_path / "marked.xls"))
+    workbook = read_workbook(tmp_path / "marked.xls")
+    assert workbook.sheets[0].struck == frozenset({(1, 0)})
+    assert [i.code for i in workbook.issues] == ["rows_hidden"]
+
+
+def escaped_xlsx(path: Path, shared: list[str], inline: list[str]) -> Path:
+    """A workbook written by hand: column A the shared strings, column B the inline ones,
+    each text put into the XML as given (escapes and all)."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rows = "".join(
+        f'<row r="{k + 1}"><c r="A{k + 1}" t="s"><v>{k}</v></c>'
+        f'<c r="B{k + 1}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+        for k, text in enumerate(inline)
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<workbook {ns} xmlns:r="{rel}"><sheets>'
+            '<sheet name="活动" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/sharedStrings.xml": f"<sst {ns}>"
+        + "".join(f"<si><t>{text}</t></si>" for text in shared)
+        + "</sst>",
+        "xl/worksheets/sheet1.xml": f"<worksheet {ns}><sheetData>{rows}</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in parts.items():
+            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return path
+
+
+def test_ooxml_escapes_read_as_excel_shows_them(tmp_path):
+    """`_xHHHH_` in shared and inline strings is the character HHHH (ECMA-376 ST_Xstring,
+    as Excel shows it); `_x005F_` is an underscore, so `_x005F_x4E2D_` is the text
+    `_x4E2D_`. calamine decodes only up to _x00FF_; the higher ones were left as written."""
+    texts = [
+        "长阳镇卫生院工会_xFFFE_",  # a character XML cannot hold, as Excel writes it
+        "_x957F__x9633_镇总工会",  # 长阳 escaped by an exporting system
+        "_x005F_x4E2D_",  # an escaped underscore: the text stays _x4E2D_
+        "a_x000D_b",  # what calamine already decoded
+        "_xD83D__xDE00_",  # a surrogate pair: one character
+        "_xD83D_",  # a lone surrogate is no character: kept as written
+        "B2_x4E2D",  # no escape
+    ]
+    shown = [
+        "长阳镇卫生院工会\ufffe",
+        "长阳镇总工会",
+        "_x4E2D_",
+        "a\rb",
+        "\U0001f600",
+        "_xD83D_",
+        "B2_x4E2D",
+    ]
+    [sheet] = read_workbook(escaped_xlsx(tmp_path / "a.xlsx", texts, texts)).sheets
+    assert [row[0] for row in sheet.rows] == shown
+    assert [row[1] for row in sheet.rows] == shown
+
+
 def test_read_workbook_ods_written_by_pandas(tmp_path):
     path = tmp_path / "a.ods"
     pd.DataFrame({"基层工会名称": ["长阳镇卫生院工会"], "参加人数": [30]}).to_excel(
@@ -558,6 +672,39 @@ def test_read_workbook_rejects_too_many_cells(tmp_path):
     with pytest.raises(FileRejected) as info:
         read_workbook(tmp_path / "wide.xlsx", SMALL)
     assert info.value.code == "too_large"
+
+
+def test_read_workbook_later_sheet_measured_against_the_true_extent_of_earlier_ones(tmp_path):
+    """A first sheet passed on its declared bound (A1:E100: at most 999 x 26 cells) and a
+    later sheet whose declared range is wrong (A1, so its cells are counted): the total
+    is of true extents, not of the first sheet's bound, in the verdict and the message."""
+
+    def workbook(path: Path, rows: int, cols: int) -> Path:
+        wb = XlsxBook()
+        first = wb.active
+        first.title = "第一页"
+        for r in range(1, 101):
+            for c in range(1, 6):
+                first.cell(r, c, 1)
+        later = wb.create_sheet("明细")
+        later["A1"] = "x"
+        for r in range(1, rows + 1):
+            later.cell(r, cols, r)
+        wb.save(tmp_path / "made.xlsx")
+        return rewrite_member(
+            tmp_path / "made.xlsx", path, "xl/worksheets/sheet2.xml",
+            lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', xml),
+        )  # fmt: skip
+
+    # 500 + 300 x 100 cells: under SMALL's 50,000 (the bound made it 55,974).
+    book = read_workbook(workbook(tmp_path / "fits.xlsx", 300, 100), SMALL)
+    assert [(s.name, len(s.rows)) for s in book.sheets] == [("第一页", 100), ("明细", 300)]
+    with pytest.raises(FileRejected) as info:  # 500 + 300 x 200 cells
+        read_workbook(workbook(tmp_path / "wide.xlsx", 300, 200), SMALL)
+    assert info.value.code == "too_large" and "约 60500 个" in info.value.message
+    with pytest.raises(FileRejected) as info:  # too many rows: the later sheet is named
+        read_workbook(workbook(tmp_path / "long.xlsx", 1001, 2), SMALL)
+    assert "工作表“明细”有 1001 行" in info.value.message
 
 
 def test_read_workbook_rejects_csv_over_row_limit(tmp_path):

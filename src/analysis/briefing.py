@@ -18,6 +18,7 @@ figures itself (`prepare`) and draws its charts.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 import time
@@ -87,7 +88,11 @@ def resolve_dirs(
         raw_dir = Path(raw_dir)
         is_demo = raw_dir.resolve() == config.DEMO_RAW_DIR.resolve()
     if processed_dir is None:
-        processed_dir = config.DEMO_PROCESSED_DIR if is_demo else config.PROCESSED_DATA_DIR
+        forced = os.environ.get(config.PROCESSED_DIR_ENV, "").strip()
+        if forced:  # `make test`'s notebooks: a temporary folder (config.PROCESSED_DIR_ENV)
+            processed_dir = project_path(forced)
+        else:
+            processed_dir = config.DEMO_PROCESSED_DIR if is_demo else config.PROCESSED_DATA_DIR
     return Path(raw_dir), Path(processed_dir), is_demo
 
 

@@ -46,6 +46,11 @@ def has_real_roster(raw_dir: Path = RAW_DATA_DIR) -> bool:
 # test` sets it to the demo, so that the notebooks' checks never read the analyst's data
 # (nor add to her run history).
 RAW_DIR_ENV = "ANALYSIS_RAW_DIR"
+# The processed folder such a briefing writes its tables and run history to instead of
+# data/processed (data/demo/processed for the demo): `make test` sets it to a temporary
+# folder, so that the notebooks' checks leave no run for the next `make briefing` to
+# compare with ("与上次运行相比").
+PROCESSED_DIR_ENV = "ANALYSIS_PROCESSED_DIR"
 
 
 def within(path: Path | str, folder: Path | str) -> bool:

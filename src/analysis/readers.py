@@ -27,6 +27,7 @@ from analysis.campaign import Limits
 from analysis.markup import TooLarge, markup_format, read_html, read_spreadsheetml
 from analysis.messages import error_detail, message, message_text
 from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
+from analysis.ooxml import WIDE_ESCAPE, wide_escaped_cells
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 from analysis.textfiles import lines_cut_alike
 
@@ -128,21 +129,23 @@ def _ole_stream_names(data: bytes) -> set[str]:
 
 
 def _ole_directory(data: bytes, workbook: bool = True) -> tuple[set[str], bytes | None]:
-    """`_ole_stream_names`, and with `workbook` the first 4 KiB of a legacy workbook's
-    globals stream (None when it has none or it cannot be read): the file opened once."""
+    """`_ole_stream_names`, and with `workbook` a legacy workbook's whole BIFF stream
+    (None when it has none or it cannot be read): the container is parsed once a file,
+    and the stream serves the password check here and the struck-through and hidden
+    rows (`styles`), which would otherwise each parse the container again."""
     import olefile
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             names = {path[-1] for path in ole.listdir(streams=True, storages=True)}
-            head = None
+            stream = None
             if workbook and {"Workbook", "Book"} & names:
                 try:
-                    stream = "Workbook" if ole.exists("Workbook") else "Book"
-                    head = ole.openstream(stream).read(4096)
+                    part = "Workbook" if ole.exists("Workbook") else "Book"
+                    stream = ole.openstream(part).read()
                 except Exception:  # noqa: BLE001 - as the directory's own errors
-                    head = None
-            return names, head
+                    stream = None
+            return names, stream
     except Exception:  # noqa: BLE001 - olefile raises several types for a broken file
         return set(), None
 
@@ -195,12 +198,16 @@ def _zip_format(zf: zipfile.ZipFile, path: Path) -> str:
 
 
 def _format_and_text(
-    data: bytes, path: Path, name: str, keep: list[zipfile.ZipFile] | None = None
+    data: bytes,
+    path: Path,
+    name: str,
+    keep: list[zipfile.ZipFile] | None = None,
+    biff: list[bytes] | None = None,
 ) -> tuple[str, tuple[str, str] | None]:
     """The file's format, and (text, encoding) when it is text (csv, html, xml2003): a
     text file is decoded once, since a large one with a few bad bytes takes a while.
-    `keep`: see `_binary_format`."""
-    fmt = _binary_format(data, path, name, keep)
+    `keep`, `biff`: see `_binary_format`."""
+    fmt = _binary_format(data, path, name, keep, biff)
     if fmt is not None:
         return fmt, None
     decoded = _decode_text(data)
@@ -210,21 +217,28 @@ def _format_and_text(
 
 
 def _binary_format(
-    data: bytes, path: Path, name: str, keep: list[zipfile.ZipFile] | None = None
+    data: bytes,
+    path: Path,
+    name: str,
+    keep: list[zipfile.ZipFile] | None = None,
+    biff: list[bytes] | None = None,
 ) -> str | None:
     """The format of a binary spreadsheet (None: perhaps text); FileRejected for others.
 
     `keep`: a list that receives a spreadsheet's zip, left open for the caller to read
-    and close (its central directory is read once per file, not once per use)."""
+    and close (its central directory is read once per file, not once per use).
+    `biff`: a list that receives a legacy workbook's BIFF stream, when it could be read."""
     if not data:
         raise FileRejected(IssueCode.EMPTY, message_text("empty", file=name))
     if data.startswith(OLE2_MAGIC):
-        streams, head = _ole_directory(data)
+        streams, stream = _ole_directory(data)
         if {"EncryptionInfo", "EncryptedPackage"} & streams:
             raise _password(name)
         if {"Workbook", "Book"} & streams:
-            if _xls_encrypted(head):
+            if _xls_encrypted(stream[:4096] if stream is not None else None):
                 raise _password(name)
+            if biff is not None and stream is not None:
+                biff.append(stream)
             return "xls"
         if "WordDocument" in streams:
             raise _not_spreadsheet(name, "kind_word")
@@ -681,6 +695,7 @@ def _scan_xlsx(
     exact: bool = False,
     errors: dict[str, dict[tuple[int, int], str]] | None = None,
     hidden: dict[str, set[int]] | None = None,
+    escaped: set[str] | None = None,
 ) -> list[Issue]:
     """Bound every sheet's true extent before calamine allocates it; note formulas without values.
 
@@ -699,6 +714,7 @@ def _scan_xlsx(
 
     issues: list[Issue] = []
     total_cells = 0
+    bounded = False  # some sheet counted by its bound rather than its true extent
     for info in zf.infolist():
         part = info.filename
         if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
@@ -728,19 +744,22 @@ def _scan_xlsx(
             height, width = bound  # an upper bound of the true extent
             if _too_big(name, "", height, total_cells + height * width, limits) is not None:
                 # The bound is too loose to pass: measure every sheet exactly instead.
-                return _scan_xlsx(
-                    zf, limits, name, display, exact=True, errors=errors, hidden=hidden
-                )
+                return _scan_xlsx(zf, limits, name, display, True, errors, hidden, escaped)
+            bounded = True
         else:
             height, width = _scanned_extent(xml)
         total_cells += height * width
         cells = max(height * width, total_cells)
         if _too_big(name, "", height, cells, limits) is not None:
+            if bounded:  # an earlier sheet's bound, not its cells, may have tipped the total
+                return _scan_xlsx(zf, limits, name, display, True, errors, hidden, escaped)
             raise _too_big(name, sheet_name(part), height, cells, limits)
         if errors is not None and _ERROR_TYPE.search(xml):  # error values, shown as written
             errors[sheet_name(part)] = _error_cells(xml)
         if hidden is not None and _contains(xml, _HIDDEN, b"h", 0) and (rows := _hidden_rows(xml)):
             hidden[sheet_name(part)] = rows
+        if escaped is not None and WIDE_ESCAPE.search(xml):
+            escaped.add(part)  # inline strings calamine leaves escaped (`ooxml.unescape`)
         if len(xml) <= FORMULA_SCAN_BYTES and _contains(xml, _FORMULA, b"f", 1):
             sheet = sheet_name(part)
             for ref in _NO_VALUE_FORMULA.findall(xml):
@@ -943,7 +962,8 @@ def _read_workbook(
     data: bytes, path: Path, name: str, limits: Limits, zips: list[zipfile.ZipFile]
 ) -> Workbook:
     """`read_workbook` once the file's bytes are read."""
-    fmt, decoded = _format_and_text(data, path, name, zips)
+    biff: list[bytes] = []  # a legacy workbook's stream, taken from its container once
+    fmt, decoded = _format_and_text(data, path, name, zips, biff)
     if fmt == "csv":
         sheets, undecodable = _read_csv(decoded, path, name)
         error = _too_big(
@@ -961,13 +981,14 @@ def _read_workbook(
     ods_merged: dict[str, list[tuple[int, int, int, int]]] = {}
     error_cells: dict[str, dict[tuple[int, int], str]] = {}
     hidden_rows: dict[str, set[int]] = {}
+    escaped: set[str] = set()
     if fmt in ("xlsx", "xlsm", "xlsb", "ods"):
         try:
             zf = zips[0]
             _check_zip(zf, limits, name)
             if fmt in ("xlsx", "xlsm"):
                 issues = _active_content(zf, name) + _scan_xlsx(
-                    zf, limits, name, name, errors=error_cells, hidden=hidden_rows
+                    zf, limits, name, name, errors=error_cells, hidden=hidden_rows, escaped=escaped
                 )
             elif fmt == "ods":
                 ods_merged = _scan_ods(zf, limits, name, hidden=hidden_rows)
@@ -1012,10 +1033,13 @@ def _read_workbook(
         raise
     except Exception as exc:  # calamine raises several unrelated types for bad files
         raise _calamine_error(exc, name) from None
+    if fmt in ("xlsx", "xlsm"):
+        _unescape_wide(zips[0], escaped, sheets)
     # {} unless some style strikes text through
-    struck = styles.struck_cells(fmt, data, zips[0] if zips else None)
+    stream = biff[0] if biff else None
+    struck = styles.struck_cells(fmt, data, zips[0] if zips else None, stream)
     if fmt == "xls":
-        hidden_rows = styles.xls_hidden_rows(data)
+        hidden_rows = styles.xls_hidden_rows(data, stream)
     for sheet in sheets:
         sheet.struck = struck.get(sheet.name, sheet.struck)
         for (r, c), text in error_cells.get(sheet.name, {}).items():
@@ -1024,6 +1048,20 @@ def _read_workbook(
         if sheet.name in hidden_rows and not sheet.hidden:
             issues += _hidden_rows_issue(name, sheet, hidden_rows[sheet.name])
     return Workbook(path=path, format=fmt, sheets=sheets, issues=issues)
+
+
+def _unescape_wide(zf: zipfile.ZipFile, escaped: set[str], sheets: list[Sheet]) -> None:
+    """Cells whose text holds an `_xHHHH_` escape above _x00FF_, which calamine leaves as
+    written, given the text Excel shows (`ooxml.wide_escaped_cells`); any error leaves
+    the text as calamine read it."""
+    try:
+        found = wide_escaped_cells(zf, escaped)
+    except Exception:  # noqa: BLE001 - a refinement of text already read
+        return
+    for sheet in sheets:
+        for (r, c), text in found.get(sheet.name, {}).items():
+            if r < len(sheet.rows) and c < len(sheet.rows[r]) and isinstance(sheet.rows[r][c], str):
+                sheet.rows[r][c] = text
 
 
 def _hidden_rows_issue(display: str, sheet: Sheet, hidden: set[int]) -> list[Issue]:

@@ -33,10 +33,13 @@ _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _STYLE = re.compile(rb'\bs="([0-9]+)"')
 
 
-def struck_cells(fmt: str, data: bytes, zf: zipfile.ZipFile | None = None) -> Struck:
+def struck_cells(
+    fmt: str, data: bytes, zf: zipfile.ZipFile | None = None, stream: bytes | None = None
+) -> Struck:
     """Struck cells of every sheet that has any; {} when none (or the styles cannot be read).
 
-    `zf`: the workbook's zip (of `data`) when the caller has it open already."""
+    `zf`: the workbook's zip (of `data`) when the caller has it open already; `stream`:
+    a legacy workbook's BIFF stream when the caller has taken it from its container."""
     try:
         if fmt in ("xlsx", "xlsm"):
             if zf is not None:
@@ -46,7 +49,7 @@ def struck_cells(fmt: str, data: bytes, zf: zipfile.ZipFile | None = None) -> St
         if fmt == "ods":
             return _ods(data)
         if fmt == "xls":
-            return _xls(data)
+            return _xls(data, stream)
     except Exception:  # noqa: BLE001 - styles are a refinement, never a reason to fail
         return {}
     return {}
@@ -204,16 +207,19 @@ def _xls_globals_have_strike(stream: bytes) -> bool:
     return False
 
 
-def _xls(data: bytes) -> Struck:
-    import xlrd
+def _biff_stream(data: bytes) -> bytes | None:
+    """The BIFF stream of a legacy workbook (its compound file parsed here)."""
     from xlrd.compdoc import CompDoc
 
     doc = CompDoc(data, logfile=io.StringIO())
-    stream = None
-    for name in ("Workbook", "Book"):
-        stream = doc.get_named_stream(name)
-        if stream:
-            break
+    return doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
+
+
+def _xls(data: bytes, stream: bytes | None = None) -> Struck:
+    import xlrd
+
+    if stream is None:
+        stream = _biff_stream(data)
     if not stream or not _xls_globals_have_strike(stream):
         return {}
     book = xlrd.open_workbook(
@@ -249,18 +255,17 @@ _HIDDEN_ROW_RECORD = re.compile(
 )
 
 
-def xls_hidden_rows(data: bytes) -> dict[str, set[int]]:
+def xls_hidden_rows(data: bytes, stream: bytes | None = None) -> dict[str, set[int]]:
     """{sheet: 0-based rows hidden} of a legacy .xls; {} when none (or unreadable).
 
-    The Workbook stream is searched for a ROW record with its fHidden bit (0x20 of
-    grbit) first, in one regex search (a Python loop over every ROW record took 4x
-    as long); only then is the file opened with its formatting (xlrd).
+    The Workbook stream (`stream` when the caller has it already) is searched for a
+    ROW record with its fHidden bit (0x20 of grbit) first, in one regex search (a
+    Python loop over every ROW record took 4x as long); only then is the file opened
+    with its formatting (xlrd).
     """
     try:
-        from xlrd.compdoc import CompDoc
-
-        doc = CompDoc(data, logfile=io.StringIO())
-        stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
+        if stream is None:
+            stream = _biff_stream(data)
         if not stream or not _HIDDEN_ROW_RECORD.search(stream):
             return {}
         import xlrd

@@ -96,8 +96,15 @@ class FactsCache:
         """Facts computed elsewhere for `key` (from `missing`), for `get` to use."""
         self.supplied[key] = facts
 
+    def changed(self) -> bool:
+        """Whether this run's facts differ from the stored ones: some were computed, or
+        some stored material was not seen again (removed, or its file changed)."""
+        return bool(self.computed) or self.new.keys() != self.old.keys()
+
     def save(self) -> None:
-        if self.path is None:
+        """Store this run's facts, unless they are those already stored (a re-run with
+        the same materials, or none at all, writes nothing)."""
+        if self.path is None or not self.changed():
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -255,7 +255,8 @@ def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: C
     """
     from analysis.materials.cache import FactsCache
 
-    cache = cache if cache is not None else FactsCache(out_dir, enabled=not full)
+    if cache is None:  # no cache to read (nor to write) for a run without materials
+        cache = FactsCache(out_dir if intake.materials else None, enabled=not full)
     try:
         kind_of = roster.kind_of
         result = build(intake, resolver, campaign, kind_of, cache)
