@@ -701,6 +701,9 @@ MESSAGES: dict[str, str] = {
     "template_header_unrecognised": "活动表的表头被修改且无法识别，已按模板原来的列位置读取",
     "template_label_moved": "表头“{label}”从{ref}单元格移到了别处",
     "template_label_changed": "表头“{label}”（{ref}单元格）被修改",
+    "template_label_lost": (
+        "表头“{label}”（{ref}单元格）被删除或修改，已按其他表头移动的位置读取其内容（{now}单元格）"
+    ),
     "template_prefill_cleared": "预填的{label}被清空（应为“{expected}”）",
     "template_prefill_changed": "预填的{label}“{expected}”被改为“{written}”",
     "template_columns_missing": "缺少列：{columns}",
