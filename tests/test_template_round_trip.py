@@ -310,3 +310,40 @@ def test_a_header_block_whose_value_column_was_deleted_has_no_value(template, ra
         "长阳镇报送表.xlsx": (UNIT, "2019-09-28", "current"),
         "长阳镇报送表（更正）.xlsx": (UNIT, "", "superseded"),
     }
+
+
+def test_a_template_and_its_copy_in_the_same_workbook_count_alike(template, raw, tmp_path):
+    """长阳镇 copies its sheet for a second batch of rows (the copy has no `_meta` link and
+    is read as any workbook's sheet) and writes both batches alike: a row whose union
+    says 同上 is the row above's union (长阳镇第一小学工会, warned `value_ditto`), a remark
+    under the rows is a note, a 合计 row is a total. The original (read by the template's
+    positions) and the copy count the same: 2 activities each, 20 + 21 participants."""
+    rows = [
+        activity(SCHOOL, dt.date(2019, 7, 9), 20),
+        activity("同上", dt.date(2019, 7, 12), 21),
+        {"note": "以上活动均已上报"},
+        {"grassroots_unit": "合计", "participants": 41},
+    ]
+    path = template("r2")
+    fill_template(path, rows, {"填报日期": dt.date(2019, 9, 28)})
+    book = load_workbook(path)
+    copy = book.copy_worksheet(book["活动情况"])
+    copy.title = "活动情况 (2)"
+    for n in (6, 7):  # the second batch: a week later
+        copy[f"C{n}"] = copy[f"C{n}"].value + dt.timedelta(days=7)
+    book.save(path)
+    got = ledger(raw, tmp_path / "out")
+    expected = {
+        6: ("accepted", SCHOOL, "20"),
+        7: ("accepted", SCHOOL, "21"),
+        8: ("rejected", "", ""),
+        9: ("rejected", "", ""),
+    }
+    for sheet in ("活动情况", "活动情况 (2)"):
+        found = {n: (got[sheet, n]["state"], got[sheet, n]["grassroots_unit"],
+                     got[sheet, n]["participants"]) for n in expected}  # fmt: skip
+        assert found == expected, sheet
+        assert (got[sheet, 8]["reason"], got[sheet, 9]["reason"]) == ("note_row", "total_row")
+    issues = (tmp_path / "out" / "issues.csv").read_text(encoding="utf-8-sig")
+    assert ",活动情况,7,B,warning,value_ditto," in issues
+    assert ",活动情况 (2),7,B,warning,value_ditto," in issues

@@ -21,10 +21,12 @@ from analysis.tables import (
     FILLED_FIELDS,
     _assign,
     _context,
+    _fill_dittos,
     _filled,
     _labels,
     _merge_index,
     _struck_row,
+    is_ditto,
     marker_hit,
 )
 from analysis.templates.layout import HEADER_LABELS, LISTS_SHEET, META_SHEET, TEMPLATE_MARKER
@@ -361,6 +363,7 @@ def read_tables(
     # A union or a date merged down over several rows (one union, several activities
     # on one day) is every row's, as the general reader takes it.
     merges = _merge_index(sheet) if sheet.merged else {}
+    previous: dict[str, object] = {}  # the data row above (for 同上)
     for i in range(header_index + 1, len(rows)):
         values = {
             f: _filled(rows, merges, i, j) if f in FILLED_FIELDS and (i, j) in merges
@@ -372,6 +375,13 @@ def read_tables(
         # Only a remark ("以上活动均已上报…"): a note under the activities, not one of them.
         remark_only = all(_text(v) == "" for f, v in values.items() if f not in ("seq", "note"))
         kind = "note" if remark_only else _row_kind(values, campaign)
+        if kind == "data":
+            # 同上 in a cell: the row above's value, as any workbook's reader takes it (a
+            # copy of this sheet in the same workbook is read so, and must count alike).
+            dittos = {v for v in values.values() if is_ditto(v)}
+            if dittos:
+                _fill_dittos(values, dittos, previous)
+            previous = values
         # Every filled cell struck through: the unit deleted the row, as in any workbook.
         struck = kind == "data" and bool(sheet.struck) and _struck_row(rows[i], i, sheet.struck)
         table_rows.append(TableRow(row=i + 1, kind=kind, values=values, struck=struck))
