@@ -46,6 +46,9 @@ def roster(small_roster_rows):
         ("长阳建材有限责任公司工会", "长阳建材公司工会"),  # 有限责任公司 -> 公司
         ("长阳建材股份有限公司工会", "长阳建材股份公司工会"),  # 股份有限公司 keeps 股份
         ("村民委员会", "村民委员会"),  # 委员会 not after 工会 is kept
+        ("長陽鎮總工會", "长阳镇总工会"),  # traditional characters -> simplified
+        ("北京市房山區實驗中學工會委員會", "实验中学工会"),  # then the prefixes and 委员会
+        ("北京長陽建材有限公司工會", "长阳建材公司工会"),
         ("北京市", "北京市"),  # a prefix alone is not stripped to nothing
         ("", ""),
         (None, ""),
@@ -437,3 +440,38 @@ def test_a_name_twice_in_the_roster_is_one_owner_of_its_keys():
         ]
     )
     assert NameResolver(roster).resolve("长阳镇 卫生院").unit == "长阳镇卫生院工会"
+
+
+@pytest.mark.parametrize(
+    ("written", "unit", "reporting_unit"),
+    [
+        ("長陽鎮第一小學工會", "长阳镇第一小学工会", "长阳镇总工会"),
+        ("長陽鎮衛生院工會", "长阳镇卫生院工会", "长阳镇总工会"),
+        ("北京市房山區實驗中學工會", "房山区实验中学工会", "区教委工会"),
+        ("區教委機關工會", "区教委机关工会", "区教委工会"),
+        ("北京長陽建材有限公司工會委員會", "北京长阳建材有限公司工会委员会", "长阳镇总工会"),
+    ],
+)
+def test_traditional_characters_resolve_to_the_simplified_roster(
+    roster, written, unit, reporting_unit
+):
+    """A name typed in traditional characters (a unit's input method or a Hong Kong or
+    Taiwan font set) is the roster's simplified name: a key, as full width is, never a
+    fuzzy match; the reporting units too (長陽鎮總工會, 長陽鎮工會)."""
+    resolver = NameResolver(roster)
+    got = resolver.resolve(written, reporting_unit)
+    assert (got.unit, got.parent) == (unit, reporting_unit)
+    assert resolver.resolve_reporting_unit("長陽鎮總工會").unit == "长阳镇总工会"
+    assert resolver.resolve_reporting_unit("長陽鎮工會").unit == "长阳镇总工会"
+
+
+def test_a_name_the_conversion_cannot_change_is_left_alone_and_others_converted_whole():
+    """The traditional-to-simplified step converts a text only when it holds the first
+    character of a dictionary key; what it gives is what OpenCC gives for the whole text
+    (phrases first: 乾乾脆脆 -> 干干脆脆, 後勤 -> 后勤), and a simplified name is as written."""
+    from analysis.namekeys import simplified
+
+    assert simplified("长阳镇总工会") == "长阳镇总工会"
+    assert simplified("長陽鎮後勤服務中心工會") == "长阳镇后勤服务中心工会"
+    assert simplified("乾乾脆脆") == "干干脆脆"
+    assert simplified("ABC") == "ABC"

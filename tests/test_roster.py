@@ -65,6 +65,24 @@ def test_roster_without_header_is_a_chinese_error(tmp_path):
         ("direct", "direct"),
         ("外星", None),
         ("", None),
+        # As offices write them.
+        ("区直机关", "system"),
+        ("区直属机关", "system"),
+        ("委办局", "system"),
+        ("系统工会", "system"),
+        ("产业工会", "system"),
+        ("镇", "town"),
+        ("街道办事处", "street"),
+        ("开发区管委会", "zone"),
+        ("燕山地区", "yanshan"),
+        # Towns and streets alike, or what the union is: no kind (the parent decides).
+        ("乡镇街道", None),
+        ("街乡", None),
+        ("机关", None),
+        ("企业", None),
+        ("非公企业", None),
+        ("事业单位", None),
+        ("地区", None),
     ],
 )
 def test_kind_code(text, code):
@@ -682,3 +700,50 @@ def test_a_sheet_per_town_or_kind_without_those_columns_takes_them_from_its_name
     assert "没有“上级工会”“类别”列，表中2个基层工会按工作表名称计入“长阳镇总工会”（乡镇）" in (
         roster.issues[0].message
     )
+
+
+def test_a_kind_saying_what_the_union_is_takes_its_parents_kind(tmp_path):
+    """类别 written as the union's own nature (机关, 企业, 非公企业, 事业单位, 地区) or as
+    乡镇街道 names no kind: the parent decides. 长阳镇总工会's other rows say 乡镇, so its
+    机关 and 企业 rows are towns; 区教委工会 has no other row, its name says 委 (系统);
+    琉璃河镇总工会 likewise by its name (镇); 某某联合工会 says no kind by its name: an
+    error, the row left out. 类别 企业 with no 上级工会 stays an error as before. Members:
+    40 + 10 + 20 (长阳镇) + 30 (区教委) + 5 (琉璃河镇) = 105 counted of 105 + 7 + 9."""
+    rows = [
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        ["长阳镇机关工会", "长阳镇总工会", "机关", 10],
+        ["北京长阳建材有限公司工会", "长阳镇总工会", "非公企业", 20],
+        ["区教委机关工会", "区教委工会", "事业单位", 30],
+        ["琉璃河镇中心小学工会", "琉璃河镇总工会", "乡镇街道", 5],
+        ["某某商会工会", "某某联合工会", "企业", 7],
+        ["北京某某科技有限公司工会", "", "企业", 9],
+    ]
+    write_xlsx(tmp_path / "r.xlsx", rows, sheet="名册")
+    roster = load_roster(tmp_path / "r.xlsx")
+    kinds = dict(zip(roster.units["unit"], roster.units["kind"], strict=True))
+    assert kinds == {
+        "长阳镇第一小学工会": "town",
+        "长阳镇机关工会": "town",
+        "北京长阳建材有限公司工会": "town",
+        "区教委机关工会": "system",
+        "琉璃河镇中心小学工会": "town",
+    }
+    assert roster.units["members"].sum() == 105
+    got = sorted((i.row, i.column, i.severity, i.code) for i in roster.issues)
+    assert got == [
+        (3, "类别", "warning", "roster_kind_from_parent"),
+        (4, "类别", "warning", "roster_kind_from_parent"),
+        (5, "类别", "warning", "roster_kind_from_parent"),
+        (6, "类别", "warning", "roster_kind_from_parent"),
+        (7, "类别", "error", "roster_kind_unknown"),
+        (8, "类别", "error", "roster_kind_unknown"),
+    ]
+    said = {i.row: i.message for i in roster.issues}
+    assert said[3] == (
+        "名册“r.xlsx”的工作表“名册”第3行“长阳镇机关工会”的类别写的是“机关”（本单位的性质，不是上级工会的类别），"
+        "已按名册中上级工会“长阳镇总工会”其他各行的类别“乡镇”统计；如有误请把类别改为"
+        " 乡镇/街道/系统/燕山/开发区/直属 之一。"
+    )
+    assert "已按上级工会“区教委工会”的名称确定为“系统”统计" in said[5]
+    assert "按上级工会“某某联合工会”也无法确定" in said[7] and "该单位未计入统计" in said[7]

@@ -592,3 +592,70 @@ def test_the_byte_test_for_direction_controls_needs_their_whole_sequence():
     assert not safety._bytes_may_hold_not_xml(ordinary)
     for control in safety.DIRECTION_CONTROLS:
         assert safety._bytes_may_hold_not_xml(pa.array(["甲", f"乙{control}"]))
+
+
+@pytest.mark.parametrize(
+    ("value", "evaluable"),
+    [
+        # Excel, Google Sheets and LibreOffice drop leading whitespace before deciding a
+        # CSV cell is a formula: the sign after it counts (OWASP lists the line feed too).
+        (" =1+2", True),
+        ("   @SUM(A1)", True),
+        ("\n=cmd", True),
+        ("\r\n=1+2", True),
+        (" \t+cmd", True),
+        ("\u00a0-A1", True),  # a no-break space
+        ("\u3000＝1+2", True),  # an ideographic space and a full-width sign
+        ("\u200b=1+2", True),  # a zero-width space pasted with the text
+        # A number or a lone sign after the spaces is no formula: its bytes are kept.
+        (" -5", False),
+        ("  +3.5", False),
+        (" －５", False),
+        (" -", False),
+        ("\u3000－", False),
+        # Spaces before anything else are plain text.
+        (" 长阳镇", False),
+        (" ", False),
+        ("\n", False),
+        ("长阳镇 =1", False),
+    ],
+)
+def test_a_sign_after_leading_spaces_is_evaluable(value, evaluable):
+    assert safety.is_evaluable(value) is evaluable
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_csv_safe_prefixes_a_sign_after_leading_spaces_and_reads_it_back(dtype):
+    """Arrow-backed and object columns alike: " =1+2", "\\t=cmd", "\\n@x", "　＝1+2" get
+    the apostrophe; " -5", " －５" and " 长阳镇" keep their bytes; read back as typed."""
+    typed = [" =1+2", "\t=cmd", "\n@x", "\u3000＝1+2", " -5", " －５", " 长阳镇", None]
+    frame = pd.DataFrame({"text": pd.Series(typed, dtype=dtype), "n": range(len(typed))})
+    safe = safety.csv_safe(frame)
+    assert safe["text"].tolist()[:7] == [
+        "' =1+2", "'\t=cmd", "'\n@x", "'\u3000＝1+2", " -5", " －５", " 长阳镇",
+    ]  # fmt: skip
+    assert safety.csv_unescape(safe)["text"].tolist()[:7] == typed[:7]
+    assert safety.csv_rows([typed[:3]]) == [["' =1+2", "'\t=cmd", "'\n@x"]]
+
+
+def test_a_sheet_named_with_spaces_before_a_sign_is_never_a_formula(tmp_path):
+    """A sheet named " =1+2" (a space typed before the sign): rows.csv's sheet column holds
+    it after an apostrophe, so Excel or WPS opening rows.csv shows the text; the row is
+    counted as usual (participants 40)."""
+    raw = tmp_path / "raw"
+    (raw / "roster").mkdir(parents=True)
+    _write_xlsx_text(raw / "roster" / "名册.xlsx", LINK_UNIT_ROSTER)
+    book = Workbook()
+    book.active.title = " =1+2"
+    for row in [
+        ["填报单位", "区教委工会", "填报日期", "2019-07-02"],
+        ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+        [1, "区教委机关工会", "2019-06-03", "切实抓好学习", "讨论会", 40],
+    ]:
+        book.active.append(row)
+    (raw / "submissions").mkdir()
+    book.save(raw / "submissions" / "报送表.xlsx")
+    ingest.run(raw, tmp_path / "out", progress=False)
+    with open(tmp_path / "out" / "rows.csv", encoding="utf-8-sig", newline="") as fh:
+        (row,) = csv.DictReader(fh)
+    assert (row["sheet"], row["state"], row["participants"]) == ("' =1+2", "accepted", "40")

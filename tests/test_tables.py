@@ -99,6 +99,23 @@ def test_find_tables_columns_in_any_order_and_renamed(campaign):
         ([["单位（盖章）：长阳镇总工会"]], {"reporting_unit": "长阳镇总工会"}),
         ([["填报单位（盖章）：长阳镇总工会（盖章）"]], {"reporting_unit": "长阳镇总工会"}),
         ([["填报单位：", "周口店镇总工会(公章)"]], {"reporting_unit": "周口店镇总工会"}),
+        # The block moved right, past empty columns, its label and value apart.
+        (
+            [
+                [None, None, "填报单位", None, "长阳镇总工会", None, "报送期次", "第二阶段"],
+                [None, None, "填 报 日 期", None, "2019.10.2", "联系人", None, "张三"],
+            ],
+            {
+                "reporting_unit": "长阳镇总工会",
+                "round": "第二阶段",
+                "report_date": "2019.10.2",
+                "contact": "张三",
+            },
+        ),  # fmt: skip
+        ([[None, None, "填报日期： 2019年10月2日"]], {"report_date": "2019年10月2日"}),
+        # The label's colon typed into a cell of its own is no value.
+        ([[None, "填报日期", "：", "2019.10.2"]], {"report_date": "2019.10.2"}),
+        ([["填报单位", ":", None, "长阳镇总工会"]], {"reporting_unit": "长阳镇总工会"}),
         (
             [["填报单位（盖章）：", "（盖章）", "填报日期：", "2019.7.3"]],
             {"report_date": "2019.7.3"},

@@ -224,3 +224,126 @@ def test_a_header_block_moved_down_and_right_keeps_its_values(template, raw, tmp
         "长阳镇报送表.xlsx": ("2019-09-28", "superseded"),
         "长阳镇报送表（更正）.xlsx": ("2019-10-02", "current"),
     }
+
+
+def _delete_column_as_excel_does(sheet, column: int) -> None:
+    """Delete one column as Excel does: merged ranges move left with the cells (and one
+    wholly inside the deleted column goes)."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    ranges = [str(r) for r in sheet.merged_cells.ranges]
+    for r in ranges:
+        sheet.unmerge_cells(r)
+    sheet.delete_cols(column)
+    for r in ranges:
+        c1, r1, c2, r2 = range_boundaries(r)
+        c1, c2 = c1 - (c1 > column), c2 - (c2 >= column)
+        if (c1, r1) != (c2, r2) and c2 >= c1:
+            sheet.merge_cells(f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}")
+
+
+def _two_corrections(template, cells: dict[str, object] | None = None, delete: int | None = None):
+    """长阳镇's r2 report dated 9月28日 and its correction dated 10月2日, the correction
+    edited: `cells` typed over, then column `delete` deleted."""
+    earlier = template("r2", "长阳镇报送表.xlsx")
+    fill_template(
+        earlier, [activity(SCHOOL, dt.date(2019, 7, 9), 20)], {"填报日期": dt.date(2019, 9, 28)}
+    )
+    path = template("r2", "长阳镇报送表（更正）.xlsx")
+    fill_template(
+        path, [activity(CLINIC, dt.date(2019, 7, 9), 30)], {"填报日期": dt.date(2019, 10, 2)}
+    )
+    book = load_workbook(path)
+    sheet = book["活动情况"]
+    for ref, value in (cells or {}).items():
+        sheet[ref] = value
+    if delete is not None:
+        _delete_column_as_excel_does(sheet, delete)
+    book.save(path)
+
+
+def _submissions(raw: Path, out: Path) -> dict[str, tuple[str, str, str]]:
+    ledger(raw, out)
+    with open(out / "submissions.csv", encoding="utf-8-sig", newline="") as fh:
+        return {
+            Path(r["file"]).name: (r["reporting_unit"], r["report_date"], r["state"])
+            for r in csv.DictReader(fh)
+        }
+
+
+CORRECTED = {
+    "长阳镇报送表.xlsx": (UNIT, "2019-09-28", "superseded"),
+    "长阳镇报送表（更正）.xlsx": (UNIT, "2019-10-02", "current"),
+}
+
+
+def test_a_header_block_whose_label_column_was_deleted_keeps_its_values(template, raw, tmp_path):
+    """The unit deletes column A (序号) of its correction: the labels 填报单位 (A2) and
+    填报日期 (A3) go with it and every other cell moves one column left (联系人 C3 → B3,
+    报送期次 E2 → D2). The labels that are left tell how far the block moved, so the date
+    typed in B3, now in A3, is still read: 2019-10-02, later than 9月28日, and the
+    correction replaces the earlier report (not "本表没有填写填报日期")."""
+    _two_corrections(template, delete=1)
+    assert _submissions(raw, tmp_path / "out") == CORRECTED
+    issues = (tmp_path / "out" / "issues.csv").read_text(encoding="utf-8-sig")
+    assert "本表没有填写填报日期" not in issues
+    assert (
+        "表头“填报日期”（A3单元格）被删除或修改，已按其他表头移动的位置读取其内容（A3单元格）"
+        in issues
+    )
+
+
+def test_a_header_label_and_value_typed_in_one_cell_is_read(template, raw, tmp_path):
+    """The unit types 填报日期：2019年10月2日 over the label cell A3 and clears B3: the
+    label's own cell holds the value after the colon, so the correction is dated 10月2日."""
+    _two_corrections(template, {"A3": "填报日期：2019年10月2日", "B3": None})
+    assert _submissions(raw, tmp_path / "out") == CORRECTED
+
+
+def test_a_header_block_whose_value_column_was_deleted_has_no_value(template, raw, tmp_path):
+    """Column B deleted (the values 长阳镇总工会 and the date go): 填报日期 stays in A3 with
+    nothing right of it but the next label, so the correction has no date (the earlier
+    dated report stands) and the unit comes from the template's marker."""
+    _two_corrections(template, delete=2)
+    subs = _submissions(raw, tmp_path / "out")
+    assert subs == {
+        "长阳镇报送表.xlsx": (UNIT, "2019-09-28", "current"),
+        "长阳镇报送表（更正）.xlsx": (UNIT, "", "superseded"),
+    }
+
+
+def test_a_template_and_its_copy_in_the_same_workbook_count_alike(template, raw, tmp_path):
+    """长阳镇 copies its sheet for a second batch of rows (the copy has no `_meta` link and
+    is read as any workbook's sheet) and writes both batches alike: a row whose union
+    says 同上 is the row above's union (长阳镇第一小学工会, warned `value_ditto`), a remark
+    under the rows is a note, a 合计 row is a total. The original (read by the template's
+    positions) and the copy count the same: 2 activities each, 20 + 21 participants."""
+    rows = [
+        activity(SCHOOL, dt.date(2019, 7, 9), 20),
+        activity("同上", dt.date(2019, 7, 12), 21),
+        {"note": "以上活动均已上报"},
+        {"grassroots_unit": "合计", "participants": 41},
+    ]
+    path = template("r2")
+    fill_template(path, rows, {"填报日期": dt.date(2019, 9, 28)})
+    book = load_workbook(path)
+    copy = book.copy_worksheet(book["活动情况"])
+    copy.title = "活动情况 (2)"
+    for n in (6, 7):  # the second batch: a week later
+        copy[f"C{n}"] = copy[f"C{n}"].value + dt.timedelta(days=7)
+    book.save(path)
+    got = ledger(raw, tmp_path / "out")
+    expected = {
+        6: ("accepted", SCHOOL, "20"),
+        7: ("accepted", SCHOOL, "21"),
+        8: ("rejected", "", ""),
+        9: ("rejected", "", ""),
+    }
+    for sheet in ("活动情况", "活动情况 (2)"):
+        found = {n: (got[sheet, n]["state"], got[sheet, n]["grassroots_unit"],
+                     got[sheet, n]["participants"]) for n in expected}  # fmt: skip
+        assert found == expected, sheet
+        assert (got[sheet, 8]["reason"], got[sheet, 9]["reason"]) == ("note_row", "total_row")
+    issues = (tmp_path / "out" / "issues.csv").read_text(encoding="utf-8-sig")
+    assert ",活动情况,7,B,warning,value_ditto," in issues
+    assert ",活动情况 (2),7,B,warning,value_ditto," in issues

@@ -120,6 +120,7 @@ CODE_NAMES: dict[str, str] = {
     "aliases_no_header": "别名表没有表头",
     "roster_duplicate_name": "名册重名",
     "roster_kind_unknown": "名册类别无法识别",
+    "roster_kind_from_parent": "名册类别按上级工会确定",
     "roster_parent_missing": "名册缺少上级工会",
     "archive_corrupt": "压缩包已损坏",
     "archive_encrypted": "压缩包有密码",

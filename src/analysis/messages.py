@@ -347,6 +347,21 @@ MESSAGES: dict[str, str] = {
         "{at}第{row}行“{unit}”的类别“{value}”无法识别，应为 乡镇/街道/系统/燕山/开发区/直属 之一；"
         "该单位未计入统计，请修改名册。"
     ),
+    "roster_kind_from_parent": (
+        "{at}第{row}行“{unit}”的类别写的是“{value}”（本单位的性质，不是上级工会的类别），"
+        "已按名册中上级工会“{parent}”其他各行的类别“{kind}”统计；如有误请把类别改为"
+        " 乡镇/街道/系统/燕山/开发区/直属 之一。"
+    ),
+    "roster_kind_from_parent_name": (
+        "{at}第{row}行“{unit}”的类别写的是“{value}”（本单位的性质，不是上级工会的类别），"
+        "已按上级工会“{parent}”的名称确定为“{kind}”统计；如有误请把类别改为"
+        " 乡镇/街道/系统/燕山/开发区/直属 之一。"
+    ),
+    "roster_kind_undecided": (
+        "{at}第{row}行“{unit}”的类别写的是“{value}”（本单位的性质，不是上级工会的类别），"
+        "按上级工会“{parent}”也无法确定是 乡镇/街道/系统/燕山/开发区 中的哪一类；"
+        "该单位未计入统计，请把类别改为上级工会的类别（直属区总工会的写“直属”）。"
+    ),
     "roster_members_unreadable": (
         "{at}第{row}行“{unit}”的会员人数“{value}”不是0或正整数；该单位未计入统计，请修改名册。"
     ),
@@ -701,6 +716,9 @@ MESSAGES: dict[str, str] = {
     "template_header_unrecognised": "活动表的表头被修改且无法识别，已按模板原来的列位置读取",
     "template_label_moved": "表头“{label}”从{ref}单元格移到了别处",
     "template_label_changed": "表头“{label}”（{ref}单元格）被修改",
+    "template_label_lost": (
+        "表头“{label}”（{ref}单元格）被删除或修改，已按其他表头移动的位置读取其内容（{now}单元格）"
+    ),
     "template_prefill_cleared": "预填的{label}被清空（应为“{expected}”）",
     "template_prefill_changed": "预填的{label}“{expected}”被改为“{written}”",
     "template_columns_missing": "缺少列：{columns}",

@@ -139,6 +139,7 @@ class IssueCode(StrEnum):
     ALIASES_NO_HEADER = "aliases_no_header"
     ROSTER_DUPLICATE_NAME = "roster_duplicate_name"
     ROSTER_KIND_UNKNOWN = "roster_kind_unknown"
+    ROSTER_KIND_FROM_PARENT = "roster_kind_from_parent"
     ROSTER_PARENT_MISSING = "roster_parent_missing"
     # files: sheet-level warnings, archives, photos and summaries
     ARCHIVE_CORRUPT = "archive_corrupt"

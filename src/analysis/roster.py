@@ -73,6 +73,9 @@ HEADER_SEARCH_ROWS = 30
 KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("燕山", Kind.YANSHAN),
     ("开发区", Kind.ZONE),
+    # 区直机关/区直属机关: the district's own organs, the 委、局 of the notice (a system),
+    # not a union directly affiliated to the district (直属).
+    ("区直", Kind.SYSTEM),
     ("直属", Kind.DIRECT),
     ("街道", Kind.STREET),
     ("乡镇", Kind.TOWN),
@@ -83,7 +86,16 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("局", Kind.SYSTEM),
     ("公司", Kind.SYSTEM),
     ("行业", Kind.SYSTEM),
+    ("产业", Kind.SYSTEM),
 )
+# 类别 words that say what the union itself is (an organ, an enterprise, an institution)
+# or a place of any kind (地区), not its parent's kind (nor do 乡镇街道, 街乡): the parent decides
+# (`_kinds_from_parents`). Matched after normalisation, the whole cell.
+KIND_FROM_PARENT: tuple[str, ...] = (
+    "机关", "企业", "非公企业", "非公有制企业", "国有企业", "国企", "民营企业", "私营企业",
+    "集体企业", "外资企业", "公有制企业", "事业单位", "事业", "社会组织", "社团", "学校",
+    "医院", "村", "社区", "地区", "地区办事处", "基层工会", "基层单位", "单位", "其他",
+)  # fmt: skip
 
 # Between a repeated name and its parent in `Roster.union_key` (never in a name).
 UNION_KEY_SEP = "\x1f"
@@ -195,8 +207,25 @@ def kind_code(text: object) -> str | None:
             return code
     for word, code in KIND_WORDS:
         if word in value:
+            if code in (Kind.TOWN, Kind.STREET) and _both_towns_and_streets(value):
+                return None  # 乡镇街道, 街乡, 街镇: every town and street, not one kind
             return code
     return None
+
+
+def _both_towns_and_streets(value: str) -> bool:
+    """A 类别 naming towns and streets alike (乡镇街道, 街乡, 镇街)."""
+    street = "街道" in value or re.search(r"街[乡镇]|[乡镇]街", value) is not None
+    return street and re.search(r"[乡镇]", value) is not None
+
+
+def _kind_from_parent_word(text: object) -> bool:
+    """Whether a 类别 cell says what the union is (机关, 企业, 事业单位…) or names towns
+    and streets alike (乡镇街道): not one kind, the parent decides."""
+    value = _norm_header(text)
+    return value in {_norm_header(w) for w in KIND_FROM_PARENT} or (
+        bool(value) and _both_towns_and_streets(value)
+    )
 
 
 def _header_cell(text: object) -> str:
@@ -413,6 +442,51 @@ def _shown(value: object) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)
+
+
+def _kinds_from_parents(
+    records: list[dict], pending: list[tuple[int, str, str]], sheets: list[str], source: str
+) -> list[Issue]:
+    """The kind of each union whose 类别 says what it is (机关, 企业…), not its parent's
+    kind: the kind the roster gives the same parent on its other rows (the most common,
+    one clear winner), else the kind the parent's name says (长阳镇总工会 → 乡镇, 区教委工会
+    → 系统; never 直属). Each is warned, naming the row and the kind used; a union whose
+    kind neither decides is an error and left out (its record's kind stays None)."""
+    from collections import Counter
+
+    from analysis.namekeys import reporting_key
+
+    waiting = {k for k, _, _ in pending}
+    known: dict[str, Counter] = {}
+    for k, r in enumerate(records):
+        if k not in waiting and r["kind"] != Kind.DIRECT:
+            known.setdefault(reporting_key(r["reporting_unit"]), Counter())[r["kind"]] += 1
+    issues = []
+    for k, at, written in pending:
+        record = records[k]
+        parent = record["reporting_unit"]
+        counts = known.get(reporting_key(parent), Counter()).most_common(2)
+        if counts and (len(counts) == 1 or counts[0][1] > counts[1][1]):
+            kind, key = counts[0][0], "roster_kind_from_parent"
+        else:
+            kind, key = kind_code(parent), "roster_kind_from_parent_name"
+        if kind is None or kind == Kind.DIRECT:
+            record["kind"] = None
+            issues.append(
+                Issue(source, sheets[k], record["row"], "类别", "error",
+                      IssueCode.ROSTER_KIND_UNKNOWN,
+                      message_text("roster_kind_undecided", at=at, row=record["row"],
+                                   unit=record["unit"], value=written, parent=parent))
+            )  # fmt: skip
+            continue
+        record["kind"] = kind
+        issues.append(
+            Issue(source, sheets[k], record["row"], "类别", "warning",
+                  IssueCode.ROSTER_KIND_FROM_PARENT,
+                  message_text(key, at=at, row=record["row"], unit=record["unit"],
+                               value=written, parent=parent, kind=config.KIND_NAMES[kind]))
+        )  # fmt: skip
+    return issues
 
 
 def _one_spelling_per_parent(records: list[dict], sheets: list[str], source: str) -> list[Issue]:
@@ -745,6 +819,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     seen: dict[tuple[str, str], int] = {}  # (parent, name) -> its first row
     totals: dict[str, bool] = {}  # `_total_row`'s texts tested
     kinds_read: dict[tuple[type, object], str | None] = {}  # `kind_code` of 类别 cells
+    pending: list[tuple[int, str, str]] = []  # (record, at, 类别 written) the parent decides
     for grid, header_index, columns, sheet in parts:
         at = _where(source, sheet)
 
@@ -795,7 +870,13 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
             except KeyError:
                 kind = kinds_read[kind_cell.__class__, kind_cell] = kind_code(kind_cell)
             members = _to_int(cell(row, "members"))
-            if kind is None:
+            deferred = (
+                kind is None
+                and parent
+                and parent not in DISTRICT_NAMES
+                and _kind_from_parent_word(kind_cell)
+            )
+            if kind is None and not deferred:
                 problem(
                     rownum,
                     "类别",
@@ -858,6 +939,8 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                 )  # fmt: skip
                 continue
             seen[parent, name] = rownum
+            if deferred:  # 机关, 企业…: the parent's kind, decided after every row is read
+                pending.append((len(records), at, _shown(kind_cell).strip()))
             records.append(
                 {
                     "unit": name,
@@ -877,6 +960,10 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                       message_text("roster_parent_above", at=at, rows=span, count=len(rows),
                                    head=head, parent=parent, kind=_shown(kind_cell).strip()))
             )  # fmt: skip
+    if pending:
+        issues += _kinds_from_parents(records, pending, sheets, source)
+        kept = [k for k, r in enumerate(records) if r["kind"] is not None]
+        records, sheets = [records[k] for k in kept], [sheets[k] for k in kept]
     grid, header_index, _columns, sheet = parts[0]
     at = _where(source, sheet)
     if not records:

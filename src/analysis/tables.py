@@ -1200,7 +1200,7 @@ def _scan_header_block(
                     if not field:
                         continue
                     if not content:
-                        content = next((v for v in row[j + 1 :] if not blank(v)), None)
+                        content = _next_value(row, j)
                         if isinstance(content, str) and pattern.match(
                             normalise_text(content).replace("：", ":")
                         ):
@@ -1214,11 +1214,27 @@ def _scan_header_block(
                 continue
             label = text.replace(" ", "").rstrip(":")
             if by_key.get(label) and by_key[label] not in block:
-                right = next((v for v in row[j + 1 :] if not blank(v)), None)
+                right = _next_value(row, j)
                 if right is not None and not (
                     isinstance(right, str) and right.replace(" ", "") in by_key
                 ):
                     block[by_key[label]] = right
+
+
+_ONLY_COLON = re.compile(r"^[\s:：]+$")
+
+
+def _next_value(row: list[object], j: int) -> object:
+    """The first filled cell right of column j, past a cell holding only the label's
+    colon ("填报日期 | ： | 2019.10.2"); None when there is none."""
+    return next(
+        (
+            v
+            for v in row[j + 1 :]
+            if not blank(v) and not (isinstance(v, str) and _ONLY_COLON.match(v))
+        ),
+        None,
+    )
 
 
 # 填报单位 with the date written after it, unlabelled: “长阳镇总工会    2019年6月20日”,

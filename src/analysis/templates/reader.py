@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from analysis.campaign import Campaign
 from analysis.messages import message_text
@@ -20,10 +21,12 @@ from analysis.tables import (
     FILLED_FIELDS,
     _assign,
     _context,
+    _fill_dittos,
     _filled,
     _labels,
     _merge_index,
     _struck_row,
+    is_ditto,
     marker_hit,
 )
 from analysis.templates.layout import HEADER_LABELS, LISTS_SHEET, META_SHEET, TEMPLATE_MARKER
@@ -146,22 +149,67 @@ def _find_activity_sheet(workbook: Workbook, marker: dict) -> Sheet | None:
     return candidates[0] if candidates else None
 
 
-def _find_label(rows: list[list[object]], label: str, above: int) -> tuple[int, int] | None:
-    """Where `label` stands in the rows above the table (0-based), if anywhere."""
+def _find_label(rows: list[list[object]], label: str, above: int) -> tuple[int, int, object] | None:
+    """Where `label` stands in the rows above the table (0-based), if anywhere, and the
+    value written after it in the same cell ("填报日期：2019年10月2日"; None when the
+    cell holds the label alone)."""
     target = _norm(label)
     for r in range(min(above, len(rows))):
         for c, value in enumerate(rows[r]):
             if _norm(value) == target:
-                return r, c
+                return r, c, None
+            inline = _inline_value(value, label)
+            if inline is not None:
+                return r, c, inline
     return None
+
+
+def _inline_value(value: object, label: str) -> str | None:
+    """The value of a "标签：值" cell whose label is `label` (spaces and a seal note
+    around the label allowed); None when the cell is something else."""
+    if not isinstance(value, str):
+        return None
+    found = re.match(r"^\s*(.+?)\s*[:：]\s*(.*?)\s*$", value, re.S)
+    if found is None or _norm(found.group(1)) != _norm(label) or not found.group(2):
+        return None
+    return found.group(2)
+
+
+def _shift_for(
+    value_at: tuple[int, int], displaced: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> tuple[int, int] | None:
+    """How far the cells at `value_at` moved, judged by the labels that were found
+    (written cell, displacement): a column deleted or inserted moves every cell right of
+    it, so the nearest found label at or right of the value's column tells; with none
+    there, the displacement most labels share. None when no label was found."""
+    if not displaced:
+        return None
+    right = sorted(
+        (cell[1], abs(cell[0] - value_at[0]), moved)
+        for cell, moved in displaced
+        if cell[1] >= value_at[1]
+    )
+    if right:
+        return right[0][2]
+    counts = Counter(moved for _, moved in displaced)
+    return counts.most_common(1)[0][0]
+
+
+def _column_name(c: int) -> str:
+    name = ""
+    c += 1
+    while c:
+        c, rest = divmod(c - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 def _right_of(rows: list[list[object]], r: int, c: int, labels: set[str]) -> object:
     """The first filled cell right of (r, c) on its row, unless another label comes first."""
     for j in range(c + 1, len(rows[r]) if r < len(rows) else 0):
         value = _at(rows, r, j)
-        if value is None:
-            continue
+        if value is None or (isinstance(value, str) and not _norm(value)):
+            continue  # empty, or only the label's colon ("填报日期 | ： | 2019.10.2")
         return None if _norm(value) in labels else value
     return None
 
@@ -169,27 +217,69 @@ def _right_of(rows: list[list[object]], r: int, c: int, labels: set[str]) -> obj
 def _read_header_block(
     rows: list[list[object]], marker: dict, header_index: int
 ) -> tuple[HeaderBlock, list[str]]:
-    """Header values from their known cells; a label found elsewhere gives its right neighbour."""
+    """Header values from their known cells, wherever the block moved.
+
+    A label in its cell gives the value cell (or, that cell empty, the next filled cell
+    right of the label: a column inserted between them). A label found elsewhere above the
+    table gives the value after it in its own cell ("填报日期：2019年10月2日") or the next
+    filled cell to its right. A label found nowhere (its column deleted: 序号's column A
+    holds 填报单位 and 填报日期) gives the value cell moved as far as the labels that were
+    found moved."""
     values: dict[str, object] = {}
     altered: list[str] = []
     labels = {_norm(v) for v in marker["header_labels"].values() if v}
+    # Where each label stands now: field -> (row, column, value written in its cell).
+    where: dict[str, tuple[int, int, object]] = {}
+    in_place: set[str] = set()
+    for fld in HEADER_FIELDS:
+        label_ref, label = marker["header_label_cells"].get(fld), marker["header_labels"].get(fld)
+        if not (label_ref and label):
+            continue
+        cell = _cell_ref(label_ref)
+        if _norm(_at(rows, *cell)) == _norm(label):
+            where[fld] = (*cell, None)
+            in_place.add(fld)
+        elif (found := _find_label(rows, label, header_index)) is not None:
+            where[fld] = found
+    displaced = []  # (the label's cell in the template, how far it moved)
+    for f, (r, c, _) in where.items():
+        r0, c0 = _cell_ref(marker["header_label_cells"][f])
+        displaced.append(((r0, c0), (r - r0, c - c0)))
     for fld in HEADER_FIELDS:
         ref = marker["header_cells"].get(fld)
         values[fld] = _at(rows, *_cell_ref(ref)) if ref else None
         if _norm(values[fld]) in labels:
             values[fld] = None  # a column deleted before it: another field's label, no value
         label_ref, label = marker["header_label_cells"].get(fld), marker["header_labels"].get(fld)
-        if not (label_ref and label) or _norm(_at(rows, *_cell_ref(label_ref))) == _norm(label):
-            if values[fld] is None and label_ref and label:
+        if not (label_ref and label):
+            continue
+        if fld in in_place:
+            if values[fld] is None:
                 # The label in place, its value cell empty: a column inserted between
                 # them moved the value to the right.
                 values[fld] = _right_of(rows, *_cell_ref(label_ref), labels)
             continue
-        moved = _find_label(rows, label, header_index)
-        if moved is not None:
-            # Its value right of it, past any empty cell a column inserted left there.
-            values[fld] = _right_of(rows, *moved, labels)
+        if fld in where:
+            r, c, inline = where[fld]
+            # Its value in its own cell, or right of it past any empty cell a column
+            # inserted left there.
+            values[fld] = inline if inline is not None else _right_of(rows, r, c, labels)
             altered.append(message_text("template_label_moved", label=label, ref=label_ref))
+            continue
+        shift = _shift_for(_cell_ref(ref), displaced) if ref else None
+        if shift is not None and shift != (0, 0):
+            # The label deleted with its column (or typed over) while the block moved:
+            # the value moved as far as the labels that are left.
+            r, c = _cell_ref(ref)
+            r, c = r + shift[0], c + shift[1]
+            moved = _at(rows, r, c) if r >= 0 and c >= 0 else None
+            values[fld] = None if _norm(moved) in labels else moved
+            altered.append(
+                message_text(
+                    "template_label_lost", label=label, ref=label_ref,
+                    now=f"{_column_name(c)}{r + 1}",
+                )
+            )  # fmt: skip
         else:
             altered.append(message_text("template_label_changed", label=label, ref=label_ref))
     for fld, expected in (("reporting_unit", marker["unit"]), ("round", marker["round_name"])):
@@ -273,6 +363,7 @@ def read_tables(
     # A union or a date merged down over several rows (one union, several activities
     # on one day) is every row's, as the general reader takes it.
     merges = _merge_index(sheet) if sheet.merged else {}
+    previous: dict[str, object] = {}  # the data row above (for 同上)
     for i in range(header_index + 1, len(rows)):
         values = {
             f: _filled(rows, merges, i, j) if f in FILLED_FIELDS and (i, j) in merges
@@ -284,6 +375,13 @@ def read_tables(
         # Only a remark ("以上活动均已上报…"): a note under the activities, not one of them.
         remark_only = all(_text(v) == "" for f, v in values.items() if f not in ("seq", "note"))
         kind = "note" if remark_only else _row_kind(values, campaign)
+        if kind == "data":
+            # 同上 in a cell: the row above's value, as any workbook's reader takes it (a
+            # copy of this sheet in the same workbook is read so, and must count alike).
+            dittos = {v for v in values.values() if is_ditto(v)}
+            if dittos:
+                _fill_dittos(values, dittos, previous)
+            previous = values
         # Every filled cell struck through: the unit deleted the row, as in any workbook.
         struck = kind == "data" and bool(sheet.struck) and _struck_row(rows[i], i, sheet.struck)
         table_rows.append(TableRow(row=i + 1, kind=kind, values=values, struck=struck))
