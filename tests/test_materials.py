@@ -335,6 +335,26 @@ def test_materials_cache_is_written_only_when_a_run_has_new_facts(raw):
     assert facts.stat().st_mtime_ns != 1_000_000_000
 
 
+def test_a_photo_edited_in_place_with_its_size_and_time_kept_is_read_again(raw):
+    # The EXIF date rewritten in the file's bytes (the same length), its modification
+    # time put back: the re-run must read it again, as a full run does. Taken 3 June
+    # (round r1, 5-8..6-30) before, 3 August (r2, 7-1..9-30) after.
+    path = put(raw, "长阳镇总工会/a.jpg", mm.jpeg(mm.picture(7), taken="2019:06:03 10:00:00"))
+    out = run(raw)
+    assert materials(out)[["taken_date", "round"]].values.tolist() == [["2019-06-03", "r1"]]
+    stamp = path.stat()
+    data = path.read_bytes()
+    assert data.count(b"2019:06:03") >= 1
+    path.write_bytes(data.replace(b"2019:06:03", b"2019:08:03"))
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.stat().st_size == stamp.st_size
+    again = materials(run(raw))
+    assert again[["taken_date", "round"]].values.tolist() == [["2019-08-03", "r2"]]
+    full = raw.parent / "full"
+    ingest.run(raw, full, full=True, progress=False)
+    assert (out / "materials.csv").read_bytes() == (full / "materials.csv").read_bytes()
+
+
 @pytest.mark.parametrize(("fmt", "suffix"), [("HEIF", ".heic"), ("WEBP", ".webp"), ("BMP", ".bmp"),
                                              ("GIF", ".gif"), ("PNG", ".png")])  # fmt: skip
 def test_every_photo_format_is_a_photo_with_the_same_picture_hash(fmt, suffix):

@@ -29,3 +29,60 @@ def test_fingerprint_remembers_each_file_sha256_while_it_is_unchanged(tmp_path):
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
     assert run_manifest.known_sha256(path) is None
     assert run_manifest.known_sha256(tmp_path / "never-seen.csv") is None
+
+
+def _tables(out) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.suffix == ".csv"}
+
+
+def test_touching_the_older_of_two_rosters_makes_it_the_one_read(tmp_path):
+    # Two roster files: the newest is read. Saving the older one again (same bytes, a
+    # later modification time) makes it the roster, so the re-run may not stand on the
+    # last run's tables: it must equal a full run. Members of 长阳镇总工会's one union:
+    # 40 in a.xlsx, 80 in b.xlsx; its coverage line says which roster was read.
+    from tests.conftest import write_xlsx
+    from tests.test_ingest import act, submission
+
+    raw = tmp_path / "raw"
+    header = ["序号", "基层工会名称", "上级工会", "类别", "会员人数"]
+    write_xlsx(
+        raw / "roster" / "a.xlsx", [header, [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40]]
+    )
+    write_xlsx(
+        raw / "roster" / "b.xlsx", [header, [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 80]]
+    )
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学工会")], "2019-06-28")
+    older = os.stat(raw / "roster" / "a.xlsx").st_mtime_ns
+    os.utime(raw / "roster" / "b.xlsx", ns=(older + 10**9, older + 10**9))  # b is newest
+    out = tmp_path / "out"
+    first = ingest.run(raw, out, progress=False)
+    assert first.coverage["coverage"]["members_total"].max() == 80
+    os.utime(raw / "roster" / "a.xlsx", ns=(older + 2 * 10**9, older + 2 * 10**9))  # now a is
+    again = ingest.run(raw, out, progress=False)
+    assert again.coverage["coverage"]["members_total"].max() == 40
+    ingest.run(raw, tmp_path / "full", full=True, progress=False)
+    assert _tables(out) == _tables(tmp_path / "full")
+
+
+def test_touching_the_older_alias_table_makes_it_the_one_read(tmp_path):
+    # aliases.csv maps 一小 to the school; aliases.xlsx (older) maps nothing it is used
+    # for. Saving aliases.xlsx again makes it the table read: the row is unresolved.
+    from tests.conftest import write_xlsx
+    from tests.test_ingest import act, submission
+
+    raw = tmp_path / "raw"
+    header = ["序号", "基层工会名称", "上级工会", "类别", "会员人数"]
+    write_xlsx(
+        raw / "roster" / "a.xlsx", [header, [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40]]
+    )
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("一小")], "2019-06-28")
+    write_xlsx(raw / "aliases.xlsx", [["报送名称", "名册名称"], ["其他", "长阳镇第一小学工会"]])
+    (raw / "aliases.csv").write_text("报送名称,名册名称\n一小,长阳镇第一小学工会\n", "utf-8")
+    older = os.stat(raw / "aliases.xlsx").st_mtime_ns
+    os.utime(raw / "aliases.csv", ns=(older + 10**9, older + 10**9))
+    out = tmp_path / "out"
+    assert ingest.run(raw, out, progress=False).count("rows", "accepted") == 1
+    os.utime(raw / "aliases.xlsx", ns=(older + 2 * 10**9, older + 2 * 10**9))
+    assert ingest.run(raw, out, progress=False).count("rows", "accepted") == 0
+    ingest.run(raw, tmp_path / "full", full=True, progress=False)
+    assert _tables(out) == _tables(tmp_path / "full")

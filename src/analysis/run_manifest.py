@@ -1,10 +1,12 @@
 """What the last ingest into OUT was made from, so that an unchanged re-run does nothing.
 
 After a run, OUT/.cache/run.json holds a fingerprint of everything the tables depend
-on — every file under RAW (submissions, roster, aliases, campaign; by content), the
-cut-off date, the campaign when one was passed in, the code of the package and the
-versions of the libraries that format the tables — and the size and modification
-time of every table it wrote. The next run with the same fingerprint, whose tables
+on — every file under RAW (submissions, roster, aliases, campaign; by content; the
+files of the roster folder and at the top of RAW by modification time too, since the
+newest roster and the newest alias table are the ones read), the cut-off date, the
+campaign when one was passed in, the code of the package and the versions of the
+libraries that format the tables — and the size and modification time of every table
+it wrote. The next run with the same fingerprint, whose tables
 are still as written, neither recomputes nor rewrites anything: it returns what the
 last run said. Any difference (a new or edited file, another roster, an edited
 table, other code) and the run goes the ordinary way (incremental, from the parse
@@ -22,6 +24,8 @@ import json
 import os
 import sys
 from pathlib import Path
+
+from analysis import config
 
 MANIFEST = Path(".cache") / "run.json"
 # Libraries whose version can change the bytes of a table.
@@ -48,9 +52,12 @@ def fingerprint(raw_dir: Path, out_dir: Path, as_of: object, campaign: object = 
         found = raw_dir.rglob("*") if raw_dir.is_dir() else []
         folders: dict[Path, Path] = {}
         paths = sorted(p for p in found if p.is_file() and out not in _resolved(p, folders).parents)
+        chosen_by_time = {raw_dir, raw_dir / config.ROSTER_SUBDIR}
         for path in paths:
             digest.update(os.fsencode(path.relative_to(raw_dir).as_posix()) + b"\0")
             digest.update(_file_sha256(path).encode() + b"\0")
+            if path.parent in chosen_by_time:  # the newest roster / alias table is the one read
+                digest.update(str(path.stat().st_mtime_ns).encode() + b"\0")
     except OSError:
         return None
     return digest.hexdigest()

@@ -1,9 +1,10 @@
 """What reading each material found, kept in OUT/.materials-cache/ between runs.
 
-A loose file is keyed by its path, size and modification time (used only to tell
-that the file is unchanged, never as a date), so a re-run with nothing new reads no
-photo at all; a file from an archive by its content's sha256 (its bytes are in
-memory anyway) and what its name says (suffix, 总结 in the stem: an unreadable file
+A loose file is keyed by its path and its content's sha256 (the one the run's
+fingerprint took of every input file, `run_manifest.known_sha256`: not read again), so
+a re-run with nothing new decodes no photo at all, and a file edited in place is read
+again even when its size and modification time are as they were; a file from an
+archive by its content's sha256 (its bytes are in memory anyway) and what its name says (suffix, 总结 in the stem: an unreadable file
 is classed by them). The key also holds the materials code's hash and the size limit.
 Separate from the spreadsheets' parse cache (parse_cache.py), which it does not touch.
 """
@@ -39,6 +40,20 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def _file_sha256(path: Path) -> str:
+    """The file's sha256: the one the run's fingerprint took, else read (raises OSError)."""
+    from analysis import run_manifest
+
+    known = run_manifest.known_sha256(path)
+    if known is not None:
+        return known
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 class FactsCache:
     """Facts by material key: `get(item, limit, compute)` returns cached or computed facts."""
 
@@ -60,8 +75,7 @@ class FactsCache:
     @staticmethod
     def key(item, limit: int) -> tuple:
         if item.path is not None:
-            stat = item.path.stat()
-            return ("file", item.rel, stat.st_size, stat.st_mtime_ns, limit)
+            return ("file", item.rel, _file_sha256(item.path), limit)
         # What the name says counts too: a file that cannot be read is a photo or a
         # summary by its suffix and stem (two empty members share their bytes).
         name = PurePosixPath(item.rel)
