@@ -1277,3 +1277,73 @@ def test_publicity_row_issues_name_the_column_letter_of_the_cell(raw):
         ["横表", "2", "B", "publicity_count_negative"],
         ["横表", "2", "C", "unit_unresolved"],
     ])  # fmt: skip
+
+
+def _two_kinds_book(path: Path, date: str, counts: bool = True, activities: bool = True) -> None:
+    """长阳镇's round-1 workbook: an activity sheet (a participants figure written 30余人:
+    a warning) and/or a publicity sheet (文章 10余篇: a warning)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    if activities:
+        ws = wb.create_sheet("活动明细")
+        for row in [
+            ["填报单位：长阳镇总工会"], ["报送期次：第一阶段"], [f"填报日期：{date}"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, SMALL, "2019-06-03", "切实抓好学习", "报告会", "30余人"],
+        ]:  # fmt: skip
+            ws.append(row)
+    if counts:
+        ws = wb.create_sheet("宣传成果")
+        for row in [
+            ["填报单位：长阳镇总工会"], ["报送期次：第一阶段"], [f"填报日期：{date}"],
+            ["宣传项目", "数量"], ["简报", 3], ["文章", "10余篇"],
+        ]:  # fmt: skip
+            ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def test_counts_warnings_stay_when_only_the_activities_are_corrected(raw):
+    # The correction holds activities only: the first file's counts still count, and so
+    # do the warnings about them (10余篇 read as 10); its activities' warnings go.
+    first = raw / "submissions" / "长阳镇报送表.xlsx"
+    _two_kinds_book(first, "2019-07-01")
+    _two_kinds_book(raw / "submissions" / "长阳镇报送表（更正）.xlsx", "2019-07-03", counts=False)
+    out = ingest_tables(raw)
+    publicity, issues = out["publicity"], out["issues"]
+    mine = publicity[publicity["file"] == "submissions/长阳镇报送表.xlsx"]
+    assert mine[["row", "output", "count", "state", "reason"]].values.tolist() == [
+        ["5", "briefs", "3", "accepted", "ok"],
+        ["6", "articles", "10", "accepted", "publicity_count_approximate"],
+    ]
+    told = issues[issues["file"] == "submissions/长阳镇报送表.xlsx"]
+    assert told[told["severity"] == "warning"][
+        ["sheet", "row", "column", "code"]
+    ].values.tolist() == [
+        ["", "", "", "superseded"],
+        ["宣传成果", "6", "B", "publicity_count_approximate"],
+    ]
+    assert "10" in told[told["code"] == "publicity_count_approximate"]["message"].iloc[0]
+
+
+def test_counts_warnings_go_when_only_the_counts_are_corrected(raw):
+    # The correction holds counts only: the first file's counts are superseded, and the
+    # warning about 10余篇 with them; its activities (and their warning) still stand.
+    _two_kinds_book(raw / "submissions" / "长阳镇报送表.xlsx", "2019-07-01")
+    _two_kinds_book(
+        raw / "submissions" / "长阳镇报送表（更正）.xlsx", "2019-07-03", activities=False
+    )
+    out = ingest_tables(raw)
+    publicity, issues = out["publicity"], out["issues"]
+    mine = publicity[publicity["file"] == "submissions/长阳镇报送表.xlsx"]
+    assert set(mine["state"]) == {"superseded"}
+    told = issues[issues["file"] == "submissions/长阳镇报送表.xlsx"]
+    codes = told[["sheet", "row", "code"]].values.tolist()
+    assert ["宣传成果", "6", "publicity_count_approximate"] not in codes
+    assert any(sheet == "活动明细" and row == "5" for sheet, row, _ in codes)
+    later = issues[issues["file"] == "submissions/长阳镇报送表（更正）.xlsx"]
+    assert later[["sheet", "row", "column", "code"]].values.tolist() == [
+        ["宣传成果", "6", "B", "publicity_count_approximate"],
+    ]

@@ -1146,6 +1146,10 @@ def finalise(sub) -> None:
         state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_by}"
     elif "publicity" in sub.superseded_kinds:  # its activities still count
         state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_kinds['publicity']}"
+        # The warnings about its counts go with them, as a superseded file's do.
+        from analysis.submissions import count_issues
+
+        sub.row_issues = count_issues(sub, keep=False)
     else:
         return
     sub.publicity = [{**r, "state": state, "reason": reason} for r in sub.publicity]
