@@ -1347,3 +1347,41 @@ def test_counts_warnings_go_when_only_the_counts_are_corrected(raw):
     assert later[["sheet", "row", "column", "code"]].values.tolist() == [
         ["宣传成果", "6", "B", "publicity_count_approximate"],
     ]
+
+
+def test_a_lone_running_total_column_is_the_count_column(raw):
+    # 宣传项目 | 截至目前: the only count column says 截至 and no count word: each count is
+    # the total since the start (cumulative), on a sheet of its own and below activities.
+    write_xlsx(
+        raw / "submissions" / "长阳镇宣传成果.xlsx",
+        [
+            ["填报单位：长阳镇总工会"], ["报送期次：第三阶段"], ["填报日期：2020-01-05"],
+            ["宣传项目", "截至目前"],
+            ["工作简报", 16],
+            ["心得体会", "3篇"],
+        ],
+    )  # fmt: skip
+    write_xlsx(
+        raw / "submissions" / "长阳镇报送表.xlsx",
+        [
+            ["填报单位", "长阳镇总工会", "报送期次", "第二阶段", "填报日期", "2019-10-08"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, SMALL, "2019-08-04", "精心组织宣传", "微信推送", 33],
+            [None, None, None, None, None, None],
+            ["基层工会", "宣传形式", "截至目前"],
+            [CLINIC, "新闻图片", 34],
+            [SMALL, "文章", "3.5篇"],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    publicity, rows, issues = out["publicity"], out["rows"], out["issues"]
+    got = publicity[["file", "row", "grassroots_unit", "output", "count", "cumulative", "state"]]
+    assert got.values.tolist() == [
+        ["submissions/长阳镇宣传成果.xlsx", "5", "", "briefs", "16", "True", "accepted"],
+        ["submissions/长阳镇宣传成果.xlsx", "6", "", "articles", "3", "True", "accepted"],
+        ["submissions/长阳镇报送表.xlsx", "6", CLINIC, "pictures", "34", "True", "accepted"],
+        ["submissions/长阳镇报送表.xlsx", "7", SMALL, "articles", "3.5", "True", "accepted"],
+    ]
+    # The counts below the activities are no activity rows, and no union named 新闻图片.
+    assert rows[["file", "row"]].values.tolist() == [["submissions/长阳镇报送表.xlsx", "3"]]
+    assert not set(issues["code"]) & {"unit_unresolved", "no_activity_table", "no_activity"}

@@ -129,10 +129,10 @@ class _Words:
         self.counts = tuple(clean.match_key(w) for w in settings.count_labels)
         self.cumulative = tuple(settings.cumulative_words)
         self.output_of = lru_cache(maxsize=4096)(self._output_of)
-        # A label naming an output, a count or an item holds one of their words.
+        # A label naming an output, a count, an item or a running total holds one of their words.
         self.label_words = clean.WordChars(
             [*(s for s, _ in self.synonyms if s), *(w for w in self.counts if w),
-             *(k for k in self.items if k)]
+             *(k for k in self.items if k), *(clean.match_key(w) for w in self.cumulative)]
         )  # fmt: skip
         # Texts read by `_wide_rows_hold_counts` (data rows repeat them): whether each reads
         # as a count, kept across sheets and files.
@@ -406,7 +406,12 @@ class Probe:
         return (
             bool(label)
             and w.label_words.may_hold(label)  # most texts hold none of the words
-            and bool(w.output_of(label) or w.is_count_label(label) or w.is_item_label(label))
+            and bool(
+                w.output_of(label)
+                or w.is_count_label(label)
+                or w.is_item_label(label)
+                or w.says_cumulative(label)  # 宣传项目 | 截至目前: a running total's column
+            )
         )
 
     def heads(self, grid, merges, i: int, matcher) -> bool:
@@ -451,6 +456,15 @@ def _header_kind(
         j for j, lab in enumerate(labels)
         if lab and j != item and j not in outputs and words.is_count_label(lab)
     ]  # fmt: skip
+    if item is not None and not counts:
+        # 宣传项目 | 截至目前 (| 截至9月底): a lone running total names no count word of its
+        # own; it is the count column, each count since the start.
+        counts = [
+            j for j, lab in enumerate(labels)
+            if lab and j > item and j not in outputs and j != unit
+            and len(clean.match_key(lab)) <= MAX_LABEL_CHARS and words.says_cumulative(lab)
+            and matcher.field_of(lab) is None
+        ]  # fmt: skip
     count = counts[0] if counts else None
     if item is not None and count is None and unit is None:
         # 宣传项目 | 长阳镇卫生院工会 | 长阳镇第一小学工会: one column per union (or 本级),
