@@ -1385,3 +1385,29 @@ def test_a_lone_running_total_column_is_the_count_column(raw):
     # The counts below the activities are no activity rows, and no union named 新闻图片.
     assert rows[["file", "row"]].values.tolist() == [["submissions/长阳镇报送表.xlsx", "3"]]
     assert not set(issues["code"]) & {"unit_unresolved", "no_activity_table", "no_activity"}
+
+
+def test_a_wide_table_of_counts_none_given_as_a_number_is_read(raw):
+    # Every count 若干 or a range: each is a count read as missing (never 0) with a
+    # warning, not a file rejected for holding no table.
+    write_xlsx(
+        raw / "submissions" / "长阳镇宣传成果.xlsx",
+        [
+            ["填报单位：长阳镇总工会"], ["报送期次：第一阶段"], ["填报日期：2019-07-02"],
+            ["基层工会", "图片（张）", "媒体报道(次)"],
+            ["本级", "若干", "10-20次"],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "output", "count", "state", "reason"]].values.tolist()
+    assert got == [
+        ["5", "pictures", "", "accepted", "publicity_count_unreadable"],
+        ["5", "media", "", "accepted", "publicity_count_range"],
+    ]
+    issues = out["issues"]
+    assert "no_activity_table" not in set(issues["code"])
+    assert issues[issues["row"] == "5"][["column", "code"]].values.tolist() == [
+        ["B", "publicity_count_unreadable"],
+        ["C", "publicity_count_range"],
+    ]
+    assert out["submissions"]["state"].tolist() == ["current"]

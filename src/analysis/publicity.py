@@ -829,7 +829,8 @@ HOLDS_COUNT_LIMIT = 100_000  # texts `_Words.holds_count` remembers before it is
 
 
 def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool:
-    """A wide header counts only when some row below has a number in an output column."""
+    """A wide header counts only when some row below has a count in an output column (a
+    number, or a count not given as one: 若干, 10-20篇)."""
     read = words.holds_count  # each distinct text read once (data rows repeat them)
     if len(read) > HOLDS_COUNT_LIMIT:
         read.clear()
@@ -844,10 +845,25 @@ def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool
                 continue
             holds = read.get(value)
             if holds is None:
-                holds = read[value] = parse_count(value, words.units)[0] is not None
+                holds = read[value] = _count_attempt(value, words)
             if holds:
                 return True
     return False
+
+
+def _count_attempt(text: str, words) -> bool:
+    """A text written as a count, readable or not: 12篇, and 若干 or 10-20篇 (a count not
+    given as one number: read as missing, with a warning, never lost with its table)."""
+    number, code = parse_count(text, words.units)
+    if number is not None:
+        return True
+    return len(clean.match_key(text)) <= 6 and (
+        code == "publicity_count_range" or any(w in text for w in _COUNT_WORDS)
+    )
+
+
+# Words standing for a count not given (若干): a table whose counts are all such is read.
+_COUNT_WORDS = ("若干",)
 
 
 def _holds_count(cells: list[tuple[int, object]], words) -> bool:
