@@ -1411,3 +1411,33 @@ def test_a_wide_table_of_counts_none_given_as_a_number_is_read(raw):
         ["C", "publicity_count_range"],
     ]
     assert out["submissions"]["state"].tolist() == ["current"]
+
+
+def test_a_table_of_one_column_per_union_below_activities_is_publicity(raw):
+    # 宣传项目 | union | union below an activity table: its header holds one publicity
+    # label only, yet it ends the activity table; its header is no activity of the union
+    # it names, its rows no activities of unknown unions.
+    write_xlsx(
+        raw / "submissions" / "长阳镇报送表.xlsx",
+        [
+            ["填报单位", "长阳镇总工会", "报送期次", "第二阶段", "填报日期", "2019-10-08"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, SMALL, "2019-08-04", "精心组织宣传", "微信推送", 33],
+            [2, CLINIC, "2019-08-05", "切实抓好学习", "报告会", 20],
+            [None, None, None, None, None, None],
+            ["宣传成果统计"],
+            ["项目", CLINIC, SMALL],
+            ["海报", "35期", "无"],
+            ["微博（条）", "3+2", 4],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    rows, publicity = out["rows"], out["publicity"]
+    assert rows[rows["state"] == "accepted"]["row"].tolist() == ["3", "4"]
+    got = publicity[["row", "grassroots_unit", "output", "count", "state", "reason"]]
+    assert got.values.tolist() == [
+        ["8", CLINIC, "boards", "35", "accepted", "ok"],
+        ["9", CLINIC, "weibo", "5", "accepted", "publicity_count_worked_out"],
+        ["9", SMALL, "weibo", "4", "accepted", "ok"],
+    ]
+    assert not {"unit_unresolved", "date_unreadable"} & set(out["issues"]["code"])
