@@ -1441,3 +1441,24 @@ def test_a_table_of_one_column_per_union_below_activities_is_publicity(raw):
         ["9", SMALL, "weibo", "4", "accepted", "ok"],
     ]
     assert not {"unit_unresolved", "date_unreadable"} & set(out["issues"]["code"])
+
+
+@pytest.mark.parametrize(("period", "total"), [("本期", "累计数"), ("本期数", "累计数量")])
+def test_a_count_typed_over_period_and_running_total_unmerged_is_read(raw, period, total):
+    # A CSV cannot merge 数量 over 本期 | 累计: typed over the first, the second blank. Both
+    # columns are counts (the second a running total), the sub-label row no count.
+    text = "\r\n".join([
+        "填报单位：长阳镇总工会,,,", "报送期次：第一阶段,,,", "填报日期：2019-07-02,,,",
+        "基层工会,宣传类别,数量,", f",,{period},{total}",
+        f"{SMALL},系列评论,35,40", f"{CLINIC},微视频,3,",
+        ",合计,38,",
+    ])  # fmt: skip
+    (raw / "submissions" / "长阳镇总工会.csv").write_bytes(text.encode("gbk"))
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "cumulative", "state"]]
+    assert got.values.tolist() == [
+        ["6", SMALL, "articles", "35", "False", "accepted"],
+        ["6", SMALL, "articles", "40", "True", "accepted"],
+        ["7", CLINIC, "video", "3", "False", "accepted"],
+        ["8", "", "other", "", "False", "rejected"],
+    ]

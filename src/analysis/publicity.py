@@ -572,6 +572,12 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
                 read = totals[:1] or sorted(parts)
                 columns = {k: v for k, v in columns.items() if k != "count2"}
                 columns["count"], columns["parts"] = read[0], tuple(read[1:])
+            periods = _count_periods(grid, i, columns, labels, words, tables)
+            if form == "long" and periods:  # 数量 typed over 本期 | 累计 (no merge: a CSV)
+                labels = [lab + periods.get(j, "") for j, lab in enumerate(labels)]
+                sub_header = i + 1
+                kept = sorted(periods, key=lambda j: words.says_cumulative(periods[j]))
+                columns = {**columns, "count": kept[0], "count2": kept[1]}
             if "unit" not in columns and i > 0:  # a unit column labelled in a parent row above
                 above = [
                     tables._labels(tables._filled(grid, merges, i - 1, j)) for j in range(len(row))
@@ -686,6 +692,30 @@ def _count_parts(grid, i: int, columns: dict, labels: list[str], words, matcher,
             return None
         found[j] = text
     return found if len(found) >= 2 else None
+
+
+def _count_periods(grid, i: int, columns: dict, labels: list[str], words, tables):
+    """{column: sub-label} when the row under a long header labels its count column and
+    the blank-headed column right of it as a period's and a running total (数量 typed over
+    本期 | 累计, unmerged: a CSV; merged, the row below is a header of its own), else None."""
+    if "count" not in columns or "count2" in columns or i + 1 >= len(grid):
+        return None
+    count = columns["count"]
+    if count + 1 >= len(labels) or labels[count + 1]:
+        return None
+    found = {}
+    for j, value in enumerate(grid[i + 1]):
+        if tables.blank(value):
+            continue
+        text = clean.normalise_text(value) if isinstance(value, str) else ""
+        period = _period_label(text, words) or (
+            words.is_count_label(text) and (words.says_period(text) or words.says_cumulative(text))
+        )  # 本期数 | 累计数量
+        if j not in (count, count + 1) or not period:
+            return None
+        found[j] = text
+    cumulative = [j for j in found if words.says_cumulative(found[j])]
+    return found if len(found) == 2 and len(cumulative) == 1 else None
 
 
 def _sub_labels(grid, i: int, outputs: dict[int, str], tables) -> dict[int, str] | None:
