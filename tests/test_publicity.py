@@ -1462,3 +1462,29 @@ def test_a_count_typed_over_period_and_running_total_unmerged_is_read(raw, perio
         ["7", CLINIC, "video", "3", "False", "accepted"],
         ["8", "", "other", "", "False", "rejected"],
     ]
+
+
+def test_a_title_in_an_output_column_is_no_count(raw):
+    # The federation's one-row wide table (no union column: its first output in A), then
+    # the next table's title in A: a title, not an unreadable count of 文章.
+    write_xlsx(
+        raw / "submissions" / "长阳镇宣传成果.xlsx",
+        [
+            ["填报单位：长阳镇总工会"], ["报送期次：第一阶段"], ["填报日期：2019-07-02"],
+            ["评论文章（篇）", "微视频（个）"],
+            [3, "1+1"],
+            [None, None],
+            ["二、各基层工会宣传情况"],
+            ["基层工会名称", "简报（期）", "微信（条）"],
+            [SMALL, 2, 5],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "state", "reason"]]
+    assert got.values.tolist() == [
+        ["5", "", "articles", "3", "accepted", "ok"],
+        ["5", "", "video", "2", "accepted", "publicity_count_worked_out"],
+        ["9", SMALL, "briefs", "2", "accepted", "ok"],
+        ["9", SMALL, "wechat", "5", "accepted", "ok"],
+    ]
+    assert "publicity_count_unreadable" not in set(out["issues"]["code"])

@@ -881,6 +881,15 @@ def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool
     return False
 
 
+def _a_title(value: object, words) -> bool:
+    """A row's lone cell that titles what follows (宣传成果统计表, 二、各基层工会宣传情况):
+    a text of five characters or more, with no digit, written as no count at all."""
+    if not isinstance(value, str):
+        return False
+    key = clean.match_key(value)
+    return len(key) >= 5 and not _A_DIGIT.search(key) and not _count_attempt(value, words)
+
+
 def _count_attempt(text: str, words) -> bool:
     """A text written as a count, readable or not: 12篇, and 若干 or 10-20篇 (a count not
     given as one number: read as missing, with a warning, never lost with its table)."""
@@ -981,8 +990,8 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
         (j, code) for j, code in outputs.items()
         if not _blank(tables._cell(grid, i, j), words, tables)
     ]  # fmt: skip
-    if not present:
-        return False
+    if not present or (len(raw) == 1 and _a_title(raw[0][1], words)):
+        return False  # (宣传成果统计表 over the next table, in an output's column: no count)
     for j, code in present:
         table.cells.append(
             PublicityCell(i + 1, "total" if total else "data", unit, code, labels[j],
