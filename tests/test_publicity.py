@@ -1488,3 +1488,26 @@ def test_a_title_in_an_output_column_is_no_count(raw):
         ["9", SMALL, "wechat", "5", "accepted", "ok"],
     ]
     assert "publicity_count_unreadable" not in set(out["issues"]["code"])
+
+
+def test_a_title_above_activities_and_counts_beside_them_says_cumulative(raw):
+    # The title over the whole sheet, above the activity table and the counts beside it
+    # (past a blank column), says 累计: the counts are running totals.
+    write_xlsx(
+        raw / "submissions" / "长阳镇报送表.xlsx",
+        [
+            ["填报单位：长阳镇总工会"], ["报送期次：第二阶段"], ["填报日期：2019-10-08"],
+            ["截至9月30日累计宣传成果及活动情况"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", None,
+             "宣传项目", "数量"],
+            [1, SMALL, "2019-08-04", "切实抓好学习", "报告会", 30, None, "简报", 12],
+            [2, CLINIC, "2019-08-05", "切实抓好学习", "报告会", 20, None, "微信", "8条"],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "cumulative", "state"]]
+    assert got.values.tolist() == [
+        ["6", "", "briefs", "12", "True", "accepted"],
+        ["7", "", "wechat", "8", "True", "accepted"],
+    ]
+    assert out["rows"]["state"].tolist() == ["accepted", "accepted"]

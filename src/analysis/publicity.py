@@ -810,11 +810,14 @@ def split_beside(sheet: Sheet, campaign: Campaign) -> tuple[Sheet, Sheet] | None
             if not _long_rows_name_outputs(near, merges, i, header[1], words, tables):
                 continue
             kept = [m for m in sheet.merged if m[3] < gap]
-            moved = [m for m in sheet.merged if m[1] > gap]
+            # The rows above the header (a title across the sheet: 截至9月底累计…, the
+            # header block) are the counts' too: kept whole, as their merges.
+            moved = [m for m in sheet.merged if m[1] > gap or m[2] < i]
+            right = grid[:i] + _masked(grid[i:], gap, keep_left=False)
             return (
                 Sheet(sheet.name, _masked(grid, gap, keep_left=True), sheet.hidden, kept,
                       frozenset(c for c in sheet.struck if c[1] < gap)),
-                Sheet(sheet.name, _masked(grid, gap, keep_left=False), sheet.hidden, moved,
+                Sheet(sheet.name, right, sheet.hidden, moved,
                       frozenset(c for c in sheet.struck if c[1] > gap)),
             )  # fmt: skip
     return None
