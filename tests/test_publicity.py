@@ -1511,3 +1511,28 @@ def test_a_title_above_activities_and_counts_beside_them_says_cumulative(raw):
         ["7", "", "wechat", "8", "True", "accepted"],
     ]
     assert out["rows"]["state"].tolist() == ["accepted", "accepted"]
+
+
+def test_a_long_tables_output_named_with_its_measure_word_is_no_header(raw):
+    # 微博（条） in the item column beside its count: a row of the long table, not the
+    # header of a one-output table whose rows below (a number in its column further
+    # down, in the next table) would be counts of 微博.
+    (raw / "submissions" / "长阳镇总工会.csv").write_bytes(
+        "\r\n".join([
+            "填报单位：长阳镇总工会,,", "报送期次：第一阶段,,", "填报日期：2019-07-02,,",
+            "单位,宣传方式,篇数",
+            f"{CLINIC},微感言征集,7", "〃,微博（条）,２９", f"{SMALL},工作简报,0",
+            ",总计,36", ",,",
+            "单位名称,宣传片（部）,微信（条）", f"{SMALL},2,16",
+        ]).encode("utf-8")
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "state", "reason"]]
+    assert got.values.tolist() == [
+        ["5", CLINIC, "remarks", "7", "accepted", "ok"],
+        ["6", CLINIC, "weibo", "29", "accepted", "value_ditto"],
+        ["7", SMALL, "briefs", "0", "accepted", "ok"],
+        ["8", "", "other", "", "rejected", "total_row"],
+        ["11", SMALL, "video", "2", "accepted", "ok"],
+        ["11", SMALL, "wechat", "16", "accepted", "ok"],
+    ]

@@ -437,7 +437,16 @@ def _header_kind(
          if lab and j not in outputs and words.is_unit_label(lab, matcher)),
         None,
     )  # fmt: skip
-    lone = len(outputs) == 1 and words.counted_in_units(labels[next(iter(outputs))])
+    # One output counted in its measure word heads a table (微信（条）) when the row holds no
+    # count: 微博（条） | ２９ is a long table's row naming its output so, not a header.
+    lone = (
+        len(outputs) == 1
+        and words.counted_in_units(labels[next(iter(outputs))])
+        and not any(
+            parse_count(lab, words.units)[0] is not None
+            for j, lab in enumerate(labels) if lab and j not in outputs
+        )
+    )  # fmt: skip
     if len(outputs) >= 2 or lone:  # one output counted in its measure word: 微信（条）
         # Beside named outputs, a column counted in a measure word (公益广告（条）) is a
         # count of an output the campaign does not name: read as other, with a warning.
