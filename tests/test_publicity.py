@@ -1536,3 +1536,36 @@ def test_a_long_tables_output_named_with_its_measure_word_is_no_header(raw):
         ["11", SMALL, "video", "2", "accepted", "ok"],
         ["11", SMALL, "wechat", "16", "accepted", "ok"],
     ]
+
+
+def test_the_upper_row_of_the_next_tables_header_is_no_count(raw):
+    # A one-row wide table of the federation (no union column), then the next table's
+    # two-row header: 工会名称 | 宣传成果统计 (merged across) over its outputs. That upper
+    # row is no counts of the table above (no 工会名称 articles).
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in [
+        ["填报单位：长阳镇总工会"], ["报送期次：第三阶段"], ["填报日期：2020-01-03"],
+        ["新闻报道（篇）", "心得体会(篇)", "微信（条）"],
+        ["7期", 0, "三十七"],
+        [None, None, None],
+        ["工会名称", "宣传成果累计", None],
+        [None, "展板（块）", "微博（条）"],
+        ["本级", "若干", 18],
+    ]:  # fmt: skip
+        ws.append(row)
+    ws.merge_cells("B7:C7")
+    ws.merge_cells("A7:A8")
+    wb.save(raw / "submissions" / "长阳镇宣传成果.xlsx")
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "output", "count", "cumulative", "state", "reason"]]
+    assert got.values.tolist() == [
+        ["5", "media", "7", "False", "accepted", "ok"],
+        ["5", "articles", "0", "False", "accepted", "ok"],
+        ["5", "wechat", "37", "False", "accepted", "ok"],
+        # the upper header row says 累计: the table below it is running totals
+        ["9", "boards", "", "True", "accepted", "publicity_count_unreadable"],
+        ["9", "weibo", "18", "True", "accepted", "ok"],
+    ]

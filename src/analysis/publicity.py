@@ -566,6 +566,11 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             if header is not None and current is not None and _merged_from_above(header, merges, i):
                 header = None  # the header above, its cells merged down over this row
         if header is not None:
+            if current is not None and _parent_row_taken(current, grid, i, words):
+                # 工会名称 | 宣传成果统计 over this header (its upper row, a group label
+                # merged across) was read as counts of the table above: it is no row of it.
+                current.cells = [c for c in current.cells if c.row != i]
+                title_start = i - 1
             form, columns, outputs = header
             labels = labels_i
             below = _sub_labels(grid, i, outputs, tables) if form == "wide" else None
@@ -631,6 +636,20 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     for table in found:
         table.header = HeaderBlock(**block)
     return found
+
+
+def _parent_row_taken(table: PublicityTable, grid, i: int, words) -> bool:
+    """Whether the row above a header found at row i (0-based) was read as counts of `table`
+    though it holds labels only: texts, none written as a count (the header's upper row)."""
+    if not table.cells or table.cells[-1].row != i or i < 1:
+        return False
+    values = [
+        v for v in grid[i - 1] if v is not None and not (isinstance(v, str) and not v.strip())
+    ]
+    return bool(values) and all(
+        isinstance(v, str) and not _count_attempt(v, words) and not words.placeholder(v)
+        for v in values
+    )
 
 
 def _as_the_unit_edited(table: PublicityTable, before: int, row, i: int, struck, tables) -> None:
