@@ -1569,3 +1569,31 @@ def test_the_upper_row_of_the_next_tables_header_is_no_count(raw):
         ["9", "boards", "", "True", "accepted", "publicity_count_unreadable"],
         ["9", "weibo", "18", "True", "accepted", "ok"],
     ]
+
+
+def test_a_row_holding_a_number_heads_no_table(raw):
+    # A long table's rows with numeric counts: 微博（条） | 5 is no one-output header, and
+    # 新闻报道 | -4 over 倡议书 | 无 (its union cell merged down) no header over sub-labels.
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in [
+        ["填报单位：长阳镇总工会"], ["报送期次：第二阶段"], ["填报日期：2019-10-04"],
+        ["单位", "项目", "累计"],
+        [CLINIC, "微博（条）", 5],
+        [SMALL, "新闻报道", -4],
+        [None, "倡议书", "无"],
+        [None, "征文", "29期"],
+    ]:  # fmt: skip
+        ws.append(row)
+    ws.merge_cells("A6:A8")
+    wb.save(raw / "submissions" / "长阳镇宣传成果.xlsx")
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "cumulative", "reason"]]
+    assert got.values.tolist() == [
+        ["5", CLINIC, "weibo", "5", "True", "ok"],
+        ["6", SMALL, "media", "-4", "True", "publicity_count_negative"],
+        ["7", SMALL, "other", "", "True", "publicity_output_unknown;publicity_count_missing"],
+        ["8", SMALL, "articles", "29", "True", "ok"],
+    ]

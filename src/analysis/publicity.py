@@ -343,7 +343,10 @@ def _header_row(
     naming outputs, or holding counts), else None."""
     labels = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(len(grid[i]))]
     header = None
-    if i + 1 < len(grid) and not all(labels):
+    # A number in the row (新闻报道 | -4, 微博（条） | 5): a row of counts, whose numbers
+    # have no label, not a header over sub-labels nor one output's header.
+    numbers = any(v is not None and v.__class__ is not str for v in grid[i])
+    if i + 1 < len(grid) and not all(labels) and not numbers:
         # 简报 typed over 本期 | 累计 without merging (a CSV export, 跨列居中): each output
         # spans the blank cells to its right that hold sub-labels, as a merge would,
         # when every column it spans (its own included) is labelled by a period below.
@@ -357,6 +360,8 @@ def _header_row(
                 labels, header = spread, kind
     if header is None:
         header = _header_kind(labels, words, matcher)
+        if header and header[0] == "wide" and len(header[2]) == 1 and numbers:
+            header = None
     if header and header[0] in ("long", "cross"):
         names = _long_rows_name_outputs(grid, merges, i, header[1], words, tables)
         if not names or (
