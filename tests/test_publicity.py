@@ -1277,3 +1277,323 @@ def test_publicity_row_issues_name_the_column_letter_of_the_cell(raw):
         ["横表", "2", "B", "publicity_count_negative"],
         ["横表", "2", "C", "unit_unresolved"],
     ])  # fmt: skip
+
+
+def _two_kinds_book(path: Path, date: str, counts: bool = True, activities: bool = True) -> None:
+    """长阳镇's round-1 workbook: an activity sheet (a participants figure written 30余人:
+    a warning) and/or a publicity sheet (文章 10余篇: a warning)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    if activities:
+        ws = wb.create_sheet("活动明细")
+        for row in [
+            ["填报单位：长阳镇总工会"], ["报送期次：第一阶段"], [f"填报日期：{date}"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, SMALL, "2019-06-03", "切实抓好学习", "报告会", "30余人"],
+        ]:  # fmt: skip
+            ws.append(row)
+    if counts:
+        ws = wb.create_sheet("宣传成果")
+        for row in [
+            ["填报单位：长阳镇总工会"], ["报送期次：第一阶段"], [f"填报日期：{date}"],
+            ["宣传项目", "数量"], ["简报", 3], ["文章", "10余篇"],
+        ]:  # fmt: skip
+            ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+
+
+def test_counts_warnings_stay_when_only_the_activities_are_corrected(raw):
+    # The correction holds activities only: the first file's counts still count, and so
+    # do the warnings about them (10余篇 read as 10); its activities' warnings go.
+    first = raw / "submissions" / "长阳镇报送表.xlsx"
+    _two_kinds_book(first, "2019-07-01")
+    _two_kinds_book(raw / "submissions" / "长阳镇报送表（更正）.xlsx", "2019-07-03", counts=False)
+    out = ingest_tables(raw)
+    publicity, issues = out["publicity"], out["issues"]
+    mine = publicity[publicity["file"] == "submissions/长阳镇报送表.xlsx"]
+    assert mine[["row", "output", "count", "state", "reason"]].values.tolist() == [
+        ["5", "briefs", "3", "accepted", "ok"],
+        ["6", "articles", "10", "accepted", "publicity_count_approximate"],
+    ]
+    told = issues[issues["file"] == "submissions/长阳镇报送表.xlsx"]
+    assert told[told["severity"] == "warning"][
+        ["sheet", "row", "column", "code"]
+    ].values.tolist() == [
+        ["", "", "", "superseded"],
+        ["宣传成果", "6", "B", "publicity_count_approximate"],
+    ]
+    assert "10" in told[told["code"] == "publicity_count_approximate"]["message"].iloc[0]
+
+
+def test_counts_warnings_go_when_only_the_counts_are_corrected(raw):
+    # The correction holds counts only: the first file's counts are superseded, and the
+    # warning about 10余篇 with them; its activities (and their warning) still stand.
+    _two_kinds_book(raw / "submissions" / "长阳镇报送表.xlsx", "2019-07-01")
+    _two_kinds_book(
+        raw / "submissions" / "长阳镇报送表（更正）.xlsx", "2019-07-03", activities=False
+    )
+    out = ingest_tables(raw)
+    publicity, issues = out["publicity"], out["issues"]
+    mine = publicity[publicity["file"] == "submissions/长阳镇报送表.xlsx"]
+    assert set(mine["state"]) == {"superseded"}
+    told = issues[issues["file"] == "submissions/长阳镇报送表.xlsx"]
+    codes = told[["sheet", "row", "code"]].values.tolist()
+    assert ["宣传成果", "6", "publicity_count_approximate"] not in codes
+    assert any(sheet == "活动明细" and row == "5" for sheet, row, _ in codes)
+    later = issues[issues["file"] == "submissions/长阳镇报送表（更正）.xlsx"]
+    assert later[["sheet", "row", "column", "code"]].values.tolist() == [
+        ["宣传成果", "6", "B", "publicity_count_approximate"],
+    ]
+
+
+def test_a_lone_running_total_column_is_the_count_column(raw):
+    # 宣传项目 | 截至目前: the only count column says 截至 and no count word: each count is
+    # the total since the start (cumulative), on a sheet of its own and below activities.
+    write_xlsx(
+        raw / "submissions" / "长阳镇宣传成果.xlsx",
+        [
+            ["填报单位：长阳镇总工会"], ["报送期次：第三阶段"], ["填报日期：2020-01-05"],
+            ["宣传项目", "截至目前"],
+            ["工作简报", 16],
+            ["心得体会", "3篇"],
+        ],
+    )  # fmt: skip
+    write_xlsx(
+        raw / "submissions" / "长阳镇报送表.xlsx",
+        [
+            ["填报单位", "长阳镇总工会", "报送期次", "第二阶段", "填报日期", "2019-10-08"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, SMALL, "2019-08-04", "精心组织宣传", "微信推送", 33],
+            [None, None, None, None, None, None],
+            ["基层工会", "宣传形式", "截至目前"],
+            [CLINIC, "新闻图片", 34],
+            [SMALL, "文章", "3.5篇"],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    publicity, rows, issues = out["publicity"], out["rows"], out["issues"]
+    got = publicity[["file", "row", "grassroots_unit", "output", "count", "cumulative", "state"]]
+    assert got.values.tolist() == [
+        ["submissions/长阳镇宣传成果.xlsx", "5", "", "briefs", "16", "True", "accepted"],
+        ["submissions/长阳镇宣传成果.xlsx", "6", "", "articles", "3", "True", "accepted"],
+        ["submissions/长阳镇报送表.xlsx", "6", CLINIC, "pictures", "34", "True", "accepted"],
+        ["submissions/长阳镇报送表.xlsx", "7", SMALL, "articles", "3.5", "True", "accepted"],
+    ]
+    # The counts below the activities are no activity rows, and no union named 新闻图片.
+    assert rows[["file", "row"]].values.tolist() == [["submissions/长阳镇报送表.xlsx", "3"]]
+    assert not set(issues["code"]) & {"unit_unresolved", "no_activity_table", "no_activity"}
+
+
+def test_a_wide_table_of_counts_none_given_as_a_number_is_read(raw):
+    # Every count 若干 or a range: each is a count read as missing (never 0) with a
+    # warning, not a file rejected for holding no table.
+    write_xlsx(
+        raw / "submissions" / "长阳镇宣传成果.xlsx",
+        [
+            ["填报单位：长阳镇总工会"], ["报送期次：第一阶段"], ["填报日期：2019-07-02"],
+            ["基层工会", "图片（张）", "媒体报道(次)"],
+            ["本级", "若干", "10-20次"],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "output", "count", "state", "reason"]].values.tolist()
+    assert got == [
+        ["5", "pictures", "", "accepted", "publicity_count_unreadable"],
+        ["5", "media", "", "accepted", "publicity_count_range"],
+    ]
+    issues = out["issues"]
+    assert "no_activity_table" not in set(issues["code"])
+    assert issues[issues["row"] == "5"][["column", "code"]].values.tolist() == [
+        ["B", "publicity_count_unreadable"],
+        ["C", "publicity_count_range"],
+    ]
+    assert out["submissions"]["state"].tolist() == ["current"]
+
+
+def test_a_table_of_one_column_per_union_below_activities_is_publicity(raw):
+    # 宣传项目 | union | union below an activity table: its header holds one publicity
+    # label only, yet it ends the activity table; its header is no activity of the union
+    # it names, its rows no activities of unknown unions.
+    write_xlsx(
+        raw / "submissions" / "长阳镇报送表.xlsx",
+        [
+            ["填报单位", "长阳镇总工会", "报送期次", "第二阶段", "填报日期", "2019-10-08"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数"],
+            [1, SMALL, "2019-08-04", "精心组织宣传", "微信推送", 33],
+            [2, CLINIC, "2019-08-05", "切实抓好学习", "报告会", 20],
+            [None, None, None, None, None, None],
+            ["宣传成果统计"],
+            ["项目", CLINIC, SMALL],
+            ["海报", "35期", "无"],
+            ["微博（条）", "3+2", 4],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    rows, publicity = out["rows"], out["publicity"]
+    assert rows[rows["state"] == "accepted"]["row"].tolist() == ["3", "4"]
+    got = publicity[["row", "grassroots_unit", "output", "count", "state", "reason"]]
+    assert got.values.tolist() == [
+        ["8", CLINIC, "boards", "35", "accepted", "ok"],
+        ["9", CLINIC, "weibo", "5", "accepted", "publicity_count_worked_out"],
+        ["9", SMALL, "weibo", "4", "accepted", "ok"],
+    ]
+    assert not {"unit_unresolved", "date_unreadable"} & set(out["issues"]["code"])
+
+
+@pytest.mark.parametrize(("period", "total"), [("本期", "累计数"), ("本期数", "累计数量")])
+def test_a_count_typed_over_period_and_running_total_unmerged_is_read(raw, period, total):
+    # A CSV cannot merge 数量 over 本期 | 累计: typed over the first, the second blank. Both
+    # columns are counts (the second a running total), the sub-label row no count.
+    text = "\r\n".join([
+        "填报单位：长阳镇总工会,,,", "报送期次：第一阶段,,,", "填报日期：2019-07-02,,,",
+        "基层工会,宣传类别,数量,", f",,{period},{total}",
+        f"{SMALL},系列评论,35,40", f"{CLINIC},微视频,3,",
+        ",合计,38,",
+    ])  # fmt: skip
+    (raw / "submissions" / "长阳镇总工会.csv").write_bytes(text.encode("gbk"))
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "cumulative", "state"]]
+    assert got.values.tolist() == [
+        ["6", SMALL, "articles", "35", "False", "accepted"],
+        ["6", SMALL, "articles", "40", "True", "accepted"],
+        ["7", CLINIC, "video", "3", "False", "accepted"],
+        ["8", "", "other", "", "False", "rejected"],
+    ]
+
+
+def test_a_title_in_an_output_column_is_no_count(raw):
+    # The federation's one-row wide table (no union column: its first output in A), then
+    # the next table's title in A: a title, not an unreadable count of 文章.
+    write_xlsx(
+        raw / "submissions" / "长阳镇宣传成果.xlsx",
+        [
+            ["填报单位：长阳镇总工会"], ["报送期次：第一阶段"], ["填报日期：2019-07-02"],
+            ["评论文章（篇）", "微视频（个）"],
+            [3, "1+1"],
+            [None, None],
+            ["二、各基层工会宣传情况"],
+            ["基层工会名称", "简报（期）", "微信（条）"],
+            [SMALL, 2, 5],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "state", "reason"]]
+    assert got.values.tolist() == [
+        ["5", "", "articles", "3", "accepted", "ok"],
+        ["5", "", "video", "2", "accepted", "publicity_count_worked_out"],
+        ["9", SMALL, "briefs", "2", "accepted", "ok"],
+        ["9", SMALL, "wechat", "5", "accepted", "ok"],
+    ]
+    assert "publicity_count_unreadable" not in set(out["issues"]["code"])
+
+
+def test_a_title_above_activities_and_counts_beside_them_says_cumulative(raw):
+    # The title over the whole sheet, above the activity table and the counts beside it
+    # (past a blank column), says 累计: the counts are running totals.
+    write_xlsx(
+        raw / "submissions" / "长阳镇报送表.xlsx",
+        [
+            ["填报单位：长阳镇总工会"], ["报送期次：第二阶段"], ["填报日期：2019-10-08"],
+            ["截至9月30日累计宣传成果及活动情况"],
+            ["序号", "基层工会名称", "活动日期", "工作类别", "活动形式", "参加人数", None,
+             "宣传项目", "数量"],
+            [1, SMALL, "2019-08-04", "切实抓好学习", "报告会", 30, None, "简报", 12],
+            [2, CLINIC, "2019-08-05", "切实抓好学习", "报告会", 20, None, "微信", "8条"],
+        ],
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "cumulative", "state"]]
+    assert got.values.tolist() == [
+        ["6", "", "briefs", "12", "True", "accepted"],
+        ["7", "", "wechat", "8", "True", "accepted"],
+    ]
+    assert out["rows"]["state"].tolist() == ["accepted", "accepted"]
+
+
+def test_a_long_tables_output_named_with_its_measure_word_is_no_header(raw):
+    # 微博（条） in the item column beside its count: a row of the long table, not the
+    # header of a one-output table whose rows below (a number in its column further
+    # down, in the next table) would be counts of 微博.
+    (raw / "submissions" / "长阳镇总工会.csv").write_bytes(
+        "\r\n".join([
+            "填报单位：长阳镇总工会,,", "报送期次：第一阶段,,", "填报日期：2019-07-02,,",
+            "单位,宣传方式,篇数",
+            f"{CLINIC},微感言征集,7", "〃,微博（条）,２９", f"{SMALL},工作简报,0",
+            ",总计,36", ",,",
+            "单位名称,宣传片（部）,微信（条）", f"{SMALL},2,16",
+        ]).encode("utf-8")
+    )  # fmt: skip
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "state", "reason"]]
+    assert got.values.tolist() == [
+        ["5", CLINIC, "remarks", "7", "accepted", "ok"],
+        ["6", CLINIC, "weibo", "29", "accepted", "value_ditto"],
+        ["7", SMALL, "briefs", "0", "accepted", "ok"],
+        ["8", "", "other", "", "rejected", "total_row"],
+        ["11", SMALL, "video", "2", "accepted", "ok"],
+        ["11", SMALL, "wechat", "16", "accepted", "ok"],
+    ]
+
+
+def test_the_upper_row_of_the_next_tables_header_is_no_count(raw):
+    # A one-row wide table of the federation (no union column), then the next table's
+    # two-row header: 工会名称 | 宣传成果统计 (merged across) over its outputs. That upper
+    # row is no counts of the table above (no 工会名称 articles).
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in [
+        ["填报单位：长阳镇总工会"], ["报送期次：第三阶段"], ["填报日期：2020-01-03"],
+        ["新闻报道（篇）", "心得体会(篇)", "微信（条）"],
+        ["7期", 0, "三十七"],
+        [None, None, None],
+        ["工会名称", "宣传成果累计", None],
+        [None, "展板（块）", "微博（条）"],
+        ["本级", "若干", 18],
+    ]:  # fmt: skip
+        ws.append(row)
+    ws.merge_cells("B7:C7")
+    ws.merge_cells("A7:A8")
+    wb.save(raw / "submissions" / "长阳镇宣传成果.xlsx")
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "output", "count", "cumulative", "state", "reason"]]
+    assert got.values.tolist() == [
+        ["5", "media", "7", "False", "accepted", "ok"],
+        ["5", "articles", "0", "False", "accepted", "ok"],
+        ["5", "wechat", "37", "False", "accepted", "ok"],
+        # the upper header row says 累计: the table below it is running totals
+        ["9", "boards", "", "True", "accepted", "publicity_count_unreadable"],
+        ["9", "weibo", "18", "True", "accepted", "ok"],
+    ]
+
+
+def test_a_row_holding_a_number_heads_no_table(raw):
+    # A long table's rows with numeric counts: 微博（条） | 5 is no one-output header, and
+    # 新闻报道 | -4 over 倡议书 | 无 (its union cell merged down) no header over sub-labels.
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in [
+        ["填报单位：长阳镇总工会"], ["报送期次：第二阶段"], ["填报日期：2019-10-04"],
+        ["单位", "项目", "累计"],
+        [CLINIC, "微博（条）", 5],
+        [SMALL, "新闻报道", -4],
+        [None, "倡议书", "无"],
+        [None, "征文", "29期"],
+    ]:  # fmt: skip
+        ws.append(row)
+    ws.merge_cells("A6:A8")
+    wb.save(raw / "submissions" / "长阳镇宣传成果.xlsx")
+    out = ingest_tables(raw)
+    got = out["publicity"][["row", "grassroots_unit", "output", "count", "cumulative", "reason"]]
+    assert got.values.tolist() == [
+        ["5", CLINIC, "weibo", "5", "True", "ok"],
+        ["6", SMALL, "media", "-4", "True", "publicity_count_negative"],
+        ["7", SMALL, "other", "", "True", "publicity_output_unknown;publicity_count_missing"],
+        ["8", SMALL, "articles", "29", "True", "ok"],
+    ]

@@ -129,10 +129,10 @@ class _Words:
         self.counts = tuple(clean.match_key(w) for w in settings.count_labels)
         self.cumulative = tuple(settings.cumulative_words)
         self.output_of = lru_cache(maxsize=4096)(self._output_of)
-        # A label naming an output, a count or an item holds one of their words.
+        # A label naming an output, a count, an item or a running total holds one of their words.
         self.label_words = clean.WordChars(
             [*(s for s, _ in self.synonyms if s), *(w for w in self.counts if w),
-             *(k for k in self.items if k)]
+             *(k for k in self.items if k), *(clean.match_key(w) for w in self.cumulative)]
         )  # fmt: skip
         # Texts read by `_wide_rows_hold_counts` (data rows repeat them): whether each reads
         # as a count, kept across sheets and files.
@@ -343,7 +343,10 @@ def _header_row(
     naming outputs, or holding counts), else None."""
     labels = [tables._labels(tables._filled(grid, merges, i, j)) for j in range(len(grid[i]))]
     header = None
-    if i + 1 < len(grid) and not all(labels):
+    # A number in the row (新闻报道 | -4, 微博（条） | 5): a row of counts, whose numbers
+    # have no label, not a header over sub-labels nor one output's header.
+    numbers = any(v is not None and v.__class__ is not str for v in grid[i])
+    if i + 1 < len(grid) and not all(labels) and not numbers:
         # 简报 typed over 本期 | 累计 without merging (a CSV export, 跨列居中): each output
         # spans the blank cells to its right that hold sub-labels, as a merge would,
         # when every column it spans (its own included) is labelled by a period below.
@@ -357,6 +360,8 @@ def _header_row(
                 labels, header = spread, kind
     if header is None:
         header = _header_kind(labels, words, matcher)
+        if header and header[0] == "wide" and len(header[2]) == 1 and numbers:
+            header = None
     if header and header[0] in ("long", "cross"):
         names = _long_rows_name_outputs(grid, merges, i, header[1], words, tables)
         if not names or (
@@ -406,7 +411,12 @@ class Probe:
         return (
             bool(label)
             and w.label_words.may_hold(label)  # most texts hold none of the words
-            and bool(w.output_of(label) or w.is_count_label(label) or w.is_item_label(label))
+            and bool(
+                w.output_of(label)
+                or w.is_count_label(label)
+                or w.is_item_label(label)
+                or w.says_cumulative(label)  # 宣传项目 | 截至目前: a running total's column
+            )
         )
 
     def heads(self, grid, merges, i: int, matcher) -> bool:
@@ -432,7 +442,16 @@ def _header_kind(
          if lab and j not in outputs and words.is_unit_label(lab, matcher)),
         None,
     )  # fmt: skip
-    lone = len(outputs) == 1 and words.counted_in_units(labels[next(iter(outputs))])
+    # One output counted in its measure word heads a table (微信（条）) when the row holds no
+    # count: 微博（条） | ２９ is a long table's row naming its output so, not a header.
+    lone = (
+        len(outputs) == 1
+        and words.counted_in_units(labels[next(iter(outputs))])
+        and not any(
+            parse_count(lab, words.units)[0] is not None
+            for j, lab in enumerate(labels) if lab and j not in outputs
+        )
+    )  # fmt: skip
     if len(outputs) >= 2 or lone:  # one output counted in its measure word: 微信（条）
         # Beside named outputs, a column counted in a measure word (公益广告（条）) is a
         # count of an output the campaign does not name: read as other, with a warning.
@@ -451,6 +470,15 @@ def _header_kind(
         j for j, lab in enumerate(labels)
         if lab and j != item and j not in outputs and words.is_count_label(lab)
     ]  # fmt: skip
+    if item is not None and not counts:
+        # 宣传项目 | 截至目前 (| 截至9月底): a lone running total names no count word of its
+        # own; it is the count column, each count since the start.
+        counts = [
+            j for j, lab in enumerate(labels)
+            if lab and j > item and j not in outputs and j != unit
+            and len(clean.match_key(lab)) <= MAX_LABEL_CHARS and words.says_cumulative(lab)
+            and matcher.field_of(lab) is None
+        ]  # fmt: skip
     count = counts[0] if counts else None
     if item is not None and count is None and unit is None:
         # 宣传项目 | 长阳镇卫生院工会 | 长阳镇第一小学工会: one column per union (or 本级),
@@ -543,6 +571,11 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
             if header is not None and current is not None and _merged_from_above(header, merges, i):
                 header = None  # the header above, its cells merged down over this row
         if header is not None:
+            if current is not None and _parent_row_taken(current, grid, i, words):
+                # 工会名称 | 宣传成果统计 over this header (its upper row, a group label
+                # merged across) was read as counts of the table above: it is no row of it.
+                current.cells = [c for c in current.cells if c.row != i]
+                title_start = i - 1
             form, columns, outputs = header
             labels = labels_i
             below = _sub_labels(grid, i, outputs, tables) if form == "wide" else None
@@ -558,6 +591,12 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
                 read = totals[:1] or sorted(parts)
                 columns = {k: v for k, v in columns.items() if k != "count2"}
                 columns["count"], columns["parts"] = read[0], tuple(read[1:])
+            periods = _count_periods(grid, i, columns, labels, words, tables)
+            if form == "long" and periods:  # 数量 typed over 本期 | 累计 (no merge: a CSV)
+                labels = [lab + periods.get(j, "") for j, lab in enumerate(labels)]
+                sub_header = i + 1
+                kept = sorted(periods, key=lambda j: words.says_cumulative(periods[j]))
+                columns = {**columns, "count": kept[0], "count2": kept[1]}
             if "unit" not in columns and i > 0:  # a unit column labelled in a parent row above
                 above = [
                     tables._labels(tables._filled(grid, merges, i - 1, j)) for j in range(len(row))
@@ -602,6 +641,20 @@ def find_publicity(sheet: Sheet, campaign: Campaign, file: str) -> list[Publicit
     for table in found:
         table.header = HeaderBlock(**block)
     return found
+
+
+def _parent_row_taken(table: PublicityTable, grid, i: int, words) -> bool:
+    """Whether the row above a header found at row i (0-based) was read as counts of `table`
+    though it holds labels only: texts, none written as a count (the header's upper row)."""
+    if not table.cells or table.cells[-1].row != i or i < 1:
+        return False
+    values = [
+        v for v in grid[i - 1] if v is not None and not (isinstance(v, str) and not v.strip())
+    ]
+    return bool(values) and all(
+        isinstance(v, str) and not _count_attempt(v, words) and not words.placeholder(v)
+        for v in values
+    )
 
 
 def _as_the_unit_edited(table: PublicityTable, before: int, row, i: int, struck, tables) -> None:
@@ -672,6 +725,30 @@ def _count_parts(grid, i: int, columns: dict, labels: list[str], words, matcher,
             return None
         found[j] = text
     return found if len(found) >= 2 else None
+
+
+def _count_periods(grid, i: int, columns: dict, labels: list[str], words, tables):
+    """{column: sub-label} when the row under a long header labels its count column and
+    the blank-headed column right of it as a period's and a running total (数量 typed over
+    本期 | 累计, unmerged: a CSV; merged, the row below is a header of its own), else None."""
+    if "count" not in columns or "count2" in columns or i + 1 >= len(grid):
+        return None
+    count = columns["count"]
+    if count + 1 >= len(labels) or labels[count + 1]:
+        return None
+    found = {}
+    for j, value in enumerate(grid[i + 1]):
+        if tables.blank(value):
+            continue
+        text = clean.normalise_text(value) if isinstance(value, str) else ""
+        period = _period_label(text, words) or (
+            words.is_count_label(text) and (words.says_period(text) or words.says_cumulative(text))
+        )  # 本期数 | 累计数量
+        if j not in (count, count + 1) or not period:
+            return None
+        found[j] = text
+    cumulative = [j for j in found if words.says_cumulative(found[j])]
+    return found if len(found) == 2 and len(cumulative) == 1 else None
 
 
 def _sub_labels(grid, i: int, outputs: dict[int, str], tables) -> dict[int, str] | None:
@@ -766,11 +843,14 @@ def split_beside(sheet: Sheet, campaign: Campaign) -> tuple[Sheet, Sheet] | None
             if not _long_rows_name_outputs(near, merges, i, header[1], words, tables):
                 continue
             kept = [m for m in sheet.merged if m[3] < gap]
-            moved = [m for m in sheet.merged if m[1] > gap]
+            # The rows above the header (a title across the sheet: 截至9月底累计…, the
+            # header block) are the counts' too: kept whole, as their merges.
+            moved = [m for m in sheet.merged if m[1] > gap or m[2] < i]
+            right = grid[:i] + _masked(grid[i:], gap, keep_left=False)
             return (
                 Sheet(sheet.name, _masked(grid, gap, keep_left=True), sheet.hidden, kept,
                       frozenset(c for c in sheet.struck if c[1] < gap)),
-                Sheet(sheet.name, _masked(grid, gap, keep_left=False), sheet.hidden, moved,
+                Sheet(sheet.name, right, sheet.hidden, moved,
                       frozenset(c for c in sheet.struck if c[1] > gap)),
             )  # fmt: skip
     return None
@@ -815,7 +895,8 @@ HOLDS_COUNT_LIMIT = 100_000  # texts `_Words.holds_count` remembers before it is
 
 
 def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool:
-    """A wide header counts only when some row below has a number in an output column."""
+    """A wide header counts only when some row below has a count in an output column (a
+    number, or a count not given as one: 若干, 10-20篇)."""
     read = words.holds_count  # each distinct text read once (data rows repeat them)
     if len(read) > HOLDS_COUNT_LIMIT:
         read.clear()
@@ -830,10 +911,34 @@ def _wide_rows_hold_counts(grid, i: int, outputs: dict[int, str], words) -> bool
                 continue
             holds = read.get(value)
             if holds is None:
-                holds = read[value] = parse_count(value, words.units)[0] is not None
+                holds = read[value] = _count_attempt(value, words)
             if holds:
                 return True
     return False
+
+
+def _a_title(value: object, words) -> bool:
+    """A row's lone cell that titles what follows (宣传成果统计表, 二、各基层工会宣传情况):
+    a text of five characters or more, with no digit, written as no count at all."""
+    if not isinstance(value, str):
+        return False
+    key = clean.match_key(value)
+    return len(key) >= 5 and not _A_DIGIT.search(key) and not _count_attempt(value, words)
+
+
+def _count_attempt(text: str, words) -> bool:
+    """A text written as a count, readable or not: 12篇, and 若干 or 10-20篇 (a count not
+    given as one number: read as missing, with a warning, never lost with its table)."""
+    number, code = parse_count(text, words.units)
+    if number is not None:
+        return True
+    return len(clean.match_key(text)) <= 6 and (
+        code == "publicity_count_range" or any(w in text for w in _COUNT_WORDS)
+    )
+
+
+# Words standing for a count not given (若干): a table whose counts are all such is read.
+_COUNT_WORDS = ("若干",)
 
 
 def _holds_count(cells: list[tuple[int, object]], words) -> bool:
@@ -921,8 +1026,8 @@ def _read_row(table, grid, merges, i, columns, outputs, labels, words, context, 
         (j, code) for j, code in outputs.items()
         if not _blank(tables._cell(grid, i, j), words, tables)
     ]  # fmt: skip
-    if not present:
-        return False
+    if not present or (len(raw) == 1 and _a_title(raw[0][1], words)):
+        return False  # (宣传成果统计表 over the next table, in an output's column: no count)
     for j, code in present:
         table.cells.append(
             PublicityCell(i + 1, "total" if total else "data", unit, code, labels[j],
@@ -1146,6 +1251,10 @@ def finalise(sub) -> None:
         state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_by}"
     elif "publicity" in sub.superseded_kinds:  # its activities still count
         state, reason = RowState.SUPERSEDED, f"superseded:{sub.superseded_kinds['publicity']}"
+        # The warnings about its counts go with them, as a superseded file's do.
+        from analysis.submissions import count_issues
+
+        sub.row_issues = count_issues(sub, keep=False)
     else:
         return
     sub.publicity = [{**r, "state": state, "reason": reason} for r in sub.publicity]

@@ -552,7 +552,33 @@ def _finalise_rows(sub: _Submission) -> None:
     if sub.columns is not None:  # new lists: the cached interpretation may share these
         n = len(sub.columns["state"])
         sub.columns = {**sub.columns, "state": [state] * n, "reason": [reason] * n}
-    sub.row_issues = []
+    if sub.state == FileState.CURRENT and sub.publicity:
+        # Only the activities were replaced: the warnings about its counts still stand.
+        sub.row_issues = count_issues(sub, keep=True)
+    else:
+        sub.row_issues = []
+
+
+def count_issues(sub: _Submission, keep: bool) -> list[Issue]:
+    """`sub`'s row issues about its publicity counts (keep) or all but those (not keep).
+
+    About the counts: on a row of counts that is no activity row, or a count's own problem
+    (publicity_…) on an activity row with output columns (微信（条） beside 参加人数).
+    """
+    counts = {(r["sheet"], r["row"]) for r in sub.publicity}
+    places: set = set()
+    if sub.columns and "row" in sub.columns:
+        sheets, rows = (
+            (v.to_pylist() if hasattr(v, "to_pylist") else list(v))
+            for v in (sub.columns["sheet"], sub.columns["row"])
+        )
+        places = set(zip(sheets, rows, strict=True))
+
+    def about(issue: Issue) -> bool:
+        place = (issue.sheet, issue.row)
+        return place in counts and (place not in places or issue.code.startswith("publicity_"))
+
+    return [i for i in sub.row_issues if about(i) == keep]
 
 
 def _finalise_rounds(sub: _Submission) -> None:

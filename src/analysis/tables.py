@@ -1485,11 +1485,11 @@ def _plain_rows(
     (blank, ditto, total marker, header label), a text among its cells (not a row of
     numbers only, which may be a total), two non-empty cells or more, a first cell that
     starts no note or sign-off, no seal and date alone (in either order), no two
-    publicity labels, and no sub-header below it.
+    publicity labels (nor a publicity item label), and no sub-header below it.
     Such a row is a data row whatever the state, so the per-row tests of `find_tables`
     are skipped (scaled round: a third of its time).
     """
-    stop, texts, outputs, unlabelled = sets
+    stop, texts, outputs, unlabelled, items = sets
     table, _cells, fields, span, pick, _split, _dates, empty = reader.plan
     counts = context.count
     running = reader.running
@@ -1517,7 +1517,7 @@ def _plain_rows(
         if (
             outputs
             and not outputs.isdisjoint(row)
-            and len(outputs.intersection(row)) >= 2
+            and (len(outputs.intersection(row)) >= 2 or not items.isdisjoint(row))
             and all(v is None or v.__class__ is str for v in row)
         ):
             break  # perhaps a publicity table's header
@@ -1678,9 +1678,12 @@ def find_tables(
     blanks, naming, totals, texts, dittos, unlabelled = context.classify(grid)
     # Strings that may head a publicity table below an activity table (`probe`).
     outputs = context.publicity_labels(texts, probe) if probe is not None else set()
+    # Of those, the item labels (宣传项目): a header of one column per union (宣传项目 |
+    # 长阳镇卫生院工会 | 本级) holds no other label of its own.
+    items = {v for v in outputs if probe.words.is_item_label(_labels(v))} if outputs else set()
     # A row holding none of `stop` cannot be a header, a total or a row with blank or
     # ditto cells: it may be read by `_plain_rows`, up to the next merged row.
-    plain_sets = (blanks | naming | totals | dittos, texts, outputs, unlabelled)
+    plain_sets = (blanks | naming | totals | dittos, texts, outputs, unlabelled, items)
     merged_order = sorted(merged_rows)
     next_merged = -1
     counts = context.count
@@ -1739,7 +1742,7 @@ def find_tables(
             and readers
             and outputs
             and not outputs.isdisjoint(row)
-            and len(outputs.intersection(row)) >= 2
+            and (len(outputs.intersection(row)) >= 2 or not items.isdisjoint(row))
             and all(v is None or v.__class__ is str for v in row)  # a header: labels only
             and probe.heads(grid, merges, i, matcher)
         ):  # a publicity table below: the activity tables end here, its counts are publicity's
