@@ -971,11 +971,15 @@ def _one_figure(labels: list[list[str]], k: int, j: int) -> bool:
     """Columns k and j (k < j) naming one field are one figure's columns, not where a table
     beside another begins: sub-labels under one parent (`_one_parent`), or the participants
     split into adjacent columns each headed by a part or a total (职工人数 | 会员 | 其他人数,
-    线上 | 线下人数 | 总人数)."""
+    线上 | 线下人数 | 总人数), or its planned and actual figures side by side (计划人数 |
+    实到人数, 应到 | 实到: two spellings of one figure, `_split_columns`)."""
     if _one_parent(labels, k, j):
         return True
     return all(
         _headed_by_part(labels[m]) or any(_total_word(o) for o in labels[m] if o)
+        for m in range(k, j + 1)
+    ) or all(
+        any(_PLANNED.search(o) or _ACTUAL.search(o) for o in labels[m] if o)
         for m in range(k, j + 1)
     )
 

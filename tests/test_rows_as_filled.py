@@ -1,0 +1,48 @@
+"""Activity tables as grassroots offices fill them: layouts and spellings that were read
+wrongly (each test builds its small table and states the figures worked out by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import ingest
+from tests.conftest import write_xlsx
+
+
+def run(raw: Path) -> dict[str, pd.DataFrame]:
+    out = raw.parent / "out"
+    ingest.run(raw, out, progress=False, full=True)
+    return {
+        name: pd.read_csv(
+            out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False
+        )
+        for name in ("rows", "issues", "coverage")
+    }
+
+
+def unit_row(t: dict[str, pd.DataFrame], unit: str) -> dict:
+    cov = t["coverage"]
+    return cov.loc[(cov["level"] == "reporting_unit") & (cov["group"] == unit)].iloc[0].to_dict()
+
+
+def test_planned_and_actual_columns_do_not_start_a_table_beside(raw):
+    """计划人数 | 实到人数 followed by 类型 | 活动内容 is one table whose figure is the
+    actual one: each row once (2 activities, 45 + 30 = 75), not a second table made of
+    实到人数, 类型 and 活动内容 counting every row again."""
+    write_xlsx(raw / "submissions" / "区教委.xlsx", [
+        ["填报单位", "区教委工会", None, "填报日期", "2020-01-06"],
+        ["备注", "方式", "活动时间", "所在工会", "计划人数", "实到人数", "类型", "活动内容"],
+        [None, "对标", dt.datetime(2019, 11, 5), "房山区实验中学工会", 50, 45, "贯彻落实", "学习"],
+        [None, "宣讲", "2019-11-19", "区教委机关工会", 32, 30, "宣讲培训", "交流"],
+    ])  # fmt: skip
+    t = run(raw)
+    rows = t["rows"]
+    assert rows[["row", "state", "grassroots_unit", "date", "participants"]].values.tolist() == [
+        ["3", "accepted", "房山区实验中学工会", "2019-11-05", "45"],
+        ["4", "accepted", "区教委机关工会", "2019-11-19", "30"],
+    ]
+    unit = unit_row(t, "区教委工会")
+    assert (unit["activities"], unit["participants"], unit["units_covered"]) == ("2", "75", "2")
