@@ -46,3 +46,25 @@ def test_planned_and_actual_columns_do_not_start_a_table_beside(raw):
     ]
     unit = unit_row(t, "区教委工会")
     assert (unit["activities"], unit["participants"], unit["units_covered"]) == ("2", "75", "2")
+
+
+def test_pre_filled_union_rows_under_a_section_heading_are_no_activity(raw):
+    """Under 一是狠抓工作落实 a union's row with only 未开展/无 is still no activity: the
+    heading's work item is not something the row says was done. One activity (12)."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-07-02"],
+        ["所在工会", "活动日期", "类别", "参与人数（人）"],
+        ["一是狠抓工作落实", None, None, None],
+        ["长阳镇卫生院工会", "2019.6.11", None, 12],
+        ["长阳镇第一小学工会", "未开展", None, "未开展"],
+        ["北京长阳建材有限公司工会", "无", None, None],
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason", "work_item"]].values.tolist() == [
+        ["3", "rejected", "note_row", ""],
+        ["4", "accepted", "ok", "implementation"],
+        ["5", "rejected", "no_activity", ""],
+        ["6", "rejected", "no_activity", ""],
+    ]
+    unit = unit_row(t, "长阳镇总工会")
+    assert (unit["activities"], unit["participants"], unit["units_covered"]) == ("1", "12", "1")

@@ -643,6 +643,8 @@ class _Interpreter:
             value = values.get(fld)
             if value is None or (fld == "participants" and value == 0 and value is not False):
                 continue
+            if fld == "work_item" and values.get("item_from_section"):
+                continue  # the section heading's item above, not written in the row
             if isinstance(value, str) and _text_key(value) in self.empty_words:
                 continue
             return False

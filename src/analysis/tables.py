@@ -1573,7 +1573,7 @@ def _add_plain_rows(reader: _Reader, start: int, picks: list[tuple], struck_at: 
             else:
                 heading = None
         if section is not None and blank(values.get("work_item")):
-            values["work_item"] = section
+            values["work_item"], values["item_from_section"] = section, True
         append(TableRow(start + k + 1, "data", values, struck=k in struck))
     reader.previous = values
     reader.heading = heading
@@ -1863,7 +1863,8 @@ def find_tables(
                     else:  # rows naming their own union: the heading named none of them
                         reader.heading = None
                 if section is not None and blank(values.get("work_item")):
-                    values["work_item"] = section
+                    # marked: a heading's item is no sign that the row holds an activity
+                    values["work_item"], values["item_from_section"] = section, True
                 cell = values.get("participants")
                 count = counts.get((cell.__class__, cell), _UNSEEN)  # one lookup, one hash
                 if count is _UNSEEN:
