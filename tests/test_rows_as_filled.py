@@ -68,3 +68,21 @@ def test_pre_filled_union_rows_under_a_section_heading_are_no_activity(raw):
     ]
     unit = unit_row(t, "长阳镇总工会")
     assert (unit["activities"], unit["participants"], unit["units_covered"]) == ("1", "12", "1")
+
+
+def test_committee_suffix_after_a_union_federation(raw, small_roster_rows):
+    """葫芦垡村工会联合会委员会 is the roster's 长阳镇葫芦垡村工会联合会 (委员会 dropped as
+    after 工会, 北京市房山区 dropped as always)."""
+    write_xlsx(raw / "roster" / "名册.xlsx", [
+        *small_roster_rows, [8, "长阳镇葫芦垡村工会联合会", "长阳镇总工会", "乡镇", 25, 30, "A4"]
+    ])  # fmt: skip
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-07-02"],
+        ["基层工会名称", "活动日期", "工作类别", "参加人数"],
+        ["北京市房山区长阳镇葫芦垡村工会联合会委员会", "2019-06-11", "学习", 20],
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["state", "grassroots_unit"]].values.tolist() == [
+        ["accepted", "长阳镇葫芦垡村工会联合会"]
+    ]
+    assert unit_row(t, "长阳镇总工会")["units_covered"] == "1"
