@@ -86,3 +86,23 @@ def test_committee_suffix_after_a_union_federation(raw, small_roster_rows):
         ["accepted", "长阳镇葫芦垡村工会联合会"]
     ]
     assert unit_row(t, "长阳镇总工会")["units_covered"] == "1"
+
+
+def test_a_lone_figure_under_participants_in_a_csv_is_a_total(raw):
+    """In a CSV every cell is text: the bare 37 under 参加人数 (column A) is the rows'
+    unlabelled sum (total_row), as in a workbook, not a note; 17 + 20 = 37 counted once."""
+    (raw / "submissions" / "医院.csv").write_text(
+        "填报单位,北京燕房物流有限公司工会,,填报日期,2019年10月6日\n"
+        "参加人数,活动形式,活动时间,工作类别,基层工会\n"
+        "17,研讨,2019-9-3,学习,本级\n"
+        "20,宣讲,2019-9-4,宣讲培训,本级\n"
+        "37,,,,\n",
+        encoding="utf-8",
+    )
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason"]].values.tolist() == [
+        ["3", "accepted", "ok"],
+        ["4", "accepted", "ok"],
+        ["5", "rejected", "total_row"],
+    ]
+    assert unit_row(t, "北京燕房物流有限公司工会")["participants"] == "37"

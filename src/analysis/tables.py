@@ -1310,6 +1310,9 @@ def _marker_test(markers: tuple[str, ...]):
     return WordChars([*words, "计", "共", "个", "家"]).may_hold
 
 
+_LONE_NUMBER = re.compile(r"\s*\d[\d,.]*\s*")
+
+
 def _note_row(
     raw: list[tuple[int, object]], campaign: Campaign, columns: dict[str, int], merges, i
 ) -> bool:
@@ -1323,6 +1326,8 @@ def _note_row(
             return True
     if len(raw) == 1 and isinstance(first, str):
         j = raw[0][0]
+        if j == columns.get("participants") and _LONE_NUMBER.fullmatch(first):
+            return False  # a CSV's figure alone under 参加人数 (text there): a sum, no note
         rng = merges.get((i, j))
         spanning = rng is not None and rng[3] - rng[1] >= 2
         data_column = j in (columns.get("grassroots_unit"), columns.get("title"))
