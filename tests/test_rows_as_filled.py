@@ -106,3 +106,16 @@ def test_a_lone_figure_under_participants_in_a_csv_is_a_total(raw):
         ["5", "rejected", "total_row"],
     ]
     assert unit_row(t, "北京燕房物流有限公司工会")["participants"] == "37"
+
+
+def test_work_item_inferred_without_an_item_column_names_the_form_column(raw):
+    """No 工作类别 column: the item inferred from 活动形式 (column C) is warned at C."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-07-02"],
+        ["基层工会名称", "活动日期", "活动方式", "参加人数"],
+        ["长阳镇卫生院工会", "2019-06-11", "劳动竞赛", 20],
+    ])  # fmt: skip
+    t = run(raw)
+    said = t["issues"].loc[t["issues"]["code"] == "work_item_inferred"]
+    assert said[["row", "column"]].values.tolist() == [["3", "C"]]
+    assert t["rows"]["work_item"].tolist() == ["implementation"]
