@@ -119,3 +119,25 @@ def test_work_item_inferred_without_an_item_column_names_the_form_column(raw):
     said = t["issues"].loc[t["issues"]["code"] == "work_item_inferred"]
     assert said[["row", "column"]].values.tolist() == [["3", "C"]]
     assert t["rows"]["work_item"].tolist() == ["implementation"]
+
+
+def test_a_figure_written_with_gongji_in_a_leading_column_is_no_total(raw):
+    """参加人数 as column A holding 共计69人次: the row names a union and a date, so it is an
+    activity of 69 (as 共3场宣讲 in its title would be); the bare 共计99人次 row with
+    nothing else is the total. Activities 2, participants 69 + 30 = 99."""
+    (raw / "submissions" / "区教委.csv").write_text(
+        "填报单位：区教委工会,,,填报日期：2019-07-02\n"
+        "参加人数,基层工会名称,活动日期,工作类别\n"
+        "共计69人次,房山区实验中学工会,2019年05月28日,学习\n"
+        "30,区教委机关工会,2019年05月29日,学习\n"
+        "共计99人次,,,\n",
+        encoding="utf-8",
+    )
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason", "participants"]].values.tolist() == [
+        ["3", "accepted", "ok", "69"],
+        ["4", "accepted", "ok", "30"],
+        ["5", "rejected", "total_row", ""],
+    ]
+    unit = unit_row(t, "区教委工会")
+    assert (unit["activities"], unit["participants"], unit["units_covered"]) == ("2", "99", "2")

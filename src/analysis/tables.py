@@ -1407,7 +1407,10 @@ def _total(
         for f in _TOTAL_FIELDS_OF_ACTIVITY if activity else _TOTAL_FIELDS:
             if marker(values.get(f)):
                 return True
-        if any(marker(v) for _, v in raw[:2]):
+        # Nor can its leading cells when they are its figure, item, form or title (a
+        # 参加人数 column first, holding 共计69人次): only cells of no such field.
+        told = {id(values.get(f)) for f in _NOT_TOTAL_OF_ACTIVITY} if activity else set()
+        if any(marker(v) for _, v in raw[:2] if id(v) not in told):
             return True
     if numbers and all(
         isinstance(v, int | float) or _NUMBER_TEXT.fullmatch(str(v)) for _, v in raw
@@ -1419,6 +1422,7 @@ def _total(
 
 _TOTAL_FIELDS = ("seq", "grassroots_unit", "date", "work_item", "form", "title")
 _TOTAL_FIELDS_OF_ACTIVITY = ("seq", "grassroots_unit", "date")
+_NOT_TOTAL_OF_ACTIVITY = ("participants", "work_item", "form", "title")
 
 
 def _may_start_header(
