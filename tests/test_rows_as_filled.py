@@ -141,3 +141,24 @@ def test_a_figure_written_with_gongji_in_a_leading_column_is_no_total(raw):
     ]
     unit = unit_row(t, "区教委工会")
     assert (unit["activities"], unit["participants"], unit["units_covered"]) == ("2", "99", "2")
+
+
+def test_a_figure_written_with_gongji_in_a_table_without_union_column(raw):
+    """A direct union's table without a union column: 共计59人次 under 参加人数 (column A)
+    on a dated row is its 本级 activity of 59; the undated 共计72人 row is the total.
+    Activities 2, participants 59 + 13 = 72."""
+    write_xlsx(raw / "submissions" / "燕房.xlsx", [
+        ["报送单位", None, "北京燕房物流有限公司工会", None, "填报时间", "2020.1.1"],
+        ["参加人数（人）", "举办时间", "工作类别"],
+        ["共计59人次", "2019年10月11日", "宣传"],
+        ["13人", "20191223", "落实"],
+        ["共计72人", None, None],
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason", "participants"]].values.tolist() == [
+        ["3", "accepted", "ok", "59"],
+        ["4", "accepted", "ok", "13"],
+        ["5", "rejected", "total_row", ""],
+    ]
+    unit = unit_row(t, "北京燕房物流有限公司工会")
+    assert (unit["activities"], unit["participants"]) == ("2", "72")

@@ -1408,8 +1408,14 @@ def _total(
             if marker(values.get(f)):
                 return True
         # Nor can its leading cells when they are its figure, item, form or title (a
-        # 参加人数 column first, holding 共计69人次): only cells of no such field.
-        told = {id(values.get(f)) for f in _NOT_TOTAL_OF_ACTIVITY} if activity else set()
+        # 参加人数 column first, holding 共计69人次): only cells of no such field. A dated
+        # row without a union (本级, or no union column) keeps its figure so too.
+        if activity:
+            told = {id(values.get(f)) for f in _NOT_TOTAL_OF_ACTIVITY}
+        elif not blank(day) and not marker(day):
+            told = {id(values.get("participants"))}
+        else:
+            told = set()
         if any(marker(v) for _, v in raw[:2] if id(v) not in told):
             return True
     if numbers and all(
