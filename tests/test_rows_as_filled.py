@@ -162,3 +162,32 @@ def test_a_figure_written_with_gongji_in_a_table_without_union_column(raw):
     ]
     unit = unit_row(t, "北京燕房物流有限公司工会")
     assert (unit["activities"], unit["participants"]) == ("2", "72")
+
+
+def test_date_in_year_month_day_columns_written_with_their_units(raw):
+    """年 | 月 | 日 cells written 2019年 | 6月 | 13日 (or 6月 | 14 without a year) are one
+    date; a pre-filled row with only 无 under 年 is no activity, not an unreadable date."""
+    path = write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-07-02"],
+        ["基层工会名称", "活动日期", None, None, "工作类别", "参加人数"],
+        [None, "年", "月", "日", None, None],
+        ["长阳镇卫生院工会", "2019年", "6月", "13日", "学习", 13],
+        ["长阳镇卫生院工会", None, "6月", 14, "学习", 14],
+        ["长阳镇卫生院工会", 2019, "6", 12, "学习", 12],
+        ["长阳镇第一小学工会", "无", None, None, None, None],
+    ])  # fmt: skip
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.merge_cells("B2:D2")
+    for c in "AEF":
+        ws.merge_cells(f"{c}2:{c}3")
+    wb.save(path)
+    t = run(raw)
+    assert t["rows"][["row", "state", "reason", "date"]].values.tolist() == [
+        ["4", "accepted", "ok", "2019-06-13"],
+        ["5", "accepted", "ok", "2019-06-14"],
+        ["6", "accepted", "ok", "2019-06-12"],
+        ["7", "rejected", "no_activity", ""],
+    ]

@@ -815,6 +815,10 @@ def _date_parts(hits: list[tuple[int, str, int]]) -> dict[str, int] | None:
     return roles if {"month", "day"} <= roles.keys() else None
 
 
+# One part of a date alone in its cell: 2019, 2019年, 6月, 13日, 13号.
+_DATE_PART = re.compile(r"\s*\d{1,4}\s*[年月日号]?\s*")
+
+
 def _read_date_parts(parts: dict[str, int], row: list[object], values: dict[str, object]) -> None:
     """The date of a row whose 年 | 月 | 日 are in their own cells, as the text “2019年6月3日”
     (“6月3日” without a year) for the date reader; blank when every part is."""
@@ -823,7 +827,16 @@ def _read_date_parts(parts: dict[str, int], row: list[object], values: dict[str,
     if all(blank(v) for v in cells.values()):
         values["date"] = None
         return
-    text = {role: normalise_text(v) for role, v in cells.items()}
+    written = [v for v in cells.values() if not blank(v)]
+    if (
+        len(written) == 1
+        and isinstance(written[0], str)
+        and not _DATE_PART.fullmatch(normalise_text(written[0]))
+    ):
+        values["date"] = written[0]  # a placeholder (无, /, 未开展) or a whole date in one part
+        return
+    # each part without its unit, written or not: 2019年 | 6月 | 13日 as 2019 | 6 | 13
+    text = {role: normalise_text(v).strip().rstrip("年月日号") for role, v in cells.items()}
     year = text.get("year", "")
     month, day = text["month"], text["day"]
     values["date"] = (
