@@ -191,3 +191,20 @@ def test_date_in_year_month_day_columns_written_with_their_units(raw):
         ["6", "accepted", "ok", "2019-06-12"],
         ["7", "rejected", "no_activity", ""],
     ]
+
+
+def test_union_above_beside_the_union_does_not_start_a_second_table(raw):
+    """序号 | 活动名称 | 方式 | 活动日期 | 所属工会 | 基层工会 | 参加人数 | 工作类别: the
+    activity is the 基层工会's, read once (1 activity, 17), not once more as a table
+    made of 基层工会, 参加人数 and 工作类别 beside an undated 本级 one."""
+    write_xlsx(raw / "submissions" / "长阳镇.xlsx", [
+        ["填报单位：长阳镇总工会", None, None, "填报日期：2019-07-02"],
+        ["序号", "活动名称", "方式", "活动日期", "所属工会", "基层工会", "参加人数", "工作类别"],
+        [1, "学习", "知识竞赛", "2019-06-11", "长阳镇总工会", "长阳镇卫生院工会", 17, "宣讲培训"],
+    ])  # fmt: skip
+    t = run(raw)
+    assert t["rows"][
+        ["row", "state", "grassroots_unit", "date", "participants"]
+    ].values.tolist() == [["3", "accepted", "长阳镇卫生院工会", "2019-06-11", "17"]]
+    unit = unit_row(t, "长阳镇总工会")
+    assert (unit["activities"], unit["participants"], unit["units_covered"]) == ("1", "17", "1")

@@ -997,6 +997,15 @@ def _one_figure(labels: list[list[str]], k: int, j: int) -> bool:
     )
 
 
+def _union_and_parent(labels: list[list[str]], k: int, j: int) -> bool:
+    """Adjacent columns k, j naming a union, one of them the union above (所属工会 |
+    基层工会, 工会名称 | 上级工会): one table's two name columns (`_assign` takes the
+    union's own), not where a table beside another begins."""
+    if j != k + 1:
+        return False
+    return any(_PARENT_LABEL.search(o) for m in (k, j) for o in labels[m] if o)
+
+
 def _side_by_side(
     matcher: _Matcher, merges: dict, labels: list[list[str]], last: int
 ) -> tuple[list[tuple[int, int | None]], list[bool], list[tuple[int, str]]]:
@@ -1024,7 +1033,14 @@ def _side_by_side(
         for label in options:
             found = matcher.field_of(label) if label else None
             if found is not None:
-                if not (hits and hits[-1][1] == found[0] and _one_figure(labels, hits[-1][0], j)):
+                if not (
+                    hits
+                    and hits[-1][1] == found[0]
+                    and (
+                        _one_figure(labels, hits[-1][0], j)
+                        or _union_and_parent(labels, hits[-1][0], j)
+                    )
+                ):
                     hits.append((j, found[0]))
                 break
     runs: list[list[tuple[int, str]]] = []
