@@ -643,6 +643,8 @@ class _Interpreter:
             value = values.get(fld)
             if value is None or (fld == "participants" and value == 0 and value is not False):
                 continue
+            if fld == "work_item" and values.get("item_from_section"):
+                continue  # the section heading's item above, not written in the row
             if isinstance(value, str) and _text_key(value) in self.empty_words:
                 continue
             return False
@@ -1082,6 +1084,8 @@ class _Interpreter:
                     item=self.campaign.work_item_short(item)))  # fmt: skip
         for code in item_codes:
             fld = "form" if code.startswith("form") else "work_item"
+            if code == "work_item_inferred" and columns.get("work_item") is None:
+                fld = "form"  # no 工作类别 column: the form it was inferred from is the cell
             shown = values.get(fld)
             if code in ("form_unknown", "work_item_inferred"):
                 # A form written in the work item's column (a header 活动类型) is shown there.

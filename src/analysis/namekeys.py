@@ -139,6 +139,11 @@ def simplified(text: str) -> str:
     return convert(text) if convert is not None else text
 
 
+# A 委员会 after these is the union's committee, dropped as a suffix: 长阳镇卫生院工会委员会
+# is 长阳镇卫生院工会, 葫芦垡村工会联合会委员会 is 葫芦垡村工会联合会.
+_COMMITTEE_OF = ("工会委员会", "工会联合会委员会")
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _normalise(text: str) -> str:
     # full width -> half width, U+3000 and spaces removed; traditional -> simplified
@@ -148,7 +153,7 @@ def _normalise(text: str) -> str:
         if len(value) <= len(prefix):
             break  # "北京市" alone stays as written
         value = value[len(prefix) :]
-    if value.endswith("工会委员会"):
+    if value.endswith(_COMMITTEE_OF):  # 工会委员会, 工会联合会委员会, 联合工会委员会
         value = value[: -len("委员会")]
     for long_form, short_form in COMPANY_FORMS:
         value = value.replace(long_form, short_form)

@@ -815,6 +815,10 @@ def _date_parts(hits: list[tuple[int, str, int]]) -> dict[str, int] | None:
     return roles if {"month", "day"} <= roles.keys() else None
 
 
+# One part of a date alone in its cell: 2019, 2019年, 6月, 13日, 13号.
+_DATE_PART = re.compile(r"\s*\d{1,4}\s*[年月日号]?\s*")
+
+
 def _read_date_parts(parts: dict[str, int], row: list[object], values: dict[str, object]) -> None:
     """The date of a row whose 年 | 月 | 日 are in their own cells, as the text “2019年6月3日”
     (“6月3日” without a year) for the date reader; blank when every part is."""
@@ -823,7 +827,16 @@ def _read_date_parts(parts: dict[str, int], row: list[object], values: dict[str,
     if all(blank(v) for v in cells.values()):
         values["date"] = None
         return
-    text = {role: normalise_text(v) for role, v in cells.items()}
+    written = [v for v in cells.values() if not blank(v)]
+    if (
+        len(written) == 1
+        and isinstance(written[0], str)
+        and not _DATE_PART.fullmatch(normalise_text(written[0]))
+    ):
+        values["date"] = written[0]  # a placeholder (无, /, 未开展) or a whole date in one part
+        return
+    # each part without its unit, written or not: 2019年 | 6月 | 13日 as 2019 | 6 | 13
+    text = {role: normalise_text(v).strip().rstrip("年月日号") for role, v in cells.items()}
     year = text.get("year", "")
     month, day = text["month"], text["day"]
     values["date"] = (
@@ -971,13 +984,26 @@ def _one_figure(labels: list[list[str]], k: int, j: int) -> bool:
     """Columns k and j (k < j) naming one field are one figure's columns, not where a table
     beside another begins: sub-labels under one parent (`_one_parent`), or the participants
     split into adjacent columns each headed by a part or a total (职工人数 | 会员 | 其他人数,
-    线上 | 线下人数 | 总人数)."""
+    线上 | 线下人数 | 总人数), or its planned and actual figures side by side (计划人数 |
+    实到人数, 应到 | 实到: two spellings of one figure, `_split_columns`)."""
     if _one_parent(labels, k, j):
         return True
     return all(
         _headed_by_part(labels[m]) or any(_total_word(o) for o in labels[m] if o)
         for m in range(k, j + 1)
+    ) or all(
+        any(_PLANNED.search(o) or _ACTUAL.search(o) for o in labels[m] if o)
+        for m in range(k, j + 1)
     )
+
+
+def _union_and_parent(labels: list[list[str]], k: int, j: int) -> bool:
+    """Adjacent columns k, j naming a union, one of them the union above (所属工会 |
+    基层工会, 工会名称 | 上级工会): one table's two name columns (`_assign` takes the
+    union's own), not where a table beside another begins."""
+    if j != k + 1:
+        return False
+    return any(_PARENT_LABEL.search(o) for m in (k, j) for o in labels[m] if o)
 
 
 def _side_by_side(
@@ -1007,7 +1033,14 @@ def _side_by_side(
         for label in options:
             found = matcher.field_of(label) if label else None
             if found is not None:
-                if not (hits and hits[-1][1] == found[0] and _one_figure(labels, hits[-1][0], j)):
+                if not (
+                    hits
+                    and hits[-1][1] == found[0]
+                    and (
+                        _one_figure(labels, hits[-1][0], j)
+                        or _union_and_parent(labels, hits[-1][0], j)
+                    )
+                ):
                     hits.append((j, found[0]))
                 break
     runs: list[list[tuple[int, str]]] = []
@@ -1306,6 +1339,9 @@ def _marker_test(markers: tuple[str, ...]):
     return WordChars([*words, "计", "共", "个", "家"]).may_hold
 
 
+_LONE_NUMBER = re.compile(r"\s*\d[\d,.]*\s*")
+
+
 def _note_row(
     raw: list[tuple[int, object]], campaign: Campaign, columns: dict[str, int], merges, i
 ) -> bool:
@@ -1319,6 +1355,8 @@ def _note_row(
             return True
     if len(raw) == 1 and isinstance(first, str):
         j = raw[0][0]
+        if j == columns.get("participants") and _LONE_NUMBER.fullmatch(first):
+            return False  # a CSV's figure alone under 参加人数 (text there): a sum, no note
         rng = merges.get((i, j))
         spanning = rng is not None and rng[3] - rng[1] >= 2
         data_column = j in (columns.get("grassroots_unit"), columns.get("title"))
@@ -1398,7 +1436,16 @@ def _total(
         for f in _TOTAL_FIELDS_OF_ACTIVITY if activity else _TOTAL_FIELDS:
             if marker(values.get(f)):
                 return True
-        if any(marker(v) for _, v in raw[:2]):
+        # Nor can its leading cells when they are its figure, item, form or title (a
+        # 参加人数 column first, holding 共计69人次): only cells of no such field. A dated
+        # row without a union (本级, or no union column) keeps its figure so too.
+        if activity:
+            told = {id(values.get(f)) for f in _NOT_TOTAL_OF_ACTIVITY}
+        elif not blank(day) and not marker(day):
+            told = {id(values.get("participants"))}
+        else:
+            told = set()
+        if any(marker(v) for _, v in raw[:2] if id(v) not in told):
             return True
     if numbers and all(
         isinstance(v, int | float) or _NUMBER_TEXT.fullmatch(str(v)) for _, v in raw
@@ -1410,6 +1457,7 @@ def _total(
 
 _TOTAL_FIELDS = ("seq", "grassroots_unit", "date", "work_item", "form", "title")
 _TOTAL_FIELDS_OF_ACTIVITY = ("seq", "grassroots_unit", "date")
+_NOT_TOTAL_OF_ACTIVITY = ("participants", "work_item", "form", "title")
 
 
 def _may_start_header(
@@ -1569,7 +1617,7 @@ def _add_plain_rows(reader: _Reader, start: int, picks: list[tuple], struck_at: 
             else:
                 heading = None
         if section is not None and blank(values.get("work_item")):
-            values["work_item"] = section
+            values["work_item"], values["item_from_section"] = section, True
         append(TableRow(start + k + 1, "data", values, struck=k in struck))
     reader.previous = values
     reader.heading = heading
@@ -1859,7 +1907,8 @@ def find_tables(
                     else:  # rows naming their own union: the heading named none of them
                         reader.heading = None
                 if section is not None and blank(values.get("work_item")):
-                    values["work_item"] = section
+                    # marked: a heading's item is no sign that the row holds an activity
+                    values["work_item"], values["item_from_section"] = section, True
                 cell = values.get("participants")
                 count = counts.get((cell.__class__, cell), _UNSEEN)  # one lookup, one hash
                 if count is _UNSEEN:
