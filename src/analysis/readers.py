@@ -16,7 +16,6 @@ import csv
 import io
 import re
 import zipfile
-import zlib
 from operator import itemgetter
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from analysis import styles
 from analysis.campaign import Limits
 from analysis.markup import TooLarge, markup_format, read_html, read_spreadsheetml
 from analysis.messages import error_detail, message, message_text
-from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
+from analysis.model import ZIP_ERRORS, FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import WIDE_ESCAPE, wide_escaped_cells
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 from analysis.textfiles import lines_cut_alike
@@ -257,7 +256,7 @@ def _binary_format(
             except BaseException:
                 zf.close()
                 raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        except ZIP_ERRORS:
             raise _reject_unreadable(name, message_text("detail_zip_damaged")) from None
         if keep is None:
             zf.close()
@@ -897,7 +896,14 @@ def _merged(sheet: pc.CalamineSheet) -> list[tuple[int, int, int, int]]:
     return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
 
 
-def _calamine_error(exc: Exception, name: str) -> FileRejected:
+def rust_panic(exc: BaseException) -> bool:
+    """Whether `exc` is a panic inside calamine (Rust) on a damaged file ("range end index 2
+    out of range"): pyo3 raises it as PanicException, a BaseException that `except
+    Exception` lets through, up to the run itself."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _calamine_error(exc: BaseException, name: str) -> FileRejected:
     if (
         isinstance(exc, pc.PasswordError)
         or "password" in str(exc).lower()
@@ -994,7 +1000,7 @@ def _read_workbook(
                 ods_merged = _scan_ods(zf, limits, name, hidden=hidden_rows)
         except FileRejected:
             raise
-        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError) as exc:
+        except (*ZIP_ERRORS, KeyError) as exc:
             raise _reject_unreadable(name, error_detail(exc)) from None
 
     sheets: list[Sheet] = []
@@ -1032,6 +1038,10 @@ def _read_workbook(
     except FileRejected:
         raise
     except Exception as exc:  # calamine raises several unrelated types for bad files
+        raise _calamine_error(exc, name) from None
+    except BaseException as exc:
+        if not rust_panic(exc):
+            raise
         raise _calamine_error(exc, name) from None
     if fmt in ("xlsx", "xlsm"):
         _unescape_wide(zips[0], escaped, sheets)

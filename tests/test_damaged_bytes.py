@@ -1,0 +1,114 @@
+"""Files damaged byte by byte (a flipped bit, a cut record, a broken date) never stop a run.
+
+Each case is a file a mutational search of the inputs found to raise inside the
+program; built here from a valid file, it must now get its Chinese issue (or be
+read), with every other file read as before and no internal error.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from hostile import harness
+from hostile import make_corpus as corpus
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _archive() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("长阳镇总工会/说明.txt", "活动照片见附件。".encode())
+    return buffer.getvalue()
+
+
+def zip_version(data: bytes, version: int = 119) -> bytes:
+    """`data` with every central-directory entry saying it needs zip `version` (11.9):
+    what one flipped byte does; Python's zipfile refuses such an entry with
+    NotImplementedError rather than BadZipFile."""
+    out = bytearray(data)
+    for match in re.finditer(rb"PK\x01\x02", bytes(out)):
+        out[match.start() + 6] = version
+    return bytes(out)
+
+
+def ingest_with(tmp_path, files: dict[str, bytes]):
+    raw = harness.build_raw(tmp_path / "raw")
+    for rel, data in files.items():
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_bytes(data)
+    out = tmp_path / "out"
+    tables = harness.ingest(raw, out)
+    codes = set(tables.issues["code"])
+    assert not codes & {"internal_error", "file_internal_error"}, tables.issues
+    assert "Traceback" not in (out / "ingest.log").read_text(encoding="utf-8")
+    valid = tables.rows[tables.rows["file"] == corpus.VALID_FILE]
+    assert (valid["state"] == "accepted").sum() == 4
+    return tables, out
+
+
+def issues_of(tables, rel: str):
+    mine = tables.issues[tables.issues["file"].str.startswith(rel)]
+    assert len(mine) and all(CJK.search(m) for m in mine["message"]), tables.issues
+    return mine
+
+
+@pytest.mark.parametrize(
+    ("rel", "build"),
+    [
+        ("submissions/区教委工会_第二阶段.xlsx", lambda: corpus.xlsx_bytes(corpus.l_rows())),
+        ("submissions/区教委工会总结.docx", _docx),
+        ("submissions/区教委工会材料.zip", _archive),
+    ],
+)
+def test_a_zip_that_says_it_needs_an_unknown_zip_version_is_told_as_damaged(tmp_path, rel, build):
+    tables, _ = ingest_with(tmp_path, {rel: zip_version(build())})
+    issues_of(tables, rel)
+
+
+def biff_record_cut(data: bytes, record: int, length: int = 0) -> bytes:
+    """An .xls whose first `record` (a BIFF record type) says its body is `length` bytes:
+    the stream keeps its size, the old body's bytes read as the next record's header."""
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+    pos = 0
+    while pos + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        if kind == record:
+            struct.pack_into("<H", stream, pos + 2, length)
+            break
+        pos += 4 + size
+    else:
+        raise AssertionError(f"no record {record:#x}")
+    out = io.BytesIO(data)
+    with olefile.OleFileIO(out, write_mode=True) as ole:
+        ole.write_stream("Workbook", bytes(stream))
+    return out.getvalue()
+
+
+def test_an_xls_that_makes_calamine_panic_is_refused_as_damaged(tmp_path):
+    """A DATEMODE record cut to no body: calamine (Rust) panics, which Python raises as a
+    BaseException that no `except Exception` catches; it stopped the whole run."""
+    rel = "submissions/区教委工会_第二阶段.xls"
+    data = biff_record_cut((FIXTURES / "lo_submission.xls").read_bytes(), 0x22)
+    tables, _ = ingest_with(tmp_path, {rel: data})
+    (issue,) = issues_of(tables, rel).itertuples()
+    assert issue.severity == "error" and issue.code == "corrupt"
+    (sub,) = tables.submissions[tables.submissions["file"] == rel].itertuples()
+    assert sub.state == "rejected"
