@@ -112,3 +112,14 @@ def test_an_xls_that_makes_calamine_panic_is_refused_as_damaged(tmp_path):
     assert issue.severity == "error" and issue.code == "corrupt"
     (sub,) = tables.submissions[tables.submissions["file"] == rel].itertuples()
     assert sub.state == "rejected"
+
+
+def test_a_calamine_panic_prints_nothing_on_the_console(tmp_path):
+    """Rust prints the panic's message on standard error itself: English text that reads
+    like a crash. The analyst's console holds the summary only."""
+    raw = harness.build_raw(tmp_path / "raw")
+    data = biff_record_cut((FIXTURES / "lo_submission.xls").read_bytes(), 0x22)
+    (raw / "submissions/区教委工会_第二阶段.xls").write_bytes(data)
+    run = harness.run_cli(raw, tmp_path / "out")
+    assert run.returncode == 0
+    assert run.stderr == "" and "panicked at" not in run.stdout, run.stderr

@@ -12,9 +12,12 @@ custom entities ("billion laughs", XXE) instead of expanding or fetching them.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 import re
+import sys
 import zipfile
 from operator import itemgetter
 from pathlib import Path
@@ -1003,38 +1006,9 @@ def _read_workbook(
         except (*ZIP_ERRORS, KeyError) as exc:
             raise _reject_unreadable(name, error_detail(exc)) from None
 
-    sheets: list[Sheet] = []
-    total_cells = 0
     try:
-        book = _open_book(data, path)
-        metadata = book.sheets_metadata
-        if len(metadata) > limits.max_sheets:
-            raise FileRejected(
-                IssueCode.TOO_LARGE,
-                message_text(
-                    "too_many_sheets", file=name, sheets=len(metadata), limit=limits.max_sheets
-                ),
-            )
-        for meta in metadata:
-            if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            height, width = (
-                sheet.end[0] + 1 if sheet.end else 0,
-                sheet.end[1] + 1 if sheet.end else 0,
-            )
-            total_cells += height * width
-            error = _too_big(name, meta.name, height, max(total_cells, 0), limits)
-            if error:
-                raise error
-            sheets.append(
-                Sheet(
-                    name=meta.name,
-                    rows=_grid(sheet),
-                    hidden=meta.visible != pc.SheetVisibleEnum.Visible,
-                    merged=ods_merged.get(meta.name, []) if fmt == "ods" else _merged(sheet),
-                )
-            )
+        with _panics_unprinted():
+            sheets = _calamine_sheets(data, path, name, limits, fmt, ods_merged)
     except FileRejected:
         raise
     except Exception as exc:  # calamine raises several unrelated types for bad files
@@ -1058,6 +1032,70 @@ def _read_workbook(
         if sheet.name in hidden_rows and not sheet.hidden:
             issues += _hidden_rows_issue(name, sheet, hidden_rows[sheet.name])
     return Workbook(path=path, format=fmt, sheets=sheets, issues=issues)
+
+
+def _calamine_sheets(
+    data: bytes, path: Path, name: str, limits: Limits, fmt: str,
+    ods_merged: dict[str, list[tuple[int, int, int, int]]],
+) -> list[Sheet]:  # fmt: skip
+    """The workbook's worksheets as read by calamine, within the limits."""
+    sheets: list[Sheet] = []
+    total_cells = 0
+    book = _open_book(data, path)
+    metadata = book.sheets_metadata
+    if len(metadata) > limits.max_sheets:
+        raise FileRejected(
+            IssueCode.TOO_LARGE,
+            message_text(
+                "too_many_sheets", file=name, sheets=len(metadata), limit=limits.max_sheets
+            ),
+        )
+    for meta in metadata:
+        if meta.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        height, width = (
+            sheet.end[0] + 1 if sheet.end else 0,
+            sheet.end[1] + 1 if sheet.end else 0,
+        )
+        total_cells += height * width
+        error = _too_big(name, meta.name, height, max(total_cells, 0), limits)
+        if error:
+            raise error
+        sheets.append(
+            Sheet(
+                name=meta.name,
+                rows=_grid(sheet),
+                hidden=meta.visible != pc.SheetVisibleEnum.Visible,
+                merged=ods_merged.get(meta.name, []) if fmt == "ods" else _merged(sheet),
+            )
+        )
+    return sheets
+
+
+@contextlib.contextmanager
+def _panics_unprinted():
+    """calamine's panics on a damaged file kept off the analyst's console.
+
+    Rust prints a panic's message ("thread '<unnamed>' panicked at …xls.rs:606:29") on
+    the process's standard error (descriptor 2, not `sys.stderr`) before pyo3 raises it;
+    the file is then refused with a Chinese message like any damaged one. So while
+    calamine reads, descriptor 2 goes to the null device. Nothing else in the ingest
+    writes there meanwhile (the console lines go to stdout, after the file is read).
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (AttributeError, OSError, ValueError):  # no standard error to keep quiet
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _unescape_wide(zf: zipfile.ZipFile, escaped: set[str], sheets: list[Sheet]) -> None:
