@@ -123,3 +123,42 @@ def test_a_calamine_panic_prints_nothing_on_the_console(tmp_path):
     run = harness.run_cli(raw, tmp_path / "out")
     assert run.returncode == 0
     assert run.stderr == "" and "panicked at" not in run.stdout, run.stderr
+
+
+def fat_loop(data: bytes) -> bytes:
+    """A compound file whose directory's sector chain points back at its first sector
+    (one wrong number in the file allocation table)."""
+    (fat_sector,) = struct.unpack_from("<I", data, 0x4C)  # the first FAT sector
+    (directory,) = struct.unpack_from("<I", data, 0x30)  # the directory's first sector
+    fat = (fat_sector + 1) * 512
+    last = directory
+    while (after := struct.unpack_from("<I", data, fat + 4 * last)[0]) < 0xFFFFFFFA:
+        last = after
+    out = bytearray(data)
+    struct.pack_into("<I", out, fat + 4 * last, directory)
+    return bytes(out)
+
+
+def test_an_xls_whose_sector_chain_runs_in_a_circle_is_refused_within_little_memory(tmp_path):
+    """calamine follows a chain until it ends, collecting sectors: a circle made it take
+    tens of gigabytes until the system killed the run. Read in a child process held to
+    1.5 GB, so that a regression fails this test instead of the machine."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "区教委工会_第二阶段.xls"
+    path.write_bytes(fat_loop((FIXTURES / "publicity.xls").read_bytes()))
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))\n"
+        "from analysis.model import FileRejected\n"
+        "from analysis.readers import read_workbook\n"
+        "try:\n"
+        "    read_workbook(sys.argv[1])\n"
+        "except FileRejected as exc:\n"
+        "    print(exc.code)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert (run.returncode, run.stdout.strip()) == (0, "corrupt"), run.stderr[-2000:]

@@ -139,6 +139,8 @@ def _ole_directory(data: bytes, workbook: bool = True) -> tuple[set[str], bytes 
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if workbook and _chain_loops(ole, data):
+                return set(), None  # told as a damaged file, before calamine follows it
             names = {path[-1] for path in ole.listdir(streams=True, storages=True)}
             stream = None
             if workbook and {"Workbook", "Book"} & names:
@@ -150,6 +152,62 @@ def _ole_directory(data: bytes, workbook: bool = True) -> tuple[set[str], bytes 
             return names, stream
     except Exception:  # noqa: BLE001 - olefile raises several types for a broken file
         return set(), None
+
+
+_CHAIN_MARKS = 0xFFFFFFFA  # sector numbers from here on end a chain (end, free, FAT, DIFAT)
+
+
+def _chain_loops(ole, data: bytes) -> bool:
+    """Whether a sector chain that calamine follows in a compound file runs in a circle.
+
+    A stream's sectors are a linked list in the file allocation table (FAT); one wrong
+    number there (a flipped bit, a file cut and patched) can point a chain back at
+    itself. calamine follows a chain until it ends, collecting sectors without limit:
+    such a 10 KB .xls made it allocate tens of gigabytes and the system kill the run.
+    olefile reads no further than a stream's size, so it is the one to ask here: the
+    directory's and mini-FAT's chains, the mini stream's, and each stream's in the FAT
+    or (small streams) the mini FAT, all read from the file's own bytes.
+    """
+    import struct
+    from array import array
+
+    fat, size = ole.fat, ole.sectorsize
+
+    def walk(table, start: int) -> list[int] | None:
+        seen: set[int] = set()
+        chain: list[int] = []
+        while start < len(table) and start < _CHAIN_MARKS:
+            if start in seen:
+                return None
+            seen.add(start)
+            chain.append(start)
+            start = table[start]
+        return chain
+
+    def sectors(chain: list[int]) -> bytes:
+        return b"".join(data[(k + 1) * size : (k + 2) * size] for k in chain)
+
+    directory = walk(fat, ole.first_dir_sector)
+    minifat_chain = walk(fat, ole.first_mini_fat_sector)
+    if directory is None or minifat_chain is None:
+        return True
+    raw = sectors(minifat_chain)
+    minifat = array("I", raw[: len(raw) // 4 * 4])
+    if struct.pack("=I", 1) != struct.pack("<I", 1):
+        minifat.byteswap()
+    entries = sectors(directory)
+    for at in range(0, len(entries) - 127, 128):
+        kind = entries[at + 0x42]
+        start, length = struct.unpack_from("<II", entries, at + 0x74)
+        if kind == 5:  # the root entry: the mini stream, in the FAT
+            table = fat
+        elif kind == 2 and length:  # a stream
+            table = fat if length >= ole.minisectorcutoff else minifat
+        else:
+            continue
+        if walk(table, start) is None:
+            return True
+    return False
 
 
 BIFF_FILEPASS, BIFF_EOF = 0x002F, 0x000A
