@@ -139,15 +139,12 @@ def fat_loop(data: bytes) -> bytes:
     return bytes(out)
 
 
-def test_an_xls_whose_sector_chain_runs_in_a_circle_is_refused_within_little_memory(tmp_path):
-    """calamine follows a chain until it ends, collecting sectors: a circle made it take
-    tens of gigabytes until the system killed the run. Read in a child process held to
-    1.5 GB, so that a regression fails this test instead of the machine."""
+def read_in_little_memory(path: Path) -> str:
+    """read_workbook(path) in a child process held to 1.5 GB: the FileRejected code, or
+    "read"; a reader that asks for more fails this test instead of the machine."""
     import subprocess
     import sys
 
-    path = tmp_path / "区教委工会_第二阶段.xls"
-    path.write_bytes(fat_loop((FIXTURES / "publicity.xls").read_bytes()))
     script = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))\n"
@@ -155,10 +152,57 @@ def test_an_xls_whose_sector_chain_runs_in_a_circle_is_refused_within_little_mem
         "from analysis.readers import read_workbook\n"
         "try:\n"
         "    read_workbook(sys.argv[1])\n"
+        "    print('read')\n"
         "except FileRejected as exc:\n"
         "    print(exc.code)\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
     )
-    assert (run.returncode, run.stdout.strip()) == (0, "corrupt"), run.stderr[-2000:]
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout.strip()
+
+
+def test_an_xls_whose_sector_chain_runs_in_a_circle_is_refused_within_little_memory(tmp_path):
+    """calamine follows a chain until it ends, collecting sectors: a circle made it take
+    tens of gigabytes until the system killed the run."""
+    path = tmp_path / "区教委工会_第二阶段.xls"
+    path.write_bytes(fat_loop((FIXTURES / "publicity.xls").read_bytes()))
+    assert read_in_little_memory(path) == "corrupt"
+
+
+def biff_cell_moved(data: bytes, row: int, col: int) -> bytes:
+    """An .xls whose first LABELSST cell says it is at (`row`, `col`): BIFF8 stops at
+    column 256, a damaged record does not."""
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+    pos = 0
+    while True:
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        if kind == 0x00FD:  # LABELSST
+            struct.pack_into("<HH", stream, pos + 4, row, col)
+            break
+        pos += 4 + size
+    out = io.BytesIO(data)
+    with olefile.OleFileIO(out, write_mode=True) as ole:
+        ole.write_stream("Workbook", bytes(stream))
+    return out.getvalue()
+
+
+def test_an_xls_cell_far_beyond_the_sheet_is_refused_before_the_grid_is_made(tmp_path):
+    """calamine makes the sheet one dense grid: a cell record at row 65535, column 65535
+    asked for 100 GB and aborted the process (the whole run)."""
+    path = tmp_path / "区教委工会_第二阶段.xls"
+    path.write_bytes(biff_cell_moved((FIXTURES / "lo_submission.xls").read_bytes(), 65535, 65535))
+    assert read_in_little_memory(path) == "too_large"
+    tables, _ = ingest_with(tmp_path, {"submissions/区教委工会_第二阶段.xls": path.read_bytes()})
+    (issue,) = issues_of(tables, "submissions/区教委工会_第二阶段.xls").itertuples()
+    assert issue.code == "too_large" and "上限" in issue.message
+
+
+def test_an_xls_read_as_before_when_its_cells_are_in_range(tmp_path):
+    path = tmp_path / "区教委工会_第二阶段.xls"
+    path.write_bytes(biff_cell_moved((FIXTURES / "lo_submission.xls").read_bytes(), 300, 200))
+    assert read_in_little_memory(path) == "read"

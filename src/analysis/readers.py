@@ -649,6 +649,65 @@ def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> Fi
     return None
 
 
+# BIFF cell records: (row, column) first in the body; MULRK and MULBLANK end with their
+# last column. FORMULA, LABELSST, RSTRING, NUMBER, LABEL, BOOLERR, RK, BLANK.
+_BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x00D6, 0x0203, 0x0204, 0x0205, 0x027E, 0x0201})
+_BIFF_MULTI = frozenset({0x00BD, 0x00BE})
+_BIFF_BOF, _BIFF_BOUNDSHEET = 0x0809, 0x0085
+
+
+def _scan_xls(stream: bytes, limits: Limits, name: str) -> None:
+    """FileRejected when a legacy workbook's cells span more than the limits allow.
+
+    calamine makes each sheet one dense grid from its first to its last cell at once:
+    a damaged cell record at row 65535, column 65535 (BIFF8 stops at column 256) made it
+    ask for 117 GB and abort the process. As the sheet XML of an .xlsx is scanned
+    (`_scan_xlsx`), the BIFF records are, before calamine sees them.
+    """
+    import struct
+
+    names: dict[int, str] = {}
+    extents: list[tuple[str, int, int, int, int]] = []
+    sheet: list[int] | None = None  # min row, max row, min column, max column
+    label = ""
+    pos, end = 0, len(stream)
+    while pos + 4 <= end:
+        record, length = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4 : pos + 4 + length]
+        if record == _BIFF_BOUNDSHEET and length >= 8:
+            (offset,) = struct.unpack_from("<I", body)
+            names[offset] = _boundsheet_name(body)
+        elif record == _BIFF_BOF:
+            if sheet is not None:
+                extents.append((label, *sheet))
+            sheet, label = [1 << 20, -1, 1 << 20, -1], names.get(pos, "")
+        elif sheet is not None and length >= 4 and record in _BIFF_CELLS | _BIFF_MULTI:
+            row, col = struct.unpack_from("<HH", body)
+            last = struct.unpack_from("<H", body, length - 2)[0] if record in _BIFF_MULTI else col
+            sheet[0], sheet[1] = min(sheet[0], row), max(sheet[1], row)
+            sheet[2], sheet[3] = min(sheet[2], col, last), max(sheet[3], col, last)
+        pos += 4 + length
+    if sheet is not None:
+        extents.append((label, *sheet))
+    total = 0
+    for label, top, bottom, left, right in extents:
+        if bottom < 0:
+            continue
+        height = bottom - top + 1
+        total += height * (right - left + 1)
+        error = _too_big(name, label, height, total, limits)
+        if error:
+            raise error
+
+
+def _boundsheet_name(body: bytes) -> str:
+    """A BOUNDSHEET record's sheet name (BIFF8: a short string, 8- or 16-bit characters)."""
+    count, flags = body[6], body[7] if len(body) > 7 else 0
+    if flags & 1:
+        return body[8 : 8 + 2 * count].decode("utf-16-le", "replace")
+    return body[8 : 8 + count].decode("latin-1")
+
+
 def _scanned_extent(xml: bytes) -> tuple[int, int]:
     """(height, width) of the cells and rows a sheet's XML holds: every reference is read."""
     refs = _CELL_REF.findall(xml)  # (letters, digits) of every cell: C-level from here on
@@ -1064,6 +1123,8 @@ def _read_workbook(
         except (*ZIP_ERRORS, KeyError) as exc:
             raise _reject_unreadable(name, error_detail(exc)) from None
 
+    if fmt == "xls" and biff:
+        _scan_xls(biff[0], limits, name)
     try:
         with _panics_unprinted():
             sheets = _calamine_sheets(data, path, name, limits, fmt, ods_merged)
