@@ -206,3 +206,39 @@ def test_an_xls_read_as_before_when_its_cells_are_in_range(tmp_path):
     path = tmp_path / "区教委工会_第二阶段.xls"
     path.write_bytes(biff_cell_moved((FIXTURES / "lo_submission.xls").read_bytes(), 300, 200))
     assert read_in_little_memory(path) == "read"
+
+
+WIDE_HEADER = (
+    "填报单位,区教委工会,,填报日期,2019/10/8\n"
+    "序号,基层工会名称,活动日期,工作类别,活动形式,参加人数\n"
+)
+WIDE_ROWS = (
+    "1,区教委机关工会,2019-08-05,切实抓好学习,讨论会,30\n"
+    "2,房山区实验中学工会,2019-08-12,加强宣讲培训,宣讲,45\n"
+)
+
+
+def test_a_row_of_sixteen_thousand_cells_under_the_header_is_read_in_little_time(tmp_path):
+    """Each column of the row under the header was compared with every column before it
+    (a two-row header's parts): 16,000 cells took 19 s, 300,000 hours."""
+    import time
+
+    from analysis import ingest
+    from analysis.campaign import load_campaign
+
+    path = tmp_path / "区教委工会_第二阶段.csv"
+    path.write_text(WIDE_HEADER + "长," * 16_000 + "\n" + WIDE_ROWS, encoding="utf-8")
+    start = time.process_time()
+    parsed = ingest.parse_file(path, "submissions/区教委工会_第二阶段.csv", load_campaign())
+    assert time.process_time() - start < 5
+    assert parsed.rejected is None
+
+
+def test_a_row_wider_than_excel_is_refused_with_its_width(tmp_path):
+    rel = "submissions/区教委工会_第二阶段.csv"
+    text = WIDE_HEADER + "长," * 300_000 + "\n" + WIDE_ROWS
+    tables, _ = ingest_with(tmp_path, {rel: text.encode("utf-8")})
+    (issue,) = issues_of(tables, rel).itertuples()
+    assert issue.code == "too_large" and "300001 列" in issue.message and "16384" in issue.message
+    (sub,) = tables.submissions[tables.submissions["file"] == rel].itertuples()
+    assert sub.state == "rejected"

@@ -631,6 +631,22 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+EXCEL_MAX_COLUMNS = 16_384  # XFD: no .xlsx has more, and Excel and WPS open no more
+
+
+def _check_width(name: str, sheets: list[Sheet]) -> None:
+    """FileRejected when a text or markup sheet has a row wider than Excel's 16,384
+    columns: no spreadsheet program shows it as the unit typed it (a CSV line of
+    300,000 fields, a file pasted or cut wrongly), and finding the header of a table
+    that wide took the run minutes."""
+    width = max((len(row) for sheet in sheets for row in sheet.rows), default=0)
+    if width > EXCEL_MAX_COLUMNS:
+        raise FileRejected(
+            IssueCode.TOO_LARGE,
+            message_text("too_large_columns", file=name, columns=width, limit=EXCEL_MAX_COLUMNS),
+        )
+
+
 def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> FileRejected | None:
     if rows > limits.max_rows_per_sheet:
         return FileRejected(
@@ -1097,10 +1113,12 @@ def _read_workbook(
         )
         if error:
             raise error
+        _check_width(name, sheets)
         issues = _undecodable_issue(name, sheets[0].rows) if undecodable else []
         return Workbook(path=path, format="csv", sheets=sheets, issues=issues)
     if fmt in ("html", "xml2003"):
         sheets = _read_markup(fmt, decoded[0], path, name, limits)
+        _check_width(name, sheets)
         return Workbook(path=path, format=fmt, sheets=sheets)
 
     issues: list[Issue] = []
