@@ -17,6 +17,8 @@ import pytest
 from hostile import harness
 from hostile import make_corpus as corpus
 
+from analysis.model import FileRejected
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -242,3 +244,48 @@ def test_a_row_wider_than_excel_is_refused_with_its_width(tmp_path):
     assert issue.code == "too_large" and "300001 列" in issue.message and "16384" in issue.message
     (sub,) = tables.submissions[tables.submissions["file"] == rel].itertuples()
     assert sub.state == "rejected"
+
+
+def _spreadsheetml(table: str) -> str:
+    return (
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+        f'<Worksheet ss:Name="活动情况"><Table>{table}</Table></Worksheet></Workbook>'
+    )
+
+
+def _row(*cells: str) -> str:
+    return "<Row>" + "".join(f'<Cell><Data ss:Type="String">{c}</Data></Cell>' for c in cells)
+
+
+def test_an_xml_spreadsheet_with_rows_nested_in_rows_is_refused_in_little_time(tmp_path):
+    """Each row's cells were looked for among everything below it: 50,000 rows one inside
+    the other took minutes, and a nested row's cells were read into every row around it."""
+    import time
+
+    from analysis.readers import read_workbook
+
+    path = tmp_path / "区教委工会_第二阶段.xls"
+    path.write_text(_spreadsheetml("<Row>" * 50_000 + "</Row>" * 50_000), encoding="utf-8")
+    start = time.process_time()
+    with pytest.raises(FileRejected) as caught:
+        read_workbook(path)
+    assert time.process_time() - start < 5
+    assert caught.value.code == "corrupt" and CJK.search(caught.value.message)
+    path.write_text(
+        _spreadsheetml(_row("序号", "基层工会名称") + _row("1", "区教委机关工会") + "</Row></Row>"),
+        encoding="utf-8",
+    )
+    with pytest.raises(FileRejected):
+        read_workbook(path)
+
+
+def test_an_xml_spreadsheet_as_excel_writes_it_is_read_row_by_row(tmp_path):
+    from analysis.readers import read_workbook
+
+    path = tmp_path / "区教委工会_第二阶段.xls"
+    table = _row("序号", "基层工会名称") + "</Row>" + _row("1", "区教委机关工会") + "</Row>"
+    path.write_text(_spreadsheetml(table), encoding="utf-8")
+    (sheet,) = read_workbook(path).sheets
+    assert sheet.rows == [["序号", "基层工会名称"], ["1", "区教委机关工会"]]
