@@ -289,3 +289,21 @@ def test_an_xml_spreadsheet_as_excel_writes_it_is_read_row_by_row(tmp_path):
     path.write_text(_spreadsheetml(table), encoding="utf-8")
     (sheet,) = read_workbook(path).sheets
     assert sheet.rows == [["序号", "基层工会名称"], ["1", "区教委机关工会"]]
+
+
+def test_an_xls_cut_inside_its_last_cell_record_is_told_not_crashed(tmp_path):
+    """The last record (the sheet's EOF) turned into a cell record longer than what is
+    left of the stream: the cells' extent is read from what is there."""
+    import olefile
+
+    data = (FIXTURES / "lo_submission.xls").read_bytes()
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+    assert stream[-4:] == struct.pack("<HH", 0x000A, 0)  # EOF
+    stream[-4:] = struct.pack("<HH", 0x00FD, 10)  # LABELSST, its 10 bytes missing
+    out = io.BytesIO(data)
+    with olefile.OleFileIO(out, write_mode=True) as ole:
+        ole.write_stream("Workbook", bytes(stream))
+    rel = "submissions/区教委工会_第二阶段.xls"
+    tables, _ = ingest_with(tmp_path, {rel: out.getvalue()})
+    assert rel in set(tables.submissions["file"])

@@ -689,17 +689,18 @@ def _scan_xls(stream: bytes, limits: Limits, name: str) -> None:
     pos, end = 0, len(stream)
     while pos + 4 <= end:
         record, length = struct.unpack_from("<HH", stream, pos)
-        body = stream[pos + 4 : pos + 4 + length]
-        if record == _BIFF_BOUNDSHEET and length >= 8:
+        body = stream[pos + 4 : pos + 4 + length]  # shorter than said at a cut stream's end
+        size = len(body)
+        if record == _BIFF_BOUNDSHEET and size >= 8:
             (offset,) = struct.unpack_from("<I", body)
             names[offset] = _boundsheet_name(body)
         elif record == _BIFF_BOF:
             if sheet is not None:
                 extents.append((label, *sheet))
             sheet, label = [1 << 20, -1, 1 << 20, -1], names.get(pos, "")
-        elif sheet is not None and length >= 4 and record in _BIFF_CELLS | _BIFF_MULTI:
+        elif sheet is not None and size >= 4 and record in _BIFF_CELLS | _BIFF_MULTI:
             row, col = struct.unpack_from("<HH", body)
-            last = struct.unpack_from("<H", body, length - 2)[0] if record in _BIFF_MULTI else col
+            last = struct.unpack_from("<H", body, size - 2)[0] if record in _BIFF_MULTI else col
             sheet[0], sheet[1] = min(sheet[0], row), max(sheet[1], row)
             sheet[2], sheet[3] = min(sheet[2], col, last), max(sheet[3], col, last)
         pos += 4 + length
