@@ -136,6 +136,7 @@ class _Table:
         self.merged: list[tuple[int, int, int, int]] = []
         self.taken: set[tuple[int, int]] = set()
         self.row = -1
+        self.free = 0  # the row's columns before this one are taken (cells placed left to right)
         self.cell: tuple[int, int] | None = None
         self.text: list[str] = []
 
@@ -179,11 +180,14 @@ class _Tables(HTMLParser):
         if tag == "tr":
             table.close_cell()
             table.row += 1
+            table.free = 0
         elif tag in ("td", "th"):
             table.close_cell()
             if table.row < 0:  # a cell before any <tr>
                 table.row = 0
-            col = 0
+            # From where the row's last cell ended, not from column 0: a row of thousands
+            # of cells under a tall rowspan took each cell past all the others.
+            col = table.free
             while (table.row, col) in table.taken:
                 col += 1
             values = dict(attrs)
@@ -197,6 +201,7 @@ class _Tables(HTMLParser):
             if rows > 1 or cols > 1:
                 table.merged.append((table.row, col, table.row + rows - 1, col + cols - 1))
             table.cell, table.text = (table.row, col), []
+            table.free = col + cols
         elif tag in _BREAKS and table.cell is not None:
             table.text.append("\n")
 
