@@ -33,7 +33,7 @@ from pathlib import PurePosixPath
 
 from analysis.campaign import Limits
 from analysis.messages import error_detail, message_text
-from analysis.model import Issue, IssueCode
+from analysis.model import ZIP_ERRORS, Issue, IssueCode
 
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz"})
@@ -271,7 +271,7 @@ def _damaged_other(member: Member) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(member.data)):
             return False
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except ZIP_ERRORS:
         return True
 
 
@@ -282,7 +282,7 @@ def _is_office(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except ZIP_ERRORS:
         return False
     return "[Content_Types].xml" in names or "mimetype" in names
 
@@ -291,7 +291,7 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
     out = Expanded()
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         out.issues.append(
             _issue(rel, IssueCode.ARCHIVE_CORRUPT, archive=rel, detail=error_detail(exc))
         )
@@ -349,7 +349,7 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_METHOD, archive=rel,
                                          member=path, method=method))  # fmt: skip
                 continue
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+            except ZIP_ERRORS as exc:
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_CORRUPT, archive=rel, member=path,
                                          detail=error_detail(exc)))  # fmt: skip
                 continue

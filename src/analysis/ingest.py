@@ -362,7 +362,11 @@ def _safe_parse(path: Path, rel: str, campaign: Campaign, logger: list[str]) -> 
         return parse_file(path, rel, campaign)
     except OSError as exc:
         return _unreadable(rel, exc)
-    except Exception:  # noqa: BLE001 - the analyst must never see a traceback
+    except BaseException as exc:  # noqa: BLE001 - the analyst must never see a traceback
+        from analysis.readers import rust_panic
+
+        if not isinstance(exc, Exception) and not rust_panic(exc):
+            raise  # Ctrl+C, exit
         logger.append(f"{rel}\n{traceback.format_exc()}")
         return ParsedFile(
             rel, rejected=("file_internal_error", message("file_internal_error", file=rel)),

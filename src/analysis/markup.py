@@ -136,6 +136,7 @@ class _Table:
         self.merged: list[tuple[int, int, int, int]] = []
         self.taken: set[tuple[int, int]] = set()
         self.row = -1
+        self.free = 0  # the row's columns before this one are taken (cells placed left to right)
         self.cell: tuple[int, int] | None = None
         self.text: list[str] = []
 
@@ -179,11 +180,14 @@ class _Tables(HTMLParser):
         if tag == "tr":
             table.close_cell()
             table.row += 1
+            table.free = 0
         elif tag in ("td", "th"):
             table.close_cell()
             if table.row < 0:  # a cell before any <tr>
                 table.row = 0
-            col = 0
+            # From where the row's last cell ended, not from column 0: a row of thousands
+            # of cells under a tall rowspan took each cell past all the others.
+            col = table.free
             while (table.row, col) in table.taken:
                 col += 1
             values = dict(attrs)
@@ -197,6 +201,7 @@ class _Tables(HTMLParser):
             if rows > 1 or cols > 1:
                 table.merged.append((table.row, col, table.row + rows - 1, col + cols - 1))
             table.cell, table.text = (table.row, col), []
+            table.free = col + cols
         elif tag in _BREAKS and table.cell is not None:
             table.text.append("\n")
 
@@ -287,6 +292,31 @@ def _value(data) -> object:
 _DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>")
 
 
+def _own_rows(worksheet) -> list[list[tuple[object, list[object]]]]:
+    """A worksheet's tables, each as its rows and each row with its cells: the
+    elements' own children, as Excel writes them.
+
+    A row inside a row (or a table inside a table, a cell outside any row) is what no
+    program writes: a damaged or hand-made file. Looking for each row's cells among all
+    the elements below it took time growing with the square of the nesting (50,000
+    rows one inside the other: minutes) and read a nested row's cells into every row
+    around it; such a file is refused as damaged instead (ValueError, `_read_markup`).
+    """
+    tables = [
+        [(row, row.findall(_SS + "Cell")) for row in table.findall(_SS + "Row")]
+        for table in worksheet.findall(_SS + "Table")
+    ]
+    counts = {tag: sum(1 for _ in worksheet.iter(_SS + tag)) for tag in ("Table", "Row", "Cell")}
+    own = {
+        "Table": len(tables),
+        "Row": sum(len(rows) for rows in tables),
+        "Cell": sum(len(cells) for rows in tables for _, cells in rows),
+    }
+    if counts != own:
+        raise ValueError("rows, cells or tables nested where Excel writes none")
+    return tables
+
+
 def read_spreadsheetml(text: str, max_rows: int, max_cells: int) -> list[Sheet]:
     """Every worksheet of an Excel 2003 XML spreadsheet (its text already decoded, so the
     declaration's encoding is not needed); TooLarge past the limits (the grid is never
@@ -301,11 +331,11 @@ def read_spreadsheetml(text: str, max_rows: int, max_cells: int) -> list[Sheet]:
         merged: list[tuple[int, int, int, int]] = []
         taken: set[tuple[int, int]] = set()
         row_at = 0
-        for table in worksheet.iter(_SS + "Table"):
-            for row in table.iter(_SS + "Row"):
+        for rows in _own_rows(worksheet):
+            for row, row_cells in rows:
                 r = _index(row, "Index", row_at)
                 col = 0
-                for cell in row.iter(_SS + "Cell"):
+                for cell in row_cells:
                     explicit = cell.get(_SS + "Index") is not None
                     c = _index(cell, "Index", col)
                     while not explicit and (r, c) in taken:

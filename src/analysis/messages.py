@@ -43,6 +43,10 @@ MESSAGES: dict[str, str] = {
         "文件“{file}”的单元格范围过大（约 {cells} 个，上限 {limit} 个），"
         "未读取；请删除多余的行列或无关数据后重新报送。"
     ),
+    "too_large_columns": (
+        "文件“{file}”有一行多达 {columns} 列，超过 Excel 和 WPS 能打开的 {limit} 列，"
+        "未读取；请用 Excel 或 WPS 打开确认、删除多余的内容后重新保存并报送。"
+    ),
     "too_large_declared": (
         "文件“{file}”的工作表“{sheet}”声明的数据范围为 {rows} 行、约 {cells} 个单元格，"
         "超过上限，未读取；请把有用的内容复制到一个新的工作簿后重新报送。"

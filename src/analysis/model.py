@@ -12,6 +12,9 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
+import struct
+import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +25,16 @@ from typing import Any, Literal, TypeVar
 Severity = Literal["error", "warning"]
 RowKind = Literal["data", "total", "note"]
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+# What `zipfile` raises on a damaged or unusual zip (a workbook, a document, an archive):
+# besides BadZipFile, NotImplementedError for a version or compression it does not know
+# (a flipped byte in a header says "version 11.9"), RuntimeError for a member marked
+# encrypted, struct.error and zlib.error for cut headers and bad deflate data. Every
+# reader of a zip the unit sent catches all of them: a damaged file, never a crash.
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, OSError, EOFError,
+    ValueError, NotImplementedError, RuntimeError,
+)  # fmt: skip
 
 
 # States and codes are StrEnums: a member equals (and hashes as) its string, so the

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 import zipfile
-import zlib
+
+from analysis.model import ZIP_ERRORS
 
 _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
@@ -20,7 +21,7 @@ def sheet_parts(zf: zipfile.ZipFile, members: set[str]) -> dict[str, str]:
             if "xl/_rels/workbook.xml.rels" in members
             else b""
         )
-    except (KeyError, zipfile.BadZipFile, zlib.error):
+    except (KeyError, *ZIP_ERRORS):
         return {}
     targets: dict[bytes, str] = {}
     for match in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)/?>", rels):

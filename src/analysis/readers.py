@@ -12,11 +12,13 @@ custom entities ("billion laughs", XXE) instead of expanding or fetching them.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 import re
+import sys
 import zipfile
-import zlib
 from operator import itemgetter
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from analysis import styles
 from analysis.campaign import Limits
 from analysis.markup import TooLarge, markup_format, read_html, read_spreadsheetml
 from analysis.messages import error_detail, message, message_text
-from analysis.model import FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
+from analysis.model import ZIP_ERRORS, FileRejected, Issue, IssueCode, Sheet, Workbook, gc_paused
 from analysis.ooxml import WIDE_ESCAPE, wide_escaped_cells
 from analysis.ooxml import sheet_parts as _xlsx_sheet_parts
 from analysis.textfiles import lines_cut_alike
@@ -137,6 +139,8 @@ def _ole_directory(data: bytes, workbook: bool = True) -> tuple[set[str], bytes 
 
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            if workbook and _chain_loops(ole, data):
+                return set(), None  # told as a damaged file, before calamine follows it
             names = {path[-1] for path in ole.listdir(streams=True, storages=True)}
             stream = None
             if workbook and {"Workbook", "Book"} & names:
@@ -148,6 +152,62 @@ def _ole_directory(data: bytes, workbook: bool = True) -> tuple[set[str], bytes 
             return names, stream
     except Exception:  # noqa: BLE001 - olefile raises several types for a broken file
         return set(), None
+
+
+_CHAIN_MARKS = 0xFFFFFFFA  # sector numbers from here on end a chain (end, free, FAT, DIFAT)
+
+
+def _chain_loops(ole, data: bytes) -> bool:
+    """Whether a sector chain that calamine follows in a compound file runs in a circle.
+
+    A stream's sectors are a linked list in the file allocation table (FAT); one wrong
+    number there (a flipped bit, a file cut and patched) can point a chain back at
+    itself. calamine follows a chain until it ends, collecting sectors without limit:
+    such a 10 KB .xls made it allocate tens of gigabytes and the system kill the run.
+    olefile reads no further than a stream's size, so it is the one to ask here: the
+    directory's and mini-FAT's chains, the mini stream's, and each stream's in the FAT
+    or (small streams) the mini FAT, all read from the file's own bytes.
+    """
+    import struct
+    from array import array
+
+    fat, size = ole.fat, ole.sectorsize
+
+    def walk(table, start: int) -> list[int] | None:
+        seen: set[int] = set()
+        chain: list[int] = []
+        while start < len(table) and start < _CHAIN_MARKS:
+            if start in seen:
+                return None
+            seen.add(start)
+            chain.append(start)
+            start = table[start]
+        return chain
+
+    def sectors(chain: list[int]) -> bytes:
+        return b"".join(data[(k + 1) * size : (k + 2) * size] for k in chain)
+
+    directory = walk(fat, ole.first_dir_sector)
+    minifat_chain = walk(fat, ole.first_mini_fat_sector)
+    if directory is None or minifat_chain is None:
+        return True
+    raw = sectors(minifat_chain)
+    minifat = array("I", raw[: len(raw) // 4 * 4])
+    if struct.pack("=I", 1) != struct.pack("<I", 1):
+        minifat.byteswap()
+    entries = sectors(directory)
+    for at in range(0, len(entries) - 127, 128):
+        kind = entries[at + 0x42]
+        start, length = struct.unpack_from("<II", entries, at + 0x74)
+        if kind == 5:  # the root entry: the mini stream, in the FAT
+            table = fat
+        elif kind == 2 and length:  # a stream
+            table = fat if length >= ole.minisectorcutoff else minifat
+        else:
+            continue
+        if walk(table, start) is None:
+            return True
+    return False
 
 
 BIFF_FILEPASS, BIFF_EOF = 0x002F, 0x000A
@@ -257,7 +317,7 @@ def _binary_format(
             except BaseException:
                 zf.close()
                 raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        except ZIP_ERRORS:
             raise _reject_unreadable(name, message_text("detail_zip_damaged")) from None
         if keep is None:
             zf.close()
@@ -571,6 +631,22 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+EXCEL_MAX_COLUMNS = 16_384  # XFD: no .xlsx has more, and Excel and WPS open no more
+
+
+def _check_width(name: str, sheets: list[Sheet]) -> None:
+    """FileRejected when a text or markup sheet has a row wider than Excel's 16,384
+    columns: no spreadsheet program shows it as the unit typed it (a CSV line of
+    300,000 fields, a file pasted or cut wrongly), and finding the header of a table
+    that wide took the run minutes."""
+    width = max((len(row) for sheet in sheets for row in sheet.rows), default=0)
+    if width > EXCEL_MAX_COLUMNS:
+        raise FileRejected(
+            IssueCode.TOO_LARGE,
+            message_text("too_large_columns", file=name, columns=width, limit=EXCEL_MAX_COLUMNS),
+        )
+
+
 def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> FileRejected | None:
     if rows > limits.max_rows_per_sheet:
         return FileRejected(
@@ -587,6 +663,66 @@ def _too_big(name: str, sheet: str, rows: int, cells: int, limits: Limits) -> Fi
             ),
         )
     return None
+
+
+# BIFF cell records: (row, column) first in the body; MULRK and MULBLANK end with their
+# last column. FORMULA, LABELSST, RSTRING, NUMBER, LABEL, BOOLERR, RK, BLANK.
+_BIFF_CELLS = frozenset({0x0006, 0x00FD, 0x00D6, 0x0203, 0x0204, 0x0205, 0x027E, 0x0201})
+_BIFF_MULTI = frozenset({0x00BD, 0x00BE})
+_BIFF_BOF, _BIFF_BOUNDSHEET = 0x0809, 0x0085
+
+
+def _scan_xls(stream: bytes, limits: Limits, name: str) -> None:
+    """FileRejected when a legacy workbook's cells span more than the limits allow.
+
+    calamine makes each sheet one dense grid from its first to its last cell at once:
+    a damaged cell record at row 65535, column 65535 (BIFF8 stops at column 256) made it
+    ask for 117 GB and abort the process. As the sheet XML of an .xlsx is scanned
+    (`_scan_xlsx`), the BIFF records are, before calamine sees them.
+    """
+    import struct
+
+    names: dict[int, str] = {}
+    extents: list[tuple[str, int, int, int, int]] = []
+    sheet: list[int] | None = None  # min row, max row, min column, max column
+    label = ""
+    pos, end = 0, len(stream)
+    while pos + 4 <= end:
+        record, length = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4 : pos + 4 + length]  # shorter than said at a cut stream's end
+        size = len(body)
+        if record == _BIFF_BOUNDSHEET and size >= 8:
+            (offset,) = struct.unpack_from("<I", body)
+            names[offset] = _boundsheet_name(body)
+        elif record == _BIFF_BOF:
+            if sheet is not None:
+                extents.append((label, *sheet))
+            sheet, label = [1 << 20, -1, 1 << 20, -1], names.get(pos, "")
+        elif sheet is not None and size >= 4 and record in _BIFF_CELLS | _BIFF_MULTI:
+            row, col = struct.unpack_from("<HH", body)
+            last = struct.unpack_from("<H", body, size - 2)[0] if record in _BIFF_MULTI else col
+            sheet[0], sheet[1] = min(sheet[0], row), max(sheet[1], row)
+            sheet[2], sheet[3] = min(sheet[2], col, last), max(sheet[3], col, last)
+        pos += 4 + length
+    if sheet is not None:
+        extents.append((label, *sheet))
+    total = 0
+    for label, top, bottom, left, right in extents:
+        if bottom < 0:
+            continue
+        height = bottom - top + 1
+        total += height * (right - left + 1)
+        error = _too_big(name, label, height, total, limits)
+        if error:
+            raise error
+
+
+def _boundsheet_name(body: bytes) -> str:
+    """A BOUNDSHEET record's sheet name (BIFF8: a short string, 8- or 16-bit characters)."""
+    count, flags = body[6], body[7] if len(body) > 7 else 0
+    if flags & 1:
+        return body[8 : 8 + 2 * count].decode("utf-16-le", "replace")
+    return body[8 : 8 + count].decode("latin-1")
 
 
 def _scanned_extent(xml: bytes) -> tuple[int, int]:
@@ -897,7 +1033,14 @@ def _merged(sheet: pc.CalamineSheet) -> list[tuple[int, int, int, int]]:
     return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
 
 
-def _calamine_error(exc: Exception, name: str) -> FileRejected:
+def rust_panic(exc: BaseException) -> bool:
+    """Whether `exc` is a panic inside calamine (Rust) on a damaged file ("range end index 2
+    out of range"): pyo3 raises it as PanicException, a BaseException that `except
+    Exception` lets through, up to the run itself."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _calamine_error(exc: BaseException, name: str) -> FileRejected:
     if (
         isinstance(exc, pc.PasswordError)
         or "password" in str(exc).lower()
@@ -971,10 +1114,12 @@ def _read_workbook(
         )
         if error:
             raise error
+        _check_width(name, sheets)
         issues = _undecodable_issue(name, sheets[0].rows) if undecodable else []
         return Workbook(path=path, format="csv", sheets=sheets, issues=issues)
     if fmt in ("html", "xml2003"):
         sheets = _read_markup(fmt, decoded[0], path, name, limits)
+        _check_width(name, sheets)
         return Workbook(path=path, format=fmt, sheets=sheets)
 
     issues: list[Issue] = []
@@ -994,44 +1139,21 @@ def _read_workbook(
                 ods_merged = _scan_ods(zf, limits, name, hidden=hidden_rows)
         except FileRejected:
             raise
-        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError) as exc:
+        except (*ZIP_ERRORS, KeyError) as exc:
             raise _reject_unreadable(name, error_detail(exc)) from None
 
-    sheets: list[Sheet] = []
-    total_cells = 0
+    if fmt == "xls" and biff:
+        _scan_xls(biff[0], limits, name)
     try:
-        book = _open_book(data, path)
-        metadata = book.sheets_metadata
-        if len(metadata) > limits.max_sheets:
-            raise FileRejected(
-                IssueCode.TOO_LARGE,
-                message_text(
-                    "too_many_sheets", file=name, sheets=len(metadata), limit=limits.max_sheets
-                ),
-            )
-        for meta in metadata:
-            if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            height, width = (
-                sheet.end[0] + 1 if sheet.end else 0,
-                sheet.end[1] + 1 if sheet.end else 0,
-            )
-            total_cells += height * width
-            error = _too_big(name, meta.name, height, max(total_cells, 0), limits)
-            if error:
-                raise error
-            sheets.append(
-                Sheet(
-                    name=meta.name,
-                    rows=_grid(sheet),
-                    hidden=meta.visible != pc.SheetVisibleEnum.Visible,
-                    merged=ods_merged.get(meta.name, []) if fmt == "ods" else _merged(sheet),
-                )
-            )
+        with _panics_unprinted():
+            sheets = _calamine_sheets(data, path, name, limits, fmt, ods_merged)
     except FileRejected:
         raise
     except Exception as exc:  # calamine raises several unrelated types for bad files
+        raise _calamine_error(exc, name) from None
+    except BaseException as exc:
+        if not rust_panic(exc):
+            raise
         raise _calamine_error(exc, name) from None
     if fmt in ("xlsx", "xlsm"):
         _unescape_wide(zips[0], escaped, sheets)
@@ -1048,6 +1170,70 @@ def _read_workbook(
         if sheet.name in hidden_rows and not sheet.hidden:
             issues += _hidden_rows_issue(name, sheet, hidden_rows[sheet.name])
     return Workbook(path=path, format=fmt, sheets=sheets, issues=issues)
+
+
+def _calamine_sheets(
+    data: bytes, path: Path, name: str, limits: Limits, fmt: str,
+    ods_merged: dict[str, list[tuple[int, int, int, int]]],
+) -> list[Sheet]:  # fmt: skip
+    """The workbook's worksheets as read by calamine, within the limits."""
+    sheets: list[Sheet] = []
+    total_cells = 0
+    book = _open_book(data, path)
+    metadata = book.sheets_metadata
+    if len(metadata) > limits.max_sheets:
+        raise FileRejected(
+            IssueCode.TOO_LARGE,
+            message_text(
+                "too_many_sheets", file=name, sheets=len(metadata), limit=limits.max_sheets
+            ),
+        )
+    for meta in metadata:
+        if meta.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        height, width = (
+            sheet.end[0] + 1 if sheet.end else 0,
+            sheet.end[1] + 1 if sheet.end else 0,
+        )
+        total_cells += height * width
+        error = _too_big(name, meta.name, height, max(total_cells, 0), limits)
+        if error:
+            raise error
+        sheets.append(
+            Sheet(
+                name=meta.name,
+                rows=_grid(sheet),
+                hidden=meta.visible != pc.SheetVisibleEnum.Visible,
+                merged=ods_merged.get(meta.name, []) if fmt == "ods" else _merged(sheet),
+            )
+        )
+    return sheets
+
+
+@contextlib.contextmanager
+def _panics_unprinted():
+    """calamine's panics on a damaged file kept off the analyst's console.
+
+    Rust prints a panic's message ("thread '<unnamed>' panicked at …xls.rs:606:29") on
+    the process's standard error (descriptor 2, not `sys.stderr`) before pyo3 raises it;
+    the file is then refused with a Chinese message like any damaged one. So while
+    calamine reads, descriptor 2 goes to the null device. Nothing else in the ingest
+    writes there meanwhile (the console lines go to stdout, after the file is read).
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (AttributeError, OSError, ValueError):  # no standard error to keep quiet
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _unescape_wide(zf: zipfile.ZipFile, escaped: set[str], sheets: list[Sheet]) -> None:

@@ -970,31 +970,41 @@ def _beside(left: list[tuple[int, str]], right: list[tuple[int, str]], labels) -
     return gap or right[0][1] == left[0][1]
 
 
-def _one_parent(labels: list[list[str]], k: int, j: int) -> bool:
-    """Columns k..j are sub-labels under one parent label of a two-row header (参加人数
-    merged, or typed and spread, over 党员 | 群众 | 合计): `_header_labels` gives each such
-    column [parent + sub, sub, parent]."""
-    parent = labels[j][2] if len(labels[j]) == 3 else ""
-    return bool(parent) and all(
-        len(labels[m]) == 3 and labels[m][2] == parent for m in range(k, j + 1)
-    )
-
-
-def _one_figure(labels: list[list[str]], k: int, j: int) -> bool:
-    """Columns k and j (k < j) naming one field are one figure's columns, not where a table
-    beside another begins: sub-labels under one parent (`_one_parent`), or the participants
-    split into adjacent columns each headed by a part or a total (职工人数 | 会员 | 其他人数,
+class _OneFigure:
+    """Whether columns k..j (k < j) naming one field are one figure's columns, not where a
+    table beside another begins: sub-labels under one parent label of a two-row header
+    (参加人数 merged, or typed and spread, over 党员 | 群众 | 合计: `_header_labels` gives
+    each such column [parent + sub, sub, parent]), or the participants split into
+    adjacent columns each headed by a part or a total (职工人数 | 会员 | 其他人数,
     线上 | 线下人数 | 总人数), or its planned and actual figures side by side (计划人数 |
-    实到人数, 应到 | 实到: two spellings of one figure, `_split_columns`)."""
-    if _one_parent(labels, k, j):
-        return True
-    return all(
-        _headed_by_part(labels[m]) or any(_total_word(o) for o in labels[m] if o)
-        for m in range(k, j + 1)
-    ) or all(
-        any(_PLANNED.search(o) or _ACTUAL.search(o) for o in labels[m] if o)
-        for m in range(k, j + 1)
-    )
+    实到人数, 应到 | 实到: two spellings of one figure, `_split_columns`).
+
+    Asked for one k and a growing j as the header is read left to right: each test
+    holds for k..j only if it holds for k..j-1, so each column is looked at once (a
+    row of 300,000 cells took hours when every j looked at all of k..j again).
+    """
+
+    def __init__(self, labels: list[list[str]], k: int):
+        self.labels, self.checked = labels, k - 1
+        first = labels[k]
+        self.parent = first[2] if len(first) == 3 else ""
+        self.same_parent = bool(self.parent)
+        self.parts = True
+        self.planned = True  # planned and actual figures side by side
+
+    def through(self, j: int) -> bool:
+        for m in range(self.checked + 1, j + 1):
+            options = self.labels[m]
+            if self.same_parent:
+                self.same_parent = len(options) == 3 and options[2] == self.parent
+            if self.parts:
+                self.parts = _headed_by_part(options) or any(_total_word(o) for o in options if o)
+            if self.planned:
+                self.planned = any(_PLANNED.search(o) or _ACTUAL.search(o) for o in options if o)
+            if not (self.same_parent or self.parts or self.planned):
+                break
+        self.checked = max(self.checked, j)
+        return self.same_parent or self.parts or self.planned
 
 
 def _union_and_parent(labels: list[list[str]], k: int, j: int) -> bool:
@@ -1026,6 +1036,7 @@ def _side_by_side(
     header's (column, field) hits.
     """
     hits: list[tuple[int, str]] = []
+    figure: _OneFigure | None = None  # from the last hit's column on
     for j, options in enumerate(labels):
         rng = merges.get((last, j))
         if rng is not None and rng[1] < j:
@@ -1037,11 +1048,12 @@ def _side_by_side(
                     hits
                     and hits[-1][1] == found[0]
                     and (
-                        _one_figure(labels, hits[-1][0], j)
+                        (figure is not None and figure.through(j))
                         or _union_and_parent(labels, hits[-1][0], j)
                     )
                 ):
                     hits.append((j, found[0]))
+                    figure = _OneFigure(labels, j)
                 break
     runs: list[list[tuple[int, str]]] = []
     for j, field in hits:

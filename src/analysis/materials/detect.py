@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 
 from analysis.archives import ARCHIVE_SUFFIXES, archive_format
+from analysis.model import ZIP_ERRORS
 
 SPREADSHEET_SUFFIXES = frozenset(
     {".xlsx", ".xlsm", ".xlsb", ".xls", ".xlt", ".xltx", ".et", ".ett", ".ods", ".csv", ".txt"}
@@ -94,7 +95,7 @@ def from_zip(data_or_file) -> Kind:
         with zipfile.ZipFile(data_or_file) as zf:
             names = set(zf.namelist())
             mimetype = zf.read("mimetype")[:80] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
+    except (*ZIP_ERRORS, KeyError):
         return DAMAGED_ZIP  # what its name says: a damaged document, or a damaged archive
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names or b"spreadsheet" in mimetype:
         return Kind("spreadsheet", "xlsx")
