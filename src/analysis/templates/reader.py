@@ -26,6 +26,7 @@ from analysis.tables import (
     _labels,
     _merge_index,
     _struck_row,
+    column_letter,
     is_ditto,
     marker_hit,
 )
@@ -195,15 +196,6 @@ def _shift_for(
     return counts.most_common(1)[0][0]
 
 
-def _column_name(c: int) -> str:
-    name = ""
-    c += 1
-    while c:
-        c, rest = divmod(c - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _right_of(rows: list[list[object]], r: int, c: int, labels: set[str]) -> object:
     """The first filled cell right of (r, c) on its row, unless another label comes first."""
     for j in range(c + 1, len(rows[r]) if r < len(rows) else 0):
@@ -277,7 +269,7 @@ def _read_header_block(
             altered.append(
                 message_text(
                     "template_label_lost", label=label, ref=label_ref,
-                    now=f"{_column_name(c)}{r + 1}",
+                    now=f"{column_letter(c)}{r + 1}",
                 )
             )  # fmt: skip
         else:
