@@ -99,7 +99,6 @@ from analysis.submissions import (
     _Submission,
     stray_inputs,
 )
-from analysis.submissions import _sha256 as _read_sha256
 
 log = logging.getLogger(__name__)
 
@@ -709,7 +708,7 @@ def _input_marks(raw_dir: Path) -> dict[str, str]:
 
 def _sha256(path: Path) -> str:
     """The file's sha256: the one the run's fingerprint just took, else read."""
-    return run_manifest.known_sha256(path) or _read_sha256(path)
+    return run_manifest.sha256(path)
 
 
 def _hash_or_error(path: Path) -> str | OSError:

@@ -96,6 +96,12 @@ def _file_sha256(path: Path) -> str:
     return sha
 
 
+def sha256(path: Path) -> str:
+    """The file's sha256: the one `fingerprint` took in this process, else read now
+    (raises OSError). Every reader of a raw file's hash asks here."""
+    return known_sha256(path) or _file_sha256(path)
+
+
 def known_sha256(path: Path) -> str | None:
     """The sha256 `fingerprint` took of `path` in this process, if its size and time are unchanged."""
     seen = _SEEN.get(os.path.abspath(path))

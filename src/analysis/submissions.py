@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -138,14 +137,6 @@ def skipped_message(why: str, rel: str, in_archive: bool = False) -> str:
 def _rel(path: Path, raw_dir: Path) -> str:
     member = getattr(path, "rel", None)  # a file from an archive (analysis.materials.intake)
     return member if member is not None else shown_name(path.relative_to(raw_dir).as_posix())
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass

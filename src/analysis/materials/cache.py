@@ -1,7 +1,7 @@
 """What reading each material found, kept in OUT/.materials-cache/ between runs.
 
 A loose file is keyed by its path and its content's sha256 (the one the run's
-fingerprint took of every input file, `run_manifest.known_sha256`: not read again), so
+fingerprint took of every input file, `run_manifest.sha256`: not read again), so
 a re-run with nothing new decodes no photo at all, and a file edited in place is read
 again even when its size and modification time are as they were; a file from an
 archive by its content's sha256 (its bytes are in memory anyway) and what its name says (suffix, 总结 in the stem: an unreadable file
@@ -40,20 +40,6 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _file_sha256(path: Path) -> str:
-    """The file's sha256: the one the run's fingerprint took, else read (raises OSError)."""
-    from analysis import run_manifest
-
-    known = run_manifest.known_sha256(path)
-    if known is not None:
-        return known
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class FactsCache:
     """Facts by material key: `get(item, limit, compute)` returns cached or computed facts."""
 
@@ -75,7 +61,9 @@ class FactsCache:
     @staticmethod
     def key(item, limit: int) -> tuple:
         if item.path is not None:
-            return ("file", item.rel, _file_sha256(item.path), limit)
+            from analysis import run_manifest
+
+            return ("file", item.rel, run_manifest.sha256(item.path), limit)
         # What the name says counts too: a file that cannot be read is a photo or a
         # summary by its suffix and stem (two empty members share their bytes).
         name = PurePosixPath(item.rel)
