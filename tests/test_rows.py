@@ -1472,6 +1472,68 @@ def test_a_figure_split_into_parts_under_a_one_row_header(raw, labels, figures):
     assert codes & {"participants_summed", "participants_total_blank"}
 
 
+@pytest.mark.parametrize(
+    "header, figures, participants",
+    [
+        # A unit's own table: no union column, and no column names the figure.
+        (
+            ["序号", "活动日期", "工作类别", "线上", "线下", "合计"],
+            [[12, 8, 20], [5, None, None]],
+            ["20", "5"],
+        ),
+        (["活动日期", "活动形式", "男职工", "女职工"], [[3, 4], [None, 9]], ["7", "9"]),
+        # A union column, a date and the parts: the parts make the third field.
+        (["基层工会名称", "活动日期", "党员（人）", "群众（人）"], [[1, 2], [6, 6]], ["3", "12"]),
+    ],
+)
+def test_a_header_whose_figure_exists_only_as_parts(raw, header, figures, participants):
+    """Two fields named and the figure only as parts headed alone (线上 | 线下 | 合计): a
+    table, not `no_activity_table`; the parts read as under any other header."""
+    values = {
+        "序号": (1, 2),
+        "活动日期": ("2019-06-03", "2019-06-04"),
+        "工作类别": ("切实抓好学习", "切实抓好学习"),
+        "活动形式": ("讨论会", "讨论会"),
+        "基层工会名称": ("长阳镇卫生院工会", "长阳镇第一小学工会"),
+    }
+    width = len(header) - len(figures[0])
+    rows = [header] + [
+        [values[label][k] for label in header[:width]] + figures[k] for k in range(2)
+    ]
+    write_xlsx(raw / "submissions" / "长阳镇总工会.xlsx", [["填报单位：长阳镇总工会"], *rows])
+    t = run(raw)
+    assert t["rows"][["row", "participants"]].values.tolist() == [
+        ["3", participants[0]],
+        ["4", participants[1]],
+    ]
+    codes = set(t["issues"]["code"])
+    assert "no_activity_table" not in codes
+    assert codes & {"participants_summed", "participants_total_blank"}
+
+
+def test_parts_under_a_parent_that_names_no_field(raw):
+    """分类 merged over 线上 | 线下 (a parent that names no field) in a unit's own table."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["活动日期", "工作类别", "分类", None],
+        [None, None, "线上", "线下"],
+        ["2019-06-03", "切实抓好学习", 8, 2],
+        ["2019-06-04", "宣讲", 12, None],
+    ]:
+        sheet.append(line)
+    for cells in ("A1:A2", "B1:B2", "C1:D1"):
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇总工会.xlsx")
+    t = run(raw)
+    assert t["rows"][["row", "participants", "work_item"]].values.tolist() == [
+        ["3", "10", "study"],
+        ["4", "12", "training"],
+    ]
+
+
 def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
     """活动开展情况 merged over 活动日期 … 参加人数, and 参加人数 merged over 一线职工 | 管理人员:
     three header rows; the third is the figure's parts, not a new header without it."""

@@ -232,9 +232,10 @@ class _Context:
             m.replace("：", ":") for m in campaign.row_markers.get("note", ())
         )
         # Every value seen by `classify` (non-strings too, of no kind) -> its kind's bits,
-        # and the strings of each kind: blank, naming a field, total marker, text, ditto.
+        # and the strings of each kind: blank, naming a field, total marker, text, ditto,
+        # refused by `label_like`, heading a part of the figure alone or its bare total.
         self.kinds: dict[object, int] = {}
-        self.of_kind: tuple[set[str], ...] = (set(), set(), set(), set(), set(), set())
+        self.of_kind: tuple[set[str], ...] = tuple(set() for _ in range(7))
         self.label_ok: dict[str, bool] = {}
         self.sub_ok: dict[str, bool] = {}
         self.total_hit: dict[str, bool] = {}
@@ -268,8 +269,9 @@ class _Context:
 
     def classify(self, grid: Grid) -> tuple[set[str], ...]:
         """The grid's blank strings, strings naming a field, total markers, non-numeric
-        texts, ditto marks (同上, 〃: short texts only) and strings that `label_like`
-        refuses (a digit or colon in the label).
+        texts, ditto marks (同上, 〃: short texts only), strings that `label_like`
+        refuses (a digit or colon in the label) and labels of one part of the figure or
+        of a bare total (线上, 女职工, 合计: `_headed_by_part`, `_bare_total`).
 
         Each distinct value is classified once per run; a grid's sets are then cut from
         the run's with C-level set operations (no Python loop over values seen before),
@@ -291,6 +293,12 @@ class _Context:
                 | text << 3
                 | (text and is_ditto(v)) << 4
                 | bool(_DIGIT_OR_COLON.search(label)) << 5
+                | (
+                    text
+                    and len(label) <= MAX_LABEL_CHARS
+                    and (_headed_by_part([label]) or _bare_total(label))
+                )
+                << 6
             )
             for bit, strings in enumerate(of_kind):
                 if kind >> bit & 1:
@@ -1104,12 +1112,28 @@ def _header_at(
         ]
         cols, labs = _assign(matcher, labels)
         below, _ = _assign(matcher, [[s] for s in sub])
-        better_alone = not _qualifies(single_cols) and _qualifies(below) and len(below) >= len(cols)
-        if _qualifies(cols) and len(cols) >= len(single_cols) and not better_alone:
+        single_ok = _qualifies_with_parts(single_cols, [[p] for p in parent])
+        better_alone = not single_ok and _qualifies(below) and len(below) >= len(cols)
+        if (
+            _qualifies_with_parts(cols, labels)
+            and len(cols) >= len(single_cols)
+            and not better_alone
+        ):
             return i + 1, cols, labs
-    if _qualifies(single_cols):
+    if _qualifies_with_parts(single_cols, [[p] for p in parent]):
         return i, single_cols, single_labels
     return None
+
+
+def _qualifies_with_parts(columns: dict[str, int], labels: list[list[str]]) -> bool:
+    """`_qualifies`, counting as the participants figure its parts headed alone when no
+    column names it (活动日期 | 工作类型 | 线上 | 线下 | 合计: `_bare_parts`, which
+    `_split_columns` then reads them by)."""
+    if _qualifies(columns):
+        return True
+    if "participants" in columns or not _qualifies({**columns, "participants": -1}):
+        return False
+    return _bare_parts(labels, 0, len(labels), set(columns.values()), {}) is not None
 
 
 def _third_header_row(
@@ -1473,22 +1497,26 @@ _NOT_TOTAL_OF_ACTIVITY = ("participants", "work_item", "form", "title")
 
 
 def _may_start_header(
-    grid: Grid, i: int, context: _Context, merged_rows: set[int], naming: set[str]
-) -> bool:
+    grid: Grid, i: int, context: _Context, merged_rows: set[int], naming: set[str],
+    parts: set[str],
+) -> bool:  # fmt: skip
     """False only when `_header_at(.., i)` is certainly None: a cheap test tried on every row.
 
     A one-row header needs three distinct cells naming a field (`naming`: the sheet's
-    strings that do); a two-row header needs a parent row without digits or colons
-    over a row of short text labels. Rows with merged cells (whose labels come from
-    elsewhere) always get the full test.
+    strings that do), or two and the figure's parts headed alone (`parts`: 活动日期 |
+    工作类型 | 线上 | 线下 | 合计); a two-row header needs a parent row without digits
+    or colons over a row of short text labels. Rows with merged cells (whose labels
+    come from elsewhere) always get the full test.
     """
     row = grid[i]
     # isdisjoint first: it allocates nothing and stops at the first hit, and almost
     # every row of a data block holds no string naming a field.
-    if i in merged_rows or (
-        naming and not naming.isdisjoint(row) and len(naming.intersection(row)) >= 3
-    ):
+    if i in merged_rows:
         return True
+    if naming and not naming.isdisjoint(row):
+        named = len(naming.intersection(row))
+        if named >= 3 or (named == 2 and parts and len(parts.intersection(row)) >= 2):
+            return True
     below = grid[i + 1] if i + 1 < len(grid) else None
     return context.maybe_sub_header(below) and context.label_like(row)
 
@@ -1735,7 +1763,7 @@ def find_tables(
     merges = _merge_index(sheet)
     merged_rows = {i for i, _ in merges}
     # 同上, 〃 in `dittos` (short texts only: a ditto mark is a word or two, with spaces at most)
-    blanks, naming, totals, texts, dittos, unlabelled = context.classify(grid)
+    blanks, naming, totals, texts, dittos, unlabelled, parts = context.classify(grid)
     # Strings that may head a publicity table below an activity table (`probe`).
     outputs = context.publicity_labels(texts, probe) if probe is not None else set()
     # Of those, the item labels (宣传项目): a header of one column per union (宣传项目 |
@@ -1773,7 +1801,7 @@ def find_tables(
         if (
             i > header_end
             and (n >= 3 or i in merged_rows)
-            and _may_start_header(grid, i, context, merged_rows, naming)
+            and _may_start_header(grid, i, context, merged_rows, naming, parts)
         ):
             header = _header_at(grid, merges, matcher, i)
             deeper = _third_header_row(grid, merges, matcher, header)
