@@ -34,7 +34,7 @@ EXCEL_SERIAL_RANGE = (20_000, 80_000)  # 1954..2119: anything else is not a date
 
 _WHITESPACE = re.compile(r"\s+")
 # Characters ignored when matching headers and synonyms: spaces, brackets, quotes, punctuation.
-_KEY_DROP = re.compile(r"[\s()\[\]{}<>【】《》〈〉「」『』\"'“”‘’:：,，.。、;；*/\\_\-—–~～·•]")
+KEY_DROP = re.compile(r"[\s()\[\]{}<>【】《》〈〉「」『』\"'“”‘’:：,，.。、;；*/\\_\-—–~～·•]")
 
 
 def normalise_text(value: object) -> str:
@@ -55,7 +55,7 @@ _INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH + DIRECTION_CONTROLS))
 
 def match_key(value: object) -> str:
     """A matching key: normalised text without spaces, brackets and punctuation."""
-    return _KEY_DROP.sub("", normalise_text(value))
+    return KEY_DROP.sub("", normalise_text(value))
 
 
 class WordChars:

@@ -37,6 +37,7 @@ from operator import itemgetter
 from analysis.campaign import Campaign
 from analysis.clean import (
     HEADING_ORDINAL,
+    KEY_DROP,
     cn_date_digits,
     match_key,
     normalise_text,
@@ -296,6 +297,7 @@ class _Context:
                 | (
                     text
                     and len(label) <= MAX_LABEL_CHARS
+                    and _PART_OR_TOTAL_START.match(label) is not None
                     and (_headed_by_part([label]) or _bare_total(label))
                 )
                 << 6
@@ -501,6 +503,11 @@ _BARE_PART = re.compile(
     "^(?:线上|线下|网上|网下|现场|直播|党员|非党员|群众|团员|职工|非职工|会员|非会员|干部|"
     "其他|其它|男|女)(?:性|职工|同志|会员|人员)?(?:参加|参与)?(?:人数|人次|数|人|名)?$"
 )
+
+
+# How a label of `_BARE_PART` or `_bare_total` begins, before its matching key is
+# taken: a cheap test that spares the normalisation for almost every other text.
+_PART_OR_TOTAL_START = re.compile(KEY_DROP.pattern + "*[线网现直党非群团职会干其男女合小总共]")
 
 
 def _headed_by_part(options: list[str]) -> bool:
