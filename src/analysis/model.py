@@ -240,6 +240,7 @@ class IssueCode(StrEnum):
     CAMPAIGN_SETTING_IGNORED = "campaign_setting_ignored"
     ROSTER_KIND_MIXED = "roster_kind_mixed"
     ROSTER_MEMBERS_UNREADABLE = "roster_members_unreadable"
+    ROSTER_MEMBERS_APPROXIMATE = "roster_members_approximate"
     ROSTER_NAME_AMBIGUOUS = "roster_name_ambiguous"
     ROSTER_SEVERAL_FILES = "roster_several_files"
     ROSTER_FILE_IGNORED = "roster_file_ignored"
