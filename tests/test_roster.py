@@ -932,3 +932,27 @@ def test_a_sheet_per_federation_with_a_two_row_header_and_yanshan_by_its_kind(tm
         "新镇街道总工会": {"kind": "street", "units_total": 1, "members_total": 7},
         "燕山总工会": {"kind": "yanshan", "units_total": 1, "members_total": 9},
     }
+
+
+def test_a_row_struck_through_is_a_deleted_union_and_hidden_rows_are_told(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    for row in (
+        ["基层工会名称", "上级工会", "类别", "会员人数"],
+        ["长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40],
+        ["长阳镇卫生院工会", "长阳镇总工会", "乡镇", 60],
+        ["长阳镇敬老院工会", "长阳镇总工会", "乡镇", 5],
+    ):
+        ws.append(row)
+    for cell in ws[3]:
+        cell.font = Font(strike=True)
+    ws.row_dimensions[4].hidden = True
+    wb.save(tmp_path / "r.xlsx")
+    roster = load_roster(tmp_path / "r.xlsx")
+    # the struck row is left out, the hidden row is counted
+    assert roster.reporting_units[["units_total", "members_total"]].values.tolist() == [[2, 45]]
+    told = sorted((i.code, i.row, i.severity) for i in roster.issues)
+    assert told == [("roster_row_struck", 3, "warning"), ("rows_hidden", 4, "warning")]

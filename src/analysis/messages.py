@@ -386,6 +386,10 @@ MESSAGES: dict[str, str] = {
         "{at}第{row}行没有填写基层工会名称（上级工会“{parent}”，会员人数“{members}”），该行未计入统计；"
         "请补上名称；如果这是合计行，请在该行写明“合计”。"
     ),
+    "roster_row_struck": (
+        "{at}第{row}行“{unit}”整行加了删除线，已按名册中删去的单位处理，不计入基层工会数和会员数；"
+        "如果该单位仍然存在，请取消删除线后重新运行。"
+    ),
     "roster_members_approximate": (
         "{at}第{row}行“{unit}”的会员人数写的是约数“{value}”，已按{members}人计入会员数；"
         "请在名册中填写确切人数后重新运行。"

@@ -264,10 +264,11 @@ def _match_columns(header: list[object]) -> dict[str, int]:
     return found
 
 
-def _read_sheets(path: Path) -> list:
+def _read_sheets(path: Path) -> tuple[list, list, list[Issue]]:
     """The visible sheets of a roster file that hold anything (`model.Sheet`, merged
-    ranges included), in workbook order, the first sheet when none is visible; and
-    the hidden sheets that hold anything (not read: named in a warning).
+    ranges included), in workbook order, the first sheet when none is visible; the
+    hidden sheets that hold anything (not read: named in a warning); and the readers'
+    warnings about the file (hidden rows, which are read, formulas without values…).
 
     Read through `readers.read_workbook`, so the roster gets the same protection as
     submissions (format from bytes, size and extent limits, CSV encodings).
@@ -282,7 +283,8 @@ def _read_sheets(path: Path) -> list:
     sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets[:1]
     if not sheets:
         raise RosterError(message_text("roster_no_sheet", file=shown_name(path.name)))
-    return sheets, [s for s in workbook.sheets if s.hidden and s.rows and s not in sheets]
+    hidden = [s for s in workbook.sheets if s.hidden and s.rows and s not in sheets]
+    return sheets, hidden, workbook.issues
 
 
 def _hidden_unions(sheet) -> int:
@@ -739,6 +741,18 @@ def _other_kinds(name: str, code: str) -> bool:
     return True
 
 
+def _struck_rows(sheet) -> frozenset[int]:
+    """The rows (0-based) whose every filled cell is struck through; usually none."""
+    if not sheet.struck:
+        return frozenset()
+    from analysis.tables import _struck_row
+
+    rows = {r for r, _c in sheet.struck}
+    return frozenset(
+        r for r in rows if r < len(sheet.rows) and _struck_row(sheet.rows[r], r, sheet.struck)
+    )
+
+
 def load_roster(roster_path: Path) -> Roster:
     """Read the roster from a file or a folder holding one (newest wins).
 
@@ -747,7 +761,7 @@ def load_roster(roster_path: Path) -> Roster:
     header is named in a warning.
     """
     path = find_roster_file(Path(roster_path))
-    sheets, hidden = _read_sheets(path)
+    sheets, hidden, read_issues = _read_sheets(path)
     found, skipped, first_best, named = [], [], None, []
     for sheet in sheets:
         header_index, columns, best = _header(sheet.rows)
@@ -774,11 +788,12 @@ def load_roster(roster_path: Path) -> Roster:
         raise RosterError(missing_columns_message(shown_name(path.name), name, best))
     parts = [
         (_filled_down(sheet, columns, header_index) if grid is None else grid, header_index,
-         columns, sheet.name)
+         columns, sheet.name, _struck_rows(sheet))
         for sheet, header_index, columns, grid in found
     ]  # fmt: skip
     roster = roster_from_grids(parts, source=shown_name(path.name))
     roster.issues.extend(named)
+    roster.issues.extend(read_issues)  # hidden rows (read), formulas without values…
     for name in skipped:
         roster.issues.append(
             Issue(shown_name(path.name), name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
@@ -963,8 +978,9 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     totals: dict[str, bool] = {}  # `_total_row`'s texts tested
     kinds_read: dict[tuple[type, object], str | None] = {}  # `kind_code` of 类别 cells
     pending: list[tuple[int, str, str]] = []  # (record, at, 类别 written) the parent decides
-    for grid, header_index, columns, sheet in parts:
+    for grid, header_index, columns, sheet, *rest in parts:
         at = _where(source, sheet)
+        struck = rest[0] if rest else frozenset()  # rows struck through whole (0-based)
 
         def cell(row: list[object], fld: str, columns=columns) -> object:
             j = columns.get(fld)
@@ -983,6 +999,13 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
             name = _name_text(cell(row, "unit"))
             parent = _name_text(cell(row, "parent"))
             if _total_row(row, name, parent, totals):
+                continue
+            if i in struck and name:  # struck through whole: the office deleted the union
+                issues.append(
+                    Issue(source, sheet, rownum, "基层工会名称", "warning",
+                          IssueCode.ROSTER_ROW_STRUCK,
+                          message_text("roster_row_struck", at=at, row=rownum, unit=name))
+                )  # fmt: skip
                 continue
             kind_cell = cell(row, "kind")
             if label := name or _first_text(row):
@@ -1151,7 +1174,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
         issues += _kinds_from_parents(records, pending, sheets, source)
         kept = [k for k, r in enumerate(records) if r["kind"] is not None]
         records, sheets = [records[k] for k in kept], [sheets[k] for k in kept]
-    grid, header_index, _columns, sheet = parts[0]
+    grid, header_index, _columns, sheet, *_ = parts[0]
     at = _where(source, sheet)
     if not records:
         where = at
