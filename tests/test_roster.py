@@ -959,3 +959,66 @@ def test_a_row_struck_through_is_a_deleted_union_and_hidden_rows_are_told(tmp_pa
     assert roster.reporting_units[["units_total", "members_total"]].values.tolist() == [[2, 45]]
     told = sorted((i.code, i.row, i.severity) for i in roster.issues)
     assert told == [("roster_row_struck", 3, "warning"), ("rows_hidden", 4, "warning")]
+
+
+def test_a_federation_heading_its_unions_is_their_parent_not_a_union(tmp_path):
+    write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["序号", "基层工会名称", "上级工会", "会员人数"],
+            [None, "长阳镇总工会（2个）", None, 50],  # a heading with its block's total
+            [1, "长阳镇第一小学工会", None, 40],
+            [2, "长阳镇卫生院工会", None, 10],
+            [None, "二、新镇街道总工会", None, None],
+            [3, "新镇街道中学工会", None, 7],
+            [None, "琉璃河镇总工会", None, None],  # a heading no union falls under
+            [4, "区教委机关工会", "区教委工会", 20],
+        ],
+    )
+    roster = load_roster(tmp_path / "r.xlsx")
+    ru = roster.reporting_units.set_index("reporting_unit")
+    assert ru[["kind", "units_total", "members_total"]].to_dict("index") == {
+        "长阳镇总工会": {"kind": "town", "units_total": 2, "members_total": 50},
+        "新镇街道总工会": {"kind": "street", "units_total": 1, "members_total": 7},
+        "区教委工会": {"kind": "system", "units_total": 1, "members_total": 20},
+    }
+    told = sorted((i.code, i.row, i.severity) for i in roster.issues)
+    assert told == [
+        ("roster_heading_alone", 7, "warning"),
+        ("roster_kind_from_parent", 8, "warning"),  # 区教委工会: no 类别, by its name
+        ("roster_parent_above", 3, "warning"),
+        ("roster_parent_above", 6, "warning"),
+    ]
+
+
+def test_a_kind_saying_what_the_union_is_takes_the_section_headings_kind(tmp_path):
+    write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["基层工会名称", "上级工会", "类别", "会员人数"],
+            ["二、系统工会"],
+            ["区科协机关工会", "区科协工会", "机关", 5],
+            ["区科协学会工会", "区科协工会", "社会组织", 3],
+        ],
+    )
+    roster = load_roster(tmp_path / "r.xlsx")
+    assert roster.reporting_units[["kind", "units_total", "members_total"]].values.tolist() == [
+        ["system", 2, 8]
+    ]
+    assert roster.issues == []
+
+
+def test_a_federation_heading_of_another_kind_ends_the_kind_section_above(tmp_path):
+    write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["基层工会名称", "上级工会", "会员人数"],
+            ["三、系统工会"],
+            ["区科协机关工会", "区科协工会", 5],
+            ["四、燕山总工会"],
+            ["燕山第一小学工会", "燕山总工会", 9],
+        ],
+    )
+    roster = load_roster(tmp_path / "r.xlsx")
+    ru = roster.reporting_units.set_index("reporting_unit")
+    assert ru["kind"].to_dict() == {"区科协工会": "system", "燕山总工会": "yanshan"}

@@ -200,6 +200,7 @@ CODE_NAMES: dict[str, str] = {
     "roster_members_unreadable": "名册会员人数无法识别",
     "roster_members_approximate": "名册会员人数为约数",
     "roster_row_struck": "名册中划掉的行",
+    "roster_heading_alone": "名册分段标题下没有基层工会",
     "roster_name_ambiguous": "名册名称相近或同名",
     "roster_several_files": "名册文件夹中有多个文件",
     "roster_file_ignored": "名册文件夹中有非表格文件",

@@ -242,6 +242,7 @@ class IssueCode(StrEnum):
     ROSTER_MEMBERS_UNREADABLE = "roster_members_unreadable"
     ROSTER_MEMBERS_APPROXIMATE = "roster_members_approximate"
     ROSTER_ROW_STRUCK = "roster_row_struck"
+    ROSTER_HEADING_ALONE = "roster_heading_alone"
     ROSTER_NAME_AMBIGUOUS = "roster_name_ambiguous"
     ROSTER_SEVERAL_FILES = "roster_several_files"
     ROSTER_FILE_IGNORED = "roster_file_ignored"

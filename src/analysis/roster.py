@@ -957,6 +957,36 @@ _BARE_KINDS = frozenset(
 )  # fmt: skip
 
 
+def _federation(text: str) -> tuple[str, str] | None:
+    """(name, kind) when `text` names a town's or street's federation (长阳镇总工会, 新镇街道总
+    工会（12个）, 燕山总工会): a row holding it with no 上级工会 heads that federation's
+    unions. None otherwise: a grassroots union is no 总工会, and 区教委工会 or 北京某集团总工会
+    could be a union."""
+    name = re.sub(r"\s*[（(][^（()）]*[)）]\s*$", "", text).strip()
+    if not name.endswith("总工会"):
+        return None
+    code = kind_code(name)
+    if code not in (Kind.TOWN, Kind.STREET, Kind.YANSHAN):
+        return None
+    if code != Kind.YANSHAN and _norm_header(name) in _BARE_KINDS:
+        return None  # 乡镇总工会: a kind, not a federation
+    return name, config.KIND_NAMES[code]
+
+
+def _headings_alone(headings: list[tuple], records: list[dict], source: str) -> list[Issue]:
+    """A warning for each federation heading (长阳镇总工会 with no 上级工会) that no union of
+    the roster falls under: it might be a union whose parent was left out."""
+    from analysis.namekeys import reporting_key
+
+    parents = {reporting_key(r["reporting_unit"]) for r in records}
+    return [
+        Issue(source, sheet, row, "上级工会", "warning", IssueCode.ROSTER_HEADING_ALONE,
+              message_text("roster_heading_alone", at=at, row=row, unit=name))
+        for sheet, at, row, name, _kind in headings
+        if reporting_key(name) not in parents
+    ]  # fmt: skip
+
+
 def _same_kind(kind_cell: object, head_kind: object, kinds_read: dict) -> bool:
     """Whether a row's 类别 names the same kind as its block head's (not 直属, which is
     no block: each direct union is its own)."""
@@ -980,6 +1010,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     totals: dict[str, bool] = {}  # `_total_row`'s texts tested
     kinds_read: dict[tuple[type, object], str | None] = {}  # `kind_code` of 类别 cells
     pending: list[tuple[int, str, str]] = []  # (record, at, 类别 written) the parent decides
+    headings: list[tuple] = []  # (sheet, at, row, federation, 类别) of rows heading a block
     for grid, header_index, columns, sheet, *rest in parts:
         at = _where(source, sheet)
         struck = rest[0] if rest else frozenset()  # rows struck through whole (0-based)
@@ -1015,11 +1046,26 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                 heading = _section_heading(label, bare=not parent and blank(kind_cell))
                 if heading == "" and _to_int(cell(row, "members")) is not None:
                     heading = None  # numbered, no kind, a member count: a union to tell of
+                if heading and (own := _federation(heading)):
+                    # 一、长阳镇总工会: heads that federation's block. A kind section goes on
+                    # (a town's heading under 一、乡镇) unless it says another kind.
+                    if section is not None and kind_code(section) != kind_code(own[1]):
+                        section = None
+                    above = (rownum, *own)
+                    headings.append((sheet, at, *above))
+                    continue
                 if heading is not None:  # a section heading: no union
                     section, above = heading or None, None
                     continue
                 if _ROSTER_NOTE.match(label) and _to_int(cell(row, "members")) is None:
                     continue  # 制表人：张三, 注：…, 填表日期：… under the list
+                if name and not parent and (own := _federation(name)):
+                    # 长阳镇总工会 heading its unions, 上级工会 left blank below: no union
+                    if section is not None and kind_code(section) != kind_code(own[1]):
+                        section = None
+                    above = (rownum, own[0], own[1] if blank(kind_cell) else kind_cell)
+                    headings.append((sheet, at, *above))
+                    continue
             if not name and _to_int(cell(row, "members")) is not None:
                 # Members without a name: a union whose name was left out (or a total
                 # without its word), never dropped in silence: it would change 会员数.
@@ -1065,6 +1111,8 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                 kind = kinds_read[kind_cell.__class__, kind_cell] = kind_code(kind_cell)
             if kind is None and blank(kind_cell) and parent and _names_district(parent):
                 kind = Kind.DIRECT  # no 类别, the district federation as its parent
+            elif kind is None and section is not None and _kind_from_parent_word(kind_cell):
+                kind = kind_code(section)  # 企业 under the heading 二、系统工会: a system
             members = _to_int(members_cell := cell(row, "members"))
             if members is None and (members := _approximate(members_cell)) is not None:
                 issues.append(
@@ -1172,6 +1220,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                       message_text("roster_parent_above_only", at=at, rows=span, count=len(rows),
                                    head=head, parent=parent))
             )  # fmt: skip
+    issues += _headings_alone(headings, records, source)
     if pending:
         issues += _kinds_from_parents(records, pending, sheets, source)
         kept = [k for k, r in enumerate(records) if r["kind"] is not None]
