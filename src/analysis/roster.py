@@ -207,7 +207,8 @@ _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) +| +(?=[\u3000-\u9ff
 
 def _name_text(value: object) -> str:
     """A name cell as the roster keeps it: spaces collapsed, none beside Chinese text."""
-    return _CJK_SPACE.sub("", _SPACE_RUN.sub(" ", str(value or "")).strip())
+    text = _SPACE_RUN.sub(" ", str(value or "")).strip()
+    return _CJK_SPACE.sub("", text) if " " in text else text
 
 
 def kind_code(text: object) -> str | None:
@@ -917,6 +918,10 @@ _SECTION = re.compile(
     r"|\d{1,2}\s*、|第[一二三四五六七八九十\d]{1,3}\s*(?:部分|类|章|节))\s*[、.．]?\s*(.*?)\s*"
     r"(?:[（(][^（()）]*[)）])?\s*[:：]?\s*$"
 )
+# How a section heading begins (一、 （三） 3、 第二部分), and the longest a heading of a
+# kind's words alone may be (区直机关及系统工会（12个）).
+_HEADING_FIRST = frozenset("一二三四五六七八九十（(0123456789第 \u3000")
+_BARE_LONGEST = 20
 # A note under the list (制表人：张三, 注：…, 填表日期：2019年5月): no union.
 _ROSTER_NOTE = re.compile(
     r"^\s*(?:注|说明|备注|填表人|制表人|填报人|审核人|负责人|单位负责人|统计人|经办人|联系人|"
@@ -1043,7 +1048,12 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
             kind_cell = cell(row, "kind")
             if label := name or _first_text(row):
                 # 一、乡镇总工会（14个）, （三）系统工会 anywhere; 乡镇 alone without a parent
-                heading = _section_heading(label, bare=not parent and blank(kind_cell))
+                bare = not parent and blank(kind_cell)
+                heading = (
+                    _section_heading(label, bare)
+                    if label[0] in _HEADING_FIRST or (bare and len(label) <= _BARE_LONGEST)
+                    else None
+                )  # (most names start otherwise: tested once, cheaply)
                 if heading == "" and _to_int(cell(row, "members")) is not None:
                     heading = None  # numbered, no kind, a member count: a union to tell of
                 if heading and (own := _federation(heading)):
