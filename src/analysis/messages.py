@@ -386,6 +386,18 @@ MESSAGES: dict[str, str] = {
         "{at}第{row}行没有填写基层工会名称（上级工会“{parent}”，会员人数“{members}”），该行未计入统计；"
         "请补上名称；如果这是合计行，请在该行写明“合计”。"
     ),
+    "roster_heading_alone": (
+        "{at}第{row}行“{unit}”没有填写上级工会，按分段标题（其下各行的上级工会）处理，不是基层工会，"
+        "但名册中没有属于它的基层工会；如果它本身是一个基层工会，请填写其上级工会和类别后重新运行。"
+    ),
+    "roster_row_struck": (
+        "{at}第{row}行“{unit}”整行加了删除线，已按名册中删去的单位处理，不计入基层工会数和会员数；"
+        "如果该单位仍然存在，请取消删除线后重新运行。"
+    ),
+    "roster_members_approximate": (
+        "{at}第{row}行“{unit}”的会员人数写的是约数“{value}”，已按{members}人计入会员数；"
+        "请在名册中填写确切人数后重新运行。"
+    ),
     "roster_members_blank": "{at}第{row}行“{unit}”没有填写会员人数；该单位未计入统计，请补充。",
     "roster_duplicate_name": "{at}第{row}行“{unit}”与第{first}行重名；只保留第{first}行，请核对名册。",
     "roster_duplicate_spelling": (
@@ -413,6 +425,22 @@ MESSAGES: dict[str, str] = {
         "（会员人数{members}），该行未计入基层工会数和会员数，以免重复计算；如果这是该工会的标题行或小计行，"
         "无需处理；如果确有这样一个基层工会（如总工会机关的工会），请在名册中写明全称"
         "（如“{parent}机关工会”）后重新运行。"
+    ),
+    "roster_parent_above_only": (
+        "{at}第{rows}行（{count}个基层工会）没有填写上级工会，已按上方第{head}行的“{parent}”计入；"
+        "如果其中有不属于“{parent}”的单位，请在名册中补填其上级工会后重新运行。"
+    ),
+    "roster_kind_blank_from_parent": (
+        "{at}第{rows}行（{count}个基层工会）没有填写类别，已按上级工会“{parent}”其他各行的类别“{kind}”统计；"
+        "如有误请补填类别（乡镇/街道/系统/燕山/开发区/直属）后重新运行。"
+    ),
+    "roster_kind_blank_from_parent_name": (
+        "{at}第{rows}行（{count}个基层工会）没有填写类别，已按上级工会“{parent}”的名称确定为“{kind}”统计；"
+        "如有误请补填类别（乡镇/街道/系统/燕山/开发区/直属）后重新运行。"
+    ),
+    "roster_kind_blank_undecided": (
+        "{at}第{row}行“{unit}”没有填写类别，按上级工会“{parent}”也无法确定是 乡镇/街道/系统/燕山/开发区 "
+        "中的哪一类；该单位未计入统计，请补填类别（直属区总工会的写“直属”）后重新运行。"
     ),
     "roster_parent_above": (
         "{at}第{rows}行（{count}个基层工会）没有填写上级工会和类别，已按上方第{head}行的“{parent}”"

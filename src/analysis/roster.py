@@ -33,6 +33,8 @@ ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
         "上级工会", "所属工会", "上级单位", "所属单位", "报送单位", "上级",
         "所属总工会", "上级总工会", "上级工会名称", "所属上级工会", "隶属", "隶属工会",
         "隶属单位", "主管工会", "所属乡镇街道", "所属乡镇街道系统",
+        "归口", "归口单位", "归口工会", "归口管理单位", "主管单位", "主管部门", "所属上级",
+        "上级单位名称", "所属单位名称", "主管单位名称", "所属工会名称", "归口单位名称",
     ),
     "kind": (
         "类别", "类型", "单位类别", "上级类别", "所属类别",
@@ -40,7 +42,8 @@ ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "members": (
         "会员人数", "会员数", "会员",
-        "会员总数", "工会会员人数", "工会会员数", "会员数量", "会员人数合计",
+        "会员总数", "工会会员人数", "工会会员数", "会员数量", "会员人数合计", "工会会员",
+        "会员总人数",
     ),
     "employees": (
         "职工人数", "职工数", "职工",
@@ -65,6 +68,9 @@ def _disbanded(remark: object) -> bool:
 
 
 REQUIRED = ("unit", "parent", "kind", "members")
+# The columns a roster cannot do without. 类别 can: a section heading (一、乡镇总工会), the
+# sheet's name or the parent's name says it (`roster_from_grids`, `_kinds_from_parents`).
+ESSENTIAL = ("unit", "parent", "members")
 FIELD_LABELS: dict[str, str] = {f: names[0] for f, names in ROSTER_COLUMNS.items()}
 HEADER_SEARCH_ROWS = 30
 
@@ -74,7 +80,10 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("燕山", Kind.YANSHAN),
     ("开发区", Kind.ZONE),
     # 区直机关/区直属机关: the district's own organs, the 委、局 of the notice (a system),
-    # not a union directly affiliated to the district (直属).
+    # not a union directly affiliated to the district (直属); 区直属 of anything else
+    # (区直属基层工会, 区直属工会) is one.
+    ("区直属机关", Kind.SYSTEM),
+    ("区直属", Kind.DIRECT),
     ("区直", Kind.SYSTEM),
     ("直属", Kind.DIRECT),
     ("街道", Kind.STREET),
@@ -191,6 +200,15 @@ def _norm_header(text: object) -> str:
 
 _HEADER_DROP = re.compile(r"[\s\u3000（）()\[\]【】*:：]")
 _SPACE_RUN = re.compile(r"\s+")
+# A space beside a Chinese character or bracket in a name (北京新 晟商贸有限公司工会): a slip
+# of the keyboard, never part of the name; spaces between Latin words stay.
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) +| +(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _name_text(value: object) -> str:
+    """A name cell as the roster keeps it: spaces collapsed, none beside Chinese text."""
+    text = _SPACE_RUN.sub(" ", str(value or "")).strip()
+    return _CJK_SPACE.sub("", text) if " " in text else text
 
 
 def kind_code(text: object) -> str | None:
@@ -214,9 +232,13 @@ def kind_code(text: object) -> str | None:
 
 
 def _both_towns_and_streets(value: str) -> bool:
-    """A 类别 naming towns and streets alike (乡镇街道, 街乡, 镇街)."""
-    street = "街道" in value or re.search(r"街[乡镇]|[乡镇]街", value) is not None
-    return street and re.search(r"[乡镇]", value) is not None
+    """A 类别 naming towns and streets alike (乡镇街道, 街乡, 镇街, 乡镇、街道总工会): nothing
+    but those words; 新镇街道 (a street whose place name holds 镇) is one street."""
+    words = _TOWN_STREET_WORDS.fullmatch(value)
+    return words is not None and "街" in value and re.search(r"[乡镇]", value) is not None
+
+
+_TOWN_STREET_WORDS = re.compile(r"(?:所属)?[乡镇街道办、/,，和及与或]+(?:总工会|工会|类|地区)?")
 
 
 def _kind_from_parent_word(text: object) -> bool:
@@ -245,10 +267,11 @@ def _match_columns(header: list[object]) -> dict[str, int]:
     return found
 
 
-def _read_sheets(path: Path) -> list:
+def _read_sheets(path: Path) -> tuple[list, list, list[Issue]]:
     """The visible sheets of a roster file that hold anything (`model.Sheet`, merged
-    ranges included), in workbook order, the first sheet when none is visible; and
-    the hidden sheets that hold anything (not read: named in a warning).
+    ranges included), in workbook order, the first sheet when none is visible; the
+    hidden sheets that hold anything (not read: named in a warning); and the readers'
+    warnings about the file (hidden rows, which are read, formulas without values…).
 
     Read through `readers.read_workbook`, so the roster gets the same protection as
     submissions (format from bytes, size and extent limits, CSV encodings).
@@ -263,7 +286,8 @@ def _read_sheets(path: Path) -> list:
     sheets = [s for s in workbook.sheets if not s.hidden and s.rows] or workbook.sheets[:1]
     if not sheets:
         raise RosterError(message_text("roster_no_sheet", file=shown_name(path.name)))
-    return sheets, [s for s in workbook.sheets if s.hidden and s.rows and s not in sheets]
+    hidden = [s for s in workbook.sheets if s.hidden and s.rows and s not in sheets]
+    return sheets, hidden, workbook.issues
 
 
 def _hidden_unions(sheet) -> int:
@@ -283,6 +307,7 @@ def _header(grid: list[list[object]]) -> tuple[int | None, dict[str, int], tuple
         columns = _match_columns(row)
         if all(f in columns for f in REQUIRED):
             return i, columns, best
+        essential = all(f in columns for f in ESSENTIAL)
         if any(f in columns for f in REQUIRED) and i + 1 < len(grid):
             # A header on two rows (会员情况 merged over 会员人数 | 职工人数): the second
             # row's headings where it has any, the first row's (merged down) elsewhere.
@@ -297,8 +322,21 @@ def _header(grid: list[list[object]]) -> tuple[int | None, dict[str, int], tuple
             ]
             two = _match_columns(joined)
             alone = _match_columns(below)  # a header by itself: met on the next turn
+            found = sum(f in two for f in REQUIRED)
+            if found > sum(f in columns for f in REQUIRED) and (
+                best is None or found > sum(f in best[1] for f in REQUIRED)
+            ):
+                best = (i + 1, two)  # 基层工会 | 人数（会员数 | 职工数 below): a sheet per town
             if all(f in two for f in REQUIRED) and not all(f in alone for f in REQUIRED):
                 return i + 1, two, best
+            if (
+                not essential
+                and all(f in two for f in ESSENTIAL)
+                and not all(f in alone for f in ESSENTIAL)
+            ):
+                return i + 1, two, best
+        if essential:  # no 类别 column: each union's kind is found otherwise
+            return i, columns, best
         found = sum(f in columns for f in REQUIRED)
         if found and (best is None or found > sum(f in best[1] for f in REQUIRED)):
             best = (i, columns)
@@ -434,6 +472,20 @@ def _to_int(value: object) -> int | None:
     return int(number) if number is not None and number >= 0 else None
 
 
+def _approximate(value: object) -> int | None:
+    """The figure of a member count written as an estimate (约300, 300余人, 300人左右),
+    else None."""
+    from analysis.clean import _APPROX_PREFIX, _APPROX_SUFFIX
+
+    if not isinstance(value, str):
+        return None
+    text = re.sub(r"[\s人名]+$", "", value.strip())
+    bare = _APPROX_SUFFIX.sub("", _APPROX_PREFIX.sub("", text)).strip()
+    if bare == text:
+        return None
+    return _to_int(bare)
+
+
 def _shown(value: object) -> str:
     """A cell as a message quotes it (or a code is kept): blank for an empty one, never
     “None”; a whole number a spreadsheet stored as a float as typed (12345, not 12345.0)."""
@@ -462,6 +514,7 @@ def _kinds_from_parents(
         if k not in waiting and r["kind"] != Kind.DIRECT:
             known.setdefault(reporting_key(r["reporting_unit"]), Counter())[r["kind"]] += 1
     issues = []
+    unwritten: dict[tuple[str, str, str, str], list[int]] = {}  # blank 类别, told per parent
     for k, at, written in pending:
         record = records[k]
         parent = record["reporting_unit"]
@@ -475,16 +528,29 @@ def _kinds_from_parents(
             issues.append(
                 Issue(source, sheets[k], record["row"], "类别", "error",
                       IssueCode.ROSTER_KIND_UNKNOWN,
-                      message_text("roster_kind_undecided", at=at, row=record["row"],
+                      message_text("roster_kind_undecided" if written else
+                                   "roster_kind_blank_undecided", at=at, row=record["row"],
                                    unit=record["unit"], value=written, parent=parent))
             )  # fmt: skip
             continue
         record["kind"] = kind
+        if not written:  # no 类别 at all (no such column): one warning per parent
+            unwritten.setdefault((sheets[k], at, parent, key), []).append(k)
+            continue
         issues.append(
             Issue(source, sheets[k], record["row"], "类别", "warning",
                   IssueCode.ROSTER_KIND_FROM_PARENT,
                   message_text(key, at=at, row=record["row"], unit=record["unit"],
                                value=written, parent=parent, kind=config.KIND_NAMES[kind]))
+        )  # fmt: skip
+    for (sheet, at, parent, key), ks in unwritten.items():
+        rows = [records[k]["row"] for k in ks]
+        span = f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+        issues.append(
+            Issue(source, sheet, rows[0], "类别", "warning", IssueCode.ROSTER_KIND_FROM_PARENT,
+                  message_text(key.replace("roster_kind_", "roster_kind_blank_"), at=at,
+                               rows=span, count=len(rows), parent=parent,
+                               kind=config.KIND_NAMES[records[ks[0]]["kind"]]))
         )  # fmt: skip
     return issues
 
@@ -627,8 +693,8 @@ def _columns_from_sheet_name(sheet, best: tuple[int, dict[str, int]] | None):
     index, columns = best
     code = kind_code(sheet.name)
     name = _norm_header(sheet.name)
-    if code is None or len({c for w, c in KIND_WORDS if w in name} - {code}) > 0:
-        return None  # no kind, or several (乡镇街道, a sheet of every kind)
+    if code is None or _other_kinds(name, code):
+        return None  # no kind, or several (乡镇、系统, a sheet of every kind)
     added: dict[str, object] = {}
     if "kind" not in columns:
         added["kind"] = config.KIND_NAMES[code]
@@ -636,10 +702,15 @@ def _columns_from_sheet_name(sheet, best: tuple[int, dict[str, int]] | None):
         bare = {
             _norm_header(v) for v in (*config.KIND_NAMES.values(), *config.KIND_LONG_NAMES.values())
         }
-        if name in bare or name in {w for w, _ in KIND_WORDS} or name.removesuffix("工会") in bare:
+        if code == Kind.YANSHAN:  # one federation of its kind: 燕山, 燕山地区 name it
+            added["parent"] = config.KIND_LONG_NAMES[code]
+        elif (
+            name in bare or name in {w for w, _ in KIND_WORDS} or name.removesuffix("工会") in bare
+        ):
             return None
-        suffix = "总工会" if code in (Kind.TOWN, Kind.STREET) else "工会"
-        added["parent"] = name if name.endswith("工会") else name + suffix
+        else:
+            suffix = "总工会" if code in (Kind.TOWN, Kind.STREET) else "工会"
+            added["parent"] = name if name.endswith("工会") else name + suffix
     grid = _filled_down(sheet, columns, index)
     width = max(len(row) for row in grid)
     columns = dict(columns)
@@ -663,6 +734,28 @@ def _columns_from_sheet_name(sheet, best: tuple[int, dict[str, int]] | None):
     return grid, index, columns, {"missing": missing, "count": count, "what": what}
 
 
+def _other_kinds(name: str, code: str) -> bool:
+    """Whether a sheet's name says a kind besides `code` after the words that say `code`
+    (乡镇、系统); the place name before them does not count (新镇街道, 良乡经济开发区)."""
+    for word, c in KIND_WORDS:
+        if c == code and word in name:
+            rest = name[name.index(word) + len(word) :]
+            return any(c2 != code and w in rest for w, c2 in KIND_WORDS)
+    return True
+
+
+def _struck_rows(sheet) -> frozenset[int]:
+    """The rows (0-based) whose every filled cell is struck through; usually none."""
+    if not sheet.struck:
+        return frozenset()
+    from analysis.tables import _struck_row
+
+    rows = {r for r, _c in sheet.struck}
+    return frozenset(
+        r for r in rows if r < len(sheet.rows) and _struck_row(sheet.rows[r], r, sheet.struck)
+    )
+
+
 def load_roster(roster_path: Path) -> Roster:
     """Read the roster from a file or a folder holding one (newest wins).
 
@@ -671,11 +764,15 @@ def load_roster(roster_path: Path) -> Roster:
     header is named in a warning.
     """
     path = find_roster_file(Path(roster_path))
-    sheets, hidden = _read_sheets(path)
+    sheets, hidden, read_issues = _read_sheets(path)
     found, skipped, first_best, named = [], [], None, []
     for sheet in sheets:
         header_index, columns, best = _header(sheet.rows)
-        if header_index is None and (by_name := _columns_from_sheet_name(sheet, best)):
+        if header_index is not None and "kind" not in columns:
+            best = (header_index, columns)  # no 类别: the sheet's name may say it (“系统”)
+        if ("kind" not in columns or "parent" not in columns) and (
+            by_name := _columns_from_sheet_name(sheet, best)
+        ):
             grid, header_index, columns, message = by_name
             found.append((sheet, header_index, columns, grid))
             named.append(Issue(shown_name(path.name), sheet.name, None, "", "warning",
@@ -694,11 +791,12 @@ def load_roster(roster_path: Path) -> Roster:
         raise RosterError(missing_columns_message(shown_name(path.name), name, best))
     parts = [
         (_filled_down(sheet, columns, header_index) if grid is None else grid, header_index,
-         columns, sheet.name)
+         columns, sheet.name, _struck_rows(sheet))
         for sheet, header_index, columns, grid in found
     ]  # fmt: skip
     roster = roster_from_grids(parts, source=shown_name(path.name))
     roster.issues.extend(named)
+    roster.issues.extend(read_issues)  # hidden rows (read), formulas without values…
     for name in skipped:
         roster.issues.append(
             Issue(shown_name(path.name), name, None, "", "warning", IssueCode.ROSTER_SHEET_SKIPPED,
@@ -811,6 +909,103 @@ def _total_row(
     return False
 
 
+# A 上级工会 or 类别 cell saying "as the row above" (同上, 〃, a ditto mark).
+DITTO = frozenset({"同上", "同上行", "〃", '"', "\u201d", "々", "仝上", "同前"})
+# A section heading in place of a 类别 column: an ordinal (一、 （三） 3、 第二部分) and the
+# kind's words, a count in brackets after them (一、乡镇总工会（14个））.
+_SECTION = re.compile(
+    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]"
+    r"|\d{1,2}\s*、|第[一二三四五六七八九十\d]{1,3}\s*(?:部分|类|章|节))\s*[、.．]?\s*(.*?)\s*"
+    r"(?:[（(][^（()）]*[)）])?\s*[:：]?\s*$"
+)
+# How a section heading begins (一、 （三） 3、 第二部分), and the longest a heading of a
+# kind's words alone may be (区直机关及系统工会（12个）).
+_HEADING_FIRST = frozenset("一二三四五六七八九十（(0123456789第 \u3000")
+_BARE_LONGEST = 20
+# A note under the list (制表人：张三, 注：…, 填表日期：2019年5月): no union.
+_ROSTER_NOTE = re.compile(
+    r"^\s*(?:注|说明|备注|填表人|制表人|填报人|审核人|负责人|单位负责人|统计人|经办人|联系人|"
+    r"联系电话|电话|填表日期|制表日期|填报日期|统计日期|日期|制表时间|填表时间)\s*\d?\s*[:：]"
+)
+
+
+def _first_text(row: list[object]) -> str:
+    """The row's first filled cell, when it is a text (where a heading is written)."""
+    for v in row:
+        if not blank(v):
+            return v.strip() if isinstance(v, str) else ""
+    return ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _section_heading(label: str, bare: bool) -> str | None:
+    """For a row whose name (or first cell) is `label`: the 类别 text a section heading gives
+    the rows below (一、乡镇总工会（14个） -> 乡镇总工会), "" for a numbered heading that names
+    no kind (一、基层工会名单), None when `label` is no heading (a union's name). A kind's
+    words without a number (乡镇, 直属基层工会) are a heading only when `bare` (a row with
+    neither 上级工会 nor 类别)."""
+    match = _SECTION.match(label)
+    if match is None:
+        words = _norm_header(re.sub(r"[（(][^（()）]*[)）]\s*$", "", label))
+        return label if bare and words in _BARE_KINDS else None
+    words = match.group(1)
+    return words if kind_code(words) is not None else ""
+
+
+# A kind's own words, alone in a row: 乡镇, 街道总工会, 直属基层工会 (a heading).
+_BARE_KINDS = frozenset(
+    _norm_header(w)
+    for w in (
+        *config.KIND_NAMES.values(), *config.KIND_LONG_NAMES.values(), "系统工会", "乡镇工会",
+        "街道工会", "直属工会", "直属单位", "燕山地区", "经济开发区", "区直机关", "产业工会",
+    )
+)  # fmt: skip
+
+
+def _federation(text: str) -> tuple[str, str] | None:
+    """(name, kind) when `text` names a town's or street's federation (长阳镇总工会, 新镇街道总
+    工会（12个）, 燕山总工会): a row holding it with no 上级工会 heads that federation's
+    unions. None otherwise: a grassroots union is no 总工会, and 区教委工会 or 北京某集团总工会
+    could be a union."""
+    name = re.sub(r"\s*[（(][^（()）]*[)）]\s*$", "", text).strip()
+    if not name.endswith("总工会"):
+        return None
+    code = kind_code(name)
+    if code not in (Kind.TOWN, Kind.STREET, Kind.YANSHAN):
+        return None
+    if code != Kind.YANSHAN and _norm_header(name) in _BARE_KINDS:
+        return None  # 乡镇总工会: a kind, not a federation
+    return name, config.KIND_NAMES[code]
+
+
+def _headings_alone(headings: list[tuple], records: list[dict], source: str) -> list[Issue]:
+    """A warning for each federation heading (长阳镇总工会 with no 上级工会) that no union of
+    the roster falls under: it might be a union whose parent was left out."""
+    from analysis.namekeys import reporting_key
+
+    parents = {reporting_key(r["reporting_unit"]) for r in records}
+    return [
+        Issue(source, sheet, row, "上级工会", "warning", IssueCode.ROSTER_HEADING_ALONE,
+              message_text("roster_heading_alone", at=at, row=row, unit=name))
+        for sheet, at, row, name, _kind in headings
+        if reporting_key(name) not in parents
+    ]  # fmt: skip
+
+
+def _same_kind(kind_cell: object, head_kind: object, kinds_read: dict) -> bool:
+    """Whether a row's 类别 names the same kind as its block head's (not 直属, which is
+    no block: each direct union is its own)."""
+    if blank(kind_cell) or blank(head_kind):
+        return False
+    codes = []
+    for v in (kind_cell, head_kind):
+        try:
+            codes.append(kinds_read[v.__class__, v])
+        except KeyError:
+            codes.append(kinds_read.setdefault((v.__class__, v), kind_code(v)))
+    return codes[0] is not None and codes[0] == codes[1] and codes[0] != Kind.DIRECT
+
+
 def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     """The roster tables from one or more sheets: (grid, header row, columns, sheet) each."""
     issues: list[Issue] = []
@@ -820,8 +1015,10 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
     totals: dict[str, bool] = {}  # `_total_row`'s texts tested
     kinds_read: dict[tuple[type, object], str | None] = {}  # `kind_code` of 类别 cells
     pending: list[tuple[int, str, str]] = []  # (record, at, 类别 written) the parent decides
-    for grid, header_index, columns, sheet in parts:
+    headings: list[tuple] = []  # (sheet, at, row, federation, 类别) of rows heading a block
+    for grid, header_index, columns, sheet, *rest in parts:
         at = _where(source, sheet)
+        struck = rest[0] if rest else frozenset()  # rows struck through whole (0-based)
 
         def cell(row: list[object], fld: str, columns=columns) -> object:
             j = columns.get(fld)
@@ -832,12 +1029,53 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
 
         above: tuple[int, str, object] | None = None  # (row, 上级工会, 类别) of a block's head
         filled: dict[tuple, list[int]] = {}  # a block's head -> the rows that took its parent
+        filled_parent: dict[tuple, list[int]] = {}  # the same, for rows with their own 类别
+        section: str | None = None  # the 类别 a section heading (一、乡镇总工会) gives below
+        last: tuple[str, object] = ("", None)  # the previous union's 上级工会 and 类别 (同上)
         for i in range(header_index + 1, len(grid)):
             row, rownum = grid[i], i + 1
-            name = _SPACE_RUN.sub(" ", str(cell(row, "unit") or "")).strip()
-            parent = _SPACE_RUN.sub(" ", str(cell(row, "parent") or "")).strip()
+            name = _name_text(cell(row, "unit"))
+            parent = _name_text(cell(row, "parent"))
             if _total_row(row, name, parent, totals):
                 continue
+            if i in struck and name:  # struck through whole: the office deleted the union
+                issues.append(
+                    Issue(source, sheet, rownum, "基层工会名称", "warning",
+                          IssueCode.ROSTER_ROW_STRUCK,
+                          message_text("roster_row_struck", at=at, row=rownum, unit=name))
+                )  # fmt: skip
+                continue
+            kind_cell = cell(row, "kind")
+            if label := name or _first_text(row):
+                # 一、乡镇总工会（14个）, （三）系统工会 anywhere; 乡镇 alone without a parent
+                bare = not parent and blank(kind_cell)
+                heading = (
+                    _section_heading(label, bare)
+                    if label[0] in _HEADING_FIRST or (bare and len(label) <= _BARE_LONGEST)
+                    else None
+                )  # (most names start otherwise: tested once, cheaply)
+                if heading == "" and _to_int(cell(row, "members")) is not None:
+                    heading = None  # numbered, no kind, a member count: a union to tell of
+                if heading and (own := _federation(heading)):
+                    # 一、长阳镇总工会: heads that federation's block. A kind section goes on
+                    # (a town's heading under 一、乡镇) unless it says another kind.
+                    if section is not None and kind_code(section) != kind_code(own[1]):
+                        section = None
+                    above = (rownum, *own)
+                    headings.append((sheet, at, *above))
+                    continue
+                if heading is not None:  # a section heading: no union
+                    section, above = heading or None, None
+                    continue
+                if _ROSTER_NOTE.match(label) and _to_int(cell(row, "members")) is None:
+                    continue  # 制表人：张三, 注：…, 填表日期：… under the list
+                if name and not parent and (own := _federation(name)):
+                    # 长阳镇总工会 heading its unions, 上级工会 left blank below: no union
+                    if section is not None and kind_code(section) != kind_code(own[1]):
+                        section = None
+                    above = (rownum, own[0], own[1] if blank(kind_cell) else kind_cell)
+                    headings.append((sheet, at, *above))
+                    continue
             if not name and _to_int(cell(row, "members")) is not None:
                 # Members without a name: a union whose name was left out (or a total
                 # without its word), never dropped in silence: it would change 会员数.
@@ -850,14 +1088,26 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                 continue
             if not name:
                 continue
-            kind_cell = cell(row, "kind")
+            # 同上 (〃) in 上级工会 or 类别: what the union above has there.
+            if parent in DITTO:
+                parent = last[0]
+            if isinstance(kind_cell, str) and kind_cell.strip() in DITTO:
+                kind_cell = last[1]
             if not parent and blank(kind_cell) and above is not None:
                 # 上级工会 and 类别 written once for a block, the cells below left blank
                 # (merged cells undone, a CSV export): the block's row above holds them.
                 parent, kind_cell = above[1], above[2]
                 filled.setdefault(above, []).append(rownum)
-            elif parent and not blank(kind_cell):
+            elif not parent and above is not None and _same_kind(kind_cell, above[2], kinds_read):
+                # 上级工会 written once for a block, 类别 on every row: the same kind as the
+                # block's head says the same block.
+                parent = above[1]
+                filled_parent.setdefault(above, []).append(rownum)
+            elif parent:
                 above = (rownum, parent, kind_cell)
+            if blank(kind_cell) and section is not None:
+                kind_cell = section
+            last = (parent, kind_cell)
             if _disbanded(remark := cell(row, "remarks")):
                 problem(
                     rownum, "备注", IssueCode.ROSTER_UNIT_DISBANDED,
@@ -869,12 +1119,24 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                 kind = kinds_read[kind_cell.__class__, kind_cell]
             except KeyError:
                 kind = kinds_read[kind_cell.__class__, kind_cell] = kind_code(kind_cell)
-            members = _to_int(cell(row, "members"))
+            if kind is None and blank(kind_cell) and parent and _names_district(parent):
+                kind = Kind.DIRECT  # no 类别, the district federation as its parent
+            elif kind is None and section is not None and _kind_from_parent_word(kind_cell):
+                kind = kind_code(section)  # 企业 under the heading 二、系统工会: a system
+            members = _to_int(members_cell := cell(row, "members"))
+            if members is None and (members := _approximate(members_cell)) is not None:
+                issues.append(
+                    Issue(source, sheet, rownum, "会员人数", "warning",
+                          IssueCode.ROSTER_MEMBERS_APPROXIMATE,
+                          message_text("roster_members_approximate", at=at, row=rownum,
+                                       unit=name, value=str(members_cell).strip(),
+                                       members=members))
+                )  # fmt: skip
             deferred = (
                 kind is None
                 and parent
                 and parent not in DISTRICT_NAMES
-                and _kind_from_parent_word(kind_cell)
+                and (blank(kind_cell) or _kind_from_parent_word(kind_cell))
             )
             if kind is None and not deferred:
                 problem(
@@ -955,16 +1217,25 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
             sheets.append(sheet)
         for (head, parent, kind_cell), rows in filled.items():
             span = f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+            key = "roster_parent_above" if not blank(kind_cell) else "roster_parent_above_only"
             issues.append(
                 Issue(source, sheet, rows[0], "上级工会", "warning", IssueCode.ROSTER_PARENT_ABOVE,
-                      message_text("roster_parent_above", at=at, rows=span, count=len(rows),
+                      message_text(key, at=at, rows=span, count=len(rows),
                                    head=head, parent=parent, kind=_shown(kind_cell).strip()))
             )  # fmt: skip
+        for (head, parent, _kind), rows in filled_parent.items():
+            span = f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+            issues.append(
+                Issue(source, sheet, rows[0], "上级工会", "warning", IssueCode.ROSTER_PARENT_ABOVE,
+                      message_text("roster_parent_above_only", at=at, rows=span, count=len(rows),
+                                   head=head, parent=parent))
+            )  # fmt: skip
+    issues += _headings_alone(headings, records, source)
     if pending:
         issues += _kinds_from_parents(records, pending, sheets, source)
         kept = [k for k, r in enumerate(records) if r["kind"] is not None]
         records, sheets = [records[k] for k in kept], [sheets[k] for k in kept]
-    grid, header_index, _columns, sheet = parts[0]
+    grid, header_index, _columns, sheet, *_ = parts[0]
     at = _where(source, sheet)
     if not records:
         where = at
