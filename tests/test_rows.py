@@ -1559,6 +1559,49 @@ def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
     assert "column_missing" not in codes and "participants_summed" in codes
 
 
+@pytest.mark.parametrize(
+    "group, merged",
+    [
+        (False, ("A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3")),  # 序号 … merged down
+        (False, ()),  # typed: 其中 alone over 女职工, nothing merged
+        (True, ("A2:G2", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4")),  # and a group row
+        (True, ("A2:G2",)),
+    ],
+)
+def test_a_breakdown_heading_over_one_column_is_a_header_row(raw, group, merged):
+    """参加人数 | 其中 over 女职工 alone (其中 over one column, so not merged): the row of
+    女职工 is the header's, not a new header without 参加人数 (the cells merged down over
+    both rows make it look like one) nor a note row; the figure is 参加人数."""
+    from openpyxl import Workbook
+
+    header = [
+        ["序号", "基层工会名称", "活动日期", "活动形式", "备注", "参加人数", "其中"],
+        [None, None, None, None, None, None, "女职工"],
+    ]
+    lines = [
+        ["填报单位：长阳镇总工会"],
+        *([["活动开展情况"] + [None] * 6] if group else []),
+        *header,
+        [1, "长阳镇卫生院工会", "2019-06-03", "讨论会", None, 20, 12],
+        [2, "长阳镇第一小学工会", "2019-06-04", "讨论会", None, 9, None],
+    ]
+    book = Workbook()
+    sheet = book.active
+    for line in lines:
+        sheet.append(line)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    first = 4 + group
+    assert t["rows"][["row", "state", "participants"]].values.tolist() == [
+        [str(first), "accepted", "20"],
+        [str(first + 1), "accepted", "9"],
+    ]
+    codes = set(t["issues"]["code"])
+    assert not codes & {"column_missing", "participants_column_missing", "participants_summed"}
+
+
 def _two_rows_of_parts(raw, labels, first, second):
     """长阳镇's sheet: the usual activity columns, then `labels`; two rows, their figures
     `first` and `second` under `labels`."""

@@ -1141,8 +1141,10 @@ def _third_header_row(
 ) -> tuple[int, dict, dict] | None:
     """The header's last two rows and the row below, when that row is a third header row:
     its every label lies under a cell of the header's last row merged across several
-    columns (活动情况 over 活动日期 … 参加人数, 参加人数 merged over 职工 | 其他), and the
-    header read from those rows has every field the first reading had."""
+    columns (活动情况 over 活动日期 … 参加人数, 参加人数 merged over 职工 | 其他) or under
+    a breakdown heading (其中 over 女职工), or cells of that last row are merged down into
+    it (序号 over two rows); and the header read from those rows has every field the
+    first reading had."""
     if header is None:
         return None
     last, columns, _ = header
@@ -1150,8 +1152,11 @@ def _third_header_row(
     if below >= len(grid):
         return None
     cells = [j for j, v in enumerate(grid[below]) if not blank(v)]
-    if not cells or not all(
-        (rng := merges.get((last, j))) is not None and rng[0] == last and rng[1] < rng[3]
+    if not cells:
+        return None
+    if not _merged_down(merges, last, len(grid[last])) and not all(
+        ((rng := merges.get((last, j))) is not None and rng[0] == last and rng[1] < rng[3])
+        or _labels(_cell(grid, last, j)).startswith("其中")
         for j in cells
     ):
         return None
@@ -1159,6 +1164,13 @@ def _third_header_row(
     if deeper is None or deeper[0] != below or not set(columns) <= set(deeper[1]):
         return None
     return deeper
+
+
+def _merged_down(merges: dict, i: int, width: int) -> bool:
+    """A cell of row i is merged down into row i+1 (序号 over a two-row header)."""
+    return any(
+        (rng := merges.get((i, j))) is not None and rng[0] == i and rng[2] > i for j in range(width)
+    )
 
 
 def _sub_header(
@@ -1181,6 +1193,11 @@ def _sub_header(
         for j, _ in texts
     )
     parent_blank = any(blank(_cell(grid, i, j)) for j, _ in texts)
+    # 序号 merged down over both rows, or 其中 over 女职工 (a breakdown heading names
+    # nothing by itself): the labels below belong to the header, merged or not.
+    two_rows = _merged_down(merges, i, width) or all(
+        _labels(_cell(grid, i, j)).startswith("其中") for j, _ in texts
+    )
     # A label under 参加人数 alone (（人次）, 合计) when every column above has its label:
     # a row of text under several of them is the first data row (某天 | 若干 | 长阳镇…).
     # Not a heading across the table typed in that column (一、切实抓好学习, merged or not).
@@ -1189,7 +1206,7 @@ def _sub_header(
         or ((rng := merges.get((i + 1, j))) is not None and rng[0] == i + 1 and rng[3] > rng[1])
         for j, v in texts
     )
-    if not (spanned or parent_blank or under_participants):
+    if not (spanned or parent_blank or under_participants or two_rows):
         return None
     sub = []
     for j in range(width):
