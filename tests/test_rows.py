@@ -1602,6 +1602,34 @@ def test_a_breakdown_heading_over_one_column_is_a_header_row(raw, group, merged)
     assert not codes & {"column_missing", "participants_column_missing", "participants_summed"}
 
 
+@pytest.mark.parametrize("parent", ["人员类别", "人员类型", "参加人员类别"])
+def test_parts_under_a_parent_holding_another_fields_word(raw, parent):
+    """人员类别 merged over 线上 | 线下 | 合计 in a table without 工作类别: 类别 inside the
+    parent does not make the parts a work item column; they are the figure's."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["基层工会名称", "活动日期", "活动形式", parent, None, None],
+        [None, None, None, "线上（人）", "线下（人）", "合计"],
+        ["长阳镇卫生院工会", "2019-06-03", "讨论会", 8, 2, 10],
+        ["长阳镇第一小学工会", "2019-06-04", "宣讲", 12, None, None],
+    ]:
+        sheet.append(line)
+    for cells in ("A2:A3", "B2:B3", "C2:C3", "D2:F2"):
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇总工会.xlsx")
+    t = run(raw)
+    assert t["rows"][["row", "participants", "work_item"]].values.tolist() == [
+        ["4", "10", "study"],
+        ["5", "12", "training"],
+    ]
+    codes = set(t["issues"]["code"])
+    assert "participants_column_missing" not in codes and "participants_total_blank" in codes
+
+
 def _two_rows_of_parts(raw, labels, first, second):
     """长阳镇's sheet: the usual activity columns, then `labels`; two rows, their figures
     `first` and `second` under `labels`."""

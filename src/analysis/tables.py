@@ -597,7 +597,23 @@ def _spread_parents(parent: list[str], sub: list[str], merges: dict, i: int) -> 
     return out
 
 
-def _header_labels(grid: Grid, merges: dict, i: int, last: int, width: int) -> list[list[str]]:
+def _options(parent: str, sub: str, matcher: _Matcher) -> list[str]:
+    """A two-row header column's candidate labels, best first: parent and sub-label
+    together, the sub-label, the parent. A part of the figure alone (线上, 男, 合计) under
+    a parent that only contains another field's word (人员类别, 人员类型 hold 类别, 类型)
+    is that part, not that field: its sub-label alone."""
+    if not (parent and sub and sub != parent):
+        return [parent or sub]
+    if _headed_by_part([sub]) or _bare_total(sub):
+        hit = matcher.field_of(parent)
+        if hit is not None and hit[0] != "participants" and hit[1] == 1:
+            return [sub]
+    return [parent + sub, sub, parent]
+
+
+def _header_labels(
+    grid: Grid, merges: dict, i: int, last: int, width: int, matcher: _Matcher
+) -> list[list[str]]:
     """Candidate labels of every header column, best first (as `_header_at` built them)."""
     parent = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
     if last == i:
@@ -607,9 +623,7 @@ def _header_labels(grid: Grid, merges: dict, i: int, last: int, width: int) -> l
         rng = merges.get((i + 1, j))
         sub.append("" if rng and rng[0] <= i else _labels(_cell(grid, i + 1, j)))
     parent = _spread_parents(parent, sub, merges, i)
-    return [
-        [p + s, s, p] if s and p and s != p else [p or s] for p, s in zip(parent, sub, strict=True)
-    ]
+    return [_options(p, s, matcher) for p, s in zip(parent, sub, strict=True)]
 
 
 class Split:
@@ -661,7 +675,7 @@ def _split_columns(
     table's own, when a header row holds several tables side by side.
     """
     width = max(len(grid[k]) for k in range(i, last + 1))
-    labels = _header_labels(grid, merges, i, last, width)
+    labels = _header_labels(grid, merges, i, last, width, matcher)
     lo, hi = span[0], width if span[1] is None else span[1]
     found = _candidates(matcher, [o if lo <= j < hi else [""] for j, o in enumerate(labels)])
     notes: list[Issue] = []
@@ -1106,10 +1120,7 @@ def _header_at(
     sub = _sub_header(grid, merges, i, width, single_cols) if label_like else None
     if sub is not None:
         spread = _spread_parents(parent, sub, merges, i)
-        labels = [
-            [p + s, s, p] if s and p and s != p else [p or s]
-            for p, s in zip(spread, sub, strict=True)
-        ]
+        labels = [_options(p, s, matcher) for p, s in zip(spread, sub, strict=True)]
         cols, labs = _assign(matcher, labels)
         below, _ = _assign(matcher, [[s] for s in sub])
         single_ok = _qualifies_with_parts(single_cols, [[p] for p in parent])
@@ -1688,7 +1699,7 @@ def _readers(
     ordinary header, one per table when the header row holds tables side by side
     (`_side_by_side`), each with its own columns and the same header and body rows."""
     width = max(len(grid[k]) for k in range(i, last + 1))
-    options = _header_labels(grid, merges, i, last, width)
+    options = _header_labels(grid, merges, i, last, width, matcher)
     spans, doubtful, hits = _side_by_side(matcher, merges, options, last)
     readers = []
     for (lo, hi), doubt in zip(spans, doubtful, strict=True):
