@@ -1645,6 +1645,33 @@ def _two_rows_of_parts(raw, labels, first, second):
 
 
 @pytest.mark.parametrize(
+    "labels, first, second, figures, code",
+    [
+        # No total: “—” online is no one online, not an unreadable figure.
+        (["线上", "线下"], ["—", 20], ["无", "/"], ["20", ""], "participants_summed"),
+        # With a total: the parts (12 + nothing) are checked against it.
+        (
+            ["男", "女", "合计"],
+            [12, "无", 15],
+            ["—", 7, None],
+            ["15", "7"],
+            "participants_parts_disagree",
+        ),
+    ],
+)
+def test_a_part_holding_a_placeholder_is_an_empty_part(raw, labels, first, second, figures, code):
+    """“—”, “无”, “/” in one part of a split figure say that part is nothing, as a blank
+    part does (the placeholders of `[row_rules] no_activity`); all parts so: missing."""
+    _two_rows_of_parts(raw, labels, first, second)
+    t = run(raw)
+    assert t["rows"][["row", "state", "participants"]].values.tolist() == [
+        ["3", "accepted", figures[0]],
+        ["4", "accepted", figures[1]],
+    ]
+    assert code in set(t["issues"]["code"])
+
+
+@pytest.mark.parametrize(
     "labels",
     [["线上", "线下", "总人数"], ["党员（人）", "群众（人）", "总人次"], ["总人数", "男", "女"]],
 )

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
@@ -215,6 +216,14 @@ MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 _UNSEEN = object()  # a memo's answer for a value it has not seen
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _empty_key(value: str) -> str:
+    """A placeholder's width-, case- and space-insensitive form (as the ledger compares them)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", value)).lower()
+
+
 class _Context:
     """A campaign's matcher and markers, with per-value memos shared by every sheet of a run.
 
@@ -244,6 +253,12 @@ class _Context:
         self.count: dict[tuple[type, object], int | None] = {}
         self.pub_label: dict[str, bool] = {}  # `publicity_labels`
         self.pub_yes: set[str] = set()  # the strings `pub_label` says yes to
+        # Cells that hold nothing ("/", "无", "—": `[row_rules] no_activity`): as blank in a
+        # part of a split figure.
+        self.empty_words = frozenset(
+            _empty_key(w) for w in campaign.row_rules.get("no_activity", ())
+        )
+        self.empty_hit: dict[str, bool] = {}
 
     def trim(self) -> None:
         """Clear any memo grown past MEMO_LIMIT (bounded memory on huge runs)."""
@@ -254,6 +269,7 @@ class _Context:
             self.note_hit,
             self.sign_off_hit,
             self.sections,
+            self.empty_hit,
         ):
             if len(memo) > MEMO_LIMIT:
                 memo.clear()
@@ -384,6 +400,15 @@ class _Context:
             )
         return hit
 
+    def placeholder(self, value: object) -> bool:
+        """The cell holds only a placeholder for nothing ("/", "无", "—"), memoised."""
+        if not isinstance(value, str):
+            return False
+        hit = self.empty_hit.get(value)
+        if hit is None:
+            hit = self.empty_hit[value] = _empty_key(value) in self.empty_words
+        return hit
+
     def participants(self, value: object) -> int | None:
         """parse_participants(value)'s count, memoised by (type, value)."""
         key = (value.__class__, value)
@@ -398,6 +423,7 @@ def _context_key(campaign: Campaign) -> tuple:
     return (
         {f: tuple(w) for f, w in campaign.columns.items()},
         {k: tuple(w) for k, w in campaign.row_markers.items()},
+        tuple(campaign.row_rules.get("no_activity", ())),
     )
 
 
@@ -871,8 +897,10 @@ def _read_date_parts(parts: dict[str, int], row: list[object], values: dict[str,
 def _read_split(split: Split, row: list[object], values: dict[str, object], context) -> None:
     """Put the whole figure of a split row into `values` (and the parts' sum when it disagrees).
 
-    Blank parts count 0 when another part holds a number; a part that is not a number
-    makes the figure that part's text (reported as unreadable); all blank: missing.
+    Blank parts count 0 when another part holds a number, and so do parts holding only a
+    placeholder for nothing ("/", "无", "—": `[row_rules] no_activity`); a part that is not
+    a number makes the figure that part's text (reported as unreadable); all blank:
+    missing.
     A blank total beside parts with numbers is their sum (noted for a warning).
     """
     width = len(row)
@@ -883,6 +911,8 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
             continue
         n = context.participants(v)
         if n is None:
+            if context.placeholder(v):
+                continue  # 线上 — | 线下 20: no one online
             bad = v
             break
         total, seen = total + n, True
