@@ -1630,6 +1630,52 @@ def test_parts_under_a_parent_holding_another_fields_word(raw, parent):
     assert "participants_column_missing" not in codes and "participants_total_blank" in codes
 
 
+@pytest.mark.parametrize(
+    "top, below, figures",
+    [
+        # 参加人数 typed alone over 应到 | 实到, every other label in the row below.
+        (
+            [None, None, None, "参加人数", None],
+            ["基层工会名称", "活动日期", "活动形式", "应到", "实到"],
+            ([30, 28], [12, 10]),
+        ),
+        # … and over 现场 | 直播 with 备注 beside them: 备注 is no part.
+        (
+            [None, None, None, "人数", None, None],
+            ["基层工会名称", "活动日期", "活动形式", "现场", "直播", "备注"],
+            ([20, 8, "见照片"], [10, None, "已报送"]),
+        ),
+        # 人员类别 over 党员 | 群众 (类别 is a work item's word), no 工作类别 column.
+        (
+            ["基层工会名称", "活动日期", "活动形式", "人员类别", None],
+            [None, None, None, "党员", "群众"],
+            ([20, 8], [10, None]),
+        ),
+    ],
+)
+def test_a_typed_parent_over_a_split_figure_in_a_csv(raw, top, below, figures):
+    """CSV two-row headers typed by hand: the parent over the figure's columns is found
+    however few labels its row holds, spans only the figure's columns, and a parent
+    holding another field's word does not hide the parts."""
+
+    def line(cells):
+        return ",".join("" if v is None else str(v) for v in cells)
+
+    first = ["长阳镇卫生院工会", "2019-06-03", "讨论会", *figures[0]]
+    second = ["长阳镇第一小学工会", "2019-06-04", "宣讲", *figures[1]]
+    text = "\n".join(["填报单位：长阳镇总工会", line(top), line(below), line(first), line(second)])
+    (raw / "submissions" / "长阳镇总工会.csv").write_text(text + "\n", encoding="utf-8")
+    t = run(raw)
+    expected = {"应到": ["28", "10"], "现场": ["28", "10"], "党员": ["28", "10"]}
+    key = next(k for k in expected if k in below)
+    assert t["rows"][["row", "state", "participants"]].values.tolist() == [
+        ["4", "accepted", expected[key][0]],
+        ["5", "accepted", expected[key][1]],
+    ]
+    codes = set(t["issues"]["code"])
+    assert not codes & {"participants_column_missing", "participants_unreadable"}
+
+
 def _two_rows_of_parts(raw, labels, first, second):
     """长阳镇's sheet: the usual activity columns, then `labels`; two rows, their figures
     `first` and `second` under `labels`."""

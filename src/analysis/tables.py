@@ -606,20 +606,29 @@ def _bare_total(label: str) -> bool:
     return _TOTAL_UNIT.sub("", match_key(label)) in SUB_TOTAL_WORDS
 
 
-def _spread_parents(parent: list[str], sub: list[str], merges: dict, i: int) -> list[str]:
+def _field_or(matcher: _Matcher, label: str, default: str | None) -> str | None:
+    """The field `label` names, else `default`."""
+    hit = matcher.field_of(label)
+    return default if hit is None else hit[0]
+
+
+def _spread_parents(
+    parent: list[str], sub: list[str], merges: dict, i: int, matcher: _Matcher | None = None
+) -> list[str]:
     """Parent labels of a two-row header, each carried over the blank cells to its right
     that hold sub-labels, as long as the parent itself has one below it: 参加人数 typed
     over 男 | 女 | 合计 without merging (a CSV export, 跨列居中) spans them as a merge would.
     A merged parent already spans what it spans."""
     out = list(parent)
-    owner = ""
+    owner, field = "", None
     for j, p in enumerate(parent):
         if p:
             owner = p if sub[j] and merges.get((i, j)) is None else ""
-        elif owner and sub[j]:
+            field = (matcher.field_of(p) or (None,))[0] if matcher is not None else None
+        elif owner and sub[j] and (matcher is None or _field_or(matcher, sub[j], field) == field):
             out[j] = owner
         else:
-            owner = ""
+            owner = ""  # a label of another field (备注) ends what the parent spans
     return out
 
 
@@ -648,7 +657,7 @@ def _header_labels(
     for j in range(width):
         rng = merges.get((i + 1, j))
         sub.append("" if rng and rng[0] <= i else _labels(_cell(grid, i + 1, j)))
-    parent = _spread_parents(parent, sub, merges, i)
+    parent = _spread_parents(parent, sub, merges, i, matcher)
     return [_options(p, s, matcher) for p, s in zip(parent, sub, strict=True)]
 
 
@@ -1149,15 +1158,20 @@ def _header_at(
     label_like = all(not _DIGIT_OR_COLON.search(p) for p in parent)
     sub = _sub_header(grid, merges, i, width, single_cols) if label_like else None
     if sub is not None:
-        spread = _spread_parents(parent, sub, merges, i)
+        spread = _spread_parents(parent, sub, merges, i, matcher)
         labels = [_options(p, s, matcher) for p, s in zip(spread, sub, strict=True)]
         cols, labs = _assign(matcher, labels)
         below, _ = _assign(matcher, [[s] for s in sub])
         single_ok = _qualifies_with_parts(single_cols, [[p] for p in parent])
         better_alone = not single_ok and _qualifies(below) and len(below) >= len(cols)
+        # 人员类别 over 党员 | 群众: the parts stand for the figure the one-row reading lacks
+        parts = (
+            "participants" not in cols
+            and _bare_parts(labels, 0, len(labels), set(cols.values()), {}) is not None
+        )
         if (
             _qualifies_with_parts(cols, labels)
-            and len(cols) >= len(single_cols)
+            and len(cols) + parts >= len(single_cols)
             and not better_alone
         ):
             return i + 1, cols, labs
@@ -1579,6 +1593,12 @@ def _may_start_header(
     return context.maybe_sub_header(below) and context.label_like(row)
 
 
+def _named_only(row: list[object], raw: list[tuple[int, object]] | None, naming: set[str]) -> bool:
+    """Every non-blank cell of the row is a string naming a field (`naming`)."""
+    cells = [v for _, v in raw] if raw is not None else [v for v in row if v is not None]
+    return all(v in naming for v in cells)
+
+
 class _Reader:
     """One table while its rows are read: the table, how its cells are picked from a
     row, its columns [lo, hi) (all, lo 0 and hi None, unless tables lie side by side),
@@ -1858,7 +1878,13 @@ def find_tables(
         header = None
         if (
             i > header_end
-            and (n >= 3 or i in merged_rows)
+            and (
+                n >= 3
+                or i in merged_rows
+                # 参加人数 typed alone over 应到 | 实到 (or its parts), the other labels
+                # in the row below: a two-row header's parent row
+                or (naming and _named_only(row, raw, naming))
+            )
             and _may_start_header(grid, i, context, merged_rows, naming, parts)
         ):
             header = _header_at(grid, merges, matcher, i)
