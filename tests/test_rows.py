@@ -1559,6 +1559,123 @@ def test_a_group_row_over_a_two_row_header_with_split_figures(raw):
     assert "column_missing" not in codes and "participants_summed" in codes
 
 
+@pytest.mark.parametrize(
+    "group, merged",
+    [
+        (False, ("A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3")),  # 序号 … merged down
+        (False, ()),  # typed: 其中 alone over 女职工, nothing merged
+        (True, ("A2:G2", "A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4")),  # and a group row
+        (True, ("A2:G2",)),
+    ],
+)
+def test_a_breakdown_heading_over_one_column_is_a_header_row(raw, group, merged):
+    """参加人数 | 其中 over 女职工 alone (其中 over one column, so not merged): the row of
+    女职工 is the header's, not a new header without 参加人数 (the cells merged down over
+    both rows make it look like one) nor a note row; the figure is 参加人数."""
+    from openpyxl import Workbook
+
+    header = [
+        ["序号", "基层工会名称", "活动日期", "活动形式", "备注", "参加人数", "其中"],
+        [None, None, None, None, None, None, "女职工"],
+    ]
+    lines = [
+        ["填报单位：长阳镇总工会"],
+        *([["活动开展情况"] + [None] * 6] if group else []),
+        *header,
+        [1, "长阳镇卫生院工会", "2019-06-03", "讨论会", None, 20, 12],
+        [2, "长阳镇第一小学工会", "2019-06-04", "讨论会", None, 9, None],
+    ]
+    book = Workbook()
+    sheet = book.active
+    for line in lines:
+        sheet.append(line)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇.xlsx")
+    t = run(raw)
+    first = 4 + group
+    assert t["rows"][["row", "state", "participants"]].values.tolist() == [
+        [str(first), "accepted", "20"],
+        [str(first + 1), "accepted", "9"],
+    ]
+    codes = set(t["issues"]["code"])
+    assert not codes & {"column_missing", "participants_column_missing", "participants_summed"}
+
+
+@pytest.mark.parametrize("parent", ["人员类别", "人员类型", "参加人员类别"])
+def test_parts_under_a_parent_holding_another_fields_word(raw, parent):
+    """人员类别 merged over 线上 | 线下 | 合计 in a table without 工作类别: 类别 inside the
+    parent does not make the parts a work item column; they are the figure's."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for line in [
+        ["填报单位：长阳镇总工会"],
+        ["基层工会名称", "活动日期", "活动形式", parent, None, None],
+        [None, None, None, "线上（人）", "线下（人）", "合计"],
+        ["长阳镇卫生院工会", "2019-06-03", "讨论会", 8, 2, 10],
+        ["长阳镇第一小学工会", "2019-06-04", "宣讲", 12, None, None],
+    ]:
+        sheet.append(line)
+    for cells in ("A2:A3", "B2:B3", "C2:C3", "D2:F2"):
+        sheet.merge_cells(cells)
+    book.save(raw / "submissions" / "长阳镇总工会.xlsx")
+    t = run(raw)
+    assert t["rows"][["row", "participants", "work_item"]].values.tolist() == [
+        ["4", "10", "study"],
+        ["5", "12", "training"],
+    ]
+    codes = set(t["issues"]["code"])
+    assert "participants_column_missing" not in codes and "participants_total_blank" in codes
+
+
+@pytest.mark.parametrize(
+    "top, below, figures",
+    [
+        # 参加人数 typed alone over 应到 | 实到, every other label in the row below.
+        (
+            [None, None, None, "参加人数", None],
+            ["基层工会名称", "活动日期", "活动形式", "应到", "实到"],
+            ([30, 28], [12, 10]),
+        ),
+        # … and over 现场 | 直播 with 备注 beside them: 备注 is no part.
+        (
+            [None, None, None, "人数", None, None],
+            ["基层工会名称", "活动日期", "活动形式", "现场", "直播", "备注"],
+            ([20, 8, "见照片"], [10, None, "已报送"]),
+        ),
+        # 人员类别 over 党员 | 群众 (类别 is a work item's word), no 工作类别 column.
+        (
+            ["基层工会名称", "活动日期", "活动形式", "人员类别", None],
+            [None, None, None, "党员", "群众"],
+            ([20, 8], [10, None]),
+        ),
+    ],
+)
+def test_a_typed_parent_over_a_split_figure_in_a_csv(raw, top, below, figures):
+    """CSV two-row headers typed by hand: the parent over the figure's columns is found
+    however few labels its row holds, spans only the figure's columns, and a parent
+    holding another field's word does not hide the parts."""
+
+    def line(cells):
+        return ",".join("" if v is None else str(v) for v in cells)
+
+    first = ["长阳镇卫生院工会", "2019-06-03", "讨论会", *figures[0]]
+    second = ["长阳镇第一小学工会", "2019-06-04", "宣讲", *figures[1]]
+    text = "\n".join(["填报单位：长阳镇总工会", line(top), line(below), line(first), line(second)])
+    (raw / "submissions" / "长阳镇总工会.csv").write_text(text + "\n", encoding="utf-8")
+    t = run(raw)
+    expected = {"应到": ["28", "10"], "现场": ["28", "10"], "党员": ["28", "10"]}
+    key = next(k for k in expected if k in below)
+    assert t["rows"][["row", "state", "participants"]].values.tolist() == [
+        ["4", "accepted", expected[key][0]],
+        ["5", "accepted", expected[key][1]],
+    ]
+    codes = set(t["issues"]["code"])
+    assert not codes & {"participants_column_missing", "participants_unreadable"}
+
+
 def _two_rows_of_parts(raw, labels, first, second):
     """长阳镇's sheet: the usual activity columns, then `labels`; two rows, their figures
     `first` and `second` under `labels`."""
@@ -1571,6 +1688,33 @@ def _two_rows_of_parts(raw, labels, first, second):
             [2, "长阳镇第一小学工会", "2019-06-04", "切实抓好学习", "讨论会", *second],
         ],
     )
+
+
+@pytest.mark.parametrize(
+    "labels, first, second, figures, code",
+    [
+        # No total: “—” online is no one online, not an unreadable figure.
+        (["线上", "线下"], ["—", 20], ["无", "/"], ["20", ""], "participants_summed"),
+        # With a total: the parts (12 + nothing) are checked against it.
+        (
+            ["男", "女", "合计"],
+            [12, "无", 15],
+            ["—", 7, None],
+            ["15", "7"],
+            "participants_parts_disagree",
+        ),
+    ],
+)
+def test_a_part_holding_a_placeholder_is_an_empty_part(raw, labels, first, second, figures, code):
+    """“—”, “无”, “/” in one part of a split figure say that part is nothing, as a blank
+    part does (the placeholders of `[row_rules] no_activity`); all parts so: missing."""
+    _two_rows_of_parts(raw, labels, first, second)
+    t = run(raw)
+    assert t["rows"][["row", "state", "participants"]].values.tolist() == [
+        ["3", "accepted", figures[0]],
+        ["4", "accepted", figures[1]],
+    ]
+    assert code in set(t["issues"]["code"])
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
@@ -216,6 +217,14 @@ MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 _UNSEEN = object()  # a memo's answer for a value it has not seen
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _empty_key(value: str) -> str:
+    """A placeholder's width-, case- and space-insensitive form (as the ledger compares them)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", value)).lower()
+
+
 class _Context:
     """A campaign's matcher and markers, with per-value memos shared by every sheet of a run.
 
@@ -245,6 +254,12 @@ class _Context:
         self.count: dict[tuple[type, object], int | None] = {}
         self.pub_label: dict[str, bool] = {}  # `publicity_labels`
         self.pub_yes: set[str] = set()  # the strings `pub_label` says yes to
+        # Cells that hold nothing ("/", "无", "—": `[row_rules] no_activity`): as blank in a
+        # part of a split figure.
+        self.empty_words = frozenset(
+            _empty_key(w) for w in campaign.row_rules.get("no_activity", ())
+        )
+        self.empty_hit: dict[str, bool] = {}
 
     def trim(self) -> None:
         """Clear any memo grown past MEMO_LIMIT (bounded memory on huge runs)."""
@@ -255,6 +270,7 @@ class _Context:
             self.note_hit,
             self.sign_off_hit,
             self.sections,
+            self.empty_hit,
         ):
             if len(memo) > MEMO_LIMIT:
                 memo.clear()
@@ -386,6 +402,15 @@ class _Context:
             )
         return hit
 
+    def placeholder(self, value: object) -> bool:
+        """The cell holds only a placeholder for nothing ("/", "无", "—"), memoised."""
+        if not isinstance(value, str):
+            return False
+        hit = self.empty_hit.get(value)
+        if hit is None:
+            hit = self.empty_hit[value] = _empty_key(value) in self.empty_words
+        return hit
+
     def participants(self, value: object) -> int | None:
         """parse_participants(value)'s count, memoised by (type, value)."""
         key = (value.__class__, value)
@@ -400,6 +425,7 @@ def _context_key(campaign: Campaign) -> tuple:
     return (
         {f: tuple(w) for f, w in campaign.columns.items()},
         {k: tuple(w) for k, w in campaign.row_markers.items()},
+        tuple(campaign.row_rules.get("no_activity", ())),
     )
 
 
@@ -587,24 +613,49 @@ def _bare_total(label: str) -> bool:
     return _TOTAL_UNIT.sub("", match_key(label)) in SUB_TOTAL_WORDS
 
 
-def _spread_parents(parent: list[str], sub: list[str], merges: dict, i: int) -> list[str]:
+def _field_or(matcher: _Matcher, label: str, default: str | None) -> str | None:
+    """The field `label` names, else `default`."""
+    hit = matcher.field_of(label)
+    return default if hit is None else hit[0]
+
+
+def _spread_parents(
+    parent: list[str], sub: list[str], merges: dict, i: int, matcher: _Matcher | None = None
+) -> list[str]:
     """Parent labels of a two-row header, each carried over the blank cells to its right
     that hold sub-labels, as long as the parent itself has one below it: 参加人数 typed
     over 男 | 女 | 合计 without merging (a CSV export, 跨列居中) spans them as a merge would.
     A merged parent already spans what it spans."""
     out = list(parent)
-    owner = ""
+    owner, field = "", None
     for j, p in enumerate(parent):
         if p:
             owner = p if sub[j] and merges.get((i, j)) is None else ""
-        elif owner and sub[j]:
+            field = (matcher.field_of(p) or (None,))[0] if matcher is not None else None
+        elif owner and sub[j] and (matcher is None or _field_or(matcher, sub[j], field) == field):
             out[j] = owner
         else:
-            owner = ""
+            owner = ""  # a label of another field (备注) ends what the parent spans
     return out
 
 
-def _header_labels(grid: Grid, merges: dict, i: int, last: int, width: int) -> list[list[str]]:
+def _options(parent: str, sub: str, matcher: _Matcher) -> list[str]:
+    """A two-row header column's candidate labels, best first: parent and sub-label
+    together, the sub-label, the parent. A part of the figure alone (线上, 男, 合计) under
+    a parent that only contains another field's word (人员类别, 人员类型 hold 类别, 类型)
+    is that part, not that field: its sub-label alone."""
+    if not (parent and sub and sub != parent):
+        return [parent or sub]
+    if _headed_by_part([sub]) or _bare_total(sub):
+        hit = matcher.field_of(parent)
+        if hit is not None and hit[0] != "participants" and hit[1] == 1:
+            return [sub]
+    return [parent + sub, sub, parent]
+
+
+def _header_labels(
+    grid: Grid, merges: dict, i: int, last: int, width: int, matcher: _Matcher
+) -> list[list[str]]:
     """Candidate labels of every header column, best first (as `_header_at` built them)."""
     parent = [_labels(_filled(grid, merges, i, j)) for j in range(width)]
     if last == i:
@@ -613,10 +664,8 @@ def _header_labels(grid: Grid, merges: dict, i: int, last: int, width: int) -> l
     for j in range(width):
         rng = merges.get((i + 1, j))
         sub.append("" if rng and rng[0] <= i else _labels(_cell(grid, i + 1, j)))
-    parent = _spread_parents(parent, sub, merges, i)
-    return [
-        [p + s, s, p] if s and p and s != p else [p or s] for p, s in zip(parent, sub, strict=True)
-    ]
+    parent = _spread_parents(parent, sub, merges, i, matcher)
+    return [_options(p, s, matcher) for p, s in zip(parent, sub, strict=True)]
 
 
 class Split:
@@ -668,7 +717,7 @@ def _split_columns(
     table's own, when a header row holds several tables side by side.
     """
     width = max(len(grid[k]) for k in range(i, last + 1))
-    labels = _header_labels(grid, merges, i, last, width)
+    labels = _header_labels(grid, merges, i, last, width, matcher)
     lo, hi = span[0], width if span[1] is None else span[1]
     found = _candidates(matcher, [o if lo <= j < hi else [""] for j, o in enumerate(labels)])
     notes: list[Issue] = []
@@ -864,8 +913,10 @@ def _read_date_parts(parts: dict[str, int], row: list[object], values: dict[str,
 def _read_split(split: Split, row: list[object], values: dict[str, object], context) -> None:
     """Put the whole figure of a split row into `values` (and the parts' sum when it disagrees).
 
-    Blank parts count 0 when another part holds a number; a part that is not a number
-    makes the figure that part's text (reported as unreadable); all blank: missing.
+    Blank parts count 0 when another part holds a number, and so do parts holding only a
+    placeholder for nothing ("/", "无", "—": `[row_rules] no_activity`); a part that is not
+    a number makes the figure that part's text (reported as unreadable); all blank:
+    missing.
     A blank total beside parts with numbers is their sum (noted for a warning).
     """
     width = len(row)
@@ -876,6 +927,8 @@ def _read_split(split: Split, row: list[object], values: dict[str, object], cont
             continue
         n = context.participants(v)
         if n is None:
+            if context.placeholder(v):
+                continue  # 线上 — | 线下 20: no one online
             bad = v
             break
         total, seen = total + n, True
@@ -1112,18 +1165,20 @@ def _header_at(
     label_like = all(not _DIGIT_OR_COLON.search(p) for p in parent)
     sub = _sub_header(grid, merges, i, width, single_cols) if label_like else None
     if sub is not None:
-        spread = _spread_parents(parent, sub, merges, i)
-        labels = [
-            [p + s, s, p] if s and p and s != p else [p or s]
-            for p, s in zip(spread, sub, strict=True)
-        ]
+        spread = _spread_parents(parent, sub, merges, i, matcher)
+        labels = [_options(p, s, matcher) for p, s in zip(spread, sub, strict=True)]
         cols, labs = _assign(matcher, labels)
         below, _ = _assign(matcher, [[s] for s in sub])
         single_ok = _qualifies_with_parts(single_cols, [[p] for p in parent])
         better_alone = not single_ok and _qualifies(below) and len(below) >= len(cols)
+        # 人员类别 over 党员 | 群众: the parts stand for the figure the one-row reading lacks
+        parts = (
+            "participants" not in cols
+            and _bare_parts(labels, 0, len(labels), set(cols.values()), {}) is not None
+        )
         if (
             _qualifies_with_parts(cols, labels)
-            and len(cols) >= len(single_cols)
+            and len(cols) + parts >= len(single_cols)
             and not better_alone
         ):
             return i + 1, cols, labs
@@ -1148,8 +1203,10 @@ def _third_header_row(
 ) -> tuple[int, dict, dict] | None:
     """The header's last two rows and the row below, when that row is a third header row:
     its every label lies under a cell of the header's last row merged across several
-    columns (活动情况 over 活动日期 … 参加人数, 参加人数 merged over 职工 | 其他), and the
-    header read from those rows has every field the first reading had."""
+    columns (活动情况 over 活动日期 … 参加人数, 参加人数 merged over 职工 | 其他) or under
+    a breakdown heading (其中 over 女职工), or cells of that last row are merged down into
+    it (序号 over two rows); and the header read from those rows has every field the
+    first reading had."""
     if header is None:
         return None
     last, columns, _ = header
@@ -1157,8 +1214,11 @@ def _third_header_row(
     if below >= len(grid):
         return None
     cells = [j for j, v in enumerate(grid[below]) if not blank(v)]
-    if not cells or not all(
-        (rng := merges.get((last, j))) is not None and rng[0] == last and rng[1] < rng[3]
+    if not cells:
+        return None
+    if not _merged_down(merges, last, len(grid[last])) and not all(
+        ((rng := merges.get((last, j))) is not None and rng[0] == last and rng[1] < rng[3])
+        or _labels(_cell(grid, last, j)).startswith("其中")
         for j in cells
     ):
         return None
@@ -1166,6 +1226,13 @@ def _third_header_row(
     if deeper is None or deeper[0] != below or not set(columns) <= set(deeper[1]):
         return None
     return deeper
+
+
+def _merged_down(merges: dict, i: int, width: int) -> bool:
+    """A cell of row i is merged down into row i+1 (序号 over a two-row header)."""
+    return any(
+        (rng := merges.get((i, j))) is not None and rng[0] == i and rng[2] > i for j in range(width)
+    )
 
 
 def _sub_header(
@@ -1188,6 +1255,11 @@ def _sub_header(
         for j, _ in texts
     )
     parent_blank = any(blank(_cell(grid, i, j)) for j, _ in texts)
+    # 序号 merged down over both rows, or 其中 over 女职工 (a breakdown heading names
+    # nothing by itself): the labels below belong to the header, merged or not.
+    two_rows = _merged_down(merges, i, width) or all(
+        _labels(_cell(grid, i, j)).startswith("其中") for j, _ in texts
+    )
     # A label under 参加人数 alone (（人次）, 合计) when every column above has its label:
     # a row of text under several of them is the first data row (某天 | 若干 | 长阳镇…).
     # Not a heading across the table typed in that column (一、切实抓好学习, merged or not).
@@ -1196,7 +1268,7 @@ def _sub_header(
         or ((rng := merges.get((i + 1, j))) is not None and rng[0] == i + 1 and rng[3] > rng[1])
         for j, v in texts
     )
-    if not (spanned or parent_blank or under_participants):
+    if not (spanned or parent_blank or under_participants or two_rows):
         return None
     sub = []
     for j in range(width):
@@ -1528,6 +1600,12 @@ def _may_start_header(
     return context.maybe_sub_header(below) and context.label_like(row)
 
 
+def _named_only(row: list[object], raw: list[tuple[int, object]] | None, naming: set[str]) -> bool:
+    """Every non-blank cell of the row is a string naming a field (`naming`)."""
+    cells = [v for _, v in raw] if raw is not None else [v for v in row if v is not None]
+    return all(v in naming for v in cells)
+
+
 class _Reader:
     """One table while its rows are read: the table, how its cells are picked from a
     row, its columns [lo, hi) (all, lo 0 and hi None, unless tables lie side by side),
@@ -1678,7 +1756,7 @@ def _readers(
     ordinary header, one per table when the header row holds tables side by side
     (`_side_by_side`), each with its own columns and the same header and body rows."""
     width = max(len(grid[k]) for k in range(i, last + 1))
-    options = _header_labels(grid, merges, i, last, width)
+    options = _header_labels(grid, merges, i, last, width, matcher)
     spans, doubtful, hits = _side_by_side(matcher, merges, options, last)
     readers = []
     for (lo, hi), doubt in zip(spans, doubtful, strict=True):
@@ -1807,7 +1885,13 @@ def find_tables(
         header = None
         if (
             i > header_end
-            and (n >= 3 or i in merged_rows)
+            and (
+                n >= 3
+                or i in merged_rows
+                # 参加人数 typed alone over 应到 | 实到 (or its parts), the other labels
+                # in the row below: a two-row header's parent row
+                or (naming and _named_only(row, raw, naming))
+            )
             and _may_start_header(grid, i, context, merged_rows, naming, parts)
         ):
             header = _header_at(grid, merges, matcher, i)
