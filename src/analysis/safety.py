@@ -44,6 +44,10 @@ name copied from a web page brings them along unseen). The CSV and Parquet table
 them as read; every document text leaves them out: `xml_text`, `xml_safe` (a table) and `xml_safe_fields` (the briefing's
 figures, once, before any document is written; the templates' roster likewise). Name
 keys (`namekeys`) ignore them too, so a name written without them still matches.
+
+A third, for xlsx cells: what is stored must read back as the text (`ooxml_escape`: a
+typed `_x0041_` is not the letter A) and fit Excel's 32,767 units, cut with a mark that
+says so when it does not (`excel_cell_text`); `protect_workbook` does both.
 """
 
 from __future__ import annotations
@@ -230,10 +234,54 @@ def csv_rows(rows: Iterable[Sequence[object]]) -> list[list[object]]:
     return [[escape_csv_text(value) for value in row] for row in rows]
 
 
-def protect_workbook(workbook, formulas: Iterable[tuple[str, str]] = ()) -> None:
-    """Make every text cell of an openpyxl workbook a string cell that is never evaluated.
+# What Excel reads as an escape in a cell's stored text (ECMA-376 ST_Xstring): `_xHHHH_`
+# is the character HHHH, so a typed `_x0041_` is stored `_x005F_x0041_`; a carriage return
+# is stored `_x000D_` (an XML reader turns a bare CR into a line feed).
+_OOXML_SPECIAL = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|\r")
 
-    Call just before `workbook.save`. A cell whose text begins with an evaluable
+
+def ooxml_escape(text: str) -> str:
+    """`text` as a cell of an xlsx file stores it, so that Excel, WPS and every reader show
+    exactly `text`: an underscore that would begin an `_xHHHH_` escape becomes `_x005F_`, a
+    carriage return `_x000D_` (what Excel and xlsxwriter write). openpyxl writes cell text
+    as given, so a unit named `_x0041_工会` would otherwise be shown as `A工会`."""
+    return _OOXML_SPECIAL.sub(lambda m: "_x005F_" if m.group() == "_" else "_x000D_", text)
+
+
+# Excel's limit on one cell's text, in UTF-16 code units (an emoji or 𠀀 takes two).
+EXCEL_CELL_UNITS = 32767
+# What ends a text cut to that limit, so that the reader knows there was more.
+CELL_CUT_MARK = "…（原文超过 Excel 单元格 32767 字的上限，以下从略，全文见 CSV 统计表）"
+
+
+def _utf16_units(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def excel_cell_text(text: str, cut: bool = False) -> str:
+    """`text` as one spreadsheet cell can hold it: unchanged when within Excel's 32,767
+    UTF-16 code units (and not already `cut` by a writer), else its beginning followed by
+    CELL_CUT_MARK, within the limit. openpyxl cuts silently at 32,767 characters (too many
+    units when some lie beyond the BMP), xlsxwriter at 32,767 units: neither says so."""
+    if not cut and (len(text) <= EXCEL_CELL_UNITS // 2 or _utf16_units(text) <= EXCEL_CELL_UNITS):
+        return text
+    room = EXCEL_CELL_UNITS - _utf16_units(CELL_CUT_MARK)
+    used = 0
+    for end, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > room:
+            return text[:end] + CELL_CUT_MARK
+    return text[: len(text) - 1] + CELL_CUT_MARK if cut else text
+
+
+def protect_workbook(workbook, formulas: Iterable[tuple[str, str]] = ()) -> None:
+    """Make every text cell of an openpyxl workbook a string cell that is never evaluated,
+    stored so that it reads back as the text it was given (`ooxml_escape`), a text beyond
+    Excel's cell limit cut with a mark that says so (`excel_cell_text`; openpyxl cut it
+    at 32,767 characters when the value was set, so a cell of that length is taken as cut).
+
+    Call once, just before `workbook.save`, on a workbook built in memory (a loaded
+    workbook's text is as stored, already escaped). A cell whose text begins with an evaluable
     character is stored as a string (openpyxl made it a formula if it began with
     `=`) with Excel's quote-prefix style, which keeps it text even when someone
     edits the cell. The project's own formulas, if any, are listed in `formulas` as
@@ -244,7 +292,16 @@ def protect_workbook(workbook, formulas: Iterable[tuple[str, str]] = ()) -> None
         # The cells that exist (iter_rows would create the empty ones in between).
         for cell in list(sheet._cells.values()):
             value = cell.value
-            if not isinstance(value, str) or not value.startswith(_MAY_EVALUATE):
+            if not isinstance(value, str):
+                continue
+            stored = value
+            if len(value) > EXCEL_CELL_UNITS // 2:  # openpyxl cut it at 32,767 characters
+                value = stored = excel_cell_text(value, cut=len(value) >= EXCEL_CELL_UNITS)
+            if "_x" in stored or "\r" in stored:
+                stored = ooxml_escape(stored)
+            if stored is not cell.value:
+                cell._value = stored  # as stored; openpyxl writes it as given
+            if not value.startswith(_MAY_EVALUATE):
                 continue
             if (sheet.title, cell.coordinate) in own:
                 continue
