@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -708,3 +709,34 @@ def test_excel_cell_text_keeps_text_within_the_limit():
     assert safety.excel_cell_text("长" * 32_767) == "长" * 32_767
     assert safety.excel_cell_text("😀" * 16_383) == "😀" * 16_383
     assert safety.excel_cell_text("😀" * 16_384).endswith(safety.CELL_CUT_MARK)
+
+
+# --------------------------------------------------------------------------- names told apart
+
+
+@dataclass
+class _Holder:
+    units: pd.DataFrame
+    status: pd.DataFrame
+    title: str
+
+
+def test_xml_safe_fields_keeps_names_apart_that_read_alike_without_invisible_characters():
+    """`区\\x01教委工会` and `区教委工会` are two units of the roster; left out, the control
+    character would make them one name in every document (and the briefing, which looks
+    units up by name, stop). Each such character is shown as `�` then, in every table."""
+    units = pd.DataFrame({"unit": ["区\x01教委工会", "区教委工会", "长阳\x07镇", "a\u200eb"]})
+    status = pd.DataFrame({"reporting_unit": ["区教委工会", "区\x01教委工会", "a\u200eb"]})
+    holder = _Holder(units, status, "区\x01教委工会")
+    safety.xml_safe_fields(holder)
+    # Alone, the character is left out; beside a name it would read as, it is shown.
+    assert holder.units["unit"].tolist() == ["区\ufffd教委工会", "区教委工会", "长阳镇", "ab"]
+    assert holder.status["reporting_unit"].tolist() == ["区教委工会", "区\ufffd教委工会", "ab"]
+    assert holder.title == "区\ufffd教委工会"
+
+
+def test_xml_safe_fields_falls_back_to_the_code_when_marks_still_clash():
+    units = pd.DataFrame({"unit": ["a\x01b", "a\x02b", "ab"]})
+    holder = _Holder(units, pd.DataFrame({"x": [1]}), "")
+    safety.xml_safe_fields(holder)
+    assert holder.units["unit"].tolist() == ["a<U+0001>b", "a<U+0002>b", "ab"]

@@ -43,7 +43,9 @@ line backwards in Word, PowerPoint and a file name, and no Chinese name needs on
 name copied from a web page brings them along unseen). The CSV and Parquet tables keep
 them as read; every document text leaves them out: `xml_text`, `xml_safe` (a table) and `xml_safe_fields` (the briefing's
 figures, once, before any document is written; the templates' roster likewise). Name
-keys (`namekeys`) ignore them too, so a name written without them still matches.
+keys (`namekeys`) ignore them too, so a name written without them still matches. Two
+texts that would then read alike (`区\x01教委工会` beside `区教委工会`) are told apart:
+`distinct_shown_texts`.
 
 A third, for xlsx cells: what is stored must read back as the text (`ooxml_escape`: a
 typed `_x0041_` is not the letter A) and fit Excel's 32,767 units, cut with a mark that
@@ -376,38 +378,108 @@ def _bytes_may_hold_not_xml(chunk) -> bool:
     return bool((general | isolates).any())
 
 
-def xml_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with every text value as `xml_text` gives it.
+def xml_safe(frame: pd.DataFrame, shown: dict[str, str] | None = None) -> pd.DataFrame:
+    """`frame` with every text value as `xml_text` gives it, or as `shown` maps it (the
+    texts `xml_safe_fields` had to tell apart).
 
     Returns `frame` itself (no copy) when no value holds such a character, the usual
     case; only text columns are looked at.
     """
+    shown = shown or {}
+
+    def one(value: object) -> object:
+        return shown.get(value) or xml_text(value) if isinstance(value, str) else value
+
     changed = {}
     for position, column in _text_columns(frame):
         mask = _not_xml_mask(column)
         if mask is not None and mask.any():
-            fixed = column.astype(object).where(~mask, column.astype(object).map(xml_text))
+            fixed = column.astype(object).where(~mask, column.astype(object).map(one))
             changed[position] = fixed.astype(column.dtype)
-    renamed = {c: xml_text(c) for c in frame.columns if isinstance(c, str) and NOT_XML.search(c)}
+    renamed = {c: one(c) for c in frame.columns if isinstance(c, str) and NOT_XML.search(c)}
     out = _replaced(frame, changed)
     return out.rename(columns=renamed) if renamed else out
+
+
+# How a character no document can hold is shown when leaving it out would make a text
+# read as another one (`distinct_shown_texts`); then, if that is not enough, its code.
+SHOWN_MARK = "\ufffd"
+
+
+def _with_marks(text: str, code: bool = False) -> str:
+    return NOT_XML.sub(lambda m: f"<U+{ord(m.group()):04X}>" if code else SHOWN_MARK, text)
+
+
+def distinct_shown_texts(
+    tables: Sequence[pd.DataFrame], strings: Sequence[str] = ()
+) -> dict[str, str]:
+    """How each text holding a character no document can hold is shown, such that two
+    different texts never read the same: without those characters (`xml_text`), unless
+    that equals another text of the tables (`区\x01教委工会` beside `区教委工会`, or
+    `区教委工会` with a direction mark pasted from a web page): then each such character
+    is shown as `�` (or, should that still meet another text, as its code, `<U+0001>`).
+    Two names the roster keeps apart stay apart in every document, where the briefing
+    looks them up by name. {} when no text holds such a character (the usual case).
+    """
+    originals: set[str] = {v for v in strings if isinstance(v, str) and NOT_XML.search(v)}
+    columns = []
+    for frame in tables:
+        originals.update(c for c in frame.columns if isinstance(c, str) and NOT_XML.search(c))
+        for _, column in _text_columns(frame):
+            columns.append(column)
+            mask = _not_xml_mask(column)
+            if mask is not None and mask.any():
+                originals.update(v for v in column[mask].unique() if isinstance(v, str))
+    if not originals:
+        return {}
+    shown = {text: NOT_XML.sub("", text) for text in originals}
+    for code in (False, True):
+        wanted = set(shown.values())
+        taken = {v for v in strings if isinstance(v, str) and v in wanted}
+        for column in columns:
+            hit = column.isin(wanted).to_numpy(dtype=bool)
+            if hit.any():
+                taken.update(column[hit].unique())
+        taken -= originals
+        counts: dict[str, int] = {}
+        for text in shown.values():
+            counts[text] = counts.get(text, 0) + 1
+        clashing = [o for o, t in shown.items() if t in taken or counts[t] > 1]
+        if not clashing:
+            break
+        for text in clashing:
+            shown[text] = _with_marks(text, code)
+    return shown
 
 
 def xml_safe_fields(holder: object) -> None:
     """Make every text a document could show of `holder` (a dataclass such as the
     briefing's Figures or a Roster) safe for XML, in place: its tables (and tables in
-    a dict), its strings and tuples of strings."""
+    a dict), its strings and tuples of strings; each text shown the same way in all of
+    them (`distinct_shown_texts`)."""
     import dataclasses
 
-    for item in dataclasses.fields(holder):
-        value = getattr(holder, item.name)
+    items = [(item.name, getattr(holder, item.name)) for item in dataclasses.fields(holder)]
+    tables = [v for _, v in items if isinstance(v, pd.DataFrame)]
+    tables += [
+        t for _, v in items if isinstance(v, dict) for t in v.values()
+        if isinstance(t, pd.DataFrame)
+    ]  # fmt: skip
+    strings = [v for _, v in items if isinstance(v, str)]
+    strings += [t for _, v in items if isinstance(v, tuple) for t in v if isinstance(t, str)]
+    shown = distinct_shown_texts(tables, strings)
+
+    def text(value: str) -> str:
+        return shown.get(value) or xml_text(value)
+
+    for name, value in items:
         if isinstance(value, pd.DataFrame):
-            setattr(holder, item.name, xml_safe(value))
+            setattr(holder, name, xml_safe(value, shown))
         elif isinstance(value, dict) and any(isinstance(v, pd.DataFrame) for v in value.values()):
             for key, table in value.items():
                 if isinstance(table, pd.DataFrame):
-                    value[key] = xml_safe(table)
+                    value[key] = xml_safe(table, shown)
         elif isinstance(value, str):
-            setattr(holder, item.name, xml_text(value))
+            setattr(holder, name, text(value))
         elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-            setattr(holder, item.name, tuple(xml_text(v) for v in value))
+            setattr(holder, name, tuple(text(v) for v in value))
