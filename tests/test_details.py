@@ -217,3 +217,23 @@ def test_round_columns_in_words_several_rounds_and_unknown_codes_included(campai
     assert pd.isna(shown.iloc[2, 3])  # a blank cell in the workbook
     rows = details.rows_frame(ROWS.assign(round=["r3", "r1", "", "r2"]), campaign)
     assert "第三阶段（总结）" in rows.values.tolist()[0]
+
+
+def test_details_workbook_keeps_typed_escapes_and_marks_cut_text(tmp_path, campaign):
+    """A unit's `_x005F_x0041_` (two escapes sharing an underscore) reads back as typed:
+    xlsxwriter alone escapes the first only, and Excel shows `_x005FA`. A name beyond
+    Excel's cell limit is cut with a mark saying so, not silently."""
+    import python_calamine
+
+    from analysis import safety
+
+    long_name = "区" + "😀" * 17_000
+    rows = ROWS.assign(grassroots_unit=["_x005F_x0041_工会", "_x0041_", "a\r\nb", long_name])
+    path = details.write_details(
+        tmp_path / "数据明细.xlsx", rows, SUBMISSIONS, ISSUES, COVERAGE, campaign
+    )
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("活动明细")
+    shown = [row[5] for row in sheet.to_python()[1:]]
+    assert shown[:3] == ["_x005F_x0041_工会", "_x0041_", "a\r\nb"]
+    assert shown[3].startswith("区😀😀") and shown[3].endswith(safety.CELL_CUT_MARK)
+    assert len(shown[3].encode("utf-16-le")) // 2 <= 32_767

@@ -333,3 +333,27 @@ def test_sheets_added_later_print_on_a4_with_their_header_repeated(xlsx, tmp_pat
 def test_display_puts_reasons_with_a_place_in_words():
     shown = display(pd.DataFrame({"reason": ["superseded:submissions/a.xlsx", "ok", None]}))
     assert shown.iloc[:, 0].tolist()[:2] == ["被“submissions/a.xlsx”替代", REASON_NAMES["ok"]]
+
+
+def test_workbook_of_units_named_alike_but_for_a_control_character(tmp_path):
+    """A roster with 区教委工会 and 区\\x01教委工会 (a name pasted from another system): two
+    reporting units. Documents cannot hold \\x01; left out, both read 区教委工会 and the
+    通报表 (which looks units up by name) stopped. The second is shown 区�教委工会."""
+    from conftest import ROSTER_HEADER, write_xlsx
+    from python_calamine import CalamineWorkbook
+
+    from analysis import briefing
+
+    raw = tmp_path / "raw"
+    rows = [
+        ROSTER_HEADER,
+        [1, "区教委机关工会", "区教委工会", "系统", 50, 55, "C1"],
+        [2, "区_x0001_教委工会", "", "直属", 20, 25, "D1"],  # as xlsx stores \x01
+    ]
+    write_xlsx(raw / "roster" / "名册.xlsx", rows)
+    (raw / "submissions").mkdir()
+    figures = briefing.load(raw, tmp_path / "out")
+    path = workbook.write_workbook(figures, tmp_path / "通报表.xlsx")
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("通报表").to_python()
+    names = [row[1] for row in sheet if row[2] in ("系统", "直属") and row[0] != ""]
+    assert sorted(names) == ["区教委工会", "区\ufffd教委工会"]

@@ -61,6 +61,20 @@ def test_windows_name_cuts_long_names_deterministically_and_uniquely():
     assert a[:20] == first[:20]
 
 
+@pytest.mark.parametrize("char", ["😀", "𠀀"])
+def test_windows_name_counts_characters_beyond_the_bmp_twice(tmp_path, char):
+    """An emoji or 𠀀 is two UTF-16 units on Windows and four bytes on Linux (UOS, Kylin),
+    where a name may take 255 bytes: 80 of them (320 bytes) could not be written."""
+    name = windows_name("区" + char * 90 + "工会", suffix=".xlsx")
+    assert len(name.encode("utf-16-le")) // 2 <= MAX_NAME_CHARS
+    assert len(name.encode("utf-8")) <= 255 and name.endswith(".xlsx") and "~" in name
+    assert name.startswith("区" + char * 30)
+    assert windows_problems(name) == []
+    (tmp_path / name).write_bytes(b"")  # the file system takes it
+    assert not windows_path_fits("reports/" + "😀" * 115)  # 230 units, though 115 characters
+    assert "longer than 255 bytes (Linux)" in windows_problems("😀" * 64)
+
+
 def test_unique_names_numbers_repeats_ignoring_case():
     names = ["A_B.xlsx", "a_b.xlsx", "A_B.xlsx", "C.xlsx"]
     assert unique_names(names) == ["A_B.xlsx", "a_b (2).xlsx", "A_B (3).xlsx", "C.xlsx"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -659,3 +660,83 @@ def test_a_sheet_named_with_spaces_before_a_sign_is_never_a_formula(tmp_path):
     with open(tmp_path / "out" / "rows.csv", encoding="utf-8-sig", newline="") as fh:
         (row,) = csv.DictReader(fh)
     assert (row["sheet"], row["state"], row["participants"]) == ("' =1+2", "accepted", "40")
+
+
+# --------------------------------------------------------------------------- cell text as stored
+
+
+def _calamine_column(path: Path) -> list[object]:
+    import python_calamine
+
+    sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    return [row[0] for row in sheet.to_python()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["_x0041_工会", "区_x000D_局", "_x005F_x0041_工会", "_X00e9_", "a\r\nb", "长阳_x4E2D_镇"],
+)
+def test_protect_workbook_stores_typed_escapes_and_cr_as_text(tmp_path, text):
+    """`_x0041_` typed by a unit is text: Excel (and calamine) would show `A` if it were stored
+    as typed. It is stored `_x005F_x0041_`; a carriage return `_x000D_`."""
+    wb = Workbook()
+    wb.active["A1"] = text
+    wb.active["A2"] = "=" + text  # evaluable too: quoted, and still exact
+    safety.protect_workbook(wb)
+    wb.save(tmp_path / "a.xlsx")
+    assert _calamine_column(tmp_path / "a.xlsx") == [text, "=" + text]
+
+
+def test_protect_workbook_cuts_text_beyond_the_cell_limit_with_a_mark(tmp_path):
+    """Excel holds 32,767 UTF-16 units in a cell; openpyxl cuts at 32,767 characters without
+    a word (an emoji takes two units). The cut is said in the cell."""
+    wb = Workbook()
+    wb.active["A1"] = "长" * 40_000
+    wb.active["A2"] = "区" + "😀" * 17_000
+    wb.active["A3"] = "长" * 100
+    safety.protect_workbook(wb)
+    wb.save(tmp_path / "a.xlsx")
+    first, second, third = _calamine_column(tmp_path / "a.xlsx")
+    for cut, typed in ((first, "长"), (second, "😀")):
+        assert cut.endswith(safety.CELL_CUT_MARK)
+        assert len(cut.encode("utf-16-le")) // 2 <= 32_767
+        head = cut[: -len(safety.CELL_CUT_MARK)]
+        assert len(head.encode("utf-16-le")) // 2 > 32_700 and set(head[1:]) == {typed}
+    assert third == "长" * 100
+
+
+def test_excel_cell_text_keeps_text_within_the_limit():
+    assert safety.excel_cell_text("长" * 32_767) == "长" * 32_767
+    assert safety.excel_cell_text("😀" * 16_383) == "😀" * 16_383
+    assert safety.excel_cell_text("😀" * 16_384).endswith(safety.CELL_CUT_MARK)
+
+
+# --------------------------------------------------------------------------- names told apart
+
+
+@dataclass
+class _Holder:
+    units: pd.DataFrame
+    status: pd.DataFrame
+    title: str
+
+
+def test_xml_safe_fields_keeps_names_apart_that_read_alike_without_invisible_characters():
+    """`区\\x01教委工会` and `区教委工会` are two units of the roster; left out, the control
+    character would make them one name in every document (and the briefing, which looks
+    units up by name, stop). Each such character is shown as `�` then, in every table."""
+    units = pd.DataFrame({"unit": ["区\x01教委工会", "区教委工会", "长阳\x07镇", "a\u200eb"]})
+    status = pd.DataFrame({"reporting_unit": ["区教委工会", "区\x01教委工会", "a\u200eb"]})
+    holder = _Holder(units, status, "区\x01教委工会")
+    safety.xml_safe_fields(holder)
+    # Alone, the character is left out; beside a name it would read as, it is shown.
+    assert holder.units["unit"].tolist() == ["区\ufffd教委工会", "区教委工会", "长阳镇", "ab"]
+    assert holder.status["reporting_unit"].tolist() == ["区教委工会", "区\ufffd教委工会", "ab"]
+    assert holder.title == "区\ufffd教委工会"
+
+
+def test_xml_safe_fields_falls_back_to_the_code_when_marks_still_clash():
+    units = pd.DataFrame({"unit": ["a\x01b", "a\x02b", "ab"]})
+    holder = _Holder(units, pd.DataFrame({"x": [1]}), "")
+    safety.xml_safe_fields(holder)
+    assert holder.units["unit"].tolist() == ["a<U+0001>b", "a<U+0002>b", "ab"]

@@ -347,3 +347,34 @@ def test_a_template_and_its_copy_in_the_same_workbook_count_alike(template, raw,
     issues = (tmp_path / "out" / "issues.csv").read_text(encoding="utf-8-sig")
     assert ",活动情况,7,B,warning,value_ditto," in issues
     assert ",活动情况 (2),7,B,warning,value_ditto," in issues
+
+
+def test_names_with_typed_escapes_come_back_from_a_filled_template(tmp_path, campaign):
+    """A roster name holding `_x0041_` (text, as Excel stores it: `_x005F_x0041_`) is written
+    into its template as that text, and the filled template is read back to the same unit
+    and union: stored as typed, Excel would show `A区教委工会` and the rows fall out."""
+    from conftest import ROSTER_HEADER, write_xlsx
+    from python_calamine import CalamineWorkbook
+
+    from analysis.safety import ooxml_escape
+
+    unit, union = "_x0041_区教委工会", "区_x005F_x0041_中学工会"
+    raw = tmp_path / "raw"
+    stored = [ROSTER_HEADER, [1, ooxml_escape(union), ooxml_escape(unit), "系统", 40, 45, "C1"]]
+    write_xlsx(raw / "roster" / "名册.xlsx", stored)
+    (raw / "submissions").mkdir()
+    roster = load_roster(raw / "roster")
+    assert roster.units["unit"].tolist() == [union]
+    (path,) = write_templates(roster, campaign, "r2", tmp_path / "templates")
+    shown = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("活动情况").to_python()
+    assert [unit] == [row[i + 1] for row in shown[:5] for i, v in enumerate(row) if v == "填报单位"]
+    path = Path(shutil.copy(path, raw / "submissions" / "报送表.xlsx"))
+    # The unit picks the union from the list; Excel stores it escaped, as openpyxl does not.
+    fill_template(
+        path, [activity(ooxml_escape(union), dt.date(2019, 7, 10), 35)],
+        {"report_date": dt.date(2019, 10, 8)},
+    )  # fmt: skip
+    (row,) = ledger(raw, tmp_path / "out").values()
+    assert (row["state"], row["grassroots_unit"], row["reporting_unit"], row["participants"]) == (
+        "accepted", union, unit, "35",
+    )  # fmt: skip

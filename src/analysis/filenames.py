@@ -12,7 +12,9 @@ through it (run folders, templates per unit, their zip and checklist).
 Length: a project copied to `C:\\Users\\某某某\\Desktop\\房山区工会统计分析\\` (about 30
 characters) writes at most `reports\\templates\\<round>\\<name>.xlsx` below it; with
 names of at most `MAX_NAME_CHARS` characters every path stays well under 260
-(`DESKTOP_PROJECT` and `windows_path_fits`, which the tests use). A longer name is
+(`DESKTOP_PROJECT` and `windows_path_fits`, which the tests use); lengths are counted
+as Windows counts them, in UTF-16 code units (`utf16_length`: an emoji or 𠀀 counts two),
+which also keeps a name within the 255 bytes of a Linux file name. A longer name is
 cut and given 8 hex digits of a hash of the whole text, so two long names that begin
 alike stay different and the same text always gives the same name.
 """
@@ -52,11 +54,29 @@ def windows_name(text: str, max_chars: int = MAX_NAME_CHARS, suffix: str = "") -
     stem, dot, rest = name.partition(".")
     if stem.rstrip(" ").upper() in RESERVED_NAMES:
         name = f"{stem}_{dot}{rest}"
-    room = max_chars - len(suffix)
-    if len(name) > room:
+    room = max_chars - utf16_length(suffix)
+    if utf16_length(name) > room:
         tag = "~" + _digest(str(text))
-        name = name[: max(room - len(tag), 1)].rstrip(" .") + tag
+        name = _cut(name, max(room - len(tag), 1)).rstrip(" .") + tag
     return name + suffix
+
+
+def utf16_length(text: str) -> int:
+    """The length of `text` as Windows counts it (MAX_PATH, a name's 255): UTF-16 code
+    units, two for a character beyond the BMP (an emoji, 𠀀). Counted so, a name of at
+    most MAX_NAME_CHARS is also at most 240 bytes of UTF-8, within the 255 bytes a Linux
+    file name may take (UOS, Kylin): three bytes a unit in the BMP, four a pair beyond it."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _cut(text: str, units: int) -> str:
+    """The longest beginning of `text` of at most `units` UTF-16 code units."""
+    used = 0
+    for end, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > units:
+            return text[:end]
+    return text
 
 
 def shown_name(text: str) -> str:
@@ -173,12 +193,14 @@ def windows_problems(name: str) -> list[str]:
         problems.append("reserved device name")
     if PureWindowsPath(name).name != name:
         problems.append("not a single plain name")
-    if len(name) > 255:
+    if utf16_length(name) > 255:
         problems.append("longer than 255 characters")
+    if len(name.encode("utf-8", "surrogateescape")) > 255:
+        problems.append("longer than 255 bytes (Linux)")
     return problems
 
 
 def windows_path_fits(relative: PurePath | str, base: PureWindowsPath = DESKTOP_PROJECT) -> bool:
     """Whether `base` + `relative` stays within Windows' MAX_PATH (260 with the final NUL)."""
     path = base.joinpath(*PurePath(relative).parts)
-    return len(str(path)) <= MAX_PATH_CHARS
+    return utf16_length(str(path)) <= MAX_PATH_CHARS

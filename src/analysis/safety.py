@@ -43,7 +43,13 @@ line backwards in Word, PowerPoint and a file name, and no Chinese name needs on
 name copied from a web page brings them along unseen). The CSV and Parquet tables keep
 them as read; every document text leaves them out: `xml_text`, `xml_safe` (a table) and `xml_safe_fields` (the briefing's
 figures, once, before any document is written; the templates' roster likewise). Name
-keys (`namekeys`) ignore them too, so a name written without them still matches.
+keys (`namekeys`) ignore them too, so a name written without them still matches. Two
+texts that would then read alike (`区\x01教委工会` beside `区教委工会`) are told apart:
+`distinct_shown_texts`.
+
+A third, for xlsx cells: what is stored must read back as the text (`ooxml_escape`: a
+typed `_x0041_` is not the letter A) and fit Excel's 32,767 units, cut with a mark that
+says so when it does not (`excel_cell_text`); `protect_workbook` does both.
 """
 
 from __future__ import annotations
@@ -230,10 +236,54 @@ def csv_rows(rows: Iterable[Sequence[object]]) -> list[list[object]]:
     return [[escape_csv_text(value) for value in row] for row in rows]
 
 
-def protect_workbook(workbook, formulas: Iterable[tuple[str, str]] = ()) -> None:
-    """Make every text cell of an openpyxl workbook a string cell that is never evaluated.
+# What Excel reads as an escape in a cell's stored text (ECMA-376 ST_Xstring): `_xHHHH_`
+# is the character HHHH, so a typed `_x0041_` is stored `_x005F_x0041_`; a carriage return
+# is stored `_x000D_` (an XML reader turns a bare CR into a line feed).
+_OOXML_SPECIAL = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|\r")
 
-    Call just before `workbook.save`. A cell whose text begins with an evaluable
+
+def ooxml_escape(text: str) -> str:
+    """`text` as a cell of an xlsx file stores it, so that Excel, WPS and every reader show
+    exactly `text`: an underscore that would begin an `_xHHHH_` escape becomes `_x005F_`, a
+    carriage return `_x000D_` (what Excel and xlsxwriter write). openpyxl writes cell text
+    as given, so a unit named `_x0041_工会` would otherwise be shown as `A工会`."""
+    return _OOXML_SPECIAL.sub(lambda m: "_x005F_" if m.group() == "_" else "_x000D_", text)
+
+
+# Excel's limit on one cell's text, in UTF-16 code units (an emoji or 𠀀 takes two).
+EXCEL_CELL_UNITS = 32767
+# What ends a text cut to that limit, so that the reader knows there was more.
+CELL_CUT_MARK = "…（原文超过 Excel 单元格 32767 字的上限，以下从略，全文见 CSV 统计表）"
+
+
+def _utf16_units(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def excel_cell_text(text: str, cut: bool = False) -> str:
+    """`text` as one spreadsheet cell can hold it: unchanged when within Excel's 32,767
+    UTF-16 code units (and not already `cut` by a writer), else its beginning followed by
+    CELL_CUT_MARK, within the limit. openpyxl cuts silently at 32,767 characters (too many
+    units when some lie beyond the BMP), xlsxwriter at 32,767 units: neither says so."""
+    if not cut and (len(text) <= EXCEL_CELL_UNITS // 2 or _utf16_units(text) <= EXCEL_CELL_UNITS):
+        return text
+    room = EXCEL_CELL_UNITS - _utf16_units(CELL_CUT_MARK)
+    used = 0
+    for end, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > room:
+            return text[:end] + CELL_CUT_MARK
+    return text[: len(text) - 1] + CELL_CUT_MARK if cut else text
+
+
+def protect_workbook(workbook, formulas: Iterable[tuple[str, str]] = ()) -> None:
+    """Make every text cell of an openpyxl workbook a string cell that is never evaluated,
+    stored so that it reads back as the text it was given (`ooxml_escape`), a text beyond
+    Excel's cell limit cut with a mark that says so (`excel_cell_text`; openpyxl cut it
+    at 32,767 characters when the value was set, so a cell of that length is taken as cut).
+
+    Call once, just before `workbook.save`, on a workbook built in memory (a loaded
+    workbook's text is as stored, already escaped). A cell whose text begins with an evaluable
     character is stored as a string (openpyxl made it a formula if it began with
     `=`) with Excel's quote-prefix style, which keeps it text even when someone
     edits the cell. The project's own formulas, if any, are listed in `formulas` as
@@ -244,7 +294,16 @@ def protect_workbook(workbook, formulas: Iterable[tuple[str, str]] = ()) -> None
         # The cells that exist (iter_rows would create the empty ones in between).
         for cell in list(sheet._cells.values()):
             value = cell.value
-            if not isinstance(value, str) or not value.startswith(_MAY_EVALUATE):
+            if not isinstance(value, str):
+                continue
+            stored = value
+            if len(value) > EXCEL_CELL_UNITS // 2:  # openpyxl cut it at 32,767 characters
+                value = stored = excel_cell_text(value, cut=len(value) >= EXCEL_CELL_UNITS)
+            if "_x" in stored or "\r" in stored:
+                stored = ooxml_escape(stored)
+            if stored is not cell.value:
+                cell._value = stored  # as stored; openpyxl writes it as given
+            if not value.startswith(_MAY_EVALUATE):
                 continue
             if (sheet.title, cell.coordinate) in own:
                 continue
@@ -319,38 +378,108 @@ def _bytes_may_hold_not_xml(chunk) -> bool:
     return bool((general | isolates).any())
 
 
-def xml_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with every text value as `xml_text` gives it.
+def xml_safe(frame: pd.DataFrame, shown: dict[str, str] | None = None) -> pd.DataFrame:
+    """`frame` with every text value as `xml_text` gives it, or as `shown` maps it (the
+    texts `xml_safe_fields` had to tell apart).
 
     Returns `frame` itself (no copy) when no value holds such a character, the usual
     case; only text columns are looked at.
     """
+    shown = shown or {}
+
+    def one(value: object) -> object:
+        return shown.get(value) or xml_text(value) if isinstance(value, str) else value
+
     changed = {}
     for position, column in _text_columns(frame):
         mask = _not_xml_mask(column)
         if mask is not None and mask.any():
-            fixed = column.astype(object).where(~mask, column.astype(object).map(xml_text))
+            fixed = column.astype(object).where(~mask, column.astype(object).map(one))
             changed[position] = fixed.astype(column.dtype)
-    renamed = {c: xml_text(c) for c in frame.columns if isinstance(c, str) and NOT_XML.search(c)}
+    renamed = {c: one(c) for c in frame.columns if isinstance(c, str) and NOT_XML.search(c)}
     out = _replaced(frame, changed)
     return out.rename(columns=renamed) if renamed else out
+
+
+# How a character no document can hold is shown when leaving it out would make a text
+# read as another one (`distinct_shown_texts`); then, if that is not enough, its code.
+SHOWN_MARK = "\ufffd"
+
+
+def _with_marks(text: str, code: bool = False) -> str:
+    return NOT_XML.sub(lambda m: f"<U+{ord(m.group()):04X}>" if code else SHOWN_MARK, text)
+
+
+def distinct_shown_texts(
+    tables: Sequence[pd.DataFrame], strings: Sequence[str] = ()
+) -> dict[str, str]:
+    """How each text holding a character no document can hold is shown, such that two
+    different texts never read the same: without those characters (`xml_text`), unless
+    that equals another text of the tables (`区\x01教委工会` beside `区教委工会`, or
+    `区教委工会` with a direction mark pasted from a web page): then each such character
+    is shown as `�` (or, should that still meet another text, as its code, `<U+0001>`).
+    Two names the roster keeps apart stay apart in every document, where the briefing
+    looks them up by name. {} when no text holds such a character (the usual case).
+    """
+    originals: set[str] = {v for v in strings if isinstance(v, str) and NOT_XML.search(v)}
+    columns = []
+    for frame in tables:
+        originals.update(c for c in frame.columns if isinstance(c, str) and NOT_XML.search(c))
+        for _, column in _text_columns(frame):
+            columns.append(column)
+            mask = _not_xml_mask(column)
+            if mask is not None and mask.any():
+                originals.update(v for v in column[mask].unique() if isinstance(v, str))
+    if not originals:
+        return {}
+    shown = {text: NOT_XML.sub("", text) for text in originals}
+    for code in (False, True):
+        wanted = set(shown.values())
+        taken = {v for v in strings if isinstance(v, str) and v in wanted}
+        for column in columns:
+            hit = column.isin(wanted).to_numpy(dtype=bool)
+            if hit.any():
+                taken.update(column[hit].unique())
+        taken -= originals
+        counts: dict[str, int] = {}
+        for text in shown.values():
+            counts[text] = counts.get(text, 0) + 1
+        clashing = [o for o, t in shown.items() if t in taken or counts[t] > 1]
+        if not clashing:
+            break
+        for text in clashing:
+            shown[text] = _with_marks(text, code)
+    return shown
 
 
 def xml_safe_fields(holder: object) -> None:
     """Make every text a document could show of `holder` (a dataclass such as the
     briefing's Figures or a Roster) safe for XML, in place: its tables (and tables in
-    a dict), its strings and tuples of strings."""
+    a dict), its strings and tuples of strings; each text shown the same way in all of
+    them (`distinct_shown_texts`)."""
     import dataclasses
 
-    for item in dataclasses.fields(holder):
-        value = getattr(holder, item.name)
+    items = [(item.name, getattr(holder, item.name)) for item in dataclasses.fields(holder)]
+    tables = [v for _, v in items if isinstance(v, pd.DataFrame)]
+    tables += [
+        t for _, v in items if isinstance(v, dict) for t in v.values()
+        if isinstance(t, pd.DataFrame)
+    ]  # fmt: skip
+    strings = [v for _, v in items if isinstance(v, str)]
+    strings += [t for _, v in items if isinstance(v, tuple) for t in v if isinstance(t, str)]
+    shown = distinct_shown_texts(tables, strings)
+
+    def text(value: str) -> str:
+        return shown.get(value) or xml_text(value)
+
+    for name, value in items:
         if isinstance(value, pd.DataFrame):
-            setattr(holder, item.name, xml_safe(value))
+            setattr(holder, name, xml_safe(value, shown))
         elif isinstance(value, dict) and any(isinstance(v, pd.DataFrame) for v in value.values()):
             for key, table in value.items():
                 if isinstance(table, pd.DataFrame):
-                    value[key] = xml_safe(table)
+                    value[key] = xml_safe(table, shown)
         elif isinstance(value, str):
-            setattr(holder, item.name, xml_text(value))
+            setattr(holder, name, text(value))
         elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
-            setattr(holder, item.name, tuple(xml_text(v) for v in value))
+            setattr(holder, name, tuple(text(v) for v in value))

@@ -230,6 +230,24 @@ def _cells(frame: pd.DataFrame):
     return values.itertuples(index=False, name=None)
 
 
+def _escape_every_escape() -> None:
+    """Make xlsxwriter store every typed `_xHHHH_` as text, overlapping ones included.
+
+    Excel reads `_xHHHH_` in a cell's stored text as the character HHHH, so a writer
+    stores a typed one with its underscore escaped (`_x005F_x0041_` for `_x0041_`).
+    xlsxwriter finds them with a pattern whose matches do not overlap: in `_x005F_x0041_`
+    typed by a unit it escapes the first and not the second, which shares its underscore,
+    and Excel shows `_x005FA`. Its pattern (a module global it reads at each write) is
+    made a lookahead, which escapes each such underscore (`safety.ooxml_escape`'s rule).
+    """
+    import re
+
+    from xlsxwriter import xmlwriter
+
+    if hasattr(xmlwriter, "re_control_chars_1"):
+        xmlwriter.re_control_chars_1 = re.compile(r"(_(?=x[0-9a-fA-F]{4}_))")
+
+
 def write_details(
     path: Path,
     rows: pd.DataFrame,
@@ -245,6 +263,7 @@ def write_details(
     """
     import xlsxwriter
 
+    _escape_every_escape()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     frames = details_frames(rows, submissions, issues, coverage, campaign)
@@ -297,6 +316,8 @@ def write_details(
                     moment = dt.datetime(value.year, value.month, value.day)
                     ws.write_datetime(i, j, moment, formats["date"])
                 elif isinstance(value, str):
+                    if len(value) > safety.EXCEL_CELL_UNITS // 2:  # cut with a mark, not silently
+                        value = safety.excel_cell_text(value)
                     if safety.is_evaluable(value):
                         ws.write_string(i, j, value, formats["quoted"])
                     else:
