@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import hashlib
-import io
 import json
 import os
 import re
@@ -33,6 +31,9 @@ import pandas as pd
 from analysis import safety
 
 CSV_ENCODING = "utf-8-sig"  # Excel needs the BOM to show Chinese; pandas reads it fine
+
+# What makes a field quoted (`_quoted_chars`).
+_QUOTED = (b",", b'"', b"\n", b"\r")
 
 # Rows per slice of the CSV writer: the text of one slice is in memory at a time.
 CSV_CHUNK_ROWS = 16_384
@@ -53,7 +54,9 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     """
     chunks = _csv_chunks_arrow(frame)
     if chunks is None:
-        frame.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\n")
+        # A text holding a CR: every text quoted, as `to_csv` would not quote it alone.
+        quoting = csv.QUOTE_NONNUMERIC if _holds_cr(frame) else csv.QUOTE_MINIMAL
+        frame.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\n", quoting=quoting)
         return
     with path.open("wb") as fh:
         for chunk in chunks:
@@ -165,15 +168,27 @@ def _csv_lines(arrays: list):
     return body, offsets[1:] - offsets[0]
 
 
-@functools.cache
 def _quoted_chars() -> tuple[bytes, ...]:
-    """The characters that make Python's csv writer (so `to_csv`) quote a field.
+    """The characters that make a field quoted: comma, quote, LF and CR.
 
-    Comma, quote and LF; CR depends on the Python version, so it is asked, not assumed.
+    Python 3.11's csv writer (so `to_csv`) leaves a lone CR unquoted when lines end
+    in LF; every CSV reader (Excel, pandas) then ends the line there, and the rest of
+    the field starts a new row of its own, past the formula guard (a submission named
+    "…\r=cmd…"). So a CR is always quoted, whatever the running Python does.
     """
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(["\r", "x"])
-    return (b",", b'"', b"\n") + ((b"\r",) if buffer.getvalue().startswith('"') else ())
+    return _QUOTED
+
+
+def _holds_cr(frame: pd.DataFrame) -> bool:
+    """Whether a text cell (or a column's name) of `frame` holds a CR."""
+    if any("\r" in str(c) for c in frame.columns):
+        return True
+    for k in range(frame.shape[1]):
+        column = frame.iloc[:, k]
+        textual = pd.api.types.is_string_dtype(column.dtype) or column.dtype == object
+        if textual and column.map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return True
+    return False
 
 
 def _needs_quoting(text) -> bool:
