@@ -250,6 +250,44 @@ def test_bad_materials_each_one_message_and_the_run_goes_on(raw, tmp_path):
     assert os.path.getsize(video) == 500 * 2**20
 
 
+def _broken_member_zip(members: dict[str, bytes], broken: str) -> bytes:
+    """A zip (stored, not compressed) whose member `broken` fails its CRC check."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    data = bytearray(buffer.getvalue())
+    at = data.find(members[broken][-60:-20])  # in its picture data, not the shared tables
+    data[at + 3] ^= 0xFF
+    return bytes(data)
+
+
+def test_a_photo_that_cannot_be_unpacked_is_a_rejected_photo_of_its_unit(raw):
+    """A damaged or encrypted member is still a material received: listed, rejected, placed,
+    with the archive's one error (not a second one)."""
+    good, bad = mm.jpeg(mm.picture(1), "2019:06:03 10:00:00"), mm.jpeg(mm.picture(2))
+    put(raw, "长阳镇总工会_第一阶段_照片.zip",
+        _broken_member_zip({"好.jpg": good, "坏.jpg": bad}, "坏.jpg"))  # fmt: skip
+    put(raw, "琉璃河镇/加密.zip", mm.zip_of({"a.jpg": good, "b.jpg": bad}, encrypted=("a.jpg",)))
+    out = run(raw)
+    table = materials(out)
+    assert table[["file", "reporting_unit", "round", "material", "state"]].values.tolist() == [
+        ["submissions/琉璃河镇/加密.zip/a.jpg", "琉璃河镇总工会", "", "photo", "rejected"],
+        ["submissions/琉璃河镇/加密.zip/b.jpg", "琉璃河镇总工会", "", "photo", "current"],
+        ["submissions/长阳镇总工会_第一阶段_照片.zip/坏.jpg", "长阳镇总工会", "r1", "photo", "rejected"],
+        ["submissions/长阳镇总工会_第一阶段_照片.zip/好.jpg", "长阳镇总工会", "r1", "photo", "current"],
+    ]  # fmt: skip
+    codes = [c for c in issue_codes(out) if c[2].startswith(("archive", "material"))]
+    assert sorted(codes) == [
+        ("submissions/琉璃河镇/加密.zip/a.jpg", "error", "archive_member_encrypted"),
+        ("submissions/琉璃河镇/加密.zip/b.jpg", "warning", "material_unplaced"),
+        ("submissions/长阳镇总工会_第一阶段_照片.zip/坏.jpg", "error", "archive_member_corrupt"),
+    ]
+
+
 def test_empty_members_of_one_zip_are_each_told_as_what_their_names_say(raw):
     """Two empty members share their (no) bytes: each is still what its own name says."""
     put(raw, "长阳镇总工会/材料.zip", mm.zip_of({"总结.docx": b"", "照片.jpg": b""}))

@@ -44,6 +44,9 @@ UNKNOWN = Kind("unknown", "")
 # A file that begins like a zip but cannot be opened as one: an Office file or a zip cut
 # off in transfer. Its name says which (a damaged .docx is a document, not an archive).
 DAMAGED_ZIP = Kind("damaged", "zip")
+# An archive member that could not be taken out (damaged, encrypted, an unknown method):
+# its name says what it is; the archive's message already says why.
+UNREAD_MEMBER = Kind("unread", "")
 
 
 def from_head(head: bytes) -> Kind:

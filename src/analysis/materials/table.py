@@ -69,6 +69,9 @@ def _read_facts(item: Received, limit: int) -> Facts:
     facts = Facts(material=group, format=fmt or PurePosixPath(item.rel).suffix.lower().lstrip("."))
     if group == "document" and documents.SUMMARY_MARK in PurePosixPath(item.rel).stem:
         facts.material = "summary"  # by its name, even when it cannot be read
+    if item.told:  # an archive member it could not unpack: its message is the archive's
+        facts.error = (IssueCode.MATERIAL_CORRUPT, "")
+        return facts
     if item.size == 0:
         facts.error = (IssueCode.MATERIAL_EMPTY, "")
         return facts
@@ -173,7 +176,8 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
         if facts.error:
             code, detail = facts.error
             state = MaterialState.REJECTED
-            issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
+            if not item.told:
+                issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
         # A photo's capture date places it in a round; a document's own date is when it
         # was written (a round's summary comes after the round) and places nothing.
         photo = facts.material == "photo"
