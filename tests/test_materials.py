@@ -757,6 +757,32 @@ def test_photos_in_a_folder_named_for_a_union_count_for_its_roster_parent(raw, s
     }
 
 
+def test_materials_in_a_folder_or_file_named_by_a_units_bare_place_name_are_its(raw):
+    """Units label what they send by the place alone (长阳, not 长阳镇总工会; 教委 for
+    区教委工会): standing alone or beside what the file is, it names the unit; inside
+    another word (北京长阳物流有限公司, 长阳路小学) it names nothing."""
+    for k, rel in enumerate([
+        "长阳/照片/1.jpg",
+        "第二阶段/琉璃河/2.jpg",
+        "长阳_第一阶段_合影.jpg",
+        "房山区教委工会/3.jpg",
+        "教委照片.zip/4.jpg",
+        "北京长阳物流有限公司/5.jpg",
+        "长阳路小学/6.jpg",
+    ]):  # fmt: skip
+        put(raw, rel, mm.jpeg(mm.picture(k)))
+    table = materials(run(raw)).set_index("file")
+    assert table[["reporting_unit", "round"]].fillna("").to_dict("index") == {
+        "submissions/长阳/照片/1.jpg": {"reporting_unit": "长阳镇总工会", "round": ""},
+        "submissions/第二阶段/琉璃河/2.jpg": {"reporting_unit": "琉璃河镇总工会", "round": "r2"},
+        "submissions/长阳_第一阶段_合影.jpg": {"reporting_unit": "长阳镇总工会", "round": "r1"},
+        "submissions/房山区教委工会/3.jpg": {"reporting_unit": "区教委工会", "round": ""},
+        "submissions/教委照片.zip/4.jpg": {"reporting_unit": "区教委工会", "round": ""},
+        "submissions/北京长阳物流有限公司/5.jpg": {"reporting_unit": "", "round": ""},
+        "submissions/长阳路小学/6.jpg": {"reporting_unit": "", "round": ""},
+    }
+
+
 def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):
     """A .docx is a zip inside: one cut off in transfer (half its bytes) cannot be opened
     as a zip. It is still the summary its name says, listed and rejected with a

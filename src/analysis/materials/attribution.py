@@ -62,7 +62,11 @@ def _unit_named(text: str, resolver: names.NameResolver, outer: str | None = Non
     if resolver.unions_named(text, outer):
         return None
     # A name opening with a union's name, then what the file is: 房山区实验中学工会_合影
-    return resolver.union_parent_opening(text) or resolver.reporting_unit_in_text(text)
+    return (
+        resolver.union_parent_opening(text)
+        or resolver.reporting_unit_in_text(text)
+        or resolver.reporting_unit_by_place(text)  # 长阳/照片, 拱辰_第二阶段
+    )
 
 
 def _outer_unit(folders: list[str], resolver: names.NameResolver) -> list[str | None]:
@@ -71,7 +75,11 @@ def _outer_unit(folders: list[str], resolver: names.NameResolver) -> list[str | 
     unit = None
     for folder in reversed(folders):
         found.append(unit)
-        unit = resolver.reporting_unit_in_text(folder) or unit
+        unit = (
+            resolver.reporting_unit_in_text(folder)
+            or resolver.reporting_unit_by_place(folder)
+            or unit
+        )
     return found[::-1]
 
 
