@@ -421,16 +421,16 @@ class NameResolver:
     def reporting_unit_by_place(self, text: str) -> str | None:
         """The reporting unit a folder or file name names by its bare place name, as units
         label what they send (长阳/照片, 拱辰_第二阶段, 霞云岭材料.zip): the place standing
-        alone, or next to what the file is (照片, 材料, 第二阶段 …), never inside another
-        word (北京长阳建材公司 names a company, not the town). Longest place wins; two
-        units tied give None."""
+        alone, or next to what the file is (照片, 材料, 第二阶段, 加密照片 …), never part of
+        another body's name (北京长阳建材公司, 长阳路小学: a company, a school). Longest
+        place wins; two units tied give None."""
         haystack = normalise_name(text)
         best: dict[str, int] = {}
         for key, units in self._place_keys.items():
             start = haystack.find(key)
             while start >= 0:
                 end = start + len(key)
-                if _PLACE_BEFORE.search(haystack[:start]) and _PLACE_AFTER.match(haystack[end:]):
+                if _PLACE_BEFORE.search(haystack[:start]) and _place_then(haystack[end:]):
                     for unit in units:
                         best[unit] = max(best.get(unit, 0), len(key))
                     break
@@ -483,6 +483,24 @@ _MATERIAL_WORDS = (
 )
 _PLACE_BEFORE = re.compile(rf"(?:^|[^\w]|[0-9a-zA-Z_]|(?:{_MATERIAL_WORDS})|[)）])$")
 _PLACE_AFTER = re.compile(rf"(?:$|[^\w]|[0-9a-zA-Z_]|(?:{_MATERIAL_WORDS}))")
+
+
+# Words that make what follows a place another body's or place's name (长阳路小学,
+# 长阳物流公司, 拱辰大街): a bare place followed by one of them names no unit.
+_OTHER_BODY = re.compile(
+    r"公司|工会|委员会|学校|小学|中学|大学|学院|幼儿园|医院|卫生院|村|社区|小区|厂|所|站|中心"
+    r"|路|街|道|镇|乡|局|委|办|集团|协会|银行|酒店|宾馆|商店|超市|店|部|队|馆|院|场|园|省|市|县|区"
+)
+
+
+def _place_then(rest: str) -> bool:
+    """Whether what follows a bare place name in a folder or file name (`rest`, up to
+    the next separator) leaves it the place: a word units put beside it, or words that
+    do not make it another body's name."""
+    if _PLACE_AFTER.match(rest):
+        return True
+    word = re.split(r"[^\w]|_|[0-9a-zA-Z]", rest, maxsplit=1)[0]
+    return not _OTHER_BODY.search(word)
 
 
 def ambiguous_fields(candidates: tuple[tuple[str, str], ...]) -> dict[str, object]:
