@@ -767,6 +767,7 @@ def test_materials_in_a_folder_or_file_named_by_a_units_bare_place_name_are_its(
         "长阳_第一阶段_合影.jpg",
         "房山区教委工会/3.jpg",
         "教委照片.zip/4.jpg",
+        "琉璃河加密照片/8.jpg",
         "北京长阳物流有限公司/5.jpg",
         "长阳路小学/6.jpg",
     ]):  # fmt: skip
@@ -778,9 +779,50 @@ def test_materials_in_a_folder_or_file_named_by_a_units_bare_place_name_are_its(
         "submissions/长阳_第一阶段_合影.jpg": {"reporting_unit": "长阳镇总工会", "round": "r1"},
         "submissions/房山区教委工会/3.jpg": {"reporting_unit": "区教委工会", "round": ""},
         "submissions/教委照片.zip/4.jpg": {"reporting_unit": "区教委工会", "round": ""},
+        "submissions/琉璃河加密照片/8.jpg": {"reporting_unit": "琉璃河镇总工会", "round": ""},
         "submissions/北京长阳物流有限公司/5.jpg": {"reporting_unit": "", "round": ""},
         "submissions/长阳路小学/6.jpg": {"reporting_unit": "", "round": ""},
     }
+
+
+def _movie(created: int | None, moov_last: bool = False, brand: bytes = b"isom") -> bytes:
+    """An MP4/MOV file: ftyp, a movie header created `created` seconds after 1904-01-01
+    UTC (none when None), and a media box before or after it."""
+    import struct
+
+    ftyp = b"ftyp" + brand + b"\0\0\x02\0" + brand + b"mp41"
+    ftyp = struct.pack(">I", len(ftyp) + 4) + ftyp
+    moov = b""
+    if created is not None:
+        body = b"\0\0\0\0" + struct.pack(">IIII", created, created, 1000, 5000) + bytes(80)
+        mvhd = struct.pack(">I", len(body) + 8) + b"mvhd" + body
+        moov = struct.pack(">I", len(mvhd) + 8) + b"moov" + mvhd
+    mdat = struct.pack(">I", 72) + b"mdat" + bytes(64)
+    return ftyp + mdat + moov if moov_last else ftyp + moov + mdat
+
+
+def test_a_videos_recording_date_is_its_taken_date_and_places_it_in_a_round(raw):
+    """An MP4/MOV movie header's creation time (UTC seconds since 1904) is the day the
+    video was recorded, in Beijing: like a photo's EXIF date it places the video in a
+    round. An unset clock (0, or 2000-01-01) is no date."""
+    import datetime as dt
+
+    def seconds(text: str) -> int:
+        return int((dt.datetime.fromisoformat(text) - dt.datetime(1904, 1, 1)).total_seconds())
+
+    put(raw, "长阳镇总工会/视频/a.mp4", _movie(seconds("2019-08-15T02:00:00")))
+    put(raw, "长阳镇总工会/视频/b.MOV", _movie(seconds("2019-06-30T17:00:00"), True, b"qt  "))
+    put(raw, "长阳镇总工会/视频/c.mp4", _movie(0))
+    put(raw, "长阳镇总工会/视频/d.mp4", _movie(seconds("2000-01-01T00:00:00")))
+    put(raw, "长阳镇总工会/视频/e.mp4", _movie(None))
+    table = materials(run(raw)).fillna("")
+    assert table[["file", "material", "taken_date", "round"]].values.tolist() == [
+        ["submissions/长阳镇总工会/视频/a.mp4", "video", "2019-08-15", "r2"],
+        ["submissions/长阳镇总工会/视频/b.MOV", "video", "2019-07-01", "r2"],  # 1 a.m. in Beijing
+        ["submissions/长阳镇总工会/视频/c.mp4", "video", "", ""],
+        ["submissions/长阳镇总工会/视频/d.mp4", "video", "", ""],
+        ["submissions/长阳镇总工会/视频/e.mp4", "video", "", ""],
+    ]
 
 
 def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):

@@ -107,6 +107,11 @@ def _read_facts(item: Received, limit: int) -> Facts:
         facts.taken_date = doc.own_date.isoformat() if doc.own_date else ""
         if documents.SUMMARY_MARK in doc.meta_title:  # its properties' title says 总结
             facts.material = "summary"
+    elif group == "video":
+        from analysis.materials.videos import recorded_date
+
+        recorded = recorded_date(data) if fmt in ("mp4", "mov") else None
+        facts.taken_date = recorded.isoformat() if recorded else ""
     if group == "document" and documents.SUMMARY_MARK in facts.title:
         facts.material = "summary"
     return facts
@@ -178,10 +183,11 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
             state = MaterialState.REJECTED
             if not item.told:
                 issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
-        # A photo's capture date places it in a round; a document's own date is when it
-        # was written (a round's summary comes after the round) and places nothing.
-        photo = facts.material == "photo"
-        taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date and photo else None
+        # A photo's capture date (a video's recording date) places it in a round; a
+        # document's own date is when it was written (a round's summary comes after the
+        # round) and places nothing.
+        shot = facts.material in ("photo", "video")
+        taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date and shot else None
         placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
         if state != MaterialState.REJECTED:
             if facts.too_large:
