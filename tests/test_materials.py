@@ -825,6 +825,34 @@ def test_a_videos_recording_date_is_its_taken_date_and_places_it_in_a_round(raw)
     ]
 
 
+def test_a_date_taken_written_in_the_main_exif_directory_is_read():
+    """DateTimeOriginal belongs in the Exif sub-IFD; some apps write it in IFD0. Only the
+    other dates (DateTime: last change; DateTimeDigitized) are no date taken."""
+    import io
+
+    from PIL import Image
+
+    from analysis.materials import photos
+
+    def shot(tags: dict[int, str], sub: dict[int, str]) -> bytes:
+        exif = Image.Exif()
+        exif.update(tags)
+        exif.get_ifd(0x8769).update(sub)
+        buffer = io.BytesIO()
+        mm.picture(3).save(buffer, "JPEG", exif=exif.tobytes())
+        return buffer.getvalue()
+
+    taken = [
+        photos.photo_facts(shot(tags, sub)).taken_date
+        for tags, sub in (
+            ({36867: "2019:06:10 10:00:00"}, {}),
+            ({36867: "2019:06:10 10:00:00"}, {36867: "2019:08:01 09:00:00"}),
+            ({306: "2019:06:10 10:00:00"}, {36868: "2019:06:10 10:00:00"}),
+        )
+    ]
+    assert [str(t) for t in taken] == ["2019-06-10", "2019-08-01", "None"]
+
+
 def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):
     """A .docx is a zip inside: one cut off in transfer (half its bytes) cannot be opened
     as a zip. It is still the summary its name says, listed and rejected with a
