@@ -581,6 +581,18 @@ def test_a_folder_named_for_the_months_of_a_round_places_photos_and_tables(raw, 
     assert list(csv(out, "submissions")["round"]) == ["r2"]
 
 
+@pytest.mark.parametrize(
+    ("folder", "round_"),
+    [("2019.8", "r2"), ("2019-07", "r2"), ("201906", "r1"), ("20191008", "r3"),
+     ("2019.6.10活动", "r1"), ("2019-09-30 学习会", "r2"), ("2018.7", ""), ("20191399", "")],
+)  # fmt: skip
+def test_a_photo_folder_named_for_a_month_or_day_in_figures_places_its_round(raw, folder, round_):
+    """Photos sorted into folders by month (2019.8) or by the activity's day (20191008):
+    the round holding that month or day; a month of another year, or no real date, none."""
+    put(raw, f"长阳镇总工会/{folder}/活动照片.jpg", mm.jpeg(mm.picture(3)))
+    assert list(materials(run(raw))["round"].fillna("")) == [round_]
+
+
 def test_an_issue_number_in_a_photo_name_does_not_override_its_exif_round(raw):
     """“简报第12期” is the 12th issue of a unit's bulletin: not round 2 (“2期”)."""
     put(raw, "长阳镇总工会/长阳镇工会简报第12期配图.jpg",

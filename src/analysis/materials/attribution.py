@@ -10,6 +10,7 @@ placed stays empty and the caller warns; nothing is guessed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -34,6 +35,33 @@ def _round(text: str, campaign: Campaign) -> str | None:
     # separator, so that what stood around it is not joined into a label never written
     # (阶段总结2 is not “阶段2”).
     return round_from_text(text.replace(SUMMARY_MARK, "、"), campaign)
+
+
+# A folder named for a month or a day in figures: 2019.7, 2019-07, 201907; 2019.6.10,
+# 2019-06-10, 20190610 (optionally followed by words: 20190610活动照片).
+_DATED = re.compile(
+    r"(?P<y>20\d{2})(?:(?P<s>[.\-_/])(?P<m>\d{1,2})(?:(?P=s)(?P<d>\d{1,2}))?"
+    r"|(?P<m2>\d{2})(?P<d2>\d{2})?)(?!\d)"
+)
+
+
+def _round_of_dated(text: str, campaign: Campaign) -> str | None:
+    """The round of a folder named for a month (the round holding most of it) or a day
+    (the round whose window holds it) written in figures; None for anything else."""
+    match = _DATED.match(text.strip())
+    if match is None:
+        return None
+    year = int(match["y"])
+    month, day = int(match["m"] or match["m2"]), match["d"] or match["d2"]
+    if day is not None:
+        try:
+            hit = campaign.round_for_date(dt.date(year, month, int(day)))
+        except ValueError:
+            return None
+        return hit.code if hit else None
+    if year != campaign.year or not 1 <= month <= 12:
+        return None
+    return round_of_period(f"{month}月", campaign)
 
 
 def _folders(rel: str) -> list[str]:
@@ -113,6 +141,8 @@ def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str
         found = next((r for c in candidates if c and (r := _round(c, campaign))), None)
         if not found and where == "folder":  # a folder named for months: “7-9月”, “三季度”
             found = next((r for c in candidates if (r := round_of_period(c, campaign))), None)
+        if not found and where == "folder":  # or for a month or day: “2019.7”, “20190610”
+            found = next((r for c in candidates if (r := _round_of_dated(c, campaign))), None)
         if found:
             rnd, round_from = found, where
             break
