@@ -865,6 +865,39 @@ def test_a_date_taken_written_in_the_main_exif_directory_is_read():
     assert [str(t) for t in taken] == ["2019-06-10", "2019-08-01", "None"]
 
 
+def _summary_pdf(user_password: str | None) -> bytes:
+    """A one-page PDF titled as a summary, created 5 July 2019; encrypted (RC4) with an
+    owner password and `user_password` when that is not None."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Title": "第一阶段工作总结", "/CreationDate": "D:20190705103000+08'00'"})
+    if user_password is not None:
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_a_pdf_restricted_by_an_owner_password_only_is_read_one_asking_a_password_is_not(raw):
+    """An owner password (no printing or copying) leaves a PDF open to anyone: it is
+    read like any other. Only a PDF that asks for a password to be opened is refused."""
+    put(raw, "长阳镇总工会/a.pdf", _summary_pdf(None))
+    put(raw, "长阳镇总工会/b.pdf", _summary_pdf(""))
+    put(raw, "长阳镇总工会/c.pdf", _summary_pdf("secret"))
+    out = run(raw)
+    table = materials(out).fillna("")
+    assert table[["file", "material", "taken_date", "state"]].values.tolist() == [
+        ["submissions/长阳镇总工会/a.pdf", "summary", "2019-07-05", "current"],
+        ["submissions/长阳镇总工会/b.pdf", "summary", "2019-07-05", "current"],
+        ["submissions/长阳镇总工会/c.pdf", "document", "", "rejected"],
+    ]
+    assert ("submissions/长阳镇总工会/c.pdf", "error", "material_encrypted") in issue_codes(out)
+
+
 def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):
     """A .docx is a zip inside: one cut off in transfer (half its bytes) cannot be opened
     as a zip. It is still the summary its name says, listed and rejected with a

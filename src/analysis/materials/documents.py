@@ -235,7 +235,16 @@ def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
-        raise DocumentError(IssueCode.MATERIAL_ENCRYPTED)
+        # Most "encrypted" PDFs have only an owner password (no printing, no copying):
+        # they open for anyone, with the empty user password. Only a PDF that asks for
+        # a password to be opened is refused; one whose cipher this machine lacks (AES
+        # without the `cryptography` package) is listed without its text.
+        try:
+            opened = reader.decrypt("")
+        except Exception:  # noqa: BLE001 - pypdf's DependencyError and damaged keys
+            return [], None, "", ""
+        if not opened:
+            raise DocumentError(IssueCode.MATERIAL_ENCRYPTED)
     lines: list[str] = []
     size = 0
     for page in reader.pages[:50]:
