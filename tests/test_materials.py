@@ -898,6 +898,26 @@ def test_a_pdf_restricted_by_an_owner_password_only_is_read_one_asking_a_passwor
     assert ("submissions/长阳镇总工会/c.pdf", "error", "material_encrypted") in issue_codes(out)
 
 
+def test_a_password_protected_word_file_is_told_it_has_a_password_not_that_it_is_damaged(raw):
+    """Word and PowerPoint save a password-protected .docx/.pptx as an OLE2 wrapper holding
+    an EncryptedPackage: the unit must remove the password, not send the file again."""
+    from tests.test_readers import compound_file
+
+    locked = compound_file(["EncryptionInfo", "EncryptedPackage"])
+    put(raw, "长阳镇总工会/第一阶段总结.docx", locked)
+    put(raw, "长阳镇总工会/材料.zip", mm.zip_of({"第一阶段汇报.pptx": locked + b"\0"}))
+    out = run(raw)
+    table = materials(out)
+    assert table[["file", "material", "state"]].values.tolist() == [
+        ["submissions/长阳镇总工会/材料.zip/第一阶段汇报.pptx", "document", "rejected"],
+        ["submissions/长阳镇总工会/第一阶段总结.docx", "summary", "rejected"],
+    ]
+    assert sorted(issue_codes(out)) == [
+        ("submissions/长阳镇总工会/材料.zip/第一阶段汇报.pptx", "error", "material_encrypted"),
+        ("submissions/长阳镇总工会/第一阶段总结.docx", "error", "material_encrypted"),
+    ]
+
+
 def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):
     """A .docx is a zip inside: one cut off in transfer (half its bytes) cannot be opened
     as a zip. It is still the summary its name says, listed and rejected with a

@@ -116,6 +116,8 @@ def from_ole2(data: bytes, suffix: str) -> Kind:
     from analysis.readers import _ole_stream_names
 
     streams = _ole_stream_names(data)
+    if "EncryptedPackage" in streams and suffix in DOCUMENT_SUFFIXES:
+        return Kind("document", "encrypted")  # a password-protected .docx/.pptx: Office's wrapper
     if {"Workbook", "Book"} & streams:
         return Kind("spreadsheet", "xls")
     if "WordDocument" in streams:

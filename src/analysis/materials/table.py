@@ -97,6 +97,10 @@ def _read_facts(item: Received, limit: int) -> Facts:
         facts.phash = found.phash
         facts.aspect = found.aspect
         facts.taken_date = found.taken_date.isoformat() if found.taken_date else ""
+    elif group == "document" and fmt == "encrypted":
+        facts.format = PurePosixPath(item.rel).suffix.lower().lstrip(".")
+        facts.error = (IssueCode.MATERIAL_ENCRYPTED, "")
+        return facts
     elif group == "document":
         try:
             doc = documents.document_facts(data, fmt)
