@@ -47,7 +47,8 @@ _DATED = re.compile(
 
 def _round_of_dated(text: str, campaign: Campaign) -> str | None:
     """The round of a folder named for a month (the round holding most of it) or a day
-    (the round whose window holds it) written in figures; None for anything else."""
+    (the round whose window holds it) written in figures; None for anything else (a
+    month no round overlaps: another year's)."""
     match = _DATED.match(text.strip())
     if match is None:
         return None
@@ -59,9 +60,14 @@ def _round_of_dated(text: str, campaign: Campaign) -> str | None:
         except ValueError:
             return None
         return hit.code if hit else None
-    if year != campaign.year or not 1 <= month <= 12:
+    if not 1 <= month <= 12:
         return None
-    return round_of_period(f"{month}月", campaign)
+    start = dt.date(year, month, 1)
+    end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    overlap = {r.code: (min(end, r.end) - max(start, r.start)).days + 1 for r in campaign.rounds}
+    best = max(overlap.values(), default=0)
+    winners = [code for code, days in overlap.items() if days == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
 
 
 def _folders(rel: str) -> list[str]:
