@@ -918,6 +918,33 @@ def test_a_password_protected_word_file_is_told_it_has_a_password_not_that_it_is
     ]
 
 
+def test_materials_sent_with_one_units_spreadsheet_are_that_units(raw, tmp_path):
+    """Photos whose path names no unit, in the folder or archive that holds one unit's
+    spreadsheet (in a subfolder of it too), are that unit's, in the spreadsheet's round
+    when the photo has none of its own. A folder with two units' spreadsheets, a round's
+    folder and the submissions folder itself are every unit's: they place nothing."""
+    sheet = submission(tmp_path, "x.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")],
+                       round_label="第二阶段").read_bytes()  # fmt: skip
+    put(raw, "材料.zip", mm.zip_of({"报送表.xlsx": sheet, "照片/1.jpg": mm.jpeg(mm.picture(1))}))
+    submission(raw, "新建文件夹/表.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会", "2019-06-03")])
+    put(raw, "新建文件夹/照片/2.jpg", mm.jpeg(mm.picture(2), "2019:08:03 10:00:00"))  # EXIF: r2
+    submission(raw, "第二阶段/表.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会", "2019-08-03")])
+    put(raw, "第二阶段/3.jpg", mm.jpeg(mm.picture(3)))
+    submission(raw, "汇总/a.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会")])
+    submission(raw, "汇总/b.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")])
+    put(raw, "汇总/4.jpg", mm.jpeg(mm.picture(4)))
+    submission(raw, "表.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会")])
+    put(raw, "5.jpg", mm.jpeg(mm.picture(5)))
+    table = materials(run(raw)).fillna("")
+    assert table[["file", "reporting_unit", "round"]].values.tolist() == [
+        ["submissions/5.jpg", "", ""],
+        ["submissions/新建文件夹/照片/2.jpg", "长阳镇总工会", "r2"],
+        ["submissions/材料.zip/照片/1.jpg", "琉璃河镇总工会", "r2"],
+        ["submissions/汇总/4.jpg", "", ""],
+        ["submissions/第二阶段/3.jpg", "", "r2"],
+    ]
+
+
 def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):
     """A .docx is a zip inside: one cut off in transfer (half its bytes) cannot be opened
     as a zip. It is still the summary its name says, listed and rejected with a

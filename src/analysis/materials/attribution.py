@@ -25,8 +25,8 @@ from analysis.submissions import round_from_text, round_of_period
 class Placement:
     reporting_unit: str
     round: str
-    unit_from: str  # folder, file_name, document, ""
-    round_from: str  # folder, file_name, document, exif, ""
+    unit_from: str  # folder, file_name, document, beside, ""
+    round_from: str  # folder, file_name, document, exif, beside, ""
 
 
 def _round(text: str, campaign: Campaign) -> str | None:
@@ -157,3 +157,54 @@ def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str
         if hit:
             rnd, round_from = hit.code, "exif"
     return Placement(unit, rnd, unit_from, round_from)
+
+
+def beside_spreadsheets(submissions, campaign: Campaign) -> dict[str, tuple[set[str], set[str]]]:
+    """For each folder (or archive, or folder in one) holding submissions at any depth,
+    the reporting units and rounds of those submissions: the places `beside` looks.
+
+    `submissions` is submissions.csv's frame (file, reporting_unit, round, state). The
+    submissions root itself and folders that name a round are left out: they are the
+    analyst's sorting of every unit's files, not one unit's own folder."""
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    if submissions is None or not len(submissions):
+        return found
+    for file, unit, rnd, state in submissions[
+        ["file", "reporting_unit", "round", "state"]
+    ].itertuples(index=False):
+        if state == "rejected" or not isinstance(unit, str) or not unit:
+            continue
+        parts = PurePosixPath(file).parts
+        for depth in range(2, len(parts)):
+            folder = "/".join(parts[:depth])
+            units, rounds = found.setdefault(folder, (set(), set()))
+            units.add(unit)
+            rounds.add(rnd if isinstance(rnd, str) else "")
+    return found
+
+
+def beside(rel: str, folders: dict[str, tuple[set[str], set[str]]],
+           campaign: Campaign) -> tuple[str, str]:  # fmt: skip
+    """The reporting unit (and round) of the spreadsheets in the nearest folder around a
+    material that holds any (长阳材料/报送表.xlsx beside 长阳材料/照片/1.jpg): one unit,
+    else none; their one round, else none. A folder that names a round is passed over.
+
+    Folders sorting every unit's files (the submissions root, 第二阶段/) are never one
+    unit's: `beside_spreadsheets` leaves them out."""
+    parts = PurePosixPath(rel).parts
+    for depth in range(len(parts) - 1, 1, -1):
+        name = parts[depth - 1]
+        stem = (
+            PurePosixPath(name).stem
+            if PurePosixPath(name).suffix.lower() in ARCHIVE_SUFFIXES
+            else name
+        )
+        if _round(stem, campaign) or round_of_period(stem, campaign):
+            continue  # 第二阶段/: every unit's files of a round, or a unit's round subfolder
+        hit = folders.get("/".join(parts[:depth]))
+        if hit is not None:
+            units, rounds = hit
+            if len(units) != 1:
+                return "", ""
+            return next(iter(units)), (next(iter(rounds)) if len(rounds) == 1 else "")
+    return "", ""

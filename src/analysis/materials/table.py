@@ -151,8 +151,14 @@ class MaterialsResult:
 
 
 def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
-          kind_of: dict[str, str] | None = None, cache=None) -> MaterialsResult:  # fmt: skip
-    """The materials table (path order) and its issues; `kind_of` maps reporting unit -> kind."""
+          kind_of: dict[str, str] | None = None, cache=None,
+          submissions: pd.DataFrame | None = None) -> MaterialsResult:  # fmt: skip
+    """The materials table (path order) and its issues; `kind_of` maps reporting unit -> kind;
+    `submissions` (submissions.csv) places a material its path does not by the spreadsheets
+    sent with it (`attribution.beside`)."""
+    from analysis.materials import attribution
+
+    sheets_in = attribution.beside_spreadsheets(submissions, campaign)
     limit = campaign.limits.max_material_bytes
     kind_of = kind_of or {}
     records, issues, all_facts = [], [], {}
@@ -193,6 +199,15 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
         shot = facts.material in ("photo", "video")
         taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date and shot else None
         placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
+        if not placed.reporting_unit and sheets_in:  # sent with a unit's spreadsheet
+            unit, rnd = attribution.beside(item.rel, sheets_in, campaign)
+            if unit:
+                placed = attribution.Placement(
+                    unit,
+                    placed.round or rnd,
+                    "beside",
+                    placed.round_from or ("beside" if rnd else ""),
+                )
         if state != MaterialState.REJECTED:
             if facts.too_large:
                 issues.append(_material_issue(item.rel, "warning", IssueCode.MATERIAL_TOO_LARGE, what=what,
@@ -260,7 +275,8 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
 
 def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: Campaign,
                out_dir=None, full: bool = False, rows: pd.DataFrame | None = None,
-               cache=None) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
+               cache=None, submissions: pd.DataFrame | None = None,
+               ) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
     """The ingest's one call: materials.csv and its issues; the archives' members released.
 
     What each material holds is cached in OUT/.materials-cache (not with `full`);
@@ -273,7 +289,7 @@ def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: C
         cache = FactsCache(out_dir if intake.materials else None, enabled=not full)
     try:
         kind_of = roster.kind_of
-        result = build(intake, resolver, campaign, kind_of, cache)
+        result = build(intake, resolver, campaign, kind_of, cache, submissions)
         if out_dir is not None:
             cache.save()
         gaps = summary_gap_issues(result.table, rows, campaign) if rows is not None else []
