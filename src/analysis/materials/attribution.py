@@ -2,9 +2,12 @@
 
 Reporting unit, in order: a folder or archive named for the unit or for one of its
 grassroots unions (nearest first), the file name, the document's own text (填报单位, or a title such as
-"长阳镇总工会关于……的阶段性总结"). Round, in order: a folder, the file name, the
-document's title then its text (第一阶段 …), a photo's EXIF date. What cannot be
-placed stays empty and the caller warns; nothing is guessed.
+"长阳镇总工会关于……的阶段性总结"), then (`beside`, with the ingest's submissions) the
+one unit whose spreadsheets the nearest folder or archive around it holds. Round, in
+order: a folder (a round's name, months, a month or day in figures), the file name,
+the document's title then its text (第一阶段 …), a photo's EXIF date or a video's
+recording date, then the round of those spreadsheets. What cannot be placed stays
+empty and the caller warns; nothing is guessed.
 """
 
 from __future__ import annotations
