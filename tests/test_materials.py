@@ -945,6 +945,35 @@ def test_materials_sent_with_one_units_spreadsheet_are_that_units(raw, tmp_path)
     ]
 
 
+def _ofd(title: str, text: str) -> bytes:
+    """An OFD document (GB/T 33190): OFD.xml with its DocInfo, one page holding `text`."""
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    head = (f'<ofd:OFD {ns} DocType="OFD" Version="1.0"><ofd:DocBody><ofd:DocInfo>'
+            f"<ofd:Title>{title}</ofd:Title><ofd:CreationDate>2019-07-05</ofd:CreationDate>"
+            "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")  # fmt: skip
+    page = (f'<ofd:Page {ns}><ofd:Content><ofd:Layer><ofd:TextObject ID="1">'
+            f"<ofd:TextCode X='0' Y='0'>{text}</ofd:TextCode></ofd:TextObject></ofd:Layer>"
+            "</ofd:Content></ofd:Page>")  # fmt: skip
+    return mm.zip_of({"OFD.xml": head.encode(), "Doc_0/Document.xml": b"<ofd:Document/>",
+                      "Doc_0/Pages/Page_0/Content.xml": page.encode()})  # fmt: skip
+
+
+def test_an_ofd_document_is_a_document_read_not_an_archive_of_bad_spreadsheets(raw):
+    """OFD, the national format of official documents, is a zip of XML parts: one
+    document (its title, date and text read), loose or inside an archive; never an
+    archive whose XML parts are each a spreadsheet that cannot be read."""
+    put(raw, "长阳镇总工会/第一阶段材料.ofd", _ofd("阶段性工作总结", "共开展活动12场次"))
+    put(raw, "琉璃河镇.zip", mm.zip_of({"第二阶段简报.ofd": _ofd("简报", "第3期")}))
+    out = run(raw)
+    table = materials(out).fillna("")
+    assert table[["file", "material", "format", "taken_date", "stated_activities"]].values.tolist() == [
+        ["submissions/琉璃河镇.zip/第二阶段简报.ofd", "document", "ofd", "2019-07-05", ""],
+        ["submissions/长阳镇总工会/第一阶段材料.ofd", "summary", "ofd", "2019-07-05", "12"],
+    ]  # fmt: skip
+    assert csv(out, "submissions").empty
+    assert [c for c in issue_codes(out) if c[1] == "error"] == []
+
+
 def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):
     """A .docx is a zip inside: one cut off in transfer (half its bytes) cannot be opened
     as a zip. It is still the summary its name says, listed and rejected with a

@@ -280,7 +280,7 @@ def _damaged_other(member: Member) -> bool:
 
 
 def _is_office(data: bytes) -> bool:
-    """A zip that is an Office/OpenDocument file (xlsx, docx, ods …), not an archive."""
+    """A zip that is an Office/OpenDocument/OFD file (xlsx, docx, ods, ofd …), not an archive."""
     if not data.startswith(ZIP_MAGICS):
         return False
     try:
@@ -288,7 +288,7 @@ def _is_office(data: bytes) -> bool:
             names = set(zf.namelist())
     except ZIP_ERRORS:
         return False
-    return "[Content_Types].xml" in names or "mimetype" in names
+    return "[Content_Types].xml" in names or "mimetype" in names or "OFD.xml" in names
 
 
 def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expanded:

@@ -21,7 +21,9 @@ SPREADSHEET_SUFFIXES = frozenset(
 PHOTO_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 )
-DOCUMENT_SUFFIXES = frozenset({".docx", ".doc", ".wps", ".pdf", ".odt", ".rtf", ".pptx", ".ppt"})
+DOCUMENT_SUFFIXES = frozenset(
+    {".docx", ".doc", ".wps", ".pdf", ".odt", ".rtf", ".pptx", ".ppt", ".ofd"}
+)
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".3gp", ".wmv", ".mkv", ".flv"})
 HEAD_BYTES = 64  # enough for every signature below; zips are looked into separately
 
@@ -104,6 +106,8 @@ def from_zip(data_or_file) -> Kind:
         return Kind("spreadsheet", "xlsx")
     if "word/document.xml" in names:
         return Kind("document", "docx")
+    if "OFD.xml" in names:  # GB/T 33190, the fixed-layout format of official documents
+        return Kind("document", "ofd")
     if b"opendocument.text" in mimetype:
         return Kind("document", "odt")
     if "ppt/presentation.xml" in names or b"presentation" in mimetype:
