@@ -250,6 +250,44 @@ def test_bad_materials_each_one_message_and_the_run_goes_on(raw, tmp_path):
     assert os.path.getsize(video) == 500 * 2**20
 
 
+def _broken_member_zip(members: dict[str, bytes], broken: str) -> bytes:
+    """A zip (stored, not compressed) whose member `broken` fails its CRC check."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    data = bytearray(buffer.getvalue())
+    at = data.find(members[broken][-60:-20])  # in its picture data, not the shared tables
+    data[at + 3] ^= 0xFF
+    return bytes(data)
+
+
+def test_a_photo_that_cannot_be_unpacked_is_a_rejected_photo_of_its_unit(raw):
+    """A damaged or encrypted member is still a material received: listed, rejected, placed,
+    with the archive's one error (not a second one)."""
+    good, bad = mm.jpeg(mm.picture(1), "2019:06:03 10:00:00"), mm.jpeg(mm.picture(2))
+    put(raw, "长阳镇总工会_第一阶段_照片.zip",
+        _broken_member_zip({"好.jpg": good, "坏.jpg": bad}, "坏.jpg"))  # fmt: skip
+    put(raw, "琉璃河镇/加密.zip", mm.zip_of({"a.jpg": good, "b.jpg": bad}, encrypted=("a.jpg",)))
+    out = run(raw)
+    table = materials(out)
+    assert table[["file", "reporting_unit", "round", "material", "state"]].values.tolist() == [
+        ["submissions/琉璃河镇/加密.zip/a.jpg", "琉璃河镇总工会", "", "photo", "rejected"],
+        ["submissions/琉璃河镇/加密.zip/b.jpg", "琉璃河镇总工会", "", "photo", "current"],
+        ["submissions/长阳镇总工会_第一阶段_照片.zip/坏.jpg", "长阳镇总工会", "r1", "photo", "rejected"],
+        ["submissions/长阳镇总工会_第一阶段_照片.zip/好.jpg", "长阳镇总工会", "r1", "photo", "current"],
+    ]  # fmt: skip
+    codes = [c for c in issue_codes(out) if c[2].startswith(("archive", "material"))]
+    assert sorted(codes) == [
+        ("submissions/琉璃河镇/加密.zip/a.jpg", "error", "archive_member_encrypted"),
+        ("submissions/琉璃河镇/加密.zip/b.jpg", "warning", "material_unplaced"),
+        ("submissions/长阳镇总工会_第一阶段_照片.zip/坏.jpg", "error", "archive_member_corrupt"),
+    ]
+
+
 def test_empty_members_of_one_zip_are_each_told_as_what_their_names_say(raw):
     """Two empty members share their (no) bytes: each is still what its own name says."""
     put(raw, "长阳镇总工会/材料.zip", mm.zip_of({"总结.docx": b"", "照片.jpg": b""}))
@@ -543,6 +581,18 @@ def test_a_folder_named_for_the_months_of_a_round_places_photos_and_tables(raw, 
     assert list(csv(out, "submissions")["round"]) == ["r2"]
 
 
+@pytest.mark.parametrize(
+    ("folder", "round_"),
+    [("2019.8", "r2"), ("2019-07", "r2"), ("201906", "r1"), ("20191008", "r3"),
+     ("2019.6.10活动", "r1"), ("2019-09-30 学习会", "r2"), ("2018.7", ""), ("20191399", "")],
+)  # fmt: skip
+def test_a_photo_folder_named_for_a_month_or_day_in_figures_places_its_round(raw, folder, round_):
+    """Photos sorted into folders by month (2019.8) or by the activity's day (20191008):
+    the round holding that month or day; a month of another year, or no real date, none."""
+    put(raw, f"长阳镇总工会/{folder}/活动照片.jpg", mm.jpeg(mm.picture(3)))
+    assert list(materials(run(raw))["round"].fillna("")) == [round_]
+
+
 def test_an_issue_number_in_a_photo_name_does_not_override_its_exif_round(raw):
     """“简报第12期” is the 12th issue of a unit's bulletin: not round 2 (“2期”)."""
     put(raw, "长阳镇总工会/长阳镇工会简报第12期配图.jpg",
@@ -717,6 +767,211 @@ def test_photos_in_a_folder_named_for_a_union_count_for_its_roster_parent(raw, s
         "submissions/区教委工会/房山区长阳镇中心小学工会/2.jpg": "区教委工会",
         "submissions/长阳镇/3.jpg": "长阳镇总工会",
     }
+
+
+def test_materials_in_a_folder_or_file_named_by_a_units_bare_place_name_are_its(raw):
+    """Units label what they send by the place alone (长阳, not 长阳镇总工会; 教委 for
+    区教委工会): standing alone or beside what the file is, it names the unit; inside
+    another word (北京长阳物流有限公司, 长阳路小学) it names nothing."""
+    for k, rel in enumerate([
+        "长阳/照片/1.jpg",
+        "第二阶段/琉璃河/2.jpg",
+        "长阳_第一阶段_合影.jpg",
+        "房山区教委工会/3.jpg",
+        "教委照片.zip/4.jpg",
+        "琉璃河加密照片/8.jpg",
+        "北京长阳物流有限公司/5.jpg",
+        "长阳路小学/6.jpg",
+    ]):  # fmt: skip
+        put(raw, rel, mm.jpeg(mm.picture(k)))
+    table = materials(run(raw)).set_index("file")
+    assert table[["reporting_unit", "round"]].fillna("").to_dict("index") == {
+        "submissions/长阳/照片/1.jpg": {"reporting_unit": "长阳镇总工会", "round": ""},
+        "submissions/第二阶段/琉璃河/2.jpg": {"reporting_unit": "琉璃河镇总工会", "round": "r2"},
+        "submissions/长阳_第一阶段_合影.jpg": {"reporting_unit": "长阳镇总工会", "round": "r1"},
+        "submissions/房山区教委工会/3.jpg": {"reporting_unit": "区教委工会", "round": ""},
+        "submissions/教委照片.zip/4.jpg": {"reporting_unit": "区教委工会", "round": ""},
+        "submissions/琉璃河加密照片/8.jpg": {"reporting_unit": "琉璃河镇总工会", "round": ""},
+        "submissions/北京长阳物流有限公司/5.jpg": {"reporting_unit": "", "round": ""},
+        "submissions/长阳路小学/6.jpg": {"reporting_unit": "", "round": ""},
+    }
+
+
+def _movie(created: int | None, moov_last: bool = False, brand: bytes = b"isom") -> bytes:
+    """An MP4/MOV file: ftyp, a movie header created `created` seconds after 1904-01-01
+    UTC (none when None), and a media box before or after it."""
+    import struct
+
+    ftyp = b"ftyp" + brand + b"\0\0\x02\0" + brand + b"mp41"
+    ftyp = struct.pack(">I", len(ftyp) + 4) + ftyp
+    moov = b""
+    if created is not None:
+        body = b"\0\0\0\0" + struct.pack(">IIII", created, created, 1000, 5000) + bytes(80)
+        mvhd = struct.pack(">I", len(body) + 8) + b"mvhd" + body
+        moov = struct.pack(">I", len(mvhd) + 8) + b"moov" + mvhd
+    mdat = struct.pack(">I", 72) + b"mdat" + bytes(64)
+    return ftyp + mdat + moov if moov_last else ftyp + moov + mdat
+
+
+def test_a_videos_recording_date_is_its_taken_date_and_places_it_in_a_round(raw):
+    """An MP4/MOV movie header's creation time (UTC seconds since 1904) is the day the
+    video was recorded, in Beijing: like a photo's EXIF date it places the video in a
+    round. An unset clock (0, or 2000-01-01) is no date."""
+    import datetime as dt
+
+    def seconds(text: str) -> int:
+        return int((dt.datetime.fromisoformat(text) - dt.datetime(1904, 1, 1)).total_seconds())
+
+    put(raw, "长阳镇总工会/视频/a.mp4", _movie(seconds("2019-08-15T02:00:00")))
+    put(raw, "长阳镇总工会/视频/b.MOV", _movie(seconds("2019-06-30T17:00:00"), True, b"qt  "))
+    put(raw, "长阳镇总工会/视频/c.mp4", _movie(0))
+    put(raw, "长阳镇总工会/视频/d.mp4", _movie(seconds("2000-01-01T00:00:00")))
+    put(raw, "长阳镇总工会/视频/e.mp4", _movie(None))
+    table = materials(run(raw)).fillna("")
+    assert table[["file", "material", "taken_date", "round"]].values.tolist() == [
+        ["submissions/长阳镇总工会/视频/a.mp4", "video", "2019-08-15", "r2"],
+        ["submissions/长阳镇总工会/视频/b.MOV", "video", "2019-07-01", "r2"],  # 1 a.m. in Beijing
+        ["submissions/长阳镇总工会/视频/c.mp4", "video", "", ""],
+        ["submissions/长阳镇总工会/视频/d.mp4", "video", "", ""],
+        ["submissions/长阳镇总工会/视频/e.mp4", "video", "", ""],
+    ]
+
+
+def test_a_date_taken_written_in_the_main_exif_directory_is_read():
+    """DateTimeOriginal belongs in the Exif sub-IFD; some apps write it in IFD0. Only the
+    other dates (DateTime: last change; DateTimeDigitized) are no date taken."""
+    import io
+
+    from PIL import Image
+
+    from analysis.materials import photos
+
+    def shot(tags: dict[int, str], sub: dict[int, str]) -> bytes:
+        exif = Image.Exif()
+        exif.update(tags)
+        exif.get_ifd(0x8769).update(sub)
+        buffer = io.BytesIO()
+        mm.picture(3).save(buffer, "JPEG", exif=exif.tobytes())
+        return buffer.getvalue()
+
+    taken = [
+        photos.photo_facts(shot(tags, sub)).taken_date
+        for tags, sub in (
+            ({36867: "2019:06:10 10:00:00"}, {}),
+            ({36867: "2019:06:10 10:00:00"}, {36867: "2019:08:01 09:00:00"}),
+            ({306: "2019:06:10 10:00:00"}, {36868: "2019:06:10 10:00:00"}),
+        )
+    ]
+    assert [str(t) for t in taken] == ["2019-06-10", "2019-08-01", "None"]
+
+
+def _summary_pdf(user_password: str | None) -> bytes:
+    """A one-page PDF titled as a summary, created 5 July 2019; encrypted (RC4) with an
+    owner password and `user_password` when that is not None."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Title": "第一阶段工作总结", "/CreationDate": "D:20190705103000+08'00'"})
+    if user_password is not None:
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_a_pdf_restricted_by_an_owner_password_only_is_read_one_asking_a_password_is_not(raw):
+    """An owner password (no printing or copying) leaves a PDF open to anyone: it is
+    read like any other. Only a PDF that asks for a password to be opened is refused."""
+    put(raw, "长阳镇总工会/a.pdf", _summary_pdf(None))
+    put(raw, "长阳镇总工会/b.pdf", _summary_pdf(""))
+    put(raw, "长阳镇总工会/c.pdf", _summary_pdf("secret"))
+    out = run(raw)
+    table = materials(out).fillna("")
+    assert table[["file", "material", "taken_date", "state"]].values.tolist() == [
+        ["submissions/长阳镇总工会/a.pdf", "summary", "2019-07-05", "current"],
+        ["submissions/长阳镇总工会/b.pdf", "summary", "2019-07-05", "current"],
+        ["submissions/长阳镇总工会/c.pdf", "document", "", "rejected"],
+    ]
+    assert ("submissions/长阳镇总工会/c.pdf", "error", "material_encrypted") in issue_codes(out)
+
+
+def test_a_password_protected_word_file_is_told_it_has_a_password_not_that_it_is_damaged(raw):
+    """Word and PowerPoint save a password-protected .docx/.pptx as an OLE2 wrapper holding
+    an EncryptedPackage: the unit must remove the password, not send the file again."""
+    from tests.test_readers import compound_file
+
+    locked = compound_file(["EncryptionInfo", "EncryptedPackage"])
+    put(raw, "长阳镇总工会/第一阶段总结.docx", locked)
+    put(raw, "长阳镇总工会/材料.zip", mm.zip_of({"第一阶段汇报.pptx": locked + b"\0"}))
+    out = run(raw)
+    table = materials(out)
+    assert table[["file", "material", "state"]].values.tolist() == [
+        ["submissions/长阳镇总工会/材料.zip/第一阶段汇报.pptx", "document", "rejected"],
+        ["submissions/长阳镇总工会/第一阶段总结.docx", "summary", "rejected"],
+    ]
+    assert sorted(issue_codes(out)) == [
+        ("submissions/长阳镇总工会/材料.zip/第一阶段汇报.pptx", "error", "material_encrypted"),
+        ("submissions/长阳镇总工会/第一阶段总结.docx", "error", "material_encrypted"),
+    ]
+
+
+def test_materials_sent_with_one_units_spreadsheet_are_that_units(raw, tmp_path):
+    """Photos whose path names no unit, in the folder or archive that holds one unit's
+    spreadsheet (in a subfolder of it too), are that unit's, in the spreadsheet's round
+    when the photo has none of its own. A folder with two units' spreadsheets, a round's
+    folder and the submissions folder itself are every unit's: they place nothing."""
+    sheet = submission(tmp_path, "x.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")],
+                       round_label="第二阶段").read_bytes()  # fmt: skip
+    put(raw, "材料.zip", mm.zip_of({"报送表.xlsx": sheet, "照片/1.jpg": mm.jpeg(mm.picture(1))}))
+    submission(raw, "新建文件夹/表.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会", "2019-06-03")])
+    put(raw, "新建文件夹/照片/2.jpg", mm.jpeg(mm.picture(2), "2019:08:03 10:00:00"))  # EXIF: r2
+    submission(raw, "第二阶段/表.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会", "2019-08-03")])
+    put(raw, "第二阶段/3.jpg", mm.jpeg(mm.picture(3)))
+    submission(raw, "汇总/a.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会")])
+    submission(raw, "汇总/b.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")])
+    put(raw, "汇总/4.jpg", mm.jpeg(mm.picture(4)))
+    submission(raw, "表.xlsx", "长阳镇总工会", [act("长阳镇卫生院工会")])
+    put(raw, "5.jpg", mm.jpeg(mm.picture(5)))
+    table = materials(run(raw)).fillna("")
+    assert table[["file", "reporting_unit", "round"]].values.tolist() == [
+        ["submissions/5.jpg", "", ""],
+        ["submissions/新建文件夹/照片/2.jpg", "长阳镇总工会", "r2"],
+        ["submissions/材料.zip/照片/1.jpg", "琉璃河镇总工会", "r2"],
+        ["submissions/汇总/4.jpg", "", ""],
+        ["submissions/第二阶段/3.jpg", "", "r2"],
+    ]
+
+
+def _ofd(title: str, text: str) -> bytes:
+    """An OFD document (GB/T 33190): OFD.xml with its DocInfo, one page holding `text`."""
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    head = (f'<ofd:OFD {ns} DocType="OFD" Version="1.0"><ofd:DocBody><ofd:DocInfo>'
+            f"<ofd:Title>{title}</ofd:Title><ofd:CreationDate>2019-07-05</ofd:CreationDate>"
+            "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")  # fmt: skip
+    page = (f'<ofd:Page {ns}><ofd:Content><ofd:Layer><ofd:TextObject ID="1">'
+            f"<ofd:TextCode X='0' Y='0'>{text}</ofd:TextCode></ofd:TextObject></ofd:Layer>"
+            "</ofd:Content></ofd:Page>")  # fmt: skip
+    return mm.zip_of({"OFD.xml": head.encode(), "Doc_0/Document.xml": b"<ofd:Document/>",
+                      "Doc_0/Pages/Page_0/Content.xml": page.encode()})  # fmt: skip
+
+
+def test_an_ofd_document_is_a_document_read_not_an_archive_of_bad_spreadsheets(raw):
+    """OFD, the national format of official documents, is a zip of XML parts: one
+    document (its title, date and text read), loose or inside an archive; never an
+    archive whose XML parts are each a spreadsheet that cannot be read."""
+    put(raw, "长阳镇总工会/第一阶段材料.ofd", _ofd("阶段性工作总结", "共开展活动12场次"))
+    put(raw, "琉璃河镇.zip", mm.zip_of({"第二阶段简报.ofd": _ofd("简报", "第3期")}))
+    out = run(raw)
+    table = materials(out).fillna("")
+    assert table[["file", "material", "format", "taken_date", "stated_activities"]].values.tolist() == [
+        ["submissions/琉璃河镇.zip/第二阶段简报.ofd", "document", "ofd", "2019-07-05", ""],
+        ["submissions/长阳镇总工会/第一阶段材料.ofd", "summary", "ofd", "2019-07-05", "12"],
+    ]  # fmt: skip
+    assert csv(out, "submissions").empty
+    assert [c for c in issue_codes(out) if c[1] == "error"] == []
 
 
 def test_a_cut_off_word_document_is_a_rejected_document_not_a_damaged_archive(raw):

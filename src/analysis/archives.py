@@ -59,10 +59,13 @@ class Member:
 
 @dataclass
 class Expanded:
-    """What an archive held: its readable members (in member-name order) and the problems."""
+    """What an archive held: its readable members (in member-name order), the problems,
+    and the names of the members it could not read (damaged, encrypted …), each already
+    told in `issues`: a photo among them is still a photo received."""
 
     members: list[Member] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
 
 
 # Zip compression methods zipfile cannot inflate, by number, as archivers name them
@@ -244,7 +247,7 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
                 )
             ]
         )
-    out = Expanded(issues=list(found.issues))
+    out = Expanded(issues=list(found.issues), unread=list(found.unread))
     for member in found.members:
         if archive_format(member.data[:264]) and not _is_office(member.data) \
                 and not _damaged_other(member):  # fmt: skip
@@ -256,6 +259,7 @@ def expand(data: bytes, rel: str, limits: Limits, depth: int = 0,
             inner = expand(member.data, member.rel, limits, depth + 1, budget)
             out.members += inner.members
             out.issues += inner.issues
+            out.unread += inner.unread
         else:
             out.members.append(member)
     return out
@@ -276,7 +280,7 @@ def _damaged_other(member: Member) -> bool:
 
 
 def _is_office(data: bytes) -> bool:
-    """A zip that is an Office/OpenDocument file (xlsx, docx, ods …), not an archive."""
+    """A zip that is an Office/OpenDocument/OFD file (xlsx, docx, ods, ofd …), not an archive."""
     if not data.startswith(ZIP_MAGICS):
         return False
     try:
@@ -284,7 +288,7 @@ def _is_office(data: bytes) -> bool:
             names = set(zf.namelist())
     except ZIP_ERRORS:
         return False
-    return "[Content_Types].xml" in names or "mimetype" in names
+    return "[Content_Types].xml" in names or "mimetype" in names or "OFD.xml" in names
 
 
 def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expanded:
@@ -314,6 +318,7 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
         encrypted = [i for _, i in named if i.flag_bits & 0x1]
         if encrypted and len(encrypted) == len(named):
             out.issues.append(_issue(rel, IssueCode.ARCHIVE_ENCRYPTED, archive=rel))
+            out.unread += [f"{rel}/{p}" for n, _ in named if (p := safe_member_path(n))]
             return out
         for name, info in named:
             path = safe_member_path(name)
@@ -331,6 +336,7 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
                 out.issues.append(
                     _issue(shown, IssueCode.ARCHIVE_MEMBER_ENCRYPTED, archive=rel, member=path)
                 )
+                out.unread.append(shown)
                 continue
             try:
                 member = _read_zip_member(zf, info, limits, budget)
@@ -341,6 +347,7 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
             except _RatioExceeded:
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_RATIO, archive=rel, member=path,
                                          limit=limits.max_compression_ratio))  # fmt: skip
+                out.unread.append(shown)
                 continue
             except NotImplementedError:  # zipfile reads stored, deflate, bzip2 and LZMA only
                 method = ZIP_METHODS.get(info.compress_type) or message_text(
@@ -348,10 +355,12 @@ def _expand_zip(data: bytes, rel: str, limits: Limits, budget: _Budget) -> Expan
                 )
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_METHOD, archive=rel,
                                          member=path, method=method))  # fmt: skip
+                out.unread.append(shown)
                 continue
             except ZIP_ERRORS as exc:
                 out.issues.append(_issue(shown, IssueCode.ARCHIVE_MEMBER_CORRUPT, archive=rel, member=path,
                                          detail=error_detail(exc)))  # fmt: skip
+                out.unread.append(shown)
                 continue
             out.members.append(Member(shown, member))
     return out

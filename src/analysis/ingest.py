@@ -1124,7 +1124,7 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
     from analysis.materials import table as materials_table
 
     materials, material_issues = materials_table.for_ingest(
-        received, roster, resolver, campaign, out_dir, full, rows, facts_cache
+        received, roster, resolver, campaign, out_dir, full, rows, facts_cache, submissions
     )
     issues += material_issues
     coverage = _coverage_tables(roster, rows, submissions, campaign, as_of, tracebacks)

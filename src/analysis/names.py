@@ -30,6 +30,7 @@ import csv
 import functools
 import os
 import pickle
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -394,6 +395,52 @@ class NameResolver:
             return None
         return next(iter(best[1]))
 
+    @functools.cached_property
+    def _place_keys(self) -> dict[str, frozenset[str]]:
+        """Bare place names of reporting units (长阳 for 长阳镇总工会, 拱辰 for 拱辰街道总工会,
+        教委 for 区教委工会): at least two characters; a place two units share names none."""
+        found: dict[str, set[str]] = {}
+        for name in self.reporting.choices:
+            match = _PLACE_OF_UNIT.match(normalise_name(name))
+            place = match and (match.group("place") or match.group("system"))
+            if place and len(place) >= 2:
+                found.setdefault(place, set()).add(name)
+        # A word of every kind of union's name is no place (区机关工会 → 机关: 长阳镇机关工会,
+        # 区教委机关工会 …): a key in the unions' names under a quarter of all parents or more.
+        units = self.roster.units
+        parents = units.groupby("reporting_unit", sort=False)["unit"].agg(
+            lambda names: "|".join(normalise_name(n) for n in names)
+        )
+        enough = max(3, len(parents) // 4)
+        return {
+            key: frozenset(named)
+            for key, named in found.items()
+            if sum(key in text for text in parents) < enough
+        }
+
+    def reporting_unit_by_place(self, text: str) -> str | None:
+        """The reporting unit a folder or file name names by its bare place name, as units
+        label what they send (长阳/照片, 拱辰_第二阶段, 霞云岭材料.zip): the place standing
+        alone, or next to what the file is (照片, 材料, 第二阶段, 加密照片 …), never part of
+        another body's name (北京长阳建材公司, 长阳路小学: a company, a school). Longest
+        place wins; two units tied give None."""
+        haystack = normalise_name(text)
+        best: dict[str, int] = {}
+        for key, units in self._place_keys.items():
+            start = haystack.find(key)
+            while start >= 0:
+                end = start + len(key)
+                if _PLACE_BEFORE.search(haystack[:start]) and _place_then(haystack[end:]):
+                    for unit in units:
+                        best[unit] = max(best.get(unit, 0), len(key))
+                    break
+                start = haystack.find(key, start + 1)
+        if not best:
+            return None
+        longest = max(best.values())
+        winners = [n for n, length in best.items() if length == longest]
+        return winners[0] if len(winners) == 1 else None
+
     def resolve_reporting_unit(self, name: object) -> Resolution:
         """Resolve a reporting-unit name (a federation, or a directly affiliated union)."""
         return self.reporting.resolve(name)
@@ -421,6 +468,39 @@ class NameResolver:
         longest = max(best.values())
         winners = [n for n, length in best.items() if length == longest]
         return winners[0] if len(winners) == 1 else None
+
+
+# A reporting unit's bare place name: 长阳 (镇总工会), 霞云岭 (乡总工会), 拱辰 (街道总工会),
+# 教委 (区 … 工会, an industry system's union).
+_PLACE_OF_UNIT = re.compile(
+    r"^(?:(?P<place>.+?)(?:镇|乡|街道)(?:总工会|工会)|区(?P<system>.+?)工会)$"
+)
+# What may stand around a bare place name in a folder or file name: nothing, a separator
+# or digit, or the words units put beside it (round, kind of material, 工会).
+_MATERIAL_WORDS = (
+    r"工会|总工会|第|[一二三四五六七八九十]阶段|阶段|期|批|照片|图片|相片|影像|材料|资料|总结|小结"
+    r"|活动|报送|上报|视频|微视频|文件|文档|信息|简报|宣传|学习|工作|汇报"
+)
+_PLACE_BEFORE = re.compile(rf"(?:^|[^\w]|[0-9a-zA-Z_]|(?:{_MATERIAL_WORDS})|[)）])$")
+_PLACE_AFTER = re.compile(rf"(?:$|[^\w]|[0-9a-zA-Z_]|(?:{_MATERIAL_WORDS}))")
+
+
+# Words that make what follows a place another body's or place's name (长阳路小学,
+# 长阳物流公司, 拱辰大街): a bare place followed by one of them names no unit.
+_OTHER_BODY = re.compile(
+    r"公司|工会|委员会|学校|小学|中学|大学|学院|幼儿园|医院|卫生院|村|社区|小区|厂|所|站|中心"
+    r"|路|街|道|镇|乡|局|委|办|集团|协会|银行|酒店|宾馆|商店|超市|店|部|队|馆|院|场|园|省|市|县|区"
+)
+
+
+def _place_then(rest: str) -> bool:
+    """Whether what follows a bare place name in a folder or file name (`rest`, up to
+    the next separator) leaves it the place: a word units put beside it, or words that
+    do not make it another body's name."""
+    if _PLACE_AFTER.match(rest):
+        return True
+    word = re.split(r"[^\w]|_|[0-9a-zA-Z]", rest, maxsplit=1)[0]
+    return not _OTHER_BODY.search(word)
 
 
 def ambiguous_fields(candidates: tuple[tuple[str, str], ...]) -> dict[str, object]:

@@ -2,14 +2,18 @@
 
 Reporting unit, in order: a folder or archive named for the unit or for one of its
 grassroots unions (nearest first), the file name, the document's own text (填报单位, or a title such as
-"长阳镇总工会关于……的阶段性总结"). Round, in order: a folder, the file name, the
-document's title then its text (第一阶段 …), a photo's EXIF date. What cannot be
-placed stays empty and the caller warns; nothing is guessed.
+"长阳镇总工会关于……的阶段性总结"), then (`beside`, with the ingest's submissions) the
+one unit whose spreadsheets the nearest folder or archive around it holds. Round, in
+order: a folder (a round's name, months, a month or day in figures), the file name,
+the document's title then its text (第一阶段 …), a photo's EXIF date or a video's
+recording date, then the round of those spreadsheets. What cannot be placed stays
+empty and the caller warns; nothing is guessed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -24,8 +28,8 @@ from analysis.submissions import round_from_text, round_of_period
 class Placement:
     reporting_unit: str
     round: str
-    unit_from: str  # folder, file_name, document, ""
-    round_from: str  # folder, file_name, document, exif, ""
+    unit_from: str  # folder, file_name, document, beside, ""
+    round_from: str  # folder, file_name, document, exif, beside, ""
 
 
 def _round(text: str, campaign: Campaign) -> str | None:
@@ -34,6 +38,39 @@ def _round(text: str, campaign: Campaign) -> str | None:
     # separator, so that what stood around it is not joined into a label never written
     # (阶段总结2 is not “阶段2”).
     return round_from_text(text.replace(SUMMARY_MARK, "、"), campaign)
+
+
+# A folder named for a month or a day in figures: 2019.7, 2019-07, 201907; 2019.6.10,
+# 2019-06-10, 20190610 (optionally followed by words: 20190610活动照片).
+_DATED = re.compile(
+    r"(?P<y>20\d{2})(?:(?P<s>[.\-_/])(?P<m>\d{1,2})(?:(?P=s)(?P<d>\d{1,2}))?"
+    r"|(?P<m2>\d{2})(?P<d2>\d{2})?)(?!\d)"
+)
+
+
+def _round_of_dated(text: str, campaign: Campaign) -> str | None:
+    """The round of a folder named for a month (the round holding most of it) or a day
+    (the round whose window holds it) written in figures; None for anything else (a
+    month no round overlaps: another year's)."""
+    match = _DATED.match(text.strip())
+    if match is None:
+        return None
+    year = int(match["y"])
+    month, day = int(match["m"] or match["m2"]), match["d"] or match["d2"]
+    if day is not None:
+        try:
+            hit = campaign.round_for_date(dt.date(year, month, int(day)))
+        except ValueError:
+            return None
+        return hit.code if hit else None
+    if not 1 <= month <= 12:
+        return None
+    start = dt.date(year, month, 1)
+    end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    overlap = {r.code: (min(end, r.end) - max(start, r.start)).days + 1 for r in campaign.rounds}
+    best = max(overlap.values(), default=0)
+    winners = [code for code, days in overlap.items() if days == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None
 
 
 def _folders(rel: str) -> list[str]:
@@ -62,7 +99,11 @@ def _unit_named(text: str, resolver: names.NameResolver, outer: str | None = Non
     if resolver.unions_named(text, outer):
         return None
     # A name opening with a union's name, then what the file is: 房山区实验中学工会_合影
-    return resolver.union_parent_opening(text) or resolver.reporting_unit_in_text(text)
+    return (
+        resolver.union_parent_opening(text)
+        or resolver.reporting_unit_in_text(text)
+        or resolver.reporting_unit_by_place(text)  # 长阳/照片, 拱辰_第二阶段
+    )
 
 
 def _outer_unit(folders: list[str], resolver: names.NameResolver) -> list[str | None]:
@@ -71,7 +112,11 @@ def _outer_unit(folders: list[str], resolver: names.NameResolver) -> list[str | 
     unit = None
     for folder in reversed(folders):
         found.append(unit)
-        unit = resolver.reporting_unit_in_text(folder) or unit
+        unit = (
+            resolver.reporting_unit_in_text(folder)
+            or resolver.reporting_unit_by_place(folder)
+            or unit
+        )
     return found[::-1]
 
 
@@ -105,6 +150,8 @@ def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str
         found = next((r for c in candidates if c and (r := _round(c, campaign))), None)
         if not found and where == "folder":  # a folder named for months: “7-9月”, “三季度”
             found = next((r for c in candidates if (r := round_of_period(c, campaign))), None)
+        if not found and where == "folder":  # or for a month or day: “2019.7”, “20190610”
+            found = next((r for c in candidates if (r := _round_of_dated(c, campaign))), None)
         if found:
             rnd, round_from = found, where
             break
@@ -113,3 +160,54 @@ def place(rel: str, resolver: names.NameResolver, campaign: Campaign, title: str
         if hit:
             rnd, round_from = hit.code, "exif"
     return Placement(unit, rnd, unit_from, round_from)
+
+
+def beside_spreadsheets(submissions, campaign: Campaign) -> dict[str, tuple[set[str], set[str]]]:
+    """For each folder (or archive, or folder in one) holding submissions at any depth,
+    the reporting units and rounds of those submissions: the places `beside` looks.
+
+    `submissions` is submissions.csv's frame (file, reporting_unit, round, state). The
+    submissions root itself and folders that name a round are left out: they are the
+    analyst's sorting of every unit's files, not one unit's own folder."""
+    found: dict[str, tuple[set[str], set[str]]] = {}
+    if submissions is None or not len(submissions):
+        return found
+    for file, unit, rnd, state in submissions[
+        ["file", "reporting_unit", "round", "state"]
+    ].itertuples(index=False):
+        if state == "rejected" or not isinstance(unit, str) or not unit:
+            continue
+        parts = PurePosixPath(file).parts
+        for depth in range(2, len(parts)):
+            folder = "/".join(parts[:depth])
+            units, rounds = found.setdefault(folder, (set(), set()))
+            units.add(unit)
+            rounds.add(rnd if isinstance(rnd, str) else "")
+    return found
+
+
+def beside(rel: str, folders: dict[str, tuple[set[str], set[str]]],
+           campaign: Campaign) -> tuple[str, str]:  # fmt: skip
+    """The reporting unit (and round) of the spreadsheets in the nearest folder around a
+    material that holds any (长阳材料/报送表.xlsx beside 长阳材料/照片/1.jpg): one unit,
+    else none; their one round, else none. A folder that names a round is passed over.
+
+    Folders sorting every unit's files (the submissions root, 第二阶段/) are never one
+    unit's: `beside_spreadsheets` leaves them out."""
+    parts = PurePosixPath(rel).parts
+    for depth in range(len(parts) - 1, 1, -1):
+        name = parts[depth - 1]
+        stem = (
+            PurePosixPath(name).stem
+            if PurePosixPath(name).suffix.lower() in ARCHIVE_SUFFIXES
+            else name
+        )
+        if _round(stem, campaign) or round_of_period(stem, campaign):
+            continue  # 第二阶段/: every unit's files of a round, or a unit's round subfolder
+        hit = folders.get("/".join(parts[:depth]))
+        if hit is not None:
+            units, rounds = hit
+            if len(units) != 1:
+                return "", ""
+            return next(iter(units)), (next(iter(rounds)) if len(rounds) == 1 else "")
+    return "", ""

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 CACHE_DIR = ".materials-cache"
 _MODULES = ("materials.table", "materials.photos", "materials.documents", "materials.detect",
-            "archives")  # fmt: skip
+            "materials.videos", "archives")  # fmt: skip
 
 
 @functools.cache

@@ -21,7 +21,9 @@ SPREADSHEET_SUFFIXES = frozenset(
 PHOTO_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 )
-DOCUMENT_SUFFIXES = frozenset({".docx", ".doc", ".wps", ".pdf", ".odt", ".rtf", ".pptx", ".ppt"})
+DOCUMENT_SUFFIXES = frozenset(
+    {".docx", ".doc", ".wps", ".pdf", ".odt", ".rtf", ".pptx", ".ppt", ".ofd"}
+)
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".3gp", ".wmv", ".mkv", ".flv"})
 HEAD_BYTES = 64  # enough for every signature below; zips are looked into separately
 
@@ -44,6 +46,9 @@ UNKNOWN = Kind("unknown", "")
 # A file that begins like a zip but cannot be opened as one: an Office file or a zip cut
 # off in transfer. Its name says which (a damaged .docx is a document, not an archive).
 DAMAGED_ZIP = Kind("damaged", "zip")
+# An archive member that could not be taken out (damaged, encrypted, an unknown method):
+# its name says what it is; the archive's message already says why.
+UNREAD_MEMBER = Kind("unread", "")
 
 
 def from_head(head: bytes) -> Kind:
@@ -101,6 +106,8 @@ def from_zip(data_or_file) -> Kind:
         return Kind("spreadsheet", "xlsx")
     if "word/document.xml" in names:
         return Kind("document", "docx")
+    if "OFD.xml" in names:  # GB/T 33190, the fixed-layout format of official documents
+        return Kind("document", "ofd")
     if b"opendocument.text" in mimetype:
         return Kind("document", "odt")
     if "ppt/presentation.xml" in names or b"presentation" in mimetype:
@@ -113,6 +120,8 @@ def from_ole2(data: bytes, suffix: str) -> Kind:
     from analysis.readers import _ole_stream_names
 
     streams = _ole_stream_names(data)
+    if "EncryptedPackage" in streams and suffix in DOCUMENT_SUFFIXES:
+        return Kind("document", "encrypted")  # a password-protected .docx/.pptx: Office's wrapper
     if {"Workbook", "Book"} & streams:
         return Kind("spreadsheet", "xls")
     if "WordDocument" in streams:

@@ -235,7 +235,16 @@ def _pdf(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
-        raise DocumentError(IssueCode.MATERIAL_ENCRYPTED)
+        # Most "encrypted" PDFs have only an owner password (no printing, no copying):
+        # they open for anyone, with the empty user password. Only a PDF that asks for
+        # a password to be opened is refused; one whose cipher this machine lacks (AES
+        # without the `cryptography` package) is listed without its text.
+        try:
+            opened = reader.decrypt("")
+        except Exception:  # noqa: BLE001 - pypdf's DependencyError and damaged keys
+            return [], None, "", ""
+        if not opened:
+            raise DocumentError(IssueCode.MATERIAL_ENCRYPTED)
     lines: list[str] = []
     size = 0
     for page in reader.pages[:50]:
@@ -287,7 +296,47 @@ def _txt(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
     return [line.strip() for line in text.splitlines()], None, "", ""
 
 
-_READERS = {"docx": _docx, "pdf": _pdf, "txt": _txt}
+def _ofd_local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _ofd(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
+    """An OFD file (a zip of XML): title and creation date from OFD.xml's DocInfo, text
+    from the TextCode elements of its pages in page order."""
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        if sum(i.file_size for i in infos) > DOCX_MAX_BYTES:
+            raise DocumentError(IssueCode.MATERIAL_BOMB,
+                                message_text("detail_unpacked_mb",
+                                             size_mb=sum(i.file_size for i in infos) / 2**20))  # fmt: skip
+        info = {_ofd_local(e.tag): (e.text or "").strip()
+                for e in ElementTree.fromstring(zf.read("OFD.xml")).iter()}  # fmt: skip
+        pages = sorted(
+            (
+                n
+                for n in zf.namelist()
+                if n.lower().endswith("content.xml") and "/pages/" in n.lower()
+            ),
+            key=lambda n: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", n)],
+        )
+        lines: list[str] = []
+        for name in pages:
+            root = ElementTree.fromstring(zf.read(name))
+            lines += [
+                (e.text or "").strip() for e in root.iter() if _ofd_local(e.tag) == "TextCode"
+            ]
+    try:
+        own = dt.date.fromisoformat(info.get("CreationDate", "")[:10])
+    except ValueError:
+        own = None
+    return lines, own, info.get("Title", ""), ""
+
+
+_READERS = {"docx": _docx, "pdf": _pdf, "txt": _txt, "ofd": _ofd}
 
 
 def document_facts(data: bytes, fmt: str) -> DocumentFacts:

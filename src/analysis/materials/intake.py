@@ -45,6 +45,7 @@ class Received:
     size: int
     path: Path | None = None
     data: bytes | None = None
+    told: bool = False  # unreadable, and already said so (an archive member it could not unpack)
 
     def read(self, limit: int) -> bytes | None:
         """The file's bytes; None when it is over `limit` (listed, never read)."""
@@ -232,6 +233,13 @@ def sort_received(files: list[Path], raw_dir: Path, limits: Limits) -> tuple[lis
                 intake.issues.append(dataclasses.replace(empty, severity="warning"))
             for member in expanded.members:
                 _sort_member(member, intake, keep, limits)
+            for unread in expanded.unread:  # a damaged photo is still a photo received
+                name = PurePosixPath(unread)
+                if "__MACOSX" not in name.parts and skipped_because(name.name) is None \
+                        and detect.named_as(name.suffix) in ("photo", "document", "video"):  # fmt: skip
+                    intake.materials.append(
+                        Received(unread, detect.UNREAD_MEMBER, 0, data=b"", told=True)
+                    )
     keep.sort(key=lambda item: item[0])
     intake.materials.sort(key=lambda m: m.rel)
     return [p for _, p in keep], intake

@@ -90,9 +90,13 @@ def _open(data: bytes) -> Image.Image:
 
 
 def exif_date(image: Image.Image) -> dt.date | None:
-    """DateTimeOriginal from the EXIF block (read with the header); None when absent or bad."""
+    """DateTimeOriginal from the EXIF block (read with the header); None when absent or bad.
+
+    Its place is the Exif sub-IFD; some editors and phone apps write it in the main IFD
+    (IFD0) instead, where it is the same tag, read there when the sub-IFD has none."""
     try:
-        value = image.getexif().get_ifd(_EXIF_IFD).get(_DATE_TIME_ORIGINAL)
+        exif = image.getexif()
+        value = exif.get_ifd(_EXIF_IFD).get(_DATE_TIME_ORIGINAL) or exif.get(_DATE_TIME_ORIGINAL)
     except Exception:  # noqa: BLE001 - damaged EXIF is just no date
         return None
     if isinstance(value, bytes):

@@ -69,6 +69,9 @@ def _read_facts(item: Received, limit: int) -> Facts:
     facts = Facts(material=group, format=fmt or PurePosixPath(item.rel).suffix.lower().lstrip("."))
     if group == "document" and documents.SUMMARY_MARK in PurePosixPath(item.rel).stem:
         facts.material = "summary"  # by its name, even when it cannot be read
+    if item.told:  # an archive member it could not unpack: its message is the archive's
+        facts.error = (IssueCode.MATERIAL_CORRUPT, "")
+        return facts
     if item.size == 0:
         facts.error = (IssueCode.MATERIAL_EMPTY, "")
         return facts
@@ -94,6 +97,10 @@ def _read_facts(item: Received, limit: int) -> Facts:
         facts.phash = found.phash
         facts.aspect = found.aspect
         facts.taken_date = found.taken_date.isoformat() if found.taken_date else ""
+    elif group == "document" and fmt == "encrypted":
+        facts.format = PurePosixPath(item.rel).suffix.lower().lstrip(".")
+        facts.error = (IssueCode.MATERIAL_ENCRYPTED, "")
+        return facts
     elif group == "document":
         try:
             doc = documents.document_facts(data, fmt)
@@ -104,6 +111,11 @@ def _read_facts(item: Received, limit: int) -> Facts:
         facts.taken_date = doc.own_date.isoformat() if doc.own_date else ""
         if documents.SUMMARY_MARK in doc.meta_title:  # its properties' title says 总结
             facts.material = "summary"
+    elif group == "video":
+        from analysis.materials.videos import recorded_date
+
+        recorded = recorded_date(data) if fmt in ("mp4", "mov") else None
+        facts.taken_date = recorded.isoformat() if recorded else ""
     if group == "document" and documents.SUMMARY_MARK in facts.title:
         facts.material = "summary"
     return facts
@@ -139,8 +151,14 @@ class MaterialsResult:
 
 
 def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
-          kind_of: dict[str, str] | None = None, cache=None) -> MaterialsResult:  # fmt: skip
-    """The materials table (path order) and its issues; `kind_of` maps reporting unit -> kind."""
+          kind_of: dict[str, str] | None = None, cache=None,
+          submissions: pd.DataFrame | None = None) -> MaterialsResult:  # fmt: skip
+    """The materials table (path order) and its issues; `kind_of` maps reporting unit -> kind;
+    `submissions` (submissions.csv) places a material its path does not by the spreadsheets
+    sent with it (`attribution.beside`)."""
+    from analysis.materials import attribution
+
+    sheets_in = attribution.beside_spreadsheets(submissions, campaign)
     limit = campaign.limits.max_material_bytes
     kind_of = kind_of or {}
     records, issues, all_facts = [], [], {}
@@ -173,12 +191,23 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
         if facts.error:
             code, detail = facts.error
             state = MaterialState.REJECTED
-            issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
-        # A photo's capture date places it in a round; a document's own date is when it
-        # was written (a round's summary comes after the round) and places nothing.
-        photo = facts.material == "photo"
-        taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date and photo else None
+            if not item.told:
+                issues.append(_material_issue(item.rel, "error", code, what=what, detail=detail))
+        # A photo's capture date (a video's recording date) places it in a round; a
+        # document's own date is when it was written (a round's summary comes after the
+        # round) and places nothing.
+        shot = facts.material in ("photo", "video")
+        taken = pd.Timestamp(facts.taken_date).date() if facts.taken_date and shot else None
         placed = attribution.place(item.rel, resolver, campaign, facts.title, facts.text, taken)
+        if not placed.reporting_unit and sheets_in:  # sent with a unit's spreadsheet
+            unit, rnd = attribution.beside(item.rel, sheets_in, campaign)
+            if unit:
+                placed = attribution.Placement(
+                    unit,
+                    placed.round or rnd,
+                    "beside",
+                    placed.round_from or ("beside" if rnd else ""),
+                )
         if state != MaterialState.REJECTED:
             if facts.too_large:
                 issues.append(_material_issue(item.rel, "warning", IssueCode.MATERIAL_TOO_LARGE, what=what,
@@ -246,7 +275,8 @@ def build(intake: Intake, resolver: names.NameResolver, campaign: Campaign,
 
 def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: Campaign,
                out_dir=None, full: bool = False, rows: pd.DataFrame | None = None,
-               cache=None) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
+               cache=None, submissions: pd.DataFrame | None = None,
+               ) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
     """The ingest's one call: materials.csv and its issues; the archives' members released.
 
     What each material holds is cached in OUT/.materials-cache (not with `full`);
@@ -259,7 +289,7 @@ def for_ingest(intake: Intake, roster, resolver: names.NameResolver, campaign: C
         cache = FactsCache(out_dir if intake.materials else None, enabled=not full)
     try:
         kind_of = roster.kind_of
-        result = build(intake, resolver, campaign, kind_of, cache)
+        result = build(intake, resolver, campaign, kind_of, cache, submissions)
         if out_dir is not None:
             cache.save()
         gaps = summary_gap_issues(result.table, rows, campaign) if rows is not None else []
