@@ -534,6 +534,25 @@ def _left_behind(path: Path) -> bool:
     return False
 
 
+def _remove_left_behind(out_dir: Path) -> None:
+    """Remove the temporary files a killed run left in OUT's caches (`.cache`,
+    `.materials-cache`): a cache entry, the run record or an index half written.
+
+    Each is written under a name holding its process's id and renamed into place;
+    a run killed in between leaves the temporary file, which no later run would
+    write again under the same name. Those of a running ingest stay (`_left_behind`);
+    this run has none in progress when it calls this.
+    """
+    from analysis.materials.cache import CACHE_DIR
+
+    own = f".tmp{os.getpid()}"
+    for folder in (out_dir / ".cache", out_dir / CACHE_DIR):
+        with contextlib.suppress(OSError):
+            for path in folder.glob("*.tmp*"):
+                if not path.name.endswith(own) and _left_behind(path):
+                    path.unlink(missing_ok=True)
+
+
 def check_output_dir(out_dir: Path, raw_dir: Path) -> None:
     """Raise OutputError, before any work, when OUT cannot hold the tables.
 
@@ -1157,6 +1176,7 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
         materials={"files": len(materials), **key_counts(materials)},
     )  # fmt: skip
     cache.prune()
+    _remove_left_behind(out_dir)
     result = IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,
         coverage=coverage, files_skipped=len(skipped), files_parsed=files_parsed,
