@@ -142,13 +142,16 @@ def test_a_framed_pickle_cut_short_changed_or_with_a_wild_length_is_damaged(tmp_
 
     path = tmp_path / "entry.pkl"
     with path.open("wb") as fh:
-        cachefile.dump({"members": 300}, fh)
-        cachefile.dump("second", fh)
+        cachefile.dump({"members": 300}, fh, "entry.pkl")
+        cachefile.dump("second", fh, "entry.pkl")
     with path.open("rb") as fh:
-        assert cachefile.load(fh) == {"members": 300} and cachefile.load(fh) == "second"
+        assert cachefile.load(fh, "entry.pkl") == {"members": 300}
+        assert cachefile.load(fh, "entry.pkl") == "second"
     with path.open("rb") as fh:
         cachefile.skip(fh)
-        assert cachefile.load(fh) == "second"
+        assert cachefile.load(fh, "entry.pkl") == "second"
+    with path.open("rb") as fh, pytest.raises(cachefile.DamagedEntry):
+        cachefile.load(fh, "other-entry.pkl")  # copied over another cache file
     data = path.read_bytes()
     damaged = {
         "cut short": data[:20],
@@ -159,5 +162,33 @@ def test_a_framed_pickle_cut_short_changed_or_with_a_wild_length_is_damaged(tmp_
     for how, damage in damaged.items():
         path.write_bytes(damage)
         with path.open("rb") as fh, pytest.raises(cachefile.DamagedEntry):
-            cachefile.load(fh)
+            cachefile.load(fh, "entry.pkl")
         assert how
+
+
+def test_a_cache_entry_copied_over_another_files_entry_is_a_miss(raw):
+    """Each entry holds one file's parse and interpretations; the same bytes kept under
+    another file's entry name must not give that file the first file's rows."""
+    from analysis import ingest
+    from tests.test_ingest import act, submission
+
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院", participants=20)], "2019-06-28"
+    )
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    out = raw.parent / "out"
+    ingest.run(raw, out, progress=False)
+    files = ("roster-", "names-")  # the roster's and its names' entries aside
+    entries = sorted(p for p in (out / ".cache").glob("*.pkl") if not p.name.startswith(files))
+    assert len(entries) == 2
+    entries[1].write_bytes(entries[0].read_bytes())
+    (out / ".cache" / "run.json").unlink()
+    (raw / "submissions" / "长阳镇.xlsx").rename(
+        raw / "submissions" / "长阳镇总工会.xlsx"
+    )  # re-interpreted
+    (raw / "submissions" / "琉璃河镇.xlsx").rename(raw / "submissions" / "琉璃河镇总工会.xlsx")
+    ingest.run(raw, out, progress=False)
+    ingest.run(raw, raw.parent / "full", progress=False, full=True)
+    assert _tables(out) == _tables(raw.parent / "full")
+    rows = pd.read_csv(out / "rows.csv", dtype=str, keep_default_na=False)
+    assert sorted(rows["grassroots_unit"]) == ["琉璃河镇中心小学工会", "长阳镇卫生院工会"]

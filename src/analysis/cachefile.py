@@ -5,7 +5,9 @@ by a crash, or a byte changed on a damaged disk or by a hand, must be a miss, ne
 value. A changed digit in a pickle still unpickles (another date, another count), so
 each pickle is written after its length and CRC-32 and read back only when they
 match (`DamagedEntry` otherwise). CRC-32 catches every change of up to 32 bits in a
-row and costs ~1 ms a megabyte to check.
+row and costs ~1 ms a megabyte to check. The checksum covers the name the file is
+kept under too (its key: the bytes, code and campaign it was made from), so a cache
+file copied over another is a miss as well.
 """
 
 from __future__ import annotations
@@ -24,20 +26,22 @@ class DamagedEntry(ValueError):
     """A cache file cut short or changed since it was written (a miss)."""
 
 
-def dump(value: Any, fh: IO[bytes], dispatch_table: dict | None = None) -> None:
-    """Write `value` to `fh` as one framed pickle (`dispatch_table`: the pickler's own)."""
+def dump(value: Any, fh: IO[bytes], name: str, dispatch_table: dict | None = None) -> None:
+    """Write `value` to `fh` as one framed pickle, for the cache file called `name`
+    (its final name, not the temporary one; `dispatch_table`: the pickler's own)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     if dispatch_table is not None:
         pickler.dispatch_table = dispatch_table
     pickler.dump(value)
     data = buffer.getbuffer()
-    fh.write(_FRAME.pack(len(data), zlib.crc32(data)))
+    fh.write(_FRAME.pack(len(data), _crc(name, data)))
     fh.write(data)
 
 
-def load(fh: IO[bytes]) -> Any:
-    """The next framed pickle of `fh`; DamagedEntry when it is not as written."""
+def load(fh: IO[bytes], name: str) -> Any:
+    """The next framed pickle of `fh`, a cache file called `name`; DamagedEntry when it
+    is not as written there."""
     frame = fh.read(_FRAME.size)
     if len(frame) != _FRAME.size:
         raise DamagedEntry("cut short")
@@ -45,9 +49,13 @@ def load(fh: IO[bytes]) -> Any:
     if length > _left(fh):  # a damaged length: nothing that large is to be allocated
         raise DamagedEntry("cut short")
     data = fh.read(length)
-    if len(data) != length or zlib.crc32(data) != crc:
+    if len(data) != length or _crc(name, data) != crc:
         raise DamagedEntry("changed")
     return pickle.loads(data)  # noqa: S301 - our own cache directory, checked
+
+
+def _crc(name: str, data) -> int:
+    return zlib.crc32(data, zlib.crc32(name.encode("utf-8", "surrogateescape")))
 
 
 def _left(fh: IO[bytes]) -> int:

@@ -478,7 +478,7 @@ def roster_keys(names: list[str], path: Path) -> dict:
     """
     try:
         with Path(path).open("rb") as fh:
-            stored = cachefile.load(fh)
+            stored = cachefile.load(fh, Path(path).name)
         if stored[0] == names and all(len(k) == len(names) for k in stored[1:]):
             return dict(zip(_UNIT_KEYS, stored[1:], strict=True))
     except Exception:  # noqa: BLE001 - missing or damaged: worked out again
@@ -488,7 +488,7 @@ def roster_keys(names: list[str], path: Path) -> dict:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
         with tmp.open("wb") as fh:
-            cachefile.dump([names, *found.values()], fh)
+            cachefile.dump([names, *found.values()], fh, Path(path).name)
         os.replace(tmp, path)
     except OSError:
         pass  # worked out again next time

@@ -123,7 +123,7 @@ class _Entry:
             try:
                 with self.path.open("rb") as fh:
                     cachefile.skip(fh)
-                    value = cachefile.load(fh)
+                    value = cachefile.load(fh, self.path.name)
             except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
                 return None
             self._parsed = value if isinstance(value, ParsedFile) else None
@@ -157,7 +157,7 @@ def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Rost
     if enabled and entry.exists():
         try:
             with entry.open("rb") as fh:
-                value = cachefile.load(fh)
+                value = cachefile.load(fh, entry.name)
             if isinstance(value, Roster):
                 return roster_module.with_folder_issues(value, Path(roster_path), path), entry
         except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
@@ -167,7 +167,7 @@ def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Rost
         entry.parent.mkdir(parents=True, exist_ok=True)
         tmp = entry.with_suffix(f".tmp{os.getpid()}")
         with tmp.open("wb") as fh:
-            cachefile.dump(value, fh)
+            cachefile.dump(value, fh, entry.name)
         os.replace(tmp, entry)
     except OSError:
         log.warning("cache entry not written: %s", entry)
@@ -387,7 +387,7 @@ class _Cache:
             return None
         try:
             with path.open("rb") as fh:
-                head = cachefile.load(fh)
+                head = cachefile.load(fh, path.name)
             context, interpreted = head["context"], head["interpreted"]
         except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
             return None
@@ -408,8 +408,8 @@ class _Cache:
             tmp = entry.path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
                 head = {"context": entry.context, "interpreted": entry.interpreted}
-                cachefile.dump(head, fh, _HEAD_COMPACT)
-                cachefile.dump(parsed, fh, _COMPACT)
+                cachefile.dump(head, fh, entry.path.name, _HEAD_COMPACT)
+                cachefile.dump(parsed, fh, entry.path.name, _COMPACT)
             # Renaming over an existing file makes ext4 (auto_da_alloc) flush the new
             # one to disk first: 4 ms a file on a busy disk, a second for the demo's
             # 206 files on a `--full` re-run. A cache entry needs no such guarantee

@@ -51,7 +51,7 @@ class FactsCache:
         if enabled and self.path and self.path.exists():
             try:
                 with self.path.open("rb") as fh:
-                    stored = cachefile.load(fh)
+                    stored = cachefile.load(fh, self.path.name)
                 if stored.get("version") == code_version():
                     self.old = stored["facts"]
             except Exception:  # noqa: BLE001 - a damaged cache is just a miss
@@ -111,7 +111,7 @@ class FactsCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
-                cachefile.dump({"version": code_version(), "facts": self.new}, fh)
+                cachefile.dump({"version": code_version(), "facts": self.new}, fh, self.path.name)
             os.replace(tmp, self.path)
         except OSError:
             log.warning("materials cache not written: %s", self.path)
