@@ -134,6 +134,36 @@ def test_any_doubt_formats_the_whole_table(out, tmp_path, monkeypatch, doubt):
     assert (out / "rows.csv").read_bytes() == full_bytes(FIRST, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"b.xlsx": [52, 18]},  # an offset one byte early, still inside the file
+        {"b.xlsx": [53, 17]},  # a length one byte short
+        {"b.xlsx": [53, 9]},  # a length with a digit lost
+    ],
+)
+def test_an_index_whose_spans_do_not_tile_the_table_is_not_trusted(out, tmp_path, damage):
+    """A damaged index (a digit of OUT/.cache/rows.csv.json changed) that still parses
+    and stays inside the file would copy the wrong bytes: the spans must follow one
+    another from the header to the end of the table."""
+    write(out, FIRST)
+    path = csv_writer.index_path(out, "rows")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    spans = []
+    for file, offset, length, digest in document["files"]:
+        if file not in damage:
+            spans.append([file, offset, length, digest])
+        elif damage[file] is not None:
+            spans.append([file, *damage[file], digest])
+    path.write_text(json.dumps({**document, "files": spans}), encoding="utf-8")
+    second = [("a.xlsx", "accepted", 1), ("a.xlsx", "accepted", 23), ("b.xlsx", "accepted", 3)]
+    write(out, second)
+    assert (out / "rows.csv").read_bytes() == (
+        HEADER + b"a.xlsx,accepted,1\na.xlsx,accepted,23\nb.xlsx,accepted,3\n"
+    )
+    assert (out / "rows.csv").read_bytes() == full_bytes(second, tmp_path)
+
+
 def test_counts_that_do_not_add_up_write_the_table_unindexed(out, tmp_path):
     index = write(out, FIRST, files=[("a.xlsx", 2)])
     assert index is None and not csv_writer.index_path(out, "rows").exists()

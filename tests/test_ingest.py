@@ -996,6 +996,66 @@ def test_failed_write_leaves_previous_outputs(raw, monkeypatch):
     assert not [p for p in out.iterdir() if ".tmp" in p.name]
 
 
+def test_temporary_cache_files_of_a_killed_run_are_removed_by_the_next(raw):
+    """A run killed while writing a cache entry, the run record or the materials' facts
+    leaves its temporary file (named with its process id) in OUT's caches; no later run
+    writes that name again, so each run removes those of processes that are gone."""
+    import subprocess
+    import sys
+
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    out = raw.parent / "out"
+    run(raw, out)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    (out / ".materials-cache").mkdir(exist_ok=True)
+    left = [
+        out / ".cache" / f"{'0' * 40}-xlsx-e1429d2108c4361d-0ba15db158ae721c.tmp{gone}",
+        out / ".cache" / f".run.json.tmp{gone}",
+        out / ".cache" / f".rows.csv.json.tmp{gone}",
+        out / ".materials-cache" / f"facts.tmp{gone}",
+    ]
+    for path in left:
+        path.write_bytes(b"half")
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    run(raw, out)
+    assert [p.name for p in left if p.exists()] == []
+    assert not [p for p in out.rglob("*") if ".tmp" in p.name]
+
+
+def test_a_run_is_recorded_only_once_nothing_of_it_is_left_to_remove(raw, monkeypatch):
+    """The record (OUT/.cache/run.json) lets the next run with the same inputs do
+    nothing: had a run been killed after writing it but before the last run's tables
+    set aside were removed, those would stay in OUT for as long as nothing changed."""
+    from analysis import run_manifest
+
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院")], "2019-06-28")
+    out = raw.parent / "out"
+    run(raw, out)
+    seen: list[list[str]] = []
+    real = run_manifest.record
+
+    def recording(out_dir, *args, **kw):
+        seen.append(sorted(p.name for p in Path(out_dir).rglob("*") if ".tmp" in p.name))
+        return real(out_dir, *args, **kw)
+
+    monkeypatch.setattr(ingest.run_manifest, "record", recording)
+    real_remove = ingest._remove_in_thread
+
+    def slow_disk(paths):  # removing a large table can take a while (ext4 `discard`)
+        import threading
+        import time
+
+        thread = threading.Thread(target=lambda: (time.sleep(0.5), real_remove(paths).join()))
+        thread.start()
+        return thread
+
+    monkeypatch.setattr(ingest, "_remove_in_thread", slow_disk)
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    run(raw, out)
+    assert seen == [[]]
+
+
 def test_a_table_open_in_excel_leaves_every_table_as_it_was_and_is_named(raw, monkeypatch):
     """On Windows a table open in Excel can be neither renamed nor replaced: the tables
     before it in the write order were already replaced, so the folder held some tables

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 
+import pandas as pd
+
 from analysis.campaign import load_campaign
 from analysis.model import ActivityTable, HeaderBlock, Issue, TableRow
 from analysis.parse_cache import ParsedFile, _Cache, _table_rows
@@ -96,3 +98,97 @@ def test_an_interpretation_comes_back_from_the_cache_with_its_columns_and_issues
     assert isinstance(again.row_issues, IssueRows) and list(again.row_issues) == issues
     assert again.row_issues.located == [located_message(i) for i in issues]
     assert again.row_issues[1] == issues[1] and again.row_issues[:1] == issues[:1]
+
+
+def _tables(out) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".csv", ".parquet")}
+
+
+def test_a_cache_file_with_a_changed_byte_is_a_miss_not_a_value(raw):
+    """A byte of a cache file changed on disk (a damaged disk, a hand) still unpickles,
+    as another name or number: the run must read the file again, not use that value.
+    Here every 卫生院 in OUT/.cache becomes 卫生所 (same length, valid UTF-8): the roster
+    entry and the file's interpretation would name a union no roster row has."""
+    from analysis import ingest
+    from tests.test_ingest import act, submission
+
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院", participants=20)], "2019-06-28"
+    )
+    out = raw.parent / "out"
+    ingest.run(raw, out, progress=False)
+    changed = 0
+    for path in (out / ".cache").glob("*.pkl"):
+        data = path.read_bytes()
+        if "卫生院".encode() in data:
+            path.write_bytes(data.replace("卫生院".encode(), "卫生所".encode()))
+            changed += 1
+    assert changed >= 2  # the roster and the submission's entry at least
+    (out / ".cache" / "run.json").unlink()  # so that the run reads its caches
+    ingest.run(raw, out, progress=False)
+    ingest.run(raw, raw.parent / "full", progress=False, full=True)
+    assert _tables(out) == _tables(raw.parent / "full")
+    rows = pd.read_csv(out / "rows.csv", dtype=str, keep_default_na=False)
+    assert rows["grassroots_unit"].tolist() == ["长阳镇卫生院工会"]
+    assert pd.read_parquet(out / "rows.parquet")["grassroots_unit"].tolist() == ["长阳镇卫生院工会"]
+
+
+def test_a_framed_pickle_cut_short_changed_or_with_a_wild_length_is_damaged(tmp_path):
+    import struct
+
+    import pytest
+
+    from analysis import cachefile
+
+    path = tmp_path / "entry.pkl"
+    with path.open("wb") as fh:
+        cachefile.dump({"members": 300}, fh, "entry.pkl")
+        cachefile.dump("second", fh, "entry.pkl")
+    with path.open("rb") as fh:
+        assert cachefile.load(fh, "entry.pkl") == {"members": 300}
+        assert cachefile.load(fh, "entry.pkl") == "second"
+    with path.open("rb") as fh:
+        cachefile.skip(fh)
+        assert cachefile.load(fh, "entry.pkl") == "second"
+    with path.open("rb") as fh, pytest.raises(cachefile.DamagedEntry):
+        cachefile.load(fh, "other-entry.pkl")  # copied over another cache file
+    data = path.read_bytes()
+    damaged = {
+        "cut short": data[:20],
+        "a digit changed": data.replace(b"\x2c\x01", b"\x2d\x01", 1),  # 300 -> 301
+        "a wild length": struct.pack("<QI", 1 << 60, 0) + data[12:],
+        "empty": b"",
+    }
+    for how, damage in damaged.items():
+        path.write_bytes(damage)
+        with path.open("rb") as fh, pytest.raises(cachefile.DamagedEntry):
+            cachefile.load(fh, "entry.pkl")
+        assert how
+
+
+def test_a_cache_entry_copied_over_another_files_entry_is_a_miss(raw):
+    """Each entry holds one file's parse and interpretations; the same bytes kept under
+    another file's entry name must not give that file the first file's rows."""
+    from analysis import ingest
+    from tests.test_ingest import act, submission
+
+    submission(
+        raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇卫生院", participants=20)], "2019-06-28"
+    )
+    submission(raw, "琉璃河镇.xlsx", "琉璃河镇总工会", [act("琉璃河镇中心小学工会")], "2019-06-28")
+    out = raw.parent / "out"
+    ingest.run(raw, out, progress=False)
+    files = ("roster-", "names-")  # the roster's and its names' entries aside
+    entries = sorted(p for p in (out / ".cache").glob("*.pkl") if not p.name.startswith(files))
+    assert len(entries) == 2
+    entries[1].write_bytes(entries[0].read_bytes())
+    (out / ".cache" / "run.json").unlink()
+    (raw / "submissions" / "长阳镇.xlsx").rename(
+        raw / "submissions" / "长阳镇总工会.xlsx"
+    )  # re-interpreted
+    (raw / "submissions" / "琉璃河镇.xlsx").rename(raw / "submissions" / "琉璃河镇总工会.xlsx")
+    ingest.run(raw, out, progress=False)
+    ingest.run(raw, raw.parent / "full", progress=False, full=True)
+    assert _tables(out) == _tables(raw.parent / "full")
+    rows = pd.read_csv(out / "rows.csv", dtype=str, keep_default_na=False)
+    assert sorted(rows["grassroots_unit"]) == ["琉璃河镇中心小学工会", "长阳镇卫生院工会"]

@@ -86,3 +86,37 @@ def test_touching_the_older_alias_table_makes_it_the_one_read(tmp_path):
     assert ingest.run(raw, out, progress=False).count("rows", "accepted") == 0
     ingest.run(raw, tmp_path / "full", full=True, progress=False)
     assert _tables(out) == _tables(tmp_path / "full")
+
+
+def test_a_cache_folder_that_is_a_file_or_a_record_that_is_a_folder_does_not_stop_the_run(
+    tmp_path,
+):
+    # OUT/.cache is the run's own: when it became a file, or its run.json a folder, the
+    # record cannot be removed before the tables are rewritten, but it cannot stand for
+    # them either. The run goes on (status 0) and writes what a full run writes.
+    import shutil
+
+    from analysis import cli
+    from tests.conftest import write_xlsx
+    from tests.test_ingest import act, submission
+
+    raw = tmp_path / "raw"
+    header = ["序号", "基层工会名称", "上级工会", "类别", "会员人数"]
+    write_xlsx(
+        raw / "roster" / "名册.xlsx",
+        [header, [1, "长阳镇第一小学工会", "长阳镇总工会", "乡镇", 40]],
+    )
+    submission(raw, "长阳镇.xlsx", "长阳镇总工会", [act("长阳镇第一小学工会")], "2019-06-28")
+    ingest.run(raw, tmp_path / "full", full=True, progress=False)
+    for damage in ("cache is a file", "record is a folder"):
+        out = tmp_path / damage
+        ingest.run(raw, out, progress=False)
+        if damage == "cache is a file":
+            shutil.rmtree(out / ".cache")
+            (out / ".cache").write_text("x", encoding="utf-8")
+        else:
+            (out / ".cache" / "run.json").unlink()
+            (out / ".cache" / "run.json").mkdir()
+        (out / "coverage.csv").unlink()  # so that the run cannot take the unchanged way
+        assert cli.main(["ingest", "--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+        assert _tables(out) == _tables(tmp_path / "full")

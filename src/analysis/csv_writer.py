@@ -307,12 +307,15 @@ def _previous_index(final: Path, signature: str, header: bytes) -> dict | None:
         with final.open("rb") as fh:
             if fh.read(len(header)) != header:
                 return None
-        spans = {}
+        # The spans tile the file after its header, in order: a damaged index (an
+        # offset or length changed, a file's span lost) would splice the wrong bytes.
+        spans, end = {}, len(header)
         for file, offset, length, digest in document["files"]:
-            if not (len(header) <= offset and length >= 0 and offset + length <= info.st_size):
+            if not (type(offset) is int and type(length) is int and offset == end and length >= 0):
                 return None
             spans[file] = (offset, length, digest)
-        return spans
+            end = offset + length
+        return spans if end == info.st_size else None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
 

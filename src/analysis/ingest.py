@@ -534,6 +534,25 @@ def _left_behind(path: Path) -> bool:
     return False
 
 
+def _remove_left_behind(out_dir: Path) -> None:
+    """Remove the temporary files a killed run left in OUT's caches (`.cache`,
+    `.materials-cache`): a cache entry, the run record or an index half written.
+
+    Each is written under a name holding its process's id and renamed into place;
+    a run killed in between leaves the temporary file, which no later run would
+    write again under the same name. Those of a running ingest stay (`_left_behind`);
+    this run has none in progress when it calls this.
+    """
+    from analysis.materials.cache import CACHE_DIR
+
+    own = f".tmp{os.getpid()}"
+    for folder in (out_dir / ".cache", out_dir / CACHE_DIR):
+        with contextlib.suppress(OSError):
+            for path in folder.glob("*.tmp*"):
+                if not path.name.endswith(own) and _left_behind(path):
+                    path.unlink(missing_ok=True)
+
+
 def check_output_dir(out_dir: Path, raw_dir: Path) -> None:
     """Raise OutputError, before any work, when OUT cannot hold the tables.
 
@@ -632,7 +651,7 @@ def _remove_in_thread(paths: list[Path]) -> threading.Thread:
     Removing a file waits for the file system to free its blocks: on ext4 mounted with
     `discard` 1-4 ms a file and 12-28 ms for the scaled round's 46 MB rows.csv, 20-60 ms
     of a re-run's wall time for the last run's tables, during which the run had nothing
-    else to do; in a thread they go while it writes its history and its record. A table
+    else to do; in a thread they go while it writes its history (before its record). A table
     that cannot be removed is left: the next run's `write_tables` removes it.
     """
 
@@ -1157,18 +1176,22 @@ def _run(raw_dir: Path, out_dir: Path, as_of: dt.date | None, full: bool, progre
         materials={"files": len(materials), **key_counts(materials)},
     )  # fmt: skip
     cache.prune()
+    _remove_left_behind(out_dir)
     result = IngestResult(
         out_dir=out_dir, rows=rows, submissions=submissions, issues=issues_frame,
         coverage=coverage, files_skipped=len(skipped), files_parsed=files_parsed,
         publicity=publicity_frame, materials=materials, notes=_as_of_notes(as_of, campaign),
     )  # fmt: skip
+    summary = result.summary_zh()  # made while the last run's tables are removed
+    # Those are gone before the run is recorded: a run killed before then leaves its
+    # spares to the next run, which would otherwise take the unchanged way and keep them.
+    removing.join()
     if not tracebacks:  # a run with internal errors is not one to stand for the next
         outputs = [f"{name}.{ext}" for name in tables for ext in ("csv", "parquet")]
         run_manifest.record(
             out_dir, inputs, outputs, tables=list(tables), coverage=list(coverage),
-            files_skipped=len(skipped), summary=result.summary_zh(),
+            files_skipped=len(skipped), summary=summary,
         )  # fmt: skip
-    removing.join()
     return result
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import functools
 import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from typing import Literal, NamedTuple
 
 import pandas as pd
 
-from analysis import textfiles
+from analysis import cachefile, textfiles
 from analysis.messages import message_text, suggestion_text
 from analysis.model import Issue, IssueCode
 from analysis.namekeys import (  # noqa: F401 - the keys, re-exported with the rules
@@ -559,7 +558,7 @@ def roster_keys(names: list[str], path: Path) -> dict:
     """
     try:
         with Path(path).open("rb") as fh:
-            stored = pickle.load(fh)  # noqa: S301 - our own cache directory
+            stored = cachefile.load(fh, Path(path).name)
         if stored[0] == names and all(len(k) == len(names) for k in stored[1:]):
             return dict(zip(_UNIT_KEYS, stored[1:], strict=True))
     except Exception:  # noqa: BLE001 - missing or damaged: worked out again
@@ -569,7 +568,7 @@ def roster_keys(names: list[str], path: Path) -> dict:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
         with tmp.open("wb") as fh:
-            pickle.dump([names, *found.values()], fh, protocol=pickle.HIGHEST_PROTOCOL)
+            cachefile.dump([names, *found.values()], fh, Path(path).name)
         os.replace(tmp, path)
     except OSError:
         pass  # worked out again next time

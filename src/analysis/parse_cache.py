@@ -2,9 +2,9 @@
 
 An entry is keyed by the file's sha256 and suffix, the campaign and a hash of the
 ingest code (`PARSE_MODULES`), so editing any of those modules invalidates it. It
-holds two pickles, read separately: first the interpretations of the file (one per
-relative path it was found under, valid for one roster-and-aliases fingerprint, the
-entry's `context`), then the parse. An unchanged file under an unchanged roster is
+holds two pickles (each framed with a checksum, `cachefile`), read separately:
+first the interpretations of the file (one per relative path it was found under,
+valid for one roster-and-aliases fingerprint, the entry's `context`), then the parse. An unchanged file under an unchanged roster is
 restored from the first part alone: neither parsed nor re-interpreted. Duplicates
 and supersession are decided across files after that, on every run.
 """
@@ -21,11 +21,10 @@ import itertools
 import logging
 import operator
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import __version__
+from analysis import __version__, cachefile
 from analysis.campaign import Campaign
 from analysis.messages import located_message
 from analysis.model import ActivityTable, Issue, IssueRows, RowRun, TableRow, TableRows
@@ -49,6 +48,7 @@ PARSE_MODULES = (
     "templates.reader",
     "ingest",
     "parse_cache",
+    "cachefile",
     "submissions",
     "ledger",
     "names",
@@ -122,8 +122,8 @@ class _Entry:
         if self._parsed is None and self.path is not None:
             try:
                 with self.path.open("rb") as fh:
-                    pickle.load(fh)  # noqa: S301 - our own cache directory
-                    value = pickle.load(fh)  # noqa: S301
+                    cachefile.skip(fh)
+                    value = cachefile.load(fh, self.path.name)
             except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
                 return None
             self._parsed = value if isinstance(value, ParsedFile) else None
@@ -157,7 +157,7 @@ def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Rost
     if enabled and entry.exists():
         try:
             with entry.open("rb") as fh:
-                value = pickle.load(fh)  # noqa: S301 - our own cache directory
+                value = cachefile.load(fh, entry.name)
             if isinstance(value, Roster):
                 return roster_module.with_folder_issues(value, Path(roster_path), path), entry
         except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
@@ -167,7 +167,7 @@ def cached_roster(out_dir: Path, roster_path: Path, enabled: bool) -> tuple[Rost
         entry.parent.mkdir(parents=True, exist_ok=True)
         tmp = entry.with_suffix(f".tmp{os.getpid()}")
         with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            cachefile.dump(value, fh, entry.name)
         os.replace(tmp, entry)
     except OSError:
         log.warning("cache entry not written: %s", entry)
@@ -387,7 +387,7 @@ class _Cache:
             return None
         try:
             with path.open("rb") as fh:
-                head = pickle.load(fh)  # noqa: S301 - our own cache directory
+                head = cachefile.load(fh, path.name)
             context, interpreted = head["context"], head["interpreted"]
         except Exception:  # noqa: BLE001 - a damaged cache entry is just a miss
             return None
@@ -408,12 +408,8 @@ class _Cache:
             tmp = entry.path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
                 head = {"context": entry.context, "interpreted": entry.interpreted}
-                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = _HEAD_COMPACT
-                pickler.dump(head)
-                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dispatch_table = _COMPACT
-                pickler.dump(parsed)
+                cachefile.dump(head, fh, entry.path.name, _HEAD_COMPACT)
+                cachefile.dump(parsed, fh, entry.path.name, _COMPACT)
             # Renaming over an existing file makes ext4 (auto_da_alloc) flush the new
             # one to disk first: 4 ms a file on a busy disk, a second for the demo's
             # 206 files on a `--full` re-run. A cache entry needs no such guarantee

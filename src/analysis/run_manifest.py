@@ -18,6 +18,7 @@ that an unchanged re-run costs little more than hashing the input files.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -210,9 +211,14 @@ def record(out_dir: Path, key: str | None, outputs: list[str], **facts: object) 
         tmp.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
-        path.unlink(missing_ok=True)
+        forget(out_dir)
 
 
 def forget(out_dir: Path) -> None:
-    """Remove the record (before tables are rewritten: a run killed midway leaves none)."""
-    (Path(out_dir) / MANIFEST).unlink(missing_ok=True)
+    """Remove the record (before tables are rewritten: a run killed midway leaves none).
+
+    A record that cannot be removed (OUT/.cache a file, run.json a folder, no right to
+    remove it) cannot stand for the new tables either: their sizes and times are not
+    those it lists. The run goes on without it."""
+    with contextlib.suppress(OSError):
+        (Path(out_dir) / MANIFEST).unlink(missing_ok=True)

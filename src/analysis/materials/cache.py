@@ -16,10 +16,9 @@ import hashlib
 import importlib.util
 import logging
 import os
-import pickle
 from pathlib import Path, PurePosixPath
 
-from analysis import __version__
+from analysis import __version__, cachefile
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ class FactsCache:
         if enabled and self.path and self.path.exists():
             try:
                 with self.path.open("rb") as fh:
-                    stored = pickle.load(fh)  # noqa: S301 - our own cache directory
+                    stored = cachefile.load(fh, self.path.name)
                 if stored.get("version") == code_version():
                     self.old = stored["facts"]
             except Exception:  # noqa: BLE001 - a damaged cache is just a miss
@@ -112,8 +111,7 @@ class FactsCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as fh:
-                pickle.dump({"version": code_version(), "facts": self.new}, fh,
-                            protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
+                cachefile.dump({"version": code_version(), "facts": self.new}, fh, self.path.name)
             os.replace(tmp, self.path)
         except OSError:
             log.warning("materials cache not written: %s", self.path)
