@@ -475,3 +475,29 @@ def test_a_name_the_conversion_cannot_change_is_left_alone_and_others_converted_
     assert simplified("長陽鎮後勤服務中心工會") == "长阳镇后勤服务中心工会"
     assert simplified("乾乾脆脆") == "干干脆脆"
     assert simplified("ABC") == "ABC"
+
+
+def test_the_traditional_pre_check_converts_every_name_the_conversion_changes():
+    """`simplified` skips the conversion for a text holding no character it may change:
+    on names as written and on texts built from the dictionaries' own phrases (乾燥,
+    後面, 長陽), it gives what the conversion gives, and skips most simplified names."""
+    import random
+
+    from opencc import OpenCC
+
+    from analysis import namekeys
+
+    convert = OpenCC("t2s").convert
+    changes = namekeys._t2s_changes()
+    assert (
+        changes is not None and {"長", "乾", "後"} <= changes and not {"长", "阳", "镇"} & changes
+    )
+    rng = random.Random(7)
+    pieces = ["长阳镇", "卫生院", "工会", "乾燥", "乾隆", "後面", "后面", "長陽", "北京", "丰明",
+              "商贸", "有限公司", "委员会", "里", "裡", "髮", "发", "面", "麵", "（", "1", " "]  # fmt: skip
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(400)]
+    texts += ["北京丰明商贸有限公司工会委员会", "房山区实验中学工会", "長陽鎮總工會"]
+    for text in texts:
+        assert namekeys.simplified(text) == convert(text), text
+    skipped = [t for t in texts if changes.isdisjoint(t)]
+    assert "北京丰明商贸有限公司工会委员会" in skipped and len(skipped) > 50
