@@ -57,7 +57,7 @@ def windows_name(text: str, max_chars: int = MAX_NAME_CHARS, suffix: str = "") -
     room = max_chars - utf16_length(suffix)
     if utf16_length(name) > room:
         tag = "~" + _digest(str(text))
-        name = _cut(name, max(room - len(tag), 1)).rstrip(" .") + tag
+        name = utf16_prefix(name, max(room - len(tag), 1)).rstrip(" .") + tag
     return name + suffix
 
 
@@ -69,7 +69,7 @@ def utf16_length(text: str) -> int:
     return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 
-def _cut(text: str, units: int) -> str:
+def utf16_prefix(text: str, units: int) -> str:
     """The longest beginning of `text` of at most `units` UTF-16 code units."""
     used = 0
     for end, ch in enumerate(text):

@@ -60,6 +60,7 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from analysis.filenames import utf16_length, utf16_prefix
 from analysis.namekeys import DIRECTION_CONTROLS
 
 EVALUABLE = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -256,23 +257,16 @@ EXCEL_CELL_UNITS = 32767
 CELL_CUT_MARK = "…（原文超过 Excel 单元格 32767 字的上限，以下从略，全文见 CSV 统计表）"
 
 
-def _utf16_units(text: str) -> int:
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
-
-
 def excel_cell_text(text: str, cut: bool = False) -> str:
     """`text` as one spreadsheet cell can hold it: unchanged when within Excel's 32,767
     UTF-16 code units (and not already `cut` by a writer), else its beginning followed by
     CELL_CUT_MARK, within the limit. openpyxl cuts silently at 32,767 characters (too many
     units when some lie beyond the BMP), xlsxwriter at 32,767 units: neither says so."""
-    if not cut and (len(text) <= EXCEL_CELL_UNITS // 2 or _utf16_units(text) <= EXCEL_CELL_UNITS):
+    if not cut and (len(text) <= EXCEL_CELL_UNITS // 2 or utf16_length(text) <= EXCEL_CELL_UNITS):
         return text
-    room = EXCEL_CELL_UNITS - _utf16_units(CELL_CUT_MARK)
-    used = 0
-    for end, ch in enumerate(text):
-        used += 2 if ord(ch) > 0xFFFF else 1
-        if used > room:
-            return text[:end] + CELL_CUT_MARK
+    head = utf16_prefix(text, EXCEL_CELL_UNITS - utf16_length(CELL_CUT_MARK))
+    if len(head) < len(text):
+        return head + CELL_CUT_MARK
     return text[: len(text) - 1] + CELL_CUT_MARK if cut else text
 
 
