@@ -53,6 +53,11 @@ def normalise_text(value: object) -> str:
 _INVISIBLE = dict.fromkeys(map(ord, ZERO_WIDTH + DIRECTION_CONTROLS))
 
 
+def text_key(value: object) -> str:
+    """Width-, case- and space-insensitive form of a label or cell (本 级, ＮＯ → 本级, no)."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", str(value or ""))).lower()
+
+
 def match_key(value: object) -> str:
     """A matching key: normalised text without spaces, brackets and punctuation."""
     return KEY_DROP.sub("", normalise_text(value))

@@ -314,18 +314,18 @@ def _nil_report(workbook: Workbook, campaign: Campaign):
     """A short sheet without an activity table saying the unit held no activity
     ("本期无活动"): an activity table of no rows, with the header block the sheet has
     (填报单位, 填报日期, 报送期次), so that the unit counts as reported. None otherwise."""
+    from analysis.clean import text_key
     from analysis.model import ActivityTable, HeaderBlock
-    from analysis.submissions import _text_key
     from analysis.tables import TITLE_ROWS, _scan_header_block
 
-    words = [_text_key(w) for w in campaign.row_rules.get("nil_report", NIL_REPORT) if w]
+    words = [text_key(w) for w in campaign.row_rules.get("nil_report", NIL_REPORT) if w]
     for sheet in workbook.sheets:
         width = [sum(v not in (None, "") for v in row) for row in sheet.rows]
         filled = [i for i, n in enumerate(width) if n]
         if sheet.hidden or not filled or len(filled) > NIL_REPORT_ROWS or max(width) > 5:
             continue  # hidden, empty, or rows of a table rather than a statement
         texts = [str(v) for i in filled for v in sheet.rows[i] if isinstance(v, str)]
-        said = next((t.strip() for t in texts if any(w in _text_key(t) for w in words)), None)
+        said = next((t.strip() for t in texts if any(w in text_key(t) for w in words)), None)
         if said is None:
             continue
         block: dict[str, object] = {}

@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis import names
 from analysis.campaign import OTHER_WORK_ITEM, Campaign
+from analysis.clean import text_key
 from analysis.messages import (
     MESSAGES,
     located_message,
@@ -42,7 +43,7 @@ from analysis.model import (
     TableRows,
 )
 from analysis.roster import Roster
-from analysis.submissions import _Submission, _text_key, round_from_text, round_of_period
+from analysis.submissions import _Submission, round_from_text, round_of_period
 from analysis.tables import FIELD_LABELS_CN, blank, column_letter
 
 SUBMISSIONS_COLUMNS = (
@@ -290,28 +291,28 @@ class _Interpreter:
         self.parent_of = roster.parent_of  # names listed once; `repeated`: under several parents
         self.repeated = roster.repeated
         self.kind_of = roster.kind_of
-        self.self_words = {_text_key(w) for w in campaign.row_markers.get("self", ("本级",))}
+        self.self_words = {text_key(w) for w in campaign.row_markers.get("self", ("本级",))}
         self.void_words = tuple(
-            _text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if _text_key(w)
+            text_key(w) for w in campaign.row_rules.get("void_remarks", ()) if text_key(w)
         )
         self.round_of = _Memo(lambda text: round_from_text(text, campaign))
         self.item_from_title = _Memo(lambda t: clean.work_item_from_text(t, campaign))
         self.window = message_text(
             "date_window", start=_cn_date(campaign.start), end=_cn_date(campaign.end)
         )
-        self.void_remark = _Memo(lambda v: any(w in _text_key(v) for w in self.void_words))
+        self.void_remark = _Memo(lambda v: any(w in text_key(v) for w in self.void_words))
         # A 备注 or 序号 saying the row is an example (a template's 示例，请勿照抄).
         self.example_words = tuple(
-            _text_key(w)
+            text_key(w)
             for w in campaign.row_rules.get("example_remarks", EXAMPLE_REMARKS)
-            if _text_key(w)
+            if text_key(w)
         )
         self.example_mark = _Memo(
-            lambda v: isinstance(v, str) and any(w in _text_key(v) for w in self.example_words)
+            lambda v: isinstance(v, str) and any(w in text_key(v) for w in self.example_words)
         )
         # Cells that hold nothing of an activity ("/", "无", "未开展"): `_no_activity`.
         self.empty_words = frozenset(
-            _text_key(w) for w in campaign.row_rules.get("no_activity", ())
+            text_key(w) for w in campaign.row_rules.get("no_activity", ())
         ) | {""}
         # Dates written without a year take their round's year: only rounds whose
         # window lies in another year than the campaign's need a second parse.
@@ -332,9 +333,9 @@ class _Interpreter:
         self.name_like = _Memo(
             lambda v: (
                 isinstance(v, str)
-                and len(_text_key(v)) >= 4
+                and len(text_key(v)) >= 4
                 and bool(_CJK.search(v))
-                and not _text_key(v).startswith(("第", "共", "合计", "小计"))
+                and not text_key(v).startswith(("第", "共", "合计", "小计"))
             )
         )
         self.holder_memos: dict[str, _Memo] = {}  # by reporting unit
@@ -620,7 +621,7 @@ class _Interpreter:
         reporting unit itself.
         """
         written = self.clean.normalise_text(cell)
-        key = _text_key(written)
+        key = text_key(written)
         if key in self.self_words or key in self.empty_words:
             return written, False, ""
         bare = self.self_around.sub("", key)
@@ -645,7 +646,7 @@ class _Interpreter:
                 continue
             if fld == "work_item" and values.get("item_from_section"):
                 continue  # the section heading's item above, not written in the row
-            if isinstance(value, str) and _text_key(value) in self.empty_words:
+            if isinstance(value, str) and text_key(value) in self.empty_words:
                 continue
             return False
         return "participants_parts" not in values

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from analysis import config
 from analysis.campaign import Campaign
+from analysis.clean import text_key
 from analysis.filenames import shown_name
 from analysis.messages import message, message_text
 from analysis.model import ROWS_COLUMNS, FileState, Issue, IssueCode, IssueRows, RowState
@@ -253,14 +253,6 @@ def _one_text(text: str):
     return pa.array([text])
 
 
-def _text_key(value: object) -> str:
-    """Width-, case- and space-insensitive form of a label."""
-    return _SPACE_RUN.sub("", unicodedata.normalize("NFKC", str(value or ""))).lower()
-
-
-_SPACE_RUN = re.compile(r"\s+")  # compiled once: `_text_key` runs on every label and cell
-
-
 # Numerals a round label's number must not be glued to: "2期" inside "第12期", "一期"
 # inside "第十一期" are issue numbers, not rounds.
 _DIGITS = frozenset("0123456789")
@@ -307,7 +299,7 @@ def _round_labels_of(rounds) -> list[tuple[str, list[tuple[str, re.Pattern[str]]
     made = []
     for rnd in rounds:
         labels = []
-        for label in {_text_key(x) for x in (rnd.code, rnd.name, *rnd.labels)}:
+        for label in {text_key(x) for x in (rnd.code, rnd.name, *rnd.labels)}:
             if not label:
                 continue
             if label.isascii():  # "r2": a whole token only, never inside "dr23"
@@ -324,7 +316,7 @@ _round_labels_cached = lru_cache(maxsize=16)(_round_labels_of)
 
 def round_from_text(text: object, campaign: Campaign) -> str | None:
     """The round a text names ('第二阶段', 'r2', '2019第二期报送'); None when none or several."""
-    key = _text_key(text)
+    key = text_key(text)
     if not key:
         return None
     hits: dict[str, int] = {}
@@ -363,7 +355,7 @@ def round_of_period(text: object, campaign: Campaign) -> str | None:
     """The round a sheet or folder named for a month, months or a quarter belongs to (“7月”,
     “7-9月”, “三季度”): the one whose window holds most of that period in the campaign's
     year; None otherwise."""
-    key = _text_key(text)
+    key = text_key(text)
     if month := _MONTH.fullmatch(key):
         n = _month_number(month.group(1))
         first, last = (n, n) if n else (0, 0)
@@ -388,7 +380,7 @@ def round_of_period(text: object, campaign: Campaign) -> str | None:
 
 def _version_rank(rel: str) -> int:
     """How strongly a file name says it is a later version: 最终 > v3/第3版/再次更正 > 更正 > nothing."""
-    stem = _text_key(Path(rel).stem)
+    stem = text_key(Path(rel).stem)
     if any(m in stem for m in FINAL_MARKS):
         return 1000
     number = _VERSION_NUMBER.search(stem) or _NTH_CORRECTION.search(stem)

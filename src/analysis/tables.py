@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
@@ -44,6 +43,7 @@ from analysis.clean import (
     normalise_text,
     parse_participants,
     section_item,
+    text_key,
 )
 from analysis.messages import message_text
 from analysis.model import (
@@ -217,14 +217,6 @@ MEMO_LIMIT = 200_000  # distinct values remembered per memo before it is cleared
 _UNSEEN = object()  # a memo's answer for a value it has not seen
 
 
-_SPACES = re.compile(r"\s+")
-
-
-def _empty_key(value: str) -> str:
-    """A placeholder's width-, case- and space-insensitive form (as the ledger compares them)."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", value)).lower()
-
-
 class _Context:
     """A campaign's matcher and markers, with per-value memos shared by every sheet of a run.
 
@@ -256,9 +248,7 @@ class _Context:
         self.pub_yes: set[str] = set()  # the strings `pub_label` says yes to
         # Cells that hold nothing ("/", "无", "—": `[row_rules] no_activity`): as blank in a
         # part of a split figure.
-        self.empty_words = frozenset(
-            _empty_key(w) for w in campaign.row_rules.get("no_activity", ())
-        )
+        self.empty_words = frozenset(text_key(w) for w in campaign.row_rules.get("no_activity", ()))
         self.empty_hit: dict[str, bool] = {}
 
     def trim(self) -> None:
@@ -408,7 +398,7 @@ class _Context:
             return False
         hit = self.empty_hit.get(value)
         if hit is None:
-            hit = self.empty_hit[value] = _empty_key(value) in self.empty_words
+            hit = self.empty_hit[value] = text_key(value) in self.empty_words
         return hit
 
     def participants(self, value: object) -> int | None:
