@@ -370,8 +370,14 @@ def round_of_period(text: object, campaign: Campaign) -> str | None:
         return None
     if not first:
         return None
-    start = dt.date(campaign.year, first, 1)
-    end = dt.date(campaign.year + last // 12, last % 12 + 1, 1) - dt.timedelta(days=1)
+    return round_of_months(campaign.year, first, last, campaign)
+
+
+def round_of_months(year: int, first: int, last: int, campaign: Campaign) -> str | None:
+    """The round whose window holds most of months `first`..`last` (1..12) of `year`;
+    None when no round overlaps them or two overlap them as much."""
+    start = dt.date(year, first, 1)
+    end = dt.date(year + last // 12, last % 12 + 1, 1) - dt.timedelta(days=1)
     overlap = {r.code: (min(end, r.end) - max(start, r.start)).days + 1 for r in campaign.rounds}
     best = max(overlap.values(), default=0)
     winners = [code for code, days in overlap.items() if days == best]

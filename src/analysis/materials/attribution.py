@@ -21,7 +21,7 @@ from analysis import names
 from analysis.campaign import Campaign
 from analysis.materials.detect import ARCHIVE_SUFFIXES
 from analysis.materials.documents import SUMMARY_MARK, unit_written
-from analysis.submissions import round_from_text, round_of_period
+from analysis.submissions import round_from_text, round_of_months, round_of_period
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,7 @@ def _round_of_dated(text: str, campaign: Campaign) -> str | None:
         return hit.code if hit else None
     if not 1 <= month <= 12:
         return None
-    start = dt.date(year, month, 1)
-    end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-    overlap = {r.code: (min(end, r.end) - max(start, r.start)).days + 1 for r in campaign.rounds}
-    best = max(overlap.values(), default=0)
-    winners = [code for code, days in overlap.items() if days == best]
-    return winners[0] if best > 0 and len(winners) == 1 else None
+    return round_of_months(year, month, month, campaign)
 
 
 def _folders(rel: str) -> list[str]:
