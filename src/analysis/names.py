@@ -434,11 +434,7 @@ class NameResolver:
                         best[unit] = max(best.get(unit, 0), len(key))
                     break
                 start = haystack.find(key, start + 1)
-        if not best:
-            return None
-        longest = max(best.values())
-        winners = [n for n, length in best.items() if length == longest]
-        return winners[0] if len(winners) == 1 else None
+        return _sole_longest(best)
 
     def resolve_reporting_unit(self, name: object) -> Resolution:
         """Resolve a reporting-unit name (a federation, or a directly affiliated union)."""
@@ -473,11 +469,17 @@ class NameResolver:
         for key, name in self._reporting_text_keys:
             if key in haystack:
                 best[name] = max(best.get(name, 0), len(key))
-        if not best:
-            return None
-        longest = max(best.values())
-        winners = [n for n, length in best.items() if length == longest]
-        return winners[0] if len(winners) == 1 else None
+        return _sole_longest(best)
+
+
+def _sole_longest(found: dict[str, int]) -> str | None:
+    """The unit found by the longest key (unit -> its longest key's length); None when
+    none was found or two tie."""
+    if not found:
+        return None
+    longest = max(found.values())
+    winners = [n for n, length in found.items() if length == longest]
+    return winners[0] if len(winners) == 1 else None
 
 
 # A reporting unit's bare place name: 长阳 (镇总工会), 霞云岭 (乡总工会), 拱辰 (街道总工会),

@@ -621,7 +621,7 @@ def _spread_parents(
     for j, p in enumerate(parent):
         if p:
             owner = p if sub[j] and merges.get((i, j)) is None else ""
-            field = (matcher.field_of(p) or (None,))[0] if matcher is not None else None
+            field = _field_or(matcher, p, None) if matcher is not None else None
         elif owner and sub[j] and (matcher is None or _field_or(matcher, sub[j], field) == field):
             out[j] = owner
         else:
