@@ -545,7 +545,7 @@ def _kinds_from_parents(
         )  # fmt: skip
     for (sheet, at, parent, key), ks in unwritten.items():
         rows = [records[k]["row"] for k in ks]
-        span = f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+        span = _row_span(rows)
         issues.append(
             Issue(source, sheet, rows[0], "类别", "warning", IssueCode.ROSTER_KIND_FROM_PARENT,
                   message_text(key.replace("roster_kind_", "roster_kind_blank_"), at=at,
@@ -742,6 +742,11 @@ def _other_kinds(name: str, code: str) -> bool:
             rest = name[name.index(word) + len(word) :]
             return any(c2 != code and w in rest for w, c2 in KIND_WORDS)
     return True
+
+
+def _row_span(rows: list[int]) -> str:
+    """Rows as a message names them: 12, or 12–18 for several."""
+    return f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
 
 
 def _struck_rows(sheet) -> frozenset[int]:
@@ -1216,7 +1221,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
             )
             sheets.append(sheet)
         for (head, parent, kind_cell), rows in filled.items():
-            span = f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+            span = _row_span(rows)
             key = "roster_parent_above" if not blank(kind_cell) else "roster_parent_above_only"
             issues.append(
                 Issue(source, sheet, rows[0], "上级工会", "warning", IssueCode.ROSTER_PARENT_ABOVE,
@@ -1224,7 +1229,7 @@ def roster_from_grids(parts: list[tuple], source: str) -> Roster:
                                    head=head, parent=parent, kind=_shown(kind_cell).strip()))
             )  # fmt: skip
         for (head, parent, _kind), rows in filled_parent.items():
-            span = f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+            span = _row_span(rows)
             issues.append(
                 Issue(source, sheet, rows[0], "上级工会", "warning", IssueCode.ROSTER_PARENT_ABOVE,
                       message_text("roster_parent_above_only", at=at, rows=span, count=len(rows),
