@@ -99,7 +99,9 @@ DOCX_MAX_BYTES = 100 * 2**20
 DOCX_MAX_RATIO = 200
 
 
-def _check_docx(data: bytes) -> None:
+def _check_unpacked(data: bytes) -> None:
+    """Refuse a zip-based document (docx, ofd) that would unpack too large (`DOCX_MAX_BYTES`,
+    `DOCX_MAX_RATIO`) before its XML is read."""
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -168,7 +170,7 @@ def _docx(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
     import docx
     from docx.opc.constants import RELATIONSHIP_TYPE
 
-    _check_docx(data)
+    _check_unpacked(data)
     document = docx.Document(io.BytesIO(data))
     lines, heading, seen = [], "", 0
     styles: dict[str | None, bool] = {}
@@ -307,12 +309,8 @@ def _ofd(data: bytes) -> tuple[list[str], dt.date | None, str, str]:
 
     from defusedxml import ElementTree
 
+    _check_unpacked(data)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        infos = zf.infolist()
-        if sum(i.file_size for i in infos) > DOCX_MAX_BYTES:
-            raise DocumentError(IssueCode.MATERIAL_BOMB,
-                                message_text("detail_unpacked_mb",
-                                             size_mb=sum(i.file_size for i in infos) / 2**20))  # fmt: skip
         info = {_ofd_local(e.tag): (e.text or "").strip()
                 for e in ElementTree.fromstring(zf.read("OFD.xml")).iter()}  # fmt: skip
         pages = sorted(
